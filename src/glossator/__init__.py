@@ -1,0 +1,45 @@
+"""glossator: find French jargon in text and attach glossary definitions.
+
+>>> import glossator
+>>> g = glossator.Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale."}])
+>>> doc = glossator.annotate("le Labo de l’ESS publiait", g)
+>>> glossator.render(doc, "text")
+'le Labo de l’ESS ESS Économie sociale. publiait'
+"""
+
+from __future__ import annotations
+
+from .annotate import Annotator, annotate
+from .errors import GlossaryError, GlossatorError, GlossatorWarning, InputError, UsageError
+from .glossary import Diagnostic, Glossary
+from .loaders import bundled_glossary_path, load_glossary, register_loader
+from .matcher import Matcher, compile_glossary
+from .model import AnnotatedText, Annotation, Entry, Location
+from .render import available_renderers, register_renderer, render
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AnnotatedText",
+    "Annotation",
+    "Annotator",
+    "Diagnostic",
+    "Entry",
+    "Glossary",
+    "GlossaryError",
+    "GlossatorError",
+    "GlossatorWarning",
+    "InputError",
+    "Location",
+    "Matcher",
+    "UsageError",
+    "__version__",
+    "annotate",
+    "available_renderers",
+    "bundled_glossary_path",
+    "compile_glossary",
+    "load_glossary",
+    "register_loader",
+    "register_renderer",
+    "render",
+]

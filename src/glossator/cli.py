@@ -1,0 +1,285 @@
+"""The ``glossator`` command: a thin layer over the library.
+
+Exit codes: 0 success; 1 bad input (a glossary or document that cannot be used);
+2 usage error (unknown option or format). Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+from . import __version__
+from .errors import GlossatorError, InputError, UsageError
+
+if TYPE_CHECKING:
+    from .glossary import Glossary
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+
+FORMATS = ("text", "html", "terminal", "json", "markdown")
+SUFFIXES = {"text": ".txt", "html": ".html", "terminal": ".txt", "json": ".json",
+            "markdown": ".md"}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors as one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"glossator: error: {message} (see '{self.prog} --help')\n")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="glossator",
+        description="Find French jargon in text and attach glossary definitions.",
+        epilog="Exit codes: 0 ok, 1 bad input (glossary or document), 2 usage error.",
+    )
+    parser.add_argument("--version", action="version", version=f"glossator {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    ann = sub.add_parser(
+        "annotate",
+        help="annotate text files with a glossary",
+        description="Annotate French text with glossary definitions. With no FILE, or "
+        "FILE '-', read standard input. With no --glossary, use the bundled glossary "
+        "of the French social and solidarity economy.",
+        epilog="Default format: 'terminal' when writing to a terminal, 'text' otherwise. "
+        "Exit codes: 0 ok, 1 bad input, 2 usage error.",
+    )
+    ann.add_argument("files", nargs="*", metavar="FILE", help="text files to annotate ('-': stdin)")
+    _glossary_options(ann)
+    ann.add_argument("-f", "--format", choices=FORMATS,
+                     help="output format (default: terminal on a TTY, text otherwise)")
+    ann.add_argument("-o", "--output", metavar="FILE",
+                     help="write to FILE instead of standard output")
+    ann.add_argument("--output-dir", metavar="DIR",
+                     help="write one output file per input into DIR (same name, new suffix)")
+    ann.add_argument("--occurrences", choices=("first", "all"), default="first",
+                     help="annotate the first occurrence of each entry per document "
+                     "(default) or all of them")
+    ann.add_argument("--standalone", action="store_true",
+                     help="html: write a whole page with its stylesheet")
+    ann.add_argument("--terminal-style", choices=("notes", "inline"), default="notes",
+                     help="terminal: numbered notes after each paragraph (default) or "
+                     "definitions inline")
+    ann.add_argument("--width", type=int, metavar="N",
+                     help="terminal: line width (default: the terminal's, else 80)")
+    ann.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                     help="terminal: colours (auto: on a TTY unless NO_COLOR is set)")
+    ann.add_argument("--encoding", default="utf-8",
+                     help="encoding of the input files (default: utf-8)")
+
+    chk = sub.add_parser(
+        "check",
+        help="validate glossary files and report problems with file:line",
+        description="Validate glossaries. Exit 1 if a glossary has errors (or, with "
+        "--strict, warnings); 0 otherwise. With no GLOSSARY, check the bundled one.",
+    )
+    chk.add_argument("glossaries", nargs="*", metavar="GLOSSARY", help="glossary files")
+    chk.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    chk.add_argument("--glossary-format", metavar="FORMAT",
+                     help="read the glossaries in FORMAT whatever their suffix")
+    chk.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    return parser
+
+
+def _glossary_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-g", "--glossary", action="append", metavar="FILE", default=[],
+                   help="glossary file; repeat to merge several (the later file wins)")
+    p.add_argument("--glossary-format", metavar="FORMAT",
+                   help="read the glossaries in FORMAT whatever their suffix")
+    p.add_argument("--strict", action="store_true",
+                   help="treat glossary warnings (unknown keys, duplicates) as errors")
+    p.add_argument("-q", "--quiet", action="store_true", help="do not print glossary warnings")
+
+
+def _warn(message: str) -> None:
+    print(f"glossator: warning: {message}", file=sys.stderr)
+
+
+def _load(paths: Sequence[str], fmt: str | None, strict: bool, quiet: bool) -> Glossary:
+    from .loaders import bundled_glossary_path, read_glossary
+
+    files = list(paths) or [str(bundled_glossary_path())]
+    glossaries = [read_glossary(p, format=fmt) for p in files]
+    glossary = glossaries[0].merge(*glossaries[1:]) if len(glossaries) > 1 else glossaries[0]
+    for d in glossary.diagnostics:
+        if strict or d.level == "error":
+            raise d.to_error()
+        if not quiet:
+            _warn(str(d).replace("warning: ", "", 1))
+    return glossary
+
+
+def _read_inputs(files: Sequence[str], encoding: str) -> list[tuple[str, str]]:
+    from .io import decode_document, read_document
+
+    docs: list[tuple[str, str]] = []
+    for name in files or ["-"]:
+        if name == "-":
+            docs.append(("<stdin>", decode_document(sys.stdin.buffer.read(), "<stdin>",
+                                                    encoding)))
+        else:
+            docs.append((name, read_document(name, encoding)))
+    return docs
+
+
+def _cmd_annotate(args: argparse.Namespace) -> int:
+    if args.output and args.output_dir:
+        raise UsageError("--output and --output-dir cannot be used together")
+    if args.standalone and args.format not in (None, "html"):
+        raise UsageError("--standalone goes with --format html")
+    if args.width is not None and args.width < 20:
+        raise UsageError("--width must be at least 20")
+    to_file = bool(args.output or args.output_dir)
+    is_tty = not to_file and sys.stdout.isatty()
+    fmt = args.format or ("html" if args.standalone else ("terminal" if is_tty else "text"))
+
+    glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet)
+    docs = _read_inputs(args.files, args.encoding)
+    if args.output_dir and any(name == "<stdin>" for name, _ in docs):
+        raise UsageError("--output-dir needs named input files, not standard input")
+
+    from .annotate import Annotator
+    from .render import render
+
+    annotator = Annotator(glossary, occurrences=args.occurrences)
+    options: dict[str, Any] = {}
+    if fmt == "html":
+        options["standalone"] = args.standalone
+    elif fmt == "terminal":
+        color = {"always": True, "never": False}.get(args.color)
+        if color is None:
+            color = is_tty and "NO_COLOR" not in os.environ
+        width = args.width
+        if width is None and is_tty:
+            import shutil
+
+            width = shutil.get_terminal_size((80, 24)).columns
+        options.update(color=color, width=width, style=args.terminal_style)
+
+    outputs: list[tuple[str, str]] = []
+    for name, text in docs:
+        doc = annotator.annotate(text)
+        opts = dict(options)
+        if fmt == "html" and args.standalone:
+            opts["title"] = Path(name).stem if name != "<stdin>" else "glossator"
+        if fmt == "json":
+            opts["source"] = None if name == "<stdin>" else name
+        outputs.append((name, render(doc, fmt, **opts)))
+
+    if args.output_dir:
+        out_dir = Path(args.output_dir)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(exc.strerror or "cannot create directory",
+                             file=args.output_dir) from None
+        for name, rendered in outputs:
+            target = out_dir / (Path(name).stem + SUFFIXES[fmt])
+            _write_file(str(target), _terminated(rendered))
+        return EXIT_OK
+
+    if fmt == "json" and len(outputs) > 1:
+        import json
+
+        body = "[\n" + ",\n".join(r for _, r in outputs) + "\n]\n"
+        json.loads(body)  # always valid JSON
+    else:
+        body = "".join(_terminated(r) for _, r in outputs)
+    if args.output:
+        _write_file(args.output, body)
+    else:
+        _write_stdout(body)
+    return EXIT_OK
+
+
+def _terminated(text: str) -> str:
+    return text if text.endswith("\n") or not text else text + "\n"
+
+
+def _write_file(path: str, body: str) -> None:
+    try:
+        Path(path).write_text(body, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputError(exc.strerror or "cannot be written", file=path) from None
+
+
+def _write_stdout(body: str, stream: TextIO | None = None) -> None:
+    out = stream or sys.stdout
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        buffer.write(body.encode("utf-8"))
+        buffer.flush()
+    else:
+        out.write(body)
+        out.flush()
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .loaders import bundled_glossary_path, read_glossary
+
+    files = list(args.glossaries) or [str(bundled_glossary_path())]
+    status = EXIT_OK
+    glossaries = []
+    for path in files:
+        try:
+            glossaries.append(read_glossary(path, format=args.glossary_format))
+        except GlossatorError as exc:
+            print(exc.describe("error"))
+            status = EXIT_INPUT
+    if glossaries:
+        merged = glossaries[0].merge(*glossaries[1:]) if len(glossaries) > 1 else glossaries[0]
+        for d in merged.diagnostics:
+            print(str(d))
+            if d.level == "error" or args.strict:
+                status = EXIT_INPUT
+        if not args.quiet:
+            count = sum(len(g) for g in glossaries)
+            warnings = len(merged.warnings)
+            verdict = "ok" if status == EXIT_OK else "failed"
+            print(f"{verdict}: {len(glossaries)} glossar{'y' if len(glossaries) == 1 else 'ies'}, "
+                  f"{count} entries, {warnings} warning{'s' if warnings != 1 else ''}")
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.command == "annotate":
+            return _cmd_annotate(args)
+        return _cmd_check(args)
+    except UsageError as exc:
+        print(f"glossator: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except GlossatorError as exc:
+        print(f"glossator: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # the reader went away (e.g. `| head`): stop quietly, like other Unix tools
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except OSError:
+            pass
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""The glossary: entries, their forms, validation and the rule for duplicates.
+
+Duplicate rule (documented in the README): when two entries claim the same form (term or
+alias, compared as matching compares them), **the later one wins** — later in the file,
+and later in the list of files. The earlier entry keeps its other forms. Each clash is a
+warning naming both places; ``strict=True`` turns warnings into errors.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from .errors import GlossaryError
+from .model import Entry, Location
+from .normalize import canonical, fold_text
+
+if TYPE_CHECKING:
+    from .matcher import Matcher
+
+__all__ = ["Diagnostic", "Form", "Glossary", "is_acronym", "slugify"]
+
+
+def slugify(text: str) -> str:
+    """A stable ASCII identifier derived from a term: ``Économie sociale`` → ``economie-sociale``."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in ascii_text)
+    return "-".join(part for part in slug.split("-") if part) or "entry"
+
+
+def is_acronym(form: str) -> bool:
+    """True for all-capital forms such as ``ESS``, ``PTCE`` or ``R&D`` (matched case-sensitively)."""
+    letters = [c for c in form if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem found in a glossary: ``level`` is ``"warning"`` or ``"error"``."""
+
+    level: str
+    message: str
+    location: Location | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{self.level}: {self.message}{hint}"
+
+    def to_error(self) -> GlossaryError:
+        """The same problem as an exception, for strict mode."""
+        loc = self.location or Location()
+        return GlossaryError(self.message, file=loc.file, line=loc.line, hint=self.hint)
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A surface form the matcher looks for: a term or an alias of one entry."""
+
+    text: str
+    entry: Entry
+    is_alias: bool
+    case_sensitive: bool
+
+    @property
+    def key(self) -> tuple[bool, str]:
+        """What makes two forms the same: exact text for case-sensitive forms, else folded."""
+        return (True, canonical(self.text)) if self.case_sensitive else (False, fold_text(self.text))
+
+
+class Glossary:
+    """An ordered collection of entries, with the problems found while building it.
+
+    Build one with :func:`glossator.load_glossary`, :meth:`from_dicts` or from
+    :class:`~glossator.model.Entry` values. Glossaries are immutable: :meth:`merge` returns
+    a new one.
+    """
+
+    __slots__ = ("_by_id", "_compiled", "_loaded", "diagnostics", "entries", "metadata", "name")
+
+    def __init__(
+        self,
+        entries: Iterable[Entry],
+        *,
+        name: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        diagnostics: Iterable[Diagnostic] = (),
+    ) -> None:
+        self.entries: tuple[Entry, ...] = tuple(entries)
+        self.name = name
+        self.metadata: dict[str, Any] = dict(metadata or {})
+        self._loaded = tuple(diagnostics)
+        found = list(self._loaded)
+        self.entries = _unique_ids(self.entries, found)
+        self._by_id = {e.id: e for e in self.entries}
+        found.extend(_clashes(self.entries))
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(found)
+        self._compiled: Matcher | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__ if k != "_compiled"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for k, v in state.items():
+            object.__setattr__(self, k, v)
+        self._compiled = None
+
+    def compiled(self) -> Matcher:
+        """The compiled :class:`~glossator.matcher.Matcher`, built once and cached."""
+        if self._compiled is None:
+            from .matcher import Matcher
+
+            self._compiled = Matcher(self)
+        return self._compiled
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id in self._by_id
+
+    def __getitem__(self, entry_id: str) -> Entry:
+        return self._by_id[entry_id]
+
+    def __repr__(self) -> str:
+        return f"<Glossary {self.name or ''!s} with {len(self.entries)} entries>".replace("  ", " ")
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """The diagnostics of level ``warning``."""
+        return tuple(d for d in self.diagnostics if d.level == "warning")
+
+    @classmethod
+    def from_dicts(cls, items: Iterable[Mapping[str, Any]], *, name: str | None = None) -> Glossary:
+        """Build a glossary from plain mappings with the same keys as a YAML glossary."""
+        from .loaders.data import entries_from_data
+
+        diagnostics: list[Diagnostic] = []
+        entries = entries_from_data(list(items), None, diagnostics)
+        return cls(entries, name=name, diagnostics=diagnostics)
+
+    def merge(self, *others: Glossary) -> Glossary:
+        """A new glossary with this one's entries then the others'; later forms win."""
+        entries = list(self.entries)
+        diagnostics = list(self._loaded)
+        for other in others:
+            entries.extend(other.entries)
+            diagnostics.extend(other._loaded)
+        names = [g.name for g in (self, *others) if g.name]
+        return Glossary(entries, name=" + ".join(names) or None, diagnostics=diagnostics)
+
+    def forms(self) -> list[Form]:
+        """Every form to match, after the duplicate rule: the later entry wins a clash."""
+        winners: dict[tuple[bool, str], Form] = {}
+        for entry in self.entries:
+            for i, text in enumerate(entry.forms):
+                cs = entry.case_sensitive if entry.case_sensitive is not None else is_acronym(text)
+                form = Form(text, entry, i > 0, cs)
+                key = form.key
+                winners.pop(key, None)  # re-insert so that order follows the winner
+                winners[key] = form
+        return list(winners.values())
+
+
+def _unique_ids(entries: tuple[Entry, ...], found: list[Diagnostic]) -> tuple[Entry, ...]:
+    """Make derived ids unique (``-2``, ``-3``…) and report explicit ids used twice."""
+    seen: dict[str, Entry] = {}
+    out: list[Entry] = []
+    for entry in entries:
+        new_id = entry.id
+        if new_id in seen:
+            other = seen[new_id]
+            found.append(
+                Diagnostic(
+                    "warning",
+                    f"id '{new_id}' is also used by the entry at {other.origin or '?'}",
+                    entry.origin,
+                    "give each entry its own 'id'; this one was renamed",
+                )
+            )
+            n = 2
+            while f"{entry.id}-{n}" in seen:
+                n += 1
+            new_id = f"{entry.id}-{n}"
+            entry = replace(entry, id=new_id)
+        seen[new_id] = entry
+        out.append(entry)
+    return tuple(out)
+
+
+def _clashes(entries: tuple[Entry, ...]) -> Iterator[Diagnostic]:
+    """A warning for each form that two entries (or one entry twice) claim."""
+    owner: dict[tuple[bool, str], tuple[Entry, str]] = {}
+    for entry in entries:
+        mine: set[tuple[bool, str]] = set()
+        for text in entry.forms:
+            cs = entry.case_sensitive if entry.case_sensitive is not None else is_acronym(text)
+            key = (True, canonical(text)) if cs else (False, fold_text(text))
+            if key in mine:
+                yield Diagnostic(
+                    "warning",
+                    f"'{text}' is listed twice in the same entry",
+                    entry.origin,
+                    "remove the repeated alias",
+                )
+                continue
+            mine.add(key)
+            if key in owner:
+                prev, prev_text = owner[key]
+                yield Diagnostic(
+                    "warning",
+                    f"'{text}' is also claimed by the entry '{prev.term}' at "
+                    f"{prev.origin or '?'}; the later entry applies",
+                    entry.origin,
+                    "merge the two entries or remove one of the forms",
+                )
+            owner[key] = (entry, text)

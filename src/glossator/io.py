@@ -1,0 +1,60 @@
+"""Reading documents: UTF-8 by default, with clear errors for what is not text."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+from .errors import InputError, UsageError
+
+__all__ = ["decode_document", "read_document"]
+
+#: Documents larger than this are refused rather than read into memory.
+MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
+
+
+def decode_document(data: bytes, name: str, encoding: str = "utf-8") -> str:
+    """Decode ``data`` read from ``name``; refuse binary data and say where decoding fails."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(f"unknown encoding '{encoding}'",
+                         hint="use a Python codec name such as utf-8 or cp1252") from None
+    if b"\x00" in data[:65536] and not encoding.lower().replace("-", "").startswith("utf16"):
+        raise InputError("this is a binary file, not text", file=name,
+                         hint="give a text file (UTF-8)")
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8") and data.startswith(
+        codecs.BOM_UTF8
+    ):
+        data = data[3:]
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"not valid {encoding} (byte 0x{data[exc.start]:02x})", file=name, line=line,
+            hint="convert the file to UTF-8 or pass --encoding, e.g. --encoding cp1252",
+        ) from None
+
+
+def read_document(path: str | os.PathLike[str], encoding: str = "utf-8") -> str:
+    """Read a text document, raising :class:`InputError` with a one-line reason on failure."""
+    name = os.fspath(path)
+    p = Path(name)
+    try:
+        if p.is_dir():
+            raise InputError("is a directory, not a file", file=name,
+                             hint="give the files inside it, e.g. DIR/*.txt")
+        if p.stat().st_size > MAX_DOCUMENT_BYTES:
+            raise InputError("file is larger than 1 GiB", file=name, hint="split it")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", file=name) from None
+    except PermissionError:
+        raise InputError("permission denied", file=name) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", file=name) from None
+    except OSError as exc:
+        raise InputError(exc.strerror or "cannot be read", file=name) from None
+    return decode_document(data, name, encoding)

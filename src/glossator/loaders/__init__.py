@@ -1,0 +1,145 @@
+"""Glossary loaders, one module per format, found by file suffix in a registry.
+
+A loader is a function ``(data: bytes, name: str) -> Glossary``. Third-party packages add
+formats through the ``glossator.loaders`` entry-point group (name = format, value =
+``module:function``); :func:`register_loader` does the same at run time.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable
+from importlib import import_module
+from pathlib import Path
+
+from ..errors import GlossaryError, GlossatorWarning
+from ..glossary import Glossary
+
+__all__ = ["Loader", "available_formats", "load_glossary", "read_glossary", "register_loader"]
+
+Loader = Callable[[bytes, str], Glossary]
+
+#: format name -> (suffixes, "module:function") for the built-in loaders (imported lazily)
+_BUILTIN: dict[str, tuple[tuple[str, ...], str]] = {
+    "yaml": ((".yaml", ".yml"), "glossator.loaders.yaml:load"),
+}
+_REGISTERED: dict[str, tuple[tuple[str, ...], Loader]] = {}
+_ENTRY_POINTS_LOADED = False
+
+#: Glossary files larger than this are refused (a glossary of 100 000 entries is ~20 MB).
+MAX_GLOSSARY_BYTES = 256 * 1024 * 1024
+
+
+def register_loader(name: str, suffixes: tuple[str, ...], loader: Loader) -> None:
+    """Make ``loader`` read glossaries of format ``name`` and files ending in ``suffixes``."""
+    _REGISTERED[name] = (tuple(s.lower() for s in suffixes), loader)
+
+
+def _load_entry_points() -> None:
+    global _ENTRY_POINTS_LOADED
+    if _ENTRY_POINTS_LOADED:
+        return
+    _ENTRY_POINTS_LOADED = True
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="glossator.loaders"):
+        if ep.name not in _REGISTERED and ep.name not in _BUILTIN:
+            fn = ep.load()
+            suffixes = tuple(getattr(fn, "suffixes", (f".{ep.name}",)))
+            register_loader(ep.name, suffixes, fn)
+
+
+def available_formats() -> list[str]:
+    """Names of the glossary formats that can be read."""
+    _load_entry_points()
+    return sorted({*_BUILTIN, *_REGISTERED})
+
+
+def _resolve(name: str) -> Loader:
+    if name in _REGISTERED:
+        return _REGISTERED[name][1]
+    module, _, func = _BUILTIN[name][1].partition(":")
+    fn: Loader = getattr(import_module(module), func)
+    return fn
+
+
+def _format_for(path: str, fmt: str | None) -> str:
+    if fmt is not None:
+        if fmt not in available_formats():
+            raise GlossaryError(
+                f"unknown glossary format '{fmt}'",
+                file=path,
+                hint=f"use one of: {', '.join(available_formats())}",
+            )
+        return fmt
+    suffix = Path(path).suffix.lower()
+    for name, (suffixes, _) in {**_BUILTIN, **_REGISTERED}.items():
+        if suffix in suffixes:
+            return name
+    _load_entry_points()
+    for name, (suffixes, _) in _REGISTERED.items():
+        if suffix in suffixes:
+            return name
+    raise GlossaryError(
+        f"cannot tell the glossary format from the suffix '{suffix or '(none)'}'",
+        file=path,
+        hint=f"rename the file or pass --glossary-format ({', '.join(available_formats())})",
+    )
+
+
+def read_glossary(path: str | os.PathLike[str], *, format: str | None = None) -> Glossary:
+    """Read one glossary file, returning it with its diagnostics (no warnings emitted)."""
+    name = os.fspath(path)
+    fmt = _format_for(name, format)
+    p = Path(name)
+    try:
+        if p.is_dir():
+            raise GlossaryError("is a directory, not a glossary file", file=name)
+        size = p.stat().st_size
+        if size > MAX_GLOSSARY_BYTES:
+            raise GlossaryError(
+                f"file is too large ({size} bytes)", file=name, hint="split the glossary"
+            )
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise GlossaryError("no such glossary file", file=name) from None
+    except PermissionError:
+        raise GlossaryError("permission denied", file=name) from None
+    except IsADirectoryError:
+        raise GlossaryError("is a directory, not a glossary file", file=name) from None
+    return _resolve(fmt)(data, name)
+
+
+def load_glossary(
+    *paths: str | os.PathLike[str],
+    format: str | None = None,
+    strict: bool = False,
+) -> Glossary:
+    """Load and merge glossary files; the later file wins when two define the same form.
+
+    Problems that do not stop loading (an unknown key, a duplicate term) are emitted as
+    :class:`~glossator.errors.GlossatorWarning` and kept in ``Glossary.diagnostics``;
+    with ``strict=True`` the first one raises :class:`~glossator.errors.GlossaryError`.
+    With no path, the bundled glossary of the French social and solidarity economy is used.
+    """
+    if not paths:
+        paths = (bundled_glossary_path(),)
+    glossaries = [read_glossary(p, format=format) for p in paths]
+    glossary = glossaries[0].merge(*glossaries[1:]) if len(glossaries) > 1 else glossaries[0]
+    for diagnostic in glossary.diagnostics:
+        if strict or diagnostic.level == "error":
+            raise diagnostic.to_error()
+        warnings.warn(str(diagnostic), GlossatorWarning, stacklevel=2)
+    return glossary
+
+
+def bundled_glossary_path(name: str = "ess-fr") -> Path:
+    """Path of a glossary shipped with glossator (``ess-fr`` by default)."""
+    here = Path(__file__).resolve().parent.parent
+    for folder in (here / "_glossaries", here.parent.parent / "glossaries"):
+        candidate = folder / f"{name}.yaml"
+        if candidate.is_file():
+            return candidate
+    raise GlossaryError(f"bundled glossary '{name}' is missing from this installation",
+                        hint="reinstall glossator")

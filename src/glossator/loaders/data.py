@@ -1,0 +1,204 @@
+"""Turn plain data (from YAML, JSON, TOML… or Python) into validated entries.
+
+Every format loader ends here, so every format gets the same checks and the same messages.
+A hard problem (no term, an empty definition, a string where a list belongs) raises
+:class:`~glossator.errors.GlossaryError`; a soft one (an unknown key) is a diagnostic.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..errors import GlossaryError
+from ..glossary import Diagnostic, slugify
+from ..model import Entry, Location
+
+__all__ = ["ENTRY_KEYS", "METADATA_KEYS", "entries_from_data", "split_document"]
+
+#: Keys an entry may have.
+ENTRY_KEYS = (
+    "term", "definition", "title", "aliases", "id", "case_sensitive", "url", "source", "tags",
+)
+#: Keys the top-level mapping of a glossary file may have besides ``entries``.
+METADATA_KEYS = (
+    "name", "title", "language", "description", "license", "source", "url", "version", "authors",
+)
+
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+_MARKUP = re.compile(r"<\s*[a-zA-Z!/]")
+
+#: For each entry (by index), the 1-based line of each key ("" is the entry itself).
+LineMap = Sequence[Mapping[str, int]]
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "nothing" if value is None else type(value).__name__
+
+
+def split_document(
+    data: Any, file: str | None, line: int | None, diagnostics: list[Diagnostic]
+) -> tuple[list[Any], dict[str, Any]]:
+    """Accept a bare list of entries or a mapping with metadata and ``entries:``."""
+    if data is None:
+        raise GlossaryError(
+            "the glossary is empty", file=file, line=line,
+            hint="add a list of entries, each with 'term' and 'definition'",
+        )
+    if isinstance(data, list):
+        return data, {}
+    if isinstance(data, Mapping):
+        if "entries" not in data:
+            if "term" in data:
+                hint = "put the entry in a list: start it with '- term:'"
+            else:
+                hint = "put the entries under an 'entries:' key"
+            raise GlossaryError("the glossary has no 'entries'", file=file, line=line, hint=hint)
+        entries = data["entries"]
+        if entries is None:
+            entries = []
+        if not isinstance(entries, list):
+            raise GlossaryError(
+                f"'entries' must be a list of entries, not {_describe(entries)}",
+                file=file, line=line, hint="start each entry with '- term:'",
+            )
+        metadata = {k: v for k, v in data.items() if k != "entries"}
+        for key in metadata:
+            if key not in METADATA_KEYS:
+                diagnostics.append(
+                    Diagnostic(
+                        "warning", f"unknown top-level key '{key}' is ignored",
+                        Location(file, line), _suggest(key, METADATA_KEYS),
+                    )
+                )
+        return entries, metadata
+    raise GlossaryError(
+        f"a glossary must be a list of entries or a mapping with 'entries', not {_describe(data)}",
+        file=file, line=line,
+    )
+
+
+def _suggest(key: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "known keys: " + ", ".join(known)
+
+
+def entries_from_data(
+    items: list[Any],
+    file: str | None,
+    diagnostics: list[Diagnostic],
+    lines: LineMap | None = None,
+) -> list[Entry]:
+    """Validate raw entry mappings and build :class:`Entry` values."""
+    entries: list[Entry] = []
+    for index, item in enumerate(items):
+        where = lines[index] if lines is not None and index < len(lines) else {}
+        entry_line = where.get("")
+
+        def err(message: str, key: str = "", hint: str | None = None,
+                _w: Mapping[str, int] = where, _l: int | None = entry_line) -> GlossaryError:
+            return GlossaryError(message, file=file, line=_w.get(key, _l), hint=hint)
+
+        label = f"entry {index + 1}"
+        if not isinstance(item, Mapping):
+            raise err(
+                f"{label} must be a mapping with 'term' and 'definition', not {_describe(item)}",
+                hint="write it as '- term: …' followed by 'definition: …'",
+            )
+        for key in item:
+            if key not in ENTRY_KEYS:
+                diagnostics.append(
+                    Diagnostic(
+                        "warning", f"unknown key '{key}' in {label} is ignored",
+                        Location(file, where.get(str(key), entry_line)),
+                        _suggest(str(key), ENTRY_KEYS),
+                    )
+                )
+
+        def text(key: str, required: bool = False) -> str | None:
+            value = item.get(key)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                if required:
+                    what = "is empty" if key in item else "is missing"
+                    raise err(f"{label}: '{key}' {what}", key,
+                              f"every entry needs a non-empty '{key}'")
+                return None
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                raise err(f"{label}: '{key}' must be text, not {_describe(value)}", key)
+            return " ".join(str(value).split()) if key != "definition" else str(value).strip()
+
+        def text_list(key: str) -> tuple[str, ...]:
+            value = item.get(key)
+            if value is None:
+                return ()
+            if not isinstance(value, list):
+                raise err(
+                    f"{label}: '{key}' must be a list, not {_describe(value)}", key,
+                    f"write {key}: [{value!s}]" if isinstance(value, str) else None,
+                )
+            out: list[str] = []
+            for v in value:
+                if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+                    raise err(f"{label}: each of '{key}' must be text, not {_describe(v)}", key)
+                s = " ".join(str(v).split())
+                if s:
+                    out.append(s)
+            return tuple(out)
+
+        term = text("term", required=True)
+        definition = text("definition", required=True)
+        assert term is not None and definition is not None
+        case_sensitive = item.get("case_sensitive")
+        if case_sensitive is not None and not isinstance(case_sensitive, bool):
+            flag = str(case_sensitive).strip().lower()
+            if flag in _TRUE:
+                case_sensitive = True
+            elif flag in _FALSE:
+                case_sensitive = False
+            else:
+                raise err(f"{label}: 'case_sensitive' must be true or false, not "
+                          f"'{case_sensitive}'", "case_sensitive")
+        url = text("url")
+        if url is not None and not re.match(r"(?i)(https?://|mailto:)", url):
+            diagnostics.append(
+                Diagnostic("warning", f"{label}: url '{url}' is not http(s) or mailto and "
+                           "will not be linked", Location(file, where.get("url", entry_line)))
+            )
+        if _MARKUP.search(definition):
+            diagnostics.append(
+                Diagnostic("warning", f"{label}: the definition contains markup, which is "
+                           "shown as text, never as HTML",
+                           Location(file, where.get("definition", entry_line)),
+                           "write the definition as plain text")
+            )
+        entry_id = text("id") or slugify(term)
+        entries.append(
+            Entry(
+                term=term,
+                definition=definition,
+                id=entry_id,
+                title=text("title"),
+                aliases=text_list("aliases"),
+                case_sensitive=case_sensitive,
+                url=url,
+                source=text("source"),
+                tags=text_list("tags"),
+                origin=Location(file, entry_line),
+            )
+        )
+    return entries

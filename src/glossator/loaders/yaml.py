@@ -1,0 +1,111 @@
+"""YAML glossaries, read safely and with line numbers.
+
+The file is *composed* (parsed to nodes) but never *constructed*: no Python object is ever
+built from a tag, every scalar stays the text the author wrote (``NO``, ``ON`` and ``2014``
+stay strings), and each node keeps its line for messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from ..errors import GlossaryError
+from ..glossary import Diagnostic, Glossary
+from ..model import Location
+from .data import entries_from_data, split_document
+
+__all__ = ["load"]
+
+_STANDARD_TAG = "tag:yaml.org,2002:"
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def decode(data: bytes, name: str) -> str:
+    """Decode a text file as UTF-8 (with or without BOM), or say clearly why not."""
+    if b"\x00" in data[:8192]:
+        raise GlossaryError("this is a binary file, not a text glossary", file=name)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise GlossaryError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", file=name, line=line,
+            hint="save the file as UTF-8",
+        ) from None
+
+
+class _Walker:
+    def __init__(self, name: str, diagnostics: list[Diagnostic]) -> None:
+        self.name = name
+        self.diagnostics = diagnostics
+
+    def value(self, node: yaml.Node) -> Any:
+        tag = node.tag or ""
+        if not tag.startswith(_STANDARD_TAG):
+            raise GlossaryError(
+                f"unsupported YAML tag '{tag}'", file=self.name,
+                line=node.start_mark.line + 1, hint="remove the tag; plain values are enough",
+            )
+        if isinstance(node, yaml.ScalarNode):
+            if tag == _STANDARD_TAG + "null":
+                return None
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(n) for n in node.value]
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = str(self.value(key_node))
+                if key in out:
+                    self.diagnostics.append(
+                        Diagnostic("warning", f"key '{key}' appears twice; the last one is used",
+                                   Location(self.name, key_node.start_mark.line + 1))
+                    )
+                out[key] = self.value(value_node)
+            return out
+        raise GlossaryError("unexpected YAML node", file=self.name, line=node.start_mark.line + 1)
+
+
+def load(data: bytes, name: str) -> Glossary:
+    """Read a YAML glossary: a list of entries, or a mapping with metadata and ``entries``."""
+    text = decode(data, name)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise GlossaryError(f"invalid YAML: {problem}", file=name, line=line,
+                            hint="check indentation and quoting on that line") from None
+    except yaml.YAMLError as exc:
+        raise GlossaryError(f"invalid YAML: {exc}", file=name) from None
+    diagnostics: list[Diagnostic] = []
+    walker = _Walker(name, diagnostics)
+    line = root.start_mark.line + 1 if root is not None else 1
+    data_value = walker.value(root) if root is not None else None
+    items, metadata = split_document(data_value, name, line, diagnostics)
+    lines: list[dict[str, int]] = []
+    seq = _entries_node(root)
+    if seq is not None:
+        for node in seq.value:
+            where = {"": node.start_mark.line + 1}
+            if isinstance(node, yaml.MappingNode):
+                for k, v in node.value:
+                    where[str(k.value)] = k.start_mark.line + 1
+            lines.append(where)
+    entries = entries_from_data(items, name, diagnostics, lines)
+    glossary_name = metadata.get("name") or metadata.get("title")
+    return Glossary(entries, name=str(glossary_name) if glossary_name else None,
+                    metadata=metadata, diagnostics=diagnostics)
+
+
+def _entries_node(root: yaml.Node | None) -> yaml.SequenceNode | None:
+    if isinstance(root, yaml.SequenceNode):
+        return root
+    if isinstance(root, yaml.MappingNode):
+        for k, v in root.value:
+            if k.value == "entries" and isinstance(v, yaml.SequenceNode):
+                return v
+    return None

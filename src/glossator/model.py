@@ -1,0 +1,139 @@
+"""Small immutable values shared by every layer: entries, annotations, annotated texts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["JSON_SCHEMA_VERSION", "AnnotatedText", "Annotation", "Entry", "Location"]
+
+#: Version of the JSON document written by ``--format json`` (see README, "JSON output").
+JSON_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something was defined: a file and a 1-based line, either may be unknown."""
+
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        if self.file is None:
+            return f"line {self.line}" if self.line is not None else "<unknown>"
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One glossary entry: a term, its definition and how to match it.
+
+    ``case_sensitive=None`` means "decide per form": all-capital forms (acronyms such as
+    *ESS*, *R&D*) match only in capitals, every other form matches in any case.
+    """
+
+    term: str
+    definition: str
+    id: str
+    title: str | None = None
+    aliases: tuple[str, ...] = ()
+    case_sensitive: bool | None = None
+    url: str | None = None
+    source: str | None = None
+    tags: tuple[str, ...] = ()
+    origin: Location | None = field(default=None, compare=False)
+
+    @property
+    def display_title(self) -> str:
+        """The heading shown with the definition: ``title`` or else the term itself."""
+        return self.title or self.term
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """The term followed by its aliases."""
+        return (self.term, *self.aliases)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as plain data, omitting empty optional fields."""
+        data: dict[str, Any] = {"id": self.id, "term": self.term}
+        if self.title:
+            data["title"] = self.title
+        data["definition"] = self.definition
+        if self.aliases:
+            data["aliases"] = list(self.aliases)
+        if self.case_sensitive is not None:
+            data["case_sensitive"] = self.case_sensitive
+        for key in ("url", "source"):
+            value = getattr(self, key)
+            if value:
+                data[key] = value
+        if self.tags:
+            data["tags"] = list(self.tags)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """One occurrence of a glossary entry in a text.
+
+    ``start`` and ``end`` are code-point offsets into the caller's original string;
+    ``surface`` is ``text[start:end]``. ``form`` is the term or alias that matched and
+    ``how`` says how: ``exact``, ``case``, ``elision`` or ``alias``.
+    """
+
+    start: int
+    end: int
+    surface: str
+    entry: Entry
+    form: str
+    how: str
+    elided: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of an annotation (schema version :data:`JSON_SCHEMA_VERSION`)."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "surface": self.surface,
+            "entry": self.entry.id,
+            "term": self.entry.term,
+            "title": self.entry.display_title,
+            "definition": self.entry.definition,
+            "form": self.form,
+            "how": self.how,
+            "elided": self.elided,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedText:
+    """A text and its sorted, non-overlapping annotations."""
+
+    text: str
+    annotations: tuple[Annotation, ...]
+
+    def __iter__(self) -> Iterator[Annotation]:
+        return iter(self.annotations)
+
+    def __len__(self) -> int:
+        return len(self.annotations)
+
+    def segments(self) -> Iterator[tuple[str, Annotation | None]]:
+        """The text cut into plain pieces and annotated pieces, in order."""
+        pos = 0
+        for ann in self.annotations:
+            if ann.start > pos:
+                yield self.text[pos : ann.start], None
+            yield self.text[ann.start : ann.end], ann
+            pos = ann.end
+        if pos < len(self.text):
+            yield self.text[pos:], None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document: schema version, text and annotations."""
+        return {
+            "version": JSON_SCHEMA_VERSION,
+            "text": self.text,
+            "annotations": [a.to_dict() for a in self.annotations],
+        }

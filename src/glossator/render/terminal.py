@@ -1,0 +1,93 @@
+"""A terminal view with rich: highlighted terms, definitions as numbered notes or inline.
+
+``style="notes"`` (the default) marks each term with a number and prints the notes after
+its paragraph; ``style="inline"`` writes the definition, dimmed, right after the term.
+Colours are dropped when ``color=False``, when ``NO_COLOR`` is set, or when the output is
+not a terminal (the caller decides; :func:`render` itself only writes a string).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+from ..model import AnnotatedText
+
+__all__ = ["render"]
+
+TERM_STYLE = "bold cyan"
+MARK_STYLE = "cyan"
+NOTE_TITLE_STYLE = "bold"
+DEFINITION_STYLE = "dim"
+
+
+def render(
+    doc: AnnotatedText,
+    *,
+    width: int | None = None,
+    color: bool | None = None,
+    style: str = "notes",
+) -> str:
+    """Render for a terminal ``width`` columns wide (80 by default)."""
+    from rich.console import Console
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    if style not in ("notes", "inline"):
+        from ..errors import UsageError
+
+        raise UsageError(f"unknown terminal style '{style}'", hint="use 'notes' or 'inline'")
+    if color is None:
+        color = "NO_COLOR" not in os.environ
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width or 80,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+    )
+    text = doc.text
+    anns = doc.annotations
+    k = 0
+    pos = 0
+    number = 0
+    for line in text.splitlines(keepends=True):
+        start, end = pos, pos + len(line.rstrip("\r\n"))
+        pos += len(line)
+        out = Text()
+        notes: list[tuple[str, Text]] = []
+        cursor = start
+        while k < len(anns) and anns[k].start < end:
+            ann = anns[k]
+            k += 1
+            stop = min(ann.end, end)
+            out.append(text[cursor : ann.start])
+            out.append(text[ann.start : stop], style=TERM_STYLE)
+            title = " ".join(ann.entry.display_title.split())
+            definition = " ".join(ann.entry.definition.split())
+            if style == "inline":
+                out.append(f" ({title} : {definition})", style=DEFINITION_STYLE)
+            else:
+                number += 1
+                out.append(f"[{number}]", style=MARK_STYLE)
+                note = Text(title, style=NOTE_TITLE_STYLE)
+                note.append(" — ")
+                note.append(definition, style=DEFINITION_STYLE)
+                notes.append((f"[{number}]", note))
+            cursor = stop
+        out.append(text[cursor:end])
+        console.print(out)
+        if notes:
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(style=MARK_STYLE, no_wrap=True, justify="right")
+            grid.add_column()
+            for mark, note in notes:
+                grid.add_row(mark, note)
+            console.print(Padding(grid, (0, 0, 1, 2)))
+    return buffer.getvalue()

@@ -1,0 +1,31 @@
+"""Plain text with each definition expanded inline, as a scraper reads a glossary page.
+
+Right after each annotated term comes a space, the entry's title, a space, the definition,
+then a space unless the next character is white space or the end of the text.
+"""
+
+from __future__ import annotations
+
+from ..model import AnnotatedText, Annotation
+
+__all__ = ["expansion", "render"]
+
+
+def expansion(ann: Annotation) -> str:
+    """``" TITLE DEFINITION"``: what follows an annotated term (white space collapsed)."""
+    title = " ".join(ann.entry.display_title.split())
+    definition = " ".join(ann.entry.definition.split())
+    return f" {title} {definition}"
+
+
+def render(doc: AnnotatedText) -> str:
+    """The text with every annotation's title and definition written after the term."""
+    text = doc.text
+    out: list[str] = []
+    for piece, ann in doc.segments():
+        out.append(piece)
+        if ann is not None:
+            out.append(expansion(ann))
+            if ann.end < len(text) and not text[ann.end].isspace():
+                out.append(" ")
+    return "".join(out)
