@@ -24,7 +24,7 @@ __all__ = ["Diagnostic", "Form", "Glossary", "is_acronym", "slugify"]
 
 
 def slugify(text: str) -> str:
-    """A stable ASCII identifier derived from a term: ``Économie sociale`` → ``economie-sociale``."""
+    """A stable ASCII id derived from a term: ``Économie sociale`` → ``economie-sociale``."""
     decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in ascii_text)
@@ -32,7 +32,7 @@ def slugify(text: str) -> str:
 
 
 def is_acronym(form: str) -> bool:
-    """True for all-capital forms such as ``ESS``, ``PTCE`` or ``R&D`` (matched case-sensitively)."""
+    """True for all-capital forms such as ``ESS`` or ``R&D`` (matched case-sensitively)."""
     letters = [c for c in form if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 
@@ -69,7 +69,9 @@ class Form:
     @property
     def key(self) -> tuple[bool, str]:
         """What makes two forms the same: exact text for case-sensitive forms, else folded."""
-        return (True, canonical(self.text)) if self.case_sensitive else (False, fold_text(self.text))
+        if self.case_sensitive:
+            return (True, canonical(self.text))
+        return (False, fold_text(self.text))
 
 
 class Glossary:
@@ -197,7 +199,7 @@ def _unique_ids(entries: tuple[Entry, ...], found: list[Diagnostic]) -> tuple[En
 
 def _clashes(entries: tuple[Entry, ...]) -> Iterator[Diagnostic]:
     """A warning for each form that two entries (or one entry twice) claim."""
-    owner: dict[tuple[bool, str], tuple[Entry, str]] = {}
+    owner: dict[tuple[bool, str], Entry] = {}
     for entry in entries:
         mine: set[tuple[bool, str]] = set()
         for text in entry.forms:
@@ -213,7 +215,7 @@ def _clashes(entries: tuple[Entry, ...]) -> Iterator[Diagnostic]:
                 continue
             mine.add(key)
             if key in owner:
-                prev, prev_text = owner[key]
+                prev = owner[key]
                 yield Diagnostic(
                     "warning",
                     f"'{text}' is also claimed by the entry '{prev.term}' at "
@@ -221,4 +223,4 @@ def _clashes(entries: tuple[Entry, ...]) -> Iterator[Diagnostic]:
                     entry.origin,
                     "merge the two entries or remove one of the forms",
                 )
-            owner[key] = (entry, text)
+            owner[key] = entry

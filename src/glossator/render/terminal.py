@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 
 from ..model import AnnotatedText
 
@@ -19,6 +20,7 @@ TERM_STYLE = "bold cyan"
 MARK_STYLE = "cyan"
 NOTE_TITLE_STYLE = "bold"
 DEFINITION_STYLE = "dim"
+_TRAILING = re.compile(r"[ ]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 
 
 def render(
@@ -90,4 +92,5 @@ def render(
             for mark, note in notes:
                 grid.add_row(mark, note)
             console.print(Padding(grid, (0, 0, 1, 2)))
-    return buffer.getvalue()
+    # rich pads wrapped lines to the width: drop the padding (before any closing style code)
+    return _TRAILING.sub(r"\1", buffer.getvalue())

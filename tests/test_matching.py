@@ -1,0 +1,132 @@
+"""Matching rules, each in a named test, plus the data-driven table in tests/data/matching.yaml."""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from glossator import Annotator, Glossary, annotate
+
+DATA = yaml.safe_load((Path(__file__).parent / "data" / "matching.yaml").read_text("utf-8"))
+GLOSSARY = Glossary.from_dicts(DATA["glossary"])
+ALL = Annotator(GLOSSARY, occurrences="all")
+
+
+def surfaces(text: str, annotator: Annotator = ALL) -> list[str]:
+    return [a.surface for a in annotator.annotate(text)]
+
+
+@pytest.mark.parametrize("case", DATA["cases"], ids=[c["explanation"] for c in DATA["cases"]])
+def test_table(case: dict[str, Any]) -> None:
+    doc = ALL.annotate(case["text"])
+    assert [a.surface for a in doc] == case["expect"], case["explanation"]
+    for a in doc:  # offsets always point into the caller's text
+        assert case["text"][a.start : a.end] == a.surface
+
+
+def test_word_boundaries_unicode() -> None:
+    assert surfaces("essai ESSEC CRESS ESSé éESS") == []
+    assert surfaces("ESS.") == ["ESS"]
+
+
+def test_elision_is_not_part_of_the_match() -> None:
+    doc = ALL.annotate("l’ESS")
+    (a,) = doc.annotations
+    assert (a.start, a.end, a.surface, a.how, a.elided) == (2, 5, "ESS", "elision", True)
+
+
+@pytest.mark.parametrize("article", ["l'", "L'", "d’", "D’", "qu'", "jusqu’", "lorsqu'", "n’"])
+def test_every_eliding_word(article: str) -> None:
+    assert surfaces(f"voir {article}ESS") == ["ESS"]
+
+
+def test_acronym_case_sensitive_by_default() -> None:
+    assert surfaces("des DES Des") == ["DES"]
+
+
+def test_case_sensitivity_override() -> None:
+    g = Glossary.from_dicts(
+        [
+            {"term": "ESS", "definition": "x", "case_sensitive": False},
+            {"term": "Labo", "definition": "y", "case_sensitive": True},
+        ]
+    )
+    ann = Annotator(g, occurrences="all")
+    assert surfaces("ess Ess ESS labo Labo", ann) == ["ess", "Ess", "ESS", "Labo"]
+
+
+def test_how_reports_case_and_alias() -> None:
+    doc = ALL.annotate("Coopérative, entreprise ESUS, coopérative")
+    assert [a.how for a in doc] == ["case", "alias", "exact"]
+
+
+def test_leftmost_longest_never_overlaps() -> None:
+    doc = ALL.annotate("économie sociale et solidaire")
+    assert [(a.start, a.end) for a in doc] == [(0, 29)]
+    doc = ALL.annotate("économie sociale économie sociale et solidaire")
+    spans = [(a.start, a.end) for a in doc]
+    assert spans == [(0, 16), (17, 46)]
+
+
+def test_no_break_spaces_count_as_spaces_offsets_point_into_original() -> None:
+    text = "Vive l’économie\u00a0sociale\u202fet solidaire\u00a0!"
+    (a,) = ALL.annotate(text).annotations
+    assert text[a.start : a.end] == "économie\u00a0sociale\u202fet solidaire"
+
+
+def test_offsets_after_characters_whose_case_fold_differs() -> None:
+    text = "İstanbul, Straße, ﬁn : l'ESS et la coopérative"
+    doc = ALL.annotate(text)
+    assert [text[a.start : a.end] for a in doc] == ["ESS", "coopérative"]
+
+
+def test_soft_hyphen_and_zero_width_inside_a_word() -> None:
+    text = "une coopé\u00adrative et une coo\u200bpérative"
+    assert surfaces(text) == ["coopé\u00adrative", "coo\u200bpérative"]
+
+
+def test_first_occurrence_policy_is_the_default() -> None:
+    doc = annotate("ESS, l'ESS et encore ESS. PTCE et PTCE.", GLOSSARY)
+    assert [(a.surface, a.start) for a in doc] == [("ESS", 0), ("PTCE", 26)]
+
+
+def test_first_occurrence_counts_entries_not_forms() -> None:
+    doc = annotate("entreprise ESUS puis entreprise solidaire d'utilité sociale", GLOSSARY)
+    assert [a.surface for a in doc] == ["entreprise ESUS"]
+
+
+def test_annotator_is_picklable_and_thread_safe() -> None:
+    clone = pickle.loads(pickle.dumps(ALL))
+    text = "l'ESS et les PTCE, la coopérative " * 50
+    expected = ALL.annotate(text)
+    assert clone.annotate(text) == expected
+    results: list[Any] = []
+
+    def work() -> None:
+        for _ in range(20):
+            results.append(ALL.annotate(text) == expected)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results and all(results)
+
+
+def test_empty_text_and_empty_glossary() -> None:
+    assert surfaces("") == []
+    assert list(Annotator(Glossary([])).annotate("ESS")) == []
+
+
+def test_large_text_offsets_stay_exact() -> None:
+    block = "Éléments : l’ESS, «\u00a0coopérative\u00a0», R&D.\n"
+    text = block * 2000
+    doc = ALL.annotate(text)
+    assert len(doc) == 6000
+    assert all(text[a.start : a.end] == a.surface for a in doc)

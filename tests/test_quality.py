@@ -1,0 +1,66 @@
+"""The tree stays clean: ruff and mypy (strict) pass, every public name has a docstring."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import glossator
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _tool(name: str) -> list[str]:
+    exe = Path(sys.executable).with_name(name)
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed (pip install -e '.[test]')")
+    return [found]
+
+
+def test_ruff_is_clean() -> None:
+    result = subprocess.run(
+        [*_tool("ruff"), "check", "src", "tests", "benchmarks"], cwd=ROOT,
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_is_clean() -> None:
+    result = subprocess.run(
+        [*_tool("mypy")], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_public_name_has_a_docstring() -> None:
+    missing = []
+    for info in pkgutil.walk_packages(glossator.__path__, "glossator."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        if not module.__doc__:
+            missing.append(info.name)
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name)
+            if (inspect.isfunction(obj) or inspect.isclass(obj)) and not obj.__doc__:
+                missing.append(f"{info.name}.{name}")
+    assert missing == []
+
+
+def test_spacy_is_not_imported_by_the_cli_path() -> None:
+    code = (
+        "import sys, glossator, glossator.cli, glossator.render.text, glossator.render.html;"
+        "print('spacy' in sys.modules, 'rich' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

@@ -1,0 +1,125 @@
+"""Renderers: text expansion rules, safe HTML, terminal, JSON schema, Markdown."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import glossator
+from glossator import Glossary, annotate, render
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quoted"'
+GLOSSARY = Glossary.from_dicts(
+    [
+        {"term": "ESS", "title": "Économie sociale et solidaire", "definition": "Le secteur."},
+        {"term": "PTCE", "definition": "Pôles territoriaux."},
+        {"term": "XSS", "title": '<b onclick="x">T</b>', "definition": HOSTILE},
+    ]
+)
+
+
+def test_text_expansion_title_defaults_to_the_term() -> None:
+    doc = annotate("Les PTCE.", GLOSSARY)
+    assert render(doc, "text") == "Les PTCE PTCE Pôles territoriaux. ."
+
+
+def test_text_expansion_uses_title_and_spaces_before_punctuation() -> None:
+    doc = annotate("L’ESS, vraiment.", GLOSSARY)
+    assert render(doc, "text") == "L’ESS Économie sociale et solidaire Le secteur. , vraiment."
+
+
+def test_text_expansion_no_extra_space_before_white_space_or_end() -> None:
+    assert render(annotate("ESS\nfin", GLOSSARY), "text") == (
+        "ESS Économie sociale et solidaire Le secteur.\nfin"
+    )
+    assert render(annotate("voir PTCE", GLOSSARY), "text") == "voir PTCE PTCE Pôles territoriaux."
+
+
+def test_text_format_leaves_unannotated_text_alone() -> None:
+    text = "Rien à signaler\u00a0: «\u202fpas de sigle\u202f».\n\n  Fin.  "
+    assert render(annotate(text, GLOSSARY), "text") == text
+
+
+def test_html_escapes_text_titles_and_definitions() -> None:
+    doc = annotate('<i>texte</i> & XSS "ici"', GLOSSARY)
+    html = render(doc, "html", standalone=True)
+    assert "<script" not in html.lower()
+    attributes = set(re.findall(r"\s([a-z-]+)=\"", " ".join(re.findall(r"<[^>]*>", html))))
+    assert attributes <= {"lang", "charset", "name", "content", "class", "tabindex",
+                          "aria-describedby", "role", "id", "data-glossator-entry"}
+    assert "<i>" not in html and "&lt;i&gt;texte&lt;/i&gt; &amp; " in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    # nothing but our own tags
+    tags = set(re.findall(r"<(/?[a-zA-Z!]+)", html))
+    assert tags <= {"!DOCTYPE", "html", "/html", "head", "/head", "meta", "title", "/title",
+                    "style", "/style", "body", "/body", "main", "/main", "p", "/p", "span",
+                    "/span"}
+
+
+def test_html_paragraph_per_line_and_unique_ids() -> None:
+    doc = annotate("ESS un\n\nPTCE deux\ntrois", GLOSSARY)
+    html = render(doc, "html", id_prefix="doc1-")
+    assert html.count("<p>") == 3
+    assert 'id="doc1-1"' in html and 'id="doc1-2"' in html
+
+
+def test_html_standalone_has_stylesheet_and_no_script() -> None:
+    page = render(annotate("ESS", GLOSSARY), "html", standalone=True, title="Essai <1>")
+    assert '<html lang="fr">' in page and '<meta charset="utf-8">' in page
+    assert ".glossator:hover > .glossator-tip" in page
+    assert ".glossator:focus-within > .glossator-tip" in page
+    assert "<title>Essai &lt;1&gt;</title>" in page
+    assert "<script" not in page
+
+
+def test_json_schema() -> None:
+    text = "l’ESS et les PTCE"
+    data = json.loads(render(annotate(text, GLOSSARY), "json"))
+    assert data["version"] == glossator.model.JSON_SCHEMA_VERSION == 1
+    assert data["text"] == text
+    first = data["annotations"][0]
+    assert set(first) >= {"start", "end", "surface", "entry", "term", "title", "how"}
+    assert (first["start"], first["end"], first["surface"], first["entry"]) == (2, 5, "ESS", "ess")
+    assert first["how"] == "elision"
+    assert [text[a["start"] : a["end"]] for a in data["annotations"]] == ["ESS", "PTCE"]
+
+
+def test_terminal_plain_without_color_fits_80_columns() -> None:
+    text = "Le Labo de l’ESS publie un rapport sur les PTCE. " * 4
+    out = render(annotate(text, GLOSSARY), "terminal", color=False, width=80)
+    assert "\x1b[" not in out
+    assert all(len(line) <= 80 for line in out.splitlines())
+    assert "ESS[1]" in out and "PTCE[2]" in out
+    assert "[1] Économie sociale et solidaire — Le secteur." in out
+
+
+def test_terminal_color_and_inline_style() -> None:
+    doc = annotate("l’ESS", GLOSSARY)
+    colored = render(doc, "terminal", color=True, width=80)
+    assert "\x1b[" in colored
+    inline = render(doc, "terminal", color=False, style="inline")
+    assert "l’ESS (Économie sociale et solidaire : Le secteur.)" in inline
+
+
+def test_terminal_respects_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in render(annotate("ESS", GLOSSARY), "terminal")
+
+
+def test_markdown_footnotes_and_escaping() -> None:
+    out = render(annotate("*L’ESS* et les PTCE_x", GLOSSARY), "markdown")
+    assert out.startswith("\\*L’ESS[^ess]\\* et les PTCE\\_x")
+    assert "[^ess]: **Économie sociale et solidaire** — Le secteur." in out
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    with pytest.raises(glossator.UsageError, match="unknown output format 'pdf'"):
+        render(annotate("ESS", GLOSSARY), "pdf")
+
+
+def test_renderer_registry_extends_by_name() -> None:
+    glossator.register_renderer("count", lambda doc, **_: str(len(doc)))
+    assert render(annotate("ESS PTCE", GLOSSARY), "count") == "2"
+    assert "count" in glossator.available_renderers()
