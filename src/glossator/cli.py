@@ -148,6 +148,12 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     docs = _read_inputs(args.files, args.encoding)
     if args.output_dir and any(name == "<stdin>" for name, _ in docs):
         raise UsageError("--output-dir needs named input files, not standard input")
+    if args.output_dir:
+        targets = [str(Path(args.output_dir) / (Path(name).stem + SUFFIXES[fmt]))
+                   for name, _ in docs]
+    else:
+        targets = [args.output] if args.output else []
+    _check_targets([name for name, _ in docs if name != "<stdin>"], targets)
 
     from .annotate import Annotator
     from .render import render
@@ -184,9 +190,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise InputError(exc.strerror or "cannot create directory",
                              file=args.output_dir) from None
-        for name, rendered in outputs:
-            target = out_dir / (Path(name).stem + SUFFIXES[fmt])
-            _write_file(str(target), _terminated(rendered))
+        for target, (_, rendered) in zip(targets, outputs, strict=True):
+            _write_file(target, _terminated(rendered))
         return EXIT_OK
 
     if fmt == "json" and len(outputs) > 1:
@@ -201,6 +206,25 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     else:
         _write_stdout(body)
     return EXIT_OK
+
+
+def _check_targets(inputs: Sequence[str], targets: Sequence[str]) -> None:
+    """Refuse to write over an input file, or to write two outputs to the same file.
+
+    Both happen silently otherwise: ``--output-dir .`` replaces ``a.txt`` by its annotated
+    text, and ``x/a.txt y/a.txt --output-dir out`` keeps only the second output.
+    """
+    sources = {Path(name).resolve() for name in inputs}
+    seen: set[Path] = set()
+    for target in targets:
+        resolved = Path(target).resolve()
+        if resolved in sources:
+            raise UsageError(f"the output {target} would overwrite an input file",
+                             hint="write the output elsewhere")
+        if resolved in seen:
+            raise UsageError(f"two inputs would be written to the same output {target}",
+                             hint="give input files distinct names or annotate them separately")
+        seen.add(resolved)
 
 
 def _terminated(text: str) -> str:
@@ -248,7 +272,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
             warnings = len(merged.warnings)
             verdict = "ok" if status == EXIT_OK else "failed"
             print(f"{verdict}: {len(glossaries)} glossar{'y' if len(glossaries) == 1 else 'ies'}, "
-                  f"{count} entries, {warnings} warning{'s' if warnings != 1 else ''}")
+                  f"{count} entr{'y' if count == 1 else 'ies'}, "
+                  f"{warnings} warning{'s' if warnings != 1 else ''}")
     return status
 
 

@@ -16,26 +16,40 @@ MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
 
 def decode_document(data: bytes, name: str, encoding: str = "utf-8") -> str:
     """Decode ``data`` read from ``name``; refuse binary data and say where decoding fails."""
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise UsageError(f"unknown encoding '{encoding}'",
-                         hint="use a Python codec name such as utf-8 or cp1252") from None
-    if b"\x00" in data[:65536] and not encoding.lower().replace("-", "").startswith("utf16"):
+    codec = _text_codec(encoding)
+    # NUL bytes mean binary data, except in UTF-16/32 where they are part of every character
+    if b"\x00" in data[:65536] and not codec.startswith(("utf-16", "utf-32")):
         raise InputError("this is a binary file, not text", file=name,
                          hint="give a text file (UTF-8)")
-    if encoding.lower().replace("_", "-") in ("utf-8", "utf8") and data.startswith(
-        codecs.BOM_UTF8
-    ):
+    if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        # count lines in the decoded prefix: in UTF-16/32 a b"\n" byte is not a line break
+        line = data[: exc.start].decode(encoding, errors="replace").count("\n") + 1
         raise InputError(
             f"not valid {encoding} (byte 0x{data[exc.start]:02x})", file=name, line=line,
             hint="convert the file to UTF-8 or pass --encoding, e.g. --encoding cp1252",
         ) from None
+
+
+def _text_codec(encoding: str) -> str:
+    """The canonical name of ``encoding`` (``utf_16`` → ``utf-16``); refuse unknown codecs.
+
+    Codecs that do not decode bytes to text (``rot13``, ``base64``, ``zlib``…) are refused too:
+    Python knows them but ``bytes.decode`` cannot use them.
+    """
+    hint = "use a Python codec name such as utf-8 or cp1252"
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(f"unknown encoding '{encoding}'", hint=hint) from None
+    try:
+        "".encode(encoding)  # LookupError for codecs that are not text encodings
+    except LookupError:
+        raise UsageError(f"'{encoding}' is not a text encoding", hint=hint) from None
+    return info.name
 
 
 def read_document(path: str | os.PathLike[str], encoding: str = "utf-8") -> str:

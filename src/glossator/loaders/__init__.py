@@ -108,6 +108,8 @@ def read_glossary(path: str | os.PathLike[str], *, format: str | None = None) ->
         raise GlossaryError("permission denied", file=name) from None
     except IsADirectoryError:
         raise GlossaryError("is a directory, not a glossary file", file=name) from None
+    except OSError as exc:  # e.g. a name too long, an I/O error: one line, no traceback
+        raise GlossaryError(exc.strerror or "cannot be read", file=name) from None
     return _resolve(fmt)(data, name)
 
 

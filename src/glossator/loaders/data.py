@@ -108,97 +108,105 @@ def entries_from_data(
     entries: list[Entry] = []
     for index, item in enumerate(items):
         where = lines[index] if lines is not None and index < len(lines) else {}
-        entry_line = where.get("")
-
-        def err(message: str, key: str = "", hint: str | None = None,
-                _w: Mapping[str, int] = where, _l: int | None = entry_line) -> GlossaryError:
-            return GlossaryError(message, file=file, line=_w.get(key, _l), hint=hint)
-
-        label = f"entry {index + 1}"
-        if not isinstance(item, Mapping):
-            raise err(
-                f"{label} must be a mapping with 'term' and 'definition', not {_describe(item)}",
-                hint="write it as '- term: …' followed by 'definition: …'",
-            )
-        for key in item:
-            if key not in ENTRY_KEYS:
-                diagnostics.append(
-                    Diagnostic(
-                        "warning", f"unknown key '{key}' in {label} is ignored",
-                        Location(file, where.get(str(key), entry_line)),
-                        _suggest(str(key), ENTRY_KEYS),
-                    )
-                )
-
-        def text(key: str, required: bool = False) -> str | None:
-            value = item.get(key)
-            if value is None or (isinstance(value, str) and not value.strip()):
-                if required:
-                    what = "is empty" if key in item else "is missing"
-                    raise err(f"{label}: '{key}' {what}", key,
-                              f"every entry needs a non-empty '{key}'")
-                return None
-            if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                raise err(f"{label}: '{key}' must be text, not {_describe(value)}", key)
-            return " ".join(str(value).split()) if key != "definition" else str(value).strip()
-
-        def text_list(key: str) -> tuple[str, ...]:
-            value = item.get(key)
-            if value is None:
-                return ()
-            if not isinstance(value, list):
-                raise err(
-                    f"{label}: '{key}' must be a list, not {_describe(value)}", key,
-                    f"write {key}: [{value!s}]" if isinstance(value, str) else None,
-                )
-            out: list[str] = []
-            for v in value:
-                if isinstance(v, bool) or not isinstance(v, (str, int, float)):
-                    raise err(f"{label}: each of '{key}' must be text, not {_describe(v)}", key)
-                s = " ".join(str(v).split())
-                if s:
-                    out.append(s)
-            return tuple(out)
-
-        term = text("term", required=True)
-        definition = text("definition", required=True)
-        assert term is not None and definition is not None
-        case_sensitive = item.get("case_sensitive")
-        if case_sensitive is not None and not isinstance(case_sensitive, bool):
-            flag = str(case_sensitive).strip().lower()
-            if flag in _TRUE:
-                case_sensitive = True
-            elif flag in _FALSE:
-                case_sensitive = False
-            else:
-                raise err(f"{label}: 'case_sensitive' must be true or false, not "
-                          f"'{case_sensitive}'", "case_sensitive")
-        url = text("url")
-        if url is not None and not re.match(r"(?i)(https?://|mailto:)", url):
-            diagnostics.append(
-                Diagnostic("warning", f"{label}: url '{url}' is not http(s) or mailto and "
-                           "will not be linked", Location(file, where.get("url", entry_line)))
-            )
-        if _MARKUP.search(definition):
-            diagnostics.append(
-                Diagnostic("warning", f"{label}: the definition contains markup, which is "
-                           "shown as text, never as HTML",
-                           Location(file, where.get("definition", entry_line)),
-                           "write the definition as plain text")
-            )
-        entry_id = text("id") or slugify(term)
-        entries.append(
-            Entry(
-                term=term,
-                definition=definition,
-                id=entry_id,
-                title=text("title"),
-                aliases=text_list("aliases"),
-                case_sensitive=case_sensitive,
-                url=url,
-                source=text("source"),
-                tags=text_list("tags"),
-                origin=Location(file, entry_line),
-            )
-        )
+        entries.append(_entry(index, item, file, where, diagnostics))
     return entries
+
+
+def _entry(
+    index: int,
+    item: Any,
+    file: str | None,
+    where: Mapping[str, int],
+    diagnostics: list[Diagnostic],
+) -> Entry:
+    """Validate the raw entry number ``index`` (0-based) and build its :class:`Entry`."""
+    entry_line = where.get("")
+
+    def err(message: str, key: str = "", hint: str | None = None) -> GlossaryError:
+        return GlossaryError(message, file=file, line=where.get(key, entry_line), hint=hint)
+
+    label = f"entry {index + 1}"
+    if not isinstance(item, Mapping):
+        raise err(
+            f"{label} must be a mapping with 'term' and 'definition', not {_describe(item)}",
+            hint="write it as '- term: …' followed by 'definition: …'",
+        )
+    for key in item:
+        if key not in ENTRY_KEYS:
+            diagnostics.append(
+                Diagnostic(
+                    "warning", f"unknown key '{key}' in {label} is ignored",
+                    Location(file, where.get(str(key), entry_line)),
+                    _suggest(str(key), ENTRY_KEYS),
+                )
+            )
+
+    def text(key: str, required: bool = False) -> str | None:
+        value = item.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                what = "is empty" if key in item else "is missing"
+                raise err(f"{label}: '{key}' {what}", key,
+                          f"every entry needs a non-empty '{key}'")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise err(f"{label}: '{key}' must be text, not {_describe(value)}", key)
+        return " ".join(str(value).split()) if key != "definition" else str(value).strip()
+
+    def text_list(key: str) -> tuple[str, ...]:
+        value = item.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise err(
+                f"{label}: '{key}' must be a list, not {_describe(value)}", key,
+                f"write {key}: [{value!s}]" if isinstance(value, str) else None,
+            )
+        out: list[str] = []
+        for v in value:
+            if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+                raise err(f"{label}: each of '{key}' must be text, not {_describe(v)}", key)
+            s = " ".join(str(v).split())
+            if s:
+                out.append(s)
+        return tuple(out)
+
+    term = text("term", required=True)
+    definition = text("definition", required=True)
+    assert term is not None and definition is not None
+    case_sensitive = item.get("case_sensitive")
+    if case_sensitive is not None and not isinstance(case_sensitive, bool):
+        flag = str(case_sensitive).strip().lower()
+        if flag in _TRUE:
+            case_sensitive = True
+        elif flag in _FALSE:
+            case_sensitive = False
+        else:
+            raise err(f"{label}: 'case_sensitive' must be true or false, not "
+                      f"'{case_sensitive}'", "case_sensitive")
+    url = text("url")
+    if url is not None and not re.match(r"(?i)(https?://|mailto:)", url):
+        diagnostics.append(
+            Diagnostic("warning", f"{label}: url '{url}' is not http(s) or mailto and "
+                       "will not be linked", Location(file, where.get("url", entry_line)))
+        )
+    if _MARKUP.search(definition):
+        diagnostics.append(
+            Diagnostic("warning", f"{label}: the definition contains markup, which is "
+                       "shown as text, never as HTML",
+                       Location(file, where.get("definition", entry_line)),
+                       "write the definition as plain text")
+        )
+    entry_id = text("id") or slugify(term)
+    return Entry(
+        term=term,
+        definition=definition,
+        id=entry_id,
+        title=text("title"),
+        aliases=text_list("aliases"),
+        case_sensitive=case_sensitive,
+        url=url,
+        source=text("source"),
+        tags=text_list("tags"),
+        origin=Location(file, entry_line),
+    )

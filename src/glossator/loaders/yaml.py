@@ -19,6 +19,13 @@ from .data import entries_from_data, split_document
 __all__ = ["load"]
 
 _STANDARD_TAG = "tag:yaml.org,2002:"
+#: The tags a glossary may use, implicitly or explicitly (``!!str NO``). Any other tag, even
+#: one in the ``tag:yaml.org,2002:`` namespace such as ``!!python/object/apply``, is refused.
+_ALLOWED_TAGS = frozenset(
+    _STANDARD_TAG + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge",
+                 "value")
+)
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -37,15 +44,43 @@ def decode(data: bytes, name: str) -> str:
 
 
 class _Walker:
+    """Turn composed nodes into plain data: strings, lists and dicts, never other objects.
+
+    A node reached again through a YAML alias (``*name``) yields the value already built, so
+    an "alias bomb" costs no more than the file's size; an alias inside its own anchor is an
+    error rather than an endless recursion.
+    """
+
     def __init__(self, name: str, diagnostics: list[Diagnostic]) -> None:
         self.name = name
         self.diagnostics = diagnostics
+        self._done: dict[int, Any] = {}
+        self._active: set[int] = set()
 
     def value(self, node: yaml.Node) -> Any:
-        tag = node.tag or ""
-        if not tag.startswith(_STANDARD_TAG):
+        """The plain value of ``node``, built once per node."""
+        key = id(node)
+        if key in self._done:
+            return self._done[key]
+        if key in self._active:
             raise GlossaryError(
-                f"unsupported YAML tag '{tag}'", file=self.name,
+                "a YAML alias refers to the value that contains it", file=self.name,
+                line=node.start_mark.line + 1, hint="copy the value instead of using an alias",
+            )
+        self._active.add(key)
+        try:
+            result = self._build(node)
+        finally:
+            self._active.discard(key)
+        self._done[key] = result
+        return result
+
+    def _build(self, node: yaml.Node) -> Any:
+        tag = node.tag or ""
+        if tag not in _ALLOWED_TAGS:
+            shown = "!!" + tag[len(_STANDARD_TAG):] if tag.startswith(_STANDARD_TAG) else tag
+            raise GlossaryError(
+                f"unsupported YAML tag '{shown}'", file=self.name,
                 line=node.start_mark.line + 1, hint="remove the tag; plain values are enough",
             )
         if isinstance(node, yaml.ScalarNode):
@@ -92,7 +127,7 @@ def load(data: bytes, name: str) -> Glossary:
         for node in seq.value:
             where = {"": node.start_mark.line + 1}
             if isinstance(node, yaml.MappingNode):
-                for k, v in node.value:
+                for k, _v in node.value:
                     where[str(k.value)] = k.start_mark.line + 1
             lines.append(where)
     entries = entries_from_data(items, name, diagnostics, lines)

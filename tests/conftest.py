@@ -1,0 +1,73 @@
+"""Shared fixtures: paths of the repository, small files in tmp_path, the CLI run in-process."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO_ROOT / "examples"
+BUNDLED_GLOSSARY = REPO_ROOT / "glossaries" / "ess-fr.yaml"
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """What one run of ``glossator.cli.main`` produced."""
+
+    code: int
+    out: str
+    err: str
+
+
+WriteFile = Callable[[str, "str | bytes"], Path]
+RunCli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> WriteFile:
+    """Write ``content`` (text as UTF-8, or bytes as they are) to ``tmp_path / name``."""
+
+    def _write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> RunCli:
+    """Run ``glossator ARGV`` in-process from ``tmp_path``; ``stdin`` (bytes) feeds ``-``.
+
+    argparse exits with ``SystemExit`` for ``--help``, ``--version`` and bad options: its
+    code is returned like the return value of ``main``.
+    """
+    from glossator.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+    def _run(*argv: str, stdin: bytes | None = None) -> CliResult:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", SimpleNamespace(buffer=io.BytesIO(stdin)))
+        capsys.readouterr()  # drop anything printed before this run
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return _run

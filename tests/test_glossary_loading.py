@@ -1,0 +1,537 @@
+"""Loading glossaries through the Python API: forms, validation, warnings, ids, merging."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+import glossator
+from glossator import Glossary, GlossaryError, GlossatorWarning, load_glossary
+from glossator.glossary import slugify
+from glossator.loaders import read_glossary
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+BUNDLED_ACRONYMS = ["ESS", "PTCE", "SCOP", "SCIC", "CAE", "ESUS", "CRESS", "SIAE", "IAE"]
+BUNDLED_TERMS = [
+    "économie sociale et solidaire", "coopérative", "mutuelle", "association", "fondation",
+    "utilité sociale", "lucrativité limitée", "gouvernance démocratique", "tiers-lieu",
+    "commerce équitable", "finance solidaire",
+]
+
+TWO_ENTRIES = """\
+- term: CAE
+  definition: Coopérative d'activité et d'emploi.
+- term: économie sociale et solidaire
+  definition: Économie des coopératives, mutuelles, associations et fondations.
+  aliases: [ESS]
+"""
+
+
+@pytest.fixture
+def load_quietly():
+    """``load_glossary`` that fails the test on any warning."""
+
+    def _load(*paths, **kwargs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            return load_glossary(*paths, **kwargs)
+
+    return _load
+
+
+def entry(glossary: Glossary, term: str) -> glossator.Entry:
+    return next(e for e in glossary if e.term == term)
+
+
+# --------------------------------------------------------------------------- forms of a file
+
+
+def test_bare_list_and_mapping_with_entries_give_the_same_entries(write, load_quietly):
+    bare = load_quietly(write("bare.yaml", TWO_ENTRIES))
+    indented = "".join("  " + line + "\n" for line in TWO_ENTRIES.splitlines())
+    mapping = load_quietly(write("mapping.yaml", "name: Test\nentries:\n" + indented))
+    assert bare.entries == mapping.entries
+    assert [e.term for e in bare] == ["CAE", "économie sociale et solidaire"]
+    assert entry(bare, "économie sociale et solidaire").aliases == ("ESS",)
+    assert bare.name is None and bare.metadata == {}
+    assert mapping.name == "Test"
+
+
+def test_metadata_is_kept(write, load_quietly):
+    path = write("meta.yaml", "name: Glossaire\nlanguage: fr\nlicense: CC0-1.0\nversion: 2014\n"
+                              "description: Un essai.\nentries:\n"
+                              "  - term: CAE\n    definition: ok\n")
+    glossary = load_quietly(path)
+    assert glossary.name == "Glossaire"
+    assert glossary.metadata == {"name": "Glossaire", "language": "fr", "license": "CC0-1.0",
+                                 "version": "2014", "description": "Un essai."}
+
+
+def test_title_names_the_glossary_when_there_is_no_name(write, load_quietly):
+    glossary = load_quietly(write("t.yaml", "title: Lexique\nentries:\n"
+                                            "  - term: CAE\n    definition: ok\n"))
+    assert glossary.name == "Lexique"
+
+
+def test_mapping_without_entries_is_an_error_with_a_hint(write):
+    with pytest.raises(GlossaryError, match="no 'entries'") as info:
+        load_glossary(write("g.yaml", "name: x\nitems: []\n"))
+    assert "entries:" in str(info.value)
+    with pytest.raises(GlossaryError, match="'- term:'"):
+        load_glossary(write("h.yaml", "term: CAE\ndefinition: ok\n"))
+
+
+def test_entries_must_be_a_list(write):
+    path = write("g.yaml", "name: x\nentries: CAE\n")
+    with pytest.raises(GlossaryError, match="'entries' must be a list") as info:
+        load_glossary(path)
+    assert info.value.file == str(path)
+    assert info.value.line == 1
+
+
+def test_values_stay_the_text_the_author_wrote(write, load_quietly):
+    glossary = load_quietly(write("g.yaml", """\
+- term: NO
+  definition: Nord-Ouest.
+- term: ON
+  definition: 2014
+- term: yes
+  definition: 1.50
+  aliases: [off, 007, '']
+"""))
+    assert [e.term for e in glossary] == ["NO", "ON", "yes"]
+    assert entry(glossary, "ON").definition == "2014"
+    assert entry(glossary, "yes").definition == "1.50"
+    assert entry(glossary, "yes").aliases == ("off", "007")
+
+
+def test_fields_are_read(write, load_quietly):
+    glossary = load_quietly(write("g.yaml", """\
+- term: SCOP
+  title: Société coopérative et participative
+  definition: "  Une coopérative\\n de salariés.  "
+  aliases: [Scop, société coopérative   ouvrière de production]
+  id: la-scop
+  url: https://www.les-scop.coop/
+  source: Loi du 19 juillet 1978
+  tags: [sigle, statut]
+"""))
+    (scop,) = glossary.entries
+    assert scop.term == "SCOP"
+    assert scop.title == "Société coopérative et participative"
+    assert scop.definition == "Une coopérative\n de salariés."  # stripped, not collapsed
+    assert scop.aliases == ("Scop", "société coopérative ouvrière de production")
+    assert scop.id == "la-scop" and "la-scop" in glossary and glossary["la-scop"] is scop
+    assert scop.url == "https://www.les-scop.coop/"
+    assert scop.source == "Loi du 19 juillet 1978"
+    assert scop.tags == ("sigle", "statut")
+    assert scop.origin is not None and scop.origin.line == 1
+
+
+def test_utf8_bom_is_accepted_and_other_encodings_refused(write, load_quietly):
+    good = load_quietly(write("bom.yaml", b"\xef\xbb\xbf" + TWO_ENTRIES.encode("utf-8")))
+    assert len(good) == 2
+    with pytest.raises(GlossaryError, match="UTF-8") as info:
+        load_glossary(write("latin.yaml", TWO_ENTRIES.encode("latin-1")))
+    assert info.value.line == 2  # the é of « Coopérative »
+
+
+def test_format_option_and_suffixes(write, load_quietly):
+    assert len(load_quietly(write("g.yml", TWO_ENTRIES))) == 2
+    assert len(load_quietly(write("G.YAML", TWO_ENTRIES))) == 2
+    odd = write("g.gloss", TWO_ENTRIES)
+    with pytest.raises(GlossaryError, match="glossary-format"):
+        load_glossary(odd)
+    assert len(load_quietly(odd, format="yaml")) == 2
+    with pytest.raises(GlossaryError, match="unknown glossary format 'xml'"):
+        load_glossary(odd, format="xml")
+
+
+def test_registered_loader_is_used_for_its_suffix(write, monkeypatch):
+    from glossator import loaders
+
+    def load_lines(data: bytes, name: str) -> Glossary:
+        items = [{"term": term, "definition": definition}
+                 for term, _, definition in (line.partition("=")
+                                             for line in data.decode().splitlines())]
+        return Glossary.from_dicts(items, name=name)
+
+    monkeypatch.setattr(loaders, "_REGISTERED", dict(loaders._REGISTERED))
+    glossator.register_loader("lines", (".LINES",), load_lines)
+    assert "lines" in loaders.available_formats()
+    glossary = load_glossary(write("g.lines", "CAE=Coopérative d'activité\n"))
+    assert [(e.term, e.definition) for e in glossary] == [("CAE", "Coopérative d'activité")]
+
+
+# --------------------------------------------------------------------------- hard errors
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "message"),
+    [
+        ("", 1, "empty"),
+        ("- term: CAE\n  definition: ok\n- term: SCOP\n", 3, "'definition' is missing"),
+        ("- term: CAE\n  definition: ''\n", 2, "'definition' is empty"),
+        ("- definition: ok\n", 1, "'term' is missing"),
+        ("- term: CAE\n  definition: [a, b]\n", 2, "must be text, not a list"),
+        ("- term: CAE\n  definition: ok\n  aliases: foo\n", 3, "'aliases' must be a list"),
+        ("- term: CAE\n  definition: ok\n  tags: [[a]]\n", 3, "each of 'tags' must be text"),
+        ("just words\n", 1, "not a string"),
+        ("- CAE\n", 1, "entry 1 must be a mapping"),
+        ("- term: CAE\n  definition: ok\n  case_sensitive: maybe\n", 3, "true or false"),
+        ("- term: CAE\n  definition: [unclosed\n", 3, "invalid YAML"),
+        ("- term: CAE\n  definition: !!python/object/apply:os.system [touch pwned]\n", 2,
+         "unsupported YAML tag '!!python/object/apply:os.system'"),
+        ("- term: CAE\n  definition: !custom ok\n", 2, "unsupported YAML tag '!custom'"),
+        ("entries: &all\n  - term: CAE\n    definition: ok\n    tags: *all\n", 1, "alias"),
+    ],
+    ids=["empty", "missing-definition", "empty-definition", "missing-term", "definition-list",
+         "aliases-string", "tags-nested", "file-string", "entry-string", "case-maybe",
+         "invalid-yaml", "python-tag", "local-tag", "recursive-alias"],
+)
+def test_invalid_glossaries_raise_with_file_and_line(write, tmp_path, content, line, message):
+    path = write("bad.yaml", content)
+    with pytest.raises(GlossaryError) as info:
+        load_glossary(path)
+    error = info.value
+    assert error.file == str(path)
+    assert error.line == line
+    assert message in str(error)
+    assert str(error).startswith(f"{path}:{line}: ")
+    assert "\n" not in str(error)
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(GlossaryError, match="no such glossary file") as info:
+        load_glossary(tmp_path / "missing.yaml")
+    assert info.value.file == str(tmp_path / "missing.yaml")
+    (tmp_path / "dir.yaml").mkdir()
+    with pytest.raises(GlossaryError, match="directory"):
+        load_glossary(tmp_path / "dir.yaml")
+    with pytest.raises(GlossaryError):
+        load_glossary(tmp_path / ("n" * 300 + ".yaml"))  # an OSError, not a traceback
+
+
+def test_binary_glossary_is_refused(write):
+    with pytest.raises(GlossaryError, match="binary"):
+        load_glossary(write("bin.yaml", b"- term: \x00\x01\n"))
+
+
+def test_yaml_alias_bomb_is_cheap(write):
+    """Ten levels of ten aliases stand for 10**10 strings: they must not all be built."""
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]")
+    content = "\n".join(lines) + "\nentries:\n  - term: CAE\n    definition: ok\n"
+    path = write("bomb.yaml", content)
+    script = (
+        "import sys, warnings, glossator\n"
+        "warnings.simplefilter('ignore')\n"
+        "print([e.term for e in glossator.load_glossary(sys.argv[1])])\n"
+    )
+    # in a subprocess, so that a regression fails on the timeout instead of hanging the suite
+    proc = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
+                          text=True, timeout=30, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "['CAE']"
+
+
+def test_aliases_to_shared_values_are_allowed(write, load_quietly):
+    glossary = load_quietly(write("g.yaml", """\
+- term: CAE
+  definition: ok
+  tags: &tags [sigle, statut]
+- term: SCOP
+  definition: ok
+  tags: *tags
+"""))
+    assert entry(glossary, "SCOP").tags == ("sigle", "statut")
+
+
+# --------------------------------------------------------------------------- warnings
+
+
+def test_unknown_entry_key_warns_with_a_suggestion_and_line(write):
+    path = write("g.yaml", "- term: CAE\n  definition: ok\n  defintion: typo\n")
+    with pytest.warns(GlossatorWarning, match=r"did you mean 'definition'\?") as record:
+        glossary = load_glossary(path)
+    assert len(record) == 1
+    assert str(record[0].message).startswith(f"{path}:3: warning: unknown key 'defintion'")
+    assert record[0].filename == __file__  # points at the caller, not into glossator
+    assert entry(glossary, "CAE").definition == "ok"
+    assert len(glossary.warnings) == 1
+
+
+def test_unknown_top_level_key_warns_with_a_suggestion(write):
+    path = write("g.yaml", "langage: fr\nentries:\n  - term: CAE\n    definition: ok\n")
+    with pytest.warns(GlossatorWarning, match="unknown top-level key 'langage'") as record:
+        glossary = load_glossary(path)
+    assert "did you mean 'language'?" in str(record[0].message)
+    assert "langage" in glossary.metadata  # kept, but reported
+
+
+def test_unrelated_unknown_key_lists_the_known_keys(write):
+    path = write("g.yaml", "zzz: 1\nentries:\n  - term: CAE\n    definition: ok\n")
+    with pytest.warns(GlossatorWarning, match="known keys: name, title"):
+        load_glossary(path)
+
+
+def test_duplicate_key_in_one_entry_warns_and_the_last_one_is_used(write):
+    path = write("g.yaml", "- term: CAE\n  definition: first\n  definition: second\n")
+    with pytest.warns(GlossatorWarning, match="key 'definition' appears twice") as record:
+        glossary = load_glossary(path)
+    assert str(record[0].message).startswith(f"{path}:3:")
+    assert entry(glossary, "CAE").definition == "second"
+
+
+def test_definition_with_markup_warns(write):
+    path = write("g.yaml", "- term: CAE\n  definition: Une <b>coopérative</b>.\n")
+    with pytest.warns(GlossatorWarning, match="markup"):
+        glossary = load_glossary(path)
+    assert entry(glossary, "CAE").definition == "Une <b>coopérative</b>."  # kept as text
+
+
+def test_comparison_signs_are_not_markup(write, load_quietly):
+    load_quietly(write("g.yaml", "- term: CAE\n  definition: moins de 10 < 20 salariés.\n"))
+
+
+def test_non_http_url_warns(write):
+    path = write("g.yaml", "- term: CAE\n  definition: ok\n  url: javascript:alert(1)\n")
+    with pytest.warns(GlossatorWarning, match="not http"):
+        load_glossary(path)
+
+
+def test_strict_raises_the_first_warning_with_file_and_line(write):
+    path = write("g.yaml", "- term: CAE\n  definition: ok\n  defintion: typo\n")
+    with pytest.raises(GlossaryError, match="defintion") as info:
+        load_glossary(path, strict=True)
+    assert info.value.file == str(path)
+    assert info.value.line == 3
+    assert "did you mean 'definition'?" in str(info.value)
+
+
+def test_strict_accepts_a_clean_glossary(write, load_quietly):
+    assert len(load_quietly(write("g.yaml", TWO_ENTRIES), strict=True)) == 2
+
+
+def test_read_glossary_keeps_diagnostics_without_warning(write):
+    path = write("g.yaml", "- term: CAE\n  definition: ok\n  defintion: typo\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        glossary = read_glossary(path)
+    assert [d.level for d in glossary.diagnostics] == ["warning"]
+    assert glossary.diagnostics[0].location == glossator.Location(str(path), 3)
+
+
+# --------------------------------------------------------------------------- ids
+
+
+def test_id_is_derived_from_the_term(write, load_quietly):
+    glossary = load_quietly(write("g.yaml", TWO_ENTRIES))
+    assert [e.id for e in glossary] == ["cae", "economie-sociale-et-solidaire"]
+    again = load_quietly(write("again.yaml", TWO_ENTRIES))
+    assert [e.id for e in again] == [e.id for e in glossary]  # stable
+
+
+@pytest.mark.parametrize(
+    ("term", "slug"),
+    [
+        ("économie sociale et solidaire", "economie-sociale-et-solidaire"),
+        ("Œuvre d'intérêt général", "oeuvre-d-interet-general"),
+        ("tiers-lieu", "tiers-lieu"),
+        ("R&D", "r-d"),
+        ("  fonds solidaire 90/10 ", "fonds-solidaire-90-10"),
+        ("Ärger", "arger"),
+        ("???", "entry"),
+    ],
+)
+def test_slugify(term, slug):
+    assert slugify(term) == slug
+    assert slugify(term) == slugify(term)
+
+
+def test_explicit_duplicate_id_is_renamed_with_a_warning(write):
+    path = write("g.yaml", """\
+- term: CAE
+  definition: one
+  id: same
+- term: SCOP
+  definition: two
+  id: same
+- term: SCIC
+  definition: three
+  id: same
+""")
+    with pytest.warns(GlossatorWarning, match="id 'same' is also used") as record:
+        glossary = load_glossary(path)
+    assert [e.id for e in glossary] == ["same", "same-2", "same-3"]
+    assert glossary["same-2"].term == "SCOP"
+    first = next(str(w.message) for w in record if "SCOP" not in str(w.message))
+    assert first.startswith(f"{path}:4:") and f"{path}:1" in first
+
+
+def test_derived_ids_are_made_unique(write):
+    path = write("g.yaml", "- term: Scop\n  definition: one\n- term: SCOP!\n  definition: two\n")
+    with pytest.warns(GlossatorWarning):
+        glossary = load_glossary(path)
+    assert [e.id for e in glossary] == ["scop", "scop-2"]
+    assert len({e.id for e in glossary}) == len(glossary)
+
+
+# --------------------------------------------------------------------------- case_sensitive
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("true", True), ("True", True), ("yes", True), ("on", True), ("1", True),
+     ("false", False), ("FALSE", False), ("no", False), ("off", False), ("0", False)],
+)
+def test_case_sensitive_is_parsed(write, load_quietly, raw, value):
+    path = write("g.yaml", f"- term: CAE\n  definition: ok\n  case_sensitive: {raw}\n")
+    assert entry(load_quietly(path), "CAE").case_sensitive is value
+
+
+def test_case_sensitive_absent_means_decide_per_form(write, load_quietly):
+    glossary = load_quietly(write("g.yaml", TWO_ENTRIES))
+    assert entry(glossary, "CAE").case_sensitive is None
+    forms = {f.text: f.case_sensitive for f in glossary.forms()}
+    assert forms == {"CAE": True, "économie sociale et solidaire": False, "ESS": True}
+
+
+def test_case_sensitive_false_makes_an_acronym_match_any_case(write, load_quietly):
+    path = write("g.yaml", "- term: CAE\n  definition: ok\n  case_sensitive: no\n")
+    (form,) = load_quietly(path).forms()
+    assert form.case_sensitive is False
+
+
+def test_case_sensitive_from_python_values():
+    glossary = Glossary.from_dicts([
+        {"term": "a", "definition": "x", "case_sensitive": True},
+        {"term": "b", "definition": "x", "case_sensitive": "no"},
+    ])
+    assert [e.case_sensitive for e in glossary] == [True, False]
+    with pytest.raises(GlossaryError, match="'case_sensitive' must be true or false, not 'maybe'"):
+        Glossary.from_dicts([{"term": "a", "definition": "x", "case_sensitive": "maybe"}])
+
+
+# --------------------------------------------------------------------------- from_dicts, merge
+
+
+def test_from_dicts_builds_validated_entries():
+    glossary = Glossary.from_dicts(
+        [{"term": "économie sociale et solidaire", "definition": "Une économie.",
+          "aliases": ["ESS"]},
+         {"term": "CAE", "definition": "Une coopérative.", "colour": "red"}],
+        name="mini",
+    )
+    assert glossary.name == "mini"
+    assert [e.id for e in glossary] == ["economie-sociale-et-solidaire", "cae"]
+    assert glossary["cae"].definition == "Une coopérative."
+    assert [d.message for d in glossary.warnings] == ["unknown key 'colour' in entry 2 is ignored"]
+    assert glossary.warnings[0].location is not None
+    assert glossary.warnings[0].location.file is None
+    with pytest.raises(GlossaryError, match="entry 1: 'definition' is missing") as info:
+        Glossary.from_dicts([{"term": "CAE"}])
+    assert info.value.file is None
+    with pytest.raises(GlossaryError, match="must be a mapping"):
+        Glossary.from_dicts(["CAE"])  # type: ignore[list-item]
+
+
+def test_merge_later_entry_wins_a_form():
+    first = Glossary.from_dicts([{"term": "CAE", "definition": "premier"},
+                                 {"term": "SCOP", "definition": "scop"}], name="a")
+    second = Glossary.from_dicts([{"term": "coopérative d'activité", "definition": "second",
+                                   "aliases": ["CAE"]}], name="b")
+    merged = first.merge(second)
+    winners = {f.text: f.entry.definition for f in merged.forms()}
+    assert winners["CAE"] == "second"
+    assert winners["SCOP"] == "scop"
+    assert merged.name == "a + b"
+    assert len(merged) == 3
+    assert any("'CAE' is also claimed" in d.message for d in merged.warnings)
+    # merging builds a new glossary: the originals are untouched
+    assert {f.text: f.entry.definition for f in first.forms()}["CAE"] == "premier"
+    assert first.warnings == () and len(first) == 2
+    reverse = {f.text: f.entry.definition for f in second.merge(first).forms()}
+    assert reverse["CAE"] == "premier"
+
+
+def test_later_entry_in_one_file_wins(write):
+    path = write("g.yaml", "- term: CAE\n  definition: first\n- term: cae\n  definition: "
+                           "second\n  case_sensitive: true\n- term: CAE\n  definition: third\n")
+    with pytest.warns(GlossatorWarning) as record:
+        glossary = load_glossary(path)
+    clash = [str(w.message) for w in record if "also claimed" in str(w.message)]
+    assert len(clash) == 1
+    assert clash[0].startswith(f"{path}:6:") and f"entry 'CAE' at {path}:1" in clash[0]
+    winners = {f.text: f.entry.definition for f in glossary.forms()}
+    assert winners == {"CAE": "third", "cae": "second"}
+
+
+def test_load_glossary_merges_files_later_wins(write):
+    one = write("one.yaml", "- term: CAE\n  definition: premier\n- term: SCOP\n  definition: s\n")
+    two = write("two.yaml", "- term: CAE\n  definition: second\n")
+    with pytest.warns(GlossatorWarning) as record:
+        glossary = load_glossary(one, two)
+    assert {f.text: f.entry.definition for f in glossary.forms()} == {"CAE": "second",
+                                                                      "SCOP": "s"}
+    clash = [str(w.message) for w in record if "also claimed" in str(w.message)]
+    assert len(clash) == 1
+    assert clash[0].startswith(f"{two}:1:") and f"{one}:1" in clash[0]
+
+
+# --------------------------------------------------------------------------- bundled glossary
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Glossary:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return load_glossary()
+
+
+def test_bundled_glossary_loads_without_any_warning(bundled):
+    assert bundled.diagnostics == ()
+    assert bundled.name
+
+
+def test_bundled_glossary_path_is_the_default():
+    path = glossator.bundled_glossary_path()
+    assert path.is_file() and path.suffix == ".yaml"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load_glossary(path).entries == load_glossary().entries
+    with pytest.raises(GlossaryError, match="reinstall"):
+        glossator.bundled_glossary_path("no-such-glossary")
+
+
+def test_bundled_glossary_is_strict_clean():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(load_glossary(strict=True)) >= 40
+
+
+def test_bundled_glossary_has_the_core_entries(bundled):
+    assert len(bundled) >= 40
+    terms = {e.term for e in bundled}
+    missing = [t for t in BUNDLED_ACRONYMS + BUNDLED_TERMS if t not in terms]
+    assert missing == []
+    for acronym in BUNDLED_ACRONYMS:
+        form = next(f for f in bundled.forms() if f.text == acronym)
+        assert form.case_sensitive, acronym
+
+
+def test_bundled_entries_are_complete(bundled):
+    for e in bundled:
+        assert e.definition.strip(), e.term
+        assert len(e.definition) >= 20, e.term
+        if e.url is not None:
+            assert e.url.startswith("https://"), (e.term, e.url)
+    ids = [e.id for e in bundled]
+    assert len(set(ids)) == len(ids)
