@@ -74,9 +74,12 @@ def test_leftmost_longest_never_overlaps() -> None:
 
 
 def test_no_break_spaces_count_as_spaces_offsets_point_into_original() -> None:
-    text = "Vive l’économie\u00a0sociale\u202fet solidaire\u00a0!"
-    (a,) = ALL.annotate(text).annotations
-    assert text[a.start : a.end] == "économie\u00a0sociale\u202fet solidaire"
+    for gaps in [("\u00a0", " ", " "), ("\u202f", " ", " "), ("\u00a0",) * 3,
+                 ("\u202f",) * 3, (" ", " \n", " "), (" ", " ", "\r\n"), ("  ", " ", " ")]:
+        term = "économie{}sociale{}et{}solidaire".format(*gaps)
+        text = f"Vive l’{term}\u00a0!"
+        (a,) = ALL.annotate(text).annotations
+        assert text[a.start : a.end] == term, gaps
 
 
 def test_offsets_after_characters_whose_case_fold_differs() -> None:

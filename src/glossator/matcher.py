@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -32,7 +31,7 @@ import ahocorasick_rs
 
 from .french import pluralize_term, strip_accents
 from .glossary import Form, Glossary, is_acronym
-from .normalize import canonical, prepare_nfc, typographic
+from .normalize import Prepared, canonical, prepare_nfc, typographic
 
 __all__ = ["ELIDING_WORDS", "MatchOptions", "Matcher", "RawMatch", "Variant", "compile_glossary"]
 
@@ -75,9 +74,11 @@ class Variant(NamedTuple):
     text: str  # canonical text of the variant (NFC, typographic apostrophes)
     tag: str  # "" or inflected | hyphen-variant | unaccented-capital
     cs: bool  # compare case exactly
-    cs_bytes: bytes  # the variant's UTF-8 bytes, for the exact comparison
-    caps: bool  # accents were dropped: the letters that lost one must be capitals
-    accented: str  # with caps: the variant before its accents were dropped
+    core: bytes  # UTF-8 of the text without leading and trailing punctuation
+    core_text: str  # the same, as text
+    accented: str  # for an unaccented variant: its core before the accents were dropped
+    head: bytes  # punctuation the form starts with (not in the pattern, checked apart)
+    tail: bytes  # punctuation the form ends with (*etc.*, *aux.*)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,19 @@ class RawMatch:
 # ---------------------------------------------------------------------------------------
 
 
+#: Continuation bytes that end a separator (’ E2 80 99, NBSP C2 A0, « C2 AB, » C2 BB,
+#: NNBSP E2 80 AF, ʼ CA BC) and therefore fold to a space, so that a term right after one
+#: of them starts after a space. The letters that share these bytes (à ë ï ù û ü ø and
+#: their capitals) fold to a space too, the same way in forms and texts; a candidate that
+#: starts right after such a letter is rejected by a check at that position.
+_TAIL_SPACES = bytes(
+    [0x80, 0x8B, 0x8F, 0x98, 0x99, 0x9B, 0x9C, 0xA0, 0xAB, 0xAF, 0xB8, 0xB9, 0xBB, 0xBC]
+)
+#: Lead bytes of characters that are never letters: C2 (U+0080–U+00BF: NBSP, «, », °…) and
+#: E2 (U+2000–U+2FFF: typographic spaces, quotes, dashes, symbols).
+_SEPARATOR_LEADS = b"\xc2\xe2"
+
+
 def _translate_table() -> bytes:
     table = bytearray(range(256))
     for b in range(128):
@@ -111,76 +125,33 @@ def _translate_table() -> bytes:
     # same way in forms and texts, so equal texts still fold equal.
     for b in range(0x80, 0x9F):
         table[b] = b + 0x20
+    for b in _TAIL_SPACES + _SEPARATOR_LEADS:
+        table[b] = 0x20
     return bytes(table)
 
 
 _TABLE = _translate_table()
-
-#: Multibyte punctuation and spaces that separate words: replaced before translation by
-#: as many spaces as they have bytes. Apostrophes are word separators too (elision).
-_SPACED = tuple(
-    (ch.encode(), b" " * len(ch.encode()))
-    for ch in (
-        "\u2019\u2018\u02bc\u2032\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005"
-        "\u2006\u2008\u205f\u3000«»‹›“”„‟–—―…•·‧¡¿§¶†‡°€£©®™→←"
-    )
-)
-_SPACES_ONLY = tuple(
-    (ch.encode(), b" " * len(ch.encode()))
-    for ch in "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008"
-    "\u205f\u3000"
-)
-_SPACED_E2 = tuple(p for p in _SPACED if p[0][:1] == b"\xe2")
-_SPACED_OTHER = tuple(p for p in _SPACED if p[0][:1] != b"\xe2")
-#: Ligatures, after translation (œ C5 93 → C5 B3, Œ C5 92 → C5 B2, æ/Æ → C3 A6).
-_LIGATURES = ((b"\xc5\xb3", b"oe"), (b"\xc5\xb2", b"oe"), (b"\xc3\xa6", b"ae"))
-
+_ASCII = bytes(range(128))
+#: Lead bytes of what NFC may change: combining marks (U+0300–U+036F: CC, CD), and the
+#: rarer decomposed scripts or singletons (E1 .., E2 84/86, EF AC…): only then is the
+#: text checked with unicodedata.is_normalized.
+_MAYBE_NOT_NFC = re.compile(rb"[\xcc\xcd\xe1\xef]|\xe2[\x84\x86\x89\x8c]")
 #: Invisible characters looked through inside words (removed, with an offset map).
-_INVISIBLE = tuple(
-    c.encode() for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-)
+_INVISIBLE = tuple(c.encode() for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff")
+#: What a letter folded to a space looks like in the folded bytes (see _TAIL_SPACES).
+_BLANKED_LETTER = b"\xc3 "
 
 _WORD = bytes(1 if chr(b).isalnum() else (2 if b >= 0x80 else 0) for b in range(256))
 _LETTER = bytes(1 if chr(b).isascii() and chr(b).isalpha() else 0 for b in range(256))
 _JOINER = bytes(1 if chr(b) in "-&@_" else 0 for b in range(256))
 _CONTINUATION = bytes(1 if 0x80 <= b < 0xC0 else 0 for b in range(256))
 _APOSTROPHE_LAST = {0x27: b"'", 0x99: b"\xe2\x80\x99", 0x98: b"\xe2\x80\x98",
-                    0xBC: b"\xca\xbc", 0xB2: b"\xe2\x80\xb2"}
-# for finding white-space runs between words: letters → 'a', white space → ' ' or '\n'
-_WS_CLASS = bytes(
-    (0x20 if chr(b) in " \t\r\f\v" else 0x0A if b == 0x0A else
-     0x61 if (b >= 0x80 or chr(b).isalnum()) else 0x2E)
-    for b in range(256)
-)
-_RUN = re.compile(rb"(?<=a)[ \n]{2,}(?=a)")
-
-
-def _spaced(raw: bytes) -> bytes:
-    """Replace separating multibyte punctuation by spaces (same length)."""
-    if b"\xe2" in raw:
-        for seq, rep in _SPACED_E2:
-            if seq in raw:
-                raw = raw.replace(seq, rep)
-    if not raw.isascii():
-        for seq, rep in _SPACED_OTHER:
-            if seq in raw:
-                raw = raw.replace(seq, rep)
-    return raw
-
-
-def _fold(spaced: bytes) -> bytes:
-    """Lower case and blank punctuation, byte for byte."""
-    hay = spaced.translate(_TABLE)
-    if not hay.isascii():
-        for seq, rep in _LIGATURES:
-            if seq in hay:
-                hay = hay.replace(seq, rep)
-    return hay
+                    0xBC: b"\xca\xbc"}
 
 
 def fold_form(text: str) -> bytes:
     """The bytes the automaton looks for to find ``text`` (without the leading space)."""
-    return _fold(_spaced(text.encode("utf-8")))
+    return text.encode("utf-8").translate(_TABLE)
 
 
 class _Edits:
@@ -189,56 +160,34 @@ class _Edits:
     __slots__ = ("news", "olds")
 
     def __init__(self) -> None:
-        self.news: list[int] = [0]
-        self.olds: list[int] = [0]
-
-    def to_old(self, pos: int) -> int:
-        k = bisect_right(self.news, pos) - 1
-        return self.olds[k] + (pos - self.news[k])
+        self.news: list[int] = [0]  # positions in the edited bytes where a cut was made
+        self.olds: list[int] = [0]  # the same positions in the original bytes
 
 
-def _collapse(raw: bytes, spaced: bytes, multiword: bool) -> tuple[bytes, bytes, _Edits | None]:
-    """Remove invisible characters and collapse white-space runs between words."""
-    cuts: list[tuple[int, int, bytes]] = []
-    if not raw.isascii():
-        for seq in _INVISIBLE:
-            start = raw.find(seq)
-            while start != -1:
-                cuts.append((start, start + len(seq), b""))
-                start = raw.find(seq, start + len(seq))
-    if multiword:
-        ws = raw
-        if not ws.isascii():
-            for seq, rep in _SPACES_ONLY:
-                if seq in ws:
-                    ws = ws.replace(seq, rep)
-        for m in _RUN.finditer(ws.translate(_WS_CLASS)):
-            s, e = m.span()
-            if spaced.count(b"\n", s, e) < 2:  # never across a paragraph break
-                cuts.append((s, e, b" "))
-    if not cuts:
-        return raw, spaced, None
+def _remove_invisible(raw: bytes, rare: bytes) -> tuple[bytes, _Edits | None]:
+    """Remove soft hyphens and zero-width characters, keeping a map back."""
+    present = [seq for seq in _INVISIBLE if seq in rare]
+    if not present:
+        return raw, None
+    cuts: list[tuple[int, int]] = []
+    for seq in present:
+        start = raw.find(seq)
+        while start != -1:
+            cuts.append((start, start + len(seq)))
+            start = raw.find(seq, start + len(seq))
     cuts.sort()
     edits = _Edits()
-    raw_parts: list[bytes] = []
-    sp_parts: list[bytes] = []
+    parts: list[bytes] = []
     last = 0
     produced = 0
-    for s, e, rep in cuts:
-        if s < last:  # overlapping cuts (an invisible character inside a run)
-            continue
-        raw_parts.append(raw[last:s])
-        sp_parts.append(spaced[last:s])
+    for s, e in cuts:
+        parts.append(raw[last:s])
         produced += s - last
-        raw_parts.append(rep)
-        sp_parts.append(rep)
-        produced += len(rep)
         edits.news.append(produced)
         edits.olds.append(e)
         last = e
-    raw_parts.append(raw[last:])
-    sp_parts.append(spaced[last:])
-    return b"".join(raw_parts), b"".join(sp_parts), edits
+    parts.append(raw[last:])
+    return b"".join(parts), edits
 
 
 # ---------------------------------------------------------------------------------------
@@ -254,7 +203,8 @@ class Matcher:
     """
 
     __slots__ = (
-        "_ac", "_cands", "_entry_of", "_fast", "_maxlen", "_multiword", "forms", "glossary",
+        "_ac", "_blanked", "_cands", "_entry_of", "_fast", "_maxlen", "_simple", "forms",
+        "glossary",
         "options", "variants",
     )
 
@@ -277,12 +227,15 @@ class Matcher:
             for text, tag, caps in _variants(form, self.options, irregular):
                 if fold_accents:
                     text = strip_accents(text)
-                keys = _keys(text)
+                head, core, tail = _edges(text)
+                keys = _keys(core)
                 if not keys:
                     continue
                 vid = len(variants)
-                variants.append(Variant(form, text, tag, form.case_sensitive,
-                                        text.encode("utf-8"), bool(caps), caps or text))
+                variants.append(Variant(
+                    form, text, tag, form.case_sensitive, core.encode("utf-8"), core,
+                    _edges(caps)[1] if caps else "", head.encode("utf-8"), tail.encode("utf-8"),
+                ))
                 for key in keys:
                     by_pattern.setdefault(b" " + key, []).append(vid)
         self.variants: tuple[Variant, ...] = tuple(variants)
@@ -295,16 +248,22 @@ class Matcher:
         self._cands: tuple[tuple[int, ...], ...] = tuple(
             tuple(sorted(by_pattern[p], key=rank)) for p in patterns
         )
+        # one word, no space or joiner inside: a failed candidate hides no other one
+        self._simple: tuple[bool, ...] = tuple(
+            not any(b == 0x20 or _JOINER[b] for b in p[1:]) for p in patterns
+        )
+        # patterns in which letters folded to a space (à ë ù…) need a closer look
+        self._blanked: tuple[bool, ...] = tuple(_BLANKED_LETTER in p for p in patterns)
         # a pattern with a single case-insensitive plain variant needs no check at all
         self._fast: tuple[int, ...] = tuple(
-            c[0] if len(c) == 1 and not variants[c[0]].cs and not variants[c[0]].caps else -1
-            for c in self._cands
+            c[0] if len(c) == 1 and not variants[c[0]].cs and not variants[c[0]].accented
+            and not blank and not variants[c[0]].head and not variants[c[0]].tail else -1
+            for c, blank in zip(self._cands, self._blanked, strict=True)
         )
         self._entry_of: tuple[int, ...] = tuple(
             entry_index.get(v.form.entry.id, -1) for v in variants
         )
         self._maxlen = max((len(p) for p in patterns), default=1)
-        self._multiword = any(b" " in p[1:] for p in patterns)
         self._ac: Any = ahocorasick_rs.BytesAhoCorasick(
             patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
         ) if patterns else None
@@ -341,28 +300,45 @@ class Matcher:
         """Yield ``(start, end, variant_id, elided)`` in code points of ``text``, in order."""
         if self._ac is None or not text:
             return
-        prepared = prepare_nfc(text)
-        work = prepared.text
+        work = text
+        raw = work.encode("utf-8")
+        rare = raw.translate(None, _ASCII)
+        prepared = Prepared(text, None)
+        if _MAYBE_NOT_NFC.search(rare):
+            prepared = prepare_nfc(text)
+            if prepared.text is not text:
+                work = prepared.text
+                raw = work.encode("utf-8")
+                rare = raw.translate(None, _ASCII)
         if self.options.accents == "fold":
             work = strip_accents(work)
-        raw = work.encode("utf-8")
-        spaced = _spaced(raw)
-        raw2, spaced2, edits = _collapse(raw, spaced, self._multiword)
-        hay = b" " + _fold(spaced2) + b" "
+            raw = work.encode("utf-8")
+            rare = raw.translate(None, _ASCII)
+        raw2, edits = _remove_invisible(raw, rare)
+        hay = b" " + raw2.translate(_TABLE) + b" "
         raw2 = b" " + raw2 + b" "
         ascii_only = len(raw) == len(work)
         cont = b"" if ascii_only else raw.translate(_CONTINUATION)
         seen_bytes = 0
         seen_cont = 0
-        to_old = edits.to_old if edits is not None else None
+        news = edits.news if edits is not None else None
+        olds = edits.olds if edits is not None else None
+        k = 0
         span = prepared.span
         identity = prepared.offsets is None
         for s, e, vid, elided in self._scan(hay, raw2):
             # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e],
             # which is raw[s:e-1] before any edit
             bs, be = s, e - 1
-            if to_old is not None:
-                bs, be = to_old(bs), to_old(be - 1) + 1
+            if news is not None and olds is not None:
+                while k + 1 < len(news) and news[k + 1] <= bs:
+                    k += 1
+                last = be - 1
+                j = k
+                while j + 1 < len(news) and news[j + 1] <= last:
+                    j += 1
+                bs = olds[k] + bs - news[k]
+                be = olds[j] + last - news[j] + 1
             if ascii_only:
                 cs, ce = bs, be
             else:
@@ -380,9 +356,9 @@ class Matcher:
         """Accepted matches in ``hay`` coordinates, chunk by chunk."""
         ac = self._ac
         fast = self._fast
+        simple = self._simple
         word = _WORD
         joiner = _JOINER
-        apostrophe = _APOSTROPHE_LAST
         view = memoryview(hay)
         n = len(hay) - 1  # the last byte is the padding space
         maxlen = self._maxlen
@@ -409,19 +385,22 @@ class Matcher:
                 if (w and (w == 1 or _word_char_at(raw, e))) or (
                     joiner[nb] and word[hay[e + 1]]
                 ):
-                    pos = self._recover(hay, raw, s, e, out)
+                    if not simple[pid]:  # one word: nothing else can start inside it
+                        pos = self._recover(hay, raw, s, e, out)
                     continue
                 vid = fast[pid]
-                if vid >= 0 and raw[s] not in apostrophe:
+                if vid >= 0 and raw[s] < 0x80 and raw[s] != 0x27:
                     out.append((s, e, vid, False))
                     pos = e
                     continue
                 verdict = self._verify(hay, raw, pid, s, e)
                 if verdict is None:
-                    pos = self._recover(hay, raw, s, e, out)
+                    if not simple[pid]:
+                        pos = self._recover(hay, raw, s, e, out)
                 else:
-                    out.append((s, e, verdict[0], verdict[1]))
-                    pos = e
+                    vid, elided, s2, e2 = verdict
+                    out.append((s2, e2, vid, elided))
+                    pos = e2
             yield from out
             a = max(b, pos)
 
@@ -457,7 +436,8 @@ class Matcher:
                 return None
             verdict = self._check(hay, raw, pid, s, e)
             if verdict is not None:
-                return (s, e, *verdict), limit
+                vid, elided, s2, e2 = verdict
+                return (s2, e2, vid, elided), limit
             # a shorter candidate at the same start?
             end = e - 1
             while end > s + 1:
@@ -467,14 +447,17 @@ class Matcher:
                 spid, _, se = shorter[0]
                 verdict = self._check(hay, raw, spid, s, s + se)
                 if verdict is not None:
-                    return (s, s + se, *verdict), max(limit, e)
+                    vid, elided, s2, e2 = verdict
+                    return (s2, e2, vid, elided), max(limit, e)
                 end = s + se - 1
             limit = max(limit, e)
             hi = min(len(hay), limit + self._maxlen)
             pos = s + 1
         return None
 
-    def _check(self, hay: bytes, raw: bytes, pid: int, s: int, e: int) -> tuple[int, bool] | None:
+    def _check(
+        self, hay: bytes, raw: bytes, pid: int, s: int, e: int
+    ) -> tuple[int, bool, int, int] | None:
         """End boundary, then :meth:`_verify`."""
         if e < len(hay):
             nb = hay[e]
@@ -485,37 +468,58 @@ class Matcher:
                 return None
         return self._verify(hay, raw, pid, s, e)
 
-    def _verify(self, hay: bytes, raw: bytes, pid: int, s: int, e: int) -> tuple[int, bool] | None:
-        """Elision and case of candidate ``hay[s:e]`` (``hay[s]`` is a space)."""
+    def _verify(
+        self, hay: bytes, raw: bytes, pid: int, s: int, e: int
+    ) -> tuple[int, bool, int, int] | None:
+        """Start of word, elision and case of candidate ``hay[s:e]`` (``hay[s]`` is a space).
+
+        Returns the variant, whether an article was elided, and the match's bounds (which
+        grow by the form's leading or trailing punctuation, if it has any).
+        """
         elided = False
-        seq = _APOSTROPHE_LAST.get(raw[s])
-        if seq is not None and raw[s - len(seq) + 1 : s + 1] == seq:
-            k = s - len(seq)  # last byte before the apostrophe
-            if k >= 0 and _LETTER[hay[k]]:
-                j = k
-                while j > 0 and _LETTER[hay[j - 1]]:
-                    j -= 1
-                if (j > 0 and _WORD[hay[j - 1]]) or hay[j : k + 1] not in ELIDING_WORDS:
-                    return None  # aujourd'hui, prud'homme: not an elision
-                elided = True
+        r = raw[s]
+        if r == 0x27 or r >= 0x80:
+            seq = _APOSTROPHE_LAST.get(r)
+            if seq is not None and raw[s - len(seq) + 1 : s + 1] == seq:
+                k = s - len(seq)  # last byte before the apostrophe
+                if k >= 0 and _LETTER[hay[k]]:
+                    j = k
+                    while j > 0 and _LETTER[hay[j - 1]]:
+                        j -= 1
+                    if (j > 0 and _WORD[hay[j - 1]]) or hay[j : k + 1] not in ELIDING_WORDS:
+                        return None  # aujourd'hui, prud'homme: not an elision
+                    elided = True
+            elif r >= 0x80 and _ends_word_char(raw, s):
+                return None  # right after à, ë, ù…: inside a word
         surface_bytes = raw[s + 1 : e]
         surface: str | None = None
+        blanked = self._blanked[pid]
         for vid in self._cands[pid]:
             v = self.variants[vid]
-            if v.cs:
-                if surface_bytes == v.cs_bytes:
-                    return vid, elided
-                if surface is None:
-                    surface = _flat(surface_bytes)
-                if surface == v.text:
-                    return vid, elided
-                continue
-            if v.caps:
-                if surface is None:
-                    surface = _flat(surface_bytes)
-                if not _capitals_only_unaccented(surface, v.accented):
+            s2, e2 = s, e
+            if v.head or v.tail:
+                if v.tail and raw[e : e + len(v.tail)] != v.tail:
                     continue
-            return vid, elided
+                if v.head and raw[s + 1 - len(v.head) : s + 1] != v.head:
+                    continue
+                s2, e2 = s - len(v.head), e + len(v.tail)
+            if v.cs:
+                if surface_bytes == v.core:
+                    return vid, elided, s2, e2
+                if surface is None:
+                    surface = _flat(surface_bytes)
+                if surface == v.core_text:
+                    return vid, elided, s2, e2
+                continue
+            if v.accented or blanked:
+                if surface is None:
+                    surface = _flat(surface_bytes)
+                if v.accented:
+                    if not _capitals_only_unaccented(surface, v.accented):
+                        continue
+                elif _loose(surface) != _loose(v.core_text):
+                    continue
+            return vid, elided, s2, e2
         return None
 
     def _how(self, v: Variant, surface: str, elided: bool) -> str:
@@ -544,6 +548,30 @@ def _flat(surface: bytes) -> str:
     """Decoded surface: NFC, plain apostrophes and spaces, no invisible characters."""
     text = unicodedata.normalize("NFC", surface.decode("utf-8")).translate(_INVISIBLE_STR)
     return " ".join(typographic(text).split())
+
+
+def _edges(text: str) -> tuple[str, str, str]:
+    """Split leading and trailing punctuation off a form: ``etc.`` → ``("", "etc", ".")``."""
+    start = 0
+    while start < len(text) and not text[start].isalnum():
+        start += 1
+    end = len(text)
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return text[:start], text[start:end], text[end:]
+
+
+def _loose(text: str) -> str:
+    """Comparison key of a case-insensitive form: casefolded, ligatures spelled out."""
+    return text.casefold().replace("œ", "oe").replace("æ", "ae")
+
+
+def _ends_word_char(raw: bytes, i: int) -> bool:
+    """Whether the character whose last byte is ``raw[i]`` is a letter or digit."""
+    j = i
+    while j > 0 and 0x80 <= raw[j] < 0xC0:
+        j -= 1
+    return raw[j : i + 1].decode("utf-8", "replace").isalnum()
 
 
 def _word_char_at(raw: bytes, i: int) -> bool:
@@ -584,6 +612,10 @@ def _variants(
         plural = pluralize_term(base, irregular)
         if plural is not None:
             found.append((plural, "inflected", ""))
+    for text, tag, _ in list(found):  # œ/oe and æ/ae are the same letters
+        for a, b in (("œ", "oe"), ("oe", "œ"), ("æ", "ae"), ("Œ", "OE"), ("Æ", "AE")):
+            if a in text:
+                found.append((text.replace(a, b), tag, ""))
     hyphens = entry.hyphen_variants if entry.hyphen_variants is not None else True
     if hyphens:
         for text, tag, _ in list(found):
@@ -604,23 +636,47 @@ def _variants(
 
 
 _APOSTROPHE_WIDTHS = ("'", "\u2019", "\u02bc")  # fold to 1, 3 and 2 spaces
+#: Gaps between words: one space; two bytes (a no-break space, a space and a line break,
+#: CRLF, two spaces); three bytes (a narrow no-break space).
+_GAP_WIDTHS = ("\u00a0", "\u202f")
+
+
+def _spellings(text: str) -> list[str]:
+    """Ways of writing ``text``'s apostrophes and the gaps between its words."""
+    parts = text.split("'")
+    if len(parts) == 1:
+        written = [text]
+    else:
+        if len(parts) <= 3:  # at most two apostrophes: every combination
+            combos: list[list[str]] = [[]]
+            for _ in parts[1:]:
+                combos = [[*c, a] for c in combos for a in _APOSTROPHE_WIDTHS]
+        else:  # many apostrophes: the same kind throughout
+            combos = [[a] * (len(parts) - 1) for a in _APOSTROPHE_WIDTHS]
+        written = [
+            parts[0] + "".join(a + p for a, p in zip(combo, parts[1:], strict=True))
+            for combo in combos
+        ]
+    out: list[str] = []
+    for w in written:
+        words = w.split(" ")
+        out.append(w)
+        gaps = len(words) - 1
+        if gaps == 0:
+            continue
+        for gap in _GAP_WIDTHS:  # the same wider gap throughout
+            out.append(gap.join(words))
+        if 1 < gaps <= 3:  # one wider gap (a line break, a no-break space) anywhere
+            for i in range(gaps):
+                for gap in _GAP_WIDTHS:
+                    out.append(" ".join(words[: i + 1]) + gap + " ".join(words[i + 1 :]))
+    return out
 
 
 def _keys(text: str) -> list[bytes]:
-    """The folded byte patterns of ``text``: one per way of writing its apostrophes."""
-    parts = text.split("'")
-    if len(parts) == 1:
-        key = fold_form(text)
-        return [key] if any(_WORD[b] for b in key) else []
-    if len(parts) <= 3:  # at most two apostrophes: every combination
-        combos: list[list[str]] = [[]]
-        for _ in parts[1:]:
-            combos = [[*c, a] for c in combos for a in _APOSTROPHE_WIDTHS]
-    else:  # many apostrophes: the same kind throughout
-        combos = [[a] * (len(parts) - 1) for a in _APOSTROPHE_WIDTHS]
+    """The folded byte patterns of ``text``, one per spelling."""
     keys: list[bytes] = []
-    for combo in combos:
-        written = parts[0] + "".join(a + p for a, p in zip(combo, parts[1:], strict=True))
+    for written in _spellings(text):
         key = fold_form(written)
         if key not in keys and any(_WORD[b] for b in key):
             keys.append(key)
