@@ -74,7 +74,7 @@ def test_leftmost_longest_never_overlaps() -> None:
 
 
 def test_no_break_spaces_count_as_spaces_offsets_point_into_original() -> None:
-    for gaps in [("\u00a0", " ", " "), ("\u202f", " ", " "), ("\u00a0",) * 3,
+    for gaps in [("\u00a0", " ", " "), (" ", "\u00a0", " "), ("\u00a0",) * 3,
                  ("\u202f",) * 3, (" ", " \n", " "), (" ", " ", "\r\n"), ("  ", " ", " ")]:
         term = "économie{}sociale{}et{}solidaire".format(*gaps)
         text = f"Vive l’{term}\u00a0!"

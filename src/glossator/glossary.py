@@ -33,8 +33,7 @@ def slugify(text: str) -> str:
 
 def is_acronym(form: str) -> bool:
     """True for all-capital forms such as ``ESS`` or ``R&D`` (matched case-sensitively)."""
-    letters = [c for c in form if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
+    return form.isupper()
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -142,8 +141,11 @@ _INVISIBLE = tuple(c.encode() for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff")
 _BLANKED_LETTER = b"\xc3 "
 
 _WORD = bytes(1 if chr(b).isalnum() else (2 if b >= 0x80 else 0) for b in range(256))
+_UPPER = bytes(1 if 0x41 <= b <= 0x5A or b == 0xC3 or b == 0xC5 else 0 for b in range(256))
 _LETTER = bytes(1 if chr(b).isascii() and chr(b).isalpha() else 0 for b in range(256))
 _JOINER = bytes(1 if chr(b) in "-&@_" else 0 for b in range(256))
+_NOT_JOINER = bytes(b for b in range(256) if chr(b) not in "-&@_")
+_NOT_WORD = bytes(b for b in range(256) if not _WORD[b])
 _CONTINUATION = bytes(1 if 0x80 <= b < 0xC0 else 0 for b in range(256))
 _APOSTROPHE_LAST = {0x27: b"'", 0x99: b"\xe2\x80\x99", 0x98: b"\xe2\x80\x98",
                     0xBC: b"\xca\xbc"}
@@ -203,7 +205,8 @@ class Matcher:
     """
 
     __slots__ = (
-        "_ac", "_blanked", "_cands", "_entry_of", "_fast", "_maxlen", "_simple", "forms",
+        "_ac", "_blanked", "_cands", "_capital_only", "_entry_of", "_fast", "_maxlen", "_simple",
+        "forms",
         "glossary",
         "options", "variants",
     )
@@ -245,21 +248,34 @@ class Matcher:
             v = variants[vid]
             return (not v.cs, v.tag != "")
 
-        self._cands: tuple[tuple[int, ...], ...] = tuple(
-            tuple(sorted(by_pattern[p], key=rank)) for p in patterns
-        )
-        # one word, no space or joiner inside: a failed candidate hides no other one
-        self._simple: tuple[bool, ...] = tuple(
-            not any(b == 0x20 or _JOINER[b] for b in p[1:]) for p in patterns
-        )
-        # patterns in which letters folded to a space (à ë ù…) need a closer look
-        self._blanked: tuple[bool, ...] = tuple(_BLANKED_LETTER in p for p in patterns)
-        # a pattern with a single case-insensitive plain variant needs no check at all
-        self._fast: tuple[int, ...] = tuple(
-            c[0] if len(c) == 1 and not variants[c[0]].cs and not variants[c[0]].accented
-            and not blank and not variants[c[0]].head and not variants[c[0]].tail else -1
-            for c, blank in zip(self._cands, self._blanked, strict=True)
-        )
+        cands: list[tuple[int, ...]] = []
+        simple: list[bool] = []
+        blanked: list[bool] = []
+        capital_only: list[bool] = []
+        fast: list[int] = []
+        for p in patterns:
+            vids = by_pattern[p]
+            c = tuple(vids) if len(vids) == 1 else tuple(sorted(vids, key=rank))
+            cands.append(c)
+            # one word, no space or joiner inside: a failed candidate hides no other one
+            simple.append(b" " not in p[1:] and not p.translate(None, _NOT_JOINER))
+            # letters folded to a space (à ë ù…) in the pattern: a closer look is needed
+            blank = _BLANKED_LETTER in p
+            blanked.append(blank)
+            first = variants[c[0]]
+            # only unaccented variants: the text must start with a capital (Etat, ETAT)
+            capital_only.append(all(variants[v].accented for v in c))
+            # a single case-insensitive plain variant needs no check at all
+            plain = (
+                len(c) == 1 and not first.cs and not first.accented and not blank
+                and not first.head and not first.tail and "'" not in first.core_text
+            )
+            fast.append(c[0] if plain else -1)
+        self._cands: tuple[tuple[int, ...], ...] = tuple(cands)
+        self._simple: tuple[bool, ...] = tuple(simple)
+        self._blanked: tuple[bool, ...] = tuple(blanked)
+        self._capital_only: tuple[bool, ...] = tuple(capital_only)
+        self._fast: tuple[int, ...] = tuple(fast)
         self._entry_of: tuple[int, ...] = tuple(
             entry_index.get(v.form.entry.id, -1) for v in variants
         )
@@ -296,10 +312,10 @@ class Matcher:
         """Index in ``glossary.entries`` of the entry of variant ``vid``."""
         return self._entry_of[vid]
 
-    def scan(self, text: str) -> Iterator[tuple[int, int, int, bool]]:
-        """Yield ``(start, end, variant_id, elided)`` in code points of ``text``, in order."""
+    def scan(self, text: str) -> list[tuple[int, int, int, bool]]:
+        """``(start, end, variant_id, elided)`` of every match, in code points of ``text``."""
         if self._ac is None or not text:
-            return
+            return []
         work = text
         raw = work.encode("utf-8")
         rare = raw.translate(None, _ASCII)
@@ -326,7 +342,13 @@ class Matcher:
         k = 0
         span = prepared.span
         identity = prepared.offsets is None
-        for s, e, vid, elided in self._scan(hay, raw2):
+        found = self._scan(hay, raw2)
+        if ascii_only and news is None and identity:
+            return [(s, e - 1, vid, elided) for s, e, vid, elided in found]
+        result: list[tuple[int, int, int, bool]] = []
+        append = result.append
+        count = cont.count
+        for s, e, vid, elided in found:
             # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e],
             # which is raw[s:e-1] before any edit
             bs, be = s, e - 1
@@ -342,21 +364,26 @@ class Matcher:
             if ascii_only:
                 cs, ce = bs, be
             else:
-                seen_cont += cont.count(1, seen_bytes, bs)
+                seen_cont += count(1, seen_bytes, bs)
                 seen_bytes = bs
                 cs = bs - seen_cont
-                ce = be - seen_cont - cont.count(1, bs, be)
+                ce = be - seen_cont - count(1, bs, be)
             if not identity:
                 cs, ce = span(cs, ce)
-            yield cs, ce, vid, elided
+            append((cs, ce, vid, elided))
+        return result
 
     # -- scanning ----------------------------------------------------------------------
 
-    def _scan(self, hay: bytes, raw: bytes) -> Iterator[tuple[int, int, int, bool]]:
+    def _scan(self, hay: bytes, raw: bytes) -> list[tuple[int, int, int, bool]]:
         """Accepted matches in ``hay`` coordinates, chunk by chunk."""
         ac = self._ac
         fast = self._fast
         simple = self._simple
+        capital_only = self._capital_only
+        upper = _UPPER
+        out: list[tuple[int, int, int, bool]] = []
+        append = out.append
         word = _WORD
         joiner = _JOINER
         view = memoryview(hay)
@@ -370,7 +397,6 @@ class Matcher:
                 b = hay.find(b" ", b)
                 if b == -1:
                     b = n
-            out: list[tuple[int, int, int, bool]] = []
             for pid, s, e in ac.find_matches_as_indexes(view[a : min(n + 1, b + maxlen)]):
                 s += a
                 e += a
@@ -390,19 +416,21 @@ class Matcher:
                     continue
                 vid = fast[pid]
                 if vid >= 0 and raw[s] < 0x80 and raw[s] != 0x27:
-                    out.append((s, e, vid, False))
+                    append((s, e, vid, False))
                     pos = e
                     continue
+                if capital_only[pid] and not upper[raw[s + 1]]:
+                    continue  # an unaccented variant needs capitals: Etat, ETAT
                 verdict = self._verify(hay, raw, pid, s, e)
                 if verdict is None:
                     if not simple[pid]:
                         pos = self._recover(hay, raw, s, e, out)
                 else:
                     vid, elided, s2, e2 = verdict
-                    out.append((s2, e2, vid, elided))
+                    append((s2, e2, vid, elided))
                     pos = e2
-            yield from out
             a = max(b, pos)
+        return out
 
     def _recover(
         self, hay: bytes, raw: bytes, pos: int, limit: int,
@@ -552,6 +580,8 @@ def _flat(surface: bytes) -> str:
 
 def _edges(text: str) -> tuple[str, str, str]:
     """Split leading and trailing punctuation off a form: ``etc.`` → ``("", "etc", ".")``."""
+    if text[:1].isalnum() and text[-1:].isalnum():
+        return "", text, ""
     start = 0
     while start < len(text) and not text[start].isalnum():
         start += 1
@@ -612,16 +642,17 @@ def _variants(
         plural = pluralize_term(base, irregular)
         if plural is not None:
             found.append((plural, "inflected", ""))
-    for text, tag, _ in list(found):  # œ/oe and æ/ae are the same letters
-        for a, b in (("œ", "oe"), ("oe", "œ"), ("æ", "ae"), ("Œ", "OE"), ("Æ", "AE")):
-            if a in text:
-                found.append((text.replace(a, b), tag, ""))
+    if _LIGATURE_HINT.search(base):
+        for text, tag, _ in list(found):  # œ/oe and æ/ae are the same letters
+            for a, b in (("œ", "oe"), ("oe", "œ"), ("æ", "ae"), ("Œ", "OE"), ("Æ", "AE")):
+                if a in text:
+                    found.append((text.replace(a, b), tag, ""))
     hyphens = entry.hyphen_variants if entry.hyphen_variants is not None else True
-    if hyphens:
+    if hyphens and "-" in base:
         for text, tag, _ in list(found):
             if "-" in text:
                 found.append((text.replace("-", " "), tag or "hyphen-variant", ""))
-    if options.accents == "strict" and not form.case_sensitive:
+    if options.accents == "strict" and not form.case_sensitive and not base.isascii():
         for text, tag, _ in list(found):
             bare = strip_accents(text)
             if bare != text:
@@ -635,6 +666,7 @@ def _variants(
     return unique
 
 
+_LIGATURE_HINT = re.compile("œ|oe|æ|Œ|OE|Æ")
 _APOSTROPHE_WIDTHS = ("'", "\u2019", "\u02bc")  # fold to 1, 3 and 2 spaces
 #: Gaps between words: one space; two bytes (a no-break space, a space and a line break,
 #: CRLF, two spaces); three bytes (a narrow no-break space).
@@ -642,7 +674,14 @@ _GAP_WIDTHS = ("\u00a0", "\u202f")
 
 
 def _spellings(text: str) -> list[str]:
-    """Ways of writing ``text``'s apostrophes and the gaps between its words."""
+    """Ways of writing ``text``'s apostrophes and the gaps between its words.
+
+    Gaps: one space; the same wider gap throughout (no-break spaces, narrow no-break
+    spaces); and, in terms of three or four words, one two-byte gap anywhere (a no-break
+    space, a line break after a space, CRLF, two spaces).
+    """
+    if " " not in text and "'" not in text:
+        return [text]
     parts = text.split("'")
     if len(parts) == 1:
         written = [text]
@@ -666,10 +705,9 @@ def _spellings(text: str) -> list[str]:
             continue
         for gap in _GAP_WIDTHS:  # the same wider gap throughout
             out.append(gap.join(words))
-        if 1 < gaps <= 3:  # one wider gap (a line break, a no-break space) anywhere
+        if 1 < gaps <= 3:  # one two-byte gap (a line break, a no-break space) anywhere
             for i in range(gaps):
-                for gap in _GAP_WIDTHS:
-                    out.append(" ".join(words[: i + 1]) + gap + " ".join(words[i + 1 :]))
+                out.append(" ".join(words[: i + 1]) + "\u00a0" + " ".join(words[i + 1 :]))
     return out
 
 
@@ -677,8 +715,8 @@ def _keys(text: str) -> list[bytes]:
     """The folded byte patterns of ``text``, one per spelling."""
     keys: list[bytes] = []
     for written in _spellings(text):
-        key = fold_form(written)
-        if key not in keys and any(_WORD[b] for b in key):
+        key = written.encode("utf-8").translate(_TABLE)
+        if key not in keys and key.translate(None, _NOT_WORD):
             keys.append(key)
     return keys
 
