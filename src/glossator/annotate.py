@@ -7,15 +7,11 @@ from collections.abc import Iterable, Iterator
 
 from .errors import UsageError
 from .glossary import Glossary
-from .matcher import Matcher, RawMatch
-from .model import AnnotatedText, Annotation
-from .policy import OCCURRENCE_POLICIES
+from .matcher import Matcher, MatchOptions, RawMatch
+from .model import AnnotatedText, Annotation, Entry
+from .policy import OCCURRENCE_POLICIES, Match, apply_policies
 
 __all__ = ["Annotator", "annotate"]
-
-
-def _entry_id(m: RawMatch) -> str:
-    return m.form.entry.id
 
 
 class Annotator:
@@ -24,15 +20,29 @@ class Annotator:
     Immutable after construction and safe to share between threads; picklable, so it can
     be sent to worker processes (it recompiles there).
 
+    ``occurrences``: ``"first"`` (first occurrence of each entry per document, the
+    default), ``"section"`` (first per section) or ``"all"``. ``max_per_entry`` caps the
+    annotations of each entry. ``accents``, ``inflect`` and ``lemmas`` choose how the
+    glossary is compiled (:class:`~glossator.matcher.MatchOptions`).
+
     >>> from glossator import Annotator, Glossary
     >>> g = Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale et solidaire."}])
     >>> [a.surface for a in Annotator(g).annotate("Le Labo de l’ESS et l’ESS.")]
     ['ESS']
     """
 
-    __slots__ = ("glossary", "matcher", "occurrences")
+    __slots__ = ("glossary", "matcher", "max_per_entry", "occurrences", "options")
 
-    def __init__(self, glossary: Glossary | None = None, *, occurrences: str = "first") -> None:
+    def __init__(
+        self,
+        glossary: Glossary | None = None,
+        *,
+        occurrences: str = "first",
+        max_per_entry: int | None = None,
+        accents: str = "strict",
+        inflect: bool = True,
+        lemmas: str = "rules",
+    ) -> None:
         if glossary is None:
             from .loaders import load_glossary
 
@@ -42,26 +52,48 @@ class Annotator:
                 f"unknown occurrences policy '{occurrences}'",
                 hint=f"use one of: {', '.join(OCCURRENCE_POLICIES)}",
             )
+        if max_per_entry is not None and max_per_entry < 1:
+            raise UsageError("max_per_entry must be at least 1")
         self.glossary = glossary
         self.occurrences = occurrences
-        self.matcher: Matcher = glossary.compiled()
+        self.max_per_entry = max_per_entry
+        self.options = MatchOptions(accents=accents, inflect=inflect, lemmas=lemmas)
+        self.matcher: Matcher = glossary.compiled(self.options)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (self.glossary, self.occurrences))
+        o = self.options
+        return (_rebuild, (self.glossary, self.occurrences, self.max_per_entry, o.accents,
+                           o.inflect, o.lemmas))
 
     def find(self, text: str) -> list[RawMatch]:
-        """Every match in ``text`` before the occurrence policy."""
+        """Every match in ``text``, before any policy."""
         return self.matcher.find(text)
 
-    def annotate(self, text: str) -> AnnotatedText:
-        """Find the glossary's terms in ``text`` and apply the occurrence policy."""
-        matches = OCCURRENCE_POLICIES[self.occurrences](self.matcher.find(text), _entry_id)
-        annotations = tuple(
-            Annotation(m.start, m.end, m.surface, m.form.entry, m.form.text, m.how, m.elided)
-            for m in matches
-            if isinstance(m, RawMatch)
+    def select(self, text: str) -> list[Match]:
+        """The matches the policies keep, as light ``(start, end, variant, elided)`` tuples."""
+        variants = self.matcher.variants
+
+        def entry_of(m: Match) -> Entry:
+            return variants[m[2]].form.entry
+
+        return apply_policies(
+            self.matcher.scan(text), entry_of, text,
+            occurrences=self.occurrences, max_per_entry=self.max_per_entry,
         )
-        return AnnotatedText(text, annotations)
+
+    def annotate(self, text: str) -> AnnotatedText:
+        """Find the glossary's terms in ``text`` and apply the policies."""
+        matcher = self.matcher
+        variants = matcher.variants
+        annotations = []
+        for start, end, vid, elided in self.select(text):
+            v = variants[vid]
+            surface = text[start:end]
+            annotations.append(Annotation(
+                start, end, surface, v.form.entry, v.form.text,
+                matcher.how(v, surface, elided), elided, v.text,
+            ))
+        return AnnotatedText(text, tuple(annotations))
 
     def annotate_many(self, texts: Iterable[str]) -> Iterator[AnnotatedText]:
         """Annotate each text as its own document (first occurrences counted per text)."""
@@ -69,8 +101,12 @@ class Annotator:
             yield self.annotate(text)
 
 
-def _rebuild(glossary: Glossary, occurrences: str) -> Annotator:
-    return Annotator(glossary, occurrences=occurrences)
+def _rebuild(
+    glossary: Glossary, occurrences: str, max_per_entry: int | None, accents: str,
+    inflect: bool, lemmas: str,
+) -> Annotator:
+    return Annotator(glossary, occurrences=occurrences, max_per_entry=max_per_entry,
+                     accents=accents, inflect=inflect, lemmas=lemmas)
 
 
 def annotate(
@@ -78,6 +114,8 @@ def annotate(
     glossary: Glossary | str | os.PathLike[str] | None = None,
     *,
     occurrences: str = "first",
+    max_per_entry: int | None = None,
+    accents: str = "strict",
 ) -> AnnotatedText:
     """Annotate ``text`` with ``glossary`` (a :class:`Glossary`, a path, or the bundled one).
 
@@ -88,4 +126,5 @@ def annotate(
         from .loaders import load_glossary
 
         glossary = load_glossary(glossary) if glossary is not None else load_glossary()
-    return Annotator(glossary, occurrences=occurrences).annotate(text)
+    return Annotator(glossary, occurrences=occurrences, max_per_entry=max_per_entry,
+                     accents=accents).annotate(text)

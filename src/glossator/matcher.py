@@ -299,7 +299,7 @@ class Matcher:
         for start, end, vid, elided in self.scan(text):
             v = variants[vid]
             surface = text[start:end]
-            out.append(RawMatch(start, end, v.form, surface, self._how(v, surface, elided),
+            out.append(RawMatch(start, end, v.form, surface, self.how(v, surface, elided),
                                 elided, v.text))
         return out
 
@@ -550,7 +550,7 @@ class Matcher:
             return vid, elided, s2, e2
         return None
 
-    def _how(self, v: Variant, surface: str, elided: bool) -> str:
+    def how(self, v: Variant, surface: str, elided: bool) -> str:
         """Why a variant matched ``surface``: the most telling reason."""
         if v.tag == "inflected":
             return "inflected"

@@ -103,6 +103,7 @@ class Annotation:
     form: str
     how: str
     elided: bool = False
+    variant: str = ""  # the written variant that matched (a plural, an unaccented form…)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of an annotation (schema version :data:`JSON_SCHEMA_VERSION`)."""
@@ -115,6 +116,7 @@ class Annotation:
             "title": self.entry.display_title,
             "definition": self.entry.definition,
             "form": self.form,
+            "variant": self.variant or self.form,
             "how": self.how,
             "elided": self.elided,
         }

@@ -1,51 +1,182 @@
 """Policies: plain functions that choose which matches become annotations.
 
-Each takes matches sorted by position (non-overlapping: the matcher already applied
-leftmost-longest) and returns the ones to keep. They are registered by name so that
-options can name them (``occurrences="first"``).
+They work on the matcher's light tuples ``(start, end, variant_id, elided)``, before any
+annotation object is built, and run in this order:
+
+1. **exclusions** — a match inside one of its entry's ``not_in`` phrases, or inside the
+   entry's own definition written out in the text, is dropped;
+2. **occurrences** — ``first`` (per document, the default), ``section`` (first per
+   section: a block between blank lines, or under a Markdown heading), or ``all``;
+3. **caps** — at most ``max_per_entry`` annotations per entry (and at most the entry's
+   own ``max_occurrences``).
+
+Occurrence policies live in a registry (:data:`OCCURRENCE_POLICIES`), so that options can
+name them and third parties can add their own with :func:`register_policy`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
+from functools import lru_cache
 
-__all__ = ["OCCURRENCE_POLICIES", "all_occurrences", "first_occurrence", "register_policy"]
+from .model import Entry
+from .normalize import APOSTROPHES, canonical
+
+__all__ = [
+    "OCCURRENCE_POLICIES",
+    "Match",
+    "all_occurrences",
+    "apply_policies",
+    "excluded_by_context",
+    "first_occurrence",
+    "first_per_section",
+    "inside_own_definition",
+    "register_policy",
+    "section_starts",
+]
+
+#: ``(start, end, variant_id, elided)``: a match as the matcher returns it.
+Match = tuple[int, int, int, bool]
+#: An occurrence policy: ``(matches, entry_of, text) -> kept matches``.
+OccurrencePolicy = Callable[[Sequence[Match], Callable[[Match], Entry], str], list[Match]]
 
 
-class _HasEntryId(Protocol):
-    @property
-    def entry_id(self) -> str: ...
-
-
-M = TypeVar("M")
-Policy = Callable[[Sequence[M], Callable[[M], str]], list[M]]
-
-
-def all_occurrences(matches: Sequence[M], key: Callable[[M], str]) -> list[M]:
+def all_occurrences(
+    matches: Sequence[Match], entry_of: Callable[[Match], Entry], text: str
+) -> list[Match]:
     """Keep every match."""
     return list(matches)
 
 
-def first_occurrence(matches: Sequence[M], key: Callable[[M], str]) -> list[M]:
+def first_occurrence(
+    matches: Sequence[Match], entry_of: Callable[[Match], Entry], text: str
+) -> list[Match]:
     """Keep the first match of each entry in the document (what glossary sites do)."""
     seen: set[str] = set()
-    kept: list[M] = []
+    kept: list[Match] = []
     for m in matches:
-        k = key(m)
-        if k not in seen:
-            seen.add(k)
+        key = entry_of(m).id
+        if key not in seen:
+            seen.add(key)
+            kept.append(m)
+    return kept
+
+
+_SECTION_BREAK = re.compile(r"\n[ \t\u00a0]*\n|\n(?=#{1,6}[ \t])|^(?=#{1,6}[ \t])")
+
+
+def section_starts(text: str) -> list[int]:
+    """Offsets where sections start: after a blank line, or at a Markdown heading line."""
+    starts = {0}
+    for m in _SECTION_BREAK.finditer(text):
+        starts.add(m.end())
+    return sorted(starts)
+
+
+def first_per_section(
+    matches: Sequence[Match], entry_of: Callable[[Match], Entry], text: str
+) -> list[Match]:
+    """Keep the first match of each entry in each section (see :func:`section_starts`)."""
+    starts = section_starts(text)
+    kept: list[Match] = []
+    seen: set[str] = set()
+    k = 0
+    for m in matches:
+        while k + 1 < len(starts) and starts[k + 1] <= m[0]:
+            k += 1
+            seen = set()
+        key = entry_of(m).id
+        if key not in seen:
+            seen.add(key)
             kept.append(m)
     return kept
 
 
 #: Occurrence policies by name; ``first`` is the default.
-OCCURRENCE_POLICIES: dict[str, Callable[..., list[object]]] = {
+OCCURRENCE_POLICIES: dict[str, OccurrencePolicy] = {
     "first": first_occurrence,
+    "section": first_per_section,
     "all": all_occurrences,
 }
 
 
-def register_policy(name: str, policy: Callable[..., list[object]]) -> None:
+def register_policy(name: str, policy: OccurrencePolicy) -> None:
     """Make ``policy`` available as ``occurrences=name``."""
     OCCURRENCE_POLICIES[name] = policy
+
+
+@lru_cache(maxsize=4096)
+def _phrase_re(phrase: str) -> re.Pattern[str]:
+    """A pattern that finds ``phrase`` in any case, with any apostrophe and white space."""
+    parts = []
+    for ch in " ".join(canonical(phrase).split()):
+        if ch == " ":
+            parts.append(r"\s+")
+        elif ch == "'":
+            parts.append(f"[{APOSTROPHES}]")
+        else:
+            parts.append(re.escape(ch))
+    return re.compile("".join(parts), re.IGNORECASE)
+
+
+def excluded_by_context(m: Match, entry: Entry, text: str) -> bool:
+    """Whether ``m`` sits inside one of ``entry``'s ``not_in`` phrases."""
+    start, end = m[0], m[1]
+    for phrase in entry.not_in:
+        reach = 2 * len(phrase) + 8
+        lo = max(0, start - reach)
+        for found in _phrase_re(phrase).finditer(text, lo, end + reach):
+            if found.start() <= start and end <= found.end():
+                return True
+    return False
+
+
+def inside_own_definition(m: Match, entry: Entry, spans: dict[str, list[tuple[int, int]]],
+                           text: str) -> bool:
+    """Whether ``m`` lies inside ``entry``'s definition written out in ``text``."""
+    found = spans.get(entry.id)
+    if found is None:
+        found = []
+        definition = entry.definition.strip()
+        if len(definition) >= 12:
+            pos = text.find(definition)
+            while pos != -1:
+                found.append((pos, pos + len(definition)))
+                pos = text.find(definition, pos + 1)
+        spans[entry.id] = found
+    return any(s <= m[0] and m[1] <= e for s, e in found)
+
+
+def apply_policies(
+    matches: Sequence[Match],
+    entry_of: Callable[[Match], Entry],
+    text: str,
+    *,
+    occurrences: str = "first",
+    max_per_entry: int | None = None,
+) -> list[Match]:
+    """Exclusions, then the occurrence policy, then the per-entry caps."""
+    kept: list[Match] = []
+    own: dict[str, list[tuple[int, int]]] = {}
+    for m in matches:
+        entry = entry_of(m)
+        if entry.not_in and excluded_by_context(m, entry, text):
+            continue
+        if inside_own_definition(m, entry, own, text):
+            continue
+        kept.append(m)
+    kept = OCCURRENCE_POLICIES[occurrences](kept, entry_of, text)
+    if max_per_entry is None and not any(entry_of(m).max_occurrences for m in kept):
+        return kept
+    counts: dict[str, int] = {}
+    capped: list[Match] = []
+    for m in kept:
+        entry = entry_of(m)
+        limit = min(x for x in (max_per_entry, entry.max_occurrences) if x is not None) \
+            if (max_per_entry is not None or entry.max_occurrences is not None) else None
+        n = counts.get(entry.id, 0)
+        if limit is None or n < limit:
+            counts[entry.id] = n + 1
+            capped.append(m)
+    return capped

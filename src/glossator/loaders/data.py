@@ -21,6 +21,7 @@ __all__ = ["ENTRY_KEYS", "METADATA_KEYS", "entries_from_data", "split_document"]
 #: Keys an entry may have.
 ENTRY_KEYS = (
     "term", "definition", "title", "aliases", "id", "case_sensitive", "url", "source", "tags",
+    "inflect", "hyphen_variants", "not_in", "max_occurrences",
 )
 #: Keys the top-level mapping of a glossary file may have besides ``entries``.
 METADATA_KEYS = (
@@ -171,19 +172,30 @@ def _entry(
                 out.append(s)
         return tuple(out)
 
+    def flag(key: str) -> bool | None:
+        value = item.get(key)
+        if value is None or isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        raise err(f"{label}: '{key}' must be true or false, not '{value}'", key)
+
     term = text("term", required=True)
     definition = text("definition", required=True)
     assert term is not None and definition is not None
-    case_sensitive = item.get("case_sensitive")
-    if case_sensitive is not None and not isinstance(case_sensitive, bool):
-        flag = str(case_sensitive).strip().lower()
-        if flag in _TRUE:
-            case_sensitive = True
-        elif flag in _FALSE:
-            case_sensitive = False
-        else:
-            raise err(f"{label}: 'case_sensitive' must be true or false, not "
-                      f"'{case_sensitive}'", "case_sensitive")
+    case_sensitive = flag("case_sensitive")
+    max_occurrences = item.get("max_occurrences")
+    if max_occurrences is not None:
+        try:
+            max_occurrences = int(str(max_occurrences).strip())
+        except ValueError:
+            max_occurrences = -1
+        if max_occurrences < 1:
+            raise err(f"{label}: 'max_occurrences' must be a whole number of at least 1, not "
+                      f"'{item.get('max_occurrences')}'", "max_occurrences")
     url = text("url")
     if url is not None and not re.match(r"(?i)(https?://|mailto:)", url):
         diagnostics.append(
@@ -208,5 +220,9 @@ def _entry(
         url=url,
         source=text("source"),
         tags=text_list("tags"),
+        inflect=flag("inflect"),
+        hyphen_variants=flag("hyphen_variants"),
+        not_in=text_list("not_in"),
+        max_occurrences=max_occurrences,
         origin=Location(file, entry_line),
     )

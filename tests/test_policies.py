@@ -1,0 +1,127 @@
+"""Policies: occurrences (first, section, all), caps, negative contexts, own definition."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from glossator import Annotator, Glossary, UsageError
+from glossator.cli import main
+from glossator.policy import section_starts
+
+G = Glossary.from_dicts(
+    [
+        {"term": "ESS", "definition": "Économie sociale et solidaire, au sens de la loi."},
+        {"term": "PTCE", "definition": "Pôles territoriaux de coopération économique."},
+        {"term": "coopérative", "definition": "Entreprise détenue par ses membres."},
+    ]
+)
+
+
+def surfaces(annotator: Annotator, text: str) -> list[tuple[str, int]]:
+    return [(a.surface, a.start) for a in annotator.annotate(text)]
+
+
+def test_first_occurrence_per_document() -> None:
+    text = "L'ESS et les PTCE.\n\nL'ESS encore, les PTCE aussi."
+    assert surfaces(Annotator(G), text) == [("ESS", 2), ("PTCE", 13)]
+
+
+def test_first_occurrence_per_section_blank_lines() -> None:
+    text = "L'ESS et les PTCE.\n\nL'ESS encore, l'ESS aussi.\n \nPTCE."
+    assert surfaces(Annotator(G, occurrences="section"), text) == [
+        ("ESS", 2), ("PTCE", 13), ("ESS", 22), ("PTCE", 49)]
+
+
+def test_sections_start_at_markdown_headings() -> None:
+    text = "# Titre\nL'ESS.\n## Suite\nL'ESS encore.\nL'ESS toujours."
+    assert section_starts(text) == [0, 15]
+    doc = Annotator(G, occurrences="section").annotate(text)
+    assert [a.start for a in doc] == [10, 26]
+
+
+def test_all_occurrences() -> None:
+    assert len(Annotator(G, occurrences="all").annotate("ESS ESS ESS")) == 3
+
+
+def test_max_per_entry_global_and_per_entry() -> None:
+    text = "ESS PTCE ESS PTCE ESS PTCE"
+    assert [a.surface for a in Annotator(G, occurrences="all", max_per_entry=2).annotate(text)] \
+        == ["ESS", "PTCE", "ESS", "PTCE"]
+    g = Glossary.from_dicts([{"term": "ESS", "definition": "x", "max_occurrences": 1},
+                             {"term": "PTCE", "definition": "y"}])
+    assert [a.surface for a in Annotator(g, occurrences="all").annotate(text)] \
+        == ["ESS", "PTCE", "PTCE", "PTCE"]
+
+
+def test_negative_context_hides_the_entry_only_there() -> None:
+    g = Glossary.from_dicts([{"term": "ESS", "definition": "x", "not_in": ["Labo de l'ESS"]}])
+    text = "Le Labo de l’ESS publie. L'ESS grandit. Le LABO DE L'ESS aussi."
+    doc = Annotator(g, occurrences="all").annotate(text)
+    assert [a.start for a in doc] == [text.index("L'ESS grandit") + 2]
+
+
+def test_labo_de_l_ess_does_not_hide_ess_by_default() -> None:
+    (a,) = Annotator(G).annotate("le Labo de l’ESS publiait").annotations
+    assert a.surface == "ESS"
+
+
+def test_a_term_is_not_annotated_inside_its_own_definition() -> None:
+    g = Glossary.from_dicts([
+        {"term": "ESS", "definition": "Le secteur de l'ESS et des coopératives."},
+        {"term": "coopérative", "definition": "Entreprise détenue par ses membres."},
+    ])
+    # the text already carries ESS's definition inline, as the scraped seed page does
+    text = "Le Labo de l'ESS ESS Le secteur de l'ESS et des coopératives. publiait"
+    doc = Annotator(g, occurrences="all").annotate(text)
+    assert [(a.surface, a.entry.id) for a in doc] == [
+        ("ESS", "ess"), ("ESS", "ess"), ("coopératives", "cooperative")]
+    assert [a.start for a in doc][:2] == [13, 17]
+
+
+def test_unknown_policy_and_bad_cap_are_usage_errors() -> None:
+    with pytest.raises(UsageError):
+        Annotator(G, occurrences="sometimes")
+    with pytest.raises(UsageError):
+        Annotator(G, max_per_entry=0)
+
+
+def test_accent_folding_option() -> None:
+    strict = Annotator(G, occurrences="all")
+    folded = Annotator(G, occurrences="all", accents="fold")
+    text = "une cooperative et une coopérative"
+    assert [a.surface for a in strict.annotate(text)] == ["coopérative"]
+    doc = folded.annotate(text)
+    assert [(a.surface, a.how) for a in doc] == [("cooperative", "accent-folded"),
+                                                ("coopérative", "exact")]
+
+
+def test_no_inflect_option() -> None:
+    text = "les coopératives"
+    assert [a.how for a in Annotator(G).annotate(text)] == ["inflected"]
+    assert list(Annotator(G, inflect=False).annotate(text)) == []
+
+
+def test_cli_matching_options(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    f = tmp_path / "t.txt"
+    f.write_text("L'ESS et l'ESS.\n\nL'ESS, une cooperative.\n", encoding="utf-8")
+    assert main(["annotate", str(f), "-f", "json", "--occurrences", "section",
+                 "--accents", "fold", "--max-per-entry", "5"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [a["surface"] for a in data["annotations"]] == ["ESS", "ESS", "cooperative"]
+    assert main(["annotate", str(f), "--max-per-entry", "0"]) == 2
+
+
+def test_cli_explain(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    f = tmp_path / "t.txt"
+    f.write_text("Les coopératives de l'ESS.\nL'ESS encore.\n", encoding="utf-8")
+    assert main(["explain", str(f), "--color", "never", "--width", "200"]) == 0
+    out = capsys.readouterr().out
+    assert "coopératives" in out and "inflected" in out and "cooperative" in out
+    assert "not the first occurrence" in out
+    assert main(["annotate", "--explain", str(f), "-f", "json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["surface"], r["line"], r["column"], r["annotated"]) for r in rows] == [
+        ("coopératives", 1, 5, True), ("ESS", 1, 23, True), ("ESS", 2, 3, False)]
+    assert rows[0]["variant"] == "coopératives" and rows[0]["form"] == "coopérative"
