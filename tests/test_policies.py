@@ -125,3 +125,23 @@ def test_cli_explain(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     assert [(r["surface"], r["line"], r["column"], r["annotated"]) for r in rows] == [
         ("coopératives", 1, 5, True), ("ESS", 1, 23, True), ("ESS", 2, 3, False)]
     assert rows[0]["variant"] == "coopératives" and rows[0]["form"] == "coopérative"
+
+
+def test_compiled_glossary_cache_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    entries = [{"term": "pôle territorial de coopération économique", "definition": "x"},
+               {"term": "ESS", "definition": "y"}]
+    text = "Les pôles territoriaux de coopération économique et l’ESS."
+    first = Glossary.from_dicts(entries).compiled(cache_dir=str(tmp_path))
+    files = list(tmp_path.iterdir())
+    assert len(files) == 1 and files[0].suffix == ".marshal"
+    second = Glossary.from_dicts(entries).compiled(cache_dir=str(tmp_path))
+    assert [(m.start, m.end, m.how) for m in second.find(text)] == \
+        [(m.start, m.end, m.how) for m in first.find(text)] == [(4, 48, "inflected"),
+                                                                (54, 57, "elision")]
+    files[0].write_bytes(b"garbage")  # a broken cache is ignored and rewritten
+    third = Glossary.from_dicts(entries).compiled(cache_dir=str(tmp_path))
+    assert len(third.find(text)) == 2
+    other = Glossary.from_dicts([{"term": "ESS", "definition": "y"}]).compiled(
+        cache_dir=str(tmp_path))
+    assert len(list(tmp_path.glob("*.marshal"))) == 2
+    assert [m.surface for m in other.find(text)] == ["ESS"]

@@ -23,7 +23,8 @@ class Annotator:
     ``occurrences``: ``"first"`` (first occurrence of each entry per document, the
     default), ``"section"`` (first per section) or ``"all"``. ``max_per_entry`` caps the
     annotations of each entry. ``accents``, ``inflect`` and ``lemmas`` choose how the
-    glossary is compiled (:class:`~glossator.matcher.MatchOptions`).
+    glossary is compiled (:class:`~glossator.matcher.MatchOptions`); with ``cache_dir``
+    the compiled glossary is kept on disk for the next process.
 
     >>> from glossator import Annotator, Glossary
     >>> g = Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale et solidaire."}])
@@ -42,6 +43,7 @@ class Annotator:
         accents: str = "strict",
         inflect: bool = True,
         lemmas: str = "rules",
+        cache_dir: str | None = None,
     ) -> None:
         if glossary is None:
             from .loaders import load_glossary
@@ -58,7 +60,7 @@ class Annotator:
         self.occurrences = occurrences
         self.max_per_entry = max_per_entry
         self.options = MatchOptions(accents=accents, inflect=inflect, lemmas=lemmas)
-        self.matcher: Matcher = glossary.compiled(self.options)
+        self.matcher: Matcher = glossary.compiled(self.options, cache_dir=cache_dir)
 
     def __reduce__(self) -> tuple[object, ...]:
         o = self.options

@@ -136,6 +136,9 @@ def _matching_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lemmas", choices=("rules", "spacy"), default="rules",
                    help="where plurals come from: built-in rules (default), or also the "
                    "irregular forms of spaCy's fr_core_news_sm lemma tables (slower start)")
+    p.add_argument("--cache-dir", metavar="DIR", default=os.environ.get("GLOSSATOR_CACHE_DIR"),
+                   help="keep compiled glossaries in DIR so that the next run skips "
+                   "compiling (default: $GLOSSATOR_CACHE_DIR, else no cache)")
 
 
 def _annotator(args: argparse.Namespace, glossary: Glossary) -> Annotator:
@@ -144,7 +147,8 @@ def _annotator(args: argparse.Namespace, glossary: Glossary) -> Annotator:
     if args.max_per_entry is not None and args.max_per_entry < 1:
         raise UsageError("--max-per-entry must be at least 1")
     return Annotator(glossary, occurrences=args.occurrences, max_per_entry=args.max_per_entry,
-                     accents=args.accents, inflect=args.inflect, lemmas=args.lemmas)
+                     accents=args.accents, inflect=args.inflect, lemmas=args.lemmas,
+                     cache_dir=args.cache_dir)
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:

@@ -110,13 +110,19 @@ class Glossary:
             object.__setattr__(self, k, v)
         self._compiled = {}
 
-    def compiled(self, options: MatchOptions | None = None) -> Matcher:
-        """The compiled :class:`~glossator.matcher.Matcher`, built once per options."""
+    def compiled(
+        self, options: MatchOptions | None = None, *, cache_dir: str | None = None
+    ) -> Matcher:
+        """The compiled :class:`~glossator.matcher.Matcher`, built once per options.
+
+        With ``cache_dir``, the compiled tables are also kept on disk, keyed by a digest of
+        the forms and options, so that the next process skips most of the compiling.
+        """
         matcher = self._compiled.get(options)
         if matcher is None:
             from .matcher import Matcher
 
-            matcher = self._compiled[options] = Matcher(self, options)
+            matcher = self._compiled[options] = Matcher(self, options, cache_dir=cache_dir)
         return matcher
 
     def __iter__(self) -> Iterator[Entry]:

@@ -21,9 +21,13 @@ How it works (README, "Design notes"):
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -211,73 +215,38 @@ class Matcher:
         "options", "variants",
     )
 
-    def __init__(self, glossary: Glossary, options: MatchOptions | None = None) -> None:
+    def __init__(
+        self,
+        glossary: Glossary,
+        options: MatchOptions | None = None,
+        *,
+        cache_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.glossary = glossary
         self.options = options or MatchOptions()
         self.forms: tuple[Form, ...] = tuple(glossary.forms())
-        irregular = None
-        if self.options.inflect and self.options.lemmas == "spacy":
-            from .french import irregular_plurals_from_spacy
-
-            words = {w for f in self.forms for w in re.findall(r"\w+", f.text)}
-            table = irregular_plurals_from_spacy(words)
-            irregular = table.get
-        variants: list[Variant] = []
-        by_pattern: dict[bytes, list[int]] = {}
+        tables: _Tables | None = None
+        path = None
+        if cache_dir is not None:
+            path = Path(cache_dir) / f"{_cache_key(self.forms, self.options)}.marshal"
+            tables = _load_tables(path)
+        if tables is None:
+            tables = _compile(self.forms, self.options)
+            if path is not None:
+                _save_tables(path, tables)
+        patterns, cands, raw_variants, simple, blanked, capital_only, fast = tables
+        forms = self.forms
+        self.variants: tuple[Variant, ...] = tuple(
+            Variant(forms[v[0]], *v[1:]) for v in raw_variants
+        )
+        self._cands = cands
+        self._simple = simple
+        self._blanked = blanked
+        self._capital_only = capital_only
+        self._fast = fast
         entry_index = {e.id: i for i, e in enumerate(glossary.entries)}
-        fold_accents = self.options.accents == "fold"
-        for form in self.forms:
-            for text, tag, caps in _variants(form, self.options, irregular):
-                if fold_accents:
-                    text = strip_accents(text)
-                head, core, tail = _edges(text)
-                keys = _keys(core)
-                if not keys:
-                    continue
-                vid = len(variants)
-                variants.append(Variant(
-                    form, text, tag, form.case_sensitive, core.encode("utf-8"), core,
-                    _edges(caps)[1] if caps else "", head.encode("utf-8"), tail.encode("utf-8"),
-                ))
-                for key in keys:
-                    by_pattern.setdefault(b" " + key, []).append(vid)
-        self.variants: tuple[Variant, ...] = tuple(variants)
-        patterns = list(by_pattern)
-
-        def rank(vid: int) -> tuple[bool, bool]:
-            v = variants[vid]
-            return (not v.cs, v.tag != "")
-
-        cands: list[tuple[int, ...]] = []
-        simple: list[bool] = []
-        blanked: list[bool] = []
-        capital_only: list[bool] = []
-        fast: list[int] = []
-        for p in patterns:
-            vids = by_pattern[p]
-            c = tuple(vids) if len(vids) == 1 else tuple(sorted(vids, key=rank))
-            cands.append(c)
-            # one word, no space or joiner inside: a failed candidate hides no other one
-            simple.append(b" " not in p[1:] and not p.translate(None, _NOT_JOINER))
-            # letters folded to a space (à ë ù…) in the pattern: a closer look is needed
-            blank = _BLANKED_LETTER in p
-            blanked.append(blank)
-            first = variants[c[0]]
-            # only unaccented variants: the text must start with a capital (Etat, ETAT)
-            capital_only.append(all(variants[v].accented for v in c))
-            # a single case-insensitive plain variant needs no check at all
-            plain = (
-                len(c) == 1 and not first.cs and not first.accented and not blank
-                and not first.head and not first.tail and "'" not in first.core_text
-            )
-            fast.append(c[0] if plain else -1)
-        self._cands: tuple[tuple[int, ...], ...] = tuple(cands)
-        self._simple: tuple[bool, ...] = tuple(simple)
-        self._blanked: tuple[bool, ...] = tuple(blanked)
-        self._capital_only: tuple[bool, ...] = tuple(capital_only)
-        self._fast: tuple[int, ...] = tuple(fast)
         self._entry_of: tuple[int, ...] = tuple(
-            entry_index.get(v.form.entry.id, -1) for v in variants
+            entry_index.get(v.form.entry.id, -1) for v in self.variants
         )
         self._maxlen = max((len(p) for p in patterns), default=1)
         self._ac: Any = ahocorasick_rs.BytesAhoCorasick(
@@ -719,6 +688,117 @@ def _keys(text: str) -> list[bytes]:
         if key not in keys and key.translate(None, _NOT_WORD):
             keys.append(key)
     return keys
+
+
+#: What compiling a glossary produces, as plain data (cacheable with ``marshal``):
+#: patterns, candidates per pattern, variants (form index first), and per-pattern flags.
+_Tables = tuple[
+    list[bytes],
+    tuple[tuple[int, ...], ...],
+    tuple[tuple[Any, ...], ...],
+    tuple[bool, ...],
+    tuple[bool, ...],
+    tuple[bool, ...],
+    tuple[int, ...],
+]
+#: Bumped whenever compiled tables change shape or meaning (invalidates caches).
+_TABLES_VERSION = 1
+
+
+def _compile(forms: tuple[Form, ...], options: MatchOptions) -> _Tables:
+    """Every variant of every form, folded into byte patterns, with per-pattern flags."""
+    irregular = None
+    if options.inflect and options.lemmas == "spacy":
+        from .french import irregular_plurals_from_spacy
+
+        words = {w for f in forms for w in re.findall(r"\w+", f.text)}
+        irregular = irregular_plurals_from_spacy(words).get
+    variants: list[tuple[Any, ...]] = []
+    by_pattern: dict[bytes, list[int]] = {}
+    fold_accents = options.accents == "fold"
+    for index, form in enumerate(forms):
+        for text, tag, caps in _variants(form, options, irregular):
+            if fold_accents:
+                text = strip_accents(text)
+            head, core, tail = _edges(text)
+            keys = _keys(core)
+            if not keys:
+                continue
+            vid = len(variants)
+            variants.append((
+                index, text, tag, form.case_sensitive, core.encode("utf-8"), core,
+                _edges(caps)[1] if caps else "", head.encode("utf-8"), tail.encode("utf-8"),
+            ))
+            for key in keys:
+                by_pattern.setdefault(b" " + key, []).append(vid)
+    patterns = list(by_pattern)
+
+    def rank(vid: int) -> tuple[bool, bool]:
+        v = variants[vid]
+        return (not v[3], v[2] != "")
+
+    cands: list[tuple[int, ...]] = []
+    simple: list[bool] = []
+    blanked: list[bool] = []
+    capital_only: list[bool] = []
+    fast: list[int] = []
+    for p in patterns:
+        vids = by_pattern[p]
+        c = tuple(vids) if len(vids) == 1 else tuple(sorted(vids, key=rank))
+        cands.append(c)
+        # one word, no space or joiner inside: a failed candidate hides no other one
+        simple.append(b" " not in p[1:] and not p.translate(None, _NOT_JOINER))
+        # letters folded to a space (à ë ù…) in the pattern: a closer look is needed
+        blank = _BLANKED_LETTER in p
+        blanked.append(blank)
+        first = variants[c[0]]
+        # only unaccented variants: the text must start with a capital (Etat, ETAT)
+        capital_only.append(all(variants[v][6] for v in c))
+        # a single case-insensitive plain variant needs no check at all
+        plain = (
+            len(c) == 1 and not first[3] and not first[6] and not blank
+            and not first[7] and not first[8] and "'" not in first[5]
+        )
+        fast.append(c[0] if plain else -1)
+    return (patterns, tuple(cands), tuple(variants), tuple(simple), tuple(blanked),
+            tuple(capital_only), tuple(fast))
+
+
+def _cache_key(forms: tuple[Form, ...], options: MatchOptions) -> str:
+    """A digest of everything compiling depends on: the forms, their settings, options."""
+    from . import __version__
+
+    digest = hashlib.sha256(
+        repr((_TABLES_VERSION, __version__, options.accents, options.inflect,
+              options.lemmas)).encode()
+    )
+    for f in forms:
+        e = f.entry
+        digest.update(repr((f.text, f.is_alias, f.case_sensitive, e.inflect,
+                            e.hyphen_variants)).encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def _load_tables(path: Path) -> _Tables | None:
+    """Compiled tables from the cache, or ``None`` (missing, unreadable or stale)."""
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(data, tuple) or len(data) != 8 or data[0] != _TABLES_VERSION:
+        return None
+    return data[1:]
+
+
+def _save_tables(path: Path, tables: _Tables) -> None:
+    """Write compiled tables atomically; a cache that cannot be written is skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps((_TABLES_VERSION, *tables)))
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def compile_glossary(glossary: Glossary, options: MatchOptions | None = None) -> Matcher:
