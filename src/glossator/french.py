@@ -117,20 +117,35 @@ def pluralize_term(
     'économies sociales et solidaires'
     """
     head, complement = head_and_complement(term)
-
-    def repl(m: re.Match[str]) -> str:
+    tokens = list(_WORD_RE.finditer(head))
+    # a word followed by a number labels it and stays as written, like everything after
+    # it (*association loi 1901* → *associations loi 1901*)
+    stop = next((i for i, t in enumerate(tokens) if any(c.isdigit() for c in t.group())),
+                len(tokens))
+    if stop < len(tokens):
+        stop = max(stop - 1, 0)
+    pieces: list[str] = []
+    last = 0
+    for i, m in enumerate(tokens):
         w = m.group()
-        if not w[0].isalpha() or len(w) < 2 or w.lower() in INVARIABLE:
-            return w
-        if w.isupper() and len(w) <= 6:  # an acronym inside a term is invariable
-            return w
-        if re.search(r"['’ʼ]", w):  # an elided article or preposition: leave alone
-            return w
-        return pluralize_word(w, irregular)
-
-    plural_head = _WORD_RE.sub(repl, head)
-    plural = plural_head + complement
+        pieces.append(head[last : m.start()])
+        last = m.end()
+        if i >= stop or not _inflectable(w):
+            pieces.append(w)
+        else:
+            pieces.append(pluralize_word(w, irregular))
+    pieces.append(head[last:])
+    plural = "".join(pieces) + complement
     return None if plural == term else plural
+
+
+def _inflectable(w: str) -> bool:
+    """Whether a word of a term's head takes the plural mark."""
+    if not w[0].isalpha() or len(w) < 2 or w.lower() in INVARIABLE:
+        return False
+    if w.isupper() and len(w) <= 6:  # an acronym inside a term is invariable
+        return False
+    return not re.search(r"['’ʼ]", w)  # an elided article or preposition
 
 
 def strip_accents(text: str) -> str:

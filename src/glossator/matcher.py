@@ -170,25 +170,60 @@ class _Edits:
         self.olds: list[int] = [0]  # the same positions in the original bytes
 
 
-def _remove_invisible(raw: bytes, rare: bytes) -> tuple[bytes, _Edits | None]:
-    """Remove soft hyphens and zero-width characters, keeping a map back."""
-    present = [seq for seq in _INVISIBLE if seq in rare]
-    if not present:
-        return raw, None
-    cuts: list[tuple[int, int]] = []
-    for seq in present:
-        start = raw.find(seq)
+#: White space for finding runs between words: every byte is "a" except white space.
+_WS_TABLE = bytes(0x20 if chr(b) in " \t\n\r\f\v" else 0x61 for b in range(256))
+#: Multibyte spaces, written as that many ASCII spaces before looking for runs.
+_WIDE_SPACES = tuple(
+    (c.encode(), b" " * len(c.encode()))
+    for c in "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000"
+)
+
+
+def _edits(raw: bytes, rare: bytes, runs: bool) -> tuple[bytes, _Edits | None]:
+    """Cut what must change length, keeping a map back to ``raw``.
+
+    Invisible characters (soft hyphens, zero-width characters) are removed. With
+    ``runs``, white space between two words that is wider than one byte — a no-break or
+    narrow no-break space, a line break with indentation, CRLF, two spaces — becomes one
+    space, so that multiword terms are found across it; a paragraph break (two line
+    breaks) is left alone. Texts that need none of this cost a few C-level scans.
+    """
+    cuts: list[tuple[int, int, bytes]] = []
+    for seq in _INVISIBLE:
+        if seq in rare:
+            start = raw.find(seq)
+            while start != -1:
+                cuts.append((start, start + len(seq), b""))
+                start = raw.find(seq, start + len(seq))
+    if runs:
+        ws = raw
+        for seq, rep in _WIDE_SPACES:
+            if seq in rare:
+                ws = ws.replace(seq, rep)
+        ws = ws.translate(_WS_TABLE)
+        letter = _WORD
+        start = ws.find(b"  ")
         while start != -1:
-            cuts.append((start, start + len(seq)))
-            start = raw.find(seq, start + len(seq))
+            end = start + 2
+            while end < len(ws) and ws[end] == 0x20:
+                end += 1
+            if (start > 0 and end < len(raw) and letter[raw[start - 1]] and letter[raw[end]]
+                    and raw.count(b"\n", start, end) < 2):
+                cuts.append((start, end, b" "))
+            start = ws.find(b"  ", end)
+    if not cuts:
+        return raw, None
     cuts.sort()
     edits = _Edits()
     parts: list[bytes] = []
     last = 0
     produced = 0
-    for s, e in cuts:
+    for s, e, rep in cuts:
+        if s < last:  # an invisible character inside a run
+            continue
         parts.append(raw[last:s])
-        produced += s - last
+        parts.append(rep)
+        produced += s - last + len(rep)
         edits.news.append(produced)
         edits.olds.append(e)
         last = e
@@ -209,7 +244,8 @@ class Matcher:
     """
 
     __slots__ = (
-        "_ac", "_blanked", "_cands", "_capital_only", "_entry_of", "_fast", "_maxlen", "_simple",
+        "_ac", "_blanked", "_cands", "_capital_only", "_entry_of", "_fast", "_maxlen",
+        "_multiword", "_simple",
         "forms",
         "glossary",
         "options", "variants",
@@ -249,6 +285,7 @@ class Matcher:
             entry_index.get(v.form.entry.id, -1) for v in self.variants
         )
         self._maxlen = max((len(p) for p in patterns), default=1)
+        self._multiword = any(b" " in p[1:] for p in patterns)
         self._ac: Any = ahocorasick_rs.BytesAhoCorasick(
             patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
         ) if patterns else None
@@ -299,7 +336,7 @@ class Matcher:
             work = strip_accents(work)
             raw = work.encode("utf-8")
             rare = raw.translate(None, _ASCII)
-        raw2, edits = _remove_invisible(raw, rare)
+        raw2, edits = _edits(raw, rare, self._multiword)
         hay = b" " + raw2.translate(_TABLE) + b" "
         raw2 = b" " + raw2 + b" "
         ascii_only = len(raw) == len(work)
@@ -483,8 +520,10 @@ class Matcher:
                     j = k
                     while j > 0 and _LETTER[hay[j - 1]]:
                         j -= 1
-                    if (j > 0 and _WORD[hay[j - 1]]) or hay[j : k + 1] not in ELIDING_WORDS:
-                        return None  # aujourd'hui, prud'homme: not an elision
+                    if (j > 0 and (_WORD[hay[j - 1]] or _JOINER[hay[j - 1]])) or (
+                        hay[j : k + 1] not in ELIDING_WORDS
+                    ):
+                        return None  # aujourd'hui, prud'homme, Val-d'Oise: not an elision
                     elided = True
             elif r >= 0x80 and _ends_word_char(raw, s):
                 return None  # right after à, ë, ù…: inside a word
@@ -533,7 +572,7 @@ class Matcher:
             return "accent-folded"
         if v.tag:
             return v.tag
-        if flat != form:
+        if flat != form and _unligatured(flat) != _unligatured(form):
             return "case"
         return "elision" if elided else "exact"
 
@@ -558,6 +597,11 @@ def _edges(text: str) -> tuple[str, str, str]:
     while end > start and not text[end - 1].isalnum():
         end -= 1
     return text[:start], text[start:end], text[end:]
+
+
+def _unligatured(text: str) -> str:
+    """``text`` with its ligatures spelled out, case kept: *Œuvre* → *OEuvre*."""
+    return text.replace("œ", "oe").replace("æ", "ae").replace("Œ", "OE").replace("Æ", "AE")
 
 
 def _loose(text: str) -> str:
@@ -613,7 +657,8 @@ def _variants(
             found.append((plural, "inflected", ""))
     if _LIGATURE_HINT.search(base):
         for text, tag, _ in list(found):  # œ/oe and æ/ae are the same letters
-            for a, b in (("œ", "oe"), ("oe", "œ"), ("æ", "ae"), ("Œ", "OE"), ("Æ", "AE")):
+            for a, b in (("œ", "oe"), ("oe", "œ"), ("œ", "Œ"), ("æ", "ae"), ("æ", "Æ"),
+                         ("Œ", "OE"), ("Æ", "AE")):
                 if a in text:
                     found.append((text.replace(a, b), tag, ""))
     hyphens = entry.hyphen_variants if entry.hyphen_variants is not None else True
@@ -621,7 +666,7 @@ def _variants(
         for text, tag, _ in list(found):
             if "-" in text:
                 found.append((text.replace("-", " "), tag or "hyphen-variant", ""))
-    if options.accents == "strict" and not form.case_sensitive and not base.isascii():
+    if options.accents == "strict" and not base.isascii():
         for text, tag, _ in list(found):
             bare = strip_accents(text)
             if bare != text:
@@ -635,49 +680,25 @@ def _variants(
     return unique
 
 
-_LIGATURE_HINT = re.compile("œ|oe|æ|Œ|OE|Æ")
+_LIGATURE_HINT = re.compile("œ|oe|æ|Œ|OE|Æ|AE")
 _APOSTROPHE_WIDTHS = ("'", "\u2019", "\u02bc")  # fold to 1, 3 and 2 spaces
-#: Gaps between words: one space; two bytes (a no-break space, a space and a line break,
-#: CRLF, two spaces); three bytes (a narrow no-break space).
-_GAP_WIDTHS = ("\u00a0", "\u202f")
 
 
 def _spellings(text: str) -> list[str]:
-    """Ways of writing ``text``'s apostrophes and the gaps between its words.
-
-    Gaps: one space; the same wider gap throughout (no-break spaces, narrow no-break
-    spaces); and, in terms of three or four words, one two-byte gap anywhere (a no-break
-    space, a line break after a space, CRLF, two spaces).
-    """
-    if " " not in text and "'" not in text:
+    """Ways of writing ``text``'s apostrophes (', ’ and ʼ fold to 1, 3 and 2 spaces)."""
+    if "'" not in text:
         return [text]
     parts = text.split("'")
-    if len(parts) == 1:
-        written = [text]
-    else:
-        if len(parts) <= 3:  # at most two apostrophes: every combination
-            combos: list[list[str]] = [[]]
-            for _ in parts[1:]:
-                combos = [[*c, a] for c in combos for a in _APOSTROPHE_WIDTHS]
-        else:  # many apostrophes: the same kind throughout
-            combos = [[a] * (len(parts) - 1) for a in _APOSTROPHE_WIDTHS]
-        written = [
-            parts[0] + "".join(a + p for a, p in zip(combo, parts[1:], strict=True))
-            for combo in combos
-        ]
-    out: list[str] = []
-    for w in written:
-        words = w.split(" ")
-        out.append(w)
-        gaps = len(words) - 1
-        if gaps == 0:
-            continue
-        for gap in _GAP_WIDTHS:  # the same wider gap throughout
-            out.append(gap.join(words))
-        if 1 < gaps <= 3:  # one two-byte gap (a line break, a no-break space) anywhere
-            for i in range(gaps):
-                out.append(" ".join(words[: i + 1]) + "\u00a0" + " ".join(words[i + 1 :]))
-    return out
+    if len(parts) <= 3:  # at most two apostrophes: every combination
+        combos: list[list[str]] = [[]]
+        for _ in parts[1:]:
+            combos = [[*c, a] for c in combos for a in _APOSTROPHE_WIDTHS]
+    else:  # many apostrophes: the same kind throughout
+        combos = [[a] * (len(parts) - 1) for a in _APOSTROPHE_WIDTHS]
+    return [
+        parts[0] + "".join(a + p for a, p in zip(combo, parts[1:], strict=True))
+        for combo in combos
+    ]
 
 
 def _keys(text: str) -> list[bytes]:
@@ -702,7 +723,7 @@ _Tables = tuple[
     tuple[int, ...],
 ]
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-_TABLES_VERSION = 1
+_TABLES_VERSION = 2
 
 
 def _compile(forms: tuple[Form, ...], options: MatchOptions) -> _Tables:
