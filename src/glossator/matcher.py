@@ -170,8 +170,12 @@ class _Edits:
         self.olds: list[int] = [0]  # the same positions in the original bytes
 
 
-#: White space for finding runs between words: every byte is "a" except white space.
-_WS_TABLE = bytes(0x20 if chr(b) in " \t\n\r\f\v" else 0x61 for b in range(256))
+#: Classes for finding white-space runs between words: letters and digits (and every
+#: non-ASCII byte) are "a", white space is " ", the rest is ".".
+_WS_TABLE = bytes(
+    0x20 if chr(b) in " \t\n\r\f\v" else 0x61 if (b >= 0x80 or chr(b).isalnum()) else 0x2E
+    for b in range(256)
+)
 #: Multibyte spaces, written as that many ASCII spaces before looking for runs.
 _WIDE_SPACES = tuple(
     (c.encode(), b" " * len(c.encode()))
@@ -201,16 +205,17 @@ def _edits(raw: bytes, rare: bytes, runs: bool) -> tuple[bytes, _Edits | None]:
             if seq in rare:
                 ws = ws.replace(seq, rep)
         ws = ws.translate(_WS_TABLE)
-        letter = _WORD
-        start = ws.find(b"  ")
+        find = ws.find
+        count = raw.count
+        start = find(b"a  ")  # a run of two or more spaces right after a letter
         while start != -1:
+            start += 1
             end = start + 2
-            while end < len(ws) and ws[end] == 0x20:
+            while ws[end : end + 1] == b" ":
                 end += 1
-            if (start > 0 and end < len(raw) and letter[raw[start - 1]] and letter[raw[end]]
-                    and raw.count(b"\n", start, end) < 2):
+            if ws[end : end + 1] == b"a" and count(b"\n", start, end) < 2:
                 cuts.append((start, end, b" "))
-            start = ws.find(b"  ", end)
+            start = find(b"a  ", end - 1)
     if not cuts:
         return raw, None
     cuts.sort()
