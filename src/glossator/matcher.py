@@ -26,6 +26,7 @@ import marshal
 import os
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -350,35 +351,27 @@ class Matcher:
         seen_cont = 0
         news = edits.news if edits is not None else None
         olds = edits.olds if edits is not None else None
-        k = 0
         span = prepared.span
         identity = prepared.offsets is None
-        found = self._scan(hay, raw2)
+        # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e],
+        # which is raw2[s:e-1] without the leading space, and raw[s:e-1] without edits
+        found = [(s, e - 1, vid, elided) for s, e, vid, elided in self._scan(hay, raw2)]
         if ascii_only and news is None and identity:
-            return [(s, e - 1, vid, elided) for s, e, vid, elided in found]
+            return found
+        if news is not None and olds is not None:
+            found = _unedit(found, news, olds)
         result: list[tuple[int, int, int, bool]] = []
         append = result.append
         count = cont.count
-        for s, e, vid, elided in found:
-            # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e],
-            # which is raw[s:e-1] before any edit
-            bs, be = s, e - 1
-            if news is not None and olds is not None:
-                while k + 1 < len(news) and news[k + 1] <= bs:
-                    k += 1
-                last = be - 1
-                j = k
-                while j + 1 < len(news) and news[j + 1] <= last:
-                    j += 1
-                bs = olds[k] + bs - news[k]
-                be = olds[j] + last - news[j] + 1
-            if ascii_only:
-                cs, ce = bs, be
-            else:
+        for bs, be, vid, elided in found:
+            if not ascii_only:
                 seen_cont += count(1, seen_bytes, bs)
-                seen_bytes = bs
                 cs = bs - seen_cont
-                ce = be - seen_cont - count(1, bs, be)
+                seen_cont += count(1, bs, be)
+                seen_bytes = be
+                ce = be - seen_cont
+            else:
+                cs, ce = bs, be
             if not identity:
                 cs, ce = span(cs, ce)
             append((cs, ce, vid, elided))
@@ -583,6 +576,29 @@ class Matcher:
 
 
 _INVISIBLE_STR = str.maketrans(dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def _unedit(
+    found: list[tuple[int, int, int, bool]], news: list[int], olds: list[int]
+) -> list[tuple[int, int, int, bool]]:
+    """Map byte spans in the edited bytes back to the original bytes (sorted spans)."""
+    out: list[tuple[int, int, int, bool]] = []
+    append = out.append
+    k = 0
+    last_k = len(news) - 1
+    next_cut = news[1] if last_k else -1
+    offset = 0
+    for bs, be, vid, elided in found:
+        while 0 <= next_cut <= bs:
+            k += 1
+            offset = olds[k] - news[k]
+            next_cut = news[k + 1] if k < last_k else -1
+        if 0 <= next_cut < be:  # a cut inside the match (a run inside a multiword term)
+            j = bisect_right(news, be - 1) - 1
+            append((bs + offset, olds[j] + be - news[j], vid, elided))
+        else:
+            append((bs + offset, be + offset, vid, elided))
+    return out
 
 
 def _flat(surface: bytes) -> str:
