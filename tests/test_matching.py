@@ -133,3 +133,9 @@ def test_large_text_offsets_stay_exact() -> None:
     doc = ALL.annotate(text)
     assert len(doc) == 6000
     assert all(text[a.start : a.end] == a.surface for a in doc)
+
+
+def test_a_paragraph_break_is_never_crossed() -> None:
+    assert surfaces("l'économie sociale\n\net solidaire") == ["économie sociale"]
+    assert surfaces("l'économie sociale \n \n et solidaire") == ["économie sociale"]
+    assert surfaces("l'économie sociale\r\n\r\net solidaire") == ["économie sociale"]

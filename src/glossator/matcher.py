@@ -205,18 +205,19 @@ def _edits(raw: bytes, rare: bytes, runs: bool) -> tuple[bytes, _Edits | None]:
         for seq, rep in _WIDE_SPACES:
             if seq in rare:
                 ws = ws.replace(seq, rep)
-        ws = ws.translate(_WS_TABLE)
+        ws = ws.translate(_WS_TABLE) + b"."
         find = ws.find
         count = raw.count
+        append = cuts.append
         start = find(b"a  ")  # a run of two or more spaces right after a letter
         while start != -1:
             start += 1
             end = start + 2
-            while ws[end : end + 1] == b" ":
+            while ws[end] == 0x20:
                 end += 1
-            if ws[end : end + 1] == b"a" and count(b"\n", start, end) < 2:
-                cuts.append((start, end, b" "))
-            start = find(b"a  ", end - 1)
+            if ws[end] == 0x61 and count(b"\n", start, end) < 2:
+                append((start, end, b" "))
+            start = find(b"a  ", end)
     if not cuts:
         return raw, None
     cuts.sort()
@@ -353,17 +354,34 @@ class Matcher:
         olds = edits.olds if edits is not None else None
         span = prepared.span
         identity = prepared.offsets is None
-        # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e],
-        # which is raw2[s:e-1] without the leading space, and raw[s:e-1] without edits
-        found = [(s, e - 1, vid, elided) for s, e, vid, elided in self._scan(hay, raw2)]
+        # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e], that
+        # is raw2[s:e-1] without the padding space, and raw[s:e-1] where nothing was cut
+        found = self._scan(hay, raw2)
         if ascii_only and news is None and identity:
-            return found
-        if news is not None and olds is not None:
-            found = _unedit(found, news, olds)
+            return [(s, e - 1, vid, elided) for s, e, vid, elided in found]
         result: list[tuple[int, int, int, bool]] = []
         append = result.append
         count = cont.count
-        for bs, be, vid, elided in found:
+        # cuts: an incremental pointer; only a match that spans a cut needs a search
+        k = 0
+        last_k = len(news) - 1 if news is not None else 0
+        next_cut = news[1] if news is not None and last_k else -1
+        offset = 0
+        for s, e, vid, elided in found:
+            bs, be = s, e - 1
+            if next_cut >= 0:
+                assert news is not None and olds is not None
+                while 0 <= next_cut <= bs:
+                    k += 1
+                    offset = olds[k] - news[k]
+                    next_cut = news[k + 1] if k < last_k else -1
+                if 0 <= next_cut < be:  # a run inside a multiword term was cut
+                    j = bisect_right(news, be - 1) - 1
+                    bs, be = bs + offset, olds[j] + be - news[j]
+                else:
+                    bs, be = bs + offset, be + offset
+            elif offset:
+                bs, be = bs + offset, be + offset
             if not ascii_only:
                 seen_cont += count(1, seen_bytes, bs)
                 cs = bs - seen_cont
@@ -576,29 +594,6 @@ class Matcher:
 
 
 _INVISIBLE_STR = str.maketrans(dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff"))
-
-
-def _unedit(
-    found: list[tuple[int, int, int, bool]], news: list[int], olds: list[int]
-) -> list[tuple[int, int, int, bool]]:
-    """Map byte spans in the edited bytes back to the original bytes (sorted spans)."""
-    out: list[tuple[int, int, int, bool]] = []
-    append = out.append
-    k = 0
-    last_k = len(news) - 1
-    next_cut = news[1] if last_k else -1
-    offset = 0
-    for bs, be, vid, elided in found:
-        while 0 <= next_cut <= bs:
-            k += 1
-            offset = olds[k] - news[k]
-            next_cut = news[k + 1] if k < last_k else -1
-        if 0 <= next_cut < be:  # a cut inside the match (a run inside a multiword term)
-            j = bisect_right(news, be - 1) - 1
-            append((bs + offset, olds[j] + be - news[j], vid, elided))
-        else:
-            append((bs + offset, be + offset, vid, elided))
-    return out
 
 
 def _flat(surface: bytes) -> str:
