@@ -145,3 +145,16 @@ def test_compiled_glossary_cache_round_trip(tmp_path) -> None:  # type: ignore[n
         cache_dir=str(tmp_path))
     assert len(list(tmp_path.glob("*.marshal"))) == 2
     assert [m.surface for m in other.find(text)] == ["ESS"]
+
+
+def test_irregular_plurals_from_spacy_lemma_tables() -> None:
+    pytest.importorskip("spacy")
+    g = Glossary.from_dicts([{"term": "bonhomme", "definition": "x"},
+                             {"term": "festival", "definition": "y"}])
+    text = "Deux bonshommes au festival, trois festivals."
+    rules = Annotator(g, occurrences="all")
+    assert [a.surface for a in rules.annotate(text)] == ["festival", "festivals"]
+    spacy_lemmas = Annotator(g, occurrences="all", lemmas="spacy")
+    doc = spacy_lemmas.annotate(text)
+    assert [(a.surface, a.how) for a in doc] == [
+        ("bonshommes", "inflected"), ("festival", "exact"), ("festivals", "inflected")]

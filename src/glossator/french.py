@@ -185,7 +185,8 @@ def irregular_plurals_from_spacy(words: Iterable[str]) -> dict[str, str]:
         table = exc.get(pos, {}) if hasattr(exc, "get") else {}
         for form, lemmas in table.items():
             for lemma in lemmas:
+                feminine = form.endswith("es") and not lemma.endswith("e")
                 if (lemma in wanted and form != lemma and form.endswith(("s", "x"))
-                        and pluralize_word(lemma) != form):
+                        and not feminine and pluralize_word(lemma) != form):
                     found.setdefault(lemma, form)
     return found
