@@ -73,12 +73,7 @@ def _build_parser() -> argparse.ArgumentParser:
     ann.add_argument("--terminal-style", choices=("notes", "inline"), default="notes",
                      help="terminal: numbered notes after each paragraph (default) or "
                      "definitions inline")
-    ann.add_argument("--width", type=int, metavar="N",
-                     help="terminal: line width (default: the terminal's, else 80)")
-    ann.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                     help="terminal: colours (auto: on a TTY unless NO_COLOR is set)")
-    ann.add_argument("--encoding", default="utf-8",
-                     help="encoding of the input files (default: utf-8)")
+    _display_options(ann, "terminal: line width (default: the terminal's, else 80)")
 
     exp = sub.add_parser(
         "explain",
@@ -92,11 +87,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _matching_options(exp)
     exp.add_argument("-f", "--format", choices=("table", "json"), default="table",
                      help="a table (default) or JSON lines")
-    exp.add_argument("--width", type=int, metavar="N", help="table width")
-    exp.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                     help="colours (auto: on a TTY unless NO_COLOR is set)")
-    exp.add_argument("--encoding", default="utf-8",
-                     help="encoding of the input files (default: utf-8)")
+    _display_options(exp, "table width (default: 100)")
 
     chk = sub.add_parser(
         "check",
@@ -120,6 +111,14 @@ def _glossary_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true",
                    help="treat glossary warnings (unknown keys, duplicates) as errors")
     p.add_argument("-q", "--quiet", action="store_true", help="do not print glossary warnings")
+
+
+def _display_options(p: argparse.ArgumentParser, width_help: str) -> None:
+    p.add_argument("--width", type=int, metavar="N", help=width_help)
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colours (auto: on a TTY unless NO_COLOR is set)")
+    p.add_argument("--encoding", default="utf-8",
+                   help="encoding of the input files (default: utf-8)")
 
 
 def _matching_options(p: argparse.ArgumentParser) -> None:

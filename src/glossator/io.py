@@ -6,9 +6,9 @@ import codecs
 import os
 from pathlib import Path
 
-from .errors import InputError, UsageError
+from .errors import GlossatorError, InputError, UsageError
 
-__all__ = ["decode_document", "read_document"]
+__all__ = ["decode_document", "read_bytes", "read_document"]
 
 #: Documents larger than this are refused rather than read into memory.
 MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
@@ -52,23 +52,36 @@ def _text_codec(encoding: str) -> str:
     return info.name
 
 
-def read_document(path: str | os.PathLike[str], encoding: str = "utf-8") -> str:
-    """Read a text document, raising :class:`InputError` with a one-line reason on failure."""
+def read_bytes(
+    path: str | os.PathLike[str],
+    *,
+    limit: int,
+    error: type[GlossatorError] = InputError,
+    what: str = "file",
+) -> bytes:
+    """Read a whole file, turning every OS error into one ``error`` naming the file."""
     name = os.fspath(path)
     p = Path(name)
     try:
         if p.is_dir():
-            raise InputError("is a directory, not a file", file=name,
-                             hint="give the files inside it, e.g. DIR/*.txt")
-        if p.stat().st_size > MAX_DOCUMENT_BYTES:
-            raise InputError("file is larger than 1 GiB", file=name, hint="split it")
-        data = p.read_bytes()
+            raise error(f"is a directory, not a {what}", file=name,
+                        hint="give the files inside it, e.g. DIR/*.txt")
+        size = p.stat().st_size
+        if size > limit:
+            raise error(f"is too large ({size} bytes, at most {limit})", file=name,
+                        hint="split it")
+        return p.read_bytes()
     except FileNotFoundError:
-        raise InputError("no such file", file=name) from None
+        raise error(f"no such {what}", file=name) from None
     except PermissionError:
-        raise InputError("permission denied", file=name) from None
+        raise error("permission denied", file=name) from None
     except IsADirectoryError:
-        raise InputError("is a directory, not a file", file=name) from None
-    except OSError as exc:
-        raise InputError(exc.strerror or "cannot be read", file=name) from None
-    return decode_document(data, name, encoding)
+        raise error(f"is a directory, not a {what}", file=name) from None
+    except OSError as exc:  # a name too long, an I/O error…: one line, no traceback
+        raise error(exc.strerror or "cannot be read", file=name) from None
+
+
+def read_document(path: str | os.PathLike[str], encoding: str = "utf-8") -> str:
+    """Read a text document, raising :class:`InputError` with a one-line reason on failure."""
+    name = os.fspath(path)
+    return decode_document(read_bytes(name, limit=MAX_DOCUMENT_BYTES), name, encoding)

@@ -146,6 +146,33 @@ class AnnotatedText:
         if pos < len(self.text):
             yield self.text[pos:], None
 
+    def lines(self) -> Iterator[list[tuple[str, Annotation | None]]]:
+        """Each line of the text (without its line break) as plain and annotated pieces.
+
+        An annotation that runs past the end of its line (a term across a line break) is
+        cut there; the rest of it is plain text on the next line.
+        """
+        text = self.text
+        anns = self.annotations
+        k = 0
+        pos = 0
+        for line in text.splitlines(keepends=True):
+            start, end = pos, pos + len(line.rstrip("\r\n"))
+            pos += len(line)
+            pieces: list[tuple[str, Annotation | None]] = []
+            cursor = start
+            while k < len(anns) and anns[k].start < end:
+                ann = anns[k]
+                k += 1
+                stop = min(ann.end, end)
+                if ann.start > cursor:
+                    pieces.append((text[cursor : ann.start], None))
+                pieces.append((text[ann.start : stop], ann))
+                cursor = stop
+            if end > cursor:
+                pieces.append((text[cursor:end], None))
+            yield pieces
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON document: schema version, text and annotations."""
         return {

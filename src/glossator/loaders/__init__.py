@@ -90,26 +90,12 @@ def _format_for(path: str, fmt: str | None) -> str:
 
 def read_glossary(path: str | os.PathLike[str], *, format: str | None = None) -> Glossary:
     """Read one glossary file, returning it with its diagnostics (no warnings emitted)."""
+    from ..io import read_bytes
+
     name = os.fspath(path)
     fmt = _format_for(name, format)
-    p = Path(name)
-    try:
-        if p.is_dir():
-            raise GlossaryError("is a directory, not a glossary file", file=name)
-        size = p.stat().st_size
-        if size > MAX_GLOSSARY_BYTES:
-            raise GlossaryError(
-                f"file is too large ({size} bytes)", file=name, hint="split the glossary"
-            )
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise GlossaryError("no such glossary file", file=name) from None
-    except PermissionError:
-        raise GlossaryError("permission denied", file=name) from None
-    except IsADirectoryError:
-        raise GlossaryError("is a directory, not a glossary file", file=name) from None
-    except OSError as exc:  # e.g. a name too long, an I/O error: one line, no traceback
-        raise GlossaryError(exc.strerror or "cannot be read", file=name) from None
+    data = read_bytes(name, limit=MAX_GLOSSARY_BYTES, error=GlossaryError,
+                      what="glossary file")
     return _resolve(fmt)(data, name)
 
 

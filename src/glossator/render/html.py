@@ -45,30 +45,20 @@ def tooltip(ann: Annotation, surface: str, tip_id: str) -> str:
 
 
 def _fragment(doc: AnnotatedText, id_prefix: str) -> str:
-    text = doc.text
-    anns = doc.annotations
-    lines_out: list[str] = []
-    k = 0
+    paragraphs: list[str] = []
     counter = 0
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        line_start, line_end = pos, pos + len(line.rstrip("\r\n"))
-        pos += len(line)
+    for pieces in doc.lines():
         parts: list[str] = []
-        cursor = line_start
-        while k < len(anns) and anns[k].start < line_end:
-            ann = anns[k]
-            k += 1
-            end = min(ann.end, line_end)
-            parts.append(escape(text[cursor : ann.start], quote=False))
-            counter += 1
-            parts.append(tooltip(ann, text[ann.start : end], f"{id_prefix}{counter}"))
-            cursor = end
-        parts.append(escape(text[cursor:line_end], quote=False))
+        for piece, ann in pieces:
+            if ann is None:
+                parts.append(escape(piece, quote=False))
+            else:
+                counter += 1
+                parts.append(tooltip(ann, piece, f"{id_prefix}{counter}"))
         body = "".join(parts)
         if body.strip():
-            lines_out.append(f"<p>{body}</p>")
-    return "\n".join(lines_out) + ("\n" if lines_out else "")
+            paragraphs.append(f"<p>{body}</p>")
+    return "\n".join(paragraphs) + ("\n" if paragraphs else "")
 
 
 def render(

@@ -54,23 +54,15 @@ def render(
         markup=False,
         soft_wrap=False,
     )
-    text = doc.text
-    anns = doc.annotations
-    k = 0
-    pos = 0
     number = 0
-    for line in text.splitlines(keepends=True):
-        start, end = pos, pos + len(line.rstrip("\r\n"))
-        pos += len(line)
+    for pieces in doc.lines():
         out = Text()
         notes: list[tuple[str, Text]] = []
-        cursor = start
-        while k < len(anns) and anns[k].start < end:
-            ann = anns[k]
-            k += 1
-            stop = min(ann.end, end)
-            out.append(text[cursor : ann.start])
-            out.append(text[ann.start : stop], style=TERM_STYLE)
+        for piece, ann in pieces:
+            if ann is None:
+                out.append(piece)
+                continue
+            out.append(piece, style=TERM_STYLE)
             title = " ".join(ann.entry.display_title.split())
             definition = " ".join(ann.entry.definition.split())
             if style == "inline":
@@ -82,8 +74,6 @@ def render(
                 note.append(" — ")
                 note.append(definition, style=DEFINITION_STYLE)
                 notes.append((f"[{number}]", note))
-            cursor = stop
-        out.append(text[cursor:end])
         console.print(out)
         if notes:
             grid = Table.grid(padding=(0, 1))
