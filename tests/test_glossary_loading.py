@@ -376,9 +376,12 @@ def test_explicit_duplicate_id_is_renamed_with_a_warning(write):
     assert first.startswith(f"{path}:4:") and f"{path}:1" in first
 
 
-def test_derived_ids_are_made_unique(write):
+def test_derived_ids_are_made_unique_quietly(write):
+    # derived ids that collide are renamed without a warning (a 100 000-word list has
+    # hundreds, like pêche/péché); an explicit id used twice is warned about
     path = write("g.yaml", "- term: Scop\n  definition: one\n- term: SCOP!\n  definition: two\n")
-    with pytest.warns(GlossatorWarning):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         glossary = load_glossary(path)
     assert [e.id for e in glossary] == ["scop", "scop-2"]
     assert len({e.id for e in glossary}) == len(glossary)

@@ -139,3 +139,32 @@ def test_a_paragraph_break_is_never_crossed() -> None:
     assert surfaces("l'économie sociale\n\net solidaire") == ["économie sociale"]
     assert surfaces("l'économie sociale \n \n et solidaire") == ["économie sociale"]
     assert surfaces("l'économie sociale\r\n\r\net solidaire") == ["économie sociale"]
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        ("Aussi jugea-t-elle utile de partir.", "jugea"),
+        ("« Pourquoi l'accompagnerait-elle ? »", "accompagnerait"),
+        ("Ce bilan-là est clair.", "bilan"),
+        ("Dit-il vrai ?", "dit"),
+        ("Donne-moi le rapport.", "donne"),
+    ],
+)
+def test_inversion_and_clitic_hyphens_are_boundaries(text: str, term: str) -> None:
+    g = Glossary.from_dicts([{"term": term, "definition": "x"}])
+    (a,) = Annotator(g).annotate(text).annotations
+    assert a.surface.lower() == term
+
+
+def test_hyphenated_compounds_still_hide_their_parts() -> None:
+    g = Glossary.from_dicts([{"term": "lieu", "definition": "x"},
+                             {"term": "avant", "definition": "y"}])
+    assert list(Annotator(g).annotate("un non-lieu, l'avant-dernière, le lieu-dit")) == []
+
+
+def test_colliding_derived_ids_are_renamed_without_warning() -> None:
+    g = Glossary.from_dicts([{"term": "pêche", "definition": "x"},
+                             {"term": "péché", "definition": "y"}])
+    assert [e.id for e in g.entries] == ["peche", "peche-2"]
+    assert g.diagnostics == ()

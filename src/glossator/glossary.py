@@ -185,14 +185,18 @@ def _unique_ids(entries: tuple[Entry, ...], found: list[Diagnostic]) -> tuple[En
         new_id = entry.id
         if new_id in seen:
             other = seen[new_id]
-            found.append(
-                Diagnostic(
-                    "warning",
-                    f"id '{new_id}' is also used by the entry at {other.origin or '?'}",
-                    entry.origin,
-                    "give each entry its own 'id'; this one was renamed",
+            # an explicit id used twice is reported; derived ids that collide (pêche,
+            # péché) are renamed quietly
+            if new_id != slugify(entry.term):
+                where = f" at {other.origin}" if other.origin and other.origin.file else ""
+                found.append(
+                    Diagnostic(
+                        "warning",
+                        f"id '{new_id}' is also used by the entry '{other.term}'{where}",
+                        entry.origin if entry.origin and entry.origin.file else None,
+                        "give each entry its own 'id'; this one was renamed",
+                    )
                 )
-            )
             n = 2
             while f"{entry.id}-{n}" in seen:
                 n += 1
@@ -222,10 +226,11 @@ def _clashes(entries: tuple[Entry, ...]) -> Iterator[Diagnostic]:
             mine.add(key)
             if key in owner:
                 prev = owner[key]
+                where = f" at {prev.origin}" if prev.origin and prev.origin.file else ""
                 yield Diagnostic(
                     "warning",
-                    f"'{text}' is also claimed by the entry '{prev.term}' at "
-                    f"{prev.origin or '?'}; the later entry applies",
+                    f"'{text}' is also claimed by the entry '{prev.term}'{where}; "
+                    "the later entry applies",
                     entry.origin,
                     "merge the two entries or remove one of the forms",
                 )

@@ -408,6 +408,7 @@ class Matcher:
         append = out.append
         word = _WORD
         joiner = _JOINER
+        inside_word = _inside_word
         view = memoryview(hay)
         n = len(hay) - 1  # the last byte is the padding space
         maxlen = self._maxlen
@@ -429,10 +430,7 @@ class Matcher:
                         pos = self._recover(hay, raw, pos, e, out)
                     continue
                 nb = hay[e]
-                w = word[nb]
-                if (w and (w == 1 or _word_char_at(raw, e))) or (
-                    joiner[nb] and word[hay[e + 1]]
-                ):
+                if (word[nb] or joiner[nb]) and inside_word(hay, raw, e):
                     if not simple[pid]:  # one word: nothing else can start inside it
                         pos = self._recover(hay, raw, s, e, out)
                     continue
@@ -509,13 +507,8 @@ class Matcher:
         self, hay: bytes, raw: bytes, pid: int, s: int, e: int
     ) -> tuple[int, bool, int, int] | None:
         """End boundary, then :meth:`_verify`."""
-        if e < len(hay):
-            nb = hay[e]
-            w = _WORD[nb]
-            if (w and (w == 1 or _word_char_at(raw, e))) or (
-                _JOINER[nb] and e + 1 < len(hay) and _WORD[hay[e + 1]]
-            ):
-                return None
+        if e < len(hay) - 1 and _inside_word(hay, raw, e):
+            return None
         return self._verify(hay, raw, pid, s, e)
 
     def _verify(
@@ -580,6 +573,8 @@ class Matcher:
             return "inflected"
         if v.form.is_alias:
             return "alias"
+        if not v.tag and surface == v.form.text:  # the common case, without normalizing
+            return "elision" if elided else "exact"
         flat = _flat(surface.encode("utf-8"))
         form = canonical(v.form.text)
         if self.options.accents == "fold" and flat.casefold() != form.casefold() and (
@@ -631,6 +626,24 @@ def _ends_word_char(raw: bytes, i: int) -> bool:
     while j > 0 and 0x80 <= raw[j] < 0xC0:
         j -= 1
     return raw[j : i + 1].decode("utf-8", "replace").isalnum()
+
+
+#: What may follow a verb or a demonstrative after a hyphen without making one word:
+#: *jugea-t-elle*, *dit-il*, *donne-moi*, *est-ce*, *celui-ci*, *ce jour-là*.
+_CLITIC = re.compile(
+    rb"-(?:t-)?(?:il|ils|elle|elles|on|je|tu|nous|vous|ce|moi|toi|le|la|les|lui|leur|y|en"
+    rb"|ci|l\xc3 )(?![a-z0-9&@_\x80-\xff])"
+)
+
+
+def _inside_word(hay: bytes, raw: bytes, e: int) -> bool:
+    """Whether a candidate ending at ``e`` ends inside a word (``hay[e]`` exists)."""
+    w = _WORD[hay[e]]
+    if w:
+        return w == 1 or _word_char_at(raw, e)
+    if _JOINER[hay[e]] and _WORD[hay[e + 1]]:
+        return not (hay[e] == 0x2D and _CLITIC.match(hay, e))
+    return False
 
 
 def _word_char_at(raw: bytes, i: int) -> bool:
