@@ -251,7 +251,8 @@ class Matcher:
     """
 
     __slots__ = (
-        "_ac", "_blanked", "_cands", "_capital_only", "_entry_of", "_fast", "_maxlen",
+        "_ac", "_blanked", "_cands", "_capital_only", "_entry_ids", "_entry_of", "_fast",
+        "_maxlen",
         "_multiword", "_simple",
         "forms",
         "glossary",
@@ -288,6 +289,7 @@ class Matcher:
         self._capital_only = capital_only
         self._fast = fast
         entry_index = {e.id: i for i, e in enumerate(glossary.entries)}
+        self._entry_ids: tuple[str, ...] = tuple(v.form.entry.id for v in self.variants)
         self._entry_of: tuple[int, ...] = tuple(
             entry_index.get(v.form.entry.id, -1) for v in self.variants
         )
@@ -318,8 +320,8 @@ class Matcher:
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, entry_id)`` of every match: the lightest output, for pipelines."""
-        variants = self.variants
-        return [(s, e, variants[v].form.entry.id) for s, e, v, _ in self.scan(text)]
+        ids = self._entry_ids
+        return [(s, e, ids[v]) for s, e, v, _ in self.scan(text)]
 
     def entry_index(self, vid: int) -> int:
         """Index in ``glossary.entries`` of the entry of variant ``vid``."""
@@ -362,6 +364,15 @@ class Matcher:
         result: list[tuple[int, int, int, bool]] = []
         append = result.append
         count = cont.count
+        if news is None and identity:  # the common case, kept tight
+            for s, e, vid, elided in found:
+                e -= 1
+                seen_cont += count(1, seen_bytes, s)
+                cs = s - seen_cont
+                seen_cont += count(1, s, e)
+                seen_bytes = e
+                append((cs, e - seen_cont, vid, elided))
+            return result
         # cuts: an incremental pointer; only a match that spans a cut needs a search
         k = 0
         last_k = len(news) - 1 if news is not None else 0
@@ -369,8 +380,7 @@ class Matcher:
         offset = 0
         for s, e, vid, elided in found:
             bs, be = s, e - 1
-            if next_cut >= 0:
-                assert news is not None and olds is not None
+            if next_cut >= 0 and news is not None and olds is not None:
                 while 0 <= next_cut <= bs:
                     k += 1
                     offset = olds[k] - news[k]
