@@ -283,8 +283,9 @@ def _build_glossator(terms: list[str], info: dict[str, Any]) -> Any:
 
 
 def _scan_glossator(m: Any, text: str) -> Sequence[Any]:
-    # spans(): (start, end, entry id) for every match, like flashtext's span_info output
-    return m.spans(text)  # type: ignore[no-any-return]
+    # (start, end, entry id) for every match, like flashtext's span_info output, built a
+    # megabyte at a time (iter_spans) and counted, so that memory stays flat
+    return range(sum(len(batch) for batch in m.iter_spans(text)))
 
 
 def _spans_glossator(m: Any, text: str) -> list[Span]:
@@ -383,7 +384,7 @@ TOOLS: dict[str, Tool] = {
              note="`bytes.translate` of the UTF-8 bytes (encoded untimed)"),
         Tool("lower", "`str.lower()` of the text", lambda _terms, _info: None, _scan_lower),
         Tool("glossator", "glossator", _build_glossator, _scan_glossator, _spans_glossator,
-             note="`Glossary.from_dicts` + `compiled()`; `Matcher.find`"),
+             note="`Glossary.from_dicts` + `compiled()`; `Matcher.iter_spans` (batches, counted)"),
         Tool("flashtext", "flashtext", _build_flashtext, _scan_flashtext, _spans_flashtext,
              note="`extract_keywords(span_info=True)`, case-insensitive"),
         Tool("pyahocorasick", "pyahocorasick", _build_pyahocorasick, _scan_pyahocorasick,

@@ -8,6 +8,7 @@ warning naming both places; ``strict=True`` turns warnings into errors.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -23,12 +24,15 @@ if TYPE_CHECKING:
 __all__ = ["Diagnostic", "Form", "Glossary", "is_acronym", "slugify"]
 
 
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NOT_SLUG = re.compile("[^a-z0-9]+")
+
+
 def slugify(text: str) -> str:
     """A stable ASCII id derived from a term: ``Économie sociale`` → ``economie-sociale``."""
     decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in ascii_text)
-    return "-".join(part for part in slug.split("-") if part) or "entry"
+    plain = _COMBINING_MARKS.sub("", decomposed).casefold()
+    return _NOT_SLUG.sub("-", plain).strip("-") or "entry"
 
 
 def is_acronym(form: str) -> bool:

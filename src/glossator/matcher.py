@@ -27,6 +27,7 @@ import os
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -329,8 +330,21 @@ class Matcher:
 
     def scan(self, text: str) -> list[tuple[int, int, int, bool]]:
         """``(start, end, variant_id, elided)`` of every match, in code points of ``text``."""
+        result: list[tuple[int, int, int, bool]] = []
+        for batch in self.iter_scan(text):
+            result.extend(batch)
+        return result
+
+    def iter_spans(self, text: str) -> Iterator[list[tuple[int, int, str]]]:
+        """:meth:`spans` in batches, one per megabyte of text, so memory stays flat."""
+        ids = self._entry_ids
+        for batch in self.iter_scan(text):
+            yield [(s, e, ids[v]) for s, e, v, _ in batch]
+
+    def iter_scan(self, text: str) -> Iterator[list[tuple[int, int, int, bool]]]:
+        """:meth:`scan` in batches, in order, one per megabyte of text."""
         if self._ac is None or not text:
-            return []
+            return
         work = text
         raw = work.encode("utf-8")
         rare = raw.translate(None, _ASCII)
@@ -348,23 +362,28 @@ class Matcher:
         raw2, edits = _edits(raw, rare, self._multiword)
         hay = b" " + raw2.translate(_TABLE) + b" "
         raw2 = b" " + raw2 + b" "
-        ascii_only = len(raw) == len(work)
-        cont = b"" if ascii_only else raw.translate(_CONTINUATION)
-        seen_bytes = 0
-        seen_cont = 0
-        news = edits.news if edits is not None else None
-        olds = edits.olds if edits is not None else None
-        span = prepared.span
-        identity = prepared.offsets is None
         # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e], that
         # is raw2[s:e-1] without the padding space, and raw[s:e-1] where nothing was cut
-        found = self._scan(hay, raw2)
-        if ascii_only and news is None and identity:
-            return [(s, e - 1, vid, elided) for s, e, vid, elided in found]
-        result: list[tuple[int, int, int, bool]] = []
-        append = result.append
-        count = cont.count
-        if news is None and identity:  # the common case, kept tight
+        if edits is None and prepared.offsets is None:
+            if len(raw) == len(work):  # ASCII: bytes are code points
+                for found in self._scan(hay, raw2):
+                    yield [(s, e - 1, vid, elided) for s, e, vid, elided in found]
+                return
+            yield from self._code_points(self._scan(hay, raw2), raw)
+            return
+        yield from self._mapped(self._scan(hay, raw2), raw, edits, prepared)
+
+    @staticmethod
+    def _code_points(
+        batches: Iterator[list[tuple[int, int, int, bool]]], raw: bytes
+    ) -> Iterator[list[tuple[int, int, int, bool]]]:
+        """Byte spans (after the padding space) to code points: the common, tight case."""
+        count = raw.translate(_CONTINUATION).count
+        seen_bytes = 0
+        seen_cont = 0
+        for found in batches:
+            result: list[tuple[int, int, int, bool]] = []
+            append = result.append
             for s, e, vid, elided in found:
                 e -= 1
                 seen_cont += count(1, seen_bytes, s)
@@ -372,15 +391,31 @@ class Matcher:
                 seen_cont += count(1, s, e)
                 seen_bytes = e
                 append((cs, e - seen_cont, vid, elided))
-            return result
+            yield result
+
+    @staticmethod
+    def _mapped(
+        batches: Iterator[list[tuple[int, int, int, bool]]], raw: bytes,
+        edits: _Edits | None, prepared: Prepared,
+    ) -> Iterator[list[tuple[int, int, int, bool]]]:
+        """Byte spans back through cuts and NFC composition to the caller's code points."""
+        count = raw.translate(_CONTINUATION).count
+        span = prepared.span
+        identity = prepared.offsets is None
+        news = edits.news if edits is not None else [0]
+        olds = edits.olds if edits is not None else [0]
+        seen_bytes = 0
+        seen_cont = 0
         # cuts: an incremental pointer; only a match that spans a cut needs a search
         k = 0
-        last_k = len(news) - 1 if news is not None else 0
-        next_cut = news[1] if news is not None and last_k else -1
+        last_k = len(news) - 1
+        next_cut = news[1] if last_k else -1
         offset = 0
-        for s, e, vid, elided in found:
-            bs, be = s, e - 1
-            if next_cut >= 0 and news is not None and olds is not None:
+        for found in batches:
+            result: list[tuple[int, int, int, bool]] = []
+            append = result.append
+            for s, e, vid, elided in found:
+                bs, be = s, e - 1
                 while 0 <= next_cut <= bs:
                     k += 1
                     offset = olds[k] - news[k]
@@ -390,32 +425,25 @@ class Matcher:
                     bs, be = bs + offset, olds[j] + be - news[j]
                 else:
                     bs, be = bs + offset, be + offset
-            elif offset:
-                bs, be = bs + offset, be + offset
-            if not ascii_only:
                 seen_cont += count(1, seen_bytes, bs)
                 cs = bs - seen_cont
                 seen_cont += count(1, bs, be)
                 seen_bytes = be
                 ce = be - seen_cont
-            else:
-                cs, ce = bs, be
-            if not identity:
-                cs, ce = span(cs, ce)
-            append((cs, ce, vid, elided))
-        return result
+                if not identity:
+                    cs, ce = span(cs, ce)
+                append((cs, ce, vid, elided))
+            yield result
 
     # -- scanning ----------------------------------------------------------------------
 
-    def _scan(self, hay: bytes, raw: bytes) -> list[tuple[int, int, int, bool]]:
-        """Accepted matches in ``hay`` coordinates, chunk by chunk."""
+    def _scan(self, hay: bytes, raw: bytes) -> Iterator[list[tuple[int, int, int, bool]]]:
+        """Accepted matches in ``hay`` coordinates, a list per chunk of text."""
         ac = self._ac
         fast = self._fast
         simple = self._simple
         capital_only = self._capital_only
         upper = _UPPER
-        out: list[tuple[int, int, int, bool]] = []
-        append = out.append
         word = _WORD
         joiner = _JOINER
         inside_word = _inside_word
@@ -425,6 +453,8 @@ class Matcher:
         pos = 0  # end of the last accepted match: nothing may start before it
         a = 0
         while a < n:
+            out: list[tuple[int, int, int, bool]] = []
+            append = out.append
             b = min(n, a + _CHUNK)
             if b < n:
                 b = hay.find(b" ", b)
@@ -460,7 +490,7 @@ class Matcher:
                     append((s2, e2, vid, elided))
                     pos = e2
             a = max(b, pos)
-        return out
+            yield out
 
     def _recover(
         self, hay: bytes, raw: bytes, pos: int, limit: int,
