@@ -158,3 +158,32 @@ def test_irregular_plurals_from_spacy_lemma_tables() -> None:
     doc = spacy_lemmas.annotate(text)
     assert [(a.surface, a.how) for a in doc] == [
         ("bonshommes", "inflected"), ("festival", "exact"), ("festivals", "inflected")]
+
+
+def test_annotate_many_counts_first_occurrences_per_document() -> None:
+    docs = list(Annotator(G).annotate_many(["L'ESS et l'ESS.", "ESS"]))
+    assert [[a.start for a in d] for d in docs] == [[2], [0]]
+
+
+def test_iter_spans_gives_the_same_spans_in_batches() -> None:
+    m = G.compiled()
+    text = "L’ESS et les coopératives. " * 100_000  # more than one megabyte
+    batches = list(m.iter_spans(text))
+    assert len(batches) > 1
+    assert [s for b in batches for s in b] == m.spans(text)
+    assert len(m.spans(text)) == 200_000
+
+
+def test_long_texts_are_scanned_in_segments_with_the_same_result(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import glossator.matcher as matcher_module
+
+    m = G.compiled()
+    paragraph = "Les coopératives de l’ESS et les PTCE.\n\nUne coopérative, l'ESS.\n"
+    text = paragraph * 400 + "fin\u00a0: ESS"
+    expected = m.scan(text)
+    monkeypatch.setattr(matcher_module, "_SEGMENT", 1000)
+    assert matcher_module._segment_end(text, 0) <= 1000
+    assert m.scan(text) == expected
+    assert len(expected) == 2001
+    assert all(text[s:e] in ("coopératives", "ESS", "PTCE", "coopérative")
+               for s, e, _, _ in expected)

@@ -47,6 +47,20 @@ ELIDING_WORDS = frozenset(
 
 # How many bytes of text are scanned per automaton call (bounds the memory of a call).
 _CHUNK = 1 << 20
+# Texts longer than this many characters are scanned in segments cut at paragraph breaks.
+_SEGMENT = 8 << 20
+
+
+def _segment_end(text: str, start: int) -> int:
+    """Where the segment from ``start`` ends: a paragraph break near ``start + _SEGMENT``."""
+    if len(text) - start <= _SEGMENT:
+        return len(text)
+    target = start + _SEGMENT
+    for sep in ("\n\n", "\n", " "):
+        cut = text.rfind(sep, start + _SEGMENT // 2, target)
+        if cut != -1:
+            return cut + len(sep)
+    return target
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +266,7 @@ class Matcher:
     """
 
     __slots__ = (
-        "_ac", "_blanked", "_cands", "_capital_only", "_entry_ids", "_entry_of", "_fast",
+        "_ac", "_blanked", "_cands", "_capital_only", "_entry_ids", "_fast",
         "_maxlen",
         "_multiword", "_simple",
         "forms",
@@ -289,11 +303,7 @@ class Matcher:
         self._blanked = blanked
         self._capital_only = capital_only
         self._fast = fast
-        entry_index = {e.id: i for i, e in enumerate(glossary.entries)}
         self._entry_ids: tuple[str, ...] = tuple(v.form.entry.id for v in self.variants)
-        self._entry_of: tuple[int, ...] = tuple(
-            entry_index.get(v.form.entry.id, -1) for v in self.variants
-        )
         self._maxlen = max((len(p) for p in patterns), default=1)
         self._multiword = any(b" " in p[1:] for p in patterns)
         self._ac: Any = ahocorasick_rs.BytesAhoCorasick(
@@ -324,10 +334,6 @@ class Matcher:
         ids = self._entry_ids
         return [(s, e, ids[v]) for s, e, v, _ in self.scan(text)]
 
-    def entry_index(self, vid: int) -> int:
-        """Index in ``glossary.entries`` of the entry of variant ``vid``."""
-        return self._entry_of[vid]
-
     def scan(self, text: str) -> list[tuple[int, int, int, bool]]:
         """``(start, end, variant_id, elided)`` of every match, in code points of ``text``."""
         result: list[tuple[int, int, int, bool]] = []
@@ -342,9 +348,26 @@ class Matcher:
             yield [(s, e, ids[v]) for s, e, v, _ in batch]
 
     def iter_scan(self, text: str) -> Iterator[list[tuple[int, int, int, bool]]]:
-        """:meth:`scan` in batches, in order, one per megabyte of text."""
+        """:meth:`scan` in batches, in order, one per megabyte of text.
+
+        A long text is scanned in segments cut at paragraph breaks (which no term crosses),
+        so that memory and time per megabyte stay flat however long the text is.
+        """
         if self._ac is None or not text:
             return
+        if len(text) <= _SEGMENT:
+            yield from self._iter_segment(text, 0)
+            return
+        start = 0
+        while start < len(text):
+            end = _segment_end(text, start)
+            yield from self._iter_segment(text[start:end], start)
+            start = end
+
+    def _iter_segment(
+        self, text: str, base: int
+    ) -> Iterator[list[tuple[int, int, int, bool]]]:
+        """Batches of matches in ``text``, offsets shifted by ``base``."""
         work = text
         raw = work.encode("utf-8")
         rare = raw.translate(None, _ASCII)
@@ -366,21 +389,22 @@ class Matcher:
         # is raw2[s:e-1] without the padding space, and raw[s:e-1] where nothing was cut
         if edits is None and prepared.offsets is None:
             if len(raw) == len(work):  # ASCII: bytes are code points
+                shift = base - 1
                 for found in self._scan(hay, raw2):
-                    yield [(s, e - 1, vid, elided) for s, e, vid, elided in found]
+                    yield [(s + base, e + shift, vid, elided) for s, e, vid, elided in found]
                 return
-            yield from self._code_points(self._scan(hay, raw2), raw)
+            yield from self._code_points(self._scan(hay, raw2), raw, base)
             return
-        yield from self._mapped(self._scan(hay, raw2), raw, edits, prepared)
+        yield from self._mapped(self._scan(hay, raw2), raw, edits, prepared, base)
 
     @staticmethod
     def _code_points(
-        batches: Iterator[list[tuple[int, int, int, bool]]], raw: bytes
+        batches: Iterator[list[tuple[int, int, int, bool]]], raw: bytes, base: int
     ) -> Iterator[list[tuple[int, int, int, bool]]]:
         """Byte spans (after the padding space) to code points: the common, tight case."""
         count = raw.translate(_CONTINUATION).count
         seen_bytes = 0
-        seen_cont = 0
+        seen_cont = -base  # code point = byte - continuation bytes before it + base
         for found in batches:
             result: list[tuple[int, int, int, bool]] = []
             append = result.append
@@ -396,7 +420,7 @@ class Matcher:
     @staticmethod
     def _mapped(
         batches: Iterator[list[tuple[int, int, int, bool]]], raw: bytes,
-        edits: _Edits | None, prepared: Prepared,
+        edits: _Edits | None, prepared: Prepared, base: int,
     ) -> Iterator[list[tuple[int, int, int, bool]]]:
         """Byte spans back through cuts and NFC composition to the caller's code points."""
         count = raw.translate(_CONTINUATION).count
@@ -432,7 +456,7 @@ class Matcher:
                 ce = be - seen_cont
                 if not identity:
                     cs, ce = span(cs, ce)
-                append((cs, ce, vid, elided))
+                append((cs + base, ce + base, vid, elided))
             yield result
 
     # -- scanning ----------------------------------------------------------------------
