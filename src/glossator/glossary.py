@@ -68,13 +68,15 @@ class Form:
     entry: Entry
     is_alias: bool
     case_sensitive: bool
+    #: What makes two forms the same: exact text for case-sensitive forms, else folded.
+    key: tuple[bool, str]
 
-    @property
-    def key(self) -> tuple[bool, str]:
-        """What makes two forms the same: exact text for case-sensitive forms, else folded."""
-        if self.case_sensitive:
-            return (True, canonical(self.text))
-        return (False, fold_text(self.text))
+    @classmethod
+    def of(cls, text: str, entry: Entry, is_alias: bool) -> Form:
+        """The form ``text`` of ``entry``, with its case rule and comparison key."""
+        cs = entry.case_sensitive if entry.case_sensitive is not None else is_acronym(text)
+        key = (True, canonical(text)) if cs else (False, fold_text(text))
+        return cls(text, entry, is_alias, cs, key)
 
 
 class Glossary:
@@ -85,7 +87,10 @@ class Glossary:
     a new one.
     """
 
-    __slots__ = ("_by_id", "_compiled", "_loaded", "diagnostics", "entries", "metadata", "name")
+    __slots__ = (
+        "_all_forms", "_by_id", "_compiled", "_loaded", "diagnostics", "entries", "metadata",
+        "name",
+    )
 
     def __init__(
         self,
@@ -102,7 +107,11 @@ class Glossary:
         found = list(self._loaded)
         self.entries = _unique_ids(self.entries, found)
         self._by_id = {e.id: e for e in self.entries}
-        found.extend(_clashes(self.entries))
+        self._all_forms = tuple(
+            Form.of(text, entry, i > 0) for entry in self.entries
+            for i, text in enumerate(entry.forms)
+        )
+        found.extend(_clashes(self._all_forms))
         self.diagnostics: tuple[Diagnostic, ...] = tuple(found)
         self._compiled: dict[MatchOptions | None, Matcher] = {}
 
@@ -171,13 +180,9 @@ class Glossary:
     def forms(self) -> list[Form]:
         """Every form to match, after the duplicate rule: the later entry wins a clash."""
         winners: dict[tuple[bool, str], Form] = {}
-        for entry in self.entries:
-            for i, text in enumerate(entry.forms):
-                cs = entry.case_sensitive if entry.case_sensitive is not None else is_acronym(text)
-                form = Form(text, entry, i > 0, cs)
-                key = form.key
-                winners.pop(key, None)  # re-insert so that order follows the winner
-                winners[key] = form
+        for form in self._all_forms:
+            winners.pop(form.key, None)  # re-insert so that order follows the winner
+            winners[form.key] = form
         return list(winners.values())
 
 
@@ -211,31 +216,33 @@ def _unique_ids(entries: tuple[Entry, ...], found: list[Diagnostic]) -> tuple[En
     return tuple(out)
 
 
-def _clashes(entries: tuple[Entry, ...]) -> Iterator[Diagnostic]:
+def _clashes(forms: tuple[Form, ...]) -> Iterator[Diagnostic]:
     """A warning for each form that two entries (or one entry twice) claim."""
     owner: dict[tuple[bool, str], Entry] = {}
-    for entry in entries:
-        mine: set[tuple[bool, str]] = set()
-        for text in entry.forms:
-            cs = entry.case_sensitive if entry.case_sensitive is not None else is_acronym(text)
-            key = (True, canonical(text)) if cs else (False, fold_text(text))
-            if key in mine:
-                yield Diagnostic(
-                    "warning",
-                    f"'{text}' is listed twice in the same entry",
-                    entry.origin,
-                    "remove the repeated alias",
-                )
-                continue
-            mine.add(key)
-            if key in owner:
-                prev = owner[key]
-                where = f" at {prev.origin}" if prev.origin and prev.origin.file else ""
-                yield Diagnostic(
-                    "warning",
-                    f"'{text}' is also claimed by the entry '{prev.term}'{where}; "
-                    "the later entry applies",
-                    entry.origin,
-                    "merge the two entries or remove one of the forms",
-                )
-            owner[key] = entry
+    mine: set[tuple[bool, str]] = set()
+    current: Entry | None = None
+    for form in forms:
+        entry, key, text = form.entry, form.key, form.text
+        if entry is not current:
+            current = entry
+            mine = set()
+        if key in mine:
+            yield Diagnostic(
+                "warning",
+                f"'{text}' is listed twice in the same entry",
+                entry.origin,
+                "remove the repeated alias",
+            )
+            continue
+        mine.add(key)
+        if key in owner:
+            prev = owner[key]
+            where = f" at {prev.origin}" if prev.origin and prev.origin.file else ""
+            yield Diagnostic(
+                "warning",
+                f"'{text}' is also claimed by the entry '{prev.term}'{where}; "
+                "the later entry applies",
+                entry.origin,
+                "merge the two entries or remove one of the forms",
+            )
+        owner[key] = entry

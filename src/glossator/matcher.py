@@ -27,10 +27,10 @@ import os
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 import ahocorasick_rs
 
@@ -84,6 +84,35 @@ class MatchOptions:
             raise UsageError(f"unknown accents mode '{self.accents}'", hint="strict or fold")
         if self.lemmas not in ("rules", "spacy"):
             raise UsageError(f"unknown lemma source '{self.lemmas}'", hint="rules or spacy")
+
+
+class _Variants(Sequence["Variant"]):
+    """The compiled variants, built as objects only when first looked at."""
+
+    __slots__ = ("_built", "_forms", "_raw")
+
+    def __init__(self, forms: tuple[Form, ...], raw: tuple[tuple[Any, ...], ...]) -> None:
+        self._forms = forms
+        self._raw = raw
+        self._built: dict[int, Variant] = {}
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    @overload
+    def __getitem__(self, index: int) -> Variant: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Variant]: ...
+
+    def __getitem__(self, index: int | slice) -> Variant | Sequence[Variant]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._raw)))]
+        v = self._built.get(index)
+        if v is None:
+            raw = self._raw[index]
+            v = self._built[index] = Variant(self._forms[raw[0]], *raw[1:])
+        return v
 
 
 class Variant(NamedTuple):
@@ -294,16 +323,14 @@ class Matcher:
             if path is not None:
                 _save_tables(path, tables)
         patterns, cands, raw_variants, simple, blanked, capital_only, fast = tables
-        forms = self.forms
-        self.variants: tuple[Variant, ...] = tuple(
-            Variant(forms[v[0]], *v[1:]) for v in raw_variants
-        )
+        self.variants = _Variants(self.forms, raw_variants)
         self._cands = cands
         self._simple = simple
         self._blanked = blanked
         self._capital_only = capital_only
         self._fast = fast
-        self._entry_ids: tuple[str, ...] = tuple(v.form.entry.id for v in self.variants)
+        form_ids = [f.entry.id for f in self.forms]
+        self._entry_ids: tuple[str, ...] = tuple(form_ids[v[0]] for v in raw_variants)
         self._maxlen = max((len(p) for p in patterns), default=1)
         self._multiword = any(b" " in p[1:] for p in patterns)
         self._ac: Any = ahocorasick_rs.BytesAhoCorasick(

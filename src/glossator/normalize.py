@@ -37,14 +37,19 @@ _TYPO_TABLE = str.maketrans(
     {**{c: "'" for c in APOSTROPHES[1:]}, **{c: " " for c in SPACES}}
 )
 
+_TYPO_RE = re.compile(f"[{APOSTROPHES[1:]}{SPACES}]")
+
+
 def typographic(text: str) -> str:
     """Map typographic apostrophes to ``'`` and no-break/thin spaces to ``' '`` (same length)."""
-    return text.translate(_TYPO_TABLE)
+    return text.translate(_TYPO_TABLE) if _TYPO_RE.search(text) else text
 
 
 def canonical(text: str) -> str:
     """The form two surfaces are compared in: NFC, typographic, white space collapsed."""
-    return " ".join(typographic(unicodedata.normalize("NFC", text)).split())
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(typographic(text).split())
 
 
 def fold_text(text: str) -> str:
