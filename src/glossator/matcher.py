@@ -295,12 +295,20 @@ class Matcher:
     """
 
     __slots__ = (
-        "_ac", "_blanked", "_cands", "_capital_only", "_entry_ids", "_fast",
+        "_ac",
+        "_blanked",
+        "_cands",
+        "_capital_only",
+        "_entry_ids",
+        "_fast",
         "_maxlen",
-        "_multiword", "_simple",
+        "_multiword",
+        "_raw_variants",
+        "_simple",
         "forms",
         "glossary",
-        "options", "variants",
+        "options",
+        "variants",
     )
 
     def __init__(
@@ -323,6 +331,7 @@ class Matcher:
             if path is not None:
                 _save_tables(path, tables)
         patterns, cands, raw_variants, simple, blanked, capital_only, fast = tables
+        self._raw_variants = raw_variants
         self.variants = _Variants(self.forms, raw_variants)
         self._cands = cands
         self._simple = simple
@@ -630,30 +639,32 @@ class Matcher:
         surface_bytes = raw[s + 1 : e]
         surface: str | None = None
         blanked = self._blanked[pid]
+        raw_variants = self._raw_variants
         for vid in self._cands[pid]:
-            v = self.variants[vid]
+            # a raw variant: form index, text, tag, cs, core, core_text, accented, head, tail
+            _, _, _, cs, core, core_text, accented, head, tail = raw_variants[vid]
             s2, e2 = s, e
-            if v.head or v.tail:
-                if v.tail and raw[e : e + len(v.tail)] != v.tail:
+            if head or tail:
+                if tail and raw[e : e + len(tail)] != tail:
                     continue
-                if v.head and raw[s + 1 - len(v.head) : s + 1] != v.head:
+                if head and raw[s + 1 - len(head) : s + 1] != head:
                     continue
-                s2, e2 = s - len(v.head), e + len(v.tail)
-            if v.cs:
-                if surface_bytes == v.core:
+                s2, e2 = s - len(head), e + len(tail)
+            if cs:
+                if surface_bytes == core:
                     return vid, elided, s2, e2
                 if surface is None:
                     surface = _flat(surface_bytes)
-                if surface == v.core_text:
+                if surface == core_text:
                     return vid, elided, s2, e2
                 continue
-            if v.accented or blanked:
+            if accented or blanked:
                 if surface is None:
                     surface = _flat(surface_bytes)
-                if v.accented:
-                    if not _capitals_only_unaccented(surface, v.accented):
+                if accented:
+                    if not _capitals_only_unaccented(surface, accented):
                         continue
-                elif _loose(surface) != _loose(v.core_text):
+                elif _loose(surface) != _loose(core_text):
                     continue
             return vid, elided, s2, e2
         return None
