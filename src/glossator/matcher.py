@@ -836,7 +836,7 @@ def _keys(text: str) -> list[bytes]:
     """The folded byte patterns of ``text``, one per spelling."""
     keys: list[bytes] = []
     for written in _spellings(text):
-        key = written.encode("utf-8").translate(_TABLE)
+        key = fold_form(written)
         if key not in keys and key.translate(None, _NOT_WORD):
             keys.append(key)
     return keys
