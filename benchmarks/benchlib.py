@@ -535,3 +535,13 @@ def fmt(x: float | None, digits: int = 3) -> str:
     if abs(x) >= 10 ** (digits - 1):
         return f"{x:,.0f}".replace(",", " ")
     return f"{x:.{digits}g}"
+
+
+def write_results(result: dict[str, Any], target: Path | None, stem: str) -> None:
+    """Write ``result`` as JSON to ``target`` (default ``results/STEM-DATE.json``; ``-``: none)."""
+    if target == Path("-"):
+        return
+    path = target or RESULTS_DIR / f"{stem}-{result['environment']['date']}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nrecords written to {path}", file=sys.stderr)

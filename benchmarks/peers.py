@@ -26,7 +26,6 @@ Figures move from machine to machine and within a run: compare tools within one 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -36,7 +35,6 @@ from typing import Any
 from benchlib import (
     DEFAULT_CORPUS,
     MB,
-    RESULTS_DIR,
     TOOLS,
     draw_glossaries,
     environment,
@@ -47,6 +45,7 @@ from benchlib import (
     run_worker,
     sample,
     snapshot_glossator,
+    write_results,
 )
 
 PEERS = ("glossator", "flashtext", "pyahocorasick", "spacy", "regex")
@@ -335,12 +334,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     result = run(args)
     print(report(result))
-    if args.json != Path("-"):
-        path = args.json or RESULTS_DIR / f"peers-{result['environment']['date']}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
-        print(f"\nrecords written to {path}", file=sys.stderr)
+    write_results(result, args.json, "peers")
 
 
 if __name__ == "__main__":

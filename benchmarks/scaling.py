@@ -17,7 +17,6 @@ Prints Markdown tables and writes the records to ``benchmarks/results/scaling-<d
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -27,7 +26,6 @@ from typing import Any
 from benchlib import (
     DEFAULT_CORPUS,
     MB,
-    RESULTS_DIR,
     cut_at_line,
     draw_glossaries,
     environment,
@@ -38,6 +36,7 @@ from benchlib import (
     repeat_to,
     run_worker,
     snapshot_glossator,
+    write_results,
 )
 
 
@@ -111,12 +110,7 @@ def main(argv: list[str] | None = None) -> None:
         "build_series": build_runs,
     }
     print(report(result))
-    if args.json != Path("-"):
-        path = args.json or RESULTS_DIR / f"scaling-{env['date']}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
-        print(f"\nrecords written to {path}", file=sys.stderr)
+    write_results(result, args.json, "scaling")
 
 
 def _log(message: str, started: float) -> None:
