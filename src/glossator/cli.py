@@ -74,6 +74,7 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="terminal: numbered notes after each paragraph (default) or "
                      "definitions inline")
     _display_options(ann, "terminal: line width (default: the terminal's, else 80)")
+    _html_input_options(ann)
 
     exp = sub.add_parser(
         "explain",
@@ -101,6 +102,48 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="read the glossaries in FORMAT whatever their suffix")
     chk.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     return parser
+
+
+# -- HTML documents as input (glossator.documents.html) -------------------------------
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+def _html_input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--input-format", choices=("text", "html"),
+                   help="read the inputs as text or HTML (default: HTML for .html, .htm and "
+                   ".xhtml files, text otherwise and for standard input); HTML is written "
+                   "back as it was, with the terms annotated")
+    p.add_argument("--skip", action="append", metavar="SELECTOR", default=[],
+                   help="html input: also leave alone the text of elements matching "
+                   "SELECTOR (tag, .class, #id, [attr=value], tag.class); repeatable")
+    p.add_argument("--root", metavar="SELECTOR",
+                   help="html input: annotate only inside the first element matching SELECTOR")
+
+
+def _html_inputs(args: argparse.Namespace) -> list[bool]:
+    """For each input, whether it is an HTML document; checks the options that go with it."""
+    names = list(args.files) or ["-"]
+    if args.input_format is not None:
+        flags = [args.input_format == "html"] * len(names)
+    else:
+        flags = [n != "-" and Path(n).suffix.lower() in HTML_SUFFIXES for n in names]
+    if any(flags):
+        if args.format not in (None, "html"):
+            raise UsageError(f"HTML input is written as HTML, not {args.format}",
+                             hint="drop -f/--format, or use --input-format text")
+        if args.standalone:
+            raise UsageError("--standalone goes with text input; an HTML page is kept whole")
+        if args.explain:
+            raise UsageError("--explain reads text input; use --input-format text")
+    elif args.skip or args.root:
+        raise UsageError("--skip and --root go with HTML input",
+                         hint="give a .html file or --input-format html")
+    from .documents.html import parse_selector
+
+    for selector in [*args.skip, *([args.root] if args.root else [])]:
+        parse_selector(selector)
+    return flags
 
 
 def _glossary_options(p: argparse.ArgumentParser) -> None:
@@ -210,6 +253,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         raise UsageError("--standalone goes with --format html")
     if args.width is not None and args.width < 20:
         raise UsageError("--width must be at least 20")
+    html_inputs = _html_inputs(args)
     if args.explain:
         if args.output or args.output_dir or args.standalone:
             raise UsageError("--explain writes to standard output; drop -o/--output-dir")
@@ -217,7 +261,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         return _cmd_explain(args)
     to_file = bool(args.output or args.output_dir)
     is_tty = not to_file and sys.stdout.isatty()
-    fmt = args.format or ("html" if args.standalone else ("terminal" if is_tty else "text"))
+    fmt = args.format or ("html" if args.standalone or any(html_inputs)
+                          else ("terminal" if is_tty else "text"))
 
     glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet)
     docs = _read_inputs(args.files, args.encoding)
@@ -248,7 +293,13 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         options.update(color=color, width=width, style=args.terminal_style)
 
     outputs: list[tuple[str, str]] = []
-    for name, text in docs:
+    for (name, text), is_html in zip(docs, html_inputs, strict=True):
+        if is_html:
+            from .documents.html import DEFAULT_SKIP, annotate_html
+
+            outputs.append((name, annotate_html(text, annotator, root=args.root,
+                                                skip=(*DEFAULT_SKIP, *args.skip))))
+            continue
         doc = annotator.annotate(text)
         opts = dict(options)
         if fmt == "html" and args.standalone:

@@ -1,0 +1,519 @@
+"""Annotate an existing HTML page or fragment in place, keeping every byte of the input.
+
+:func:`annotate_html` never re-serializes the document. A small tokenizer (following the
+HTML5 tokenizer closely enough for text: tags with quoted attributes, comments, doctype,
+CDATA, processing instructions, raw-text elements, a literal ``<`` in text) records where
+each *text run* — the text between two tags — lies in the source; the glossary's terms are
+found in the runs, and the tooltip markup of :func:`glossator.render.html.tooltip` is
+spliced around each term's source text. Removing that markup gives back the input byte
+for byte.
+
+How offsets are kept:
+
+* each run is decoded for matching: character references (``&rsquo;``, ``&nbsp;``,
+  ``&#8217;``, ``&amp;``, legacy references without ``;``…) become their characters, and
+  the run keeps a list of segments ``(decoded offset, source offset, decoded length,
+  source length)``; a character reference is one segment, so a term that starts or ends
+  in it takes the whole reference. The source of a term (``économie&nbsp;sociale``) is
+  wrapped as written, entities untouched;
+* the decoded runs are joined into one text and annotated once, so that the occurrence
+  policies count across the whole document (the first *ESS* of the page is annotated,
+  not the first of each paragraph). Runs are joined with a paragraph break ``"\\n\\n"``
+  when a block element (``p``, ``div``, ``li``, ``h2``…) starts or ends between them — a
+  section for ``occurrences="section"`` — and with ``" \\ufffc "`` (OBJECT REPLACEMENT
+  CHARACTER) otherwise; both stop a term from reaching across runs.
+
+Limitations: terms are matched per text run, so a term split by inline markup
+(``<b>E</b>SS``, ``économie <em>sociale</em> et solidaire``) is not found, and a
+``not_in`` phrase split by markup does not exclude. The tree is approximated by a stack of
+open elements with a few of HTML's implied end tags (nested ``a``, ``button``,
+``option``, headings); an unclosed skipped element (``<a>`` without ``</a>``) keeps
+everything after it unannotated — never lost, since the input is copied as it is.
+
+What is never annotated (:data:`DEFAULT_SKIP`, plus always): comments, doctype, CDATA,
+processing instructions, attribute values, the content of raw-text elements (``script``,
+``style``, ``textarea``, ``title``, ``xmp``, ``iframe``, ``noembed``, ``noframes``,
+``plaintext``), and glossator's own tooltip bodies (``.glossator-tip``). Terms already
+annotated — by glossator (``.glossator``) or by a CMS glossary (SPIP ``a.cs_glossaire``,
+MediaWiki Lingo ``.mw-lingo-term``, WordPress ``.glossaryLink``, ``.glossary-tooltip``) —
+are not wrapped again but still count as occurrences, so annotating twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html import unescape
+from html.entities import html5
+from typing import TYPE_CHECKING
+
+from ..errors import UsageError
+from ..render.html import tooltip
+
+if TYPE_CHECKING:
+    from ..annotate import Annotator
+
+__all__ = ["ANNOTATED_MARKERS", "DEFAULT_SKIP", "Selector", "annotate_html", "parse_selector"]
+
+#: Markup of terms already annotated (by glossator or a CMS): not wrapped again, but their
+#: text counts as an occurrence for the policies.
+ANNOTATED_MARKERS: tuple[str, ...] = (
+    ".glossator", "a.cs_glossaire", ".mw-lingo-term", ".glossaryLink", ".glossary-tooltip",
+)
+
+#: What :func:`annotate_html` skips unless told otherwise (simple selectors).
+DEFAULT_SKIP: tuple[str, ...] = (
+    "a", "abbr", "dfn", "code", "pre", "kbd", "samp", "script", "style", "textarea",
+    "title", "svg", "math", "button", "select", "option",
+    "h1", "h2", "h3", "h4", "h5", "h6", "template", "noscript",
+    '[data-glossator="off"]', ".noglossary",
+    *ANNOTATED_MARKERS,
+)
+
+_VOID = frozenset(
+    "area base basefont bgsound br col embed frame hr img input keygen link meta param "
+    "source track wbr".split()
+)
+_RAW = frozenset("script style textarea title xmp iframe noembed noframes plaintext".split())
+_FOREIGN = frozenset({"svg", "math"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_BLOCK = frozenset(
+    "address article aside blockquote body br caption center dd details dialog dir div dl "
+    "dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html "
+    "legend li listing main menu nav ol p pre section summary table tbody td tfoot th "
+    "thead tr ul".split()
+)
+
+_SKIP, _COUNT, _ANNOTATE = 2, 1, 0
+#: Between runs inside a block: U+FFFC OBJECT REPLACEMENT CHARACTER, a "word" that no term
+#: contains, stops a term from reaching across; no line break, so never a section break
+#: (a line break there could make a blank line with the runs' own white space).
+_INLINE_SEP = " \ufffc "
+_BLOCK_SEP = "\n\n"
+
+_SELECTOR_RE = re.compile(
+    r"(?P<tag>[A-Za-z][A-Za-z0-9-]*|\*)?(?P<rest>(?:[.#][^.#\[\]\s]+|\[[^\]]*\])*)")
+_PART_RE = re.compile(
+    r"([.#])([^.#\[\]\s]+)"
+    r"|\[\s*([^\s=\]\"']+)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\]\s\"']*)\s*)?\]")
+_REF_RE = re.compile(r"&(?:#[xX][0-9a-fA-F]+;?|#[0-9]+;?|[A-Za-z][A-Za-z0-9]*;?)")
+_RAW_END_CACHE: dict[str, re.Pattern[str]] = {}
+_TAG_NAME_RE = re.compile(r"[^\s/>]*")
+_SPACE = " \t\n\r\f"
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A simple selector: ``tag``, ``.class``, ``#id``, ``[attr]``, ``[attr=value]``, or a
+    compound of them (``a.cs_glossaire``, ``div#content[data-x="1"]``)."""
+
+    text: str
+    tag: str | None = None
+    classes: tuple[str, ...] = ()
+    id: str | None = None
+    attrs: tuple[tuple[str, str | None], ...] = ()
+
+    def matches(self, tag: str, attrs: dict[str, str]) -> bool:
+        """Whether an element ``tag`` with ``attrs`` (lower-case names) matches."""
+        if self.tag is not None and self.tag != tag:
+            return False
+        if self.id is not None and attrs.get("id") != self.id:
+            return False
+        if self.classes:
+            have = attrs.get("class", "").split()
+            if not all(c in have for c in self.classes):
+                return False
+        for name, value in self.attrs:
+            if name not in attrs or (value is not None and attrs[name] != value):
+                return False
+        return True
+
+
+def parse_selector(text: str) -> Selector:
+    """Parse a simple selector; raise :class:`~glossator.errors.UsageError` if it is not."""
+    s = text.strip()
+    m = _SELECTOR_RE.fullmatch(s)
+    if not s or m is None or not (m.group("tag") or m.group("rest")):
+        raise UsageError(
+            f"'{text}' is not a simple selector",
+            hint="use a tag, .class, #id, [attr] or [attr=value], e.g. 'main' or 'div.sidebar'",
+        )
+    tag = m.group("tag")
+    classes: list[str] = []
+    ident: str | None = None
+    attrs: list[tuple[str, str | None]] = []
+    for part in _PART_RE.finditer(m.group("rest")):
+        if part.group(1) == ".":
+            classes.append(part.group(2))
+        elif part.group(1) == "#":
+            ident = part.group(2)
+        else:
+            value = part.group(4)
+            if value is not None and value[:1] in "\"'" and len(value) >= 2:
+                value = value[1:-1]
+            attrs.append((part.group(3).lower(), value))
+    consumed = "".join(p.group(0) for p in _PART_RE.finditer(m.group("rest")))
+    if consumed != m.group("rest"):
+        raise UsageError(f"'{text}' is not a simple selector",
+                         hint="use a tag, .class, #id, [attr] or [attr=value]")
+    return Selector(s, None if tag in (None, "*") else tag.lower(), tuple(classes), ident,
+                    tuple(attrs))
+
+
+_MARKERS = frozenset(parse_selector(s) for s in ANNOTATED_MARKERS)
+_TIP = parse_selector(".glossator-tip")
+
+
+@dataclass
+class _Elem:
+    tag: str
+    state: int
+    in_root: bool
+    foreign: bool
+
+
+#: A piece of a run: (decoded offset in the run, source offset, decoded length, source
+#: length, is a character reference). A reference maps as a whole.
+_Seg = tuple[int, int, int, int, bool]
+
+
+@dataclass
+class _Run:
+    """One text run: where it starts in the joined text, and its offset segments."""
+
+    start: int  # offset in the joined text
+    end: int
+    counted_only: bool
+    segs: list[_Seg] = field(default_factory=list)
+
+    def source_start(self, d: int) -> int:
+        """Source offset of decoded offset ``d`` (a term's start)."""
+        dec, src, _, _, ref = self.segs[bisect_right(self.segs, (d, 1 << 62)) - 1]
+        return src if ref else src + (d - dec)
+
+    def source_end(self, d: int) -> int:
+        """Source offset of decoded end offset ``d`` (a term's end, exclusive)."""
+        dec, src, _, slen, ref = self.segs[bisect_right(self.segs, (d - 1, 1 << 62)) - 1]
+        return src + slen if ref else src + (d - dec)
+
+
+def _decode(src: str, a: int, b: int) -> tuple[str, list[_Seg]]:
+    """The text of ``src[a:b]`` with character references decoded, and its segments."""
+    amp = src.find("&", a, b)
+    if amp < 0:
+        return src[a:b], [(0, a, b - a, b - a, False)]
+    parts: list[str] = []
+    segs: list[_Seg] = []
+    dec = 0
+    pos = a
+    while amp >= 0:
+        m = _REF_RE.match(src, amp, b)
+        ref_end = -1
+        value = ""
+        if m is not None:
+            body = m.group(0)
+            if body[1] == "#":
+                value, ref_end = unescape(body), m.end()
+            elif body.endswith(";") and body[1:] in html5:
+                value, ref_end = html5[body[1:]], m.end()
+            else:  # a legacy reference without ';' (&amp, &eacute…): longest known prefix
+                name = body[1:].rstrip(";")
+                for k in range(min(len(name), 8), 1, -1):
+                    if name[:k] in html5:
+                        value, ref_end = html5[name[:k]], amp + 1 + k
+                        break
+        if ref_end < 0 or not value:
+            amp = src.find("&", amp + 1, b)
+            continue
+        if amp > pos:
+            parts.append(src[pos:amp])
+            segs.append((dec, pos, amp - pos, amp - pos, False))
+            dec += amp - pos
+        parts.append(value)
+        segs.append((dec, amp, len(value), ref_end - amp, True))
+        dec += len(value)
+        pos = ref_end
+        amp = src.find("&", pos, b)
+    if b > pos:
+        parts.append(src[pos:b])
+        segs.append((dec, pos, b - pos, b - pos, False))
+    return "".join(parts), segs
+
+
+class _Scanner:
+    """One pass over the source: text runs, open elements, existing ids."""
+
+    def __init__(self, src: str, skip: Sequence[Selector], root: Selector | None,
+                 id_prefix: str) -> None:
+        self.src = src
+        self.skip = skip
+        self.root = root
+        self.root_found = False
+        self.stack: list[_Elem] = []
+        self.parts: list[str] = []
+        self.length = 0
+        self.runs: list[_Run] = []
+        self.brk = False
+        self.id_re = re.compile(re.escape(id_prefix) + r"([0-9]+)")
+        self.max_id = 0
+
+    # -- tokens ---------------------------------------------------------------------
+
+    def scan(self) -> None:
+        src, n = self.src, len(self.src)
+        pos = text_from = 0
+        while True:
+            lt = src.find("<", pos)
+            if lt < 0:
+                break
+            nxt = src[lt + 1 : lt + 2]
+            if not (nxt in ("!", "?", "/") or (nxt.isascii() and nxt.isalpha())):
+                pos = lt + 1  # a literal '<' in text
+                continue
+            self._text(text_from, lt)  # before the tag changes the open elements
+            end, resume = self._token(lt)
+            pos = text_from = resume if resume >= 0 else end
+            if pos >= n:
+                break
+        self._text(text_from, n)
+
+    def _token(self, lt: int) -> tuple[int, int]:
+        """Handle the markup at ``lt``: ``(end of the token, where text resumes or -1)``."""
+        src, n = self.src, len(self.src)
+        nxt = src[lt + 1 : lt + 2]
+        if nxt == "!":
+            if src.startswith("<!--", lt):
+                for empty in ("<!-->", "<!--->"):
+                    if src.startswith(empty, lt):
+                        return lt + len(empty), -1
+                ends = [e for e in (src.find("-->", lt + 4), src.find("--!>", lt + 4)) if e >= 0]
+                if not ends:
+                    return n, -1
+                e = min(ends)
+                return e + (3 if src.startswith("-->", e) else 4), -1
+            if src.startswith("<![CDATA[", lt) and self.stack and self.stack[-1].foreign:
+                e = src.find("]]>", lt + 9)
+                return (n if e < 0 else e + 3), -1
+            e = src.find(">", lt + 2)
+            return (n if e < 0 else e + 1), -1
+        if nxt == "?":
+            e = src.find(">", lt + 2)
+            return (n if e < 0 else e + 1), -1
+        if nxt == "/":
+            c = src[lt + 2 : lt + 3]
+            if c == ">":
+                return lt + 3, -1
+            if not (c.isascii() and c.isalpha()):
+                e = src.find(">", lt + 2)
+                return (n if e < 0 else e + 1), -1
+            name_end = _TAG_NAME_RE.match(src, lt + 2).end()  # type: ignore[union-attr]
+            end, _, _ = self._attributes(name_end)
+            if end < 0:
+                return n, -1  # a tag cut by the end of the document: not text
+            self._end_tag(src[lt + 2 : name_end].lower())
+            return end, -1
+        name_end = _TAG_NAME_RE.match(src, lt + 1).end()  # type: ignore[union-attr]
+        tag = src[lt + 1 : name_end].lower()
+        end, attrs, self_closing = self._attributes(name_end)
+        if end < 0:
+            return n, -1  # a tag cut by the end of the document: not text
+        return end, self._start_tag(tag, attrs, self_closing, end)
+
+    def _attributes(self, j: int) -> tuple[int, dict[str, str], bool]:
+        """Parse attributes from ``j``: ``(end of tag, attributes, self-closing)``.
+
+        The end is -1 when the document ends inside the tag."""
+        src, n = self.src, len(self.src)
+        attrs: dict[str, str] = {}
+        self_closing = False
+        while j < n:
+            c = src[j]
+            if c in _SPACE:
+                j += 1
+                continue
+            if c == ">":
+                return j + 1, attrs, self_closing
+            if c == "/":
+                self_closing = True
+                j += 1
+                continue
+            self_closing = False
+            k = j + 1
+            while k < n and src[k] not in _SPACE and src[k] not in "/>=":
+                k += 1
+            name = src[j:k].lower()
+            while k < n and src[k] in _SPACE:
+                k += 1
+            value = ""
+            if k < n and src[k] == "=":
+                k += 1
+                while k < n and src[k] in _SPACE:
+                    k += 1
+                if k < n and src[k] in "\"'":
+                    q = src.find(src[k], k + 1)
+                    if q < 0:
+                        return -1, attrs, False
+                    value = src[k + 1 : q]
+                    k = q + 1
+                else:
+                    v = k
+                    while k < n and src[k] not in _SPACE and src[k] != ">":
+                        k += 1
+                    value = src[v:k]
+            if name not in attrs:
+                attrs[name] = unescape(value) if "&" in value else value
+            j = k
+        return -1, attrs, False
+
+    def _start_tag(self, tag: str, attrs: dict[str, str], self_closing: bool, end: int) -> int:
+        stack = self.stack
+        ident = attrs.get("id")
+        if ident is not None:
+            m = self.id_re.fullmatch(ident)
+            if m is not None:
+                self.max_id = max(self.max_id, int(m.group(1)))
+        if tag in _BLOCK:
+            self.brk = True
+        # a few implied end tags of HTML's tree builder, those that matter for skipping
+        if tag in ("a", "button"):
+            for k in range(len(stack) - 1, -1, -1):
+                if stack[k].tag == tag:
+                    del stack[k:]
+                    break
+        elif stack and ((tag == "option" and stack[-1].tag == "option")
+                        or (tag in _HEADINGS and stack[-1].tag in _HEADINGS)):
+            stack.pop()
+        parent = stack[-1] if stack else None
+        foreign = (parent is not None and parent.foreign) or tag in _FOREIGN
+        if tag in _VOID or (self_closing and foreign):
+            return -1
+        if tag in _RAW and not foreign:
+            if tag == "plaintext":
+                return len(self.src)
+            pattern = _RAW_END_CACHE.get(tag)
+            if pattern is None:
+                pattern = _RAW_END_CACHE[tag] = re.compile(
+                    r"</" + tag + r"[\s/>]", re.IGNORECASE)
+            m = pattern.search(self.src, end)
+            return len(self.src) if m is None else m.start()
+        state = parent.state if parent is not None else _ANNOTATE
+        if state != _SKIP:
+            if _TIP.matches(tag, attrs):
+                state = _SKIP
+            else:  # a marker of annotated terms (a.cs_glossaire) wins over a plain skip (a)
+                own = _ANNOTATE
+                for sel in self.skip:
+                    if sel.matches(tag, attrs):
+                        if sel in _MARKERS:
+                            own = _COUNT
+                            break
+                        own = _SKIP
+                state = max(state, own)
+        in_root = parent.in_root if parent is not None else self.root is None
+        if not in_root and not self.root_found and self.root is not None \
+                and self.root.matches(tag, attrs):
+            in_root = self.root_found = True
+        stack.append(_Elem(tag, state, in_root, foreign))
+        return -1
+
+    def _end_tag(self, tag: str) -> None:
+        if tag in _BLOCK:
+            self.brk = True
+        stack = self.stack
+        for k in range(len(stack) - 1, -1, -1):
+            if stack[k].tag == tag:
+                del stack[k:]
+                return
+
+    # -- text -----------------------------------------------------------------------
+
+    def _text(self, a: int, b: int) -> None:
+        if a >= b:
+            return
+        top = self.stack[-1] if self.stack else None
+        state = top.state if top is not None else _ANNOTATE
+        in_root = top.in_root if top is not None else self.root is None
+        if state == _SKIP or not in_root:
+            return
+        text, segs = _decode(self.src, a, b)
+        if not text.strip():
+            return
+        if self.parts:
+            sep = _BLOCK_SEP if self.brk else _INLINE_SEP
+            self.parts.append(sep)
+            self.length += len(sep)
+        self.brk = False
+        start = self.length
+        self.parts.append(text)
+        self.length += len(text)
+        self.runs.append(_Run(start, self.length, state == _COUNT, segs))
+
+
+def _markup(open_close: str, tip_id: str) -> tuple[str, str]:
+    """Split :func:`~glossator.render.html.tooltip`'s markup around the term's text."""
+    marker = f'aria-describedby="{tip_id}">'
+    k = open_close.index(marker) + len(marker)
+    return open_close[:k], open_close[k:]
+
+
+_ID_PREFIX_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_:.-]*")
+
+
+def annotate_html(
+    html: str,
+    annotator: Annotator,
+    *,
+    skip: Sequence[str] = DEFAULT_SKIP,
+    root: str | None = None,
+    id_prefix: str = "glossator-",
+) -> str:
+    """Annotate the text of an HTML document or fragment; every other byte is kept.
+
+    ``skip``: simple selectors (``tag``, ``.class``, ``#id``, ``[attr=value]``,
+    ``tag.class``) of elements whose text is left alone (default :data:`DEFAULT_SKIP`;
+    pass ``(*DEFAULT_SKIP, ".sidebar")`` to add to it). ``root``: annotate only inside the
+    first element matching this selector (``"main"``, ``"article"``, ``"#content"``).
+    Tooltip ids are ``id_prefix`` followed by 1, 2… — after the highest such id already
+    in the document. Raises :class:`~glossator.errors.UsageError` for a bad selector or
+    id prefix; never for malformed HTML.
+    """
+    if not _ID_PREFIX_RE.fullmatch(id_prefix):
+        raise UsageError(f"'{id_prefix}' cannot start an HTML id",
+                         hint="use letters, digits, '-', '_', ':' or '.'")
+    selectors = [parse_selector(s) for s in skip]
+    root_sel = parse_selector(root) if root is not None else None
+    scanner = _Scanner(html, selectors, root_sel, id_prefix)
+    scanner.scan()
+    if not scanner.runs:
+        return html
+    doc = annotator.annotate("".join(scanner.parts))
+    runs = scanner.runs
+    starts = [r.start for r in runs]
+    out: list[str] = []
+    pos = 0
+    counter = scanner.max_id
+    for ann in doc.annotations:
+        k = bisect_right(starts, ann.start) - 1
+        if k < 0:
+            continue
+        run = runs[k]
+        if ann.end > run.end or run.counted_only:
+            continue  # across two runs (cannot happen), or a term annotated already
+        s = run.source_start(ann.start - run.start)
+        e = run.source_end(ann.end - run.start)
+        if s < pos or e <= s:
+            continue
+        counter += 1
+        tip_id = f"{id_prefix}{counter}"
+        opening, closing = _markup(tooltip(ann, "", tip_id), tip_id)
+        out.append(html[pos:s])
+        out.append(opening)
+        out.append(html[s:e])
+        out.append(closing)
+        pos = e
+    if not out:
+        return html
+    out.append(html[pos:])
+    return "".join(out)

@@ -1,0 +1,409 @@
+"""Annotating existing HTML in place (glossator.documents.html) and its command line.
+
+The central property: removing glossator's inserted markup from the output gives back the
+input byte for byte (:func:`strip_glossator_markup`), on hand-written and generated pages.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import glossator
+from glossator.documents.html import DEFAULT_SKIP, annotate_html, parse_selector
+from glossator.errors import UsageError
+from test_seed import EXAMPLE, EXAMPLE_GLOSSARY, scrape, seed_text
+
+ESS_DEF = "Économie sociale et solidaire."
+PTCE_DEF = "Pôle territorial de coopération économique."
+GLOSSARY = glossator.Glossary.from_dicts([
+    {"term": "ESS", "definition": ESS_DEF},
+    {"term": "PTCE", "definition": PTCE_DEF},
+    {"term": "coopérative", "definition": "Entreprise détenue par ses membres."},
+    {"term": "économie sociale et solidaire", "id": "ess-long",
+     "definition": "Ensemble d’entreprises à but non lucratif & solidaires."},
+])
+ANNOTATOR = glossator.Annotator(GLOSSARY)
+ALL = glossator.Annotator(GLOSSARY, occurrences="all")
+
+_INSERTED = re.compile(
+    r'<span class="glossator" data-glossator-entry="[^"]*">'
+    r'<span class="glossator-term" tabindex="0" aria-describedby="[^"]*">([^<]*)</span>'
+    r'<span class="glossator-tip" role="tooltip" id="[^"]*"> '
+    r'<span class="glossator-title">[^<]*</span> '
+    r'<span class="glossator-definition">[^<]*</span> </span></span>'
+)
+_TERM = re.compile(r'aria-describedby="[^"]*">([^<]*)</span>')
+
+
+def strip_glossator_markup(output: str) -> str:
+    """``output`` without the markup glossator inserted: the term's source text stays."""
+    return _INSERTED.sub(lambda m: m.group(1), output)
+
+
+def terms(output: str) -> list[str]:
+    """The source text of each annotated term, in order."""
+    return _TERM.findall(output)
+
+
+def annotate(html: str, annotator: glossator.Annotator = ANNOTATOR, **kw: object) -> str:
+    out = annotate_html(html, annotator, **kw)
+    assert strip_glossator_markup(out) == html
+    return out
+
+
+# -- the strip property, idempotence ---------------------------------------------------
+
+PAGE = """<!DOCTYPE html>
+<html lang="fr">
+<head><meta charset="utf-8"><title>L'ESS et les PTCE</title>
+<style>.ESS { color: red } /* </p> PTCE */</style>
+<script>var s = "ESS </p> <b>PTCE</b>"; if (a < b) {}</script>
+</head>
+<body>
+<!-- ESS dans un commentaire -->
+<nav><ul><li><a href="/ess" title="ESS">L’ESS</a></li><li><a href="/ptce">PTCE</a></li></ul></nav>
+<main id="content">
+<h1>Les PTCE et l’ESS</h1>
+<p class="intro" data-info="ESS PTCE">Le Labo de l&rsquo;ESS soutient les PTCE&nbsp;:
+une coopérative, l&#8217;économie&nbsp;sociale et solidaire &amp; 3 &lt; 4 < 5.</p>
+<p>Encore l’ESS, les PTCE, <code>ESS</code>, <b>coopérative</b>.</p>
+</main>
+</body>
+</html>
+"""
+
+
+def test_page_strip_property_and_what_is_annotated() -> None:
+    out = annotate(PAGE)
+    assert terms(out) == ["ESS", "PTCE", "coopérative", "économie&nbsp;sociale et solidaire"]
+    # everything before <main>'s first paragraph is byte for byte the input
+    head = PAGE.index("Le Labo de l")
+    assert out[:head] == PAGE[:head]
+    assert "&#8217;<span class=\"glossator\"" in out
+    assert 'data-info="ESS PTCE"' in out and "<!-- ESS dans un commentaire -->" in out
+    assert '<script>var s = "ESS </p> <b>PTCE</b>"; if (a < b) {}</script>' in out
+    assert "<style>.ESS { color: red } /* </p> PTCE */</style>" in out
+
+
+def test_idempotent() -> None:
+    once = annotate(PAGE)
+    assert annotate_html(once, ANNOTATOR) == once
+    twice_all = annotate_html(annotate_html(PAGE, ALL), ALL)
+    assert twice_all == annotate_html(PAGE, ALL)
+
+
+def test_annotating_twice_does_not_annotate_the_second_occurrence() -> None:
+    page = "<p>l’ESS</p><p>encore l’ESS</p>"
+    once = annotate(page)
+    assert terms(once) == ["ESS"]
+    assert annotate_html(once, ANNOTATOR) == once
+
+
+WORDS = ["ESS", "PTCE", "coopérative", "coopératives", "l’ESS", "d'ESS", "économie",
+         "sociale", "et", "solidaire", "économie&nbsp;sociale", "le", "des", "essai",
+         "CRESS", "&nbsp;", "&amp;", "&rsquo;", "l&rsquo;ESS", "&#8217;", "&eacute", "3 < 4",
+         "a<b", "&", "\n", "  ", "É", "PTCE."]
+
+text_st = st.lists(st.sampled_from(WORDS), max_size=8).map(" ".join)
+script_st = st.lists(st.sampled_from(["ESS", "</p>", "<b>", "PTCE", "x < y", "'"]),
+                     max_size=5).map(lambda xs: "<script>" + " ".join(xs) + "</script>")
+leaf_st = st.one_of(text_st, script_st, st.just("<!-- ESS -->"), st.just("<br>"),
+                    st.just("</p>"), st.just('<img alt="ESS">'))
+
+
+def _wrap(children: list[str], tag: str, attrs: str) -> str:
+    return f"<{tag}{attrs}>" + "".join(children) + f"</{tag}>"
+
+
+html_st = st.recursive(
+    leaf_st,
+    lambda inner: st.builds(
+        _wrap,
+        st.lists(inner, max_size=4),
+        st.sampled_from(["p", "div", "span", "b", "a", "code"]),
+        st.sampled_from(["", ' class="x"', ' title="ESS"', ' href="/ess?a=1&amp;b=2"',
+                         ' class="noglossary"']),
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(html_st, st.sampled_from(["first", "all", "section"]))
+def test_generated_html_strip_and_idempotence(html: str, occurrences: str) -> None:
+    annotator = {"first": ANNOTATOR, "all": ALL}.get(occurrences) or glossator.Annotator(
+        GLOSSARY, occurrences=occurrences)
+    out = annotate_html(html, annotator)
+    assert strip_glossator_markup(out) == html
+    assert annotate_html(out, annotator) == out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="<>/!-&;#ab ESPTC\"'=pscriptx", max_size=60))
+def test_arbitrary_markup_soup_never_raises_and_is_kept(html: str) -> None:
+    assert strip_glossator_markup(annotate_html(html, ALL)) == html
+
+
+# -- what is skipped -------------------------------------------------------------------
+
+SKIPPED_TAGS = ["a", "abbr", "dfn", "code", "pre", "kbd", "samp", "script", "style",
+                "textarea", "title", "svg", "math", "button", "select", "option", "h1",
+                "h2", "h3", "h4", "h5", "h6", "template", "noscript"]
+
+
+@pytest.mark.parametrize("tag", SKIPPED_TAGS)
+def test_skipped_elements(tag: str) -> None:
+    out = annotate(f"<div>Avant <{tag}>l’ESS</{tag}> puis les PTCE.</div>", ALL)
+    assert terms(out) == ["PTCE"]
+
+
+@pytest.mark.parametrize("opening,closing", [
+    ('<div data-glossator="off"><p>', "</p></div>"),
+    ('<p class="intro noglossary">', "</p>"),
+    ('<span class="glossator">', "</span>"),
+    ('<a class="cs_glossaire" href="#">', "</a>"),
+    ('<span class="mw-lingo-term">', "</span>"),
+    ('<a class="glossaryLink" href="#">', "</a>"),
+    ('<span class="glossary-tooltip">', "</span>"),
+])
+def test_skipped_by_attribute_or_class(opening: str, closing: str) -> None:
+    out = annotate(f"<p>Les PTCE.</p>{opening}l’ESS{closing}<p>Et l’ESS.</p>", ALL)
+    assert terms(out) == ["PTCE", "ESS"]  # only the ESS of the last paragraph
+
+
+@pytest.mark.parametrize("marker", ['<span class="mw-lingo-term">ESS</span>',
+                                    '<a class="cs_glossaire" href="#">ESS</a>'])
+def test_terms_annotated_by_a_cms_count_as_first_occurrence(marker: str) -> None:
+    assert terms(annotate(f"<p>L’{marker}</p><p>Encore l’ESS, les PTCE.</p>")) == ["PTCE"]
+
+
+def test_other_classes_and_attributes_are_not_skipped() -> None:
+    page = ('<p class="glossator-like" data-glossator="on">l’ESS</p>'
+            '<span class="glossaryLinkx">PTCE</span>')
+    assert terms(annotate(page)) == ["ESS", "PTCE"]
+
+
+def test_custom_skip_selectors() -> None:
+    page = ('<div class="sidebar">ESS</div><aside id="n" data-x="1">PTCE</aside>'
+            '<p class="lead">coopérative</p><p>ESS PTCE coopérative</p>')
+    assert terms(annotate(page)) == ["ESS", "PTCE", "coopérative"]
+    out = annotate(page, skip=(*DEFAULT_SKIP, ".sidebar", "[data-x=1]", "p.lead"))
+    assert len(terms(out)) == 3 and out.index("glossator") > page.index("<p>ESS")
+    assert terms(annotate(page, skip=("div", "aside#n", 'p[class="lead"]'))) == [
+        "ESS", "PTCE", "coopérative"]
+    assert out.startswith('<div class="sidebar">ESS</div><aside id="n" data-x="1">PTCE')
+
+
+def test_skip_replaces_the_defaults_when_given() -> None:
+    assert terms(annotate("<code>ESS</code>", skip=())) == ["ESS"]
+
+
+@pytest.mark.parametrize("bad", ["", "div p", "a > b", "p:first-child", ".", "[x"])
+def test_bad_selectors(bad: str) -> None:
+    with pytest.raises(UsageError):
+        parse_selector(bad)
+    with pytest.raises(UsageError):
+        annotate_html("<p>ESS</p>", ANNOTATOR, root=bad)
+
+
+def test_root_selector() -> None:
+    page = ("<header><p>l’ESS et les PTCE</p></header><main><p>l’ESS</p>"
+            "<article id='content'><p>les PTCE</p></article></main><footer>coopérative</footer>")
+    assert terms(annotate(page)) == ["ESS", "PTCE", "coopérative"]
+    out = annotate(page, root="main")
+    assert terms(out) == ["ESS", "PTCE"]
+    assert out.index("glossator") > page.index("<main>")
+    assert terms(annotate(page, root="#content")) == ["PTCE"]
+    assert terms(annotate(page, root="article")) == ["PTCE"]
+    assert annotate(page, root="section") == page  # no such element: nothing annotated
+
+
+def test_root_is_the_first_matching_element_only() -> None:
+    page = "<main><p>texte</p></main><main><p>l’ESS</p></main>"
+    assert annotate(page, root="main") == page
+
+
+# -- entities and text runs ------------------------------------------------------------
+
+@pytest.mark.parametrize("source,term", [
+    ("Le Labo de l&rsquo;ESS publie.", "ESS"),
+    ("Le Labo de l&#8217;ESS publie.", "ESS"),
+    ("Le Labo de l&#x2019;ESS publie.", "ESS"),
+    ("L&apos;économie&nbsp;sociale et solidaire.", "économie&nbsp;sociale et solidaire"),
+    ("l’&eacute;conomie sociale et solidaire", "&eacute;conomie sociale et solidaire"),
+    ("l’&eacuteconomie sociale et solidaire", "&eacuteconomie sociale et solidaire"),
+    ("R&amp;D d’une coop&#233;rative", "coop&#233;rative"),
+    ("une coopérative&nbsp;!", "coopérative"),
+])
+def test_entities_found_and_kept(source: str, term: str) -> None:
+    out = annotate(f"<p>{source}</p>")
+    assert terms(out) == [term]
+    assert out.startswith("<p>" + source[: source.index(term)])
+
+
+def test_first_occurrence_counts_across_the_document() -> None:
+    out = annotate("<p>l’ESS</p><div><p>Encore l’ESS et <i>ESS</i>.</p></div>")
+    assert terms(out) == ["ESS"]
+    assert out.index("glossator") < out.index("Encore")
+
+
+def test_sections_are_blocks_not_inline_runs() -> None:
+    section = glossator.Annotator(GLOSSARY, occurrences="section")
+    out = annotate("<p>l’ESS et <b>ESS</b></p><p>ESS <i>ESS</i></p>", section)
+    assert terms(out) == ["ESS", "ESS"]
+    assert out.count("<b>ESS</b>") == 1 and out.count("<i>ESS</i>") == 1
+
+
+def test_a_term_split_by_markup_is_not_matched() -> None:
+    assert terms(annotate("<p><b>E</b>SS et l’économie <em>sociale</em> et solidaire</p>")) \
+        == []
+
+
+def test_attribute_values_and_comments_untouched() -> None:
+    page = ('<p title="ESS" data-x=\'PTCE\' alt=ESS>x</p><!-- ESS PTCE -->'
+            '<?php echo "ESS"; ?><![CDATA[ ESS ]]><!DOCTYPE ESS>')
+    assert annotate(page, ALL) == page
+
+
+def test_script_with_tags_and_terms_in_strings() -> None:
+    page = '<p>a</p><script>document.write("<p>ESS</p>"); // </p> ESS</script><p>PTCE</p>'
+    out = annotate(page, ALL)
+    assert terms(out) == ["PTCE"]
+    assert out.startswith('<p>a</p><script>document.write("<p>ESS</p>"); // </p> ESS</script>')
+
+
+def test_raw_text_end_tag_is_case_insensitive() -> None:
+    out = annotate("<SCRIPT>ESS</Script ><P>ESS</P><TEXTAREA>PTCE</textarea>PTCE", ALL)
+    assert terms(out) == ["ESS", "PTCE"]
+
+
+@pytest.mark.parametrize("page,expected", [
+    ("<p>l’ESS <b>sans fin <i>les PTCE", ["ESS", "PTCE"]),
+    ("</p></div>l’ESS</span> PTCE", ["ESS", "PTCE"]),
+    ("<a href=x>un<a href=y>deux</a> l’ESS", ["ESS"]),  # the second <a> closes the first
+    ("<p>3 < 4 et l’ESS > 2 <</p>", ["ESS"]),
+    ("<p>l’ESS<br>les PTCE<img src=x><hr/>coopérative</p>", ["ESS", "PTCE", "coopérative"]),
+    ("<p>l’ESS</p><!-- PTCE <p>PTCE</p>", ["ESS"]),  # unterminated comment: to the end
+    ("<p>l’ESS</p><script>PTCE", ["ESS"]),  # unterminated script
+    ('<p>l’ESS</p><div class="PTCE', ["ESS"]),  # tag cut by the end
+    ("<p>l’ESS<!--> PTCE", ["ESS", "PTCE"]),  # an empty comment
+    ("<code>ESS<p>PTCE</p></code> coopérative", ["coopérative"]),
+    ("<h1>ESS<h2>PTCE</h2> coopérative", ["coopérative"]),
+    ("<select><option>ESS<option>PTCE</select> coopérative", ["coopérative"]),
+    ('<svg><title>ESS</title><text>PTCE</text><path d="M0"/></svg> coopérative',
+     ["coopérative"]),
+    ("<p title='a>b'>l’ESS</p>", ["ESS"]),
+    ("", []),
+    ("ESS", ["ESS"]),
+])
+def test_malformed_pages(page: str, expected: list[str]) -> None:
+    assert terms(annotate(page, ALL)) == expected
+
+
+def test_ids_follow_existing_ones() -> None:
+    page = '<p id="glossator-7">l’ESS</p><span id="glossator-x">PTCE</span>'
+    out = annotate(page)
+    assert re.findall(r'aria-describedby="([^"]+)"', out) == ["glossator-8", "glossator-9"]
+    assert re.findall(r'role="tooltip" id="([^"]+)"', out) == ["glossator-8", "glossator-9"]
+    out = annotate(page, id_prefix="gl-")
+    assert re.findall(r'role="tooltip" id="([^"]+)"', out) == ["gl-1", "gl-2"]
+    with pytest.raises(UsageError):
+        annotate_html(page, ANNOTATOR, id_prefix='x"')
+
+
+def test_markup_is_render_html_tooltip() -> None:
+    from glossator.render.html import tooltip
+
+    out = annotate("<p>l’ESS</p>")
+    doc = ANNOTATOR.annotate("l’ESS")
+    assert out == "<p>l’" + tooltip(doc.annotations[0], "ESS", "glossator-1") + "</p>"
+
+
+# -- the reference page ----------------------------------------------------------------
+
+def test_seed_page_scrapes_to_the_seed() -> None:
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    page = "<main>\n" + "".join(f"<p>{escape(line, quote=False)}</p>\n" for line in lines) \
+        + "</main>\n"
+    annotator = glossator.Annotator(glossator.load_glossary(EXAMPLE_GLOSSARY))
+    out = annotate(page, annotator)
+    assert scrape(out) == seed_text().rstrip("\n")
+
+
+# -- command line ----------------------------------------------------------------------
+
+SMALL_YAML = f"""\
+- term: ESS
+  definition: "{ESS_DEF}"
+- term: PTCE
+  definition: "{PTCE_DEF}"
+"""
+CLI_PAGE = ('<html><body><div class="sidebar"><p>l’ESS</p></div>'
+            "<main><p>l’ESS et les PTCE</p></main><p>PTCE</p></body></html>\n")
+
+
+@pytest.fixture
+def site(write) -> Path:
+    write("g.yaml", SMALL_YAML)
+    return write("page.html", CLI_PAGE)
+
+
+def test_cli_annotates_an_html_file(cli, site: Path) -> None:
+    result = cli("annotate", "page.html", "-g", "g.yaml")
+    assert result.code == 0, result.err
+    assert strip_glossator_markup(result.out) == CLI_PAGE
+    assert terms(result.out) == ["ESS", "PTCE"]
+    assert result.out.index("glossator") < result.out.index("<main>")  # in the sidebar
+    assert cli("annotate", "page.html", "-g", "g.yaml", "-f", "html").out == result.out
+
+
+def test_cli_root_and_skip(cli, site: Path) -> None:
+    out = cli("annotate", "page.html", "-g", "g.yaml", "--root", "main").out
+    assert terms(out) == ["ESS", "PTCE"] and out.index("glossator") > CLI_PAGE.index("<main>")
+    assert out[: CLI_PAGE.index("<main>")] == CLI_PAGE[: CLI_PAGE.index("<main>")]
+    out = cli("annotate", "page.html", "-g", "g.yaml", "--skip", ".sidebar").out
+    assert terms(out) == ["ESS", "PTCE"] and out.index("glossator") > CLI_PAGE.index("<main>")
+    out = cli("annotate", "page.html", "-g", "g.yaml", "--skip", ".sidebar", "--skip",
+              "main").out
+    assert terms(out) == ["PTCE"]
+    out = cli("annotate", "page.html", "-g", "g.yaml", "--skip", "p").out
+    assert out == CLI_PAGE
+
+
+def test_cli_stdin_html_and_text(cli, site: Path) -> None:
+    stdin = CLI_PAGE.encode()
+    html = cli("annotate", "-g", "g.yaml", "--input-format", "html", stdin=stdin)
+    assert html.code == 0 and strip_glossator_markup(html.out) == CLI_PAGE
+    text = cli("annotate", "-g", "g.yaml", "-f", "text", stdin=stdin)
+    assert text.code == 0 and "ESS Économie sociale" in text.out and "<main>" in text.out
+    forced = cli("annotate", "page.html", "-g", "g.yaml", "--input-format", "text",
+                 "-f", "text")
+    assert forced.code == 0 and "<main>" in forced.out
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["page.html", "-f", "text"], "HTML input is written as HTML"),
+    (["page.html", "-f", "json"], "HTML input is written as HTML"),
+    (["page.html", "--standalone"], "--standalone"),
+    (["page.html", "--explain"], "--explain"),
+    (["page.html", "--root", "div p"], "not a simple selector"),
+    (["page.html", "--skip", "a:hover"], "not a simple selector"),
+    (["-", "--root", "main"], "--skip and --root go with HTML input"),
+])
+def test_cli_usage_errors(cli, site: Path, argv: list[str], needle: str) -> None:
+    result = cli("annotate", *argv, "-g", "g.yaml", stdin=b"x")
+    assert result.code == 2 and result.out == ""
+    assert result.err.count("\n") == 1 and result.err.startswith("glossator: error: ")
+    assert needle in result.err and "Traceback" not in result.err
+
+
+def test_cli_output_dir_for_html(cli, site: Path, tmp_path: Path) -> None:
+    assert cli("annotate", "page.html", "-g", "g.yaml", "--output-dir", "out").code == 0
+    written = (tmp_path / "out" / "page.html").read_text(encoding="utf-8")
+    assert strip_glossator_markup(written) == CLI_PAGE
