@@ -107,43 +107,72 @@ def _build_parser() -> argparse.ArgumentParser:
 # -- HTML documents as input (glossator.documents.html) -------------------------------
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def _html_input_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--input-format", choices=("text", "html"),
-                   help="read the inputs as text or HTML (default: HTML for .html, .htm and "
-                   ".xhtml files, text otherwise and for standard input); HTML is written "
-                   "back as it was, with the terms annotated")
+    p.add_argument("--input-format", choices=("text", "html", "markdown"),
+                   help="read the inputs as text, HTML or Markdown (default: HTML for .html, "
+                   ".htm and .xhtml files, Markdown for .md and .markdown files, text "
+                   "otherwise and for standard input); HTML is written back as it was, with "
+                   "the terms annotated; Markdown is rendered to an HTML fragment")
     p.add_argument("--skip", action="append", metavar="SELECTOR", default=[],
-                   help="html input: also leave alone the text of elements matching "
-                   "SELECTOR (tag, .class, #id, [attr=value], tag.class); repeatable")
+                   help="html and markdown input: also leave alone the text of elements "
+                   "matching SELECTOR (tag, .class, #id, [attr=value], tag.class); repeatable")
     p.add_argument("--root", metavar="SELECTOR",
                    help="html input: annotate only inside the first element matching SELECTOR")
 
 
-def _html_inputs(args: argparse.Namespace) -> list[bool]:
-    """For each input, whether it is an HTML document; checks the options that go with it."""
+def _input_kinds(args: argparse.Namespace) -> list[str]:
+    """For each input, ``"text"``, ``"html"`` or ``"markdown"``; checks the options that go
+    with it."""
     names = list(args.files) or ["-"]
     if args.input_format is not None:
-        flags = [args.input_format == "html"] * len(names)
+        kinds = [args.input_format] * len(names)
     else:
-        flags = [n != "-" and Path(n).suffix.lower() in HTML_SUFFIXES for n in names]
-    if any(flags):
+        kinds = ["text" if n == "-" else "html" if Path(n).suffix.lower() in HTML_SUFFIXES
+                 else "markdown" if Path(n).suffix.lower() in MARKDOWN_SUFFIXES else "text"
+                 for n in names]
+    for kind, label in (("html", "HTML"), ("markdown", "Markdown")):
+        if kind not in kinds:
+            continue
         if args.format not in (None, "html"):
-            raise UsageError(f"HTML input is written as HTML, not {args.format}",
+            raise UsageError(f"{label} input is written as HTML, not {args.format}",
                              hint="drop -f/--format, or use --input-format text")
         if args.standalone:
-            raise UsageError("--standalone goes with text input; an HTML page is kept whole")
+            if kind == "html":
+                raise UsageError("--standalone goes with text input; an HTML page is kept "
+                                 "whole")
+            raise UsageError("--standalone goes with text input; Markdown input is written "
+                             "as an HTML fragment", hint="drop --standalone")
         if args.explain:
             raise UsageError("--explain reads text input; use --input-format text")
-    elif args.skip or args.root:
+    if (args.skip or args.root) and kinds.count("text") == len(kinds):
         raise UsageError("--skip and --root go with HTML input",
+                         hint="give a .html file or --input-format html (--skip also goes "
+                         "with Markdown input)")
+    if args.root and "html" not in kinds:
+        raise UsageError("--root goes with HTML input, not Markdown",
                          hint="give a .html file or --input-format html")
     from .documents.html import parse_selector
 
     for selector in [*args.skip, *([args.root] if args.root else [])]:
         parse_selector(selector)
-    return flags
+    return kinds
+
+
+def _markdown_renderer(annotator: Annotator, skip: Sequence[str]) -> Any:
+    """A ``Markdown`` converter (``extra`` and glossator's extension) for Markdown input."""
+    try:
+        import markdown
+    except ImportError:
+        raise UsageError("Markdown input needs Python-Markdown",
+                         hint="pip install 'glossator[markdown]'") from None
+    from .integrations.markdown import GlossatorExtension
+
+    return markdown.Markdown(extensions=[
+        "extra", GlossatorExtension(annotator=annotator, skip=list(skip)),
+    ])
 
 
 def _glossary_options(p: argparse.ArgumentParser) -> None:
@@ -253,7 +282,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         raise UsageError("--standalone goes with --format html")
     if args.width is not None and args.width < 20:
         raise UsageError("--width must be at least 20")
-    html_inputs = _html_inputs(args)
+    kinds = _input_kinds(args)
     if args.explain:
         if args.output or args.output_dir or args.standalone:
             raise UsageError("--explain writes to standard output; drop -o/--output-dir")
@@ -261,7 +290,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         return _cmd_explain(args)
     to_file = bool(args.output or args.output_dir)
     is_tty = not to_file and sys.stdout.isatty()
-    fmt = args.format or ("html" if args.standalone or any(html_inputs)
+    fmt = args.format or ("html" if args.standalone or kinds.count("text") < len(kinds)
                           else ("terminal" if is_tty else "text"))
 
     glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet)
@@ -293,12 +322,16 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         options.update(color=color, width=width, style=args.terminal_style)
 
     outputs: list[tuple[str, str]] = []
-    for (name, text), is_html in zip(docs, html_inputs, strict=True):
-        if is_html:
+    md = _markdown_renderer(annotator, args.skip) if "markdown" in kinds else None
+    for (name, text), kind in zip(docs, kinds, strict=True):
+        if kind == "html":
             from .documents.html import DEFAULT_SKIP, annotate_html
 
             outputs.append((name, annotate_html(text, annotator, root=args.root,
                                                 skip=(*DEFAULT_SKIP, *args.skip))))
+            continue
+        if md is not None and kind == "markdown":
+            outputs.append((name, md.reset().convert(text)))  # each file is one document
             continue
         doc = annotator.annotate(text)
         opts = dict(options)

@@ -1,0 +1,220 @@
+"""The ``"glossator"`` Python-Markdown extension: glossary tooltips in the rendered HTML.
+
+>>> import markdown
+>>> html = markdown.markdown("Le Labo de l’ESS publie.", extensions=["glossator"])
+>>> 'role="tooltip"' in html and html.startswith("<p>Le Labo de l’<span class=\\"glossator\\"")
+True
+
+Python-Markdown finds the extension through the ``markdown.extensions`` entry point of the
+glossator distribution (``extensions=["glossator"]``, no ``import glossator`` needed); the
+dotted name ``"glossator.integrations.markdown"`` works too (:func:`makeExtension`), and so
+does an instance, ``GlossatorExtension(glossary="lexique.yaml")``.
+
+Config (``extension_configs={"glossator": {...}}``):
+
+* ``glossary`` — a path, a list of paths merged in order (the later file wins a clash), a
+  :class:`~glossator.Glossary`, or ``None`` (the default) for the bundled glossary;
+* ``occurrences`` — ``"first"`` (default: the first occurrence of each entry per document),
+  ``"section"`` or ``"all"``;
+* ``accents`` — ``"strict"`` (default) or ``"fold"``;
+* ``skip`` — simple selectors of elements to leave alone, added to
+  :data:`~glossator.documents.html.DEFAULT_SKIP`;
+* ``id_prefix`` — prefix of the tooltip ids (``"glossator-"``): give each document of a
+  page its own when several converted documents end up on one page;
+* ``annotator`` — a ready :class:`~glossator.Annotator`, used instead of ``glossary``,
+  ``occurrences`` and ``accents`` (to share one between extensions, or to set
+  ``max_per_entry``, ``inflect``…).
+
+How it works: a postprocessor (priority 10) runs
+:func:`~glossator.documents.html.annotate_html` on the final HTML of each
+:meth:`~markdown.Markdown.convert`, after the raw HTML placeholders (``raw_html``, 30), the
+footnotes (``footnote``, 25) and ``&`` (``amp_substitute``, 20) are restored. So every
+``convert`` is one document for the occurrence policies, and what ``annotate_html`` skips is
+never annotated: code spans and blocks (``code``, ``pre``), links and autolinks (``a``),
+headings, abbreviations of the ``abbr`` extension (``abbr``), footnote back-links. Image alt
+text is an attribute and never touched. Raw HTML a writer typed is annotated like the
+rest — its text is the document's text — except inside skipped elements (a raw ``<a>``,
+``<code>``…) or an element marked ``class="noglossary"`` or ``data-glossator="off"``, which
+also opts a Markdown block out with ``attr_list`` (``Paragraphe. {: .noglossary }``).
+
+Python-Markdown's ``toc`` extension runs every postprocessor on each heading's inner HTML
+(to build the heading ids, ``md.toc`` and ``md.toc_tokens``): annotating there would put the
+definitions into the slugs. The postprocessor therefore annotates only the final document —
+a treeprocessor that runs last (priority -1000) arms it, and it disarms itself — so heading
+ids, ``md.toc`` and ``md.toc_tokens`` are exactly those of a conversion without glossator.
+
+The glossary is read and compiled once per extension instance (the first time a
+``Markdown`` uses it) and reused for every ``convert``; ``markdown.markdown()`` builds a new
+``Markdown`` each call, so reuse one ``Markdown`` instance for many documents.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+from xml.etree.ElementTree import Element
+
+try:
+    from markdown import Markdown
+    from markdown.extensions import Extension
+    from markdown.postprocessors import Postprocessor
+    from markdown.preprocessors import Preprocessor
+    from markdown.treeprocessors import Treeprocessor
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "glossator.integrations.markdown needs Python-Markdown: "
+        "pip install 'glossator[markdown]'"
+    ) from exc
+
+from ..annotate import Annotator
+from ..documents.html import DEFAULT_SKIP, annotate_html
+from ..errors import UsageError
+from ..glossary import Glossary
+from ..loaders import load_glossary
+
+__all__ = ["POSTPROCESSOR_PRIORITY", "GlossatorExtension", "makeExtension"]
+
+#: Priority of the annotating postprocessor: after ``raw_html`` (30), ``footnote`` (25) and
+#: ``amp_substitute`` (20), so it sees the final HTML; lower priorities (a sanitizer…) run
+#: after it and see the tooltips.
+POSTPROCESSOR_PRIORITY = 10
+#: Priority of the treeprocessor that arms the postprocessor: after every other
+#: treeprocessor (``toc`` is 5, ``unescape`` 0), which may run the postprocessors on pieces.
+_ARM_PRIORITY = -1000
+_DISARM_PRIORITY = 1000
+
+
+class _Armed:
+    """Whether the next postprocessor run is the final document of a ``convert``."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = False
+
+
+class _Disarm(Preprocessor):
+    """First step of each ``convert``: nothing is the final document yet."""
+
+    def __init__(self, md: Markdown, armed: _Armed) -> None:
+        super().__init__(md)
+        self.armed = armed
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.armed.value = False
+        return lines
+
+
+class _Arm(Treeprocessor):
+    """Last treeprocessor: the next postprocessor run is on the serialized document."""
+
+    def __init__(self, md: Markdown, armed: _Armed) -> None:
+        super().__init__(md)
+        self.armed = armed
+
+    def run(self, root: Element) -> None:
+        self.armed.value = True
+
+
+class GlossatorPostprocessor(Postprocessor):
+    """Annotate the final HTML of a ``convert`` with :func:`annotate_html`."""
+
+    def __init__(self, md: Markdown, annotator: Annotator, skip: Sequence[str],
+                 id_prefix: str, armed: _Armed) -> None:
+        super().__init__(md)
+        self.annotator = annotator
+        self.skip = tuple(skip)
+        self.id_prefix = id_prefix
+        self.armed = armed
+
+    def run(self, text: str) -> str:
+        """The document with its terms annotated; a piece (a ``toc`` heading) as it is."""
+        if not self.armed.value:
+            return text
+        self.armed.value = False
+        return annotate_html(text, self.annotator, skip=self.skip, id_prefix=self.id_prefix)
+
+
+class GlossatorExtension(Extension):
+    """Annotate glossary terms in the HTML that Python-Markdown produces.
+
+    Keyword arguments are the config keys (see the module documentation): ``glossary``,
+    ``occurrences``, ``accents``, ``skip``, ``id_prefix``, ``annotator``.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {
+            "glossary": [None, "glossary file, list of files, or None for the bundled one"],
+            "occurrences": ["first", "annotate the first occurrence of each entry per "
+                            "document ('first'), per section ('section'), or all ('all')"],
+            "accents": ["strict", "'strict' or 'fold' (economie finds économie)"],
+            "skip": [[], "simple selectors of elements to leave alone, besides the defaults"],
+            "id_prefix": ["glossator-", "prefix of the tooltip ids"],
+            "annotator": [None, "a ready glossator.Annotator (overrides glossary, "
+                          "occurrences and accents)"],
+        }
+        self._annotator: Annotator | None = None
+        super().__init__(**kwargs)
+
+    def setConfig(self, key: str, value: Any) -> None:
+        """Set a config key, keeping the value as given (no boolean parsing of ``None``)."""
+        if key not in self.config:
+            raise KeyError(f"glossator: unknown config key '{key}' "
+                           f"(known: {', '.join(self.config)})")
+        self.config[key][0] = value
+        self._annotator = None
+
+    @property
+    def annotator(self) -> Annotator:
+        """The :class:`~glossator.Annotator` of this config, read and compiled once."""
+        if self._annotator is None:
+            given = self.getConfig("annotator")
+            if given is not None:
+                if not isinstance(given, Annotator):
+                    raise UsageError("the 'annotator' config must be a glossator.Annotator")
+                self._annotator = given
+            else:
+                self._annotator = Annotator(
+                    _glossary(self.getConfig("glossary")),
+                    occurrences=self.getConfig("occurrences"),
+                    accents=self.getConfig("accents"),
+                )
+        return self._annotator
+
+    def skip_selectors(self) -> tuple[str, ...]:
+        """:data:`~glossator.documents.html.DEFAULT_SKIP` and the ``skip`` config."""
+        extra = self.getConfig("skip") or ()
+        if isinstance(extra, str):
+            extra = (extra,)
+        return (*DEFAULT_SKIP, *extra)
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        """Register the postprocessor (and the two steps that tell it the final document)."""
+        annotator = self.annotator
+        skip = self.skip_selectors()
+        id_prefix = self.getConfig("id_prefix")
+        annotate_html("", annotator, skip=skip, id_prefix=id_prefix)  # checks both now
+        armed = _Armed()
+        md.preprocessors.register(_Disarm(md, armed), "glossator-disarm", _DISARM_PRIORITY)
+        md.treeprocessors.register(_Arm(md, armed), "glossator-arm", _ARM_PRIORITY)
+        md.postprocessors.register(
+            GlossatorPostprocessor(md, annotator, skip, id_prefix, armed),
+            "glossator", POSTPROCESSOR_PRIORITY,
+        )
+
+
+def _glossary(value: object) -> Glossary | None:
+    if value is None or isinstance(value, Glossary):
+        return value  # None: the Annotator loads the bundled glossary
+    if isinstance(value, (str, os.PathLike)):
+        return load_glossary(value)
+    if isinstance(value, (list, tuple)):
+        return load_glossary(*value) if value else None
+    raise UsageError("the 'glossary' config must be a path, a list of paths, a Glossary "
+                     "or None", hint="None uses the bundled glossary")
+
+
+def makeExtension(**kwargs: Any) -> GlossatorExtension:
+    """The extension, for ``extensions=["glossator.integrations.markdown"]``."""
+    return GlossatorExtension(**kwargs)
