@@ -307,7 +307,7 @@ def test_cli_markdown_on_stdin_and_several_files(cli, write, small: str) -> None
 def test_cli_markdown_usage_errors(cli, write, small: str) -> None:
     write("doc.md", MD_FILE)
     for argv, needle in [
-        (["--standalone"], "--standalone"),
+        (["--standalone", "-f", "text"], "--standalone goes with --format html"),
         (["-f", "json"], "Markdown input is written as HTML"),
         (["--root", "main"], "--root goes with HTML input"),
         (["--explain"], "--explain reads text input"),
@@ -323,3 +323,23 @@ def test_cli_markdown_skip_and_text_input_format(cli, write, small: str) -> None
     as_text = cli("annotate", "doc.md", "-g", small, "--input-format", "text", "-f", "text")
     assert as_text.code == 0
     assert "<p>" not in as_text.out and "ESS" in as_text.out
+
+
+def test_cli_markdown_standalone_page(tmp_path, capsys):  # type: ignore[no-untyped-def]
+    from glossator.cli import main
+
+    doc = tmp_path / "note.md"
+    doc.write_text("# Titre\n\nLe Labo de l’ESS.\n", encoding="utf-8")
+    assert main(["annotate", str(doc), "--standalone"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("<!DOCTYPE html>") and "<title>note</title>" in out
+    assert ".glossator-tip" in out and 'role="tooltip"' in out
+    assert "<h1" in out and out.count("<main>") == 1
+
+
+def test_cli_css_prints_the_stylesheet(capsys):  # type: ignore[no-untyped-def]
+    from glossator.cli import main
+    from glossator.render.html import stylesheet
+
+    assert main(["css"]) == 0
+    assert capsys.readouterr().out == stylesheet()

@@ -90,6 +90,13 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="a table (default) or JSON lines")
     _display_options(exp, "table width (default: 100)")
 
+    sub.add_parser(
+        "css",
+        help="print the tooltip stylesheet, to link from a site's theme",
+        description="Print glossator's tooltip stylesheet (hover and keyboard focus show "
+        "the definition; no JavaScript). Annotated HTML pages need it.",
+    )
+
     chk = sub.add_parser(
         "check",
         help="validate glossary files and report problems with file:line",
@@ -139,12 +146,9 @@ def _input_kinds(args: argparse.Namespace) -> list[str]:
         if args.format not in (None, "html"):
             raise UsageError(f"{label} input is written as HTML, not {args.format}",
                              hint="drop -f/--format, or use --input-format text")
-        if args.standalone:
-            if kind == "html":
-                raise UsageError("--standalone goes with text input; an HTML page is kept "
-                                 "whole")
-            raise UsageError("--standalone goes with text input; Markdown input is written "
-                             "as an HTML fragment", hint="drop --standalone")
+        if args.standalone and kind == "html":
+            raise UsageError("--standalone goes with text or Markdown input; an HTML page is "
+                             "kept whole")
         if args.explain:
             raise UsageError("--explain reads text input; use --input-format text")
     if (args.skip or args.root) and kinds.count("text") == len(kinds):
@@ -331,7 +335,12 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                                                 skip=(*DEFAULT_SKIP, *args.skip))))
             continue
         if md is not None and kind == "markdown":
-            outputs.append((name, md.reset().convert(text)))  # each file is one document
+            html = md.reset().convert(text)  # each file is one document
+            if args.standalone:
+                from .render.html import page
+
+                html = page(html, title=Path(name).stem if name != "<stdin>" else "glossator")
+            outputs.append((name, html))
             continue
         doc = annotator.annotate(text)
         opts = dict(options)
@@ -447,6 +456,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_annotate(args)
         if args.command == "explain":
             return _cmd_explain(args)
+        if args.command == "css":
+            from .render.html import stylesheet
+
+            _write_stdout(stylesheet())
+            return EXIT_OK
         return _cmd_check(args)
     except UsageError as exc:
         print(f"glossator: error: {exc}", file=sys.stderr)

@@ -20,7 +20,7 @@ from importlib.resources import files
 
 from ..model import AnnotatedText, Annotation
 
-__all__ = ["render", "stylesheet", "tooltip"]
+__all__ = ["page", "render", "stylesheet", "tooltip"]
 
 
 @cache
@@ -71,8 +71,13 @@ def render(
 ) -> str:
     """The text as HTML paragraphs with tooltips; ``standalone=True`` for a whole page."""
     fragment = _fragment(doc, id_prefix)
-    if not standalone:
-        return fragment
+    return page(fragment, title=title, lang=lang) if standalone else fragment
+
+
+def page(fragment: str, *, title: str = "glossator", lang: str = "fr") -> str:
+    """A whole HTML page around an annotated ``fragment``, with the tooltip stylesheet."""
+    if fragment and not fragment.endswith("\n"):
+        fragment += "\n"
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
