@@ -407,3 +407,61 @@ def test_cli_output_dir_for_html(cli, site: Path, tmp_path: Path) -> None:
     assert cli("annotate", "page.html", "-g", "g.yaml", "--output-dir", "out").code == 0
     written = (tmp_path / "out" / "page.html").read_text(encoding="utf-8")
     assert strip_glossator_markup(written) == CLI_PAGE
+
+
+# ------------------------------------------------------------------------------ encodings
+
+
+def test_html_page_keeps_its_declared_encoding(tmp_path, capsys):  # type: ignore[no-untyped-def]
+    from glossator.cli import main
+
+    page = ('<html><head><meta charset="windows-1252"></head><body>'
+            "<p>Le Labo de l\u2019ESS et les coop\u00e9ratives.</p></body></html>\n")
+    src = tmp_path / "page.html"
+    src.write_bytes(page.encode("cp1252"))
+    out = tmp_path / "out.html"
+    assert main(["annotate", str(src), "-o", str(out)]) == 0
+    data = out.read_bytes()
+    text = data.decode("cp1252")  # still cp1252: no UTF-8 sequences
+    assert b"\xc3" not in data
+    assert 'role="tooltip"' in text and "coop\u00e9ratives" in text
+    # removing our markup gives the input back, byte for byte
+    assert strip_glossator_markup(text).encode("cp1252") == page.encode("cp1252")
+
+
+def test_html_page_with_a_bom_keeps_it(tmp_path):  # type: ignore[no-untyped-def]
+    from glossator.cli import main
+
+    for encoding, bom in (("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe")):
+        src = tmp_path / f"page-{encoding}.html"
+        src.write_bytes(bom + "<p>L\u2019ESS publie.</p>\n".encode(encoding))
+        out = tmp_path / f"out-{encoding}.html"
+        assert main(["annotate", str(src), "-o", str(out)]) == 0
+        data = out.read_bytes()
+        assert data.startswith(bom)
+        assert 'role="tooltip"' in data[len(bom):].decode(encoding)
+
+
+def test_latin1_page_gets_character_references_for_what_it_cannot_hold(tmp_path):  # type: ignore[no-untyped-def]
+    from glossator.cli import main
+
+    glossary = tmp_path / "g.yaml"
+    glossary.write_text("- term: ESS\n  definition: \u00c9conomie \u2014 sociale \u0152uvre\n",
+                        encoding="utf-8")
+    src = tmp_path / "page.html"
+    src.write_bytes('<meta charset="iso-8859-15"><p>l\'ESS</p>'.encode("iso-8859-15"))
+    out = tmp_path / "out.html"
+    assert main(["annotate", str(src), "-g", str(glossary), "-o", str(out)]) == 0
+    text = out.read_bytes().decode("iso-8859-15")
+    assert "\u00c9conomie" in text and "&#8212;" in text  # no em dash in ISO-8859-15
+
+
+def test_sniff_encoding() -> None:
+    from glossator.documents.html import sniff_encoding
+
+    assert sniff_encoding(b'<meta http-equiv="Content-Type" content="text/html; '
+                          b'charset=ISO-8859-1">') == ("cp1252", b"")
+    assert sniff_encoding(b"<meta charset='utf-8'>") == ("utf-8", b"")
+    assert sniff_encoding(b"\xef\xbb\xbf<p>") == ("utf-8", b"\xef\xbb\xbf")
+    assert sniff_encoding(b"<p>rien</p>") == (None, b"")
+    assert sniff_encoding(b'<meta charset="klingon">') == (None, b"")

@@ -266,16 +266,30 @@ def _load(paths: Sequence[str], fmt: str | None, strict: bool, quiet: bool) -> G
     return glossary
 
 
-def _read_inputs(files: Sequence[str], encoding: str) -> list[tuple[str, str]]:
-    from .io import decode_document, read_document
+def _read_inputs(
+    files: Sequence[str], encoding: str, kinds: Sequence[str] | None = None,
+    encodings: list[tuple[str, bytes]] | None = None,
+) -> list[tuple[str, str]]:
+    """Read and decode the inputs. An HTML input's BOM or ``<meta charset>`` wins over
+    ``encoding``; with ``encodings``, each input's encoding and BOM are appended to it."""
+    from .io import MAX_DOCUMENT_BYTES, decode_document, read_bytes
 
     docs: list[tuple[str, str]] = []
-    for name in files or ["-"]:
-        if name == "-":
-            docs.append(("<stdin>", decode_document(sys.stdin.buffer.read(), "<stdin>",
-                                                    encoding)))
-        else:
-            docs.append((name, read_document(name, encoding)))
+    for i, name in enumerate(files or ["-"]):
+        label = "<stdin>" if name == "-" else name
+        data = (sys.stdin.buffer.read() if name == "-"
+                else read_bytes(name, limit=MAX_DOCUMENT_BYTES))
+        used, bom = encoding, b""
+        if kinds is not None and kinds[i] == "html":
+            from .documents.html import sniff_encoding
+
+            declared, bom = sniff_encoding(data)
+            if declared is not None:
+                used = declared
+            data = data[len(bom):]
+        docs.append((label, decode_document(data, label, used)))
+        if encodings is not None:
+            encodings.append((used, bom))
     return docs
 
 
@@ -298,7 +312,14 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                           else ("terminal" if is_tty else "text"))
 
     glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet)
-    docs = _read_inputs(args.files, args.encoding)
+    encodings: list[tuple[str, bytes]] = []
+    docs = _read_inputs(args.files, args.encoding, kinds, encodings)
+    # HTML pages are written back in their own encoding, with their BOM; other outputs
+    # (and a mixture of inputs written to one stream) in UTF-8
+    out_encodings = [enc if kind == "html" else ("utf-8", b"")
+                     for kind, enc in zip(kinds, encodings, strict=True)]
+    if len(set(out_encodings)) > 1 and not args.output_dir:
+        out_encodings = [("utf-8", b"")] * len(out_encodings)
     if args.output_dir and any(name == "<stdin>" for name, _ in docs):
         raise UsageError("--output-dir needs named input files, not standard input")
     if args.output_dir:
@@ -357,8 +378,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise InputError(exc.strerror or "cannot create directory",
                              file=args.output_dir) from None
-        for target, (_, rendered) in zip(targets, outputs, strict=True):
-            _write_file(target, _terminated(rendered))
+        for target, (_, rendered), enc in zip(targets, outputs, out_encodings, strict=True):
+            _write_file(target, _terminated(rendered), *enc)
         return EXIT_OK
 
     if fmt == "json" and len(outputs) > 1:
@@ -368,10 +389,11 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         json.loads(body)  # always valid JSON
     else:
         body = "".join(_terminated(r) for _, r in outputs)
+    encoding, bom = out_encodings[0] if out_encodings else ("utf-8", b"")
     if args.output:
-        _write_file(args.output, body)
+        _write_file(args.output, body, encoding, bom)
     else:
-        _write_stdout(body)
+        _write_stdout(body, encoding=encoding, bom=bom)
     return EXIT_OK
 
 
@@ -398,18 +420,25 @@ def _terminated(text: str) -> str:
     return text if text.endswith("\n") or not text else text + "\n"
 
 
-def _write_file(path: str, body: str) -> None:
+def _encode(body: str, encoding: str, bom: bytes) -> bytes:
+    """``body`` in ``encoding``: characters it lacks become HTML character references."""
+    return bom + body.encode(encoding, errors="xmlcharrefreplace")
+
+
+def _write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"") -> None:
     try:
-        Path(path).write_text(body, encoding="utf-8", newline="")
+        Path(path).write_bytes(_encode(body, encoding, bom))
     except OSError as exc:
         raise InputError(exc.strerror or "cannot be written", file=path) from None
 
 
-def _write_stdout(body: str, stream: TextIO | None = None) -> None:
+def _write_stdout(
+    body: str, stream: TextIO | None = None, *, encoding: str = "utf-8", bom: bytes = b""
+) -> None:
     out = stream or sys.stdout
     buffer = getattr(out, "buffer", None)
     if buffer is not None:
-        buffer.write(body.encode("utf-8"))
+        buffer.write(_encode(body, encoding, bom))
         buffer.flush()
     else:
         out.write(body)

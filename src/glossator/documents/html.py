@@ -55,7 +55,14 @@ from ..render.html import tooltip
 if TYPE_CHECKING:
     from ..annotate import Annotator
 
-__all__ = ["ANNOTATED_MARKERS", "DEFAULT_SKIP", "Selector", "annotate_html", "parse_selector"]
+__all__ = [
+    "ANNOTATED_MARKERS",
+    "DEFAULT_SKIP",
+    "Selector",
+    "annotate_html",
+    "parse_selector",
+    "sniff_encoding",
+]
 
 #: Markup of terms already annotated (by glossator or a CMS): not wrapped again, but their
 #: text counts as an occurrence for the policies.
@@ -517,3 +524,33 @@ def annotate_html(
         return html
     out.append(html[pos:])
     return "".join(out)
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
+)
+
+
+def sniff_encoding(data: bytes) -> tuple[str | None, bytes]:
+    """The encoding a page declares, and its byte order mark (``b""`` when it has none).
+
+    A BOM wins; otherwise ``<meta charset>`` or ``<meta http-equiv … charset=…>`` in the
+    first 2 KB. As browsers do, ISO-8859-1 and ASCII are read as windows-1252. ``None``
+    when the page says nothing.
+    """
+    import codecs
+
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name, bom
+    found = _META_CHARSET.search(data[:2048])
+    if not found:
+        return None, b""
+    try:
+        name = codecs.lookup(found.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None, b""
+    if name in ("latin-1", "iso8859-1", "ascii"):
+        name = "cp1252"
+    return name, b""
