@@ -1,0 +1,162 @@
+"""The ``glossator`` MkDocs plugin: glossary tooltips in every page of a site.
+
+With ``pip install 'glossator[mkdocs]'``, MkDocs finds the plugin through the
+``mkdocs.plugins`` entry point of the glossator distribution::
+
+    # mkdocs.yml
+    plugins:
+      - search
+      - glossator:
+          glossary: lexique.yaml      # or a list; relative to mkdocs.yml; default: bundled
+          occurrences: first          # first (per page), section, all
+          accents: strict             # strict, fold
+          skip: [".admonition"]       # more simple selectors to leave alone
+          stylesheet: true            # write assets/glossator.css and link it
+
+Each page is one document: ``on_page_content`` runs
+:func:`~glossator.documents.html.annotate_html` on the page's HTML body (what the Markdown
+produced, before the theme wraps it), so the first occurrence is counted per page, and
+code, links, headings… are skipped as in "HTML documents". Heading ids and the table of
+contents are those of a build without glossator (headings are never annotated). The
+glossary is read and compiled once per build, in ``on_config``; ``mkdocs serve`` also
+watches the glossary files and rebuilds when they change.
+
+A page opts out with ``glossator: false`` in its front matter. A glossary that cannot be
+used stops the build with glossator's one-line message (a
+:class:`~mkdocs.exceptions.PluginError`); glossary warnings (an unknown key, a duplicate
+term) are logged as MkDocs warnings, so ``mkdocs build --strict`` fails on them.
+
+With ``stylesheet: true`` (the default) the plugin writes :func:`~glossator.render.html.
+stylesheet` to ``assets/glossator.css`` in the built site and adds that path to
+``extra_css``, so every theme that honours ``extra_css`` links it. A file
+``assets/glossator.css`` in ``docs_dir`` wins over the shipped one (it is copied as usual
+and not overwritten); with ``stylesheet: false`` style the tooltips yourself.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+try:
+    from mkdocs.config import config_options as c
+    from mkdocs.config.base import Config
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.exceptions import PluginError
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "glossator.integrations.mkdocs needs MkDocs: pip install 'glossator[mkdocs]'"
+    ) from exc
+
+from ..annotate import Annotator
+from ..documents.html import DEFAULT_SKIP, annotate_html
+from ..errors import GlossatorError, GlossatorWarning
+from ..loaders import load_glossary
+from ..render.html import stylesheet
+
+__all__ = ["ID_PREFIX", "STYLESHEET_PATH", "GlossatorPlugin", "GlossatorPluginConfig"]
+
+#: Where the stylesheet goes in the built site (and in ``extra_css``).
+STYLESHEET_PATH = "assets/glossator.css"
+#: Prefix of the tooltip ids in each page.
+ID_PREFIX = "glossator-"
+
+log = get_plugin_logger(__name__)
+
+
+class GlossatorPluginConfig(Config):  # type: ignore[no-untyped-call]
+    """The ``glossator`` entry of ``plugins`` in ``mkdocs.yml``."""
+
+    glossary = c.Optional(c.Type((str, list)))
+    occurrences = c.Choice(("first", "section", "all"), default="first")
+    accents = c.Choice(("strict", "fold"), default="strict")
+    skip = c.Type((str, list), default=[])
+    stylesheet = c.Type(bool, default=True)
+
+
+class GlossatorPlugin(BasePlugin[GlossatorPluginConfig]):  # type: ignore[no-untyped-call]
+    """Annotate the glossary terms of every page (see the module documentation)."""
+
+    def __init__(self) -> None:
+        self.annotator: Annotator | None = None
+        self.skip: tuple[str, ...] = DEFAULT_SKIP
+        self.glossary_paths: list[str] = []
+        self._own_stylesheet = False
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Read and compile the glossary once; check ``skip``; register the stylesheet."""
+        cfg_file = config.config_file_path
+        base = Path(cfg_file).resolve().parent if cfg_file else Path.cwd()
+        self.glossary_paths = [str(base / p) for p in _strings(self.config.glossary,
+                                                               "glossary")]
+        self.skip = (*DEFAULT_SKIP, *_strings(self.config.skip, "skip"))
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", GlossatorWarning)
+                glossary = load_glossary(*self.glossary_paths) if self.glossary_paths else None
+                self.annotator = Annotator(glossary, occurrences=self.config.occurrences,
+                                           accents=self.config.accents)
+            annotate_html("", self.annotator, skip=self.skip, id_prefix=ID_PREFIX)
+        except GlossatorError as exc:
+            raise PluginError(f"glossator: {exc}") from None
+        for w in caught:
+            if issubclass(w.category, GlossatorWarning):
+                log.warning(str(w.message))
+            else:  # pragma: no cover - someone else's warning, passed on
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if self.config.stylesheet and STYLESHEET_PATH not in config.extra_css:
+            config.extra_css.append(STYLESHEET_PATH)
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Note whether ``docs_dir`` has its own ``assets/glossator.css`` (it wins)."""
+        self._own_stylesheet = files.get_file_from_path(STYLESHEET_PATH) is not None
+        return files
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
+                 builder: Callable[..., Any]) -> LiveReloadServer:
+        """``mkdocs serve``: rebuild when a glossary file changes."""
+        for path in self.glossary_paths:
+            server.watch(path)
+        return server
+
+    @event_priority(-100)  # after the search plugin has indexed the page
+    def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig,
+                        nav: Any) -> Any:
+        """Annotate the page's HTML body (unless ``glossator: false``).
+
+        This runs last, after the search plugin has read the page, so that definitions
+        stay out of the search index: searching *solidaire* finds the pages about it, not
+        every page that mentions ESS.
+        """
+        if self.annotator is None or page.meta.get("glossator", True) is False:
+            return context
+        if page.content:
+            page.content = annotate_html(page.content, self.annotator, skip=self.skip,
+                                         id_prefix=ID_PREFIX)
+        return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write ``assets/glossator.css`` into the site (unless ``docs_dir`` has one)."""
+        if not self.config.stylesheet or self._own_stylesheet:
+            return
+        target = Path(config.site_dir) / STYLESHEET_PATH
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(stylesheet(), encoding="utf-8")
+
+
+def _strings(value: object, key: str) -> list[str]:
+    """A string or a list of strings, as a list."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise PluginError(f"glossator: the '{key}' option must be a string or a list of strings")

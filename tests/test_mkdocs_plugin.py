@@ -1,0 +1,291 @@
+"""The MkDocs plugin (glossator.integrations.mkdocs), tested with real MkDocs builds.
+
+The main site is built with ``python -m mkdocs build`` in a subprocess (as a user would),
+once per module; the variants of the config are built in-process, which is faster.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, PluginError
+
+from glossator.integrations.mkdocs import STYLESHEET_PATH, GlossatorPlugin
+from glossator.render.html import stylesheet
+from test_html_documents import strip_glossator_markup, terms
+
+ESS_DEF = "Économie sociale et solidaire, au sens de la loi."
+LEXIQUE = f"""\
+- term: ESS
+  definition: "{ESS_DEF}"
+- term: PTCE
+  definition: "Pôle territorial de coopération économique."
+"""
+INDEX = """\
+# Accueil
+
+Le Labo de l’ESS publie. L’ESS encore.
+
+```
+ESS dans du code
+```
+
+## L’ESS
+
+Et `ESS` en ligne, puis l’ESS.
+"""
+OTHER = "# Autre\n\nUne autre page sur l’ESS et l’ESS.\n"
+OPTOUT = "---\nglossator: false\n---\n\n# Sans\n\nIci l’ESS reste nue.\n"
+PAGES = {"index.md": INDEX, "other.md": OTHER, "optout.md": OPTOUT}
+LINK = re.compile(r'\s*<link href="(?:\.\./)*assets/glossator\.css" rel="stylesheet">')
+
+
+def make_site(root: Path, plugin: Any = None, *, pages: dict[str, str] | None = None,
+              glossary: str = LEXIQUE, search: bool = True) -> Path:
+    """Write mkdocs.yml, docs/ and lexique.yaml under ``root``; return mkdocs.yml.
+
+    ``plugin``: the config of the glossator plugin (a dict), ``False`` for no glossator.
+    """
+    docs = root / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    for name, text in (PAGES if pages is None else pages).items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    (root / "lexique.yaml").write_text(glossary, encoding="utf-8")
+    plugins: list[Any] = ["search"] if search else []
+    if plugin is not False:
+        plugins.append({"glossator": {"glossary": "lexique.yaml"} if plugin is None else plugin})
+    config = {"site_name": "Essai", "theme": "mkdocs", "plugins": plugins}
+    cfg = root / "mkdocs.yml"
+    cfg.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return cfg
+
+
+def cli_build(cfg: Path, site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(cfg), "-d", str(site), *args],
+        capture_output=True, text=True, timeout=60, cwd=cfg.parent,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},  # the same build date
+    )
+
+
+def inprocess_build(cfg: Path) -> Path:
+    site = cfg.parent / "site"
+    build(load_config(str(cfg), site_dir=str(site)))
+    return site
+
+
+def main_content(page: str) -> str:
+    """The page body the theme puts in ``<div role="main">`` (the ``mkdocs`` theme)."""
+    start = page.index('role="main">')
+    return page[start:page.index("<footer", start)]
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("site")
+    result = cli_build(make_site(root), root / "site")
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def plain_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("plain")
+    result = cli_build(make_site(root, False), root / "site")
+    assert result.returncode == 0, result.stderr
+    return root / "site"
+
+
+# -- the entry point -------------------------------------------------------------------
+
+def test_entry_point() -> None:
+    (ep,) = entry_points(group="mkdocs.plugins", name="glossator")
+    assert ep.load() is GlossatorPlugin
+
+
+# -- the real build --------------------------------------------------------------------
+
+def test_first_occurrence_per_page(site: Path) -> None:
+    index = read(site / "index.html")
+    content = main_content(index)
+    assert terms(index) == ["ESS"]
+    assert content.count('role="tooltip"') == 1
+    assert ESS_DEF in content
+    assert "<p>Le Labo de l’<span class=\"glossator\"" in content  # the first one
+    assert 'id="glossator-1"' in content
+    other = read(site / "other" / "index.html")
+    assert terms(other) == ["ESS"]
+    assert "sur l’<span class=\"glossator\"" in main_content(other)
+
+
+def test_code_and_headings_are_left_alone(site: Path) -> None:
+    content = main_content(read(site / "index.html"))
+    assert "<pre><code>ESS dans du code\n</code></pre>" in content
+    assert "<code>ESS</code>" in content
+    assert re.search(r'<h2 id="less">L’ESS</h2>', content)
+    assert "<h1 id=\"accueil\">Accueil</h1>" in content
+
+
+def test_only_the_markup_and_the_link_are_added(site: Path, plain_site: Path) -> None:
+    for page in ("index.html", "other/index.html", "optout/index.html"):
+        annotated = LINK.sub("", strip_glossator_markup(read(site / page)), count=1)
+        assert annotated == read(plain_site / page), page
+
+
+def test_front_matter_opt_out(site: Path) -> None:
+    page = read(site / "optout" / "index.html")
+    assert "Ici l’ESS reste nue." in page
+    assert 'class="glossator"' not in page
+
+
+def test_stylesheet_written_and_linked(site: Path) -> None:
+    assert read(site / STYLESHEET_PATH) == stylesheet()
+    assert '<link href="assets/glossator.css" rel="stylesheet">' in read(site / "index.html")
+    for page in ("other/index.html", "optout/index.html"):
+        assert '<link href="../assets/glossator.css" rel="stylesheet">' in read(site / page)
+
+
+# -- errors ----------------------------------------------------------------------------
+
+def test_broken_glossary_fails_the_build_with_one_line(tmp_path: Path) -> None:
+    cfg = make_site(tmp_path, glossary="- term: ESS\n  definitio: oubli\n")
+    result = cli_build(cfg, tmp_path / "site")
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()  # one line, no traceback
+    assert re.fullmatch(r"ERROR +- +glossator: \S*lexique\.yaml:1: entry 1: 'definition' is "
+                        r"missing \(every entry needs a non-empty 'definition'\)", line)
+    assert "Aborted with a BuildError!" in result.stdout
+
+
+def build_error(cfg: Path, caplog: pytest.LogCaptureFixture) -> str:
+    """The one error MkDocs logs when the in-process build of ``cfg`` aborts."""
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort, match="BuildError"):
+        inprocess_build(cfg)
+    (record,) = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    return record.getMessage()
+
+
+def test_missing_glossary(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    cfg = make_site(tmp_path, {"glossary": ["lexique.yaml", "absent.yaml"]})
+    assert re.fullmatch(r"glossator: \S*absent\.yaml: no such glossary file",
+                        build_error(cfg, caplog))
+
+
+def test_bad_skip_selector(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    cfg = make_site(tmp_path, {"glossary": "lexique.yaml", "skip": ["div > p"]})
+    assert build_error(cfg, caplog).startswith("glossator: 'div > p' is not a simple selector")
+
+
+def test_option_of_the_wrong_type(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    cfg = make_site(tmp_path, {"glossary": "lexique.yaml", "skip": ["main", 3]})
+    assert build_error(cfg, caplog) == (
+        "glossator: the 'skip' option must be a string or a list of strings")
+
+
+def test_plugin_error_class(tmp_path: Path) -> None:
+    plugin = GlossatorPlugin()
+    errors, _ = plugin.load_config({"glossary": "absent.yaml"})
+    assert not errors
+    config = load_config(str(make_site(tmp_path, False)))
+    with pytest.raises(PluginError, match=r"^glossator: \S*absent\.yaml: no such glossary"):
+        plugin.on_config(config)
+
+
+def test_bad_option_is_a_config_error(tmp_path: Path) -> None:
+    cfg = make_site(tmp_path, {"occurrences": "sometimes"})
+    with pytest.raises(Abort):
+        inprocess_build(cfg)
+
+
+def test_glossary_warnings_are_mkdocs_warnings(tmp_path: Path) -> None:
+    duplicate = LEXIQUE + '- term: ESS\n  definition: "Encore."\n'
+    cfg = make_site(tmp_path, glossary=duplicate)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(cfg),
+         "-d", str(tmp_path / "site")],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert re.search(r"WARNING +- +glossator: .*lexique\.yaml:5: warning: 'ESS'", result.stderr)
+    assert "GlossatorWarning" not in result.stderr
+
+
+# -- the options -----------------------------------------------------------------------
+
+def test_bundled_glossary_by_default(tmp_path: Path) -> None:
+    site = inprocess_build(make_site(tmp_path, {}, pages={"index.md": INDEX}))
+    page = read(site / "index.html")
+    assert 'data-glossator-entry="ess"' in page
+    assert ESS_DEF not in page
+
+
+def test_glossary_paths_relative_to_the_config_file(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "more.yaml").write_text(
+        '- term: ESS\n  definition: "La définition du second fichier."\n', encoding="utf-8")
+    cfg = make_site(tmp_path, {"glossary": ["lexique.yaml", "more.yaml"]},
+                    pages={"index.md": INDEX})
+    monkeypatch.chdir(tmp_path / "docs")
+    page = read(inprocess_build(cfg) / "index.html")
+    assert "La définition du second fichier." in page  # the later file wins
+    assert ESS_DEF not in page
+
+
+def test_occurrences_all_and_skip(tmp_path: Path) -> None:
+    pages = {"index.md": INDEX + '\n<div class="aparte">L’ESS à part.</div>\n'}
+    cfg = make_site(tmp_path, {"glossary": "lexique.yaml", "occurrences": "all",
+                               "skip": ".aparte"}, pages=pages)
+    page = read(inprocess_build(cfg) / "index.html")
+    assert terms(page) == ["ESS", "ESS", "ESS"]  # not in code, the heading or .aparte
+    assert '<div class="aparte">L’ESS à part.</div>' in page
+
+
+def test_accents_fold(tmp_path: Path) -> None:
+    glossary = '- term: économie\n  definition: "Science des richesses."\n'
+    pages = {"index.md": "Une economie locale.\n"}
+    strict = read(inprocess_build(make_site(tmp_path / "s", pages=pages, glossary=glossary))
+                  / "index.html")
+    assert terms(strict) == []
+    fold = make_site(tmp_path / "f", {"glossary": "lexique.yaml", "accents": "fold"},
+                     pages=pages, glossary=glossary)
+    assert terms(read(inprocess_build(fold) / "index.html")) == ["economie"]
+
+
+def test_stylesheet_false(tmp_path: Path) -> None:
+    cfg = make_site(tmp_path, {"glossary": "lexique.yaml", "stylesheet": False},
+                    pages={"index.md": INDEX})
+    site = inprocess_build(cfg)
+    page = read(site / "index.html")
+    assert 'class="glossator"' in page
+    assert "glossator.css" not in page
+    assert not (site / STYLESHEET_PATH).exists()
+
+
+def test_own_stylesheet_in_docs_wins(tmp_path: Path) -> None:
+    own = ".glossator-tip { color: red; }\n"
+    cfg = make_site(tmp_path, pages={"index.md": INDEX, STYLESHEET_PATH: own})
+    site = inprocess_build(cfg)
+    assert read(site / STYLESHEET_PATH) == own
+    assert read(site / "index.html").count("assets/glossator.css") == 1
+
+
+def test_definitions_stay_out_of_the_search_index(site: Path, plain_site: Path) -> None:
+    index = read(site / "search" / "search_index.json")
+    assert ESS_DEF not in index  # the page was indexed before it was annotated
+    assert index == read(plain_site / "search" / "search_index.json")
