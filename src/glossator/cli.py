@@ -70,6 +70,13 @@ def _build_parser() -> argparse.ArgumentParser:
                      "(same as 'glossator explain')")
     ann.add_argument("--standalone", action="store_true",
                      help="html: write a whole page with its stylesheet")
+    ann.add_argument("--markup", choices=("glossator", "spip", "abbr"),
+                     help="html: markup of the tooltips: glossator's (default), SPIP's "
+                     "glossary (a.cs_glossaire), or <abbr title>; text and HTML input")
+    ann.add_argument("--script", action="store_true",
+                     help="with --standalone and -o/--output-dir: the page loads "
+                     "glossator.js (Escape closes a tooltip, a tap toggles it), written "
+                     "next to it")
     ann.add_argument("--terminal-style", choices=("notes", "inline"), default="notes",
                      help="terminal: numbered notes after each paragraph (default) or "
                      "definitions inline")
@@ -95,6 +102,13 @@ def _build_parser() -> argparse.ArgumentParser:
         help="print the tooltip stylesheet, to link from a site's theme",
         description="Print glossator's tooltip stylesheet (hover and keyboard focus show "
         "the definition; no JavaScript). Annotated HTML pages need it.",
+    )
+
+    sub.add_parser(
+        "js",
+        help="print the optional tooltip script, to serve next to the stylesheet",
+        description="Print glossator.js: Escape closes a tooltip, a tap or click toggles "
+        "it. Optional (tooltips work without it); load it with <script defer src>.",
     )
 
     chk = sub.add_parser(
@@ -301,6 +315,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     if args.width is not None and args.width < 20:
         raise UsageError("--width must be at least 20")
     kinds = _input_kinds(args)
+    _check_markup_options(args, kinds)
     if args.explain:
         if args.output or args.output_dir or args.standalone:
             raise UsageError("--explain writes to standard output; drop -o/--output-dir")
@@ -308,8 +323,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         return _cmd_explain(args)
     to_file = bool(args.output or args.output_dir)
     is_tty = not to_file and sys.stdout.isatty()
-    fmt = args.format or ("html" if args.standalone or kinds.count("text") < len(kinds)
-                          else ("terminal" if is_tty else "text"))
+    html_out = args.standalone or args.markup or kinds.count("text") < len(kinds)
+    fmt = args.format or ("html" if html_out else ("terminal" if is_tty else "text"))
 
     glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet)
     encodings: list[tuple[str, bytes]] = []
@@ -327,14 +342,19 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                    for name, _ in docs]
     else:
         targets = [args.output] if args.output else []
-    _check_targets([name for name, _ in docs if name != "<stdin>"], targets)
+    script_path = None
+    if args.script:
+        script_path = str(Path(args.output_dir or Path(args.output).parent) / "glossator.js")
+    _check_targets([name for name, _ in docs if name != "<stdin>"],
+                   [*targets, *([script_path] if script_path else [])])
 
     from .render import render
 
     annotator = _annotator(args, glossary)
     options: dict[str, Any] = {}
     if fmt == "html":
-        options["standalone"] = args.standalone
+        options.update(standalone=args.standalone, script=args.script,
+                       markup=args.markup or "glossator")
     elif fmt == "terminal":
         color = {"always": True, "never": False}.get(args.color)
         if color is None:
@@ -353,14 +373,16 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
             from .documents.html import DEFAULT_SKIP, annotate_html
 
             outputs.append((name, annotate_html(text, annotator, root=args.root,
-                                                skip=(*DEFAULT_SKIP, *args.skip))))
+                                                skip=(*DEFAULT_SKIP, *args.skip),
+                                                markup=args.markup or "glossator")))
             continue
         if md is not None and kind == "markdown":
             html = md.reset().convert(text)  # each file is one document
             if args.standalone:
                 from .render.html import page
 
-                html = page(html, title=Path(name).stem if name != "<stdin>" else "glossator")
+                html = page(html, title=Path(name).stem if name != "<stdin>" else "glossator",
+                            script=args.script)
             outputs.append((name, html))
             continue
         doc = annotator.annotate(text)
@@ -380,6 +402,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                              file=args.output_dir) from None
         for target, (_, rendered), enc in zip(targets, outputs, out_encodings, strict=True):
             _write_file(target, _terminated(rendered), *enc)
+        _write_script(script_path)
         return EXIT_OK
 
     if fmt == "json" and len(outputs) > 1:
@@ -392,9 +415,37 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     encoding, bom = out_encodings[0] if out_encodings else ("utf-8", b"")
     if args.output:
         _write_file(args.output, body, encoding, bom)
+        _write_script(script_path)
     else:
         _write_stdout(body, encoding=encoding, bom=bom)
     return EXIT_OK
+
+
+def _check_markup_options(args: argparse.Namespace, kinds: Sequence[str]) -> None:
+    """``--markup`` goes with HTML output of text or HTML input; ``--script`` with
+    ``--standalone`` written to a file."""
+    if args.markup is not None:
+        if args.format not in (None, "html") or args.explain:
+            raise UsageError("--markup goes with HTML output", hint="add -f html")
+        if args.markup != "glossator" and "markdown" in kinds:
+            raise UsageError("--markup spip/abbr does not go with Markdown input yet",
+                             hint="convert the Markdown to HTML first, then annotate it")
+    if args.script:
+        if not args.standalone:
+            raise UsageError("--script goes with --standalone",
+                             hint="a page of your own loads glossator.js itself "
+                             "('glossator js' prints it)")
+        if not (args.output or args.output_dir):
+            raise UsageError("--script writes glossator.js next to the page: give -o FILE "
+                             "or --output-dir DIR")
+
+
+def _write_script(path: str | None) -> None:
+    """``--script``: glossator.js next to the pages that load it."""
+    if path is not None:
+        from .render.html import script
+
+        _write_file(path, script())
 
 
 def _check_targets(inputs: Sequence[str], targets: Sequence[str]) -> None:
@@ -489,6 +540,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .render.html import stylesheet
 
             _write_stdout(stylesheet())
+            return EXIT_OK
+        if args.command == "js":
+            from .render.html import script
+
+            _write_stdout(script())
             return EXIT_OK
         return _cmd_check(args)
     except UsageError as exc:

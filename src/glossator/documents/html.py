@@ -4,7 +4,7 @@
 HTML5 tokenizer closely enough for text: tags with quoted attributes, comments, doctype,
 CDATA, processing instructions, raw-text elements, a literal ``<`` in text) records where
 each *text run* — the text between two tags — lies in the source; the glossary's terms are
-found in the runs, and the tooltip markup of :func:`glossator.render.html.tooltip` is
+found in the runs, and the tooltip markup of :func:`glossator.render.html.tooltip_parts` is
 spliced around each term's source text. Removing that markup gives back the input byte
 for byte.
 
@@ -33,10 +33,11 @@ everything after it unannotated — never lost, since the input is copied as it 
 What is never annotated (:data:`DEFAULT_SKIP`, plus always): comments, doctype, CDATA,
 processing instructions, attribute values, the content of raw-text elements (``script``,
 ``style``, ``textarea``, ``title``, ``xmp``, ``iframe``, ``noembed``, ``noframes``,
-``plaintext``), and glossator's own tooltip bodies (``.glossator-tip``). Terms already
-annotated — by glossator (``.glossator``) or by a CMS glossary (SPIP ``a.cs_glossaire``,
-MediaWiki Lingo ``.mw-lingo-term``, WordPress ``.glossaryLink``, ``.glossary-tooltip``) —
-are not wrapped again but still count as occurrences, so annotating twice changes nothing.
+``plaintext``), and tooltip bodies (glossator's ``.glossator-tip``, SPIP's ``.gl_dl``).
+Terms already annotated — by glossator (``.glossator``, ``abbr[data-glossator-entry]``) or
+by a CMS glossary (SPIP ``a.cs_glossaire``, MediaWiki Lingo ``.mw-lingo-term``, WordPress
+``.glossaryLink``, ``.glossary-tooltip``) — are not wrapped again but still count as
+occurrences, so annotating twice changes nothing, whatever the ``markup`` preset.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from html.entities import html5
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from ..render.html import tooltip
+from ..render.html import check_markup, tooltip_parts
 
 if TYPE_CHECKING:
     from ..annotate import Annotator
@@ -68,6 +69,7 @@ __all__ = [
 #: text counts as an occurrence for the policies.
 ANNOTATED_MARKERS: tuple[str, ...] = (
     ".glossator", "a.cs_glossaire", ".mw-lingo-term", ".glossaryLink", ".glossary-tooltip",
+    "abbr[data-glossator-entry]",
 )
 
 #: What :func:`annotate_html` skips unless told otherwise (simple selectors).
@@ -170,7 +172,8 @@ def parse_selector(text: str) -> Selector:
 
 
 _MARKERS = frozenset(parse_selector(s) for s in ANNOTATED_MARKERS)
-_TIP = parse_selector(".glossator-tip")
+#: Tooltip bodies (glossator's, SPIP's ``gl_dl``): their text is neither annotated nor counted.
+_TIPS = (parse_selector(".glossator-tip"), parse_selector(".gl_dl"))
 
 
 @dataclass
@@ -407,7 +410,7 @@ class _Scanner:
             return len(self.src) if m is None else m.start()
         state = parent.state if parent is not None else _ANNOTATE
         if state != _SKIP:
-            if _TIP.matches(tag, attrs):
+            if any(tip.matches(tag, attrs) for tip in _TIPS):
                 state = _SKIP
             else:  # a marker of annotated terms (a.cs_glossaire) wins over a plain skip (a)
                 own = _ANNOTATE
@@ -458,13 +461,6 @@ class _Scanner:
         self.runs.append(_Run(start, self.length, state == _COUNT, segs))
 
 
-def _markup(open_close: str, tip_id: str) -> tuple[str, str]:
-    """Split :func:`~glossator.render.html.tooltip`'s markup around the term's text."""
-    marker = f'aria-describedby="{tip_id}">'
-    k = open_close.index(marker) + len(marker)
-    return open_close[:k], open_close[k:]
-
-
 _ID_PREFIX_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_:.-]*")
 
 
@@ -475,6 +471,7 @@ def annotate_html(
     skip: Sequence[str] = DEFAULT_SKIP,
     root: str | None = None,
     id_prefix: str = "glossator-",
+    markup: str = "glossator",
 ) -> str:
     """Annotate the text of an HTML document or fragment; every other byte is kept.
 
@@ -483,12 +480,16 @@ def annotate_html(
     pass ``(*DEFAULT_SKIP, ".sidebar")`` to add to it). ``root``: annotate only inside the
     first element matching this selector (``"main"``, ``"article"``, ``"#content"``).
     Tooltip ids are ``id_prefix`` followed by 1, 2… — after the highest such id already
-    in the document. Raises :class:`~glossator.errors.UsageError` for a bad selector or
-    id prefix; never for malformed HTML.
+    in the document. ``markup``: the tooltip preset of
+    :func:`~glossator.render.html.tooltip` — ``"glossator"`` (default), ``"spip"`` or
+    ``"abbr"``; the output of each is recognised as already annotated. Raises
+    :class:`~glossator.errors.UsageError` for a bad selector, id prefix or markup; never
+    for malformed HTML.
     """
     if not _ID_PREFIX_RE.fullmatch(id_prefix):
         raise UsageError(f"'{id_prefix}' cannot start an HTML id",
                          hint="use letters, digits, '-', '_', ':' or '.'")
+    check_markup(markup)
     selectors = [parse_selector(s) for s in skip]
     root_sel = parse_selector(root) if root is not None else None
     scanner = _Scanner(html, selectors, root_sel, id_prefix)
@@ -514,7 +515,7 @@ def annotate_html(
             continue
         counter += 1
         tip_id = f"{id_prefix}{counter}"
-        opening, closing = _markup(tooltip(ann, "", tip_id), tip_id)
+        opening, closing = tooltip_parts(ann, tip_id, markup)
         out.append(html[pos:s])
         out.append(opening)
         out.append(html[s:e])

@@ -1,13 +1,28 @@
 """HTML with accessible tooltips: a fragment of ``<p>`` paragraphs, or a standalone page.
 
-Markup of one annotated term (every text, title and definition is escaped)::
+Markup of one annotated term, by preset (every text, title and definition is escaped).
+``markup="glossator"`` (the default)::
 
     <span class="glossator" data-glossator-entry="ess"><span class="glossator-term"
       tabindex="0" aria-describedby="gl-1">ESS</span><span class="glossator-tip"
       role="tooltip" id="gl-1"> <span class="glossator-title">ESS</span>
       <span class="glossator-definition">…</span> </span></span>
 
-The white space inside the tooltip is there on purpose: a scraper that joins text nodes
+``markup="spip"``, the structure of SPIP's Couteau Suisse "Glossaire interne", so that a
+SPIP theme's ``a.cs_glossaire`` rules style it (the ``<a>`` has no ``href``: a placeholder
+link that goes nowhere; the focusable term and the tooltip carry the same attributes as
+above)::
+
+    <a class="cs_glossaire" data-glossator-entry="ess"><span class="gl_mot" tabindex="0"
+      aria-describedby="gl-1">ESS</span><span class="gl_dl" role="tooltip" id="gl-1">
+      <span class="gl_dt">ESS</span> <span class="gl_dd">…</span> </span></a>
+
+``markup="abbr"``, the browser's own tooltip (the definition is in an attribute, so a
+scraper does not read it)::
+
+    <abbr data-glossator-entry="ess" title="ESS : …">ESS</abbr>
+
+The white space inside the tooltips is there on purpose: a scraper that joins text nodes
 and collapses white space reads "ESS ESS Le terme … environnement." — exactly the ``text``
 format.
 """
@@ -18,9 +33,13 @@ from functools import cache
 from html import escape
 from importlib.resources import files
 
+from ..errors import UsageError
 from ..model import AnnotatedText, Annotation
 
-__all__ = ["page", "render", "stylesheet", "tooltip"]
+__all__ = ["MARKUPS", "page", "render", "script", "stylesheet", "tooltip", "tooltip_parts"]
+
+#: The markup presets of :func:`tooltip`.
+MARKUPS: tuple[str, ...] = ("glossator", "spip", "abbr")
 
 
 @cache
@@ -29,22 +48,56 @@ def stylesheet() -> str:
     return files("glossator").joinpath("assets/glossator.css").read_text(encoding="utf-8")
 
 
-def tooltip(ann: Annotation, surface: str, tip_id: str) -> str:
-    """The markup of one annotated term; ``surface`` is the term's text, not yet escaped."""
+@cache
+def script() -> str:
+    """The optional script (``glossator/assets/glossator.js``): Escape dismisses a
+    tooltip, a tap toggles it. Served as a file, never inlined (CSP)."""
+    return files("glossator").joinpath("assets/glossator.js").read_text(encoding="utf-8")
+
+
+def check_markup(markup: str) -> str:
+    """``markup`` if it is a preset; else raise :class:`~glossator.errors.UsageError`."""
+    if markup not in MARKUPS:
+        raise UsageError(f"unknown markup '{markup}'", hint=f"use one of: {', '.join(MARKUPS)}")
+    return markup
+
+
+def tooltip_parts(ann: Annotation, tip_id: str, markup: str = "glossator") -> tuple[str, str]:
+    """The markup before and after the term's (escaped) text, for preset ``markup``."""
     entry = ann.entry
-    title = escape(" ".join(entry.display_title.split()))
-    definition = escape(" ".join(entry.definition.split()))
+    title = " ".join(entry.display_title.split())
+    definition = " ".join(entry.definition.split())
+    ident = escape(entry.id)
+    if markup == "abbr":
+        label = escape(f"{title} : {definition}")
+        return (f'<abbr data-glossator-entry="{ident}" title="{label}">',
+                "</abbr>")
+    title, definition = escape(title), escape(definition)
+    if markup == "spip":
+        return (
+            f'<a class="cs_glossaire" data-glossator-entry="{ident}">'
+            f'<span class="gl_mot" tabindex="0" aria-describedby="{tip_id}">',
+            f'</span><span class="gl_dl" role="tooltip" id="{tip_id}"> '
+            f'<span class="gl_dt">{title}</span> '
+            f'<span class="gl_dd">{definition}</span> </span></a>',
+        )
+    check_markup(markup)
     return (
-        f'<span class="glossator" data-glossator-entry="{escape(entry.id)}">'
-        f'<span class="glossator-term" tabindex="0" aria-describedby="{tip_id}">'
-        f"{escape(surface, quote=False)}</span>"
-        f'<span class="glossator-tip" role="tooltip" id="{tip_id}"> '
+        f'<span class="glossator" data-glossator-entry="{ident}">'
+        f'<span class="glossator-term" tabindex="0" aria-describedby="{tip_id}">',
+        f'</span><span class="glossator-tip" role="tooltip" id="{tip_id}"> '
         f'<span class="glossator-title">{title}</span> '
-        f'<span class="glossator-definition">{definition}</span> </span></span>'
+        f'<span class="glossator-definition">{definition}</span> </span></span>',
     )
 
 
-def _fragment(doc: AnnotatedText, id_prefix: str) -> str:
+def tooltip(ann: Annotation, surface: str, tip_id: str, markup: str = "glossator") -> str:
+    """The markup of one annotated term; ``surface`` is the term's text, not yet escaped."""
+    opening, closing = tooltip_parts(ann, tip_id, markup)
+    return f"{opening}{escape(surface, quote=False)}{closing}"
+
+
+def _fragment(doc: AnnotatedText, id_prefix: str, markup: str) -> str:
     paragraphs: list[str] = []
     counter = 0
     for pieces in doc.lines():
@@ -54,7 +107,7 @@ def _fragment(doc: AnnotatedText, id_prefix: str) -> str:
                 parts.append(escape(piece, quote=False))
             else:
                 counter += 1
-                parts.append(tooltip(ann, piece, f"{id_prefix}{counter}"))
+                parts.append(tooltip(ann, piece, f"{id_prefix}{counter}", markup))
         body = "".join(parts)
         if body.strip():
             paragraphs.append(f"<p>{body}</p>")
@@ -68,21 +121,37 @@ def render(
     title: str = "glossator",
     id_prefix: str = "gl-",
     lang: str = "fr",
+    markup: str = "glossator",
+    script: bool = False,
 ) -> str:
-    """The text as HTML paragraphs with tooltips; ``standalone=True`` for a whole page."""
-    fragment = _fragment(doc, id_prefix)
-    return page(fragment, title=title, lang=lang) if standalone else fragment
+    """The text as HTML paragraphs with tooltips; ``standalone=True`` for a whole page.
+
+    ``markup``: ``"glossator"`` (default), ``"spip"`` or ``"abbr"`` (see the module).
+    ``script=True`` (with ``standalone``): the page loads ``glossator.js`` from its own
+    directory — write :func:`script` there."""
+    check_markup(markup)
+    fragment = _fragment(doc, id_prefix, markup)
+    if standalone:
+        return page(fragment, title=title, lang=lang, script=script)
+    if script:
+        raise UsageError("script=True goes with standalone=True",
+                         hint="a fragment's page loads glossator.js itself")
+    return fragment
 
 
-def page(fragment: str, *, title: str = "glossator", lang: str = "fr") -> str:
-    """A whole HTML page around an annotated ``fragment``, with the tooltip stylesheet."""
+def page(fragment: str, *, title: str = "glossator", lang: str = "fr",
+         script: bool = False) -> str:
+    """A whole HTML page around an annotated ``fragment``, with the tooltip stylesheet;
+    ``script=True`` adds ``<script defer src="glossator.js"></script>`` (never inline, so
+    that a Content-Security-Policy without ``'unsafe-inline'`` allows it)."""
     if fragment and not fragment.endswith("\n"):
         fragment += "\n"
+    tag = '<script defer src="glossator.js"></script>\n' if script else ""
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
-        f"<style>\n{stylesheet()}</style>\n</head>\n<body>\n<main>\n"
+        f"<style>\n{stylesheet()}</style>\n{tag}</head>\n<body>\n<main>\n"
         f"{fragment}</main>\n</body>\n</html>\n"
     )

@@ -1,0 +1,56 @@
+/* glossator.js: optional; tooltips work without it (hover and focus show them).
+   - Escape hides the tooltip under the pointer or focus (WCAG 2.2 SC 1.4.13);
+   - a tap or click on a term toggles its tooltip (touch screens);
+   - a tooltip stays open while the pointer is over the term or the tooltip (CSS).
+   No dependencies, no inline handlers, no eval: load it with
+   <script defer src="glossator.js"></script>. */
+(function () {
+  "use strict";
+  var WRAP = ".glossator, a.cs_glossaire";
+  var TERM = ".glossator-term, .gl_mot";
+
+  function wrappers() {
+    return document.querySelectorAll(WRAP);
+  }
+  function reset(w) {
+    w.removeAttribute("data-glossator-hidden");
+    w.removeAttribute("data-glossator-open");
+  }
+  function leaving(w, to) {
+    return !(to instanceof Node && w.contains(to));
+  }
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    wrappers().forEach(function (w) {
+      w.removeAttribute("data-glossator-open");
+      if (w.matches(":hover, :focus-within")) w.setAttribute("data-glossator-hidden", "");
+    });
+  });
+
+  document.addEventListener("click", function (e) {
+    var term = e.target instanceof Element ? e.target.closest(TERM) : null;
+    var w = term ? term.closest(WRAP) : null;
+    wrappers().forEach(function (other) {
+      if (other !== w) other.removeAttribute("data-glossator-open");
+    });
+    if (!w) return;
+    if (w.hasAttribute("data-glossator-open")) {
+      reset(w);
+      w.setAttribute("data-glossator-hidden", "");
+    } else {
+      reset(w);
+      w.setAttribute("data-glossator-open", "");
+    }
+  });
+
+  document.addEventListener("mouseout", function (e) {
+    var w = e.target instanceof Element ? e.target.closest(WRAP) : null;
+    if (w && leaving(w, e.relatedTarget) && !w.contains(document.activeElement)) reset(w);
+  });
+
+  document.addEventListener("focusout", function (e) {
+    var w = e.target instanceof Element ? e.target.closest(WRAP) : null;
+    if (w && leaving(w, e.relatedTarget) && !w.matches(":hover")) reset(w);
+  });
+})();
