@@ -73,6 +73,10 @@ def _build_parser() -> argparse.ArgumentParser:
     ann.add_argument("--markup", choices=("glossator", "spip", "abbr"),
                      help="html: markup of the tooltips: glossator's (default), SPIP's "
                      "glossary (a.cs_glossaire), or <abbr title>; text and HTML input")
+    ann.add_argument("--rich-definitions", action="store_true",
+                     help="html: keep em, strong and links (http, https, mailto) in "
+                     "definitions, cleaned by the nh3 sanitizer (default: definitions are "
+                     "plain text)")
     ann.add_argument("--script", action="store_true",
                      help="with --standalone and -o/--output-dir: the page loads "
                      "glossator.js (Escape closes a tooltip, a tap toggles it), written "
@@ -354,7 +358,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {}
     if fmt == "html":
         options.update(standalone=args.standalone, script=args.script,
-                       markup=args.markup or "glossator")
+                       markup=args.markup or "glossator",
+                       rich_definitions=args.rich_definitions)
     elif fmt == "terminal":
         color = {"always": True, "never": False}.get(args.color)
         if color is None:
@@ -374,7 +379,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
 
             outputs.append((name, annotate_html(text, annotator, root=args.root,
                                                 skip=(*DEFAULT_SKIP, *args.skip),
-                                                markup=args.markup or "glossator")))
+                                                markup=args.markup or "glossator",
+                                                rich_definitions=args.rich_definitions)))
             continue
         if md is not None and kind == "markdown":
             html = md.reset().convert(text)  # each file is one document
@@ -430,6 +436,8 @@ def _check_markup_options(args: argparse.Namespace, kinds: Sequence[str]) -> Non
         if args.markup != "glossator" and "markdown" in kinds:
             raise UsageError("--markup spip/abbr does not go with Markdown input yet",
                              hint="convert the Markdown to HTML first, then annotate it")
+    if args.rich_definitions and (args.format not in (None, "html") or "markdown" in kinds):
+        raise UsageError("--rich-definitions goes with HTML output of text or HTML input")
     if args.script:
         if not args.standalone:
             raise UsageError("--script goes with --standalone",

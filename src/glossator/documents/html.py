@@ -472,8 +472,12 @@ def annotate_html(
     root: str | None = None,
     id_prefix: str = "glossator-",
     markup: str = "glossator",
+    rich_definitions: bool = False,
 ) -> str:
     """Annotate the text of an HTML document or fragment; every other byte is kept.
+
+    ``rich_definitions``: keep a safe subset of inline HTML in definitions (see
+    :func:`glossator.render.html.definition_html`).
 
     ``skip``: simple selectors (``tag``, ``.class``, ``#id``, ``[attr=value]``,
     ``tag.class``) of elements whose text is left alone (default :data:`DEFAULT_SKIP`;
@@ -515,7 +519,7 @@ def annotate_html(
             continue
         counter += 1
         tip_id = f"{id_prefix}{counter}"
-        opening, closing = tooltip_parts(ann, tip_id, markup)
+        opening, closing = tooltip_parts(ann, tip_id, markup, rich_definitions)
         out.append(html[pos:s])
         out.append(opening)
         out.append(html[s:e])

@@ -31,7 +31,9 @@ from __future__ import annotations
 
 from functools import cache
 from html import escape
+from html import unescape as html_unescape
 from importlib.resources import files
+from typing import Any
 
 from ..errors import UsageError
 from ..model import AnnotatedText, Annotation
@@ -62,17 +64,54 @@ def check_markup(markup: str) -> str:
     return markup
 
 
-def tooltip_parts(ann: Annotation, tip_id: str, markup: str = "glossator") -> tuple[str, str]:
-    """The markup before and after the term's (escaped) text, for preset ``markup``."""
+#: The inline HTML a definition may keep with ``rich_definitions=True``.
+RICH_TAGS = frozenset({"em", "strong", "a"})
+RICH_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def definition_html(definition: str, rich: bool = False) -> str:
+    """A definition as HTML: escaped text, or with ``rich`` a safe subset of inline HTML.
+
+    The subset (``em``, ``strong``, ``a href`` with http, https or mailto) is cleaned by
+    nh3 (the Ammonia sanitizer): any other tag is removed, keeping its text, and
+    ``script``/``style`` go with their content.
+    """
+    text = " ".join(definition.split())
+    if not rich:
+        return escape(text)
+    cleaned: str = _nh3().clean(text, tags=set(RICH_TAGS), attributes={"a": {"href"}},
+                                url_schemes=set(RICH_URL_SCHEMES))
+    return cleaned
+
+
+def _nh3() -> Any:
+    try:
+        import nh3
+    except ImportError:
+        raise UsageError("rich definitions need the nh3 sanitizer",
+                         hint="pip install 'glossator[html]'") from None
+    return nh3
+
+
+def tooltip_parts(
+    ann: Annotation, tip_id: str, markup: str = "glossator", rich: bool = False
+) -> tuple[str, str]:
+    """The markup before and after the term's (escaped) text, for preset ``markup``.
+
+    ``rich``: keep the safe subset of inline HTML in the definition (see
+    :func:`definition_html`); otherwise the definition is plain, escaped text.
+    """
     entry = ann.entry
     title = " ".join(entry.display_title.split())
     definition = " ".join(entry.definition.split())
     ident = escape(entry.id)
-    if markup == "abbr":
+    if markup == "abbr":  # an attribute holds text only: tags are dropped, text kept
+        if rich:
+            definition = html_unescape(_nh3().clean(definition, tags=set()))
         label = escape(f"{title} : {definition}")
         return (f'<abbr data-glossator-entry="{ident}" title="{label}">',
                 "</abbr>")
-    title, definition = escape(title), escape(definition)
+    title, definition = escape(title), definition_html(definition, rich)
     if markup == "spip":
         return (
             f'<a class="cs_glossaire" data-glossator-entry="{ident}">'
@@ -91,13 +130,15 @@ def tooltip_parts(ann: Annotation, tip_id: str, markup: str = "glossator") -> tu
     )
 
 
-def tooltip(ann: Annotation, surface: str, tip_id: str, markup: str = "glossator") -> str:
+def tooltip(
+    ann: Annotation, surface: str, tip_id: str, markup: str = "glossator", rich: bool = False
+) -> str:
     """The markup of one annotated term; ``surface`` is the term's text, not yet escaped."""
-    opening, closing = tooltip_parts(ann, tip_id, markup)
+    opening, closing = tooltip_parts(ann, tip_id, markup, rich)
     return f"{opening}{escape(surface, quote=False)}{closing}"
 
 
-def _fragment(doc: AnnotatedText, id_prefix: str, markup: str) -> str:
+def _fragment(doc: AnnotatedText, id_prefix: str, markup: str, rich: bool = False) -> str:
     paragraphs: list[str] = []
     counter = 0
     for pieces in doc.lines():
@@ -107,7 +148,7 @@ def _fragment(doc: AnnotatedText, id_prefix: str, markup: str) -> str:
                 parts.append(escape(piece, quote=False))
             else:
                 counter += 1
-                parts.append(tooltip(ann, piece, f"{id_prefix}{counter}", markup))
+                parts.append(tooltip(ann, piece, f"{id_prefix}{counter}", markup, rich))
         body = "".join(parts)
         if body.strip():
             paragraphs.append(f"<p>{body}</p>")
@@ -123,14 +164,18 @@ def render(
     lang: str = "fr",
     markup: str = "glossator",
     script: bool = False,
+    rich_definitions: bool = False,
 ) -> str:
     """The text as HTML paragraphs with tooltips; ``standalone=True`` for a whole page.
+
+    ``rich_definitions=True`` keeps a safe subset of inline HTML in definitions (``em``,
+    ``strong``, ``a href`` to http, https or mailto), cleaned by nh3.
 
     ``markup``: ``"glossator"`` (default), ``"spip"`` or ``"abbr"`` (see the module).
     ``script=True`` (with ``standalone``): the page loads ``glossator.js`` from its own
     directory — write :func:`script` there."""
     check_markup(markup)
-    fragment = _fragment(doc, id_prefix, markup)
+    fragment = _fragment(doc, id_prefix, markup, rich_definitions)
     if standalone:
         return page(fragment, title=title, lang=lang, script=script)
     if script:
