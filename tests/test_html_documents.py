@@ -253,11 +253,15 @@ def test_first_occurrence_counts_across_the_document() -> None:
     assert out.index("glossator") < out.index("Encore")
 
 
-def test_sections_are_blocks_not_inline_runs() -> None:
+def test_sections_start_at_h1_h2_h3_headings_and_sectioning_elements() -> None:
     section = glossator.Annotator(GLOSSARY, occurrences="section")
     out = annotate("<p>l’ESS et <b>ESS</b></p><p>ESS <i>ESS</i></p>", section)
-    assert terms(out) == ["ESS", "ESS"]
-    assert out.count("<b>ESS</b>") == 1 and out.count("<i>ESS</i>") == 1
+    assert terms(out) == ["ESS"]  # paragraphs are not sections
+    page = ("<h2>Un</h2><p>l’ESS</p><p>ESS</p><h3>Deux</h3><div>ESS</div><h4>sous-titre</h4>"
+            "<p>ESS</p><section><p>ESS</p></section><article>ESS</article>")
+    out = annotate(page, section)
+    assert terms(out) == ["ESS", "ESS", "ESS", "ESS"]
+    assert "<h4>sous-titre</h4><p>ESS</p>" in out  # h4 does not start a section
 
 
 def test_a_term_split_by_markup_is_not_matched() -> None:

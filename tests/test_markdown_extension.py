@@ -149,10 +149,11 @@ def test_glossary_file_and_list_of_files(small: str, tmp_path: Path) -> None:
 
 
 def test_occurrences_first_section_all(small: str) -> None:
-    text = "L’ESS et l’ESS.\n\nEncore l’ESS."
+    # sections of a Markdown page are its h1-h3 headings, as in HTML documents
+    text = "## Un\n\nL’ESS et l’ESS.\n\nEncore l’ESS.\n\n## Deux\n\nL’ESS."
     assert terms(convert(text, small)) == ["ESS"]
     assert terms(convert(text, small, occurrences="section")) == ["ESS", "ESS"]
-    assert terms(convert(text, small, occurrences="all")) == ["ESS", "ESS", "ESS"]
+    assert terms(convert(text, small, occurrences="all")) == ["ESS", "ESS", "ESS", "ESS"]
 
 
 def test_accents(small: str) -> None:

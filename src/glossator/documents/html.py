@@ -19,9 +19,10 @@ How offsets are kept:
 * the decoded runs are joined into one text and annotated once, so that the occurrence
   policies count across the whole document (the first *ESS* of the page is annotated,
   not the first of each paragraph). Runs are joined with a paragraph break ``"\\n\\n"``
-  when a block element (``p``, ``div``, ``li``, ``h2``…) starts or ends between them — a
-  section for ``occurrences="section"`` — and with ``" \\ufffc "`` (OBJECT REPLACEMENT
-  CHARACTER) otherwise; both stop a term from reaching across runs.
+  where a section starts — an ``h1``, ``h2`` or ``h3`` heading, a ``section`` or an
+  ``article`` element — so that ``occurrences="section"`` counts per section, and with
+  ``" \\ufffc "`` (OBJECT REPLACEMENT CHARACTER) otherwise; both stop a term from
+  reaching across runs.
 
 Limitations: terms are matched per text run, so a term split by inline markup
 (``<b>E</b>SS``, ``économie <em>sociale</em> et solidaire``) is not found, and a
@@ -88,12 +89,6 @@ _VOID = frozenset(
 _RAW = frozenset("script style textarea title xmp iframe noembed noframes plaintext".split())
 _FOREIGN = frozenset({"svg", "math"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_BLOCK = frozenset(
-    "address article aside blockquote body br caption center dd details dialog dir div dl "
-    "dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html "
-    "legend li listing main menu nav ol p pre section summary table tbody td tfoot th "
-    "thead tr ul".split()
-)
 
 _SKIP, _COUNT, _ANNOTATE = 2, 1, 0
 #: Between runs inside a block: U+FFFC OBJECT REPLACEMENT CHARACTER, a "word" that no term
@@ -101,6 +96,9 @@ _SKIP, _COUNT, _ANNOTATE = 2, 1, 0
 #: (a line break there could make a blank line with the runs' own white space).
 _INLINE_SEP = " \ufffc "
 _BLOCK_SEP = "\n\n"
+#: Where a section starts, for ``occurrences="section"``: a top-level heading or a
+#: sectioning element; other blocks are joined like inline runs.
+_SECTION_START = frozenset({"h1", "h2", "h3", "section", "article"})
 
 _SELECTOR_RE = re.compile(
     r"(?P<tag>[A-Za-z][A-Za-z0-9-]*|\*)?(?P<rest>(?:[.#][^.#\[\]\s]+|\[[^\]]*\])*)")
@@ -384,7 +382,7 @@ class _Scanner:
             m = self.id_re.fullmatch(ident)
             if m is not None:
                 self.max_id = max(self.max_id, int(m.group(1)))
-        if tag in _BLOCK:
+        if tag in _SECTION_START:
             self.brk = True
         # a few implied end tags of HTML's tree builder, those that matter for skipping
         if tag in ("a", "button"):
@@ -429,8 +427,6 @@ class _Scanner:
         return -1
 
     def _end_tag(self, tag: str) -> None:
-        if tag in _BLOCK:
-            self.brk = True
         stack = self.stack
         for k in range(len(stack) - 1, -1, -1):
             if stack[k].tag == tag:
