@@ -1,13 +1,30 @@
 /* glossator.js: optional; tooltips work without it (hover and focus show them).
    - Escape hides the tooltip under the pointer or focus (WCAG 2.2 SC 1.4.13);
    - a tap or click on a term toggles its tooltip (touch screens);
-   - a tooltip stays open while the pointer is over the term or the tooltip (CSS).
+   - a tooltip stays open while the pointer is over the term or the tooltip (CSS);
+   - a tooltip that would run past the right edge of the window is moved back in.
    No dependencies, no inline handlers, no eval: load it with
    <script defer src="glossator.js"></script>. */
 (function () {
   "use strict";
   var WRAP = ".glossator, a.cs_glossaire";
   var TERM = ".glossator-term, .gl_mot";
+  var TIP = ".glossator-tip, .gl_dl";
+
+  function fit(w) {
+    var tip = w.querySelector(TIP);
+    if (!tip) return;
+    tip.style.removeProperty("translate");
+    var r = tip.getBoundingClientRect();
+    var over = r.right - (document.documentElement.clientWidth - 8);
+    if (r.width && over > 0) tip.style.setProperty("translate", -Math.min(over, r.left - 8) + "px 0");
+  }
+  function show(e) {
+    var w = e.target instanceof Element ? e.target.closest(WRAP) : null;
+    if (w) window.requestAnimationFrame(function () { fit(w); });
+  }
+  document.addEventListener("mouseover", show);
+  document.addEventListener("focusin", show);
 
   function wrappers() {
     return document.querySelectorAll(WRAP);
