@@ -235,7 +235,8 @@ def test_standalone_page_with_script(doc: glossator.AnnotatedText) -> None:
 
 
 def test_script_is_small_and_csp_friendly() -> None:
-    assert script().count("\n") < 60
+    # small enough to read in one sitting: dismiss, toggle, keep inside the window
+    assert script().count("\n") < 80
     js = re.sub(r"/\*.*?\*/", "", script(), flags=re.DOTALL)  # the code, not the comments
     for forbidden in ("eval", "innerHTML", "outerHTML", "Function(", "document.write",
                       "setAttribute(\"on", "javascript:"):
