@@ -114,13 +114,26 @@ def test_skipped_text_does_not_take_the_first_occurrence(small: str) -> None:
     assert out.index('data-glossator-entry="ess"') > out.index("puis")
 
 
-def test_raw_html_text_is_annotated_and_can_opt_out(small: str) -> None:
+def test_raw_html_blocks_are_never_annotated(small: str) -> None:
+    # a raw HTML block is left exactly as the writer typed it; text between inline raw
+    # tags is Markdown text and is annotated, unless the tag is skipped (a raw <a>)
     source = ('<div class="encadre">L’ESS dans un bloc brut.</div>\n\n'
-              '<div data-glossator="off">Le PTCE ici.</div>\n\nUn <span>PTCE</span> en ligne.')
+              '<div data-glossator="off">Le PTCE ici.</div>\n\nUn <span>PTCE</span> en ligne, '
+              'un <a href="/x">PTCE</a> lié.\n\nEnfin l’ESS et l&rsquo;ESS.')
     out = convert(source, small, occurrences="all")
-    assert terms(out) == ["ESS", "PTCE"]
+    assert terms(out) == ["PTCE", "ESS", "ESS"]
+    assert '<div class="encadre">L’ESS dans un bloc brut.</div>' in out
     assert '<div data-glossator="off">Le PTCE ici.</div>' in out
     assert '<p>Un <span><span class="glossator" data-glossator-entry="ptce">' in out
+    assert '<a href="/x">PTCE</a>' in out
+    assert strip_glossator_markup(out) == markdown.markdown(source)
+
+
+def test_footnote_text_is_annotated(small: str) -> None:
+    out = convert("Un texte[^1].\n\n[^1]: Une note sur l’ESS.", small,
+                  extensions=["footnotes"])
+    assert terms(out) == ["ESS"]
+    assert 'class="footnote"' in out
 
 
 def test_character_references_are_restored_before_annotating() -> None:

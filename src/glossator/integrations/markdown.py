@@ -25,17 +25,17 @@ Config (``extension_configs={"glossator": {...}}``):
   ``occurrences`` and ``accents`` (to share one between extensions, or to set
   ``max_per_entry``, ``inflect``…).
 
-How it works: a postprocessor (priority 10) runs
-:func:`~glossator.documents.html.annotate_html` on the final HTML of each
-:meth:`~markdown.Markdown.convert`, after the raw HTML placeholders (``raw_html``, 30), the
-footnotes (``footnote``, 25) and ``&`` (``amp_substitute``, 20) are restored. So every
-``convert`` is one document for the occurrence policies, and what ``annotate_html`` skips is
-never annotated: code spans and blocks (``code``, ``pre``), links and autolinks (``a``),
-headings, abbreviations of the ``abbr`` extension (``abbr``), footnote back-links. Image alt
-text is an attribute and never touched. Raw HTML a writer typed is annotated like the
-rest — its text is the document's text — except inside skipped elements (a raw ``<a>``,
-``<code>``…) or an element marked ``class="noglossary"`` or ``data-glossator="off"``, which
-also opts a Markdown block out with ``attr_list`` (``Paragraphe. {: .noglossary }``).
+How it works: a postprocessor (priority 35) runs
+:func:`~glossator.documents.html.annotate_html` on the HTML of each
+:meth:`~markdown.Markdown.convert` just before the raw HTML blocks are put back
+(``raw_html``, 30): raw HTML blocks a writer typed are never annotated. Inline raw tags and
+character references are put back first, so that a raw ``<a>`` is skipped like any link
+and ``économie&nbsp;solidaire`` is found. Every ``convert`` is one document for the
+occurrence policies, and what ``annotate_html`` skips is never annotated: code spans and
+blocks (``code``, ``pre``), links and autolinks (``a``), headings, abbreviations of the
+``abbr`` extension (``abbr``), footnote back-links. Image alt text is an attribute and
+never touched. An element marked ``class="noglossary"`` or ``data-glossator="off"`` opts
+out, also a Markdown block with ``attr_list`` (``Paragraphe. {: .noglossary }``).
 
 Python-Markdown's ``toc`` extension runs every postprocessor on each heading's inner HTML
 (to build the heading ids, ``md.toc`` and ``md.toc_tokens``): annotating there would put the
@@ -75,10 +75,10 @@ from ..loaders import load_glossary
 
 __all__ = ["POSTPROCESSOR_PRIORITY", "GlossatorExtension", "makeExtension"]
 
-#: Priority of the annotating postprocessor: after ``raw_html`` (30), ``footnote`` (25) and
-#: ``amp_substitute`` (20), so it sees the final HTML; lower priorities (a sanitizer…) run
-#: after it and see the tooltips.
-POSTPROCESSOR_PRIORITY = 10
+#: Priority of the annotating postprocessor: just before ``raw_html`` (30), while raw HTML
+#: blocks are still placeholders, so that their text is never annotated. Inline tags and
+#: character references are put back first (see :meth:`GlossatorPostprocessor.run`).
+POSTPROCESSOR_PRIORITY = 35
 #: Priority of the treeprocessor that arms the postprocessor: after every other
 #: treeprocessor (``toc`` is 5, ``unescape`` 0), which may run the postprocessors on pieces.
 _ARM_PRIORITY = -1000
@@ -129,10 +129,26 @@ class GlossatorPostprocessor(Postprocessor):
         self.armed = armed
 
     def run(self, text: str) -> str:
-        """The document with its terms annotated; a piece (a ``toc`` heading) as it is."""
+        """The document with its terms annotated; a piece (a ``toc`` heading) as it is.
+
+        Raw HTML blocks a writer typed are still placeholders here and stay unannotated.
+        Inline raw tags (``<span>``, a raw ``<a>``) and character references (``&nbsp;``)
+        are stashed too: they are put back first, so that skip rules see the tags and
+        terms are found across the references; ``raw_html`` then restores the blocks.
+        """
         if not self.armed.value:
             return text
         self.armed.value = False
+        stash = self.md.htmlStash
+        try:
+            raw_html: Any = self.md.postprocessors["raw_html"]
+        except KeyError:  # an extension removed it: every stashed piece is put back
+            raw_html = None
+        for i in range(stash.html_counter):
+            html = str(stash.rawHtmlBlocks[i])
+            if raw_html is not None and raw_html.isblocklevel(html):
+                continue
+            text = text.replace(stash.get_placeholder(i), html)
         return annotate_html(text, self.annotator, skip=self.skip, id_prefix=self.id_prefix)
 
 
