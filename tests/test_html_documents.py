@@ -469,3 +469,15 @@ def test_sniff_encoding() -> None:
     assert sniff_encoding(b"\xef\xbb\xbf<p>") == ("utf-8", b"\xef\xbb\xbf")
     assert sniff_encoding(b"<p>rien</p>") == (None, b"")
     assert sniff_encoding(b'<meta charset="klingon">') == (None, b"")
+
+
+def test_output_encoding_can_be_forced(tmp_path):  # type: ignore[no-untyped-def]
+    from glossator.cli import main
+
+    src = tmp_path / "page.html"
+    src.write_bytes('<meta charset="windows-1252"><p>l\u2019ESS</p>'.encode("cp1252"))
+    out = tmp_path / "out.html"
+    assert main(["annotate", str(src), "-o", str(out), "--output-encoding", "utf-8"]) == 0
+    text = out.read_bytes().decode("utf-8")  # UTF-8 now, as asked
+    assert "l\u2019<span" in text and 'role="tooltip"' in text
+    assert main(["annotate", str(src), "--output-encoding", "klingon"]) == 2

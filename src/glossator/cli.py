@@ -85,6 +85,10 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="terminal: numbered notes after each paragraph (default) or "
                      "definitions inline")
     _display_options(ann, "terminal: line width (default: the terminal's, else 80)")
+    ann.add_argument("--output-encoding", metavar="ENC",
+                     help="encoding of the output (default: an HTML page keeps its own, "
+                     "everything else is UTF-8); characters it lacks become HTML character "
+                     "references in HTML output")
     _html_input_options(ann)
 
     exp = sub.add_parser(
@@ -339,6 +343,15 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                      for kind, enc in zip(kinds, encodings, strict=True)]
     if len(set(out_encodings)) > 1 and not args.output_dir:
         out_encodings = [("utf-8", b"")] * len(out_encodings)
+    if args.output_encoding:
+        import codecs
+
+        try:
+            forced = codecs.lookup(args.output_encoding).name
+        except LookupError:
+            raise UsageError(f"unknown encoding '{args.output_encoding}'",
+                             hint="use a Python codec name such as utf-8 or cp1252") from None
+        out_encodings = [(forced, b"")] * len(out_encodings)
     if args.output_dir and any(name == "<stdin>" for name, _ in docs):
         raise UsageError("--output-dir needs named input files, not standard input")
     if args.output_dir:
