@@ -205,9 +205,9 @@ def _entry(
     if _MARKUP.search(definition):
         diagnostics.append(
             Diagnostic("warning", f"{label}: the definition contains markup, which is "
-                       "shown as text, never as HTML",
+                       "shown as text unless rich definitions are asked for",
                        Location(file, where.get("definition", entry_line)),
-                       "write the definition as plain text")
+                       "write plain text, or use --rich-definitions for em, strong and links")
         )
     entry_id = text("id") or slugify(term)
     return Entry(
