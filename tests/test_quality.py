@@ -29,7 +29,7 @@ def _tool(name: str) -> list[str]:
 
 def test_ruff_is_clean() -> None:
     result = subprocess.run(
-        [*_tool("ruff"), "check", "src", "tests", "benchmarks"], cwd=ROOT,
+        [*_tool("ruff"), "check", "src", "tests", "benchmarks", "examples"], cwd=ROOT,
         capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,36 @@
+"""The runnable examples in examples/ run and do what they say."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str) -> str:
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_cms_pipeline(tmp_path: Path) -> None:
+    out = run("examples/cms_pipeline.py", "examples/site", str(tmp_path))
+    assert "5 terms" in out
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    source = (ROOT / "examples" / "site" / "index.html").read_text(encoding="utf-8")
+    assert page.count('role="tooltip"') == 5
+    assert "<code>ESS</code>" in page and '<abbr title="société coopérative et participative">' \
+        "SCOP</abbr>" in page
+    assert len(page) > len(source) and (tmp_path / "glossator.css").exists()
+
+
+def test_spacy_pipeline() -> None:
+    pytest.importorskip("spacy")
+    out = run("examples/spacy_pipeline.py")
+    assert "pole-territorial-de-cooperation-economique" in out and "inflected" in out
+    assert "ess" in out and "elision" in out
