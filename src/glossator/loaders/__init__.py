@@ -23,6 +23,10 @@ Loader = Callable[[bytes, str], Glossary]
 #: format name -> (suffixes, "module:function") for the built-in loaders (imported lazily)
 _BUILTIN: dict[str, tuple[tuple[str, ...], str]] = {
     "yaml": ((".yaml", ".yml"), "glossator.loaders.yaml:load"),
+    "json": ((".json",), "glossator.loaders.json:load"),
+    "toml": ((".toml",), "glossator.loaders.toml:load"),
+    "csv": ((".csv",), "glossator.loaders.csv:load"),
+    "tsv": ((".tsv",), "glossator.loaders.csv:load_tsv"),
 }
 _REGISTERED: dict[str, tuple[tuple[str, ...], Loader]] = {}
 _ENTRY_POINTS_LOADED = False

@@ -1,0 +1,166 @@
+"""CSV and TSV glossaries: a header row naming the columns, then one entry per row.
+
+``term`` and ``definition`` columns are required; any other entry field may be a column
+(``aliases``, ``tags`` and ``not_in`` hold several values separated by ``|``). Unknown
+columns are ignored with one warning. Excel exports are read as they come: a UTF-8 BOM, and
+``;`` as the separator (detected from the header row), are accepted; French booleans
+(``VRAI``/``FAUX``, ``oui``/``non``) are understood.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+
+from ..errors import GlossaryError
+from ..glossary import Diagnostic, Glossary
+from ..model import Location
+from .data import ENTRY_KEYS, entries_from_data
+
+__all__ = ["load", "load_tsv"]
+
+#: Columns holding several values, separated by ``|``.
+LIST_COLUMNS = frozenset({"aliases", "tags", "not_in"})
+_FLAG_COLUMNS = frozenset({"case_sensitive", "inflect", "hyphen_variants"})
+_FRENCH_FLAGS = {"vrai": "true", "faux": "false", "oui": "true", "non": "false"}
+_SEPARATORS = (",", ";", "\t")
+_HEADER_HINT = "the first row must name the columns, e.g. term,definition,aliases"
+
+
+def _decode(data: bytes, name: str) -> str:
+    if b"\x00" in data[:8192]:
+        raise GlossaryError("this is a binary file, not a text glossary", file=name,
+                            hint="export the sheet as 'CSV UTF-8'")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise GlossaryError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): the file is in another "
+            "encoding, probably Windows-1252 (Excel's 'CSV' export)", file=name, line=line,
+            hint="re-save it as UTF-8: in Excel, 'CSV UTF-8'; or iconv -f cp1252 -t utf-8",
+        ) from None
+
+
+def _separator(text: str, default: str) -> str:
+    """The separator of the header row: the most frequent of ``,`` ``;`` and tab."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: first.count(sep) for sep in _SEPARATORS}
+    best = max(_SEPARATORS, key=lambda sep: counts[sep])
+    return best if counts[best] > counts[default] else default
+
+
+def _suggest(names: list[str]) -> str:
+    if len(names) == 1:
+        close = difflib.get_close_matches(names[0], ENTRY_KEYS, n=1, cutoff=0.6)
+        if close:
+            return f"did you mean '{close[0]}'?"
+    return "known columns: " + ", ".join(ENTRY_KEYS)
+
+
+def _read(data: bytes, name: str, default_separator: str) -> Glossary:
+    text = _decode(data, name)
+    separator = _separator(text, default_separator)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator,
+                        strict=True)
+    diagnostics: list[Diagnostic] = []
+    items: list[dict[str, object]] = []
+    lines: list[dict[str, int]] = []
+    columns: list[str | None] = []  # the entry key of each column, None when ignored
+    header_line = 0
+    previous_end = 0
+    try:
+        for row in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if not header_line:
+                header_line = start
+                columns = _header(row, name, start, diagnostics)
+                continue
+            extra = [cell for cell in row[len(columns):] if cell.strip()]
+            if extra:
+                raise GlossaryError(
+                    f"this row has {len(row)} fields but the header has {len(columns)}",
+                    file=name, line=start,
+                    hint=f"put the fields that contain '{separator}' in double quotes",
+                )
+            items.append(_item(columns, row))
+            lines.append({"": start})
+    except csv.Error as exc:
+        raise GlossaryError(f"invalid CSV: {exc}", file=name, line=previous_end + 1,
+                            hint="a field that contains a double quote must be quoted, "
+                            'and the quote doubled: "le ""tiers-lieu"""') from None
+    if not header_line:
+        raise GlossaryError("the glossary is empty", file=name, line=1, hint=_HEADER_HINT)
+    entries = entries_from_data(items, name, diagnostics, lines)
+    return Glossary(entries, diagnostics=diagnostics)
+
+
+def _header(
+    row: list[str], name: str, line: int, diagnostics: list[Diagnostic]
+) -> list[str | None]:
+    """Map each column of the header row to an entry key (None: ignored)."""
+    columns: list[str | None] = []
+    unknown: list[str] = []
+    for cell in row:
+        key = cell.strip().lower().replace(" ", "_").replace("-", "_")
+        if key in ENTRY_KEYS:
+            if key in columns:
+                diagnostics.append(Diagnostic(
+                    "warning", f"column '{key}' appears twice; the last one is used",
+                    Location(name, line)))
+            columns.append(key)
+        else:
+            columns.append(None)
+            if cell.strip():
+                unknown.append(cell.strip())
+    for required in ("term", "definition"):
+        if required not in columns:
+            found = ", ".join(cell.strip() for cell in row if cell.strip())
+            raise GlossaryError(
+                f"the header row has no '{required}' column (it has: {found})",
+                file=name, line=line, hint=_HEADER_HINT,
+            )
+    if unknown:
+        names = ", ".join(f"'{u}'" for u in unknown)
+        diagnostics.append(Diagnostic(
+            "warning",
+            f"unknown column{'s' if len(unknown) > 1 else ''} {names} "
+            f"{'are' if len(unknown) > 1 else 'is'} ignored",
+            Location(name, line), _suggest(unknown)))
+    return columns
+
+
+def _item(columns: list[str | None], row: list[str]) -> dict[str, object]:
+    """The raw entry of one row: blank optional cells are left out."""
+    item: dict[str, object] = {}
+    for key, cell in zip(columns, row, strict=False):
+        if key is None:
+            continue
+        value = cell.strip()
+        if key in LIST_COLUMNS:
+            if value:
+                item[key] = [part.strip() for part in value.split("|") if part.strip()]
+            else:
+                item.pop(key, None)
+        elif key in _FLAG_COLUMNS and value.lower() in _FRENCH_FLAGS:
+            item[key] = _FRENCH_FLAGS[value.lower()]
+        elif value or key in ("term", "definition"):
+            item[key] = value
+        else:
+            item.pop(key, None)
+    for required in ("term", "definition"):
+        item.setdefault(required, "")  # a short row: say "is empty", not "is missing"
+    return item
+
+
+def load(data: bytes, name: str) -> Glossary:
+    """Read a CSV glossary (``,`` or ``;`` or tab separated, detected from the header)."""
+    return _read(data, name, ",")
+
+
+def load_tsv(data: bytes, name: str) -> Glossary:
+    """Read a TSV glossary (tab separated unless the header row says otherwise)."""
+    return _read(data, name, "\t")
