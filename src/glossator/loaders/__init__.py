@@ -27,6 +27,7 @@ _BUILTIN: dict[str, tuple[tuple[str, ...], str]] = {
     "toml": ((".toml",), "glossator.loaders.toml:load"),
     "csv": ((".csv",), "glossator.loaders.csv:load"),
     "tsv": ((".tsv",), "glossator.loaders.csv:load_tsv"),
+    "tbx": ((".tbx",), "glossator.loaders.tbx:load"),
 }
 _REGISTERED: dict[str, tuple[tuple[str, ...], Loader]] = {}
 _ENTRY_POINTS_LOADED = False

@@ -1,0 +1,134 @@
+"""TBX glossaries (ISO 30042, TermBase eXchange), read safely.
+
+Each concept (``termEntry`` in TBX 2 / TBX-Basic, ``conceptEntry`` in TBX 3) becomes an
+entry. In its French language section (``langSet`` / ``langSec`` with ``xml:lang`` "fr" or
+"fr-…"), the preferred term (``termNote type="administrativeStatus"`` of
+``preferredTerm-admn-sts``, else the first term) becomes the term and the other terms the
+aliases; ``descrip type="definition"`` — in the French section, else on the concept —
+becomes the definition. A concept without a French term is skipped with a warning.
+
+The XML is parsed with defusedxml: no entity expansion, no external entity or DTD is ever
+fetched. Lines: the n-th concept start tag in the text is concept n.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import GlossaryError
+from ..glossary import Diagnostic, Glossary
+from ..model import Location
+from .data import entries_from_data
+from .yaml import decode
+
+__all__ = ["load"]
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_CONCEPT_START = re.compile(r"<(?:[\w-]+:)?(?:termEntry|conceptEntry)\b")
+_HINT = "a TBX file has <termEntry> (or <conceptEntry>) elements with a French <langSet>"
+
+
+def _local(tag: Any) -> str:
+    """An element's name without its namespace."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _text(element: Any) -> str:
+    """All the text inside ``element``, white space collapsed."""
+    return " ".join("".join(element.itertext()).split())
+
+
+def _children(element: Any, *names: str) -> list[Any]:
+    return [c for c in element if _local(c.tag) in names]
+
+
+def _definition(element: Any) -> str | None:
+    for d in element.iter():
+        if _local(d.tag) == "descrip" and d.get("type") == "definition":
+            text = _text(d)
+            if text:
+                return text
+    return None
+
+
+def _french(concept: Any) -> Any:
+    for lang in _children(concept, "langSet", "langSec"):
+        code = (lang.get(_XML_LANG) or lang.get("lang") or "").lower()
+        if code == "fr" or code.startswith("fr-") or code.startswith("fr_"):
+            return lang
+    return None
+
+
+def _terms(lang: Any) -> list[tuple[str, bool]]:
+    """``(term, preferred)`` for each term of a language section, in order."""
+    found: list[tuple[str, bool]] = []
+    for holder in lang.iter():
+        if _local(holder.tag) not in ("tig", "ntig", "termSec"):
+            continue
+        term = next((t for t in holder.iter() if _local(t.tag) == "term"), None)
+        if term is None or not _text(term):
+            continue
+        preferred = any(
+            _local(n.tag) == "termNote" and n.get("type") == "administrativeStatus"
+            and _text(n).startswith("preferredTerm")
+            for n in holder.iter()
+        )
+        found.append((_text(term), preferred))
+    return found
+
+
+def load(data: bytes, name: str) -> Glossary:
+    """Read a TBX file: one entry per concept with a French term and a definition."""
+    try:
+        from defusedxml import DefusedXmlException
+        from defusedxml.ElementTree import ParseError, fromstring
+    except ImportError:
+        raise GlossaryError("reading TBX needs the defusedxml package", file=name,
+                            hint="pip install 'glossator[tbx]'") from None
+
+    text = decode(data, name)
+    try:
+        root = fromstring(text.encode("utf-8"), forbid_dtd=False, forbid_entities=True,
+                          forbid_external=True)
+    except ParseError as exc:
+        line = getattr(exc, "position", (None, None))[0]
+        raise GlossaryError(f"invalid XML: {exc}", file=name, line=line,
+                            hint="check the markup on that line") from None
+    except DefusedXmlException as exc:
+        raise GlossaryError(f"refused XML: {type(exc).__name__}", file=name,
+                            hint="remove the entity declarations from the file") from None
+    concepts = [e for e in root.iter() if _local(e.tag) in ("termEntry", "conceptEntry")]
+    if not concepts:
+        raise GlossaryError("no <termEntry> or <conceptEntry> in this file", file=name,
+                            hint=_HINT)
+    starts = [text.count("\n", 0, m.start()) + 1 for m in _CONCEPT_START.finditer(text)]
+    diagnostics: list[Diagnostic] = []
+    items: list[dict[str, Any]] = []
+    lines: list[dict[str, int]] = []
+    for n, concept in enumerate(concepts):
+        line = starts[n] if len(starts) == len(concepts) else None
+        lang = _french(concept)
+        terms = _terms(lang) if lang is not None else []
+        if not terms:
+            ident = concept.get("id") or f"{n + 1}"
+            diagnostics.append(Diagnostic(
+                "warning", f"concept {ident} has no French term and is skipped",
+                Location(name, line), "add a <langSet xml:lang=\"fr\"> with a term"))
+            continue
+        ordered = sorted(terms, key=lambda t: not t[1])  # the preferred term first
+        item: dict[str, Any] = {"term": ordered[0][0]}
+        definition = _definition(lang) or _definition(concept)
+        if definition:
+            item["definition"] = definition
+        aliases = [t for t, _ in ordered[1:] if t != ordered[0][0]]
+        if aliases:
+            item["aliases"] = aliases
+        if concept.get("id"):
+            item["id"] = concept.get("id")
+        items.append(item)
+        lines.append({"": line} if line is not None else {})
+    entries = entries_from_data(items, name, diagnostics, lines)
+    title = next((_text(t) for t in root.iter() if _local(t.tag) == "title" and _text(t)),
+                 None)
+    return Glossary(entries, name=title, diagnostics=diagnostics)

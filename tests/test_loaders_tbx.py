@@ -1,0 +1,76 @@
+"""TBX glossaries: concepts, French terms, preferred term, definitions, safe XML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import glossator
+from glossator import GlossaryError, GlossatorWarning, load_glossary
+from glossator.cli import main
+
+pytest.importorskip("defusedxml")
+
+SAMPLE = Path(__file__).parent / "data" / "ess-sample.tbx"
+
+
+def test_tbx_basic_sample() -> None:
+    with pytest.warns(GlossatorWarning, match="concept only-english has no French term"):
+        g = load_glossary(SAMPLE)
+    assert g.name == "Économie sociale et solidaire"
+    assert [(e.id, e.term, e.aliases) for e in g] == [
+        ("ess", "économie sociale et solidaire", ("ESS",)),
+        ("ptce", "pôle territorial de coopération économique", ("PTCE",)),
+    ]
+    assert g["ess"].definition.startswith("Mode d'entreprendre reconnu par la loi")
+    assert "  " not in g["ess"].definition  # white space collapsed
+    assert g["ptce"].definition.startswith("Regroupement")  # from the concept level
+    assert g["ess"].origin is not None and g["ess"].origin.line == 12
+
+
+def test_tbx3_concept_entries(tmp_path: Path) -> None:
+    path = tmp_path / "v3.tbx"
+    path.write_text(
+        '<tbx type="TBX-Core" style="dca" xml:lang="fr" xmlns="urn:iso:std:iso:30042:ed-2">'
+        "<text><body><conceptEntry id=\"c1\"><langSec xml:lang=\"fr\">"
+        '<descrip type="definition">Société coopérative et participative.</descrip>'
+        "<termSec><term>SCOP</term></termSec></langSec></conceptEntry></body></text></tbx>",
+        encoding="utf-8",
+    )
+    g = load_glossary(path)
+    assert [(e.id, e.term) for e in g] == [("c1", "SCOP")]
+    doc = glossator.annotate("La SCOP et les SCOP.", g)
+    assert [a.surface for a in doc] == ["SCOP"]
+
+
+@pytest.mark.parametrize(
+    ("content", "needle", "line"),
+    [
+        ("<martif><text><body><termEntry>\n<langSet xml:lang='fr'>\n<tig><term>X</term>"
+         "</tig></langSet></termEntry>\n</body></text></martif>", "'definition' is missing", 1),
+        ("<martif>\n<text><body>\n<termEntry></body></text></martif>", "invalid XML", 3),
+        ("<martif><text><body/></text></martif>", "no <termEntry>", None),
+        ('<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>\n'
+         "<martif><text><body><termEntry><langSet xml:lang='fr'><tig><term>&b;</term></tig>"
+         "</langSet></termEntry></body></text></martif>", "refused XML", None),
+    ],
+)
+def test_tbx_errors(tmp_path: Path, content: str, needle: str, line: int | None) -> None:
+    path = tmp_path / "bad.tbx"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(GlossaryError, match=needle) as info:
+        load_glossary(path)
+    assert info.value.file == str(path)
+    if line is not None:
+        assert info.value.line == line
+
+
+def test_cli_annotates_with_a_tbx_glossary(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    text = tmp_path / "t.txt"
+    text.write_text("Les pôles territoriaux de coopération économique et l’ESS.\n",
+                    encoding="utf-8")
+    assert main(["annotate", str(text), "-g", str(SAMPLE), "-q", "-f", "json"]) == 0
+    out = capsys.readouterr().out
+    assert '"entry": "ptce"' in out and '"how": "inflected"' in out
+    assert '"entry": "ess"' in out and '"how": "alias"' in out
