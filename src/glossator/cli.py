@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -130,6 +130,11 @@ def _build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--glossary-format", metavar="FORMAT",
                      help="read the glossaries in FORMAT whatever their suffix")
     chk.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+
+    from .commands import command_modules
+
+    for module in command_modules():
+        module.register(sub)
     return parser
 
 
@@ -567,7 +572,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             _write_stdout(script())
             return EXIT_OK
-        return _cmd_check(args)
+        if args.command == "check":
+            return _cmd_check(args)
+        run: Callable[[argparse.Namespace], int] = args.run
+        return run(args)
     except UsageError as exc:
         print(f"glossator: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
