@@ -26,6 +26,7 @@ import marshal
 import os
 import re
 import unicodedata
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -44,6 +45,21 @@ __all__ = ["ELIDING_WORDS", "MatchOptions", "Matcher", "RawMatch", "Variant", "c
 ELIDING_WORDS = frozenset(
     b"l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu quelqu".split()
 )
+
+def _accelerator() -> Any:
+    """The C scanner (``glossator._scan``), or ``None``: not built, or turned off with
+    ``GLOSSATOR_PURE_PYTHON=1`` (the pure-Python scanner gives the same matches)."""
+    if os.environ.get("GLOSSATOR_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        from . import _scan  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return _scan
+
+
+#: The compiled scanner module, or ``None``; read when a matcher is built.
+ACCELERATOR: Any = _accelerator()
 
 # How many bytes of text are scanned per automaton call (bounds the memory of a call).
 _CHUNK = 1 << 20
@@ -305,6 +321,7 @@ class Matcher:
         "_multiword",
         "_raw_variants",
         "_simple",
+        "_trie",
         "forms",
         "glossary",
         "options",
@@ -322,14 +339,16 @@ class Matcher:
         self.options = options or MatchOptions()
         self.forms: tuple[Form, ...] = tuple(glossary.forms())
         tables: _Tables | None = None
+        state: bytes | None = None
+        loaded: tuple[_Tables, bytes | None] | None = None
         path = None
         if cache_dir is not None:
             path = Path(cache_dir) / f"{_cache_key(self.forms, self.options)}.marshal"
-            tables = _load_tables(path)
+            loaded = _load_tables(path)
+            if loaded is not None:
+                tables, state = loaded
         if tables is None:
             tables = _compile(self.forms, self.options)
-            if path is not None:
-                _save_tables(path, tables)
         patterns, cands, raw_variants, simple, blanked, capital_only, fast = tables
         self._raw_variants = raw_variants
         self.variants = _Variants(self.forms, raw_variants)
@@ -342,9 +361,24 @@ class Matcher:
         self._entry_ids: tuple[str, ...] = tuple(form_ids[v[0]] for v in raw_variants)
         self._maxlen = max((len(p) for p in patterns), default=1)
         self._multiword = any(b" " in p[1:] for p in patterns)
-        self._ac: Any = ahocorasick_rs.BytesAhoCorasick(
-            patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
-        ) if patterns else None
+        self._ac: Any = None
+        self._trie: Any = None
+        accelerator = ACCELERATOR
+        if patterns and accelerator is not None:
+            fast_table = array("i", fast).tobytes()
+            if state is not None:
+                try:
+                    self._trie = accelerator.Trie.from_bytes(state, fast_table, _inside_word)
+                except ValueError:
+                    state = None
+            if self._trie is None:
+                self._trie = accelerator.Trie(patterns, fast_table, _inside_word)
+        elif patterns:
+            self._ac = ahocorasick_rs.BytesAhoCorasick(
+                patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+            )
+        if path is not None and (loaded is None or (state is None and self._trie is not None)):
+            _save_tables(path, tables, self._trie.to_bytes() if self._trie is not None else None)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Matcher, (self.glossary, self.options))
@@ -389,7 +423,7 @@ class Matcher:
         A long text is scanned in segments cut at paragraph breaks (which no term crosses),
         so that memory and time per megabyte stay flat however long the text is.
         """
-        if self._ac is None or not text:
+        if (self._ac is None and self._trie is None) or not text:
             return
         if len(text) <= _SEGMENT:
             yield from self._iter_segment(text, 0)
@@ -428,6 +462,11 @@ class Matcher:
                 shift = base - 1
                 for found in self._scan(hay, raw2):
                     yield [(s + base, e + shift, vid, elided) for s, e, vid, elided in found]
+                return
+            if self._trie is not None:
+                code_points = ACCELERATOR.code_points
+                for found in self._scan(hay, raw2):
+                    yield code_points(raw, found, base)
                 return
             yield from self._code_points(self._scan(hay, raw2), raw, base)
             return
@@ -499,6 +538,53 @@ class Matcher:
 
     def _scan(self, hay: bytes, raw: bytes) -> Iterator[list[tuple[int, int, int, bool]]]:
         """Accepted matches in ``hay`` coordinates, a list per chunk of text."""
+        if self._trie is not None:
+            return self._scan_trie(hay, raw)
+        return self._scan_ac(hay, raw)
+
+    def _scan_trie(
+        self, hay: bytes, raw: bytes
+    ) -> Iterator[list[tuple[int, int, int, bool]]]:
+        """:meth:`_scan` with the C scanner: a trie walked from every space.
+
+        The scanner keeps the matches that need no check itself, and stops at a space
+        whose longest candidate needs one; its candidates (longest first, each ending at
+        the end of a word) are checked here, and the scan resumes after the verdict.
+        """
+        scan = self._trie.scan
+        capital_only = self._capital_only
+        upper = _UPPER
+        verify = self._verify
+        n = len(hay) - 1  # the last byte is the padding space
+        pos = 0
+        a = 0
+        while a < n:
+            out: list[tuple[int, int, int, bool]] = []
+            b = min(n, a + _CHUNK)
+            if b < n:
+                b = hay.find(b" ", b)
+                if b == -1:
+                    b = n
+            pos = max(pos, a)
+            while True:
+                pos, s, cands = scan(hay, raw, pos, b, out)
+                if cands is None:
+                    break
+                pos = s + 1
+                for e, pid in cands:
+                    if capital_only[pid] and not upper[raw[s + 1]]:
+                        continue  # an unaccented variant needs capitals: Etat, ETAT
+                    verdict = verify(hay, raw, pid, s, e)
+                    if verdict is not None:
+                        vid, elided, s2, e2 = verdict
+                        out.append((s2, e2, vid, elided))
+                        pos = e2
+                        break
+            a = max(b, pos)
+            yield out
+
+    def _scan_ac(self, hay: bytes, raw: bytes) -> Iterator[list[tuple[int, int, int, bool]]]:
+        """:meth:`_scan` in Python over the Aho–Corasick automaton (no C scanner)."""
         ac = self._ac
         fast = self._fast
         simple = self._simple
@@ -854,7 +940,7 @@ _Tables = tuple[
     tuple[int, ...],
 ]
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-_TABLES_VERSION = 2
+_TABLES_VERSION = 3
 
 
 def _compile(forms: tuple[Form, ...], options: MatchOptions) -> _Tables:
@@ -931,23 +1017,26 @@ def _cache_key(forms: tuple[Form, ...], options: MatchOptions) -> str:
     return digest.hexdigest()[:32]
 
 
-def _load_tables(path: Path) -> _Tables | None:
-    """Compiled tables from the cache, or ``None`` (missing, unreadable or stale)."""
+def _load_tables(path: Path) -> tuple[_Tables, bytes | None] | None:
+    """Compiled tables from the cache, and the C scanner's trie if it was saved too; or
+    ``None`` (missing, unreadable or stale)."""
     try:
         data = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if not isinstance(data, tuple) or len(data) != 8 or data[0] != _TABLES_VERSION:
+    if not isinstance(data, tuple) or len(data) != 9 or data[0] != _TABLES_VERSION:
         return None
-    return data[1:]
+    state = data[8]
+    return data[1:8], state if isinstance(state, bytes) else None
 
 
-def _save_tables(path: Path, tables: _Tables) -> None:
-    """Write compiled tables atomically; a cache that cannot be written is skipped."""
+def _save_tables(path: Path, tables: _Tables, state: bytes | None) -> None:
+    """Write compiled tables (and the trie's arrays) atomically; a cache that cannot be
+    written is skipped."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((_TABLES_VERSION, *tables)))
+        tmp.write_bytes(marshal.dumps((_TABLES_VERSION, *tables, state)))
         os.replace(tmp, path)
     except OSError:
         pass

@@ -1,0 +1,146 @@
+"""The C scanner (glossator._scan) against the pure-Python one: same matches, always.
+
+The C scanner walks a trie from every space of the folded text; the Python one runs an
+Aho–Corasick automaton and searches again after a failed candidate. Both must give the
+same matches on every case table of the test suite and on generated French-like texts.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from glossator import Glossary, matcher
+from glossator.matcher import Matcher, MatchOptions
+
+DATA = Path(__file__).parent / "data"
+
+pytestmark = pytest.mark.skipif(
+    matcher.ACCELERATOR is None and bool(os.environ.get("GLOSSATOR_PURE_PYTHON")),
+    reason="GLOSSATOR_PURE_PYTHON is set: the C scanner is off on purpose",
+)
+
+
+def test_the_c_scanner_is_built_and_used() -> None:
+    # an install without a C compiler falls back to Python (with a warning); the project's
+    # own install must have compiled it
+    assert matcher.ACCELERATOR is not None, "glossator._scan was not compiled by the install"
+    m = Glossary.from_dicts([{"term": "ESS", "definition": "x"}]).compiled()
+    assert m._trie is not None and m._ac is None
+
+
+def _pure(glossary: Glossary, options: MatchOptions | None, monkeypatch: Any) -> Matcher:
+    with monkeypatch.context() as patch:
+        patch.setattr(matcher, "ACCELERATOR", None)
+        m = Matcher(glossary, options)
+    assert m._trie is None
+    return m
+
+
+def _cases() -> list[tuple[str, list[dict[str, Any]], str, dict[str, Any] | None]]:
+    out = []
+    for name in ("french_cases.yaml", "matching.yaml"):
+        data = yaml.safe_load((DATA / name).read_text("utf-8"))
+        for i, case in enumerate(data["cases"]):
+            entries = case.get("glossary", data["glossary"])
+            out.append((f"{name}:{i}", entries, case["text"], case.get("options")))
+    return out
+
+
+@pytest.mark.parametrize(("entries", "text", "options"),
+                         [c[1:] for c in _cases()], ids=[c[0] for c in _cases()])
+def test_same_matches_on_every_case_table(
+    entries: list[dict[str, Any]], text: str, options: dict[str, Any] | None, monkeypatch: Any,
+) -> None:
+    glossary = Glossary.from_dicts(entries)
+    opts = MatchOptions(**options) if options else None
+    fast = Matcher(glossary, opts)
+    assert fast._trie is not None
+    pure = _pure(glossary, opts, monkeypatch)
+    assert fast.scan(text) == pure.scan(text)
+
+
+WORDS = [
+    "ESS", "ess", "Ess", "PTCE", "DES", "des", "l'", "d’", "qu'", "aujourd'hui", "économie",
+    "Économie", "ECONOMIE", "Etat", "État", "état", "sociale", "solidaire", "solidaires",
+    "pôle", "pôles", "territorial", "territoriaux", "coopération", "tiers-lieu", "tiers",
+    "lieu", "lieux", "non-lieu", "dit-il", "là", "voilà", "œuvre", "oeuvre", "R&D", "etc.",
+    "déjà", "à", "café", "caféier", "«", "»", "\u00a0", "\u202f", "\u00ad", "\u200b", "\n",
+    "\n\n", "  ", ",", ";", "?", "(", ")", "-", "’", "1901", "İ", "ß", "e\u0301conomie",
+]
+TERMS = [
+    "ESS", "PTCE", "DES", "économie sociale", "économie sociale et solidaire", "État",
+    "pôle territorial de coopération économique", "tiers-lieu", "lieu", "œuvre", "R&D",
+    "etc.", "café", "déjà", "voilà", "aujourd'hui", "coopération", "sociale",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    terms=st.lists(st.sampled_from(TERMS), min_size=1, max_size=8, unique=True),
+    words=st.lists(st.sampled_from(WORDS), max_size=40),
+    seps=st.lists(st.sampled_from([" ", "", " ", "\u00a0"]), min_size=40, max_size=40),
+    accents=st.sampled_from(["strict", "fold"]),
+)
+def test_same_matches_on_generated_texts(
+    terms: list[str], words: list[str], seps: list[str], accents: str,
+) -> None:
+    text = "".join(w + s for w, s in zip(words, seps, strict=False))
+    glossary = Glossary.from_dicts([{"term": t, "definition": "d"} for t in terms])
+    options = MatchOptions(accents=accents)
+    fast = Matcher(glossary, options)
+    saved = matcher.ACCELERATOR
+    matcher.ACCELERATOR = None
+    try:
+        pure = Matcher(glossary, options)
+    finally:
+        matcher.ACCELERATOR = saved
+    assert fast.scan(text) == pure.scan(text), text
+
+
+def test_the_trie_round_trips_through_bytes_and_refuses_garbage() -> None:
+    glossary = Glossary.from_dicts(
+        [{"term": t, "definition": "d"} for t in ("ESS", "économie sociale", "lieu")]
+    )
+    m = glossary.compiled()
+    state = m._trie.to_bytes()
+    from array import array
+
+    fast = array("i", m._fast).tobytes()
+    again = matcher.ACCELERATOR.Trie.from_bytes(state, fast, matcher._inside_word)
+    assert again.to_bytes() == state and again.nodes == m._trie.nodes
+    for bad in (b"", b"GTR1", state[:-1], state[:20] + b"\xff" * (len(state) - 20)):
+        with pytest.raises(ValueError):
+            matcher.ACCELERATOR.Trie.from_bytes(bad, fast, matcher._inside_word)
+
+
+def test_the_cache_keeps_the_trie_and_a_second_matcher_loads_it(tmp_path: Path) -> None:
+    glossary = Glossary.from_dicts([{"term": "économie sociale", "definition": "d"},
+                                    {"term": "ESS", "definition": "d"}])
+    first = Matcher(glossary, cache_dir=tmp_path)
+    (cached,) = tmp_path.iterdir()
+    second = Matcher(glossary, cache_dir=tmp_path)
+    assert second._trie.to_bytes() == first._trie.to_bytes()
+    text = "L'ESS et l’économie sociale."
+    assert second.scan(text) == first.scan(text) != []
+    # a damaged trie in the cache is rebuilt, not trusted
+    data = cached.read_bytes()
+    import marshal
+
+    tables = marshal.loads(data)
+    cached.write_bytes(marshal.dumps((*tables[:8], b"GTR1garbage")))
+    third = Matcher(glossary, cache_dir=tmp_path)
+    assert third.scan(text) == first.scan(text)
+
+
+def test_a_matcher_with_the_c_scanner_pickles() -> None:
+    m = Glossary.from_dicts([{"term": "ESS", "definition": "d"}]).compiled()
+    again = pickle.loads(pickle.dumps(m))
+    assert again.scan("l'ESS") == m.scan("l'ESS") == [(2, 5, 0, True)]
