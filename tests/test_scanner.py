@@ -74,11 +74,14 @@ WORDS = [
     "lieu", "lieux", "non-lieu", "dit-il", "là", "voilà", "œuvre", "oeuvre", "R&D", "etc.",
     "déjà", "à", "café", "caféier", "«", "»", "\u00a0", "\u202f", "\u00ad", "\u200b", "\n",
     "\n\n", "  ", ",", ";", "?", "(", ")", "-", "’", "1901", "İ", "ß", "e\u0301conomie",
+    "À", "à la", "À LA", "A", "a", "où", "Où", "OÙ", "ou", "\t", "aujourd’hui", "qu’", "Ù",
+    "des", "DES", "Des", "jusqu'", "lorsqu’", "l\u02bc", "prud'", "×", "÷", "ÿ", "Ÿ", ".",
 ]
 TERMS = [
     "ESS", "PTCE", "DES", "économie sociale", "économie sociale et solidaire", "État",
     "pôle territorial de coopération économique", "tiers-lieu", "lieu", "œuvre", "R&D",
-    "etc.", "café", "déjà", "voilà", "aujourd'hui", "coopération", "sociale",
+    "etc.", "café", "déjà", "voilà", "aujourd'hui", "coopération", "sociale", "à la",
+    "où", "a", "à", "ÿ", "×", "homme", "A.", "S.A.", "ou",
 ]
 
 
@@ -114,11 +117,12 @@ def test_the_trie_round_trips_through_bytes_and_refuses_garbage() -> None:
     from array import array
 
     fast = array("i", m._fast).tobytes()
-    again = matcher.ACCELERATOR.Trie.from_bytes(state, fast, matcher._inside_word)
+    checks = (fast, bytes(len(m._fast)), (None,) * len(m._fast), matcher._inside_word)
+    again = matcher.ACCELERATOR.Trie.from_bytes(state, *checks)
     assert again.to_bytes() == state and again.nodes == m._trie.nodes
     for bad in (b"", b"GTR1", state[:-1], state[:20] + b"\xff" * (len(state) - 20)):
         with pytest.raises(ValueError):
-            matcher.ACCELERATOR.Trie.from_bytes(bad, fast, matcher._inside_word)
+            matcher.ACCELERATOR.Trie.from_bytes(bad, *checks)
 
 
 def test_the_cache_keeps_the_trie_and_a_second_matcher_loads_it(tmp_path: Path) -> None:
@@ -135,7 +139,7 @@ def test_the_cache_keeps_the_trie_and_a_second_matcher_loads_it(tmp_path: Path) 
     import marshal
 
     tables = marshal.loads(data)
-    cached.write_bytes(marshal.dumps((*tables[:8], b"GTR1garbage")))
+    cached.write_bytes(marshal.dumps((*tables[:9], b"GTR1garbage")))
     third = Matcher(glossary, cache_dir=tmp_path)
     assert third.scan(text) == first.scan(text)
 

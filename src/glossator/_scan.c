@@ -12,8 +12,11 @@
  * accepted candidate wins, with its longest accepted candidate. Nothing is ever hidden by
  * a longer candidate that fails, so no second search is needed.
  *
- * The trie is stored as arrays (compressed sparse rows): the edges of node n are
- * edge_label/edge_to[edge_start[n] .. edge_start[n + 1]), sorted by label. The root's
+ * The trie's nodes are numbered breadth first, so that the children of node v are the
+ * nodes nodes[v].first .. nodes[v + 1].first - 1, in the order of their labels, and the
+ * upper levels, which every walk visits, sit together at the start of the arrays (the
+ * walk is bound by memory, not by instructions). A node's record holds its first child
+ * and the pattern that ends there; label[c] is the byte that leads to node c. The root's
  * children are also kept in a 256-entry table. The arrays can be saved as bytes and
  * loaded back without rebuilding (Trie.to_bytes / Trie.from_bytes).
  */
@@ -24,20 +27,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STATE_MAGIC 0x31525447u /* "GTR1" */
+#define STATE_MAGIC 0x32525447u /* "GTR2" */
+
+/* What the scanner decides alone about a candidate that ends a word, after an ASCII
+ * character that is not an apostrophe (anything else goes to Python). */
+enum {
+    MODE_ASK = 0,     /* Python checks it */
+    MODE_KEEP = 1,    /* kept as it is: one case-insensitive plain variant */
+    MODE_EXACT = 2,   /* kept if the text's bytes are the form's (an acronym), else dropped */
+    MODE_CAPITAL = 3, /* dropped unless a capital starts it (Etat, ETAT); then Python checks */
+    MODE_LOOSE = 4,   /* kept if its letters folded to a space (à, où) are the form's */
+};
+
+typedef struct {
+    uint32_t first; /* the first child; the children end where the next node's begin */
+    int32_t pid;    /* the pattern that ends here, or -1 */
+} Node;
 
 typedef struct {
     PyObject_HEAD
     uint32_t n_nodes;
-    uint32_t n_edges;
     uint32_t max_depth;
-    uint32_t *edge_start; /* n_nodes + 1 */
-    int32_t *pid;         /* n_nodes: pattern index ending here, or -1 */
-    uint8_t *edge_label;  /* n_edges */
-    uint32_t *edge_to;    /* n_edges */
+    Node *nodes;          /* n_nodes + 1 (the last one only closes the children of the last) */
+    uint8_t *label;       /* n_nodes: the byte leading to each node (0 for the root) */
     uint32_t root[256];   /* child of the root by byte, 0 = none (the root is node 0) */
-    int32_t *fast;        /* per pattern: variant kept without a check, or -1 */
+    int32_t *fast;        /* per pattern: the variant the scanner may keep itself, or -1 */
     Py_ssize_t n_fast;
+    uint8_t *modes;       /* per pattern: MODE_* */
+    PyObject *exact;      /* tuple: per pattern, the bytes an exact pattern must be, or None */
     PyObject *inside_word; /* callable(hay, raw, e) -> bool, for the rare cases */
 } TrieObject;
 
@@ -45,6 +62,10 @@ typedef struct {
  * digits, 2 for every byte >= 0x80; _JOINER for - & @ _. */
 static uint8_t WORD[256];
 static uint8_t JOINER[256];
+static uint8_t UPPER[256]; /* A-Z and the lead bytes of Latin capitals (C3, C5) */
+static uint8_t LETTER[256]; /* ASCII letters */
+static uint8_t SPACE[256];  /* what str.split() splits on, among single bytes */
+static uint8_t FOLD[256];   /* the fold of matcher._TABLE, for ASCII: lower case, or a space */
 
 static void
 init_tables(void)
@@ -54,22 +75,25 @@ init_tables(void)
                       ? 1
                       : (b >= 0x80 ? 2 : 0);
         JOINER[b] = (b == '-' || b == '&' || b == '@' || b == '_');
+        UPPER[b] = (b >= 'A' && b <= 'Z') || b == 0xC3 || b == 0xC5;
+        LETTER[b] = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z');
+        SPACE[b] = b == ' ' || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F);
+        FOLD[b] = b >= 'A' && b <= 'Z' ? (uint8_t)(b + 32)
+                  : (b < 0x80 && !WORD[b] && !JOINER[b]) ? ' ' : (uint8_t)b;
     }
 }
 
 static void
 trie_free_arrays(TrieObject *self)
 {
-    PyMem_Free(self->edge_start);
-    PyMem_Free(self->pid);
-    PyMem_Free(self->edge_label);
-    PyMem_Free(self->edge_to);
+    PyMem_Free(self->nodes);
+    PyMem_Free(self->label);
     PyMem_Free(self->fast);
-    self->edge_start = NULL;
-    self->pid = NULL;
-    self->edge_label = NULL;
-    self->edge_to = NULL;
+    PyMem_Free(self->modes);
+    self->nodes = NULL;
+    self->label = NULL;
     self->fast = NULL;
+    self->modes = NULL;
 }
 
 static void
@@ -77,6 +101,7 @@ Trie_dealloc(TrieObject *self)
 {
     trie_free_arrays(self);
     Py_XDECREF(self->inside_word);
+    Py_XDECREF(self->exact);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -102,14 +127,23 @@ static void
 fill_root(TrieObject *self)
 {
     memset(self->root, 0, sizeof(self->root));
-    for (uint32_t k = self->edge_start[0]; k < self->edge_start[1]; k++) {
-        self->root[self->edge_label[k]] = self->edge_to[k];
+    for (uint32_t c = self->nodes[0].first; c < self->nodes[1].first; c++) {
+        self->root[self->label[c]] = c;
     }
 }
 
 static int
-set_fast(TrieObject *self, PyObject *fast)
+set_checks(TrieObject *self, PyObject *fast, PyObject *modes, PyObject *exact,
+           PyObject *inside_word)
 {
+    if (!PyCallable_Check(inside_word)) {
+        PyErr_SetString(PyExc_TypeError, "inside_word must be callable");
+        return -1;
+    }
+    if (!PyBytes_Check(modes) || !PyTuple_Check(exact)) {
+        PyErr_SetString(PyExc_TypeError, "modes must be bytes and exact a tuple");
+        return -1;
+    }
     Py_buffer view;
     if (PyObject_GetBuffer(fast, &view, PyBUF_SIMPLE) < 0) {
         return -1;
@@ -128,6 +162,30 @@ set_fast(TrieObject *self, PyObject *fast)
     }
     memcpy(self->fast, view.buf, (size_t)view.len);
     PyBuffer_Release(&view);
+    if (PyBytes_GET_SIZE(modes) != self->n_fast || PyTuple_GET_SIZE(exact) != self->n_fast) {
+        PyErr_SetString(PyExc_ValueError, "fast, modes and exact must have one entry per pattern");
+        return -1;
+    }
+    self->modes = PyMem_Malloc((size_t)self->n_fast + 1);
+    if (!self->modes) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(self->modes, PyBytes_AS_STRING(modes), (size_t)self->n_fast);
+    for (Py_ssize_t i = 0; i < self->n_fast; i++) {
+        uint8_t mode = self->modes[i];
+        PyObject *x = PyTuple_GET_ITEM(exact, i);
+        int needs_bytes = mode == MODE_EXACT || mode == MODE_LOOSE;
+        if (mode > MODE_LOOSE || (needs_bytes && !PyBytes_Check(x)) ||
+            ((mode == MODE_KEEP || needs_bytes) && self->fast[i] < 0)) {
+            PyErr_SetString(PyExc_ValueError, "inconsistent pattern modes");
+            return -1;
+        }
+    }
+    Py_INCREF(exact);
+    self->exact = exact;
+    Py_INCREF(inside_word);
+    self->inside_word = inside_word;
     return 0;
 }
 
@@ -217,54 +275,77 @@ build(TrieObject *self, PyObject *patterns)
     PyMem_Free(refs);
     PyMem_Free(path);
 
-    uint32_t *edge_start = PyMem_Calloc((size_t)nodes + 1, sizeof(uint32_t));
-    uint8_t *edge_label = PyMem_Malloc(nodes);
-    uint32_t *edge_to = PyMem_Malloc((size_t)nodes * sizeof(uint32_t));
-    if (!edge_start || !edge_label || !edge_to) {
+    /* children of each node (in creation ids), sorted by label: counting sort by parent,
+     * stable, over nodes created in label order under each parent */
+    uint32_t *start = PyMem_Calloc((size_t)nodes + 1, sizeof(uint32_t));
+    uint32_t *kids = PyMem_Malloc((size_t)nodes * sizeof(uint32_t));
+    uint32_t *order = PyMem_Malloc((size_t)nodes * sizeof(uint32_t));
+    Node *bfs = PyMem_Malloc(((size_t)nodes + 1) * sizeof(Node));
+    uint8_t *bfs_label = PyMem_Malloc(nodes);
+    if (!start || !kids || !order || !bfs || !bfs_label) {
         PyMem_Free(pid);
         PyMem_Free(parent);
         PyMem_Free(label);
-        PyMem_Free(edge_start);
-        PyMem_Free(edge_label);
-        PyMem_Free(edge_to);
+        PyMem_Free(start);
+        PyMem_Free(kids);
+        PyMem_Free(order);
+        PyMem_Free(bfs);
+        PyMem_Free(bfs_label);
         PyErr_NoMemory();
         return -1;
     }
     for (uint32_t v = 1; v < nodes; v++) {
-        edge_start[parent[v] + 1]++;
+        start[parent[v] + 1]++;
     }
     for (uint32_t v = 0; v < nodes; v++) {
-        edge_start[v + 1] += edge_start[v];
+        start[v + 1] += start[v];
     }
-    /* fill: a cursor per parent, reusing `parent`'s memory would lose it; use a copy */
-    uint32_t *cursor = PyMem_Malloc((size_t)nodes * sizeof(uint32_t));
-    if (!cursor) {
-        PyMem_Free(pid);
-        PyMem_Free(parent);
-        PyMem_Free(label);
-        PyMem_Free(edge_start);
-        PyMem_Free(edge_label);
-        PyMem_Free(edge_to);
-        PyErr_NoMemory();
-        return -1;
+    {
+        uint32_t *cursor = parent; /* parent[] is not needed once each child is placed */
+        uint32_t *fill = PyMem_Malloc((size_t)nodes * sizeof(uint32_t));
+        if (!fill) {
+            PyMem_Free(pid);
+            PyMem_Free(parent);
+            PyMem_Free(label);
+            PyMem_Free(start);
+            PyMem_Free(kids);
+            PyMem_Free(order);
+            PyMem_Free(bfs);
+            PyMem_Free(bfs_label);
+            PyErr_NoMemory();
+            return -1;
+        }
+        memcpy(fill, start, (size_t)nodes * sizeof(uint32_t));
+        for (uint32_t v = 1; v < nodes; v++) {
+            kids[fill[cursor[v]]++] = v;
+        }
+        PyMem_Free(fill);
     }
-    memcpy(cursor, edge_start, (size_t)nodes * sizeof(uint32_t));
-    for (uint32_t v = 1; v < nodes; v++) {
-        uint32_t k = cursor[parent[v]]++;
-        edge_label[k] = label[v];
-        edge_to[k] = v;
-    }
-    PyMem_Free(cursor);
     PyMem_Free(parent);
+    /* breadth-first numbering: order[new id] = creation id */
+    uint32_t tail = 1;
+    order[0] = 0;
+    for (uint32_t u = 0; u < nodes; u++) {
+        uint32_t v = order[u];
+        bfs[u].first = tail;
+        bfs[u].pid = pid[v];
+        bfs_label[u] = label[v];
+        for (uint32_t k = start[v]; k < start[v + 1]; k++) {
+            order[tail++] = kids[k];
+        }
+    }
+    bfs[nodes].first = nodes;
+    bfs[nodes].pid = -1;
+    PyMem_Free(start);
+    PyMem_Free(kids);
+    PyMem_Free(order);
+    PyMem_Free(pid);
     PyMem_Free(label);
 
     self->n_nodes = nodes;
-    self->n_edges = nodes - 1;
     self->max_depth = max_depth;
-    self->edge_start = edge_start;
-    self->pid = pid;
-    self->edge_label = edge_label;
-    self->edge_to = edge_to;
+    self->nodes = bfs;
+    self->label = bfs_label;
     fill_root(self);
     return 0;
 }
@@ -272,21 +353,17 @@ build(TrieObject *self, PyObject *patterns)
 static PyObject *
 Trie_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"patterns", "fast", "inside_word", NULL};
-    PyObject *patterns, *fast, *inside_word;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OO", kwlist, &PyList_Type, &patterns,
-                                     &fast, &inside_word)) {
-        return NULL;
-    }
-    if (!PyCallable_Check(inside_word)) {
-        PyErr_SetString(PyExc_TypeError, "inside_word must be callable");
+    static char *kwlist[] = {"patterns", "fast", "modes", "exact", "inside_word", NULL};
+    PyObject *patterns, *fast, *modes, *exact, *inside_word;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OOOO", kwlist, &PyList_Type, &patterns,
+                                     &fast, &modes, &exact, &inside_word)) {
         return NULL;
     }
     TrieObject *self = (TrieObject *)type->tp_alloc(type, 0);
     if (!self) {
         return NULL;
     }
-    if (build(self, patterns) < 0 || set_fast(self, fast) < 0) {
+    if (build(self, patterns) < 0 || set_checks(self, fast, modes, exact, inside_word) < 0) {
         Py_DECREF(self);
         return NULL;
     }
@@ -295,8 +372,6 @@ Trie_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_ValueError, "fast must have one entry per pattern");
         return NULL;
     }
-    Py_INCREF(inside_word);
-    self->inside_word = inside_word;
     return (PyObject *)self;
 }
 
@@ -304,20 +379,21 @@ Trie_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 static inline uint32_t
 child(const TrieObject *t, uint32_t node, uint8_t b)
 {
-    uint32_t lo = t->edge_start[node], hi = t->edge_start[node + 1];
+    uint32_t lo = t->nodes[node].first, hi = t->nodes[node + 1].first;
+    const uint8_t *label = t->label;
     if (hi - lo <= 8) {
-        for (uint32_t k = lo; k < hi; k++) {
-            if (t->edge_label[k] == b) {
-                return t->edge_to[k];
+        for (uint32_t c = lo; c < hi; c++) {
+            if (label[c] == b) {
+                return c;
             }
         }
         return 0;
     }
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
-        uint8_t m = t->edge_label[mid];
+        uint8_t m = label[mid];
         if (m == b) {
-            return t->edge_to[mid];
+            return mid;
         }
         if (m < b) {
             lo = mid + 1;
@@ -327,6 +403,64 @@ child(const TrieObject *t, uint32_t node, uint8_t b)
         }
     }
     return 0;
+}
+
+/* (s, e, vid, elided) as a new tuple. */
+static PyObject *
+match_tuple(Py_ssize_t s, Py_ssize_t e, long vid, PyObject *elided)
+{
+    PyObject *t = PyTuple_New(4);
+    if (!t) {
+        return NULL;
+    }
+    PyObject *a = PyLong_FromSsize_t(s), *b = PyLong_FromSsize_t(e), *c = PyLong_FromLong(vid);
+    if (!a || !b || !c) {
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        Py_XDECREF(c);
+        Py_DECREF(t);
+        return NULL;
+    }
+    Py_INCREF(elided);
+    PyTuple_SET_ITEM(t, 0, a);
+    PyTuple_SET_ITEM(t, 1, b);
+    PyTuple_SET_ITEM(t, 2, c);
+    PyTuple_SET_ITEM(t, 3, elided);
+    return t;
+}
+
+/* Read (s, e, vid, elided) from a match tuple; elided is borrowed. */
+static int
+read_match(PyObject *item, Py_ssize_t *s, Py_ssize_t *e, long *vid, PyObject **elided)
+{
+    if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 4) {
+        PyErr_SetString(PyExc_TypeError, "a match is a tuple (start, end, variant, elided)");
+        return -1;
+    }
+    *s = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0));
+    *e = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 1));
+    *vid = PyLong_AsLong(PyTuple_GET_ITEM(item, 2));
+    *elided = PyTuple_GET_ITEM(item, 3);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* The code point of the UTF-8 sequence at p (n bytes available), or -1. */
+static long
+decode_at(const uint8_t *p, Py_ssize_t n)
+{
+    uint8_t b = p[0];
+    int len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    if (len == 1 || len > n) {
+        return -1;
+    }
+    long cp = b & (0x3F >> (len - 1));
+    for (int i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80) {
+            return -1;
+        }
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    return cp;
 }
 
 /* Whether a candidate ending at e (exclusive) ends at the end of a word: 1 yes, 0 no,
@@ -349,6 +483,14 @@ ends_word(TrieObject *t, PyObject *hay_obj, PyObject *raw_obj, const uint8_t *ha
     if (w == 0 && !WORD[hay[e + 1]]) {
         return 1; /* a joiner not followed by a word character */
     }
+    if (w == 2) {
+        /* most often a letter (é, ç): decided here; the rest (marks…) by Python */
+        long cp = decode_at((const uint8_t *)PyBytes_AS_STRING(raw_obj) + e,
+                            PyBytes_GET_SIZE(raw_obj) - e);
+        if (cp >= 0 && Py_UNICODE_ISALNUM((Py_UCS4)cp)) {
+            return 0;
+        }
+    }
     PyObject *r = PyObject_CallFunction(t->inside_word, "OOn", hay_obj, raw_obj, e);
     if (!r) {
         return -1;
@@ -356,6 +498,84 @@ ends_word(TrieObject *t, PyObject *hay_obj, PyObject *raw_obj, const uint8_t *ha
     int inside = PyObject_IsTrue(r);
     Py_DECREF(r);
     return inside < 0 ? -1 : !inside;
+}
+
+/* The lower case of a continuation byte of a Latin-1 letter (C3 80..9E -> A0..BE). */
+static inline uint8_t
+latin1_lower(uint8_t b)
+{
+    return b >= 0x80 && b <= 0x9E ? (uint8_t)(b + 0x20) : b;
+}
+
+/* Whether the surface raw[0:len] is the form `core` in any case (MODE_LOOSE): the fold
+ * already matched, so only what the fold blurs is compared: letters folded to a space,
+ * punctuation folded to a space, and white space. */
+static int
+loose_equal(const uint8_t *raw, const uint8_t *core, Py_ssize_t len)
+{
+    for (Py_ssize_t i = 0; i < len; i++) {
+        uint8_t c = core[i], t = raw[i];
+        if (c < 0x80) {
+            if (c == ' ') {
+                if (!SPACE[t]) {
+                    return 0;
+                }
+            }
+            else if (FOLD[c] == ' ' && t != c) {
+                return 0;
+            }
+        }
+        else if (c != 0xC3 && latin1_lower(c) != latin1_lower(t)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Words that French elides: the l of l'ESS, the jusqu of jusqu'aux (folded). */
+static const char *const ELIDING[] = {
+    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
+    "presqu", "quelqu", NULL,
+};
+
+/* Elision before a candidate starting after hay[s] (matcher._verify's first part):
+ * 1 elided (l'ESS), 0 not, -1 an apostrophe inside a word (aujourd'hui): no match here,
+ * 2 ask Python (a non-ASCII character before the candidate). */
+static int
+elision(const uint8_t *hay, const uint8_t *raw, Py_ssize_t s)
+{
+    uint8_t r = raw[s];
+    Py_ssize_t width = 0;
+    if (r == 0x27) {
+        width = 1;
+    }
+    else if ((r == 0x99 || r == 0x98) && s >= 2 && raw[s - 2] == 0xE2 && raw[s - 1] == 0x80) {
+        width = 3;
+    }
+    else if (r == 0xBC && s >= 1 && raw[s - 1] == 0xCA) {
+        width = 2;
+    }
+    else {
+        return r >= 0x80 ? 2 : 0;
+    }
+    Py_ssize_t k = s - width; /* the last byte before the apostrophe */
+    if (k < 0 || !LETTER[hay[k]]) {
+        return 0;
+    }
+    Py_ssize_t j = k;
+    while (j > 0 && LETTER[hay[j - 1]]) {
+        j--;
+    }
+    if (j > 0 && (WORD[hay[j - 1]] || JOINER[hay[j - 1]])) {
+        return -1;
+    }
+    Py_ssize_t len = k + 1 - j;
+    for (int w = 0; ELIDING[w]; w++) {
+        if ((Py_ssize_t)strlen(ELIDING[w]) == len && memcmp(ELIDING[w], hay + j, (size_t)len) == 0) {
+            return 1;
+        }
+    }
+    return -1;
 }
 
 /*
@@ -412,7 +632,7 @@ Trie_scan(TrieObject *self, PyObject *args)
         int found = 0;
         while (node) {
             i++;
-            int32_t id = self->pid[node];
+            int32_t id = self->nodes[node].pid;
             if (id >= 0) {
                 ends[found] = i;
                 pids[found] = id;
@@ -425,6 +645,7 @@ Trie_scan(TrieObject *self, PyObject *args)
         }
         int accepted = 0;
         int slow_from = -1;
+        int elided = -2; /* not looked at yet */
         for (int k = found - 1; k >= 0; k--) {
             int ok = ends_word(self, hay_obj, raw_obj, hay, n, ends[k]);
             if (ok < 0) {
@@ -433,9 +654,34 @@ Trie_scan(TrieObject *self, PyObject *args)
             if (!ok) {
                 continue;
             }
-            int32_t v = self->fast[pids[k]];
-            if (v >= 0 && raw[s] < 0x80 && raw[s] != 0x27) {
-                PyObject *t = Py_BuildValue("(nniO)", s, ends[k], (int)v, Py_False);
+            int32_t id = pids[k];
+            uint8_t mode = self->modes[id];
+            if (mode == MODE_CAPITAL && !UPPER[raw[s + 1]]) {
+                continue; /* an unaccented variant needs a capital: Etat, ETAT */
+            }
+            if (mode == MODE_KEEP || mode == MODE_EXACT || mode == MODE_LOOSE) {
+                if (elided == -2) {
+                    elided = elision(hay, raw, s);
+                }
+                if (elided == -1) {
+                    break; /* aujourd'hui, prud'homme: nothing starts here */
+                }
+            }
+            if ((mode == MODE_KEEP || mode == MODE_EXACT || mode == MODE_LOOSE) && elided != 2) {
+                if (mode != MODE_KEEP) {
+                    PyObject *want = PyTuple_GET_ITEM(self->exact, id);
+                    Py_ssize_t len = ends[k] - 1 - s;
+                    const uint8_t *core = (const uint8_t *)PyBytes_AS_STRING(want);
+                    if (PyBytes_GET_SIZE(want) != len) {
+                        continue;
+                    }
+                    if (mode == MODE_EXACT ? memcmp(core, raw + s + 1, (size_t)len) != 0
+                                           : !loose_equal(raw + s + 1, core, len)) {
+                        continue; /* des is not DES; ou is not où */
+                    }
+                }
+                PyObject *t = match_tuple(s, ends[k], self->fast[id],
+                                          elided == 1 ? Py_True : Py_False);
                 if (!t || PyList_Append(out, t) < 0) {
                     Py_XDECREF(t);
                     goto done;
@@ -509,11 +755,10 @@ code_points(PyObject *module, PyObject *args)
     }
     Py_ssize_t seen = 0, cont = 0;
     for (Py_ssize_t k = 0; k < count; k++) {
-        PyObject *item = PyList_GET_ITEM(found, k);
         Py_ssize_t s, e;
-        int vid;
+        long vid;
         PyObject *elided;
-        if (!PyArg_ParseTuple(item, "nniO", &s, &e, &vid, &elided)) {
+        if (read_match(PyList_GET_ITEM(found, k), &s, &e, &vid, &elided) < 0) {
             Py_DECREF(result);
             return NULL;
         }
@@ -531,7 +776,7 @@ code_points(PyObject *module, PyObject *args)
             cont += (raw[j] & 0xC0) == 0x80;
         }
         seen = e;
-        PyObject *t = Py_BuildValue("(nniO)", cs + base, e - cont + base, vid, elided);
+        PyObject *t = match_tuple(cs + base, e - cont + base, vid, elided);
         if (!t) {
             Py_DECREF(result);
             return NULL;
@@ -541,27 +786,184 @@ code_points(PyObject *module, PyObject *args)
     return result;
 }
 
-/* Serialized arrays: magic, counts, then the arrays one after the other. */
+/*
+ * mapped(raw, found, news, olds, state, base) -> found in code points
+ *
+ * Byte spans of a text from which some bytes were cut (invisible characters, runs of
+ * white space) back to code points of the text before the cuts. news[k] is where the
+ * k-th cut was made in the cut bytes and olds[k] the same place in raw (both int64
+ * arrays, news[0] = olds[0] = 0). `state` is a list of four integers carried from one
+ * batch to the next: the current cut, the offset it brings, the bytes and the
+ * continuation bytes counted so far.
+ */
+static PyObject *
+mapped(PyObject *module, PyObject *args)
+{
+    PyObject *raw_obj, *found, *state;
+    Py_buffer news_view, olds_view;
+    Py_ssize_t base;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "O!O!y*y*O!n", &PyBytes_Type, &raw_obj, &PyList_Type, &found,
+                          &news_view, &olds_view, &PyList_Type, &state, &base)) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const int64_t *news = news_view.buf, *olds = olds_view.buf;
+    Py_ssize_t cuts = news_view.len / 8;
+    if (news_view.len != olds_view.len || news_view.len % 8 || cuts < 1 ||
+        PyList_GET_SIZE(state) != 4) {
+        PyErr_SetString(PyExc_ValueError, "bad cut tables or state");
+        goto done;
+    }
+    Py_ssize_t st[4];
+    for (int i = 0; i < 4; i++) {
+        st[i] = PyLong_AsSsize_t(PyList_GET_ITEM(state, i));
+        if (st[i] == -1 && PyErr_Occurred()) {
+            goto done;
+        }
+    }
+    Py_ssize_t k = st[0], offset = st[1], seen = st[2], cont = st[3];
+    Py_ssize_t last_k = cuts - 1;
+    if (k < 0 || k > last_k) {
+        PyErr_SetString(PyExc_ValueError, "bad state");
+        goto done;
+    }
+    Py_ssize_t next_cut = k < last_k ? news[k + 1] : -1;
+    const uint8_t *raw = (const uint8_t *)PyBytes_AS_STRING(raw_obj);
+    Py_ssize_t n = PyBytes_GET_SIZE(raw_obj);
+    Py_ssize_t count = PyList_GET_SIZE(found);
+    result = PyList_New(count);
+    if (!result) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_ssize_t s, e;
+        long vid;
+        PyObject *elided;
+        if (read_match(PyList_GET_ITEM(found, i), &s, &e, &vid, &elided) < 0) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        Py_ssize_t bs = s, be = e - 1;
+        while (next_cut >= 0 && next_cut <= bs) {
+            k++;
+            offset = olds[k] - news[k];
+            next_cut = k < last_k ? news[k + 1] : -1;
+        }
+        if (next_cut >= 0 && next_cut < be) {
+            /* a run inside a multiword term was cut: the last cut before its end */
+            Py_ssize_t lo = 0, hi = cuts;
+            while (lo < hi) {
+                Py_ssize_t mid = (lo + hi) / 2;
+                if (news[mid] <= be - 1) {
+                    lo = mid + 1;
+                }
+                else {
+                    hi = mid;
+                }
+            }
+            Py_ssize_t j = lo - 1;
+            bs = bs + offset;
+            be = olds[j] + be - news[j];
+        }
+        else {
+            bs += offset;
+            be += offset;
+        }
+        if (bs < 0 || be > n || bs > n) {
+            Py_CLEAR(result);
+            PyErr_SetString(PyExc_ValueError, "spans must lie inside raw");
+            goto done;
+        }
+        for (Py_ssize_t j = seen; j < bs; j++) {
+            cont += (raw[j] & 0xC0) == 0x80;
+        }
+        Py_ssize_t cs = bs - cont;
+        for (Py_ssize_t j = bs; j < be; j++) {
+            cont += (raw[j] & 0xC0) == 0x80;
+        }
+        seen = be;
+        PyObject *t = match_tuple(cs + base, be - cont + base, vid, elided);
+        if (!t) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, i, t);
+    }
+    st[0] = k;
+    st[1] = offset;
+    st[2] = seen;
+    st[3] = cont;
+    for (int i = 0; i < 4; i++) {
+        PyObject *v = PyLong_FromSsize_t(st[i]);
+        if (!v || PyList_SetItem(state, i, v) < 0) {
+            Py_CLEAR(result);
+            goto done;
+        }
+    }
+done:
+    PyBuffer_Release(&news_view);
+    PyBuffer_Release(&olds_view);
+    return result;
+}
+
+/* spans(found, ids) -> [(start, end, ids[variant]), ...] */
+static PyObject *
+spans(PyObject *module, PyObject *args)
+{
+    PyObject *found, *ids;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &found, &PyTuple_Type, &ids)) {
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(found), n_ids = PyTuple_GET_SIZE(ids);
+    PyObject *result = PyList_New(count);
+    if (!result) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *item = PyList_GET_ITEM(found, i);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 4) {
+            Py_DECREF(result);
+            PyErr_SetString(PyExc_TypeError, "a match is a tuple (start, end, variant, elided)");
+            return NULL;
+        }
+        Py_ssize_t vid = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 2));
+        if (vid < 0 || vid >= n_ids) {
+            Py_DECREF(result);
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_IndexError, "variant out of range");
+            }
+            return NULL;
+        }
+        PyObject *t = PyTuple_Pack(3, PyTuple_GET_ITEM(item, 0), PyTuple_GET_ITEM(item, 1),
+                                   PyTuple_GET_ITEM(ids, vid));
+        if (!t) {
+            Py_DECREF(result);
+            return NULL;
+        }
+        PyList_SET_ITEM(result, i, t);
+    }
+    return result;
+}
+
+/* Serialized arrays: magic, node count, depth, then the node records and the labels. */
 static PyObject *
 Trie_to_bytes(TrieObject *self, PyObject *Py_UNUSED(ignored))
 {
-    size_t size = 4 * sizeof(uint32_t) + ((size_t)self->n_nodes + 1) * 4 +
-                  (size_t)self->n_nodes * 4 + (size_t)self->n_edges * 5;
+    size_t records = ((size_t)self->n_nodes + 1) * sizeof(Node);
+    size_t size = 3 * sizeof(uint32_t) + records + self->n_nodes;
     PyObject *b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
     if (!b) {
         return NULL;
     }
     uint8_t *w = (uint8_t *)PyBytes_AS_STRING(b);
-    uint32_t head[4] = {STATE_MAGIC, self->n_nodes, self->n_edges, self->max_depth};
+    uint32_t head[3] = {STATE_MAGIC, self->n_nodes, self->max_depth};
     memcpy(w, head, sizeof(head));
     w += sizeof(head);
-    memcpy(w, self->edge_start, ((size_t)self->n_nodes + 1) * 4);
-    w += ((size_t)self->n_nodes + 1) * 4;
-    memcpy(w, self->pid, (size_t)self->n_nodes * 4);
-    w += (size_t)self->n_nodes * 4;
-    memcpy(w, self->edge_to, (size_t)self->n_edges * 4);
-    w += (size_t)self->n_edges * 4;
-    memcpy(w, self->edge_label, (size_t)self->n_edges);
+    memcpy(w, self->nodes, records);
+    w += records;
+    memcpy(w, self->label, self->n_nodes);
     return b;
 }
 
@@ -569,29 +971,22 @@ static PyObject *
 Trie_from_bytes(PyTypeObject *type, PyObject *args)
 {
     Py_buffer state;
-    PyObject *fast, *inside_word;
-    if (!PyArg_ParseTuple(args, "y*OO", &state, &fast, &inside_word)) {
+    PyObject *fast, *modes, *exact, *inside_word;
+    if (!PyArg_ParseTuple(args, "y*OOOO", &state, &fast, &modes, &exact, &inside_word)) {
         return NULL;
     }
     TrieObject *self = NULL;
     const uint8_t *r = state.buf;
-    uint32_t head[4];
+    uint32_t head[3];
     if (state.len < (Py_ssize_t)sizeof(head)) {
         goto bad;
     }
     memcpy(head, r, sizeof(head));
     r += sizeof(head);
-    if (head[0] != STATE_MAGIC || head[1] == 0 || head[2] != head[1] - 1) {
+    size_t nodes = head[1];
+    if (head[0] != STATE_MAGIC || nodes == 0 ||
+        (size_t)state.len != sizeof(head) + (nodes + 1) * sizeof(Node) + nodes) {
         goto bad;
-    }
-    size_t nodes = head[1], edges = head[2];
-    if ((size_t)state.len != sizeof(head) + (nodes + 1) * 4 + nodes * 4 + edges * 5) {
-        goto bad;
-    }
-    if (!PyCallable_Check(inside_word)) {
-        PyBuffer_Release(&state);
-        PyErr_SetString(PyExc_TypeError, "inside_word must be callable");
-        return NULL;
     }
     self = (TrieObject *)type->tp_alloc(type, 0);
     if (!self) {
@@ -599,58 +994,41 @@ Trie_from_bytes(PyTypeObject *type, PyObject *args)
         return NULL;
     }
     self->n_nodes = (uint32_t)nodes;
-    self->n_edges = (uint32_t)edges;
-    self->max_depth = head[3];
-    self->edge_start = PyMem_Malloc((nodes + 1) * 4);
-    self->pid = PyMem_Malloc(nodes * 4);
-    self->edge_to = PyMem_Malloc(edges ? edges * 4 : 1);
-    self->edge_label = PyMem_Malloc(edges ? edges : 1);
-    if (!self->edge_start || !self->pid || !self->edge_to || !self->edge_label) {
+    self->max_depth = head[2];
+    self->nodes = PyMem_Malloc((nodes + 1) * sizeof(Node));
+    self->label = PyMem_Malloc(nodes);
+    if (!self->nodes || !self->label) {
         PyBuffer_Release(&state);
         Py_DECREF(self);
         return PyErr_NoMemory();
     }
-    memcpy(self->edge_start, r, (nodes + 1) * 4);
-    r += (nodes + 1) * 4;
-    memcpy(self->pid, r, nodes * 4);
-    r += nodes * 4;
-    memcpy(self->edge_to, r, edges * 4);
-    r += edges * 4;
-    memcpy(self->edge_label, r, edges);
+    memcpy(self->nodes, r, (nodes + 1) * sizeof(Node));
+    r += (nodes + 1) * sizeof(Node);
+    memcpy(self->label, r, nodes);
     PyBuffer_Release(&state);
-    /* the arrays must describe a tree inside its bounds before anything walks them */
-    if (self->edge_start[0] != 0 || self->edge_start[nodes] != edges) {
+    /* a breadth-first tree inside its bounds, before anything walks it: children come
+     * after their parent, in order, and the last node closes the list */
+    int ok = self->nodes[0].first == 1 && self->nodes[nodes].first == nodes;
+    for (size_t v = 0; ok && v < nodes; v++) {
+        uint32_t first = self->nodes[v].first;
+        ok = first > v && first <= self->nodes[v + 1].first;
+    }
+    if (!ok) {
         Py_DECREF(self);
         PyErr_SetString(PyExc_ValueError, "not a glossator trie");
         return NULL;
     }
-    for (size_t v = 0; v < nodes; v++) {
-        if (self->edge_start[v] > self->edge_start[v + 1]) {
-            Py_DECREF(self);
-            PyErr_SetString(PyExc_ValueError, "not a glossator trie");
-            return NULL;
-        }
-    }
-    for (size_t k = 0; k < edges; k++) {
-        if (self->edge_to[k] == 0 || self->edge_to[k] >= nodes) {
-            Py_DECREF(self);
-            PyErr_SetString(PyExc_ValueError, "not a glossator trie");
-            return NULL;
-        }
-    }
-    if (set_fast(self, fast) < 0) {
+    if (set_checks(self, fast, modes, exact, inside_word) < 0) {
         Py_DECREF(self);
         return NULL;
     }
     for (size_t v = 0; v < nodes; v++) {
-        if (self->pid[v] >= self->n_fast) {
+        if (self->nodes[v].pid >= self->n_fast) {
             Py_DECREF(self);
             PyErr_SetString(PyExc_ValueError, "trie and fast table do not agree");
             return NULL;
         }
     }
-    Py_INCREF(inside_word);
-    self->inside_word = inside_word;
     fill_root(self);
     return (PyObject *)self;
 bad:
@@ -670,7 +1048,7 @@ static PyMethodDef Trie_methods[] = {
      "scan(hay, raw, pos, stop, out) -> (pos, s, candidates)"},
     {"to_bytes", (PyCFunction)Trie_to_bytes, METH_NOARGS, "The arrays, as bytes."},
     {"from_bytes", (PyCFunction)Trie_from_bytes, METH_VARARGS | METH_CLASS,
-     "from_bytes(state, fast, inside_word) -> Trie"},
+     "from_bytes(state, fast, modes, exact, inside_word) -> Trie"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -681,8 +1059,8 @@ static PyGetSetDef Trie_getset[] = {
 
 static PyTypeObject TrieType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "glossator._scan.Trie",
-    .tp_doc = PyDoc_STR("Trie(patterns, fast, inside_word): the compiled patterns, walked "
-                        "from every space of a folded text."),
+    .tp_doc = PyDoc_STR("Trie(patterns, fast, modes, exact, inside_word): the compiled "
+                        "patterns, walked from every space of a folded text."),
     .tp_basicsize = sizeof(TrieObject),
     .tp_itemsize = 0,
     .tp_flags = Py_TPFLAGS_DEFAULT,
@@ -695,6 +1073,9 @@ static PyTypeObject TrieType = {
 static PyMethodDef module_methods[] = {
     {"code_points", code_points, METH_VARARGS,
      "code_points(raw, found, base) -> found with code-point offsets"},
+    {"spans", spans, METH_VARARGS, "spans(found, ids) -> [(start, end, ids[variant]), ...]"},
+    {"mapped", mapped, METH_VARARGS,
+     "mapped(raw, found, news, olds, state, base) -> found in code points before the cuts"},
     {NULL, NULL, 0, NULL},
 };
 

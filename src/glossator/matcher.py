@@ -205,7 +205,10 @@ _INVISIBLE = tuple(c.encode() for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff")
 #: What a letter folded to a space looks like in the folded bytes (see _TAIL_SPACES).
 _BLANKED_LETTER = b"\xc3 "
 
-_WORD = bytes(1 if chr(b).isalnum() else (2 if b >= 0x80 else 0) for b in range(256))
+#: 1 for ASCII letters and digits, 2 for every other byte of a multibyte character (the
+#: character itself then decides: ``_word_char_at``), 0 for the rest.
+_WORD = bytes(1 if b < 0x80 and chr(b).isalnum() else (2 if b >= 0x80 else 0)
+              for b in range(256))
 _UPPER = bytes(1 if 0x41 <= b <= 0x5A or b == 0xC3 or b == 0xC5 else 0 for b in range(256))
 _LETTER = bytes(1 if chr(b).isascii() and chr(b).isalpha() else 0 for b in range(256))
 _JOINER = bytes(1 if chr(b) in "-&@_" else 0 for b in range(256))
@@ -349,7 +352,8 @@ class Matcher:
                 tables, state = loaded
         if tables is None:
             tables = _compile(self.forms, self.options)
-        patterns, cands, raw_variants, simple, blanked, capital_only, fast = tables
+        patterns, cands, raw_variants, simple, blanked, capital_only, fast, modes, cores = (
+            tables)
         self._raw_variants = raw_variants
         self.variants = _Variants(self.forms, raw_variants)
         self._cands = cands
@@ -365,14 +369,17 @@ class Matcher:
         self._trie: Any = None
         accelerator = ACCELERATOR
         if patterns and accelerator is not None:
-            fast_table = array("i", fast).tobytes()
+            # per pattern, the variant the C scanner keeps when it decides alone (_c_mode)
+            keep = array("i", [c[0] if m in (_KEEP, _EXACT, _LOOSE) else -1
+                               for c, m in zip(cands, modes, strict=True)])
+            checks = (keep.tobytes(), modes, cores, _inside_word)
             if state is not None:
                 try:
-                    self._trie = accelerator.Trie.from_bytes(state, fast_table, _inside_word)
+                    self._trie = accelerator.Trie.from_bytes(state, *checks)
                 except ValueError:
                     state = None
             if self._trie is None:
-                self._trie = accelerator.Trie(patterns, fast_table, _inside_word)
+                self._trie = accelerator.Trie(patterns, *checks)
         elif patterns:
             self._ac = ahocorasick_rs.BytesAhoCorasick(
                 patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
@@ -414,6 +421,11 @@ class Matcher:
     def iter_spans(self, text: str) -> Iterator[list[tuple[int, int, str]]]:
         """:meth:`spans` in batches, one per megabyte of text, so memory stays flat."""
         ids = self._entry_ids
+        if self._trie is not None:
+            spans = ACCELERATOR.spans
+            for batch in self.iter_scan(text):
+                yield spans(batch, ids)
+            return
         for batch in self.iter_scan(text):
             yield [(s, e, ids[v]) for s, e, v, _ in batch]
 
@@ -470,6 +482,9 @@ class Matcher:
                 return
             yield from self._code_points(self._scan(hay, raw2), raw, base)
             return
+        if self._trie is not None:
+            yield from self._mapped_c(self._scan(hay, raw2), raw, edits, prepared, base)
+            return
         yield from self._mapped(self._scan(hay, raw2), raw, edits, prepared, base)
 
     @staticmethod
@@ -490,6 +505,28 @@ class Matcher:
                 seen_cont += count(1, s, e)
                 seen_bytes = e
                 append((cs, e - seen_cont, vid, elided))
+            yield result
+
+    @staticmethod
+    def _mapped_c(
+        batches: Iterator[list[tuple[int, int, int, bool]]], raw: bytes,
+        edits: _Edits | None, prepared: Prepared, base: int,
+    ) -> Iterator[list[tuple[int, int, int, bool]]]:
+        """:meth:`_mapped`, in C (``glossator._scan.mapped``)."""
+        mapped = ACCELERATOR.mapped
+        news = array("q", edits.news if edits is not None else [0])
+        olds = array("q", edits.olds if edits is not None else [0])
+        state = [0, 0, 0, 0]
+        if prepared.offsets is None:
+            for found in batches:
+                yield mapped(raw, found, news, olds, state, base)
+            return
+        span = prepared.span
+        for found in batches:
+            result: list[tuple[int, int, int, bool]] = []
+            for cs, ce, vid, elided in mapped(raw, found, news, olds, state, 0):
+                cs, ce = span(cs, ce)
+                result.append((cs + base, ce + base, vid, elided))
             yield result
 
     @staticmethod
@@ -938,9 +975,11 @@ _Tables = tuple[
     tuple[bool, ...],
     tuple[bool, ...],
     tuple[int, ...],
+    bytes,
+    tuple[bytes | None, ...],
 ]
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-_TABLES_VERSION = 3
+_TABLES_VERSION = 5
 
 
 def _compile(forms: tuple[Form, ...], options: MatchOptions) -> _Tables:
@@ -980,6 +1019,7 @@ def _compile(forms: tuple[Form, ...], options: MatchOptions) -> _Tables:
     blanked: list[bool] = []
     capital_only: list[bool] = []
     fast: list[int] = []
+    modes: list[tuple[int, bytes | None]] = []
     for p in patterns:
         vids = by_pattern[p]
         c = tuple(vids) if len(vids) == 1 else tuple(sorted(vids, key=rank))
@@ -993,13 +1033,47 @@ def _compile(forms: tuple[Form, ...], options: MatchOptions) -> _Tables:
         # only unaccented variants: the text must start with a capital (Etat, ETAT)
         capital_only.append(all(variants[v][6] for v in c))
         # a single case-insensitive plain variant needs no check at all
+        # the first variant case-insensitive and plain: _verify keeps it with no check
         plain = (
-            len(c) == 1 and not first[3] and not first[6] and not blank
+            not first[3] and not first[6] and not blank
             and not first[7] and not first[8] and "'" not in first[5]
         )
         fast.append(c[0] if plain else -1)
+        modes.append(_c_mode(p, c, variants, plain, blank, capital_only[-1]))
     return (patterns, tuple(cands), tuple(variants), tuple(simple), tuple(blanked),
-            tuple(capital_only), tuple(fast))
+            tuple(capital_only), tuple(fast), bytes(m for m, _ in modes),
+            tuple(b for _, b in modes))
+
+
+#: Modes of the C scanner (see _scan.c): what it decides about a candidate alone.
+_ASK, _KEEP, _EXACT, _CAPITAL, _LOOSE = range(5)
+_LATIN1_LETTERS = re.compile(rb"(?:[\x00-\x7f]|\xc3[\x80-\x96\x98-\xb6\xb8-\xbf])*")
+
+
+def _c_mode(
+    pattern: bytes, c: tuple[int, ...], variants: list[tuple[Any, ...]], plain: bool,
+    blank: bool, capital: bool,
+) -> tuple[int, bytes | None]:
+    """What the C scanner may decide about ``pattern`` alone, and the bytes it needs.
+
+    Each mode gives the verdict :meth:`Matcher._verify` would give: ``_KEEP``, the first
+    variant with no check; ``_EXACT``, an acronym whose bytes must be the form's;
+    ``_LOOSE``, a word with letters folded to a space (*à*, *où*) whose letters must be the
+    form's in any case; ``_CAPITAL``, dropped unless a capital starts it; ``_ASK``, Python.
+    """
+    if plain:
+        return _KEEP, None
+    first = variants[c[0]]
+    core: bytes = first[4]
+    single = len(c) == 1 and not first[6] and not first[7] and not first[8]
+    if single and "'" not in first[5] and b"'" not in core:
+        if first[3] and not blank and core.isascii() and b" " not in core:
+            return _EXACT, core
+        if not first[3] and blank and _LATIN1_LETTERS.fullmatch(core):
+            return _LOOSE, core
+    if capital:
+        return _CAPITAL, None
+    return _ASK, None
 
 
 def _cache_key(forms: tuple[Form, ...], options: MatchOptions) -> str:
@@ -1024,10 +1098,10 @@ def _load_tables(path: Path) -> tuple[_Tables, bytes | None] | None:
         data = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if not isinstance(data, tuple) or len(data) != 9 or data[0] != _TABLES_VERSION:
+    if not isinstance(data, tuple) or len(data) != 11 or data[0] != _TABLES_VERSION:
         return None
-    state = data[8]
-    return data[1:8], state if isinstance(state, bytes) else None
+    state = data[10]
+    return data[1:10], state if isinstance(state, bytes) else None
 
 
 def _save_tables(path: Path, tables: _Tables, state: bytes | None) -> None:
