@@ -142,8 +142,9 @@ def lint(
 ) -> list[Finding]:
     """Every finding about ``glossary``, sorted by file and line.
 
-    The loader's diagnostics come first in spirit (they get their codes), then the rules
-    of :data:`RULES`. ``corpus`` adds ``unused-entry`` and ``undefined-acronym`` (the
+    The problems found while loading (``glossary.diagnostics``) are included with their
+    codes, then each rule of :data:`RULES` runs. ``corpus`` (documents from
+    :func:`read_corpus`) adds ``unused-entry`` and ``undefined-acronym`` (the
     ``top_acronyms`` most frequent). ``options`` compile the glossary as annotating will
     (default: strict accents, plurals). ``min_words``: below this many words a definition
     is ``short-definition``. ``select``/``ignore``: codes to keep or drop; a rule whose
@@ -416,6 +417,7 @@ def _definitions(glossary: Glossary, min_words: int) -> Iterator[Finding]:
         line = entry.line_of("definition")
         plain = _plain(definition)
         names = {_plain(f) for f in (*entry.forms, entry.display_title)}
+        marker = _MARKER.search(definition)
         if not plain:
             yield _finding("empty-definition",
                            f"the definition of '{entry.id}' has no words: '{definition}'",
@@ -428,11 +430,11 @@ def _definitions(glossary: Glossary, min_words: int) -> Iterator[Finding]:
             yield _finding("empty-definition",
                            f"the definition of '{entry.id}' only repeats its term or title",
                            entry, line, "say what it means, not what it is called")
-        elif _MARKER.search(definition):
+        elif marker is not None:
             yield _finding("empty-definition",
                            f"the definition of '{entry.id}' is marked as unfinished: "
-                           f"'{_MARKER.search(definition).group(0)}'",  # type: ignore[union-attr]
-                           entry, line, "finish the definition and remove the marker")
+                           f"'{marker.group(0)}'", entry, line,
+                           "finish the definition and remove the marker")
         elif len(plain.split()) < min_words:
             n = len(plain.split())
             yield _finding("short-definition",
@@ -627,7 +629,9 @@ def _html_document(name: str, source: str) -> CorpusDocument:
 
 
 _CAPS = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ"
-_ACRONYM = re.compile(rf"(?<![\w&@'’-])[{_CAPS}]{{2,8}}(?![\w&@]|['’]\w)")
+#: 2 to 8 capitals, a word of their own: after an elided article (*l’ONU*) but not inside
+#: *PRUD'HOMMES*, and not joined to other words by ``&``, ``@`` or a hyphen.
+_ACRONYM = re.compile(rf"(?<![\w&@-])(?<!\w\w['’])[{_CAPS}]{{2,8}}(?![\w&@]|['’]\w|-\w)")
 _ROMAN = re.compile(r"M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 _SHOUTING_WORD = re.compile(rf"\b[{_CAPS}]{{2,}}\b")
 
@@ -692,7 +696,7 @@ def _corpus_rules(glossary: Glossary, docs: Sequence[CorpusDocument], options: M
         if reported >= top or n < 2:
             break
         if names(token) >= n:
-            continue  # a name set in capitals (HUGO, Hugo): Titlecase is as frequent
+            continue  # a word or name set in capitals: *Hugo*, *libellé* are as frequent
         doc, offset = first[token]
         spread = len(in_docs[token])
         reported += 1
@@ -706,13 +710,15 @@ def _corpus_rules(glossary: Glossary, docs: Sequence[CorpusDocument], options: M
 
 def _name_counter(docs: Sequence[CorpusDocument], tokens: Sequence[str]
                   ) -> Callable[[str], int]:
-    """How often each token occurs in Titlecase (*Hugo* for *HUGO*) across the corpus."""
+    """How often each token occurs as a word or a name across the corpus: in lower case
+    or in Titlecase (*libellé*, *Hugo* for *LIBELLÉ*, *HUGO*)."""
     counts: Counter[str] = Counter()
     if tokens:
-        pattern = re.compile(r"\b(" + "|".join(re.escape(t.title()) for t in tokens) + r")\b")
+        spellings = {s for t in tokens for s in (t.title(), t.lower())}
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(spellings))) + r")\b")
         for doc in docs:
             counts.update(pattern.findall(doc.text))
-    return lambda token: counts[token.title()]
+    return lambda token: counts[token.title()] + counts[token.lower()]
 
 
 def error_finding(exc: GlossatorError) -> Finding:
