@@ -389,8 +389,8 @@ def _hidden_findings(entry: Entry, verdicts: list[_FormVerdict]) -> Iterator[Fin
                 shown += f" and {len(spellings) - _MAX_LISTED} more"
             yield _finding(
                 "hidden-variant",
-                f"in entry '{entry.id}', {shown} {'is' if len(spellings) == 1 else 'are'} "
-                f"matched as {_entry_name(taker, entry)}", entry, _form_line(entry, i))
+                f"'{entry.forms[i]}' of entry '{entry.id}', written {shown}, is matched as "
+                f"{_entry_name(taker, entry)}", entry, _form_line(entry, i))
 
 
 # -- definitions ---------------------------------------------------------------------------
