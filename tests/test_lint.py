@@ -502,3 +502,20 @@ def test_check_with_a_missing_corpus_is_one_line_error(cli, write):
 def test_the_bundled_glossary_passes_check_strict(cli):
     result = cli("check", "--strict")
     assert result.code == 0 and result.out.startswith("ok:")
+
+
+def test_an_entry_used_only_inside_its_not_in_phrases_is_unused(check):
+    content = ("- term: ESS\n  not_in: [\"Labo de l'ESS\"]\n"
+               "  definition: Économie sociale et solidaire, au sens de la loi de 2014.\n"
+               "- term: PTCE\n  definition: Pôle territorial de coopération économique.\n")
+    corpus = [CorpusDocument("a.txt", "Le Labo de l’ESS étudie les PTCE.")]
+    unused = only(check(content, corpus=corpus), "unused-entry")
+    assert [f.entry for f in unused] == ["ess"]
+    corpus.append(CorpusDocument("b.txt", "L'ESS emploie."))
+    assert not only(check(content, corpus=corpus), "unused-entry")
+
+
+def test_a_corpus_file_named_explicitly_is_read_whatever_its_suffix(write):
+    path = write("notes.log", "La CAE du quartier.\n")
+    [doc] = read_corpus([path])
+    assert doc.text == "La CAE du quartier.\n"

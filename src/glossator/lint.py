@@ -653,18 +653,24 @@ def _shouting_lines(text: str) -> list[tuple[int, int]]:
 
 def _corpus_rules(glossary: Glossary, docs: Sequence[CorpusDocument], options: MatchOptions,
                   top: int) -> Iterator[Finding]:
-    from .annotate import Annotator
+    from .policy import apply_policies
 
-    annotator = Annotator(glossary, occurrences="all", accents=options.accents,
-                          inflect=options.inflect, lemmas=options.lemmas)
+    matcher = glossary.compiled(options)
+    variants = matcher.variants
+
+    def entry_of(m: tuple[int, int, int, bool]) -> Entry:
+        return variants[m[2]].form.entry
+
     used: Counter[str] = Counter()
     counts: Counter[str] = Counter()
     first: dict[str, tuple[CorpusDocument, int]] = {}
     in_docs: dict[str, set[str]] = {}
     words = common_words()
     for doc in docs:
-        used.update(a.entry.id for a in annotator.annotate(doc.text))
-        covered = [(s, e) for s, e, _ in annotator.matcher.spans(doc.text)]
+        found = matcher.scan(doc.text)  # every occurrence; not_in phrases then apply
+        used.update(entry_of(m).id for m in apply_policies(found, entry_of, doc.text,
+                                                            occurrences="all"))
+        covered = [(m[0], m[1]) for m in found]
         shouting = _shouting_lines(doc.text)
         k = j = 0
         for m in _ACRONYM.finditer(doc.text):
