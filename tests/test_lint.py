@@ -519,3 +519,20 @@ def test_a_corpus_file_named_explicitly_is_read_whatever_its_suffix(write):
     path = write("notes.log", "La CAE du quartier.\n")
     [doc] = read_corpus([path])
     assert doc.text == "La CAE du quartier.\n"
+
+
+def test_a_form_claimed_in_two_files_is_a_duplicate_naming_both(cli, write):
+    write("a.yaml", "- term: CAE\n  definition: Coopérative d'activité et d'emploi.\n"
+          "- term: SCOP\n  definition: Société coopérative et participative.\n")
+    write("b.yaml", "- term: Scop\n  aliases: [SCOP]\n"
+          "  definition: Société coopérative et participative, autre rédaction.\n")
+    result = cli("check", "-f", "json", "a.yaml", "b.yaml")
+    found = {(d["code"], d["file"], d["line"]) for d in json.loads(result.out)}
+    # the alias SCOP of b.yaml is the term of a.yaml's entry, which then never fires
+    assert found == {("alias-is-term", "b.yaml", 1), ("hidden-entry", "a.yaml", 3)}
+    clash = next(d for d in json.loads(result.out) if d["code"] == "alias-is-term")
+    assert "a.yaml:3" in clash["message"]
+    write("c.yaml", "- term: CAE\n  definition: Coopérative d'activité, autre rédaction.\n")
+    result = cli("check", "-f", "json", "a.yaml", "c.yaml")
+    found = {(d["code"], d["file"], d["line"]) for d in json.loads(result.out)}
+    assert found == {("duplicate-form", "c.yaml", 1), ("hidden-entry", "a.yaml", 1)}
