@@ -119,18 +119,6 @@ def _build_parser() -> argparse.ArgumentParser:
         "it. Optional (tooltips work without it); load it with <script defer src>.",
     )
 
-    chk = sub.add_parser(
-        "check",
-        help="validate glossary files and report problems with file:line",
-        description="Validate glossaries. Exit 1 if a glossary has errors (or, with "
-        "--strict, warnings); 0 otherwise. With no GLOSSARY, check the bundled one.",
-    )
-    chk.add_argument("glossaries", nargs="*", metavar="GLOSSARY", help="glossary files")
-    chk.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    chk.add_argument("--glossary-format", metavar="FORMAT",
-                     help="read the glossaries in FORMAT whatever their suffix")
-    chk.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-
     from .commands import command_modules
 
     for module in command_modules():
@@ -522,34 +510,6 @@ def _write_stdout(
         out.flush()
 
 
-def _cmd_check(args: argparse.Namespace) -> int:
-    from .loaders import bundled_glossary_path, read_glossary
-
-    files = list(args.glossaries) or [str(bundled_glossary_path())]
-    status = EXIT_OK
-    glossaries = []
-    for path in files:
-        try:
-            glossaries.append(read_glossary(path, format=args.glossary_format))
-        except GlossatorError as exc:
-            print(exc.describe("error"))
-            status = EXIT_INPUT
-    if glossaries:
-        merged = glossaries[0].merge(*glossaries[1:]) if len(glossaries) > 1 else glossaries[0]
-        for d in merged.diagnostics:
-            print(str(d))
-            if d.level == "error" or args.strict:
-                status = EXIT_INPUT
-        if not args.quiet:
-            count = sum(len(g) for g in glossaries)
-            warnings = len(merged.warnings)
-            verdict = "ok" if status == EXIT_OK else "failed"
-            print(f"{verdict}: {len(glossaries)} glossar{'y' if len(glossaries) == 1 else 'ies'}, "
-                  f"{count} entr{'y' if count == 1 else 'ies'}, "
-                  f"{warnings} warning{'s' if warnings != 1 else ''}")
-    return status
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _build_parser()
@@ -572,8 +532,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             _write_stdout(script())
             return EXIT_OK
-        if args.command == "check":
-            return _cmd_check(args)
         run: Callable[[argparse.Namespace], int] = args.run
         return run(args)
     except UsageError as exc:

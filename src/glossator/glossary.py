@@ -42,12 +42,17 @@ def is_acronym(form: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """A problem found in a glossary: ``level`` is ``"warning"`` or ``"error"``."""
+    """A problem found in a glossary: ``level`` is ``"warning"`` or ``"error"``.
+
+    ``code`` is a short stable name of the kind of problem (``duplicate-form``,
+    ``unknown-key``…), as ``glossator check`` reports it.
+    """
 
     level: str
     message: str
     location: Location | None = None
     hint: str | None = None
+    code: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
@@ -204,6 +209,7 @@ def _unique_ids(entries: tuple[Entry, ...], found: list[Diagnostic]) -> tuple[En
                         f"id '{new_id}' is also used by the entry '{other.term}'{where}",
                         entry.origin if entry.origin and entry.origin.file else None,
                         "give each entry its own 'id'; this one was renamed",
+                        "duplicate-id",
                     )
                 )
             n = 2
@@ -218,7 +224,7 @@ def _unique_ids(entries: tuple[Entry, ...], found: list[Diagnostic]) -> tuple[En
 
 def _clashes(forms: tuple[Form, ...]) -> Iterator[Diagnostic]:
     """A warning for each form that two entries (or one entry twice) claim."""
-    owner: dict[tuple[bool, str], Entry] = {}
+    owner: dict[tuple[bool, str], Form] = {}
     mine: set[tuple[bool, str]] = set()
     current: Entry | None = None
     for form in forms:
@@ -232,11 +238,13 @@ def _clashes(forms: tuple[Form, ...]) -> Iterator[Diagnostic]:
                 f"'{text}' is listed twice in the same entry",
                 entry.origin,
                 "remove the repeated alias",
+                "duplicate-form",
             )
             continue
         mine.add(key)
         if key in owner:
-            prev = owner[key]
+            prev_form = owner[key]
+            prev = prev_form.entry
             where = f" at {prev.origin}" if prev.origin and prev.origin.file else ""
             yield Diagnostic(
                 "warning",
@@ -244,5 +252,6 @@ def _clashes(forms: tuple[Form, ...]) -> Iterator[Diagnostic]:
                 "the later entry applies",
                 entry.origin,
                 "merge the two entries or remove one of the forms",
+                "alias-is-term" if form.is_alias != prev_form.is_alias else "duplicate-form",
             )
-        owner[key] = entry
+        owner[key] = form

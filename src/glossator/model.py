@@ -51,11 +51,21 @@ class Entry:
     not_in: tuple[str, ...] = ()
     max_occurrences: int | None = None
     origin: Location | None = field(default=None, compare=False)
+    #: The 1-based line of each key as written in the glossary file (``"aliases"``,
+    #: ``"definition"``…; a YAML list item as ``"aliases.0"``), where the loader knows it.
+    key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def display_title(self) -> str:
         """The heading shown with the definition: ``title`` or else the term itself."""
         return self.title or self.term
+
+    def line_of(self, key: str) -> int | None:
+        """The line of ``key`` in the glossary file, else the entry's own line."""
+        for name, line in self.key_lines:
+            if name == key:
+                return line
+        return self.origin.line if self.origin is not None else None
 
     @property
     def forms(self) -> tuple[str, ...]:

@@ -110,7 +110,7 @@ def _header(
             if key in columns:
                 diagnostics.append(Diagnostic(
                     "warning", f"column '{key}' appears twice; the last one is used",
-                    Location(name, line)))
+                    Location(name, line), code="duplicate-key"))
             columns.append(key)
         else:
             columns.append(None)
@@ -129,7 +129,7 @@ def _header(
             "warning",
             f"unknown column{'s' if len(unknown) > 1 else ''} {names} "
             f"{'are' if len(unknown) > 1 else 'is'} ignored",
-            Location(name, line), _suggest(unknown)))
+            Location(name, line), _suggest(unknown), "unknown-key"))
     return columns
 
 

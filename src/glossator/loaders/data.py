@@ -82,7 +82,7 @@ def split_document(
                 diagnostics.append(
                     Diagnostic(
                         "warning", f"unknown top-level key '{key}' is ignored",
-                        Location(file, line), _suggest(key, METADATA_KEYS),
+                        Location(file, line), _suggest(key, METADATA_KEYS), "unknown-key",
                     )
                 )
         return entries, metadata
@@ -138,7 +138,7 @@ def _entry(
                 Diagnostic(
                     "warning", f"unknown key '{key}' in {label} is ignored",
                     Location(file, where.get(str(key), entry_line)),
-                    _suggest(str(key), ENTRY_KEYS),
+                    _suggest(str(key), ENTRY_KEYS), "unknown-key",
                 )
             )
 
@@ -200,14 +200,16 @@ def _entry(
     if url is not None and not re.match(r"(?i)(https?://|mailto:)", url):
         diagnostics.append(
             Diagnostic("warning", f"{label}: url '{url}' is not http(s) or mailto and "
-                       "will not be linked", Location(file, where.get("url", entry_line)))
+                       "will not be linked", Location(file, where.get("url", entry_line)),
+                       code="bad-url")
         )
     if _MARKUP.search(definition):
         diagnostics.append(
             Diagnostic("warning", f"{label}: the definition contains markup, which is "
                        "shown as text unless rich definitions are asked for",
                        Location(file, where.get("definition", entry_line)),
-                       "write plain text, or use --rich-definitions for em, strong and links")
+                       "write plain text, or use --rich-definitions for em, strong and links",
+                       "markup-in-definition")
         )
     entry_id = text("id") or slugify(term)
     return Entry(
@@ -225,4 +227,5 @@ def _entry(
         not_in=text_list("not_in"),
         max_occurrences=max_occurrences,
         origin=Location(file, entry_line),
+        key_lines=tuple(sorted((k, v) for k, v in where.items() if k)),
     )

@@ -60,7 +60,7 @@ class _Positions:
             if key in seen:
                 self.diagnostics.append(
                     Diagnostic("warning", f"key '{key}' appears twice; the last one is used",
-                               Location(self.name, self.line(pos)))
+                               Location(self.name, self.line(pos)), code="duplicate-key")
                 )
             seen.add(key)
             pos = on_value(key, pos, self._ws(self._ws(end) + 1))  # past the ':'

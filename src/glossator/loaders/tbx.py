@@ -114,7 +114,8 @@ def load(data: bytes, name: str) -> Glossary:
             ident = concept.get("id") or f"{n + 1}"
             diagnostics.append(Diagnostic(
                 "warning", f"concept {ident} has no French term and is skipped",
-                Location(name, line), "add a <langSet xml:lang=\"fr\"> with a term"))
+                Location(name, line), "add a <langSet xml:lang=\"fr\"> with a term",
+                "skipped-concept"))
             continue
         ordered = sorted(terms, key=lambda t: not t[1])  # the preferred term first
         item: dict[str, Any] = {"term": ordered[0][0]}

@@ -96,7 +96,8 @@ class _Walker:
                 if key in out:
                     self.diagnostics.append(
                         Diagnostic("warning", f"key '{key}' appears twice; the last one is used",
-                                   Location(self.name, key_node.start_mark.line + 1))
+                                   Location(self.name, key_node.start_mark.line + 1),
+                                   code="duplicate-key")
                     )
                 out[key] = self.value(value_node)
             return out
@@ -127,8 +128,11 @@ def load(data: bytes, name: str) -> Glossary:
         for node in seq.value:
             where = {"": node.start_mark.line + 1}
             if isinstance(node, yaml.MappingNode):
-                for k, _v in node.value:
+                for k, v in node.value:
                     where[str(k.value)] = k.start_mark.line + 1
+                    if isinstance(v, yaml.SequenceNode):  # aliases.0, aliases.1…
+                        for i, item in enumerate(v.value):
+                            where[f"{k.value}.{i}"] = item.start_mark.line + 1
             lines.append(where)
     entries = entries_from_data(items, name, diagnostics, lines)
     glossary_name = metadata.get("name") or metadata.get("title")

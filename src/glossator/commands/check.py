@@ -1,0 +1,161 @@
+"""``glossator check``: lint glossary files, report each finding with file and line.
+
+The rules live in :mod:`glossator.lint`; this module reads the files, runs them, and
+prints the findings as a table (on a terminal), one line each, or JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..lint import Finding
+
+__all__ = ["register", "run"]
+
+FORMATS = ("table", "text", "json")
+_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``check`` parser to the sub-parsers ``sub``."""
+    chk = sub.add_parser(
+        "check",
+        help="lint glossary files and report problems with file:line",
+        description="Lint glossaries: loading problems, duplicate and hidden entries, "
+        "empty definitions, acronyms that are common words, definitions that mention "
+        "other entries; with --corpus, unused entries and undefined acronyms. With no "
+        "GLOSSARY, check the bundled one.",
+        epilog="Exit codes: 0 no error (warnings and notes allowed), 1 an error (or, with "
+        "--strict, a warning), 2 usage error.",
+    )
+    chk.add_argument("glossaries", nargs="*", metavar="GLOSSARY",
+                     help="glossary files, merged as 'annotate -g' merges them")
+    chk.add_argument("--strict", action="store_true",
+                     help="warnings fail too (exit 1)")
+    chk.add_argument("--glossary-format", metavar="FORMAT",
+                     help="read the glossaries in FORMAT whatever their suffix")
+    chk.add_argument("-q", "--quiet", action="store_true",
+                     help="print only the findings, without the summary line")
+    chk.add_argument("-f", "--format", choices=FORMATS,
+                     help="a table (default on a terminal), one finding per line "
+                     "(default otherwise), or a JSON array")
+    chk.add_argument("--level", choices=("error", "warning", "info"),
+                     help="the lowest level to print (default: warning, or info with "
+                     "--select); info adds suggestions such as cross-links")
+    chk.add_argument("--select", action="append", metavar="CODE", default=[],
+                     help="report only these codes (comma-separated or repeated)")
+    chk.add_argument("--ignore", action="append", metavar="CODE", default=[],
+                     help="do not report these codes (comma-separated or repeated)")
+    chk.add_argument("--corpus", action="append", metavar="PATH", default=[],
+                     help="texts the glossary is for (files or folders of .txt, .md, "
+                     ".html, read recursively): report unused entries and the most "
+                     "frequent undefined acronyms; repeatable")
+    chk.add_argument("--top", type=int, default=20, metavar="N",
+                     help="with --corpus: how many undefined acronyms to report (default 20)")
+    chk.add_argument("--min-words", type=int, default=3, metavar="N",
+                     help="a definition of fewer words is reported as short (default 3)")
+    chk.set_defaults(run=run)
+
+
+def _codes(values: list[str], option: str) -> set[str]:
+    from ..errors import UsageError
+    from ..lint import RULES
+
+    codes = {c.strip() for v in values for c in v.split(",") if c.strip()}
+    unknown = sorted(codes - RULES.keys())
+    if unknown:
+        raise UsageError(f"{option}: unknown code '{unknown[0]}'",
+                         hint=f"codes: {', '.join(RULES)}")
+    return codes
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the glossaries; return 1 on errors (or warnings with ``--strict``)."""
+    from ..cli import EXIT_INPUT, EXIT_OK
+    from ..errors import GlossatorError, UsageError
+    from ..lint import LEVELS, error_finding, lint, read_corpus
+    from ..loaders import bundled_glossary_path, read_glossary
+
+    if args.top < 1:
+        raise UsageError("--top must be at least 1")
+    if args.min_words < 1:
+        raise UsageError("--min-words must be at least 1")
+    select = _codes(args.select, "--select") or None
+    ignore = _codes(args.ignore, "--ignore")
+    level = args.level or ("info" if select else "warning")
+
+    files = list(args.glossaries) or [str(bundled_glossary_path())]
+    findings: list[Finding] = []
+    glossaries = []
+    for path in files:
+        try:
+            glossaries.append(read_glossary(path, format=args.glossary_format))
+        except GlossatorError as exc:
+            findings.append(error_finding(exc))
+    corpus = read_corpus(args.corpus) if args.corpus else None
+    if glossaries:
+        merged = glossaries[0].merge(*glossaries[1:]) if len(glossaries) > 1 else glossaries[0]
+        findings.extend(lint(merged, corpus=corpus, min_words=args.min_words,
+                             top_acronyms=args.top, select=select, ignore=ignore))
+
+    errors = sum(f.level == "error" for f in findings)
+    warnings = sum(f.level == "warning" for f in findings)
+    failed = errors > 0 or (args.strict and warnings > 0)
+    shown = [f for f in findings if LEVELS.index(f.level) <= LEVELS.index(level)]
+    fmt = args.format or ("table" if sys.stdout.isatty() else "text")
+
+    if fmt == "json":
+        import json
+
+        from ..cli import _write_stdout
+
+        _write_stdout(json.dumps([f.to_dict() for f in shown], ensure_ascii=False,
+                                 indent=2) + "\n")
+        return EXIT_INPUT if failed else EXIT_OK
+
+    summary = None
+    if not args.quiet and glossaries:
+        count = sum(len(g) for g in glossaries)
+        notes = sum(f.level == "info" for f in shown)
+        summary = (f"{'failed' if failed else 'ok'}: {len(glossaries)} "
+                   f"glossar{'y' if len(glossaries) == 1 else 'ies'}, "
+                   f"{count} entr{'y' if count == 1 else 'ies'}, "
+                   f"{warnings} warning{'s' if warnings != 1 else ''}"
+                   + (f", {errors} error{'s' if errors != 1 else ''}" if errors else "")
+                   + (f", {notes} note{'s' if notes != 1 else ''}" if notes else ""))
+    if fmt == "table":
+        _print_table(shown, summary)
+    else:
+        from ..cli import _write_stdout
+
+        lines = [str(f) for f in shown] + ([summary] if summary else [])
+        if lines:
+            _write_stdout("\n".join(lines) + "\n")
+    return EXIT_INPUT if failed else EXIT_OK
+
+
+def _print_table(findings: list[Finding], summary: str | None) -> None:
+    """The findings as a rich table (level, where, code, message and hint)."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=sys.stdout, highlight=False)
+    if findings:
+        table = Table()
+        table.add_column("level", no_wrap=True)
+        table.add_column("where", no_wrap=True)
+        table.add_column("code", no_wrap=True)
+        table.add_column("message", ratio=1)
+        for f in findings:
+            message = Text(f.message)
+            if f.hint:
+                message.append(f" ({f.hint})", style="dim")
+            table.add_row(Text(f.level, style=_STYLES[f.level]), f.where, f.code, message)
+        console.print(table)
+    if summary:
+        style = "bold red" if summary.startswith("failed") else "green"
+        console.print(Text(summary, style=style))

@@ -1,0 +1,733 @@
+"""Lint a glossary: what loading accepts but a careful editor would fix.
+
+:func:`lint` runs every rule over a loaded :class:`~glossator.glossary.Glossary` and
+returns :class:`Finding` values, each with a level (``error``, ``warning`` or ``info``), a
+stable code, a message, the file and line it is about, and a hint. The codes and their
+levels are listed in :data:`RULES` (and in the README, "Linting"). With a corpus
+(:func:`read_corpus`), two more rules compare the glossary with the texts it is meant for.
+
+Everything is checked with the real matcher: whether an entry can ever be found, which
+entries a definition mentions, and which entries a corpus uses are all answered by
+compiling the glossary and matching, so plurals, elision, case and apostrophes count the
+way they count when annotating.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import GlossatorError, InputError
+from .glossary import Diagnostic, Form, Glossary, is_acronym
+from .matcher import Matcher, MatchOptions, Variant
+from .model import Entry
+from .normalize import fold_text
+
+__all__ = [
+    "LEVELS",
+    "RULES",
+    "CorpusDocument",
+    "Finding",
+    "Level",
+    "common_words",
+    "error_finding",
+    "finding_from_diagnostic",
+    "lint",
+    "read_corpus",
+]
+
+Level = Literal["error", "warning", "info"]
+#: The levels, most severe first.
+LEVELS: tuple[Level, ...] = ("error", "warning", "info")
+
+#: Every code :func:`lint` and ``glossator check`` report: its usual level and what it means.
+RULES: dict[str, tuple[Level, str]] = {
+    "load-error": ("error", "a glossary file cannot be read or is not a valid glossary"),
+    "duplicate-form": ("warning", "two entries (or one entry twice) claim the same form; "
+                       "the later one wins"),
+    "alias-is-term": ("warning", "an alias of one entry is the term of another"),
+    "duplicate-id": ("warning", "two entries have the same explicit id"),
+    "duplicate-key": ("warning", "a key (or CSV column) is written twice in one entry"),
+    "unknown-key": ("warning", "a key or column glossator does not know is ignored"),
+    "bad-url": ("warning", "a url that is not http(s) or mailto is not linked"),
+    "markup-in-definition": ("warning", "a definition holds HTML markup, shown as text"),
+    "skipped-concept": ("warning", "a TBX concept without a French term is skipped"),
+    "glossary-warning": ("warning", "another problem found while loading"),
+    "hidden-entry": ("warning", "an entry can never be annotated: every spelling of every "
+                     "form is matched as other entries"),
+    "hidden-form": ("warning", "a term or alias is always matched as another entry"),
+    "hidden-variant": ("info", "some spellings of a form (a plural, capitals, an "
+                       "apostrophe) are matched as another entry"),
+    "unmatchable-form": ("warning", "a form without letters or digits is never found"),
+    "empty-definition": ("warning", "a definition that says nothing: a placeholder "
+                         "(TODO, à définir, …) or the term itself"),
+    "short-definition": ("info", "a definition of fewer words than the minimum"),
+    "acronym-common-word": ("info", "an acronym that is also a common French word (DES, "
+                            "PAR); a warning when the entry matches it in any case"),
+    "mentions-entry": ("info", "a definition mentions another entry: a cross-link to offer"),
+    "unused-entry": ("warning", "with a corpus: an entry the corpus never uses"),
+    "undefined-acronym": ("warning", "with a corpus: a frequent acronym the glossary does "
+                          "not define"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem or suggestion about a glossary.
+
+    ``code`` is a key of :data:`RULES`; ``file`` and ``line`` say where (either may be
+    unknown); ``hint`` says how to fix it; ``entry`` is the id of the entry concerned.
+    """
+
+    level: Level
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    hint: str | None = None
+    entry: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``file:line``, ``file`` or an empty string."""
+        if self.file is None:
+            return f"line {self.line}" if self.line is not None else ""
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+    def __str__(self) -> str:
+        """One line: ``file:line: level: message (hint) [code]``."""
+        text = f"{self.level}: {self.message}"
+        if self.where:
+            text = f"{self.where}: {text}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return " ".join(text.split()) + f" [{self.code}]"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a finding: every key is always present (``null`` if unknown)."""
+        return {
+            "level": self.level, "code": self.code, "message": self.message,
+            "file": self.file, "line": self.line, "hint": self.hint, "entry": self.entry,
+        }
+
+
+def finding_from_diagnostic(diagnostic: Diagnostic) -> Finding:
+    """A loader :class:`~glossator.glossary.Diagnostic` as a finding, with its code."""
+    level: Level = "error" if diagnostic.level == "error" else "warning"
+    loc = diagnostic.location
+    return Finding(level, diagnostic.code or "glossary-warning", diagnostic.message,
+                   loc.file if loc else None, loc.line if loc else None, diagnostic.hint)
+
+
+def _sort_key(f: Finding) -> tuple[str, int, int, str]:
+    return (f.file or "", f.line or 0, LEVELS.index(f.level), f.code)
+
+
+def lint(
+    glossary: Glossary,
+    *,
+    corpus: Iterable[CorpusDocument] | None = None,
+    options: MatchOptions | None = None,
+    min_words: int = 3,
+    top_acronyms: int = 20,
+    select: Collection[str] | None = None,
+    ignore: Collection[str] = (),
+) -> list[Finding]:
+    """Every finding about ``glossary``, sorted by file and line.
+
+    The problems found while loading (``glossary.diagnostics``) are included with their
+    codes, then each rule of :data:`RULES` runs. ``corpus`` (documents from
+    :func:`read_corpus`) adds ``unused-entry`` and ``undefined-acronym`` (the
+    ``top_acronyms`` most frequent). ``options`` compile the glossary as annotating will
+    (default: strict accents, plurals). ``min_words``: below this many words a definition
+    is ``short-definition``. ``select``/``ignore``: codes to keep or drop; a rule whose
+    codes are all left out does not run.
+    """
+    unknown = sorted({*(select or ()), *ignore} - RULES.keys())
+    if unknown:
+        raise ValueError(f"unknown lint code(s): {', '.join(unknown)}")
+
+    def wanted(*codes: str) -> bool:
+        return any((select is None or c in select) and c not in ignore for c in codes)
+
+    options = options or MatchOptions()
+    findings = [finding_from_diagnostic(d) for d in glossary.diagnostics]
+    if wanted("hidden-entry", "hidden-form", "hidden-variant", "unmatchable-form"):
+        findings.extend(_hidden(glossary, options))
+    if wanted("empty-definition", "short-definition"):
+        findings.extend(_definitions(glossary, min_words))
+    if wanted("alias-is-term"):
+        findings.extend(_aliases_in_other_case(glossary))
+    if wanted("acronym-common-word"):
+        findings.extend(_common_word_acronyms(glossary))
+    if wanted("mentions-entry"):
+        findings.extend(_mentions(glossary, options))
+    if corpus is not None and wanted("unused-entry", "undefined-acronym"):
+        findings.extend(_corpus_rules(glossary, list(corpus), options, top_acronyms))
+    kept = [f for f in findings if wanted(f.code)]
+    return sorted(kept, key=_sort_key)
+
+
+# -- naming things in messages ----------------------------------------------------------
+
+
+def _entry_name(entry: Entry, seen_from: Entry | None = None) -> str:
+    """``entry 'id' (file:line)``, or ``(line N)`` in the file of ``seen_from``: entries
+    are named by id, forms are quoted as written."""
+    origin = entry.origin
+    if origin is None or origin.line is None:
+        return f"entry '{entry.id}'"
+    if seen_from is not None and seen_from.origin is not None and (
+        seen_from.origin.file == origin.file
+    ):
+        return f"entry '{entry.id}' (line {origin.line})"
+    return f"entry '{entry.id}' ({origin})"
+
+
+def _form_line(entry: Entry, index: int) -> int | None:
+    """The line of the entry's ``index``-th form (0 is the term, then the aliases)."""
+    if index == 0:
+        return entry.line_of("term")
+    line = entry.line_of(f"aliases.{index - 1}")
+    return line if line is not None else entry.line_of("aliases")
+
+
+def _finding(code: str, message: str, entry: Entry, line: int | None = None,
+             hint: str | None = None, level: Level | None = None) -> Finding:
+    origin = entry.origin
+    return Finding(level or RULES[code][0], code, message, origin.file if origin else None,
+                   line if line is not None else (origin.line if origin else None), hint,
+                   entry.id)
+
+
+# -- hidden entries, forms and variants ----------------------------------------------------
+
+_APOSTROPHE_KINDS = ("'", "\u2019", "\u02bc")
+_MAX_LISTED = 6
+_TAG_WORDS = {"inflected": "plural", "hyphen-variant": "hyphen variant",
+              "unaccented-capital": "unaccented capitals"}
+
+
+def _probes(v: Variant) -> list[str]:
+    """Surfaces that variant ``v`` accepts, one for each way it may be written that a rival
+    could treat differently: as written, lower case, capitalised, all capitals (only the
+    exact text for a case-sensitive form; capitals where an unaccented variant dropped an
+    accent), each with every kind of apostrophe."""
+    core = v.core_text
+    if v.cs:
+        cores = [core]
+    elif v.accented:
+        if len(v.accented) == len(core):
+            cores = ["".join(c.upper() if c != a else c for c, a in zip(core, v.accented,
+                                                                         strict=True)),
+                     core.upper()]
+        else:
+            cores = [core.upper()]
+    else:
+        cores = [core, core.lower(), core[:1].upper() + core[1:], core.upper()]
+    head, tail = v.head.decode("utf-8"), v.tail.decode("utf-8")
+    out: list[str] = []
+    for c in cores:
+        text = head + c + tail
+        for spelled in ([text.replace("'", a) for a in _APOSTROPHE_KINDS]
+                        if "'" in text else [text]):
+            if spelled not in out:
+                out.append(spelled)
+    return out
+
+
+def _describe_probe(probe: str, v: Variant) -> str:
+    """``'COOPÉRATIVES' (plural, capitals)``: a probe, and how it differs from the form."""
+    notes = []
+    if v.tag in _TAG_WORDS:
+        notes.append(_TAG_WORDS[v.tag])
+    if probe != v.text and not v.cs:
+        if probe.isupper() and not v.text.isupper():
+            notes.append("capitals")
+        elif probe == probe.lower() and v.text != v.text.lower():
+            notes.append("lower case")
+        elif probe[:1].isupper() and not v.text[:1].isupper():
+            notes.append("capitalised")
+    if "'" not in probe and any(a in probe for a in _APOSTROPHE_KINDS[1:]):
+        notes.append("typographic apostrophe")
+    elif "'" in probe:
+        notes.append("straight apostrophe")
+    return f"'{probe}'" + (f" ({', '.join(notes)})" if notes else "")
+
+
+@dataclass
+class _FormVerdict:
+    """What became of one form's spellings: lost ones with the entries that took them."""
+
+    accepted: int = 0
+    lost: list[tuple[str, Variant, tuple[Entry, ...]]] | None = None
+    duplicate_of: Entry | None = None
+    unmatchable: bool = False
+
+    @property
+    def hidden(self) -> bool:
+        return self.duplicate_of is not None or (
+            self.accepted > 0 and len(self.lost or ()) == self.accepted)
+
+
+def _hidden(glossary: Glossary, options: MatchOptions) -> Iterator[Finding]:
+    """``hidden-entry``, ``hidden-form``, ``hidden-variant`` and ``unmatchable-form``.
+
+    With leftmost-longest matching, a longer form never hides a shorter one in every text
+    (a text with the shorter form alone shows it); what can hide a form everywhere is a
+    rival variant with the same folded spelling that the matcher tries first and that
+    accepts everything this one accepts (an identical form, a ligature or apostrophe
+    variant of it, another entry's plural…). Rather than re-deriving the matcher's order,
+    each spelling of each variant is matched alone (the most favourable context: nothing
+    before or after it can compete) with the whole glossary; a spelling taken by another
+    entry there is taken everywhere. Spellings are double-checked against the entry
+    compiled alone, so only spellings the entry really accepts count.
+    """
+    matcher = glossary.compiled(options)
+    by_form: dict[int, list[Variant]] = {}
+    index_of = {id(f): i for i, f in enumerate(matcher.forms)}
+    for vid in range(len(matcher.variants)):
+        v = matcher.variants[vid]
+        by_form.setdefault(index_of[id(v.form)], []).append(v)
+    winners = {f.key: f for f in matcher.forms}
+    alone: dict[str, Matcher] = {}
+
+    def accepts_alone(entry: Entry, probe: str) -> bool:
+        m = alone.get(entry.id)
+        if m is None:
+            m = alone[entry.id] = Glossary([entry]).compiled(options)
+        return any(r.start == 0 and r.end == len(probe) for r in m.find(probe))
+
+    for entry in glossary.entries:
+        verdicts: list[_FormVerdict] = []
+        for i, text in enumerate(entry.forms):
+            verdict = _FormVerdict()
+            verdicts.append(verdict)
+            form = Form.of(text, entry, i > 0)
+            winner = winners.get(form.key)
+            if winner is None:
+                continue  # the same form twice in one entry: reported by the loader
+            if winner.entry is not entry:
+                verdict.duplicate_of = winner.entry
+                continue
+            if winner.text != text:
+                continue  # an alias repeating the term: reported by the loader
+            variants = by_form.get(index_of[id(winner)], [])
+            if not variants:
+                verdict.unmatchable = True
+                continue
+            verdict.lost = []
+            for v in variants:
+                for probe in _probes(v):
+                    found = matcher.find(probe)
+                    if not found:
+                        continue  # not a spelling the matcher accepts (checked alone below)
+                    if any(r.form.entry is entry for r in found):
+                        verdict.accepted += 1
+                        continue
+                    if accepts_alone(entry, probe):
+                        verdict.accepted += 1
+                        takers = tuple(dict.fromkeys(r.form.entry for r in found))
+                        verdict.lost.append((probe, v, takers))
+        yield from _hidden_findings(entry, verdicts)
+
+
+def _hidden_findings(entry: Entry, verdicts: list[_FormVerdict]) -> Iterator[Finding]:
+    def takers_of(verdict: _FormVerdict) -> list[Entry]:
+        if verdict.duplicate_of is not None:
+            return [verdict.duplicate_of]
+        return list(dict.fromkeys(e for _, _, ts in verdict.lost or () for e in ts))
+
+    for i, verdict in enumerate(verdicts):
+        if verdict.unmatchable:
+            yield _finding(
+                "unmatchable-form",
+                f"the form '{entry.forms[i]}' of entry '{entry.id}' has no letter or digit "
+                "and can never be found", entry, _form_line(entry, i),
+                "write the form with its letters, or remove it")
+    live = [v for v in verdicts if not v.unmatchable]
+    if live and all(v.hidden for v in live) and any(v.accepted or v.duplicate_of
+                                                     for v in live):
+        others = list(dict.fromkeys(e for v in live for e in takers_of(v)))
+        names = ", ".join(_entry_name(e, entry) for e in others)
+        why = ("each of its forms is claimed by a later entry"
+               if all(v.duplicate_of is not None for v in live)
+               else "every spelling of its forms is matched as another entry")
+        yield _finding(
+            "hidden-entry", f"entry '{entry.id}' can never be annotated: {why}: {names}",
+            entry, None, "remove it, merge it into the other entry, or give it a form of "
+            "its own")
+        return
+    for i, verdict in enumerate(verdicts):
+        if verdict.unmatchable or verdict.duplicate_of is not None:
+            continue  # a duplicate form is the loader's duplicate-form warning
+        if verdict.hidden:
+            names = ", ".join(_entry_name(e, entry) for e in takers_of(verdict))
+            kind = "term" if i == 0 else "alias"
+            yield _finding(
+                "hidden-form",
+                f"the {kind} '{entry.forms[i]}' of entry '{entry.id}' is always matched as "
+                f"{names}", entry, _form_line(entry, i),
+                "remove the form, or make it differ from the other entry's")
+            continue
+        by_taker: dict[str, tuple[Entry, dict[str, str]]] = {}
+        for probe, v, takers in verdict.lost or ():
+            for taker in takers:
+                by_taker.setdefault(taker.id, (taker, {}))[1].setdefault(
+                    probe, _describe_probe(probe, v))
+        for taker, described in by_taker.values():
+            spellings = list(described.values())
+            shown = ", ".join(spellings[:_MAX_LISTED])
+            if len(spellings) > _MAX_LISTED:
+                shown += f" and {len(spellings) - _MAX_LISTED} more"
+            yield _finding(
+                "hidden-variant",
+                f"'{entry.forms[i]}' of entry '{entry.id}', written {shown}, is matched as "
+                f"{_entry_name(taker, entry)}", entry, _form_line(entry, i))
+
+
+# -- definitions ---------------------------------------------------------------------------
+
+#: What authors write instead of a definition (compared casefolded, without punctuation).
+PLACEHOLDERS = frozenset({
+    "todo", "tbd", "tba", "fixme", "xxx", "wip", "na", "n a", "nc", "à définir", "a definir",
+    "à compléter", "a completer", "à rédiger", "a rediger", "à venir", "à faire",
+    "à préciser", "en cours", "en attente", "définition", "definition", "pas de définition",
+    "lorem ipsum", "test", "idem", "voir", "cf",
+})
+_MARKER = re.compile(r"\b(TODO|FIXME|TBD|XXX)\b|\?\?|(?i:lorem ipsum)")
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def _plain(text: str) -> str:
+    """Casefolded words only: ``« À définir… »`` → ``à définir``."""
+    return " ".join(_WORDS.findall(fold_text(text)))
+
+
+def _definitions(glossary: Glossary, min_words: int) -> Iterator[Finding]:
+    for entry in glossary.entries:
+        definition = entry.definition
+        line = entry.line_of("definition")
+        plain = _plain(definition)
+        names = {_plain(f) for f in (*entry.forms, entry.display_title)}
+        marker = _MARKER.search(definition)
+        if not plain:
+            yield _finding("empty-definition",
+                           f"the definition of '{entry.id}' has no words: '{definition}'",
+                           entry, line, "write what the term means")
+        elif plain in PLACEHOLDERS:
+            yield _finding("empty-definition",
+                           f"the definition of '{entry.id}' is a placeholder: '{definition}'",
+                           entry, line, "write what the term means")
+        elif plain in names:
+            yield _finding("empty-definition",
+                           f"the definition of '{entry.id}' only repeats its term or title",
+                           entry, line, "say what it means, not what it is called")
+        elif marker is not None:
+            yield _finding("empty-definition",
+                           f"the definition of '{entry.id}' is marked as unfinished: "
+                           f"'{marker.group(0)}'", entry, line,
+                           "finish the definition and remove the marker")
+        elif len(plain.split()) < min_words:
+            n = len(plain.split())
+            yield _finding("short-definition",
+                           f"the definition of '{entry.id}' has {n} word{'s' if n > 1 else ''}"
+                           f" (fewer than {min_words})", entry, line,
+                           "a definition a reader can use is usually a sentence")
+
+
+# -- aliases -----------------------------------------------------------------------------
+
+
+def _aliases_in_other_case(glossary: Glossary) -> Iterator[Finding]:
+    """An alias equal to another entry's term but for case (equal ones are duplicates)."""
+    terms: dict[str, list[Entry]] = {}
+    for entry in glossary.entries:
+        terms.setdefault(fold_text(entry.term), []).append(entry)
+    for entry in glossary.entries:
+        for i, alias in enumerate(entry.aliases, start=1):
+            for other in terms.get(fold_text(alias), ()):
+                if other is entry:
+                    continue
+                if Form.of(alias, entry, True).key == Form.of(other.term, other, False).key:
+                    continue  # the same form: the loader's alias-is-term
+                yield _finding(
+                    "alias-is-term",
+                    f"the alias '{alias}' of entry '{entry.id}' is the term "
+                    f"'{other.term}' of {_entry_name(other, entry)} in another case, so the "
+                    "capitals decide which entry a text gets", entry, _form_line(entry, i),
+                    "merge the two entries or remove the alias")
+
+
+# -- acronyms that are common words -----------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The most frequent French words, shipped with glossator (``data/common-words-fr.txt``,
+    made by ``tools/common_words.py`` from the project's corpus)."""
+    text = resources.files("glossator").joinpath("data/common-words-fr.txt").read_text(
+        encoding="utf-8")
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+
+
+def _common_word_acronyms(glossary: Glossary) -> Iterator[Finding]:
+    words = common_words()
+    for entry in glossary.entries:
+        for i, text in enumerate(entry.forms):
+            if not is_acronym(text) or text.lower() not in words:
+                continue
+            form = Form.of(text, entry, i > 0)
+            if form.case_sensitive:
+                yield _finding(
+                    "acronym-common-word",
+                    f"'{text}' is also the common word '{text.lower()}'; it is matched only "
+                    "in capitals, so this matters only with case_sensitive: false", entry,
+                    _form_line(entry, i))
+            else:
+                yield _finding(
+                    "acronym-common-word",
+                    f"'{text}' is matched in any case (case_sensitive: false), so every "
+                    f"'{text.lower()}' of a text is annotated as entry '{entry.id}'", entry,
+                    entry.line_of("case_sensitive"),
+                    "remove case_sensitive: false: acronyms are matched in capitals only",
+                    level="warning")
+
+
+# -- mentions of other entries in definitions ---------------------------------------------
+
+
+def _mentions(glossary: Glossary, options: MatchOptions) -> Iterator[Finding]:
+    from .annotate import Annotator
+
+    annotator = Annotator(glossary, occurrences="all", accents=options.accents,
+                          inflect=options.inflect, lemmas=options.lemmas)
+    for entry in glossary.entries:
+        seen: dict[str, list[str]] = {}
+        others: dict[str, Entry] = {}
+        for ann in annotator.annotate(entry.definition):
+            if ann.entry.id == entry.id:
+                continue
+            surfaces = seen.setdefault(ann.entry.id, [])
+            others[ann.entry.id] = ann.entry
+            if ann.surface not in surfaces:
+                surfaces.append(ann.surface)
+        for other_id, surfaces in seen.items():
+            quoted = ", ".join(f"'{s}'" for s in surfaces)
+            yield _finding(
+                "mentions-entry",
+                f"the definition of '{entry.id}' mentions {quoted}: "
+                f"{_entry_name(others[other_id], entry)}", entry, entry.line_of("definition"))
+
+
+# -- corpus -----------------------------------------------------------------------------
+
+CORPUS_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml")
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusDocument:
+    """A text to compare the glossary with: ``name`` (a path), the ``text`` matched, and
+    ``marks``: pairs ``(offset in text, line in the file)`` where the text of an HTML page
+    restarts, so that findings name lines of the file (empty: the text is the file)."""
+
+    name: str
+    text: str
+    marks: tuple[tuple[int, int], ...] = ()
+
+    def line_at(self, offset: int) -> int:
+        """The 1-based line of the file where ``text[offset]`` comes from."""
+        start, line = 0, 1
+        for mark_offset, mark_line in self.marks:
+            if mark_offset > offset:
+                break
+            start, line = mark_offset, mark_line
+        return line + self.text.count("\n", start, offset)
+
+
+def read_corpus(paths: Iterable[str | os.PathLike[str]], encoding: str = "utf-8"
+                ) -> list[CorpusDocument]:
+    """Read files and folders (recursively: ``.txt``, ``.md``, ``.html`` and kin).
+
+    HTML pages give the text of their elements (not of scripts, styles, code, or tooltips
+    already written by glossator), Markdown files their text without code blocks or code
+    spans; a file named explicitly is read whatever its suffix (as text unless it is
+    HTML or Markdown). Raises :class:`~glossator.errors.InputError` for a missing path.
+    """
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputError("no such file or folder", file=str(raw),
+                             hint="give corpus files or folders of .txt, .md or .html")
+    return [_read_document(p, encoding) for p in files]
+
+
+def _read_document(path: Path, encoding: str) -> CorpusDocument:
+    from .io import MAX_DOCUMENT_BYTES, decode_document, read_bytes
+
+    name = str(path)
+    data = read_bytes(name, limit=MAX_DOCUMENT_BYTES)
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm", ".xhtml"):
+        from .documents.html import sniff_encoding
+
+        declared, bom = sniff_encoding(data)
+        source = decode_document(data[len(bom):], name, declared or encoding)
+        return _html_document(name, source)
+    text = decode_document(data, name, encoding)
+    if suffix in (".md", ".markdown"):
+        text = _CODE_FENCE.sub(_blank, text)
+        text = _CODE_SPAN.sub(_blank, text)
+    return CorpusDocument(name, text)
+
+
+_CODE_FENCE = re.compile(r"^([ \t]*)(```|~~~)[^\n]*\n.*?^\1\2[ \t]*$", re.MULTILINE | re.DOTALL)
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
+
+
+def _blank(m: re.Match[str]) -> str:
+    """The match as spaces, its line breaks kept (offsets and lines stay right)."""
+    return re.sub(r"[^\n]", " ", m.group(0))
+
+
+#: What a page's text leaves out besides scripts, styles and tooltips: code, and markup
+#: that is not prose. Terms already annotated count as uses.
+_HTML_SKIP = ("code", "pre", "kbd", "samp", "svg", "math", "template", "noscript")
+
+
+def _html_document(name: str, source: str) -> CorpusDocument:
+    from .documents.html import ANNOTATED_MARKERS, _Scanner, parse_selector
+
+    skip = [parse_selector(s) for s in (*_HTML_SKIP, *ANNOTATED_MARKERS)]
+    scanner = _Scanner(source, skip, None, "glossator-")
+    scanner.scan()
+    marks: list[tuple[int, int]] = []
+    newlines = 0
+    last = 0
+    for run in scanner.runs:
+        src = run.source_start(0)
+        newlines += source.count("\n", last, src)
+        last = src
+        marks.append((run.start, newlines + 1))
+    return CorpusDocument(name, "".join(scanner.parts), tuple(marks))
+
+
+_CAPS = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ"
+#: 2 to 8 capitals, a word of their own: after an elided article (*l’ONU*) but not inside
+#: *PRUD'HOMMES*, and not joined to other words by ``&``, ``@`` or a hyphen.
+_ACRONYM = re.compile(rf"(?<![\w&@-])(?<!\w\w['’])[{_CAPS}]{{2,8}}(?![\w&@]|['’]\w|-\w)")
+_ROMAN = re.compile(r"M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
+_SHOUTING_WORD = re.compile(rf"\b[{_CAPS}]{{2,}}\b")
+
+
+def _shouting_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of lines written in capitals (headings, legal titles): three or more words
+    and most letters capitals. Their words are not acronyms."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        letters = [c for c in line if c.isalpha()]
+        if len(_SHOUTING_WORD.findall(line)) >= 3 and letters and (
+            sum(c.isupper() for c in letters) >= 0.6 * len(letters)
+        ):
+            spans.append((pos, pos + len(line)))
+        pos += len(line)
+    return spans
+
+
+def _corpus_rules(glossary: Glossary, docs: Sequence[CorpusDocument], options: MatchOptions,
+                  top: int) -> Iterator[Finding]:
+    from .policy import apply_policies
+
+    matcher = glossary.compiled(options)
+    variants = matcher.variants
+
+    def entry_of(m: tuple[int, int, int, bool]) -> Entry:
+        return variants[m[2]].form.entry
+
+    used: Counter[str] = Counter()
+    counts: Counter[str] = Counter()
+    first: dict[str, tuple[CorpusDocument, int]] = {}
+    in_docs: dict[str, set[str]] = {}
+    words = common_words()
+    for doc in docs:
+        found = matcher.scan(doc.text)  # every occurrence; not_in phrases then apply
+        used.update(entry_of(m).id for m in apply_policies(found, entry_of, doc.text,
+                                                            occurrences="all"))
+        covered = [(m[0], m[1]) for m in found]
+        shouting = _shouting_lines(doc.text)
+        k = j = 0
+        for m in _ACRONYM.finditer(doc.text):
+            s = m.start()
+            while k < len(covered) and covered[k][1] <= s:
+                k += 1
+            if k < len(covered) and covered[k][0] <= s:
+                continue  # part of a glossary match: defined
+            while j < len(shouting) and shouting[j][1] <= s:
+                j += 1
+            if j < len(shouting) and shouting[j][0] <= s:
+                continue
+            token = m.group(0)
+            if token.lower() in words or _ROMAN.fullmatch(token):
+                continue
+            counts[token] += 1
+            first.setdefault(token, (doc, s))
+            in_docs.setdefault(token, set()).add(doc.name)
+    n_docs = f"{len(docs)} document{'s' if len(docs) != 1 else ''}"
+    for entry in glossary.entries:
+        if not used[entry.id]:
+            yield _finding("unused-entry",
+                           f"entry '{entry.id}' ('{entry.term}') is never used in the corpus "
+                           f"({n_docs})", entry, None,
+                           "check its forms against the texts, or drop it from this glossary")
+    reported = 0
+    names = _name_counter(docs, [t for t, n in counts.most_common() if n >= 2][: 4 * top])
+    for token, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        if reported >= top or n < 2:
+            break
+        if names(token) >= n:
+            continue  # a word or name set in capitals: *Hugo*, *libellé* are as frequent
+        doc, offset = first[token]
+        spread = len(in_docs[token])
+        reported += 1
+        yield Finding(
+            "warning", "undefined-acronym",
+            f"'{token}' appears {n} times in the corpus ({spread} document"
+            f"{'s' if spread != 1 else ''}) and the glossary does not define it",
+            doc.name, doc.line_at(offset), f"add an entry for {token}, or --ignore "
+            "undefined-acronym")
+
+
+def _name_counter(docs: Sequence[CorpusDocument], tokens: Sequence[str]
+                  ) -> Callable[[str], int]:
+    """How often each token occurs as a word or a name across the corpus: in lower case
+    or in Titlecase (*libellé*, *Hugo* for *LIBELLÉ*, *HUGO*)."""
+    counts: Counter[str] = Counter()
+    if tokens:
+        spellings = {s for t in tokens for s in (t.title(), t.lower())}
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(spellings))) + r")\b")
+        for doc in docs:
+            counts.update(pattern.findall(doc.text))
+    return lambda token: counts[token.title()] + counts[token.lower()]
+
+
+def error_finding(exc: GlossatorError) -> Finding:
+    """A glossary that cannot be loaded, as a ``load-error`` finding."""
+    return Finding("error", "load-error", exc.message, exc.file, exc.line, exc.hint)
+
