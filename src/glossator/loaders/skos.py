@@ -6,7 +6,7 @@ Each ``skos:Concept`` with a French preferred label becomes an entry:
   carry no language tag at all counts as French (a monolingual vocabulary);
 - ``skos:altLabel`` and ``skos:hiddenLabel`` in French or without a tag → ``aliases``;
 - ``skos:definition`` (French, else untagged), else ``skos:scopeNote`` → ``definition``;
-- ``foaf:page`` or ``rdfs:seeAlso`` (http or https), else the concept's URI when it is
+- ``foaf:page`` or ``rdfs:seeAlso`` (http, https or mailto), else the concept's URI when it is
   http(s) → ``url`` (published vocabularies serve a page at their concept URIs);
 - the last segment of the concept's URI (after ``#``, ``/`` or ``:``) → ``id``;
 - ``dcterms:source`` / ``dc:source`` → ``source``; the title or label of the
@@ -42,6 +42,7 @@ SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
 _EXTRA = "pip install 'glossator[skos]'"
 _XML_START = re.compile(r"\A\ufeff?\s*<(?:\?xml|!|[A-Za-z_][\w.-]*:RDF\b|RDF\b)")
 _URL = re.compile(r"(?i)https?://")
+_LINK = re.compile(r"(?i)(?:https?://|mailto:)")
 #: IRIs, prefixed names and rdf:about / rdf:ID values, to find where a concept is mentioned
 _MENTION = re.compile(
     r"<([^<>\"{}|^`\\\s]*)>"
@@ -244,7 +245,7 @@ def _glossary(graph: Any, text: str, name: str) -> Glossary:
             item["id"] = local
         pages = sorted(str(o) for p in (FOAF.page, RDFS.seeAlso)
                        for o in graph.objects(concept, p)
-                       if isinstance(o, URIRef) and _URL.match(str(o)))
+                       if isinstance(o, URIRef) and _LINK.match(str(o)))
         if pages:
             item["url"] = pages[0]
         elif uri and _URL.match(uri):

@@ -23,12 +23,21 @@ from ..errors import GlossaryError
 from ..glossary import Diagnostic, Glossary
 from ..model import Location
 from ._xml import parse_xml, xml_text
-from .data import entries_from_data
+from .data import Syntax, entries_from_data
 
-__all__ = ["load"]
+__all__ = ["TBX_SYNTAX", "load"]
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CONCEPT_START = re.compile(r"<(?:[\w-]+:)?(?:termEntry|conceptEntry)\b")
+TBX_SYNTAX = Syntax(
+    no_entries="a TBX file has <termEntry> elements",
+    single_entry="a TBX file has <termEntry> elements",
+    entries_list="a TBX file has <termEntry> elements",
+    entry_shape="a TBX file has <termEntry> elements",
+    write_list=lambda key, value: f"give each of the '{key}' its own <tig><term>",
+    required=lambda key: 'give the concept a <descrip type="definition"> in its French '
+    "<langSet>" if key == "definition" else "give the concept a French <term>",
+)
 _HINT = "a TBX file has <termEntry> (or <conceptEntry>) elements with a French <langSet>"
 
 
@@ -37,9 +46,12 @@ def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+_XML_SPACE = re.compile(r"[ \t\n\r]+")
+
+
 def _text(element: Any) -> str:
-    """All the text inside ``element``, white space collapsed."""
-    return " ".join("".join(element.itertext()).split())
+    """All the text inside ``element``, XML white space collapsed (no-break spaces stay)."""
+    return _XML_SPACE.sub(" ", "".join(element.itertext())).strip(" ")
 
 
 def _children(element: Any, *names: str) -> list[Any]:
@@ -59,7 +71,7 @@ def _xref(element: Any) -> str | None:
     for x in element.iter():
         if (_local(x.tag) == "xref" and x.get("type") == "externalCrossReference"
                 and (x.get("target") or "").strip()):
-            return " ".join(x.get("target").split())
+            return _XML_SPACE.sub(" ", x.get("target")).strip(" ")
     return None
 
 
@@ -134,7 +146,7 @@ def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
                 item[key] = value
         items.append(item)
         lines.append({"": line} if line is not None else {})
-    entries = entries_from_data(items, name, diagnostics, lines)
+    entries = entries_from_data(items, name, diagnostics, lines, TBX_SYNTAX)
     title = next((_text(t) for t in root.iter() if _local(t.tag) == "title" and _text(t)),
                  None)
     return Glossary(entries, name=title, diagnostics=diagnostics)
