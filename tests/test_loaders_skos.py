@@ -195,3 +195,16 @@ def test_without_rdflib_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatc
         load_glossary(TTL)
     assert str(info.value) == (f"{TTL}: reading SKOS needs the rdflib package "
                                "(pip install 'glossator[skos]')")
+
+
+def test_an_external_dtd_is_never_read(write: Any, tmp_path: Path) -> None:
+    dtd = write("broken.dtd", '<!ENTITY % oops "never closed\n')  # would fail if read
+    path = write("v.rdf", f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF SYSTEM "{dtd.as_uri()}">\n'
+                 '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"\n'
+                 '         xmlns:skos="http://www.w3.org/2004/02/skos/core#">\n'
+                 '<skos:Concept rdf:about="http://x.fr/a"><skos:prefLabel xml:lang="fr">a'
+                 '</skos:prefLabel><skos:definition xml:lang="fr">d</skos:definition>'
+                 "</skos:Concept>\n</rdf:RDF>\n")
+    g = quietly(path)
+    assert [(e.term, e.url, e.origin.line if e.origin else None) for e in g] == [
+        ("a", "http://x.fr/a", 5)]

@@ -64,7 +64,7 @@ ENTRY = st.fixed_dictionaries(
     },
 )
 GLOSSARY = st.tuples(st.lists(ENTRY, min_size=1, max_size=4),
-                     st.one_of(st.none(), _text()))
+                     st.one_of(st.none(), _text().map(lambda s: " ".join(s.split()))))
 
 
 def _glossary(items: list[dict[str, Any]], name: str | None) -> Glossary:

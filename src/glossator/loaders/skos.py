@@ -40,7 +40,7 @@ MAX_SKOS_BYTES = 64 * 1024 * 1024
 
 SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
 _EXTRA = "pip install 'glossator[skos]'"
-_XML_START = re.compile(r"\A\ufeff?\s*<(?:\?xml|!|[A-Za-z_][\w.-]*:RDF\b|RDF\b)")
+_XML_START = re.compile(r"\A(?:\xef\xbb\xbf)?\s*<(?:\?xml|!|[A-Za-z_][\w.-]*:RDF\b|RDF\b)")
 _URL = re.compile(r"(?i)https?://")
 _LINK = re.compile(r"(?i)(?:https?://|mailto:)")
 #: IRIs, prefixed names and rdf:about / rdf:ID values, to find where a concept is mentioned
@@ -86,9 +86,7 @@ def _base(name: str) -> str:
 
 def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
     """Read a SKOS vocabulary in Turtle or RDF/XML, told apart by the file's first bytes."""
-    head = decode(data[:1024], name, encoding) if encoding else data[:1024].decode(
-        "utf-8", errors="replace")
-    if _XML_START.match(head):
+    if _XML_START.match(data[:1024].decode("latin-1")):  # the markup is ASCII either way
         return load_rdfxml(data, name, encoding)
     return load_turtle(data, name, encoding)
 
@@ -237,8 +235,7 @@ def _glossary(graph: Any, text: str, name: str) -> Glossary:
         for predicate in (skos.altLabel, skos.hiddenLabel):
             aliases += _french(_literals(graph, concept, predicate), True)
         item: dict[str, Any] = {"term": labels[0], "definition": definition}
-        seen = {labels[0]}
-        unique = [a for a in aliases if not (a in seen or seen.add(a))]  # type: ignore[func-returns-value]
+        unique = [a for a in dict.fromkeys(aliases) if a != labels[0]]
         if unique:
             item["aliases"] = unique
         if uri and (local := _local_name(uri)):
