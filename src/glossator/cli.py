@@ -268,7 +268,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     if args.width is not None and args.width < 40:
         raise UsageError("--width must be at least 40")
     glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet,
-                     args.glossary_encoding)
+                     getattr(args, "glossary_encoding", None))
     docs = _read_inputs(args.files, args.encoding)
     annotator = _annotator(args, glossary)
     is_tty = sys.stdout.isatty()
@@ -353,7 +353,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     fmt = args.format or ("html" if html_out else ("terminal" if is_tty else "text"))
 
     glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet,
-                     args.glossary_encoding)
+                     getattr(args, "glossary_encoding", None))
     encodings: list[tuple[str, bytes]] = []
     docs = _read_inputs(args.files, args.encoding, kinds, encodings)
     # HTML pages are written back in their own encoding, with their BOM; other outputs
