@@ -199,9 +199,18 @@ def _glossary_options(p: argparse.ArgumentParser) -> None:
                    help="glossary file; repeat to merge several (the later file wins)")
     p.add_argument("--glossary-format", metavar="FORMAT",
                    help="read the glossaries in FORMAT whatever their suffix")
+    _glossary_encoding_option(p)
     p.add_argument("--strict", action="store_true",
                    help="treat glossary warnings (unknown keys, duplicates) as errors")
     p.add_argument("-q", "--quiet", action="store_true", help="do not print glossary warnings")
+
+
+def _glossary_encoding_option(p: argparse.ArgumentParser) -> None:
+    """``--glossary-encoding``: the encoding of the glossary files (``--encoding`` is the
+    documents')."""
+    p.add_argument("--glossary-encoding", metavar="ENC",
+                   help="encoding of the glossary files (default: utf-8; XML files: the "
+                   "one they declare), e.g. cp1252 for a CSV saved by Excel")
 
 
 def _display_options(p: argparse.ArgumentParser, width_help: str) -> None:
@@ -246,7 +255,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
     if args.width is not None and args.width < 40:
         raise UsageError("--width must be at least 40")
-    glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet)
+    glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet,
+                     getattr(args, "glossary_encoding", None))
     docs = _read_inputs(args.files, args.encoding)
     annotator = _annotator(args, glossary)
     is_tty = sys.stdout.isatty()
@@ -267,11 +277,14 @@ def _warn(message: str) -> None:
     print(f"glossator: warning: {message}", file=sys.stderr)
 
 
-def _load(paths: Sequence[str], fmt: str | None, strict: bool, quiet: bool) -> Glossary:
+def _load(
+    paths: Sequence[str], fmt: str | None, strict: bool, quiet: bool,
+    encoding: str | None = None,
+) -> Glossary:
     from .loaders import bundled_glossary_path, read_glossary
 
     files = list(paths) or [str(bundled_glossary_path())]
-    glossaries = [read_glossary(p, format=fmt) for p in files]
+    glossaries = [read_glossary(p, format=fmt, encoding=encoding) for p in files]
     glossary = glossaries[0].merge(*glossaries[1:]) if len(glossaries) > 1 else glossaries[0]
     for d in glossary.diagnostics:
         if strict or d.level == "error":
@@ -327,7 +340,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     html_out = args.standalone or args.markup or kinds.count("text") < len(kinds)
     fmt = args.format or ("html" if html_out else ("terminal" if is_tty else "text"))
 
-    glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet)
+    glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet,
+                     getattr(args, "glossary_encoding", None))
     encodings: list[tuple[str, bytes]] = []
     docs = _read_inputs(args.files, args.encoding, kinds, encodings)
     # HTML pages are written back in their own encoding, with their BOM; other outputs

@@ -3,20 +3,29 @@
 A loader is a function ``(data: bytes, name: str) -> Glossary``. Third-party packages add
 formats through the ``glossator.loaders`` entry-point group (name = format, value =
 ``module:function``); :func:`register_loader` does the same at run time.
+
+When the caller names the file's encoding (``--glossary-encoding``), a loader that takes an
+``encoding`` keyword receives it (the built-in ones do: XML formats need the bytes); any
+other loader receives the text re-encoded as UTF-8.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import warnings
 from collections.abc import Callable
+from functools import cache
 from importlib import import_module
 from pathlib import Path
 
 from ..errors import GlossaryError, GlossatorWarning
 from ..glossary import Glossary
 
-__all__ = ["Loader", "available_formats", "load_glossary", "read_glossary", "register_loader"]
+__all__ = [
+    "Loader", "available_formats", "load_glossary", "parse_glossary", "read_glossary",
+    "register_loader",
+]
 
 Loader = Callable[[bytes, str], Glossary]
 
@@ -28,6 +37,9 @@ _BUILTIN: dict[str, tuple[tuple[str, ...], str]] = {
     "csv": ((".csv",), "glossator.loaders.csv:load"),
     "tsv": ((".tsv",), "glossator.loaders.csv:load_tsv"),
     "tbx": ((".tbx",), "glossator.loaders.tbx:load"),
+    "skos": ((), "glossator.loaders.skos:load"),
+    "skos-ttl": ((".ttl",), "glossator.loaders.skos:load_turtle"),
+    "skos-rdfxml": ((".rdf",), "glossator.loaders.skos:load_rdfxml"),
 }
 _REGISTERED: dict[str, tuple[tuple[str, ...], Loader]] = {}
 _ENTRY_POINTS_LOADED = False
@@ -93,32 +105,61 @@ def _format_for(path: str, fmt: str | None) -> str:
     )
 
 
-def read_glossary(path: str | os.PathLike[str], *, format: str | None = None) -> Glossary:
-    """Read one glossary file, returning it with its diagnostics (no warnings emitted)."""
+def read_glossary(
+    path: str | os.PathLike[str], *, format: str | None = None, encoding: str | None = None
+) -> Glossary:
+    """Read one glossary file, returning it with its diagnostics (no warnings emitted).
+
+    ``encoding`` names the file's encoding (default: UTF-8, or what an XML file declares).
+    """
     from ..io import read_bytes
 
     name = os.fspath(path)
     fmt = _format_for(name, format)
     data = read_bytes(name, limit=MAX_GLOSSARY_BYTES, error=GlossaryError,
                       what="glossary file")
-    return _resolve(fmt)(data, name)
+    return parse_glossary(data, name, fmt, encoding=encoding)
+
+
+def parse_glossary(
+    data: bytes, name: str, format: str, *, encoding: str | None = None
+) -> Glossary:
+    """Read a glossary of ``format`` from ``data`` (``name`` is used in messages)."""
+    loader = _resolve(_format_for(name, format))
+    if encoding is None:
+        return loader(data, name)
+    if _takes_encoding(loader):
+        return loader(data, name, encoding=encoding)  # type: ignore[call-arg]
+    from .yaml import decode
+
+    return loader(decode(data, name, encoding).encode("utf-8"), name)
+
+
+@cache
+def _takes_encoding(loader: Loader) -> bool:
+    try:
+        return "encoding" in inspect.signature(loader).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def load_glossary(
     *paths: str | os.PathLike[str],
     format: str | None = None,
     strict: bool = False,
+    encoding: str | None = None,
 ) -> Glossary:
     """Load and merge glossary files; the later file wins when two define the same form.
 
     Problems that do not stop loading (an unknown key, a duplicate term) are emitted as
     :class:`~glossator.errors.GlossatorWarning` and kept in ``Glossary.diagnostics``;
     with ``strict=True`` the first one raises :class:`~glossator.errors.GlossaryError`.
+    ``encoding`` names the files' encoding (default: UTF-8).
     With no path, the bundled glossary of the French social and solidarity economy is used.
     """
     if not paths:
         paths = (bundled_glossary_path(),)
-    glossaries = [read_glossary(p, format=format) for p in paths]
+    glossaries = [read_glossary(p, format=format, encoding=encoding) for p in paths]
     glossary = glossaries[0].merge(*glossaries[1:]) if len(glossaries) > 1 else glossaries[0]
     for diagnostic in glossary.diagnostics:
         if strict or diagnostic.level == "error":

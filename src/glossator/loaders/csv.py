@@ -16,7 +16,8 @@ import io
 from ..errors import GlossaryError
 from ..glossary import Diagnostic, Glossary
 from ..model import Location
-from .data import ENTRY_KEYS, entries_from_data
+from .data import CSV_SYNTAX, ENTRY_KEYS, entries_from_data
+from .yaml import decode
 
 __all__ = ["load", "load_tsv"]
 
@@ -28,7 +29,9 @@ _SEPARATORS = (",", ";", "\t")
 _HEADER_HINT = "the first row must name the columns, e.g. term,definition,aliases"
 
 
-def _decode(data: bytes, name: str) -> str:
+def _decode(data: bytes, name: str, encoding: str | None) -> str:
+    if encoding is not None:
+        return decode(data, name, encoding)
     if b"\x00" in data[:8192]:
         raise GlossaryError("this is a binary file, not a text glossary", file=name,
                             hint="export the sheet as 'CSV UTF-8'")
@@ -39,7 +42,8 @@ def _decode(data: bytes, name: str) -> str:
         raise GlossaryError(
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): the file is in another "
             "encoding, probably Windows-1252 (Excel's 'CSV' export)", file=name, line=line,
-            hint="re-save it as UTF-8: in Excel, 'CSV UTF-8'; or iconv -f cp1252 -t utf-8",
+            hint="read it with --glossary-encoding cp1252, or re-save it as UTF-8 "
+            "(in Excel, 'CSV UTF-8')",
         ) from None
 
 
@@ -59,8 +63,8 @@ def _suggest(names: list[str]) -> str:
     return "known columns: " + ", ".join(ENTRY_KEYS)
 
 
-def _read(data: bytes, name: str, default_separator: str) -> Glossary:
-    text = _decode(data, name)
+def _read(data: bytes, name: str, default_separator: str, encoding: str | None) -> Glossary:
+    text = _decode(data, name, encoding)
     separator = _separator(text, default_separator)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator,
                         strict=True)
@@ -94,7 +98,7 @@ def _read(data: bytes, name: str, default_separator: str) -> Glossary:
                             'and the quote doubled: "le ""tiers-lieu"""') from None
     if not header_line:
         raise GlossaryError("the glossary is empty", file=name, line=1, hint=_HEADER_HINT)
-    entries = entries_from_data(items, name, diagnostics, lines)
+    entries = entries_from_data(items, name, diagnostics, lines, CSV_SYNTAX)
     return Glossary(entries, diagnostics=diagnostics)
 
 
@@ -156,11 +160,11 @@ def _item(columns: list[str | None], row: list[str]) -> dict[str, object]:
     return item
 
 
-def load(data: bytes, name: str) -> Glossary:
+def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
     """Read a CSV glossary (``,`` or ``;`` or tab separated, detected from the header)."""
-    return _read(data, name, ",")
+    return _read(data, name, ",", encoding)
 
 
-def load_tsv(data: bytes, name: str) -> Glossary:
+def load_tsv(data: bytes, name: str, encoding: str | None = None) -> Glossary:
     """Read a TSV glossary (tab separated unless the header row says otherwise)."""
-    return _read(data, name, "\t")
+    return _read(data, name, "\t", encoding)

@@ -8,15 +8,20 @@ A hard problem (no term, an empty definition, a string where a list belongs) rai
 from __future__ import annotations
 
 import difflib
+import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import GlossaryError
 from ..glossary import Diagnostic, slugify
 from ..model import Entry, Location
 
-__all__ = ["ENTRY_KEYS", "METADATA_KEYS", "entries_from_data", "split_document"]
+__all__ = [
+    "CSV_SYNTAX", "ENTRY_KEYS", "JSON_SYNTAX", "METADATA_KEYS", "TOML_SYNTAX", "YAML_SYNTAX",
+    "Syntax", "entries_from_data", "split_document",
+]
 
 #: Keys an entry may have.
 ENTRY_KEYS = (
@@ -36,6 +41,63 @@ _MARKUP = re.compile(r"<\s*[a-zA-Z!/]")
 LineMap = Sequence[Mapping[str, int]]
 
 
+@dataclass(frozen=True)
+class Syntax:
+    """How one format writes a glossary, for the fix hints of the shared messages.
+
+    The checks are the same for every format; the advice must be in the reader's format:
+    ``tags: [notion]`` in YAML is ``"tags": ["notion"]`` in JSON and ``tags = ["notion"]``
+    in TOML.
+    """
+
+    #: the glossary is a mapping without ``entries``
+    no_entries: str
+    #: the glossary is a single entry instead of a list of them
+    single_entry: str
+    #: ``entries`` is not a list
+    entries_list: str
+    #: an entry is not a mapping
+    entry_shape: str
+    #: ``(key, value)`` → how to write a one-element list
+    write_list: Callable[[str, str], str]
+    #: ``key`` → how to fill a required field
+    required: Callable[[str], str]
+
+
+YAML_SYNTAX = Syntax(
+    no_entries="put the entries under an 'entries:' key",
+    single_entry="put the entry in a list: start it with '- term:'",
+    entries_list="start each entry with '- term:'",
+    entry_shape="write it as '- term: …' followed by 'definition: …'",
+    write_list=lambda key, value: f"write {key}: [{value}]",
+    required=lambda key: f"every entry needs a non-empty '{key}'",
+)
+JSON_SYNTAX = Syntax(
+    no_entries='put the entries in an array under "entries"',
+    single_entry='put the entry in an array: [{"term": …, "definition": …}]',
+    entries_list='"entries" takes an array of objects: [{"term": …}, …]',
+    entry_shape='write it as an object: {"term": "…", "definition": "…"}',
+    write_list=lambda key, value: f"write \"{key}\": [{json.dumps(value, ensure_ascii=False)}]",
+    required=lambda key: f'every entry needs a non-empty "{key}"',
+)
+TOML_SYNTAX = Syntax(
+    no_entries="start each entry with an [[entries]] line",
+    single_entry="start each entry with an [[entries]] line",
+    entries_list="write [[entries]] (two brackets) before each entry",
+    entry_shape='write it as an [[entries]] table with term = "…" and definition = "…"',
+    write_list=lambda key, value: f"write {key} = [{json.dumps(value, ensure_ascii=False)}]",
+    required=lambda key: f'every entry needs a non-empty {key} = "…"',
+)
+CSV_SYNTAX = Syntax(
+    no_entries="the first row must name the columns, e.g. term,definition",
+    single_entry="the first row must name the columns, e.g. term,definition",
+    entries_list="write one entry per row",
+    entry_shape="write one entry per row",
+    write_list=lambda key, value: f"separate the values of the '{key}' column with '|'",
+    required=lambda key: f"fill the '{key}' column of that row",
+)
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, str):
         return "a string"
@@ -51,7 +113,8 @@ def _describe(value: Any) -> str:
 
 
 def split_document(
-    data: Any, file: str | None, line: int | None, diagnostics: list[Diagnostic]
+    data: Any, file: str | None, line: int | None, diagnostics: list[Diagnostic],
+    syntax: Syntax = YAML_SYNTAX,
 ) -> tuple[list[Any], dict[str, Any]]:
     """Accept a bare list of entries or a mapping with metadata and ``entries:``."""
     if data is None:
@@ -63,10 +126,7 @@ def split_document(
         return data, {}
     if isinstance(data, Mapping):
         if "entries" not in data:
-            if "term" in data:
-                hint = "put the entry in a list: start it with '- term:'"
-            else:
-                hint = "put the entries under an 'entries:' key"
+            hint = syntax.single_entry if "term" in data else syntax.no_entries
             raise GlossaryError("the glossary has no 'entries'", file=file, line=line, hint=hint)
         entries = data["entries"]
         if entries is None:
@@ -74,7 +134,7 @@ def split_document(
         if not isinstance(entries, list):
             raise GlossaryError(
                 f"'entries' must be a list of entries, not {_describe(entries)}",
-                file=file, line=line, hint="start each entry with '- term:'",
+                file=file, line=line, hint=syntax.entries_list,
             )
         metadata = {k: v for k, v in data.items() if k != "entries"}
         for key in metadata:
@@ -104,12 +164,16 @@ def entries_from_data(
     file: str | None,
     diagnostics: list[Diagnostic],
     lines: LineMap | None = None,
+    syntax: Syntax = YAML_SYNTAX,
 ) -> list[Entry]:
-    """Validate raw entry mappings and build :class:`Entry` values."""
+    """Validate raw entry mappings and build :class:`Entry` values.
+
+    ``syntax`` words the fix hints in the format the entries were read from.
+    """
     entries: list[Entry] = []
     for index, item in enumerate(items):
         where = lines[index] if lines is not None and index < len(lines) else {}
-        entries.append(_entry(index, item, file, where, diagnostics))
+        entries.append(_entry(index, item, file, where, diagnostics, syntax))
     return entries
 
 
@@ -119,6 +183,7 @@ def _entry(
     file: str | None,
     where: Mapping[str, int],
     diagnostics: list[Diagnostic],
+    syntax: Syntax,
 ) -> Entry:
     """Validate the raw entry number ``index`` (0-based) and build its :class:`Entry`."""
     entry_line = where.get("")
@@ -130,7 +195,7 @@ def _entry(
     if not isinstance(item, Mapping):
         raise err(
             f"{label} must be a mapping with 'term' and 'definition', not {_describe(item)}",
-            hint="write it as '- term: …' followed by 'definition: …'",
+            hint=syntax.entry_shape,
         )
     for key in item:
         if key not in ENTRY_KEYS:
@@ -147,8 +212,7 @@ def _entry(
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 what = "is empty" if key in item else "is missing"
-                raise err(f"{label}: '{key}' {what}", key,
-                          f"every entry needs a non-empty '{key}'")
+                raise err(f"{label}: '{key}' {what}", key, syntax.required(key))
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise err(f"{label}: '{key}' must be text, not {_describe(value)}", key)
@@ -161,7 +225,7 @@ def _entry(
         if not isinstance(value, list):
             raise err(
                 f"{label}: '{key}' must be a list, not {_describe(value)}", key,
-                f"write {key}: [{value!s}]" if isinstance(value, str) else None,
+                syntax.write_list(key, value) if isinstance(value, str) else None,
             )
         out: list[str] = []
         for v in value:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from ..errors import GlossaryError
 from ..glossary import Diagnostic, Glossary
 from ..model import Location
-from .data import entries_from_data, split_document
+from .data import JSON_SYNTAX, entries_from_data, split_document
 from .yaml import decode
 
 __all__ = ["load"]
@@ -112,12 +112,12 @@ class _Positions:
         return self.line(pos)
 
 
-def load(data: bytes, name: str) -> Glossary:
+def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
     """Read a JSON glossary: an array of entries, or an object with metadata and ``entries``."""
-    text = decode(data, name)
+    text = decode(data, name, encoding)
     diagnostics: list[Diagnostic] = []
     if not text.strip():
-        split_document(None, name, 1, diagnostics)  # raises: the glossary is empty
+        split_document(None, name, 1, diagnostics, JSON_SYNTAX)  # raises: the glossary is empty
     try:
         value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
@@ -131,8 +131,8 @@ def load(data: bytes, name: str) -> Glossary:
                             file=name) from None
     positions = _Positions(text, name, diagnostics)
     root_line = positions.root()
-    items, metadata = split_document(value, name, root_line, diagnostics)
-    entries = entries_from_data(items, name, diagnostics, positions.entries)
+    items, metadata = split_document(value, name, root_line, diagnostics, JSON_SYNTAX)
+    entries = entries_from_data(items, name, diagnostics, positions.entries, JSON_SYNTAX)
     glossary_name = metadata.get("name") or metadata.get("title")
     return Glossary(entries, name=str(glossary_name) if glossary_name else None,
                     metadata=metadata, diagnostics=diagnostics)

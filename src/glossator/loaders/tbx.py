@@ -5,10 +5,13 @@ entry. In its French language section (``langSet`` / ``langSec`` with ``xml:lang
 "fr-…"), the preferred term (``termNote type="administrativeStatus"`` of
 ``preferredTerm-admn-sts``, else the first term) becomes the term and the other terms the
 aliases; ``descrip type="definition"`` — in the French section, else on the concept —
-becomes the definition. A concept without a French term is skipped with a warning.
+becomes the definition. ``xref type="externalCrossReference"`` (its ``target``) becomes the
+``url`` and ``admin type="source"`` the ``source``, both looked for in the French section,
+then on the concept. A concept without a French term is skipped with a warning.
 
 The XML is parsed with defusedxml: no entity expansion, no external entity or DTD is ever
-fetched. Lines: the n-th concept start tag in the text is concept n.
+fetched. The encoding is the XML declaration's unless ``--glossary-encoding`` says
+otherwise. Lines: the n-th concept start tag in the text is concept n.
 """
 
 from __future__ import annotations
@@ -19,13 +22,22 @@ from typing import Any
 from ..errors import GlossaryError
 from ..glossary import Diagnostic, Glossary
 from ..model import Location
-from .data import entries_from_data
-from .yaml import decode
+from ._xml import parse_xml, xml_text
+from .data import Syntax, entries_from_data
 
-__all__ = ["load"]
+__all__ = ["TBX_SYNTAX", "load"]
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CONCEPT_START = re.compile(r"<(?:[\w-]+:)?(?:termEntry|conceptEntry)\b")
+TBX_SYNTAX = Syntax(
+    no_entries="a TBX file has <termEntry> elements",
+    single_entry="a TBX file has <termEntry> elements",
+    entries_list="a TBX file has <termEntry> elements",
+    entry_shape="a TBX file has <termEntry> elements",
+    write_list=lambda key, value: f"give each of the '{key}' its own <tig><term>",
+    required=lambda key: 'give the concept a <descrip type="definition"> in its French '
+    "<langSet>" if key == "definition" else "give the concept a French <term>",
+)
 _HINT = "a TBX file has <termEntry> (or <conceptEntry>) elements with a French <langSet>"
 
 
@@ -34,9 +46,12 @@ def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+_XML_SPACE = re.compile(r"[ \t\n\r]+")
+
+
 def _text(element: Any) -> str:
-    """All the text inside ``element``, white space collapsed."""
-    return " ".join("".join(element.itertext()).split())
+    """All the text inside ``element``, XML white space collapsed (no-break spaces stay)."""
+    return _XML_SPACE.sub(" ", "".join(element.itertext())).strip(" ")
 
 
 def _children(element: Any, *names: str) -> list[Any]:
@@ -49,6 +64,21 @@ def _definition(element: Any) -> str | None:
             text = _text(d)
             if text:
                 return text
+    return None
+
+
+def _xref(element: Any) -> str | None:
+    for x in element.iter():
+        if (_local(x.tag) == "xref" and x.get("type") == "externalCrossReference"
+                and (x.get("target") or "").strip()):
+            return _XML_SPACE.sub(" ", x.get("target")).strip(" ")
+    return None
+
+
+def _source(element: Any) -> str | None:
+    for a in element.iter():
+        if _local(a.tag) == "admin" and a.get("type") == "source" and _text(a):
+            return _text(a)
     return None
 
 
@@ -78,26 +108,10 @@ def _terms(lang: Any) -> list[tuple[str, bool]]:
     return found
 
 
-def load(data: bytes, name: str) -> Glossary:
+def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
     """Read a TBX file: one entry per concept with a French term and a definition."""
-    try:
-        from defusedxml import DefusedXmlException
-        from defusedxml.ElementTree import ParseError, fromstring
-    except ImportError:
-        raise GlossaryError("reading TBX needs the defusedxml package", file=name,
-                            hint="pip install 'glossator[tbx]'") from None
-
-    text = decode(data, name)
-    try:
-        root = fromstring(text.encode("utf-8"), forbid_dtd=False, forbid_entities=True,
-                          forbid_external=True)
-    except ParseError as exc:
-        line = getattr(exc, "position", (None, None))[0]
-        raise GlossaryError(f"invalid XML: {exc}", file=name, line=line,
-                            hint="check the markup on that line") from None
-    except DefusedXmlException as exc:
-        raise GlossaryError(f"refused XML: {type(exc).__name__}", file=name,
-                            hint="remove the entity declarations from the file") from None
+    text = xml_text(data, name, encoding)
+    root = parse_xml(text, name, hint="pip install 'glossator[tbx]'")
     concepts = [e for e in root.iter() if _local(e.tag) in ("termEntry", "conceptEntry")]
     if not concepts:
         raise GlossaryError("no <termEntry> or <conceptEntry> in this file", file=name,
@@ -127,9 +141,13 @@ def load(data: bytes, name: str) -> Glossary:
             item["aliases"] = aliases
         if concept.get("id"):
             item["id"] = concept.get("id")
+        for key, find in (("url", _xref), ("source", _source)):
+            value = find(lang) or find(concept)
+            if value:
+                item[key] = value
         items.append(item)
         lines.append({"": line} if line is not None else {})
-    entries = entries_from_data(items, name, diagnostics, lines)
+    entries = entries_from_data(items, name, diagnostics, lines, TBX_SYNTAX)
     title = next((_text(t) for t in root.iter() if _local(t.tag) == "title" and _text(t)),
                  None)
     return Glossary(entries, name=title, diagnostics=diagnostics)

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import GlossaryError
 from ..glossary import Diagnostic, Glossary
-from .data import entries_from_data, split_document
+from .data import TOML_SYNTAX, entries_from_data, split_document
 from .yaml import decode
 
 __all__ = ["load"]
@@ -65,10 +65,10 @@ def _entry_lines(text: str, count: int) -> list[dict[str, int]]:
     return lines
 
 
-def load(data: bytes, name: str) -> Glossary:
+def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
     """Read a TOML glossary: ``[[entries]]`` tables and optional top-level metadata."""
     toml = _tomllib(name)
-    text = decode(data, name)
+    text = decode(data, name, encoding)
     try:
         value: dict[str, Any] = toml.loads(text, parse_float=str)
     except toml.TOMLDecodeError as exc:
@@ -97,8 +97,9 @@ def load(data: bytes, name: str) -> Glossary:
             line=_line_of(text, header.start()) if header else None,
             hint="write [[entries]] (two brackets) before each entry",
         )
-    items, metadata = split_document(value, name, 1, diagnostics)
-    entries = entries_from_data(items, name, diagnostics, _entry_lines(text, len(items)))
+    items, metadata = split_document(value, name, 1, diagnostics, TOML_SYNTAX)
+    entries = entries_from_data(items, name, diagnostics, _entry_lines(text, len(items)),
+                                TOML_SYNTAX)
     glossary_name = metadata.get("name") or metadata.get("title")
     return Glossary(entries, name=str(glossary_name) if glossary_name else None,
                     metadata=metadata, diagnostics=diagnostics)

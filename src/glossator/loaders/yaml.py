@@ -29,8 +29,28 @@ _ALLOWED_TAGS = frozenset(
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def decode(data: bytes, name: str) -> str:
-    """Decode a text file as UTF-8 (with or without BOM), or say clearly why not."""
+def decode(data: bytes, name: str, encoding: str | None = None) -> str:
+    """Decode a text glossary, or say clearly why not.
+
+    By default the file must be UTF-8 (with or without BOM); ``encoding`` (the CLI's
+    ``--glossary-encoding``) names another codec.
+    """
+    if encoding is not None:
+        from ..io import _text_codec
+
+        codec = _text_codec(encoding)
+        if codec not in ("utf-8", "utf-16", "utf-32") and b"\x00" in data[:8192]:
+            raise GlossaryError("this is a binary file, not a text glossary", file=name)
+        if codec == "utf-8":
+            encoding = "utf-8-sig"
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].decode(encoding, errors="replace").count("\n") + 1
+            raise GlossaryError(
+                f"not valid {codec} (byte 0x{data[exc.start]:02x})", file=name, line=line,
+                hint="check --glossary-encoding",
+            ) from None
     if b"\x00" in data[:8192]:
         raise GlossaryError("this is a binary file, not a text glossary", file=name)
     try:
@@ -39,7 +59,7 @@ def decode(data: bytes, name: str) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise GlossaryError(
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", file=name, line=line,
-            hint="save the file as UTF-8",
+            hint="save the file as UTF-8, or give its encoding with --glossary-encoding",
         ) from None
 
 
@@ -104,9 +124,9 @@ class _Walker:
         raise GlossaryError("unexpected YAML node", file=self.name, line=node.start_mark.line + 1)
 
 
-def load(data: bytes, name: str) -> Glossary:
+def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
     """Read a YAML glossary: a list of entries, or a mapping with metadata and ``entries``."""
-    text = decode(data, name)
+    text = decode(data, name, encoding)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

@@ -1,0 +1,89 @@
+"""``glossator convert IN OUT``: rewrite a glossary in another format.
+
+The input format comes from IN's suffix or ``--from``; the output format from OUT's suffix
+or ``--to``. ``-`` reads standard input or writes standard output. What the output format
+cannot hold (a title in TBX, metadata in CSV) is named in a warning before it is dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+__all__ = ["register", "run"]
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``convert`` command to the sub-parsers ``sub``."""
+    from ..cli import _glossary_encoding_option
+
+    p = sub.add_parser(
+        "convert",
+        help="rewrite a glossary in another format (YAML, JSON, TOML, CSV, TSV, TBX, SKOS)",
+        description="Read the glossary IN and write it to OUT in the format of OUT's suffix "
+        "(or --to). '-' is standard input or output. Fields the output format cannot hold "
+        "are named in a warning. The input file is never overwritten.",
+        epilog="Formats: yaml, json, toml, csv, tsv, tbx, skos-ttl (or skos), skos-rdfxml. "
+        "Exit codes: 0 ok, 1 bad input, 2 usage error.",
+    )
+    p.add_argument("input", metavar="IN", help="glossary to read ('-': standard input)")
+    p.add_argument("output", metavar="OUT", help="file to write ('-': standard output)")
+    p.add_argument("--from", "--glossary-format", dest="glossary_format", metavar="FORMAT",
+                   help="format of IN whatever its suffix (needed for standard input)")
+    p.add_argument("--to", metavar="FORMAT",
+                   help="format of OUT whatever its suffix (needed for standard output)")
+    _glossary_encoding_option(p)
+    p.add_argument("--strict", action="store_true",
+                   help="stop on glossary warnings and on fields the output cannot hold")
+    p.add_argument("-q", "--quiet", action="store_true", help="do not print warnings")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Convert ``args.input`` to ``args.output``."""
+    from pathlib import Path
+
+    from ..cli import EXIT_OK, _warn, _write_file, _write_stdout
+    from ..errors import GlossaryError, UsageError
+    from ..loaders import MAX_GLOSSARY_BYTES, parse_glossary, read_glossary
+    from ..writers import dump_glossary, lost_fields, output_format
+
+    fmt = output_format(args.output, args.to)
+    if args.input != "-" and args.output != "-":
+        source, target = Path(args.input), Path(args.output)
+        same = source.resolve() == target.resolve()
+        if not same and target.exists() and source.exists():
+            same = source.samefile(target)
+        if same:
+            raise UsageError(f"the output {args.output} is the input file",
+                             hint="write the converted glossary to another file")
+    if args.input == "-":
+        if args.glossary_format is None:
+            raise UsageError("reading a glossary from standard input needs --from FORMAT")
+        data = sys.stdin.buffer.read(MAX_GLOSSARY_BYTES + 1)
+        if len(data) > MAX_GLOSSARY_BYTES:
+            raise GlossaryError("the glossary on standard input is too large", file="<stdin>")
+        glossary = parse_glossary(data, "<stdin>", args.glossary_format,
+                                  encoding=args.glossary_encoding)
+    else:
+        glossary = read_glossary(args.input, format=args.glossary_format,
+                                 encoding=args.glossary_encoding)
+    for d in glossary.diagnostics:
+        if args.strict or d.level == "error":
+            raise d.to_error()
+        if not args.quiet:
+            _warn(str(d).replace("warning: ", "", 1))
+    lost = lost_fields(glossary, fmt)
+    if lost:
+        shown = "standard output" if args.output == "-" else args.output
+        message = f"{fmt} cannot hold {', '.join(lost)}: left out of {shown}"
+        if args.strict:
+            raise GlossaryError(message, hint="convert to yaml, json or toml to keep every field")
+        if not args.quiet:
+            _warn(message)
+    text = dump_glossary(glossary, fmt)
+    if args.output == "-":
+        _write_stdout(text)
+    else:
+        _write_file(args.output, text)
+    return EXIT_OK

@@ -1,0 +1,280 @@
+"""SKOS glossaries (W3C Simple Knowledge Organization System), read through rdflib.
+
+Each ``skos:Concept`` with a French preferred label becomes an entry:
+
+- ``skos:prefLabel`` in French (``@fr``, ``@fr-FR``…) → ``term``; a concept whose labels
+  carry no language tag at all counts as French (a monolingual vocabulary);
+- ``skos:altLabel`` and ``skos:hiddenLabel`` in French or without a tag → ``aliases``;
+- ``skos:definition`` (French, else untagged), else ``skos:scopeNote`` → ``definition``;
+- ``foaf:page`` or ``rdfs:seeAlso`` (http, https or mailto), else the concept's URI when it is
+  http(s) → ``url`` (published vocabularies serve a page at their concept URIs);
+- the last segment of the concept's URI (after ``#``, ``/`` or ``:``) → ``id``;
+- ``dcterms:source`` / ``dc:source`` → ``source``; the title or label of the
+  ``skos:ConceptScheme`` names the glossary.
+
+Concepts without a French label, and concepts without a definition (thesauri often have
+none), are skipped with one warning each that counts them. Turtle (``.ttl``) and RDF/XML
+(``.rdf``) are read; the ``skos`` format tells them apart by their first characters.
+RDF/XML goes through defusedxml first (no entity declarations, nothing fetched). Lines are
+best effort: an entry's line is the first mention of its concept in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import unquote, urljoin
+
+from ..errors import GlossaryError
+from ..glossary import Diagnostic, Glossary
+from ..model import Location
+from ._xml import parse_xml, xml_text
+from .data import Syntax, entries_from_data
+from .yaml import decode
+
+__all__ = ["MAX_SKOS_BYTES", "SKOS_SYNTAX", "load", "load_rdfxml", "load_turtle"]
+
+#: SKOS files larger than this are refused: rdflib holds the whole graph in memory, about
+#: twenty times the size of the file.
+MAX_SKOS_BYTES = 64 * 1024 * 1024
+
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+_EXTRA = "pip install 'glossator[skos]'"
+_XML_START = re.compile(r"\A(?:\xef\xbb\xbf)?\s*<(?:\?xml|!|[A-Za-z_][\w.-]*:RDF\b|RDF\b)")
+_URL = re.compile(r"(?i)https?://")
+_LINK = re.compile(r"(?i)(?:https?://|mailto:)")
+#: IRIs, prefixed names and rdf:about / rdf:ID values, to find where a concept is mentioned
+_MENTION = re.compile(
+    r"<([^<>\"{}|^`\\\s]*)>"
+    r"|rdf:(about|ID)\s*=\s*[\"']([^\"']*)[\"']"
+    r"|(?<![\w:/.#<-])([A-Za-z][\w.-]*)?:([\w%-][\w.%-]*)"
+)
+
+SKOS_SYNTAX = Syntax(
+    no_entries="describe each concept with 'a skos:Concept' and a skos:prefLabel",
+    single_entry="describe each concept with 'a skos:Concept' and a skos:prefLabel",
+    entries_list="describe each concept with 'a skos:Concept' and a skos:prefLabel",
+    entry_shape="describe each concept with 'a skos:Concept' and a skos:prefLabel",
+    write_list=lambda key, value: f"give each of the '{key}' its own label",
+    required=lambda key: "give the concept a skos:prefLabel and a skos:definition in French",
+)
+
+
+def _rdflib(name: str) -> Any:
+    try:
+        import rdflib
+    except ImportError:
+        raise GlossaryError("reading SKOS needs the rdflib package", file=name,
+                            hint=_EXTRA) from None
+    return rdflib
+
+
+def _check_size(data: bytes, name: str) -> None:
+    if len(data) > MAX_SKOS_BYTES:
+        raise GlossaryError(f"is too large for a SKOS glossary ({len(data)} bytes, at most "
+                            f"{MAX_SKOS_BYTES})", file=name, hint="split the vocabulary")
+
+
+def _base(name: str) -> str:
+    from pathlib import Path
+
+    try:
+        return Path(name).resolve().as_uri()
+    except ValueError:
+        return "file:///glossary"
+
+
+def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
+    """Read a SKOS vocabulary in Turtle or RDF/XML, told apart by the file's first bytes."""
+    if _XML_START.match(data[:1024].decode("latin-1")):  # the markup is ASCII either way
+        return load_rdfxml(data, name, encoding)
+    return load_turtle(data, name, encoding)
+
+
+def load_turtle(data: bytes, name: str, encoding: str | None = None) -> Glossary:
+    """Read a SKOS vocabulary written in Turtle."""
+    _check_size(data, name)
+    rdflib = _rdflib(name)
+    text = decode(data, name, encoding)
+    from rdflib.plugins.parsers.notation3 import BadSyntax
+
+    graph = rdflib.Graph()
+    try:
+        graph.parse(data=text, format="turtle", publicID=_base(name))
+    except BadSyntax as exc:
+        line = getattr(exc, "lines", None)
+        why = getattr(exc, "_why", None) or str(exc)
+        raise GlossaryError(f"invalid Turtle: {why}", file=name,
+                            line=line + 1 if isinstance(line, int) else None,
+                            hint="check that line and the end of the statement before it "
+                            "(each statement ends with '.')") from None
+    except Exception as exc:  # rdflib raises many types (ValueError, ParserError…)
+        raise GlossaryError(f"invalid Turtle: {_one_line(exc)}", file=name,
+                            hint="check the prefixes and IRIs") from None
+    return _glossary(graph, text, name)
+
+
+def load_rdfxml(data: bytes, name: str, encoding: str | None = None) -> Glossary:
+    """Read a SKOS vocabulary written in RDF/XML (screened by defusedxml first)."""
+    _check_size(data, name)
+    rdflib = _rdflib(name)
+    text = xml_text(data, name, encoding)
+    parse_xml(text, name, hint=_EXTRA)  # refuses entities; invalid XML gets its line here
+    graph = rdflib.Graph()
+    try:
+        graph.parse(data=text.encode("utf-8"), format="xml", publicID=_base(name))
+    except Exception as exc:  # rdflib's RDF/XML errors start with "uri:line:column:"
+        message = _one_line(exc)
+        found = re.match(r".*?:(\d+):(\d+):\s*(.*)", message)
+        line = int(found.group(1)) if found else None
+        raise GlossaryError(f"invalid RDF/XML: {found.group(3) if found else message}",
+                            file=name, line=line,
+                            hint="check the rdf: attributes on that line") from None
+    return _glossary(graph, text, name)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _french(literals: list[Any], untagged: bool) -> list[str]:
+    """The French literals (``@fr``, ``@fr-…``), then, if ``untagged``, the untagged ones."""
+    def lang(lit: Any) -> str:
+        return (lit.language or "").lower()
+
+    french = sorted(str(lit) for lit in literals
+                    if lang(lit) == "fr" or lang(lit).startswith("fr-"))
+    plain = sorted(str(lit) for lit in literals if not lit.language)
+    return french + plain if untagged else french
+
+
+def _literals(graph: Any, subject: Any, predicate: Any) -> list[Any]:
+    from rdflib import Literal
+
+    return [o for o in graph.objects(subject, predicate) if isinstance(o, Literal)]
+
+
+def _local_name(uri: str) -> str | None:
+    tail = re.split(r"[#/:]", uri.rstrip("/#"))[-1]
+    tail = unquote(tail).strip()
+    return tail or None
+
+
+_BASE = re.compile(r"""xml:base\s*=\s*["']([^"']*)["']|@base\s*<([^>]*)>|\bBASE\s*<([^>]*)>""")
+
+
+def _mentions(text: str, graph: Any, base: str) -> dict[str, int]:
+    """The line of the first mention of each IRI in the text (relative IRIs are resolved
+    against the first base the file declares)."""
+    declared = _BASE.search(text)
+    if declared is not None:
+        base = urljoin(base, next(g for g in declared.groups() if g is not None))
+    prefixes = {str(p): str(ns) for p, ns in graph.namespaces()}
+    first: dict[str, int] = {}
+    line, last = 1, 0
+    for m in _MENTION.finditer(text):
+        if m.group(1) is not None:
+            iri = urljoin(base, m.group(1))
+        elif m.group(2) == "ID":
+            iri = urljoin(base, "#" + m.group(3))
+        elif m.group(2) == "about":
+            iri = urljoin(base, m.group(3))
+        else:
+            ns = prefixes.get(m.group(4) or "")
+            if ns is None:
+                continue
+            iri = ns + m.group(5)
+        if iri not in first:
+            line += text.count("\n", last, m.start())
+            last = m.start()
+            first[iri] = line
+    return first
+
+
+def _examples(names: list[str]) -> str:
+    shown = ", ".join(names[:3])
+    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def _glossary(graph: Any, text: str, name: str) -> Glossary:
+    from rdflib import RDF, RDFS, Namespace, URIRef
+    from rdflib.namespace import DC, DCTERMS, FOAF
+
+    skos = Namespace(SKOS_NS)
+    concepts = set(graph.subjects(RDF.type, skos.Concept))
+    if not concepts:
+        raise GlossaryError("no skos:Concept in this file", file=name,
+                            hint="each concept needs 'a skos:Concept' and a skos:prefLabel@fr")
+    lines = _mentions(text, graph, _base(name))
+    ordered = sorted(concepts, key=lambda c: (lines.get(str(c), 1 << 30), str(c)))
+    diagnostics: list[Diagnostic] = []
+    items: list[dict[str, Any]] = []
+    where: list[dict[str, int]] = []
+    no_label: list[str] = []
+    no_definition: list[str] = []
+    skipped_lines: list[int] = []
+    for concept in ordered:
+        uri = str(concept) if isinstance(concept, URIRef) else None
+        shown = _local_name(uri) if uri else "(a blank node)"
+        line = lines.get(uri) if uri else None
+        pref = _literals(graph, concept, skos.prefLabel)
+        untagged = all(not lit.language for lit in pref)
+        labels = _french(pref, untagged)
+        if not labels:
+            no_label.append(shown or "?")
+            skipped_lines.append(line or 0)
+            continue
+        definition = next(iter(_french(_literals(graph, concept, skos.definition), True)
+                               or _french(_literals(graph, concept, skos.scopeNote), True)),
+                          None)
+        if definition is None or not definition.strip():
+            no_definition.append(f"'{labels[0]}'")
+            skipped_lines.append(-(line or 0))
+            continue
+        aliases = labels[1:]
+        for predicate in (skos.altLabel, skos.hiddenLabel):
+            aliases += _french(_literals(graph, concept, predicate), True)
+        item: dict[str, Any] = {"term": labels[0], "definition": definition}
+        unique = [a for a in dict.fromkeys(aliases) if a != labels[0]]
+        if unique:
+            item["aliases"] = unique
+        if uri and (local := _local_name(uri)):
+            item["id"] = local
+        pages = sorted(str(o) for p in (FOAF.page, RDFS.seeAlso)
+                       for o in graph.objects(concept, p)
+                       if isinstance(o, URIRef) and _LINK.match(str(o)))
+        if pages:
+            item["url"] = pages[0]
+        elif uri and _URL.match(uri):
+            item["url"] = uri
+        sources = _french(_literals(graph, concept, DCTERMS.source)
+                          + _literals(graph, concept, DC.source), True)
+        if sources:
+            item["source"] = sources[0]
+        items.append(item)
+        where.append({"": line} if line is not None else {})
+    label_line = next((n for n in skipped_lines if n > 0), None)
+    definition_line = next((-n for n in skipped_lines if n < 0), None)
+    if no_label:
+        diagnostics.append(Diagnostic(
+            "warning", f"{len(no_label)} concept{'s' if len(no_label) > 1 else ''} without a "
+            f"French skos:prefLabel {'are' if len(no_label) > 1 else 'is'} skipped: "
+            f"{_examples(no_label)}", Location(name, label_line),
+            "give them a skos:prefLabel with @fr"))
+    if no_definition:
+        diagnostics.append(Diagnostic(
+            "warning", f"{len(no_definition)} concept{'s' if len(no_definition) > 1 else ''} "
+            f"without a definition {'are' if len(no_definition) > 1 else 'is'} skipped: "
+            f"{_examples(no_definition)}", Location(name, definition_line),
+            "give them a skos:definition (or a skos:scopeNote) in French"))
+    entries = entries_from_data(items, name, diagnostics, where, SKOS_SYNTAX)
+    title = None
+    for scheme in sorted(graph.subjects(RDF.type, skos.ConceptScheme), key=str):
+        for predicate in (DCTERMS.title, DC.title, skos.prefLabel, RDFS.label):
+            found = _french(_literals(graph, scheme, predicate), True)
+            if found:
+                title = found[0]
+                break
+        if title:
+            break
+    return Glossary(entries, name=title, diagnostics=diagnostics)
