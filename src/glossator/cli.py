@@ -77,6 +77,10 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="html: keep em, strong and links (http, https, mailto) in "
                      "definitions, cleaned by the nh3 sanitizer (default: definitions are "
                      "plain text)")
+    ann.add_argument("--link-to", metavar="URL",
+                     help="html and markdown: each term links to its entry in the A-Z index "
+                     "at URL (written by 'glossator index'), e.g. index.html → "
+                     "index.html#glossaire-ess; {id} in URL stands for the entry's id")
     ann.add_argument("--script", action="store_true",
                      help="with --standalone and -o/--output-dir: the page loads "
                      "glossator.js (Escape closes a tooltip, a tap toggles it), written "
@@ -192,7 +196,8 @@ def _input_kinds(args: argparse.Namespace) -> list[str]:
     return kinds
 
 
-def _markdown_renderer(annotator: Annotator, skip: Sequence[str]) -> Any:
+def _markdown_renderer(annotator: Annotator, skip: Sequence[str],
+                       link_to: str | None = None) -> Any:
     """A ``Markdown`` converter (``extra`` and glossator's extension) for Markdown input."""
     try:
         import markdown
@@ -202,7 +207,7 @@ def _markdown_renderer(annotator: Annotator, skip: Sequence[str]) -> Any:
     from .integrations.markdown import GlossatorExtension
 
     return markdown.Markdown(extensions=[
-        "extra", GlossatorExtension(annotator=annotator, skip=list(skip)),
+        "extra", GlossatorExtension(annotator=annotator, skip=list(skip), link_to=link_to),
     ])
 
 
@@ -338,6 +343,13 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     is_tty = not to_file and sys.stdout.isatty()
     html_out = args.standalone or args.markup or kinds.count("text") < len(kinds)
     fmt = args.format or ("html" if html_out else ("terminal" if is_tty else "text"))
+    if args.link_to is not None:
+        if fmt not in ("html", "markdown"):
+            raise UsageError("--link-to goes with HTML or Markdown output",
+                             hint="add -f html or -f markdown")
+        from .anchors import check_link_to
+
+        check_link_to(args.link_to)
 
     glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet)
     encodings: list[tuple[str, bytes]] = []
@@ -377,7 +389,9 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     if fmt == "html":
         options.update(standalone=args.standalone, script=args.script,
                        markup=args.markup or "glossator",
-                       rich_definitions=args.rich_definitions)
+                       rich_definitions=args.rich_definitions, link_to=args.link_to)
+    elif fmt == "markdown":
+        options.update(link_to=args.link_to)
     elif fmt == "terminal":
         color = {"always": True, "never": False}.get(args.color)
         if color is None:
@@ -390,7 +404,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         options.update(color=color, width=width, style=args.terminal_style)
 
     outputs: list[tuple[str, str]] = []
-    md = _markdown_renderer(annotator, args.skip) if "markdown" in kinds else None
+    md = (_markdown_renderer(annotator, args.skip, args.link_to) if "markdown" in kinds
+          else None)
     for (name, text), kind in zip(docs, kinds, strict=True):
         if kind == "html":
             from .documents.html import DEFAULT_SKIP, annotate_html
@@ -398,7 +413,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
             outputs.append((name, annotate_html(text, annotator, root=args.root,
                                                 skip=(*DEFAULT_SKIP, *args.skip),
                                                 markup=args.markup or "glossator",
-                                                rich_definitions=args.rich_definitions)))
+                                                rich_definitions=args.rich_definitions,
+                                                link_to=args.link_to)))
             continue
         if md is not None and kind == "markdown":
             html = md.reset().convert(text)  # each file is one document

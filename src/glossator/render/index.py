@@ -47,7 +47,7 @@ from ..glossary import Glossary
 from ..model import Entry
 from .html import definition_html
 from .html import stylesheet as tooltip_stylesheet
-from .markdown import escape_markdown
+from .markdown import escape_markdown, link_destination
 
 __all__ = [
     "INDEX_FORMATS",
@@ -256,11 +256,6 @@ def _default_title(glossary: Glossary) -> str:
 
 # -- Markdown ----------------------------------------------------------------------------
 
-def _md_url(url: str) -> str:
-    """A link destination: characters that would end or break it are percent-encoded."""
-    return "".join(f"%{ord(c):02X}" if c in " ()<>\\" or ord(c) < 0x20 else c for c in url)
-
-
 def _entry_markdown(entry: Entry) -> str:
     first = f'<a id="{entry_anchor(entry.id)}"></a>**{escape_markdown(_clean(entry.term))}**'
     if entry.title and _clean(entry.title) != _clean(entry.term):
@@ -273,7 +268,8 @@ def _entry_markdown(entry: Entry) -> str:
     source = _clean(entry.source) if entry.source else None
     url = entry.url.strip() if entry.url else None
     if url and _LINKABLE.match(url):
-        details.append(f"{_label('Source')}[{escape_markdown(source or url)}]({_md_url(url)})")
+        link = f"[{escape_markdown(source or url)}]({link_destination(url)})"
+        details.append(_label("Source") + link)
     elif source or url:
         details.append(_label("Source") + escape_markdown(source or url or ""))
     if entry.tags:
