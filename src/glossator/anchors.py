@@ -5,7 +5,9 @@ The anchor of an entry is ``glossaire-`` followed by its id: ``glossaire-ess``,
 made into a slug (:func:`glossator.glossary.slugify`), so the anchor stays the same from
 one run to the next and through any edit of the glossary that keeps the entry's id —
 changing its definition, aliases or order, or adding other entries. Renaming the term of
-an entry without an ``id`` changes its anchor: give the entry an ``id`` to keep it.
+an entry without an ``id`` changes its anchor: give the entry an ``id`` to keep it. So does
+reordering two terms with the same slug (*État*, *etat*), which the glossary numbers in
+file order (``etat``, ``etat-2``).
 
 An id that is not made of ASCII letters, digits, ``-`` and ``_`` only (an explicit ``id``
 such as ``"Loi 1901"``) becomes its slug followed by a short digest of the id itself

@@ -79,7 +79,7 @@ def _build_parser() -> argparse.ArgumentParser:
                      "plain text)")
     ann.add_argument("--link-to", metavar="URL",
                      help="html and markdown: each term links to its entry in the A-Z index "
-                     "at URL (written by 'glossator index'), e.g. index.html → "
+                     "at URL (written by 'glossator index'): index.html gives "
                      "index.html#glossaire-ess; {id} in URL stands for the entry's id")
     ann.add_argument("--script", action="store_true",
                      help="with --standalone and -o/--output-dir: the page loads "

@@ -201,7 +201,8 @@ def render_html(
     rich_definitions: bool = False,
     backwards_accents: bool = False,
 ) -> str:
-    """The index as an HTML fragment (a ``<div class="glossator-index">`` holding the jump
+    """The index as an HTML fragment (a ``<div class="glossator-index" data-glossator="off">``,
+    never annotated, holding the jump
     bar ``<nav>`` and one ``<section>`` per letter, each an ``<h2>`` and a ``<dl>``), or
     with ``standalone=True`` a whole page whose ``<h1>`` and ``<title>`` are ``title``
     (default: the glossary's ``title`` or ``name`` metadata).
@@ -219,7 +220,9 @@ def render_html(
     language = lang or str(glossary.metadata.get("language") or "fr")
     parts = sections(glossary, backwards_accents=backwards_accents)
     h = f"h{heading_level}"
-    body: list[str] = [f'<div class="glossator-index" lang="{escape(language)}">',
+    # data-glossator="off": a page that holds the index is annotated around it, not in it
+    body: list[str] = [f'<div class="glossator-index" lang="{escape(language)}" '
+                       'data-glossator="off">',
                        _nav_html(parts)]
     for part in parts:
         body.append(f'<section class="glossator-index-letter">\n'
