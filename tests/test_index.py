@@ -554,6 +554,7 @@ def test_cli_index_backwards_accents(cli, write) -> None:  # type: ignore[no-unt
     (["annotate", "t.txt", "--link-to", "index.html"], 2, "-f html"),
     (["annotate", "t.txt", "--link-to", "javascript:alert(1)", "-f", "html"], 2, "http"),
     (["annotate", "t.txt", "--link-to", "index.html#top", "-f", "html"], 2, "{id}"),
+    (["annotate", "t.txt", "--link-to", "index.html", "--explain"], 2, "--explain"),
 ])
 def test_cli_errors(cli, write, argv: list[str], code: int, needle: str) -> None:  # type: ignore[no-untyped-def]
     write("a.yaml", "- term: ESS\n  definition: d\n")

@@ -470,6 +470,8 @@ def _check_markup_options(args: argparse.Namespace, kinds: Sequence[str]) -> Non
         if args.markup != "glossator" and "markdown" in kinds:
             raise UsageError("--markup spip/abbr does not go with Markdown input yet",
                              hint="convert the Markdown to HTML first, then annotate it")
+    if args.link_to is not None and args.explain:
+        raise UsageError("--link-to goes with HTML or Markdown output, not --explain")
     if args.rich_definitions and (args.format not in (None, "html") or "markdown" in kinds):
         raise UsageError("--rich-definitions goes with HTML output of text or HTML input")
     if args.script:

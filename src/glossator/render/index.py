@@ -244,7 +244,8 @@ def render_html(
         f'<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(_clean(heading), quote=False)}</title>\n"
-        f"<style>\n{tooltip_stylesheet()}{stylesheet()}</style>\n</head>\n<body>\n<main>\n"
+        f"<style>\n{tooltip_stylesheet()}{stylesheet()}</style>\n</head>\n"
+        '<body class="glossator-index-page">\n<main>\n'
         f"{intro}{fragment}</main>\n</body>\n</html>\n"
     )
 
