@@ -77,6 +77,10 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="html: keep em, strong and links (http, https, mailto) in "
                      "definitions, cleaned by the nh3 sanitizer (default: definitions are "
                      "plain text)")
+    ann.add_argument("--link-to", metavar="URL",
+                     help="html and markdown: each term links to its entry in the A-Z index "
+                     "at URL (written by 'glossator index'): index.html gives "
+                     "index.html#glossaire-ess; {id} in URL stands for the entry's id")
     ann.add_argument("--script", action="store_true",
                      help="with --standalone and -o/--output-dir: the page loads "
                      "glossator.js (Escape closes a tooltip, a tap toggles it), written "
@@ -180,7 +184,8 @@ def _input_kinds(args: argparse.Namespace) -> list[str]:
     return kinds
 
 
-def _markdown_renderer(annotator: Annotator, skip: Sequence[str]) -> Any:
+def _markdown_renderer(annotator: Annotator, skip: Sequence[str],
+                       link_to: str | None = None) -> Any:
     """A ``Markdown`` converter (``extra`` and glossator's extension) for Markdown input."""
     try:
         import markdown
@@ -190,7 +195,7 @@ def _markdown_renderer(annotator: Annotator, skip: Sequence[str]) -> Any:
     from .integrations.markdown import GlossatorExtension
 
     return markdown.Markdown(extensions=[
-        "extra", GlossatorExtension(annotator=annotator, skip=list(skip)),
+        "extra", GlossatorExtension(annotator=annotator, skip=list(skip), link_to=link_to),
     ])
 
 
@@ -339,6 +344,13 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     is_tty = not to_file and sys.stdout.isatty()
     html_out = args.standalone or args.markup or kinds.count("text") < len(kinds)
     fmt = args.format or ("html" if html_out else ("terminal" if is_tty else "text"))
+    if args.link_to is not None:
+        if fmt not in ("html", "markdown"):
+            raise UsageError("--link-to goes with HTML or Markdown output",
+                             hint="add -f html or -f markdown")
+        from .anchors import check_link_to
+
+        check_link_to(args.link_to)
 
     glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet,
                      getattr(args, "glossary_encoding", None))
@@ -379,7 +391,9 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     if fmt == "html":
         options.update(standalone=args.standalone, script=args.script,
                        markup=args.markup or "glossator",
-                       rich_definitions=args.rich_definitions)
+                       rich_definitions=args.rich_definitions, link_to=args.link_to)
+    elif fmt == "markdown":
+        options.update(link_to=args.link_to)
     elif fmt == "terminal":
         color = {"always": True, "never": False}.get(args.color)
         if color is None:
@@ -392,7 +406,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         options.update(color=color, width=width, style=args.terminal_style)
 
     outputs: list[tuple[str, str]] = []
-    md = _markdown_renderer(annotator, args.skip) if "markdown" in kinds else None
+    md = (_markdown_renderer(annotator, args.skip, args.link_to) if "markdown" in kinds
+          else None)
     for (name, text), kind in zip(docs, kinds, strict=True):
         if kind == "html":
             from .documents.html import DEFAULT_SKIP, annotate_html
@@ -400,7 +415,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
             outputs.append((name, annotate_html(text, annotator, root=args.root,
                                                 skip=(*DEFAULT_SKIP, *args.skip),
                                                 markup=args.markup or "glossator",
-                                                rich_definitions=args.rich_definitions)))
+                                                rich_definitions=args.rich_definitions,
+                                                link_to=args.link_to)))
             continue
         if md is not None and kind == "markdown":
             html = md.reset().convert(text)  # each file is one document
@@ -456,6 +472,8 @@ def _check_markup_options(args: argparse.Namespace, kinds: Sequence[str]) -> Non
         if args.markup != "glossator" and "markdown" in kinds:
             raise UsageError("--markup spip/abbr does not go with Markdown input yet",
                              hint="convert the Markdown to HTML first, then annotate it")
+    if args.link_to is not None and args.explain:
+        raise UsageError("--link-to goes with HTML or Markdown output, not --explain")
     if args.rich_definitions and (args.format not in (None, "html") or "markdown" in kinds):
         raise UsageError("--rich-definitions goes with HTML output of text or HTML input")
     if args.script:

@@ -51,6 +51,7 @@ from html import unescape
 from html.entities import html5
 from typing import TYPE_CHECKING
 
+from ..anchors import check_link_to
 from ..errors import UsageError
 from ..render.html import check_markup, tooltip_parts
 
@@ -410,7 +411,10 @@ class _Scanner:
         if state != _SKIP:
             if any(tip.matches(tag, attrs) for tip in _TIPS):
                 state = _SKIP
-            else:  # a marker of annotated terms (a.cs_glossaire) wins over a plain skip (a)
+            elif state == _ANNOTATE:
+                # a marker of annotated terms (a.cs_glossaire) wins over a plain skip (a);
+                # inside a marker, the text counts whatever the element (the term's own
+                # link, with --link-to)
                 own = _ANNOTATE
                 for sel in self.skip:
                     if sel.matches(tag, attrs):
@@ -418,7 +422,7 @@ class _Scanner:
                             own = _COUNT
                             break
                         own = _SKIP
-                state = max(state, own)
+                state = own
         in_root = parent.in_root if parent is not None else self.root is None
         if not in_root and not self.root_found and self.root is not None \
                 and self.root.matches(tag, attrs):
@@ -469,11 +473,15 @@ def annotate_html(
     id_prefix: str = "glossator-",
     markup: str = "glossator",
     rich_definitions: bool = False,
+    link_to: str | None = None,
 ) -> str:
     """Annotate the text of an HTML document or fragment; every other byte is kept.
 
     ``rich_definitions``: keep a safe subset of inline HTML in definitions (see
-    :func:`glossator.render.html.definition_html`).
+    :func:`glossator.render.html.definition_html`). ``link_to``: the URL of the A–Z index
+    (``"index.html"``, ``glossator index``); each term links to its entry there (see
+    :mod:`glossator.render.html`). Text inside a link is never annotated, so no link ends
+    up inside another.
 
     ``skip``: simple selectors (``tag``, ``.class``, ``#id``, ``[attr=value]``,
     ``tag.class``) of elements whose text is left alone (default :data:`DEFAULT_SKIP`;
@@ -490,6 +498,8 @@ def annotate_html(
         raise UsageError(f"'{id_prefix}' cannot start an HTML id",
                          hint="use letters, digits, '-', '_', ':' or '.'")
     check_markup(markup)
+    if link_to is not None:
+        check_link_to(link_to)
     selectors = [parse_selector(s) for s in skip]
     root_sel = parse_selector(root) if root is not None else None
     scanner = _Scanner(html, selectors, root_sel, id_prefix)
@@ -515,7 +525,7 @@ def annotate_html(
             continue
         counter += 1
         tip_id = f"{id_prefix}{counter}"
-        opening, closing = tooltip_parts(ann, tip_id, markup, rich_definitions)
+        opening, closing = tooltip_parts(ann, tip_id, markup, rich_definitions, link_to)
         out.append(html[pos:s])
         out.append(opening)
         out.append(html[s:e])

@@ -21,6 +21,8 @@ Config (``extension_configs={"glossator": {...}}``):
   :data:`~glossator.documents.html.DEFAULT_SKIP`;
 * ``id_prefix`` — prefix of the tooltip ids (``"glossator-"``): give each document of a
   page its own when several converted documents end up on one page;
+* ``link_to`` — the URL of the A–Z index written by ``glossator index`` (``"index.html"``,
+  ``"/glossaire/"``): each term then links to its entry there (default ``None``: no link);
 * ``annotator`` — a ready :class:`~glossator.Annotator`, used instead of ``glossary``,
   ``occurrences`` and ``accents`` (to share one between extensions, or to set
   ``max_per_entry``, ``inflect``…).
@@ -121,12 +123,13 @@ class GlossatorPostprocessor(Postprocessor):
     """Annotate the final HTML of a ``convert`` with :func:`annotate_html`."""
 
     def __init__(self, md: Markdown, annotator: Annotator, skip: Sequence[str],
-                 id_prefix: str, armed: _Armed) -> None:
+                 id_prefix: str, armed: _Armed, link_to: str | None = None) -> None:
         super().__init__(md)
         self.annotator = annotator
         self.skip = tuple(skip)
         self.id_prefix = id_prefix
         self.armed = armed
+        self.link_to = link_to
 
     def run(self, text: str) -> str:
         """The document with its terms annotated; a piece (a ``toc`` heading) as it is.
@@ -149,14 +152,15 @@ class GlossatorPostprocessor(Postprocessor):
             if raw_html is not None and raw_html.isblocklevel(html):
                 continue
             text = text.replace(stash.get_placeholder(i), html)
-        return annotate_html(text, self.annotator, skip=self.skip, id_prefix=self.id_prefix)
+        return annotate_html(text, self.annotator, skip=self.skip, id_prefix=self.id_prefix,
+                             link_to=self.link_to)
 
 
 class GlossatorExtension(Extension):
     """Annotate glossary terms in the HTML that Python-Markdown produces.
 
     Keyword arguments are the config keys (see the module documentation): ``glossary``,
-    ``occurrences``, ``accents``, ``skip``, ``id_prefix``, ``annotator``.
+    ``occurrences``, ``accents``, ``skip``, ``id_prefix``, ``link_to``, ``annotator``.
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -167,6 +171,8 @@ class GlossatorExtension(Extension):
             "accents": ["strict", "'strict' or 'fold' (economie finds économie)"],
             "skip": [[], "simple selectors of elements to leave alone, besides the defaults"],
             "id_prefix": ["glossator-", "prefix of the tooltip ids"],
+            "link_to": [None, "URL of the A-Z index (glossator index): each term links "
+                        "to its entry there; None for no link"],
             "annotator": [None, "a ready glossator.Annotator (overrides glossary, "
                           "occurrences and accents)"],
         }
@@ -210,12 +216,16 @@ class GlossatorExtension(Extension):
         annotator = self.annotator
         skip = self.skip_selectors()
         id_prefix = self.getConfig("id_prefix")
-        annotate_html("", annotator, skip=skip, id_prefix=id_prefix)  # checks both now
+        link_to = self.getConfig("link_to")
+        if link_to is not None and not isinstance(link_to, str):
+            raise UsageError("the 'link_to' config must be a URL (a string) or None")
+        # checks the selectors, the prefix and the URL now
+        annotate_html("", annotator, skip=skip, id_prefix=id_prefix, link_to=link_to)
         armed = _Armed()
         md.preprocessors.register(_Disarm(md, armed), "glossator-disarm", _DISARM_PRIORITY)
         md.treeprocessors.register(_Arm(md, armed), "glossator-arm", _ARM_PRIORITY)
         md.postprocessors.register(
-            GlossatorPostprocessor(md, annotator, skip, id_prefix, armed),
+            GlossatorPostprocessor(md, annotator, skip, id_prefix, armed, link_to),
             "glossator", POSTPROCESSOR_PRIORITY,
         )
 

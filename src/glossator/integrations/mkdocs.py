@@ -12,6 +12,7 @@ With ``pip install 'glossator[mkdocs]'``, MkDocs finds the plugin through the
           accents: strict             # strict, fold
           skip: [".admonition"]       # more simple selectors to leave alone
           stylesheet: true            # write assets/glossator.css and link it
+          link_to: /glossaire/        # link each term to its entry in the A–Z index
 
 Each page is one document: ``on_page_content`` runs
 :func:`~glossator.documents.html.annotate_html` on the page's HTML body (what the Markdown
@@ -20,6 +21,12 @@ code, links, headings… are skipped as in "HTML documents". Heading ids and the
 contents are those of a build without glossator (headings are never annotated). The
 glossary is read and compiled once per build, in ``on_config``; ``mkdocs serve`` also
 watches the glossary files and rebuilds when they change.
+
+``link_to`` is the URL of the A–Z index (``glossator index -f markdown -o
+docs/glossaire.md`` makes one, served at ``glossaire/`` with MkDocs' directory URLs). A
+relative URL is relative to the site's root and rewritten for each page (``glossaire/``
+becomes ``../glossaire/`` in ``a/page/``), as MkDocs does for its own links; an absolute
+path or a full ``https://`` URL is used as it is.
 
 A page opts out with ``glossator: false`` in its front matter. A glossary that cannot be
 used stops the build with glossator's one-line message (a
@@ -39,6 +46,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 try:
     from mkdocs.config import config_options as c
@@ -49,6 +57,7 @@ try:
     from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
+    from mkdocs.utils import get_relative_url
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(
         "glossator.integrations.mkdocs needs MkDocs: pip install 'glossator[mkdocs]'"
@@ -78,6 +87,7 @@ class GlossatorPluginConfig(Config):  # type: ignore[no-untyped-call]
     accents = c.Choice(("strict", "fold"), default="strict")
     skip = c.Type((str, list), default=[])
     stylesheet = c.Type(bool, default=True)
+    link_to = c.Optional(c.Type(str))
 
 
 class GlossatorPlugin(BasePlugin[GlossatorPluginConfig]):  # type: ignore[no-untyped-call]
@@ -102,7 +112,8 @@ class GlossatorPlugin(BasePlugin[GlossatorPluginConfig]):  # type: ignore[no-unt
                 glossary = load_glossary(*self.glossary_paths) if self.glossary_paths else None
                 self.annotator = Annotator(glossary, occurrences=self.config.occurrences,
                                            accents=self.config.accents)
-            annotate_html("", self.annotator, skip=self.skip, id_prefix=ID_PREFIX)
+            annotate_html("", self.annotator, skip=self.skip, id_prefix=ID_PREFIX,
+                          link_to=self.config.link_to)
         except GlossatorError as exc:
             raise PluginError(f"glossator: {exc}") from None
         for w in caught:
@@ -139,8 +150,15 @@ class GlossatorPlugin(BasePlugin[GlossatorPluginConfig]):  # type: ignore[no-unt
             return context
         if page.content:
             page.content = annotate_html(page.content, self.annotator, skip=self.skip,
-                                         id_prefix=ID_PREFIX)
+                                         id_prefix=ID_PREFIX, link_to=self._link_to(page))
         return context
+
+    def _link_to(self, page: Page) -> str | None:
+        """``link_to`` as seen from ``page``: a site-relative URL made relative to it."""
+        link_to = self.config.link_to
+        if link_to is None or link_to.startswith("/") or urlsplit(link_to).scheme:
+            return link_to
+        return get_relative_url(link_to, page.url)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write ``assets/glossator.css`` into the site (unless ``docs_dir`` has one)."""

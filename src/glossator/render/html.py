@@ -25,6 +25,29 @@ scraper does not read it)::
 The white space inside the tooltips is there on purpose: a scraper that joins text nodes
 and collapses white space reads "ESS ESS Le terme … environnement." — exactly the ``text``
 format.
+
+With ``link_to`` (the URL of the A–Z index, ``glossator index``), each term also links to
+its entry there, :func:`glossator.anchors.entry_href` (``index.html#glossaire-ess``),
+without adding any text. The focusable term becomes the link itself — natively focusable,
+so without ``tabindex`` — and keeps its tooltip::
+
+    <span class="glossator" data-glossator-entry="ess"><a class="glossator-term"
+      href="index.html#glossaire-ess" aria-describedby="gl-1">ESS</a><span
+      class="glossator-tip" role="tooltip" id="gl-1"> … </span></span>
+
+``spip``: SPIP's ``<a class="cs_glossaire">`` gets the ``href`` and the description; as
+the tooltip is inside that link, ``aria-label`` names the link by the term alone::
+
+    <a class="cs_glossaire" data-glossator-entry="ess" href="index.html#glossaire-ess"
+      aria-label="ESS" aria-describedby="gl-1"><span class="gl_mot">ESS</span><span
+      class="gl_dl" role="tooltip" id="gl-1"> … </span></a>
+
+``abbr``: the link inside the ``abbr``::
+
+    <abbr data-glossator-entry="ess" title="…"><a href="index.html#glossaire-ess">ESS</a></abbr>
+
+A link cannot hold another link, so in the ``spip`` preset, whose tooltip lies inside the
+``<a>``, rich definitions keep ``em`` and ``strong`` but not their links (the text stays).
 """
 
 from __future__ import annotations
@@ -35,6 +58,7 @@ from html import unescape as html_unescape
 from importlib.resources import files
 from typing import Any
 
+from ..anchors import check_link_to, entry_href
 from ..errors import UsageError
 from ..model import AnnotatedText, Annotation
 
@@ -69,17 +93,19 @@ RICH_TAGS = frozenset({"em", "strong", "a"})
 RICH_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
-def definition_html(definition: str, rich: bool = False) -> str:
+def definition_html(definition: str, rich: bool = False, *, links: bool = True) -> str:
     """A definition as HTML: escaped text, or with ``rich`` a safe subset of inline HTML.
 
     The subset (``em``, ``strong``, ``a href`` with http, https or mailto) is cleaned by
     nh3 (the Ammonia sanitizer): any other tag is removed, keeping its text, and
-    ``script``/``style`` go with their content.
+    ``script``/``style`` go with their content. ``links=False`` drops the ``a`` tags too
+    (keeping their text), for a definition that sits inside a link.
     """
     text = " ".join(definition.split())
     if not rich:
         return escape(text)
-    cleaned: str = _nh3().clean(text, tags=set(RICH_TAGS), attributes={"a": {"href"}},
+    tags = set(RICH_TAGS) if links else set(RICH_TAGS) - {"a"}
+    cleaned: str = _nh3().clean(text, tags=tags, attributes={"a": {"href"}} if links else {},
                                 url_schemes=set(RICH_URL_SCHEMES))
     return cleaned
 
@@ -94,25 +120,43 @@ def _nh3() -> Any:
 
 
 def tooltip_parts(
-    ann: Annotation, tip_id: str, markup: str = "glossator", rich: bool = False
+    ann: Annotation, tip_id: str, markup: str = "glossator", rich: bool = False,
+    link_to: str | None = None,
 ) -> tuple[str, str]:
     """The markup before and after the term's (escaped) text, for preset ``markup``.
 
     ``rich``: keep the safe subset of inline HTML in the definition (see
     :func:`definition_html`); otherwise the definition is plain, escaped text.
+    ``link_to``: the URL of the A–Z index; the term then links to its entry there (see
+    the module).
     """
     entry = ann.entry
     title = " ".join(entry.display_title.split())
     definition = " ".join(entry.definition.split())
     ident = escape(entry.id)
+    href = None
+    if link_to is not None:
+        href = escape(entry_href(check_link_to(link_to), entry.id))
     if markup == "abbr":  # an attribute holds text only: tags are dropped, text kept
         if rich:
             definition = html_unescape(_nh3().clean(definition, tags=set()))
         label = escape(f"{title} : {definition}")
-        return (f'<abbr data-glossator-entry="{ident}" title="{label}">',
-                "</abbr>")
-    title, definition = escape(title), definition_html(definition, rich)
+        opening = f'<abbr data-glossator-entry="{ident}" title="{label}">'
+        if href is not None:
+            return f'{opening}<a href="{href}">', "</a></abbr>"
+        return opening, "</abbr>"
+    title = escape(title)
     if markup == "spip":
+        definition = definition_html(definition, rich, links=False)
+        if href is not None:
+            name = escape(" ".join(ann.surface.split()))
+            return (
+                f'<a class="cs_glossaire" data-glossator-entry="{ident}" href="{href}" '
+                f'aria-label="{name}" aria-describedby="{tip_id}"><span class="gl_mot">',
+                f'</span><span class="gl_dl" role="tooltip" id="{tip_id}"> '
+                f'<span class="gl_dt">{title}</span> '
+                f'<span class="gl_dd">{definition}</span> </span></a>',
+            )
         return (
             f'<a class="cs_glossaire" data-glossator-entry="{ident}">'
             f'<span class="gl_mot" tabindex="0" aria-describedby="{tip_id}">',
@@ -121,24 +165,33 @@ def tooltip_parts(
             f'<span class="gl_dd">{definition}</span> </span></a>',
         )
     check_markup(markup)
+    definition = definition_html(definition, rich)
+    if href is not None:
+        trigger = (f'<a class="glossator-term" href="{href}" aria-describedby="{tip_id}">',
+                   "</a>")
+    else:
+        trigger = (f'<span class="glossator-term" tabindex="0" aria-describedby="{tip_id}">',
+                   "</span>")
     return (
-        f'<span class="glossator" data-glossator-entry="{ident}">'
-        f'<span class="glossator-term" tabindex="0" aria-describedby="{tip_id}">',
-        f'</span><span class="glossator-tip" role="tooltip" id="{tip_id}"> '
+        f'<span class="glossator" data-glossator-entry="{ident}">{trigger[0]}',
+        f'{trigger[1]}<span class="glossator-tip" role="tooltip" id="{tip_id}"> '
         f'<span class="glossator-title">{title}</span> '
         f'<span class="glossator-definition">{definition}</span> </span></span>',
     )
 
 
 def tooltip(
-    ann: Annotation, surface: str, tip_id: str, markup: str = "glossator", rich: bool = False
+    ann: Annotation, surface: str, tip_id: str, markup: str = "glossator", rich: bool = False,
+    link_to: str | None = None,
 ) -> str:
-    """The markup of one annotated term; ``surface`` is the term's text, not yet escaped."""
-    opening, closing = tooltip_parts(ann, tip_id, markup, rich)
+    """The markup of one annotated term; ``surface`` is the term's text, not yet escaped.
+    ``link_to``: the URL of the A–Z index, which the term then links to."""
+    opening, closing = tooltip_parts(ann, tip_id, markup, rich, link_to)
     return f"{opening}{escape(surface, quote=False)}{closing}"
 
 
-def _fragment(doc: AnnotatedText, id_prefix: str, markup: str, rich: bool = False) -> str:
+def _fragment(doc: AnnotatedText, id_prefix: str, markup: str, rich: bool = False,
+              link_to: str | None = None) -> str:
     paragraphs: list[str] = []
     counter = 0
     for pieces in doc.lines():
@@ -148,7 +201,8 @@ def _fragment(doc: AnnotatedText, id_prefix: str, markup: str, rich: bool = Fals
                 parts.append(escape(piece, quote=False))
             else:
                 counter += 1
-                parts.append(tooltip(ann, piece, f"{id_prefix}{counter}", markup, rich))
+                parts.append(tooltip(ann, piece, f"{id_prefix}{counter}", markup, rich,
+                                     link_to))
         body = "".join(parts)
         if body.strip():
             paragraphs.append(f"<p>{body}</p>")
@@ -165,6 +219,7 @@ def render(
     markup: str = "glossator",
     script: bool = False,
     rich_definitions: bool = False,
+    link_to: str | None = None,
 ) -> str:
     """The text as HTML paragraphs with tooltips; ``standalone=True`` for a whole page.
 
@@ -173,9 +228,12 @@ def render(
 
     ``markup``: ``"glossator"`` (default), ``"spip"`` or ``"abbr"`` (see the module).
     ``script=True`` (with ``standalone``): the page loads ``glossator.js`` from its own
-    directory — write :func:`script` there."""
+    directory — write :func:`script` there. ``link_to``: the URL of the A–Z index
+    (``"index.html"``); each term links to its entry there."""
     check_markup(markup)
-    fragment = _fragment(doc, id_prefix, markup, rich_definitions)
+    if link_to is not None:
+        check_link_to(link_to)
+    fragment = _fragment(doc, id_prefix, markup, rich_definitions, link_to)
     if standalone:
         return page(fragment, title=title, lang=lang, script=script)
     if script:

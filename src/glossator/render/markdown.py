@@ -2,15 +2,17 @@
 
 The text is escaped so that Markdown shows it as written; the notes follow the text as
 ``[^ess]: **ESS** — …`` (footnote syntax of Python-Markdown, Pandoc, GitHub, MkDocs).
+With ``link_to``, each annotated term also links to its entry in the A–Z index.
 """
 
 from __future__ import annotations
 
 import re
 
+from ..anchors import check_link_to, entry_href
 from ..model import AnnotatedText
 
-__all__ = ["escape_markdown", "render"]
+__all__ = ["escape_markdown", "link_destination", "render"]
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~]|^[+\-](?=\s)|^(\d+)\.(?=\s))", re.MULTILINE)
 
@@ -26,12 +28,28 @@ def escape_markdown(text: str) -> str:
     return _SPECIAL.sub(fix, text)
 
 
-def render(doc: AnnotatedText) -> str:
-    """The text in Markdown, each annotated term followed by a footnote reference."""
+def link_destination(url: str) -> str:
+    """A link destination: what would end or break it is percent-encoded."""
+    return "".join(f"%{ord(c):02X}" if c in " ()<>\\" or ord(c) < 0x20 else c for c in url)
+
+
+def render(doc: AnnotatedText, *, link_to: str | None = None) -> str:
+    """The text in Markdown, each annotated term followed by a footnote reference.
+
+    ``link_to``: the URL of the A–Z index (``glossator index``); each annotated term also
+    links to its entry there: ``l’[ESS](index.html#glossaire-ess)[^ess]``.
+    """
+    if link_to is not None:
+        check_link_to(link_to)
     out: list[str] = []
     notes: dict[str, str] = {}
     for piece, ann in doc.segments():
-        out.append(escape_markdown(piece))
+        if ann is not None and link_to is not None and "\n" not in piece:
+            # a term across a line break stays unlinked: each line becomes a paragraph
+            href = link_destination(entry_href(link_to, ann.entry.id))
+            out.append(f"[{escape_markdown(piece)}]({href})")
+        else:
+            out.append(escape_markdown(piece))
         if ann is not None:
             label = ann.entry.id
             out.append(f"[^{label}]")
