@@ -24,10 +24,14 @@ found from the acronym's letters, close to the acronym — worked out for French
   *cotisations*, a three-letter acronym may skip nothing);
 * among the candidates the cheapest wins, then the shortest.
 
-The long form becomes the entry's ``title``: in the singular when the text gives a plural
-(*pôles territoriaux…* → *pôle territorial…*, checked by pluralizing the result again with
-:func:`glossator.french.pluralize_term`), with its first letter in lower case unless the
-whole form is written in title case (*Name Service Switch*) or is itself a name.
+The long form becomes the entry's ``title``: in the singular, first letter in lower case,
+when the text gives a plural (*les pôles territoriaux…* → *pôle territorial…*; the
+singular is checked by pluralizing it again with :func:`glossator.french.pluralize_term`,
+and kept only if that gives back the text's words), and as written otherwise (*Mouvement
+des entreprises de France* stays a name). The text gives a plural when a plural
+determiner comes before the long form (*les, des, aux, ces…*) or when the first two words
+of its head both end in *-s* or *-x*; a plural the text does not mark that way (*Unions
+de recouvrement…* at the start of a list item) is kept as written.
 
 Nothing here reads files or needs a model: :mod:`glossator.commands.suggest` does the I/O.
 """
@@ -67,11 +71,12 @@ PLACEHOLDER = "À définir."
 
 #: Words a long form may contain without giving a letter to the acronym.
 FUNCTION_WORDS = frozenset(
-    "de d du des à au aux en et ou pour sur par le la les l un une dans avec sans sous "
-    "entre chez vers selon contre auprès "
+    "de d du des à au aux en et ou pour sur par le la les l un une dans sous entre chez "
     # English long forms in French technical text (GNU Network Object Model Environment)
     "of the and for to in on by with an a".split()
 )
+#: Words after which a comma may go on inside a long form.
+_COMPLEMENT_WORDS = frozenset("de d du des à au aux".split())
 #: Markers of a gloss after the acronym: *PTCE, pour pôles…*, *PTCE (c'est-à-dire …)*.
 _GLOSS_MARKERS = (
     "c'est-à-dire", "c’est-à-dire", "c.-à-d.", "autrement dit", "pour", "soit", "ou",
@@ -178,7 +183,11 @@ def _words(text: str, start: int, end: int, *, keep: str = "last") -> list[_Word
     pos = start
     for m in _WORD.finditer(text, start, end):
         gap = text[pos : m.start()]
-        if gap.strip(_WS + "\n-") or gap.count("\n") > 1:
+        # a comma goes on only before a complement: *direction régionale des entreprises,
+        # de la concurrence, …*
+        comma = out and gap.strip(_WS + "\n") == "," and m.group().rstrip(
+            _APOSTROPHES).lower() in _COMPLEMENT_WORDS
+        if (gap.strip(_WS + "\n-") and not comma) or gap.count("\n") > 1:
             if keep == "first":
                 return _mark_compounds(out)
             out = []
@@ -187,7 +196,7 @@ def _words(text: str, start: int, end: int, *, keep: str = "last") -> list[_Word
         fold = _fold(bare)
         joined = bool(out) and gap == "-"
         out.append(_Word(w, m.start(), m.end(), fold, bare.lower() in FUNCTION_WORDS
-                         or fold in FUNCTION_WORDS and len(fold) > 1, joined))
+                         or (fold in FUNCTION_WORDS and len(fold) > 1), joined))
         pos = m.end()
     if keep == "last" and text[pos:end].strip(_WS + "\n"):
         return []
@@ -221,7 +230,7 @@ def _align(letters: str, words: Sequence[_Word]) -> tuple[int, int] | None:
     n, m = len(letters), len(words)
     if m < 2 or n == 0:
         return None
-    if words[0].function or words[-1].function and len(words[-1].fold) > 1:
+    if words[0].function or (words[-1].function and len(words[-1].fold) > 1):
         return None
     memo: dict[tuple[int, int, int, int], tuple[int, int] | None] = {}
 
@@ -245,13 +254,17 @@ def _align(letters: str, words: Sequence[_Word]) -> tuple[int, int] | None:
                 rest = best(k, t + 1, skips - 1, inside)
                 if rest is not None:
                     found = (rest[0] + _SKIP_COST, rest[1])
-        # give the initial, then up to two later letters of the word (never its final
+        # give the initial, then up to two later letters of the word, or its first four
+        # letters (never its final
         # s, a plural mark: the s of *sockets* is not the second S of SSL)
         if k < n and w.fold and w.fold[0] == letters[k]:
             pos = 1
             inner = w.fold[:-1] if w.fold[-1:] == "s" else w.fold
-            for extra in range(min(3, n - k, inside + 1)):
-                if extra > 0:
+            for extra in range(min(4, n - k, inside + 1)):
+                if extra == 3:  # a fourth letter only as a prefix: MOUVement, MOUVES
+                    if inner[:4] != letters[k : k + 4]:
+                        break
+                elif extra > 0:
                     j = inner.find(letters[k + extra], pos)
                     if j < 0:
                         break
@@ -295,6 +308,10 @@ _PAREN_SHORT = re.compile(
     r"[" + _WS + r"]*[«“\"]?[" + _WS + r"]*)(?P<short>[^\W\d_][\w&.]*?)[" + _WS
     + r"]*[»”\"]?[" + _WS + r"]*(?:\)|[,;](?=[^)\n]{0,80}\)))"
 )
+#: *pôles territoriaux de coopération économique — PTCE — sont…*
+_DASH_SHORT = re.compile(
+    r"[–—][" + _WS + r"]*(?P<short>(?:[A-Z]\.){2,}|[A-ZÀ-Þ][A-ZÀ-Þ&]*[A-ZÀ-Þ])[" + _WS
+    + r"]*[–—]")
 _SHORT_THEN = re.compile(
     r"(?<![\w&.-])(?P<short>(?:[A-Z]\.){2,}|[A-ZÀ-Þ][A-ZÀ-Þ&]*[A-ZÀ-Þ]s?)"
     r"(?P<sep>[" + _WS + r"]*\([" + _WS + r"]*|[" + _WS + r"]*[:–—][" + _WS + r"]*"
@@ -305,26 +322,37 @@ _MARKER = re.compile(
     r"(?:" + "|".join(re.escape(m) for m in _GLOSS_MARKERS) + r")[" + _WS + r",:]+",
     re.IGNORECASE,
 )
-_STOP_BEFORE = re.compile(r"[.;:!?()\[\]{}«»“”\"=/|<>,…\d\u2029]")
-_STOP_AFTER = re.compile(r"[.;:!?()\[\]{}«»“”\"=/|<>,…\d\u2029]|\n[" + _WS + r"]*\n")
+_STOP_BEFORE = re.compile(r"[.;:!?()\[\]{}«»“”\"=/|<>…\d\u2029]")
+_STOP_AFTER = re.compile(r"[.;:!?()\[\]{}«»“”\"=/|<>…\d\u2029]|\n[" + _WS + r"]*\n")
 
 
 def find_pairs(text: str) -> list[Pair]:
     """Every acronym / long form pair written in ``text``, in text order.
 
-    >>> [(p.acronym, p.long_form) for p in find_pairs(
-    ...     "Les pôles territoriaux de coopération économique (PTCE) et l’ESS (économie "
-    ...     "sociale et solidaire).")]
-    [('PTCE', 'pôles territoriaux de coopération économique'), ('ESS', 'économie sociale et solidaire')]
+    >>> for p in find_pairs("Les pôles territoriaux de coopération économique (PTCE) et "
+    ...                     "l’ESS (économie sociale et solidaire)."):
+    ...     print(p.acronym, "=", p.long_form)
+    PTCE = pôles territoriaux de coopération économique
+    ESS = économie sociale et solidaire
     """
     pairs: list[Pair] = []
     for m in _PAREN_SHORT.finditer(text):
         short = _short_form(m.group("short"), titlecase=not m.group("pre").strip())
         if short is None:
             continue
+        if text[m.end() - 1] in ",;":
+            after = _TOKEN.match(text, len(text[: m.end()]) + _skip_ws(text, m.end()))
+            if after is not None and after.group().isupper():
+                continue  # a list of acronyms: (SCOP, SCIC, CAE)
         pair = _long_before(text, m.start(), short, m.start("short"))
         if pair is not None:
             pairs.append(pair)
+    for m in _DASH_SHORT.finditer(text):
+        short = _short_form(m.group("short"))
+        if short is not None:
+            pair = _long_before(text, m.start(), short, m.start("short"))
+            if pair is not None:
+                pairs.append(pair)
     for m in _SHORT_THEN.finditer(text):
         short = _short_form(m.group("short"))
         if short is None:
@@ -334,6 +362,14 @@ def find_pairs(text: str) -> list[Pair]:
             pairs.append(pair)
     pairs.sort(key=lambda p: (min(p.start, p.acronym_start), p.acronym_start))
     return pairs
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    """How many white-space characters start at ``pos``."""
+    n = pos
+    while n < len(text) and text[n] in _WS + "\n":
+        n += 1
+    return n - pos
 
 
 def _long_before(text: str, paren: int, short: str, short_start: int) -> Pair | None:
@@ -348,10 +384,9 @@ def _long_before(text: str, paren: int, short: str, short_start: int) -> Pair | 
         while end > 0 and text[end - 1] in _WS:
             end -= 1
     limit = max(0, end - 40 * (2 * len(letters) + 5))
-    stop = None
+    start = limit
     for stop in _STOP_BEFORE.finditer(text, limit, end):
-        pass
-    start = stop.end() if stop is not None else limit
+        start = stop.end()
     brk = text.rfind("\n\n", start, end)
     if brk >= 0:
         start = brk + 2
@@ -432,7 +467,7 @@ def _clean(long_form: str) -> str:
 
 def _singular_word(word: str) -> str:
     low = word.lower()
-    if low in _SINGULAR_S or len(low) <= 2 or not low[-1:] in ("s", "x"):
+    if low in _SINGULAR_S or len(low) <= 2 or low[-1:] not in ("s", "x"):
         return word
     if low.endswith("eaux"):
         cand = low[:-1]
@@ -445,9 +480,7 @@ def _singular_word(word: str) -> str:
     elif low.endswith("oux"):
         cand = low[:-1] if low[:-1] in "bijou caillou chou genou hibou joujou pou".split() \
             else low
-    elif low.endswith("x"):
-        cand = low
-    elif low.endswith("ss"):
+    elif low.endswith("x") or low.endswith("ss"):
         cand = low
     else:
         cand = low[:-1]
@@ -636,7 +669,7 @@ class _Doc:
         cuts = [c for c in (t.find("\n\n", end, b), t.find("\u2029", end, b)) if c >= 0]
         if cuts:
             b = min(cuts)
-        while 0 < a and not t[a - 1].isspace() and a > start - width - 15:
+        while a > 0 and not t[a - 1].isspace() and a > start - width - 15:
             a -= 1
         while b < len(t) and not t[b].isspace() and b < end + width + 15:
             b += 1
