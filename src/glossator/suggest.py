@@ -560,6 +560,11 @@ def _key(form: str) -> str:
 _CAPS = re.compile(r"(?<![\w&@$-])[A-ZÀ-ÖØ-Þ]{2,8}(?![\w&@=])(?!-\w)(?![" + _APOSTROPHES + r"]\w)")
 
 
+#: An elided word before an apostrophe: *l’*ESS, *d'*ESS, *jusqu’*aux, *L'*ESS.
+_ELIDED = re.compile(r"(?<![^\W\d_])(?i:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu|"
+                     r"quelqu)[" + _APOSTROPHES + r"]\Z")
+
+
 def _shouty(line: str) -> bool:
     """Whether ``line`` is written in capitals (a heading, a title)."""
     words = re.findall(r"[^\W\d_]{2,}", line)
@@ -727,6 +732,9 @@ def suggest(
         text = doc.text
         for m in _CAPS.finditer(text):
             word = m.group()
+            if m.start() and text[m.start() - 1] in _APOSTROPHES and not _ELIDED.search(
+                    text, max(0, m.start() - 10), m.start()):
+                continue  # PRUD'HOMMES, AUJOURD'HUI
             ls = text.rfind("\n", 0, m.start()) + 1
             le = text.find("\n", m.end())
             if _shouty(text[ls : le if le >= 0 else len(text)]):
