@@ -238,6 +238,12 @@ def test_headings_roman_numerals_capitalised_words_and_variables_are_not_acronym
     assert not terms & {"FIN", "LANG", "PRUD", "AUJOURD"}
 
 
+def test_roman_numerals_with_c_d_or_m_only_where_they_number() -> None:
+    text = ("Le livre CD est paru. Gravez le CD, puis rangez le CD.\n"
+            "CD. Dispositions finales du livre\n")
+    assert [(s.term, s.count) for s in suggest([text])] == [("CD", 2)]
+
+
 def test_min_count_and_contexts() -> None:
     found = suggest(CORPUS, min_count=3, max_contexts=1)
     assert [s.term for s in found] == ["ESS", "PTCE", "CGT"]

@@ -223,10 +223,13 @@ def _budget(n: int) -> tuple[int, int]:
     return skips, inside
 
 
-def _align(letters: str, words: Sequence[_Word]) -> tuple[int, int] | None:
+def _align(
+    letters: str, words: Sequence[_Word], *, inner: bool = True
+) -> tuple[int, int] | None:
     """The cheapest alignment of ``letters`` over all of ``words`` within the budget of
     :func:`_budget`: ``(cost, letters given by function words)``, or ``None``. The first
-    and the last word must give a letter."""
+    and the last word must give a letter; with ``inner=False`` no letter may come from
+    inside a word."""
     n, m = len(letters), len(words)
     if m < 2 or n == 0:
         return None
@@ -278,7 +281,7 @@ def _align(letters: str, words: Sequence[_Word]) -> tuple[int, int] | None:
         return found
 
     max_skips, max_inside = _budget(n)
-    return best(0, 0, max_skips, max_inside)
+    return best(0, 0, max_skips, max_inside if inner else 0)
 
 
 # -- pairs ----------------------------------------------------------------------------
@@ -398,7 +401,8 @@ def _long_before(text: str, paren: int, short: str, short_start: int) -> Pair | 
     for i, w in enumerate(words):
         if w.function or not w.fold or w.fold[0] != letters[0] or w.joined:
             continue
-        found = _align(letters, words[i:])
+        # an acronym written as a word (Ehpad) must take every letter from an initial
+        found = _align(letters, words[i:], inner=short.isupper() or not short.istitle())
         if found is not None and (best is None or (*found, -i) < best[:3]):
             best = (*found, -i, i)
     if best is None:
@@ -777,13 +781,17 @@ def suggest(
 
 
 def _numbering(text: str, start: int, word: str) -> bool:
-    """Whether ``word`` at ``start`` is a Roman numeral (*livre CD*, *CXI.*)."""
+    """Whether ``word`` at ``start`` is a Roman numeral: after *livre, titre, chapitre…*
+    (*livre CD*), or heading a line and followed by ``.``, ``-``, ``°`` or ``)``
+    (*CXI. Dispositions…*)."""
     if not _ROMAN.fullmatch(word):
         return False
     before = re.findall(r"[^\W\d_]+", text[max(0, start - 20) : start])
-    after = text[start + len(word) : start + len(word) + 2]
-    return bool(before and before[-1].lower() in _NUMBERING_WORDS) or after[:1] in (".", "-",
-                                                                                     "°")
+    if before and before[-1].lower() in _NUMBERING_WORDS:
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    after = text[start + len(word) : start + len(word) + 1]
+    return not text[line_start:start].strip() and after in (".", "-", "°", ")")
 
 
 def _word_counts(docs: Sequence[_Doc], words: set[str]) -> Counter[str]:
