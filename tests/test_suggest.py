@@ -123,8 +123,13 @@ def test_word_shaped_acronyms_and_dotted_ones() -> None:
                  ) == [("Ehpad", "établissements d'hébergement pour personnes âgées dépendantes")]
     assert pairs("l'économie sociale et solidaire (E.S.S.) progresse") == [
         ("ESS", "économie sociale et solidaire")]
-    # a capitalised word after a long form is only an acronym in parentheses of its own
+    assert pairs("les associations pour l'emploi dans l'industrie et le commerce (Assédic)"
+                 ) == [("Assédic", "associations pour l'emploi dans l'industrie et le commerce")]
+    # a capitalised word is only an acronym in parentheses of its own, and then takes only
+    # the first letters of words (f-R-A-N-C-E-S would need inner letters here)
     assert pairs("Il vit à Paris (France).") == []
+    assert pairs("la Fédération régionale des associations nationales caritatives et "
+                 "éducatives (Frances)") == []
 
 
 def test_english_long_forms_in_french_technical_text() -> None:

@@ -15,9 +15,10 @@ found from the acronym's letters, close to the acronym — worked out for French
 * the text next to the acronym is cut into words (elided articles *l'*, *d'* and the parts
   of hyphenated words are words of their own); accents fold (*É* is *E*, *œ* is *oe*);
 * every letter of the acronym is aligned, in order, to the words: a word gives its initial,
-  possibly followed by one or two later letters of the same word (*CO*\\ mité *FR*\\ ançais
-  d'*AC*\\ créditation, COFRAC); French function words (*de, du, des, l', à, aux, en, et,
-  pour, sur, par…*) and the later parts of a hyphenated word may give nothing;
+  possibly followed by one or two later letters of the same word, or its first four letters
+  (the *co* of *comité*, the *fr* of *français*, the *ac* of *accréditation*: COFRAC);
+  French function words (*de, du, des, l', à, aux, en, et, pour, sur, par…*) and the parts
+  of a hyphenated word may give nothing;
 * a word that gives nothing otherwise costs 2, a letter taken inside a word costs 1; the
   long form must start and end with a word that gives a letter, hold at least two words,
   and stay under a cost budget that grows with the acronym's length (URSSAF may skip
@@ -228,8 +229,9 @@ def _align(
 ) -> tuple[int, int] | None:
     """The cheapest alignment of ``letters`` over all of ``words`` within the budget of
     :func:`_budget`: ``(cost, letters given by function words)``, or ``None``. The first
-    and the last word must give a letter; with ``inner=False`` no letter may come from
-    inside a word."""
+    and the last word must give a letter; with ``inner=False`` the letters a word gives
+    after its initial must be the ones that follow it (the *ass* of
+    *associations* for Assédic)."""
     n, m = len(letters), len(words)
     if m < 2 or n == 0:
         return None
@@ -269,7 +271,7 @@ def _align(
                         break
                 elif extra > 0:
                     j = inner.find(letters[k + extra], pos)
-                    if j < 0:
+                    if j < 0 or (prefix_only and j != pos):
                         break
                     pos = j + 1
                 rest = best(k + 1 + extra, t + 1, skips, inside - extra)
@@ -280,8 +282,9 @@ def _align(
         memo[key] = found
         return found
 
+    prefix_only = not inner
     max_skips, max_inside = _budget(n)
-    return best(0, 0, max_skips, max_inside if inner else 0)
+    return best(0, 0, max_skips, max_inside)
 
 
 # -- pairs ----------------------------------------------------------------------------
@@ -401,7 +404,7 @@ def _long_before(text: str, paren: int, short: str, short_start: int) -> Pair | 
     for i, w in enumerate(words):
         if w.function or not w.fold or w.fold[0] != letters[0] or w.joined:
             continue
-        # an acronym written as a word (Ehpad) must take every letter from an initial
+        # an acronym written as a word (Ehpad, Assédic) takes only the first letters of words
         found = _align(letters, words[i:], inner=short.isupper() or not short.istitle())
         if found is not None and (best is None or (*found, -i) < best[:3]):
             best = (*found, -i, i)
