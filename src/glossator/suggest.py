@@ -96,10 +96,10 @@ _SINGULAR_S = frozenset(
     "fonds pays temps corps tiers prix poids cas bras concours discours parcours secours "
     "recours procès progrès succès accès excès abus refus avis repas bois mois choix taux "
     "voix croix paix houx époux jaloux doux roux faux relais puits dos univers gaz virus "
-    "campus bus status statuts os palais marais mas frais divers précis exprès mis pris "
-    "compris permis inclus exclus clos dispos public".split()
+    "campus bus os palais marais mas frais divers précis exprès mis pris compris permis "
+    "inclus exclus clos".split()
 )
-#: -eux words whose singular is -eu (the others are adjectives in -eux: *fiscaux* aside).
+#: -eux words whose singular is -eu (other -eux words are adjectives: *heureux*).
 _EU_X = frozenset("jeux feux lieux milieux enjeux cheveux neveux essieux vœux voeux".split())
 #: -aux words whose singular is -au (the others come from -al or -ail).
 _AU_X = frozenset(
@@ -347,7 +347,7 @@ def find_pairs(text: str) -> list[Pair]:
         if short is None:
             continue
         if text[m.end() - 1] in ",;":
-            after = _TOKEN.match(text, len(text[: m.end()]) + _skip_ws(text, m.end()))
+            after = _TOKEN.match(text, m.end() + _skip_ws(text, m.end()))
             if after is not None and after.group().isupper():
                 continue  # a list of acronyms: (SCOP, SCIC, CAE)
         pair = _long_before(text, m.start(), short, m.start("short"))
