@@ -1,0 +1,212 @@
+"""``glossator suggest PATH…``: harvest a draft glossary (acronyms and their long forms).
+
+Files and directories (searched recursively for ``.txt``, ``.md``/``.markdown`` and
+``.html``/``.htm``/``.xhtml`` files) or standard input (``-``) are read; HTML is reduced to
+its text, Markdown loses its code. The library does the work
+(:func:`glossator.suggest.suggest`); this module reads and writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+__all__ = ["html_text", "markdown_text", "register", "run"]
+
+TEXT_SUFFIXES = (".txt", ".text")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+#: Elements whose text is not prose: never harvested.
+_SKIPPED = frozenset(
+    "script style template noscript svg math code pre kbd samp textarea head".split())
+#: Elements that end a block of text: a long form never reaches across them.
+_BLOCKS = frozenset(
+    "address article aside blockquote br dd details dialog div dl dt fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p section summary table "
+    "td th tr ul caption".split())
+#: Written between two blocks on the same source line: U+2029 PARAGRAPH SEPARATOR stops a
+#: long form and keeps the line count of the source.
+BLOCK_BREAK = " \u2029 "
+
+
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.line = 1  # line of the text written so far
+        self.skip = 0
+        self.stack: list[str] = []
+        self.pending_break = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED:
+            self.skip += 1
+            self.stack.append(tag)
+        if tag in _BLOCKS:
+            self.pending_break = True
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self.pending_break = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.stack:
+            while self.stack:
+                top = self.stack.pop()
+                self.skip -= 1
+                if top == tag:
+                    break
+        if tag in _BLOCKS:
+            self.pending_break = True
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        line = self.getpos()[0]
+        if line > self.line:
+            self.parts.append("\n" * (line - self.line))
+            self.line = line
+        if self.pending_break:
+            self.parts.append(BLOCK_BREAK)
+            self.pending_break = False
+        self.parts.append(data)
+        self.line += data.count("\n")
+
+
+def html_text(html: str) -> str:
+    """The text of an HTML page, line for line: the text of line N of the source is on
+    line N of the result (so contexts name source lines). Scripts, styles, code and the
+    ``head`` are left out; blocks are kept apart."""
+    parser = _TextParser()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
+_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,}).*?^\1\2[`~]*[ \t]*$", re.M | re.S)
+_INLINE_CODE = re.compile(r"(`+)[^`\n]+?\1")
+
+
+def markdown_text(markdown: str) -> str:
+    """Markdown with its code blocks and code spans blanked out (line count kept)."""
+    def blank(m: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", m.group())
+
+    return _INLINE_CODE.sub(blank, _FENCE.sub(blank, markdown))
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``glossator suggest`` to the sub-parsers."""
+    from ..cli import _glossary_options
+
+    p = sub.add_parser(
+        "suggest",
+        help="harvest a draft glossary from a corpus: acronyms with the long forms the "
+        "text gives, and frequent acronyms it never spells out",
+        description="Read French texts (files, directories searched for .txt, .md and "
+        ".html files, or '-' for standard input) and write a draft glossary: each acronym "
+        "whose long form the text writes out ('pôles territoriaux de coopération économique "
+        "(PTCE)', 'PTCE (…)', 'PTCE, c'est-à-dire …', 'PTCE : …'), then the acronyms used "
+        "at least --min-count times but never spelled out. Definitions are placeholders "
+        "('À définir.') for a person to write.",
+        epilog="Exit codes: 0 ok, 1 bad input, 2 usage error.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="text, Markdown or HTML files, or directories ('-': stdin)")
+    _glossary_options(p)
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write the draft to FILE instead of standard output")
+    p.add_argument("-f", "--format", choices=("yaml", "json"), default="yaml",
+                   help="a draft glossary in YAML (default) or the suggestions in JSON")
+    p.add_argument("--min-count", type=int, default=2, metavar="N",
+                   help="list an acronym the text never spells out only if it occurs at "
+                   "least N times (default: 2)")
+    p.add_argument("--contexts", type=int, default=3, metavar="N",
+                   help="example contexts per suggestion (default: 3)")
+    p.add_argument("--encoding", default="utf-8",
+                   help="encoding of the input files (default: utf-8; an HTML page's own "
+                   "declaration wins)")
+    p.set_defaults(run=run)
+
+
+def _collect(paths: list[str]) -> list[tuple[str, str]]:
+    """(name, kind) for each input: files as given, directories searched recursively."""
+    from ..errors import InputError
+
+    found: list[tuple[str, str]] = []
+    for name in paths or ["-"]:
+        if name == "-":
+            found.append((name, "text"))
+            continue
+        p = Path(name)
+        if p.is_dir():
+            inside = sorted(
+                f for f in p.rglob("*")
+                if f.is_file() and f.suffix.lower() in
+                (*TEXT_SUFFIXES, *MARKDOWN_SUFFIXES, *HTML_SUFFIXES)
+                and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            if not inside:
+                raise InputError("no .txt, .md or .html file in this directory", file=name,
+                                 hint="give text files or a directory that holds some")
+            found.extend((str(f), _kind(f)) for f in inside)
+        else:
+            found.append((name, _kind(p)))
+    return found
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return "html" if suffix in HTML_SUFFIXES else "markdown" if suffix in MARKDOWN_SUFFIXES \
+        else "text"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the inputs, harvest, write the draft."""
+    from ..cli import EXIT_OK, _check_targets, _load, _write_file, _write_stdout
+    from ..errors import UsageError
+    from ..io import MAX_DOCUMENT_BYTES, decode_document, read_bytes
+    from ..suggest import render_json, render_yaml, suggest
+
+    if args.min_count < 1:
+        raise UsageError("--min-count must be at least 1")
+    if args.contexts < 0:
+        raise UsageError("--contexts must be 0 or more")
+    glossary = (_load(args.glossary, args.glossary_format, args.strict, args.quiet)
+                if args.glossary else None)
+    inputs = _collect(list(args.paths))
+    if args.output:
+        _check_targets([n for n, _ in inputs if n != "-"], [args.output])
+    texts: dict[str, str] = {}
+    for name, kind in inputs:
+        label = "<stdin>" if name == "-" else name
+        data = sys.stdin.buffer.read() if name == "-" else read_bytes(
+            name, limit=MAX_DOCUMENT_BYTES)
+        encoding = args.encoding
+        if kind == "html":
+            from ..documents.html import sniff_encoding
+
+            declared, bom = sniff_encoding(data)
+            encoding = declared or encoding
+            data = data[len(bom):]
+        text = decode_document(data, label, encoding)
+        if kind == "html":
+            text = html_text(text)
+        elif kind == "markdown":
+            text = markdown_text(text)
+        texts[label] = text
+    found = suggest(texts, glossary, min_count=args.min_count, max_contexts=args.contexts)
+    render = render_json if args.format == "json" else render_yaml
+    body = render(found, documents=len(texts))
+    if args.output:
+        _write_file(args.output, body)
+    else:
+        _write_stdout(body)
+    if not args.quiet:
+        pairs = sum(1 for s in found if s.kind == "pair")
+        print(f"glossator: {pairs} acronym{'s' if pairs != 1 else ''} with a long form, "
+              f"{len(found) - pairs} without, from {len(texts)} "
+              f"document{'s' if len(texts) != 1 else ''}", file=sys.stderr)
+    return EXIT_OK
