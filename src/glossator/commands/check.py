@@ -21,6 +21,8 @@ _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``check`` parser to the sub-parsers ``sub``."""
+    from ..cli import _glossary_encoding_option
+
     chk = sub.add_parser(
         "check",
         help="lint glossary files and report problems with file:line",
@@ -37,6 +39,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                      help="warnings fail too (exit 1)")
     chk.add_argument("--glossary-format", metavar="FORMAT",
                      help="read the glossaries in FORMAT whatever their suffix")
+    _glossary_encoding_option(chk)
     chk.add_argument("-q", "--quiet", action="store_true",
                      help="print only the findings, without the summary line")
     chk.add_argument("-f", "--format", choices=FORMATS,
@@ -92,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
     glossaries = []
     for path in files:
         try:
-            glossaries.append(read_glossary(path, format=args.glossary_format))
+            glossaries.append(read_glossary(path, format=args.glossary_format,
+                                            encoding=args.glossary_encoding))
         except GlossatorError as exc:
             findings.append(error_finding(exc))
     corpus = read_corpus(args.corpus) if args.corpus else None
