@@ -83,6 +83,8 @@ def _resolve(name: str) -> Loader:
 
 def _format_for(path: str, fmt: str | None) -> str:
     if fmt is not None:
+        if fmt in _BUILTIN or fmt in _REGISTERED:
+            return fmt  # without reading the installed packages' entry points (slow)
         if fmt not in available_formats():
             raise GlossaryError(
                 f"unknown glossary format '{fmt}'",
