@@ -148,3 +148,24 @@ def test_a_matcher_with_the_c_scanner_pickles() -> None:
     m = Glossary.from_dicts([{"term": "ESS", "definition": "d"}]).compiled()
     again = pickle.loads(pickle.dumps(m))
     assert again.scan("l'ESS") == m.scan("l'ESS") == [(2, 5, 0, True)]
+
+
+PIECES = ["a", "é", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u202f", "\u3000", "\u00ad",
+          "\u200b", "\ufeff", "\u2060", ".", ",", "\r\n", "ESS", "x"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30), st.booleans())
+def test_c_edits_cut_what_the_python_edits_cut(pieces: list[str], runs: bool) -> None:
+    raw = "".join(pieces).encode("utf-8")
+    cut, edits = matcher._edits(raw, raw.translate(None, bytes(range(128))), runs)
+    got = matcher.ACCELERATOR.edits(raw, runs)
+    if edits is None:
+        assert got is None
+        return
+    from array import array
+
+    assert got is not None
+    assert got[0] == cut
+    assert array("q", got[1]).tolist() == edits.news
+    assert array("q", got[2]).tolist() == edits.olds

@@ -947,6 +947,195 @@ spans(PyObject *module, PyObject *args)
     return result;
 }
 
+/* Length of an invisible character (soft hyphen, zero-width space/joiners, word joiner,
+ * BOM) at p, or 0. */
+static inline int
+invisible_at(const uint8_t *p, Py_ssize_t left)
+{
+    if (left >= 2 && p[0] == 0xC2 && p[1] == 0xAD) {
+        return 2;
+    }
+    if (left >= 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0x8B && p[2] <= 0x8D) {
+        return 3;
+    }
+    if (left >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0xA0) {
+        return 3;
+    }
+    if (left >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
+        return 3;
+    }
+    return 0;
+}
+
+/* Length of a wide space (no-break, narrow no-break, figure, thin, hair, en, em…,
+ * medium mathematical, ideographic) at p, or 0. */
+static inline int
+wide_space_at(const uint8_t *p, Py_ssize_t left)
+{
+    if (left >= 2 && p[0] == 0xC2 && p[1] == 0xA0) {
+        return 2;
+    }
+    if (left >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
+        ((p[2] >= 0x82 && p[2] <= 0x8A) || p[2] == 0xAF)) {
+        return 3;
+    }
+    if (left >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0x9F) {
+        return 3;
+    }
+    if (left >= 3 && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
+        return 3;
+    }
+    return 0;
+}
+
+typedef struct {
+    Py_ssize_t start, end;
+    int space; /* replaced by one space (a run) or by nothing (an invisible character) */
+} Cut;
+
+/*
+ * edits(raw, runs) -> None | (cut, news, olds)
+ *
+ * matcher._edits in C: cut invisible characters, and with `runs`, replace white space
+ * between two words that is wider than one byte (a no-break space, a line break with
+ * indentation, two spaces) by one space, unless it holds a paragraph break. news/olds
+ * are int64 arrays (as bytes) of where each cut is in the cut and in the original bytes,
+ * starting with 0, 0.
+ */
+static PyObject *
+edits(PyObject *module, PyObject *args)
+{
+    PyObject *raw_obj;
+    int runs;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "O!p", &PyBytes_Type, &raw_obj, &runs)) {
+        return NULL;
+    }
+    const uint8_t *raw = (const uint8_t *)PyBytes_AS_STRING(raw_obj);
+    Py_ssize_t n = PyBytes_GET_SIZE(raw_obj);
+    uint8_t *cls = NULL; /* 'a' word, ' ' white space, '.' other */
+    Cut *cuts = NULL;
+    Py_ssize_t n_cuts = 0, cap = 0;
+    PyObject *result = NULL;
+    if (runs) {
+        cls = PyMem_Malloc((size_t)n + 1);
+        if (!cls) {
+            return PyErr_NoMemory();
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            uint8_t b = raw[i];
+            cls[i] = (b == ' ' || (b >= 0x09 && b <= 0x0D)) ? ' '
+                     : (b >= 0x80 || WORD[b] == 1) ? 'a' : '.';
+        }
+        cls[n] = '.';
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (raw[i] >= 0xC2) {
+                int w = wide_space_at(raw + i, n - i);
+                if (w) {
+                    memset(cls + i, ' ', (size_t)w);
+                    i += w - 1;
+                }
+            }
+        }
+    }
+    /* one pass, left to right: invisible characters, and runs after a word */
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_ssize_t add_start = -1, add_end = -1;
+        int add_space = 0;
+        if (raw[i] >= 0xC2) {
+            int w = invisible_at(raw + i, n - i);
+            if (w) {
+                add_start = i;
+                add_end = i + w;
+            }
+        }
+        if (add_start < 0 && runs && cls[i] == 'a' && i + 2 < n + 1 && cls[i + 1] == ' ' &&
+            cls[i + 2] == ' ') {
+            Py_ssize_t start = i + 1, end = i + 3;
+            while (cls[end] == ' ') {
+                end++;
+            }
+            if (cls[end] == 'a') {
+                Py_ssize_t breaks = 0;
+                for (Py_ssize_t j = start; j < end; j++) {
+                    breaks += raw[j] == '\n';
+                }
+                if (breaks < 2) {
+                    add_start = start;
+                    add_end = end;
+                    add_space = 1;
+                }
+            }
+            if (add_start < 0) {
+                i = end; /* a paragraph break, or a run before punctuation: go on after it */
+                continue;
+            }
+        }
+        if (add_start < 0) {
+            i++;
+            continue;
+        }
+        if (n_cuts == cap) {
+            cap = cap ? cap * 2 : 64;
+            Cut *grown = PyMem_Realloc(cuts, (size_t)cap * sizeof(Cut));
+            if (!grown) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            cuts = grown;
+        }
+        cuts[n_cuts].start = add_start;
+        cuts[n_cuts].end = add_end;
+        cuts[n_cuts].space = add_space;
+        n_cuts++;
+        /* after an invisible character, a run may start at its last byte */
+        i = add_space ? add_end : add_end - 1;
+    }
+    if (n_cuts == 0) {
+        result = Py_None;
+        Py_INCREF(result);
+        goto done;
+    }
+    {
+        Py_ssize_t size = n;
+        for (Py_ssize_t k = 0; k < n_cuts; k++) {
+            size -= cuts[k].end - cuts[k].start - cuts[k].space;
+        }
+        PyObject *cut = PyBytes_FromStringAndSize(NULL, size);
+        PyObject *news = PyBytes_FromStringAndSize(NULL, (n_cuts + 1) * 8);
+        PyObject *olds = PyBytes_FromStringAndSize(NULL, (n_cuts + 1) * 8);
+        if (!cut || !news || !olds) {
+            Py_XDECREF(cut);
+            Py_XDECREF(news);
+            Py_XDECREF(olds);
+            goto done;
+        }
+        uint8_t *w = (uint8_t *)PyBytes_AS_STRING(cut);
+        int64_t *nw = (int64_t *)PyBytes_AS_STRING(news);
+        int64_t *ol = (int64_t *)PyBytes_AS_STRING(olds);
+        nw[0] = ol[0] = 0;
+        Py_ssize_t last = 0, produced = 0;
+        for (Py_ssize_t k = 0; k < n_cuts; k++) {
+            Py_ssize_t keep = cuts[k].start - last;
+            memcpy(w + produced, raw + last, (size_t)keep);
+            produced += keep;
+            if (cuts[k].space) {
+                w[produced++] = ' ';
+            }
+            nw[k + 1] = produced;
+            ol[k + 1] = cuts[k].end;
+            last = cuts[k].end;
+        }
+        memcpy(w + produced, raw + last, (size_t)(n - last));
+        result = Py_BuildValue("(NNN)", cut, news, olds);
+    }
+done:
+    PyMem_Free(cls);
+    PyMem_Free(cuts);
+    return result;
+}
+
 /* Serialized arrays: magic, node count, depth, then the node records and the labels. */
 static PyObject *
 Trie_to_bytes(TrieObject *self, PyObject *Py_UNUSED(ignored))
@@ -1073,6 +1262,8 @@ static PyTypeObject TrieType = {
 static PyMethodDef module_methods[] = {
     {"code_points", code_points, METH_VARARGS,
      "code_points(raw, found, base) -> found with code-point offsets"},
+    {"edits", edits, METH_VARARGS,
+     "edits(raw, runs) -> None | (cut bytes, news, olds): matcher._edits in C"},
     {"spans", spans, METH_VARARGS, "spans(found, ids) -> [(start, end, ids[variant]), ...]"},
     {"mapped", mapped, METH_VARARGS,
      "mapped(raw, found, news, olds, state, base) -> found in code points before the cuts"},

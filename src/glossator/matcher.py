@@ -464,12 +464,22 @@ class Matcher:
             work = strip_accents(work)
             raw = work.encode("utf-8")
             rare = raw.translate(None, _ASCII)
-        raw2, edits = _edits(raw, rare, self._multiword)
+        cuts: tuple[bytes, bytes] | None = None
+        if self._trie is not None:
+            edited = ACCELERATOR.edits(raw, self._multiword)
+            edits = None
+            if edited is None:
+                raw2 = raw
+            else:
+                raw2, news, olds = edited
+                cuts = (news, olds)
+        else:
+            raw2, edits = _edits(raw, rare, self._multiword)
         hay = b" " + raw2.translate(_TABLE) + b" "
         raw2 = b" " + raw2 + b" "
         # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e], that
         # is raw2[s:e-1] without the padding space, and raw[s:e-1] where nothing was cut
-        if edits is None and prepared.offsets is None:
+        if edits is None and cuts is None and prepared.offsets is None:
             if len(raw) == len(work):  # ASCII: bytes are code points
                 shift = base - 1
                 for found in self._scan(hay, raw2):
@@ -483,7 +493,7 @@ class Matcher:
             yield from self._code_points(self._scan(hay, raw2), raw, base)
             return
         if self._trie is not None:
-            yield from self._mapped_c(self._scan(hay, raw2), raw, edits, prepared, base)
+            yield from self._mapped_c(self._scan(hay, raw2), raw, cuts, prepared, base)
             return
         yield from self._mapped(self._scan(hay, raw2), raw, edits, prepared, base)
 
@@ -510,12 +520,13 @@ class Matcher:
     @staticmethod
     def _mapped_c(
         batches: Iterator[list[tuple[int, int, int, bool]]], raw: bytes,
-        edits: _Edits | None, prepared: Prepared, base: int,
+        cuts: tuple[bytes, bytes] | None, prepared: Prepared, base: int,
     ) -> Iterator[list[tuple[int, int, int, bool]]]:
-        """:meth:`_mapped`, in C (``glossator._scan.mapped``)."""
+        """:meth:`_mapped`, in C (``glossator._scan.mapped``); ``cuts`` are the int64
+        arrays of ``glossator._scan.edits``."""
         mapped = ACCELERATOR.mapped
-        news = array("q", edits.news if edits is not None else [0])
-        olds = array("q", edits.olds if edits is not None else [0])
+        zero = array("q", [0]).tobytes()
+        news, olds = cuts if cuts is not None else (zero, zero)
         state = [0, 0, 0, 0]
         if prepared.offsets is None:
             for found in batches:
