@@ -261,7 +261,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     if args.width is not None and args.width < 40:
         raise UsageError("--width must be at least 40")
     glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet,
-                     getattr(args, "glossary_encoding", None))
+                     getattr(args, "glossary_encoding", None), args.cache_dir)
     docs = _read_inputs(args.files, args.encoding)
     annotator = _annotator(args, glossary)
     is_tty = sys.stdout.isatty()
@@ -284,12 +284,13 @@ def _warn(message: str) -> None:
 
 def _load(
     paths: Sequence[str], fmt: str | None, strict: bool, quiet: bool,
-    encoding: str | None = None,
+    encoding: str | None = None, cache_dir: str | None = None,
 ) -> Glossary:
     from .loaders import bundled_glossary_path, read_glossary
 
     files = list(paths) or [str(bundled_glossary_path())]
-    glossaries = [read_glossary(p, format=fmt, encoding=encoding) for p in files]
+    glossaries = [read_glossary(p, format=fmt, encoding=encoding, cache_dir=cache_dir)
+                  for p in files]
     glossary = glossaries[0].merge(*glossaries[1:]) if len(glossaries) > 1 else glossaries[0]
     for d in glossary.diagnostics:
         if strict or d.level == "error":
@@ -353,7 +354,7 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         check_link_to(args.link_to)
 
     glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet,
-                     getattr(args, "glossary_encoding", None))
+                     getattr(args, "glossary_encoding", None), args.cache_dir)
     encodings: list[tuple[str, bytes]] = []
     docs = _read_inputs(args.files, args.encoding, kinds, encodings)
     # HTML pages are written back in their own encoding, with their BOM; other outputs

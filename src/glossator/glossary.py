@@ -93,8 +93,8 @@ class Glossary:
     """
 
     __slots__ = (
-        "_all_forms", "_by_id", "_compiled", "_loaded", "diagnostics", "entries", "metadata",
-        "name",
+        "_all_forms", "_by_id", "_compiled", "_digest", "_loaded", "diagnostics", "entries",
+        "metadata", "name",
     )
 
     def __init__(
@@ -119,11 +119,34 @@ class Glossary:
         found.extend(_clashes(self._all_forms))
         self.diagnostics: tuple[Diagnostic, ...] = tuple(found)
         self._compiled: dict[MatchOptions | None, Matcher] = {}
+        #: A digest of where the glossary came from, when it was read through the cache
+        #: (glossator.cache): the compiled-matcher cache is then keyed by it.
+        self._digest: str | None = None
+
+    @classmethod
+    def _restore(
+        cls, entries: tuple[Entry, ...], all_forms: tuple[Form, ...], *, name: str | None,
+        metadata: Mapping[str, Any], loaded: tuple[Diagnostic, ...],
+        diagnostics: tuple[Diagnostic, ...], digest: str,
+    ) -> Glossary:
+        """A glossary from the state :mod:`glossator.cache` kept, without re-checking it."""
+        self = cls.__new__(cls)
+        self.entries = entries
+        self.name = name
+        self.metadata = dict(metadata)
+        self._loaded = loaded
+        self._by_id = {e.id: e for e in entries}
+        self._all_forms = all_forms
+        self.diagnostics = diagnostics
+        self._compiled = {}
+        self._digest = digest
+        return self
 
     def __getstate__(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__slots__ if k != "_compiled"}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        self._digest = None
         for k, v in state.items():
             object.__setattr__(self, k, v)
         self._compiled = {}

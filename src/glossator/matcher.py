@@ -346,7 +346,8 @@ class Matcher:
         loaded: tuple[_Tables, bytes | None] | None = None
         path = None
         if cache_dir is not None:
-            path = Path(cache_dir) / f"{_cache_key(self.forms, self.options)}.marshal"
+            key = _cache_key(self.forms, self.options, glossary._digest)
+            path = Path(cache_dir) / f"{key}.marshal"
             loaded = _load_tables(path)
             if loaded is not None:
                 tables, state = loaded
@@ -1087,14 +1088,21 @@ def _c_mode(
     return _ASK, None
 
 
-def _cache_key(forms: tuple[Form, ...], options: MatchOptions) -> str:
-    """A digest of everything compiling depends on: the forms, their settings, options."""
+def _cache_key(forms: tuple[Form, ...], options: MatchOptions, source: str | None = None) -> str:
+    """A digest of everything compiling depends on: the forms, their settings, options.
+
+    ``source`` is the digest of the glossary file the forms were read from, when the
+    glossary came through :mod:`glossator.cache`: it stands for the forms, which are then
+    not hashed again.
+    """
     from . import __version__
 
     digest = hashlib.sha256(
         repr((_TABLES_VERSION, __version__, options.accents, options.inflect,
-              options.lemmas)).encode()
+              options.lemmas, source)).encode()
     )
+    if source is not None:
+        return digest.hexdigest()[:32]
     for f in forms:
         e = f.entry
         digest.update(repr((f.text, f.is_alias, f.case_sensitive, e.inflect,

@@ -108,11 +108,14 @@ def _format_for(path: str, fmt: str | None) -> str:
 
 
 def read_glossary(
-    path: str | os.PathLike[str], *, format: str | None = None, encoding: str | None = None
+    path: str | os.PathLike[str], *, format: str | None = None, encoding: str | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> Glossary:
     """Read one glossary file, returning it with its diagnostics (no warnings emitted).
 
     ``encoding`` names the file's encoding (default: UTF-8, or what an XML file declares).
+    With ``cache_dir``, the checked glossary is kept there (:mod:`glossator.cache`) and
+    the next read of the same bytes skips parsing and checking.
     """
     from ..io import read_bytes
 
@@ -120,7 +123,17 @@ def read_glossary(
     fmt = _format_for(name, format)
     data = read_bytes(name, limit=MAX_GLOSSARY_BYTES, error=GlossaryError,
                       what="glossary file")
-    return parse_glossary(data, name, fmt, encoding=encoding)
+    if cache_dir is None:
+        return parse_glossary(data, name, fmt, encoding=encoding)
+    from ..cache import glossary_digest, load_cached_glossary, save_cached_glossary
+
+    digest = glossary_digest(data, name, fmt, encoding)
+    glossary = load_cached_glossary(cache_dir, digest)
+    if glossary is None:
+        glossary = parse_glossary(data, name, fmt, encoding=encoding)
+        save_cached_glossary(cache_dir, digest, glossary)
+        glossary._digest = digest
+    return glossary
 
 
 def parse_glossary(
