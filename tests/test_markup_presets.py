@@ -234,6 +234,23 @@ def test_standalone_page_with_script(doc: glossator.AnnotatedText) -> None:
         glossator.render(doc, "html", script=True)
 
 
+def test_standalone_page_has_a_heading_only_when_given_one(
+    doc: glossator.AnnotatedText,
+) -> None:
+    plain = glossator.render(doc, "html", standalone=True)
+    assert "<h1" not in plain and "<title>glossator</title>" in plain
+    titled = glossator.render(doc, "html", standalone=True, title="Labo & PTCE",
+                              heading="Le Labo de l’ESS & les <PTCE>")
+    assert "<title>Labo &amp; PTCE</title>" in titled
+    assert "<main>\n<h1>Le Labo de l’ESS &amp; les &lt;PTCE&gt;</h1>\n<p>" in titled
+    assert titled.count("<h1") == 1
+    # a scraper reads the heading, then exactly the text format
+    assert scrape(titled) == "Le Labo de l’ESS & les <PTCE>\n" + seed_text().rstrip("\n")
+    assert page("<p>x</p>", heading="  ") == page("<p>x</p>")  # a blank heading is none
+    with pytest.raises(UsageError, match="heading goes with standalone"):
+        glossator.render(doc, "html", heading="Titre")
+
+
 def test_script_is_small_and_csp_friendly() -> None:
     # small enough to read in one sitting: dismiss, toggle, keep inside the window
     assert script().count("\n") < 80
@@ -254,6 +271,8 @@ def test_stylesheet_cooperates_with_the_script() -> None:
     assert "min(28rem, calc(100vw - 2rem))" in css and "inset-inline-start: 0" in css
     assert "a.cs_glossaire:focus-within > .gl_dl" in css
     assert "@media print" in css and css.count("{") == css.count("}")
+    # anchored tooltips: each on its own term, with fallbacks that keep it in the viewport
+    assert "anchor-scope: --glossator-term" in css and "position-try-fallbacks:" in css
 
 
 # -- command line ----------------------------------------------------------------------
@@ -285,11 +304,35 @@ def test_cli_markup_for_text_and_html(cli, site: Path, markup: str) -> None:  # 
     (["doc.md", "--markup", "spip"], "Markdown"),
     (["a.txt", "--script"], "--standalone"),
     (["a.txt", "--standalone", "--script"], "-o"),
+    (["a.txt", "--title", "Titre"], "--standalone"),
 ])
 def test_cli_usage_errors(cli, site: Path, argv: list[str], needle: str) -> None:  # type: ignore[no-untyped-def]
     result = cli("annotate", *argv, "-g", "g.yaml")
     assert result.code == 2 and needle in result.err and result.out == ""
     assert result.err.count("\n") == 1
+
+
+def test_cli_title_names_the_page_and_heads_it(cli, site: Path) -> None:  # type: ignore[no-untyped-def]
+    plain = cli("annotate", "a.txt", "-g", "g.yaml", "--standalone")
+    assert plain.code == 0 and "<title>a</title>" in plain.out and "<h1" not in plain.out
+    titled = cli("annotate", "a.txt", "-g", "g.yaml", "--standalone", "--title",
+                 "L’ESS & les PTCE")
+    assert titled.code == 0, titled.err
+    assert "<title>L’ESS &amp; les PTCE</title>" in titled.out
+    assert "<main>\n<h1>L’ESS &amp; les PTCE</h1>\n<p>" in titled.out
+    assert scrape(titled.out) == "L’ESS & les PTCE\n" + scrape(plain.out)
+
+
+def test_cli_title_on_markdown_keeps_its_own_h1(cli, site: Path) -> None:  # type: ignore[no-untyped-def]
+    (site.parent / "h.md").write_text("# Les PTCE\n\nl’ESS\n", encoding="utf-8")
+    result = cli("annotate", "h.md", "doc.md", "-g", "g.yaml", "--standalone", "--title",
+                 "Lexique", "--output-dir", "site")
+    assert result.code == 0, result.err
+    with_h1 = (site.parent / "site" / "h.html").read_text(encoding="utf-8")
+    without = (site.parent / "site" / "doc.html").read_text(encoding="utf-8")
+    assert with_h1.count("<h1") == 1 and "<h1 " not in with_h1.split("<main>")[1][:5]
+    assert "<title>Lexique</title>" in with_h1 and "Les PTCE</h1>" in with_h1
+    assert "<main>\n<h1>Lexique</h1>" in without
 
 
 def test_cli_markdown_keeps_the_glossator_markup(cli, site: Path) -> None:  # type: ignore[no-untyped-def]
