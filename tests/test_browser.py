@@ -257,10 +257,11 @@ PLACES_BODY = f"""<p>ESS en tête de ligne. {FILLER * 2}</p>
 """
 
 
-def places_page(folder: Path, *, script: bool, anchor_positioning: bool = True) -> Path:
-    """:data:`PLACES_BODY` annotated in place (every occurrence) and written to ``folder``,
-    with the shipped stylesheet. ``anchor_positioning=False`` hides the stylesheet's CSS
-    anchor positioning block, as a browser without it sees the stylesheet."""
+def places_page(folder: Path, *, script: bool, anchor_positioning: bool = True,
+                markup: str = "glossator") -> Path:
+    """:data:`PLACES_BODY` annotated in place (every occurrence, preset ``markup``) and
+    written to ``folder``, with the shipped stylesheet. ``anchor_positioning=False`` hides
+    the stylesheet's CSS anchor positioning block, as a browser without it sees it."""
     css = render_html.stylesheet()
     if not anchor_positioning:
         assert css.count("@supports (position-area:") == 1
@@ -275,7 +276,7 @@ def places_page(folder: Path, *, script: bool, anchor_positioning: bool = True) 
     )
     annotated = annotate_html(
         source, glossator.Annotator(glossator.load_glossary(EXAMPLES / "labo-ess.yaml"),
-                                    occurrences="all"))
+                                    occurrences="all"), markup=markup)
     if script:
         write_page(folder, "glossator.js", render_html.script())
     return write_page(folder, "places.html", annotated)
@@ -304,9 +305,9 @@ class Shown:
                 f"y={b['y']:.1f}..{b['y'] + b['height']:.1f}")
 
 
-def hover_every_term(page: Any, script: bool) -> list[Shown]:
+def hover_every_term(page: Any, script: bool, term_selector: str = TERM) -> list[Shown]:
     """Hover each term in turn, scrolled into view; where each one's tooltip opened."""
-    terms = page.locator(TERM)
+    terms = page.locator(term_selector)
     shown: list[Shown] = []
     for i in range(terms.count()):
         term = terms.nth(i)
@@ -333,10 +334,12 @@ def assert_places_covered(shown: list[Shown], width: int) -> None:
         f"mid-line: {len(middle)} (at {width} px)")
 
 
-@pytest.mark.parametrize("script", [False, True], ids=["css-only", "with-script"])
+@pytest.mark.parametrize(("markup", "script"), [
+    ("glossator", False), ("glossator", True), ("spip", False)],
+    ids=["css-only", "with-script", "spip-css-only"])
 @pytest.mark.parametrize("width", [320, 768, 1280])
 def test_tooltips_stay_inside_the_viewport(
-    browser: Any, tmp_path: Path, width: int, script: bool
+    browser: Any, tmp_path: Path, width: int, markup: str, script: bool
 ) -> None:
     """Every term's tooltip, hovered, is wholly inside the viewport: terms at the left
     edge, at the right edge, mid-line, in running text and at the bottom of the window, with
@@ -346,8 +349,8 @@ def test_tooltips_stay_inside_the_viewport(
     height = 640
     page = new_page(browser, {"width": width, "height": height})
     try:
-        page.goto(places_page(tmp_path, script=script).as_uri())
-        shown = hover_every_term(page, script)
+        page.goto(places_page(tmp_path, script=script, markup=markup).as_uri())
+        shown = hover_every_term(page, script, {"spip": ".gl_mot"}.get(markup, TERM))
     finally:
         page.context.close()
     assert len(shown) >= 10, len(shown)
@@ -441,6 +444,85 @@ def test_the_pointer_can_move_into_the_tooltip(
         assert tip.is_hidden(), "the tooltip stays open after the pointer left"
     finally:
         page.context.close()
+
+
+# --- SPIP's markup under a SPIP theme's rules --------------------------------------------
+
+SPIP_THEME = REPO_ROOT / "tests" / "data" / "spip" / "theme-glossaire.css"
+
+
+def spip_page(folder: Path, *, ours: bool) -> Path:
+    """The reference text with ``markup="spip"`` under rules shaped like a SPIP theme's
+    Couteau Suisse glossary, then (``ours``) glossator's stylesheet and script."""
+    fragment = glossator.render(seed_doc(), "html", markup="spip")
+    css = SPIP_THEME.read_text(encoding="utf-8")
+    extra = ""
+    if ours:
+        css += render_html.stylesheet()
+        extra = '<script defer src="glossator.js"></script>\n'
+        write_page(folder, "glossator.js", render_html.script())
+    content = (
+        '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>SPIP</title>\n<style>\n{css}</style>\n{extra}</head>\n<body>\n<main>\n"
+        f"<h1>Le Labo de l’ESS</h1>\n{fragment}</main>\n</body>\n</html>\n"
+    )
+    return write_page(folder, "spip.html", content)
+
+
+SPIP_TERM = "a.cs_glossaire .gl_mot"
+
+
+def test_spip_markup_is_styled_by_a_spip_theme(page: Any, tmp_path: Path) -> None:
+    """The preset's point: a theme's own a.cs_glossaire rules show the definition on
+    hover. Those rules know only :hover, so keyboard focus shows nothing: that takes
+    glossator's stylesheet (next test)."""
+    page.goto(spip_page(tmp_path, ours=False).as_uri())
+    term = page.locator(SPIP_TERM).first
+    tip = tip_of(page, term)
+    assert tip.is_hidden()
+    term.hover()
+    assert tip.is_visible() and page.locator("a.cs_glossaire .gl_dd").first.is_visible()
+    assert "Économie sociale et solidaire" in tip.inner_text()
+    page.mouse.move(0, 0)
+    term.focus()
+    assert tip.is_hidden(), "the theme's rules alone now show the tooltip on focus"
+
+
+def test_glossator_css_after_a_spip_theme_takes_over(page: Any, axe_script: Path,
+                                                     tmp_path: Path) -> None:
+    """glossator.css loaded after a SPIP theme: its rules, as specific as the theme's
+    :hover rules, give the tooltip glossator's look, placement and behaviour on hover, on
+    focus and with Escape, and axe-core (colour contrast included) finds nothing."""
+    page.goto(spip_page(tmp_path, ours=True).as_uri())
+    term = page.locator(SPIP_TERM).first
+    tip = tip_of(page, term)
+    bg = page.evaluate("() => getComputedStyle(document.documentElement)"
+                       ".getPropertyValue('--glossator-tip-bg').trim()")
+    for how in ("hover", "focus"):
+        if how == "hover":
+            term.hover()
+        else:
+            page.mouse.move(0, 0)
+            term.focus()
+        assert tip.is_visible(), f"not shown on {how}"
+        look = tip.evaluate("""t => {
+            const s = getComputedStyle(t), dt = getComputedStyle(t.querySelector('.gl_dt'));
+            return {bg: s.backgroundColor, width: s.width, border: s.borderTopStyle,
+                    visibility: s.visibility, dtBg: dt.backgroundColor,
+                    dtAlign: dt.textAlign, dtVisibility: dt.visibility};
+        }""")
+        assert look["visibility"] == look["dtVisibility"] == "visible", (how, look)
+        assert look["bg"] != "rgb(255, 255, 255)" and look["border"] == "none", (how, look)
+        assert look["dtBg"] == "rgba(0, 0, 0, 0)" and look["dtAlign"] == "start", (how, look)
+        assert look["width"] != "200px", (how, look)
+        b = box(tip)
+        assert b["x"] >= 0 and b["x"] + b["width"] <= DESKTOP["width"], (how, b)
+    assert bg.startswith("#")
+    violations = axe_violations(page, axe_script)
+    assert not violations, describe(violations)
+    page.keyboard.press("Escape")
+    assert tip.is_hidden(), "Escape does not hide the tooltip under a SPIP theme"
 
 
 # --- axe-core ------------------------------------------------------------------------------
