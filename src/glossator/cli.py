@@ -436,8 +436,9 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise InputError(exc.strerror or "cannot create directory",
                              file=args.output_dir) from None
-        for target, (_, rendered), enc in zip(targets, outputs, out_encodings, strict=True):
-            _write_file(target, _terminated(rendered), *enc)
+        for target, (_, rendered), enc, kind in zip(targets, outputs, out_encodings, kinds,
+                                                    strict=True):
+            _write_file(target, rendered if kind == "html" else _terminated(rendered), *enc)
         _write_script(script_path)
         return EXIT_OK
 
@@ -447,7 +448,9 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         body = "[\n" + ",\n".join(r for _, r in outputs) + "\n]\n"
         json.loads(body)  # always valid JSON
     else:
-        body = "".join(_terminated(r) for _, r in outputs)
+        # an HTML page is written back as it came, final newline or not
+        body = "".join(r if kind == "html" else _terminated(r)
+                       for (_, r), kind in zip(outputs, kinds, strict=True))
     encoding, bom = out_encodings[0] if out_encodings else ("utf-8", b"")
     if args.output:
         _write_file(args.output, body, encoding, bom)
