@@ -591,6 +591,40 @@ def test_the_rule_switched_off_is_the_only_one_that_fails(
     assert found == set(DISABLED_RULES["seed"]), found
 
 
+REAL_PAGES = sorted((REPO_ROOT / "tests" / "data" / "pages").glob("*.html.gz"))
+
+
+@pytest.mark.parametrize("path", REAL_PAGES, ids=lambda p: p.name.removesuffix(".html.gz"))
+def test_annotating_a_real_page_adds_no_accessibility_violation(
+    browser: Any, axe_script: Path, tmp_path: Path, path: Path
+) -> None:
+    """A real saved page (tests/data/pages) before and after annotation, both with
+    glossator's stylesheet: whatever axe-core finds on the page as published, annotating
+    it adds no rule to the list, with the tooltips closed or one open."""
+    import gzip
+
+    source = gzip.decompress(path.read_bytes()).decode("utf-8")
+    glossary = glossator.load_glossary(path.parent / "informatique.yaml")
+    annotated = annotate_html(source, glossator.Annotator(glossary, occurrences="all"))
+    found: dict[str, set[str]] = {}
+    for name, content in (("original", source), ("annotated", annotated)):
+        page = new_page(browser)
+        try:
+            page.goto(write_page(tmp_path, f"{name}.html", content).as_uri())
+            page.add_style_tag(content=render_html.stylesheet())
+            found[name] = {v["id"] for v in axe_violations(page, axe_script)}
+            if name == "annotated":
+                term = page.locator(TERM).first
+                term.scroll_into_view_if_needed()
+                term.focus()
+                assert tip_of(page, term).is_visible()
+                found["open"] = {v["id"] for v in axe_violations(page, axe_script)}
+        finally:
+            page.context.close()
+    assert found["annotated"] <= found["original"], found
+    assert found["open"] <= found["original"], found
+
+
 # --- screenshot ----------------------------------------------------------------------------
 
 
