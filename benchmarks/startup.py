@@ -1,15 +1,21 @@
 """Start-up time of ``glossator annotate`` on a one-line file (run by hand).
 
-    .venv/bin/python benchmarks/startup.py [--runs 20]
+    .venv/bin/python benchmarks/startup.py [--runs 20] [--large 100000]
 
 Prints the median and best wall time of the whole command (interpreter start, imports,
 loading and compiling the bundled glossary, annotating, writing), and the same for a bare
 ``python -c pass`` as the floor.
+
+With ``--large N`` (0 to skip), it also times the same command with a JSON glossary of N
+terms drawn from ``../shared/corpus/terms`` (as ``peers.py`` draws them) and
+``--cache-dir``: the first run (reading, checking and compiling, then filling the cache)
+and the runs after it (from the cache).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -27,9 +33,30 @@ def _time(cmd: list[str], runs: int) -> list[float]:
     return times
 
 
+def _large(tmp: Path, one: Path, size: int, runs: int) -> None:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from benchlib import DEFAULT_CORPUS, draw_glossaries
+
+    terms = draw_glossaries(DEFAULT_CORPUS, [size], 1)[size].terms
+    big = tmp / "big.json"
+    big.write_text(json.dumps(
+        {"entries": [{"term": t, "definition": f"Définition de {t}."} for t in terms]},
+        ensure_ascii=False), "utf-8")
+    cmd = [sys.executable, "-m", "glossator", "annotate", str(one), "-g", str(big), "-f",
+           "text", "-q", "--cache-dir", str(tmp / "cache")]
+    first = _time(cmd, 1)[0]
+    again = _time(cmd, runs)
+    print(f"\n| {size} entries, `--cache-dir` | time |")
+    print("|---|---|")
+    print(f"| first run (read, check, compile, fill the cache) | {first:.2f} s |")
+    print(f"| next runs (from the cache), median of {runs} | {statistics.median(again):.2f} s |")
+    print(f"| best | {min(again):.2f} s |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--large", type=int, default=100_000, metavar="N")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         one = Path(tmp) / "one.txt"
@@ -52,6 +79,8 @@ def main() -> None:
             times = _time(cmd, args.runs)
             print(f"| `{label}` | {statistics.median(times) * 1000:.0f} ms "
                   f"| {min(times) * 1000:.0f} ms |")
+        if args.large:
+            _large(Path(tmp), one, args.large, max(3, args.runs // 4))
 
 
 if __name__ == "__main__":

@@ -367,6 +367,21 @@ def test_cli_annotates_an_html_file(cli, site: Path) -> None:
     assert cli("annotate", "page.html", "-g", "g.yaml", "-f", "html").out == result.out
 
 
+def test_cli_keeps_a_page_without_a_final_newline_as_it_is(cli, site: Path, write) -> None:  # type: ignore[no-untyped-def]
+    write("bare.html", "<p>l’ESS</p></html>")
+    write("other.html", "<p>les PTCE</p>\r\n")
+    for out_dir in (False, True):
+        argv = ["--output-dir", "out"] if out_dir else ["-o", "bare-out.html"]
+        result = cli("annotate", "bare.html", *(["other.html"] if out_dir else []), "-g",
+                     "g.yaml", *argv)
+        assert result.code == 0, result.err
+        written = (site.parent / ("out/bare.html" if out_dir else "bare-out.html")).read_bytes()
+        assert written.endswith(b"</span></span></p></html>")
+        if out_dir:
+            other = (site.parent / "out/other.html").read_bytes()
+            assert other.endswith(b"</p>\r\n")
+
+
 def test_cli_root_and_skip(cli, site: Path) -> None:
     out = cli("annotate", "page.html", "-g", "g.yaml", "--root", "main").out
     assert terms(out) == ["ESS", "PTCE"] and out.index("glossator") > CLI_PAGE.index("<main>")

@@ -207,6 +207,66 @@ def test_spip_definitions_are_neither_annotated_nor_counted() -> None:
                         "</span> </span></a></p>")
 
 
+# -- the real shape of SPIP's Couteau Suisse glossary ---------------------------------
+
+SPIP_DATA = Path(__file__).parent / "data" / "spip"
+#: An article body in the shape Couteau Suisse's "Glossaire interne" writes (our own text).
+SPIP_ARTICLE = (SPIP_DATA / "couteau-suisse-article.html").read_text(encoding="utf-8")
+SPIP_CLASSES = frozenset({"cs_glossaire", "gl_mot", "gl_dl", "gl_dt", "gl_dd", "gl_js",
+                          "gl_jst"})
+
+
+class _Skeleton(HTMLParser):
+    """The nesting of SPIP's glossary elements: ``a.cs_glossaire(span.gl_mot …)``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[list[str]] = [[]]
+        self.open: list[bool] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = set((dict(attrs).get("class") or "").split()) & SPIP_CLASSES
+        self.open.append(bool(classes))
+        if classes:
+            self.stack.append([f"{tag}.{'.'.join(sorted(classes))}"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open and self.open.pop():
+            name, *children = self.stack.pop()
+            self.stack[-1].append(f"{name}({' '.join(children)})" if children else name)
+
+
+def spip_skeletons(html: str) -> list[str]:
+    parser = _Skeleton()
+    parser.feed(html)
+    parser.close()
+    return parser.stack[0]
+
+
+def test_spip_preset_has_the_shape_of_couteau_suisse_output() -> None:
+    css_mode, js_mode = spip_skeletons(SPIP_ARTICLE)
+    assert css_mode == "a.cs_glossaire(span.gl_mot span.gl_dl(span.gl_dt span.gl_dd))"
+    assert js_mode == "a.cs_glossaire(span.gl_mot span.gl_js span.gl_jst)"
+    ours = glossator.render(ANNOTATOR.annotate("Le Labo de l’ESS publie."), "html",
+                            markup="spip")
+    assert spip_skeletons(ours) == [css_mode]
+    # white space between the spans, as in SPIP's template: both read word, title,
+    # definition
+    real_text = scrape(SPIP_ARTICLE).splitlines()[0]
+    assert real_text.startswith("En juin, le Labo de l’ESS ESS Économie sociale et solidaire")
+    assert scrape(ours) == f"Le Labo de l’ESS ESS {ESS_DEF} publie."
+
+
+def test_real_spip_glossary_markup_is_left_alone_and_counted() -> None:
+    for markup in MARKUPS:
+        out = annotate_html(SPIP_ARTICLE, ANNOTATOR, markup=markup)
+        assert strip_markup(out, markup) == SPIP_ARTICLE
+        # ESS is SPIP's already (twice); the PTCE inside SPIP's definition is not counted,
+        # so the PTCE of the text is annotated, once
+        assert annotated_terms(out, markup) == ["PTCE", "coopératives"], markup
+        assert annotate_html(out, ANNOTATOR, markup=markup) == out
+
+
 def test_a_hand_written_abbr_is_still_skipped_not_counted() -> None:
     out = annotate_html('<p><abbr title="x">ESS</abbr> et l’ESS</p>', ANNOTATOR,
                         markup="abbr")
@@ -234,6 +294,23 @@ def test_standalone_page_with_script(doc: glossator.AnnotatedText) -> None:
         glossator.render(doc, "html", script=True)
 
 
+def test_standalone_page_has_a_heading_only_when_given_one(
+    doc: glossator.AnnotatedText,
+) -> None:
+    plain = glossator.render(doc, "html", standalone=True)
+    assert "<h1" not in plain and "<title>glossator</title>" in plain
+    titled = glossator.render(doc, "html", standalone=True, title="Labo & PTCE",
+                              heading="Le Labo de l’ESS & les <PTCE>")
+    assert "<title>Labo &amp; PTCE</title>" in titled
+    assert "<main>\n<h1>Le Labo de l’ESS &amp; les &lt;PTCE&gt;</h1>\n<p>" in titled
+    assert titled.count("<h1") == 1
+    # a scraper reads the heading, then exactly the text format
+    assert scrape(titled) == "Le Labo de l’ESS & les <PTCE>\n" + seed_text().rstrip("\n")
+    assert page("<p>x</p>", heading="  ") == page("<p>x</p>")  # a blank heading is none
+    with pytest.raises(UsageError, match="heading goes with standalone"):
+        glossator.render(doc, "html", heading="Titre")
+
+
 def test_script_is_small_and_csp_friendly() -> None:
     # small enough to read in one sitting: dismiss, toggle, keep inside the window
     assert script().count("\n") < 80
@@ -252,8 +329,10 @@ def test_stylesheet_cooperates_with_the_script() -> None:
     assert ".glossator[data-glossator-hidden] > .glossator-tip" in css
     assert css.index("[data-glossator-hidden]") > css.index(":focus-within > .glossator-tip")
     assert "min(28rem, calc(100vw - 2rem))" in css and "inset-inline-start: 0" in css
-    assert "a.cs_glossaire:focus-within > .gl_dl" in css
+    assert "a.cs_glossaire[class]:focus-within > span.gl_dl" in css
     assert "@media print" in css and css.count("{") == css.count("}")
+    # anchored tooltips: each on its own term, with fallbacks that keep it in the viewport
+    assert "anchor-scope: --glossator-term" in css and "position-try-fallbacks:" in css
 
 
 # -- command line ----------------------------------------------------------------------
@@ -285,11 +364,35 @@ def test_cli_markup_for_text_and_html(cli, site: Path, markup: str) -> None:  # 
     (["doc.md", "--markup", "spip"], "Markdown"),
     (["a.txt", "--script"], "--standalone"),
     (["a.txt", "--standalone", "--script"], "-o"),
+    (["a.txt", "--title", "Titre"], "--standalone"),
 ])
 def test_cli_usage_errors(cli, site: Path, argv: list[str], needle: str) -> None:  # type: ignore[no-untyped-def]
     result = cli("annotate", *argv, "-g", "g.yaml")
     assert result.code == 2 and needle in result.err and result.out == ""
     assert result.err.count("\n") == 1
+
+
+def test_cli_title_names_the_page_and_heads_it(cli, site: Path) -> None:  # type: ignore[no-untyped-def]
+    plain = cli("annotate", "a.txt", "-g", "g.yaml", "--standalone")
+    assert plain.code == 0 and "<title>a</title>" in plain.out and "<h1" not in plain.out
+    titled = cli("annotate", "a.txt", "-g", "g.yaml", "--standalone", "--title",
+                 "L’ESS & les PTCE")
+    assert titled.code == 0, titled.err
+    assert "<title>L’ESS &amp; les PTCE</title>" in titled.out
+    assert "<main>\n<h1>L’ESS &amp; les PTCE</h1>\n<p>" in titled.out
+    assert scrape(titled.out) == "L’ESS & les PTCE\n" + scrape(plain.out)
+
+
+def test_cli_title_on_markdown_keeps_its_own_h1(cli, site: Path) -> None:  # type: ignore[no-untyped-def]
+    (site.parent / "h.md").write_text("# Les PTCE\n\nl’ESS\n", encoding="utf-8")
+    result = cli("annotate", "h.md", "doc.md", "-g", "g.yaml", "--standalone", "--title",
+                 "Lexique", "--output-dir", "site")
+    assert result.code == 0, result.err
+    with_h1 = (site.parent / "site" / "h.html").read_text(encoding="utf-8")
+    without = (site.parent / "site" / "doc.html").read_text(encoding="utf-8")
+    assert with_h1.count("<h1") == 1 and "<h1 " not in with_h1.split("<main>")[1][:5]
+    assert "<title>Lexique</title>" in with_h1 and "Les PTCE</h1>" in with_h1
+    assert "<main>\n<h1>Lexique</h1>" in without
 
 
 def test_cli_markdown_keeps_the_glossator_markup(cli, site: Path) -> None:  # type: ignore[no-untyped-def]

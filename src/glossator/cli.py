@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -70,6 +71,9 @@ def _build_parser() -> argparse.ArgumentParser:
                      "(same as 'glossator explain')")
     ann.add_argument("--standalone", action="store_true",
                      help="html: write a whole page with its stylesheet")
+    ann.add_argument("--title", metavar="TEXT",
+                     help="with --standalone: the page's title, shown as its <h1> heading "
+                     "too (default: the file's name as <title>, and no heading)")
     ann.add_argument("--markup", choices=("glossator", "spip", "abbr"),
                      help="html: markup of the tooltips: glossator's (default), SPIP's "
                      "glossary (a.cs_glossaire), or <abbr title>; text and HTML input")
@@ -327,11 +331,18 @@ def _read_inputs(
     return docs
 
 
+def _page_title(name: str) -> str:
+    """The ``<title>`` of a standalone page without ``--title``: the input file's name."""
+    return Path(name).stem if name != "<stdin>" else "glossator"
+
+
 def _cmd_annotate(args: argparse.Namespace) -> int:
     if args.output and args.output_dir:
         raise UsageError("--output and --output-dir cannot be used together")
     if args.standalone and args.format not in (None, "html"):
         raise UsageError("--standalone goes with --format html")
+    if args.title is not None and not args.standalone:
+        raise UsageError("--title goes with --standalone", hint="add --standalone")
     if args.width is not None and args.width < 20:
         raise UsageError("--width must be at least 20")
     kinds = _input_kinds(args)
@@ -424,14 +435,15 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
             if args.standalone:
                 from .render.html import page
 
-                html = page(html, title=Path(name).stem if name != "<stdin>" else "glossator",
-                            script=args.script)
+                has_h1 = re.search(r"<h1[\s>]", html, re.I) is not None
+                html = page(html, title=args.title or _page_title(name), script=args.script,
+                            heading=None if has_h1 else args.title)
             outputs.append((name, html))
             continue
         doc = annotator.annotate(text)
         opts = dict(options)
         if fmt == "html" and args.standalone:
-            opts["title"] = Path(name).stem if name != "<stdin>" else "glossator"
+            opts.update(title=args.title or _page_title(name), heading=args.title)
         if fmt == "json":
             opts["source"] = None if name == "<stdin>" else name
         outputs.append((name, render(doc, fmt, **opts)))
@@ -443,8 +455,9 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise InputError(exc.strerror or "cannot create directory",
                              file=args.output_dir) from None
-        for target, (_, rendered), enc in zip(targets, outputs, out_encodings, strict=True):
-            _write_file(target, _terminated(rendered), *enc)
+        for target, (_, rendered), enc, kind in zip(targets, outputs, out_encodings, kinds,
+                                                    strict=True):
+            _write_file(target, rendered if kind == "html" else _terminated(rendered), *enc)
         _write_script(script_path)
         return EXIT_OK
 
@@ -454,7 +467,9 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         body = "[\n" + ",\n".join(r for _, r in outputs) + "\n]\n"
         json.loads(body)  # always valid JSON
     else:
-        body = "".join(_terminated(r) for _, r in outputs)
+        # an HTML page is written back as it came, final newline or not
+        body = "".join(r if kind == "html" else _terminated(r)
+                       for (_, r), kind in zip(outputs, kinds, strict=True))
     encoding, bom = out_encodings[0] if out_encodings else ("utf-8", b"")
     if args.output:
         _write_file(args.output, body, encoding, bom)

@@ -2,7 +2,8 @@
    - Escape hides the tooltip under the pointer or focus (WCAG 2.2 SC 1.4.13);
    - a tap or click on a term toggles its tooltip (touch screens);
    - a tooltip stays open while the pointer is over the term or the tooltip (CSS);
-   - a tooltip that would run past the right edge of the window is moved back in.
+   - a tooltip that would run past the right edge of the window is moved back in (only
+     where the browser lacks CSS anchor positioning, with which the stylesheet does it).
    No dependencies, no inline handlers, no eval: load it with
    <script defer src="glossator.js"></script>. */
 (function () {
@@ -15,6 +16,8 @@
     var tip = w.querySelector(TIP);
     if (!tip) return;
     tip.style.removeProperty("translate");
+    var area = window.getComputedStyle(tip).getPropertyValue("position-area");
+    if (area && area !== "none") return; // CSS anchor positioning keeps it in already
     var r = tip.getBoundingClientRect();
     var over = r.right - (document.documentElement.clientWidth - 8);
     if (r.width && over > 0) tip.style.setProperty("translate", -Math.min(over, r.left - 8) + "px 0");

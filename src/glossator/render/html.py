@@ -220,8 +220,13 @@ def render(
     script: bool = False,
     rich_definitions: bool = False,
     link_to: str | None = None,
+    heading: str | None = None,
 ) -> str:
     """The text as HTML paragraphs with tooltips; ``standalone=True`` for a whole page.
+
+    ``title`` is the page's ``<title>``; ``heading`` (with ``standalone``) adds a visible
+    ``<h1>`` before the text — without it the page shows the text alone, so that what a
+    scraper reads is exactly the ``text`` format.
 
     ``rich_definitions=True`` keeps a safe subset of inline HTML in definitions (``em``,
     ``strong``, ``a href`` to http, https or mailto), cleaned by nh3.
@@ -235,20 +240,24 @@ def render(
         check_link_to(link_to)
     fragment = _fragment(doc, id_prefix, markup, rich_definitions, link_to)
     if standalone:
-        return page(fragment, title=title, lang=lang, script=script)
-    if script:
-        raise UsageError("script=True goes with standalone=True",
-                         hint="a fragment's page loads glossator.js itself")
+        return page(fragment, title=title, lang=lang, script=script, heading=heading)
+    if script or heading is not None:
+        option = "script=True" if script else "heading"
+        raise UsageError(f"{option} goes with standalone=True",
+                         hint="a fragment goes into a page that has its own")
     return fragment
 
 
 def page(fragment: str, *, title: str = "glossator", lang: str = "fr",
-         script: bool = False) -> str:
+         script: bool = False, heading: str | None = None) -> str:
     """A whole HTML page around an annotated ``fragment``, with the tooltip stylesheet;
     ``script=True`` adds ``<script defer src="glossator.js"></script>`` (never inline, so
-    that a Content-Security-Policy without ``'unsafe-inline'`` allows it)."""
+    that a Content-Security-Policy without ``'unsafe-inline'`` allows it); ``heading``
+    adds ``<h1>heading</h1>`` at the top of ``<main>`` (escaped)."""
     if fragment and not fragment.endswith("\n"):
         fragment += "\n"
+    if heading is not None and heading.strip():
+        fragment = f"<h1>{escape(' '.join(heading.split()), quote=False)}</h1>\n{fragment}"
     tag = '<script defer src="glossator.js"></script>\n' if script else ""
     return (
         "<!DOCTYPE html>\n"
