@@ -106,6 +106,7 @@ def test_same_matches_on_generated_texts(
     finally:
         matcher.ACCELERATOR = saved
     assert fast.scan(text) == pure.scan(text), text
+    assert [s for batch in fast.iter_spans(text) for s in batch] == pure.spans(text)
 
 
 def test_the_trie_round_trips_through_bytes_and_refuses_garbage() -> None:

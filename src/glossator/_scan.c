@@ -734,15 +734,61 @@ done:
     return result;
 }
 
+/* The output of a mapped match: (start, end, variant, elided), or with `ids` (a tuple of
+ * entry ids by variant) the span (start, end, ids[variant]). */
+static PyObject *
+output_tuple(Py_ssize_t s, Py_ssize_t e, PyObject *item, PyObject *ids)
+{
+    if (ids == NULL) {
+        PyObject *t = PyTuple_New(4);
+        PyObject *a = PyLong_FromSsize_t(s), *b = PyLong_FromSsize_t(e);
+        if (!t || !a || !b) {
+            Py_XDECREF(t);
+            Py_XDECREF(a);
+            Py_XDECREF(b);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, 0, a);
+        PyTuple_SET_ITEM(t, 1, b);
+        for (int k = 2; k < 4; k++) {
+            PyObject *x = PyTuple_GET_ITEM(item, k);
+            Py_INCREF(x);
+            PyTuple_SET_ITEM(t, k, x);
+        }
+        return t;
+    }
+    Py_ssize_t vid = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 2));
+    if (vid < 0 || vid >= PyTuple_GET_SIZE(ids)) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_IndexError, "variant out of range");
+        }
+        return NULL;
+    }
+    PyObject *t = PyTuple_New(3);
+    PyObject *a = PyLong_FromSsize_t(s), *b = PyLong_FromSsize_t(e);
+    if (!t || !a || !b) {
+        Py_XDECREF(t);
+        Py_XDECREF(a);
+        Py_XDECREF(b);
+        return NULL;
+    }
+    PyObject *id = PyTuple_GET_ITEM(ids, vid);
+    Py_INCREF(id);
+    PyTuple_SET_ITEM(t, 0, a);
+    PyTuple_SET_ITEM(t, 1, b);
+    PyTuple_SET_ITEM(t, 2, id);
+    return t;
+}
+
 /* Byte spans (after hay's padding space) to code points: continuation bytes of raw
  * before each offset are not characters. */
 static PyObject *
 code_points(PyObject *module, PyObject *args)
 {
-    PyObject *raw_obj, *found;
+    PyObject *raw_obj, *found, *ids = NULL;
     Py_ssize_t base;
-    if (!PyArg_ParseTuple(args, "O!O!n", &PyBytes_Type, &raw_obj, &PyList_Type, &found,
-                          &base)) {
+    if (!PyArg_ParseTuple(args, "O!O!n|O!", &PyBytes_Type, &raw_obj, &PyList_Type, &found,
+                          &base, &PyTuple_Type, &ids)) {
         return NULL;
     }
     (void)module;
@@ -776,7 +822,9 @@ code_points(PyObject *module, PyObject *args)
             cont += (raw[j] & 0xC0) == 0x80;
         }
         seen = e;
-        PyObject *t = match_tuple(cs + base, e - cont + base, vid, elided);
+        (void)vid;
+        (void)elided;
+        PyObject *t = output_tuple(cs + base, e - cont + base, PyList_GET_ITEM(found, k), ids);
         if (!t) {
             Py_DECREF(result);
             return NULL;
@@ -799,12 +847,13 @@ code_points(PyObject *module, PyObject *args)
 static PyObject *
 mapped(PyObject *module, PyObject *args)
 {
-    PyObject *raw_obj, *found, *state;
+    PyObject *raw_obj, *found, *state, *ids = NULL;
     Py_buffer news_view, olds_view;
     Py_ssize_t base;
     (void)module;
-    if (!PyArg_ParseTuple(args, "O!O!y*y*O!n", &PyBytes_Type, &raw_obj, &PyList_Type, &found,
-                          &news_view, &olds_view, &PyList_Type, &state, &base)) {
+    if (!PyArg_ParseTuple(args, "O!O!y*y*O!n|O!", &PyBytes_Type, &raw_obj, &PyList_Type,
+                          &found, &news_view, &olds_view, &PyList_Type, &state, &base,
+                          &PyTuple_Type, &ids)) {
         return NULL;
     }
     PyObject *result = NULL;
@@ -883,7 +932,9 @@ mapped(PyObject *module, PyObject *args)
             cont += (raw[j] & 0xC0) == 0x80;
         }
         seen = be;
-        PyObject *t = match_tuple(cs + base, be - cont + base, vid, elided);
+        (void)vid;
+        (void)elided;
+        PyObject *t = output_tuple(cs + base, be - cont + base, PyList_GET_ITEM(found, i), ids);
         if (!t) {
             Py_CLEAR(result);
             goto done;
@@ -1261,12 +1312,14 @@ static PyTypeObject TrieType = {
 
 static PyMethodDef module_methods[] = {
     {"code_points", code_points, METH_VARARGS,
-     "code_points(raw, found, base) -> found with code-point offsets"},
+     "code_points(raw, found, base[, ids]) -> found with code-point offsets (with ids: "
+     "(start, end, ids[variant]) spans)"},
     {"edits", edits, METH_VARARGS,
      "edits(raw, runs) -> None | (cut bytes, news, olds): matcher._edits in C"},
     {"spans", spans, METH_VARARGS, "spans(found, ids) -> [(start, end, ids[variant]), ...]"},
     {"mapped", mapped, METH_VARARGS,
-     "mapped(raw, found, news, olds, state, base) -> found in code points before the cuts"},
+     "mapped(raw, found, news, olds, state, base[, ids]) -> found in code points before "
+     "the cuts (with ids: (start, end, ids[variant]) spans)"},
     {NULL, NULL, 0, NULL},
 };
 

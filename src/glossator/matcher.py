@@ -422,10 +422,8 @@ class Matcher:
     def iter_spans(self, text: str) -> Iterator[list[tuple[int, int, str]]]:
         """:meth:`spans` in batches, one per megabyte of text, so memory stays flat."""
         ids = self._entry_ids
-        if self._trie is not None:
-            spans = ACCELERATOR.spans
-            for batch in self.iter_scan(text):
-                yield spans(batch, ids)
+        if self._trie is not None:  # offsets and ids in one C pass
+            yield from self._iter(text, ids)
             return
         for batch in self.iter_scan(text):
             yield [(s, e, ids[v]) for s, e, v, _ in batch]
@@ -436,21 +434,26 @@ class Matcher:
         A long text is scanned in segments cut at paragraph breaks (which no term crosses),
         so that memory and time per megabyte stay flat however long the text is.
         """
+        yield from self._iter(text, None)
+
+    def _iter(self, text: str, ids: tuple[str, ...] | None) -> Iterator[list[Any]]:
+        """:meth:`iter_scan`, or with ``ids`` (C scanner only) :meth:`iter_spans`."""
         if (self._ac is None and self._trie is None) or not text:
             return
         if len(text) <= _SEGMENT:
-            yield from self._iter_segment(text, 0)
+            yield from self._iter_segment(text, 0, ids)
             return
         start = 0
         while start < len(text):
             end = _segment_end(text, start)
-            yield from self._iter_segment(text[start:end], start)
+            yield from self._iter_segment(text[start:end], start, ids)
             start = end
 
     def _iter_segment(
-        self, text: str, base: int
-    ) -> Iterator[list[tuple[int, int, int, bool]]]:
-        """Batches of matches in ``text``, offsets shifted by ``base``."""
+        self, text: str, base: int, ids: tuple[str, ...] | None = None
+    ) -> Iterator[list[Any]]:
+        """Batches of matches in ``text``, offsets shifted by ``base``; with ``ids`` (C
+        scanner only), ``(start, end, entry id)`` spans instead."""
         work = text
         raw = work.encode("utf-8")
         rare = raw.translate(None, _ASCII)
@@ -481,20 +484,21 @@ class Matcher:
         # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e], that
         # is raw2[s:e-1] without the padding space, and raw[s:e-1] where nothing was cut
         if edits is None and cuts is None and prepared.offsets is None:
+            if self._trie is not None:
+                code_points = ACCELERATOR.code_points
+                for found in self._scan(hay, raw2):
+                    yield code_points(raw, found, base) if ids is None else (
+                        code_points(raw, found, base, ids))
+                return
             if len(raw) == len(work):  # ASCII: bytes are code points
                 shift = base - 1
                 for found in self._scan(hay, raw2):
                     yield [(s + base, e + shift, vid, elided) for s, e, vid, elided in found]
                 return
-            if self._trie is not None:
-                code_points = ACCELERATOR.code_points
-                for found in self._scan(hay, raw2):
-                    yield code_points(raw, found, base)
-                return
             yield from self._code_points(self._scan(hay, raw2), raw, base)
             return
         if self._trie is not None:
-            yield from self._mapped_c(self._scan(hay, raw2), raw, cuts, prepared, base)
+            yield from self._mapped_c(self._scan(hay, raw2), raw, cuts, prepared, base, ids)
             return
         yield from self._mapped(self._scan(hay, raw2), raw, edits, prepared, base)
 
@@ -522,23 +526,28 @@ class Matcher:
     def _mapped_c(
         batches: Iterator[list[tuple[int, int, int, bool]]], raw: bytes,
         cuts: tuple[bytes, bytes] | None, prepared: Prepared, base: int,
-    ) -> Iterator[list[tuple[int, int, int, bool]]]:
+        ids: tuple[str, ...] | None,
+    ) -> Iterator[list[Any]]:
         """:meth:`_mapped`, in C (``glossator._scan.mapped``); ``cuts`` are the int64
-        arrays of ``glossator._scan.edits``."""
+        arrays of ``glossator._scan.edits``; with ``ids``, spans with entry ids."""
         mapped = ACCELERATOR.mapped
         zero = array("q", [0]).tobytes()
         news, olds = cuts if cuts is not None else (zero, zero)
         state = [0, 0, 0, 0]
         if prepared.offsets is None:
             for found in batches:
-                yield mapped(raw, found, news, olds, state, base)
+                yield mapped(raw, found, news, olds, state, base) if ids is None else (
+                    mapped(raw, found, news, olds, state, base, ids))
             return
         span = prepared.span
         for found in batches:
-            result: list[tuple[int, int, int, bool]] = []
+            result: list[Any] = []
             for cs, ce, vid, elided in mapped(raw, found, news, olds, state, 0):
                 cs, ce = span(cs, ce)
-                result.append((cs + base, ce + base, vid, elided))
+                if ids is None:
+                    result.append((cs + base, ce + base, vid, elided))
+                else:
+                    result.append((cs + base, ce + base, ids[vid]))
             yield result
 
     @staticmethod
