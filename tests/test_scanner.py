@@ -76,12 +76,14 @@ WORDS = [
     "\n\n", "  ", ",", ";", "?", "(", ")", "-", "’", "1901", "İ", "ß", "e\u0301conomie",
     "À", "à la", "À LA", "A", "a", "où", "Où", "OÙ", "ou", "\t", "aujourd’hui", "qu’", "Ù",
     "des", "DES", "Des", "jusqu'", "lorsqu’", "l\u02bc", "prud'", "×", "÷", "ÿ", "Ÿ", ".",
+    "La", "LA", "la", "ETAT", "ETATS", "Etats", "DEJA", "Deja", "deja", "CAFE", "Cafe", "ELEVE",
+    "Élève", "eleve",
 ]
 TERMS = [
     "ESS", "PTCE", "DES", "économie sociale", "économie sociale et solidaire", "État",
     "pôle territorial de coopération économique", "tiers-lieu", "lieu", "œuvre", "R&D",
     "etc.", "café", "déjà", "voilà", "aujourd'hui", "coopération", "sociale", "à la",
-    "où", "a", "à", "ÿ", "×", "homme", "A.", "S.A.", "ou",
+    "où", "a", "à", "ÿ", "×", "homme", "A.", "S.A.", "ou", "là", "élève", "États",
 ]
 
 

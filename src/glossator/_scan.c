@@ -37,6 +37,7 @@ enum {
     MODE_EXACT = 2,   /* kept if the text's bytes are the form's (an acronym), else dropped */
     MODE_CAPITAL = 3, /* dropped unless a capital starts it (Etat, ETAT); then Python checks */
     MODE_LOOSE = 4,   /* kept if its letters folded to a space (à, où) are the form's */
+    MODE_UNACCENTED = 5, /* kept if the letters that lost an accent are capitals (ETAT) */
 };
 
 typedef struct {
@@ -175,8 +176,8 @@ set_checks(TrieObject *self, PyObject *fast, PyObject *modes, PyObject *exact,
     for (Py_ssize_t i = 0; i < self->n_fast; i++) {
         uint8_t mode = self->modes[i];
         PyObject *x = PyTuple_GET_ITEM(exact, i);
-        int needs_bytes = mode == MODE_EXACT || mode == MODE_LOOSE;
-        if (mode > MODE_LOOSE || (needs_bytes && !PyBytes_Check(x)) ||
+        int needs_bytes = mode == MODE_EXACT || mode == MODE_LOOSE || mode == MODE_UNACCENTED;
+        if (mode > MODE_UNACCENTED || (needs_bytes && !PyBytes_Check(x)) ||
             ((mode == MODE_KEEP || needs_bytes) && self->fast[i] < 0)) {
             PyErr_SetString(PyExc_ValueError, "inconsistent pattern modes");
             return -1;
@@ -532,6 +533,58 @@ loose_equal(const uint8_t *raw, const uint8_t *core, Py_ssize_t len)
     return 1;
 }
 
+/* The next character of a string of ASCII and Latin-1 letters (C3 xx), or -1 for
+ * anything else; advances *i. */
+static inline long
+latin1_char(const uint8_t *p, Py_ssize_t len, Py_ssize_t *i)
+{
+    uint8_t b = p[*i];
+    if (b < 0x80) {
+        (*i)++;
+        return b;
+    }
+    if (b == 0xC3 && *i + 1 < len && (p[*i + 1] & 0xC0) == 0x80) {
+        long c = 0xC0 + (p[*i + 1] & 0x3F);
+        *i += 2;
+        return c;
+    }
+    return -1;
+}
+
+static inline int
+latin1_is_upper(long c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7);
+}
+
+static inline long
+latin1_to_lower(long c)
+{
+    return latin1_is_upper(c) ? c + 32 : c;
+}
+
+/* matcher._capitals_only_unaccented on raw bytes: whether every letter of the surface
+ * that differs from the accented form (beyond case) is a capital. 1 yes, 0 no, -1 ask
+ * Python (a character outside ASCII and Latin-1). */
+static int
+unaccented_ok(const uint8_t *surface, Py_ssize_t len, const uint8_t *form, Py_ssize_t flen)
+{
+    Py_ssize_t i = 0, j = 0;
+    while (i < len && j < flen) {
+        long s = latin1_char(surface, len, &i), f = latin1_char(form, flen, &j);
+        if (s < 0 || f < 0) {
+            return -1;
+        }
+        if (s == f || (f == ' ' && s < 0x80 && SPACE[s])) {
+            continue;
+        }
+        if (latin1_to_lower(s) != latin1_to_lower(f) && !latin1_is_upper(s)) {
+            return 0;
+        }
+    }
+    return i == len && j == flen;
+}
+
 /* Words that French elides: the l of l'ESS, the jusqu of jusqu'aux (folded). */
 static const char *const ELIDING[] = {
     "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
@@ -659,7 +712,12 @@ Trie_scan(TrieObject *self, PyObject *args)
             if (mode == MODE_CAPITAL && !UPPER[raw[s + 1]]) {
                 continue; /* an unaccented variant needs a capital: Etat, ETAT */
             }
-            if (mode == MODE_KEEP || mode == MODE_EXACT || mode == MODE_LOOSE) {
+            int decides = mode == MODE_KEEP || mode == MODE_EXACT || mode == MODE_LOOSE ||
+                          mode == MODE_UNACCENTED;
+            if (mode == MODE_UNACCENTED && !UPPER[raw[s + 1]]) {
+                continue; /* Etat, ETAT: an unaccented variant starts with a capital */
+            }
+            if (decides) {
                 if (elided == -2) {
                     elided = elision(hay, raw, s);
                 }
@@ -667,16 +725,26 @@ Trie_scan(TrieObject *self, PyObject *args)
                     break; /* aujourd'hui, prud'homme: nothing starts here */
                 }
             }
-            if ((mode == MODE_KEEP || mode == MODE_EXACT || mode == MODE_LOOSE) && elided != 2) {
+            if (decides && elided != 2) {
                 if (mode != MODE_KEEP) {
                     PyObject *want = PyTuple_GET_ITEM(self->exact, id);
                     Py_ssize_t len = ends[k] - 1 - s;
                     const uint8_t *core = (const uint8_t *)PyBytes_AS_STRING(want);
-                    if (PyBytes_GET_SIZE(want) != len) {
+                    if (mode == MODE_UNACCENTED) {
+                        int ok2 = unaccented_ok(raw + s + 1, len, core, PyBytes_GET_SIZE(want));
+                        if (ok2 < 0) {
+                            slow_from = k;
+                            break;
+                        }
+                        if (!ok2) {
+                            continue; /* La for là: the a lost its accent in lower case */
+                        }
+                    }
+                    else if (PyBytes_GET_SIZE(want) != len) {
                         continue;
                     }
-                    if (mode == MODE_EXACT ? memcmp(core, raw + s + 1, (size_t)len) != 0
-                                           : !loose_equal(raw + s + 1, core, len)) {
+                    else if (mode == MODE_EXACT ? memcmp(core, raw + s + 1, (size_t)len) != 0
+                                                : !loose_equal(raw + s + 1, core, len)) {
                         continue; /* des is not DES; ou is not où */
                     }
                 }

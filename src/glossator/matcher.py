@@ -371,7 +371,7 @@ class Matcher:
         accelerator = ACCELERATOR
         if patterns and accelerator is not None:
             # per pattern, the variant the C scanner keeps when it decides alone (_c_mode)
-            keep = array("i", [c[0] if m in (_KEEP, _EXACT, _LOOSE) else -1
+            keep = array("i", [c[0] if m in (_KEEP, _EXACT, _LOOSE, _UNACCENTED) else -1
                                for c, m in zip(cands, modes, strict=True)])
             checks = (keep.tobytes(), modes, cores, _inside_word)
             if state is not None:
@@ -1000,7 +1000,7 @@ _Tables = tuple[
     tuple[bytes | None, ...],
 ]
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-_TABLES_VERSION = 5
+_TABLES_VERSION = 6
 
 
 def _compile(forms: tuple[Form, ...], options: MatchOptions) -> _Tables:
@@ -1067,7 +1067,7 @@ def _compile(forms: tuple[Form, ...], options: MatchOptions) -> _Tables:
 
 
 #: Modes of the C scanner (see _scan.c): what it decides about a candidate alone.
-_ASK, _KEEP, _EXACT, _CAPITAL, _LOOSE = range(5)
+_ASK, _KEEP, _EXACT, _CAPITAL, _LOOSE, _UNACCENTED = range(6)
 _LATIN1_LETTERS = re.compile(rb"(?:[\x00-\x7f]|\xc3[\x80-\x96\x98-\xb6\xb8-\xbf])*")
 
 
@@ -1080,7 +1080,9 @@ def _c_mode(
     Each mode gives the verdict :meth:`Matcher._verify` would give: ``_KEEP``, the first
     variant with no check; ``_EXACT``, an acronym whose bytes must be the form's;
     ``_LOOSE``, a word with letters folded to a space (*à*, *où*) whose letters must be the
-    form's in any case; ``_CAPITAL``, dropped unless a capital starts it; ``_ASK``, Python.
+    form's in any case; ``_UNACCENTED``, an unaccented variant (*Etat* for *État*) whose
+    letters that lost their accent must be capitals; ``_CAPITAL``, dropped unless a capital
+    starts it; ``_ASK``, Python.
     """
     if plain:
         return _KEEP, None
@@ -1093,6 +1095,10 @@ def _c_mode(
         if not first[3] and blank and _LATIN1_LETTERS.fullmatch(core):
             return _LOOSE, core
     if capital:
+        accented: str = first[6]
+        if (len(c) == 1 and not first[3] and not blank and not first[7] and not first[8]
+                and _LATIN1_LETTERS.fullmatch(accented.encode("utf-8"))):
+            return _UNACCENTED, accented.encode("utf-8")
         return _CAPITAL, None
     return _ASK, None
 
