@@ -257,7 +257,15 @@ class _Scanner:
     def __init__(self, src: str, skip: Sequence[Selector], root: Selector | None,
                  id_prefix: str) -> None:
         self.src = src
-        self.skip = skip
+        # skip selectors by tag (most elements match none of them); selectors without a
+        # tag need an attribute (a class, an id…), so bare elements skip them
+        self.skip_by_tag: dict[str, list[Selector]] = {}
+        self.skip_any: list[Selector] = []
+        for sel in skip:
+            if sel.tag is None:
+                self.skip_any.append(sel)
+            else:
+                self.skip_by_tag.setdefault(sel.tag, []).append(sel)
         self.root = root
         self.root_found = False
         self.stack: list[_Elem] = []
@@ -409,14 +417,15 @@ class _Scanner:
             return len(self.src) if m is None else m.start()
         state = parent.state if parent is not None else _ANNOTATE
         if state != _SKIP:
-            if any(tip.matches(tag, attrs) for tip in _TIPS):
+            if "class" in attrs and any(tip.matches(tag, attrs) for tip in _TIPS):
                 state = _SKIP
             elif state == _ANNOTATE:
                 # a marker of annotated terms (a.cs_glossaire) wins over a plain skip (a);
                 # inside a marker, the text counts whatever the element (the term's own
                 # link, with --link-to)
                 own = _ANNOTATE
-                for sel in self.skip:
+                tagged = self.skip_by_tag.get(tag, ())
+                for sel in (*tagged, *self.skip_any) if attrs else tagged:
                     if sel.matches(tag, attrs):
                         if sel in _MARKERS:
                             own = _COUNT
