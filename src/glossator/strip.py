@@ -125,17 +125,16 @@ class StripResult:
 
 # -- with a glossary -------------------------------------------------------------------
 
-#: Punctuation that the ``text`` format separates from a term by an added space.
-_SPACING_MARKS = ".,;:!?)]}»…”’\""
-#: Of those, the ones that French (and English) typography writes right after a word.
+#: Marks that typography writes right after a word, in French as in English.
 _TIGHT_MARKS = frozenset(".,)]}…”’")
 
 
 def _spacing_habits(text: str, spans: Sequence[tuple[int, int]]) -> dict[str, int]:
     """For each mark, how much more often the text writes it after a space than without.
 
-    The spans of candidate expansions (and the space after each) are left out, so the
-    answer does not depend on the very places it decides.
+    Only marks followed by white space count (a hyphen inside *tiers-lieu* says nothing
+    about a dash), and the spans of candidate expansions, with the space after each, are
+    left out, so that the answer does not depend on the very places it decides.
     """
     pieces: list[str] = []
     pos = 0
@@ -145,9 +144,8 @@ def _spacing_habits(text: str, spans: Sequence[tuple[int, int]]) -> dict[str, in
             pieces.append("\x00")
             pos = e + 1
     pieces.append(text[pos:])
-    masked = "".join(pieces)
     habits: dict[str, int] = {}
-    for m in re.finditer(r"\w( ?)([" + re.escape(_SPACING_MARKS) + "])", masked):
+    for m in re.finditer(r"\w( ?)([^\w\s])(?=\s|$)", "".join(pieces)):
         habits[m[2]] = habits.get(m[2], 0) + (1 if m[1] else -1)
     return habits
 
@@ -158,14 +156,14 @@ def _space_was_added(text: str, end: int, habits: dict[str, int]) -> bool:
     The ``text`` format adds a space between the definition and a character that is not
     white space, so *ESS.* and *ESS .* both read *ESS ESS Définition. .*: the scraped form
     cannot tell them apart. The text's own habit decides (does it write *mot :* or
-    *mot:*?); without one, French typography: no space before ``. , ) ] } … ” ’``, a space
-    before ``: ; ! ? »`` and anything else. A letter or digit after the space means the
+    *mot:*?); without one, typography: no space before ``. , ) ] } … ” ’``, a space before
+    anything else (``: ; ! ? »``, a dash). A letter or digit after the space means the
     space was there (a term never runs into a word).
     """
     if end + 1 >= len(text) or text[end] != " " or text[end + 1].isspace():
         return False
     mark = text[end + 1]
-    if mark not in _SPACING_MARKS:
+    if mark.isalnum() or mark == "_":
         return False
     habit = habits.get(mark, 0)
     if habit:

@@ -76,39 +76,38 @@ def run(args: argparse.Namespace) -> int:
                    [t for t in (args.output, args.glossary_out) if t])
 
     texts: list[str] = []
+    warnings: list[str] = []
     entries: dict[str, Entry] = {}
-    found: list[Entry] = []
     for name, text in docs:
         result = strip_text(text, glossary, occurrences=args.occurrences,
                             max_per_entry=args.max_per_entry, accents=args.accents,
                             inflect=args.inflect)
         texts.append(_terminated(result.text))
-        if not args.quiet:
-            for d in result.diagnostics:
-                line = d.location.line if d.location else None
-                where = f"{name}:{line}" if line is not None else name
-                hint = f" ({d.hint})" if d.hint else ""
-                _warn(f"{where}: {d.message}{hint}")
-            if not result.expansions:
-                _warn(f"{name}: no expanded definition found; the text is unchanged")
+        for d in result.diagnostics:
+            line = d.location.line if d.location else None
+            hint = f" ({d.hint})" if d.hint else ""
+            warnings.append(f"{name}:{line}: {d.message}{hint}" if line is not None
+                            else f"{name}: {d.message}{hint}")
+        if not result.expansions:
+            warnings.append(f"{name}: no expanded definition found; the text is unchanged")
         for x in result.expansions:
-            known = entries.get(x.entry.id)
-            if known is None:
-                entries[x.entry.id] = x.entry
-                found.append(x.entry)
-            elif known != x.entry and not args.quiet:
-                _warn(f"{name}:{x.line}: '{x.term}' is defined differently than in an "
-                      "earlier file; the glossary keeps the first definition")
+            known = entries.setdefault(x.entry.id, x.entry)
+            if known != x.entry:
+                warnings.append(f"{name}:{x.line}: '{x.term}' is defined differently than "
+                                "in an earlier file; the glossary keeps the first definition")
 
+    if args.glossary_out and not entries:
+        raise InputError("no expanded definition found, so there is no glossary to write",
+                         file=args.glossary_out,
+                         hint="check that the input carries definitions after its terms")
+    if not args.quiet:
+        for message in warnings:
+            _warn(message)
     if args.glossary_out:
-        if not found:
-            raise InputError("no expanded definition found, so there is no glossary to write",
-                             file=args.glossary_out,
-                             hint="check that the input carries definitions after its terms")
         sources = ", ".join(Path(n).name if n != "<stdin>" else n for n, _ in docs)
         comment = (f"Entries recovered by 'glossator strip' from {sources}.\n"
                    "Read the definitions over before publishing them.")
-        _write_file(args.glossary_out, glossary_yaml(found, comment=comment))
+        _write_file(args.glossary_out, glossary_yaml(list(entries.values()), comment=comment))
     body = "".join(texts)
     if args.output:
         _write_file(args.output, body)
