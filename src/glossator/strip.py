@@ -186,11 +186,24 @@ def _remove(text: str, plan: Sequence[tuple[int, int, bool]]) -> tuple[str, list
     return "".join(pieces), points
 
 
+#: How far back a term may start from the expansion after it, for :func:`_isolated`.
+_TERM_REACH = 256
+
+
+def _isolated(plan: Sequence[tuple[int, int, bool]], i: int) -> bool:
+    """Whether removing the other planned spans cannot change what precedes or follows
+    the ``i``-th one: none ends within a term's reach before it or starts right after."""
+    s, e, drop = plan[i]
+    if i and plan[i - 1][1] + plan[i - 1][2] > s - _TERM_REACH:
+        return False
+    return i + 1 >= len(plan) or plan[i + 1][0] > e + drop
+
+
 class _Lines:
     """1-based line and column of offsets in a text."""
 
     def __init__(self, text: str) -> None:
-        self.breaks = [i for i, ch in enumerate(text) if ch == "\n"]
+        self.breaks = [m.start() for m in re.finditer("\n", text)]
 
     def at(self, offset: int) -> tuple[int, int]:
         n = bisect_right(self.breaks, offset - 1)
@@ -206,7 +219,7 @@ def _strip_known(
     Candidates are all the places where an entry's expansion string occurs. A candidate is
     kept when, once the kept ones are removed, a match of an entry with that expansion
     ends right before it (and, with ``policy``, that policy annotates the match). Failing
-    candidates are dropped one at a time, leftmost first, until every kept one holds.
+    candidates are dropped (see :func:`_isolated`) until every kept one holds.
     """
     patterns = list(dict.fromkeys(entry_expansion(e) for e in glossary))
     if not patterns or not text:
@@ -217,6 +230,14 @@ def _strip_known(
     if not found:
         return text, []
     habits = _spacing_habits(text, found)
+    expansions_by_id: dict[str, str] = {}
+
+    def expansion_of(entry: Entry) -> str:
+        known = expansions_by_id.get(entry.id)
+        if known is None:
+            known = expansions_by_id[entry.id] = entry_expansion(entry)
+        return known
+
     rejected: set[tuple[int, int]] = set()
     spaced: set[tuple[int, int]] = set()  # candidates whose following space was original
     while True:
@@ -231,24 +252,32 @@ def _strip_known(
             plan.append((s, e, drop))
         clean, points = _remove(text, plan)
         matches = {m.end: m for m in finder.find(clean)}
-        bad = None
+        bad = []
         for i, (s, e, _) in enumerate(plan):
             m = matches.get(points[i])
             if (m is None or (i and points[i - 1] > m.start)
-                    or entry_expansion(m.form.entry) != text[s:e]):
-                bad = i
-                break
-        if bad is None and policy is not None:
-            annotated = {(end, entry_expansion(policy.matcher.variants[vid].form.entry))
+                    or expansion_of(m.form.entry) != text[s:e]):
+                bad.append(i)
+        if bad:
+            # a failure far from any other removal is its own: drop all of those at once;
+            # otherwise only the leftmost, as removing it may mend its neighbour
+            isolated = [i for i in bad if _isolated(plan, i)]
+            for i in isolated or bad[:1]:
+                s, e, drop = plan[i]
+                (spaced if drop else rejected).add((s, e))
+            continue
+        if policy is not None:
+            annotated = {(end, expansion_of(policy.matcher.variants[vid].form.entry))
                          for _, end, vid, _ in policy.select(clean)}
-            for i, (s, e, _) in enumerate(plan):
-                if (points[i], text[s:e]) not in annotated:
-                    bad = i
-                    break
-        if bad is None:
-            break
-        s, e, drop = plan[bad]
-        (spaced if drop else rejected).add((s, e))
+            # putting an expansion back only adds text, which can take an entry's first
+            # occurrence or use up its quota but never give one back: every candidate the
+            # policy leaves out now stays out, so they go all at once
+            unwanted = [(s, e) for i, (s, e, _) in enumerate(plan)
+                        if (points[i], text[s:e]) not in annotated]
+            if unwanted:
+                rejected.update(unwanted)
+                continue
+        break
 
     lines = _Lines(text)
     expansions = []
@@ -295,6 +324,7 @@ _RESUMING_MARKS = frozenset(",;:.!?)]}»…”’-–—")
 @dataclass(frozen=True, slots=True)
 class _Proposal:
     title: str
+    term_start: int  # offset of the term as it reads (the first copy)
     title_start: int  # offset of the title (the second copy)
     definition_start: int
     line_end: int
@@ -335,8 +365,15 @@ def _proposals(text: str) -> Iterator[_Proposal]:
     for line in text.split("\n"):
         end = start + len(line)
         tokens = list(_WORD.finditer(line))
+        # a word and its title copy share their first three letters (casefolded, without
+        # accents): a cheap test that rules out nearly every position
+        keys = [strip_accents(t[0][:3].casefold()) for t in tokens]
         for idx in range(1, len(tokens)):
+            if line[tokens[idx].start() - 1] != " ":
+                continue
             for k in range(min(_MAX_TITLE_WORDS, idx, len(tokens) - idx), 0, -1):
+                if keys[idx - k] != keys[idx] or keys[idx - 1] != keys[idx + k - 1]:
+                    continue
                 first, title = tokens[idx - k: idx], tokens[idx: idx + k]
                 ts, te = title[0].start(), title[-1].end()
                 if line[first[-1].end(): ts] != " " or line[te: te + 1] != " ":
@@ -354,7 +391,8 @@ def _proposals(text: str) -> Iterator[_Proposal]:
                 opening = _DEFINITION_START.match(line, te + 1)
                 if opening is None or not opening[1].isupper():
                     continue
-                yield _Proposal(line[ts:te], start + ts, start + te + 1, end)
+                yield _Proposal(line[ts:te], start + first[0].start(), start + ts,
+                                start + te + 1, end)
                 break
         start = end + 1
 
@@ -362,7 +400,8 @@ def _proposals(text: str) -> Iterator[_Proposal]:
 def _ends(text: str, begin: int, stop: int) -> Iterator[tuple[int, bool]]:
     """Places where a definition starting at ``begin`` could end, before ``stop``: after
     sentence punctuation and any closing quotes or brackets, before white space or the end.
-    Each comes with whether the full stop belongs to an abbreviation."""
+    Each comes with whether the full stop belongs to an abbreviation (one of
+    :data:`_ABBREVIATIONS`, or an initial: *J.*, *M.*)."""
     limit = min(stop, begin + _MAX_DEFINITION)
     for i in range(begin, limit):
         if text[i] not in _SENTENCE_END:
@@ -371,7 +410,9 @@ def _ends(text: str, begin: int, stop: int) -> Iterator[tuple[int, bool]]:
         b = i
         while b > begin and text[b - 1].isalpha():
             b -= 1
-        abbreviation = text[i] == "." and (i - b == 1 or text[b:i].casefold() in _ABBREVIATIONS)
+        word = text[b:i]
+        abbreviation = text[i] == "." and (
+            (len(word) == 1 and word.isupper()) or word.casefold() in _ABBREVIATIONS)
         while True:
             if j == len(text) or text[j].isspace():
                 yield j, abbreviation
@@ -382,14 +423,15 @@ def _ends(text: str, begin: int, stop: int) -> Iterator[tuple[int, bool]]:
             break
 
 
-def _resumes(text: str, end: int, line_end: int) -> bool | None:
+def _resumes(text: str, end: int, line_end: int, terms: frozenset[int]) -> bool | None:
     """After a definition ending at ``end``, does the text visibly resume? ``True`` at the
-    end of the line or with a small letter or punctuation, ``False`` with a capital,
-    ``None`` with anything else (a digit, a symbol)."""
+    end of the line, with a small letter or punctuation, or with another expanded term (at
+    one of the offsets ``terms``); ``False`` with another capital, ``None`` with anything
+    else (a digit, a symbol)."""
     k = end
     while k < line_end and text[k].isspace():
         k += 1
-    if k >= line_end:
+    if k >= line_end or k in terms:
         return True
     c = text[k]
     if c.islower() or c in _RESUMING_MARKS:
@@ -404,14 +446,16 @@ def _well_formed(text: str, begin: int, end: int) -> bool:
             and body.count("«") == body.count("»") and body.count("[") == body.count("]"))
 
 
-def _definition_end(text: str, p: _Proposal, common: int | None) -> int | None:
+def _definition_end(
+    text: str, p: _Proposal, common: int | None, terms: frozenset[int]
+) -> int | None:
     """Where the definition of ``p`` ends (see the module docstring), or ``None``."""
     strict = None
     latest = None
     for end, abbreviation in _ends(text, p.definition_start, p.line_end):
         if not _well_formed(text, p.definition_start, end):
             continue
-        resumes = _resumes(text, end, p.line_end)
+        resumes = _resumes(text, end, p.line_end, terms)
         if abbreviation and text[end:p.line_end].lstrip()[:1].islower():
             continue
         if common is not None and end - p.definition_start <= common:
@@ -440,6 +484,7 @@ def _common_length(texts: Sequence[str]) -> int:
 def _detect(text: str) -> tuple[Glossary, list[Diagnostic]]:
     """The entries whose expansions the text seems to hold, as a glossary."""
     proposals = list(_proposals(text))
+    terms = frozenset(p.term_start for p in proposals)
     groups: dict[str, list[_Proposal]] = {}
     for p in proposals:
         groups.setdefault(p.title.casefold(), []).append(p)
@@ -449,13 +494,14 @@ def _detect(text: str) -> tuple[Glossary, list[Diagnostic]]:
             commons[key] = _common_length(
                 [text[p.definition_start: p.line_end] for p in group])
     entries: dict[str, Entry] = {}
+    first_lines: dict[str, int] = {}
     diagnostics: list[Diagnostic] = []
     lines = _Lines(text)
     taken = -1
     for p in proposals:
-        if p.title_start < taken:
+        if p.term_start < taken:
             continue  # inside a definition already taken
-        end = _definition_end(text, p, commons.get(p.title.casefold()))
+        end = _definition_end(text, p, commons.get(p.title.casefold()), terms)
         if end is None:
             continue
         taken = end
@@ -464,12 +510,14 @@ def _detect(text: str) -> tuple[Glossary, list[Diagnostic]]:
         known = entries.get(key)
         if known is None:
             entries[key] = Entry(p.title, definition, slugify(p.title))
+            first_lines[key] = lines.at(p.title_start)[0]
         elif known.definition != definition:
             diagnostics.append(Diagnostic(
                 "warning",
-                f"'{p.title}' seems expanded again with another definition; left as it is",
+                f"'{p.title}' seems expanded here with another definition than on line "
+                f"{first_lines[key]}; only that first one is removed",
                 Location(line=lines.at(p.title_start)[0]),
-                "strip with the site's glossary (-g) to remove it",
+                "strip with the site's glossary (-g) to remove both",
             ))
     return Glossary(entries.values()), diagnostics
 
