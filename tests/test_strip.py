@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
 import glossator
@@ -179,6 +179,24 @@ def test_nothing_is_removed_without_evidence(text: str) -> None:
     assert result.expansions == ()
 
 
+def test_unclear_end_at_a_line_end_is_left_with_a_warning() -> None:
+    text = "Vive l’ESS ESS Économie sociale. Elle grandit.\nsuite"
+    result = strip_text(text)
+    assert result.text == text
+    [d] = result.diagnostics
+    assert d.location is not None and d.location.line == 1
+    assert "where it ends is unclear" in d.message
+    # one sentence before the line end is clear
+    assert strip_text("Vive l’ESS ESS Économie sociale et solidaire.\nsuite").text == \
+        "Vive l’ESS\nsuite"
+
+
+def test_identical_lines_are_no_evidence() -> None:
+    line = "Vive l’ESS ESS Économie sociale. Elle grandit. Le reste."
+    text = f"{line}\n{line}"
+    assert strip_text(text).text == text
+
+
 def test_abbreviation_followed_by_a_small_letter_does_not_end_a_definition() -> None:
     text = "les PTCE PTCE Pôles, p. ex. de coopération économique. publiaient"
     result = strip_text(text)
@@ -329,6 +347,7 @@ def test_round_trip_with_the_policy_for_any_text(data: st.DataObject, occurrence
     x = data.draw(texts(g))
     t = expand(x, g, occurrences)
     result = strip_text(t, g, occurrences=occurrences)
+    note(f"glossary: {[e.to_dict() for e in g]!r}\nexpanded: {t!r}\nstripped: {result.text!r}")
     assert expand(result.text, g, occurrences) == t
     assert without_spaces_before_marks(result.text) == without_spaces_before_marks(x)
     annotated = glossator.annotate(x, g, occurrences=occurrences).annotations
@@ -346,6 +365,7 @@ def test_round_trip_without_the_policy(data: st.DataObject, occurrences: str) ->
     x = data.draw(texts(g))
     t = expand(x, g, occurrences)
     result = strip_text(t, g)
+    note(f"glossary: {[e.to_dict() for e in g]!r}\nexpanded: {t!r}\nstripped: {result.text!r}")
     literal = any(entry_expansion(e) in x for e in g)
     assume(not literal)
     assert without_spaces_before_marks(result.text) == without_spaces_before_marks(x)

@@ -21,15 +21,16 @@ glossary that detection built (:func:`_detect`):
 * then, after one space, a definition that looks like one: it starts with a capital,
   holds at least two words, stays on its line, keeps its brackets and quotes balanced,
   and ends with ``.``, ``!``, ``?`` or ``…`` (and closing quotes or brackets);
-* where the original text visibly resumes: at the end of the line, or with a small
-  letter or punctuation (*environnement. publiait*, *économique. .*). The first such end
-  is taken, unless an abbreviation (*etc.*, *p. ex.*, an initial) is followed by a small
-  letter;
+* where the original text visibly resumes: with a small letter, punctuation or another
+  expanded term (*environnement. publiait*, *économique. .*), or at the end of the line
+  if no sentence of the definition so far was followed by a capital (otherwise where it
+  ends is unclear: it is left, with a warning). The first such end is taken, unless an
+  abbreviation (*etc.*, *p. ex.*, an initial) is followed by a small letter;
 * when the same title is expanded several times, the text after each is compared: a
   definition is the same every time, so it ends within their common part — at the first
   end above if it lies there, else at the last sentence end of the common part (this
   finds a definition followed by a capital, e.g. a term that ended a sentence without a
-  full stop).
+  full stop). Identical lines are no evidence.
 
 What is not found without a glossary: a title that differs from the term (*ESS
 Économie sociale et solidaire …*), a definition without final punctuation or starting
@@ -241,14 +242,16 @@ def _strip_known(
     rejected: set[tuple[int, int]] = set()
     spaced: set[tuple[int, int]] = set()  # candidates whose following space was original
     while True:
+        # two expansions are never adjacent: a term of at least one character separates
+        # them (the leftmost is tried first; if it is rejected, the next one gets its turn)
         chosen: list[tuple[int, int]] = []
         for c in found:
-            if c not in rejected and (not chosen or c[0] >= chosen[-1][1]):
+            if c not in rejected and (not chosen or c[0] > chosen[-1][1]):
                 chosen.append(c)
         plan = []
         for i, (s, e) in enumerate(chosen):
             nxt = chosen[i + 1][0] if i + 1 < len(chosen) else -1
-            drop = (s, e) not in spaced and nxt != e and _space_was_added(text, e, habits)
+            drop = (s, e) not in spaced and nxt != e + 1 and _space_was_added(text, e, habits)
             plan.append((s, e, drop))
         clean, points = _remove(text, plan)
         matches = {m.end: m for m in finder.find(clean)}
@@ -423,20 +426,20 @@ def _ends(text: str, begin: int, stop: int) -> Iterator[tuple[int, bool]]:
             break
 
 
-def _resumes(text: str, end: int, line_end: int, terms: frozenset[int]) -> bool | None:
-    """After a definition ending at ``end``, does the text visibly resume? ``True`` at the
-    end of the line, with a small letter or punctuation, or with another expanded term (at
-    one of the offsets ``terms``); ``False`` with another capital, ``None`` with anything
-    else (a digit, a symbol)."""
+def _resumes(text: str, end: int, line_end: int, terms: frozenset[int]) -> str:
+    """What follows a definition ending at ``end``: ``"line"`` (the end of the line),
+    ``"text"`` (a small letter, punctuation, or another expanded term: at one of the offsets
+    ``terms``: the original text visibly goes on), ``"capital"``, or ``""`` (anything else:
+    a digit, a symbol)."""
     k = end
     while k < line_end and text[k].isspace():
         k += 1
-    if k >= line_end or k in terms:
-        return True
+    if k >= line_end:
+        return "line"
     c = text[k]
-    if c.islower() or c in _RESUMING_MARKS:
-        return True
-    return False if c.isupper() else None
+    if k in terms or c.islower() or c in _RESUMING_MARKS:
+        return "text"
+    return "capital" if c.isupper() else ""
 
 
 def _well_formed(text: str, begin: int, end: int) -> bool:
@@ -448,28 +451,37 @@ def _well_formed(text: str, begin: int, end: int) -> bool:
 
 def _definition_end(
     text: str, p: _Proposal, common: int | None, terms: frozenset[int]
-) -> int | None:
-    """Where the definition of ``p`` ends (see the module docstring), or ``None``."""
+) -> tuple[int | None, bool]:
+    """Where the definition of ``p`` ends (see the module docstring), or ``None``; and
+    whether that is because it is unclear (a line end after an inner sentence)."""
     strict = None
     latest = None
+    inner_sentence = False  # an earlier end was followed by a capital
+    unclear = False
     for end, abbreviation in _ends(text, p.definition_start, p.line_end):
         if not _well_formed(text, p.definition_start, end):
             continue
-        resumes = _resumes(text, end, p.line_end, terms)
-        if abbreviation and text[end:p.line_end].lstrip()[:1].islower():
+        follows = _resumes(text, end, p.line_end, terms)
+        if abbreviation and follows == "text" and text[end:p.line_end].lstrip()[:1].islower():
             continue
         if common is not None and end - p.definition_start <= common:
             latest = end
-        if strict is None and resumes:
-            strict = end
-            if common is None:
-                break
+        if strict is None:
+            if follows == "text" or (follows == "line" and not inner_sentence):
+                strict = end
+                if common is None:
+                    break
+            elif follows == "line":
+                # *l’ESS ESS Économie sociale. Elle grandit.* at the end of a line: the
+                # definition may or may not hold the second sentence
+                unclear = True
+        inner_sentence = inner_sentence or follows == "capital"
     if common is not None:
         if strict is not None and strict - p.definition_start <= common:
-            return strict
+            return strict, False
         if latest is not None:
-            return latest
-    return strict
+            return latest, False
+    return strict, unclear and strict is None
 
 
 def _common_length(texts: Sequence[str]) -> int:
@@ -490,9 +502,9 @@ def _detect(text: str) -> tuple[Glossary, list[Diagnostic]]:
         groups.setdefault(p.title.casefold(), []).append(p)
     commons: dict[str, int] = {}
     for key, group in groups.items():
-        if len(group) > 1:
-            commons[key] = _common_length(
-                [text[p.definition_start: p.line_end] for p in group])
+        rests = [text[p.definition_start: p.line_end] for p in group]
+        if len(rests) > 1 and len(set(rests)) > 1:  # identical lines are no evidence
+            commons[key] = _common_length(rests)
     entries: dict[str, Entry] = {}
     first_lines: dict[str, int] = {}
     diagnostics: list[Diagnostic] = []
@@ -501,8 +513,16 @@ def _detect(text: str) -> tuple[Glossary, list[Diagnostic]]:
     for p in proposals:
         if p.term_start < taken:
             continue  # inside a definition already taken
-        end = _definition_end(text, p, commons.get(p.title.casefold()), terms)
+        end, unclear = _definition_end(text, p, commons.get(p.title.casefold()), terms)
         if end is None:
+            if unclear:
+                diagnostics.append(Diagnostic(
+                    "warning",
+                    f"'{p.title} {p.title}' looks like an expanded definition, but where it "
+                    "ends is unclear; left as it is",
+                    Location(line=lines.at(p.title_start)[0]),
+                    "give the site's glossary with -g to remove it",
+                ))
             continue
         taken = end
         definition = text[p.definition_start:end]
@@ -517,7 +537,7 @@ def _detect(text: str) -> tuple[Glossary, list[Diagnostic]]:
                 f"'{p.title}' seems expanded here with another definition than on line "
                 f"{first_lines[key]}; only that first one is removed",
                 Location(line=lines.at(p.title_start)[0]),
-                "strip with the site's glossary (-g) to remove both",
+                "give the site's glossary with -g to remove both",
             ))
     return Glossary(entries.values()), diagnostics
 
