@@ -283,9 +283,10 @@ WORDS = ["coopérative", "tiers-lieu", "mutuelle", "sociétariat", "œuvre"]
 MULTI = ["économie sociale et solidaire", "utilité sociale", "commerce équitable",
          "entreprise d’insertion", "pôle territorial de coopération économique"]
 TERMS = ACRONYMS + WORDS + MULTI
-FILLER = ["le", "la", "les", "de", "l’", "d'", "qu’", "et", "publiait", "Labo", "rapport",
-          "étude", "été", "à", "Ça", "nous", "nous", "Œuvre", "ESSOR", "CRESS", "essai", "2017",
-          ".", ",", ":", ";", "!", "?", "«", "»", "(", ")", "…", "-", "—", "'", "’"]
+FILLER = ["le", "la", "les", "de", "l’", "d'", "qu’", "et", "publiait", "Labo", "Labo de",
+          "rapport", "étude", "été", "à", "Ça", "nous", "nous", "Œuvre", "ESSOR", "CRESS",
+          "essai", "2017", ".", ",", ":", ";", "!", "?", "«", "»", "(", ")", "…", "-", "—",
+          "'", "’"]
 SEPARATORS = ["", " ", " ", " ", "\u00a0", "\u202f", "\n", "\n\n", "  ", "\t"]
 
 
@@ -307,9 +308,15 @@ def glossaries(draw: st.DrawFn) -> Glossary:
             [*FILLER, "Économie", "coopération", "solidaire", "\u00a0", "l’ESS", "PTCE"]),
             min_size=1, max_size=8))
         definition = " ".join(words).strip() or "Définition."
-        item = {"term": term, "definition": definition}
+        item: dict[str, object] = {"term": term, "definition": definition}
         if draw(st.booleans()):
             item["title"] = draw(st.sampled_from([term, term.capitalize(), "Pôles", "Le sigle"]))
+        if draw(st.integers(0, 3)) == 0:
+            item["not_in"] = [draw(st.sampled_from(["Labo de l’" + term, term + " et"]))]
+        if draw(st.integers(0, 3)) == 0:
+            item["max_occurrences"] = draw(st.integers(1, 2))
+        if draw(st.integers(0, 3)) == 0:
+            item["aliases"] = [draw(st.sampled_from(["Labo", "E.S.S.", "tiers lieu"]))]
         items.append(item)
     return Glossary.from_dicts(items)
 
@@ -360,16 +367,18 @@ def test_round_trip_with_the_policy_for_any_text(data: st.DataObject, occurrence
 @given(data=st.data(), occurrences=st.sampled_from(["first", "all"]))
 def test_round_trip_without_the_policy(data: st.DataObject, occurrences: str) -> None:
     """Without being told the policy, strip removes every expansion that follows its term:
-    exact whenever the text does not itself hold an expansion after a term."""
+    exact whenever the text does not itself hold an expansion after a term (up to the
+    ambiguous space before punctuation)."""
     g = data.draw(glossaries())
     x = data.draw(texts(g))
     t = expand(x, g, occurrences)
     result = strip_text(t, g)
     note(f"glossary: {[e.to_dict() for e in g]!r}\nexpanded: {t!r}\nstripped: {result.text!r}")
-    literal = any(entry_expansion(e) in x for e in g)
-    assume(not literal)
+    assume(not any(entry_expansion(e) in x for e in g))
     assert without_spaces_before_marks(result.text) == without_spaces_before_marks(x)
-    assert expand(result.text, g, occurrences) == t
+    annotated = glossator.annotate(x, g, occurrences=occurrences).annotations
+    if not any(re.match(r" ?[^\w\s]", x[a.end:]) for a in annotated):
+        assert result.text == x
 
 
 # Without a glossary: definitions that read like sentences, texts of small words where a
