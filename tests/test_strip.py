@@ -222,6 +222,12 @@ def test_multiword_plural_case_and_apostrophe_titles() -> None:
     assert [x.term for x in result.expansions] == ["pôle territorial", "Entreprise d’insertion"]
 
 
+def test_no_break_spaces_and_crlf_without_glossary() -> None:
+    text = "les «\u00a0PTCE PTCE Pôles territoriaux de coopération.\u00a0» publient\r\n" \
+           "l’ESS ESS Économie sociale et solidaire.\r\nfin"
+    assert strip_text(text).text == "les «\u00a0PTCE\u00a0» publient\r\nl’ESS\r\nfin"
+
+
 def test_term_at_the_start_and_end_of_the_text() -> None:
     text = "ESS ESS Économie sociale et solidaire."
     assert strip_text(text).text == "ESS"
