@@ -390,7 +390,7 @@ def test_round_trip_without_the_policy(data: st.DataObject, occurrences: str) ->
 # Without a glossary: definitions that read like sentences, texts of small words where a
 # term is followed by a small word, punctuation or the end of a line (or, where it is
 # expanded too, by another term), and no word is immediately repeated.
-LOWER = ["le", "la", "des", "qui", "réseau", "coopération", "d’acteurs", "été", "à", "œuvre",
+LOWER = ["le", "la", "des", "qui", "réseau", "coopération", "d’acteurs", "été", "à", "ouvrage",
          "publiait", "ça", "l’emploi", "très", "économie", "solidaire", "labo"]
 CAPITALS = ["Le", "La", "Pôles", "Économie", "Ensemble", "Structure", "Œuvre", "À"]
 

@@ -10,7 +10,7 @@ these expansions and gives back the page as its authors wrote it, with the entri
 follows a term of that entry (checked with the same matcher as ``annotate``) is removed;
 given the occurrences policy the text was expanded with, only the places that policy
 would have expanded are. Then ``strip_text(render(annotate(x, g), "text"), g) == x``,
-except where the scraped form itself is ambiguous (see :func:`_space_was_added`).
+except where the scraped form itself is ambiguous (see :func:`_ambiguous_space`).
 
 **Without a glossary** the expansions are detected, then stripped as above with the
 glossary that detection built (:func:`_detect`):
@@ -151,21 +151,28 @@ def _spacing_habits(text: str, spans: Sequence[tuple[int, int]]) -> dict[str, in
     return habits
 
 
-def _space_was_added(text: str, end: int, habits: dict[str, int]) -> bool:
-    """Whether the space at ``end``, right after an expansion, was added by it.
+def _ambiguous_space(text: str, end: int) -> bool:
+    """Whether the space at ``end``, right after an expansion, may have been added by it.
 
     The ``text`` format adds a space between the definition and a character that is not
     white space, so *ESS.* and *ESS .* both read *ESS ESS Définition. .*: the scraped form
-    cannot tell them apart. The text's own habit decides (does it write *mot :* or
-    *mot:*?); without one, typography: no space before ``. , ) ] } … ” ’``, a space before
-    anything else (``: ; ! ? »``, a dash). A letter or digit after the space means the
-    space was there (a term never runs into a word).
+    cannot tell them apart. A letter or digit after the space means the space was there (a
+    term never runs into a word).
     """
-    if end + 1 >= len(text) or text[end] != " " or text[end + 1].isspace():
+    if end + 1 >= len(text) or text[end] != " ":
         return False
     mark = text[end + 1]
-    if mark.isalnum() or mark == "_":
-        return False
+    return not (mark.isspace() or mark.isalnum() or mark == "_")
+
+
+def _space_was_added(text: str, end: int, habits: dict[str, int]) -> bool:
+    """For an ambiguous space (:func:`_ambiguous_space`), the likelier reading.
+
+    The text's own habit decides (does it write *mot :* or *mot:*?); without one,
+    typography: no space before ``. , ) ] } … ” ’``, a space before anything else
+    (``: ; ! ? »``, a dash, an apostrophe).
+    """
+    mark = text[end + 1]
     habit = habits.get(mark, 0)
     if habit:
         return habit < 0
@@ -240,7 +247,15 @@ def _strip_known(
         return known
 
     rejected: set[tuple[int, int]] = set()
-    spaced: set[tuple[int, int]] = set()  # candidates whose following space was original
+    flipped: set[tuple[int, int]] = set()  # ambiguous spaces read against the habit
+
+    def retry(candidate: tuple[int, int], ambiguous: bool) -> None:
+        """Read ``candidate``'s ambiguous space the other way, or else give it up."""
+        if ambiguous and candidate not in flipped:
+            flipped.add(candidate)
+        else:
+            rejected.add(candidate)
+
     while True:
         # two expansions are never adjacent: a term of at least one character separates
         # them (the leftmost is tried first; if it is rejected, the next one gets its turn)
@@ -249,10 +264,13 @@ def _strip_known(
             if c not in rejected and (not chosen or c[0] > chosen[-1][1]):
                 chosen.append(c)
         plan = []
+        ambiguous = []
         for i, (s, e) in enumerate(chosen):
             nxt = chosen[i + 1][0] if i + 1 < len(chosen) else -1
-            drop = (s, e) not in spaced and nxt != e + 1 and _space_was_added(text, e, habits)
+            amb = nxt != e + 1 and _ambiguous_space(text, e)
+            drop = amb and (_space_was_added(text, e, habits) != ((s, e) in flipped))
             plan.append((s, e, drop))
+            ambiguous.append(amb)
         clean, points = _remove(text, plan)
         matches = {m.end: m for m in finder.find(clean)}
         bad = []
@@ -266,12 +284,12 @@ def _strip_known(
             # otherwise only the leftmost, as removing it may mend its neighbour
             isolated = [i for i in bad if _isolated(plan, i)]
             for i in isolated or bad[:1]:
-                s, e, drop = plan[i]
-                (spaced if drop else rejected).add((s, e))
+                retry(chosen[i], ambiguous[i] and plan[i][2])
             continue
         if policy is not None:
+            selected = policy.select(clean)
             annotated = {(end, expansion_of(policy.matcher.variants[vid].form.entry))
-                         for _, end, vid, _ in policy.select(clean)}
+                         for _, end, vid, _ in selected}
             # putting an expansion back only adds text, which can take an entry's first
             # occurrence or use up its quota but never give one back: every candidate the
             # policy leaves out now stays out, so they go all at once
@@ -279,6 +297,15 @@ def _strip_known(
                         if (points[i], text[s:e]) not in annotated]
             if unwanted:
                 rejected.update(unwanted)
+                continue
+            # a term the policy annotates but that has no expansion, right after an
+            # ambiguous space: that space was read the wrong way (*ESS'ESS* is not *ESS 'ESS*)
+            ends = set(points)
+            starts = {start for start, end, _, _ in selected if end not in ends}
+            wrong = [i for i, q in enumerate(points) if ambiguous[i]
+                     and chosen[i] not in flipped and starts & {q + 1, q + 2}]
+            if wrong:
+                flipped.update(chosen[i] for i in wrong)
                 continue
         break
 
