@@ -131,6 +131,15 @@ def test_the_space_added_before_punctuation_goes(clean: str, expanded: str) -> N
     assert strip_text(expanded, g).text == clean
 
 
+@pytest.mark.parametrize("x", ["ESS'ESS", "ESS 'ESS"])
+def test_the_policy_settles_a_space_that_changes_the_next_term(x: str) -> None:
+    # *ESS'ESS* finds one term and *ESS 'ESS* two: expanded, both read *ESS ESS le 'ESS…*
+    g = small(("ESS", "le"))
+    t = expand(x, g, "all")
+    assert t.startswith("ESS ESS le 'ESS")
+    assert strip_text(t, g, occurrences="all").text == x
+
+
 def test_the_text_own_spacing_habit_decides_an_ambiguous_space() -> None:
     g = small(("PTCE", "Pôles."))
     # *PTCE:* and *PTCE :* read the same once expanded; this text writes 'mot:' elsewhere
