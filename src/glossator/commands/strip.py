@@ -24,6 +24,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("files", nargs="*", metavar="FILE", help="text files to strip ('-': stdin)")
     _glossary_options(p)
+    for action in p._actions:
+        if action.dest == "quiet":
+            action.help = "do not print warnings (glossary problems, files where nothing was found)"
     p.add_argument("--glossary-out", metavar="FILE",
                    help="also write the entries found, with their definitions, as a YAML "
                    "glossary (annotate -f text with it expands the text again)")
