@@ -16,6 +16,7 @@ from .loaders import bundled_glossary_path, load_glossary, register_loader
 from .matcher import Matcher, compile_glossary
 from .model import AnnotatedText, Annotation, Entry, Location
 from .render import available_renderers, register_renderer, render
+from .strip import StripResult, strip_text
 
 __version__ = "0.1.0"
 
@@ -32,6 +33,7 @@ __all__ = [
     "InputError",
     "Location",
     "Matcher",
+    "StripResult",
     "UsageError",
     "__version__",
     "annotate",
@@ -42,4 +44,5 @@ __all__ = [
     "register_loader",
     "register_renderer",
     "render",
+    "strip_text",
 ]

@@ -6,16 +6,24 @@ then a space unless the next character is white space or the end of the text.
 
 from __future__ import annotations
 
-from ..model import AnnotatedText, Annotation
+from ..model import AnnotatedText, Annotation, Entry
 
-__all__ = ["expansion", "render"]
+__all__ = ["entry_expansion", "expansion", "render"]
+
+
+def entry_expansion(entry: Entry) -> str:
+    """``" TITLE DEFINITION"``: what follows a term of ``entry`` (white space collapsed).
+
+    :mod:`glossator.strip` looks for exactly this string to undo the expansion.
+    """
+    title = " ".join(entry.display_title.split())
+    definition = " ".join(entry.definition.split())
+    return f" {title} {definition}"
 
 
 def expansion(ann: Annotation) -> str:
     """``" TITLE DEFINITION"``: what follows an annotated term (white space collapsed)."""
-    title = " ".join(ann.entry.display_title.split())
-    definition = " ".join(ann.entry.definition.split())
-    return f" {title} {definition}"
+    return entry_expansion(ann.entry)
 
 
 def render(doc: AnnotatedText) -> str:
