@@ -78,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         sources = paths or [str(bundled_glossary_path())]
         _check_targets(sources, [args.output])
-    glossary = _load(paths, args.glossary_format, args.strict, args.quiet)
+    glossary = _load(paths, args.glossary_format, args.strict, args.quiet,
+                     args.glossary_encoding)
     if fmt == "html":
         body = render_html(glossary, standalone=args.standalone, title=args.title,
                            heading_level=args.heading_level,

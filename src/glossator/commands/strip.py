@@ -72,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
                          hint="without a glossary every expansion found is removed")
     if args.glossary_format and not args.glossary:
         raise UsageError("--glossary-format goes with --glossary")
-    glossary = (_load(args.glossary, args.glossary_format, args.strict, args.quiet)
+    glossary = (_load(args.glossary, args.glossary_format, args.strict, args.quiet,
+                      args.glossary_encoding)
                 if args.glossary else None)
     docs = _read_inputs(args.files, args.encoding)
     _check_targets([name for name, _ in docs if name != "<stdin>"],

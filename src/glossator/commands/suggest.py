@@ -174,7 +174,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--min-count must be at least 1")
     if args.contexts < 0:
         raise UsageError("--contexts must be 0 or more")
-    glossary = (_load(args.glossary, args.glossary_format, args.strict, args.quiet)
+    glossary = (_load(args.glossary, args.glossary_format, args.strict, args.quiet,
+                      args.glossary_encoding)
                 if args.glossary else None)
     inputs = _collect(list(args.paths))
     if args.output:
