@@ -80,6 +80,16 @@ def test_a_term_is_not_annotated_inside_its_own_definition() -> None:
     assert [a.start for a in doc][:2] == [13, 17]
 
 
+def test_own_definition_is_recognised_as_the_text_format_writes_it() -> None:
+    # a definition written on two lines in the glossary is one line once expanded inline
+    g = Glossary.from_dicts([
+        {"term": "ESS", "definition": "Le secteur de l'ESS\net  des coopératives."},
+    ])
+    text = "Le Labo de l'ESS ESS Le secteur de l'ESS et des coopératives. publiait"
+    doc = Annotator(g, occurrences="all").annotate(text)
+    assert [a.start for a in doc] == [13, 17]
+
+
 def test_unknown_policy_and_bad_cap_are_usage_errors() -> None:
     with pytest.raises(UsageError):
         Annotator(G, occurrences="sometimes")

@@ -139,11 +139,14 @@ def inside_own_definition(m: Match, entry: Entry, spans: dict[str, list[tuple[in
     if found is None:
         found = []
         definition = entry.definition.strip()
-        if len(definition) >= 12:
-            pos = text.find(definition)
+        # as written, and as the text format writes it inline (white space collapsed)
+        for written in dict.fromkeys((definition, " ".join(definition.split()))):
+            if len(written) < 12:
+                continue
+            pos = text.find(written)
             while pos != -1:
-                found.append((pos, pos + len(definition)))
-                pos = text.find(definition, pos + 1)
+                found.append((pos, pos + len(written)))
+                pos = text.find(written, pos + 1)
         spans[entry.id] = found
     return any(s <= m[0] and m[1] <= e for s, e in found)
 
