@@ -430,9 +430,9 @@ match_tuple(Py_ssize_t s, Py_ssize_t e, long vid, PyObject *elided)
     return t;
 }
 
-/* Read (s, e, vid, elided) from a match tuple; elided is borrowed. */
+/* Read the start and end of a match tuple (start, end, variant, elided). */
 static int
-read_match(PyObject *item, Py_ssize_t *s, Py_ssize_t *e, long *vid, PyObject **elided)
+read_span(PyObject *item, Py_ssize_t *s, Py_ssize_t *e)
 {
     if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 4) {
         PyErr_SetString(PyExc_TypeError, "a match is a tuple (start, end, variant, elided)");
@@ -440,8 +440,6 @@ read_match(PyObject *item, Py_ssize_t *s, Py_ssize_t *e, long *vid, PyObject **e
     }
     *s = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0));
     *e = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 1));
-    *vid = PyLong_AsLong(PyTuple_GET_ITEM(item, 2));
-    *elided = PyTuple_GET_ITEM(item, 3);
     return PyErr_Occurred() ? -1 : 0;
 }
 
@@ -848,60 +846,6 @@ output_tuple(Py_ssize_t s, Py_ssize_t e, PyObject *item, PyObject *ids)
     return t;
 }
 
-/* Byte spans (after hay's padding space) to code points: continuation bytes of raw
- * before each offset are not characters. */
-static PyObject *
-code_points(PyObject *module, PyObject *args)
-{
-    PyObject *raw_obj, *found, *ids = NULL;
-    Py_ssize_t base;
-    if (!PyArg_ParseTuple(args, "O!O!n|O!", &PyBytes_Type, &raw_obj, &PyList_Type, &found,
-                          &base, &PyTuple_Type, &ids)) {
-        return NULL;
-    }
-    (void)module;
-    const uint8_t *raw = (const uint8_t *)PyBytes_AS_STRING(raw_obj);
-    Py_ssize_t n = PyBytes_GET_SIZE(raw_obj);
-    Py_ssize_t count = PyList_GET_SIZE(found);
-    PyObject *result = PyList_New(count);
-    if (!result) {
-        return NULL;
-    }
-    Py_ssize_t seen = 0, cont = 0;
-    for (Py_ssize_t k = 0; k < count; k++) {
-        Py_ssize_t s, e;
-        long vid;
-        PyObject *elided;
-        if (read_match(PyList_GET_ITEM(found, k), &s, &e, &vid, &elided) < 0) {
-            Py_DECREF(result);
-            return NULL;
-        }
-        e -= 1;
-        if (s < 0 || e > n || s > n) {
-            Py_DECREF(result);
-            PyErr_SetString(PyExc_ValueError, "spans must lie inside raw");
-            return NULL;
-        }
-        for (Py_ssize_t j = seen; j < s; j++) {
-            cont += (raw[j] & 0xC0) == 0x80;
-        }
-        Py_ssize_t cs = s - cont;
-        for (Py_ssize_t j = s; j < e; j++) {
-            cont += (raw[j] & 0xC0) == 0x80;
-        }
-        seen = e;
-        (void)vid;
-        (void)elided;
-        PyObject *t = output_tuple(cs + base, e - cont + base, PyList_GET_ITEM(found, k), ids);
-        if (!t) {
-            Py_DECREF(result);
-            return NULL;
-        }
-        PyList_SET_ITEM(result, k, t);
-    }
-    return result;
-}
-
 /*
  * mapped(raw, found, news, olds, state, base) -> found in code points
  *
@@ -955,9 +899,7 @@ mapped(PyObject *module, PyObject *args)
     }
     for (Py_ssize_t i = 0; i < count; i++) {
         Py_ssize_t s, e;
-        long vid;
-        PyObject *elided;
-        if (read_match(PyList_GET_ITEM(found, i), &s, &e, &vid, &elided) < 0) {
+        if (read_span(PyList_GET_ITEM(found, i), &s, &e) < 0) {
             Py_CLEAR(result);
             goto done;
         }
@@ -1000,8 +942,6 @@ mapped(PyObject *module, PyObject *args)
             cont += (raw[j] & 0xC0) == 0x80;
         }
         seen = be;
-        (void)vid;
-        (void)elided;
         PyObject *t = output_tuple(cs + base, be - cont + base, PyList_GET_ITEM(found, i), ids);
         if (!t) {
             Py_CLEAR(result);
@@ -1379,9 +1319,6 @@ static PyTypeObject TrieType = {
 };
 
 static PyMethodDef module_methods[] = {
-    {"code_points", code_points, METH_VARARGS,
-     "code_points(raw, found, base[, ids]) -> found with code-point offsets (with ids: "
-     "(start, end, ids[variant]) spans)"},
     {"edits", edits, METH_VARARGS,
      "edits(raw, runs) -> None | (cut bytes, news, olds): matcher._edits in C"},
     {"spans", spans, METH_VARARGS, "spans(found, ids) -> [(start, end, ids[variant]), ...]"},

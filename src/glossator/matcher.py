@@ -483,22 +483,16 @@ class Matcher:
         raw2 = b" " + raw2 + b" "
         # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e], that
         # is raw2[s:e-1] without the padding space, and raw[s:e-1] where nothing was cut
-        if edits is None and cuts is None and prepared.offsets is None:
-            if self._trie is not None:
-                code_points = ACCELERATOR.code_points
-                for found in self._scan(hay, raw2):
-                    yield code_points(raw, found, base) if ids is None else (
-                        code_points(raw, found, base, ids))
-                return
+        if self._trie is not None:  # offsets (through the cuts, if any) in C
+            yield from self._mapped_c(self._scan(hay, raw2), raw, cuts, prepared, base, ids)
+            return
+        if edits is None and prepared.offsets is None:
             if len(raw) == len(work):  # ASCII: bytes are code points
                 shift = base - 1
                 for found in self._scan(hay, raw2):
                     yield [(s + base, e + shift, vid, elided) for s, e, vid, elided in found]
                 return
             yield from self._code_points(self._scan(hay, raw2), raw, base)
-            return
-        if self._trie is not None:
-            yield from self._mapped_c(self._scan(hay, raw2), raw, cuts, prepared, base, ids)
             return
         yield from self._mapped(self._scan(hay, raw2), raw, edits, prepared, base)
 
@@ -528,8 +522,9 @@ class Matcher:
         cuts: tuple[bytes, bytes] | None, prepared: Prepared, base: int,
         ids: tuple[str, ...] | None,
     ) -> Iterator[list[Any]]:
-        """:meth:`_mapped`, in C (``glossator._scan.mapped``); ``cuts`` are the int64
-        arrays of ``glossator._scan.edits``; with ``ids``, spans with entry ids."""
+        """:meth:`_mapped` (and :meth:`_code_points`, with no cuts), in C
+        (``glossator._scan.mapped``); ``cuts`` are the int64 arrays of
+        ``glossator._scan.edits``; with ``ids``, spans with entry ids."""
         mapped = ACCELERATOR.mapped
         zero = array("q", [0]).tobytes()
         news, olds = cuts if cuts is not None else (zero, zero)
