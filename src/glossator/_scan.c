@@ -281,15 +281,17 @@ build(TrieObject *self, PyObject *patterns)
     uint32_t *start = PyMem_Calloc((size_t)nodes + 1, sizeof(uint32_t));
     uint32_t *kids = PyMem_Malloc((size_t)nodes * sizeof(uint32_t));
     uint32_t *order = PyMem_Malloc((size_t)nodes * sizeof(uint32_t));
+    uint32_t *fill = PyMem_Malloc((size_t)nodes * sizeof(uint32_t));
     Node *bfs = PyMem_Malloc(((size_t)nodes + 1) * sizeof(Node));
     uint8_t *bfs_label = PyMem_Malloc(nodes);
-    if (!start || !kids || !order || !bfs || !bfs_label) {
+    if (!start || !kids || !order || !fill || !bfs || !bfs_label) {
         PyMem_Free(pid);
         PyMem_Free(parent);
         PyMem_Free(label);
         PyMem_Free(start);
         PyMem_Free(kids);
         PyMem_Free(order);
+        PyMem_Free(fill);
         PyMem_Free(bfs);
         PyMem_Free(bfs_label);
         PyErr_NoMemory();
@@ -301,27 +303,11 @@ build(TrieObject *self, PyObject *patterns)
     for (uint32_t v = 0; v < nodes; v++) {
         start[v + 1] += start[v];
     }
-    {
-        uint32_t *cursor = parent; /* parent[] is not needed once each child is placed */
-        uint32_t *fill = PyMem_Malloc((size_t)nodes * sizeof(uint32_t));
-        if (!fill) {
-            PyMem_Free(pid);
-            PyMem_Free(parent);
-            PyMem_Free(label);
-            PyMem_Free(start);
-            PyMem_Free(kids);
-            PyMem_Free(order);
-            PyMem_Free(bfs);
-            PyMem_Free(bfs_label);
-            PyErr_NoMemory();
-            return -1;
-        }
-        memcpy(fill, start, (size_t)nodes * sizeof(uint32_t));
-        for (uint32_t v = 1; v < nodes; v++) {
-            kids[fill[cursor[v]]++] = v;
-        }
-        PyMem_Free(fill);
+    memcpy(fill, start, (size_t)nodes * sizeof(uint32_t));
+    for (uint32_t v = 1; v < nodes; v++) {
+        kids[fill[parent[v]]++] = v;
     }
+    PyMem_Free(fill);
     PyMem_Free(parent);
     /* breadth-first numbering: order[new id] = creation id */
     uint32_t tail = 1;
