@@ -5,17 +5,21 @@ How it works (README, "Design notes"):
 * **French goes into the compiled glossary.** Each form gets its variants once, at compile
   time: the plural of its head (*pôles territoriaux de coopération économique*), the
   hyphen/space variant (*tiers lieu*), the unaccented-capitals variant (*ETAT*, *Etat*).
-  Every variant is folded exactly as the text will be, prefixed with one space, and put in
-  a single leftmost-longest Aho–Corasick automaton over bytes (``ahocorasick_rs``). The
-  leading space makes the automaton itself enforce the start of a word.
+  Every variant is folded exactly as the text will be and prefixed with one space, which
+  only the start of a word can match.
 * **The text is folded byte for byte.** It is encoded once to UTF-8; typographic
   punctuation becomes spaces of the same byte length, ``bytes.translate`` lowers ASCII and
   Latin-1 capitals and blanks out punctuation. A match in the folded bytes is a match at
   the same bytes of the text. Only what must change length (invisible characters, runs of
   white space between words, decomposed accents) goes through an offset map.
-* **Python runs only at candidate positions**: the end-of-word check, French elision
-  (*l'ESS*, *jusqu'aux*), and the case of acronyms. When the longest candidate fails, the
-  region it covered is searched again, so a failed long candidate never hides a good one.
+* **The scan is C** (``glossator._scan``): a trie of the patterns walked from every space,
+  which keeps leftmost-longest matches and decides most candidates itself (plain words,
+  acronyms' bytes, letters the fold blurs, unaccented capitals, elision). The others come
+  back to :meth:`Matcher._verify`: French elision (*l'ESS*, *jusqu'aux*), case, accents.
+* Without the C module (or with ``GLOSSATOR_PURE_PYTHON=1``) the same matches come from a
+  leftmost-longest Aho–Corasick automaton (``ahocorasick_rs``) and Python checks at each
+  candidate; when the longest candidate fails, the region it covered is searched again,
+  so a failed long candidate never hides a good one.
 * Offsets are turned back into code points of the caller's string in one pass.
 """
 
