@@ -59,6 +59,10 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         try:
             built = _compile(root, Path(self._tmp.name))
         except Exception as exc:  # a missing compiler or headers: fall back
+            if version == "editable":  # never leave a module built from older sources
+                for stale in (root / "src" / "glossator").glob("_scan.*"):
+                    if stale.suffix in (".so", ".pyd"):
+                        stale.unlink()
             if os.environ.get("GLOSSATOR_REQUIRE_EXTENSION", "") not in ("", "0"):
                 raise
             print(f"glossator: warning: the C scanner was not compiled ({exc}); "

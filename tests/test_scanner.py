@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import glossator as glossator_package
 from glossator import Glossary, matcher
 from glossator.matcher import Matcher, MatchOptions
 
@@ -34,6 +36,19 @@ def test_the_c_scanner_is_built_and_used() -> None:
     assert matcher.ACCELERATOR is not None, "glossator._scan was not compiled by the install"
     m = Glossary.from_dicts([{"term": "ESS", "definition": "x"}]).compiled()
     assert m._trie is not None and m._ac is None
+    assert matcher.ACCELERATOR.ABI == matcher._SCAN_ABI
+
+
+def test_a_module_built_from_other_sources_is_not_used(monkeypatch: Any) -> None:
+    import types
+
+    stale = types.ModuleType("glossator._scan")
+    stale.ABI = matcher._SCAN_ABI - 1  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "glossator._scan", stale)
+    monkeypatch.setattr(glossator_package, "_scan", stale)
+    monkeypatch.delenv("GLOSSATOR_PURE_PYTHON", raising=False)
+    with pytest.warns(RuntimeWarning, match="reinstall glossator"):
+        assert matcher._accelerator() is None
 
 
 def _pure(glossary: Glossary, options: MatchOptions | None, monkeypatch: Any) -> Matcher:

@@ -29,6 +29,10 @@
 
 #define STATE_MAGIC 0x32525447u /* "GTR2" */
 
+/* Bumped with every change to what the module's functions take or return; matcher.py
+ * refuses a module of another ABI (a stale build left next to newer sources). */
+#define SCAN_ABI 1
+
 /* What the scanner decides alone about a candidate that ends a word, after an ASCII
  * character that is not an apostrophe (anything else goes to Python). */
 enum {
@@ -1329,6 +1333,10 @@ PyInit__scan(void)
     }
     PyObject *m = PyModule_Create(&scan_module);
     if (!m) {
+        return NULL;
+    }
+    if (PyModule_AddIntConstant(m, "ABI", SCAN_ABI) < 0) {
+        Py_DECREF(m);
         return NULL;
     }
     Py_INCREF(&TrieType);

@@ -50,14 +50,25 @@ ELIDING_WORDS = frozenset(
     b"l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu quelqu".split()
 )
 
+#: The interface version of ``glossator._scan`` these sources expect (``SCAN_ABI`` there).
+_SCAN_ABI = 1
+
+
 def _accelerator() -> Any:
-    """The C scanner (``glossator._scan``), or ``None``: not built, or turned off with
-    ``GLOSSATOR_PURE_PYTHON=1`` (the pure-Python scanner gives the same matches)."""
+    """The C scanner (``glossator._scan``), or ``None``: not built, built from other
+    sources (a stale module: warned about), or turned off with ``GLOSSATOR_PURE_PYTHON=1``.
+    The pure-Python scanner gives the same matches."""
     if os.environ.get("GLOSSATOR_PURE_PYTHON", "") not in ("", "0"):
         return None
     try:
         from . import _scan  # type: ignore[attr-defined]
     except ImportError:
+        return None
+    if getattr(_scan, "ABI", None) != _SCAN_ABI:
+        import warnings
+
+        warnings.warn("glossator's C scanner was built from other sources and is not used; "
+                      "reinstall glossator to rebuild it", RuntimeWarning, stacklevel=2)
         return None
     return _scan
 
