@@ -97,3 +97,31 @@ def test_the_cli_with_a_cache_gives_the_same_output_and_warnings(tmp_path: Path)
     assert runs[0].stderr == runs[1].stderr and "defintion" in runs[1].stderr
     assert len(list((tmp_path / "c").glob("glossary-*.marshal"))) == 1
     assert len(list((tmp_path / "c").glob("*.marshal"))) == 2  # and the compiled matcher
+
+
+def test_the_python_restore_gives_the_same_glossary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from glossator import matcher
+
+    path = _write(tmp_path)
+    read_glossary(path, cache_dir=tmp_path)
+    with_c = read_glossary(path, cache_dir=tmp_path)
+    monkeypatch.setattr(matcher, "ACCELERATOR", None)
+    without = read_glossary(path, cache_dir=tmp_path)
+    assert with_c.entries == without.entries and with_c.forms() == without.forms()
+    assert [e.origin for e in with_c.entries] == [e.origin for e in without.entries]
+
+
+def test_the_c_restore_refuses_what_it_cannot_fill() -> None:
+    from glossator import matcher
+    from glossator.model import Location
+
+    if matcher.ACCELERATOR is None:
+        pytest.skip("no C scanner")
+    with pytest.raises(TypeError):
+        matcher.ACCELERATOR.restore(dict, [()])  # no object slots
+    with pytest.raises(ValueError):
+        matcher.ACCELERATOR.restore(Location, [("a.yaml",)])  # one value short
+    (loc,) = matcher.ACCELERATOR.restore(Location, [("a.yaml", 3)])
+    assert loc == Location("a.yaml", 3) and str(loc) == "a.yaml:3"

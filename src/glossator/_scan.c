@@ -23,6 +23,7 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,7 @@
 
 /* Bumped with every change to what the module's functions take or return; matcher.py
  * refuses a module of another ABI (a stale build left next to newer sources). */
-#define SCAN_ABI 1
+#define SCAN_ABI 3
 
 /* What the scanner decides alone about a candidate that ends a word, after an ASCII
  * character that is not an apostrophe (anything else goes to Python). */
@@ -1185,6 +1186,141 @@ done:
     return result;
 }
 
+/* The offsets of the object slots of a slotted class, in __slots__ order; NULL (with an
+ * exception) if it has any other kind of slot. *width receives their number. */
+static Py_ssize_t *
+slot_offsets(PyTypeObject *cls, Py_ssize_t *width)
+{
+    PyObject *names = PyObject_GetAttrString((PyObject *)cls, "__slots__");
+    if (!names) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_TypeError, "restore() needs a class with __slots__");
+        return NULL;
+    }
+    PyObject *fast_names = PySequence_Fast(names, "__slots__ must be a sequence");
+    Py_DECREF(names);
+    if (!fast_names) {
+        return NULL;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast_names);
+    Py_ssize_t *offsets = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_ssize_t));
+    if (!offsets) {
+        Py_DECREF(fast_names);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *d = PyObject_GetAttr((PyObject *)cls, PySequence_Fast_GET_ITEM(fast_names, i));
+        int ok = d != NULL && Py_IS_TYPE(d, &PyMemberDescr_Type) &&
+                 ((PyMemberDescrObject *)d)->d_member->type == T_OBJECT_EX;
+        if (ok) {
+            offsets[i] = ((PyMemberDescrObject *)d)->d_member->offset;
+        }
+        Py_XDECREF(d);
+        if (!ok) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_TypeError, "restore() needs a class of object slots");
+            PyMem_Free(offsets);
+            Py_DECREF(fast_names);
+            return NULL;
+        }
+    }
+    Py_DECREF(fast_names);
+    *width = n;
+    return offsets;
+}
+
+/* An instance of cls with its slots set to the values of row (a tuple of width values). */
+static PyObject *
+filled(PyTypeObject *cls, const Py_ssize_t *offsets, Py_ssize_t width, PyObject *row)
+{
+    if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) != width) {
+        PyErr_SetString(PyExc_ValueError, "a row must be a tuple with one value per slot");
+        return NULL;
+    }
+    PyObject *obj = cls->tp_alloc(cls, 0);
+    if (!obj) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < width; i++) {
+        PyObject *v = PyTuple_GET_ITEM(row, i);
+        Py_INCREF(v);
+        *(PyObject **)((char *)obj + offsets[i]) = v;
+    }
+    return obj;
+}
+
+/*
+ * restore(cls, rows[, field, inner]) -> tuple of cls instances
+ *
+ * Instances of a slotted class (glossator's frozen dataclasses Entry and Form) from rows
+ * of their field values in slot order, without running __init__: the values were checked
+ * when the cache holding them was written. Every slot must be a plain object slot. With
+ * `field` and `inner`, a tuple in that field of a row is itself made an `inner` instance
+ * (an entry's origin, a Location), and None stays None.
+ */
+static PyObject *
+restore(PyObject *module, PyObject *args)
+{
+    PyTypeObject *cls, *inner = NULL;
+    PyObject *rows;
+    Py_ssize_t field = -1;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "O!O|nO!", &PyType_Type, &cls, &rows, &field, &PyType_Type,
+                          &inner)) {
+        return NULL;
+    }
+    Py_ssize_t width = 0, inner_width = 0;
+    Py_ssize_t *offsets = slot_offsets(cls, &width), *inner_offsets = NULL;
+    PyObject *seq = NULL, *result = NULL;
+    if (!offsets) {
+        return NULL;
+    }
+    if (inner != NULL) {
+        inner_offsets = slot_offsets(inner, &inner_width);
+        if (!inner_offsets) {
+            goto done;
+        }
+        if (field < 0 || field >= width) {
+            PyErr_SetString(PyExc_ValueError, "field out of range");
+            goto done;
+        }
+    }
+    seq = PySequence_Fast(rows, "rows must be a sequence");
+    if (!seq) {
+        goto done;
+    }
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    result = PyTuple_New(count);
+    if (!result) {
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *row = PySequence_Fast_GET_ITEM(seq, k);
+        PyObject *obj = filled(cls, offsets, width, row);
+        if (!obj) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyTuple_SET_ITEM(result, k, obj);
+        if (inner != NULL && PyTuple_Check(PyTuple_GET_ITEM(row, field))) {
+            PyObject *made = filled(inner, inner_offsets, inner_width,
+                                    PyTuple_GET_ITEM(row, field));
+            if (!made) {
+                Py_CLEAR(result);
+                goto done;
+            }
+            PyObject **slot = (PyObject **)((char *)obj + offsets[field]);
+            Py_SETREF(*slot, made);
+        }
+    }
+done:
+    Py_XDECREF(seq);
+    PyMem_Free(offsets);
+    PyMem_Free(inner_offsets);
+    return result;
+}
+
 /* Serialized arrays: magic, node count, depth, then the node records and the labels. */
 static PyObject *
 Trie_to_bytes(TrieObject *self, PyObject *Py_UNUSED(ignored))
@@ -1311,6 +1447,9 @@ static PyTypeObject TrieType = {
 static PyMethodDef module_methods[] = {
     {"edits", edits, METH_VARARGS,
      "edits(raw, runs) -> None | (cut bytes, news, olds): matcher._edits in C"},
+    {"restore", restore, METH_VARARGS,
+     "restore(cls, rows[, field, inner]) -> instances of a slotted class from their slot "
+     "values"},
     {"spans", spans, METH_VARARGS, "spans(found, ids) -> [(start, end, ids[variant]), ...]"},
     {"mapped", mapped, METH_VARARGS,
      "mapped(raw, found, news, olds, state, base[, ids]) -> found in code points before "

@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ._gc import paused_gc
 from .glossary import Diagnostic, Form, Glossary
 from .model import Entry, Location
 
@@ -84,18 +85,20 @@ def save_cached_glossary(
 
 def load_cached_glossary(cache_dir: str | os.PathLike[str], digest: str) -> Glossary | None:
     """The glossary kept under ``digest``, or ``None`` (missing, damaged or stale)."""
+    with paused_gc():
+        return _load(cache_dir, digest)
+
+
+def _load(cache_dir: str | os.PathLike[str], digest: str) -> Glossary | None:
     try:
         state = marshal.loads(_path(cache_dir, digest).read_bytes())
         version, name, metadata, entries, forms, loaded, diagnostics = state
         if version != _VERSION:
             return None
-        built = tuple(
-            _restore(Entry, _ENTRY_SETTERS,
-                     (*fields[:13], Location(*fields[13]) if fields[13] else None, fields[14]))
-            for fields in entries
-        )
-        all_forms = tuple(_restore(Form, _FORM_SETTERS, (text, built[i], alias, cs, key))
-                          for text, i, alias, cs, key in forms)
+        built: tuple[Entry, ...] = _restore_all(Entry, _ENTRY_SETTERS, entries, location=True)
+        all_forms: tuple[Form, ...] = _restore_all(
+            Form, _FORM_SETTERS,
+            [(text, built[i], alias, cs, key) for text, i, alias, cs, key in forms])
         return Glossary._restore(
             built, all_forms, name=name, metadata=metadata,
             loaded=tuple(_restore_diagnostic(d) for d in loaded),
@@ -114,6 +117,30 @@ def _setters(cls: type) -> tuple[Any, ...]:
 _ENTRY_SETTERS = _setters(Entry)
 _FORM_SETTERS = _setters(Form)
 _new = object.__new__
+
+
+#: The field of an entry row that holds its origin, a ``Location`` kept as a tuple.
+_ORIGIN_INDEX = list(Entry.__dataclass_fields__).index("origin")
+
+
+def _restore_all(
+    cls: type[_T], setters: tuple[Any, ...], rows: Any, location: bool = False
+) -> tuple[_T, ...]:
+    """Instances of ``cls`` from rows of field values: in C when the scanner module is
+    built (``glossator._scan.restore``), else one by one in Python. With ``location``,
+    the origin field holds a ``(file, line)`` tuple to make a :class:`Location` of."""
+    from .matcher import ACCELERATOR
+
+    if ACCELERATOR is not None:
+        if not location:
+            restored: tuple[_T, ...] = ACCELERATOR.restore(cls, rows)
+        else:
+            restored = ACCELERATOR.restore(cls, rows, _ORIGIN_INDEX, Location)
+        return restored
+    if location:
+        i = _ORIGIN_INDEX
+        rows = [(*r[:i], Location(*r[i]) if r[i] else None, *r[i + 1:]) for r in rows]
+    return tuple(_restore(cls, setters, row) for row in rows)
 
 
 def _restore(cls: type[_T], setters: tuple[Any, ...], values: tuple[Any, ...]) -> _T:

@@ -39,6 +39,7 @@ from typing import Any, NamedTuple, overload
 
 import ahocorasick_rs
 
+from ._gc import paused_gc
 from .french import pluralize_term, strip_accents
 from .glossary import Form, Glossary, is_acronym
 from .normalize import Prepared, canonical, prepare_nfc, typographic
@@ -51,7 +52,7 @@ ELIDING_WORDS = frozenset(
 )
 
 #: The interface version of ``glossator._scan`` these sources expect (``SCAN_ABI`` there).
-_SCAN_ABI = 1
+_SCAN_ABI = 3
 
 
 def _accelerator() -> Any:
@@ -360,16 +361,17 @@ class Matcher:
         state: bytes | None = None
         loaded: tuple[_Tables, bytes | None] | None = None
         path = None
-        if cache_dir is not None:
-            key = _cache_key(self.forms, self.options, glossary._digest)
-            path = Path(cache_dir) / f"{key}.marshal"
-            loaded = _load_tables(path)
-            if loaded is not None:
-                tables, state = loaded
-        if tables is None:
-            tables = _compile(self.forms, self.options)
-        patterns, cands, raw_variants, simple, blanked, capital_only, fast, modes, cores = (
-            tables)
+        with paused_gc():  # millions of acyclic objects (see glossator._gc)
+            if cache_dir is not None:
+                key = _cache_key(self.forms, self.options, glossary._digest)
+                path = Path(cache_dir) / f"{key}.marshal"
+                loaded = _load_tables(path)
+                if loaded is not None:
+                    tables, state = loaded
+            if tables is None:
+                tables = _compile(self.forms, self.options)
+        (patterns, cands, raw_variants, simple, blanked, capital_only, fast, modes, cores, keep,
+         multiword) = tables
         self._raw_variants = raw_variants
         self.variants = _Variants(self.forms, raw_variants)
         self._cands = cands
@@ -377,18 +379,14 @@ class Matcher:
         self._blanked = blanked
         self._capital_only = capital_only
         self._fast = fast
-        form_ids = [f.entry.id for f in self.forms]
-        self._entry_ids: tuple[str, ...] = tuple(form_ids[v[0]] for v in raw_variants)
-        self._maxlen = max((len(p) for p in patterns), default=1)
-        self._multiword = any(b" " in p[1:] for p in patterns)
+        self._entry_ids: tuple[str, ...] | None = None  # built on first use (_ids)
+        self._maxlen = 1  # the longest pattern: for the Python scanner only
+        self._multiword = multiword
         self._ac: Any = None
         self._trie: Any = None
         accelerator = ACCELERATOR
         if patterns and accelerator is not None:
-            # per pattern, the variant the C scanner keeps when it decides alone (_c_mode)
-            keep = array("i", [c[0] if m in (_KEEP, _EXACT, _LOOSE, _UNACCENTED) else -1
-                               for c, m in zip(cands, modes, strict=True)])
-            checks = (keep.tobytes(), modes, cores, _inside_word)
+            checks = (keep, modes, cores, _inside_word)
             if state is not None:
                 try:
                     self._trie = accelerator.Trie.from_bytes(state, *checks)
@@ -397,6 +395,7 @@ class Matcher:
             if self._trie is None:
                 self._trie = accelerator.Trie(patterns, *checks)
         elif patterns:
+            self._maxlen = max(len(p) for p in patterns)
             self._ac = ahocorasick_rs.BytesAhoCorasick(
                 patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
             )
@@ -422,9 +421,16 @@ class Matcher:
                                 elided, v.text))
         return out
 
+    def _ids(self) -> tuple[str, ...]:
+        """The entry id of each variant (built once, on first use)."""
+        if self._entry_ids is None:
+            form_ids = [f.entry.id for f in self.forms]
+            self._entry_ids = tuple(form_ids[v[0]] for v in self._raw_variants)
+        return self._entry_ids
+
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, entry_id)`` of every match: the lightest output, for pipelines."""
-        ids = self._entry_ids
+        ids = self._ids()
         return [(s, e, ids[v]) for s, e, v, _ in self.scan(text)]
 
     def scan(self, text: str) -> list[tuple[int, int, int, bool]]:
@@ -436,7 +442,7 @@ class Matcher:
 
     def iter_spans(self, text: str) -> Iterator[list[tuple[int, int, str]]]:
         """:meth:`spans` in batches, one per megabyte of text, so memory stays flat."""
-        ids = self._entry_ids
+        ids = self._ids()
         if self._trie is not None:  # offsets and ids in one C pass
             yield from self._iter(text, ids)
             return
@@ -1008,9 +1014,11 @@ _Tables = tuple[
     tuple[int, ...],
     bytes,
     tuple[bytes | None, ...],
+    bytes,
+    bool,
 ]
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-_TABLES_VERSION = 6
+_TABLES_VERSION = 7
 
 
 def _compile(forms: tuple[Form, ...], options: MatchOptions) -> _Tables:
@@ -1071,9 +1079,13 @@ def _compile(forms: tuple[Form, ...], options: MatchOptions) -> _Tables:
         )
         fast.append(c[0] if plain else -1)
         modes.append(_c_mode(p, c, variants, plain, blank, capital_only[-1]))
+    # per pattern, the variant the C scanner keeps when it decides alone (_c_mode)
+    keep = array("i", [c[0] if m in (_KEEP, _EXACT, _LOOSE, _UNACCENTED) else -1
+                       for c, (m, _) in zip(cands, modes, strict=True)])
+    multiword = any(b" " in p[1:] for p in patterns)
     return (patterns, tuple(cands), tuple(variants), tuple(simple), tuple(blanked),
             tuple(capital_only), tuple(fast), bytes(m for m, _ in modes),
-            tuple(b for _, b in modes))
+            tuple(b for _, b in modes), keep.tobytes(), multiword)
 
 
 #: Modes of the C scanner (see _scan.c): what it decides about a candidate alone.
@@ -1142,10 +1154,10 @@ def _load_tables(path: Path) -> tuple[_Tables, bytes | None] | None:
         data = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if not isinstance(data, tuple) or len(data) != 11 or data[0] != _TABLES_VERSION:
+    if not isinstance(data, tuple) or len(data) != 13 or data[0] != _TABLES_VERSION:
         return None
-    state = data[10]
-    return data[1:10], state if isinstance(state, bytes) else None
+    state = data[12]
+    return data[1:12], state if isinstance(state, bytes) else None
 
 
 def _save_tables(path: Path, tables: _Tables, state: bytes | None) -> None:

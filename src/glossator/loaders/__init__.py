@@ -140,6 +140,13 @@ def parse_glossary(
     data: bytes, name: str, format: str, *, encoding: str | None = None
 ) -> Glossary:
     """Read a glossary of ``format`` from ``data`` (``name`` is used in messages)."""
+    from .._gc import paused_gc
+
+    with paused_gc():  # a large glossary is millions of acyclic objects
+        return _parse(data, name, format, encoding)
+
+
+def _parse(data: bytes, name: str, format: str, encoding: str | None) -> Glossary:
     loader = _resolve(_format_for(name, format))
     if encoding is None:
         return loader(data, name)
