@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import GlossatorError, InputError, UsageError
 
-__all__ = ["decode_document", "read_bytes", "read_document"]
+__all__ = ["decode_document", "decode_text", "read_bytes", "read_document"]
 
 #: Documents larger than this are refused rather than read into memory.
 MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
@@ -16,22 +16,36 @@ MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
 
 def decode_document(data: bytes, name: str, encoding: str = "utf-8") -> str:
     """Decode ``data`` read from ``name``; refuse binary data and say where decoding fails."""
-    codec = _text_codec(encoding)
-    # NUL bytes mean binary data, except in UTF-16/32 where they are part of every character
+    return decode_text(
+        data, name, encoding, error=InputError, binary="this is a binary file, not text",
+        binary_hint="give a text file (UTF-8)",
+        hint="convert the file to UTF-8 or pass --encoding, e.g. --encoding cp1252",
+    )
+
+
+def decode_text(
+    data: bytes, name: str, encoding: str | None, *, error: type[GlossatorError],
+    binary: str, hint: str, binary_hint: str | None = None,
+) -> str:
+    """Decode a text file (documents and glossaries alike), or raise ``error`` saying why.
+
+    ``encoding`` ``None`` means UTF-8. A UTF-8 BOM is dropped. NUL bytes mean binary data
+    (``binary`` is the message), except in UTF-16/32 where every character has some; a
+    byte that does not decode is named with its line.
+    """
+    codec = "utf-8" if encoding is None else _text_codec(encoding)
+    label = "UTF-8" if encoding is None else codec
     if b"\x00" in data[:65536] and not codec.startswith(("utf-16", "utf-32")):
-        raise InputError("this is a binary file, not text", file=name,
-                         hint="give a text file (UTF-8)")
+        raise error(binary, file=name, hint=binary_hint)
     if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     try:
-        return data.decode(encoding)
+        return data.decode(codec)
     except UnicodeDecodeError as exc:
         # count lines in the decoded prefix: in UTF-16/32 a b"\n" byte is not a line break
-        line = data[: exc.start].decode(encoding, errors="replace").count("\n") + 1
-        raise InputError(
-            f"not valid {encoding} (byte 0x{data[exc.start]:02x})", file=name, line=line,
-            hint="convert the file to UTF-8 or pass --encoding, e.g. --encoding cp1252",
-        ) from None
+        line = data[: exc.start].decode(codec, errors="replace").count("\n") + 1
+        raise error(f"not valid {label} (byte 0x{data[exc.start]:02x})", file=name,
+                    line=line, hint=hint) from None
 
 
 def _text_codec(encoding: str) -> str:

@@ -35,32 +35,14 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     By default the file must be UTF-8 (with or without BOM); ``encoding`` (the CLI's
     ``--glossary-encoding``) names another codec.
     """
-    if encoding is not None:
-        from ..io import _text_codec
+    from ..io import decode_text
 
-        codec = _text_codec(encoding)
-        if codec not in ("utf-8", "utf-16", "utf-32") and b"\x00" in data[:8192]:
-            raise GlossaryError("this is a binary file, not a text glossary", file=name)
-        if codec == "utf-8":
-            encoding = "utf-8-sig"
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].decode(encoding, errors="replace").count("\n") + 1
-            raise GlossaryError(
-                f"not valid {codec} (byte 0x{data[exc.start]:02x})", file=name, line=line,
-                hint="check --glossary-encoding",
-            ) from None
-    if b"\x00" in data[:8192]:
-        raise GlossaryError("this is a binary file, not a text glossary", file=name)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise GlossaryError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", file=name, line=line,
-            hint="save the file as UTF-8, or give its encoding with --glossary-encoding",
-        ) from None
+    return decode_text(
+        data, name, encoding, error=GlossaryError,
+        binary="this is a binary file, not a text glossary",
+        hint="check --glossary-encoding" if encoding is not None
+        else "save the file as UTF-8, or give its encoding with --glossary-encoding",
+    )
 
 
 class _Walker:
