@@ -16,7 +16,10 @@ from .loaders import bundled_glossary_path, load_glossary, register_loader
 from .matcher import Matcher, compile_glossary
 from .model import AnnotatedText, Annotation, Entry, Location
 from .render import available_renderers, register_renderer, render
-from .strip import StripResult, strip_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .strip import StripResult, strip_text
 
 __version__ = "0.1.0"
 
@@ -46,3 +49,12 @@ __all__ = [
     "render",
     "strip_text",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``strip_text`` and ``StripResult``, imported on first use (start-up stays light)."""
+    if name in ("strip_text", "StripResult"):
+        from . import strip
+
+        return getattr(strip, name)
+    raise AttributeError(f"module 'glossator' has no attribute '{name}'")

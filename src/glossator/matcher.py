@@ -62,7 +62,7 @@ def _accelerator() -> Any:
     if os.environ.get("GLOSSATOR_PURE_PYTHON", "") not in ("", "0"):
         return None
     try:
-        from . import _scan  # type: ignore[attr-defined]
+        from . import _scan
     except ImportError:
         return None
     if getattr(_scan, "ABI", None) != _SCAN_ABI:
