@@ -71,15 +71,15 @@ def test_a_changed_file_or_encoding_is_a_miss(tmp_path: Path) -> None:
     path.write_text(GLOSSARY.replace("Le secteur historique.", "Autre chose."), "utf-8")
     assert read_glossary(path, cache_dir=tmp_path)["economie-sociale"].definition == (
         "Autre chose.")
-    assert len(list(tmp_path.glob("glossary-*.marshal"))) == 2
+    assert len(list(tmp_path.glob("glossary-*.cache"))) == 2
     read_glossary(path, cache_dir=tmp_path, encoding="utf-8-sig")  # another key
-    assert len(list(tmp_path.glob("glossary-*.marshal"))) == 3
+    assert len(list(tmp_path.glob("glossary-*.cache"))) == 3
 
 
 def test_a_damaged_cache_file_is_read_past(tmp_path: Path) -> None:
     path = _write(tmp_path)
     read_glossary(path, cache_dir=tmp_path)
-    (cached,) = tmp_path.glob("glossary-*.marshal")
+    (cached,) = tmp_path.glob("glossary-*.cache")
     for junk in (b"", b"\x00garbage", cached.read_bytes()[:100]):
         cached.write_bytes(junk)
         assert read_glossary(path, cache_dir=tmp_path)["ess-2"].definition == (
@@ -95,8 +95,8 @@ def test_the_cli_with_a_cache_gives_the_same_output_and_warnings(tmp_path: Path)
     runs = [subprocess.run(cmd, capture_output=True, text=True, check=True) for _ in range(2)]
     assert runs[0].stdout == runs[1].stdout
     assert runs[0].stderr == runs[1].stderr and "defintion" in runs[1].stderr
-    assert len(list((tmp_path / "c").glob("glossary-*.marshal"))) == 1
-    assert len(list((tmp_path / "c").glob("*.marshal"))) == 2  # and the compiled matcher
+    assert len(list((tmp_path / "c").glob("glossary-*.cache"))) == 1
+    assert len(list((tmp_path / "c").glob("*.cache"))) == 2  # and the compiled matcher
 
 
 def test_the_python_restore_gives_the_same_glossary(
@@ -125,3 +125,141 @@ def test_the_c_restore_refuses_what_it_cannot_fill() -> None:
         matcher.ACCELERATOR.restore(Location, [("a.yaml",)])  # one value short
     (loc,) = matcher.ACCELERATOR.restore(Location, [("a.yaml", 3)])
     assert loc == Location("a.yaml", 3) and str(loc) == "a.yaml:3"
+
+
+def _cached(tmp_path: Path) -> tuple[Path, Path]:
+    """The glossary file and its cache directory, filled by a first run."""
+    path = _write(tmp_path)
+    cache = tmp_path / "cache"
+    read_glossary(path, cache_dir=cache).compiled(cache_dir=str(cache))
+    return path, cache
+
+
+def test_a_run_from_the_cache_builds_only_the_entries_it_finds(tmp_path: Path) -> None:
+    from glossator import Annotator
+
+    path, cache = _cached(tmp_path)
+    glossary = read_glossary(path, cache_dir=cache)
+    store = glossary._store
+    assert store is not None  # read from the cache, not parsed
+    doc = Annotator(glossary, cache_dir=str(cache)).annotate("Les coopératives.")
+    assert [a.entry.id for a in doc] == ["cooperative"]
+    built = [e for e in store._entries if e is not None]
+    assert [e.id for e in built] == ["cooperative"]
+    # what was built alone is the very object the full list holds
+    assert glossary.entries[3] is built[0] and glossary["cooperative"] is built[0]
+    assert glossary.entries == read_glossary(path).entries
+
+
+def test_a_glossary_from_the_cache_answers_like_the_parsed_one(tmp_path: Path) -> None:
+    import pickle
+
+    path, cache = _cached(tmp_path)
+    plain = read_glossary(path)
+    cached = read_glossary(path, cache_dir=cache)
+    assert cached._store is not None
+    assert len(cached) == len(plain) == 4
+    assert "ess-2" in cached and "nope" not in cached and 3 not in cached
+    assert cached["economie-sociale"].not_in == ("Labo de l'économie sociale",)
+    with pytest.raises(KeyError):
+        cached["nope"]
+    assert cached._form_entry_ids() == plain._form_entry_ids() == [
+        "ess", "economie-sociale", "ess-2", "cooperative"]
+    again = pickle.loads(pickle.dumps(cached))
+    assert again.entries == plain.entries and list(again.forms()) == plain.forms()
+    assert list(cached.merge(plain)) == list(plain.merge(plain))
+    assert repr(cached) == repr(plain)
+
+
+def _damage(path: Path, index: int, section: bytes) -> None:
+    from glossator._columns import read_sections, write_sections
+
+    header, sections = read_sections(path)
+    kept = [bytes(s) for s in sections]
+    kept[index] = section
+    write_sections(path, header, kept)
+
+
+@pytest.mark.parametrize("index, section", [
+    (1, b"\x00" * 8),  # entry offsets that do not reach the end of the rows
+    (1, (b"\x00" * 8 + b"\xff" * 8) * 3),  # offsets beyond the rows
+    (4, b"\x40\x42\x0f\x00" * 5),  # forms of an entry that does not exist (1 000 000)
+    (4, b"\xff\xff\xff\xff" * 5),  # a negative entry index
+    (5, b"\x09\x00\x00\x00"),  # a winning form that does not exist
+    (2, b""),  # the forms' rows
+])
+def test_a_damaged_section_is_refused_when_the_cache_is_opened(
+    tmp_path: Path, index: int, section: bytes
+) -> None:
+    path, cache = _cached(tmp_path)
+    (cached,) = cache.glob("glossary-*.cache")
+    _damage(cached, index, section)
+    glossary = read_glossary(path, cache_dir=cache)
+    assert glossary._store is None  # parsed again
+    assert glossary.entries == read_glossary(path).entries
+    assert read_glossary(path, cache_dir=cache)._store is not None  # and the cache mended
+
+
+@pytest.mark.parametrize("what", ["ids", "entry", "variant"])
+def test_a_damaged_row_found_on_use_is_a_one_line_error_and_the_file_goes(
+    tmp_path: Path, what: str
+) -> None:
+    from glossator import Annotator
+    from glossator._columns import read_sections
+    from glossator.errors import CacheError
+
+    path, cache = _cached(tmp_path)
+    (cached,) = cache.glob("matcher-*.cache" if what == "variant" else "glossary-*.cache")
+    index = {"ids": 6, "entry": 0, "variant": 4}[what]
+    size = len(read_sections(cached)[1][index])
+    _damage(cached, index, b"\xff" * size)  # the offsets still fit: found on use
+    glossary = read_glossary(path, cache_dir=cache)
+    with pytest.raises(CacheError) as error:
+        if what == "ids":
+            glossary["ess"]
+        else:
+            Annotator(glossary, cache_dir=str(cache)).annotate("Des coopératives.")
+    message = str(error.value)
+    assert message == (f"{cached}: this cache file was damaged and has been removed "
+                       "(run the command again to rebuild it)")
+    assert not cached.exists()
+    glossary = read_glossary(path, cache_dir=cache)
+    assert len(Annotator(glossary, cache_dir=str(cache)).annotate("Des coopératives.")) == 1
+
+
+def test_the_pure_python_scanner_reads_the_same_caches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from glossator import matcher
+    from glossator._columns import Rows
+
+    path, cache = _cached(tmp_path)
+    text = "L'ESS et l’économie sociale, des coopératives."
+    expected = read_glossary(path).compiled().spans(text)
+    monkeypatch.setattr(matcher, "ACCELERATOR", None)
+    glossary = read_glossary(path, cache_dir=cache)
+    assert glossary._store is not None
+    compiled = glossary.compiled(cache_dir=str(cache))
+    assert isinstance(compiled._raw_variants, Rows)  # the tables came from the cache
+    assert compiled.spans(text) == expected
+
+
+def test_the_cli_reports_a_damaged_cache_in_one_line_and_the_next_run_works(
+    tmp_path: Path,
+) -> None:
+    from glossator._columns import read_sections
+
+    path = _write(tmp_path)
+    doc = tmp_path / "doc.txt"
+    doc.write_text("Des coopératives.\n", "utf-8")
+    cmd = [sys.executable, "-m", "glossator", "annotate", str(doc), "-g", str(path),
+           "-f", "text", "-q", "--cache-dir", str(tmp_path / "c")]
+    good = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    (cached,) = (tmp_path / "c").glob("matcher-*.cache")
+    _damage(cached, 4, b"\xff" * len(read_sections(cached)[1][4]))
+    bad = subprocess.run(cmd, capture_output=True, text=True)
+    assert bad.returncode == 1 and bad.stdout == ""
+    assert bad.stderr.splitlines() == [
+        f"glossator: error: {cached}: this cache file was damaged and has been removed "
+        "(run the command again to rebuild it)"]
+    assert subprocess.run(cmd, capture_output=True, text=True, check=True).stdout == good

@@ -143,7 +143,7 @@ def test_compiled_glossary_cache_round_trip(tmp_path) -> None:  # type: ignore[n
     text = "Les pôles territoriaux de coopération économique et l’ESS."
     first = Glossary.from_dicts(entries).compiled(cache_dir=str(tmp_path))
     files = list(tmp_path.iterdir())
-    assert len(files) == 1 and files[0].suffix == ".marshal"
+    assert len(files) == 1 and files[0].suffix == ".cache"
     second = Glossary.from_dicts(entries).compiled(cache_dir=str(tmp_path))
     assert [(m.start, m.end, m.how) for m in second.find(text)] == \
         [(m.start, m.end, m.how) for m in first.find(text)] == [(4, 48, "inflected"),
@@ -153,7 +153,7 @@ def test_compiled_glossary_cache_round_trip(tmp_path) -> None:  # type: ignore[n
     assert len(third.find(text)) == 2
     other = Glossary.from_dicts([{"term": "ESS", "definition": "y"}]).compiled(
         cache_dir=str(tmp_path))
-    assert len(list(tmp_path.glob("*.marshal"))) == 2
+    assert len(list(tmp_path.glob("*.cache"))) == 2
     assert [m.surface for m in other.find(text)] == ["ESS"]
 
 

@@ -32,7 +32,7 @@
 
 /* Bumped with every change to what the module's functions take or return; matcher.py
  * refuses a module of another ABI (a stale build left next to newer sources). */
-#define SCAN_ABI 3
+#define SCAN_ABI 5
 
 /* What the scanner decides alone about a candidate that ends a word, after an ASCII
  * character that is not an apostrophe (anything else goes to Python). */
@@ -60,7 +60,8 @@ typedef struct {
     int32_t *fast;        /* per pattern: the variant the scanner may keep itself, or -1 */
     Py_ssize_t n_fast;
     uint8_t *modes;       /* per pattern: MODE_* */
-    PyObject *exact;      /* tuple: per pattern, the bytes an exact pattern must be, or None */
+    uint8_t *exact;       /* the bytes exact patterns must be, end to end */
+    int64_t *exact_at;    /* n_fast + 1: pattern i's bytes are exact[exact_at[i]:exact_at[i+1]] */
     PyObject *inside_word; /* callable(hay, raw, e) -> bool, for the rare cases */
 } TrieObject;
 
@@ -96,10 +97,14 @@ trie_free_arrays(TrieObject *self)
     PyMem_Free(self->label);
     PyMem_Free(self->fast);
     PyMem_Free(self->modes);
+    PyMem_Free(self->exact);
+    PyMem_Free(self->exact_at);
     self->nodes = NULL;
     self->label = NULL;
     self->fast = NULL;
     self->modes = NULL;
+    self->exact = NULL;
+    self->exact_at = NULL;
 }
 
 static void
@@ -107,7 +112,6 @@ Trie_dealloc(TrieObject *self)
 {
     trie_free_arrays(self);
     Py_XDECREF(self->inside_word);
-    Py_XDECREF(self->exact);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -138,58 +142,77 @@ fill_root(TrieObject *self)
     }
 }
 
+/* Copy the buffer `obj` (of a whole number of `item`-byte items) into a new array. */
+static void *
+copy_buffer(PyObject *obj, Py_ssize_t item, Py_ssize_t *count, const char *what)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(obj, &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    if (view.len % item) {
+        PyBuffer_Release(&view);
+        PyErr_Format(PyExc_ValueError, "%s must hold %zd-byte items", what, item);
+        return NULL;
+    }
+    void *copy = PyMem_Malloc(view.len ? (size_t)view.len : 1);
+    if (!copy) {
+        PyBuffer_Release(&view);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    memcpy(copy, view.buf, (size_t)view.len);
+    *count = view.len / item;
+    PyBuffer_Release(&view);
+    return copy;
+}
+
+/* The per-pattern tables: `fast` (int32 per pattern), `modes` (a byte per pattern),
+ * `exact` and `exact_at` (the bytes of exact patterns end to end, and int64 offsets into
+ * them, one more than patterns), and the `inside_word` callback. */
 static int
 set_checks(TrieObject *self, PyObject *fast, PyObject *modes, PyObject *exact,
-           PyObject *inside_word)
+           PyObject *exact_at, PyObject *inside_word)
 {
     if (!PyCallable_Check(inside_word)) {
         PyErr_SetString(PyExc_TypeError, "inside_word must be callable");
         return -1;
     }
-    if (!PyBytes_Check(modes) || !PyTuple_Check(exact)) {
-        PyErr_SetString(PyExc_TypeError, "modes must be bytes and exact a tuple");
-        return -1;
-    }
-    Py_buffer view;
-    if (PyObject_GetBuffer(fast, &view, PyBUF_SIMPLE) < 0) {
-        return -1;
-    }
-    if (view.len % 4) {
-        PyBuffer_Release(&view);
-        PyErr_SetString(PyExc_ValueError, "fast must hold 32-bit integers");
-        return -1;
-    }
-    self->n_fast = view.len / 4;
-    self->fast = PyMem_Malloc(view.len ? (size_t)view.len : 1);
+    Py_ssize_t n_modes, n_exact, n_at;
+    self->fast = copy_buffer(fast, 4, &self->n_fast, "fast");
     if (!self->fast) {
-        PyBuffer_Release(&view);
-        PyErr_NoMemory();
         return -1;
     }
-    memcpy(self->fast, view.buf, (size_t)view.len);
-    PyBuffer_Release(&view);
-    if (PyBytes_GET_SIZE(modes) != self->n_fast || PyTuple_GET_SIZE(exact) != self->n_fast) {
-        PyErr_SetString(PyExc_ValueError, "fast, modes and exact must have one entry per pattern");
-        return -1;
-    }
-    self->modes = PyMem_Malloc((size_t)self->n_fast + 1);
+    self->modes = copy_buffer(modes, 1, &n_modes, "modes");
     if (!self->modes) {
-        PyErr_NoMemory();
         return -1;
     }
-    memcpy(self->modes, PyBytes_AS_STRING(modes), (size_t)self->n_fast);
+    self->exact = copy_buffer(exact, 1, &n_exact, "exact");
+    if (!self->exact) {
+        return -1;
+    }
+    self->exact_at = copy_buffer(exact_at, 8, &n_at, "exact_at");
+    if (!self->exact_at) {
+        return -1;
+    }
+    if (n_modes != self->n_fast || n_at != self->n_fast + 1) {
+        PyErr_SetString(PyExc_ValueError, "fast, modes and exact_at must have one entry per pattern");
+        return -1;
+    }
+    if (self->exact_at[0] != 0 || self->exact_at[self->n_fast] != n_exact) {
+        PyErr_SetString(PyExc_ValueError, "exact_at does not fit exact");
+        return -1;
+    }
     for (Py_ssize_t i = 0; i < self->n_fast; i++) {
         uint8_t mode = self->modes[i];
-        PyObject *x = PyTuple_GET_ITEM(exact, i);
         int needs_bytes = mode == MODE_EXACT || mode == MODE_LOOSE || mode == MODE_UNACCENTED;
-        if (mode > MODE_UNACCENTED || (needs_bytes && !PyBytes_Check(x)) ||
+        if (self->exact_at[i + 1] < self->exact_at[i] || mode > MODE_UNACCENTED ||
+            (needs_bytes && self->exact_at[i + 1] == self->exact_at[i]) ||
             ((mode == MODE_KEEP || needs_bytes) && self->fast[i] < 0)) {
             PyErr_SetString(PyExc_ValueError, "inconsistent pattern modes");
             return -1;
         }
     }
-    Py_INCREF(exact);
-    self->exact = exact;
     Py_INCREF(inside_word);
     self->inside_word = inside_word;
     return 0;
@@ -345,17 +368,18 @@ build(TrieObject *self, PyObject *patterns)
 static PyObject *
 Trie_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"patterns", "fast", "modes", "exact", "inside_word", NULL};
-    PyObject *patterns, *fast, *modes, *exact, *inside_word;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OOOO", kwlist, &PyList_Type, &patterns,
-                                     &fast, &modes, &exact, &inside_word)) {
+    static char *kwlist[] = {"patterns", "fast", "modes", "exact", "exact_at", "inside_word",
+                             NULL};
+    PyObject *patterns, *fast, *modes, *exact, *exact_at, *inside_word;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!OOOOO", kwlist, &PyList_Type, &patterns,
+                                     &fast, &modes, &exact, &exact_at, &inside_word)) {
         return NULL;
     }
     TrieObject *self = (TrieObject *)type->tp_alloc(type, 0);
     if (!self) {
         return NULL;
     }
-    if (build(self, patterns) < 0 || set_checks(self, fast, modes, exact, inside_word) < 0) {
+    if (build(self, patterns) < 0 || set_checks(self, fast, modes, exact, exact_at, inside_word) < 0) {
         Py_DECREF(self);
         return NULL;
     }
@@ -716,11 +740,11 @@ Trie_scan(TrieObject *self, PyObject *args)
             }
             if (decides && elided != 2) {
                 if (mode != MODE_KEEP) {
-                    PyObject *want = PyTuple_GET_ITEM(self->exact, id);
                     Py_ssize_t len = ends[k] - 1 - s;
-                    const uint8_t *core = (const uint8_t *)PyBytes_AS_STRING(want);
+                    const uint8_t *core = self->exact + self->exact_at[id];
+                    Py_ssize_t core_len = (Py_ssize_t)(self->exact_at[id + 1] - self->exact_at[id]);
                     if (mode == MODE_UNACCENTED) {
-                        int ok2 = unaccented_ok(raw + s + 1, len, core, PyBytes_GET_SIZE(want));
+                        int ok2 = unaccented_ok(raw + s + 1, len, core, core_len);
                         if (ok2 < 0) {
                             slow_from = k;
                             break;
@@ -729,7 +753,7 @@ Trie_scan(TrieObject *self, PyObject *args)
                             continue; /* La for là: the a lost its accent in lower case */
                         }
                     }
-                    else if (PyBytes_GET_SIZE(want) != len) {
+                    else if (core_len != len) {
                         continue;
                     }
                     else if (mode == MODE_EXACT ? memcmp(core, raw + s + 1, (size_t)len) != 0
@@ -1345,8 +1369,9 @@ static PyObject *
 Trie_from_bytes(PyTypeObject *type, PyObject *args)
 {
     Py_buffer state;
-    PyObject *fast, *modes, *exact, *inside_word;
-    if (!PyArg_ParseTuple(args, "y*OOOO", &state, &fast, &modes, &exact, &inside_word)) {
+    PyObject *fast, *modes, *exact, *exact_at, *inside_word;
+    if (!PyArg_ParseTuple(args, "y*OOOOO", &state, &fast, &modes, &exact, &exact_at,
+                          &inside_word)) {
         return NULL;
     }
     TrieObject *self = NULL;
@@ -1392,7 +1417,7 @@ Trie_from_bytes(PyTypeObject *type, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "not a glossator trie");
         return NULL;
     }
-    if (set_checks(self, fast, modes, exact, inside_word) < 0) {
+    if (set_checks(self, fast, modes, exact, exact_at, inside_word) < 0) {
         Py_DECREF(self);
         return NULL;
     }
@@ -1422,7 +1447,7 @@ static PyMethodDef Trie_methods[] = {
      "scan(hay, raw, pos, stop, out) -> (pos, s, candidates)"},
     {"to_bytes", (PyCFunction)Trie_to_bytes, METH_NOARGS, "The arrays, as bytes."},
     {"from_bytes", (PyCFunction)Trie_from_bytes, METH_VARARGS | METH_CLASS,
-     "from_bytes(state, fast, modes, exact, inside_word) -> Trie"},
+     "from_bytes(state, fast, modes, exact, exact_at, inside_word) -> Trie"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1433,7 +1458,7 @@ static PyGetSetDef Trie_getset[] = {
 
 static PyTypeObject TrieType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "glossator._scan.Trie",
-    .tp_doc = PyDoc_STR("Trie(patterns, fast, modes, exact, inside_word): the compiled "
+    .tp_doc = PyDoc_STR("Trie(patterns, fast, modes, exact, exact_at, inside_word): the compiled "
                         "patterns, walked from every space of a folded text."),
     .tp_basicsize = sizeof(TrieObject),
     .tp_itemsize = 0,
@@ -1444,6 +1469,46 @@ static PyTypeObject TrieType = {
     .tp_getset = Trie_getset,
 };
 
+/* in_bounds(buffer, itemsize, lo, hi, rising) -> bool: every item of the buffer of
+ * signed integers (4 or 8 bytes each) is in [lo, hi), and with `rising`, no item is
+ * smaller than the one before. For checking the tables of a cache file cheaply. */
+static PyObject *
+in_bounds(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    Py_buffer view;
+    int itemsize, rising;
+    long long lo, hi;
+    if (!PyArg_ParseTuple(args, "y*iLLp", &view, &itemsize, &lo, &hi, &rising)) {
+        return NULL;
+    }
+    if ((itemsize != 4 && itemsize != 8) || view.len % itemsize) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "a buffer of 4- or 8-byte integers is needed");
+        return NULL;
+    }
+    Py_ssize_t n = view.len / itemsize;
+    const char *p = view.buf;
+    int ok = 1;
+    long long last = lo;
+    for (Py_ssize_t i = 0; ok && i < n; i++) {
+        long long v;
+        if (itemsize == 4) {
+            int32_t x;
+            memcpy(&x, p + i * 4, 4);
+            v = x;
+        }
+        else {
+            int64_t x;
+            memcpy(&x, p + i * 8, 8);
+            v = x;
+        }
+        ok = v >= lo && v < hi && (!rising || v >= last);
+        last = v;
+    }
+    PyBuffer_Release(&view);
+    return PyBool_FromLong(ok);
+}
+
 static PyMethodDef module_methods[] = {
     {"edits", edits, METH_VARARGS,
      "edits(raw, runs) -> None | (cut bytes, news, olds): matcher._edits in C"},
@@ -1451,6 +1516,9 @@ static PyMethodDef module_methods[] = {
      "restore(cls, rows[, field, inner]) -> instances of a slotted class from their slot "
      "values"},
     {"spans", spans, METH_VARARGS, "spans(found, ids) -> [(start, end, ids[variant]), ...]"},
+    {"in_bounds", in_bounds, METH_VARARGS,
+     "in_bounds(buffer, itemsize, lo, hi, rising) -> whether every integer is in [lo, hi)"
+     " (and, with rising, none is below the one before)"},
     {"mapped", mapped, METH_VARARGS,
      "mapped(raw, found, news, olds, state, base[, ids]) -> found in code points before "
      "the cuts (with ids: (start, end, ids[variant]) spans)"},

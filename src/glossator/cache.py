@@ -4,8 +4,13 @@ Reading and validating a glossary of 100 000 entries takes seconds (parsing, che
 key, deriving ids and forms, looking for duplicates). With a cache directory (``--cache-dir``
 or ``$GLOSSATOR_CACHE_DIR``), the result is kept as plain data, keyed by a digest of the
 file's bytes, its name, format and encoding, and glossator's version: any change to any of
-them is a miss. The data is written with :mod:`marshal`, so no code can run from a cache
-file; a damaged or stale file is ignored and rewritten.
+them is a miss. The data is plain values and :mod:`marshal` records
+(:mod:`glossator._columns`), so no code can run from a cache file; a damaged or stale
+file is ignored and rewritten.
+
+The file is mapped, not read: an entry or a form is decoded when a run first asks for it
+(:class:`Store`), so a run that finds ten terms builds ten entries, whatever the size of
+the glossary.
 
 A glossary loaded from the cache carries its digest, which the compiled-matcher cache
 (:mod:`glossator.matcher`) uses as its key instead of hashing every form again.
@@ -13,20 +18,24 @@ A glossary loaded from the cache carries its digest, which the compiled-matcher 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
+from array import array
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
+from ._columns import Rows, check_ints, damaged, ints, read_sections, write_sections
 from ._gc import paused_gc
-from .glossary import Diagnostic, Form, Glossary
+from .glossary import Diagnostic, Form, Glossary, winning_forms
 from .model import Entry, Location
 
-__all__ = ["glossary_digest", "load_cached_glossary", "save_cached_glossary"]
+__all__ = ["Store", "glossary_digest", "load_cached_glossary", "save_cached_glossary"]
 
 #: Bumped whenever the cached shape changes.
-_VERSION = 1
+_VERSION = 2
 _T = TypeVar("_T")
 
 
@@ -40,7 +49,7 @@ def glossary_digest(data: bytes, name: str, format: str, encoding: str | None) -
 
 
 def _path(cache_dir: str | os.PathLike[str], digest: str) -> Path:
-    return Path(cache_dir) / f"glossary-{digest}.marshal"
+    return Path(cache_dir) / f"glossary-{digest}.cache"
 
 
 def _location(loc: Location | None) -> tuple[str | None, int | None] | None:
@@ -54,33 +63,36 @@ def _diagnostic(d: Diagnostic) -> tuple[Any, ...]:
 def save_cached_glossary(
     cache_dir: str | os.PathLike[str], digest: str, glossary: Glossary
 ) -> None:
-    """Keep ``glossary`` under ``digest``; a cache that cannot be written is skipped."""
+    """Keep ``glossary`` under ``digest``; a cache that cannot be written is skipped.
+
+    Entries and forms are kept as rows marshalled one by one (:class:`~glossator._columns.
+    Rows`), so that a run reads only the rows it uses; the entry ids, the entry of each
+    form and the forms the duplicate rule keeps are kept as columns beside them.
+    """
     index = {id(e): i for i, e in enumerate(glossary.entries)}
-    entries = tuple(
-        (e.term, e.definition, e.id, e.title, e.aliases, e.case_sensitive, e.url, e.source,
-         e.tags, e.inflect, e.hyphen_variants, e.not_in, e.max_occurrences,
-         _location(e.origin), e.key_lines)
-        for e in glossary.entries
-    )
-    forms = tuple((f.text, index[id(f.entry)], f.is_alias, f.case_sensitive, f.key)
-                  for f in glossary._all_forms)
-    state = (
-        _VERSION, glossary.name, glossary.metadata, entries, forms,
-        tuple(_diagnostic(d) for d in glossary._loaded),
-        tuple(_diagnostic(d) for d in glossary.diagnostics),
-    )
-    path = _path(cache_dir, digest)
+    all_forms = glossary._all_forms
+    header = (_VERSION, glossary.name, glossary.metadata,
+              tuple(_diagnostic(d) for d in glossary._loaded),
+              tuple(_diagnostic(d) for d in glossary.diagnostics),
+              len(glossary.entries), len(all_forms))
     try:
-        blob = marshal.dumps(state)
+        marshal.dumps(header)
     except ValueError:  # metadata marshal cannot hold: not cached
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(blob)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    sections = (
+        *Rows.pack(
+            (e.term, e.definition, e.id, e.title, e.aliases, e.case_sensitive, e.url,
+             e.source, e.tags, e.inflect, e.hyphen_variants, e.not_in, e.max_occurrences,
+             _location(e.origin), e.key_lines)
+            for e in glossary.entries
+        ),
+        *Rows.pack((f.text, f.is_alias, f.case_sensitive, f.key) for f in all_forms),
+        array("i", [index[id(f.entry)] for f in all_forms]).tobytes(),
+        array("i", winning_forms(all_forms)).tobytes(),
+        marshal.dumps(tuple(e.id for e in glossary.entries)),
+    )
+    with contextlib.suppress(OSError):
+        write_sections(_path(cache_dir, digest), header, sections)
 
 
 def load_cached_glossary(cache_dir: str | os.PathLike[str], digest: str) -> Glossary | None:
@@ -91,16 +103,21 @@ def load_cached_glossary(cache_dir: str | os.PathLike[str], digest: str) -> Glos
 
 def _load(cache_dir: str | os.PathLike[str], digest: str) -> Glossary | None:
     try:
-        state = marshal.loads(_path(cache_dir, digest).read_bytes())
-        version, name, metadata, entries, forms, loaded, diagnostics = state
-        if version != _VERSION:
+        path = _path(cache_dir, digest)
+        header, sections = read_sections(path)
+        if not isinstance(header, tuple) or len(header) != 7 or header[0] != _VERSION:
             return None
-        built: tuple[Entry, ...] = _restore_all(Entry, _ENTRY_SETTERS, entries, location=True)
-        all_forms: tuple[Form, ...] = _restore_all(
-            Form, _FORM_SETTERS,
-            [(text, built[i], alias, cs, key) for text, i, alias, cs, key in forms])
+        _, name, metadata, loaded, diagnostics, n_entries, n_forms = header
+        if len(sections) != 7:
+            return None
+        entry_blob, entry_at, form_blob, form_at, form_entry, winners, ids = sections
+        store = Store(Rows(entry_blob, entry_at, _ENTRY_WIDTH, path),
+                      Rows(form_blob, form_at, 4, path), ints(form_entry, n_forms),
+                      ints(winners), ids, path)
+        if len(store) != n_entries:
+            return None
         return Glossary._restore(
-            built, all_forms, name=name, metadata=metadata,
+            store, name=name, metadata=metadata,
             loaded=tuple(_restore_diagnostic(d) for d in loaded),
             diagnostics=tuple(_restore_diagnostic(d) for d in diagnostics),
             digest=digest,
@@ -108,6 +125,157 @@ def _load(cache_dir: str | os.PathLike[str], digest: str) -> Glossary | None:
     except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError):
         return None
 
+
+class Store:
+    """The entries and forms of a glossary read from the cache, built one by one when
+    first asked for (an annotation run looks at a handful of a large glossary's entries).
+
+    Every entry and form is built once: what is built alone and what is built with all
+    the others are the same objects.
+    """
+
+    __slots__ = ("_all_entries", "_all_forms", "_entries", "_entry_rows", "_form_entry",
+                 "_form_rows", "_forms", "_ids", "_ids_blob", "_index", "_source",
+                 "_winners")
+
+    def __init__(self, entry_rows: Rows, form_rows: Rows, form_entry: memoryview,
+                 winners: memoryview, ids: memoryview | bytes, source: Path) -> None:
+        """``form_entry`` is the entry of each form, ``winners`` the forms the duplicate
+        rule keeps, ``ids`` the marshalled tuple of the entries' ids, ``source`` the
+        cache file (named if it turns out to be damaged)."""
+        self._source = source
+        self._entry_rows = entry_rows
+        self._form_rows = form_rows
+        self._form_entry = form_entry
+        self._winners = winners
+        count, n_forms = len(entry_rows), len(form_rows)
+        if len(form_entry) != n_forms:
+            raise ValueError("damaged glossary cache")
+        check_ints(form_entry, 4, 0, count)
+        check_ints(winners, 4, 0, n_forms)
+        self._ids_blob = ids
+        self._ids: tuple[str, ...] | None = None
+        self._index: dict[str, int] | None = None
+        self._entries: list[Entry | None] = [None] * count
+        self._forms: list[Form | None] = [None] * n_forms
+        self._all_entries: tuple[Entry, ...] | None = None
+        self._all_forms: tuple[Form, ...] | None = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def entry(self, i: int) -> Entry:
+        """Entry ``i`` (in glossary order)."""
+        entry = self._entries[i]
+        if entry is None:
+            row = self._entry_rows.load(i)
+            entry = self._entries[i] = _restore_all(Entry, _ENTRY_SETTERS, [row],
+                                                    location=True)[0]
+        return entry
+
+    def form(self, i: int) -> Form:
+        """Form ``i`` of all the entries' forms (before the duplicate rule)."""
+        form = self._forms[i]
+        if form is None:
+            text, alias, cs, key = self._form_rows.load(i)
+            form = self._forms[i] = _restore_all(
+                Form, _FORM_SETTERS, [(text, self.entry(self._form_entry[i]), alias, cs, key)]
+            )[0]
+        return form
+
+    def entries(self) -> tuple[Entry, ...]:
+        """All the entries (built in one go, those not built yet)."""
+        if self._all_entries is None:
+            todo = [i for i, e in enumerate(self._entries) if e is None]
+            rows = self._entry_rows
+            built = _restore_all(Entry, _ENTRY_SETTERS, [rows.load(i) for i in todo],
+                                 location=True)
+            for i, entry in zip(todo, built, strict=True):
+                self._entries[i] = entry
+            self._all_entries = tuple(self._entries)  # type: ignore[arg-type]
+        return self._all_entries
+
+    def all_forms(self) -> tuple[Form, ...]:
+        """Every form of every entry, in order."""
+        if self._all_forms is None:
+            entries = self.entries()
+            todo = [i for i, f in enumerate(self._forms) if f is None]
+            rows, owner = self._form_rows, self._form_entry
+            built = _restore_all(Form, _FORM_SETTERS, [
+                (text, entries[owner[i]], alias, cs, key)
+                for i in todo for text, alias, cs, key in (rows.load(i),)
+            ])
+            for i, form in zip(todo, built, strict=True):
+                self._forms[i] = form
+            self._all_forms = tuple(self._forms)  # type: ignore[arg-type]
+        return self._all_forms
+
+    def winners(self) -> Sequence[Form]:
+        """The forms the duplicate rule keeps, built as they are read."""
+        return _Winners(self)
+
+    def winner_entry_ids(self) -> list[str]:
+        """The entry id of each of :meth:`winners`."""
+        ids, owner = self.ids(), self._form_entry
+        return [ids[owner[w]] for w in self._winners]
+
+    def ids(self) -> tuple[str, ...]:
+        """Every entry's id, in order."""
+        if self._ids is None:
+            try:
+                ids = marshal.loads(self._ids_blob)
+            except (EOFError, ValueError, TypeError):
+                ids = None
+            if type(ids) is not tuple or len(ids) != len(self._entries) or not all(
+                type(i) is str for i in ids
+            ):
+                raise damaged(self._source)
+            self._ids = ids
+        return self._ids
+
+    def has(self, entry_id: object) -> bool:
+        """Whether an entry has the id ``entry_id``."""
+        return entry_id in self._id_index()
+
+    def entry_by_id(self, entry_id: str) -> Entry:
+        """The entry whose id is ``entry_id`` (``KeyError`` if none)."""
+        return self.entry(self._id_index()[entry_id])
+
+    def _id_index(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {entry_id: i for i, entry_id in enumerate(self.ids())}
+        return self._index
+
+
+class _Winners(Sequence[Form]):
+    """:meth:`Store.winners`: a read-only view that builds each form when it is read."""
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __len__(self) -> int:
+        return len(self._store._winners)
+
+    @overload
+    def __getitem__(self, index: int) -> Form: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Form]: ...
+
+    def __getitem__(self, index: int | slice) -> Form | list[Form]:
+        winners = self._store._winners
+        if isinstance(index, slice):
+            return [self._store.form(w) for w in winners[index]]
+        return self._store.form(winners[index])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, (str, bytes)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
 
 def _setters(cls: type) -> tuple[Any, ...]:
     """The slot descriptors' setters of a frozen dataclass, in field order."""
@@ -119,6 +287,8 @@ _FORM_SETTERS = _setters(Form)
 _new = object.__new__
 
 
+#: The number of values of an entry row (one per field).
+_ENTRY_WIDTH = len(Entry.__dataclass_fields__)
 #: The field of an entry row that holds its origin, a ``Location`` kept as a tuple.
 _ORIGIN_INDEX = list(Entry.__dataclass_fields__).index("origin")
 

@@ -51,6 +51,13 @@ class InputError(GlossatorError):
     """A document to annotate cannot be read (missing, a directory, binary, mis-encoded)."""
 
 
+class CacheError(GlossatorError):
+    """A cache file (``--cache-dir``) turned out to be damaged while it was being used.
+
+    The file has been removed, so the next run rebuilds it.
+    """
+
+
 class UsageError(GlossatorError):
     """An option or argument is not valid (unknown format, incompatible options)."""
 

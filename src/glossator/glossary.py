@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ from .model import Entry, Location
 from .normalize import canonical, fold_text
 
 if TYPE_CHECKING:
+    from .cache import Store
     from .matcher import Matcher, MatchOptions
 
 __all__ = ["Diagnostic", "Form", "Glossary", "is_acronym", "slugify"]
@@ -93,8 +94,8 @@ class Glossary:
     """
 
     __slots__ = (
-        "_all_forms", "_by_id", "_compiled", "_digest", "_loaded", "diagnostics", "entries",
-        "metadata", "name",
+        "_by_id", "_compiled", "_digest", "_entries", "_forms", "_loaded", "_store",
+        "diagnostics", "metadata", "name",
     )
 
     def __init__(
@@ -105,51 +106,78 @@ class Glossary:
         metadata: Mapping[str, Any] | None = None,
         diagnostics: Iterable[Diagnostic] = (),
     ) -> None:
-        self.entries: tuple[Entry, ...] = tuple(entries)
         self.name = name
         self.metadata: dict[str, Any] = dict(metadata or {})
         self._loaded = tuple(diagnostics)
         found = list(self._loaded)
-        self.entries = _unique_ids(self.entries, found)
-        self._by_id = {e.id: e for e in self.entries}
-        self._all_forms = tuple(
-            Form.of(text, entry, i > 0) for entry in self.entries
+        self._entries: tuple[Entry, ...] | None = _unique_ids(tuple(entries), found)
+        self._by_id: dict[str, Entry] | None = {e.id: e for e in self._entries}
+        self._forms: tuple[Form, ...] | None = tuple(
+            Form.of(text, entry, i > 0) for entry in self._entries
             for i, text in enumerate(entry.forms)
         )
-        found.extend(_clashes(self._all_forms))
+        found.extend(_clashes(self._forms))
         self.diagnostics: tuple[Diagnostic, ...] = tuple(found)
         self._compiled: dict[MatchOptions | None, Matcher] = {}
         #: A digest of where the glossary came from, when it was read through the cache
         #: (glossator.cache): the compiled-matcher cache is then keyed by it.
         self._digest: str | None = None
+        #: The cached tables entries and forms are decoded from, one by one, when the
+        #: glossary was read through the cache (glossator.cache.Store); else None.
+        self._store: Store | None = None
 
     @classmethod
     def _restore(
-        cls, entries: tuple[Entry, ...], all_forms: tuple[Form, ...], *, name: str | None,
-        metadata: Mapping[str, Any], loaded: tuple[Diagnostic, ...],
-        diagnostics: tuple[Diagnostic, ...], digest: str,
+        cls, store: Store, *, name: str | None, metadata: Mapping[str, Any],
+        loaded: tuple[Diagnostic, ...], diagnostics: tuple[Diagnostic, ...], digest: str,
     ) -> Glossary:
-        """A glossary from the state :mod:`glossator.cache` kept, without re-checking it."""
+        """A glossary over the tables :mod:`glossator.cache` kept, without re-checking
+        them: entries and forms are built when first asked for."""
         self = cls.__new__(cls)
-        self.entries = entries
         self.name = name
         self.metadata = dict(metadata)
         self._loaded = loaded
-        self._by_id = {e.id: e for e in entries}
-        self._all_forms = all_forms
+        self._entries = None
+        self._by_id = None
+        self._forms = None
         self.diagnostics = diagnostics
         self._compiled = {}
         self._digest = digest
+        self._store = store
         return self
 
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """The entries, in order (ids made unique)."""
+        if self._entries is None:
+            assert self._store is not None
+            self._entries = self._store.entries()
+        return self._entries
+
+    @property
+    def _all_forms(self) -> tuple[Form, ...]:
+        """Every term and alias of every entry, in order, before the duplicate rule."""
+        if self._forms is None:
+            assert self._store is not None
+            self._forms = self._store.all_forms()
+        return self._forms
+
     def __getstate__(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__slots__ if k != "_compiled"}
+        return {"entries": self.entries, "_all_forms": self._all_forms, "name": self.name,
+                "metadata": self.metadata, "_loaded": self._loaded,
+                "diagnostics": self.diagnostics}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self._digest = None
-        for k, v in state.items():
-            object.__setattr__(self, k, v)
+        self.name = state["name"]
+        self.metadata = state["metadata"]
+        self._loaded = state["_loaded"]
+        self.diagnostics = state["diagnostics"]
+        self._entries = state["entries"]
+        self._forms = state["_all_forms"]
+        self._by_id = None
         self._compiled = {}
+        self._digest = None
+        self._store = None
 
     def compiled(
         self, options: MatchOptions | None = None, *, cache_dir: str | None = None
@@ -170,16 +198,27 @@ class Glossary:
         return iter(self.entries)
 
     def __len__(self) -> int:
+        if self._store is not None:
+            return len(self._store)
         return len(self.entries)
 
     def __contains__(self, entry_id: object) -> bool:
-        return entry_id in self._by_id
+        if self._store is not None:
+            return self._store.has(entry_id)
+        return entry_id in self._ids()
 
     def __getitem__(self, entry_id: str) -> Entry:
-        return self._by_id[entry_id]
+        if self._store is not None:
+            return self._store.entry_by_id(entry_id)
+        return self._ids()[entry_id]
+
+    def _ids(self) -> dict[str, Entry]:
+        if self._by_id is None:
+            self._by_id = {e.id: e for e in self.entries}
+        return self._by_id
 
     def __repr__(self) -> str:
-        return f"<Glossary {self.name or ''!s} with {len(self.entries)} entries>".replace("  ", " ")
+        return f"<Glossary {self.name or ''!s} with {len(self)} entries>".replace("  ", " ")
 
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
@@ -207,13 +246,28 @@ class Glossary:
         names = [g.name for g in (self, *others) if g.name]
         return Glossary(entries, name=" + ".join(names) or None, diagnostics=diagnostics)
 
-    def forms(self) -> list[Form]:
+    def forms(self) -> Sequence[Form]:
         """Every form to match, after the duplicate rule: the later entry wins a clash."""
-        winners: dict[tuple[bool, str], Form] = {}
-        for form in self._all_forms:
-            winners.pop(form.key, None)  # re-insert so that order follows the winner
-            winners[form.key] = form
-        return list(winners.values())
+        if self._store is not None:
+            return self._store.winners()
+        return [self._all_forms[i] for i in winning_forms(self._all_forms)]
+
+    def _form_entry_ids(self) -> list[str]:
+        """The entry id of each of :meth:`forms`, in order (without building the forms
+        of a glossary read from the cache)."""
+        if self._store is not None:
+            return self._store.winner_entry_ids()
+        return [f.entry.id for f in self.forms()]
+
+
+def winning_forms(forms: Sequence[Form]) -> list[int]:
+    """The indices of the forms the duplicate rule keeps (the later entry wins a clash),
+    in the order of the winners."""
+    winners: dict[tuple[bool, str], int] = {}
+    for i, form in enumerate(forms):
+        winners.pop(form.key, None)  # re-insert so that order follows the winner
+        winners[form.key] = i
+    return list(winners.values())
 
 
 def _unique_ids(entries: tuple[Entry, ...], found: list[Diagnostic]) -> tuple[Entry, ...]:

@@ -25,8 +25,8 @@ How it works (README, "Design notes"):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import marshal
 import os
 import re
 import unicodedata
@@ -39,6 +39,16 @@ from typing import Any, NamedTuple, overload
 
 import ahocorasick_rs
 
+from ._columns import (
+    Groups,
+    Packed,
+    Rows,
+    check_ints,
+    ints,
+    pack_bytes,
+    read_sections,
+    write_sections,
+)
 from ._gc import paused_gc
 from .french import pluralize_term, strip_accents
 from .glossary import Form, Glossary, is_acronym
@@ -52,7 +62,7 @@ ELIDING_WORDS = frozenset(
 )
 
 #: The interface version of ``glossator._scan`` these sources expect (``SCAN_ABI`` there).
-_SCAN_ABI = 3
+_SCAN_ABI = 5
 
 
 def _accelerator() -> Any:
@@ -123,7 +133,7 @@ class _Variants(Sequence["Variant"]):
 
     __slots__ = ("_built", "_forms", "_raw")
 
-    def __init__(self, forms: tuple[Form, ...], raw: tuple[tuple[Any, ...], ...]) -> None:
+    def __init__(self, forms: Sequence[Form], raw: Sequence[tuple[Any, ...]]) -> None:
         self._forms = forms
         self._raw = raw
         self._built: dict[int, Variant] = {}
@@ -341,6 +351,7 @@ class Matcher:
         "_raw_variants",
         "_simple",
         "_trie",
+        "_variant_form",
         "forms",
         "glossary",
         "options",
@@ -356,23 +367,25 @@ class Matcher:
     ) -> None:
         self.glossary = glossary
         self.options = options or MatchOptions()
-        self.forms: tuple[Form, ...] = tuple(glossary.forms())
+        forms = glossary.forms()  # a lazy view for a glossary read from the cache
+        self.forms: Sequence[Form] = tuple(forms) if isinstance(forms, list) else forms
         tables: _Tables | None = None
-        state: bytes | None = None
-        loaded: tuple[_Tables, bytes | None] | None = None
+        state: memoryview | bytes | None = None
+        loaded: tuple[_Tables, memoryview | None] | None = None
         path = None
         with paused_gc():  # millions of acyclic objects (see glossator._gc)
             if cache_dir is not None:
                 key = _cache_key(self.forms, self.options, glossary._digest)
-                path = Path(cache_dir) / f"{key}.marshal"
+                path = Path(cache_dir) / f"matcher-{key}.cache"
                 loaded = _load_tables(path)
                 if loaded is not None:
                     tables, state = loaded
             if tables is None:
                 tables = _compile(self.forms, self.options)
-        (patterns, cands, raw_variants, simple, blanked, capital_only, fast, modes, cores, keep,
-         multiword) = tables
+        (patterns, cands, raw_variants, variant_form, simple, blanked, capital_only, fast,
+         modes, exact, exact_at, keep, multiword) = tables
         self._raw_variants = raw_variants
+        self._variant_form = variant_form
         self.variants = _Variants(self.forms, raw_variants)
         self._cands = cands
         self._simple = simple
@@ -386,14 +399,14 @@ class Matcher:
         self._trie: Any = None
         accelerator = ACCELERATOR
         if patterns and accelerator is not None:
-            checks = (keep, modes, cores, _inside_word)
+            checks = (keep, modes, exact, exact_at, _inside_word)
             if state is not None:
                 try:
                     self._trie = accelerator.Trie.from_bytes(state, *checks)
                 except ValueError:
                     state = None
             if self._trie is None:
-                self._trie = accelerator.Trie(patterns, *checks)
+                self._trie = accelerator.Trie(list(patterns), *checks)
         elif patterns:
             self._maxlen = max(len(p) for p in patterns)
             self._ac = ahocorasick_rs.BytesAhoCorasick(
@@ -424,8 +437,8 @@ class Matcher:
     def _ids(self) -> tuple[str, ...]:
         """The entry id of each variant (built once, on first use)."""
         if self._entry_ids is None:
-            form_ids = [f.entry.id for f in self.forms]
-            self._entry_ids = tuple(form_ids[v[0]] for v in self._raw_variants)
+            form_ids = self.glossary._form_entry_ids()
+            self._entry_ids = tuple(map(form_ids.__getitem__, self._variant_form))
         return self._entry_ids
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
@@ -1002,26 +1015,32 @@ def _keys(text: str) -> list[bytes]:
     return keys
 
 
-#: What compiling a glossary produces, as plain data (cacheable with ``marshal``):
-#: patterns, candidates per pattern, variants (form index first), and per-pattern flags.
+#: What compiling a glossary produces: patterns, candidates per pattern, variants (form
+#: index first), the form of each variant, per-pattern flags (bytes of 0 and 1: simple,
+#: blanked, capital only), the Python scanner's fast variant per pattern, and the C
+#: scanner's modes, exact bytes (end to end, with offsets) and kept variant per pattern
+#: (see :func:`_compile`). Loaded from the cache, the sequences are lazy
+#: (:mod:`glossator._columns`).
 _Tables = tuple[
-    list[bytes],
-    tuple[tuple[int, ...], ...],
-    tuple[tuple[Any, ...], ...],
-    tuple[bool, ...],
-    tuple[bool, ...],
-    tuple[bool, ...],
-    tuple[int, ...],
+    Sequence[bytes],
+    Sequence[Sequence[int]],
+    Sequence[tuple[Any, ...]],
+    "array[int] | memoryview",
     bytes,
-    tuple[bytes | None, ...],
     bytes,
+    bytes,
+    "array[int] | memoryview",
+    "bytes | memoryview",
+    "bytes | memoryview",
+    "bytes | memoryview",
+    "bytes | memoryview",
     bool,
 ]
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-_TABLES_VERSION = 7
+_TABLES_VERSION = 8
 
 
-def _compile(forms: tuple[Form, ...], options: MatchOptions) -> _Tables:
+def _compile(forms: Sequence[Form], options: MatchOptions) -> _Tables:
     """Every variant of every form, folded into byte patterns, with per-pattern flags."""
     irregular = None
     if options.inflect and options.lemmas == "spacy":
@@ -1083,9 +1102,10 @@ def _compile(forms: tuple[Form, ...], options: MatchOptions) -> _Tables:
     keep = array("i", [c[0] if m in (_KEEP, _EXACT, _LOOSE, _UNACCENTED) else -1
                        for c, (m, _) in zip(cands, modes, strict=True)])
     multiword = any(b" " in p[1:] for p in patterns)
-    return (patterns, tuple(cands), tuple(variants), tuple(simple), tuple(blanked),
-            tuple(capital_only), tuple(fast), bytes(m for m, _ in modes),
-            tuple(b for _, b in modes), keep.tobytes(), multiword)
+    exact, exact_at = pack_bytes(b for _, b in modes)
+    return (patterns, tuple(cands), tuple(variants), array("i", [v[0] for v in variants]),
+            bytes(simple), bytes(blanked), bytes(capital_only), array("i", fast),
+            bytes(m for m, _ in modes), exact, exact_at, keep.tobytes(), multiword)
 
 
 #: Modes of the C scanner (see _scan.c): what it decides about a candidate alone.
@@ -1125,7 +1145,7 @@ def _c_mode(
     return _ASK, None
 
 
-def _cache_key(forms: tuple[Form, ...], options: MatchOptions, source: str | None = None) -> str:
+def _cache_key(forms: Sequence[Form], options: MatchOptions, source: str | None = None) -> str:
     """A digest of everything compiling depends on: the forms, their settings, options.
 
     ``source`` is the digest of the glossary file the forms were read from, when the
@@ -1147,29 +1167,48 @@ def _cache_key(forms: tuple[Form, ...], options: MatchOptions, source: str | Non
     return digest.hexdigest()[:32]
 
 
-def _load_tables(path: Path) -> tuple[_Tables, bytes | None] | None:
+def _load_tables(path: Path) -> tuple[_Tables, memoryview | None] | None:
     """Compiled tables from the cache, and the C scanner's trie if it was saved too; or
-    ``None`` (missing, unreadable or stale)."""
+    ``None`` (missing, unreadable or stale). The file is mapped and its tables stay
+    packed: a variant or a pattern is decoded when it is first read."""
     try:
-        data = marshal.loads(path.read_bytes())
+        header, sections = read_sections(path)
+        if not isinstance(header, tuple) or len(header) != 4 or header[0] != _TABLES_VERSION:
+            return None
+        _, multiword, n_variants, has_state = header
+        (patterns, patterns_at, cands, cands_at, variants, variants_at, variant_form, simple,
+         blanked, capital_only, fast, modes, exact, exact_at, keep, state) = sections
+        packed = Packed(patterns, patterns_at)
+        groups = Groups(cands, cands_at)
+        groups.check(0, n_variants)
+        rows = Rows(variants, variants_at, 9, path)
+        forms = ints(variant_form, n_variants)
+        fast_ = ints(fast, len(packed))
+        check_ints(fast_, 4, -1, n_variants)
+        if not (len(simple) == len(blanked) == len(capital_only) == len(groups)
+                == len(packed) == len(modes) and len(rows) == n_variants):
+            return None
+        tables: _Tables = (packed, groups, rows, forms, bytes(simple), bytes(blanked),
+                           bytes(capital_only), fast_, modes, exact, exact_at, keep,
+                           bool(multiword))
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if not isinstance(data, tuple) or len(data) != 13 or data[0] != _TABLES_VERSION:
-        return None
-    state = data[12]
-    return data[1:12], state if isinstance(state, bytes) else None
+    return tables, state if has_state else None
 
 
 def _save_tables(path: Path, tables: _Tables, state: bytes | None) -> None:
     """Write compiled tables (and the trie's arrays) atomically; a cache that cannot be
     written is skipped."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((_TABLES_VERSION, *tables, state)))
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    (patterns, cands, variants, variant_form, simple, blanked, capital_only, fast, modes,
+     exact, exact_at, keep, multiword) = tables
+    header = (_TABLES_VERSION, multiword, len(variants), state is not None)
+    sections = (
+        *pack_bytes(patterns), *Groups.pack(cands), *Rows.pack(variants),
+        bytes(variant_form), simple, blanked, capital_only, bytes(fast), modes, exact,
+        exact_at, keep, state or b"",
+    )
+    with contextlib.suppress(OSError):
+        write_sections(path, header, sections)
 
 
 def compile_glossary(glossary: Glossary, options: MatchOptions | None = None) -> Matcher:

@@ -1,0 +1,298 @@
+"""Compact, lazily decoded tables, and the file format of the disk caches.
+
+A glossary of 100 000 entries compiles to hundreds of thousands of small rows (entries,
+forms, variants, candidate lists). Unmarshalling them all as Python objects would cost
+most of a cached start, although one run looks at a handful of them. So a cache file is a
+few flat sections (:func:`write_sections`), mapped into memory when it is read
+(:func:`read_sections`): only the pages a run touches are read from disk, nothing is
+copied, and processes that read the same cache share its pages. Over the sections:
+
+* :class:`Rows`: rows of plain values, each marshalled on its own, decoded on first use;
+* :class:`Groups`: lists of small integers (candidates per pattern);
+* :class:`Packed`: byte strings (patterns) end to end;
+* :func:`ints`: an array of 32-bit integers, read in place.
+
+Everything is plain bytes and :mod:`marshal`, so reading a cache runs no code. Offsets and
+indices are checked when a file is opened (in C when the scanner module is built), so a
+damaged file is refused then rather than failing later.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import marshal
+import mmap
+import os
+import struct
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, overload
+
+__all__ = [
+    "Groups", "Packed", "Rows", "check_ints", "damaged", "ints", "pack_bytes",
+    "read_sections", "write_sections",
+]
+
+#: The first bytes of a cache file, then the header's length (64-bit little-endian).
+_MAGIC = b"GLOSSATR"
+_HEAD = struct.Struct("<8sQ")
+#: Sections start at multiples of this, so that integer arrays are read aligned.
+_ALIGN = 8
+
+
+def write_sections(
+    path: Path, header: Any, sections: Sequence[bytes | memoryview]
+) -> None:
+    """Write ``header`` (plain values) and ``sections`` atomically to ``path``
+    (``OSError`` if it cannot be written)."""
+    places: list[tuple[int, int]] = []  # relative to the first section, after the header
+    at = 0
+    for section in sections:
+        places.append((at, len(section)))
+        at += -(-len(section) // _ALIGN) * _ALIGN
+    meta = marshal.dumps((header, places))
+    start = -(-(_HEAD.size + len(meta)) // _ALIGN) * _ALIGN
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as out:
+            out.write(_HEAD.pack(_MAGIC, len(meta)))
+            out.write(meta)
+            out.write(b"\0" * (start - _HEAD.size - len(meta)))
+            for section, (_, size) in zip(sections, places, strict=True):
+                out.write(section)
+                out.write(b"\0" * (-size % _ALIGN))
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def read_sections(path: Path) -> tuple[Any, list[memoryview]]:
+    """The header and sections :func:`write_sections` wrote to ``path``, the sections as
+    read-only views of the mapped file (``OSError`` or ``ValueError`` if it cannot be
+    read or is not such a file)."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size < _HEAD.size:
+            raise ValueError("not a glossator cache file")
+        data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    view = memoryview(data)
+    magic, length = _HEAD.unpack_from(view)
+    if magic != _MAGIC or length > size - _HEAD.size:
+        raise ValueError("not a glossator cache file")
+    header, places = marshal.loads(view[_HEAD.size : _HEAD.size + length])
+    start = -(-(_HEAD.size + length) // _ALIGN) * _ALIGN
+    sections = []
+    for offset, n in places:
+        if not (isinstance(offset, int) and isinstance(n, int) and offset >= 0 and n >= 0
+                and start + offset + n <= size):
+            raise ValueError("damaged cache file")
+        sections.append(view[start + offset : start + offset + n])
+    return header, sections
+
+
+def damaged(source: str | os.PathLike[str] | None) -> Exception:
+    """The error for a cache file found damaged after it was opened (a row that does not
+    decode): the file is removed, so that the next run rebuilds it."""
+    from .errors import CacheError
+
+    if source is None:
+        return CacheError("a cached table is damaged")
+    with contextlib.suppress(OSError):
+        os.unlink(source)
+    return CacheError("this cache file was damaged and has been removed",
+                      file=os.fspath(source), hint="run the command again to rebuild it")
+
+
+def check_ints(
+    data: memoryview | bytes, itemsize: int, lo: int, hi: int, rising: bool = False
+) -> None:
+    """Raise ``ValueError`` unless every integer of ``data`` is in ``[lo, hi)`` (and, with
+    ``rising``, none is smaller than the one before)."""
+    from .matcher import ACCELERATOR
+
+    if ACCELERATOR is not None:
+        ok = ACCELERATOR.in_bounds(data, itemsize, lo, hi, rising)
+    else:
+        values = memoryview(data).cast("B").cast("i" if itemsize == 4 else "q")
+        ok = all(lo <= v < hi for v in values) and (
+            not rising or all(a <= b for a, b in itertools.pairwise(values))
+        )
+    if not ok:
+        raise ValueError("damaged table")
+
+
+def ints(data: memoryview | bytes, count: int | None = None) -> memoryview:
+    """``data`` read in place as 32-bit integers (``count`` of them, if given)."""
+    if len(data) % 4:
+        raise ValueError("damaged table")
+    values = memoryview(data).cast("i")
+    if count is not None and len(values) != count:
+        raise ValueError("damaged table")
+    return values
+
+
+def _offsets(data: memoryview | bytes, end: int) -> Sequence[int]:
+    """Offsets kept in ``data``: from 0, rising, to ``end``."""
+    if len(data) % 8 or len(data) < 8:
+        raise ValueError("damaged table")
+    offsets = memoryview(data).cast("q")
+    if offsets[0] != 0 or offsets[-1] != end:
+        raise ValueError("damaged table")
+    check_ints(data, 8, 0, end + 1, rising=True)
+    return offsets
+
+
+def _pack_offsets(sizes: Iterable[int]) -> bytes:
+    offsets = array("q", [0])
+    total = 0
+    for size in sizes:
+        total += size
+        offsets.append(total)
+    return offsets.tobytes()
+
+
+class Rows(Sequence[Any]):
+    """A sequence of rows, each kept as its own marshal record in one blob and decoded
+    (once) when it is first read.
+
+    ``width`` is the number of values each row must have, ``source`` the file the blob
+    was read from: a row that does not decode to a tuple of that width raises the error
+    of :func:`damaged` (one line, naming the file, which is removed).
+    """
+
+    __slots__ = ("_blob", "_memo", "_offsets", "_source", "_width")
+
+    def __init__(
+        self, blob: memoryview | bytes, offsets: memoryview | bytes, width: int,
+        source: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self._blob = memoryview(blob)
+        self._offsets = _offsets(offsets, len(blob))
+        self._memo: dict[int, Any] = {}
+        self._width = width
+        self._source = source
+
+    @staticmethod
+    def pack(rows: Iterable[Any]) -> tuple[bytes, bytes]:
+        """The blob and offsets that hold ``rows`` (plain values marshal can write)."""
+        parts = [marshal.dumps(row) for row in rows]
+        return b"".join(parts), _pack_offsets(map(len, parts))
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        row = self._memo.get(index)
+        if row is None:
+            row = self._memo[index] = self.load(index)
+        return row
+
+    def load(self, index: int) -> Any:
+        """Row ``index`` decoded afresh (not kept: for callers that keep what they build)."""
+        offsets = self._offsets
+        if index < 0:
+            index += len(offsets) - 1
+        if not 0 <= index < len(offsets) - 1:
+            raise IndexError("row index out of range")
+        try:
+            row = marshal.loads(self._blob[offsets[index] : offsets[index + 1]])
+        except (EOFError, ValueError, TypeError):
+            row = None
+        if type(row) is not tuple or len(row) != self._width:
+            raise damaged(self._source)
+        return row
+
+    def __iter__(self) -> Iterator[Any]:
+        for i in range(len(self)):
+            yield self[i]
+
+
+class Groups(Sequence[Sequence[int]]):
+    """A sequence of short integer lists kept as one flat int32 array and its offsets."""
+
+    __slots__ = ("_flat", "_offsets")
+
+    def __init__(self, flat: memoryview | bytes, offsets: memoryview | bytes) -> None:
+        self._flat = ints(flat)
+        self._offsets = _offsets(offsets, len(self._flat))
+
+    @staticmethod
+    def pack(groups: Iterable[Iterable[int]]) -> tuple[bytes, bytes]:
+        """The flat array and offsets that hold ``groups``."""
+        flat = array("i")
+        sizes = []
+        for group in groups:
+            before = len(flat)
+            flat.extend(group)
+            sizes.append(len(flat) - before)
+        return flat.tobytes(), _pack_offsets(sizes)
+
+    def check(self, lo: int, hi: int) -> None:
+        """Raise ``ValueError`` unless every integer is in ``[lo, hi)``."""
+        check_ints(self._flat, 4, lo, hi)
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> Sequence[int]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Sequence[int]]: ...
+
+    def __getitem__(self, index: int | slice) -> Sequence[int] | list[Sequence[int]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("group index out of range")
+        return self._flat[self._offsets[index] : self._offsets[index + 1]]
+
+
+def pack_bytes(items: Iterable[bytes | None]) -> tuple[bytes, bytes]:
+    """Byte strings end to end, and the int64 offsets between them (``None`` as empty)."""
+    parts = [item or b"" for item in items]
+    return b"".join(parts), _pack_offsets(map(len, parts))
+
+
+class Packed(Sequence[bytes]):
+    """The byte strings :func:`pack_bytes` kept, each copied out when it is read."""
+
+    __slots__ = ("_blob", "_offsets")
+
+    def __init__(self, blob: memoryview | bytes, offsets: memoryview | bytes) -> None:
+        self._blob = memoryview(blob)
+        self._offsets = _offsets(offsets, len(blob))
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> bytes: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[bytes]: ...
+
+    def __getitem__(self, index: int | slice) -> bytes | list[bytes]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("index out of range")
+        return bytes(self._blob[self._offsets[index] : self._offsets[index + 1]])
