@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glossator import Annotator, Glossary, UsageError
 from glossator.cli import main
-from glossator.policy import section_starts
+from glossator.model import Entry
+from glossator.policy import inside_own_definition, section_starts
 
 G = Glossary.from_dicts(
     [
@@ -88,6 +91,40 @@ def test_own_definition_is_recognised_as_the_text_format_writes_it() -> None:
     text = "Le Labo de l'ESS ESS Le secteur de l'ESS et des coopératives. publiait"
     doc = Annotator(g, occurrences="all").annotate(text)
     assert [a.start for a in doc] == [13, 17]
+
+
+def _inside_by_full_search(start: int, end: int, definition: str, text: str) -> bool:
+    """The plain rule, for comparison: every occurrence of the definition in the whole
+    text (as written and white space collapsed, 12 characters or more), then containment."""
+    definition = definition.strip()
+    for written in {definition, " ".join(definition.split())}:
+        if len(written) < 12:
+            continue
+        pos = text.find(written)
+        while pos != -1:
+            if pos <= start and end <= pos + len(written):
+                return True
+            pos = text.find(written, pos + 1)
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["ESS", " ", "de l'ESS", "Le secteur", "\n", "x",
+                                 " de l'ESS et plus."]), max_size=14),
+       st.sampled_from(["Le secteur de l'ESS et plus.", "de l'ESS", "Le secteur\nde l'ESS",
+                        "  ESS ESS ESS ESS  "]))
+def test_the_own_definition_search_around_a_match_is_the_full_search(
+    pieces: list[str], definition: str
+) -> None:
+    text = "".join(pieces)
+    entry = Entry("ESS", definition, "ess")
+    written: dict[str, tuple[str, ...]] = {}
+    start = text.find("ESS")
+    while start != -1:
+        m = (start, start + 3, 0, False)
+        assert inside_own_definition(m, entry, written, text) == _inside_by_full_search(
+            start, start + 3, definition, text), (text, start)
+        start = text.find("ESS", start + 1)
 
 
 def test_unknown_policy_and_bad_cap_are_usage_errors() -> None:

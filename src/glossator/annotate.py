@@ -74,9 +74,13 @@ class Annotator:
     def select(self, text: str) -> list[Match]:
         """The matches the policies keep, as light ``(start, end, variant, elided)`` tuples."""
         variants = self.matcher.variants
+        entries: dict[int, Entry] = {}  # the entry of each variant met, looked up once
 
         def entry_of(m: Match) -> Entry:
-            return variants[m[2]].form.entry
+            entry = entries.get(m[2])
+            if entry is None:
+                entry = entries[m[2]] = variants[m[2]].form.entry
+            return entry
 
         return apply_policies(
             self.matcher.scan(text), entry_of, text,
@@ -87,14 +91,14 @@ class Annotator:
         """Find the glossary's terms in ``text`` and apply the policies."""
         matcher = self.matcher
         variants = matcher.variants
+        how = matcher.how
         annotations = []
+        append = annotations.append
         for start, end, vid, elided in self.select(text):
             v = variants[vid]
             surface = text[start:end]
-            annotations.append(Annotation(
-                start, end, surface, v.form.entry, v.form.text,
-                matcher.how(v, surface, elided), elided, v.text,
-            ))
+            append(Annotation(start, end, surface, v.form.entry, v.form.text,
+                              how(v, surface, elided), elided, v.text))
         return AnnotatedText(text, tuple(annotations))
 
     def annotate_many(self, texts: Iterable[str]) -> Iterator[AnnotatedText]:

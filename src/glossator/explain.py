@@ -43,7 +43,7 @@ def explain(text: str, annotator: Annotator) -> list[Explanation]:
         return variants[m[2]].form.entry
 
     reasons: dict[Match, str] = {}
-    own: dict[str, list[tuple[int, int]]] = {}
+    own: dict[str, tuple[str, ...]] = {}
     survivors: list[Match] = []
     for m in matches:
         entry = entry_of(m)

@@ -132,23 +132,29 @@ def excluded_by_context(m: Match, entry: Entry, text: str) -> bool:
     return False
 
 
-def inside_own_definition(m: Match, entry: Entry, spans: dict[str, list[tuple[int, int]]],
+def inside_own_definition(m: Match, entry: Entry, written: dict[str, tuple[str, ...]],
                            text: str) -> bool:
-    """Whether ``m`` lies inside ``entry``'s definition written out in ``text``."""
-    found = spans.get(entry.id)
-    if found is None:
-        found = []
+    """Whether ``m`` lies inside ``entry``'s definition written out in ``text``.
+
+    ``written`` keeps, per entry id, the ways the definition may be written (as in the
+    glossary, and with its white space collapsed, as the text format writes it inline).
+    An occurrence that contains ``m`` starts at most one definition's length before it,
+    so only that neighbourhood is searched: the cost is per match, not per text.
+    """
+    ways = written.get(entry.id)
+    if ways is None:
         definition = entry.definition.strip()
-        # as written, and as the text format writes it inline (white space collapsed)
-        for written in dict.fromkeys((definition, " ".join(definition.split()))):
-            if len(written) < 12:
-                continue
-            pos = text.find(written)
-            while pos != -1:
-                found.append((pos, pos + len(written)))
-                pos = text.find(written, pos + 1)
-        spans[entry.id] = found
-    return any(s <= m[0] and m[1] <= e for s, e in found)
+        ways = written[entry.id] = tuple(
+            w for w in dict.fromkeys((definition, " ".join(definition.split())))
+            if len(w) >= 12
+        )
+    start, end = m[0], m[1]
+    for way in ways:
+        # an occurrence [p, p + len) contains [start, end) when end - len <= p <= start
+        if end - start <= len(way) and text.find(way, max(0, end - len(way)),
+                                                 start + len(way)) != -1:
+            return True
+    return False
 
 
 def apply_policies(
@@ -161,7 +167,7 @@ def apply_policies(
 ) -> list[Match]:
     """Exclusions, then the occurrence policy, then the per-entry caps."""
     kept: list[Match] = []
-    own: dict[str, list[tuple[int, int]]] = {}
+    own: dict[str, tuple[str, ...]] = {}
     for m in matches:
         entry = entry_of(m)
         if entry.not_in and excluded_by_context(m, entry, text):
