@@ -92,7 +92,7 @@ class Annotator:
         matcher = self.matcher
         variants = matcher.variants
         how = matcher.how
-        annotations = []
+        annotations: list[Annotation] = []
         append = annotations.append
         for start, end, vid, elided in self.select(text):
             v = variants[vid]
