@@ -263,3 +263,27 @@ def test_the_cli_reports_a_damaged_cache_in_one_line_and_the_next_run_works(
         f"glossator: error: {cached}: this cache file was damaged and has been removed "
         "(run the command again to rebuild it)"]
     assert subprocess.run(cmd, capture_output=True, text=True, check=True).stdout == good
+
+
+def test_merged_glossaries_are_cached_too(tmp_path: Path) -> None:
+    from glossator.loaders import read_glossaries
+
+    first = _write(tmp_path)
+    second = tmp_path / "more.yaml"
+    second.write_text("entries:\n  - term: coopérative\n    definition: Autre sens.\n"
+                      "  - term: PTCE\n    definition: Pôle.\n", "utf-8")
+    cache = tmp_path / "cache"
+    plain = read_glossaries([first, second])
+    filled = read_glossaries([first, second], cache_dir=cache)
+    assert filled._store is None  # merged, then kept
+    again = read_glossaries([first, second], cache_dir=cache)
+    assert again._store is not None  # the merged glossary itself came from the cache
+    for g in (filled, again):
+        assert g.entries == plain.entries and list(g.forms()) == plain.forms()
+        assert [str(d) for d in g.diagnostics] == [str(d) for d in plain.diagnostics]
+    assert "the later entry applies" in str(again.diagnostics[-1])  # across the files
+    assert again["cooperative-2"].definition == "Autre sens."
+    # the other order is another glossary
+    other = read_glossaries([second, first], cache_dir=cache)
+    assert other._store is None and other.entries != again.entries
+    assert len(list(cache.glob("glossary-*.cache"))) == 4

@@ -10,7 +10,14 @@
 from __future__ import annotations
 
 from .annotate import Annotator, annotate
-from .errors import GlossaryError, GlossatorError, GlossatorWarning, InputError, UsageError
+from .errors import (
+    CacheError,
+    GlossaryError,
+    GlossatorError,
+    GlossatorWarning,
+    InputError,
+    UsageError,
+)
 from .glossary import Diagnostic, Glossary
 from .loaders import bundled_glossary_path, load_glossary, register_loader
 from .matcher import Matcher, compile_glossary
@@ -27,6 +34,7 @@ __all__ = [
     "AnnotatedText",
     "Annotation",
     "Annotator",
+    "CacheError",
     "Diagnostic",
     "Entry",
     "Glossary",

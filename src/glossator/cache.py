@@ -32,7 +32,9 @@ from ._gc import paused_gc
 from .glossary import Diagnostic, Form, Glossary, winning_forms
 from .model import Entry, Location
 
-__all__ = ["Store", "glossary_digest", "load_cached_glossary", "save_cached_glossary"]
+__all__ = [
+    "Store", "glossary_digest", "load_cached_glossary", "merged_digest", "save_cached_glossary",
+]
 
 #: Bumped whenever the cached shape changes.
 _VERSION = 2
@@ -46,6 +48,11 @@ def glossary_digest(data: bytes, name: str, format: str, encoding: str | None) -
     digest = hashlib.sha256(repr((_VERSION, __version__, name, format, encoding)).encode())
     digest.update(data)
     return digest.hexdigest()[:32]
+
+
+def merged_digest(digests: list[str]) -> str:
+    """The cache key of the glossary merged from glossaries read under ``digests``."""
+    return hashlib.sha256(repr(("merge", _VERSION, digests)).encode()).hexdigest()[:32]
 
 
 def _path(cache_dir: str | os.PathLike[str], digest: str) -> Path:

@@ -309,12 +309,10 @@ def _load(
     paths: Sequence[str], fmt: str | None, strict: bool, quiet: bool,
     encoding: str | None = None, cache_dir: str | None = None,
 ) -> Glossary:
-    from .loaders import bundled_glossary_path, read_glossary
+    from .loaders import bundled_glossary_path, read_glossaries
 
     files = list(paths) or [str(bundled_glossary_path())]
-    glossaries = [read_glossary(p, format=fmt, encoding=encoding, cache_dir=cache_dir)
-                  for p in files]
-    glossary = glossaries[0].merge(*glossaries[1:]) if len(glossaries) > 1 else glossaries[0]
+    glossary = read_glossaries(files, format=fmt, encoding=encoding, cache_dir=cache_dir)
     for d in glossary.diagnostics:
         if strict or d.level == "error":
             raise d.to_error()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import inspect
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import import_module
 from pathlib import Path
@@ -170,24 +170,54 @@ def load_glossary(
     format: str | None = None,
     strict: bool = False,
     encoding: str | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> Glossary:
     """Load and merge glossary files; the later file wins when two define the same form.
 
     Problems that do not stop loading (an unknown key, a duplicate term) are emitted as
     :class:`~glossator.errors.GlossatorWarning` and kept in ``Glossary.diagnostics``;
     with ``strict=True`` the first one raises :class:`~glossator.errors.GlossaryError`.
-    ``encoding`` names the files' encoding (default: UTF-8).
+    ``encoding`` names the files' encoding (default: UTF-8); with ``cache_dir``, checked
+    glossaries are kept there (:func:`read_glossaries`).
     With no path, the bundled glossary of the French social and solidarity economy is used.
     """
     if not paths:
         paths = (bundled_glossary_path(),)
-    glossaries = [read_glossary(p, format=format, encoding=encoding) for p in paths]
-    glossary = glossaries[0].merge(*glossaries[1:]) if len(glossaries) > 1 else glossaries[0]
+    glossary = read_glossaries(paths, format=format, encoding=encoding, cache_dir=cache_dir)
     for diagnostic in glossary.diagnostics:
         if strict or diagnostic.level == "error":
             raise diagnostic.to_error()
         warnings.warn(str(diagnostic), GlossatorWarning, stacklevel=2)
     return glossary
+
+
+def read_glossaries(
+    paths: Sequence[str | os.PathLike[str]], *, format: str | None = None,
+    encoding: str | None = None, cache_dir: str | os.PathLike[str] | None = None,
+) -> Glossary:
+    """Read glossary files and merge them (the later file wins a clash), with their
+    diagnostics, emitting no warning.
+
+    With ``cache_dir``, each file is read through the cache (:func:`read_glossary`) and
+    so is the merged glossary, keyed by the files' own keys in order: a run over the same
+    files skips the merge, which checks every form again.
+    """
+    glossaries = [read_glossary(p, format=format, encoding=encoding, cache_dir=cache_dir)
+                  for p in paths]
+    if len(glossaries) == 1:
+        return glossaries[0]
+    digests = [g._digest for g in glossaries]
+    if cache_dir is None or None in digests:
+        return glossaries[0].merge(*glossaries[1:])
+    from ..cache import load_cached_glossary, merged_digest, save_cached_glossary
+
+    digest = merged_digest([d for d in digests if d is not None])
+    merged = load_cached_glossary(cache_dir, digest)
+    if merged is None:
+        merged = glossaries[0].merge(*glossaries[1:])
+        save_cached_glossary(cache_dir, digest, merged)
+        merged._digest = digest
+    return merged
 
 
 def bundled_glossary_path(name: str = "ess-fr") -> Path:
