@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -25,12 +26,22 @@ from pathlib import Path
 
 
 def _time(cmd: list[str], runs: int) -> list[float]:
-    times = []
+    return [t for t, _ in _runs(cmd, runs)]
+
+
+def _runs(cmd: list[str], runs: int) -> list[tuple[float, float]]:
+    """Wall time (s) and peak resident memory (MB) of each of ``runs`` runs of ``cmd``."""
+    out = []
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t)
-    return times
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            raise subprocess.CalledProcessError(proc.returncode, cmd)
+        out.append((elapsed, usage.ru_maxrss / 1024))  # KiB on Linux
+    return out
 
 
 def _large(tmp: Path, one: Path, size: int, runs: int) -> None:
@@ -44,13 +55,16 @@ def _large(tmp: Path, one: Path, size: int, runs: int) -> None:
         ensure_ascii=False), "utf-8")
     cmd = [sys.executable, "-m", "glossator", "annotate", str(one), "-g", str(big), "-f",
            "text", "-q", "--cache-dir", str(tmp / "cache")]
-    first = _time(cmd, 1)[0]
-    again = _time(cmd, runs)
-    print(f"\n| {size} entries, `--cache-dir` | time |")
-    print("|---|---|")
-    print(f"| first run (read, check, compile, fill the cache) | {first:.2f} s |")
-    print(f"| next runs (from the cache), median of {runs} | {statistics.median(again):.2f} s |")
-    print(f"| best | {min(again):.2f} s |")
+    (first, first_mb), = _runs(cmd, 1)
+    again = _runs(cmd, runs)
+    times = [t for t, _ in again]
+    print(f"\n| {size} entries, `--cache-dir` | time | peak memory |")
+    print("|---|---|---|")
+    print(f"| first run (read, check, compile, fill the cache) | {first:.2f} s "
+          f"| {first_mb:.0f} MB |")
+    print(f"| next runs (from the cache), median of {runs} | {statistics.median(times):.2f} s "
+          f"| {statistics.median(mb for _, mb in again):.0f} MB |")
+    print(f"| best | {min(times):.2f} s | |")
 
 
 def main() -> None:
