@@ -110,6 +110,26 @@ def test_values_stay_the_text_the_author_wrote(write, load_quietly):
     assert entry(glossary, "yes").aliases == ("off", "007")
 
 
+def test_no_break_spaces_inside_terms_titles_and_aliases_are_kept(write, load_quietly):
+    from glossator import Annotator, render
+
+    glossary = load_quietly(write("g.yaml", """\
+- term: "association loi\\u00a01901"
+  title: "Association (art.\\u00a01er de la loi)"
+  definition: Une association déclarée.
+  aliases: ["  loi  \\n 1901 ", "asso\\u202f1901"]
+"""))
+    (e,) = glossary
+    assert e.term == "association loi\u00a01901"  # a lone no-break space stays
+    assert e.title == "Association (art.\u00a01er de la loi)"
+    assert e.aliases == ("loi 1901", "asso\u202f1901")  # a run of white space is one space
+    assert e.id == "association-loi-1901"
+    text = "Une association loi 1901, une association loi\u00a01901."
+    doc = Annotator(glossary, occurrences="all").annotate(text)
+    assert [a.surface for a in doc] == ["association loi 1901", "association loi\u00a01901"]
+    assert "Association (art.\u00a01er de la loi)" in render(doc, "text")
+
+
 def test_fields_are_read(write, load_quietly):
     glossary = load_quietly(write("g.yaml", """\
 - term: SCOP

@@ -123,3 +123,30 @@ def test_renderer_registry_extends_by_name() -> None:
     glossator.register_renderer("count", lambda doc, **_: str(len(doc)))
     assert render(annotate("ESS PTCE", GLOSSARY), "count") == "2"
     assert "count" in glossator.available_renderers()
+
+
+@pytest.mark.parametrize("fmt", ["text", "html", "markdown", "terminal"])
+def test_french_no_break_spaces_of_a_definition_survive_every_format(fmt: str) -> None:
+    # French typography: a no-break space before ":" and inside « »; a line break in the
+    # YAML is only layout and becomes one space
+    definition = "Statut\u00a0: «\u00a0entreprise\u00a0»,\n  selon la loi\u202fde 2014."
+    g = Glossary.from_dicts([{"term": "ESUS", "title": "ESUS\u00a0(agrément)",
+                              "definition": definition}])
+    doc = annotate("Une ESUS.", g)
+    out = render(doc, fmt, **({"color": False} if fmt == "terminal" else {}))
+    if fmt == "terminal":  # rich may wrap lines: compare the words and their glue
+        out = " ".join(out.split(" "))
+    assert "Statut\u00a0: «\u00a0entreprise\u00a0», selon la loi\u202fde 2014." in (
+        out.replace("\n", " ") if fmt == "terminal" else out)
+    assert "ESUS\u00a0(agrément)" in out
+
+
+def test_stripping_undoes_an_expansion_with_no_break_spaces() -> None:
+    from glossator import strip_text
+
+    g = Glossary.from_dicts(
+        [{"term": "ESUS", "definition": "Agrément\u00a0: «\u00a0solidaire\u00a0»."}])
+    text = "Une ESUS agréée."
+    expanded = render(annotate(text, g), "text")
+    assert "Agrément\u00a0: «\u00a0solidaire\u00a0»." in expanded
+    assert strip_text(expanded, g).text == text

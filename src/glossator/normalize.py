@@ -22,6 +22,7 @@ __all__ = [
     "Prepared",
     "canonical",
     "fold_text",
+    "one_line",
     "prepare_nfc",
     "typographic",
 ]
@@ -50,6 +51,20 @@ def canonical(text: str) -> str:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return " ".join(typographic(text).split())
+
+
+#: No-break spaces a writer puts on purpose (before *:* or *»*, in *art.\u00a0L.\u00a0123*,
+#: *1\u202f000*): :func:`one_line` keeps them where they stand alone.
+_NO_BREAK_SPACES = frozenset("\u00a0\u202f\u2007")
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line, as a title, definition or term is shown: trimmed, and each run
+    of white space made one space, except a lone no-break space, which stays (French
+    typography puts one before *:* and inside *« »*)."""
+    return _SPACE_RUN.sub(
+        lambda m: m.group() if m.group() in _NO_BREAK_SPACES else " ", text.strip())
 
 
 def fold_text(text: str) -> str:

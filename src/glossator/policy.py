@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from .model import Entry
-from .normalize import APOSTROPHES, canonical
+from .normalize import APOSTROPHES, canonical, one_line
 
 __all__ = [
     "OCCURRENCE_POLICIES",
@@ -145,7 +145,7 @@ def inside_own_definition(m: Match, entry: Entry, written: dict[str, tuple[str, 
     if ways is None:
         definition = entry.definition.strip()
         ways = written[entry.id] = tuple(
-            w for w in dict.fromkeys((definition, " ".join(definition.split())))
+            w for w in dict.fromkeys((definition, one_line(definition)))
             if len(w) >= 12
         )
     start, end = m[0], m[1]

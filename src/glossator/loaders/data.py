@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import GlossaryError
 from ..glossary import Diagnostic, slugify
 from ..model import Entry, Location
+from ..normalize import one_line
 
 __all__ = [
     "CSV_SYNTAX", "ENTRY_KEYS", "JSON_SYNTAX", "METADATA_KEYS", "TOML_SYNTAX", "YAML_SYNTAX",
@@ -96,6 +97,7 @@ CSV_SYNTAX = Syntax(
     write_list=lambda key, value: f"separate the values of the '{key}' column with '|'",
     required=lambda key: f"fill the '{key}' column of that row",
 )
+
 
 
 def _describe(value: Any) -> str:
@@ -216,7 +218,7 @@ def _entry(
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise err(f"{label}: '{key}' must be text, not {_describe(value)}", key)
-        return " ".join(str(value).split()) if key != "definition" else str(value).strip()
+        return one_line(str(value)) if key != "definition" else str(value).strip()
 
     def text_list(key: str) -> tuple[str, ...]:
         value = item.get(key)
@@ -231,7 +233,7 @@ def _entry(
         for v in value:
             if isinstance(v, bool) or not isinstance(v, (str, int, float)):
                 raise err(f"{label}: each of '{key}' must be text, not {_describe(v)}", key)
-            s = " ".join(str(v).split())
+            s = one_line(str(v))
             if s:
                 out.append(s)
         return tuple(out)

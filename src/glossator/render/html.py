@@ -61,6 +61,7 @@ from typing import Any
 from ..anchors import check_link_to, entry_href
 from ..errors import UsageError
 from ..model import AnnotatedText, Annotation
+from ..normalize import one_line
 
 __all__ = ["MARKUPS", "page", "render", "script", "stylesheet", "tooltip", "tooltip_parts"]
 
@@ -101,7 +102,7 @@ def definition_html(definition: str, rich: bool = False, *, links: bool = True) 
     ``script``/``style`` go with their content. ``links=False`` drops the ``a`` tags too
     (keeping their text), for a definition that sits inside a link.
     """
-    text = " ".join(definition.split())
+    text = one_line(definition)
     if not rich:
         return escape(text)
     tags = set(RICH_TAGS) if links else set(RICH_TAGS) - {"a"}
@@ -131,8 +132,8 @@ def tooltip_parts(
     the module).
     """
     entry = ann.entry
-    title = " ".join(entry.display_title.split())
-    definition = " ".join(entry.definition.split())
+    title = one_line(entry.display_title)
+    definition = one_line(entry.definition)
     ident = escape(entry.id)
     href = None
     if link_to is not None:
@@ -149,7 +150,7 @@ def tooltip_parts(
     if markup == "spip":
         definition = definition_html(definition, rich, links=False)
         if href is not None:
-            name = escape(" ".join(ann.surface.split()))
+            name = escape(one_line(ann.surface))
             return (
                 f'<a class="cs_glossaire" data-glossator-entry="{ident}" href="{href}" '
                 f'aria-label="{name}" aria-describedby="{tip_id}"><span class="gl_mot">',

@@ -45,6 +45,7 @@ from ..collation import initial, sort_key
 from ..errors import UsageError
 from ..glossary import Glossary
 from ..model import Entry
+from ..normalize import one_line
 from .html import definition_html
 from .html import stylesheet as tooltip_stylesheet
 from .markdown import escape_markdown, link_destination
@@ -134,7 +135,7 @@ def _label(word: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.split())
+    return one_line(text)
 
 
 # -- HTML --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import re
 
 from ..anchors import check_link_to, entry_href
 from ..model import AnnotatedText
+from ..normalize import one_line
 
 __all__ = ["escape_markdown", "link_destination", "render"]
 
@@ -54,8 +55,8 @@ def render(doc: AnnotatedText, *, link_to: str | None = None) -> str:
             label = ann.entry.id
             out.append(f"[^{label}]")
             if label not in notes:
-                title = escape_markdown(" ".join(ann.entry.display_title.split()))
-                definition = escape_markdown(" ".join(ann.entry.definition.split()))
+                title = escape_markdown(one_line(ann.entry.display_title))
+                definition = escape_markdown(one_line(ann.entry.definition))
                 notes[label] = f"[^{label}]: **{title}** — {definition}"
     # each line of the input is a paragraph, as in the HTML output
     body = "\n\n".join(line for line in "".join(out).splitlines() if line.strip())

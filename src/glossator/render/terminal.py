@@ -13,6 +13,7 @@ import os
 import re
 
 from ..model import AnnotatedText
+from ..normalize import one_line
 
 __all__ = ["render"]
 
@@ -63,8 +64,8 @@ def render(
                 out.append(piece)
                 continue
             out.append(piece, style=TERM_STYLE)
-            title = " ".join(ann.entry.display_title.split())
-            definition = " ".join(ann.entry.definition.split())
+            title = one_line(ann.entry.display_title)
+            definition = one_line(ann.entry.definition)
             if style == "inline":
                 out.append(f" ({title} : {definition})", style=DEFINITION_STYLE)
             else:

@@ -7,6 +7,7 @@ then a space unless the next character is white space or the end of the text.
 from __future__ import annotations
 
 from ..model import AnnotatedText, Annotation, Entry
+from ..normalize import one_line
 
 __all__ = ["entry_expansion", "expansion", "render"]
 
@@ -16,8 +17,8 @@ def entry_expansion(entry: Entry) -> str:
 
     :mod:`glossator.strip` looks for exactly this string to undo the expansion.
     """
-    title = " ".join(entry.display_title.split())
-    definition = " ".join(entry.definition.split())
+    title = one_line(entry.display_title)
+    definition = one_line(entry.definition)
     return f" {title} {definition}"
 
 
