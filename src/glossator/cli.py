@@ -9,13 +9,15 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
+from .batch import encode as _encode
+from .batch import terminated as _terminated
+from .batch import write_file as _write_file
 from .errors import GlossatorError, InputError, UsageError
 
 if TYPE_CHECKING:
@@ -65,7 +67,12 @@ def _build_parser() -> argparse.ArgumentParser:
     ann.add_argument("-o", "--output", metavar="FILE",
                      help="write to FILE instead of standard output")
     ann.add_argument("--output-dir", metavar="DIR",
-                     help="write one output file per input into DIR (same name, new suffix)")
+                     help="write one output file per input into DIR (same name, new suffix), "
+                     "each as soon as it is done; an input that fails is reported and the "
+                     "others are written")
+    ann.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                     help="annotate the inputs in N processes (0: one per CPU; default 1); "
+                     "the output is the same, in the same order")
     _matching_options(ann)
     ann.add_argument("--explain", action="store_true",
                      help="instead of the annotated text, show each match and why it was made "
@@ -189,21 +196,6 @@ def _input_kinds(args: argparse.Namespace) -> list[str]:
     return kinds
 
 
-def _markdown_renderer(annotator: Annotator, skip: Sequence[str],
-                       link_to: str | None = None) -> Any:
-    """A ``Markdown`` converter (``extra`` and glossator's extension) for Markdown input."""
-    try:
-        import markdown
-    except ImportError:
-        raise UsageError("Markdown input needs Python-Markdown",
-                         hint="pip install 'glossator[markdown]'") from None
-    from .integrations.markdown import GlossatorExtension
-
-    return markdown.Markdown(extensions=[
-        "extra", GlossatorExtension(annotator=annotator, skip=list(skip), link_to=link_to),
-    ])
-
-
 def _glossary_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-g", "--glossary", action="append", metavar="FILE", default=[],
                    help="glossary file; repeat to merge several (the later file wins)")
@@ -321,37 +313,12 @@ def _load(
     return glossary
 
 
-def _read_inputs(
-    files: Sequence[str], encoding: str, kinds: Sequence[str] | None = None,
-    encodings: list[tuple[str, bytes]] | None = None,
-) -> list[tuple[str, str]]:
-    """Read and decode the inputs. An HTML input's BOM or ``<meta charset>`` wins over
-    ``encoding``; with ``encodings``, each input's encoding and BOM are appended to it."""
-    from .io import MAX_DOCUMENT_BYTES, decode_document, read_bytes
+def _read_inputs(files: Sequence[str], encoding: str) -> list[tuple[str, str]]:
+    """Read and decode text inputs (``-`` or none: standard input): ``(name, text)``."""
+    from .batch import read_document
 
-    docs: list[tuple[str, str]] = []
-    for i, name in enumerate(files or ["-"]):
-        label = "<stdin>" if name == "-" else name
-        data = (sys.stdin.buffer.read() if name == "-"
-                else read_bytes(name, limit=MAX_DOCUMENT_BYTES))
-        used, bom = encoding, b""
-        if kinds is not None and kinds[i] == "html":
-            from .documents.html import sniff_encoding
-
-            declared, bom = sniff_encoding(data)
-            if declared is not None:
-                used = declared
-            data = data[len(bom):]
-        docs.append((label, decode_document(data, label, used)))
-        if encodings is not None:
-            encodings.append((used, bom))
-    return docs
-
-
-def _page_title(name: str) -> str:
-    """The ``<title>`` of a standalone page without ``--title``: the input file's name."""
-    return Path(name).stem if name != "<stdin>" else "glossator"
-
+    return [(doc.name, doc.text)
+            for doc in (read_document(name, "text", encoding) for name in files or ["-"])]
 
 def _cmd_annotate(args: argparse.Namespace) -> int:
     if args.output and args.output_dir:
@@ -381,41 +348,42 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
 
         check_link_to(args.link_to)
 
-    glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet,
-                     getattr(args, "glossary_encoding", None), args.cache_dir)
-    encodings: list[tuple[str, bytes]] = []
-    docs = _read_inputs(args.files, args.encoding, kinds, encodings)
-    # HTML pages are written back in their own encoding, with their BOM; other outputs
-    # (and a mixture of inputs written to one stream) in UTF-8
-    out_encodings = [enc if kind == "html" else ("utf-8", b"")
-                     for kind, enc in zip(kinds, encodings, strict=True)]
-    if len(set(out_encodings)) > 1 and not args.output_dir:
-        out_encodings = [("utf-8", b"")] * len(out_encodings)
+    output_encoding = None
     if args.output_encoding:
         import codecs
 
         try:
-            forced = codecs.lookup(args.output_encoding).name
+            output_encoding = codecs.lookup(args.output_encoding).name
         except LookupError:
             raise UsageError(f"unknown encoding '{args.output_encoding}'",
                              hint="use a Python codec name such as utf-8 or cp1252") from None
-        out_encodings = [(forced, b"")] * len(out_encodings)
-    if args.output_dir and any(name == "<stdin>" for name, _ in docs):
+    names = list(args.files) or ["-"]
+    if args.output_dir and "-" in names:
         raise UsageError("--output-dir needs named input files, not standard input")
+    if args.jobs < 0:
+        raise UsageError("--jobs must be 0 (one per CPU) or more")
     if args.output_dir:
         targets = [str(Path(args.output_dir) / (Path(name).stem + SUFFIXES[fmt]))
-                   for name, _ in docs]
+                   for name in names]
     else:
         targets = [args.output] if args.output else []
     script_path = None
     if args.script:
         script_path = str(Path(args.output_dir or Path(args.output).parent) / "glossator.js")
-    _check_targets([name for name, _ in docs if name != "<stdin>"],
+    _check_targets([name for name in names if name != "-"],
                    [*targets, *([script_path] if script_path else [])])
 
-    from .render import render
+    glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet,
+                     getattr(args, "glossary_encoding", None), args.cache_dir)
+    if args.output_dir:  # checked before any work: a directory that cannot be made
+        out_dir = Path(args.output_dir)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(exc.strerror or "cannot create directory",
+                             file=args.output_dir) from None
+    from .batch import Renderer, each, worker_count
 
-    annotator = _annotator(args, glossary)
     options: dict[str, Any] = {}
     if fmt == "html":
         options.update(standalone=args.standalone, script=args.script,
@@ -433,67 +401,70 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
 
             width = shutil.get_terminal_size((80, 24)).columns
         options.update(color=color, width=width, style=args.terminal_style)
-
-    outputs: list[tuple[str, str]] = []
-    md = (_markdown_renderer(annotator, args.skip, args.link_to) if "markdown" in kinds
-          else None)
-    for (name, text), kind in zip(docs, kinds, strict=True):
-        if kind == "html":
-            from .documents.html import DEFAULT_SKIP, annotate_html
-
-            outputs.append((name, annotate_html(text, annotator, root=args.root,
-                                                skip=(*DEFAULT_SKIP, *args.skip),
-                                                markup=args.markup or "glossator",
-                                                rich_definitions=args.rich_definitions,
-                                                link_to=args.link_to)))
-            continue
-        if md is not None and kind == "markdown":
-            html = md.reset().convert(text)  # each file is one document
-            if args.standalone:
-                from .render.html import page
-
-                has_h1 = re.search(r"<h1[\s>]", html, re.I) is not None
-                html = page(html, title=args.title or _page_title(name), script=args.script,
-                            heading=None if has_h1 else args.title)
-            outputs.append((name, html))
-            continue
-        doc = annotator.annotate(text)
-        opts = dict(options)
-        if fmt == "html" and args.standalone:
-            opts.update(title=args.title or _page_title(name), heading=args.title)
-        if fmt == "json":
-            opts["source"] = None if name == "<stdin>" else name
-        outputs.append((name, render(doc, fmt, **opts)))
+    renderer = Renderer(
+        _annotator(args, glossary), fmt, options, encoding=args.encoding,
+        output_encoding=output_encoding, standalone=args.standalone, title=args.title,
+        script=args.script, markup=args.markup, rich_definitions=args.rich_definitions,
+        link_to=args.link_to, skip=tuple(args.skip), root=args.root,
+    )
+    jobs = min(worker_count(args.jobs), len(names))
 
     if args.output_dir:
-        out_dir = Path(args.output_dir)
+        # one document at a time (memory stays that of one page), each written as soon as
+        # it is done; a document that fails is reported and the others go on
+        failed = 0
+        jobs_done = each(renderer, "convert", zip(names, kinds, targets, strict=True), jobs)
         try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(exc.strerror or "cannot create directory",
-                             file=args.output_dir) from None
-        for target, (_, rendered), enc, kind in zip(targets, outputs, out_encodings, kinds,
-                                                    strict=True):
-            _write_file(target, rendered if kind == "html" else _terminated(rendered), *enc)
-        _write_script(script_path)
-        return EXIT_OK
+            for ok, error in jobs_done:
+                if not ok:
+                    failed += 1
+                    print(f"glossator: error: {error}", file=sys.stderr)
+        except KeyboardInterrupt:  # workers stopped mid-write leave a partial file each
+            from .batch import partial_path
 
+            for target in targets:
+                partial_path(target).unlink(missing_ok=True)
+            raise
+        _write_script(script_path)
+        if failed and len(names) > 1:
+            print(f"glossator: {failed} of {len(names)} inputs failed; the others were "
+                  f"written to {args.output_dir}", file=sys.stderr)
+        return EXIT_INPUT if failed else EXIT_OK
+
+    # one output stream: every input is read (and checked) before anything is written
+    docs = [renderer.read(name, kind) for name, kind in zip(names, kinds, strict=True)]
+    outputs: list[str] = []
+    for ok, rendered in each(renderer, "render", docs, jobs):
+        if not ok:
+            raise _Failed(rendered)
+        outputs.append(rendered)
+    # HTML pages are written back in their own encoding, with their BOM; other outputs
+    # (and a mixture of inputs written to one stream) in UTF-8
+    out_encodings = {renderer.output_encoding_of(doc) for doc in docs}
+    encoding, bom = out_encodings.pop() if len(out_encodings) == 1 else ("utf-8", b"")
     if fmt == "json" and len(outputs) > 1:
         import json
 
-        body = "[\n" + ",\n".join(r for _, r in outputs) + "\n]\n"
+        body = "[\n" + ",\n".join(outputs) + "\n]\n"
         json.loads(body)  # always valid JSON
     else:
         # an HTML page is written back as it came, final newline or not
-        body = "".join(r if kind == "html" else _terminated(r)
-                       for (_, r), kind in zip(outputs, kinds, strict=True))
-    encoding, bom = out_encodings[0] if out_encodings else ("utf-8", b"")
+        body = "".join(r if doc.kind == "html" else _terminated(r)
+                       for r, doc in zip(outputs, docs, strict=True))
     if args.output:
         _write_file(args.output, body, encoding, bom)
         _write_script(script_path)
     else:
         _write_stdout(body, encoding=encoding, bom=bom)
     return EXIT_OK
+
+
+class _Failed(GlossatorError):
+    """A document failed in a worker process: its one-line error, as it was written."""
+
+    def describe(self, level: str | None = None) -> str:
+        """The error's line as the worker wrote it."""
+        return self.message
 
 
 def _check_markup_options(args: argparse.Namespace, kinds: Sequence[str]) -> None:
@@ -544,22 +515,6 @@ def _check_targets(inputs: Sequence[str], targets: Sequence[str]) -> None:
             raise UsageError(f"two inputs would be written to the same output {target}",
                              hint="give input files distinct names or annotate them separately")
         seen.add(resolved)
-
-
-def _terminated(text: str) -> str:
-    return text if text.endswith("\n") or not text else text + "\n"
-
-
-def _encode(body: str, encoding: str, bom: bytes) -> bytes:
-    """``body`` in ``encoding``: characters it lacks become HTML character references."""
-    return bom + body.encode(encoding, errors="xmlcharrefreplace")
-
-
-def _write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"") -> None:
-    try:
-        Path(path).write_bytes(_encode(body, encoding, bom))
-    except OSError as exc:
-        raise InputError(exc.strerror or "cannot be written", file=path) from None
 
 
 def _write_stdout(

@@ -43,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
     """Convert ``args.input`` to ``args.output``."""
     from pathlib import Path
 
-    from ..cli import EXIT_OK, _warn, _write_file, _write_stdout
+    from ..batch import write_file
+    from ..cli import EXIT_OK, _warn, _write_stdout
     from ..errors import GlossaryError, UsageError
     from ..loaders import MAX_GLOSSARY_BYTES, parse_glossary, read_glossary
     from ..writers import dump_glossary, lost_fields, output_format
@@ -85,5 +86,5 @@ def run(args: argparse.Namespace) -> int:
     if args.output == "-":
         _write_stdout(text)
     else:
-        _write_file(args.output, text)
+        write_file(args.output, text)
     return EXIT_OK

@@ -54,7 +54,8 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the glossaries, render the index, write it."""
-    from ..cli import EXIT_OK, _check_targets, _load, _write_file, _write_stdout
+    from ..batch import write_file
+    from ..cli import EXIT_OK, _check_targets, _load, _write_stdout
     from ..errors import UsageError
     from ..loaders import bundled_glossary_path
     from ..render.index import render_html, render_markdown
@@ -89,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         body = render_markdown(glossary, title=args.title, heading_level=args.heading_level,
                                backwards_accents=args.backwards_accents)
     if args.output:
-        _write_file(args.output, body)
+        write_file(args.output, body)
     else:
         _write_stdout(body)
     return EXIT_OK

@@ -51,14 +51,13 @@ def run(args: argparse.Namespace) -> int:
     """Strip each input and write the texts (and the glossary found, if asked)."""
     from pathlib import Path
 
+    from ..batch import terminated, write_file
     from ..cli import (
         EXIT_OK,
         _check_targets,
         _load,
         _read_inputs,
-        _terminated,
         _warn,
-        _write_file,
         _write_stdout,
     )
     from ..errors import InputError, UsageError
@@ -86,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         result = strip_text(text, glossary, occurrences=args.occurrences,
                             max_per_entry=args.max_per_entry, accents=args.accents,
                             inflect=args.inflect)
-        texts.append(_terminated(result.text))
+        texts.append(terminated(result.text))
         for d in result.diagnostics:
             line = d.location.line if d.location else None
             hint = f" ({d.hint})" if d.hint else ""
@@ -111,10 +110,10 @@ def run(args: argparse.Namespace) -> int:
         sources = ", ".join(Path(n).name if n != "<stdin>" else n for n, _ in docs)
         comment = (f"Entries recovered by 'glossator strip' from {sources}.\n"
                    "Read the definitions over before publishing them.")
-        _write_file(args.glossary_out, glossary_yaml(list(entries.values()), comment=comment))
+        write_file(args.glossary_out, glossary_yaml(list(entries.values()), comment=comment))
     body = "".join(texts)
     if args.output:
-        _write_file(args.output, body)
+        write_file(args.output, body)
     else:
         _write_stdout(body)
     return EXIT_OK

@@ -165,7 +165,8 @@ def _kind(path: Path) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Read the inputs, harvest, write the draft."""
-    from ..cli import EXIT_OK, _check_targets, _load, _write_file, _write_stdout
+    from ..batch import write_file
+    from ..cli import EXIT_OK, _check_targets, _load, _write_stdout
     from ..errors import UsageError
     from ..io import MAX_DOCUMENT_BYTES, decode_document, read_bytes
     from ..suggest import render_json, render_yaml, suggest
@@ -202,7 +203,7 @@ def run(args: argparse.Namespace) -> int:
     render = render_json if args.format == "json" else render_yaml
     body = render(found, documents=len(texts))
     if args.output:
-        _write_file(args.output, body)
+        write_file(args.output, body)
     else:
         _write_stdout(body)
     if not args.quiet:

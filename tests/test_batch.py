@@ -1,0 +1,176 @@
+"""Many inputs: --output-dir one at a time, -j/--jobs in several processes, bad inputs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from glossator import Annotator, Glossary
+from glossator.batch import Renderer, each, read_document
+
+TEXT = "Le Labo de l’ESS étudie les PTCE et l'économie sociale.\n"
+PAGE = ("<!doctype html><html><head><meta charset=windows-1252><title>t</title></head>"
+        "<body><p>Les coopératives et l'ESS, à Paris.</p></body></html>")
+
+
+def _inputs(folder: Path) -> list[Path]:
+    """Seven inputs of every kind: text, HTML (one in windows-1252), Markdown."""
+    folder.mkdir()
+    files = []
+    for i in range(3):
+        path = folder / f"t{i}.txt"
+        path.write_text(TEXT * (i + 1), "utf-8")
+        files.append(path)
+    page = folder / "page1252.html"
+    page.write_bytes(PAGE.encode("cp1252"))
+    files.append(page)
+    page2 = folder / "page.html"
+    page2.write_text(PAGE.replace("windows-1252", "utf-8"), "utf-8")
+    files.append(page2)
+    for i in range(2):
+        path = folder / f"m{i}.md"
+        path.write_text(f"# Titre {i}\n\nLes **PTCE** et l’ESS.\n", "utf-8")
+        files.append(path)
+    return files
+
+
+def _glossator(*args: object) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "glossator", "annotate", *map(str, args)],
+                          capture_output=True, check=False)
+
+
+def test_jobs_write_the_same_files_as_one_process(tmp_path: Path) -> None:
+    files = _inputs(tmp_path / "in")
+    one = _glossator(*files, "--output-dir", tmp_path / "one")
+    two = _glossator(*files, "--output-dir", tmp_path / "two", "-j", "2")
+    assert one.returncode == two.returncode == 0, two.stderr
+    assert one.stderr == two.stderr == b""
+    written = sorted(p.name for p in (tmp_path / "one").iterdir())
+    assert written == sorted(p.name for p in (tmp_path / "two").iterdir())
+    assert written == ["m0.html", "m1.html", "page.html", "page1252.html", "t0.html",
+                       "t1.html", "t2.html"]  # HTML and Markdown inputs: HTML output
+    for name in written:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    # a page is written back in its own encoding
+    assert "coopératives".encode("cp1252") in (tmp_path / "two" / "page1252.html").read_bytes()
+
+
+def test_jobs_give_the_same_stream_in_the_same_order(tmp_path: Path) -> None:
+    files = [p for p in _inputs(tmp_path / "in") if p.suffix == ".txt"]
+    for fmt in ("text", "json", "html"):
+        one = _glossator(*files, "-f", fmt)
+        many = _glossator(*files, "-f", fmt, "--jobs", "0")
+        assert one.returncode == many.returncode == 0, many.stderr
+        assert many.stdout == one.stdout and one.stdout.count(b"ESS") >= 3
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_bad_input_is_reported_and_the_others_are_written(tmp_path: Path, jobs: str) -> None:
+    good = tmp_path / "a.txt"
+    good.write_text(TEXT, "utf-8")
+    binary = tmp_path / "b.txt"
+    binary.write_bytes(b"\x00\x01\x02PNG\x00" * 20)
+    latin = tmp_path / "c.txt"
+    latin.write_bytes("économie sociale".encode("latin-1"))
+    last = tmp_path / "d.txt"
+    last.write_text(TEXT, "utf-8")
+    run = _glossator(good, binary, latin, last, "--output-dir", tmp_path / "out", "-j", jobs)
+    assert run.returncode == 1
+    lines = run.stderr.decode().splitlines()
+    assert len(lines) == 3, lines
+    assert lines[0].startswith(f"glossator: error: {binary}:")
+    assert lines[1].startswith(f"glossator: error: {latin}:1:")  # the line of the bad byte
+    assert lines[2] == f"glossator: 2 of 4 inputs failed; the others were written to " \
+        f"{tmp_path / 'out'}"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.txt", "d.txt"]
+    assert "l’ESS Économie sociale et solidaire" in (tmp_path / "out" / "d.txt").read_text("utf-8")
+
+
+def test_one_output_stream_is_all_or_nothing(tmp_path: Path) -> None:
+    good = tmp_path / "a.txt"
+    good.write_text(TEXT, "utf-8")
+    binary = tmp_path / "b.txt"
+    binary.write_bytes(b"\x00" * 50)
+    for jobs in ("1", "2"):
+        run = _glossator(good, binary, "-j", jobs)
+        assert run.returncode == 1 and run.stdout == b""
+        assert run.stderr.decode().startswith(f"glossator: error: {binary}")
+
+
+def test_jobs_must_not_be_negative(tmp_path: Path) -> None:
+    good = tmp_path / "a.txt"
+    good.write_text(TEXT, "utf-8")
+    run = _glossator(good, "-j", "-1")
+    assert run.returncode == 2 and b"--jobs" in run.stderr
+
+
+def test_workers_that_cannot_fork_get_a_pickled_renderer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # macOS and Windows start workers with spawn: the renderer (and its annotator) is
+    # pickled, and each worker compiles the glossary again
+    from glossator import batch
+
+    g = Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale."}])
+    renderer = Renderer(Annotator(g), "text")
+    paths = []
+    for i in range(4):
+        path = tmp_path / f"{i}.txt"
+        path.write_text(f"{i} l’ESS\n", "utf-8")
+        paths.append(path)
+    docs = [read_document(str(p)) for p in paths]
+    expected = list(each(renderer, "render", docs))
+    monkeypatch.setattr(batch.sys, "platform", "darwin")
+    assert list(each(renderer, "render", docs, jobs=2)) == expected
+    assert expected[3] == (True, "3 l’ESS ESS Économie sociale.\n")
+
+
+def test_outputs_are_written_whole_and_devices_in_place(tmp_path: Path) -> None:
+    from glossator.batch import partial_path, write_file
+
+    target = tmp_path / "out.txt"
+    target.write_text("old", "utf-8")
+    write_file(str(target), "nouveau é", "latin-1")
+    assert target.read_bytes() == "nouveau é".encode("latin-1")
+    assert not partial_path(str(target)).exists()
+    write_file("/dev/null", "rien")  # not replaced by a regular file
+    assert Path("/dev/null").is_char_device()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="process groups and SIGINT")
+def test_ctrl_c_stops_every_worker_and_leaves_no_partial_file(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    files = []
+    for i in range(300):
+        path = folder / f"p{i:03d}.txt"
+        path.write_text(TEXT * 400, "utf-8")
+        files.append(path)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "glossator", "annotate", *map(str, files), "-f", "html",
+         "--output-dir", str(out), "-j", "2"],
+        stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None and (
+            not out.exists() or len(list(out.iterdir())) < 5):
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole process group
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the run ended before the signal")
+    assert proc.returncode == 130 and err == b""  # no traceback from any worker
+    written = list(out.iterdir())
+    assert 5 <= len(written) < 300 and not [p for p in written if p.name.startswith(".")]
+    whole = _glossator(files[0], "-f", "html").stdout  # the inputs are all the same
+    assert all(path.read_bytes() == whole for path in written)  # every output is whole
+    time.sleep(0.2)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)  # no worker left behind
