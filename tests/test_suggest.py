@@ -346,6 +346,21 @@ def test_html_is_reduced_to_its_text_line_for_line() -> None:
     assert text.split("\n")[1].rstrip(" \u2029").endswith("l’ESS.")
 
 
+def test_abbr_titles_give_the_long_forms_of_a_marked_up_page() -> None:
+    html = ('<p>Le <abbr title="Pôle territorial de coopération\n  économique">PTCE</abbr> '
+            'de Lyon, la <abbr title="Société coopérative et participative">SCOP</abbr>\n'
+            'et l’<abbr title="Un secteur qui rassemble des structures">ESS</abbr>.</p>\n'
+            '<p><abbr>CGT</abbr>, <abbr title="(sic)">FO</abbr>.</p>\n')
+    text = html_text(html)
+    assert text.count("\n") == html.count("\n")  # contexts still name source lines
+    # a title that spells the acronym out is its long form; a definition is not
+    assert pairs(text) == [("PTCE", "Pôle territorial de coopération économique"),
+                           ("SCOP", "Société coopérative et participative")]
+    found = {s.term: s for s in suggest({"page.html": text})}
+    assert found["SCOP"].long_forms[0].form == "Société coopérative et participative"
+    assert "ESS" not in found  # used once, and its title is not a long form
+
+
 def test_markdown_code_is_left_out() -> None:
     md = "Le `GNU (GNU's Not Unix)` code.\n\n```\nSSH (Secure Shell)\n```\nLa CGT.\n"
     text = markdown_text(md)

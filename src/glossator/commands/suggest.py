@@ -32,7 +32,16 @@ _BLOCKS = frozenset(
 BLOCK_BREAK = " \u2029 "
 
 
+#: What an ``<abbr title>`` may hold to be read as the long form of its acronym.
+_ABBR_TITLE = re.compile(r"[^()\[\]{}<>]{4,200}")
+
+
 class _TextParser(HTMLParser):
+    """The text of a page, line for line. ``<abbr title="long form">ACR</abbr>`` is read
+    as *ACR (long form)*, the way a writer spells an acronym out: a page that marks its
+    acronyms up gives their long forms (a title that does not spell the acronym out, a
+    definition say, is dropped by the letter alignment like any other candidate)."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
@@ -40,6 +49,7 @@ class _TextParser(HTMLParser):
         self.skip = 0
         self.stack: list[str] = []
         self.pending_break = False
+        self.abbr: list[str | None] = []  # the title of each open abbr
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIPPED:
@@ -47,12 +57,19 @@ class _TextParser(HTMLParser):
             self.stack.append(tag)
         if tag in _BLOCKS:
             self.pending_break = True
+        if tag == "abbr":
+            title = " ".join((dict(attrs).get("title") or "").split())
+            self.abbr.append(title if _ABBR_TITLE.fullmatch(title) else None)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCKS:
             self.pending_break = True
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "abbr" and self.abbr:
+            title = self.abbr.pop()
+            if title and not self.skip:
+                self.parts.append(f" ({title})")
         if tag in self.stack:
             while self.stack:
                 top = self.stack.pop()
