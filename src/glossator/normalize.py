@@ -15,6 +15,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "APOSTROPHES",
@@ -59,10 +60,13 @@ _NO_BREAK_SPACES = frozenset("\u00a0\u202f\u2007")
 _SPACE_RUN = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=8192)
 def one_line(text: str) -> str:
     """``text`` on one line, as a title, definition or term is shown: trimmed, and each run
     of white space made one space, except a lone no-break space, which stays (French
     typography puts one before *:* and inside *« »*)."""
+    if not any(c in text for c in _NO_BREAK_SPACES):
+        return " ".join(text.split())
     return _SPACE_RUN.sub(
         lambda m: m.group() if m.group() in _NO_BREAK_SPACES else " ", text.strip())
 
