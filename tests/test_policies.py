@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 from glossator import Annotator, Glossary, UsageError
 from glossator.cli import main
 from glossator.model import Entry
-from glossator.policy import inside_own_definition, section_starts
+from glossator.policy import (
+    first_occurrence,
+    first_per_section,
+    inside_own_definition,
+    section_starts,
+)
 
 G = Glossary.from_dicts(
     [
@@ -234,3 +239,31 @@ def test_long_texts_are_scanned_in_segments_with_the_same_result(monkeypatch) ->
     assert len(expected) == 2001
     assert all(text[s:e] in ("coopératives", "ESS", "PTCE", "coopérative")
                for s, e, _, _ in expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.booleans()), max_size=30),
+       st.sampled_from([first_occurrence, first_per_section]))
+def test_first_policies_check_exclusions_only_where_they_keep_and_agree_with_filtering(
+    items: list[tuple[int, bool]], policy: object
+) -> None:
+    # matches at offsets 0, 10, 20…; entry k; refused where the flag is False
+    entries = [Entry(f"t{k}", "d", f"e{k}") for k in range(4)]
+    text = "\n\n".join("x" * 8 for _ in items)  # a section per match
+    matches = [(i * 10, i * 10 + 1, k, False) for i, (k, _) in enumerate(items)]
+    ok = {m: flag for m, (_, flag) in zip(matches, items, strict=True)}
+    asked: list[tuple[int, int, int, bool]] = []
+
+    def accept(m: tuple[int, int, int, bool]) -> bool:
+        asked.append(m)
+        return ok[m]
+
+    def entry_of(m: tuple[int, int, int, bool]) -> Entry:
+        return entries[m[2]]
+
+    assert callable(policy)
+    fused = policy(matches, entry_of, text, accept)
+    assert fused == policy([m for m in matches if ok[m]], entry_of, text)
+    if policy is first_occurrence:  # asked only while the entry has no kept match
+        assert len(asked) <= len(matches) and all(
+            not any(k[2] == m[2] and k[0] < m[0] for k in fused) for m in asked)
