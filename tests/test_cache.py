@@ -287,3 +287,57 @@ def test_merged_glossaries_are_cached_too(tmp_path: Path) -> None:
     other = read_glossaries([second, first], cache_dir=cache)
     assert other._store is None and other.entries != again.entries
     assert len(list(cache.glob("glossary-*.cache"))) == 4
+
+
+def test_a_pickled_annotator_finds_its_tables_in_the_cache(tmp_path: Path) -> None:
+    # what a worker process started with spawn (macOS, Windows) receives
+    import pickle
+
+    from glossator import Annotator
+    from glossator._columns import Rows
+
+    path, cache = _cached(tmp_path)
+    annotator = Annotator(read_glossary(path, cache_dir=cache), cache_dir=str(cache))
+    again = pickle.loads(pickle.dumps(annotator))
+    assert again.cache_dir == str(cache) and again.glossary._digest is not None
+    assert isinstance(again.matcher._raw_variants, Rows)  # loaded, not compiled
+    text = "L'ESS et des coopératives."
+    assert [(a.start, a.entry.id) for a in again.annotate(text)] == [
+        (a.start, a.entry.id) for a in annotator.annotate(text)] != []
+
+
+def test_threads_sharing_a_cached_glossary_build_each_entry_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from glossator import Annotator, Glossary
+    from glossator._columns import Rows
+
+    terms = [f"terme{i}" for i in range(300)]
+    source = tmp_path / "g.yaml"
+    source.write_text("".join(f"- term: {t}\n  definition: Sens de {t}.\n" for t in terms),
+                      "utf-8")
+    cache = tmp_path / "c"
+    Annotator(read_glossary(source, cache_dir=cache), cache_dir=str(cache))
+    glossary: Glossary = read_glossary(source, cache_dir=cache)
+    annotator = Annotator(glossary, cache_dir=str(cache), occurrences="all")
+    text = " ".join(reversed(terms)) + ". " + " ".join(terms)
+
+    def run(_: int) -> list[object]:
+        return [a.entry for a in annotator.annotate(text)]
+
+    load = Rows.load
+
+    def slow_load(self: Rows, index: int) -> object:
+        time.sleep(0.0005)  # a row read from a cold disk: other threads run meanwhile
+        return load(self, index)
+
+    monkeypatch.setattr(Rows, "load", slow_load)
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(run, range(16)))
+    for entries in zip(*results, strict=True):
+        assert all(e is entries[0] for e in entries)  # one object per entry
+    assert glossary.entries[5] is glossary["terme5"] is next(
+        e for e in results[0] if e.id == "terme5")

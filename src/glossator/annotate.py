@@ -32,7 +32,7 @@ class Annotator:
     ['ESS']
     """
 
-    __slots__ = ("glossary", "matcher", "max_per_entry", "occurrences", "options")
+    __slots__ = ("cache_dir", "glossary", "matcher", "max_per_entry", "occurrences", "options")
 
     def __init__(
         self,
@@ -60,12 +60,15 @@ class Annotator:
         self.occurrences = occurrences
         self.max_per_entry = max_per_entry
         self.options = MatchOptions(accents=accents, inflect=inflect, lemmas=lemmas)
+        self.cache_dir = cache_dir
         self.matcher: Matcher = glossary.compiled(self.options, cache_dir=cache_dir)
 
     def __reduce__(self) -> tuple[object, ...]:
+        # the matcher is compiled again where the annotator is unpickled: from the cache
+        # directory, if it has one (the glossary keeps its cache key across the pickle)
         o = self.options
         return (_rebuild, (self.glossary, self.occurrences, self.max_per_entry, o.accents,
-                           o.inflect, o.lemmas))
+                           o.inflect, o.lemmas, self.cache_dir))
 
     def find(self, text: str) -> list[RawMatch]:
         """Every match in ``text``, before any policy."""
@@ -109,10 +112,10 @@ class Annotator:
 
 def _rebuild(
     glossary: Glossary, occurrences: str, max_per_entry: int | None, accents: str,
-    inflect: bool, lemmas: str,
+    inflect: bool, lemmas: str, cache_dir: str | None = None,
 ) -> Annotator:
     return Annotator(glossary, occurrences=occurrences, max_per_entry=max_per_entry,
-                     accents=accents, inflect=inflect, lemmas=lemmas)
+                     accents=accents, inflect=inflect, lemmas=lemmas, cache_dir=cache_dir)
 
 
 def annotate(

@@ -18,6 +18,7 @@ A glossary loaded from the cache carries its digest, which the compiled-matcher 
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import hashlib
 import marshal
@@ -137,12 +138,12 @@ class Store:
     """The entries and forms of a glossary read from the cache, built one by one when
     first asked for (an annotation run looks at a handful of a large glossary's entries).
 
-    Every entry and form is built once: what is built alone and what is built with all
-    the others are the same objects.
+    Every entry and form is built once, also when threads share the glossary: what is built
+    alone and what is built with all the others are the same objects.
     """
 
     __slots__ = ("_all_entries", "_all_forms", "_entries", "_entry_rows", "_form_entry",
-                 "_form_rows", "_forms", "_ids", "_ids_blob", "_index", "_source",
+                 "_form_rows", "_forms", "_ids", "_ids_blob", "_index", "_lock", "_source",
                  "_winners")
 
     def __init__(self, entry_rows: Rows, form_rows: Rows, form_entry: memoryview,
@@ -151,6 +152,7 @@ class Store:
         rule keeps, ``ids`` the marshalled tuple of the entries' ids, ``source`` the
         cache file (named if it turns out to be damaged)."""
         self._source = source
+        self._lock = _thread.allocate_lock()  # for building: reading needs none
         self._entry_rows = entry_rows
         self._form_rows = form_rows
         self._form_entry = form_entry
@@ -175,23 +177,33 @@ class Store:
         """Entry ``i`` (in glossary order)."""
         entry = self._entries[i]
         if entry is None:
-            row = self._entry_rows.load(i)
-            entry = self._entries[i] = _restore_all(Entry, _ENTRY_SETTERS, [row],
-                                                    location=True)[0]
+            with self._lock:
+                entry = self._entries[i]
+                if entry is None:
+                    row = self._entry_rows.load(i)
+                    entry = self._entries[i] = _restore_all(Entry, _ENTRY_SETTERS, [row],
+                                                            location=True)[0]
         return entry
 
     def form(self, i: int) -> Form:
         """Form ``i`` of all the entries' forms (before the duplicate rule)."""
         form = self._forms[i]
         if form is None:
-            text, alias, cs, key = self._form_rows.load(i)
-            form = self._forms[i] = _restore_all(
-                Form, _FORM_SETTERS, [(text, self.entry(self._form_entry[i]), alias, cs, key)]
-            )[0]
+            entry = self.entry(self._form_entry[i])
+            with self._lock:
+                form = self._forms[i]
+                if form is None:
+                    text, alias, cs, key = self._form_rows.load(i)
+                    form = self._forms[i] = _restore_all(
+                        Form, _FORM_SETTERS, [(text, entry, alias, cs, key)])[0]
         return form
 
     def entries(self) -> tuple[Entry, ...]:
         """All the entries (built in one go, those not built yet)."""
+        with self._lock:
+            return self._every_entry()
+
+    def _every_entry(self) -> tuple[Entry, ...]:
         if self._all_entries is None:
             todo = [i for i, e in enumerate(self._entries) if e is None]
             rows = self._entry_rows
@@ -204,8 +216,12 @@ class Store:
 
     def all_forms(self) -> tuple[Form, ...]:
         """Every form of every entry, in order."""
+        entries = self.entries()
+        with self._lock:
+            return self._every_form(entries)
+
+    def _every_form(self, entries: tuple[Entry, ...]) -> tuple[Form, ...]:
         if self._all_forms is None:
-            entries = self.entries()
             todo = [i for i, f in enumerate(self._forms) if f is None]
             rows, owner = self._form_rows, self._form_entry
             built = _restore_all(Form, _FORM_SETTERS, [

@@ -163,9 +163,11 @@ class Glossary:
         return self._forms
 
     def __getstate__(self) -> dict[str, Any]:
+        # the digest names the content, which the pickle carries whole: a glossary
+        # unpickled in another process still finds its compiled tables in the cache
         return {"entries": self.entries, "_all_forms": self._all_forms, "name": self.name,
                 "metadata": self.metadata, "_loaded": self._loaded,
-                "diagnostics": self.diagnostics}
+                "diagnostics": self.diagnostics, "_digest": self._digest}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.name = state["name"]
@@ -176,7 +178,7 @@ class Glossary:
         self._forms = state["_all_forms"]
         self._by_id = None
         self._compiled = {}
-        self._digest = None
+        self._digest = state.get("_digest")
         self._store = None
 
     def compiled(
