@@ -18,7 +18,7 @@ class Annotator:
     """Annotate many texts with one glossary, compiled once.
 
     Immutable after construction and safe to share between threads; picklable, so it can
-    be sent to worker processes (it recompiles there).
+    be sent to worker processes (it compiles again there, from ``cache_dir`` if given).
 
     ``occurrences``: ``"first"`` (first occurrence of each entry per document, the
     default), ``"section"`` (first per section) or ``"all"``. ``max_per_entry`` caps the
