@@ -285,3 +285,27 @@ def test_pipe_with_two_processes_gives_the_same_spans() -> None:
     assert two == one
     assert one[1] == [("PTCE", "ptce", "GLOSSARY", "exact")]
     assert one[2] == []
+
+
+def test_a_cache_dir_keeps_the_glossary_of_files_and_of_saved_pipelines(
+    glossary_file: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    config = {"glossary": str(glossary_file), "cache_dir": str(cache)}
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("glossator", config=config)
+    expected = spans(nlp(SENTENCE))
+    assert {p.name.split("-")[0] for p in cache.iterdir()} == {"glossary", "matcher"}
+    again = spacy.blank("fr")
+    again.add_pipe("glossator", config=config)
+    assert spans(again(SENTENCE)) == expected
+    assert again.get_pipe("glossator").glossary._store is not None  # read from the cache
+    # a saved pipeline keeps the setting, and its saved glossary is cached in turn
+    nlp.to_disk(tmp_path / "pipeline")
+    for round_ in range(2):
+        loaded = spacy.load(tmp_path / "pipeline")
+        component = loaded.get_pipe("glossator")
+        assert component.cache_dir == str(cache)
+        assert spans(loaded(SENTENCE)) == expected
+        assert (component.glossary._store is not None) == (round_ == 1)
+    assert component.glossary.metadata == {"name": "Test", "language": "fr"}

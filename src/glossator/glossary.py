@@ -228,7 +228,10 @@ class Glossary:
         return tuple(d for d in self.diagnostics if d.level == "warning")
 
     @classmethod
-    def from_dicts(cls, items: Iterable[Mapping[str, Any]], *, name: str | None = None) -> Glossary:
+    def from_dicts(
+        cls, items: Iterable[Mapping[str, Any]], *, name: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> Glossary:
         """Build a glossary from plain mappings with the same keys as a YAML glossary."""
         from ._gc import paused_gc
         from .loaders.data import entries_from_data
@@ -236,7 +239,7 @@ class Glossary:
         with paused_gc():  # a large glossary is millions of acyclic objects
             diagnostics: list[Diagnostic] = []
             entries = entries_from_data(list(items), None, diagnostics)
-            return cls(entries, name=name, diagnostics=diagnostics)
+            return cls(entries, name=name, metadata=metadata, diagnostics=diagnostics)
 
     def merge(self, *others: Glossary) -> Glossary:
         """A new glossary with this one's entries then the others'; later forms win."""
