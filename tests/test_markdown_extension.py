@@ -357,3 +357,14 @@ def test_cli_css_prints_the_stylesheet(capsys):  # type: ignore[no-untyped-def]
 
     assert main(["css"]) == 0
     assert capsys.readouterr().out == stylesheet()
+
+
+def test_cache_dir_keeps_the_compiled_glossary(small: str, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = convert("Le Labo de l’ESS.", small, cache_dir=str(cache))
+    assert {p.name.split("-")[0] for p in cache.iterdir()} == {"glossary", "matcher"}
+    from glossator.integrations.markdown import GlossatorExtension
+
+    ext = GlossatorExtension(glossary=small, cache_dir=str(cache))
+    assert ext.annotator.glossary._store is not None  # read from the cache
+    assert convert("Le Labo de l’ESS.", small, cache_dir=str(cache)) == first

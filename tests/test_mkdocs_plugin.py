@@ -289,3 +289,12 @@ def test_definitions_stay_out_of_the_search_index(site: Path, plain_site: Path) 
     index = read(site / "search" / "search_index.json")
     assert ESS_DEF not in index  # the page was indexed before it was annotated
     assert index == read(plain_site / "search" / "search_index.json")
+
+
+def test_cache_dir_is_relative_to_mkdocs_yml(tmp_path: Path) -> None:
+    cfg = make_site(tmp_path, {"glossary": "lexique.yaml", "cache_dir": ".cache/glossator"})
+    for _ in range(2):
+        site = inprocess_build(cfg)
+    assert {p.name.split("-")[0] for p in (tmp_path / ".cache" / "glossator").iterdir()} == {
+        "glossary", "matcher"}
+    assert "glossator-tip" in read(site / "index.html")

@@ -160,7 +160,8 @@ class GlossatorExtension(Extension):
     """Annotate glossary terms in the HTML that Python-Markdown produces.
 
     Keyword arguments are the config keys (see the module documentation): ``glossary``,
-    ``occurrences``, ``accents``, ``skip``, ``id_prefix``, ``link_to``, ``annotator``.
+    ``occurrences``, ``accents``, ``skip``, ``id_prefix``, ``link_to``, ``cache_dir``,
+    ``annotator``.
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -173,8 +174,10 @@ class GlossatorExtension(Extension):
             "id_prefix": ["glossator-", "prefix of the tooltip ids"],
             "link_to": [None, "URL of the A-Z index (glossator index): each term links "
                         "to its entry there; None for no link"],
+            "cache_dir": [None, "directory keeping the checked and compiled glossary "
+                          "(default: $GLOSSATOR_CACHE_DIR, else none)"],
             "annotator": [None, "a ready glossator.Annotator (overrides glossary, "
-                          "occurrences and accents)"],
+                          "occurrences, accents and cache_dir)"],
         }
         self._annotator: Annotator | None = None
         super().__init__(**kwargs)
@@ -197,10 +200,13 @@ class GlossatorExtension(Extension):
                     raise UsageError("the 'annotator' config must be a glossator.Annotator")
                 self._annotator = given
             else:
+                cache_dir = self.getConfig("cache_dir") or os.environ.get(
+                    "GLOSSATOR_CACHE_DIR") or None
                 self._annotator = Annotator(
-                    _glossary(self.getConfig("glossary")),
+                    _glossary(self.getConfig("glossary"), cache_dir),
                     occurrences=self.getConfig("occurrences"),
                     accents=self.getConfig("accents"),
+                    cache_dir=cache_dir,
                 )
         return self._annotator
 
@@ -230,13 +236,13 @@ class GlossatorExtension(Extension):
         )
 
 
-def _glossary(value: object) -> Glossary | None:
+def _glossary(value: object, cache_dir: str | None = None) -> Glossary | None:
     if value is None or isinstance(value, Glossary):
         return value  # None: the Annotator loads the bundled glossary
     if isinstance(value, (str, os.PathLike)):
-        return load_glossary(value)
+        return load_glossary(value, cache_dir=cache_dir)
     if isinstance(value, (list, tuple)):
-        return load_glossary(*value) if value else None
+        return load_glossary(*value, cache_dir=cache_dir) if value else None
     raise UsageError("the 'glossary' config must be a path, a list of paths, a Glossary "
                      "or None", hint="None uses the bundled glossary")
 

@@ -13,6 +13,7 @@ With ``pip install 'glossator[mkdocs]'``, MkDocs finds the plugin through the
           skip: [".admonition"]       # more simple selectors to leave alone
           stylesheet: true            # write assets/glossator.css and link it
           link_to: /glossaire/        # link each term to its entry in the A–Z index
+          cache_dir: .cache/glossator # keep the compiled glossary (relative to mkdocs.yml)
 
 Each page is one document: ``on_page_content`` runs
 :func:`~glossator.documents.html.annotate_html` on the page's HTML body (what the Markdown
@@ -42,6 +43,7 @@ and not overwritten); with ``stylesheet: false`` style the tooltips yourself.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -88,6 +90,7 @@ class GlossatorPluginConfig(Config):  # type: ignore[no-untyped-call]
     skip = c.Type((str, list), default=[])
     stylesheet = c.Type(bool, default=True)
     link_to = c.Optional(c.Type(str))
+    cache_dir = c.Optional(c.Type(str))
 
 
 class GlossatorPlugin(BasePlugin[GlossatorPluginConfig]):  # type: ignore[no-untyped-call]
@@ -109,9 +112,12 @@ class GlossatorPlugin(BasePlugin[GlossatorPluginConfig]):  # type: ignore[no-unt
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", GlossatorWarning)
-                glossary = load_glossary(*self.glossary_paths) if self.glossary_paths else None
+                cache_dir = (str(base / self.config.cache_dir) if self.config.cache_dir
+                             else os.environ.get("GLOSSATOR_CACHE_DIR") or None)
+                glossary = (load_glossary(*self.glossary_paths, cache_dir=cache_dir)
+                            if self.glossary_paths else None)
                 self.annotator = Annotator(glossary, occurrences=self.config.occurrences,
-                                           accents=self.config.accents)
+                                           accents=self.config.accents, cache_dir=cache_dir)
             annotate_html("", self.annotator, skip=self.skip, id_prefix=ID_PREFIX,
                           link_to=self.config.link_to)
         except GlossatorError as exc:
