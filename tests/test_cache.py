@@ -71,9 +71,42 @@ def test_a_changed_file_or_encoding_is_a_miss(tmp_path: Path) -> None:
     path.write_text(GLOSSARY.replace("Le secteur historique.", "Autre chose."), "utf-8")
     assert read_glossary(path, cache_dir=tmp_path)["economie-sociale"].definition == (
         "Autre chose.")
+    assert len(list(tmp_path.glob("glossary-*.cache"))) == 1  # the new content replaced it
+    read_glossary(path, cache_dir=tmp_path, encoding="utf-8-sig")  # another source
     assert len(list(tmp_path.glob("glossary-*.cache"))) == 2
-    read_glossary(path, cache_dir=tmp_path, encoding="utf-8-sig")  # another key
-    assert len(list(tmp_path.glob("glossary-*.cache"))) == 3
+
+
+def test_a_new_version_of_a_file_replaces_the_old_one_and_its_matchers(
+    tmp_path: Path
+) -> None:
+    from glossator import Annotator
+
+    cache = tmp_path / "cache"
+    path = _write(tmp_path)
+    other = tmp_path / "autre.yaml"
+    other.write_text("- term: PTCE\n  definition: Pôle.\n", "utf-8")
+
+    def run(*files: Path) -> None:
+        from glossator.loaders import read_glossaries
+
+        glossary = read_glossaries(files, cache_dir=cache)
+        for accents in ("strict", "fold"):
+            Annotator(glossary, accents=accents, cache_dir=str(cache))
+
+    run(path)
+    run(other)
+    run(path, other)
+    before = {p.name for p in cache.iterdir()}
+    assert len(before) == 3 + 6  # two files and their merge, each with two matchers
+    path.write_text(GLOSSARY.replace("Le secteur historique.", "Autre chose."), "utf-8")
+    run(path)
+    after = {p.name for p in cache.iterdir()}
+    # the old version of g.yaml and its two matchers are gone, the rest stays (the merge
+    # is replaced when it is next asked for)
+    assert len(after) == len(before) and len(after - before) == 3
+    assert {n for n in before - after if n.startswith("matcher-")} != set()
+    run(path, other)
+    assert len({p.name for p in cache.iterdir()}) == len(before)
 
 
 def test_a_damaged_cache_file_is_read_past(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ from .model import Entry, Location
 
 __all__ = [
     "Store", "glossary_digest", "load_cached_glossary", "merged_digest", "save_cached_glossary",
+    "source_of",
 ]
 
 #: Bumped whenever the cached shape changes.
@@ -42,18 +43,60 @@ _VERSION = 2
 _T = TypeVar("_T")
 
 
-def glossary_digest(data: bytes, name: str, format: str, encoding: str | None) -> str:
-    """The cache key of the glossary read from ``data``."""
+def glossary_digest(
+    data: bytes, name: str, format: str, encoding: str | None, *, source: bool = True
+) -> str:
+    """The cache key of the glossary read from ``data``: ``SOURCE-CONTENT``.
+
+    The content part digests the bytes, the name, format and encoding, and glossator's
+    version. The source part digests the name, format and encoding only: the cache keeps
+    one content per source, and a new one replaces the old (:func:`save_cached_glossary`).
+    ``source=False`` gives a key with no source part, never replaced (for glossaries that
+    have no file of their own, such as a saved spaCy pipeline's).
+    """
     from . import __version__
 
-    digest = hashlib.sha256(repr((_VERSION, __version__, name, format, encoding)).encode())
+    where = repr((name, format, encoding))
+    digest = hashlib.sha256(repr((_VERSION, __version__, where)).encode())
     digest.update(data)
-    return digest.hexdigest()[:32]
+    if not source:
+        return digest.hexdigest()[:32]
+    return f"{_short(where)}-{digest.hexdigest()[:32]}"
 
 
 def merged_digest(digests: list[str]) -> str:
-    """The cache key of the glossary merged from glossaries read under ``digests``."""
-    return hashlib.sha256(repr(("merge", _VERSION, digests)).encode()).hexdigest()[:32]
+    """The cache key of the glossary merged from glossaries read under ``digests`` (its
+    source part from theirs, when they all have one)."""
+    content = hashlib.sha256(repr(("merge", _VERSION, digests)).encode()).hexdigest()[:32]
+    sources = [source_of(d) for d in digests]
+    if None in sources:
+        return content
+    return f"{_short(repr(('merge', sources)))}-{content}"
+
+
+def source_of(digest: str | None) -> str | None:
+    """The source part of a cache key, or ``None``."""
+    if digest is None or "-" not in digest:
+        return None
+    return digest.split("-", 1)[0]
+
+
+def _short(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+
+
+def _prune(cache_dir: str | os.PathLike[str], digest: str) -> None:
+    """Remove what the cache kept for an older content of ``digest``'s source: its checked
+    glossary and every matcher compiled from it (the new ones are written next)."""
+    source = source_of(digest)
+    if source is None:
+        return
+    keep = _path(cache_dir, digest).name
+    for pattern in (f"glossary-{source}-*.cache", f"matcher-{source}-*.cache"):
+        for old in Path(cache_dir).glob(pattern):
+            if old.name != keep:
+                with contextlib.suppress(OSError):
+                    old.unlink()
 
 
 def _path(cache_dir: str | os.PathLike[str], digest: str) -> Path:
@@ -99,6 +142,7 @@ def save_cached_glossary(
         array("i", winning_forms(all_forms)).tobytes(),
         marshal.dumps(tuple(e.id for e in glossary.entries)),
     )
+    _prune(cache_dir, digest)
     with contextlib.suppress(OSError):
         write_sections(_path(cache_dir, digest), header, sections)
 

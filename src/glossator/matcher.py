@@ -376,7 +376,13 @@ class Matcher:
         with paused_gc():  # millions of acyclic objects (see glossator._gc)
             if cache_dir is not None:
                 key = _cache_key(self.forms, self.options, glossary._digest)
-                path = Path(cache_dir) / f"matcher-{key}.cache"
+                from .cache import source_of
+
+                # named after the glossary's source, so that a new version of the file
+                # removes it (glossator.cache)
+                source = source_of(glossary._digest)
+                name = f"matcher-{source}-{key}" if source else f"matcher-{key}"
+                path = Path(cache_dir) / f"{name}.cache"
                 loaded = _load_tables(path)
                 if loaded is not None:
                     tables, state = loaded

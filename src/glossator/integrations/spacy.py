@@ -202,7 +202,10 @@ class GlossatorComponent:
             return
         from ..cache import glossary_digest, load_cached_glossary, save_cached_glossary
 
-        digest = glossary_digest(data, "<spaCy pipeline>", "spacy-component", None)
+        # no source part: pipelines that share a cache directory do not replace each
+        # other's glossary
+        digest = glossary_digest(data, "<spaCy pipeline>", "spacy-component", None,
+                                 source=False)
         glossary = load_cached_glossary(cache_dir, digest)
         if glossary is None:
             glossary = _parse_saved(data)
