@@ -68,13 +68,15 @@ def test_spacy_is_not_imported_by_the_cli_path() -> None:
 
 def test_annotate_imports_no_other_command_s_library() -> None:
     """The parser registers every command, but a run of ``annotate`` loads only its own
-    code: the linter, the harvester, strip, the index, the writers and rdflib stay out."""
+    code: the linter, the harvester, strip, the index, the writers and rdflib stay out,
+    and so do the HTML document reader and multiprocessing for a text input."""
     code = (
         "import sys, io, contextlib; from glossator.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['annotate', '-', '-f', 'text'])\n"
         "heavy = ['glossator.lint', 'glossator.suggest', 'glossator.strip', "
-        "'glossator.collation', 'glossator.writers', 'rdflib', 'spacy']\n"
+        "'glossator.collation', 'glossator.writers', 'rdflib', 'spacy', "
+        "'glossator.documents.html', 'multiprocessing']\n"
         "print([m for m in heavy if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], input="L'ESS.\n", capture_output=True,

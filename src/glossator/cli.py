@@ -189,10 +189,12 @@ def _input_kinds(args: argparse.Namespace) -> list[str]:
     if args.root and "html" not in kinds:
         raise UsageError("--root goes with HTML input, not Markdown",
                          hint="give a .html file or --input-format html")
-    from .documents.html import parse_selector
+    selectors = [*args.skip, *([args.root] if args.root else [])]
+    if selectors:  # the HTML module is imported only when it is needed (start-up)
+        from .documents.html import parse_selector
 
-    for selector in [*args.skip, *([args.root] if args.root else [])]:
-        parse_selector(selector)
+        for selector in selectors:
+            parse_selector(selector)
     return kinds
 
 
