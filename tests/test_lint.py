@@ -6,7 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from glossator import Glossary
 from glossator.lint import (
     LEVELS,
     RULES,
@@ -536,3 +539,27 @@ def test_a_form_claimed_in_two_files_is_a_duplicate_naming_both(cli, write):
     result = cli("check", "-f", "json", "a.yaml", "c.yaml")
     found = {(d["code"], d["file"], d["line"]) for d in json.loads(result.out)}
     assert found == {("duplicate-form", "c.yaml", 1), ("hidden-entry", "a.yaml", 1)}
+
+
+PIECES = ["mise en œuvre", "mises en oeuvre", "MISE EN ŒUVRE", "l'ESS", "l’ESS", "ESS",
+          "Ess", "coopérative", "coopératives", "Coopératives", "tiers-lieu", "tiers lieux",
+          "état", "ETAT", "Etat", "etc.", "des", "DES", " ", "\u00a0", "x", "é", "-",
+          "aujourd'hui"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=5).map("".join), max_size=12))
+def test_one_scan_of_many_probes_finds_what_each_probe_alone_finds(texts: list[str]) -> None:
+    from glossator.lint import _find_each
+
+    g = Glossary.from_dicts([
+        {"term": "mise en œuvre", "definition": "d"}, {"term": "ESS", "definition": "d"},
+        {"term": "coopérative", "definition": "d"}, {"term": "tiers-lieu", "definition": "d"},
+        {"term": "État", "definition": "d"}, {"term": "etc.", "definition": "d"},
+        {"term": "DES", "definition": "d"}, {"term": "Ess", "definition": "d",
+                                             "case_sensitive": True},
+    ])
+    m = g.compiled()
+    texts = [t for t in texts if "\n" not in t]
+    assert _find_each(m, texts) == [
+        [(r.start, r.end, r.form.entry) for r in m.find(t)] for t in texts]
