@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from array import array
 from pathlib import Path
 
@@ -111,4 +112,15 @@ def test_a_section_past_the_end_of_a_truncated_file_is_refused(tmp_path: Path) -
     write_sections(path, None, [b"x" * 100])
     path.write_bytes(path.read_bytes()[:-10])
     with pytest.raises(ValueError):
+        read_sections(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="needs root to give a file to another user")
+def test_a_cache_file_of_another_user_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "t.cache"
+    write_sections(path, ("v",), [b"abc"])
+    assert read_sections(path)[0] == ("v",)
+    os.chown(path, 12345, 12345)
+    with pytest.raises(ValueError, match="another user"):
         read_sections(path)

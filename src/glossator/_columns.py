@@ -73,11 +73,15 @@ def write_sections(
 def read_sections(path: Path) -> tuple[Any, list[memoryview]]:
     """The header and sections :func:`write_sections` wrote to ``path``, the sections as
     read-only views of the mapped file (``OSError`` or ``ValueError`` if it cannot be
-    read or is not such a file)."""
+    read, is not such a file, or, where files have owners, belongs to another user)."""
     with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
+        status = os.fstat(f.fileno())
+        size = status.st_size
         if size < _HEAD.size:
             raise ValueError("not a glossator cache file")
+        if hasattr(os, "geteuid") and status.st_uid != os.geteuid():
+            # written by someone else (a shared or world-writable directory): not trusted
+            raise ValueError("a cache file of another user")
         data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     view = memoryview(data)
     magic, length = _HEAD.unpack_from(view)
