@@ -174,3 +174,43 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_partial_file(tmp_path: Path) ->
     time.sleep(0.2)
     with pytest.raises(ProcessLookupError):
         os.killpg(proc.pid, 0)  # no worker left behind
+
+
+def test_a_directory_is_annotated_as_a_tree(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    pages = {
+        "index.html": PAGE.replace("windows-1252", "utf-8"),
+        "a/index.html": PAGE.replace("windows-1252", "utf-8").replace("Paris", "Lyon"),
+        "a/b/page.htm": PAGE.replace("windows-1252", "utf-8"),
+        "notes.md": "Les **PTCE** et l’ESS.\n",
+        "texte.txt": TEXT,
+        ".cache/x.html": PAGE,  # hidden: left out
+        "img/logo.png": "png",  # not a document: left out
+    }
+    for name, text in pages.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, "utf-8")
+    out = tmp_path / "out"
+    run = _glossator(site, "--output-dir", out, "-j", "2")
+    assert run.returncode == 0, run.stderr
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == ["a/b/page.htm", "a/index.html", "index.html", "notes.html",
+                       "texte.html"]
+    for name in ("a/index.html", "a/b/page.htm"):  # each as if annotated alone
+        alone = _glossator(site / name)
+        assert (out / name).read_bytes() == alone.stdout
+    # the same pages to standard output: in the same (name) order
+    stream = _glossator(site, "-j", "2")
+    assert stream.returncode == 0 and stream.stdout == b"".join(
+        (out / name).read_bytes() for name in
+        ("a/b/page.htm", "a/index.html", "index.html", "notes.html", "texte.html"))
+
+
+def test_two_files_of_the_same_name_need_their_folder(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "index.html").write_text(PAGE, "utf-8")
+    run = _glossator(tmp_path / "a" / "index.html", tmp_path / "b" / "index.html",
+                     "--output-dir", tmp_path / "out")
+    assert run.returncode == 2
+    assert b"give their folder instead" in run.stderr and not (tmp_path / "out").exists()

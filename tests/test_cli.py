@@ -532,7 +532,8 @@ BAD_CASE = "- term: CAE\n  definition: ok\n  case_sensitive: maybe\n"
 # (id, files to write, argv after 'annotate', exit code, what stderr must contain)
 ERROR_CASES = [
     ("missing-input", {}, ["nope.txt"], 1, ["nope.txt", "no such file"]),
-    ("directory-input", {"adir/x.txt": "x"}, ["adir"], 1, ["adir", "directory"]),
+    ("directory-without-documents", {"adir/x.png": "x"}, ["adir"], 1,
+     ["adir", "no .txt, .md or .html file in this directory"]),
     ("binary-input", {"bin.dat": b"PK\x03\x04\x00\x00\x00binary"}, ["bin.dat"], 1,
      ["bin.dat", "binary"]),
     ("invalid-utf8", {"bad.txt": b"ligne un\nligne \xe9t\xe9\n"}, ["bad.txt"], 1,

@@ -28,9 +28,54 @@ if TYPE_CHECKING:
     from .annotate import Annotator
 
 __all__ = [
-    "Document", "Renderer", "each", "encode", "page_title", "partial_path", "read_document",
-    "terminated", "worker_count", "write_file",
+    "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "TEXT_SUFFIXES", "Document", "Input", "Renderer",
+    "each", "encode", "expand_inputs", "kind_of", "page_title", "partial_path",
+    "read_document", "terminated", "worker_count", "write_file",
 ]
+
+#: Suffixes of the documents glossator reads, by kind (what a directory is searched for).
+TEXT_SUFFIXES = (".txt", ".text")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+def kind_of(name: str) -> str:
+    """``html``, ``markdown`` or ``text``: the kind of document ``name`` is, by its suffix
+    (standard input, ``-``, is text)."""
+    suffix = Path(name).suffix.lower() if name != "-" else ""
+    return ("html" if suffix in HTML_SUFFIXES else "markdown" if suffix in MARKDOWN_SUFFIXES
+            else "text")
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One input file: its path, and where it lies in a directory given as an input
+    (``None`` for a file given itself, or standard input ``-``)."""
+
+    name: str
+    relative: str | None = None
+
+
+def expand_inputs(paths: Iterable[str]) -> list[Input]:
+    """The inputs, directories searched recursively for text, Markdown and HTML files
+    (in name order, hidden files and folders left out); ``InputError`` for a directory
+    with none."""
+    found: list[Input] = []
+    for name in paths:
+        folder = Path(name)
+        if name == "-" or not folder.is_dir():
+            found.append(Input(name))
+            continue
+        inside = sorted(
+            f for f in folder.rglob("*")
+            if f.suffix.lower() in (*TEXT_SUFFIXES, *MARKDOWN_SUFFIXES, *HTML_SUFFIXES)
+            and not any(part.startswith(".") for part in f.relative_to(folder).parts)
+            and f.is_file())
+        if not inside:
+            raise InputError("no .txt, .md or .html file in this directory", file=name,
+                             hint="give text files or a directory that holds some")
+        found.extend(Input(str(f), f.relative_to(folder).as_posix()) for f in inside)
+    return found
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -115,6 +160,11 @@ class Renderer:
         name, kind, target = job
         doc = self.read(name, kind)
         rendered = self.render(doc)
+        try:  # an input found in a subfolder of a directory: the tree is kept
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(exc.strerror or "cannot create directory",
+                             file=str(Path(target).parent)) from None
         write_file(target, rendered if kind == "html" else terminated(rendered),
                    *self.output_encoding_of(doc))
 

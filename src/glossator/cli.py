@@ -60,7 +60,9 @@ def _build_parser() -> argparse.ArgumentParser:
         epilog="Default format: 'terminal' when writing to a terminal, 'text' otherwise. "
         "Exit codes: 0 ok, 1 bad input, 2 usage error.",
     )
-    ann.add_argument("files", nargs="*", metavar="FILE", help="text files to annotate ('-': stdin)")
+    ann.add_argument("files", nargs="*", metavar="FILE",
+                     help="text, Markdown or HTML files to annotate, or directories searched "
+                     "for them ('-': stdin)")
     _glossary_options(ann)
     ann.add_argument("-f", "--format", choices=FORMATS,
                      help="output format (default: terminal on a TTY, text otherwise)")
@@ -144,8 +146,6 @@ def _build_parser() -> argparse.ArgumentParser:
 
 # -- HTML documents as input (glossator.documents.html) -------------------------------
 
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def _html_input_options(p: argparse.ArgumentParser) -> None:
@@ -161,16 +161,15 @@ def _html_input_options(p: argparse.ArgumentParser) -> None:
                    help="html input: annotate only inside the first element matching SELECTOR")
 
 
-def _input_kinds(args: argparse.Namespace) -> list[str]:
+def _input_kinds(args: argparse.Namespace, names: Sequence[str]) -> list[str]:
     """For each input, ``"text"``, ``"html"`` or ``"markdown"``; checks the options that go
     with it."""
-    names = list(args.files) or ["-"]
+    from .batch import kind_of
+
     if args.input_format is not None:
         kinds = [args.input_format] * len(names)
     else:
-        kinds = ["text" if n == "-" else "html" if Path(n).suffix.lower() in HTML_SUFFIXES
-                 else "markdown" if Path(n).suffix.lower() in MARKDOWN_SUFFIXES else "text"
-                 for n in names]
+        kinds = [kind_of(n) for n in names]
     for kind, label in (("html", "HTML"), ("markdown", "Markdown")):
         if kind not in kinds:
             continue
@@ -316,11 +315,13 @@ def _load(
 
 
 def _read_inputs(files: Sequence[str], encoding: str) -> list[tuple[str, str]]:
-    """Read and decode text inputs (``-`` or none: standard input): ``(name, text)``."""
-    from .batch import read_document
+    """Read and decode text inputs (``-`` or none: standard input; directories searched
+    for documents): ``(name, text)``."""
+    from .batch import expand_inputs, read_document
 
-    return [(doc.name, doc.text)
-            for doc in (read_document(name, "text", encoding) for name in files or ["-"])]
+    return [(doc.name, doc.text) for doc in (
+        read_document(i.name, "text", encoding) for i in expand_inputs(files or ["-"]))]
+
 
 def _cmd_annotate(args: argparse.Namespace) -> int:
     if args.output and args.output_dir:
@@ -331,7 +332,11 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         raise UsageError("--title goes with --standalone", hint="add --standalone")
     if args.width is not None and args.width < 20:
         raise UsageError("--width must be at least 20")
-    kinds = _input_kinds(args)
+    from .batch import expand_inputs
+
+    inputs = expand_inputs(list(args.files) or ["-"])
+    names = [i.name for i in inputs]
+    kinds = _input_kinds(args, names)
     _check_markup_options(args, kinds)
     if args.explain:
         if args.output or args.output_dir or args.standalone:
@@ -359,14 +364,13 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         except LookupError:
             raise UsageError(f"unknown encoding '{args.output_encoding}'",
                              hint="use a Python codec name such as utf-8 or cp1252") from None
-    names = list(args.files) or ["-"]
     if args.output_dir and "-" in names:
         raise UsageError("--output-dir needs named input files, not standard input")
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (one per CPU) or more")
     if args.output_dir:
-        targets = [str(Path(args.output_dir) / (Path(name).stem + SUFFIXES[fmt]))
-                   for name in names]
+        targets = [_output_path(args.output_dir, i, kind, fmt)
+                   for i, kind in zip(inputs, kinds, strict=True)]
     else:
         targets = [args.output] if args.output else []
     script_path = None
@@ -469,6 +473,15 @@ class _Failed(GlossatorError):
         return self.message
 
 
+def _output_path(out_dir: str, inp: Any, kind: str, fmt: str) -> str:
+    """Where ``--output-dir`` writes input ``inp``: under its path inside the directory it
+    was found in (the tree is kept), or by its own name; the format's suffix, except that
+    an HTML page keeps its own (``.htm`` stays ``.htm``)."""
+    rel = Path(inp.relative if inp.relative is not None else Path(inp.name).name)
+    suffix = rel.suffix if kind == "html" and rel.suffix else SUFFIXES[fmt]
+    return str(Path(out_dir) / rel.with_suffix(suffix))
+
+
 def _check_markup_options(args: argparse.Namespace, kinds: Sequence[str]) -> None:
     """``--markup`` goes with HTML output of text or HTML input; ``--script`` with
     ``--standalone`` written to a file."""
@@ -515,7 +528,8 @@ def _check_targets(inputs: Sequence[str], targets: Sequence[str]) -> None:
                              hint="write the output elsewhere")
         if resolved in seen:
             raise UsageError(f"two inputs would be written to the same output {target}",
-                             hint="give input files distinct names or annotate them separately")
+                             hint="give their folder instead (its tree is kept under "
+                             "--output-dir), or annotate them separately")
         seen.add(resolved)
 
 

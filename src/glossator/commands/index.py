@@ -8,12 +8,10 @@ points at.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 __all__ = ["register", "run"]
 
-_MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def register(sub: Any) -> None:
@@ -54,7 +52,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the glossaries, render the index, write it."""
-    from ..batch import write_file
+    from ..batch import kind_of, write_file
     from ..cli import EXIT_OK, _check_targets, _load, _write_stdout
     from ..errors import UsageError
     from ..loaders import bundled_glossary_path
@@ -67,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--heading-level must be between 1 and 6")
     paths = list(args.glossaries or args.glossary)
     fmt = args.format or ("markdown" if args.output and
-                          Path(args.output).suffix.lower() in _MARKDOWN_SUFFIXES else "html")
+                          kind_of(args.output) == "markdown" else "html")
     if fmt == "markdown":
         for flag, given in (("--standalone", args.standalone),
                             ("--rich-definitions", args.rich_definitions)):

@@ -12,13 +12,9 @@ import argparse
 import re
 import sys
 from html.parser import HTMLParser
-from pathlib import Path
 
 __all__ = ["html_text", "markdown_text", "register", "run"]
 
-TEXT_SUFFIXES = (".txt", ".text")
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 #: Elements whose text is not prose: never harvested.
 _SKIPPED = frozenset(
     "script style template noscript svg math code pre kbd samp textarea head".split())
@@ -151,33 +147,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _collect(paths: list[str]) -> list[tuple[str, str]]:
     """(name, kind) for each input: files as given, directories searched recursively."""
-    from ..errors import InputError
+    from ..batch import expand_inputs, kind_of
 
-    found: list[tuple[str, str]] = []
-    for name in paths or ["-"]:
-        if name == "-":
-            found.append((name, "text"))
-            continue
-        p = Path(name)
-        if p.is_dir():
-            inside = sorted(
-                f for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() in
-                (*TEXT_SUFFIXES, *MARKDOWN_SUFFIXES, *HTML_SUFFIXES)
-                and not any(part.startswith(".") for part in f.relative_to(p).parts))
-            if not inside:
-                raise InputError("no .txt, .md or .html file in this directory", file=name,
-                                 hint="give text files or a directory that holds some")
-            found.extend((str(f), _kind(f)) for f in inside)
-        else:
-            found.append((name, _kind(p)))
-    return found
+    return [(i.name, kind_of(i.name)) for i in expand_inputs(paths or ["-"])]
 
-
-def _kind(path: Path) -> str:
-    suffix = path.suffix.lower()
-    return "html" if suffix in HTML_SUFFIXES else "markdown" if suffix in MARKDOWN_SUFFIXES \
-        else "text"
 
 
 def run(args: argparse.Namespace) -> int:
