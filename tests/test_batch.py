@@ -214,3 +214,37 @@ def test_two_files_of_the_same_name_need_their_folder(tmp_path: Path) -> None:
                      "--output-dir", tmp_path / "out")
     assert run.returncode == 2
     assert b"give their folder instead" in run.stderr and not (tmp_path / "out").exists()
+
+
+def test_in_place_rewrites_the_pages_of_a_site_once(tmp_path: Path) -> None:
+    site = tmp_path / "public"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_text(PAGE.replace("windows-1252", "utf-8"), "utf-8")
+    (site / "a" / "index.html").write_bytes(PAGE.encode("cp1252"))
+    (site / "a" / "index.html").chmod(0o640)
+    (site / "style.css").write_text("p { color: red }", "utf-8")
+    first = _glossator(site, "--in-place", "-j", "2")
+    assert first.returncode == 0 and first.stdout == b"" and first.stderr == b""
+    page = (site / "a" / "index.html").read_bytes()
+    assert b'role="tooltip"' in page and "coopératives".encode("cp1252") in page
+    assert (site / "a" / "index.html").stat().st_mode & 0o777 == 0o640  # mode kept
+    assert (site / "style.css").read_text("utf-8") == "p { color: red }"
+    before = {p: p.read_bytes() for p in site.rglob("*.html")}
+    again = _glossator(site, "--in-place")
+    assert again.returncode == 0
+    assert {p: p.read_bytes() for p in site.rglob("*.html")} == before  # idempotent
+    assert not list(site.rglob(".*"))  # no partial file left
+
+
+@pytest.mark.parametrize("argv", [["t.txt", "--in-place"],
+                                  ["p.html", "--in-place", "-f", "text"],
+                                  ["p.html", "--in-place", "--output-dir", "out"],
+                                  ["-", "--in-place", "--input-format", "html"]])
+def test_in_place_is_for_named_html_pages_only(tmp_path: Path, argv: list[str]) -> None:
+    (tmp_path / "t.txt").write_text(TEXT, "utf-8")
+    (tmp_path / "p.html").write_text(PAGE, "utf-8")
+    run = subprocess.run([sys.executable, "-m", "glossator", "annotate", *argv],
+                         cwd=tmp_path, capture_output=True, input=b"", check=False)
+    assert run.returncode == 2, run.stderr
+    assert (tmp_path / "t.txt").read_text("utf-8") == TEXT
+    assert (tmp_path / "p.html").read_text("utf-8") == PAGE

@@ -13,9 +13,11 @@ that document; the others go on (see ``glossator annotate --output-dir``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -231,7 +233,8 @@ def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"") 
     """Write ``body`` to ``path`` (:func:`encode`); ``InputError`` if it cannot be.
 
     A regular file is written whole or not at all: the bytes go to :func:`partial_path`
-    first, which then replaces it, so an interrupted run never leaves a truncated output.
+    first, which then replaces it (with the old file's permissions), so an interrupted run
+    never leaves a truncated output.
     A device or a pipe (``-o /dev/stdout``) is written in place.
     """
     data = encode(body, encoding, bom)
@@ -243,6 +246,8 @@ def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"") 
         partial = partial_path(path)
         try:
             partial.write_bytes(data)
+            with contextlib.suppress(FileNotFoundError):  # a file replaced keeps its mode
+                os.chmod(partial, stat.S_IMODE(target.stat().st_mode))
             os.replace(partial, target)
         finally:
             partial.unlink(missing_ok=True)

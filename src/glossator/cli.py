@@ -72,6 +72,10 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="write one output file per input into DIR (same name, new suffix), "
                      "each as soon as it is done; an input that fails is reported and the "
                      "others are written")
+    ann.add_argument("--in-place", action="store_true",
+                     help="rewrite each HTML page with its annotations (a built site, say); "
+                     "each page is replaced whole or not at all, and annotating twice "
+                     "changes nothing")
     ann.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                      help="annotate the inputs in N processes (0: one per CPU; default 1); "
                      "the output is the same, in the same order")
@@ -324,8 +328,8 @@ def _read_inputs(files: Sequence[str], encoding: str) -> list[tuple[str, str]]:
 
 
 def _cmd_annotate(args: argparse.Namespace) -> int:
-    if args.output and args.output_dir:
-        raise UsageError("--output and --output-dir cannot be used together")
+    if sum(map(bool, (args.output, args.output_dir, args.in_place))) > 1:
+        raise UsageError("--output, --output-dir and --in-place cannot be used together")
     if args.standalone and args.format not in (None, "html"):
         raise UsageError("--standalone goes with --format html")
     if args.title is not None and not args.standalone:
@@ -339,11 +343,15 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     kinds = _input_kinds(args, names)
     _check_markup_options(args, kinds)
     if args.explain:
-        if args.output or args.output_dir or args.standalone:
+        if args.output or args.output_dir or args.in_place or args.standalone:
             raise UsageError("--explain writes to standard output; drop -o/--output-dir")
         args.explain_format = "json" if args.format == "json" else "table"
         return _cmd_explain(args)
-    to_file = bool(args.output or args.output_dir)
+    if args.in_place and (kinds.count("html") < len(kinds) or args.format not in (None, "html")):
+        raise UsageError("--in-place rewrites HTML pages, which stay HTML pages",
+                         hint="give only .html files or folders of them (or --input-format "
+                         "html); write other inputs with --output-dir")
+    to_file = bool(args.output or args.output_dir or args.in_place)
     is_tty = not to_file and sys.stdout.isatty()
     html_out = args.standalone or args.markup or kinds.count("text") < len(kinds)
     fmt = args.format or ("html" if html_out else ("terminal" if is_tty else "text"))
@@ -364,19 +372,22 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         except LookupError:
             raise UsageError(f"unknown encoding '{args.output_encoding}'",
                              hint="use a Python codec name such as utf-8 or cp1252") from None
-    if args.output_dir and "-" in names:
-        raise UsageError("--output-dir needs named input files, not standard input")
+    if (args.output_dir or args.in_place) and "-" in names:
+        raise UsageError(f"{'--output-dir' if args.output_dir else '--in-place'} needs "
+                         "named input files, not standard input")
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (one per CPU) or more")
     if args.output_dir:
         targets = [_output_path(args.output_dir, i, kind, fmt)
                    for i, kind in zip(inputs, kinds, strict=True)]
+    elif args.in_place:
+        targets = list(names)
     else:
         targets = [args.output] if args.output else []
     script_path = None
     if args.script:
         script_path = str(Path(args.output_dir or Path(args.output).parent) / "glossator.js")
-    _check_targets([name for name in names if name != "-"],
+    _check_targets([name for name in names if name != "-" and not args.in_place],
                    [*targets, *([script_path] if script_path else [])])
 
     glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet,
@@ -415,9 +426,10 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     )
     jobs = min(worker_count(args.jobs), len(names))
 
-    if args.output_dir:
+    if args.output_dir or args.in_place:
         # one document at a time (memory stays that of one page), each written as soon as
-        # it is done; a document that fails is reported and the others go on
+        # it is done (whole or not at all); a document that fails is reported and the
+        # others go on
         failed = 0
         jobs_done = each(renderer, "convert", zip(names, kinds, targets, strict=True), jobs)
         try:
@@ -433,8 +445,9 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
             raise
         _write_script(script_path)
         if failed and len(names) > 1:
+            where = f"written to {args.output_dir}" if args.output_dir else "annotated"
             print(f"glossator: {failed} of {len(names)} inputs failed; the others were "
-                  f"written to {args.output_dir}", file=sys.stderr)
+                  f"{where}", file=sys.stderr)
         return EXIT_INPUT if failed else EXIT_OK
 
     # one output stream: every input is read (and checked) before anything is written
