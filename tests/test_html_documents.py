@@ -31,14 +31,16 @@ GLOSSARY = glossator.Glossary.from_dicts([
 ANNOTATOR = glossator.Annotator(GLOSSARY)
 ALL = glossator.Annotator(GLOSSARY, occurrences="all")
 
+# the term's source may hold inline formatting (économie <em>sociale</em>): matched lazily
+# up to the tooltip, which only glossator writes
 _INSERTED = re.compile(
     r'<span class="glossator" data-glossator-entry="[^"]*">'
-    r'<span class="glossator-term" tabindex="0" aria-describedby="[^"]*">([^<]*)</span>'
+    r'<span class="glossator-term" tabindex="0" aria-describedby="[^"]*">(.*?)</span>'
     r'<span class="glossator-tip" role="tooltip" id="[^"]*"> '
     r'<span class="glossator-title">[^<]*</span> '
-    r'<span class="glossator-definition">[^<]*</span> </span></span>'
+    r'<span class="glossator-definition">[^<]*</span> </span></span>', re.S
 )
-_TERM = re.compile(r'aria-describedby="[^"]*">([^<]*)</span>')
+_TERM = re.compile(r'aria-describedby="[^"]*">(.*?)</span><span class="glossator-tip"', re.S)
 
 
 def strip_glossator_markup(output: str) -> str:
@@ -264,9 +266,44 @@ def test_sections_start_at_h1_h2_h3_headings_and_sectioning_elements() -> None:
     assert "<h4>sous-titre</h4><p>ESS</p>" in out  # h4 does not start a section
 
 
-def test_a_term_split_by_markup_is_not_matched() -> None:
-    assert terms(annotate("<p><b>E</b>SS et l’économie <em>sociale</em> et solidaire</p>")) \
-        == []
+def test_a_term_across_inline_formatting_is_wrapped_whole() -> None:
+    out = annotate("<p><b>E</b>SS et l’économie <em>sociale</em> et solidaire</p>", ALL)
+    assert terms(out) == ["<b>E</b>SS", "économie <em>sociale</em> et solidaire"]
+    assert 'data-glossator-entry="ess-long"' in out
+
+
+@pytest.mark.parametrize(("html", "wrapped"), [
+    # the term starts or ends at the edge of formatting: the tags are taken in
+    ("<p><em>économie sociale</em> et solidaire.</p>",
+     "<em>économie sociale</em> et solidaire"),
+    ("<p>Une économie <strong>sociale et solidaire</strong>.</p>",
+     "économie <strong>sociale et solidaire</strong>"),
+    ("<p><b><i>économie</i> sociale</b> et solidaire</p>",
+     "<b><i>économie</i> sociale</b> et solidaire"),
+    ("<p>l’<span lang=fr>ESS</span> et les <em>PTCE</em>.</p>", "ESS"),
+    # white space between the pieces, or an entity
+    ("<p><em>économie</em> <em>sociale</em>&#32;et solidaire</p>",
+     "<em>économie</em> <em>sociale</em>&#32;et solidaire"),
+])
+def test_terms_across_formatting_nest(html: str, wrapped: str) -> None:
+    out = annotate(html, ALL)
+    assert wrapped in terms(out)
+    assert annotate_html(out, ALL) == out  # annotated terms are recognised: idempotent
+
+
+@pytest.mark.parametrize("html", [
+    "<p><em>L’économie sociale</em> et solidaire</p>",  # starts inside, ends outside
+    "<p>économie <em>sociale <b>et</em> solidaire</b></p>",  # crossed tags
+    "<p>économie <a href=\"#\">sociale</a> et solidaire</p>",  # a link breaks it
+    "<p>économie<br>sociale et solidaire</p>",  # a line break too
+    "<p>économie <code>sociale</code> et solidaire</p>",  # code is skipped
+    "<p>économie <!-- x --> sociale et solidaire</p>",  # a comment
+    "<p>économie</p><p>sociale et solidaire</p>",  # two blocks
+])
+def test_a_term_that_would_not_nest_is_left_to_each_run(html: str) -> None:
+    out = annotate(html, ALL)
+    assert "ess-long" not in out
+    assert all("<" not in t for t in terms(out))
 
 
 def test_attribute_values_and_comments_untouched() -> None:

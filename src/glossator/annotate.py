@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from .errors import UsageError
 from .glossary import Glossary
@@ -74,8 +74,13 @@ class Annotator:
         """Every match in ``text``, before any policy."""
         return self.matcher.find(text)
 
-    def select(self, text: str) -> list[Match]:
-        """The matches the policies keep, as light ``(start, end, variant, elided)`` tuples."""
+    def select(self, text: str, matches: Sequence[Match] | None = None) -> list[Match]:
+        """The matches the policies keep, as light ``(start, end, variant, elided)`` tuples.
+
+        ``matches``: the matches to choose from, when the caller found them itself (by
+        default, those of :meth:`Matcher.scan` in ``text``); ``text`` is still what the
+        policies read (sections, ``not_in`` phrases, definitions written out).
+        """
         variants = self.matcher.variants
         entries: dict[int, Entry] = {}  # the entry of each variant met, looked up once
 
@@ -86,7 +91,7 @@ class Annotator:
             return entry
 
         return apply_policies(
-            self.matcher.scan(text), entry_of, text,
+            self.matcher.scan(text) if matches is None else matches, entry_of, text,
             occurrences=self.occurrences, max_per_entry=self.max_per_entry,
         )
 
@@ -103,6 +108,14 @@ class Annotator:
             append(Annotation(start, end, surface, v.form.entry, v.form.text,
                               how(v, surface, elided), elided, v.text))
         return AnnotatedText(text, tuple(annotations))
+
+    def annotation(self, match: Match, surface: str) -> Annotation:
+        """The :class:`~glossator.model.Annotation` of ``match``, whose text is
+        ``surface``."""
+        start, end, vid, elided = match
+        v = self.matcher.variants[vid]
+        return Annotation(start, end, surface, v.form.entry, v.form.text,
+                          self.matcher.how(v, surface, elided), elided, v.text)
 
     def annotate_many(self, texts: Iterable[str]) -> Iterator[AnnotatedText]:
         """Annotate each text as its own document (first occurrences counted per text)."""

@@ -24,9 +24,16 @@ How offsets are kept:
   ``" \\ufffc "`` (OBJECT REPLACEMENT CHARACTER) otherwise; both stop a term from
   reaching across runs.
 
-Limitations: terms are matched per text run, so a term split by inline markup
-(``<b>E</b>SS``, ``économie <em>sociale</em> et solidaire``) is not found, and a
-``not_in`` phrase split by markup does not exclude. The tree is approximated by a stack of
+A term may run across inline formatting (``économie <em>sociale</em> et solidaire``,
+``<strong>pôles territoriaux</strong> de coopération``): runs separated only by the tags of
+:data:`INLINE_FORMATTING` (and white space) are also read joined, as the page reads, and a
+term found across them is wrapped whole — provided the wrapper nests: the tags inside it
+must open and close inside it, or be taken in with it when the term starts or ends at
+their edge (``<em>économie sociale</em> et solidaire`` wraps the ``<em>`` too). A term
+that would not nest is left to the runs one by one, as before.
+
+Limitations: a ``not_in`` phrase split by markup does not exclude, and a term split by a
+link, a line break or any other element is not found. The tree is approximated by a stack of
 open elements with a few of HTML's implied end tags (nested ``a``, ``button``,
 ``option``, headings); an unclosed skipped element (``<a>`` without ``</a>``) keeps
 everything after it unannotated — never lost, since the input is copied as it is.
@@ -61,6 +68,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ANNOTATED_MARKERS",
     "DEFAULT_SKIP",
+    "INLINE_FORMATTING",
     "Selector",
     "annotate_html",
     "parse_selector",
@@ -92,6 +100,10 @@ _FOREIGN = frozenset({"svg", "math"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 _SKIP, _COUNT, _ANNOTATE = 2, 1, 0
+#: Elements a term may run across: formatting inside a line of text, which a reader does
+#: not see as a break (``économie <em>sociale</em>``).
+INLINE_FORMATTING = frozenset(
+    "b bdi cite em font i mark small span strong sub sup u".split())
 #: Between runs inside a block: U+FFFC OBJECT REPLACEMENT CHARACTER, a "word" that no term
 #: contains, stops a term from reaching across; no line break, so never a section break
 #: (a line break there could make a blank line with the runs' own white space).
@@ -188,14 +200,29 @@ class _Elem:
 _Seg = tuple[int, int, int, int, bool]
 
 
+#: A tag between runs: (source start, source end, is a start tag, name).
+_Tag = tuple[int, int, bool, str]
+
+
 @dataclass
 class _Run:
-    """One text run: where it starts in the joined text, and its offset segments."""
+    """One text run: where it starts in the joined text, and its offset segments.
+
+    ``start``/``end`` are offsets in the runs joined with separators (no term crosses
+    them); ``jstart``/``jend`` in the runs joined as the page reads them, where ``joined``
+    says that this run follows the previous one with only inline formatting between,
+    whose tags are ``lead``; ``trail`` holds the formatting tags right after the run.
+    """
 
     start: int  # offset in the joined text
     end: int
     counted_only: bool
     segs: list[_Seg] = field(default_factory=list)
+    jstart: int = 0
+    jend: int = 0
+    joined: bool = False
+    lead: list[_Tag] = field(default_factory=list)
+    trail: list[_Tag] | None = None
 
     def source_start(self, d: int) -> int:
         """Source offset of decoded offset ``d`` (a term's start)."""
@@ -273,6 +300,14 @@ class _Scanner:
         self.length = 0
         self.runs: list[_Run] = []
         self.brk = False
+        # the runs joined as the page reads (see _Run): the formatting tags since the last
+        # run or the last other token, whether only those came since the last run, and
+        # whether white space did too
+        self.join_parts: list[str] = []
+        self.join_length = 0
+        self.pending: list[_Tag] = []
+        self.gap_ok = False
+        self.gap_space = False
         self.id_re = re.compile(re.escape(id_prefix) + r"([0-9]+)")
         self.max_id = 0
 
@@ -295,12 +330,21 @@ class _Scanner:
             if pos >= n:
                 break
         self._text(text_from, n)
+        self._break_gap()
+
+    def _break_gap(self) -> None:
+        """A token other than inline formatting: no term runs across it."""
+        if self.runs and self.runs[-1].trail is None:
+            self.runs[-1].trail = self.pending
+        self.pending = []
+        self.gap_ok = False
 
     def _token(self, lt: int) -> tuple[int, int]:
         """Handle the markup at ``lt``: ``(end of the token, where text resumes or -1)``."""
         src, n = self.src, len(self.src)
         nxt = src[lt + 1 : lt + 2]
         if nxt == "!":
+            self._break_gap()
             if src.startswith("<!--", lt):
                 for empty in ("<!-->", "<!--->"):
                     if src.startswith(empty, lt):
@@ -316,6 +360,7 @@ class _Scanner:
             e = src.find(">", lt + 2)
             return (n if e < 0 else e + 1), -1
         if nxt == "?":
+            self._break_gap()
             e = src.find(">", lt + 2)
             return (n if e < 0 else e + 1), -1
         if nxt == "/":
@@ -323,19 +368,29 @@ class _Scanner:
             if c == ">":
                 return lt + 3, -1
             if not (c.isascii() and c.isalpha()):
+                self._break_gap()
                 e = src.find(">", lt + 2)
                 return (n if e < 0 else e + 1), -1
             name_end = _TAG_NAME_RE.match(src, lt + 2).end()  # type: ignore[union-attr]
             end, _, _ = self._attributes(name_end)
             if end < 0:
                 return n, -1  # a tag cut by the end of the document: not text
-            self._end_tag(src[lt + 2 : name_end].lower())
+            tag = src[lt + 2 : name_end].lower()
+            if tag in INLINE_FORMATTING:
+                self.pending.append((lt, end, False, tag))
+            else:
+                self._break_gap()
+            self._end_tag(tag)
             return end, -1
         name_end = _TAG_NAME_RE.match(src, lt + 1).end()  # type: ignore[union-attr]
         tag = src[lt + 1 : name_end].lower()
         end, attrs, self_closing = self._attributes(name_end)
         if end < 0:
             return n, -1  # a tag cut by the end of the document: not text
+        if tag in INLINE_FORMATTING and not self_closing:
+            self.pending.append((lt, end, True, tag))
+        else:
+            self._break_gap()
         return end, self._start_tag(tag, attrs, self_closing, end)
 
     def _attributes(self, j: int) -> tuple[int, dict[str, str], bool]:
@@ -455,19 +510,36 @@ class _Scanner:
         state = top.state if top is not None else _ANNOTATE
         in_root = top.in_root if top is not None else self.root is None
         if state == _SKIP or not in_root:
+            if not self.src[a:b].isspace():
+                self._break_gap()  # text left alone: no term runs across it
             return
         text, segs = _decode(self.src, a, b)
         if not text.strip():
+            self.gap_space = True
             return
+        counted = state == _COUNT
+        joined = (self.gap_ok and not self.brk and not counted
+                  and not self.runs[-1].counted_only)
         if self.parts:
             sep = _BLOCK_SEP if self.brk else _INLINE_SEP
             self.parts.append(sep)
             self.length += len(sep)
+            jsep = (" " if self.gap_space else "") if joined else sep
+            self.join_parts.append(jsep)
+            self.join_length += len(jsep)
         self.brk = False
-        start = self.length
+        if self.runs and self.runs[-1].trail is None:
+            self.runs[-1].trail = self.pending
+        start, jstart = self.length, self.join_length
         self.parts.append(text)
         self.length += len(text)
-        self.runs.append(_Run(start, self.length, state == _COUNT, segs))
+        self.join_parts.append(text)
+        self.join_length += len(text)
+        self.runs.append(_Run(start, self.length, counted, segs, jstart, self.join_length,
+                              joined, self.pending))
+        self.pending = []
+        self.gap_ok = True
+        self.gap_space = False
 
 
 _ID_PREFIX_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_:.-]*")
@@ -515,23 +587,37 @@ def annotate_html(
     scanner.scan()
     if not scanner.runs:
         return html
-    doc = annotator.annotate("".join(scanner.parts))
     runs = scanner.runs
+    text = "".join(scanner.parts)
+    # terms across inline formatting: found in the runs joined as the page reads them
+    across = _across(annotator, runs, "".join(scanner.join_parts)) if any(
+        r.joined for r in runs) else {}
+    matches: list[tuple[int, int, int, bool]] = annotator.matcher.scan(text)
+    if across:
+        spans = sorted(across)
+        matches = sorted([m for m in matches if not _overlaps(m, spans)]
+                         + [(a, b, v, el) for (a, b), (v, el, _, _, _) in across.items()])
     starts = [r.start for r in runs]
     out: list[str] = []
     pos = 0
     counter = scanner.max_id
-    for ann in doc.annotations:
-        k = bisect_right(starts, ann.start) - 1
-        if k < 0:
-            continue
-        run = runs[k]
-        if ann.end > run.end or run.counted_only:
-            continue  # across two runs (cannot happen), or a term annotated already
-        s = run.source_start(ann.start - run.start)
-        e = run.source_end(ann.end - run.start)
+    for match in annotator.select(text, matches):
+        known = across.get((match[0], match[1]))
+        if known is not None:
+            s, e, surface = known[2], known[3], known[4]
+        else:
+            k = bisect_right(starts, match[0]) - 1
+            if k < 0:
+                continue
+            run = runs[k]
+            if match[1] > run.end or run.counted_only:
+                continue  # a term annotated already
+            s = run.source_start(match[0] - run.start)
+            e = run.source_end(match[1] - run.start)
+            surface = text[match[0] : match[1]]
         if s < pos or e <= s:
             continue
+        ann = annotator.annotation(match, surface)
         counter += 1
         tip_id = f"{id_prefix}{counter}"
         opening, closing = tooltip_parts(ann, tip_id, markup, rich_definitions, link_to)
@@ -544,6 +630,81 @@ def annotate_html(
         return html
     out.append(html[pos:])
     return "".join(out)
+
+
+def _across(
+    annotator: Annotator, runs: list[_Run], joined: str
+) -> dict[tuple[int, int], tuple[int, bool, int, int, str]]:
+    """The terms found across inline formatting that can be wrapped whole.
+
+    Keyed by their span in the runs joined with separators, as the policies see the text:
+    ``(variant, elided, source start, source end, surface)``.
+    """
+    jstarts = [r.jstart for r in runs]
+    found: dict[tuple[int, int], tuple[int, bool, int, int, str]] = {}
+    for s, e, vid, elided in annotator.matcher.scan(joined):
+        k = bisect_right(jstarts, s) - 1
+        m = bisect_right(jstarts, e - 1) - 1
+        if k < 0 or k == m or not all(r.joined and not r.counted_only
+                                      for r in runs[k + 1 : m + 1]):
+            continue  # inside one run: the runs alone find it
+        first, last = runs[k], runs[m]
+        if first.counted_only or s >= first.jend or e <= last.jstart:
+            continue
+        span = _nested(runs, k, m, first.source_start(s - first.jstart),
+                       last.source_end(e - last.jstart),
+                       not joined[first.jstart : s].strip(), not joined[e : last.jend].strip())
+        if span is not None:
+            found[(first.start + s - first.jstart, last.start + e - last.jstart)] = (
+                vid, elided, span[0], span[1], joined[s:e])
+    return found
+
+
+def _nested(runs: list[_Run], k: int, m: int, start: int, end: int, at_start: bool,
+            at_end: bool) -> tuple[int, int] | None:
+    """The source span to wrap for a term from ``start`` (in run ``k``) to ``end`` (in run
+    ``m``), so that the tags inside it nest: those between the runs, and those before run
+    ``k`` or after run ``m`` that the term starts or ends at the edge of (``at_start``,
+    ``at_end``: only white space between). ``None`` when no such span exists."""
+    open_inside: list[str] = []
+    closed_outside: list[str] = []  # end tags of elements opened before the term
+    for run in runs[k + 1 : m + 1]:
+        for _, _, is_start, tag in run.lead:
+            if is_start:
+                open_inside.append(tag)
+            elif open_inside and open_inside[-1] == tag:
+                open_inside.pop()
+            elif open_inside:
+                return None  # crossed: <em>x <b>y</em> z</b>
+            else:
+                closed_outside.append(tag)
+    if closed_outside:  # take in their start tags, right before run k
+        lead = runs[k].lead
+        if not at_start or len(lead) < len(closed_outside):
+            return None
+        taken = lead[len(lead) - len(closed_outside):]
+        if any(not is_start or tag != want for (_, _, is_start, tag), want
+               in zip(taken, reversed(closed_outside), strict=True)):
+            return None
+        start = taken[0][0]
+    if open_inside:  # take in their end tags, right after run m
+        trail = runs[m].trail or []
+        if not at_end or len(trail) < len(open_inside):
+            return None
+        taken = trail[: len(open_inside)]
+        if any(is_start or tag != want for (_, _, is_start, tag), want
+               in zip(taken, reversed(open_inside), strict=True)):
+            return None
+        end = taken[-1][1]
+    return start, end
+
+
+def _overlaps(match: tuple[int, int, int, bool], spans: list[tuple[int, int]]) -> bool:
+    """Whether ``match`` overlaps one of the sorted, disjoint ``spans``."""
+    i = bisect_right(spans, (match[0], 1 << 62)) - 1
+    if i >= 0 and spans[i][1] > match[0]:
+        return True
+    return i + 1 < len(spans) and spans[i + 1][0] < match[1]
 
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
