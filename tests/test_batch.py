@@ -129,15 +129,22 @@ def test_workers_that_cannot_fork_get_a_pickled_renderer(
 
 
 def test_outputs_are_written_whole_and_devices_in_place(tmp_path: Path) -> None:
-    from glossator.batch import partial_path, write_file
+    from glossator.batch import partial_files, write_file
 
     target = tmp_path / "out.txt"
     target.write_text("old", "utf-8")
     write_file(str(target), "nouveau é", "latin-1")
     assert target.read_bytes() == "nouveau é".encode("latin-1")
-    assert not partial_path(str(target)).exists()
+    assert partial_files(str(target)) == [] and len(list(tmp_path.iterdir())) == 1
     write_file("/dev/null", "rien")  # not replaced by a regular file
     assert Path("/dev/null").is_char_device()
+    # a symbolic link is followed: the page it points to is replaced, the link stays
+    real = tmp_path / "real.html"
+    real.write_text("old", "utf-8")
+    link = tmp_path / "link.html"
+    link.symlink_to(real)
+    write_file(str(link), "new")
+    assert link.is_symlink() and real.read_text("utf-8") == "new"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="process groups and SIGINT")
@@ -248,3 +255,86 @@ def test_in_place_is_for_named_html_pages_only(tmp_path: Path, argv: list[str]) 
     assert run.returncode == 2, run.stderr
     assert (tmp_path / "t.txt").read_text("utf-8") == TEXT
     assert (tmp_path / "p.html").read_text("utf-8") == PAGE
+
+
+def test_in_place_takes_only_the_pages_of_a_folder(tmp_path: Path) -> None:
+    site = tmp_path / "public"
+    site.mkdir()
+    (site / "index.html").write_text(PAGE.replace("windows-1252", "utf-8"), "utf-8")
+    (site / "robots.txt").write_text("User-agent: *\n", "utf-8")
+    (site / "notes.md").write_text("L’ESS.\n", "utf-8")
+    run = _glossator(site, "--in-place")
+    assert run.returncode == 0, run.stderr
+    assert b"glossator-tip" in (site / "index.html").read_bytes()
+    assert (site / "robots.txt").read_text("utf-8") == "User-agent: *\n"
+    assert (site / "notes.md").read_text("utf-8") == "L’ESS.\n"
+    # a page that declares its encoding is written back in it, so no other is accepted
+    refused = _glossator(site, "--in-place", "--output-encoding", "utf-8")
+    assert refused.returncode == 2 and b"--output-encoding" in refused.stderr
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read_back(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text(PAGE, "utf-8")
+    for _ in range(2):
+        run = _glossator(site, "--output-dir", site / "out")
+        assert run.returncode == 0, run.stderr
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")) == [
+        "a.html", "out/a.html"]
+
+
+def test_several_folders_keep_their_names_under_the_output_folder(tmp_path: Path) -> None:
+    for folder in ("fr", "en"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "index.html").write_text(PAGE, "utf-8")
+    run = _glossator(tmp_path / "fr", tmp_path / "en", "--output-dir", tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    written = (tmp_path / "out").rglob("*.html")
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in written) == [
+        "en/index.html", "fr/index.html"]
+
+
+def test_markdown_input_without_python_markdown_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("L’ESS.\n", "utf-8")
+    (tmp_path / "b.md").write_text("L’ESS.\n", "utf-8")
+    code = ("import sys; sys.modules['markdown'] = None\n"
+            "from glossator.cli import main\n"
+            "sys.exit(main(['annotate', 'a.md', 'b.md', '--output-dir', 'out']))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, check=False)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.splitlines() == [
+        "glossator: error: Markdown input needs Python-Markdown "
+        "(pip install 'glossator[markdown]')"]
+    assert not (tmp_path / "out").exists()
+
+
+class _Dying(Renderer):
+    """Renders documents, but its worker process dies on the one named 'die'."""
+
+    def render(self, doc: object) -> str:
+        import os
+
+        if getattr(doc, "name", "").endswith("die.txt"):
+            os._exit(9)  # as when the kernel kills a worker that ran out of memory
+        return super().render(doc)  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers")
+def test_a_worker_that_dies_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    import signal
+
+    from glossator.errors import InputError
+
+    g = Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale."}])
+    docs = []
+    for name in ("a.txt", "die.txt", "b.txt"):
+        (tmp_path / name).write_text("l’ESS\n", "utf-8")
+        docs.append(read_document(str(tmp_path / name)))
+    signal.alarm(60)  # a hang fails the test instead of the whole run
+    try:
+        with pytest.raises(InputError, match="worker process stopped"):
+            list(each(_Dying(Annotator(g), "text"), "render", docs, jobs=2))
+    finally:
+        signal.alarm(0)

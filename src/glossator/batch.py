@@ -19,19 +19,20 @@ import re
 import signal
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import GlossatorError, InputError
+from .errors import GlossatorError, InputError, UsageError
 
 if TYPE_CHECKING:
     from .annotate import Annotator
 
 __all__ = [
-    "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "TEXT_SUFFIXES", "Document", "Input", "Renderer",
-    "each", "encode", "expand_inputs", "kind_of", "page_title", "partial_path",
+    "DOCUMENT_SUFFIXES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "TEXT_SUFFIXES", "Document",
+    "Input", "Renderer",
+    "each", "encode", "expand_inputs", "kind_of", "page_title", "partial_files",
     "read_document", "terminated", "worker_count", "write_file",
 ]
 
@@ -39,6 +40,7 @@ __all__ = [
 TEXT_SUFFIXES = (".txt", ".text")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, *MARKDOWN_SUFFIXES, *HTML_SUFFIXES)
 
 
 def kind_of(name: str) -> str:
@@ -58,10 +60,18 @@ class Input:
     relative: str | None = None
 
 
-def expand_inputs(paths: Iterable[str]) -> list[Input]:
-    """The inputs, directories searched recursively for text, Markdown and HTML files
-    (in name order, hidden files and folders left out); ``InputError`` for a directory
-    with none."""
+def expand_inputs(
+    paths: Iterable[str], suffixes: tuple[str, ...] = DOCUMENT_SUFFIXES,
+    exclude: Iterable[str] = (),
+) -> list[Input]:
+    """The inputs, directories searched recursively for files with ``suffixes`` (in name
+    order; hidden files and folders, and the folders in ``exclude`` — an output directory
+    inside an input one — left out); ``InputError`` for a directory with none. With
+    several directories, each file's place starts with its directory's name, so that
+    their trees do not fall on each other under one output directory."""
+    paths = list(paths)
+    skipped = {Path(e).resolve() for e in exclude}
+    several = sum(1 for name in paths if name != "-" and Path(name).is_dir()) > 1
     found: list[Input] = []
     for name in paths:
         folder = Path(name)
@@ -70,13 +80,17 @@ def expand_inputs(paths: Iterable[str]) -> list[Input]:
             continue
         inside = sorted(
             f for f in folder.rglob("*")
-            if f.suffix.lower() in (*TEXT_SUFFIXES, *MARKDOWN_SUFFIXES, *HTML_SUFFIXES)
+            if f.suffix.lower() in suffixes
             and not any(part.startswith(".") for part in f.relative_to(folder).parts)
+            and not any(p in skipped for p in f.resolve().parents)
             and f.is_file())
         if not inside:
-            raise InputError("no .txt, .md or .html file in this directory", file=name,
-                             hint="give text files or a directory that holds some")
-        found.extend(Input(str(f), f.relative_to(folder).as_posix()) for f in inside)
+            kinds = ", ".join(suffixes)
+            raise InputError(f"no document ({kinds}) in this directory", file=name,
+                             hint="give files, or a directory that holds some")
+        top = folder.resolve().name if several else None
+        found.extend(Input(str(f), "/".join(filter(None, (top, f.relative_to(
+            folder).as_posix())))) for f in inside)
     return found
 
 _T = TypeVar("_T")
@@ -176,8 +190,6 @@ class Renderer:
             try:
                 import markdown
             except ImportError:
-                from .errors import UsageError
-
                 raise UsageError("Markdown input needs Python-Markdown",
                                  hint="pip install 'glossator[markdown]'") from None
             from .integrations.markdown import GlossatorExtension
@@ -232,34 +244,46 @@ def encode(body: str, encoding: str = "utf-8", bom: bytes = b"") -> bytes:
 def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"") -> None:
     """Write ``body`` to ``path`` (:func:`encode`); ``InputError`` if it cannot be.
 
-    A regular file is written whole or not at all: the bytes go to :func:`partial_path`
-    first, which then replaces it (with the old file's permissions), so an interrupted run
-    never leaves a truncated output.
-    A device or a pipe (``-o /dev/stdout``) is written in place.
+    A regular file is written whole or not at all: the bytes go to a new hidden file
+    beside it (:func:`partial_files` finds those), which then replaces it with the old
+    file's permissions, so an interrupted run never leaves a truncated output. A symbolic
+    link is followed (the file it points to is replaced); a device or a pipe
+    (``-o /dev/stdout``) is written in place.
     """
+    import tempfile
+
     data = encode(body, encoding, bom)
-    target = Path(path)
+    target = Path(os.path.realpath(path))
     try:
         if target.exists() and not target.is_file():
             target.write_bytes(data)
             return
-        partial = partial_path(path)
+        fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_PARTIAL,
+                                       dir=target.parent)
         try:
-            partial.write_bytes(data)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
             with contextlib.suppress(FileNotFoundError):  # a file replaced keeps its mode
                 os.chmod(partial, stat.S_IMODE(target.stat().st_mode))
             os.replace(partial, target)
         finally:
-            partial.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(partial)
     except OSError as exc:
         raise InputError(exc.strerror or "cannot be written", file=path) from None
 
 
-def partial_path(path: str) -> Path:
-    """Where :func:`write_file` writes ``path`` before it is complete (a hidden file
-    beside it)."""
-    target = Path(path)
-    return target.with_name(f".{target.name}.glossator-partial")
+#: The suffix of the files :func:`write_file` writes before they are complete.
+_PARTIAL = ".glossator-partial"
+
+
+def partial_files(path: str) -> list[Path]:
+    """The files :func:`write_file` left beside ``path`` unfinished (a run stopped while
+    it wrote)."""
+    from glob import escape
+
+    target = Path(os.path.realpath(path))
+    return list(target.parent.glob(f".{escape(target.name)}.*{_PARTIAL}"))
 
 
 def worker_count(jobs: int) -> int:
@@ -290,29 +314,59 @@ def _in_worker(call: tuple[str, Any]) -> tuple[bool, Any]:
 
 
 def _attempt(function: Callable[[_T], _R], item: _T) -> tuple[bool, _R | str]:
-    """``(True, function(item))``, or ``(False, the one-line error)``."""
+    """``(True, function(item))``, or ``(False, the one-line error)`` for a problem with
+    this input (a usage error concerns them all and is raised)."""
     try:
         return True, function(item)
+    except UsageError:
+        raise
     except GlossatorError as exc:
         return False, str(exc)
 
 
 def each(
     renderer: Renderer, method: str, items: Iterable[Any], jobs: int = 1
-) -> Iterator[tuple[bool, Any]]:
+) -> Generator[tuple[bool, Any], None, None]:
     """``renderer.<method>(item)`` for each item, in order, as ``(True, result)`` or
-    ``(False, error)``: here with ``jobs == 1``, else in ``jobs`` worker processes."""
+    ``(False, error)``: here with ``jobs == 1``, else in ``jobs`` worker processes.
+
+    When the generator is left early (an error, Ctrl-C), the workers are stopped before
+    it returns; a worker that dies (out of memory) is an ``InputError``, not a hang.
+    """
     function = getattr(renderer, method)
     if jobs <= 1:
         for item in items:
             yield _attempt(function, item)
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # fork on Linux: the workers share the compiled glossary; elsewhere spawn (fork is
     # missing on Windows and unsafe on macOS), with the renderer pickled
     context = multiprocessing.get_context(
         "fork" if sys.platform.startswith("linux") else "spawn")
-    with context.Pool(jobs, initializer=_start_worker, initargs=(renderer,)) as pool:
-        # results come back in order; the pool is terminated on the way out (Ctrl-C too)
-        yield from pool.imap(_in_worker, ((method, item) for item in items), chunksize=1)
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                               initargs=(renderer,))
+    finished = False
+    try:
+        yield from pool.map(_in_worker, ((method, item) for item in items))
+        finished = True
+    except BrokenProcessPool:
+        raise InputError("a worker process stopped (out of memory?)",
+                         hint="run again with fewer --jobs") from None
+    finally:
+        if not finished:
+            _stop(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop(pool: Any) -> None:
+    """Stop the workers of ``pool`` now, whatever they are doing."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    for process in list(getattr(pool, "_processes", {}).values()):
+        with contextlib.suppress(Exception):
+            process.terminate()

@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 bad input (a glossary or document that cannot be used);
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
@@ -192,6 +193,12 @@ def _input_kinds(args: argparse.Namespace, names: Sequence[str]) -> list[str]:
     if args.root and "html" not in kinds:
         raise UsageError("--root goes with HTML input, not Markdown",
                          hint="give a .html file or --input-format html")
+    if "markdown" in kinds:
+        try:
+            import markdown  # noqa: F401
+        except ImportError:
+            raise UsageError("Markdown input needs Python-Markdown",
+                             hint="pip install 'glossator[markdown]'") from None
     selectors = [*args.skip, *([args.root] if args.root else [])]
     if selectors:  # the HTML module is imported only when it is needed (start-up)
         from .documents.html import parse_selector
@@ -321,10 +328,11 @@ def _load(
 def _read_inputs(files: Sequence[str], encoding: str) -> list[tuple[str, str]]:
     """Read and decode text inputs (``-`` or none: standard input; directories searched
     for documents): ``(name, text)``."""
-    from .batch import expand_inputs, read_document
+    from .batch import TEXT_SUFFIXES, expand_inputs, read_document
 
     return [(doc.name, doc.text) for doc in (
-        read_document(i.name, "text", encoding) for i in expand_inputs(files or ["-"]))]
+        read_document(i.name, "text", encoding)
+        for i in expand_inputs(files or ["-"], TEXT_SUFFIXES))]
 
 
 def _cmd_annotate(args: argparse.Namespace) -> int:
@@ -336,9 +344,16 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
         raise UsageError("--title goes with --standalone", hint="add --standalone")
     if args.width is not None and args.width < 20:
         raise UsageError("--width must be at least 20")
-    from .batch import expand_inputs
+    from .batch import DOCUMENT_SUFFIXES, HTML_SUFFIXES, expand_inputs
 
-    inputs = expand_inputs(list(args.files) or ["-"])
+    if args.in_place and args.output_encoding:
+        raise UsageError("--in-place writes each page back in the encoding it declares",
+                         hint="drop --output-encoding")
+    # --in-place takes the pages of a folder (a site's robots.txt is not one); an output
+    # folder inside an input one is not read back
+    inputs = expand_inputs(list(args.files) or ["-"],
+                           HTML_SUFFIXES if args.in_place else DOCUMENT_SUFFIXES,
+                           [args.output_dir] if args.output_dir else [])
     names = [i.name for i in inputs]
     kinds = _input_kinds(args, names)
     _check_markup_options(args, kinds)
@@ -388,7 +403,8 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     if args.script:
         script_path = str(Path(args.output_dir or Path(args.output).parent) / "glossator.js")
     _check_targets([name for name in names if name != "-" and not args.in_place],
-                   [*targets, *([script_path] if script_path else [])])
+                   [*targets, *([script_path] if script_path else [])],
+                   "give each page once" if args.in_place else None)
 
     glossary = _load(args.glossary, args.glossary_format, args.strict, args.quiet,
                      getattr(args, "glossary_encoding", None), args.cache_dir)
@@ -437,14 +453,18 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
                 if not ok:
                     failed += 1
                     print(f"glossator: error: {error}", file=sys.stderr)
-        except KeyboardInterrupt:  # workers stopped mid-write leave a partial file each
-            from .batch import partial_path
+        except BaseException:  # Ctrl-C: stop the workers, then remove what they left
+            jobs_done.close()
+            from .batch import partial_files
 
             for target in targets:
-                partial_path(target).unlink(missing_ok=True)
+                for partial in partial_files(target):
+                    partial.unlink(missing_ok=True)
             raise
         _write_script(script_path)
-        if failed and len(names) > 1:
+        if failed == len(names) > 1:
+            print(f"glossator: all {len(names)} inputs failed", file=sys.stderr)
+        elif failed and len(names) > 1:
             where = f"written to {args.output_dir}" if args.output_dir else "annotated"
             print(f"glossator: {failed} of {len(names)} inputs failed; the others were "
                   f"{where}", file=sys.stderr)
@@ -453,10 +473,11 @@ def _cmd_annotate(args: argparse.Namespace) -> int:
     # one output stream: every input is read (and checked) before anything is written
     docs = [renderer.read(name, kind) for name, kind in zip(names, kinds, strict=True)]
     outputs: list[str] = []
-    for ok, rendered in each(renderer, "render", docs, jobs):
-        if not ok:
-            raise _Failed(rendered)
-        outputs.append(rendered)
+    with contextlib.closing(each(renderer, "render", docs, jobs)) as rendering:
+        for ok, rendered in rendering:
+            if not ok:
+                raise _Failed(rendered)
+            outputs.append(rendered)
     # HTML pages are written back in their own encoding, with their BOM; other outputs
     # (and a mixture of inputs written to one stream) in UTF-8
     out_encodings = {renderer.output_encoding_of(doc) for doc in docs}
@@ -526,11 +547,13 @@ def _write_script(path: str | None) -> None:
         _write_file(path, script())
 
 
-def _check_targets(inputs: Sequence[str], targets: Sequence[str]) -> None:
+def _check_targets(inputs: Sequence[str], targets: Sequence[str],
+                   twice_hint: str | None = None) -> None:
     """Refuse to write over an input file, or to write two outputs to the same file.
 
     Both happen silently otherwise: ``--output-dir .`` replaces ``a.txt`` by its annotated
     text, and ``x/a.txt y/a.txt --output-dir out`` keeps only the second output.
+    ``twice_hint`` replaces the advice for the second case.
     """
     sources = {Path(name).resolve() for name in inputs}
     seen: set[Path] = set()
@@ -541,8 +564,8 @@ def _check_targets(inputs: Sequence[str], targets: Sequence[str]) -> None:
                              hint="write the output elsewhere")
         if resolved in seen:
             raise UsageError(f"two inputs would be written to the same output {target}",
-                             hint="give their folder instead (its tree is kept under "
-                             "--output-dir), or annotate them separately")
+                             hint=twice_hint or "give their folder instead (its tree is "
+                             "kept under --output-dir), or annotate them separately")
         seen.add(resolved)
 
 
