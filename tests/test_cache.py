@@ -374,3 +374,63 @@ def test_threads_sharing_a_cached_glossary_build_each_entry_once(
         assert all(e is entries[0] for e in entries)  # one object per entry
     assert glossary.entries[5] is glossary["terme5"] is next(
         e for e in results[0] if e.id == "terme5")
+
+
+def test_the_same_file_however_named_is_one_source_and_two_files_are_two(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    first, second = tmp_path / "p1", tmp_path / "p2"
+    for folder in (first, second):
+        folder.mkdir()
+        _write(folder)
+    monkeypatch.chdir(first)
+    read_glossary("g.yaml", cache_dir=cache)
+    monkeypatch.chdir(second)  # another project's g.yaml, same shared cache
+    read_glossary("g.yaml", cache_dir=cache)
+    assert len(list(cache.glob("glossary-*.cache"))) == 2  # neither replaced the other
+    (second / "g.yaml").write_text(GLOSSARY + "  - term: PTCE\n    definition: Pôle.\n",
+                                   "utf-8")
+    read_glossary("./g.yaml", cache_dir=cache)  # the same file, named otherwise
+    assert len(list(cache.glob("glossary-*.cache"))) == 2  # its old version went
+
+
+def test_a_matcher_cache_pointing_past_the_forms_is_rebuilt(tmp_path: Path) -> None:
+    from glossator._columns import read_sections, write_sections
+
+    path, cache = _cached(tmp_path)
+    (matcher_file,) = cache.glob("matcher-*.cache")
+    header, sections = read_sections(matcher_file)
+    kept = [bytes(s) for s in sections]
+    kept[6] = b"\x07\x00\x00\x00" * (len(kept[6]) // 4)  # every variant's form: 7 of 4
+    write_sections(matcher_file, header, kept)
+    glossary = read_glossary(path, cache_dir=cache)
+    m = glossary.compiled(cache_dir=str(cache))
+    assert m.spans("L'ESS et des coopératives.") == [(2, 5, "ess-2"), (13, 25, "cooperative")]
+    assert read_sections(matcher_file)[1][6] != kept[6]  # and the file was mended
+
+
+def test_the_bundled_glossary_is_cached_too(tmp_path: Path) -> None:
+    from glossator import Annotator
+
+    Annotator(cache_dir=str(tmp_path))
+    again = Annotator(cache_dir=str(tmp_path))
+    assert again.glossary._store is not None
+    assert {p.name.split("-")[0] for p in tmp_path.iterdir()} == {"glossary", "matcher"}
+    assert all(p.name.count("-") == 2 for p in tmp_path.iterdir())  # a source: pruned later
+
+
+def test_a_damaged_file_that_cannot_be_removed_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from glossator._columns import damaged
+
+    def refuse(path: object) -> None:
+        raise PermissionError("in use")
+
+    monkeypatch.setattr(os, "unlink", refuse)
+    error = damaged(tmp_path / "x.cache")
+    assert str(error) == f"{tmp_path / 'x.cache'}: this cache file is damaged " \
+        "(delete it and run the command again)"

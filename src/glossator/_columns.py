@@ -47,26 +47,32 @@ def write_sections(
 ) -> None:
     """Write ``header`` (plain values) and ``sections`` atomically to ``path``
     (``OSError`` if it cannot be written)."""
+    import tempfile
+
+    sizes = [memoryview(s).nbytes for s in sections]
     places: list[tuple[int, int]] = []  # relative to the first section, after the header
     at = 0
-    for section in sections:
-        places.append((at, len(section)))
-        at += -(-len(section) // _ALIGN) * _ALIGN
+    for size in sizes:
+        places.append((at, size))
+        at += -(-size // _ALIGN) * _ALIGN
     meta = marshal.dumps((header, places))
     start = -(-(_HEAD.size + len(meta)) // _ALIGN) * _ALIGN
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    # a fresh name: nothing another user placed there is followed, and two writers of the
+    # same file do not write into each other's
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with open(tmp, "wb") as out:
+        with os.fdopen(fd, "wb") as out:
             out.write(_HEAD.pack(_MAGIC, len(meta)))
             out.write(meta)
             out.write(b"\0" * (start - _HEAD.size - len(meta)))
-            for section, (_, size) in zip(sections, places, strict=True):
+            for section, size in zip(sections, sizes, strict=True):
                 out.write(section)
                 out.write(b"\0" * (-size % _ALIGN))
         os.replace(tmp, path)
     except OSError:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         raise
 
 
@@ -105,14 +111,18 @@ def damaged(source: str | os.PathLike[str] | None) -> Exception:
 
     if source is None:
         return CacheError("a cached table is damaged")
-    with contextlib.suppress(OSError):
+    try:
         os.unlink(source)
+    except OSError:  # Windows keeps a mapped file
+        return CacheError("this cache file is damaged", file=os.fspath(source),
+                          hint="delete it and run the command again")
     return CacheError("this cache file was damaged and has been removed",
                       file=os.fspath(source), hint="run the command again to rebuild it")
 
 
 def check_ints(
-    data: memoryview | bytes, itemsize: int, lo: int, hi: int, rising: bool = False
+    data: memoryview | bytes | array[int], itemsize: int, lo: int, hi: int,
+    rising: bool = False,
 ) -> None:
     """Raise ``ValueError`` unless every integer of ``data`` is in ``[lo, hi)`` (and, with
     ``rising``, none is smaller than the one before)."""

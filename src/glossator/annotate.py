@@ -48,7 +48,7 @@ class Annotator:
         if glossary is None:
             from .loaders import load_glossary
 
-            glossary = load_glossary()
+            glossary = load_glossary(cache_dir=cache_dir)
         if occurrences not in OCCURRENCE_POLICIES:
             raise UsageError(
                 f"unknown occurrences policy '{occurrences}'",

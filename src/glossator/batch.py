@@ -85,8 +85,9 @@ def expand_inputs(
             and not any(p in skipped for p in f.resolve().parents)
             and f.is_file())
         if not inside:
-            kinds = ", ".join(suffixes)
-            raise InputError(f"no document ({kinds}) in this directory", file=name,
+            what = {DOCUMENT_SUFFIXES: ".txt, .md or .html file", HTML_SUFFIXES: ".html page",
+                    TEXT_SUFFIXES: ".txt file"}.get(suffixes, "document")
+            raise InputError(f"no {what} in this directory", file=name,
                              hint="give files, or a directory that holds some")
         top = folder.resolve().name if several else None
         found.extend(Input(str(f), "/".join(filter(None, (top, f.relative_to(

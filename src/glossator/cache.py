@@ -49,18 +49,21 @@ def glossary_digest(
     """The cache key of the glossary read from ``data``: ``SOURCE-CONTENT``.
 
     The content part digests the bytes, the name, format and encoding, and glossator's
-    version. The source part digests the name, format and encoding only: the cache keeps
-    one content per source, and a new one replaces the old (:func:`save_cached_glossary`).
+    version. The source part digests the file's absolute path, format and encoding only:
+    the cache keeps one content per source, and a new one replaces the old
+    (:func:`save_cached_glossary`).
     ``source=False`` gives a key with no source part, never replaced (for glossaries that
     have no file of their own, such as a saved spaCy pipeline's).
     """
     from . import __version__
 
-    where = repr((name, format, encoding))
-    digest = hashlib.sha256(repr((_VERSION, __version__, where)).encode())
+    digest = hashlib.sha256(repr((_VERSION, __version__, name, format, encoding)).encode())
     digest.update(data)
     if not source:
         return digest.hexdigest()[:32]
+    # the file itself, however it was named (glossary.yaml, ./glossary.yaml): two projects
+    # that share a cache directory do not take each other's glossary for an old version
+    where = repr((os.path.abspath(name), format, encoding))
     return f"{_short(where)}-{digest.hexdigest()[:32]}"
 
 

@@ -383,10 +383,11 @@ class Matcher:
                 source = source_of(glossary._digest)
                 name = f"matcher-{source}-{key}" if source else f"matcher-{key}"
                 path = Path(cache_dir) / f"{name}.cache"
-                loaded = _load_tables(path)
+                loaded = _load_tables(path, len(self.forms))
                 if loaded is not None:
                     tables, state = loaded
             if tables is None:
+                glossary._all_forms  # noqa: B018 - from the cache: build every form at once
                 tables = _compile(self.forms, self.options)
         (patterns, cands, raw_variants, variant_form, simple, blanked, capital_only, fast,
          modes, exact, exact_at, keep, multiword) = tables
@@ -443,7 +444,8 @@ class Matcher:
     def _ids(self) -> tuple[str, ...]:
         """The entry id of each variant (built once, on first use)."""
         if self._entry_ids is None:
-            form_ids = self.glossary._form_entry_ids()
+            form_ids = (self.glossary._form_entry_ids() if self.glossary._store is not None
+                        else [f.entry.id for f in self.forms])
             self._entry_ids = tuple(map(form_ids.__getitem__, self._variant_form))
         return self._entry_ids
 
@@ -1173,10 +1175,11 @@ def _cache_key(forms: Sequence[Form], options: MatchOptions, source: str | None 
     return digest.hexdigest()[:32]
 
 
-def _load_tables(path: Path) -> tuple[_Tables, memoryview | None] | None:
+def _load_tables(path: Path, n_forms: int) -> tuple[_Tables, memoryview | None] | None:
     """Compiled tables from the cache, and the C scanner's trie if it was saved too; or
-    ``None`` (missing, unreadable or stale). The file is mapped and its tables stay
-    packed: a variant or a pattern is decoded when it is first read."""
+    ``None`` (missing, unreadable, stale, or with an index beyond the glossary's
+    ``n_forms`` forms). The file is mapped and its tables stay packed: a variant or a
+    pattern is decoded when it is first read."""
     try:
         header, sections = read_sections(path)
         if not isinstance(header, tuple) or len(header) != 4 or header[0] != _TABLES_VERSION:
@@ -1189,6 +1192,7 @@ def _load_tables(path: Path) -> tuple[_Tables, memoryview | None] | None:
         groups.check(0, n_variants)
         rows = Rows(variants, variants_at, 9, path)
         forms = ints(variant_form, n_variants)
+        check_ints(forms, 4, 0, n_forms)
         fast_ = ints(fast, len(packed))
         check_ints(fast_, 4, -1, n_variants)
         if not (len(simple) == len(blanked) == len(capital_only) == len(groups)
