@@ -421,6 +421,17 @@ child(const TrieObject *t, uint32_t node, uint8_t b)
     return 0;
 }
 
+/* A match tuple holds numbers, booleans and entry ids (strings), never a container, so it
+ * can take no part in a reference cycle: it is left out of the cyclic garbage collector,
+ * as CPython does itself for such tuples, but at once. A text with millions of matches
+ * otherwise has the collector walk them again and again while they are made. */
+static inline PyObject *
+untracked(PyObject *t)
+{
+    PyObject_GC_UnTrack(t);
+    return t;
+}
+
 /* (s, e, vid, elided) as a new tuple. */
 static PyObject *
 match_tuple(Py_ssize_t s, Py_ssize_t e, long vid, PyObject *elided)
@@ -442,7 +453,7 @@ match_tuple(Py_ssize_t s, Py_ssize_t e, long vid, PyObject *elided)
     PyTuple_SET_ITEM(t, 1, b);
     PyTuple_SET_ITEM(t, 2, c);
     PyTuple_SET_ITEM(t, 3, elided);
-    return t;
+    return untracked(t);
 }
 
 /* Read the start and end of a match tuple (start, end, variant, elided). */
@@ -836,7 +847,7 @@ output_tuple(Py_ssize_t s, Py_ssize_t e, PyObject *item, PyObject *ids)
             Py_INCREF(x);
             PyTuple_SET_ITEM(t, k, x);
         }
-        return t;
+        return untracked(t);
     }
     Py_ssize_t vid = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 2));
     if (vid < 0 || vid >= PyTuple_GET_SIZE(ids)) {
@@ -858,6 +869,7 @@ output_tuple(Py_ssize_t s, Py_ssize_t e, PyObject *item, PyObject *ids)
     PyTuple_SET_ITEM(t, 0, a);
     PyTuple_SET_ITEM(t, 1, b);
     PyTuple_SET_ITEM(t, 2, id);
+    untracked(t);
     return t;
 }
 
@@ -1016,7 +1028,7 @@ spans(PyObject *module, PyObject *args)
             Py_DECREF(result);
             return NULL;
         }
-        PyList_SET_ITEM(result, i, t);
+        PyList_SET_ITEM(result, i, untracked(t));
     }
     return result;
 }
