@@ -170,6 +170,27 @@ def test_a_matcher_with_the_c_scanner_pickles() -> None:
     assert again.scan("l'ESS") == m.scan("l'ESS") == [(2, 5, 0, True)]
 
 
+def test_packed_matches_map_to_code_points_and_bad_ones_are_refused() -> None:
+    # the scan hands its matches to mapped() packed as int64 triples (start, end,
+    # variant * 2 + elided) in the coordinates of the padded text
+    from array import array
+
+    mapped = matcher.ACCELERATOR.mapped
+    raw = "l'économie".encode()
+    zero = array("q", [0]).tobytes()
+    # "économie" is raw[2:11]: s = 2 (the padding space before it), e = 12
+    found = array("q", [2, 12, 3 * 2 + 1]).tobytes()  # variant 3, elided
+    assert mapped(raw, found, zero, zero, [0, 0, 0, 0], 10) == [(12, 20, 3, True)]
+    assert mapped(raw, found, zero, zero, [0, 0, 0, 0], 0, ("a", "b", "c", "d")) == [
+        (2, 10, "d")]
+    with pytest.raises(ValueError, match="bad matches"):
+        mapped(raw, found[:-1], zero, zero, [0, 0, 0, 0], 0)
+    with pytest.raises(IndexError):
+        mapped(raw, found, zero, zero, [0, 0, 0, 0], 0, ("a",))
+    with pytest.raises(ValueError, match="inside raw"):
+        mapped(raw, array("q", [1, 40, 0]).tobytes(), zero, zero, [0, 0, 0, 0], 0)
+
+
 PIECES = ["a", "é", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u202f", "\u3000", "\u00ad",
           "\u200b", "\ufeff", "\u2060", ".", ",", "\r\n", "ESS", "x"]
 

@@ -32,7 +32,7 @@
 
 /* Bumped with every change to what the module's functions take or return; matcher.py
  * refuses a module of another ABI (a stale build left next to newer sources). */
-#define SCAN_ABI 5
+#define SCAN_ABI 6
 
 /* What the scanner decides alone about a candidate that ends a word, after an ASCII
  * character that is not an apostrophe (anything else goes to Python). */
@@ -432,41 +432,48 @@ untracked(PyObject *t)
     return t;
 }
 
-/* (s, e, vid, elided) as a new tuple. */
-static PyObject *
-match_tuple(Py_ssize_t s, Py_ssize_t e, long vid, PyObject *elided)
+/* Accepted matches, packed: three int64 per match, (start, end, variant * 2 + elided),
+ * in hay coordinates. The scan fills one in C and appends it to the caller's bytearray
+ * when it returns; `mapped` reads them. No Python object is made per match until the
+ * final spans. */
+typedef struct {
+    int64_t *items;
+    Py_ssize_t len, cap; /* in int64 */
+} Found;
+
+static int
+found_push(Found *f, Py_ssize_t s, Py_ssize_t e, long vid, int elided)
 {
-    PyObject *t = PyTuple_New(4);
-    if (!t) {
-        return NULL;
+    if (f->len + 3 > f->cap) {
+        Py_ssize_t cap = f->cap ? f->cap * 2 : 3 * 1024;
+        int64_t *grown = PyMem_Realloc(f->items, (size_t)cap * sizeof(int64_t));
+        if (!grown) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        f->items = grown;
+        f->cap = cap;
     }
-    PyObject *a = PyLong_FromSsize_t(s), *b = PyLong_FromSsize_t(e), *c = PyLong_FromLong(vid);
-    if (!a || !b || !c) {
-        Py_XDECREF(a);
-        Py_XDECREF(b);
-        Py_XDECREF(c);
-        Py_DECREF(t);
-        return NULL;
-    }
-    Py_INCREF(elided);
-    PyTuple_SET_ITEM(t, 0, a);
-    PyTuple_SET_ITEM(t, 1, b);
-    PyTuple_SET_ITEM(t, 2, c);
-    PyTuple_SET_ITEM(t, 3, elided);
-    return untracked(t);
+    f->items[f->len++] = s;
+    f->items[f->len++] = e;
+    f->items[f->len++] = (int64_t)vid * 2 + (elided ? 1 : 0);
+    return 0;
 }
 
-/* Read the start and end of a match tuple (start, end, variant, elided). */
+/* Append the packed matches to the bytearray `out`. */
 static int
-read_span(PyObject *item, Py_ssize_t *s, Py_ssize_t *e)
+found_flush(Found *f, PyObject *out)
 {
-    if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 4) {
-        PyErr_SetString(PyExc_TypeError, "a match is a tuple (start, end, variant, elided)");
+    if (f->len == 0) {
+        return 0;
+    }
+    Py_ssize_t at = PyByteArray_GET_SIZE(out), add = f->len * (Py_ssize_t)sizeof(int64_t);
+    if (PyByteArray_Resize(out, at + add) < 0) {
         return -1;
     }
-    *s = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0));
-    *e = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 1));
-    return PyErr_Occurred() ? -1 : 0;
+    memcpy(PyByteArray_AS_STRING(out) + at, f->items, (size_t)add);
+    f->len = 0;
+    return 0;
 }
 
 /* The code point of the UTF-8 sequence at p (n bytes available), or -1. */
@@ -659,7 +666,8 @@ elision(const uint8_t *hay, const uint8_t *raw, Py_ssize_t s)
  * scan(hay, raw, pos, stop, out) -> (pos, s, candidates)
  *
  * Walks from every space of hay at or after pos and before stop. Accepted fast matches
- * are appended to `out` as (s, e, variant, False) in hay coordinates. Returns when it
+ * are appended to the bytearray `out`, packed as three int64 (s, e, variant * 2 +
+ * elided) in hay coordinates. Returns when it
  * reaches stop, with s = -1 and candidates None; or at the first space whose longest
  * candidate needs Python's check, with that space's position and its candidates
  * [(e, pattern), ...], longest first, each ending at the end of a word.
@@ -670,7 +678,7 @@ Trie_scan(TrieObject *self, PyObject *args)
     PyObject *hay_obj, *raw_obj, *out;
     Py_ssize_t pos, stop;
     if (!PyArg_ParseTuple(args, "O!O!nnO!", &PyBytes_Type, &hay_obj, &PyBytes_Type, &raw_obj,
-                          &pos, &stop, &PyList_Type, &out)) {
+                          &pos, &stop, &PyByteArray_Type, &out)) {
         return NULL;
     }
     const uint8_t *hay = (const uint8_t *)PyBytes_AS_STRING(hay_obj);
@@ -695,6 +703,7 @@ Trie_scan(TrieObject *self, PyObject *args)
         return PyErr_NoMemory();
     }
     PyObject *result = NULL;
+    Found found_all = {NULL, 0, 0};
     Py_ssize_t s = pos;
     while (s < stop) {
         const uint8_t *p = memchr(hay + s, ' ', (size_t)(stop - s));
@@ -772,13 +781,9 @@ Trie_scan(TrieObject *self, PyObject *args)
                         continue; /* des is not DES; ou is not où */
                     }
                 }
-                PyObject *t = match_tuple(s, ends[k], self->fast[id],
-                                          elided == 1 ? Py_True : Py_False);
-                if (!t || PyList_Append(out, t) < 0) {
-                    Py_XDECREF(t);
+                if (found_push(&found_all, s, ends[k], self->fast[id], elided == 1) < 0) {
                     goto done;
                 }
-                Py_DECREF(t);
                 s = ends[k];
                 accepted = 1;
             }
@@ -814,68 +819,68 @@ Trie_scan(TrieObject *self, PyObject *args)
                 }
                 Py_DECREF(t);
             }
+            if (found_flush(&found_all, out) < 0) {
+                Py_DECREF(cands);
+                goto done;
+            }
             result = Py_BuildValue("(nnN)", s, s, cands);
             goto done;
         }
         s++;
     }
-    result = Py_BuildValue("(nnO)", s, (Py_ssize_t)-1, Py_None);
+    if (found_flush(&found_all, out) == 0) {
+        result = Py_BuildValue("(nnO)", s, (Py_ssize_t)-1, Py_None);
+    }
 done:
     PyMem_Free(ends);
     PyMem_Free(pids);
+    PyMem_Free(found_all.items);
     return result;
 }
 
 /* The output of a mapped match: (start, end, variant, elided), or with `ids` (a tuple of
- * entry ids by variant) the span (start, end, ids[variant]). */
+ * entry ids by variant) the span (start, end, ids[variant]). `code` is variant * 2 +
+ * elided. */
 static PyObject *
-output_tuple(Py_ssize_t s, Py_ssize_t e, PyObject *item, PyObject *ids)
+output_tuple(Py_ssize_t s, Py_ssize_t e, int64_t code, PyObject *ids)
 {
-    if (ids == NULL) {
-        PyObject *t = PyTuple_New(4);
-        PyObject *a = PyLong_FromSsize_t(s), *b = PyLong_FromSsize_t(e);
-        if (!t || !a || !b) {
-            Py_XDECREF(t);
-            Py_XDECREF(a);
-            Py_XDECREF(b);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(t, 0, a);
-        PyTuple_SET_ITEM(t, 1, b);
-        for (int k = 2; k < 4; k++) {
-            PyObject *x = PyTuple_GET_ITEM(item, k);
-            Py_INCREF(x);
-            PyTuple_SET_ITEM(t, k, x);
-        }
-        return untracked(t);
-    }
-    Py_ssize_t vid = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 2));
-    if (vid < 0 || vid >= PyTuple_GET_SIZE(ids)) {
-        if (!PyErr_Occurred()) {
-            PyErr_SetString(PyExc_IndexError, "variant out of range");
-        }
+    int64_t vid = code >> 1;
+    if (code < 0 || (ids != NULL && vid >= PyTuple_GET_SIZE(ids))) {
+        PyErr_SetString(PyExc_IndexError, "variant out of range");
         return NULL;
     }
-    PyObject *t = PyTuple_New(3);
+    PyObject *t = PyTuple_New(ids == NULL ? 4 : 3);
     PyObject *a = PyLong_FromSsize_t(s), *b = PyLong_FromSsize_t(e);
-    if (!t || !a || !b) {
+    PyObject *c = ids == NULL ? PyLong_FromLongLong(vid) : PyTuple_GET_ITEM(ids, vid);
+    if (!t || !a || !b || !c) {
         Py_XDECREF(t);
         Py_XDECREF(a);
         Py_XDECREF(b);
+        if (ids == NULL) {
+            Py_XDECREF(c);
+        }
         return NULL;
     }
-    PyObject *id = PyTuple_GET_ITEM(ids, vid);
-    Py_INCREF(id);
     PyTuple_SET_ITEM(t, 0, a);
     PyTuple_SET_ITEM(t, 1, b);
-    PyTuple_SET_ITEM(t, 2, id);
-    untracked(t);
-    return t;
+    if (ids == NULL) {
+        PyTuple_SET_ITEM(t, 2, c);
+        PyObject *elided = code & 1 ? Py_True : Py_False;
+        Py_INCREF(elided);
+        PyTuple_SET_ITEM(t, 3, elided);
+    }
+    else {
+        Py_INCREF(c);
+        PyTuple_SET_ITEM(t, 2, c);
+    }
+    return untracked(t);
 }
 
 /*
- * mapped(raw, found, news, olds, state, base) -> found in code points
+ * mapped(raw, found, news, olds, state, base[, ids]) -> found in code points
  *
+ * The packed matches of Trie.scan (three int64 each: start, end, variant * 2 + elided),
+ * as (start, end, variant, elided) tuples, or with `ids` (start, end, ids[variant]).
  * Byte spans of a text from which some bytes were cut (invisible characters, runs of
  * white space) back to code points of the text before the cuts. news[k] is where the
  * k-th cut was made in the cut bytes and olds[k] the same place in raw (both int64
@@ -886,21 +891,22 @@ output_tuple(Py_ssize_t s, Py_ssize_t e, PyObject *item, PyObject *ids)
 static PyObject *
 mapped(PyObject *module, PyObject *args)
 {
-    PyObject *raw_obj, *found, *state, *ids = NULL;
-    Py_buffer news_view, olds_view;
+    PyObject *raw_obj, *state, *ids = NULL;
+    Py_buffer found_view, news_view, olds_view;
     Py_ssize_t base;
     (void)module;
-    if (!PyArg_ParseTuple(args, "O!O!y*y*O!n|O!", &PyBytes_Type, &raw_obj, &PyList_Type,
-                          &found, &news_view, &olds_view, &PyList_Type, &state, &base,
+    if (!PyArg_ParseTuple(args, "O!y*y*y*O!n|O!", &PyBytes_Type, &raw_obj, &found_view,
+                          &news_view, &olds_view, &PyList_Type, &state, &base,
                           &PyTuple_Type, &ids)) {
         return NULL;
     }
     PyObject *result = NULL;
     const int64_t *news = news_view.buf, *olds = olds_view.buf;
+    const int64_t *found = found_view.buf;
     Py_ssize_t cuts = news_view.len / 8;
     if (news_view.len != olds_view.len || news_view.len % 8 || cuts < 1 ||
-        PyList_GET_SIZE(state) != 4) {
-        PyErr_SetString(PyExc_ValueError, "bad cut tables or state");
+        found_view.len % 24 || PyList_GET_SIZE(state) != 4) {
+        PyErr_SetString(PyExc_ValueError, "bad matches, cut tables or state");
         goto done;
     }
     Py_ssize_t st[4];
@@ -919,18 +925,15 @@ mapped(PyObject *module, PyObject *args)
     Py_ssize_t next_cut = k < last_k ? news[k + 1] : -1;
     const uint8_t *raw = (const uint8_t *)PyBytes_AS_STRING(raw_obj);
     Py_ssize_t n = PyBytes_GET_SIZE(raw_obj);
-    Py_ssize_t count = PyList_GET_SIZE(found);
+    Py_ssize_t count = found_view.len / 24;
     result = PyList_New(count);
     if (!result) {
         goto done;
     }
     for (Py_ssize_t i = 0; i < count; i++) {
-        Py_ssize_t s, e;
-        if (read_span(PyList_GET_ITEM(found, i), &s, &e) < 0) {
-            Py_CLEAR(result);
-            goto done;
-        }
-        Py_ssize_t bs = s, be = e - 1;
+        int64_t m[3];
+        memcpy(m, found + 3 * i, sizeof(m));
+        Py_ssize_t bs = (Py_ssize_t)m[0], be = (Py_ssize_t)m[1] - 1;
         while (next_cut >= 0 && next_cut <= bs) {
             k++;
             offset = olds[k] - news[k];
@@ -956,7 +959,7 @@ mapped(PyObject *module, PyObject *args)
             bs += offset;
             be += offset;
         }
-        if (bs < 0 || be > n || bs > n) {
+        if (bs < 0 || be > n || bs > be) {
             Py_CLEAR(result);
             PyErr_SetString(PyExc_ValueError, "spans must lie inside raw");
             goto done;
@@ -969,7 +972,7 @@ mapped(PyObject *module, PyObject *args)
             cont += (raw[j] & 0xC0) == 0x80;
         }
         seen = be;
-        PyObject *t = output_tuple(cs + base, be - cont + base, PyList_GET_ITEM(found, i), ids);
+        PyObject *t = output_tuple(cs + base, be - cont + base, m[2], ids);
         if (!t) {
             Py_CLEAR(result);
             goto done;
@@ -988,48 +991,9 @@ mapped(PyObject *module, PyObject *args)
         }
     }
 done:
+    PyBuffer_Release(&found_view);
     PyBuffer_Release(&news_view);
     PyBuffer_Release(&olds_view);
-    return result;
-}
-
-/* spans(found, ids) -> [(start, end, ids[variant]), ...] */
-static PyObject *
-spans(PyObject *module, PyObject *args)
-{
-    PyObject *found, *ids;
-    (void)module;
-    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &found, &PyTuple_Type, &ids)) {
-        return NULL;
-    }
-    Py_ssize_t count = PyList_GET_SIZE(found), n_ids = PyTuple_GET_SIZE(ids);
-    PyObject *result = PyList_New(count);
-    if (!result) {
-        return NULL;
-    }
-    for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *item = PyList_GET_ITEM(found, i);
-        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 4) {
-            Py_DECREF(result);
-            PyErr_SetString(PyExc_TypeError, "a match is a tuple (start, end, variant, elided)");
-            return NULL;
-        }
-        Py_ssize_t vid = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 2));
-        if (vid < 0 || vid >= n_ids) {
-            Py_DECREF(result);
-            if (!PyErr_Occurred()) {
-                PyErr_SetString(PyExc_IndexError, "variant out of range");
-            }
-            return NULL;
-        }
-        PyObject *t = PyTuple_Pack(3, PyTuple_GET_ITEM(item, 0), PyTuple_GET_ITEM(item, 1),
-                                   PyTuple_GET_ITEM(ids, vid));
-        if (!t) {
-            Py_DECREF(result);
-            return NULL;
-        }
-        PyList_SET_ITEM(result, i, untracked(t));
-    }
     return result;
 }
 
@@ -1527,7 +1491,6 @@ static PyMethodDef module_methods[] = {
     {"restore", restore, METH_VARARGS,
      "restore(cls, rows[, field, inner]) -> instances of a slotted class from their slot "
      "values"},
-    {"spans", spans, METH_VARARGS, "spans(found, ids) -> [(start, end, ids[variant]), ...]"},
     {"in_bounds", in_bounds, METH_VARARGS,
      "in_bounds(buffer, itemsize, lo, hi, rising) -> whether every integer is in [lo, hi)"
      " (and, with rising, none is below the one before)"},

@@ -29,6 +29,7 @@ import contextlib
 import hashlib
 import os
 import re
+import struct
 import unicodedata
 from array import array
 from bisect import bisect_right
@@ -62,7 +63,7 @@ ELIDING_WORDS = frozenset(
 )
 
 #: The interface version of ``glossator._scan`` these sources expect (``SCAN_ABI`` there).
-_SCAN_ABI = 5
+_SCAN_ABI = 6
 
 
 def _accelerator() -> Any:
@@ -86,6 +87,9 @@ def _accelerator() -> Any:
 
 #: The compiled scanner module, or ``None``; read when a matcher is built.
 ACCELERATOR: Any = _accelerator()
+
+#: One match as the C scanner packs it: start, end, variant * 2 + elided (native int64).
+_PACKED_MATCH = struct.Struct("=qqq").pack
 
 # How many bytes of text are scanned per automaton call (bounds the memory of a call).
 _CHUNK = 1 << 20
@@ -526,17 +530,17 @@ class Matcher:
         # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e], that
         # is raw2[s:e-1] without the padding space, and raw[s:e-1] where nothing was cut
         if self._trie is not None:  # offsets (through the cuts, if any) in C
-            yield from self._mapped_c(self._scan(hay, raw2), raw, cuts, prepared, base, ids)
+            yield from self._mapped_c(self._scan_trie(hay, raw2), raw, cuts, prepared, base, ids)
             return
         if edits is None and prepared.offsets is None:
             if len(raw) == len(work):  # ASCII: bytes are code points
                 shift = base - 1
-                for found in self._scan(hay, raw2):
+                for found in self._scan_ac(hay, raw2):
                     yield [(s + base, e + shift, vid, elided) for s, e, vid, elided in found]
                 return
-            yield from self._code_points(self._scan(hay, raw2), raw, base)
+            yield from self._code_points(self._scan_ac(hay, raw2), raw, base)
             return
-        yield from self._mapped(self._scan(hay, raw2), raw, edits, prepared, base)
+        yield from self._mapped(self._scan_ac(hay, raw2), raw, edits, prepared, base)
 
     @staticmethod
     def _code_points(
@@ -560,13 +564,13 @@ class Matcher:
 
     @staticmethod
     def _mapped_c(
-        batches: Iterator[list[tuple[int, int, int, bool]]], raw: bytes,
-        cuts: tuple[bytes, bytes] | None, prepared: Prepared, base: int,
-        ids: tuple[str, ...] | None,
+        batches: Iterator[bytearray], raw: bytes, cuts: tuple[bytes, bytes] | None,
+        prepared: Prepared, base: int, ids: tuple[str, ...] | None,
     ) -> Iterator[list[Any]]:
         """:meth:`_mapped` (and :meth:`_code_points`, with no cuts), in C
-        (``glossator._scan.mapped``); ``cuts`` are the int64 arrays of
-        ``glossator._scan.edits``; with ``ids``, spans with entry ids."""
+        (``glossator._scan.mapped``), from the packed matches of the C scanner; ``cuts``
+        are the int64 arrays of ``glossator._scan.edits``; with ``ids``, spans with entry
+        ids."""
         mapped = ACCELERATOR.mapped
         zero = array("q", [0]).tobytes()
         news, olds = cuts if cuts is not None else (zero, zero)
@@ -631,16 +635,10 @@ class Matcher:
 
     # -- scanning ----------------------------------------------------------------------
 
-    def _scan(self, hay: bytes, raw: bytes) -> Iterator[list[tuple[int, int, int, bool]]]:
-        """Accepted matches in ``hay`` coordinates, a list per chunk of text."""
-        if self._trie is not None:
-            return self._scan_trie(hay, raw)
-        return self._scan_ac(hay, raw)
-
-    def _scan_trie(
-        self, hay: bytes, raw: bytes
-    ) -> Iterator[list[tuple[int, int, int, bool]]]:
-        """:meth:`_scan` with the C scanner: a trie walked from every space.
+    def _scan_trie(self, hay: bytes, raw: bytes) -> Iterator[bytearray]:
+        """Accepted matches in ``hay`` coordinates, per chunk of text, with the C scanner:
+        a trie walked from every space. Matches come packed, three int64 each (start,
+        end, variant * 2 + elided), for ``glossator._scan.mapped``.
 
         The scanner keeps the matches that need no check itself, and stops at a space
         whose longest candidate needs one; its candidates (longest first, each ending at
@@ -654,7 +652,7 @@ class Matcher:
         pos = 0
         a = 0
         while a < n:
-            out: list[tuple[int, int, int, bool]] = []
+            out = bytearray()
             b = min(n, a + _CHUNK)
             if b < n:
                 b = hay.find(b" ", b)
@@ -672,14 +670,15 @@ class Matcher:
                     verdict = verify(hay, raw, pid, s, e)
                     if verdict is not None:
                         vid, elided, s2, e2 = verdict
-                        out.append((s2, e2, vid, elided))
+                        out += _PACKED_MATCH(s2, e2, vid * 2 + elided)
                         pos = e2
                         break
             a = max(b, pos)
             yield out
 
     def _scan_ac(self, hay: bytes, raw: bytes) -> Iterator[list[tuple[int, int, int, bool]]]:
-        """:meth:`_scan` in Python over the Aho–Corasick automaton (no C scanner)."""
+        """Accepted matches in ``hay`` coordinates, a list per chunk of text, in Python
+        over the Aho–Corasick automaton (no C scanner)."""
         ac = self._ac
         fast = self._fast
         simple = self._simple
