@@ -163,6 +163,19 @@ def test_hyphenated_compounds_still_hide_their_parts() -> None:
     assert list(Annotator(g).annotate("un non-lieu, l'avant-dernière, le lieu-dit")) == []
 
 
+def test_a_prefix_term_keeps_its_edge_hyphen() -> None:
+    # a hyphen between two letters may be a space (non-lucratif, non lucratif); one at
+    # the edge of a term (the prefix anti-) may not: the variant "anti " ended in a space,
+    # matched "anti " and, at the end of a text, ran past it
+    g = Glossary.from_dicts([{"term": "anti-", "definition": "un préfixe"},
+                             {"term": "non-lucratif", "definition": "x"}])
+    spans = g.compiled().spans
+    assert spans("anti") == [] and spans("un anti puis") == []
+    assert spans("le préfixe anti- est courant") == [(11, 16, "anti")]
+    assert spans("but non lucratif") == [(4, 16, "non-lucratif")]
+    assert [v.text for v in g.compiled().variants if v.form.text == "anti-"] == ["anti-"]
+
+
 def test_colliding_derived_ids_are_renamed_without_warning() -> None:
     g = Glossary.from_dicts([{"term": "pêche", "definition": "x"},
                              {"term": "péché", "definition": "y"}])

@@ -975,8 +975,9 @@ def _variants(
     hyphens = entry.hyphen_variants if entry.hyphen_variants is not None else True
     if hyphens and "-" in base:
         for text, tag, _ in list(found):
-            if "-" in text:
-                found.append((text.replace("-", " "), tag or "hyphen-variant", ""))
+            spaced = _INNER_HYPHEN.sub(" ", text)
+            if spaced != text:
+                found.append((spaced, tag or "hyphen-variant", ""))
     if options.accents == "strict" and not base.isascii():
         for text, tag, _ in list(found):
             bare = strip_accents(text)
@@ -992,6 +993,9 @@ def _variants(
 
 
 _LIGATURE_HINT = re.compile("œ|oe|æ|Œ|OE|Æ|AE")
+#: A hyphen between two letters or digits (*non-lucratif*), which may also be a space; a
+#: hyphen at an edge (the prefix *anti-*) may not: the variant would end in a space.
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _APOSTROPHE_WIDTHS = ("'", "\u2019", "\u02bc")  # fold to 1, 3 and 2 spaces
 
 
@@ -1044,7 +1048,7 @@ _Tables = tuple[
     bool,
 ]
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-_TABLES_VERSION = 8
+_TABLES_VERSION = 9
 
 
 def _compile(forms: Sequence[Form], options: MatchOptions) -> _Tables:
