@@ -126,6 +126,29 @@ def test_same_matches_on_generated_texts(
     assert [s for batch in fast.iter_spans(text) for s in batch] == pure.spans(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    terms=st.lists(st.text("abé -'", min_size=1, max_size=14), min_size=1, max_size=12,
+                   unique=True),
+    text=st.text("abé -'\u00a0.", max_size=80),
+)
+def test_same_matches_with_terms_that_share_prefixes(terms: list[str], text: str) -> None:
+    # few letters, so that the terms share prefixes, end inside one another's runs and
+    # branch at every depth: the path-compressed trie against the Aho–Corasick scanner
+    entries = [{"term": t, "definition": "d"} for t in terms if t.strip(" -'")]
+    if not entries:
+        return
+    glossary = Glossary.from_dicts(entries)
+    fast = Matcher(glossary)
+    saved = matcher.ACCELERATOR
+    matcher.ACCELERATOR = None
+    try:
+        pure = Matcher(glossary)
+    finally:
+        matcher.ACCELERATOR = saved
+    assert fast.scan(text) == pure.scan(text), (terms, text)
+
+
 def test_the_trie_round_trips_through_bytes_and_refuses_garbage() -> None:
     glossary = Glossary.from_dicts(
         [{"term": t, "definition": "d"} for t in ("ESS", "économie sociale", "lieu")]
@@ -142,6 +165,62 @@ def test_the_trie_round_trips_through_bytes_and_refuses_garbage() -> None:
     for bad in (b"", b"GTR1", state[:-1], state[:20] + b"\xff" * (len(state) - 20)):
         with pytest.raises(ValueError):
             matcher.ACCELERATOR.Trie.from_bytes(bad, *checks)
+
+
+def _tampered(state: bytes, node: int, field: str, value: int) -> bytes:
+    """``state`` with one field of one node record changed (see _scan.c: a 16-byte
+    header, then records of first, pid, tail (4 bytes each), tlen, kids (2 bytes each))."""
+    import struct
+
+    offset, fmt = {"first": (0, "=I"), "tail": (8, "=I"), "tlen": (12, "=H"),
+                   "kids": (14, "=H")}[field]
+    at = 16 + 16 * node + offset
+    return state[:at] + struct.pack(fmt, value) + state[at + struct.calcsize(fmt):]
+
+
+def test_a_tampered_trie_is_refused_before_anything_walks_it() -> None:
+    # tails longer than four bytes live outside the records: "coopérative" and
+    # "coopération" share "coopérati", then part; "économie sociale" is one long edge
+    terms = ("coopérative", "coopération", "économie sociale", "ESS")
+    glossary = Glossary.from_dicts([{"term": t, "definition": "d"} for t in terms])
+    m = glossary.compiled()
+    state = m._trie.to_bytes()
+    from array import array
+
+    fast = array("i", m._fast).tobytes()
+    at = array("q", [0] * (len(m._fast) + 1)).tobytes()
+    checks = (fast, bytes(len(m._fast)), b"", at, matcher._inside_word)
+    Trie = matcher.ACCELERATOR.Trie
+    assert Trie.from_bytes(state, *checks).to_bytes() == state
+    n_nodes = int.from_bytes(state[4:8], sys.byteorder)
+    n_tails = int.from_bytes(state[12:16], sys.byteorder)
+    assert n_nodes == m._trie.nodes < sum(len(t) for t in terms)  # the runs are edges
+    assert n_tails > 0
+    long_edge = next(v for v in range(n_nodes)
+                     if int.from_bytes(state[16 + 16 * v + 12:16 + 16 * v + 14],
+                                       sys.byteorder) > 4)
+    bad = {
+        "a child before its parent": _tampered(state, 1, "first", 1),
+        "children past the end": _tampered(state, 0, "kids", n_nodes),
+        "a tail past the tails": _tampered(state, long_edge, "tail", n_tails),
+        "a path longer than the longest pattern": _tampered(state, long_edge, "tlen", 4000),
+        "a tail on the root": _tampered(state, 0, "tlen", 1),
+        "a shallower depth": state[:8] + (3).to_bytes(4, sys.byteorder) + state[12:],
+    }
+    for why, tampered in bad.items():
+        with pytest.raises(ValueError, match="not a glossator trie"):
+            Trie.from_bytes(tampered, *checks)
+            pytest.fail(why)
+
+
+def test_a_term_longer_than_one_edge_can_hold() -> None:
+    # an edge holds at most 65 535 bytes; a longer run is cut into several edges
+    long = "a" * 70_000
+    glossary = Glossary.from_dicts([{"term": t, "definition": "d"}
+                                    for t in (long, "aaaaab", long[:70])])
+    text = f"x {long} y aaaaab {long[:70]} {long[:-1]}"
+    found = [(s, e) for s, e, _ in glossary.compiled().spans(text)]
+    assert found == [(2, 70_002), (70_005, 70_011), (70_012, 70_082)]
 
 
 def test_the_cache_keeps_the_trie_and_a_second_matcher_loads_it(tmp_path: Path) -> None:

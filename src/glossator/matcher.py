@@ -1048,7 +1048,7 @@ _Tables = tuple[
     bool,
 ]
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-_TABLES_VERSION = 9
+_TABLES_VERSION = 10
 
 
 def _compile(forms: Sequence[Form], options: MatchOptions) -> _Tables:
