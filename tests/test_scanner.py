@@ -271,13 +271,28 @@ def test_packed_matches_map_to_code_points_and_bad_ones_are_refused() -> None:
 
 
 PIECES = ["a", "é", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u202f", "\u3000", "\u00ad",
-          "\u200b", "\ufeff", "\u2060", ".", ",", "\r\n", "ESS", "x"]
+          "\u200b", "\ufeff", "\u2060", ".", ",", "\r\n", "ESS", "x", "«", "’", "\u2009",
+          "\x0b", "\x1c", "à", "\u205f", "\u2028"]
+#: Bytes of the wide spaces and invisible characters, to make malformed UTF-8 from.
+EDGE_BYTES = [0x20, 0x61, 0x0A, 0x2E, 0xC2, 0xA0, 0xAD, 0xE2, 0x80, 0x81, 0x8B, 0xAF, 0x9F,
+              0xA0, 0xE3, 0xEF, 0xBB, 0xBF]
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=30), st.booleans())
 def test_c_edits_cut_what_the_python_edits_cut(pieces: list[str], runs: bool) -> None:
-    raw = "".join(pieces).encode("utf-8")
+    _same_edits("".join(pieces).encode("utf-8"), runs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(EDGE_BYTES), max_size=24), st.booleans())
+def test_c_edits_agree_on_broken_utf8(raw: list[int], runs: bool) -> None:
+    # the C pass stops only at some bytes and looks around them: lead bytes without
+    # their continuation, or continuation bytes without a lead, must not fool it
+    _same_edits(bytes(raw), runs)
+
+
+def _same_edits(raw: bytes, runs: bool) -> None:
     cut, edits = matcher._edits(raw, raw.translate(None, bytes(range(128))), runs)
     got = matcher.ACCELERATOR.edits(raw, runs)
     if edits is None:

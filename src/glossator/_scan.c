@@ -91,6 +91,9 @@ static uint8_t UPPER[256]; /* A-Z and the lead bytes of Latin capitals (C3, C5) 
 static uint8_t LETTER[256]; /* ASCII letters */
 static uint8_t SPACE[256];  /* what str.split() splits on, among single bytes */
 static uint8_t FOLD[256];   /* the fold of matcher._TABLE, for ASCII: lower case, or a space */
+/* Bytes where an edit may begin (see edits()): ASCII white space, and the lead bytes of
+ * wide spaces (C2, E2, E3) and of invisible characters (C2, E2, EF). */
+static uint8_t EDIT_STOP[256];
 
 static void
 init_tables(void)
@@ -105,6 +108,8 @@ init_tables(void)
         SPACE[b] = b == ' ' || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F);
         FOLD[b] = b >= 'A' && b <= 'Z' ? (uint8_t)(b + 32)
                   : (b < 0x80 && !WORD[b] && !JOINER[b]) ? ' ' : (uint8_t)b;
+        EDIT_STOP[b] = b == ' ' || (b >= 0x09 && b <= 0x0D) || b == 0xC2 || b == 0xE2 ||
+                       b == 0xE3 || b == 0xEF;
     }
 }
 
@@ -1103,6 +1108,54 @@ typedef struct {
     int space; /* replaced by one space (a run) or by nothing (an invisible character) */
 } Cut;
 
+static inline int
+ascii_space(uint8_t b)
+{
+    return b == ' ' || (b >= 0x09 && b <= 0x0D);
+}
+
+/* The class of raw[x] for runs: 'a' a word byte (ASCII letter or digit, or any byte of
+ * a character beyond ASCII), ' ' white space (ASCII, or any byte of a wide space), '.'
+ * anything else, and past the end. */
+static inline char
+class_at(const uint8_t *raw, Py_ssize_t n, Py_ssize_t x)
+{
+    if (x >= n) {
+        return '.';
+    }
+    uint8_t b = raw[x];
+    if (b < 0x80) {
+        return ascii_space(b) ? ' ' : WORD[b] == 1 ? 'a' : '.';
+    }
+    /* inside a wide space if the nearest lead byte (at most two back) starts one that
+     * reaches x: wide spaces hold only continuation bytes after their lead */
+    for (Py_ssize_t lead = x; lead >= 0 && lead >= x - 2; lead--) {
+        if (raw[lead] >= 0xC2) {
+            int w = wide_space_at(raw + lead, n - lead);
+            return w && lead + w > x ? ' ' : 'a';
+        }
+    }
+    return 'a';
+}
+
+/* The end of the white space (ASCII or wide) that starts at x. */
+static inline Py_ssize_t
+spaces_end(const uint8_t *raw, Py_ssize_t n, Py_ssize_t x)
+{
+    while (x < n) {
+        if (ascii_space(raw[x])) {
+            x++;
+            continue;
+        }
+        int w = raw[x] >= 0xC2 ? wide_space_at(raw + x, n - x) : 0;
+        if (!w) {
+            break;
+        }
+        x += w;
+    }
+    return x;
+}
+
 /*
  * edits(raw, runs) -> None | (cut, news, olds)
  *
@@ -1111,6 +1164,10 @@ typedef struct {
  * indentation, two spaces) by one space, unless it holds a paragraph break. news/olds
  * are int64 arrays (as bytes) of where each cut is in the cut and in the original bytes,
  * starting with 0, 0.
+ *
+ * One pass, left to right, that stops only at the bytes of EDIT_STOP: at a space it looks
+ * at the byte before (a word?) and the run it starts; nothing is built for the bytes in
+ * between (most texts need no edit at all).
  */
 static PyObject *
 edits(PyObject *module, PyObject *args)
@@ -1123,68 +1180,55 @@ edits(PyObject *module, PyObject *args)
     }
     const uint8_t *raw = (const uint8_t *)PyBytes_AS_STRING(raw_obj);
     Py_ssize_t n = PyBytes_GET_SIZE(raw_obj);
-    uint8_t *cls = NULL; /* 'a' word, ' ' white space, '.' other */
     Cut *cuts = NULL;
     Py_ssize_t n_cuts = 0, cap = 0;
     PyObject *result = NULL;
-    if (runs) {
-        cls = PyMem_Malloc((size_t)n + 1);
-        if (!cls) {
-            return PyErr_NoMemory();
+    Py_ssize_t pos = 0; /* no run may start with a word byte before pos (already used) */
+    Py_ssize_t j = 0;
+    for (;;) {
+        while (j < n && !EDIT_STOP[raw[j]]) {
+            j++;
         }
-        for (Py_ssize_t i = 0; i < n; i++) {
-            uint8_t b = raw[i];
-            cls[i] = (b == ' ' || (b >= 0x09 && b <= 0x0D)) ? ' '
-                     : (b >= 0x80 || WORD[b] == 1) ? 'a' : '.';
+        if (j >= n) {
+            break;
         }
-        cls[n] = '.';
-        for (Py_ssize_t i = 0; i < n; i++) {
-            if (raw[i] >= 0xC2) {
-                int w = wide_space_at(raw + i, n - i);
-                if (w) {
-                    memset(cls + i, ' ', (size_t)w);
-                    i += w - 1;
-                }
-            }
-        }
-    }
-    /* one pass, left to right: invisible characters, and runs after a word */
-    Py_ssize_t i = 0;
-    while (i < n) {
         Py_ssize_t add_start = -1, add_end = -1;
         int add_space = 0;
-        if (raw[i] >= 0xC2) {
-            int w = invisible_at(raw + i, n - i);
+        if (raw[j] >= 0xC2) {
+            int w = invisible_at(raw + j, n - j);
             if (w) {
-                add_start = i;
-                add_end = i + w;
+                add_start = j;
+                add_end = j + w;
             }
         }
-        if (add_start < 0 && runs && cls[i] == 'a' && i + 2 < n + 1 && cls[i + 1] == ' ' &&
-            cls[i + 2] == ' ') {
-            Py_ssize_t start = i + 1, end = i + 3;
-            while (cls[end] == ' ') {
-                end++;
+        if (add_start < 0) {
+            /* a run of white space right after a word byte, two bytes or more */
+            int lone = raw[j] < 0x80 && (j + 1 >= n || !EDIT_STOP[raw[j + 1]]);
+            if (!runs || lone || j - 1 < pos || class_at(raw, n, j) != ' ' ||
+                class_at(raw, n, j - 1) != 'a') {
+                j++;
+                continue;
             }
-            if (cls[end] == 'a') {
+            Py_ssize_t end = spaces_end(raw, n, j);
+            if (end - j < 2) {
+                j++;
+                continue;
+            }
+            if (class_at(raw, n, end) == 'a') {
                 Py_ssize_t breaks = 0;
-                for (Py_ssize_t j = start; j < end; j++) {
-                    breaks += raw[j] == '\n';
+                for (Py_ssize_t k = j; k < end; k++) {
+                    breaks += raw[k] == '\n';
                 }
                 if (breaks < 2) {
-                    add_start = start;
+                    add_start = j;
                     add_end = end;
                     add_space = 1;
                 }
             }
             if (add_start < 0) {
-                i = end; /* a paragraph break, or a run before punctuation: go on after it */
+                pos = j = end; /* a paragraph break, or a run before punctuation */
                 continue;
             }
-        }
-        if (add_start < 0) {
-            i++;
-            continue;
         }
         if (n_cuts == cap) {
             cap = cap ? cap * 2 : 64;
@@ -1199,8 +1243,9 @@ edits(PyObject *module, PyObject *args)
         cuts[n_cuts].end = add_end;
         cuts[n_cuts].space = add_space;
         n_cuts++;
-        /* after an invisible character, a run may start at its last byte */
-        i = add_space ? add_end : add_end - 1;
+        /* after an invisible character, a run may start with its last byte */
+        pos = add_space ? add_end : add_end - 1;
+        j = add_end;
     }
     if (n_cuts == 0) {
         result = Py_None;
@@ -1241,7 +1286,6 @@ edits(PyObject *module, PyObject *args)
         result = Py_BuildValue("(NNN)", cut, news, olds);
     }
 done:
-    PyMem_Free(cls);
     PyMem_Free(cuts);
     return result;
 }
