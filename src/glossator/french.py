@@ -48,6 +48,9 @@ _OU_X = frozenset("bijou caillou chou genou hibou joujou pou".split())
 _IRREGULAR = {"œil": "yeux", "oeil": "yeux", "ciel": "cieux", "aïeul": "aïeux"}
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)?|\S", re.UNICODE)
+# a word after white space, before white space or an apostrophe (a preposition's place)
+_INNER_WORD_RE = re.compile(r"(?<=\s)(\w+)(?=\s)|(?<=\s)(\w+)(?=['’ʼ])")
+_APOSTROPHE_RE = re.compile(r"['’ʼ]")
 
 
 def pluralize_word(word: str, irregular: Callable[[str], str | None] | None = None) -> str:
@@ -92,7 +95,7 @@ def head_and_complement(term: str) -> tuple[str, str]:
     >>> head_and_complement("entreprise solidaire d'utilité sociale")
     ('entreprise solidaire', " d'utilité sociale")
     """
-    for m in re.finditer(r"(?<=\s)(\w+)(?=\s)|(?<=\s)(\w+)(?=['’ʼ])", term):
+    for m in _INNER_WORD_RE.finditer(term):
         word = (m.group(1) or m.group(2)).lower()
         if word in PREPOSITIONS:
             start = m.start()
@@ -116,6 +119,11 @@ def pluralize_term(
     >>> pluralize_term("économie sociale et solidaire")
     'économies sociales et solidaires'
     """
+    if term.isalpha():  # one word, the common case: what the general path does, directly
+        if not _inflectable(term):
+            return None
+        plural = pluralize_word(term, irregular)
+        return None if plural == term else plural
     head, complement = head_and_complement(term)
     tokens = list(_WORD_RE.finditer(head))
     # a word followed by a number labels it and stays as written, like everything after
@@ -145,7 +153,7 @@ def _inflectable(w: str) -> bool:
         return False
     if w.isupper() and len(w) <= 6:  # an acronym inside a term is invariable
         return False
-    return not re.search(r"['’ʼ]", w)  # an elided article or preposition
+    return not _APOSTROPHE_RE.search(w)  # an elided article or preposition
 
 
 def strip_accents(text: str) -> str:

@@ -1,0 +1,41 @@
+"""The French rules behind inflection (glossator.french), apart from the matcher."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from glossator import french
+from glossator.french import pluralize_term
+
+
+def test_the_examples_in_the_docstrings_hold() -> None:
+    result = doctest.testmod(french)
+    assert result.attempted >= 5 and result.failed == 0
+
+
+@pytest.mark.parametrize(("word", "plural"), [
+    ("coopérative", "coopératives"), ("territorial", "territoriaux"), ("lieu", "lieux"),
+    ("bureau", "bureaux"), ("prix", None), ("travail", "travaux"), ("pneu", "pneus"),
+    ("Économie", "Économies"), ("ESS", None), ("PTCE", None), ("a", None), ("et", None),
+])
+def test_one_word_terms(word: str, plural: str | None) -> None:
+    assert pluralize_term(word) == plural
+
+
+LETTERS = "aeiouléèêàçœxszuAÉL"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(LETTERS, min_size=1, max_size=10))
+def test_a_one_word_term_takes_the_plural_it_takes_as_the_head_of_a_longer_one(
+    word: str,
+) -> None:
+    # one word goes through a shorter path than a term with a complement; both must agree
+    plural = pluralize_term(word)
+    assert plural != word
+    assert pluralize_term(word + " de vie") == (
+        None if plural is None else plural + " de vie")
