@@ -825,10 +825,12 @@ class Matcher:
             _, _, _, cs, core, core_text, accented, head, tail = raw_variants[vid]
             s2, e2 = s, e
             if head or tail:
-                if tail and raw[e : e + len(tail)] != tail:
-                    continue
-                if head and raw[s + 1 - len(head) : s + 1] != head:
-                    continue
+                if tail and (raw[e : e + len(tail)] != tail
+                             or _glued_after(raw, e + len(tail), tail)):
+                    continue  # S.A. is not the start of S.A.R.L.
+                if head and (raw[s + 1 - len(head) : s + 1] != head
+                             or _glued_before(raw, s - len(head), head)):
+                    continue  # .NET is not the end of ASP.NET
                 s2, e2 = s - len(head), e + len(tail)
             if cs:
                 if surface_bytes == core:
@@ -926,6 +928,25 @@ def _inside_word(hay: bytes, raw: bytes, e: int) -> bool:
     if _JOINER[hay[e]] and _WORD[hay[e + 1]]:
         return not (hay[e] == 0x2D and _CLITIC.match(hay, e))
     return False
+
+
+def _glued_after(raw: bytes, i: int, tail: bytes) -> bool:
+    """Whether a letter or digit follows a form's trailing punctuation (``tail``) at byte
+    ``i``: then the form is part of a longer token (*S.A.* in *S.A.R.L.*). After an
+    apostrophe (an elided word) a letter is what comes next."""
+    b = raw[i]  # raw ends with a padding space
+    if tail[-1:] == b"'" or tail.endswith("\u2019".encode()) or tail.endswith("\u02bc".encode()):
+        return False
+    return _WORD[b] == 1 or (b >= 0x80 and _word_char_at(raw, i))
+
+
+def _glued_before(raw: bytes, i: int, head: bytes) -> bool:
+    """Whether a letter or digit ends at byte ``i``, right before a form's leading
+    punctuation (``head``): *.NET* in *ASP.NET*."""
+    b = raw[i]  # raw starts with a padding space
+    if head[:1] == b"'" or head.startswith("\u2019".encode()) or head.startswith("\u02bc".encode()):
+        return False
+    return _WORD[b] == 1 or (b >= 0x80 and _ends_word_char(raw, i))
 
 
 def _word_char_at(raw: bytes, i: int) -> bool:
