@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glossator import Annotator, Glossary, annotate
+from glossator.errors import GlossaryError
 
 DATA = yaml.safe_load((Path(__file__).parent / "data" / "matching.yaml").read_text("utf-8"))
 GLOSSARY = Glossary.from_dicts(DATA["glossary"])
@@ -181,3 +184,26 @@ def test_colliding_derived_ids_are_renamed_without_warning() -> None:
                              {"term": "péché", "definition": "y"}])
     assert [e.id for e in g.entries] == ["peche", "peche-2"]
     assert g.diagnostics == ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    terms=st.lists(st.text("abéÉAB -.&\u00a0", min_size=1, max_size=8), min_size=1,
+                   max_size=8, unique=True),
+    text=st.text("abéÉAB -'’.,;&\u00a0\u202f\u00ad\n«»lL", max_size=60),
+)
+def test_no_match_starts_or_ends_inside_a_word(terms: list[str], text: str) -> None:
+    # whatever the terms' punctuation, hyphens and spaces: a match lies inside the text,
+    # in order, trimmed, and never has a letter or digit glued to either side
+    try:
+        glossary = Glossary.from_dicts([{"term": t, "definition": "d"} for t in terms])
+    except GlossaryError:
+        return  # a term with no letter, or two terms that collide
+    last = 0
+    for s, e, _, _ in glossary.compiled().scan(text):
+        surface = text[s:e]
+        assert 0 <= last <= s < e <= len(text), (s, e)
+        assert surface == surface.strip() == surface.strip("\u00ad")
+        assert s == 0 or not text[s - 1].isalnum(), (surface, text)
+        assert e == len(text) or not text[e].isalnum(), (surface, text)
+        last = e
