@@ -21,6 +21,7 @@ def test_the_examples_in_the_docstrings_hold() -> None:
     ("coopérative", "coopératives"), ("territorial", "territoriaux"), ("lieu", "lieux"),
     ("bureau", "bureaux"), ("prix", None), ("travail", "travaux"), ("pneu", "pneus"),
     ("Économie", "Économies"), ("ESS", None), ("PTCE", None), ("a", None), ("et", None),
+    ("jusqu'", None), ("qu’", None),  # elided words take no plural
 ])
 def test_one_word_terms(word: str, plural: str | None) -> None:
     assert pluralize_term(word) == plural

@@ -138,7 +138,8 @@ def pluralize_term(
         w = m.group()
         pieces.append(head[last : m.start()])
         last = m.end()
-        if i >= stop or not _inflectable(w):
+        elided = head[m.end() : m.end() + 1] in ("'", "’", "ʼ")  # jusqu', presqu'
+        if i >= stop or elided or not _inflectable(w):
             pieces.append(w)
         else:
             pieces.append(pluralize_word(w, irregular))

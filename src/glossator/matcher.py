@@ -26,6 +26,7 @@ How it works (README, "Design notes"):
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import re
@@ -824,14 +825,14 @@ class Matcher:
             # a raw variant: form index, text, tag, cs, core, core_text, accented, head, tail
             _, _, _, cs, core, core_text, accented, head, tail = raw_variants[vid]
             s2, e2 = s, e
-            if head or tail:
-                if tail and (raw[e : e + len(tail)] != tail
-                             or _glued_after(raw, e + len(tail), tail)):
+            if tail:
+                e2 = _edge_after(raw, e, tail)
+                if e2 < 0 or _glued_after(raw, e2, tail):
                     continue  # S.A. is not the start of S.A.R.L.
-                if head and (raw[s + 1 - len(head) : s + 1] != head
-                             or _glued_before(raw, s - len(head), head)):
+            if head:
+                s2 = _edge_before(raw, s + 1, head)
+                if s2 < 0 or _glued_before(raw, s2, head):
                     continue  # .NET is not the end of ASP.NET
-                s2, e2 = s - len(head), e + len(tail)
             if cs:
                 if surface_bytes == core:
                     return vid, elided, s2, e2
@@ -928,6 +929,33 @@ def _inside_word(hay: bytes, raw: bytes, e: int) -> bool:
     if _JOINER[hay[e]] and _WORD[hay[e + 1]]:
         return not (hay[e] == 0x2D and _CLITIC.match(hay, e))
     return False
+
+
+@functools.lru_cache(maxsize=1024)
+def _edge_spellings(edge: bytes) -> tuple[bytes, ...]:
+    """A form's leading or trailing punctuation as the text may write it: its
+    apostrophes as ', ’ or ʼ."""
+    if b"'" not in edge:
+        return (edge,)
+    return (edge, edge.replace(b"'", "\u2019".encode()), edge.replace(b"'", "\u02bc".encode()))
+
+
+def _edge_after(raw: bytes, e: int, tail: bytes) -> int:
+    """Where a form's trailing punctuation ends if ``raw`` has it at ``e``, else -1."""
+    for spelling in _edge_spellings(tail):
+        if raw.startswith(spelling, e):
+            return e + len(spelling)
+    return -1
+
+
+def _edge_before(raw: bytes, s: int, head: bytes) -> int:
+    """The byte before a form's leading punctuation if ``raw`` has it ending at ``s``
+    (the match then starts after that byte, as after the space before a word), else
+    -1."""
+    for spelling in _edge_spellings(head):
+        if s >= len(spelling) and raw.startswith(spelling, s - len(spelling)):
+            return s - len(spelling) - 1
+    return -1
 
 
 def _glued_after(raw: bytes, i: int, tail: bytes) -> bool:
