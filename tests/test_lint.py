@@ -176,6 +176,24 @@ def test_a_form_without_letters_can_never_be_found(check):
     assert findings[0].line == 2 and "'—'" in findings[0].message
 
 
+def test_a_form_never_found_even_alone_is_reported(check):
+    # a stray combining accent before the letters (a bad copy and paste): the form has
+    # letters, yet no text, not even the form alone, shows it
+    findings = check("- term: Scop\n  aliases: ['\u0301SCOP']\n"
+                     "  definition: Société coopérative et participative.\n")
+    assert codes(findings) == ["unmatchable-form"]
+    assert findings[0].line == 2 and "not even in a text that holds only it" in (
+        findings[0].message)
+
+
+def test_forms_with_a_joiner_at_the_edge_are_found(check):
+    # @handles, suffixes and prefixes: the joiner is part of the pattern
+    findings = check("- term: '@glossator'\n  definition: Le compte du projet glossator.\n"
+                     "- term: -ment\n  definition: Suffixe qui forme des adverbes.\n"
+                     "- term: anti-\n  definition: Préfixe qui marque l'opposition.\n")
+    assert codes(findings) == []
+
+
 # --------------------------------------------------------------------------- definitions
 
 

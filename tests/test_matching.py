@@ -189,6 +189,22 @@ def test_an_apostrophe_at_the_edge_of_a_form_is_any_apostrophe() -> None:
     assert [v.text for v in g.compiled().variants] == ["jusqu'"]  # not pluralized
 
 
+@pytest.mark.parametrize(("term", "found_in", "not_in"), [
+    ("@glossator", "Suivez @glossator pour les nouvelles.", "écrire à contact@glossator"),
+    ("-ment", "Le suffixe -ment forme des adverbes.", "Il parle lentement."),
+    ("&co", "Dupont &co, négociants.", "Dupont&co, négociants."),
+])
+def test_a_joiner_at_the_edge_of_a_form_is_part_of_it(term: str, found_in: str,
+                                                      not_in: str) -> None:
+    # the fold keeps - & @ _ (they join words), so a form that starts or ends with one
+    # keeps it in its pattern: it was split off like a period, and the form was never found
+    g = Glossary.from_dicts([{"term": term, "definition": "x"}])
+    spans = g.compiled().spans
+    assert [found_in[s:e] for s, e, _ in spans(found_in)] == [term]
+    assert spans(not_in) == []
+    assert [v.text for v in g.compiled().variants] == [term]  # an affix takes no plural
+
+
 def test_colliding_derived_ids_are_renamed_without_warning() -> None:
     g = Glossary.from_dicts([{"term": "pêche", "definition": "x"},
                              {"term": "péché", "definition": "y"}])

@@ -51,6 +51,7 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)?|\S", re.UNICODE)
 # a word after white space, before white space or an apostrophe (a preposition's place)
 _INNER_WORD_RE = re.compile(r"(?<=\s)(\w+)(?=\s)|(?<=\s)(\w+)(?=['’ʼ])")
 _APOSTROPHE_RE = re.compile(r"['’ʼ]")
+_JOINERS = ("-", "&", "@", "_")
 
 
 def pluralize_word(word: str, irregular: Callable[[str], str | None] | None = None) -> str:
@@ -139,7 +140,10 @@ def pluralize_term(
         pieces.append(head[last : m.start()])
         last = m.end()
         elided = head[m.end() : m.end() + 1] in ("'", "’", "ʼ")  # jusqu', presqu'
-        if i >= stop or elided or not _inflectable(w):
+        # a handle or an affix: @glossator, the suffix -ment, the prefix anti-
+        affix = (head[:m.start()].strip() in _JOINERS or head[m.end():].strip() in _JOINERS
+                 or head[m.start() - 1 : m.start()] in ("@", "_", "#"))
+        if i >= stop or elided or (affix and len(tokens) > 1) or not _inflectable(w):
             pieces.append(w)
         else:
             pieces.append(pluralize_word(w, irregular))

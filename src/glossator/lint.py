@@ -65,7 +65,8 @@ RULES: dict[str, tuple[Level, str]] = {
     "hidden-form": ("warning", "a term or alias is always matched as another entry"),
     "hidden-variant": ("info", "some spellings of a form (a plural, capitals, an "
                        "apostrophe) are matched as another entry"),
-    "unmatchable-form": ("warning", "a form without letters or digits is never found"),
+    "unmatchable-form": ("warning", "a form that is never found: without letters or digits, "
+                         "or not even in a text that holds only it"),
     "empty-definition": ("warning", "a definition that says nothing: a placeholder "
                          "(TODO, à définir, …) or the term itself"),
     "short-definition": ("info", "a definition of fewer words than the minimum"),
@@ -270,6 +271,8 @@ class _FormVerdict:
     lost: list[tuple[str, Variant, tuple[Entry, ...]]] | None = None
     duplicate_of: Entry | None = None
     unmatchable: bool = False
+    #: whether any spelling of the form, matched alone, gave any match at all
+    found_any: bool = False
 
     @property
     def hidden(self) -> bool:
@@ -332,6 +335,7 @@ def _hidden(glossary: Glossary, options: MatchOptions) -> Iterator[Finding]:
             matcher, probes, lambda item: item[3]):
         if not found:
             continue  # not a spelling the matcher accepts (checked alone below)
+        verdict.found_any = True
         if any(hit[2] is entry for hit in found):
             verdict.accepted += 1
             continue
@@ -344,6 +348,12 @@ def _hidden(glossary: Glossary, options: MatchOptions) -> Iterator[Finding]:
             assert verdict.lost is not None
             verdict.lost.append((probe, v, takers))
     for entry, verdicts in zip(entries, all_verdicts, strict=True):
+        for verdict in verdicts:
+            # a form none of whose spellings finds anything, even standing alone, is not
+            # hidden by a rival: the matcher cannot find it (a form only of punctuation
+            # is caught before; anything else here would be a matcher bug)
+            if verdict.lost is not None and not verdict.found_any:
+                verdict.unmatchable = True
         yield from _hidden_findings(entry, verdicts)
 
 
@@ -441,12 +451,18 @@ def _hidden_findings(entry: Entry, verdicts: list[_FormVerdict]) -> Iterator[Fin
         return list(dict.fromkeys(e for _, _, ts in verdict.lost or () for e in ts))
 
     for i, verdict in enumerate(verdicts):
-        if verdict.unmatchable:
+        if verdict.unmatchable and verdict.lost is None:
             yield _finding(
                 "unmatchable-form",
                 f"the form '{entry.forms[i]}' of entry '{entry.id}' has no letter or digit "
                 "and can never be found", entry, _form_line(entry, i),
                 "write the form with its letters, or remove it")
+        elif verdict.unmatchable:
+            yield _finding(
+                "unmatchable-form",
+                f"the form '{entry.forms[i]}' of entry '{entry.id}' is never found, not "
+                "even in a text that holds only it", entry, _form_line(entry, i),
+                "rewrite the form (and report it to glossator: it should be found)")
     live = [v for v in verdicts if not v.unmatchable]
     if live and all(v.hidden for v in live) and any(v.accepted or v.duplicate_of
                                                      for v in live):

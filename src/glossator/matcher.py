@@ -883,16 +883,24 @@ def _flat(surface: bytes) -> str:
 
 
 def _edges(text: str) -> tuple[str, str, str]:
-    """Split leading and trailing punctuation off a form: ``etc.`` → ``("", "etc", ".")``."""
+    """Split leading and trailing punctuation off a form: ``etc.`` → ``("", "etc", ".")``.
+
+    Only what the fold turns into spaces is split off; the joiners ``- & @ _``, which the
+    fold keeps, stay in the form's pattern: *@glossator*, the suffix *-ment*, *anti-*.
+    """
     if text[:1].isalnum() and text[-1:].isalnum():
         return "", text, ""
     start = 0
-    while start < len(text) and not text[start].isalnum():
+    while start < len(text) and not text[start].isalnum() and text[start] not in _JOINERS:
         start += 1
     end = len(text)
-    while end > start and not text[end - 1].isalnum():
+    while end > start and not text[end - 1].isalnum() and text[end - 1] not in _JOINERS:
         end -= 1
     return text[:start], text[start:end], text[end:]
+
+
+#: The characters the fold keeps between words (see _JOINER).
+_JOINERS = frozenset("-&@_")
 
 
 def _unligatured(text: str) -> str:
@@ -1097,7 +1105,7 @@ _Tables = tuple[
     bool,
 ]
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-_TABLES_VERSION = 10
+_TABLES_VERSION = 11
 
 
 def _compile(forms: Sequence[Form], options: MatchOptions) -> _Tables:
