@@ -12,6 +12,7 @@ from glossator import Annotator, Glossary, UsageError
 from glossator.cli import main
 from glossator.model import Entry
 from glossator.policy import (
+    apply_policies,
     first_occurrence,
     first_per_section,
     inside_own_definition,
@@ -267,3 +268,34 @@ def test_first_policies_check_exclusions_only_where_they_keep_and_agree_with_fil
     if policy is first_occurrence:  # asked only while the entry has no kept match
         assert len(asked) <= len(matches) and all(
             not any(k[2] == m[2] and k[0] < m[0] for k in fused) for m in asked)
+
+
+_OWN = ("Économie sociale et solidaire : les coopératives, mutuelles et associations de "
+        "l'ESS.")
+_OWN_ANNOTATOR = Annotator(Glossary.from_dicts([
+    {"term": "ESS", "definition": _OWN, "not_in": ["Labo de l'ESS"]},
+    {"term": "coopérative", "definition": "Entreprise détenue par ses membres."},
+    {"term": "mutuelle", "definition": "Société de personnes à but non lucratif."},
+]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([
+    "L'ESS", "ESS", "les coopératives", "une coopérative", "Labo de l'ESS", _OWN, "\n\n",
+    "mutuelles", "la mutuelle", ", ", ". ",
+]), max_size=25))
+def test_the_first_occurrences_are_the_same_with_and_without_the_entry_ids(
+    pieces: list[str],
+) -> None:
+    # Annotator.select hands the policies each variant's entry id, which takes a shorter
+    # path through the first-occurrence rule; it must keep what first_occurrence keeps,
+    # exclusions (not_in, a term inside its own definition written out) included
+    annotator = _OWN_ANNOTATOR
+    text = " ".join(pieces)
+    variants = annotator.matcher.variants
+
+    def entry_of(m: tuple[int, int, int, bool]) -> Entry:
+        return variants[m[2]].form.entry
+
+    slow = apply_policies(annotator.matcher.scan(text), entry_of, text)
+    assert annotator.select(text) == slow

@@ -93,6 +93,7 @@ class Annotator:
         return apply_policies(
             self.matcher.scan(text) if matches is None else matches, entry_of, text,
             occurrences=self.occurrences, max_per_entry=self.max_per_entry,
+            entry_ids=self.matcher._ids(),
         )
 
     def annotate(self, text: str) -> AnnotatedText:

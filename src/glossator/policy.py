@@ -140,6 +140,15 @@ def excluded_by_context(m: Match, entry: Entry, text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 16)
+def _written_ways(definition: str) -> tuple[str, ...]:
+    """The ways a definition may be written out in a text (as in the glossary, and on one
+    line), those long enough to tell apart from ordinary prose; the same for every
+    document, so worked out once per definition."""
+    definition = definition.strip()
+    return tuple(w for w in dict.fromkeys((definition, one_line(definition))) if len(w) >= 12)
+
+
 def inside_own_definition(m: Match, entry: Entry, written: dict[str, tuple[str, ...]],
                            text: str) -> bool:
     """Whether ``m`` lies inside ``entry``'s definition written out in ``text``.
@@ -151,11 +160,7 @@ def inside_own_definition(m: Match, entry: Entry, written: dict[str, tuple[str, 
     """
     ways = written.get(entry.id)
     if ways is None:
-        definition = entry.definition.strip()
-        ways = written[entry.id] = tuple(
-            w for w in dict.fromkeys((definition, one_line(definition)))
-            if len(w) >= 12
-        )
+        ways = written[entry.id] = _written_ways(entry.definition)
     start, end = m[0], m[1]
     for way in ways:
         # an occurrence [p, p + len) contains [start, end) when end - len <= p <= start
@@ -172,12 +177,15 @@ def apply_policies(
     *,
     occurrences: str = "first",
     max_per_entry: int | None = None,
+    entry_ids: Sequence[str] | None = None,
 ) -> list[Match]:
     """Exclusions, then the occurrence policy, then the per-entry caps.
 
     The built-in ``first`` and ``section`` policies check the exclusions only on the
     matches they would keep (a match passed over for an exclusion does not count as a
     first occurrence), which gives the same result with a fraction of the checks.
+    ``entry_ids``: the entry id of each variant, if the caller has them (the first
+    occurrences are then told apart without looking the entries up).
     """
     own: dict[str, tuple[str, ...]] = {}
 
@@ -188,7 +196,17 @@ def apply_policies(
         return not inside_own_definition(m, entry, own, text)
 
     policy = OCCURRENCE_POLICIES[occurrences]
-    if policy is first_occurrence:
+    if policy is first_occurrence and entry_ids is not None:
+        # first_occurrence, with the entry ids at hand: most matches of a long text with
+        # a large glossary are repeats, dropped here with one tuple index and a set test
+        seen: set[str] = set()
+        kept = []
+        for m in matches:
+            key = entry_ids[m[2]]
+            if key not in seen and allowed(m):
+                seen.add(key)
+                kept.append(m)
+    elif policy is first_occurrence:
         kept = first_occurrence(matches, entry_of, text, allowed)
     elif policy is first_per_section:
         kept = first_per_section(matches, entry_of, text, allowed)
