@@ -205,6 +205,17 @@ def test_a_joiner_at_the_edge_of_a_form_is_part_of_it(term: str, found_in: str,
     assert [v.text for v in g.compiled().variants] == [term]  # an affix takes no plural
 
 
+def test_punctuation_at_the_edge_of_a_form_may_touch_a_digit_or_be_kept_by_the_fold(
+) -> None:
+    # n° is followed by its number, often without a space; ° is not a space to the fold,
+    # so °C keeps it in its pattern (it was split off, and °C was never found)
+    g = Glossary.from_dicts([{"term": "n°", "definition": "Numéro."},
+                             {"term": "°C", "definition": "Degré Celsius."}])
+    spans = g.compiled().spans
+    text = "Le décret n°2014-856 fixe 20 °C, et le n° 12 aussi."
+    assert [text[s:e] for s, e, _ in spans(text)] == ["n°", "°C", "n°"]
+
+
 def test_colliding_derived_ids_are_renamed_without_warning() -> None:
     g = Glossary.from_dicts([{"term": "pêche", "definition": "x"},
                              {"term": "péché", "definition": "y"}])

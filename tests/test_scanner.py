@@ -206,6 +206,8 @@ def test_a_tampered_trie_is_refused_before_anything_walks_it() -> None:
         "a path longer than the longest pattern": _tampered(state, long_edge, "tlen", 4000),
         "a tail on the root": _tampered(state, 0, "tlen", 1),
         "a shallower depth": state[:8] + (3).to_bytes(4, sys.byteorder) + state[12:],
+        # the scan sizes its buffers by the depth: 2^32 - 1 would ask for 48 GiB each time
+        "a deeper depth": state[:8] + (2**32 - 1).to_bytes(4, sys.byteorder) + state[12:],
     }
     for why, tampered in bad.items():
         with pytest.raises(ValueError, match="not a glossator trie"):

@@ -1489,7 +1489,9 @@ trie_is_sound(const TrieObject *self)
         }
     }
     PyMem_Free(depth);
-    return ok && deepest <= self->max_depth;
+    /* equal, as built: a larger max_depth would only size the scan's buffers, but a
+     * tampered one (2^32 - 1) would ask for gigabytes at every scan */
+    return ok && deepest == self->max_depth;
 }
 
 static PyObject *

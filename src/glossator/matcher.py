@@ -885,16 +885,25 @@ def _flat(surface: bytes) -> str:
 def _edges(text: str) -> tuple[str, str, str]:
     """Split leading and trailing punctuation off a form: ``etc.`` → ``("", "etc", ".")``.
 
-    Only what the fold turns into spaces is split off; the joiners ``- & @ _``, which the
-    fold keeps, stay in the form's pattern: *@glossator*, the suffix *-ment*, *anti-*.
+    The joiners ``- & @ _``, which the fold keeps, stay in the form's pattern
+    (*@glossator*, the suffix *-ment*, *anti-*), and so do combining marks (part of the
+    letter before them) and leading punctuation whose last byte the fold keeps (*°C*).
     """
     if text[:1].isalnum() and text[-1:].isalnum():
         return "", text, ""
+
+    def kept(ch: str) -> bool:  # letters, digits, joiners, and marks (part of a letter)
+        return ch.isalnum() or ch in _JOINERS or unicodedata.category(ch).startswith("M")
+
     start = 0
-    while start < len(text) and not text[start].isalnum() and text[start] not in _JOINERS:
+    while start < len(text) and not kept(text[start]):
         start += 1
+    # the walk starts at a space: the head must end with a character the fold turns
+    # into one (« ’ . but not °, whose bytes the fold keeps: °C keeps its °)
+    while start and not text[start - 1].encode("utf-8").translate(_TABLE).endswith(b" "):
+        start -= 1
     end = len(text)
-    while end > start and not text[end - 1].isalnum() and text[end - 1] not in _JOINERS:
+    while end > start and not kept(text[end - 1]):
         end -= 1
     return text[:start], text[start:end], text[end:]
 
@@ -967,13 +976,19 @@ def _edge_before(raw: bytes, s: int, head: bytes) -> int:
 
 
 def _glued_after(raw: bytes, i: int, tail: bytes) -> bool:
-    """Whether a letter or digit follows a form's trailing punctuation (``tail``) at byte
-    ``i``: then the form is part of a longer token (*S.A.* in *S.A.R.L.*). After an
-    apostrophe (an elided word) a letter is what comes next."""
+    """Whether a letter follows a form's trailing punctuation (``tail``) at byte ``i``:
+    then the form is part of a longer token (*S.A.* in *S.A.R.L.*). A digit may follow
+    (*n°12*); after an apostrophe (an elided word) a letter is what comes next."""
     b = raw[i]  # raw ends with a padding space
     if tail[-1:] == b"'" or tail.endswith("\u2019".encode()) or tail.endswith("\u02bc".encode()):
         return False
-    return _WORD[b] == 1 or (b >= 0x80 and _word_char_at(raw, i))
+    if b < 0x80:
+        return _LETTER[b] == 1  # a letter, not a digit: n°12 is n° 12, C++11 is C++
+    j = i + 1
+    while j < len(raw) and 0x80 <= raw[j] < 0xC0:
+        j += 1
+    ch = raw[i:j].decode("utf-8", "replace")
+    return ch.isalpha() or unicodedata.category(ch[:1]).startswith("M")
 
 
 def _glued_before(raw: bytes, i: int, head: bytes) -> bool:
@@ -1105,7 +1120,7 @@ _Tables = tuple[
     bool,
 ]
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-_TABLES_VERSION = 11
+_TABLES_VERSION = 12
 
 
 def _compile(forms: Sequence[Form], options: MatchOptions) -> _Tables:
