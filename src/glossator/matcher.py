@@ -954,7 +954,7 @@ def _edge_spellings(edge: bytes) -> tuple[bytes, ...]:
     apostrophes as ', ’ or ʼ."""
     if b"'" not in edge:
         return (edge,)
-    return (edge, edge.replace(b"'", "\u2019".encode()), edge.replace(b"'", "\u02bc".encode()))
+    return tuple(edge.replace(b"'", a) for a in _APOSTROPHE_BYTES)
 
 
 def _edge_after(raw: bytes, e: int, tail: bytes) -> int:
@@ -980,7 +980,7 @@ def _glued_after(raw: bytes, i: int, tail: bytes) -> bool:
     then the form is part of a longer token (*S.A.* in *S.A.R.L.*). A digit may follow
     (*n°12*); after an apostrophe (an elided word) a letter is what comes next."""
     b = raw[i]  # raw ends with a padding space
-    if tail[-1:] == b"'" or tail.endswith("\u2019".encode()) or tail.endswith("\u02bc".encode()):
+    if tail.endswith(_APOSTROPHE_BYTES):
         return False
     if b < 0x80:
         return _LETTER[b] == 1  # a letter, not a digit: n°12 is n° 12, C++11 is C++
@@ -995,7 +995,7 @@ def _glued_before(raw: bytes, i: int, head: bytes) -> bool:
     """Whether a letter or digit ends at byte ``i``, right before a form's leading
     punctuation (``head``): *.NET* in *ASP.NET*."""
     b = raw[i]  # raw starts with a padding space
-    if head[:1] == b"'" or head.startswith("\u2019".encode()) or head.startswith("\u02bc".encode()):
+    if head.startswith(_APOSTROPHE_BYTES):
         return False
     return _WORD[b] == 1 or (b >= 0x80 and _ends_word_char(raw, i))
 
@@ -1069,6 +1069,8 @@ _LIGATURE_HINT = re.compile("œ|oe|æ|Œ|OE|Æ|AE")
 #: hyphen at an edge (the prefix *anti-*) may not: the variant would end in a space.
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _APOSTROPHE_WIDTHS = ("'", "\u2019", "\u02bc")  # fold to 1, 3 and 2 spaces
+#: The same as bytes (the first is the one forms are stored with).
+_APOSTROPHE_BYTES = tuple(a.encode() for a in _APOSTROPHE_WIDTHS)
 
 
 def _spellings(text: str) -> list[str]:
