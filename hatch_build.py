@@ -20,7 +20,7 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-SOURCE = Path("src") / "glossator" / "_scan.c"
+SOURCE = Path("src") / "glossator" / "matching" / "_scan.c"
 
 
 def _compile(root: Path, out_dir: Path) -> Path:
@@ -29,7 +29,7 @@ def _compile(root: Path, out_dir: Path) -> Path:
     from setuptools.command.build_ext import build_ext
 
     ext = Extension(
-        "glossator._scan",
+        "glossator.matching._scan",
         sources=[str(root / SOURCE)],
         extra_compile_args=["-O2"] if os.name != "nt" else [],
     )
@@ -41,7 +41,7 @@ def _compile(root: Path, out_dir: Path) -> Path:
         cmd.ensure_finalized()
         cmd.run()
     suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
-    built = out_dir / "glossator" / f"_scan{suffix}"
+    built = out_dir / "glossator" / "matching" / f"_scan{suffix}"
     if not built.is_file():
         raise RuntimeError(f"the compiler did not produce {built}")
     return built
@@ -60,7 +60,7 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             built = _compile(root, Path(self._tmp.name))
         except Exception as exc:  # a missing compiler or headers: fall back
             if version == "editable":  # never leave a module built from older sources
-                for stale in (root / "src" / "glossator").glob("_scan.*"):
+                for stale in (root / "src" / "glossator" / "matching").glob("_scan.*"):
                     if stale.suffix in (".so", ".pyd"):
                         stale.unlink()
             if os.environ.get("GLOSSATOR_REQUIRE_EXTENSION", "") not in ("", "0"):
@@ -71,11 +71,11 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
         if version == "editable":
-            target = root / "src" / "glossator" / built.name
+            target = root / "src" / "glossator" / "matching" / built.name
             target.write_bytes(built.read_bytes())
             target.chmod(0o755)
         else:
-            build_data["force_include"][str(built)] = f"glossator/{built.name}"
+            build_data["force_include"][str(built)] = f"glossator/matching/{built.name}"
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact: str) -> None:
         """Remove the temporary build folder."""

@@ -3,6 +3,7 @@
 Used by ``peers.py``, ``scaling.py`` and ``disagreements.py`` (run by hand, never by the
 test suite). The corpus is ``../shared/corpus`` beside the repository (see its README):
 the text is every file of ``text/`` concatenated in path order; the glossaries are drawn
+from glossator import compile_glossary
 from ``terms/`` with a fixed seed.
 
 Sizes are in MB of 10**6 bytes of UTF-8 text, and throughputs in MB/s of the same.
@@ -270,7 +271,7 @@ def _build_glossator(terms: list[str], info: dict[str, Any]) -> Any:
     t0 = time.perf_counter()
     g = glossator.Glossary.from_dicts([{"term": t, "definition": "-"} for t in terms])
     t1 = time.perf_counter()
-    m = g.compiled()
+    m = glossator.compile_glossary(g)
     info["from_dicts_s"] = t1 - t0
     info["compile_s"] = time.perf_counter() - t1
     info["src_sha256"] = glossator_src_sha256(Path(glossator.__file__).parent)

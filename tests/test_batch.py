@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from glossator import Annotator, Glossary
-from glossator.batch import Renderer, each, read_document
+from glossator.documents.read import read_document
+from glossator.runner import DocumentJob, each
 
 TEXT = "Le Labo de l’ESS étudie les PTCE et l'économie sociale.\n"
 PAGE = ("<!doctype html><html><head><meta charset=windows-1252><title>t</title></head>"
@@ -112,10 +113,10 @@ def test_workers_that_cannot_fork_get_a_pickled_renderer(
 ) -> None:
     # macOS and Windows start workers with spawn: the renderer (and its annotator) is
     # pickled, and each worker compiles the glossary again
-    from glossator import batch
+    from glossator import runner as batch
 
     g = Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale."}])
-    renderer = Renderer(Annotator(g), "text")
+    renderer = DocumentJob(Annotator(g), "text")
     paths = []
     for i in range(4):
         path = tmp_path / f"{i}.txt"
@@ -129,7 +130,7 @@ def test_workers_that_cannot_fork_get_a_pickled_renderer(
 
 
 def test_outputs_are_written_whole_and_devices_in_place(tmp_path: Path) -> None:
-    from glossator.batch import partial_files, write_file
+    from glossator.documents.write import partial_files, write_file
 
     target = tmp_path / "out.txt"
     target.write_text("old", "utf-8")
@@ -310,7 +311,7 @@ def test_markdown_input_without_python_markdown_is_a_usage_error(tmp_path: Path)
     assert not (tmp_path / "out").exists()
 
 
-class _Dying(Renderer):
+class _Dying(DocumentJob):
     """Renders documents, but its worker process dies on the one named 'die'."""
 
     def render(self, doc: object) -> str:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from glossator import loaders
+from glossator import compile_glossary, loaders
 from glossator.loaders import read_glossary
+from glossator.store.glossaries import Store
 
 GLOSSARY = """\
 entries:
@@ -51,7 +52,7 @@ def test_a_cached_glossary_is_the_glossary_read_again(tmp_path: Path) -> None:
         assert g.name == plain.name and g.metadata == plain.metadata
     assert len(plain.warnings) == 2  # the duplicate and the typo survive the cache
     text = "L'ESS et l’économie sociale, des coopératives."
-    assert again.compiled().spans(text) == plain.compiled().spans(text)
+    assert compile_glossary(again).spans(text) == compile_glossary(plain).spans(text)
 
 
 def test_the_second_read_does_not_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -135,7 +136,7 @@ def test_the_cli_with_a_cache_gives_the_same_output_and_warnings(tmp_path: Path)
 def test_the_python_restore_gives_the_same_glossary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from glossator import matcher
+    from glossator.matching import scan as matcher
 
     path = _write(tmp_path)
     read_glossary(path, cache_dir=tmp_path)
@@ -147,7 +148,7 @@ def test_the_python_restore_gives_the_same_glossary(
 
 
 def test_the_c_restore_refuses_what_it_cannot_fill() -> None:
-    from glossator import matcher
+    from glossator.matching import scan as matcher
     from glossator.model import Location
 
     if matcher.ACCELERATOR is None:
@@ -164,7 +165,7 @@ def _cached(tmp_path: Path) -> tuple[Path, Path]:
     """The glossary file and its cache directory, filled by a first run."""
     path = _write(tmp_path)
     cache = tmp_path / "cache"
-    read_glossary(path, cache_dir=cache).compiled(cache_dir=str(cache))
+    compile_glossary(read_glossary(path, cache_dir=cache), cache_dir=str(cache))
     return path, cache
 
 
@@ -173,7 +174,7 @@ def test_a_run_from_the_cache_builds_only_the_entries_it_finds(tmp_path: Path) -
 
     path, cache = _cached(tmp_path)
     glossary = read_glossary(path, cache_dir=cache)
-    store = glossary._store
+    store = glossary._table
     assert store is not None  # read from the cache, not parsed
     doc = Annotator(glossary, cache_dir=str(cache)).annotate("Les coopératives.")
     assert [a.entry.id for a in doc] == ["cooperative"]
@@ -190,13 +191,13 @@ def test_a_glossary_from_the_cache_answers_like_the_parsed_one(tmp_path: Path) -
     path, cache = _cached(tmp_path)
     plain = read_glossary(path)
     cached = read_glossary(path, cache_dir=cache)
-    assert cached._store is not None
+    assert isinstance(cached._table, Store)
     assert len(cached) == len(plain) == 4
     assert "ess-2" in cached and "nope" not in cached and 3 not in cached
     assert cached["economie-sociale"].not_in == ("Labo de l'économie sociale",)
     with pytest.raises(KeyError):
         cached["nope"]
-    assert cached._form_entry_ids() == plain._form_entry_ids() == [
+    assert cached.form_entry_ids() == plain.form_entry_ids() == [
         "ess", "economie-sociale", "ess-2", "cooperative"]
     again = pickle.loads(pickle.dumps(cached))
     assert again.entries == plain.entries and list(again.forms()) == plain.forms()
@@ -205,7 +206,7 @@ def test_a_glossary_from_the_cache_answers_like_the_parsed_one(tmp_path: Path) -
 
 
 def _damage(path: Path, index: int, section: bytes) -> None:
-    from glossator._columns import read_sections, write_sections
+    from glossator.store.columns import read_sections, write_sections
 
     header, sections = read_sections(path)
     kept = [bytes(s) for s in sections]
@@ -228,9 +229,9 @@ def test_a_damaged_section_is_refused_when_the_cache_is_opened(
     (cached,) = cache.glob("glossary-*.cache")
     _damage(cached, index, section)
     glossary = read_glossary(path, cache_dir=cache)
-    assert glossary._store is None  # parsed again
+    assert not isinstance(glossary._table, Store)  # parsed again
     assert glossary.entries == read_glossary(path).entries
-    assert read_glossary(path, cache_dir=cache)._store is not None  # and the cache mended
+    assert isinstance(read_glossary(path, cache_dir=cache)._table, Store)  # and the cache mended
 
 
 @pytest.mark.parametrize("what", ["ids", "entry", "variant"])
@@ -238,8 +239,8 @@ def test_a_damaged_row_found_on_use_is_a_one_line_error_and_the_file_goes(
     tmp_path: Path, what: str
 ) -> None:
     from glossator import Annotator
-    from glossator._columns import read_sections
     from glossator.errors import CacheError
+    from glossator.store.columns import read_sections
 
     path, cache = _cached(tmp_path)
     (cached,) = cache.glob("matcher-*.cache" if what == "variant" else "glossary-*.cache")
@@ -263,16 +264,16 @@ def test_a_damaged_row_found_on_use_is_a_one_line_error_and_the_file_goes(
 def test_the_pure_python_scanner_reads_the_same_caches(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from glossator import matcher
-    from glossator._columns import Rows
+    from glossator.matching import scan as matcher
+    from glossator.store.columns import Rows
 
     path, cache = _cached(tmp_path)
     text = "L'ESS et l’économie sociale, des coopératives."
-    expected = read_glossary(path).compiled().spans(text)
+    expected = compile_glossary(read_glossary(path)).spans(text)
     monkeypatch.setattr(matcher, "ACCELERATOR", None)
     glossary = read_glossary(path, cache_dir=cache)
-    assert glossary._store is not None
-    compiled = glossary.compiled(cache_dir=str(cache))
+    assert isinstance(glossary._table, Store)
+    compiled = compile_glossary(glossary, cache_dir=str(cache))
     assert isinstance(compiled._raw_variants, Rows)  # the tables came from the cache
     assert compiled.spans(text) == expected
 
@@ -280,7 +281,7 @@ def test_the_pure_python_scanner_reads_the_same_caches(
 def test_the_cli_reports_a_damaged_cache_in_one_line_and_the_next_run_works(
     tmp_path: Path,
 ) -> None:
-    from glossator._columns import read_sections
+    from glossator.store.columns import read_sections
 
     path = _write(tmp_path)
     doc = tmp_path / "doc.txt"
@@ -308,9 +309,9 @@ def test_merged_glossaries_are_cached_too(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     plain = read_glossaries([first, second])
     filled = read_glossaries([first, second], cache_dir=cache)
-    assert filled._store is None  # merged, then kept
+    assert not isinstance(filled._table, Store)  # merged, then kept
     again = read_glossaries([first, second], cache_dir=cache)
-    assert again._store is not None  # the merged glossary itself came from the cache
+    assert isinstance(again._table, Store)  # the merged glossary itself came from the cache
     for g in (filled, again):
         assert g.entries == plain.entries and list(g.forms()) == plain.forms()
         assert [str(d) for d in g.diagnostics] == [str(d) for d in plain.diagnostics]
@@ -318,7 +319,7 @@ def test_merged_glossaries_are_cached_too(tmp_path: Path) -> None:
     assert again["cooperative-2"].definition == "Autre sens."
     # the other order is another glossary
     other = read_glossaries([second, first], cache_dir=cache)
-    assert other._store is None and other.entries != again.entries
+    assert not isinstance(other._table, Store) and other.entries != again.entries
     assert len(list(cache.glob("glossary-*.cache"))) == 4
 
 
@@ -327,12 +328,12 @@ def test_a_pickled_annotator_finds_its_tables_in_the_cache(tmp_path: Path) -> No
     import pickle
 
     from glossator import Annotator
-    from glossator._columns import Rows
+    from glossator.store.columns import Rows
 
     path, cache = _cached(tmp_path)
     annotator = Annotator(read_glossary(path, cache_dir=cache), cache_dir=str(cache))
     again = pickle.loads(pickle.dumps(annotator))
-    assert again.cache_dir == str(cache) and again.glossary._digest is not None
+    assert again.cache_dir == str(cache) and again.glossary.digest is not None
     assert isinstance(again.matcher._raw_variants, Rows)  # loaded, not compiled
     text = "L'ESS et des coopératives."
     assert [(a.start, a.entry.id) for a in again.annotate(text)] == [
@@ -346,7 +347,7 @@ def test_threads_sharing_a_cached_glossary_build_each_entry_once(
     from concurrent.futures import ThreadPoolExecutor
 
     from glossator import Annotator, Glossary
-    from glossator._columns import Rows
+    from glossator.store.columns import Rows
 
     terms = [f"terme{i}" for i in range(300)]
     source = tmp_path / "g.yaml"
@@ -396,7 +397,7 @@ def test_the_same_file_however_named_is_one_source_and_two_files_are_two(
 
 
 def test_a_matcher_cache_pointing_past_the_forms_is_rebuilt(tmp_path: Path) -> None:
-    from glossator._columns import read_sections, write_sections
+    from glossator.store.columns import read_sections, write_sections
 
     path, cache = _cached(tmp_path)
     (matcher_file,) = cache.glob("matcher-*.cache")
@@ -405,7 +406,7 @@ def test_a_matcher_cache_pointing_past_the_forms_is_rebuilt(tmp_path: Path) -> N
     kept[6] = b"\x07\x00\x00\x00" * (len(kept[6]) // 4)  # every variant's form: 7 of 4
     write_sections(matcher_file, header, kept)
     glossary = read_glossary(path, cache_dir=cache)
-    m = glossary.compiled(cache_dir=str(cache))
+    m = compile_glossary(glossary, cache_dir=str(cache))
     assert m.spans("L'ESS et des coopératives.") == [(2, 5, "ess-2"), (13, 25, "cooperative")]
     assert read_sections(matcher_file)[1][6] != kept[6]  # and the file was mended
 
@@ -415,7 +416,7 @@ def test_the_bundled_glossary_is_cached_too(tmp_path: Path) -> None:
 
     Annotator(cache_dir=str(tmp_path))
     again = Annotator(cache_dir=str(tmp_path))
-    assert again.glossary._store is not None
+    assert isinstance(again.glossary._table, Store)
     assert {p.name.split("-")[0] for p in tmp_path.iterdir()} == {"glossary", "matcher"}
     assert all(p.name.count("-") == 2 for p in tmp_path.iterdir())  # a source: pruned later
 
@@ -425,7 +426,7 @@ def test_a_damaged_file_that_cannot_be_removed_says_so(
 ) -> None:
     import os
 
-    from glossator._columns import damaged
+    from glossator.store.columns import damaged
 
     def refuse(path: object) -> None:
         raise PermissionError("in use")

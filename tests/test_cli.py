@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import glossator
-from glossator.cli import _build_parser
+from glossator.cli import build_parser
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO_ROOT / "examples"
@@ -467,7 +467,7 @@ def test_version(cli):
 
 
 def _subparsers() -> dict[str, object]:
-    parser = _build_parser()
+    parser = build_parser()
     action = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     return dict(action.choices)  # type: ignore[attr-defined]
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glossator import matcher
-from glossator._columns import (
+from glossator.matching import scan as matcher
+from glossator.store.columns import (
     Groups,
     Packed,
     Rows,

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from glossator import GlossaryError, load_glossary
-from glossator.cli import _build_parser
+from glossator.cli import build_parser
 
 pytest.importorskip("defusedxml")
 
@@ -172,7 +172,7 @@ def test_convert_the_bundled_glossary_to_every_format_and_back(
 def test_readme_documents_the_convert_options() -> None:
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Converting: `glossator convert`")[1].split("\n### ")[0]
-    parser = _build_parser()
+    parser = build_parser()
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     convert = sub.choices["convert"]  # type: ignore[attr-defined]
     options = [s for a in convert._actions for s in a.option_strings if s not in ("-h", "--help")]

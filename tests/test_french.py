@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glossator import french
-from glossator.french import pluralize_term
+from glossator.text import french
+from glossator.text.french import pluralize_term
 
 
 def test_the_examples_in_the_docstrings_hold() -> None:

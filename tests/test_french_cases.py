@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from glossator import Annotator, Glossary
-from glossator.matcher import MatchOptions
+from glossator import Annotator, Glossary, compile_glossary
+from glossator.matching.scan import MatchOptions
 
 DATA_FILE = Path(__file__).parent / "data" / "french_cases.yaml"
 DATA: dict[str, Any] = yaml.safe_load(DATA_FILE.read_text("utf-8"))
@@ -53,7 +53,7 @@ def _found(case: dict[str, Any]) -> list[dict[str, Any]]:
     text = case["text"]
     options = case.get("options")
     if options:
-        matches = glossary.compiled(MatchOptions(**options)).find(text)
+        matches = compile_glossary(glossary, MatchOptions(**options)).find(text)
         return [
             {"start": m.start, "end": m.end, "surface": m.surface, "entry": m.form.entry.id,
              "how": m.how}

@@ -11,8 +11,8 @@ import pytest
 
 import glossator
 from glossator import Glossary, GlossaryError, GlossatorWarning, load_glossary
-from glossator.glossary import slugify
 from glossator.loaders import read_glossary
+from glossator.text.normalize import slugify
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

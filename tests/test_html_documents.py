@@ -447,7 +447,6 @@ def test_cli_stdin_html_and_text(cli, site: Path) -> None:
     (["page.html", "-f", "text"], "HTML input is written as HTML"),
     (["page.html", "-f", "json"], "HTML input is written as HTML"),
     (["page.html", "--standalone"], "--standalone"),
-    (["page.html", "--explain"], "--explain"),
     (["page.html", "--root", "div p"], "not a simple selector"),
     (["page.html", "--skip", "a:hover"], "not a simple selector"),
     (["-", "--root", "main"], "--skip and --root go with HTML input"),

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 import glossator
 from glossator.anchors import ANCHOR_PREFIX, check_link_to, entry_anchor, entry_href
-from glossator.collation import initial, primary, sort_key
 from glossator.documents.html import annotate_html
 from glossator.errors import UsageError
 from glossator.render.index import (
@@ -26,6 +25,7 @@ from glossator.render.index import (
     render_markdown,
     sections,
 )
+from glossator.text.collation import initial, primary, sort_key
 from test_seed import EXAMPLE, EXAMPLE_GLOSSARY, scrape, seed_text
 
 # -- collation -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glossator import Glossary
+from glossator import Glossary, compile_glossary
 from glossator.lint import (
     LEVELS,
     RULES,
@@ -414,7 +414,7 @@ def test_common_words_are_packaged_in_the_wheel():
     builder = wheel.WheelBuilder(str(REPO_ROOT))
     shipped = {f.distribution_path for f in builder.recurse_included_files()}
     assert "glossator/data/common-words-fr.txt" in shipped
-    assert "glossator/commands/check.py" in shipped
+    assert "glossator/cli/check.py" in shipped
 
 
 # --------------------------------------------------------------------------- the command
@@ -585,7 +585,7 @@ def test_one_scan_of_many_probes_finds_what_each_probe_alone_finds(texts: list[s
         {"term": "DES", "definition": "d"}, {"term": "Ess", "definition": "d",
                                              "case_sensitive": True},
     ])
-    m = g.compiled()
+    m = compile_glossary(g)
     texts = [t for t in texts if "\n" not in t]
     assert _find_each(m, texts) == [
         [(r.start, r.end, r.form.entry) for r in m.find(t)] for t in texts]

@@ -19,6 +19,7 @@ import glossator
 from glossator.errors import UsageError
 from glossator.integrations import markdown as gmd
 from glossator.integrations.markdown import GlossatorExtension
+from glossator.store.glossaries import Store
 from test_html_documents import strip_glossator_markup, terms
 
 ESS_DEF = "Économie sociale et solidaire, au sens de la loi."
@@ -324,7 +325,6 @@ def test_cli_markdown_usage_errors(cli, write, small: str) -> None:
         (["--standalone", "-f", "text"], "--standalone goes with --format html"),
         (["-f", "json"], "Markdown input is written as HTML"),
         (["--root", "main"], "--root goes with HTML input"),
-        (["--explain"], "--explain reads text input"),
     ]:
         result = cli("annotate", "doc.md", "-g", small, *argv)
         assert result.code == 2, (argv, result.out)
@@ -366,5 +366,5 @@ def test_cache_dir_keeps_the_compiled_glossary(small: str, tmp_path: Path) -> No
     from glossator.integrations.markdown import GlossatorExtension
 
     ext = GlossatorExtension(glossary=small, cache_dir=str(cache))
-    assert ext.annotator.glossary._store is not None  # read from the cache
+    assert isinstance(ext.annotator.glossary._table, Store)  # read from the cache
     assert convert("Le Labo de l’ESS.", small, cache_dir=str(cache)) == first

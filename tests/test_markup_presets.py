@@ -360,7 +360,7 @@ def test_cli_markup_for_text_and_html(cli, site: Path, markup: str) -> None:  # 
 
 @pytest.mark.parametrize("argv, needle", [
     (["a.txt", "--markup", "spip", "-f", "text"], "--markup"),
-    (["a.txt", "--markup", "wiki"], "invalid choice"),
+    (["a.txt", "--markup", "wiki"], "unknown markup 'wiki' (use one of: glossator, spip, abbr"),
     (["doc.md", "--markup", "spip"], "Markdown"),
     (["a.txt", "--script"], "--standalone"),
     (["a.txt", "--standalone", "--script"], "-o"),

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glossator import Annotator, Glossary, UsageError
+from glossator import Annotator, Glossary, UsageError, compile_glossary
 from glossator.cli import main
 from glossator.model import Entry
 from glossator.policy import (
@@ -184,17 +184,17 @@ def test_compiled_glossary_cache_round_trip(tmp_path) -> None:  # type: ignore[n
     entries = [{"term": "pôle territorial de coopération économique", "definition": "x"},
                {"term": "ESS", "definition": "y"}]
     text = "Les pôles territoriaux de coopération économique et l’ESS."
-    first = Glossary.from_dicts(entries).compiled(cache_dir=str(tmp_path))
+    first = compile_glossary(Glossary.from_dicts(entries), cache_dir=str(tmp_path))
     files = list(tmp_path.iterdir())
     assert len(files) == 1 and files[0].suffix == ".cache"
-    second = Glossary.from_dicts(entries).compiled(cache_dir=str(tmp_path))
+    second = compile_glossary(Glossary.from_dicts(entries), cache_dir=str(tmp_path))
     assert [(m.start, m.end, m.how) for m in second.find(text)] == \
         [(m.start, m.end, m.how) for m in first.find(text)] == [(4, 48, "inflected"),
                                                                 (54, 57, "elision")]
     files[0].write_bytes(b"garbage")  # a broken cache is ignored and rewritten
-    third = Glossary.from_dicts(entries).compiled(cache_dir=str(tmp_path))
+    third = compile_glossary(Glossary.from_dicts(entries), cache_dir=str(tmp_path))
     assert len(third.find(text)) == 2
-    other = Glossary.from_dicts([{"term": "ESS", "definition": "y"}]).compiled(
+    other = compile_glossary(Glossary.from_dicts([{"term": "ESS", "definition": "y"}]),
         cache_dir=str(tmp_path))
     assert len(list(tmp_path.glob("*.cache"))) == 2
     assert [m.surface for m in other.find(text)] == ["ESS"]
@@ -219,7 +219,7 @@ def test_annotate_many_counts_first_occurrences_per_document() -> None:
 
 
 def test_iter_spans_gives_the_same_spans_in_batches() -> None:
-    m = G.compiled()
+    m = compile_glossary(G)
     text = "L’ESS et les coopératives. " * 100_000  # more than one megabyte
     batches = list(m.iter_spans(text))
     assert len(batches) > 1
@@ -228,9 +228,9 @@ def test_iter_spans_gives_the_same_spans_in_batches() -> None:
 
 
 def test_long_texts_are_scanned_in_segments_with_the_same_result(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import glossator.matcher as matcher_module
+    import glossator.matching.scan as matcher_module
 
-    m = G.compiled()
+    m = compile_glossary(G)
     paragraph = "Les coopératives de l’ESS et les PTCE.\n\nUne coopérative, l'ESS.\n"
     text = paragraph * 400 + "fin\u00a0: ESS"
     expected = m.scan(text)

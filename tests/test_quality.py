@@ -75,7 +75,7 @@ def test_annotate_imports_no_other_command_s_library() -> None:
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['annotate', '-', '-f', 'text'])\n"
         "heavy = ['glossator.lint', 'glossator.suggest', 'glossator.strip', "
-        "'glossator.collation', 'glossator.writers', 'rdflib', 'spacy', "
+        "'glossator.text.collation', 'glossator.writers', 'rdflib', 'spacy', "
         "'glossator.documents.html', 'multiprocessing']\n"
         "print([m for m in heavy if m in sys.modules])"
     )

@@ -19,8 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import glossator as glossator_package
-from glossator import Glossary, matcher
-from glossator.matcher import Matcher, MatchOptions
+from glossator import Glossary, compile_glossary
+from glossator.matching import native
+from glossator.matching import scan as matcher
+from glossator.matching.scan import Matcher, MatchOptions
+from glossator.store.matchers import cached_matcher
 
 DATA = Path(__file__).parent / "data"
 
@@ -34,21 +37,21 @@ def test_the_c_scanner_is_built_and_used() -> None:
     # an install without a C compiler falls back to Python (with a warning); the project's
     # own install must have compiled it
     assert matcher.ACCELERATOR is not None, "glossator._scan was not compiled by the install"
-    m = Glossary.from_dicts([{"term": "ESS", "definition": "x"}]).compiled()
+    m = compile_glossary(Glossary.from_dicts([{"term": "ESS", "definition": "x"}]))
     assert m._trie is not None and m._ac is None
-    assert matcher.ACCELERATOR.ABI == matcher._SCAN_ABI
+    assert matcher.ACCELERATOR.ABI == native.SCAN_ABI
 
 
 def test_a_module_built_from_other_sources_is_not_used(monkeypatch: Any) -> None:
     import types
 
-    stale = types.ModuleType("glossator._scan")
-    stale.ABI = matcher._SCAN_ABI - 1  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "glossator._scan", stale)
-    monkeypatch.setattr(glossator_package, "_scan", stale)
+    stale = types.ModuleType("glossator.matching._scan")
+    stale.ABI = native.SCAN_ABI - 1  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "glossator.matching._scan", stale)
+    monkeypatch.setattr(glossator_package.matching, "_scan", stale)
     monkeypatch.delenv("GLOSSATOR_PURE_PYTHON", raising=False)
     with pytest.warns(RuntimeWarning, match="reinstall glossator"):
-        assert matcher._accelerator() is None
+        assert native._accelerator() is None
 
 
 def _pure(glossary: Glossary, options: MatchOptions | None, monkeypatch: Any) -> Matcher:
@@ -153,7 +156,7 @@ def test_the_trie_round_trips_through_bytes_and_refuses_garbage() -> None:
     glossary = Glossary.from_dicts(
         [{"term": t, "definition": "d"} for t in ("ESS", "économie sociale", "lieu")]
     )
-    m = glossary.compiled()
+    m = compile_glossary(glossary)
     state = m._trie.to_bytes()
     from array import array
 
@@ -183,7 +186,7 @@ def test_a_tampered_trie_is_refused_before_anything_walks_it() -> None:
     # "coopération" share "coopérati", then part; "économie sociale" is one long edge
     terms = ("coopérative", "coopération", "économie sociale", "ESS")
     glossary = Glossary.from_dicts([{"term": t, "definition": "d"} for t in terms])
-    m = glossary.compiled()
+    m = compile_glossary(glossary)
     state = m._trie.to_bytes()
     from array import array
 
@@ -221,32 +224,32 @@ def test_a_term_longer_than_one_edge_can_hold() -> None:
     glossary = Glossary.from_dicts([{"term": t, "definition": "d"}
                                     for t in (long, "aaaaab", long[:70])])
     text = f"x {long} y aaaaab {long[:70]} {long[:-1]}"
-    found = [(s, e) for s, e, _ in glossary.compiled().spans(text)]
+    found = [(s, e) for s, e, _ in compile_glossary(glossary).spans(text)]
     assert found == [(2, 70_002), (70_005, 70_011), (70_012, 70_082)]
 
 
 def test_the_cache_keeps_the_trie_and_a_second_matcher_loads_it(tmp_path: Path) -> None:
     glossary = Glossary.from_dicts([{"term": "économie sociale", "definition": "d"},
                                     {"term": "ESS", "definition": "d"}])
-    first = Matcher(glossary, cache_dir=tmp_path)
+    first = cached_matcher(glossary, MatchOptions(), tmp_path)
     (cached,) = tmp_path.iterdir()
-    second = Matcher(glossary, cache_dir=tmp_path)
+    second = cached_matcher(glossary, MatchOptions(), tmp_path)
     assert second._trie.to_bytes() == first._trie.to_bytes()
     text = "L'ESS et l’économie sociale."
     assert second.scan(text) == first.scan(text) != []
     # a damaged trie in the cache is rebuilt, not trusted
-    from glossator._columns import read_sections, write_sections
+    from glossator.store.columns import read_sections, write_sections
 
     header, sections = read_sections(cached)
     sections = [bytes(s) for s in sections]
     write_sections(cached, header, [*sections[:-1], b"GTR1garbage"])
-    third = Matcher(glossary, cache_dir=tmp_path)
+    third = cached_matcher(glossary, MatchOptions(), tmp_path)
     assert third.scan(text) == first.scan(text)
     assert read_sections(cached)[1][-1] == sections[-1]  # and the cache is mended
 
 
 def test_a_matcher_with_the_c_scanner_pickles() -> None:
-    m = Glossary.from_dicts([{"term": "ESS", "definition": "d"}]).compiled()
+    m = compile_glossary(Glossary.from_dicts([{"term": "ESS", "definition": "d"}]))
     again = pickle.loads(pickle.dumps(m))
     assert again.scan("l'ESS") == m.scan("l'ESS") == [(2, 5, 0, True)]
 

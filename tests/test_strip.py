@@ -551,9 +551,9 @@ def test_cli_encoding_option(cli, write) -> None:
 
 
 def test_cli_help_and_readme_document_every_option(cli) -> None:
-    from glossator.cli import _build_parser
+    from glossator.cli import build_parser
 
-    parser = _build_parser()
+    parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     strip = sub.choices["strip"]  # type: ignore[attr-defined]
     options = [s for a in strip._actions for s in a.option_strings if s not in ("-h", "--help")]

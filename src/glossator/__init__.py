@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from .annotate import Annotator, annotate
+from ._version import __version__
+from .annotate import Annotator, annotate, compile_glossary
 from .errors import (
     CacheError,
     GlossaryError,
@@ -18,17 +19,16 @@ from .errors import (
     InputError,
     UsageError,
 )
-from .glossary import Diagnostic, Glossary
+from .glossary import Glossary
 from .loaders import bundled_glossary_path, load_glossary, register_loader
-from .matcher import Matcher, compile_glossary
-from .model import AnnotatedText, Annotation, Entry, Location
+from .matching.scan import Matcher
+from .model import AnnotatedText, Annotation, Diagnostic, Entry, Location
 from .render import available_renderers, register_renderer, render
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .strip import StripResult, strip_text
 
-__version__ = "0.1.0"
 
 __all__ = [
     "AnnotatedText",

@@ -3,15 +3,49 @@
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 
 from .errors import UsageError
 from .glossary import Glossary
-from .matcher import Matcher, MatchOptions, RawMatch
+from .matching.scan import Matcher, MatchOptions, RawMatch
 from .model import AnnotatedText, Annotation, Entry
-from .policy import OCCURRENCE_POLICIES, Match, apply_policies
+from .policy import Match, apply_policies, get_policy
 
-__all__ = ["Annotator", "annotate"]
+__all__ = ["Annotator", "annotate", "compile_glossary"]
+
+#: The matchers compiled for each glossary still alive, per options.
+_COMPILED: weakref.WeakKeyDictionary[Glossary, dict[MatchOptions, Matcher]] = (
+    weakref.WeakKeyDictionary())
+_COMPILING = threading.Lock()
+
+
+def compile_glossary(
+    glossary: Glossary, options: MatchOptions | None = None, *,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> Matcher:
+    """The :class:`~glossator.matching.scan.Matcher` of ``glossary``, compiled once per
+    options for as long as the glossary lives.
+
+    With ``cache_dir``, the compiled tables are also kept on disk
+    (:mod:`glossator.store.matchers`), keyed by a digest of the forms and options, so that
+    the next process skips most of the compiling.
+    """
+    options = options or MatchOptions()
+    with _COMPILING:
+        per_options = _COMPILED.setdefault(glossary, {})
+        matcher = per_options.get(options)
+    if matcher is None:
+        if cache_dir is not None:
+            from .store.matchers import cached_matcher
+
+            matcher = cached_matcher(glossary, options, cache_dir)
+        else:
+            matcher = Matcher(glossary, options)
+        with _COMPILING:
+            matcher = per_options.setdefault(options, matcher)
+    return matcher
 
 
 class Annotator:
@@ -49,11 +83,7 @@ class Annotator:
             from .loaders import load_glossary
 
             glossary = load_glossary(cache_dir=cache_dir)
-        if occurrences not in OCCURRENCE_POLICIES:
-            raise UsageError(
-                f"unknown occurrences policy '{occurrences}'",
-                hint=f"use one of: {', '.join(OCCURRENCE_POLICIES)}",
-            )
+        get_policy(occurrences)  # a UsageError for an unknown name
         if max_per_entry is not None and max_per_entry < 1:
             raise UsageError("max_per_entry must be at least 1")
         self.glossary = glossary
@@ -61,7 +91,7 @@ class Annotator:
         self.max_per_entry = max_per_entry
         self.options = MatchOptions(accents=accents, inflect=inflect, lemmas=lemmas)
         self.cache_dir = cache_dir
-        self.matcher: Matcher = glossary.compiled(self.options, cache_dir=cache_dir)
+        self.matcher: Matcher = compile_glossary(glossary, self.options, cache_dir=cache_dir)
 
     def __reduce__(self) -> tuple[object, ...]:
         # the matcher is compiled again where the annotator is unpickled: from the cache
@@ -74,12 +104,16 @@ class Annotator:
         """Every match in ``text``, before any policy."""
         return self.matcher.find(text)
 
-    def select(self, text: str, matches: Sequence[Match] | None = None) -> list[Match]:
+    def select(
+        self, text: str, matches: Sequence[Match] | None = None, *,
+        dropped: dict[Match, str] | None = None,
+    ) -> list[Match]:
         """The matches the policies keep, as light ``(start, end, variant, elided)`` tuples.
 
         ``matches``: the matches to choose from, when the caller found them itself (by
         default, those of :meth:`Matcher.scan` in ``text``); ``text`` is still what the
         policies read (sections, ``not_in`` phrases, definitions written out).
+        ``dropped``: filled with each match that was not kept and why.
         """
         variants = self.matcher.variants
         entries: dict[int, Entry] = {}  # the entry of each variant met, looked up once
@@ -93,7 +127,7 @@ class Annotator:
         return apply_policies(
             self.matcher.scan(text) if matches is None else matches, entry_of, text,
             occurrences=self.occurrences, max_per_entry=self.max_per_entry,
-            entry_ids=self.matcher._ids(),
+            entry_ids=self.matcher._ids(), dropped=dropped,
         )
 
     def annotate(self, text: str) -> AnnotatedText:

@@ -1,22 +1,33 @@
 """Explain every match to a person: where, which entry, which written form, how, and
-whether the policies kept it (and if not, why)."""
+whether it was annotated (and if not, why).
+
+Nothing is run again to find out: the policies record why they dropped a match
+(:func:`glossator.policy.apply_policies`), and a page records the fate of each of its
+matches as it is annotated (:func:`glossator.documents.html.recording`). So ``explain``
+reports exactly what ``annotate`` did, for text, HTML and Markdown alike.
+"""
 
 from __future__ import annotations
 
 import io
 import json
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
 from .annotate import Annotator
-from .model import Entry
-from .policy import OCCURRENCE_POLICIES, Match, excluded_by_context, inside_own_definition
 
-__all__ = ["Explanation", "explain", "render_explanations"]
+__all__ = ["Explanation", "explain", "explain_rendering", "render_explanations"]
+
+#: ``(start, end, variant, elided)``: a match as the matcher gives it.
+_Match = tuple[int, int, int, bool]
 
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
-    """One match and its fate."""
+    """One match and its fate. ``line``, ``column``, ``start`` and ``end`` are in the
+    document as it was read (an HTML page's source, a Markdown file's text)."""
 
     line: int
     column: int
@@ -33,47 +44,94 @@ class Explanation:
 
 
 def explain(text: str, annotator: Annotator) -> list[Explanation]:
-    """Every match in ``text`` with how it matched and what the policies made of it."""
+    """Every match in the text ``text`` with how it matched and what the policies made
+    of it."""
+    matches = annotator.matcher.scan(text)
+    dropped: dict[_Match, str] = {}
+    annotator.select(text, matches, dropped=dropped)
+    return _rows(annotator, text, ((m, m[0], m[1], text[m[0]:m[1]], dropped.get(m, ""))
+                                   for m in matches))
+
+
+def explain_rendering(
+    source: str, kind: str, annotator: Annotator, render: Callable[[], object]
+) -> list[Explanation]:
+    """The matches of an HTML page or a Markdown file (``kind``) and their fates, as
+    ``render()`` — the very call that annotates it — meets them.
+
+    Offsets are those of the page's source; for Markdown, whose annotations are made in
+    the HTML it renders to, each match is placed at its text's next occurrence in
+    ``source`` outside what the renderer leaves alone (headings, code, link texts).
+    """
+    from .documents.html import recording
+
+    with recording() as found:
+        render()
+    if kind == "html":
+        return _rows(annotator, source, ((p.match, p.start, p.end, p.surface, p.reason)
+                                         for p in found))
+    skipped = _markdown_skipped(source)
+    placed = []
+    cursor = 0
+    for p in found:
+        at = _next_prose(source, p.surface, cursor, skipped)
+        if at == -1:
+            at = cursor
+        else:
+            cursor = at + len(p.surface)
+        placed.append((p.match, at, at + len(p.surface), p.surface, p.reason))
+    return _rows(annotator, source, placed)
+
+
+#: What the Markdown renderer turns into elements ``annotate`` leaves alone: headings (ATX
+#: and setext), fenced and indented code, code spans, link texts, HTML comments.
+_MARKDOWN_SKIPPED = re.compile(
+    r"^[ ]{0,3}#{1,6}[ \t][^\n]*$"
+    r"|^[^\n]+\n[ ]{0,3}(?:=+|-+)[ \t]*$"
+    r"|^([ ]{0,3})(`{3,}|~{3,})[^\n]*\n.*?^\1\2[`~]*[ \t]*$"
+    r"|(?:^[ ]*\n|\A)(?:(?:[ ]{4}|\t)[^\n]*\n?)+"
+    r"|(`+)[^`]+?\3"
+    r"|\[[^\]\n]*\]\([^)\n]*\)"
+    r"|<!--.*?-->",
+    re.M | re.S,
+)
+
+
+def _markdown_skipped(source: str) -> list[tuple[int, int]]:
+    """The spans of ``source`` whose text the rendered page does not annotate."""
+    return [m.span() for m in _MARKDOWN_SKIPPED.finditer(source)]
+
+
+def _next_prose(source: str, surface: str, cursor: int,
+                skipped: list[tuple[int, int]]) -> int:
+    """The next occurrence of ``surface`` from ``cursor`` outside the ``skipped`` spans,
+    or -1."""
+    at = source.find(surface, cursor)
+    while at != -1:
+        k = bisect_right(skipped, (at, len(source) + 1)) - 1
+        if k < 0 or skipped[k][1] <= at:
+            return at
+        at = source.find(surface, skipped[k][1])
+    return -1
+
+
+def _rows(
+    annotator: Annotator, source: str, found: Iterable[tuple[_Match, int, int, str, str]]
+) -> list[Explanation]:
+    """The explanations of ``found``: ``(match, start, end, surface, reason)``, with
+    ``start`` and ``end`` in ``source``."""
     matcher = annotator.matcher
     variants = matcher.variants
-    matches = matcher.scan(text)
-    kept = set(annotator.select(text))
-
-    def entry_of(m: Match) -> Entry:
-        return variants[m[2]].form.entry
-
-    reasons: dict[Match, str] = {}
-    own: dict[str, tuple[str, ...]] = {}
-    survivors: list[Match] = []
-    for m in matches:
-        entry = entry_of(m)
-        if entry.not_in and excluded_by_context(m, entry, text):
-            reasons[m] = "inside a phrase listed in not_in"
-        elif inside_own_definition(m, entry, own, text):
-            reasons[m] = "inside its own definition"
-        else:
-            survivors.append(m)
-    by_policy = set(OCCURRENCE_POLICIES[annotator.occurrences](survivors, entry_of, text))
-    for m in survivors:
-        if m not in kept:
-            reasons[m] = (
-                f"not the first occurrence ({annotator.occurrences})" if m not in by_policy
-                else "over the maximum per entry"
-            )
+    line_starts = [0] + [i + 1 for i, ch in enumerate(source) if ch == "\n"]
     out: list[Explanation] = []
-    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-    k = 0
-    for m in matches:
-        start, end, vid, elided = m
-        while k + 1 < len(line_starts) and line_starts[k + 1] <= start:
-            k += 1
+    for (_, _, vid, elided), start, end, surface, reason in found:
+        k = bisect_right(line_starts, start) - 1
         v = variants[vid]
-        surface = text[start:end]
         out.append(Explanation(
             line=k + 1, column=start - line_starts[k] + 1, start=start, end=end,
             surface=surface, entry=v.form.entry.id, term=v.form.entry.term, form=v.form.text,
-            variant=v.text, how=matcher.how(v, surface, elided), annotated=m in kept,
-            reason=reasons.get(m, ""),
+            variant=v.text, how=matcher.how(v, surface, elided), annotated=not reason,
+            reason=reason,
         ))
     return out
 

@@ -8,62 +8,17 @@ warning naming both places; ``strict=True`` turns warnings into errors.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from .errors import GlossaryError
-from .model import Entry, Location
-from .normalize import canonical, fold_text
+from ._gc import paused_gc
+from .entries import entries_from_data
+from .model import Diagnostic, Entry
+from .text.french import is_acronym
+from .text.normalize import canonical, fold_text, slugify
 
-if TYPE_CHECKING:
-    from .cache import Store
-    from .matcher import Matcher, MatchOptions
-
-__all__ = ["Diagnostic", "Form", "Glossary", "is_acronym", "slugify"]
-
-
-_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_NOT_SLUG = re.compile("[^a-z0-9]+")
-
-
-def slugify(text: str) -> str:
-    """A stable ASCII id derived from a term: ``Économie sociale`` → ``economie-sociale``."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
-    plain = _COMBINING_MARKS.sub("", decomposed).casefold()
-    return _NOT_SLUG.sub("-", plain).strip("-") or "entry"
-
-
-def is_acronym(form: str) -> bool:
-    """True for all-capital forms such as ``ESS`` or ``R&D`` (matched case-sensitively)."""
-    return form.isupper()
-
-
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
-    """A problem found in a glossary: ``level`` is ``"warning"`` or ``"error"``.
-
-    ``code`` is a short stable name of the kind of problem (``duplicate-form``,
-    ``unknown-key``…), as ``glossator check`` reports it.
-    """
-
-    level: str
-    message: str
-    location: Location | None = None
-    hint: str | None = None
-    code: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.location}: " if self.location else ""
-        hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}{self.level}: {self.message}{hint}"
-
-    def to_error(self) -> GlossaryError:
-        """The same problem as an exception, for strict mode."""
-        loc = self.location or Location()
-        return GlossaryError(self.message, file=loc.file, line=loc.line, hint=self.hint)
+__all__ = ["EntryTable", "Form", "Glossary", "MemoryTable", "winning_forms"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,18 +40,89 @@ class Form:
         return cls(text, entry, is_alias, cs, key)
 
 
+class EntryTable(Protocol):
+    """Where a :class:`Glossary` keeps its entries and forms: in memory
+    (:class:`MemoryTable`), or in a mapped cache file that builds each one when first
+    asked for (:class:`glossator.store.glossaries.Store`)."""
+
+    def __len__(self) -> int: ...
+
+    def entries(self) -> tuple[Entry, ...]:
+        """Every entry, in order."""
+
+    def all_forms(self) -> tuple[Form, ...]:
+        """Every form of every entry, in order, before the duplicate rule."""
+
+    def winners(self) -> Sequence[Form]:
+        """The forms the duplicate rule keeps."""
+
+    def winner_entry_ids(self) -> list[str]:
+        """The entry id of each of :meth:`winners`."""
+
+    def has(self, entry_id: object) -> bool:
+        """Whether an entry has the id ``entry_id``."""
+
+    def entry_by_id(self, entry_id: str) -> Entry:
+        """The entry whose id is ``entry_id`` (``KeyError`` if none)."""
+
+
+class MemoryTable:
+    """The entries and forms of a glossary held in memory."""
+
+    __slots__ = ("_by_id", "_entries", "_forms", "_winners")
+
+    def __init__(self, entries: tuple[Entry, ...], forms: tuple[Form, ...]) -> None:
+        self._entries = entries
+        self._forms = forms
+        self._by_id: dict[str, Entry] | None = None
+        self._winners: list[Form] | None = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def entries(self) -> tuple[Entry, ...]:
+        """Every entry, in order."""
+        return self._entries
+
+    def all_forms(self) -> tuple[Form, ...]:
+        """Every form of every entry, in order, before the duplicate rule."""
+        return self._forms
+
+    def winners(self) -> Sequence[Form]:
+        """The forms the duplicate rule keeps (worked out once)."""
+        if self._winners is None:
+            self._winners = [self._forms[i] for i in winning_forms(self._forms)]
+        return self._winners
+
+    def winner_entry_ids(self) -> list[str]:
+        """The entry id of each of :meth:`winners`."""
+        return [f.entry.id for f in self.winners()]
+
+    def has(self, entry_id: object) -> bool:
+        """Whether an entry has the id ``entry_id``."""
+        return entry_id in self._ids()
+
+    def entry_by_id(self, entry_id: str) -> Entry:
+        """The entry whose id is ``entry_id`` (``KeyError`` if none)."""
+        return self._ids()[entry_id]
+
+    def _ids(self) -> dict[str, Entry]:
+        if self._by_id is None:
+            self._by_id = {e.id: e for e in self._entries}
+        return self._by_id
+
+
 class Glossary:
     """An ordered collection of entries, with the problems found while building it.
 
     Build one with :func:`glossator.load_glossary`, :meth:`from_dicts` or from
     :class:`~glossator.model.Entry` values. Glossaries are immutable: :meth:`merge` returns
-    a new one.
+    a new one. A glossary is plain data: it is compiled by
+    :func:`glossator.compile_glossary` and kept on disk by :mod:`glossator.store`.
     """
 
-    __slots__ = (
-        "_by_id", "_compiled", "_digest", "_entries", "_forms", "_loaded", "_store",
-        "diagnostics", "metadata", "name",
-    )
+    __slots__ = ("__weakref__", "_table", "diagnostics", "digest", "load_diagnostics",
+                 "metadata", "name")
 
     def __init__(
         self,
@@ -108,116 +134,80 @@ class Glossary:
     ) -> None:
         self.name = name
         self.metadata: dict[str, Any] = dict(metadata or {})
-        self._loaded = tuple(diagnostics)
-        found = list(self._loaded)
-        self._entries: tuple[Entry, ...] | None = _unique_ids(tuple(entries), found)
-        self._by_id: dict[str, Entry] | None = {e.id: e for e in self._entries}
-        self._forms: tuple[Form, ...] | None = tuple(
-            Form.of(text, entry, i > 0) for entry in self._entries
-            for i, text in enumerate(entry.forms)
-        )
-        found.extend(_clashes(self._forms))
+        #: The problems the loader found, before the glossary's own checks.
+        self.load_diagnostics = tuple(diagnostics)
+        found = list(self.load_diagnostics)
+        unique = _unique_ids(tuple(entries), found)
+        forms = tuple(Form.of(text, entry, i > 0) for entry in unique
+                      for i, text in enumerate(entry.forms))
+        found.extend(_clashes(forms))
         self.diagnostics: tuple[Diagnostic, ...] = tuple(found)
-        self._compiled: dict[MatchOptions | None, Matcher] = {}
-        #: A digest of where the glossary came from, when it was read through the cache
-        #: (glossator.cache): the compiled-matcher cache is then keyed by it.
-        self._digest: str | None = None
-        #: The cached tables entries and forms are decoded from, one by one, when the
-        #: glossary was read through the cache (glossator.cache.Store); else None.
-        self._store: Store | None = None
+        self._table: EntryTable = MemoryTable(unique, forms)
+        #: The cache key of the file the glossary was read from, when it was read through
+        #: :mod:`glossator.store`; the compiled-matcher cache is then keyed by it.
+        self.digest: str | None = None
 
     @classmethod
-    def _restore(
-        cls, store: Store, *, name: str | None, metadata: Mapping[str, Any],
-        loaded: tuple[Diagnostic, ...], diagnostics: tuple[Diagnostic, ...], digest: str,
+    def over(
+        cls, table: EntryTable, *, name: str | None, metadata: Mapping[str, Any],
+        load_diagnostics: tuple[Diagnostic, ...], diagnostics: tuple[Diagnostic, ...],
+        digest: str | None,
     ) -> Glossary:
-        """A glossary over the tables :mod:`glossator.cache` kept, without re-checking
-        them: entries and forms are built when first asked for."""
+        """A glossary over entries already checked (a cache's ``table``), without checking
+        them again."""
         self = cls.__new__(cls)
         self.name = name
         self.metadata = dict(metadata)
-        self._loaded = loaded
-        self._entries = None
-        self._by_id = None
-        self._forms = None
+        self.load_diagnostics = load_diagnostics
         self.diagnostics = diagnostics
-        self._compiled = {}
-        self._digest = digest
-        self._store = store
+        self._table = table
+        self.digest = digest
         return self
 
     @property
     def entries(self) -> tuple[Entry, ...]:
         """The entries, in order (ids made unique)."""
-        if self._entries is None:
-            assert self._store is not None
-            self._entries = self._store.entries()
-        return self._entries
+        return self._table.entries()
 
-    @property
-    def _all_forms(self) -> tuple[Form, ...]:
+    def all_forms(self) -> tuple[Form, ...]:
         """Every term and alias of every entry, in order, before the duplicate rule."""
-        if self._forms is None:
-            assert self._store is not None
-            self._forms = self._store.all_forms()
-        return self._forms
+        return self._table.all_forms()
+
+    def forms(self) -> Sequence[Form]:
+        """Every form to match, after the duplicate rule: the later entry wins a clash."""
+        return self._table.winners()
+
+    def form_entry_ids(self) -> list[str]:
+        """The entry id of each of :meth:`forms`, in order (without building the forms
+        of a glossary read from the cache)."""
+        return self._table.winner_entry_ids()
 
     def __getstate__(self) -> dict[str, Any]:
         # the digest names the content, which the pickle carries whole: a glossary
         # unpickled in another process still finds its compiled tables in the cache
-        return {"entries": self.entries, "_all_forms": self._all_forms, "name": self.name,
-                "metadata": self.metadata, "_loaded": self._loaded,
-                "diagnostics": self.diagnostics, "_digest": self._digest}
+        return {"entries": self.entries, "forms": self.all_forms(), "name": self.name,
+                "metadata": self.metadata, "load_diagnostics": self.load_diagnostics,
+                "diagnostics": self.diagnostics, "digest": self.digest}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.name = state["name"]
         self.metadata = state["metadata"]
-        self._loaded = state["_loaded"]
+        self.load_diagnostics = state["load_diagnostics"]
         self.diagnostics = state["diagnostics"]
-        self._entries = state["entries"]
-        self._forms = state["_all_forms"]
-        self._by_id = None
-        self._compiled = {}
-        self._digest = state.get("_digest")
-        self._store = None
-
-    def compiled(
-        self, options: MatchOptions | None = None, *, cache_dir: str | None = None
-    ) -> Matcher:
-        """The compiled :class:`~glossator.matcher.Matcher`, built once per options.
-
-        With ``cache_dir``, the compiled tables are also kept on disk, keyed by a digest of
-        the forms and options, so that the next process skips most of the compiling.
-        """
-        matcher = self._compiled.get(options)
-        if matcher is None:
-            from .matcher import Matcher
-
-            matcher = self._compiled[options] = Matcher(self, options, cache_dir=cache_dir)
-        return matcher
+        self._table = MemoryTable(state["entries"], state["forms"])
+        self.digest = state["digest"]
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
 
     def __len__(self) -> int:
-        if self._store is not None:
-            return len(self._store)
-        return len(self.entries)
+        return len(self._table)
 
     def __contains__(self, entry_id: object) -> bool:
-        if self._store is not None:
-            return self._store.has(entry_id)
-        return entry_id in self._ids()
+        return self._table.has(entry_id)
 
     def __getitem__(self, entry_id: str) -> Entry:
-        if self._store is not None:
-            return self._store.entry_by_id(entry_id)
-        return self._ids()[entry_id]
-
-    def _ids(self) -> dict[str, Entry]:
-        if self._by_id is None:
-            self._by_id = {e.id: e for e in self.entries}
-        return self._by_id
+        return self._table.entry_by_id(entry_id)
 
     def __repr__(self) -> str:
         return f"<Glossary {self.name or ''!s} with {len(self)} entries>".replace("  ", " ")
@@ -233,9 +223,6 @@ class Glossary:
         metadata: Mapping[str, Any] | None = None,
     ) -> Glossary:
         """Build a glossary from plain mappings with the same keys as a YAML glossary."""
-        from ._gc import paused_gc
-        from .loaders.data import entries_from_data
-
         with paused_gc():  # a large glossary is millions of acyclic objects
             diagnostics: list[Diagnostic] = []
             entries = entries_from_data(list(items), None, diagnostics)
@@ -244,26 +231,12 @@ class Glossary:
     def merge(self, *others: Glossary) -> Glossary:
         """A new glossary with this one's entries then the others'; later forms win."""
         entries = list(self.entries)
-        diagnostics = list(self._loaded)
+        diagnostics = list(self.load_diagnostics)
         for other in others:
             entries.extend(other.entries)
-            diagnostics.extend(other._loaded)
+            diagnostics.extend(other.load_diagnostics)
         names = [g.name for g in (self, *others) if g.name]
         return Glossary(entries, name=" + ".join(names) or None, diagnostics=diagnostics)
-
-    def forms(self) -> Sequence[Form]:
-        """Every form to match, after the duplicate rule: the later entry wins a clash."""
-        if self._store is not None:
-            return self._store.winners()
-        return [self._all_forms[i] for i in winning_forms(self._all_forms)]
-
-    def _form_entry_ids(self) -> list[str]:
-        """The entry id of each of :meth:`forms`, in order (without building the forms
-        of a glossary read from the cache)."""
-        if self._store is not None:
-            return self._store.winner_entry_ids()
-        return [f.entry.id for f in self.forms()]
-
 
 def winning_forms(forms: Sequence[Form]) -> list[int]:
     """The indices of the forms the duplicate rule keeps (the later entry wins a clash),

@@ -24,11 +24,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+from .annotate import compile_glossary
+from .documents.read import DOCUMENT_SUFFIXES
 from .errors import GlossatorError, InputError
-from .glossary import Diagnostic, Form, Glossary, is_acronym
-from .matcher import Matcher, MatchOptions, Variant
-from .model import Entry
-from .normalize import fold_text
+from .glossary import Form, Glossary
+from .matching.scan import Matcher, MatchOptions, Variant
+from .model import Diagnostic, Entry
+from .text.chars import ELISION_APOSTROPHES
+from .text.french import is_acronym
+from .text.normalize import fold_text
 
 __all__ = [
     "LEVELS",
@@ -210,7 +214,7 @@ def _finding(code: str, message: str, entry: Entry, line: int | None = None,
 
 # -- hidden entries, forms and variants ----------------------------------------------------
 
-_APOSTROPHE_KINDS = ("'", "\u2019", "\u02bc")
+_APOSTROPHE_KINDS = tuple(ELISION_APOSTROPHES)
 _MAX_LISTED = 6
 _TAG_WORDS = {"inflected": "plural", "hyphen-variant": "hyphen variant",
               "unaccented-capital": "unaccented capitals"}
@@ -297,7 +301,7 @@ def _hidden(glossary: Glossary, options: MatchOptions) -> Iterator[Finding]:
     every spelling is matched in one scan (:func:`_find_each`), and the double checks run
     on a few glossaries of entries that do not compete (:func:`_accepted_alone`).
     """
-    matcher = glossary.compiled(options)
+    matcher = compile_glossary(glossary, options)
     by_form: dict[int, list[Variant]] = {}
     index_of = {id(f): i for i, f in enumerate(matcher.forms)}
     for vid in range(len(matcher.variants)):
@@ -423,7 +427,7 @@ def _accepted_alone(checks: Sequence[tuple[Entry, str, tuple[Entry, ...]]],
             groups.append({})
         groups[n][entry.id] = entry
         group_of[entry.id] = n
-    matchers = [Glossary(group.values()).compiled(options) for group in groups]
+    matchers = [Matcher(Glossary(group.values()), options) for group in groups]
     by_group: list[list[int]] = [[] for _ in groups]
     for i, (entry, _, _) in enumerate(checks):
         by_group[group_of[entry.id]].append(i)
@@ -439,7 +443,7 @@ def _accepted_alone(checks: Sequence[tuple[Entry, str, tuple[Entry, ...]]],
                 continue  # no rival in the way: the same verdict alone
             m = alone.get(entry.id)
             if m is None:
-                m = alone[entry.id] = Glossary([entry]).compiled(options)
+                m = alone[entry.id] = Matcher(Glossary([entry]), options)
             verdicts[i] = any(r.start == 0 and r.end == len(probe) for r in m.find(probe))
     return verdicts
 
@@ -640,7 +644,7 @@ def _mentions(glossary: Glossary, options: MatchOptions) -> Iterator[Finding]:
 
 # -- corpus -----------------------------------------------------------------------------
 
-CORPUS_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml")
+CORPUS_SUFFIXES = DOCUMENT_SUFFIXES
 
 
 @dataclass(frozen=True, slots=True)
@@ -672,40 +676,28 @@ def read_corpus(paths: Iterable[str | os.PathLike[str]], encoding: str = "utf-8"
     spans; a file named explicitly is read whatever its suffix (as text unless it is
     HTML or Markdown). Raises :class:`~glossator.errors.InputError` for a missing path.
     """
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files.extend(sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            ))
-        elif path.exists():
-            files.append(path)
-        else:
-            raise InputError("no such file or folder", file=str(raw),
+    from .documents.read import expand_inputs
+
+    names = [os.fspath(p) for p in paths]
+    for name in names:
+        if not Path(name).exists():
+            raise InputError("no such file or folder", file=name,
                              hint="give corpus files or folders of .txt, .md or .html")
-    return [_read_document(p, encoding) for p in files]
+    return [_read_document(Path(i.name), encoding)
+            for i in expand_inputs(names, CORPUS_SUFFIXES, empty_ok=True)]
 
 
 def _read_document(path: Path, encoding: str) -> CorpusDocument:
-    from .io import MAX_DOCUMENT_BYTES, decode_document, read_bytes
+    from .documents.read import kind_of, read_document
 
-    name = str(path)
-    data = read_bytes(name, limit=MAX_DOCUMENT_BYTES)
-    suffix = path.suffix.lower()
-    if suffix in (".html", ".htm", ".xhtml"):
-        from .documents.html import sniff_encoding
-
-        declared, bom = sniff_encoding(data)
-        source = decode_document(data[len(bom):], name, declared or encoding)
-        return _html_document(name, source)
-    text = decode_document(data, name, encoding)
-    if suffix in (".md", ".markdown"):
+    doc = read_document(str(path), kind_of(str(path)), encoding)
+    if doc.kind == "html":
+        return _html_document(doc.name, doc.text)
+    text = doc.text
+    if doc.kind == "markdown":
         text = _CODE_FENCE.sub(_blank, text)
         text = _CODE_SPAN.sub(_blank, text)
-    return CorpusDocument(name, text)
+    return CorpusDocument(doc.name, text)
 
 
 _CODE_FENCE = re.compile(r"^([ \t]*)(```|~~~)[^\n]*\n.*?^\1\2[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -723,20 +715,10 @@ _HTML_SKIP = ("code", "pre", "kbd", "samp", "svg", "math", "template", "noscript
 
 
 def _html_document(name: str, source: str) -> CorpusDocument:
-    from .documents.html import ANNOTATED_MARKERS, _Scanner, parse_selector
+    from .documents.html import page_text
 
-    skip = [parse_selector(s) for s in (*_HTML_SKIP, *ANNOTATED_MARKERS)]
-    scanner = _Scanner(source, skip, None, "glossator-")
-    scanner.scan()
-    marks: list[tuple[int, int]] = []
-    newlines = 0
-    last = 0
-    for run in scanner.runs:
-        src = run.source_start(0)
-        newlines += source.count("\n", last, src)
-        last = src
-        marks.append((run.start, newlines + 1))
-    return CorpusDocument(name, "".join(scanner.parts), tuple(marks))
+    page = page_text(source, _HTML_SKIP)
+    return CorpusDocument(name, page.text, page.lines)
 
 
 _CAPS = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ"
@@ -766,7 +748,7 @@ def _corpus_rules(glossary: Glossary, docs: Sequence[CorpusDocument], options: M
                   top: int) -> Iterator[Finding]:
     from .policy import apply_policies
 
-    matcher = glossary.compiled(options)
+    matcher = compile_glossary(glossary, options)
     variants = matcher.variants
 
     def entry_of(m: tuple[int, int, int, bool]) -> Entry:

@@ -6,7 +6,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["JSON_SCHEMA_VERSION", "AnnotatedText", "Annotation", "Entry", "Location"]
+from .errors import GlossaryError
+
+__all__ = [
+    "JSON_SCHEMA_VERSION", "AnnotatedText", "Annotation", "Diagnostic", "Entry", "Location",
+]
 
 #: Version of the JSON document written by ``--format json`` (see README, "JSON output").
 JSON_SCHEMA_VERSION = 1
@@ -23,6 +27,31 @@ class Location:
         if self.file is None:
             return f"line {self.line}" if self.line is not None else "<unknown>"
         return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem found in a glossary: ``level`` is ``"warning"`` or ``"error"``.
+
+    ``code`` is a short stable name of the kind of problem (``duplicate-form``,
+    ``unknown-key``…), as ``glossator check`` reports it.
+    """
+
+    level: str
+    message: str
+    location: Location | None = None
+    hint: str | None = None
+    code: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{self.level}: {self.message}{hint}"
+
+    def to_error(self) -> GlossaryError:
+        """The same problem as an exception, for strict mode."""
+        loc = self.location or Location()
+        return GlossaryError(self.message, file=loc.file, line=loc.line, hint=self.hint)
 
 
 @dataclass(frozen=True, slots=True)

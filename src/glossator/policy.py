@@ -21,17 +21,23 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from .model import Entry
-from .normalize import APOSTROPHES, canonical, one_line
+from .text.chars import APOSTROPHES
+from .text.normalize import canonical, one_line
 
 __all__ = [
+    "NOT_IN",
     "OCCURRENCE_POLICIES",
+    "OVER_MAXIMUM",
+    "OWN_DEFINITION",
     "Match",
     "all_occurrences",
     "apply_policies",
     "excluded_by_context",
     "first_occurrence",
     "first_per_section",
+    "get_policy",
     "inside_own_definition",
+    "not_first",
     "register_policy",
     "section_starts",
 ]
@@ -109,9 +115,32 @@ OCCURRENCE_POLICIES: dict[str, OccurrencePolicy] = {
 }
 
 
+_ENTRY_POINTS_LOADED = False
+
+
 def register_policy(name: str, policy: OccurrencePolicy) -> None:
-    """Make ``policy`` available as ``occurrences=name``."""
+    """Make ``policy`` available as ``occurrences=name`` and ``--occurrences name``."""
     OCCURRENCE_POLICIES[name] = policy
+
+
+def get_policy(name: str) -> OccurrencePolicy:
+    """The occurrence policy registered as ``name`` (by :func:`register_policy` or the
+    ``glossator.policies`` entry-point group); else a
+    :class:`~glossator.errors.UsageError` naming the others."""
+    global _ENTRY_POINTS_LOADED
+    if name not in OCCURRENCE_POLICIES and not _ENTRY_POINTS_LOADED:
+        _ENTRY_POINTS_LOADED = True
+        from importlib.metadata import entry_points
+
+        for ep in entry_points(group="glossator.policies"):
+            OCCURRENCE_POLICIES.setdefault(ep.name, ep.load())
+    policy = OCCURRENCE_POLICIES.get(name)
+    if policy is None:
+        from .errors import UsageError
+
+        raise UsageError(f"unknown occurrences policy '{name}'",
+                         hint=f"use one of: {', '.join(OCCURRENCE_POLICIES)}")
+    return policy
 
 
 @lru_cache(maxsize=4096)
@@ -170,6 +199,17 @@ def inside_own_definition(m: Match, entry: Entry, written: dict[str, tuple[str, 
     return False
 
 
+#: Why a match was not annotated, by kind (what :func:`apply_policies` records).
+NOT_IN = "inside a phrase listed in not_in"
+OWN_DEFINITION = "inside its own definition"
+OVER_MAXIMUM = "over the maximum per entry"
+
+
+def not_first(occurrences: str) -> str:
+    """The reason given for a match the occurrence policy ``occurrences`` passed over."""
+    return f"not the first occurrence ({occurrences})"
+
+
 def apply_policies(
     matches: Sequence[Match],
     entry_of: Callable[[Match], Entry],
@@ -178,6 +218,7 @@ def apply_policies(
     occurrences: str = "first",
     max_per_entry: int | None = None,
     entry_ids: Sequence[str] | None = None,
+    dropped: dict[Match, str] | None = None,
 ) -> list[Match]:
     """Exclusions, then the occurrence policy, then the per-entry caps.
 
@@ -185,17 +226,46 @@ def apply_policies(
     matches they would keep (a match passed over for an exclusion does not count as a
     first occurrence), which gives the same result with a fraction of the checks.
     ``entry_ids``: the entry id of each variant, if the caller has them (the first
-    occurrences are then told apart without looking the entries up).
+    occurrences are then told apart without looking the entries up). ``dropped``: filled
+    with each match that was not kept and why (every match's exclusions are then checked,
+    so that the reason is the first rule that drops it).
     """
     own: dict[str, tuple[str, ...]] = {}
 
-    def allowed(m: Match) -> bool:
+    def excluded(m: Match) -> str:
         entry = entry_of(m)
         if entry.not_in and excluded_by_context(m, entry, text):
-            return False
-        return not inside_own_definition(m, entry, own, text)
+            return NOT_IN
+        return OWN_DEFINITION if inside_own_definition(m, entry, own, text) else ""
 
-    policy = OCCURRENCE_POLICIES[occurrences]
+    if dropped is not None:
+        survivors = []
+        for m in matches:
+            reason = excluded(m)
+            if reason:
+                dropped[m] = reason
+            else:
+                survivors.append(m)
+        kept = get_policy(occurrences)(survivors, entry_of, text)
+        chosen = set(kept)
+        dropped.update((m, not_first(occurrences)) for m in survivors if m not in chosen)
+    else:
+        kept = _occurrences(matches, entry_of, text, occurrences, entry_ids,
+                            lambda m: not excluded(m))
+    capped = _capped(kept, entry_of, max_per_entry)
+    if dropped is not None and len(capped) < len(kept):
+        within = set(capped)
+        dropped.update((m, OVER_MAXIMUM) for m in kept if m not in within)
+    return capped
+
+
+def _occurrences(
+    matches: Sequence[Match], entry_of: Callable[[Match], Entry], text: str,
+    occurrences: str, entry_ids: Sequence[str] | None, allowed: Callable[[Match], bool],
+) -> list[Match]:
+    """The matches the occurrence policy keeps among those ``allowed`` (checked lazily by
+    the built-in policies: only on the matches they would keep)."""
+    policy = get_policy(occurrences)
     if policy is first_occurrence and entry_ids is not None:
         # first_occurrence, with the entry ids at hand: most matches of a long text with
         # a large glossary are repeats, dropped here with one tuple index and a set test
@@ -206,22 +276,27 @@ def apply_policies(
             if key not in seen and allowed(m):
                 seen.add(key)
                 kept.append(m)
-    elif policy is first_occurrence:
-        kept = first_occurrence(matches, entry_of, text, allowed)
-    elif policy is first_per_section:
-        kept = first_per_section(matches, entry_of, text, allowed)
-    else:
-        kept = policy([m for m in matches if allowed(m)], entry_of, text)
+        return kept
+    if policy is first_occurrence:
+        return first_occurrence(matches, entry_of, text, allowed)
+    if policy is first_per_section:
+        return first_per_section(matches, entry_of, text, allowed)
+    return policy([m for m in matches if allowed(m)], entry_of, text)
+
+
+def _capped(
+    kept: list[Match], entry_of: Callable[[Match], Entry], max_per_entry: int | None
+) -> list[Match]:
+    """At most ``max_per_entry`` (and each entry's own ``max_occurrences``) per entry."""
     if max_per_entry is None and not any(entry_of(m).max_occurrences for m in kept):
         return kept
     counts: dict[str, int] = {}
     capped: list[Match] = []
     for m in kept:
         entry = entry_of(m)
-        limit = min(x for x in (max_per_entry, entry.max_occurrences) if x is not None) \
-            if (max_per_entry is not None or entry.max_occurrences is not None) else None
+        limits = [x for x in (max_per_entry, entry.max_occurrences) if x is not None]
         n = counts.get(entry.id, 0)
-        if limit is None or n < limit:
+        if not limits or n < min(limits):
             counts[entry.id] = n + 1
             capped.append(m)
     return capped

@@ -49,10 +49,12 @@ from typing import Any
 import ahocorasick_rs
 
 from .annotate import Annotator
-from .french import pluralize_word, strip_accents
-from .glossary import Diagnostic, Glossary, slugify
-from .model import Entry, Location
+from .glossary import Glossary
+from .model import Diagnostic, Entry, Location
 from .render.text import entry_expansion
+from .text.chars import ELISION_APOSTROPHES
+from .text.french import pluralize_word, strip_accents
+from .text.normalize import slugify
 
 __all__ = ["Expansion", "StripResult", "glossary_yaml", "strip_text"]
 
@@ -377,7 +379,7 @@ def _is_title(words: Sequence[str]) -> bool:
     return any(w.casefold() not in _FUNCTION_WORDS and not w.isdigit() for w in words)
 
 
-_APOSTROPHES = "'’ʼ"
+_APOSTROPHES = ELISION_APOSTROPHES
 _INLINE_SPACES = " \t\u00a0\u202f"
 
 

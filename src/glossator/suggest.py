@@ -48,7 +48,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .french import head_and_complement, pluralize_term, strip_accents
+from .text.chars import ELIDING_WORDS, ELISION_APOSTROPHES
+from .text.french import head_and_complement, pluralize_term, strip_accents
 
 if TYPE_CHECKING:
     from .glossary import Glossary
@@ -117,7 +118,7 @@ _NUMBERING_WORDS = frozenset(
     "titre chapitre livre tome partie section annexe article acte scène volume".split())
 
 _WS = " \t\u00a0\u202f\u2009\u2007"
-_APOSTROPHES = "'’ʼ"
+_APOSTROPHES = ELISION_APOSTROPHES
 # a word: letters, or an elided article / preposition with its apostrophe
 _WORD = re.compile(r"[^\W\d_]+(?:[" + _APOSTROPHES + r"](?=[^\W\d_]))?")
 # an acronym-like token: capitals (possibly dotted: E.S.S.), maybe a lower-case letter or a
@@ -568,8 +569,8 @@ _CAPS = re.compile(r"(?<![\w&@$-])[A-ZÀ-ÖØ-Þ]{2,8}(?![\w&@=])(?!-\w)(?![" + 
 
 
 #: An elided word before an apostrophe: *l’*ESS, *d'*ESS, *jusqu’*aux, *L'*ESS.
-_ELIDED = re.compile(r"(?<![^\W\d_])(?i:[ldjmnstc]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu|"
-                     r"quelqu)[" + _APOSTROPHES + r"]\Z")
+_ELIDED = re.compile(r"(?<![^\W\d_])(?i:" + "|".join(sorted(ELIDING_WORDS, key=len, reverse=True))
+                     + r")[" + _APOSTROPHES + r"]\Z")
 
 
 def _shouty(line: str) -> bool:

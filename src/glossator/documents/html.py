@@ -52,15 +52,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import unescape
 from html.entities import html5
 from typing import TYPE_CHECKING
 
 from ..anchors import check_link_to
 from ..errors import UsageError
-from ..render.html import check_markup, tooltip_parts
+from ..render.html import MARKUP_PRESETS, check_markup, markup_presets, tooltip_parts
 
 if TYPE_CHECKING:
     from ..annotate import Annotator
@@ -69,18 +72,26 @@ __all__ = [
     "ANNOTATED_MARKERS",
     "DEFAULT_SKIP",
     "INLINE_FORMATTING",
+    "OTHER_MARKERS",
+    "PageMatch",
+    "PageText",
     "Selector",
     "annotate_html",
+    "page_text",
     "parse_selector",
+    "recording",
     "sniff_encoding",
 ]
 
+#: Markup of terms annotated by other tools (MediaWiki's Lingo, WordPress glossary
+#: plugins); those of glossator's markup presets come from their registry
+#: (:data:`glossator.render.html.MARKUP_PRESETS`).
+OTHER_MARKERS: tuple[str, ...] = (".mw-lingo-term", ".glossaryLink", ".glossary-tooltip")
 #: Markup of terms already annotated (by glossator or a CMS): not wrapped again, but their
-#: text counts as an occurrence for the policies.
+#: text counts as an occurrence for the policies. A preset registered later is honoured
+#: too, whatever ``skip`` says.
 ANNOTATED_MARKERS: tuple[str, ...] = (
-    ".glossator", "a.cs_glossaire", ".mw-lingo-term", ".glossaryLink", ".glossary-tooltip",
-    "abbr[data-glossator-entry]",
-)
+    *(p.marker for p in MARKUP_PRESETS.values()), *OTHER_MARKERS)
 
 #: What :func:`annotate_html` skips unless told otherwise (simple selectors).
 DEFAULT_SKIP: tuple[str, ...] = (
@@ -182,9 +193,17 @@ def parse_selector(text: str) -> Selector:
                     tuple(attrs))
 
 
-_MARKERS = frozenset(parse_selector(s) for s in ANNOTATED_MARKERS)
-#: Tooltip bodies (glossator's, SPIP's ``gl_dl``): their text is neither annotated nor counted.
-_TIPS = (parse_selector(".glossator-tip"), parse_selector(".gl_dl"))
+@lru_cache(maxsize=8)
+def _marks(presets: tuple[tuple[str, str | None], ...]) -> tuple[
+        frozenset[Selector], tuple[Selector, ...]]:
+    """The selectors of annotated terms and of tooltip bodies (whose text is neither
+    annotated nor counted), for the presets' ``(marker, tip)`` pairs."""
+    markers = frozenset(parse_selector(s) for s in (*(m for m, _ in presets), *OTHER_MARKERS))
+    return markers, tuple(parse_selector(t) for _, t in presets if t)
+
+
+def _current_marks() -> tuple[frozenset[Selector], tuple[Selector, ...]]:
+    return _marks(tuple((p.marker, p.tip) for p in markup_presets().values()))
 
 
 @dataclass
@@ -284,11 +303,12 @@ class _Scanner:
     def __init__(self, src: str, skip: Sequence[Selector], root: Selector | None,
                  id_prefix: str) -> None:
         self.src = src
+        self.markers, self.tips = _current_marks()
         # skip selectors by tag (most elements match none of them); selectors without a
         # tag need an attribute (a class, an id…), so bare elements skip them
         self.skip_by_tag: dict[str, list[Selector]] = {}
         self.skip_any: list[Selector] = []
-        for sel in skip:
+        for sel in dict.fromkeys((*skip, *self.markers)):
             if sel.tag is None:
                 self.skip_any.append(sel)
             else:
@@ -472,7 +492,7 @@ class _Scanner:
             return len(self.src) if m is None else m.start()
         state = parent.state if parent is not None else _ANNOTATE
         if state != _SKIP:
-            if "class" in attrs and any(tip.matches(tag, attrs) for tip in _TIPS):
+            if "class" in attrs and any(tip.matches(tag, attrs) for tip in self.tips):
                 state = _SKIP
             elif state == _ANNOTATE:
                 # a marker of annotated terms (a.cs_glossaire) wins over a plain skip (a);
@@ -482,7 +502,7 @@ class _Scanner:
                 tagged = self.skip_by_tag.get(tag, ())
                 for sel in (*tagged, *self.skip_any) if attrs else tagged:
                     if sel.matches(tag, attrs):
-                        if sel in _MARKERS:
+                        if sel in self.markers:
                             own = _COUNT
                             break
                         own = _SKIP
@@ -587,6 +607,90 @@ def annotate_html(
     scanner.scan()
     if not scanner.runs:
         return html
+    record = _RECORD.get()
+    placed = _placed(annotator, scanner, record)
+    if not placed:
+        return html
+    out: list[str] = []
+    pos = 0
+    counter = scanner.max_id
+    for match, s, e, surface in placed:
+        ann = annotator.annotation(match, surface)
+        counter += 1
+        opening, closing = tooltip_parts(ann, f"{id_prefix}{counter}", markup,
+                                         rich_definitions, link_to)
+        out += (html[pos:s], opening, html[s:e], closing)
+        pos = e
+    out.append(html[pos:])
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class PageText:
+    """The text of a page as :func:`annotate_html` reads it (runs of text joined, blocks
+    apart), and where each run starts: ``(offset in text, 1-based line of the source)``."""
+
+    text: str
+    lines: tuple[tuple[int, int], ...]
+
+
+def page_text(source: str, skip: Sequence[str] = DEFAULT_SKIP,
+              root: str | None = None) -> PageText:
+    """The text of the page ``source`` that would be annotated with ``skip`` and ``root``
+    (terms annotated already included: they count as uses)."""
+    scanner = _Scanner(source, [parse_selector(s) for s in skip],
+                       parse_selector(root) if root is not None else None, "glossator-")
+    scanner.scan()
+    lines: list[tuple[int, int]] = []
+    newlines = 0
+    last = 0
+    for run in scanner.runs:
+        src = run.source_start(0)
+        newlines += source.count("\n", last, src)
+        last = src
+        lines.append((run.start, newlines + 1))
+    return PageText("".join(scanner.parts), tuple(lines))
+
+
+@dataclass(frozen=True, slots=True)
+class PageMatch:
+    """A match in a page and its fate, as :func:`recording` collects them: its source
+    span in the page, its text, and why it was not annotated (``""`` when it was)."""
+
+    match: tuple[int, int, int, bool]
+    start: int
+    end: int
+    surface: str
+    reason: str
+
+
+_RECORD: ContextVar[list[PageMatch] | None] = ContextVar("glossator_page_matches",
+                                                          default=None)
+
+
+@contextmanager
+def recording() -> Iterator[list[PageMatch]]:
+    """Collect every match :func:`annotate_html` finds while the block runs (also through
+    the Markdown extension), with its fate: what ``glossator explain`` shows of a page."""
+    found: list[PageMatch] = []
+    token = _RECORD.set(found)
+    try:
+        yield found
+    finally:
+        _RECORD.reset(token)
+
+
+#: Why a match the policies kept is still not annotated in a page.
+ANNOTATED_ALREADY = "inside a term annotated already"
+ACROSS_MARKUP = "across markup that cannot be wrapped whole"
+OVERLAP = "overlaps the annotation before it"
+
+
+def _placed(
+    annotator: Annotator, scanner: _Scanner, record: list[PageMatch] | None
+) -> list[tuple[tuple[int, int, int, bool], int, int, str]]:
+    """The matches to wrap, in order, with their source span and text; with ``record``,
+    every match found and its fate is appended there too."""
     runs = scanner.runs
     text = "".join(scanner.parts)
     # terms across inline formatting: found in the runs joined as the page reads them
@@ -598,38 +702,46 @@ def annotate_html(
         matches = sorted([m for m in matches if not _overlaps(m, spans)]
                          + [(a, b, v, el) for (a, b), (v, el, _, _, _) in across.items()])
     starts = [r.start for r in runs]
-    out: list[str] = []
+    dropped: dict[tuple[int, int, int, bool], str] | None = {} if record is not None else None
+    placed = []
     pos = 0
-    counter = scanner.max_id
-    for match in annotator.select(text, matches):
-        known = across.get((match[0], match[1]))
-        if known is not None:
-            s, e, surface = known[2], known[3], known[4]
-        else:
-            k = bisect_right(starts, match[0]) - 1
-            if k < 0:
-                continue
-            run = runs[k]
-            if match[1] > run.end or run.counted_only:
-                continue  # a term annotated already
-            s = run.source_start(match[0] - run.start)
-            e = run.source_end(match[1] - run.start)
-            surface = text[match[0] : match[1]]
-        if s < pos or e <= s:
+    for match in annotator.select(text, matches, dropped=dropped):
+        s, e, surface, reason = _source_span(match, across, runs, starts, text)
+        if not reason and (s < pos or e <= s):
+            reason = OVERLAP
+        if reason:
+            if dropped is not None:
+                dropped[match] = reason
             continue
-        ann = annotator.annotation(match, surface)
-        counter += 1
-        tip_id = f"{id_prefix}{counter}"
-        opening, closing = tooltip_parts(ann, tip_id, markup, rich_definitions, link_to)
-        out.append(html[pos:s])
-        out.append(opening)
-        out.append(html[s:e])
-        out.append(closing)
+        placed.append((match, s, e, surface))
         pos = e
-    if not out:
-        return html
-    out.append(html[pos:])
-    return "".join(out)
+    if record is not None and dropped is not None:
+        for match in matches:
+            s, e, surface, _ = _source_span(match, across, runs, starts, text)
+            record.append(PageMatch(match, s, e, surface, dropped.get(match, "")))
+    return placed
+
+
+def _source_span(
+    match: tuple[int, int, int, bool],
+    across: dict[tuple[int, int], tuple[int, bool, int, int, str]],
+    runs: list[_Run], starts: list[int], text: str,
+) -> tuple[int, int, str, str]:
+    """Where ``match`` (in the page's text) lies in the page's source, its text, and why it
+    cannot be wrapped there (``""`` when it can)."""
+    known = across.get((match[0], match[1]))
+    if known is not None:
+        return known[2], known[3], known[4], ""
+    k = max(0, bisect_right(starts, match[0]) - 1)
+    run = runs[k]
+    s = run.source_start(match[0] - run.start)
+    e = run.source_end(min(match[1], run.end) - run.start)
+    surface = text[match[0] : match[1]]
+    if run.counted_only:
+        return s, e, surface, ANNOTATED_ALREADY
+    if match[1] > run.end:
+        return s, e, surface, ACROSS_MARKUP
+    return s, e, surface, ""
 
 
 def _across(

@@ -45,7 +45,7 @@ from ..annotate import Annotator
 from ..errors import UsageError
 from ..glossary import Glossary
 from ..loaders import load_glossary
-from ..policy import OCCURRENCE_POLICIES
+from ..policy import get_policy
 
 __all__ = ["ALIGNMENT_MODES", "DEFAULT_CONFIG", "FACTORY_NAME", "HOW_EXTENSION",
            "GlossatorComponent", "make_glossator"]
@@ -99,11 +99,7 @@ class GlossatorComponent:
         alignment_mode: str = "expand",
         cache_dir: str | None = None,
     ) -> None:
-        if occurrences not in OCCURRENCE_POLICIES:
-            raise UsageError(
-                f"unknown occurrences policy '{occurrences}'",
-                hint=f"use one of: {', '.join(OCCURRENCE_POLICIES)}",
-            )
+        get_policy(occurrences)  # a UsageError for an unknown name
         if alignment_mode not in ALIGNMENT_MODES:
             raise UsageError(
                 f"unknown alignment_mode '{alignment_mode}'",
@@ -200,7 +196,7 @@ class GlossatorComponent:
         if cache_dir is None:
             self.glossary = _parse_saved(data)
             return
-        from ..cache import glossary_digest, load_cached_glossary, save_cached_glossary
+        from ..store.glossaries import glossary_digest, load_cached_glossary, save_cached_glossary
 
         # no source part: pipelines that share a cache directory do not replace each
         # other's glossary
@@ -210,7 +206,7 @@ class GlossatorComponent:
         if glossary is None:
             glossary = _parse_saved(data)
             save_cached_glossary(cache_dir, digest, glossary)
-            glossary._digest = digest
+            glossary.digest = digest
         self.glossary = glossary
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:

@@ -117,7 +117,7 @@ def read_glossary(
     With ``cache_dir``, the checked glossary is kept there (:mod:`glossator.cache`) and
     the next read of the same bytes skips parsing and checking.
     """
-    from ..io import read_bytes
+    from ..reading import read_bytes
 
     name = os.fspath(path)
     fmt = _format_for(name, format)
@@ -125,14 +125,14 @@ def read_glossary(
                       what="glossary file")
     if cache_dir is None:
         return parse_glossary(data, name, fmt, encoding=encoding)
-    from ..cache import glossary_digest, load_cached_glossary, save_cached_glossary
+    from ..store.glossaries import glossary_digest, load_cached_glossary, save_cached_glossary
 
     digest = glossary_digest(data, name, fmt, encoding)
     glossary = load_cached_glossary(cache_dir, digest)
     if glossary is None:
         glossary = parse_glossary(data, name, fmt, encoding=encoding)
         save_cached_glossary(cache_dir, digest, glossary)
-        glossary._digest = digest
+        glossary.digest = digest
     return glossary
 
 
@@ -206,17 +206,17 @@ def read_glossaries(
                   for p in paths]
     if len(glossaries) == 1:
         return glossaries[0]
-    digests = [g._digest for g in glossaries]
+    digests = [g.digest for g in glossaries]
     if cache_dir is None or None in digests:
         return glossaries[0].merge(*glossaries[1:])
-    from ..cache import load_cached_glossary, merged_digest, save_cached_glossary
+    from ..store.glossaries import load_cached_glossary, merged_digest, save_cached_glossary
 
     digest = merged_digest([d for d in digests if d is not None])
     merged = load_cached_glossary(cache_dir, digest)
     if merged is None:
         merged = glossaries[0].merge(*glossaries[1:])
         save_cached_glossary(cache_dir, digest, merged)
-        merged._digest = digest
+        merged.digest = digest
     return merged
 
 

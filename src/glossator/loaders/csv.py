@@ -13,10 +13,10 @@ import csv
 import difflib
 import io
 
+from ..entries import CSV_SYNTAX, ENTRY_KEYS, entries_from_data
 from ..errors import GlossaryError
-from ..glossary import Diagnostic, Glossary
-from ..model import Location
-from .data import CSV_SYNTAX, ENTRY_KEYS, entries_from_data
+from ..glossary import Glossary
+from ..model import Diagnostic, Location
 from .yaml import decode
 
 __all__ = ["load", "load_tsv"]

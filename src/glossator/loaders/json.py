@@ -13,10 +13,10 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 
+from ..entries import JSON_SYNTAX, entries_from_data, split_document
 from ..errors import GlossaryError
-from ..glossary import Diagnostic, Glossary
-from ..model import Location
-from .data import JSON_SYNTAX, entries_from_data, split_document
+from ..glossary import Glossary
+from ..model import Diagnostic, Location
 from .yaml import decode
 
 __all__ = ["load"]

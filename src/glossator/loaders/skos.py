@@ -25,11 +25,11 @@ import re
 from typing import Any
 from urllib.parse import unquote, urljoin
 
+from ..entries import Syntax, entries_from_data
 from ..errors import GlossaryError
-from ..glossary import Diagnostic, Glossary
-from ..model import Location
+from ..glossary import Glossary
+from ..model import Diagnostic, Location
 from ._xml import parse_xml, xml_text
-from .data import Syntax, entries_from_data
 from .yaml import decode
 
 __all__ = ["MAX_SKOS_BYTES", "SKOS_SYNTAX", "load", "load_rdfxml", "load_turtle"]

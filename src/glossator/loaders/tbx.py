@@ -19,11 +19,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..entries import Syntax, entries_from_data
 from ..errors import GlossaryError
-from ..glossary import Diagnostic, Glossary
-from ..model import Location
+from ..glossary import Glossary
+from ..model import Diagnostic, Location
 from ._xml import parse_xml, xml_text
-from .data import Syntax, entries_from_data
 
 __all__ = ["TBX_SYNTAX", "load"]
 

@@ -11,9 +11,10 @@ import re
 from importlib import import_module
 from typing import Any
 
+from ..entries import TOML_SYNTAX, entries_from_data, split_document
 from ..errors import GlossaryError
-from ..glossary import Diagnostic, Glossary
-from .data import TOML_SYNTAX, entries_from_data, split_document
+from ..glossary import Glossary
+from ..model import Diagnostic
 from .yaml import decode
 
 __all__ = ["load"]

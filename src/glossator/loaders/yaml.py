@@ -11,10 +11,10 @@ from typing import Any
 
 import yaml
 
+from ..entries import entries_from_data, split_document
 from ..errors import GlossaryError
-from ..glossary import Diagnostic, Glossary
-from ..model import Location
-from .data import entries_from_data, split_document
+from ..glossary import Glossary
+from ..model import Diagnostic, Location
 
 __all__ = ["load"]
 
@@ -35,7 +35,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     By default the file must be UTF-8 (with or without BOM); ``encoding`` (the CLI's
     ``--glossary-encoding``) names another codec.
     """
-    from ..io import decode_text
+    from ..reading import decode_text
 
     return decode_text(
         data, name, encoding, error=GlossaryError,

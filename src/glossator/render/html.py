@@ -52,6 +52,8 @@ A link cannot hold another link, so in the ``spip`` preset, whose tooltip lies i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from html import escape
 from html import unescape as html_unescape
@@ -61,11 +63,14 @@ from typing import Any
 from ..anchors import check_link_to, entry_href
 from ..errors import UsageError
 from ..model import AnnotatedText, Annotation
-from ..normalize import one_line
+from ..text.normalize import one_line
 
-__all__ = ["MARKUPS", "page", "render", "script", "stylesheet", "tooltip", "tooltip_parts"]
+__all__ = [
+    "MARKUPS", "MARKUP_PRESETS", "MarkupPreset", "TermMarkup", "get_markup", "markup_presets",
+    "page", "register_markup", "render", "script", "stylesheet", "tooltip", "tooltip_parts",
+]
 
-#: The markup presets of :func:`tooltip`.
+#: The built-in markup presets of :func:`tooltip` (see :data:`MARKUP_PRESETS`).
 MARKUPS: tuple[str, ...] = ("glossator", "spip", "abbr")
 
 
@@ -84,9 +89,17 @@ def script() -> str:
 
 def check_markup(markup: str) -> str:
     """``markup`` if it is a preset; else raise :class:`~glossator.errors.UsageError`."""
-    if markup not in MARKUPS:
-        raise UsageError(f"unknown markup '{markup}'", hint=f"use one of: {', '.join(MARKUPS)}")
+    get_markup(markup)
     return markup
+
+
+def get_markup(markup: str) -> MarkupPreset:
+    """The preset named ``markup``; else raise :class:`~glossator.errors.UsageError`."""
+    preset = MARKUP_PRESETS.get(markup) or markup_presets().get(markup)
+    if preset is None:
+        names = ", ".join(markup_presets())
+        raise UsageError(f"unknown markup '{markup}'", hint=f"use one of: {names}")
+    return preset
 
 
 #: The inline HTML a definition may keep with ``rich_definitions=True``.
@@ -120,6 +133,100 @@ def _nh3() -> Any:
     return nh3
 
 
+@dataclass(frozen=True, slots=True)
+class TermMarkup:
+    """What a markup preset is given to wrap one term. Every text is already escaped for
+    HTML: ``definition`` is the definition as HTML (plain or, with rich definitions, the
+    safe subset), ``definition_text`` the same as plain text (for an attribute)."""
+
+    entry_id: str
+    title: str
+    definition: str
+    definition_text: str
+    surface: str
+    tip_id: str
+    href: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MarkupPreset:
+    """A way of writing a tooltip: ``wrap`` gives the markup before and after the term's
+    text; ``marker`` is a simple selector that recognises that markup in a page (a term
+    annotated already is not wrapped again, but counts as an occurrence); ``tip``, if any,
+    selects the tooltip's body, whose text is neither annotated nor counted; ``links``
+    says whether a rich definition may keep its links (not inside a link)."""
+
+    name: str
+    wrap: Callable[[TermMarkup], tuple[str, str]]
+    marker: str
+    tip: str | None = None
+    links: bool = True
+
+
+def _glossator_markup(t: TermMarkup) -> tuple[str, str]:
+    if t.href is not None:
+        trigger = (f'<a class="glossator-term" href="{t.href}" aria-describedby="{t.tip_id}">',
+                   "</a>")
+    else:
+        trigger = (f'<span class="glossator-term" tabindex="0" '
+                   f'aria-describedby="{t.tip_id}">', "</span>")
+    return (
+        f'<span class="glossator" data-glossator-entry="{t.entry_id}">{trigger[0]}',
+        f'{trigger[1]}<span class="glossator-tip" role="tooltip" id="{t.tip_id}"> '
+        f'<span class="glossator-title">{t.title}</span> '
+        f'<span class="glossator-definition">{t.definition}</span> </span></span>',
+    )
+
+
+def _spip_markup(t: TermMarkup) -> tuple[str, str]:
+    tip = (f'</span><span class="gl_dl" role="tooltip" id="{t.tip_id}"> '
+           f'<span class="gl_dt">{t.title}</span> '
+           f'<span class="gl_dd">{t.definition}</span> </span></a>')
+    if t.href is not None:
+        return (f'<a class="cs_glossaire" data-glossator-entry="{t.entry_id}" href="{t.href}" '
+                f'aria-label="{t.surface}" aria-describedby="{t.tip_id}"><span class="gl_mot">',
+                tip)
+    return (f'<a class="cs_glossaire" data-glossator-entry="{t.entry_id}">'
+            f'<span class="gl_mot" tabindex="0" aria-describedby="{t.tip_id}">', tip)
+
+
+def _abbr_markup(t: TermMarkup) -> tuple[str, str]:
+    label = escape(f"{html_unescape(t.title)} : {html_unescape(t.definition_text)}")
+    opening = f'<abbr data-glossator-entry="{t.entry_id}" title="{label}">'
+    if t.href is not None:
+        return f'{opening}<a href="{t.href}">', "</a></abbr>"
+    return opening, "</abbr>"
+
+
+#: The markup presets by name (:func:`register_markup` adds more; so does the
+#: ``glossator.markups`` entry-point group, whose objects are :class:`MarkupPreset`).
+MARKUP_PRESETS: dict[str, MarkupPreset] = {
+    "glossator": MarkupPreset("glossator", _glossator_markup, ".glossator", ".glossator-tip"),
+    "spip": MarkupPreset("spip", _spip_markup, "a.cs_glossaire", ".gl_dl", links=False),
+    "abbr": MarkupPreset("abbr", _abbr_markup, "abbr[data-glossator-entry]"),
+}
+_MARKUP_ENTRY_POINTS_LOADED = False
+
+
+def register_markup(preset: MarkupPreset) -> None:
+    """Make ``preset`` available as ``markup=preset.name`` and ``--markup``."""
+    MARKUP_PRESETS[preset.name] = preset
+
+
+def markup_presets() -> dict[str, MarkupPreset]:
+    """Every markup preset, those of the ``glossator.markups`` entry points included."""
+    global _MARKUP_ENTRY_POINTS_LOADED
+    if not _MARKUP_ENTRY_POINTS_LOADED:
+        _MARKUP_ENTRY_POINTS_LOADED = True
+        from importlib.metadata import entry_points
+
+        for ep in entry_points(group="glossator.markups"):
+            preset = ep.load()
+            if isinstance(preset, MarkupPreset):
+                MARKUP_PRESETS.setdefault(preset.name, preset)
+    return MARKUP_PRESETS
+
+
 def tooltip_parts(
     ann: Annotation, tip_id: str, markup: str = "glossator", rich: bool = False,
     link_to: str | None = None,
@@ -131,54 +238,19 @@ def tooltip_parts(
     ``link_to``: the URL of the A–Z index; the term then links to its entry there (see
     the module).
     """
+    preset = get_markup(markup)
     entry = ann.entry
-    title = one_line(entry.display_title)
     definition = one_line(entry.definition)
-    ident = escape(entry.id)
+    html = definition_html(definition, rich, links=preset.links)
+    text = html_unescape(_nh3().clean(definition, tags=set())) if rich else definition
     href = None
     if link_to is not None:
         href = escape(entry_href(check_link_to(link_to), entry.id))
-    if markup == "abbr":  # an attribute holds text only: tags are dropped, text kept
-        if rich:
-            definition = html_unescape(_nh3().clean(definition, tags=set()))
-        label = escape(f"{title} : {definition}")
-        opening = f'<abbr data-glossator-entry="{ident}" title="{label}">'
-        if href is not None:
-            return f'{opening}<a href="{href}">', "</a></abbr>"
-        return opening, "</abbr>"
-    title = escape(title)
-    if markup == "spip":
-        definition = definition_html(definition, rich, links=False)
-        if href is not None:
-            name = escape(one_line(ann.surface))
-            return (
-                f'<a class="cs_glossaire" data-glossator-entry="{ident}" href="{href}" '
-                f'aria-label="{name}" aria-describedby="{tip_id}"><span class="gl_mot">',
-                f'</span><span class="gl_dl" role="tooltip" id="{tip_id}"> '
-                f'<span class="gl_dt">{title}</span> '
-                f'<span class="gl_dd">{definition}</span> </span></a>',
-            )
-        return (
-            f'<a class="cs_glossaire" data-glossator-entry="{ident}">'
-            f'<span class="gl_mot" tabindex="0" aria-describedby="{tip_id}">',
-            f'</span><span class="gl_dl" role="tooltip" id="{tip_id}"> '
-            f'<span class="gl_dt">{title}</span> '
-            f'<span class="gl_dd">{definition}</span> </span></a>',
-        )
-    check_markup(markup)
-    definition = definition_html(definition, rich)
-    if href is not None:
-        trigger = (f'<a class="glossator-term" href="{href}" aria-describedby="{tip_id}">',
-                   "</a>")
-    else:
-        trigger = (f'<span class="glossator-term" tabindex="0" aria-describedby="{tip_id}">',
-                   "</span>")
-    return (
-        f'<span class="glossator" data-glossator-entry="{ident}">{trigger[0]}',
-        f'{trigger[1]}<span class="glossator-tip" role="tooltip" id="{tip_id}"> '
-        f'<span class="glossator-title">{title}</span> '
-        f'<span class="glossator-definition">{definition}</span> </span></span>',
-    )
+    return preset.wrap(TermMarkup(
+        entry_id=escape(entry.id), title=escape(one_line(entry.display_title)),
+        definition=html, definition_text=escape(text), surface=escape(one_line(ann.surface)),
+        tip_id=tip_id, href=href,
+    ))
 
 
 def tooltip(

@@ -41,11 +41,11 @@ from importlib.resources import files
 from typing import Any
 
 from ..anchors import entry_anchor
-from ..collation import initial, sort_key
 from ..errors import UsageError
 from ..glossary import Glossary
 from ..model import Entry
-from ..normalize import one_line
+from ..text.collation import initial, sort_key
+from ..text.normalize import one_line
 from .html import definition_html
 from .html import stylesheet as tooltip_stylesheet
 from .markdown import escape_markdown, link_destination

@@ -11,7 +11,7 @@ import re
 
 from ..anchors import check_link_to, entry_href
 from ..model import AnnotatedText
-from ..normalize import one_line
+from ..text.normalize import one_line
 
 __all__ = ["escape_markdown", "link_destination", "render"]
 

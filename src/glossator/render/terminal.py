@@ -13,7 +13,7 @@ import os
 import re
 
 from ..model import AnnotatedText
-from ..normalize import one_line
+from ..text.normalize import one_line
 
 __all__ = ["render"]
 

@@ -7,7 +7,7 @@ then a space unless the next character is white space or the end of the text.
 from __future__ import annotations
 
 from ..model import AnnotatedText, Annotation, Entry
-from ..normalize import one_line
+from ..text.normalize import one_line
 
 __all__ = ["entry_expansion", "expansion", "render"]
 

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..glossary import Glossary, slugify
+from ..glossary import Glossary
 from ..model import Entry
+from ..text.normalize import slugify
 
 __all__ = [
     "ENTRY_ORDER", "FIELDS", "Writer", "dump_glossary", "entry_record", "glossary_metadata",

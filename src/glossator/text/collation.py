@@ -36,6 +36,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from .chars import APOSTROPHES, HYPHENS
+
 __all__ = ["CollationKey", "initial", "primary", "sort_key"]
 
 #: ``(primary, secondary, tertiary, quaternary, identical)``; compare keys with ``<``.
@@ -80,8 +82,8 @@ _SPECIAL: dict[str, tuple[str, int]] = {
 
 # Quaternary weights of ignored characters: white space, then apostrophes, then hyphens,
 # then any other punctuation or symbol by code point; letters and digits weigh the most.
-_APOSTROPHES = frozenset("'’ʼ‘`´")
-_HYPHENS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2212\u00ad")
+_APOSTROPHES = frozenset(APOSTROPHES + "`´")
+_HYPHENS = frozenset(HYPHENS)
 _LETTER_WEIGHT = 0x110000 + 100
 
 

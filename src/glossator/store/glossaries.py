@@ -5,7 +5,7 @@ key, deriving ids and forms, looking for duplicates). With a cache directory (``
 or ``$GLOSSATOR_CACHE_DIR``), the result is kept as plain data, keyed by a digest of the
 file's bytes, its name, format and encoding, and glossator's version: any change to any of
 them is a miss. The data is plain values and :mod:`marshal` records
-(:mod:`glossator._columns`), so no code can run from a cache file; a damaged or stale
+(:mod:`glossator.store.columns`), so no code can run from a cache file; a damaged or stale
 file is ignored and rewritten.
 
 The file is mapped, not read: an entry or a form is decoded when a run first asks for it
@@ -13,7 +13,7 @@ The file is mapped, not read: an entry or a form is decoded when a run first ask
 the glossary.
 
 A glossary loaded from the cache carries its digest, which the compiled-matcher cache
-(:mod:`glossator.matcher`) uses as its key instead of hashing every form again.
+(:mod:`glossator.store.matchers`) uses as its key instead of hashing every form again.
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
-from ._columns import Rows, check_ints, damaged, ints, read_sections, write_sections
-from ._gc import paused_gc
-from .glossary import Diagnostic, Form, Glossary, winning_forms
-from .model import Entry, Location
+from .._gc import paused_gc
+from ..glossary import Form, Glossary, winning_forms
+from ..matching.native import ACCELERATOR
+from ..model import Diagnostic, Entry, Location
+from .columns import Rows, check_ints, damaged, ints, read_sections, write_sections
 
 __all__ = [
     "Store", "glossary_digest", "load_cached_glossary", "merged_digest", "save_cached_glossary",
@@ -55,7 +56,7 @@ def glossary_digest(
     ``source=False`` gives a key with no source part, never replaced (for glossaries that
     have no file of their own, such as a saved spaCy pipeline's).
     """
-    from . import __version__
+    from .._version import __version__
 
     digest = hashlib.sha256(repr((_VERSION, __version__, name, format, encoding)).encode())
     digest.update(data)
@@ -119,14 +120,14 @@ def save_cached_glossary(
 ) -> None:
     """Keep ``glossary`` under ``digest``; a cache that cannot be written is skipped.
 
-    Entries and forms are kept as rows marshalled one by one (:class:`~glossator._columns.
+    Entries and forms are kept as rows marshalled one by one (:class:`~glossator.store.columns.
     Rows`), so that a run reads only the rows it uses; the entry ids, the entry of each
     form and the forms the duplicate rule keeps are kept as columns beside them.
     """
     index = {id(e): i for i, e in enumerate(glossary.entries)}
-    all_forms = glossary._all_forms
+    all_forms = glossary.all_forms()
     header = (_VERSION, glossary.name, glossary.metadata,
-              tuple(_diagnostic(d) for d in glossary._loaded),
+              tuple(_diagnostic(d) for d in glossary.load_diagnostics),
               tuple(_diagnostic(d) for d in glossary.diagnostics),
               len(glossary.entries), len(all_forms))
     try:
@@ -171,9 +172,9 @@ def _load(cache_dir: str | os.PathLike[str], digest: str) -> Glossary | None:
                       ints(winners), ids, path)
         if len(store) != n_entries:
             return None
-        return Glossary._restore(
+        return Glossary.over(
             store, name=name, metadata=metadata,
-            loaded=tuple(_restore_diagnostic(d) for d in loaded),
+            load_diagnostics=tuple(_restore_diagnostic(d) for d in loaded),
             diagnostics=tuple(_restore_diagnostic(d) for d in diagnostics),
             digest=digest,
         )
@@ -369,7 +370,6 @@ def _restore_all(
     """Instances of ``cls`` from rows of field values: in C when the scanner module is
     built (``glossator._scan.restore``), else one by one in Python. With ``location``,
     the origin field holds a ``(file, line)`` tuple to make a :class:`Location` of."""
-    from .matcher import ACCELERATOR
 
     if ACCELERATOR is not None:
         if not location:

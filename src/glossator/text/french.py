@@ -13,9 +13,12 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .chars import ELISION_APOSTROPHES, JOINERS
+
 __all__ = [
     "PREPOSITIONS",
     "head_and_complement",
+    "is_acronym",
     "pluralize_term",
     "pluralize_word",
     "strip_accents",
@@ -47,11 +50,11 @@ _X_S = frozenset("landau sarrau bleu pneu émeu lieu-dit".split())
 _OU_X = frozenset("bijou caillou chou genou hibou joujou pou".split())
 _IRREGULAR = {"œil": "yeux", "oeil": "yeux", "ciel": "cieux", "aïeul": "aïeux"}
 
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)?|\S", re.UNICODE)
+_WORD_RE = re.compile(rf"[^\W\d_]+(?:[{ELISION_APOSTROPHES}][^\W\d_]+)?|\S", re.UNICODE)
 # a word after white space, before white space or an apostrophe (a preposition's place)
-_INNER_WORD_RE = re.compile(r"(?<=\s)(\w+)(?=\s)|(?<=\s)(\w+)(?=['’ʼ])")
-_APOSTROPHE_RE = re.compile(r"['’ʼ]")
-_JOINERS = ("-", "&", "@", "_")
+_INNER_WORD_RE = re.compile(rf"(?<=\s)(\w+)(?=\s)|(?<=\s)(\w+)(?=[{ELISION_APOSTROPHES}])")
+_APOSTROPHE_RE = re.compile(f"[{ELISION_APOSTROPHES}]")
+_JOINERS = tuple(JOINERS)
 
 
 def pluralize_word(word: str, irregular: Callable[[str], str | None] | None = None) -> str:
@@ -139,7 +142,7 @@ def pluralize_term(
         w = m.group()
         pieces.append(head[last : m.start()])
         last = m.end()
-        elided = head[m.end() : m.end() + 1] in ("'", "’", "ʼ")  # jusqu', presqu'
+        elided = head[m.end() : m.end() + 1] in tuple(ELISION_APOSTROPHES)  # jusqu', presqu'
         # a handle or an affix: @glossator, the suffix -ment, the prefix anti-
         affix = (head[:m.start()].strip() in _JOINERS or head[m.end():].strip() in _JOINERS
                  or head[m.start() - 1 : m.start()] in ("@", "_", "#"))
@@ -203,3 +206,8 @@ def irregular_plurals_from_spacy(words: Iterable[str]) -> dict[str, str]:
                         and not feminine and pluralize_word(lemma) != form):
                     found.setdefault(lemma, form)
     return found
+
+
+def is_acronym(form: str) -> bool:
+    """True for all-capital forms such as ``ESS`` or ``R&D`` (matched case-sensitively)."""
+    return form.isupper()

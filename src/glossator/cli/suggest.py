@@ -113,7 +113,7 @@ def markdown_text(markdown: str) -> str:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``glossator suggest`` to the sub-parsers."""
-    from ..cli import _glossary_options
+    from .common import glossary_options
 
     p = sub.add_parser(
         "suggest",
@@ -129,7 +129,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="text, Markdown or HTML files, or directories ('-': stdin)")
-    _glossary_options(p)
+    glossary_options(p)
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write the draft to FILE instead of standard output")
     p.add_argument("-f", "--format", choices=("yaml", "json"), default="yaml",
@@ -147,7 +147,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _collect(paths: list[str]) -> list[tuple[str, str]]:
     """(name, kind) for each input: files as given, directories searched recursively."""
-    from ..batch import expand_inputs, kind_of
+    from ..documents.read import expand_inputs, kind_of
 
     return [(i.name, kind_of(i.name)) for i in expand_inputs(paths or ["-"])]
 
@@ -155,47 +155,34 @@ def _collect(paths: list[str]) -> list[tuple[str, str]]:
 
 def run(args: argparse.Namespace) -> int:
     """Read the inputs, harvest, write the draft."""
-    from ..batch import write_file
-    from ..cli import EXIT_OK, _check_targets, _load, _write_stdout
+    from ..documents.read import read_document
+    from ..documents.write import check_targets, write_file
     from ..errors import UsageError
-    from ..io import MAX_DOCUMENT_BYTES, decode_document, read_bytes
     from ..suggest import render_json, render_yaml, suggest
+    from .common import EXIT_OK, load_glossaries, write_stdout
 
     if args.min_count < 1:
         raise UsageError("--min-count must be at least 1")
     if args.contexts < 0:
         raise UsageError("--contexts must be 0 or more")
-    glossary = (_load(args.glossary, args.glossary_format, args.strict, args.quiet,
+    glossary = (load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
                       args.glossary_encoding)
                 if args.glossary else None)
     inputs = _collect(list(args.paths))
     if args.output:
-        _check_targets([n for n, _ in inputs if n != "-"], [args.output])
+        check_targets([n for n, _ in inputs if n != "-"], [args.output])
     texts: dict[str, str] = {}
     for name, kind in inputs:
-        label = "<stdin>" if name == "-" else name
-        data = sys.stdin.buffer.read() if name == "-" else read_bytes(
-            name, limit=MAX_DOCUMENT_BYTES)
-        encoding = args.encoding
-        if kind == "html":
-            from ..documents.html import sniff_encoding
-
-            declared, bom = sniff_encoding(data)
-            encoding = declared or encoding
-            data = data[len(bom):]
-        text = decode_document(data, label, encoding)
-        if kind == "html":
-            text = html_text(text)
-        elif kind == "markdown":
-            text = markdown_text(text)
-        texts[label] = text
+        doc = read_document(name, kind, args.encoding)
+        texts[doc.name] = (html_text(doc.text) if kind == "html" else
+                           markdown_text(doc.text) if kind == "markdown" else doc.text)
     found = suggest(texts, glossary, min_count=args.min_count, max_contexts=args.contexts)
     render = render_json if args.format == "json" else render_yaml
     body = render(found, documents=len(texts))
     if args.output:
         write_file(args.output, body)
     else:
-        _write_stdout(body)
+        write_stdout(body)
     if not args.quiet:
         pairs = sum(1 for s in found if s.kind == "pair")
         print(f"glossator: {pairs} acronym{'s' if pairs != 1 else ''} with a long form, "

@@ -30,6 +30,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, overload
 
+from ..matching.native import ACCELERATOR, pack_bytes
+from ..matching.native import pack_offsets as _pack_offsets
+
 __all__ = [
     "Groups", "Packed", "Rows", "check_ints", "damaged", "ints", "pack_bytes",
     "read_sections", "write_sections",
@@ -107,7 +110,7 @@ def read_sections(path: Path) -> tuple[Any, list[memoryview]]:
 def damaged(source: str | os.PathLike[str] | None) -> Exception:
     """The error for a cache file found damaged after it was opened (a row that does not
     decode): the file is removed, so that the next run rebuilds it."""
-    from .errors import CacheError
+    from ..errors import CacheError
 
     if source is None:
         return CacheError("a cached table is damaged")
@@ -126,8 +129,6 @@ def check_ints(
 ) -> None:
     """Raise ``ValueError`` unless every integer of ``data`` is in ``[lo, hi)`` (and, with
     ``rising``, none is smaller than the one before)."""
-    from .matcher import ACCELERATOR
-
     if ACCELERATOR is not None:
         ok = ACCELERATOR.in_bounds(data, itemsize, lo, hi, rising)
     else:
@@ -158,15 +159,6 @@ def _offsets(data: memoryview | bytes, end: int) -> Sequence[int]:
         raise ValueError("damaged table")
     check_ints(data, 8, 0, end + 1, rising=True)
     return offsets
-
-
-def _pack_offsets(sizes: Iterable[int]) -> bytes:
-    offsets = array("q", [0])
-    total = 0
-    for size in sizes:
-        total += size
-        offsets.append(total)
-    return offsets.tobytes()
 
 
 class Rows(Sequence[Any]):
@@ -276,12 +268,6 @@ class Groups(Sequence[Sequence[int]]):
         if not 0 <= index < len(self):
             raise IndexError("group index out of range")
         return self._flat[self._offsets[index] : self._offsets[index + 1]]
-
-
-def pack_bytes(items: Iterable[bytes | None]) -> tuple[bytes, bytes]:
-    """Byte strings end to end, and the int64 offsets between them (``None`` as empty)."""
-    parts = [item or b"" for item in items]
-    return b"".join(parts), _pack_offsets(map(len, parts))
 
 
 class Packed(Sequence[bytes]):

@@ -16,7 +16,7 @@ __all__ = ["register", "run"]
 
 def register(sub: Any) -> None:
     """Add the ``index`` sub-command to the ``argparse`` sub-parsers ``sub``."""
-    from ..cli import _glossary_options
+    from .common import glossary_options
 
     p: argparse.ArgumentParser = sub.add_parser(
         "index",
@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("glossaries", nargs="*", metavar="GLOSSARY",
                    help="glossary files, merged in order (the later file wins a clash)")
-    _glossary_options(p)
+    glossary_options(p)
     p.add_argument("-f", "--format", choices=("html", "markdown"),
                    help="html (default) or markdown; default markdown when -o ends in .md")
     p.add_argument("-o", "--output", metavar="FILE",
@@ -52,11 +52,12 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load the glossaries, render the index, write it."""
-    from ..batch import kind_of, write_file
-    from ..cli import EXIT_OK, _check_targets, _load, _write_stdout
+    from ..documents.read import kind_of
+    from ..documents.write import check_targets, write_file
     from ..errors import UsageError
     from ..loaders import bundled_glossary_path
     from ..render.index import render_html, render_markdown
+    from .common import EXIT_OK, load_glossaries, write_stdout
 
     if args.glossaries and args.glossary:
         raise UsageError("give the glossaries either as arguments or with -g, not both",
@@ -76,8 +77,8 @@ def run(args: argparse.Namespace) -> int:
                          hint="a fragment goes under a heading of your page")
     if args.output:
         sources = paths or [str(bundled_glossary_path())]
-        _check_targets(sources, [args.output])
-    glossary = _load(paths, args.glossary_format, args.strict, args.quiet,
+        check_targets(sources, [args.output])
+    glossary = load_glossaries(paths, args.glossary_format, args.strict, args.quiet,
                      args.glossary_encoding)
     if fmt == "html":
         body = render_html(glossary, standalone=args.standalone, title=args.title,
@@ -90,5 +91,5 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         write_file(args.output, body)
     else:
-        _write_stdout(body)
+        write_stdout(body)
     return EXIT_OK

@@ -17,23 +17,19 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .chars import APOSTROPHES, SPACES
+
 __all__ = [
-    "APOSTROPHES",
     "OffsetMap",
     "Prepared",
     "canonical",
     "fold_text",
     "one_line",
     "prepare_nfc",
+    "slugify",
     "typographic",
 ]
 
-#: Characters that French text uses as an apostrophe (elision and inside words).
-APOSTROPHES = "'\u2019\u02bc\u2018\u2032"
-#: Characters that count as a plain space for matching (no-break, narrow no-break, thin…).
-SPACES = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000"
-#: Invisible characters that may sit inside a word and are looked through.
-INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 
 _TYPO_TABLE = str.maketrans(
     {**{c: "'" for c in APOSTROPHES[1:]}, **{c: " " for c in SPACES}}
@@ -160,3 +156,14 @@ def prepare_nfc(text: str) -> Prepared:
         if len(composed) == len(prepared):
             prepared = composed
     return Prepared(prepared, OffsetMap(tuple(points), text))
+
+
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NOT_SLUG = re.compile("[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """A stable ASCII id derived from a term: ``Économie sociale`` → ``economie-sociale``."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
+    plain = _COMBINING_MARKS.sub("", decomposed).casefold()
+    return _NOT_SLUG.sub("-", plain).strip("-") or "entry"

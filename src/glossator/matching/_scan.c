@@ -1586,7 +1586,7 @@ static PyGetSetDef Trie_getset[] = {
 };
 
 static PyTypeObject TrieType = {
-    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "glossator._scan.Trie",
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "glossator.matching._scan.Trie",
     .tp_doc = PyDoc_STR("Trie(patterns, fast, modes, exact, exact_at, inside_word): the compiled "
                         "patterns, walked from every space of a folded text."),
     .tp_basicsize = sizeof(TrieObject),
@@ -1654,7 +1654,7 @@ static PyMethodDef module_methods[] = {
 };
 
 static struct PyModuleDef scan_module = {
-    PyModuleDef_HEAD_INIT, "glossator._scan",
+    PyModuleDef_HEAD_INIT, "glossator.matching._scan",
     "The matcher's inner loop in C (see matcher.py).", -1, module_methods,
     NULL, NULL, NULL, NULL,
 };

@@ -14,10 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import GlossaryError
-from ..glossary import Diagnostic, slugify
-from ..model import Entry, Location
-from ..normalize import one_line
+from .errors import GlossaryError
+from .model import Diagnostic, Entry, Location
+from .text.normalize import one_line, slugify
 
 __all__ = [
     "CSV_SYNTAX", "ENTRY_KEYS", "JSON_SYNTAX", "METADATA_KEYS", "TOML_SYNTAX", "YAML_SYNTAX",

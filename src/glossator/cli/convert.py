@@ -15,7 +15,7 @@ __all__ = ["register", "run"]
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``convert`` command to the sub-parsers ``sub``."""
-    from ..cli import _glossary_encoding_option
+    from .common import glossary_encoding_option
 
     p = sub.add_parser(
         "convert",
@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="format of IN whatever its suffix (needed for standard input)")
     p.add_argument("--to", metavar="FORMAT",
                    help="format of OUT whatever its suffix (needed for standard output)")
-    _glossary_encoding_option(p)
+    glossary_encoding_option(p)
     p.add_argument("--strict", action="store_true",
                    help="stop on glossary warnings and on fields the output cannot hold")
     p.add_argument("-q", "--quiet", action="store_true", help="do not print warnings")
@@ -43,11 +43,11 @@ def run(args: argparse.Namespace) -> int:
     """Convert ``args.input`` to ``args.output``."""
     from pathlib import Path
 
-    from ..batch import write_file
-    from ..cli import EXIT_OK, _warn, _write_stdout
+    from ..documents.write import write_file
     from ..errors import GlossaryError, UsageError
     from ..loaders import MAX_GLOSSARY_BYTES, parse_glossary, read_glossary
     from ..writers import dump_glossary, lost_fields, output_format
+    from .common import EXIT_OK, warn, write_stdout
 
     fmt = output_format(args.output, args.to)
     if args.input != "-" and args.output != "-":
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         if args.strict or d.level == "error":
             raise d.to_error()
         if not args.quiet:
-            _warn(str(d).replace("warning: ", "", 1))
+            warn(str(d).replace("warning: ", "", 1))
     lost = lost_fields(glossary, fmt)
     if lost:
         shown = "standard output" if args.output == "-" else args.output
@@ -81,10 +81,10 @@ def run(args: argparse.Namespace) -> int:
         if args.strict:
             raise GlossaryError(message, hint="convert to yaml, json or toml to keep every field")
         if not args.quiet:
-            _warn(message)
+            warn(message)
     text = dump_glossary(glossary, fmt)
     if args.output == "-":
-        _write_stdout(text)
+        write_stdout(text)
     else:
         write_file(args.output, text)
     return EXIT_OK

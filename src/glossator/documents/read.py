@@ -1,0 +1,123 @@
+"""Reading documents, the one way every command reads them: inputs expanded (directories
+searched for documents), the kind told by the suffix, the charset sniffed (an HTML page's
+BOM or ``<meta charset>`` wins), the bytes decoded with clear errors for what is not
+text. ``annotate``, ``explain``, ``check --corpus``, ``suggest`` and ``strip`` all read
+through :func:`expand_inputs` and :func:`read_document`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from ..reading import decode_text, read_bytes
+
+__all__ = [
+    "DOCUMENT_SUFFIXES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "MAX_DOCUMENT_BYTES",
+    "TEXT_SUFFIXES", "Document", "Input", "decode_document", "decode_text", "expand_inputs",
+    "kind_of", "read_bytes", "read_document",
+]
+
+#: Documents larger than this are refused rather than read into memory.
+MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
+
+
+def decode_document(data: bytes, name: str, encoding: str = "utf-8") -> str:
+    """Decode ``data`` read from ``name``; refuse binary data and say where decoding fails."""
+    return decode_text(
+        data, name, encoding, error=InputError, binary="this is a binary file, not text",
+        binary_hint="give a text file (UTF-8)",
+        hint="convert the file to UTF-8 or pass --encoding, e.g. --encoding cp1252",
+    )
+
+
+#: Suffixes of the documents glossator reads, by kind (what a directory is searched for).
+TEXT_SUFFIXES = (".txt", ".text")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, *MARKDOWN_SUFFIXES, *HTML_SUFFIXES)
+
+
+def kind_of(name: str) -> str:
+    """``html``, ``markdown`` or ``text``: the kind of document ``name`` is, by its suffix
+    (standard input, ``-``, is text)."""
+    suffix = Path(name).suffix.lower() if name != "-" else ""
+    return ("html" if suffix in HTML_SUFFIXES else "markdown" if suffix in MARKDOWN_SUFFIXES
+            else "text")
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One input file: its path, and where it lies in a directory given as an input
+    (``None`` for a file given itself, or standard input ``-``)."""
+
+    name: str
+    relative: str | None = None
+
+
+def expand_inputs(
+    paths: Iterable[str], suffixes: tuple[str, ...] = DOCUMENT_SUFFIXES,
+    exclude: Iterable[str] = (),
+    *,
+    empty_ok: bool = False,
+) -> list[Input]:
+    """The inputs, directories searched recursively for files with ``suffixes`` (in name
+    order; hidden files and folders, and the folders in ``exclude`` — an output directory
+    inside an input one — left out); ``InputError`` for a directory with none. With
+    several directories, each file's place starts with its directory's name, so that
+    their trees do not fall on each other under one output directory."""
+    paths = list(paths)
+    skipped = {Path(e).resolve() for e in exclude}
+    several = sum(1 for name in paths if name != "-" and Path(name).is_dir()) > 1
+    found: list[Input] = []
+    for name in paths:
+        folder = Path(name)
+        if name == "-" or not folder.is_dir():
+            found.append(Input(name))
+            continue
+        inside = sorted(
+            f for f in folder.rglob("*")
+            if f.suffix.lower() in suffixes
+            and not any(part.startswith(".") for part in f.relative_to(folder).parts)
+            and not any(p in skipped for p in f.resolve().parents)
+            and f.is_file())
+        if not inside and not empty_ok:
+            what = {DOCUMENT_SUFFIXES: ".txt, .md or .html file", HTML_SUFFIXES: ".html page",
+                    TEXT_SUFFIXES: ".txt file"}.get(suffixes, "document")
+            raise InputError(f"no {what} in this directory", file=name,
+                             hint="give files, or a directory that holds some")
+        top = folder.resolve().name if several else None
+        found.extend(Input(str(f), "/".join(filter(None, (top, f.relative_to(
+            folder).as_posix())))) for f in inside)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One input, read and decoded: its name (``<stdin>`` for standard input), kind
+    (``text``, ``html`` or ``markdown``), text, and the encoding and BOM it came in."""
+
+    name: str
+    kind: str
+    text: str
+    encoding: str = "utf-8"
+    bom: bytes = b""
+
+
+def read_document(name: str, kind: str = "text", encoding: str = "utf-8") -> Document:
+    """Read and decode input ``name`` (``-``: standard input) of ``kind``. An HTML
+    input's BOM or ``<meta charset>`` wins over ``encoding``."""
+    label = "<stdin>" if name == "-" else name
+    data = (sys.stdin.buffer.read() if name == "-"
+            else read_bytes(name, limit=MAX_DOCUMENT_BYTES))
+    used, bom = encoding, b""
+    if kind == "html":
+        from .html import sniff_encoding
+
+        declared, bom = sniff_encoding(data)
+        if declared is not None:
+            used = declared
+        data = data[len(bom):]
+    return Document(label, kind, decode_document(data, label, used), used, bom)

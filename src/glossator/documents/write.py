@@ -1,0 +1,96 @@
+"""Writing outputs: whole or not at all, in the encoding asked for.
+
+Every file glossator writes goes through :func:`write_file`: the bytes go to a hidden file
+beside the target, which then replaces it, so an interrupted run never leaves a truncated
+output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import InputError, UsageError
+
+__all__ = ["check_targets", "encode", "partial_files", "terminated", "write_file"]
+
+
+def terminated(text: str) -> str:
+    """``text`` ending with a line break (unless empty)."""
+    return text if text.endswith("\n") or not text else text + "\n"
+
+
+def encode(body: str, encoding: str = "utf-8", bom: bytes = b"") -> bytes:
+    """``body`` in ``encoding`` after ``bom``: characters it lacks become HTML character
+    references."""
+    return bom + body.encode(encoding, errors="xmlcharrefreplace")
+
+
+def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"") -> None:
+    """Write ``body`` to ``path`` (:func:`encode`); ``InputError`` if it cannot be.
+
+    A regular file is written whole or not at all: the bytes go to a new hidden file
+    beside it (:func:`partial_files` finds those), which then replaces it with the old
+    file's permissions, so an interrupted run never leaves a truncated output. A symbolic
+    link is followed (the file it points to is replaced); a device or a pipe
+    (``-o /dev/stdout``) is written in place.
+    """
+    import tempfile
+
+    data = encode(body, encoding, bom)
+    target = Path(os.path.realpath(path))
+    try:
+        if target.exists() and not target.is_file():
+            target.write_bytes(data)
+            return
+        fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_PARTIAL,
+                                       dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            with contextlib.suppress(FileNotFoundError):  # a file replaced keeps its mode
+                os.chmod(partial, stat.S_IMODE(target.stat().st_mode))
+            os.replace(partial, target)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(partial)
+    except OSError as exc:
+        raise InputError(exc.strerror or "cannot be written", file=path) from None
+
+
+#: The suffix of the files :func:`write_file` writes before they are complete.
+_PARTIAL = ".glossator-partial"
+
+
+def partial_files(path: str) -> list[Path]:
+    """The files :func:`write_file` left beside ``path`` unfinished (a run stopped while
+    it wrote)."""
+    from glob import escape
+
+    target = Path(os.path.realpath(path))
+    return list(target.parent.glob(f".{escape(target.name)}.*{_PARTIAL}"))
+
+
+def check_targets(inputs: Sequence[str], targets: Sequence[str],
+                  twice_hint: str | None = None) -> None:
+    """Refuse to write over an input file, or to write two outputs to the same file.
+
+    Both happen silently otherwise: ``--output-dir .`` replaces ``a.txt`` by its annotated
+    text, and ``x/a.txt y/a.txt --output-dir out`` keeps only the second output.
+    ``twice_hint`` replaces the advice for the second case.
+    """
+    sources = {Path(name).resolve() for name in inputs}
+    seen: set[Path] = set()
+    for target in targets:
+        resolved = Path(target).resolve()
+        if resolved in sources:
+            raise UsageError(f"the output {target} would overwrite an input file",
+                             hint="write the output elsewhere")
+        if resolved in seen:
+            raise UsageError(f"two inputs would be written to the same output {target}",
+                             hint=twice_hint or "give their folder instead (its tree is "
+                             "kept under --output-dir), or annotate them separately")
+        seen.add(resolved)

@@ -1,0 +1,36 @@
+"""Types of the C scanner (``_scan.c``); see that file for what each function does."""
+
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+from typing_extensions import Buffer
+
+ABI: int
+
+class Trie:
+    """The compiled patterns, walked from every space of a folded text."""
+
+    nodes: ClassVar[int]
+    def __init__(
+        self, patterns: list[bytes], fast: Buffer, modes: Buffer, exact: Buffer,
+        exact_at: Buffer, inside_word: Callable[[bytes, bytes, int], bool],
+    ) -> None: ...
+    def scan(
+        self, hay: bytes, raw: bytes, pos: int, stop: int, out: bytearray
+    ) -> tuple[int, int, list[tuple[int, int]] | None]: ...
+    def to_bytes(self) -> bytes: ...
+    @classmethod
+    def from_bytes(
+        cls, state: Buffer, fast: Buffer, modes: Buffer, exact: Buffer, exact_at: Buffer,
+        inside_word: Callable[[bytes, bytes, int], bool],
+    ) -> Trie: ...
+
+def edits(raw: bytes, runs: bool) -> tuple[bytes, bytes, bytes] | None: ...
+def mapped(
+    raw: bytes, found: Buffer, news: Buffer, olds: Buffer, state: list[int], base: int,
+    ids: tuple[str, ...] = ...,
+) -> list[Any]: ...
+def restore(
+    cls: type, rows: Sequence[tuple[Any, ...]], field: int = ..., inner: type = ...
+) -> tuple[Any, ...]: ...
+def in_bounds(data: Buffer, itemsize: int, lo: int, hi: int, rising: bool) -> bool: ...

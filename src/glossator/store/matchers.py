@@ -1,0 +1,129 @@
+"""Compiled matchers kept on disk, so that the next process skips compiling.
+
+A matcher's tables (:class:`glossator.matching.compile.Tables`) and the C scanner's trie
+are kept under a digest of everything compiling depends on: the forms and their settings,
+the options, glossator's version and the tables' version. The file is mapped, and its
+tables stay packed: a variant or a pattern is decoded when it is first read.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from .._gc import paused_gc
+from ..glossary import Form, Glossary
+from ..matching.compile import TABLES_VERSION, VARIANT_FIELDS, MatchOptions, Tables
+from ..matching.scan import Matcher
+from .columns import (
+    Groups,
+    Packed,
+    Rows,
+    check_ints,
+    ints,
+    pack_bytes,
+    read_sections,
+    write_sections,
+)
+from .glossaries import source_of
+
+__all__ = ["cached_matcher"]
+
+
+def _cache_key(forms: Sequence[Form], options: MatchOptions, source: str | None = None) -> str:
+    """A digest of everything compiling depends on: the forms, their settings, options.
+
+    ``source`` is the digest of the glossary file the forms were read from, when the
+    glossary came through :mod:`glossator.store.glossaries`: it stands for the forms, which are then
+    not hashed again.
+    """
+    from .._version import __version__
+
+    digest = hashlib.sha256(
+        repr((TABLES_VERSION, __version__, options.accents, options.inflect,
+              options.lemmas, source)).encode()
+    )
+    if source is not None:
+        return digest.hexdigest()[:32]
+    for f in forms:
+        e = f.entry
+        digest.update(repr((f.text, f.is_alias, f.case_sensitive, e.inflect,
+                            e.hyphen_variants)).encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+def _load_tables(path: Path, n_forms: int) -> tuple[Tables, memoryview | None] | None:
+    """Compiled tables from the cache, and the C scanner's trie if it was saved too; or
+    ``None`` (missing, unreadable, stale, or with an index beyond the glossary's
+    ``n_forms`` forms). The file is mapped and its tables stay packed: a variant or a
+    pattern is decoded when it is first read."""
+    try:
+        header, sections = read_sections(path)
+        if not isinstance(header, tuple) or len(header) != 4 or header[0] != TABLES_VERSION:
+            return None
+        _, multiword, n_variants, has_state = header
+        (patterns, patterns_at, cands, cands_at, variants, variants_at, variant_form, simple,
+         blanked, capital_only, fast, modes, exact, exact_at, keep, state) = sections
+        packed = Packed(patterns, patterns_at)
+        groups = Groups(cands, cands_at)
+        groups.check(0, n_variants)
+        rows = Rows(variants, variants_at, len(VARIANT_FIELDS), path)
+        forms = ints(variant_form, n_variants)
+        check_ints(forms, 4, 0, n_forms)
+        fast_ = ints(fast, len(packed))
+        check_ints(fast_, 4, -1, n_variants)
+        if not (len(simple) == len(blanked) == len(capital_only) == len(groups)
+                == len(packed) == len(modes) and len(rows) == n_variants):
+            return None
+        tables = Tables(
+            patterns=packed, candidates=groups, variants=rows, variant_form=forms,
+            simple=bytes(simple), blanked=bytes(blanked), capital_only=bytes(capital_only),
+            fast=fast_, modes=modes, exact=exact, exact_at=exact_at, keep=keep,
+            multiword=bool(multiword),
+        )
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return tables, state if has_state else None
+
+
+def _save_tables(path: Path, tables: Tables, state: bytes | None) -> None:
+    """Write compiled tables (and the trie's arrays) atomically; a cache that cannot be
+    written is skipped."""
+    t = tables
+    header = (TABLES_VERSION, t.multiword, len(t.variants), state is not None)
+    sections = (
+        *pack_bytes(t.patterns), *Groups.pack(t.candidates), *Rows.pack(t.variants),
+        bytes(t.variant_form), t.simple, t.blanked, t.capital_only, bytes(t.fast), t.modes,
+        t.exact, t.exact_at, t.keep, state or b"",
+    )
+    with contextlib.suppress(OSError):
+        write_sections(path, header, sections)
+
+
+def cached_matcher(
+    glossary: Glossary, options: MatchOptions, cache_dir: str | os.PathLike[str]
+) -> Matcher:
+    """The matcher of ``glossary`` with ``options``, from the tables kept in ``cache_dir``
+    when they are there and sound, else compiled and kept there for the next process.
+
+    The file is named after the glossary's source (:func:`~.glossaries.source_of`), so
+    that a new version of the glossary file removes it.
+    """
+    forms = glossary.forms()
+    key = _cache_key(forms, options, glossary.digest)
+    source = source_of(glossary.digest)
+    name = f"matcher-{source}-{key}" if source else f"matcher-{key}"
+    path = Path(cache_dir) / f"{name}.cache"
+    with paused_gc():  # millions of acyclic objects (see glossator._gc)
+        loaded = _load_tables(path, len(forms))
+    if loaded is None:
+        matcher = Matcher(glossary, options)
+    else:
+        matcher = Matcher(glossary, options, tables=loaded[0], trie_state=loaded[1])
+    if loaded is None or not matcher.trie_restored:
+        state = matcher.trie_state()
+        if loaded is None or state is not None:  # new tables, or a trie they lacked
+            _save_tables(path, matcher.tables, state)
+    return matcher
