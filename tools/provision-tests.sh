@@ -43,7 +43,7 @@ logged() {
     local what="$1"
     shift
     mkdir -p "$CACHE"
-    printf '\n### %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >>"$LOG"
+    printf '### %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >>"$LOG"
     if ! "$@" >>"$LOG" 2>&1 </dev/null; then
         say "FAILED: $what; the end of $LOG:"
         tail -n 25 "$LOG" | sed 's/^/    /'
