@@ -1,24 +1,37 @@
-"""What the browser tests need, installed on first use: Debian's Chromium and axe-core.
+"""What the browser tests need, found (never installed): Chromium, axe-core, Playwright.
 
 Playwright's own browser download does not work on the project's machines (no internet
-besides the package registries), so the tests drive Debian's ``chromium`` package. As
-root with ``apt-get`` it is installed when missing; axe-core comes from the npm registry
-into a cache folder reused by later runs.
+besides the package registries), so the tests drive Debian's ``chromium`` package, and
+check pages with axe-core from the npm registry. Both are installed before pytest, by the
+explicit step of the README's test command::
 
-When something cannot be had, the tests are skipped on a developer's machine and fail on
-CI (``CI=true``): a green CI must not hide browser tests that did not run.
+    bash tools/provision-tests.sh
+
+which puts axe-core in ``${XDG_CACHE_HOME:-~/.cache}/glossator-tests/axe``. This module
+only looks for them. When something is missing, the tests are skipped on a developer's
+machine with a message naming that script, and fail on CI (``CI=true``): a green CI must
+not hide browser tests that did not run.
+
+Two variables point the tests elsewhere, and simulate a machine without the tools:
+
+``GLOSSATOR_CHROMIUM=/path/to/chromium``
+    this browser instead of ``/usr/bin/chromium``; ``GLOSSATOR_CHROMIUM=/nonexistent``
+    shows what a machine without Chromium gets (a skip, or a failure with ``CI=true``).
+``GLOSSATOR_AXE=/path/to/axe.min.js``
+    this axe-core instead of the cached one.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import NoReturn
 
 import pytest
+
+#: The command that installs what this module looks for.
+PROVISION = "bash tools/provision-tests.sh"
 
 #: Where Debian (and most distributions) put Chromium.
 CHROMIUM_PATHS: tuple[str, ...] = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -35,10 +48,6 @@ CHROMIUM_ARGS: list[str] = [
     "--disable-sync",
 ]
 
-AXE_VERSION = "4"
-APT_TIMEOUT = 15 * 60
-NPM_TIMEOUT = 5 * 60
-
 
 def on_ci() -> bool:
     """Whether the tests run on CI, where a missing tool is an error, not a skip."""
@@ -52,87 +61,64 @@ def unavailable(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
-def _run(argv: Sequence[str], timeout: float) -> subprocess.CompletedProcess[str] | str:
-    """Run ``argv``; the completed process, or a message if it could not finish."""
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    try:
-        return subprocess.run(
-            list(argv), capture_output=True, text=True, timeout=timeout, env=env,
-            stdin=subprocess.DEVNULL, check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        return f"`{' '.join(argv)}` did not finish in {timeout:.0f} s: {_tail(exc.stdout)}"
-    except OSError as exc:
-        return f"`{' '.join(argv)}` could not start: {exc}"
-
-
-def _tail(output: str | bytes | None, lines: int = 40) -> str:
-    if isinstance(output, bytes):
-        output = output.decode("utf-8", "replace")
-    return "\n".join((output or "").splitlines()[-lines:])
-
-
-def _failed(argv: Sequence[str], result: subprocess.CompletedProcess[str] | str) -> str | None:
-    """None if ``result`` succeeded, else what went wrong with its captured output."""
-    if isinstance(result, str):
-        return result
-    if result.returncode == 0:
-        return None
-    return (f"`{' '.join(argv)}` exited with {result.returncode}:\n"
-            f"{_tail(result.stdout)}\n{_tail(result.stderr)}")
-
-
 def find_chromium() -> str | None:
-    """The path of an installed Chromium, or None."""
-    for path in CHROMIUM_PATHS:
-        if os.access(path, os.X_OK):
+    """The path of Chromium (``GLOSSATOR_CHROMIUM`` if set, else an installed one), or
+    None."""
+    override = os.environ.get("GLOSSATOR_CHROMIUM")
+    for path in (override,) if override else CHROMIUM_PATHS:
+        if os.path.isfile(path) and os.access(path, os.X_OK):
             return path
     return None
 
 
-def ensure_chromium() -> str:
-    """The path of Chromium, installed with apt-get (as root) when missing."""
+def require_chromium() -> str:
+    """The path of Chromium; skipped (failed on CI) when there is none."""
     path = find_chromium()
-    if path:
+    if path is not None:
         return path
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        unavailable("Chromium is not installed (/usr/bin/chromium) and the tests do not run "
-                    "as root to install it: run `apt-get install chromium`")
-    if shutil.which("apt-get") is None:
-        unavailable("Chromium is not installed (/usr/bin/chromium) and there is no apt-get "
-                    "to install it: install Debian's or your system's chromium package")
-    for argv in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
-        problem = _failed(argv, _run(argv, APT_TIMEOUT))
-        if problem:
-            unavailable(f"could not install Chromium: {problem}")
-    path = find_chromium()
-    if path is None:
-        unavailable("`apt-get install chromium` succeeded but /usr/bin/chromium is missing")
-    return path
+    override = os.environ.get("GLOSSATOR_CHROMIUM")
+    if override:
+        unavailable(f"GLOSSATOR_CHROMIUM={override} is not an executable file: point it at "
+                    f"a Chromium, or unset it and run `{PROVISION}` to install Debian's")
+    unavailable(f"Chromium is not installed ({CHROMIUM_PATHS[0]}): run `{PROVISION}`")
 
 
 def cache_dir() -> Path:
-    """Where downloaded test tools are kept between runs (``~/.cache/glossator-tests``)."""
+    """Where ``tools/provision-tests.sh`` keeps test tools (``~/.cache/glossator-tests``)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "glossator-tests"
 
 
-def ensure_axe(folder: Path | None = None) -> Path:
-    """The path of ``axe.min.js``, installed with npm into ``folder`` when missing."""
-    folder = folder or cache_dir() / "axe"
-    script = folder / "node_modules" / "axe-core" / "axe.min.js"
-    if script.is_file():
-        return script
-    npm = shutil.which("npm")
-    if npm is None:
-        unavailable("npm is not installed, so axe-core cannot be fetched: install Node.js "
-                    "and npm (Debian: `apt-get install npm`)")
-    folder.mkdir(parents=True, exist_ok=True)
-    argv = [npm, "install", "--prefix", str(folder), "--no-audit", "--no-fund",
-            "--loglevel=error", f"axe-core@{AXE_VERSION}"]
-    problem = _failed(argv, _run(argv, NPM_TIMEOUT))
-    if problem:
-        unavailable(f"could not install axe-core: {problem}")
-    if not script.is_file():
-        unavailable(f"npm installed axe-core but {script} is missing")
-    return script
+def axe_path() -> Path:
+    """Where ``axe.min.js`` is expected: ``GLOSSATOR_AXE``, else the provisioned cache."""
+    override = os.environ.get("GLOSSATOR_AXE")
+    if override:
+        return Path(override)
+    return cache_dir() / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def find_axe() -> Path | None:
+    """The path of ``axe.min.js`` (axe-core 4), or None."""
+    path = axe_path()
+    return path if path.is_file() else None
+
+
+def require_axe() -> Path:
+    """The path of ``axe.min.js``; skipped (failed on CI) when it is missing."""
+    path = find_axe()
+    if path is not None:
+        return path
+    if os.environ.get("GLOSSATOR_AXE"):
+        unavailable(f"GLOSSATOR_AXE={axe_path()} is not a file: point it at axe.min.js, or "
+                    f"unset it and run `{PROVISION}`")
+    unavailable(f"axe-core is not installed ({axe_path()}): run `{PROVISION}`")
+
+
+def require_playwright() -> ModuleType:
+    """``playwright.sync_api``; skipped (failed on CI) when Playwright is not installed."""
+    try:
+        import playwright.sync_api as sync_api
+    except ImportError as exc:
+        unavailable(f"Playwright is not installed ({exc}): run "
+                    "`.venv/bin/pip install -e '.[test]'`")
+    return sync_api

@@ -1,24 +1,22 @@
 """The HTML output in a real browser: tooltips on hover and focus, Escape, narrow screens,
 axe-core's accessibility rules, and a screenshot for people to look at.
 
-Headless Debian Chromium driven by Playwright; both Chromium and axe-core are installed on
-first use by :mod:`browser_support` (skipped without them, failed on CI). Pages are
-written to ``tmp_path`` and opened as ``file://`` URLs.
+Headless Debian Chromium driven by Playwright; Chromium and axe-core are installed by
+``bash tools/provision-tests.sh`` and found by :mod:`browser_support` (skipped without
+them, failed on CI). Pages are written to ``tmp_path`` and opened as ``file://`` URLs.
 """
 
 from __future__ import annotations
 
 import html
-import shutil
 from collections.abc import Iterator
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import glossator
-from browser_support import CHROMIUM_ARGS, ensure_axe, ensure_chromium
+from browser_support import CHROMIUM_ARGS, require_axe, require_chromium, require_playwright
 from glossator.documents.html import annotate_html
 from glossator.render import html as render_html
 
@@ -38,9 +36,9 @@ DESKTOP = {"width": 1024, "height": 640}
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Headless Debian Chromium, installed first if missing."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    executable = ensure_chromium()
+    """Headless Debian Chromium (see :mod:`browser_support`)."""
+    sync_api = require_playwright()
+    executable = require_chromium()
     playwright = sync_api.sync_playwright().start()
     try:
         chromium = playwright.chromium.launch(
@@ -56,8 +54,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def axe_script(browser: Any) -> Path:
-    """``axe.min.js`` of axe-core 4, installed with npm into the test cache if missing."""
-    return ensure_axe()
+    """``axe.min.js`` of axe-core 4, as ``tools/provision-tests.sh`` installs it."""
+    return require_axe()
 
 
 def new_page(browser: Any, viewport: dict[str, int] = DESKTOP) -> Any:
@@ -197,33 +195,20 @@ def test_tab_focuses_the_term_and_shows_the_tooltip(page: Any, seed_page: Path) 
     assert float(focused["width"].removesuffix("px")) >= 1, f"outline too thin: {focused}"
 
 
-def script_page(folder: Path) -> Path | None:
-    """The seed page rendered with ``script=True`` and ``glossator.js`` beside it, or None
-    while the renderer or the script is not there."""
-    asset = files("glossator").joinpath("assets/glossator.js")
-    if not asset.is_file():
-        return None
-    try:
-        content = glossator.render(seed_doc(), "html", standalone=True, script=True)
-    except TypeError:
-        return None
-    if "glossator.js" not in content:
-        return None
-    path = write_page(folder, "seed-script.html", content)
-    script = getattr(render_html, "script", None)
-    if callable(script):
-        (folder / "glossator.js").write_text(script(), encoding="utf-8")
-    else:
-        with asset.open("rb") as src, (folder / "glossator.js").open("wb") as dst:
-            shutil.copyfileobj(src, dst)
-    return path
+def script_page(folder: Path) -> Path:
+    """The seed page rendered with ``script=True`` and the shipped ``glossator.js`` (the
+    script that makes Escape dismiss a tooltip) written beside it."""
+    content = glossator.render(seed_doc(), "html", standalone=True, script=True)
+    assert '<script defer src="glossator.js"></script>' in content, "the page loads no script"
+    script = render_html.script()
+    assert '"Escape"' in script, "glossator.js does not handle Escape"
+    write_page(folder, "glossator.js", script)
+    return write_page(folder, "seed-script.html", content)
 
 
 @pytest.mark.parametrize("how", ["focus", "hover"])
 def test_escape_hides_the_tooltip(page: Any, tmp_path: Path, how: str) -> None:
     path = script_page(tmp_path)
-    if path is None:
-        pytest.xfail("the dismiss script is not there yet")
     page.goto(path.as_uri())
     term = page.locator(TERM).first
     tip = tip_of(page, term)
