@@ -144,18 +144,18 @@ def run_markdown_input(case: Case, tmp_path: Path) -> str:
 # each fixture file: how its cases are run, the options they may use, and how many cases
 # it must hold at least (a file emptied or cut short by accident must not pass)
 FILES: dict[str, tuple[Runner, tuple[str, ...], int]] = {
-    "text": (run_text, ANNOTATOR_OPTIONS, 15),
+    "text": (run_text, ANNOTATOR_OPTIONS, 25),
     "html": (run_html, (*ANNOTATOR_OPTIONS, "id-prefix", "link-to"), 10),
     "html-standalone": (run_html_standalone, (*ANNOTATOR_OPTIONS, "title", "heading", "script"), 3),
     "terminal": (run_terminal, (*ANNOTATOR_OPTIONS, "width", "color", "style"), 10),
-    "json": (run_json, (*ANNOTATOR_OPTIONS, "indent"), 5),
-    "markdown": (run_markdown, (*ANNOTATOR_OPTIONS, "link-to"), 8),
-    "markdown-input": (run_markdown_input, ("occurrences", "link-to", "skip"), 6),
+    "json": (run_json, (*ANNOTATOR_OPTIONS, "indent"), 6),
+    "markdown": (run_markdown, (*ANNOTATOR_OPTIONS, "link-to"), 10),
+    "markdown-input": (run_markdown_input, ("occurrences", "link-to", "skip"), 9),
 }
 for _preset in ("glossator", "spip", "abbr"):
     _text_in, _page_in = _markup(_preset)
-    FILES[f"markup-{_preset}"] = (_text_in, ("occurrences", "max-per-entry", "link-to"), 6)
-    FILES[f"page-{_preset}"] = (_page_in, ("occurrences", "link-to", "root", "skip"), 6)
+    FILES[f"markup-{_preset}"] = (_text_in, ("occurrences", "max-per-entry", "link-to"), 7)
+    FILES[f"page-{_preset}"] = (_page_in, ("occurrences", "link-to", "root", "skip"), 10)
 
 
 def _all_cases() -> list[Case]:
