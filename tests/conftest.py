@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,19 @@ class CliResult:
     code: int
     out: str
     err: str
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regen-golden", action="store_true",
+        help="rewrite the expected outputs of tests/golden from the current output "
+        "(the same as GLOSSATOR_REGEN_GOLDEN=1); read the diff before committing",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--regen-golden"):
+        os.environ["GLOSSATOR_REGEN_GOLDEN"] = "1"
 
 
 WriteFile = Callable[[str, "str | bytes"], Path]
