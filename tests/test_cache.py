@@ -1,4 +1,4 @@
-"""The disk cache of loaded glossaries (glossator.cache) and of compiled matchers."""
+"""The disk cache of loaded glossaries (glossator.store) and of compiled matchers."""
 
 from __future__ import annotations
 

@@ -170,8 +170,8 @@ def test_convert_the_bundled_glossary_to_every_format_and_back(
 
 
 def test_readme_documents_the_convert_options() -> None:
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Converting: `glossator convert`")[1].split("\n### ")[0]
+    page = (REPO_ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    section = page.split("\n## `glossator convert`\n")[1].split("\n## ")[0]
     parser = build_parser()
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     convert = sub.choices["convert"]  # type: ignore[attr-defined]

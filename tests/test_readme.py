@@ -1,53 +1,44 @@
-"""The README's examples run and say what they print."""
+"""The README: a short front door whose two commands come first and whose examples run.
+
+The reference is the documentation site in docs/ (tests/test_docs.py); the README's
+examples follow the same conventions and are run by the same code.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 import re
 from pathlib import Path
 
 import pytest
 
+from test_docs import run_examples
+
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+TEST_COMMAND = (
+    "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && "
+    "bash tools/provision-tests.sh && .venv/bin/python -m pytest"
+)
 
 
 def test_readme_opens_with_the_two_commands() -> None:
-    blocks = re.findall(r"```sh\n(.*?)```", README, re.S)
-    assert "glossator annotate examples/" in blocks[0]
-    assert "pytest" in blocks[1]
+    blocks = re.findall(r"```(\w*)\n(.*?)```", README, re.S)
+    assert [lang for lang, _ in blocks[:2]] == ["sh", "sh"]
+    install, test = (text.strip() for _, text in blocks[:2])
+    assert "glossator annotate examples/" in install and "--glossary" not in install
+    assert test == TEST_COMMAND
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert blocks[1].strip() in ci
+    assert TEST_COMMAND in ci.splitlines()
 
 
-@pytest.mark.parametrize("index", range(len(re.findall(r"```python\n", README))))
-def test_python_examples_run_and_print_what_they_say(
-    index: int, monkeypatch: pytest.MonkeyPatch
+def test_readme_is_a_front_door() -> None:
+    assert len(README.splitlines()) <= 250
+    for page in ("docs/cli.md", "docs/python.md", "docs/design.md", "docs/mkdocs.md",
+                 "docs/spacy.md", "docs/markdown.md", "docs/html-documents.md"):
+        assert f"]({page})" in README, page
+
+
+def test_readme_examples_run_and_show_their_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code = re.findall(r"```python\n(.*?)```", README, re.S)[index]
-    expected = [line[2:] for line in code.splitlines() if re.match(r"# \d", line)]
-    monkeypatch.chdir(ROOT)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code, f"README python block {index}", "exec"), {})
-    printed = out.getvalue().splitlines()
-    for line in expected:
-        assert line in printed
-
-
-def test_every_format_is_documented() -> None:
-    import glossator
-
-    for name in ("text", "html", "terminal", "json", "markdown"):
-        assert name in glossator.available_renderers()
-        assert f"### `{name}`" in README
-
-
-def test_bundled_glossary_size_in_readme_is_true() -> None:
-    import glossator
-
-    n = len(glossator.load_glossary())
-    assert f"holds {n} entries" in README
-    assert os.path.exists(glossator.bundled_glossary_path())
+    assert run_examples(ROOT / "README.md", tmp_path, monkeypatch) >= 3

@@ -557,8 +557,8 @@ def test_cli_help_and_readme_document_every_option(cli) -> None:
     sub = next(a for a in parser._actions if a.dest == "command")
     strip = sub.choices["strip"]  # type: ignore[attr-defined]
     options = [s for a in strip._actions for s in a.option_strings if s not in ("-h", "--help")]
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Stripping expanded definitions")[1].split("\n### ")[0]
+    page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    section = page.split("\n## `glossator strip`\n")[1].split("\n## ")[0]
     assert "(to be written)" not in section
     for option in options:
         assert option in section, option
