@@ -140,9 +140,9 @@ def compare(text: str, ours: Sequence[Any], peer: str, theirs: list[Span]) -> di
     for (s, e), m in ours_spans.items():
         if (s, e) in their_spans:
             continue
-        span = (s, e, m.form.text)
+        span = (s, e, m.form)
         how = getattr(m, "how", "")
-        if term_key(m.surface) != term_key(m.form.text):
+        if term_key(m.surface) != term_key(m.form):
             cats["variant"].add(span, f"*{m.surface}*, {how}" if how else f"*{m.surface}*")
         elif m.elided or after_elision(text, s):
             cats["elision"].add(span)

@@ -55,7 +55,7 @@ def _found(case: dict[str, Any]) -> list[dict[str, Any]]:
     if options:
         matches = compile_glossary(glossary, MatchOptions(**options)).find(text)
         return [
-            {"start": m.start, "end": m.end, "surface": m.surface, "entry": m.form.entry.id,
+            {"start": m.start, "end": m.end, "surface": m.surface, "entry": m.entry.id,
              "how": m.how}
             for m in matches
         ]

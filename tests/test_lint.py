@@ -588,4 +588,4 @@ def test_one_scan_of_many_probes_finds_what_each_probe_alone_finds(texts: list[s
     m = compile_glossary(g)
     texts = [t for t in texts if "\n" not in t]
     assert _find_each(m, texts) == [
-        [(r.start, r.end, r.form.entry) for r in m.find(t)] for t in texts]
+        [(r.start, r.end, r.entry) for r in m.find(t)] for t in texts]

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from .errors import UsageError
 from .glossary import Glossary
-from .matching.scan import Matcher, MatchOptions, RawMatch
+from .matching.scan import Matcher, MatchOptions
 from .model import AnnotatedText, Annotation, Entry
 from .policy import Match, apply_policies, get_policy
 
@@ -100,7 +100,7 @@ class Annotator:
         return (_rebuild, (self.glossary, self.occurrences, self.max_per_entry, o.accents,
                            o.inflect, o.lemmas, self.cache_dir))
 
-    def find(self, text: str) -> list[RawMatch]:
+    def find(self, text: str) -> list[Annotation]:
         """Every match in ``text``, before any policy."""
         return self.matcher.find(text)
 

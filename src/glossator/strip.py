@@ -279,7 +279,7 @@ def _strip_known(
         for i, (s, e, _) in enumerate(plan):
             m = matches.get(points[i])
             if (m is None or (i and points[i - 1] > m.start)
-                    or expansion_of(m.form.entry) != text[s:e]):
+                    or expansion_of(m.entry) != text[s:e]):
                 bad.append(i)
         if bad:
             # a failure far from any other removal is its own: drop all of those at once;
@@ -318,7 +318,7 @@ def _strip_known(
         m = matches[q]
         term_start = m.start + removed
         line, column = lines.at(term_start)
-        expansions.append(Expansion(m.form.entry, text[term_start:s], term_start, s,
+        expansions.append(Expansion(m.entry, text[term_start:s], term_start, s,
                                     e + drop, line, column))
         removed += e + drop - s
     return clean, expansions

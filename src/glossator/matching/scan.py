@@ -28,13 +28,13 @@ import struct
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, overload
 
 import ahocorasick_rs
 
 from .._gc import paused_gc
 from ..glossary import Form, Glossary
+from ..model import Annotation
 from ..text.french import strip_accents
 from ..text.normalize import Prepared, canonical, prepare_nfc
 from .compile import MatchOptions, Tables, Variant, compile_tables
@@ -64,7 +64,7 @@ from .fold import (
 )
 from .native import ACCELERATOR
 
-__all__ = ["MatchOptions", "Matcher", "RawMatch", "Variant"]
+__all__ = ["MatchOptions", "Matcher", "Variant"]
 
 #: One match as the C scanner packs it: start, end, variant * 2 + elided (native int64).
 _PACKED_MATCH = struct.Struct("=qqq").pack
@@ -114,19 +114,6 @@ class _Variants(Sequence["Variant"]):
             raw = self._raw[index]
             v = self._built[index] = Variant(self._forms[raw[0]], *raw[1:])
         return v
-
-
-@dataclass(frozen=True, slots=True)
-class RawMatch:
-    """A match before policies: code-point offsets into the caller's text, and why."""
-
-    start: int
-    end: int
-    form: Form
-    surface: str
-    how: str
-    elided: bool
-    variant: str
 
 
 # ---------------------------------------------------------------------------------------
@@ -231,15 +218,16 @@ class Matcher:
 
     # -- public ------------------------------------------------------------------------
 
-    def find(self, text: str) -> list[RawMatch]:
-        """All matches in ``text``, sorted, non-overlapping, leftmost-longest."""
-        out: list[RawMatch] = []
+    def find(self, text: str) -> list[Annotation]:
+        """All matches in ``text``, sorted, non-overlapping, leftmost-longest, as
+        annotations (before any policy); :meth:`scan` gives the same as light tuples."""
+        out: list[Annotation] = []
         variants = self.variants
         for start, end, vid, elided in self.scan(text):
             v = variants[vid]
             surface = text[start:end]
-            out.append(RawMatch(start, end, v.form, surface, self.how(v, surface, elided),
-                                elided, v.text))
+            out.append(Annotation(start, end, surface, v.form.entry, v.form.text,
+                                  self.how(v, surface, elided), elided, v.text))
         return out
 
     def _ids(self) -> tuple[str, ...]:
