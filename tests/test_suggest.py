@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from glossator import Glossary
-from glossator.cli.suggest import html_text, markdown_text
+from glossator.documents.prose import html_text, markdown_text
 from glossator.loaders import read_glossary
 from glossator.suggest import (
     PLACEHOLDER,

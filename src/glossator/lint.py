@@ -688,25 +688,14 @@ def read_corpus(paths: Iterable[str | os.PathLike[str]], encoding: str = "utf-8"
 
 
 def _read_document(path: Path, encoding: str) -> CorpusDocument:
+    from .documents.prose import markdown_text
     from .documents.read import kind_of, read_document
 
     doc = read_document(str(path), kind_of(str(path)), encoding)
     if doc.kind == "html":
         return _html_document(doc.name, doc.text)
-    text = doc.text
-    if doc.kind == "markdown":
-        text = _CODE_FENCE.sub(_blank, text)
-        text = _CODE_SPAN.sub(_blank, text)
-    return CorpusDocument(doc.name, text)
-
-
-_CODE_FENCE = re.compile(r"^([ \t]*)(```|~~~)[^\n]*\n.*?^\1\2[ \t]*$", re.MULTILINE | re.DOTALL)
-_CODE_SPAN = re.compile(r"`[^`\n]+`")
-
-
-def _blank(m: re.Match[str]) -> str:
-    """The match as spaces, its line breaks kept (offsets and lines stay right)."""
-    return re.sub(r"[^\n]", " ", m.group(0))
+    return CorpusDocument(doc.name, markdown_text(doc.text) if doc.kind == "markdown"
+                          else doc.text)
 
 
 #: What a page's text leaves out besides scripts, styles and tooltips: code, and markup
