@@ -1,29 +1,25 @@
-"""Shared fixtures: paths of the repository, small files in tmp_path, the CLI run in-process."""
+"""Shared fixtures: small files in tmp_path, the CLI run in-process.
+
+Their types (``WriteFile``, ``RunCli``, ``CliResult``) are in :mod:`support.cli`, for the
+tests to annotate their parameters with; helpers that are not fixtures are in
+:mod:`support`.
+"""
 
 from __future__ import annotations
 
 import io
 import os
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
+from support.cli import CliResult, RunCli, WriteFile
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO_ROOT / "examples"
 BUNDLED_GLOSSARY = REPO_ROOT / "glossaries" / "ess-fr.yaml"
-
-
-@dataclass(frozen=True)
-class CliResult:
-    """What one run of ``glossator.cli.main`` produced."""
-
-    code: int
-    out: str
-    err: str
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -37,10 +33,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("--regen-golden"):
         os.environ["GLOSSATOR_REGEN_GOLDEN"] = "1"
-
-
-WriteFile = Callable[[str, "str | bytes"], Path]
-RunCli = Callable[..., CliResult]
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 axe-core's accessibility rules, and a screenshot for people to look at.
 
 Headless Debian Chromium driven by Playwright; Chromium and axe-core are installed by
-``bash tools/provision-tests.sh`` and found by :mod:`browser_support` (skipped without
+``bash tools/provision-tests.sh`` and found by :mod:`support.browser` (skipped without
 them, failed on CI). Pages are written to ``tmp_path`` and opened as ``file://`` URLs.
 """
 
@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 import glossator
-from browser_support import CHROMIUM_ARGS, require_axe, require_chromium, require_playwright
 from glossator.documents.html import annotate_html
 from glossator.render import html as render_html
+from support.browser import CHROMIUM_ARGS, require_axe, require_chromium, require_playwright
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO_ROOT / "examples"
@@ -36,7 +36,7 @@ DESKTOP = {"width": 1024, "height": 640}
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Headless Debian Chromium (see :mod:`browser_support`)."""
+    """Headless Debian Chromium (see :mod:`support.browser`)."""
     sync_api = require_playwright()
     executable = require_chromium()
     playwright = sync_api.sync_playwright().start()

@@ -17,40 +17,17 @@ from hypothesis import strategies as st
 import glossator
 from glossator.documents.html import DEFAULT_SKIP, annotate_html, parse_selector
 from glossator.errors import UsageError
-from test_seed import EXAMPLE, EXAMPLE_GLOSSARY, scrape, seed_text
-
-ESS_DEF = "Économie sociale et solidaire."
-PTCE_DEF = "Pôle territorial de coopération économique."
-GLOSSARY = glossator.Glossary.from_dicts([
-    {"term": "ESS", "definition": ESS_DEF},
-    {"term": "PTCE", "definition": PTCE_DEF},
-    {"term": "coopérative", "definition": "Entreprise détenue par ses membres."},
-    {"term": "économie sociale et solidaire", "id": "ess-long",
-     "definition": "Ensemble d’entreprises à but non lucratif & solidaires."},
-])
-ANNOTATOR = glossator.Annotator(GLOSSARY)
-ALL = glossator.Annotator(GLOSSARY, occurrences="all")
-
-# the term's source may hold inline formatting (économie <em>sociale</em>): matched lazily
-# up to the tooltip, which only glossator writes
-_INSERTED = re.compile(
-    r'<span class="glossator" data-glossator-entry="[^"]*">'
-    r'<span class="glossator-term" tabindex="0" aria-describedby="[^"]*">(.*?)</span>'
-    r'<span class="glossator-tip" role="tooltip" id="[^"]*"> '
-    r'<span class="glossator-title">[^<]*</span> '
-    r'<span class="glossator-definition">[^<]*</span> </span></span>', re.S
+from support.markup import strip_glossator_markup, terms
+from support.pages import (
+    ALL,
+    ANNOTATOR,
+    CLI_PAGE,
+    GLOSSARY,
+    PAGE,
+    SMALL_YAML,
+    html_st,
 )
-_TERM = re.compile(r'aria-describedby="[^"]*">(.*?)</span><span class="glossator-tip"', re.S)
-
-
-def strip_glossator_markup(output: str) -> str:
-    """``output`` without the markup glossator inserted: the term's source text stays."""
-    return _INSERTED.sub(lambda m: m.group(1), output)
-
-
-def terms(output: str) -> list[str]:
-    """The source text of each annotated term, in order."""
-    return _TERM.findall(output)
+from support.seed import EXAMPLE, EXAMPLE_GLOSSARY, scrape, seed_text
 
 
 def annotate(html: str, annotator: glossator.Annotator = ANNOTATOR, **kw: object) -> str:
@@ -60,26 +37,6 @@ def annotate(html: str, annotator: glossator.Annotator = ANNOTATOR, **kw: object
 
 
 # -- the strip property, idempotence ---------------------------------------------------
-
-PAGE = """<!DOCTYPE html>
-<html lang="fr">
-<head><meta charset="utf-8"><title>L'ESS et les PTCE</title>
-<style>.ESS { color: red } /* </p> PTCE */</style>
-<script>var s = "ESS </p> <b>PTCE</b>"; if (a < b) {}</script>
-</head>
-<body>
-<!-- ESS dans un commentaire -->
-<nav><ul><li><a href="/ess" title="ESS">L’ESS</a></li><li><a href="/ptce">PTCE</a></li></ul></nav>
-<main id="content">
-<h1>Les PTCE et l’ESS</h1>
-<p class="intro" data-info="ESS PTCE">Le Labo de l&rsquo;ESS soutient les PTCE&nbsp;:
-une coopérative, l&#8217;économie&nbsp;sociale et solidaire &amp; 3 &lt; 4 < 5.</p>
-<p>Encore l’ESS, les PTCE, <code>ESS</code>, <b>coopérative</b>.</p>
-</main>
-</body>
-</html>
-"""
-
 
 def test_page_strip_property_and_what_is_annotated() -> None:
     out = annotate(PAGE)
@@ -105,35 +62,6 @@ def test_annotating_twice_does_not_annotate_the_second_occurrence() -> None:
     once = annotate(page)
     assert terms(once) == ["ESS"]
     assert annotate_html(once, ANNOTATOR) == once
-
-
-WORDS = ["ESS", "PTCE", "coopérative", "coopératives", "l’ESS", "d'ESS", "économie",
-         "sociale", "et", "solidaire", "économie&nbsp;sociale", "le", "des", "essai",
-         "CRESS", "&nbsp;", "&amp;", "&rsquo;", "l&rsquo;ESS", "&#8217;", "&eacute", "3 < 4",
-         "a<b", "&", "\n", "  ", "É", "PTCE."]
-
-text_st = st.lists(st.sampled_from(WORDS), max_size=8).map(" ".join)
-script_st = st.lists(st.sampled_from(["ESS", "</p>", "<b>", "PTCE", "x < y", "'"]),
-                     max_size=5).map(lambda xs: "<script>" + " ".join(xs) + "</script>")
-leaf_st = st.one_of(text_st, script_st, st.just("<!-- ESS -->"), st.just("<br>"),
-                    st.just("</p>"), st.just('<img alt="ESS">'))
-
-
-def _wrap(children: list[str], tag: str, attrs: str) -> str:
-    return f"<{tag}{attrs}>" + "".join(children) + f"</{tag}>"
-
-
-html_st = st.recursive(
-    leaf_st,
-    lambda inner: st.builds(
-        _wrap,
-        st.lists(inner, max_size=4),
-        st.sampled_from(["p", "div", "span", "b", "a", "code"]),
-        st.sampled_from(["", ' class="x"', ' title="ESS"', ' href="/ess?a=1&amp;b=2"',
-                         ' class="noglossary"']),
-    ),
-    max_leaves=20,
-)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -378,16 +306,6 @@ def test_seed_page_scrapes_to_the_seed() -> None:
 
 
 # -- command line ----------------------------------------------------------------------
-
-SMALL_YAML = f"""\
-- term: ESS
-  definition: "{ESS_DEF}"
-- term: PTCE
-  definition: "{PTCE_DEF}"
-"""
-CLI_PAGE = ('<html><body><div class="sidebar"><p>l’ESS</p></div>'
-            "<main><p>l’ESS et les PTCE</p></main><p>PTCE</p></body></html>\n")
-
 
 @pytest.fixture
 def site(write) -> Path:

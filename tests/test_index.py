@@ -26,7 +26,7 @@ from glossator.render.index import (
     sections,
 )
 from glossator.text.collation import initial, primary, sort_key
-from test_seed import EXAMPLE, EXAMPLE_GLOSSARY, scrape, seed_text
+from support.seed import EXAMPLE, EXAMPLE_GLOSSARY, scrape, seed_text
 
 # -- collation -------------------------------------------------------------------------
 
@@ -490,7 +490,7 @@ def test_markdown_extension_link_to() -> None:
 
 def test_mkdocs_link_to_is_relative_to_the_site_root(tmp_path: Path) -> None:
     pytest.importorskip("mkdocs")
-    from test_mkdocs_plugin import inprocess_build, make_site
+    from support.mkdocs_site import inprocess_build, make_site
 
     glossary_md = render_markdown(LABO)
     cfg = make_site(tmp_path, {"glossary": "lexique.yaml", "link_to": "glossaire/"}, pages={

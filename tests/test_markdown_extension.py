@@ -20,7 +20,7 @@ from glossator.errors import UsageError
 from glossator.integrations import markdown as gmd
 from glossator.integrations.markdown import GlossatorExtension
 from glossator.store.glossaries import Store
-from test_html_documents import strip_glossator_markup, terms
+from support.markup import strip_glossator_markup, terms
 
 ESS_DEF = "Économie sociale et solidaire, au sens de la loi."
 SMALL_YAML = f"""\

@@ -15,40 +15,9 @@ import glossator
 from glossator.documents.html import annotate_html
 from glossator.errors import UsageError
 from glossator.render.html import MARKUPS, page, script, stylesheet, tooltip
-from test_html_documents import (
-    ALL,
-    ANNOTATOR,
-    CLI_PAGE,
-    ESS_DEF,
-    PAGE,
-    SMALL_YAML,
-    html_st,
-    strip_glossator_markup,
-)
-from test_seed import EXAMPLE, EXAMPLE_GLOSSARY, scrape, seed_text
-
-_SPIP = re.compile(
-    r'<a class="cs_glossaire" data-glossator-entry="[^"]*">'
-    r'<span class="gl_mot" tabindex="0" aria-describedby="[^"]*">([^<]*)</span>'
-    r'<span class="gl_dl" role="tooltip" id="[^"]*"> '
-    r'<span class="gl_dt">[^<]*</span> '
-    r'<span class="gl_dd">[^<]*</span> </span></a>'
-)
-_ABBR = re.compile(r'<abbr data-glossator-entry="[^"]*" title="[^"<>]*">([^<]*)</abbr>')
-
-
-def strip_markup(output: str, markup: str) -> str:
-    """``output`` without what glossator inserted with preset ``markup``."""
-    if markup == "glossator":
-        return strip_glossator_markup(output)
-    return (_SPIP if markup == "spip" else _ABBR).sub(lambda m: m.group(1), output)
-
-
-def annotated_terms(output: str, markup: str) -> list[str]:
-    pattern = {"spip": _SPIP, "abbr": _ABBR}.get(markup)
-    if pattern is None:
-        return re.findall(r'aria-describedby="[^"]*">([^<]*)</span>', output)
-    return pattern.findall(output)
+from support.markup import annotated_terms, strip_markup
+from support.pages import ALL, ANNOTATOR, CLI_PAGE, ESS_DEF, PAGE, SMALL_YAML, html_st
+from support.seed import EXAMPLE, EXAMPLE_GLOSSARY, scrape, seed_text
 
 
 @pytest.fixture(scope="module")

@@ -13,63 +13,17 @@ import subprocess
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
 from glossator.integrations.mkdocs import STYLESHEET_PATH, GlossatorPlugin
 from glossator.render.html import stylesheet
-from test_html_documents import strip_glossator_markup, terms
+from support.markup import strip_glossator_markup, terms
+from support.mkdocs_site import ESS_DEF, INDEX, LEXIQUE, inprocess_build, make_site
 
-ESS_DEF = "Économie sociale et solidaire, au sens de la loi."
-LEXIQUE = f"""\
-- term: ESS
-  definition: "{ESS_DEF}"
-- term: PTCE
-  definition: "Pôle territorial de coopération économique."
-"""
-INDEX = """\
-# Accueil
-
-Le Labo de l’ESS publie. L’ESS encore.
-
-```
-ESS dans du code
-```
-
-## L’ESS
-
-Et `ESS` en ligne, puis l’ESS.
-"""
-OTHER = "# Autre\n\nUne autre page sur l’ESS et l’ESS.\n"
-OPTOUT = "---\nglossator: false\n---\n\n# Sans\n\nIci l’ESS reste nue.\n"
-PAGES = {"index.md": INDEX, "other.md": OTHER, "optout.md": OPTOUT}
 LINK = re.compile(r'\s*<link href="(?:\.\./)*assets/glossator\.css" rel="stylesheet">')
-
-
-def make_site(root: Path, plugin: Any = None, *, pages: dict[str, str] | None = None,
-              glossary: str = LEXIQUE, search: bool = True) -> Path:
-    """Write mkdocs.yml, docs/ and lexique.yaml under ``root``; return mkdocs.yml.
-
-    ``plugin``: the config of the glossator plugin (a dict), ``False`` for no glossator.
-    """
-    docs = root / "docs"
-    docs.mkdir(parents=True, exist_ok=True)
-    for name, text in (PAGES if pages is None else pages).items():
-        (docs / name).parent.mkdir(parents=True, exist_ok=True)
-        (docs / name).write_text(text, encoding="utf-8")
-    (root / "lexique.yaml").write_text(glossary, encoding="utf-8")
-    plugins: list[Any] = ["search"] if search else []
-    if plugin is not False:
-        plugins.append({"glossator": {"glossary": "lexique.yaml"} if plugin is None else plugin})
-    config = {"site_name": "Essai", "theme": "mkdocs", "plugins": plugins}
-    cfg = root / "mkdocs.yml"
-    cfg.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return cfg
 
 
 def cli_build(cfg: Path, site: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -78,12 +32,6 @@ def cli_build(cfg: Path, site: Path, *args: str) -> subprocess.CompletedProcess[
         capture_output=True, text=True, timeout=60, cwd=cfg.parent,
         env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},  # the same build date
     )
-
-
-def inprocess_build(cfg: Path) -> Path:
-    site = cfg.parent / "site"
-    build(load_config(str(cfg), site_dir=str(site)))
-    return site
 
 
 def main_content(page: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from test_docs import run_examples
+from support.doc_examples import run_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ import pytest
 import glossator
 from glossator.documents.html import annotate_html
 from glossator.render.html import MARKUPS
-from test_markup_presets import annotated_terms, strip_markup
+from support.markup import annotated_terms, strip_markup
 
 PAGES_DIR = Path(__file__).resolve().parent / "data" / "pages"
 PAGES = sorted(PAGES_DIR.glob("*.html.gz"))

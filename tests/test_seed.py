@@ -3,62 +3,11 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 import glossator
-
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "labo-ess.txt"
-EXAMPLE_GLOSSARY = ROOT / "examples" / "labo-ess.yaml"
-
-
-def seed_text() -> str:
-    local = ROOT / "tests" / "data" / "seed.txt"
-    if not local.exists():  # pragma: no cover - the copy is committed
-        local = ROOT.parent / "shared" / "seed" / "000_bc771b06b1f0c5b8.txt"
-    return local.read_text(encoding="utf-8")
-
-
-class Scraper(HTMLParser):
-    """Reads a page as a crawler does: text nodes in order, one line per block element."""
-
-    BLOCKS = frozenset({"p", "div", "main", "body", "li", "h1", "h2", "h3", "section"})
-    SKIP = frozenset({"style", "script", "title", "head"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[list[str]] = [[]]
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self.skipping += 1
-        elif tag in self.BLOCKS:
-            self.blocks.append([])
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self.skipping -= 1
-        elif tag in self.BLOCKS:
-            self.blocks.append([])
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.blocks[-1].append(data)
-
-    def text(self) -> str:
-        lines = (" ".join("".join(b).split()) for b in self.blocks)
-        return "\n".join(line for line in lines if line)
-
-
-def scrape(html: str) -> str:
-    parser = Scraper()
-    parser.feed(html)
-    parser.close()
-    return parser.text()
+from support.seed import EXAMPLE, EXAMPLE_GLOSSARY, scrape, seed_text
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what the test suite needs beyond `pip install -e '.[test]'`: the browser tests
 # (tests/test_browser.py) drive Debian's `chromium` with Playwright and check pages with
-# axe-core. pytest only looks for them (tests/browser_support.py); this script is the
+# axe-core. pytest only looks for them (tests/support/browser.py); this script is the
 # explicit step that installs them, run before pytest by the README's test command and by
 # .ci/run:
 #

@@ -8,7 +8,7 @@ import pytest
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    from golden_fixtures import regen_requested
+    from support.golden import regen_requested
 
     module = sys.modules.get("test_golden")
     if module is None or not regen_requested():

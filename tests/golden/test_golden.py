@@ -18,10 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from golden_fixtures import Case, read_cases, regen_requested, rewrite_expected, stored_form
 
 import glossator
 from glossator.cli import main
+from support.golden import Case, read_cases, regen_requested, rewrite_expected, stored_form
 
 HERE = Path(__file__).resolve().parent
 GLOSSARY_FILE = HERE / "glossary.yaml"

@@ -1,4 +1,4 @@
-"""Reading and rewriting the golden fixture files of tests/golden (format: README.md here).
+"""Reading and rewriting the golden fixture files of tests/golden (format: its README.md).
 
 A fixture file holds many cases, in the layout of markdown-it-py's fixture files::
 
