@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from glossator import Annotator, Glossary
-from glossator.documents.read import read_document
+from glossator.documents.read import Document, read_document
 from glossator.runner import DocumentJob, each
 
 TEXT = "Le Labo de l’ESS étudie les PTCE et l'économie sociale.\n"
@@ -113,7 +113,6 @@ def test_workers_that_cannot_fork_get_a_pickled_renderer(
 ) -> None:
     # macOS and Windows start workers with spawn: the renderer (and its annotator) is
     # pickled, and each worker compiles the glossary again
-    from glossator import runner as batch
 
     g = Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale."}])
     renderer = DocumentJob(Annotator(g), "text")
@@ -124,7 +123,7 @@ def test_workers_that_cannot_fork_get_a_pickled_renderer(
         paths.append(path)
     docs = [read_document(str(p)) for p in paths]
     expected = list(each(renderer, "render", docs))
-    monkeypatch.setattr(batch.sys, "platform", "darwin")
+    monkeypatch.setattr("glossator.runner.sys.platform", "darwin")
     assert list(each(renderer, "render", docs, jobs=2)) == expected
     assert expected[3] == (True, "3 l’ESS ESS Économie sociale.\n")
 
@@ -314,12 +313,12 @@ def test_markdown_input_without_python_markdown_is_a_usage_error(tmp_path: Path)
 class _Dying(DocumentJob):
     """Renders documents, but its worker process dies on the one named 'die'."""
 
-    def render(self, doc: object) -> str:
+    def render(self, doc: Document) -> str:
         import os
 
-        if getattr(doc, "name", "").endswith("die.txt"):
+        if doc.name.endswith("die.txt"):
             os._exit(9)  # as when the kernel kills a worker that ran out of memory
-        return super().render(doc)  # type: ignore[arg-type]
+        return super().render(doc)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers")

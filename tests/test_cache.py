@@ -175,7 +175,7 @@ def test_a_run_from_the_cache_builds_only_the_entries_it_finds(tmp_path: Path) -
     path, cache = _cached(tmp_path)
     glossary = read_glossary(path, cache_dir=cache)
     store = glossary._table
-    assert store is not None  # read from the cache, not parsed
+    assert isinstance(store, Store)  # read from the cache, not parsed
     doc = Annotator(glossary, cache_dir=str(cache)).annotate("Les coopératives.")
     assert [a.entry.id for a in doc] == ["cooperative"]
     built = [e for e in store._entries if e is not None]
@@ -346,7 +346,7 @@ def test_threads_sharing_a_cached_glossary_build_each_entry_once(
     import time
     from concurrent.futures import ThreadPoolExecutor
 
-    from glossator import Annotator, Glossary
+    from glossator import Annotator, Entry, Glossary
     from glossator.store.columns import Rows
 
     terms = [f"terme{i}" for i in range(300)]
@@ -359,7 +359,7 @@ def test_threads_sharing_a_cached_glossary_build_each_entry_once(
     annotator = Annotator(glossary, cache_dir=str(cache), occurrences="all")
     text = " ".join(reversed(terms)) + ". " + " ".join(terms)
 
-    def run(_: int) -> list[object]:
+    def run(_: int) -> list[Entry]:
         return [a.entry for a in annotator.annotate(text)]
 
     load = Rows.load

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import glossator
-from glossator.cli import build_parser
+from support.cli import RunCli, WriteFile, subcommands
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO_ROOT / "examples"
@@ -40,7 +40,7 @@ ANSI = "\x1b["
 
 
 @pytest.fixture
-def small(write):
+def small(write: WriteFile) -> None:
     """``g.yaml`` (CAE, SCOP), ``a.txt`` and ``b.txt`` in the working directory."""
     write("g.yaml", SMALL_GLOSSARY)
     write("a.txt", TEXT_A)
@@ -68,7 +68,7 @@ def assert_one_line_error(err: str, *needles: str) -> None:
 # --------------------------------------------------------------------------- the reference
 
 
-def test_golden_reproduction_of_the_seed_page(cli):
+def test_golden_reproduction_of_the_seed_page(cli: RunCli) -> None:
     result = cli(
         "annotate", str(EXAMPLES / "labo-ess.txt"),
         "--glossary", str(EXAMPLES / "labo-ess.yaml"), "--format", "text",
@@ -79,13 +79,13 @@ def test_golden_reproduction_of_the_seed_page(cli):
     assert result.out.encode("utf-8").rstrip(b"\n") == expected.encode("utf-8").rstrip(b"\n")
 
 
-def test_local_seed_copy_is_byte_identical_to_the_shared_one():
+def test_local_seed_copy_is_byte_identical_to_the_shared_one() -> None:
     if not SEED_SHARED.is_file():
         pytest.skip("the shared folder is not next to the repository")
     assert SEED_LOCAL.read_bytes() == SEED_SHARED.read_bytes()
 
 
-def test_default_format_when_stdout_is_not_a_tty_is_text(cli):
+def test_default_format_when_stdout_is_not_a_tty_is_text(cli: RunCli) -> None:
     args = ("annotate", str(EXAMPLES / "labo-ess.txt"), "-g", str(EXAMPLES / "labo-ess.yaml"))
     default = cli(*args)
     as_text = cli(*args, "-f", "text")
@@ -96,7 +96,9 @@ def test_default_format_when_stdout_is_not_a_tty_is_text(cli):
     assert default.out.rstrip("\n") == expected.rstrip("\n")
 
 
-def test_default_format_on_a_tty_is_terminal_with_colour(cli, small, monkeypatch):
+def test_default_format_on_a_tty_is_terminal_with_colour(
+    cli: RunCli, small: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     monkeypatch.setenv("COLUMNS", "80")
     result = cli("annotate", "a.txt", "-g", "g.yaml")
@@ -105,7 +107,9 @@ def test_default_format_on_a_tty_is_terminal_with_colour(cli, small, monkeypatch
     assert "[1]" in result.out  # numbered notes, the terminal default
 
 
-def test_no_color_environment_variable_drops_colour_on_a_tty(cli, small, monkeypatch):
+def test_no_color_environment_variable_drops_colour_on_a_tty(
+    cli: RunCli, small: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("NO_COLOR", "1")
@@ -118,7 +122,7 @@ def test_no_color_environment_variable_drops_colour_on_a_tty(cli, small, monkeyp
 # --------------------------------------------------------------------------- inputs
 
 
-def test_annotate_uses_the_bundled_glossary_without_g(cli, write):
+def test_annotate_uses_the_bundled_glossary_without_g(cli: RunCli, write: WriteFile) -> None:
     write("doc.txt", "Une SCOP appartient à ses salariés.\n")
     scop = next(e for e in glossator.load_glossary() if e.term == "SCOP")
     result = cli("annotate", "doc.txt")
@@ -128,14 +132,14 @@ def test_annotate_uses_the_bundled_glossary_without_g(cli, write):
 
 
 @pytest.mark.parametrize("argv", [("annotate", "-"), ("annotate",)], ids=["dash", "no-file"])
-def test_standard_input(cli, small, argv):
+def test_standard_input(cli: RunCli, small: None, argv: tuple[str, ...]) -> None:
     result = cli(*argv, "-g", "g.yaml", stdin=TEXT_B.encode("utf-8"))
     assert result.code == 0
     assert result.out.startswith("Une autre CAE")
     assert result.out.count(CAE_DEF) == 1
 
 
-def test_standard_input_is_decoded_with_encoding(cli, small):
+def test_standard_input_is_decoded_with_encoding(cli: RunCli, small: None) -> None:
     result = cli("annotate", "-", "-g", "g.yaml", "--encoding", "cp1252",
                  stdin="Une CAE née.\n".encode("cp1252"))
     assert result.code == 0
@@ -143,7 +147,9 @@ def test_standard_input_is_decoded_with_encoding(cli, small):
     assert CAE_DEF in result.out
 
 
-def test_several_files_are_concatenated_and_first_occurrence_counts_per_file(cli, small):
+def test_several_files_are_concatenated_and_first_occurrence_counts_per_file(
+    cli: RunCli, small: None
+) -> None:
     result = cli("annotate", "a.txt", "b.txt", "-g", "g.yaml")
     assert result.code == 0
     first, second = result.out.index("La CAE"), result.out.index("Une autre CAE")
@@ -156,7 +162,7 @@ def test_several_files_are_concatenated_and_first_occurrence_counts_per_file(cli
     assert result.out == alone
 
 
-def test_occurrences_all_annotates_every_occurrence(cli, small):
+def test_occurrences_all_annotates_every_occurrence(cli: RunCli, small: None) -> None:
     first = cli("annotate", "a.txt", "-g", "g.yaml", "--occurrences", "first")
     every = cli("annotate", "a.txt", "-g", "g.yaml", "--occurrences", "all")
     assert first.code == every.code == 0
@@ -165,7 +171,7 @@ def test_occurrences_all_annotates_every_occurrence(cli, small):
     assert every.out.count(SCOP_DEF) == 1
 
 
-def test_encoding_cp1252_reads_a_cp1252_file(cli, write):
+def test_encoding_cp1252_reads_a_cp1252_file(cli: RunCli, write: WriteFile) -> None:
     write("g.yaml", "- term: coopérative\n  definition: Entreprise détenue par ses membres.\n")
     write("doc.txt", "Une coopérative très locale.\n".encode("cp1252"))
     bad = cli("annotate", "doc.txt", "-g", "g.yaml")
@@ -179,14 +185,18 @@ def test_encoding_cp1252_reads_a_cp1252_file(cli, write):
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf_16", "UTF-32"])
-def test_utf16_and_utf32_files_are_not_taken_for_binary(cli, small, write, encoding):
+def test_utf16_and_utf32_files_are_not_taken_for_binary(
+    cli: RunCli, small: None, write: WriteFile, encoding: str
+) -> None:
     write("wide.txt", TEXT_B.encode(encoding))
     result = cli("annotate", "wide.txt", "-g", "g.yaml", "--encoding", encoding)
     assert result.code == 0, result.err
     assert result.out.startswith("Une autre CAE")
 
 
-def test_decoding_error_line_is_counted_in_characters(cli, small, write):
+def test_decoding_error_line_is_counted_in_characters(
+    cli: RunCli, small: None, write: WriteFile
+) -> None:
     # in UTF-16 the byte 0x0a appears inside characters (U+0A00…), and "\n" is 0a 00
     data = "ਊ un\ndeux\n".encode("utf-16-le") + b"\x00\xdc"  # then a lone low surrogate
     write("wide.txt", data)
@@ -196,7 +206,9 @@ def test_decoding_error_line_is_counted_in_characters(cli, small, write):
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf8", "u8"])
-def test_utf8_byte_order_mark_is_dropped(cli, small, write, encoding):
+def test_utf8_byte_order_mark_is_dropped(
+    cli: RunCli, small: None, write: WriteFile, encoding: str
+) -> None:
     write("bom.txt", b"\xef\xbb\xbf" + TEXT_B.encode("utf-8"))
     result = cli("annotate", "bom.txt", "-g", "g.yaml", "--encoding", encoding)
     assert result.code == 0
@@ -206,7 +218,7 @@ def test_utf8_byte_order_mark_is_dropped(cli, small, write, encoding):
 # --------------------------------------------------------------------------- glossaries
 
 
-def test_repeated_glossary_later_file_wins(cli, small, write):
+def test_repeated_glossary_later_file_wins(cli: RunCli, small: None, write: WriteFile) -> None:
     write("g2.yaml", "- term: CAE\n  definition: Définition de remplacement.\n")
     later = cli("annotate", "a.txt", "-g", "g.yaml", "-g", "g2.yaml")
     assert later.code == 0
@@ -219,7 +231,7 @@ def test_repeated_glossary_later_file_wins(cli, small, write):
     assert "Définition de remplacement." not in earlier.out
 
 
-def test_glossary_long_option(cli, small):
+def test_glossary_long_option(cli: RunCli, small: None) -> None:
     result = cli("annotate", "b.txt", "--glossary", "g.yaml")
     assert result.code == 0
     assert CAE_DEF in result.out
@@ -232,7 +244,9 @@ TYPO_GLOSSARY = """\
 """
 
 
-def test_glossary_warning_is_printed_and_does_not_stop(cli, small, write):
+def test_glossary_warning_is_printed_and_does_not_stop(
+    cli: RunCli, small: None, write: WriteFile
+) -> None:
     write("typo.yaml", TYPO_GLOSSARY)
     result = cli("annotate", "b.txt", "-g", "typo.yaml")
     assert result.code == 0
@@ -242,7 +256,9 @@ def test_glossary_warning_is_printed_and_does_not_stop(cli, small, write):
     assert "did you mean 'definition'?" in result.err
 
 
-def test_strict_turns_a_glossary_warning_into_exit_1(cli, small, write):
+def test_strict_turns_a_glossary_warning_into_exit_1(
+    cli: RunCli, small: None, write: WriteFile
+) -> None:
     write("typo.yaml", TYPO_GLOSSARY)
     result = cli("annotate", "b.txt", "-g", "typo.yaml", "--strict")
     assert result.code == 1
@@ -250,7 +266,7 @@ def test_strict_turns_a_glossary_warning_into_exit_1(cli, small, write):
     assert_one_line_error(result.err, "typo.yaml:2", "defintion")
 
 
-def test_quiet_silences_glossary_warnings(cli, small, write):
+def test_quiet_silences_glossary_warnings(cli: RunCli, small: None, write: WriteFile) -> None:
     write("typo.yaml", TYPO_GLOSSARY)
     result = cli("annotate", "b.txt", "-g", "typo.yaml", "-q")
     assert result.code == 0
@@ -259,7 +275,9 @@ def test_quiet_silences_glossary_warnings(cli, small, write):
     assert cli("annotate", "b.txt", "-g", "typo.yaml", "--quiet").err == ""
 
 
-def test_glossary_format_reads_a_file_with_an_odd_suffix(cli, small, write):
+def test_glossary_format_reads_a_file_with_an_odd_suffix(
+    cli: RunCli, small: None, write: WriteFile
+) -> None:
     write("g.gloss", SMALL_GLOSSARY)
     refused = cli("annotate", "b.txt", "-g", "g.gloss")
     assert refused.code == 1
@@ -269,13 +287,13 @@ def test_glossary_format_reads_a_file_with_an_odd_suffix(cli, small, write):
     assert CAE_DEF in result.out
 
 
-def test_unknown_glossary_format_is_an_error(cli, small):
+def test_unknown_glossary_format_is_an_error(cli: RunCli, small: None) -> None:
     result = cli("annotate", "b.txt", "-g", "g.yaml", "--glossary-format", "toml-ish")
     assert result.code == 1
     assert_one_line_error(result.err, "toml-ish", "yaml")
 
 
-def test_acronyms_no_and_on_stay_strings_and_match(cli, write):
+def test_acronyms_no_and_on_stay_strings_and_match(cli: RunCli, write: WriteFile) -> None:
     write("g.yaml", "- term: NO\n  definition: Nord-Ouest.\n"
                     "- term: ON\n  definition: Office national.\n"
                     "- term: yes\n  definition: Oui.\n")
@@ -295,7 +313,7 @@ def test_acronyms_no_and_on_stay_strings_and_match(cli, write):
 
 
 @pytest.mark.parametrize("fmt", ["text", "html", "terminal", "json", "markdown"])
-def test_every_format_renders_the_definitions(cli, small, fmt):
+def test_every_format_renders_the_definitions(cli: RunCli, small: None, fmt: str) -> None:
     result = cli("annotate", "a.txt", "-g", "g.yaml", "-f", fmt, "--color", "never")
     assert result.code == 0
     assert result.err == ""
@@ -323,12 +341,12 @@ def test_every_format_renders_the_definitions(cli, small, fmt):
         assert out.startswith(f"La CAE CAE {CAE_DEF} et la SCOP")
 
 
-def test_format_long_option(cli, small):
+def test_format_long_option(cli: RunCli, small: None) -> None:
     assert cli("annotate", "a.txt", "-g", "g.yaml", "--format", "html").out == cli(
         "annotate", "a.txt", "-g", "g.yaml", "-f", "html").out
 
 
-def test_json_with_several_files_is_one_json_array(cli, small):
+def test_json_with_several_files_is_one_json_array(cli: RunCli, small: None) -> None:
     result = cli("annotate", "a.txt", "b.txt", "-g", "g.yaml", "-f", "json")
     assert result.code == 0
     docs = json.loads(result.out)
@@ -336,12 +354,12 @@ def test_json_with_several_files_is_one_json_array(cli, small):
     assert [len(d["annotations"]) for d in docs] == [2, 1]
 
 
-def test_json_from_stdin_has_no_source(cli, small):
+def test_json_from_stdin_has_no_source(cli: RunCli, small: None) -> None:
     result = cli("annotate", "-g", "g.yaml", "-f", "json", stdin=TEXT_B.encode())
     assert json.loads(result.out).get("source") is None
 
 
-def test_output_file(cli, small, tmp_path):
+def test_output_file(cli: RunCli, small: None, tmp_path: Path) -> None:
     expected = cli("annotate", "a.txt", "-g", "g.yaml", "-f", "html").out
     for option in ("-o", "--output"):
         target = tmp_path / f"out{option}.html"
@@ -351,7 +369,9 @@ def test_output_file(cli, small, tmp_path):
         assert target.read_text(encoding="utf-8") == expected
 
 
-def test_output_dir_writes_one_file_per_input_with_the_format_suffix(cli, small, tmp_path):
+def test_output_dir_writes_one_file_per_input_with_the_format_suffix(
+    cli: RunCli, small: None, tmp_path: Path
+) -> None:
     for fmt, suffix in [("text", ".txt"), ("html", ".html"), ("markdown", ".md"),
                         ("json", ".json"), ("terminal", ".txt")]:
         out_dir = tmp_path / "out" / fmt  # created, parents included
@@ -366,21 +386,23 @@ def test_output_dir_writes_one_file_per_input_with_the_format_suffix(cli, small,
             assert (out_dir / f"{name}{suffix}").read_text(encoding="utf-8") == alone
 
 
-def test_output_dir_refuses_to_overwrite_an_input(cli, small, tmp_path):
+def test_output_dir_refuses_to_overwrite_an_input(cli: RunCli, small: None, tmp_path: Path) -> None:
     result = cli("annotate", "a.txt", "-g", "g.yaml", "--output-dir", ".")
     assert result.code == 2
     assert_one_line_error(result.err, "a.txt", "overwrite")
     assert (tmp_path / "a.txt").read_text(encoding="utf-8") == TEXT_A
 
 
-def test_output_refuses_to_overwrite_an_input(cli, small, tmp_path):
+def test_output_refuses_to_overwrite_an_input(cli: RunCli, small: None, tmp_path: Path) -> None:
     result = cli("annotate", "a.txt", "-g", "g.yaml", "-o", "./a.txt")
     assert result.code == 2
     assert_one_line_error(result.err, "a.txt", "overwrite")
     assert (tmp_path / "a.txt").read_text(encoding="utf-8") == TEXT_A
 
 
-def test_output_dir_refuses_two_inputs_with_the_same_name(cli, small, write, tmp_path):
+def test_output_dir_refuses_two_inputs_with_the_same_name(
+    cli: RunCli, small: None, write: WriteFile, tmp_path: Path
+) -> None:
     write("x/doc.txt", TEXT_A)
     write("y/doc.txt", TEXT_B)
     result = cli("annotate", "x/doc.txt", "y/doc.txt", "-g", "g.yaml", "--output-dir", "out")
@@ -389,13 +411,13 @@ def test_output_dir_refuses_two_inputs_with_the_same_name(cli, small, write, tmp
     assert not (tmp_path / "out").exists()
 
 
-def test_output_dir_needs_named_files(cli, small):
+def test_output_dir_needs_named_files(cli: RunCli, small: None) -> None:
     result = cli("annotate", "-g", "g.yaml", "--output-dir", "out", stdin=b"CAE\n")
     assert result.code == 2
     assert_one_line_error(result.err, "--output-dir")
 
 
-def test_standalone_writes_a_whole_html_page(cli, small):
+def test_standalone_writes_a_whole_html_page(cli: RunCli, small: None) -> None:
     result = cli("annotate", "a.txt", "-g", "g.yaml", "--standalone")
     assert result.code == 0
     assert result.out.startswith("<!DOCTYPE html>")
@@ -407,14 +429,14 @@ def test_standalone_writes_a_whole_html_page(cli, small):
     assert explicit.out == result.out
 
 
-def test_standalone_with_text_format_is_a_usage_error(cli, small):
+def test_standalone_with_text_format_is_a_usage_error(cli: RunCli, small: None) -> None:
     result = cli("annotate", "a.txt", "-g", "g.yaml", "--standalone", "-f", "text")
     assert result.code == 2
     assert result.out == ""
     assert_one_line_error(result.err, "--standalone")
 
 
-def test_terminal_style_inline_and_notes(cli, small):
+def test_terminal_style_inline_and_notes(cli: RunCli, small: None) -> None:
     base = ("annotate", "a.txt", "-g", "g.yaml", "-f", "terminal", "--color", "never")
     notes = cli(*base, "--terminal-style", "notes")
     inline = cli(*base, "--terminal-style", "inline")
@@ -428,7 +450,7 @@ def test_terminal_style_inline_and_notes(cli, small):
     assert re.search(r"CAE \(CAE : " + re.escape(CAE_DEF) + r"\)", " ".join(inline.out.split()))
 
 
-def test_width_wraps_terminal_output(cli, small):
+def test_width_wraps_terminal_output(cli: RunCli, small: None) -> None:
     base = ("annotate", "a.txt", "-g", "g.yaml", "-f", "terminal", "--color", "never",
             "--terminal-style", "inline")
     narrow = cli(*base, "--width", "30")
@@ -439,13 +461,13 @@ def test_width_wraps_terminal_output(cli, small):
     assert " ".join(narrow.out.split()) == " ".join(wide.out.split())
 
 
-def test_width_below_20_is_a_usage_error(cli, small):
+def test_width_below_20_is_a_usage_error(cli: RunCli, small: None) -> None:
     result = cli("annotate", "a.txt", "-g", "g.yaml", "-f", "terminal", "--width", "5")
     assert result.code == 2
     assert_one_line_error(result.err, "--width")
 
 
-def test_color_always_and_never(cli, small):
+def test_color_always_and_never(cli: RunCli, small: None) -> None:
     base = ("annotate", "a.txt", "-g", "g.yaml", "-f", "terminal")
     always = cli(*base, "--color", "always")
     never = cli(*base, "--color", "never")
@@ -460,31 +482,24 @@ def test_color_always_and_never(cli, small):
 # --------------------------------------------------------------------------- help, version
 
 
-def test_version(cli):
+def test_version(cli: RunCli) -> None:
     result = cli("--version")
     assert result.code == 0
     assert result.out.strip() == f"glossator {glossator.__version__}"
 
 
-def _subparsers() -> dict[str, object]:
-    parser = build_parser()
-    action = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
-    return dict(action.choices)  # type: ignore[attr-defined]
-
-
 def _option_strings(command: str) -> list[str]:
-    sub = _subparsers()[command]
-    return [s for a in sub._actions for s in a.option_strings]  # type: ignore[attr-defined]
+    return [s for a in subcommands()[command]._actions for s in a.option_strings]
 
 
-def test_help_lists_the_commands(cli):
+def test_help_lists_the_commands(cli: RunCli) -> None:
     result = cli("--help")
     assert result.code == 0
     assert "annotate" in result.out and "check" in result.out
 
 
 @pytest.mark.parametrize("command", ["annotate", "check"])
-def test_command_help_mentions_every_option(cli, command):
+def test_command_help_mentions_every_option(cli: RunCli, command: str) -> None:
     result = cli(command, "--help")
     assert result.code == 0
     options = _option_strings(command)
@@ -493,19 +508,19 @@ def test_command_help_mentions_every_option(cli, command):
         assert option in result.out, option
 
 
-def test_annotate_has_the_documented_options():
+def test_annotate_has_the_documented_options() -> None:
     options = set(_option_strings("annotate"))
     assert {"-g", "--glossary", "-f", "--format", "-o", "--output", "--output-dir",
             "--occurrences", "--standalone", "--terminal-style", "--width", "--color",
             "--encoding", "--strict", "-q", "--quiet", "--glossary-format"} <= options
 
 
-def test_readme_documents_every_option():
+def test_readme_documents_every_option() -> None:
     # the reference moved to the documentation site: each command's section of
     # docs/cli.md names every one of its options (tests/test_docs.py checks the same)
     page = (REPO_ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     missing = []
-    for command in _subparsers():
+    for command in subcommands():
         heading = f"\n## `glossator {command}`\n"
         assert heading in page, command
         section = page.split(heading, 1)[1].split("\n## ")[0]
@@ -515,7 +530,7 @@ def test_readme_documents_every_option():
     assert missing == []
 
 
-def test_no_command_is_a_usage_error(cli):
+def test_no_command_is_a_usage_error(cli: RunCli) -> None:
     result = cli()
     assert result.code == 2
     assert result.out == ""
@@ -585,8 +600,10 @@ ERROR_CASES = [
     [case[1:] for case in ERROR_CASES],
     ids=[case[0] for case in ERROR_CASES],
 )
-def test_errors_are_one_line_with_the_right_exit_code(cli, small, write, tmp_path,
-                                                      files, argv, code, needles):
+def test_errors_are_one_line_with_the_right_exit_code(
+    cli: RunCli, small: None, write: WriteFile, tmp_path: Path, files: dict[str, str | bytes],
+    argv: list[str], code: int, needles: list[str]
+) -> None:
     for name, content in files.items():
         write(name, content)
     if "-g" not in argv:
@@ -598,13 +615,13 @@ def test_errors_are_one_line_with_the_right_exit_code(cli, small, write, tmp_pat
     assert not (tmp_path / "pwned").exists()
 
 
-def test_unknown_subcommand_is_a_usage_error(cli):
+def test_unknown_subcommand_is_a_usage_error(cli: RunCli) -> None:
     result = cli("annotated", "x.txt")
     assert result.code == 2
     assert_one_line_error(result.err, "annotated")
 
 
-def test_unknown_option_is_a_usage_error(cli, small):
+def test_unknown_option_is_a_usage_error(cli: RunCli, small: None) -> None:
     result = cli("annotate", "a.txt", "--colour", "never")
     assert result.code == 2
     assert_one_line_error(result.err, "--colour")
@@ -622,7 +639,7 @@ DUPLICATE_CAE = """\
 """
 
 
-def test_check_the_bundled_glossary(cli):
+def test_check_the_bundled_glossary(cli: RunCli) -> None:
     result = cli("check")
     assert result.code == 0
     assert result.out.startswith("ok:")
@@ -631,25 +648,25 @@ def test_check_the_bundled_glossary(cli):
     assert result.err == ""
 
 
-def test_check_a_clean_glossary(cli, small):
+def test_check_a_clean_glossary(cli: RunCli, small: None) -> None:
     result = cli("check", "g.yaml")
     assert result.code == 0
     assert result.out.strip() == "ok: 1 glossary, 2 entries, 0 warnings"
 
 
-def test_check_says_entry_in_the_singular(cli, write):
+def test_check_says_entry_in_the_singular(cli: RunCli, write: WriteFile) -> None:
     write("one.yaml", "- term: CAE\n  definition: ok\n")
     assert cli("check", "one.yaml").out.strip() == "ok: 1 glossary, 1 entry, 0 warnings"
 
 
-def test_check_several_glossaries(cli, small, write):
+def test_check_several_glossaries(cli: RunCli, small: None, write: WriteFile) -> None:
     write("g2.yaml", "- term: ESUS\n  definition: Entreprise solidaire d'utilité sociale.\n")
     result = cli("check", "g.yaml", "g2.yaml")
     assert result.code == 0
     assert result.out.strip() == "ok: 2 glossaries, 3 entries, 0 warnings"
 
 
-def test_check_duplicate_term_is_a_warning_naming_both_lines(cli, write):
+def test_check_duplicate_term_is_a_warning_naming_both_lines(cli: RunCli, write: WriteFile) -> None:
     write("dup.yaml", DUPLICATE_CAE)
     result = cli("check", "dup.yaml")
     assert result.code == 0
@@ -660,7 +677,7 @@ def test_check_duplicate_term_is_a_warning_naming_both_lines(cli, write):
     assert result.out.splitlines()[-1].startswith("ok:")
 
 
-def test_check_strict_fails_on_a_warning(cli, write):
+def test_check_strict_fails_on_a_warning(cli: RunCli, write: WriteFile) -> None:
     write("dup.yaml", DUPLICATE_CAE)
     result = cli("check", "--strict", "dup.yaml")
     assert result.code == 1
@@ -668,7 +685,7 @@ def test_check_strict_fails_on_a_warning(cli, write):
     assert result.out.splitlines()[-1].startswith("failed:")
 
 
-def test_check_quiet_prints_only_problems(cli, small, write):
+def test_check_quiet_prints_only_problems(cli: RunCli, small: None, write: WriteFile) -> None:
     assert cli("check", "-q", "g.yaml").out == ""
     write("dup.yaml", DUPLICATE_CAE)
     quiet = cli("check", "--quiet", "dup.yaml")
@@ -683,7 +700,9 @@ def test_check_quiet_prints_only_problems(cli, small, write):
      (PYTHON_TAG, "bad.yaml:2")],
     ids=["invalid-yaml", "missing-definition", "aliases-string", "python-tag"],
 )
-def test_check_a_broken_glossary(cli, small, write, content, where):
+def test_check_a_broken_glossary(
+    cli: RunCli, small: None, write: WriteFile, content: str, where: str
+) -> None:
     write("bad.yaml", content)
     result = cli("check", "g.yaml", "bad.yaml")
     assert result.code == 1
@@ -693,13 +712,13 @@ def test_check_a_broken_glossary(cli, small, write, content, where):
     assert len(problem) == 1 and problem[0].startswith(f"{where}: error:")
 
 
-def test_check_missing_file(cli):
+def test_check_missing_file(cli: RunCli) -> None:
     result = cli("check", "missing.yaml")
     assert result.code == 1
     assert "missing.yaml" in result.out + result.err
 
 
-def test_check_glossary_format(cli, write):
+def test_check_glossary_format(cli: RunCli, write: WriteFile) -> None:
     write("g.gloss", SMALL_GLOSSARY)
     assert cli("check", "g.gloss").code == 1
     result = cli("check", "--glossary-format", "yaml", "g.gloss")
@@ -718,7 +737,7 @@ def _run(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.Comple
     )
 
 
-def test_subprocess_golden_reproduction(tmp_path):
+def test_subprocess_golden_reproduction(tmp_path: Path) -> None:
     proc = _run("annotate", str(EXAMPLES / "labo-ess.txt"), "-g",
                 str(EXAMPLES / "labo-ess.yaml"), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -726,7 +745,7 @@ def test_subprocess_golden_reproduction(tmp_path):
     assert proc.stdout.rstrip(b"\n") == seed_path().read_bytes().rstrip(b"\n")
 
 
-def test_subprocess_input_error_exit_1_without_traceback(tmp_path):
+def test_subprocess_input_error_exit_1_without_traceback(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text(PYTHON_TAG, encoding="utf-8")
     (tmp_path / "a.txt").write_text(TEXT_A, encoding="utf-8")
     proc = _run("annotate", "a.txt", "-g", "bad.yaml", cwd=tmp_path)
@@ -739,7 +758,7 @@ def test_subprocess_input_error_exit_1_without_traceback(tmp_path):
     assert_one_line_error(missing.stderr.decode("utf-8"), "nope.txt")
 
 
-def test_subprocess_usage_errors_exit_2_without_traceback(tmp_path):
+def test_subprocess_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
     for args in (("annotate", "-f", "pdf"), ("annotate", "--encoding", "klingon-8"), ()):
         proc = _run(*args, cwd=tmp_path, stdin=b"la CAE\n")
         assert proc.returncode == 2, args

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from pathlib import Path
@@ -10,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from glossator import GlossaryError, load_glossary
-from glossator.cli import build_parser
+from glossator import Glossary, GlossaryError, load_glossary
+from support.cli import RunCli, WriteFile, subcommands
 
 pytest.importorskip("defusedxml")
 
@@ -38,7 +39,7 @@ CSV_CP1252 = ("term,definition,aliases\n"
               "Scop,Société coopérative et participative — œuvre commune,\n")
 
 
-def quietly(path: Any, **kwargs: Any) -> Any:
+def quietly(path: str | os.PathLike[str], **kwargs: Any) -> Glossary:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return load_glossary(path, **kwargs)
@@ -47,7 +48,7 @@ def quietly(path: Any, **kwargs: Any) -> Any:
 # --------------------------------------------------------------------------- convert
 
 
-def test_convert_yaml_to_tbx_and_back(cli: Any, write: Any, tmp_path: Path) -> None:
+def test_convert_yaml_to_tbx_and_back(cli: RunCli, write: WriteFile, tmp_path: Path) -> None:
     write("g.yaml", YAML)
     result = cli("convert", "g.yaml", "g.tbx")
     assert result.code == 0, result.err
@@ -64,7 +65,7 @@ def test_convert_yaml_to_tbx_and_back(cli: Any, write: Any, tmp_path: Path) -> N
     assert back.entries[1].definition == " ".join(original.entries[1].definition.split())
 
 
-def test_yaml_output_is_for_people(cli: Any, write: Any) -> None:
+def test_yaml_output_is_for_people(cli: RunCli, write: WriteFile) -> None:
     write("g.json", '{"name": "Essai", "entries": [{"definition": "Loi n°\u202f2014 :\\n'
           'l’ESS.", "aliases": ["E.S.S."], "title": "Éco", "term": "ESS", "tags": ["x"],'
           ' "id": "NO"}]}')
@@ -87,7 +88,7 @@ def test_yaml_output_is_for_people(cli: Any, write: Any) -> None:
     assert yaml.safe_load(result.out)["entries"][0]["id"] == "NO"
 
 
-def test_convert_from_stdin_to_stdout(cli: Any) -> None:
+def test_convert_from_stdin_to_stdout(cli: RunCli) -> None:
     result = cli("convert", "--from", "yaml", "-", "-", "--to", "csv",
                  stdin=YAML.encode("utf-8"))
     assert result.code == 0, result.err
@@ -109,7 +110,7 @@ def test_convert_from_stdin_to_stdout(cli: Any) -> None:
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(
-    cli: Any, write: Any, tmp_path: Path, argv: list[str], needle: str
+    cli: RunCli, write: WriteFile, tmp_path: Path, argv: list[str], needle: str
 ) -> None:
     write("g.yaml", YAML)
     (tmp_path / "sub").mkdir()
@@ -120,7 +121,7 @@ def test_usage_errors_are_one_line_and_exit_2(
     assert (tmp_path / "g.yaml").read_text(encoding="utf-8") == YAML
 
 
-def test_a_bar_in_an_alias_cannot_go_to_csv(cli: Any, write: Any, tmp_path: Path) -> None:
+def test_a_bar_in_an_alias_cannot_go_to_csv(cli: RunCli, write: WriteFile, tmp_path: Path) -> None:
     write("g.yaml", "- term: pour|contre\n  aliases: [oui|non]\n  definition: x\n")
     result = cli("convert", "g.yaml", "g.csv")
     assert result.code == 1
@@ -135,7 +136,7 @@ def test_a_bar_in_an_alias_cannot_go_to_csv(cli: Any, write: Any, tmp_path: Path
     assert quietly(tmp_path / "h.csv").entries[0].term == "pour|contre"
 
 
-def test_strict_refuses_to_drop_fields(cli: Any, write: Any, tmp_path: Path) -> None:
+def test_strict_refuses_to_drop_fields(cli: RunCli, write: WriteFile, tmp_path: Path) -> None:
     write("g.yaml", YAML)
     result = cli("convert", "--strict", "g.yaml", "g.ttl")
     assert result.code == 1 and "skos-ttl cannot hold 'title'" in result.err
@@ -144,7 +145,7 @@ def test_strict_refuses_to_drop_fields(cli: Any, write: Any, tmp_path: Path) -> 
     assert cli("convert", "--strict", "g.yaml", "g.json").code == 0
 
 
-def test_bad_input_is_exit_1_with_file_and_line(cli: Any, write: Any) -> None:
+def test_bad_input_is_exit_1_with_file_and_line(cli: RunCli, write: WriteFile) -> None:
     write("bad.json", '[{"term": "ESS", "definition": "x",}]')
     result = cli("convert", "bad.json", "out.yaml")
     assert result.code == 1
@@ -152,7 +153,7 @@ def test_bad_input_is_exit_1_with_file_and_line(cli: Any, write: Any) -> None:
 
 
 def test_convert_the_bundled_glossary_to_every_format_and_back(
-    cli: Any, tmp_path: Path
+    cli: RunCli, tmp_path: Path
 ) -> None:
     bundled = str(REPO_ROOT / "glossaries" / "ess-fr.yaml")
     original = quietly(bundled)
@@ -172,9 +173,7 @@ def test_convert_the_bundled_glossary_to_every_format_and_back(
 def test_readme_documents_the_convert_options() -> None:
     page = (REPO_ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     section = page.split("\n## `glossator convert`\n")[1].split("\n## ")[0]
-    parser = build_parser()
-    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
-    convert = sub.choices["convert"]  # type: ignore[attr-defined]
+    convert = subcommands()["convert"]
     options = [s for a in convert._actions for s in a.option_strings if s not in ("-h", "--help")]
     assert options and [o for o in options if o not in section] == []
 
@@ -182,7 +181,7 @@ def test_readme_documents_the_convert_options() -> None:
 # --------------------------------------------------------------------------- encodings
 
 
-def test_cp1252_csv_is_refused_with_the_option_to_use(write: Any) -> None:
+def test_cp1252_csv_is_refused_with_the_option_to_use(write: WriteFile) -> None:
     path = write("excel.csv", CSV_CP1252.encode("cp1252"))
     with pytest.raises(GlossaryError) as info:
         load_glossary(path)
@@ -193,7 +192,7 @@ def test_cp1252_csv_is_refused_with_the_option_to_use(write: Any) -> None:
                                          "Société coopérative et participative — œuvre commune"]
 
 
-def test_cli_reads_a_cp1252_glossary_with_glossary_encoding(cli: Any, write: Any) -> None:
+def test_cli_reads_a_cp1252_glossary_with_glossary_encoding(cli: RunCli, write: WriteFile) -> None:
     write("excel.csv", CSV_CP1252.encode("cp1252"))
     write("doc.txt", "Une CAE et une Scop.\n")
     failed = cli("annotate", "-g", "excel.csv", "doc.txt")
@@ -218,21 +217,21 @@ def test_cli_reads_a_cp1252_glossary_with_glossary_encoding(cli: Any, write: Any
             "Coopérative d’activité</descrip><tig><term>CAE</term></tig></langSet></termEntry>"
             "</body></text></martif>"),
 ])
-def test_glossary_encoding_for_every_text_format(write: Any, fmt: str, content: str) -> None:
+def test_glossary_encoding_for_every_text_format(write: WriteFile, fmt: str, content: str) -> None:
     path = write(f"g.{fmt}", content.encode("cp1252"))
     with pytest.raises(GlossaryError, match="not valid UTF-8"):
         load_glossary(path)
     assert quietly(path, encoding="cp1252").entries[0].definition == "Coopérative d’activité"
 
 
-def test_a_wrong_glossary_encoding_names_the_line(write: Any) -> None:
+def test_a_wrong_glossary_encoding_names_the_line(write: WriteFile) -> None:
     path = write("g.yaml", "- term: CAE\n  definition: x\n- term: \u20ac\n  definition: y\n")
     with pytest.raises(GlossaryError) as info:
         load_glossary(path, encoding="ascii")
     assert info.value.line == 3 and "not valid ascii" in str(info.value)
 
 
-def test_glossary_encoding_is_not_the_document_encoding(cli: Any, write: Any) -> None:
+def test_glossary_encoding_is_not_the_document_encoding(cli: RunCli, write: WriteFile) -> None:
     write("g.yaml", "- term: CAE\n  definition: Coopérative\n")
     write("doc.txt", "Une CAE à Paris.\n".encode("cp1252"))
     result = cli("annotate", "-g", "g.yaml", "--encoding", "cp1252", "-f", "json", "doc.txt")
@@ -260,7 +259,7 @@ def test_glossary_encoding_is_not_the_document_encoding(cli: Any, write: Any) ->
      "(give the concept a <descrip type=\"definition\"> in its French <langSet>)"),
 ])
 def test_hints_are_written_in_the_format_of_the_file(
-    write: Any, name: str, content: str, hint: str
+    write: WriteFile, name: str, content: str, hint: str
 ) -> None:
     with pytest.raises(GlossaryError) as info:
         load_glossary(write(name, content))

@@ -8,6 +8,7 @@ tests/test_readme.py runs the README's examples the same way.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -15,12 +16,12 @@ import subprocess
 import sys
 from html import escape
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 import glossator
+from support.cli import subcommands
 from support.doc_examples import expected_prints, is_subsequence, run_examples, run_shell, shows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,16 +33,7 @@ SUBCOMMANDS = ("annotate", "explain", "check", "convert", "index", "suggest", "s
 FORMATS = ("text", "html", "terminal", "json", "markdown")
 
 
-def cli_subcommands() -> dict[str, Any]:
-    """The ``glossator`` subcommands and their argparse parsers (the one private access)."""
-    from glossator.cli import build_parser
-
-    parser = build_parser()
-    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
-    return dict(sub.choices)  # type: ignore[attr-defined]
-
-
-def option_strings(subparser: Any) -> list[str]:
+def option_strings(subparser: argparse.ArgumentParser) -> list[str]:
     return [s for a in subparser._actions for s in a.option_strings
             if s not in ("-h", "--help")]
 
@@ -162,7 +154,7 @@ def test_the_docs_glossary_is_clean_and_its_index_page_current() -> None:
 
 def test_the_command_line_page_documents_every_option_of_every_command() -> None:
     cli = (DOCS / "cli.md").read_text(encoding="utf-8")
-    commands = cli_subcommands()
+    commands = subcommands()
     assert set(SUBCOMMANDS) <= set(commands)
     missing = {name: [o for o in option_strings(sub)
                       if not mentions(section(cli, f"## `glossator {name}`"), o)]

@@ -8,6 +8,7 @@ import json
 import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,7 +62,7 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def _explain(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[str, object]]:
+def _explain(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[str, Any]]:
     assert main(["explain", *argv, "-f", "json"]) == 0
     return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
 

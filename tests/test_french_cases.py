@@ -66,8 +66,8 @@ def _found(case: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _params() -> list[Any]:
-    params = []
+def _params() -> list[object]:
+    params: list[object] = []
     for case in CASES:
         marks = []
         if case.get("xfail"):

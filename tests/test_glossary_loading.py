@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +16,7 @@ import glossator
 from glossator import Glossary, GlossaryError, GlossatorWarning, load_glossary
 from glossator.loaders import read_glossary
 from glossator.text.normalize import slugify
+from support.cli import WriteFile
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,12 +35,15 @@ TWO_ENTRIES = """\
   aliases: [ESS]
 """
 
+#: ``load_glossary`` itself, or the ``load_quietly`` fixture.
+LoadGlossary = Callable[..., Glossary]
+
 
 @pytest.fixture
-def load_quietly():
+def load_quietly() -> LoadGlossary:
     """``load_glossary`` that fails the test on any warning."""
 
-    def _load(*paths, **kwargs):
+    def _load(*paths: str | os.PathLike[str], **kwargs: Any) -> Glossary:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             return load_glossary(*paths, **kwargs)
@@ -51,7 +58,9 @@ def entry(glossary: Glossary, term: str) -> glossator.Entry:
 # --------------------------------------------------------------------------- forms of a file
 
 
-def test_bare_list_and_mapping_with_entries_give_the_same_entries(write, load_quietly):
+def test_bare_list_and_mapping_with_entries_give_the_same_entries(
+    write: WriteFile, load_quietly: LoadGlossary
+) -> None:
     bare = load_quietly(write("bare.yaml", TWO_ENTRIES))
     indented = "".join("  " + line + "\n" for line in TWO_ENTRIES.splitlines())
     mapping = load_quietly(write("mapping.yaml", "name: Test\nentries:\n" + indented))
@@ -62,7 +71,7 @@ def test_bare_list_and_mapping_with_entries_give_the_same_entries(write, load_qu
     assert mapping.name == "Test"
 
 
-def test_metadata_is_kept(write, load_quietly):
+def test_metadata_is_kept(write: WriteFile, load_quietly: LoadGlossary) -> None:
     path = write("meta.yaml", "name: Glossaire\nlanguage: fr\nlicense: CC0-1.0\nversion: 2014\n"
                               "description: Un essai.\nentries:\n"
                               "  - term: CAE\n    definition: ok\n")
@@ -72,13 +81,15 @@ def test_metadata_is_kept(write, load_quietly):
                                  "version": "2014", "description": "Un essai."}
 
 
-def test_title_names_the_glossary_when_there_is_no_name(write, load_quietly):
+def test_title_names_the_glossary_when_there_is_no_name(
+    write: WriteFile, load_quietly: LoadGlossary
+) -> None:
     glossary = load_quietly(write("t.yaml", "title: Lexique\nentries:\n"
                                             "  - term: CAE\n    definition: ok\n"))
     assert glossary.name == "Lexique"
 
 
-def test_mapping_without_entries_is_an_error_with_a_hint(write):
+def test_mapping_without_entries_is_an_error_with_a_hint(write: WriteFile) -> None:
     with pytest.raises(GlossaryError, match="no 'entries'") as info:
         load_glossary(write("g.yaml", "name: x\nitems: []\n"))
     assert "entries:" in str(info.value)
@@ -86,7 +97,7 @@ def test_mapping_without_entries_is_an_error_with_a_hint(write):
         load_glossary(write("h.yaml", "term: CAE\ndefinition: ok\n"))
 
 
-def test_entries_must_be_a_list(write):
+def test_entries_must_be_a_list(write: WriteFile) -> None:
     path = write("g.yaml", "name: x\nentries: CAE\n")
     with pytest.raises(GlossaryError, match="'entries' must be a list") as info:
         load_glossary(path)
@@ -94,7 +105,9 @@ def test_entries_must_be_a_list(write):
     assert info.value.line == 1
 
 
-def test_values_stay_the_text_the_author_wrote(write, load_quietly):
+def test_values_stay_the_text_the_author_wrote(
+    write: WriteFile, load_quietly: LoadGlossary
+) -> None:
     glossary = load_quietly(write("g.yaml", """\
 - term: NO
   definition: Nord-Ouest.
@@ -110,7 +123,9 @@ def test_values_stay_the_text_the_author_wrote(write, load_quietly):
     assert entry(glossary, "yes").aliases == ("off", "007")
 
 
-def test_no_break_spaces_inside_terms_titles_and_aliases_are_kept(write, load_quietly):
+def test_no_break_spaces_inside_terms_titles_and_aliases_are_kept(
+    write: WriteFile, load_quietly: LoadGlossary
+) -> None:
     from glossator import Annotator, render
 
     glossary = load_quietly(write("g.yaml", """\
@@ -130,7 +145,7 @@ def test_no_break_spaces_inside_terms_titles_and_aliases_are_kept(write, load_qu
     assert "Association (art.\u00a01er de la loi)" in render(doc, "text")
 
 
-def test_fields_are_read(write, load_quietly):
+def test_fields_are_read(write: WriteFile, load_quietly: LoadGlossary) -> None:
     glossary = load_quietly(write("g.yaml", """\
 - term: SCOP
   title: Société coopérative et participative
@@ -153,7 +168,9 @@ def test_fields_are_read(write, load_quietly):
     assert scop.origin is not None and scop.origin.line == 1
 
 
-def test_utf8_bom_is_accepted_and_other_encodings_refused(write, load_quietly):
+def test_utf8_bom_is_accepted_and_other_encodings_refused(
+    write: WriteFile, load_quietly: LoadGlossary
+) -> None:
     good = load_quietly(write("bom.yaml", b"\xef\xbb\xbf" + TWO_ENTRIES.encode("utf-8")))
     assert len(good) == 2
     with pytest.raises(GlossaryError, match="UTF-8") as info:
@@ -161,7 +178,7 @@ def test_utf8_bom_is_accepted_and_other_encodings_refused(write, load_quietly):
     assert info.value.line == 2  # the é of « Coopérative »
 
 
-def test_format_option_and_suffixes(write, load_quietly):
+def test_format_option_and_suffixes(write: WriteFile, load_quietly: LoadGlossary) -> None:
     assert len(load_quietly(write("g.yml", TWO_ENTRIES))) == 2
     assert len(load_quietly(write("G.YAML", TWO_ENTRIES))) == 2
     odd = write("g.gloss", TWO_ENTRIES)
@@ -172,7 +189,9 @@ def test_format_option_and_suffixes(write, load_quietly):
         load_glossary(odd, format="xml")
 
 
-def test_registered_loader_is_used_for_its_suffix(write, monkeypatch):
+def test_registered_loader_is_used_for_its_suffix(
+    write: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from glossator import loaders
 
     def load_lines(data: bytes, name: str) -> Glossary:
@@ -214,7 +233,9 @@ def test_registered_loader_is_used_for_its_suffix(write, monkeypatch):
          "aliases-string", "tags-nested", "file-string", "entry-string", "case-maybe",
          "invalid-yaml", "python-tag", "local-tag", "recursive-alias"],
 )
-def test_invalid_glossaries_raise_with_file_and_line(write, tmp_path, content, line, message):
+def test_invalid_glossaries_raise_with_file_and_line(
+    write: WriteFile, tmp_path: Path, content: str, line: int, message: str
+) -> None:
     path = write("bad.yaml", content)
     with pytest.raises(GlossaryError) as info:
         load_glossary(path)
@@ -227,7 +248,7 @@ def test_invalid_glossaries_raise_with_file_and_line(write, tmp_path, content, l
     assert not (tmp_path / "pwned").exists()
 
 
-def test_missing_file_and_directory(tmp_path):
+def test_missing_file_and_directory(tmp_path: Path) -> None:
     with pytest.raises(GlossaryError, match="no such glossary file") as info:
         load_glossary(tmp_path / "missing.yaml")
     assert info.value.file == str(tmp_path / "missing.yaml")
@@ -238,12 +259,12 @@ def test_missing_file_and_directory(tmp_path):
         load_glossary(tmp_path / ("n" * 300 + ".yaml"))  # an OSError, not a traceback
 
 
-def test_binary_glossary_is_refused(write):
+def test_binary_glossary_is_refused(write: WriteFile) -> None:
     with pytest.raises(GlossaryError, match="binary"):
         load_glossary(write("bin.yaml", b"- term: \x00\x01\n"))
 
 
-def test_yaml_alias_bomb_is_cheap(write):
+def test_yaml_alias_bomb_is_cheap(write: WriteFile) -> None:
     """Ten levels of ten aliases stand for 10**10 strings: they must not all be built."""
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 10):
@@ -262,7 +283,7 @@ def test_yaml_alias_bomb_is_cheap(write):
     assert proc.stdout.strip() == "['CAE']"
 
 
-def test_aliases_to_shared_values_are_allowed(write, load_quietly):
+def test_aliases_to_shared_values_are_allowed(write: WriteFile, load_quietly: LoadGlossary) -> None:
     glossary = load_quietly(write("g.yaml", """\
 - term: CAE
   definition: ok
@@ -277,7 +298,7 @@ def test_aliases_to_shared_values_are_allowed(write, load_quietly):
 # --------------------------------------------------------------------------- warnings
 
 
-def test_unknown_entry_key_warns_with_a_suggestion_and_line(write):
+def test_unknown_entry_key_warns_with_a_suggestion_and_line(write: WriteFile) -> None:
     path = write("g.yaml", "- term: CAE\n  definition: ok\n  defintion: typo\n")
     with pytest.warns(GlossatorWarning, match=r"did you mean 'definition'\?") as record:
         glossary = load_glossary(path)
@@ -288,7 +309,7 @@ def test_unknown_entry_key_warns_with_a_suggestion_and_line(write):
     assert len(glossary.warnings) == 1
 
 
-def test_unknown_top_level_key_warns_with_a_suggestion(write):
+def test_unknown_top_level_key_warns_with_a_suggestion(write: WriteFile) -> None:
     path = write("g.yaml", "langage: fr\nentries:\n  - term: CAE\n    definition: ok\n")
     with pytest.warns(GlossatorWarning, match="unknown top-level key 'langage'") as record:
         glossary = load_glossary(path)
@@ -296,13 +317,13 @@ def test_unknown_top_level_key_warns_with_a_suggestion(write):
     assert "langage" in glossary.metadata  # kept, but reported
 
 
-def test_unrelated_unknown_key_lists_the_known_keys(write):
+def test_unrelated_unknown_key_lists_the_known_keys(write: WriteFile) -> None:
     path = write("g.yaml", "zzz: 1\nentries:\n  - term: CAE\n    definition: ok\n")
     with pytest.warns(GlossatorWarning, match="known keys: name, title"):
         load_glossary(path)
 
 
-def test_duplicate_key_in_one_entry_warns_and_the_last_one_is_used(write):
+def test_duplicate_key_in_one_entry_warns_and_the_last_one_is_used(write: WriteFile) -> None:
     path = write("g.yaml", "- term: CAE\n  definition: first\n  definition: second\n")
     with pytest.warns(GlossatorWarning, match="key 'definition' appears twice") as record:
         glossary = load_glossary(path)
@@ -310,24 +331,24 @@ def test_duplicate_key_in_one_entry_warns_and_the_last_one_is_used(write):
     assert entry(glossary, "CAE").definition == "second"
 
 
-def test_definition_with_markup_warns(write):
+def test_definition_with_markup_warns(write: WriteFile) -> None:
     path = write("g.yaml", "- term: CAE\n  definition: Une <b>coopérative</b>.\n")
     with pytest.warns(GlossatorWarning, match="markup"):
         glossary = load_glossary(path)
     assert entry(glossary, "CAE").definition == "Une <b>coopérative</b>."  # kept as text
 
 
-def test_comparison_signs_are_not_markup(write, load_quietly):
+def test_comparison_signs_are_not_markup(write: WriteFile, load_quietly: LoadGlossary) -> None:
     load_quietly(write("g.yaml", "- term: CAE\n  definition: moins de 10 < 20 salariés.\n"))
 
 
-def test_non_http_url_warns(write):
+def test_non_http_url_warns(write: WriteFile) -> None:
     path = write("g.yaml", "- term: CAE\n  definition: ok\n  url: javascript:alert(1)\n")
     with pytest.warns(GlossatorWarning, match="not http"):
         load_glossary(path)
 
 
-def test_strict_raises_the_first_warning_with_file_and_line(write):
+def test_strict_raises_the_first_warning_with_file_and_line(write: WriteFile) -> None:
     path = write("g.yaml", "- term: CAE\n  definition: ok\n  defintion: typo\n")
     with pytest.raises(GlossaryError, match="defintion") as info:
         load_glossary(path, strict=True)
@@ -336,11 +357,11 @@ def test_strict_raises_the_first_warning_with_file_and_line(write):
     assert "did you mean 'definition'?" in str(info.value)
 
 
-def test_strict_accepts_a_clean_glossary(write, load_quietly):
+def test_strict_accepts_a_clean_glossary(write: WriteFile, load_quietly: LoadGlossary) -> None:
     assert len(load_quietly(write("g.yaml", TWO_ENTRIES), strict=True)) == 2
 
 
-def test_read_glossary_keeps_diagnostics_without_warning(write):
+def test_read_glossary_keeps_diagnostics_without_warning(write: WriteFile) -> None:
     path = write("g.yaml", "- term: CAE\n  definition: ok\n  defintion: typo\n")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -352,7 +373,7 @@ def test_read_glossary_keeps_diagnostics_without_warning(write):
 # --------------------------------------------------------------------------- ids
 
 
-def test_id_is_derived_from_the_term(write, load_quietly):
+def test_id_is_derived_from_the_term(write: WriteFile, load_quietly: LoadGlossary) -> None:
     glossary = load_quietly(write("g.yaml", TWO_ENTRIES))
     assert [e.id for e in glossary] == ["cae", "economie-sociale-et-solidaire"]
     again = load_quietly(write("again.yaml", TWO_ENTRIES))
@@ -371,12 +392,12 @@ def test_id_is_derived_from_the_term(write, load_quietly):
         ("???", "entry"),
     ],
 )
-def test_slugify(term, slug):
+def test_slugify(term: str, slug: str) -> None:
     assert slugify(term) == slug
     assert slugify(term) == slugify(term)
 
 
-def test_explicit_duplicate_id_is_renamed_with_a_warning(write):
+def test_explicit_duplicate_id_is_renamed_with_a_warning(write: WriteFile) -> None:
     path = write("g.yaml", """\
 - term: CAE
   definition: one
@@ -396,7 +417,7 @@ def test_explicit_duplicate_id_is_renamed_with_a_warning(write):
     assert first.startswith(f"{path}:4:") and f"{path}:1" in first
 
 
-def test_derived_ids_are_made_unique_quietly(write):
+def test_derived_ids_are_made_unique_quietly(write: WriteFile) -> None:
     # derived ids that collide are renamed without a warning (a 100 000-word list has
     # hundreds, like pêche/péché); an explicit id used twice is warned about
     path = write("g.yaml", "- term: Scop\n  definition: one\n- term: SCOP!\n  definition: two\n")
@@ -415,25 +436,31 @@ def test_derived_ids_are_made_unique_quietly(write):
     [("true", True), ("True", True), ("yes", True), ("on", True), ("1", True),
      ("false", False), ("FALSE", False), ("no", False), ("off", False), ("0", False)],
 )
-def test_case_sensitive_is_parsed(write, load_quietly, raw, value):
+def test_case_sensitive_is_parsed(
+    write: WriteFile, load_quietly: LoadGlossary, raw: str, value: bool
+) -> None:
     path = write("g.yaml", f"- term: CAE\n  definition: ok\n  case_sensitive: {raw}\n")
     assert entry(load_quietly(path), "CAE").case_sensitive is value
 
 
-def test_case_sensitive_absent_means_decide_per_form(write, load_quietly):
+def test_case_sensitive_absent_means_decide_per_form(
+    write: WriteFile, load_quietly: LoadGlossary
+) -> None:
     glossary = load_quietly(write("g.yaml", TWO_ENTRIES))
     assert entry(glossary, "CAE").case_sensitive is None
     forms = {f.text: f.case_sensitive for f in glossary.forms()}
     assert forms == {"CAE": True, "économie sociale et solidaire": False, "ESS": True}
 
 
-def test_case_sensitive_false_makes_an_acronym_match_any_case(write, load_quietly):
+def test_case_sensitive_false_makes_an_acronym_match_any_case(
+    write: WriteFile, load_quietly: LoadGlossary
+) -> None:
     path = write("g.yaml", "- term: CAE\n  definition: ok\n  case_sensitive: no\n")
     (form,) = load_quietly(path).forms()
     assert form.case_sensitive is False
 
 
-def test_case_sensitive_from_python_values():
+def test_case_sensitive_from_python_values() -> None:
     glossary = Glossary.from_dicts([
         {"term": "a", "definition": "x", "case_sensitive": True},
         {"term": "b", "definition": "x", "case_sensitive": "no"},
@@ -446,7 +473,7 @@ def test_case_sensitive_from_python_values():
 # --------------------------------------------------------------------------- from_dicts, merge
 
 
-def test_from_dicts_builds_validated_entries():
+def test_from_dicts_builds_validated_entries() -> None:
     glossary = Glossary.from_dicts(
         [{"term": "économie sociale et solidaire", "definition": "Une économie.",
           "aliases": ["ESS"]},
@@ -466,7 +493,7 @@ def test_from_dicts_builds_validated_entries():
         Glossary.from_dicts(["CAE"])  # type: ignore[list-item]
 
 
-def test_merge_later_entry_wins_a_form():
+def test_merge_later_entry_wins_a_form() -> None:
     first = Glossary.from_dicts([{"term": "CAE", "definition": "premier"},
                                  {"term": "SCOP", "definition": "scop"}], name="a")
     second = Glossary.from_dicts([{"term": "coopérative d'activité", "definition": "second",
@@ -485,7 +512,7 @@ def test_merge_later_entry_wins_a_form():
     assert reverse["CAE"] == "premier"
 
 
-def test_later_entry_in_one_file_wins(write):
+def test_later_entry_in_one_file_wins(write: WriteFile) -> None:
     path = write("g.yaml", "- term: CAE\n  definition: first\n- term: cae\n  definition: "
                            "second\n  case_sensitive: true\n- term: CAE\n  definition: third\n")
     with pytest.warns(GlossatorWarning) as record:
@@ -497,7 +524,7 @@ def test_later_entry_in_one_file_wins(write):
     assert winners == {"CAE": "third", "cae": "second"}
 
 
-def test_load_glossary_merges_files_later_wins(write):
+def test_load_glossary_merges_files_later_wins(write: WriteFile) -> None:
     one = write("one.yaml", "- term: CAE\n  definition: premier\n- term: SCOP\n  definition: s\n")
     two = write("two.yaml", "- term: CAE\n  definition: second\n")
     with pytest.warns(GlossatorWarning) as record:
@@ -519,12 +546,12 @@ def bundled() -> Glossary:
         return load_glossary()
 
 
-def test_bundled_glossary_loads_without_any_warning(bundled):
+def test_bundled_glossary_loads_without_any_warning(bundled: Glossary) -> None:
     assert bundled.diagnostics == ()
     assert bundled.name
 
 
-def test_bundled_glossary_path_is_the_default():
+def test_bundled_glossary_path_is_the_default() -> None:
     path = glossator.bundled_glossary_path()
     assert path.is_file() and path.suffix == ".yaml"
     with warnings.catch_warnings():
@@ -534,13 +561,13 @@ def test_bundled_glossary_path_is_the_default():
         glossator.bundled_glossary_path("no-such-glossary")
 
 
-def test_bundled_glossary_is_strict_clean():
+def test_bundled_glossary_is_strict_clean() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert len(load_glossary(strict=True)) >= 40
 
 
-def test_bundled_glossary_has_the_core_entries(bundled):
+def test_bundled_glossary_has_the_core_entries(bundled: Glossary) -> None:
     assert len(bundled) >= 40
     terms = {e.term for e in bundled}
     missing = [t for t in BUNDLED_ACRONYMS + BUNDLED_TERMS if t not in terms]
@@ -550,7 +577,7 @@ def test_bundled_glossary_has_the_core_entries(bundled):
         assert form.case_sensitive, acronym
 
 
-def test_bundled_entries_are_complete(bundled):
+def test_bundled_entries_are_complete(bundled: Glossary) -> None:
     for e in bundled:
         assert e.definition.strip(), e.term
         assert len(e.definition) >= 20, e.term

@@ -7,8 +7,10 @@ input byte for byte (:func:`strip_glossator_markup`), on hand-written and genera
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 import glossator
 from glossator.documents.html import DEFAULT_SKIP, annotate_html, parse_selector
 from glossator.errors import UsageError
+from support.cli import RunCli, WriteFile
 from support.markup import strip_glossator_markup, terms
 from support.pages import (
     ALL,
@@ -29,9 +32,22 @@ from support.pages import (
 )
 from support.seed import EXAMPLE, EXAMPLE_GLOSSARY, scrape, seed_text
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
-def annotate(html: str, annotator: glossator.Annotator = ANNOTATOR, **kw: object) -> str:
-    out = annotate_html(html, annotator, **kw)
+
+class HtmlOptions(TypedDict, total=False):
+    """The keyword options of ``annotate_html`` the tests vary."""
+
+    skip: Sequence[str]
+    root: str | None
+    id_prefix: str
+
+
+def annotate(
+    html: str, annotator: glossator.Annotator = ANNOTATOR, **options: Unpack[HtmlOptions]
+) -> str:
+    out = annotate_html(html, annotator, **options)
     assert strip_glossator_markup(out) == html
     return out
 
@@ -308,12 +324,12 @@ def test_seed_page_scrapes_to_the_seed() -> None:
 # -- command line ----------------------------------------------------------------------
 
 @pytest.fixture
-def site(write) -> Path:
+def site(write: WriteFile) -> Path:
     write("g.yaml", SMALL_YAML)
     return write("page.html", CLI_PAGE)
 
 
-def test_cli_annotates_an_html_file(cli, site: Path) -> None:
+def test_cli_annotates_an_html_file(cli: RunCli, site: Path) -> None:
     result = cli("annotate", "page.html", "-g", "g.yaml")
     assert result.code == 0, result.err
     assert strip_glossator_markup(result.out) == CLI_PAGE
@@ -322,7 +338,9 @@ def test_cli_annotates_an_html_file(cli, site: Path) -> None:
     assert cli("annotate", "page.html", "-g", "g.yaml", "-f", "html").out == result.out
 
 
-def test_cli_keeps_a_page_without_a_final_newline_as_it_is(cli, site: Path, write) -> None:  # type: ignore[no-untyped-def]
+def test_cli_keeps_a_page_without_a_final_newline_as_it_is(
+    cli: RunCli, site: Path, write: WriteFile
+) -> None:
     write("bare.html", "<p>l’ESS</p></html>")
     write("other.html", "<p>les PTCE</p>\r\n")
     for out_dir in (False, True):
@@ -337,7 +355,7 @@ def test_cli_keeps_a_page_without_a_final_newline_as_it_is(cli, site: Path, writ
             assert other.endswith(b"</p>\r\n")
 
 
-def test_cli_root_and_skip(cli, site: Path) -> None:
+def test_cli_root_and_skip(cli: RunCli, site: Path) -> None:
     out = cli("annotate", "page.html", "-g", "g.yaml", "--root", "main").out
     assert terms(out) == ["ESS", "PTCE"] and out.index("glossator") > CLI_PAGE.index("<main>")
     assert out[: CLI_PAGE.index("<main>")] == CLI_PAGE[: CLI_PAGE.index("<main>")]
@@ -350,7 +368,7 @@ def test_cli_root_and_skip(cli, site: Path) -> None:
     assert out == CLI_PAGE
 
 
-def test_cli_stdin_html_and_text(cli, site: Path) -> None:
+def test_cli_stdin_html_and_text(cli: RunCli, site: Path) -> None:
     stdin = CLI_PAGE.encode()
     html = cli("annotate", "-g", "g.yaml", "--input-format", "html", stdin=stdin)
     assert html.code == 0 and strip_glossator_markup(html.out) == CLI_PAGE
@@ -369,14 +387,14 @@ def test_cli_stdin_html_and_text(cli, site: Path) -> None:
     (["page.html", "--skip", "a:hover"], "not a simple selector"),
     (["-", "--root", "main"], "--skip and --root go with HTML input"),
 ])
-def test_cli_usage_errors(cli, site: Path, argv: list[str], needle: str) -> None:
+def test_cli_usage_errors(cli: RunCli, site: Path, argv: list[str], needle: str) -> None:
     result = cli("annotate", *argv, "-g", "g.yaml", stdin=b"x")
     assert result.code == 2 and result.out == ""
     assert result.err.count("\n") == 1 and result.err.startswith("glossator: error: ")
     assert needle in result.err and "Traceback" not in result.err
 
 
-def test_cli_output_dir_for_html(cli, site: Path, tmp_path: Path) -> None:
+def test_cli_output_dir_for_html(cli: RunCli, site: Path, tmp_path: Path) -> None:
     assert cli("annotate", "page.html", "-g", "g.yaml", "--output-dir", "out").code == 0
     written = (tmp_path / "out" / "page.html").read_text(encoding="utf-8")
     assert strip_glossator_markup(written) == CLI_PAGE
@@ -385,7 +403,9 @@ def test_cli_output_dir_for_html(cli, site: Path, tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------ encodings
 
 
-def test_html_page_keeps_its_declared_encoding(tmp_path, capsys):  # type: ignore[no-untyped-def]
+def test_html_page_keeps_its_declared_encoding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from glossator.cli import main
 
     page = ('<html><head><meta charset="windows-1252"></head><body>'
@@ -402,7 +422,7 @@ def test_html_page_keeps_its_declared_encoding(tmp_path, capsys):  # type: ignor
     assert strip_glossator_markup(text).encode("cp1252") == page.encode("cp1252")
 
 
-def test_html_page_with_a_bom_keeps_it(tmp_path):  # type: ignore[no-untyped-def]
+def test_html_page_with_a_bom_keeps_it(tmp_path: Path) -> None:
     from glossator.cli import main
 
     for encoding, bom in (("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe")):
@@ -415,7 +435,7 @@ def test_html_page_with_a_bom_keeps_it(tmp_path):  # type: ignore[no-untyped-def
         assert 'role="tooltip"' in data[len(bom):].decode(encoding)
 
 
-def test_latin1_page_gets_character_references_for_what_it_cannot_hold(tmp_path):  # type: ignore[no-untyped-def]
+def test_latin1_page_gets_character_references_for_what_it_cannot_hold(tmp_path: Path) -> None:
     from glossator.cli import main
 
     glossary = tmp_path / "g.yaml"
@@ -440,7 +460,7 @@ def test_sniff_encoding() -> None:
     assert sniff_encoding(b'<meta charset="klingon">') == (None, b"")
 
 
-def test_output_encoding_can_be_forced(tmp_path):  # type: ignore[no-untyped-def]
+def test_output_encoding_can_be_forced(tmp_path: Path) -> None:
     from glossator.cli import main
 
     src = tmp_path / "page.html"

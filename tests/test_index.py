@@ -26,6 +26,7 @@ from glossator.render.index import (
     sections,
 )
 from glossator.text.collation import initial, primary, sort_key
+from support.cli import RunCli, WriteFile
 from support.seed import EXAMPLE, EXAMPLE_GLOSSARY, scrape, seed_text
 
 # -- collation -------------------------------------------------------------------------
@@ -508,7 +509,7 @@ def test_mkdocs_link_to_is_relative_to_the_site_root(tmp_path: Path) -> None:
 
 # -- the command line --------------------------------------------------------------------
 
-def test_cli_index_html_fragment_and_page(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_index_html_fragment_and_page(cli: RunCli, tmp_path: Path) -> None:
     result = cli("index")
     assert result.code == 0 and result.err == ""
     assert result.out == render_html(glossator.load_glossary())
@@ -520,14 +521,14 @@ def test_cli_index_html_fragment_and_page(cli, tmp_path: Path) -> None:  # type:
     check(page)
 
 
-def test_cli_index_markdown(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_index_markdown(cli: RunCli, tmp_path: Path) -> None:
     assert cli("index", "-g", str(EXAMPLE_GLOSSARY), "-o", "lexique.md").code == 0
     assert (tmp_path / "lexique.md").read_text(encoding="utf-8") == render_markdown(LABO)
     result = cli("index", str(EXAMPLE_GLOSSARY), "-f", "markdown", "--title", "Lexique")
     assert result.out.startswith("# Lexique\n\n[E](#lettre-e) · [P](#lettre-p)\n")
 
 
-def test_cli_index_backwards_accents(cli, write) -> None:  # type: ignore[no-untyped-def]
+def test_cli_index_backwards_accents(cli: RunCli, write: WriteFile) -> None:
     write("g.yaml", "".join(f"- term: {t}\n  definition: d\n" for t in
                             ["côté", "cote", "coté", "côte"]))
     forward = cli("index", "g.yaml", "-f", "markdown").out
@@ -556,7 +557,7 @@ def test_cli_index_backwards_accents(cli, write) -> None:  # type: ignore[no-unt
     (["annotate", "t.txt", "--link-to", "index.html#top", "-f", "html"], 2, "{id}"),
     (["annotate", "t.txt", "--link-to", "index.html", "--explain"], 2, "--explain"),
 ])
-def test_cli_errors(cli, write, argv: list[str], code: int, needle: str) -> None:  # type: ignore[no-untyped-def]
+def test_cli_errors(cli: RunCli, write: WriteFile, argv: list[str], code: int, needle: str) -> None:
     write("a.yaml", "- term: ESS\n  definition: d\n")
     write("bad.yaml", "- term: ESS\n  definition: a: b\n")
     write("t.txt", "l’ESS\n")
@@ -566,7 +567,7 @@ def test_cli_errors(cli, write, argv: list[str], code: int, needle: str) -> None
     assert "Traceback" not in result.err
 
 
-def test_cli_annotate_link_to(cli, write) -> None:  # type: ignore[no-untyped-def]
+def test_cli_annotate_link_to(cli: RunCli, write: WriteFile) -> None:
     write("t.txt", "Le Labo de l’ESS.\n")
     write("p.html", "<p>Le Labo de l’ESS.</p>\n")
     write("d.md", "Le Labo de l’ESS.\n")

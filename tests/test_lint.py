@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
 from hypothesis import given, settings
@@ -20,16 +21,24 @@ from glossator.lint import (
     read_corpus,
 )
 from glossator.loaders import read_glossary
+from support.cli import RunCli, WriteFile
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS = REPO_ROOT / "tests" / "data" / "lint-corpus"
 
 
+class Check(Protocol):
+    """The ``check`` fixture: ``check(content, **options)`` lints ``content`` (YAML) with
+    the keyword options of ``lint``."""
+
+    def __call__(self, content: str, **options: Any) -> list[Finding]: ...
+
+
 @pytest.fixture
-def check(write):
+def check(write: WriteFile) -> Check:
     """Lint a YAML glossary written to g.yaml; return its findings."""
 
-    def _check(content: str, **options) -> list[Finding]:
+    def _check(content: str, **options: Any) -> list[Finding]:
         path = write("g.yaml", content)
         return lint(read_glossary(path), **options)
 
@@ -47,7 +56,7 @@ def only(findings: list[Finding], code: str) -> list[Finding]:
 # --------------------------------------------------------------------------- findings
 
 
-def test_a_finding_is_one_line_with_its_code_and_a_stable_json_shape():
+def test_a_finding_is_one_line_with_its_code_and_a_stable_json_shape() -> None:
     f = Finding("warning", "hidden-form", "the alias 'x' is hidden", "g.yaml", 4, "remove it",
                 "x")
     assert str(f) == "g.yaml:4: warning: the alias 'x' is hidden (remove it) [hidden-form]"
@@ -57,11 +66,11 @@ def test_a_finding_is_one_line_with_its_code_and_a_stable_json_shape():
     assert str(Finding("info", "short-definition", "m")) == "info: m [short-definition]"
 
 
-def test_every_rule_has_a_known_level():
+def test_every_rule_has_a_known_level() -> None:
     assert all(level in LEVELS for level, _ in RULES.values())
 
 
-def test_unknown_codes_are_refused(check):
+def test_unknown_codes_are_refused(check: Check) -> None:
     with pytest.raises(ValueError, match="no-such-rule"):
         check("- term: CAE\n  definition: Coopérative d'activité et d'emploi.\n",
               select={"no-such-rule"})
@@ -77,7 +86,7 @@ LIGATURE_TWICE = """\
 """
 
 
-def test_an_entry_whose_every_spelling_belongs_to_another_is_hidden(check):
+def test_an_entry_whose_every_spelling_belongs_to_another_is_hidden(check: Check) -> None:
     # "oeuvre" and "œuvre" are the same letters for the matcher but not the same key for
     # the loader, so no duplicate warning: only the lint sees that the second never fires
     findings = check(LIGATURE_TWICE)
@@ -89,7 +98,7 @@ def test_an_entry_whose_every_spelling_belongs_to_another_is_hidden(check):
     assert "duplicate-form" not in codes(findings)
 
 
-def test_an_entry_whose_forms_are_all_claimed_later_is_hidden(check):
+def test_an_entry_whose_forms_are_all_claimed_later_is_hidden(check: Check) -> None:
     findings = check("- term: CAE\n  definition: Coopérative d'activité et d'emploi.\n"
                      "- term: CAE\n  definition: Une autre définition du même sigle.\n")
     assert codes(findings) == ["hidden-entry", "duplicate-form"]
@@ -97,7 +106,7 @@ def test_an_entry_whose_forms_are_all_claimed_later_is_hidden(check):
     assert findings[1].line == 3
 
 
-def test_an_entry_with_one_form_of_its_own_left_is_not_hidden(check):
+def test_an_entry_with_one_form_of_its_own_left_is_not_hidden(check: Check) -> None:
     findings = check("- term: CAE\n  aliases: [coopérative d'activité et d'emploi]\n"
                      "  definition: Coopérative d'activité et d'emploi.\n"
                      "- term: CAE\n  definition: Une autre définition du même sigle.\n")
@@ -105,7 +114,7 @@ def test_an_entry_with_one_form_of_its_own_left_is_not_hidden(check):
     assert "duplicate-form" in codes(findings)
 
 
-def test_a_hidden_alias_is_reported_on_its_own_line(check):
+def test_a_hidden_alias_is_reported_on_its_own_line(check: Check) -> None:
     findings = check("- term: mise en œuvre\n"
                      "  definition: Réalisation concrète d'un projet ou d'une politique.\n"
                      "- term: MEO\n"
@@ -120,7 +129,7 @@ def test_a_hidden_alias_is_reported_on_its_own_line(check):
     assert "hidden-entry" not in codes(findings)
 
 
-def test_a_plural_taken_by_another_entry_is_a_hidden_variant(check):
+def test_a_plural_taken_by_another_entry_is_a_hidden_variant(check: Check) -> None:
     findings = check("- term: coopérative\n"
                      "  definition: Entreprise détenue et gérée par ses membres.\n"
                      "- term: coopératives\n"
@@ -132,7 +141,9 @@ def test_a_plural_taken_by_another_entry_is_a_hidden_variant(check):
     assert not only(findings, "hidden-entry") and not only(findings, "hidden-form")
 
 
-def test_capitals_taken_by_an_acronym_are_a_hidden_variant_of_a_lower_case_alias(check):
+def test_capitals_taken_by_an_acronym_are_a_hidden_variant_of_a_lower_case_alias(
+    check: Check
+) -> None:
     findings = check("- term: ESS\n  definition: Économie sociale et solidaire, loi de 2014.\n"
                      "- term: économie sociale et solidaire\n  aliases: [ess]\n"
                      "  definition: Mode d'entreprendre reconnu par la loi de 2014.\n")
@@ -155,12 +166,12 @@ def test_capitals_taken_by_an_acronym_are_a_hidden_variant_of_a_lower_case_alias
     ],
     ids=["acronym-expansion", "prefix", "acronym-prefix"],
 )
-def test_overlapping_entries_are_not_hidden(check, content):
+def test_overlapping_entries_are_not_hidden(check: Check, content: str) -> None:
     findings = check(content)
     assert not [f for f in findings if f.code.startswith("hidden")], findings
 
 
-def test_an_acronym_and_a_word_of_the_same_letters_share_only_the_capitals(check):
+def test_an_acronym_and_a_word_of_the_same_letters_share_only_the_capitals(check: Check) -> None:
     findings = check("- term: PACTE\n"
                      "  definition: Plan d'action pour la croissance des entreprises.\n"
                      "- term: pacte\n  definition: Accord passé entre plusieurs parties.\n")
@@ -169,16 +180,16 @@ def test_an_acronym_and_a_word_of_the_same_letters_share_only_the_capitals(check
     assert findings[0].entry == "pacte-2" and "'PACTE' (capitals)" in findings[0].message
 
 
-def test_a_form_without_letters_can_never_be_found(check):
+def test_a_form_without_letters_can_never_be_found(check: Check) -> None:
     findings = check("- term: Scop\n  aliases: ['—']\n"
                      "  definition: Société coopérative et participative.\n")
     assert codes(findings) == ["unmatchable-form"]
     assert findings[0].line == 2 and "'—'" in findings[0].message
 
 
-def test_a_form_never_found_even_alone_is_reported(check, monkeypatch):
-    # a form with letters that no text shows, not even the form alone, is a matcher bug
-    # (forms with a joiner, a combining mark or ° at their edge were such, until fixed):
+def test_a_form_never_found_even_alone_is_reported(
+    check: Check, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # check says so instead of staying silent. No such form is known now, so the scan of
     # the spellings is made to find nothing.
     import glossator.lint
@@ -191,7 +202,7 @@ def test_a_form_never_found_even_alone_is_reported(check, monkeypatch):
     assert "not even in a text that holds only it" in findings[1].message
 
 
-def test_forms_with_an_odd_edge_are_found(check):
+def test_forms_with_an_odd_edge_are_found(check: Check) -> None:
     # @handles, suffixes, prefixes, °C, a letter with a combining mark and no precomposed
     # form: each is found in a text that holds only it
     findings = check("- term: '@glossator'\n  definition: Le compte du projet glossator.\n"
@@ -216,7 +227,7 @@ def test_forms_with_an_odd_edge_are_found(check):
         ("Espace partagé de travail. TODO: compléter avec la loi.", "unfinished"),
     ],
 )
-def test_empty_definitions_are_warnings(check, definition, says):
+def test_empty_definitions_are_warnings(check: Check, definition: str, says: str) -> None:
     findings = check("- term: tiers-lieu\n  title: Coopérative d'activité et d'emploi\n"
                      f"  definition: {json.dumps(definition, ensure_ascii=False)}\n")
     assert codes(findings) == ["empty-definition"]
@@ -224,7 +235,7 @@ def test_empty_definitions_are_warnings(check, definition, says):
     assert says in findings[0].message
 
 
-def test_short_definitions_are_notes_and_the_minimum_is_an_option(check):
+def test_short_definitions_are_notes_and_the_minimum_is_an_option(check: Check) -> None:
     content = "- term: lieu\n  definition: Un endroit.\n"
     findings = check(content)
     assert codes(findings) == ["short-definition"] and findings[0].level == "info"
@@ -232,7 +243,7 @@ def test_short_definitions_are_notes_and_the_minimum_is_an_option(check):
     assert check(content, min_words=2) == []
 
 
-def test_a_real_definition_passes(check):
+def test_a_real_definition_passes(check: Check) -> None:
     assert check("- term: tiers-lieu\n"
                  "  definition: Espace partagé ouvert à des usages divers.\n") == []
 
@@ -240,7 +251,7 @@ def test_a_real_definition_passes(check):
 # --------------------------------------------------------------------------- aliases
 
 
-def test_an_alias_that_is_another_entrys_term_is_reported_once_with_its_code(check):
+def test_an_alias_that_is_another_entrys_term_is_reported_once_with_its_code(check: Check) -> None:
     findings = check("- term: ESUS\n  definition: Entreprise solidaire d'utilité sociale.\n"
                      "- term: agrément ESUS\n  aliases: [ESUS]\n"
                      "  definition: Agrément délivré par le préfet aux entreprises.\n")
@@ -249,7 +260,7 @@ def test_an_alias_that_is_another_entrys_term_is_reported_once_with_its_code(che
     assert "duplicate-form" not in codes(findings)
 
 
-def test_an_alias_that_is_another_entrys_term_in_another_case(check):
+def test_an_alias_that_is_another_entrys_term_in_another_case(check: Check) -> None:
     findings = check("- term: ESS\n  definition: Économie sociale et solidaire, loi de 2014.\n"
                      "- term: économie sociale et solidaire\n  aliases: [ess]\n"
                      "  definition: Mode d'entreprendre reconnu par la loi de 2014.\n")
@@ -257,7 +268,7 @@ def test_an_alias_that_is_another_entrys_term_in_another_case(check):
     assert len(clash) == 1 and clash[0].line == 4 and "another case" in clash[0].message
 
 
-def test_an_alias_of_ones_own_term_is_not_an_alias_is_term(check):
+def test_an_alias_of_ones_own_term_is_not_an_alias_is_term(check: Check) -> None:
     findings = check("- term: Scop\n  aliases: [SCOP]\n"
                      "  definition: Société coopérative et participative.\n")
     assert "alias-is-term" not in codes(findings)
@@ -266,20 +277,20 @@ def test_an_alias_of_ones_own_term_is_not_an_alias_is_term(check):
 # --------------------------------------------------------------------------- acronyms
 
 
-def test_common_words_ship_with_the_package():
+def test_common_words_ship_with_the_package() -> None:
     words = common_words()
     assert {"des", "les", "une", "par", "sur", "cas"} <= words
     assert "ess" not in words and "ptce" not in words
     assert 500 <= len(words) <= 5000
 
 
-def test_an_acronym_that_is_a_common_word_is_a_note_while_matched_in_capitals(check):
+def test_an_acronym_that_is_a_common_word_is_a_note_while_matched_in_capitals(check: Check) -> None:
     findings = check("- term: PAR\n  definition: Plan d'action régional de la collectivité.\n")
     assert codes(findings) == ["acronym-common-word"]
     assert findings[0].level == "info" and "case_sensitive: false" in findings[0].message
 
 
-def test_an_acronym_that_is_a_common_word_matched_in_any_case_is_a_warning(check):
+def test_an_acronym_that_is_a_common_word_matched_in_any_case_is_a_warning(check: Check) -> None:
     findings = check("- term: DES\n  case_sensitive: false\n"
                      "  definition: Diplôme d'études spécialisées en médecine.\n")
     assert codes(findings) == ["acronym-common-word"]
@@ -287,7 +298,7 @@ def test_an_acronym_that_is_a_common_word_matched_in_any_case_is_a_warning(check
     assert "every 'des'" in findings[0].message
 
 
-def test_an_acronym_that_is_no_word_passes(check):
+def test_an_acronym_that_is_no_word_passes(check: Check) -> None:
     assert check("- term: PTCE\n"
                  "  definition: Pôle territorial de coopération économique.\n") == []
 
@@ -306,7 +317,7 @@ MENTIONS = """\
 """
 
 
-def test_definitions_mentioning_other_entries_are_found_by_the_matcher(check):
+def test_definitions_mentioning_other_entries_are_found_by_the_matcher(check: Check) -> None:
     mentions = only(check(MENTIONS, select={"mentions-entry"}), "mentions-entry")
     assert [(f.entry, f.line) for f in mentions] == [("cooperative", 4), ("scop", 8)]
     assert "'coopérative': entry 'cooperative' (line 3)" in mentions[1].message
@@ -318,7 +329,7 @@ def test_definitions_mentioning_other_entries_are_found_by_the_matcher(check):
     assert mentions[0].level == "info"
 
 
-def test_mentions_use_plurals(check):
+def test_mentions_use_plurals(check: Check) -> None:
     content = MENTIONS + ("- term: fédération\n  definition: Union de plusieurs SCOP et "
                           "coopératives d'un même secteur.\n")
     mentions = only(check(content, select={"mentions-entry"}), "mentions-entry")
@@ -345,7 +356,7 @@ CORPUS_GLOSSARY = """\
 """
 
 
-def test_read_corpus_recurses_skips_hidden_folders_and_other_suffixes():
+def test_read_corpus_recurses_skips_hidden_folders_and_other_suffixes() -> None:
     docs = read_corpus([CORPUS])
     names = sorted(Path(d.name).relative_to(CORPUS).as_posix() for d in docs)
     assert names == ["notes.md", "page.txt", "site/index.html"]
@@ -358,42 +369,43 @@ def test_read_corpus_recurses_skips_hidden_folders_and_other_suffixes():
     assert md.count("\n") == (CORPUS / "notes.md").read_text().count("\n")
 
 
-def test_read_corpus_names_a_missing_path():
+def test_read_corpus_names_a_missing_path() -> None:
     from glossator.errors import InputError
 
     with pytest.raises(InputError, match="nowhere"):
         read_corpus([CORPUS / "nowhere"])
 
 
-def test_a_corpus_document_maps_offsets_to_lines_of_its_file():
+def test_a_corpus_document_maps_offsets_to_lines_of_its_file() -> None:
     doc = CorpusDocument("x.html", "abc\ndef ghi", ((0, 5), (4, 9)))
     assert (doc.line_at(0), doc.line_at(4), doc.line_at(9)) == (5, 9, 9)
     assert CorpusDocument("x.txt", "a\nb\nc").line_at(4) == 3
 
 
-def test_unused_entries_and_undefined_acronyms(check):
+def test_unused_entries_and_undefined_acronyms(check: Check) -> None:
     findings = check(CORPUS_GLOSSARY, corpus=read_corpus([CORPUS]))
     unused = only(findings, "unused-entry")
     # CAE is only in a script, a title and inline code; SCIC only in a code block
-    assert sorted(f.entry for f in unused) == ["cae", "scic"]
+    assert sorted(f.entry or "" for f in unused) == ["cae", "scic"]
     assert all(f.level == "warning" and "3 documents" in f.message for f in unused)
     undefined = {f.message.split("'")[1]: f for f in only(findings, "undefined-acronym")}
     # not: XIV (a Roman numeral), LES (a word), the heading in capitals, HUGO (a name
     # written Hugo more often), SIRET (once)
     assert sorted(undefined) == ["ONU", "TGI"]
     tgi, onu = undefined["TGI"], undefined["ONU"]
+    assert tgi.file is not None and onu.file is not None
     assert (Path(tgi.file).name, tgi.line) == ("page.txt", 3)
     assert "3 times" in tgi.message
     assert (Path(onu.file).name, onu.line) == ("index.html", 8)  # l’ONU counts
     assert "2 times" in onu.message
 
 
-def test_undefined_acronyms_are_capped(check):
+def test_undefined_acronyms_are_capped(check: Check) -> None:
     findings = check(CORPUS_GLOSSARY, corpus=read_corpus([CORPUS]), top_acronyms=1)
     assert [f.message.split("'")[1] for f in only(findings, "undefined-acronym")] == ["TGI"]
 
 
-def test_corpus_rules_need_a_corpus(check):
+def test_corpus_rules_need_a_corpus(check: Check) -> None:
     findings = check(CORPUS_GLOSSARY)
     assert not only(findings, "unused-entry") and not only(findings, "undefined-acronym")
 
@@ -401,7 +413,7 @@ def test_corpus_rules_need_a_corpus(check):
 # --------------------------------------------------------------------------- the bundled glossary
 
 
-def test_the_bundled_glossary_has_no_error_and_no_warning():
+def test_the_bundled_glossary_has_no_error_and_no_warning() -> None:
     from glossator.loaders import bundled_glossary_path
 
     findings = lint(read_glossary(bundled_glossary_path()))
@@ -409,7 +421,7 @@ def test_the_bundled_glossary_has_no_error_and_no_warning():
     assert {f.code for f in findings} <= {"mentions-entry", "acronym-common-word"}
 
 
-def test_common_words_are_packaged_in_the_wheel():
+def test_common_words_are_packaged_in_the_wheel() -> None:
     wheel = pytest.importorskip("hatchling.builders.wheel")
     builder = wheel.WheelBuilder(str(REPO_ROOT))
     shipped = {f.distribution_path for f in builder.recurse_included_files()}
@@ -423,7 +435,7 @@ HIDDEN = LIGATURE_TWICE
 BROKEN = "- term: CAE\n  definition: ok\n- term: SCOP\n"
 
 
-def test_check_exit_codes(cli, write):
+def test_check_exit_codes(cli: RunCli, write: WriteFile) -> None:
     write("hidden.yaml", HIDDEN)
     write("short.yaml", "- term: lieu\n  definition: Un endroit.\n")
     write("broken.yaml", BROKEN)
@@ -434,7 +446,9 @@ def test_check_exit_codes(cli, write):
     assert cli("check", "--strict", "--ignore", "hidden-entry", "hidden.yaml").code == 0
 
 
-def test_check_plain_lines_keep_the_diagnostic_format_and_add_the_code(cli, write):
+def test_check_plain_lines_keep_the_diagnostic_format_and_add_the_code(
+    cli: RunCli, write: WriteFile
+) -> None:
     write("hidden.yaml", HIDDEN)
     result = cli("check", "hidden.yaml")
     first = result.out.splitlines()[0]
@@ -443,7 +457,7 @@ def test_check_plain_lines_keep_the_diagnostic_format_and_add_the_code(cli, writ
     assert result.out.splitlines()[-1] == "ok: 1 glossary, 2 entries, 1 warning"
 
 
-def test_check_shows_notes_only_when_asked(cli, write):
+def test_check_shows_notes_only_when_asked(cli: RunCli, write: WriteFile) -> None:
     write("short.yaml", "- term: lieu\n  definition: Un endroit.\n")
     assert cli("check", "short.yaml").out == "ok: 1 glossary, 1 entry, 0 warnings\n"
     result = cli("check", "--level", "info", "short.yaml")
@@ -459,7 +473,7 @@ def test_check_shows_notes_only_when_asked(cli, write):
         "ok:")
 
 
-def test_check_json_is_an_array_of_findings(cli, write):
+def test_check_json_is_an_array_of_findings(cli: RunCli, write: WriteFile) -> None:
     write("g.yaml", HIDDEN + "- term: DES\n  case_sensitive: false\n"
           "  definition: Diplôme d'études spécialisées en médecine.\n")
     result = cli("check", "-f", "json", "--level", "info", "g.yaml")
@@ -473,7 +487,7 @@ def test_check_json_is_an_array_of_findings(cli, write):
         ("hidden-entry", 3, "mise-en-oeuvre-2"), ("acronym-common-word", 6, "des")}
 
 
-def test_check_json_reports_load_errors(cli, write):
+def test_check_json_reports_load_errors(cli: RunCli, write: WriteFile) -> None:
     write("broken.yaml", BROKEN)
     result = cli("check", "-f", "json", "broken.yaml")
     assert result.code == 1
@@ -482,13 +496,13 @@ def test_check_json_reports_load_errors(cli, write):
         "error", "load-error", "broken.yaml", 3)
 
 
-def test_check_quiet_prints_only_findings(cli, write):
+def test_check_quiet_prints_only_findings(cli: RunCli, write: WriteFile) -> None:
     write("hidden.yaml", HIDDEN)
     result = cli("check", "-q", "hidden.yaml")
     assert len(result.out.splitlines()) == 1 and "[hidden-entry]" in result.out
 
 
-def test_check_table(cli, write):
+def test_check_table(cli: RunCli, write: WriteFile) -> None:
     write("hidden.yaml", HIDDEN)
     result = cli("check", "-f", "table", "hidden.yaml")
     assert result.code == 0
@@ -501,14 +515,14 @@ def test_check_table(cli, write):
     [("--select", "nope"), ("--ignore", "hidden-entry,nope"), ("--top", "0"),
      ("--min-words", "0"), ("--level", "loud")],
 )
-def test_check_usage_errors(cli, write, args):
+def test_check_usage_errors(cli: RunCli, write: WriteFile, args: tuple[str, str]) -> None:
     write("g.yaml", "- term: CAE\n  definition: Coopérative d'activité et d'emploi.\n")
     result = cli("check", *args, "g.yaml")
     assert result.code == 2
     assert result.out == "" and len(result.err.strip().splitlines()) == 1
 
 
-def test_check_with_a_corpus(cli, write):
+def test_check_with_a_corpus(cli: RunCli, write: WriteFile) -> None:
     write("g.yaml", CORPUS_GLOSSARY)
     result = cli("check", "g.yaml", "--corpus", str(CORPUS / "page.txt"), "--corpus",
                  str(CORPUS / "site"), "--corpus", str(CORPUS / "notes.md"))
@@ -520,7 +534,7 @@ def test_check_with_a_corpus(cli, write):
                "unused-entry,undefined-acronym").code == 0
 
 
-def test_check_with_a_missing_corpus_is_one_line_error(cli, write):
+def test_check_with_a_missing_corpus_is_one_line_error(cli: RunCli, write: WriteFile) -> None:
     write("g.yaml", CORPUS_GLOSSARY)
     result = cli("check", "g.yaml", "--corpus", "nowhere")
     assert result.code == 1
@@ -528,12 +542,12 @@ def test_check_with_a_missing_corpus_is_one_line_error(cli, write):
     assert "Traceback" not in result.err
 
 
-def test_the_bundled_glossary_passes_check_strict(cli):
+def test_the_bundled_glossary_passes_check_strict(cli: RunCli) -> None:
     result = cli("check", "--strict")
     assert result.code == 0 and result.out.startswith("ok:")
 
 
-def test_an_entry_used_only_inside_its_not_in_phrases_is_unused(check):
+def test_an_entry_used_only_inside_its_not_in_phrases_is_unused(check: Check) -> None:
     content = ("- term: ESS\n  not_in: [\"Labo de l'ESS\"]\n"
                "  definition: Économie sociale et solidaire, au sens de la loi de 2014.\n"
                "- term: PTCE\n  definition: Pôle territorial de coopération économique.\n")
@@ -544,13 +558,15 @@ def test_an_entry_used_only_inside_its_not_in_phrases_is_unused(check):
     assert not only(check(content, corpus=corpus), "unused-entry")
 
 
-def test_a_corpus_file_named_explicitly_is_read_whatever_its_suffix(write):
+def test_a_corpus_file_named_explicitly_is_read_whatever_its_suffix(write: WriteFile) -> None:
     path = write("notes.log", "La CAE du quartier.\n")
     [doc] = read_corpus([path])
     assert doc.text == "La CAE du quartier.\n"
 
 
-def test_a_form_claimed_in_two_files_is_a_duplicate_naming_both(cli, write):
+def test_a_form_claimed_in_two_files_is_a_duplicate_naming_both(
+    cli: RunCli, write: WriteFile
+) -> None:
     write("a.yaml", "- term: CAE\n  definition: Coopérative d'activité et d'emploi.\n"
           "- term: SCOP\n  definition: Société coopérative et participative.\n")
     write("b.yaml", "- term: Scop\n  aliases: [SCOP]\n"

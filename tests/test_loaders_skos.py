@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import os
 import warnings
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 import glossator
 from glossator import GlossaryError, GlossatorWarning, load_glossary
 from glossator.loaders import read_glossary
+from support.cli import RunCli, WriteFile
 
 pytest.importorskip("rdflib")
 pytest.importorskip("defusedxml")
@@ -25,7 +27,7 @@ PREFIXES = ("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
             "@prefix ex: <http://example.org/v#> .\n")
 
 
-def quietly(path: Any, **kwargs: Any) -> glossator.Glossary:
+def quietly(path: str | os.PathLike[str], **kwargs: Any) -> glossator.Glossary:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return load_glossary(path, **kwargs)
@@ -77,7 +79,7 @@ def test_entries_and_skipped_concepts_are_reported_with_their_line(
     ]
 
 
-def test_annotating_with_a_skos_glossary(cli: Any, write: Any) -> None:
+def test_annotating_with_a_skos_glossary(cli: RunCli, write: WriteFile) -> None:
     write("doc.txt", "Les pôles territoriaux de coopération économique et l’ESS.\n")
     result = cli("annotate", "-g", str(TTL), "-q", "-f", "json", "doc.txt")
     assert result.code == 0, result.err
@@ -96,7 +98,7 @@ def test_format_skos_tells_turtle_from_rdfxml(tmp_path: Path) -> None:
         load_glossary(RDF, format="skos-ttl")
 
 
-def test_labels_without_language_tag_are_french(write: Any) -> None:
+def test_labels_without_language_tag_are_french(write: WriteFile) -> None:
     path = write("v.ttl", PREFIXES + 'ex:cae a skos:Concept ; skos:prefLabel "CAE" ;\n'
                  '  skos:altLabel "C.A.E.", "CAE"@en ; skos:hiddenLabel "cae"@fr-FR ;\n'
                  '  skos:definition "Coopérative d’activité et d’emploi." .\n'
@@ -109,7 +111,7 @@ def test_labels_without_language_tag_are_french(write: Any) -> None:
     assert g["cae"].url == "http://example.org/v#cae"
 
 
-def test_a_definition_in_another_language_is_not_used(write: Any) -> None:
+def test_a_definition_in_another_language_is_not_used(write: WriteFile) -> None:
     path = write("v.ttl", PREFIXES + 'ex:a a skos:Concept ; skos:prefLabel "mutuelle"@fr ;\n'
                  '  skos:definition "A mutual society."@en .\n')
     with pytest.warns(GlossatorWarning, match="without a definition is skipped: 'mutuelle'"):
@@ -117,7 +119,7 @@ def test_a_definition_in_another_language_is_not_used(write: Any) -> None:
     assert len(g) == 0
 
 
-def test_many_skipped_concepts_make_one_warning(write: Any) -> None:
+def test_many_skipped_concepts_make_one_warning(write: WriteFile) -> None:
     body = "".join(f'ex:c{i} a skos:Concept ; skos:prefLabel "thing {i}"@en .\n'
                    for i in range(5))
     with pytest.warns(GlossatorWarning) as record:
@@ -128,7 +130,7 @@ def test_many_skipped_concepts_make_one_warning(write: Any) -> None:
         str(record[0].message)
 
 
-def test_turtle_syntax_error_names_its_line(write: Any) -> None:
+def test_turtle_syntax_error_names_its_line(write: WriteFile) -> None:
     path = write("bad.ttl", PREFIXES + "\nex:a a skos:Concept ;\n"
                  '  skos:prefLabel "a"@fr\nex:b a skos:Concept .\n')
     with pytest.raises(GlossaryError) as info:
@@ -155,7 +157,7 @@ def test_turtle_syntax_error_names_its_line(write: Any) -> None:
          "no skos:Concept", None),
     ],
 )
-def test_rdfxml_errors(write: Any, content: str, needle: str, line: int | None) -> None:
+def test_rdfxml_errors(write: WriteFile, content: str, needle: str, line: int | None) -> None:
     path = write("bad.rdf", content)
     with pytest.raises(GlossaryError, match=needle) as info:
         load_glossary(path)
@@ -164,7 +166,7 @@ def test_rdfxml_errors(write: Any, content: str, needle: str, line: int | None) 
         assert info.value.line == line
 
 
-def test_rdfxml_in_latin1_is_decoded_by_its_declaration(write: Any) -> None:
+def test_rdfxml_in_latin1_is_decoded_by_its_declaration(write: WriteFile) -> None:
     text = RDF.read_text(encoding="utf-8").replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
     text = text.replace("’", "'").replace("\u00a0", " ")
     path = write("latin1.rdf", text.encode("latin-1"))
@@ -174,7 +176,9 @@ def test_rdfxml_in_latin1_is_decoded_by_its_declaration(write: Any) -> None:
     assert g["ptce"].definition.startswith("Regroupement, sur un territoire, d'entreprises")
 
 
-def test_too_large_a_vocabulary_is_refused(write: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_too_large_a_vocabulary_is_refused(
+    write: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from glossator.loaders import skos
 
     monkeypatch.setattr(skos, "MAX_SKOS_BYTES", 100)
@@ -197,7 +201,7 @@ def test_without_rdflib_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatc
                                "(pip install 'glossator[skos]')")
 
 
-def test_an_external_dtd_is_never_read(write: Any, tmp_path: Path) -> None:
+def test_an_external_dtd_is_never_read(write: WriteFile, tmp_path: Path) -> None:
     dtd = write("broken.dtd", '<!ENTITY % oops "never closed\n')  # would fail if read
     path = write("v.rdf", f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF SYSTEM "{dtd.as_uri()}">\n'
                  '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"\n'

@@ -66,7 +66,9 @@ def test_tbx_errors(tmp_path: Path, content: str, needle: str, line: int | None)
         assert info.value.line == line
 
 
-def test_cli_annotates_with_a_tbx_glossary(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_annotates_with_a_tbx_glossary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = tmp_path / "t.txt"
     text.write_text("Les pôles territoriaux de coopération économique et l’ESS.\n",
                     encoding="utf-8")

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pytest
@@ -20,6 +21,7 @@ from glossator.errors import UsageError
 from glossator.integrations import markdown as gmd
 from glossator.integrations.markdown import GlossatorExtension
 from glossator.store.glossaries import Store
+from support.cli import RunCli, WriteFile
 from support.markup import strip_glossator_markup, terms
 
 ESS_DEF = "Économie sociale et solidaire, au sens de la loi."
@@ -189,9 +191,9 @@ def test_each_convert_is_a_document_and_compiles_once(
     built: list[object] = []
 
     class Counting(glossator.Annotator):
-        def __init__(self, *args: object, **kw: object) -> None:
+        def __init__(self, *args: Any, **kw: Any) -> None:
             built.append(self)
-            super().__init__(*args, **kw)  # type: ignore[arg-type]
+            super().__init__(*args, **kw)
 
     monkeypatch.setattr(gmd, "Annotator", Counting)
     md = markdown.Markdown(extensions=["glossator"],
@@ -291,7 +293,7 @@ ESS dans du code
 """
 
 
-def test_cli_annotates_a_markdown_file(cli, write, small: str) -> None:
+def test_cli_annotates_a_markdown_file(cli: RunCli, write: WriteFile, small: str) -> None:
     write("doc.md", MD_FILE)
     result = cli("annotate", "doc.md", "-g", small)
     assert result.code == 0, result.err
@@ -305,7 +307,7 @@ def test_cli_annotates_a_markdown_file(cli, write, small: str) -> None:
     assert "<html" not in out
 
 
-def test_cli_markdown_on_stdin_and_several_files(cli, write, small: str) -> None:
+def test_cli_markdown_on_stdin_and_several_files(cli: RunCli, write: WriteFile, small: str) -> None:
     result = cli("annotate", "--input-format", "markdown", "-g", small,
                  stdin="L’ESS et `ESS`.".encode())
     assert result.code == 0, result.err
@@ -319,7 +321,7 @@ def test_cli_markdown_on_stdin_and_several_files(cli, write, small: str) -> None
         assert terms((Path("out") / f"{name}.html").read_text(encoding="utf-8")) == ["ESS"]
 
 
-def test_cli_markdown_usage_errors(cli, write, small: str) -> None:
+def test_cli_markdown_usage_errors(cli: RunCli, write: WriteFile, small: str) -> None:
     write("doc.md", MD_FILE)
     for argv, needle in [
         (["--standalone", "-f", "text"], "--standalone goes with --format html"),
@@ -331,7 +333,7 @@ def test_cli_markdown_usage_errors(cli, write, small: str) -> None:
         assert needle in result.err and "Traceback" not in result.err
 
 
-def test_cli_markdown_skip_and_text_input_format(cli, write, small: str) -> None:
+def test_cli_markdown_skip_and_text_input_format(cli: RunCli, write: WriteFile, small: str) -> None:
     write("doc.md", "Le Labo de l’ESS publie.\n")
     assert terms(cli("annotate", "doc.md", "-g", small, "--skip", "p").out) == []
     as_text = cli("annotate", "doc.md", "-g", small, "--input-format", "text", "-f", "text")
@@ -339,7 +341,7 @@ def test_cli_markdown_skip_and_text_input_format(cli, write, small: str) -> None
     assert "<p>" not in as_text.out and "ESS" in as_text.out
 
 
-def test_cli_markdown_standalone_page(tmp_path, capsys):  # type: ignore[no-untyped-def]
+def test_cli_markdown_standalone_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from glossator.cli import main
 
     doc = tmp_path / "note.md"
@@ -351,7 +353,7 @@ def test_cli_markdown_standalone_page(tmp_path, capsys):  # type: ignore[no-unty
     assert "<h1" in out and out.count("<main>") == 1
 
 
-def test_cli_css_prints_the_stylesheet(capsys):  # type: ignore[no-untyped-def]
+def test_cli_css_prints_the_stylesheet(capsys: pytest.CaptureFixture[str]) -> None:
     from glossator.cli import main
     from glossator.render.html import stylesheet
 

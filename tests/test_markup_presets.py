@@ -15,6 +15,7 @@ import glossator
 from glossator.documents.html import annotate_html
 from glossator.errors import UsageError
 from glossator.render.html import MARKUPS, page, script, stylesheet, tooltip
+from support.cli import RunCli, WriteFile
 from support.markup import annotated_terms, strip_markup
 from support.pages import ALL, ANNOTATOR, CLI_PAGE, ESS_DEF, PAGE, SMALL_YAML, html_st
 from support.seed import EXAMPLE, EXAMPLE_GLOSSARY, scrape, seed_text
@@ -307,7 +308,7 @@ def test_stylesheet_cooperates_with_the_script() -> None:
 # -- command line ----------------------------------------------------------------------
 
 @pytest.fixture
-def site(write) -> Path:  # type: ignore[no-untyped-def]
+def site(write: WriteFile) -> Path:
     write("g.yaml", SMALL_YAML)
     write("a.txt", "l’ESS et les PTCE\n")
     write("doc.md", "l’ESS\n")
@@ -315,7 +316,7 @@ def site(write) -> Path:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("markup", MARKUPS)
-def test_cli_markup_for_text_and_html(cli, site: Path, markup: str) -> None:  # type: ignore[no-untyped-def]
+def test_cli_markup_for_text_and_html(cli: RunCli, site: Path, markup: str) -> None:
     text = cli("annotate", "a.txt", "-g", "g.yaml", "--markup", markup)
     assert text.code == 0, text.err
     doc = glossator.Annotator(glossator.load_glossary(site.parent / "g.yaml")).annotate(
@@ -335,13 +336,13 @@ def test_cli_markup_for_text_and_html(cli, site: Path, markup: str) -> None:  # 
     (["a.txt", "--standalone", "--script"], "-o"),
     (["a.txt", "--title", "Titre"], "--standalone"),
 ])
-def test_cli_usage_errors(cli, site: Path, argv: list[str], needle: str) -> None:  # type: ignore[no-untyped-def]
+def test_cli_usage_errors(cli: RunCli, site: Path, argv: list[str], needle: str) -> None:
     result = cli("annotate", *argv, "-g", "g.yaml")
     assert result.code == 2 and needle in result.err and result.out == ""
     assert result.err.count("\n") == 1
 
 
-def test_cli_title_names_the_page_and_heads_it(cli, site: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_title_names_the_page_and_heads_it(cli: RunCli, site: Path) -> None:
     plain = cli("annotate", "a.txt", "-g", "g.yaml", "--standalone")
     assert plain.code == 0 and "<title>a</title>" in plain.out and "<h1" not in plain.out
     titled = cli("annotate", "a.txt", "-g", "g.yaml", "--standalone", "--title",
@@ -352,7 +353,7 @@ def test_cli_title_names_the_page_and_heads_it(cli, site: Path) -> None:  # type
     assert scrape(titled.out) == "L’ESS & les PTCE\n" + scrape(plain.out)
 
 
-def test_cli_title_on_markdown_keeps_its_own_h1(cli, site: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_title_on_markdown_keeps_its_own_h1(cli: RunCli, site: Path) -> None:
     (site.parent / "h.md").write_text("# Les PTCE\n\nl’ESS\n", encoding="utf-8")
     result = cli("annotate", "h.md", "doc.md", "-g", "g.yaml", "--standalone", "--title",
                  "Lexique", "--output-dir", "site")
@@ -364,17 +365,17 @@ def test_cli_title_on_markdown_keeps_its_own_h1(cli, site: Path) -> None:  # typ
     assert "<main>\n<h1>Lexique</h1>" in without
 
 
-def test_cli_markdown_keeps_the_glossator_markup(cli, site: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_markdown_keeps_the_glossator_markup(cli: RunCli, site: Path) -> None:
     result = cli("annotate", "doc.md", "-g", "g.yaml", "--markup", "glossator")
     assert result.code == 0 and 'class="glossator"' in result.out
 
 
-def test_cli_js_prints_the_script(cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_js_prints_the_script(cli: RunCli) -> None:
     result = cli("js")
     assert result.code == 0 and result.out == script()
 
 
-def test_cli_standalone_script_writes_glossator_js(cli, site: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_standalone_script_writes_glossator_js(cli: RunCli, site: Path) -> None:
     result = cli("annotate", "a.txt", "-g", "g.yaml", "--standalone", "--script",
                  "--markup", "spip", "-o", "out/page.html")
     assert result.code != 0  # the directory of -o must exist
@@ -388,7 +389,7 @@ def test_cli_standalone_script_writes_glossator_js(cli, site: Path) -> None:  # 
     assert (site.parent / "out" / "glossator.js").read_text(encoding="utf-8") == script()
 
 
-def test_cli_output_dir_script_with_markdown(cli, site: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_output_dir_script_with_markdown(cli: RunCli, site: Path) -> None:
     result = cli("annotate", "doc.md", "a.txt", "-g", "g.yaml", "--standalone", "--script",
                  "--output-dir", "site")
     assert result.code == 0, result.err

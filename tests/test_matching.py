@@ -111,7 +111,7 @@ def test_annotator_is_picklable_and_thread_safe() -> None:
     text = "l'ESS et les PTCE, la coopérative " * 50
     expected = ALL.annotate(text)
     assert clone.annotate(text) == expected
-    results: list[Any] = []
+    results: list[bool] = []
 
     def work() -> None:
         for _ in range(20):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -156,7 +157,7 @@ def test_no_inflect_option() -> None:
     assert list(Annotator(G, inflect=False).annotate(text)) == []
 
 
-def test_cli_matching_options(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_matching_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "t.txt"
     f.write_text("L'ESS et l'ESS.\n\nL'ESS, une cooperative.\n", encoding="utf-8")
     assert main(["annotate", str(f), "-f", "json", "--occurrences", "section",
@@ -166,7 +167,7 @@ def test_cli_matching_options(tmp_path, capsys) -> None:  # type: ignore[no-unty
     assert main(["annotate", str(f), "--max-per-entry", "0"]) == 2
 
 
-def test_cli_explain(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_explain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "t.txt"
     f.write_text("Les coopératives de l'ESS.\nL'ESS encore.\n", encoding="utf-8")
     assert main(["explain", str(f), "--color", "never", "--width", "200"]) == 0
@@ -180,7 +181,7 @@ def test_cli_explain(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     assert rows[0]["variant"] == "coopératives" and rows[0]["form"] == "coopérative"
 
 
-def test_compiled_glossary_cache_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_compiled_glossary_cache_round_trip(tmp_path: Path) -> None:
     entries = [{"term": "pôle territorial de coopération économique", "definition": "x"},
                {"term": "ESS", "definition": "y"}]
     text = "Les pôles territoriaux de coopération économique et l’ESS."
@@ -227,7 +228,9 @@ def test_iter_spans_gives_the_same_spans_in_batches() -> None:
     assert len(m.spans(text)) == 200_000
 
 
-def test_long_texts_are_scanned_in_segments_with_the_same_result(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_long_texts_are_scanned_in_segments_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
     import glossator.matching.scan as matcher_module
 
     m = compile_glossary(G)

@@ -1,4 +1,5 @@
-"""The tree stays clean: ruff and mypy (strict) pass, every public name has a docstring."""
+"""The tree stays clean: ruff and mypy (strict, on the package and the tests) pass, every
+public name has a docstring."""
 
 from __future__ import annotations
 
@@ -35,11 +36,19 @@ def test_ruff_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_strict_is_clean() -> None:
+def test_mypy_strict_is_clean_on_the_package_and_the_tests() -> None:
+    """``mypy`` with no arguments, as a developer runs it, checks every module of
+    src/glossator and of tests/ (pyproject.toml's ``files``) and finds nothing."""
     result = subprocess.run(
         [*_tool("mypy")], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    sources = [path for top in ("src/glossator", "tests") for path in (ROOT / top).rglob("*")
+               if path.suffix in (".py", ".pyi")]
+    assert any(p.is_relative_to(ROOT / "tests") for p in sources)
+    assert f"no issues found in {len(sources)} source files" in result.stdout, (
+        f"mypy did not check the {len(sources)} modules of src/glossator and tests/: "
+        f"see [tool.mypy] in pyproject.toml\n{result.stdout}")
 
 
 def test_every_public_name_has_a_docstring() -> None:

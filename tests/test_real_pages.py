@@ -21,6 +21,7 @@ import pytest
 import glossator
 from glossator.documents.html import annotate_html
 from glossator.render.html import MARKUPS
+from support.cli import RunCli
 from support.markup import annotated_terms, strip_markup
 
 PAGES_DIR = Path(__file__).resolve().parent / "data" / "pages"
@@ -111,7 +112,7 @@ def test_nothing_is_annotated_in_links_scripts_code_or_headings(path: Path) -> N
 
 
 @pytest.mark.parametrize("path", PAGES, ids=page_id)
-def test_the_command_line_writes_the_page_back_byte_for_byte(cli, path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_command_line_writes_the_page_back_byte_for_byte(cli: RunCli, path: Path) -> None:
     data = page_bytes(path)
     (Path.cwd() / "page.html").write_bytes(data)
     result = cli("annotate", "page.html", "-g", str(PAGES_DIR / "informatique.yaml"),

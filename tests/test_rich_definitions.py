@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -52,7 +53,7 @@ def test_abbr_preset_keeps_text_only() -> None:
     assert title is not None and "<" not in title.group(1) and "la loi" in title.group(1)
 
 
-def test_html_documents_and_cli(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_html_documents_and_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     page = annotate_html("<p>l’ESS</p>", Annotator(GLOSSARY), rich_definitions=True)
     assert "<em>la loi</em>" in page and "<script" not in page
     glossary = tmp_path / "g.yaml"

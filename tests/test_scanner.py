@@ -240,6 +240,7 @@ def test_the_cache_keeps_the_trie_and_a_second_matcher_loads_it(tmp_path: Path) 
     # a damaged trie in the cache is rebuilt, not trusted
     from glossator.store.columns import read_sections, write_sections
 
+    sections: list[bytes] | list[memoryview]
     header, sections = read_sections(cached)
     sections = [bytes(s) for s in sections]
     write_sections(cached, header, [*sections[:-1], b"GTR1garbage"])

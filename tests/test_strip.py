@@ -13,6 +13,7 @@ import glossator
 from glossator import Glossary, strip_text
 from glossator.render.text import entry_expansion
 from glossator.strip import glossary_yaml
+from support.cli import RunCli, WriteFile, subcommands
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = (ROOT / "tests" / "data" / "seed.txt").read_text(encoding="utf-8")
@@ -472,7 +473,7 @@ def test_detection_never_invents_text(text: str) -> None:
 # -- command line ----------------------------------------------------------------------
 
 
-def test_cli_prints_the_clean_page(cli, write) -> None:
+def test_cli_prints_the_clean_page(cli: RunCli, write: WriteFile) -> None:
     write("seed.txt", SEED)
     result = cli("strip", "seed.txt")
     assert result.code == 0
@@ -480,7 +481,7 @@ def test_cli_prints_the_clean_page(cli, write) -> None:
     assert result.err == ""
 
 
-def test_cli_glossary_out_round_trips(cli, write, tmp_path: Path) -> None:
+def test_cli_glossary_out_round_trips(cli: RunCli, write: WriteFile, tmp_path: Path) -> None:
     write("seed.txt", SEED)
     result = cli("strip", "seed.txt", "--glossary-out", "g.yaml", "-o", "clean.txt")
     assert result.code == 0 and result.out == ""
@@ -490,14 +491,14 @@ def test_cli_glossary_out_round_trips(cli, write, tmp_path: Path) -> None:
     assert (tmp_path / "clean.txt").read_text(encoding="utf-8") == CLEAN + "\n"
 
 
-def test_cli_with_glossary_and_stdin(cli) -> None:
+def test_cli_with_glossary_and_stdin(cli: RunCli) -> None:
     result = cli("strip", "-g", str(ROOT / "examples" / "labo-ess.yaml"), "--occurrences",
                  "first", stdin=SEED.encode("utf-8"))
     assert result.code == 0
     assert result.out == CLEAN + "\n"
 
 
-def test_cli_several_files_and_warnings(cli, write) -> None:
+def test_cli_several_files_and_warnings(cli: RunCli, write: WriteFile) -> None:
     write("a.txt", "l’ESS ESS Économie sociale et solidaire. publie\n")
     write("b.txt", "rien à retirer\n")
     result = cli("strip", "a.txt", "b.txt")
@@ -508,7 +509,7 @@ def test_cli_several_files_and_warnings(cli, write) -> None:
     assert cli("strip", "-q", "a.txt", "b.txt").err == ""
 
 
-def test_cli_conflicting_definitions_across_files(cli, write) -> None:
+def test_cli_conflicting_definitions_across_files(cli: RunCli, write: WriteFile) -> None:
     write("a.txt", "l’ESS ESS Économie sociale et solidaire. publie\n")
     write("b.txt", "l’ESS ESS Une autre chose encore. publie\n")
     result = cli("strip", "a.txt", "b.txt", "--glossary-out", "g.yaml")
@@ -533,7 +534,10 @@ def test_cli_conflicting_definitions_across_files(cli, write) -> None:
     (["ok.txt", "--encoding", "klingon"], "rien\n", 2, "unknown encoding 'klingon'"),
     (["ok.txt", "--glossary-format", "csv"], "rien\n", 2, "--glossary-format goes with"),
 ])
-def test_cli_errors_are_one_line(cli, write, argv, content, code, message) -> None:
+def test_cli_errors_are_one_line(
+    cli: RunCli, write: WriteFile, argv: list[str], content: str | bytes | None, code: int,
+    message: str
+) -> None:
     if content is not None:
         write(argv[0], content)
     result = cli("strip", *argv)
@@ -544,18 +548,14 @@ def test_cli_errors_are_one_line(cli, write, argv, content, code, message) -> No
     assert result.out == ""
 
 
-def test_cli_encoding_option(cli, write) -> None:
+def test_cli_encoding_option(cli: RunCli, write: WriteFile) -> None:
     write("cp.txt", "l’ESS ESS Économie sociale et solidaire. publiait\n".encode("cp1252"))
     result = cli("strip", "cp.txt", "--encoding", "cp1252")
     assert result.code == 0 and result.out == "l’ESS publiait\n"
 
 
-def test_cli_help_and_readme_document_every_option(cli) -> None:
-    from glossator.cli import build_parser
-
-    parser = build_parser()
-    sub = next(a for a in parser._actions if a.dest == "command")
-    strip = sub.choices["strip"]  # type: ignore[attr-defined]
+def test_cli_help_and_readme_document_every_option(cli: RunCli) -> None:
+    strip = subcommands()["strip"]
     options = [s for a in strip._actions for s in a.option_strings if s not in ("-h", "--help")]
     page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     section = page.split("\n## `glossator strip`\n")[1].split("\n## ")[0]

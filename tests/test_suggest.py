@@ -20,6 +20,7 @@ from glossator.suggest import (
     singularize,
     suggest,
 )
+from support.cli import RunCli, WriteFile
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -371,7 +372,7 @@ def test_markdown_code_is_left_out() -> None:
 # -- the command line --------------------------------------------------------------------
 
 
-def test_cli_yaml_to_stdout_from_files_and_directories(cli, write) -> None:  # type: ignore[no-untyped-def]
+def test_cli_yaml_to_stdout_from_files_and_directories(cli: RunCli, write: WriteFile) -> None:
     write("corpus/a.txt", CORPUS["a.txt"])
     write("corpus/sub/b.md", CORPUS["b.txt"])
     write("corpus/sub/page.html", "<p>Le fonds social européen (FSE) aide.</p>\n")
@@ -385,7 +386,7 @@ def test_cli_yaml_to_stdout_from_files_and_directories(cli, write) -> None:  # t
     assert "corpus/sub/page.html:1:" in result.out
 
 
-def test_cli_output_file_passes_check(cli, write) -> None:  # type: ignore[no-untyped-def]
+def test_cli_output_file_passes_check(cli: RunCli, write: WriteFile) -> None:
     write("a.txt", CORPUS["a.txt"])
     assert cli("suggest", "a.txt", "-o", "draft.yaml", "-q").code == 0
     checked = cli("check", "draft.yaml")
@@ -393,7 +394,7 @@ def test_cli_output_file_passes_check(cli, write) -> None:  # type: ignore[no-un
     assert "ok: 1 glossary" in checked.out
 
 
-def test_cli_stdin_json_and_options(cli, write) -> None:  # type: ignore[no-untyped-def]
+def test_cli_stdin_json_and_options(cli: RunCli, write: WriteFile) -> None:
     write("g.yaml", "- term: PTCE\n  definition: Pôle.\n")
     result = cli("suggest", "-", "-f", "json", "--min-count", "3", "--contexts", "0",
                  "-g", "g.yaml", "-q", stdin=CORPUS["a.txt"].encode())
@@ -413,7 +414,9 @@ def test_cli_stdin_json_and_options(cli, write) -> None:  # type: ignore[no-unty
     (["photo.jpg"], 1, "photo.jpg: this is a binary file"),
     (["a.txt", "-g", "bad.yaml"], 1, "bad.yaml:1:"),
 ])
-def test_cli_errors_are_one_line(cli, write, tmp_path, argv, code, message) -> None:  # type: ignore[no-untyped-def]
+def test_cli_errors_are_one_line(
+    cli: RunCli, write: WriteFile, tmp_path: Path, argv: list[str], code: int, message: str
+) -> None:
     write("a.txt", CORPUS["a.txt"])
     write("photo.jpg", b"\xff\xd8\xff\x00\x10JFIF")
     write("bad.yaml", "- term: X\n")

@@ -116,7 +116,9 @@ def _has_bar(g: Glossary) -> bool:
 @pytest.mark.parametrize("fmt", FORMATS)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=GLOSSARY)
-def test_write_then_read_gives_the_same_entries(fmt: str, data: Any) -> None:
+def test_write_then_read_gives_the_same_entries(
+    fmt: str, data: tuple[list[dict[str, Any]], str | None]
+) -> None:
     items, name = data
     g = _glossary(items, name)
     if fmt in ("csv", "tsv") and _has_bar(g):

@@ -1,7 +1,10 @@
-"""The types of the command-line fixtures of ``conftest.py`` (``cli`` and ``write``)."""
+"""The command line in the tests: the types of the ``cli`` and ``write`` fixtures of
+``conftest.py``, and the parsers of the subcommands.
+"""
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,3 +28,12 @@ class RunCli(Protocol):
     """The ``cli`` fixture: ``cli(*argv, stdin=None)`` runs ``glossator ARGV`` in-process."""
 
     def __call__(self, *argv: str, stdin: bytes | None = None) -> CliResult: ...
+
+
+def subcommands() -> dict[str, argparse.ArgumentParser]:
+    """The parsers of the ``glossator`` subcommands, by name (argparse's one private name)."""
+    from glossator.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(sub.choices)

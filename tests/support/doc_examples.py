@@ -110,7 +110,7 @@ def check_yaml(block: Block, where: str, tmp: Path) -> None:
         from glossator.integrations.mkdocs import GlossatorPluginConfig
 
         keys = {k for p in data["plugins"] if isinstance(p, dict) for k in p.get("glossator", {})}
-        assert keys and keys <= set(GlossatorPluginConfig().keys()), where  # type: ignore[no-untyped-call]
+        assert keys and keys <= set(GlossatorPluginConfig().keys()), where
     elif (isinstance(data, dict) and "entries" in data) or (
             isinstance(data, list) and all(isinstance(e, dict) and "term" in e for e in data)):
         path = tmp / "block.yaml"
@@ -122,8 +122,8 @@ def check_yaml(block: Block, where: str, tmp: Path) -> None:
 
 def run_examples(page: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> int:
     """Run every example of ``page`` in ``tmp``; return how many were checked."""
-    for name in ("examples", "glossaries", "tests", "docs"):
-        (tmp / name).symlink_to(ROOT / name)
+    for folder in ("examples", "glossaries", "tests", "docs"):
+        (tmp / folder).symlink_to(ROOT / folder)
     monkeypatch.chdir(tmp)
     found = blocks(page.read_text(encoding="utf-8"))
     output_of: set[int] = set()
