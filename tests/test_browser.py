@@ -14,11 +14,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import (
+    Browser,
+    FloatRect,
+    Locator,
+    Page,
+    ViewportSize,
+    sync_playwright,
+)
 
 import glossator
 from glossator.documents.html import annotate_html
 from glossator.render import html as render_html
-from support.browser import CHROMIUM_ARGS, require_axe, require_chromium, require_playwright
+from support.browser import CHROMIUM_ARGS, require_axe, require_chromium
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO_ROOT / "examples"
@@ -28,18 +36,17 @@ SEED_TEXT = REPO_ROOT / "tests" / "data" / "seed.txt"
 
 TERM = ".glossator-term"
 TIP = ".glossator-tip"
-DESKTOP = {"width": 1024, "height": 640}
+DESKTOP: ViewportSize = {"width": 1024, "height": 640}
 
 
 # --- browser and tools ---------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     """Headless Debian Chromium (see :mod:`support.browser`)."""
-    sync_api = require_playwright()
     executable = require_chromium()
-    playwright = sync_api.sync_playwright().start()
+    playwright = sync_playwright().start()
     try:
         chromium = playwright.chromium.launch(
             executable_path=executable, args=CHROMIUM_ARGS, headless=True
@@ -53,12 +60,12 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def axe_script(browser: Any) -> Path:
+def axe_script(browser: Browser) -> Path:
     """``axe.min.js`` of axe-core 4, as ``tools/provision-tests.sh`` installs it."""
     return require_axe()
 
 
-def new_page(browser: Any, viewport: dict[str, int] = DESKTOP) -> Any:
+def new_page(browser: Browser, viewport: ViewportSize = DESKTOP) -> Page:
     context = browser.new_context(viewport=viewport, locale="fr-FR")
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -66,7 +73,7 @@ def new_page(browser: Any, viewport: dict[str, int] = DESKTOP) -> Any:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Browser) -> Iterator[Page]:
     """A fresh page at a desktop size."""
     page = new_page(browser)
     yield page
@@ -76,10 +83,10 @@ def page(browser: Any) -> Iterator[Any]:
 # --- the pages -----------------------------------------------------------------------------
 
 
-def seed_doc(**options: Any) -> glossator.AnnotatedText:
+def seed_doc(occurrences: str = "first") -> glossator.AnnotatedText:
     text = (EXAMPLES / "labo-ess.txt").read_text(encoding="utf-8")
     glossary = glossator.load_glossary(EXAMPLES / "labo-ess.yaml")
-    return glossator.annotate(text, glossary, **options)
+    return glossator.annotate(text, glossary, occurrences=occurrences)
 
 
 def write_page(folder: Path, name: str, content: str) -> Path:
@@ -148,13 +155,13 @@ def real_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_page(tmp_path_factory.mktemp("real"), "real.html", annotated)
 
 
-def box(locator: Any) -> dict[str, float]:
+def box(locator: Locator) -> FloatRect:
     found = locator.bounding_box()
     assert found is not None, "the element is not rendered"
-    return dict(found)
+    return found
 
 
-def tip_of(page: Any, term: Any) -> Any:
+def tip_of(page: Page, term: Locator) -> Locator:
     """The tooltip that ``term`` describes (its ``aria-describedby``)."""
     tip_id = term.get_attribute("aria-describedby")
     assert tip_id, "the term has no aria-describedby"
@@ -164,7 +171,7 @@ def tip_of(page: Any, term: Any) -> Any:
 # --- hover and focus -----------------------------------------------------------------------
 
 
-def test_hover_shows_the_tooltip(page: Any, seed_page: Path) -> None:
+def test_hover_shows_the_tooltip(page: Page, seed_page: Path) -> None:
     page.goto(seed_page.as_uri())
     term = page.locator(TERM).first
     tip = tip_of(page, term)
@@ -178,7 +185,7 @@ def test_hover_shows_the_tooltip(page: Any, seed_page: Path) -> None:
     assert "Économie sociale et solidaire" in tip.inner_text()
 
 
-def test_tab_focuses_the_term_and_shows_the_tooltip(page: Any, seed_page: Path) -> None:
+def test_tab_focuses_the_term_and_shows_the_tooltip(page: Page, seed_page: Path) -> None:
     page.goto(seed_page.as_uri())
     page.keyboard.press("Tab")
     focused = page.evaluate(
@@ -207,7 +214,7 @@ def script_page(folder: Path) -> Path:
 
 
 @pytest.mark.parametrize("how", ["focus", "hover"])
-def test_escape_hides_the_tooltip(page: Any, tmp_path: Path, how: str) -> None:
+def test_escape_hides_the_tooltip(page: Page, tmp_path: Path, how: str) -> None:
     path = script_page(tmp_path)
     page.goto(path.as_uri())
     term = page.locator(TERM).first
@@ -270,8 +277,7 @@ def places_page(folder: Path, *, script: bool, anchor_positioning: bool = True,
 class Shown:
     """One term hovered: its text, its box and its tooltip's box."""
 
-    def __init__(self, index: int, text: str, term: dict[str, float],
-                 tip: dict[str, float]) -> None:
+    def __init__(self, index: int, text: str, term: FloatRect, tip: FloatRect) -> None:
         self.index, self.text, self.term, self.tip = index, text, term, tip
 
     def inside(self, width: int, height: int | None = None) -> bool:
@@ -290,7 +296,7 @@ class Shown:
                 f"y={b['y']:.1f}..{b['y'] + b['height']:.1f}")
 
 
-def hover_every_term(page: Any, script: bool, term_selector: str = TERM) -> list[Shown]:
+def hover_every_term(page: Page, script: bool, term_selector: str = TERM) -> list[Shown]:
     """Hover each term in turn, scrolled into view; where each one's tooltip opened."""
     terms = page.locator(term_selector)
     shown: list[Shown] = []
@@ -324,7 +330,7 @@ def assert_places_covered(shown: list[Shown], width: int) -> None:
     ids=["css-only", "with-script", "spip-css-only"])
 @pytest.mark.parametrize("width", [320, 768, 1280])
 def test_tooltips_stay_inside_the_viewport(
-    browser: Any, tmp_path: Path, width: int, markup: str, script: bool
+    browser: Browser, tmp_path: Path, width: int, markup: str, script: bool
 ) -> None:
     """Every term's tooltip, hovered, is wholly inside the viewport: terms at the left
     edge, at the right edge, mid-line, in running text and at the bottom of the window, with
@@ -346,7 +352,7 @@ def test_tooltips_stay_inside_the_viewport(
 
 
 @pytest.mark.parametrize("width", [320, 768, 1280])
-def test_the_seed_page_keeps_every_tooltip_inside(browser: Any, tmp_path: Path,
+def test_the_seed_page_keeps_every_tooltip_inside(browser: Browser, tmp_path: Path,
                                                   width: int) -> None:
     """The rendered standalone page (every occurrence, no script) too: its terms fall where
     the French text puts them."""
@@ -364,7 +370,7 @@ def test_the_seed_page_keeps_every_tooltip_inside(browser: Any, tmp_path: Path,
 
 @pytest.mark.parametrize("width", [768, 1280])
 def test_without_anchor_positioning_the_script_keeps_tooltips_in(
-    browser: Any, tmp_path: Path, width: int
+    browser: Browser, tmp_path: Path, width: int
 ) -> None:
     """How a browser without CSS anchor positioning fares: the stylesheet's older rules
     (the tooltip opens below its term, starting at the term) plus the optional script,
@@ -386,7 +392,7 @@ def test_without_anchor_positioning_the_script_keeps_tooltips_in(
 @pytest.mark.parametrize("width", [768, 1280])
 @pytest.mark.parametrize("where", ["left edge", "right edge", "mid-line", "bottom"])
 def test_the_pointer_can_move_into_the_tooltip(
-    browser: Any, tmp_path: Path, width: int, where: str
+    browser: Browser, tmp_path: Path, width: int, where: str
 ) -> None:
     """WCAG 2.2 SC 1.4.13, hoverable and persistent: the pointer moves from the term onto its
     tooltip, wherever the tooltip opened (below, ending at the term, centred, or above near
@@ -458,7 +464,7 @@ def spip_page(folder: Path, *, ours: bool) -> Path:
 SPIP_TERM = "a.cs_glossaire .gl_mot"
 
 
-def test_spip_markup_is_styled_by_a_spip_theme(page: Any, tmp_path: Path) -> None:
+def test_spip_markup_is_styled_by_a_spip_theme(page: Page, tmp_path: Path) -> None:
     """The preset's point: a theme's own a.cs_glossaire rules show the definition on
     hover. Those rules know only :hover, so keyboard focus shows nothing: that takes
     glossator's stylesheet (next test)."""
@@ -474,7 +480,7 @@ def test_spip_markup_is_styled_by_a_spip_theme(page: Any, tmp_path: Path) -> Non
     assert tip.is_hidden(), "the theme's rules alone now show the tooltip on focus"
 
 
-def test_glossator_css_after_a_spip_theme_takes_over(page: Any, axe_script: Path,
+def test_glossator_css_after_a_spip_theme_takes_over(page: Page, axe_script: Path,
                                                      tmp_path: Path) -> None:
     """glossator.css loaded after a SPIP theme: its rules, as specific as the theme's
     :hover rules, give the tooltip glossator's look, placement and behaviour on hover, on
@@ -530,7 +536,9 @@ DISABLED_RULES: dict[str, tuple[str, ...]] = {
     "seed": ("page-has-heading-one",), "titled": (), "real": ()}
 
 
-def axe_violations(page: Any, axe_script: Path, disabled: tuple[str, ...] = ()) -> list[Any]:
+def axe_violations(
+    page: Page, axe_script: Path, disabled: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
     page.add_script_tag(path=str(axe_script))
     violations: list[dict[str, Any]] = page.evaluate(AXE_RUN, list(disabled))
     return violations
@@ -554,7 +562,7 @@ def titled_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("state", ["closed", "tooltip open"])
 @pytest.mark.parametrize("which", ["seed", "titled", "real"])
 def test_axe_finds_no_violation(
-    page: Any, axe_script: Path, seed_page: Path, titled_page: Path, real_page: Path,
+    page: Page, axe_script: Path, seed_page: Path, titled_page: Path, real_page: Path,
     which: str, state: str
 ) -> None:
     path = {"seed": seed_page, "titled": titled_page, "real": real_page}[which]
@@ -568,7 +576,7 @@ def test_axe_finds_no_violation(
 
 
 def test_the_rule_switched_off_is_the_only_one_that_fails(
-    page: Any, axe_script: Path, seed_page: Path
+    page: Page, axe_script: Path, seed_page: Path
 ) -> None:
     """Without a heading, the standalone page misses exactly ``page-has-heading-one``."""
     page.goto(seed_page.as_uri())
@@ -581,7 +589,7 @@ REAL_PAGES = sorted((REPO_ROOT / "tests" / "data" / "pages").glob("*.html.gz"))
 
 @pytest.mark.parametrize("path", REAL_PAGES, ids=lambda p: p.name.removesuffix(".html.gz"))
 def test_annotating_a_real_page_adds_no_accessibility_violation(
-    browser: Any, axe_script: Path, tmp_path: Path, path: Path
+    browser: Browser, axe_script: Path, tmp_path: Path, path: Path
 ) -> None:
     """A real saved page (tests/data/pages) before and after annotation, both with
     glossator's stylesheet: whatever axe-core finds on the page as published, annotating
@@ -613,7 +621,7 @@ def test_annotating_a_real_page_adds_no_accessibility_violation(
 # --- screenshot ----------------------------------------------------------------------------
 
 
-def test_screenshot_of_an_open_tooltip(browser: Any, seed_page: Path) -> None:
+def test_screenshot_of_an_open_tooltip(browser: Browser, seed_page: Path) -> None:
     page = new_page(browser, {"width": 800, "height": 360})
     try:
         page.goto(seed_page.as_uri())

@@ -52,7 +52,8 @@ def seed_path() -> Path:
     for candidate in (SEED_LOCAL, SEED_SHARED):
         if candidate.is_file():
             return candidate
-    pytest.skip("the reference output (tests/data/seed.txt) is missing")
+    pytest.fail(f"the reference output {SEED_LOCAL} is missing: it is committed with the "
+                "tests (git checkout tests/data/seed.txt)", pytrace=False)
 
 
 def assert_one_line_error(err: str, *needles: str) -> None:
@@ -81,7 +82,8 @@ def test_golden_reproduction_of_the_seed_page(cli: RunCli) -> None:
 
 def test_local_seed_copy_is_byte_identical_to_the_shared_one() -> None:
     if not SEED_SHARED.is_file():
-        pytest.skip("the shared folder is not next to the repository")
+        pytest.skip(f"the shared corpus is not next to the repository: no {SEED_SHARED} "
+                    "to compare tests/data/seed.txt with")
     assert SEED_LOCAL.read_bytes() == SEED_SHARED.read_bytes()
 
 

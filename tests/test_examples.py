@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -30,7 +28,6 @@ def test_cms_pipeline(tmp_path: Path) -> None:
 
 
 def test_spacy_pipeline() -> None:
-    pytest.importorskip("spacy")
     out = run("examples/spacy_pipeline.py")
     assert "pole-territorial-de-cooperation-economique" in out and "inflected" in out
     assert "ess" in out and "elision" in out

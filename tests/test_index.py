@@ -10,6 +10,7 @@ from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
+import markdown
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -324,7 +325,6 @@ def test_hostile_glossary_text_is_escaped_in_html() -> None:
 
 
 def test_rich_definitions_reuse_the_tooltip_sanitizer() -> None:
-    pytest.importorskip("nh3")
     glossary = glossator.Glossary.from_dicts([{
         "term": "ESS", "definition": 'Voir <em>la loi</em> <a href="https://x.fr/">ici</a>'
         '<script>alert(1)</script><a href="javascript:y">piège</a>'}])
@@ -374,7 +374,6 @@ def test_markdown_output() -> None:
 
 
 def test_markdown_renders_with_python_markdown_and_its_anchors_work() -> None:
-    markdown = pytest.importorskip("markdown")
     glossary = glossator.load_glossary()
     html = markdown.markdown(render_markdown(HOSTILE) + render_markdown(glossary))
     checker = Checker()
@@ -442,7 +441,6 @@ def test_spip_link_is_named_by_its_term() -> None:
 
 
 def test_spip_rich_definitions_never_nest_links() -> None:
-    pytest.importorskip("nh3")
     glossary = glossator.Glossary.from_dicts([{
         "term": "ESS", "definition": 'Voir <a href="https://x.fr/">la <em>loi</em></a>.'}])
     doc = glossator.annotate("l’ESS", glossary)
@@ -476,7 +474,6 @@ def test_markdown_output_links_the_term(labo_doc: glossator.AnnotatedText) -> No
 
 
 def test_markdown_extension_link_to() -> None:
-    markdown = pytest.importorskip("markdown")
     html = markdown.markdown(
         "Le Labo de l’ESS et [l’ESS](https://ess.fr).",
         extensions=["glossator"],
@@ -490,7 +487,6 @@ def test_markdown_extension_link_to() -> None:
 
 
 def test_mkdocs_link_to_is_relative_to_the_site_root(tmp_path: Path) -> None:
-    pytest.importorskip("mkdocs")
     from support.mkdocs_site import inprocess_build, make_site
 
     glossary_md = render_markdown(LABO)
@@ -578,7 +574,6 @@ def test_cli_annotate_link_to(cli: RunCli, write: WriteFile) -> None:
     assert '<a class="cs_glossaire" data-glossator-entry="ess" href="/g/#glossaire-ess"' in spip
     md = cli("annotate", "t.txt", *glossary, "-f", "markdown", "--link-to", "index.html").out
     assert "l’[ESS](index.html#glossaire-ess)[^ess]" in md
-    pytest.importorskip("markdown")
     from_md = cli("annotate", "d.md", *glossary, "--link-to", "index.html").out
     assert 'href="index.html#glossaire-ess"' in from_md
     assert unescape(scrape(html)) == cli("annotate", "t.txt", *glossary, "-f", "text").out.strip()

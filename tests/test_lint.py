@@ -422,8 +422,9 @@ def test_the_bundled_glossary_has_no_error_and_no_warning() -> None:
 
 
 def test_common_words_are_packaged_in_the_wheel() -> None:
-    wheel = pytest.importorskip("hatchling.builders.wheel")
-    builder = wheel.WheelBuilder(str(REPO_ROOT))
+    from hatchling.builders.wheel import WheelBuilder
+
+    builder = WheelBuilder(str(REPO_ROOT))
     shipped = {f.distribution_path for f in builder.recurse_included_files()}
     assert "glossator/data/common-words-fr.txt" in shipped
     assert "glossator/cli/check.py" in shipped

@@ -15,9 +15,6 @@ from glossator import GlossaryError, GlossatorWarning, load_glossary
 from glossator.loaders import read_glossary
 from support.cli import RunCli, WriteFile
 
-pytest.importorskip("rdflib")
-pytest.importorskip("defusedxml")
-
 DATA = Path(__file__).parent / "data"
 TTL = DATA / "ess-sample.ttl"
 RDF = DATA / "ess-sample.rdf"

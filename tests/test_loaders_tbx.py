@@ -10,8 +10,6 @@ import glossator
 from glossator import GlossaryError, GlossatorWarning, load_glossary
 from glossator.cli import main
 
-pytest.importorskip("defusedxml")
-
 SAMPLE = Path(__file__).parent / "data" / "ess-sample.tbx"
 
 

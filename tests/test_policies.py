@@ -202,7 +202,6 @@ def test_compiled_glossary_cache_round_trip(tmp_path: Path) -> None:
 
 
 def test_irregular_plurals_from_spacy_lemma_tables() -> None:
-    pytest.importorskip("spacy")
     g = Glossary.from_dicts([{"term": "bonhomme", "definition": "x"},
                              {"term": "festival", "definition": "y"}])
     text = "Deux bonshommes au festival, trois festivals."

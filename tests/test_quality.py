@@ -11,8 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import glossator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,8 +21,7 @@ def _tool(name: str) -> list[str]:
     if exe.exists():
         return [str(exe)]
     found = shutil.which(name)
-    if found is None:
-        pytest.skip(f"{name} is not installed (pip install -e '.[test]')")
+    assert found is not None, f"{name} is not installed: pip install -e '.[test]'"
     return [found]
 
 

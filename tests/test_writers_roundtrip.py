@@ -18,9 +18,6 @@ from glossator import Glossary, GlossaryError
 from glossator.loaders import parse_glossary
 from glossator.writers import FIELDS, dump_glossary, is_xml_name, lost_fields
 
-pytest.importorskip("defusedxml")
-pytest.importorskip("rdflib")
-
 FORMATS = ["yaml", "json", "toml", "csv", "tsv", "tbx", "skos-ttl", "skos-rdfxml"]
 SUFFIX = {"yaml": "yaml", "json": "json", "toml": "toml", "csv": "csv", "tsv": "tsv",
           "tbx": "tbx", "skos-ttl": "ttl", "skos-rdfxml": "rdf"}

@@ -1,9 +1,10 @@
-"""What the browser tests need, found (never installed): Chromium, axe-core, Playwright.
+"""Chromium and axe-core for the browser tests: found here, never installed.
 
-Playwright's own browser download does not work on the project's machines (no internet
-besides the package registries), so the tests drive Debian's ``chromium`` package, and
-check pages with axe-core from the npm registry. Both are installed before pytest, by the
-explicit step of the README's test command::
+Playwright, which drives the browser, is a package of the ``test`` extra: the tests import
+it plainly, and fail without it. Playwright's own browser download does not work on the
+project's machines (no internet besides the package registries), so the tests drive
+Debian's ``chromium`` package, and check pages with axe-core from the npm registry. Both
+are installed before pytest, by the explicit step of the README's test command::
 
     bash tools/provision-tests.sh
 
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from types import ModuleType
 from typing import NoReturn
 
 import pytest
@@ -112,13 +112,3 @@ def require_axe() -> Path:
         unavailable(f"GLOSSATOR_AXE={axe_path()} is not a file: point it at axe.min.js, or "
                     f"unset it and run `{PROVISION}`")
     unavailable(f"axe-core is not installed ({axe_path()}): run `{PROVISION}`")
-
-
-def require_playwright() -> ModuleType:
-    """``playwright.sync_api``; skipped (failed on CI) when Playwright is not installed."""
-    try:
-        import playwright.sync_api as sync_api
-    except ImportError as exc:
-        unavailable(f"Playwright is not installed ({exc}): run "
-                    "`.venv/bin/pip install -e '.[test]'`")
-    return sync_api
