@@ -89,21 +89,33 @@ typedef struct {
  * `python -m glossator.matching.tables`, never typed here. */
 #include "_scan_tables.h"
 
-/* Length of the sequence of `table` (n entries, see SeqRange) that starts at p, or 0. */
+/* Whether p[0 .. q->len-1] is one of the sequences of q, given that p[0] is its lead. */
+static inline int
+seq_rest(const SeqRange *q, const uint8_t *p)
+{
+    int last = q->len - 1;
+    if (last == 0) {
+        return 1;
+    }
+    if (p[last] < q->lo || p[last] > q->hi) {
+        return 0;
+    }
+    for (int i = 1; i < last; i++) {
+        if (p[i] != q->mid[i - 1]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Length of the sequence of `table` (n entries sorted by lead, see SeqRange) that starts
+ * at p (left >= 1 bytes readable), or 0. */
 static inline int
 seq_at(const SeqRange *table, int n, const uint8_t *p, Py_ssize_t left)
 {
-    for (int k = 0; k < n; k++) {
+    for (int k = 0; k < n && table[k].lead <= p[0]; k++) {
         const SeqRange *q = &table[k];
-        int last = q->len - 1;
-        if (last >= left || p[last] < q->lo || p[last] > q->hi) {
-            continue;
-        }
-        int i = 0;
-        while (i < last && p[i] == q->head[i]) {
-            i++;
-        }
-        if (i == last) {
+        if (q->lead == p[0] && q->len <= left && seq_rest(q, p)) {
             return q->len;
         }
     }
@@ -672,8 +684,8 @@ elision(const uint8_t *hay, const uint8_t *raw, Py_ssize_t s)
     /* the apostrophe whose last byte is raw[s] (raw[0] is a padding space) */
     for (int a = 0; a < N_APOSTROPHE_SEQS && !width; a++) {
         const SeqRange *q = &APOSTROPHE_SEQS[a];
-        if (r >= q->lo && r <= q->hi && s >= q->len - 1 &&
-            memcmp(raw + s - (q->len - 1), q->head, (size_t)(q->len - 1)) == 0) {
+        Py_ssize_t first = s - (q->len - 1);
+        if (first >= 0 && raw[first] == q->lead && seq_rest(q, raw + first)) {
             width = q->len;
         }
     }
@@ -1146,8 +1158,14 @@ edits(PyObject *module, PyObject *args)
     Py_ssize_t pos = 0; /* no run may start with a word byte before pos (already used) */
     Py_ssize_t j = 0;
     for (;;) {
-        while (j < n && !EDIT_STOP[raw[j]]) {
-            j++;
+        {
+            /* the skip: one table lookup a byte (through a pointer, which leaves the
+             * compiler registers for the rest of the loop) */
+            const uint8_t *q = raw + j, *end = raw + n;
+            while (q < end && !EDIT_STOP[*q]) {
+                q++;
+            }
+            j = q - raw;
         }
         if (j >= n) {
             break;

@@ -176,21 +176,24 @@ static const uint8_t EDIT_STOP[256] = {
     /* F0 */ 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
-/* UTF-8 sequences that differ only in their last byte: head[0 .. len-2], then
- * a last byte in lo..hi. Sorted by bytes; no sequence is a prefix of another. */
+/* UTF-8 sequences of one character each that differ only in their last byte:
+ * lead, then mid[0 .. len-3], then a last byte in lo..hi (a one-byte sequence is
+ * its lead, and lo = hi = lead). A table is sorted by bytes, so by lead; no
+ * sequence is a prefix of another. */
 typedef struct {
-    uint8_t len;
-    uint8_t lo, hi;
-    uint8_t head[3];
+    uint8_t len;  /* bytes in each sequence */
+    uint8_t lead; /* the first byte */
+    uint8_t mid[2]; /* the bytes between the first and the last */
+    uint8_t lo, hi; /* the range of the last byte */
 } SeqRange;
 
 /* The invisible characters looked through inside words (chars.INVISIBLE,
  * fold._INVISIBLE): edits() cuts them. Read by invisible_at(). */
 static const SeqRange INVISIBLE_SEQS[] = {
-    {2, 0xAD, 0xAD, {0xC2}}, /* U+00AD SOFT HYPHEN */
-    {3, 0x8B, 0x8D, {0xE2, 0x80}}, /* U+200B ZERO WIDTH SPACE .. U+200D ZERO WIDTH JOINER */
-    {3, 0xA0, 0xA0, {0xE2, 0x81}}, /* U+2060 WORD JOINER */
-    {3, 0xBF, 0xBF, {0xEF, 0xBB}}, /* U+FEFF ZERO WIDTH NO-BREAK SPACE */
+    {2, 0xC2, {0}, 0xAD, 0xAD}, /* U+00AD SOFT HYPHEN */
+    {3, 0xE2, {0x80}, 0x8B, 0x8D}, /* U+200B ZERO WIDTH SPACE .. U+200D ZERO WIDTH JOINER */
+    {3, 0xE2, {0x81}, 0xA0, 0xA0}, /* U+2060 WORD JOINER */
+    {3, 0xEF, {0xBB}, 0xBF, 0xBF}, /* U+FEFF ZERO WIDTH NO-BREAK SPACE */
 };
 #define N_INVISIBLE_SEQS 4
 #define MAX_LEN_INVISIBLE_SEQS 3
@@ -198,11 +201,11 @@ static const SeqRange INVISIBLE_SEQS[] = {
 /* The spaces beyond ASCII (chars.SPACES, fold._WIDE_SPACES): in a run
  * between words, like ASCII white space. Read by wide_space_at(). */
 static const SeqRange WIDE_SPACE_SEQS[] = {
-    {2, 0xA0, 0xA0, {0xC2}}, /* U+00A0 NO-BREAK SPACE */
-    {3, 0x82, 0x8A, {0xE2, 0x80}}, /* U+2002 EN SPACE .. U+200A HAIR SPACE */
-    {3, 0xAF, 0xAF, {0xE2, 0x80}}, /* U+202F NARROW NO-BREAK SPACE */
-    {3, 0x9F, 0x9F, {0xE2, 0x81}}, /* U+205F MEDIUM MATHEMATICAL SPACE */
-    {3, 0x80, 0x80, {0xE3, 0x80}}, /* U+3000 IDEOGRAPHIC SPACE */
+    {2, 0xC2, {0}, 0xA0, 0xA0}, /* U+00A0 NO-BREAK SPACE */
+    {3, 0xE2, {0x80}, 0x82, 0x8A}, /* U+2002 EN SPACE .. U+200A HAIR SPACE */
+    {3, 0xE2, {0x80}, 0xAF, 0xAF}, /* U+202F NARROW NO-BREAK SPACE */
+    {3, 0xE2, {0x81}, 0x9F, 0x9F}, /* U+205F MEDIUM MATHEMATICAL SPACE */
+    {3, 0xE3, {0x80}, 0x80, 0x80}, /* U+3000 IDEOGRAPHIC SPACE */
 };
 #define N_WIDE_SPACE_SEQS 5
 #define MAX_LEN_WIDE_SPACE_SEQS 3
@@ -211,9 +214,9 @@ static const SeqRange WIDE_SPACE_SEQS[] = {
  * the Python scanner's _verify reads). Read by elision(), backwards from
  * their last byte. */
 static const SeqRange APOSTROPHE_SEQS[] = {
-    {1, 0x27, 0x27, {0}}, /* U+0027 APOSTROPHE */
-    {2, 0xBC, 0xBC, {0xCA}}, /* U+02BC MODIFIER LETTER APOSTROPHE */
-    {3, 0x98, 0x99, {0xE2, 0x80}}, /* U+2018 LEFT SINGLE QUOTATION MARK .. U+2019 RIGHT SINGLE QUOTATION MARK */
+    {1, 0x27, {0}, 0x27, 0x27}, /* U+0027 APOSTROPHE */
+    {2, 0xCA, {0}, 0xBC, 0xBC}, /* U+02BC MODIFIER LETTER APOSTROPHE */
+    {3, 0xE2, {0x80}, 0x98, 0x99}, /* U+2018 LEFT SINGLE QUOTATION MARK .. U+2019 RIGHT SINGLE QUOTATION MARK */
 };
 #define N_APOSTROPHE_SEQS 3
 #define MAX_LEN_APOSTROPHE_SEQS 3

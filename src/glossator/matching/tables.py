@@ -95,10 +95,12 @@ def _seq_table(name: str, seqs: Iterable[bytes], comment: str) -> str:
     rows = _ranges(seqs)
     out = [*_comment(comment), f"static const SeqRange {name}[] = {{"]
     for head, lo, hi, members in rows:
-        cells = ", ".join(f"0x{b:02X}" for b in head) or "0"
+        lead = head[0] if head else lo
+        mid = ", ".join(f"0x{b:02X}" for b in head[1:]) or "0"
         what = _name(members[0]) if len(members) == 1 else (
             f"{_name(members[0])} .. {_name(members[-1])}")
-        out.append(f"    {{{len(head) + 1}, 0x{lo:02X}, 0x{hi:02X}, {{{cells}}}}}, /* {what} */")
+        out.append(f"    {{{len(head) + 1}, 0x{lead:02X}, {{{mid}}}, 0x{lo:02X}, 0x{hi:02X}}},"
+                   f" /* {what} */")
     longest = max(len(head) + 1 for head, _, _, _ in rows)
     out += ["};", f"#define N_{name} {len(rows)}", f"#define MAX_LEN_{name} {longest}"]
     return "\n".join(out)
@@ -164,10 +166,14 @@ def header() -> str:
         "#ifndef GLOSSATOR_SCAN_TABLES_H\n#define GLOSSATOR_SCAN_TABLES_H\n\n#include <stdint.h>",
         *(_byte_array(name, values, comment) for name, values, comment in _tables()),
         "\n".join(_comment(
-            "UTF-8 sequences that differ only in their last byte: head[0 .. len-2], then\n"
-            "a last byte in lo..hi. Sorted by bytes; no sequence is a prefix of another."
-        )) + f"\ntypedef struct {{\n    uint8_t len;\n    uint8_t lo, hi;\n"
-        f"    uint8_t head[{_MAX_SEQ - 1}];\n}} SeqRange;",
+            "UTF-8 sequences of one character each that differ only in their last byte:\n"
+            "lead, then mid[0 .. len-3], then a last byte in lo..hi (a one-byte sequence is\n"
+            "its lead, and lo = hi = lead). A table is sorted by bytes, so by lead; no\n"
+            "sequence is a prefix of another."
+        )) + "\ntypedef struct {\n    uint8_t len;  /* bytes in each sequence */\n"
+        "    uint8_t lead; /* the first byte */\n"
+        f"    uint8_t mid[{_MAX_SEQ - 2}]; /* the bytes between the first and the last */\n"
+        "    uint8_t lo, hi; /* the range of the last byte */\n} SeqRange;",
         _seq_table("INVISIBLE_SEQS", _INVISIBLE,
                    "The invisible characters looked through inside words (chars.INVISIBLE,\n"
                    "fold._INVISIBLE): edits() cuts them. Read by invisible_at()."),
