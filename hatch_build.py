@@ -21,6 +21,7 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 SOURCE = Path("src") / "glossator" / "matching" / "_scan.c"
+TABLES = SOURCE.with_name("_scan_tables.h")
 
 
 def _compile(root: Path, out_dir: Path) -> Path:
@@ -31,6 +32,9 @@ def _compile(root: Path, out_dir: Path) -> Path:
     ext = Extension(
         "glossator.matching._scan",
         sources=[str(root / SOURCE)],
+        # the tables generated from glossator/text/chars.py (python -m
+        # glossator.matching.tables), included by _scan.c and committed next to it
+        depends=[str(root / TABLES)],
         extra_compile_args=["-O2"] if os.name != "nt" else [],
     )
     dist = Distribution({"name": "glossator", "ext_modules": [ext]})

@@ -22,8 +22,10 @@ import glossator as glossator_package
 from glossator import Glossary, compile_glossary
 from glossator.matching import native
 from glossator.matching import scan as matcher
+from glossator.matching.fold import _APOSTROPHE_LAST
 from glossator.matching.scan import Matcher, MatchOptions
 from glossator.store.matchers import cached_matcher
+from glossator.text.chars import ELIDING_WORDS, INVISIBLE, SPACES
 
 DATA = Path(__file__).parent / "data"
 
@@ -310,3 +312,62 @@ def _same_edits(raw: bytes, runs: bool) -> None:
     assert got[0] == cut
     assert array("q", got[1]).tolist() == edits.news
     assert array("q", got[2]).tolist() == edits.olds
+
+
+def test_the_c_tables_header_is_generated_from_the_python_tables() -> None:
+    # _scan.c takes its byte classes, eliding words, apostrophes, wide spaces and
+    # invisible characters from _scan_tables.h, generated from glossator/text/chars.py:
+    # a change there without regenerating would leave the C scanner behind
+    from glossator.matching import tables
+
+    assert tables.header().encode("ascii") == tables.HEADER.read_bytes(), (
+        f"{tables.HEADER.name} is out of date with glossator/text/chars.py: run "
+        f"`{tables.COMMAND}`, commit the header and reinstall (pip install -e .)")
+    assert tables.main(["--check"]) == 0
+
+
+def _c_and_pure(terms: tuple[str, ...], monkeypatch: Any) -> tuple[Matcher, Matcher]:
+    glossary = Glossary.from_dicts([{"term": t, "definition": "d"} for t in terms])
+    fast = Matcher(glossary)
+    assert fast._trie is not None
+    return fast, _pure(glossary, None, monkeypatch)
+
+
+@pytest.mark.parametrize("word", ELIDING_WORDS)
+def test_every_eliding_word_reaches_the_c_scanner(word: str, monkeypatch: Any) -> None:
+    fast, pure = _c_and_pure(("ESS", "association"), monkeypatch)
+    for apostrophe in (seq.decode() for seq in _APOSTROPHE_LAST.values()):
+        for term in ("ESS", "association"):
+            text = f"voir {word}{apostrophe}{term} ici"
+            start = len(f"voir {word}{apostrophe}")
+            assert fast.scan(text) == pure.scan(text), text
+            assert [(s, e, elided) for s, e, _, elided in fast.scan(text)] == [
+                (start, start + len(term), True)], text
+            # one more letter and it is not an eliding word: nothing starts there
+            other = f"voir {word}x{apostrophe}{term} ici"
+            assert fast.scan(other) == pure.scan(other) == [], other
+
+
+@pytest.mark.parametrize("space", SPACES, ids=lambda c: f"U+{ord(c):04X}")
+def test_every_wide_space_reaches_the_c_scanner(space: str, monkeypatch: Any) -> None:
+    # a multiword term is found across any of chars.SPACES (edits() makes it one space)
+    fast, pure = _c_and_pure(("économie sociale",), monkeypatch)
+    for text in (f"l’économie{space}sociale", f"une économie{space} \n sociale."):
+        found = fast.scan(text)
+        assert found == pure.scan(text), text
+        assert [text[s:e] for s, e, _, _ in found] == [text[text.index("é"):].rstrip(".")]
+        _same_edits(text.encode(), True)
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
+def test_every_invisible_character_reaches_the_c_scanner(
+    invisible: str, monkeypatch: Any,
+) -> None:
+    # chars.INVISIBLE inside a word (a soft hyphen, a zero-width space…) is looked through
+    fast, pure = _c_and_pure(("association", "économie sociale"), monkeypatch)
+    for text in (f"une asso{invisible}ciation", f"l’éco{invisible}nomie sociale",
+                 f"une association{invisible}"):
+        found = fast.scan(text)
+        assert found == pure.scan(text), text
+        assert len(found) == 1, text
+        _same_edits(text.encode(), True)

@@ -83,34 +83,43 @@ typedef struct {
     PyObject *inside_word; /* callable(hay, raw, e) -> bool, for the rare cases */
 } TrieObject;
 
-/* Byte classes of the folded text, as in matcher.py: _WORD is 1 for ASCII letters and
- * digits, 2 for every byte >= 0x80; _JOINER for - & @ _. */
-static uint8_t WORD[256];
-static uint8_t JOINER[256];
-static uint8_t UPPER[256]; /* A-Z and the lead bytes of Latin capitals (C3, C5) */
-static uint8_t LETTER[256]; /* ASCII letters */
-static uint8_t SPACE[256];  /* what str.split() splits on, among single bytes */
-static uint8_t FOLD[256];   /* the fold of matcher._TABLE, for ASCII: lower case, or a space */
-/* Bytes where an edit may begin (see edits()): ASCII white space, and the lead bytes of
- * wide spaces (C2, E2, E3) and of invisible characters (C2, E2, EF). */
-static uint8_t EDIT_STOP[256];
+/* The byte classes (WORD, JOINER, UPPER, LETTER, SPACE, FOLD, RUN_SPACE, EDIT_STOP), the
+ * eliding words and the byte sequences of apostrophes, wide spaces and invisible
+ * characters: generated from glossator/text/chars.py and matching/fold.py by
+ * `python -m glossator.matching.tables`, never typed here. */
+#include "_scan_tables.h"
 
-static void
-init_tables(void)
+/* Whether p[0 .. q->len-1] is one of the sequences of q, given that p[0] is its lead. */
+static inline int
+seq_rest(const SeqRange *q, const uint8_t *p)
 {
-    for (int b = 0; b < 256; b++) {
-        WORD[b] = (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')
-                      ? 1
-                      : (b >= 0x80 ? 2 : 0);
-        JOINER[b] = (b == '-' || b == '&' || b == '@' || b == '_');
-        UPPER[b] = (b >= 'A' && b <= 'Z') || b == 0xC3 || b == 0xC5;
-        LETTER[b] = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z');
-        SPACE[b] = b == ' ' || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F);
-        FOLD[b] = b >= 'A' && b <= 'Z' ? (uint8_t)(b + 32)
-                  : (b < 0x80 && !WORD[b] && !JOINER[b]) ? ' ' : (uint8_t)b;
-        EDIT_STOP[b] = b == ' ' || (b >= 0x09 && b <= 0x0D) || b == 0xC2 || b == 0xE2 ||
-                       b == 0xE3 || b == 0xEF;
+    int last = q->len - 1;
+    if (last == 0) {
+        return 1;
     }
+    if (p[last] < q->lo || p[last] > q->hi) {
+        return 0;
+    }
+    for (int i = 1; i < last; i++) {
+        if (p[i] != q->mid[i - 1]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Length of the sequence of `table` (n entries sorted by lead, see SeqRange) that starts
+ * at p (left >= 1 bytes readable), or 0. */
+static inline int
+seq_at(const SeqRange *table, int n, const uint8_t *p, Py_ssize_t left)
+{
+    for (int k = 0; k < n && table[k].lead <= p[0]; k++) {
+        const SeqRange *q = &table[k];
+        if (q->lead == p[0] && q->len <= left && seq_rest(q, p)) {
+            return q->len;
+        }
+    }
+    return 0;
 }
 
 static void
@@ -664,12 +673,6 @@ unaccented_ok(const uint8_t *surface, Py_ssize_t len, const uint8_t *form, Py_ss
     return i == len && j == flen;
 }
 
-/* Words that French elides: the l of l'ESS, the jusqu of jusqu'aux (folded). */
-static const char *const ELIDING[] = {
-    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
-    "presqu", "quelqu", NULL,
-};
-
 /* Elision before a candidate starting after hay[s] (matcher._verify's first part):
  * 1 elided (l'ESS), 0 not, -1 an apostrophe inside a word (aujourd'hui): no match here,
  * 2 ask Python (a non-ASCII character before the candidate). */
@@ -678,16 +681,15 @@ elision(const uint8_t *hay, const uint8_t *raw, Py_ssize_t s)
 {
     uint8_t r = raw[s];
     Py_ssize_t width = 0;
-    if (r == 0x27) {
-        width = 1;
+    /* the apostrophe whose last byte is raw[s] (raw[0] is a padding space) */
+    for (int a = 0; a < N_APOSTROPHE_SEQS && !width; a++) {
+        const SeqRange *q = &APOSTROPHE_SEQS[a];
+        Py_ssize_t first = s - (q->len - 1);
+        if (first >= 0 && raw[first] == q->lead && seq_rest(q, raw + first)) {
+            width = q->len;
+        }
     }
-    else if ((r == 0x99 || r == 0x98) && s >= 2 && raw[s - 2] == 0xE2 && raw[s - 1] == 0x80) {
-        width = 3;
-    }
-    else if (r == 0xBC && s >= 1 && raw[s - 1] == 0xCA) {
-        width = 2;
-    }
-    else {
+    if (!width) {
         return r >= 0x80 ? 2 : 0;
     }
     Py_ssize_t k = s - width; /* the last byte before the apostrophe */
@@ -702,8 +704,8 @@ elision(const uint8_t *hay, const uint8_t *raw, Py_ssize_t s)
         return -1;
     }
     Py_ssize_t len = k + 1 - j;
-    for (int w = 0; ELIDING[w]; w++) {
-        if ((Py_ssize_t)strlen(ELIDING[w]) == len && memcmp(ELIDING[w], hay + j, (size_t)len) == 0) {
+    for (int w = 0; w < N_ELIDING; w++) {
+        if (ELIDING[w].len == len && memcmp(ELIDING[w].text, hay + j, (size_t)len) == 0) {
             return 1;
         }
     }
@@ -1062,57 +1064,26 @@ done:
     return result;
 }
 
-/* Length of an invisible character (soft hyphen, zero-width space/joiners, word joiner,
- * BOM) at p, or 0. */
+/* Length of an invisible character (chars.INVISIBLE: soft hyphen, zero-width space and
+ * joiners, word joiner, BOM) at p, or 0. */
 static inline int
 invisible_at(const uint8_t *p, Py_ssize_t left)
 {
-    if (left >= 2 && p[0] == 0xC2 && p[1] == 0xAD) {
-        return 2;
-    }
-    if (left >= 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0x8B && p[2] <= 0x8D) {
-        return 3;
-    }
-    if (left >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0xA0) {
-        return 3;
-    }
-    if (left >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
-        return 3;
-    }
-    return 0;
+    return seq_at(INVISIBLE_SEQS, N_INVISIBLE_SEQS, p, left);
 }
 
-/* Length of a wide space (no-break, narrow no-break, figure, thin, hair, en, em…,
- * medium mathematical, ideographic) at p, or 0. */
+/* Length of a wide space (chars.SPACES: no-break, narrow no-break, figure, thin, hair,
+ * en, em…, medium mathematical, ideographic) at p, or 0. */
 static inline int
 wide_space_at(const uint8_t *p, Py_ssize_t left)
 {
-    if (left >= 2 && p[0] == 0xC2 && p[1] == 0xA0) {
-        return 2;
-    }
-    if (left >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
-        ((p[2] >= 0x82 && p[2] <= 0x8A) || p[2] == 0xAF)) {
-        return 3;
-    }
-    if (left >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0x9F) {
-        return 3;
-    }
-    if (left >= 3 && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {
-        return 3;
-    }
-    return 0;
+    return seq_at(WIDE_SPACE_SEQS, N_WIDE_SPACE_SEQS, p, left);
 }
 
 typedef struct {
     Py_ssize_t start, end;
     int space; /* replaced by one space (a run) or by nothing (an invisible character) */
 } Cut;
-
-static inline int
-ascii_space(uint8_t b)
-{
-    return b == ' ' || (b >= 0x09 && b <= 0x0D);
-}
 
 /* The class of raw[x] for runs: 'a' a word byte (ASCII letter or digit, or any byte of
  * a character beyond ASCII), ' ' white space (ASCII, or any byte of a wide space), '.'
@@ -1125,11 +1096,12 @@ class_at(const uint8_t *raw, Py_ssize_t n, Py_ssize_t x)
     }
     uint8_t b = raw[x];
     if (b < 0x80) {
-        return ascii_space(b) ? ' ' : WORD[b] == 1 ? 'a' : '.';
+        return RUN_SPACE[b] ? ' ' : WORD[b] == 1 ? 'a' : '.';
     }
-    /* inside a wide space if the nearest lead byte (at most two back) starts one that
-     * reaches x: wide spaces hold only continuation bytes after their lead */
-    for (Py_ssize_t lead = x; lead >= 0 && lead >= x - 2; lead--) {
+    /* inside a wide space if the nearest lead byte (less than the longest wide space
+     * back) starts one that reaches x: wide spaces hold only continuation bytes after
+     * their lead */
+    for (Py_ssize_t lead = x; lead >= 0 && lead > x - MAX_LEN_WIDE_SPACE_SEQS; lead--) {
         if (raw[lead] >= 0xC2) {
             int w = wide_space_at(raw + lead, n - lead);
             return w && lead + w > x ? ' ' : 'a';
@@ -1143,7 +1115,7 @@ static inline Py_ssize_t
 spaces_end(const uint8_t *raw, Py_ssize_t n, Py_ssize_t x)
 {
     while (x < n) {
-        if (ascii_space(raw[x])) {
+        if (RUN_SPACE[raw[x]]) {
             x++;
             continue;
         }
@@ -1186,8 +1158,14 @@ edits(PyObject *module, PyObject *args)
     Py_ssize_t pos = 0; /* no run may start with a word byte before pos (already used) */
     Py_ssize_t j = 0;
     for (;;) {
-        while (j < n && !EDIT_STOP[raw[j]]) {
-            j++;
+        {
+            /* the skip: one table lookup a byte (through a pointer, which leaves the
+             * compiler registers for the rest of the loop) */
+            const uint8_t *q = raw + j, *end = raw + n;
+            while (q < end && !EDIT_STOP[*q]) {
+                q++;
+            }
+            j = q - raw;
         }
         if (j >= n) {
             break;
@@ -1662,7 +1640,6 @@ static struct PyModuleDef scan_module = {
 PyMODINIT_FUNC
 PyInit__scan(void)
 {
-    init_tables();
     if (PyType_Ready(&TrieType) < 0) {
         return NULL;
     }
