@@ -15,7 +15,7 @@ import re
 import unicodedata
 
 from ..text.chars import ELIDING_WORDS as _ELIDING_WORDS
-from ..text.chars import ELISION_APOSTROPHES, INVISIBLE, JOINERS, SPACES
+from ..text.chars import ELISION_APOSTROPHES, ELISION_MARKS, INVISIBLE, JOINERS, SPACES
 from ..text.normalize import typographic
 
 __all__ = ["ELIDING_WORDS", "fold_form"]
@@ -81,8 +81,8 @@ _JOINER = bytes(1 if chr(b) in "-&@_" else 0 for b in range(256))
 _NOT_JOINER = bytes(b for b in range(256) if chr(b) not in "-&@_")
 _NOT_WORD = bytes(b for b in range(256) if not _WORD[b])
 _CONTINUATION = bytes(1 if 0x80 <= b < 0xC0 else 0 for b in range(256))
-_APOSTROPHE_LAST = {0x27: b"'", 0x99: b"\xe2\x80\x99", 0x98: b"\xe2\x80\x98",
-                    0xBC: b"\xca\xbc"}
+#: The apostrophes an elided word may end with in a text, by their last byte.
+_APOSTROPHE_LAST = {c.encode()[-1]: c.encode() for c in ELISION_MARKS}
 
 
 def fold_form(text: str) -> bytes:

@@ -12,6 +12,7 @@ __all__ = [
     "DASHES",
     "ELIDING_WORDS",
     "ELISION_APOSTROPHES",
+    "ELISION_MARKS",
     "HYPHENS",
     "INVISIBLE",
     "JOINERS",
@@ -21,6 +22,9 @@ __all__ = [
 #: The apostrophes French text elides with: ``'``, ``’`` (U+2019) and ``ʼ`` (U+02BC).
 #: A form written with ``'`` matches a text written with any of them.
 ELISION_APOSTROPHES = "'\u2019\u02bc"
+#: What a text may write after an elided word (*l’ESS*): the three apostrophes above, and
+#: the opening quote ``‘`` that word processors put in their place.
+ELISION_MARKS = ELISION_APOSTROPHES + "\u2018"
 #: Every character texts use as an apostrophe: the three above, and the opening quote
 #: ``‘`` and the prime ``′`` that word processors and OCR put in their place.
 APOSTROPHES = ELISION_APOSTROPHES + "\u2018\u2032"
