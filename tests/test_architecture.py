@@ -124,6 +124,21 @@ def test_no_import_cycle() -> None:
     assert cycles == [], "\n".join(" -> ".join(c) for c in cycles)
 
 
+def _functions() -> Iterator[tuple[str, int, str, int]]:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                assert node.end_lineno is not None
+                length = node.end_lineno - node.lineno + 1
+                yield str(path.relative_to(SRC)), node.lineno, node.name, length
+
+
+def test_no_function_is_too_long() -> None:
+    long = [f"{file}:{line} {name}: {n} lines" for file, line, name, n in _functions()
+            if n > MAX_FUNCTION_LINES]
+    assert long == []
+
+
 @pytest.mark.parametrize("bad", [
     "import glossator.cli\n",
     "from ..cli import main\n",

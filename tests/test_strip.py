@@ -566,3 +566,15 @@ def test_cli_help_and_readme_document_every_option(cli: RunCli) -> None:
     help_text = cli("strip", "--help").out
     for option in options:
         assert option in help_text, option
+
+
+@pytest.mark.parametrize("occurrences, text", [("first", "ESS ’PTCE"), ("all", "ESS ’ESS")])
+def test_a_term_after_an_apostrophe_right_after_an_expansion(occurrences: str,
+                                                            text: str) -> None:
+    # *ESS ESS Déf. ’PTCE PTCE Déf.* can read *ESS’PTCE* or *ESS ’PTCE*; only the second
+    # gives a PTCE to expand (an elision needs an eliding word before the apostrophe)
+    g = Glossary.from_dicts([
+        {"term": "ESS", "title": "Ess", "definition": "le", "aliases": ["Labo"]},
+        {"term": "PTCE", "definition": "le"}])
+    expanded = expand(text, g, occurrences)
+    assert strip_text(expanded, g, occurrences=occurrences).text == text

@@ -187,58 +187,108 @@ def _entry(
     syntax: Syntax,
 ) -> Entry:
     """Validate the raw entry number ``index`` (0-based) and build its :class:`Entry`."""
-    entry_line = where.get("")
-
-    def err(message: str, key: str = "", hint: str | None = None) -> GlossaryError:
-        return GlossaryError(message, file=file, line=where.get(key, entry_line), hint=hint)
-
-    label = f"entry {index + 1}"
+    raw = _RawEntry(f"entry {index + 1}", item, file, where, syntax)
     if not isinstance(item, Mapping):
-        raise err(
-            f"{label} must be a mapping with 'term' and 'definition', not {_describe(item)}",
-            hint=syntax.entry_shape,
+        raise raw.error(
+            f"{raw.label} must be a mapping with 'term' and 'definition', not "
+            f"{_describe(item)}", hint=syntax.entry_shape,
         )
-    for key in item:
-        if key not in ENTRY_KEYS:
-            diagnostics.append(
-                Diagnostic(
-                    "warning", f"unknown key '{key}' in {label} is ignored",
-                    Location(file, where.get(str(key), entry_line)),
-                    _suggest(str(key), ENTRY_KEYS), "unknown-key",
-                )
-            )
+    diagnostics.extend(raw.unknown_keys())
+    term = raw.text("term", required=True)
+    definition = raw.text("definition", required=True)
+    assert term is not None and definition is not None
+    case_sensitive = raw.flag("case_sensitive")
+    max_occurrences = raw.max_occurrences()
+    url = raw.text("url")
+    diagnostics.extend(raw.warnings(url, definition))
+    entry_id = raw.text("id") or slugify(term)
+    return Entry(
+        term=term,
+        definition=definition,
+        id=entry_id,
+        title=raw.text("title"),
+        aliases=raw.text_list("aliases"),
+        case_sensitive=case_sensitive,
+        url=url,
+        source=raw.text("source"),
+        tags=raw.text_list("tags"),
+        inflect=raw.flag("inflect"),
+        hyphen_variants=raw.flag("hyphen_variants"),
+        not_in=raw.text_list("not_in"),
+        max_occurrences=max_occurrences,
+        origin=Location(file, raw.line()),
+        key_lines=tuple(sorted((k, v) for k, v in where.items() if k)),
+    )
 
-    def text(key: str, required: bool = False) -> str | None:
-        value = item.get(key)
+
+@dataclass(frozen=True)
+class _RawEntry:
+    """One raw entry being validated: its fields read one at a time, each problem raised
+    or reported at the line of its key (else of the entry)."""
+
+    #: ``entry N``, as messages name it
+    label: str
+    item: Any
+    file: str | None
+    where: Mapping[str, int]
+    syntax: Syntax
+
+    def line(self, key: str = "") -> int | None:
+        """The line of ``key`` in the file, else the entry's."""
+        return self.where.get(key, self.where.get(""))
+
+    def error(self, message: str, key: str = "", hint: str | None = None) -> GlossaryError:
+        """A hard problem with ``key`` (or the entry itself)."""
+        return GlossaryError(message, file=self.file, line=self.line(key), hint=hint)
+
+    def unknown_keys(self) -> list[Diagnostic]:
+        """A warning for each key that is not one of :data:`ENTRY_KEYS`."""
+        return [
+            Diagnostic(
+                "warning", f"unknown key '{key}' in {self.label} is ignored",
+                Location(self.file, self.line(str(key))),
+                _suggest(str(key), ENTRY_KEYS), "unknown-key",
+            )
+            for key in self.item if key not in ENTRY_KEYS
+        ]
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        """The text of ``key`` on one line (the definition keeps its lines), or ``None``
+        when it is missing or blank (an error if ``required``)."""
+        value = self.item.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                what = "is empty" if key in item else "is missing"
-                raise err(f"{label}: '{key}' {what}", key, syntax.required(key))
+                what = "is empty" if key in self.item else "is missing"
+                raise self.error(f"{self.label}: '{key}' {what}", key,
+                                 self.syntax.required(key))
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise err(f"{label}: '{key}' must be text, not {_describe(value)}", key)
+            raise self.error(f"{self.label}: '{key}' must be text, not {_describe(value)}", key)
         return one_line(str(value)) if key != "definition" else str(value).strip()
 
-    def text_list(key: str) -> tuple[str, ...]:
-        value = item.get(key)
+    def text_list(self, key: str) -> tuple[str, ...]:
+        """The non-empty texts of the list ``key``, each on one line."""
+        value = self.item.get(key)
         if value is None:
             return ()
         if not isinstance(value, list):
-            raise err(
-                f"{label}: '{key}' must be a list, not {_describe(value)}", key,
-                syntax.write_list(key, value) if isinstance(value, str) else None,
+            raise self.error(
+                f"{self.label}: '{key}' must be a list, not {_describe(value)}", key,
+                self.syntax.write_list(key, value) if isinstance(value, str) else None,
             )
         out: list[str] = []
         for v in value:
             if isinstance(v, bool) or not isinstance(v, (str, int, float)):
-                raise err(f"{label}: each of '{key}' must be text, not {_describe(v)}", key)
+                raise self.error(
+                    f"{self.label}: each of '{key}' must be text, not {_describe(v)}", key)
             s = one_line(str(v))
             if s:
                 out.append(s)
         return tuple(out)
 
-    def flag(key: str) -> bool | None:
-        value = item.get(key)
+    def flag(self, key: str) -> bool | None:
+        """``key`` as a boolean (``yes``, ``off``, ``1``… count), or ``None``."""
+        value = self.item.get(key)
         if value is None or isinstance(value, bool):
             return value
         word = str(value).strip().lower()
@@ -246,51 +296,37 @@ def _entry(
             return True
         if word in _FALSE:
             return False
-        raise err(f"{label}: '{key}' must be true or false, not '{value}'", key)
+        raise self.error(f"{self.label}: '{key}' must be true or false, not '{value}'", key)
 
-    term = text("term", required=True)
-    definition = text("definition", required=True)
-    assert term is not None and definition is not None
-    case_sensitive = flag("case_sensitive")
-    max_occurrences = item.get("max_occurrences")
-    if max_occurrences is not None:
+    def max_occurrences(self) -> int | None:
+        """``max_occurrences`` as a whole number of at least 1, or ``None``."""
+        value = self.item.get("max_occurrences")
+        if value is None:
+            return None
         try:
-            max_occurrences = int(str(max_occurrences).strip())
+            number = int(str(value).strip())
         except ValueError:
-            max_occurrences = -1
-        if max_occurrences < 1:
-            raise err(f"{label}: 'max_occurrences' must be a whole number of at least 1, not "
-                      f"'{item.get('max_occurrences')}'", "max_occurrences")
-    url = text("url")
-    if url is not None and not re.match(r"(?i)(https?://|mailto:)", url):
-        diagnostics.append(
-            Diagnostic("warning", f"{label}: url '{url}' is not http(s) or mailto and "
-                       "will not be linked", Location(file, where.get("url", entry_line)),
-                       code="bad-url")
-        )
-    if _MARKUP.search(definition):
-        diagnostics.append(
-            Diagnostic("warning", f"{label}: the definition contains markup, which is "
-                       "shown as text unless rich definitions are asked for",
-                       Location(file, where.get("definition", entry_line)),
-                       "write plain text, or use --rich-definitions for em, strong and links",
-                       "markup-in-definition")
-        )
-    entry_id = text("id") or slugify(term)
-    return Entry(
-        term=term,
-        definition=definition,
-        id=entry_id,
-        title=text("title"),
-        aliases=text_list("aliases"),
-        case_sensitive=case_sensitive,
-        url=url,
-        source=text("source"),
-        tags=text_list("tags"),
-        inflect=flag("inflect"),
-        hyphen_variants=flag("hyphen_variants"),
-        not_in=text_list("not_in"),
-        max_occurrences=max_occurrences,
-        origin=Location(file, entry_line),
-        key_lines=tuple(sorted((k, v) for k, v in where.items() if k)),
-    )
+            number = -1
+        if number < 1:
+            raise self.error(f"{self.label}: 'max_occurrences' must be a whole number of at "
+                             f"least 1, not '{value}'", "max_occurrences")
+        return number
+
+    def warnings(self, url: str | None, definition: str) -> list[Diagnostic]:
+        """The soft problems of the entry's ``url`` and ``definition``."""
+        found: list[Diagnostic] = []
+        if url is not None and not re.match(r"(?i)(https?://|mailto:)", url):
+            found.append(
+                Diagnostic("warning", f"{self.label}: url '{url}' is not http(s) or mailto "
+                           "and will not be linked", Location(self.file, self.line("url")),
+                           code="bad-url")
+            )
+        if _MARKUP.search(definition):
+            found.append(
+                Diagnostic("warning", f"{self.label}: the definition contains markup, which "
+                           "is shown as text unless rich definitions are asked for",
+                           Location(self.file, self.line("definition")),
+                           "write plain text, or use --rich-definitions for em, strong and "
+                           "links", "markup-in-definition")
+            )
+        return found

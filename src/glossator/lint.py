@@ -18,7 +18,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -302,16 +302,44 @@ def _hidden(glossary: Glossary, options: MatchOptions) -> Iterator[Finding]:
     on a few glossaries of entries that do not compete (:func:`_accepted_alone`).
     """
     matcher = compile_glossary(glossary, options)
+    entries = glossary.entries
+    all_verdicts, probes = _form_verdicts(matcher, entries)
+    lost = _lost_spellings(matcher, probes)
+    accepted = _accepted_alone([(entry, probe, takers) for entry, _, _, probe, takers in lost],
+                               options)
+    for (_, verdict, v, probe, takers), ok in zip(lost, accepted, strict=True):
+        if ok:
+            verdict.accepted += 1
+            assert verdict.lost is not None
+            verdict.lost.append((probe, v, takers))
+    for entry, verdicts in zip(entries, all_verdicts, strict=True):
+        for verdict in verdicts:
+            # a form none of whose spellings finds anything, even standing alone, is not
+            # hidden by a rival: the matcher cannot find it (a form only of punctuation
+            # is caught before; anything else here would be a matcher bug)
+            if verdict.lost is not None and not verdict.found_any:
+                verdict.unmatchable = True
+        yield from _hidden_findings(entry, verdicts)
+
+
+#: A spelling to match alone: the entry, the verdict of its form, the variant, the text.
+_Probe = tuple[Entry, _FormVerdict, Variant, str]
+
+
+def _form_verdicts(matcher: Matcher, entries: Sequence[Entry]
+                   ) -> tuple[list[list[_FormVerdict]], list[_Probe]]:
+    """A verdict for each form of each entry, still open for the forms the matcher keeps
+    as they are, and the spellings of those forms to match alone. Settled already: a form
+    another entry claims (a duplicate), a form with no variant (unmatchable), and forms
+    the loader dropped (the same form twice, an alias repeating the term)."""
     by_form: dict[int, list[Variant]] = {}
     index_of = {id(f): i for i, f in enumerate(matcher.forms)}
     for vid in range(len(matcher.variants)):
         v = matcher.variants[vid]
         by_form.setdefault(index_of[id(v.form)], []).append(v)
     winners = {f.key: f for f in matcher.forms}
-
-    entries = glossary.entries
     all_verdicts: list[list[_FormVerdict]] = []
-    probes: list[tuple[Entry, _FormVerdict, Variant, str]] = []
+    probes: list[_Probe] = []
     for entry in entries:
         verdicts: list[_FormVerdict] = []
         all_verdicts.append(verdicts)
@@ -333,7 +361,14 @@ def _hidden(glossary: Glossary, options: MatchOptions) -> Iterator[Finding]:
                 continue
             verdict.lost = []
             probes.extend((entry, verdict, v, probe) for v in variants for probe in _probes(v))
+    return all_verdicts, probes
 
+
+def _lost_spellings(matcher: Matcher, probes: Sequence[_Probe]
+                    ) -> list[tuple[Entry, _FormVerdict, Variant, str, tuple[Entry, ...]]]:
+    """Match each probe alone with the whole glossary: count the ones its own entry takes
+    (and that any match at all was found), and return the others with the entries that
+    took them, to be double-checked with :func:`_accepted_alone`."""
     lost: list[tuple[Entry, _FormVerdict, Variant, str, tuple[Entry, ...]]] = []
     for (entry, verdict, v, probe), found in _find_chunked(
             matcher, probes, lambda item: item[3]):
@@ -344,21 +379,7 @@ def _hidden(glossary: Glossary, options: MatchOptions) -> Iterator[Finding]:
             verdict.accepted += 1
             continue
         lost.append((entry, verdict, v, probe, tuple(dict.fromkeys(hit[2] for hit in found))))
-    accepted = _accepted_alone([(entry, probe, takers) for entry, _, _, probe, takers in lost],
-                               options)
-    for (_, verdict, v, probe, takers), ok in zip(lost, accepted, strict=True):
-        if ok:
-            verdict.accepted += 1
-            assert verdict.lost is not None
-            verdict.lost.append((probe, v, takers))
-    for entry, verdicts in zip(entries, all_verdicts, strict=True):
-        for verdict in verdicts:
-            # a form none of whose spellings finds anything, even standing alone, is not
-            # hidden by a rival: the matcher cannot find it (a form only of punctuation
-            # is caught before; anything else here would be a matcher bug)
-            if verdict.lost is not None and not verdict.found_any:
-                verdict.unmatchable = True
-        yield from _hidden_findings(entry, verdicts)
+    return lost
 
 
 _T = TypeVar("_T")
@@ -735,6 +756,7 @@ def _shouting_lines(text: str) -> list[tuple[int, int]]:
 
 def _corpus_rules(glossary: Glossary, docs: Sequence[CorpusDocument], options: MatchOptions,
                   top: int) -> Iterator[Finding]:
+    """``unused-entry`` and ``undefined-acronym``: the glossary against the corpus."""
     from .policy import apply_policies
 
     matcher = compile_glossary(glossary, options)
@@ -744,14 +766,35 @@ def _corpus_rules(glossary: Glossary, docs: Sequence[CorpusDocument], options: M
         return variants[m[2]].form.entry
 
     used: Counter[str] = Counter()
-    counts: Counter[str] = Counter()
-    first: dict[str, tuple[CorpusDocument, int]] = {}
-    in_docs: dict[str, set[str]] = {}
-    words = common_words()
+    acronyms = _AcronymTally()
     for doc in docs:
         found = matcher.scan(doc.text)  # every occurrence; not_in phrases then apply
         used.update(entry_of(m).id for m in apply_policies(found, entry_of, doc.text,
                                                             occurrences="all"))
+        acronyms.add(doc, found)
+    n_docs = f"{len(docs)} document{'s' if len(docs) != 1 else ''}"
+    for entry in glossary.entries:
+        if not used[entry.id]:
+            yield _finding("unused-entry",
+                           f"entry '{entry.id}' ('{entry.term}') is never used in the corpus "
+                           f"({n_docs})", entry, None,
+                           "check its forms against the texts, or drop it from this glossary")
+    yield from acronyms.undefined(docs, top)
+
+
+@dataclass
+class _AcronymTally:
+    """The acronyms of the corpus that no glossary match covers: how often each occurs,
+    where first, and in which documents."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    first: dict[str, tuple[CorpusDocument, int]] = field(default_factory=dict)
+    in_docs: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, doc: CorpusDocument, found: Sequence[tuple[int, int, int, bool]]) -> None:
+        """Count the acronyms of ``doc`` outside the glossary's matches ``found``, lines
+        in capitals, common words and Roman numerals."""
+        words = common_words()
         covered = [(m[0], m[1]) for m in found]
         shouting = _shouting_lines(doc.text)
         k = j = 0
@@ -768,32 +811,30 @@ def _corpus_rules(glossary: Glossary, docs: Sequence[CorpusDocument], options: M
             token = m.group(0)
             if token.lower() in words or _ROMAN.fullmatch(token):
                 continue
-            counts[token] += 1
-            first.setdefault(token, (doc, s))
-            in_docs.setdefault(token, set()).add(doc.name)
-    n_docs = f"{len(docs)} document{'s' if len(docs) != 1 else ''}"
-    for entry in glossary.entries:
-        if not used[entry.id]:
-            yield _finding("unused-entry",
-                           f"entry '{entry.id}' ('{entry.term}') is never used in the corpus "
-                           f"({n_docs})", entry, None,
-                           "check its forms against the texts, or drop it from this glossary")
-    reported = 0
-    names = _name_counter(docs, [t for t, n in counts.most_common() if n >= 2][: 4 * top])
-    for token, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        if reported >= top or n < 2:
-            break
-        if names(token) >= n:
-            continue  # a word or name set in capitals: *Hugo*, *libellé* are as frequent
-        doc, offset = first[token]
-        spread = len(in_docs[token])
-        reported += 1
-        yield Finding(
-            "warning", "undefined-acronym",
-            f"'{token}' appears {n} times in the corpus ({spread} document"
-            f"{'s' if spread != 1 else ''}) and the glossary does not define it",
-            doc.name, doc.line_at(offset), f"add an entry for {token}, or --ignore "
-            "undefined-acronym")
+            self.counts[token] += 1
+            self.first.setdefault(token, (doc, s))
+            self.in_docs.setdefault(token, set()).add(doc.name)
+
+    def undefined(self, docs: Sequence[CorpusDocument], top: int) -> Iterator[Finding]:
+        """``undefined-acronym`` for the ``top`` most frequent acronyms seen at least
+        twice, leaving out words and names set in capitals."""
+        counts = self.counts
+        reported = 0
+        names = _name_counter(docs, [t for t, n in counts.most_common() if n >= 2][: 4 * top])
+        for token, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            if reported >= top or n < 2:
+                break
+            if names(token) >= n:
+                continue  # a word or name set in capitals: *Hugo*, *libellé* are as frequent
+            doc, offset = self.first[token]
+            spread = len(self.in_docs[token])
+            reported += 1
+            yield Finding(
+                "warning", "undefined-acronym",
+                f"'{token}' appears {n} times in the corpus ({spread} document"
+                f"{'s' if spread != 1 else ''}) and the glossary does not define it",
+                doc.name, doc.line_at(offset), f"add an entry for {token}, or --ignore "
+                "undefined-acronym")
 
 
 def _name_counter(docs: Sequence[CorpusDocument], tokens: Sequence[str]

@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
@@ -50,7 +50,7 @@ import ahocorasick_rs
 
 from .annotate import Annotator
 from .glossary import Glossary
-from .model import Diagnostic, Entry, Location
+from .model import Annotation, Diagnostic, Entry, Location
 from .render.text import entry_expansion
 from .text.chars import ELISION_APOSTROPHES
 from .text.french import pluralize_word, strip_accents
@@ -239,89 +239,155 @@ def _strip_known(
                    key=lambda c: (c[0], -c[1]))
     if not found:
         return text, []
-    habits = _spacing_habits(text, found)
-    expansions_by_id: dict[str, str] = {}
+    state = _Stripping(text, found, _spacing_habits(text, found))
+    while True:
+        attempt = state.attempt()
+        matches = {m.end: m for m in finder.find(attempt.clean)}
+        if state.reject_unmatched(attempt, matches):
+            continue
+        if policy is not None and state.follow_policy(attempt, policy):
+            continue
+        break
+    return attempt.clean, _expansions(text, attempt, matches)
 
-    def expansion_of(entry: Entry) -> str:
-        known = expansions_by_id.get(entry.id)
+
+@dataclass
+class _Attempt:
+    """One try: the candidates ``chosen`` (the leftmost of those not rejected, none
+    overlapping), each planned as ``(start, end, drop the space after)``, whether its
+    space was ambiguous, the text without them, and where each removal falls there."""
+
+    chosen: list[tuple[int, int]]
+    plan: list[tuple[int, int, bool]]
+    ambiguous: list[bool]
+    clean: str
+    points: list[int]
+
+
+@dataclass
+class _Stripping:
+    """What :func:`_strip_known` learns from try to try: the candidates rejected and the
+    ambiguous spaces read against the text's habit."""
+
+    text: str
+    found: list[tuple[int, int]]
+    habits: dict[str, int]
+    rejected: set[tuple[int, int]] = field(default_factory=set)
+    flipped: set[tuple[int, int]] = field(default_factory=set)
+    expansions_by_id: dict[str, str] = field(default_factory=dict)
+
+    def expansion_of(self, entry: Entry) -> str:
+        """The expansion string of ``entry`` (made once per entry)."""
+        known = self.expansions_by_id.get(entry.id)
         if known is None:
-            known = expansions_by_id[entry.id] = entry_expansion(entry)
+            known = self.expansions_by_id[entry.id] = entry_expansion(entry)
         return known
 
-    rejected: set[tuple[int, int]] = set()
-    flipped: set[tuple[int, int]] = set()  # ambiguous spaces read against the habit
-
-    def retry(candidate: tuple[int, int], ambiguous: bool) -> None:
+    def retry(self, candidate: tuple[int, int], ambiguous: bool) -> None:
         """Read ``candidate``'s ambiguous space the other way, or else give it up."""
-        if ambiguous and candidate not in flipped:
-            flipped.add(candidate)
+        if ambiguous and candidate not in self.flipped:
+            self.flipped.add(candidate)
         else:
-            rejected.add(candidate)
+            self.rejected.add(candidate)
 
-    while True:
+    def attempt(self) -> _Attempt:
+        """Remove the leftmost candidates not rejected yet, each ambiguous space read as
+        the habit (or a flip) says."""
+        text = self.text
         # two expansions are never adjacent: a term of at least one character separates
         # them (the leftmost is tried first; if it is rejected, the next one gets its turn)
         chosen: list[tuple[int, int]] = []
-        for c in found:
-            if c not in rejected and (not chosen or c[0] > chosen[-1][1]):
+        for c in self.found:
+            if c not in self.rejected and (not chosen or c[0] > chosen[-1][1]):
                 chosen.append(c)
         plan = []
         ambiguous = []
         for i, (s, e) in enumerate(chosen):
             nxt = chosen[i + 1][0] if i + 1 < len(chosen) else -1
             amb = nxt != e + 1 and _ambiguous_space(text, e)
-            drop = amb and (_space_was_added(text, e, habits) != ((s, e) in flipped))
+            drop = amb and (_space_was_added(text, e, self.habits) != ((s, e) in self.flipped))
             plan.append((s, e, drop))
             ambiguous.append(amb)
         clean, points = _remove(text, plan)
-        matches = {m.end: m for m in finder.find(clean)}
+        return _Attempt(chosen, plan, ambiguous, clean, points)
+
+    def reject_unmatched(self, attempt: _Attempt, matches: dict[int, Annotation]) -> bool:
+        """Retry the removals that no match of their entry ends right before (``matches``:
+        the matches in the clean text by end); whether there were any."""
+        text, plan, points = self.text, attempt.plan, attempt.points
         bad = []
         for i, (s, e, _) in enumerate(plan):
             m = matches.get(points[i])
             if (m is None or (i and points[i - 1] > m.start)
-                    or expansion_of(m.entry) != text[s:e]):
+                    or self.expansion_of(m.entry) != text[s:e]):
                 bad.append(i)
-        if bad:
-            # a failure far from any other removal is its own: drop all of those at once;
-            # otherwise only the leftmost, as removing it may mend its neighbour
-            isolated = [i for i in bad if _isolated(plan, i)]
-            for i in isolated or bad[:1]:
-                retry(chosen[i], ambiguous[i] and plan[i][2])
-            continue
-        if policy is not None:
-            selected = policy.select(clean)
-            annotated = {(end, expansion_of(policy.matcher.variants[vid].form.entry))
-                         for _, end, vid, _ in selected}
-            # putting an expansion back only adds text, which can take an entry's first
-            # occurrence or use up its quota but never give one back: every candidate the
-            # policy leaves out now stays out, so they go all at once
-            unwanted = [(s, e) for i, (s, e, _) in enumerate(plan)
-                        if (points[i], text[s:e]) not in annotated]
-            if unwanted:
-                rejected.update(unwanted)
-                continue
-            # a term the policy annotates but that has no expansion, right after an
-            # ambiguous space: that space was read the wrong way (*ESS'ESS* is not *ESS 'ESS*)
-            ends = set(points)
-            starts = {start for start, end, _, _ in selected if end not in ends}
-            wrong = [i for i, q in enumerate(points) if ambiguous[i]
-                     and chosen[i] not in flipped and starts & {q + 1, q + 2}]
-            if wrong:
-                flipped.update(chosen[i] for i in wrong)
-                continue
-        break
+        if not bad:
+            return False
+        # a failure far from any other removal is its own: drop all of those at once;
+        # otherwise only the leftmost, as removing it may mend its neighbour
+        isolated = [i for i in bad if _isolated(plan, i)]
+        if not isolated and self._glued_to_previous(attempt, bad[0]):
+            return True
+        for i in isolated or bad[:1]:
+            self.retry(attempt.chosen[i], attempt.ambiguous[i] and plan[i][2])
+        return True
 
+    def _glued_to_previous(self, attempt: _Attempt, i: int) -> bool:
+        """Flip the previous removal's ambiguous space if the unmatched term ``i`` starts
+        right after it: *ESS ESS Déf. ’PTCE PTCE Déf.* reads *ESS ’PTCE*, for *ESS’PTCE*
+        would leave no PTCE to expand (an elision needs an eliding word); whether flipped."""
+        if i == 0 or not (attempt.ambiguous[i - 1] and attempt.plan[i - 1][2]):
+            return False
+        before = attempt.chosen[i - 1]
+        if before in self.flipped:
+            return False
+        gap = self.text[before[1] + 2 : attempt.chosen[i][0]]
+        if "\n" in gap or len(gap) > _TERM_REACH:
+            return False
+        self.flipped.add(before)
+        return True
+
+    def follow_policy(self, attempt: _Attempt, policy: Annotator) -> bool:
+        """Reject the removals ``policy`` would not have expanded, or flip the spaces it
+        shows were misread; whether anything changed."""
+        text, plan, points = self.text, attempt.plan, attempt.points
+        selected = policy.select(attempt.clean)
+        annotated = {(end, self.expansion_of(policy.matcher.variants[vid].form.entry))
+                     for _, end, vid, _ in selected}
+        # putting an expansion back only adds text, which can take an entry's first
+        # occurrence or use up its quota but never give one back: every candidate the
+        # policy leaves out now stays out, so they go all at once
+        unwanted = [(s, e) for i, (s, e, _) in enumerate(plan)
+                    if (points[i], text[s:e]) not in annotated]
+        if unwanted:
+            self.rejected.update(unwanted)
+            return True
+        # a term the policy annotates but that has no expansion, right after an
+        # ambiguous space: that space was read the wrong way (*ESS'ESS* is not *ESS 'ESS*)
+        ends = set(points)
+        starts = {start for start, end, _, _ in selected if end not in ends}
+        wrong = [i for i, q in enumerate(points) if attempt.ambiguous[i]
+                 and attempt.chosen[i] not in self.flipped and starts & {q + 1, q + 2}]
+        if wrong:
+            self.flipped.update(attempt.chosen[i] for i in wrong)
+            return True
+        return False
+
+
+def _expansions(text: str, attempt: _Attempt, matches: dict[int, Annotation]) -> list[Expansion]:
+    """The removals of the last attempt as :class:`Expansion` values, with the term that
+    each follows."""
     lines = _Lines(text)
     expansions = []
     removed = 0
-    for (s, e, drop), q in zip(plan, points, strict=True):
+    for (s, e, drop), q in zip(attempt.plan, attempt.points, strict=True):
         m = matches[q]
         term_start = m.start + removed
         line, column = lines.at(term_start)
         expansions.append(Expansion(m.entry, text[term_start:s], term_start, s,
                                     e + drop, line, column))
         removed += e + drop - s
-    return clean, expansions
+    return expansions
 
 
 # -- without a glossary: detection -----------------------------------------------------

@@ -238,54 +238,74 @@ def _align(
         return None
     if words[0].function or (words[-1].function and len(words[-1].fold) > 1):
         return None
-    memo: dict[tuple[int, int, int, int], tuple[int, int] | None] = {}
+    max_skips, max_inside = _budget(n)
+    return _Alignment(letters, words, not inner).best(0, 0, max_skips, max_inside)
 
-    def best(k: int, t: int, skips: int, inside: int) -> tuple[int, int] | None:
+
+@dataclass
+class _Alignment:
+    """The search of :func:`_align`: ``letters`` over ``words``, memoized by position
+    and budget left."""
+
+    letters: str
+    words: Sequence[_Word]
+    #: the letters a word gives after its initial must follow it
+    prefix_only: bool
+    memo: dict[tuple[int, int, int, int], tuple[int, int] | None] = field(
+        default_factory=dict)
+
+    def best(self, k: int, t: int, skips: int, inside: int) -> tuple[int, int] | None:
         """(cost, function-word letters) to align letters[k:] over words[t:] with
         ``skips`` skipped words and ``inside`` inner letters left."""
+        n, m = len(self.letters), len(self.words)
         if t == m:
             return (0, 0) if k == n else None
         if n - k > 3 * (m - t):
             return None
         key = (k, t, skips, inside)
-        if key in memo:
-            return memo[key]
-        w = words[t]
+        if key in self.memo:
+            return self.memo[key]
+        w = self.words[t]
         found: tuple[int, int] | None = None
-        # give nothing (never the first or the last word)
+        # give nothing (never the first or the last word); a skip is called here, not
+        # in a helper, so that a long run of skipped words takes one frame a word
         if 0 < t < m - 1:
             if w.function or w.free:
-                found = best(k, t + 1, skips, inside)
+                found = self.best(k, t + 1, skips, inside)
             elif skips > 0:
-                rest = best(k, t + 1, skips - 1, inside)
+                rest = self.best(k, t + 1, skips - 1, inside)
                 if rest is not None:
                     found = (rest[0] + _SKIP_COST, rest[1])
-        # give the initial, then up to two later letters of the word, or its first four
-        # letters (never its final
-        # s, a plural mark: the s of *sockets* is not the second S of SSL)
-        if k < n and w.fold and w.fold[0] == letters[k]:
-            pos = 1
-            inner = w.fold[:-1] if w.fold[-1:] == "s" else w.fold
-            for extra in range(min(4, n - k, inside + 1)):
-                if extra == 3:  # a fourth letter only as a prefix: MOUVement, MOUVES
-                    if inner[:4] != letters[k : k + 4]:
-                        break
-                elif extra > 0:
-                    j = inner.find(letters[k + extra], pos)
-                    if j < 0 or (prefix_only and j != pos):
-                        break
-                    pos = j + 1
-                rest = best(k + 1 + extra, t + 1, skips, inside - extra)
-                if rest is not None:
-                    cand = (rest[0] + extra, rest[1] + (1 if w.function else 0))
-                    if found is None or cand < found:
-                        found = cand
-        memo[key] = found
+        if k < n and w.fold and w.fold[0] == self.letters[k]:
+            given = self._give(k, t, skips, inside)
+            if given is not None and (found is None or given < found):
+                found = given
+        self.memo[key] = found
         return found
 
-    prefix_only = not inner
-    max_skips, max_inside = _budget(n)
-    return best(0, 0, max_skips, max_inside)
+    def _give(self, k: int, t: int, skips: int, inside: int) -> tuple[int, int] | None:
+        """The best alignment where word ``t``, whose initial is ``letters[k]``, gives its
+        initial, then up to two later letters, or its first four letters (never its final
+        s, a plural mark: the s of *sockets* is not the second S of SSL)."""
+        letters, n, w = self.letters, len(self.letters), self.words[t]
+        found: tuple[int, int] | None = None
+        pos = 1
+        inner = w.fold[:-1] if w.fold[-1:] == "s" else w.fold
+        for extra in range(min(4, n - k, inside + 1)):
+            if extra == 3:  # a fourth letter only as a prefix: MOUVement, MOUVES
+                if inner[:4] != letters[k : k + 4]:
+                    break
+            elif extra > 0:
+                j = inner.find(letters[k + extra], pos)
+                if j < 0 or (self.prefix_only and j != pos):
+                    break
+                pos = j + 1
+            rest = self.best(k + 1 + extra, t + 1, skips, inside - extra)
+            if rest is not None:
+                cand = (rest[0] + extra, rest[1] + (1 if w.function else 0))
+                if found is None or cand < found:
+                    found = cand
+        return found
 
 
 # -- pairs ----------------------------------------------------------------------------
@@ -720,56 +740,13 @@ def suggest(
     items = texts.items() if isinstance(texts, Mapping) else ((None, t) for t in texts)
     docs = [_Doc(name, text) for name, text in items]
     known = _glossary_forms(glossary)
-
-    forms: dict[str, dict[str, list[tuple[str, str, bool]]]] = defaultdict(
-        lambda: defaultdict(list))
-    where_defined: dict[str, list[tuple[_Doc, int, int]]] = defaultdict(list)
-    for doc in docs:
-        for pair in find_pairs(doc.text):
-            if pair.acronym in known:
-                continue
-            form, singular = _lemma(doc.text, pair)
-            forms[pair.acronym][_key(form)].append((form, pair.long_form, singular))
-            where_defined[pair.acronym].append(
-                (doc, min(pair.start, pair.acronym_start), max(pair.end, pair.acronym_start)))
-
-    # every all-capital token, and the other spellings of the same word
-    caps: dict[str, list[tuple[_Doc, int, int]]] = defaultdict(list)
-    shouty_only: Counter[str] = Counter()
-    for doc in docs:
-        text = doc.text
-        for m in _CAPS.finditer(text):
-            word = m.group()
-            if m.start() and text[m.start() - 1] in _APOSTROPHES and not _ELIDED.search(
-                    text, max(0, m.start() - 10), m.start()):
-                continue  # PRUD'HOMMES, AUJOURD'HUI
-            ls = text.rfind("\n", 0, m.start()) + 1
-            le = text.find("\n", m.end())
-            if _shouty(text[ls : le if le >= 0 else len(text)]):
-                shouty_only[word] += 1
-                continue
-            caps[word].append((doc, m.start(), m.end()))
+    forms, where_defined = _written_pairs(docs, known)
+    caps = _capitals(docs)
     titled = _word_counts(docs, {w for w in caps if w not in forms})
-
-    suggestions: list[Suggestion] = []
-    for acronym, groups in forms.items():
-        ranked = sorted(groups.values(), key=lambda g: (-len(g), _key(g[0][0])))
-        long_forms = []
-        for g in ranked:
-            tally = Counter(f for f, _, _ in g)
-            form = min(tally, key=lambda f: (-tally[f], not any(s for f2, _, s in g
-                                                                 if f2 == f), len(f), f))
-            written = Counter(w for _, w, _ in g).most_common(1)[0][0]
-            long_forms.append(LongForm(form, written, len(g), any(s for f2, _, s in g
-                                                                 if f2 == form)))
-        places = caps.get(acronym) or [
-            (d, a, b) for d, a, b in where_defined[acronym]]
-        if acronym not in caps:  # Ehpad, E.S.S., AdCF: count them as written
-            places = _occurrences(docs, acronym) or places
-        suggestions.append(_suggestion(acronym, places, tuple(long_forms),
-                                       where_defined[acronym], max_contexts))
-    pairs = sorted(suggestions, key=lambda s: (-s.count, s.term))
-
+    pairs = sorted(
+        (_pair_suggestion(acronym, groups, docs, caps, where_defined[acronym], max_contexts)
+         for acronym, groups in forms.items()),
+        key=lambda s: (-s.count, s.term))
     undefined: list[Suggestion] = []
     for word, places in caps.items():
         if (word in forms or word in known or len(places) < min_count
@@ -782,6 +759,71 @@ def suggest(
         undefined.append(_suggestion(word, places, (), [], max_contexts))
     undefined.sort(key=lambda s: (-s.count, s.term))
     return pairs + undefined
+
+
+#: Per acronym, its long forms grouped by key: each as suggested, as written, and
+#: whether it was made singular.
+_Written = dict[str, dict[str, list[tuple[str, str, bool]]]]
+#: Where something occurs: the document, start and end.
+_Place = tuple[_Doc, int, int]
+
+
+def _written_pairs(docs: Sequence[_Doc], known: set[str]
+                   ) -> tuple[_Written, dict[str, list[_Place]]]:
+    """The pairs the documents write for acronyms not in ``known``: the long forms of
+    each acronym, and where each pair is."""
+    forms: _Written = defaultdict(lambda: defaultdict(list))
+    where_defined: dict[str, list[_Place]] = defaultdict(list)
+    for doc in docs:
+        for pair in find_pairs(doc.text):
+            if pair.acronym in known:
+                continue
+            form, singular = _lemma(doc.text, pair)
+            forms[pair.acronym][_key(form)].append((form, pair.long_form, singular))
+            where_defined[pair.acronym].append(
+                (doc, min(pair.start, pair.acronym_start), max(pair.end, pair.acronym_start)))
+    return forms, where_defined
+
+
+def _capitals(docs: Sequence[_Doc]) -> dict[str, list[_Place]]:
+    """Every all-capital token and where it is, but not inside a word after an
+    apostrophe (*PRUD'HOMMES*) or on a line written in capitals."""
+    caps: dict[str, list[_Place]] = defaultdict(list)
+    for doc in docs:
+        text = doc.text
+        for m in _CAPS.finditer(text):
+            word = m.group()
+            if m.start() and text[m.start() - 1] in _APOSTROPHES and not _ELIDED.search(
+                    text, max(0, m.start() - 10), m.start()):
+                continue  # PRUD'HOMMES, AUJOURD'HUI
+            ls = text.rfind("\n", 0, m.start()) + 1
+            le = text.find("\n", m.end())
+            if _shouty(text[ls : le if le >= 0 else len(text)]):
+                continue
+            caps[word].append((doc, m.start(), m.end()))
+    return caps
+
+
+def _pair_suggestion(
+    acronym: str, groups: dict[str, list[tuple[str, str, bool]]], docs: Sequence[_Doc],
+    caps: dict[str, list[_Place]], defined: list[_Place], max_contexts: int,
+) -> Suggestion:
+    """The suggestion for ``acronym`` and its long forms (``groups``, by key), most
+    often given first; its places are where it is written as such (``caps``), else where
+    it is written at all, else where it is defined."""
+    ranked = sorted(groups.values(), key=lambda g: (-len(g), _key(g[0][0])))
+    long_forms = []
+    for g in ranked:
+        tally = Counter(f for f, _, _ in g)
+        form = min(tally, key=lambda f: (-tally[f], not any(s for f2, _, s in g
+                                                             if f2 == f), len(f), f))
+        written = Counter(w for _, w, _ in g).most_common(1)[0][0]
+        long_forms.append(LongForm(form, written, len(g), any(s for f2, _, s in g
+                                                             if f2 == form)))
+    places = caps.get(acronym) or [(d, a, b) for d, a, b in defined]
+    if acronym not in caps:  # Ehpad, E.S.S., AdCF: count them as written
+        places = _occurrences(docs, acronym) or places
+    return _suggestion(acronym, places, tuple(long_forms), defined, max_contexts)
 
 
 def _numbering(text: str, start: int, word: str) -> bool:

@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..glossary import Glossary
     from ..lint import Finding
 
 __all__ = ["register", "run"]
@@ -77,9 +78,8 @@ def _codes(values: list[str], option: str) -> set[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Check the glossaries; return 1 on errors (or warnings with ``--strict``)."""
-    from ..errors import GlossatorError, UsageError
-    from ..lint import LEVELS, error_finding, lint, read_corpus
-    from ..loaders import bundled_glossary_path, read_glossary
+    from ..errors import UsageError
+    from ..lint import LEVELS, lint, read_corpus
     from .common import EXIT_INPUT, EXIT_OK
 
     if args.top < 1:
@@ -90,15 +90,7 @@ def run(args: argparse.Namespace) -> int:
     ignore = _codes(args.ignore, "--ignore")
     level = args.level or ("info" if select else "warning")
 
-    files = list(args.glossaries) or [str(bundled_glossary_path())]
-    findings: list[Finding] = []
-    glossaries = []
-    for path in files:
-        try:
-            glossaries.append(read_glossary(path, format=args.glossary_format,
-                                            encoding=args.glossary_encoding))
-        except GlossatorError as exc:
-            findings.append(error_finding(exc))
+    glossaries, findings = _read_glossaries(args)
     corpus = read_corpus(args.corpus) if args.corpus else None
     if glossaries:
         merged = glossaries[0].merge(*glossaries[1:]) if len(glossaries) > 1 else glossaries[0]
@@ -122,14 +114,8 @@ def run(args: argparse.Namespace) -> int:
 
     summary = None
     if not args.quiet and glossaries:
-        count = sum(len(g) for g in glossaries)
-        notes = sum(f.level == "info" for f in shown)
-        summary = (f"{'failed' if failed else 'ok'}: {len(glossaries)} "
-                   f"glossar{'y' if len(glossaries) == 1 else 'ies'}, "
-                   f"{count} entr{'y' if count == 1 else 'ies'}, "
-                   f"{warnings} warning{'s' if warnings != 1 else ''}"
-                   + (f", {errors} error{'s' if errors != 1 else ''}" if errors else "")
-                   + (f", {notes} note{'s' if notes != 1 else ''}" if notes else ""))
+        summary = _summary(failed, [len(g) for g in glossaries], errors, warnings,
+                           sum(f.level == "info" for f in shown))
     if fmt == "table":
         _print_table(shown, summary)
     else:
@@ -139,6 +125,37 @@ def run(args: argparse.Namespace) -> int:
         if lines:
             write_stdout("\n".join(lines) + "\n")
     return EXIT_INPUT if failed else EXIT_OK
+
+
+def _read_glossaries(args: argparse.Namespace) -> tuple[list[Glossary], list[Finding]]:
+    """The glossaries that load (the bundled one when none is named), and a
+    ``load-error`` finding for each that does not."""
+    from ..errors import GlossatorError
+    from ..lint import error_finding
+    from ..loaders import bundled_glossary_path, read_glossary
+
+    files = list(args.glossaries) or [str(bundled_glossary_path())]
+    findings: list[Finding] = []
+    glossaries = []
+    for path in files:
+        try:
+            glossaries.append(read_glossary(path, format=args.glossary_format,
+                                            encoding=args.glossary_encoding))
+        except GlossatorError as exc:
+            findings.append(error_finding(exc))
+    return glossaries, findings
+
+
+def _summary(failed: bool, sizes: list[int], errors: int, warnings: int, notes: int) -> str:
+    """``ok: 2 glossaries, 40 entries, 1 warning`` (errors and notes only when there are
+    some); ``sizes`` are the glossaries' numbers of entries."""
+    count = sum(sizes)
+    return (f"{'failed' if failed else 'ok'}: {len(sizes)} "
+            f"glossar{'y' if len(sizes) == 1 else 'ies'}, "
+            f"{count} entr{'y' if count == 1 else 'ies'}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}"
+            + (f", {errors} error{'s' if errors != 1 else ''}" if errors else "")
+            + (f", {notes} note{'s' if notes != 1 else ''}" if notes else ""))
 
 
 def _print_table(findings: list[Finding], summary: str | None) -> None:

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..glossary import Glossary
+    from ..model import Entry
 
 __all__ = ["register", "run"]
 
@@ -49,19 +54,38 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Strip each input and write the texts (and the glossary found, if asked)."""
-    from pathlib import Path
+    from ..documents.write import check_targets, write_file
+    from ..errors import InputError
+    from .common import EXIT_OK, load_glossaries, read_inputs, warn, write_stdout
 
-    from ..documents.write import check_targets, terminated, write_file
-    from ..errors import InputError, UsageError
-    from ..model import Entry
-    from ..strip import glossary_yaml, strip_text
-    from .common import (
-        EXIT_OK,
-        load_glossaries,
-        read_inputs,
-        warn,
-        write_stdout,
-    )
+    _check_options(args)
+    glossary = (load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
+                      args.glossary_encoding)
+                if args.glossary else None)
+    docs = read_inputs(args.files, args.encoding)
+    check_targets([name for name, _ in docs if name != "<stdin>"],
+                   [t for t in (args.output, args.glossary_out) if t])
+    texts, warnings, entries = _strip_all(docs, glossary, args)
+    if args.glossary_out and not entries:
+        raise InputError("no expanded definition found, so there is no glossary to write",
+                         file=args.glossary_out,
+                         hint="check that the input carries definitions after its terms")
+    if not args.quiet:
+        for message in warnings:
+            warn(message)
+    if args.glossary_out:
+        _write_glossary(args.glossary_out, [n for n, _ in docs], list(entries.values()))
+    body = "".join(texts)
+    if args.output:
+        write_file(args.output, body)
+    else:
+        write_stdout(body)
+    return EXIT_OK
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Refuse the options that go only with others."""
+    from ..errors import UsageError
 
     if args.max_per_entry is not None and args.max_per_entry < 1:
         raise UsageError("--max-per-entry must be at least 1")
@@ -70,12 +94,14 @@ def run(args: argparse.Namespace) -> int:
                          hint="without a glossary every expansion found is removed")
     if args.glossary_format and not args.glossary:
         raise UsageError("--glossary-format goes with --glossary")
-    glossary = (load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
-                      args.glossary_encoding)
-                if args.glossary else None)
-    docs = read_inputs(args.files, args.encoding)
-    check_targets([name for name, _ in docs if name != "<stdin>"],
-                   [t for t in (args.output, args.glossary_out) if t])
+
+
+def _strip_all(docs: list[tuple[str, str]], glossary: Glossary | None,
+               args: argparse.Namespace) -> tuple[list[str], list[str], dict[str, Entry]]:
+    """Strip each ``(name, text)``: the texts, the warnings to print, and the entries
+    found (the first definition of each, from the first file that has it)."""
+    from ..documents.write import terminated
+    from ..strip import strip_text
 
     texts: list[str] = []
     warnings: list[str] = []
@@ -97,22 +123,18 @@ def run(args: argparse.Namespace) -> int:
             if known != x.entry:
                 warnings.append(f"{name}:{x.line}: '{x.term}' is defined differently than "
                                 "in an earlier file; the glossary keeps the first definition")
+    return texts, warnings, entries
 
-    if args.glossary_out and not entries:
-        raise InputError("no expanded definition found, so there is no glossary to write",
-                         file=args.glossary_out,
-                         hint="check that the input carries definitions after its terms")
-    if not args.quiet:
-        for message in warnings:
-            warn(message)
-    if args.glossary_out:
-        sources = ", ".join(Path(n).name if n != "<stdin>" else n for n, _ in docs)
-        comment = (f"Entries recovered by 'glossator strip' from {sources}.\n"
-                   "Read the definitions over before publishing them.")
-        write_file(args.glossary_out, glossary_yaml(list(entries.values()), comment=comment))
-    body = "".join(texts)
-    if args.output:
-        write_file(args.output, body)
-    else:
-        write_stdout(body)
-    return EXIT_OK
+
+def _write_glossary(path: str, names: list[str], entries: list[Entry]) -> None:
+    """Write the entries found as a YAML glossary to ``path``, saying which inputs they
+    come from."""
+    from pathlib import Path
+
+    from ..documents.write import write_file
+    from ..strip import glossary_yaml
+
+    sources = ", ".join(Path(n).name if n != "<stdin>" else n for n in names)
+    comment = (f"Entries recovered by 'glossator strip' from {sources}.\n"
+               "Read the definitions over before publishing them.")
+    write_file(path, glossary_yaml(entries, comment=comment))

@@ -460,20 +460,17 @@ class _Scanner:
         return -1, attrs, False
 
     def _start_tag(self, tag: str, attrs: dict[str, str], self_closing: bool, end: int) -> int:
+        """Open element ``tag``: where text resumes after it (``-1``: right after the tag;
+        after a raw-text element, at its end tag)."""
         stack = self.stack
         ident = attrs.get("id")
         if ident is not None:
-            m = self.id_re.fullmatch(ident)
-            if m is not None:
-                self.max_id = max(self.max_id, int(m.group(1)))
+            self._note_id(ident)
         if tag in _SECTION_START:
             self.brk = True
         # a few implied end tags of HTML's tree builder, those that matter for skipping
         if tag in ("a", "button"):
-            for k in range(len(stack) - 1, -1, -1):
-                if stack[k].tag == tag:
-                    del stack[k:]
-                    break
+            self._end_tag(tag)  # a link (a button) in a link closes the first one
         elif stack and ((tag == "option" and stack[-1].tag == "option")
                         or (tag in _HEADINGS and stack[-1].tag in _HEADINGS)):
             stack.pop()
@@ -482,14 +479,7 @@ class _Scanner:
         if tag in _VOID or (self_closing and foreign):
             return -1
         if tag in _RAW and not foreign:
-            if tag == "plaintext":
-                return len(self.src)
-            pattern = _RAW_END_CACHE.get(tag)
-            if pattern is None:
-                pattern = _RAW_END_CACHE[tag] = re.compile(
-                    r"</" + tag + r"[\s/>]", re.IGNORECASE)
-            m = pattern.search(self.src, end)
-            return len(self.src) if m is None else m.start()
+            return self._raw_text_end(tag, end)
         state = parent.state if parent is not None else _ANNOTATE
         if state != _SKIP:
             if "class" in attrs and any(tip.matches(tag, attrs) for tip in self.tips):
@@ -513,6 +503,24 @@ class _Scanner:
             in_root = self.root_found = True
         stack.append(_Elem(tag, state, in_root, foreign))
         return -1
+
+    def _note_id(self, ident: str) -> None:
+        """Keep the highest tooltip number among the ids the page already has."""
+        m = self.id_re.fullmatch(ident)
+        if m is not None:
+            self.max_id = max(self.max_id, int(m.group(1)))
+
+    def _raw_text_end(self, tag: str, end: int) -> int:
+        """Where the text of raw-text element ``tag`` (a script, a style…) opened at
+        ``end`` stops: its end tag, or the end of the document."""
+        if tag == "plaintext":
+            return len(self.src)
+        pattern = _RAW_END_CACHE.get(tag)
+        if pattern is None:
+            pattern = _RAW_END_CACHE[tag] = re.compile(
+                r"</" + tag + r"[\s/>]", re.IGNORECASE)
+        m = pattern.search(self.src, end)
+        return len(self.src) if m is None else m.start()
 
     def _end_tag(self, tag: str) -> None:
         stack = self.stack

@@ -22,6 +22,7 @@ best effort: an entry's line is the first mention of its concept in the file.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urljoin
 
@@ -197,8 +198,8 @@ def _examples(names: list[str]) -> str:
 
 
 def _glossary(graph: Any, text: str, name: str) -> Glossary:
-    from rdflib import RDF, RDFS, Namespace, URIRef
-    from rdflib.namespace import DC, DCTERMS, FOAF
+    """The glossary of the concepts of ``graph``, read from ``text`` (for the lines)."""
+    from rdflib import RDF, Namespace, URIRef
 
     skos = Namespace(SKOS_NS)
     concepts = set(graph.subjects(RDF.type, skos.Concept))
@@ -207,67 +208,101 @@ def _glossary(graph: Any, text: str, name: str) -> Glossary:
                             hint="each concept needs 'a skos:Concept' and a skos:prefLabel@fr")
     lines = _mentions(text, graph, _base(name))
     ordered = sorted(concepts, key=lambda c: (lines.get(str(c), 1 << 30), str(c)))
-    diagnostics: list[Diagnostic] = []
     items: list[dict[str, Any]] = []
     where: list[dict[str, int]] = []
-    no_label: list[str] = []
-    no_definition: list[str] = []
-    skipped_lines: list[int] = []
+    skipped = _Skipped()
     for concept in ordered:
         uri = str(concept) if isinstance(concept, URIRef) else None
-        shown = _local_name(uri) if uri else "(a blank node)"
         line = lines.get(uri) if uri else None
         pref = _literals(graph, concept, skos.prefLabel)
-        untagged = all(not lit.language for lit in pref)
-        labels = _french(pref, untagged)
+        labels = _french(pref, all(not lit.language for lit in pref))
         if not labels:
-            no_label.append(shown or "?")
-            skipped_lines.append(line or 0)
+            skipped.no_label.append((_local_name(uri) if uri else "(a blank node)") or "?")
+            skipped.lines.append(line or 0)
             continue
         definition = next(iter(_french(_literals(graph, concept, skos.definition), True)
                                or _french(_literals(graph, concept, skos.scopeNote), True)),
                           None)
         if definition is None or not definition.strip():
-            no_definition.append(f"'{labels[0]}'")
-            skipped_lines.append(-(line or 0))
+            skipped.no_definition.append(f"'{labels[0]}'")
+            skipped.lines.append(-(line or 0))
             continue
-        aliases = labels[1:]
-        for predicate in (skos.altLabel, skos.hiddenLabel):
-            aliases += _french(_literals(graph, concept, predicate), True)
-        item: dict[str, Any] = {"term": labels[0], "definition": definition}
-        unique = [a for a in dict.fromkeys(aliases) if a != labels[0]]
-        if unique:
-            item["aliases"] = unique
-        if uri and (local := _local_name(uri)):
-            item["id"] = local
-        pages = sorted(str(o) for p in (FOAF.page, RDFS.seeAlso)
-                       for o in graph.objects(concept, p)
-                       if isinstance(o, URIRef) and _LINK.match(str(o)))
-        if pages:
-            item["url"] = pages[0]
-        elif uri and _URL.match(uri):
-            item["url"] = uri
-        sources = _french(_literals(graph, concept, DCTERMS.source)
-                          + _literals(graph, concept, DC.source), True)
-        if sources:
-            item["source"] = sources[0]
-        items.append(item)
+        items.append(_item(graph, concept, uri, labels, definition))
         where.append({"": line} if line is not None else {})
-    label_line = next((n for n in skipped_lines if n > 0), None)
-    definition_line = next((-n for n in skipped_lines if n < 0), None)
-    if no_label:
-        diagnostics.append(Diagnostic(
-            "warning", f"{len(no_label)} concept{'s' if len(no_label) > 1 else ''} without a "
-            f"French skos:prefLabel {'are' if len(no_label) > 1 else 'is'} skipped: "
-            f"{_examples(no_label)}", Location(name, label_line),
-            "give them a skos:prefLabel with @fr"))
-    if no_definition:
-        diagnostics.append(Diagnostic(
-            "warning", f"{len(no_definition)} concept{'s' if len(no_definition) > 1 else ''} "
-            f"without a definition {'are' if len(no_definition) > 1 else 'is'} skipped: "
-            f"{_examples(no_definition)}", Location(name, definition_line),
-            "give them a skos:definition (or a skos:scopeNote) in French"))
+    diagnostics = skipped.diagnostics(name)
     entries = entries_from_data(items, name, diagnostics, where, SKOS_SYNTAX)
+    return Glossary(entries, name=_title(graph), diagnostics=diagnostics)
+
+
+@dataclass
+class _Skipped:
+    """The concepts left out: names of those without a French label, labels of those
+    without a definition, and the line of each (negative for the latter, 0 if unknown)."""
+
+    no_label: list[str] = field(default_factory=list)
+    no_definition: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+    def diagnostics(self, name: str) -> list[Diagnostic]:
+        """One warning for each kind of skipped concept, counting them, at the first
+        one's line."""
+        found: list[Diagnostic] = []
+        no_label, no_definition = self.no_label, self.no_definition
+        if no_label:
+            line = next((n for n in self.lines if n > 0), None)
+            found.append(Diagnostic(
+                "warning", f"{len(no_label)} concept{'s' if len(no_label) > 1 else ''} "
+                f"without a French skos:prefLabel {'are' if len(no_label) > 1 else 'is'} "
+                f"skipped: {_examples(no_label)}", Location(name, line),
+                "give them a skos:prefLabel with @fr"))
+        if no_definition:
+            line = next((-n for n in self.lines if n < 0), None)
+            found.append(Diagnostic(
+                "warning", f"{len(no_definition)} concept"
+                f"{'s' if len(no_definition) > 1 else ''} without a definition "
+                f"{'are' if len(no_definition) > 1 else 'is'} skipped: "
+                f"{_examples(no_definition)}", Location(name, line),
+                "give them a skos:definition (or a skos:scopeNote) in French"))
+        return found
+
+
+def _item(graph: Any, concept: Any, uri: str | None, labels: list[str],
+          definition: str) -> dict[str, Any]:
+    """The raw entry of a concept with French ``labels`` and a ``definition``: aliases,
+    id, url and source from the rest of its properties."""
+    from rdflib import RDFS, Namespace, URIRef
+    from rdflib.namespace import DC, DCTERMS, FOAF
+
+    skos = Namespace(SKOS_NS)
+    aliases = labels[1:]
+    for predicate in (skos.altLabel, skos.hiddenLabel):
+        aliases += _french(_literals(graph, concept, predicate), True)
+    item: dict[str, Any] = {"term": labels[0], "definition": definition}
+    unique = [a for a in dict.fromkeys(aliases) if a != labels[0]]
+    if unique:
+        item["aliases"] = unique
+    if uri and (local := _local_name(uri)):
+        item["id"] = local
+    pages = sorted(str(o) for p in (FOAF.page, RDFS.seeAlso)
+                   for o in graph.objects(concept, p)
+                   if isinstance(o, URIRef) and _LINK.match(str(o)))
+    if pages:
+        item["url"] = pages[0]
+    elif uri and _URL.match(uri):
+        item["url"] = uri
+    sources = _french(_literals(graph, concept, DCTERMS.source)
+                      + _literals(graph, concept, DC.source), True)
+    if sources:
+        item["source"] = sources[0]
+    return item
+
+
+def _title(graph: Any) -> str | None:
+    """The glossary's name: the first French title or label of a concept scheme."""
+    from rdflib import RDF, RDFS, Namespace
+    from rdflib.namespace import DC, DCTERMS
+
+    skos = Namespace(SKOS_NS)
     title = None
     for scheme in sorted(graph.subjects(RDF.type, skos.ConceptScheme), key=str):
         for predicate in (DCTERMS.title, DC.title, skos.prefLabel, RDFS.label):
@@ -276,5 +311,5 @@ def _glossary(graph: Any, text: str, name: str) -> Glossary:
                 title = found[0]
                 break
         if title:
-            break
-    return Glossary(entries, name=title, diagnostics=diagnostics)
+            return title
+    return title

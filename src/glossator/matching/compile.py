@@ -70,35 +70,22 @@ def _variants(
 
     ``accented`` is empty, or for a variant whose accents were dropped, the text before
     (its unaccented letters must then be capitals in the document: *ETAT*, *Etat*).
+    Each kind of variant applies to the ones before it: the plural's ligatures, hyphens
+    and accents vary too.
     """
     entry = form.entry
     base = canonical(form.text)
     found: list[tuple[str, str, str]] = [(base, "", "")]
-    inflect = entry.inflect if entry.inflect is not None else options.inflect
-    if is_acronym(base):
-        if entry.inflect:  # an acronym takes an -s only where the entry says so
-            found.append((base + "s", "inflected", ""))
-    elif inflect:
-        plural = pluralize_term(base, irregular)
-        if plural is not None:
-            found.append((plural, "inflected", ""))
+    plural = _plural(base, entry.inflect, options.inflect, irregular)
+    if plural is not None:
+        found.append((plural, "inflected", ""))
     if _LIGATURE_HINT.search(base):
-        for text, tag, _ in list(found):  # œ/oe and æ/ae are the same letters
-            for a, b in (("œ", "oe"), ("oe", "œ"), ("œ", "Œ"), ("æ", "ae"), ("æ", "Æ"),
-                         ("Œ", "OE"), ("Æ", "AE")):
-                if a in text:
-                    found.append((text.replace(a, b), tag, ""))
+        found += _ligature_variants(found)
     hyphens = entry.hyphen_variants if entry.hyphen_variants is not None else True
     if hyphens and "-" in base:
-        for text, tag, _ in list(found):
-            spaced = _INNER_HYPHEN.sub(" ", text)
-            if spaced != text:
-                found.append((spaced, tag or "hyphen-variant", ""))
+        found += _hyphen_variants(found)
     if options.accents == "strict" and not base.isascii():
-        for text, tag, _ in list(found):
-            bare = strip_accents(text)
-            if bare != text:
-                found.append((bare, tag or "unaccented-capital", text))
+        found += _unaccented_variants(found)
     seen: set[str] = set()
     unique: list[tuple[str, str, str]] = []
     for item in found:
@@ -106,6 +93,49 @@ def _variants(
             seen.add(item[0])
             unique.append(item)
     return unique
+
+
+def _plural(base: str, entry_inflect: bool | None, inflect: bool, irregular: Any
+            ) -> str | None:
+    """The plural of ``base``, if it gets one: an acronym only where its entry says so
+    (``entry_inflect``), other forms unless their entry or the options (``inflect``) say
+    not to."""
+    if is_acronym(base):
+        return base + "s" if entry_inflect else None
+    if entry_inflect if entry_inflect is not None else inflect:
+        return pluralize_term(base, irregular)
+    return None
+
+
+def _ligature_variants(found: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The variants of ``found`` with their ligatures spelled otherwise: œ/oe and æ/ae
+    are the same letters."""
+    return [(text.replace(a, b), tag, "")
+            for text, tag, _ in found
+            for a, b in (("œ", "oe"), ("oe", "œ"), ("œ", "Œ"), ("æ", "ae"), ("æ", "Æ"),
+                         ("Œ", "OE"), ("Æ", "AE"))
+            if a in text]
+
+
+def _hyphen_variants(found: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The variants of ``found`` with a space for each inner hyphen (*tiers lieu*)."""
+    out: list[tuple[str, str, str]] = []
+    for text, tag, _ in found:
+        spaced = _INNER_HYPHEN.sub(" ", text)
+        if spaced != text:
+            out.append((spaced, tag or "hyphen-variant", ""))
+    return out
+
+
+def _unaccented_variants(found: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The variants of ``found`` without their accents, each with the text it came from
+    (only capitals may drop an accent: *ETAT*, *Etat*)."""
+    out: list[tuple[str, str, str]] = []
+    for text, tag, _ in found:
+        bare = strip_accents(text)
+        if bare != text:
+            out.append((bare, tag or "unaccented-capital", text))
+    return out
 
 
 _LIGATURE_HINT = re.compile("œ|oe|æ|Œ|OE|Æ|AE")
@@ -157,30 +187,7 @@ TABLES_VERSION = 12
 
 def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
     """Every variant of every form, folded into byte patterns, with per-pattern flags."""
-    irregular = None
-    if options.inflect and options.lemmas == "spacy":
-        from ..text.french import irregular_plurals_from_spacy
-
-        words = {w for f in forms for w in re.findall(r"\w+", f.text)}
-        irregular = irregular_plurals_from_spacy(words).get
-    variants: list[tuple[Any, ...]] = []
-    by_pattern: dict[bytes, list[int]] = {}
-    fold_accents = options.accents == "fold"
-    for index, form in enumerate(forms):
-        for text, tag, caps in _variants(form, options, irregular):
-            if fold_accents:
-                text = strip_accents(text)
-            head, core, tail = _edges(text)
-            keys = _keys(core)
-            if not keys:
-                continue
-            vid = len(variants)
-            variants.append((
-                index, text, tag, form.case_sensitive, core.encode("utf-8"), core,
-                _edges(caps)[1] if caps else "", head.encode("utf-8"), tail.encode("utf-8"),
-            ))
-            for key in keys:
-                by_pattern.setdefault(b" " + key, []).append(vid)
+    variants, by_pattern = _variant_rows(forms, options)
     patterns = list(by_pattern)
 
     def rank(vid: int) -> tuple[bool, bool]:
@@ -225,6 +232,38 @@ def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
         modes=bytes(m for m, _ in modes), exact=exact, exact_at=exact_at,
         keep=keep.tobytes(), multiword=multiword,
     )
+
+
+def _variant_rows(
+    forms: Sequence[Form], options: MatchOptions
+) -> tuple[list[tuple[Any, ...]], dict[bytes, list[int]]]:
+    """The rows of :attr:`Tables.variants` (a variant with nothing to match is left out),
+    and the variants behind each byte pattern, in order."""
+    irregular = None
+    if options.inflect and options.lemmas == "spacy":
+        from ..text.french import irregular_plurals_from_spacy
+
+        words = {w for f in forms for w in re.findall(r"\w+", f.text)}
+        irregular = irregular_plurals_from_spacy(words).get
+    variants: list[tuple[Any, ...]] = []
+    by_pattern: dict[bytes, list[int]] = {}
+    fold_accents = options.accents == "fold"
+    for index, form in enumerate(forms):
+        for text, tag, caps in _variants(form, options, irregular):
+            if fold_accents:
+                text = strip_accents(text)
+            head, core, tail = _edges(text)
+            keys = _keys(core)
+            if not keys:
+                continue
+            vid = len(variants)
+            variants.append((
+                index, text, tag, form.case_sensitive, core.encode("utf-8"), core,
+                _edges(caps)[1] if caps else "", head.encode("utf-8"), tail.encode("utf-8"),
+            ))
+            for key in keys:
+                by_pattern.setdefault(b" " + key, []).append(vid)
+    return variants, by_pattern
 
 
 #: Modes of the C scanner (see _scan.c): what it decides about a candidate alone.

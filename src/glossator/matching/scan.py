@@ -75,6 +75,47 @@ _CHUNK = 1 << 20
 _SEGMENT = 8 << 20
 
 
+def _elision(hay: bytes, raw: bytes, s: int, r: int) -> bool | None:
+    """What stands before candidate ``hay[s:e]`` when its byte ``raw[s] == r`` is an
+    apostrophe or not ASCII: ``True`` after an eliding word (*l'ESS*, *jusqu'aux*),
+    ``None`` when the candidate does not start a word (*aujourd'hui*, *prud'homme*,
+    *Val-d'Oise*, right after *à*, *ë*, *ù*…), else ``False``."""
+    seq = _APOSTROPHE_LAST.get(r)
+    if seq is not None and raw[s - len(seq) + 1 : s + 1] == seq:
+        k = s - len(seq)  # last byte before the apostrophe
+        if k >= 0 and _LETTER[hay[k]]:
+            j = k
+            while j > 0 and _LETTER[hay[j - 1]]:
+                j -= 1
+            if (j > 0 and (_WORD[hay[j - 1]] or _JOINER[hay[j - 1]])) or (
+                hay[j : k + 1] not in ELIDING_WORDS
+            ):
+                return None  # aujourd'hui, prud'homme, Val-d'Oise: not an elision
+            return True
+    elif r >= 0x80 and _ends_word_char(raw, s):
+        return None  # right after à, ë, ù…: inside a word
+    return False
+
+
+def _with_punctuation(
+    raw: bytes, s: int, e: int, head: bytes, tail: bytes
+) -> tuple[int, int] | None:
+    """The bounds of candidate ``hay[s:e]`` grown by the form's leading punctuation
+    ``head`` and trailing punctuation ``tail``, or ``None`` when the text does not have
+    them, or has them glued to more of the same (*S.A.* in *S.A.R.L.*, *.NET* in
+    *ASP.NET*)."""
+    s2, e2 = s, e
+    if tail:
+        e2 = _edge_after(raw, e, tail)
+        if e2 < 0 or _glued_after(raw, e2, tail):
+            return None  # S.A. is not the start of S.A.R.L.
+    if head:
+        s2 = _edge_before(raw, s + 1, head)
+        if s2 < 0 or _glued_before(raw, s2, head):
+            return None  # .NET is not the end of ASP.NET
+    return s2, e2
+
+
 def _segment_end(text: str, start: int) -> int:
     """Where the segment from ``start`` ends: a paragraph break near ``start + _SEGMENT``."""
     if len(text) - start <= _SEGMENT:
@@ -585,21 +626,11 @@ class Matcher:
         """
         elided = False
         r = raw[s]
-        if r == 0x27 or r >= 0x80:
-            seq = _APOSTROPHE_LAST.get(r)
-            if seq is not None and raw[s - len(seq) + 1 : s + 1] == seq:
-                k = s - len(seq)  # last byte before the apostrophe
-                if k >= 0 and _LETTER[hay[k]]:
-                    j = k
-                    while j > 0 and _LETTER[hay[j - 1]]:
-                        j -= 1
-                    if (j > 0 and (_WORD[hay[j - 1]] or _JOINER[hay[j - 1]])) or (
-                        hay[j : k + 1] not in ELIDING_WORDS
-                    ):
-                        return None  # aujourd'hui, prud'homme, Val-d'Oise: not an elision
-                    elided = True
-            elif r >= 0x80 and _ends_word_char(raw, s):
-                return None  # right after à, ë, ù…: inside a word
+        if r == 0x27 or r >= 0x80:  # rare: an apostrophe or a non-ASCII byte before
+            before = _elision(hay, raw, s, r)
+            if before is None:
+                return None
+            elided = before
         surface_bytes = raw[s + 1 : e]
         surface: str | None = None
         blanked = self._blanked[pid]
@@ -608,14 +639,11 @@ class Matcher:
             # a raw variant: form index, text, tag, cs, core, core_text, accented, head, tail
             _, _, _, cs, core, core_text, accented, head, tail = raw_variants[vid]
             s2, e2 = s, e
-            if tail:
-                e2 = _edge_after(raw, e, tail)
-                if e2 < 0 or _glued_after(raw, e2, tail):
-                    continue  # S.A. is not the start of S.A.R.L.
-            if head:
-                s2 = _edge_before(raw, s + 1, head)
-                if s2 < 0 or _glued_before(raw, s2, head):
-                    continue  # .NET is not the end of ASP.NET
+            if tail or head:  # rare: a form that starts or ends with punctuation
+                bounds = _with_punctuation(raw, s, e, head, tail)
+                if bounds is None:
+                    continue
+                s2, e2 = bounds
             if cs:
                 if surface_bytes == core:
                     return vid, elided, s2, e2

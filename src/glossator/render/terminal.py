@@ -11,8 +11,13 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from ..model import AnnotatedText
+from ..model import AnnotatedText, Annotation
+
+if TYPE_CHECKING:
+    from rich.text import Text
 from ..text.normalize import one_line
 
 __all__ = ["render"]
@@ -35,7 +40,6 @@ def render(
     from rich.console import Console
     from rich.padding import Padding
     from rich.table import Table
-    from rich.text import Text
 
     if style not in ("notes", "inline"):
         from ..errors import UsageError
@@ -57,24 +61,8 @@ def render(
     )
     number = 0
     for pieces in doc.lines():
-        out = Text()
-        notes: list[tuple[str, Text]] = []
-        for piece, ann in pieces:
-            if ann is None:
-                out.append(piece)
-                continue
-            out.append(piece, style=TERM_STYLE)
-            title = one_line(ann.entry.display_title)
-            definition = one_line(ann.entry.definition)
-            if style == "inline":
-                out.append(f" ({title} : {definition})", style=DEFINITION_STYLE)
-            else:
-                number += 1
-                out.append(f"[{number}]", style=MARK_STYLE)
-                note = Text(title, style=NOTE_TITLE_STYLE)
-                note.append(" — ")
-                note.append(definition, style=DEFINITION_STYLE)
-                notes.append((f"[{number}]", note))
+        out, notes = _line(pieces, style, number)
+        number += len(notes)
         console.print(out)
         if notes:
             grid = Table.grid(padding=(0, 1))
@@ -85,3 +73,31 @@ def render(
             console.print(Padding(grid, (0, 0, 1, 2)))
     # rich pads wrapped lines to the width: drop the padding (before any closing style code)
     return _TRAILING.sub(r"\1", buffer.getvalue())
+
+
+def _line(pieces: Iterable[tuple[str, Annotation | None]], style: str, number: int
+          ) -> tuple[Text, list[tuple[str, Text]]]:
+    """One line of the document with its terms highlighted, and its notes (``[n]`` and
+    the note), numbered on from ``number``; with the ``inline`` style, no notes: each
+    definition follows its term."""
+    from rich.text import Text
+
+    out = Text()
+    notes: list[tuple[str, Text]] = []
+    for piece, ann in pieces:
+        if ann is None:
+            out.append(piece)
+            continue
+        out.append(piece, style=TERM_STYLE)
+        title = one_line(ann.entry.display_title)
+        definition = one_line(ann.entry.definition)
+        if style == "inline":
+            out.append(f" ({title} : {definition})", style=DEFINITION_STYLE)
+        else:
+            number += 1
+            out.append(f"[{number}]", style=MARK_STYLE)
+            note = Text(title, style=NOTE_TITLE_STYLE)
+            note.append(" — ")
+            note.append(definition, style=DEFINITION_STYLE)
+            notes.append((f"[{number}]", note))
+    return out, notes
