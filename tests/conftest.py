@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -85,3 +86,25 @@ def cli(
         return CliResult(code, out, err)
 
     return _run
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium (see :mod:`browser_support`), one for the whole session:
+    Playwright's sync API cannot start a second instance while one runs, so every browser
+    test (test_browser.py, test_serve_browser.py) shares this one."""
+    from browser_support import CHROMIUM_ARGS, require_chromium, require_playwright
+
+    sync_api = require_playwright()
+    executable = require_chromium()
+    playwright = sync_api.sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()

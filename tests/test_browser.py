@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import glossator
-from browser_support import CHROMIUM_ARGS, require_axe, require_chromium, require_playwright
+from browser_support import require_axe
 from glossator.documents.html import annotate_html
 from glossator.render import html as render_html
 
@@ -34,22 +34,8 @@ DESKTOP = {"width": 1024, "height": 640}
 # --- browser and tools ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Headless Debian Chromium (see :mod:`browser_support`)."""
-    sync_api = require_playwright()
-    executable = require_chromium()
-    playwright = sync_api.sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    finally:
-        playwright.stop()
+# ``browser``: the session's headless Chromium, shared with the other browser tests
+# (tests/conftest.py: Playwright's sync API runs one instance per thread)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,8 @@
 A real server on 127.0.0.1 (see :mod:`serve_support`): typing French text shows the
 annotations and the table of matches, a tooltip opens on hover and on focus, nothing is
 blocked by the page's Content-Security-Policy, and axe-core finds no violation. Chromium
-and axe-core are found by :mod:`browser_support` (``bash tools/provision-tests.sh``).
+and axe-core are found by :mod:`browser_support` (``bash tools/provision-tests.sh``);
+the session's Chromium is the ``browser`` fixture of tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from browser_support import CHROMIUM_ARGS, require_axe, require_chromium, require_playwright
+from browser_support import require_axe
 from serve_support import Server, start_server
 
 TEXT = "L’ESS réunit les SCOP et les SCIC dans un tiers-lieu."
@@ -29,22 +30,6 @@ def server() -> Iterator[Server]:
     s = start_server()
     yield s
     s.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = require_playwright()
-    executable = require_chromium()
-    playwright = sync_api.sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
-                                              headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    finally:
-        playwright.stop()
 
 
 @pytest.fixture
