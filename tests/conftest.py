@@ -10,12 +10,17 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import pytest
 
 from support.cli import CliResult, RunCli, WriteFile
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO_ROOT / "examples"
@@ -77,3 +82,26 @@ def cli(
         return CliResult(code, out, err)
 
     return _run
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium (see :mod:`support.browser`), one for the whole session:
+    Playwright's sync API cannot start a second instance while one runs, so every browser
+    test (test_browser.py, test_serve_browser.py) shares this one."""
+    from playwright.sync_api import sync_playwright
+
+    from support.browser import CHROMIUM_ARGS, require_chromium
+
+    executable = require_chromium()
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()

@@ -20,13 +20,12 @@ from playwright.sync_api import (
     Locator,
     Page,
     ViewportSize,
-    sync_playwright,
 )
 
 import glossator
 from glossator.documents.html import annotate_html
 from glossator.render import html as render_html
-from support.browser import CHROMIUM_ARGS, require_axe, require_chromium
+from support.browser import require_axe
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO_ROOT / "examples"
@@ -42,21 +41,8 @@ DESKTOP: ViewportSize = {"width": 1024, "height": 640}
 # --- browser and tools ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Headless Debian Chromium (see :mod:`support.browser`)."""
-    executable = require_chromium()
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    finally:
-        playwright.stop()
+# ``browser``: the session's headless Chromium, shared with the other browser tests
+# (tests/conftest.py: Playwright's sync API runs one instance per thread)
 
 
 @pytest.fixture(scope="session")

@@ -82,7 +82,8 @@ def test_annotate_imports_no_other_command_s_library() -> None:
         "    main(['annotate', '-', '-f', 'text'])\n"
         "heavy = ['glossator.lint', 'glossator.suggest', 'glossator.strip', "
         "'glossator.text.collation', 'glossator.writers', 'rdflib', 'spacy', "
-        "'glossator.documents.html', 'multiprocessing']\n"
+        "'glossator.documents.html', 'multiprocessing', 'glossator.serve', 'starlette', "
+        "'uvicorn', 'anyio']\n"
         "print([m for m in heavy if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], input="L'ESS.\n", capture_output=True,

@@ -104,6 +104,20 @@ class DocumentJob:
             return explain(doc.text, self.annotator)
         return explain_rendering(doc.text, doc.kind, self.annotator, lambda: self.render(doc))
 
+    def render_and_explain(self, doc: Document) -> tuple[str, list[Explanation]]:
+        """:meth:`render` and :meth:`explain` at once: a page is annotated once, the
+        matches recorded as it is (``glossator serve`` answers both)."""
+        if doc.kind == "text":
+            from .explain import explain
+
+            return self.render(doc), explain(doc.text, self.annotator)
+        from .explain import explain_rendering
+
+        rendered: list[str] = []
+        found = explain_rendering(doc.text, doc.kind, self.annotator,
+                                  lambda: rendered.append(self.render(doc)))
+        return rendered[0], found
+
     def output_encoding_of(self, doc: Document) -> tuple[str, bytes]:
         """The encoding and BOM ``doc``'s output is written in, alone in its file."""
         if self.output_encoding is not None:

@@ -24,7 +24,7 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: The modules of the commands, in the order of ``glossator --help``.
 COMMANDS = ("annotate", "explain", "assets", "check", "convert", "index", "strip",
-            "suggest")
+            "suggest", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,162 @@
+"""The options of ``POST /v1/annotate``, checked as ``glossator annotate`` checks its own.
+
+A request's options are turned into the command line's ``argparse`` namespace and go
+through the very checks ``annotate`` runs (:mod:`glossator.cli.annotate`,
+:mod:`glossator.cli.common`), so a request gets the one-line message the CLI prints, and
+the :class:`~glossator.runner.DocumentJob` it builds is the one the CLI would build: the
+output is the CLI's, byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..documents.read import Document
+from ..errors import UsageError
+from ..runner import DocumentJob
+from .config import DEFAULT_NAME
+from .glossaries import Loaded
+
+__all__ = ["DEFAULTS", "AnnotateRequest", "from_json", "from_query"]
+
+#: Every option of ``POST /v1/annotate`` and its default.
+DEFAULTS: dict[str, Any] = {
+    "text": None, "input_format": "text", "format": "html", "glossary": DEFAULT_NAME,
+    "occurrences": "first", "max_per_entry": None, "accents": "strict", "inflect": True,
+    "markup": "glossator", "link_to": None, "standalone": False, "title": None,
+    "rich_definitions": False, "skip": [], "root": None,
+}
+
+_STRINGS = ("input_format", "format", "glossary", "occurrences", "accents", "markup")
+_OPTIONAL_STRINGS = ("link_to", "title", "root")
+_BOOLS = ("inflect", "standalone", "rich_definitions")
+_CHOICES = {"input_format": ("text", "html", "markdown"), "accents": ("strict", "fold")}
+
+
+@dataclass(frozen=True)
+class AnnotateRequest:
+    """A request's options, checked: the text, the glossary's name, and the rest."""
+
+    text: str
+    glossary: str
+    options: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        """``text``, ``html`` or ``markdown``: how the text is read."""
+        kind: str = self.options["input_format"]
+        return kind
+
+    def job(self, loaded: Loaded, cache_dir: str | None) -> tuple[DocumentJob, Document]:
+        """The job ``glossator annotate - -f FORMAT …`` would run, and the document (as
+        if read from standard input)."""
+        from ..cli.annotate import _render_options
+
+        args = self._namespace()
+        o = self.options
+        annotator = loaded.annotator(occurrences=o["occurrences"],
+                                     max_per_entry=o["max_per_entry"], accents=o["accents"],
+                                     inflect=o["inflect"], cache_dir=cache_dir)
+        job = DocumentJob(annotator, o["format"], _render_options(args, o["format"], False),
+                          standalone=o["standalone"], title=o["title"], markup=args.markup,
+                          rich_definitions=o["rich_definitions"], link_to=o["link_to"],
+                          skip=tuple(o["skip"]), root=o["root"])
+        return job, Document("<stdin>", self.kind, self.text)
+
+    def _namespace(self) -> argparse.Namespace:
+        """The options as ``glossator annotate``'s parser would have left them."""
+        o = self.options
+        return argparse.Namespace(
+            command="annotate", files=["-"], format=o["format"],
+            input_format=o["input_format"], standalone=o["standalone"], title=o["title"],
+            markup=None if o["markup"] == "glossator" else o["markup"],
+            rich_definitions=o["rich_definitions"], link_to=o["link_to"],
+            skip=list(o["skip"]), root=o["root"], script=False, explain=False,
+            output=None, output_dir=None, in_place=False, output_encoding=None, jobs=1,
+            width=None, color="never", terminal_style="notes",
+        )
+
+    def check(self) -> None:
+        """The checks of ``glossator annotate``, in its order (a ``UsageError``)."""
+        from ..cli.annotate import _check_options, _format
+        from ..cli.common import check_markup_options, input_kinds
+
+        args = self._namespace()
+        _check_options(args)
+        kinds = input_kinds(args, ["-"])
+        check_markup_options(args, kinds)
+        _format(args, kinds, False)
+        if self.options["max_per_entry"] is not None and self.options["max_per_entry"] < 1:
+            raise UsageError("--max-per-entry must be at least 1")
+
+
+def _checked(options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` with their types and choices checked."""
+    for key in _STRINGS:
+        if not isinstance(options[key], str):
+            raise UsageError(f"'{key}' must be a string")
+    for key in _OPTIONAL_STRINGS:
+        if options[key] is not None and not isinstance(options[key], str):
+            raise UsageError(f"'{key}' must be a string or null")
+    for key in _BOOLS:
+        if not isinstance(options[key], bool):
+            raise UsageError(f"'{key}' must be true or false")
+    limit = options["max_per_entry"]
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+        raise UsageError("'max_per_entry' must be an integer or null")
+    skip = options["skip"]
+    if not isinstance(skip, list) or not all(isinstance(s, str) for s in skip):
+        raise UsageError("'skip' must be a list of selectors")
+    for key, choices in _CHOICES.items():
+        if options[key] not in choices:
+            raise UsageError(f"'{key}' must be one of {', '.join(choices)}, "
+                             f"not '{options[key]}'")
+    return options
+
+
+def from_json(data: Any) -> AnnotateRequest:
+    """The request of a JSON body (an object with ``text`` and options)."""
+    if not isinstance(data, dict):
+        raise UsageError("the body must be a JSON object with a 'text' member")
+    unknown = sorted(set(data) - set(DEFAULTS))
+    if unknown:
+        raise UsageError(f"unknown option '{unknown[0]}'",
+                         hint=f"the options: {', '.join(DEFAULTS)}")
+    if not isinstance(data.get("text"), str):
+        raise UsageError("'text' must be a string: the document to annotate")
+    options = _checked({**DEFAULTS, **data})
+    request = AnnotateRequest(options.pop("text"), options["glossary"], options)
+    request.check()
+    return request
+
+
+def from_query(text: str, params: Mapping[str, Sequence[str]]) -> AnnotateRequest:
+    """The request of a raw HTML body, its options in the query string (``skip``
+    repeatable; booleans ``true``/``false``)."""
+    options: dict[str, Any] = {**DEFAULTS, "input_format": "html"}
+    for key, values in params.items():
+        if key not in DEFAULTS or key == "text":
+            raise UsageError(f"unknown option '{key}'",
+                             hint=f"the options: {', '.join(k for k in DEFAULTS if k != 'text')}")
+        if key == "skip":
+            options[key] = list(values)
+            continue
+        value = values[-1]
+        if key in _BOOLS:
+            if value.lower() not in ("true", "false", "1", "0"):
+                raise UsageError(f"'{key}' must be true or false")
+            options[key] = value.lower() in ("true", "1")
+        elif key == "max_per_entry":
+            try:
+                options[key] = int(value) if value not in ("", "null") else None
+            except ValueError:
+                raise UsageError("'max_per_entry' must be an integer") from None
+        else:
+            options[key] = value
+    options = _checked(options)
+    request = AnnotateRequest(text, options["glossary"], options)
+    request.check()
+    return request

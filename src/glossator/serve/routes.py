@@ -1,0 +1,188 @@
+"""The routes of the service: API v1, ``/healthz``, ``/metrics`` and the playground."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..documents.read import decode_document
+from ..errors import UsageError
+from .glossaries import Loaded
+from .options import AnnotateRequest, from_json, from_query
+from .problems import Problem
+from .service import PLAYGROUND_CSP, STATIC, Service, json_response, json_with_etag
+
+__all__ = ["MATCH_FIELDS", "STATIC_FILES", "entry_json", "routes"]
+
+#: The members of each match ``POST /v1/annotate`` answers (those of ``explain``).
+MATCH_FIELDS = ("start", "end", "surface", "entry", "term", "form", "variant", "how",
+                "annotated", "reason")
+
+#: The playground's files, by the name they are served under ``/static/``.
+STATIC_FILES = {
+    "playground.css": "text/css; charset=utf-8",
+    "playground.js": "text/javascript; charset=utf-8",
+    "glossator.css": "text/css; charset=utf-8",
+    "glossator.js": "text/javascript; charset=utf-8",
+}
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The request's body, refused (413) past ``limit`` bytes, declared or sent."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise Problem(413, f"the body is {int(declared)} bytes; this service takes at most "
+                      f"{limit} (--max-bytes)")
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise Problem(413, f"the body is over {limit} bytes, the most this service "
+                          "takes (--max-bytes)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _media_type(request: Request) -> tuple[str, str | None]:
+    """The media type of the body, and its ``charset`` parameter."""
+    media, *params = request.headers.get("content-type", "").split(";")
+    charset = None
+    for param in params:
+        key, _, value = param.strip().partition("=")
+        if key.lower() == "charset":
+            charset = value.strip().strip('"') or None
+    return media.strip().lower(), charset
+
+
+def _annotate_json(service: Service, body: bytes) -> Response:
+    """The JSON mode: output, matches and glossary (runs in the pool)."""
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(f"the body is not valid JSON: {exc}") from None
+    request = from_json(data)
+    loaded = service.glossaries.get(request.glossary)
+    job, doc = request.job(loaded, service.config.cache_dir)
+    output, found = job.render_and_explain(doc)
+    if doc.kind != "html":  # as the CLI writes it: a final newline
+        output = output if output.endswith("\n") else output + "\n"
+    matches = [{k: v for k, v in asdict(e).items() if k in MATCH_FIELDS} for e in found]
+    service.metrics.annotated(sum(1 for m in matches if m["annotated"]))
+    return json_response({"output": output, "matches": matches,
+                          "glossary": {"name": loaded.spec.name, "version": loaded.version}})
+
+
+def _annotate_raw(service: Service, body: bytes, charset: str | None,
+                  params: dict[str, list[str]]) -> Response:
+    """The raw mode: an HTML page or fragment in, the annotated HTML out."""
+    text = decode_document(body, "the request body", charset or "utf-8")
+    request: AnnotateRequest = from_query(text, params)
+    loaded = service.glossaries.get(request.glossary)
+    job, doc = request.job(loaded, service.config.cache_dir)
+    output = job.render(doc)
+    marker = "data-glossator-entry="
+    service.metrics.annotated(max(0, output.count(marker) - text.count(marker)))
+    return Response(output, media_type="text/html; charset=utf-8", headers={
+        "X-Glossator-Glossary": f"{loaded.spec.name}; version={loaded.version}"})
+
+
+def routes(service: Service) -> list[Route]:
+    """The routes of ``service``."""
+    async def annotate(request: Request) -> Response:
+        media, charset = _media_type(request)
+        if media not in ("application/json", "text/html"):
+            raise Problem(415, f"a body of type '{media or 'none'}' cannot be annotated: "
+                          "send application/json (text and options) or text/html (a page, "
+                          "options in the query string)")
+        body = await _body(request, service.config.max_bytes)
+        if media == "application/json":
+            return await service.run(lambda: _annotate_json(service, body))
+        params: dict[str, list[str]] = {}
+        for key, value in request.query_params.multi_items():
+            params.setdefault(key, []).append(value)
+        return await service.run(lambda: _annotate_raw(service, body, charset, params))
+
+    async def glossaries(request: Request) -> Response:
+        current = [service.glossaries.get(n) for n in service.glossaries.names()]
+        key = ("glossaries", ",".join(g.version for g in current))
+        body, etag = service.cached_json(key, lambda: {"glossaries": [
+            {"name": g.spec.name, "entries": len(g.glossary), "version": g.version}
+            for g in current]})
+        return json_with_etag(request, body, etag)
+
+    async def entries(request: Request) -> Response:
+        loaded = service.glossaries.get(request.path_params["name"])
+        body, etag = service.cached_json(("entries", f"{loaded.spec.name}@{loaded.version}"),
+                                         lambda: _entries(loaded))
+        return json_with_etag(request, body, etag)
+
+    async def healthz(_: Request) -> Response:
+        names = service.glossaries.names()
+        return json_response({"status": "ok", "glossaries": {
+            n: {"version": (g := service.glossaries.get(n)).version,
+                "entries": len(g.glossary)} for n in names}})
+
+    async def metrics(_: Request) -> Response:
+        counts = {n: len(service.glossaries.get(n).glossary)
+                  for n in service.glossaries.names()}
+        return Response(service.metrics.render(counts),
+                        media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    async def openapi(_: Request) -> Response:
+        from .openapi import openapi_document
+
+        return json_response(openapi_document())
+
+    return [
+        Route("/v1/annotate", annotate, methods=["POST"]),
+        Route("/v1/glossaries", glossaries, methods=["GET"]),
+        Route("/v1/glossaries/{name}/entries", entries, methods=["GET"]),
+        Route("/v1/openapi.json", openapi, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+        Route("/", playground, methods=["GET"]),
+        Route("/static/{file}", static, methods=["GET"]),
+    ]
+
+
+def entry_json(entry: Any) -> dict[str, Any]:
+    """One entry as ``GET /v1/glossaries/{name}/entries`` lists it."""
+    return {"id": entry.id, "term": entry.term, "title": entry.display_title,
+            "definition": entry.definition, "aliases": list(entry.aliases),
+            "url": entry.url, "source": entry.source}
+
+
+def _entries(loaded: Loaded) -> dict[str, Any]:
+    """The body of ``GET /v1/glossaries/{name}/entries``."""
+    return {"name": loaded.spec.name, "version": loaded.version,
+            "entries": [entry_json(e) for e in loaded.glossary.entries]}
+
+
+async def playground(_: Request) -> Response:
+    """``GET /``: the playground's page."""
+    return Response((STATIC / "playground.html").read_bytes(),
+                    media_type="text/html; charset=utf-8",
+                    headers={"Content-Security-Policy": PLAYGROUND_CSP,
+                             "Cache-Control": "no-cache"})
+
+
+async def static(request: Request) -> Response:
+    """``GET /static/{file}``: the playground's stylesheet and script, and glossator's."""
+    name = request.path_params["file"]
+    media = STATIC_FILES.get(name)
+    if media is None:
+        raise Problem(404, f"no file '{name}' here")
+    if name.startswith("glossator."):
+        from ..render.html import script, stylesheet
+
+        body = (stylesheet() if name.endswith(".css") else script()).encode("utf-8")
+    else:
+        body = (STATIC / name).read_bytes()
+    return Response(body, media_type=media, headers={
+        "Content-Security-Policy": PLAYGROUND_CSP, "Cache-Control": "no-cache"})

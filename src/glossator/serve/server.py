@@ -1,0 +1,60 @@
+"""Start the service: load and compile the glossaries, then hand the application to
+uvicorn, in this process or in ``workers`` processes.
+
+The glossaries are loaded here first, whatever the number of workers, so that a glossary
+that does not load stops the command with its one-line error before anything listens.
+uvicorn starts its workers afresh (it spawns them); they find the compiled glossaries in
+the cache directory this process just filled and map them, so they share their pages
+rather than compile again. Without ``--cache-dir``, several workers get a temporary one,
+removed when the service stops.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+
+from .config import ServeConfig
+from .glossaries import Glossaries
+from .logs import setup_logging
+
+__all__ = ["run_server"]
+
+
+def run_server(config: ServeConfig, warn: Callable[[str], None]) -> None:
+    """Serve ``config`` until interrupted (``warn`` prints the glossaries' warnings)."""
+    config.check()
+    setup_logging(config.log_format)
+    temporary = None
+    if config.workers > 1 and config.cache_dir is None:
+        temporary = tempfile.mkdtemp(prefix="glossator-serve-")
+        config = replace(config, cache_dir=temporary)
+    try:
+        glossaries = Glossaries(config.glossaries, cache_dir=config.cache_dir,
+                                strict=config.strict, warn=warn)
+        glossaries.load_all()
+        _run_uvicorn(config, glossaries)
+    finally:
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _run_uvicorn(config: ServeConfig, glossaries: Glossaries) -> None:
+    """uvicorn, with glossator's log (no access log of its own: :class:`Front` writes
+    one line per request)."""
+    import uvicorn
+
+    from .app import CONFIG_VARIABLE, create_app
+
+    common = dict(host=config.host, port=config.port, access_log=False, log_config=None,
+                  server_header=False, timeout_graceful_shutdown=5,
+                  limit_concurrency=max(64, config.max_concurrency * 8))
+    if config.workers == 1:
+        uvicorn.run(create_app(config, glossaries), **common)  # type: ignore[arg-type]
+        return
+    os.environ[CONFIG_VARIABLE] = replace(config, quiet=True).to_json()
+    uvicorn.run("glossator.serve.app:app_from_environment", factory=True,
+                workers=config.workers, **common)  # type: ignore[arg-type]

@@ -1,0 +1,468 @@
+"""``glossator serve`` over loopback: a real uvicorn server in a subprocess, no mocks.
+
+Every endpoint; the output and matches against the CLI's on the same input, byte for
+byte; authentication, CORS, limits (413, 415, 503, 504), problem documents, ETags,
+metrics, logs, configuration files, workers, and reloading a glossary atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from serve_support import Answer, Server, run_cli, start_server, wait_until
+
+GLOSSARY_V1 = """\
+- term: coopérative d'activité et d'emploi
+  aliases: [CAE]
+  definition: Une coopérative qui héberge des entrepreneurs salariés.
+"""
+GLOSSARY_V2 = GLOSSARY_V1 + """\
+- term: tiers-lieu
+  definition: Un lieu partagé, ni domicile ni travail.
+"""
+TEXT = "L’ESS réunit les SCOP et les SCIC. Une SCOP est une coopérative ; l’ESS aussi.\n"
+HTML = ("<!DOCTYPE html><html lang=\"fr\"><head><title>t</title></head><body>"
+        "<h1>L’ESS</h1><p>L’ESS réunit les <em>SCOP</em> et les SCIC.</p>"
+        "<pre>ESS</pre></body></html>")
+MARKDOWN = "# Titre\n\nL’ESS réunit les **SCOP**, et `ESS` reste du code.\n"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    s = start_server()
+    yield s
+    s.stop()
+
+
+def _problem(answer: Answer, status: int) -> dict[str, Any]:
+    assert answer.status == status, answer.body
+    assert answer.headers["content-type"] == "application/problem+json"
+    problem: dict[str, Any] = answer.json()
+    assert set(problem) == {"type", "title", "status", "detail"}
+    assert problem["status"] == status and "\n" not in problem["detail"]
+    assert "Traceback" not in answer.text
+    return problem
+
+
+# --- the same as the CLI -------------------------------------------------------------------
+
+
+CASES = [
+    ("text", "html", TEXT, {}),
+    ("text", "text", TEXT, {}),
+    ("text", "json", TEXT, {}),
+    ("text", "markdown", TEXT, {"link_to": "glossaire.html"}),
+    ("text", "terminal", TEXT, {}),
+    ("text", "html", TEXT, {"standalone": True, "occurrences": "all", "markup": "spip"}),
+    ("text", "html", TEXT.upper().replace("’", "'"), {"accents": "fold",
+                                                      "max_per_entry": 1}),
+    ("html", "html", HTML, {"markup": "abbr"}),
+    ("markdown", "html", MARKDOWN, {}),
+]
+
+
+def _cli_args(input_format: str, fmt: str, options: dict[str, Any]) -> list[str]:
+    args = ["--input-format", input_format, "-f", fmt]
+    for key, value in options.items():
+        flag = "--" + key.replace("_", "-")
+        if value is True:
+            args.append(flag)
+        else:
+            args += [flag, str(value)]
+    return args
+
+
+@pytest.mark.parametrize(("input_format", "fmt", "text", "options"), CASES)
+def test_output_and_matches_are_the_cli_s_byte_for_byte(
+    server: Server, input_format: str, fmt: str, text: str, options: dict[str, Any]
+) -> None:
+    answer = server.annotate({"text": text, "input_format": input_format, "format": fmt,
+                              **options})
+    assert answer.status == 200, answer.body
+    data = answer.json()
+    cli = run_cli("annotate", "-", *_cli_args(input_format, fmt, options), stdin=text)
+    assert cli.returncode == 0, cli.stderr
+    assert data["output"] == cli.stdout
+    matching = [a for a in ("--occurrences", "--accents", "--max-per-entry")
+                if a.lstrip("-").replace("-", "_") in options]
+    explain_args = ["--input-format", input_format]
+    for flag in matching:
+        explain_args += [flag, str(options[flag.lstrip("-").replace("-", "_")])]
+    explained = run_cli("explain", "-", "-f", "json", *explain_args, stdin=text)
+    assert explained.returncode == 0, explained.stderr
+    rows = [json.loads(line) for line in explained.stdout.splitlines()]
+    fields = ("start", "end", "surface", "entry", "term", "form", "variant", "how",
+              "annotated", "reason")
+    assert data["matches"] == [{k: r[k] for k in fields} for r in rows]
+    assert data["glossary"]["name"] == "default" and len(data["glossary"]["version"]) == 16
+
+
+def test_raw_html_mode_answers_the_annotated_html_only(server: Server) -> None:
+    answer = server.request("POST", "/v1/annotate?markup=spip&occurrences=all", HTML,
+                            {"Content-Type": "text/html; charset=utf-8"})
+    assert answer.status == 200, answer.body
+    assert answer.headers["content-type"] == "text/html; charset=utf-8"
+    cli = run_cli("annotate", "-", "--input-format", "html", "--markup", "spip",
+                  "--occurrences", "all", stdin=HTML)
+    assert answer.text == cli.stdout
+    assert 'class="cs_glossaire"' in answer.text
+    assert answer.headers["x-glossator-glossary"].startswith("default; version=")
+
+
+def test_raw_mode_reads_the_charset_it_is_told(server: Server) -> None:
+    page = "<p>L’ESS à Besançon.</p>".replace("’", "'")
+    answer = server.request("POST", "/v1/annotate", page.encode("cp1252"),
+                            {"Content-Type": "text/html; charset=windows-1252"})
+    assert answer.status == 200 and "Besançon" in answer.text
+    assert 'data-glossator-entry="ess"' in answer.text
+
+
+def test_the_cli_s_one_line_messages_come_back_as_problems(server: Server) -> None:
+    answer = server.annotate({"text": HTML, "input_format": "html", "format": "text"})
+    cli = run_cli("annotate", "-", "--input-format", "html", "-f", "text", stdin=HTML)
+    assert cli.returncode == 2
+    assert _problem(answer, 400)["detail"] == cli.stderr.strip().removeprefix(
+        "glossator: error: ")
+    for payload, words in [
+        ({"text": "x", "format": "pdf"}, "pdf"),
+        ({"text": "x", "occurrences": "often"}, "often"),
+        ({"text": "x", "accents": "none"}, "accents"),
+        ({"text": "x", "max_per_entry": 0}, "at least 1"),
+        ({"text": "x", "max_per_entry": "2"}, "integer"),
+        ({"text": "x", "colour": "red"}, "unknown option 'colour'"),
+        ({"text": "x", "markup": "nope"}, "nope"),
+        ({"text": "x", "format": "text", "link_to": "a.html"}, "--link-to"),
+        ({"text": "x", "skip": ["p:::"], "input_format": "html"}, "p:::"),
+        ({"text": 3}, "'text' must be a string"),
+        ([1, 2], "JSON object"),
+    ]:
+        detail = _problem(server.request("POST", "/v1/annotate", json.dumps(payload),
+                                         {"Content-Type": "application/json"}), 400)["detail"]
+        assert words in detail, (payload, detail)
+
+
+def test_bad_bodies_types_and_routes_are_problems(server: Server) -> None:
+    bad_json = server.request("POST", "/v1/annotate", "{nope",
+                              {"Content-Type": "application/json"})
+    assert "not valid JSON" in _problem(bad_json, 400)["detail"]
+    _problem(server.request("POST", "/v1/annotate", "x", {"Content-Type": "text/plain"}), 415)
+    _problem(server.request("POST", "/v1/annotate", b"\xff\xfe\x00",
+                            {"Content-Type": "text/html"}), 400)
+    unknown = server.annotate({"text": "x", "glossary": "nope"})
+    assert "unknown glossary 'nope'" in _problem(unknown, 404)["detail"]
+    _problem(server.request("GET", "/v1/glossaries/nope/entries"), 404)
+    _problem(server.request("GET", "/nowhere"), 404)
+    _problem(server.request("GET", "/v1/annotate"), 405)
+    _problem(server.request("GET", "/static/../app.py"), 404)
+
+
+# --- the glossaries, health, OpenAPI, metrics ----------------------------------------------
+
+
+def test_glossaries_and_entries_have_etags_and_answer_304(server: Server) -> None:
+    listing = server.request("GET", "/v1/glossaries")
+    assert listing.status == 200
+    [g] = listing.json()["glossaries"]
+    assert g["name"] == "default" and g["entries"] > 50 and len(g["version"]) == 16
+    etag = listing.headers["etag"]
+    again = server.request("GET", "/v1/glossaries", headers={"If-None-Match": etag})
+    assert again.status == 304 and again.body == b""
+    entries = server.request("GET", "/v1/glossaries/default/entries")
+    assert entries.status == 200
+    data = entries.json()
+    assert data["version"] == g["version"] and len(data["entries"]) == g["entries"]
+    ess = next(e for e in data["entries"] if e["id"] == "ess")
+    assert set(ess) == {"id", "term", "title", "definition", "aliases", "url", "source"}
+    assert ess["term"] == "ESS" and ess["definition"]
+    not_modified = server.request("GET", "/v1/glossaries/default/entries",
+                                  headers={"If-None-Match": f'"x", {entries.headers["etag"]}'})
+    assert not_modified.status == 304
+    assert server.request("GET", "/v1/glossaries/default/entries",
+                          headers={"If-None-Match": '"other"'}).status == 200
+
+
+def test_healthz_names_the_glossaries_loaded(server: Server) -> None:
+    answer = server.request("GET", "/healthz")
+    assert answer.status == 200
+    data = answer.json()
+    assert data["status"] == "ok" and data["glossaries"]["default"]["entries"] > 50
+
+
+def test_the_openapi_document_describes_every_route(server: Server) -> None:
+    from glossator.serve import GlossarySpec, ServeConfig
+    from glossator.serve.app import create_app
+
+    doc = server.request("GET", "/v1/openapi.json").json()
+    assert doc["openapi"].startswith("3.1")
+    app: Any = create_app(ServeConfig((GlossarySpec("default", ("x.yaml",)),)))
+    for route in app.routes:
+        assert route.path in doc["paths"], route.path
+        for method in route.methods - {"HEAD"}:
+            assert method.lower() in doc["paths"][route.path], (route.path, method)
+    assert set(doc["paths"]) == {route.path for route in app.routes}
+    fields = doc["components"]["schemas"]["AnnotateRequest"]["properties"]
+    from glossator.serve.options import DEFAULTS
+
+    assert set(fields) == set(DEFAULTS)
+
+
+def test_metrics_count_requests_latency_and_annotations(server: Server) -> None:
+    server.annotate({"text": TEXT})
+    text = server.request("GET", "/metrics")
+    assert text.status == 200 and text.headers["content-type"].startswith("text/plain")
+    body = text.text
+    assert "# TYPE glossator_requests_total counter" in body
+    assert 'glossator_requests_total{route="/v1/annotate",method="POST",status="200"}' in body
+    assert 'glossator_request_duration_seconds_bucket{route="/v1/annotate",le="+Inf"}' in body
+    assert 'glossator_glossary_entries{glossary="default"}' in body
+    annotations = [line for line in body.splitlines()
+                   if line.startswith("glossator_annotations_total ")]
+    assert annotations and int(annotations[0].split()[1]) >= 3
+    for line in body.splitlines():  # every sample line: name{labels} value
+        assert line.startswith("#") or len(line.rsplit(" ", 1)) == 2, line
+
+
+def test_the_log_has_one_line_per_request(server: Server) -> None:
+    server.request("GET", "/healthz?probe=1")
+    assert wait_until(lambda: server.log_lines("GET /healthz 200"), 5)
+    line = server.log_lines("GET /healthz 200")[-1]
+    assert "ms" in line and "bytes" in line and "probe" not in line
+
+
+def test_the_playground_and_its_files_are_served_with_a_strict_csp(server: Server) -> None:
+    page = server.request("GET", "/")
+    assert page.status == 200 and page.headers["content-type"].startswith("text/html")
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "<script>" not in page.text and "style=" not in page.text
+    assert "http://" not in page.text and "https://" not in page.text
+    for name in ("playground.js", "playground.css", "glossator.css", "glossator.js"):
+        answer = server.request("GET", f"/static/{name}")
+        assert answer.status == 200 and answer.body, name
+    assert server.request("GET", "/static/glossator.css").text.startswith(
+        run_cli("css").stdout[:40])
+
+
+def test_glossary_data_is_never_active_markup(tmp_path: Path) -> None:
+    glossary = tmp_path / "evil.yaml"
+    glossary.write_text('- term: SCOP\n  definition: "<script>alert(1)</script> <img src=x '
+                        'onerror=alert(2)>"\n  title: "<b>bold</b>"\n', encoding="utf-8")
+    s = start_server("-g", str(glossary))
+    try:
+        out = s.annotate({"text": "Une SCOP."}).json()["output"]
+        assert "<script>" not in out and "<img" not in out and "<b>" not in out
+        assert "&lt;script&gt;" in out
+        raw = s.request("POST", "/v1/annotate", "<p>Une SCOP.</p>",
+                        {"Content-Type": "text/html"}).text
+        assert "<script>" not in raw and "&lt;img" in raw
+    finally:
+        s.stop()
+
+
+# --- security and limits -------------------------------------------------------------------
+
+
+def test_a_token_is_asked_for_on_the_api_and_the_metrics(tmp_path: Path) -> None:
+    s = start_server(env={"GLOSSATOR_TOKEN": "s3cret-token"})
+    try:
+        missing = _problem(s.annotate({"text": TEXT}), 401)
+        assert "bearer token" in missing["detail"]
+        assert s.annotate({"text": TEXT}).headers["www-authenticate"] == "Bearer"
+        _problem(s.annotate({"text": TEXT}, {"Authorization": "Bearer wrong"}), 401)
+        _problem(s.annotate({"text": TEXT}, {"Authorization": "Basic czNjcmV0LXRva2Vu"}), 401)
+        _problem(s.request("GET", "/metrics"), 401)
+        _problem(s.request("GET", "/v1/glossaries"), 401)
+        ok = s.annotate({"text": TEXT}, {"Authorization": "Bearer s3cret-token"})
+        assert ok.status == 200
+        assert s.request("GET", "/healthz").status == 200
+        assert s.request("GET", "/").status == 200
+        assert s.request("GET", "/static/playground.js").status == 200
+        assert not any("s3cret-token" in line for line in s.log)
+    finally:
+        s.stop()
+
+
+def test_cors_is_off_by_default_and_follows_the_allow_list(server: Server) -> None:
+    plain = server.request("GET", "/v1/glossaries", headers={"Origin": "https://a.example"})
+    assert "access-control-allow-origin" not in plain.headers
+    s = start_server("--cors-origin", "https://a.example", "--token", "t0k")
+    try:
+        preflight = s.request("OPTIONS", "/v1/annotate", headers={
+            "Origin": "https://a.example", "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type"})
+        assert preflight.status == 200
+        assert preflight.headers["access-control-allow-origin"] == "https://a.example"
+        other = s.request("OPTIONS", "/v1/annotate", headers={
+            "Origin": "https://b.example", "Access-Control-Request-Method": "POST"})
+        assert other.headers.get("access-control-allow-origin") != "https://b.example"
+        denied = s.annotate({"text": TEXT}, {"Origin": "https://a.example"})
+        assert denied.status == 401
+        assert denied.headers["access-control-allow-origin"] == "https://a.example"
+        listing = s.request("GET", "/v1/glossaries", headers={
+            "Origin": "https://a.example", "Authorization": "Bearer t0k"})
+        assert listing.headers["access-control-allow-origin"] == "https://a.example"
+        assert "etag" in listing.headers["access-control-expose-headers"].lower()
+    finally:
+        s.stop()
+
+
+def test_bodies_over_the_limit_are_refused_with_413() -> None:
+    s = start_server("--max-bytes", "1000")
+    try:
+        big = s.annotate({"text": "L’ESS. " * 400})
+        assert "--max-bytes" in _problem(big, 413)["detail"]
+        assert s.annotate({"text": "L’ESS."}).status == 200
+        raw = s.request("POST", "/v1/annotate", "<p>x</p>" * 200, {"Content-Type": "text/html"})
+        _problem(raw, 413)
+    finally:
+        s.stop()
+
+
+def test_slow_requests_time_out_with_504_and_a_full_service_says_503() -> None:
+    s = start_server("--timeout", "0.3", "--max-concurrency", "1")
+    try:
+        slow = {"text": TEXT * 8000, "occurrences": "all", "format": "json"}
+        answers: list[Answer] = []
+        first = threading.Thread(target=lambda: answers.append(s.annotate(slow, timeout=60)))
+        first.start()
+        time.sleep(0.1)
+        second = s.annotate({"text": "L’ESS."}, timeout=60)
+        first.join(timeout=60)
+        assert "--timeout" in _problem(answers[0], 504)["detail"]
+        assert "try again" in _problem(second, 503)["detail"]
+        assert second.headers["retry-after"] == "1"
+        # once the slow work is over, its slot is free again
+        # (bounded generously: the slow thread runs on; the machine may be busy)
+        assert wait_until(lambda: s.annotate({"text": "L’ESS."}).status == 200, 120, 0.5)
+        assert s.request("GET", "/healthz").status == 200
+    finally:
+        s.stop()
+
+
+# --- configuration, workers, logs ----------------------------------------------------------
+
+
+def test_a_toml_file_names_several_glossaries(tmp_path: Path) -> None:
+    (tmp_path / "cae.yaml").write_text(GLOSSARY_V1, encoding="utf-8")
+    bundled = Path(__file__).parents[1] / "glossaries" / "ess-fr.yaml"
+    (tmp_path / "serve.toml").write_text(
+        '[glossaries.default]\nfiles = ["cae.yaml"]\n'
+        f'[glossaries.ess]\nfiles = ["{bundled}"]\n', encoding="utf-8")
+    s = start_server("--config", str(tmp_path / "serve.toml"), "--log-format", "json",
+                     "--cache-dir", str(tmp_path / "cache"))
+    try:
+        names = [g["name"] for g in s.request("GET", "/v1/glossaries").json()["glossaries"]]
+        assert names == ["default", "ess"]
+        text = "Une CAE dans l’ESS."
+        assert [m["entry"] for m in s.annotate({"text": text}).json()["matches"]] == [
+            "cooperative-d-activite-et-d-emploi"]
+        assert [m["entry"] for m in s.annotate({"text": text, "glossary": "ess"}).json()[
+            "matches"]] == ["cae", "ess"]
+        assert wait_until(lambda: any('"path": "/v1/annotate"' in line for line in s.log), 5)
+        record = json.loads(next(line for line in s.log if '"path": "/v1/annotate"' in line))
+        assert {"method", "path", "status", "ms", "bytes"} <= set(record)
+        assert any((tmp_path / "cache").iterdir())
+    finally:
+        s.stop()
+
+
+def test_bad_settings_stop_the_command_with_one_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("- term: [\n", encoding="utf-8")
+    result = run_cli("serve", "--port", "0", "-g", str(broken))
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("glossator: error: ") and "Traceback" not in result.stderr
+    (tmp_path / "a.toml").write_text("[glossaries]\n", encoding="utf-8")
+    for args in (["--config", str(tmp_path / "a.toml")],
+                 ["--config", str(tmp_path / "missing.toml")],
+                 ["-g", str(broken), "--config", str(tmp_path / "a.toml")],
+                 ["--workers", "0"], ["--log-format", "xml"]):
+        result = run_cli("serve", "--port", "0", *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.count("\n") == 1, result.stderr
+
+
+def test_two_workers_serve_the_same_answers(tmp_path: Path, server: Server) -> None:
+    s = start_server("--workers", "2", "--cache-dir", str(tmp_path / "cache"))
+    try:
+        assert wait_until(lambda: len(s.log_lines("Application startup complete")) == 2, 60)
+        for _ in range(6):
+            assert s.annotate({"text": TEXT}).json() == server.annotate({"text": TEXT}).json()
+    finally:
+        s.stop()
+
+
+# --- reloading -----------------------------------------------------------------------------
+
+
+def _entries(s: Server) -> list[str]:
+    return [e["id"] for e in s.request("GET", "/v1/glossaries/default/entries").json()[
+        "entries"]]
+
+
+def test_a_changed_glossary_is_reloaded_and_a_broken_one_keeps_the_old(tmp_path: Path) -> None:
+    path = tmp_path / "g.yaml"
+    path.write_text(GLOSSARY_V1, encoding="utf-8")
+    s = start_server("-g", str(path), "--reload-interval", "0.2",
+                     "--cache-dir", str(tmp_path / "cache"))
+    try:
+        text = "La CAE est un tiers-lieu."
+        assert [m["surface"] for m in s.annotate({"text": text}).json()["matches"]] == ["CAE"]
+        version = s.request("GET", "/v1/glossaries").json()["glossaries"][0]["version"]
+        path.write_text(GLOSSARY_V2, encoding="utf-8")
+        assert wait_until(lambda: "tiers-lieu" in _entries(s), 15)
+        assert [m["surface"] for m in s.annotate({"text": text}).json()["matches"]] == [
+            "CAE", "tiers-lieu"]
+        new_version = s.request("GET", "/v1/glossaries").json()["glossaries"][0]["version"]
+        assert new_version != version
+        # a broken file: the old glossary goes on serving, and one line says why
+        path.write_text(GLOSSARY_V2 + "- term: [\n", encoding="utf-8")
+        assert wait_until(lambda: s.log_lines("not reloaded"), 15)
+        time.sleep(1.0)  # five more polls of the same broken file: no more lines
+        assert len(s.log_lines("not reloaded")) == 1
+        assert new_version in s.log_lines("not reloaded")[0]
+        assert [m["surface"] for m in s.annotate({"text": text}).json()["matches"]] == [
+            "CAE", "tiers-lieu"]
+        metrics = s.request("GET", "/metrics").text
+        assert 'glossator_glossary_reloads_total{glossary="default",result="ok"} 1' in metrics
+        assert ('glossator_glossary_reloads_total{glossary="default",result="failed"} 1'
+                in metrics)
+        # fixed again: reloaded
+        path.write_text(GLOSSARY_V1, encoding="utf-8")
+        assert wait_until(lambda: "tiers-lieu" not in _entries(s), 15)
+    finally:
+        s.stop()
+
+
+def test_requests_during_a_reload_see_one_version_or_the_other(tmp_path: Path) -> None:
+    path = tmp_path / "g.yaml"
+    path.write_text(GLOSSARY_V1, encoding="utf-8")
+    s = start_server("-g", str(path), "--reload-interval", "0.05")
+    try:
+        text = "La CAE est un tiers-lieu."
+        seen: set[tuple[str, ...]] = set()
+        deadline = time.monotonic() + 20
+        for i in range(200):
+            if i % 10 == 0:  # replaced whole, as a deployment does (a half-written file
+                # is a broken one, which test_a_changed_glossary_… covers)
+                fresh = tmp_path / "fresh.yaml"
+                fresh.write_text(GLOSSARY_V2 if (i // 10) % 2 == 0 else GLOSSARY_V1,
+                                 encoding="utf-8")
+                os.replace(fresh, path)
+            answer = s.annotate({"text": text})
+            assert answer.status == 200
+            seen.add(tuple(m["surface"] for m in answer.json()["matches"]))
+            if time.monotonic() > deadline:
+                break
+        assert seen <= {("CAE",), ("CAE", "tiers-lieu")}
+        assert not s.log_lines("not reloaded")
+    finally:
+        s.stop()
