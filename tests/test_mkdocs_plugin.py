@@ -298,3 +298,25 @@ def test_cache_dir_is_relative_to_mkdocs_yml(tmp_path: Path) -> None:
     assert {p.name.split("-")[0] for p in (tmp_path / ".cache" / "glossator").iterdir()} == {
         "glossary", "matcher"}
     assert "glossator-tip" in read(site / "index.html")
+
+
+def test_the_index_page_is_not_annotated(tmp_path: Path) -> None:
+    """The A–Z page of ``glossator index -f markdown`` stays as written: before, each
+    headword linked to itself with a tooltip repeating the definition printed under it.
+    The other pages still link to it."""
+    cfg = make_site(tmp_path, {"glossary": "lexique.yaml", "link_to": "glossaire/"})
+    made = subprocess.run(
+        [sys.executable, "-m", "glossator", "index", "-f", "markdown", "--title", "Glossaire",
+         "-o", str(tmp_path / "docs" / "glossaire.md"), str(tmp_path / "lexique.yaml")],
+        capture_output=True, text=True, check=False)
+    assert made.returncode == 0, made.stderr
+    result = cli_build(cfg, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = read(tmp_path / "site" / "glossaire" / "index.html")
+    content = main_content(page)
+    assert 'id="glossaire-ess"' in content and ESS_DEF in content
+    assert content.count(ESS_DEF) == 1, "the definition is printed twice"
+    assert 'class="glossator"' not in page and 'role="tooltip"' not in page
+    assert "<!-- glossator: A-Z index, not annotated -->" in content  # invisible
+    home = read(tmp_path / "site" / "index.html")
+    assert 'href="glossaire/#glossaire-ess"' in home  # the pages around still link to it

@@ -29,7 +29,11 @@ relative URL is relative to the site's root and rewritten for each page (``gloss
 becomes ``../glossaire/`` in ``a/page/``), as MkDocs does for its own links; an absolute
 path or a full ``https://`` URL is used as it is.
 
-A page opts out with ``glossator: false`` in its front matter. A glossary that cannot be
+A page opts out with ``glossator: false`` in its front matter. The A–Z index that
+``glossator index -f markdown`` writes is left alone too: its first line is the comment
+:data:`glossator.render.index.MARKDOWN_MARK`, and a page whose Markdown holds it is not
+annotated (its headwords would link to themselves, each with a tooltip repeating the
+definition printed under it). A glossary that cannot be
 used stops the build with glossator's one-line message (a
 :class:`~mkdocs.exceptions.PluginError`); glossary warnings (an unknown key, a duplicate
 term) are logged as MkDocs warnings, so ``mkdocs build --strict`` fails on them.
@@ -70,6 +74,7 @@ from ..documents.html import DEFAULT_SKIP, annotate_html
 from ..errors import GlossatorError, GlossatorWarning
 from ..loaders import load_glossary
 from ..render.html import stylesheet
+from ..render.index import MARKDOWN_MARK
 
 __all__ = ["ID_PREFIX", "STYLESHEET_PATH", "GlossatorPlugin", "GlossatorPluginConfig"]
 
@@ -154,6 +159,8 @@ class GlossatorPlugin(BasePlugin[GlossatorPluginConfig]):  # type: ignore[no-unt
         """
         if self.annotator is None or page.meta.get("glossator", True) is False:
             return context
+        if page.markdown is not None and MARKDOWN_MARK in page.markdown:
+            return context  # the A-Z index of `glossator index -f markdown`
         if page.content:
             page.content = annotate_html(page.content, self.annotator, skip=self.skip,
                                          id_prefix=ID_PREFIX, link_to=self._link_to(page))
