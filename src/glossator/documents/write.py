@@ -70,11 +70,11 @@ def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"") 
 def current_umask() -> int:
     """The process's umask, read without changing it where the system tells it (Linux's
     ``/proc/self/status``); elsewhere set and restored at once."""
-    with contextlib.suppress(OSError, ValueError):
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
+    with contextlib.suppress(OSError, ValueError), \
+            open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
