@@ -192,10 +192,21 @@ def _render_options(args: argparse.Namespace, fmt: str, is_tty: bool) -> dict[st
     return dict(color=color, width=width, style=args.terminal_style)
 
 
+def _to_regular_files(args: argparse.Namespace) -> bool:
+    """Whether the outputs are files in a folder (not standard output, nor ``-o`` to a
+    device or a pipe such as ``/dev/stdout``)."""
+    if args.output_dir or args.in_place:
+        return True
+    if not args.output:
+        return False
+    target = Path(os.path.realpath(args.output))
+    return target.is_file() or not target.exists()
+
+
 def _assets(args: argparse.Namespace) -> str:
     """``--assets``: by default ``link`` when writing files, ``inline`` on standard
-    output (there is no folder to put the files in)."""
-    to_file = bool(args.output or args.output_dir or args.in_place)
+    output or a device (there is no folder to put the files in)."""
+    to_file = _to_regular_files(args)
     if args.assets is None:
         return "link" if to_file else "inline"
     if args.assets == "link" and not to_file:
@@ -210,10 +221,10 @@ def _assets_root(args: argparse.Namespace, inputs: list[Any]) -> str | None:
     given, for a site)."""
     if args.output_dir:
         return str(args.output_dir)
+    if not _to_regular_files(args):
+        return None
     if args.output:
         return str(Path(args.output).parent)
-    if not args.in_place:
-        return None
     folders = []
     for i in inputs:
         path = Path(os.path.abspath(i.name))
