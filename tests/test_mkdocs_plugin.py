@@ -21,8 +21,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from glossator.integrations.mkdocs import STYLESHEET_PATH, GlossatorPlugin
-from glossator.render.html import stylesheet
+from glossator.integrations.mkdocs import SCRIPT_PATH, STYLESHEET_PATH, GlossatorPlugin
+from glossator.render.html import script, stylesheet
 from test_html_documents import strip_glossator_markup, terms
 
 ESS_DEF = "Économie sociale et solidaire, au sens de la loi."
@@ -49,6 +49,7 @@ OTHER = "# Autre\n\nUne autre page sur l’ESS et l’ESS.\n"
 OPTOUT = "---\nglossator: false\n---\n\n# Sans\n\nIci l’ESS reste nue.\n"
 PAGES = {"index.md": INDEX, "other.md": OTHER, "optout.md": OPTOUT}
 LINK = re.compile(r'\s*<link href="(?:\.\./)*assets/glossator\.css" rel="stylesheet">')
+SCRIPT = re.compile(r'\s*<script src="(?:\.\./)*assets/glossator\.js" defer></script>')
 
 
 def make_site(root: Path, plugin: Any = None, *, pages: dict[str, str] | None = None,
@@ -145,6 +146,7 @@ def test_code_and_headings_are_left_alone(site: Path) -> None:
 def test_only_the_markup_and_the_link_are_added(site: Path, plain_site: Path) -> None:
     for page in ("index.html", "other/index.html", "optout/index.html"):
         annotated = LINK.sub("", strip_glossator_markup(read(site / page)), count=1)
+        annotated = SCRIPT.sub("", annotated, count=1)
         assert annotated == read(plain_site / page), page
 
 
@@ -159,6 +161,27 @@ def test_stylesheet_written_and_linked(site: Path) -> None:
     assert '<link href="assets/glossator.css" rel="stylesheet">' in read(site / "index.html")
     for page in ("other/index.html", "optout/index.html"):
         assert '<link href="../assets/glossator.css" rel="stylesheet">' in read(site / page)
+
+
+def test_script_written_and_loaded(site: Path) -> None:
+    """Escape closes a tooltip (WCAG 2.2 SC 1.4.13) on every page: glossator.js, deferred."""
+    assert read(site / SCRIPT_PATH) == script()
+    assert '<script src="assets/glossator.js" defer></script>' in read(site / "index.html")
+    assert '<script src="../assets/glossator.js" defer></script>' in read(
+        site / "other" / "index.html")
+
+
+def test_script_false_and_your_own_script(tmp_path: Path) -> None:
+    cfg = make_site(tmp_path / "a", {"glossary": "lexique.yaml", "script": False},
+                    pages={"index.md": INDEX})
+    site = inprocess_build(cfg)
+    assert "glossator.js" not in read(site / "index.html")
+    assert not (site / SCRIPT_PATH).exists()
+    own = "/* mine */\n"
+    cfg = make_site(tmp_path / "b", pages={"index.md": INDEX, SCRIPT_PATH: own})
+    site = inprocess_build(cfg)
+    assert read(site / SCRIPT_PATH) == own
+    assert read(site / "index.html").count("assets/glossator.js") == 1
 
 
 # -- errors ----------------------------------------------------------------------------
