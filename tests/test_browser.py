@@ -34,7 +34,9 @@ DESKTOP = {"width": 1024, "height": 640}
 # --- browser and tools ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+# module, not session: one Playwright per process at a time, and test_browser_publish.py
+# starts its own once this module is done
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Headless Debian Chromium (see :mod:`browser_support`)."""
     sync_api = require_playwright()
@@ -52,7 +54,7 @@ def browser() -> Iterator[Any]:
         playwright.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def axe_script(browser: Any) -> Path:
     """``axe.min.js`` of axe-core 4, as ``tools/provision-tests.sh`` installs it."""
     return require_axe()
