@@ -75,9 +75,13 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
         if version == "editable":
+            # a new file renamed over the old one: a process that has the old module
+            # mapped keeps it, where writing into it in place would crash that process
             target = root / "src" / "glossator" / "matching" / built.name
-            target.write_bytes(built.read_bytes())
-            target.chmod(0o755)
+            partial = target.with_name(f".{built.name}.partial")
+            partial.write_bytes(built.read_bytes())
+            partial.chmod(0o755)
+            os.replace(partial, target)
         else:
             build_data["force_include"][str(built)] = f"glossator/matching/{built.name}"
 

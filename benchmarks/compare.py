@@ -67,7 +67,7 @@ def _cases(tmp: Path) -> dict[str, list[str]]:
     for i in range(40):
         src = sources[i % len(sources)]
         (pages / f"{i:02d}-{src.name[:-3]}").write_bytes(gzip.decompress(src.read_bytes()))
-    cache = tmp / "cache"
+    cache = tmp / "cache@CACHE@"
     return {
         "start-up, one line": ["annotate", str(small), "-f", "text"],
         "5.7 MB, bundled, text": ["annotate", str(text), "-f", "text"],
@@ -82,6 +82,10 @@ def _cases(tmp: Path) -> dict[str, list[str]]:
 
 
 def _run(src: str, argv: list[str]) -> float:
+    # each checkout keeps its own caches: two versions of the code must not read each
+    # other's cache files
+    argv = [a.replace("@CACHE@", f"-{abs(hash(src))}") if "@CACHE@" in a else a
+            for a in argv]
     env = {**os.environ, "PYTHONPATH": src}
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "glossator", *argv], env=env, check=True,

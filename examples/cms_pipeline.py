@@ -3,7 +3,10 @@
     python examples/cms_pipeline.py examples/site out/
 
 Each page is annotated with the bundled glossary (first occurrence per page); every byte
-outside the inserted tooltips is kept, and the stylesheet is written next to the pages.
+outside the inserted tooltips is kept, except the two lines that link the stylesheet and
+the script from the page's ``<head>``. Both files are written once, at the root of the
+output, and each page reaches them by a relative path (``../glossator.css`` from a
+subfolder).
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ import sys
 from pathlib import Path
 
 import glossator
+from glossator.documents.assets import add_assets, asset_files, asset_prefix
 from glossator.documents.html import annotate_html, sniff_encoding
-from glossator.render.html import stylesheet
 
 
 def main(source: str, target: str) -> None:
@@ -25,13 +28,16 @@ def main(source: str, target: str) -> None:
         encoding, bom = sniff_encoding(data)
         encoding = encoding or "utf-8"
         html = data[len(bom):].decode(encoding)
-        annotated = annotate_html(html, annotator)
         out = out_root / page.relative_to(source)
+        # the tooltips, then <link rel="stylesheet"> and <script defer src> in the head
+        annotated = add_assets(annotate_html(html, annotator), "link",
+                               asset_prefix(str(out_root), str(out)))
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(bom + annotated.encode(encoding, errors="xmlcharrefreplace"))
         terms = annotated.count('role="tooltip"')
         print(f"{page} -> {out}: {terms} terms")
-    (out_root / "glossator.css").write_text(stylesheet(), encoding="utf-8")
+    for name, content in asset_files("link").items():  # glossator.css, glossator.js
+        (out_root / name).write_text(content, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -51,7 +51,8 @@ def test_jobs_write_the_same_files_as_one_process(tmp_path: Path) -> None:
     assert one.stderr == two.stderr == b""
     written = sorted(p.name for p in (tmp_path / "one").iterdir())
     assert written == sorted(p.name for p in (tmp_path / "two").iterdir())
-    assert written == ["m0.html", "m1.html", "page.html", "page1252.html", "t0.html",
+    assert written == ["glossator.css", "glossator.js",  # the pages link them (--assets)
+                       "m0.html", "m1.html", "page.html", "page1252.html", "t0.html",
                        "t1.html", "t2.html"]  # HTML and Markdown inputs: HTML output
     for name in written:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
@@ -201,13 +202,24 @@ def test_a_directory_is_annotated_as_a_tree(tmp_path: Path) -> None:
     run = _glossator(site, "--output-dir", out, "-j", "2")
     assert run.returncode == 0, run.stderr
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert written == ["a/b/page.htm", "a/index.html", "index.html", "notes.html",
-                       "texte.html"]
+    assert written == ["a/b/page.htm", "a/index.html", "glossator.css", "glossator.js",
+                       "index.html", "notes.html", "texte.html"]
+    # the stylesheet and script once, at the root, reached from each page of the tree
+    for name, prefix in (("index.html", ""), ("a/index.html", "../"),
+                         ("a/b/page.htm", "../../")):
+        head = (out / name).read_text("utf-8").split("</head>")[0]
+        assert head.endswith(f'<link rel="stylesheet" href="{prefix}glossator.css">'
+                             f'<script defer src="{prefix}glossator.js"></script>'), name
+    # without them, the same pages as annotated alone
+    out = tmp_path / "bare"
+    run = _glossator(site, "--output-dir", out, "-j", "2", "--assets", "none")
+    assert run.returncode == 0, run.stderr
+    assert not (out / "glossator.css").exists()
     for name in ("a/index.html", "a/b/page.htm"):  # each as if annotated alone
-        alone = _glossator(site / name)
+        alone = _glossator(site / name, "--assets", "none")
         assert (out / name).read_bytes() == alone.stdout
     # the same pages to standard output: in the same (name) order
-    stream = _glossator(site, "-j", "2")
+    stream = _glossator(site, "-j", "2", "--assets", "none")
     assert stream.returncode == 0 and stream.stdout == b"".join(
         (out / name).read_bytes() for name in
         ("a/b/page.htm", "a/index.html", "index.html", "notes.html", "texte.html"))
@@ -313,12 +325,12 @@ def test_markdown_input_without_python_markdown_is_a_usage_error(tmp_path: Path)
 class _Dying(DocumentJob):
     """Renders documents, but its worker process dies on the one named 'die'."""
 
-    def render(self, doc: Document) -> str:
+    def render(self, doc: Document, prefix: str = "") -> str:
         import os
 
         if doc.name.endswith("die.txt"):
             os._exit(9)  # as when the kernel kills a worker that ran out of memory
-        return super().render(doc)
+        return super().render(doc, prefix)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers")

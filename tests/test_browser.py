@@ -147,6 +147,17 @@ def box(locator: Locator) -> FloatRect:
     return found
 
 
+#: The stylesheet opens a tooltip 0.15 s after the pointer comes (--glossator-open-delay)
+OPEN_DELAY_MS = 150
+
+
+def hover(term: Locator) -> None:
+    """Move the pointer onto ``term`` and wait until its tooltip has opened (the short
+    open delay on hover)."""
+    term.hover()
+    term.page.wait_for_timeout(OPEN_DELAY_MS + 100)
+
+
 def tip_of(page: Page, term: Locator) -> Locator:
     """The tooltip that ``term`` describes (its ``aria-describedby``)."""
     tip_id = term.get_attribute("aria-describedby")
@@ -164,7 +175,7 @@ def test_hover_shows_the_tooltip(page: Page, seed_page: Path) -> None:
     assert tip.is_hidden(), "the tooltip shows before any hover or focus"
     assert tip.bounding_box() is None
 
-    term.hover()
+    hover(term)
     assert tip.is_visible(), "hovering the term does not show its tooltip"
     shown = box(tip)
     assert shown["width"] > 50 and shown["height"] > 10, shown
@@ -209,7 +220,7 @@ def test_escape_hides_the_tooltip(page: Page, tmp_path: Path, how: str) -> None:
         page.keyboard.press("Tab")
         assert page.evaluate("() => document.activeElement.classList.contains('glossator-term')")
     else:
-        term.hover()
+        hover(term)
     assert tip.is_visible(), f"the tooltip does not show on {how}"
     page.keyboard.press("Escape")
     assert tip.is_hidden(), f"Escape does not hide the tooltip shown on {how}"
@@ -290,7 +301,7 @@ def hover_every_term(page: Page, script: bool, term_selector: str = TERM) -> lis
         term = terms.nth(i)
         term.scroll_into_view_if_needed()
         term_box = box(term)
-        term.hover()
+        hover(term)
         tip = tip_of(page, term)
         assert tip.is_visible(), f"term {i} ({term.inner_text()!r}): tooltip not shown"
         if script:
@@ -404,7 +415,7 @@ def test_the_pointer_can_move_into_the_tooltip(
                 break
         assert chosen is not None, f"no term at the {where}"
         term_box = box(chosen)
-        chosen.hover()
+        hover(chosen)
         tip = tip_of(page, chosen)
         tip_box = box(tip)
         if where == "bottom":
@@ -458,7 +469,7 @@ def test_spip_markup_is_styled_by_a_spip_theme(page: Page, tmp_path: Path) -> No
     term = page.locator(SPIP_TERM).first
     tip = tip_of(page, term)
     assert tip.is_hidden()
-    term.hover()
+    hover(term)
     assert tip.is_visible() and page.locator("a.cs_glossaire .gl_dd").first.is_visible()
     assert "Économie sociale et solidaire" in tip.inner_text()
     page.mouse.move(0, 0)
@@ -478,7 +489,7 @@ def test_glossator_css_after_a_spip_theme_takes_over(page: Page, axe_script: Pat
                        ".getPropertyValue('--glossator-tip-bg').trim()")
     for how in ("hover", "focus"):
         if how == "hover":
-            term.hover()
+            hover(term)
         else:
             page.mouse.move(0, 0)
             term.focus()
@@ -612,7 +623,7 @@ def test_screenshot_of_an_open_tooltip(browser: Browser, seed_page: Path) -> Non
     try:
         page.goto(seed_page.as_uri())
         term = page.locator(TERM).first
-        term.hover()
+        hover(term)
         assert tip_of(page, term).is_visible()
         ARTIFACTS.mkdir(exist_ok=True)
         target = ARTIFACTS / "seed-tooltip.png"

@@ -25,6 +25,11 @@ def test_cms_pipeline(tmp_path: Path) -> None:
     assert "<code>ESS</code>" in page and '<abbr title="société coopérative et participative">' \
         "SCOP</abbr>" in page
     assert len(page) > len(source) and (tmp_path / "glossator.css").exists()
+    # the page links what it needs, once (before, it linked nothing: definitions showed
+    # inline in the sentence)
+    assert page.count('<link rel="stylesheet" href="glossator.css">') == 1
+    assert page.count('<script defer src="glossator.js"></script>') == 1
+    assert (tmp_path / "glossator.js").exists()
 
 
 def test_spacy_pipeline() -> None:

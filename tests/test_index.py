@@ -360,6 +360,7 @@ def test_markdown_output() -> None:
     ])
     md = render_markdown(glossary, title="Lexique")
     assert md == (
+        "<!-- glossator: A-Z index, not annotated -->\n\n"  # for the MkDocs plugin
         "# Lexique\n\n"
         "[E](#lettre-e) · [O](#lettre-o)\n\n"
         '## <a id="lettre-e"></a>E\n\n'
@@ -521,7 +522,8 @@ def test_cli_index_markdown(cli: RunCli, tmp_path: Path) -> None:
     assert cli("index", "-g", str(EXAMPLE_GLOSSARY), "-o", "lexique.md").code == 0
     assert (tmp_path / "lexique.md").read_text(encoding="utf-8") == render_markdown(LABO)
     result = cli("index", str(EXAMPLE_GLOSSARY), "-f", "markdown", "--title", "Lexique")
-    assert result.out.startswith("# Lexique\n\n[E](#lettre-e) · [P](#lettre-p)\n")
+    assert result.out.startswith("<!-- glossator: A-Z index, not annotated -->\n\n"
+                                 "# Lexique\n\n[E](#lettre-e) · [P](#lettre-p)\n")
 
 
 def test_cli_index_backwards_accents(cli: RunCli, write: WriteFile) -> None:

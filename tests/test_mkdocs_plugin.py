@@ -18,12 +18,13 @@ import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from glossator.integrations.mkdocs import STYLESHEET_PATH, GlossatorPlugin
-from glossator.render.html import stylesheet
+from glossator.integrations.mkdocs import SCRIPT_PATH, STYLESHEET_PATH, GlossatorPlugin
+from glossator.render.html import script, stylesheet
 from support.markup import strip_glossator_markup, terms
 from support.mkdocs_site import ESS_DEF, INDEX, LEXIQUE, inprocess_build, make_site
 
 LINK = re.compile(r'\s*<link href="(?:\.\./)*assets/glossator\.css" rel="stylesheet">')
+SCRIPT = re.compile(r'\s*<script src="(?:\.\./)*assets/glossator\.js" defer></script>')
 
 
 def cli_build(cfg: Path, site: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -93,6 +94,7 @@ def test_code_and_headings_are_left_alone(site: Path) -> None:
 def test_only_the_markup_and_the_link_are_added(site: Path, plain_site: Path) -> None:
     for page in ("index.html", "other/index.html", "optout/index.html"):
         annotated = LINK.sub("", strip_glossator_markup(read(site / page)), count=1)
+        annotated = SCRIPT.sub("", annotated, count=1)
         assert annotated == read(plain_site / page), page
 
 
@@ -107,6 +109,27 @@ def test_stylesheet_written_and_linked(site: Path) -> None:
     assert '<link href="assets/glossator.css" rel="stylesheet">' in read(site / "index.html")
     for page in ("other/index.html", "optout/index.html"):
         assert '<link href="../assets/glossator.css" rel="stylesheet">' in read(site / page)
+
+
+def test_script_written_and_loaded(site: Path) -> None:
+    """Escape closes a tooltip (WCAG 2.2 SC 1.4.13) on every page: glossator.js, deferred."""
+    assert read(site / SCRIPT_PATH) == script()
+    assert '<script src="assets/glossator.js" defer></script>' in read(site / "index.html")
+    assert '<script src="../assets/glossator.js" defer></script>' in read(
+        site / "other" / "index.html")
+
+
+def test_script_false_and_your_own_script(tmp_path: Path) -> None:
+    cfg = make_site(tmp_path / "a", {"glossary": "lexique.yaml", "script": False},
+                    pages={"index.md": INDEX})
+    site = inprocess_build(cfg)
+    assert "glossator.js" not in read(site / "index.html")
+    assert not (site / SCRIPT_PATH).exists()
+    own = "/* mine */\n"
+    cfg = make_site(tmp_path / "b", pages={"index.md": INDEX, SCRIPT_PATH: own})
+    site = inprocess_build(cfg)
+    assert read(site / SCRIPT_PATH) == own
+    assert read(site / "index.html").count("assets/glossator.js") == 1
 
 
 # -- errors ----------------------------------------------------------------------------
@@ -246,3 +269,25 @@ def test_cache_dir_is_relative_to_mkdocs_yml(tmp_path: Path) -> None:
     assert {p.name.split("-")[0] for p in (tmp_path / ".cache" / "glossator").iterdir()} == {
         "glossary", "matcher"}
     assert "glossator-tip" in read(site / "index.html")
+
+
+def test_the_index_page_is_not_annotated(tmp_path: Path) -> None:
+    """The A–Z page of ``glossator index -f markdown`` stays as written: before, each
+    headword linked to itself with a tooltip repeating the definition printed under it.
+    The other pages still link to it."""
+    cfg = make_site(tmp_path, {"glossary": "lexique.yaml", "link_to": "glossaire/"})
+    made = subprocess.run(
+        [sys.executable, "-m", "glossator", "index", "-f", "markdown", "--title", "Glossaire",
+         "-o", str(tmp_path / "docs" / "glossaire.md"), str(tmp_path / "lexique.yaml")],
+        capture_output=True, text=True, check=False)
+    assert made.returncode == 0, made.stderr
+    result = cli_build(cfg, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = read(tmp_path / "site" / "glossaire" / "index.html")
+    content = main_content(page)
+    assert 'id="glossaire-ess"' in content and ESS_DEF in content
+    assert content.count(ESS_DEF) == 1, "the definition is printed twice"
+    assert 'class="glossator"' not in page and 'role="tooltip"' not in page
+    assert "<!-- glossator: A-Z index, not annotated -->" in content  # invisible
+    home = read(tmp_path / "site" / "index.html")
+    assert 'href="glossaire/#glossaire-ess"' in home  # the pages around still link to it

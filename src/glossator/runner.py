@@ -48,6 +48,9 @@ class DocumentJob:
     ``fmt`` and ``options`` are those of :func:`glossator.render.render` for text input;
     the rest are the command line's HTML and Markdown settings. ``output_encoding``
     forces the encoding of every output; else an HTML page is written back in its own.
+    ``assets`` (``--assets``) says how whole pages get the stylesheet and script
+    (:mod:`glossator.documents.assets`); with ``link`` they are in ``assets_root``, and
+    each page written by :meth:`convert` reaches them by a relative path.
     """
 
     annotator: Annotator
@@ -63,21 +66,28 @@ class DocumentJob:
     link_to: str | None = None
     skip: tuple[str, ...] = ()
     root: str | None = None
+    assets: str = "none"
+    assets_root: str | None = None
     _markdown: Any = field(default=None, repr=False)
 
     def read(self, name: str, kind: str) -> Document:
         """Input ``name`` read and decoded (:func:`read_document`)."""
         return read_document(name, kind, self.encoding)
 
-    def render(self, doc: Document) -> str:
-        """The annotated and rendered document."""
+    def render(self, doc: Document, prefix: str = "") -> str:
+        """The annotated and rendered document; ``prefix`` leads from where it is written
+        to the assets (``"../"``)."""
         if doc.kind == "html":
+            from .documents.assets import add_assets
             from .documents.html import DEFAULT_SKIP, annotate_html
 
-            return annotate_html(doc.text, self.annotator, root=self.root,
-                                 skip=(*DEFAULT_SKIP, *self.skip),
-                                 markup=self.markup or "glossator",
-                                 rich_definitions=self.rich_definitions, link_to=self.link_to)
+            annotated = annotate_html(doc.text, self.annotator, root=self.root,
+                                      skip=(*DEFAULT_SKIP, *self.skip),
+                                      markup=self.markup or "glossator",
+                                      rich_definitions=self.rich_definitions,
+                                      link_to=self.link_to)
+            return add_assets(annotated, self.assets, prefix,
+                              script_too=True if self.script else None)
         if doc.kind == "markdown":
             html: str = self._markdown_converter().reset().convert(doc.text)
             if self.standalone:
@@ -85,13 +95,15 @@ class DocumentJob:
 
                 has_h1 = re.search(r"<h1[\s>]", html, re.I) is not None
                 html = page(html, title=self.title or page_title(doc.name),
-                            script=self.script, heading=None if has_h1 else self.title)
+                            script=self.script, heading=None if has_h1 else self.title,
+                            assets=self.assets, assets_prefix=prefix)
             return html
         from .render import render
 
         options = dict(self.options)
         if self.fmt == "html" and self.standalone:
-            options.update(title=self.title or page_title(doc.name), heading=self.title)
+            options.update(title=self.title or page_title(doc.name), heading=self.title,
+                           assets=self.assets, assets_prefix=prefix)
         if self.fmt == "json":
             options["source"] = None if doc.name == "<stdin>" else doc.name
         return render(self.annotator.annotate(doc.text), self.fmt, **options)
@@ -124,12 +136,18 @@ class DocumentJob:
             return self.output_encoding, b""
         return (doc.encoding, doc.bom) if doc.kind == "html" else ("utf-8", b"")
 
-    def convert(self, job: tuple[str, str, str]) -> None:
+    def convert(self, job: tuple[str, str, str]) -> bool:
         """Read input ``name`` of ``kind``, render it, and write it to ``target``
-        (``job`` is ``(name, kind, target)``)."""
+        (``job`` is ``(name, kind, target)``); whether the page written loads the assets
+        of ``assets_root``."""
         name, kind, target = job
         doc = self.read(name, kind)
-        rendered = self.render(doc)
+        prefix = ""
+        if self.assets_root is not None:
+            from .documents.assets import asset_prefix
+
+            prefix = asset_prefix(self.assets_root, target)
+        rendered = self.render(doc, prefix)
         try:  # an input found in a subfolder of a directory: the tree is kept
             Path(target).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -137,6 +155,17 @@ class DocumentJob:
                              file=str(Path(target).parent)) from None
         write_file(target, rendered if kind == "html" else terminated(rendered),
                    *self.output_encoding_of(doc))
+        return self.loads_assets(rendered)
+
+    def loads_assets(self, rendered: str) -> bool:
+        """Whether the page ``rendered`` loads glossator's stylesheet or script by URL."""
+        from .documents.assets import SCRIPT_NAME, STYLESHEET_NAME, has_annotations
+        from .documents.html import page_head
+
+        if self.assets_root is None or not has_annotations(rendered):
+            return False
+        head = page_head(rendered)
+        return head is not None and bool({STYLESHEET_NAME, SCRIPT_NAME} & head.names)
 
     def _markdown_converter(self) -> Any:
         """A ``Markdown`` converter (``extra`` and glossator's extension), one per process."""
@@ -269,20 +298,23 @@ def output_path(out_dir: str, inp: Input, kind: str, fmt: str) -> str:
 
 def write_each(
     job: DocumentJob, names: Sequence[str], kinds: Sequence[str], targets: Sequence[str],
-    jobs: int, report: Callable[[str], None],
+    jobs: int, report: Callable[[str], None], loaded: list[bool] | None = None,
 ) -> int:
     """Annotate each input into its target, one document at a time (memory stays that of
     one page), each written as soon as it is done, whole or not at all. A document that
     fails is reported (``report``, one line) and the others go on; the number that
-    failed is returned. Interrupted, the workers are stopped and what they left
-    half-written is removed."""
+    failed is returned (and ``loaded`` gets, for each page written, whether it loads the
+    assets). Interrupted, the workers are stopped and what they left half-written is
+    removed."""
     failed = 0
     done = each(job, "convert", zip(names, kinds, targets, strict=True), jobs)
     try:
-        for ok, error in done:
+        for ok, result in done:
             if not ok:
                 failed += 1
-                report(error)
+                report(result)
+            elif loaded is not None:
+                loaded.append(bool(result))
     except BaseException:  # Ctrl-C: stop the workers, then remove what they left
         done.close()
         for target in targets:

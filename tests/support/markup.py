@@ -17,14 +17,21 @@ _INSERTED = re.compile(
     r'<span class="glossator-term" tabindex="0" aria-describedby="[^"]*">(.*?)</span>'
     r'<span class="glossator-tip" role="tooltip" id="[^"]*"> '
     r'<span class="glossator-title">[^<]*</span> '
-    r'<span class="glossator-definition">[^<]*</span> </span></span>', re.S
+    r'<span class="glossator-definition">[^<]*</span> '
+    r'(?:<span class="glossator-source">(?:[^<]|<a href="[^"]*">[^<]*</a>)*</span> )?'
+    r'</span></span>', re.S
 )
+#: The stylesheet and script linked from a whole page's head (--assets link, the default
+#: when the command line writes files), each on its own line or not
+_ASSETS = re.compile(r'[ \t]*<link rel="stylesheet" href="(?:\.\./)*glossator\.css">\n?'
+                     r'|[ \t]*<script defer src="(?:\.\./)*glossator\.js"></script>\n?')
 _TERM = re.compile(r'aria-describedby="[^"]*">(.*?)</span><span class="glossator-tip"', re.S)
 
 
 def strip_glossator_markup(output: str) -> str:
-    """``output`` without the markup glossator inserted: the term's source text stays."""
-    return _INSERTED.sub(lambda m: m.group(1), output)
+    """``output`` without the markup glossator inserted: the term's source text stays,
+    and the links to the stylesheet and script in the head go."""
+    return _ASSETS.sub("", _INSERTED.sub(lambda m: m.group(1), output))
 
 
 def terms(output: str) -> list[str]:
@@ -37,7 +44,8 @@ _SPIP = re.compile(
     r'<span class="gl_mot" tabindex="0" aria-describedby="[^"]*">([^<]*)</span>'
     r'<span class="gl_dl" role="tooltip" id="[^"]*"> '
     r'<span class="gl_dt">[^<]*</span> '
-    r'<span class="gl_dd">[^<]*</span> </span></a>'
+    r'<span class="gl_dd">[^<]*</span> (?:<span class="glossator-source">[^<]*</span> )?'
+    r'</span></a>'
 )
 _ABBR = re.compile(r'<abbr data-glossator-entry="[^"]*" title="[^"<>]*">([^<]*)</abbr>')
 
@@ -46,7 +54,8 @@ def strip_markup(output: str, markup: str) -> str:
     """``output`` without what glossator inserted with preset ``markup``."""
     if markup == "glossator":
         return strip_glossator_markup(output)
-    return (_SPIP if markup == "spip" else _ABBR).sub(lambda m: m.group(1), output)
+    stripped = (_SPIP if markup == "spip" else _ABBR).sub(lambda m: m.group(1), output)
+    return strip_glossator_markup(stripped)  # the assets in the head
 
 
 def annotated_terms(output: str, markup: str) -> list[str]:

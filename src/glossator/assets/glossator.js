@@ -1,6 +1,8 @@
 /* glossator.js: optional; tooltips work without it (hover and focus show them).
    - Escape hides the tooltip under the pointer or focus (WCAG 2.2 SC 1.4.13);
-   - a tap or click on a term toggles its tooltip (touch screens);
+   - a tap or click on a term toggles its tooltip; opened by a tap (touch screens), the
+     tooltip gets a close button, named "Fermer" (not in the spip markup, whose tooltip
+     lies inside a link, which cannot hold a button);
    - a tooltip stays open while the pointer is over the term or the tooltip (CSS);
    - a tooltip that would run past the right edge of the window is moved back in (only
      where the browser lacks CSS anchor positioning, with which the stylesheet does it).
@@ -11,6 +13,8 @@
   var WRAP = ".glossator, a.cs_glossaire";
   var TERM = ".glossator-term, .gl_mot";
   var TIP = ".glossator-tip, .gl_dl";
+  var CLOSE = "glossator-close";
+  var touched = false; // the last pointer was a finger (or the screen has no hover)
 
   function fit(w) {
     var tip = w.querySelector(TIP);
@@ -48,7 +52,33 @@
     });
   });
 
+  document.addEventListener("pointerdown", function (e) {
+    touched = e.pointerType === "touch" || e.pointerType === "pen";
+  });
+  function touchScreen() {
+    return touched || (window.matchMedia && window.matchMedia("(hover: none)").matches);
+  }
+  function addClose(w) {
+    var tip = w.querySelector(TIP);
+    if (!tip || !w.classList.contains("glossator") || tip.querySelector("." + CLOSE)) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = CLOSE;
+    button.setAttribute("aria-label", "Fermer");
+    button.textContent = "\u00d7";
+    tip.insertBefore(button, tip.firstChild);
+  }
+
   document.addEventListener("click", function (e) {
+    var close = e.target instanceof Element ? e.target.closest("." + CLOSE) : null;
+    if (close) {
+      var own = close.closest(WRAP);
+      if (own) {
+        reset(own);
+        own.setAttribute("data-glossator-hidden", "");
+      }
+      return;
+    }
     var term = e.target instanceof Element ? e.target.closest(TERM) : null;
     var w = term ? term.closest(WRAP) : null;
     wrappers().forEach(function (other) {
@@ -61,6 +91,7 @@
     } else {
       reset(w);
       w.setAttribute("data-glossator-open", "");
+      if (touchScreen()) addClose(w);
     }
   });
 

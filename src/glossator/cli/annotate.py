@@ -24,7 +24,6 @@ from .common import (
     input_kinds,
     load_glossaries,
     matching_options,
-    write_script,
     write_stdout,
 )
 
@@ -104,10 +103,16 @@ def _html_options(ann: argparse.ArgumentParser) -> None:
                      help="html and markdown: each term links to its entry in the A-Z index "
                      "at URL (written by 'glossator index'): index.html gives "
                      "index.html#glossaire-ess; {id} in URL stands for the entry's id")
+    ann.add_argument("--assets", choices=("link", "inline", "none"),
+                     help="how whole HTML pages (HTML input with a <head>, --standalone) get "
+                     "the tooltip stylesheet and script: link writes glossator.css and "
+                     "glossator.js once at the root of the output and links them from each "
+                     "page; inline puts the stylesheet in a <style>; none adds nothing "
+                     "(default: link when writing files, inline on standard output)")
     ann.add_argument("--script", action="store_true",
                      help="with --standalone and -o/--output-dir: the page loads "
                      "glossator.js (Escape closes a tooltip, a tap toggles it), written "
-                     "next to it")
+                     "next to it (--assets link, the default for files, loads it already)")
 
 
 def _check_options(args: argparse.Namespace) -> None:
@@ -187,9 +192,51 @@ def _render_options(args: argparse.Namespace, fmt: str, is_tty: bool) -> dict[st
     return dict(color=color, width=width, style=args.terminal_style)
 
 
+def _to_regular_files(args: argparse.Namespace) -> bool:
+    """Whether the outputs are files in a folder (not standard output, nor ``-o`` to a
+    device or a pipe such as ``/dev/stdout``)."""
+    if args.output_dir or args.in_place:
+        return True
+    if not args.output:
+        return False
+    target = Path(os.path.realpath(args.output))
+    return target.is_file() or not target.exists()
+
+
+def _assets(args: argparse.Namespace) -> str:
+    """``--assets``: by default ``link`` when writing files, ``inline`` on standard
+    output or a device (there is no folder to put the files in)."""
+    to_file = _to_regular_files(args)
+    if args.assets is None:
+        return "link" if to_file else "inline"
+    if args.assets == "link" and not to_file:
+        raise UsageError("--assets link writes glossator.css beside the pages: give -o, "
+                         "--output-dir or --in-place", hint="or use --assets inline")
+    return str(args.assets)
+
+
+def _assets_root(args: argparse.Namespace, inputs: list[Any]) -> str | None:
+    """Where ``glossator.css`` and ``glossator.js`` go: the root of ``--output-dir``, the
+    folder of ``-o``, or for ``--in-place`` the folder that holds every page (the folder
+    given, for a site)."""
+    if args.output_dir:
+        return str(args.output_dir)
+    if not _to_regular_files(args):
+        return None
+    if args.output:
+        return str(Path(args.output).parent)
+    folders = []
+    for i in inputs:
+        path = Path(os.path.abspath(i.name))
+        depth = len(Path(i.relative).parts) if i.relative is not None else 1
+        folders.append(str(path.parents[depth - 1]))
+    return os.path.relpath(os.path.commonpath(folders))
+
+
 def _targets(args: argparse.Namespace, inputs: list[Any], kinds: list[str],
              fmt: str) -> tuple[list[str], str | None]:
-    """Where each input is written (none: standard output), and ``--script``'s file."""
+    """Where each input is written (none: standard output), and the folder of the
+    assets (``--assets``, ``--script``)."""
     from ..documents.write import check_targets
     from ..runner import output_path
 
@@ -204,13 +251,12 @@ def _targets(args: argparse.Namespace, inputs: list[Any], kinds: list[str],
         targets = list(names)
     else:
         targets = [args.output] if args.output else []
-    script_path = None
-    if args.script:
-        script_path = str(Path(args.output_dir or Path(args.output).parent) / "glossator.js")
+    root = _assets_root(args, inputs)
+    files = [str(Path(root) / name) for name in ("glossator.css", "glossator.js")] \
+        if root is not None else []
     check_targets([name for name in names if name != "-" and not args.in_place],
-                  [*targets, *([script_path] if script_path else [])],
-                  "give each page once" if args.in_place else None)
-    return targets, script_path
+                  [*targets, *files], "give each page once" if args.in_place else None)
+    return targets, root
 
 
 def run(args: argparse.Namespace) -> int:
@@ -237,7 +283,7 @@ def run(args: argparse.Namespace) -> int:
     is_tty = not to_file and sys.stdout.isatty()
     fmt = _format(args, kinds, is_tty)
     output_encoding = _output_encoding(args.output_encoding)
-    targets, script_path = _targets(args, inputs, kinds, fmt)
+    targets, assets_root = _targets(args, inputs, kinds, fmt)
     glossary = load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
                                args.glossary_encoding, args.cache_dir)
     if args.output_dir:  # checked before any work: a directory that cannot be made
@@ -253,22 +299,36 @@ def run(args: argparse.Namespace) -> int:
         encoding=args.encoding, output_encoding=output_encoding, standalone=args.standalone,
         title=args.title, script=args.script, markup=args.markup,
         rich_definitions=args.rich_definitions, link_to=args.link_to, skip=tuple(args.skip),
-        root=args.root,
+        root=args.root, assets=_assets(args), assets_root=assets_root,
     )
     jobs = min(worker_count(args.jobs), len(names))
     if args.output_dir or args.in_place:
-        return _to_files(args, job, names, kinds, targets, jobs, script_path)
-    return _to_stream(args, job, names, kinds, jobs, script_path)
+        return _to_files(args, job, names, kinds, targets, jobs)
+    return _to_stream(args, job, names, kinds, jobs)
+
+
+def _write_assets(job: Any, script: bool, loaded: bool) -> None:
+    """The stylesheet and script that the pages written load, in ``job.assets_root``."""
+    if not loaded or job.assets_root is None:
+        return
+    from ..documents.assets import asset_files, write_assets
+
+    files = asset_files(job.assets, script_too=True if script else None)
+    for path in write_assets(job.assets_root, files):
+        print(f"glossator: note: {path} was not written by glossator and is kept",
+              file=sys.stderr)
 
 
 def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[str],
-              targets: list[str], jobs: int, script_path: str | None) -> int:
+              targets: list[str], jobs: int) -> int:
     """``--output-dir`` and ``--in-place``: each document to its own file."""
     from ..runner import write_each
 
+    loaded: list[bool] = []
     failed = write_each(job, names, kinds, targets, jobs,
-                        lambda error: print(f"glossator: error: {error}", file=sys.stderr))
-    write_script(script_path)
+                        lambda error: print(f"glossator: error: {error}", file=sys.stderr),
+                        loaded)
+    _write_assets(job, args.script, any(loaded))
     if failed == len(names) > 1:
         print(f"glossator: all {len(names)} inputs failed", file=sys.stderr)
     elif failed and len(names) > 1:
@@ -279,7 +339,7 @@ def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[
 
 
 def _to_stream(args: argparse.Namespace, job: Any, names: list[str], kinds: list[str],
-               jobs: int, script_path: str | None) -> int:
+               jobs: int) -> int:
     """One output: standard output, or ``-o FILE``."""
     from ..documents.write import write_file
     from ..runner import render_all
@@ -287,7 +347,7 @@ def _to_stream(args: argparse.Namespace, job: Any, names: list[str], kinds: list
     body, encoding, bom = render_all(job, names, kinds, jobs)
     if args.output:
         write_file(args.output, body, encoding, bom)
-        write_script(script_path)
+        _write_assets(job, args.script, job.loads_assets(body))
     else:
         write_stdout(body, encoding=encoding, bom=bom)
     return EXIT_OK

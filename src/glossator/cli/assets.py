@@ -22,7 +22,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "js",
         help="print the optional tooltip script, to serve next to the stylesheet",
         description="Print glossator.js: Escape closes a tooltip, a tap or click toggles "
-        "it. Optional (tooltips work without it); load it with <script defer src>.",
+        "it (with a close button on touch screens). Optional (tooltips work without it); "
+        "load it with <script defer src>. 'glossator annotate' writes it beside the pages "
+        "it writes (--assets link).",
     )
     js.set_defaults(run=_js)
 

@@ -24,7 +24,7 @@ __all__ = [
     "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "Parser", "annotator_for", "check_markup_options",
     "display_options", "glossary_encoding_option", "glossary_options", "html_input_options",
     "input_kinds", "load_glossaries", "loaded", "matching_options", "read_inputs", "warn",
-    "write_script", "write_stdout",
+    "write_stdout",
 ]
 
 EXIT_OK = 0
@@ -229,11 +229,3 @@ def write_stdout(
     else:
         out.write(body)
         out.flush()
-
-def write_script(path: str | None) -> None:
-    """``--script``: glossator.js next to the pages that load it."""
-    if path is not None:
-        from ..documents.write import write_file
-        from ..render.html import script
-
-        write_file(path, script())

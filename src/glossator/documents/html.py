@@ -73,10 +73,12 @@ __all__ = [
     "DEFAULT_SKIP",
     "INLINE_FORMATTING",
     "OTHER_MARKERS",
+    "PageHead",
     "PageMatch",
     "PageText",
     "Selector",
     "annotate_html",
+    "page_head",
     "page_text",
     "parse_selector",
     "recording",
@@ -825,6 +827,91 @@ def _overlaps(match: tuple[int, int, int, bool], spans: list[tuple[int, int]]) -
     if i >= 0 and spans[i][1] > match[0]:
         return True
     return i + 1 < len(spans) and spans[i + 1][0] < match[1]
+
+
+# -- the page's head: where a stylesheet link goes -----------------------------------
+
+#: Elements that belong in ``<head>``; any other start tag begins the body.
+_HEAD_ELEMENTS = frozenset(
+    "base basefont bgsound head html link meta noscript script style template title".split())
+
+
+@dataclass(frozen=True, slots=True)
+class PageHead:
+    """The ``<head>`` of a whole page, as :func:`page_head` finds it: where new elements
+    go (``insert_at``: before ``</head>``, else before the body's first tag), the
+    indentation of a line there (``None`` when the head is not written one element a
+    line), and which of glossator's files the page loads already (``names``: the last
+    path segment of each ``<link rel=stylesheet href>`` and ``<script src>``) or holds
+    (``styles``: the text of each ``<style>``)."""
+
+    insert_at: int
+    indent: str | None
+    names: frozenset[str]
+    styles: tuple[str, ...]
+
+
+class _HeadScanner(_Scanner):
+    """The tokenizer of :class:`_Scanner`, reading the head only: it records the tags
+    that matter there and stops at the body."""
+
+    def __init__(self, src: str) -> None:
+        super().__init__(src, (), None, "glossator-")
+        self.lt = 0
+        self.head = -1  # the end of <head>
+        self.close = -1  # where </head> starts
+        self.body = -1  # where the body's first tag starts
+        self.names: set[str] = set()
+        self.styles: list[str] = []
+
+    def _text(self, a: int, b: int) -> None:
+        pass
+
+    def _token(self, lt: int) -> tuple[int, int]:
+        self.lt = lt
+        return super()._token(lt)
+
+    def _start_tag(self, tag: str, attrs: dict[str, str], self_closing: bool, end: int) -> int:
+        if tag not in _HEAD_ELEMENTS or self.close >= 0:
+            self.body = self.lt
+            return len(self.src)  # the body: nothing more to read
+        if tag == "head":
+            self.head = end
+        elif tag == "link" and "stylesheet" in attrs.get("rel", "").lower().split():
+            self.names.add(_last_segment(attrs.get("href", "")))
+        elif tag == "script" and "src" in attrs:
+            self.names.add(_last_segment(attrs["src"]))
+        resume = super()._start_tag(tag, attrs, self_closing, end)
+        if tag == "style" and resume > end:
+            self.styles.append(self.src[end:resume])
+        return resume
+
+    def _end_tag(self, tag: str) -> None:
+        if tag == "head" and self.close < 0:
+            self.close = self.lt
+
+
+def _last_segment(url: str) -> str:
+    """``glossator.css`` for ``../css/glossator.css?v=2``."""
+    return url.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+
+
+def page_head(html: str) -> PageHead | None:
+    """The head of ``html`` if it is a whole page with a ``<head>`` (start or end tag
+    written); ``None`` for a fragment. Comments, scripts and the like are skipped as in
+    :func:`annotate_html`; a malformed page never raises."""
+    scanner = _HeadScanner(html)
+    scanner.scan()
+    if scanner.head < 0 and scanner.close < 0:
+        return None
+    at = next(p for p in (scanner.close, scanner.body, scanner.head) if p >= 0)
+    line_start = html.rfind("\n", 0, at) + 1
+    indent = None
+    if line_start and not html[line_start:at].strip(_SPACE):
+        at = line_start  # before the line of </head>: one element a line
+        previous = html[html.rfind("\n", 0, line_start - 1) + 1 : line_start]
+        indent = previous[: len(previous) - len(previous.lstrip(" \t"))]
+    return PageHead(at, indent, frozenset(scanner.names), tuple(scanner.styles))
 
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import InputError, UsageError
 
-__all__ = ["check_targets", "encode", "partial_files", "terminated", "write_file"]
+__all__ = ["check_targets", "current_umask", "encode", "partial_files", "terminated", "write_file"]
 
 
 def terminated(text: str) -> str:
@@ -33,8 +33,11 @@ def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"") 
     """Write ``body`` to ``path`` (:func:`encode`); ``InputError`` if it cannot be.
 
     A regular file is written whole or not at all: the bytes go to a new hidden file
-    beside it (:func:`partial_files` finds those), which then replaces it with the old
-    file's permissions, so an interrupted run never leaves a truncated output. A symbolic
+    beside it (:func:`partial_files` finds those), which then replaces it, so an
+    interrupted run never leaves a truncated output. A file replaced keeps its
+    permissions; a new file gets those any program's new file gets, ``0666`` less the
+    umask (``0644`` under the usual ``022``), so a web server running as another user
+    can read the pages (the hidden file itself starts as ``0600``). A symbolic
     link is followed (the file it points to is replaced); a device or a pipe
     (``-o /dev/stdout``) is written in place.
     """
@@ -51,14 +54,30 @@ def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"") 
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
-            with contextlib.suppress(FileNotFoundError):  # a file replaced keeps its mode
-                os.chmod(partial, stat.S_IMODE(target.stat().st_mode))
+            try:  # a file replaced keeps its mode; a new one gets 0666 less the umask
+                mode = stat.S_IMODE(target.stat().st_mode)
+            except FileNotFoundError:
+                mode = 0o666 & ~current_umask()
+            os.chmod(partial, mode)
             os.replace(partial, target)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(partial)
     except OSError as exc:
         raise InputError(exc.strerror or "cannot be written", file=path) from None
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system tells it (Linux's
+    ``/proc/self/status``); elsewhere set and restored at once."""
+    with contextlib.suppress(OSError, ValueError), \
+            open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 #: The suffix of the files :func:`write_file` writes before they are complete.

@@ -12,6 +12,7 @@ With ``pip install 'glossator[mkdocs]'``, MkDocs finds the plugin through the
           accents: strict             # strict, fold
           skip: [".admonition"]       # more simple selectors to leave alone
           stylesheet: true            # write assets/glossator.css and link it
+          script: true                # write assets/glossator.js and load it (Escape)
           link_to: /glossaire/        # link each term to its entry in the A–Z index
           cache_dir: .cache/glossator # keep the compiled glossary (relative to mkdocs.yml)
 
@@ -29,7 +30,11 @@ relative URL is relative to the site's root and rewritten for each page (``gloss
 becomes ``../glossaire/`` in ``a/page/``), as MkDocs does for its own links; an absolute
 path or a full ``https://`` URL is used as it is.
 
-A page opts out with ``glossator: false`` in its front matter. A glossary that cannot be
+A page opts out with ``glossator: false`` in its front matter. The A–Z index that
+``glossator index -f markdown`` writes is left alone too: its first line is the comment
+:data:`glossator.render.index.MARKDOWN_MARK`, and a page whose Markdown holds it is not
+annotated (its headwords would link to themselves, each with a tooltip repeating the
+definition printed under it). A glossary that cannot be
 used stops the build with glossator's one-line message (a
 :class:`~mkdocs.exceptions.PluginError`); glossary warnings (an unknown key, a duplicate
 term) are logged as MkDocs warnings, so ``mkdocs build --strict`` fails on them.
@@ -38,7 +43,10 @@ With ``stylesheet: true`` (the default) the plugin writes :func:`~glossator.rend
 stylesheet` to ``assets/glossator.css`` in the built site and adds that path to
 ``extra_css``, so every theme that honours ``extra_css`` links it. A file
 ``assets/glossator.css`` in ``docs_dir`` wins over the shipped one (it is copied as usual
-and not overwritten); with ``stylesheet: false`` style the tooltips yourself.
+and not overwritten); with ``stylesheet: false`` style the tooltips yourself. With
+``script: true`` (the default) the same goes for :func:`~glossator.render.html.script`:
+``assets/glossator.js``, in ``extra_javascript`` with ``defer``, so that Escape closes a
+tooltip (WCAG 2.2 SC 1.4.13) and a tap opens one with a close button.
 """
 
 from __future__ import annotations
@@ -69,12 +77,16 @@ from ..annotate import Annotator
 from ..documents.html import DEFAULT_SKIP, annotate_html
 from ..errors import GlossatorError, GlossatorWarning
 from ..loaders import load_glossary
-from ..render.html import stylesheet
+from ..render.html import script, stylesheet
+from ..render.index import MARKDOWN_MARK
 
-__all__ = ["ID_PREFIX", "STYLESHEET_PATH", "GlossatorPlugin", "GlossatorPluginConfig"]
+__all__ = ["ID_PREFIX", "SCRIPT_PATH", "STYLESHEET_PATH", "GlossatorPlugin",
+           "GlossatorPluginConfig"]
 
 #: Where the stylesheet goes in the built site (and in ``extra_css``).
 STYLESHEET_PATH = "assets/glossator.css"
+#: Where the script goes in the built site (and in ``extra_javascript``).
+SCRIPT_PATH = "assets/glossator.js"
 #: Prefix of the tooltip ids in each page.
 ID_PREFIX = "glossator-"
 
@@ -89,6 +101,7 @@ class GlossatorPluginConfig(Config):  # type: ignore[no-untyped-call]
     accents = c.Choice(("strict", "fold"), default="strict")
     skip = c.Type((str, list), default=[])
     stylesheet = c.Type(bool, default=True)
+    script = c.Type(bool, default=True)
     link_to = c.Optional(c.Type(str))
     cache_dir = c.Optional(c.Type(str))
 
@@ -101,6 +114,7 @@ class GlossatorPlugin(BasePlugin[GlossatorPluginConfig]):  # type: ignore[no-unt
         self.skip: tuple[str, ...] = DEFAULT_SKIP
         self.glossary_paths: list[str] = []
         self._own_stylesheet = False
+        self._own_script = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Read and compile the glossary once; check ``skip``; register the stylesheet."""
@@ -129,11 +143,19 @@ class GlossatorPlugin(BasePlugin[GlossatorPluginConfig]):  # type: ignore[no-unt
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         if self.config.stylesheet and STYLESHEET_PATH not in config.extra_css:
             config.extra_css.append(STYLESHEET_PATH)
+        if self.config.script and SCRIPT_PATH not in map(str, config.extra_javascript):
+            from mkdocs.config.config_options import ExtraScriptValue
+
+            loaded = ExtraScriptValue(SCRIPT_PATH)
+            loaded.defer = True
+            config.extra_javascript.append(loaded)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        """Note whether ``docs_dir`` has its own ``assets/glossator.css`` (it wins)."""
+        """Note whether ``docs_dir`` has its own ``assets/glossator.css`` or
+        ``assets/glossator.js`` (it wins)."""
         self._own_stylesheet = files.get_file_from_path(STYLESHEET_PATH) is not None
+        self._own_script = files.get_file_from_path(SCRIPT_PATH) is not None
         return files
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
@@ -154,6 +176,8 @@ class GlossatorPlugin(BasePlugin[GlossatorPluginConfig]):  # type: ignore[no-unt
         """
         if self.annotator is None or page.meta.get("glossator", True) is False:
             return context
+        if page.markdown is not None and MARKDOWN_MARK in page.markdown:
+            return context  # the A-Z index of `glossator index -f markdown`
         if page.content:
             page.content = annotate_html(page.content, self.annotator, skip=self.skip,
                                          id_prefix=ID_PREFIX, link_to=self._link_to(page))
@@ -167,12 +191,15 @@ class GlossatorPlugin(BasePlugin[GlossatorPluginConfig]):  # type: ignore[no-unt
         return get_relative_url(link_to, page.url)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write ``assets/glossator.css`` into the site (unless ``docs_dir`` has one)."""
-        if not self.config.stylesheet or self._own_stylesheet:
-            return
-        target = Path(config.site_dir) / STYLESHEET_PATH
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(stylesheet(), encoding="utf-8")
+        """Write ``assets/glossator.css`` and ``assets/glossator.js`` into the site (unless
+        ``docs_dir`` has its own)."""
+        for wanted, own, path, content in (
+                (self.config.stylesheet, self._own_stylesheet, STYLESHEET_PATH, stylesheet),
+                (self.config.script, self._own_script, SCRIPT_PATH, script)):
+            if wanted and not own:
+                target = Path(config.site_dir) / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(content(), encoding="utf-8")
 
 
 def _strings(value: object, key: str) -> list[str]:

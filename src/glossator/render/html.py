@@ -48,10 +48,17 @@ the tooltip is inside that link, ``aria-label`` names the link by the term alone
 
 A link cannot hold another link, so in the ``spip`` preset, whose tooltip lies inside the
 ``<a>``, rich definitions keep ``em`` and ``strong`` but not their links (the text stays).
+
+An entry's ``url`` (http, https or mailto only) and ``source`` end the tooltip as a
+"Source" line (:func:`source_html`): ``<span class="glossator-source">Source : <a
+href="URL">SOURCE</a></span>`` in the ``glossator`` preset; in ``spip`` the source's name
+as text, without the link (the tooltip is inside SPIP's ``<a>``); the ``abbr`` preset, an
+attribute, cannot hold a link and shows no source.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -146,6 +153,29 @@ class TermMarkup:
     surface: str
     tip_id: str
     href: str | None
+    #: the entry's ``url`` if it is http, https or mailto (escaped), and its ``source``
+    #: (escaped, one line): what :func:`source_html` shows
+    source_url: str | None = None
+    source_name: str | None = None
+
+
+#: The schemes of an entry's ``url`` shown as a link in a tooltip.
+_SOURCE_URL = re.compile(r"(?i)(?:https?://|mailto:)\S")
+
+
+def source_html(t: TermMarkup, links: bool = True) -> str:
+    """The "Source" line of a tooltip, or ``""``: ``Source : <a href=url>name</a>`` (the
+    link's text is ``Source`` alone when the entry has a ``url`` and no ``source``);
+    without ``links`` (a tooltip inside a link), the source's name alone, as text."""
+    label = "Source\u00a0: "
+    if t.source_url is not None and links:
+        if t.source_name is None:
+            return f'<span class="glossator-source"><a href="{t.source_url}">Source</a></span>'
+        return (f'<span class="glossator-source">{label}'
+                f'<a href="{t.source_url}">{t.source_name}</a></span>')
+    if t.source_name is not None:
+        return f'<span class="glossator-source">{label}{t.source_name}</span>'
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,18 +200,22 @@ def _glossator_markup(t: TermMarkup) -> tuple[str, str]:
     else:
         trigger = (f'<span class="glossator-term" tabindex="0" '
                    f'aria-describedby="{t.tip_id}">', "</span>")
+    source = source_html(t)
     return (
         f'<span class="glossator" data-glossator-entry="{t.entry_id}">{trigger[0]}',
         f'{trigger[1]}<span class="glossator-tip" role="tooltip" id="{t.tip_id}"> '
         f'<span class="glossator-title">{t.title}</span> '
-        f'<span class="glossator-definition">{t.definition}</span> </span></span>',
+        f'<span class="glossator-definition">{t.definition}</span> '
+        f'{source + " " if source else ""}</span></span>',
     )
 
 
 def _spip_markup(t: TermMarkup) -> tuple[str, str]:
+    source = source_html(t, links=False)  # inside SPIP's <a>: no link
     tip = (f'</span><span class="gl_dl" role="tooltip" id="{t.tip_id}"> '
            f'<span class="gl_dt">{t.title}</span> '
-           f'<span class="gl_dd">{t.definition}</span> </span></a>')
+           f'<span class="gl_dd">{t.definition}</span> '
+           f'{source + " " if source else ""}</span></a>')
     if t.href is not None:
         return (f'<a class="cs_glossaire" data-glossator-entry="{t.entry_id}" href="{t.href}" '
                 f'aria-label="{t.surface}" aria-describedby="{t.tip_id}"><span class="gl_mot">',
@@ -246,10 +280,14 @@ def tooltip_parts(
     href = None
     if link_to is not None:
         href = escape(entry_href(check_link_to(link_to), entry.id))
+    url = (entry.url or "").strip()
     return preset.wrap(TermMarkup(
         entry_id=escape(entry.id), title=escape(one_line(entry.display_title)),
         definition=html, definition_text=escape(text), surface=escape(one_line(ann.surface)),
         tip_id=tip_id, href=href,
+        source_url=escape(url) if _SOURCE_URL.match(url) else None,
+        source_name=escape(one_line(entry.source), quote=False)
+        if entry.source and entry.source.strip() else None,
     ))
 
 
@@ -294,6 +332,8 @@ def render(
     rich_definitions: bool = False,
     link_to: str | None = None,
     heading: str | None = None,
+    assets: str = "inline",
+    assets_prefix: str = "",
 ) -> str:
     """The text as HTML paragraphs with tooltips; ``standalone=True`` for a whole page.
 
@@ -307,13 +347,15 @@ def render(
     ``markup``: ``"glossator"`` (default), ``"spip"`` or ``"abbr"`` (see the module).
     ``script=True`` (with ``standalone``): the page loads ``glossator.js`` from its own
     directory — write :func:`script` there. ``link_to``: the URL of the A–Z index
-    (``"index.html"``); each term links to its entry there."""
+    (``"index.html"``); each term links to its entry there. ``assets`` (with
+    ``standalone``): how the page gets the stylesheet, see :func:`page`."""
     check_markup(markup)
     if link_to is not None:
         check_link_to(link_to)
     fragment = _fragment(doc, id_prefix, markup, rich_definitions, link_to)
     if standalone:
-        return page(fragment, title=title, lang=lang, script=script, heading=heading)
+        return page(fragment, title=title, lang=lang, script=script, heading=heading,
+                    assets=assets, assets_prefix=assets_prefix)
     if script or heading is not None:
         option = "script=True" if script else "heading"
         raise UsageError(f"{option} goes with standalone=True",
@@ -322,21 +364,34 @@ def render(
 
 
 def page(fragment: str, *, title: str = "glossator", lang: str = "fr",
-         script: bool = False, heading: str | None = None) -> str:
-    """A whole HTML page around an annotated ``fragment``, with the tooltip stylesheet;
-    ``script=True`` adds ``<script defer src="glossator.js"></script>`` (never inline, so
-    that a Content-Security-Policy without ``'unsafe-inline'`` allows it); ``heading``
-    adds ``<h1>heading</h1>`` at the top of ``<main>`` (escaped)."""
+         script: bool = False, heading: str | None = None, assets: str = "inline",
+         assets_prefix: str = "") -> str:
+    """A whole HTML page around an annotated ``fragment``; ``heading`` adds
+    ``<h1>heading</h1>`` at the top of ``<main>`` (escaped).
+
+    ``assets``: ``"inline"`` (default) puts the tooltip stylesheet in a ``<style>``;
+    ``"link"`` links ``{assets_prefix}glossator.css`` and loads
+    ``{assets_prefix}glossator.js`` (write :func:`stylesheet` and :func:`script` there:
+    ``glossator annotate`` does); ``"none"`` adds neither. ``script=True`` loads the script
+    whatever ``assets`` says. The script is never inline, so that a
+    Content-Security-Policy without ``'unsafe-inline'`` allows it."""
+    if assets not in ("link", "inline", "none"):
+        raise UsageError(f"unknown assets mode '{assets}'", hint="use link, inline or none")
     if fragment and not fragment.endswith("\n"):
         fragment += "\n"
     if heading is not None and heading.strip():
         fragment = f"<h1>{escape(' '.join(heading.split()), quote=False)}</h1>\n{fragment}"
-    tag = '<script defer src="glossator.js"></script>\n' if script else ""
+    prefix = escape(assets_prefix)
+    head = {"inline": f"<style>\n{stylesheet()}</style>\n",
+            "link": f'<link rel="stylesheet" href="{prefix}glossator.css">\n',
+            "none": ""}[assets]
+    if script or assets == "link":
+        head += f'<script defer src="{prefix}glossator.js"></script>\n'
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
-        f"<style>\n{stylesheet()}</style>\n{tag}</head>\n<body>\n<main>\n"
+        f"{head}</head>\n<body>\n<main>\n"
         f"{fragment}</main>\n</body>\n</html>\n"
     )

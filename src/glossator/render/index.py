@@ -22,7 +22,10 @@ HTML, one entry (every text escaped; the definition as in the tooltips)::
     </dd>
 
 Markdown, one entry (raw ``<a id>`` anchors, which Python-Markdown, MkDocs, Pandoc and
-GitHub all keep; GitHub's ``{#id}`` attribute syntax would show as text)::
+GitHub all keep; GitHub's ``{#id}`` attribute syntax would show as text); the page starts
+with the comment :data:`MARKDOWN_MARK`, by which glossator's MkDocs plugin knows the page
+and leaves it unannotated (its headwords would link to themselves, with a tooltip
+repeating the definition printed under them)::
 
     <a id="glossaire-ess"></a>**ESS** — Économie sociale et solidaire (aussi : E.S.S.)
 
@@ -52,6 +55,7 @@ from .markdown import escape_markdown, link_destination
 
 __all__ = [
     "INDEX_FORMATS",
+    "MARKDOWN_MARK",
     "IndexSection",
     "index_entries",
     "render_html",
@@ -60,6 +64,10 @@ __all__ = [
     "sections",
     "stylesheet",
 ]
+
+#: The first line of the Markdown index: an HTML comment (invisible once rendered) that
+#: tells glossator's MkDocs plugin not to annotate the page.
+MARKDOWN_MARK = "<!-- glossator: A-Z index, not annotated -->"
 
 #: The formats of :func:`render_index`.
 INDEX_FORMATS: tuple[str, ...] = ("html", "markdown")
@@ -294,10 +302,11 @@ def render_markdown(
 ) -> str:
     """The index in Markdown: an optional ``# title``, the jump bar (links to the letters
     present), then a heading per letter and a bold term with its paragraphs per entry.
-    Anchors are raw ``<a id="…"></a>`` elements."""
+    Anchors are raw ``<a id="…"></a>`` elements. The first line is
+    :data:`MARKDOWN_MARK`."""
     _check_level(heading_level)
     parts = sections(glossary, backwards_accents=backwards_accents)
-    blocks: list[str] = []
+    blocks: list[str] = [MARKDOWN_MARK]
     if title is not None:
         blocks.append(f"{'#' * max(1, heading_level - 1)} {escape_markdown(_clean(title))}")
     if parts:

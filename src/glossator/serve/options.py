@@ -53,7 +53,7 @@ class AnnotateRequest:
     def job(self, loaded: Loaded, cache_dir: str | None) -> tuple[DocumentJob, Document]:
         """The job ``glossator annotate - -f FORMAT …`` would run, and the document (as
         if read from standard input)."""
-        from ..cli.annotate import _render_options
+        from ..cli.annotate import _assets, _render_options
 
         args = self._namespace()
         o = self.options
@@ -63,7 +63,7 @@ class AnnotateRequest:
         job = DocumentJob(annotator, o["format"], _render_options(args, o["format"], False),
                           standalone=o["standalone"], title=o["title"], markup=args.markup,
                           rich_definitions=o["rich_definitions"], link_to=o["link_to"],
-                          skip=tuple(o["skip"]), root=o["root"])
+                          skip=tuple(o["skip"]), root=o["root"], assets=_assets(args))
         return job, Document("<stdin>", self.kind, self.text)
 
     def _namespace(self) -> argparse.Namespace:
@@ -76,7 +76,7 @@ class AnnotateRequest:
             rich_definitions=o["rich_definitions"], link_to=o["link_to"],
             skip=list(o["skip"]), root=o["root"], script=False, explain=False,
             output=None, output_dir=None, in_place=False, output_encoding=None, jobs=1,
-            width=None, color="never", terminal_style="notes",
+            width=None, color="never", terminal_style="notes", assets=None,
         )
 
     def check(self) -> None:
