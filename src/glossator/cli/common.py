@@ -39,6 +39,7 @@ class Parser(argparse.ArgumentParser):
         """Print ``message`` as one line and exit with the usage error code."""
         self.exit(EXIT_USAGE, f"glossator: error: {message} (see '{self.prog} --help')\n")
 
+
 def glossary_options(p: argparse.ArgumentParser) -> None:
     """``-g``, ``--glossary-format``, ``--glossary-encoding``, ``--strict``, ``-q``."""
     p.add_argument("-g", "--glossary", action="append", metavar="FILE", default=[],
@@ -50,12 +51,14 @@ def glossary_options(p: argparse.ArgumentParser) -> None:
                    help="treat glossary warnings (unknown keys, duplicates) as errors")
     p.add_argument("-q", "--quiet", action="store_true", help="do not print glossary warnings")
 
+
 def glossary_encoding_option(p: argparse.ArgumentParser) -> None:
     """``--glossary-encoding``: the encoding of the glossary files (``--encoding`` is the
     documents')."""
     p.add_argument("--glossary-encoding", metavar="ENC",
                    help="encoding of the glossary files (default: utf-8; XML files: the "
                    "one they declare), e.g. cp1252 for a CSV saved by Excel")
+
 
 def display_options(p: argparse.ArgumentParser, width_help: str) -> None:
     """``--width``, ``--color`` and ``--encoding`` (of the inputs)."""
@@ -64,6 +67,7 @@ def display_options(p: argparse.ArgumentParser, width_help: str) -> None:
                    help="colours (auto: on a TTY unless NO_COLOR is set)")
     p.add_argument("--encoding", default="utf-8",
                    help="encoding of the input files (default: utf-8)")
+
 
 def matching_options(p: argparse.ArgumentParser) -> None:
     """How to match and which matches to keep: the policies, accents, plurals, cache."""
@@ -85,6 +89,7 @@ def matching_options(p: argparse.ArgumentParser) -> None:
                    help="keep compiled glossaries in DIR so that the next run skips "
                    "compiling (default: $GLOSSATOR_CACHE_DIR, else no cache)")
 
+
 def html_input_options(p: argparse.ArgumentParser) -> None:
     """``--input-format``, ``--skip`` and ``--root``: how documents are read."""
     p.add_argument("--input-format", choices=("text", "html", "markdown"),
@@ -97,6 +102,7 @@ def html_input_options(p: argparse.ArgumentParser) -> None:
                    "matching SELECTOR (tag, .class, #id, [attr=value], tag.class); repeatable")
     p.add_argument("--root", metavar="SELECTOR",
                    help="html input: annotate only inside the first element matching SELECTOR")
+
 
 def input_kinds(args: argparse.Namespace, names: Sequence[str]) -> list[str]:
     """For each input, ``"text"``, ``"html"`` or ``"markdown"``; checks the options that go
@@ -138,6 +144,7 @@ def input_kinds(args: argparse.Namespace, names: Sequence[str]) -> list[str]:
             parse_selector(selector)
     return kinds
 
+
 def check_markup_options(args: argparse.Namespace, kinds: Sequence[str]) -> None:
     """``--markup`` goes with HTML output of text or HTML input; ``--script`` with
     ``--standalone`` written to a file."""
@@ -160,6 +167,7 @@ def check_markup_options(args: argparse.Namespace, kinds: Sequence[str]) -> None
             raise UsageError("--script writes glossator.js next to the page: give -o FILE "
                              "or --output-dir DIR")
 
+
 def load_glossaries(
     paths: Sequence[str], fmt: str | None, strict: bool, quiet: bool,
     encoding: str | None = None, cache_dir: str | None = None,
@@ -177,6 +185,7 @@ def load_glossaries(
             warn(str(d).replace("warning: ", "", 1))
     return glossary
 
+
 def annotator_for(args: argparse.Namespace, glossary: Glossary) -> Annotator:
     """The annotator the matching options ask for, compiled (from ``--cache-dir``)."""
     from ..annotate import Annotator
@@ -188,6 +197,7 @@ def annotator_for(args: argparse.Namespace, glossary: Glossary) -> Annotator:
                           inflect=args.inflect, lemmas=args.lemmas, cache_dir=args.cache_dir)
     loaded(args)
     return annotator
+
 
 def loaded(args: argparse.Namespace) -> None:
     """The glossary and its matcher are built: turn the garbage collector back on.
@@ -204,6 +214,7 @@ def loaded(args: argparse.Namespace) -> None:
     if was_enabled:
         gc.enable()
 
+
 def read_inputs(files: Sequence[str], encoding: str) -> list[tuple[str, str]]:
     """Read and decode text inputs (``-`` or none: standard input; directories searched
     for documents): ``(name, text)``."""
@@ -213,9 +224,11 @@ def read_inputs(files: Sequence[str], encoding: str) -> list[tuple[str, str]]:
         read_document(i.name, "text", encoding)
         for i in expand_inputs(files or ["-"], TEXT_SUFFIXES))]
 
+
 def warn(message: str) -> None:
     """Print ``message`` as a warning line on standard error."""
     print(f"glossator: warning: {message}", file=sys.stderr)
+
 
 def write_stdout(
     body: str, stream: TextIO | None = None, *, encoding: str = "utf-8", bom: bytes = b""
