@@ -1,9 +1,12 @@
 """The glossary: entries, their forms, validation and the rule for duplicates.
 
 Duplicate rule (documented in the README): when two entries claim the same form (term or
-alias, compared as matching compares them), **the later one wins** — later in the file,
-and later in the list of files. The earlier entry keeps its other forms. Each clash is a
-warning naming both places; ``strict=True`` turns warnings into errors.
+alias, compared as matching compares them) with **different definitions**, each is a
+*sense* of that form (:meth:`Glossary.senses`): the glossary keeps them all, and
+:mod:`glossator.senses` chooses one per occurrence. When the definitions are the same,
+the two are one entry listed twice: the later one applies, with a warning naming both
+places. The matcher looks each form up once, through the later entry; ``strict=True``
+turns warnings into errors.
 """
 
 from __future__ import annotations
@@ -121,8 +124,8 @@ class Glossary:
     :func:`glossator.compile_glossary` and kept on disk by :mod:`glossator.store`.
     """
 
-    __slots__ = ("__weakref__", "_table", "diagnostics", "digest", "load_diagnostics",
-                 "metadata", "name")
+    __slots__ = ("__weakref__", "_senses", "_table", "diagnostics", "digest",
+                 "load_diagnostics", "metadata", "name")
 
     def __init__(
         self,
@@ -143,6 +146,7 @@ class Glossary:
         found.extend(_clashes(forms))
         self.diagnostics: tuple[Diagnostic, ...] = tuple(found)
         self._table: EntryTable = MemoryTable(unique, forms)
+        self._senses: dict[tuple[bool, str], tuple[Entry, ...]] | None = None
         #: The cache key of the file the glossary was read from, when it was read through
         #: :mod:`glossator.store`; the compiled-matcher cache is then keyed by it.
         self.digest: str | None = None
@@ -161,6 +165,7 @@ class Glossary:
         self.load_diagnostics = load_diagnostics
         self.diagnostics = diagnostics
         self._table = table
+        self._senses = None
         self.digest = digest
         return self
 
@@ -176,6 +181,18 @@ class Glossary:
     def forms(self) -> Sequence[Form]:
         """Every form to match, after the duplicate rule: the later entry wins a clash."""
         return self._table.winners()
+
+    def senses(self, key: tuple[bool, str]) -> tuple[Entry, ...]:
+        """The senses of the form whose comparison key is ``key`` (:attr:`Form.key`): the
+        entries that claim it with different definitions, in glossary order; ``()`` when
+        the form has one meaning."""
+        return self.sense_table().get(key, ())
+
+    def sense_table(self) -> dict[tuple[bool, str], tuple[Entry, ...]]:
+        """Every form with several senses: its key and its senses (worked out once)."""
+        if self._senses is None:
+            self._senses = sense_groups(self.all_forms())
+        return self._senses
 
     def form_entry_ids(self) -> list[str]:
         """The entry id of each of :meth:`forms`, in order (without building the forms
@@ -195,6 +212,7 @@ class Glossary:
         self.load_diagnostics = state["load_diagnostics"]
         self.diagnostics = state["diagnostics"]
         self._table = MemoryTable(state["entries"], state["forms"])
+        self._senses = None
         self.digest = state["digest"]
 
     def __iter__(self) -> Iterator[Entry]:
@@ -246,6 +264,22 @@ def winning_forms(forms: Sequence[Form]) -> list[int]:
         winners.pop(form.key, None)  # re-insert so that order follows the winner
         winners[form.key] = i
     return list(winners.values())
+
+
+def sense_groups(forms: Sequence[Form]) -> dict[tuple[bool, str], tuple[Entry, ...]]:
+    """The forms claimed by entries with different definitions, and those entries (one
+    per definition, the first to give it, in glossary order)."""
+    by_key: dict[tuple[bool, str], dict[str, Entry]] = {}
+    for form in forms:
+        senses = by_key.setdefault(form.key, {})
+        senses.setdefault(same_definition(form.entry.definition), form.entry)
+    return {key: tuple(senses.values()) for key, senses in by_key.items() if len(senses) > 1}
+
+
+def same_definition(definition: str) -> str:
+    """What makes two definitions the same: their words, in any case and spacing, without
+    a final full stop."""
+    return " ".join(fold_text(definition).split()).rstrip(" .")
 
 
 def _unique_ids(entries: tuple[Entry, ...], found: list[Diagnostic]) -> tuple[Entry, ...]:
@@ -302,11 +336,15 @@ def _clashes(forms: tuple[Form, ...]) -> Iterator[Diagnostic]:
         if key in owner:
             prev_form = owner[key]
             prev = prev_form.entry
+            if (not form.is_alias and not prev_form.is_alias
+                    and same_definition(prev.definition) != same_definition(entry.definition)):
+                owner[key] = form
+                continue  # another sense of the form (glossator.senses chooses)
             where = f" at {prev.origin}" if prev.origin and prev.origin.file else ""
             yield Diagnostic(
                 "warning",
-                f"'{text}' is also claimed by the entry '{prev.term}'{where}; "
-                "the later entry applies",
+                f"'{text}' is also claimed by the entry '{prev.term}'{where} with the same "
+                "definition; the later entry applies",
                 entry.origin,
                 "merge the two entries or remove one of the forms",
                 "alias-is-term" if form.is_alias != prev_form.is_alias else "duplicate-form",
