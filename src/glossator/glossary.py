@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from ._gc import paused_gc
 from .entries import entries_from_data
 from .model import Diagnostic, Entry
-from .text.french import is_acronym
+from .text.french import is_acronym, strip_accents
 from .text.normalize import canonical, fold_text, slugify
 
 __all__ = ["EntryTable", "Form", "Glossary", "MemoryTable", "winning_forms"]
@@ -277,9 +277,9 @@ def sense_groups(forms: Sequence[Form]) -> dict[tuple[bool, str], tuple[Entry, .
 
 
 def same_definition(definition: str) -> str:
-    """What makes two definitions the same: their words, in any case and spacing, without
-    a final full stop."""
-    return " ".join(fold_text(definition).split()).rstrip(" .")
+    """What makes two definitions the same: their words, in any case, accents and spacing,
+    without a final full stop."""
+    return " ".join(strip_accents(fold_text(definition)).split()).rstrip(" .")
 
 
 def _unique_ids(entries: tuple[Entry, ...], found: list[Diagnostic]) -> tuple[Entry, ...]:

@@ -50,6 +50,8 @@ MODES = ("all", "skip", "first")
 WINDOW = 40
 #: The context step decides when the best score is at least this…
 MIN_SCORE = 4.0
+#: …from at least this many words in common…
+MIN_WORDS = 2
 #: …and at least this many times the next one.
 MIN_LEAD = 2.0
 
@@ -64,7 +66,10 @@ article articles alinea code present chapitre section titre livre i ii iii iv v
 """.split())
 #: Words that may sit between a long form and its acronym: ``(ci-après dénommé « X »)``.
 _BETWEEN = frozenset("ci apres denomme denommee denommes dit dite dits designe designee "
-                     "appele appelee ou soit sigle le la les l".split())
+                     "appele appelee ou soit sigle le la les l initiale initial abreviation "
+                     "par".split())
+#: Words that say an acronym follows its long form: ``« SAS » (initiales)``.
+_NAMING = frozenset("initiale initial sigle abreviation".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +107,11 @@ def numbered(senses: Sequence[Entry]) -> Entry:
 
 def long_form(entry: Entry) -> str | None:
     """The long form of an acronym's sense: its title, else its definition when that is
-    a short expansion (at most 12 words, a parenthesis and final full stop left out)."""
+    a short expansion (at most 16 words, a parenthesis and final full stop left out)."""
     if entry.title:
         return entry.title
     text = re.sub(r"\([^)]*\)", " ", entry.definition).strip().rstrip(".").strip()
-    return text if text and len(text.split()) <= 12 and "." not in text else None
+    return text if text and len(text.split()) <= 16 and "." not in text else None
 
 
 def _lemmas(text: str) -> list[str]:
@@ -196,7 +201,7 @@ class SenseChooser:
     def _long(self, entry: Entry) -> tuple[str, ...] | None:
         if entry.id not in self._longs:
             text = long_form(entry)
-            found = tuple(w for w in _lemmas(text) if len(w) > 1) if text else ()
+            found = tuple(w for w in _lemmas(text) if w not in _STOP) if text else ()
             self._longs[entry.id] = found or None
         return self._longs[entry.id]
 
@@ -242,30 +247,41 @@ class SenseChooser:
         idf = self.idf()
         return [sum(idf.get(w, 0.0) for w in self._bag(e) & around) for e in senses]
 
+    def _words_in_common(self, sense: Entry, words: _Words, first: int, last: int) -> int:
+        around = set(words.lemmas[max(0, first - WINDOW):last + 1 + WINDOW])
+        return len(self._bag(sense) & around)
+
     def _by_context(self, senses: Sequence[Entry], words: _Words, first: int,
                     last: int) -> Entry | None:
         scores = self.scores(senses, words, first, last)
         ranked = sorted(range(len(senses)), key=lambda i: -scores[i])
         best = scores[ranked[0]]
         second = scores[ranked[1]] if len(ranked) > 1 else 0.0
-        if best >= MIN_SCORE and best >= MIN_LEAD * second:
+        # one word in common is chance (*établissement*, *conseil*): it takes two
+        if (best >= MIN_SCORE and best >= MIN_LEAD * second
+                and self._words_in_common(senses[ranked[0]], words, first, last) >= MIN_WORDS):
             return senses[ranked[0]]
         return None
 
 
 def _next_to(seq: Sequence[str], long: tuple[str, ...], first: int, last: int) -> bool:
-    """Whether ``long`` is written just before ``seq[first]`` (with at most three of
-    :data:`_BETWEEN` between) or just after ``seq[last]``."""
-    n = len(long)
+    """Whether the words of ``long`` are written just before ``seq[first]`` (with at most
+    three of :data:`_BETWEEN` between) or just after ``seq[last]``: its content words, in
+    any order (*concurrence, consommation* or *consommation, concurrence*), small words
+    left out (*Conférence nationale de la santé* for *Conférence nationale de santé*)."""
+    want = sorted(w for w in long if w not in _STOP)
+    n = len(want)
+    if not n:
+        return False
     end = first
-    for _ in range(4):
-        if end - n >= 0 and tuple(seq[end - n:end]) == long:
-            return True
-        if end - 1 < 0 or seq[end - 1] not in _BETWEEN:
-            break
+    while end > 0 and first - end < 3 and seq[end - 1] in _BETWEEN:
         end -= 1
-    start = last + 1
-    return tuple(seq[start:start + n]) == long
+    for stop in {first, end}:
+        before = [w for w in seq[max(0, stop - 2 * n - 2):stop] if w not in _STOP]
+        if sorted(before[-n:]) == want:
+            return True
+    after = [w for w in seq[last + 1:last + 2 * n + 3] if w not in _STOP]
+    return sorted(after[:n]) == want
 
 
 def _initials_next_to(words: _Words, acronym: str, first: int, last: int) -> bool:
@@ -277,12 +293,14 @@ def _initials_next_to(words: _Words, acronym: str, first: int, last: int) -> boo
     if first >= len(words.starts) or last + 1 > len(words.starts):
         return False
     text = words.text
-    opened = text[:words.starts[first]].rstrip(" \u00a0\u202f«\"").endswith("(")
+    opened = (text[:words.starts[first]].rstrip(" \u00a0\u202f«\"").endswith("(")
+              or any(lemma(w) in _NAMING for w in words.raw[max(0, first - 3):first]))
     end = words.starts[last] + len(words.raw[last])
     explained = text[end:end + 3].lstrip(" \u00a0\u202f")[:1] in ("(", ":")
     raw = [strip_accents(w.casefold()) for w in words.raw]
     if opened:
-        before = [w for w in raw[max(0, first - 3 * len(letters)):first] if w not in _STOP]
+        before = [w for w in raw[max(0, first - 3 * len(letters) - 3):first]
+                  if w not in _STOP and lemma(w) not in _BETWEEN]
         if "".join(w[0] for w in before[-len(letters):]) == letters:
             return True
     if explained:
