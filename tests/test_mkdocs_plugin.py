@@ -162,7 +162,7 @@ def test_bad_option_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_glossary_warnings_are_mkdocs_warnings(tmp_path: Path) -> None:
-    duplicate = LEXIQUE + '- term: ESS\n  definition: "Encore."\n'
+    duplicate = LEXIQUE + f'- term: ESS\n  definition: "{ESS_DEF}"\n'  # the same, twice
     cfg = make_site(tmp_path, glossary=duplicate)
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(cfg),

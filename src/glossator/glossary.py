@@ -68,6 +68,13 @@ class EntryTable(Protocol):
     def entry_by_id(self, entry_id: str) -> Entry:
         """The entry whose id is ``entry_id`` (``KeyError`` if none)."""
 
+    def entry_at(self, index: int) -> Entry:
+        """Entry ``index``, in glossary order."""
+
+    def form_keys(self) -> Iterator[tuple[tuple[bool, str], int]]:
+        """The comparison key of every form and the index of its entry, without building
+        the forms."""
+
 
 class MemoryTable:
     """The entries and forms of a glossary held in memory."""
@@ -109,6 +116,16 @@ class MemoryTable:
         """The entry whose id is ``entry_id`` (``KeyError`` if none)."""
         return self._ids()[entry_id]
 
+    def entry_at(self, index: int) -> Entry:
+        """Entry ``index``, in glossary order."""
+        return self._entries[index]
+
+    def form_keys(self) -> Iterator[tuple[tuple[bool, str], int]]:
+        """The comparison key of every form and the index of its entry."""
+        index = {id(e): i for i, e in enumerate(self._entries)}
+        for form in self._forms:
+            yield form.key, index[id(form.entry)]
+
     def _ids(self) -> dict[str, Entry]:
         if self._by_id is None:
             self._by_id = {e.id: e for e in self._entries}
@@ -146,7 +163,7 @@ class Glossary:
         found.extend(_clashes(forms))
         self.diagnostics: tuple[Diagnostic, ...] = tuple(found)
         self._table: EntryTable = MemoryTable(unique, forms)
-        self._senses: dict[tuple[bool, str], tuple[Entry, ...]] | None = None
+        self._senses: dict[tuple[bool, str], list[int]] | None = None
         #: The cache key of the file the glossary was read from, when it was read through
         #: :mod:`glossator.store`; the compiled-matcher cache is then keyed by it.
         self.digest: str | None = None
@@ -184,14 +201,37 @@ class Glossary:
 
     def senses(self, key: tuple[bool, str]) -> tuple[Entry, ...]:
         """The senses of the form whose comparison key is ``key`` (:attr:`Form.key`): the
-        entries that claim it with different definitions, in glossary order; ``()`` when
-        the form has one meaning."""
-        return self.sense_table().get(key, ())
+        entries that claim it with different definitions, in glossary order (one per
+        definition); ``()`` when the form has one meaning. Only those entries are built,
+        when the glossary is read from a cache."""
+        shared = self._shared().get(key)
+        if shared is None:
+            return ()
+        by_definition: dict[str, Entry] = {}
+        for i in shared:
+            entry = self._table.entry_at(i)
+            by_definition.setdefault(same_definition(entry.definition), entry)
+        return tuple(by_definition.values()) if len(by_definition) > 1 else ()
+
+    def has_shared_forms(self) -> bool:
+        """Whether any form is claimed by two entries (it may have several senses)."""
+        return bool(self._shared())
 
     def sense_table(self) -> dict[tuple[bool, str], tuple[Entry, ...]]:
-        """Every form with several senses: its key and its senses (worked out once)."""
+        """Every form with several senses: its key and its senses."""
+        found = {key: self.senses(key) for key in self._shared()}
+        return {key: senses for key, senses in found.items() if senses}
+
+    def _shared(self) -> dict[tuple[bool, str], list[int]]:
+        """The keys of the forms that two entries or more claim, and those entries (their
+        indices), worked out once."""
         if self._senses is None:
-            self._senses = sense_groups(self.all_forms())
+            owners: dict[tuple[bool, str], list[int]] = {}
+            for key, i in self._table.form_keys():
+                found = owners.setdefault(key, [])
+                if i not in found:
+                    found.append(i)
+            self._senses = {k: v for k, v in owners.items() if len(v) > 1}
         return self._senses
 
     def form_entry_ids(self) -> list[str]:
@@ -264,16 +304,6 @@ def winning_forms(forms: Sequence[Form]) -> list[int]:
         winners.pop(form.key, None)  # re-insert so that order follows the winner
         winners[form.key] = i
     return list(winners.values())
-
-
-def sense_groups(forms: Sequence[Form]) -> dict[tuple[bool, str], tuple[Entry, ...]]:
-    """The forms claimed by entries with different definitions, and those entries (one
-    per definition, the first to give it, in glossary order)."""
-    by_key: dict[tuple[bool, str], dict[str, Entry]] = {}
-    for form in forms:
-        senses = by_key.setdefault(form.key, {})
-        senses.setdefault(same_definition(form.entry.definition), form.entry)
-    return {key: tuple(senses.values()) for key, senses in by_key.items() if len(senses) > 1}
 
 
 def same_definition(definition: str) -> str:

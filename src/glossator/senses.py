@@ -159,10 +159,17 @@ class SenseChooser:
         key_of: Callable[[Match], tuple[bool, str]], domains: Iterable[str] = (),
     ) -> dict[Match, SenseChoice]:
         """The choice for each of ``matches`` whose form has several senses."""
-        table = self.glossary.sense_table()
-        if not table:
+        if not self.glossary.has_shared_forms():
             return {}
-        ambiguous = [(m, table[k]) for m in matches if (k := key_of(m)) in table]
+        known: dict[tuple[bool, str], tuple[Entry, ...]] = {}
+        ambiguous = []
+        for m in matches:
+            key = key_of(m)
+            senses = known.get(key)
+            if senses is None:
+                senses = known[key] = self.glossary.senses(key)
+            if senses:
+                ambiguous.append((m, senses))
         if not ambiguous:
             return {}
         words = _Words(text)
