@@ -344,8 +344,9 @@ def _unique_ids(entries: tuple[Entry, ...], found: list[Diagnostic]) -> tuple[En
 
 
 def _clashes(forms: tuple[Form, ...]) -> Iterator[Diagnostic]:
-    """A warning for each form that two entries (or one entry twice) claim."""
-    owner: dict[tuple[bool, str], Form] = {}
+    """A warning for each form that two entries (or one entry twice) claim with the same
+    definition; with different definitions, the entries are senses of the form."""
+    owners: dict[tuple[bool, str], list[Form]] = {}
     mine: set[tuple[bool, str]] = set()
     current: Entry | None = None
     for form in forms:
@@ -363,20 +364,32 @@ def _clashes(forms: tuple[Form, ...]) -> Iterator[Diagnostic]:
             )
             continue
         mine.add(key)
-        if key in owner:
-            prev_form = owner[key]
-            prev = prev_form.entry
-            if (not form.is_alias and not prev_form.is_alias
-                    and same_definition(prev.definition) != same_definition(entry.definition)):
-                owner[key] = form
-                continue  # another sense of the form (glossator.senses chooses)
-            where = f" at {prev.origin}" if prev.origin and prev.origin.file else ""
-            yield Diagnostic(
-                "warning",
-                f"'{text}' is also claimed by the entry '{prev.term}'{where} with the same "
-                "definition; the later entry applies",
-                entry.origin,
-                "merge the two entries or remove one of the forms",
-                "alias-is-term" if form.is_alias != prev_form.is_alias else "duplicate-form",
-            )
-        owner[key] = form
+        earlier = owners.setdefault(key, [])
+        prev_form = _clashing(form, earlier)
+        earlier.append(form)
+        if prev_form is None:
+            continue
+        prev = prev_form.entry
+        where = f" at {prev.origin}" if prev.origin and prev.origin.file else ""
+        alias = form.is_alias != prev_form.is_alias
+        yield Diagnostic(
+            "warning",
+            f"'{text}' is also claimed by the entry '{prev.term}'{where}"
+            + ("" if alias else " with the same definition") + "; the later entry applies",
+            entry.origin,
+            "merge the two entries or remove one of the forms",
+            "alias-is-term" if alias else "duplicate-form",
+        )
+
+
+def _clashing(form: Form, earlier: list[Form]) -> Form | None:
+    """The earlier form ``form`` clashes with: one with the same definition, else (an
+    alias against a term) the latest; ``None`` when ``form`` is another sense."""
+    if not earlier:
+        return None
+    mine = same_definition(form.entry.definition)
+    for prev in earlier:
+        if same_definition(prev.entry.definition) == mine:
+            return prev
+    prev = earlier[-1]
+    return prev if form.is_alias or prev.is_alias else None

@@ -64,12 +64,14 @@ si son sont sur t ta te tes un une vos votre vous y ete etre avoir ont a sous en
 dont cela tout tous toute toutes meme plus moins peut doit sans apres avant lors ainsi
 article articles alinea code present chapitre section titre livre i ii iii iv v
 """.split())
+_STOP = _STOP | {lemma(w) for w in _STOP}  # compared with words and with their lemmas
 #: Words that may sit between a long form and its acronym: ``(ci-après dénommé « X »)``.
 _BETWEEN = frozenset("ci apres denomme denommee denommes dit dite dits designe designee "
                      "appele appelee ou soit sigle le la les l initiale initial abreviation "
                      "par".split())
+_BETWEEN = _BETWEEN | {lemma(w) for w in _BETWEEN}
 #: Words that say an acronym follows its long form: ``« SAS » (initiales)``.
-_NAMING = frozenset("initiale initial sigle abreviation".split())
+_NAMING = frozenset(lemma(w) for w in "initiale initial sigle abreviation".split())
 
 
 @dataclass(frozen=True, slots=True)

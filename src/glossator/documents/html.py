@@ -64,6 +64,7 @@ from typing import TYPE_CHECKING
 from ..anchors import check_link_to
 from ..errors import UsageError
 from ..render.html import MARKUP_PRESETS, check_markup, markup_presets, tooltip_parts
+from ..senses import SenseChoice
 
 if TYPE_CHECKING:
     from ..annotate import Annotator
@@ -616,14 +617,15 @@ def annotate_html(
     if not scanner.runs:
         return html
     record = _RECORD.get()
-    placed = _placed(annotator, scanner, record)
+    senses: dict[tuple[int, int, int, bool], SenseChoice] = {}
+    placed = _placed(annotator, scanner, record, senses)
     if not placed:
         return html
     out: list[str] = []
     pos = 0
     counter = scanner.max_id
     for match, s, e, surface in placed:
-        ann = annotator.annotation(match, surface)
+        ann = annotator.annotation(match, surface, senses.get(match))
         counter += 1
         opening, closing = tooltip_parts(ann, f"{id_prefix}{counter}", markup,
                                          rich_definitions, link_to)
@@ -695,10 +697,12 @@ OVERLAP = "overlaps the annotation before it"
 
 
 def _placed(
-    annotator: Annotator, scanner: _Scanner, record: list[PageMatch] | None
+    annotator: Annotator, scanner: _Scanner, record: list[PageMatch] | None,
+    senses: dict[tuple[int, int, int, bool], SenseChoice] | None = None,
 ) -> list[tuple[tuple[int, int, int, bool], int, int, str]]:
     """The matches to wrap, in order, with their source span and text; with ``record``,
-    every match found and its fate is appended there too."""
+    every match found and its fate is appended there too; ``senses`` is filled with the
+    sense chosen for each match of a form with several."""
     runs = scanner.runs
     text = "".join(scanner.parts)
     # terms across inline formatting: found in the runs joined as the page reads them
@@ -713,7 +717,7 @@ def _placed(
     dropped: dict[tuple[int, int, int, bool], str] | None = {} if record is not None else None
     placed = []
     pos = 0
-    for match in annotator.select(text, matches, dropped=dropped):
+    for match in annotator.select(text, matches, dropped=dropped, senses=senses):
         s, e, surface, reason = _source_span(match, across, runs, starts, text)
         if not reason and (s < pos or e <= s):
             reason = OVERLAP
