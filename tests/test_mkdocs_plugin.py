@@ -191,8 +191,8 @@ def test_glossary_paths_relative_to_the_config_file(tmp_path: Path,
                     pages={"index.md": INDEX})
     monkeypatch.chdir(tmp_path / "docs")
     page = read(inprocess_build(cfg) / "index.html")
-    assert "La définition du second fichier." in page  # the later file wins
-    assert ESS_DEF not in page
+    # both files are read: the second definition is a second sense of ESS
+    assert f"1. {ESS_DEF} 2. La définition du second fichier." in page
 
 
 def test_occurrences_all_and_skip(tmp_path: Path) -> None:

@@ -159,3 +159,21 @@ def test_check_reports_senses_nothing_tells_apart() -> None:
         {"term": "AG", "definition": "Argent, le métal précieux. Son symbole chimique."},
     ])
     assert [f.code for f in lint(g, select=["indistinct-senses"])] == ["indistinct-senses"]
+
+
+def test_the_markdown_extension_and_spacy_carry_the_choice(tmp_path: Path) -> None:
+    import markdown
+    import spacy
+
+    from glossator.integrations.markdown import GlossatorExtension
+
+    path = tmp_path / "sigles.json"
+    path.write_text(json.dumps(SIGLES, ensure_ascii=False), "utf-8")
+    md = markdown.Markdown(extensions=[GlossatorExtension(glossary=str(path), senses="skip",
+                                                          domain="travail")])
+    html = md.convert("Le CSE et la SA.")
+    assert "Comité social et économique" in html and "Société anonyme" not in html
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("glossator", config={"glossary": str(path), "senses": "first"})
+    doc = nlp("Une SA.")
+    assert [s.id_ for s in doc.spans["glossator"]] == ["sa"]

@@ -87,6 +87,8 @@ class GlossatorPluginConfig(Config):  # type: ignore[no-untyped-call]
     glossary = c.Optional(c.Type((str, list)))
     occurrences = c.Choice(("first", "section", "all"), default="first")
     accents = c.Choice(("strict", "fold"), default="strict")
+    senses = c.Choice(("all", "skip", "first"), default="all")
+    domain = c.Type((str, list), default=[])
     skip = c.Type((str, list), default=[])
     stylesheet = c.Type(bool, default=True)
     link_to = c.Optional(c.Type(str))
@@ -117,7 +119,9 @@ class GlossatorPlugin(BasePlugin[GlossatorPluginConfig]):  # type: ignore[no-unt
                 glossary = (load_glossary(*self.glossary_paths, cache_dir=cache_dir)
                             if self.glossary_paths else None)
                 self.annotator = Annotator(glossary, occurrences=self.config.occurrences,
-                                           accents=self.config.accents, cache_dir=cache_dir)
+                                           accents=self.config.accents, cache_dir=cache_dir,
+                                           senses=self.config.senses,
+                                           domain=_strings(self.config.domain, "domain"))
             annotate_html("", self.annotator, skip=self.skip, id_prefix=ID_PREFIX,
                           link_to=self.config.link_to)
         except GlossatorError as exc:
