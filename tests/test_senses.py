@@ -177,3 +177,25 @@ def test_the_markdown_extension_and_spacy_carry_the_choice(tmp_path: Path) -> No
     nlp.add_pipe("glossator", config={"glossary": str(path), "senses": "first"})
     doc = nlp("Une SA.")
     assert [s.id_ for s in doc.spans["glossator"]] == ["sa"]
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json", "toml", "csv", "tbx", "ttl"])
+def test_convert_writes_every_sense_back(suffix: str, tmp_path: Path, cli: RunCli) -> None:
+    source = tmp_path / "sigles.json"
+    source.write_text(json.dumps(SIGLES, ensure_ascii=False), "utf-8")
+    out = tmp_path / f"out.{suffix}"
+    assert cli("convert", "-q", str(source), str(out)).code == 0
+    from glossator import load_glossary
+
+    again = load_glossary(out)
+    (sa,) = Annotator(again).annotate("Une SA.")
+    assert [e.definition for e in sa.senses] == ["Société anonyme", "Syndrome d'Asperger"]
+
+
+def test_the_index_numbers_the_senses_under_one_headword(sigles: Glossary) -> None:
+    from glossator.render.index import render_index
+
+    md = render_index(sigles, "markdown")
+    assert "**SA** 1\\." in md and "**SA** 2" not in md and " 2\\.\n\nSyndrome" in md
+    html = render_index(sigles, "html")
+    assert 'SA <span class="glossator-index-sense">2</span>' in html
