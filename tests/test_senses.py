@@ -199,3 +199,17 @@ def test_the_index_numbers_the_senses_under_one_headword(sigles: Glossary) -> No
     assert "**SA** 1\\." in md and "**SA** 2" not in md and " 2\\.\n\nSyndrome" in md
     html = render_index(sigles, "html")
     assert 'SA <span class="glossator-index-sense">2</span>' in html
+
+
+def test_a_page_names_its_domain(sigles: Glossary) -> None:
+    from glossator.documents.html import annotate_html, page_domains
+
+    head = '<head><meta name="glossator-domain" content="travail, santé"></head>'
+    assert page_domains(head + '<p data-glossator-domain="justice">x</p>') == (
+        "justice", "travail", "santé")
+    a = Annotator(sigles, senses="skip")
+    page = annotate_html(head + "<p>Le CSE et la PSE.</p>", a)
+    assert "Comité social et économique" not in page  # travail and santé: two senses left
+    page = annotate_html('<p data-glossator-domain="justice">La PSE.</p>', a)
+    assert "Placement sous surveillance électronique" in page
+    assert "Placement" in annotate_html("<p>La PSE.</p>", a, domains=["justice"])

@@ -159,8 +159,10 @@ class GlossatorPlugin(BasePlugin[GlossatorPluginConfig]):  # type: ignore[no-unt
         if self.annotator is None or page.meta.get("glossator", True) is False:
             return context
         if page.content:
-            page.content = annotate_html(page.content, self.annotator, skip=self.skip,
-                                         id_prefix=ID_PREFIX, link_to=self._link_to(page))
+            page.content = annotate_html(
+                page.content, self.annotator, skip=self.skip, id_prefix=ID_PREFIX,
+                link_to=self._link_to(page),
+                domains=_strings(page.meta.get("glossator-domain"), "glossator-domain"))
         return context
 
     def _link_to(self, page: Page) -> str | None:
