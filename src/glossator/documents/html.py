@@ -626,9 +626,21 @@ def annotate_html(
     placed = _placed(annotator, scanner, record, senses, (*domains, *page_domains(html)))
     if not placed:
         return html
+    return _splice(html, annotator, placed, senses, scanner.max_id, id_prefix,
+                   (markup, rich_definitions, link_to))
+
+
+def _splice(
+    html: str, annotator: Annotator,
+    placed: list[tuple[tuple[int, int, int, bool], int, int, str]],
+    senses: dict[tuple[int, int, int, bool], SenseChoice], counter: int, id_prefix: str,
+    style: tuple[str, bool, str | None],
+) -> str:
+    """``html`` with the tooltips of ``placed`` wrapped around their terms; ``style`` is
+    the markup preset, rich definitions or not, and the index URL."""
+    markup, rich_definitions, link_to = style
     out: list[str] = []
     pos = 0
-    counter = scanner.max_id
     for match, s, e, surface in placed:
         ann = annotator.annotation(match, surface, senses.get(match))
         counter += 1
