@@ -154,7 +154,7 @@ class SenseChooser:
         self.domains = tuple(_fold(d) for d in domains if d.strip())
         self._idf: dict[str, float] | None = None
         self._bags: dict[str, set[str]] = {}
-        self._longs: dict[str, tuple[str, ...] | None] = {}
+        self._longs: dict[str, tuple[tuple[str, ...], ...]] = {}
 
     def choose(
         self, text: str, matches: Sequence[Match],
@@ -207,11 +207,16 @@ class SenseChooser:
 
     # -- step 1: the document spells it out ---------------------------------------------
 
-    def _long(self, entry: Entry) -> tuple[str, ...] | None:
+    def _long(self, entry: Entry) -> tuple[tuple[str, ...], ...]:
+        """The long forms of a sense, as lemmas: its long form, and its term when the
+        acronym is one of its aliases (*contrat d'accompagnement dans l'emploi*, alias
+        *CAE*)."""
         if entry.id not in self._longs:
-            text = long_form(entry)
-            found = tuple(w for w in _lemmas(text) if w not in _STOP) if text else ()
-            self._longs[entry.id] = found or None
+            texts = [long_form(entry)]
+            if entry.aliases and len(entry.term.split()) > 1:
+                texts.append(entry.term)
+            found = (tuple(w for w in _lemmas(t) if w not in _STOP) for t in texts if t)
+            self._longs[entry.id] = tuple(f for f in found if f)
         return self._longs[entry.id]
 
     def _spelled(self, senses: Sequence[Entry], words: _Words, first: int,
@@ -220,8 +225,7 @@ class SenseChooser:
         long form that fits the acronym but is none of them is; else ``None``."""
         seq = words.lemmas
         for sense in senses:
-            long = self._long(sense)
-            if long and _next_to(seq, long, first, last):
+            if any(_next_to(seq, long, first, last) for long in self._long(sense)):
                 return sense
         acronym = "".join(words.raw[first:last + 1])
         return False if _initials_next_to(words, acronym, first, last) else None
