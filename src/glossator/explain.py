@@ -146,7 +146,8 @@ def _rows(
         choice = senses.get(match) if senses else None
         out.append(Explanation(
             line=k + 1, column=start - line_starts[k] + 1, start=start, end=end,
-            surface=surface, entry=v.form.entry.id, term=v.form.entry.term, form=v.form.text,
+            surface=surface, term=v.form.entry.term, form=v.form.text,
+            entry=choice.shown.id if choice is not None else v.form.entry.id,
             variant=v.text, how=matcher.how(v, surface, elided), annotated=not reason,
             reason=reason, sense=sense_note(choice),
         ))
@@ -171,7 +172,8 @@ def render_explanations(
         matched = r.variant if r.variant == r.form else f"{r.variant} (form: {r.form})"
         table.add_row(
             f"{r.line}:{r.column}", r.surface,
-            f"{r.entry} (sense: {r.sense})" if r.sense else r.entry, matched, r.how,
+            f"{r.entry} ({r.sense.removeprefix(r.entry + ' ')})" if r.sense else r.entry,
+            matched, r.how,
             "yes" if r.annotated else f"no: {r.reason}",
         )
     buffer = io.StringIO()
