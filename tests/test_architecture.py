@@ -21,7 +21,7 @@ PACKAGE = SRC / "glossator"
 LAYERS: list[tuple[str, ...]] = [
     ("glossator._version", "glossator._gc", "glossator.errors", "glossator.text"),
     ("glossator.model", "glossator.anchors", "glossator.reading"),
-    ("glossator.entries", "glossator.glossary", "glossator.policy"),
+    ("glossator.entries", "glossator.glossary", "glossator.policy", "glossator.senses"),
     ("glossator.matching",),
     ("glossator.store", "glossator.render", "glossator.writers"),
     ("glossator.annotate", "glossator.loaders"),

@@ -25,7 +25,7 @@ entries:
     definition: Le secteur historique.
     not_in: ["Labo de l'économie sociale"]
   - term: ESS
-    definition: Doublon, pour avoir un avertissement.
+    definition: Mode d'entreprendre.  # the same again: a duplicate, with a warning
   - term: coopérative
     definition: Entreprise de ses membres.
     defintion: typo
@@ -118,7 +118,7 @@ def test_a_damaged_cache_file_is_read_past(tmp_path: Path) -> None:
     for junk in (b"", b"\x00garbage", cached.read_bytes()[:100]):
         cached.write_bytes(junk)
         assert read_glossary(path, cache_dir=tmp_path)["ess-2"].definition == (
-            "Doublon, pour avoir un avertissement.")
+            "Mode d'entreprendre.")
 
 
 def test_the_cli_with_a_cache_gives_the_same_output_and_warnings(tmp_path: Path) -> None:

@@ -220,17 +220,20 @@ def test_utf8_byte_order_mark_is_dropped(
 # --------------------------------------------------------------------------- glossaries
 
 
-def test_repeated_glossary_later_file_wins(cli: RunCli, small: None, write: WriteFile) -> None:
+def test_repeated_glossary_other_definition_is_a_sense(cli: RunCli, small: None,
+                                                       write: WriteFile) -> None:
     write("g2.yaml", "- term: CAE\n  definition: Définition de remplacement.\n")
-    later = cli("annotate", "a.txt", "-g", "g.yaml", "-g", "g2.yaml")
-    assert later.code == 0
-    assert "Définition de remplacement." in later.out
-    assert CAE_DEF not in later.out
-    assert SCOP_DEF in later.out  # the first file still contributes its other entries
-    assert "g2.yaml:1" in later.err and "g.yaml:1" in later.err  # the clash is reported
-    earlier = cli("annotate", "a.txt", "-g", "g2.yaml", "-g", "g.yaml")
-    assert CAE_DEF in earlier.out
-    assert "Définition de remplacement." not in earlier.out
+    both = cli("annotate", "a.txt", "-g", "g.yaml", "-g", "g2.yaml")
+    assert both.code == 0
+    # two definitions of CAE are two senses: nothing here decides, so both are shown
+    assert "1. " + CAE_DEF in both.out and "2. Définition de remplacement." in both.out
+    assert SCOP_DEF in both.out  # the first file still contributes its other entries
+    assert "g2.yaml:1" not in both.err  # not a clash
+    first = cli("annotate", "a.txt", "-g", "g2.yaml", "-g", "g.yaml", "--senses", "first")
+    assert "Définition de remplacement." in first.out and CAE_DEF not in first.out
+    write("g3.yaml", "- term: CAE\n  definition: coopérative d’activité et d’emploi\n")
+    same = cli("annotate", "a.txt", "-g", "g.yaml", "-g", "g3.yaml")
+    assert "g3.yaml:1" in same.err and "g.yaml:1" in same.err  # a duplicate is reported
 
 
 def test_glossary_long_option(cli: RunCli, small: None) -> None:
@@ -637,7 +640,7 @@ DUPLICATE_CAE = """\
 - term: SCOP
   definition: Société coopérative et participative.
 - term: CAE
-  definition: Autre définition.
+  definition: coopérative d'activité et d'emploi
 """
 
 

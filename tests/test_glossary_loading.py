@@ -514,22 +514,22 @@ def test_merge_later_entry_wins_a_form() -> None:
 
 def test_later_entry_in_one_file_wins(write: WriteFile) -> None:
     path = write("g.yaml", "- term: CAE\n  definition: first\n- term: cae\n  definition: "
-                           "second\n  case_sensitive: true\n- term: CAE\n  definition: third\n")
+                           "second\n  case_sensitive: true\n- term: CAE\n  definition: First.\n")
     with pytest.warns(GlossatorWarning) as record:
         glossary = load_glossary(path)
     clash = [str(w.message) for w in record if "also claimed" in str(w.message)]
     assert len(clash) == 1
     assert clash[0].startswith(f"{path}:6:") and f"entry 'CAE' at {path}:1" in clash[0]
     winners = {f.text: f.entry.definition for f in glossary.forms()}
-    assert winners == {"CAE": "third", "cae": "second"}
+    assert winners == {"CAE": "First.", "cae": "second"}
 
 
 def test_load_glossary_merges_files_later_wins(write: WriteFile) -> None:
     one = write("one.yaml", "- term: CAE\n  definition: premier\n- term: SCOP\n  definition: s\n")
-    two = write("two.yaml", "- term: CAE\n  definition: second\n")
+    two = write("two.yaml", "- term: CAE\n  definition: Premier.\n")
     with pytest.warns(GlossatorWarning) as record:
         glossary = load_glossary(one, two)
-    assert {f.text: f.entry.definition for f in glossary.forms()} == {"CAE": "second",
+    assert {f.text: f.entry.definition for f in glossary.forms()} == {"CAE": "Premier.",
                                                                       "SCOP": "s"}
     clash = [str(w.message) for w in record if "also claimed" in str(w.message)]
     assert len(clash) == 1

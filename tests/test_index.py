@@ -190,14 +190,14 @@ def test_unusual_ids_become_safe_distinct_anchors(ident: str) -> None:
 
 def test_an_entry_superseded_by_a_later_one_is_left_out() -> None:
     glossary = glossator.Glossary.from_dicts([
-        {"term": "ESS", "definition": "ancienne"},
+        {"term": "ESS", "definition": "Ancienne."},
         {"term": "CAE", "aliases": ["coopérative d'activité"], "definition": "garde son alias"},
-        {"term": "ESS", "definition": "nouvelle"},
-        {"term": "CAE", "definition": "nouvelle CAE"},
+        {"term": "ESS", "definition": "ancienne"},  # the same definition: a duplicate
+        {"term": "CAE", "definition": "nouvelle CAE"},  # another definition: a sense
     ])
     kept = [(e.term, e.definition) for e in index_entries(glossary)]
-    assert ("ESS", "ancienne") not in kept and ("ESS", "nouvelle") in kept
-    assert ("CAE", "garde son alias") in kept  # still annotated through its alias
+    assert ("ESS", "Ancienne.") not in kept and ("ESS", "ancienne") in kept
+    assert ("CAE", "garde son alias") in kept and ("CAE", "nouvelle CAE") in kept
 
 
 # -- HTML --------------------------------------------------------------------------------

@@ -185,7 +185,7 @@ def test_bad_option_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_glossary_warnings_are_mkdocs_warnings(tmp_path: Path) -> None:
-    duplicate = LEXIQUE + '- term: ESS\n  definition: "Encore."\n'
+    duplicate = LEXIQUE + f'- term: ESS\n  definition: "{ESS_DEF}"\n'  # the same, twice
     cfg = make_site(tmp_path, glossary=duplicate)
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(cfg),
@@ -214,8 +214,8 @@ def test_glossary_paths_relative_to_the_config_file(tmp_path: Path,
                     pages={"index.md": INDEX})
     monkeypatch.chdir(tmp_path / "docs")
     page = read(inprocess_build(cfg) / "index.html")
-    assert "La définition du second fichier." in page  # the later file wins
-    assert ESS_DEF not in page
+    # both files are read: the second definition is a second sense of ESS
+    assert f"1. {ESS_DEF} 2. La définition du second fichier." in page
 
 
 def test_occurrences_all_and_skip(tmp_path: Path) -> None:

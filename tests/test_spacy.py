@@ -141,7 +141,8 @@ def test_config_with_a_glossary_file(glossary_file: Path) -> None:
 
 def test_config_merges_a_list_of_glossaries(glossary_file: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.yaml"
-    other.write_text("- term: ESS\n  definition: Autre sens.\n  id: autre\n", encoding="utf-8")
+    other.write_text("- term: ESS\n  definition: Économie sociale et solidaire\n  id: autre\n",
+                     encoding="utf-8")  # the same definition again: the later one applies
     nlp = spacy.blank("fr")
     nlp.add_pipe("glossator", config={"glossary": [str(glossary_file), str(other)]})
     with pytest.warns(glossator.GlossatorWarning, match="later entry applies"):
@@ -169,7 +170,7 @@ def test_missing_glossary_file_fails_on_first_use(tmp_path: Path) -> None:
 def test_strict_config_turns_warnings_into_errors(tmp_path: Path) -> None:
     path = tmp_path / "dup.yaml"
     path.write_text(
-        "- {term: ESS, definition: Un.}\n- {term: ESS, definition: Deux., id: deux}\n",
+        "- {term: ESS, definition: Un.}\n- {term: ESS, definition: Un, id: deux}\n",
         encoding="utf-8",
     )
     nlp = spacy.blank("fr")

@@ -12,6 +12,7 @@ from .glossary import Glossary
 from .matching.scan import Matcher, MatchOptions
 from .model import AnnotatedText, Annotation, Entry
 from .policy import Match, apply_policies, get_policy
+from .senses import SPELLED_OUT_OTHER, SenseChoice, SenseChooser
 
 __all__ = ["Annotator", "annotate", "compile_glossary"]
 
@@ -60,13 +61,18 @@ class Annotator:
     glossary is compiled (:class:`~glossator.matcher.MatchOptions`); with ``cache_dir``
     the compiled glossary is kept on disk for the next process.
 
+    ``senses``: what to do with an occurrence of a form with several senses that nothing
+    decides (:mod:`glossator.senses`): ``"all"`` (every sense, numbered), ``"skip"`` or
+    ``"first"``. ``domain``: the domains of the run, which limit the senses.
+
     >>> from glossator import Annotator, Glossary
     >>> g = Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale et solidaire."}])
     >>> [a.surface for a in Annotator(g).annotate("Le Labo de l’ESS et l’ESS.")]
     ['ESS']
     """
 
-    __slots__ = ("cache_dir", "glossary", "matcher", "max_per_entry", "occurrences", "options")
+    __slots__ = ("cache_dir", "chooser", "glossary", "matcher", "max_per_entry", "occurrences",
+                 "options")
 
     def __init__(
         self,
@@ -78,6 +84,8 @@ class Annotator:
         inflect: bool = True,
         lemmas: str = "rules",
         cache_dir: str | None = None,
+        senses: str = "all",
+        domain: str | Sequence[str] = (),
     ) -> None:
         if glossary is None:
             from .loaders import load_glossary
@@ -91,6 +99,8 @@ class Annotator:
         self.max_per_entry = max_per_entry
         self.options = MatchOptions(accents=accents, inflect=inflect, lemmas=lemmas)
         self.cache_dir = cache_dir
+        domains = (domain,) if isinstance(domain, str) else tuple(domain)
+        self.chooser = SenseChooser(glossary, senses, domains)
         self.matcher: Matcher = compile_glossary(glossary, self.options, cache_dir=cache_dir)
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -98,7 +108,8 @@ class Annotator:
         # directory, if it has one (the glossary keeps its cache key across the pickle)
         o = self.options
         return (_rebuild, (self.glossary, self.occurrences, self.max_per_entry, o.accents,
-                           o.inflect, o.lemmas, self.cache_dir))
+                           o.inflect, o.lemmas, self.cache_dir, self.chooser.mode,
+                           self.chooser.domains))
 
     def find(self, text: str) -> list[Annotation]:
         """Every match in ``text``, before any policy."""
@@ -107,28 +118,54 @@ class Annotator:
     def select(
         self, text: str, matches: Sequence[Match] | None = None, *,
         dropped: dict[Match, str] | None = None,
+        senses: dict[Match, SenseChoice] | None = None, domains: Sequence[str] = (),
     ) -> list[Match]:
         """The matches the policies keep, as light ``(start, end, variant, elided)`` tuples.
 
         ``matches``: the matches to choose from, when the caller found them itself (by
         default, those of :meth:`Matcher.scan` in ``text``); ``text`` is still what the
         policies read (sections, ``not_in`` phrases, definitions written out).
-        ``dropped``: filled with each match that was not kept and why.
+        ``dropped``: filled with each match that was not kept and why. ``senses``: filled
+        with the sense chosen for each match of a form with several
+        (:mod:`glossator.senses`); ``domains``: the document's own domains.
         """
+        found = self.matcher.scan(text) if matches is None else matches
         variants = self.matcher.variants
+        choices = self.chooser.choose(text, found, lambda m: variants[m[2]].form.key,
+                                      domains)
+        if senses is not None:
+            senses.update(choices)
+        if choices:
+            found = self._decided(found, choices, dropped)
         entries: dict[int, Entry] = {}  # the entry of each variant met, looked up once
 
         def entry_of(m: Match) -> Entry:
+            choice = choices.get(m) if choices else None
+            if choice is not None:
+                return choice.shown
             entry = entries.get(m[2])
             if entry is None:
                 entry = entries[m[2]] = variants[m[2]].form.entry
             return entry
 
         return apply_policies(
-            self.matcher.scan(text) if matches is None else matches, entry_of, text,
-            occurrences=self.occurrences, max_per_entry=self.max_per_entry,
-            entry_ids=self.matcher._ids(), dropped=dropped,
+            found, entry_of, text, occurrences=self.occurrences,
+            max_per_entry=self.max_per_entry,
+            entry_ids=None if choices else self.matcher._ids(), dropped=dropped,
         )
+
+    def _decided(self, found: Sequence[Match], choices: dict[Match, SenseChoice],
+                 dropped: dict[Match, str] | None) -> list[Match]:
+        """``found`` without the occurrences left alone for their sense."""
+        kept = []
+        for m in found:
+            choice = choices.get(m)
+            reason = "" if choice is None else _left_alone(choice, self.chooser.mode)
+            if not reason:
+                kept.append(m)
+            elif dropped is not None:
+                dropped[m] = reason
+        return kept
 
     def annotate(self, text: str) -> AnnotatedText:
         """Find the glossary's terms in ``text`` and apply the policies."""
@@ -137,20 +174,32 @@ class Annotator:
         how = matcher.how
         annotations: list[Annotation] = []
         append = annotations.append
-        for start, end, vid, elided in self.select(text):
+        choices: dict[Match, SenseChoice] = {}
+        for m in self.select(text, senses=choices):
+            start, end, vid, elided = m
             v = variants[vid]
             surface = text[start:end]
-            append(Annotation(start, end, surface, v.form.entry, v.form.text,
-                              how(v, surface, elided), elided, v.text))
+            choice = choices.get(m)
+            if choice is None:
+                append(Annotation(start, end, surface, v.form.entry, v.form.text,
+                                  how(v, surface, elided), elided, v.text))
+            else:
+                append(self.annotation(m, surface, choice))
         return AnnotatedText(text, tuple(annotations))
 
-    def annotation(self, match: Match, surface: str) -> Annotation:
+    def annotation(self, match: Match, surface: str,
+                   choice: SenseChoice | None = None) -> Annotation:
         """The :class:`~glossator.model.Annotation` of ``match``, whose text is
-        ``surface``."""
+        ``surface``; ``choice``: the sense :meth:`select` chose for it, if its form has
+        several."""
         start, end, vid, elided = match
         v = self.matcher.variants[vid]
-        return Annotation(start, end, surface, v.form.entry, v.form.text,
-                          self.matcher.how(v, surface, elided), elided, v.text)
+        how = self.matcher.how(v, surface, elided)
+        if choice is None:
+            return Annotation(start, end, surface, v.form.entry, v.form.text, how, elided,
+                              v.text)
+        return Annotation(start, end, surface, choice.shown, v.form.text, how, elided,
+                          v.text, senses=choice.senses, sense_step=choice.step)
 
     def annotate_many(self, texts: Iterable[str]) -> Iterator[AnnotatedText]:
         """Annotate each text as its own document (first occurrences counted per text)."""
@@ -158,12 +207,23 @@ class Annotator:
             yield self.annotate(text)
 
 
+def _left_alone(choice: SenseChoice, mode: str) -> str:
+    """Why an occurrence is not annotated for its sense (``""`` when it is)."""
+    if choice.step == SPELLED_OUT_OTHER:
+        return "the text spells out a meaning the glossary does not have"
+    if choice.entry is None and mode == "skip":
+        return "several senses and nothing to choose between them (--senses skip)"
+    return ""
+
+
 def _rebuild(
     glossary: Glossary, occurrences: str, max_per_entry: int | None, accents: str,
-    inflect: bool, lemmas: str, cache_dir: str | None = None,
+    inflect: bool, lemmas: str, cache_dir: str | None = None, senses: str = "all",
+    domain: tuple[str, ...] = (),
 ) -> Annotator:
     return Annotator(glossary, occurrences=occurrences, max_per_entry=max_per_entry,
-                     accents=accents, inflect=inflect, lemmas=lemmas, cache_dir=cache_dir)
+                     accents=accents, inflect=inflect, lemmas=lemmas, cache_dir=cache_dir,
+                     senses=senses, domain=domain)
 
 
 def annotate(

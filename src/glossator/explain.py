@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
 from .annotate import Annotator
+from .senses import SenseChoice
 
 __all__ = ["Explanation", "explain", "explain_rendering", "render_explanations"]
 
@@ -41,6 +42,18 @@ class Explanation:
     how: str
     annotated: bool
     reason: str  # why it was not annotated ("" when it was)
+    #: For a form with several senses: the sense taken and the step that took it
+    #: (``cse-3 by spelled-out``), or that none was (``none of 4``); else ``""``.
+    sense: str = ""
+
+
+def sense_note(choice: SenseChoice | None) -> str:
+    """What :attr:`Explanation.sense` says of ``choice``."""
+    if choice is None:
+        return ""
+    if choice.entry is None:
+        return f"none of {len(choice.senses)}"
+    return f"{choice.entry.id} by {choice.step}"
 
 
 def explain(text: str, annotator: Annotator) -> list[Explanation]:
@@ -48,9 +61,10 @@ def explain(text: str, annotator: Annotator) -> list[Explanation]:
     of it."""
     matches = annotator.matcher.scan(text)
     dropped: dict[_Match, str] = {}
-    annotator.select(text, matches, dropped=dropped)
+    senses: dict[_Match, SenseChoice] = {}
+    annotator.select(text, matches, dropped=dropped, senses=senses)
     return _rows(annotator, text, ((m, m[0], m[1], text[m[0]:m[1]], dropped.get(m, ""))
-                                   for m in matches))
+                                   for m in matches), senses)
 
 
 def explain_rendering(
@@ -116,7 +130,8 @@ def _next_prose(source: str, surface: str, cursor: int,
 
 
 def _rows(
-    annotator: Annotator, source: str, found: Iterable[tuple[_Match, int, int, str, str]]
+    annotator: Annotator, source: str, found: Iterable[tuple[_Match, int, int, str, str]],
+    senses: dict[_Match, SenseChoice] | None = None,
 ) -> list[Explanation]:
     """The explanations of ``found``: ``(match, start, end, surface, reason)``, with
     ``start`` and ``end`` in ``source``."""
@@ -124,14 +139,17 @@ def _rows(
     variants = matcher.variants
     line_starts = [0] + [i + 1 for i, ch in enumerate(source) if ch == "\n"]
     out: list[Explanation] = []
-    for (_, _, vid, elided), start, end, surface, reason in found:
+    for match, start, end, surface, reason in found:
+        _, _, vid, elided = match
         k = bisect_right(line_starts, start) - 1
         v = variants[vid]
+        choice = senses.get(match) if senses else None
         out.append(Explanation(
             line=k + 1, column=start - line_starts[k] + 1, start=start, end=end,
-            surface=surface, entry=v.form.entry.id, term=v.form.entry.term, form=v.form.text,
+            surface=surface, term=v.form.entry.term, form=v.form.text,
+            entry=choice.shown.id if choice is not None else v.form.entry.id,
             variant=v.text, how=matcher.how(v, surface, elided), annotated=not reason,
-            reason=reason,
+            reason=reason, sense=sense_note(choice),
         ))
     return out
 
@@ -153,7 +171,9 @@ def render_explanations(
     for r in rows:
         matched = r.variant if r.variant == r.form else f"{r.variant} (form: {r.form})"
         table.add_row(
-            f"{r.line}:{r.column}", r.surface, r.entry, matched, r.how,
+            f"{r.line}:{r.column}", r.surface,
+            f"{r.entry} ({r.sense.removeprefix(r.entry + ' ')})" if r.sense else r.entry,
+            matched, r.how,
             "yes" if r.annotated else f"no: {r.reason}",
         )
     buffer = io.StringIO()

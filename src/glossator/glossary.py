@@ -1,9 +1,12 @@
 """The glossary: entries, their forms, validation and the rule for duplicates.
 
 Duplicate rule (documented in the README): when two entries claim the same form (term or
-alias, compared as matching compares them), **the later one wins** — later in the file,
-and later in the list of files. The earlier entry keeps its other forms. Each clash is a
-warning naming both places; ``strict=True`` turns warnings into errors.
+alias, compared as matching compares them) with **different definitions**, each is a
+*sense* of that form (:meth:`Glossary.senses`): the glossary keeps them all, and
+:mod:`glossator.senses` chooses one per occurrence. When the definitions are the same,
+the two are one entry listed twice: the later one applies, with a warning naming both
+places. The matcher looks each form up once, through the later entry; ``strict=True``
+turns warnings into errors.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any, Protocol
 from ._gc import paused_gc
 from .entries import entries_from_data
 from .model import Diagnostic, Entry
-from .text.french import is_acronym
+from .text.french import is_acronym, strip_accents
 from .text.normalize import canonical, fold_text, slugify
 
 __all__ = ["EntryTable", "Form", "Glossary", "MemoryTable", "winning_forms"]
@@ -65,6 +68,13 @@ class EntryTable(Protocol):
     def entry_by_id(self, entry_id: str) -> Entry:
         """The entry whose id is ``entry_id`` (``KeyError`` if none)."""
 
+    def entry_at(self, index: int) -> Entry:
+        """Entry ``index``, in glossary order."""
+
+    def form_keys(self) -> Iterator[tuple[tuple[bool, str], int]]:
+        """The comparison key of every form and the index of its entry, without building
+        the forms."""
+
 
 class MemoryTable:
     """The entries and forms of a glossary held in memory."""
@@ -106,6 +116,16 @@ class MemoryTable:
         """The entry whose id is ``entry_id`` (``KeyError`` if none)."""
         return self._ids()[entry_id]
 
+    def entry_at(self, index: int) -> Entry:
+        """Entry ``index``, in glossary order."""
+        return self._entries[index]
+
+    def form_keys(self) -> Iterator[tuple[tuple[bool, str], int]]:
+        """The comparison key of every form and the index of its entry."""
+        index = {id(e): i for i, e in enumerate(self._entries)}
+        for form in self._forms:
+            yield form.key, index[id(form.entry)]
+
     def _ids(self) -> dict[str, Entry]:
         if self._by_id is None:
             self._by_id = {e.id: e for e in self._entries}
@@ -121,8 +141,8 @@ class Glossary:
     :func:`glossator.compile_glossary` and kept on disk by :mod:`glossator.store`.
     """
 
-    __slots__ = ("__weakref__", "_table", "diagnostics", "digest", "load_diagnostics",
-                 "metadata", "name")
+    __slots__ = ("__weakref__", "_senses", "_table", "diagnostics", "digest",
+                 "load_diagnostics", "metadata", "name")
 
     def __init__(
         self,
@@ -143,6 +163,7 @@ class Glossary:
         found.extend(_clashes(forms))
         self.diagnostics: tuple[Diagnostic, ...] = tuple(found)
         self._table: EntryTable = MemoryTable(unique, forms)
+        self._senses: dict[tuple[bool, str], list[int]] | None = None
         #: The cache key of the file the glossary was read from, when it was read through
         #: :mod:`glossator.store`; the compiled-matcher cache is then keyed by it.
         self.digest: str | None = None
@@ -161,6 +182,7 @@ class Glossary:
         self.load_diagnostics = load_diagnostics
         self.diagnostics = diagnostics
         self._table = table
+        self._senses = None
         self.digest = digest
         return self
 
@@ -176,6 +198,41 @@ class Glossary:
     def forms(self) -> Sequence[Form]:
         """Every form to match, after the duplicate rule: the later entry wins a clash."""
         return self._table.winners()
+
+    def senses(self, key: tuple[bool, str]) -> tuple[Entry, ...]:
+        """The senses of the form whose comparison key is ``key`` (:attr:`Form.key`): the
+        entries that claim it with different definitions, in glossary order (one per
+        definition); ``()`` when the form has one meaning. Only those entries are built,
+        when the glossary is read from a cache."""
+        shared = self._shared().get(key)
+        if shared is None:
+            return ()
+        by_definition: dict[str, Entry] = {}
+        for i in shared:
+            entry = self._table.entry_at(i)
+            by_definition.setdefault(same_definition(entry.definition), entry)
+        return tuple(by_definition.values()) if len(by_definition) > 1 else ()
+
+    def has_shared_forms(self) -> bool:
+        """Whether any form is claimed by two entries (it may have several senses)."""
+        return bool(self._shared())
+
+    def sense_table(self) -> dict[tuple[bool, str], tuple[Entry, ...]]:
+        """Every form with several senses: its key and its senses."""
+        found = {key: self.senses(key) for key in self._shared()}
+        return {key: senses for key, senses in found.items() if senses}
+
+    def _shared(self) -> dict[tuple[bool, str], list[int]]:
+        """The keys of the forms that two entries or more claim, and those entries (their
+        indices), worked out once."""
+        if self._senses is None:
+            owners: dict[tuple[bool, str], list[int]] = {}
+            for key, i in self._table.form_keys():
+                found = owners.setdefault(key, [])
+                if i not in found:
+                    found.append(i)
+            self._senses = {k: v for k, v in owners.items() if len(v) > 1}
+        return self._senses
 
     def form_entry_ids(self) -> list[str]:
         """The entry id of each of :meth:`forms`, in order (without building the forms
@@ -195,6 +252,7 @@ class Glossary:
         self.load_diagnostics = state["load_diagnostics"]
         self.diagnostics = state["diagnostics"]
         self._table = MemoryTable(state["entries"], state["forms"])
+        self._senses = None
         self.digest = state["digest"]
 
     def __iter__(self) -> Iterator[Entry]:
@@ -248,6 +306,12 @@ def winning_forms(forms: Sequence[Form]) -> list[int]:
     return list(winners.values())
 
 
+def same_definition(definition: str) -> str:
+    """What makes two definitions the same: their words, in any case, accents and spacing,
+    without a final full stop."""
+    return " ".join(strip_accents(fold_text(definition)).split()).rstrip(" .")
+
+
 def _unique_ids(entries: tuple[Entry, ...], found: list[Diagnostic]) -> tuple[Entry, ...]:
     """Make derived ids unique (``-2``, ``-3``…) and report explicit ids used twice."""
     seen: dict[str, Entry] = {}
@@ -280,8 +344,9 @@ def _unique_ids(entries: tuple[Entry, ...], found: list[Diagnostic]) -> tuple[En
 
 
 def _clashes(forms: tuple[Form, ...]) -> Iterator[Diagnostic]:
-    """A warning for each form that two entries (or one entry twice) claim."""
-    owner: dict[tuple[bool, str], Form] = {}
+    """A warning for each form that two entries (or one entry twice) claim with the same
+    definition; with different definitions, the entries are senses of the form."""
+    owners: dict[tuple[bool, str], list[Form]] = {}
     mine: set[tuple[bool, str]] = set()
     current: Entry | None = None
     for form in forms:
@@ -299,16 +364,32 @@ def _clashes(forms: tuple[Form, ...]) -> Iterator[Diagnostic]:
             )
             continue
         mine.add(key)
-        if key in owner:
-            prev_form = owner[key]
-            prev = prev_form.entry
-            where = f" at {prev.origin}" if prev.origin and prev.origin.file else ""
-            yield Diagnostic(
-                "warning",
-                f"'{text}' is also claimed by the entry '{prev.term}'{where}; "
-                "the later entry applies",
-                entry.origin,
-                "merge the two entries or remove one of the forms",
-                "alias-is-term" if form.is_alias != prev_form.is_alias else "duplicate-form",
-            )
-        owner[key] = form
+        earlier = owners.setdefault(key, [])
+        prev_form = _clashing(form, earlier)
+        earlier.append(form)
+        if prev_form is None:
+            continue
+        prev = prev_form.entry
+        where = f" at {prev.origin}" if prev.origin and prev.origin.file else ""
+        alias = form.is_alias != prev_form.is_alias
+        yield Diagnostic(
+            "warning",
+            f"'{text}' is also claimed by the entry '{prev.term}'{where}"
+            + ("" if alias else " with the same definition") + "; the later entry applies",
+            entry.origin,
+            "merge the two entries or remove one of the forms",
+            "alias-is-term" if alias else "duplicate-form",
+        )
+
+
+def _clashing(form: Form, earlier: list[Form]) -> Form | None:
+    """The earlier form ``form`` clashes with: one with the same definition, else (an
+    alias against a term) the latest; ``None`` when ``form`` is another sense."""
+    if not earlier:
+        return None
+    mine = same_definition(form.entry.definition)
+    for prev in earlier:
+        if same_definition(prev.entry.definition) == mine:
+            return prev
+    prev = earlier[-1]
+    return prev if form.is_alias or prev.is_alias else None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -30,6 +30,7 @@ from .errors import GlossatorError, InputError
 from .glossary import Form, Glossary
 from .matching.scan import Matcher, MatchOptions, Variant
 from .model import Diagnostic, Entry
+from .senses import long_form
 from .text.chars import ELISION_APOSTROPHES
 from .text.french import is_acronym
 from .text.normalize import fold_text
@@ -54,8 +55,10 @@ LEVELS: tuple[Level, ...] = ("error", "warning", "info")
 #: Every code :func:`lint` and ``glossator check`` report: its usual level and what it means.
 RULES: dict[str, tuple[Level, str]] = {
     "load-error": ("error", "a glossary file cannot be read or is not a valid glossary"),
-    "duplicate-form": ("warning", "two entries (or one entry twice) claim the same form; "
-                       "the later one wins"),
+    "duplicate-form": ("warning", "two entries (or one entry twice) claim the same form "
+                       "with the same definition; the later one wins"),
+    "indistinct-senses": ("warning", "a form has several senses and nothing to tell them "
+                          "apart: no title or short expansion, no tags, no source"),
     "alias-is-term": ("warning", "an alias of one entry is the term of another"),
     "duplicate-id": ("warning", "two entries have the same explicit id"),
     "duplicate-key": ("warning", "a key (or CSV column) is written twice in one entry"),
@@ -170,6 +173,8 @@ def lint(
         findings.extend(_definitions(glossary, min_words))
     if wanted("alias-is-term"):
         findings.extend(_aliases_in_other_case(glossary))
+    if wanted("indistinct-senses"):
+        findings.extend(_indistinct_senses(glossary))
     if wanted("acronym-common-word"):
         findings.extend(_common_word_acronyms(glossary))
     if wanted("mentions-entry"):
@@ -178,6 +183,27 @@ def lint(
         findings.extend(_corpus_rules(glossary, list(corpus), options, top_acronyms))
     kept = [f for f in findings if wanted(f.code)]
     return sorted(kept, key=_sort_key)
+
+
+# -- senses -----------------------------------------------------------------------------
+
+
+def _indistinct_senses(glossary: Glossary) -> Iterator[Finding]:
+    """``indistinct-senses``: a form whose senses nothing in the glossary tells apart (a
+    document can spell out a title or short expansion; tags and source give a domain)."""
+    for senses in glossary.sense_table().values():
+        blind = [e for e in senses if long_form(e) is None and not e.tags and not e.source]
+        if len(blind) < 2:
+            continue
+        first = blind[0]
+        others = ", ".join(_entry_name(e, first) for e in blind[1:])
+        yield Finding(
+            "warning", "indistinct-senses",
+            f"'{first.term}' has senses that nothing tells apart: {_entry_name(first)} and "
+            f"{others}", first.origin.file if first.origin else None,
+            first.origin.line if first.origin else None,
+            "give each sense a title (the long form an acronym stands for), tags or a "
+            "source", first.id)
 
 
 # -- naming things in messages ----------------------------------------------------------
@@ -303,7 +329,7 @@ def _hidden(glossary: Glossary, options: MatchOptions) -> Iterator[Finding]:
     """
     matcher = compile_glossary(glossary, options)
     entries = glossary.entries
-    all_verdicts, probes = _form_verdicts(matcher, entries)
+    all_verdicts, probes = _form_verdicts(matcher, entries, glossary.sense_table())
     lost = _lost_spellings(matcher, probes)
     accepted = _accepted_alone([(entry, probe, takers) for entry, _, _, probe, takers in lost],
                                options)
@@ -326,7 +352,8 @@ def _hidden(glossary: Glossary, options: MatchOptions) -> Iterator[Finding]:
 _Probe = tuple[Entry, _FormVerdict, Variant, str]
 
 
-def _form_verdicts(matcher: Matcher, entries: Sequence[Entry]
+def _form_verdicts(matcher: Matcher, entries: Sequence[Entry],
+                   senses: Mapping[tuple[bool, str], tuple[Entry, ...]],
                    ) -> tuple[list[list[_FormVerdict]], list[_Probe]]:
     """A verdict for each form of each entry, still open for the forms the matcher keeps
     as they are, and the spellings of those forms to match alone. Settled already: a form
@@ -351,8 +378,9 @@ def _form_verdicts(matcher: Matcher, entries: Sequence[Entry]
             if winner is None:
                 continue  # the same form twice in one entry: reported by the loader
             if winner.entry is not entry:
-                verdict.duplicate_of = winner.entry
-                continue
+                if entry not in senses.get(form.key, ()):
+                    verdict.duplicate_of = winner.entry
+                continue  # else another sense of the form: found with it
             if winner.text != text:
                 continue  # an alias repeating the term: reported by the loader
             variants = by_form.get(index_of[id(winner)], [])

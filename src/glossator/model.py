@@ -143,10 +143,19 @@ class Annotation:
     how: str
     elided: bool = False
     variant: str = ""  # the written variant that matched (a plural, an unaccented form…)
+    #: The senses of the form, when it has several: ``entry`` is then the one chosen, or
+    #: (when none was) an entry that shows them all, numbered.
+    senses: tuple[Entry, ...] = ()
+    #: Which step chose the sense (``spelled-out``, ``domain``, ``context``, ``first``),
+    #: ``""`` when none did; see :mod:`glossator.senses`.
+    sense_step: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of an annotation (schema version :data:`JSON_SCHEMA_VERSION`)."""
-        return {
+        """The JSON shape of an annotation (schema version :data:`JSON_SCHEMA_VERSION`);
+        an occurrence of a form with several senses also has ``senses`` (their ids),
+        ``sense`` (the id chosen, or null) and ``sense_step`` (which step chose, or
+        null)."""
+        data = {
             "start": self.start,
             "end": self.end,
             "surface": self.surface,
@@ -159,6 +168,11 @@ class Annotation:
             "how": self.how,
             "elided": self.elided,
         }
+        if self.senses:
+            data["senses"] = [e.id for e in self.senses]
+            data["sense"] = None if self.entry.id.endswith("~senses") else self.entry.id
+            data["sense_step"] = self.sense_step or None
+        return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,12 @@ def matching_options(p: argparse.ArgumentParser) -> None:
                    "Markdown headings); all; or a policy a plug-in registers")
     p.add_argument("--max-per-entry", type=int, metavar="N",
                    help="annotate each entry at most N times per document")
+    p.add_argument("--senses", choices=("all", "skip", "first"), default="all",
+                   help="an acronym with several senses that neither the text, the domain "
+                   "nor the context decides: all (default: every sense, numbered), skip "
+                   "(not annotated) or first (the glossary's first sense)")
+    p.add_argument("--domain", action="append", metavar="DOMAIN", default=[],
+                   help="keep the senses whose tags or source name DOMAIN (repeatable)")
     p.add_argument("--accents", choices=("strict", "fold"), default="strict",
                    help="strict (default; an unaccented capital still matches: ETAT, Etat) "
                    "or fold (economie finds économie)")
@@ -194,7 +200,9 @@ def annotator_for(args: argparse.Namespace, glossary: Glossary) -> Annotator:
         raise UsageError("--max-per-entry must be at least 1")
     annotator = Annotator(glossary, occurrences=args.occurrences,
                           max_per_entry=args.max_per_entry, accents=args.accents,
-                          inflect=args.inflect, lemmas=args.lemmas, cache_dir=args.cache_dir)
+                          inflect=args.inflect, lemmas=args.lemmas, cache_dir=args.cache_dir,
+                          senses=getattr(args, "senses", "all"),
+                          domain=tuple(getattr(args, "domain", ())))
     loaded(args)
     return annotator
 

@@ -64,6 +64,7 @@ from typing import TYPE_CHECKING
 from ..anchors import check_link_to
 from ..errors import UsageError
 from ..render.html import MARKUP_PRESETS, check_markup, markup_presets, tooltip_parts
+from ..senses import SenseChoice
 
 if TYPE_CHECKING:
     from ..annotate import Annotator
@@ -585,8 +586,13 @@ def annotate_html(
     markup: str = "glossator",
     rich_definitions: bool = False,
     link_to: str | None = None,
+    domains: Sequence[str] = (),
 ) -> str:
     """Annotate the text of an HTML document or fragment; every other byte is kept.
+
+    ``domains``: the document's domains, which limit the senses of an acronym with several
+    (:mod:`glossator.senses`), besides those the page names itself with
+    ``<meta name="glossator-domain" content="…">`` or ``data-glossator-domain="…"``.
 
     ``rich_definitions``: keep a safe subset of inline HTML in definitions (see
     :func:`glossator.render.html.definition_html`). ``link_to``: the URL of the A–Z index
@@ -618,14 +624,27 @@ def annotate_html(
     if not scanner.runs:
         return html
     record = _RECORD.get()
-    placed = _placed(annotator, scanner, record)
+    senses: dict[tuple[int, int, int, bool], SenseChoice] = {}
+    placed = _placed(annotator, scanner, record, senses, (*domains, *page_domains(html)))
     if not placed:
         return html
+    return _splice(html, annotator, placed, senses, scanner.max_id, id_prefix,
+                   (markup, rich_definitions, link_to))
+
+
+def _splice(
+    html: str, annotator: Annotator,
+    placed: list[tuple[tuple[int, int, int, bool], int, int, str]],
+    senses: dict[tuple[int, int, int, bool], SenseChoice], counter: int, id_prefix: str,
+    style: tuple[str, bool, str | None],
+) -> str:
+    """``html`` with the tooltips of ``placed`` wrapped around their terms; ``style`` is
+    the markup preset, rich definitions or not, and the index URL."""
+    markup, rich_definitions, link_to = style
     out: list[str] = []
     pos = 0
-    counter = scanner.max_id
     for match, s, e, surface in placed:
-        ann = annotator.annotation(match, surface)
+        ann = annotator.annotation(match, surface, senses.get(match))
         counter += 1
         opening, closing = tooltip_parts(ann, f"{id_prefix}{counter}", markup,
                                          rich_definitions, link_to)
@@ -633,6 +652,25 @@ def annotate_html(
         pos = e
     out.append(html[pos:])
     return "".join(out)
+
+
+_META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+_META_DOMAIN = re.compile(r"""name\s*=\s*["']?glossator-domain\b""", re.IGNORECASE)
+_CONTENT = re.compile(r"""content\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_DATA_DOMAIN = re.compile(r"""data-glossator-domain\s*=\s*(?:"([^"]*)"|'([^']*)')""",
+                          re.IGNORECASE)
+
+
+def page_domains(html: str) -> tuple[str, ...]:
+    """The domains a page names: ``<meta name="glossator-domain" content="a, b">`` and
+    ``data-glossator-domain`` attributes (for the whole page)."""
+    values = [m.group(1) or m.group(2) or "" for m in _DATA_DOMAIN.finditer(html)]
+    for tag in _META.finditer(html):
+        if _META_DOMAIN.search(tag.group()):
+            content = _CONTENT.search(tag.group())
+            if content:
+                values.append(content.group(1) or content.group(2) or "")
+    return tuple(d.strip() for v in values for d in v.split(",") if d.strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -697,10 +735,13 @@ OVERLAP = "overlaps the annotation before it"
 
 
 def _placed(
-    annotator: Annotator, scanner: _Scanner, record: list[PageMatch] | None
+    annotator: Annotator, scanner: _Scanner, record: list[PageMatch] | None,
+    senses: dict[tuple[int, int, int, bool], SenseChoice] | None = None,
+    domains: Sequence[str] = (),
 ) -> list[tuple[tuple[int, int, int, bool], int, int, str]]:
     """The matches to wrap, in order, with their source span and text; with ``record``,
-    every match found and its fate is appended there too."""
+    every match found and its fate is appended there too; ``senses`` is filled with the
+    sense chosen for each match of a form with several."""
     runs = scanner.runs
     text = "".join(scanner.parts)
     # terms across inline formatting: found in the runs joined as the page reads them
@@ -715,7 +756,8 @@ def _placed(
     dropped: dict[tuple[int, int, int, bool], str] | None = {} if record is not None else None
     placed = []
     pos = 0
-    for match in annotator.select(text, matches, dropped=dropped):
+    for match in annotator.select(text, matches, dropped=dropped, senses=senses,
+                                  domains=domains):
         s, e, surface, reason = _source_span(match, across, runs, starts, text)
         if not reason and (s < pos or e <= s):
             reason = OVERLAP

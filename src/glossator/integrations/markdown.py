@@ -170,6 +170,9 @@ class GlossatorExtension(Extension):
             "occurrences": ["first", "annotate the first occurrence of each entry per "
                             "document ('first'), per section ('section'), or all ('all')"],
             "accents": ["strict", "'strict' or 'fold' (economie finds économie)"],
+            "senses": ["all", "an acronym with several senses nothing decides: 'all' "
+                       "(every sense, numbered), 'skip' or 'first'"],
+            "domain": [[], "domains that limit the senses (tags or source naming one)"],
             "skip": [[], "simple selectors of elements to leave alone, besides the defaults"],
             "id_prefix": ["glossator-", "prefix of the tooltip ids"],
             "link_to": [None, "URL of the A-Z index (glossator index): each term links "
@@ -207,6 +210,8 @@ class GlossatorExtension(Extension):
                     occurrences=self.getConfig("occurrences"),
                     accents=self.getConfig("accents"),
                     cache_dir=cache_dir,
+                    senses=self.getConfig("senses"),
+                    domain=_domains(self.getConfig("domain")),
                 )
         return self._annotator
 
@@ -250,3 +255,10 @@ def _glossary(value: object, cache_dir: str | None = None) -> Glossary | None:
 def makeExtension(**kwargs: Any) -> GlossatorExtension:
     """The extension, for ``extensions=["glossator.integrations.markdown"]``."""
     return GlossatorExtension(**kwargs)
+
+
+def _domains(value: Any) -> tuple[str, ...]:
+    """The ``domain`` config: one domain or a list of them."""
+    if not value:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(str(v) for v in value)

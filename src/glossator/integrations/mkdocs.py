@@ -99,6 +99,8 @@ class GlossatorPluginConfig(Config):  # type: ignore[no-untyped-call]
     glossary = c.Optional(c.Type((str, list)))
     occurrences = c.Choice(("first", "section", "all"), default="first")
     accents = c.Choice(("strict", "fold"), default="strict")
+    senses = c.Choice(("all", "skip", "first"), default="all")
+    domain = c.Type((str, list), default=[])
     skip = c.Type((str, list), default=[])
     stylesheet = c.Type(bool, default=True)
     script = c.Type(bool, default=True)
@@ -131,7 +133,9 @@ class GlossatorPlugin(BasePlugin[GlossatorPluginConfig]):  # type: ignore[no-unt
                 glossary = (load_glossary(*self.glossary_paths, cache_dir=cache_dir)
                             if self.glossary_paths else None)
                 self.annotator = Annotator(glossary, occurrences=self.config.occurrences,
-                                           accents=self.config.accents, cache_dir=cache_dir)
+                                           accents=self.config.accents, cache_dir=cache_dir,
+                                           senses=self.config.senses,
+                                           domain=_strings(self.config.domain, "domain"))
             annotate_html("", self.annotator, skip=self.skip, id_prefix=ID_PREFIX,
                           link_to=self.config.link_to)
         except GlossatorError as exc:
@@ -179,8 +183,10 @@ class GlossatorPlugin(BasePlugin[GlossatorPluginConfig]):  # type: ignore[no-unt
         if page.markdown is not None and MARKDOWN_MARK in page.markdown:
             return context  # the A-Z index of `glossator index -f markdown`
         if page.content:
-            page.content = annotate_html(page.content, self.annotator, skip=self.skip,
-                                         id_prefix=ID_PREFIX, link_to=self._link_to(page))
+            page.content = annotate_html(
+                page.content, self.annotator, skip=self.skip, id_prefix=ID_PREFIX,
+                link_to=self._link_to(page),
+                domains=_strings(page.meta.get("glossator-domain"), "glossator-domain"))
         return context
 
     def _link_to(self, page: Page) -> str | None:

@@ -46,6 +46,7 @@ from ..errors import UsageError
 from ..glossary import Glossary
 from ..loaders import load_glossary
 from ..policy import get_policy
+from ..senses import MODES
 
 __all__ = ["ALIGNMENT_MODES", "DEFAULT_CONFIG", "FACTORY_NAME", "HOW_EXTENSION",
            "GlossatorComponent", "make_glossator"]
@@ -63,6 +64,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "label": "GLOSSARY",
     "alignment_mode": "expand",
     "cache_dir": None,
+    "senses": "all",
+    "domain": [],
 }
 #: How a match that does not fall on token boundaries becomes a span (``Doc.char_span``).
 ALIGNMENT_MODES = ("expand", "contract", "strict")
@@ -98,6 +101,8 @@ class GlossatorComponent:
         label: str = "GLOSSARY",
         alignment_mode: str = "expand",
         cache_dir: str | None = None,
+        senses: str = "all",
+        domain: str | list[str] | None = None,
     ) -> None:
         get_policy(occurrences)  # a UsageError for an unknown name
         if alignment_mode not in ALIGNMENT_MODES:
@@ -115,6 +120,10 @@ class GlossatorComponent:
         self.paths = paths
         self.spans_key = spans_key
         self.occurrences = occurrences
+        if senses not in MODES:
+            raise UsageError(f"unknown senses '{senses}'", hint=f"use one of: {', '.join(MODES)}")
+        self.senses = senses
+        self.domain = (domain,) if isinstance(domain, str) else tuple(domain or ())
         self.strict = strict
         self.label = label
         self.alignment_mode = alignment_mode
@@ -148,7 +157,8 @@ class GlossatorComponent:
         """The :class:`~glossator.Annotator` built from :attr:`glossary`, compiled once."""
         if self._annotator is None:
             self._annotator = Annotator(self.glossary, occurrences=self.occurrences,
-                                        cache_dir=self._cache_dir())
+                                        cache_dir=self._cache_dir(), senses=self.senses,
+                                        domain=self.domain)
         return self._annotator
 
     def initialize(
@@ -266,6 +276,8 @@ def make_glossator(
     label: str,
     alignment_mode: str,
     cache_dir: str | None,
+    senses: str = "all",
+    domain: list[str] | None = None,
 ) -> GlossatorComponent:
     """The factory behind ``nlp.add_pipe("glossator", config={...})``."""
     return GlossatorComponent(
@@ -277,6 +289,8 @@ def make_glossator(
         label=label,
         alignment_mode=alignment_mode,
         cache_dir=cache_dir,
+        senses=senses,
+        domain=domain,
     )
 
 

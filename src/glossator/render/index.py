@@ -48,7 +48,7 @@ from ..errors import UsageError
 from ..glossary import Glossary
 from ..model import Entry
 from ..text.collation import initial, sort_key
-from ..text.normalize import one_line
+from ..text.normalize import fold_text, one_line
 from .html import definition_html
 from .html import stylesheet as tooltip_stylesheet
 from .markdown import escape_markdown, link_destination
@@ -107,10 +107,22 @@ def index_entries(glossary: Glossary, *, backwards_accents: bool = False) -> lis
     """The entries of the index, in French alphabetical order of their terms (ties, such
     as two entries with the same term, by id)."""
     owners = {id(form.entry) for form in glossary.forms()}
-    kept = [e for e in glossary.entries if id(e) in owners]
+    numbers = sense_numbers(glossary)
+    kept = [e for e in glossary.entries if id(e) in owners or e.id in numbers]
     return sorted(kept, key=lambda e: (_group_rank(initial(e.term)),
                                        sort_key(e.term, backwards_accents=backwards_accents),
-                                       e.id))
+                                       numbers.get(e.id, 0), e.id))
+
+
+def sense_numbers(glossary: Glossary) -> dict[str, int]:
+    """The number of each entry that is a sense of its term (1, 2… in glossary order),
+    by entry id: the index shows the senses numbered under one headword."""
+    numbers: dict[str, int] = {}
+    for senses in glossary.sense_table().values():
+        if all(fold_text(e.term) == fold_text(senses[0].term) for e in senses):
+            for n, entry in enumerate(senses, 1):
+                numbers.setdefault(entry.id, n)
+    return numbers
 
 
 def _group_rank(heading: str) -> int:
@@ -158,8 +170,10 @@ def _source_html(entry: Entry) -> str | None:
     return None
 
 
-def _entry_html(entry: Entry, rich: bool) -> str:
+def _entry_html(entry: Entry, rich: bool, number: int = 0) -> str:
     term = escape(_clean(entry.term), quote=False)
+    if number:  # a sense of the term: numbered
+        term += f' <span class="glossator-index-sense">{number}</span>'
     lines = [f'<dt id="{escape(entry_anchor(entry.id))}"><dfn>{term}</dfn></dt>', "<dd>"]
     if entry.title and _clean(entry.title) != _clean(entry.term):
         lines.append(f'<p class="glossator-index-title">'
@@ -228,6 +242,7 @@ def render_html(
                          "a heading of your own")
     language = lang or str(glossary.metadata.get("language") or "fr")
     parts = sections(glossary, backwards_accents=backwards_accents)
+    numbers = sense_numbers(glossary)
     h = f"h{heading_level}"
     # data-glossator="off": a page that holds the index is annotated around it, not in it
     body: list[str] = [f'<div class="glossator-index" lang="{escape(language)}" '
@@ -236,7 +251,8 @@ def render_html(
     for part in parts:
         body.append(f'<section class="glossator-index-letter">\n'
                     f'<{h} id="{part.anchor}">{escape(part.heading)}</{h}>\n<dl>')
-        body.extend(_entry_html(e, rich_definitions) for e in part.entries)
+        body.extend(_entry_html(e, rich_definitions, numbers.get(e.id, 0))
+                    for e in part.entries)
         body.append("</dl>\n</section>")
     body.append("</div>")
     fragment = "\n".join(body) + "\n"
@@ -269,8 +285,12 @@ def _default_title(glossary: Glossary) -> str:
 
 # -- Markdown ----------------------------------------------------------------------------
 
-def _entry_markdown(entry: Entry) -> str:
+def _entry_markdown(entry: Entry, number: int = 0) -> str:
     first = f'<a id="{entry_anchor(entry.id)}"></a>**{escape_markdown(_clean(entry.term))}**'
+    if number > 1:  # another sense of the headword above: its number, not the term again
+        first = f'<a id="{entry_anchor(entry.id)}"></a>'
+    if number:
+        first += f" {number}\\."
     if entry.title and _clean(entry.title) != _clean(entry.term):
         first += f" — {escape_markdown(_clean(entry.title))}"
     if entry.aliases:
@@ -312,9 +332,10 @@ def render_markdown(
     if parts:
         blocks.append(" · ".join(f"[{p.heading}](#{p.anchor})" for p in parts))
     marks = "#" * heading_level
+    numbers = sense_numbers(glossary)
     for part in parts:
         blocks.append(f'{marks} <a id="{part.anchor}"></a>{part.heading}')
-        blocks.extend(_entry_markdown(e) for e in part.entries)
+        blocks.extend(_entry_markdown(e, numbers.get(e.id, 0)) for e in part.entries)
     return "\n\n".join(blocks) + "\n"
 
 

@@ -24,7 +24,7 @@ import hashlib
 import marshal
 import os
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
@@ -245,6 +245,18 @@ class Store:
                     form = self._forms[i] = _restore_all(
                         Form, _FORM_SETTERS, [(text, entry, alias, cs, key)])[0]
         return form
+
+    def entry_at(self, index: int) -> Entry:
+        """Entry ``index``, in glossary order."""
+        return self.entry(index)
+
+    def form_keys(self) -> Iterator[tuple[tuple[bool, str], int]]:
+        """The comparison key of every form and the index of its entry, read from the
+        rows without building a form or an entry."""
+        rows, owner = self._form_rows, self._form_entry
+        for i in range(len(rows)):
+            cs, text = rows.load(i)[3]
+            yield (cs, text), owner[i]
 
     def entries(self) -> tuple[Entry, ...]:
         """All the entries (built in one go, those not built yet)."""

@@ -19,6 +19,7 @@ __all__ = [
     "PREPOSITIONS",
     "head_and_complement",
     "is_acronym",
+    "lemma",
     "pluralize_term",
     "pluralize_word",
     "strip_accents",
@@ -211,3 +212,28 @@ def irregular_plurals_from_spacy(words: Iterable[str]) -> dict[str, str]:
 def is_acronym(form: str) -> bool:
     """True for all-capital forms such as ``ESS`` or ``R&D`` (matched case-sensitively)."""
     return form.isupper()
+
+
+_LEMMA_ENDINGS = (("aux", "al"), ("eaux", "eau"), ("euses", "eur"), ("euse", "eur"),
+                  ("trices", "teur"), ("trice", "teur"), ("ives", "if"), ("ive", "if"),
+                  ("elles", "el"), ("elle", "el"), ("ennes", "en"), ("enne", "en"))
+
+
+def lemma(word: str) -> str:
+    """A comparison key for a French word by rule, without a dictionary: lower case, no
+    accents, no plural mark, no feminine *-e*; *sociales*, *social* and *Sociaux* share
+    ``"social"``, *professionnelle* and *professionnel* share ``"professionnel"``.
+
+    Only ever compared with another key made the same way (it is not always a word).
+    """
+    w = strip_accents(word.casefold())
+    if len(w) <= 3:
+        return w
+    for ending, base in _LEMMA_ENDINGS:
+        if w.endswith(ending) and len(w) - len(ending) >= 3:
+            return w[: -len(ending)] + base
+    if w[-1] in "sx" and len(w) > 4:
+        w = w[:-1]
+    if w.endswith("e") and len(w) > 4:
+        w = w[:-1]
+    return w

@@ -1,0 +1,334 @@
+"""Senses: which meaning of a form with several (an ambiguous acronym) an occurrence has.
+
+A form that several entries claim with different definitions has several *senses*
+(:meth:`glossator.glossary.Glossary.senses`). For each of its occurrences, in text order,
+the first of these steps that can tell decides, and the choice records which:
+
+1. ``spelled-out`` — the document writes a sense's long form (its title, else its
+   definition when that is a short expansion) next to the acronym: ``long (ACR)``,
+   ``ACR (long)``, ``ACR : long``, ``long (ci-après « ACR »)``. That sense then holds for
+   the rest of the document. When the document spells out a long form whose initials fit
+   the acronym but that is none of the senses, no sense is right: the occurrence and the
+   later ones are left alone (``spelled-out-other``).
+2. ``domain`` — the domains of the run or the document keep only the senses whose tags or
+   source name one of them; one left decides, several go on to the next step.
+3. ``context`` — the content words around the occurrence, lemmatised by rule
+   (:func:`glossator.text.french.lemma`), are scored against each sense's title and
+   definition, each word weighted by how rare it is in the glossary (IDF). The best sense
+   is chosen only when its lead over the next is clear.
+4. otherwise no guess, as ``mode`` says: ``all`` (default) shows every sense, numbered;
+   ``skip`` leaves the occurrence alone; ``first`` takes the glossary's first sense.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from .glossary import Glossary
+from .model import Entry
+from .policy import Match
+from .text.french import lemma, strip_accents
+
+__all__ = [
+    "CONTEXT", "DOMAIN", "FIRST", "MODES", "SPELLED_OUT", "SPELLED_OUT_OTHER",
+    "SenseChoice", "SenseChooser", "long_form", "numbered",
+]
+
+SPELLED_OUT = "spelled-out"
+SPELLED_OUT_OTHER = "spelled-out-other"
+DOMAIN = "domain"
+CONTEXT = "context"
+FIRST = "first"
+#: What ``--senses`` accepts: what to do with an occurrence no step could decide.
+MODES = ("all", "skip", "first")
+
+#: Words around the occurrence read by the context step, on each side.
+WINDOW = 40
+#: The context step decides when the best score is at least this…
+MIN_SCORE = 4.0
+#: …from at least this many words in common…
+MIN_WORDS = 2
+#: …and at least this many times the next one.
+MIN_LEAD = 2.0
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+#: Words that carry no sense: articles, prepositions, pronouns, auxiliaries.
+_STOP = frozenset(strip_accents(w) for w in """
+a au aux avec ce ces cet cette d dans de des du elle en est et il ils j l la le les leur
+leurs lui m ma mais me mes n ne ni nos notre nous on ou par pas pour qu que qui s sa se ses
+si son sont sur t ta te tes un une vos votre vous y ete etre avoir ont a sous entre
+dont cela tout tous toute toutes meme plus moins peut doit sans apres avant lors ainsi
+article articles alinea code present chapitre section titre livre i ii iii iv v
+""".split())
+_STOP = _STOP | {lemma(w) for w in _STOP}  # compared with words and with their lemmas
+#: Words that may sit between a long form and its acronym: ``(ci-après dénommé « X »)``.
+_BETWEEN = frozenset("ci apres denomme denommee denommes dit dite dits designe designee "
+                     "appele appelee ou soit sigle le la les l initiale initial abreviation "
+                     "par".split())
+_BETWEEN = _BETWEEN | {lemma(w) for w in _BETWEEN}
+#: Words that say an acronym follows its long form: ``« SAS » (initiales)``.
+_NAMING = frozenset(lemma(w) for w in "initiale initial sigle abreviation".split())
+
+
+@dataclass(frozen=True, slots=True)
+class SenseChoice:
+    """The sense taken for one occurrence: ``entry`` (``None`` when none was), the
+    ``senses`` it was chosen among, the ``step`` that chose (``""`` when none did)."""
+
+    senses: tuple[Entry, ...]
+    entry: Entry | None
+    step: str
+
+    @property
+    def shown(self) -> Entry:
+        """The entry the annotation shows: the chosen sense, else every sense numbered."""
+        return self.entry if self.entry is not None else numbered(self.senses)
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape: the candidate ids, the chosen id (or ``None``), the step."""
+        return {"senses": [e.id for e in self.senses],
+                "sense": self.entry.id if self.entry is not None else None,
+                "sense_step": self.step or None}
+
+
+def numbered(senses: Sequence[Entry]) -> Entry:
+    """One entry that shows every sense, numbered: "1. Comité social et économique
+    2. Cadre socio-éducatif"; its id is the first sense's, followed by ``~senses``."""
+    first = senses[0]
+    parts = []
+    for n, sense in enumerate(senses, 1):
+        head = f"{sense.title} — " if sense.title else ""
+        parts.append(f"{n}. {head}{sense.definition.strip()}")
+    return Entry(term=first.term, definition="\n".join(parts), id=f"{first.id}~senses",
+                 url=None, origin=first.origin)
+
+
+def long_form(entry: Entry) -> str | None:
+    """The long form of an acronym's sense: its title, else its definition when that is
+    a short expansion (at most 16 words, a parenthesis and final full stop left out)."""
+    if entry.title:
+        return entry.title
+    text = re.sub(r"\([^)]*\)", " ", entry.definition).strip().rstrip(".").strip()
+    return text if text and len(text.split()) <= 16 and "." not in text else None
+
+
+def _lemmas(text: str) -> list[str]:
+    return [lemma(w) for w in _WORD.findall(text)]
+
+
+def _content(words: Iterable[str]) -> set[str]:
+    return {w for w in words if len(w) > 2 and w not in _STOP and not w.isdigit()}
+
+
+class _Words:
+    """The words of a document, their lemmas and where each starts."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        found = list(_WORD.finditer(text))
+        self.starts = [m.start() for m in found]
+        self.raw = [m.group() for m in found]
+        self.lemmas = [lemma(w) for w in self.raw]
+
+    def index(self, offset: int) -> int:
+        """The index of the first word at or after ``offset``."""
+        return bisect_left(self.starts, offset)
+
+
+class SenseChooser:
+    """Chooses a sense for each occurrence of a form with several (see the module)."""
+
+    def __init__(self, glossary: Glossary, mode: str = "all",
+                 domains: Iterable[str] = ()) -> None:
+        if mode not in MODES:
+            from .errors import UsageError
+
+            raise UsageError(f"unknown senses mode '{mode}'",
+                             hint=f"use one of: {', '.join(MODES)}")
+        self.glossary = glossary
+        self.mode = mode
+        self.domains = tuple(_fold(d) for d in domains if d.strip())
+        self._idf: dict[str, float] | None = None
+        self._bags: dict[str, set[str]] = {}
+        self._longs: dict[str, tuple[tuple[str, ...], ...]] = {}
+
+    def choose(
+        self, text: str, matches: Sequence[Match],
+        key_of: Callable[[Match], tuple[bool, str]], domains: Iterable[str] = (),
+    ) -> dict[Match, SenseChoice]:
+        """The choice for each of ``matches`` whose form has several senses."""
+        if not self.glossary.has_shared_forms():
+            return {}
+        known: dict[tuple[bool, str], tuple[Entry, ...]] = {}
+        ambiguous = []
+        for m in matches:
+            key = key_of(m)
+            senses = known.get(key)
+            if senses is None:
+                senses = known[key] = self.glossary.senses(key)
+            if senses:
+                ambiguous.append((m, senses))
+        if not ambiguous:
+            return {}
+        words = _Words(text)
+        scope = self.domains + tuple(_fold(d) for d in domains if d.strip())
+        held: dict[tuple[str, ...], Entry | None] = {}
+        out: dict[Match, SenseChoice] = {}
+        for m, senses in ambiguous:
+            out[m] = self._one(m, senses, words, scope, held)
+        return out
+
+    def _one(self, m: Match, senses: tuple[Entry, ...], words: _Words,
+             scope: tuple[str, ...], held: dict[tuple[str, ...], Entry | None]) -> SenseChoice:
+        group = tuple(e.id for e in senses)
+        first, last = words.index(m[0]), words.index(m[1]) - 1
+        here = self._spelled(senses, words, first, last)
+        if here is not None:
+            held[group] = here if isinstance(here, Entry) else None
+        if group in held:
+            chosen = held[group]
+            return SenseChoice(senses, chosen, SPELLED_OUT if chosen else SPELLED_OUT_OTHER)
+        candidates = senses
+        if scope:
+            kept = tuple(e for e in senses if _in_scope(e, scope))
+            if len(kept) == 1:
+                return SenseChoice(senses, kept[0], DOMAIN)
+            candidates = kept or senses
+        best = self._by_context(candidates, words, first, last)
+        if best is not None:
+            return SenseChoice(senses, best, CONTEXT)
+        if self.mode == "first":
+            return SenseChoice(senses, candidates[0], FIRST)
+        return SenseChoice(candidates if len(candidates) > 1 else senses, None, "")
+
+    # -- step 1: the document spells it out ---------------------------------------------
+
+    def _long(self, entry: Entry) -> tuple[tuple[str, ...], ...]:
+        """The long forms of a sense, as lemmas: its long form, and its term when the
+        acronym is one of its aliases (*contrat d'accompagnement dans l'emploi*, alias
+        *CAE*)."""
+        if entry.id not in self._longs:
+            texts = [long_form(entry)]
+            if entry.aliases and len(entry.term.split()) > 1:
+                texts.append(entry.term)
+            found = (tuple(w for w in _lemmas(t) if w not in _STOP) for t in texts if t)
+            self._longs[entry.id] = tuple(f for f in found if f)
+        return self._longs[entry.id]
+
+    def _spelled(self, senses: Sequence[Entry], words: _Words, first: int,
+                 last: int) -> Entry | bool | None:
+        """The sense whose long form is written next to the occurrence; ``False`` when a
+        long form that fits the acronym but is none of them is; else ``None``."""
+        seq = words.lemmas
+        for sense in senses:
+            if any(_next_to(seq, long, first, last) for long in self._long(sense)):
+                return sense
+        acronym = "".join(words.raw[first:last + 1])
+        return False if _initials_next_to(words, acronym, first, last) else None
+
+    # -- step 3: context -----------------------------------------------------------------
+
+    def _bag(self, entry: Entry) -> set[str]:
+        bag = self._bags.get(entry.id)
+        if bag is None:
+            acronym = {lemma(w) for w in _WORD.findall(entry.term)}
+            bag = self._bags[entry.id] = _content(
+                _lemmas(f"{entry.title or ''} {entry.definition}")) - acronym
+        return bag
+
+    def idf(self) -> dict[str, float]:
+        """How rare each content word of the glossary's titles and definitions is."""
+        if self._idf is None:
+            counts: dict[str, int] = {}
+            entries = self.glossary.entries
+            for entry in entries:
+                for w in self._bag(entry):
+                    counts[w] = counts.get(w, 0) + 1
+            n = len(entries) + 1
+            self._idf = {w: math.log(n / c) for w, c in counts.items()}
+        return self._idf
+
+    def scores(self, senses: Sequence[Entry], words: _Words, first: int,
+               last: int) -> list[float]:
+        """Each sense's score against the words around the occurrence."""
+        around = _content(words.lemmas[max(0, first - WINDOW):first]
+                          + words.lemmas[last + 1:last + 1 + WINDOW])
+        idf = self.idf()
+        return [sum(idf.get(w, 0.0) for w in self._bag(e) & around) for e in senses]
+
+    def _words_in_common(self, sense: Entry, words: _Words, first: int, last: int) -> int:
+        around = set(words.lemmas[max(0, first - WINDOW):last + 1 + WINDOW])
+        return len(self._bag(sense) & around)
+
+    def _by_context(self, senses: Sequence[Entry], words: _Words, first: int,
+                    last: int) -> Entry | None:
+        scores = self.scores(senses, words, first, last)
+        ranked = sorted(range(len(senses)), key=lambda i: -scores[i])
+        best = scores[ranked[0]]
+        second = scores[ranked[1]] if len(ranked) > 1 else 0.0
+        # one word in common is chance (*établissement*, *conseil*): it takes two
+        if (best >= MIN_SCORE and best >= MIN_LEAD * second
+                and self._words_in_common(senses[ranked[0]], words, first, last) >= MIN_WORDS):
+            return senses[ranked[0]]
+        return None
+
+
+def _next_to(seq: Sequence[str], long: tuple[str, ...], first: int, last: int) -> bool:
+    """Whether the words of ``long`` are written just before ``seq[first]`` (with at most
+    three of :data:`_BETWEEN` between) or just after ``seq[last]``: its content words, in
+    any order (*concurrence, consommation* or *consommation, concurrence*), small words
+    left out (*Conférence nationale de la santé* for *Conférence nationale de santé*)."""
+    want = sorted(w for w in long if w not in _STOP)
+    n = len(want)
+    if not n:
+        return False
+    end = first
+    while end > 0 and first - end < 3 and seq[end - 1] in _BETWEEN:
+        end -= 1
+    for stop in {first, end}:
+        before = [w for w in seq[max(0, stop - 2 * n - 2):stop] if w not in _STOP]
+        if sorted(before[-n:]) == want:
+            return True
+    after = [w for w in seq[last + 1:last + 2 * n + 3] if w not in _STOP]
+    return sorted(after[:n]) == want
+
+
+def _initials_next_to(words: _Words, acronym: str, first: int, last: int) -> bool:
+    """Whether the words just before or after the acronym start with its letters
+    (small words skipped): a long form the document gives for it."""
+    letters = strip_accents(acronym.casefold())
+    if len(letters) < 2 or not letters.isalpha():
+        return False
+    if first >= len(words.starts) or last + 1 > len(words.starts):
+        return False
+    text = words.text
+    opened = (text[:words.starts[first]].rstrip(" \u00a0\u202f«\"").endswith("(")
+              or any(lemma(w) in _NAMING for w in words.raw[max(0, first - 3):first]))
+    end = words.starts[last] + len(words.raw[last])
+    explained = text[end:end + 3].lstrip(" \u00a0\u202f")[:1] in ("(", ":")
+    raw = [strip_accents(w.casefold()) for w in words.raw]
+    if opened:
+        before = [w for w in raw[max(0, first - 3 * len(letters) - 3):first]
+                  if w not in _STOP and lemma(w) not in _BETWEEN]
+        if "".join(w[0] for w in before[-len(letters):]) == letters:
+            return True
+    if explained:
+        after = [w for w in raw[last + 1:last + 1 + 3 * len(letters)] if w not in _STOP]
+        return "".join(w[0] for w in after[:len(letters)]) == letters
+    return False
+
+
+def _fold(text: str) -> str:
+    return strip_accents(text.casefold()).strip()
+
+
+def _in_scope(entry: Entry, scope: tuple[str, ...]) -> bool:
+    """Whether the entry's tags or source name one of the domains of ``scope``."""
+    signals = [_fold(t) for t in entry.tags]
+    if entry.source:
+        signals.append(_fold(entry.source))
+    return any(d == s or re.search(rf"\b{re.escape(d)}\b", s) for d in scope for s in signals)

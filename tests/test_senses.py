@@ -1,0 +1,215 @@
+"""Senses: a form that several entries claim with different definitions keeps them all,
+and each occurrence gets one (or none) for a stated reason."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from glossator import Annotator, Glossary
+from glossator.explain import explain
+from glossator.lint import lint
+from glossator.senses import SenseChoice
+from support.cli import RunCli
+
+# the acronyms of issue 12, with senses written here (as sigles.csv has them: the
+# expansion as the definition, the list each row comes from as the source)
+SIGLES = [
+    {"term": "PSE", "definition": "Placement sous surveillance électronique",
+     "source": "Ministère de la Justice"},
+    {"term": "PSE", "definition": "Premiers secours en équipe", "source": "Secours"},
+    {"term": "CSP", "definition": "Catégories socioprofessionnelles", "source": "Social"},
+    {"term": "CSP", "definition": "Conseil supérieur de la pêche", "source": "Environnement"},
+    {"term": "CSE", "definition": "Chef de service éducatif", "source": "Social"},
+    {"term": "CSE", "definition": "Comité social et économique",
+     "source": "Ministère du travail"},
+    {"term": "CSE", "definition": "Cadre socio-éducatif", "source": "Santé"},
+    {"term": "SA", "definition": "Société anonyme", "source": "Sénat"},
+    {"term": "SA", "definition": "Syndrome d'Asperger", "source": "Social"},
+]
+
+
+@pytest.fixture(scope="module")
+def sigles() -> Glossary:
+    return Glossary.from_dicts(SIGLES)
+
+
+def anns(annotator: Annotator, text: str) -> list[tuple[str, str, str]]:
+    return [(a.surface, a.entry.definition, a.sense_step) for a in annotator.annotate(text)]
+
+
+def test_every_meaning_is_kept_and_identical_rows_merge() -> None:
+    g = Glossary.from_dicts([*SIGLES, {"term": "SA", "definition": "société anonyme."}])
+    forms = {f.key: f for f in g.forms()}
+    senses = g.senses(forms[(True, "SA")].key)
+    assert [e.definition for e in senses] == ["Société anonyme", "Syndrome d'Asperger"]
+    assert [d.code for d in g.warnings] == ["duplicate-form"]  # the identical one only
+    assert len(g.senses(forms[(True, "CSE")].key)) == 3
+
+
+def test_a_long_form_the_text_gives_picks_that_sense_from_there_on(sigles: Glossary) -> None:
+    a = Annotator(sigles, occurrences="all")
+    text = ("Le CSE est réuni. Le comité social et économique (CSE) est consulté. "
+            "Ensuite le CSE rend son avis.")
+    found = anns(a, text)
+    assert found[0][2] != "spelled-out"  # before the long form is written
+    assert found[1:] == [("CSE", "Comité social et économique", "spelled-out")] * 2
+
+
+def test_the_long_form_may_follow_or_be_inflected(sigles: Glossary) -> None:
+    a = Annotator(sigles)
+    assert anns(a, "Les CSE (comités sociaux et économiques) sont élus.") == [
+        ("CSE", "Comité social et économique", "spelled-out")]
+    assert anns(a, "Un conseil supérieur de la pêche (ci-après « CSP ») existe.") == [
+        ("CSP", "Conseil supérieur de la pêche", "spelled-out")]
+
+
+def test_a_long_form_the_glossary_lacks_leaves_the_acronym_alone(sigles: Glossary) -> None:
+    # the two examples of issue 12 that no sense of the list fits
+    a = Annotator(sigles)
+    assert anns(a, "Le plan de sauvegarde de l'emploi (PSE) prévoit des reclassements.") == []
+    assert anns(a, "Le contrat de sécurisation professionnelle (CSP) est proposé.") == []
+    found = explain("Le plan de sauvegarde de l'emploi (PSE) est signé.", a)
+    assert "meaning the glossary does not have" in found[0].reason
+
+
+def test_a_domain_limits_the_senses(sigles: Glossary) -> None:
+    a = Annotator(sigles, domain="travail")
+    assert anns(a, "Le CSE, instance unique, est consulté.") == [
+        ("CSE", "Comité social et économique", "domain")]
+    # the document's own domain
+    b = Annotator(sigles)
+    choices: dict[tuple[int, int, int, bool], SenseChoice] = {}
+    b.select("Le CSE.", senses=choices, domains=["justice"])
+    assert not any(c.entry for c in choices.values())
+    b.select("La PSE.", senses=choices, domains=["justice"])
+    assert [c.step for c in choices.values() if c.entry] == ["domain"]
+
+
+def test_context_words_choose_when_the_lead_is_clear(sigles: Glossary) -> None:
+    a = Annotator(sigles)
+    text = ("La pêche en rivière et les poissons migrateurs relèvent d'un conseil "
+            "supérieur : le CSP contrôle la pêche et protège la faune des rivières.")
+    assert anns(a, text) == [("CSP", "Conseil supérieur de la pêche", "context")]
+
+
+def test_without_evidence_all_skip_or_first(sigles: Glossary) -> None:
+    text = "Une SA."
+    (everything,) = Annotator(sigles).annotate(text)
+    assert everything.entry.definition == "1. Société anonyme\n2. Syndrome d'Asperger"
+    assert everything.sense_step == "" and len(everything.senses) == 2
+    assert anns(Annotator(sigles, senses="skip"), text) == []
+    assert anns(Annotator(sigles, senses="first"), text) == [("SA", "Société anonyme", "first")]
+
+
+def test_the_first_occurrence_rule_counts_per_sense(sigles: Glossary) -> None:
+    a = Annotator(sigles)  # occurrences="first"
+    text = ("Le CSE (chef de service éducatif) arrive. Le comité social et économique (CSE) "
+            "se réunit. Le CSE vote.")
+    found = [a.entry.definition for a in a.annotate(text)]
+    assert found == ["Chef de service éducatif", "Comité social et économique"]
+
+
+def test_json_says_which_sense_and_which_step(sigles: Glossary) -> None:
+    a = Annotator(sigles)
+    (ann,) = a.annotate("Le comité social et économique (CSE).")
+    data = ann.to_dict()
+    assert (data["sense"], data["sense_step"]) == ("cse-2", "spelled-out")
+    assert data["senses"] == ["cse", "cse-2", "cse-3"]
+    (none,) = a.annotate("Une SA.")
+    assert none.to_dict()["sense"] is None and none.to_dict()["sense_step"] is None
+
+
+def test_explain_names_the_sense(sigles: Glossary) -> None:
+    rows = explain("Le comité social et économique (CSE). Une SA.", Annotator(sigles))
+    assert [r.sense for r in rows] == ["cse-2 by spelled-out", "none of 2"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html", "terminal"])
+def test_every_format_numbers_the_senses(fmt: str, tmp_path: Path, cli: RunCli) -> None:
+    glossary = tmp_path / "sigles.json"
+    glossary.write_text(json.dumps(SIGLES, ensure_ascii=False), "utf-8")
+    doc = tmp_path / "doc.txt"
+    doc.write_text("Une SA et le comité social et économique (CSE).\n", "utf-8")
+    out = cli("annotate", "-q", "-g", str(glossary), "-f", fmt, str(doc)).out
+    if fmt == "json":
+        first = json.loads(out)["annotations"][0]
+        assert first["definition"].startswith("1. Société anonyme")
+    else:
+        assert "Société anonyme" in out and "2. Syndrome d" in out
+        assert "Comité social et économique" in out
+
+
+def test_cli_options(tmp_path: Path, cli: RunCli) -> None:
+    glossary = tmp_path / "sigles.json"
+    glossary.write_text(json.dumps(SIGLES, ensure_ascii=False), "utf-8")
+    doc = tmp_path / "doc.txt"
+    doc.write_text("Le CSE et la SA.\n", "utf-8")
+    out = cli("annotate", "-q", "-g", str(glossary), "-f", "json", "--senses", "skip",
+              "--domain", "travail", str(doc)).out
+    assert [a["surface"] for a in json.loads(out)["annotations"]] == ["CSE"]
+
+
+def test_check_reports_senses_nothing_tells_apart() -> None:
+    g = Glossary.from_dicts([
+        {"term": "AG", "definition": "Réunion annuelle des membres d'une association, où "
+         "ils approuvent les comptes. Elle élit le conseil."},
+        {"term": "AG", "definition": "Argent, le métal précieux. Son symbole chimique."},
+    ])
+    assert [f.code for f in lint(g, select=["indistinct-senses"])] == ["indistinct-senses"]
+
+
+def test_the_markdown_extension_and_spacy_carry_the_choice(tmp_path: Path) -> None:
+    import markdown
+    import spacy
+
+    from glossator.integrations.markdown import GlossatorExtension
+
+    path = tmp_path / "sigles.json"
+    path.write_text(json.dumps(SIGLES, ensure_ascii=False), "utf-8")
+    md = markdown.Markdown(extensions=[GlossatorExtension(glossary=str(path), senses="skip",
+                                                          domain="travail")])
+    html = md.convert("Le CSE et la SA.")
+    assert "Comité social et économique" in html and "Société anonyme" not in html
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("glossator", config={"glossary": str(path), "senses": "first"})
+    doc = nlp("Une SA.")
+    assert [s.id_ for s in doc.spans["glossator"]] == ["sa"]
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json", "toml", "csv", "tbx", "ttl"])
+def test_convert_writes_every_sense_back(suffix: str, tmp_path: Path, cli: RunCli) -> None:
+    source = tmp_path / "sigles.json"
+    source.write_text(json.dumps(SIGLES, ensure_ascii=False), "utf-8")
+    out = tmp_path / f"out.{suffix}"
+    assert cli("convert", "-q", str(source), str(out)).code == 0
+    from glossator import load_glossary
+
+    again = load_glossary(out)
+    (sa,) = Annotator(again).annotate("Une SA.")
+    assert [e.definition for e in sa.senses] == ["Société anonyme", "Syndrome d'Asperger"]
+
+
+def test_the_index_numbers_the_senses_under_one_headword(sigles: Glossary) -> None:
+    from glossator.render.index import render_index
+
+    md = render_index(sigles, "markdown")
+    assert "**SA** 1\\." in md and "**SA** 2" not in md and " 2\\.\n\nSyndrome" in md
+    html = render_index(sigles, "html")
+    assert 'SA <span class="glossator-index-sense">2</span>' in html
+
+
+def test_a_page_names_its_domain(sigles: Glossary) -> None:
+    from glossator.documents.html import annotate_html, page_domains
+
+    head = '<head><meta name="glossator-domain" content="travail, santé"></head>'
+    assert page_domains(head + '<p data-glossator-domain="justice">x</p>') == (
+        "justice", "travail", "santé")
+    a = Annotator(sigles, senses="skip")
+    page = annotate_html(head + "<p>Le CSE et la PSE.</p>", a)
+    assert "Comité social et économique" not in page  # travail and santé: two senses left
+    page = annotate_html('<p data-glossator-domain="justice">La PSE.</p>', a)
+    assert "Placement sous surveillance électronique" in page
+    assert "Placement" in annotate_html("<p>La PSE.</p>", a, domains=["justice"])
