@@ -182,7 +182,7 @@ VARIANT_FIELDS = ("form", "text", "tag", "cs", "core", "core_text", "accented", 
 
 
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-TABLES_VERSION = 12
+TABLES_VERSION = 13
 
 
 def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
@@ -190,9 +190,11 @@ def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
     variants, by_pattern = _variant_rows(forms, options)
     patterns = list(by_pattern)
 
-    def rank(vid: int) -> tuple[bool, bool]:
+    def rank(vid: int) -> tuple[int, bool, bool]:
+        # longest first: the variant with the most punctuation around the same pattern
+        # (REP+ before REP, etc. before etc), whatever the order of the glossary
         v = variants[vid]
-        return (not v[3], v[2] != "")
+        return (-len(v[7]) - len(v[8]), not v[3], v[2] != "")
 
     cands: list[tuple[int, ...]] = []
     simple: list[bool] = []

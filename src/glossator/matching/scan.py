@@ -45,7 +45,6 @@ from .fold import (
     _JOINER,
     _LETTER,
     _MAYBE_NOT_NFC,
-    _TABLE,
     _UPPER,
     _WORD,
     ELIDING_WORDS,
@@ -61,6 +60,7 @@ from .fold import (
     _inside_word,
     _loose,
     _unligatured,
+    fold_text,
 )
 from .native import ACCELERATOR
 
@@ -350,7 +350,7 @@ class Matcher:
                 cuts = (news, olds)
         else:
             raw2, edits = _edits(raw, rare, self._multiword)
-        hay = b" " + raw2.translate(_TABLE) + b" "
+        hay = b" " + fold_text(raw2, rare) + b" "
         raw2 = b" " + raw2 + b" "
         # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e], that
         # is raw2[s:e-1] without the padding space, and raw[s:e-1] where nothing was cut
