@@ -606,3 +606,16 @@ def test_one_scan_of_many_probes_finds_what_each_probe_alone_finds(texts: list[s
     texts = [t for t in texts if "\n" not in t]
     assert _find_each(m, texts) == [
         [(r.start, r.end, r.entry) for r in m.find(t)] for t in texts]
+
+
+def test_a_capitalised_form_that_is_a_common_word_is_a_warning(check: Check) -> None:
+    findings = check("- term: Foi\n  definition: Revue trimestrielle du diocèse de Lyon.\n")
+    assert codes(findings) == ["capitalised-common-word"]
+    assert findings[0].level == "warning" and "every 'foi'" in findings[0].message
+
+
+def test_a_mixed_case_acronym_is_case_sensitive_and_only_a_note(check: Check) -> None:
+    findings = check("- term: NOTRe\n  definition: Loi portant nouvelle organisation "
+                     "territoriale de la République.\n")
+    assert codes(findings) == ["acronym-common-word"]
+    assert findings[0].level == "info"

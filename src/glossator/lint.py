@@ -76,6 +76,8 @@ RULES: dict[str, tuple[Level, str]] = {
     "short-definition": ("info", "a definition of fewer words than the minimum"),
     "acronym-common-word": ("info", "an acronym that is also a common French word (DES, "
                             "PAR); a warning when the entry matches it in any case"),
+    "capitalised-common-word": ("warning", "a form written with a capital is matched in any "
+                                "case and is a common French word (Notre, Foi)"),
     "mentions-entry": ("info", "a definition mentions another entry: a cross-link to offer"),
     "unused-entry": ("warning", "with a corpus: an entry the corpus never uses"),
     "undefined-acronym": ("warning", "with a corpus: a frequent acronym the glossary does "
@@ -170,7 +172,7 @@ def lint(
         findings.extend(_definitions(glossary, min_words))
     if wanted("alias-is-term"):
         findings.extend(_aliases_in_other_case(glossary))
-    if wanted("acronym-common-word"):
+    if wanted("acronym-common-word", "capitalised-common-word"):
         findings.extend(_common_word_acronyms(glossary))
     if wanted("mentions-entry"):
         findings.extend(_mentions(glossary, options))
@@ -618,9 +620,17 @@ def _common_word_acronyms(glossary: Glossary) -> Iterator[Finding]:
     words = common_words()
     for entry in glossary.entries:
         for i, text in enumerate(entry.forms):
-            if not is_acronym(text) or text.lower() not in words:
+            if text.lower() not in words:
                 continue
             form = Form.of(text, entry, i > 0)
+            if not is_acronym(text):
+                if not form.case_sensitive and text != text.lower():
+                    yield _finding(
+                        "capitalised-common-word",
+                        f"'{text}' is matched in any case, so every '{text.lower()}' of a "
+                        f"text is annotated as entry '{entry.id}'", entry, _form_line(entry, i),
+                        "set case_sensitive: true if the capital tells the term apart")
+                continue
             if form.case_sensitive:
                 yield _finding(
                     "acronym-common-word",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..glossary import Form
-from ..text.french import is_acronym, pluralize_term, strip_accents
+from ..text.french import acronym_words, is_acronym, pluralize_term, strip_accents
 from ..text.normalize import canonical
 from .fold import _BLANKED_LETTER, _NOT_JOINER, _edges, _keys
 from .native import pack_bytes
@@ -61,6 +61,7 @@ class Variant(NamedTuple):
     accented: str  # for an unaccented variant: its core before the accents were dropped
     head: bytes  # punctuation the form starts with (not in the pattern, checked apart)
     tail: bytes  # punctuation the form ends with (*etc.*, *aux.*)
+    cased: int  # in a case-insensitive form, the words that keep their case (bit mask)
 
 
 def _variants(
@@ -153,7 +154,8 @@ class Tables(NamedTuple):
     #: per pattern, the variants it stands for, best first
     candidates: Sequence[Sequence[int]]
     #: per variant, a row: form index, text, tag, case-sensitive, core bytes, core text,
-    #: accented core, leading and trailing punctuation (see :data:`VARIANT_FIELDS`)
+    #: accented core, leading and trailing punctuation, acronym words (see
+    #: :data:`VARIANT_FIELDS`)
     variants: Sequence[tuple[Any, ...]]
     #: per variant, the index of its form
     variant_form: array[int] | memoryview
@@ -178,11 +180,13 @@ class Tables(NamedTuple):
 
 
 #: The fields of a variant row of :attr:`Tables.variants`, in order.
-VARIANT_FIELDS = ("form", "text", "tag", "cs", "core", "core_text", "accented", "head", "tail")
+VARIANT_FIELDS = (
+    "form", "text", "tag", "cs", "core", "core_text", "accented", "head", "tail", "cased",
+)
 
 
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-TABLES_VERSION = 13
+TABLES_VERSION = 14
 
 
 def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
@@ -218,7 +222,7 @@ def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
         # the first variant case-insensitive and plain: _verify keeps it with no check
         plain = (
             not first[3] and not first[6] and not blank
-            and not first[7] and not first[8] and "'" not in first[5]
+            and not first[7] and not first[8] and "'" not in first[5] and not first[9]
         )
         fast.append(c[0] if plain else -1)
         modes.append(_c_mode(p, c, variants, plain, blank, capital_only[-1]))
@@ -251,6 +255,8 @@ def _variant_rows(
     by_pattern: dict[bytes, list[int]] = {}
     fold_accents = options.accents == "fold"
     for index, form in enumerate(forms):
+        # the acronyms of a case-insensitive form keep their case (SA coopérative)
+        mixed = not form.case_sensitive and form.entry.case_sensitive is None
         for text, tag, caps in _variants(form, options, irregular):
             if fold_accents:
                 text = strip_accents(text)
@@ -262,6 +268,7 @@ def _variant_rows(
             variants.append((
                 index, text, tag, form.case_sensitive, core.encode("utf-8"), core,
                 _edges(caps)[1] if caps else "", head.encode("utf-8"), tail.encode("utf-8"),
+                acronym_words(core) if mixed else 0,
             ))
             for key in keys:
                 by_pattern.setdefault(b" " + key, []).append(vid)
@@ -290,6 +297,8 @@ def _c_mode(
         return _KEEP, None
     first = variants[c[0]]
     core: bytes = first[4]
+    if first[9]:  # acronyms in a case-insensitive form: Python compares word by word
+        return (_CAPITAL if capital else _ASK), None
     single = len(c) == 1 and not first[6] and not first[7] and not first[8]
     if single and "'" not in first[5] and b"'" not in core:
         if first[3] and not blank and core.isascii() and b" " not in core:

@@ -17,6 +17,8 @@ from .chars import ELISION_APOSTROPHES, JOINERS
 
 __all__ = [
     "PREPOSITIONS",
+    "acronym_word",
+    "acronym_words",
     "head_and_complement",
     "is_acronym",
     "pluralize_term",
@@ -209,5 +211,32 @@ def irregular_plurals_from_spacy(words: Iterable[str]) -> dict[str, str]:
 
 
 def is_acronym(form: str) -> bool:
-    """True for all-capital forms such as ``ESS`` or ``R&D`` (matched case-sensitively)."""
-    return form.isupper()
+    """True for acronyms, matched case-sensitively: all-capital forms such as ``ESS`` or
+    ``R&D``, and one word with a capital after its first letter, such as ``NOTRe``,
+    ``CNNum``, ``IFFIm`` or ``CépiDc`` (not ``Île-de-France``: each part of a compound is
+    read alone)."""
+    return form.isupper() or (" " not in form and acronym_word(form))
+
+
+#: What splits a word into the parts :func:`acronym_word` reads: hyphens and apostrophes.
+_WORD_PARTS = re.compile(r"[-\u2010\u2011'\u2019\u02bc]")
+
+
+def acronym_word(word: str) -> bool:
+    """Whether one word of a form is (or holds) an acronym: a part of at least two letters
+    with a capital after its first letter (*SA*, *DG*, *NOTRe*, *CépiDc*; not *Île*)."""
+    for part in _WORD_PARTS.split(word):
+        if sum(ch.isalpha() for ch in part) >= 2 and any(ch.isupper() for ch in part[1:]):
+            return True
+    return False
+
+
+def acronym_words(form: str) -> int:
+    """The words of a multiword ``form`` that are acronyms (:func:`acronym_word`), as a bit
+    mask (bit ``i`` for word ``i``, words split at spaces): the parts of *SA coopérative*
+    or *DG Trésor* that keep their case while the rest is matched in any case."""
+    mask = 0
+    for i, word in enumerate(form.split(" ")):
+        if acronym_word(word):
+            mask |= 1 << i
+    return mask
