@@ -19,8 +19,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -33,6 +31,7 @@ from .model import Diagnostic, Entry
 from .text.chars import ELISION_APOSTROPHES
 from .text.french import is_acronym
 from .text.normalize import fold_text
+from .text.words import common_words
 
 __all__ = [
     "LEVELS",
@@ -605,15 +604,6 @@ def _aliases_in_other_case(glossary: Glossary) -> Iterator[Finding]:
 
 
 # -- acronyms that are common words -----------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """The most frequent French words, shipped with glossator (``data/common-words-fr.txt``,
-    made by ``tools/common_words.py`` from the project's corpus)."""
-    text = resources.files("glossator").joinpath("data/common-words-fr.txt").read_text(
-        encoding="utf-8")
-    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
 
 
 def _common_word_acronyms(glossary: Glossary) -> Iterator[Finding]:
