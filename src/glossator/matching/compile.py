@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..glossary import Form
-from ..text.french import acronym_words, is_acronym, pluralize_term, strip_accents
+from ..text.french import (
+    PREPOSITIONS,
+    acronym_words,
+    is_acronym,
+    pluralize_term,
+    strip_accents,
+)
 from ..text.normalize import canonical
 from .fold import _BLANKED_LETTER, _NOT_JOINER, _edges, _keys
 from .native import pack_bytes
@@ -119,9 +125,13 @@ def _ligature_variants(found: list[tuple[str, str, str]]) -> list[tuple[str, str
 
 
 def _hyphen_variants(found: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """The variants of ``found`` with a space for each inner hyphen (*tiers lieu*)."""
+    """The variants of ``found`` with a space for each inner hyphen (*tiers lieu*), except
+    for a compound that starts with a preposition (*à-coup*, *en-tête*, *sous-sol*): its
+    spaced form is an everyday phrase (*à coup sûr*, *en tête*)."""
     out: list[tuple[str, str, str]] = []
     for text, tag, _ in found:
+        if text.split("-", 1)[0].lower() in PREPOSITIONS:
+            continue
         spaced = _INNER_HYPHEN.sub(" ", text)
         if spaced != text:
             out.append((spaced, tag or "hyphen-variant", ""))
@@ -186,7 +196,7 @@ VARIANT_FIELDS = (
 
 
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-TABLES_VERSION = 14
+TABLES_VERSION = 15
 
 
 def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .chars import ELISION_APOSTROPHES, JOINERS
+from .words import plural_is_another_word
 
 __all__ = [
     "PREPOSITIONS",
@@ -56,6 +57,8 @@ _WORD_RE = re.compile(rf"[^\W\d_]+(?:[{ELISION_APOSTROPHES}][^\W\d_]+)?|\S", re.
 # a word after white space, before white space or an apostrophe (a preposition's place)
 _INNER_WORD_RE = re.compile(rf"(?<=\s)(\w+)(?=\s)|(?<=\s)(\w+)(?=[{ELISION_APOSTROPHES}])")
 _APOSTROPHE_RE = re.compile(f"[{ELISION_APOSTROPHES}]")
+# the first word of a multiword term, before white space or an apostrophe
+_FIRST_WORD = re.compile(rf"(\w+)(?:\s|[{ELISION_APOSTROPHES}])")
 _JOINERS = tuple(JOINERS)
 
 
@@ -118,7 +121,9 @@ def pluralize_term(
     """The plural of a term (head noun and its adjectives), or ``None`` if unchanged.
 
     Words of the head are pluralized one by one, hyphenated parts included (*tiers-lieu* →
-    *tiers-lieux*); acronyms, numbers and invariable prefixes stay as written.
+    *tiers-lieux*); acronyms, numbers and invariable prefixes stay as written. A term
+    that starts with a preposition has no head and no plural (*de facto*, *en ligne*),
+    nor does a short word whose plural is another frequent word (*sou*, *foi*).
 
     >>> pluralize_term("pôle territorial de coopération économique")
     'pôles territoriaux de coopération économique'
@@ -129,7 +134,11 @@ def pluralize_term(
         if not _inflectable(term):
             return None
         plural = pluralize_word(term, irregular)
-        return None if plural == term else plural
+        # sou → sous, foi → fois: a plural that is another frequent word is left out
+        return None if plural == term or plural_is_another_word(term, plural) else plural
+    first = _FIRST_WORD.match(term)
+    if first and first.group(1).lower() in PREPOSITIONS:
+        return None  # de facto, en ligne, de service: a complement, with no head
     head, complement = head_and_complement(term)
     tokens = list(_WORD_RE.finditer(head))
     # a word followed by a number labels it and stays as written, like everything after
