@@ -433,7 +433,7 @@ def test_common_words_are_packaged_in_the_wheel() -> None:
 # --------------------------------------------------------------------------- the command
 
 HIDDEN = LIGATURE_TWICE
-BROKEN = "- term: CAE\n  definition: ok\n- term: SCOP\n"
+BROKEN = "- term: CAE\n  definition: ok\n- term: SCOP\n  definition: ok\n  aliases: x\n"
 
 
 def test_check_exit_codes(cli: RunCli, write: WriteFile) -> None:
@@ -494,7 +494,7 @@ def test_check_json_reports_load_errors(cli: RunCli, write: WriteFile) -> None:
     assert result.code == 1
     [error] = json.loads(result.out)
     assert (error["level"], error["code"], error["file"], error["line"]) == (
-        "error", "load-error", "broken.yaml", 3)
+        "error", "load-error", "broken.yaml", 5)
 
 
 def test_check_quiet_prints_only_findings(cli: RunCli, write: WriteFile) -> None:

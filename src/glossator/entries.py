@@ -172,10 +172,30 @@ def entries_from_data(
     ``syntax`` words the fix hints in the format the entries were read from.
     """
     entries: list[Entry] = []
+    errors: list[GlossaryError] = []
     for index, item in enumerate(items):
         where = lines[index] if lines is not None and index < len(lines) else {}
-        entries.append(_entry(index, item, file, where, diagnostics, syntax))
+        try:
+            entries.append(_entry(index, item, file, where, diagnostics, syntax))
+        except _Missing as missing:  # a real list's blank cell: skip the entry, say where
+            diagnostics.append(Diagnostic(
+                "warning", f"{missing.message}: the entry is skipped",
+                Location(missing.file, missing.line), missing.hint, "skipped-entry"))
+        except GlossaryError as error:  # go on, so that every problem is reported at once
+            errors.append(error)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        first = errors[0]
+        others = "; ".join(f"{e.where}: {e.message}" if e.where else e.message
+                           for e in errors[1:])
+        raise GlossaryError(f"{first.message}; {len(errors) - 1} more: {others}",
+                            file=first.file, line=first.line, hint=first.hint)
     return entries
+
+
+class _Missing(GlossaryError):
+    """An entry without a term or a definition: skipped, with a warning."""
 
 
 def _entry(
@@ -259,8 +279,8 @@ class _RawEntry:
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 what = "is empty" if key in self.item else "is missing"
-                raise self.error(f"{self.label}: '{key}' {what}", key,
-                                 self.syntax.required(key))
+                raise _Missing(f"{self.label}: '{key}' {what}", file=self.file,
+                               line=self.line(key), hint=self.syntax.required(key))
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise self.error(f"{self.label}: '{key}' must be text, not {_describe(value)}", key)

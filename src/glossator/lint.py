@@ -62,6 +62,7 @@ RULES: dict[str, tuple[Level, str]] = {
     "bad-url": ("warning", "a url that is not http(s) or mailto is not linked"),
     "markup-in-definition": ("warning", "a definition holds HTML markup, shown as text"),
     "skipped-concept": ("warning", "a TBX concept without a French term is skipped"),
+    "skipped-entry": ("warning", "an entry without a term or a definition is skipped"),
     "glossary-warning": ("warning", "another problem found while loading"),
     "hidden-entry": ("warning", "an entry can never be annotated: every spelling of every "
                      "form is matched as other entries"),
