@@ -16,6 +16,7 @@ from typing import Any
 
 from .errors import GlossaryError
 from .model import Diagnostic, Entry, Location
+from .text.french import gendered_forms
 from .text.normalize import one_line, slugify
 
 __all__ = [
@@ -194,6 +195,19 @@ def entries_from_data(
     return entries
 
 
+def _gendered(term: str, aliases: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """A term in FranceTerme's notation (*ablatif, -ive*) as its masculine form, with its
+    feminine form first among the aliases; aliases in the notation give both forms."""
+    forms = gendered_forms(term)
+    out: list[str] = []
+    if forms is not None:
+        term = forms[0]
+        out.append(forms[1])
+    for alias in aliases:
+        out.extend(gendered_forms(alias) or (alias,))
+    return term, tuple(dict.fromkeys(a for a in out if a != term))
+
+
 class _Missing(GlossaryError):
     """An entry without a term or a definition: skipped, with a warning."""
 
@@ -221,13 +235,14 @@ def _entry(
     max_occurrences = raw.max_occurrences()
     url = raw.text("url")
     diagnostics.extend(raw.warnings(url, definition))
+    term, aliases = _gendered(term, raw.text_list("aliases"))
     entry_id = raw.text("id") or slugify(term)
     return Entry(
         term=term,
         definition=definition,
         id=entry_id,
         title=raw.text("title"),
-        aliases=raw.text_list("aliases"),
+        aliases=aliases,
         case_sensitive=case_sensitive,
         url=url,
         source=raw.text("source"),

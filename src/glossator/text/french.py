@@ -20,6 +20,7 @@ __all__ = [
     "PREPOSITIONS",
     "acronym_word",
     "acronym_words",
+    "gendered_forms",
     "head_and_complement",
     "is_acronym",
     "pluralize_term",
@@ -249,3 +250,41 @@ def acronym_words(form: str) -> int:
         if acronym_word(word):
             mask |= 1 << i
     return mask
+
+
+#: FranceTerme's notation of a feminine ending after a word: *ablatif, -ive*, *client, -e*.
+_GENDER_NOTATION = re.compile(r"([^\W\d_]+), -([^\W\d_A-Z]{1,6})\b")
+
+
+def _feminine(word: str, ending: str) -> str | None:
+    """*ablatif* with *-ive* → *ablative*: the ending replaces the word from the last
+    letter it starts with (within the word's last four letters); *-e* is added."""
+    if ending == "e":
+        return word + "e"
+    at = word.rfind(ending[0], max(1, len(word) - 4))
+    return word[:at] + ending if at > 0 else None
+
+
+def gendered_forms(term: str) -> tuple[str, str] | None:
+    """The masculine and feminine forms of a term written in FranceTerme's notation, or
+    ``None`` for any other term.
+
+    >>> gendered_forms("ablatif, -ive")
+    ('ablatif', 'ablative')
+    >>> gendered_forms("client, -e potentiel, -elle")
+    ('client potentiel', 'cliente potentielle')
+    >>> gendered_forms("joueur, -euse-animateur, -trice en direct")
+    ('joueur-animateur en direct', 'joueuse-animatrice en direct')
+    """
+    if ", -" not in term or not _GENDER_NOTATION.search(term):
+        return None
+    failed = False
+
+    def feminine(m: re.Match[str]) -> str:
+        nonlocal failed
+        form = _feminine(m.group(1), m.group(2))
+        failed = failed or form is None
+        return form or m.group(1)
+
+    female = _GENDER_NOTATION.sub(feminine, term)
+    return None if failed else (_GENDER_NOTATION.sub(r"\1", term), female)
