@@ -790,3 +790,16 @@ def test_a_long_run_of_one_warning_ends_with_a_count(cli: RunCli, write: WriteFi
     assert lines[-1].endswith("14 duplicate-form warnings in all (first 10 shown; --verbose "
                               "for all)")
     assert len(cli("annotate", "-g", "dup.csv", "--verbose", "a.txt").err.splitlines()) == 14
+
+
+def test_markdown_front_matter_is_neither_annotated_nor_rendered(
+    cli: RunCli, write: WriteFile
+) -> None:
+    write("page.md", "---\ntitle: L'ESS en région\ntags: [ESS, SCOP]\n---\n\n"
+                     "Une SCOP.\n\n---\n\nESS\n")
+    result = cli("annotate", "page.md")
+    assert result.code == 0, result.err
+    assert "en région" not in result.out and "tags:" not in result.out
+    assert result.out.count('data-glossator-entry="scop"') == 1
+    assert "<hr />" in result.out  # a rule further down is a rule
+    assert result.out.count('data-glossator-entry="ess"') == 1

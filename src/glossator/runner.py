@@ -79,7 +79,10 @@ class DocumentJob:
                                  markup=self.markup or "glossator",
                                  rich_definitions=self.rich_definitions, link_to=self.link_to)
         if doc.kind == "markdown":
-            html: str = self._markdown_converter().reset().convert(doc.text)
+            from .documents.read import without_front_matter
+
+            html: str = self._markdown_converter().reset().convert(
+                without_front_matter(doc.text))
             if self.standalone:
                 from .render.html import page
 
