@@ -402,8 +402,8 @@ class Matcher:
                 cuts = (news, olds)
         else:
             raw2, edits = _edits(raw, rare, self._multiword)
-        hay = b" " + fold_text(raw2, rare) + b" "
         raw2 = b" " + raw2 + b" "
+        hay = fold_text(raw2, rare)  # the padding spaces fold to themselves
         # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e], that
         # is raw2[s:e-1] without the padding space, and raw[s:e-1] where nothing was cut
         if self._trie is not None:  # offsets (through the cuts, if any) in C
