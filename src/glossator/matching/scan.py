@@ -683,11 +683,16 @@ class Matcher:
             if before is None:
                 return None
             elided = before
-        surface = _Surface(raw[s + 1 : e])
+        surface: _Surface | None = None
         blanked = self._blanked[pid]
         raw_variants = self._raw_variants
         for vid in self._cands[pid]:
-            bounds = _variant_bounds(raw_variants[vid], raw, s, e, surface, blanked)
+            row = raw_variants[vid]
+            if not (blanked or row[3] or row[6] or row[7] or row[8] or row[9]):
+                return vid, elided, s, e  # a plain variant: nothing to compare
+            if surface is None:
+                surface = _Surface(raw[s + 1 : e])
+            bounds = _variant_bounds(row, raw, s, e, surface, blanked)
             if bounds is not None:
                 return vid, elided, bounds[0], bounds[1]
         return None
