@@ -571,9 +571,10 @@ ERROR_CASES = [
     ("glossary-name-too-long", {}, ["a.txt", "-g", "n" * 300 + ".yaml"], 1, ["nnnn"]),
     ("invalid-yaml", {"bad.yaml": BAD_YAML}, ["a.txt", "-g", "bad.yaml"], 1,
      ["bad.yaml:4", "YAML"]),
-    ("missing-definition", {"bad.yaml": NO_DEFINITION}, ["a.txt", "-g", "bad.yaml"], 1,
+    ("missing-definition", {"bad.yaml": NO_DEFINITION}, ["a.txt", "-g", "bad.yaml", "--strict"], 1,
      ["bad.yaml:3", "'definition' is missing"]),
-    ("empty-definition", {"bad.yaml": EMPTY_DEFINITION}, ["a.txt", "-g", "bad.yaml"], 1,
+    ("empty-definition", {"bad.yaml": EMPTY_DEFINITION}, ["a.txt", "-g", "bad.yaml", "--strict"],
+     1,
      ["bad.yaml:4", "'definition' is empty"]),
     ("aliases-string", {"bad.yaml": ALIASES_STRING}, ["a.txt", "-g", "bad.yaml"], 1,
      ["bad.yaml:3", "'aliases' must be a list"]),
@@ -701,9 +702,8 @@ def test_check_quiet_prints_only_problems(cli: RunCli, small: None, write: Write
 
 @pytest.mark.parametrize(
     ("content", "where"),
-    [(BAD_YAML, "bad.yaml:4"), (NO_DEFINITION, "bad.yaml:3"), (ALIASES_STRING, "bad.yaml:3"),
-     (PYTHON_TAG, "bad.yaml:2")],
-    ids=["invalid-yaml", "missing-definition", "aliases-string", "python-tag"],
+    [(BAD_YAML, "bad.yaml:4"), (ALIASES_STRING, "bad.yaml:3"), (PYTHON_TAG, "bad.yaml:2")],
+    ids=["invalid-yaml", "aliases-string", "python-tag"],
 )
 def test_check_a_broken_glossary(
     cli: RunCli, small: None, write: WriteFile, content: str, where: str
@@ -769,3 +769,40 @@ def test_subprocess_usage_errors_exit_2_without_traceback(tmp_path: Path) -> Non
         assert proc.returncode == 2, args
         assert b"Traceback" not in proc.stderr
         assert proc.stdout == b""
+
+
+def test_check_skips_an_entry_without_definition_and_fails_it_under_strict(
+    cli: RunCli, small: None, write: WriteFile
+) -> None:
+    write("bad.yaml", NO_DEFINITION)
+    result = cli("check", "g.yaml", "bad.yaml")
+    assert result.code == 0
+    assert "bad.yaml:3: warning: entry 2: 'definition' is missing: the entry is skipped" in (
+        result.out)
+    assert cli("check", "--strict", "g.yaml", "bad.yaml").code == 1
+
+
+def test_a_long_run_of_one_warning_ends_with_a_count(cli: RunCli, write: WriteFile) -> None:
+    rows = "".join(f"T{i},Première.\nT{i},Première.\n" for i in range(14))  # duplicates
+    write("dup.csv", "term,definition\n" + rows)
+    write("a.txt", "T1 et T2.\n")
+    result = cli("annotate", "-g", "dup.csv", "a.txt")
+    assert result.code == 0, result.err
+    lines = result.err.splitlines()
+    assert len(lines) == 11
+    assert lines[-1].endswith("14 duplicate-form warnings in all (first 10 shown; --verbose "
+                              "for all)")
+    assert len(cli("annotate", "-g", "dup.csv", "--verbose", "a.txt").err.splitlines()) == 14
+
+
+def test_markdown_front_matter_is_neither_annotated_nor_rendered(
+    cli: RunCli, write: WriteFile
+) -> None:
+    write("page.md", "---\ntitle: L'ESS en région\ntags: [ESS, SCOP]\n---\n\n"
+                     "Une SCOP.\n\n---\n\nESS\n")
+    result = cli("annotate", "page.md")
+    assert result.code == 0, result.err
+    assert "en région" not in result.out and "tags:" not in result.out
+    assert result.out.count('data-glossator-entry="scop"') == 1
+    assert "<hr />" in result.out  # a rule further down is a rule
+    assert result.out.count('data-glossator-entry="ess"') == 1

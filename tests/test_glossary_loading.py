@@ -214,9 +214,6 @@ def test_registered_loader_is_used_for_its_suffix(
     ("content", "line", "message"),
     [
         ("", 1, "empty"),
-        ("- term: CAE\n  definition: ok\n- term: SCOP\n", 3, "'definition' is missing"),
-        ("- term: CAE\n  definition: ''\n", 2, "'definition' is empty"),
-        ("- definition: ok\n", 1, "'term' is missing"),
         ("- term: CAE\n  definition: [a, b]\n", 2, "must be text, not a list"),
         ("- term: CAE\n  definition: ok\n  aliases: foo\n", 3, "'aliases' must be a list"),
         ("- term: CAE\n  definition: ok\n  tags: [[a]]\n", 3, "each of 'tags' must be text"),
@@ -229,7 +226,7 @@ def test_registered_loader_is_used_for_its_suffix(
         ("- term: CAE\n  definition: !custom ok\n", 2, "unsupported YAML tag '!custom'"),
         ("entries: &all\n  - term: CAE\n    definition: ok\n    tags: *all\n", 1, "alias"),
     ],
-    ids=["empty", "missing-definition", "empty-definition", "missing-term", "definition-list",
+    ids=["empty", "definition-list",
          "aliases-string", "tags-nested", "file-string", "entry-string", "case-maybe",
          "invalid-yaml", "python-tag", "local-tag", "recursive-alias"],
 )
@@ -486,9 +483,10 @@ def test_from_dicts_builds_validated_entries() -> None:
     assert [d.message for d in glossary.warnings] == ["unknown key 'colour' in entry 2 is ignored"]
     assert glossary.warnings[0].location is not None
     assert glossary.warnings[0].location.file is None
-    with pytest.raises(GlossaryError, match="entry 1: 'definition' is missing") as info:
-        Glossary.from_dicts([{"term": "CAE"}])
-    assert info.value.file is None
+    skipped = Glossary.from_dicts([{"term": "CAE"}, {"term": "ESS", "definition": "ok"}])
+    assert [e.id for e in skipped] == ["ess"]
+    assert [d.message for d in skipped.warnings] == [
+        "entry 1: 'definition' is missing: the entry is skipped"]
     with pytest.raises(GlossaryError, match="must be a mapping"):
         Glossary.from_dicts(["CAE"])  # type: ignore[list-item]
 
@@ -585,3 +583,35 @@ def test_bundled_entries_are_complete(bundled: Glossary) -> None:
             assert e.url.startswith("https://"), (e.term, e.url)
     ids = [e.id for e in bundled]
     assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "message"),
+    [
+        ("- term: CAE\n  definition: ok\n- term: SCOP\n", 3, "'definition' is missing"),
+        ("- term: CAE\n  definition: ''\n- term: ESS\n  definition: ok\n", 2,
+         "'definition' is empty"),
+        ("- definition: ok\n- term: ESS\n  definition: ok\n", 1, "'term' is missing"),
+    ],
+    ids=["missing-definition", "empty-definition", "missing-term"],
+)
+def test_an_entry_without_term_or_definition_is_skipped_with_a_warning(
+    write: WriteFile, content: str, line: int, message: str
+) -> None:
+    path = write("messy.yaml", content)
+    glossary = load_glossary(path)
+    (warning,) = glossary.warnings
+    assert warning.code == "skipped-entry" and message in warning.message
+    assert warning.location is not None and warning.location.line == line
+    assert str(warning).startswith(f"{path}:{line}: warning: ")
+
+
+def test_every_hard_problem_of_a_file_is_reported_at_once(write: WriteFile) -> None:
+    path = write("bad.yaml", "- term: A\n  definition: ok\n  case_sensitive: maybe\n"
+                             "- term: B\n  definition: ok\n  aliases: foo\n"
+                             "- term: C\n")
+    with pytest.raises(GlossaryError) as info:
+        load_glossary(path)
+    text = str(info.value)
+    assert text.startswith(f"{path}:3: ") and "true or false" in text
+    assert f"1 more: {path}:6: entry 2: 'aliases' must be a list" in text

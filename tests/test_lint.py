@@ -433,7 +433,7 @@ def test_common_words_are_packaged_in_the_wheel() -> None:
 # --------------------------------------------------------------------------- the command
 
 HIDDEN = LIGATURE_TWICE
-BROKEN = "- term: CAE\n  definition: ok\n- term: SCOP\n"
+BROKEN = "- term: CAE\n  definition: ok\n- term: SCOP\n  definition: ok\n  aliases: x\n"
 
 
 def test_check_exit_codes(cli: RunCli, write: WriteFile) -> None:
@@ -494,7 +494,7 @@ def test_check_json_reports_load_errors(cli: RunCli, write: WriteFile) -> None:
     assert result.code == 1
     [error] = json.loads(result.out)
     assert (error["level"], error["code"], error["file"], error["line"]) == (
-        "error", "load-error", "broken.yaml", 3)
+        "error", "load-error", "broken.yaml", 5)
 
 
 def test_check_quiet_prints_only_findings(cli: RunCli, write: WriteFile) -> None:
@@ -607,3 +607,16 @@ def test_one_scan_of_many_probes_finds_what_each_probe_alone_finds(texts: list[s
     texts = [t for t in texts if "\n" not in t]
     assert _find_each(m, texts) == [
         [(r.start, r.end, r.entry) for r in m.find(t)] for t in texts]
+
+
+def test_a_capitalised_form_that_is_a_common_word_is_a_warning(check: Check) -> None:
+    findings = check("- term: Foi\n  definition: Revue trimestrielle du diocèse de Lyon.\n")
+    assert codes(findings) == ["capitalised-common-word"]
+    assert findings[0].level == "warning" and "every 'foi'" in findings[0].message
+
+
+def test_a_mixed_case_acronym_is_case_sensitive_and_only_a_note(check: Check) -> None:
+    findings = check("- term: NOTRe\n  definition: Loi portant nouvelle organisation "
+                     "territoriale de la République.\n")
+    assert codes(findings) == ["acronym-common-word"]
+    assert findings[0].level == "info"

@@ -9,6 +9,7 @@ import pytest
 import glossator
 from glossator import GlossaryError, GlossatorWarning, load_glossary
 from glossator.cli import main
+from glossator.loaders import read_glossary
 
 SAMPLE = Path(__file__).parent / "data" / "ess-sample.tbx"
 
@@ -45,8 +46,6 @@ def test_tbx3_concept_entries(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "needle", "line"),
     [
-        ("<martif><text><body><termEntry>\n<langSet xml:lang='fr'>\n<tig><term>X</term>"
-         "</tig></langSet></termEntry>\n</body></text></martif>", "'definition' is missing", 1),
         ("<martif>\n<text><body>\n<termEntry></body></text></martif>", "invalid XML", 3),
         ("<martif><text><body/></text></martif>", "no <termEntry>", None),
         ('<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>\n'
@@ -74,3 +73,13 @@ def test_cli_annotates_with_a_tbx_glossary(
     out = capsys.readouterr().out
     assert '"entry": "ptce"' in out and '"how": "inflected"' in out
     assert '"entry": "ess"' in out and '"how": "alias"' in out
+
+
+def test_a_tbx_concept_without_definition_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "messy.tbx"
+    path.write_text("<martif><text><body><termEntry>\n<langSet xml:lang='fr'>\n<tig><term>X"
+                    "</term></tig></langSet></termEntry>\n</body></text></martif>", "utf-8")
+    glossary = read_glossary(path)
+    assert len(glossary) == 0
+    (warning,) = glossary.diagnostics
+    assert warning.code == "skipped-entry" and "'definition' is missing" in warning.message

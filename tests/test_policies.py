@@ -301,3 +301,21 @@ def test_the_first_occurrences_are_the_same_with_and_without_the_entry_ids(
 
     slow = apply_policies(annotator.matcher.scan(text), entry_of, text)
     assert annotator.select(text) == slow
+
+
+def test_a_common_word_in_a_heading_set_in_capitals_is_dropped_and_says_why() -> None:
+    from glossator.policy import IN_CAPITALS
+
+    glossary = Glossary.from_dicts([
+        {"term": "AU", "definition": "Union africaine."},
+        {"term": "DES", "definition": "Diplôme d'études spécialisées."},
+    ])
+    text = "DISPOSITIONS RELATIVES AU DROIT DES COOPÉRATIVES\n\nLe DES de médecine, l'AU."
+    matcher = compile_glossary(glossary)
+    matches = matcher.scan(text)
+    dropped: dict[tuple[int, int, int, bool], str] = {}
+    kept = apply_policies(matches, lambda m: matcher.variants[m[2]].form.entry, text,
+                          occurrences="all", dropped=dropped)
+    assert [text[m[0]:m[1]] for m in kept] == ["DES", "AU"]
+    assert sorted(dropped.values()) == [IN_CAPITALS, IN_CAPITALS]
+    assert all(m[0] < text.index("\n") for m in dropped)

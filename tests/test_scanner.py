@@ -97,13 +97,15 @@ WORDS = [
     "À", "à la", "À LA", "A", "a", "où", "Où", "OÙ", "ou", "\t", "aujourd’hui", "qu’", "Ù",
     "des", "DES", "Des", "jusqu'", "lorsqu’", "l\u02bc", "prud'", "×", "÷", "ÿ", "Ÿ", ".",
     "La", "LA", "la", "ETAT", "ETATS", "Etats", "DEJA", "Deja", "deja", "CAFE", "Cafe", "ELEVE",
-    "Élève", "eleve",
+    "Élève", "eleve", "—", "–", "•", "…", "”", "·", "§", "→", "―", "€", "\u2011", "non\u2011lieu",
+    "REP", "REP+", "C++", "etc", "!", "\u00a0!",
 ]
 TERMS = [
     "ESS", "PTCE", "DES", "économie sociale", "économie sociale et solidaire", "État",
     "pôle territorial de coopération économique", "tiers-lieu", "lieu", "œuvre", "R&D",
     "etc.", "café", "déjà", "voilà", "aujourd'hui", "coopération", "sociale", "à la",
     "où", "a", "à", "ÿ", "×", "homme", "A.", "S.A.", "ou", "là", "élève", "États",
+    "REP", "REP+", "C", "C++", "etc", "à rejouer\u00a0!", "non-lieu",
 ]
 
 
@@ -111,7 +113,8 @@ TERMS = [
 @given(
     terms=st.lists(st.sampled_from(TERMS), min_size=1, max_size=8, unique=True),
     words=st.lists(st.sampled_from(WORDS), max_size=40),
-    seps=st.lists(st.sampled_from([" ", "", " ", "\u00a0"]), min_size=40, max_size=40),
+    seps=st.lists(st.sampled_from([" ", "", " ", "\u00a0", "—", "•"]), min_size=40,
+                  max_size=40),
     accents=st.sampled_from(["strict", "fold"]),
 )
 def test_same_matches_on_generated_texts(

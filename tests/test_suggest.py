@@ -412,7 +412,7 @@ def test_cli_stdin_json_and_options(cli: RunCli, write: WriteFile) -> None:
     (["a.txt", "-o", "a.txt"], 2, "would overwrite an input file"),
     (["a.txt", "-f", "xml"], 2, "invalid choice"),
     (["photo.jpg"], 1, "photo.jpg: this is a binary file"),
-    (["a.txt", "-g", "bad.yaml"], 1, "bad.yaml:1:"),
+    (["a.txt", "-g", "bad.yaml", "--strict"], 1, "bad.yaml:1:"),  # X has no definition
 ])
 def test_cli_errors_are_one_line(
     cli: RunCli, write: WriteFile, tmp_path: Path, argv: list[str], code: int, message: str

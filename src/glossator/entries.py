@@ -16,6 +16,7 @@ from typing import Any
 
 from .errors import GlossaryError
 from .model import Diagnostic, Entry, Location
+from .text.french import gendered_forms
 from .text.normalize import one_line, slugify
 
 __all__ = [
@@ -172,10 +173,43 @@ def entries_from_data(
     ``syntax`` words the fix hints in the format the entries were read from.
     """
     entries: list[Entry] = []
+    errors: list[GlossaryError] = []
     for index, item in enumerate(items):
         where = lines[index] if lines is not None and index < len(lines) else {}
-        entries.append(_entry(index, item, file, where, diagnostics, syntax))
+        try:
+            entries.append(_entry(index, item, file, where, diagnostics, syntax))
+        except _Missing as missing:  # a real list's blank cell: skip the entry, say where
+            diagnostics.append(Diagnostic(
+                "warning", f"{missing.message}: the entry is skipped",
+                Location(missing.file, missing.line), missing.hint, "skipped-entry"))
+        except GlossaryError as error:  # go on, so that every problem is reported at once
+            errors.append(error)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        first = errors[0]
+        others = "; ".join(f"{e.where}: {e.message}" if e.where else e.message
+                           for e in errors[1:])
+        raise GlossaryError(f"{first.message}; {len(errors) - 1} more: {others}",
+                            file=first.file, line=first.line, hint=first.hint)
     return entries
+
+
+def _gendered(term: str, aliases: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """A term in FranceTerme's notation (*ablatif, -ive*) as its masculine form, with its
+    feminine form first among the aliases; aliases in the notation give both forms."""
+    forms = gendered_forms(term)
+    out: list[str] = []
+    if forms is not None:
+        term = forms[0]
+        out.append(forms[1])
+    for alias in aliases:
+        out.extend(gendered_forms(alias) or (alias,))
+    return term, tuple(dict.fromkeys(a for a in out if a != term))
+
+
+class _Missing(GlossaryError):
+    """An entry without a term or a definition: skipped, with a warning."""
 
 
 def _entry(
@@ -201,13 +235,14 @@ def _entry(
     max_occurrences = raw.max_occurrences()
     url = raw.text("url")
     diagnostics.extend(raw.warnings(url, definition))
+    term, aliases = _gendered(term, raw.text_list("aliases"))
     entry_id = raw.text("id") or slugify(term)
     return Entry(
         term=term,
         definition=definition,
         id=entry_id,
         title=raw.text("title"),
-        aliases=raw.text_list("aliases"),
+        aliases=aliases,
         case_sensitive=case_sensitive,
         url=url,
         source=raw.text("source"),
@@ -259,8 +294,8 @@ class _RawEntry:
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 what = "is empty" if key in self.item else "is missing"
-                raise self.error(f"{self.label}: '{key}' {what}", key,
-                                 self.syntax.required(key))
+                raise _Missing(f"{self.label}: '{key}' {what}", file=self.file,
+                               line=self.line(key), hint=self.syntax.required(key))
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise self.error(f"{self.label}: '{key}' must be text, not {_describe(value)}", key)

@@ -19,8 +19,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -34,6 +32,7 @@ from .senses import long_form
 from .text.chars import ELISION_APOSTROPHES
 from .text.french import is_acronym
 from .text.normalize import fold_text
+from .text.words import common_words
 
 __all__ = [
     "LEVELS",
@@ -66,6 +65,7 @@ RULES: dict[str, tuple[Level, str]] = {
     "bad-url": ("warning", "a url that is not http(s) or mailto is not linked"),
     "markup-in-definition": ("warning", "a definition holds HTML markup, shown as text"),
     "skipped-concept": ("warning", "a TBX concept without a French term is skipped"),
+    "skipped-entry": ("warning", "an entry without a term or a definition is skipped"),
     "glossary-warning": ("warning", "another problem found while loading"),
     "hidden-entry": ("warning", "an entry can never be annotated: every spelling of every "
                      "form is matched as other entries"),
@@ -79,6 +79,8 @@ RULES: dict[str, tuple[Level, str]] = {
     "short-definition": ("info", "a definition of fewer words than the minimum"),
     "acronym-common-word": ("info", "an acronym that is also a common French word (DES, "
                             "PAR); a warning when the entry matches it in any case"),
+    "capitalised-common-word": ("warning", "a form written with a capital is matched in any "
+                                "case and is a common French word (Notre, Foi)"),
     "mentions-entry": ("info", "a definition mentions another entry: a cross-link to offer"),
     "unused-entry": ("warning", "with a corpus: an entry the corpus never uses"),
     "undefined-acronym": ("warning", "with a corpus: a frequent acronym the glossary does "
@@ -175,7 +177,7 @@ def lint(
         findings.extend(_aliases_in_other_case(glossary))
     if wanted("indistinct-senses"):
         findings.extend(_indistinct_senses(glossary))
-    if wanted("acronym-common-word"):
+    if wanted("acronym-common-word", "capitalised-common-word"):
         findings.extend(_common_word_acronyms(glossary))
     if wanted("mentions-entry"):
         findings.extend(_mentions(glossary, options))
@@ -633,22 +635,21 @@ def _aliases_in_other_case(glossary: Glossary) -> Iterator[Finding]:
 # -- acronyms that are common words -----------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """The most frequent French words, shipped with glossator (``data/common-words-fr.txt``,
-    made by ``tools/common_words.py`` from the project's corpus)."""
-    text = resources.files("glossator").joinpath("data/common-words-fr.txt").read_text(
-        encoding="utf-8")
-    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
-
-
 def _common_word_acronyms(glossary: Glossary) -> Iterator[Finding]:
     words = common_words()
     for entry in glossary.entries:
         for i, text in enumerate(entry.forms):
-            if not is_acronym(text) or text.lower() not in words:
+            if text.lower() not in words:
                 continue
             form = Form.of(text, entry, i > 0)
+            if not is_acronym(text):
+                if not form.case_sensitive and text != text.lower():
+                    yield _finding(
+                        "capitalised-common-word",
+                        f"'{text}' is matched in any case, so every '{text.lower()}' of a "
+                        f"text is annotated as entry '{entry.id}'", entry, _form_line(entry, i),
+                        "set case_sensitive: true if the capital tells the term apart")
+                continue
             if form.case_sensitive:
                 yield _finding(
                     "acronym-common-word",

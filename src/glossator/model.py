@@ -58,8 +58,10 @@ class Diagnostic:
 class Entry:
     """One glossary entry: a term, its definition and how to match it.
 
-    ``case_sensitive=None`` means "decide per form": all-capital forms (acronyms such as
-    *ESS*, *R&D*) match only in capitals, every other form matches in any case.
+    ``case_sensitive=None`` means "decide per form": acronyms (all-capital forms such as
+    *ESS*, *R&D*, and words with a capital after the first letter, *NOTRe*, *CNNum*) match
+    only as written, the acronyms inside a multiword form (*SA coopérative*) too, and
+    every other word matches in any case.
     ``inflect=None`` means plurals are matched for words and terms but not for acronyms;
     ``inflect=True`` on an acronym accepts a plural *-s* (*SCOPs*). ``hyphen_variants``
     (default true) lets *tiers-lieu* match *tiers lieu*. ``not_in`` lists phrases in which

@@ -3,8 +3,10 @@
 They work on the matcher's light tuples ``(start, end, variant_id, elided)``, before any
 annotation object is built, and run in this order:
 
-1. **exclusions** — a match inside one of its entry's ``not_in`` phrases, or inside the
-   entry's own definition written out in the text, is dropped;
+1. **exclusions** — a match inside one of its entry's ``not_in`` phrases, an acronym
+   that is a common word between two words set in capitals (a heading: *DISPOSITIONS
+   RELATIVES AU DROIT DES COOPÉRATIVES*), or a match inside the entry's own definition
+   written out in the text, is dropped;
 2. **occurrences** — ``first`` (per document, the default), ``section`` (first per
    section: a block between blank lines, or under a Markdown heading), or ``all``;
 3. **caps** — at most ``max_per_entry`` annotations per entry (and at most the entry's
@@ -22,9 +24,12 @@ from functools import lru_cache
 
 from .model import Entry
 from .text.chars import APOSTROPHES
+from .text.french import is_acronym
 from .text.normalize import canonical, one_line
+from .text.words import common_words
 
 __all__ = [
+    "IN_CAPITALS",
     "NOT_IN",
     "OCCURRENCE_POLICIES",
     "OVER_MAXIMUM",
@@ -36,6 +41,7 @@ __all__ = [
     "first_occurrence",
     "first_per_section",
     "get_policy",
+    "in_capitals",
     "inside_own_definition",
     "not_first",
     "register_policy",
@@ -169,6 +175,33 @@ def excluded_by_context(m: Match, entry: Entry, text: str) -> bool:
     return False
 
 
+#: The word before a match, and the word after it, on the same line (what lies between is
+#: neither a letter nor a line break; an elided letter is passed over: *DE L'ESS*); a
+#: window of text is searched, not the whole.
+_WORD_BEFORE = re.compile(rf"([^\W\d_]+)[^\w\n]*(?:[^\W\d_][{APOSTROPHES}])?\Z")
+_WORD_AFTER = re.compile(rf"[^\w\n]*(?:[^\W\d_][{APOSTROPHES}])?([^\W\d_]+)")
+_WINDOW = 40
+
+
+def _capital_word(found: re.Match[str] | None) -> bool:
+    word = found.group(1) if found else ""
+    return len(word) >= 2 and word.isupper()
+
+
+def in_capitals(m: Match, entry: Entry, text: str) -> bool:
+    """Whether ``m`` is one of ``entry``'s acronyms that is also a common French word,
+    written in capitals between two words in capitals on its line: *AU*, *DES* and *DE*
+    in a heading such as *DISPOSITIONS RELATIVES AU DROIT DES COOPÉRATIVES* are words,
+    not acronyms (*SCOP* in *LES SCOP ET LES SCIC* stays an acronym)."""
+    start, end = m[0], m[1]
+    surface = text[start:end]
+    if (not surface.isupper() or surface.lower() not in common_words()
+            or not any(f == surface for f in entry.forms if is_acronym(f))):
+        return False
+    return (_capital_word(_WORD_BEFORE.search(text, max(0, start - _WINDOW), start))
+            and _capital_word(_WORD_AFTER.match(text, end, end + _WINDOW)))
+
+
 @lru_cache(maxsize=1 << 16)
 def _written_ways(definition: str) -> tuple[str, ...]:
     """The ways a definition may be written out in a text (as in the glossary, and on one
@@ -201,6 +234,7 @@ def inside_own_definition(m: Match, entry: Entry, written: dict[str, tuple[str, 
 
 #: Why a match was not annotated, by kind (what :func:`apply_policies` records).
 NOT_IN = "inside a phrase listed in not_in"
+IN_CAPITALS = "a common word set in capitals between words in capitals, not an acronym"
 OWN_DEFINITION = "inside its own definition"
 OVER_MAXIMUM = "over the maximum per entry"
 
@@ -236,6 +270,8 @@ def apply_policies(
         entry = entry_of(m)
         if entry.not_in and excluded_by_context(m, entry, text):
             return NOT_IN
+        if in_capitals(m, entry, text):
+            return IN_CAPITALS
         return OWN_DEFINITION if inside_own_definition(m, entry, own, text) else ""
 
     if dropped is not None:

@@ -285,7 +285,7 @@ def run(args: argparse.Namespace) -> int:
     output_encoding = _output_encoding(args.output_encoding)
     targets, assets_root = _targets(args, inputs, kinds, fmt)
     glossary = load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
-                               args.glossary_encoding, args.cache_dir)
+                               args.glossary_encoding, args.cache_dir, verbose=args.verbose)
     if args.output_dir:  # checked before any work: a directory that cannot be made
         try:
             Path(args.output_dir).mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ import argparse
 import gc
 import os
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -19,6 +20,7 @@ from ..errors import UsageError
 if TYPE_CHECKING:
     from ..annotate import Annotator
     from ..glossary import Glossary
+    from ..model import Diagnostic
 
 __all__ = [
     "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "Parser", "annotator_for", "check_markup_options",
@@ -50,6 +52,9 @@ def glossary_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true",
                    help="treat glossary warnings (unknown keys, duplicates) as errors")
     p.add_argument("-q", "--quiet", action="store_true", help="do not print glossary warnings")
+    p.add_argument("--verbose", action="store_true",
+                   help=f"print every glossary warning (by default the first {WARNINGS_SHOWN} "
+                   "of each kind, then a count)")
 
 
 def glossary_encoding_option(p: argparse.ArgumentParser) -> None:
@@ -176,7 +181,7 @@ def check_markup_options(args: argparse.Namespace, kinds: Sequence[str]) -> None
 
 def load_glossaries(
     paths: Sequence[str], fmt: str | None, strict: bool, quiet: bool,
-    encoding: str | None = None, cache_dir: str | None = None,
+    encoding: str | None = None, cache_dir: str | None = None, verbose: bool = False,
 ) -> Glossary:
     """The glossary files merged (the bundled glossary if none), their warnings printed
     (errors with ``strict``)."""
@@ -187,10 +192,27 @@ def load_glossaries(
     for d in glossary.diagnostics:
         if strict or d.level == "error":
             raise d.to_error()
-        if not quiet:
-            warn(str(d).replace("warning: ", "", 1))
+    if not quiet:
+        print_warnings(glossary.diagnostics, verbose)
     return glossary
 
+
+#: How many glossary warnings of one kind are printed before a count stands for the rest.
+WARNINGS_SHOWN = 10
+
+
+def print_warnings(diagnostics: Sequence[Diagnostic], verbose: bool = False) -> None:
+    """Each warning, or of a kind with many, the first :data:`WARNINGS_SHOWN` and a count:
+    a real list can hold hundreds of duplicates."""
+    counts = Counter(d.code for d in diagnostics)
+    shown: Counter[str | None] = Counter()
+    for d in diagnostics:
+        shown[d.code] += 1
+        if verbose or shown[d.code] <= WARNINGS_SHOWN:
+            warn(str(d).replace("warning: ", "", 1))
+        if not verbose and shown[d.code] == counts[d.code] > WARNINGS_SHOWN:
+            warn(f"{counts[d.code]} {d.code or 'other'} warnings in all (first "
+                 f"{WARNINGS_SHOWN} shown; --verbose for all)")
 
 def annotator_for(args: argparse.Namespace, glossary: Glossary) -> Annotator:
     """The annotator the matching options ask for, compiled (from ``--cache-dir``)."""

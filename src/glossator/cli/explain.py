@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     names = [i.name for i in expand_inputs(list(args.files) or ["-"], DOCUMENT_SUFFIXES)]
     kinds = input_kinds(args, names)
     glossary = load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
-                               args.glossary_encoding, args.cache_dir)
+                               args.glossary_encoding, args.cache_dir, verbose=args.verbose)
     job = DocumentJob(annotator_for(args, glossary), "html", encoding=args.encoding,
                       markup=getattr(args, "markup", None), skip=tuple(args.skip),
                       root=args.root, link_to=getattr(args, "link_to", None))

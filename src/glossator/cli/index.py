@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         sources = paths or [str(bundled_glossary_path())]
         check_targets(sources, [args.output])
     glossary = load_glossaries(paths, args.glossary_format, args.strict, args.quiet,
-                     args.glossary_encoding)
+                     args.glossary_encoding, verbose=args.verbose)
     if fmt == "html":
         body = render_html(glossary, standalone=args.standalone, title=args.title,
                            heading_level=args.heading_level,

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
 
     _check_options(args)
     glossary = (load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
-                      args.glossary_encoding)
+                      args.glossary_encoding, verbose=args.verbose)
                 if args.glossary else None)
     docs = read_inputs(args.files, args.encoding)
     check_targets([name for name, _ in docs if name != "<stdin>"],

@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     if args.contexts < 0:
         raise UsageError("--contexts must be 0 or more")
     glossary = (load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
-                      args.glossary_encoding)
+                      args.glossary_encoding, verbose=args.verbose)
                 if args.glossary else None)
     inputs = _collect(list(args.paths))
     if args.output:

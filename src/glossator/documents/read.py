@@ -6,6 +6,7 @@ through :func:`expand_inputs` and :func:`read_document`."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from ..reading import decode_text, read_bytes
 __all__ = [
     "DOCUMENT_SUFFIXES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "MAX_DOCUMENT_BYTES",
     "TEXT_SUFFIXES", "Document", "Input", "decode_document", "decode_text", "expand_inputs",
-    "kind_of", "read_bytes", "read_document",
+    "kind_of", "read_bytes", "read_document", "without_front_matter",
 ]
 
 #: Documents larger than this are refused rather than read into memory.
@@ -121,3 +122,16 @@ def read_document(name: str, kind: str = "text", encoding: str = "utf-8") -> Doc
             used = declared
         data = data[len(bom):]
     return Document(label, kind, decode_document(data, label, used), used, bom)
+
+
+#: A YAML front matter block at the very top of a Markdown page: ``---`` lines around it
+#: (the closing one may be ``...``), as MkDocs, Jekyll and Hugo read it.
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)",
+                           re.DOTALL)
+
+
+def without_front_matter(text: str) -> str:
+    """A Markdown page without its front matter, which is metadata, not prose: it is
+    neither annotated nor rendered."""
+    found = _FRONT_MATTER.match(text)
+    return text[found.end():] if found else text

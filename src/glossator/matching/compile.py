@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..glossary import Form
-from ..text.french import is_acronym, pluralize_term, strip_accents
+from ..text.french import (
+    PREPOSITIONS,
+    acronym_words,
+    is_acronym,
+    pluralize_term,
+    strip_accents,
+)
 from ..text.normalize import canonical
 from .fold import _BLANKED_LETTER, _NOT_JOINER, _edges, _keys
 from .native import pack_bytes
@@ -61,6 +67,7 @@ class Variant(NamedTuple):
     accented: str  # for an unaccented variant: its core before the accents were dropped
     head: bytes  # punctuation the form starts with (not in the pattern, checked apart)
     tail: bytes  # punctuation the form ends with (*etc.*, *aux.*)
+    cased: int  # in a case-insensitive form, the words that keep their case (bit mask)
 
 
 def _variants(
@@ -118,9 +125,13 @@ def _ligature_variants(found: list[tuple[str, str, str]]) -> list[tuple[str, str
 
 
 def _hyphen_variants(found: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """The variants of ``found`` with a space for each inner hyphen (*tiers lieu*)."""
+    """The variants of ``found`` with a space for each inner hyphen (*tiers lieu*), except
+    for a compound that starts with a preposition (*à-coup*, *en-tête*, *sous-sol*): its
+    spaced form is an everyday phrase (*à coup sûr*, *en tête*)."""
     out: list[tuple[str, str, str]] = []
     for text, tag, _ in found:
+        if text.split("-", 1)[0].lower() in PREPOSITIONS:
+            continue
         spaced = _INNER_HYPHEN.sub(" ", text)
         if spaced != text:
             out.append((spaced, tag or "hyphen-variant", ""))
@@ -153,7 +164,8 @@ class Tables(NamedTuple):
     #: per pattern, the variants it stands for, best first
     candidates: Sequence[Sequence[int]]
     #: per variant, a row: form index, text, tag, case-sensitive, core bytes, core text,
-    #: accented core, leading and trailing punctuation (see :data:`VARIANT_FIELDS`)
+    #: accented core, leading and trailing punctuation, acronym words (see
+    #: :data:`VARIANT_FIELDS`)
     variants: Sequence[tuple[Any, ...]]
     #: per variant, the index of its form
     variant_form: array[int] | memoryview
@@ -178,11 +190,13 @@ class Tables(NamedTuple):
 
 
 #: The fields of a variant row of :attr:`Tables.variants`, in order.
-VARIANT_FIELDS = ("form", "text", "tag", "cs", "core", "core_text", "accented", "head", "tail")
+VARIANT_FIELDS = (
+    "form", "text", "tag", "cs", "core", "core_text", "accented", "head", "tail", "cased",
+)
 
 
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-TABLES_VERSION = 12
+TABLES_VERSION = 15
 
 
 def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
@@ -190,9 +204,11 @@ def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
     variants, by_pattern = _variant_rows(forms, options)
     patterns = list(by_pattern)
 
-    def rank(vid: int) -> tuple[bool, bool]:
+    def rank(vid: int) -> tuple[int, bool, bool]:
+        # longest first: the variant with the most punctuation around the same pattern
+        # (REP+ before REP, etc. before etc), whatever the order of the glossary
         v = variants[vid]
-        return (not v[3], v[2] != "")
+        return (-len(v[7]) - len(v[8]), not v[3], v[2] != "")
 
     cands: list[tuple[int, ...]] = []
     simple: list[bool] = []
@@ -216,7 +232,7 @@ def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
         # the first variant case-insensitive and plain: _verify keeps it with no check
         plain = (
             not first[3] and not first[6] and not blank
-            and not first[7] and not first[8] and "'" not in first[5]
+            and not first[7] and not first[8] and "'" not in first[5] and not first[9]
         )
         fast.append(c[0] if plain else -1)
         modes.append(_c_mode(p, c, variants, plain, blank, capital_only[-1]))
@@ -249,6 +265,8 @@ def _variant_rows(
     by_pattern: dict[bytes, list[int]] = {}
     fold_accents = options.accents == "fold"
     for index, form in enumerate(forms):
+        # the acronyms of a case-insensitive form keep their case (SA coopérative)
+        mixed = not form.case_sensitive and form.entry.case_sensitive is None
         for text, tag, caps in _variants(form, options, irregular):
             if fold_accents:
                 text = strip_accents(text)
@@ -260,6 +278,7 @@ def _variant_rows(
             variants.append((
                 index, text, tag, form.case_sensitive, core.encode("utf-8"), core,
                 _edges(caps)[1] if caps else "", head.encode("utf-8"), tail.encode("utf-8"),
+                acronym_words(core) if mixed else 0,
             ))
             for key in keys:
                 by_pattern.setdefault(b" " + key, []).append(vid)
@@ -288,6 +307,8 @@ def _c_mode(
         return _KEEP, None
     first = variants[c[0]]
     core: bytes = first[4]
+    if first[9]:  # acronyms in a case-insensitive form: Python compares word by word
+        return (_CAPITAL if capital else _ASK), None
     single = len(c) == 1 and not first[6] and not first[7] and not first[8]
     if single and "'" not in first[5] and b"'" not in core:
         if first[3] and not blank and core.isascii() and b" " not in core:

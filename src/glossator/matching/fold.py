@@ -13,12 +13,24 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
+from operator import itemgetter
 
 from ..text.chars import ELIDING_WORDS as _ELIDING_WORDS
-from ..text.chars import ELISION_APOSTROPHES, ELISION_MARKS, INVISIBLE, JOINERS, SPACES
+from ..text.chars import (
+    ELISION_APOSTROPHES,
+    ELISION_MARKS,
+    INVISIBLE,
+    JOINERS,
+    PUNCTUATION_SPACES,
+    SEPARATOR_BLOCKS,
+    SPACES,
+    TOKEN_SIGNS,
+    WORD_HYPHENS,
+)
 from ..text.normalize import typographic
 
-__all__ = ["ELIDING_WORDS", "fold_form"]
+__all__ = ["ELIDING_WORDS", "fold_form", "fold_text"]
 
 #: Words that French elides before a vowel: the ``l`` of *l'ESS*, the ``jusqu`` of *jusqu'aux*.
 ELIDING_WORDS = frozenset(w.encode() for w in _ELIDING_WORDS)
@@ -30,12 +42,14 @@ ELIDING_WORDS = frozenset(w.encode() for w in _ELIDING_WORDS)
 
 
 #: Continuation bytes that end a separator (’ E2 80 99, NBSP C2 A0, « C2 AB, » C2 BB,
-#: NNBSP E2 80 AF, ʼ CA BC) and therefore fold to a space, so that a term right after one
-#: of them starts after a space. The letters that share these bytes (à ë ï ù û ü ø and
-#: their capitals) fold to a space too, the same way in forms and texts; a candidate that
+#: NNBSP E2 80 AF, ʼ CA BC, × C3 97, ÷ C3 B7, · C2 B7) and therefore fold to a space, so
+#: that a term right after one of them starts after a space (the rarer separators are
+#: blanked by :func:`fold_text`). The letters that share these bytes (à ë ï ù û ü ø, ė ķ
+#: ŗ ŷ and their capitals) fold to a space too, the same way in forms and texts; a candidate that
 #: starts right after such a letter is rejected by a check at that position.
 _TAIL_SPACES = bytes(
-    [0x80, 0x8B, 0x8F, 0x98, 0x99, 0x9B, 0x9C, 0xA0, 0xAB, 0xAF, 0xB8, 0xB9, 0xBB, 0xBC]
+    [0x80, 0x8B, 0x8F, 0x97, 0x98, 0x99, 0x9B, 0x9C, 0xA0, 0xAB, 0xAF, 0xB7, 0xB8, 0xB9, 0xBB,
+     0xBC]
 )
 #: Lead bytes of characters that are never letters: C2 (U+0080–U+00BF: NBSP, «, », °…) and
 #: E2 (U+2000–U+2FFF: typographic spaces, quotes, dashes, symbols).
@@ -85,9 +99,52 @@ _CONTINUATION = bytes(1 if 0x80 <= b < 0xC0 else 0 for b in range(256))
 _APOSTROPHE_LAST = {c.encode()[-1]: c.encode() for c in ELISION_MARKS}
 
 
+def _separator_tails() -> tuple[tuple[bytes, int, frozenset[bytes]], ...]:
+    """The separators (``chars.SEPARATOR_BLOCKS``) whose last byte ``_TABLE`` does not
+    turn into a space — dashes, bullets, the ellipsis, closing quotes, ``§``, arrows… —
+    as ``(lead byte, continuation bytes, the continuations that follow it)``. Their lead
+    byte (C2 or E2) already folds to a space; ``×``, ``÷`` and ``·`` are in
+    ``_TAIL_SPACES``."""
+    tails: dict[bytes, set[bytes]] = {b"\xc2": set(), b"\xe2": set()}
+    for lo, hi in SEPARATOR_BLOCKS:
+        for ch in map(chr, range(lo, hi + 1)):
+            seq = ch.encode("utf-8")
+            if (unicodedata.category(ch)[0] in "PSZ" and ch not in TOKEN_SIGNS
+                    and seq[:1] in tails and not seq.translate(_TABLE).endswith(b" ")):
+                tails[seq[:1]].add(seq[1:])
+    return tuple((lead, len(lead) if lead == b"\xc2" else 2, frozenset(rest))
+                 for lead, rest in tails.items())
+
+
+_SEPARATOR_TAILS = _separator_tails()
+_FIRST = {1: itemgetter(slice(None, 1)), 2: itemgetter(slice(None, 2))}
+
+
+def _blank(match: re.Match[bytes]) -> bytes:
+    return b" " * (match.end() - match.start())
+
+
+def fold_text(raw: bytes, rare: bytes) -> bytes:
+    """The folded bytes of UTF-8 text ``raw`` (``rare``: its non-ASCII bytes, where
+    separators are looked for first): ``_TABLE``'s fold, with every separator of
+    ``chars.SEPARATOR_BLOCKS`` blanked, so that a word right after a dash, a bullet, an
+    ellipsis or a closing quote starts after a space (*—ESS—*, *•coopérative*)."""
+    present: list[bytes] = []
+    for lead, width, tails in _SEPARATOR_TAILS:
+        if lead in rare:
+            after = rare.split(lead)
+            del after[0]
+            present.extend(lead + t for t in tails.intersection(map(_FIRST[width], after)))
+    if present:  # a few sequences, all led by a byte that is rare in French text
+        raw = re.sub(b"|".join(map(re.escape, sorted(present))), _blank, raw)
+    return raw.translate(_TABLE)
+
+
 def fold_form(text: str) -> bytes:
-    """The bytes the automaton looks for to find ``text`` (without the leading space)."""
-    return text.encode("utf-8").translate(_TABLE)
+    """The bytes the automaton looks for to find ``text`` (without the leading space):
+    folded exactly as a text is."""
+    raw = text.encode("utf-8")
+    return fold_text(raw, raw)
 
 
 class _Edits:
@@ -167,11 +224,12 @@ def _edits(raw: bytes, rare: bytes, runs: bool) -> tuple[bytes, _Edits | None]:
     return b"".join(parts), edits
 
 
-_INVISIBLE_STR = str.maketrans(dict.fromkeys(INVISIBLE))
+_INVISIBLE_STR = str.maketrans({**dict.fromkeys(INVISIBLE), **dict.fromkeys(WORD_HYPHENS, "-")})
 
 
 def _flat(surface: bytes) -> str:
-    """Decoded surface: NFC, plain apostrophes and spaces, no invisible characters."""
+    """Decoded surface: NFC, plain apostrophes, spaces and hyphens, no invisible
+    characters."""
     text = unicodedata.normalize("NFC", surface.decode("utf-8")).translate(_INVISIBLE_STR)
     return " ".join(typographic(text).split())
 
@@ -194,7 +252,7 @@ def _edges(text: str) -> tuple[str, str, str]:
         start += 1
     # the walk starts at a space: the head must end with a character the fold turns
     # into one (« ’ . but not °, whose bytes the fold keeps: °C keeps its °)
-    while start and not text[start - 1].encode("utf-8").translate(_TABLE).endswith(b" "):
+    while start and not fold_form(text[start - 1]).endswith(b" "):
         start -= 1
     end = len(text)
     while end > start and not kept(text[end - 1]):
@@ -245,10 +303,16 @@ def _inside_word(hay: bytes, raw: bytes, e: int) -> bool:
 @functools.lru_cache(maxsize=1024)
 def _edge_spellings(edge: bytes) -> tuple[bytes, ...]:
     """A form's leading or trailing punctuation as the text may write it: its
-    apostrophes as ', ’ or ʼ."""
-    if b"'" not in edge:
+    apostrophes as ', ’ or ʼ, its spaces as plain, no-break or narrow no-break spaces
+    (*à rejouer\u00a0!*)."""
+    if b"'" not in edge and b" " not in edge:
         return (edge,)
-    return tuple(edge.replace(b"'", a) for a in _APOSTROPHE_BYTES)
+    text = edge.decode("utf-8")
+    return tuple(dict.fromkeys(
+        spelled.encode("utf-8")
+        for written in _spellings(text, "'", _APOSTROPHE_WIDTHS)
+        for spelled in _spellings(written, " ", PUNCTUATION_SPACES)
+    ))
 
 
 def _edge_after(raw: bytes, e: int, tail: bytes) -> int:
@@ -316,17 +380,19 @@ _APOSTROPHE_WIDTHS = tuple(ELISION_APOSTROPHES)  # fold to 1, 3 and 2 spaces
 _APOSTROPHE_BYTES = tuple(a.encode() for a in _APOSTROPHE_WIDTHS)
 
 
-def _spellings(text: str) -> list[str]:
-    """Ways of writing ``text``'s apostrophes (', ’ and ʼ fold to 1, 3 and 2 spaces)."""
-    if "'" not in text:
+def _spellings(text: str, char: str = "'", ways: Sequence[str] = _APOSTROPHE_WIDTHS
+               ) -> list[str]:
+    """Ways of writing each ``char`` of ``text`` (by default its apostrophes: ', ’ and ʼ
+    fold to 1, 3 and 2 spaces)."""
+    if char not in text:
         return [text]
-    parts = text.split("'")
-    if len(parts) <= 3:  # at most two apostrophes: every combination
+    parts = text.split(char)
+    if len(parts) <= 3:  # at most two of them: every combination
         combos: list[list[str]] = [[]]
         for _ in parts[1:]:
-            combos = [[*c, a] for c in combos for a in _APOSTROPHE_WIDTHS]
-    else:  # many apostrophes: the same kind throughout
-        combos = [[a] * (len(parts) - 1) for a in _APOSTROPHE_WIDTHS]
+            combos = [[*c, a] for c in combos for a in ways]
+    else:  # many: the same kind throughout
+        combos = [[a] * (len(parts) - 1) for a in ways]
     return [
         parts[0] + "".join(a + p for a, p in zip(combo, parts[1:], strict=True))
         for combo in combos
@@ -334,10 +400,15 @@ def _spellings(text: str) -> list[str]:
 
 
 def _keys(text: str) -> list[bytes]:
-    """The folded byte patterns of ``text``, one per spelling."""
+    """The folded byte patterns of ``text``, one per spelling of its apostrophes and
+    hyphens."""
     keys: list[bytes] = []
     for written in _spellings(text):
-        key = fold_form(written)
-        if key not in keys and key.translate(None, _NOT_WORD):
-            keys.append(key)
+        # a hyphen may be typeset as U+2010 or U+2011 (the same kind throughout)
+        hyphenated = [written.replace("-", h) for h in WORD_HYPHENS] if "-" in written else [
+            written]
+        for spelled in hyphenated:
+            key = fold_form(spelled)
+            if key not in keys and key.translate(None, _NOT_WORD):
+                keys.append(key)
     return keys

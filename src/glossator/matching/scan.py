@@ -45,7 +45,6 @@ from .fold import (
     _JOINER,
     _LETTER,
     _MAYBE_NOT_NFC,
-    _TABLE,
     _UPPER,
     _WORD,
     ELIDING_WORDS,
@@ -61,6 +60,7 @@ from .fold import (
     _inside_word,
     _loose,
     _unligatured,
+    fold_text,
 )
 from .native import ACCELERATOR
 
@@ -113,6 +113,58 @@ def _with_punctuation(
         s2 = _edge_before(raw, s + 1, head)
         if s2 < 0 or _glued_before(raw, s2, head):
             return None  # .NET is not the end of ASP.NET
+    return s2, e2
+
+
+def _same_cased_words(surface: str, form: str, cased: int) -> bool:
+    """Whether the words of ``surface`` in the bit mask ``cased`` are written as the
+    form's, case included (the acronyms of *SA coopérative*, *DG Trésor*)."""
+    words = surface.split(" ")
+    for i, word in enumerate(form.split(" ")):
+        if cased >> i & 1 and (i >= len(words) or _unligatured(words[i]) != _unligatured(word)):
+            return False
+    return True
+
+
+class _Surface:
+    """A candidate's bytes, and their flat text (:func:`_flat`) once a check needs it."""
+
+    __slots__ = ("_text", "raw")
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self._text: str | None = None
+
+    def text(self) -> str:
+        if self._text is None:
+            self._text = _flat(self.raw)
+        return self._text
+
+
+def _variant_bounds(
+    row: tuple[Any, ...], raw: bytes, s: int, e: int, surface: _Surface, blanked: int
+) -> tuple[int, int] | None:
+    """The bounds of candidate ``raw[s+1:e]`` as the variant of ``row`` (a raw variant:
+    form index, text, tag, cs, core, core_text, accented, head, tail, cased), grown by
+    its punctuation, or ``None`` when the variant does not accept it."""
+    _, _, _, cs, core, core_text, accented, head, tail, cased = row
+    s2, e2 = s, e
+    if tail or head:  # rare: a form that starts or ends with punctuation
+        bounds = _with_punctuation(raw, s, e, head, tail)
+        if bounds is None:
+            return None
+        s2, e2 = bounds
+    if cased and not _same_cased_words(surface.text(), core_text, cased):
+        return None  # rare: acronyms in a case-insensitive form keep their case
+    if cs:
+        if surface.raw == core or surface.text() == core_text:
+            return s2, e2
+        return None
+    if accented:
+        if not _capitals_only_unaccented(surface.text(), accented):
+            return None
+    elif blanked and _loose(surface.text()) != _loose(core_text):
+        return None
     return s2, e2
 
 
@@ -350,8 +402,8 @@ class Matcher:
                 cuts = (news, olds)
         else:
             raw2, edits = _edits(raw, rare, self._multiword)
-        hay = b" " + raw2.translate(_TABLE) + b" "
         raw2 = b" " + raw2 + b" "
+        hay = fold_text(raw2, rare)  # the padding spaces fold to themselves
         # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e], that
         # is raw2[s:e-1] without the padding space, and raw[s:e-1] where nothing was cut
         if self._trie is not None:  # offsets (through the cuts, if any) in C
@@ -631,36 +683,18 @@ class Matcher:
             if before is None:
                 return None
             elided = before
-        surface_bytes = raw[s + 1 : e]
-        surface: str | None = None
+        surface: _Surface | None = None
         blanked = self._blanked[pid]
         raw_variants = self._raw_variants
         for vid in self._cands[pid]:
-            # a raw variant: form index, text, tag, cs, core, core_text, accented, head, tail
-            _, _, _, cs, core, core_text, accented, head, tail = raw_variants[vid]
-            s2, e2 = s, e
-            if tail or head:  # rare: a form that starts or ends with punctuation
-                bounds = _with_punctuation(raw, s, e, head, tail)
-                if bounds is None:
-                    continue
-                s2, e2 = bounds
-            if cs:
-                if surface_bytes == core:
-                    return vid, elided, s2, e2
-                if surface is None:
-                    surface = _flat(surface_bytes)
-                if surface == core_text:
-                    return vid, elided, s2, e2
-                continue
-            if accented or blanked:
-                if surface is None:
-                    surface = _flat(surface_bytes)
-                if accented:
-                    if not _capitals_only_unaccented(surface, accented):
-                        continue
-                elif _loose(surface) != _loose(core_text):
-                    continue
-            return vid, elided, s2, e2
+            row = raw_variants[vid]
+            if not (blanked or row[3] or row[6] or row[7] or row[8] or row[9]):
+                return vid, elided, s, e  # a plain variant: nothing to compare
+            if surface is None:
+                surface = _Surface(raw[s + 1 : e])
+            bounds = _variant_bounds(row, raw, s, e, surface, blanked)
+            if bounds is not None:
+                return vid, elided, bounds[0], bounds[1]
         return None
 
     def how(self, v: Variant, surface: str, elided: bool) -> str:

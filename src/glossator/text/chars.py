@@ -16,7 +16,11 @@ __all__ = [
     "HYPHENS",
     "INVISIBLE",
     "JOINERS",
+    "PUNCTUATION_SPACES",
+    "SEPARATOR_BLOCKS",
     "SPACES",
+    "TOKEN_SIGNS",
+    "WORD_HYPHENS",
 ]
 
 #: The apostrophes French text elides with: ``'``, ``’`` (U+2019) and ``ʼ`` (U+02BC).
@@ -31,14 +35,32 @@ APOSTROPHES = ELISION_APOSTROPHES + "\u2018\u2032"
 #: Spaces other than the ASCII ones that count as one plain space for matching: no-break
 #: (U+00A0), narrow no-break (U+202F), figure, thin, hair, en, em…, ideographic.
 SPACES = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000"
+#: The spaces French typography puts before *! ? : ;* and inside *« »*: plain, no-break
+#: (U+00A0) and narrow no-break (U+202F). A form's punctuation written with one of them
+#: (FranceTerme's *à rejouer\u00a0!*) is found with any of them.
+PUNCTUATION_SPACES = " \u00a0\u202f"
 #: Invisible characters that may sit inside a word and are looked through: the soft
 #: hyphen, zero-width space and joiners, the word joiner and the byte-order mark.
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 #: Characters that join the parts of one token and stay in a folded form
 #: (*non-lucratif*, *R&D*, *@glossator*, *snake_case*).
 JOINERS = "-&@_"
+#: Blocks of code points where every punctuation mark, symbol or space (Unicode categories
+#: P, S and Z) separates words wherever it stands, so that a term may start right after
+#: it, glued or not: *—ESS—*, *•coopérative*, *…ESS*, *”ESS*, *·*, *§*, *×*, *→*. They
+#: are Latin-1's signs, the blocks from general punctuation to the miscellaneous symbols
+#: and arrows, and supplemental punctuation.
+SEPARATOR_BLOCKS = ((0x00A1, 0x00FF), (0x2000, 0x2BFF), (0x2E00, 0x2E7F))
+#: Signs of those blocks that stay part of a token rather than separate words: the degree
+#: sign of *°C* and *n°*, and the hyphen and non-breaking hyphen (U+2010, U+2011), which
+#: join words as ``-`` does (*non\u2011lucratif*).
+TOKEN_SIGNS = "\u00b0\u2010\u2011"
 #: Hyphens and minus signs: what sorts and compares as the hyphen-minus ``-``.
 HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2212\u00ad"
+#: The hyphens that join the parts of a word: ``-``, and the hyphen and non-breaking
+#: hyphen (U+2010, U+2011) that typeset text puts in its place (*non\u2011lucratif*). A
+#: form written with ``-`` is found with any of them.
+WORD_HYPHENS = "-\u2010\u2011"
 #: Dashes that set off a phrase (*— PTCE —*).
 DASHES = "\u2013\u2014"
 #: The words French elides before a vowel, in lower case: the ``l`` of *l'ESS*, the

@@ -14,9 +14,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .chars import ELISION_APOSTROPHES, JOINERS
+from .words import plural_is_another_word
 
 __all__ = [
     "PREPOSITIONS",
+    "acronym_word",
+    "acronym_words",
+    "gendered_forms",
     "head_and_complement",
     "is_acronym",
     "lemma",
@@ -55,6 +59,8 @@ _WORD_RE = re.compile(rf"[^\W\d_]+(?:[{ELISION_APOSTROPHES}][^\W\d_]+)?|\S", re.
 # a word after white space, before white space or an apostrophe (a preposition's place)
 _INNER_WORD_RE = re.compile(rf"(?<=\s)(\w+)(?=\s)|(?<=\s)(\w+)(?=[{ELISION_APOSTROPHES}])")
 _APOSTROPHE_RE = re.compile(f"[{ELISION_APOSTROPHES}]")
+# the first word of a multiword term, before white space or an apostrophe
+_FIRST_WORD = re.compile(rf"(\w+)(?:\s|[{ELISION_APOSTROPHES}])")
 _JOINERS = tuple(JOINERS)
 
 
@@ -117,7 +123,9 @@ def pluralize_term(
     """The plural of a term (head noun and its adjectives), or ``None`` if unchanged.
 
     Words of the head are pluralized one by one, hyphenated parts included (*tiers-lieu* →
-    *tiers-lieux*); acronyms, numbers and invariable prefixes stay as written.
+    *tiers-lieux*); acronyms, numbers and invariable prefixes stay as written. A term
+    that starts with a preposition has no head and no plural (*de facto*, *en ligne*),
+    nor does a short word whose plural is another frequent word (*sou*, *foi*).
 
     >>> pluralize_term("pôle territorial de coopération économique")
     'pôles territoriaux de coopération économique'
@@ -128,7 +136,11 @@ def pluralize_term(
         if not _inflectable(term):
             return None
         plural = pluralize_word(term, irregular)
-        return None if plural == term else plural
+        # sou → sous, foi → fois: a plural that is another frequent word is left out
+        return None if plural == term or plural_is_another_word(term, plural) else plural
+    first = _FIRST_WORD.match(term)
+    if first and first.group(1).lower() in PREPOSITIONS:
+        return None  # de facto, en ligne, de service: a complement, with no head
     head, complement = head_and_complement(term)
     tokens = list(_WORD_RE.finditer(head))
     # a word followed by a number labels it and stays as written, like everything after
@@ -210,8 +222,73 @@ def irregular_plurals_from_spacy(words: Iterable[str]) -> dict[str, str]:
 
 
 def is_acronym(form: str) -> bool:
-    """True for all-capital forms such as ``ESS`` or ``R&D`` (matched case-sensitively)."""
-    return form.isupper()
+    """True for acronyms, matched case-sensitively: all-capital forms such as ``ESS`` or
+    ``R&D``, and one word with a capital after its first letter, such as ``NOTRe``,
+    ``CNNum``, ``IFFIm`` or ``CépiDc`` (not ``Île-de-France``: each part of a compound is
+    read alone)."""
+    return form.isupper() or (" " not in form and acronym_word(form))
+
+
+#: What splits a word into the parts :func:`acronym_word` reads: hyphens and apostrophes.
+_WORD_PARTS = re.compile(r"[-\u2010\u2011'\u2019\u02bc]")
+
+
+def acronym_word(word: str) -> bool:
+    """Whether one word of a form is (or holds) an acronym: a part of at least two letters
+    with a capital after its first letter (*SA*, *DG*, *NOTRe*, *CépiDc*; not *Île*)."""
+    for part in _WORD_PARTS.split(word):
+        if sum(ch.isalpha() for ch in part) >= 2 and any(ch.isupper() for ch in part[1:]):
+            return True
+    return False
+
+
+def acronym_words(form: str) -> int:
+    """The words of a multiword ``form`` that are acronyms (:func:`acronym_word`), as a bit
+    mask (bit ``i`` for word ``i``, words split at spaces): the parts of *SA coopérative*
+    or *DG Trésor* that keep their case while the rest is matched in any case."""
+    mask = 0
+    for i, word in enumerate(form.split(" ")):
+        if acronym_word(word):
+            mask |= 1 << i
+    return mask
+
+
+#: FranceTerme's notation of a feminine ending after a word: *ablatif, -ive*, *client, -e*.
+_GENDER_NOTATION = re.compile(r"([^\W\d_]+), -([^\W\d_A-Z]{1,6})\b")
+
+
+def _feminine(word: str, ending: str) -> str | None:
+    """*ablatif* with *-ive* → *ablative*: the ending replaces the word from the last
+    letter it starts with (within the word's last four letters); *-e* is added."""
+    if ending == "e":
+        return word + "e"
+    at = word.rfind(ending[0], max(1, len(word) - 4))
+    return word[:at] + ending if at > 0 else None
+
+
+def gendered_forms(term: str) -> tuple[str, str] | None:
+    """The masculine and feminine forms of a term written in FranceTerme's notation, or
+    ``None`` for any other term.
+
+    >>> gendered_forms("ablatif, -ive")
+    ('ablatif', 'ablative')
+    >>> gendered_forms("client, -e potentiel, -elle")
+    ('client potentiel', 'cliente potentielle')
+    >>> gendered_forms("joueur, -euse-animateur, -trice en direct")
+    ('joueur-animateur en direct', 'joueuse-animatrice en direct')
+    """
+    if ", -" not in term or not _GENDER_NOTATION.search(term):
+        return None
+    failed = False
+
+    def feminine(m: re.Match[str]) -> str:
+        nonlocal failed
+        form = _feminine(m.group(1), m.group(2))
+        failed = failed or form is None
+        return form or m.group(1)
+
+    female = _GENDER_NOTATION.sub(feminine, term)
+    return None if failed else (_GENDER_NOTATION.sub(r"\1", term), female)
 
 
 _LEMMA_ENDINGS = (("aux", "al"), ("eaux", "eau"), ("euses", "eur"), ("euse", "eur"),

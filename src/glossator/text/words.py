@@ -1,0 +1,49 @@
+"""The most frequent French words, shipped with glossator.
+
+``data/common-words-fr.txt`` is made by ``tools/common_words.py`` from the project's
+corpus. ``check`` reads it to warn about forms that are everyday words, and the policies
+to tell a word set in capitals (*AU*, *DES* in a heading) from an acronym.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["common_words", "plural_is_another_word", "word_ranks"]
+
+
+@lru_cache(maxsize=1)
+def word_ranks() -> dict[str, int]:
+    """The most frequent French words, in lower case, each with its rank (0 the most
+    frequent) in ``data/common-words-fr.txt``."""
+    text = resources.files("glossator").joinpath("data/common-words-fr.txt").read_text(
+        encoding="utf-8")
+    words = [w for w in text.split("\n") if w and not w.startswith("#")]
+    return {w: i for i, w in reversed(list(enumerate(words)))}
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """The most frequent French words, in lower case (``data/common-words-fr.txt``)."""
+    return frozenset(word_ranks())
+
+
+#: A one-word plural is another word when its singular has at most this many letters…
+_SHORT = 4
+#: …and the plural is at least this many times as frequent (by rank) as the singular.
+_MORE_FREQUENT = 2
+
+
+def plural_is_another_word(singular: str, plural: str) -> bool:
+    """Whether the regular plural of a short word is, by the evidence of the frequency
+    list, another frequent word rather than its plural: *sou* → *sous*, *foi* → *fois*,
+    *cour* → *cours*, *fil* → *fils* (not *lien* → *liens*, *an* → *ans*)."""
+    if len(singular) > _SHORT:
+        return False
+    ranks = word_ranks()
+    rank = ranks.get(plural.lower())
+    if rank is None:
+        return False
+    base = ranks.get(singular.lower())
+    return base is None or base >= _MORE_FREQUENT * rank
