@@ -196,7 +196,8 @@ class Glossary:
         return self._table.all_forms()
 
     def forms(self) -> Sequence[Form]:
-        """Every form to match, after the duplicate rule: the later entry wins a clash."""
+        """Every form to match, once each: a form listed twice is looked up through its later
+        entry (its senses are told apart afterwards, :mod:`glossator.senses`)."""
         return self._table.winners()
 
     def senses(self, key: tuple[bool, str]) -> tuple[Entry, ...]:
@@ -287,7 +288,8 @@ class Glossary:
             return cls(entries, name=name, metadata=metadata, diagnostics=diagnostics)
 
     def merge(self, *others: Glossary) -> Glossary:
-        """A new glossary with this one's entries then the others'; later forms win."""
+        """A new glossary with this one's entries then the others' (a form the others define
+        differently gains a sense)."""
         entries = list(self.entries)
         diagnostics = list(self.load_diagnostics)
         for other in others:
@@ -296,9 +298,10 @@ class Glossary:
         names = [g.name for g in (self, *others) if g.name]
         return Glossary(entries, name=" + ".join(names) or None, diagnostics=diagnostics)
 
+
 def winning_forms(forms: Sequence[Form]) -> list[int]:
-    """The indices of the forms the duplicate rule keeps (the later entry wins a clash),
-    in the order of the winners."""
+    """The indices of the forms the matcher looks up (a form listed twice, through its
+    later entry), in the order of those entries."""
     winners: dict[tuple[bool, str], int] = {}
     for i, form in enumerate(forms):
         winners.pop(form.key, None)  # re-insert so that order follows the winner

@@ -45,7 +45,8 @@ class Parser(argparse.ArgumentParser):
 def glossary_options(p: argparse.ArgumentParser) -> None:
     """``-g``, ``--glossary-format``, ``--glossary-encoding``, ``--strict``, ``-q``."""
     p.add_argument("-g", "--glossary", action="append", metavar="FILE", default=[],
-                   help="glossary file; repeat to merge several (the later file wins)")
+                   help="glossary file; repeat to merge several (a form two files define "
+                   "differently has both senses)")
     p.add_argument("--glossary-format", metavar="FORMAT",
                    help="read the glossaries in FORMAT whatever their suffix")
     glossary_encoding_option(p)

@@ -28,7 +28,8 @@ def register(sub: Any) -> None:
         epilog="Exit codes: 0 ok, 1 bad glossary, 2 usage error.",
     )
     p.add_argument("glossaries", nargs="*", metavar="GLOSSARY",
-                   help="glossary files, merged in order (the later file wins a clash)")
+                   help="glossary files, merged in order (a form defined differently "
+                   "twice has both senses)")
     glossary_options(p)
     p.add_argument("-f", "--format", choices=("html", "markdown"),
                    help="html (default) or markdown; default markdown when -o ends in .md")

@@ -12,8 +12,9 @@ does an instance, ``GlossatorExtension(glossary="lexique.yaml")``.
 
 Config (``extension_configs={"glossator": {...}}``):
 
-* ``glossary`` — a path, a list of paths merged in order (the later file wins a clash), a
-  :class:`~glossator.Glossary`, or ``None`` (the default) for the bundled glossary;
+* ``glossary`` — a path, a list of paths merged in order (a form defined differently
+  twice has both senses), a :class:`~glossator.Glossary`, or ``None`` (the default) for
+  the bundled glossary;
 * ``occurrences`` — ``"first"`` (default: the first occurrence of each entry per document),
   ``"section"`` or ``"all"``;
 * ``accents`` — ``"strict"`` (default) or ``"fold"``;

@@ -82,8 +82,9 @@ class GlossatorComponent:
     """Find glossary terms in each ``Doc`` and store them in ``doc.spans[spans_key]``.
 
     Create it with ``nlp.add_pipe("glossator", config={...})``; the config keys are the
-    keyword arguments here. ``glossary`` is a path, a list of paths merged in order (the
-    later wins a clash), or ``None`` for the glossary bundled with glossator.
+    keyword arguments here. ``glossary`` is a path, a list of paths merged in order (a
+    form defined differently twice has both senses), or ``None`` for the glossary bundled
+    with glossator.
     ``cache_dir`` (default: ``$GLOSSATOR_CACHE_DIR``, else none) keeps the checked and
     compiled glossary on disk, as ``glossator annotate --cache-dir`` does: a large
     glossary then loads in a fraction of a second, from its files or from a saved

@@ -172,7 +172,8 @@ def load_glossary(
     encoding: str | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
 ) -> Glossary:
-    """Load and merge glossary files; the later file wins when two define the same form.
+    """Load and merge glossary files; a form two files define
+    differently keeps both definitions, as senses.
 
     Problems that do not stop loading (an unknown key, a duplicate term) are emitted as
     :class:`~glossator.errors.GlossatorWarning` and kept in ``Glossary.diagnostics``;

@@ -26,7 +26,8 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 @dataclass(frozen=True)
 class GlossarySpec:
-    """One named glossary: its files, merged in order (the later file wins a clash)."""
+    """One named glossary: its files, merged in order (a form two files define
+    differently has both senses)."""
 
     name: str
     files: tuple[str, ...]
