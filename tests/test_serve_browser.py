@@ -69,7 +69,8 @@ def test_the_tooltip_opens_on_hover_and_on_focus(page: Any) -> None:
     tip = page.locator("#" + term.get_attribute("aria-describedby"))
     assert tip.is_hidden()
     term.hover()
-    assert tip.is_visible() and "Économie sociale" in tip.inner_text()
+    tip.wait_for(state="visible", timeout=5_000)  # after the stylesheet's short open delay
+    assert "Économie sociale" in tip.inner_text()
     page.mouse.move(0, 0)
     page.locator("#source").focus()
     assert tip.is_hidden()
