@@ -13,15 +13,23 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, UsageError
+from ..plan import (
+    assets_mode,
+    check_markup_options,
+    check_options,
+    input_kinds,
+    output_encoding,
+    output_format,
+    render_options,
+    to_regular_files,
+)
 from .common import (
     EXIT_INPUT,
     EXIT_OK,
     annotator_for,
-    check_markup_options,
     display_options,
     glossary_options,
     html_input_options,
-    input_kinds,
     load_glossaries,
     matching_options,
     write_stdout,
@@ -115,113 +123,13 @@ def _html_options(ann: argparse.ArgumentParser) -> None:
                      "next to it (--assets link, the default for files, loads it already)")
 
 
-def _check_options(args: argparse.Namespace) -> None:
-    """The checks that need no input: options that do not go together."""
-    if sum(map(bool, (args.output, args.output_dir, args.in_place))) > 1:
-        raise UsageError("--output, --output-dir and --in-place cannot be used together")
-    if args.standalone and args.format not in (None, "html"):
-        raise UsageError("--standalone goes with --format html")
-    if args.title is not None and not args.standalone:
-        raise UsageError("--title goes with --standalone", hint="add --standalone")
-    if args.width is not None and args.width < 20:
-        raise UsageError("--width must be at least 20")
-    if args.in_place and args.output_encoding:
-        raise UsageError("--in-place writes each page back in the encoding it declares",
-                         hint="drop --output-encoding")
-    if args.jobs < 0:
-        raise UsageError("--jobs must be 0 (one per CPU) or more")
-    if args.format is not None:
-        from ..render import get_renderer
-
-        get_renderer(args.format)
-    if args.markup is not None:
-        from ..render.html import check_markup
-
-        check_markup(args.markup)
-
-
-def _output_encoding(name: str | None) -> str | None:
-    """The canonical name of ``--output-encoding``, if given."""
-    if not name:
-        return None
-    import codecs
-
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        raise UsageError(f"unknown encoding '{name}'",
-                         hint="use a Python codec name such as utf-8 or cp1252") from None
-
-
-def _format(args: argparse.Namespace, kinds: list[str], is_tty: bool) -> str:
-    """The output format: ``-f``, else HTML for pages and Markdown, else by the output."""
-    if args.in_place and (kinds.count("html") < len(kinds) or args.format not in (None, "html")):
-        raise UsageError("--in-place rewrites HTML pages, which stay HTML pages",
-                         hint="give only .html files or folders of them (or --input-format "
-                         "html); write other inputs with --output-dir")
-    html_out = args.standalone or args.markup or kinds.count("text") < len(kinds)
-    fmt: str = args.format or ("html" if html_out else ("terminal" if is_tty else "text"))
-    if args.link_to is not None:
-        if fmt not in ("html", "markdown"):
-            raise UsageError("--link-to goes with HTML or Markdown output",
-                             hint="add -f html or -f markdown")
-        from ..anchors import check_link_to
-
-        check_link_to(args.link_to)
-    return fmt
-
-
-def _render_options(args: argparse.Namespace, fmt: str, is_tty: bool) -> dict[str, Any]:
-    """The options of :func:`glossator.render.render` for ``fmt``."""
-    if fmt == "html":
-        return dict(standalone=args.standalone, script=args.script,
-                    markup=args.markup or "glossator",
-                    rich_definitions=args.rich_definitions, link_to=args.link_to)
-    if fmt == "markdown":
-        return dict(link_to=args.link_to)
-    if fmt != "terminal":
-        return {}
-    color = {"always": True, "never": False}.get(args.color)
-    if color is None:
-        color = is_tty and "NO_COLOR" not in os.environ
-    width = args.width
-    if width is None and is_tty:
-        import shutil
-
-        width = shutil.get_terminal_size((80, 24)).columns
-    return dict(color=color, width=width, style=args.terminal_style)
-
-
-def _to_regular_files(args: argparse.Namespace) -> bool:
-    """Whether the outputs are files in a folder (not standard output, nor ``-o`` to a
-    device or a pipe such as ``/dev/stdout``)."""
-    if args.output_dir or args.in_place:
-        return True
-    if not args.output:
-        return False
-    target = Path(os.path.realpath(args.output))
-    return target.is_file() or not target.exists()
-
-
-def _assets(args: argparse.Namespace) -> str:
-    """``--assets``: by default ``link`` when writing files, ``inline`` on standard
-    output or a device (there is no folder to put the files in)."""
-    to_file = _to_regular_files(args)
-    if args.assets is None:
-        return "link" if to_file else "inline"
-    if args.assets == "link" and not to_file:
-        raise UsageError("--assets link writes glossator.css beside the pages: give -o, "
-                         "--output-dir or --in-place", hint="or use --assets inline")
-    return str(args.assets)
-
-
 def _assets_root(args: argparse.Namespace, inputs: list[Any]) -> str | None:
     """Where ``glossator.css`` and ``glossator.js`` go: the root of ``--output-dir``, the
     folder of ``-o``, or for ``--in-place`` the folder that holds every page (the folder
     given, for a site)."""
     if args.output_dir:
         return str(args.output_dir)
-    if not _to_regular_files(args):
+    if not to_regular_files(args):
         return None
     if args.output:
         return str(Path(args.output).parent)
@@ -263,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
     """Annotate the inputs as the options say; the exit code."""
     from ..documents.read import DOCUMENT_SUFFIXES, HTML_SUFFIXES, expand_inputs
 
-    _check_options(args)
+    check_options(args)
     # --in-place takes the pages of a folder (a site's robots.txt is not one); an output
     # folder inside an input one is not read back
     inputs = expand_inputs(list(args.files) or ["-"],
@@ -281,8 +189,8 @@ def run(args: argparse.Namespace) -> int:
         return explain(args)
     to_file = bool(args.output or args.output_dir or args.in_place)
     is_tty = not to_file and sys.stdout.isatty()
-    fmt = _format(args, kinds, is_tty)
-    output_encoding = _output_encoding(args.output_encoding)
+    fmt = output_format(args, kinds, is_tty)
+    encoding = output_encoding(args.output_encoding)
     targets, assets_root = _targets(args, inputs, kinds, fmt)
     glossary = load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
                                args.glossary_encoding, args.cache_dir, verbose=args.verbose)
@@ -295,11 +203,11 @@ def run(args: argparse.Namespace) -> int:
     from ..runner import DocumentJob, worker_count
 
     job = DocumentJob(
-        annotator_for(args, glossary), fmt, _render_options(args, fmt, is_tty),
-        encoding=args.encoding, output_encoding=output_encoding, standalone=args.standalone,
+        annotator_for(args, glossary), fmt, render_options(args, fmt, is_tty),
+        encoding=args.encoding, output_encoding=encoding, standalone=args.standalone,
         title=args.title, script=args.script, markup=args.markup,
         rich_definitions=args.rich_definitions, link_to=args.link_to, skip=tuple(args.skip),
-        root=args.root, assets=_assets(args), assets_root=assets_root,
+        root=args.root, assets=assets_mode(args), assets_root=assets_root,
     )
     jobs = min(worker_count(args.jobs), len(names))
     if args.output_dir or args.in_place:

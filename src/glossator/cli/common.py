@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from ..model import Diagnostic
 
 __all__ = [
-    "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "Parser", "annotator_for", "check_markup_options",
+    "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "Parser", "annotator_for",
     "display_options", "glossary_encoding_option", "glossary_options", "html_input_options",
-    "input_kinds", "load_glossaries", "loaded", "matching_options", "read_inputs", "warn",
+    "load_glossaries", "loaded", "matching_options", "read_inputs", "warn",
     "write_stdout",
 ]
 
@@ -114,70 +114,6 @@ def html_input_options(p: argparse.ArgumentParser) -> None:
                    "matching SELECTOR (tag, .class, #id, [attr=value], tag.class); repeatable")
     p.add_argument("--root", metavar="SELECTOR",
                    help="html input: annotate only inside the first element matching SELECTOR")
-
-
-def input_kinds(args: argparse.Namespace, names: Sequence[str]) -> list[str]:
-    """For each input, ``"text"``, ``"html"`` or ``"markdown"``; checks the options that go
-    with it."""
-    from ..documents.read import kind_of
-
-    if args.input_format is not None:
-        kinds = [args.input_format] * len(names)
-    else:
-        kinds = [kind_of(n) for n in names]
-    explaining = args.command == "explain" or getattr(args, "explain", False)
-    for kind, label in (("html", "HTML"), ("markdown", "Markdown")):
-        if kind not in kinds:
-            continue
-        if not explaining and args.format not in (None, "html"):
-            raise UsageError(f"{label} input is written as HTML, not {args.format}",
-                             hint="drop -f/--format, or use --input-format text")
-        if getattr(args, "standalone", False) and kind == "html":
-            raise UsageError("--standalone goes with text or Markdown input; an HTML page is "
-                             "kept whole")
-    if (args.skip or args.root) and kinds.count("text") == len(kinds):
-        raise UsageError("--skip and --root go with HTML input",
-                         hint="give a .html file or --input-format html (--skip also goes "
-                         "with Markdown input)")
-    if args.root and "html" not in kinds:
-        raise UsageError("--root goes with HTML input, not Markdown",
-                         hint="give a .html file or --input-format html")
-    if "markdown" in kinds:
-        try:
-            import markdown  # noqa: F401
-        except ImportError:
-            raise UsageError("Markdown input needs Python-Markdown",
-                             hint="pip install 'glossator[markdown]'") from None
-    selectors = [*args.skip, *([args.root] if args.root else [])]
-    if selectors:  # the HTML module is imported only when it is needed (start-up)
-        from ..documents.html import parse_selector
-
-        for selector in selectors:
-            parse_selector(selector)
-    return kinds
-
-
-def check_markup_options(args: argparse.Namespace, kinds: Sequence[str]) -> None:
-    """``--markup`` goes with HTML output of text or HTML input; ``--script`` with
-    ``--standalone`` written to a file."""
-    if args.markup is not None:
-        if args.format not in (None, "html") or args.explain:
-            raise UsageError("--markup goes with HTML output", hint="add -f html")
-        if args.markup != "glossator" and "markdown" in kinds:
-            raise UsageError("--markup spip/abbr does not go with Markdown input yet",
-                             hint="convert the Markdown to HTML first, then annotate it")
-    if args.link_to is not None and args.explain:
-        raise UsageError("--link-to goes with HTML or Markdown output, not --explain")
-    if args.rich_definitions and (args.format not in (None, "html") or "markdown" in kinds):
-        raise UsageError("--rich-definitions goes with HTML output of text or HTML input")
-    if args.script:
-        if not args.standalone:
-            raise UsageError("--script goes with --standalone",
-                             hint="a page of your own loads glossator.js itself "
-                             "('glossator js' prints it)")
-        if not (args.output or args.output_dir):
-            raise UsageError("--script writes glossator.js next to the page: give -o FILE "
-                             "or --output-dir DIR")
 
 
 def load_glossaries(

@@ -12,13 +12,13 @@ import os
 import sys
 
 from ..errors import UsageError
+from ..plan import input_kinds
 from .common import (
     EXIT_OK,
     annotator_for,
     display_options,
     glossary_options,
     html_input_options,
-    input_kinds,
     load_glossaries,
     matching_options,
     write_stdout,

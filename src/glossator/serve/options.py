@@ -1,10 +1,9 @@
 """The options of ``POST /v1/annotate``, checked as ``glossator annotate`` checks its own.
 
 A request's options are turned into the command line's ``argparse`` namespace and go
-through the very checks ``annotate`` runs (:mod:`glossator.cli.annotate`,
-:mod:`glossator.cli.common`), so a request gets the one-line message the CLI prints, and
-the :class:`~glossator.runner.DocumentJob` it builds is the one the CLI would build: the
-output is the CLI's, byte for byte.
+through the very checks ``annotate`` runs (:mod:`glossator.plan`), so a request gets the
+one-line message the CLI prints, and the :class:`~glossator.runner.DocumentJob` it builds
+is the one the CLI would build: the output is the CLI's, byte for byte.
 """
 
 from __future__ import annotations
@@ -16,6 +15,14 @@ from typing import Any
 
 from ..documents.read import Document
 from ..errors import UsageError
+from ..plan import (
+    assets_mode,
+    check_markup_options,
+    check_options,
+    input_kinds,
+    output_format,
+    render_options,
+)
 from ..runner import DocumentJob
 from .config import DEFAULT_NAME
 from .glossaries import Loaded
@@ -53,17 +60,15 @@ class AnnotateRequest:
     def job(self, loaded: Loaded, cache_dir: str | None) -> tuple[DocumentJob, Document]:
         """The job ``glossator annotate - -f FORMAT …`` would run, and the document (as
         if read from standard input)."""
-        from ..cli.annotate import _assets, _render_options
-
         args = self._namespace()
         o = self.options
         annotator = loaded.annotator(occurrences=o["occurrences"],
                                      max_per_entry=o["max_per_entry"], accents=o["accents"],
                                      inflect=o["inflect"], cache_dir=cache_dir)
-        job = DocumentJob(annotator, o["format"], _render_options(args, o["format"], False),
+        job = DocumentJob(annotator, o["format"], render_options(args, o["format"], False),
                           standalone=o["standalone"], title=o["title"], markup=args.markup,
                           rich_definitions=o["rich_definitions"], link_to=o["link_to"],
-                          skip=tuple(o["skip"]), root=o["root"], assets=_assets(args))
+                          skip=tuple(o["skip"]), root=o["root"], assets=assets_mode(args))
         return job, Document("<stdin>", self.kind, self.text)
 
     def _namespace(self) -> argparse.Namespace:
@@ -81,14 +86,11 @@ class AnnotateRequest:
 
     def check(self) -> None:
         """The checks of ``glossator annotate``, in its order (a ``UsageError``)."""
-        from ..cli.annotate import _check_options, _format
-        from ..cli.common import check_markup_options, input_kinds
-
         args = self._namespace()
-        _check_options(args)
+        check_options(args)
         kinds = input_kinds(args, ["-"])
         check_markup_options(args, kinds)
-        _format(args, kinds, False)
+        output_format(args, kinds, False)
         if self.options["max_per_entry"] is not None and self.options["max_per_entry"] < 1:
             raise UsageError("--max-per-entry must be at least 1")
 
