@@ -213,3 +213,22 @@ def test_a_page_names_its_domain(sigles: Glossary) -> None:
     page = annotate_html('<p data-glossator-domain="justice">La PSE.</p>', a)
     assert "Placement sous surveillance électronique" in page
     assert "Placement" in annotate_html("<p>La PSE.</p>", a, domains=["justice"])
+
+
+def test_spacy_lemmas_let_the_context_step_read_irregular_forms() -> None:
+    # "travaux" is "travail" only to a dictionary: the rules key it "traval", so by rule
+    # the code of labour shares one word (salariés) with the text, and with spaCy's
+    # lemmas two, which decides
+    fillers = [{"term": f"T{i}", "definition": f"Mot numéro {i} du remplissage {i}."}
+               for i in range(30)]
+    g = Glossary.from_dicts([
+        {"term": "CT", "title": "Code du travail",
+         "definition": "Recueil des règles du travail des salariés."},
+        {"term": "CT", "title": "Contrôle technique",
+         "definition": "Visite obligatoire d'un véhicule dans un centre agréé."},
+        *fillers,
+    ])
+    text = "Le CT protège les salariés et encadre leurs travaux."
+    assert anns(Annotator(g, senses="skip"), text) == []
+    assert anns(Annotator(g, senses="skip", lemmas="spacy"), text) == [
+        ("CT", "Recueil des règles du travail des salariés.", "context")]

@@ -100,7 +100,7 @@ class Annotator:
         self.options = MatchOptions(accents=accents, inflect=inflect, lemmas=lemmas)
         self.cache_dir = cache_dir
         domains = (domain,) if isinstance(domain, str) else tuple(domain)
-        self.chooser = SenseChooser(glossary, senses, domains)
+        self.chooser = SenseChooser(glossary, senses, domains, lemmas)
         self.matcher: Matcher = compile_glossary(glossary, self.options, cache_dir=cache_dir)
 
     def __reduce__(self) -> tuple[object, ...]:

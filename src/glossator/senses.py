@@ -13,7 +13,9 @@ the first of these steps that can tell decides, and the choice records which:
 2. ``domain`` — the domains of the run or the document keep only the senses whose tags or
    source name one of them; one left decides, several go on to the next step.
 3. ``context`` — the content words around the occurrence, lemmatised by rule
-   (:func:`glossator.text.french.lemma`), are scored against each sense's title and
+   (:func:`glossator.text.french.lemma`; with ``lemmas="spacy"``, spaCy's lemmas of the
+   document's words are read too, so *emploie* meets *emploi* and *travaux* *travail*),
+   are scored against each sense's title and
    definition, each word weighted by how rare it is in the glossary (IDF). The best sense
    is chosen only when its lead over the next is clear.
 4. otherwise no guess, as ``mode`` says: ``all`` (default) shows every sense, numbered;
@@ -125,14 +127,32 @@ def _content(words: Iterable[str]) -> set[str]:
 
 
 class _Words:
-    """The words of a document, their lemmas and where each starts."""
+    """The words of a document, their lemmas and where each starts; with ``spacy``, also
+    the rule key of spaCy's lemma of each word (``more``; the word's own key where spaCy
+    has none)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, spacy: bool = False) -> None:
         self.text = text
         found = list(_WORD.finditer(text))
         self.starts = [m.start() for m in found]
         self.raw = [m.group() for m in found]
         self.lemmas = [lemma(w) for w in self.raw]
+        self.more = self.lemmas
+        if spacy:
+            from .text.french import lemmas_from_spacy
+
+            by_start = lemmas_from_spacy(text)
+            self.more = [lemma(by_start.get(s, w)) for s, w in zip(self.starts, self.raw,
+                                                                   strict=True)]
+
+    def around(self, first: int, last: int) -> list[str]:
+        """The lemmas of the :data:`WINDOW` words on each side of words ``first..last``
+        (spaCy's too, when read)."""
+        lo, hi = max(0, first - WINDOW), last + 1 + WINDOW
+        near = self.lemmas[lo:first] + self.lemmas[last + 1:hi]
+        if self.more is not self.lemmas:
+            near += self.more[lo:first] + self.more[last + 1:hi]
+        return near
 
     def index(self, offset: int) -> int:
         """The index of the first word at or after ``offset``."""
@@ -143,7 +163,7 @@ class SenseChooser:
     """Chooses a sense for each occurrence of a form with several (see the module)."""
 
     def __init__(self, glossary: Glossary, mode: str = "all",
-                 domains: Iterable[str] = ()) -> None:
+                 domains: Iterable[str] = (), lemmas: str = "rules") -> None:
         if mode not in MODES:
             from .errors import UsageError
 
@@ -152,6 +172,8 @@ class SenseChooser:
         self.glossary = glossary
         self.mode = mode
         self.domains = tuple(_fold(d) for d in domains if d.strip())
+        #: ``"spacy"``: the context step also reads spaCy's lemmas of the document.
+        self.lemmas = lemmas
         self._idf: dict[str, float] | None = None
         self._bags: dict[str, set[str]] = {}
         self._longs: dict[str, tuple[tuple[str, ...], ...]] = {}
@@ -174,7 +196,7 @@ class SenseChooser:
                 ambiguous.append((m, senses))
         if not ambiguous:
             return {}
-        words = _Words(text)
+        words = _Words(text, spacy=self.lemmas == "spacy")
         scope = self.domains + tuple(_fold(d) for d in domains if d.strip())
         held: dict[tuple[str, ...], Entry | None] = {}
         out: dict[Match, SenseChoice] = {}
@@ -255,13 +277,12 @@ class SenseChooser:
     def scores(self, senses: Sequence[Entry], words: _Words, first: int,
                last: int) -> list[float]:
         """Each sense's score against the words around the occurrence."""
-        around = _content(words.lemmas[max(0, first - WINDOW):first]
-                          + words.lemmas[last + 1:last + 1 + WINDOW])
+        around = _content(words.around(first, last))
         idf = self.idf()
         return [sum(idf.get(w, 0.0) for w in self._bag(e) & around) for e in senses]
 
     def _words_in_common(self, sense: Entry, words: _Words, first: int, last: int) -> int:
-        around = set(words.lemmas[max(0, first - WINDOW):last + 1 + WINDOW])
+        around = set(words.around(first, last))
         return len(self._bag(sense) & around)
 
     def _by_context(self, senses: Sequence[Entry], words: _Words, first: int,

