@@ -232,3 +232,36 @@ def test_spacy_lemmas_let_the_context_step_read_irregular_forms() -> None:
     assert anns(Annotator(g, senses="skip"), text) == []
     assert anns(Annotator(g, senses="skip", lemmas="spacy"), text) == [
         ("CT", "Recueil des règles du travail des salariés.", "context")]
+
+
+def test_a_domain_given_by_the_entry_or_by_its_glossary(tmp_path: Path, cli: RunCli) -> None:
+    from glossator.loaders import load_glossary
+
+    (tmp_path / "travail.yaml").write_text(
+        "domain: travail\nentries:\n"
+        "  - {term: CSE, definition: Comité social et économique.}\n"
+        "  - {term: CDD, definition: Contrat à durée déterminée., domain: [emploi]}\n",
+        "utf-8")
+    (tmp_path / "sante.csv").write_text(
+        "term,definition,domain\nCSE,Cadre socio-éducatif.,santé|social\n", "utf-8")
+    paths = [str(tmp_path / "travail.yaml"), str(tmp_path / "sante.csv")]
+    g = load_glossary(*paths)
+    assert [(e.term, e.domains) for e in g.entries] == [
+        ("CSE", ("travail",)), ("CDD", ("emploi",)), ("CSE", ("santé", "social"))]
+    text = "Le CSE se réunit."
+    assert anns(Annotator(g, domain="travail"), text) == [
+        ("CSE", "Comité social et économique.", "domain")]
+    assert anns(Annotator(g, domain="sante"), text) == [
+        ("CSE", "Cadre socio-éducatif.", "domain")]
+    # the CLI, through the cache, and convert writes the domains back
+    cache = str(tmp_path / "cache")
+    for _ in range(2):
+        out = cli("annotate", "-", "-g", paths[0], "-g", paths[1], "--domain", "santé",
+                  "-f", "json", "--cache-dir", cache, stdin=text.encode())
+        assert out.code == 0, out.err
+        assert json.loads(out.out)["annotations"][0]["sense_step"] == "domain"
+    for suffix in (".yaml", ".csv", ".json"):
+        target = tmp_path / f"back{suffix}"
+        assert cli("convert", paths[0], str(target)).code == 0
+        assert [e.domains for e in load_glossary(target).entries] == [
+            ("travail",), ("emploi",)]

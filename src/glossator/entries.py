@@ -27,11 +27,12 @@ __all__ = [
 #: Keys an entry may have.
 ENTRY_KEYS = (
     "term", "definition", "title", "aliases", "id", "case_sensitive", "url", "source", "tags",
-    "inflect", "hyphen_variants", "not_in", "max_occurrences",
+    "domain", "inflect", "hyphen_variants", "not_in", "max_occurrences",
 )
 #: Keys the top-level mapping of a glossary file may have besides ``entries``.
 METADATA_KEYS = (
     "name", "title", "language", "description", "license", "source", "url", "version", "authors",
+    "domain",
 )
 
 _TRUE = {"true", "yes", "on", "1"}
@@ -139,6 +140,10 @@ def split_document(
                 file=file, line=line, hint=syntax.entries_list,
             )
         metadata = {k: v for k, v in data.items() if k != "entries"}
+        if metadata.get("domain") is not None:  # the glossary's domain, for its entries
+            entries = [{**e, "domain": metadata["domain"]}
+                       if isinstance(e, Mapping) and e.get("domain") is None else e
+                       for e in entries]
         for key in metadata:
             if key not in METADATA_KEYS:
                 diagnostics.append(
@@ -247,6 +252,7 @@ def _entry(
         url=url,
         source=raw.text("source"),
         tags=raw.text_list("tags"),
+        domains=raw.text_or_list("domain"),
         inflect=raw.flag("inflect"),
         hyphen_variants=raw.flag("hyphen_variants"),
         not_in=raw.text_list("not_in"),
@@ -320,6 +326,14 @@ class _RawEntry:
             if s:
                 out.append(s)
         return tuple(out)
+
+    def text_or_list(self, key: str) -> tuple[str, ...]:
+        """``key`` as one text or a list of them (``domain: travail`` or
+        ``domain: [travail, santé]``)."""
+        value = self.item.get(key)
+        if isinstance(value, str):
+            return (one_line(value),) if one_line(value) else ()
+        return self.text_list(key)
 
     def flag(self, key: str) -> bool | None:
         """``key`` as a boolean (``yes``, ``off``, ``1``… count), or ``None``."""

@@ -194,7 +194,8 @@ def _indistinct_senses(glossary: Glossary) -> Iterator[Finding]:
     """``indistinct-senses``: a form whose senses nothing in the glossary tells apart (a
     document can spell out a title or short expansion; tags and source give a domain)."""
     for senses in glossary.sense_table().values():
-        blind = [e for e in senses if long_form(e) is None and not e.tags and not e.source]
+        blind = [e for e in senses
+                 if long_form(e) is None and not (e.tags or e.domains or e.source)]
         if len(blind) < 2:
             continue
         first = blind[0]

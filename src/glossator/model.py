@@ -77,6 +77,10 @@ class Entry:
     url: str | None = None
     source: str | None = None
     tags: tuple[str, ...] = ()
+    #: The domains the entry belongs to (``domain:`` in the glossary; a glossary's own
+    #: ``domain:`` is given to its entries that name none): they limit the senses of a
+    #: form with several when a run or a document names a domain.
+    domains: tuple[str, ...] = ()
     inflect: bool | None = None
     hyphen_variants: bool | None = None
     not_in: tuple[str, ...] = ()
@@ -119,6 +123,8 @@ class Entry:
                 data[key] = value
         if self.tags:
             data["tags"] = list(self.tags)
+        if self.domains:
+            data["domain"] = list(self.domains)
         for key in ("inflect", "hyphen_variants", "max_occurrences"):
             value = getattr(self, key)
             if value is not None:

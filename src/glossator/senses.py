@@ -348,8 +348,8 @@ def _fold(text: str) -> str:
 
 
 def _in_scope(entry: Entry, scope: tuple[str, ...]) -> bool:
-    """Whether the entry's tags or source name one of the domains of ``scope``."""
-    signals = [_fold(t) for t in entry.tags]
+    """Whether the entry's domains, tags or source name one of the domains of ``scope``."""
+    signals = [_fold(t) for t in (*entry.domains, *entry.tags)]
     if entry.source:
         signals.append(_fold(entry.source))
     return any(d == s or re.search(rf"\b{re.escape(d)}\b", s) for d in scope for s in signals)

@@ -22,7 +22,7 @@ from .yaml import decode
 __all__ = ["load", "load_tsv"]
 
 #: Columns holding several values, separated by ``|``.
-LIST_COLUMNS = frozenset({"aliases", "tags", "not_in"})
+LIST_COLUMNS = frozenset({"aliases", "tags", "domain", "not_in"})
 _FLAG_COLUMNS = frozenset({"case_sensitive", "inflect", "hyphen_variants"})
 _FRENCH_FLAGS = {"vrai": "true", "faux": "false", "oui": "true", "non": "false"}
 _SEPARATORS = (",", ";", "\t")

@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the cached shape changes.
-_VERSION = 2
+_VERSION = 3
 _T = TypeVar("_T")
 
 
@@ -137,7 +137,7 @@ def save_cached_glossary(
     sections = (
         *Rows.pack(
             (e.term, e.definition, e.id, e.title, e.aliases, e.case_sensitive, e.url,
-             e.source, e.tags, e.inflect, e.hyphen_variants, e.not_in, e.max_occurrences,
+             e.source, e.tags, e.domains, e.inflect, e.hyphen_variants, e.not_in, e.max_occurrences,
              _location(e.origin), e.key_lines)
             for e in glossary.entries
         ),

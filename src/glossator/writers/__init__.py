@@ -41,9 +41,11 @@ _ALIASES = {"skos": "skos-ttl"}
 
 #: The order of the keys of an entry in every written file: what a person reads first.
 ENTRY_ORDER = (
-    "term", "title", "aliases", "definition", "id", "url", "source", "tags",
+    "term", "title", "aliases", "definition", "id", "url", "source", "tags", "domain",
     "case_sensitive", "inflect", "hyphen_variants", "not_in", "max_occurrences",
 )
+#: The ``Entry`` attribute of a key whose name differs (``domain: [a, b]`` is ``domains``).
+_ATTRIBUTE = {"domain": "domains"}
 _ALL = frozenset(ENTRY_ORDER)
 _SKOS = frozenset({"term", "aliases", "definition", "id", "url", "source"})
 #: The entry fields each format holds.
@@ -98,7 +100,7 @@ def entry_record(entry: Entry) -> dict[str, Any]:
     """
     record: dict[str, Any] = {}
     for key in ENTRY_ORDER:
-        value = getattr(entry, key)
+        value = getattr(entry, _ATTRIBUTE.get(key, key))
         if key == "id" and value == slugify(entry.term):
             continue
         if value is None or value == () or value == "":

@@ -17,7 +17,7 @@ from . import ENTRY_ORDER, entry_record
 
 __all__ = ["write_csv", "write_tsv"]
 
-_LISTS = ("aliases", "tags", "not_in")
+_LISTS = ("aliases", "tags", "domain", "not_in")
 
 
 def _write(glossary: Glossary, delimiter: str) -> str:
