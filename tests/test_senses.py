@@ -265,3 +265,31 @@ def test_a_domain_given_by_the_entry_or_by_its_glossary(tmp_path: Path, cli: Run
         assert cli("convert", paths[0], str(target)).code == 0
         assert [e.domains for e in load_glossary(target).entries] == [
             ("travail",), ("emploi",)]
+
+
+def test_markdown_front_matter_names_the_domain(sigles: Glossary, tmp_path: Path,
+                                                cli: RunCli) -> None:
+    import markdown
+
+    from glossator.integrations.markdown import GlossatorExtension
+
+    page = "---\ntitle: Le CSE\nglossator-domain: travail, emploi\n---\n\nLe CSE siège.\n"
+    md = markdown.Markdown(extensions=[GlossatorExtension(
+        annotator=Annotator(sigles, senses="skip"))])
+    html = md.convert(page)
+    assert "title:" not in html and "Comité social et économique" in html
+    # the next document has no front matter: no domain, no guess
+    assert "Comité" not in md.reset().convert("Le CSE siège.")
+    assert md.reset().convert("---\nglossator: false\n---\nLe CSE.") == "<p>Le CSE.</p>"
+    # with the meta extension, which reads the block itself, md.Meta is read
+    with_meta = markdown.Markdown(extensions=["meta", GlossatorExtension(
+        annotator=Annotator(sigles, senses="skip"))])
+    assert "Comité social et économique" in with_meta.convert(page)
+    assert with_meta.Meta["title"] == ["Le CSE"]  # type: ignore[attr-defined]
+    # the command line reads Markdown files through the extension
+    glossary = tmp_path / "sigles.json"
+    glossary.write_text(json.dumps(SIGLES), "utf-8")
+    (tmp_path / "page.md").write_text(page, "utf-8")
+    out = cli("annotate", "page.md", "-g", str(glossary), "--senses", "skip")
+    assert out.code == 0, out.err
+    assert "Comité social et économique" in out.out and "glossator-domain" not in out.out

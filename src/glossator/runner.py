@@ -89,10 +89,8 @@ class DocumentJob:
             return add_assets(annotated, self.assets, prefix,
                               script_too=True if self.script else None)
         if doc.kind == "markdown":
-            from .documents.read import without_front_matter
-
-            html: str = self._markdown_converter().reset().convert(
-                without_front_matter(doc.text))
+            # the extension takes the front matter off (and reads glossator-domain)
+            html: str = self._markdown_converter().reset().convert(doc.text)
             if self.standalone:
                 from .render.html import page
 

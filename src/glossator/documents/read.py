@@ -18,7 +18,8 @@ from ..reading import decode_text, read_bytes
 __all__ = [
     "DOCUMENT_SUFFIXES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "MAX_DOCUMENT_BYTES",
     "TEXT_SUFFIXES", "Document", "Input", "decode_document", "decode_text", "expand_inputs",
-    "kind_of", "read_bytes", "read_document", "without_front_matter",
+    "front_matter", "front_matter_domains", "kind_of", "read_bytes", "read_document",
+    "without_front_matter",
 ]
 
 #: Documents larger than this are refused rather than read into memory.
@@ -133,5 +134,29 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?
 def without_front_matter(text: str) -> str:
     """A Markdown page without its front matter, which is metadata, not prose: it is
     neither annotated nor rendered."""
+    return front_matter(text)[1]
+
+
+def front_matter(text: str) -> tuple[dict[str, object], str]:
+    """A Markdown page's front matter as a mapping, and the page without it. Front matter
+    that is not a YAML mapping (or not YAML) is still taken off, and reads as empty: it is
+    the page's metadata, for the site generator, not glossator's to judge."""
     found = _FRONT_MATTER.match(text)
-    return text[found.end():] if found else text
+    if not found:
+        return {}, text
+    import yaml
+
+    block = found.group().strip().splitlines()[1:-1]
+    try:
+        data = yaml.safe_load("\n".join(block))
+    except yaml.YAMLError:
+        data = None
+    return (data if isinstance(data, dict) else {}), text[found.end():]
+
+
+def front_matter_domains(meta: dict[str, object]) -> tuple[str, ...]:
+    """``glossator-domain`` of a page's front matter: one domain, a list, or a comma-separated
+    line (``travail, santé``)."""
+    value = meta.get("glossator-domain")
+    items = value if isinstance(value, list) else [value] if value is not None else []
+    return tuple(d.strip() for item in items for d in str(item).split(",") if d.strip())

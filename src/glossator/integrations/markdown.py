@@ -40,6 +40,12 @@ blocks (``code``, ``pre``), links and autolinks (``a``), headings, abbreviations
 never touched. An element marked ``class="noglossary"`` or ``data-glossator="off"`` opts
 out, also a Markdown block with ``attr_list`` (``Paragraphe. {: .noglossary }``).
 
+A YAML front matter block at the top of a document (``---`` lines around it) is metadata:
+it is taken off, never rendered nor annotated. In it, ``glossator-domain: travail`` limits
+the senses of acronyms with several for that document, and ``glossator: false`` leaves the
+document unannotated. With the ``meta`` extension, which reads such a block itself, the
+same keys are read from ``md.Meta``.
+
 Python-Markdown's ``toc`` extension runs every postprocessor on each heading's inner HTML
 (to build the heading ids, ``md.toc`` and ``md.toc_tokens``): annotating there would put the
 definitions into the slugs. The postprocessor therefore annotates only the final document —
@@ -72,6 +78,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 from ..annotate import Annotator
 from ..documents.html import DEFAULT_SKIP, annotate_html
+from ..documents.read import front_matter, front_matter_domains
 from ..errors import UsageError
 from ..glossary import Glossary
 from ..loaders import load_glossary
@@ -89,16 +96,23 @@ _DISARM_PRIORITY = 1000
 
 
 class _Armed:
-    """Whether the next postprocessor run is the final document of a ``convert``."""
+    """Whether the next postprocessor run is the final document of a ``convert``, and
+    what the document's front matter says: its domains, or ``glossator: false``."""
 
-    __slots__ = ("value",)
+    __slots__ = ("domains", "off", "value")
 
     def __init__(self) -> None:
         self.value = False
+        self.domains: tuple[str, ...] = ()
+        self.off = False
 
 
 class _Disarm(Preprocessor):
-    """First step of each ``convert``: nothing is the final document yet."""
+    """First step of each ``convert``: nothing is the final document yet. A YAML front
+    matter block at the top is taken off (it is metadata, never prose) and its
+    ``glossator-domain`` and ``glossator`` keys kept for the document; with the ``meta``
+    extension, which reads such a block itself, the block is left to it and ``md.Meta``
+    read at the end instead."""
 
     def __init__(self, md: Markdown, armed: _Armed) -> None:
         super().__init__(md)
@@ -106,7 +120,13 @@ class _Disarm(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         self.armed.value = False
-        return lines
+        self.armed.domains, self.armed.off = (), False
+        if "meta" in self.md.preprocessors or not lines or not lines[0].startswith("---"):
+            return lines
+        meta, rest = front_matter("\n".join(lines))
+        self.armed.domains = front_matter_domains(meta)
+        self.armed.off = meta.get("glossator", True) is False
+        return rest.split("\n")
 
 
 class _Arm(Treeprocessor):
@@ -143,6 +163,14 @@ class GlossatorPostprocessor(Postprocessor):
         if not self.armed.value:
             return text
         self.armed.value = False
+        meta = getattr(self.md, "Meta", None)  # the meta extension's, lists of lines
+        if isinstance(meta, dict) and meta:
+            domains = front_matter_domains({"glossator-domain": meta.get("glossator-domain")})
+            off = [v.lower() for v in meta.get("glossator", [])] in (["false"], ["off"])
+        else:
+            domains, off = self.armed.domains, self.armed.off
+        if off:
+            return text
         stash = self.md.htmlStash
         try:
             raw_html: Any = self.md.postprocessors["raw_html"]
@@ -154,7 +182,7 @@ class GlossatorPostprocessor(Postprocessor):
                 continue
             text = text.replace(stash.get_placeholder(i), html)
         return annotate_html(text, self.annotator, skip=self.skip, id_prefix=self.id_prefix,
-                             link_to=self.link_to)
+                             link_to=self.link_to, domains=domains)
 
 
 class GlossatorExtension(Extension):
