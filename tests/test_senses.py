@@ -293,3 +293,16 @@ def test_markdown_front_matter_names_the_domain(sigles: Glossary, tmp_path: Path
     out = cli("annotate", "page.md", "-g", str(glossary), "--senses", "skip")
     assert out.code == 0, out.err
     assert "Comité social et économique" in out.out and "glossator-domain" not in out.out
+
+
+@pytest.mark.parametrize("kind", ["html", "markdown"])
+def test_explain_names_the_sense_in_pages_and_markdown(sigles: Glossary, kind: str) -> None:
+    from glossator.documents.read import Document
+    from glossator.runner import DocumentJob
+
+    text = "Le comité social et économique (CSE) siège. Une SA."
+    source = f"<p>{text}</p>" if kind == "html" else text
+    job = DocumentJob(Annotator(sigles), "html", {})
+    rows = job.explain(Document("page", kind, source))
+    assert [(r.surface, r.entry, r.sense) for r in rows] == [
+        ("CSE", "cse-2", "cse-2 by spelled-out"), ("SA", "sa~senses", "none of 2")]

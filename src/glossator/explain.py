@@ -81,9 +81,10 @@ def explain_rendering(
 
     with recording() as found:
         render()
+    senses = {p.match: p.sense for p in found if p.sense is not None}
     if kind == "html":
         return _rows(annotator, source, ((p.match, p.start, p.end, p.surface, p.reason)
-                                         for p in found))
+                                         for p in found), senses)
     skipped = _markdown_skipped(source)
     placed = []
     cursor = 0
@@ -94,7 +95,7 @@ def explain_rendering(
         else:
             cursor = at + len(p.surface)
         placed.append((p.match, at, at + len(p.surface), p.surface, p.reason))
-    return _rows(annotator, source, placed)
+    return _rows(annotator, source, placed, senses)
 
 
 #: What the Markdown renderer turns into elements ``annotate`` leaves alone: headings (ATX

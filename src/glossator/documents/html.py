@@ -703,13 +703,15 @@ def page_text(source: str, skip: Sequence[str] = DEFAULT_SKIP,
 @dataclass(frozen=True, slots=True)
 class PageMatch:
     """A match in a page and its fate, as :func:`recording` collects them: its source
-    span in the page, its text, and why it was not annotated (``""`` when it was)."""
+    span in the page, its text, why it was not annotated (``""`` when it was), and for a
+    form with several senses, the sense chosen (or that none was)."""
 
     match: tuple[int, int, int, bool]
     start: int
     end: int
     surface: str
     reason: str
+    sense: SenseChoice | None = None
 
 
 _RECORD: ContextVar[list[PageMatch] | None] = ContextVar("glossator_page_matches",
@@ -754,6 +756,8 @@ def _placed(
                          + [(a, b, v, el) for (a, b), (v, el, _, _, _) in across.items()])
     starts = [r.start for r in runs]
     dropped: dict[tuple[int, int, int, bool], str] | None = {} if record is not None else None
+    if record is not None and senses is None:
+        senses = {}
     placed = []
     pos = 0
     for match in annotator.select(text, matches, dropped=dropped, senses=senses,
@@ -770,7 +774,8 @@ def _placed(
     if record is not None and dropped is not None:
         for match in matches:
             s, e, surface, _ = _source_span(match, across, runs, starts, text)
-            record.append(PageMatch(match, s, e, surface, dropped.get(match, "")))
+            record.append(PageMatch(match, s, e, surface, dropped.get(match, ""),
+                                    senses.get(match) if senses else None))
     return placed
 
 
