@@ -306,3 +306,18 @@ def test_explain_names_the_sense_in_pages_and_markdown(sigles: Glossary, kind: s
     rows = job.explain(Document("page", kind, source))
     assert [(r.surface, r.entry, r.sense) for r in rows] == [
         ("CSE", "cse-2", "cse-2 by spelled-out"), ("SA", "sa~senses", "none of 2")]
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_an_undecided_acronym_links_to_its_headword_in_the_index(
+        fmt: str, tmp_path: Path, cli: RunCli) -> None:
+    glossary = tmp_path / "sigles.json"
+    glossary.write_text(json.dumps(SIGLES), "utf-8")
+    index = cli("index", "-g", str(glossary), "-f", "html").out
+    out = cli("annotate", "-", "-g", str(glossary), "-f", fmt, "--link-to", "index.html",
+              stdin=b"Une SA.").out
+    assert "index.html#glossaire-sa)" in out or 'href="index.html#glossaire-sa"' in out
+    assert 'id="glossaire-sa"' in index and "#glossaire-sa-senses" not in out
+    templated = cli("annotate", "-", "-g", str(glossary), "-f", fmt, "--link-to",
+                    "lexique/{id}.html", stdin=b"Une SA.").out
+    assert "lexique/sa.html" in templated

@@ -27,10 +27,13 @@ from urllib.parse import quote, urlsplit
 
 from .errors import UsageError
 
-__all__ = ["ANCHOR_PREFIX", "check_link_to", "entry_anchor", "entry_href"]
+__all__ = ["ANCHOR_PREFIX", "SENSES_SUFFIX", "check_link_to", "entry_anchor", "entry_href"]
 
 #: What every entry anchor starts with.
 ANCHOR_PREFIX = "glossaire-"
+#: The end of the id of an occurrence shown with all its senses (``cse~senses``): it links
+#: to the first sense, where the index numbers them all under one headword.
+SENSES_SUFFIX = "~senses"
 
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_-]+")
 _SCHEMES = ("http", "https")
@@ -38,7 +41,9 @@ _SCHEMES = ("http", "https")
 
 def entry_anchor(entry_id: str) -> str:
     """The ``id`` of an entry's element in the index (without ``#``):
-    ``entry_anchor("ess") == "glossaire-ess"``."""
+    ``entry_anchor("ess") == "glossaire-ess"``; ``cse~senses`` (every sense shown) is the
+    first sense's, ``glossaire-cse``."""
+    entry_id = entry_id.removesuffix(SENSES_SUFFIX)
     if _PLAIN_ID.fullmatch(entry_id):
         return ANCHOR_PREFIX + entry_id
     from .text.normalize import slugify
@@ -75,5 +80,5 @@ def entry_href(link_to: str, entry_id: str) -> str:
     ``entry_href("index.html", "ess") == "index.html#glossaire-ess"``; with ``{id}`` in
     ``link_to``, the id (percent-encoded) goes there instead."""
     if "{id}" in link_to:
-        return link_to.replace("{id}", quote(entry_id, safe=""))
+        return link_to.replace("{id}", quote(entry_id.removesuffix(SENSES_SUFFIX), safe=""))
     return f"{link_to}#{entry_anchor(entry_id)}"

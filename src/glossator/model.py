@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .anchors import SENSES_SUFFIX
 from .errors import GlossaryError
 
 __all__ = [
@@ -178,7 +179,7 @@ class Annotation:
         }
         if self.senses:
             data["senses"] = [e.id for e in self.senses]
-            data["sense"] = None if self.entry.id.endswith("~senses") else self.entry.id
+            data["sense"] = None if self.entry.id.endswith(SENSES_SUFFIX) else self.entry.id
             data["sense_step"] = self.sense_step or None
         return data
 

@@ -30,6 +30,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from .anchors import SENSES_SUFFIX
 from .glossary import Glossary
 from .model import Entry
 from .policy import Match
@@ -105,7 +106,7 @@ def numbered(senses: Sequence[Entry]) -> Entry:
     for n, sense in enumerate(senses, 1):
         head = f"{sense.title} — " if sense.title else ""
         parts.append(f"{n}. {head}{sense.definition.strip()}")
-    return Entry(term=first.term, definition="\n".join(parts), id=f"{first.id}~senses",
+    return Entry(term=first.term, definition="\n".join(parts), id=first.id + SENSES_SUFFIX,
                  url=None, origin=first.origin)
 
 
