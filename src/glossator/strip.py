@@ -52,6 +52,7 @@ from .annotate import Annotator
 from .glossary import Glossary
 from .model import Annotation, Diagnostic, Entry, Location
 from .render.text import entry_expansion
+from .senses import numbered
 from .text.chars import ELISION_APOSTROPHES
 from .text.french import pluralize_word, strip_accents
 from .text.normalize import slugify
@@ -231,7 +232,18 @@ def _strip_known(
     ends right before it (and, with ``policy``, that policy annotates the match). Failing
     candidates are dropped (see :func:`_isolated`) until every kept one holds.
     """
-    patterns = list(dict.fromkeys(entry_expansion(e) for e in glossary))
+    # a form with several senses was expanded with the one chosen, or with all of them
+    # numbered when none was: any of these follows a match of the form
+    table = glossary.sense_table()
+    shown = {key: {*map(entry_expansion, group), entry_expansion(numbered(group))}
+             for key, group in table.items()}
+    senses: dict[str, set[str]] = {}
+    for form in glossary.all_forms() if table else ():
+        if form.key in shown:  # every entry that claims the form, not only its senses
+            own = senses.setdefault(form.entry.id, {entry_expansion(form.entry)})
+            own.update(shown[form.key])
+    patterns = list(dict.fromkeys([*map(entry_expansion, glossary),
+                                   *(x for group in senses.values() for x in group)]))
     if not patterns or not text:
         return text, []
     ac = ahocorasick_rs.AhoCorasick(patterns)
@@ -239,7 +251,7 @@ def _strip_known(
                    key=lambda c: (c[0], -c[1]))
     if not found:
         return text, []
-    state = _Stripping(text, found, _spacing_habits(text, found))
+    state = _Stripping(text, found, _spacing_habits(text, found), senses)
     while True:
         attempt = state.attempt()
         matches = {m.end: m for m in finder.find(attempt.clean)}
@@ -272,6 +284,9 @@ class _Stripping:
     text: str
     found: list[tuple[int, int]]
     habits: dict[str, int]
+    #: For an entry that is a sense of a form with several: every expansion that may
+    #: follow a match of that form (each sense's, and all of them numbered).
+    senses: dict[str, set[str]]
     rejected: set[tuple[int, int]] = field(default_factory=set)
     flipped: set[tuple[int, int]] = field(default_factory=set)
     expansions_by_id: dict[str, str] = field(default_factory=dict)
@@ -282,6 +297,13 @@ class _Stripping:
         if known is None:
             known = self.expansions_by_id[entry.id] = entry_expansion(entry)
         return known
+
+    def expands(self, entry: Entry, expansion: str) -> bool:
+        """Whether ``expansion`` may follow a match of ``entry`` (or of its senses)."""
+        alternatives = self.senses.get(entry.id)
+        if alternatives is not None:
+            return expansion in alternatives
+        return self.expansion_of(entry) == expansion
 
     def retry(self, candidate: tuple[int, int], ambiguous: bool) -> None:
         """Read ``candidate``'s ambiguous space the other way, or else give it up."""
@@ -319,7 +341,7 @@ class _Stripping:
         for i, (s, e, _) in enumerate(plan):
             m = matches.get(points[i])
             if (m is None or (i and points[i - 1] > m.start)
-                    or self.expansion_of(m.entry) != text[s:e]):
+                    or not self.expands(m.entry, text[s:e])):
                 bad.append(i)
         if not bad:
             return False
@@ -352,13 +374,13 @@ class _Stripping:
         shows were misread; whether anything changed."""
         text, plan, points = self.text, attempt.plan, attempt.points
         selected = policy.select(attempt.clean)
-        annotated = {(end, self.expansion_of(policy.matcher.variants[vid].form.entry))
-                     for _, end, vid, _ in selected}
+        variants = policy.matcher.variants
         # putting an expansion back only adds text, which can take an entry's first
         # occurrence or use up its quota but never give one back: every candidate the
         # policy leaves out now stays out, so they go all at once
-        unwanted = [(s, e) for i, (s, e, _) in enumerate(plan)
-                    if (points[i], text[s:e]) not in annotated]
+        entry_at = {end: variants[vid].form.entry for _, end, vid, _ in selected}
+        unwanted = [(s, e) for i, (s, e, _) in enumerate(plan) if points[i] not in entry_at
+                    or not self.expands(entry_at[points[i]], text[s:e])]
         if unwanted:
             self.rejected.update(unwanted)
             return True
