@@ -100,7 +100,7 @@ def test_output_and_matches_are_the_cli_s_byte_for_byte(
     assert explained.returncode == 0, explained.stderr
     rows = [json.loads(line) for line in explained.stdout.splitlines()]
     fields = ("start", "end", "surface", "entry", "term", "form", "variant", "how",
-              "annotated", "reason")
+              "annotated", "reason", "sense")
     assert data["matches"] == [{k: r[k] for k in fields} for r in rows]
     assert data["glossary"]["name"] == "default" and len(data["glossary"]["version"]) == 16
 
@@ -263,6 +263,33 @@ def test_glossary_data_is_never_active_markup(tmp_path: Path) -> None:
         raw = s.request("POST", "/v1/annotate", "<p>Une SCOP.</p>",
                         {"Content-Type": "text/html"}).text
         assert "<script>" not in raw and "&lt;img" in raw
+    finally:
+        s.stop()
+
+
+def test_senses_and_domain_as_the_cli_takes_them(tmp_path: Path) -> None:
+    glossary = tmp_path / "sigles.csv"
+    glossary.write_text("term,definition,source\nCSE,Comité social et économique,travail\n"
+                        "CSE,Cadre socio-éducatif,santé\n", encoding="utf-8")
+    s = start_server("-g", str(glossary))
+    try:
+        text = "Le CSE siège."
+        for options in ({}, {"senses": "skip"}, {"domain": "travail"},
+                        {"domain": ["santé"], "senses": "first"}):
+            answer = s.annotate({"text": text, "format": "text", **options})
+            assert answer.status == 200, answer.body
+            args = ["-g", str(glossary), "-f", "text"]
+            for key, value in options.items():
+                for v in value if isinstance(value, list) else [value]:
+                    args += [f"--{key}", v]
+            assert answer.json()["output"] == run_cli("annotate", "-", *args, stdin=text).stdout
+        chosen = s.annotate({"text": text, "domain": "travail"}).json()["matches"]
+        assert chosen[0]["sense"] == "cse by domain"
+        raw = s.request("POST", "/v1/annotate?domain=sant%C3%A9&senses=skip",
+                        f"<p>{text}</p>", {"Content-Type": "text/html"}).text
+        assert "Cadre socio-éducatif" in raw and "Comité" not in raw
+        assert s.annotate({"text": text, "senses": "guess"}).status == 400
+        assert s.annotate({"text": text, "domain": 3}).status == 400
     finally:
         s.stop()
 

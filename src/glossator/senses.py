@@ -29,6 +29,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from .anchors import SENSES_SUFFIX
 from .glossary import Glossary
@@ -160,6 +161,21 @@ class _Words:
         return bisect_left(self.starts, offset)
 
 
+class _Known:
+    """What the steps learn of one glossary: the bag of words and the long forms of each
+    entry met, and the IDF of every word."""
+
+    __slots__ = ("bags", "idf", "longs")
+
+    def __init__(self) -> None:
+        self.bags: dict[str, set[str]] = {}
+        self.longs: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self.idf: dict[str, float] | None = None
+
+
+_KNOWN: WeakKeyDictionary[Glossary, _Known] = WeakKeyDictionary()
+
+
 class SenseChooser:
     """Chooses a sense for each occurrence of a form with several (see the module)."""
 
@@ -175,9 +191,12 @@ class SenseChooser:
         self.domains = tuple(_fold(d) for d in domains if d.strip())
         #: ``"spacy"``: the context step also reads spaCy's lemmas of the document.
         self.lemmas = lemmas
-        self._idf: dict[str, float] | None = None
-        self._bags: dict[str, set[str]] = {}
-        self._longs: dict[str, tuple[tuple[str, ...], ...]] = {}
+        known = _KNOWN.get(glossary)
+        if known is None:  # what is learnt of a glossary serves every chooser of it
+            known = _KNOWN[glossary] = _Known()
+        self._known = known
+        self._bags = known.bags
+        self._longs = known.longs
 
     def choose(
         self, text: str, matches: Sequence[Match],
@@ -264,16 +283,19 @@ class SenseChooser:
         return bag
 
     def idf(self) -> dict[str, float]:
-        """How rare each content word of the glossary's titles and definitions is."""
-        if self._idf is None:
+        """How rare each content word of the glossary's titles and definitions is (worked
+        out once per glossary: every annotator of it, e.g. one per service request,
+        shares it)."""
+        known = self._known
+        if known.idf is None:
             counts: dict[str, int] = {}
             entries = self.glossary.entries
             for entry in entries:
                 for w in self._bag(entry):
                     counts[w] = counts.get(w, 0) + 1
             n = len(entries) + 1
-            self._idf = {w: math.log(n / c) for w, c in counts.items()}
-        return self._idf
+            known.idf = {w: math.log(n / c) for w, c in counts.items()}
+        return known.idf
 
     def scores(self, senses: Sequence[Entry], words: _Words, first: int,
                last: int) -> list[float]:

@@ -44,10 +44,13 @@ class Loaded:
 
     def annotator(self, *, occurrences: str = "first", max_per_entry: int | None = None,
                   accents: str = "strict", inflect: bool = True,
-                  cache_dir: str | None = None) -> Annotator:
-        """An annotator of this glossary (its matcher is compiled once per options)."""
+                  cache_dir: str | None = None, senses: str = "all",
+                  domain: tuple[str, ...] = ()) -> Annotator:
+        """An annotator of this glossary (its matcher is compiled once per options, what
+        the senses learn of it once)."""
         return Annotator(self.glossary, occurrences=occurrences, max_per_entry=max_per_entry,
-                         accents=accents, inflect=inflect, cache_dir=cache_dir)
+                         accents=accents, inflect=inflect, cache_dir=cache_dir,
+                         senses=senses, domain=domain)
 
 
 def _stamp(files: tuple[str, ...]) -> Stamp:

@@ -39,6 +39,10 @@ def _schemas() -> dict[str, Any]:
         "link_to": string_or_null, "standalone": {"type": "boolean"},
         "title": string_or_null, "rich_definitions": {"type": "boolean"},
         "skip": {"type": "array", "items": {"type": "string"}}, "root": string_or_null,
+        "senses": {"enum": ["all", "skip", "first"], "description": "What to do with an "
+                   "acronym with several senses that nothing decides."},
+        "domain": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                   "description": "Domains that limit the senses (as --domain)."},
     }
     for name, value in DEFAULTS.items():
         if name != "text":
@@ -48,7 +52,9 @@ def _schemas() -> dict[str, Any]:
         "surface": {"type": "string"}, "entry": {"type": "string"},
         "term": {"type": "string"}, "form": {"type": "string"},
         "variant": {"type": "string"}, "how": {"type": "string"},
-        "annotated": {"type": "boolean"}, "reason": {"type": "string"}}}
+        "annotated": {"type": "boolean"}, "reason": {"type": "string"},
+        "sense": {"type": "string", "description": "For a form with several senses, the "
+                  "one taken and by which step, or that none was."}}}
     glossary = {"type": "object", "properties": {
         "name": {"type": "string"}, "version": {"type": "string"},
         "entries": {"type": "integer"}}}

@@ -34,13 +34,15 @@ DEFAULTS: dict[str, Any] = {
     "text": None, "input_format": "text", "format": "html", "glossary": DEFAULT_NAME,
     "occurrences": "first", "max_per_entry": None, "accents": "strict", "inflect": True,
     "markup": "glossator", "link_to": None, "standalone": False, "title": None,
-    "rich_definitions": False, "skip": [], "root": None,
+    "rich_definitions": False, "skip": [], "root": None, "senses": "all", "domain": [],
 }
 
-_STRINGS = ("input_format", "format", "glossary", "occurrences", "accents", "markup")
+_STRINGS = ("input_format", "format", "glossary", "occurrences", "accents", "markup",
+            "senses")
 _OPTIONAL_STRINGS = ("link_to", "title", "root")
 _BOOLS = ("inflect", "standalone", "rich_definitions")
-_CHOICES = {"input_format": ("text", "html", "markdown"), "accents": ("strict", "fold")}
+_CHOICES = {"input_format": ("text", "html", "markdown"), "accents": ("strict", "fold"),
+            "senses": ("all", "skip", "first")}
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,8 @@ class AnnotateRequest:
         o = self.options
         annotator = loaded.annotator(occurrences=o["occurrences"],
                                      max_per_entry=o["max_per_entry"], accents=o["accents"],
-                                     inflect=o["inflect"], cache_dir=cache_dir)
+                                     inflect=o["inflect"], cache_dir=cache_dir,
+                                     senses=o["senses"], domain=tuple(o["domain"]))
         job = DocumentJob(annotator, o["format"], render_options(args, o["format"], False),
                           standalone=o["standalone"], title=o["title"], markup=args.markup,
                           rich_definitions=o["rich_definitions"], link_to=o["link_to"],
@@ -112,6 +115,11 @@ def _checked(options: dict[str, Any]) -> dict[str, Any]:
     skip = options["skip"]
     if not isinstance(skip, list) or not all(isinstance(s, str) for s in skip):
         raise UsageError("'skip' must be a list of selectors")
+    if isinstance(options["domain"], str):  # one domain, as --domain takes it
+        options["domain"] = [options["domain"]]
+    domain = options["domain"]
+    if not isinstance(domain, list) or not all(isinstance(d, str) for d in domain):
+        raise UsageError("'domain' must be a domain or a list of domains")
     for key, choices in _CHOICES.items():
         if options[key] not in choices:
             raise UsageError(f"'{key}' must be one of {', '.join(choices)}, "
@@ -143,7 +151,7 @@ def from_query(text: str, params: Mapping[str, Sequence[str]]) -> AnnotateReques
         if key not in DEFAULTS or key == "text":
             raise UsageError(f"unknown option '{key}'",
                              hint=f"the options: {', '.join(k for k in DEFAULTS if k != 'text')}")
-        if key == "skip":
+        if key in ("skip", "domain"):
             options[key] = list(values)
             continue
         value = values[-1]

@@ -21,7 +21,7 @@ __all__ = ["MATCH_FIELDS", "STATIC_FILES", "entry_json", "routes"]
 
 #: The members of each match ``POST /v1/annotate`` answers (those of ``explain``).
 MATCH_FIELDS = ("start", "end", "surface", "entry", "term", "form", "variant", "how",
-                "annotated", "reason")
+                "annotated", "reason", "sense")
 
 #: The playground's files, by the name they are served under ``/static/``.
 STATIC_FILES = {
