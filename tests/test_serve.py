@@ -274,14 +274,15 @@ def test_senses_and_domain_as_the_cli_takes_them(tmp_path: Path) -> None:
     s = start_server("-g", str(glossary))
     try:
         text = "Le CSE siège."
-        for options in ({}, {"senses": "skip"}, {"domain": "travail"},
-                        {"domain": ["santé"], "senses": "first"}):
+        cases: list[dict[str, Any]] = [{}, {"senses": "skip"}, {"domain": "travail"},
+                                       {"domain": ["santé"], "senses": "first"}]
+        for options in cases:
             answer = s.annotate({"text": text, "format": "text", **options})
             assert answer.status == 200, answer.body
             args = ["-g", str(glossary), "-f", "text"]
             for key, value in options.items():
                 for v in value if isinstance(value, list) else [value]:
-                    args += [f"--{key}", v]
+                    args += [f"--{key}", str(v)]
             assert answer.json()["output"] == run_cli("annotate", "-", *args, stdin=text).stdout
         chosen = s.annotate({"text": text, "domain": "travail"}).json()["matches"]
         assert chosen[0]["sense"] == "cse by domain"
