@@ -8,7 +8,7 @@ characters around the occurrence) is annotated as one document.
 The items are split in two halves by id: odd ids tuned the thresholds of
 :mod:`glossator.senses`, even ids are reported (``--half tune|test|all``).
 
-Run: python benchmarks/senses.py [--glossary sigles.csv] [--half test] [--markdown]
+Run: python benchmarks/senses.py [--glossary sigles.csv] [--half test] [--lemmas spacy]
 """
 
 from __future__ import annotations
@@ -122,13 +122,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--glossary", type=Path, default=SIGLES)
     p.add_argument("--gold", type=Path, default=GOLD)
     p.add_argument("--half", choices=("tune", "test", "all"), default="test")
+    p.add_argument("--lemmas", choices=("rules", "spacy"), default="rules",
+                   help="spacy: the context step also reads spaCy's lemmas")
     args = p.parse_args(argv)
     items = yaml.safe_load(args.gold.read_text("utf-8"))["items"]
     if args.half != "all":
         parity = 1 if args.half == "tune" else 0
         items = [i for i in items if i["id"] % 2 == parity]
-    annotator = Annotator(load_sigles(args.glossary), occurrences="all")
-    print(f"half: {args.half}")
+    if not args.glossary.is_file():
+        sys.exit(f"senses.py: needs {args.glossary} (the shared corpus' sigles.csv): "
+                 "give --glossary PATH")
+    annotator = Annotator(load_sigles(args.glossary), occurrences="all", lemmas=args.lemmas)
+    print(f"half: {args.half}; lemmas: {args.lemmas}")
     print(table(evaluate(annotator, items)))
     return 0
 
