@@ -206,7 +206,7 @@ def test_a_page_names_its_domain(sigles: Glossary) -> None:
 
     head = '<head><meta name="glossator-domain" content="travail, santé"></head>'
     assert page_domains(head + '<p data-glossator-domain="justice">x</p>') == (
-        "justice", "travail", "santé")
+        "travail", "santé")
     a = Annotator(sigles, senses="skip")
     page = annotate_html(head + "<p>Le CSE et la PSE.</p>", a)
     assert "Comité social et économique" not in page  # travail and santé: two senses left
@@ -321,3 +321,20 @@ def test_an_undecided_acronym_links_to_its_headword_in_the_index(
     templated = cli("annotate", "-", "-g", str(glossary), "-f", fmt, "--link-to",
                     "lexique/{id}.html", stdin=b"Une SA.").out
     assert "lexique/sa.html" in templated
+
+
+
+def test_an_element_names_the_domain_of_its_own_content(sigles: Glossary) -> None:
+    from glossator.documents.html import annotate_html, domain_scopes
+
+    a = Annotator(sigles, senses="skip", occurrences="all")
+    page = ('<section data-glossator-domain="justice"><p>La PSE.</p>'
+            '<div data-glossator-domain="secours"><p>La PSE.</p><br></div>'
+            '<p>Encore la PSE.</p></section><p>Hors section : la PSE.</p>')
+    out = annotate_html(page, a)
+    assert out.count("Placement sous surveillance électronique") == 2
+    assert out.count("Premiers secours en équipe") == 1
+    assert out.count("glossator-tip") == 3  # the last one has no domain: left alone
+    # an unclosed element holds to the end; comments and scripts are not elements
+    page = '<div data-glossator-domain="a, b"><!-- <p> --><script>"</div>"</script>x'
+    assert domain_scopes(page) == [(0, len(page), ("a", "b"))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from .errors import UsageError
 from .glossary import Glossary
@@ -118,7 +118,8 @@ class Annotator:
     def select(
         self, text: str, matches: Sequence[Match] | None = None, *,
         dropped: dict[Match, str] | None = None,
-        senses: dict[Match, SenseChoice] | None = None, domains: Sequence[str] = (),
+        senses: dict[Match, SenseChoice] | None = None,
+        domains: Sequence[str] | Callable[[Match], Sequence[str]] = (),
     ) -> list[Match]:
         """The matches the policies keep, as light ``(start, end, variant, elided)`` tuples.
 
@@ -127,7 +128,8 @@ class Annotator:
         policies read (sections, ``not_in`` phrases, definitions written out).
         ``dropped``: filled with each match that was not kept and why. ``senses``: filled
         with the sense chosen for each match of a form with several
-        (:mod:`glossator.senses`); ``domains``: the document's own domains.
+        (:mod:`glossator.senses`); ``domains``: the document's own domains, or the
+        domains of each match (a page whose elements name theirs).
         """
         found = self.matcher.scan(text) if matches is None else matches
         variants = self.matcher.variants

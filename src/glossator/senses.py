@@ -200,9 +200,11 @@ class SenseChooser:
 
     def choose(
         self, text: str, matches: Sequence[Match],
-        key_of: Callable[[Match], tuple[bool, str]], domains: Iterable[str] = (),
+        key_of: Callable[[Match], tuple[bool, str]],
+        domains: Iterable[str] | Callable[[Match], Iterable[str]] = (),
     ) -> dict[Match, SenseChoice]:
-        """The choice for each of ``matches`` whose form has several senses."""
+        """The choice for each of ``matches`` whose form has several senses; ``domains``:
+        the document's, or a function giving those of each match."""
         if not self.glossary.has_shared_forms():
             return {}
         known: dict[tuple[bool, str], tuple[Entry, ...]] = {}
@@ -217,12 +219,22 @@ class SenseChooser:
         if not ambiguous:
             return {}
         words = _Words(text, spacy=self.lemmas == "spacy")
-        scope = self.domains + tuple(_fold(d) for d in domains if d.strip())
         held: dict[tuple[str, ...], Entry | None] = {}
         out: dict[Match, SenseChoice] = {}
+        scope_of = self._scopes(domains)
         for m, senses in ambiguous:
-            out[m] = self._one(m, senses, words, scope, held)
+            out[m] = self._one(m, senses, words, scope_of(m), held)
         return out
+
+    def _scopes(
+        self, domains: Iterable[str] | Callable[[Match], Iterable[str]]
+    ) -> Callable[[Match], tuple[str, ...]]:
+        """The scope of each match: the run's domains and the document's (or the match's)."""
+        if callable(domains):
+            pick = domains
+            return lambda m: self.domains + tuple(_fold(d) for d in pick(m) if d.strip())
+        fixed = self.domains + tuple(_fold(d) for d in domains if d.strip())
+        return lambda m: fixed
 
     def _one(self, m: Match, senses: tuple[Entry, ...], words: _Words,
              scope: tuple[str, ...], held: dict[tuple[str, ...], Entry | None]) -> SenseChoice:

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -592,7 +592,8 @@ def annotate_html(
 
     ``domains``: the document's domains, which limit the senses of an acronym with several
     (:mod:`glossator.senses`), besides those the page names itself with
-    ``<meta name="glossator-domain" content="…">`` or ``data-glossator-domain="…"``.
+    ``<meta name="glossator-domain" content="…">``, and for an element's content with
+    ``data-glossator-domain="…"`` (the innermost such element counts).
 
     ``rich_definitions``: keep a safe subset of inline HTML in definitions (see
     :func:`glossator.render.html.definition_html`). ``link_to``: the URL of the A–Z index
@@ -625,7 +626,10 @@ def annotate_html(
         return html
     record = _RECORD.get()
     senses: dict[tuple[int, int, int, bool], SenseChoice] = {}
-    placed = _placed(annotator, scanner, record, senses, (*domains, *page_domains(html)))
+    page = (*domains, *page_domains(html))
+    scoped = domain_scopes(html)
+    placed = _placed(annotator, scanner, record, senses,
+                     _domains_at(scanner, page, scoped) if scoped else page)
     if not placed:
         return html
     return _splice(html, annotator, placed, senses, scanner.max_id, id_prefix,
@@ -662,15 +666,72 @@ _DATA_DOMAIN = re.compile(r"""data-glossator-domain\s*=\s*(?:"([^"]*)"|'([^']*)'
 
 
 def page_domains(html: str) -> tuple[str, ...]:
-    """The domains a page names: ``<meta name="glossator-domain" content="a, b">`` and
-    ``data-glossator-domain`` attributes (for the whole page)."""
-    values = [m.group(1) or m.group(2) or "" for m in _DATA_DOMAIN.finditer(html)]
+    """The domains a whole page names: ``<meta name="glossator-domain" content="a, b">``
+    (``data-glossator-domain`` holds for its element only: :func:`domain_scopes`)."""
+    values = []
     for tag in _META.finditer(html):
         if _META_DOMAIN.search(tag.group()):
             content = _CONTENT.search(tag.group())
             if content:
                 values.append(content.group(1) or content.group(2) or "")
     return tuple(d.strip() for v in values for d in v.split(",") if d.strip())
+
+
+#: A start or end tag, a comment, or a raw-text element whole (its text holds no tags).
+_TAG_OR_SKIP = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style|textarea|title)\b[^>]*>.*?(?:</\1\s*>|\Z)"
+    r"|<(/?)([A-Za-z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    re.IGNORECASE | re.DOTALL)
+
+
+def domain_scopes(html: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """The elements with ``data-glossator-domain``: ``(start, end, domains)``, their span in
+    ``html`` from the start tag to the end of the end tag (to the end of the page when it
+    is never closed), outermost first."""
+    if "data-glossator-domain" not in html.lower():
+        return []
+    found: list[tuple[int, int, tuple[str, ...]]] = []
+    open_: list[tuple[str, int, tuple[str, ...] | None]] = []
+    for m in _TAG_OR_SKIP.finditer(html):
+        closing, name = m.group(2), m.group(3)
+        if name is None:
+            continue
+        name = name.lower()
+        if closing:
+            at = next((i for i in range(len(open_) - 1, -1, -1) if open_[i][0] == name), None)
+            if at is None:
+                continue
+            for _, start, domains in open_[at:]:
+                if domains is not None:
+                    found.append((start, m.end(), domains))
+            del open_[at:]
+        elif name not in _VOID and not m.group(4).rstrip().endswith("/"):
+            attr = _DATA_DOMAIN.search(m.group(4))
+            domains = None
+            if attr:
+                value = attr.group(1) or attr.group(2) or ""
+                domains = tuple(d.strip() for d in unescape(value).split(",")
+                                if d.strip())
+            open_.append((name, m.start(), domains))
+    found += [(start, len(html), d) for _, start, d in open_ if d is not None]
+    return sorted(found)
+
+
+def _domains_at(
+    scanner: _Scanner, page: tuple[str, ...], scoped: list[tuple[int, int, tuple[str, ...]]]
+) -> Callable[[tuple[int, int, int, bool]], tuple[str, ...]]:
+    """The domains of a match: the page's, and those of the innermost element with
+    ``data-glossator-domain`` around it."""
+    runs = scanner.runs
+    starts = [r.start for r in runs]
+
+    def at(match: tuple[int, int, int, bool]) -> tuple[str, ...]:
+        run = runs[max(0, bisect_right(starts, match[0]) - 1)]
+        src = run.source_start(match[0] - run.start)
+        inner = [d for s, e, d in scoped if s <= src < e]
+        return (*page, *inner[-1]) if inner else page
+
+    return at
 
 
 @dataclass(frozen=True, slots=True)
@@ -739,7 +800,7 @@ OVERLAP = "overlaps the annotation before it"
 def _placed(
     annotator: Annotator, scanner: _Scanner, record: list[PageMatch] | None,
     senses: dict[tuple[int, int, int, bool], SenseChoice] | None = None,
-    domains: Sequence[str] = (),
+    domains: Sequence[str] | Callable[[tuple[int, int, int, bool]], Sequence[str]] = (),
 ) -> list[tuple[tuple[int, int, int, bool], int, int, str]]:
     """The matches to wrap, in order, with their source span and text; with ``record``,
     every match found and its fate is appended there too; ``senses`` is filled with the
