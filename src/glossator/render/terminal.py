@@ -26,7 +26,9 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable
+from itertools import accumulate
 
 from ..errors import UsageError
 from ..model import AnnotatedText, Annotation
@@ -49,7 +51,6 @@ Part = tuple[str, str]
 CLOSING = frozenset(",.;:!?)]}»”’…%")
 OPENING = frozenset("([{«“‘")
 
-_SPACES = re.compile(r"( +)")
 _WIDTHS: dict[str, int] = {}
 
 
@@ -179,108 +180,129 @@ def _show(line: list[Part], color: bool) -> str:
     return "".join(out)
 
 
-def _words(parts: list[Part]) -> list[tuple[list[Part], list[Part]]]:
-    """The line as ``(gap, word)`` pairs: the spaces before a word (where the line may
-    break) and the word. Spaces before closing punctuation, or after opening punctuation,
-    are glued into the word instead; so are the spaces that start the line."""
-    items: list[tuple[list[Part], list[Part]]] = []
-    gap: list[Part] = []
-    word: list[Part] = []
-    for text, sgr in parts:
-        for k, chunk in enumerate(_SPACES.split(text)):
-            if not chunk:
-                continue
-            if k % 2:  # spaces
-                if word:
-                    items.append((gap, word))
-                    gap, word = [], []
-                gap.append((chunk, sgr))
-            elif word:
-                word.append((chunk, sgr))
-            elif gap and items and (chunk[0] in CLOSING or items[-1][1][-1][0][-1] in OPENING):
-                before, glued = items.pop()  # no break here: the word goes on
-                word = [*glued, *gap, (chunk, sgr)]
-                gap = before
-            elif gap and not items:
-                word = [*gap, (chunk, sgr)]  # the indentation of the line stays
-                gap = []
-            else:
-                word.append((chunk, sgr))
-    if word:
-        items.append((gap, word))
-    return items
-
-
-def _fold(word: list[Part], room: int) -> list[list[Part]]:
-    """``word`` cut into pieces at most ``room`` columns wide (the last may be shorter);
-    no character dropped, and no piece starts with a space, closing punctuation or a
-    combining mark when a cut a little earlier avoids it."""
-    text = "".join(t for t, _ in word)
+def _fold_cuts(text: str, start: int, end: int, room: int) -> list[int]:
+    """Where to cut ``text[start:end]``, a word wider than ``room``, so that each piece
+    is at most ``room`` columns wide: no character dropped, and no piece starts with a
+    space, closing punctuation or a combining mark when a cut a little earlier avoids
+    it."""
     cuts: list[int] = []
-    start = used = 0
-    for i, char in enumerate(text):
+    first = start
+    used = 0
+    for i in range(start, end):
+        char = text[i]
         w = 1 if char.isascii() else _char_width(char)
-        if used + w > room and i > start:
+        if used + w > room and i > first:
             cut = i
-            while cut > start + 1 and (text[cut] == " " or text[cut] in CLOSING
+            while cut > first + 1 and (text[cut] == " " or text[cut] in CLOSING
                                        or _char_width(text[cut]) == 0):
                 cut -= 1
-            if cut == start + 1 and (text[cut] == " " or text[cut] in CLOSING):
+            if cut == first + 1 and (text[cut] == " " or text[cut] in CLOSING):
                 cut = i
             cuts.append(cut)
-            start, used = cut, cell_width(text[cut:i])
+            first, used = cut, cell_width(text[cut:i])
         used += w
-    return _split_parts(word, cuts)
+    return cuts
 
 
-def _split_parts(word: list[Part], cuts: list[int]) -> list[list[Part]]:
-    """``word`` split at the offsets ``cuts`` (ascending) of its text."""
-    pieces: list[list[Part]] = [[]]
-    offset = 0
-    k = 0
-    for text, sgr in word:
-        begin = 0
-        while k < len(cuts) and cuts[k] - offset <= len(text):
-            at = cuts[k] - offset
-            if at > begin:
-                pieces[-1].append((text[begin:at], sgr))
-            pieces.append([])
-            begin = at
-            k += 1
-        if begin < len(text):
-            pieces[-1].append((text[begin:], sgr))
-        offset += len(text)
-    return pieces
+#: Where a line may break: a run of ASCII spaces between two words, unless it follows
+#: opening punctuation or precedes closing punctuation (spaces that start or end the
+#: line are no break either).
+_OPENING_CLASS = re.escape("".join(sorted(OPENING)))
+_CLOSING_CLASS = re.escape("".join(sorted(CLOSING)))
+_BREAK = re.compile(f"(?<=[^ {_OPENING_CLASS}]) +(?=[^ {_CLOSING_CLASS}])")
 
 
-def _parts_width(parts: list[Part]) -> int:
-    if len(parts) == 1:
-        return cell_width(parts[0][0])
-    return cell_width("".join(text for text, _ in parts))
+def _layout(text: str, width: int) -> list[tuple[int, int]]:
+    """The lines of ``text`` laid out ``width`` columns wide, as ``(start, end)`` offsets
+    (the spaces where a line breaks belong to no line)."""
+    uniform = text.isascii() or all(_char_width(c) == 1 for c in set(text))
+    if uniform and "  " not in text:
+        return _layout_uniform(text, width)
+    return _layout_words(text, width, uniform)
+
+
+def _layout_uniform(text: str, width: int) -> list[tuple[int, int]]:
+    """:func:`_layout` of a text whose every character is one column wide and whose
+    spaces come one at a time (nearly all prose): a line is found by bisection on the
+    breaks, not word by word."""
+    tokens = text.split(" ")
+    # the space after token k is at ends[k] + k
+    ends = accumulate(map(len, tokens))
+    pairs = zip(ends, tokens, tokens[1:], strict=False)
+    breaks = [end + k for k, (end, before, after) in enumerate(pairs)
+              if before and after and before[-1] not in OPENING and after[0] not in CLOSING]
+    lines: list[tuple[int, int]] = []
+    start, n = 0, len(text)
+    while n - start > width:
+        i = bisect_right(breaks, start + width) - 1
+        if i >= 0 and breaks[i] > start:
+            lines.append((start, breaks[i]))
+            start = breaks[i] + 1
+            continue
+        j = bisect_right(breaks, start)  # a word wider than the line: folded
+        for cut in _fold_cuts(text, start, breaks[j] if j < len(breaks) else n, width):
+            lines.append((start, cut))
+            start = cut
+    lines.append((start, n))
+    return lines
+
+
+def _layout_words(text: str, width: int, uniform: bool) -> list[tuple[int, int]]:
+    """:func:`_layout`, word by word (wide characters, combining marks, runs of
+    spaces)."""
+
+    def span_width(a: int, b: int) -> int:
+        return b - a if uniform else cell_width(text[a:b])
+
+    lines: list[tuple[int, int]] = []
+    line_start = used = 0
+    line_end = -1  # no word on the line yet
+    gap_start = gap_end = 0
+    for m in (*_BREAK.finditer(text), None):
+        word_start = gap_end
+        word_end = len(text) if m is None else m.start()
+        w = span_width(word_start, word_end)
+        if line_end >= 0 and used + (gap_end - gap_start) + w <= width:
+            line_end, used = word_end, used + (gap_end - gap_start) + w
+        else:
+            if line_end >= 0:
+                lines.append((line_start, line_end))
+            line_start, line_end, used = word_start, word_end, w
+            if w > width:
+                for cut in _fold_cuts(text, word_start, word_end, width):
+                    lines.append((line_start, cut))
+                    line_start = cut
+                used = span_width(line_start, word_end)
+        if m is not None:
+            gap_start, gap_end = m.span()
+    lines.append((line_start, max(line_end, line_start)))
+    return lines
 
 
 def wrap(parts: list[Part], width: int) -> list[list[Part]]:
-    """``parts`` laid out in lines at most ``width`` columns wide (see the module)."""
-    lines: list[list[Part]] = []
-    line: list[Part] = []
-    used = 0
-    for gap, word in _words(parts):
-        gap_width = _parts_width(gap)
-        word_width = _parts_width(word)
-        if line and used + gap_width + word_width <= width:
-            line.extend(gap)
-            line.extend(word)
-            used += gap_width + word_width
-            continue
-        if line:
-            lines.append(line)
-            line, used = [], 0
-        if word_width <= width:
-            line, used = list(word), word_width
-            continue
-        *full, last = _fold(word, width)
-        lines.extend(full)
-        line, used = last, _parts_width(last)
-    if line or not lines:
-        lines.append(line)
-    return lines
+    """``parts`` laid out in lines at most ``width`` columns wide (see the module); the
+    spaces that end the text are dropped."""
+    starts: list[int] = []
+    runs: list[Part] = []
+    offset = 0
+    for text, sgr in parts:
+        if text:
+            starts.append(offset)
+            runs.append((text, sgr))
+            offset += len(text)
+    whole = "".join(text for text, _ in runs).rstrip(" ")
+    out: list[list[Part]] = []
+    k = 0
+    for a, b in _layout(whole, width):
+        while k + 1 < len(starts) and starts[k + 1] <= a:
+            k += 1
+        line: list[Part] = []
+        j = k
+        while j < len(starts) and starts[j] < b:
+            run_start = starts[j]
+            piece = whole[max(a, run_start):min(b, run_start + len(runs[j][0]))]
+            if piece:
+                line.append((piece, runs[j][1]))
+            j += 1
+        out.append(line)
+    return out
