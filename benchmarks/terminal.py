@@ -49,7 +49,7 @@ def main() -> None:
                         help="annotated terms in the long line (default 8000)")
     args = parser.parse_args()
     docs = _documents(args.matches)
-    formats = {
+    formats: dict[str, dict[str, object]] = {
         "text": {},
         "terminal (notes)": {"width": 80, "color": True},
         "terminal (inline)": {"width": 80, "color": True, "style": "inline"},
