@@ -188,8 +188,8 @@ def render_explanations(
     table = Table(title=safe(f"{source}: {len(rows)} matches") if source else None,
                   expand=False)
     # an entry id is broken only after a hyphen, in a column as wide as the longest id
-    # up to a quarter of the table; the other columns wrap at spaces
-    id_width = min(max((len(r.entry) for r in rows), default=5), max(12, width // 4))
+    # up to a fifth of the table; the other columns wrap at spaces
+    id_width = min(max((len(r.entry) for r in rows), default=5), max(10, width // 5))
     for name in ("where", "text", "entry", "matched as", "how", "annotated"):
         table.add_column(name, overflow="fold", width=id_width if name == "entry" else None)
     for r in rows:

@@ -291,6 +291,11 @@ def wrap(parts: list[Part], width: int) -> list[list[Part]]:
             runs.append((text, sgr))
             offset += len(text)
     whole = "".join(text for text, _ in runs).rstrip(" ")
+    indent = len(whole) - len(whole.lstrip(" "))
+    if indent >= width:  # an indentation as wide as the line is no layout: dropped
+        for k, start in enumerate(starts):
+            starts[k] = max(start - indent, 0)
+        whole = whole[indent:]
     out: list[list[Part]] = []
     k = 0
     for a, b in _layout(whole, width):
