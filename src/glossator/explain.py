@@ -189,7 +189,8 @@ def render_explanations(
                   expand=False)
     # an entry id is broken only after a hyphen, in a column as wide as the longest id
     # up to a fifth of the table; the other columns wrap at spaces
-    id_width = min(max((len(r.entry) for r in rows), default=5), max(10, width // 5))
+    id_width = max(len("entry"), min(max((len(r.entry) for r in rows), default=5),
+                                     max(10, width // 5)))
     for name in ("where", "text", "entry", "matched as", "how", "annotated"):
         table.add_column(name, overflow="fold", width=id_width if name == "entry" else None)
     for r in rows:
