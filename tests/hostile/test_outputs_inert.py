@@ -125,6 +125,15 @@ def test_bidi_marks_are_kept_as_they_are(mark: str) -> None:
     assert f"x{mark}y" in out  # documented: marks reorder no run of letters
 
 
+def test_lone_surrogates_in_glossary_data_are_shown_as_escapes() -> None:
+    entries = [{"term": "ESS", "title": "T\ud800", "definition": "a\udfffb \ud83d fin"}]
+    doc = glossator.Annotator(glossator.Glossary.from_dicts(entries)).annotate("L'ESS.")
+    for fmt, options in (("terminal", {"color": False}), ("html", {})):
+        out = glossator.render(doc, fmt, **options)
+        out.encode("utf-8")  # writable: no lone surrogate left
+        assert "a\\udfffb \\ud83d fin" in out and "T\\ud800" in out
+
+
 def test_tab_is_layout_in_the_terminal() -> None:
     doc = glossator.Annotator(glossator.Glossary.from_dicts(
         [{"term": "ESS", "definition": "d"}])).annotate("\tl'ESS\tici")

@@ -10,10 +10,10 @@ the BMP. No character is lost: the escape names it, and the rest of the text is 
 (a backslash already in the text is left as it is).
 
 * :func:`terminal_safe`: C0 controls (tab kept, and line feed where it is layout), DEL,
-  C1 controls, and the BiDi embeddings, overrides and isolates (U+202A–U+202E,
-  U+2066–U+2069). The marks LRM, RLM and ALM (U+200E, U+200F, U+061C) are kept: they
-  have no embedding level, cannot reverse or hide a run of letters, and Arabic or Hebrew
-  terms need them.
+  C1 controls, the BiDi embeddings, overrides and isolates (U+202A–U+202E,
+  U+2066–U+2069), and lone surrogates (which no encoding can write). The marks LRM,
+  RLM and ALM (U+200E, U+200F, U+061C) are kept: they have no embedding level, cannot
+  reverse or hide a run of letters, and Arabic or Hebrew terms need them.
 * :func:`html_safe`: what HTML forbids in text and attributes: C0 controls other than
   tab, line feed, form feed and carriage return, DEL, C1 controls, noncharacters
   (U+FDD0–U+FDEF and the last two code points of every plane) and lone surrogates.
@@ -29,8 +29,8 @@ __all__ = ["BIDI_CONTROLS", "html_safe", "terminal_safe", "visible_escape"]
 #: PDI. Each can reorder or hide what follows it on screen.
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
-_TERMINAL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
-_TERMINAL_NO_NEWLINE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+_TERMINAL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}\ud800-\udfff]")
+_TERMINAL_NO_NEWLINE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{BIDI_CONTROLS}\ud800-\udfff]")
 _HTML = re.compile(
     "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"
     + "".join(chr(p * 0x10000 + 0xFFFE) + chr(p * 0x10000 + 0xFFFF) for p in range(1, 17))
