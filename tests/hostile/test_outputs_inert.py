@@ -190,6 +190,26 @@ def test_usage_error_quoting_an_argument_is_inert(cli: RunCli) -> None:
     terminal_inert(result.err)
 
 
+def test_service_text_log_is_inert() -> None:
+    import logging
+
+    from glossator.serve.logs import setup_logging
+
+    loggers = [logging.getLogger(name) for name in ("glossator.serve", "uvicorn")]
+    saved = [(lg.handlers[:], lg.level, lg.propagate) for lg in loggers]
+    try:
+        setup_logging("text")
+        handler = loggers[0].handlers[0]
+    finally:
+        for lg, (handlers, level, propagate) in zip(loggers, saved, strict=True):
+            lg.handlers[:], lg.level, lg.propagate = handlers, level, propagate
+    record = logging.LogRecord("glossator.serve", logging.INFO, __file__, 1,
+                               "%s %s %d", ("GET", "/\x1b]0;pwn\x07\u202e", 404), None)
+    line = handler.format(record)
+    terminal_inert(line)
+    assert line == "glossator: GET /\\x1b]0;pwn\\x07\\u202e 404"
+
+
 def test_check_report_is_inert(cli: RunCli, tmp_path: Path) -> None:
     _glossary(tmp_path, url="ftp:\x1b[2J", definition="déf \x1b]0;x\x07 <b>gras</b>")
     for fmt in ("text", "table"):
