@@ -195,9 +195,10 @@ def read_inputs(files: Sequence[str], encoding: str) -> list[tuple[str, str]]:
     for documents): ``(name, text)``."""
     from ..documents.read import TEXT_SUFFIXES, expand_inputs, read_document
 
+    inputs = expand_inputs(files or ["-"], TEXT_SUFFIXES)
+    note_stdin([i.name for i in inputs])
     return [(doc.name, doc.text) for doc in (
-        read_document(i.name, "text", encoding)
-        for i in expand_inputs(files or ["-"], TEXT_SUFFIXES))]
+        read_document(i.name, "text", encoding) for i in inputs)]
 
 
 def warn(message: str) -> None:
