@@ -107,6 +107,8 @@ def test_notes_lose_nothing_and_fit(definition: str, style: str) -> None:
     "1\u00a0000 2\u00a0000 3\u00a0000 4\u00a0000 5\u00a0000 6\u00a0000 7\u00a0000",
     "\u3000全角スペース\u3000と ESS の文章です。" * 3,
     " " * 30 + "indentation plus large que la largeur",
+    " " * 40 + "l'ESS en retrait plus large que la ligne",
+    "   l'ESS\tet\tl'ESS\t en colonnes",
     "x" * 300,
 ])
 def test_text_lines_lose_nothing_and_fit(text: str) -> None:

@@ -281,33 +281,30 @@ def _layout_words(text: str, width: int, uniform: bool) -> list[tuple[int, int]]
 
 def wrap(parts: list[Part], width: int) -> list[list[Part]]:
     """``parts`` laid out in lines at most ``width`` columns wide (see the module); the
-    spaces that end the text are dropped."""
-    starts: list[int] = []
-    runs: list[Part] = []
-    offset = 0
-    for text, sgr in parts:
-        if text:
-            starts.append(offset)
-            runs.append((text, sgr))
-            offset += len(text)
-    whole = "".join(text for text, _ in runs).rstrip(" ")
+    spaces that end the text are dropped, and so is an indentation as wide as a line."""
+    whole = "".join(text for text, _ in parts).rstrip(" ")
     indent = len(whole) - len(whole.lstrip(" "))
-    if indent >= width:  # an indentation as wide as the line is no layout: dropped
-        for k, start in enumerate(starts):
-            starts[k] = max(start - indent, 0)
-        whole = whole[indent:]
+    if indent < width:
+        indent = 0
+    whole = whole[indent:]
+    # each run's span in ``whole``
+    runs: list[tuple[int, int, str]] = []
+    offset = -indent
+    for text, sgr in parts:
+        start, offset = offset, offset + len(text)
+        if offset > 0 and start < len(whole):
+            runs.append((max(start, 0), min(offset, len(whole)), sgr))
     out: list[list[Part]] = []
     k = 0
     for a, b in _layout(whole, width):
-        while k + 1 < len(starts) and starts[k + 1] <= a:
+        while k + 1 < len(runs) and runs[k][1] <= a:
             k += 1
         line: list[Part] = []
         j = k
-        while j < len(starts) and starts[j] < b:
-            run_start = starts[j]
-            piece = whole[max(a, run_start):min(b, run_start + len(runs[j][0]))]
+        while j < len(runs) and runs[j][0] < b:
+            piece = whole[max(a, runs[j][0]):min(b, runs[j][1])]
             if piece:
-                line.append((piece, runs[j][1]))
+                line.append((piece, runs[j][2]))
             j += 1
         out.append(line)
     return out
