@@ -113,6 +113,20 @@ def test_terminal_shows_hostile_glossary_and_text_inert(payload: str, where: str
             assert shows(out, payload), (style, color, out)
 
 
+@pytest.mark.parametrize("style", ["notes", "inline"])
+@pytest.mark.parametrize("color", ["always", "never"])
+def test_annotate_to_a_terminal_is_inert(cli: RunCli, tmp_path: Path, style: str,
+                                         color: str) -> None:
+    hostile = "".join(v for k, v in PAYLOADS.items() if k != "nul")
+    _glossary(tmp_path, title=f"T{hostile}", definition=f"D{hostile}")
+    (tmp_path / "t.txt").write_text(f"{hostile} l'ESS {hostile}\n", "utf-8")
+    result = cli("annotate", "t.txt", "-g", "g.json", "-f", "terminal", "--color", color,
+                 "--terminal-style", style, "--width", "60")
+    assert result.code == 0, result.err
+    terminal_inert(result.out)
+    assert shows(result.out, f"D{hostile}") and shows(result.out, f"T{hostile}")
+
+
 def test_an_unterminated_osc_swallows_nothing() -> None:
     doc = _doc("\x1b]0;titre\x07", "definition")
     out = glossator.render(doc, "terminal", width=80, color=False)
