@@ -70,7 +70,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ann.add_argument("--terminal-style", choices=("notes", "inline"), default="notes",
                      help="terminal: numbered notes after each paragraph (default) or "
                      "definitions inline")
-    display_options(ann, "terminal: line width (default: the terminal's, else 80)")
+    display_options(ann, "terminal only: line width, at least 20 (default: the terminal's, "
+                    "else 80)")
     ann.add_argument("--output-encoding", metavar="ENC",
                      help="encoding of the output (default: an HTML page keeps its own, "
                      "everything else is UTF-8); characters it lacks become HTML character "
