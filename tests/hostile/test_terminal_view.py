@@ -263,7 +263,6 @@ def test_benchmarks_without_the_corpus_say_what_they_need(script: str) -> None:
 
 @pytest.mark.parametrize("argv", [
     ["tools/common_words.py", "/nonexistent/corpus", "-o", "out.txt"],
-    ["benchmarks/senses.py", "--glossary", "/nonexistent/corpus/sigles.csv"],
     ["benchmarks/senses_gold_build.py"],
 ])
 def test_tools_without_the_corpus_say_what_they_need(argv: list[str], tmp_path: Path) -> None:
@@ -271,5 +270,5 @@ def test_tools_without_the_corpus_say_what_they_need(argv: list[str], tmp_path: 
                           capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert proc.returncode != 0
     _one_line_error(proc.stderr)
-    assert "needs the shared corpus" in proc.stderr
+    assert "needs" in proc.stderr and "corpus" in proc.stderr
     assert not (tmp_path / "out.txt").exists()
