@@ -32,7 +32,11 @@ from typing import Any
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+#: ``$GLOSSATOR_CORPUS``, else ``../shared/corpus`` beside the checkout (or beside the
+#: folder of its worktrees).
+DEFAULT_CORPUS = Path(os.environ.get("GLOSSATOR_CORPUS") or next(
+    (p for p in (REPO.parent / "shared" / "corpus", REPO.parents[1] / "shared" / "corpus")
+     if p.is_dir()), REPO.parent / "shared" / "corpus"))
 WORKER = BENCH_DIR / "worker.py"
 MB = 1_000_000
 
@@ -60,8 +64,21 @@ _WORD_RE = re.compile(r"\w+(?:['-]\w+)*")
 # ---------------------------------------------------------------------------------------
 
 
+def require_corpus(corpus: Path, *parts: str) -> Path:
+    """``corpus``, if it holds ``parts`` (``"text"``, ``"terms"``…); else stop the script
+    with one line saying what it needs."""
+    for part in parts or ("",):
+        if not (corpus / part).exists():
+            raise SystemExit(
+                f"{Path(sys.argv[0]).name}: needs the shared corpus, and {corpus / part} is "
+                "missing (put the corpus at ../shared/corpus beside the checkout, set "
+                "GLOSSATOR_CORPUS, or pass --corpus DIR where the script takes it)")
+    return corpus
+
+
 def corpus_files(corpus: Path) -> list[Path]:
     """Every text file of the corpus, in path order."""
+    require_corpus(corpus, "text")
     files = sorted((corpus / "text").rglob("*.txt"))
     if not files:
         raise SystemExit(f"no text under {corpus / 'text'} (see --corpus)")
@@ -138,7 +155,7 @@ class TermPools:
     @classmethod
     def load(cls, corpus: Path) -> TermPools:
         """Read and clean the lists; the corpus vocabulary is read file by file."""
-        terms = corpus / "terms"
+        terms = require_corpus(corpus, "terms") / "terms"
         acronyms = [line.split("\t")[0] for line in _lines(terms / "corpus-acronyms.txt")]
         franceterme = [
             line.split("\t")[0] for line in _lines(terms / "franceterme-2020-2025.tsv")[1:]

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from benchlib import DEFAULT_CORPUS, RESULTS_DIR, cut_at_line, load_bytes
+from benchlib import DEFAULT_CORPUS, RESULTS_DIR, cut_at_line, load_bytes, require_corpus
 
 
 def _pages(folder: Path, count: int, kb: int, corpus: Path) -> int:
@@ -73,6 +73,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--write-pages", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    require_corpus(args.corpus, "text", *(["terms"] if args.large else []))
     if args.write_pages:
         print(_pages(args.write_pages, args.pages, args.kb, args.corpus))
         return

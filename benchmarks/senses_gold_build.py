@@ -168,4 +168,7 @@ def _quote(s: str) -> str:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 2 or not Path(sys.argv[1]).is_dir():
+        raise SystemExit("senses_gold_build.py: needs the shared corpus's text folder: "
+                         "python benchmarks/senses_gold_build.py ../shared/corpus/text")
     main(Path(sys.argv[1]))

@@ -81,6 +81,11 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=100_000, metavar="N")
     parser.add_argument("--write-glossary", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.large:  # the large glossary is drawn from the corpus's term lists
+        sys.path.insert(0, str(Path(__file__).parent))
+        from benchlib import DEFAULT_CORPUS, require_corpus
+
+        require_corpus(DEFAULT_CORPUS, "terms")
     if args.write_glossary:
         _write_glossary(args.write_glossary, args.large)
         return

@@ -46,6 +46,10 @@ def main() -> None:
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument("--size", type=int, default=1500, help="words to keep (1500)")
     args = parser.parse_args()
+    for needed in (args.corpus / "terms" / "wfrench.txt", args.corpus / "text"):
+        if not needed.exists():
+            raise SystemExit(f"common_words.py: needs the shared corpus, and {needed} is "
+                             "missing (give the corpus folder, e.g. ../shared/corpus)")
 
     dictionary = set(
         (args.corpus / "terms" / "wfrench.txt").read_text(encoding="utf-8").split()

@@ -155,6 +155,20 @@ def _rows(
     return out
 
 
+def break_id(entry_id: str, width: int) -> list[str]:
+    """``entry_id`` in lines at most ``width`` long, broken after a hyphen, an
+    underscore or a dot (a part longer than a line is cut where it must)."""
+    lines = [""]
+    for part in re.findall(r"[^-_.]*[-_.]*", entry_id):
+        while part:
+            if lines[-1] and len(lines[-1]) + len(part) > width:
+                lines.append("")
+            room = width - len(lines[-1])
+            lines[-1] += part[:room]
+            part = part[room:]
+    return lines
+
+
 def render_explanations(
     rows: list[Explanation], *, source: str = "", fmt: str = "table", color: bool = False,
     width: int | None = None,
@@ -166,19 +180,31 @@ def render_explanations(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{source}: {len(rows)} matches" if source else None, expand=False)
+    from .text.inert import terminal_safe
+
+    def safe(text: str) -> str:
+        return terminal_safe(text, newlines=False)
+
+    width = width or 100
+    table = Table(title=safe(f"{source}: {len(rows)} matches") if source else None,
+                  expand=False)
+    # an entry id is broken only after a hyphen, in a column as wide as the longest id
+    # up to a fifth of the table; the other columns wrap at spaces
+    id_width = max(len("entry"), min(max((len(r.entry) for r in rows), default=5),
+                                     max(10, width // 5)))
     for name in ("where", "text", "entry", "matched as", "how", "annotated"):
-        table.add_column(name, overflow="fold")
+        table.add_column(name, overflow="fold", width=id_width if name == "entry" else None)
     for r in rows:
         matched = r.variant if r.variant == r.form else f"{r.variant} (form: {r.form})"
+        sense = f" ({r.sense.removeprefix(r.entry + ' ')})" if r.sense else ""
         table.add_row(
-            f"{r.line}:{r.column}", r.surface,
-            f"{r.entry} ({r.sense.removeprefix(r.entry + ' ')})" if r.sense else r.entry,
-            matched, r.how,
-            "yes" if r.annotated else f"no: {r.reason}",
+            f"{r.line}:{r.column}", safe(r.surface),
+            "\n".join(break_id(safe(r.entry), id_width)) + safe(sense),
+            safe(matched), r.how,
+            "yes" if r.annotated else f"no: {safe(r.reason)}",
         )
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width or 100, force_terminal=color,
+    console = Console(file=buffer, width=width, force_terminal=color,
                       no_color=not color, color_system="standard" if color else None,
                       highlight=False, emoji=False, markup=False)
     console.print(table)

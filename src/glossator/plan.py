@@ -120,6 +120,9 @@ def output_format(args: argparse.Namespace, kinds: list[str], is_tty: bool) -> s
                          "html); write other inputs with --output-dir")
     html_out = args.standalone or args.markup or kinds.count("text") < len(kinds)
     fmt: str = args.format or ("html" if html_out else ("terminal" if is_tty else "text"))
+    if getattr(args, "width", None) is not None and fmt != "terminal":
+        raise UsageError(f"--width sets the terminal format's line width; the {fmt} format "
+                         "has none", hint="drop --width, or add -f terminal")
     if args.link_to is not None:
         if fmt not in ("html", "markdown"):
             raise UsageError("--link-to goes with HTML or Markdown output",

@@ -148,6 +148,7 @@ FILES: dict[str, tuple[Runner, tuple[str, ...], int]] = {
     "html": (run_html, (*ANNOTATOR_OPTIONS, "id-prefix", "link-to"), 10),
     "html-standalone": (run_html_standalone, (*ANNOTATOR_OPTIONS, "title", "heading", "script"), 3),
     "terminal": (run_terminal, (*ANNOTATOR_OPTIONS, "width", "color", "style"), 10),
+    "terminal-view": (run_terminal, (*ANNOTATOR_OPTIONS, "width", "color", "style"), 16),
     "json": (run_json, (*ANNOTATOR_OPTIONS, "indent"), 6),
     "markdown": (run_markdown, (*ANNOTATOR_OPTIONS, "link-to"), 10),
     "markdown-input": (run_markdown_input, ("occurrences", "link-to", "skip"), 9),

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 
 from .._version import __version__
 from ..errors import GlossatorError, UsageError
-from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, Parser
+from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, Parser, say
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -54,10 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         run: Callable[[argparse.Namespace], int] = args.run
         return run(args)
     except UsageError as exc:
-        print(f"glossator: error: {exc}", file=sys.stderr)
+        say("error", exc)
         return EXIT_USAGE
     except GlossatorError as exc:
-        print(f"glossator: error: {exc}", file=sys.stderr)
+        say("error", exc)
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130

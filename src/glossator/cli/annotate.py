@@ -32,6 +32,8 @@ from .common import (
     html_input_options,
     load_glossaries,
     matching_options,
+    note_stdin,
+    say,
     write_stdout,
 )
 
@@ -68,7 +70,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ann.add_argument("--terminal-style", choices=("notes", "inline"), default="notes",
                      help="terminal: numbered notes after each paragraph (default) or "
                      "definitions inline")
-    display_options(ann, "terminal: line width (default: the terminal's, else 80)")
+    display_options(ann, "terminal only: line width, at least 20 (default: the terminal's, "
+                    "else 80)")
     ann.add_argument("--output-encoding", metavar="ENC",
                      help="encoding of the output (default: an HTML page keeps its own, "
                      "everything else is UTF-8); characters it lacks become HTML character "
@@ -179,6 +182,7 @@ def run(args: argparse.Namespace) -> int:
                            [args.output_dir] if args.output_dir else [])
     names = [i.name for i in inputs]
     kinds = input_kinds(args, names)
+    note_stdin(names)
     check_markup_options(args, kinds)
     if args.explain:
         if args.output or args.output_dir or args.in_place or args.standalone:
@@ -193,7 +197,8 @@ def run(args: argparse.Namespace) -> int:
     encoding = output_encoding(args.output_encoding)
     targets, assets_root = _targets(args, inputs, kinds, fmt)
     glossary = load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
-                               args.glossary_encoding, args.cache_dir, verbose=args.verbose)
+                               args.glossary_encoding, args.cache_dir, verbose=args.verbose,
+                               rich_definitions=args.rich_definitions and fmt == "html")
     if args.output_dir:  # checked before any work: a directory that cannot be made
         try:
             Path(args.output_dir).mkdir(parents=True, exist_ok=True)
@@ -223,8 +228,7 @@ def _write_assets(job: Any, script: bool, loaded: bool) -> None:
 
     files = asset_files(job.assets, script_too=True if script else None)
     for path in write_assets(job.assets_root, files):
-        print(f"glossator: note: {path} was not written by glossator and is kept",
-              file=sys.stderr)
+        say("note", f"{path} was not written by glossator and is kept")
 
 
 def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[str],
@@ -234,15 +238,14 @@ def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[
 
     loaded: list[bool] = []
     failed = write_each(job, names, kinds, targets, jobs,
-                        lambda error: print(f"glossator: error: {error}", file=sys.stderr),
+                        lambda error: say("error", error),
                         loaded)
     _write_assets(job, args.script, any(loaded))
     if failed == len(names) > 1:
-        print(f"glossator: all {len(names)} inputs failed", file=sys.stderr)
+        say("", f"all {len(names)} inputs failed")
     elif failed and len(names) > 1:
         where = f"written to {args.output_dir}" if args.output_dir else "annotated"
-        print(f"glossator: {failed} of {len(names)} inputs failed; the others were "
-              f"{where}", file=sys.stderr)
+        say("", f"{failed} of {len(names)} inputs failed; the others were {where}")
     return EXIT_INPUT if failed else EXIT_OK
 
 

@@ -119,9 +119,11 @@ def run(args: argparse.Namespace) -> int:
     if fmt == "table":
         _print_table(shown, summary)
     else:
+        from ..text.inert import terminal_safe
         from .common import write_stdout
 
-        lines = [str(f) for f in shown] + ([summary] if summary else [])
+        lines = [terminal_safe(str(f), newlines=False) for f in shown] + (
+            [summary] if summary else [])
         if lines:
             write_stdout("\n".join(lines) + "\n")
     return EXIT_INPUT if failed else EXIT_OK
@@ -164,7 +166,13 @@ def _print_table(findings: list[Finding], summary: str | None) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=sys.stdout, highlight=False)
+    from ..text.inert import terminal_safe
+
+    def safe(text: str) -> str:
+        return terminal_safe(text, newlines=False)
+
+    # data is never read as rich markup, and what a terminal acts on is shown escaped
+    console = Console(file=sys.stdout, highlight=False, markup=False, emoji=False)
     if findings:
         table = Table()
         table.add_column("level", no_wrap=True)
@@ -172,10 +180,11 @@ def _print_table(findings: list[Finding], summary: str | None) -> None:
         table.add_column("code", no_wrap=True)
         table.add_column("message", ratio=1)
         for f in findings:
-            message = Text(f.message)
+            message = Text(safe(f.message))
             if f.hint:
-                message.append(f" ({f.hint})", style="dim")
-            table.add_row(Text(f.level, style=_STYLES[f.level]), f.where, f.code, message)
+                message.append(f" ({safe(f.hint)})", style="dim")
+            table.add_row(Text(f.level, style=_STYLES[f.level]), Text(safe(f.where)),
+                          Text(safe(f.code)), message)
         console.print(table)
     if summary:
         style = "bold red" if summary.startswith("failed") else "green"

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 __all__ = [
     "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "Parser", "annotator_for",
     "display_options", "glossary_encoding_option", "glossary_options", "html_input_options",
-    "load_glossaries", "loaded", "matching_options", "read_inputs", "warn",
+    "load_glossaries", "loaded", "matching_options", "note_stdin", "read_inputs", "say",
+    "warn",
     "write_stdout",
 ]
 
@@ -39,7 +40,10 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print ``message`` as one line and exit with the usage error code."""
-        self.exit(EXIT_USAGE, f"glossator: error: {message} (see '{self.prog} --help')\n")
+        from ..text.inert import terminal_safe
+
+        self.exit(EXIT_USAGE, f"glossator: error: {terminal_safe(message, newlines=False)} "
+                  f"(see '{self.prog} --help')\n")
 
 
 def glossary_options(p: argparse.ArgumentParser) -> None:
@@ -121,18 +125,22 @@ def html_input_options(p: argparse.ArgumentParser) -> None:
 def load_glossaries(
     paths: Sequence[str], fmt: str | None, strict: bool, quiet: bool,
     encoding: str | None = None, cache_dir: str | None = None, verbose: bool = False,
+    rich_definitions: bool = False,
 ) -> Glossary:
     """The glossary files merged (the bundled glossary if none), their warnings printed
-    (errors with ``strict``)."""
+    (errors with ``strict``). With ``rich_definitions`` markup in a definition is what
+    was asked for: no warning says it is shown as text."""
     from ..loaders import bundled_glossary_path, read_glossaries
 
     files = list(paths) or [str(bundled_glossary_path())]
     glossary = read_glossaries(files, format=fmt, encoding=encoding, cache_dir=cache_dir)
-    for d in glossary.diagnostics:
+    diagnostics = [d for d in glossary.diagnostics
+                   if not (rich_definitions and d.code == "markup-in-definition")]
+    for d in diagnostics:
         if strict or d.level == "error":
             raise d.to_error()
     if not quiet:
-        print_warnings(glossary.diagnostics, verbose)
+        print_warnings(diagnostics, verbose)
     return glossary
 
 
@@ -189,14 +197,35 @@ def read_inputs(files: Sequence[str], encoding: str) -> list[tuple[str, str]]:
     for documents): ``(name, text)``."""
     from ..documents.read import TEXT_SUFFIXES, expand_inputs, read_document
 
+    inputs = expand_inputs(files or ["-"], TEXT_SUFFIXES)
+    note_stdin([i.name for i in inputs])
     return [(doc.name, doc.text) for doc in (
-        read_document(i.name, "text", encoding)
-        for i in expand_inputs(files or ["-"], TEXT_SUFFIXES))]
+        read_document(i.name, "text", encoding) for i in inputs)]
 
 
 def warn(message: str) -> None:
     """Print ``message`` as a warning line on standard error."""
-    print(f"glossator: warning: {message}", file=sys.stderr)
+    say("warning", message)
+
+
+def note_stdin(names: Sequence[str]) -> None:
+    """Say that standard input is read, when it is a terminal (a person who typed the
+    command without a file would otherwise wait for nothing)."""
+    isatty = getattr(sys.stdin, "isatty", None)
+    if "-" in names and callable(isatty) and isatty():
+        say("note", "reading the text from standard input: type or paste it, then Ctrl-D "
+            "(or give a FILE; see --help)")
+
+
+def say(level: str, message: object) -> None:
+    """Print ``glossator: LEVEL: message`` on standard error, as one line whose every
+    character a terminal would act on (quoted from a file name, a term, a definition) is
+    shown as a visible escape (:func:`glossator.text.inert.terminal_safe`). ``level``
+    ``""``: ``glossator: message``."""
+    from ..text.inert import terminal_safe
+
+    prefix = f"glossator: {level}: " if level else "glossator: "
+    print(prefix + terminal_safe(str(message), newlines=False), file=sys.stderr)
 
 
 def write_stdout(

@@ -21,6 +21,7 @@ from .common import (
     html_input_options,
     load_glossaries,
     matching_options,
+    note_stdin,
     write_stdout,
 )
 
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--width must be at least 40")
     names = [i.name for i in expand_inputs(list(args.files) or ["-"], DOCUMENT_SUFFIXES)]
     kinds = input_kinds(args, names)
+    note_stdin(names)
     glossary = load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
                                args.glossary_encoding, args.cache_dir, verbose=args.verbose)
     job = DocumentJob(annotator_for(args, glossary), "html", encoding=args.encoding,

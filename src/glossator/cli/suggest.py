@@ -50,8 +50,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _collect(paths: list[str]) -> list[tuple[str, str]]:
     """(name, kind) for each input: files as given, directories searched recursively."""
     from ..documents.read import expand_inputs, kind_of
+    from .common import note_stdin
 
-    return [(i.name, kind_of(i.name)) for i in expand_inputs(paths or ["-"])]
+    inputs = [(i.name, kind_of(i.name)) for i in expand_inputs(paths or ["-"])]
+    note_stdin([name for name, _ in inputs])
+    return inputs
 
 
 

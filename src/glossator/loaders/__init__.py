@@ -120,6 +120,11 @@ def read_glossary(
     from ..reading import read_bytes
 
     name = os.fspath(path)
+    if os.path.isdir(name):  # before the suffix: a folder has none to tell a format by
+        raise GlossaryError("is a directory, not a glossary file", file=name,
+                            hint="name a glossary file, e.g. DIR/glossaire.yaml")
+    if not os.path.lexists(name):
+        raise GlossaryError("no such glossary file", file=name)
     fmt = _format_for(name, format)
     data = read_bytes(name, limit=MAX_GLOSSARY_BYTES, error=GlossaryError,
                       what="glossary file")

@@ -62,7 +62,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from html import escape
+from html import escape as _escape_html
 from html import unescape as html_unescape
 from importlib.resources import files
 from typing import Any
@@ -70,12 +70,21 @@ from typing import Any
 from ..anchors import check_link_to, entry_href
 from ..errors import UsageError
 from ..model import AnnotatedText, Annotation
+from ..text.inert import html_safe
 from ..text.normalize import one_line
 
 __all__ = [
     "MARKUPS", "MARKUP_PRESETS", "MarkupPreset", "TermMarkup", "get_markup", "markup_presets",
     "page", "register_markup", "render", "script", "stylesheet", "tooltip", "tooltip_parts",
 ]
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """``text`` escaped for HTML, every character HTML forbids (NUL, controls,
+    noncharacters) first shown as a visible escape (:func:`glossator.text.inert.html_safe`):
+    glossary data is inserted inert, and the output reads back as text."""
+    return _escape_html(html_safe(text), quote)
+
 
 #: The built-in markup presets of :func:`tooltip` (see :data:`MARKUP_PRESETS`).
 MARKUPS: tuple[str, ...] = ("glossator", "spip", "abbr")
@@ -122,7 +131,7 @@ def definition_html(definition: str, rich: bool = False, *, links: bool = True) 
     ``script``/``style`` go with their content. ``links=False`` drops the ``a`` tags too
     (keeping their text), for a definition that sits inside a link.
     """
-    text = one_line(definition)
+    text = html_safe(one_line(definition))
     if not rich:
         return escape(text)
     tags = set(RICH_TAGS) if links else set(RICH_TAGS) - {"a"}
@@ -276,7 +285,7 @@ def tooltip_parts(
     entry = ann.entry
     definition = one_line(entry.definition)
     html = definition_html(definition, rich, links=preset.links)
-    text = html_unescape(_nh3().clean(definition, tags=set())) if rich else definition
+    text = html_unescape(_nh3().clean(html_safe(definition), tags=set())) if rich else definition
     href = None
     if link_to is not None:
         href = escape(entry_href(check_link_to(link_to), entry.id))

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from html import escape
+from html import escape as _escape_html
 from importlib.resources import files
 from typing import Any
 
@@ -48,6 +48,7 @@ from ..errors import UsageError
 from ..glossary import Glossary
 from ..model import Entry
 from ..text.collation import initial, sort_key
+from ..text.inert import html_safe
 from ..text.normalize import fold_text, one_line
 from .html import definition_html
 from .html import stylesheet as tooltip_stylesheet
@@ -64,6 +65,14 @@ __all__ = [
     "sections",
     "stylesheet",
 ]
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """``text`` escaped for HTML, every character HTML forbids (NUL, controls,
+    noncharacters) first shown as a visible escape (:func:`glossator.text.inert.html_safe`):
+    glossary data is inserted inert, and the output reads back as text."""
+    return _escape_html(html_safe(text), quote)
+
 
 #: The first line of the Markdown index: an HTML comment (invisible once rendered) that
 #: tells glossator's MkDocs plugin not to annotate the page.

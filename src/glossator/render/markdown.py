@@ -13,7 +13,7 @@ from ..anchors import check_link_to, entry_href
 from ..model import AnnotatedText
 from ..text.normalize import one_line
 
-__all__ = ["escape_markdown", "link_destination", "render"]
+__all__ = ["FootnoteLabels", "escape_markdown", "link_destination", "render"]
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~]|^[+\-](?=\s)|^(\d+)\.(?=\s))", re.MULTILINE)
 
@@ -34,6 +34,46 @@ def link_destination(url: str) -> str:
     return "".join(f"%{ord(c):02X}" if c in " ()<>\\" or ord(c) < 0x20 else c for c in url)
 
 
+_UNSAFE_LABEL = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+class FootnoteLabels:
+    """Footnote labels made from entry ids: only ASCII letters, digits, ``-`` and ``_``,
+    so that no id can write markup or end the footnote (``]``, ``]: ``, ``<``, a line
+    break), and each id its own label. An id already in that alphabet is its own label;
+    another is reduced to it (accents dropped, every other run of characters made one
+    ``-``; ``note`` if nothing is left). Labels are compared as footnote syntaxes compare
+    them, without case; a label already given to another id gets ``-2``, ``-3``… in the
+    order the ids come, so the same text always gives the same labels."""
+
+    def __init__(self) -> None:
+        self._of: dict[str, str] = {}
+        self._taken: set[str] = set()
+
+    def label(self, entry_id: str) -> str:
+        """The label of ``entry_id`` (the same each time it is asked)."""
+        label = self._of.get(entry_id)
+        if label is None:
+            base = _UNSAFE_LABEL.sub("-", _ascii(entry_id)).strip("-") or "note"
+            label, n = base, 1
+            while label.casefold() in self._taken:
+                n += 1
+                label = f"{base}-{n}"
+            self._taken.add(label.casefold())
+            self._of[entry_id] = label
+        return label
+
+
+def _ascii(text: str) -> str:
+    """``text`` with its accents dropped (``é`` → ``e``), other non-ASCII kept."""
+    import unicodedata
+
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
+
+
 def render(doc: AnnotatedText, *, link_to: str | None = None) -> str:
     """The text in Markdown, each annotated term followed by a footnote reference.
 
@@ -44,6 +84,7 @@ def render(doc: AnnotatedText, *, link_to: str | None = None) -> str:
         check_link_to(link_to)
     out: list[str] = []
     notes: dict[str, str] = {}
+    labels = FootnoteLabels()
     for piece, ann in doc.segments():
         if ann is not None and link_to is not None and "\n" not in piece:
             # a term across a line break stays unlinked: each line becomes a paragraph
@@ -52,7 +93,7 @@ def render(doc: AnnotatedText, *, link_to: str | None = None) -> str:
         else:
             out.append(escape_markdown(piece))
         if ann is not None:
-            label = ann.entry.id
+            label = labels.label(ann.entry.id)
             out.append(f"[^{label}]")
             if label not in notes:
                 title = escape_markdown(one_line(ann.entry.display_title))

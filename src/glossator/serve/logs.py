@@ -31,6 +31,16 @@ class _JsonLines(logging.Formatter):
         return json.dumps(data, ensure_ascii=False)
 
 
+class _Text(logging.Formatter):
+    """``PREFIX: message``, every character a terminal would act on (from a request's
+    path, a file name) shown as a visible escape; a traceback keeps its lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from ..text.inert import terminal_safe
+
+        return terminal_safe(super().format(record))
+
+
 def setup_logging(log_format: str) -> None:
     """Send the ``glossator.serve`` log, and uvicorn's own (its start, its errors), to
     standard error, as text or JSON lines."""
@@ -39,7 +49,7 @@ def setup_logging(log_format: str) -> None:
         if log_format == "json":
             handler.setFormatter(_JsonLines())
         else:
-            handler.setFormatter(logging.Formatter(f"{prefix}: %(message)s"))
+            handler.setFormatter(_Text(f"{prefix}: %(message)s"))
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
         logger.setLevel(logging.INFO)
