@@ -116,7 +116,7 @@ def test_a_post_is_annotated_after_its_shortcodes_and_links_the_assets(
                      r"plugins/glossator/assets/glossator\.css\?ver=[^']*'", head)
     assert re.search(r"<script [^>]*defer src='[^']*/plugins/glossator/assets/glossator\.js",
                      page)
-    assert "Warning" not in page and "Notice" not in page and "Fatal" not in page
+    assert not re.search(r"\b(Warning|Notice|Fatal error)\b", page)
     # the shipped files are served as they are
     assert web.get("/wp-content/plugins/glossator/assets/glossator.css")[0] == 200
 
@@ -139,7 +139,7 @@ def test_the_service_stopped_the_same_post_is_served_unannotated_byte_for_byte(
     assert status == 200
     assert "data-glossator-entry" not in page
     assert page == strip_glossator_markup(annotated)  # only glossator's markup differs
-    assert "Warning" not in page and "Fatal" not in page
+    assert not re.search(r"\b(Warning|Notice|Fatal error)\b", page)
     notice = admin_notices(site)
     assert 'class="notice notice-warning"' in notice
     assert "pages are served unannotated" in notice
@@ -278,7 +278,7 @@ def test_settings_are_sanitized_escaped_and_posted_with_a_nonce(
         update_option( GLOSSATOR_OPTION, array( 'url' => 'http://127.0.0.1:9/"><script>u</script>',
             'glossary' => '"><script>g</script>', 'token' => '"><script>t</script>' ) );
         wp_set_current_user( 1 );
-        do_action( 'admin_init' );
+        glossator_admin_init();  // (not all of admin_init: WordPress would check for updates)
         $GLOBALS['title'] = 'Glossator';
         glossator_settings_page();
     """)
@@ -320,7 +320,7 @@ def test_uninstall_removes_the_settings_cache_and_switches(
         include WP_PLUGIN_DIR . '/glossator/uninstall.php';
         echo $mine();
     """).split()
-    assert int(left[0]) >= 4 and left[1] == "1"  # settings, generation, version, page
+    assert int(left[0]) >= 4 and int(left[1]) >= 1  # settings, generation, version, page
     assert left[2:] == ["0", "0"]
 
 

@@ -10,8 +10,8 @@ temporary folders, on loopback or a Unix socket only:
 - :func:`make_site`: a WordPress site of Debian's WordPress files (the few PHP files at its
   root copied, so that the site's own ``wp-config.php`` is the one read; ``wp-admin`` and
   ``wp-includes`` linked), installed with WordPress's own ``wp_install()`` by php-cli, with
-  the plugin of ``integrations/wordpress/glossator``, a small test theme and a test
-  shortcode (``tests/data/wordpress/``);
+  the plugin of ``integrations/wordpress/glossator``, a small test theme and a must-use
+  plugin that reports every notice and adds a test shortcode (``tests/data/wordpress/``);
 - :class:`PhpServer`: PHP's built-in web server (``php -S 127.0.0.1:PORT``) serving it.
 
 When something is missing the tests skip, naming the provisioning script, and fail on CI
@@ -194,7 +194,7 @@ def make_site(base: Path, php: str, db: MariaDB, port: int) -> Site:
     shutil.copytree(PLUGIN, root / "wp-content" / "plugins" / "glossator")
     shutil.copytree(THEME, root / "wp-content" / "themes" / "glossator-test")
     (root / "wp-content" / "mu-plugins").mkdir()
-    shutil.copy(THEME.parent / "shortcode.php", root / "wp-content" / "mu-plugins")
+    shutil.copy(THEME.parent / "test-site.php", root / "wp-content" / "mu-plugins")
     url = f"http://127.0.0.1:{port}"
     keys = "\n".join(f"define( '{k}', '{secrets.token_hex(16)}' );" for k in (
         "AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY", "AUTH_SALT",
