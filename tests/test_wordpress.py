@@ -339,3 +339,21 @@ def test_the_plugin_is_valid_php() -> None:
         done = subprocess.run([php, "-l", str(path)], capture_output=True, text=True,
                               timeout=60)
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_default_block_theme_annotates_too(
+        wordpress: tuple[Site, PhpServer], service: Server) -> None:
+    # Twenty Twenty-Three renders a post with its post-content block, outside the classic
+    # loop of a theme's index.php
+    site, web = wordpress
+    configure(site, url=service.base)
+    post = new_post(site, POST)
+    site.run("switch_theme( 'twentytwentythree' );")
+    try:
+        status, page = web.get(f"/?p={post}")
+    finally:
+        site.run("switch_theme( 'glossator-test' );")
+    assert status == 200
+    assert 'data-glossator-entry="ess"' in page and 'data-glossator-entry="ptce"' in page
+    assert "glossator-css" in page.split("</head>", 1)[0]
+    assert not re.search(r"\b(Warning|Notice|Fatal error)\b", page)

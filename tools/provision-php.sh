@@ -9,6 +9,8 @@
 #                                                     tests start their own server, as the
 #                                                     current user, in a temporary folder
 #   wordpress                                         /usr/share/wordpress (6.1 on Debian 12)
+#   wordpress-theme-twentytwentythree                 WordPress 6.1's default theme, a block
+#                                                     theme (its posts render otherwise)
 #
 # No service is started or enabled: while apt-get runs, a policy-rc.d that refuses every
 # start is in place (unless the machine already has one), so neither Apache, which the
@@ -23,7 +25,8 @@ set -euo pipefail
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/glossator-tests"
 LOG="$CACHE/provision.log"
 APT_LOCK_WAIT=600
-PACKAGES=(php-cli php-mysql php-curl php-xml php-mbstring mariadb-server wordpress)
+PACKAGES=(php-cli php-mysql php-curl php-xml php-mbstring mariadb-server wordpress
+          wordpress-theme-twentytwentythree)
 
 say() { printf 'provision-php: %s\n' "$*"; }
 
@@ -44,6 +47,8 @@ missing() {
     { command -v mariadbd || [[ -x /usr/sbin/mariadbd ]]; } >/dev/null || echo mariadb-server
     command -v mariadb-install-db >/dev/null || echo mariadb-server
     [[ -f /usr/share/wordpress/wp-settings.php ]] || echo wordpress
+    [[ -f /usr/share/wordpress/wp-content/themes/twentytwentythree/theme.json ]] ||
+        echo wordpress-theme-twentytwentythree
 }
 
 todo="$(missing | sort -u | tr '\n' ' ')"

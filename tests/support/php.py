@@ -10,7 +10,8 @@ temporary folders, on loopback or a Unix socket only:
 - :func:`make_site`: a WordPress site of Debian's WordPress files (the few PHP files at its
   root copied, so that the site's own ``wp-config.php`` is the one read; ``wp-admin`` and
   ``wp-includes`` linked), installed with WordPress's own ``wp_install()`` by php-cli, with
-  the plugin of ``integrations/wordpress/glossator``, a small test theme and a must-use
+  the plugin of ``integrations/wordpress/glossator``, a small test theme (and Debian's
+  package of WordPress 6.1's default theme, a block theme) and a must-use
   plugin that reports every notice and adds a test shortcode (``tests/data/wordpress/``);
 - :class:`PhpServer`: PHP's built-in web server (``php -S 127.0.0.1:PORT``) serving it.
 
@@ -81,6 +82,8 @@ def require_wordpress() -> tuple[str, str, str]:
         unavailable(f"MariaDB's server is not installed: run `{PROVISION}`")
     if not (WORDPRESS / "wp-settings.php").is_file():
         unavailable(f"WordPress is not installed ({WORDPRESS}): run `{PROVISION}`")
+    if not (WORDPRESS / "wp-content" / "themes" / "twentytwentythree").is_dir():
+        unavailable(f"WordPress's default theme is not installed: run `{PROVISION}`")
     return php, mariadbd, install_db
 
 
@@ -193,6 +196,8 @@ def make_site(base: Path, php: str, db: MariaDB, port: int) -> Site:
     (root / "wp-content" / "themes").mkdir()
     shutil.copytree(PLUGIN, root / "wp-content" / "plugins" / "glossator")
     shutil.copytree(THEME, root / "wp-content" / "themes" / "glossator-test")
+    shutil.copytree(WORDPRESS / "wp-content" / "themes" / "twentytwentythree",
+                    root / "wp-content" / "themes" / "twentytwentythree", symlinks=True)
     (root / "wp-content" / "mu-plugins").mkdir()
     shutil.copy(THEME.parent / "test-site.php", root / "wp-content" / "mu-plugins")
     url = f"http://127.0.0.1:{port}"

@@ -29,7 +29,7 @@ function glossator_sanitize_settings( $input ) {
 	$settings = glossator_defaults();
 	$url      = isset( $input['url'] ) ? esc_url_raw( trim( (string) $input['url'] ), array( 'http', 'https' ) ) : '';
 	$settings['url'] = '' !== $url ? $url : $old['url'];
-	$token = isset( $input['token'] ) ? trim( (string) $input['token'] ) : '';
+	$token = isset( $input['token'] ) ? trim( preg_replace( '/[\x00-\x1f\x7f]/', '', (string) $input['token'] ) ) : '';
 	if ( ! empty( $input['token_clear'] ) ) {
 		$settings['token'] = '';
 	} else {
