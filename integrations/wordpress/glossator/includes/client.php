@@ -238,7 +238,9 @@ function glossator_annotate( $html ) {
 	$annotated = wp_remote_retrieve_body( $response );
 	$header    = (string) wp_remote_retrieve_header( $response, 'x-glossator-glossary' );
 	if ( preg_match( '/version=([0-9a-f]+)/', $header, $found ) ) {
-		set_transient( glossator_version_key( $settings ), $found[1], GLOSSATOR_VERSION_TTL );
+		if ( $found[1] !== $version ) { // written when learnt or changed, to expire on time
+			set_transient( glossator_version_key( $settings ), $found[1], GLOSSATOR_VERSION_TTL );
+		}
 		set_transient( glossator_cache_key( $settings, $html, $query, $found[1] ), $annotated, GLOSSATOR_CACHE_TTL );
 	}
 	return $annotated;
