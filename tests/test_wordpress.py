@@ -244,6 +244,32 @@ def test_the_glossaire_shortcode_renders_the_index_and_terms_link_to_it(
                      + r'#glossaire-ess"', content.replace("&amp;", "&").replace("&#038;", "&"))
 
 
+def test_glossary_data_is_never_active_markup(
+        wordpress: tuple[Site, PhpServer], tmp_path: Path) -> None:
+    site, web = wordpress
+    glossary = tmp_path / "g.yaml"
+    glossary.write_text(
+        "- term: ESS\n"
+        "  title: '<script>alert(1)</script>'\n"
+        "  definition: '<img src=x onerror=alert(2)> \"quoted\"'\n"
+        "  url: 'javascript:alert(3)'\n"
+        "  source: '<b>s</b>'\n", encoding="utf-8")
+    own = start_server("-g", str(glossary))
+    try:
+        configure(site, url=own.base)
+        index_id = new_post(site, "[glossaire]", post_type="page")
+        post = new_post(site, POST)
+        index = web.get(f"/?page_id={index_id}")[1]
+        annotated = web.get(f"/?p={post}")[1]
+    finally:
+        own.stop()
+    assert '<dt id="glossaire-ess">ESS' in index and 'data-glossator-entry="ess"' in annotated
+    for page in (content_of(index), content_of(annotated)):
+        assert "<script>alert" not in page and "<img" not in page and "<b>s" not in page
+        assert "javascript:" not in page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in content_of(index)
+
+
 def test_the_token_is_sent_and_a_refusal_fails_open(
         wordpress: tuple[Site, PhpServer], tmp_path: Path) -> None:
     site, web = wordpress

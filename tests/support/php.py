@@ -30,6 +30,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -95,11 +96,11 @@ def free_port() -> int:
         return port
 
 
-def wait_for(predicate: object, seconds: float, what: str) -> None:
+def wait_for(predicate: Callable[[], bool], seconds: float, what: str) -> None:
     """Wait until ``predicate()`` is true, or fail naming ``what``."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
+        if predicate():
             return
         time.sleep(0.1)
     raise AssertionError(f"{what} within {seconds} s")
