@@ -24,7 +24,7 @@ define( 'GLOSSATOR_OCCURRENCES', array( 'first', 'section', 'all' ) );
  * @return array<string, mixed>
  */
 function glossator_sanitize_settings( $input ) {
-	$input    = is_array( $input ) ? wp_unslash( $input ) : array();
+	$input    = is_array( $input ) ? $input : array(); // options.php has unslashed it
 	$old      = glossator_settings();
 	$settings = glossator_defaults();
 	$url      = isset( $input['url'] ) ? esc_url_raw( trim( (string) $input['url'] ), array( 'http', 'https' ) ) : '';
