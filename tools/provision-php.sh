@@ -51,14 +51,14 @@ missing() {
         echo wordpress-theme-twentytwentythree
 }
 
-todo="$(missing | sort -u | tr '\n' ' ')"
+todo="$(missing | sort -u | tr '\n' ' ' | sed 's/ *$//')"
 if [[ -z ${todo// /} ]]; then
     say "php $(php -r 'echo PHP_VERSION;'), $(/usr/sbin/mariadbd --version 2>/dev/null | sed 's/^.*Ver /mariadbd /; s/ for .*//'), wordpress $(sed -n "s/^\$wp_version = '\(.*\)';/\1/p" /usr/share/wordpress/wp-includes/version.php)"
     exit 0
 fi
 
 if [[ $EUID -ne 0 ]] || ! command -v apt-get >/dev/null; then
-    say "MISSING: $todo(install Debian's packages: sudo apt-get install --no-install-recommends ${PACKAGES[*]}), then run this script again"
+    say "MISSING: $todo (install Debian's packages: sudo apt-get install --no-install-recommends ${PACKAGES[*]}), then run this script again"
     if [[ $on_ci -eq 1 ]]; then
         say "CI=true: the PHP tests must run on CI, so this is an error"
         exit 1
@@ -90,7 +90,7 @@ for step in update "install --no-install-recommends ${PACKAGES[*]}"; do
     fi
 done
 
-todo="$(missing | sort -u | tr '\n' ' ')"
+todo="$(missing | sort -u | tr '\n' ' ' | sed 's/ *$//')"
 if [[ -n ${todo// /} ]]; then
     say "FAILED: apt-get installed the packages but these are still missing: $todo"
     exit 1
