@@ -153,7 +153,7 @@ def test_bad_bodies_types_and_routes_are_problems(server: Server) -> None:
     bad_json = server.request("POST", "/v1/annotate", "{nope",
                               {"Content-Type": "application/json"})
     assert "not valid JSON" in _problem(bad_json, 400)["detail"]
-    _problem(server.request("POST", "/v1/annotate", "x", {"Content-Type": "text/plain"}), 415)
+    _problem(server.request("POST", "/v1/annotate", "x", {"Content-Type": "text/csv"}), 415)
     _problem(server.request("POST", "/v1/annotate", b"\xff\xfe\x00",
                             {"Content-Type": "text/html"}), 400)
     unknown = server.annotate({"text": "x", "glossary": "nope"})
@@ -180,7 +180,9 @@ def test_glossaries_and_entries_have_etags_and_answer_304(server: Server) -> Non
     data = entries.json()
     assert data["version"] == g["version"] and len(data["entries"]) == g["entries"]
     ess = next(e for e in data["entries"] if e["id"] == "ess")
-    assert set(ess) == {"id", "term", "title", "definition", "aliases", "url", "source"}
+    assert set(ess) == {"id", "anchor", "term", "title", "definition", "aliases", "url",
+                        "source"}
+    assert ess["anchor"] == "glossaire-ess"  # the id of its element in `glossator index`
     assert ess["term"] == "ESS" and ess["definition"]
     not_modified = server.request("GET", "/v1/glossaries/default/entries",
                                   headers={"If-None-Match": f'"x", {entries.headers["etag"]}'})

@@ -7,6 +7,8 @@
 #
 #   chromium   Debian's package, with apt-get, when /usr/bin/chromium is missing (or its
 #              package was left half-installed). Needs root.
+#   PHP        php-cli, mariadb-server and wordpress from Debian, by tools/provision-php.sh
+#              (for tests/test_wordpress.py and tests/test_spip.py), called at the end.
 #   axe-core   axe-core@4 from the npm registry into
 #              ${XDG_CACHE_HOME:-$HOME/.cache}/glossator-tests/axe, when missing; npm
 #              itself comes from apt-get when missing. Run this as the user who runs
@@ -171,6 +173,11 @@ else
         say "axe-core: $axe ($(axe_version "$axe"))"
     fi
 fi
+
+# --- PHP, MariaDB and WordPress ----------------------------------------------------------
+# tests/test_wordpress.py and tests/test_spip.py: their own script, with the same rules
+
+bash "$(dirname "${BASH_SOURCE[0]}")/provision-php.sh"
 
 # --- verdict -------------------------------------------------------------------------------
 

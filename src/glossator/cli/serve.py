@@ -63,7 +63,8 @@ def _limits(srv: argparse.ArgumentParser) -> None:
                      help="documents annotated at once per worker; more wait, up to "
                      "--timeout (default: 8)")
     srv.add_argument("--workers", type=int, default=1, metavar="N",
-                     help="worker processes (default: 1)")
+                     help="worker processes, sharing the compiled glossaries; /metrics "
+                     "adds up all of them (default: 1)")
     srv.add_argument("--reload-interval", type=float, default=2.0, metavar="SECONDS",
                      help="how often the glossary files are checked for changes (default: 2)")
     srv.add_argument("--log-format", choices=("text", "json"), default="text",

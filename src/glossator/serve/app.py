@@ -184,10 +184,12 @@ def create_app(config: ServeConfig, glossaries: Glossaries | None = None) -> ASG
         if not glossaries._current:
             glossaries.load_all()
         glossaries.start_polling(config.reload_interval)
+        service.metrics.start_flushing()
         try:
             yield
         finally:
             glossaries.stop_polling()
+            service.metrics.stop_flushing()
             service.pool.shutdown(wait=False, cancel_futures=True)
 
     middleware = []

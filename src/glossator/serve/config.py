@@ -53,6 +53,8 @@ class ServeConfig:
     reload_interval: float = 2.0
     strict: bool = False
     quiet: bool = False
+    #: The folder where the workers' metrics meet (set by the parent for ``workers > 1``).
+    metrics_dir: str | None = None
 
     def check(self) -> None:
         """Raise a :class:`~glossator.errors.UsageError` for a setting out of range."""

@@ -59,8 +59,8 @@ def _schemas() -> dict[str, Any]:
         "name": {"type": "string"}, "version": {"type": "string"},
         "entries": {"type": "integer"}}}
     entry = {"type": "object", "properties": {
-        "id": {"type": "string"}, "term": {"type": "string"}, "title": {"type": "string"},
-        "definition": {"type": "string"},
+        "id": {"type": "string"}, "anchor": {"type": "string"}, "term": {"type": "string"},
+        "title": {"type": "string"}, "definition": {"type": "string"},
         "aliases": {"type": "array", "items": {"type": "string"}},
         "url": string_or_null, "source": string_or_null}}
     return {
@@ -81,20 +81,25 @@ def _schemas() -> dict[str, Any]:
 
 def _annotate() -> dict[str, Any]:
     query = [{"name": name, "in": "query", "required": False,
-              "description": "raw mode (text/html body) only", "schema": {"type": "string"}}
+              "description": "raw mode (text/html, text/plain or text/markdown body) only",
+              "schema": {"type": "string"}}
              for name in DEFAULTS if name != "text"]
+    raw = {"schema": {"type": "string"}}
     return {"post": {
         "summary": "Annotate a document",
-        "description": "JSON in, JSON out; or an HTML page or fragment in (text/html, "
-                       "options in the query string), the annotated HTML out.",
+        "description": "JSON in, JSON out; or the document itself in (raw mode: text/html, "
+                       "text/plain or text/markdown, options in the query string), the "
+                       "annotated document out: HTML for HTML and Markdown, and for plain "
+                       "text the `format` asked for, else the type `Accept` prefers among "
+                       "text/html, text/markdown and text/plain, else plain text.",
         "parameters": query,
         "requestBody": {"required": True, "content": {
             "application/json": {"schema": _ref("AnnotateRequest")},
-            "text/html": {"schema": {"type": "string"}}}},
+            "text/html": raw, "text/plain": raw, "text/markdown": raw}},
         "responses": {
             "200": {"description": "The annotated document.", "content": {
                 "application/json": {"schema": _ref("AnnotateResponse")},
-                "text/html": {"schema": {"type": "string"}}}},
+                "text/html": raw, "text/plain": raw, "text/markdown": raw}},
             **{code: _PROBLEM for code in ("400", "401", "404", "413", "415", "503", "504")},
         }}}
 

@@ -17,7 +17,8 @@ from .options import AnnotateRequest, from_json, from_query
 from .problems import Problem
 from .service import PLAYGROUND_CSP, STATIC, Service, json_response, json_with_etag
 
-__all__ = ["MATCH_FIELDS", "STATIC_FILES", "entry_json", "routes"]
+__all__ = ["MATCH_FIELDS", "RAW_KINDS", "RAW_MEDIA", "STATIC_FILES", "accepted_format",
+           "entry_json", "routes"]
 
 #: The members of each match ``POST /v1/annotate`` answers (those of ``explain``).
 MATCH_FIELDS = ("start", "end", "surface", "entry", "term", "form", "variant", "how",
@@ -78,35 +79,85 @@ def _annotate_json(service: Service, body: bytes) -> Response:
                           "glossary": {"name": loaded.spec.name, "version": loaded.version}})
 
 
-def _annotate_raw(service: Service, body: bytes, charset: str | None,
-                  params: dict[str, list[str]]) -> Response:
-    """The raw mode: an HTML page or fragment in, the annotated HTML out."""
+#: The media types the raw mode reads, and the kind of document each is.
+RAW_KINDS = {"text/html": "html", "text/plain": "text", "text/markdown": "markdown"}
+
+#: The media type of the raw mode's answer, by output format.
+RAW_MEDIA = {"html": "text/html", "text": "text/plain", "terminal": "text/plain",
+             "markdown": "text/markdown", "json": "application/json"}
+
+
+def accepted_format(accept: str) -> str | None:
+    """The output format a text/plain body is answered in by ``Accept``: the first of
+    ``text/html``, ``text/markdown`` and ``text/plain`` it names with the highest ``q``
+    (above 0), or None when it names none of them (``*/*`` does not choose)."""
+    best: tuple[float, int, str] | None = None
+    for position, item in enumerate(accept.split(",")):
+        media, *params = item.strip().split(";")
+        fmt = {"text/html": "html", "text/markdown": "markdown",
+               "text/plain": "text"}.get(media.strip().lower())
+        if fmt is None:
+            continue
+        q = 1.0
+        for param in params:
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0 and (best is None or (-q, position) < (-best[0], best[1])):
+            best = (q, position, fmt)
+    return None if best is None else best[2]
+
+
+def _annotate_raw(service: Service, body: bytes, media: str, charset: str | None,
+                  params: dict[str, list[str]], accept: str) -> Response:
+    """The raw mode: a document in (HTML, plain text or Markdown, by its media type), the
+    annotated document out; for plain text, in the format ``format`` or ``Accept``
+    asks for, else plain text."""
+    kind = RAW_KINDS[media]
     text = decode_document(body, "the request body", charset or "utf-8")
+    if "input_format" in params and params["input_format"][-1] != kind:
+        raise UsageError(f"'input_format' says {params['input_format'][-1]} but the body is "
+                         f"{media}", hint="drop input_format: in the raw mode the "
+                         "Content-Type says what the body is")
+    params = {**params, "input_format": [kind]}
+    if kind == "text" and "format" not in params:
+        params["format"] = [accepted_format(accept) or "text"]
     request: AnnotateRequest = from_query(text, params)
     loaded = service.glossaries.get(request.glossary)
     job, doc = request.job(loaded, service.config.cache_dir)
     output = job.render(doc)
+    if doc.kind != "html":  # as the CLI writes it: a final newline
+        output = output if output.endswith("\n") else output + "\n"
     marker = "data-glossator-entry="
     service.metrics.annotated(max(0, output.count(marker) - text.count(marker)))
-    return Response(output, media_type="text/html; charset=utf-8", headers={
-        "X-Glossator-Glossary": f"{loaded.spec.name}; version={loaded.version}"})
+    fmt = str(request.options["format"])
+    return Response(output, media_type=f"{RAW_MEDIA.get(fmt, 'text/plain')}; charset=utf-8",
+                    headers={"X-Glossator-Glossary":
+                             f"{loaded.spec.name}; version={loaded.version}",
+                             "Vary": "Accept"})
 
 
 def routes(service: Service) -> list[Route]:
     """The routes of ``service``."""
     async def annotate(request: Request) -> Response:
         media, charset = _media_type(request)
-        if media not in ("application/json", "text/html"):
+        if media != "application/json" and media not in RAW_KINDS:
             raise Problem(415, f"a body of type '{media or 'none'}' cannot be annotated: "
-                          "send application/json (text and options) or text/html (a page, "
-                          "options in the query string)")
+                          "send application/json (text and options), or text/html, "
+                          "text/plain or text/markdown (the document itself, options in "
+                          "the query string)")
         body = await _body(request, service.config.max_bytes)
         if media == "application/json":
             return await service.run(lambda: _annotate_json(service, body))
         params: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():
             params.setdefault(key, []).append(value)
-        return await service.run(lambda: _annotate_raw(service, body, charset, params))
+        accept = request.headers.get("accept", "")
+        return await service.run(
+            lambda: _annotate_raw(service, body, media, charset, params, accept))
 
     async def glossaries(request: Request) -> Response:
         current = [service.glossaries.get(n) for n in service.glossaries.names()]
@@ -153,7 +204,10 @@ def routes(service: Service) -> list[Route]:
 
 def entry_json(entry: Any) -> dict[str, Any]:
     """One entry as ``GET /v1/glossaries/{name}/entries`` lists it."""
-    return {"id": entry.id, "term": entry.term, "title": entry.display_title,
+    from ..anchors import entry_anchor
+
+    return {"id": entry.id, "anchor": entry_anchor(entry.id), "term": entry.term,
+            "title": entry.display_title,
             "definition": entry.definition, "aliases": list(entry.aliases),
             "url": entry.url, "source": entry.source}
 

@@ -6,7 +6,8 @@ that does not load stops the command with its one-line error before anything lis
 uvicorn starts its workers afresh (it spawns them); they find the compiled glossaries in
 the cache directory this process just filled and map them, so they share their pages
 rather than compile again. Without ``--cache-dir``, several workers get a temporary one,
-removed when the service stops.
+removed when the service stops. Several workers also get a fresh temporary folder where
+their metrics meet (:mod:`glossator.serve.metrics`), removed likewise.
 """
 
 from __future__ import annotations
@@ -28,18 +29,22 @@ def run_server(config: ServeConfig, warn: Callable[[str], None]) -> None:
     """Serve ``config`` until interrupted (``warn`` prints the glossaries' warnings)."""
     config.check()
     setup_logging(config.log_format)
-    temporary = None
-    if config.workers > 1 and config.cache_dir is None:
-        temporary = tempfile.mkdtemp(prefix="glossator-serve-")
-        config = replace(config, cache_dir=temporary)
+    temporary = []
+    if config.workers > 1:
+        # the workers' metrics meet here, fresh at each start (see metrics.py)
+        temporary.append(tempfile.mkdtemp(prefix="glossator-metrics-"))
+        config = replace(config, metrics_dir=temporary[-1])
+        if config.cache_dir is None:
+            temporary.append(tempfile.mkdtemp(prefix="glossator-serve-"))
+            config = replace(config, cache_dir=temporary[-1])
     try:
         glossaries = Glossaries(config.glossaries, cache_dir=config.cache_dir,
                                 strict=config.strict, warn=warn)
         glossaries.load_all()
         _run_uvicorn(config, glossaries)
     finally:
-        if temporary is not None:
-            shutil.rmtree(temporary, ignore_errors=True)
+        for folder in temporary:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _run_uvicorn(config: ServeConfig, glossaries: Glossaries) -> None:

@@ -48,7 +48,7 @@ class Service:
     def __init__(self, config: ServeConfig, glossaries: Glossaries) -> None:
         self.config = config
         self.glossaries = glossaries
-        self.metrics = Metrics()
+        self.metrics = Metrics(config.metrics_dir)
         self.pool = ThreadPoolExecutor(config.max_concurrency,
                                        thread_name_prefix="glossator-annotate")
         self._slots: asyncio.Semaphore | None = None

@@ -1,0 +1,210 @@
+<?php
+/**
+ * The client of `glossator serve` for SPIP: the settings, the request, the cache, and the
+ * fail-open rule (any error, any status but 200, any wait past 2 seconds: the text goes
+ * out as it came, and one line goes to SPIP's log, glossator.log).
+ *
+ * Settings, the first found of: a constant in config/mes_options.php (_GLOSSATOR_URL,
+ * _GLOSSATOR_GLOSSAIRE, _GLOSSATOR_MARKUP, _GLOSSATOR_OCCURRENCES, _GLOSSATOR_LIEN,
+ * _GLOSSATOR_TOKEN, _GLOSSATOR_TIMEOUT), the plugin's configuration form (the meta
+ * "glossator"), the default. The token is read from its constant only: it stays out of
+ * the database.
+ *
+ * @package Glossator
+ */
+
+if (!defined('_ECRIRE_INC_VERSION')) {
+	return;
+}
+
+/** Seconds without calling the service after a failure, so a dead service costs one wait. */
+define('_GLOSSATOR_PAUSE', 30);
+
+/** Seconds a glossary's version is trusted before a request asks the service again. */
+define('_GLOSSATOR_VERSION_TTL', 300);
+
+/**
+ * The settings.
+ *
+ * @return array<string, string|float>
+ */
+function glossator_config() {
+	$config = [
+		'url' => 'http://127.0.0.1:8765',
+		'glossaire' => 'default',
+		'markup' => 'spip',
+		'occurrences' => 'first',
+		'lien' => '',
+	];
+	$saved = function_exists('lire_config') ? lire_config('glossator', []) : [];
+	foreach ($config as $key => $default) {
+		$constant = '_GLOSSATOR_' . strtoupper($key);
+		if (defined($constant)) {
+			$config[$key] = (string) constant($constant);
+		} elseif (is_array($saved) && isset($saved[$key]) && '' !== trim((string) $saved[$key])) {
+			$config[$key] = trim((string) $saved[$key]);
+		}
+	}
+	$config['token'] = defined('_GLOSSATOR_TOKEN') ? (string) _GLOSSATOR_TOKEN : '';
+	$config['timeout'] = defined('_GLOSSATOR_TIMEOUT') ? (float) _GLOSSATOR_TIMEOUT : 2.0;
+	return $config;
+}
+
+/**
+ * The folder of the plugin's cache: in SPIP's tmp/cache, so "Vider le cache" empties it.
+ *
+ * @return string
+ */
+function glossator_dossier_cache() {
+	$base = defined('_DIR_CACHE') ? _DIR_CACHE : sys_get_temp_dir() . '/';
+	$dir = $base . 'glossator/';
+	if (!is_dir($dir)) {
+		@mkdir($dir, 0777, true);
+	}
+	return $dir;
+}
+
+/**
+ * Writes a file whole (a reader sees the old content or the new, never half).
+ *
+ * @param string $file    The file.
+ * @param string $content Its content.
+ */
+function glossator_ecrire($file, $content) {
+	$tmp = $file . '.' . getmypid() . '.tmp';
+	if (false !== @file_put_contents($tmp, $content)) {
+		@rename($tmp, $file);
+	}
+}
+
+/**
+ * A file's content if it was written less than $ttl seconds ago (any age with null).
+ *
+ * @param string   $file The file.
+ * @param int|null $ttl  Its life.
+ * @return string|null
+ */
+function glossator_lire($file, $ttl = null) {
+	$mtime = @filemtime($file);
+	if (false === $mtime || (null !== $ttl && $mtime < time() - $ttl)) {
+		return null;
+	}
+	$content = @file_get_contents($file);
+	return false === $content ? null : $content;
+}
+
+/**
+ * One line in SPIP's log (glossator.log), if SPIP's log is there.
+ *
+ * @param string $message What happened.
+ */
+function glossator_log($message) {
+	if (function_exists('spip_log')) {
+		spip_log($message, 'glossator.' . (defined('_LOG_ERREUR') ? _LOG_ERREUR : 3));
+	}
+}
+
+/**
+ * POST a text to the service's raw mode.
+ *
+ * @param array<string, string|float> $config The settings.
+ * @param array<string, string>       $query  The options, in the query string.
+ * @param string                      $html   The text.
+ * @return array{0: string|null, 1: string, 2: string} The annotated text (null on failure),
+ *     the glossary's version, what went wrong.
+ */
+function glossator_requete($config, $query, $html) {
+	$headers = "Content-Type: text/html; charset=utf-8\r\nAccept: text/html\r\n";
+	if ('' !== $config['token']) {
+		$headers .= 'Authorization: Bearer ' . $config['token'] . "\r\n";
+	}
+	$context = stream_context_create([
+		'http' => [
+			'method' => 'POST',
+			'header' => $headers,
+			'content' => $html,
+			'timeout' => $config['timeout'],
+			'ignore_errors' => true,
+			'follow_location' => 0,
+		],
+	]);
+	$url = rtrim((string) $config['url'], '/') . '/v1/annotate?' . http_build_query($query, '', '&', PHP_QUERY_RFC3986);
+	$body = @file_get_contents($url, false, $context);
+	if (false === $body) {
+		$error = error_get_last();
+		return [null, '', $error ? $error['message'] : 'no answer'];
+	}
+	$status = 0;
+	$type = '';
+	$version = '';
+	foreach (isset($http_response_header) ? $http_response_header : [] as $line) {
+		if (preg_match('#^HTTP/\S+\s+(\d{3})#', $line, $m)) {
+			$status = (int) $m[1];
+		} elseif (preg_match('/^content-type:\s*(.*)$/i', $line, $m)) {
+			$type = strtolower(trim($m[1]));
+		} elseif (preg_match('/^x-glossator-glossary:.*version=([0-9a-f]+)/i', $line, $m)) {
+			$version = $m[1];
+		}
+	}
+	if (200 !== $status) {
+		$problem = json_decode($body, true);
+		$detail = is_array($problem) && isset($problem['detail']) ? ': ' . $problem['detail'] : '';
+		return [null, '', 'the service answered HTTP ' . $status . $detail];
+	}
+	if (0 !== strpos($type, 'text/html')) {
+		return [null, '', 'the service answered ' . $type . ' where text/html was expected'];
+	}
+	return [$body, $version, ''];
+}
+
+/**
+ * A text annotated by the service, from the plugin's cache when it can (its key holds the
+ * text, the options and the glossary's version); on any failure, the text as it came.
+ *
+ * @param string $html A text as propre() made it.
+ * @return string
+ */
+function glossator_annoter($html) {
+	if ('' === trim($html)) {
+		return $html;
+	}
+	$charset = isset($GLOBALS['meta']['charset']) ? strtolower($GLOBALS['meta']['charset']) : 'utf-8';
+	if ('utf-8' !== $charset) {
+		return $html;
+	}
+	$config = glossator_config();
+	$query = [
+		'glossary' => $config['glossaire'],
+		'markup' => $config['markup'],
+		'occurrences' => $config['occurrences'],
+	];
+	if ('' !== $config['lien']) {
+		$query['link_to'] = $config['lien'];
+	}
+	$dir = glossator_dossier_cache();
+	$base = md5($config['url'] . "\0" . $config['glossaire']);
+	$version = glossator_lire($dir . 'version-' . $base, _GLOSSATOR_VERSION_TTL);
+	$key = function ($version) use ($dir, $config, $query, $html) {
+		return $dir . md5($config['url'] . "\0" . json_encode($query) . "\0" . $version . "\0" . $html) . '.html';
+	};
+	if (null !== $version) {
+		$kept = glossator_lire($key($version));
+		if (null !== $kept) {
+			return $kept;
+		}
+	}
+	if (null !== glossator_lire($dir . 'pause', _GLOSSATOR_PAUSE)) {
+		return $html;
+	}
+	list($annotated, $version, $error) = glossator_requete($config, $query, $html);
+	if (null === $annotated) {
+		glossator_ecrire($dir . 'pause', $error);
+		glossator_log('glossator: the service failed, texts are shown unannotated: ' . $error);
+		return $html;
+	}
+	if ('' !== $version) {
+		glossator_ecrire($dir . 'version-' . $base, $version);
+		glossator_ecrire($key($version), $annotated);
+	}
+	return $annotated;
+}
