@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import GlossaryError
 
 __all__ = [
-    "JSON_SCHEMA_VERSION", "AnnotatedText", "Annotation", "Diagnostic", "Entry", "Location",
+    "JSON_SCHEMA_VERSION", "AnnotatedText", "Annotation", "Diagnostic", "Entry",
+    "GlossaryProblems", "Location",
 ]
 
 #: Version of the JSON document written by ``--format json`` (see README, "JSON output").
@@ -52,6 +53,56 @@ class Diagnostic:
         """The same problem as an exception, for strict mode."""
         loc = self.location or Location()
         return GlossaryError(self.message, file=loc.file, line=loc.line, hint=self.hint)
+
+    def line(self) -> str:
+        """One line without the level: ``FILE:LINE: message (hint)``, white space of the
+        data made single spaces."""
+        where = f"{self.location}: " if self.location else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return " ".join(f"{where}{self.message}{hint}".split())
+
+
+def _file_order(d: Diagnostic) -> tuple[str, float]:
+    """File, then line; a problem of a whole file (no line) after those of its lines."""
+    loc = d.location or Location()
+    return (loc.file or "", loc.line if loc.line is not None else float("inf"))
+
+
+class GlossaryProblems(GlossaryError):
+    """Every problem found in a glossary that cannot be used, reported at once.
+
+    ``diagnostics`` holds them in file and line order: the errors that stop loading and
+    the warnings found on the way (with ``strict``, the warnings count as errors and
+    their level says ``error``). ``message``, ``file``, ``line`` and ``hint`` are the
+    first error's, so code that reads one problem keeps working; ``str()`` is one line per
+    problem, ``FILE:LINE: level: message (fix)``.
+    """
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> None:
+        found = [replace(d, level="error") if strict else d for d in diagnostics]
+        found.sort(key=_file_order)
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(found)
+        first = next((d for d in found if d.level == "error"), None) or found[0]
+        loc = first.location or Location()
+        super().__init__(first.message, file=loc.file, line=loc.line, hint=first.hint)
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        """The problems that stop loading."""
+        return tuple(d for d in self.diagnostics if d.level == "error")
+
+    def __str__(self) -> str:
+        if len(self.diagnostics) == 1:  # as any one error: FILE:LINE: message (fix)
+            return self.diagnostics[0].line()
+        return "\n".join(" ".join(str(d).split()) for d in self.diagnostics)
+
+    @classmethod
+    def check(cls, diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> None:
+        """Raise every problem of ``diagnostics`` at once if one is an error (any of them
+        with ``strict``); else return."""
+        found = list(diagnostics)
+        if any(strict or d.level == "error" for d in found):
+            raise cls(found, strict=strict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ def decode_document(data: bytes, name: str, encoding: str = "utf-8") -> str:
     """Decode ``data`` read from ``name``; refuse binary data and say where decoding fails."""
     return decode_text(
         data, name, encoding, error=InputError, binary="this is a binary file, not text",
-        binary_hint="give a text file (UTF-8)",
+        binary_hint="give a text file (UTF-8)", option="--encoding",
         hint="convert the file to UTF-8 or pass --encoding, e.g. --encoding cp1252",
     )
 

@@ -13,10 +13,10 @@ import csv
 import difflib
 import io
 
-from ..entries import CSV_SYNTAX, ENTRY_KEYS, entries_from_data
+from ..entries import CSV_SYNTAX, ENTRY_KEYS, entries_from_data, error_diagnostic
 from ..errors import GlossaryError
 from ..glossary import Glossary
-from ..model import Diagnostic, Location
+from ..model import Diagnostic, GlossaryProblems, Location
 from .yaml import decode
 
 __all__ = ["load", "load_tsv"]
@@ -30,21 +30,9 @@ _HEADER_HINT = "the first row must name the columns, e.g. term,definition,aliase
 
 
 def _decode(data: bytes, name: str, encoding: str | None) -> str:
-    if encoding is not None:
-        return decode(data, name, encoding)
-    if b"\x00" in data[:8192]:
-        raise GlossaryError("this is a binary file, not a text glossary", file=name,
-                            hint="export the sheet as 'CSV UTF-8'")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise GlossaryError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): the file is in another "
-            "encoding, probably Windows-1252 (Excel's 'CSV' export)", file=name, line=line,
-            hint="read it with --glossary-encoding cp1252, or re-save it as UTF-8 "
-            "(in Excel, 'CSV UTF-8')",
-        ) from None
+    return decode(data, name, encoding, hint="the file is in another encoding, probably "
+                  "Windows-1252 as Excel's 'CSV' export writes: read it with "
+                  "--glossary-encoding cp1252, or re-save it as 'CSV UTF-8'")
 
 
 def _separator(text: str, default: str) -> str:
@@ -83,23 +71,42 @@ def _read(data: bytes, name: str, default_separator: str, encoding: str | None) 
                 header_line = start
                 columns = _header(row, name, start, diagnostics)
                 continue
-            extra = [cell for cell in row[len(columns):] if cell.strip()]
-            if extra:
-                raise GlossaryError(
-                    f"this row has {len(row)} fields but the header has {len(columns)}",
-                    file=name, line=start,
-                    hint=f"put the fields that contain '{separator}' in double quotes",
-                )
+            if any(cell.strip() for cell in row[len(columns):]):
+                diagnostics.append(_ragged(row, len(columns), separator, name, start,
+                                           previous_end))
+                continue
             items.append(_item(columns, row))
             lines.append({"": start})
     except csv.Error as exc:
-        raise GlossaryError(f"invalid CSV: {exc}", file=name, line=previous_end + 1,
-                            hint="a field that contains a double quote must be quoted, "
-                            'and the quote doubled: "le ""tiers-lieu"""') from None
+        diagnostics.append(error_diagnostic(GlossaryError(
+            f"invalid CSV: {_csv_problem(str(exc))}", file=name, line=previous_end + 1,
+            hint="a field that contains a double quote must be quoted, "
+            'and the quote doubled: "le ""tiers-lieu"""')))
+        GlossaryProblems.check(diagnostics)
     if not header_line:
         raise GlossaryError("the glossary is empty", file=name, line=1, hint=_HEADER_HINT)
     entries = entries_from_data(items, name, diagnostics, lines, CSV_SYNTAX)
     return Glossary(entries, diagnostics=diagnostics)
+
+
+def _csv_problem(message: str) -> str:
+    """The csv module's message said in the reader's terms."""
+    if "unexpected end of data" in message:
+        return "a double quote opened on this row is never closed"
+    if "expected after '\"'" in message:
+        return "a quoted field goes on after its closing double quote"
+    return message
+
+
+def _ragged(row: list[str], columns: int, separator: str, name: str, start: int,
+            end: int) -> Diagnostic:
+    """A row with more fields than the header: an error naming the row's first line (and
+    its last, for a row whose quoted fields hold line breaks)."""
+    span = f" (lines {start}-{end})" if end > start else ""
+    return Diagnostic(
+        "error", f"this row{span} has {len(row)} fields but the header has {columns}",
+        Location(name, start), f"put the fields that contain '{separator}' in double quotes",
+        "load-error")
 
 
 def _header(
