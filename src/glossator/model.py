@@ -10,7 +10,7 @@ from .errors import GlossaryError
 
 __all__ = [
     "JSON_SCHEMA_VERSION", "AnnotatedText", "Annotation", "Diagnostic", "Entry",
-    "GlossaryProblems", "Location",
+    "GlossaryProblems", "Location", "in_file_order",
 ]
 
 #: Version of the JSON document written by ``--format json`` (see README, "JSON output").
@@ -62,10 +62,17 @@ class Diagnostic:
         return " ".join(f"{where}{self.message}{hint}".split())
 
 
-def _file_order(d: Diagnostic) -> tuple[str, float]:
-    """File, then line; a problem of a whole file (no line) after those of its lines."""
-    loc = d.location or Location()
-    return (loc.file or "", loc.line if loc.line is not None else float("inf"))
+def in_file_order(found: list[Diagnostic]) -> list[Diagnostic]:
+    """``found`` by file (in the order they first appear), then line; a problem of a
+    whole file (no line) after those of its lines."""
+    files = {(d.location or Location()).file: None for d in found}
+    order = {name: n for n, name in enumerate(files)}
+
+    def key(d: Diagnostic) -> tuple[int, float]:
+        loc = d.location or Location()
+        return order[loc.file], loc.line if loc.line is not None else float("inf")
+
+    return sorted(found, key=key)
 
 
 class GlossaryProblems(GlossaryError):
@@ -79,8 +86,8 @@ class GlossaryProblems(GlossaryError):
     """
 
     def __init__(self, diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> None:
-        found = [replace(d, level="error") if strict else d for d in diagnostics]
-        found.sort(key=_file_order)
+        found = in_file_order([replace(d, level="error") if strict else d
+                                for d in diagnostics])
         self.diagnostics: tuple[Diagnostic, ...] = tuple(found)
         first = next((d for d in found if d.level == "error"), None) or found[0]
         loc = first.location or Location()

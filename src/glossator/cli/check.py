@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     chk.add_argument("glossaries", nargs="*", metavar="GLOSSARY",
                      help="glossary files, merged as 'annotate -g' merges them")
+    chk.add_argument("-g", "--glossary", action="append", metavar="FILE", default=[],
+                     dest="glossary_files",
+                     help="a glossary file too, as 'annotate -g' names it (repeatable)")
     chk.add_argument("--strict", action="store_true",
                      help="warnings fail too (exit 1)")
     chk.add_argument("--glossary-format", metavar="FORMAT",
@@ -142,7 +145,7 @@ def _read_glossaries(args: argparse.Namespace) -> tuple[list[Glossary], list[Fin
     from ..loaders import bundled_glossary_path, read_glossary
     from ..model import GlossaryProblems
 
-    files = list(args.glossaries) or [str(bundled_glossary_path())]
+    files = [*args.glossaries, *args.glossary_files] or [str(bundled_glossary_path())]
     findings: list[Finding] = []
     glossaries = []
     for path in files:

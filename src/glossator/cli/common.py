@@ -138,12 +138,14 @@ WARNINGS_SHOWN = 10
 
 
 def print_warnings(diagnostics: Sequence[Diagnostic], verbose: bool = False) -> None:
-    """Each problem on its own line, ``glossator: LEVEL: FILE:LINE: message (fix)``; of a
-    kind with many, the first :data:`WARNINGS_SHOWN` and a count (a real list can hold
-    hundreds of duplicates), unless ``verbose``."""
+    """Each problem on its own line, ``glossator: LEVEL: FILE:LINE: message (fix)``, in
+    file and line order; of a kind with many, the first :data:`WARNINGS_SHOWN` and a
+    count (a real list can hold hundreds of duplicates), unless ``verbose``."""
+    from ..model import in_file_order
+
     counts = Counter((d.level, d.code) for d in diagnostics)
     shown: Counter[tuple[str, str | None]] = Counter()
-    for d in diagnostics:
+    for d in in_file_order(list(diagnostics)):
         kind = (d.level, d.code)
         shown[kind] += 1
         if verbose or shown[kind] <= WARNINGS_SHOWN:

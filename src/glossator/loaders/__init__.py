@@ -19,6 +19,7 @@ from functools import cache
 from importlib import import_module
 from pathlib import Path
 
+from ..entries import error_diagnostic
 from ..errors import GlossaryError, GlossatorWarning
 from ..glossary import Glossary
 from ..model import Diagnostic, GlossaryProblems, Location
@@ -232,8 +233,18 @@ def read_glossaries(
     so is the merged glossary, keyed by the files' own keys in order: a run over the same
     files skips the merge, which checks every form again.
     """
-    glossaries = [read_glossary(p, format=format, encoding=encoding, cache_dir=cache_dir)
-                  for p in paths]
+    glossaries = []
+    failed: list[Diagnostic] = []  # every file is read: the problems of each, at once
+    for path in paths:
+        try:
+            glossaries.append(read_glossary(path, format=format, encoding=encoding,
+                                            cache_dir=cache_dir))
+        except GlossaryProblems as exc:
+            failed.extend(exc.diagnostics)
+        except GlossaryError as exc:
+            failed.append(error_diagnostic(exc))
+    if failed:
+        raise GlossaryProblems(failed)
     if len(glossaries) == 1:
         return glossaries[0]
     digests = [g.digest for g in glossaries]

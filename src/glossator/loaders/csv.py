@@ -153,7 +153,7 @@ def _item(columns: list[str | None], row: list[str]) -> dict[str, object]:
         value = cell.strip()
         if key in LIST_COLUMNS:
             if value:
-                item[key] = [part.strip() for part in value.split("|") if part.strip()]
+                item[key] = [part.strip() for part in value.split("|")]  # "a||b": warned
             else:
                 item.pop(key, None)
         elif key in _FLAG_COLUMNS and value.lower() in _FRENCH_FLAGS:

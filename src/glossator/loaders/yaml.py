@@ -14,7 +14,7 @@ import yaml
 from ..entries import WrittenNumber, entries_from_data, split_document
 from ..errors import GlossaryError
 from ..glossary import Glossary
-from ..model import Diagnostic, Location
+from ..model import Diagnostic, GlossaryProblems, Location
 
 __all__ = ["load"]
 
@@ -83,12 +83,13 @@ class _Walker:
 
     def _build(self, node: yaml.Node) -> Any:
         tag = node.tag or ""
-        if tag not in _ALLOWED_TAGS:
+        if tag not in _ALLOWED_TAGS:  # never built; reported with the others
             shown = "!!" + tag[len(_STANDARD_TAG):] if tag.startswith(_STANDARD_TAG) else tag
-            raise GlossaryError(
-                f"unsupported YAML tag '{shown}'", file=self.name,
-                line=node.start_mark.line + 1, hint="remove the tag; plain values are enough",
-            )
+            self.diagnostics.append(Diagnostic(
+                "error", f"unsupported YAML tag '{shown}'",
+                Location(self.name, node.start_mark.line + 1),
+                "remove the tag; plain values are enough", "load-error"))
+            return None
         if isinstance(node, yaml.ScalarNode):
             if tag == _STANDARD_TAG + "null":
                 return None
@@ -153,6 +154,7 @@ def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
     walker = _Walker(name, diagnostics)
     line = root.start_mark.line + 1 if root is not None else 1
     data_value = walker.value(root) if root is not None else None
+    GlossaryProblems.check(diagnostics)  # the refused tags, all of them
     items, metadata = split_document(data_value, name, line, diagnostics)
     lines: list[dict[str, int]] = []
     seq = _entries_node(root)
