@@ -81,7 +81,8 @@ def _annotate_json(service: Service, body: bytes) -> Response:
 def _annotate_raw(service: Service, body: bytes, charset: str | None,
                   params: dict[str, list[str]]) -> Response:
     """The raw mode: an HTML page or fragment in, the annotated HTML out."""
-    text = decode_document(body, "the request body", charset or "utf-8")
+    text = decode_document(body, "the request body", charset or "utf-8",
+                           option="the Content-Type charset")
     request: AnnotateRequest = from_query(text, params)
     loaded = service.glossaries.get(request.glossary)
     job, doc = request.job(loaded, service.config.cache_dir)
