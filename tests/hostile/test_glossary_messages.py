@@ -80,6 +80,17 @@ CASES: dict[str, Case] = {
     "yaml-tab-indentation": Case("g.yaml", "- term: CAE\n\tdefinition: ok\n", [
         ("error", 2, "tab character"),
     ]),
+    "yaml-french-colon-unquoted": Case("g.yaml", (
+        "- term: ablatif, -ive\n  definition: Domaine : chimie. Définition : qui enlève.\n"), [
+        ("error", 2, "invalid YAML: a ': ' inside a value that is not quoted (column 23) "
+         '(put the whole value in double quotes'),
+    ]),
+    "yaml-quote-closed-too-early": Case("g.yaml", "- term: 'l'ESS'\n  definition: ok\n", [
+        ("error", 1, "invalid YAML: the value goes on after its closing quote (column 12)"),
+    ]),
+    "yaml-key-out-of-its-entry": Case("g.yaml", "- term: ESS\ndefinition: ok\n", [
+        ("error", 2, "invalid YAML: this line is not indented like the lines of its entry"),
+    ]),
     "yaml-two-refused-tags": Case("g.yaml", (
         "- term: A\n  definition: !!python/object/apply:os.system [touch pwned]\n"
         "- term: B\n  definition: !custom ok\n"), [

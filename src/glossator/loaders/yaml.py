@@ -116,7 +116,7 @@ class _Walker:
 _OPENERS = {"quoted scalar": "quote", "flow sequence": "'['", "flow mapping": "'{'"}
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, name: str) -> GlossaryError:
+def _syntax_error(exc: yaml.MarkedYAMLError, name: str, text: str) -> GlossaryError:
     """The YAML syntax error ``exc`` as one message at the line to fix: where an unclosed
     quote or bracket opens, else where the parser stopped."""
     problem, context = exc.problem or "invalid YAML", exc.context or ""
@@ -134,11 +134,38 @@ def _syntax_error(exc: yaml.MarkedYAMLError, name: str) -> GlossaryError:
             "quote the whole value if it only starts with a bracket")
     mark = stop or start
     where = f" (column {mark.column + 1})" if mark is not None else ""
-    hint = ("indent with spaces, not tabs" if "tab" in problem
-            else "check indentation and quoting on that line; a value holding ': ' "
-            "or starting with a quote or bracket must be quoted whole")
+    problem, hint = _plainly(problem, _line_before(text, mark))
     return GlossaryError(f"invalid YAML: {problem}{where}", file=name,
                          line=mark.line + 1 if mark is not None else None, hint=hint)
+
+
+def _line_before(text: str, mark: Any) -> str:
+    """The text of ``mark``'s line before its column."""
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    return lines[mark.line][: mark.column] if mark.line < len(lines) else ""
+
+
+_INDENT_HINT = "indent each key of an entry like its 'term:', under the '- ' of the entry"
+_QUOTE_HINT = ("inside single quotes a quote is doubled ('l''ESS'), inside double quotes it "
+               "is escaped (\\\"), or quote the value with the other kind")
+
+
+def _plainly(problem: str, before: str) -> tuple[str, str]:
+    """PyYAML's ``problem`` said as what to look for, and the fix (``before``: the line
+    up to where the parser stopped)."""
+    if "mapping values are not allowed" in problem:
+        return ("a ': ' inside a value that is not quoted", 'put the whole value in double '
+                'quotes: definition: "Domaine : économie"')
+    if "expected key" in problem and ("'" in before or '"' in before):
+        return "the value goes on after its closing quote", _QUOTE_HINT
+    if "expected key" in problem or "expected '-' indicator" in problem:
+        return "this line is not indented like the lines of its entry", _INDENT_HINT
+    if "tab" in problem:
+        return problem, "indent with spaces, not tabs"
+    return problem, ("check indentation and quoting on that line; a value holding ': ' "
+                     "or starting with a quote or bracket must be quoted whole")
 
 
 def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
@@ -147,7 +174,7 @@ def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, name) from None
+        raise _syntax_error(exc, name, text) from None
     except yaml.YAMLError as exc:
         raise GlossaryError(f"invalid YAML: {exc}", file=name) from None
     diagnostics: list[Diagnostic] = []
