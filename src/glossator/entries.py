@@ -116,6 +116,8 @@ def _is_number(value: object) -> bool:
 def _blank(text: str) -> bool:
     """Whether ``text`` shows nothing: only white space and invisible characters (zero
     width space, soft hyphen, BOM, joiners, direction marks, controls)."""
+    if text[:1].isalnum():  # the usual case, at once
+        return False
     return all(c.isspace() or unicodedata.category(c) in _INVISIBLE_CATEGORIES
                for c in text)
 
