@@ -93,6 +93,9 @@ class GlossaryProblems(GlossaryError):
         loc = first.location or Location()
         super().__init__(first.message, file=loc.file, line=loc.line, hint=first.hint)
 
+    def __reduce__(self) -> tuple[type[GlossaryProblems], tuple[tuple[Diagnostic, ...]]]:
+        return type(self), (self.diagnostics,)  # across processes, every problem kept
+
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
         """The problems that stop loading."""

@@ -400,3 +400,16 @@ def test_output_dir_equal_to_the_input_folder_says_so(
                           "them to another folder, e.g. --output-dir site-annotated, or "
                           "annotate HTML pages with --in-place)\n")
     assert (tmp_path / "site" / "a.html").read_text() == "<p>L'ESS.</p>\n"
+
+
+def test_every_problem_survives_a_trip_to_another_process(write: WriteFile) -> None:
+    import pickle
+
+    from glossator import GlossaryProblems, load_glossary
+
+    path = write("g.yaml", CASES["yaml-two-bad-entries"].content)
+    with pytest.raises(GlossaryProblems) as info:
+        load_glossary(path)
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert copy.diagnostics == info.value.diagnostics and str(copy) == str(info.value)
+    assert (copy.file, copy.line) == (str(path), 3)
