@@ -352,9 +352,10 @@ class _RawEntry:
                              f"({value})", key, "write what the term means")
         return one_line(str(value)) if key != "definition" else str(value).strip()
 
-    def text_list(self, key: str, diagnostics: list[Diagnostic]) -> tuple[str, ...]:
+    def text_list(self, key: str, diagnostics: list[Diagnostic] | None = None
+                  ) -> tuple[str, ...]:
         """The texts of the list ``key``, each on one line; an empty or invisible item is
-        left out with a warning in ``diagnostics``."""
+        left out, with a warning in ``diagnostics`` if given."""
         value = self.item.get(key)
         if value is None:
             return ()
@@ -369,15 +370,19 @@ class _RawEntry:
                 raise self.error(
                     f"{self.label}: each of '{key}' must be text, not {_describe(v)}", key)
             s = one_line(str(v))
-            if _blank(s):
-                what = "empty" if not s else f"only invisible characters ({_code_points(s)})"
-                diagnostics.append(Diagnostic(
-                    "warning", f"{self.label}: value {n + 1} of '{key}' is {what}: it is "
-                    "ignored", Location(self.file, self.where.get(f"{key}.{n}") or self.line(key)),
-                    f"remove it from '{key}'", "blank-value"))
-            else:
+            if not _blank(s):
                 out.append(s)
+            elif diagnostics is not None:
+                diagnostics.append(self.blank_value(key, n, s))
         return tuple(out)
+
+    def blank_value(self, key: str, n: int, text: str) -> Diagnostic:
+        """The warning for the empty (or invisible) item ``n`` of the list ``key``."""
+        what = "empty" if not text else f"only invisible characters ({_code_points(text)})"
+        return Diagnostic(
+            "warning", f"{self.label}: value {n + 1} of '{key}' is {what}: it is ignored",
+            Location(self.file, self.where.get(f"{key}.{n}") or self.line(key)),
+            f"remove it from '{key}'", "blank-value")
 
     def flag(self, key: str) -> bool | None:
         """``key`` as a boolean (``yes``, ``off``, ``1``… count), or ``None``."""

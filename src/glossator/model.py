@@ -54,9 +54,9 @@ class Diagnostic:
         loc = self.location or Location()
         return GlossaryError(self.message, file=loc.file, line=loc.line, hint=self.hint)
 
-    def line(self) -> str:
+    def describe(self) -> str:
         """One line without the level: ``FILE:LINE: message (hint)``, white space of the
-        data made single spaces."""
+        data made single spaces (as :meth:`GlossatorError.describe`)."""
         where = f"{self.location}: " if self.location else ""
         hint = f" ({self.hint})" if self.hint else ""
         return " ".join(f"{where}{self.message}{hint}".split())
@@ -103,7 +103,7 @@ class GlossaryProblems(GlossaryError):
 
     def __str__(self) -> str:
         if len(self.diagnostics) == 1:  # as any one error: FILE:LINE: message (fix)
-            return self.diagnostics[0].line()
+            return self.diagnostics[0].describe()
         return "\n".join(" ".join(str(d).split()) for d in self.diagnostics)
 
     @classmethod

@@ -149,7 +149,7 @@ def print_warnings(diagnostics: Sequence[Diagnostic], verbose: bool = False) -> 
         kind = (d.level, d.code)
         shown[kind] += 1
         if verbose or shown[kind] <= WARNINGS_SHOWN:
-            _say(d.level, d.line())
+            _say(d.level, d.describe())
         if not verbose and shown[kind] == counts[kind] > WARNINGS_SHOWN:
             _say(d.level, f"{counts[kind]} {d.code or 'other'} {d.level}s in all (first "
                  f"{WARNINGS_SHOWN} shown; --verbose for all)")

@@ -110,7 +110,7 @@ class Glossaries:
                                    encoding=spec.encoding, cache_dir=self.cache_dir)
         GlossaryProblems.check(glossary.diagnostics, strict=self.strict)
         for d in glossary.diagnostics if first else ():
-            self._warn(d.line())
+            self._warn(d.describe())
         loaded = Loaded(spec, glossary, version, stamp)
         loaded.annotator(cache_dir=self.cache_dir)  # compiled now, not by a first request
         return loaded
