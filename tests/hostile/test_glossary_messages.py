@@ -279,6 +279,11 @@ CASES: dict[str, Case] = {
     "tbx-invalid-xml": Case("g.tbx", TBX_HEAD + "<termEntry>\n<langSet>\n" + TBX_TAIL, [
         ("error", 5, "invalid XML"),
     ]),
+    "tbx-utf16-without-bom": Case("g.tbx", (
+        TBX_HEAD + tbx_concept("ESS") + TBX_TAIL).encode("utf-16-le"), [
+        ("error", None, "this file is in UTF-16 (LE, without BOM), not UTF-8 (read it with "
+         "--glossary-encoding utf-16-le"),
+    ]),
     "skos-turtle-syntax": Case("g.ttl", (
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
         "<#a> a skos:Concept ;\n  skos:prefLabel \"ESS\"@fr\n<#b> a skos:Concept .\n"), [
@@ -413,3 +418,11 @@ def test_every_problem_survives_a_trip_to_another_process(write: WriteFile) -> N
     copy = pickle.loads(pickle.dumps(info.value))
     assert copy.diagnostics == info.value.diagnostics and str(copy) == str(info.value)
     assert (copy.file, copy.line) == (str(path), 3)
+
+
+def test_an_xml_glossary_in_utf16_with_its_bom_reads_as_it_is(write: WriteFile) -> None:
+    from glossator import load_glossary
+
+    text = TBX_HEAD.replace('"1.0"', '"1.0" encoding="UTF-16"') + tbx_concept("ESS") + TBX_TAIL
+    glossary = load_glossary(write("g.tbx", text.encode("utf-16")))
+    assert [(e.term, e.definition) for e in glossary] == [("ESS", "Une définition.")]
