@@ -236,6 +236,15 @@ CASES: dict[str, Case] = {
     "csv-quote-inside-a-field": Case("g.csv", 'term,definition\nA,"le" tiers-lieu\n', [
         ("error", 2, "invalid CSV: a quoted field goes on after its closing double quote"),
     ]),
+    "csv-french-column-names": Case("g.csv", "Terme;Définition;Domaine\nESS;Éco;x\n", [
+        ("error", 1, "the header row has no 'term' and no 'definition' column (it has: "
+         "Terme, Définition, Domaine) (the column names are English: rename 'Terme' to "
+         "'term' and 'Définition' to 'definition')"),
+    ]),
+    "csv-no-header": Case("g.csv", "ESS,Économie sociale\n", [
+        ("error", 1, "the header row has no 'term' and no 'definition' column (it has: "
+         "ESS, Économie sociale) (the first row must name the columns"),
+    ]),
     "csv-header-only": Case("g.csv", "term,definition\n", [
         ("error", 1, "the glossary has no entries (add one row per entry under the header "
          "row)"),

@@ -109,6 +109,26 @@ def _ragged(row: list[str], columns: int, separator: str, name: str, start: int,
         "load-error")
 
 
+def _rename(missing: list[str], cells: list[str]) -> str:
+    """How to name the required columns: ``rename 'terme' to 'term'`` for a header cell
+    close to one (accents and case aside), else the usual header."""
+    import unicodedata
+
+    def plain(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFD", text.lower())
+                       if not unicodedata.combining(c))
+
+    renames = []
+    for key in missing:
+        close = difflib.get_close_matches(key, [plain(c) for c in cells], n=1, cutoff=0.7)
+        if close:
+            cell = next(c for c in cells if plain(c) == close[0])
+            renames.append(f"'{cell}' to '{key}'")
+    if not renames:
+        return _HEADER_HINT
+    return f"the column names are English: rename {' and '.join(renames)}"
+
+
 def _header(
     row: list[str], name: str, line: int, diagnostics: list[Diagnostic]
 ) -> list[str | None]:
@@ -127,13 +147,13 @@ def _header(
             columns.append(None)
             if cell.strip():
                 unknown.append(cell.strip())
-    for required in ("term", "definition"):
-        if required not in columns:
-            found = ", ".join(cell.strip() for cell in row if cell.strip())
-            raise GlossaryError(
-                f"the header row has no '{required}' column (it has: {found})",
-                file=name, line=line, hint=_HEADER_HINT,
-            )
+    missing = [key for key in ("term", "definition") if key not in columns]
+    if missing:  # both at once
+        cells = [cell.strip() for cell in row if cell.strip()]
+        raise GlossaryError(
+            f"the header row has no {' and no '.join(map(repr, missing))} column (it has: "
+            f"{', '.join(cells)})", file=name, line=line, hint=_rename(missing, cells),
+        )
     if unknown:
         names = ", ".join(f"'{u}'" for u in unknown)
         diagnostics.append(Diagnostic(
