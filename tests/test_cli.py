@@ -679,7 +679,7 @@ def test_check_duplicate_term_is_a_warning_naming_both_lines(cli: RunCli, write:
     clash = [line for line in result.out.splitlines() if "'CAE'" in line]
     assert len(clash) == 1
     assert clash[0].startswith("dup.yaml:5: warning:")
-    assert "dup.yaml:1" in clash[0]
+    assert "at line 1 " in clash[0]  # the same file: its line is enough
     assert result.out.splitlines()[-1].startswith("ok:")
 
 

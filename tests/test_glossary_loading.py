@@ -112,15 +112,29 @@ def test_values_stay_the_text_the_author_wrote(
 - term: NO
   definition: Nord-Ouest.
 - term: ON
-  definition: 2014
+  title: 2014
+  definition: Ontario.
 - term: yes
-  definition: 1.50
-  aliases: [off, 007, '']
+  id: 1.50
+  definition: Oui.
+  aliases: [off, 007]
+- term: 1901
+  definition: La loi sur les associations.
 """))
-    assert [e.term for e in glossary] == ["NO", "ON", "yes"]
-    assert entry(glossary, "ON").definition == "2014"
-    assert entry(glossary, "yes").definition == "1.50"
+    assert [e.term for e in glossary] == ["NO", "ON", "yes", "1901"]
+    assert entry(glossary, "ON").title == "2014"
+    assert glossary.entries[2].id == "1.50"
     assert entry(glossary, "yes").aliases == ("off", "007")
+
+
+@pytest.mark.parametrize("value", ["2014", "1.50", ".nan", "-.inf", "0x1F"])
+def test_a_number_is_refused_as_a_definition(write: WriteFile, value: str) -> None:
+    path = write("g.yaml", f"- term: A\n  definition: {value}\n"
+                           "- term: B\n  definition: '2014'\n")
+    with pytest.raises(GlossaryError) as info:
+        load_glossary(path)
+    assert str(info.value) == (f"{path}:2: entry 1: the definition must be text, not a "
+                               f"number ({value}) (write what the term means)")
 
 
 def test_no_break_spaces_inside_terms_titles_and_aliases_are_kept(
@@ -220,7 +234,7 @@ def test_registered_loader_is_used_for_its_suffix(
         ("just words\n", 1, "not a string"),
         ("- CAE\n", 1, "entry 1 must be a mapping"),
         ("- term: CAE\n  definition: ok\n  case_sensitive: maybe\n", 3, "true or false"),
-        ("- term: CAE\n  definition: [unclosed\n", 3, "invalid YAML"),
+        ("- term: CAE\n  definition: [unclosed\n", 2, "the '[' opened at column 15"),
         ("- term: CAE\n  definition: !!python/object/apply:os.system [touch pwned]\n", 2,
          "unsupported YAML tag '!!python/object/apply:os.system'"),
         ("- term: CAE\n  definition: !custom ok\n", 2, "unsupported YAML tag '!custom'"),
@@ -517,7 +531,7 @@ def test_later_entry_in_one_file_wins(write: WriteFile) -> None:
         glossary = load_glossary(path)
     clash = [str(w.message) for w in record if "also claimed" in str(w.message)]
     assert len(clash) == 1
-    assert clash[0].startswith(f"{path}:6:") and f"entry 'CAE' at {path}:1" in clash[0]
+    assert clash[0].startswith(f"{path}:6:") and "entry 'CAE' at line 1 " in clash[0]
     winners = {f.text: f.entry.definition for f in glossary.forms()}
     assert winners == {"CAE": "First.", "cae": "second"}
 
@@ -612,6 +626,11 @@ def test_every_hard_problem_of_a_file_is_reported_at_once(write: WriteFile) -> N
                              "- term: C\n")
     with pytest.raises(GlossaryError) as info:
         load_glossary(path)
-    text = str(info.value)
-    assert text.startswith(f"{path}:3: ") and "true or false" in text
-    assert f"1 more: {path}:6: entry 2: 'aliases' must be a list" in text
+    assert str(info.value).splitlines() == [
+        f"{path}:3: error: entry 1: 'case_sensitive' must be true or false, not 'maybe'",
+        f"{path}:6: error: entry 2: 'aliases' must be a list, not a string "
+        "(write aliases: [foo])",
+        f"{path}:7: warning: entry 3: 'definition' is missing: the entry is skipped "
+        "(every entry needs a non-empty 'definition')",
+    ]
+    assert info.value.line == 3 and "true or false" in info.value.message

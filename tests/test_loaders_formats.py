@@ -142,8 +142,8 @@ def test_entries_know_their_line(write: WriteFile, fmt: str, lines: list[int]) -
 
 
 def test_json_bare_list_and_numbers_kept_as_written(write: WriteFile) -> None:
-    glossary = load_quietly(write("g.json", '[{"term": "ON", "definition": 1.50}]'))
-    assert glossary.entries[0].definition == "1.50"
+    glossary = load_quietly(write("g.json", '[{"term": 35, "title": 1.50, "definition": "x"}]'))
+    assert (glossary.entries[0].term, glossary.entries[0].title) == ("35", "1.50")
     assert glossary.name is None and glossary.metadata == {}
 
 
@@ -229,7 +229,8 @@ def test_toml_shape_errors(write: WriteFile) -> None:
 
 
 def test_toml_inline_entries_give_the_line_of_the_array(write: WriteFile) -> None:
-    path = write("g.toml", 'name = "x"\nentries = [\n  {term = "ESS", definition = ""},\n]\n')
+    path = write("g.toml", 'name = "x"\nentries = [\n  {term = "ESS", definition = ""},\n'
+                 '  {term = "CAE", definition = "ok"},\n]\n')
     assert skipped_of(path).startswith(f"{path}:2: warning: entry 1: 'definition' is empty")
 
 
@@ -302,8 +303,10 @@ def test_csv_bad_flag_is_reported_like_yaml(write: WriteFile) -> None:
     assert error.line == 3 and "entry 2: 'inflect' must be true or false" in str(error)
 
 
-def test_csv_header_only_is_an_empty_glossary_and_no_header_an_error(write: WriteFile) -> None:
-    assert len(load_quietly(write("g.csv", "term,definition\n"))) == 0
+def test_csv_header_only_and_no_header_are_both_errors(write: WriteFile) -> None:
+    path = write("g.csv", "term,definition\n")
+    assert str(error_of(path)) == (f"{path}:1: the glossary has no entries (add one row per "
+                                   "entry under the header row)")
     assert "empty" in str(error_of(write("h.csv", "\n\n")))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import glossator
-from glossator import GlossaryError, GlossatorWarning, load_glossary
+from glossator import GlossaryError, GlossaryProblems, GlossatorWarning, load_glossary
 from glossator.cli import main
 from glossator.loaders import read_glossary
 
@@ -79,7 +79,9 @@ def test_a_tbx_concept_without_definition_is_skipped_with_a_warning(tmp_path: Pa
     path = tmp_path / "messy.tbx"
     path.write_text("<martif><text><body><termEntry>\n<langSet xml:lang='fr'>\n<tig><term>X"
                     "</term></tig></langSet></termEntry>\n</body></text></martif>", "utf-8")
-    glossary = read_glossary(path)
-    assert len(glossary) == 0
-    (warning,) = glossary.diagnostics
+    with pytest.raises(GlossaryProblems) as info:  # and nothing is left: an error too
+        read_glossary(path)
+    warning, error = info.value.diagnostics
     assert warning.code == "skipped-entry" and "'definition' is missing" in warning.message
+    assert error.message == "the glossary has no entries: each of its entries is skipped " \
+        "(1 warning)"

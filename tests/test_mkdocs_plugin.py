@@ -135,7 +135,8 @@ def test_script_false_and_your_own_script(tmp_path: Path) -> None:
 # -- errors ----------------------------------------------------------------------------
 
 def test_an_entry_without_definition_fails_a_strict_build_with_its_line(tmp_path: Path) -> None:
-    cfg = make_site(tmp_path, glossary="- term: ESS\n  definitio: oubli\n")
+    cfg = make_site(tmp_path, glossary="- term: ESS\n  definitio: oubli\n"
+                    "- term: CAE\n  definition: Coopérative d'activité et d'emploi.\n")
     result = subprocess.run(  # not quiet: -q hides the warnings --strict counts
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(cfg), "-d",
          str(tmp_path / "site")], capture_output=True, text=True, timeout=60, cwd=cfg.parent)

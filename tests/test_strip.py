@@ -524,7 +524,7 @@ def test_cli_conflicting_definitions_across_files(cli: RunCli, write: WriteFile)
     (["missing.txt"], None, 1, "missing.txt: no such file"),
     (["bin.txt"], b"ESS\x00\x01", 1, "bin.txt: this is a binary file, not text"),
     (["cp.txt"], "l’ESS ESS Économie sociale. publiait\n".encode("cp1252"), 1,
-     "cp.txt:1: not valid utf-8 (byte 0x92)"),
+     "cp.txt:1: not valid UTF-8: byte 0x92 at column 2 (byte offset 1"),
     (["ok.txt", "--glossary-out", "g.yaml"], "rien\n", 1,
      "g.yaml: no expanded definition found"),
     (["ok.txt", "--occurrences", "first"], "rien\n", 2, "--occurrences and --max-per-entry go "

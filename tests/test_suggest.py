@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from glossator import Glossary
+from glossator import Glossary, GlossaryError
 from glossator.documents.prose import html_text, markdown_text
 from glossator.loaders import read_glossary
 from glossator.suggest import (
@@ -304,10 +304,12 @@ def test_the_yaml_draft_is_a_glossary_that_check_accepts(tmp_path: Path) -> None
     assert "long form not found in the text" in text
 
 
-def test_the_yaml_of_nothing_is_an_empty_glossary(tmp_path: Path) -> None:
+def test_the_yaml_of_nothing_is_a_glossary_without_entries(tmp_path: Path) -> None:
     path = tmp_path / "empty.yaml"
     path.write_text(render_yaml([]), encoding="utf-8")
-    assert len(read_glossary(str(path))) == 0
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["entries"] == []
+    with pytest.raises(GlossaryError, match="the glossary has no entries"):
+        read_glossary(str(path))  # like any empty glossary: annotating with it does nothing
 
 
 def test_comments_never_break_the_yaml() -> None:
@@ -419,7 +421,7 @@ def test_cli_errors_are_one_line(
 ) -> None:
     write("a.txt", CORPUS["a.txt"])
     write("photo.jpg", b"\xff\xd8\xff\x00\x10JFIF")
-    write("bad.yaml", "- term: X\n")
+    write("bad.yaml", "- term: X\n- term: Y\n  definition: ok\n")
     (tmp_path / "empty").mkdir()
     result = cli("suggest", *argv)
     assert result.code == code

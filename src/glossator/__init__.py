@@ -22,7 +22,7 @@ from .errors import (
 from .glossary import Glossary
 from .loaders import bundled_glossary_path, load_glossary, register_loader
 from .matching.scan import Matcher
-from .model import AnnotatedText, Annotation, Diagnostic, Entry, Location
+from .model import AnnotatedText, Annotation, Diagnostic, Entry, GlossaryProblems, Location
 from .render import available_renderers, register_renderer, render
 
 TYPE_CHECKING = False
@@ -39,6 +39,7 @@ __all__ = [
     "Entry",
     "Glossary",
     "GlossaryError",
+    "GlossaryProblems",
     "GlossatorError",
     "GlossatorWarning",
     "InputError",

@@ -1,8 +1,10 @@
 """Turn plain data (from YAML, JSON, TOML… or Python) into validated entries.
 
 Every format loader ends here, so every format gets the same checks and the same messages.
-A hard problem (no term, an empty definition, a string where a list belongs) raises
-:class:`~glossator.errors.GlossaryError`; a soft one (an unknown key) is a diagnostic.
+A hard problem (a string where a list belongs, a number as a definition) is an ``error``
+diagnostic, a soft one (an unknown key, an entry without a definition, skipped) a
+``warning``; every entry is checked, then all the problems are raised at once
+(:class:`~glossator.model.GlossaryProblems`) if one of them is an error.
 """
 
 from __future__ import annotations
@@ -10,18 +12,19 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import GlossaryError
-from .model import Diagnostic, Entry, Location
+from .model import Diagnostic, Entry, GlossaryProblems, Location
 from .text.french import gendered_forms
 from .text.normalize import one_line, slugify
 
 __all__ = [
     "CSV_SYNTAX", "ENTRY_KEYS", "JSON_SYNTAX", "METADATA_KEYS", "TOML_SYNTAX", "YAML_SYNTAX",
-    "Syntax", "entries_from_data", "split_document",
+    "Syntax", "WrittenNumber", "entries_from_data", "error_diagnostic", "split_document",
 ]
 
 #: Keys an entry may have.
@@ -101,7 +104,50 @@ CSV_SYNTAX = Syntax(
 
 
 
+class WrittenNumber(str):
+    """A number read from a typed format (JSON, TOML, a plain YAML scalar), kept as the
+    text the author wrote (``1.50`` stays ``1.50``) but known to be a number: a term may
+    be one (*35*, *1901*), a definition may not."""
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float, WrittenNumber)) and not isinstance(value, bool)
+
+
+def _blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: only white space and invisible characters (zero
+    width space, soft hyphen, BOM, joiners, direction marks, controls)."""
+    if text[:1].isalnum():  # the usual case, at once
+        return False
+    return all(c.isspace() or unicodedata.category(c) in _INVISIBLE_CATEGORIES
+               for c in text)
+
+
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
+def _code_points(text: str) -> str:
+    """The distinct characters of ``text`` as ``U+200B, U+00AD``."""
+    return ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(text))
+
+
+def _plain(value: Any, done: dict[int, Any] | None = None) -> Any:
+    """``value`` with every :class:`WrittenNumber` made a plain string (metadata is kept
+    and cached as it was read); a value shared through YAML aliases is converted once."""
+    if isinstance(value, str):
+        return str(value)
+    if not isinstance(value, (list, Mapping)):
+        return value
+    done = {} if done is None else done
+    if id(value) not in done:
+        done[id(value)] = ([_plain(v, done) for v in value] if isinstance(value, list)
+                           else {k: _plain(v, done) for k, v in value.items()})
+    return done[id(value)]
+
+
 def _describe(value: Any) -> str:
+    if isinstance(value, WrittenNumber):
+        return "a number"
     if isinstance(value, str):
         return "a string"
     if isinstance(value, bool):
@@ -139,7 +185,7 @@ def split_document(
                 f"'entries' must be a list of entries, not {_describe(entries)}",
                 file=file, line=line, hint=syntax.entries_list,
             )
-        metadata = {k: v for k, v in data.items() if k != "entries"}
+        metadata = {k: _plain(v) for k, v in data.items() if k != "entries"}
         if metadata.get("domain") is not None:  # the glossary's domain, for its entries
             entries = [{**e, "domain": metadata["domain"]}
                        if isinstance(e, Mapping) and e.get("domain") is None else e
@@ -178,7 +224,6 @@ def entries_from_data(
     ``syntax`` words the fix hints in the format the entries were read from.
     """
     entries: list[Entry] = []
-    errors: list[GlossaryError] = []
     for index, item in enumerate(items):
         where = lines[index] if lines is not None and index < len(lines) else {}
         try:
@@ -188,16 +233,16 @@ def entries_from_data(
                 "warning", f"{missing.message}: the entry is skipped",
                 Location(missing.file, missing.line), missing.hint, "skipped-entry"))
         except GlossaryError as error:  # go on, so that every problem is reported at once
-            errors.append(error)
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        first = errors[0]
-        others = "; ".join(f"{e.where}: {e.message}" if e.where else e.message
-                           for e in errors[1:])
-        raise GlossaryError(f"{first.message}; {len(errors) - 1} more: {others}",
-                            file=first.file, line=first.line, hint=first.hint)
+            diagnostics.append(error_diagnostic(error))
+    GlossaryProblems.check(diagnostics)
     return entries
+
+
+def error_diagnostic(error: GlossaryError, code: str = "load-error") -> Diagnostic:
+    """A problem that stops loading, as an ``error`` diagnostic, to be reported with the
+    others (:class:`~glossator.model.GlossaryProblems`)."""
+    return Diagnostic("error", error.message, Location(error.file, error.line), error.hint,
+                      code)
 
 
 def _gendered(term: str, aliases: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
@@ -240,7 +285,7 @@ def _entry(
     max_occurrences = raw.max_occurrences()
     url = raw.text("url")
     diagnostics.extend(raw.warnings(url, definition))
-    term, aliases = _gendered(term, raw.text_list("aliases"))
+    term, aliases = _gendered(term, raw.text_list("aliases", diagnostics))
     entry_id = raw.text("id") or slugify(term)
     return Entry(
         term=term,
@@ -251,11 +296,11 @@ def _entry(
         case_sensitive=case_sensitive,
         url=url,
         source=raw.text("source"),
-        tags=raw.text_list("tags"),
+        tags=raw.text_list("tags", diagnostics),
         domains=raw.text_or_list("domain"),
         inflect=raw.flag("inflect"),
         hyphen_variants=raw.flag("hyphen_variants"),
-        not_in=raw.text_list("not_in"),
+        not_in=raw.text_list("not_in", diagnostics),
         max_occurrences=max_occurrences,
         origin=Location(file, raw.line()),
         key_lines=tuple(sorted((k, v) for k, v in where.items() if k)),
@@ -295,20 +340,28 @@ class _RawEntry:
 
     def text(self, key: str, required: bool = False) -> str | None:
         """The text of ``key`` on one line (the definition keeps its lines), or ``None``
-        when it is missing or blank (an error if ``required``)."""
+        when it is missing or blank, invisible characters aside (an entry skipped if
+        ``required``). A definition must be text: a number is refused."""
         value = self.item.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or (isinstance(value, str) and _blank(value)):
             if required:
-                what = "is empty" if key in self.item else "is missing"
+                what = ("is empty" if not value or not value.strip() else
+                        f"holds only invisible characters ({_code_points(value)})"
+                        ) if key in self.item else "is missing"
                 raise _Missing(f"{self.label}: '{key}' {what}", file=self.file,
                                line=self.line(key), hint=self.syntax.required(key))
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise self.error(f"{self.label}: '{key}' must be text, not {_describe(value)}", key)
+        if key == "definition" and _is_number(value):
+            raise self.error(f"{self.label}: the definition must be text, not a number "
+                             f"({value})", key, "write what the term means")
         return one_line(str(value)) if key != "definition" else str(value).strip()
 
-    def text_list(self, key: str) -> tuple[str, ...]:
-        """The non-empty texts of the list ``key``, each on one line."""
+    def text_list(self, key: str, diagnostics: list[Diagnostic] | None = None
+                  ) -> tuple[str, ...]:
+        """The texts of the list ``key``, each on one line; an empty or invisible item is
+        left out, with a warning in ``diagnostics`` if given."""
         value = self.item.get(key)
         if value is None:
             return ()
@@ -318,13 +371,15 @@ class _RawEntry:
                 self.syntax.write_list(key, value) if isinstance(value, str) else None,
             )
         out: list[str] = []
-        for v in value:
+        for n, v in enumerate(value):
             if isinstance(v, bool) or not isinstance(v, (str, int, float)):
                 raise self.error(
                     f"{self.label}: each of '{key}' must be text, not {_describe(v)}", key)
             s = one_line(str(v))
-            if s:
+            if not _blank(s):
                 out.append(s)
+            elif diagnostics is not None:
+                diagnostics.append(self.blank_value(key, n, s))
         return tuple(out)
 
     def text_or_list(self, key: str) -> tuple[str, ...]:
@@ -334,6 +389,14 @@ class _RawEntry:
         if isinstance(value, str):
             return (one_line(value),) if one_line(value) else ()
         return self.text_list(key)
+
+    def blank_value(self, key: str, n: int, text: str) -> Diagnostic:
+        """The warning for the empty (or invisible) item ``n`` of the list ``key``."""
+        what = "empty" if not text else f"only invisible characters ({_code_points(text)})"
+        return Diagnostic(
+            "warning", f"{self.label}: value {n + 1} of '{key}' is {what}: it is ignored",
+            Location(self.file, self.where.get(f"{key}.{n}") or self.line(key)),
+            f"remove it from '{key}'", "blank-value")
 
     def flag(self, key: str) -> bool | None:
         """``key`` as a boolean (``yes``, ``off``, ``1``… count), or ``None``."""

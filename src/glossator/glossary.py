@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from ._gc import paused_gc
 from .entries import entries_from_data
-from .model import Diagnostic, Entry
+from .model import Diagnostic, Entry, Location
 from .text.french import is_acronym, strip_accents
 from .text.normalize import canonical, fold_text, slugify
 
@@ -373,7 +373,7 @@ def _clashes(forms: tuple[Form, ...]) -> Iterator[Diagnostic]:
         if prev_form is None:
             continue
         prev = prev_form.entry
-        where = f" at {prev.origin}" if prev.origin and prev.origin.file else ""
+        where = _where_else(prev.origin, entry.origin)
         alias = form.is_alias != prev_form.is_alias
         yield Diagnostic(
             "warning",
@@ -383,6 +383,15 @@ def _clashes(forms: tuple[Form, ...]) -> Iterator[Diagnostic]:
             "merge the two entries or remove one of the forms",
             "alias-is-term" if alias else "duplicate-form",
         )
+
+
+def _where_else(there: Location | None, here: Location | None) -> str:
+    """`` at line 12`` of the same file as ``here``, `` at FILE:12`` of another one."""
+    if there is None or there.file is None:
+        return ""
+    if here is not None and here.file == there.file and there.line is not None:
+        return f" at line {there.line}"
+    return f" at {there}"
 
 
 def _clashing(form: Form, earlier: list[Form]) -> Form | None:

@@ -66,6 +66,8 @@ RULES: dict[str, tuple[Level, str]] = {
     "markup-in-definition": ("warning", "a definition holds HTML markup, shown as text"),
     "skipped-concept": ("warning", "a TBX concept without a French term is skipped"),
     "skipped-entry": ("warning", "an entry without a term or a definition is skipped"),
+    "blank-value": ("warning", "an empty or invisible value in a list (an alias, a tag) "
+                    "is left out"),
     "glossary-warning": ("warning", "another problem found while loading"),
     "hidden-entry": ("warning", "an entry can never be annotated: every spelling of every "
                      "form is matched as other entries"),

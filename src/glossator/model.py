@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .anchors import SENSES_SUFFIX
 from .errors import GlossaryError
 
 __all__ = [
-    "JSON_SCHEMA_VERSION", "AnnotatedText", "Annotation", "Diagnostic", "Entry", "Location",
+    "JSON_SCHEMA_VERSION", "AnnotatedText", "Annotation", "Diagnostic", "Entry",
+    "GlossaryProblems", "Location", "in_file_order",
 ]
 
 #: Version of the JSON document written by ``--format json`` (see README, "JSON output").
@@ -53,6 +54,66 @@ class Diagnostic:
         """The same problem as an exception, for strict mode."""
         loc = self.location or Location()
         return GlossaryError(self.message, file=loc.file, line=loc.line, hint=self.hint)
+
+    def describe(self) -> str:
+        """One line without the level: ``FILE:LINE: message (hint)``, white space of the
+        data made single spaces (as :meth:`GlossatorError.describe`)."""
+        where = f"{self.location}: " if self.location else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return " ".join(f"{where}{self.message}{hint}".split())
+
+
+def in_file_order(found: list[Diagnostic]) -> list[Diagnostic]:
+    """``found`` by file (in the order they first appear), then line; a problem of a
+    whole file (no line) after those of its lines."""
+    files = {(d.location or Location()).file: None for d in found}
+    order = {name: n for n, name in enumerate(files)}
+
+    def key(d: Diagnostic) -> tuple[int, float]:
+        loc = d.location or Location()
+        return order[loc.file], loc.line if loc.line is not None else float("inf")
+
+    return sorted(found, key=key)
+
+
+class GlossaryProblems(GlossaryError):
+    """Every problem found in a glossary that cannot be used, reported at once.
+
+    ``diagnostics`` holds them in file and line order: the errors that stop loading and
+    the warnings found on the way (with ``strict``, the warnings count as errors and
+    their level says ``error``). ``message``, ``file``, ``line`` and ``hint`` are the
+    first error's, so code that reads one problem keeps working; ``str()`` is one line per
+    problem, ``FILE:LINE: level: message (fix)``.
+    """
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> None:
+        found = in_file_order([replace(d, level="error") if strict else d
+                                for d in diagnostics])
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(found)
+        first = next((d for d in found if d.level == "error"), None) or found[0]
+        loc = first.location or Location()
+        super().__init__(first.message, file=loc.file, line=loc.line, hint=first.hint)
+
+    def __reduce__(self) -> tuple[type[GlossaryProblems], tuple[tuple[Diagnostic, ...]]]:
+        return type(self), (self.diagnostics,)  # across processes, every problem kept
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        """The problems that stop loading."""
+        return tuple(d for d in self.diagnostics if d.level == "error")
+
+    def __str__(self) -> str:
+        if len(self.diagnostics) == 1:  # as any one error: FILE:LINE: message (fix)
+            return self.diagnostics[0].describe()
+        return "\n".join(" ".join(str(d).split()) for d in self.diagnostics)
+
+    @classmethod
+    def check(cls, diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> None:
+        """Raise every problem of ``diagnostics`` at once if one is an error (any of them
+        with ``strict``); else return."""
+        found = list(diagnostics)
+        if any(strict or d.level == "error" for d in found):
+            raise cls(found, strict=strict)
 
 
 @dataclass(frozen=True, slots=True)

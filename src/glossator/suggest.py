@@ -907,7 +907,9 @@ def _comment(text: str) -> str:
 
 
 def render_yaml(suggestions: Sequence[Suggestion], *, documents: int | None = None) -> str:
-    """A draft glossary in YAML that ``glossator check`` accepts.
+    """A draft glossary in YAML that ``glossator check`` accepts (one without
+    suggestions has ``entries: []``, which glossator refuses as a glossary without
+    entries).
 
     Each entry's definition is :data:`PLACEHOLDER`, under a ``# TODO`` comment; counts,
     other long forms and contexts are comments, so they never reach a page.

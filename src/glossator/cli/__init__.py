@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 
 from .._version import __version__
 from ..errors import GlossatorError, UsageError
-from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, Parser, say
+from ..model import GlossaryProblems
+from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, Parser, print_warnings, say
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -56,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         say("error", exc)
         return EXIT_USAGE
+    except GlossaryProblems as exc:  # every problem of the glossary, one line each
+        print_warnings(exc.diagnostics, verbose=getattr(args, "verbose", False))
+        return EXIT_INPUT
     except GlossatorError as exc:
         say("error", exc)
         return EXIT_INPUT

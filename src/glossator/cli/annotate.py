@@ -170,11 +170,28 @@ def _targets(args: argparse.Namespace, inputs: list[Any], kinds: list[str],
     return targets, root
 
 
+def _output_dir_is_not_an_input(args: argparse.Namespace) -> None:
+    """Refuse ``--output-dir`` naming a folder given as an input: its files would be
+    replaced by their annotated text (and, left out of the search as an output folder,
+    it would look empty)."""
+    if not args.output_dir:
+        return
+    out = Path(args.output_dir).resolve()
+    for name in args.files:
+        if name != "-" and Path(name).is_dir() and Path(name).resolve() == out:
+            raise UsageError(
+                f"--output-dir {args.output_dir} is the input folder {name}: the annotated "
+                "files would replace the originals",
+                hint="write them to another folder, e.g. --output-dir "
+                f"{out.name or 'out'}-annotated, or annotate HTML pages with --in-place")
+
+
 def run(args: argparse.Namespace) -> int:
     """Annotate the inputs as the options say; the exit code."""
     from ..documents.read import DOCUMENT_SUFFIXES, HTML_SUFFIXES, expand_inputs
 
     check_options(args)
+    _output_dir_is_not_an_input(args)
     # --in-place takes the pages of a folder (a site's robots.txt is not one); an output
     # folder inside an input one is not read back
     inputs = expand_inputs(list(args.files) or ["-"],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
 __all__ = ["register", "run"]
 
 FORMATS = ("table", "text", "json")
+#: How many findings of one code the table and the text show before a count (--verbose: all).
+SHOWN = 10
 _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -36,6 +39,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     chk.add_argument("glossaries", nargs="*", metavar="GLOSSARY",
                      help="glossary files, merged as 'annotate -g' merges them")
+    chk.add_argument("-g", "--glossary", action="append", metavar="FILE", default=[],
+                     dest="glossary_files",
+                     help="a glossary file too, as 'annotate -g' names it (repeatable)")
     chk.add_argument("--strict", action="store_true",
                      help="warnings fail too (exit 1)")
     chk.add_argument("--glossary-format", metavar="FORMAT",
@@ -43,6 +49,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     glossary_encoding_option(chk)
     chk.add_argument("-q", "--quiet", action="store_true",
                      help="print only the findings, without the summary line")
+    chk.add_argument("--verbose", action="store_true",
+                     help=f"print every finding (by default, of a code with many, the first "
+                     f"{SHOWN} and a count; the JSON array always holds them all)")
     chk.add_argument("-f", "--format", choices=FORMATS,
                      help="a table (default on a terminal), one finding per line "
                      "(default otherwise), or a JSON array")
@@ -116,13 +125,14 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet and glossaries:
         summary = _summary(failed, [len(g) for g in glossaries], errors, warnings,
                            sum(f.level == "info" for f in shown))
+    shown, counts = _capped(shown, args.verbose)
     if fmt == "table":
-        _print_table(shown, summary)
+        _print_table(shown, [*counts, summary] if summary else counts)
     else:
         from ..text.inert import terminal_safe
         from .common import write_stdout
 
-        lines = [terminal_safe(str(f), newlines=False) for f in shown] + (
+        lines = [terminal_safe(str(f), newlines=False) for f in shown] + counts + (
             [summary] if summary else [])
         if lines:
             write_stdout("\n".join(lines) + "\n")
@@ -133,19 +143,40 @@ def _read_glossaries(args: argparse.Namespace) -> tuple[list[Glossary], list[Fin
     """The glossaries that load (the bundled one when none is named), and a
     ``load-error`` finding for each that does not."""
     from ..errors import GlossatorError
-    from ..lint import error_finding
+    from ..lint import error_finding, finding_from_diagnostic
     from ..loaders import bundled_glossary_path, read_glossary
+    from ..model import GlossaryProblems
 
-    files = list(args.glossaries) or [str(bundled_glossary_path())]
+    files = [*args.glossaries, *args.glossary_files] or [str(bundled_glossary_path())]
     findings: list[Finding] = []
     glossaries = []
     for path in files:
         try:
             glossaries.append(read_glossary(path, format=args.glossary_format,
                                             encoding=args.glossary_encoding))
+        except GlossaryProblems as exc:  # every problem of the file, one finding each
+            findings.extend(finding_from_diagnostic(d) for d in exc.diagnostics)
         except GlossatorError as exc:
             findings.append(error_finding(exc))
     return glossaries, findings
+
+
+def _capped(findings: list[Finding], verbose: bool) -> tuple[list[Finding], list[str]]:
+    """The findings to print, at most :data:`SHOWN` of each code unless ``verbose``, and a
+    line counting each code cut short: ``759 duplicate-form warnings (first 10 shown;
+    --verbose for all)``."""
+    counts = Counter((f.level, f.code) for f in findings)
+    if verbose or max(counts.values(), default=0) <= SHOWN:
+        return findings, []
+    seen: Counter[tuple[str, str]] = Counter()
+    kept = []
+    for f in findings:
+        seen[f.level, f.code] += 1
+        if seen[f.level, f.code] <= SHOWN:
+            kept.append(f)
+    notes = {"info": "notes"}
+    return kept, [f"{n} {code} {notes.get(level, level + 's')} (first {SHOWN} shown; "
+                  "--verbose for all)" for (level, code), n in counts.items() if n > SHOWN]
 
 
 def _summary(failed: bool, sizes: list[int], errors: int, warnings: int, notes: int) -> str:
@@ -160,8 +191,9 @@ def _summary(failed: bool, sizes: list[int], errors: int, warnings: int, notes: 
             + (f", {notes} note{'s' if notes != 1 else ''}" if notes else ""))
 
 
-def _print_table(findings: list[Finding], summary: str | None) -> None:
-    """The findings as a rich table (level, where, code, message and hint)."""
+def _print_table(findings: list[Finding], after: list[str]) -> None:
+    """The findings as a rich table (level, where, code, message and hint), then the
+    lines ``after`` it (the counts, the summary)."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -186,6 +218,7 @@ def _print_table(findings: list[Finding], summary: str | None) -> None:
             table.add_row(Text(f.level, style=_STYLES[f.level]), Text(safe(f.where)),
                           Text(safe(f.code)), message)
         console.print(table)
-    if summary:
-        style = "bold red" if summary.startswith("failed") else "green"
-        console.print(Text(summary, style=style))
+    for line in after:
+        style = ("bold red" if line.startswith("failed") else "green"
+                 if line.startswith("ok:") else "dim")
+        console.print(Text(line, style=style))

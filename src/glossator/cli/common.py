@@ -128,38 +128,42 @@ def load_glossaries(
     rich_definitions: bool = False,
 ) -> Glossary:
     """The glossary files merged (the bundled glossary if none), their warnings printed
-    (errors with ``strict``). With ``rich_definitions`` markup in a definition is what
-    was asked for: no warning says it is shown as text."""
+    (with ``strict``, every warning raised at once as errors). With ``rich_definitions``
+    markup in a definition is what was asked for: no warning says it is shown as text."""
     from ..loaders import bundled_glossary_path, read_glossaries
+    from ..model import GlossaryProblems
 
     files = list(paths) or [str(bundled_glossary_path())]
     glossary = read_glossaries(files, format=fmt, encoding=encoding, cache_dir=cache_dir)
     diagnostics = [d for d in glossary.diagnostics
                    if not (rich_definitions and d.code == "markup-in-definition")]
-    for d in diagnostics:
-        if strict or d.level == "error":
-            raise d.to_error()
+    GlossaryProblems.check(diagnostics, strict=strict)
     if not quiet:
         print_warnings(diagnostics, verbose)
     return glossary
 
 
-#: How many glossary warnings of one kind are printed before a count stands for the rest.
+#: How many glossary problems of one kind are printed before a count stands for the rest.
 WARNINGS_SHOWN = 10
 
 
 def print_warnings(diagnostics: Sequence[Diagnostic], verbose: bool = False) -> None:
-    """Each warning, or of a kind with many, the first :data:`WARNINGS_SHOWN` and a count:
-    a real list can hold hundreds of duplicates."""
-    counts = Counter(d.code for d in diagnostics)
-    shown: Counter[str | None] = Counter()
-    for d in diagnostics:
-        shown[d.code] += 1
-        if verbose or shown[d.code] <= WARNINGS_SHOWN:
-            warn(str(d).replace("warning: ", "", 1))
-        if not verbose and shown[d.code] == counts[d.code] > WARNINGS_SHOWN:
-            warn(f"{counts[d.code]} {d.code or 'other'} warnings in all (first "
+    """Each problem on its own line, ``glossator: LEVEL: FILE:LINE: message (fix)``, in
+    file and line order; of a kind with many, the first :data:`WARNINGS_SHOWN` and a
+    count (a real list can hold hundreds of duplicates), unless ``verbose``."""
+    from ..model import in_file_order
+
+    counts = Counter((d.level, d.code) for d in diagnostics)
+    shown: Counter[tuple[str, str | None]] = Counter()
+    for d in in_file_order(list(diagnostics)):
+        kind = (d.level, d.code)
+        shown[kind] += 1
+        if verbose or shown[kind] <= WARNINGS_SHOWN:
+            say(d.level, d.describe())
+        if not verbose and shown[kind] == counts[kind] > WARNINGS_SHOWN:
+            say(d.level, f"{counts[kind]} {d.code or 'other'} {d.level}s in all (first "
                  f"{WARNINGS_SHOWN} shown; --verbose for all)")
+
 
 def annotator_for(args: argparse.Namespace, glossary: Glossary) -> Annotator:
     """The annotator the matching options ask for, compiled (from ``--cache-dir``)."""

@@ -46,8 +46,9 @@ def run(args: argparse.Namespace) -> int:
     from ..documents.write import write_file
     from ..errors import GlossaryError, UsageError
     from ..loaders import MAX_GLOSSARY_BYTES, parse_glossary, read_glossary
+    from ..model import GlossaryProblems
     from ..writers import dump_glossary, lost_fields, output_format
-    from .common import EXIT_OK, warn, write_stdout
+    from .common import EXIT_OK, print_warnings, warn, write_stdout
 
     fmt = output_format(args.output, args.to)
     if args.input != "-" and args.output != "-":
@@ -69,11 +70,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         glossary = read_glossary(args.input, format=args.glossary_format,
                                  encoding=args.glossary_encoding)
-    for d in glossary.diagnostics:
-        if args.strict or d.level == "error":
-            raise d.to_error()
-        if not args.quiet:
-            warn(str(d).replace("warning: ", "", 1))
+    GlossaryProblems.check(glossary.diagnostics, strict=args.strict)
+    if not args.quiet:
+        print_warnings(glossary.diagnostics, verbose=True)
     lost = lost_fields(glossary, fmt)
     if lost:
         shown = "standard output" if args.output == "-" else args.output

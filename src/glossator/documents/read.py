@@ -26,12 +26,16 @@ __all__ = [
 MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
 
 
-def decode_document(data: bytes, name: str, encoding: str = "utf-8") -> str:
-    """Decode ``data`` read from ``name``; refuse binary data and say where decoding fails."""
+def decode_document(data: bytes, name: str, encoding: str = "utf-8", *,
+                    option: str = "--encoding") -> str:
+    """Decode ``data`` read from ``name``; refuse binary data and say where decoding fails.
+
+    ``option`` is how the reader names the encoding (``--encoding`` on the command line).
+    """
     return decode_text(
         data, name, encoding, error=InputError, binary="this is a binary file, not text",
-        binary_hint="give a text file (UTF-8)",
-        hint="convert the file to UTF-8 or pass --encoding, e.g. --encoding cp1252",
+        binary_hint="give a text file (UTF-8)", option=option,
+        hint=f"convert the file to UTF-8 or pass {option}, e.g. {option} cp1252",
     )
 
 

@@ -19,8 +19,10 @@ from functools import cache
 from importlib import import_module
 from pathlib import Path
 
+from ..entries import error_diagnostic
 from ..errors import GlossaryError, GlossatorWarning
 from ..glossary import Glossary
+from ..model import Diagnostic, GlossaryProblems, Location
 
 __all__ = [
     "Loader", "available_formats", "load_glossary", "parse_glossary", "read_glossary",
@@ -152,14 +154,42 @@ def parse_glossary(
 
 
 def _parse(data: bytes, name: str, format: str, encoding: str | None) -> Glossary:
-    loader = _resolve(_format_for(name, format))
+    fmt = _format_for(name, format)
+    loader = _resolve(fmt)
     if encoding is None:
-        return loader(data, name)
-    if _takes_encoding(loader):
-        return loader(data, name, encoding=encoding)  # type: ignore[call-arg]
-    from .yaml import decode
+        glossary = loader(data, name)
+    elif _takes_encoding(loader):
+        glossary = loader(data, name, encoding=encoding)  # type: ignore[call-arg]
+    else:
+        from .yaml import decode
 
-    return loader(decode(data, name, encoding).encode("utf-8"), name)
+        glossary = loader(decode(data, name, encoding).encode("utf-8"), name)
+    if not len(glossary):  # an empty list is no more use than an empty file
+        _no_entries(glossary, name, fmt)
+    return glossary
+
+
+#: How to add an entry, by format, for the error of a glossary without any.
+_ADD_ENTRIES = {
+    "yaml": "add entries, each '- term: …' followed by 'definition: …'",
+    "json": 'add entries to the array: {"term": "…", "definition": "…"}',
+    "toml": 'add entries, each an [[entries]] line with term = "…" and definition = "…"',
+    "csv": "add one row per entry under the header row",
+    "tsv": "add one row per entry under the header row",
+    "tbx": "add <termEntry> elements with a French term and a definition",
+}
+
+
+def _no_entries(glossary: Glossary, name: str, fmt: str) -> None:
+    """Raise the error of a glossary without a usable entry, with the warnings that say
+    why each entry was skipped."""
+    skipped = sum(d.code in ("skipped-entry", "skipped-concept") for d in glossary.diagnostics)
+    why = (f": each of its entries is skipped ({skipped} warning{'s' * (skipped > 1)})"
+           if skipped else "")
+    hint = _ADD_ENTRIES.get(fmt, "add entries, each with a term and a definition")
+    raise GlossaryProblems([*glossary.diagnostics, Diagnostic(
+        "error", f"the glossary has no entries{why}", Location(name, None if skipped else 1), hint,
+        "load-error")])
 
 
 @cache
@@ -182,7 +212,8 @@ def load_glossary(
 
     Problems that do not stop loading (an unknown key, a duplicate term) are emitted as
     :class:`~glossator.errors.GlossatorWarning` and kept in ``Glossary.diagnostics``;
-    with ``strict=True`` the first one raises :class:`~glossator.errors.GlossaryError`.
+    with ``strict=True`` they raise, all at once, :class:`~glossator.model.GlossaryProblems`
+    (a :class:`~glossator.errors.GlossaryError`).
     ``encoding`` names the files' encoding (default: UTF-8); with ``cache_dir``, checked
     glossaries are kept there (:func:`read_glossaries`).
     With no path, the bundled glossary of the French social and solidarity economy is used.
@@ -190,9 +221,8 @@ def load_glossary(
     if not paths:
         paths = (bundled_glossary_path(),)
     glossary = read_glossaries(paths, format=format, encoding=encoding, cache_dir=cache_dir)
+    GlossaryProblems.check(glossary.diagnostics, strict=strict)
     for diagnostic in glossary.diagnostics:
-        if strict or diagnostic.level == "error":
-            raise diagnostic.to_error()
         warnings.warn(str(diagnostic), GlossatorWarning, stacklevel=2)
     return glossary
 
@@ -208,8 +238,18 @@ def read_glossaries(
     so is the merged glossary, keyed by the files' own keys in order: a run over the same
     files skips the merge, which checks every form again.
     """
-    glossaries = [read_glossary(p, format=format, encoding=encoding, cache_dir=cache_dir)
-                  for p in paths]
+    glossaries = []
+    failed: list[Diagnostic] = []  # every file is read: the problems of each, at once
+    for path in paths:
+        try:
+            glossaries.append(read_glossary(path, format=format, encoding=encoding,
+                                            cache_dir=cache_dir))
+        except GlossaryProblems as exc:
+            failed.extend(exc.diagnostics)
+        except GlossaryError as exc:
+            failed.append(error_diagnostic(exc))
+    if failed:
+        raise GlossaryProblems(failed)
     if len(glossaries) == 1:
         return glossaries[0]
     digests = [g.digest for g in glossaries]

@@ -1,9 +1,10 @@
 """XML glossaries (TBX, SKOS in RDF/XML): decoding and a safe first parse.
 
 The text is decoded by :func:`glossator.loaders.yaml.decode` with, in this order, the
-encoding the caller gives (``--glossary-encoding``), the one the XML declaration names, or
-UTF-8. It is then parsed by defusedxml: entity declarations are refused (no "billion
-laughs"), and no external entity or DTD is ever fetched.
+encoding the caller gives (``--glossary-encoding``), the one a UTF-16 or UTF-32 BOM says,
+the one the XML declaration names, or UTF-8. It is then parsed by defusedxml: entity
+declarations are refused (no "billion laughs"), and no external entity or DTD is ever
+fetched.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ _DECLARED_ENCODING = re.compile(
 
 def xml_text(data: bytes, name: str, encoding: str | None = None) -> str:
     """The text of an XML file; its declaration's ``encoding`` is removed once applied."""
+    if encoding is None and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        from ..reading import wide_unicode
+
+        wide = wide_unicode(data)  # XML names itself by its BOM: UTF-16 or UTF-32
+        encoding = wide[1] if wide is not None else None
     if encoding is None:
         declared = _DECLARATION.match(data[:512])
         if declared is not None:

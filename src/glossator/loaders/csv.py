@@ -13,10 +13,10 @@ import csv
 import difflib
 import io
 
-from ..entries import CSV_SYNTAX, ENTRY_KEYS, entries_from_data
+from ..entries import CSV_SYNTAX, ENTRY_KEYS, entries_from_data, error_diagnostic
 from ..errors import GlossaryError
 from ..glossary import Glossary
-from ..model import Diagnostic, Location
+from ..model import Diagnostic, GlossaryProblems, Location
 from .yaml import decode
 
 __all__ = ["load", "load_tsv"]
@@ -30,21 +30,9 @@ _HEADER_HINT = "the first row must name the columns, e.g. term,definition,aliase
 
 
 def _decode(data: bytes, name: str, encoding: str | None) -> str:
-    if encoding is not None:
-        return decode(data, name, encoding)
-    if b"\x00" in data[:8192]:
-        raise GlossaryError("this is a binary file, not a text glossary", file=name,
-                            hint="export the sheet as 'CSV UTF-8'")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise GlossaryError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): the file is in another "
-            "encoding, probably Windows-1252 (Excel's 'CSV' export)", file=name, line=line,
-            hint="read it with --glossary-encoding cp1252, or re-save it as UTF-8 "
-            "(in Excel, 'CSV UTF-8')",
-        ) from None
+    return decode(data, name, encoding, hint="the file is in another encoding, probably "
+                  "Windows-1252 as Excel's 'CSV' export writes: read it with "
+                  "--glossary-encoding cp1252, or re-save it as 'CSV UTF-8'")
 
 
 def _separator(text: str, default: str) -> str:
@@ -83,23 +71,62 @@ def _read(data: bytes, name: str, default_separator: str, encoding: str | None) 
                 header_line = start
                 columns = _header(row, name, start, diagnostics)
                 continue
-            extra = [cell for cell in row[len(columns):] if cell.strip()]
-            if extra:
-                raise GlossaryError(
-                    f"this row has {len(row)} fields but the header has {len(columns)}",
-                    file=name, line=start,
-                    hint=f"put the fields that contain '{separator}' in double quotes",
-                )
+            if any(cell.strip() for cell in row[len(columns):]):
+                diagnostics.append(_ragged(row, len(columns), separator, name, start,
+                                           previous_end))
+                continue
             items.append(_item(columns, row))
             lines.append({"": start})
     except csv.Error as exc:
-        raise GlossaryError(f"invalid CSV: {exc}", file=name, line=previous_end + 1,
-                            hint="a field that contains a double quote must be quoted, "
-                            'and the quote doubled: "le ""tiers-lieu"""') from None
+        diagnostics.append(error_diagnostic(GlossaryError(
+            f"invalid CSV: {_csv_problem(str(exc))}", file=name, line=previous_end + 1,
+            hint="a field that contains a double quote must be quoted, "
+            'and the quote doubled: "le ""tiers-lieu"""')))
+        GlossaryProblems.check(diagnostics)
     if not header_line:
         raise GlossaryError("the glossary is empty", file=name, line=1, hint=_HEADER_HINT)
     entries = entries_from_data(items, name, diagnostics, lines, CSV_SYNTAX)
     return Glossary(entries, diagnostics=diagnostics)
+
+
+def _csv_problem(message: str) -> str:
+    """The csv module's message said in the reader's terms."""
+    if "unexpected end of data" in message:
+        return "a double quote opened on this row is never closed"
+    if "expected after '\"'" in message:
+        return "a quoted field goes on after its closing double quote"
+    return message
+
+
+def _ragged(row: list[str], columns: int, separator: str, name: str, start: int,
+            end: int) -> Diagnostic:
+    """A row with more fields than the header: an error naming the row's first line (and
+    its last, for a row whose quoted fields hold line breaks)."""
+    span = f" (lines {start}-{end})" if end > start else ""
+    return Diagnostic(
+        "error", f"this row{span} has {len(row)} fields but the header has {columns}",
+        Location(name, start), f"put the fields that contain '{separator}' in double quotes",
+        "load-error")
+
+
+def _rename(missing: list[str], cells: list[str]) -> str:
+    """How to name the required columns: ``rename 'terme' to 'term'`` for a header cell
+    close to one (accents and case aside), else the usual header."""
+    import unicodedata
+
+    def plain(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFD", text.lower())
+                       if not unicodedata.combining(c))
+
+    renames = []
+    for key in missing:
+        close = difflib.get_close_matches(key, [plain(c) for c in cells], n=1, cutoff=0.7)
+        if close:
+            cell = next(c for c in cells if plain(c) == close[0])
+            renames.append(f"'{cell}' to '{key}'")
+    if not renames:
+        return _HEADER_HINT
+    return f"the column names are English: rename {' and '.join(renames)}"
 
 
 def _header(
@@ -120,13 +147,13 @@ def _header(
             columns.append(None)
             if cell.strip():
                 unknown.append(cell.strip())
-    for required in ("term", "definition"):
-        if required not in columns:
-            found = ", ".join(cell.strip() for cell in row if cell.strip())
-            raise GlossaryError(
-                f"the header row has no '{required}' column (it has: {found})",
-                file=name, line=line, hint=_HEADER_HINT,
-            )
+    missing = [key for key in ("term", "definition") if key not in columns]
+    if missing:  # both at once
+        cells = [cell.strip() for cell in row if cell.strip()]
+        raise GlossaryError(
+            f"the header row has no {' and no '.join(map(repr, missing))} column (it has: "
+            f"{', '.join(cells)})", file=name, line=line, hint=_rename(missing, cells),
+        )
     if unknown:
         names = ", ".join(f"'{u}'" for u in unknown)
         diagnostics.append(Diagnostic(
@@ -146,7 +173,7 @@ def _item(columns: list[str | None], row: list[str]) -> dict[str, object]:
         value = cell.strip()
         if key in LIST_COLUMNS:
             if value:
-                item[key] = [part.strip() for part in value.split("|") if part.strip()]
+                item[key] = [part.strip() for part in value.split("|")]  # "a||b": warned
             else:
                 item.pop(key, None)
         elif key in _FLAG_COLUMNS and value.lower() in _FRENCH_FLAGS:

@@ -13,17 +13,28 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 
-from ..entries import JSON_SYNTAX, entries_from_data, split_document
+from ..entries import JSON_SYNTAX, WrittenNumber, entries_from_data, split_document
 from ..errors import GlossaryError
 from ..glossary import Glossary
-from ..model import Diagnostic, Location
+from ..model import Diagnostic, GlossaryProblems, Location
 from .yaml import decode
 
 __all__ = ["load"]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-#: Numbers stay text (``1.50`` is not ``1.5``), as in YAML glossaries.
-_DECODER = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=str)
+class _Constant(ValueError):
+    """``NaN``, ``Infinity`` or ``-Infinity``: Python's json reads them, JSON has none."""
+
+
+def _refuse_constant(name: str) -> None:
+    raise _Constant(name)
+
+
+#: Numbers stay the text the author wrote (``1.50`` is not ``1.5``), as in YAML glossaries.
+_DECODER = json.JSONDecoder(parse_float=WrittenNumber, parse_int=WrittenNumber,
+                            parse_constant=_refuse_constant)
+#: A string (skipped) or one of the constants JSON does not have.
+_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
 
 
 class _Positions:
@@ -112,6 +123,22 @@ class _Positions:
         return self.line(pos)
 
 
+def _constants(text: str, name: str) -> GlossaryProblems:
+    """Every ``NaN``, ``Infinity`` and ``-Infinity`` of ``text``, one error each."""
+    found = []
+    for match in _CONSTANT.finditer(text):
+        if match.group(1):
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - text.rfind("\n", 0, match.start())
+            found.append(Diagnostic(
+                "error", f"invalid JSON: {match.group(1)} is not a JSON value (column "
+                f"{column})", Location(name, line),
+                "write a number, or the text in double quotes", "load-error"))
+    return GlossaryProblems(found or [Diagnostic(
+        "error", "invalid JSON: NaN, Infinity and -Infinity are not JSON values",
+        Location(name), "write a number, or the text in double quotes", "load-error")])
+
+
 def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
     """Read a JSON glossary: an array of entries, or an object with metadata and ``entries``."""
     text = decode(data, name, encoding)
@@ -126,6 +153,8 @@ def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
             hint="check the quotes, commas and brackets on that line or the one before; "
             "JSON allows no trailing comma and no comments",
         ) from None
+    except _Constant:
+        raise _constants(text, name) from None
     except RecursionError:
         raise GlossaryError("invalid JSON: the values are nested too deeply",
                             file=name) from None

@@ -11,7 +11,7 @@ import re
 from importlib import import_module
 from typing import Any
 
-from ..entries import TOML_SYNTAX, entries_from_data, split_document
+from ..entries import TOML_SYNTAX, WrittenNumber, entries_from_data, split_document
 from ..errors import GlossaryError
 from ..glossary import Glossary
 from ..model import Diagnostic
@@ -71,7 +71,7 @@ def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
     toml = _tomllib(name)
     text = decode(data, name, encoding)
     try:
-        value: dict[str, Any] = toml.loads(text, parse_float=str)
+        value: dict[str, Any] = toml.loads(text, parse_float=WrittenNumber)
     except toml.TOMLDecodeError as exc:
         message = str(exc)
         line = getattr(exc, "lineno", None)

@@ -11,10 +11,10 @@ from typing import Any
 
 import yaml
 
-from ..entries import entries_from_data, split_document
+from ..entries import WrittenNumber, entries_from_data, split_document
 from ..errors import GlossaryError
 from ..glossary import Glossary
-from ..model import Diagnostic, Location
+from ..model import Diagnostic, GlossaryProblems, Location
 
 __all__ = ["load"]
 
@@ -26,22 +26,26 @@ _ALLOWED_TAGS = frozenset(
     for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge",
                  "value")
 )
+_NUMBER_TAGS = frozenset({_STANDARD_TAG + "int", _STANDARD_TAG + "float"})
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def decode(data: bytes, name: str, encoding: str | None = None) -> str:
+def decode(data: bytes, name: str, encoding: str | None = None, hint: str | None = None
+           ) -> str:
     """Decode a text glossary, or say clearly why not.
 
     By default the file must be UTF-8 (with or without BOM); ``encoding`` (the CLI's
-    ``--glossary-encoding``) names another codec.
+    ``--glossary-encoding``) names another codec. ``hint`` replaces the fix offered for a
+    byte that is not UTF-8.
     """
     from ..reading import decode_text
 
     return decode_text(
-        data, name, encoding, error=GlossaryError,
+        data, name, encoding, error=GlossaryError, option="--glossary-encoding",
         binary="this is a binary file, not a text glossary",
+        binary_hint="give a glossary saved as text: YAML, JSON, TOML, CSV, TBX or SKOS",
         hint="check --glossary-encoding" if encoding is not None
-        else "save the file as UTF-8, or give its encoding with --glossary-encoding",
+        else hint or "save the file as UTF-8, or give its encoding with --glossary-encoding",
     )
 
 
@@ -79,15 +83,18 @@ class _Walker:
 
     def _build(self, node: yaml.Node) -> Any:
         tag = node.tag or ""
-        if tag not in _ALLOWED_TAGS:
+        if tag not in _ALLOWED_TAGS:  # never built; reported with the others
             shown = "!!" + tag[len(_STANDARD_TAG):] if tag.startswith(_STANDARD_TAG) else tag
-            raise GlossaryError(
-                f"unsupported YAML tag '{shown}'", file=self.name,
-                line=node.start_mark.line + 1, hint="remove the tag; plain values are enough",
-            )
+            self.diagnostics.append(Diagnostic(
+                "error", f"unsupported YAML tag '{shown}'",
+                Location(self.name, node.start_mark.line + 1),
+                "remove the tag; plain values are enough", "load-error"))
+            return None
         if isinstance(node, yaml.ScalarNode):
             if tag == _STANDARD_TAG + "null":
                 return None
+            if tag in _NUMBER_TAGS:
+                return WrittenNumber(node.value)
             return node.value
         if isinstance(node, yaml.SequenceNode):
             return [self.value(n) for n in node.value]
@@ -106,23 +113,75 @@ class _Walker:
         raise GlossaryError("unexpected YAML node", file=self.name, line=node.start_mark.line + 1)
 
 
+_OPENERS = {"quoted scalar": "quote", "flow sequence": "'['", "flow mapping": "'{'"}
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, name: str, text: str) -> GlossaryError:
+    """The YAML syntax error ``exc`` as one message at the line to fix: where an unclosed
+    quote or bracket opens, else where the parser stopped."""
+    problem, context = exc.problem or "invalid YAML", exc.context or ""
+    stop, start = exc.problem_mark, exc.context_mark
+    opener = next((o for what, o in _OPENERS.items() if what in context), None)
+    if opener is not None and start is not None:
+        at = f"line {stop.line + 1}" if stop is not None else "the end"
+        if "end of stream" in problem:
+            at = "the end of the file"
+        return GlossaryError(
+            f"invalid YAML: the {opener} opened at column {start.column + 1} is never "
+            f"closed (the parser reached {at})", file=name, line=start.line + 1,
+            hint="close it; inside single quotes a quote is doubled ('l''ESS'), inside "
+            "double quotes it is escaped (\\\")" if opener == "quote" else "close it, or "
+            "quote the whole value if it only starts with a bracket")
+    mark = stop or start
+    where = f" (column {mark.column + 1})" if mark is not None else ""
+    problem, hint = _plainly(problem, _line_before(text, mark))
+    return GlossaryError(f"invalid YAML: {problem}{where}", file=name,
+                         line=mark.line + 1 if mark is not None else None, hint=hint)
+
+
+def _line_before(text: str, mark: Any) -> str:
+    """The text of ``mark``'s line before its column."""
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    return lines[mark.line][: mark.column] if mark.line < len(lines) else ""
+
+
+_INDENT_HINT = "indent each key of an entry like its 'term:', under the '- ' of the entry"
+_QUOTE_HINT = ("inside single quotes a quote is doubled ('l''ESS'), inside double quotes it "
+               "is escaped (\\\"), or quote the value with the other kind")
+
+
+def _plainly(problem: str, before: str) -> tuple[str, str]:
+    """PyYAML's ``problem`` said as what to look for, and the fix (``before``: the line
+    up to where the parser stopped)."""
+    if "mapping values are not allowed" in problem:
+        return ("a ': ' inside a value that is not quoted", 'put the whole value in double '
+                'quotes: definition: "Domaine : économie"')
+    if "expected key" in problem and ("'" in before or '"' in before):
+        return "the value goes on after its closing quote", _QUOTE_HINT
+    if "expected key" in problem or "expected '-' indicator" in problem:
+        return "this line is not indented like the lines of its entry", _INDENT_HINT
+    if "tab" in problem:
+        return problem, "indent with spaces, not tabs"
+    return problem, ("check indentation and quoting on that line; a value holding ': ' "
+                     "or starting with a quote or bracket must be quoted whole")
+
+
 def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
     """Read a YAML glossary: a list of entries, or a mapping with metadata and ``entries``."""
     text = decode(data, name, encoding)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise GlossaryError(f"invalid YAML: {problem}", file=name, line=line,
-                            hint="check indentation and quoting on that line") from None
+        raise _syntax_error(exc, name, text) from None
     except yaml.YAMLError as exc:
         raise GlossaryError(f"invalid YAML: {exc}", file=name) from None
     diagnostics: list[Diagnostic] = []
     walker = _Walker(name, diagnostics)
     line = root.start_mark.line + 1 if root is not None else 1
     data_value = walker.value(root) if root is not None else None
+    GlossaryProblems.check(diagnostics)  # the refused tags, all of them
     items, metadata = split_document(data_value, name, line, diagnostics)
     lines: list[dict[str, int]] = []
     seq = _entries_node(root)

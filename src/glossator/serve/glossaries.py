@@ -20,6 +20,7 @@ from ..annotate import Annotator
 from ..errors import GlossatorError, UsageError
 from ..glossary import Glossary
 from ..loaders import read_glossaries
+from ..model import GlossaryProblems
 from .config import GlossarySpec
 
 __all__ = ["Glossaries", "Loaded", "UnknownGlossary"]
@@ -110,11 +111,9 @@ class Glossaries:
                                  file=exc.filename or spec.files[0]) from None
         glossary = read_glossaries(list(spec.files), format=spec.format,
                                    encoding=spec.encoding, cache_dir=self.cache_dir)
-        for d in glossary.diagnostics:
-            if self.strict or d.level == "error":
-                raise d.to_error()
-            if first:
-                self._warn(str(d).replace("warning: ", "", 1))
+        GlossaryProblems.check(glossary.diagnostics, strict=self.strict)
+        for d in glossary.diagnostics if first else ():
+            self._warn(d.describe())
         loaded = Loaded(spec, glossary, version, stamp)
         loaded.annotator(cache_dir=self.cache_dir)  # compiled now, not by a first request
         return loaded
