@@ -63,7 +63,7 @@ from typing import TYPE_CHECKING
 
 from ..anchors import check_link_to
 from ..errors import UsageError
-from ..render.html import MARKUP_PRESETS, check_markup, markup_presets, tooltip_parts
+from ..render.html import MARKUP_PRESETS, check_markup, markup_presets, tooltip_parts_reused
 from ..senses import SenseChoice
 
 if TYPE_CHECKING:
@@ -133,9 +133,71 @@ _PART_RE = re.compile(
     r"([.#])([^.#\[\]\s]+)"
     r"|\[\s*([^\s=\]\"']+)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\]\s\"']*)\s*)?\]")
 _REF_RE = re.compile(r"&(?:#[xX][0-9a-fA-F]+;?|#[0-9]+;?|[A-Za-z][A-Za-z0-9]*;?)")
+#: Elements whose start tag does more than open an element like its parent.
+_SPECIAL = frozenset({"a", "button", "option"}) | _SECTION_START | _HEADINGS | _VOID | _RAW \
+    | _FOREIGN
 _RAW_END_CACHE: dict[str, re.Pattern[str]] = {}
 _TAG_NAME_RE = re.compile(r"[^\s/>]*")
 _SPACE = " \t\n\r\f"
+
+# A tag's attributes as :meth:`_Scanner._attributes` reads them: a name (any character
+# but space, '/' and '>' first, then no '=' either), then maybe '=' and a value, quoted or
+# not. An unclosed quote runs to the end of the document (where the tag is cut).
+# Possessive and atomic groups keep the expressions from backtracking into another
+# reading of the same characters than the loop's.
+_ATTR = (r"""[^ \t\n\r\f/>][^ \t\n\r\f/>=]*+(?:[ \t\n\r\f]*+=[ \t\n\r\f]*+"""
+         r"""(?:"[^"]*+(?:"|\Z)|'[^']*+(?:'|\Z)|[^ \t\n\r\f>]*+))?+""")
+#: The next token at a '<': a start tag (group 1 empty) or an end tag (group 1 ``/``),
+#: name (group 2), attributes (group 3), read to its '>'; or, with no group, whatever
+#: else starts markup there (comments, doctype, processing instructions, ``</>``, a tag
+#: the end of the document cuts), which :meth:`_Scanner._token` reads. A '<' followed by
+#: anything else is text, and the search passes it by.
+_TOKEN_RE = re.compile(r"<(?:(/?)([A-Za-z][^\s/>]*+)((?>(?:[ \t\n\r\f/]|" + _ATTR
+                       + r")*))>|[!?/A-Za-z])")
+_ATTR_RE = re.compile(
+    r"""([^ \t\n\r\f/>][^ \t\n\r\f/>=]*+)(?:[ \t\n\r\f]*+=[ \t\n\r\f]*+"""
+    r"""(?:"([^"]*+)"|'([^']*+)'|([^ \t\n\r\f>]*+)))?+""")
+#: The attributes of a tag none of whose attributes matters (never written to).
+_NO_ATTRS: dict[str, str] = {}
+
+
+def _parse_attributes(text: str) -> tuple[dict[str, str], bool]:
+    """The attributes written ``text`` (between a tag's name and its '>', every quote
+    closed), names in lower case, the first of a name winning, values with character
+    references decoded; and whether the tag closes itself (a '/' after the last one)."""
+    attrs: dict[str, str] = {}
+    last = 0
+    for m in _ATTR_RE.finditer(text):
+        name = m.group(1).lower()
+        if name not in attrs:
+            value = m.group(2)
+            if value is None:
+                value = m.group(3)
+                if value is None:
+                    value = m.group(4) or ""
+            attrs[name] = unescape(value) if "&" in value else value
+        last = m.end()
+    return attrs, "/" in text[last:]
+
+
+@lru_cache(maxsize=16)
+def _relevant(selectors: tuple[Selector, ...], id_prefix: str) -> re.Pattern[str] | None:
+    """What finds, in the attributes of a tag as written, what one of ``selectors`` could
+    read (a class, an id, an attribute's name) or a tooltip id of ``id_prefix``, or a
+    character reference (a value may spell any of them so); a tag without any of them is
+    read as if it had no attributes. ``None`` when a selector matches any element with
+    attributes: then every tag's attributes are read."""
+    parts = {re.escape(id_prefix), "&"}
+    for sel in selectors:
+        if sel.tag is None and not (sel.classes or sel.id is not None or sel.attrs):
+            return None
+        parts.update(re.escape(c) for c in sel.classes)
+        if sel.id is not None:
+            parts.add(re.escape(sel.id))
+        # names are read in lower case: ASCII letters in any case (and the few other
+        # letters that fold to them)
+        parts.update(f"(?i:{re.escape(name)})" for name, _ in sel.attrs)
+    return re.compile("|".join(sorted(parts)))
 
 
 @dataclass(frozen=True)
@@ -209,7 +271,7 @@ def _current_marks() -> tuple[frozenset[Selector], tuple[Selector, ...]]:
     return _marks(tuple((p.marker, p.tip) for p in markup_presets().values()))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Elem:
     tag: str
     state: int
@@ -226,7 +288,7 @@ _Seg = tuple[int, int, int, int, bool]
 _Tag = tuple[int, int, bool, str]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Run:
     """One text run: where it starts in the joined text, and its offset segments.
 
@@ -318,6 +380,12 @@ class _Scanner:
                 self.skip_by_tag.setdefault(sel.tag, []).append(sel)
         self.root = root
         self.root_found = False
+        #: the elements that :meth:`_fast_start` leaves to :meth:`_start_tag` even without
+        #: attributes
+        self.special = _SPECIAL | self.skip_by_tag.keys()
+        self.relevant = _relevant((*self.skip_any, *(
+            sel for sels in self.skip_by_tag.values() for sel in sels), *self.tips,
+            *((root,) if root is not None else ())), id_prefix)
         self.stack: list[_Elem] = []
         self.parts: list[str] = []
         self.length = 0
@@ -337,6 +405,38 @@ class _Scanner:
     # -- tokens ---------------------------------------------------------------------
 
     def scan(self) -> None:
+        """Read the whole source: one regular-expression search a token (see
+        :data:`_TOKEN_RE`); what it does not read as a plain tag goes to :meth:`_token`."""
+        src, n = self.src, len(self.src)
+        search = _TOKEN_RE.search
+        pos = text_from = 0
+        while True:
+            m = search(src, pos)
+            if m is None:
+                break
+            lt = m.start()
+            if lt > text_from:
+                self._text(text_from, lt)  # before the tag changes the open elements
+            name = m.group(2)
+            if name is None:
+                end, resume = self._token(lt)
+                pos = text_from = resume if resume >= 0 else end
+            else:
+                pos = text_from = m.end()
+                if m.group(1):
+                    self._fast_end(lt, name.lower(), pos)
+                else:
+                    resume = self._fast_start(lt, name.lower(), m.start(3), m.end(3), pos)
+                    if resume >= 0:
+                        pos = text_from = resume
+            if pos >= n:
+                break
+        self._text(text_from, n)
+        self._break_gap()
+
+    def _scan_tokens(self) -> None:
+        """The same reading as :meth:`scan`, a '<' at a time through :meth:`_token` (what
+        :class:`_HeadScanner` overrides)."""
         src, n = self.src, len(self.src)
         pos = text_from = 0
         while True:
@@ -355,11 +455,50 @@ class _Scanner:
         self._text(text_from, n)
         self._break_gap()
 
+    def _fast_end(self, lt: int, tag: str, end: int) -> None:
+        """An end tag read by :data:`_TOKEN_RE`, from ``lt`` to ``end``."""
+        if tag in INLINE_FORMATTING:
+            self.pending.append((lt, end, False, tag))
+        else:
+            self._break_gap()
+        self._end_tag(tag)
+
+    def _fast_start(self, lt: int, tag: str, a: int, b: int, end: int) -> int:
+        """A start tag read by :data:`_TOKEN_RE`, its attributes from ``a`` to ``b``:
+        parsed only when one of them can matter (see :func:`_relevant`), or when the tag
+        may close itself where that matters (inline formatting, SVG and MathML); where
+        text resumes, as :meth:`_start_tag` says."""
+        attrs: dict[str, str] = _NO_ATTRS
+        self_closing = False
+        if a < b:
+            atext = self.src[a:b]
+            relevant = self.relevant
+            if relevant is None or relevant.search(atext) is not None or (
+                    atext.rstrip(_SPACE).endswith("/") and (
+                        tag in INLINE_FORMATTING or tag in _FOREIGN
+                        or (self.stack and self.stack[-1].foreign))):
+                attrs, self_closing = _parse_attributes(atext)
+        if tag in INLINE_FORMATTING and not self_closing:
+            self.pending.append((lt, end, True, tag))
+        else:
+            self._break_gap()
+        stack = self.stack
+        if attrs is _NO_ATTRS and stack and tag not in self.special:
+            parent = stack[-1]
+            if not parent.foreign and (parent.in_root or self.root_found):
+                # what _start_tag does for an element no selector reads
+                stack.append(_Elem(tag, parent.state, parent.in_root, False))
+                return -1
+        return self._start_tag(tag, attrs, self_closing, end)
+
     def _break_gap(self) -> None:
         """A token other than inline formatting: no term runs across it."""
-        if self.runs and self.runs[-1].trail is None:
-            self.runs[-1].trail = self.pending
-        self.pending = []
+        runs = self.runs
+        if runs and runs[-1].trail is None:
+            runs[-1].trail = self.pending
+            self.pending = []
+        elif self.pending:
+            self.pending = []  # not cleared: a run may hold it as its lead
         self.gap_ok = False
 
     def _token(self, lt: int) -> tuple[int, int]:
@@ -540,9 +679,13 @@ class _Scanner:
         top = self.stack[-1] if self.stack else None
         state = top.state if top is not None else _ANNOTATE
         in_root = top.in_root if top is not None else self.root is None
+        raw = self.src[a:b]
         if state == _SKIP or not in_root:
-            if not self.src[a:b].isspace():
+            if not raw.isspace():
                 self._break_gap()  # text left alone: no term runs across it
+            return
+        if raw.isspace():  # white space only, decoded or not
+            self.gap_space = True
             return
         text, segs = _decode(self.src, a, b)
         if not text.strip():
@@ -646,8 +789,8 @@ def _splice(
     for match, s, e, surface in placed:
         ann = annotator.annotation(match, surface, senses.get(match))
         counter += 1
-        opening, closing = tooltip_parts(ann, f"{id_prefix}{counter}", markup,
-                                         rich_definitions, link_to)
+        opening, closing = tooltip_parts_reused(ann, f"{id_prefix}{counter}", markup,
+                                                rich_definitions, link_to)
         out += (html[pos:s], opening, html[s:e], closing)
         pos = e
     out.append(html[pos:])
@@ -908,6 +1051,10 @@ class _HeadScanner(_Scanner):
 
     def _text(self, a: int, b: int) -> None:
         pass
+
+    def scan(self) -> None:
+        """Read up to the body, a token at a time."""
+        self._scan_tokens()
 
     def _token(self, lt: int) -> tuple[int, int]:
         self.lt = lt
