@@ -21,7 +21,6 @@ when an index and annotated text share a page.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from urllib.parse import quote, urlsplit
 
@@ -42,6 +41,8 @@ def entry_anchor(entry_id: str) -> str:
     if _PLAIN_ID.fullmatch(entry_id):
         return ANCHOR_PREFIX + entry_id
     from .text.normalize import slugify
+
+    import hashlib
 
     digest = hashlib.sha1(entry_id.encode("utf-8")).hexdigest()[:6]
     return f"{ANCHOR_PREFIX}{slugify(entry_id)}-{digest}"

@@ -14,7 +14,6 @@ that document; the others go on (see ``glossator annotate --output-dir``).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import signal
@@ -355,6 +354,8 @@ def render_all(
     encoding, bom = out_encodings.pop() if len(out_encodings) == 1 else ("utf-8", b"")
     if job.fmt == "json" and len(outputs) > 1:
         body = "[\n" + ",\n".join(outputs) + "\n]\n"
+        import json
+
         json.loads(body)  # always valid JSON
     else:
         # an HTML page is written back as it came, final newline or not

@@ -64,7 +64,6 @@ from dataclasses import dataclass
 from functools import cache
 from html import escape
 from html import unescape as html_unescape
-from importlib.resources import files
 from typing import Any
 
 from ..anchors import check_link_to, entry_href
@@ -85,6 +84,8 @@ MARKUPS: tuple[str, ...] = ("glossator", "spip", "abbr")
 @cache
 def stylesheet() -> str:
     """The shipped CSS for tooltips (also in ``glossator/assets/glossator.css``)."""
+    from importlib.resources import files  # not at start-up: it imports zipfile, tempfile…
+
     return files("glossator").joinpath("assets/glossator.css").read_text(encoding="utf-8")
 
 
@@ -92,6 +93,8 @@ def stylesheet() -> str:
 def script() -> str:
     """The optional script (``glossator/assets/glossator.js``): Escape dismisses a
     tooltip, a tap toggles it. Served as a file, never inlined (CSP)."""
+    from importlib.resources import files
+
     return files("glossator").joinpath("assets/glossator.js").read_text(encoding="utf-8")
 
 
