@@ -40,9 +40,9 @@ def entry_anchor(entry_id: str) -> str:
     ``entry_anchor("ess") == "glossaire-ess"``."""
     if _PLAIN_ID.fullmatch(entry_id):
         return ANCHOR_PREFIX + entry_id
-    from .text.normalize import slugify
-
     import hashlib
+
+    from .text.normalize import slugify
 
     digest = hashlib.sha1(entry_id.encode("utf-8")).hexdigest()[:6]
     return f"{ANCHOR_PREFIX}{slugify(entry_id)}-{digest}"

@@ -30,7 +30,6 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
-
 from .._gc import paused_gc
 from ..glossary import Form, Glossary
 from ..model import Annotation
