@@ -38,6 +38,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("--regen-golden"):
         os.environ["GLOSSATOR_REGEN_GOLDEN"] = "1"
+    # `glossator annotate` keeps the bundled glossary compiled in $XDG_CACHE_HOME: the
+    # tests (and the commands they start) use a folder of their own, never the home's
+    import tempfile
+
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="glossator-tests-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import shutil
+
+    folder = os.environ.get("XDG_CACHE_HOME", "")
+    if "glossator-tests-cache-" in folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

