@@ -396,6 +396,8 @@ class _Scanner:
         self.pending: list[_Tag] = []
         self.gap_ok = False
         self.gap_space = False
+        #: whether the last run's trail is still to be set (see _Run)
+        self.trail_open = False
         self.id_re = re.compile(re.escape(id_prefix) + r"([0-9]+)")
         self.max_id = 0
 
@@ -406,8 +408,9 @@ class _Scanner:
         :data:`_TOKEN_RE`); what it does not read as a plain tag goes to :meth:`_token`."""
         src, n = self.src, len(self.src)
         search = _TOKEN_RE.search
+        stack = self.stack
         pos = text_from = 0
-        while True:
+        while pos < n:
             m = search(src, pos)
             if m is None:
                 break
@@ -418,16 +421,24 @@ class _Scanner:
             if name is None:
                 end, resume = self._token(lt)
                 pos = text_from = resume if resume >= 0 else end
+                continue
+            pos = text_from = m.end()
+            tag = name.lower()
+            if not m.group(1):
+                resume = self._fast_start(lt, tag, m.start(3), m.end(3), pos)
+                if resume >= 0:
+                    pos = text_from = resume
+                continue
+            if tag in INLINE_FORMATTING:  # an end tag
+                self.pending.append((lt, pos, False, tag))
+            elif self.pending or self.trail_open:
+                self._break_gap()
             else:
-                pos = text_from = m.end()
-                if m.group(1):
-                    self._fast_end(lt, name.lower(), pos)
-                else:
-                    resume = self._fast_start(lt, name.lower(), m.start(3), m.end(3), pos)
-                    if resume >= 0:
-                        pos = text_from = resume
-            if pos >= n:
-                break
+                self.gap_ok = False
+            if stack and stack[-1][0] == tag:
+                stack.pop()
+            else:
+                self._end_tag(tag)
         self._text(text_from, n)
         self._break_gap()
 
@@ -452,14 +463,6 @@ class _Scanner:
         self._text(text_from, n)
         self._break_gap()
 
-    def _fast_end(self, lt: int, tag: str, end: int) -> None:
-        """An end tag read by :data:`_TOKEN_RE`, from ``lt`` to ``end``."""
-        if tag in INLINE_FORMATTING:
-            self.pending.append((lt, end, False, tag))
-        else:
-            self._break_gap()
-        self._end_tag(tag)
-
     def _fast_start(self, lt: int, tag: str, a: int, b: int, end: int) -> int:
         """A start tag read by :data:`_TOKEN_RE`, its attributes from ``a`` to ``b``:
         parsed only when one of them can matter (see :func:`_relevant`), or when the tag
@@ -477,8 +480,10 @@ class _Scanner:
                 attrs, self_closing = _parse_attributes(atext)
         if tag in INLINE_FORMATTING and not self_closing:
             self.pending.append((lt, end, True, tag))
-        else:
+        elif self.pending or self.trail_open:
             self._break_gap()
+        else:
+            self.gap_ok = False
         stack = self.stack
         if attrs is _NO_ATTRS and stack and tag not in self.special:
             parent = stack[-1]
@@ -494,6 +499,7 @@ class _Scanner:
         if runs and runs[-1].trail is None:
             runs[-1].trail = self.pending
             self.pending = []
+            self.trail_open = False
         elif self.pending:
             self.pending = []  # not cleared: a run may hold it as its lead
         self.gap_ok = False
@@ -701,6 +707,7 @@ class _Scanner:
         self.brk = False
         if self.runs and self.runs[-1].trail is None:
             self.runs[-1].trail = self.pending
+        self.trail_open = True  # the new run's trail: the formatting tags after it
         start, jstart = self.length, self.join_length
         self.parts.append(text)
         self.length += len(text)
