@@ -474,9 +474,9 @@ class _Scanner:
             atext = self.src[a:b]
             relevant = self.relevant
             if relevant is None or relevant.search(atext) is not None or (
-                    atext.rstrip(_SPACE).endswith("/") and (
-                        tag in INLINE_FORMATTING or tag in _FOREIGN
-                        or (self.stack and self.stack[-1][3]))):
+                    (tag in INLINE_FORMATTING or tag in _FOREIGN
+                     or (self.stack and self.stack[-1][3]))
+                    and atext.rstrip(_SPACE).endswith("/")):
                 attrs, self_closing = _parse_attributes(atext)
         if tag in INLINE_FORMATTING and not self_closing:
             self.pending.append((lt, end, True, tag))
