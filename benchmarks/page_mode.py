@@ -14,9 +14,9 @@ Each checkout runs in its own long-lived worker process (``PYTHONPATH`` set to i
 ``src``) that loads and compiles the glossary once, untimed; then, round after round, the
 two workers are asked in turn (the order alternating) to annotate all the pages, and each
 answers with the CPU time it took (``time.process_time``: on a shared machine the wall
-time also counts the waits for a processor) and a SHA-256 of its outputs. The ratio baseline ÷ this is
-taken round by round (above 1: this checkout is faster), with the median and the slowest
-round's; the outputs must be identical byte for byte, or the script stops. The machine's
+time also counts the waits for a processor) and a SHA-256 of its outputs. The ratio
+baseline ÷ this is taken round by round (above 1: this checkout is faster), with the
+median and the slowest round's; the outputs must be identical byte for byte, or the script stops. The machine's
 drift cancels out of the ratios, not out of the pages/s.
 """
 
