@@ -16,8 +16,8 @@ two workers are asked in turn (the order alternating) to annotate all the pages,
 answers with the CPU time it took (``time.process_time``: on a shared machine the wall
 time also counts the waits for a processor) and a SHA-256 of its outputs. The ratio
 baseline ÷ this is taken round by round (above 1: this checkout is faster), with the
-median and the slowest round's; the outputs must be identical byte for byte, or the script stops. The machine's
-drift cancels out of the ratios, not out of the pages/s.
+median and the slowest round's; the outputs must be identical byte for byte, or the
+script stops. The machine's drift cancels out of the ratios, not out of the pages/s.
 """
 
 from __future__ import annotations
