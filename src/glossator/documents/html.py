@@ -8,6 +8,15 @@ found in the runs, and the tooltip markup of :func:`glossator.render.html.toolti
 spliced around each term's source text. Removing that markup gives back the input byte
 for byte.
 
+The tokenizer reads a plain tag with one regular-expression search (:data:`_TOKEN_RE`,
+whose atomic groups read attributes exactly as the character-by-character path does) and
+parses its attributes only when a selector or an existing tooltip id could read them;
+comments, doctype, CDATA and tags cut by the end of the document take the general path.
+Both readings give the same runs for any input (``tests/test_page_scan.py`` checks it on
+real pages and broken markup). The tooltip markup of the built-in presets is rendered
+once per entry, surface and style, and reused with each tooltip's id
+(:func:`glossator.render.html.tooltip_parts_reused`).
+
 How offsets are kept:
 
 * each run is decoded for matching: character references (``&rsquo;``, ``&nbsp;``,
