@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import signal
 import sys
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -214,6 +213,8 @@ def _start_worker(renderer: DocumentJob) -> None:
     global _RENDERER
     _RENDERER = renderer
     # Ctrl-C reaches the whole process group: the parent stops the workers itself
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
