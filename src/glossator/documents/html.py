@@ -813,6 +813,7 @@ def _splice(
 _META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
 _META_DOMAIN = re.compile(r"""name\s*=\s*["']?glossator-domain\b""", re.IGNORECASE)
 _CONTENT = re.compile(r"""content\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_ANY_DOMAIN = re.compile("glossator-domain", re.IGNORECASE)
 _DATA_DOMAIN = re.compile(r"""data-glossator-domain\s*=\s*(?:"([^"]*)"|'([^']*)')""",
                           re.IGNORECASE)
 
@@ -820,6 +821,8 @@ _DATA_DOMAIN = re.compile(r"""data-glossator-domain\s*=\s*(?:"([^"]*)"|'([^']*)'
 def page_domains(html: str) -> tuple[str, ...]:
     """The domains a page names: ``<meta name="glossator-domain" content="a, b">`` and
     ``data-glossator-domain`` attributes (for the whole page)."""
+    if _ANY_DOMAIN.search(html) is None:  # one pass: most pages name none
+        return ()
     values = [m.group(1) or m.group(2) or "" for m in _DATA_DOMAIN.finditer(html)]
     for tag in _META.finditer(html):
         if _META_DOMAIN.search(tag.group()):
