@@ -41,6 +41,27 @@ class Parser(argparse.ArgumentParser):
         """Print ``message`` as one line and exit with the usage error code."""
         self.exit(EXIT_USAGE, f"glossator: error: {message} (see '{self.prog} --help')\n")
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse makes a formatter for every option it adds, and one without a width
+        # imports shutil (and with it bz2, lzma, fnmatch…) to ask for the terminal's:
+        # the same width, found without it
+        return self.formatter_class(prog=self.prog, width=_columns() - 2)  # type: ignore[call-arg]
+
+
+def _columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size().columns`` gives it: $COLUMNS,
+    else standard output's terminal, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
 
 def glossary_options(p: argparse.ArgumentParser) -> None:
     """``-g``, ``--glossary-format``, ``--glossary-encoding``, ``--strict``, ``-q``."""
