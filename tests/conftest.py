@@ -38,6 +38,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("--regen-golden"):
         os.environ["GLOSSATOR_REGEN_GOLDEN"] = "1"
+    # `glossator annotate` keeps the bundled glossary compiled in $XDG_CACHE_HOME (the
+    # provisioning script's files are there too): the tests leave the home's cache alone,
+    # and tests/test_startup.py tries the cache in folders of its own
+    os.environ["GLOSSATOR_NO_CACHE"] = "1"
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ when an index and annotated text share a page.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from urllib.parse import quote, urlsplit
 
@@ -46,6 +45,8 @@ def entry_anchor(entry_id: str) -> str:
     entry_id = entry_id.removesuffix(SENSES_SUFFIX)
     if _PLAIN_ID.fullmatch(entry_id):
         return ANCHOR_PREFIX + entry_id
+    import hashlib
+
     from .text.normalize import slugify
 
     digest = hashlib.sha1(entry_id.encode("utf-8")).hexdigest()[:6]

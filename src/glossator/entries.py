@@ -9,8 +9,6 @@ diagnostic, a soft one (an unknown key, an entry without a definition, skipped) 
 
 from __future__ import annotations
 
-import difflib
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -77,12 +75,21 @@ YAML_SYNTAX = Syntax(
     write_list=lambda key, value: f"write {key}: [{value}]",
     required=lambda key: f"every entry needs a non-empty '{key}'",
 )
+
+
+def _json(value: str) -> str:
+    """``value`` as a JSON string (json is imported only for such a message)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
 JSON_SYNTAX = Syntax(
     no_entries='put the entries in an array under "entries"',
     single_entry='put the entry in an array: [{"term": …, "definition": …}]',
     entries_list='"entries" takes an array of objects: [{"term": …}, …]',
     entry_shape='write it as an object: {"term": "…", "definition": "…"}',
-    write_list=lambda key, value: f"write \"{key}\": [{json.dumps(value, ensure_ascii=False)}]",
+    write_list=lambda key, value: f"write \"{key}\": [{_json(value)}]",
     required=lambda key: f'every entry needs a non-empty "{key}"',
 )
 TOML_SYNTAX = Syntax(
@@ -90,7 +97,7 @@ TOML_SYNTAX = Syntax(
     single_entry="start each entry with an [[entries]] line",
     entries_list="write [[entries]] (two brackets) before each entry",
     entry_shape='write it as an [[entries]] table with term = "…" and definition = "…"',
-    write_list=lambda key, value: f"write {key} = [{json.dumps(value, ensure_ascii=False)}]",
+    write_list=lambda key, value: f"write {key} = [{_json(value)}]",
     required=lambda key: f'every entry needs a non-empty {key} = "…"',
 )
 CSV_SYNTAX = Syntax(
@@ -206,6 +213,8 @@ def split_document(
 
 
 def _suggest(key: str, known: Sequence[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"

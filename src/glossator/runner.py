@@ -14,10 +14,8 @@ that document; the others go on (see ``glossator annotate --output-dir``).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
-import signal
 import sys
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -213,6 +211,8 @@ def _start_worker(renderer: DocumentJob) -> None:
     global _RENDERER
     _RENDERER = renderer
     # Ctrl-C reaches the whole process group: the parent stops the workers itself
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -353,6 +353,8 @@ def render_all(
     encoding, bom = out_encodings.pop() if len(out_encodings) == 1 else ("utf-8", b"")
     if job.fmt == "json" and len(outputs) > 1:
         body = "[\n" + ",\n".join(outputs) + "\n]\n"
+        import json
+
         json.loads(body)  # always valid JSON
     else:
         # an HTML page is written back as it came, final newline or not

@@ -28,8 +28,9 @@ COMMANDS = ("annotate", "explain", "assets", "check", "convert", "index", "strip
             "suggest", "serve")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of ``glossator`` and of every command (each module adds its own)."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of ``glossator`` and of every command (each module adds its own);
+    ``only``: of that command alone (its module is the only one imported)."""
     parser = Parser(
         prog="glossator",
         description="Find French jargon in text and attach glossary definitions.",
@@ -37,15 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"glossator {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for name in COMMANDS:
+    for name in (only,) if only in COMMANDS else COMMANDS:
         importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    # `glossator annotate …` needs the parser of annotate alone: the other commands'
+    # modules (and what they import) stay unloaded; anything else gets them all
+    parser = build_parser(words[0] if words else None)
+    args = parser.parse_args(words)
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE

@@ -45,6 +45,27 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"glossator: error: {terminal_safe(message, newlines=False)} "
                   f"(see '{self.prog} --help')\n")
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse makes a formatter for every option it adds, and one without a width
+        # imports shutil (and with it bz2, lzma, fnmatch…) to ask for the terminal's:
+        # the same width, found without it
+        return self.formatter_class(prog=self.prog, width=_columns() - 2)  # type: ignore[call-arg]
+
+
+def _columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size().columns`` gives it: $COLUMNS,
+    else standard output's terminal, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
 
 def glossary_options(p: argparse.ArgumentParser) -> None:
     """``-g``, ``--glossary-format``, ``--glossary-encoding``, ``--strict``, ``-q``."""
@@ -105,7 +126,9 @@ def matching_options(p: argparse.ArgumentParser) -> None:
                    "(slower)")
     p.add_argument("--cache-dir", metavar="DIR", default=os.environ.get("GLOSSATOR_CACHE_DIR"),
                    help="keep compiled glossaries in DIR so that the next run skips "
-                   "compiling (default: $GLOSSATOR_CACHE_DIR, else no cache)")
+                   "compiling (default: $GLOSSATOR_CACHE_DIR, else no cache, except for the "
+                   "bundled glossary, kept in $XDG_CACHE_HOME/glossator unless "
+                   "GLOSSATOR_NO_CACHE is set)")
 
 
 def html_input_options(p: argparse.ArgumentParser) -> None:
@@ -120,6 +143,26 @@ def html_input_options(p: argparse.ArgumentParser) -> None:
                    "matching SELECTOR (tag, .class, #id, [attr=value], tag.class); repeatable")
     p.add_argument("--root", metavar="SELECTOR",
                    help="html input: annotate only inside the first element matching SELECTOR")
+
+
+def bundled_cache_dir() -> str | None:
+    """Where the bundled glossary is kept checked and compiled between runs, when no
+    ``--cache-dir`` is given: ``$XDG_CACHE_HOME/glossator`` (``~/.cache/glossator``).
+    ``None`` when ``GLOSSATOR_NO_CACHE`` is set or the folder cannot be made or written:
+    the glossary is then read and compiled as before. The cache files are keyed by
+    glossator's version and the glossary's bytes (:mod:`glossator.store`), so an upgrade
+    or another glossary never reads a stale one."""
+    if os.environ.get("GLOSSATOR_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset or relative: the XDG default
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "glossator")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK | os.X_OK) else None
 
 
 def load_glossaries(

@@ -8,6 +8,15 @@ found in the runs, and the tooltip markup of :func:`glossator.render.html.toolti
 spliced around each term's source text. Removing that markup gives back the input byte
 for byte.
 
+The tokenizer reads a plain tag with one regular-expression search (:data:`_TOKEN_RE`,
+whose atomic groups read attributes exactly as the character-by-character path does) and
+parses its attributes only when a selector or an existing tooltip id could read them;
+comments, doctype, CDATA and tags cut by the end of the document take the general path.
+Both readings give the same runs for any input (``tests/test_page_scan.py`` checks it on
+real pages and broken markup). The tooltip markup of the built-in presets is rendered
+once per entry, surface and style, and reused with each tooltip's id
+(:func:`glossator.render.html.tooltip_parts_reused`).
+
 How offsets are kept:
 
 * each run is decoded for matching: character references (``&rsquo;``, ``&nbsp;``,
@@ -63,7 +72,7 @@ from typing import TYPE_CHECKING
 
 from ..anchors import check_link_to
 from ..errors import UsageError
-from ..render.html import MARKUP_PRESETS, check_markup, markup_presets, tooltip_parts
+from ..render.html import MARKUP_PRESETS, check_markup, markup_presets, tooltip_parts_reused
 from ..senses import SenseChoice
 
 if TYPE_CHECKING:
@@ -133,9 +142,71 @@ _PART_RE = re.compile(
     r"([.#])([^.#\[\]\s]+)"
     r"|\[\s*([^\s=\]\"']+)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\]\s\"']*)\s*)?\]")
 _REF_RE = re.compile(r"&(?:#[xX][0-9a-fA-F]+;?|#[0-9]+;?|[A-Za-z][A-Za-z0-9]*;?)")
+#: Elements whose start tag does more than open an element like its parent.
+_SPECIAL = frozenset({"a", "button", "option"}) | _SECTION_START | _HEADINGS | _VOID | _RAW \
+    | _FOREIGN
 _RAW_END_CACHE: dict[str, re.Pattern[str]] = {}
 _TAG_NAME_RE = re.compile(r"[^\s/>]*")
 _SPACE = " \t\n\r\f"
+
+# A tag's attributes as :meth:`_Scanner._attributes` reads them: a name (any character
+# but space, '/' and '>' first, then no '=' either), then maybe '=' and a value, quoted or
+# not. An unclosed quote runs to the end of the document (where the tag is cut).
+# Possessive and atomic groups keep the expressions from backtracking into another
+# reading of the same characters than the loop's.
+_ATTR = (r"""[^ \t\n\r\f/>][^ \t\n\r\f/>=]*+(?:[ \t\n\r\f]*+=[ \t\n\r\f]*+"""
+         r"""(?:"[^"]*+(?:"|\Z)|'[^']*+(?:'|\Z)|[^ \t\n\r\f>]*+))?+""")
+#: The next token at a '<': a start tag (group 1 empty) or an end tag (group 1 ``/``),
+#: name (group 2), attributes (group 3), read to its '>'; or, with no group, whatever
+#: else starts markup there (comments, doctype, processing instructions, ``</>``, a tag
+#: the end of the document cuts), which :meth:`_Scanner._token` reads. A '<' followed by
+#: anything else is text, and the search passes it by.
+_TOKEN_RE = re.compile(r"<(?:(/?)([A-Za-z][^\s/>]*+)((?>(?:[ \t\n\r\f/]|" + _ATTR
+                       + r")*))>|[!?/A-Za-z])")
+_ATTR_RE = re.compile(
+    r"""([^ \t\n\r\f/>][^ \t\n\r\f/>=]*+)(?:[ \t\n\r\f]*+=[ \t\n\r\f]*+"""
+    r"""(?:"([^"]*+)"|'([^']*+)'|([^ \t\n\r\f>]*+)))?+""")
+#: The attributes of a tag none of whose attributes matters (never written to).
+_NO_ATTRS: dict[str, str] = {}
+
+
+def _parse_attributes(text: str) -> tuple[dict[str, str], bool]:
+    """The attributes written ``text`` (between a tag's name and its '>', every quote
+    closed), names in lower case, the first of a name winning, values with character
+    references decoded; and whether the tag closes itself (a '/' after the last one)."""
+    attrs: dict[str, str] = {}
+    last = 0
+    for m in _ATTR_RE.finditer(text):
+        name = m.group(1).lower()
+        if name not in attrs:
+            value = m.group(2)
+            if value is None:
+                value = m.group(3)
+                if value is None:
+                    value = m.group(4) or ""
+            attrs[name] = unescape(value) if "&" in value else value
+        last = m.end()
+    return attrs, "/" in text[last:]
+
+
+@lru_cache(maxsize=16)
+def _relevant(selectors: tuple[Selector, ...], id_prefix: str) -> re.Pattern[str] | None:
+    """What finds, in the attributes of a tag as written, what one of ``selectors`` could
+    read (a class, an id, an attribute's name) or a tooltip id of ``id_prefix``, or a
+    character reference (a value may spell any of them so); a tag without any of them is
+    read as if it had no attributes. ``None`` when a selector matches any element with
+    attributes: then every tag's attributes are read."""
+    parts = {re.escape(id_prefix), "&"}
+    for sel in selectors:
+        if sel.tag is None and not (sel.classes or sel.id is not None or sel.attrs):
+            return None
+        parts.update(re.escape(c) for c in sel.classes)
+        if sel.id is not None:
+            parts.add(re.escape(sel.id))
+        # names are read in lower case: ASCII letters in any case (and the few other
+        # letters that fold to them)
+        parts.update(f"(?i:{re.escape(name)})" for name, _ in sel.attrs)
+    return re.compile("|".join(sorted(parts)))
 
 
 @dataclass(frozen=True)
@@ -209,12 +280,9 @@ def _current_marks() -> tuple[frozenset[Selector], tuple[Selector, ...]]:
     return _marks(tuple((p.marker, p.tip) for p in markup_presets().values()))
 
 
-@dataclass
-class _Elem:
-    tag: str
-    state: int
-    in_root: bool
-    foreign: bool
+#: An open element: (tag, state, inside the root, foreign: SVG or MathML). A tuple, not
+#: a class: one is made for each start tag of the page.
+_Elem = tuple[str, int, bool, bool]
 
 
 #: A piece of a run: (decoded offset in the run, source offset, decoded length, source
@@ -226,7 +294,7 @@ _Seg = tuple[int, int, int, int, bool]
 _Tag = tuple[int, int, bool, str]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Run:
     """One text run: where it starts in the joined text, and its offset segments.
 
@@ -318,6 +386,12 @@ class _Scanner:
                 self.skip_by_tag.setdefault(sel.tag, []).append(sel)
         self.root = root
         self.root_found = False
+        #: the elements that :meth:`_fast_start` leaves to :meth:`_start_tag` even without
+        #: attributes
+        self.special = _SPECIAL | self.skip_by_tag.keys()
+        self.relevant = _relevant((*self.skip_any, *(
+            sel for sels in self.skip_by_tag.values() for sel in sels), *self.tips,
+            *((root,) if root is not None else ())), id_prefix)
         self.stack: list[_Elem] = []
         self.parts: list[str] = []
         self.length = 0
@@ -331,12 +405,55 @@ class _Scanner:
         self.pending: list[_Tag] = []
         self.gap_ok = False
         self.gap_space = False
+        #: whether the last run's trail is still to be set (see _Run)
+        self.trail_open = False
         self.id_re = re.compile(re.escape(id_prefix) + r"([0-9]+)")
         self.max_id = 0
 
     # -- tokens ---------------------------------------------------------------------
 
     def scan(self) -> None:
+        """Read the whole source: one regular-expression search a token (see
+        :data:`_TOKEN_RE`); what it does not read as a plain tag goes to :meth:`_token`."""
+        src, n = self.src, len(self.src)
+        search = _TOKEN_RE.search
+        stack = self.stack
+        pos = text_from = 0
+        while pos < n:
+            m = search(src, pos)
+            if m is None:
+                break
+            lt = m.start()
+            if lt > text_from:
+                self._text(text_from, lt)  # before the tag changes the open elements
+            name = m.group(2)
+            if name is None:
+                end, resume = self._token(lt)
+                pos = text_from = resume if resume >= 0 else end
+                continue
+            pos = text_from = m.end()
+            tag = name.lower()
+            if not m.group(1):
+                resume = self._fast_start(lt, tag, m.start(3), m.end(3), pos)
+                if resume >= 0:
+                    pos = text_from = resume
+                continue
+            if tag in INLINE_FORMATTING:  # an end tag
+                self.pending.append((lt, pos, False, tag))
+            elif self.pending or self.trail_open:
+                self._break_gap()
+            else:
+                self.gap_ok = False
+            if stack and stack[-1][0] == tag:
+                stack.pop()
+            else:
+                self._end_tag(tag)
+        self._text(text_from, n)
+        self._break_gap()
+
+    def _scan_tokens(self) -> None:
+        """The same reading as :meth:`scan`, a '<' at a time through :meth:`_token` (what
+        :class:`_HeadScanner` overrides)."""
         src, n = self.src, len(self.src)
         pos = text_from = 0
         while True:
@@ -355,11 +472,45 @@ class _Scanner:
         self._text(text_from, n)
         self._break_gap()
 
+    def _fast_start(self, lt: int, tag: str, a: int, b: int, end: int) -> int:
+        """A start tag read by :data:`_TOKEN_RE`, its attributes from ``a`` to ``b``:
+        parsed only when one of them can matter (see :func:`_relevant`), or when the tag
+        may close itself where that matters (inline formatting, SVG and MathML); where
+        text resumes, as :meth:`_start_tag` says."""
+        attrs: dict[str, str] = _NO_ATTRS
+        self_closing = False
+        if a < b:
+            atext = self.src[a:b]
+            relevant = self.relevant
+            if relevant is None or relevant.search(atext) is not None or (
+                    (tag in INLINE_FORMATTING or tag in _FOREIGN
+                     or (self.stack and self.stack[-1][3]))
+                    and atext.rstrip(_SPACE).endswith("/")):
+                attrs, self_closing = _parse_attributes(atext)
+        if tag in INLINE_FORMATTING and not self_closing:
+            self.pending.append((lt, end, True, tag))
+        elif self.pending or self.trail_open:
+            self._break_gap()
+        else:
+            self.gap_ok = False
+        stack = self.stack
+        if attrs is _NO_ATTRS and stack and tag not in self.special:
+            parent = stack[-1]
+            if not parent[3] and (parent[2] or self.root_found):
+                # what _start_tag does for an element no selector reads
+                stack.append((tag, parent[1], parent[2], False))
+                return -1
+        return self._start_tag(tag, attrs, self_closing, end)
+
     def _break_gap(self) -> None:
         """A token other than inline formatting: no term runs across it."""
-        if self.runs and self.runs[-1].trail is None:
-            self.runs[-1].trail = self.pending
-        self.pending = []
+        runs = self.runs
+        if runs and runs[-1].trail is None:
+            runs[-1].trail = self.pending
+            self.pending = []
+            self.trail_open = False
+        elif self.pending:
+            self.pending = []  # not cleared: a run may hold it as its lead
         self.gap_ok = False
 
     def _token(self, lt: int) -> tuple[int, int]:
@@ -377,7 +528,7 @@ class _Scanner:
                     return n, -1
                 e = min(ends)
                 return e + (3 if src.startswith("-->", e) else 4), -1
-            if src.startswith("<![CDATA[", lt) and self.stack and self.stack[-1].foreign:
+            if src.startswith("<![CDATA[", lt) and self.stack and self.stack[-1][3]:
                 e = src.find("]]>", lt + 9)
                 return (n if e < 0 else e + 3), -1
             e = src.find(">", lt + 2)
@@ -474,16 +625,16 @@ class _Scanner:
         # a few implied end tags of HTML's tree builder, those that matter for skipping
         if tag in ("a", "button"):
             self._end_tag(tag)  # a link (a button) in a link closes the first one
-        elif stack and ((tag == "option" and stack[-1].tag == "option")
-                        or (tag in _HEADINGS and stack[-1].tag in _HEADINGS)):
+        elif stack and ((tag == "option" and stack[-1][0] == "option")
+                        or (tag in _HEADINGS and stack[-1][0] in _HEADINGS)):
             stack.pop()
         parent = stack[-1] if stack else None
-        foreign = (parent is not None and parent.foreign) or tag in _FOREIGN
+        foreign = (parent is not None and parent[3]) or tag in _FOREIGN
         if tag in _VOID or (self_closing and foreign):
             return -1
         if tag in _RAW and not foreign:
             return self._raw_text_end(tag, end)
-        state = parent.state if parent is not None else _ANNOTATE
+        state = parent[1] if parent is not None else _ANNOTATE
         if state != _SKIP:
             if "class" in attrs and any(tip.matches(tag, attrs) for tip in self.tips):
                 state = _SKIP
@@ -500,11 +651,11 @@ class _Scanner:
                             break
                         own = _SKIP
                 state = own
-        in_root = parent.in_root if parent is not None else self.root is None
+        in_root = parent[2] if parent is not None else self.root is None
         if not in_root and not self.root_found and self.root is not None \
                 and self.root.matches(tag, attrs):
             in_root = self.root_found = True
-        stack.append(_Elem(tag, state, in_root, foreign))
+        stack.append((tag, state, in_root, foreign))
         return -1
 
     def _note_id(self, ident: str) -> None:
@@ -528,7 +679,7 @@ class _Scanner:
     def _end_tag(self, tag: str) -> None:
         stack = self.stack
         for k in range(len(stack) - 1, -1, -1):
-            if stack[k].tag == tag:
+            if stack[k][0] == tag:
                 del stack[k:]
                 return
 
@@ -538,11 +689,15 @@ class _Scanner:
         if a >= b:
             return
         top = self.stack[-1] if self.stack else None
-        state = top.state if top is not None else _ANNOTATE
-        in_root = top.in_root if top is not None else self.root is None
+        state = top[1] if top is not None else _ANNOTATE
+        in_root = top[2] if top is not None else self.root is None
+        raw = self.src[a:b]
         if state == _SKIP or not in_root:
-            if not self.src[a:b].isspace():
+            if not raw.isspace():
                 self._break_gap()  # text left alone: no term runs across it
+            return
+        if raw.isspace():  # white space only, decoded or not
+            self.gap_space = True
             return
         text, segs = _decode(self.src, a, b)
         if not text.strip():
@@ -561,6 +716,7 @@ class _Scanner:
         self.brk = False
         if self.runs and self.runs[-1].trail is None:
             self.runs[-1].trail = self.pending
+        self.trail_open = True  # the new run's trail: the formatting tags after it
         start, jstart = self.length, self.join_length
         self.parts.append(text)
         self.length += len(text)
@@ -650,8 +806,8 @@ def _splice(
     for match, s, e, surface in placed:
         ann = annotator.annotation(match, surface, senses.get(match))
         counter += 1
-        opening, closing = tooltip_parts(ann, f"{id_prefix}{counter}", markup,
-                                         rich_definitions, link_to)
+        opening, closing = tooltip_parts_reused(ann, f"{id_prefix}{counter}", markup,
+                                                rich_definitions, link_to)
         out += (html[pos:s], opening, html[s:e], closing)
         pos = e
     out.append(html[pos:])
@@ -661,6 +817,7 @@ def _splice(
 _META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
 _META_DOMAIN = re.compile(r"""name\s*=\s*["']?glossator-domain\b""", re.IGNORECASE)
 _CONTENT = re.compile(r"""content\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_ANY_DOMAIN = re.compile("glossator-domain", re.IGNORECASE)
 _DATA_DOMAIN = re.compile(r"""data-glossator-domain\s*=\s*(?:"([^"]*)"|'([^']*)')""",
                           re.IGNORECASE)
 
@@ -668,6 +825,8 @@ _DATA_DOMAIN = re.compile(r"""data-glossator-domain\s*=\s*(?:"([^"]*)"|'([^']*)'
 def page_domains(html: str) -> tuple[str, ...]:
     """The domains a whole page names: ``<meta name="glossator-domain" content="a, b">``
     (``data-glossator-domain`` holds for its element only: :func:`domain_scopes`)."""
+    if _ANY_DOMAIN.search(html) is None:  # one pass: most pages name none
+        return ()
     values = []
     for tag in _META.finditer(html):
         if _META_DOMAIN.search(tag.group()):
@@ -974,6 +1133,10 @@ class _HeadScanner(_Scanner):
 
     def _text(self, a: int, b: int) -> None:
         pass
+
+    def scan(self) -> None:
+        """Read up to the body, a token at a time."""
+        self._scan_tokens()
 
     def _token(self, lt: int) -> tuple[int, int]:
         self.lt = lt

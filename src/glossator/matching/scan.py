@@ -30,8 +30,6 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
-import ahocorasick_rs
-
 from .._gc import paused_gc
 from ..glossary import Form, Glossary
 from ..model import Annotation
@@ -281,6 +279,8 @@ class Matcher:
                 self._trie = self._build_trie(tables, trie_state)
             elif patterns:
                 self._maxlen = max(len(p) for p in patterns)
+                import ahocorasick_rs
+
                 self._ac = ahocorasick_rs.BytesAhoCorasick(
                     patterns, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
                 )

@@ -64,7 +64,6 @@ from dataclasses import dataclass
 from functools import cache
 from html import escape as _escape_html
 from html import unescape as html_unescape
-from importlib.resources import files
 from typing import Any
 
 from ..anchors import check_link_to, entry_href
@@ -76,6 +75,7 @@ from ..text.normalize import one_line
 __all__ = [
     "MARKUPS", "MARKUP_PRESETS", "MarkupPreset", "TermMarkup", "get_markup", "markup_presets",
     "page", "register_markup", "render", "script", "stylesheet", "tooltip", "tooltip_parts",
+    "tooltip_parts_reused",
 ]
 
 
@@ -93,6 +93,8 @@ MARKUPS: tuple[str, ...] = ("glossator", "spip", "abbr")
 @cache
 def stylesheet() -> str:
     """The shipped CSS for tooltips (also in ``glossator/assets/glossator.css``)."""
+    from importlib.resources import files  # not at start-up: it imports zipfile, tempfile…
+
     return files("glossator").joinpath("assets/glossator.css").read_text(encoding="utf-8")
 
 
@@ -100,6 +102,8 @@ def stylesheet() -> str:
 def script() -> str:
     """The optional script (``glossator/assets/glossator.js``): Escape dismisses a
     tooltip, a tap toggles it. Served as a file, never inlined (CSP)."""
+    from importlib.resources import files
+
     return files("glossator").joinpath("assets/glossator.js").read_text(encoding="utf-8")
 
 
@@ -249,6 +253,7 @@ MARKUP_PRESETS: dict[str, MarkupPreset] = {
     "abbr": MarkupPreset("abbr", _abbr_markup, "abbr[data-glossator-entry]"),
 }
 _MARKUP_ENTRY_POINTS_LOADED = False
+_BUILT_IN_WRAPS = frozenset(p.wrap for p in MARKUP_PRESETS.values())
 
 
 def register_markup(preset: MarkupPreset) -> None:
@@ -300,13 +305,60 @@ def tooltip_parts(
     ))
 
 
+#: Stands for the tooltip's id while a template is rendered (private-use characters).
+_TIP_ID = "\ue000glossator-tip\ue001"
+_TEMPLATE_LIMIT = 50_000
+#: (id of the preset, rich, link_to, id of the entry, surface) -> (preset, entry, the
+#: opening and closing markup cut at the tooltip's id; ``None``: not reusable).
+_TEMPLATES: dict[tuple[int, bool, str | None, int, str], tuple[
+    MarkupPreset, object, tuple[str, ...] | None, tuple[str, ...]]] = {}
+
+
+def tooltip_parts_reused(
+    ann: Annotation, tip_id: str, markup: str = "glossator", rich: bool = False,
+    link_to: str | None = None,
+) -> tuple[str, str]:
+    """What :func:`tooltip_parts` gives, the markup of a built-in preset rendered once
+    per entry, surface and style (``markup``, ``rich``, ``link_to``) and reused, with
+    ``tip_id`` put in (the cache holds the entries it names, so that an id is never
+    taken for another's). A preset registered by a plugin is rendered every time."""
+    preset = MARKUP_PRESETS.get(markup) or get_markup(markup)
+    entry = ann.entry
+    key = (id(preset), rich, link_to, id(entry), ann.surface)
+    hit = _TEMPLATES.get(key)
+    if hit is None or hit[0] is not preset or hit[1] is not entry:
+        hit = (preset, entry, *_template(ann, preset, rich, link_to))
+        if len(_TEMPLATES) >= _TEMPLATE_LIMIT:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = hit
+    opening, closing = hit[2], hit[3]
+    if opening is None:
+        return tooltip_parts(ann, tip_id, markup, rich, link_to)
+    return tip_id.join(opening), tip_id.join(closing)
+
+
+def _template(ann: Annotation, preset: MarkupPreset, rich: bool,
+              link_to: str | None) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
+    """The markup of ``ann`` cut where the tooltip's id goes, or ``(None, ())`` when it
+    cannot be reused so: a preset not built in, or glossary text that holds the
+    placeholder's characters (then the id would be put in the wrong place)."""
+    if preset.wrap not in _BUILT_IN_WRAPS:
+        return None, ()
+    opening, closing = tooltip_parts(ann, _TIP_ID, preset.name, rich, link_to)
+    bare = tooltip_parts(ann, "", preset.name, rich, link_to)
+    if (opening.replace(_TIP_ID, ""), closing.replace(_TIP_ID, "")) != bare \
+            or "\ue000" in bare[0] + bare[1]:
+        return None, ()
+    return tuple(opening.split(_TIP_ID)), tuple(closing.split(_TIP_ID))
+
+
 def tooltip(
     ann: Annotation, surface: str, tip_id: str, markup: str = "glossator", rich: bool = False,
     link_to: str | None = None,
 ) -> str:
     """The markup of one annotated term; ``surface`` is the term's text, not yet escaped.
     ``link_to``: the URL of the A–Z index, which the term then links to."""
-    opening, closing = tooltip_parts(ann, tip_id, markup, rich, link_to)
+    opening, closing = tooltip_parts_reused(ann, tip_id, markup, rich, link_to)
     return f"{opening}{escape(surface, quote=False)}{closing}"
 
 

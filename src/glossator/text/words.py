@@ -8,7 +8,6 @@ to tell a word set in capitals (*AU*, *DES* in a heading) from an acronym.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 __all__ = ["common_words", "plural_is_another_word", "word_ranks"]
 
@@ -17,8 +16,18 @@ __all__ = ["common_words", "plural_is_another_word", "word_ranks"]
 def word_ranks() -> dict[str, int]:
     """The most frequent French words, in lower case, each with its rank (0 the most
     frequent) in ``data/common-words-fr.txt``."""
-    text = resources.files("glossator").joinpath("data/common-words-fr.txt").read_text(
-        encoding="utf-8")
+    import os
+
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data",
+                        "common-words-fr.txt")
+    if os.path.isfile(path):  # read directly: importlib.resources costs a start-up
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    else:  # an installation in a zip file
+        from importlib import resources
+
+        text = resources.files("glossator").joinpath("data/common-words-fr.txt").read_text(
+            encoding="utf-8")
     words = [w for w in text.split("\n") if w and not w.startswith("#")]
     return {w: i for i, w in reversed(list(enumerate(words)))}
 

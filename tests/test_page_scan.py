@@ -1,0 +1,136 @@
+"""Page mode's tokenizer: the fast reading (one regular-expression search a tag,
+attributes parsed only when they can matter) reads every page as the token-at-a-time
+reading does, and reused tooltip markup is the markup rendered afresh.
+
+The fast path of ``glossator.documents.html._Scanner.scan`` and the general one
+(``_scan_tokens``, what ``page_head`` still uses) must give the same runs, the same
+offsets and the same highest tooltip id for any input, well-formed or not: that is what
+keeps ``annotate_html``'s output byte for byte what it was.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import glossator
+from glossator.documents.html import (
+    DEFAULT_SKIP,
+    _Scanner,
+    annotate_html,
+    parse_selector,
+)
+from glossator.render.html import (
+    MARKUP_PRESETS,
+    MarkupPreset,
+    TermMarkup,
+    register_markup,
+    tooltip_parts,
+    tooltip_parts_reused,
+)
+
+PAGES = Path(__file__).parent / "data" / "pages"
+REAL = [gzip.decompress(p.read_bytes()).decode("utf-8") for p in sorted(PAGES.glob("*.gz"))]
+
+#: Pieces that make tokenizers disagree: quotes left open, '/' before '>', entities,
+#: names with odd characters, raw text, comments, foreign content, the skip selectors.
+PIECES = [
+    "<", ">", '"', "'", "/", "=", "&", " ", "\n", "\f", "\v", "\xa0", "a", "ESS",
+    "économie sociale", "paquet", "dépôt", "<a ", "</a>", "<em>", "</em>", "<b>", "</b>",
+    "<i class='noglossary'>", "</i>", "<span class=\"glossator\">", "</span>", "<p>",
+    "</p>", "<h2>", "</h2>", "<section>", "<br/>", "<br / >", "<img src=x/>",
+    "<a href=x/>", '<x y="', "<x y='z>", '<div id="glossator-7">', '<div ID="glossator-12">',
+    "<div id=&#x67;lossator-30>", "<script>", "</script>", "<title>", "</title>",
+    "<!--", "-->", "<!-->", "<![CDATA[", "]]>", "<?", "<svg>", "</svg>", "<svg/>",
+    "<math>", "</math>", "<em/>", "&amp", "&nbsp;", "&#8217;", "İD=", "CLASS=glossator-tip ",
+    "data-glossator=off ", "<font ", "</>", "</ 3>", "<a\"b c=\"d>", "<ab=\" c=\"d>",
+    '<abbr data-glossator-entry="ess">', "</abbr>", "<main>", "</main>", "<option>",
+    "<button>", "<textarea>", "</textarea>",
+]
+
+
+def _read(html: str, fast: bool, skip: tuple[str, ...] = DEFAULT_SKIP,
+          root: str | None = None) -> tuple[Any, ...]:
+    scanner = _Scanner(html, [parse_selector(s) for s in skip],
+                       parse_selector(root) if root is not None else None, "glossator-")
+    if fast:
+        scanner.scan()
+    else:
+        scanner._scan_tokens()
+    runs = tuple((r.start, r.end, r.counted_only, tuple(r.segs), r.jstart, r.jend, r.joined,
+                  tuple(r.lead), tuple(r.trail or ())) for r in scanner.runs)
+    return ("".join(scanner.parts), "".join(scanner.join_parts), runs, scanner.max_id,
+            scanner.stack)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.sampled_from(PIECES), max_size=40),
+       page=st.sampled_from(range(len(REAL))), at=st.integers(0, 10**6),
+       skip=st.sampled_from([DEFAULT_SKIP, (*DEFAULT_SKIP, "*"), ("p", "[data-x]")]),
+       root=st.sampled_from([None, "main", "section", "*"]))
+def test_the_fast_reading_is_the_token_at_a_time_reading(
+        pieces: list[str], page: int, at: int, skip: tuple[str, ...], root: str | None) -> None:
+    source = REAL[page]
+    start = at % len(source)
+    html = source[start : start + 1500]
+    for k, piece in enumerate(pieces):  # spread the pieces over the slice
+        cut = (k * 997 + at) % (len(html) + 1)
+        html = html[:cut] + piece + html[cut:]
+    assert _read(html, True, skip, root) == _read(html, False, skip, root)
+
+
+@pytest.mark.parametrize("page", range(len(REAL)))
+def test_real_pages_read_the_same_both_ways(page: int) -> None:
+    assert _read(REAL[page], True) == _read(REAL[page], False)
+
+
+def _glossary() -> glossator.Glossary:
+    return glossator.Glossary.from_dicts([
+        {"term": "ESS", "definition": "Économie sociale.", "url": "https://example.org/ess",
+         "source": "Loi de 2014"},
+        {"term": "PTCE", "definition": "Pôle \ue000glossator-tip\ue001 territorial."},
+    ])
+
+
+@pytest.mark.parametrize("markup", ["glossator", "spip", "abbr"])
+@pytest.mark.parametrize("link_to", [None, "index.html"])
+def test_reused_tooltips_are_the_markup_rendered_afresh(markup: str,
+                                                        link_to: str | None) -> None:
+    doc = glossator.annotate("L’ESS et les PTCE. Encore l’ESS et le PTCE.",
+                             _glossary(), occurrences="all")
+    assert len(doc.annotations) == 4
+    for k, ann in enumerate(doc.annotations * 2):  # the second time from the cache
+        tip_id = f"gl-{k}"
+        assert tooltip_parts_reused(ann, tip_id, markup, False, link_to) == tooltip_parts(
+            ann, tip_id, markup, False, link_to)
+
+
+def test_two_glossaries_with_the_same_ids_do_not_share_tooltips() -> None:
+    html = "<p>L’ESS et les PTCE.</p>"
+    first = annotate_html(html, glossator.Annotator(_glossary()))
+    other = glossator.Glossary.from_dicts([{"term": "ESS", "definition": "Autre sens."}])
+    second = annotate_html(html, glossator.Annotator(other))
+    assert "Économie sociale." in first and "Autre sens." not in first
+    assert "Autre sens." in second and "Économie sociale." not in second
+
+
+def test_a_preset_of_a_plug_in_is_rendered_each_time() -> None:
+    calls: list[str] = []
+
+    def wrap(t: TermMarkup) -> tuple[str, str]:
+        calls.append(t.tip_id)
+        return f'<mark id="{t.tip_id.upper()}">', "</mark>"
+
+    register_markup(MarkupPreset("test-upper", wrap, "mark[id]"))
+    try:
+        out = annotate_html("<p>L’ESS et les PTCE.</p>", glossator.Annotator(_glossary()),
+                            markup="test-upper", id_prefix="x-")
+    finally:
+        del MARKUP_PRESETS["test-upper"]  # the registry is global
+    assert calls == ["x-1", "x-2"]
+    assert '<mark id="X-1">ESS</mark>' in out and '<mark id="X-2">PTCE</mark>' in out

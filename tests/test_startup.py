@@ -1,0 +1,108 @@
+"""A light start: the public API imported on first use, one command's code per run, and
+the bundled glossary kept compiled in the user's cache folder (never a stale one).
+
+Each check runs a fresh interpreter: what a process has imported is the point.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import glossator
+
+SMALL = "En juin 2017, le Labo de l’ESS publiait son rapport sur les PTCE.\n"
+
+
+def _python(code: str, env: dict[str, str] | None = None, stdin: str = "") -> str:
+    result = subprocess.run([sys.executable, "-c", code], input=stdin, capture_output=True,
+                            text=True, env=env, check=True)
+    return result.stdout.strip()
+
+
+def _env(cache: Path | None, **more: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "GLOSSATOR_NO_CACHE"}
+    if cache is not None:
+        env["XDG_CACHE_HOME"] = str(cache)
+    env.update(more)
+    return env
+
+
+def test_every_public_name_is_importable_and_is_its_module_s() -> None:
+    code = ("import importlib, glossator\n"
+            "bad = [n for n in glossator.__all__ if n != '__version__' and "
+            "getattr(glossator, n) is not getattr(importlib.import_module("
+            "'glossator.' + glossator._WHERE[n]), n)]\n"
+            "print(bad, sorted(set(glossator.__all__) - set(dir(glossator))))")
+    assert _python(code) == "[] []"
+    for name in glossator.__all__:
+        exec(f"from glossator import {name}", {})
+
+
+def test_import_glossator_loads_no_layer_below() -> None:
+    code = ("import sys, glossator\n"
+            "print(sorted(m for m in sys.modules if m.startswith('glossator.')))")
+    assert _python(code) == "['glossator._version']"
+
+
+def test_annotate_and_render_stay_the_functions_once_their_modules_are_loaded() -> None:
+    code = ("import glossator, glossator.annotate, glossator.render, glossator.render.html\n"
+            "g = glossator.Glossary.from_dicts([{'term': 'ESS', 'definition': 'É.'}])\n"
+            "print(glossator.render(glossator.annotate('L’ESS', g), 'text'))")
+    assert _python(code) == "L’ESS ESS É."
+
+
+def test_a_command_loads_only_its_own_module(tmp_path: Path) -> None:
+    code = ("import sys, io, contextlib\nfrom glossator.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    main(['annotate', '-', '-f', 'text'])\n"
+            "print(sorted(m for m in sys.modules if m.startswith('glossator.cli.')))")
+    out = _python(code, _env(tmp_path), SMALL)
+    assert out == "['glossator.cli.annotate', 'glossator.cli.common']"
+
+
+def _annotate(cache: Path | None, **env: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "glossator", "annotate", "-", "-f", "text"],
+                            input=SMALL, capture_output=True, text=True,
+                            env=_env(cache, **env), check=True)
+    assert result.stderr == ""
+    return result.stdout
+
+
+def test_the_bundled_glossary_is_kept_compiled_and_read_back(tmp_path: Path) -> None:
+    plain = _annotate(tmp_path, GLOSSATOR_NO_CACHE="1")
+    assert not (tmp_path / "glossator").exists()
+    assert _annotate(tmp_path) == plain  # compiled, then written
+    files = sorted(p.name for p in (tmp_path / "glossator").iterdir())
+    assert [f.split("-")[0] for f in files] == ["glossary", "matcher"]
+    code = ("import sys, io, contextlib\nfrom glossator.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    main(['annotate', '-', '-f', 'text'])\n"
+            "print('yaml' in sys.modules, 'glossator.loaders.yaml' in sys.modules)")
+    assert _python(code, _env(tmp_path), SMALL) == "False False"  # read back, not parsed
+    assert _annotate(tmp_path) == plain
+
+
+def test_a_damaged_or_unusable_cache_never_changes_the_output(tmp_path: Path) -> None:
+    plain = _annotate(tmp_path, GLOSSATOR_NO_CACHE="1")
+    _annotate(tmp_path)
+    for path in (tmp_path / "glossator").iterdir():
+        path.write_bytes(path.read_bytes()[:100])  # cut short: not a cache file any more
+    assert _annotate(tmp_path) == plain
+    assert _annotate(tmp_path) == plain  # and rewritten
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert _annotate(blocked) == plain  # $XDG_CACHE_HOME/glossator cannot be made
+
+
+def test_a_glossary_given_is_not_cached_unless_asked(tmp_path: Path) -> None:
+    glossary = tmp_path / "g.csv"
+    glossary.write_text("term,definition\nLabo,Laboratoire.\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    result = subprocess.run(
+        [sys.executable, "-m", "glossator", "annotate", "-", "-g", str(glossary)],
+        input=SMALL, capture_output=True, text=True, env=_env(cache), check=True)
+    assert "Laboratoire." in result.stdout
+    assert not (cache / "glossator").exists()
