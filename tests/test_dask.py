@@ -63,8 +63,10 @@ def client() -> Iterator[Any]:
     require_dask()
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    from glossator.integrations.dask import LOCAL_CLUSTER
+
+    with LocalCluster(n_workers=2, threads_per_worker=1,
+                      **LOCAL_CLUSTER) as cluster, Client(cluster) as client:
         yield client
 
 
@@ -100,53 +102,61 @@ def test_in_place_on_a_cluster_rewrites_each_page_once(tmp_path: Path, client: A
     assert again.returncode == 0 and _tree(copy) == _tree(site)  # annotating twice: same
 
 
+def _job_and_items(folder: Path, out: Path, texts: int) -> tuple[Any, ...]:
+    """Inputs of every kind in ``folder``, and what ``write_each`` takes to write them
+    under ``out`` as standalone HTML pages: the job, names, kinds and targets."""
+    from glossator.documents.read import Input
+
+    files = _inputs(folder, texts=texts)
+    names = [str(f) for f in files]
+    kinds = ["html" if f.suffix.startswith(".htm") else "markdown" if f.suffix == ".md"
+             else "text" for f in files]
+    targets = [output_path(str(out), Input(n, str(Path(n).relative_to(folder))), k, "html")
+               for n, k in zip(names, kinds, strict=True)]
+    g = Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale."},
+                             {"term": "PTCE", "definition": "Pôle territorial."}])
+    job = DocumentJob(Annotator(g), "html", {"standalone": True}, standalone=True,
+                      assets="link", assets_root=str(out))
+    return job, names, kinds, targets
+
+
 def test_the_glossary_is_compiled_once_per_worker_not_per_task(
-    tmp_path: Path, client: Any
+    tmp_path: Path, client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _inputs(tmp_path / "in", texts=40)
+    from glossator.integrations import dask
+
+    monkeypatch.setattr(dask, "TASK_DOCUMENTS", 1)  # one task per input: 43 tasks
+    job, names, kinds, targets = _job_and_items(tmp_path / "in", tmp_path / "out", 40)
     client.run(count_compilations)
-    run = _glossator(tmp_path / "in", "--output-dir", tmp_path / "out",
-                     "--dask", client.scheduler.address)
-    assert run.returncode == 0 and run.stderr == b"", run.stderr
-    assert len(_tree(tmp_path / "out")) == 43 + 2  # the inputs, and the assets
+    errors: list[str] = []
+    assert dask.write_each(job, names, kinds, targets, client, errors.append) == 0
+    assert errors == [] and len(_tree(tmp_path / "out")) == 43
     counts = client.run(compilations)
     # 43 tasks on two workers: at most one compilation on each, and the work was done
     assert len(counts) == 2 and set(counts.values()) <= {0, 1}, counts
     assert sum(counts.values()) >= 1
+    # the same job again (a rerun): the workers have it built already
+    assert dask.write_each(job, names, kinds, targets, client, errors.append) == 0
+    assert client.run(compilations) == counts
 
 
 def test_a_worker_killed_mid_run_loses_nothing_and_writes_nothing_twice(
     tmp_path: Path, client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from dataclasses import asdict
+
     from glossator import runner
-    from glossator.documents.read import Input
     from glossator.integrations import dask
 
-    files = _inputs(tmp_path / "in", texts=30)
-    names = [str(f) for f in files]
-    kinds = ["html" if f.suffix.startswith(".htm") else "markdown" if f.suffix == ".md"
-             else "text" for f in files]
     here, there = tmp_path / "here", tmp_path / "there"
-    marker = tmp_path / "died"
-    g = Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale."},
-                             {"term": "PTCE", "definition": "Pôle territorial."}])
-    annotator = Annotator(g)
-
-    def job(out: Path, dying: bool) -> DocumentJob:
-        if dying:
-            return DyingJob(annotator, "html", {"standalone": True}, standalone=True,
-                            assets="link", assets_root=str(out), victim=names[15],
-                            marker=str(marker))
-        return DocumentJob(annotator, "html", {"standalone": True}, standalone=True,
-                           assets="link", assets_root=str(out))
-
-    def targets(out: Path) -> list[str]:
-        return [output_path(str(out), Input(n, str(Path(n).relative_to(tmp_path / "in"))),
-                            k, "html") for n, k in zip(names, kinds, strict=True)]
-
+    job, names, kinds, targets = _job_and_items(tmp_path / "in", here, 30)
     errors: list[str] = []
-    assert runner.write_each(job(here, False), names, kinds, targets(here), 1,
-                             errors.append) == 0
+    assert runner.write_each(job, names, kinds, targets, 1, errors.append) == 0
+    marker = tmp_path / "died"
+    fields = {**asdict(job), "annotator": job.annotator, "assets_root": str(there)}
+    dying = DyingJob(**fields, victim=names[15], marker=str(marker))
+    targets = [t.replace(str(here), str(there)) for t in targets]
+
     workers_before = set(client.run(process_id).values())
     written: list[str] = []
     write = runner.write_output
@@ -156,16 +166,16 @@ def test_a_worker_killed_mid_run_loses_nothing_and_writes_nothing_twice(
         write(target, *args)
 
     monkeypatch.setattr(runner, "write_output", counted)
+    monkeypatch.setattr(dask, "TASK_DOCUMENTS", 2)  # 17 tasks: the victim mid-run
     loaded: list[bool] = []
-    failed = dask.write_each(job(there, True), names, kinds, targets(there), client,
-                             errors.append, loaded)
+    failed = dask.write_each(dying, names, kinds, targets, client, errors.append, loaded)
     assert failed == 0 and errors == []
     # the worker did die on the victim, and Dask ran its tasks again elsewhere
     assert int(marker.read_text()) in workers_before
-    assert sorted(written) == sorted(targets(there))  # each output written once
+    assert sorted(written) == sorted(targets)  # each output written once
     assert len(loaded) == len(names) and all(loaded)
     assert _tree(there) == _tree(here)
-    assert not [p for t in targets(there) for p in partial_files(t)]
+    assert not [p for t in targets for p in partial_files(t)]
     client.wait_for_workers(2, timeout=60)  # the nanny restarts the dead worker
 
 

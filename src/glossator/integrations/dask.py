@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GlossatorError, InputError, UsageError
@@ -36,6 +36,14 @@ if TYPE_CHECKING:
     from ..runner import DocumentJob
 
 __all__ = ["annotate_bag", "annotate_column", "connect", "write_each"]
+
+#: The keywords of a ``LocalCluster`` started here: no dashboard, and the scheduler's
+#: HTTP server (health, metrics) on a free port rather than 8787, which another cluster
+#: may hold (Dask then warns on stderr).
+LOCAL_CLUSTER: dict[str, Any] = {
+    "processes": True, "dashboard_address": None,
+    "scheduler_kwargs": {"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+}
 
 #: How to install what this module needs.
 INSTALL_HINT = "pip install 'glossator[dask]'"
@@ -127,8 +135,8 @@ def connect(address: str) -> Iterator[Any]:
     from ..runner import worker_count
 
     if address == "local":
-        with LocalCluster(n_workers=worker_count(0), threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+        with LocalCluster(n_workers=worker_count(0), threads_per_worker=1,
+                          **LOCAL_CLUSTER) as cluster, Client(cluster) as client:
             yield client
         return
     try:
@@ -141,6 +149,12 @@ def connect(address: str) -> Iterator[Any]:
         yield client
 
 
+#: A task takes inputs until it holds this many bytes or documents (one, if larger): tasks
+#: of a tenth of a second or more, so that Dask's own cost per task stays small.
+TASK_BYTES = 256 * 1024
+TASK_DOCUMENTS = 32
+
+
 def write_each(
     job: DocumentJob, names: Sequence[str], kinds: Sequence[str], targets: Sequence[str],
     client: Any, report: Callable[[str], None], loaded: list[bool] | None = None,
@@ -148,39 +162,39 @@ def write_each(
     """:func:`glossator.runner.write_each` on the Dask cluster of ``client``: the same
     files, byte for byte, each written once by this process as its result arrives; the
     number of inputs that failed (``report`` gets each one's line, in the order they
-    fail)."""
+    fail). A few tasks per worker thread are in flight at a time, each holding the bytes
+    of up to :data:`TASK_BYTES` of inputs, so memory stays bounded whatever the batch."""
     from distributed import as_completed
 
     token = uuid.uuid4().hex[:12]
     shipped = Shipped(job)
     job_key = client.submit(_keep, shipped, key=f"glossator-job-{shipped.digest[:16]}",
                             pure=False)
-    window = max(8, 4 * sum(client.nthreads().values()))
-    todo = iter(enumerate(zip(names, kinds, targets, strict=True)))
-    where: dict[str, tuple[str, str]] = {}
+    window = max(4, 2 * sum(client.nthreads().values()))
+    errors: list[str] = []
+    tasks = enumerate(_tasks(zip(names, kinds, targets, strict=True), errors))
     running = as_completed()
+    names_of: dict[str, list[str]] = {}  # the inputs of each task running
     failed = 0
 
-    def submit() -> None:  # the next input that can be read, as a task
+    def submit() -> None:  # the next task, if any, and the read errors met on its way
         nonlocal failed
-        for i, (name, kind, target) in todo:
-            try:
-                data = _read(name)
-            except GlossatorError as exc:
-                failed += 1
-                report(str(exc))
-                continue
-            future = client.submit(_render, job_key, name, kind, data, target,
-                                   key=f"glossator-{token}-{i}", pure=False)
-            where[future.key] = (name, target)
+        task = next(tasks, None)
+        for error in errors:
+            report(error)
+        failed += len(errors)
+        errors.clear()
+        if task is not None:
+            future = client.submit(_render, job_key, task[1],
+                                   key=f"glossator-{token}-{task[0]}", pure=False)
+            names_of[future.key] = [item[0] for item in task[1]]
             running.add(future)
-            return
 
     try:
         for _ in range(window):
             submit()
         for future in running:
-            failed += _finish(future, *where.pop(future.key), report, loaded)
+            failed += _finish(future, names_of.pop(future.key), report, loaded)
             future.release()
             submit()
     finally:
@@ -188,55 +202,86 @@ def write_each(
     return failed
 
 
-def _read(name: str) -> bytes:
+#: One input of a task: its name, kind, bytes and target.
+_Item = tuple[str, str, bytes, str]
+
+
+def _tasks(inputs: Iterable[tuple[str, str, str]],
+           errors: list[str]) -> Iterator[list[_Item]]:
+    """The inputs read, grouped into tasks; an input that cannot be read goes to
+    ``errors``."""
     from ..documents.read import MAX_DOCUMENT_BYTES, read_bytes
 
-    return read_bytes(name, limit=MAX_DOCUMENT_BYTES)
+    task: list[_Item] = []
+    size = 0
+    for name, kind, target in inputs:
+        try:
+            data = read_bytes(name, limit=MAX_DOCUMENT_BYTES)
+        except GlossatorError as exc:
+            errors.append(str(exc))
+            continue
+        task.append((name, kind, data, target))
+        size += len(data)
+        if size >= TASK_BYTES or len(task) >= TASK_DOCUMENTS:
+            yield task
+            task, size = [], 0
+    if task:
+        yield task
 
 
 def _keep(shipped: Shipped[DocumentJob]) -> Shipped[DocumentJob]:
     return shipped
 
 
-def _render(job: Shipped[DocumentJob], name: str, kind: str, data: bytes,
-            target: str) -> tuple[str, Any]:
-    """On a worker: ``("ok", output)``, ``("error", line)`` for a problem with this input,
-    or ``("usage", line)`` for one with the options (every input would have it)."""
+def _render(job: Shipped[DocumentJob], items: list[_Item]) -> list[tuple[str, str, Any]]:
+    """On a worker, for each input: ``(target, "ok", output)``, ``(name, "error", line)``
+    for a problem with this input, or ``(name, "usage", line)`` for one with the options
+    (every input would have it)."""
     from ..documents.read import decode_input
 
     renderer = job.get()
-    try:
-        return "ok", renderer.output(decode_input(name, data, kind, renderer.encoding), target)
-    except UsageError as exc:
-        return "usage", str(exc)
-    except GlossatorError as exc:
-        return "error", str(exc)
+    done: list[tuple[str, str, Any]] = []
+    for name, kind, data, target in items:
+        try:
+            doc = decode_input(name, data, kind, renderer.encoding)
+            done.append((target, "ok", renderer.output(doc, target)))
+        except UsageError as exc:
+            return [(name, "usage", str(exc))]
+        except GlossatorError as exc:
+            done.append((name, "error", str(exc)))
+    return done
 
 
-def _finish(future: Any, name: str, target: str, report: Callable[[str], None],
+def _finish(future: Any, names: list[str], report: Callable[[str], None],
             loaded: list[bool] | None) -> int:
-    """Write the output of one finished task; 1 if its input failed, else 0."""
+    """Write the outputs of one finished task (whose inputs are ``names``); the number of
+    its inputs that failed."""
     from distributed import KilledWorker
 
     from ..runner import write_output
 
     try:
-        status, result = future.result()
-    except KilledWorker:
-        report(InputError("the Dask workers annotating it kept dying (out of memory?)",
-                          file=name).describe())
-        return 1
-    if status == "usage":
-        raise UsageError(result)
-    if status == "error":
-        report(result)
-        return 1
-    body, encoding, bom, loads = result
-    try:
-        write_output(target, body, encoding, bom)
-    except GlossatorError as exc:
-        report(str(exc))
-        return 1
-    if loaded is not None:
-        loaded.append(loads)
-    return 0
+        done = future.result()
+    except KilledWorker:  # Dask gave up after distributed.scheduler.allowed-failures
+        for name in names:
+            report(InputError("the Dask workers annotating it kept dying (out of memory?)",
+                              file=name).describe())
+        return len(names)
+    failed = 0
+    for where, status, result in done:
+        if status == "usage":
+            raise UsageError(result)
+        if status == "error":
+            report(result)
+            failed += 1
+            continue
+        body, encoding, bom, loads = result
+        try:
+            write_output(where, body, encoding, bom)
+        except GlossatorError as exc:
+            report(str(exc))
+            failed += 1
+            continue
+        if loaded is not None:
+            loaded.append(loads)
+    return failed
