@@ -249,3 +249,31 @@ def test_the_default_path_does_not_import_dask(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=tmp_path)
     assert run.stdout.strip().endswith("False False"), run.stderr
+
+
+def test_a_scheduler_that_cannot_be_reached_is_a_usage_error(tmp_path: Path) -> None:
+    require_dask()
+    (tmp_path / "a.txt").write_text(TEXT, "utf-8")
+    run = _glossator("a.txt", "--output-dir", "out", "--dask", "nowhere", cwd=tmp_path)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.decode().splitlines() == [
+        "glossator: error: cannot reach the Dask scheduler at nowhere: missing port number "
+        "in address 'nowhere' (start one with `dask scheduler` and workers with `dask "
+        "worker ADDRESS`, or use --dask local)"]
+
+
+def test_a_cluster_without_workers_is_a_usage_error_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require_dask()
+    from distributed import Client, LocalCluster
+
+    from glossator.errors import UsageError
+    from glossator.integrations import dask
+
+    monkeypatch.setattr(dask, "WAIT_FOR_WORKERS", 1)
+    job, names, kinds, targets = _job_and_items(tmp_path / "in", tmp_path / "out", 2)
+    with LocalCluster(n_workers=0, **dask.LOCAL_CLUSTER) as cluster, Client(cluster) as client, \
+            pytest.raises(UsageError, match="has no worker"):
+        dask.write_each(job, names, kinds, targets, client, print)
+    assert not (tmp_path / "out").exists()

@@ -135,9 +135,18 @@ def connect(address: str) -> Iterator[Any]:
     from ..runner import worker_count
 
     if address == "local":
-        with LocalCluster(n_workers=worker_count(0), threads_per_worker=1,
-                          **LOCAL_CLUSTER) as cluster, Client(cluster) as client:
-            yield client
+        import logging
+
+        # the nannies run here: their warnings (a worker slow to stop) are not the run's
+        logger = logging.getLogger("distributed")
+        level = logger.level
+        logger.setLevel(logging.ERROR)
+        try:
+            with LocalCluster(n_workers=worker_count(0), threads_per_worker=1,
+                              **LOCAL_CLUSTER) as cluster, Client(cluster) as client:
+                yield client
+        finally:
+            logger.setLevel(level)
         return
     try:
         client = Client(address, timeout="20s")
@@ -170,7 +179,7 @@ def write_each(
     shipped = Shipped(job)
     job_key = client.submit(_keep, shipped, key=f"glossator-job-{shipped.digest[:16]}",
                             pure=False)
-    window = max(4, 2 * sum(client.nthreads().values()))
+    window = max(4, 2 * _threads(client))
     errors: list[str] = []
     tasks = enumerate(_tasks(zip(names, kinds, targets, strict=True), errors))
     running = as_completed()
@@ -201,6 +210,22 @@ def write_each(
         client.cancel([job_key, *running.futures])
     return failed
 
+
+def _threads(client: Any) -> int:
+    """The worker threads of the cluster, once it has a worker (a minute at most)."""
+    threads = sum(client.nthreads().values())
+    if not threads:
+        try:
+            client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS)
+        except TimeoutError:
+            raise UsageError(f"the Dask scheduler at {client.scheduler.address} has no "
+                             "worker", hint="start some with `dask worker ADDRESS`") from None
+        threads = sum(client.nthreads().values())
+    return int(threads)
+
+
+#: How long a run waits for a cluster without workers to get one (seconds).
+WAIT_FOR_WORKERS = 60
 
 #: One input of a task: its name, kind, bytes and target.
 _Item = tuple[str, str, bytes, str]
