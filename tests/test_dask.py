@@ -277,3 +277,13 @@ def test_a_cluster_without_workers_is_a_usage_error_not_a_hang(
             pytest.raises(UsageError, match="has no worker"):
         dask.write_each(job, names, kinds, targets, client, print)
     assert not (tmp_path / "out").exists()
+
+
+def test_the_examples_in_the_docstrings_hold() -> None:
+    require_dask()
+    import doctest
+    import importlib
+
+    for name in ("glossator.integrations.dask", "glossator.integrations.partitions"):
+        result = doctest.testmod(importlib.import_module(name))
+        assert result.failed == 0 and result.attempted >= 4, name

@@ -24,6 +24,7 @@ Dask is imported by the functions, never by ``import glossator``.
 from __future__ import annotations
 
 import contextlib
+import copy
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -97,9 +98,11 @@ def annotate_column(texts: Any, annotator: Annotator, fmt: str = "html",
     >>> from glossator import Annotator, Glossary
     >>> g = Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale."}])
     >>> df = dd.from_pandas(pd.DataFrame({"text": ["L’ESS.", "Rien."]}), npartitions=1)
-    >>> out = annotate_column(df["text"], Annotator(g), fmt="text").compute()
-    >>> out["output"].tolist()
-    ['L’ESS [Économie sociale.].', 'Rien.']
+    >>> out = annotate_column(df["text"], Annotator(g)).compute()
+    >>> [[a["surface"] for a in spans] for spans in out["annotations"]]
+    [['ESS'], []]
+    >>> out["output"].tolist()[1].strip()
+    '<p>Rien.</p>'
     """
     _require()
     import pandas as pd
@@ -264,7 +267,9 @@ def _render(job: Shipped[DocumentJob], items: list[_Item]) -> list[tuple[str, st
     (every input would have it)."""
     from ..documents.read import decode_input
 
-    renderer = job.get()
+    # a copy of the worker's job for this task, sharing its annotator (safe across
+    # threads) but not its Markdown converter (a worker may run tasks in several threads)
+    renderer = copy.copy(job.get())
     done: list[tuple[str, str, Any]] = []
     for name, kind, data, target in items:
         try:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 if TYPE_CHECKING:
     from ..annotate import Annotator
 
-__all__ = ["Shipped", "annotate_records", "built_here"]
+__all__ = ["Shipped", "annotate_records"]
 
 _T = TypeVar("_T")
 
@@ -55,16 +55,17 @@ class Shipped(Generic[_T]):
     def __init__(self, value: _T) -> None:
         self.payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         self.digest = hashlib.sha256(self.payload).hexdigest()
+        with _BUILDING:  # here, the value is built already (Dask's threaded scheduler)
+            _keep(self.digest, value)
 
     def get(self) -> _T:
-        """The value, built in this process the first time it is asked for."""
+        """The value, built in this process the first time it is asked for (the value
+        itself in the process that shipped it: it is not to be changed after)."""
         with _BUILDING:  # two threads of one worker: one builds, the other waits
             value = _BUILT.get(self.digest)
             if value is None:
                 value = pickle.loads(self.payload)
-                while len(_BUILT) >= _KEPT:
-                    del _BUILT[next(iter(_BUILT))]
-                _BUILT[self.digest] = value
+                _keep(self.digest, value)
         return value  # type: ignore[no-any-return]
 
     def __getstate__(self) -> tuple[bytes, str]:
@@ -74,10 +75,10 @@ class Shipped(Generic[_T]):
         self.payload, self.digest = state
 
 
-def built_here() -> int:
-    """How many shipped values this process holds built (a test looks at it on each
-    worker)."""
-    return len(_BUILT)
+def _keep(digest: str, value: Any) -> None:
+    while len(_BUILT) >= _KEPT:
+        del _BUILT[next(iter(_BUILT))]
+    _BUILT[digest] = value
 
 
 def annotate_records(
