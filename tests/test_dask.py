@@ -123,6 +123,8 @@ def _job_and_items(folder: Path, out: Path, texts: int) -> tuple[Any, ...]:
 def test_the_glossary_is_compiled_once_per_worker_not_per_task(
     tmp_path: Path, client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from dataclasses import replace
+
     from glossator.integrations import dask
 
     monkeypatch.setattr(dask, "TASK_DOCUMENTS", 1)  # one task per input: 43 tasks
@@ -135,8 +137,13 @@ def test_the_glossary_is_compiled_once_per_worker_not_per_task(
     # 43 tasks on two workers: at most one compilation on each, and the work was done
     assert len(counts) == 2 and set(counts.values()) <= {0, 1}, counts
     assert sum(counts.values()) >= 1
-    # the same job again (a rerun): the workers have it built already
+    # the same job again (a rerun), and into another folder: the workers have the
+    # annotator built already
     assert dask.write_each(job, names, kinds, targets, client, errors.append) == 0
+    elsewhere = [t.replace(str(tmp_path / "out"), str(tmp_path / "other")) for t in targets]
+    other = replace(job, assets_root=str(tmp_path / "other"))
+    assert dask.write_each(other, names, kinds, elsewhere, client, errors.append) == 0
+    assert _tree(tmp_path / "other") == _tree(tmp_path / "out")
     assert client.run(compilations) == counts
 
 
@@ -287,3 +294,35 @@ def test_the_examples_in_the_docstrings_hold() -> None:
     for name in ("glossator.integrations.dask", "glossator.integrations.partitions"):
         result = doctest.testmod(importlib.import_module(name))
         assert result.failed == 0 and result.attempted >= 4, name
+
+
+def test_workers_with_another_glossator_are_refused(
+    tmp_path: Path, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import glossator._version
+    from glossator.errors import UsageError
+    from glossator.integrations import dask
+
+    job, names, kinds, targets = _job_and_items(tmp_path / "in", tmp_path / "out", 2)
+    monkeypatch.setattr(glossator._version, "__version__", "9.9")  # this process only
+    with pytest.raises(UsageError, match=r"the Dask workers run glossator \S+, this "
+                       r"process 9\.9 \(install the same glossator on every worker\)"):
+        dask.write_each(job, names, kinds, targets, client, print)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_large_job_goes_without_dask_warning_of_a_large_graph(
+    tmp_path: Path, client: Any
+) -> None:
+    import warnings
+
+    from glossator.integrations import dask
+
+    (tmp_path / "a.txt").write_text(TEXT, "utf-8")
+    # pickled, more than the 10 MB past which Dask warns (a 100 000-entry glossary is 20)
+    large = DocumentJob(Annotator(), "text", title="x" * 12_000_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert dask.write_each(large, [str(tmp_path / "a.txt")], ["text"],
+                               [str(tmp_path / "a.out")], client, print) == 0
+    assert "ESS" in (tmp_path / "a.out").read_text("utf-8")

@@ -9,7 +9,8 @@ annotate --dask`` batches run on a cluster (``pip install 'glossator[dask]'``).
 
 In both, the annotator travels as one :class:`~glossator.integrations.partitions.Shipped`
 value, a single key of the graph: each worker fetches it once and compiles the glossary
-once (or maps it from a ``cache_dir`` the workers share), never once per task.
+once (or maps it from a ``cache_dir`` the workers share), never once per task, and keeps
+it for the next run with the same glossary and options.
 
 ``write_each`` keeps every file on the client's side: the client reads each input and
 sends its bytes in a task; a worker decodes, annotates and renders it and sends the
@@ -26,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import uuid
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -178,11 +180,11 @@ def write_each(
     of up to :data:`TASK_BYTES` of inputs, so memory stays bounded whatever the batch."""
     from distributed import as_completed
 
-    token = uuid.uuid4().hex[:12]
-    shipped = Shipped(job)
-    job_key = client.submit(_keep, shipped, key=f"glossator-job-{shipped.digest[:16]}",
-                            pure=False)
     window = max(4, 2 * _threads(client))
+    _check_workers(client)
+    token = uuid.uuid4().hex[:12]
+    keys = [_one_key(client, "job", Shipped(_without_annotator(job))),  # as _render takes
+            _one_key(client, "annotator", Shipped(job.annotator))]
     errors: list[str] = []
     tasks = enumerate(_tasks(zip(names, kinds, targets, strict=True), errors))
     running = as_completed()
@@ -197,7 +199,7 @@ def write_each(
         failed += len(errors)
         errors.clear()
         if task is not None:
-            future = client.submit(_render, job_key, task[1],
+            future = client.submit(_render, *keys, task[1],
                                    key=f"glossator-{token}-{task[0]}", pure=False)
             names_of[future.key] = [item[0] for item in task[1]]
             running.add(future)
@@ -210,7 +212,7 @@ def write_each(
             future.release()
             submit()
     finally:
-        client.cancel([job_key, *running.futures])
+        client.cancel([*keys, *running.futures])
     return failed
 
 
@@ -225,6 +227,28 @@ def _threads(client: Any) -> int:
                              "worker", hint="start some with `dask worker ADDRESS`") from None
         threads = sum(client.nthreads().values())
     return int(threads)
+
+
+def _check_workers(client: Any) -> None:
+    """The workers run this glossator: a job pickled here unpickles there the same."""
+    from .._version import __version__
+
+    try:
+        versions = set(client.run(_version).values())
+    except Exception as exc:  # glossator missing on a worker: whatever it raised there
+        raise UsageError(f"a Dask worker cannot run this glossator: {exc}",
+                         hint="install the same glossator on every worker (pip install "
+                         "'glossator[dask]'), and restart them after an upgrade") from None
+    if versions != {__version__}:
+        raise UsageError(f"the Dask workers run glossator {', '.join(sorted(versions))}, "
+                         f"this process {__version__}",
+                         hint="install the same glossator on every worker")
+
+
+def _version() -> str:
+    from .._version import __version__
+
+    return __version__
 
 
 #: How long a run waits for a cluster without workers to get one (seconds).
@@ -257,11 +281,31 @@ def _tasks(inputs: Iterable[tuple[str, str, str]],
         yield task
 
 
-def _keep(shipped: Shipped[DocumentJob]) -> Shipped[DocumentJob]:
+def _without_annotator(job: DocumentJob) -> DocumentJob:
+    """``job`` without its annotator, shipped apart: a worker that built the annotator
+    for one run keeps it for the next with the same glossary and options, whatever its
+    output folder."""
+    light = copy.copy(job)
+    light.annotator = None  # type: ignore[assignment]
+    return light
+
+
+def _one_key(client: Any, name: str, shipped: Shipped[Any]) -> Any:
+    """``shipped`` as one key of the cluster (computed again if its worker dies)."""
+    with warnings.catch_warnings():
+        # a large glossary makes a large annotator: Dask warns of a large graph, and
+        # advises what this is, the data as one key rather than in every task
+        warnings.filterwarnings("ignore", "Sending large graph", UserWarning)
+        return client.submit(_keep, shipped, key=f"glossator-{name}-{shipped.digest[:16]}",
+                             pure=False)
+
+
+def _keep(shipped: Shipped[Any]) -> Shipped[Any]:
     return shipped
 
 
-def _render(job: Shipped[DocumentJob], items: list[_Item]) -> list[tuple[str, str, Any]]:
+def _render(job: Shipped[DocumentJob], annotator: Shipped[Annotator],
+            items: list[_Item]) -> list[tuple[str, str, Any]]:
     """On a worker, for each input: ``(target, "ok", output)``, ``(name, "error", line)``
     for a problem with this input, or ``(name, "usage", line)`` for one with the options
     (every input would have it)."""
@@ -270,6 +314,7 @@ def _render(job: Shipped[DocumentJob], items: list[_Item]) -> list[tuple[str, st
     # a copy of the worker's job for this task, sharing its annotator (safe across
     # threads) but not its Markdown converter (a worker may run tasks in several threads)
     renderer = copy.copy(job.get())
+    renderer.annotator = annotator.get()
     done: list[tuple[str, str, Any]] = []
     for name, kind, data, target in items:
         try:
