@@ -6,12 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from support.spark import require_spark
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args: str) -> str:
+def run(*args: str, timeout: float = 120) -> str:
     result = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+                            text=True, timeout=timeout)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -36,3 +38,15 @@ def test_spacy_pipeline() -> None:
     out = run("examples/spacy_pipeline.py")
     assert "pole-territorial-de-cooperation-economique" in out and "inflected" in out
     assert "ess" in out and "elision" in out
+
+
+def test_pyspark_partitions() -> None:
+    # Spark in local mode, two Python workers: the same partition function as Dask's,
+    # by mapPartitions and by mapInPandas (the example checks that they agree)
+    require_spark()
+    out = run("examples/pyspark_partitions.py", timeout=600).splitlines()
+    assert out[0].startswith("0 [('ESS', 'ess'), ('PTCE', 'ptce')] <p>Le Labo de l’<span")
+    assert out[2] == "2 [] <p>Aucun terme ici.</p>"
+    # the first occurrence of each entry, per text
+    assert out[3].startswith("3 [('ESS', 'ess'), ('PTCE', 'ptce')]")
+    assert len(out) == 4

@@ -14,6 +14,12 @@
 #              itself comes from apt-get when missing. Run this as the user who runs
 #              pytest: the cache is that user's.
 #
+# The PySpark example's test (tests/test_examples.py) runs Spark in local mode, which
+# needs a Java runtime, 17 or newer (Spark 4); pyspark itself is in the test extra:
+#
+#   java       Debian's default-jre-headless, with apt-get, when no `java` 17+ is on PATH
+#              (JAVA_HOME/bin/java counts too, as Spark looks there first).
+#
 # Idempotent: when everything is there it only checks (well under a second). What apt-get
 # and npm print goes to glossator-tests/provision.log in the same cache; its tail is shown
 # when a step fails.
@@ -174,6 +180,44 @@ else
     fi
 fi
 
+# --- java (PySpark) ------------------------------------------------------------------------
+
+java_major() {   # the major version of the java given, or nothing
+    "$1" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1 || true
+}
+
+java_bin() {   # the java Spark would start: $JAVA_HOME/bin/java, else the one on PATH
+    if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]]; then
+        echo "$JAVA_HOME/bin/java"
+    else
+        command -v java || true
+    fi
+}
+
+find_java() {   # sets java and major
+    java="$(java_bin)"
+    major=""
+    if [[ -n $java ]]; then major="$(java_major "$java")"; fi
+}
+
+find_java
+if [[ -z $java || ${major:-0} -lt 17 ]]; then
+    if can_apt; then
+        say "java: ${java:-missing}${major:+ (version $major)}, installing Debian's default-jre-headless with apt-get (log: $LOG)"
+        apt_install default-jre-headless
+        find_java
+        [[ -n $java && ${major:-0} -ge 17 ]] || {
+            say "FAILED: apt-get installed default-jre-headless but there is no java 17+ (${java:-none}, ${major:-?})"
+            exit 1
+        }
+    else
+        missing+=("java 17 or newer is not installed (${java:-no java on PATH}${major:+, version $major}): $(apt_hint default-jre-headless), or set JAVA_HOME")
+    fi
+fi
+if [[ -n $java && ${major:-0} -ge 17 ]]; then
+    say "java: $java (version $major)"
+fi
+
 # --- PHP, MariaDB and WordPress ----------------------------------------------------------
 # tests/test_wordpress.py and tests/test_spip.py: their own script, with the same rules
 
@@ -188,8 +232,8 @@ for line in "${missing[@]}"; do
     say "MISSING: $line"
 done
 if [[ $on_ci -eq 1 ]]; then
-    say "CI=true: the browser tests must run on CI, so this is an error"
+    say "CI=true: the browser and PySpark tests must run on CI, so this is an error"
     exit 1
 fi
-say "the browser tests will be skipped"
+say "the tests that need what is missing will be skipped"
 exit 0

@@ -38,6 +38,8 @@ def check_options(args: argparse.Namespace) -> None:
                          hint="drop --output-encoding")
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (one per CPU) or more")
+    if getattr(args, "dask", None):
+        _check_dask(args)
     if args.format is not None:
         from .render import get_renderer
 
@@ -46,6 +48,16 @@ def check_options(args: argparse.Namespace) -> None:
         from .render.html import check_markup
 
         check_markup(args.markup)
+
+
+def _check_dask(args: argparse.Namespace) -> None:
+    """``--dask`` writes files, with the cluster's workers instead of ``--jobs``."""
+    if not (args.output_dir or args.in_place) or getattr(args, "explain", False):
+        raise UsageError("--dask goes with --output-dir or --in-place",
+                         hint="annotate to standard output without --dask")
+    if args.jobs != 1:
+        raise UsageError("--jobs and --dask do not go together: the cluster's workers do "
+                         "the work", hint="drop -j/--jobs")
 
 
 def input_kinds(args: argparse.Namespace, names: Sequence[str]) -> list[str]:

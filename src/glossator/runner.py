@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SUFFIXES", "DocumentFailed", "DocumentJob", "each", "output_path",
-    "page_title", "render_all", "worker_count", "write_each",
+    "page_title", "render_all", "worker_count", "write_each", "write_output",
 ]
 
 _T = TypeVar("_T")
@@ -140,21 +140,21 @@ class DocumentJob:
         (``job`` is ``(name, kind, target)``); whether the page written loads the assets
         of ``assets_root``."""
         name, kind, target = job
-        doc = self.read(name, kind)
+        body, encoding, bom, loads = self.output(self.read(name, kind), target)
+        write_output(target, body, encoding, bom)
+        return loads
+
+    def output(self, doc: Document, target: str) -> tuple[str, str, bytes, bool]:
+        """What :meth:`convert` writes to ``target`` for ``doc``: the body, its encoding
+        and BOM, and whether the page loads the assets of ``assets_root``."""
         prefix = ""
         if self.assets_root is not None:
             from .documents.assets import asset_prefix
 
             prefix = asset_prefix(self.assets_root, target)
         rendered = self.render(doc, prefix)
-        try:  # an input found in a subfolder of a directory: the tree is kept
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(exc.strerror or "cannot create directory",
-                             file=str(Path(target).parent)) from None
-        write_file(target, rendered if kind == "html" else terminated(rendered),
-                   *self.output_encoding_of(doc))
-        return self.loads_assets(rendered)
+        body = rendered if doc.kind == "html" else terminated(rendered)
+        return (body, *self.output_encoding_of(doc), self.loads_assets(rendered))
 
     def loads_assets(self, rendered: str) -> bool:
         """Whether the page ``rendered`` loads glossator's stylesheet or script by URL."""
@@ -186,6 +186,17 @@ class DocumentJob:
         state = dict(vars(self))
         state["_markdown"] = None  # rebuilt in the worker
         return state
+
+
+def write_output(target: str, body: str, encoding: str, bom: bytes) -> None:
+    """Write an output of :meth:`DocumentJob.output` to ``target``, whole or not at all,
+    its folder made first (an input found in a subfolder: the tree is kept)."""
+    try:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(exc.strerror or "cannot create directory",
+                         file=str(Path(target).parent)) from None
+    write_file(target, body, encoding, bom)
 
 
 def page_title(name: str) -> str:

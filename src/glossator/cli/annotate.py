@@ -95,6 +95,12 @@ def _output_options(ann: argparse.ArgumentParser) -> None:
     ann.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                      help="annotate the inputs in N processes (0: one per CPU; default 1); "
                      "the output is the same, in the same order")
+    ann.add_argument("--dask", metavar="ADDRESS",
+                     help="with --output-dir or --in-place: annotate on a Dask cluster, the "
+                     "scheduler at ADDRESS (tcp://host:8786), or 'local' for one worker "
+                     "process per CPU here; the files written are the same, written by "
+                     "this process as the workers finish them (pip install "
+                     "'glossator[dask]'; see docs/dask.md)")
 
 
 def _html_options(ann: argparse.ArgumentParser) -> None:
@@ -254,12 +260,20 @@ def _write_assets(job: Any, script: bool, loaded: bool) -> None:
 def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[str],
               targets: list[str], jobs: int) -> int:
     """``--output-dir`` and ``--in-place``: each document to its own file."""
-    from ..runner import write_each
-
     loaded: list[bool] = []
-    failed = write_each(job, names, kinds, targets, jobs,
-                        lambda error: say("error", error),
-                        loaded)
+
+    def report(error: str) -> None:
+        say("error", error)
+
+    if args.dask:
+        from ..integrations import dask
+
+        with dask.connect(args.dask) as client:
+            failed = dask.write_each(job, names, kinds, targets, client, report, loaded)
+    else:
+        from ..runner import write_each
+
+        failed = write_each(job, names, kinds, targets, jobs, report, loaded)
     _write_assets(job, args.script, any(loaded))
     if failed == len(names) > 1:
         say("", f"all {len(names)} inputs failed")

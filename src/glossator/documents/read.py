@@ -17,9 +17,9 @@ from ..reading import decode_text, read_bytes
 
 __all__ = [
     "DOCUMENT_SUFFIXES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "MAX_DOCUMENT_BYTES",
-    "TEXT_SUFFIXES", "Document", "Input", "decode_document", "decode_text", "expand_inputs",
-    "front_matter", "front_matter_domains", "kind_of", "read_bytes", "read_document",
-    "without_front_matter",
+    "TEXT_SUFFIXES", "Document", "Input", "decode_document", "decode_input", "decode_text",
+    "expand_inputs", "front_matter", "front_matter_domains", "kind_of", "read_bytes",
+    "read_document", "without_front_matter",
 ]
 
 #: Documents larger than this are refused rather than read into memory.
@@ -118,6 +118,13 @@ def read_document(name: str, kind: str = "text", encoding: str = "utf-8") -> Doc
     label = "<stdin>" if name == "-" else name
     data = (sys.stdin.buffer.read() if name == "-"
             else read_bytes(name, limit=MAX_DOCUMENT_BYTES))
+    return decode_input(label, data, kind, encoding)
+
+
+def decode_input(label: str, data: bytes, kind: str = "text",
+                 encoding: str = "utf-8") -> Document:
+    """The document of ``kind`` whose bytes ``data`` were read from ``label``, decoded as
+    :func:`read_document` decodes them (a Dask worker decodes what its client read)."""
     used, bom = encoding, b""
     if kind == "html":
         from .html import sniff_encoding
