@@ -98,7 +98,7 @@ ANNOTATED_MARKERS: tuple[str, ...] = (
 
 #: What :func:`annotate_html` skips unless told otherwise (simple selectors).
 DEFAULT_SKIP: tuple[str, ...] = (
-    "a", "abbr", "dfn", "code", "pre", "kbd", "samp", "script", "style", "textarea",
+    "a", "abbr", "dfn", "code", "pre", "kbd", "samp", "var", "script", "style", "textarea",
     "title", "svg", "math", "button", "select", "option",
     "h1", "h2", "h3", "h4", "h5", "h6", "template", "noscript",
     '[data-glossator="off"]', ".noglossary",

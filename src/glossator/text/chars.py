@@ -18,6 +18,7 @@ __all__ = [
     "JOINERS",
     "PUNCTUATION_SPACES",
     "SEPARATOR_BLOCKS",
+    "SEPARATOR_FORMATS",
     "SPACES",
     "TOKEN_SIGNS",
     "WORD_HYPHENS",
@@ -49,8 +50,18 @@ JOINERS = "-&@_"
 #: P, S and Z) separates words wherever it stands, so that a term may start right after
 #: it, glued or not: *—ESS—*, *•coopérative*, *…ESS*, *”ESS*, *·*, *§*, *×*, *→*. They
 #: are Latin-1's signs, the blocks from general punctuation to the miscellaneous symbols
-#: and arrows, and supplemental punctuation.
-SEPARATOR_BLOCKS = ((0x00A1, 0x00FF), (0x2000, 0x2BFF), (0x2E00, 0x2E7F))
+#: and arrows, supplemental punctuation, and the emoji planes' symbols (playing cards,
+#: the regional indicators of flags, pictographs, emoticons, transport…: *🇩🇪ESS*).
+SEPARATOR_BLOCKS = ((0x00A1, 0x00FF), (0x2000, 0x2BFF), (0x2E00, 0x2E7F), (0x1F000, 0x1FAFF))
+#: Format characters (Unicode category Cf) that separate words as a space does wherever
+#: they stand: the bidirectional marks, embeddings, overrides and isolates (*⁧PTCE⁩*,
+#: U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), and the tag characters that
+#: spell a subdivision flag after 🏴 (U+E0020–U+E007F). Unlike ``INVISIBLE`` they are
+#: not looked through: a word never continues across one.
+SEPARATOR_FORMATS = (
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    + "".join(map(chr, range(0xE0020, 0xE0080)))
+)
 #: Signs of those blocks that stay part of a token rather than separate words: the degree
 #: sign of *°C* and *n°*, and the hyphen and non-breaking hyphen (U+2010, U+2011), which
 #: join words as ``-`` does (*non\u2011lucratif*).
