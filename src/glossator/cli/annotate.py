@@ -163,7 +163,8 @@ def _targets(args: argparse.Namespace, inputs: list[Any], kinds: list[str],
     files = [str(Path(root) / name) for name in ("glossator.css", "glossator.js")] \
         if root is not None else []
     check_targets([name for name in names if name != "-" and not args.in_place],
-                  [*targets, *files], "give each page once" if args.in_place else None)
+                  [*targets, *files], "give each page once" if args.in_place else None,
+                  read=[(name, "glossary") for name in args.glossary])
     return targets, root
 
 

@@ -6,6 +6,7 @@ through :func:`expand_inputs` and :func:`read_document`."""
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -70,7 +71,7 @@ def expand_inputs(
     several directories, each file's place starts with its directory's name, so that
     their trees do not fall on each other under one output directory."""
     paths = list(paths)
-    skipped = {Path(e).resolve() for e in exclude}
+    skipped = {Path(os.path.realpath(e)) for e in exclude}
     several = sum(1 for name in paths if name != "-" and Path(name).is_dir()) > 1
     found: list[Input] = []
     for name in paths:
@@ -82,14 +83,14 @@ def expand_inputs(
             f for f in folder.rglob("*")
             if f.suffix.lower() in suffixes
             and not any(part.startswith(".") for part in f.relative_to(folder).parts)
-            and not any(p in skipped for p in f.resolve().parents)
+            and not any(p in skipped for p in Path(os.path.realpath(f)).parents)
             and f.is_file())
         if not inside and not empty_ok:
             what = {DOCUMENT_SUFFIXES: ".txt, .md or .html file", HTML_SUFFIXES: ".html page",
                     TEXT_SUFFIXES: ".txt file"}.get(suffixes, "document")
             raise InputError(f"no {what} in this directory", file=name,
                              hint="give files, or a directory that holds some")
-        top = folder.resolve().name if several else None
+        top = Path(os.path.realpath(folder)).name if several else None
         found.extend(Input(str(f), "/".join(filter(None, (top, f.relative_to(
             folder).as_posix())))) for f in inside)
     return found
@@ -111,7 +112,7 @@ def read_document(name: str, kind: str = "text", encoding: str = "utf-8") -> Doc
     """Read and decode input ``name`` (``-``: standard input) of ``kind``. An HTML
     input's BOM or ``<meta charset>`` wins over ``encoding``."""
     label = "<stdin>" if name == "-" else name
-    data = (sys.stdin.buffer.read() if name == "-"
+    data = (_read_stdin(encoding) if name == "-"
             else read_bytes(name, limit=MAX_DOCUMENT_BYTES))
     used, bom = encoding, b""
     if kind == "html":
@@ -122,6 +123,20 @@ def read_document(name: str, kind: str = "text", encoding: str = "utf-8") -> Doc
             used = declared
         data = data[len(bom):]
     return Document(label, kind, decode_document(data, label, used), used, bom)
+
+
+def _read_stdin(encoding: str) -> bytes:
+    """Standard input, at most :data:`MAX_DOCUMENT_BYTES`; binary data (``< /dev/zero``)
+    is refused after its first block rather than read to the limit."""
+    stream = sys.stdin.buffer
+    head = stream.read(65536)
+    if b"\x00" in head:
+        decode_document(head, "<stdin>", encoding)  # refuses binary data, unless UTF-16/32
+    data = head + stream.read(MAX_DOCUMENT_BYTES + 1 - len(head)) if head else head
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise InputError(f"standard input is too large (more than {MAX_DOCUMENT_BYTES} bytes)",
+                         file="<stdin>", hint="split it")
+    return data
 
 
 #: A YAML front matter block at the very top of a Markdown page: ``---`` lines around it

@@ -94,22 +94,47 @@ def partial_files(path: str) -> list[Path]:
 
 
 def check_targets(inputs: Sequence[str], targets: Sequence[str],
-                  twice_hint: str | None = None) -> None:
-    """Refuse to write over an input file, or to write two outputs to the same file.
+                  twice_hint: str | None = None, *,
+                  read: Sequence[tuple[str, str]] = ()) -> None:
+    """Refuse to write over a file the run reads, or to write two outputs to the same file.
 
     Both happen silently otherwise: ``--output-dir .`` replaces ``a.txt`` by its annotated
-    text, and ``x/a.txt y/a.txt --output-dir out`` keeps only the second output.
-    ``twice_hint`` replaces the advice for the second case.
+    text, ``-o g.yaml -g g.yaml`` the glossary, and ``x/a.txt y/a.txt --output-dir out``
+    keeps only the second output. ``inputs`` are the documents; ``read`` the other files
+    read, each with what it is (``("g.yaml", "glossary")``). Files are compared by their
+    real path and, when they exist, by device and inode, so that ``./a.txt``, a symbolic
+    link or a hard link to a file read is caught too. ``twice_hint`` replaces the advice
+    for the second case.
     """
-    sources = {Path(name).resolve() for name in inputs}
-    seen: set[Path] = set()
+    protected = [(name, "an input file") for name in inputs] + [
+        (name, f"the {what} {name}") for name, what in read]
+    paths: dict[str, str] = {}
+    nodes: dict[tuple[int, int], str] = {}
+    for name, what in protected:
+        real, node = _identity(name)
+        paths.setdefault(real, what)
+        if node is not None:
+            nodes.setdefault(node, what)
+    seen: set[str] = set()
     for target in targets:
-        resolved = Path(target).resolve()
-        if resolved in sources:
-            raise UsageError(f"the output {target} would overwrite an input file",
+        real, node = _identity(target)
+        what = paths.get(real) or (nodes.get(node) if node is not None else None)
+        if what is not None:
+            raise UsageError(f"the output {target} would overwrite {what}",
                              hint="write the output elsewhere")
-        if resolved in seen:
+        if real in seen:
             raise UsageError(f"two inputs would be written to the same output {target}",
                              hint=twice_hint or "give their folder instead (its tree is "
                              "kept under --output-dir), or annotate them separately")
-        seen.add(resolved)
+        seen.add(real)
+
+
+def _identity(name: str) -> tuple[str, tuple[int, int] | None]:
+    """The real path of ``name`` (symbolic links followed; a loop left as it is), and
+    its device and inode if it exists."""
+    real = os.path.realpath(name)
+    try:
+        status = os.stat(real)
+    except (OSError, ValueError):
+        return real, None
+    return real, (status.st_dev, status.st_ino)
