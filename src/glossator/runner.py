@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .documents.read import Document, Input, read_document
-from .documents.write import partial_files, terminated, write_file
+from .documents.write import partial_files, remove_stale_partials, terminated, write_file
 from .errors import GlossatorError, InputError, UsageError
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ class DocumentJob:
             raise InputError(exc.strerror or "cannot create directory",
                              file=str(Path(target).parent)) from None
         write_file(target, rendered if kind == "html" else terminated(rendered),
-                   *self.output_encoding_of(doc))
+                   *self.output_encoding_of(doc), clean=False)
         return self.loads_assets(rendered)
 
     def loads_assets(self, rendered: str) -> bool:
@@ -324,6 +324,8 @@ def write_each(
             for partial in partial_files(target):
                 partial.unlink(missing_ok=True)
         raise
+    # what runs killed before this one left (SIGKILL: nothing could clean up then)
+    remove_stale_partials(targets)
     return failed
 
 
