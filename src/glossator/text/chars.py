@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "APOSTROPHES",
+    "ASCII_WHITESPACE",
     "DASHES",
     "ELIDING_WORDS",
     "ELISION_APOSTROPHES",
@@ -33,6 +34,10 @@ ELISION_MARKS = ELISION_APOSTROPHES + "\u2018"
 #: Every character texts use as an apostrophe: the three above, and the opening quote
 #: ``‘`` and the prime ``′`` that word processors and OCR put in their place.
 APOSTROPHES = ELISION_APOSTROPHES + "\u2018\u2032"
+#: The white space that HTML and Markdown collapse or drop: a line made only of these is
+#: blank. A line of other spaces (no-break, narrow no-break, em…) is not: those are
+#: characters the author typed, often to keep a blank line, and they are kept.
+ASCII_WHITESPACE = " \t\n\r\f\v"
 #: Spaces other than the ASCII ones that count as one plain space for matching: no-break
 #: (U+00A0), narrow no-break (U+202F), figure, thin, hair, en, em…, ideographic.
 SPACES = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000"
