@@ -12,14 +12,25 @@ copied, and processes that read the same cache share its pages. Over the section
 * :class:`Packed`: byte strings (patterns) end to end;
 * :func:`ints`: an array of 32-bit integers, read in place.
 
-Everything is plain bytes and :mod:`marshal`, so reading a cache runs no code. Offsets and
-indices are checked when a file is opened (in C when the scanner module is built), so a
-damaged file is refused then rather than failing later.
+Everything is plain bytes and :mod:`marshal`, so reading a cache runs no code. The header
+holds a BLAKE2b digest of the rest of the file, checked when the file is opened: a damaged
+file (a disk error, a truncated copy, a stray write) is refused then, as
+:class:`DamagedCache`, and its reader removes it and builds it again. Offsets and indices
+are range-checked too (in C when the scanner module is built), so that even a file whose
+digest was forged cannot make a reader index out of its tables.
+
+Why :mod:`marshal` for files in a directory that may be shared: ``marshal.loads`` builds
+plain values and never runs code (code objects it could build are never called), and the
+readers check the type and width of every row they decode. It is not meant for hostile
+data, so a file is only read if it belongs to the user who runs glossator (a cache file
+another user wrote is ignored), and is checked against its digest before any byte of it is
+unmarshalled. See docs/robustness.md.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import marshal
 import mmap
@@ -34,13 +45,22 @@ from ..matching.native import ACCELERATOR, pack_bytes
 from ..matching.native import pack_offsets as _pack_offsets
 
 __all__ = [
-    "Groups", "Packed", "Rows", "check_ints", "damaged", "ints", "pack_bytes",
-    "read_sections", "write_sections",
+    "DamagedCache", "Groups", "Packed", "Rows", "check_ints", "damaged", "drop_damaged",
+    "ints", "pack_bytes", "read_sections", "write_sections",
 ]
 
-#: The first bytes of a cache file, then the header's length (64-bit little-endian).
-_MAGIC = b"GLOSSATR"
-_HEAD = struct.Struct("<8sQ")
+#: The first bytes of a cache file, then the header's length (64-bit little-endian) and
+#: the BLAKE2b digest (32 bytes) of everything after these 48 bytes.
+_MAGIC = b"GLOSSAT2"
+#: What the files of earlier versions start with: stale, not damaged.
+_OLD_MAGICS = (b"GLOSSATR",)
+_HEAD = struct.Struct("<8sQ32s")
+_DIGEST_SIZE = 32
+
+
+class DamagedCache(ValueError):
+    """A cache file that is not what glossator wrote: its digest, its layout or one of
+    its tables is wrong. Its reader removes it (:func:`drop_damaged`) and builds it again."""
 #: Sections start at multiples of this, so that integer arrays are read aligned.
 _ALIGN = 8
 
@@ -65,13 +85,17 @@ def write_sections(
     # same file do not write into each other's
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        digest = hashlib.blake2b(digest_size=_DIGEST_SIZE)
         with os.fdopen(fd, "wb") as out:
-            out.write(_HEAD.pack(_MAGIC, len(meta)))
-            out.write(meta)
-            out.write(b"\0" * (start - _HEAD.size - len(meta)))
-            for section, size in zip(sections, sizes, strict=True):
-                out.write(section)
-                out.write(b"\0" * (-size % _ALIGN))
+            out.write(_HEAD.pack(_MAGIC, len(meta), bytes(_DIGEST_SIZE)))
+            for part in (meta, b"\0" * (start - _HEAD.size - len(meta)),
+                         *itertools.chain.from_iterable(
+                             (s, b"\0" * (-n % _ALIGN))
+                             for s, n in zip(sections, sizes, strict=True))):
+                out.write(part)
+                digest.update(part)
+            out.seek(0)
+            out.write(_HEAD.pack(_MAGIC, len(meta), digest.digest()))
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):
@@ -81,30 +105,60 @@ def write_sections(
 
 def read_sections(path: Path) -> tuple[Any, list[memoryview]]:
     """The header and sections :func:`write_sections` wrote to ``path``, the sections as
-    read-only views of the mapped file (``OSError`` or ``ValueError`` if it cannot be
-    read, is not such a file, or, where files have owners, belongs to another user)."""
+    read-only views of the mapped file.
+
+    ``OSError`` or ``ValueError`` if it cannot be read, was written by another version,
+    or, where files have owners, belongs to another user; :class:`DamagedCache` (a
+    ``ValueError``) if it is not what glossator wrote: its digest does not match, or its
+    layout is wrong.
+    """
     with open(path, "rb") as f:
         status = os.fstat(f.fileno())
         size = status.st_size
-        if size < _HEAD.size:
-            raise ValueError("not a glossator cache file")
         if hasattr(os, "geteuid") and status.st_uid != os.geteuid():
             # written by someone else (a shared or world-writable directory): not trusted
             raise ValueError("a cache file of another user")
+        head = f.read(_HEAD.size)
+        if head[:8] in _OLD_MAGICS:
+            raise ValueError("a cache file of an earlier version")
+        if len(head) < _HEAD.size or not head.startswith(_MAGIC):
+            raise DamagedCache("not a glossator cache file")
         data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     view = memoryview(data)
-    magic, length = _HEAD.unpack_from(view)
-    if magic != _MAGIC or length > size - _HEAD.size:
-        raise ValueError("not a glossator cache file")
-    header, places = marshal.loads(view[_HEAD.size : _HEAD.size + length])
+    _, length, digest = _HEAD.unpack_from(view)
+    if (length > size - _HEAD.size or hashlib.blake2b(
+            view[_HEAD.size:], digest_size=_DIGEST_SIZE).digest() != digest):
+        raise DamagedCache("damaged cache file (its digest does not match)")
+    try:
+        header, places = marshal.loads(view[_HEAD.size : _HEAD.size + length])
+    except (EOFError, ValueError, TypeError):
+        raise DamagedCache("damaged cache file (its header does not decode)") from None
     start = -(-(_HEAD.size + length) // _ALIGN) * _ALIGN
     sections = []
-    for offset, n in places:
-        if not (isinstance(offset, int) and isinstance(n, int) and offset >= 0 and n >= 0
+    for offset, n in places if isinstance(places, list | tuple) else ((-1, -1),):
+        if not (type(offset) is int and type(n) is int and offset >= 0 and n >= 0
                 and start + offset + n <= size):
-            raise ValueError("damaged cache file")
+            raise DamagedCache("damaged cache file (a section is out of the file)")
         sections.append(view[start + offset : start + offset + n])
     return header, sections
+
+
+def drop_damaged(path: Path) -> None:
+    """Remove the damaged cache file ``path`` (its reader builds it again), with one
+    :class:`~glossator.errors.GlossatorWarning` saying so."""
+    import warnings
+
+    from ..errors import GlossatorWarning
+
+    try:
+        os.unlink(path)
+        done = "removed; it is being built again"
+    except FileNotFoundError:
+        done = "removed; it is being built again"
+    except OSError as exc:
+        done = f"could not be removed ({exc.strerror}); delete it"
+    warnings.warn(f"{path}: this cache file was damaged and {done}", GlossatorWarning,
+                  stacklevel=3)
 
 
 def damaged(source: str | os.PathLike[str] | None) -> Exception:

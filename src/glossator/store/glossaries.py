@@ -29,10 +29,20 @@ from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from .._gc import paused_gc
+from ..errors import CacheError
 from ..glossary import Form, Glossary, winning_forms
 from ..matching.native import ACCELERATOR
 from ..model import Diagnostic, Entry, Location
-from .columns import Rows, check_ints, damaged, ints, read_sections, write_sections
+from .columns import (
+    DamagedCache,
+    Rows,
+    check_ints,
+    damaged,
+    drop_damaged,
+    ints,
+    read_sections,
+    write_sections,
+)
 
 __all__ = [
     "Store", "glossary_digest", "load_cached_glossary", "merged_digest", "save_cached_glossary",
@@ -158,28 +168,42 @@ def load_cached_glossary(cache_dir: str | os.PathLike[str], digest: str) -> Glos
 
 
 def _load(cache_dir: str | os.PathLike[str], digest: str) -> Glossary | None:
+    path = _path(cache_dir, digest)
     try:
-        path = _path(cache_dir, digest)
         header, sections = read_sections(path)
-        if not isinstance(header, tuple) or len(header) != 7 or header[0] != _VERSION:
-            return None
-        _, name, metadata, loaded, diagnostics, n_entries, n_forms = header
-        if len(sections) != 7:
-            return None
-        entry_blob, entry_at, form_blob, form_at, form_entry, winners, ids = sections
-        store = Store(Rows(entry_blob, entry_at, _ENTRY_WIDTH, path),
-                      Rows(form_blob, form_at, 4, path), ints(form_entry, n_forms),
-                      ints(winners), ids, path)
-        if len(store) != n_entries:
-            return None
-        return Glossary.over(
-            store, name=name, metadata=metadata,
-            load_diagnostics=tuple(_restore_diagnostic(d) for d in loaded),
-            diagnostics=tuple(_restore_diagnostic(d) for d in diagnostics),
-            digest=digest,
-        )
-    except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError):
+    except DamagedCache:
+        drop_damaged(path)
         return None
+    except (OSError, ValueError):  # missing, another user's, an earlier version's
+        return None
+    if not isinstance(header, tuple) or len(header) != 7 or header[0] != _VERSION:
+        return None
+    try:
+        return _glossary_of(header, sections, path, digest)
+    except (EOFError, ValueError, TypeError, IndexError, KeyError, CacheError):
+        drop_damaged(path)
+        return None
+
+
+def _glossary_of(header: tuple[Any, ...], sections: Sequence[memoryview], path: Path,
+                 digest: str) -> Glossary | None:
+    """The glossary of a cache file's header and sections (``ValueError`` and the like if
+    they do not hold together)."""
+    _, name, metadata, loaded, diagnostics, n_entries, n_forms = header
+    if len(sections) != 7:
+        raise ValueError("damaged cache file")
+    entry_blob, entry_at, form_blob, form_at, form_entry, winners, ids = sections
+    store = Store(Rows(entry_blob, entry_at, _ENTRY_WIDTH, path),
+                  Rows(form_blob, form_at, 4, path), ints(form_entry, n_forms),
+                  ints(winners), ids, path)
+    if len(store) != n_entries:
+        raise ValueError("damaged cache file")
+    return Glossary.over(
+        store, name=name, metadata=metadata,
+        load_diagnostics=tuple(_restore_diagnostic(d) for d in loaded),
+        diagnostics=tuple(_restore_diagnostic(d) for d in diagnostics),
+        digest=digest,
+    )
 
 
 class Store:
