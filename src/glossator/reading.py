@@ -6,10 +6,11 @@ from __future__ import annotations
 import codecs
 import os
 import stat
+from typing import BinaryIO
 
 from .errors import GlossatorError, InputError, UsageError
 
-__all__ = ["decode_text", "read_bytes"]
+__all__ = ["decode_text", "read_at_most", "read_bytes"]
 
 
 def decode_text(
@@ -81,7 +82,7 @@ def read_bytes(
             if size > limit:
                 raise error(f"is too large ({size} bytes, at most {limit})", file=name,
                             hint="split it")
-            data = f.read(limit + 1)
+            data = read_at_most(f, limit, size)
         if len(data) > limit:
             raise error(f"is too large (more than {limit} bytes)", file=name, hint="split it")
         return data
@@ -93,6 +94,24 @@ def read_bytes(
         raise error(f"is a directory, not a {what}", file=name) from None
     except OSError as exc:  # a name too long, a symlink loop, an I/O error…: one line
         raise error(exc.strerror or "cannot be read", file=name) from None
+
+
+def read_at_most(stream: BinaryIO, limit: int, expected: int = 0) -> bytes:
+    """At most ``limit + 1`` bytes of ``stream`` (one more than ``limit`` tells the caller
+    it is too long), read in blocks: memory grows with what is read, never with
+    ``limit`` (``read(limit + 1)`` would reserve the whole limit at once). ``expected``:
+    the size the file says it has, read in one block."""
+    parts: list[bytes] = []
+    total = 0
+    block = min(limit + 1, max(expected, 0) + 1)
+    while total <= limit:
+        part = stream.read(min(block, limit + 1 - total))
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+        block = 1 << 20
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 #: What a file that is not a regular file is, by the test of :mod:`stat` that tells it.

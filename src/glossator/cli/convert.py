@@ -59,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
     if args.input == "-":
         if args.glossary_format is None:
             raise UsageError("reading a glossary from standard input needs --from FORMAT")
-        data = sys.stdin.buffer.read(MAX_GLOSSARY_BYTES + 1)
+        from ..reading import read_at_most
+
+        data = read_at_most(sys.stdin.buffer, MAX_GLOSSARY_BYTES)
         if len(data) > MAX_GLOSSARY_BYTES:
             raise GlossaryError("the glossary on standard input is too large", file="<stdin>")
         glossary = parse_glossary(data, "<stdin>", args.glossary_format,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..reading import decode_text, read_bytes
+from ..reading import decode_text, read_at_most, read_bytes
 
 __all__ = [
     "DOCUMENT_SUFFIXES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "MAX_DOCUMENT_BYTES",
@@ -132,7 +132,7 @@ def _read_stdin(encoding: str) -> bytes:
     head = stream.read(65536)
     if b"\x00" in head:
         decode_document(head, "<stdin>", encoding)  # refuses binary data, unless UTF-16/32
-    data = head + stream.read(MAX_DOCUMENT_BYTES + 1 - len(head)) if head else head
+    data = head + read_at_most(stream, MAX_DOCUMENT_BYTES - len(head)) if head else head
     if len(data) > MAX_DOCUMENT_BYTES:
         raise InputError(f"standard input is too large (more than {MAX_DOCUMENT_BYTES} bytes)",
                          file="<stdin>", hint="split it")
