@@ -94,6 +94,9 @@ def read_bytes(
         raise error(f"is a directory, not a {what}", file=name) from None
     except OSError as exc:  # a name too long, a symlink loop, an I/O error…: one line
         raise error(exc.strerror or "cannot be read", file=name) from None
+    except ValueError:  # a NUL character in the name
+        raise error(f"no such {what} (the name holds a NUL character)",
+                    file=name.replace("\x00", "\\0")) from None
 
 
 def read_at_most(stream: BinaryIO, limit: int, expected: int = 0) -> bytes:

@@ -72,11 +72,13 @@ def expand_inputs(
     their trees do not fall on each other under one output directory."""
     paths = list(paths)
     skipped = {Path(os.path.realpath(e)) for e in exclude}
-    several = sum(1 for name in paths if name != "-" and Path(name).is_dir()) > 1
+    # os.path.isdir is False for any name the system refuses (too long, a NUL…), where
+    # Path.is_dir raises: reading the file then says why, in one line
+    several = sum(1 for name in paths if name != "-" and os.path.isdir(name)) > 1
     found: list[Input] = []
     for name in paths:
         folder = Path(name)
-        if name == "-" or not folder.is_dir():
+        if name == "-" or not os.path.isdir(name):
             found.append(Input(name))
             continue
         inside = sorted(
@@ -84,7 +86,7 @@ def expand_inputs(
             if f.suffix.lower() in suffixes
             and not any(part.startswith(".") for part in f.relative_to(folder).parts)
             and not any(p in skipped for p in Path(os.path.realpath(f)).parents)
-            and f.is_file())
+            and os.path.isfile(f))
         if not inside and not empty_ok:
             what = {DOCUMENT_SUFFIXES: ".txt, .md or .html file", HTML_SUFFIXES: ".html page",
                     TEXT_SUFFIXES: ".txt file"}.get(suffixes, "document")

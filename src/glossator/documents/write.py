@@ -214,9 +214,9 @@ def check_targets(inputs: Sequence[str], targets: Sequence[str],
     seen: set[str] = set()
     for target in targets:
         real, node = _identity(target)
-        what = paths.get(real) or (nodes.get(node) if node is not None else None)
-        if what is not None:
-            raise UsageError(f"the output {target} would overwrite {what}",
+        clash = paths.get(real) or (nodes.get(node) if node is not None else None)
+        if clash is not None:
+            raise UsageError(f"the output {target} would overwrite {clash}",
                              hint="write the output elsewhere")
         if real in seen:
             raise UsageError(f"two inputs would be written to the same output {target}",
@@ -228,9 +228,11 @@ def check_targets(inputs: Sequence[str], targets: Sequence[str],
 def _identity(name: str) -> tuple[str, tuple[int, int] | None]:
     """The real path of ``name`` (symbolic links followed; a loop left as it is), and
     its device and inode if it exists."""
-    real = os.path.realpath(name)
     try:
+        real = os.path.realpath(name)
         status = os.stat(real)
-    except (OSError, ValueError):
+    except ValueError:  # a NUL in the name: no file has it
+        return name, None
+    except OSError:
         return real, None
     return real, (status.st_dev, status.st_ino)
