@@ -966,7 +966,8 @@ def sniff_encoding(data: bytes) -> tuple[str | None, bytes]:
     """The encoding a page declares, and its byte order mark (``b""`` when it has none).
 
     A BOM wins; otherwise ``<meta charset>`` or ``<meta http-equiv … charset=…>`` in the
-    first 2 KB. As browsers do, ISO-8859-1 and ASCII are read as windows-1252. ``None``
+    first 2 KB. As browsers do, ISO-8859-1 and ASCII are read as windows-1252, and a
+    ``<meta>`` naming UTF-16 or UTF-32 (which it cannot be written in) as UTF-8. ``None``
     when the page says nothing.
     """
     import codecs
@@ -983,4 +984,7 @@ def sniff_encoding(data: bytes) -> tuple[str | None, bytes]:
         return None, b""
     if name in ("latin-1", "iso8859-1", "ascii"):
         name = "cp1252"
+    elif name.startswith(("utf-16", "utf-32")):
+        # a <meta> read as ASCII cannot be in UTF-16 or UTF-32: browsers read UTF-8 then
+        name = "utf-8"
     return name, b""
