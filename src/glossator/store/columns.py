@@ -37,6 +37,7 @@ import itertools
 import marshal
 import mmap
 import os
+import stat
 import struct
 import zlib
 from array import array
@@ -53,11 +54,13 @@ __all__ = [
 ]
 
 #: The first bytes of a cache file, then the header's length (64-bit little-endian) and
-#: the CRC-32 of everything after these 24 bytes (then 4 bytes of padding).
+#: the CRC-32 of everything after these 24 bytes, then 4 zero bytes (checked too: every
+#: byte of a file counts).
 _MAGIC = b"GLOSSAT2"
 #: What the files of earlier versions start with: stale, not damaged.
 _OLD_MAGICS = (b"GLOSSATR",)
-_HEAD = struct.Struct("<8sQI4x")
+_HEAD = struct.Struct("<8sQI4s")
+_PAD = bytes(4)
 
 
 class DamagedCache(ValueError):
@@ -89,7 +92,7 @@ def write_sections(
     try:
         crc = 0
         with os.fdopen(fd, "wb") as out:
-            out.write(_HEAD.pack(_MAGIC, len(meta), 0))
+            out.write(_HEAD.pack(_MAGIC, len(meta), 0, _PAD))
             for part in (meta, b"\0" * (start - _HEAD.size - len(meta)),
                          *itertools.chain.from_iterable(
                              (s, b"\0" * (-n % _ALIGN))
@@ -97,7 +100,7 @@ def write_sections(
                 out.write(part)
                 crc = zlib.crc32(part, crc)
             out.seek(0)
-            out.write(_HEAD.pack(_MAGIC, len(meta), crc))
+            out.write(_HEAD.pack(_MAGIC, len(meta), crc, _PAD))
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):
@@ -114,12 +117,16 @@ def read_sections(path: Path) -> tuple[Any, list[memoryview]]:
     ``ValueError``) if it is not what glossator wrote: its checksum does not match, or
     its layout is wrong.
     """
-    with open(path, "rb") as f:
+    # O_NONBLOCK: a FIFO put in a cache file's place does not block the open
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as f:
         status = os.fstat(f.fileno())
         size = status.st_size
         if hasattr(os, "geteuid") and status.st_uid != os.geteuid():
             # written by someone else (a shared or world-writable directory): not trusted
             raise ValueError("a cache file of another user")
+        if not stat.S_ISREG(status.st_mode):  # a FIFO, a device: not what glossator wrote
+            raise DamagedCache("not a glossator cache file")
         head = f.read(_HEAD.size)
         if head[:8] in _OLD_MAGICS:
             raise ValueError("a cache file of an earlier version")
@@ -127,8 +134,9 @@ def read_sections(path: Path) -> tuple[Any, list[memoryview]]:
             raise DamagedCache("not a glossator cache file")
         data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     view = memoryview(data)
-    _, length, crc = _HEAD.unpack_from(view)
-    if length > size - _HEAD.size or zlib.crc32(view[_HEAD.size:]) != crc:
+    _, length, crc, pad = _HEAD.unpack_from(view)
+    if (pad != _PAD or length > size - _HEAD.size
+            or zlib.crc32(view[_HEAD.size:]) != crc):
         raise DamagedCache("damaged cache file (its checksum does not match)")
     try:
         header, places = marshal.loads(view[_HEAD.size : _HEAD.size + length])

