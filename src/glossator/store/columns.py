@@ -37,6 +37,7 @@ import itertools
 import marshal
 import mmap
 import os
+import re
 import stat
 import struct
 import zlib
@@ -50,7 +51,7 @@ from ..matching.native import pack_offsets as _pack_offsets
 
 __all__ = [
     "DamagedCache", "Groups", "Packed", "Rows", "check_ints", "damaged", "drop_damaged",
-    "ints", "pack_bytes", "read_sections", "write_sections",
+    "ints", "loads", "pack_bytes", "read_sections", "write_sections",
 ]
 
 #: The first bytes of a cache file, then the header's length (64-bit little-endian) and
@@ -139,17 +140,100 @@ def read_sections(path: Path) -> tuple[Any, list[memoryview]]:
             or zlib.crc32(view[_HEAD.size:]) != crc):
         raise DamagedCache("damaged cache file (its checksum does not match)")
     try:
-        header, places = marshal.loads(view[_HEAD.size : _HEAD.size + length])
-    except (EOFError, ValueError, TypeError):
+        header, places = loads(view[_HEAD.size : _HEAD.size + length])
+    except (EOFError, ValueError, TypeError, MemoryError):
         raise DamagedCache("damaged cache file (its header does not decode)") from None
     start = -(-(_HEAD.size + length) // _ALIGN) * _ALIGN
     sections = []
-    for offset, n in places if isinstance(places, list | tuple) else ((-1, -1),):
+    if not (isinstance(places, list | tuple)
+            and all(isinstance(p, list | tuple) and len(p) == 2 for p in places)):
+        raise DamagedCache("damaged cache file (its table of sections does not decode)")
+    for offset, n in places:
         if not (type(offset) is int and type(n) is int and offset >= 0 and n >= 0
                 and start + offset + n <= size):
             raise DamagedCache("damaged cache file (a section is out of the file)")
         sections.append(view[start + offset : start + offset + n])
     return header, sections
+
+
+#: marshal's type codes (the flag 0x80 off) of values of a fixed size after the code.
+_FIXED = {ord("N"): 0, ord("T"): 0, ord("F"): 0, ord("."): 0, ord("S"): 0,
+          ord("i"): 4, ord("g"): 8, ord("y"): 16, ord("r"): 4}
+#: ... of strings and bytes: a 32-bit length, or (z, Z, and the small tuple) one byte.
+_SIZED = frozenset(map(ord, "utaAs"))
+_SHORT = frozenset(map(ord, "zZ"))
+#: ... of containers with a 32-bit count of items.
+_COUNTED = frozenset(map(ord, "([<>"))
+_SMALL_TUPLE, _DICT, _NULL, _LONG = ord(")"), ord("{"), ord("0"), ord("l")
+_MAX_DEPTH = 100
+#: The bytes of the list and tuple codes, with and without marshal's reference flag.
+_RESERVING = re.compile(rb"[(\[\xa8\xdb]")
+
+
+def loads(data: bytes | memoryview) -> Any:
+    """``marshal.loads(data)`` for a record of plain values, checked first.
+
+    ``marshal.loads`` trusts the counts it reads: 150 crafted bytes declaring a list of
+    1.5 billion items make it reserve 12 GB and run for seconds (found by fuzzing the
+    cache reader). So the record is walked first, and refused (``ValueError``) unless it
+    is exactly one value of the plain types glossator writes (no code objects), every
+    count fits in the bytes left, and it nests at most :data:`_MAX_DEPTH` deep. Only
+    lists and tuples are reserved ahead from their count: a record with neither code's
+    byte anywhere (most rows) goes straight to ``marshal.loads``.
+    """
+    buf = bytes(data)
+    if _RESERVING.search(buf) is None:
+        return marshal.loads(buf)
+    end = len(buf)
+    at = 0
+    left = [1]  # items still to read in each open container (-1: a dict, until NULL)
+    while left:
+        if left[-1] == 0:
+            left.pop()
+            continue
+        if at >= end:
+            raise ValueError("truncated marshal data")
+        code = buf[at] & 0x7F
+        if left[-1] == -1 and code == _NULL:
+            left.pop()
+            at += 1
+            continue
+        if left[-1] > 0:
+            left[-1] -= 1
+        at = _skip(buf, at + 1, code, left)
+        if len(left) > _MAX_DEPTH or at > end:
+            raise ValueError("marshal data too deep or truncated")
+    if at != end:
+        raise ValueError("marshal data followed by more bytes")
+    return marshal.loads(buf)
+
+
+def _skip(buf: bytes, at: int, code: int, left: list[int]) -> int:
+    """Where the value of marshal type ``code`` whose bytes start at ``at`` ends (a
+    container's items follow it: their count is pushed on ``left``)."""
+    end = len(buf)
+    if code in _FIXED:
+        return at + _FIXED[code]
+    if code in _SHORT or code == _SMALL_TUPLE:
+        size = buf[at] if at < end else 0
+        if code == _SMALL_TUPLE:
+            left.append(size)
+            return at + 1
+        return at + 1 + size
+    if code == _DICT:
+        left.append(-1)
+        return at
+    if not (code in _SIZED or code == _LONG or code in _COUNTED):
+        raise ValueError(f"marshal data of a type glossator does not write ({code})")
+    (size,) = struct.unpack_from("<i", buf, at) if at + 4 <= end else (-1,)
+    at += 4
+    if code in _COUNTED:
+        left.append(size)  # each item takes a byte at least
+    elif code == _LONG:
+        size = 2 * abs(size)  # digits of 15 bits, two bytes each
+    if size < 0 or size > end - at:
+        raise ValueError("marshal data with a size beyond its end")
+    return at if code in _COUNTED else at + size
 
 
 def drop_damaged(path: Path) -> None:
@@ -278,8 +362,8 @@ class Rows(Sequence[Any]):
         if not 0 <= index < len(offsets) - 1:
             raise IndexError("row index out of range")
         try:
-            row = marshal.loads(self._blob[offsets[index] : offsets[index + 1]])
-        except (EOFError, ValueError, TypeError):
+            row = loads(self._blob[offsets[index] : offsets[index + 1]])
+        except (EOFError, ValueError, TypeError, MemoryError):
             row = None
         if type(row) is not tuple or len(row) != self._width:
             raise damaged(self._source)

@@ -40,6 +40,7 @@ from .columns import (
     damaged,
     drop_damaged,
     ints,
+    loads,
     read_sections,
     write_sections,
 )
@@ -330,8 +331,8 @@ class Store:
         """Every entry's id, in order."""
         if self._ids is None:
             try:
-                ids = marshal.loads(self._ids_blob)
-            except (EOFError, ValueError, TypeError):
+                ids = loads(self._ids_blob)
+            except (EOFError, ValueError, TypeError, MemoryError):
                 ids = None
             if type(ids) is not tuple or len(ids) != len(self._entries) or not all(
                 type(i) is str for i in ids
