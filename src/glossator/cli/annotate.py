@@ -79,7 +79,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _output_options(ann: argparse.ArgumentParser) -> None:
     ann.add_argument("-o", "--output", metavar="FILE",
-                     help="write to FILE instead of standard output")
+                     help="write to FILE instead of standard output (never over an input "
+                     "or a glossary the run reads)")
     ann.add_argument("--output-dir", metavar="DIR",
                      help="write one output file per input into DIR (same name, new suffix), "
                      "each as soon as it is done; an input that fails is reported and the "
