@@ -32,6 +32,7 @@ unmarshalled. See docs/robustness.md.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import itertools
 import marshal
@@ -168,6 +169,9 @@ _SMALL_TUPLE, _DICT, _NULL, _LONG = ord(")"), ord("{"), ord("0"), ord("l")
 _MAX_DEPTH = 100
 #: The bytes of the list and tuple codes, with and without marshal's reference flag.
 _RESERVING = re.compile(rb"[(\[\xa8\xdb]")
+#: How many rows of a table are searched for those bytes one by one, before the whole
+#: table is searched once (a run that meets a few terms reads a few rows).
+_SEARCHED_ALONE = 256
 
 
 def loads(data: bytes | memoryview) -> Any:
@@ -317,7 +321,7 @@ class Rows(Sequence[Any]):
     of :func:`damaged` (one line, naming the file, which is removed).
     """
 
-    __slots__ = ("_blob", "_memo", "_offsets", "_source", "_width")
+    __slots__ = ("_blob", "_marks", "_memo", "_offsets", "_reads", "_source", "_width")
 
     def __init__(
         self, blob: memoryview | bytes, offsets: memoryview | bytes, width: int,
@@ -326,6 +330,8 @@ class Rows(Sequence[Any]):
         self._blob = memoryview(blob)
         self._offsets = _offsets(offsets, len(blob))
         self._memo: dict[int, Any] = {}
+        self._marks: list[int] | None = None  # where list and tuple code bytes are
+        self._reads = 0
         self._width = width
         self._source = source
 
@@ -361,13 +367,28 @@ class Rows(Sequence[Any]):
             index += len(offsets) - 1
         if not 0 <= index < len(offsets) - 1:
             raise IndexError("row index out of range")
+        start, end = offsets[index], offsets[index + 1]
+        part = self._blob[start:end]
         try:
-            row = loads(self._blob[offsets[index] : offsets[index + 1]])
+            row = loads(part) if self._may_reserve(part, start, end) else marshal.loads(part)
         except (EOFError, ValueError, TypeError, MemoryError):
             row = None
         if type(row) is not tuple or len(row) != self._width:
             raise damaged(self._source)
         return row
+
+    def _may_reserve(self, part: memoryview, start: int, end: int) -> bool:
+        """Whether row bytes ``part`` (``start:end`` of the blob) hold the byte of a list
+        or tuple code, to be walked before marshal reads them (:func:`loads`). The first
+        rows are searched one by one; once a run reads many, the blob is searched once
+        and each row looks its range up."""
+        if self._marks is None:
+            self._reads += 1
+            if self._reads <= _SEARCHED_ALONE:
+                return _RESERVING.search(part) is not None
+            self._marks = [m.start() for m in _RESERVING.finditer(self._blob)]
+        i = bisect.bisect_left(self._marks, start)
+        return i < len(self._marks) and self._marks[i] < end
 
     def __iter__(self) -> Iterator[Any]:
         for i in range(len(self)):

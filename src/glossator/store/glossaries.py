@@ -40,7 +40,6 @@ from .columns import (
     damaged,
     drop_damaged,
     ints,
-    loads,
     read_sections,
     write_sections,
 )
@@ -50,8 +49,10 @@ __all__ = [
     "source_of",
 ]
 
+#: What separates the entry ids in their section (an id holding it is not cached).
+_IDS_SEPARATOR = "\n"
 #: Bumped whenever the cached shape changes.
-_VERSION = 2
+_VERSION = 3
 _T = TypeVar("_T")
 
 
@@ -143,7 +144,11 @@ def save_cached_glossary(
               len(glossary.entries), len(all_forms))
     try:
         marshal.dumps(header)
-    except ValueError:  # metadata marshal cannot hold: not cached
+        ids = _IDS_SEPARATOR.join(e.id for e in glossary.entries).encode("utf-8")
+    except (ValueError, UnicodeEncodeError):  # metadata marshal cannot hold: not cached
+        return
+    if len(glossary.entries) and ids.count(_IDS_SEPARATOR.encode()) != len(
+            glossary.entries) - 1:  # an id holding the separator: not cached
         return
     sections = (
         *Rows.pack(
@@ -155,7 +160,7 @@ def save_cached_glossary(
         *Rows.pack((f.text, f.is_alias, f.case_sensitive, f.key) for f in all_forms),
         array("i", [index[id(f.entry)] for f in all_forms]).tobytes(),
         array("i", winning_forms(all_forms)).tobytes(),
-        marshal.dumps(tuple(e.id for e in glossary.entries)),
+        ids,
     )
     _prune(cache_dir, digest)
     with contextlib.suppress(OSError):
@@ -222,7 +227,7 @@ class Store:
     def __init__(self, entry_rows: Rows, form_rows: Rows, form_entry: memoryview,
                  winners: memoryview, ids: memoryview | bytes, source: Path) -> None:
         """``form_entry`` is the entry of each form, ``winners`` the forms the duplicate
-        rule keeps, ``ids`` the marshalled tuple of the entries' ids, ``source`` the
+        rule keeps, ``ids`` the entries' ids (UTF-8, one a line), ``source`` the
         cache file (named if it turns out to be damaged)."""
         self._source = source
         self._lock = _thread.allocate_lock()  # for building: reading needs none
@@ -330,13 +335,14 @@ class Store:
     def ids(self) -> tuple[str, ...]:
         """Every entry's id, in order."""
         if self._ids is None:
+            # the ids joined by a line break, as UTF-8: not marshal, whose record for a
+            # tuple would have to be walked first (columns.loads), 100 000 items long
             try:
-                ids = loads(self._ids_blob)
-            except (EOFError, ValueError, TypeError, MemoryError):
-                ids = None
-            if type(ids) is not tuple or len(ids) != len(self._entries) or not all(
-                type(i) is str for i in ids
-            ):
+                text = bytes(self._ids_blob).decode("utf-8")
+            except UnicodeDecodeError:
+                raise damaged(self._source) from None
+            ids = tuple(text.split(_IDS_SEPARATOR)) if self._entries else ()
+            if len(ids) != len(self._entries):
                 raise damaged(self._source)
             self._ids = ids
         return self._ids
