@@ -316,20 +316,36 @@ def _site(root: Path, pages: int = 6, size: int = 40000) -> Path:
     return site
 
 
+def _wait_stopped(pid: int) -> None:
+    """Wait until process ``pid`` stands still (a signal is delivered, not at once)."""
+    for _ in range(1000):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return
+        if state in ("T", "t", "Z", "X"):
+            return
+        time.sleep(0.001)
+
+
 def _kill_while_writing(cmd: list[str], site: Path, cwd: Path) -> list[str]:
-    """Run ``cmd`` and SIGKILL it while a partial file is in ``site`` (it is stopped
-    first, so that the file is still there when the kill lands); the partial files it
-    left. Tries a few runs: the window is a few milliseconds each page."""
+    """Run ``cmd`` and SIGKILL it while a partial file is in ``site``; the partial files
+    it left. The run is stopped (SIGSTOP) every few milliseconds and the folder looked
+    at while it stands still, so that a kill lands mid-write however busy the machine;
+    a few runs are tried, the window being a few milliseconds a page."""
     for _ in range(5):
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
         while proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+            try:
+                os.kill(proc.pid, signal.SIGSTOP)
+            except ProcessLookupError:
+                break
+            _wait_stopped(proc.pid)
             found = [e.name for e in os.scandir(site) if e.name.endswith(".glossator-partial")]
-            if not found:
-                continue
-            os.kill(proc.pid, signal.SIGSTOP)
-            if any((site / n).exists() for n in found):
+            if found:
                 os.kill(proc.pid, signal.SIGKILL)
                 proc.wait()
                 return found
