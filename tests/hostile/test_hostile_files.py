@@ -414,3 +414,16 @@ def test_a_partial_file_older_than_a_day_is_stale_whoever_wrote_it(files: Path) 
     past = time.time() - STALE_AFTER - 60
     os.utime(old, (past, past))
     assert remove_stale_partials([str(site / "a.html")]) == 1
+
+
+def test_utf16_on_standard_input_longer_than_the_first_block_is_read_whole(
+    files: Path,
+) -> None:
+    # 😀 is a surrogate pair in UTF-16: some fall across the first 64 KiB block
+    text = "😀ESS " * 20000 + "\n"
+    out = run_bounded("annotate", "-", "--encoding", "utf-16", "-g", "g.csv", "-f", "json",
+                      cwd=files, stdin=text.encode("utf-16"))
+    succeeds_cleanly(out.code, out.err)
+    from support.hostile import nothing_lost
+
+    nothing_lost(text, out.out.decode("utf-8"), "json")

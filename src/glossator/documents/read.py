@@ -130,10 +130,16 @@ def read_document(name: str, kind: str = "text", encoding: str = "utf-8") -> Doc
 def _read_stdin(encoding: str) -> bytes:
     """Standard input, at most :data:`MAX_DOCUMENT_BYTES`; binary data (``< /dev/zero``)
     is refused after its first block rather than read to the limit."""
+    import codecs
+
     stream = sys.stdin.buffer
     head = stream.read(65536)
-    if b"\x00" in head:
-        decode_document(head, "<stdin>", encoding)  # refuses binary data, unless UTF-16/32
+    try:
+        wide = codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    except LookupError:  # said when the whole is decoded
+        wide = True
+    if b"\x00" in head and not wide:
+        decode_document(head, "<stdin>", encoding)  # refuses binary data
     data = head + read_at_most(stream, MAX_DOCUMENT_BYTES - len(head)) if head else head
     if len(data) > MAX_DOCUMENT_BYTES:
         raise InputError(f"standard input is too large (more than {MAX_DOCUMENT_BYTES} bytes)",
