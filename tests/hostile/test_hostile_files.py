@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from support.cli import RunCli
-from support.hostile import fails_cleanly, run_bounded, succeeds_cleanly
+from support.hostile import fails_cleanly, nothing_lost, run_bounded, succeeds_cleanly
 
 GLOSSARY = "term,definition\nESS,Économie sociale et solidaire.\nPTCE,Pôle territorial.\n"
 TEXT = "L'ESS et les PTCE.\n"
@@ -424,6 +424,4 @@ def test_utf16_on_standard_input_longer_than_the_first_block_is_read_whole(
     out = run_bounded("annotate", "-", "--encoding", "utf-16", "-g", "g.csv", "-f", "json",
                       cwd=files, stdin=text.encode("utf-16"))
     succeeds_cleanly(out.code, out.err)
-    from support.hostile import nothing_lost
-
     nothing_lost(text, out.out.decode("utf-8"), "json")
