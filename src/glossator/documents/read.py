@@ -127,20 +127,27 @@ def read_document(name: str, kind: str = "text", encoding: str = "utf-8") -> Doc
     return Document(label, kind, decode_document(data, label, used), used, bom)
 
 
+#: The first block of standard input, looked at for binary data before reading on.
+_FIRST_BLOCK = 65536
+
+
 def _read_stdin(encoding: str) -> bytes:
     """Standard input, at most :data:`MAX_DOCUMENT_BYTES`; binary data (``< /dev/zero``)
     is refused after its first block rather than read to the limit."""
     import codecs
 
     stream = sys.stdin.buffer
-    head = stream.read(65536)
+    head = stream.read(_FIRST_BLOCK)
     try:
         wide = codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
     except LookupError:  # said when the whole is decoded
         wide = True
     if b"\x00" in head and not wide:
         decode_document(head, "<stdin>", encoding)  # refuses binary data
-    data = head + read_at_most(stream, MAX_DOCUMENT_BYTES - len(head)) if head else head
+    # a short first block is the whole input: reading on would wait for a second end of
+    # file on a terminal, where Ctrl-D ends one read, not the stream
+    data = (head if len(head) < _FIRST_BLOCK
+            else head + read_at_most(stream, MAX_DOCUMENT_BYTES - len(head)))
     if len(data) > MAX_DOCUMENT_BYTES:
         raise InputError(f"standard input is too large (more than {MAX_DOCUMENT_BYTES} bytes)",
                          file="<stdin>", hint="split it")
