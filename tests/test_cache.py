@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from glossator import compile_glossary, loaders
+from glossator import GlossatorWarning, compile_glossary, loaders
 from glossator.loaders import read_glossary
 from glossator.store.glossaries import Store
 
@@ -117,8 +117,9 @@ def test_a_damaged_cache_file_is_read_past(tmp_path: Path) -> None:
     (cached,) = tmp_path.glob("glossary-*.cache")
     for junk in (b"", b"\x00garbage", cached.read_bytes()[:100]):
         cached.write_bytes(junk)
-        assert read_glossary(path, cache_dir=tmp_path)["ess-2"].definition == (
-            "Mode d'entreprendre.")
+        with pytest.warns(GlossatorWarning, match="damaged and removed"):
+            assert read_glossary(path, cache_dir=tmp_path)["ess-2"].definition == (
+                "Mode d'entreprendre.")
 
 
 def test_the_cli_with_a_cache_gives_the_same_output_and_warnings(tmp_path: Path) -> None:
@@ -231,7 +232,8 @@ def test_a_damaged_section_is_refused_when_the_cache_is_opened(
     path, cache = _cached(tmp_path)
     (cached,) = cache.glob("glossary-*.cache")
     _damage(cached, index, section)
-    glossary = read_glossary(path, cache_dir=cache)
+    with pytest.warns(GlossatorWarning, match="damaged and removed"):
+        glossary = read_glossary(path, cache_dir=cache)
     assert not isinstance(glossary._table, Store)  # parsed again
     assert glossary.entries == read_glossary(path).entries
     assert isinstance(read_glossary(path, cache_dir=cache)._table, Store)  # and the cache mended
@@ -409,7 +411,8 @@ def test_a_matcher_cache_pointing_past_the_forms_is_rebuilt(tmp_path: Path) -> N
     kept[6] = b"\x07\x00\x00\x00" * (len(kept[6]) // 4)  # every variant's form: 7 of 4
     write_sections(matcher_file, header, kept)
     glossary = read_glossary(path, cache_dir=cache)
-    m = compile_glossary(glossary, cache_dir=str(cache))
+    with pytest.warns(GlossatorWarning, match="damaged and removed"):
+        m = compile_glossary(glossary, cache_dir=str(cache))
     assert m.spans("L'ESS et des coopératives.") == [(2, 5, "ess-2"), (13, 25, "cooperative")]
     assert read_sections(matcher_file)[1][6] != kept[6]  # and the file was mended
 

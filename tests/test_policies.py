@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glossator import Annotator, Glossary, UsageError, compile_glossary
+from glossator import Annotator, Glossary, GlossatorWarning, UsageError, compile_glossary
 from glossator.cli import main
 from glossator.model import Entry
 from glossator.policy import (
@@ -192,8 +192,9 @@ def test_compiled_glossary_cache_round_trip(tmp_path: Path) -> None:
     assert [(m.start, m.end, m.how) for m in second.find(text)] == \
         [(m.start, m.end, m.how) for m in first.find(text)] == [(4, 48, "inflected"),
                                                                 (54, 57, "elision")]
-    files[0].write_bytes(b"garbage")  # a broken cache is ignored and rewritten
-    third = compile_glossary(Glossary.from_dicts(entries), cache_dir=str(tmp_path))
+    files[0].write_bytes(b"garbage")  # a broken cache is removed, said so, and rewritten
+    with pytest.warns(GlossatorWarning, match="damaged and removed"):
+        third = compile_glossary(Glossary.from_dicts(entries), cache_dir=str(tmp_path))
     assert len(third.find(text)) == 2
     other = compile_glossary(Glossary.from_dicts([{"term": "ESS", "definition": "y"}]),
         cache_dir=str(tmp_path))

@@ -63,11 +63,15 @@ def test_a_command_loads_only_its_own_module(tmp_path: Path) -> None:
     assert out == "['glossator.cli.annotate', 'glossator.cli.common']"
 
 
-def _annotate(cache: Path | None, **env: str) -> str:
+def _annotate(cache: Path | None, damaged: bool = False, **env: str) -> str:
     result = subprocess.run([sys.executable, "-m", "glossator", "annotate", "-", "-f", "text"],
                             input=SMALL, capture_output=True, text=True,
                             env=_env(cache, **env), check=True)
-    assert result.stderr == ""
+    if damaged:  # one line says so, and the cache is built again
+        (line,) = result.stderr.splitlines()
+        assert line.startswith("glossator: warning: ") and "damaged" in line
+    else:
+        assert result.stderr == ""
     return result.stdout
 
 
@@ -90,7 +94,7 @@ def test_a_damaged_or_unusable_cache_never_changes_the_output(tmp_path: Path) ->
     _annotate(tmp_path)
     for path in (tmp_path / "glossator").iterdir():
         path.write_bytes(path.read_bytes()[:100])  # cut short: not a cache file any more
-    assert _annotate(tmp_path) == plain
+    assert _annotate(tmp_path, damaged=True) == plain
     assert _annotate(tmp_path) == plain  # and rewritten
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")

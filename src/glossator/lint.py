@@ -753,7 +753,7 @@ def _read_document(path: Path, encoding: str) -> CorpusDocument:
 
 #: What a page's text leaves out besides scripts, styles and tooltips: code, and markup
 #: that is not prose. Terms already annotated count as uses.
-_HTML_SKIP = ("code", "pre", "kbd", "samp", "svg", "math", "template", "noscript")
+_HTML_SKIP = ("code", "pre", "kbd", "samp", "var", "svg", "math", "template", "noscript")
 
 
 def _html_document(name: str, source: str) -> CorpusDocument:

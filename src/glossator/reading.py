@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import codecs
 import os
-from pathlib import Path
+import stat
+from typing import BinaryIO
 
 from .errors import GlossatorError, InputError, UsageError
 
-__all__ = ["decode_text", "read_bytes", "wide_unicode"]
+__all__ = ["decode_text", "read_at_most", "read_bytes", "wide_unicode"]
 
 
 def decode_text(
@@ -113,23 +114,76 @@ def read_bytes(
     error: type[GlossatorError] = InputError,
     what: str = "file",
 ) -> bytes:
-    """Read a whole file, turning every OS error into one ``error`` naming the file."""
+    """Read a whole file, turning every OS error into one ``error`` naming the file.
+
+    Only a regular file is read (a symbolic link is followed): a directory, a FIFO, a
+    socket or a device (``/dev/zero``) is refused, since reading one may block forever or
+    never end. At most ``limit`` bytes are read, whatever the file's size says, so a file
+    that grows while it is read is refused too.
+    """
     name = os.fspath(path)
-    p = Path(name)
     try:
-        if p.is_dir():
-            raise error(f"is a directory, not a {what}", file=name,
-                        hint="give the files inside it, e.g. DIR/*.txt")
-        size = p.stat().st_size
-        if size > limit:
-            raise error(f"is too large ({size} bytes, at most {limit})", file=name,
-                        hint="split it")
-        return p.read_bytes()
+        _check_regular(os.stat(name).st_mode, name, error, what)
+        # O_NONBLOCK: a FIFO put in the file's place since the stat does not block the open
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as f:
+            _check_regular(os.fstat(fd).st_mode, name, error, what)
+            size = os.fstat(fd).st_size
+            if size > limit:
+                raise error(f"is too large ({size} bytes, at most {limit})", file=name,
+                            hint="split it")
+            data = read_at_most(f, limit, size)
+        if len(data) > limit:
+            raise error(f"is too large (more than {limit} bytes)", file=name, hint="split it")
+        return data
     except FileNotFoundError:
         raise error(f"no such {what}", file=name) from None
     except PermissionError:
         raise error("permission denied", file=name) from None
     except IsADirectoryError:
         raise error(f"is a directory, not a {what}", file=name) from None
-    except OSError as exc:  # a name too long, an I/O error…: one line, no traceback
+    except OSError as exc:  # a name too long, a symlink loop, an I/O error…: one line
         raise error(exc.strerror or "cannot be read", file=name) from None
+    except ValueError:  # a NUL character in the name
+        raise error(f"no such {what} (the name holds a NUL character)",
+                    file=name.replace("\x00", "\\0")) from None
+
+
+def read_at_most(stream: BinaryIO, limit: int, expected: int = 0) -> bytes:
+    """At most ``limit + 1`` bytes of ``stream`` (one more than ``limit`` tells the caller
+    it is too long), read in blocks: memory grows with what is read, never with
+    ``limit`` (``read(limit + 1)`` would reserve the whole limit at once). ``expected``:
+    the size the file says it has, read in one block."""
+    parts: list[bytes] = []
+    total = 0
+    block = min(limit + 1, max(expected, 0) + 1)
+    while total <= limit:
+        part = stream.read(min(block, limit + 1 - total))
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+        block = 1 << 20
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+#: What a file that is not a regular file is, by the test of :mod:`stat` that tells it.
+_SPECIAL = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _check_regular(mode: int, name: str, error: type[GlossatorError], what: str) -> None:
+    """Raise ``error`` unless ``mode`` is a regular file's."""
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise error(f"is a directory, not a {what}", file=name,
+                    hint="give the files inside it, e.g. DIR/*.txt")
+    kind = next((label for test, label in _SPECIAL if test(mode)), "not a regular file")
+    hint = ("copy it to a regular file first" if error is not InputError else
+            f"for a pipe or a device, give '-' (standard input) and redirect it: "
+            f"- < {name}")
+    raise error(f"is {kind}, not a regular {what}", file=name, hint=hint)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .documents.read import Document, Input, read_document
-from .documents.write import partial_files, terminated, write_file
+from .documents.write import partial_files, remove_stale_partials, terminated, write_file
 from .errors import GlossatorError, InputError, UsageError
 
 if TYPE_CHECKING:
@@ -196,7 +196,8 @@ def write_output(target: str, body: str, encoding: str, bom: bytes) -> None:
     except OSError as exc:
         raise InputError(exc.strerror or "cannot create directory",
                          file=str(Path(target).parent)) from None
-    write_file(target, body, encoding, bom)
+    # a batch removes stale partial files once per folder (remove_stale_partials)
+    write_file(target, body, encoding, bom, clean=False)
 
 
 def page_title(name: str) -> str:
@@ -333,6 +334,8 @@ def write_each(
             for partial in partial_files(target):
                 partial.unlink(missing_ok=True)
         raise
+    # what runs killed before this one left (SIGKILL: nothing could clean up then)
+    remove_stale_partials(targets)
     return failed
 
 

@@ -14,10 +14,12 @@ import gc
 import importlib
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
+from typing import TextIO
 
 from .._version import __version__
-from ..errors import GlossatorError, UsageError
+from ..errors import GlossatorError, GlossatorWarning, UsageError
 from ..model import GlossaryProblems
 from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, Parser, print_warnings, say
 
@@ -43,6 +45,19 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(message: Warning | str, category: type[Warning], filename: str,
+                  lineno: int, file: TextIO | None = None, line: str | None = None) -> None:
+    """Print a :class:`GlossatorWarning` as one ``glossator: warning:`` line (a damaged
+    cache file removed…); any other warning as Python prints it."""
+    if issubclass(category, GlossatorWarning):
+        print(f"glossator: warning: {message}", file=file or sys.stderr)
+    else:
+        _PYTHON_SHOWWARNING(message, category, filename, lineno, file, line)
+
+
+_PYTHON_SHOWWARNING = warnings.showwarning
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     words = sys.argv[1:] if argv is None else list(argv)
@@ -57,7 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.disable()  # until the glossary is loaded (common.loaded)
     try:
         run: Callable[[argparse.Namespace], int] = args.run
-        return run(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return run(args)
     except UsageError as exc:
         say("error", exc)
         return EXIT_USAGE

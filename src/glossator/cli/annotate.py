@@ -83,7 +83,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _output_options(ann: argparse.ArgumentParser) -> None:
     ann.add_argument("-o", "--output", metavar="FILE",
-                     help="write to FILE instead of standard output")
+                     help="write to FILE instead of standard output (never over an input "
+                     "or a glossary the run reads)")
     ann.add_argument("--output-dir", metavar="DIR",
                      help="write one output file per input into DIR (same name, new suffix), "
                      "each as soon as it is done; an input that fails is reported and the "
@@ -173,7 +174,8 @@ def _targets(args: argparse.Namespace, inputs: list[Any], kinds: list[str],
     files = [str(Path(root) / name) for name in ("glossator.css", "glossator.js")] \
         if root is not None else []
     check_targets([name for name in names if name != "-" and not args.in_place],
-                  [*targets, *files], "give each page once" if args.in_place else None)
+                  [*targets, *files], "give each page once" if args.in_place else None,
+                  read=[(name, "glossary") for name in args.glossary])
     return targets, root
 
 

@@ -41,8 +41,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Convert ``args.input`` to ``args.output``."""
-    from pathlib import Path
-
     from ..documents.write import write_file
     from ..errors import GlossaryError, UsageError
     from ..loaders import MAX_GLOSSARY_BYTES, parse_glossary, read_glossary
@@ -52,17 +50,19 @@ def run(args: argparse.Namespace) -> int:
 
     fmt = output_format(args.output, args.to)
     if args.input != "-" and args.output != "-":
-        source, target = Path(args.input), Path(args.output)
-        same = source.resolve() == target.resolve()
-        if not same and target.exists() and source.exists():
-            same = source.samefile(target)
-        if same:
+        from ..documents.write import check_targets
+
+        try:
+            check_targets([], [args.output], read=[(args.input, "glossary")])
+        except UsageError:
             raise UsageError(f"the output {args.output} is the input file",
-                             hint="write the converted glossary to another file")
+                             hint="write the converted glossary to another file") from None
     if args.input == "-":
         if args.glossary_format is None:
             raise UsageError("reading a glossary from standard input needs --from FORMAT")
-        data = sys.stdin.buffer.read(MAX_GLOSSARY_BYTES + 1)
+        from ..reading import read_at_most
+
+        data = read_at_most(sys.stdin.buffer, MAX_GLOSSARY_BYTES)
         if len(data) > MAX_GLOSSARY_BYTES:
             raise GlossaryError("the glossary on standard input is too large", file="<stdin>")
         glossary = parse_glossary(data, "<stdin>", args.glossary_format,

@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
                          hint="a fragment goes under a heading of your page")
     if args.output:
         sources = paths or [str(bundled_glossary_path())]
-        check_targets(sources, [args.output])
+        check_targets([], [args.output], read=[(name, "glossary") for name in sources])
     glossary = load_glossaries(paths, args.glossary_format, args.strict, args.quiet,
                      args.glossary_encoding, verbose=args.verbose)
     if fmt == "html":

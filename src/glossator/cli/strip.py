@@ -64,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
                 if args.glossary else None)
     docs = read_inputs(args.files, args.encoding)
     check_targets([name for name, _ in docs if name != "<stdin>"],
-                   [t for t in (args.output, args.glossary_out) if t])
+                  [t for t in (args.output, args.glossary_out) if t],
+                  read=[(name, "glossary") for name in args.glossary])
     texts, warnings, entries = _strip_all(docs, glossary, args)
     if args.glossary_out and not entries:
         raise InputError("no expanded definition found, so there is no glossary to write",

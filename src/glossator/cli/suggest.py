@@ -76,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
                 if args.glossary else None)
     inputs = _collect(list(args.paths))
     if args.output:
-        check_targets([n for n, _ in inputs if n != "-"], [args.output])
+        check_targets([n for n, _ in inputs if n != "-"], [args.output],
+                      read=[(name, "glossary") for name in args.glossary])
     texts: dict[str, str] = {}
     for name, kind in inputs:
         doc = read_document(name, kind, args.encoding)

@@ -107,7 +107,7 @@ ANNOTATED_MARKERS: tuple[str, ...] = (
 
 #: What :func:`annotate_html` skips unless told otherwise (simple selectors).
 DEFAULT_SKIP: tuple[str, ...] = (
-    "a", "abbr", "dfn", "code", "pre", "kbd", "samp", "script", "style", "textarea",
+    "a", "abbr", "dfn", "code", "pre", "kbd", "samp", "var", "script", "style", "textarea",
     "title", "svg", "math", "button", "select", "option",
     "h1", "h2", "h3", "h4", "h5", "h6", "template", "noscript",
     '[data-glossator="off"]', ".noglossary",
@@ -1195,7 +1195,8 @@ def sniff_encoding(data: bytes) -> tuple[str | None, bytes]:
     """The encoding a page declares, and its byte order mark (``b""`` when it has none).
 
     A BOM wins; otherwise ``<meta charset>`` or ``<meta http-equiv … charset=…>`` in the
-    first 2 KB. As browsers do, ISO-8859-1 and ASCII are read as windows-1252. ``None``
+    first 2 KB. As browsers do, ISO-8859-1 and ASCII are read as windows-1252, and a
+    ``<meta>`` naming UTF-16 or UTF-32 (which it cannot be written in) as UTF-8. ``None``
     when the page says nothing.
     """
     import codecs
@@ -1212,4 +1213,7 @@ def sniff_encoding(data: bytes) -> tuple[str | None, bytes]:
         return None, b""
     if name in ("latin-1", "iso8859-1", "ascii"):
         name = "cp1252"
+    elif name.startswith(("utf-16", "utf-32")):
+        # a <meta> read as ASCII cannot be in UTF-16 or UTF-32: browsers read UTF-8 then
+        name = "utf-8"
     return name, b""

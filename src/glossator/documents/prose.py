@@ -18,7 +18,7 @@ __all__ = ["BLOCK_BREAK", "html_text", "markdown_text", "prose"]
 
 #: Elements whose text is not prose: never harvested.
 _SKIPPED = frozenset(
-    "script style template noscript svg math code pre kbd samp textarea head".split())
+    "script style template noscript svg math code pre kbd samp var textarea head".split())
 #: Elements that end a block of text: a long form never reaches across them.
 _BLOCKS = frozenset(
     "address article aside blockquote br dd details dialog div dl dt fieldset figcaption "

@@ -6,6 +6,7 @@ through :func:`expand_inputs` and :func:`read_document`."""
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..reading import decode_text, read_bytes
+from ..reading import decode_text, read_at_most, read_bytes
 
 __all__ = [
     "DOCUMENT_SUFFIXES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "MAX_DOCUMENT_BYTES",
@@ -75,26 +76,28 @@ def expand_inputs(
     several directories, each file's place starts with its directory's name, so that
     their trees do not fall on each other under one output directory."""
     paths = list(paths)
-    skipped = {Path(e).resolve() for e in exclude}
-    several = sum(1 for name in paths if name != "-" and Path(name).is_dir()) > 1
+    skipped = {Path(os.path.realpath(e)) for e in exclude}
+    # os.path.isdir is False for any name the system refuses (too long, a NUL…), where
+    # Path.is_dir raises: reading the file then says why, in one line
+    several = sum(1 for name in paths if name != "-" and os.path.isdir(name)) > 1
     found: list[Input] = []
     for name in paths:
         folder = Path(name)
-        if name == "-" or not folder.is_dir():
+        if name == "-" or not os.path.isdir(name):
             found.append(Input(name))
             continue
         inside = sorted(
             f for f in folder.rglob("*")
             if f.suffix.lower() in suffixes
             and not any(part.startswith(".") for part in f.relative_to(folder).parts)
-            and not any(p in skipped for p in f.resolve().parents)
-            and f.is_file())
+            and not any(p in skipped for p in Path(os.path.realpath(f)).parents)
+            and os.path.isfile(f))
         if not inside and not empty_ok:
             what = {DOCUMENT_SUFFIXES: ".txt, .md or .html file", HTML_SUFFIXES: ".html page",
                     TEXT_SUFFIXES: ".txt file"}.get(suffixes, "document")
             raise InputError(f"no {what} in this directory", file=name,
                              hint="give files, or a directory that holds some")
-        top = folder.resolve().name if several else None
+        top = Path(os.path.realpath(folder)).name if several else None
         found.extend(Input(str(f), "/".join(filter(None, (top, f.relative_to(
             folder).as_posix())))) for f in inside)
     return found
@@ -116,7 +119,7 @@ def read_document(name: str, kind: str = "text", encoding: str = "utf-8") -> Doc
     """Read and decode input ``name`` (``-``: standard input) of ``kind``. An HTML
     input's BOM or ``<meta charset>`` wins over ``encoding``."""
     label = "<stdin>" if name == "-" else name
-    data = (sys.stdin.buffer.read() if name == "-"
+    data = (_read_stdin(encoding) if name == "-"
             else read_bytes(name, limit=MAX_DOCUMENT_BYTES))
     return decode_input(label, data, kind, encoding)
 
@@ -134,6 +137,33 @@ def decode_input(label: str, data: bytes, kind: str = "text",
             used = declared
         data = data[len(bom):]
     return Document(label, kind, decode_document(data, label, used), used, bom)
+
+
+#: The first block of standard input, looked at for binary data before reading on.
+_FIRST_BLOCK = 65536
+
+
+def _read_stdin(encoding: str) -> bytes:
+    """Standard input, at most :data:`MAX_DOCUMENT_BYTES`; binary data (``< /dev/zero``)
+    is refused after its first block rather than read to the limit."""
+    import codecs
+
+    stream = sys.stdin.buffer
+    head = stream.read(_FIRST_BLOCK)
+    try:
+        wide = codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    except LookupError:  # said when the whole is decoded
+        wide = True
+    if b"\x00" in head and not wide:
+        decode_document(head, "<stdin>", encoding)  # refuses binary data
+    # a short first block is the whole input: reading on would wait for a second end of
+    # file on a terminal, where Ctrl-D ends one read, not the stream
+    data = (head if len(head) < _FIRST_BLOCK
+            else head + read_at_most(stream, MAX_DOCUMENT_BYTES - len(head)))
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise InputError(f"standard input is too large (more than {MAX_DOCUMENT_BYTES} bytes)",
+                         file="<stdin>", hint="split it")
+    return data
 
 
 #: A YAML front matter block at the very top of a Markdown page: ``---`` lines around it

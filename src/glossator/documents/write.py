@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..errors import InputError, UsageError
 
-__all__ = ["check_targets", "current_umask", "encode", "partial_files", "terminated", "write_file"]
+__all__ = [
+    "STALE_AFTER", "check_targets", "current_umask", "encode", "partial_files",
+    "remove_stale_partials", "terminated", "write_file",
+]
 
 
 def terminated(text: str) -> str:
@@ -29,7 +33,8 @@ def encode(body: str, encoding: str = "utf-8", bom: bytes = b"") -> bytes:
     return bom + body.encode(encoding, errors="xmlcharrefreplace")
 
 
-def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"") -> None:
+def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"", *,
+               clean: bool = True) -> None:
     """Write ``body`` to ``path`` (:func:`encode`); ``InputError`` if it cannot be.
 
     A regular file is written whole or not at all: the bytes go to a new hidden file
@@ -40,6 +45,10 @@ def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"") 
     can read the pages (the hidden file itself starts as ``0600``). A symbolic
     link is followed (the file it points to is replaced); a device or a pipe
     (``-o /dev/stdout``) is written in place.
+
+    Once the file is written, the hidden files that earlier runs killed while writing
+    it left behind are removed (:func:`remove_stale_partials`); ``clean=False`` leaves
+    that to the caller, which writes many files and cleans once per directory.
     """
     import tempfile
 
@@ -49,8 +58,8 @@ def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"") 
         if target.exists() and not target.is_file():
             target.write_bytes(data)
             return
-        fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_PARTIAL,
-                                       dir=target.parent)
+        fd, partial = tempfile.mkstemp(prefix=f".{target.name}.{_writer()}.",
+                                       suffix=_PARTIAL, dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
@@ -65,6 +74,8 @@ def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"") 
                 os.unlink(partial)
     except OSError as exc:
         raise InputError(exc.strerror or "cannot be written", file=path) from None
+    if clean:
+        remove_stale_partials([path])
 
 
 def current_umask() -> int:
@@ -82,6 +93,27 @@ def current_umask() -> int:
 
 #: The suffix of the files :func:`write_file` writes before they are complete.
 _PARTIAL = ".glossator-partial"
+#: A partial file's name: ``.<target>.<host>-<pid>.<random>.glossator-partial``.
+_PARTIAL_NAME = re.compile(
+    r"\.(?P<target>.+)\.(?P<host>[0-9a-f]{6})-(?P<pid>[0-9]{1,10})\.[a-z0-9_]{8}"
+    + re.escape(_PARTIAL) + r"\Z", re.DOTALL)
+#: A partial file older than this (seconds) is stale whoever wrote it: no run takes a
+#: day to write one file, and a run on another machine cannot be asked whether it lives.
+STALE_AFTER = 24 * 3600
+
+
+def _host() -> str:
+    """Six hex digits standing for this machine (its host name digested)."""
+    import hashlib
+    import socket
+
+    return hashlib.blake2b(socket.gethostname().encode("utf-8", "replace"),
+                           digest_size=3).hexdigest()
+
+
+def _writer() -> str:
+    """``<host>-<pid>``: who writes a partial file, in its name."""
+    return f"{_host()}-{os.getpid()}"
 
 
 def partial_files(path: str) -> list[Path]:
@@ -93,23 +125,114 @@ def partial_files(path: str) -> list[Path]:
     return list(target.parent.glob(f".{escape(target.name)}.*{_PARTIAL}"))
 
 
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine (a process of another user counts)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
+
+
+def _is_stale(entry: os.DirEntry[str], host: str, pid: int, now: float) -> bool:
+    """Whether partial file ``entry`` was left by a run that is over: a regular file (not
+    a link) of this user, written on this machine by a process that no longer runs, or
+    older than :data:`STALE_AFTER`."""
+    try:
+        status = entry.stat(follow_symlinks=False)
+    except OSError:
+        return False
+    if not stat.S_ISREG(status.st_mode):
+        return False
+    if hasattr(os, "getuid") and status.st_uid != os.getuid():
+        return False
+    if now - status.st_mtime > STALE_AFTER:
+        return True
+    return host == _host() and not _alive(pid)
+
+
+def remove_stale_partials(targets: Iterable[str]) -> int:
+    """Remove the partial files that runs killed while writing one of ``targets`` left
+    beside it (SIGKILL, a power cut: nothing could clean up); the number removed.
+
+    A partial file names its target, the machine and the process that wrote it
+    (``.page.html.<host>-<pid>.<random>.glossator-partial``). It is removed only if it is
+    a regular file of this user for one of ``targets``, and either its process is gone
+    from this machine or it is older than a day: a run still writing, here or on another
+    machine sharing the folder, keeps its file. Each folder is listed once.
+    """
+    import time
+
+    folders: dict[str, set[str]] = {}
+    for target in targets:
+        real = os.path.realpath(target)
+        folders.setdefault(os.path.dirname(real), set()).add(os.path.basename(real))
+    now = time.time()
+    removed = 0
+    for folder, names in folders.items():
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            found = _PARTIAL_NAME.match(entry.name) if entry.name.endswith(_PARTIAL) else None
+            if (found is None or found["target"] not in names
+                    or not _is_stale(entry, found["host"], int(found["pid"]), now)):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed += 1
+    return removed
+
+
 def check_targets(inputs: Sequence[str], targets: Sequence[str],
-                  twice_hint: str | None = None) -> None:
-    """Refuse to write over an input file, or to write two outputs to the same file.
+                  twice_hint: str | None = None, *,
+                  read: Sequence[tuple[str, str]] = ()) -> None:
+    """Refuse to write over a file the run reads, or to write two outputs to the same file.
 
     Both happen silently otherwise: ``--output-dir .`` replaces ``a.txt`` by its annotated
-    text, and ``x/a.txt y/a.txt --output-dir out`` keeps only the second output.
-    ``twice_hint`` replaces the advice for the second case.
+    text, ``-o g.yaml -g g.yaml`` the glossary, and ``x/a.txt y/a.txt --output-dir out``
+    keeps only the second output. ``inputs`` are the documents; ``read`` the other files
+    read, each with what it is (``("g.yaml", "glossary")``). Files are compared by their
+    real path and, when they exist, by device and inode, so that ``./a.txt``, a symbolic
+    link or a hard link to a file read is caught too. ``twice_hint`` replaces the advice
+    for the second case.
     """
-    sources = {Path(name).resolve() for name in inputs}
-    seen: set[Path] = set()
+    protected = [(name, "an input file") for name in inputs] + [
+        (name, f"the {what} {name}") for name, what in read]
+    paths: dict[str, str] = {}
+    nodes: dict[tuple[int, int], str] = {}
+    for name, what in protected:
+        real, node = _identity(name)
+        paths.setdefault(real, what)
+        if node is not None:
+            nodes.setdefault(node, what)
+    seen: set[str] = set()
     for target in targets:
-        resolved = Path(target).resolve()
-        if resolved in sources:
-            raise UsageError(f"the output {target} would overwrite an input file",
+        real, node = _identity(target)
+        clash = paths.get(real) or (nodes.get(node) if node is not None else None)
+        if clash is not None:
+            raise UsageError(f"the output {target} would overwrite {clash}",
                              hint="write the output elsewhere")
-        if resolved in seen:
+        if real in seen:
             raise UsageError(f"two inputs would be written to the same output {target}",
                              hint=twice_hint or "give their folder instead (its tree is "
                              "kept under --output-dir), or annotate them separately")
-        seen.add(resolved)
+        seen.add(real)
+
+
+def _identity(name: str) -> tuple[str, tuple[int, int] | None]:
+    """The real path of ``name`` (symbolic links followed; a loop left as it is), and
+    its device and inode if it exists."""
+    try:
+        real = os.path.realpath(name)
+        status = os.stat(real)
+    except ValueError:  # a NUL in the name: no file has it
+        return name, None
+    except OSError:
+        return real, None
+    return real, (status.st_dev, status.st_ino)

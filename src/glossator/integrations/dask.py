@@ -213,6 +213,10 @@ def write_each(
             submit()
     finally:
         client.cancel([*keys, *running.futures])
+    # what runs killed before this one left (SIGKILL: nothing could clean up then)
+    from ..documents.write import remove_stale_partials
+
+    remove_stale_partials(targets)
     return failed
 
 

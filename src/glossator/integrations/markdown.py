@@ -82,6 +82,8 @@ from ..documents.read import front_matter, front_matter_domains
 from ..errors import UsageError
 from ..glossary import Glossary
 from ..loaders import load_glossary
+from ..render.markdown import kept_blank_line
+from ..text.chars import ASCII_WHITESPACE
 
 __all__ = ["POSTPROCESSOR_PRIORITY", "GlossatorExtension", "makeExtension"]
 
@@ -93,6 +95,9 @@ POSTPROCESSOR_PRIORITY = 35
 #: treeprocessor (``toc`` is 5, ``unescape`` 0), which may run the postprocessors on pieces.
 _ARM_PRIORITY = -1000
 _DISARM_PRIORITY = 1000
+#: Priority of the preprocessor that keeps lines of no-break spaces: after ``fenced_code``
+#: (25) and ``html_block`` (20) have set their blocks aside.
+_SPACES_PRIORITY = 15
 
 
 class _Armed:
@@ -127,6 +132,27 @@ class _Disarm(Preprocessor):
         self.armed.domains = front_matter_domains(meta)
         self.armed.off = meta.get("glossator", True) is False
         return rest.split("\n")
+
+
+class _KeepSpaceLines(Preprocessor):
+    """Keep the lines made only of no-break spaces (U+00A0, U+202F…), which
+    Python-Markdown takes for blank lines and drops when they stand as a block of their
+    own: they are written as character references
+    (:func:`~glossator.render.markdown.kept_blank_line`). Runs after fenced code and raw
+    HTML are set aside; such a line inside a block of text is part of it, and left as is.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        starts_block = True  # after a blank line, or the first line
+        for line in lines:
+            kept = kept_blank_line(line)
+            if kept is not line and starts_block:
+                line = kept
+            else:
+                starts_block = not line.strip(ASCII_WHITESPACE)
+            out.append(line)
+        return out
 
 
 class _Arm(Treeprocessor):
@@ -263,6 +289,7 @@ class GlossatorExtension(Extension):
         annotate_html("", annotator, skip=skip, id_prefix=id_prefix, link_to=link_to)
         armed = _Armed()
         md.preprocessors.register(_Disarm(md, armed), "glossator-disarm", _DISARM_PRIORITY)
+        md.preprocessors.register(_KeepSpaceLines(md), "glossator-spaces", _SPACES_PRIORITY)
         md.treeprocessors.register(_Arm(md, armed), "glossator-arm", _ARM_PRIORITY)
         md.postprocessors.register(
             GlossatorPostprocessor(md, annotator, skip, id_prefix, armed, link_to),

@@ -81,7 +81,7 @@ def _base(name: str) -> str:
 
     try:
         return Path(name).resolve().as_uri()
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # RuntimeError: a symlink loop (3.10-3.12)
         return "file:///glossary"
 
 

@@ -196,7 +196,7 @@ VARIANT_FIELDS = (
 
 
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-TABLES_VERSION = 15
+TABLES_VERSION = 16
 
 
 def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:

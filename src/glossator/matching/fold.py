@@ -24,6 +24,7 @@ from ..text.chars import (
     JOINERS,
     PUNCTUATION_SPACES,
     SEPARATOR_BLOCKS,
+    SEPARATOR_FORMATS,
     SPACES,
     TOKEN_SIGNS,
     WORD_HYPHENS,
@@ -100,24 +101,26 @@ _APOSTROPHE_LAST = {c.encode()[-1]: c.encode() for c in ELISION_MARKS}
 
 
 def _separator_tails() -> tuple[tuple[bytes, int, frozenset[bytes]], ...]:
-    """The separators (``chars.SEPARATOR_BLOCKS``) whose last byte ``_TABLE`` does not
-    turn into a space — dashes, bullets, the ellipsis, closing quotes, ``§``, arrows… —
-    as ``(lead byte, continuation bytes, the continuations that follow it)``. Their lead
-    byte (C2 or E2) already folds to a space; ``×``, ``÷`` and ``·`` are in
+    """The separators (``chars.SEPARATOR_BLOCKS``, ``chars.SEPARATOR_FORMATS``) whose last
+    byte ``_TABLE`` does not turn into a space — dashes, bullets, the ellipsis, closing
+    quotes, ``§``, arrows, emoji, bidirectional controls… — as ``(lead byte, number of
+    continuation bytes, the continuations that follow it)``. ``×``, ``÷`` and ``·`` are in
     ``_TAIL_SPACES``."""
-    tails: dict[bytes, set[bytes]] = {b"\xc2": set(), b"\xe2": set()}
-    for lo, hi in SEPARATOR_BLOCKS:
-        for ch in map(chr, range(lo, hi + 1)):
-            seq = ch.encode("utf-8")
-            if (unicodedata.category(ch)[0] in "PSZ" and ch not in TOKEN_SIGNS
-                    and seq[:1] in tails and not seq.translate(_TABLE).endswith(b" ")):
-                tails[seq[:1]].add(seq[1:])
-    return tuple((lead, len(lead) if lead == b"\xc2" else 2, frozenset(rest))
-                 for lead, rest in tails.items())
+    separators = [
+        ch for lo, hi in SEPARATOR_BLOCKS for ch in map(chr, range(lo, hi + 1))
+        if unicodedata.category(ch)[0] in "PSZ" and ch not in TOKEN_SIGNS
+    ] + list(SEPARATOR_FORMATS)
+    tails: dict[bytes, set[bytes]] = {}
+    for ch in separators:
+        seq = ch.encode("utf-8")
+        if not seq.translate(_TABLE).endswith(b" "):
+            tails.setdefault(seq[:1], set()).add(seq[1:])
+    return tuple((lead, len(next(iter(rest))), frozenset(rest))
+                 for lead, rest in sorted(tails.items()))
 
 
 _SEPARATOR_TAILS = _separator_tails()
-_FIRST = {1: itemgetter(slice(None, 1)), 2: itemgetter(slice(None, 2))}
+_FIRST = {n: itemgetter(slice(None, n)) for n in (1, 2, 3)}
 
 
 def _blank(match: re.Match[bytes]) -> bytes:

@@ -69,6 +69,7 @@ from typing import Any
 from ..anchors import check_link_to, entry_href
 from ..errors import UsageError
 from ..model import AnnotatedText, Annotation
+from ..text.chars import ASCII_WHITESPACE
 from ..text.inert import html_safe
 from ..text.normalize import one_line
 
@@ -376,7 +377,7 @@ def _fragment(doc: AnnotatedText, id_prefix: str, markup: str, rich: bool = Fals
                 parts.append(tooltip(ann, piece, f"{id_prefix}{counter}", markup, rich,
                                      link_to))
         body = "".join(parts)
-        if body.strip():
+        if body.strip(ASCII_WHITESPACE):  # a line of no-break spaces is kept
             paragraphs.append(f"<p>{body}</p>")
     return "\n".join(paragraphs) + ("\n" if paragraphs else "")
 

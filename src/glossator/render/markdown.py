@@ -11,9 +11,10 @@ import re
 
 from ..anchors import check_link_to, entry_href
 from ..model import AnnotatedText
+from ..text.chars import ASCII_WHITESPACE
 from ..text.normalize import one_line
 
-__all__ = ["FootnoteLabels", "escape_markdown", "link_destination", "render"]
+__all__ = ["FootnoteLabels", "escape_markdown", "kept_blank_line", "link_destination", "render"]
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~]|^[+\-](?=\s)|^(\d+)\.(?=\s))", re.MULTILINE)
 
@@ -27,6 +28,16 @@ def escape_markdown(text: str) -> str:
         return "\\" + m.group(1)
 
     return _SPECIAL.sub(fix, text)
+
+
+def kept_blank_line(line: str) -> str:
+    """``line`` as a Markdown line that no reader drops: a line made only of white space
+    with some beyond ASCII (no-break, narrow no-break spaces…) has those written as
+    character references (``&#xA0;``), since Python-Markdown takes it for a blank line and
+    drops it; any other line is returned as it is."""
+    if not line.isspace() or not line.strip(ASCII_WHITESPACE):
+        return line
+    return "".join(f"&#x{ord(c):X};" for c in line if c not in ASCII_WHITESPACE)
 
 
 def link_destination(url: str) -> str:
@@ -99,8 +110,10 @@ def render(doc: AnnotatedText, *, link_to: str | None = None) -> str:
                 title = escape_markdown(one_line(ann.entry.display_title))
                 definition = escape_markdown(one_line(ann.entry.definition))
                 notes[label] = f"[^{label}]: **{title}** — {definition}"
-    # each line of the input is a paragraph, as in the HTML output
-    body = "\n\n".join(line for line in "".join(out).splitlines() if line.strip())
+    # each line of the input is a paragraph, as in the HTML output; a line of no-break
+    # spaces is one too, written as references, which no Markdown reader drops
+    body = "\n\n".join(kept_blank_line(line) for line in "".join(out).splitlines()
+                       if line.strip(ASCII_WHITESPACE))
     if notes:
         body += "\n\n" + "\n".join(notes.values())
     return body + "\n"

@@ -12,19 +12,36 @@ copied, and processes that read the same cache share its pages. Over the section
 * :class:`Packed`: byte strings (patterns) end to end;
 * :func:`ints`: an array of 32-bit integers, read in place.
 
-Everything is plain bytes and :mod:`marshal`, so reading a cache runs no code. Offsets and
-indices are checked when a file is opened (in C when the scanner module is built), so a
-damaged file is refused then rather than failing later.
+Everything is plain bytes and :mod:`marshal`, so reading a cache runs no code. The header
+holds a CRC-32 of the rest of the file, checked when the file is opened: a damaged
+file (a disk error, a truncated copy, a stray write) is refused then, as
+:class:`DamagedCache`, and its reader removes it and builds it again. Offsets and indices
+are range-checked too (in C when the scanner module is built), so that even a file whose
+checksum was recomputed cannot make a reader index out of its tables. A CRC, not a
+cryptographic digest: a digest without a secret key protects nothing against someone who
+can write the file (they compute it again), and a CRC-32 checks 30 MB in about a fifth of
+the time BLAKE2b takes, on every cached start.
+
+Why :mod:`marshal` for files in a directory that may be shared: ``marshal.loads`` builds
+plain values and never runs code (code objects it could build are never called), and the
+readers check the type and width of every row they decode. It is not meant for hostile
+data, so a file is only read if it belongs to the user who runs glossator (a cache file
+another user wrote is ignored), and is checked against its digest before any byte of it is
+unmarshalled. See docs/robustness.md.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import itertools
 import marshal
 import mmap
 import os
+import re
+import stat
 import struct
+import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -34,13 +51,23 @@ from ..matching.native import ACCELERATOR, pack_bytes
 from ..matching.native import pack_offsets as _pack_offsets
 
 __all__ = [
-    "Groups", "Packed", "Rows", "check_ints", "damaged", "ints", "pack_bytes",
-    "read_sections", "write_sections",
+    "DamagedCache", "Groups", "Packed", "Rows", "check_ints", "damaged", "drop_damaged",
+    "ints", "loads", "pack_bytes", "read_sections", "write_sections",
 ]
 
-#: The first bytes of a cache file, then the header's length (64-bit little-endian).
-_MAGIC = b"GLOSSATR"
-_HEAD = struct.Struct("<8sQ")
+#: The first bytes of a cache file, then the header's length (64-bit little-endian) and
+#: the CRC-32 of everything after these 24 bytes, then 4 zero bytes (checked too: every
+#: byte of a file counts).
+_MAGIC = b"GLOSSAT2"
+#: What the files of earlier versions start with: stale, not damaged.
+_OLD_MAGICS = (b"GLOSSATR",)
+_HEAD = struct.Struct("<8sQI4s")
+_PAD = bytes(4)
+
+
+class DamagedCache(ValueError):
+    """A cache file that is not what glossator wrote: its checksum, its layout or one of
+    its tables is wrong. Its reader removes it (:func:`drop_damaged`) and builds it again."""
 #: Sections start at multiples of this, so that integer arrays are read aligned.
 _ALIGN = 8
 
@@ -65,13 +92,17 @@ def write_sections(
     # same file do not write into each other's
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        crc = 0
         with os.fdopen(fd, "wb") as out:
-            out.write(_HEAD.pack(_MAGIC, len(meta)))
-            out.write(meta)
-            out.write(b"\0" * (start - _HEAD.size - len(meta)))
-            for section, size in zip(sections, sizes, strict=True):
-                out.write(section)
-                out.write(b"\0" * (-size % _ALIGN))
+            out.write(_HEAD.pack(_MAGIC, len(meta), 0, _PAD))
+            for part in (meta, b"\0" * (start - _HEAD.size - len(meta)),
+                         *itertools.chain.from_iterable(
+                             (s, b"\0" * (-n % _ALIGN))
+                             for s, n in zip(sections, sizes, strict=True))):
+                out.write(part)
+                crc = zlib.crc32(part, crc)
+            out.seek(0)
+            out.write(_HEAD.pack(_MAGIC, len(meta), crc, _PAD))
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):
@@ -81,30 +112,150 @@ def write_sections(
 
 def read_sections(path: Path) -> tuple[Any, list[memoryview]]:
     """The header and sections :func:`write_sections` wrote to ``path``, the sections as
-    read-only views of the mapped file (``OSError`` or ``ValueError`` if it cannot be
-    read, is not such a file, or, where files have owners, belongs to another user)."""
-    with open(path, "rb") as f:
+    read-only views of the mapped file.
+
+    ``OSError`` or ``ValueError`` if it cannot be read, was written by another version,
+    or, where files have owners, belongs to another user; :class:`DamagedCache` (a
+    ``ValueError``) if it is not what glossator wrote: its checksum does not match, or
+    its layout is wrong.
+    """
+    # O_NONBLOCK: a FIFO put in a cache file's place does not block the open
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as f:
         status = os.fstat(f.fileno())
         size = status.st_size
-        if size < _HEAD.size:
-            raise ValueError("not a glossator cache file")
         if hasattr(os, "geteuid") and status.st_uid != os.geteuid():
             # written by someone else (a shared or world-writable directory): not trusted
             raise ValueError("a cache file of another user")
+        if not stat.S_ISREG(status.st_mode):  # a FIFO, a device: not what glossator wrote
+            raise DamagedCache("not a glossator cache file")
+        head = f.read(_HEAD.size)
+        if head[:8] in _OLD_MAGICS:
+            raise ValueError("a cache file of an earlier version")
+        if len(head) < _HEAD.size or not head.startswith(_MAGIC):
+            raise DamagedCache("not a glossator cache file")
         data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     view = memoryview(data)
-    magic, length = _HEAD.unpack_from(view)
-    if magic != _MAGIC or length > size - _HEAD.size:
-        raise ValueError("not a glossator cache file")
-    header, places = marshal.loads(view[_HEAD.size : _HEAD.size + length])
+    _, length, crc, pad = _HEAD.unpack_from(view)
+    if (pad != _PAD or length > size - _HEAD.size
+            or zlib.crc32(view[_HEAD.size:]) != crc):
+        raise DamagedCache("damaged cache file (its checksum does not match)")
+    try:
+        header, places = loads(view[_HEAD.size : _HEAD.size + length])
+    except (EOFError, ValueError, TypeError, MemoryError):
+        raise DamagedCache("damaged cache file (its header does not decode)") from None
     start = -(-(_HEAD.size + length) // _ALIGN) * _ALIGN
     sections = []
+    if not (isinstance(places, list | tuple)
+            and all(isinstance(p, list | tuple) and len(p) == 2 for p in places)):
+        raise DamagedCache("damaged cache file (its table of sections does not decode)")
     for offset, n in places:
-        if not (isinstance(offset, int) and isinstance(n, int) and offset >= 0 and n >= 0
+        if not (type(offset) is int and type(n) is int and offset >= 0 and n >= 0
                 and start + offset + n <= size):
-            raise ValueError("damaged cache file")
+            raise DamagedCache("damaged cache file (a section is out of the file)")
         sections.append(view[start + offset : start + offset + n])
     return header, sections
+
+
+#: marshal's type codes (the flag 0x80 off) of values of a fixed size after the code.
+_FIXED = {ord("N"): 0, ord("T"): 0, ord("F"): 0, ord("."): 0, ord("S"): 0,
+          ord("i"): 4, ord("g"): 8, ord("y"): 16, ord("r"): 4}
+#: ... of strings and bytes: a 32-bit length, or (z, Z, and the small tuple) one byte.
+_SIZED = frozenset(map(ord, "utaAs"))
+_SHORT = frozenset(map(ord, "zZ"))
+#: ... of containers with a 32-bit count of items.
+_COUNTED = frozenset(map(ord, "([<>"))
+_SMALL_TUPLE, _DICT, _NULL, _LONG = ord(")"), ord("{"), ord("0"), ord("l")
+_MAX_DEPTH = 100
+#: The bytes of the list and tuple codes, with and without marshal's reference flag.
+_RESERVING = re.compile(rb"[(\[\xa8\xdb]")
+#: How many rows of a table are searched for those bytes one by one, before the whole
+#: table is searched once (a run that meets a few terms reads a few rows).
+_SEARCHED_ALONE = 256
+
+
+def loads(data: bytes | memoryview) -> Any:
+    """``marshal.loads(data)`` for a record of plain values, checked first.
+
+    ``marshal.loads`` trusts the counts it reads: 150 crafted bytes declaring a list of
+    1.5 billion items make it reserve 12 GB and run for seconds (found by fuzzing the
+    cache reader). So the record is walked first, and refused (``ValueError``) unless it
+    is exactly one value of the plain types glossator writes (no code objects), every
+    count fits in the bytes left, and it nests at most :data:`_MAX_DEPTH` deep. Only
+    lists and tuples are reserved ahead from their count: a record with neither code's
+    byte anywhere (most rows) goes straight to ``marshal.loads``.
+    """
+    buf = bytes(data)
+    if _RESERVING.search(buf) is None:
+        return marshal.loads(buf)
+    end = len(buf)
+    at = 0
+    left = [1]  # items still to read in each open container (-1: a dict, until NULL)
+    while left:
+        if left[-1] == 0:
+            left.pop()
+            continue
+        if at >= end:
+            raise ValueError("truncated marshal data")
+        code = buf[at] & 0x7F
+        if left[-1] == -1 and code == _NULL:
+            left.pop()
+            at += 1
+            continue
+        if left[-1] > 0:
+            left[-1] -= 1
+        at = _skip(buf, at + 1, code, left)
+        if len(left) > _MAX_DEPTH or at > end:
+            raise ValueError("marshal data too deep or truncated")
+    if at != end:
+        raise ValueError("marshal data followed by more bytes")
+    return marshal.loads(buf)
+
+
+def _skip(buf: bytes, at: int, code: int, left: list[int]) -> int:
+    """Where the value of marshal type ``code`` whose bytes start at ``at`` ends (a
+    container's items follow it: their count is pushed on ``left``)."""
+    end = len(buf)
+    if code in _FIXED:
+        return at + _FIXED[code]
+    if code in _SHORT or code == _SMALL_TUPLE:
+        size = buf[at] if at < end else 0
+        if code == _SMALL_TUPLE:
+            left.append(size)
+            return at + 1
+        return at + 1 + size
+    if code == _DICT:
+        left.append(-1)
+        return at
+    if not (code in _SIZED or code == _LONG or code in _COUNTED):
+        raise ValueError(f"marshal data of a type glossator does not write ({code})")
+    (size,) = struct.unpack_from("<i", buf, at) if at + 4 <= end else (-1,)
+    at += 4
+    if code in _COUNTED:
+        left.append(size)  # each item takes a byte at least
+    elif code == _LONG:
+        size = 2 * abs(size)  # digits of 15 bits, two bytes each
+    if size < 0 or size > end - at:
+        raise ValueError("marshal data with a size beyond its end")
+    return at if code in _COUNTED else at + size
+
+
+def drop_damaged(path: Path) -> None:
+    """Remove the damaged cache file ``path`` (its reader builds it again), with one
+    :class:`~glossator.errors.GlossatorWarning` saying so."""
+    import warnings
+
+    from ..errors import GlossatorWarning
+
+    try:
+        os.unlink(path)
+        done = "removed; it is being built again"
+    except FileNotFoundError:
+        done = "removed; it is being built again"
+    except OSError as exc:
+        done = f"could not be removed ({exc.strerror}); delete it"
+    warnings.warn(f"{path}: this cache file was damaged and {done}", GlossatorWarning,
+                  stacklevel=3)
 
 
 def damaged(source: str | os.PathLike[str] | None) -> Exception:
@@ -170,7 +321,7 @@ class Rows(Sequence[Any]):
     of :func:`damaged` (one line, naming the file, which is removed).
     """
 
-    __slots__ = ("_blob", "_memo", "_offsets", "_source", "_width")
+    __slots__ = ("_blob", "_marks", "_memo", "_offsets", "_reads", "_source", "_width")
 
     def __init__(
         self, blob: memoryview | bytes, offsets: memoryview | bytes, width: int,
@@ -179,6 +330,8 @@ class Rows(Sequence[Any]):
         self._blob = memoryview(blob)
         self._offsets = _offsets(offsets, len(blob))
         self._memo: dict[int, Any] = {}
+        self._marks: list[int] | None = None  # where list and tuple code bytes are
+        self._reads = 0
         self._width = width
         self._source = source
 
@@ -214,13 +367,28 @@ class Rows(Sequence[Any]):
             index += len(offsets) - 1
         if not 0 <= index < len(offsets) - 1:
             raise IndexError("row index out of range")
+        start, end = offsets[index], offsets[index + 1]
+        part = self._blob[start:end]
         try:
-            row = marshal.loads(self._blob[offsets[index] : offsets[index + 1]])
-        except (EOFError, ValueError, TypeError):
+            row = loads(part) if self._may_reserve(part, start, end) else marshal.loads(part)
+        except (EOFError, ValueError, TypeError, MemoryError):
             row = None
         if type(row) is not tuple or len(row) != self._width:
             raise damaged(self._source)
         return row
+
+    def _may_reserve(self, part: memoryview, start: int, end: int) -> bool:
+        """Whether row bytes ``part`` (``start:end`` of the blob) hold the byte of a list
+        or tuple code, to be walked before marshal reads them (:func:`loads`). The first
+        rows are searched one by one; once a run reads many, the blob is searched once
+        and each row looks its range up."""
+        if self._marks is None:
+            self._reads += 1
+            if self._reads <= _SEARCHED_ALONE:
+                return _RESERVING.search(part) is not None
+            self._marks = [m.start() for m in _RESERVING.finditer(self._blob)]
+        i = bisect.bisect_left(self._marks, start)
+        return i < len(self._marks) and self._marks[i] < end
 
     def __iter__(self) -> Iterator[Any]:
         for i in range(len(self)):

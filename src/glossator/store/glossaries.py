@@ -29,16 +29,28 @@ from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from .._gc import paused_gc
+from ..errors import CacheError
 from ..glossary import Form, Glossary, winning_forms
 from ..matching.native import ACCELERATOR
 from ..model import Diagnostic, Entry, Location
-from .columns import Rows, check_ints, damaged, ints, read_sections, write_sections
+from .columns import (
+    DamagedCache,
+    Rows,
+    check_ints,
+    damaged,
+    drop_damaged,
+    ints,
+    read_sections,
+    write_sections,
+)
 
 __all__ = [
     "Store", "glossary_digest", "load_cached_glossary", "merged_digest", "save_cached_glossary",
     "source_of",
 ]
 
+#: What separates the entry ids in their section (an id holding it is not cached).
+_IDS_SEPARATOR = "\n"
 #: Bumped whenever the cached shape changes.
 _VERSION = 3
 _T = TypeVar("_T")
@@ -132,7 +144,11 @@ def save_cached_glossary(
               len(glossary.entries), len(all_forms))
     try:
         marshal.dumps(header)
-    except ValueError:  # metadata marshal cannot hold: not cached
+        ids = _IDS_SEPARATOR.join(e.id for e in glossary.entries).encode("utf-8")
+    except (ValueError, UnicodeEncodeError):  # metadata marshal cannot hold: not cached
+        return
+    if len(glossary.entries) and ids.count(_IDS_SEPARATOR.encode()) != len(
+            glossary.entries) - 1:  # an id holding the separator: not cached
         return
     sections = (
         *Rows.pack(
@@ -144,7 +160,7 @@ def save_cached_glossary(
         *Rows.pack((f.text, f.is_alias, f.case_sensitive, f.key) for f in all_forms),
         array("i", [index[id(f.entry)] for f in all_forms]).tobytes(),
         array("i", winning_forms(all_forms)).tobytes(),
-        marshal.dumps(tuple(e.id for e in glossary.entries)),
+        ids,
     )
     _prune(cache_dir, digest)
     with contextlib.suppress(OSError):
@@ -158,28 +174,42 @@ def load_cached_glossary(cache_dir: str | os.PathLike[str], digest: str) -> Glos
 
 
 def _load(cache_dir: str | os.PathLike[str], digest: str) -> Glossary | None:
+    path = _path(cache_dir, digest)
     try:
-        path = _path(cache_dir, digest)
         header, sections = read_sections(path)
-        if not isinstance(header, tuple) or len(header) != 7 or header[0] != _VERSION:
-            return None
-        _, name, metadata, loaded, diagnostics, n_entries, n_forms = header
-        if len(sections) != 7:
-            return None
-        entry_blob, entry_at, form_blob, form_at, form_entry, winners, ids = sections
-        store = Store(Rows(entry_blob, entry_at, _ENTRY_WIDTH, path),
-                      Rows(form_blob, form_at, 4, path), ints(form_entry, n_forms),
-                      ints(winners), ids, path)
-        if len(store) != n_entries:
-            return None
-        return Glossary.over(
-            store, name=name, metadata=metadata,
-            load_diagnostics=tuple(_restore_diagnostic(d) for d in loaded),
-            diagnostics=tuple(_restore_diagnostic(d) for d in diagnostics),
-            digest=digest,
-        )
-    except (OSError, EOFError, ValueError, TypeError, IndexError, KeyError):
+    except DamagedCache:
+        drop_damaged(path)
         return None
+    except (OSError, ValueError):  # missing, another user's, an earlier version's
+        return None
+    if not isinstance(header, tuple) or len(header) != 7 or header[0] != _VERSION:
+        return None
+    try:
+        return _glossary_of(header, sections, path, digest)
+    except (EOFError, ValueError, TypeError, IndexError, KeyError, CacheError):
+        drop_damaged(path)
+        return None
+
+
+def _glossary_of(header: tuple[Any, ...], sections: Sequence[memoryview], path: Path,
+                 digest: str) -> Glossary | None:
+    """The glossary of a cache file's header and sections (``ValueError`` and the like if
+    they do not hold together)."""
+    _, name, metadata, loaded, diagnostics, n_entries, n_forms = header
+    if len(sections) != 7:
+        raise ValueError("damaged cache file")
+    entry_blob, entry_at, form_blob, form_at, form_entry, winners, ids = sections
+    store = Store(Rows(entry_blob, entry_at, _ENTRY_WIDTH, path),
+                  Rows(form_blob, form_at, 4, path), ints(form_entry, n_forms),
+                  ints(winners), ids, path)
+    if len(store) != n_entries:
+        raise ValueError("damaged cache file")
+    return Glossary.over(
+        store, name=name, metadata=metadata,
+        load_diagnostics=tuple(_restore_diagnostic(d) for d in loaded),
+        diagnostics=tuple(_restore_diagnostic(d) for d in diagnostics),
+        digest=digest,
+    )
 
 
 class Store:
@@ -197,7 +227,7 @@ class Store:
     def __init__(self, entry_rows: Rows, form_rows: Rows, form_entry: memoryview,
                  winners: memoryview, ids: memoryview | bytes, source: Path) -> None:
         """``form_entry`` is the entry of each form, ``winners`` the forms the duplicate
-        rule keeps, ``ids`` the marshalled tuple of the entries' ids, ``source`` the
+        rule keeps, ``ids`` the entries' ids (UTF-8, one a line), ``source`` the
         cache file (named if it turns out to be damaged)."""
         self._source = source
         self._lock = _thread.allocate_lock()  # for building: reading needs none
@@ -305,13 +335,14 @@ class Store:
     def ids(self) -> tuple[str, ...]:
         """Every entry's id, in order."""
         if self._ids is None:
+            # the ids joined by a line break, as UTF-8: not marshal, whose record for a
+            # tuple would have to be walked first (columns.loads), 100 000 items long
             try:
-                ids = marshal.loads(self._ids_blob)
-            except (EOFError, ValueError, TypeError):
-                ids = None
-            if type(ids) is not tuple or len(ids) != len(self._entries) or not all(
-                type(i) is str for i in ids
-            ):
+                text = bytes(self._ids_blob).decode("utf-8")
+            except UnicodeDecodeError:
+                raise damaged(self._source) from None
+            ids = tuple(text.split(_IDS_SEPARATOR)) if self._entries else ()
+            if len(ids) != len(self._entries):
                 raise damaged(self._source)
             self._ids = ids
         return self._ids

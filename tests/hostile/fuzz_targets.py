@@ -1,0 +1,208 @@
+"""Coverage-guided fuzz targets (atheris, libFuzzer's engine) for the three readers of
+untrusted bytes: the glossary loaders, the HTML tokenizer, and the cache reader.
+
+Run one by hand for as long as you like (docs/robustness.md)::
+
+    .venv/bin/python tests/hostile/fuzz_targets.py loaders -max_total_time=600 corpus/
+    .venv/bin/python tests/hostile/fuzz_targets.py html -max_total_time=600 corpus-html/
+    .venv/bin/python tests/hostile/fuzz_targets.py cache -max_total_time=600 corpus-cache/
+
+The arguments after the target's name are libFuzzer's; an empty corpus folder is first
+filled with seeds from the repository. ``tests/hostile/test_fuzz.py`` runs each target
+for a few seconds in every test run. A failure is an uncaught exception (or a crash of
+the C scanner): libFuzzer writes the input to ``crash-…`` in the working directory;
+replay it with ``fuzz_targets.py TARGET crash-…``.
+
+What each target holds for every input:
+
+* ``loaders``: the first byte picks a format; ``parse_glossary`` returns a glossary (whose
+  entries and forms can be read) or raises a ``GlossatorError``, nothing else;
+* ``html``: annotating the page changes nothing but the inserted markup (page mode is
+  byte-exact) and never raises;
+* ``cache``: the first byte picks a matcher or glossary cache file; the rest is the file,
+  its checksum made right so that the range checks behind it are reached. Loading it
+  gives tables (or a glossary) that work, or ``None``; scanning with what loaded, or
+  reading its entries, raises nothing but a ``GlossatorError``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+#: The formats the ``loaders`` target picks from with an input's first byte.
+FORMATS = ("csv", "tsv", "json", "yaml", "toml", "tbx", "skos-ttl", "skos-rdfxml")
+GLOSSARY = b"""\
+entries:
+  - term: ESS
+    definition: "\xc3\x89conomie sociale et solidaire."
+    aliases: [E.S.S.]
+  - term: "p\xc3\xb4le territorial de coop\xc3\xa9ration \xc3\xa9conomique"
+    definition: Un groupement.
+    aliases: [PTCE]
+  - term: "coop\xc3\xa9rative"
+    definition: Entreprise de ses membres.
+"""
+TEXT = "L'ESS, les PTCE et les coopératives ; l’E.S.S. aussi, 🇩🇪ESS, ⁧PTCE⁩."
+
+
+def _loaders() -> Callable[[bytes], None]:
+    from glossator.errors import GlossatorError
+    from glossator.loaders import parse_glossary
+
+    def run(data: bytes) -> None:
+        if not data:
+            return
+        fmt = FORMATS[data[0] % len(FORMATS)]
+        try:
+            glossary = parse_glossary(data[1:], f"fuzz.{fmt}", fmt)
+        except GlossatorError:
+            return
+        for entry in glossary.entries:
+            assert isinstance(entry.term, str) and isinstance(entry.definition, str)
+        glossary.forms()
+
+    return run
+
+
+def _html() -> Callable[[bytes], None]:
+    sys.path.insert(0, str(REPO / "tests"))
+    from glossator import Annotator
+    from glossator.documents.html import annotate_html, sniff_encoding
+    from glossator.loaders import parse_glossary
+    from support.markup import strip_markup
+
+    annotator = Annotator(parse_glossary(GLOSSARY, "g.yaml", "yaml"), occurrences="all")
+
+    def run(data: bytes) -> None:
+        sniff_encoding(data)
+        page = data.decode("utf-8", "replace")
+        out = annotate_html(page, annotator, markup="abbr")
+        assert strip_markup(out, "abbr") == strip_markup(page, "abbr"), "page changed"
+
+    return run
+
+
+def _cache() -> Callable[[bytes], None]:
+    import struct
+    import zlib
+
+    from glossator.errors import GlossatorError
+    from glossator.loaders import parse_glossary
+    from glossator.matching.compile import MatchOptions
+    from glossator.matching.scan import Matcher
+    from glossator.store import glossaries, matchers
+
+    warnings.simplefilter("ignore")  # "this cache file was damaged": expected here
+    folder = Path(tempfile.mkdtemp(prefix="glossator-fuzz-"))
+    glossary = parse_glossary(GLOSSARY, "g.yaml", "yaml")
+    options = MatchOptions()
+    n_forms = len(glossary.forms())
+    digest = "fuzz-0"
+    paths = (folder / "matcher.cache", glossaries._path(folder, digest))
+
+    def fixed(body: bytes) -> bytes:
+        """``body`` with the checksum its head must have (the head's length left as the
+        input has it: a wrong one is for the reader to catch)."""
+        if len(body) < 24:
+            return body
+        magic, length = struct.unpack_from("<8sQ", body)
+        return struct.pack("<8sQI4s", magic, length, zlib.crc32(body[24:]), bytes(4)) + body[24:]
+
+    def run(data: bytes) -> None:
+        if not data:
+            return
+        kind = data[0] & 1
+        path = paths[kind]
+        path.write_bytes(fixed(data[1:]) if data[0] & 2 == 0 else data[1:])
+        try:
+            if kind == 0:
+                loaded = matchers._load_tables(path, n_forms)
+                if loaded is not None:
+                    try:
+                        m = Matcher(glossary, options, tables=loaded[0], trie_state=loaded[1])
+                    except (ValueError, IndexError, GlossatorError):
+                        return  # what cached_matcher catches, and rebuilds
+                    m.spans(TEXT)
+            else:
+                cached = glossaries.load_cached_glossary(folder, digest)
+                if cached is not None:
+                    for entry in cached.entries:
+                        assert isinstance(entry.definition, str)
+                    cached.forms()
+        except GlossatorError:
+            return
+
+    return run
+
+
+TARGETS: dict[str, Callable[[], Callable[[bytes], None]]] = {
+    "loaders": _loaders, "html": _html, "cache": _cache,
+}
+
+
+def seeds(target: str) -> list[bytes]:
+    """Inputs to start ``target`` from: real files of the repository."""
+    if target == "loaders":
+        out = []
+        for path, fmt in ((REPO / "glossaries" / "ess-fr.yaml", "yaml"),
+                          (REPO / "examples" / "labo-ess.yaml", "yaml"),
+                          (REPO / "tests" / "data" / "ess-sample.tbx", "tbx"),
+                          (REPO / "tests" / "data" / "ess-sample.ttl", "skos-ttl"),
+                          (REPO / "tests" / "data" / "ess-sample.rdf", "skos-rdfxml")):
+            if path.is_file():
+                out.append(bytes([FORMATS.index(fmt)]) + path.read_bytes()[:20000])
+        out.append(bytes([FORMATS.index("csv")]) + b"term,definition,aliases\nESS,Def,E.S.S.\n")
+        out.append(bytes([FORMATS.index("json")]) + b'[{"term": "ESS", "definition": "D"}]')
+        out.append(bytes([FORMATS.index("toml")]) + b'[[entries]]\nterm = "ESS"\n'
+                   b'definition = "D"\n')
+        return out
+    if target == "html":
+        return [b"<p>L'ESS et les PTCE.</p>",
+                b"<html><head><title>ESS</title></head><body><p>ESS <code>PTCE</code> "
+                b"<!-- ESS --><script>ESS</script><a href='#'>ESS</a></p></body></html>",
+                b'<meta charset="windows-1252"><p>coop\xe9ratives</p>']
+    return _cache_seeds()
+
+
+def _cache_seeds() -> list[bytes]:
+    """A real matcher cache file and a real glossary cache file, each behind its byte."""
+    from glossator import compile_glossary
+    from glossator.loaders import read_glossary
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "g.yaml"
+        source.write_bytes(GLOSSARY)
+        cache = Path(tmp) / "cache"
+        compile_glossary(read_glossary(source, cache_dir=cache), cache_dir=str(cache))
+        matcher = next(cache.glob("matcher-*.cache")).read_bytes()
+        glossary = next(cache.glob("glossary-*.cache")).read_bytes()
+    return [b"\x00" + matcher, b"\x01" + glossary]
+
+
+def main(argv: list[str]) -> None:
+    """``fuzz_targets.py TARGET [libFuzzer arguments] [CORPUS…]``."""
+    import atheris
+
+    if not argv or argv[0] not in TARGETS:
+        raise SystemExit(f"usage: fuzz_targets.py {{{','.join(TARGETS)}}} [libFuzzer args]")
+    target, rest = argv[0], argv[1:]
+    with atheris.instrument_imports(include=["glossator"]):
+        run: Any = TARGETS[target]()  # imports glossator's modules, instrumented
+    for folder in (a for a in rest if not a.startswith("-") and os.path.isdir(a)):
+        if not os.listdir(folder):  # the seeds import glossator too: after, not before
+            for i, seed in enumerate(seeds(target)):
+                Path(folder, f"seed-{i}").write_bytes(seed)
+    atheris.Setup([sys.argv[0], *rest], run)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

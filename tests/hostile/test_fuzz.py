@@ -1,0 +1,58 @@
+"""The coverage-guided fuzz targets of ``fuzz_targets.py``, a short budget each in every
+test run (8 seconds each); run them longer by hand (docs/robustness.md).
+
+atheris comes with ``pip install -e '.[test]'`` on Linux x86-64. Elsewhere the test skips,
+saying so; under ``CI=true`` it fails instead, so that a green CI run has fuzzed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from support.browser import on_ci
+
+HERE = Path(__file__).resolve().parent
+#: Seconds of fuzzing per target in a test run (libFuzzer's -max_total_time).
+BUDGET = 8
+
+
+def _require_atheris() -> None:
+    if importlib.util.find_spec("atheris") is None:
+        reason = ("atheris is not installed (pip install -e '.[test]' installs it on Linux "
+                  "x86-64): the fuzz targets did not run")
+        if on_ci():
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@pytest.mark.parametrize("target", ["loaders", "html", "cache"])
+def test_a_short_fuzzing_run_finds_nothing(tmp_path: Path, target: str) -> None:
+    _require_atheris()
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    proc = subprocess.run(
+        [sys.executable, str(HERE / "fuzz_targets.py"), target,
+         f"-max_total_time={BUDGET}", "-timeout=10", "-rss_limit_mb=2048",
+         "-print_final_stats=1", str(corpus)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=BUDGET + 180,
+    )
+    found = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(
+        ("crash-", "timeout-", "oom-", "leak-")))
+    assert proc.returncode == 0 and not found, (found, proc.stderr[-3000:])
+    assert "Done " in proc.stderr and len(list(corpus.iterdir())) >= 2, proc.stderr[-2000:]
+
+
+def test_the_seeds_of_every_target_pass_without_the_fuzzer() -> None:
+    """The targets' own checks on their seeds, in this process: what a fuzzing run starts
+    from is sound, with or without atheris."""
+    from hostile import fuzz_targets
+
+    for name, make in fuzz_targets.TARGETS.items():
+        run = make()
+        for seed in fuzz_targets.seeds(name):
+            run(seed)
