@@ -159,8 +159,12 @@ class SenseChooser:
     def choose(
         self, text: str, matches: Sequence[Match],
         key_of: Callable[[Match], tuple[bool, str]], domains: Iterable[str] = (),
+        held: dict[tuple[str, ...], Entry | None] | None = None,
     ) -> dict[Match, SenseChoice]:
-        """The choice for each of ``matches`` whose form has several senses."""
+        """The choice for each of ``matches`` whose form has several senses.
+
+        ``held``: the senses a long form spelled out earlier holds, kept by the caller
+        when a document comes in pieces (:mod:`glossator.streaming`); filled here."""
         if not self.glossary.has_shared_forms():
             return {}
         known: dict[tuple[bool, str], tuple[Entry, ...]] = {}
@@ -176,7 +180,8 @@ class SenseChooser:
             return {}
         words = _Words(text)
         scope = self.domains + tuple(_fold(d) for d in domains if d.strip())
-        held: dict[tuple[str, ...], Entry | None] = {}
+        if held is None:
+            held = {}
         out: dict[Match, SenseChoice] = {}
         for m, senses in ambiguous:
             out[m] = self._one(m, senses, words, scope, held)

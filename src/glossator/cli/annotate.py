@@ -91,6 +91,28 @@ def _output_options(ann: argparse.ArgumentParser) -> None:
     ann.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                      help="annotate the inputs in N processes (0: one per CPU; default 1); "
                      "the output is the same, in the same order")
+    _batch_options(ann)
+
+
+def _batch_options(ann: argparse.ArgumentParser) -> None:
+    ann.add_argument("--files-from", metavar="LIST",
+                     help="also annotate the files listed in LIST, one a line ('-': "
+                     "standard input: find site -name '*.html' | glossator annotate "
+                     "--files-from - --in-place)")
+    ann.add_argument("-0", "--null", action="store_true",
+                     help="with --files-from: the paths are separated by NUL characters "
+                     "(find -print0)")
+    ann.add_argument("--incremental", action="store_true",
+                     help="with --output-dir or --in-place: redo only the inputs that "
+                     "changed since the last run, as a manifest in the output folder "
+                     "records them (.glossator-manifest.json); another glossary or other "
+                     "options redo everything")
+    ann.add_argument("--fail-fast", action="store_true",
+                     help="stop at the first input that fails (by default the others are "
+                     "written, and the exit code is 1)")
+    ann.add_argument("--report", metavar="FILE",
+                     help="with --output-dir or --in-place: write what the run did as JSON "
+                     "to FILE (files written, unchanged, failed; annotations per entry)")
 
 
 def _html_options(ann: argparse.ArgumentParser) -> None:
@@ -167,11 +189,24 @@ def _targets(args: argparse.Namespace, inputs: list[Any], kinds: list[str],
     return targets, root
 
 
+def _check_batch_options(args: argparse.Namespace) -> None:
+    """The options of batches go with files written one per input."""
+    batch = args.output_dir or args.in_place
+    for flag, given in (("--incremental", args.incremental), ("--report", args.report)):
+        if given and not batch:
+            raise UsageError(f"{flag} goes with --output-dir or --in-place")
+    if args.null and args.files_from is None:
+        raise UsageError("-0/--null goes with --files-from")
+
+
 def run(args: argparse.Namespace) -> int:
     """Annotate the inputs as the options say; the exit code."""
+    from ..batch import input_paths
     from ..documents.read import DOCUMENT_SUFFIXES, HTML_SUFFIXES, expand_inputs
 
     check_options(args)
+    _check_batch_options(args)
+    args.files = input_paths(args.files, args.files_from, args.null)
     # --in-place takes the pages of a folder (a site's robots.txt is not one); an output
     # folder inside an input one is not read back
     inputs = expand_inputs(list(args.files) or ["-"],
@@ -229,21 +264,108 @@ def _write_assets(job: Any, script: bool, loaded: bool) -> None:
 
 def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[str],
               targets: list[str], jobs: int) -> int:
-    """``--output-dir`` and ``--in-place``: each document to its own file."""
-    from ..runner import write_each
+    """``--output-dir`` and ``--in-place``: each document to its own file; a progress
+    bar on a terminal, a summary at the end, the manifest of ``--incremental``."""
+    from ..batch import Progress, Summary
+    from ..runner import DocumentResult, write_each
+
+    summary = Summary()
+    manifest, digests = _manifest(args, job, names)
+    todo = [i for i in range(len(names))
+            if manifest is None or not manifest.unchanged(targets[i], digests[i])]
+    for i in sorted(set(range(len(names))) - set(todo)):
+        summary.add(DocumentResult(names[i], targets[i], _size(names[i]), unchanged=True))
+    progress = Progress([_size(names[i]) for i in todo], enabled=not args.quiet)
+    where = {targets[i]: i for i in todo}
+
+    def done(result: DocumentResult) -> None:
+        summary.add(result)
+        progress.advance(result)
+        if manifest is not None and result.target in where:
+            ok = result.error is None
+            digest = digests[where[result.target]] if not args.in_place else (
+                _digest(result.target))
+            manifest.record(result.target, digest if ok else None)
 
     loaded: list[bool] = []
-    failed = write_each(job, names, kinds, targets, jobs,
-                        lambda error: print(f"glossator: error: {error}", file=sys.stderr),
-                        loaded)
+    try:
+        failed = write_each(job, [names[i] for i in todo], [kinds[i] for i in todo],
+                            [targets[i] for i in todo], min(jobs, max(1, len(todo))),
+                            lambda error: print(f"glossator: error: {error}",
+                                                file=sys.stderr),
+                            loaded, on_result=done, fail_fast=args.fail_fast)
+    finally:
+        progress.close()
+        if manifest is not None:
+            manifest.save()
     _write_assets(job, args.script, any(loaded))
-    if failed == len(names) > 1:
-        print(f"glossator: all {len(names)} inputs failed", file=sys.stderr)
-    elif failed and len(names) > 1:
-        where = f"written to {args.output_dir}" if args.output_dir else "annotated"
-        print(f"glossator: {failed} of {len(names)} inputs failed; the others were "
-              f"{where}", file=sys.stderr)
+    summary.finish()
+    _close(args, summary, failed, len(names))
     return EXIT_INPUT if failed else EXIT_OK
+
+
+def _size(name: str) -> int:
+    try:
+        return os.stat(name).st_size
+    except OSError:
+        return 0
+
+
+def _digest(name: str) -> str:
+    from ..batch import file_digest
+
+    return file_digest(name)
+
+
+def _manifest(args: argparse.Namespace, job: Any, names: list[str]) -> tuple[Any, list[str]]:
+    """The manifest of ``--incremental`` (``None`` without it), and each input's digest."""
+    if not args.incremental:
+        return None, []
+    from ..batch import Manifest, settings_digest
+
+    skip = {"files", "files_from", "null", "jobs", "quiet", "verbose", "incremental",
+            "report", "fail_fast", "run", "output_dir", "cache_dir", "func"}
+    options = {k: v for k, v in sorted(vars(args).items())
+               if k not in skip and isinstance(v, (str, int, float, bool, list, tuple,
+                                                   type(None)))}
+    root = args.output_dir or job.assets_root or "."
+    manifest = Manifest(root, settings_digest(options, args.glossary))
+    if manifest.reason is not None and not args.quiet:
+        print(f"glossator: note: {manifest.reason}", file=sys.stderr)
+    return manifest, [_digest(name) for name in names]
+
+
+def _close(args: argparse.Namespace, summary: Any, failed: int, total: int) -> None:
+    """The closing lines of a batch, and its ``--report``."""
+    counts = summary.counts()
+    if args.fail_fast and failed:
+        left = total - len(summary.results)
+        print(f"glossator: stopped at the first input that failed (--fail-fast); {left} "
+              "not annotated", file=sys.stderr)
+    elif failed == total > 1:
+        print(f"glossator: all {total} inputs failed", file=sys.stderr)
+    elif failed and total > 1:
+        where = f"written to {args.output_dir}" if args.output_dir else "annotated"
+        print(f"glossator: {failed} of {total} inputs failed; the others were "
+              f"{where}", file=sys.stderr)
+    if not args.quiet and (total > 1 or counts["unchanged"]):
+        for line in summary.lines():
+            print(line, file=sys.stderr)
+    if args.report:
+        summary.write_report(args.report)
+
+
+def _stream_one(args: argparse.Namespace, job: Any, name: str) -> None:
+    """One text input written as text, annotated piece by piece as it is read."""
+    if args.output:
+        from ..documents.write import write_parts
+
+        write_parts(args.output, job.stream(name))
+        return
+    out = sys.stdout.buffer
+    for data in job.stream(name):
+        out.write(data)
+    out.flush()
 
 
 def _to_stream(args: argparse.Namespace, job: Any, names: list[str], kinds: list[str],
@@ -252,6 +374,9 @@ def _to_stream(args: argparse.Namespace, job: Any, names: list[str], kinds: list
     from ..documents.write import write_file
     from ..runner import render_all
 
+    if len(names) == 1 and job.streams(names[0], kinds[0]):  # any size, bounded memory
+        _stream_one(args, job, names[0])
+        return EXIT_OK
     body, encoding, bom = render_all(job, names, kinds, jobs)
     if args.output:
         write_file(args.output, body, encoding, bom)

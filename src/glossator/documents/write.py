@@ -10,12 +10,13 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..errors import InputError, UsageError
 
-__all__ = ["check_targets", "current_umask", "encode", "partial_files", "terminated", "write_file"]
+__all__ = ["check_targets", "current_umask", "encode", "partial_files", "terminated", "write_file",
+           "write_parts"]
 
 
 def terminated(text: str) -> str:
@@ -41,19 +42,28 @@ def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"") 
     link is followed (the file it points to is replaced); a device or a pipe
     (``-o /dev/stdout``) is written in place.
     """
+    write_parts(path, [encode(body, encoding, bom)])
+
+
+def write_parts(path: str, parts: Iterable[bytes]) -> None:
+    """Write the bytes of ``parts`` to ``path`` as they come (a streamed document), as
+    :func:`write_file` writes: whole or not at all. An error raised while ``parts`` is
+    produced leaves the target as it was."""
     import tempfile
 
-    data = encode(body, encoding, bom)
     target = Path(os.path.realpath(path))
     try:
         if target.exists() and not target.is_file():
-            target.write_bytes(data)
+            with target.open("wb") as device:
+                for data in parts:
+                    device.write(data)
             return
         fd, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_PARTIAL,
                                        dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(data)
+                for data in parts:
+                    out.write(data)
             try:  # a file replaced keeps its mode; a new one gets 0666 less the umask
                 mode = stat.S_IMODE(target.stat().st_mode)
             except FileNotFoundError:
