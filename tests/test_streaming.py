@@ -5,17 +5,17 @@ senses spelled out earlier all hold across the cuts (issue 14)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glossator import Annotator, Glossary
-from glossator import streaming
+from glossator import Annotator, Glossary, streaming
 from glossator.render import render
 from glossator.streaming import annotate_pieces, can_stream, read_pieces
 
-ENTRIES = [
+ENTRIES: list[dict[str, Any]] = [
     {"term": "économie sociale et solidaire", "definition": "L'ESS, une économie."},
     {"term": "ESS", "definition": "Économie sociale et solidaire."},
     {"term": "coopérative", "definition": "Une société de personnes.",
@@ -36,9 +36,14 @@ WORDS = ["économie", "sociale", "et", "solidaire", "ESS", "l'ESS", "coopérativ
 TEXTS = st.lists(st.sampled_from(WORDS), max_size=500).map(" ".join)
 
 
-def streamed(annotator: Annotator, text: str, piece: int) -> tuple[str, list[tuple]]:
+Found = list[tuple[int, int, str, str, str]]
+
+
+def streamed(annotator: Annotator, text: str, piece: int) -> tuple[str, Found]:
     """The text format's output and the annotations, from the text given in pieces."""
-    out, found, at = [], [], 0
+    out: list[str] = []
+    found: Found = []
+    at = 0
     pieces = (text[i:i + piece] for i in range(0, len(text), piece))
     for part in annotate_pieces(annotator, pieces, chunk=piece):
         out.append(render(part, "text"))
