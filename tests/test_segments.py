@@ -66,6 +66,8 @@ def test_segments_of_any_size_give_the_matches_of_the_whole(text: str, size: int
             patch.setattr(scan_module, "_SEGMENT", size)
             assert matcher.scan(text) == whole
             assert [s for b in matcher.iter_scan(text) for s in b] == whole
+            assert [s for b in matcher.iter_spans(text) for s in b] == [
+                (s, e, matcher._ids()[v]) for s, e, v, _ in whole]
             patch.setattr(scan_module, "_SEGMENT", 8 << 20)
 
 
