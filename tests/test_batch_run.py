@@ -217,3 +217,28 @@ def test_a_streamed_text_that_goes_bad_leaves_no_output(tmp_path: Path) -> None:
     assert b"big.txt:201: not valid utf-8 (byte 0xff)" in run.stderr
     assert not (tmp_path / "out.txt").exists()
     assert not list(tmp_path.glob(".out.txt*"))
+
+
+def test_one_document_is_a_plain_function_of_picklable_values(tmp_path: Path) -> None:
+    # what a cluster (Dask) ships: the job, the item, and the result all pickle
+    import pickle
+
+    from glossator import Annotator
+    from glossator.runner import DocumentJob, convert_document
+
+    (tmp_path / "a.txt").write_text(TEXT, "utf-8")
+    job = pickle.loads(pickle.dumps(DocumentJob(Annotator(), "text")))
+    item = (str(tmp_path / "a.txt"), "text", str(tmp_path / "a.out"))
+    result = pickle.loads(pickle.dumps(convert_document(job, item)))
+    assert result.error is None and result.counts == {
+        "economie-sociale-et-solidaire": 1, "ess": 1, "ptce": 1}
+    assert (tmp_path / "a.out").read_text("utf-8").startswith("Le Labo de l’ESS Économie")
+    bad = convert_document(job, (str(tmp_path / "none.txt"), "text", str(tmp_path / "b")))
+    assert bad.error is not None and "no such file" in bad.error
+
+
+def test_incremental_goes_with_files_written_one_per_input(tmp_path: Path) -> None:
+    run = _glossator("-", "--incremental", stdin=b"ESS")
+    assert run.returncode == 2 and b"--incremental goes with --output-dir" in run.stderr
+    run = _glossator("-", "-0", stdin=b"ESS")
+    assert run.returncode == 2 and b"-0/--null goes with --files-from" in run.stderr
