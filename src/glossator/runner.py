@@ -110,7 +110,7 @@ class DocumentJob:
         if self.fmt == "json":
             options["source"] = None if doc.name == "<stdin>" else doc.name
         text = self.annotator.annotate(doc.text)
-        from .documents.html import count
+        from .documents.tally import count
 
         count(text.annotations)
         return render(text, self.fmt, **options)
@@ -164,7 +164,7 @@ class DocumentJob:
     def stream(self, name: str) -> Iterator[bytes]:
         """The output of text input ``name`` (``-``: standard input) in the text format,
         encoded, as it is made (see :meth:`streams`)."""
-        from .documents.html import count
+        from .documents.tally import count
         from .documents.write import encode
         from .render.text import render as render_text
         from .streaming import annotate_pieces, read_pieces
@@ -269,7 +269,7 @@ def convert_document(job: DocumentJob, item: tuple[str, str, str]) -> DocumentRe
     :meth:`DocumentJob.convert`) and say what became of it; a problem with this input is
     its ``error``, not an exception (a usage error, which concerns them all, is raised).
     A plain function of picklable arguments, for worker processes and clusters."""
-    from .documents.html import counting
+    from .documents.tally import counting
 
     name, _, target = item
     try:

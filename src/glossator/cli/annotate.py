@@ -362,10 +362,13 @@ def _stream_one(args: argparse.Namespace, job: Any, name: str) -> None:
 
         write_parts(args.output, job.stream(name))
         return
-    out = sys.stdout.buffer
+    buffer = getattr(sys.stdout, "buffer", None)
     for data in job.stream(name):
-        out.write(data)
-    out.flush()
+        if buffer is not None:
+            buffer.write(data)
+        else:  # a text stream (Python code that captures the output)
+            sys.stdout.write(data.decode(job.output_encoding or "utf-8"))
+    sys.stdout.flush()
 
 
 def _to_stream(args: argparse.Namespace, job: Any, names: list[str], kinds: list[str],

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -65,10 +65,10 @@ from ..anchors import check_link_to
 from ..errors import UsageError
 from ..render.html import MARKUP_PRESETS, check_markup, markup_presets, tooltip_parts
 from ..senses import SenseChoice
+from .tally import current as current_tally
 
 if TYPE_CHECKING:
     from ..annotate import Annotator
-    from ..model import Annotation
 
 __all__ = [
     "ANNOTATED_MARKERS",
@@ -80,8 +80,6 @@ __all__ = [
     "PageText",
     "Selector",
     "annotate_html",
-    "count",
-    "counting",
     "page_head",
     "page_text",
     "parse_selector",
@@ -646,7 +644,7 @@ def _splice(
     markup, rich_definitions, link_to = style
     out: list[str] = []
     pos = 0
-    tally = _TALLY.get()
+    tally = current_tally()
     for match, s, e, surface in placed:
         ann = annotator.annotation(match, surface, senses.get(match))
         if tally is not None:
@@ -732,30 +730,6 @@ def recording() -> Iterator[list[PageMatch]]:
         yield found
     finally:
         _RECORD.reset(token)
-
-
-_TALLY: ContextVar[dict[str, int] | None] = ContextVar("glossator_counts", default=None)
-
-
-@contextmanager
-def counting() -> Iterator[dict[str, int]]:
-    """Count the annotations made while the block runs, per entry id: those of
-    :func:`annotate_html` (pages, Markdown), and those a caller adds (text documents,
-    :class:`glossator.runner.DocumentJob`)."""
-    tally: dict[str, int] = {}
-    token = _TALLY.set(tally)
-    try:
-        yield tally
-    finally:
-        _TALLY.reset(token)
-
-
-def count(annotations: Iterable[Annotation]) -> None:
-    """Add ``annotations`` to the tally of :func:`counting`, if one is running."""
-    tally = _TALLY.get()
-    if tally is not None:
-        for ann in annotations:
-            tally[ann.entry.id] = tally.get(ann.entry.id, 0) + 1
 
 
 #: Why a match the policies kept is still not annotated in a page.
