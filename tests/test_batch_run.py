@@ -242,3 +242,13 @@ def test_incremental_goes_with_files_written_one_per_input(tmp_path: Path) -> No
     assert run.returncode == 2 and b"--incremental goes with --output-dir" in run.stderr
     run = _glossator("-", "-0", stdin=b"ESS")
     assert run.returncode == 2 and b"-0/--null goes with --files-from" in run.stderr
+
+
+def test_the_summary_shows_terminal_controls_in_entry_ids_as_escapes() -> None:
+    from glossator.batch import Summary
+
+    summary = Summary()
+    summary.add(DocumentResult("a", "b", counts={"id\x1b]0;pwned\x07\u202e": 2}))
+    summary.finish()
+    assert summary.lines()[-1] == "  id\\x1b]0;pwned\\x07\\u202e  2"
+    assert not any(c in "".join(summary.lines()) for c in "\x1b\x07\u202e")

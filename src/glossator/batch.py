@@ -9,6 +9,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -20,13 +21,23 @@ from .errors import InputError, UsageError
 from .runner import DocumentResult
 
 __all__ = ["MANIFEST_NAME", "REPORT_VERSION", "Manifest", "Progress", "Summary",
-           "file_digest", "input_paths", "settings_digest"]
+           "file_digest", "input_paths", "settings_digest", "shown"]
 
 #: The manifest ``--incremental`` keeps in the output folder (hidden: never an input).
 MANIFEST_NAME = ".glossator-manifest.json"
 #: The version of the manifest's and the report's JSON shapes.
 REPORT_VERSION = 1
 _MAGIC = frozenset("*?[")
+#: What a terminal would act on (controls, DEL, C1, BiDi embeddings, overrides and
+#: isolates, lone surrogates): shown as a visible escape in the summary's lines, which
+#: quote entry ids and paths (the convention of issue 16's ``text/inert.py``).
+_ACTIVE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def shown(text: str) -> str:
+    """``text`` with every character a terminal acts on as a visible escape (``\\x1b``)."""
+    return _ACTIVE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                       else f"\\u{ord(m.group()):04x}", text)
 
 
 # -- inputs -----------------------------------------------------------------------------
@@ -186,8 +197,9 @@ class Summary:
         if entries:
             out.append(f"glossator: {sum(entries.values())} annotations of {len(entries)} "
                        f"entries; the most frequent:")
-            width = max(len(k) for k in list(entries)[:10])
-            out += [f"  {k:<{width}}  {n}" for k, n in list(entries.items())[:10]]
+            top = [(shown(k), n) for k, n in list(entries.items())[:10]]
+            width = max(len(k) for k, _ in top)
+            out += [f"  {k:<{width}}  {n}" for k, n in top]
         return out
 
     def write_report(self, path: str) -> None:
@@ -246,15 +258,15 @@ class Manifest:
         try:
             data = json.loads(Path(self.path).read_text(encoding="utf-8"))
         except FileNotFoundError:
-            self.reason = f"no manifest in {self.root} yet: annotating everything"
+            self.reason = f"no manifest in {shown(self.root)} yet: annotating everything"
             return
         except (OSError, ValueError):
-            self.reason = f"{self.path} is damaged: annotating everything"
+            self.reason = f"{shown(self.path)} is damaged: annotating everything"
             return
         if (not isinstance(data, dict) or data.get("version") != REPORT_VERSION
                 or not isinstance(data.get("files"), dict)
                 or not all(isinstance(v, str) for v in data["files"].values())):
-            self.reason = f"{self.path} is damaged: annotating everything"
+            self.reason = f"{shown(self.path)} is damaged: annotating everything"
             return
         if data.get("settings") != self.settings:
             self.reason = "the glossary, the options or glossator changed: annotating everything"
