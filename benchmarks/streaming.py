@@ -6,7 +6,8 @@
 
 Builds text files of each ``--sizes`` (MB of 10**6 bytes) by repeating the corpus
 (``../shared/corpus/text``, cut at a line end) in a temporary folder, and times the whole
-command ``glossator annotate FILE -f text -o /dev/null`` with the bundled glossary:
+command ``glossator annotate FILE -f text -o /dev/null`` with the bundled glossary (or
+``--glossary FILE``):
 
 * **streamed**: the default for a text file longer than a chunk (bounded memory);
 * **whole**: the same command with ``GLOSSATOR_STREAM_CHUNK`` larger than the file, which
@@ -54,7 +55,7 @@ def _build(path: Path, size: int, corpus: Path) -> int:
     return written
 
 
-def _run(path: Path, streamed: bool) -> tuple[float, float]:
+def _run(path: Path, streamed: bool, glossary: Path | None = None) -> tuple[float, float]:
     """Seconds and peak resident MB of one ``glossator annotate`` of ``path``."""
     env = dict(os.environ)
     if not streamed:
@@ -62,8 +63,9 @@ def _run(path: Path, streamed: bool) -> tuple[float, float]:
     else:
         env.pop("GLOSSATOR_STREAM_CHUNK", None)
     start = time.perf_counter()
+    extra = ["-q", "-g", str(glossary)] if glossary is not None else []
     proc = subprocess.Popen([sys.executable, "-m", "glossator", "annotate", str(path), "-f",
-                             "text", "-o", os.devnull], env=env, cwd=REPO,
+                             "text", "-o", os.devnull, *extra], env=env, cwd=REPO,
                             stderr=subprocess.PIPE)
     assert proc.stderr is not None
     err = proc.stderr.read()
@@ -75,17 +77,19 @@ def _run(path: Path, streamed: bool) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
-def _measure(path: Path, size: int, rounds: int) -> list[dict[str, object]]:
+def _measure(path: Path, size: int, rounds: int,
+             glossary: Path | None = None) -> list[dict[str, object]]:
     modes = ["streamed", "whole"] if size <= WHOLE_LIMIT else ["streamed"]
     runs: dict[str, list[tuple[float, float]]] = {m: [] for m in modes}
     for _ in range(rounds):  # round-robin: the machine's noise falls on both
         for mode in modes:
-            runs[mode].append(_run(path, mode == "streamed"))
+            runs[mode].append(_run(path, mode == "streamed", glossary))
     records = []
     for mode in modes:
         seconds = [s for s, _ in runs[mode]]
         records.append({
             "mode": mode, "mb": size / MB, "runs": len(seconds),
+            "glossary": str(glossary) if glossary is not None else "bundled",
             "seconds_median": statistics.median(seconds), "seconds_max": max(seconds),
             "mb_per_s_median": size / MB / statistics.median(seconds),
             "mb_per_s_slowest": size / MB / max(seconds),
@@ -103,6 +107,9 @@ def main() -> None:
                         "sizes over 1 GB)")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--tmp", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--glossary", type=Path,
+                        help="a glossary file instead of the bundled one (say "
+                        "../shared/corpus/glossaries/sigles.csv)")
     args = parser.parse_args()
     if not (args.corpus / "text").is_dir():
         sys.exit(f"benchmarks/streaming.py needs the corpus: no {args.corpus / 'text'} "
@@ -118,7 +125,7 @@ def main() -> None:
             path = Path(folder) / f"text-{int(mb)}mb.txt"
             real = _build(path, size, args.corpus)
             rounds = args.rounds if real <= WHOLE_LIMIT else 1
-            records += _measure(path, real, rounds)
+            records += _measure(path, real, rounds, args.glossary)
             path.unlink()
     print("| size | mode | MB/s (median) | MB/s (slowest) | peak RSS (MB) | runs |")
     print("|---:|---|---:|---:|---:|---:|")
@@ -126,7 +133,8 @@ def main() -> None:
         print(f"| {r['mb']:.0f} MB | {r['mode']} | {r['mb_per_s_median']:.2f} | "
               f"{r['mb_per_s_slowest']:.2f} | {r['peak_rss_mb']:.0f} | {r['runs']} |")
     RESULTS_DIR.mkdir(exist_ok=True)
-    out = RESULTS_DIR / f"streaming-{datetime.date.today().isoformat()}.json"
+    tag = f"-{args.glossary.stem}" if args.glossary is not None else ""
+    out = RESULTS_DIR / f"streaming{tag}-{datetime.date.today().isoformat()}.json"
     out.write_text(json.dumps({"records": records, "cpus": os.cpu_count(),
                                "note": "shared machine (2 cores, ~8 engineers): noisy"},
                               indent=1) + "\n", "utf-8")
