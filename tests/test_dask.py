@@ -8,6 +8,7 @@ seconds to start); ``--dask local`` starts its own, through the command line.
 
 from __future__ import annotations
 
+import re
 import stat
 import subprocess
 import sys
@@ -70,6 +71,11 @@ def client() -> Iterator[Any]:
         yield client
 
 
+def _timeless(stderr: bytes) -> bytes:
+    """A batch's stderr without the figures of time and speed its summary gives."""
+    return re.sub(rb" in [0-9.]+ s \([0-9.]+ MB, [0-9.]+ MB/s\)", b"", stderr)
+
+
 def test_dask_local_writes_the_same_tree_as_a_local_run(tmp_path: Path) -> None:
     require_dask()
     _inputs(tmp_path / "in")
@@ -77,14 +83,39 @@ def test_dask_local_writes_the_same_tree_as_a_local_run(tmp_path: Path) -> None:
     here = _glossator(tmp_path / "in", "--output-dir", tmp_path / "here")
     there = _glossator(tmp_path / "in", "--output-dir", tmp_path / "there", "--dask", "local")
     assert here.returncode == there.returncode == 1, there.stderr
-    # the same error for the input that is not text, and nothing else on stderr
-    assert there.stderr == here.stderr.replace(b"/here", b"/there")
+    # the same error for the input that is not text, and the same summary
+    assert _timeless(there.stderr) == _timeless(here.stderr.replace(b"/here", b"/there"))
+    assert b"files read" in there.stderr
     assert b"binary.txt" in there.stderr
     tree = _tree(tmp_path / "there")
     assert tree == _tree(tmp_path / "here")
     assert sorted(tree) == ["glossator.css", "glossator.js", "m.html", "page1252.html",
                             "sub/page.htm", "sub/t1.html", "t0.html", "t2.html"]
     assert "coopératives".encode("cp1252") in tree["page1252.html"][0]
+
+
+def test_incremental_and_report_on_a_cluster(tmp_path: Path, client: Any) -> None:
+    import json
+
+    _inputs(tmp_path / "in")
+    address = client.scheduler.address
+    report = tmp_path / "report.json"
+    first = _glossator(tmp_path / "in", "--output-dir", tmp_path / "out", "--dask", address,
+                       "--incremental", "--report", report)
+    assert first.returncode == 0, first.stderr
+    data = json.loads(report.read_text("utf-8"))
+    local = tmp_path / "local.json"
+    _glossator(tmp_path / "in", "--output-dir", tmp_path / "here", "--report", local)
+    expected = json.loads(local.read_text("utf-8"))
+    for key in ("files", "bytes", "annotations"):
+        assert data[key] == expected[key]
+    assert data["files"]["written"] == 6 and data["annotations"]["total"] > 0
+    (tmp_path / "in" / "t0.txt").write_text("Une SCOP de plus.", "utf-8")
+    again = _glossator(tmp_path / "in", "--output-dir", tmp_path / "out", "--dask", address,
+                       "--incremental")
+    assert again.returncode == 0 and b"1 written" in again.stderr, again.stderr
+    assert _glossator(tmp_path / "in", "--output-dir", tmp_path / "o2", "--dask", address,
+                      "--fail-fast").returncode == 2
 
 
 def test_in_place_on_a_cluster_rewrites_each_page_as_a_local_run(
@@ -96,9 +127,11 @@ def test_in_place_on_a_cluster_rewrites_each_page_as_a_local_run(
     copy = tmp_path / "copy"
     _inputs(copy, texts=0)
     (copy / "m.md").unlink()
-    assert _glossator(site, "--in-place").returncode == 0
+    local = _glossator(site, "--in-place")
+    assert local.returncode == 0
     run = _glossator(copy, "--in-place", "--dask", client.scheduler.address)
-    assert run.returncode == 0 and run.stderr == b"", run.stderr
+    assert run.returncode == 0, run.stderr
+    assert _timeless(run.stderr) == _timeless(local.stderr)
     assert _tree(copy) == _tree(site)
 
 

@@ -238,7 +238,6 @@ def test_long_texts_are_scanned_in_segments_with_the_same_result(
     text = paragraph * 400 + "fin\u00a0: ESS"
     expected = m.scan(text)
     monkeypatch.setattr(matcher_module, "_SEGMENT", 1000)
-    assert matcher_module._segment_end(text, 0) <= 1000
     assert m.scan(text) == expected
     assert len(expected) == 2001
     assert all(text[s:e] in ("coopératives", "ESS", "PTCE", "coopérative")

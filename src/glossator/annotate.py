@@ -138,7 +138,7 @@ class Annotator:
         if senses is not None:
             senses.update(choices)
         if choices:
-            found = self._decided(found, choices, dropped)
+            found = self.decided(found, choices, dropped)
         entries: dict[int, Entry] = {}  # the entry of each variant met, looked up once
 
         def entry_of(m: Match) -> Entry:
@@ -156,9 +156,10 @@ class Annotator:
             entry_ids=None if choices else self.matcher._ids(), dropped=dropped,
         )
 
-    def _decided(self, found: Sequence[Match], choices: dict[Match, SenseChoice],
-                 dropped: dict[Match, str] | None) -> list[Match]:
-        """``found`` without the occurrences left alone for their sense."""
+    def decided(self, found: Sequence[Match], choices: dict[Match, SenseChoice],
+                dropped: dict[Match, str] | None = None) -> list[Match]:
+        """``found`` without the occurrences left alone for their sense (``choices``:
+        :meth:`SenseChooser.choose`'s); ``dropped`` gets them with the reason."""
         kept = []
         for m in found:
             choice = choices.get(m)

@@ -37,6 +37,7 @@ __all__ = [
     "Match",
     "all_occurrences",
     "apply_policies",
+    "excluded",
     "excluded_by_context",
     "first_occurrence",
     "first_per_section",
@@ -239,6 +240,18 @@ OWN_DEFINITION = "inside its own definition"
 OVER_MAXIMUM = "over the maximum per entry"
 
 
+def excluded(m: Match, entry: Entry, text: str, own: dict[str, tuple[str, ...]]) -> str:
+    """Why the exclusions drop ``m``, of ``entry`` (``""`` when they do not): ``not_in``,
+    capitals, its own definition written out. ``own`` caches the ways each definition
+    may be written (see :func:`inside_own_definition`). Each rule reads only the text
+    near ``m``: a window of the text gives the same answer."""
+    if entry.not_in and excluded_by_context(m, entry, text):
+        return NOT_IN
+    if in_capitals(m, entry, text):
+        return IN_CAPITALS
+    return OWN_DEFINITION if inside_own_definition(m, entry, own, text) else ""
+
+
 def not_first(occurrences: str) -> str:
     """The reason given for a match the occurrence policy ``occurrences`` passed over."""
     return f"not the first occurrence ({occurrences})"
@@ -266,18 +279,13 @@ def apply_policies(
     """
     own: dict[str, tuple[str, ...]] = {}
 
-    def excluded(m: Match) -> str:
-        entry = entry_of(m)
-        if entry.not_in and excluded_by_context(m, entry, text):
-            return NOT_IN
-        if in_capitals(m, entry, text):
-            return IN_CAPITALS
-        return OWN_DEFINITION if inside_own_definition(m, entry, own, text) else ""
+    def why(m: Match) -> str:
+        return excluded(m, entry_of(m), text, own)
 
     if dropped is not None:
         survivors = []
         for m in matches:
-            reason = excluded(m)
+            reason = why(m)
             if reason:
                 dropped[m] = reason
             else:
@@ -287,7 +295,7 @@ def apply_policies(
         dropped.update((m, not_first(occurrences)) for m in survivors if m not in chosen)
     else:
         kept = _occurrences(matches, entry_of, text, occurrences, entry_ids,
-                            lambda m: not excluded(m))
+                            lambda m: not why(m))
     capped = _capped(kept, entry_of, max_per_entry)
     if dropped is not None and len(capped) < len(kept):
         within = set(capped)

@@ -17,7 +17,7 @@ import contextlib
 import os
 import re
 import sys
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from .explain import Explanation
 
 __all__ = [
-    "SUFFIXES", "DocumentFailed", "DocumentJob", "each", "output_path",
-    "page_title", "render_all", "worker_count", "write_each", "write_output",
+    "SUFFIXES", "DocumentFailed", "DocumentJob", "DocumentResult", "convert_document", "each",
+    "output_path", "page_title", "render_all", "worker_count", "write_each", "write_output",
 ]
 
 _T = TypeVar("_T")
@@ -105,7 +105,11 @@ class DocumentJob:
                            assets=self.assets, assets_prefix=prefix)
         if self.fmt == "json":
             options["source"] = None if doc.name == "<stdin>" else doc.name
-        return render(self.annotator.annotate(doc.text), self.fmt, **options)
+        text = self.annotator.annotate(doc.text)
+        from .documents.tally import count
+
+        count(text.annotations)
+        return render(text, self.fmt, **options)
 
     def explain(self, doc: Document) -> list[Explanation]:
         """Every match of ``doc`` and its fate, met on the same path as :meth:`render`."""
@@ -135,11 +139,55 @@ class DocumentJob:
             return self.output_encoding, b""
         return (doc.encoding, doc.bom) if doc.kind == "html" else ("utf-8", b"")
 
+    def streams(self, name: str, kind: str) -> bool:
+        """Whether input ``name`` is annotated piece by piece, in bounded memory
+        (:mod:`glossator.streaming`): text written as text, with a built-in occurrence
+        policy, from standard input or a file longer than a chunk. The output is the
+        same either way."""
+        if kind != "text" or self.fmt != "text":
+            return False
+        from .streaming import can_stream, chunk_size
+
+        if not can_stream(self.annotator):
+            return False
+        if name == "-":  # a terminal is read whole: its Ctrl-D ends the input at once
+            isatty = getattr(sys.stdin, "isatty", None)
+            return not (isatty is not None and isatty())
+        try:
+            return os.stat(name).st_size > chunk_size() and Path(name).is_file()
+        except (OSError, ValueError):  # ValueError: a NUL in the name
+            return False  # the whole read says what is wrong
+
+    def stream(self, name: str) -> Iterator[bytes]:
+        """The output of text input ``name`` (``-``: standard input) in the text format,
+        encoded, as it is made (see :meth:`streams`)."""
+        from .documents.tally import count
+        from .documents.write import encode
+        from .render.text import render as render_text
+        from .streaming import annotate_pieces, read_pieces
+
+        encoding = self.output_encoding or "utf-8"
+        last = ""
+        for part in annotate_pieces(self.annotator, read_pieces(name, self.encoding)):
+            count(part.annotations)
+            out = render_text(part)
+            if out:
+                last = out[-1]
+                yield encode(out, encoding)
+        if last not in ("", "\n"):
+            yield encode("\n", encoding)
+
     def convert(self, job: tuple[str, str, str]) -> bool:
         """Read input ``name`` of ``kind``, render it, and write it to ``target``
         (``job`` is ``(name, kind, target)``); whether the page written loads the assets
         of ``assets_root``."""
         name, kind, target = job
+        if self.streams(name, kind):
+            from .documents.write import write_parts
+
+            _make_parent(target)
+            write_parts(target, self.stream(name), clean=False)
+            return False
         body, encoding, bom, loads = self.output(self.read(name, kind), target)
         write_output(target, body, encoding, bom)
         return loads
@@ -155,6 +203,10 @@ class DocumentJob:
         rendered = self.render(doc, prefix)
         body = rendered if doc.kind == "html" else terminated(rendered)
         return (body, *self.output_encoding_of(doc), self.loads_assets(rendered))
+
+    def convert_one(self, job: tuple[str, str, str]) -> DocumentResult:
+        """:func:`convert_document` with this job (what the worker processes run)."""
+        return convert_document(self, job)
 
     def loads_assets(self, rendered: str) -> bool:
         """Whether the page ``rendered`` loads glossator's stylesheet or script by URL."""
@@ -188,17 +240,59 @@ class DocumentJob:
         return state
 
 
-def write_output(target: str, body: str, encoding: str, bom: bytes) -> None:
-    """Write an output of :meth:`DocumentJob.output` to ``target``, whole or not at all,
-    its folder made first (an input found in a subfolder: the tree is kept)."""
+def _make_parent(target: str) -> None:
+    """The folder of ``target`` (an input found in a subfolder: the tree is kept)."""
     try:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(exc.strerror or "cannot create directory",
                          file=str(Path(target).parent)) from None
+
+
+def write_output(target: str, body: str, encoding: str, bom: bytes) -> None:
+    """Write an output of :meth:`DocumentJob.output` to ``target``, whole or not at all,
+    its folder made first (an input found in a subfolder: the tree is kept)."""
+    _make_parent(target)
     # a batch removes stale partial files once per folder (remove_stale_partials)
     write_file(target, body, encoding, bom, clean=False)
 
+
+@dataclass
+class DocumentResult:
+    """What became of one input of a batch: its name and target, the bytes read, the
+    annotations made per entry id, whether the page written loads the assets; ``error``
+    (the one-line message) when it failed, ``unchanged`` when ``--incremental`` found
+    nothing to redo. Plain data: it comes back from worker processes and clusters."""
+
+    name: str
+    target: str
+    size: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    loads_assets: bool = False
+    error: str | None = None
+    unchanged: bool = False
+
+
+def convert_document(job: DocumentJob, item: tuple[str, str, str]) -> DocumentResult:
+    """Convert one input (``item`` is ``(name, kind, target)``, see
+    :meth:`DocumentJob.convert`) and say what became of it; a problem with this input is
+    its ``error``, not an exception (a usage error, which concerns them all, is raised).
+    A plain function of picklable arguments, for worker processes and clusters."""
+    from .documents.tally import counting
+
+    name, _, target = item
+    try:
+        size = os.stat(name).st_size
+    except OSError:
+        size = 0
+    try:
+        with counting() as tally:
+            loads = job.convert(item)
+    except UsageError:
+        raise
+    except GlossatorError as exc:
+        return DocumentResult(name, target, size, error=str(exc))
+    return DocumentResult(name, target, size, dict(tally), loads)
 
 def page_title(name: str) -> str:
     """The ``<title>`` of a standalone page without ``--title``: the input file's name."""
@@ -312,31 +406,45 @@ def output_path(out_dir: str, inp: Input, kind: str, fmt: str) -> str:
 def write_each(
     job: DocumentJob, names: Sequence[str], kinds: Sequence[str], targets: Sequence[str],
     jobs: int, report: Callable[[str], None], loaded: list[bool] | None = None,
+    *, on_result: Callable[[DocumentResult], None] | None = None, fail_fast: bool = False,
 ) -> int:
     """Annotate each input into its target, one document at a time (memory stays that of
     one page), each written as soon as it is done, whole or not at all. A document that
-    fails is reported (``report``, one line) and the others go on; the number that
-    failed is returned (and ``loaded`` gets, for each page written, whether it loads the
-    assets). Interrupted, the workers are stopped and what they left half-written is
-    removed."""
+    fails is reported (``report``, one line) and the others go on, unless ``fail_fast``
+    (the run then stops there); the number that failed is returned (and ``loaded`` gets,
+    for each page written, whether it loads the assets; ``on_result`` each
+    :class:`DocumentResult`, in input order). Interrupted, the workers are stopped and
+    what they left half-written is removed."""
     failed = 0
-    done = each(job, "convert", zip(names, kinds, targets, strict=True), jobs)
+    done = each(job, "convert_one", zip(names, kinds, targets, strict=True), jobs)
     try:
         for ok, result in done:
-            if not ok:
+            if not ok:  # not a DocumentResult: an error convert_document let through
+                result = DocumentResult("", "", error=str(result))
+            if on_result is not None:
+                on_result(result)
+            if result.error is not None:
                 failed += 1
-                report(result)
+                report(result.error)
+                if fail_fast:
+                    _abandon(done, targets)
+                    break
             elif loaded is not None:
-                loaded.append(bool(result))
+                loaded.append(result.loads_assets)
     except BaseException:  # Ctrl-C: stop the workers, then remove what they left
-        done.close()
-        for target in targets:
-            for partial in partial_files(target):
-                partial.unlink(missing_ok=True)
+        _abandon(done, targets)
         raise
     # what runs killed before this one left (SIGKILL: nothing could clean up then)
     remove_stale_partials(targets)
     return failed
+
+
+def _abandon(done: Generator[Any, None, None], targets: Sequence[str]) -> None:
+    """Stop the workers of ``done``, then remove what they left half-written."""
+    done.close()
+    for target in targets:
+        for partial in partial_files(target):
+            partial.unlink(missing_ok=True)
 
 
 class DocumentFailed(GlossatorError):

@@ -202,9 +202,13 @@ class SenseChooser:
         self, text: str, matches: Sequence[Match],
         key_of: Callable[[Match], tuple[bool, str]],
         domains: Iterable[str] | Callable[[Match], Iterable[str]] = (),
+        held: dict[tuple[str, ...], Entry | None] | None = None,
     ) -> dict[Match, SenseChoice]:
         """The choice for each of ``matches`` whose form has several senses; ``domains``:
-        the document's, or a function giving those of each match."""
+        the document's, or a function giving those of each match.
+
+        ``held``: the senses a long form spelled out earlier holds, kept by the caller
+        when a document comes in pieces (:mod:`glossator.streaming`); filled here."""
         if not self.glossary.has_shared_forms():
             return {}
         known: dict[tuple[bool, str], tuple[Entry, ...]] = {}
@@ -219,7 +223,8 @@ class SenseChooser:
         if not ambiguous:
             return {}
         words = _Words(text, spacy=self.lemmas == "spacy")
-        held: dict[tuple[str, ...], Entry | None] = {}
+        if held is None:
+            held = {}
         out: dict[Match, SenseChoice] = {}
         scope_of = self._scopes(domains)
         for m, senses in ambiguous:
@@ -362,18 +367,24 @@ def _initials_next_to(words: _Words, acronym: str, first: int, last: int) -> boo
     if first >= len(words.starts) or last + 1 > len(words.starts):
         return False
     text = words.text
-    opened = (text[:words.starts[first]].rstrip(" \u00a0\u202f«\"").endswith("(")
+    i = words.starts[first]  # the text before, without the spaces and quotes that end it
+    while i > 0 and text[i - 1] in " \u00a0\u202f«\"":
+        i -= 1
+    opened = ((i > 0 and text[i - 1] == "(")
               or any(lemma(w) in _NAMING for w in words.raw[max(0, first - 3):first]))
     end = words.starts[last] + len(words.raw[last])
     explained = text[end:end + 3].lstrip(" \u00a0\u202f")[:1] in ("(", ":")
-    raw = [strip_accents(w.casefold()) for w in words.raw]
+
+    def raw(lo: int, hi: int) -> list[str]:  # only the words looked at: the cost per
+        return [strip_accents(w.casefold()) for w in words.raw[lo:hi]]  # occurrence
+
     if opened:
-        before = [w for w in raw[max(0, first - 3 * len(letters) - 3):first]
+        before = [w for w in raw(max(0, first - 3 * len(letters) - 3), first)
                   if w not in _STOP and lemma(w) not in _BETWEEN]
         if "".join(w[0] for w in before[-len(letters):]) == letters:
             return True
     if explained:
-        after = [w for w in raw[last + 1:last + 1 + 3 * len(letters)] if w not in _STOP]
+        after = [w for w in raw(last + 1, last + 1 + 3 * len(letters)) if w not in _STOP]
         return "".join(w[0] for w in after[:len(letters)]) == letters
     return False
 

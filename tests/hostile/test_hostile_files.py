@@ -188,8 +188,13 @@ def test_a_sparse_file_beyond_the_limit_is_refused_unread(files: Path) -> None:
 
     with open(files / "huge.txt", "wb") as f:
         f.truncate(MAX_DOCUMENT_BYTES + 1)
-    out = run_bounded("annotate", "huge.txt", "-g", "g.csv", cwd=files)
+    # read whole (JSON output): refused by its size, unread
+    out = run_bounded("annotate", "huge.txt", "-g", "g.csv", "-f", "json", cwd=files)
     fails_cleanly(out.code, out.err, expected=1, mentions=("too large",))
+    # text written as text streams a file of any size, piece by piece: these NUL bytes are
+    # refused at the first piece, in bounded memory
+    out = run_bounded("annotate", "huge.txt", "-g", "g.csv", "-f", "text", cwd=files)
+    fails_cleanly(out.code, out.err, expected=1, mentions=("binary",))
 
 
 def test_a_sparse_glossary_beyond_the_limit_is_refused_unread(files: Path) -> None:

@@ -102,6 +102,28 @@ def _output_options(ann: argparse.ArgumentParser) -> None:
                      "process per CPU here; the files written are the same, written by "
                      "this process as the workers finish them (pip install "
                      "'glossator[dask]'; see docs/dask.md)")
+    _batch_options(ann)
+
+
+def _batch_options(ann: argparse.ArgumentParser) -> None:
+    ann.add_argument("--files-from", metavar="LIST",
+                     help="also annotate the files listed in LIST, one a line ('-': "
+                     "standard input: find site -name '*.html' | glossator annotate "
+                     "--files-from - --in-place)")
+    ann.add_argument("-0", "--null", action="store_true",
+                     help="with --files-from: the paths are separated by NUL characters "
+                     "(find -print0)")
+    ann.add_argument("--incremental", action="store_true",
+                     help="with --output-dir or --in-place: redo only the inputs that "
+                     "changed since the last run, as a manifest in the output folder "
+                     "records them (.glossator-manifest.json); another glossary or other "
+                     "options redo everything")
+    ann.add_argument("--fail-fast", action="store_true",
+                     help="stop at the first input that fails (by default the others are "
+                     "written, and the exit code is 1)")
+    ann.add_argument("--report", metavar="FILE",
+                     help="with --output-dir or --in-place: write what the run did as JSON "
+                     "to FILE (files written, unchanged, failed; annotations per entry)")
 
 
 def _html_options(ann: argparse.ArgumentParser) -> None:
@@ -195,12 +217,28 @@ def _output_dir_is_not_an_input(args: argparse.Namespace) -> None:
                 f"{out.name or 'out'}-annotated, or annotate HTML pages with --in-place")
 
 
+def _check_batch_options(args: argparse.Namespace) -> None:
+    """The options of batches go with files written one per input."""
+    batch = args.output_dir or args.in_place
+    for flag, given in (("--incremental", args.incremental), ("--report", args.report)):
+        if given and not batch:
+            raise UsageError(f"{flag} goes with --output-dir or --in-place")
+    if args.null and args.files_from is None:
+        raise UsageError("-0/--null goes with --files-from")
+    if args.dask and args.fail_fast:  # tasks run together on the cluster
+        raise UsageError("--fail-fast does not go with --dask yet",
+                         hint="run without --dask, or without --fail-fast")
+
+
 def run(args: argparse.Namespace) -> int:
     """Annotate the inputs as the options say; the exit code."""
+    from ..batch import input_paths
     from ..documents.read import DOCUMENT_SUFFIXES, HTML_SUFFIXES, expand_inputs
 
     check_options(args)
     _output_dir_is_not_an_input(args)
+    _check_batch_options(args)
+    args.files = input_paths(args.files, args.files_from, args.null)
     # --in-place takes the pages of a folder (a site's robots.txt is not one); an output
     # folder inside an input one is not read back
     inputs = expand_inputs(list(args.files) or ["-"],
@@ -261,28 +299,117 @@ def _write_assets(job: Any, script: bool, loaded: bool) -> None:
 
 def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[str],
               targets: list[str], jobs: int) -> int:
-    """``--output-dir`` and ``--in-place``: each document to its own file."""
+    """``--output-dir`` and ``--in-place``: each document to its own file; a progress
+    bar on a terminal, a summary at the end, the manifest of ``--incremental``."""
+    from ..batch import Progress, Summary
+    from ..runner import DocumentResult, write_each
+
+    summary = Summary()
+    manifest, digests = _manifest(args, job, names)
+    todo = [i for i in range(len(names))
+            if manifest is None or not manifest.unchanged(targets[i], digests[i])]
+    for i in sorted(set(range(len(names))) - set(todo)):
+        summary.add(DocumentResult(names[i], targets[i], _size(names[i]), unchanged=True))
+    progress = Progress([_size(names[i]) for i in todo], enabled=not args.quiet)
+    where = {targets[i]: i for i in todo}
+
+    def done(result: DocumentResult) -> None:
+        summary.add(result)
+        progress.advance(result)
+        if manifest is not None and result.target in where:
+            ok = result.error is None
+            digest = digests[where[result.target]] if not args.in_place else (
+                _digest(result.target))
+            manifest.record(result.target, digest if ok else None)
+
     loaded: list[bool] = []
+    batch = ([names[i] for i in todo], [kinds[i] for i in todo], [targets[i] for i in todo])
+    try:
+        if args.dask:  # the same results, from the cluster's workers
+            from ..integrations import dask
 
-    def report(error: str) -> None:
-        say("error", error)
-
-    if args.dask:
-        from ..integrations import dask
-
-        with dask.connect(args.dask) as client:
-            failed = dask.write_each(job, names, kinds, targets, client, report, loaded)
-    else:
-        from ..runner import write_each
-
-        failed = write_each(job, names, kinds, targets, jobs, report, loaded)
+            with dask.connect(args.dask) as client:
+                failed = dask.write_each(job, *batch, client,
+                                         lambda error: say("error", error), loaded,
+                                         on_result=done)
+        else:
+            failed = write_each(job, *batch, min(jobs, max(1, len(todo))),
+                                lambda error: say("error", error),
+                                loaded, on_result=done, fail_fast=args.fail_fast)
+    finally:
+        progress.close()
+        if manifest is not None:
+            manifest.save()
     _write_assets(job, args.script, any(loaded))
-    if failed == len(names) > 1:
-        say("", f"all {len(names)} inputs failed")
-    elif failed and len(names) > 1:
-        where = f"written to {args.output_dir}" if args.output_dir else "annotated"
-        say("", f"{failed} of {len(names)} inputs failed; the others were {where}")
+    summary.finish()
+    _close(args, summary, failed, len(names))
     return EXIT_INPUT if failed else EXIT_OK
+
+
+def _size(name: str) -> int:
+    try:
+        return os.stat(name).st_size
+    except OSError:
+        return 0
+
+
+def _digest(name: str) -> str:
+    from ..batch import file_digest
+
+    return file_digest(name)
+
+
+def _manifest(args: argparse.Namespace, job: Any, names: list[str]) -> tuple[Any, list[str]]:
+    """The manifest of ``--incremental`` (``None`` without it), and each input's digest."""
+    if not args.incremental:
+        return None, []
+    from ..batch import Manifest, settings_digest
+
+    skip = {"files", "files_from", "null", "jobs", "quiet", "verbose", "incremental",
+            "report", "fail_fast", "run", "output_dir", "cache_dir", "func"}
+    options = {k: v for k, v in sorted(vars(args).items())
+               if k not in skip and isinstance(v, (str, int, float, bool, list, tuple,
+                                                   type(None)))}
+    root = args.output_dir or job.assets_root or "."
+    manifest = Manifest(root, settings_digest(options, args.glossary))
+    if manifest.reason is not None and not args.quiet:
+        say("note", manifest.reason)
+    return manifest, [_digest(name) for name in names]
+
+
+def _close(args: argparse.Namespace, summary: Any, failed: int, total: int) -> None:
+    """The closing lines of a batch, and its ``--report``."""
+    counts = summary.counts()
+    if args.fail_fast and failed:
+        left = total - len(summary.results)
+        say("", f"stopped at the first input that failed (--fail-fast); {left} not "
+            "annotated")
+    elif failed == total > 1:
+        say("", f"all {total} inputs failed")
+    elif failed and total > 1:
+        where = f"written to {args.output_dir}" if args.output_dir else "annotated"
+        say("", f"{failed} of {total} inputs failed; the others were {where}")
+    if not args.quiet and (total > 1 or counts["unchanged"]):
+        for line in summary.lines():
+            print(line, file=sys.stderr)
+    if args.report:
+        summary.write_report(args.report)
+
+
+def _stream_one(args: argparse.Namespace, job: Any, name: str) -> None:
+    """One text input written as text, annotated piece by piece as it is read."""
+    if args.output:
+        from ..documents.write import write_parts
+
+        write_parts(args.output, job.stream(name))
+        return
+    buffer = getattr(sys.stdout, "buffer", None)
+    for data in job.stream(name):
+        if buffer is not None:
+            buffer.write(data)
+        else:  # a text stream (Python code that captures the output)
+            sys.stdout.write(data.decode(job.output_encoding or "utf-8"))
+    sys.stdout.flush()
 
 
 def _to_stream(args: argparse.Namespace, job: Any, names: list[str], kinds: list[str],
@@ -291,6 +418,9 @@ def _to_stream(args: argparse.Namespace, job: Any, names: list[str], kinds: list
     from ..documents.write import write_file
     from ..runner import render_all
 
+    if len(names) == 1 and job.streams(names[0], kinds[0]):  # any size, bounded memory
+        _stream_one(args, job, names[0])
+        return EXIT_OK
     body, encoding, bom = render_all(job, names, kinds, jobs)
     if args.output:
         write_file(args.output, body, encoding, bom)

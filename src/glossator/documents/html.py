@@ -74,6 +74,7 @@ from ..anchors import check_link_to
 from ..errors import UsageError
 from ..render.html import MARKUP_PRESETS, check_markup, markup_presets, tooltip_parts_reused
 from ..senses import SenseChoice
+from .tally import current as current_tally
 
 if TYPE_CHECKING:
     from ..annotate import Annotator
@@ -803,8 +804,11 @@ def _splice(
     markup, rich_definitions, link_to = style
     out: list[str] = []
     pos = 0
+    tally = current_tally()
     for match, s, e, surface in placed:
         ann = annotator.annotation(match, surface, senses.get(match))
+        if tally is not None:
+            tally[ann.entry.id] = tally.get(ann.entry.id, 0) + 1
         counter += 1
         opening, closing = tooltip_parts_reused(ann, f"{id_prefix}{counter}", markup,
                                                 rich_definitions, link_to)

@@ -18,7 +18,7 @@ from ..errors import InputError, UsageError
 
 __all__ = [
     "STALE_AFTER", "check_targets", "current_umask", "encode", "partial_files",
-    "remove_stale_partials", "terminated", "write_file",
+    "remove_stale_partials", "terminated", "write_file", "write_parts",
 ]
 
 
@@ -50,19 +50,29 @@ def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"", 
     it left behind are removed (:func:`remove_stale_partials`); ``clean=False`` leaves
     that to the caller, which writes many files and cleans once per directory.
     """
+    write_parts(path, [encode(body, encoding, bom)], clean=clean)
+
+
+def write_parts(path: str, parts: Iterable[bytes], *, clean: bool = True) -> None:
+    """Write the bytes of ``parts`` to ``path`` as they come (a streamed document), as
+    :func:`write_file` writes: whole or not at all, stale partial files of ``path``
+    removed after (unless ``clean`` is false). An error raised while ``parts`` is
+    produced leaves the target as it was."""
     import tempfile
 
-    data = encode(body, encoding, bom)
     target = Path(os.path.realpath(path))
     try:
         if target.exists() and not target.is_file():
-            target.write_bytes(data)
+            with target.open("wb") as device:
+                for data in parts:
+                    device.write(data)
             return
         fd, partial = tempfile.mkstemp(prefix=f".{target.name}.{_writer()}.",
                                        suffix=_PARTIAL, dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(data)
+                for data in parts:
+                    out.write(data)
             try:  # a file replaced keeps its mode; a new one gets 0666 less the umask
                 mode = stat.S_IMODE(target.stat().st_mode)
             except FileNotFoundError:

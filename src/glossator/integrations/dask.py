@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import os
 import uuid
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -36,7 +37,7 @@ from .partitions import Shipped, annotate_records
 
 if TYPE_CHECKING:
     from ..annotate import Annotator
-    from ..runner import DocumentJob
+    from ..runner import DocumentJob, DocumentResult
 
 __all__ = ["annotate_bag", "annotate_column", "connect", "write_each"]
 
@@ -172,6 +173,7 @@ TASK_DOCUMENTS = 32
 def write_each(
     job: DocumentJob, names: Sequence[str], kinds: Sequence[str], targets: Sequence[str],
     client: Any, report: Callable[[str], None], loaded: list[bool] | None = None,
+    *, on_result: Callable[[DocumentResult], None] | None = None,
 ) -> int:
     """:func:`glossator.runner.write_each` on the Dask cluster of ``client``: the same
     files, byte for byte, each written once by this process as its result arrives; the
@@ -189,6 +191,7 @@ def write_each(
     tasks = enumerate(_tasks(zip(names, kinds, targets, strict=True), errors))
     running = as_completed()
     names_of: dict[str, list[str]] = {}  # the inputs of each task running
+    target_of = dict(zip(names, targets, strict=True))
     failed = 0
 
     def submit() -> None:  # the next task, if any, and the read errors met on its way
@@ -208,7 +211,8 @@ def write_each(
         for _ in range(window):
             submit()
         for future in running:
-            failed += _finish(future, names_of.pop(future.key), report, loaded)
+            failed += _finish(future, names_of.pop(future.key), target_of, report, loaded,
+                              on_result)
             future.release()
             submit()
     finally:
@@ -310,10 +314,11 @@ def _keep(shipped: Shipped[Any]) -> Shipped[Any]:
 
 def _render(job: Shipped[DocumentJob], annotator: Shipped[Annotator],
             items: list[_Item]) -> list[tuple[str, str, Any]]:
-    """On a worker, for each input: ``(target, "ok", output)``, ``(name, "error", line)``
-    for a problem with this input, or ``(name, "usage", line)`` for one with the options
-    (every input would have it)."""
+    """On a worker, for each input: ``(name, "ok", (output, annotations per entry))``,
+    ``(name, "error", line)`` for a problem with this input, or ``(name, "usage", line)``
+    for one with the options (every input would have it)."""
     from ..documents.read import decode_input
+    from ..documents.tally import counting
 
     # a copy of the worker's job for this task, sharing its annotator (safe across
     # threads) but not its Markdown converter (a worker may run tasks in several threads)
@@ -323,7 +328,9 @@ def _render(job: Shipped[DocumentJob], annotator: Shipped[Annotator],
     for name, kind, data, target in items:
         try:
             doc = decode_input(name, data, kind, renderer.encoding)
-            done.append((target, "ok", renderer.output(doc, target)))
+            with counting() as tally:
+                output = renderer.output(doc, target)
+            done.append((name, "ok", (output, dict(tally))))
         except UsageError as exc:
             return [(name, "usage", str(exc))]
         except GlossatorError as exc:
@@ -331,36 +338,49 @@ def _render(job: Shipped[DocumentJob], annotator: Shipped[Annotator],
     return done
 
 
-def _finish(future: Any, names: list[str], report: Callable[[str], None],
-            loaded: list[bool] | None) -> int:
+def _finish(future: Any, names: list[str], target_of: dict[str, str],
+            report: Callable[[str], None], loaded: list[bool] | None,
+            on_result: Callable[[DocumentResult], None] | None) -> int:
     """Write the outputs of one finished task (whose inputs are ``names``); the number of
-    its inputs that failed."""
+    its inputs that failed. ``on_result`` gets what became of each input, as a local
+    batch's :func:`~glossator.runner.write_each` gives it."""
     from distributed import KilledWorker
 
-    from ..runner import write_output
+    from ..runner import DocumentResult, write_output
 
     try:
         done = future.result()
     except KilledWorker:  # Dask gave up after distributed.scheduler.allowed-failures
-        for name in names:
-            report(InputError("the Dask workers annotating it kept dying (out of memory?)",
-                              file=name).describe())
-        return len(names)
+        done = [(name, "error", InputError("the Dask workers annotating it kept dying "
+                                           "(out of memory?)", file=name).describe())
+                for name in names]
     failed = 0
-    for where, status, result in done:
+    for name, status, result in done:
         if status == "usage":
             raise UsageError(result)
-        if status == "error":
-            report(result)
+        outcome = DocumentResult(name, target_of[name], _size(name))
+        if status == "ok":
+            (body, encoding, bom, loads), outcome.counts = result
+            try:
+                write_output(outcome.target, body, encoding, bom)
+                outcome.loads_assets = loads
+            except GlossatorError as exc:
+                outcome.error = str(exc)
+        else:
+            outcome.error = result
+        if on_result is not None:
+            on_result(outcome)
+        if outcome.error is not None:
+            report(outcome.error)
             failed += 1
-            continue
-        body, encoding, bom, loads = result
-        try:
-            write_output(where, body, encoding, bom)
-        except GlossatorError as exc:
-            report(str(exc))
-            failed += 1
-            continue
-        if loaded is not None:
-            loaded.append(loads)
+        elif loaded is not None:
+            loaded.append(outcome.loads_assets)
     return failed
+
+
+def _size(name: str) -> int:
+    """The size of input ``name`` in bytes (0 when it cannot be told)."""
+    try:
+        return os.stat(name).st_size
+    except OSError:
+        return 0

@@ -25,14 +25,16 @@ How it works (README, "Design notes"):
 from __future__ import annotations
 
 import struct
+import unicodedata
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from typing import Any, overload
 
 from .._gc import paused_gc
 from ..glossary import Form, Glossary
 from ..model import Annotation
+from ..text.chars import INVISIBLE
 from ..text.french import strip_accents
 from ..text.normalize import Prepared, canonical, prepare_nfc
 from .compile import MatchOptions, Tables, Variant, compile_tables
@@ -69,8 +71,16 @@ _PACKED_MATCH = struct.Struct("=qqq").pack
 
 # How many bytes of text are scanned per automaton call (bounds the memory of a call).
 _CHUNK = 1 << 20
-# Texts longer than this many characters are scanned in segments cut at paragraph breaks.
+# Texts longer than this many characters are scanned in segments, each resumed where the
+# one before could stop (see Matcher.scan_until); tests set it small.
 _SEGMENT = 8 << 20
+# Heavy characters read past a match's longest form (what the checks at its end look at),
+# and the room before them where a segment may stop.
+_SLACK = 16
+_ROOM = 128
+#: Characters that may vanish from the folded text (white space runs are collapsed):
+#: they do not count towards how far a match reaches.
+_LIGHT = frozenset(INVISIBLE + "\u034f\u180e\u2028\u2029")
 
 
 def _elision(hay: bytes, raw: bytes, s: int, r: int) -> bool | None:
@@ -166,16 +176,45 @@ def _variant_bounds(
     return s2, e2
 
 
-def _segment_end(text: str, start: int) -> int:
-    """Where the segment from ``start`` ends: a paragraph break near ``start + _SEGMENT``."""
-    if len(text) - start <= _SEGMENT:
-        return len(text)
-    target = start + _SEGMENT
-    for sep in ("\n\n", "\n", " "):
-        cut = text.rfind(sep, start + _SEGMENT // 2, target)
-        if cut != -1:
-            return cut + len(sep)
-    return target
+def _heavy_back(text: str, end: int, weight: int, floor: int) -> int:
+    """The largest ``p >= floor`` such that ``text[p:end]`` holds ``weight`` heavy
+    characters (``floor`` if it holds fewer): neither white space nor characters that the
+    fold may remove (invisible characters, combining marks, controls). Every heavy
+    character of a match is at least one byte of the folded pattern it matched."""
+    i, w = end, 0
+    while i > floor and w < weight:
+        i -= 1
+        ch = text[i]
+        if ch < "\x80":
+            w += ch > " " and ch != "\x7f"
+        elif not (ch.isspace() or ch in _LIGHT or unicodedata.combining(ch)
+                  or unicodedata.category(ch) in ("Cf", "Cc", "Mn", "Me")):
+            w += 1
+    return i
+
+
+def _drain(batches: Generator[list[Any], None, int], into: list[Any]) -> int:
+    """Every batch of ``batches`` added to ``into``; the generator's return value."""
+    while True:
+        try:
+            into.extend(next(batches))
+        except StopIteration as stop:
+            return int(stop.value)
+
+
+def _restart_point(text: str, lo: int, hi: int, spans: Sequence[tuple[int, int]]) -> int:
+    """A place in ``[lo, hi]`` where a scan may start afresh: right after an ASCII white
+    space (which reads as the scan's own padding), at a character that is not one, and
+    inside none of ``spans``; ``-1`` if there is none."""
+    p = hi
+    while p > lo:
+        i = max(text.rfind(" ", lo, p), text.rfind("\n", lo, p), text.rfind("\t", lo, p))
+        if i < lo:
+            return -1
+        if not text[i + 1].isspace() and not any(s < i + 1 < e for s, e in spans):
+            return i + 1
+        p = i
+    return -1
 
 
 class _Variants(Sequence["Variant"]):
@@ -229,6 +268,7 @@ class Matcher:
         "_maxlen",
         "_multiword",
         "_raw_variants",
+        "_reach",
         "_simple",
         "_trie",
         "_variant_form",
@@ -270,6 +310,7 @@ class Matcher:
             self._entry_ids: tuple[str, ...] | None = None  # built on first use (_ids)
             self._maxlen = 1  # the longest pattern: for the Python scanner only
             self._multiword = tables.multiword
+            self._reach = -1  # built on first use (reach)
             self._ac: Any = None
             self._trie: Any = None
             #: whether the C trie came from ``trie_state`` rather than being built
@@ -354,23 +395,92 @@ class Matcher:
     def iter_scan(self, text: str) -> Iterator[list[tuple[int, int, int, bool]]]:
         """:meth:`scan` in batches, in order, one per megabyte of text.
 
-        A long text is scanned in segments cut at paragraph breaks (which no term crosses),
-        so that memory and time per megabyte stay flat however long the text is.
+        A long text is scanned in segments, so that memory and time per megabyte stay
+        flat however long the text is; each segment resumes where the one before could
+        stop without changing a match (:meth:`scan_until`), so a term is never lost at a
+        cut.
         """
         yield from self._iter(text, None)
+
+    def reach(self) -> int:
+        """How many heavy characters (:func:`_heavy_back`) a match may cover at most: its
+        longest pattern, in folded bytes, with the longest leading and trailing
+        punctuation a form keeps apart."""
+        if self._reach < 0:
+            longest = max(map(len, self.tables.patterns), default=0)
+            edges = max((len(r[7]) + len(r[8]) for r in self._raw_variants), default=0)
+            self._reach = longest + edges
+        return self._reach
+
+    def scan_until(self, text: str, final: bool = False) -> tuple[
+            list[tuple[int, int, int, bool]], int]:
+        """The matches of the head of ``text`` that stay the same whatever follows it,
+        and where the scan resumes: ``(matches, cut)``, every match ending by ``cut``.
+
+        The text after ``cut`` scanned alone (and so on, cut after cut) gives the matches
+        the whole would give there: a streaming reader keeps ``text[cut:]``, adds what
+        comes next, and calls again. ``cut`` is ``0`` when ``text`` is too short to tell
+        (give more); with ``final`` (nothing follows) it is ``len(text)``.
+        """
+        if final or (self._ac is None and self._trie is None):
+            return self.scan(text), len(text)
+        kept: list[tuple[int, int, int, bool]] = []
+        cut = _drain(self._iter_from(text, 0, None, len(text)), kept)
+        return (kept, cut) if cut > 0 else ([], 0)
 
     def _iter(self, text: str, ids: tuple[str, ...] | None) -> Iterator[list[Any]]:
         """:meth:`iter_scan`, or with ``ids`` (C scanner only) :meth:`iter_spans`."""
         if (self._ac is None and self._trie is None) or not text:
             return
-        if len(text) <= _SEGMENT:
-            yield from self._iter_segment(text, 0, ids)
-            return
-        start = 0
-        while start < len(text):
-            end = _segment_end(text, start)
-            yield from self._iter_segment(text[start:end], start, ids)
-            start = end
+        start, n = 0, len(text)
+        while start < n:
+            start = yield from self._iter_from(text, start, ids, None)
+
+    def _iter_from(
+        self, text: str, start: int, ids: tuple[str, ...] | None, stop: int | None
+    ) -> Generator[list[Any], None, int]:
+        """Batches of the matches from ``start`` (a place to start afresh) to the next
+        such place, which is returned (``len(text)`` at the end).
+
+        A segment ``text[start:end]`` is scanned; its matches that start before ``lo``
+        cannot reach its end, nor depend on what lies after it, and are given at once.
+        The next start is a :func:`_restart_point` inside none of the matches, at least
+        :meth:`reach` heavy characters before ``end``; should the segment have none, it is
+        scanned again, longer (what was given is not given twice). With ``stop`` (for
+        :meth:`scan_until`) no segment grows past it: ``0`` is returned instead.
+        """
+        n = len(text) if stop is None else stop
+        done, last = start, (start, start)
+        end = start + (_SEGMENT if stop is None else n)
+        while True:
+            if end >= n and stop is None:
+                for batch in self._iter_segment(text[start:] if start else text, start, ids):
+                    yield [m for m in batch if m[0] >= done] if done > start else batch
+                return n
+            reach = self.reach()
+            lo = _heavy_back(text, end, reach + _SLACK + _ROOM, start)
+            held: list[Any] = []
+            for batch in self._iter_segment(text[start:end], start, ids):
+                if batch and done <= batch[0][0] and batch[-1][0] < lo:
+                    yield batch
+                    last = batch[-1][:2]
+                    continue
+                out = [m for m in batch if done <= m[0] < lo]
+                held.extend(m for m in batch if m[0] >= lo)
+                if out:
+                    yield out
+                    last = out[-1][:2]
+            hi = _heavy_back(text, end, reach + _SLACK, start)
+            cut = _restart_point(text, max(lo, last[1]), hi,
+                                 [last, *(m[:2] for m in held)])
+            if cut > start:
+                tail = [m for m in held if m[0] < cut]
+                if tail:
+                    yield tail
+                return cut
+            if end >= n:
+                return 0
+            done, end = max(done, lo), min(n, end + _SEGMENT) if stop is None else n
 
     def _iter_segment(
         self, text: str, base: int, ids: tuple[str, ...] | None = None

@@ -1,0 +1,119 @@
+"""A text annotated piece by piece (bounded memory) gives the output of the whole text,
+byte for byte: terms across pieces, first occurrences, sections, caps, exclusions and
+senses spelled out earlier all hold across the cuts (issue 14)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from glossator import Annotator, Glossary, streaming
+from glossator.render import render
+from glossator.streaming import annotate_pieces, can_stream, read_pieces
+
+ENTRIES: list[dict[str, Any]] = [
+    {"term": "économie sociale et solidaire", "definition": "L'ESS, une économie."},
+    {"term": "ESS", "definition": "Économie sociale et solidaire."},
+    {"term": "coopérative", "definition": "Une société de personnes.",
+     "not_in": ["coopérative scolaire"]},
+    {"term": "tiers-lieu", "definition": "Un lieu partagé.", "max_occurrences": 2},
+    {"term": "sociale", "definition": "Qui concerne la société."},
+    {"term": "SA", "definition": "Société anonyme", "source": "Sénat"},
+    {"term": "SA", "definition": "Syndrome d'Asperger", "source": "Social"},
+    {"term": "CSE", "definition": "Comité social et économique", "source": "Travail"},
+    {"term": "CSE", "definition": "Cadre socio-éducatif", "source": "Santé"},
+]
+GLOSSARY = Glossary.from_dicts(ENTRIES)
+WORDS = ["économie", "sociale", "et", "solidaire", "ESS", "l'ESS", "coopérative",
+         "scolaire", "tiers-lieu", "tiers", "lieu", "SA", "CSE", "société", "anonyme",
+         "Comité", "social", "économique", "(CSE)", "syndrome", "Asperger", "entreprise",
+         "le", "la", "de", "\n", "\n\n", "# Titre\n", "AU", "DES", "DROIT", "Une société de "
+         "personnes.", "x" * 30, "\u00ad", "\u00a0", "—"]
+TEXTS = st.lists(st.sampled_from(WORDS), max_size=500).map(" ".join)
+
+
+Found = list[tuple[int, int, str, str, str]]
+
+
+def streamed(annotator: Annotator, text: str, piece: int) -> tuple[str, Found]:
+    """The text format's output and the annotations, from the text given in pieces."""
+    out: list[str] = []
+    found: Found = []
+    at = 0
+    pieces = (text[i:i + piece] for i in range(0, len(text), piece))
+    for part in annotate_pieces(annotator, pieces, chunk=piece):
+        out.append(render(part, "text"))
+        found += [(a.start + at, a.end + at, a.entry.id, a.how, a.sense_step)
+                  for a in part]
+        at += len(part.text)
+    assert at == len(text)
+    return "".join(out), found
+
+
+@settings(max_examples=120, deadline=None)
+@given(TEXTS, st.sampled_from([7, 40, 150]), st.sampled_from(["first", "section", "all"]),
+       st.sampled_from([None, 1, 2]), st.sampled_from(["all", "first", "skip"]))
+def test_pieces_give_the_output_of_the_whole_text(
+    text: str, piece: int, occurrences: str, cap: int | None, senses: str
+) -> None:
+    annotator = Annotator(GLOSSARY, occurrences=occurrences, max_per_entry=cap, senses=senses)
+    whole = annotator.annotate(text)
+    expected = [(a.start, a.end, a.entry.id, a.how, a.sense_step) for a in whole]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(streaming, "MIN_CONTEXT", 60)  # many cuts in a short text
+        patch.setattr(streaming, "MIN_WORDS", 50)
+        assert streamed(annotator, text, piece) == (render(whole, "text"), expected)
+
+
+def test_a_long_form_spelled_out_before_a_cut_holds_after_it(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    annotator = Annotator(GLOSSARY, occurrences="all")
+    text = ("Le Comité social et économique (CSE) se réunit. " + "Rien ici. " * 400
+            + "Le CSE vote.")
+    whole = [(a.start, a.entry.definition, a.sense_step) for a in annotator.annotate(text)]
+    assert whole[-1] == (len(text) - 9, "Comité social et économique", "spelled-out")
+    monkeypatch.setattr(streaming, "MIN_CONTEXT", 60)
+    monkeypatch.setattr(streaming, "MIN_WORDS", 50)
+    parts = list(annotate_pieces(annotator, [text[i:i + 100] for i in range(0, len(text), 100)],
+                                 chunk=100))
+    assert len(parts) > 10  # really cut
+    last = [a for a in parts[-1]][-1]
+    assert (last.entry.definition, last.sense_step) == whole[-1][1:]
+
+
+def test_a_plugin_policy_is_not_streamed() -> None:
+    from glossator.policy import register_policy
+
+    register_policy("streaming-test-every-other",
+                    lambda matches, entry_of, text: list(matches)[::2])
+    assert can_stream(Annotator(GLOSSARY))
+    assert not can_stream(Annotator(GLOSSARY, occurrences="streaming-test-every-other"))
+
+
+def test_read_pieces_decodes_across_pieces_and_names_the_bad_line(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    text = "é" * 50 + "\nl’ESS\n" * 30
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert "".join(read_pieces(str(path), size=3)) == text  # a character cut in two
+    path.write_bytes(("ok\n" * 70_000).encode() + b"\xff\n")
+    with pytest.raises(Exception, match=r"t.txt:70001: not valid utf-8 \(byte 0xff\)"):
+        list(read_pieces(str(path), size=1000))
+    path.write_bytes(b"abc\x00def")
+    with pytest.raises(Exception, match="binary"):
+        list(read_pieces(str(path)))
+
+
+def test_sections_that_start_between_pieces_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    annotator = Annotator(GLOSSARY, occurrences="section")
+    text = "".join(f"L'ESS {'mot ' * (k % 23)}\n\n" for k in range(60))
+    whole = render(annotator.annotate(text), "text")
+    assert whole.count("Économie sociale et solidaire.") == 60
+    monkeypatch.setattr(streaming, "MIN_CONTEXT", 60)
+    monkeypatch.setattr(streaming, "MIN_WORDS", 50)
+    for piece in range(5, 300, 7):
+        assert streamed(annotator, text, piece)[0] == whole, piece
