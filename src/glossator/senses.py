@@ -35,7 +35,7 @@ from .text.french import lemma, strip_accents
 
 __all__ = [
     "CONTEXT", "DOMAIN", "FIRST", "MODES", "SPELLED_OUT", "SPELLED_OUT_OTHER",
-    "SenseChoice", "SenseChooser", "long_form", "numbered",
+    "SenseChoice", "SenseChooser", "SenseStream", "long_form", "numbered",
 ]
 
 SPELLED_OUT = "spelled-out"
@@ -163,24 +163,13 @@ class SenseChooser:
         """The choice for each of ``matches`` whose form has several senses."""
         if not self.glossary.has_shared_forms():
             return {}
-        known: dict[tuple[bool, str], tuple[Entry, ...]] = {}
-        ambiguous = []
-        for m in matches:
-            key = key_of(m)
-            senses = known.get(key)
-            if senses is None:
-                senses = known[key] = self.glossary.senses(key)
-            if senses:
-                ambiguous.append((m, senses))
-        if not ambiguous:
-            return {}
-        words = _Words(text)
-        scope = self.domains + tuple(_fold(d) for d in domains if d.strip())
-        held: dict[tuple[str, ...], Entry | None] = {}
-        out: dict[Match, SenseChoice] = {}
-        for m, senses in ambiguous:
-            out[m] = self._one(m, senses, words, scope, held)
-        return out
+        return self.stream(text, key_of, domains).choose(matches)
+
+    def stream(self, text: str, key_of: Callable[[Match], tuple[bool, str]],
+               domains: Iterable[str] = ()) -> SenseStream:
+        """:meth:`choose` for matches that come in batches, in text order (the same
+        choices as one call with them all)."""
+        return SenseStream(self, text, key_of, domains)
 
     def _one(self, m: Match, senses: tuple[Entry, ...], words: _Words,
              scope: tuple[str, ...], held: dict[tuple[str, ...], Entry | None]) -> SenseChoice:
@@ -275,6 +264,42 @@ class SenseChooser:
                 and self._words_in_common(senses[ranked[0]], words, first, last) >= MIN_WORDS):
             return senses[ranked[0]]
         return None
+
+
+class SenseStream:
+    """The choices of a :class:`SenseChooser` in one document, batch after batch: what
+    a sense spelled out earlier holds is carried from one batch to the next."""
+
+    __slots__ = ("_held", "_known", "_scope", "_words", "chooser", "key_of", "text")
+
+    def __init__(self, chooser: SenseChooser, text: str,
+                 key_of: Callable[[Match], tuple[bool, str]],
+                 domains: Iterable[str] = ()) -> None:
+        self.chooser = chooser
+        self.text = text
+        self.key_of = key_of
+        self._known: dict[tuple[bool, str], tuple[Entry, ...]] = {}
+        self._words: _Words | None = None  # read only once an ambiguous form is met
+        self._scope = chooser.domains + tuple(_fold(d) for d in domains if d.strip())
+        self._held: dict[tuple[str, ...], Entry | None] = {}
+
+    def choose(self, matches: Sequence[Match]) -> dict[Match, SenseChoice]:
+        """The choice for each of ``matches`` (the next ones in the text) whose form has
+        several senses."""
+        glossary = self.chooser.glossary
+        known = self._known
+        key_of = self.key_of
+        out: dict[Match, SenseChoice] = {}
+        for m in matches:
+            key = key_of(m)
+            senses = known.get(key)
+            if senses is None:
+                senses = known[key] = glossary.senses(key)
+            if senses:
+                if self._words is None:
+                    self._words = _Words(self.text)
+                out[m] = self.chooser._one(m, senses, self._words, self._scope, self._held)
+        return out
 
 
 def _next_to(seq: Sequence[str], long: tuple[str, ...], first: int, last: int) -> bool:

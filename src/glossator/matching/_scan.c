@@ -40,7 +40,7 @@
 
 /* Bumped with every change to what the module's functions take or return; matcher.py
  * refuses a module of another ABI (a stale build left next to newer sources). */
-#define SCAN_ABI 6
+#define SCAN_ABI 7
 
 /* What the scanner decides alone about a candidate that ends a word, after an ASCII
  * character that is not an apostrophe (anything else goes to Python). */
@@ -944,10 +944,12 @@ output_tuple(Py_ssize_t s, Py_ssize_t e, int64_t code, PyObject *ids)
 }
 
 /*
- * mapped(raw, found, news, olds, state, base[, ids]) -> found in code points
+ * mapped(raw, found, news, olds, state, base[, ids[, skip]]) -> found in code points
  *
  * The packed matches of Trie.scan (three int64 each: start, end, variant * 2 + elided),
- * as (start, end, variant, elided) tuples, or with `ids` (start, end, ids[variant]).
+ * as (start, end, variant, elided) tuples, or with `ids` (a tuple; None: none)
+ * (start, end, ids[variant]). `skip` (a buffer of one byte per variant, or None): the
+ * matches of a variant whose byte is not zero are left out (their offsets still count).
  * Byte spans of a text from which some bytes were cut (invisible characters, runs of
  * white space) back to code points of the text before the cuts. news[k] is where the
  * k-th cut was made in the cut bytes and olds[k] the same place in raw (both int64
@@ -958,16 +960,31 @@ output_tuple(Py_ssize_t s, Py_ssize_t e, int64_t code, PyObject *ids)
 static PyObject *
 mapped(PyObject *module, PyObject *args)
 {
-    PyObject *raw_obj, *state, *ids = NULL;
-    Py_buffer found_view, news_view, olds_view;
+    PyObject *raw_obj, *state, *ids = NULL, *skip_obj = NULL;
+    Py_buffer found_view, news_view, olds_view, skip_view;
     Py_ssize_t base;
     (void)module;
-    if (!PyArg_ParseTuple(args, "O!y*y*y*O!n|O!", &PyBytes_Type, &raw_obj, &found_view,
+    if (!PyArg_ParseTuple(args, "O!y*y*y*O!n|OO", &PyBytes_Type, &raw_obj, &found_view,
                           &news_view, &olds_view, &PyList_Type, &state, &base,
-                          &PyTuple_Type, &ids)) {
+                          &ids, &skip_obj)) {
         return NULL;
     }
     PyObject *result = NULL;
+    skip_view.buf = NULL;
+    skip_view.obj = NULL;
+    if (ids == Py_None) {
+        ids = NULL;
+    }
+    if (ids != NULL && !PyTuple_Check(ids)) {
+        PyErr_SetString(PyExc_TypeError, "ids must be a tuple or None");
+        goto done;
+    }
+    if (skip_obj != NULL && skip_obj != Py_None &&
+        PyObject_GetBuffer(skip_obj, &skip_view, PyBUF_SIMPLE) < 0) {
+        goto done;
+    }
+    const uint8_t *skip = skip_view.buf;
+    Py_ssize_t skip_len = skip_view.buf ? skip_view.len : 0;
     const int64_t *news = news_view.buf, *olds = olds_view.buf;
     const int64_t *found = found_view.buf;
     Py_ssize_t cuts = news_view.len / 8;
@@ -997,6 +1014,7 @@ mapped(PyObject *module, PyObject *args)
     if (!result) {
         goto done;
     }
+    Py_ssize_t kept = 0;
     for (Py_ssize_t i = 0; i < count; i++) {
         int64_t m[3];
         memcpy(m, found + 3 * i, sizeof(m));
@@ -1039,13 +1057,19 @@ mapped(PyObject *module, PyObject *args)
             cont += (raw[j] & 0xC0) == 0x80;
         }
         seen = be;
+        if (skip != NULL && m[2] >= 0 && (m[2] >> 1) < skip_len && skip[m[2] >> 1]) {
+            continue; /* an entry the caller has done with */
+        }
         PyObject *t = output_tuple(cs + base, be - cont + base, m[2], ids);
         if (!t) {
+            Py_SET_SIZE(result, kept); /* the slots after `kept` are still empty */
             Py_CLEAR(result);
             goto done;
         }
-        PyList_SET_ITEM(result, i, t);
+        PyList_SET_ITEM(result, kept, t);
+        kept++;
     }
+    Py_SET_SIZE(result, kept);
     st[0] = k;
     st[1] = offset;
     st[2] = seen;
@@ -1061,6 +1085,9 @@ done:
     PyBuffer_Release(&found_view);
     PyBuffer_Release(&news_view);
     PyBuffer_Release(&olds_view);
+    if (skip_view.obj != NULL) {
+        PyBuffer_Release(&skip_view);
+    }
     return result;
 }
 

@@ -227,6 +227,7 @@ class Matcher:
         "_cands",
         "_capital_only",
         "_entry_ids",
+        "_entry_variants",
         "_fast",
         "_maxlen",
         "_multiword",
@@ -270,6 +271,7 @@ class Matcher:
             self._capital_only = tables.capital_only
             self._fast = tables.fast
             self._entry_ids: tuple[str, ...] | None = None  # built on first use (_ids)
+            self._entry_variants: dict[str, list[int]] | None = None  # (skip_entry)
             self._maxlen = 1  # the longest pattern: for the Python scanner only
             self._multiword = tables.multiword
             self._ac: Any = None
@@ -351,29 +353,51 @@ class Matcher:
         for batch in self.iter_scan(text):
             yield [(s, e, ids[v]) for s, e, v, _ in batch]
 
-    def iter_scan(self, text: str) -> Iterator[list[tuple[int, int, int, bool]]]:
+    def iter_scan(
+        self, text: str, *, skip: bytearray | None = None
+    ) -> Iterator[list[tuple[int, int, int, bool]]]:
         """:meth:`scan` in batches, in order, one per megabyte of text.
 
         A long text is scanned in segments cut at paragraph breaks (which no term crosses),
         so that memory and time per megabyte stay flat however long the text is.
-        """
-        yield from self._iter(text, None)
 
-    def _iter(self, text: str, ids: tuple[str, ...] | None) -> Iterator[list[Any]]:
+        ``skip``: one byte per variant, which the caller may set while it reads the
+        batches (:meth:`skip_entry`); the C scanner then leaves out the later matches of
+        a variant whose byte is not zero (a hint: the pure-Python scanner ignores it).
+        """
+        if skip is not None and len(skip) != len(self._raw_variants):
+            raise ValueError("skip must have one byte per variant")
+        yield from self._iter(text, None, skip)
+
+    def skip_entry(self, skip: bytearray, entry_id: str) -> None:
+        """Set the bytes of ``skip`` (see :meth:`iter_scan`) of every variant of entry
+        ``entry_id``."""
+        by_entry = self._entry_variants
+        if by_entry is None:
+            found: dict[str, list[int]] = {}
+            for vid, key in enumerate(self._ids()):
+                found.setdefault(key, []).append(vid)
+            by_entry = self._entry_variants = found
+        for vid in by_entry.get(entry_id, ()):
+            skip[vid] = 1
+
+    def _iter(self, text: str, ids: tuple[str, ...] | None,
+              skip: bytearray | None = None) -> Iterator[list[Any]]:
         """:meth:`iter_scan`, or with ``ids`` (C scanner only) :meth:`iter_spans`."""
         if (self._ac is None and self._trie is None) or not text:
             return
         if len(text) <= _SEGMENT:
-            yield from self._iter_segment(text, 0, ids)
+            yield from self._iter_segment(text, 0, ids, skip)
             return
         start = 0
         while start < len(text):
             end = _segment_end(text, start)
-            yield from self._iter_segment(text[start:end], start, ids)
+            yield from self._iter_segment(text[start:end], start, ids, skip)
             start = end
 
     def _iter_segment(
-        self, text: str, base: int, ids: tuple[str, ...] | None = None
+        self, text: str, base: int, ids: tuple[str, ...] | None = None,
+        skip: bytearray | None = None,
     ) -> Iterator[list[Any]]:
         """Batches of matches in ``text``, offsets shifted by ``base``; with ``ids`` (C
         scanner only), ``(start, end, entry id)`` spans instead."""
@@ -407,7 +431,8 @@ class Matcher:
         # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e], that
         # is raw2[s:e-1] without the padding space, and raw[s:e-1] where nothing was cut
         if self._trie is not None:  # offsets (through the cuts, if any) in C
-            yield from self._mapped_c(self._scan_trie(hay, raw2), raw, cuts, prepared, base, ids)
+            yield from self._mapped_c(self._scan_trie(hay, raw2), raw, cuts, prepared, base, ids,
+                                      skip)
             return
         if edits is None and prepared.offsets is None:
             if len(raw) == len(work):  # ASCII: bytes are code points
@@ -443,6 +468,7 @@ class Matcher:
     def _mapped_c(
         batches: Iterator[bytearray], raw: bytes, cuts: tuple[bytes, bytes] | None,
         prepared: Prepared, base: int, ids: tuple[str, ...] | None,
+        skip: bytearray | None = None,
     ) -> Iterator[list[Any]]:
         """:meth:`_mapped` (and :meth:`_code_points`, with no cuts), in C
         (``glossator._scan.mapped``), from the packed matches of the C scanner; ``cuts``
@@ -454,13 +480,12 @@ class Matcher:
         state = [0, 0, 0, 0]
         if prepared.offsets is None:
             for found in batches:
-                yield mapped(raw, found, news, olds, state, base) if ids is None else (
-                    mapped(raw, found, news, olds, state, base, ids))
+                yield mapped(raw, found, news, olds, state, base, ids, skip)
             return
         span = prepared.span
         for found in batches:
             result: list[Any] = []
-            for cs, ce, vid, elided in mapped(raw, found, news, olds, state, 0):
+            for cs, ce, vid, elided in mapped(raw, found, news, olds, state, 0, None, skip):
                 cs, ce = span(cs, ce)
                 if ids is None:
                     result.append((cs + base, ce + base, vid, elided))
