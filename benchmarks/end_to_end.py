@@ -256,6 +256,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--peers", type=_csv, default=list(PEERS))
     p.add_argument("--memory", action="store_true",
                    help="also measure the peak memory of each case in its own interpreter")
+    p.add_argument("--memory-only", action="store_true", help="--memory, without the timings")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     p.add_argument("--json", type=Path, help="records file ('-': none; default "
@@ -289,14 +290,14 @@ def main(argv: list[str] | None = None) -> None:
     glossaries = draw_glossaries(args.corpus, args.sizes, args.seed)
     result: dict[str, Any] = {"environment": environment(), "mb": len(data) / MB,
                               "rounds": args.rounds, "speed": [], "memory": []}
-    for size in args.sizes:
+    for size in args.sizes if not args.memory_only else ():
         terms = list(glossaries[size].terms)
         print(f"# {size} entries", file=sys.stderr, flush=True)
         result["speed"] += speed(size, terms, text, args)
     print(f"text: {len(data) / MB:.1f} MB; {args.rounds} rounds, round-robin; "
           "MB/s median (slowest round); ratios per round against the best peer's bare scan")
     _print_speed(result["speed"])
-    if args.memory:
+    if args.memory or args.memory_only:
         with tempfile.TemporaryDirectory(prefix="glossator-e2e-") as tmp:
             text_file = Path(tmp) / "text.txt"
             text_file.write_bytes(data)
