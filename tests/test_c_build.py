@@ -79,6 +79,7 @@ def test_the_scanner_tests_pass_under_address_and_undefined_sanitizers(
     package = tmp_path / "glossator"
     shutil.copytree(ROOT / "src" / "glossator", package,
                     ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd"))
+    shutil.copytree(ROOT / "glossaries", package / "_glossaries")  # as the wheel has them
     suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
     built = package / "matching" / f"_scan{suffix}"
     cmd = [*cc, *STRICT, "-O1", "-g", "-fno-omit-frame-pointer", "-fPIC", "-shared",
