@@ -294,9 +294,10 @@ def main(argv: list[str] | None = None) -> None:
         terms = list(glossaries[size].terms)
         print(f"# {size} entries", file=sys.stderr, flush=True)
         result["speed"] += speed(size, terms, text, args)
-    print(f"text: {len(data) / MB:.1f} MB; {args.rounds} rounds, round-robin; "
-          "MB/s median (slowest round); ratios per round against the best peer's bare scan")
-    _print_speed(result["speed"])
+    if result["speed"]:
+        print(f"text: {len(data) / MB:.1f} MB; {args.rounds} rounds, round-robin; MB/s "
+              "median (slowest round); ratios per round against the best peer's bare scan")
+        _print_speed(result["speed"])
     if args.memory or args.memory_only:
         with tempfile.TemporaryDirectory(prefix="glossator-e2e-") as tmp:
             text_file = Path(tmp) / "text.txt"
