@@ -157,6 +157,26 @@ def test_the_json_of_an_empty_text() -> None:
     assert render_json(doc) == json.dumps(doc.to_dict(), ensure_ascii=False, indent=2)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(
+    "aé E-—–•…»«›’'§→×·\u00a0\u2009\u2011\u2012\u2015\u2022\u2026\u00b6\u00a7"
+    "\u2190\u21d2\u00bb\u00ab"), max_size=40))
+def test_the_separators_are_blanked_as_one_regex_pass_did(text: str) -> None:
+    import re
+
+    from glossator.matching import fold
+
+    raw = text.encode("utf-8")
+    rare = raw.translate(None, fold._ASCII)
+    present = [lead + t for lead, width, tails in fold._SEPARATOR_TAILS if lead in rare
+               for t in tails if lead + t in rare]
+    expected = raw
+    if present:
+        expected = re.sub(b"|".join(map(re.escape, sorted(present))),
+                          lambda m: b" " * (m.end() - m.start()), raw)
+    assert fold.fold_text(raw, rare) == expected.translate(fold._TABLE)
+
+
 def test_scans_in_several_threads_find_what_one_finds() -> None:
     glossary = load_glossary()
     matcher: Matcher = compile_glossary(glossary)
