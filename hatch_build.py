@@ -35,7 +35,9 @@ def _compile(root: Path, out_dir: Path) -> Path:
         # the tables generated from glossator/text/chars.py (python -m
         # glossator.matching.tables), included by _scan.c and committed next to it
         depends=[str(root / TABLES)],
-        extra_compile_args=["-O2"] if os.name != "nt" else [],
+        # warnings shown, not fatal, for users' compilers; tests/test_c_build.py compiles
+        # with -Werror
+        extra_compile_args=["-O2", "-Wall", "-Wextra"] if os.name != "nt" else [],
     )
     dist = Distribution({"name": "glossator", "ext_modules": [ext]})
     cmd = build_ext(dist)

@@ -120,9 +120,10 @@ def test_a_long_text_is_cut_in_segments(monkeypatch: pytest.MonkeyPatch) -> None
     calls: list[int] = []
     real = Matcher._iter_segment
 
-    def counted(self: Matcher, text: str, base: int, ids: Any = None) -> Any:
+    def counted(self: Matcher, text: str, base: int, ids: Any = None,
+                skip: Any = None) -> Any:
         calls.append(len(text))
-        return real(self, text, base, ids)
+        return real(self, text, base, ids, skip)
 
     monkeypatch.setattr(Matcher, "_iter_segment", counted)
     monkeypatch.setattr(scan_module, "_SEGMENT", 1000)

@@ -11,7 +11,7 @@ from .errors import UsageError
 from .glossary import Glossary
 from .matching.scan import Matcher, MatchOptions
 from .model import AnnotatedText, Annotation, Entry
-from .policy import Match, apply_policies, get_policy
+from .policy import Match, PolicyStream, apply_policies, get_policy
 from .senses import SPELLED_OUT_OTHER, SenseChoice, SenseChooser
 
 __all__ = ["Annotator", "annotate", "compile_glossary"]
@@ -131,6 +131,8 @@ class Annotator:
         (:mod:`glossator.senses`); ``domains``: the document's own domains, or the
         domains of each match (a page whose elements name theirs).
         """
+        if dropped is None:
+            return self._select_stream(text, matches, senses, domains)
         found = self.matcher.scan(text) if matches is None else matches
         variants = self.matcher.variants
         choices = self.chooser.choose(text, found, lambda m: variants[m[2]].form.key,
@@ -139,6 +141,15 @@ class Annotator:
             senses.update(choices)
         if choices:
             found = self.decided(found, choices, dropped)
+        return apply_policies(
+            found, self._entry_lookup(choices), text, occurrences=self.occurrences,
+            max_per_entry=self.max_per_entry,
+            entry_ids=None if choices else self.matcher._ids(), dropped=dropped,
+        )
+
+    def _entry_lookup(self, choices: dict[Match, SenseChoice]) -> Callable[[Match], Entry]:
+        """The entry a match shows: its sense's (``choices``), else its variant's."""
+        variants = self.matcher.variants
         entries: dict[int, Entry] = {}  # the entry of each variant met, looked up once
 
         def entry_of(m: Match) -> Entry:
@@ -150,11 +161,45 @@ class Annotator:
                 entry = entries[m[2]] = variants[m[2]].form.entry
             return entry
 
-        return apply_policies(
-            found, entry_of, text, occurrences=self.occurrences,
-            max_per_entry=self.max_per_entry,
-            entry_ids=None if choices else self.matcher._ids(), dropped=dropped,
-        )
+        return entry_of
+
+    def _select_stream(
+        self, text: str, matches: Sequence[Match] | None,
+        senses: dict[Match, SenseChoice] | None,
+        domains: Sequence[str] | Callable[[Match], Sequence[str]],
+    ) -> list[Match]:
+        """:meth:`select` without ``dropped``, batch after batch of the scan: only the
+        kept matches are held, never every candidate of the text."""
+        matcher = self.matcher
+        variants = matcher.variants
+        ids = matcher._ids()
+        sensing = (self.chooser.stream(text, lambda m: variants[m[2]].form.key, domains)
+                   if self.glossary.has_shared_forms() else None)
+        choices: dict[Match, SenseChoice] = {}  # the current batch's
+
+        def key_of(m: Match) -> str:
+            choice = choices.get(m) if choices else None
+            return ids[m[2]] if choice is None else choice.shown.id
+
+        stream = PolicyStream(self._entry_lookup(choices), text,
+                              occurrences=self.occurrences,
+                              max_per_entry=self.max_per_entry, key_of=key_of)
+        skip: bytearray | None = None
+        if matches is None and stream.mode == "first" and sensing is None:
+            # the scanner stops returning the matches of an entry once it is kept
+            skip = bytearray(len(variants))
+            stream.new_entry = lambda key: matcher.skip_entry(skip, key)
+        batches = [matches] if matches is not None else matcher.iter_scan(text, skip=skip)
+        for batch in batches:
+            if sensing is not None:
+                choices.clear()
+                choices.update(sensing.choose(batch))
+                if senses is not None:
+                    senses.update(choices)
+                if choices:
+                    batch = self.decided(batch, choices, None)
+            stream.feed(batch)
+        return stream.result()
 
     def decided(self, found: Sequence[Match], choices: dict[Match, SenseChoice],
                 dropped: dict[Match, str] | None = None) -> list[Match]:

@@ -35,6 +35,7 @@ __all__ = [
     "OVER_MAXIMUM",
     "OWN_DEFINITION",
     "Match",
+    "PolicyStream",
     "all_occurrences",
     "apply_policies",
     "excluded",
@@ -277,55 +278,129 @@ def apply_policies(
     with each match that was not kept and why (every match's exclusions are then checked,
     so that the reason is the first rule that drops it).
     """
+    if dropped is None:
+        stream = PolicyStream(entry_of, text, occurrences=occurrences,
+                              max_per_entry=max_per_entry, entry_ids=entry_ids)
+        stream.feed(matches)
+        return stream.result()
     own: dict[str, tuple[str, ...]] = {}
-
-    def why(m: Match) -> str:
-        return excluded(m, entry_of(m), text, own)
-
-    if dropped is not None:
-        survivors = []
-        for m in matches:
-            reason = why(m)
-            if reason:
-                dropped[m] = reason
-            else:
-                survivors.append(m)
-        kept = get_policy(occurrences)(survivors, entry_of, text)
-        chosen = set(kept)
-        dropped.update((m, not_first(occurrences)) for m in survivors if m not in chosen)
-    else:
-        kept = _occurrences(matches, entry_of, text, occurrences, entry_ids,
-                            lambda m: not why(m))
+    survivors = []
+    for m in matches:
+        reason = excluded(m, entry_of(m), text, own)
+        if reason:
+            dropped[m] = reason
+        else:
+            survivors.append(m)
+    kept = get_policy(occurrences)(survivors, entry_of, text)
+    chosen = set(kept)
+    dropped.update((m, not_first(occurrences)) for m in survivors if m not in chosen)
     capped = _capped(kept, entry_of, max_per_entry)
-    if dropped is not None and len(capped) < len(kept):
+    if len(capped) < len(kept):
         within = set(capped)
         dropped.update((m, OVER_MAXIMUM) for m in kept if m not in within)
     return capped
 
 
-def _occurrences(
-    matches: Sequence[Match], entry_of: Callable[[Match], Entry], text: str,
-    occurrences: str, entry_ids: Sequence[str] | None, allowed: Callable[[Match], bool],
-) -> list[Match]:
-    """The matches the occurrence policy keeps among those ``allowed`` (checked lazily by
-    the built-in policies: only on the matches they would keep)."""
-    policy = get_policy(occurrences)
-    if policy is first_occurrence and entry_ids is not None:
-        # first_occurrence, with the entry ids at hand: most matches of a long text with
-        # a large glossary are repeats, dropped here with one tuple index and a set test
-        seen: set[str] = set()
-        kept = []
+class PolicyStream:
+    """:func:`apply_policies` (without ``dropped``) as a stream: the matches come in
+    batches, in text order (:meth:`feed`), and only the kept ones are held, so that the
+    millions of candidates of a long text with a large glossary never sit in memory at
+    once. The built-in policies (``first``, ``section``, ``all``) and the caps are
+    applied as the matches come; a registered policy gets the survivors of the
+    exclusions at the end (:meth:`result`).
+
+    ``key_of``: the entry id of a match, when the caller knows it faster than
+    ``entry_of(m).id``; ``entry_ids``: the entry id of each variant (used as ``key_of``).
+    For ``first``, :attr:`new_entry` is called with the entry id of each kept match (the
+    caller may then stop looking for that entry).
+    """
+
+    __slots__ = ("_counts", "_entry_of", "_k", "_key_of", "_own", "_policy", "_seen",
+                 "_starts", "_survivors", "kept", "max_per_entry", "mode",
+                 "new_entry", "text")
+
+    def __init__(
+        self, entry_of: Callable[[Match], Entry], text: str, *, occurrences: str = "first",
+        max_per_entry: int | None = None, entry_ids: Sequence[str] | None = None,
+        key_of: Callable[[Match], str] | None = None,
+    ) -> None:
+        policy = get_policy(occurrences)
+        self._policy = policy
+        self.mode = ("first" if policy is first_occurrence else
+                     "section" if policy is first_per_section else
+                     "all" if policy is all_occurrences else "")
+        self._entry_of = entry_of
+        if key_of is None and entry_ids is not None:
+            ids = entry_ids
+            key_of = lambda m: ids[m[2]]  # noqa: E731
+        self._key_of = key_of or (lambda m: entry_of(m).id)
+        self.text = text
+        self.max_per_entry = max_per_entry
+        self._own: dict[str, tuple[str, ...]] = {}
+        self._seen: set[str] = set()
+        self._starts = section_starts(text) if self.mode == "section" else [0]
+        self._k = 0
+        self._counts: dict[str, int] = {}
+        self._survivors: list[Match] = []
+        self.kept: list[Match] = []
+        self.new_entry: Callable[[str], object] | None = None
+
+    def _allowed(self, m: Match) -> bool:
+        return not excluded(m, self._entry_of(m), self.text, self._own)
+
+    def feed(self, matches: Sequence[Match]) -> None:
+        """Take the next matches, in text order."""
+        if self.mode == "first":
+            self._feed_first(matches)
+        elif self.mode == "section":
+            self._feed_section(matches)
+        elif self.mode == "all":
+            for m in matches:
+                if self._allowed(m):
+                    self._keep(m)
+        else:
+            self._survivors.extend(m for m in matches if self._allowed(m))
+
+    def _feed_first(self, matches: Sequence[Match]) -> None:
+        seen = self._seen
+        key_of = self._key_of
         for m in matches:
-            key = entry_ids[m[2]]
-            if key not in seen and allowed(m):
+            key = key_of(m)
+            if key not in seen and self._allowed(m):
                 seen.add(key)
-                kept.append(m)
-        return kept
-    if policy is first_occurrence:
-        return first_occurrence(matches, entry_of, text, allowed)
-    if policy is first_per_section:
-        return first_per_section(matches, entry_of, text, allowed)
-    return policy([m for m in matches if allowed(m)], entry_of, text)
+                self._keep(m)
+                if self.new_entry is not None:
+                    self.new_entry(key)
+
+    def _feed_section(self, matches: Sequence[Match]) -> None:
+        starts = self._starts
+        key_of = self._key_of
+        for m in matches:
+            while self._k + 1 < len(starts) and starts[self._k + 1] <= m[0]:
+                self._k += 1
+                self._seen = set()
+            key = key_of(m)
+            if key not in self._seen and self._allowed(m):
+                self._seen.add(key)
+                self._keep(m)
+
+    def _keep(self, m: Match) -> None:
+        """Keep ``m`` unless its entry has reached its cap."""
+        entry = self._entry_of(m)
+        limits = [x for x in (self.max_per_entry, entry.max_occurrences) if x is not None]
+        if limits:
+            n = self._counts.get(entry.id, 0)
+            if n >= min(limits):
+                return
+            self._counts[entry.id] = n + 1
+        self.kept.append(m)
+
+    def result(self) -> list[Match]:
+        """The kept matches, in text order."""
+        if self.mode:
+            return self.kept
+        kept = self._policy(self._survivors, self._entry_of, self.text)
+        return _capped(kept, self._entry_of, self.max_per_entry)
 
 
 def _capped(

@@ -39,7 +39,7 @@ from .text.french import lemma, strip_accents
 
 __all__ = [
     "CONTEXT", "DOMAIN", "FIRST", "MODES", "SPELLED_OUT", "SPELLED_OUT_OTHER",
-    "SenseChoice", "SenseChooser", "long_form", "numbered",
+    "SenseChoice", "SenseChooser", "SenseStream", "long_form", "numbered",
 ]
 
 SPELLED_OUT = "spelled-out"
@@ -211,25 +211,16 @@ class SenseChooser:
         when a document comes in pieces (:mod:`glossator.streaming`); filled here."""
         if not self.glossary.has_shared_forms():
             return {}
-        known: dict[tuple[bool, str], tuple[Entry, ...]] = {}
-        ambiguous = []
-        for m in matches:
-            key = key_of(m)
-            senses = known.get(key)
-            if senses is None:
-                senses = known[key] = self.glossary.senses(key)
-            if senses:
-                ambiguous.append((m, senses))
-        if not ambiguous:
+        if not self.glossary.has_shared_forms():
             return {}
-        words = _Words(text, spacy=self.lemmas == "spacy")
-        if held is None:
-            held = {}
-        out: dict[Match, SenseChoice] = {}
-        scope_of = self._scopes(domains)
-        for m, senses in ambiguous:
-            out[m] = self._one(m, senses, words, scope_of(m), held)
-        return out
+        return self.stream(text, key_of, domains, held).choose(matches)
+
+    def stream(self, text: str, key_of: Callable[[Match], tuple[bool, str]],
+               domains: Iterable[str] | Callable[[Match], Iterable[str]] = (),
+               held: dict[tuple[str, ...], Entry | None] | None = None) -> SenseStream:
+        """:meth:`choose` for matches that come in batches, in text order (the same
+        choices as one call with them all)."""
+        return SenseStream(self, text, key_of, domains, held)
 
     def _scopes(
         self, domains: Iterable[str] | Callable[[Match], Iterable[str]]
@@ -336,6 +327,45 @@ class SenseChooser:
                 and self._words_in_common(senses[ranked[0]], words, first, last) >= MIN_WORDS):
             return senses[ranked[0]]
         return None
+
+
+class SenseStream:
+    """The choices of a :class:`SenseChooser` in one document, batch after batch: what
+    a sense spelled out earlier holds is carried from one batch to the next (and, with
+    ``held`` kept by the caller, from one piece of a document to the next)."""
+
+    __slots__ = ("_held", "_known", "_scope_of", "_words", "chooser", "key_of", "text")
+
+    def __init__(self, chooser: SenseChooser, text: str,
+                 key_of: Callable[[Match], tuple[bool, str]],
+                 domains: Iterable[str] | Callable[[Match], Iterable[str]] = (),
+                 held: dict[tuple[str, ...], Entry | None] | None = None) -> None:
+        self.chooser = chooser
+        self.text = text
+        self.key_of = key_of
+        self._known: dict[tuple[bool, str], tuple[Entry, ...]] = {}
+        self._words: _Words | None = None  # read only once an ambiguous form is met
+        self._scope_of = chooser._scopes(domains)
+        self._held: dict[tuple[str, ...], Entry | None] = {} if held is None else held
+
+    def choose(self, matches: Sequence[Match]) -> dict[Match, SenseChoice]:
+        """The choice for each of ``matches`` (the next ones in the text) whose form has
+        several senses."""
+        glossary = self.chooser.glossary
+        known = self._known
+        key_of = self.key_of
+        out: dict[Match, SenseChoice] = {}
+        for m in matches:
+            key = key_of(m)
+            senses = known.get(key)
+            if senses is None:
+                senses = known[key] = glossary.senses(key)
+            if senses:
+                if self._words is None:
+                    self._words = _Words(self.text, spacy=self.chooser.lemmas == "spacy")
+                out[m] = self.chooser._one(m, senses, self._words, self._scope_of(m),
+                                           self._held)
+        return out
 
 
 def _next_to(seq: Sequence[str], long: tuple[str, ...], first: int, last: int) -> bool:

@@ -40,7 +40,7 @@
 
 /* Bumped with every change to what the module's functions take or return; matcher.py
  * refuses a module of another ABI (a stale build left next to newer sources). */
-#define SCAN_ABI 6
+#define SCAN_ABI 7
 
 /* What the scanner decides alone about a candidate that ends a word, after an ASCII
  * character that is not an apostrophe (anything else goes to Python). */
@@ -498,13 +498,46 @@ typedef struct {
     Py_ssize_t len, cap; /* in int64 */
 } Found;
 
+/* The GIL during a scan: a scan of a long stretch of text lets other threads run, and
+ * takes the GIL back only to call Python (the rare checks of ends_word), to build
+ * Python objects or to raise. `ts` is the saved thread state while the GIL is released;
+ * `wanted` whether this scan releases it at all. The bytes scanned are immutable objects
+ * the caller's arguments hold, and the trie is never changed after it is built. */
+typedef struct {
+    PyThreadState *ts;
+    int wanted;
+} Gil;
+
+/* Stretches at least this long are scanned without the GIL. */
+#define GIL_RELEASE_BYTES (64 * 1024)
+
+static inline void
+gil_hold(Gil *g)
+{
+    if (g->ts != NULL) {
+        PyEval_RestoreThread(g->ts);
+        g->ts = NULL;
+    }
+}
+
+static inline void
+gil_let_go(Gil *g)
+{
+    if (g->wanted && g->ts == NULL) {
+        g->ts = PyEval_SaveThread();
+    }
+}
+
+/* Malloc, not PyMem: it runs without the GIL. On failure, the GIL is taken back and
+ * MemoryError raised. */
 static int
-found_push(Found *f, Py_ssize_t s, Py_ssize_t e, long vid, int elided)
+found_push(Found *f, Gil *gil, Py_ssize_t s, Py_ssize_t e, long vid, int elided)
 {
     if (f->len + 3 > f->cap) {
         Py_ssize_t cap = f->cap ? f->cap * 2 : 3 * 1024;
-        int64_t *grown = PyMem_Realloc(f->items, (size_t)cap * sizeof(int64_t));
+        int64_t *grown = realloc(f->items, (size_t)cap * sizeof(int64_t));
         if (!grown) {
+            gil_hold(gil);
             PyErr_NoMemory();
             return -1;
         }
@@ -556,7 +589,7 @@ decode_at(const uint8_t *p, Py_ssize_t n)
  * -1 error. The rare non-ASCII and hyphen cases are asked of Python. */
 static int
 ends_word(TrieObject *t, PyObject *hay_obj, PyObject *raw_obj, const uint8_t *hay,
-          Py_ssize_t n, Py_ssize_t e)
+          Py_ssize_t n, Py_ssize_t e, Gil *gil)
 {
     if (e >= n) {
         return 1; /* the end of the text */
@@ -580,13 +613,18 @@ ends_word(TrieObject *t, PyObject *hay_obj, PyObject *raw_obj, const uint8_t *ha
             return 0;
         }
     }
+    gil_hold(gil);
     PyObject *r = PyObject_CallFunction(t->inside_word, "OOn", hay_obj, raw_obj, e);
     if (!r) {
-        return -1;
+        return -1; /* with the GIL */
     }
     int inside = PyObject_IsTrue(r);
     Py_DECREF(r);
-    return inside < 0 ? -1 : !inside;
+    if (inside < 0) {
+        return -1;
+    }
+    gil_let_go(gil);
+    return !inside;
 }
 
 /* The lower case of a continuation byte of a Latin-1 letter (C3 80..9E -> A0..BE). */
@@ -754,6 +792,8 @@ Trie_scan(TrieObject *self, PyObject *args)
     }
     PyObject *result = NULL;
     Found found_all = {NULL, 0, 0};
+    Gil gil = {NULL, stop - pos >= GIL_RELEASE_BYTES};
+    gil_let_go(&gil);
     Py_ssize_t s = pos;
     while (s < stop) {
         const uint8_t *p = memchr(hay + s, ' ', (size_t)(stop - s));
@@ -800,7 +840,7 @@ Trie_scan(TrieObject *self, PyObject *args)
         int slow_from = -1;
         int elided = -2; /* not looked at yet */
         for (int k = found - 1; k >= 0; k--) {
-            int ok = ends_word(self, hay_obj, raw_obj, hay, n, ends[k]);
+            int ok = ends_word(self, hay_obj, raw_obj, hay, n, ends[k], &gil);
             if (ok < 0) {
                 goto done;
             }
@@ -848,7 +888,7 @@ Trie_scan(TrieObject *self, PyObject *args)
                         continue; /* des is not DES; ou is not où */
                     }
                 }
-                if (found_push(&found_all, s, ends[k], self->fast[id], elided == 1) < 0) {
+                if (found_push(&found_all, &gil, s, ends[k], self->fast[id], elided == 1) < 0) {
                     goto done;
                 }
                 s = ends[k];
@@ -863,13 +903,15 @@ Trie_scan(TrieObject *self, PyObject *args)
             continue;
         }
         if (slow_from >= 0) {
+            gil_hold(&gil);
+            gil.wanted = 0; /* Python objects from here on */
             PyObject *cands = PyList_New(0);
             if (!cands) {
                 goto done;
             }
             for (int k = slow_from; k >= 0; k--) {
                 if (k != slow_from) {
-                    int ok = ends_word(self, hay_obj, raw_obj, hay, n, ends[k]);
+                    int ok = ends_word(self, hay_obj, raw_obj, hay, n, ends[k], &gil);
                     if (ok < 0) {
                         Py_DECREF(cands);
                         goto done;
@@ -895,13 +937,15 @@ Trie_scan(TrieObject *self, PyObject *args)
         }
         s++;
     }
+    gil_hold(&gil);
     if (found_flush(&found_all, out) == 0) {
         result = Py_BuildValue("(nnO)", s, (Py_ssize_t)-1, Py_None);
     }
 done:
+    gil_hold(&gil); /* every way here, with or without an error */
     PyMem_Free(ends);
     PyMem_Free(pids);
-    PyMem_Free(found_all.items);
+    free(found_all.items);
     return result;
 }
 
@@ -944,10 +988,12 @@ output_tuple(Py_ssize_t s, Py_ssize_t e, int64_t code, PyObject *ids)
 }
 
 /*
- * mapped(raw, found, news, olds, state, base[, ids]) -> found in code points
+ * mapped(raw, found, news, olds, state, base[, ids[, skip]]) -> found in code points
  *
  * The packed matches of Trie.scan (three int64 each: start, end, variant * 2 + elided),
- * as (start, end, variant, elided) tuples, or with `ids` (start, end, ids[variant]).
+ * as (start, end, variant, elided) tuples, or with `ids` (a tuple; None: none)
+ * (start, end, ids[variant]). `skip` (a buffer of one byte per variant, or None): the
+ * matches of a variant whose byte is not zero are left out (their offsets still count).
  * Byte spans of a text from which some bytes were cut (invisible characters, runs of
  * white space) back to code points of the text before the cuts. news[k] is where the
  * k-th cut was made in the cut bytes and olds[k] the same place in raw (both int64
@@ -958,16 +1004,31 @@ output_tuple(Py_ssize_t s, Py_ssize_t e, int64_t code, PyObject *ids)
 static PyObject *
 mapped(PyObject *module, PyObject *args)
 {
-    PyObject *raw_obj, *state, *ids = NULL;
-    Py_buffer found_view, news_view, olds_view;
+    PyObject *raw_obj, *state, *ids = NULL, *skip_obj = NULL;
+    Py_buffer found_view, news_view, olds_view, skip_view;
     Py_ssize_t base;
     (void)module;
-    if (!PyArg_ParseTuple(args, "O!y*y*y*O!n|O!", &PyBytes_Type, &raw_obj, &found_view,
+    if (!PyArg_ParseTuple(args, "O!y*y*y*O!n|OO", &PyBytes_Type, &raw_obj, &found_view,
                           &news_view, &olds_view, &PyList_Type, &state, &base,
-                          &PyTuple_Type, &ids)) {
+                          &ids, &skip_obj)) {
         return NULL;
     }
     PyObject *result = NULL;
+    skip_view.buf = NULL;
+    skip_view.obj = NULL;
+    if (ids == Py_None) {
+        ids = NULL;
+    }
+    if (ids != NULL && !PyTuple_Check(ids)) {
+        PyErr_SetString(PyExc_TypeError, "ids must be a tuple or None");
+        goto done;
+    }
+    if (skip_obj != NULL && skip_obj != Py_None &&
+        PyObject_GetBuffer(skip_obj, &skip_view, PyBUF_SIMPLE) < 0) {
+        goto done;
+    }
+    const uint8_t *skip = skip_view.buf;
+    Py_ssize_t skip_len = skip_view.buf ? skip_view.len : 0;
     const int64_t *news = news_view.buf, *olds = olds_view.buf;
     const int64_t *found = found_view.buf;
     Py_ssize_t cuts = news_view.len / 8;
@@ -997,6 +1058,7 @@ mapped(PyObject *module, PyObject *args)
     if (!result) {
         goto done;
     }
+    Py_ssize_t kept = 0;
     for (Py_ssize_t i = 0; i < count; i++) {
         int64_t m[3];
         memcpy(m, found + 3 * i, sizeof(m));
@@ -1039,13 +1101,19 @@ mapped(PyObject *module, PyObject *args)
             cont += (raw[j] & 0xC0) == 0x80;
         }
         seen = be;
+        if (skip != NULL && m[2] >= 0 && (m[2] >> 1) < skip_len && skip[m[2] >> 1]) {
+            continue; /* an entry the caller has done with */
+        }
         PyObject *t = output_tuple(cs + base, be - cont + base, m[2], ids);
         if (!t) {
+            Py_SET_SIZE(result, kept); /* the slots after `kept` are still empty */
             Py_CLEAR(result);
             goto done;
         }
-        PyList_SET_ITEM(result, i, t);
+        PyList_SET_ITEM(result, kept, t);
+        kept++;
     }
+    Py_SET_SIZE(result, kept);
     st[0] = k;
     st[1] = offset;
     st[2] = seen;
@@ -1061,6 +1129,9 @@ done:
     PyBuffer_Release(&found_view);
     PyBuffer_Release(&news_view);
     PyBuffer_Release(&olds_view);
+    if (skip_view.obj != NULL) {
+        PyBuffer_Release(&skip_view);
+    }
     return result;
 }
 
@@ -1157,6 +1228,10 @@ edits(PyObject *module, PyObject *args)
     PyObject *result = NULL;
     Py_ssize_t pos = 0; /* no run may start with a word byte before pos (already used) */
     Py_ssize_t j = 0;
+    int nomem = 0;
+    /* the pass reads only raw (immutable bytes the caller holds): other threads run */
+    Gil gil = {NULL, n >= GIL_RELEASE_BYTES};
+    gil_let_go(&gil);
     for (;;) {
         {
             /* the skip: one table lookup a byte (through a pointer, which leaves the
@@ -1210,10 +1285,10 @@ edits(PyObject *module, PyObject *args)
         }
         if (n_cuts == cap) {
             cap = cap ? cap * 2 : 64;
-            Cut *grown = PyMem_Realloc(cuts, (size_t)cap * sizeof(Cut));
+            Cut *grown = realloc(cuts, (size_t)cap * sizeof(Cut));
             if (!grown) {
-                PyErr_NoMemory();
-                goto done;
+                nomem = 1;
+                break;
             }
             cuts = grown;
         }
@@ -1224,6 +1299,11 @@ edits(PyObject *module, PyObject *args)
         /* after an invisible character, a run may start with its last byte */
         pos = add_space ? add_end : add_end - 1;
         j = add_end;
+    }
+    gil_hold(&gil);
+    if (nomem) {
+        PyErr_NoMemory();
+        goto done;
     }
     if (n_cuts == 0) {
         result = Py_None;
@@ -1264,7 +1344,7 @@ edits(PyObject *module, PyObject *args)
         result = Py_BuildValue("(NNN)", cut, news, olds);
     }
 done:
-    PyMem_Free(cuts);
+    free(cuts);
     return result;
 }
 

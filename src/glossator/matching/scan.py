@@ -264,6 +264,7 @@ class Matcher:
         "_cands",
         "_capital_only",
         "_entry_ids",
+        "_entry_variants",
         "_fast",
         "_maxlen",
         "_multiword",
@@ -308,6 +309,7 @@ class Matcher:
             self._capital_only = tables.capital_only
             self._fast = tables.fast
             self._entry_ids: tuple[str, ...] | None = None  # built on first use (_ids)
+            self._entry_variants: dict[str, list[int]] | None = None  # (skip_entry)
             self._maxlen = 1  # the longest pattern: for the Python scanner only
             self._multiword = tables.multiword
             self._reach = -1  # built on first use (reach)
@@ -392,15 +394,35 @@ class Matcher:
         for batch in self.iter_scan(text):
             yield [(s, e, ids[v]) for s, e, v, _ in batch]
 
-    def iter_scan(self, text: str) -> Iterator[list[tuple[int, int, int, bool]]]:
+    def iter_scan(
+        self, text: str, *, skip: bytearray | None = None
+    ) -> Iterator[list[tuple[int, int, int, bool]]]:
         """:meth:`scan` in batches, in order, one per megabyte of text.
 
         A long text is scanned in segments, so that memory and time per megabyte stay
         flat however long the text is; each segment resumes where the one before could
         stop without changing a match (:meth:`scan_until`), so a term is never lost at a
         cut.
+
+        ``skip``: one byte per variant, which the caller may set while it reads the
+        batches (:meth:`skip_entry`); the C scanner then leaves out the later matches of
+        a variant whose byte is not zero (a hint: the pure-Python scanner ignores it).
         """
-        yield from self._iter(text, None)
+        if skip is not None and len(skip) != len(self._raw_variants):
+            raise ValueError("skip must have one byte per variant")
+        yield from self._iter(text, None, skip)
+
+    def skip_entry(self, skip: bytearray, entry_id: str) -> None:
+        """Set the bytes of ``skip`` (see :meth:`iter_scan`) of every variant of entry
+        ``entry_id``."""
+        by_entry = self._entry_variants
+        if by_entry is None:
+            found: dict[str, list[int]] = {}
+            for vid, key in enumerate(self._ids()):
+                found.setdefault(key, []).append(vid)
+            by_entry = self._entry_variants = found
+        for vid in by_entry.get(entry_id, ()):
+            skip[vid] = 1
 
     def reach(self) -> int:
         """How many heavy characters (:func:`_heavy_back`) a match may cover at most: its
@@ -428,16 +450,18 @@ class Matcher:
         cut = _drain(self._iter_from(text, 0, None, len(text)), kept)
         return (kept, cut) if cut > 0 else ([], 0)
 
-    def _iter(self, text: str, ids: tuple[str, ...] | None) -> Iterator[list[Any]]:
+    def _iter(self, text: str, ids: tuple[str, ...] | None,
+              skip: bytearray | None = None) -> Iterator[list[Any]]:
         """:meth:`iter_scan`, or with ``ids`` (C scanner only) :meth:`iter_spans`."""
         if (self._ac is None and self._trie is None) or not text:
             return
         start, n = 0, len(text)
         while start < n:
-            start = yield from self._iter_from(text, start, ids, None)
+            start = yield from self._iter_from(text, start, ids, None, skip)
 
     def _iter_from(
-        self, text: str, start: int, ids: tuple[str, ...] | None, stop: int | None
+        self, text: str, start: int, ids: tuple[str, ...] | None, stop: int | None,
+        skip: bytearray | None = None,
     ) -> Generator[list[Any], None, int]:
         """Batches of the matches from ``start`` (a place to start afresh) to the next
         such place, which is returned (``len(text)`` at the end).
@@ -454,13 +478,14 @@ class Matcher:
         end = start + (_SEGMENT if stop is None else n)
         while True:
             if end >= n and stop is None:
-                for batch in self._iter_segment(text[start:] if start else text, start, ids):
+                for batch in self._iter_segment(text[start:] if start else text, start, ids,
+                                                skip):
                     yield [m for m in batch if m[0] >= done] if done > start else batch
                 return n
             reach = self.reach()
             lo = _heavy_back(text, end, reach + _SLACK + _ROOM, start)
             held: list[Any] = []
-            for batch in self._iter_segment(text[start:end], start, ids):
+            for batch in self._iter_segment(text[start:end], start, ids, skip):
                 if batch and done <= batch[0][0] and batch[-1][0] < lo:
                     yield batch
                     last = batch[-1][:2]
@@ -483,7 +508,8 @@ class Matcher:
             done, end = max(done, lo), min(n, end + _SEGMENT) if stop is None else n
 
     def _iter_segment(
-        self, text: str, base: int, ids: tuple[str, ...] | None = None
+        self, text: str, base: int, ids: tuple[str, ...] | None = None,
+        skip: bytearray | None = None,
     ) -> Iterator[list[Any]]:
         """Batches of matches in ``text``, offsets shifted by ``base``; with ``ids`` (C
         scanner only), ``(start, end, entry id)`` spans instead."""
@@ -517,7 +543,8 @@ class Matcher:
         # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e], that
         # is raw2[s:e-1] without the padding space, and raw[s:e-1] where nothing was cut
         if self._trie is not None:  # offsets (through the cuts, if any) in C
-            yield from self._mapped_c(self._scan_trie(hay, raw2), raw, cuts, prepared, base, ids)
+            yield from self._mapped_c(self._scan_trie(hay, raw2), raw, cuts, prepared, base, ids,
+                                      skip)
             return
         if edits is None and prepared.offsets is None:
             if len(raw) == len(work):  # ASCII: bytes are code points
@@ -553,6 +580,7 @@ class Matcher:
     def _mapped_c(
         batches: Iterator[bytearray], raw: bytes, cuts: tuple[bytes, bytes] | None,
         prepared: Prepared, base: int, ids: tuple[str, ...] | None,
+        skip: bytearray | None = None,
     ) -> Iterator[list[Any]]:
         """:meth:`_mapped` (and :meth:`_code_points`, with no cuts), in C
         (``glossator._scan.mapped``), from the packed matches of the C scanner; ``cuts``
@@ -564,13 +592,12 @@ class Matcher:
         state = [0, 0, 0, 0]
         if prepared.offsets is None:
             for found in batches:
-                yield mapped(raw, found, news, olds, state, base) if ids is None else (
-                    mapped(raw, found, news, olds, state, base, ids))
+                yield mapped(raw, found, news, olds, state, base, ids, skip)
             return
         span = prepared.span
         for found in batches:
             result: list[Any] = []
-            for cs, ce, vid, elided in mapped(raw, found, news, olds, state, 0):
+            for cs, ce, vid, elided in mapped(raw, found, news, olds, state, 0, None, skip):
                 cs, ce = span(cs, ce)
                 if ids is None:
                     result.append((cs + base, ce + base, vid, elided))

@@ -31,10 +31,16 @@ def render(doc: AnnotatedText) -> str:
     """The text with every annotation's title and definition written after the term."""
     text = doc.text
     out: list[str] = []
+    append = out.append
+    expansions: dict[int, str] = {}  # one string per entry, however many occurrences
     for piece, ann in doc.segments():
-        out.append(piece)
+        append(piece)
         if ann is not None:
-            out.append(expansion(ann))
+            entry = ann.entry
+            written = expansions.get(id(entry))
+            if written is None:
+                written = expansions[id(entry)] = entry_expansion(entry)
+            append(written)
             if ann.end < len(text) and not text[ann.end].isspace():
-                out.append(" ")
+                append(" ")
     return "".join(out)

@@ -1,0 +1,317 @@
+"""``glossator annotate`` end to end against the peers' bare scans (run by hand).
+
+    .venv/bin/python benchmarks/end_to_end.py --mb 4                 # speed, ~5 min
+    .venv/bin/python benchmarks/end_to_end.py --mb 4 --memory        # peak memory too
+    .venv/bin/python benchmarks/end_to_end.py --mb 1 --sizes 10 --rounds 3   # a quick look
+
+For each glossary size (10 — the fixed ESS list —, 1 000, 10 000 and 100 000 terms drawn
+with a fixed seed from ``../shared/corpus/terms``, see ``benchlib.draw_glossary``), every
+case below runs once per round, round-robin, in this one process, on the same text (the
+corpus text, or its first ``--mb`` MB):
+
+* ``bytes.count``: one C pass over the UTF-8 bytes (the byte-pass limit);
+* each installed peer's bare scan (pyahocorasick, ahocorasick-rs, flashtext2, flashtext;
+  ``pip install -e '.[bench]'``): matches found, nothing rendered;
+* glossator's bare scan (``Matcher.iter_spans``, counted);
+* ``glossator annotate -f text|json|html --occurrences all|first``: what the command does
+  after reading the file (``DocumentJob.render``: find, choose, build the annotations,
+  render), with the glossary compiled before the clock starts.
+
+Each figure is the median over the rounds, with the slowest round beside it; every
+ratio is against the best peer's bare scan, taken round by round (so that the machine's
+drift cancels out). ``--memory`` also runs each case in its own interpreter and reports its
+peak resident memory (``VmHWM``) against glossator's streaming scan of the same text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchlib import (
+    DEFAULT_CORPUS,
+    MB,
+    draw_glossaries,
+    environment,
+    fmt,
+    load_bytes,
+    markdown_table,
+    rss_peak_mb,
+    write_results,
+)
+
+FORMATS = ("text", "json", "html")
+OCCURRENCES = ("all", "first")
+PEERS = ("pyahocorasick", "ahocorasick-rs", "flashtext2", "flashtext")
+
+
+# ---------------------------------------------------------------------------------------
+# The cases
+# ---------------------------------------------------------------------------------------
+
+
+def _peer(name: str, terms: list[str]) -> Callable[[str], int] | None:
+    """The bare scan of peer ``name`` over ``terms`` (case-insensitive, longest match), as
+    a function of the text returning the match count; ``None`` when it is not installed."""
+    try:
+        if name == "pyahocorasick":
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            for t in terms:
+                automaton.add_word(t.lower(), len(t))
+            automaton.make_automaton()
+            return lambda text: sum(1 for _ in automaton.iter_long(text.lower()))
+        if name == "ahocorasick-rs":
+            import ahocorasick_rs
+
+            ac = ahocorasick_rs.AhoCorasick(
+                [t.lower() for t in terms], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+            return lambda text: len(ac.find_matches_as_indexes(text.lower()))
+        if name == "flashtext2":
+            import flashtext2
+
+            kp2 = flashtext2.KeywordProcessor(False)
+            for t in terms:
+                kp2.add_keyword(t)
+            return lambda text: len(kp2.extract_keywords_with_span(text))
+        if name == "flashtext":
+            from flashtext import KeywordProcessor
+
+            kp = KeywordProcessor()
+            for t in terms:
+                kp.add_keyword(t)
+            return lambda text: len(kp.extract_keywords(text, span_info=True))
+    except ImportError:
+        return None
+    raise ValueError(f"unknown peer {name}")
+
+
+def _glossary(terms: list[str]) -> Any:
+    import glossator
+
+    return glossator.Glossary.from_dicts(
+        [{"term": t, "definition": f"Définition de {t}."} for t in terms])
+
+
+def _annotate(glossary: Any, fmt_: str, occurrences: str) -> Callable[[str], int]:
+    """What ``glossator annotate -f FMT --occurrences OCC`` does with a text it has read."""
+    from glossator import Annotator
+    from glossator.documents.read import Document
+    from glossator.runner import DocumentJob
+
+    job = DocumentJob(Annotator(glossary, occurrences=occurrences), fmt_)
+
+    def run(text: str) -> int:
+        return len(job.render(Document("bench.txt", "text", text)))
+
+    return run
+
+
+def _scan(glossary: Any) -> Callable[[str], int]:
+    from glossator import compile_glossary
+
+    matcher = compile_glossary(glossary)
+    return lambda text: sum(len(batch) for batch in matcher.iter_spans(text))
+
+
+def cases(terms: list[str], args: argparse.Namespace) -> dict[str, Callable[[str], int]]:
+    """Every case of one glossary size, by name, each a function of the text."""
+    out: dict[str, Callable[[str], int]] = {}
+    out["bytes.count"] = lambda text: 0  # replaced by the byte pass (see _round)
+    for name in args.peers:
+        scan = _peer(name, terms)
+        if scan is not None:
+            out[f"peer:{name}"] = scan
+    glossary = _glossary(terms)
+    out["glossator scan"] = _scan(glossary)
+    for f in args.formats:
+        for occ in args.occurrences:
+            out[f"annotate -f {f} --occurrences {occ}"] = _annotate(glossary, f, occ)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Speed: round-robin in this process
+# ---------------------------------------------------------------------------------------
+
+
+def _round(todo: dict[str, Callable[[str], int]], text: str, data: bytes,
+           times: dict[str, list[float]]) -> None:
+    for name, call in todo.items():
+        t0 = time.perf_counter()
+        if name == "bytes.count":
+            data.count(b" ")
+        else:
+            call(text)
+        times.setdefault(name, []).append(time.perf_counter() - t0)
+
+
+def speed(size: int, terms: list[str], text: str, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Time every case of one size round-robin; one record per case."""
+    data = text.encode("utf-8")
+    todo = cases(terms, args)
+    for call in todo.values():  # warm up (and compile lazily built tables)
+        call(text[:10_000])
+    times: dict[str, list[float]] = {}
+    for _ in range(args.rounds):
+        _round(todo, text, data, times)
+    peers = [n for n in todo if n.startswith("peer:")]
+    best = min(peers, key=lambda n: statistics.median(times[n])) if peers else None
+    records = []
+    for name, ts in times.items():
+        rec: dict[str, Any] = {"size": size, "case": name, "median_s": statistics.median(ts),
+                               "slowest_s": max(ts), "mb_s": len(data) / MB / statistics.median(ts)}
+        if best is not None:
+            per_round = [b / t for b, t in zip(times[best], ts, strict=True)]
+            rec["best_peer"] = best
+            rec["x_best_peer"] = statistics.median(per_round)
+            rec["x_best_peer_worst"] = min(per_round)
+        rec["of_byte_pass"] = statistics.median(
+            [b / t for b, t in zip(times["bytes.count"], ts, strict=True)])
+        records.append(rec)
+    return records
+
+
+# ---------------------------------------------------------------------------------------
+# Memory: one interpreter per case
+# ---------------------------------------------------------------------------------------
+
+
+def _child(args: argparse.Namespace) -> None:
+    """Run one case on the text file and print its peak memory as JSON (``--child``)."""
+    terms = json.loads(Path(args.child_terms).read_text(encoding="utf-8"))
+    text = Path(args.child_text).read_text(encoding="utf-8")
+    glossary = _glossary(terms)
+    name = args.child
+    if name == "glossator scan":
+        call = _scan(glossary)
+    elif name.startswith("peer:"):
+        peer = _peer(name[5:], terms)
+        assert peer is not None
+        call = peer
+    else:
+        _, _, f, _, occ = name.split()
+        call = _annotate(glossary, f, occ)
+    call(text[:10_000])
+    before = rss_peak_mb()
+    t0 = time.perf_counter()
+    call(text)
+    print(json.dumps({"case": name, "peak_mb": rss_peak_mb(), "before_mb": before,
+                      "s": time.perf_counter() - t0}))
+
+
+def memory(size: int, terms: list[str], text_file: Path, args: argparse.Namespace,
+           tmp: Path) -> list[dict[str, Any]]:
+    """Peak resident memory of each glossator case (and the scan) in its own interpreter."""
+    terms_file = tmp / f"terms-{size}.json"
+    terms_file.write_text(json.dumps(terms), encoding="utf-8")
+    names = ["glossator scan"] + [f"annotate -f {f} --occurrences {o}"
+                                  for f in args.formats for o in args.occurrences]
+    records = []
+    for name in names:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", name, "--child-text", str(text_file),
+             "--child-terms", str(terms_file)],
+            capture_output=True, text=True, check=False, env=dict(os.environ))
+        if proc.returncode != 0:
+            records.append({"size": size, "case": name, "error": proc.stderr[-2000:]})
+            continue
+        rec = json.loads(proc.stdout.strip().splitlines()[-1])
+        rec["size"] = size
+        records.append(rec)
+    scan = next((r for r in records if r["case"] == "glossator scan" and "peak_mb" in r), None)
+    for r in records:
+        if scan is not None and "peak_mb" in r:
+            r["x_scan_peak"] = r["peak_mb"] / scan["peak_mb"]
+    return records
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line (see the module docstring)."""
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--mb", type=float, default=4.0, help="MB of corpus text (default 4)")
+    p.add_argument("--sizes", type=lambda v: [int(x) for x in _csv(v)],
+                   default=[10, 1000, 10000, 100000])
+    p.add_argument("--rounds", type=int, default=5, help="rounds (median, slowest)")
+    p.add_argument("--formats", type=_csv, default=list(FORMATS))
+    p.add_argument("--occurrences", type=_csv, default=list(OCCURRENCES))
+    p.add_argument("--peers", type=_csv, default=list(PEERS))
+    p.add_argument("--memory", action="store_true",
+                   help="also measure the peak memory of each case in its own interpreter")
+    p.add_argument("--memory-only", action="store_true", help="--memory, without the timings")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    p.add_argument("--json", type=Path, help="records file ('-': none; default "
+                                             "benchmarks/results/end_to_end-<date>.json)")
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    p.add_argument("--child-text", help=argparse.SUPPRESS)
+    p.add_argument("--child-terms", help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+def _print_speed(records: list[dict[str, Any]]) -> None:
+    header = ["entries", "case", "MB/s", "slowest MB/s", "× best peer (slowest)",
+              "× byte pass"]
+    rows = []
+    for r in records:
+        mb = r["mb_s"] * r["median_s"]
+        rows.append([r["size"], r["case"], fmt(r["mb_s"]), fmt(mb / r["slowest_s"]),
+                     f"{fmt(r.get('x_best_peer'))} ({fmt(r.get('x_best_peer_worst'))})",
+                     f"{r['of_byte_pass']:.2%}"])
+    print(markdown_table(header, rows))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print Markdown tables."""
+    args = parse_args(argv)
+    if args.child:
+        _child(args)
+        return
+    data = load_bytes(args.corpus, args.mb)
+    text = data.decode("utf-8")
+    glossaries = draw_glossaries(args.corpus, args.sizes, args.seed)
+    result: dict[str, Any] = {"environment": environment(), "mb": len(data) / MB,
+                              "rounds": args.rounds, "speed": [], "memory": []}
+    for size in args.sizes if not args.memory_only else ():
+        terms = list(glossaries[size].terms)
+        print(f"# {size} entries", file=sys.stderr, flush=True)
+        result["speed"] += speed(size, terms, text, args)
+    if result["speed"]:
+        print(f"text: {len(data) / MB:.1f} MB; {args.rounds} rounds, round-robin; MB/s "
+              "median (slowest round); ratios per round against the best peer's bare scan")
+        _print_speed(result["speed"])
+    if args.memory or args.memory_only:
+        with tempfile.TemporaryDirectory(prefix="glossator-e2e-") as tmp:
+            text_file = Path(tmp) / "text.txt"
+            text_file.write_bytes(data)
+            for size in args.sizes:
+                result["memory"] += memory(size, list(glossaries[size].terms), text_file,
+                                           args, Path(tmp))
+        print()
+        print(markdown_table(
+            ["entries", "case", "peak MiB", "× streaming scan"],
+            [[r["size"], r["case"], fmt(r.get("peak_mb")), fmt(r.get("x_scan_peak"))]
+             for r in result["memory"]]))
+    write_results(result, args.json, "end_to_end")
+
+
+if __name__ == "__main__":
+    main()

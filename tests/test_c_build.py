@@ -1,0 +1,110 @@
+"""The C scanner kept honest: it compiles without a warning under ``-Wall -Wextra
+-Werror``, and the scanner's property tests run clean under AddressSanitizer and
+UndefinedBehaviorSanitizer.
+
+The sanitizer run builds ``_scan.c`` with ``-fsanitize=address,undefined`` into a copy of
+the package in a temporary folder, and runs ``tests/test_scanner.py`` and
+``tests/test_french_cases.py`` and ``tests/test_policy_stream.py`` (threads, skipped
+entries) against it in a child interpreter, with the ASan runtime
+preloaded (Python itself is not built with it) and Python's allocator off, so that every
+buffer the scanner reads is one ASan watches. Any report makes the child exit non-zero.
+
+Both need a C compiler (``gcc``, with the Python headers: ``python3-dev`` on Debian) and,
+for the second, its sanitizer runtimes (``libasan``, ``libubsan``, which come with
+Debian's ``gcc``). They skip without them, and fail under ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from support.browser import on_ci
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "src" / "glossator" / "matching" / "_scan.c"
+STRICT = ("-Wall", "-Wextra", "-Werror")
+
+
+def _unavailable(reason: str) -> None:
+    if on_ci():
+        pytest.fail(f"the C build tests cannot run on CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _compiler() -> list[str]:
+    """The compiler that builds Python's extensions (``gcc`` when it names none)."""
+    cc = (sysconfig.get_config_var("CC") or "gcc").split()
+    if not cc or shutil.which(cc[0]) is None:
+        _unavailable(f"no C compiler ({cc[0] if cc else 'gcc'}): install gcc")
+    include = sysconfig.get_paths()["include"]
+    if not (Path(include) / "Python.h").is_file():
+        _unavailable(f"no Python headers in {include}: install python3-dev")
+    return [*cc, f"-I{include}"]
+
+
+def _run(cmd: list[str], env: dict[str, str] | None = None,
+         cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=600,
+                          env=env, cwd=cwd)
+
+
+def test_the_scanner_compiles_without_a_warning(tmp_path: Path) -> None:
+    cmd = [*_compiler(), *STRICT, "-O2", "-fPIC", "-c", str(SOURCE), "-o",
+           str(tmp_path / "_scan.o")]
+    proc = _run(cmd)
+    assert proc.returncode == 0, f"{' '.join(cmd)}\n{proc.stderr}"
+    assert proc.stderr.strip() == ""
+
+
+def _runtime(cc: list[str], name: str) -> str:
+    """The path of sanitizer runtime ``name`` (``libasan.so``), or skipped."""
+    proc = _run([cc[0], f"-print-file-name={name}"])
+    path = proc.stdout.strip()
+    if proc.returncode != 0 or not os.path.isabs(path) or not os.path.exists(path):
+        _unavailable(f"the compiler has no {name}: install gcc (Debian's ships it)")
+    return path
+
+
+def test_the_scanner_tests_pass_under_address_and_undefined_sanitizers(
+        tmp_path: Path) -> None:
+    cc = _compiler()
+    asan = _runtime(cc, "libasan.so")
+    package = tmp_path / "glossator"
+    shutil.copytree(ROOT / "src" / "glossator", package,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.pyd"))
+    shutil.copytree(ROOT / "glossaries", package / "_glossaries")  # as the wheel has them
+    suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+    built = package / "matching" / f"_scan{suffix}"
+    cmd = [*cc, *STRICT, "-O1", "-g", "-fno-omit-frame-pointer", "-fPIC", "-shared",
+           "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined",
+           str(package / "matching" / "_scan.c"), "-o", str(built)]
+    proc = _run(cmd)
+    assert proc.returncode == 0, f"{' '.join(cmd)}\n{proc.stderr}"
+    env = {k: v for k, v in os.environ.items() if k != "GLOSSATOR_PURE_PYTHON"}
+    env.update(
+        PYTHONPATH=os.pathsep.join(p for p in (str(tmp_path), env.get("PYTHONPATH")) if p),
+        LD_PRELOAD=asan, PYTHONMALLOC="malloc",
+        # CPython keeps objects alive to the end: leaks are not the scanner's
+        ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:exitcode=86",
+        UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=87",
+    )
+    where = _run([sys.executable, "-c",
+                  "import glossator.matching.scan as s; print(s.ACCELERATOR.__file__)"],
+                 env=env, cwd=ROOT)
+    assert where.returncode == 0, where.stderr
+    assert where.stdout.strip() == str(built), "the child did not load the sanitized build"
+    tests = [str(ROOT / "tests" / name)
+             for name in ("test_scanner.py", "test_french_cases.py",
+                          "test_policy_stream.py")]
+    proc = _run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
+                 *tests], env=env, cwd=ROOT)
+    assert proc.returncode == 0, (
+        f"exit {proc.returncode} under the sanitizers:\n{proc.stdout[-4000:]}\n"
+        f"{proc.stderr[-8000:]}")
