@@ -27,6 +27,19 @@ pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+#: The documents and glossaries the service tests send (one copy for every test file).
+TEXT = "L’ESS réunit les SCOP et les SCIC. Une SCOP est une coopérative ; l’ESS aussi.\n"
+MARKDOWN = "# Titre\n\nL’ESS réunit les **SCOP**, et `ESS` reste du code.\n"
+GLOSSARY_V1 = """\
+- term: coopérative d'activité et d'emploi
+  aliases: [CAE]
+  definition: Une coopérative qui héberge des entrepreneurs salariés.
+"""
+GLOSSARY_V2 = GLOSSARY_V1 + """\
+- term: tiers-lieu
+  definition: Un lieu partagé, ni domicile ni travail.
+"""
 _LISTENING = re.compile(r"running on http://127\.0\.0\.1:(\d+)")
 
 

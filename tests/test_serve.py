@@ -17,22 +17,21 @@ from typing import Any
 
 import pytest
 
-from serve_support import Answer, Server, run_cli, start_server, wait_until
+from serve_support import (
+    GLOSSARY_V1,
+    GLOSSARY_V2,
+    MARKDOWN,
+    TEXT,
+    Answer,
+    Server,
+    run_cli,
+    start_server,
+    wait_until,
+)
 
-GLOSSARY_V1 = """\
-- term: coopérative d'activité et d'emploi
-  aliases: [CAE]
-  definition: Une coopérative qui héberge des entrepreneurs salariés.
-"""
-GLOSSARY_V2 = GLOSSARY_V1 + """\
-- term: tiers-lieu
-  definition: Un lieu partagé, ni domicile ni travail.
-"""
-TEXT = "L’ESS réunit les SCOP et les SCIC. Une SCOP est une coopérative ; l’ESS aussi.\n"
 HTML = ("<!DOCTYPE html><html lang=\"fr\"><head><title>t</title></head><body>"
         "<h1>L’ESS</h1><p>L’ESS réunit les <em>SCOP</em> et les SCIC.</p>"
         "<pre>ESS</pre></body></html>")
-MARKDOWN = "# Titre\n\nL’ESS réunit les **SCOP**, et `ESS` reste du code.\n"
 
 
 @pytest.fixture(scope="module")

@@ -12,23 +12,20 @@ from pathlib import Path
 
 import pytest
 
-from serve_support import Server, run_cli, start_server, wait_until
+from serve_support import (
+    GLOSSARY_V1,
+    GLOSSARY_V2,
+    MARKDOWN,
+    TEXT,
+    Server,
+    run_cli,
+    start_server,
+    wait_until,
+)
 
 pytest.importorskip("starlette")
 
 from glossator.serve.routes import accepted_format
-
-TEXT = "L’ESS réunit les SCOP et les SCIC. Une SCOP est une coopérative ; l’ESS aussi.\n"
-MARKDOWN = "# Titre\n\nL’ESS réunit les **SCOP**, et `ESS` reste du code.\n"
-GLOSSARY_V1 = """\
-- term: coopérative d'activité et d'emploi
-  aliases: [CAE]
-  definition: Une coopérative qui héberge des entrepreneurs salariés.
-"""
-GLOSSARY_V2 = GLOSSARY_V1 + """\
-- term: tiers-lieu
-  definition: Un lieu partagé, ni domicile ni travail.
-"""
 
 
 @pytest.fixture(scope="module")
