@@ -155,6 +155,9 @@ def test_bad_bodies_types_and_routes_are_problems(server: Server) -> None:
     _problem(server.request("POST", "/v1/annotate", "x", {"Content-Type": "text/csv"}), 415)
     _problem(server.request("POST", "/v1/annotate", b"\xff\xfe\x00",
                             {"Content-Type": "text/html"}), 400)
+    surrogate = server.request("POST", "/v1/annotate", '{"text": "L\\u2019ESS \\ud800"}',
+                               {"Content-Type": "application/json"})
+    assert "lone surrogate" in _problem(surrogate, 400)["detail"]
     unknown = server.annotate({"text": "x", "glossary": "nope"})
     assert "unknown glossary 'nope'" in _problem(unknown, 404)["detail"]
     _problem(server.request("GET", "/v1/glossaries/nope/entries"), 404)

@@ -152,6 +152,9 @@ def _plain(value: Any, done: dict[int, Any] | None = None) -> Any:
     return done[id(value)]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, WrittenNumber):
         return "a number"
@@ -365,7 +368,18 @@ class _RawEntry:
         if key == "definition" and _is_number(value):
             raise self.error(f"{self.label}: the definition must be text, not a number "
                              f"({value})", key, "write what the term means")
+        self.no_surrogate(key, str(value))
         return one_line(str(value)) if key != "definition" else str(value).strip()
+
+    def no_surrogate(self, key: str, text: str) -> None:
+        """Refuse a lone surrogate (``"\\ud800"`` in JSON or YAML): it is no character,
+        and no UTF-8 text, page or output can hold it."""
+        found = _SURROGATE.search(text)
+        if found:
+            raise self.error(
+                f"{self.label}: '{key}' holds a lone surrogate (U+{ord(found.group()):04X}), "
+                "which is no character", key,
+                "fix the \\u escape that made it (an emoji is a pair, \\ud83d\\ude00)")
 
     def text_list(self, key: str, diagnostics: list[Diagnostic] | None = None
                   ) -> tuple[str, ...]:
@@ -385,6 +399,7 @@ class _RawEntry:
                 raise self.error(
                     f"{self.label}: each of '{key}' must be text, not {_describe(v)}", key)
             s = one_line(str(v))
+            self.no_surrogate(key, s)
             if not _blank(s):
                 out.append(s)
             elif diagnostics is not None:

@@ -73,6 +73,18 @@ CASES: dict[str, Case] = {
         ("error", 1, "the quote opened at column 9 is never closed (the parser reached "
          "the end of the file) (close it; inside single quotes a quote is doubled"),
     ]),
+    "yaml-lone-surrogate-escape": Case("g.yaml", (
+        GOOD_YAML + '- term: "A\\ud800"\n  definition: ok\n'), [
+        ("error", 3, "invalid Unicode character escape code in the quoted value at column 9"),
+    ]),
+    "json-lone-surrogate-in-a-term": Case("g.json", (
+        '[{"term": "A\\ud800B", "definition": "ok"}]'), [
+        ("error", 1, "entry 1: 'term' holds a lone surrogate (U+D800), which is no character"),
+    ]),
+    "json-lone-surrogate-in-an-alias": Case("g.json", (
+        '[{"term": "ESS", "aliases": ["\\udfff"], "definition": "ok"}]'), [
+        ("error", 1, "'aliases' holds a lone surrogate (U+DFFF)"),
+    ]),
     "yaml-unclosed-bracket": Case("g.yaml", (
         "- term: CAE\n  aliases: [Cae, cae\n  definition: ok\n"), [
         ("error", 2, "invalid YAML: the '[' opened at column 12 is never closed"),
@@ -435,3 +447,13 @@ def test_an_xml_glossary_in_utf16_with_its_bom_reads_as_it_is(write: WriteFile) 
     text = TBX_HEAD.replace('"1.0"', '"1.0" encoding="UTF-16"') + tbx_concept("ESS") + TBX_TAIL
     glossary = load_glossary(write("g.tbx", text.encode("utf-16")))
     assert [(e.term, e.definition) for e in glossary] == [("ESS", "Une définition.")]
+
+
+def test_a_text_with_a_lone_surrogate_is_refused_in_one_line() -> None:
+    # no file holds one (decoding is strict), but a Python string or a JSON request may
+    import glossator
+
+    g = glossator.Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale."}])
+    with pytest.raises(glossator.InputError) as info:
+        glossator.annotate("L’ESS \ud800 et l’ESS.", g)
+    assert "lone surrogate (U+D800) at character 6" in str(info.value)

@@ -122,6 +122,12 @@ def _syntax_error(exc: yaml.MarkedYAMLError, name: str, text: str) -> GlossaryEr
     problem, context = exc.problem or "invalid YAML", exc.context or ""
     stop, start = exc.problem_mark, exc.context_mark
     opener = next((o for what, o in _OPENERS.items() if what in context), None)
+    if "escape" in problem and start is not None:  # "\\ud800" alone, or "\\q"
+        return GlossaryError(
+            f"invalid YAML: {problem} in the quoted value at column {start.column + 1}",
+            file=name, line=start.line + 1,
+            hint="fix the \\ escape; a lone surrogate is no character (an emoji is a "
+            "pair, \\ud83d\\ude00), and a backslash is written \\\\")
     if opener is not None and start is not None:
         at = f"line {stop.line + 1}" if stop is not None else "the end"
         if "end of stream" in problem:

@@ -514,7 +514,15 @@ class Matcher:
         """Batches of matches in ``text``, offsets shifted by ``base``; with ``ids`` (C
         scanner only), ``(start, end, entry id)`` spans instead."""
         work = text
-        raw = work.encode("utf-8")
+        try:
+            raw = work.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate: no UTF-8 text holds one
+            from ..errors import InputError
+
+            raise InputError(
+                f"the text holds a lone surrogate (U+{ord(text[exc.start]):04X}) at "
+                f"character {base + exc.start}, which is no character",
+                hint="decode it with errors='replace', or mend what made it") from None
         rare = raw.translate(None, _ASCII)
         prepared = Prepared(text, None)
         if _MAYBE_NOT_NFC.search(rare):
