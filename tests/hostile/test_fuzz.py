@@ -56,3 +56,16 @@ def test_the_seeds_of_every_target_pass_without_the_fuzzer() -> None:
         run = make()
         for seed in fuzz_targets.seeds(name):
             run(seed)
+
+
+def test_what_fuzzing_found_stays_fixed() -> None:
+    """Each input a fuzzing run once crashed on (``tests/data/fuzz-regressions/TARGET/``),
+    through its target again: a SKOS file with an IRI ``urljoin`` refuses (``[`` opening
+    an IPv6 host) gave a ValueError traceback."""
+    from hostile import fuzz_targets
+
+    root = HERE.parent / "data" / "fuzz-regressions"
+    found = sorted(root.glob("*/*"))
+    assert found, "no regression inputs"
+    for path in found:
+        fuzz_targets.TARGETS[path.parent.name]()(path.read_bytes())

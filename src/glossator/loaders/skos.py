@@ -164,27 +164,36 @@ def _local_name(uri: str) -> str | None:
 _BASE = re.compile(r"""xml:base\s*=\s*["']([^"']*)["']|@base\s*<([^>]*)>|\bBASE\s*<([^>]*)>""")
 
 
+def _join(base: str, reference: str) -> str | None:
+    """``reference`` resolved against ``base``; ``None`` for one no URL parser reads
+    (``http://[::1``): it only places line numbers, the graph itself was parsed."""
+    try:
+        return urljoin(base, reference)
+    except ValueError:
+        return None
+
+
 def _mentions(text: str, graph: Any, base: str) -> dict[str, int]:
     """The line of the first mention of each IRI in the text (relative IRIs are resolved
     against the first base the file declares)."""
     declared = _BASE.search(text)
     if declared is not None:
-        base = urljoin(base, next(g for g in declared.groups() if g is not None))
+        base = _join(base, next(g for g in declared.groups() if g is not None)) or base
     prefixes = {str(p): str(ns) for p, ns in graph.namespaces()}
     first: dict[str, int] = {}
     line, last = 1, 0
     for m in _MENTION.finditer(text):
         if m.group(1) is not None:
-            iri = urljoin(base, m.group(1))
+            iri = _join(base, m.group(1))
         elif m.group(2) == "ID":
-            iri = urljoin(base, "#" + m.group(3))
+            iri = _join(base, "#" + m.group(3))
         elif m.group(2) == "about":
-            iri = urljoin(base, m.group(3))
+            iri = _join(base, m.group(3))
         else:
             ns = prefixes.get(m.group(4) or "")
-            if ns is None:
-                continue
-            iri = ns + m.group(5)
+            iri = None if ns is None else ns + m.group(5)
+        if iri is None:
+            continue
         if iri not in first:
             line += text.count("\n", last, m.start())
             last = m.start()
