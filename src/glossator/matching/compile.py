@@ -28,7 +28,8 @@ from .fold import _BLANKED_LETTER, _NOT_JOINER, _edges, _keys
 from .native import pack_bytes
 
 __all__ = [
-    "TABLES_VERSION", "VARIANT_FIELDS", "MatchOptions", "Tables", "Variant", "compile_tables",
+    "TABLES_VERSION", "VARIANT_FIELDS", "VARIANT_KINDS", "MatchOptions", "Tables", "Variant",
+    "compile_tables",
 ]
 
 
@@ -193,6 +194,8 @@ class Tables(NamedTuple):
 VARIANT_FIELDS = (
     "form", "text", "tag", "cs", "core", "core_text", "accented", "head", "tail", "cased",
 )
+#: The type of each of :data:`VARIANT_FIELDS` (a cache file's rows are checked against it).
+VARIANT_KINDS: tuple[type, ...] = (int, str, str, bool, bytes, str, str, bytes, bytes, int)
 
 
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).

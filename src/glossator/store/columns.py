@@ -318,14 +318,18 @@ class Rows(Sequence[Any]):
 
     ``width`` is the number of values each row must have, ``source`` the file the blob
     was read from: a row that does not decode to a tuple of that width raises the error
-    of :func:`damaged` (one line, naming the file, which is removed).
+    of :func:`damaged` (one line, naming the file, which is removed). With ``kinds``, the
+    type of each value too (marshal can give any of its types from forged bytes, a class
+    such as ``StopIteration`` among them).
     """
 
-    __slots__ = ("_blob", "_marks", "_memo", "_offsets", "_reads", "_source", "_width")
+    __slots__ = ("_blob", "_kinds", "_marks", "_memo", "_offsets", "_reads", "_source",
+                 "_width")
 
     def __init__(
         self, blob: memoryview | bytes, offsets: memoryview | bytes, width: int,
         source: str | os.PathLike[str] | None = None,
+        kinds: tuple[type | tuple[type, ...], ...] | None = None,
     ) -> None:
         self._blob = memoryview(blob)
         self._offsets = _offsets(offsets, len(blob))
@@ -334,6 +338,7 @@ class Rows(Sequence[Any]):
         self._reads = 0
         self._width = width
         self._source = source
+        self._kinds = kinds
 
     @staticmethod
     def pack(rows: Iterable[Any]) -> tuple[bytes, bytes]:
@@ -373,7 +378,9 @@ class Rows(Sequence[Any]):
             row = loads(part) if self._may_reserve(part, start, end) else marshal.loads(part)
         except (EOFError, ValueError, TypeError, MemoryError):
             row = None
-        if type(row) is not tuple or len(row) != self._width:
+        if type(row) is not tuple or len(row) != self._width or (
+                self._kinds is not None
+                and not all(map(isinstance, row, self._kinds))):
             raise damaged(self._source)
         return row
 

@@ -17,7 +17,13 @@ from typing import Any
 from .._gc import paused_gc
 from ..errors import CacheError
 from ..glossary import Form, Glossary
-from ..matching.compile import TABLES_VERSION, VARIANT_FIELDS, MatchOptions, Tables
+from ..matching.compile import (
+    TABLES_VERSION,
+    VARIANT_FIELDS,
+    VARIANT_KINDS,
+    MatchOptions,
+    Tables,
+)
 from ..matching.scan import Matcher
 from .columns import (
     DamagedCache,
@@ -91,7 +97,7 @@ def _tables_of(header: tuple[Any, ...], sections: Sequence[memoryview], path: Pa
     packed = Packed(patterns, patterns_at)
     groups = Groups(cands, cands_at)
     groups.check(0, n_variants)
-    rows = Rows(variants, variants_at, len(VARIANT_FIELDS), path)
+    rows = Rows(variants, variants_at, len(VARIANT_FIELDS), path, VARIANT_KINDS)
     forms = ints(variant_form, n_variants)
     check_ints(forms, 4, 0, n_forms)
     fast_ = ints(fast, len(packed))
