@@ -140,8 +140,18 @@ def test_bidi_marks_are_kept_as_they_are(mark: str) -> None:
 
 
 def test_lone_surrogates_in_glossary_data_are_shown_as_escapes() -> None:
+    from dataclasses import replace
+
     entries = [{"term": "ESS", "title": "T\ud800", "definition": "a\udfffb \ud83d fin"}]
-    doc = glossator.Annotator(glossator.Glossary.from_dicts(entries)).annotate("L'ESS.")
+    # a glossary read or built from data refuses them (no UTF-8 output could hold them)
+    with pytest.raises(glossator.GlossaryError, match="lone surrogate"):
+        glossator.Glossary.from_dicts(entries)
+    # an Entry made by hand still renders inert
+    clean = glossator.Annotator(glossator.Glossary.from_dicts(
+        [{"term": "ESS", "definition": "d"}])).annotate("L'ESS.")
+    ann = clean.annotations[0]
+    doc = glossator.AnnotatedText(clean.text, (replace(ann, entry=replace(
+        ann.entry, title="T\ud800", definition="a\udfffb \ud83d fin")),))
     for fmt, options in (("terminal", {"color": False}), ("html", {})):
         out = glossator.render(doc, fmt, **options)
         out.encode("utf-8")  # writable: no lone surrogate left
