@@ -199,9 +199,9 @@ def _glossary_of(header: tuple[Any, ...], sections: Sequence[memoryview], path: 
     if len(sections) != 7:
         raise ValueError("damaged cache file")
     entry_blob, entry_at, form_blob, form_at, form_entry, winners, ids = sections
-    store = Store(Rows(entry_blob, entry_at, _ENTRY_WIDTH, path),
-                  Rows(form_blob, form_at, 4, path), ints(form_entry, n_forms),
-                  ints(winners), ids, path)
+    store = Store(Rows(entry_blob, entry_at, _ENTRY_WIDTH, path, _ENTRY_KINDS),
+                  Rows(form_blob, form_at, 4, path, (str, bool, bool, tuple)),
+                  ints(form_entry, n_forms), ints(winners), ids, path)
     if len(store) != n_entries:
         raise ValueError("damaged cache file")
     return Glossary.over(
@@ -403,6 +403,14 @@ _new = object.__new__
 
 #: The number of values of an entry row (one per field).
 _ENTRY_WIDTH = len(Entry.__dataclass_fields__)
+_OPT_STR = (str, type(None))
+_OPT_BOOL = (bool, type(None))
+#: The type of each value of an entry row, in :class:`~glossator.model.Entry`'s order
+#: (a cache file's rows are checked against it when they are decoded).
+_ENTRY_KINDS: tuple[type | tuple[type, ...], ...] = (
+    str, str, str, _OPT_STR, tuple, _OPT_BOOL, _OPT_STR, _OPT_STR, tuple, tuple, _OPT_BOOL,
+    _OPT_BOOL, tuple, (int, type(None)), (tuple, type(None)), tuple,
+)
 #: The field of an entry row that holds its origin, a ``Location`` kept as a tuple.
 _ORIGIN_INDEX = list(Entry.__dataclass_fields__).index("origin")
 
