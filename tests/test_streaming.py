@@ -117,3 +117,11 @@ def test_sections_that_start_between_pieces_are_kept(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(streaming, "MIN_WORDS", 50)
     for piece in range(5, 300, 7):
         assert streamed(annotator, text, piece)[0] == whole, piece
+
+
+def test_the_runner_s_floor_is_one_streaming_piece() -> None:
+    # the runner leaves a file under one piece to the whole read without importing
+    # glossator.streaming (start-up): its floor must be the streaming piece's size
+    from glossator import runner, streaming
+
+    assert runner.STREAM_FLOOR == streaming.CHUNK

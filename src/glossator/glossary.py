@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from ._gc import paused_gc
-from .entries import entries_from_data
 from .model import Diagnostic, Entry, Location
 from .text.french import is_acronym, strip_accents
 from .text.normalize import canonical, fold_text, slugify
@@ -284,6 +283,8 @@ class Glossary:
         """Build a glossary from plain mappings with the same keys as a YAML glossary."""
         with paused_gc():  # a large glossary is millions of acyclic objects
             diagnostics: list[Diagnostic] = []
+            from .entries import entries_from_data  # the entry rules: data given here
+
             entries = entries_from_data(list(items), None, diagnostics)
             return cls(entries, name=name, metadata=metadata, diagnostics=diagnostics)
 

@@ -146,6 +146,14 @@ class DocumentJob:
         same either way."""
         if kind != "text" or self.fmt != "text":
             return False
+        size = -1
+        if name != "-":
+            try:
+                size = os.stat(name).st_size
+            except (OSError, ValueError):  # ValueError: a NUL in the name
+                return False  # the whole read says what is wrong
+            if size <= STREAM_FLOOR and "GLOSSATOR_STREAM_CHUNK" not in os.environ:
+                return False  # less than one piece: read whole, the streaming code unloaded
         from .streaming import can_stream, chunk_size
 
         if not can_stream(self.annotator):
@@ -153,10 +161,7 @@ class DocumentJob:
         if name == "-":  # a terminal is read whole: its Ctrl-D ends the input at once
             isatty = getattr(sys.stdin, "isatty", None)
             return not (isatty is not None and isatty())
-        try:
-            return os.stat(name).st_size > chunk_size() and Path(name).is_file()
-        except (OSError, ValueError):  # ValueError: a NUL in the name
-            return False  # the whole read says what is wrong
+        return size > chunk_size() and Path(name).is_file()
 
     def stream(self, name: str) -> Iterator[bytes]:
         """The output of text input ``name`` (``-``: standard input) in the text format,
@@ -293,6 +298,11 @@ def convert_document(job: DocumentJob, item: tuple[str, str, str]) -> DocumentRe
     except GlossatorError as exc:
         return DocumentResult(name, target, size, error=str(exc))
     return DocumentResult(name, target, size, dict(tally), loads)
+
+#: The bytes below which a text file cannot fill one piece of :mod:`glossator.streaming`
+#: (its ``CHUNK`` characters: a character is at least one byte). A test checks they agree.
+STREAM_FLOOR = 1 << 20
+
 
 def page_title(name: str) -> str:
     """The ``<title>`` of a standalone page without ``--title``: the input file's name."""

@@ -230,15 +230,21 @@ def _check_batch_options(args: argparse.Namespace) -> None:
                          hint="run without --dask, or without --fail-fast")
 
 
+#: The characters that make an input name a glob pattern (``site/**/*.html``).
+_PATTERN = frozenset("*?[")
+
+
 def run(args: argparse.Namespace) -> int:
     """Annotate the inputs as the options say; the exit code."""
-    from ..batch import input_paths
     from ..documents.read import DOCUMENT_SUFFIXES, HTML_SUFFIXES, expand_inputs
 
     check_options(args)
     _output_dir_is_not_an_input(args)
     _check_batch_options(args)
-    args.files = input_paths(args.files, args.files_from, args.null)
+    if args.files_from is not None or any(_PATTERN & set(n) for n in args.files):
+        from ..batch import input_paths  # a batch's module: only for patterns and lists
+
+        args.files = input_paths(args.files, args.files_from, args.null)
     # --in-place takes the pages of a folder (a site's robots.txt is not one); an output
     # folder inside an input one is not read back
     inputs = expand_inputs(list(args.files) or ["-"],

@@ -11,7 +11,6 @@ other loader receives the text re-encoded as UTF-8.
 
 from __future__ import annotations
 
-import inspect
 import os
 import warnings
 from collections.abc import Callable, Sequence
@@ -19,7 +18,6 @@ from functools import cache
 from importlib import import_module
 from pathlib import Path
 
-from ..entries import error_diagnostic
 from ..errors import GlossaryError, GlossatorWarning
 from ..glossary import Glossary
 from ..model import Diagnostic, GlossaryProblems, Location
@@ -194,6 +192,8 @@ def _no_entries(glossary: Glossary, name: str, fmt: str) -> None:
 
 @cache
 def _takes_encoding(loader: Loader) -> bool:
+    import inspect
+
     try:
         return "encoding" in inspect.signature(loader).parameters
     except (TypeError, ValueError):
@@ -247,6 +247,8 @@ def read_glossaries(
         except GlossaryProblems as exc:
             failed.extend(exc.diagnostics)
         except GlossaryError as exc:
+            from ..entries import error_diagnostic  # the entry rules: only on a failure
+
             failed.append(error_diagnostic(exc))
     if failed:
         raise GlossaryProblems(failed)
