@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from distributed import LocalCluster
 
-    from glossator.integrations.dask import LOCAL_CLUSTER
+    from glossator.cluster import LOCAL_CLUSTER
 
     records: dict[str, Any] = {"environment": environment(), "files": args.files,
                                "kb": args.kb, "rounds": args.rounds, "series": []}

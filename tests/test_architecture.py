@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("glossator.documents", "glossator.explain", "glossator.lint", "glossator.suggest",
      "glossator.strip", "glossator.streaming"),
     ("glossator.runner", "glossator.plan", "glossator.integrations", "glossator.batch"),
+    ("glossator.cluster",),
     ("glossator.cli", "glossator.serve", "glossator", "glossator.__main__"),
 ]
 #: How many imports may run up a layer (each one is a debt, written down here).

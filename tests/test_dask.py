@@ -64,7 +64,7 @@ def client() -> Iterator[Any]:
     require_dask()
     from distributed import Client, LocalCluster
 
-    from glossator.integrations.dask import LOCAL_CLUSTER
+    from glossator.cluster import LOCAL_CLUSTER
 
     with LocalCluster(n_workers=2, threads_per_worker=1,
                       **LOCAL_CLUSTER) as cluster, Client(cluster) as client:
@@ -158,7 +158,7 @@ def test_the_glossary_is_compiled_once_per_worker_not_per_task(
 ) -> None:
     from dataclasses import replace
 
-    from glossator.integrations import dask
+    from glossator import cluster as dask
 
     monkeypatch.setattr(dask, "TASK_DOCUMENTS", 1)  # one task per input: 43 tasks
     job, names, kinds, targets = _job_and_items(tmp_path / "in", tmp_path / "out", 40)
@@ -185,8 +185,8 @@ def test_a_worker_killed_mid_run_loses_nothing_and_writes_nothing_twice(
 ) -> None:
     from dataclasses import asdict
 
+    from glossator import cluster as dask
     from glossator import runner
-    from glossator.integrations import dask
 
     here, there = tmp_path / "here", tmp_path / "there"
     job, names, kinds, targets = _job_and_items(tmp_path / "in", here, 30)
@@ -308,8 +308,8 @@ def test_a_cluster_without_workers_is_a_usage_error_not_a_hang(
     require_dask()
     from distributed import Client, LocalCluster
 
+    from glossator import cluster as dask
     from glossator.errors import UsageError
-    from glossator.integrations import dask
 
     monkeypatch.setattr(dask, "WAIT_FOR_WORKERS", 1)
     job, names, kinds, targets = _job_and_items(tmp_path / "in", tmp_path / "out", 2)
@@ -333,8 +333,8 @@ def test_workers_with_another_glossator_are_refused(
     tmp_path: Path, client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import glossator._version
+    from glossator import cluster as dask
     from glossator.errors import UsageError
-    from glossator.integrations import dask
 
     job, names, kinds, targets = _job_and_items(tmp_path / "in", tmp_path / "out", 2)
     monkeypatch.setattr(glossator._version, "__version__", "9.9")  # this process only
@@ -349,7 +349,7 @@ def test_a_large_job_goes_without_dask_warning_of_a_large_graph(
 ) -> None:
     import warnings
 
-    from glossator.integrations import dask
+    from glossator import cluster as dask
 
     (tmp_path / "a.txt").write_text(TEXT, "utf-8")
     # pickled, more than the 10 MB past which Dask warns (a 100 000-entry glossary is 20)

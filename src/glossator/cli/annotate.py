@@ -332,10 +332,11 @@ def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[
     batch = ([names[i] for i in todo], [kinds[i] for i in todo], [targets[i] for i in todo])
     try:
         if args.dask:  # the same results, from the cluster's workers
-            from ..integrations import dask
+            from ..cluster import connect
+            from ..cluster import write_each as on_cluster
 
-            with dask.connect(args.dask) as client:
-                failed = dask.write_each(job, *batch, client,
+            with connect(args.dask) as client:
+                failed = on_cluster(job, *batch, client,
                                          lambda error: say("error", error), loaded,
                                          on_result=done)
         else:
