@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import os
 import uuid
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -263,7 +262,7 @@ def _finish(future: Any, names: list[str], target_of: dict[str, str],
     batch's :func:`~glossator.runner.write_each` gives it."""
     from distributed import KilledWorker
 
-    from .runner import DocumentResult, write_output
+    from .runner import DocumentResult, input_size, write_output
 
     try:
         done = future.result()
@@ -275,7 +274,7 @@ def _finish(future: Any, names: list[str], target_of: dict[str, str],
     for name, status, result in done:
         if status == "usage":
             raise UsageError(result)
-        outcome = DocumentResult(name, target_of[name], _size(name))
+        outcome = DocumentResult(name, target_of[name], input_size(name))
         if status == "ok":
             (body, encoding, bom, loads), outcome.counts = result
             try:
@@ -293,11 +292,3 @@ def _finish(future: Any, names: list[str], target_of: dict[str, str],
         elif loaded is not None:
             loaded.append(outcome.loads_assets)
     return failed
-
-
-def _size(name: str) -> int:
-    """The size of input ``name`` in bytes (0 when it cannot be told)."""
-    try:
-        return os.stat(name).st_size
-    except OSError:
-        return 0

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SUFFIXES", "DocumentFailed", "DocumentJob", "DocumentResult", "convert_document", "each",
-    "output_path", "page_title", "render_all", "worker_count", "write_each", "write_output",
+    "input_size", "output_path", "page_title", "render_all", "worker_count", "write_each",
+    "write_output",
 ]
 
 _T = TypeVar("_T")
@@ -278,6 +279,15 @@ class DocumentResult:
     unchanged: bool = False
 
 
+def input_size(name: str) -> int:
+    """The size of input ``name`` in bytes, for a batch's figures (0 when it cannot be told:
+    standard input, a file gone, a name the system refuses)."""
+    try:
+        return os.stat(name).st_size
+    except (OSError, ValueError):
+        return 0
+
+
 def convert_document(job: DocumentJob, item: tuple[str, str, str]) -> DocumentResult:
     """Convert one input (``item`` is ``(name, kind, target)``, see
     :meth:`DocumentJob.convert`) and say what became of it; a problem with this input is
@@ -286,10 +296,7 @@ def convert_document(job: DocumentJob, item: tuple[str, str, str]) -> DocumentRe
     from .documents.tally import counting
 
     name, _, target = item
-    try:
-        size = os.stat(name).st_size
-    except OSError:
-        size = 0
+    size = input_size(name)
     try:
         with counting() as tally:
             loads = job.convert(item)

@@ -308,15 +308,15 @@ def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[
     """``--output-dir`` and ``--in-place``: each document to its own file; a progress
     bar on a terminal, a summary at the end, the manifest of ``--incremental``."""
     from ..batch import Progress, Summary
-    from ..runner import DocumentResult, write_each
+    from ..runner import DocumentResult, input_size, write_each
 
     summary = Summary()
     manifest, digests = _manifest(args, job, names)
     todo = [i for i in range(len(names))
             if manifest is None or not manifest.unchanged(targets[i], digests[i])]
     for i in sorted(set(range(len(names))) - set(todo)):
-        summary.add(DocumentResult(names[i], targets[i], _size(names[i]), unchanged=True))
-    progress = Progress([_size(names[i]) for i in todo], enabled=not args.quiet)
+        summary.add(DocumentResult(names[i], targets[i], input_size(names[i]), unchanged=True))
+    progress = Progress([input_size(names[i]) for i in todo], enabled=not args.quiet)
     where = {targets[i]: i for i in todo}
 
     def done(result: DocumentResult) -> None:
@@ -351,13 +351,6 @@ def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[
     summary.finish()
     _close(args, summary, failed, len(names))
     return EXIT_INPUT if failed else EXIT_OK
-
-
-def _size(name: str) -> int:
-    try:
-        return os.stat(name).st_size
-    except OSError:
-        return 0
 
 
 def _digest(name: str) -> str:
