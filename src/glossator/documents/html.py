@@ -59,6 +59,7 @@ occurrences, so annotating twice changes nothing, whatever the ``markup`` preset
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
@@ -68,7 +69,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import unescape
 from html.entities import html5
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..anchors import check_link_to
 from ..errors import UsageError
@@ -169,6 +170,32 @@ _ATTR_RE = re.compile(
     r"""(?:"([^"]*+)"|'([^']*+)'|([^ \t\n\r\f>]*+)))?+""")
 #: The attributes of a tag none of whose attributes matters (never written to).
 _NO_ATTRS: dict[str, str] = {}
+#: The sets the C loop looks tag names up in (``set``, as it asks).
+_INLINE_SET: set[str] = set(INLINE_FORMATTING)
+_FOREIGN_SET: set[str] = set(_FOREIGN)
+_VOID_SET: set[str] = set(_VOID)
+#: Elements that :meth:`_Scanner._start_tag` opens with more than a state: implied end
+#: tags, section breaks, raw text, foreign content (``a`` and ``button`` close an open
+#: one of their name, which the C loop does too: :data:`_CLOSE_SAME`).
+_NOT_BARE = frozenset({"option"}) | _SECTION_START | _HEADINGS | _VOID | _RAW | _FOREIGN
+_CLOSE_SAME: set[str] = {"a", "button"}
+#: The interface version of ``glossator.documents._pagescan`` these sources expect.
+PAGESCAN_ABI = 1
+
+
+def _pagescan() -> Any:
+    """The C loop of :meth:`_Scanner.scan`, or ``None`` (not built, built from other
+    sources, or ``GLOSSATOR_PURE_PYTHON=1``): the Python loop reads the same runs."""
+    if os.environ.get("GLOSSATOR_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        from . import _pagescan as module
+    except ImportError:
+        return None
+    return module if getattr(module, "ABI", None) == PAGESCAN_ABI else None
+
+
+_PAGESCAN: Any = _pagescan()
 
 
 def _parse_attributes(text: str) -> tuple[dict[str, str], bool]:
@@ -208,6 +235,27 @@ def _relevant(selectors: tuple[Selector, ...], id_prefix: str) -> re.Pattern[str
         # letters that fold to them)
         parts.update(f"(?i:{re.escape(name)})" for name, _ in sel.attrs)
     return re.compile("|".join(sorted(parts)))
+
+
+@lru_cache(maxsize=16)
+def _needles(selectors: tuple[Selector, ...], id_prefix: str) -> tuple[
+        tuple[str, ...], tuple[str, ...]] | None:
+    """What :func:`_relevant` finds, as plain strings for the C loop: those found as
+    written, and those found in any ASCII case (lower case); the C loop also takes any
+    non-ASCII character for a match of the latter, which case folding might make. ``None``
+    when every tag's attributes are read."""
+    exact = {id_prefix, "&"}
+    folded: set[str] = set()
+    for sel in selectors:
+        if sel.tag is None and not (sel.classes or sel.id is not None or sel.attrs):
+            return None
+        exact.update(sel.classes)
+        if sel.id is not None:
+            exact.add(sel.id)
+        folded.update(name.lower() for name, _ in sel.attrs)
+    if "" in exact or "" in folded or not all(name.isascii() for name in folded):
+        return None
+    return tuple(sorted(exact)), tuple(sorted(folded))
 
 
 @dataclass(frozen=True)
@@ -390,9 +438,11 @@ class _Scanner:
         #: the elements that :meth:`_fast_start` leaves to :meth:`_start_tag` even without
         #: attributes
         self.special = _SPECIAL | self.skip_by_tag.keys()
-        self.relevant = _relevant((*self.skip_any, *(
-            sel for sels in self.skip_by_tag.values() for sel in sels), *self.tips,
-            *((root,) if root is not None else ())), id_prefix)
+        readers = (*self.skip_any, *(sel for sels in self.skip_by_tag.values()
+                                     for sel in sels), *self.tips,
+                   *((root,) if root is not None else ()))
+        self.relevant = _relevant(readers, id_prefix)
+        self.needles = _needles(readers, id_prefix)
         self.stack: list[_Elem] = []
         self.parts: list[str] = []
         self.length = 0
@@ -414,6 +464,44 @@ class _Scanner:
     # -- tokens ---------------------------------------------------------------------
 
     def scan(self) -> None:
+        """Read the whole source: in C when the module is built (:meth:`_scan_native`),
+        else with one regular-expression search a token (:meth:`_scan_python`)."""
+        if _PAGESCAN is not None:
+            self._scan_native()
+        else:
+            self._scan_python()
+
+    def _scan_native(self) -> None:
+        """The loop of :meth:`_scan_python` in C (``glossator.documents._pagescan``): it
+        reads the tags, keeps the plain elements' stack and passes white space and
+        skipped text by, and calls this scanner's methods for everything else."""
+        assert _PAGESCAN is not None
+        needles = self.needles
+        text_from = _PAGESCAN.scan(
+            self, self.src, _INLINE_SET, _FOREIGN_SET, set(self.special), self._bare(),
+            _CLOSE_SAME, _VOID_SET, _NO_ATTRS, _decode, _Run,
+            needles[0] if needles else (), needles[1] if needles else (), needles is None,
+            self.root is None)
+        self._text(text_from, len(self.src))
+        self._break_gap()
+
+    def _bare(self) -> dict[str, int]:
+        """The state :meth:`_start_tag` gives each element of :attr:`special` that it
+        opens plainly when it has no attributes (a skipped ``code``, a link), inside an
+        annotated parent; the C loop opens those itself."""
+        bare: dict[str, int] = {}
+        for tag in self.special - _NOT_BARE:
+            own = _ANNOTATE
+            for sel in self.skip_by_tag.get(tag, ()):
+                if sel.matches(tag, _NO_ATTRS):
+                    if sel in self.markers:
+                        own = _COUNT
+                        break
+                    own = _SKIP
+            bare[tag] = own
+        return bare
+
+    def _scan_python(self) -> None:
         """Read the whole source: one regular-expression search a token (see
         :data:`_TOKEN_RE`); what it does not read as a plain tag goes to :meth:`_token`."""
         src, n = self.src, len(self.src)
