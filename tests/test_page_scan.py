@@ -11,6 +11,7 @@ keeps ``annotate_html``'s output byte for byte what it was.
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +184,15 @@ def test_a_preset_of_a_plug_in_is_rendered_each_time() -> None:
         del MARKUP_PRESETS["test-upper"]  # the registry is global
     assert calls == ["x-1", "x-2"]
     assert '<mark id="X-1">ESS</mark>' in out and '<mark id="X-2">PTCE</mark>' in out
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(
+    [*"glossatorGLOSSATOR-domainDOMAINdat ſKıİé", "\u212a", "\u0130"]), max_size=60))
+def test_may_contain_never_misses_what_a_case_insensitive_search_finds(text: str) -> None:
+    _native()
+    for needle in ("glossator-domain", "data-glossator-domain"):
+        if not html_module._may_contain(text, needle):
+            assert re.search(needle, text, re.IGNORECASE) is None
+            assert needle not in text.lower()
+    assert html_module._may_contain(f"x{text}GlOsSaToR-DoMaIn", "glossator-domain")

@@ -839,7 +839,69 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
     return PyLong_FromSsize_t(text_from);
 }
 
+/* Whether the needle (ASCII, lower case, m characters) may be written at i in any case:
+ * a character beyond ASCII may fold to anything. */
+static int may_match(int kind, const void *data, Py_ssize_t i, PyObject *needle,
+                     Py_ssize_t m)
+{
+    for (Py_ssize_t k = 0; k < m; k++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i + k);
+        if (ch >= 'A' && ch <= 'Z')
+            ch += 32;
+        if (ch < 128 && ch != PyUnicode_READ_CHAR(needle, k))
+            return 0;
+    }
+    return 1;
+}
+
+static PyObject *pagescan_may_contain(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *src, *needle;
+    if (!PyArg_ParseTuple(args, "UU:may_contain", &src, &needle))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(src), m = PyUnicode_GET_LENGTH(needle);
+    int nkind = PyUnicode_KIND(needle);
+    const void *ndata = PyUnicode_DATA(needle);
+    for (Py_ssize_t k = 0; k < m; k++) {
+        Py_UCS4 ch = PyUnicode_READ(nkind, ndata, k);
+        if (ch >= 128 || (ch >= 'A' && ch <= 'Z')) {
+            PyErr_SetString(PyExc_ValueError, "the needle must be ASCII, in lower case");
+            return NULL;
+        }
+    }
+    if (m == 0)
+        Py_RETURN_TRUE;
+    Py_UCS4 first = PyUnicode_READ(nkind, ndata, 0);
+    Py_UCS4 upper = (first >= 'a' && first <= 'z') ? first - 32 : first;
+    int kind = PyUnicode_KIND(src);
+    const void *data = PyUnicode_DATA(src);
+    /* the first character compared in the source's own width, the rest by may_match */
+#define MAY_CONTAIN_LOOP(TYPE)                                                          \
+    do {                                                                               \
+        const TYPE *chars = (const TYPE *)data;                                        \
+        for (Py_ssize_t i = 0; i + m <= n; i++) {                                      \
+            Py_UCS4 ch = chars[i];                                                     \
+            if ((ch == first || ch == upper || ch >= 128)                              \
+                && may_match(kind, data, i, needle, m))                                \
+                Py_RETURN_TRUE;                                                        \
+        }                                                                              \
+    } while (0)
+    if (kind == PyUnicode_1BYTE_KIND)
+        MAY_CONTAIN_LOOP(Py_UCS1);
+    else if (kind == PyUnicode_2BYTE_KIND)
+        MAY_CONTAIN_LOOP(Py_UCS2);
+    else
+        MAY_CONTAIN_LOOP(Py_UCS4);
+#undef MAY_CONTAIN_LOOP
+    Py_RETURN_FALSE;
+}
+
 static PyMethodDef methods[] = {
+    {"may_contain", pagescan_may_contain, METH_VARARGS,
+     "may_contain(source, needle) -> bool\n\n"
+     "False when source holds needle (ASCII, lower case) in no case whatever: every "
+     "character beyond ASCII is taken for a match, which case folding might make."},
     {"scan", pagescan_scan, METH_VARARGS,
      "scan(scanner, source, inline, foreign, special, no_attrs, exact, folded, "
      "all_relevant, root_none) -> where the last text starts\n\n"

@@ -71,6 +71,7 @@ from html import unescape
 from html.entities import html5
 from typing import TYPE_CHECKING, Any
 
+from .._gc import paused_gc
 from ..anchors import check_link_to
 from ..errors import UsageError
 from ..render.html import MARKUP_PRESETS, check_markup, markup_presets, tooltip_parts_reused
@@ -196,6 +197,13 @@ def _pagescan() -> Any:
 
 
 _PAGESCAN: Any = _pagescan()
+
+
+def _may_contain(text: str, needle: str) -> bool:
+    """False when ``text`` holds ``needle`` (ASCII, lower case) in no case whatever
+    (a quick test before a case-insensitive search; any character beyond ASCII may
+    match); always True without the C module."""
+    return True if _PAGESCAN is None else bool(_PAGESCAN.may_contain(text, needle))
 
 
 def _parse_attributes(text: str) -> tuple[dict[str, str], bool]:
@@ -458,6 +466,7 @@ class _Scanner:
         self.gap_space = False
         #: whether the last run's trail is still to be set (see _Run)
         self.trail_open = False
+        self.id_prefix = id_prefix
         self.id_re = re.compile(re.escape(id_prefix) + r"([0-9]+)")
         self.max_id = 0
 
@@ -865,20 +874,27 @@ def annotate_html(
         check_link_to(link_to)
     selectors = [parse_selector(s) for s in skip]
     root_sel = parse_selector(root) if root is not None else None
-    scanner = _Scanner(html, selectors, root_sel, id_prefix)
+    with paused_gc():  # tens of thousands of acyclic tuples a page (see glossator._gc)
+        return _annotate_page(html, annotator, _Scanner(html, selectors, root_sel, id_prefix),
+                              domains, (markup, rich_definitions, link_to))
+
+
+def _annotate_page(html: str, annotator: Annotator, scanner: _Scanner,
+                   domains: Sequence[str], style: tuple[str, bool, str | None]) -> str:
+    """:func:`annotate_html` once its options are checked."""
     scanner.scan()
     if not scanner.runs:
         return html
     record = _RECORD.get()
     senses: dict[tuple[int, int, int, bool], SenseChoice] = {}
-    page = (*domains, *page_domains(html))
-    scoped = domain_scopes(html)
+    named = _may_contain(html, "glossator-domain")  # one pass: most pages name none
+    page = (*domains, *page_domains(html)) if named else tuple(domains)
+    scoped = domain_scopes(html) if named else []
     placed = _placed(annotator, scanner, record, senses,
                      _domains_at(scanner, page, scoped) if scoped else page)
     if not placed:
         return html
-    return _splice(html, annotator, placed, senses, scanner.max_id, id_prefix,
-                   (markup, rich_definitions, link_to))
+    return _splice(html, annotator, placed, senses, scanner.max_id, scanner.id_prefix, style)
 
 
 def _splice(
@@ -917,8 +933,8 @@ _DATA_DOMAIN = re.compile(r"""data-glossator-domain\s*=\s*(?:"([^"]*)"|'([^']*)'
 def page_domains(html: str) -> tuple[str, ...]:
     """The domains a whole page names: ``<meta name="glossator-domain" content="a, b">``
     (``data-glossator-domain`` holds for its element only: :func:`domain_scopes`)."""
-    if _ANY_DOMAIN.search(html) is None:  # one pass: most pages name none
-        return ()
+    if not _may_contain(html, "glossator-domain") or _ANY_DOMAIN.search(html) is None:
+        return ()  # one pass: most pages name none
     values = []
     for tag in _META.finditer(html):
         if _META_DOMAIN.search(tag.group()):
@@ -939,7 +955,8 @@ def domain_scopes(html: str) -> list[tuple[int, int, tuple[str, ...]]]:
     """The elements with ``data-glossator-domain``: ``(start, end, domains)``, their span in
     ``html`` from the start tag to the end of the end tag (to the end of the page when it
     is never closed), outermost first."""
-    if "data-glossator-domain" not in html.lower():
+    if not _may_contain(html, "data-glossator-domain") \
+            or "data-glossator-domain" not in html.lower():
         return []
     found: list[tuple[int, int, tuple[str, ...]]] = []
     open_: list[tuple[str, int, tuple[str, ...] | None]] = []
