@@ -36,6 +36,7 @@ from glossator.render.html import (
     tooltip_parts_reused,
 )
 from support.browser import on_ci
+from support.pages import ALL
 
 PAGES = Path(__file__).parent / "data" / "pages"
 REAL = [gzip.decompress(p.read_bytes()).decode("utf-8") for p in sorted(PAGES.glob("*.gz"))]
@@ -196,3 +197,40 @@ def test_may_contain_never_misses_what_a_case_insensitive_search_finds(text: str
             assert re.search(needle, text, re.IGNORECASE) is None
             assert needle not in text.lower()
     assert html_module._may_contain(f"x{text}GlOsSaToR-DoMaIn", "glossator-domain")
+
+
+#: Terms split by inline formatting and everything around them that a matcher might
+#: look at: elisions, capitals, entities, blocks, sections, links, skipped elements.
+SPLIT = ["<p>", "</p>", "<em>", "</em>", "<b>", "</b>", "<span lang=fr>", "</span>",
+         "économie ", "sociale ", "et solidaire", "E", "SS", "l’", "L’", "ESS", "PTCE",
+         "PT", "CE", " ", "&#32;", "coopé", "ratives", "coopérative", "&nbsp;", "<h2>",
+         "</h2>", "<a href=x>", "</a>", "<br>",
+         "<code>", "</code>", ".", ",", "-", "pôle ", "territorial ", "de coopération",
+         "ÉCONOMIE ", "<section>", "<i>", "</i>", "\n",
+         "<b>E</b>SS", "économie <em>sociale</em> et solidaire", "<i>PT</i>CE",
+         "l’<b>ESS</b>", "<em>économie sociale</em> et solidaire", "co<b>op</b>érative",
+         "<b>l’E</b>SS", "économie <em>sociale et</em> solidaire", "E<i>S</i>S"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.sampled_from(SPLIT), max_size=50))
+def test_the_groups_read_joined_give_the_matches_the_whole_text_gives(
+        pieces: list[str]) -> None:
+    annotator = ALL  # ESS, PTCE, économie sociale et solidaire…
+    scanner = _Scanner("".join(pieces), [parse_selector(s) for s in DEFAULT_SKIP], None,
+                       "glossator-")
+    scanner.scan()
+    joined = "".join(scanner.join_parts)
+    assert html_module._across(annotator, scanner.runs, joined) == html_module._across(
+        annotator, scanner.runs, joined, whole=True)
+
+
+@pytest.mark.parametrize("page", range(len(REAL)))
+def test_real_pages_give_the_same_terms_across_formatting_either_way(page: int) -> None:
+    annotator = glossator.Annotator()
+    scanner = _Scanner(REAL[page], [parse_selector(s) for s in DEFAULT_SKIP], None,
+                       "glossator-")
+    scanner.scan()
+    joined = "".join(scanner.join_parts)
+    assert html_module._across(annotator, scanner.runs, joined) == html_module._across(
+        annotator, scanner.runs, joined, whole=True)

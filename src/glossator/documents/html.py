@@ -1130,22 +1130,69 @@ def _source_span(
     return s, e, surface, ""
 
 
+def _scan_joined(annotator: Annotator, runs: list[_Run],
+                 joined: str) -> list[tuple[int, int, int, bool]]:
+    """The matches of ``joined`` (offsets in it) that lie in the groups of runs read
+    joined (a run and those after it with only inline formatting between), the others
+    left out: only those groups are scanned, each with the separators around it, which
+    no term crosses and beyond which the matcher does not look."""
+    spans: list[list[int]] = []  # [start, end] in joined, each from a separator to one
+    k, n = 0, len(runs)
+    while k < n:
+        m = k
+        while m + 1 < n and runs[m + 1].joined:
+            m += 1
+        if m > k:
+            a = runs[k - 1].jend if k else 0
+            b = runs[m + 1].jstart if m + 1 < n else len(joined)
+            if spans and a <= spans[-1][1]:
+                spans[-1][1] = b
+            else:
+                spans.append([a, b])
+        k = m + 1
+    if not spans:
+        return []
+    if len(spans) == 1 and spans[0] == [0, len(joined)]:
+        return annotator.matcher.scan(joined)
+    starts: list[int] = []  # where each span starts in the text scanned
+    length = 0
+    for a, b in spans:
+        starts.append(length)
+        length += b - a
+    out = []
+    for s, e, vid, elided in annotator.matcher.scan("".join(joined[a:b] for a, b in spans)):
+        i = bisect_right(starts, s) - 1
+        shift = spans[i][0] - starts[i]
+        out.append((s + shift, e + shift, vid, elided))
+    return out
+
+
 def _across(
-    annotator: Annotator, runs: list[_Run], joined: str
+    annotator: Annotator, runs: list[_Run], joined: str, whole: bool = False,
 ) -> dict[tuple[int, int], tuple[int, bool, int, int, str]]:
     """The terms found across inline formatting that can be wrapped whole.
 
     Keyed by their span in the runs joined with separators, as the policies see the text:
-    ``(variant, elided, source start, source end, surface)``.
+    ``(variant, elided, source start, source end, surface)``. Only the groups of runs
+    read joined are scanned (:func:`_scan_joined`); ``whole``: all of ``joined`` (what
+    the tests compare with).
     """
     jstarts = [r.jstart for r in runs]
     found: dict[tuple[int, int], tuple[int, bool, int, int, str]] = {}
-    for s, e, vid, elided in annotator.matcher.scan(joined):
-        k = bisect_right(jstarts, s) - 1
-        m = bisect_right(jstarts, e - 1) - 1
-        if k < 0 or k == m or not all(r.joined and not r.counted_only
-                                      for r in runs[k + 1 : m + 1]):
+    nruns = len(runs)
+    k = 0
+    for s, e, vid, elided in _scan_joined(annotator, runs, joined) if not whole \
+            else annotator.matcher.scan(joined):
+        if k >= nruns or jstarts[k] > s or (k + 1 < nruns and jstarts[k + 1] <= s):
+            k = bisect_right(jstarts, s) - 1  # the run of s: looked up when s leaves one
+            if k < 0:
+                k = 0
+                continue
+        if k + 1 >= nruns or jstarts[k + 1] >= e:
             continue  # inside one run: the runs alone find it
+        m = bisect_right(jstarts, e - 1) - 1
+        if not all(r.joined and not r.counted_only for r in runs[k + 1 : m + 1]):
+            continue
         first, last = runs[k], runs[m]
         if first.counted_only or s >= first.jend or e <= last.jstart:
             continue
