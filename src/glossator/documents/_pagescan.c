@@ -22,7 +22,7 @@
 static PyObject *s_stack, *s_pending, *s_trail_open, *s_gap_ok, *s_gap_space,
     *s_root_found, *s_token, *s_text, *s_break_gap, *s_fast_start, *s_start_tag,
     *s_lower, *s_runs, *s_parts, *s_join_parts, *s_length, *s_join_length, *s_brk,
-    *s_trail, *s_counted_only;
+    *s_trail, *s_counted_only, *k_block_sep, *k_inline_sep, *k_space, *k_empty;
 
 typedef struct {
     PyObject *self;        /* the _Scanner */
@@ -135,6 +135,15 @@ static int read_tag(const Ctx *c, Py_ssize_t lt, Tag *t)
     return 0;
 }
 
+/* The names met lately, in lower case: a page has a few dozen, met thousands of times. */
+#define NAME_SLOTS 256
+#define NAME_MAX_LEN 15
+static struct {
+    char text[NAME_MAX_LEN + 1];
+    Py_ssize_t len;
+    PyObject *name; /* a strong reference, or NULL */
+} names_seen[NAME_SLOTS];
+
 /* The tag's name in lower case, as str.lower() gives it, interned. */
 static PyObject *tag_name(const Ctx *c, const Tag *t)
 {
@@ -142,16 +151,33 @@ static PyObject *tag_name(const Ctx *c, const Tag *t)
     char small[64];
     if (len <= (Py_ssize_t)sizeof(small)) {
         Py_ssize_t i;
+        unsigned hash = (unsigned)len;
         for (i = 0; i < len; i++) {
             Py_UCS4 ch = CH(c, t->name_a + i);
             if (ch >= 128)
                 break;
             small[i] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
+            hash = hash * 31u + (unsigned char)small[i];
         }
         if (i == len) {
+            unsigned slot = hash % NAME_SLOTS;
+            int cacheable = len <= NAME_MAX_LEN;
+            if (cacheable && names_seen[slot].name != NULL && names_seen[slot].len == len
+                && memcmp(names_seen[slot].text, small, (size_t)len) == 0) {
+                Py_INCREF(names_seen[slot].name);
+                return names_seen[slot].name;
+            }
             PyObject *name = PyUnicode_FromStringAndSize(small, len);
-            if (name != NULL)
-                PyUnicode_InternInPlace(&name);
+            if (name == NULL)
+                return NULL;
+            PyUnicode_InternInPlace(&name);
+            if (cacheable) {
+                Py_XDECREF(names_seen[slot].name);
+                memcpy(names_seen[slot].text, small, (size_t)len);
+                names_seen[slot].len = len;
+                Py_INCREF(name);
+                names_seen[slot].name = name;
+            }
             return name;
         }
     }
@@ -433,16 +459,12 @@ static int separate(const Ctx *c, int joined)
     int space = self_true(c, s_gap_space);
     if (brk < 0 || space < 0)
         return -1;
-    PyObject *sep = PyUnicode_FromString(brk ? "\n\n" : " \xef\xbf\xbc ");
-    if (sep == NULL)
-        return -1;
-    PyObject *jsep = joined ? PyUnicode_FromString(space ? " " : "") : (Py_INCREF(sep), sep);
+    PyObject *sep = brk ? k_block_sep : k_inline_sep;
+    PyObject *jsep = joined ? (space ? k_space : k_empty) : sep;
     Py_ssize_t old;
-    int rc = (jsep == NULL) ? -1 : put(c, c->parts, s_length, sep, &old);
+    int rc = put(c, c->parts, s_length, sep, &old);
     if (rc == 0)
         rc = put(c, c->join_parts, s_join_length, jsep, &old);
-    Py_DECREF(sep);
-    Py_XDECREF(jsep);
     return rc;
 }
 
@@ -542,8 +564,11 @@ static int gap(const Ctx *c, PyObject *name, Py_ssize_t lt, Py_ssize_t end, int 
         PyObject *pending = self_get(c, s_pending);
         if (pending == NULL)
             return -1;
-        PyObject *item = Py_BuildValue("(nnOO)", lt, end, is_start ? Py_True : Py_False,
-                                       name);
+        PyObject *from = PyLong_FromSsize_t(lt), *to = PyLong_FromSsize_t(end);
+        PyObject *item = (from == NULL || to == NULL) ? NULL : PyTuple_Pack(
+            4, from, to, is_start ? Py_True : Py_False, name);
+        Py_XDECREF(from);
+        Py_XDECREF(to);
         int rc = (item == NULL || !PyList_Check(pending)) ? -1 : PyList_Append(pending, item);
         if (item != NULL && !PyList_Check(pending))
             PyErr_SetString(PyExc_TypeError, "pending must be a list");
@@ -929,6 +954,8 @@ PyMODINIT_FUNC PyInit__pagescan(void)
         {&s_runs, "runs"}, {&s_parts, "parts"}, {&s_join_parts, "join_parts"},
         {&s_length, "length"}, {&s_join_length, "join_length"}, {&s_brk, "brk"},
         {&s_trail, "trail"}, {&s_counted_only, "counted_only"},
+        {&k_block_sep, "\n\n"}, {&k_inline_sep, " \xef\xbf\xbc "}, {&k_space, " "},
+        {&k_empty, ""},
     };
     for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
         if (*names[k].slot == NULL) {
