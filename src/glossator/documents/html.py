@@ -373,12 +373,18 @@ class _Run:
 
     def source_start(self, d: int) -> int:
         """Source offset of decoded offset ``d`` (a term's start)."""
-        dec, src, _, _, ref = self.segs[bisect_right(self.segs, (d, 1 << 62)) - 1]
+        segs = self.segs
+        if len(segs) == 1 and not segs[0][4]:  # a run without character references
+            return segs[0][1] + d
+        dec, src, _, _, ref = segs[bisect_right(segs, (d, 1 << 62)) - 1]
         return src if ref else src + (d - dec)
 
     def source_end(self, d: int) -> int:
         """Source offset of decoded end offset ``d`` (a term's end, exclusive)."""
-        dec, src, _, slen, ref = self.segs[bisect_right(self.segs, (d - 1, 1 << 62)) - 1]
+        segs = self.segs
+        if len(segs) == 1 and not segs[0][4]:
+            return segs[0][1] + d
+        dec, src, _, slen, ref = segs[bisect_right(segs, (d - 1, 1 << 62)) - 1]
         return src + slen if ref else src + (d - dec)
 
 
@@ -1078,10 +1084,14 @@ def _placed(
     # terms across inline formatting: found in the runs joined as the page reads them
     across = _across(annotator, runs, "".join(scanner.join_parts)) if any(
         r.joined for r in runs) else {}
-    matches: list[tuple[int, int, int, bool]] = annotator.matcher.scan(text)
+    # without terms across formatting, nor a record to keep, the policies scan the text
+    # themselves: as a stream, told which entries are done (the same matches are kept)
+    matches: list[tuple[int, int, int, bool]] | None = None
+    if across or record is not None:
+        matches = annotator.matcher.scan(text)
     if across:
         spans = sorted(across)
-        matches = sorted([m for m in matches if not _overlaps(m, spans)]
+        matches = sorted([m for m in matches or () if not _overlaps(m, spans)]
                          + [(a, b, v, el) for (a, b), (v, el, _, _, _) in across.items()])
     starts = [r.start for r in runs]
     dropped: dict[tuple[int, int, int, bool], str] | None = {} if record is not None else None
@@ -1100,7 +1110,7 @@ def _placed(
             continue
         placed.append((match, s, e, surface))
         pos = e
-    if record is not None and dropped is not None:
+    if record is not None and dropped is not None and matches is not None:
         for match in matches:
             s, e, surface, _ = _source_span(match, across, runs, starts, text)
             record.append(PageMatch(match, s, e, surface, dropped.get(match, ""),
