@@ -431,6 +431,53 @@ def _decode(src: str, a: int, b: int) -> tuple[str, list[_Seg]]:
     return "".join(parts), segs
 
 
+@lru_cache(maxsize=16)
+def _setup(skip: tuple[Selector, ...], markers: frozenset[Selector],
+           tips: tuple[Selector, ...], root: Selector | None, id_prefix: str) -> tuple[
+        dict[str, list[Selector]], list[Selector], frozenset[str], re.Pattern[str] | None,
+        tuple[tuple[str, ...], tuple[str, ...]] | None, re.Pattern[str], set[str],
+        dict[str, int]]:
+    """What a :class:`_Scanner` reads its options into, made once for each set of
+    options (read only): the skip selectors by tag and those without one, the elements
+    :meth:`_Scanner._fast_start` leaves to :meth:`_Scanner._start_tag` even without
+    attributes (and the same as a ``set`` for the C loop), what finds the attributes
+    that matter (:func:`_relevant`, :func:`_needles`), the tooltip ids' expression, and
+    the state :meth:`_Scanner._start_tag` gives each of those elements that it opens
+    plainly when it has no attributes (a skipped ``code``, a link) inside an annotated
+    parent, which the C loop then does itself."""
+    # skip selectors by tag (most elements match none of them); selectors without a
+    # tag need an attribute (a class, an id…), so bare elements skip them
+    skip_by_tag: dict[str, list[Selector]] = {}
+    skip_any: list[Selector] = []
+    for sel in dict.fromkeys((*skip, *markers)):
+        if sel.tag is None:
+            skip_any.append(sel)
+        else:
+            skip_by_tag.setdefault(sel.tag, []).append(sel)
+    special = frozenset(_SPECIAL | skip_by_tag.keys())
+    readers = (*skip_any, *(sel for sels in skip_by_tag.values() for sel in sels), *tips,
+               *((root,) if root is not None else ()))
+    bare: dict[str, int] = {}
+    for tag in special - _NOT_BARE:
+        own = _ANNOTATE
+        for sel in skip_by_tag.get(tag, ()):
+            if sel.matches(tag, _NO_ATTRS):
+                if sel in markers:
+                    own = _COUNT
+                    break
+                own = _SKIP
+        bare[tag] = own
+    return (skip_by_tag, skip_any, special, _relevant(readers, id_prefix),
+            _needles(readers, id_prefix), re.compile(re.escape(id_prefix) + r"([0-9]+)"),
+            set(special), bare)
+
+
+@lru_cache(maxsize=512)
+def _selector(text: str) -> Selector:
+    """:func:`parse_selector`, once for each text (selectors are immutable)."""
+    return parse_selector(text)
+
+
 class _Scanner:
     """One pass over the source: text runs, open elements, existing ids."""
 
@@ -438,25 +485,11 @@ class _Scanner:
                  id_prefix: str) -> None:
         self.src = src
         self.markers, self.tips = _current_marks()
-        # skip selectors by tag (most elements match none of them); selectors without a
-        # tag need an attribute (a class, an id…), so bare elements skip them
-        self.skip_by_tag: dict[str, list[Selector]] = {}
-        self.skip_any: list[Selector] = []
-        for sel in dict.fromkeys((*skip, *self.markers)):
-            if sel.tag is None:
-                self.skip_any.append(sel)
-            else:
-                self.skip_by_tag.setdefault(sel.tag, []).append(sel)
+        (self.skip_by_tag, self.skip_any, self.special, self.relevant, self.needles,
+         self.id_re, self.special_set, self.bare) = _setup(
+             tuple(skip), self.markers, self.tips, root, id_prefix)
         self.root = root
         self.root_found = False
-        #: the elements that :meth:`_fast_start` leaves to :meth:`_start_tag` even without
-        #: attributes
-        self.special = _SPECIAL | self.skip_by_tag.keys()
-        readers = (*self.skip_any, *(sel for sels in self.skip_by_tag.values()
-                                     for sel in sels), *self.tips,
-                   *((root,) if root is not None else ()))
-        self.relevant = _relevant(readers, id_prefix)
-        self.needles = _needles(readers, id_prefix)
         self.stack: list[_Elem] = []
         self.parts: list[str] = []
         self.length = 0
@@ -473,7 +506,6 @@ class _Scanner:
         #: whether the last run's trail is still to be set (see _Run)
         self.trail_open = False
         self.id_prefix = id_prefix
-        self.id_re = re.compile(re.escape(id_prefix) + r"([0-9]+)")
         self.max_id = 0
 
     # -- tokens ---------------------------------------------------------------------
@@ -493,28 +525,12 @@ class _Scanner:
         assert _PAGESCAN is not None
         needles = self.needles
         text_from = _PAGESCAN.scan(
-            self, self.src, _INLINE_SET, _FOREIGN_SET, set(self.special), self._bare(),
+            self, self.src, _INLINE_SET, _FOREIGN_SET, self.special_set, self.bare,
             _CLOSE_SAME, _VOID_SET, _NO_ATTRS, _decode, _Run,
             needles[0] if needles else (), needles[1] if needles else (), needles is None,
             self.root is None)
         self._text(text_from, len(self.src))
         self._break_gap()
-
-    def _bare(self) -> dict[str, int]:
-        """The state :meth:`_start_tag` gives each element of :attr:`special` that it
-        opens plainly when it has no attributes (a skipped ``code``, a link), inside an
-        annotated parent; the C loop opens those itself."""
-        bare: dict[str, int] = {}
-        for tag in self.special - _NOT_BARE:
-            own = _ANNOTATE
-            for sel in self.skip_by_tag.get(tag, ()):
-                if sel.matches(tag, _NO_ATTRS):
-                    if sel in self.markers:
-                        own = _COUNT
-                        break
-                    own = _SKIP
-            bare[tag] = own
-        return bare
 
     def _scan_python(self) -> None:
         """Read the whole source: one regular-expression search a token (see
@@ -878,8 +894,8 @@ def annotate_html(
     check_markup(markup)
     if link_to is not None:
         check_link_to(link_to)
-    selectors = [parse_selector(s) for s in skip]
-    root_sel = parse_selector(root) if root is not None else None
+    selectors = [_selector(s) for s in skip]
+    root_sel = _selector(root) if root is not None else None
     with paused_gc():  # tens of thousands of acyclic tuples a page (see glossator._gc)
         return _annotate_page(html, annotator, _Scanner(html, selectors, root_sel, id_prefix),
                               domains, (markup, rich_definitions, link_to))
