@@ -1,12 +1,15 @@
-"""Build hook: compile glossator's C scanner (src/glossator/_scan.c) into the wheel.
+"""Build hook: compile glossator's C modules into the wheel: the scanner
+(src/glossator/matching/_scan.c) and page mode's tokenizer loop
+(src/glossator/documents/_pagescan.c).
 
-The scanner makes matching several times faster on large glossaries; glossator works
-without it (the pure-Python scanner gives the same matches), so a machine without a C
-compiler still gets a working, slower install, with a warning. Set
-``GLOSSATOR_REQUIRE_EXTENSION=1`` to make a failed compilation an error instead.
+The scanner makes matching several times faster on large glossaries, the tokenizer loop
+reading HTML pages; glossator works without them (the pure-Python code gives the same
+results), so a machine without a C compiler still gets a working, slower install, with a
+warning. Set ``GLOSSATOR_REQUIRE_EXTENSION=1`` to make a failed compilation an error
+instead.
 
-For an editable install (``pip install -e .``) the module is compiled next to its source,
-in ``src/glossator/``, where the editable package is imported from.
+For an editable install (``pip install -e .``) the modules are compiled next to their
+sources, in ``src/glossator/``, where the editable package is imported from.
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ def _compile(root: Path, out_dir: Path) -> list[Path]:
 
 
 class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
-    """Compile ``glossator._scan`` and add it to the wheel (or next to the sources)."""
+    """Compile the C modules and add them to the wheel (or next to the sources)."""
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         """Hatchling calls this before building a target."""
@@ -80,8 +83,8 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                             stale.unlink()
             if os.environ.get("GLOSSATOR_REQUIRE_EXTENSION", "") not in ("", "0"):
                 raise
-            print(f"glossator: warning: the C scanner was not compiled ({exc}); "
-                  "glossator will use its slower pure-Python scanner", file=sys.stderr)
+            print(f"glossator: warning: the C modules were not compiled ({exc}); "
+                  "glossator will use its slower pure-Python code", file=sys.stderr)
             return
         build_data["pure_python"] = False
         build_data["infer_tag"] = True

@@ -8,12 +8,19 @@ found in the runs, and the tooltip markup of :func:`glossator.render.html.toolti
 spliced around each term's source text. Removing that markup gives back the input byte
 for byte.
 
-The tokenizer reads a plain tag with one regular-expression search (:data:`_TOKEN_RE`,
-whose atomic groups read attributes exactly as the character-by-character path does) and
-parses its attributes only when a selector or an existing tooltip id could read them;
-comments, doctype, CDATA and tags cut by the end of the document take the general path.
-Both readings give the same runs for any input (``tests/test_page_scan.py`` checks it on
-real pages and broken markup). The tooltip markup of the built-in presets is rendered
+The tokenizer's loop runs in C when ``glossator.documents._pagescan`` is built
+(:meth:`_Scanner._scan_native`): it reads the tags, keeps the stack of plain elements,
+passes white space and skipped text by and records the text runs, and calls the
+scanner's Python methods only for what needs a decision (a tag whose attributes may
+matter, a heading, a section, a comment…). Without it (or with
+``GLOSSATOR_PURE_PYTHON=1``), the Python loop (:meth:`_Scanner._scan_python`) reads a
+plain tag with one regular-expression search (:data:`_TOKEN_RE`, whose atomic groups read
+attributes exactly as the character-by-character path does) and parses its attributes
+only when a selector or an existing tooltip id could read them; comments, doctype, CDATA
+and tags cut by the end of the document take the general path. The three readings give
+the same runs for any input (``tests/test_page_scan.py`` checks it on real pages, broken
+markup and hostile pieces; ``tests/test_c_build.py`` runs it under AddressSanitizer and
+UndefinedBehaviorSanitizer). The tooltip markup of the built-in presets is rendered
 once per entry, surface and style, and reused with each tooltip's id
 (:func:`glossator.render.html.tooltip_parts_reused`).
 
@@ -39,7 +46,9 @@ A term may run across inline formatting (``économie <em>sociale</em> et solidai
 term found across them is wrapped whole — provided the wrapper nests: the tags inside it
 must open and close inside it, or be taken in with it when the term starts or ends at
 their edge (``<em>économie sociale</em> et solidaire`` wraps the ``<em>`` too). A term
-that would not nest is left to the runs one by one, as before.
+that would not nest is left to the runs one by one, as before. The page's text is
+scanned once, and the runs read joined a second time: only the groups of them that hold
+more than one run (:func:`_scan_joined`), each with the separators around it.
 
 Limitations: a ``not_in`` phrase split by markup does not exclude, and a term split by a
 link, a line break or any other element is not found. The tree is approximated by a stack of
