@@ -40,6 +40,10 @@ typedef struct {
     PyObject *run_class;   /* _Run */
     PyObject *runs, *parts, *join_parts; /* the scanner's lists */
     PyObject *dict;        /* the scanner's attributes (its __dict__) */
+    /* the scanner's attributes the loop reads and writes most, held here while C runs
+     * and written back to the __dict__ before any of its methods is called (sync_out),
+     * read again after (sync_in): strong references */
+    PyObject *shadow[7];
     PyObject *bare;        /* {tag: state} of the elements opened here without attributes */
     PyObject *close_same;  /* elements that close an open one of their name (a, button) */
     PyObject *exact;       /* needles found as written (tuple of str) */
@@ -70,7 +74,7 @@ typedef struct {
 
 /* 1 if a plain start or end tag is at lt (src[lt] == '<'), 0 if _TOKEN_RE's first
  * alternative does not match there. */
-static int read_tag(const Ctx *c, Py_ssize_t lt, Tag *t)
+static int read_tag(Ctx *c, Py_ssize_t lt, Tag *t)
 {
     Py_ssize_t j = lt + 1, n = c->n;
     t->closing = 0;
@@ -145,7 +149,7 @@ static struct {
 } names_seen[NAME_SLOTS];
 
 /* The tag's name in lower case, as str.lower() gives it, interned. */
-static PyObject *tag_name(const Ctx *c, const Tag *t)
+static PyObject *tag_name(Ctx *c, const Tag *t)
 {
     Py_ssize_t len = t->name_b - t->name_a;
     char small[64];
@@ -193,7 +197,7 @@ static PyObject *tag_name(const Ctx *c, const Tag *t)
 
 /* Whether needle (a str) is written at i, exactly or in any ASCII case (folded: the
  * needle is in lower case and ASCII). */
-static int needle_at(const Ctx *c, Py_ssize_t i, Py_ssize_t b, PyObject *needle,
+static int needle_at(Ctx *c, Py_ssize_t i, Py_ssize_t b, PyObject *needle,
                      int folded)
 {
     Py_ssize_t len = PyUnicode_GET_LENGTH(needle);
@@ -213,7 +217,7 @@ static int needle_at(const Ctx *c, Py_ssize_t i, Py_ssize_t b, PyObject *needle,
 
 /* Whether the attributes written from a to b may hold what a selector or a tooltip id
  * reads (a superset of what _relevant's expression finds: then Python decides). */
-static int maybe_relevant(const Ctx *c, Py_ssize_t a, Py_ssize_t b)
+static int maybe_relevant(Ctx *c, Py_ssize_t a, Py_ssize_t b)
 {
     if (c->all_relevant)
         return 1;
@@ -242,7 +246,7 @@ static int maybe_relevant(const Ctx *c, Py_ssize_t a, Py_ssize_t b)
 }
 
 /* Whether the attributes from a to b end with '/' (white space stripped). */
-static int ends_with_slash(const Ctx *c, Py_ssize_t a, Py_ssize_t b)
+static int ends_with_slash(Ctx *c, Py_ssize_t a, Py_ssize_t b)
 {
     while (b > a && is_space5(CH(c, b - 1)))
         b--;
@@ -250,7 +254,7 @@ static int ends_with_slash(const Ctx *c, Py_ssize_t a, Py_ssize_t b)
 }
 
 /* Whether src[a:b] is white space only, as str.isspace() says (a < b). */
-static int all_space(const Ctx *c, Py_ssize_t a, Py_ssize_t b)
+static int all_space(Ctx *c, Py_ssize_t a, Py_ssize_t b)
 {
     for (Py_ssize_t i = a; i < b; i++)
         if (!Py_UNICODE_ISSPACE(CH(c, i)))
@@ -258,10 +262,63 @@ static int all_space(const Ctx *c, Py_ssize_t a, Py_ssize_t b)
     return 1;
 }
 
-/* An attribute of the scanner (a new reference), read in its __dict__: the loop's state
- * is plain instance data. */
-static PyObject *self_get(const Ctx *c, PyObject *name)
+/* The attributes held in Ctx.shadow, in its order. */
+static PyObject **shadowed[7] = {&s_pending, &s_gap_ok, &s_gap_space, &s_trail_open, &s_brk,
+                                 &s_length, &s_join_length};
+
+/* Where name is held in Ctx.shadow, or -1. */
+static int shadow_of(PyObject *name)
 {
+    for (int k = 0; k < 7; k++)
+        if (*shadowed[k] == name)
+            return k;
+    return -1;
+}
+
+/* Read the shadowed attributes from the scanner's __dict__ (after its methods ran). */
+static int sync_in(Ctx *c)
+{
+    for (int k = 0; k < 7; k++) {
+        PyObject *value = PyDict_GetItemWithError(c->dict, *shadowed[k]);
+        if (value == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_AttributeError, *shadowed[k]);
+            return -1;
+        }
+        Py_INCREF(value);
+        Py_XSETREF(c->shadow[k], value);
+    }
+    return 0;
+}
+
+/* Write the shadowed attributes back to the scanner's __dict__ (before its methods run,
+ * and at the end). */
+static int sync_out(Ctx *c)
+{
+    for (int k = 0; k < 7; k++)
+        if (c->shadow[k] != NULL && PyDict_SetItem(c->dict, *shadowed[k], c->shadow[k]) < 0)
+            return -1;
+    return 0;
+}
+
+/* result (of a method of the scanner) passed on, the shadowed attributes read again; NULL
+ * when the method or the reading failed. */
+static PyObject *sync_in_after(Ctx *c, PyObject *result)
+{
+    if (result != NULL && sync_in(c) < 0)
+        Py_CLEAR(result);
+    return result;
+}
+
+/* An attribute of the scanner (a new reference): a shadowed one, or read in its __dict__
+ * (the loop's state is plain instance data). */
+static PyObject *self_get(Ctx *c, PyObject *name)
+{
+    int k = shadow_of(name);
+    if (k >= 0) {
+        Py_INCREF(c->shadow[k]);
+        return c->shadow[k];
+    }
     PyObject *value = PyDict_GetItemWithError(c->dict, name);
     if (value == NULL) {
         if (!PyErr_Occurred())
@@ -272,14 +329,23 @@ static PyObject *self_get(const Ctx *c, PyObject *name)
     return value;
 }
 
-static int self_set(const Ctx *c, PyObject *name, PyObject *value)
+static int self_set(Ctx *c, PyObject *name, PyObject *value)
 {
+    int k = shadow_of(name);
+    if (k >= 0) {
+        Py_INCREF(value);
+        Py_XSETREF(c->shadow[k], value);
+        return 0;
+    }
     return PyDict_SetItem(c->dict, name, value);
 }
 
 /* An attribute of the scanner, true or not: 1, 0, or -1 on an error. */
-static int self_true(const Ctx *c, PyObject *name)
+static int self_true(Ctx *c, PyObject *name)
 {
+    int k = shadow_of(name);
+    if (k >= 0)
+        return PyObject_IsTrue(c->shadow[k]);
     PyObject *value = PyDict_GetItemWithError(c->dict, name);
     if (value == NULL) {
         if (!PyErr_Occurred())
@@ -302,7 +368,7 @@ static int attr_true(PyObject *self, PyObject *name)
 
 /* The open element at the top of the stack (a borrowed 4-tuple), or NULL with no error
  * when there is none; NULL with an error when the stack holds something else. */
-static PyObject *top(const Ctx *c)
+static PyObject *top(Ctx *c)
 {
     Py_ssize_t size = PyList_GET_SIZE(c->stack);
     if (size == 0)
@@ -316,7 +382,7 @@ static PyObject *top(const Ctx *c)
 }
 
 /* The last run (borrowed), or NULL when there is none. */
-static PyObject *last_run(const Ctx *c)
+static PyObject *last_run(Ctx *c)
 {
     Py_ssize_t size = PyList_GET_SIZE(c->runs);
     return size ? PyList_GET_ITEM(c->runs, size - 1) : NULL;
@@ -334,7 +400,7 @@ static int trail_unset(PyObject *run)
 }
 
 /* _Scanner._break_gap: a token other than inline formatting; no term runs across it. */
-static int break_gap(const Ctx *c)
+static int break_gap(Ctx *c)
 {
     PyObject *run = last_run(c);
     int unset = run != NULL ? trail_unset(run) : 0;
@@ -367,7 +433,7 @@ static int break_gap(const Ctx *c)
 }
 
 /* An int attribute of the scanner plus delta, written back; its old value in *old. */
-static int add_to(const Ctx *c, PyObject *name, Py_ssize_t delta, Py_ssize_t *old)
+static int add_to(Ctx *c, PyObject *name, Py_ssize_t delta, Py_ssize_t *old)
 {
     PyObject *value = self_get(c, name);
     if (value == NULL)
@@ -385,7 +451,7 @@ static int add_to(const Ctx *c, PyObject *name, Py_ssize_t delta, Py_ssize_t *ol
 }
 
 /* Append piece to a list and its length to a counter of the scanner. */
-static int put(const Ctx *c, PyObject *list, PyObject *counter, PyObject *piece,
+static int put(Ctx *c, PyObject *list, PyObject *counter, PyObject *piece,
                Py_ssize_t *old)
 {
     if (PyList_Append(list, piece) < 0)
@@ -395,7 +461,7 @@ static int put(const Ctx *c, PyObject *list, PyObject *counter, PyObject *piece,
 
 /* The decoded text of src[a:b] and its segments (new references), as _decode gives
  * them; *blank when the text is white space only. */
-static int decoded(const Ctx *c, Py_ssize_t a, Py_ssize_t b, PyObject **out,
+static int decoded(Ctx *c, Py_ssize_t a, Py_ssize_t b, PyObject **out,
                    PyObject **segs, int *blank)
 {
     Py_ssize_t amp = PyUnicode_FindChar(c->src, '&', a, b, 1);
@@ -432,7 +498,7 @@ static int decoded(const Ctx *c, Py_ssize_t a, Py_ssize_t b, PyObject **out,
 
 /* Whether the new run is read joined to the last one (only inline formatting between):
  * 1, 0, or -1 on an error. */
-static int joined_to_last(const Ctx *c, int counted)
+static int joined_to_last(Ctx *c, int counted)
 {
     int gap_ok = self_true(c, s_gap_ok);
     if (gap_ok <= 0)
@@ -451,7 +517,7 @@ static int joined_to_last(const Ctx *c, int counted)
 
 /* The separators before a new run: in the text the policies see, and in the text read
  * joined; both already appended. */
-static int separate(const Ctx *c, int joined)
+static int separate(Ctx *c, int joined)
 {
     if (PyList_GET_SIZE(c->parts) == 0)
         return 0;
@@ -469,7 +535,7 @@ static int separate(const Ctx *c, int joined)
 }
 
 /* The end of _Scanner._text for a run with text: it joins the page's text. */
-static int add_run(const Ctx *c, PyObject *out, PyObject *segs, int counted)
+static int add_run(Ctx *c, PyObject *out, PyObject *segs, int counted)
 {
     int joined = joined_to_last(c, counted);
     if (joined < 0 || separate(c, joined) < 0)
@@ -513,7 +579,7 @@ static int add_run(const Ctx *c, PyObject *out, PyObject *segs, int counted)
 }
 
 /* _Scanner._text for text to annotate or count (not white space only). */
-static int run(const Ctx *c, Py_ssize_t a, Py_ssize_t b, int counted)
+static int run(Ctx *c, Py_ssize_t a, Py_ssize_t b, int counted)
 {
     PyObject *out, *segs;
     int blank;
@@ -528,7 +594,7 @@ static int run(const Ctx *c, Py_ssize_t a, Py_ssize_t b, int counted)
 
 /* The text from a to b, before a token: what _Scanner._text does with white space and
  * skipped text, the rest handed to it. 0, or -1 on an error. */
-static int text(const Ctx *c, Py_ssize_t a, Py_ssize_t b)
+static int text(Ctx *c, Py_ssize_t a, Py_ssize_t b)
 {
     if (a >= b)
         return 0;
@@ -555,7 +621,7 @@ static int text(const Ctx *c, Py_ssize_t a, Py_ssize_t b)
 
 /* What any tag does to the gap between runs: an inline formatting tag joins the pending
  * ones, another breaks the gap. 0, or -1 on an error. */
-static int gap(const Ctx *c, PyObject *name, Py_ssize_t lt, Py_ssize_t end, int is_start)
+static int gap(Ctx *c, PyObject *name, Py_ssize_t lt, Py_ssize_t end, int is_start)
 {
     int formatting = PySet_Contains(c->inline_set, name);
     if (formatting < 0)
@@ -588,7 +654,7 @@ static int gap(const Ctx *c, PyObject *name, Py_ssize_t lt, Py_ssize_t end, int 
 }
 
 /* The innermost open element of that name closed, with those inside it. */
-static int close_element(const Ctx *c, PyObject *name)
+static int close_element(Ctx *c, PyObject *name)
 {
     for (Py_ssize_t k = PyList_GET_SIZE(c->stack) - 1; k >= 0; k--) {
         PyObject *elem = PyList_GET_ITEM(c->stack, k);
@@ -606,7 +672,7 @@ static int close_element(const Ctx *c, PyObject *name)
 }
 
 /* An end tag: the gap, then the element closed. */
-static int end_tag(const Ctx *c, PyObject *name, Py_ssize_t lt, Py_ssize_t end)
+static int end_tag(Ctx *c, PyObject *name, Py_ssize_t lt, Py_ssize_t end)
 {
     if (gap(c, name, lt, end, 0) < 0)
         return -1;
@@ -614,7 +680,7 @@ static int end_tag(const Ctx *c, PyObject *name, Py_ssize_t lt, Py_ssize_t end)
 }
 
 /* Push (name, state, in_root, False) on the stack. */
-static int push(const Ctx *c, PyObject *name, PyObject *state, PyObject *in_root)
+static int push(Ctx *c, PyObject *name, PyObject *state, PyObject *in_root)
 {
     PyObject *child = PyTuple_Pack(4, name, state, in_root, Py_False);
     if (child == NULL)
@@ -626,7 +692,7 @@ static int push(const Ctx *c, PyObject *name, PyObject *state, PyObject *in_root
 
 /* Whether an element can be opened here under elem without _start_tag: its parent is
  * not foreign content and is inside the root (or the root was found). 1, 0, -1. */
-static int openable(const Ctx *c, PyObject *elem)
+static int openable(Ctx *c, PyObject *elem)
 {
     int foreign = PyObject_IsTrue(PyTuple_GET_ITEM(elem, 3));
     if (foreign != 0)
@@ -637,7 +703,7 @@ static int openable(const Ctx *c, PyObject *elem)
 
 /* A skipped or counted element without attributes (code, a…) opened as _start_tag
  * would: 1 when done, 0 when _start_tag must see it, -1 on an error. */
-static int open_bare(const Ctx *c, PyObject *name)
+static int open_bare(Ctx *c, PyObject *name)
 {
     PyObject *own = PyDict_GetItemWithError(c->bare, name);
     if (own == NULL)
@@ -670,7 +736,7 @@ static int resume_of(PyObject *result, Py_ssize_t *resume)
 
 /* A start tag: a plain element pushed here, anything else handed to the scanner's
  * methods. 0 with *resume set (-1: text resumes after the tag), or -1 on an error. */
-static int start_tag(const Ctx *c, PyObject *name, const Tag *t, Py_ssize_t lt,
+static int start_tag(Ctx *c, PyObject *name, const Tag *t, Py_ssize_t lt,
                      Py_ssize_t *resume)
 {
     *resume = -1;
@@ -688,9 +754,10 @@ static int start_tag(const Ctx *c, PyObject *name, const Tag *t, Py_ssize_t lt,
             maybe = foreign || formatting || svg;
         }
         if (maybe)
-            return resume_of(PyObject_CallMethod(c->self, "_fast_start", "nOnnn", lt, name,
-                                                 t->attr_a, t->attr_b, t->end),
-                             resume);
+            return sync_out(c) < 0 ? -1 : resume_of(
+                sync_in_after(c, PyObject_CallMethod(c->self, "_fast_start", "nOnnn", lt,
+                                                     name, t->attr_a, t->attr_b, t->end)),
+                resume);
     }
     if (gap(c, name, lt, t->end, 1) < 0)
         return -1;
@@ -716,13 +783,14 @@ static int start_tag(const Ctx *c, PyObject *name, const Tag *t, Py_ssize_t lt,
                 return push(c, name, PyTuple_GET_ITEM(elem, 1), PyTuple_GET_ITEM(elem, 2));
         }
     }
-    return resume_of(PyObject_CallMethod(c->self, "_start_tag", "OOOn", name, c->no_attrs,
-                                         Py_False, t->end),
-                     resume);
+    return sync_out(c) < 0 ? -1 : resume_of(
+        sync_in_after(c, PyObject_CallMethod(c->self, "_start_tag", "OOOn", name,
+                                             c->no_attrs, Py_False, t->end)),
+        resume);
 }
 
 /* Where the next '<' is from pos, or -1. */
-static Py_ssize_t next_lt(const Ctx *c, Py_ssize_t pos)
+static Py_ssize_t next_lt(Ctx *c, Py_ssize_t pos)
 {
     if (pos >= c->n)
         return -1;
@@ -731,9 +799,11 @@ static Py_ssize_t next_lt(const Ctx *c, Py_ssize_t pos)
 
 /* Markup that is not a plain tag (a comment, a doctype, a tag the page's end cuts…):
  * the scanner's _token reads it. */
-static int token(const Ctx *c, Py_ssize_t lt, Py_ssize_t *pos)
+static int token(Ctx *c, Py_ssize_t lt, Py_ssize_t *pos)
 {
-    PyObject *result = PyObject_CallMethod(c->self, "_token", "n", lt);
+    if (sync_out(c) < 0)
+        return -1;
+    PyObject *result = sync_in_after(c, PyObject_CallMethod(c->self, "_token", "n", lt));
     if (result == NULL)
         return -1;
     Py_ssize_t end, resume;
@@ -747,7 +817,7 @@ static int token(const Ctx *c, Py_ssize_t lt, Py_ssize_t *pos)
 }
 
 /* One tag read by read_tag: 0 with *pos where reading goes on, or -1. */
-static int tag(const Ctx *c, const Tag *t, Py_ssize_t lt, Py_ssize_t *pos)
+static int tag(Ctx *c, const Tag *t, Py_ssize_t lt, Py_ssize_t *pos)
 {
     PyObject *name = tag_name(c, t);
     if (name == NULL)
@@ -828,8 +898,10 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
         Py_DECREF(c.dict);
         return NULL;
     }
+    for (int k = 0; k < 7; k++)
+        c.shadow[k] = NULL;
     Py_ssize_t pos = 0, text_from = 0;
-    int rc = 0;
+    int rc = sync_in(&c);
     while (rc == 0 && pos < c.n) {
         Py_ssize_t lt = next_lt(&c, pos);
         if (lt == -2) {
@@ -854,6 +926,10 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
             rc = token(&c, lt, &pos);
         text_from = pos;
     }
+    if (rc == 0)
+        rc = sync_out(&c);
+    for (int k = 0; k < 7; k++)
+        Py_XDECREF(c.shadow[k]);
     Py_DECREF(c.stack);
     Py_DECREF(c.runs);
     Py_DECREF(c.parts);
