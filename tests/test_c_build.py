@@ -1,13 +1,15 @@
-"""The C scanner kept honest: it compiles without a warning under ``-Wall -Wextra
--Werror``, and the scanner's property tests run clean under AddressSanitizer and
-UndefinedBehaviorSanitizer.
+"""The C modules kept honest: the scanner and page mode's tokenizer loop compile without
+a warning under ``-Wall -Wextra -Werror``, and their property tests run clean under
+AddressSanitizer and UndefinedBehaviorSanitizer.
 
-The sanitizer run builds ``_scan.c`` with ``-fsanitize=address,undefined`` into a copy of
-the package in a temporary folder, and runs ``tests/test_scanner.py`` and
-``tests/test_french_cases.py`` and ``tests/test_policy_stream.py`` (threads, skipped
-entries) against it in a child interpreter, with the ASan runtime
-preloaded (Python itself is not built with it) and Python's allocator off, so that every
-buffer the scanner reads is one ASan watches. Any report makes the child exit non-zero.
+The sanitizer run builds ``_scan.c`` and ``_pagescan.c`` with
+``-fsanitize=address,undefined`` into a copy of the package in a temporary folder, and
+runs ``tests/test_scanner.py``, ``tests/test_french_cases.py``,
+``tests/test_policy_stream.py`` (threads, skipped entries) and ``tests/test_page_scan.py``
+(the C loop against the Python loop, on real pages and hostile markup) against it in a
+child interpreter, with the ASan runtime preloaded (Python itself is not built with it)
+and Python's allocator off, so that every buffer the C code reads is one ASan watches.
+Any report makes the child exit non-zero.
 
 Both need a C compiler (``gcc``, with the Python headers: ``python3-dev`` on Debian) and,
 for the second, its sanitizer runtimes (``libasan``, ``libubsan``, which come with
@@ -29,6 +31,8 @@ from support.browser import on_ci
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src" / "glossator" / "matching" / "_scan.c"
+#: Page mode's tokenizer loop, held to the same rules.
+PAGESCAN = ROOT / "src" / "glossator" / "documents" / "_pagescan.c"
 STRICT = ("-Wall", "-Wextra", "-Werror")
 
 
@@ -55,9 +59,10 @@ def _run(cmd: list[str], env: dict[str, str] | None = None,
                           env=env, cwd=cwd)
 
 
-def test_the_scanner_compiles_without_a_warning(tmp_path: Path) -> None:
-    cmd = [*_compiler(), *STRICT, "-O2", "-fPIC", "-c", str(SOURCE), "-o",
-           str(tmp_path / "_scan.o")]
+@pytest.mark.parametrize("source", [SOURCE, PAGESCAN], ids=["scanner", "pagescan"])
+def test_the_c_modules_compile_without_a_warning(tmp_path: Path, source: Path) -> None:
+    cmd = [*_compiler(), *STRICT, "-O2", "-fPIC", "-c", str(source), "-o",
+           str(tmp_path / "module.o")]
     proc = _run(cmd)
     assert proc.returncode == 0, f"{' '.join(cmd)}\n{proc.stderr}"
     assert proc.stderr.strip() == ""
@@ -82,11 +87,14 @@ def test_the_scanner_tests_pass_under_address_and_undefined_sanitizers(
     shutil.copytree(ROOT / "glossaries", package / "_glossaries")  # as the wheel has them
     suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
     built = package / "matching" / f"_scan{suffix}"
-    cmd = [*cc, *STRICT, "-O1", "-g", "-fno-omit-frame-pointer", "-fPIC", "-shared",
-           "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined",
-           str(package / "matching" / "_scan.c"), "-o", str(built)]
-    proc = _run(cmd)
-    assert proc.returncode == 0, f"{' '.join(cmd)}\n{proc.stderr}"
+    for source, out in ((package / "matching" / "_scan.c", built),
+                        (package / "documents" / "_pagescan.c",
+                         package / "documents" / f"_pagescan{suffix}")):
+        cmd = [*cc, *STRICT, "-O1", "-g", "-fno-omit-frame-pointer", "-fPIC", "-shared",
+               "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined",
+               str(source), "-o", str(out)]
+        proc = _run(cmd)
+        assert proc.returncode == 0, f"{' '.join(cmd)}\n{proc.stderr}"
     env = {k: v for k, v in os.environ.items() if k != "GLOSSATOR_PURE_PYTHON"}
     env.update(
         PYTHONPATH=os.pathsep.join(p for p in (str(tmp_path), env.get("PYTHONPATH")) if p),
@@ -96,13 +104,15 @@ def test_the_scanner_tests_pass_under_address_and_undefined_sanitizers(
         UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=87",
     )
     where = _run([sys.executable, "-c",
-                  "import glossator.matching.scan as s; print(s.ACCELERATOR.__file__)"],
+                  "import glossator.matching.scan as s; print(s.ACCELERATOR.__file__); "
+                  "import glossator.documents.html as h; print(h._PAGESCAN.__file__)"],
                  env=env, cwd=ROOT)
     assert where.returncode == 0, where.stderr
-    assert where.stdout.strip() == str(built), "the child did not load the sanitized build"
+    loaded = [str(built), str(package / "documents" / f"_pagescan{suffix}")]
+    assert where.stdout.split() == loaded, "the child did not load the sanitized builds"
     tests = [str(ROOT / "tests" / name)
              for name in ("test_scanner.py", "test_french_cases.py",
-                          "test_policy_stream.py")]
+                          "test_policy_stream.py", "test_page_scan.py")]
     proc = _run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                  *tests], env=env, cwd=ROOT)
     assert proc.returncode == 0, (

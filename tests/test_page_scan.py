@@ -11,6 +11,7 @@ keeps ``annotate_html``'s output byte for byte what it was.
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import glossator
+from glossator.documents import html as html_module
 from glossator.documents.html import (
     DEFAULT_SKIP,
     _Scanner,
@@ -33,6 +35,8 @@ from glossator.render.html import (
     tooltip_parts,
     tooltip_parts_reused,
 )
+from support.browser import on_ci
+from support.pages import ALL
 
 PAGES = Path(__file__).parent / "data" / "pages"
 REAL = [gzip.decompress(p.read_bytes()).decode("utf-8") for p in sorted(PAGES.glob("*.gz"))]
@@ -54,12 +58,16 @@ PIECES = [
 ]
 
 
-def _read(html: str, fast: bool, skip: tuple[str, ...] = DEFAULT_SKIP,
+def _read(html: str, fast: bool | str, skip: tuple[str, ...] = DEFAULT_SKIP,
           root: str | None = None) -> tuple[Any, ...]:
+    """What the scanner reads: ``fast`` True for the Python loop, "native" for the C
+    loop, False for the token-at-a-time reading."""
     scanner = _Scanner(html, [parse_selector(s) for s in skip],
                        parse_selector(root) if root is not None else None, "glossator-")
-    if fast:
-        scanner.scan()
+    if fast == "native":
+        scanner._scan_native()
+    elif fast:
+        scanner._scan_python()
     else:
         scanner._scan_tokens()
     runs = tuple((r.start, r.end, r.counted_only, tuple(r.segs), r.jstart, r.jend, r.joined,
@@ -81,12 +89,55 @@ def test_the_fast_reading_is_the_token_at_a_time_reading(
     for k, piece in enumerate(pieces):  # spread the pieces over the slice
         cut = (k * 997 + at) % (len(html) + 1)
         html = html[:cut] + piece + html[cut:]
-    assert _read(html, True, skip, root) == _read(html, False, skip, root)
+    expected = _read(html, False, skip, root)
+    assert _read(html, True, skip, root) == expected
+    if html_module._PAGESCAN is not None:
+        assert _read(html, "native", skip, root) == expected
 
 
 @pytest.mark.parametrize("page", range(len(REAL)))
 def test_real_pages_read_the_same_both_ways(page: int) -> None:
-    assert _read(REAL[page], True) == _read(REAL[page], False)
+    expected = _read(REAL[page], False)
+    assert _read(REAL[page], True) == expected
+    if html_module._PAGESCAN is not None:
+        assert _read(REAL[page], "native") == expected
+
+
+def _native() -> None:
+    if html_module._PAGESCAN is None:
+        if on_ci():
+            pytest.fail("glossator.documents._pagescan is not built on CI", pytrace=False)
+        pytest.skip("glossator.documents._pagescan is not built (pip install -e . builds it)")
+
+
+#: Selectors that change what the C loop leaves to Python: a class and an attribute read
+#: in any case, an id, every tag's attributes, a skipped element that is also a marker.
+SELECTORS = [DEFAULT_SKIP, (*DEFAULT_SKIP, "*"), ("p", "[data-x]"), ("code.x", "#main", "b"),
+             ("[DATA-Y=1]", "span", "a"), ("[données]",), ("i", ".é")]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.sampled_from([*PIECES, "<code>", "</code>", "<a>", "<a>", "</a>",
+                                        "<A HREF=x>", "<CODE/>", "<img>", "<data-x>",
+                                        "<p data-X=1>", "<p id=main>", "K", "ſ",
+                                        "<p class='é'>", "<b/>", "<i>", "<font/>",
+                                        "<p title='&amp;'>", "&nbsp;&nbsp;", " "]),
+                       max_size=60),
+       skip=st.sampled_from(SELECTORS),
+       root=st.sampled_from([None, "main", "section", "*", "#main", "p"]))
+def test_the_c_loop_reads_hostile_markup_as_the_python_loop(
+        pieces: list[str], skip: tuple[str, ...], root: str | None) -> None:
+    _native()
+    html = "".join(pieces)
+    assert _read(html, "native", skip, root) == _read(html, True, skip, root)
+
+
+def test_the_c_loop_reads_every_real_page_with_other_selectors() -> None:
+    _native()
+    for page in REAL:
+        for skip in SELECTORS:
+            for root in (None, "main", "div"):
+                assert _read(page, "native", skip, root) == _read(page, True, skip, root)
 
 
 def _glossary() -> glossator.Glossary:
@@ -134,3 +185,52 @@ def test_a_preset_of_a_plug_in_is_rendered_each_time() -> None:
         del MARKUP_PRESETS["test-upper"]  # the registry is global
     assert calls == ["x-1", "x-2"]
     assert '<mark id="X-1">ESS</mark>' in out and '<mark id="X-2">PTCE</mark>' in out
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(
+    [*"glossatorGLOSSATOR-domainDOMAINdat ſKıİé", "\u212a", "\u0130"]), max_size=60))
+def test_may_contain_never_misses_what_a_case_insensitive_search_finds(text: str) -> None:
+    _native()
+    for needle in ("glossator-domain", "data-glossator-domain"):
+        if not html_module._may_contain(text, needle):
+            assert re.search(needle, text, re.IGNORECASE) is None
+            assert needle not in text.lower()
+    assert html_module._may_contain(f"x{text}GlOsSaToR-DoMaIn", "glossator-domain")
+
+
+#: Terms split by inline formatting and everything around them that a matcher might
+#: look at: elisions, capitals, entities, blocks, sections, links, skipped elements.
+SPLIT = ["<p>", "</p>", "<em>", "</em>", "<b>", "</b>", "<span lang=fr>", "</span>",
+         "économie ", "sociale ", "et solidaire", "E", "SS", "l’", "L’", "ESS", "PTCE",
+         "PT", "CE", " ", "&#32;", "coopé", "ratives", "coopérative", "&nbsp;", "<h2>",
+         "</h2>", "<a href=x>", "</a>", "<br>",
+         "<code>", "</code>", ".", ",", "-", "pôle ", "territorial ", "de coopération",
+         "ÉCONOMIE ", "<section>", "<i>", "</i>", "\n",
+         "<b>E</b>SS", "économie <em>sociale</em> et solidaire", "<i>PT</i>CE",
+         "l’<b>ESS</b>", "<em>économie sociale</em> et solidaire", "co<b>op</b>érative",
+         "<b>l’E</b>SS", "économie <em>sociale et</em> solidaire", "E<i>S</i>S"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.sampled_from(SPLIT), max_size=50))
+def test_the_groups_read_joined_give_the_matches_the_whole_text_gives(
+        pieces: list[str]) -> None:
+    annotator = ALL  # ESS, PTCE, économie sociale et solidaire…
+    scanner = _Scanner("".join(pieces), [parse_selector(s) for s in DEFAULT_SKIP], None,
+                       "glossator-")
+    scanner.scan()
+    joined = "".join(scanner.join_parts)
+    assert html_module._across(annotator, scanner.runs, joined) == html_module._across(
+        annotator, scanner.runs, joined, whole=True)
+
+
+@pytest.mark.parametrize("page", range(len(REAL)))
+def test_real_pages_give_the_same_terms_across_formatting_either_way(page: int) -> None:
+    annotator = glossator.Annotator()
+    scanner = _Scanner(REAL[page], [parse_selector(s) for s in DEFAULT_SKIP], None,
+                       "glossator-")
+    scanner.scan()
+    joined = "".join(scanner.join_parts)
+    assert html_module._across(annotator, scanner.runs, joined) == html_module._across(
+        annotator, scanner.runs, joined, whole=True)

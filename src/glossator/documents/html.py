@@ -8,12 +8,19 @@ found in the runs, and the tooltip markup of :func:`glossator.render.html.toolti
 spliced around each term's source text. Removing that markup gives back the input byte
 for byte.
 
-The tokenizer reads a plain tag with one regular-expression search (:data:`_TOKEN_RE`,
-whose atomic groups read attributes exactly as the character-by-character path does) and
-parses its attributes only when a selector or an existing tooltip id could read them;
-comments, doctype, CDATA and tags cut by the end of the document take the general path.
-Both readings give the same runs for any input (``tests/test_page_scan.py`` checks it on
-real pages and broken markup). The tooltip markup of the built-in presets is rendered
+The tokenizer's loop runs in C when ``glossator.documents._pagescan`` is built
+(:meth:`_Scanner._scan_native`): it reads the tags, keeps the stack of plain elements,
+passes white space and skipped text by and records the text runs, and calls the
+scanner's Python methods only for what needs a decision (a tag whose attributes may
+matter, a heading, a section, a comment…). Without it (or with
+``GLOSSATOR_PURE_PYTHON=1``), the Python loop (:meth:`_Scanner._scan_python`) reads a
+plain tag with one regular-expression search (:data:`_TOKEN_RE`, whose atomic groups read
+attributes exactly as the character-by-character path does) and parses its attributes
+only when a selector or an existing tooltip id could read them; comments, doctype, CDATA
+and tags cut by the end of the document take the general path. The three readings give
+the same runs for any input (``tests/test_page_scan.py`` checks it on real pages, broken
+markup and hostile pieces; ``tests/test_c_build.py`` runs it under AddressSanitizer and
+UndefinedBehaviorSanitizer). The tooltip markup of the built-in presets is rendered
 once per entry, surface and style, and reused with each tooltip's id
 (:func:`glossator.render.html.tooltip_parts_reused`).
 
@@ -39,7 +46,9 @@ A term may run across inline formatting (``économie <em>sociale</em> et solidai
 term found across them is wrapped whole — provided the wrapper nests: the tags inside it
 must open and close inside it, or be taken in with it when the term starts or ends at
 their edge (``<em>économie sociale</em> et solidaire`` wraps the ``<em>`` too). A term
-that would not nest is left to the runs one by one, as before.
+that would not nest is left to the runs one by one, as before. The page's text is
+scanned once, and the runs read joined a second time: only the groups of them that hold
+more than one run (:func:`_scan_joined`), each with the separators around it.
 
 Limitations: a ``not_in`` phrase split by markup does not exclude, and a term split by a
 link, a line break or any other element is not found. The tree is approximated by a stack of
@@ -59,6 +68,7 @@ occurrences, so annotating twice changes nothing, whatever the ``markup`` preset
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
@@ -68,8 +78,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import unescape
 from html.entities import html5
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from .._gc import paused_gc
 from ..anchors import check_link_to
 from ..errors import UsageError
 from ..render.html import MARKUP_PRESETS, check_markup, markup_presets, tooltip_parts_reused
@@ -169,6 +180,39 @@ _ATTR_RE = re.compile(
     r"""(?:"([^"]*+)"|'([^']*+)'|([^ \t\n\r\f>]*+)))?+""")
 #: The attributes of a tag none of whose attributes matters (never written to).
 _NO_ATTRS: dict[str, str] = {}
+#: The sets the C loop looks tag names up in (``set``, as it asks).
+_INLINE_SET: set[str] = set(INLINE_FORMATTING)
+_FOREIGN_SET: set[str] = set(_FOREIGN)
+_VOID_SET: set[str] = set(_VOID)
+#: Elements that :meth:`_Scanner._start_tag` opens with more than a state: implied end
+#: tags, section breaks, raw text, foreign content (``a`` and ``button`` close an open
+#: one of their name, which the C loop does too: :data:`_CLOSE_SAME`).
+_NOT_BARE = frozenset({"option"}) | _SECTION_START | _HEADINGS | _VOID | _RAW | _FOREIGN
+_CLOSE_SAME: set[str] = {"a", "button"}
+#: The interface version of ``glossator.documents._pagescan`` these sources expect.
+PAGESCAN_ABI = 1
+
+
+def _pagescan() -> Any:
+    """The C loop of :meth:`_Scanner.scan`, or ``None`` (not built, built from other
+    sources, or ``GLOSSATOR_PURE_PYTHON=1``): the Python loop reads the same runs."""
+    if os.environ.get("GLOSSATOR_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        from . import _pagescan as module
+    except ImportError:
+        return None
+    return module if getattr(module, "ABI", None) == PAGESCAN_ABI else None
+
+
+_PAGESCAN: Any = _pagescan()
+
+
+def _may_contain(text: str, needle: str) -> bool:
+    """False when ``text`` holds ``needle`` (ASCII, lower case) in no case whatever
+    (a quick test before a case-insensitive search; any character beyond ASCII may
+    match); always True without the C module."""
+    return True if _PAGESCAN is None else bool(_PAGESCAN.may_contain(text, needle))
 
 
 def _parse_attributes(text: str) -> tuple[dict[str, str], bool]:
@@ -208,6 +252,27 @@ def _relevant(selectors: tuple[Selector, ...], id_prefix: str) -> re.Pattern[str
         # letters that fold to them)
         parts.update(f"(?i:{re.escape(name)})" for name, _ in sel.attrs)
     return re.compile("|".join(sorted(parts)))
+
+
+@lru_cache(maxsize=16)
+def _needles(selectors: tuple[Selector, ...], id_prefix: str) -> tuple[
+        tuple[str, ...], tuple[str, ...]] | None:
+    """What :func:`_relevant` finds, as plain strings for the C loop: those found as
+    written, and those found in any ASCII case (lower case); the C loop also takes any
+    non-ASCII character for a match of the latter, which case folding might make. ``None``
+    when every tag's attributes are read."""
+    exact = {id_prefix, "&"}
+    folded: set[str] = set()
+    for sel in selectors:
+        if sel.tag is None and not (sel.classes or sel.id is not None or sel.attrs):
+            return None
+        exact.update(sel.classes)
+        if sel.id is not None:
+            exact.add(sel.id)
+        folded.update(name.lower() for name, _ in sel.attrs)
+    if "" in exact or "" in folded or not all(name.isascii() for name in folded):
+        return None
+    return tuple(sorted(exact)), tuple(sorted(folded))
 
 
 @dataclass(frozen=True)
@@ -317,12 +382,18 @@ class _Run:
 
     def source_start(self, d: int) -> int:
         """Source offset of decoded offset ``d`` (a term's start)."""
-        dec, src, _, _, ref = self.segs[bisect_right(self.segs, (d, 1 << 62)) - 1]
+        segs = self.segs
+        if len(segs) == 1 and not segs[0][4]:  # a run without character references
+            return segs[0][1] + d
+        dec, src, _, _, ref = segs[bisect_right(segs, (d, 1 << 62)) - 1]
         return src if ref else src + (d - dec)
 
     def source_end(self, d: int) -> int:
         """Source offset of decoded end offset ``d`` (a term's end, exclusive)."""
-        dec, src, _, slen, ref = self.segs[bisect_right(self.segs, (d - 1, 1 << 62)) - 1]
+        segs = self.segs
+        if len(segs) == 1 and not segs[0][4]:
+            return segs[0][1] + d
+        dec, src, _, slen, ref = segs[bisect_right(segs, (d - 1, 1 << 62)) - 1]
         return src + slen if ref else src + (d - dec)
 
 
@@ -369,6 +440,53 @@ def _decode(src: str, a: int, b: int) -> tuple[str, list[_Seg]]:
     return "".join(parts), segs
 
 
+@lru_cache(maxsize=16)
+def _setup(skip: tuple[Selector, ...], markers: frozenset[Selector],
+           tips: tuple[Selector, ...], root: Selector | None, id_prefix: str) -> tuple[
+        dict[str, list[Selector]], list[Selector], frozenset[str], re.Pattern[str] | None,
+        tuple[tuple[str, ...], tuple[str, ...]] | None, re.Pattern[str], set[str],
+        dict[str, int]]:
+    """What a :class:`_Scanner` reads its options into, made once for each set of
+    options (read only): the skip selectors by tag and those without one, the elements
+    :meth:`_Scanner._fast_start` leaves to :meth:`_Scanner._start_tag` even without
+    attributes (and the same as a ``set`` for the C loop), what finds the attributes
+    that matter (:func:`_relevant`, :func:`_needles`), the tooltip ids' expression, and
+    the state :meth:`_Scanner._start_tag` gives each of those elements that it opens
+    plainly when it has no attributes (a skipped ``code``, a link) inside an annotated
+    parent, which the C loop then does itself."""
+    # skip selectors by tag (most elements match none of them); selectors without a
+    # tag need an attribute (a class, an id…), so bare elements skip them
+    skip_by_tag: dict[str, list[Selector]] = {}
+    skip_any: list[Selector] = []
+    for sel in dict.fromkeys((*skip, *markers)):
+        if sel.tag is None:
+            skip_any.append(sel)
+        else:
+            skip_by_tag.setdefault(sel.tag, []).append(sel)
+    special = frozenset(_SPECIAL | skip_by_tag.keys())
+    readers = (*skip_any, *(sel for sels in skip_by_tag.values() for sel in sels), *tips,
+               *((root,) if root is not None else ()))
+    bare: dict[str, int] = {}
+    for tag in special - _NOT_BARE:
+        own = _ANNOTATE
+        for sel in skip_by_tag.get(tag, ()):
+            if sel.matches(tag, _NO_ATTRS):
+                if sel in markers:
+                    own = _COUNT
+                    break
+                own = _SKIP
+        bare[tag] = own
+    return (skip_by_tag, skip_any, special, _relevant(readers, id_prefix),
+            _needles(readers, id_prefix), re.compile(re.escape(id_prefix) + r"([0-9]+)"),
+            set(special), bare)
+
+
+@lru_cache(maxsize=512)
+def _selector(text: str) -> Selector:
+    """:func:`parse_selector`, once for each text (selectors are immutable)."""
+    return parse_selector(text)
+
+
 class _Scanner:
     """One pass over the source: text runs, open elements, existing ids."""
 
@@ -376,23 +494,11 @@ class _Scanner:
                  id_prefix: str) -> None:
         self.src = src
         self.markers, self.tips = _current_marks()
-        # skip selectors by tag (most elements match none of them); selectors without a
-        # tag need an attribute (a class, an id…), so bare elements skip them
-        self.skip_by_tag: dict[str, list[Selector]] = {}
-        self.skip_any: list[Selector] = []
-        for sel in dict.fromkeys((*skip, *self.markers)):
-            if sel.tag is None:
-                self.skip_any.append(sel)
-            else:
-                self.skip_by_tag.setdefault(sel.tag, []).append(sel)
+        (self.skip_by_tag, self.skip_any, self.special, self.relevant, self.needles,
+         self.id_re, self.special_set, self.bare) = _setup(
+             tuple(skip), self.markers, self.tips, root, id_prefix)
         self.root = root
         self.root_found = False
-        #: the elements that :meth:`_fast_start` leaves to :meth:`_start_tag` even without
-        #: attributes
-        self.special = _SPECIAL | self.skip_by_tag.keys()
-        self.relevant = _relevant((*self.skip_any, *(
-            sel for sels in self.skip_by_tag.values() for sel in sels), *self.tips,
-            *((root,) if root is not None else ())), id_prefix)
         self.stack: list[_Elem] = []
         self.parts: list[str] = []
         self.length = 0
@@ -408,12 +514,34 @@ class _Scanner:
         self.gap_space = False
         #: whether the last run's trail is still to be set (see _Run)
         self.trail_open = False
-        self.id_re = re.compile(re.escape(id_prefix) + r"([0-9]+)")
+        self.id_prefix = id_prefix
         self.max_id = 0
 
     # -- tokens ---------------------------------------------------------------------
 
     def scan(self) -> None:
+        """Read the whole source: in C when the module is built (:meth:`_scan_native`),
+        else with one regular-expression search a token (:meth:`_scan_python`)."""
+        if _PAGESCAN is not None:
+            self._scan_native()
+        else:
+            self._scan_python()
+
+    def _scan_native(self) -> None:
+        """The loop of :meth:`_scan_python` in C (``glossator.documents._pagescan``): it
+        reads the tags, keeps the plain elements' stack and passes white space and
+        skipped text by, and calls this scanner's methods for everything else."""
+        assert _PAGESCAN is not None
+        needles = self.needles
+        text_from = _PAGESCAN.scan(
+            self, self.src, _INLINE_SET, _FOREIGN_SET, self.special_set, self.bare,
+            _CLOSE_SAME, _VOID_SET, _NO_ATTRS, _decode, _Run,
+            needles[0] if needles else (), needles[1] if needles else (), needles is None,
+            self.root is None)
+        self._text(text_from, len(self.src))
+        self._break_gap()
+
+    def _scan_python(self) -> None:
         """Read the whole source: one regular-expression search a token (see
         :data:`_TOKEN_RE`); what it does not read as a plain tag goes to :meth:`_token`."""
         src, n = self.src, len(self.src)
@@ -775,22 +903,29 @@ def annotate_html(
     check_markup(markup)
     if link_to is not None:
         check_link_to(link_to)
-    selectors = [parse_selector(s) for s in skip]
-    root_sel = parse_selector(root) if root is not None else None
-    scanner = _Scanner(html, selectors, root_sel, id_prefix)
+    selectors = [_selector(s) for s in skip]
+    root_sel = _selector(root) if root is not None else None
+    with paused_gc():  # tens of thousands of acyclic tuples a page (see glossator._gc)
+        return _annotate_page(html, annotator, _Scanner(html, selectors, root_sel, id_prefix),
+                              domains, (markup, rich_definitions, link_to))
+
+
+def _annotate_page(html: str, annotator: Annotator, scanner: _Scanner,
+                   domains: Sequence[str], style: tuple[str, bool, str | None]) -> str:
+    """:func:`annotate_html` once its options are checked."""
     scanner.scan()
     if not scanner.runs:
         return html
     record = _RECORD.get()
     senses: dict[tuple[int, int, int, bool], SenseChoice] = {}
-    page = (*domains, *page_domains(html))
-    scoped = domain_scopes(html)
+    named = _may_contain(html, "glossator-domain")  # one pass: most pages name none
+    page = (*domains, *page_domains(html)) if named else tuple(domains)
+    scoped = domain_scopes(html) if named else []
     placed = _placed(annotator, scanner, record, senses,
                      _domains_at(scanner, page, scoped) if scoped else page)
     if not placed:
         return html
-    return _splice(html, annotator, placed, senses, scanner.max_id, id_prefix,
-                   (markup, rich_definitions, link_to))
+    return _splice(html, annotator, placed, senses, scanner.max_id, scanner.id_prefix, style)
 
 
 def _splice(
@@ -829,8 +964,8 @@ _DATA_DOMAIN = re.compile(r"""data-glossator-domain\s*=\s*(?:"([^"]*)"|'([^']*)'
 def page_domains(html: str) -> tuple[str, ...]:
     """The domains a whole page names: ``<meta name="glossator-domain" content="a, b">``
     (``data-glossator-domain`` holds for its element only: :func:`domain_scopes`)."""
-    if _ANY_DOMAIN.search(html) is None:  # one pass: most pages name none
-        return ()
+    if not _may_contain(html, "glossator-domain") or _ANY_DOMAIN.search(html) is None:
+        return ()  # one pass: most pages name none
     values = []
     for tag in _META.finditer(html):
         if _META_DOMAIN.search(tag.group()):
@@ -851,7 +986,8 @@ def domain_scopes(html: str) -> list[tuple[int, int, tuple[str, ...]]]:
     """The elements with ``data-glossator-domain``: ``(start, end, domains)``, their span in
     ``html`` from the start tag to the end of the end tag (to the end of the page when it
     is never closed), outermost first."""
-    if "data-glossator-domain" not in html.lower():
+    if not _may_contain(html, "data-glossator-domain") \
+            or "data-glossator-domain" not in html.lower():
         return []
     found: list[tuple[int, int, tuple[str, ...]]] = []
     open_: list[tuple[str, int, tuple[str, ...] | None]] = []
@@ -973,10 +1109,14 @@ def _placed(
     # terms across inline formatting: found in the runs joined as the page reads them
     across = _across(annotator, runs, "".join(scanner.join_parts)) if any(
         r.joined for r in runs) else {}
-    matches: list[tuple[int, int, int, bool]] = annotator.matcher.scan(text)
+    # without terms across formatting, nor a record to keep, the policies scan the text
+    # themselves: as a stream, told which entries are done (the same matches are kept)
+    matches: list[tuple[int, int, int, bool]] | None = None
+    if across or record is not None:
+        matches = annotator.matcher.scan(text)
     if across:
         spans = sorted(across)
-        matches = sorted([m for m in matches if not _overlaps(m, spans)]
+        matches = sorted([m for m in matches or () if not _overlaps(m, spans)]
                          + [(a, b, v, el) for (a, b), (v, el, _, _, _) in across.items()])
     starts = [r.start for r in runs]
     dropped: dict[tuple[int, int, int, bool], str] | None = {} if record is not None else None
@@ -995,7 +1135,7 @@ def _placed(
             continue
         placed.append((match, s, e, surface))
         pos = e
-    if record is not None and dropped is not None:
+    if record is not None and dropped is not None and matches is not None:
         for match in matches:
             s, e, surface, _ = _source_span(match, across, runs, starts, text)
             record.append(PageMatch(match, s, e, surface, dropped.get(match, ""),
@@ -1025,22 +1165,69 @@ def _source_span(
     return s, e, surface, ""
 
 
+def _scan_joined(annotator: Annotator, runs: list[_Run],
+                 joined: str) -> list[tuple[int, int, int, bool]]:
+    """The matches of ``joined`` (offsets in it) that lie in the groups of runs read
+    joined (a run and those after it with only inline formatting between), the others
+    left out: only those groups are scanned, each with the separators around it, which
+    no term crosses and beyond which the matcher does not look."""
+    spans: list[list[int]] = []  # [start, end] in joined, each from a separator to one
+    k, n = 0, len(runs)
+    while k < n:
+        m = k
+        while m + 1 < n and runs[m + 1].joined:
+            m += 1
+        if m > k:
+            a = runs[k - 1].jend if k else 0
+            b = runs[m + 1].jstart if m + 1 < n else len(joined)
+            if spans and a <= spans[-1][1]:
+                spans[-1][1] = b
+            else:
+                spans.append([a, b])
+        k = m + 1
+    if not spans:
+        return []
+    if len(spans) == 1 and spans[0] == [0, len(joined)]:
+        return annotator.matcher.scan(joined)
+    starts: list[int] = []  # where each span starts in the text scanned
+    length = 0
+    for a, b in spans:
+        starts.append(length)
+        length += b - a
+    out = []
+    for s, e, vid, elided in annotator.matcher.scan("".join(joined[a:b] for a, b in spans)):
+        i = bisect_right(starts, s) - 1
+        shift = spans[i][0] - starts[i]
+        out.append((s + shift, e + shift, vid, elided))
+    return out
+
+
 def _across(
-    annotator: Annotator, runs: list[_Run], joined: str
+    annotator: Annotator, runs: list[_Run], joined: str, whole: bool = False,
 ) -> dict[tuple[int, int], tuple[int, bool, int, int, str]]:
     """The terms found across inline formatting that can be wrapped whole.
 
     Keyed by their span in the runs joined with separators, as the policies see the text:
-    ``(variant, elided, source start, source end, surface)``.
+    ``(variant, elided, source start, source end, surface)``. Only the groups of runs
+    read joined are scanned (:func:`_scan_joined`); ``whole``: all of ``joined`` (what
+    the tests compare with).
     """
     jstarts = [r.jstart for r in runs]
     found: dict[tuple[int, int], tuple[int, bool, int, int, str]] = {}
-    for s, e, vid, elided in annotator.matcher.scan(joined):
-        k = bisect_right(jstarts, s) - 1
-        m = bisect_right(jstarts, e - 1) - 1
-        if k < 0 or k == m or not all(r.joined and not r.counted_only
-                                      for r in runs[k + 1 : m + 1]):
+    nruns = len(runs)
+    k = 0
+    for s, e, vid, elided in _scan_joined(annotator, runs, joined) if not whole \
+            else annotator.matcher.scan(joined):
+        if k >= nruns or jstarts[k] > s or (k + 1 < nruns and jstarts[k + 1] <= s):
+            k = bisect_right(jstarts, s) - 1  # the run of s: looked up when s leaves one
+            if k < 0:
+                k = 0
+                continue
+        if k + 1 >= nruns or jstarts[k + 1] >= e:
             continue  # inside one run: the runs alone find it
+        m = bisect_right(jstarts, e - 1) - 1
+        if not all(r.joined and not r.counted_only for r in runs[k + 1 : m + 1]):
+            continue
         first, last = runs[k], runs[m]
         if first.counted_only or s >= first.jend or e <= last.jstart:
             continue

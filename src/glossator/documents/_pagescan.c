@@ -1,0 +1,1051 @@
+/* Page mode's tokenizer loop in C: glossator.documents._pagescan.
+ *
+ * scan() walks an HTML page as glossator.documents.html._Scanner._scan_python does, one
+ * '<' at a time, and does itself what most tokens need: it reads a tag as _TOKEN_RE
+ * reads it, lowers its name, opens and closes plain elements on the scanner's stack,
+ * notes inline formatting tags, and passes over white space and skipped text. Whatever
+ * needs a decision goes back to the scanner's own Python methods, the same ones the
+ * Python loop calls: a tag whose attributes may matter (_fast_start), an element that
+ * is not plain (_start_tag), a text run to annotate (_text), a comment or any other
+ * markup (_token), a break in inline formatting (_break_gap). The two loops give the
+ * same runs for any input (tests/test_page_scan.py).
+ *
+ * The source is only read, through PyUnicode_READ, every index checked against its
+ * length; nothing is written but Python objects.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/* The interface version the Python side expects (PAGESCAN_ABI in documents/html.py). */
+#define PAGESCAN_ABI 1
+
+static PyObject *s_stack, *s_pending, *s_trail_open, *s_gap_ok, *s_gap_space,
+    *s_root_found, *s_token, *s_text, *s_break_gap, *s_fast_start, *s_start_tag,
+    *s_lower, *s_runs, *s_parts, *s_join_parts, *s_length, *s_join_length, *s_brk,
+    *s_trail, *s_counted_only, *k_block_sep, *k_inline_sep, *k_space, *k_empty;
+
+typedef struct {
+    PyObject *self;        /* the _Scanner */
+    PyObject *src;         /* the page */
+    PyObject *stack;       /* its list of open elements: (tag, state, in_root, foreign) */
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+    PyObject *inline_set;  /* INLINE_FORMATTING */
+    PyObject *foreign_set; /* _FOREIGN */
+    PyObject *special;     /* elements _start_tag must see even without attributes */
+    PyObject *no_attrs;    /* _NO_ATTRS */
+    PyObject *void_set;    /* _VOID */
+    PyObject *decode;      /* _decode */
+    PyObject *run_class;   /* _Run */
+    PyObject *runs, *parts, *join_parts; /* the scanner's lists */
+    PyObject *dict;        /* the scanner's attributes (its __dict__) */
+    /* the scanner's attributes the loop reads and writes most, held here while C runs
+     * and written back to the __dict__ before any of its methods is called (sync_out),
+     * read again after (sync_in): strong references */
+    PyObject *shadow[7];
+    PyObject *bare;        /* {tag: state} of the elements opened here without attributes */
+    PyObject *close_same;  /* elements that close an open one of their name (a, button) */
+    PyObject *exact;       /* needles found as written (tuple of str) */
+    PyObject *folded;      /* needles found in any ASCII case (tuple of lower-case str) */
+    int all_relevant;      /* every tag's attributes are read in Python */
+    int root_none;         /* no root selector: text outside any element is annotated */
+    unsigned char first[128]; /* the first characters of the needles (both cases) */
+    int first_wide;        /* a needle starts with a character beyond ASCII */
+} Ctx;
+
+#define CH(c, i) PyUnicode_READ((c)->kind, (c)->data, (i))
+
+static inline int is_space5(Py_UCS4 ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f';
+}
+
+static inline int is_alpha(Py_UCS4 ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+/* A tag as _TOKEN_RE reads it at lt: its name, attributes and end. */
+typedef struct {
+    int closing;
+    Py_ssize_t name_a, name_b, attr_a, attr_b, end;
+} Tag;
+
+/* 1 if a plain start or end tag is at lt (src[lt] == '<'), 0 if _TOKEN_RE's first
+ * alternative does not match there. */
+static int read_tag(Ctx *c, Py_ssize_t lt, Tag *t)
+{
+    Py_ssize_t j = lt + 1, n = c->n;
+    t->closing = 0;
+    if (j < n && CH(c, j) == '/') {
+        t->closing = 1;
+        j++;
+    }
+    if (j >= n || !is_alpha(CH(c, j)))
+        return 0;
+    t->name_a = j++;
+    while (j < n) {
+        Py_UCS4 ch = CH(c, j);
+        if (ch == '/' || ch == '>' || Py_UNICODE_ISSPACE(ch))
+            break;
+        j++;
+    }
+    t->name_b = t->attr_a = j;
+    while (j < n) {
+        Py_UCS4 ch = CH(c, j);
+        if (ch == '>') {
+            t->attr_b = j;
+            t->end = j + 1;
+            return 1;
+        }
+        if (is_space5(ch) || ch == '/') {
+            j++;
+            continue;
+        }
+        j++; /* an attribute's name: its first character is anything else */
+        while (j < n) {
+            ch = CH(c, j);
+            if (is_space5(ch) || ch == '/' || ch == '>' || ch == '=')
+                break;
+            j++;
+        }
+        Py_ssize_t k = j; /* '=' and a value, or nothing of them */
+        while (k < n && is_space5(CH(c, k)))
+            k++;
+        if (k < n && CH(c, k) == '=') {
+            k++;
+            while (k < n && is_space5(CH(c, k)))
+                k++;
+            if (k < n && (CH(c, k) == '"' || CH(c, k) == '\'')) {
+                Py_UCS4 quote = CH(c, k);
+                k++;
+                while (k < n && CH(c, k) != quote)
+                    k++;
+                if (k >= n)
+                    return 0; /* an open quote runs to the end: no '>' */
+                k++;
+            } else {
+                while (k < n) {
+                    ch = CH(c, k);
+                    if (is_space5(ch) || ch == '>')
+                        break;
+                    k++;
+                }
+            }
+            j = k;
+        }
+    }
+    return 0;
+}
+
+/* The names met lately, in lower case: a page has a few dozen, met thousands of times. */
+#define NAME_SLOTS 256
+#define NAME_MAX_LEN 15
+static struct {
+    char text[NAME_MAX_LEN + 1];
+    Py_ssize_t len;
+    PyObject *name; /* a strong reference, or NULL */
+} names_seen[NAME_SLOTS];
+
+/* The tag's name in lower case, as str.lower() gives it, interned. */
+static PyObject *tag_name(Ctx *c, const Tag *t)
+{
+    Py_ssize_t len = t->name_b - t->name_a;
+    char small[64];
+    if (len <= (Py_ssize_t)sizeof(small)) {
+        Py_ssize_t i;
+        unsigned hash = (unsigned)len;
+        for (i = 0; i < len; i++) {
+            Py_UCS4 ch = CH(c, t->name_a + i);
+            if (ch >= 128)
+                break;
+            small[i] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
+            hash = hash * 31u + (unsigned char)small[i];
+        }
+        if (i == len) {
+            unsigned slot = hash % NAME_SLOTS;
+            int cacheable = len <= NAME_MAX_LEN;
+            if (cacheable && names_seen[slot].name != NULL && names_seen[slot].len == len
+                && memcmp(names_seen[slot].text, small, (size_t)len) == 0) {
+                Py_INCREF(names_seen[slot].name);
+                return names_seen[slot].name;
+            }
+            PyObject *name = PyUnicode_FromStringAndSize(small, len);
+            if (name == NULL)
+                return NULL;
+            PyUnicode_InternInPlace(&name);
+            if (cacheable) {
+                Py_XDECREF(names_seen[slot].name);
+                memcpy(names_seen[slot].text, small, (size_t)len);
+                names_seen[slot].len = len;
+                Py_INCREF(name);
+                names_seen[slot].name = name;
+            }
+            return name;
+        }
+    }
+    PyObject *raw = PyUnicode_Substring(c->src, t->name_a, t->name_b);
+    if (raw == NULL)
+        return NULL;
+    PyObject *name = PyObject_CallMethodNoArgs(raw, s_lower);
+    Py_DECREF(raw);
+    if (name != NULL && PyUnicode_CheckExact(name))
+        PyUnicode_InternInPlace(&name);
+    return name;
+}
+
+/* Whether needle (a str) is written at i, exactly or in any ASCII case (folded: the
+ * needle is in lower case and ASCII). */
+static int needle_at(Ctx *c, Py_ssize_t i, Py_ssize_t b, PyObject *needle,
+                     int folded)
+{
+    Py_ssize_t len = PyUnicode_GET_LENGTH(needle);
+    if (len > b - i)
+        return 0;
+    int nkind = PyUnicode_KIND(needle);
+    const void *ndata = PyUnicode_DATA(needle);
+    for (Py_ssize_t k = 0; k < len; k++) {
+        Py_UCS4 ch = CH(c, i + k);
+        if (folded && ch >= 'A' && ch <= 'Z')
+            ch += 32;
+        if (ch != PyUnicode_READ(nkind, ndata, k))
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether the attributes written from a to b may hold what a selector or a tooltip id
+ * reads (a superset of what _relevant's expression finds: then Python decides). */
+static int maybe_relevant(Ctx *c, Py_ssize_t a, Py_ssize_t b)
+{
+    if (c->all_relevant)
+        return 1;
+    Py_ssize_t nexact = PyTuple_GET_SIZE(c->exact);
+    Py_ssize_t nfolded = PyTuple_GET_SIZE(c->folded);
+    for (Py_ssize_t i = a; i < b; i++) {
+        Py_UCS4 ch = CH(c, i);
+        if (ch < 128 ? !c->first[ch] : !c->first_wide) {
+            if (ch >= 128 && nfolded)
+                return 1; /* case folding may make an ASCII name of it */
+            continue;
+        }
+        for (Py_ssize_t k = 0; k < nexact; k++) {
+            PyObject *needle = PyTuple_GET_ITEM(c->exact, k);
+            if (PyUnicode_READ_CHAR(needle, 0) == ch && needle_at(c, i, b, needle, 0))
+                return 1;
+        }
+        Py_UCS4 low = (ch >= 'A' && ch <= 'Z') ? ch + 32 : ch;
+        for (Py_ssize_t k = 0; k < nfolded; k++) {
+            PyObject *needle = PyTuple_GET_ITEM(c->folded, k);
+            if (PyUnicode_READ_CHAR(needle, 0) == low && needle_at(c, i, b, needle, 1))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether the attributes from a to b end with '/' (white space stripped). */
+static int ends_with_slash(Ctx *c, Py_ssize_t a, Py_ssize_t b)
+{
+    while (b > a && is_space5(CH(c, b - 1)))
+        b--;
+    return b > a && CH(c, b - 1) == '/';
+}
+
+/* Whether src[a:b] is white space only, as str.isspace() says (a < b). */
+static int all_space(Ctx *c, Py_ssize_t a, Py_ssize_t b)
+{
+    for (Py_ssize_t i = a; i < b; i++)
+        if (!Py_UNICODE_ISSPACE(CH(c, i)))
+            return 0;
+    return 1;
+}
+
+/* The attributes held in Ctx.shadow, in its order. */
+static PyObject **shadowed[7] = {&s_pending, &s_gap_ok, &s_gap_space, &s_trail_open, &s_brk,
+                                 &s_length, &s_join_length};
+
+/* Where name is held in Ctx.shadow, or -1. */
+static int shadow_of(PyObject *name)
+{
+    for (int k = 0; k < 7; k++)
+        if (*shadowed[k] == name)
+            return k;
+    return -1;
+}
+
+/* Read the shadowed attributes from the scanner's __dict__ (after its methods ran). */
+static int sync_in(Ctx *c)
+{
+    for (int k = 0; k < 7; k++) {
+        PyObject *value = PyDict_GetItemWithError(c->dict, *shadowed[k]);
+        if (value == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_AttributeError, *shadowed[k]);
+            return -1;
+        }
+        Py_INCREF(value);
+        Py_XSETREF(c->shadow[k], value);
+    }
+    return 0;
+}
+
+/* Write the shadowed attributes back to the scanner's __dict__ (before its methods run,
+ * and at the end). */
+static int sync_out(Ctx *c)
+{
+    for (int k = 0; k < 7; k++)
+        if (c->shadow[k] != NULL && PyDict_SetItem(c->dict, *shadowed[k], c->shadow[k]) < 0)
+            return -1;
+    return 0;
+}
+
+/* result (of a method of the scanner) passed on, the shadowed attributes read again; NULL
+ * when the method or the reading failed. */
+static PyObject *sync_in_after(Ctx *c, PyObject *result)
+{
+    if (result != NULL && sync_in(c) < 0)
+        Py_CLEAR(result);
+    return result;
+}
+
+/* An attribute of the scanner (a new reference): a shadowed one, or read in its __dict__
+ * (the loop's state is plain instance data). */
+static PyObject *self_get(Ctx *c, PyObject *name)
+{
+    int k = shadow_of(name);
+    if (k >= 0) {
+        Py_INCREF(c->shadow[k]);
+        return c->shadow[k];
+    }
+    PyObject *value = PyDict_GetItemWithError(c->dict, name);
+    if (value == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_SetObject(PyExc_AttributeError, name);
+        return NULL;
+    }
+    Py_INCREF(value);
+    return value;
+}
+
+static int self_set(Ctx *c, PyObject *name, PyObject *value)
+{
+    int k = shadow_of(name);
+    if (k >= 0) {
+        Py_INCREF(value);
+        Py_XSETREF(c->shadow[k], value);
+        return 0;
+    }
+    return PyDict_SetItem(c->dict, name, value);
+}
+
+/* An attribute of the scanner, true or not: 1, 0, or -1 on an error. */
+static int self_true(Ctx *c, PyObject *name)
+{
+    int k = shadow_of(name);
+    if (k >= 0)
+        return PyObject_IsTrue(c->shadow[k]);
+    PyObject *value = PyDict_GetItemWithError(c->dict, name);
+    if (value == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_SetObject(PyExc_AttributeError, name);
+        return -1;
+    }
+    return PyObject_IsTrue(value);
+}
+
+/* An attribute of the scanner, true or not: 1, 0, or -1 on an error. */
+static int attr_true(PyObject *self, PyObject *name)
+{
+    PyObject *value = PyObject_GetAttr(self, name);
+    if (value == NULL)
+        return -1;
+    int truth = PyObject_IsTrue(value);
+    Py_DECREF(value);
+    return truth;
+}
+
+/* The open element at the top of the stack (a borrowed 4-tuple), or NULL with no error
+ * when there is none; NULL with an error when the stack holds something else. */
+static PyObject *top(Ctx *c)
+{
+    Py_ssize_t size = PyList_GET_SIZE(c->stack);
+    if (size == 0)
+        return NULL;
+    PyObject *elem = PyList_GET_ITEM(c->stack, size - 1);
+    if (!PyTuple_Check(elem) || PyTuple_GET_SIZE(elem) != 4) {
+        PyErr_SetString(PyExc_TypeError, "the open elements must be 4-tuples");
+        return NULL;
+    }
+    return elem;
+}
+
+/* The last run (borrowed), or NULL when there is none. */
+static PyObject *last_run(Ctx *c)
+{
+    Py_ssize_t size = PyList_GET_SIZE(c->runs);
+    return size ? PyList_GET_ITEM(c->runs, size - 1) : NULL;
+}
+
+/* Whether the last run's trail is still to be set: 1, 0, or -1 on an error. */
+static int trail_unset(PyObject *run)
+{
+    PyObject *trail = PyObject_GetAttr(run, s_trail);
+    if (trail == NULL)
+        return -1;
+    int unset = trail == Py_None;
+    Py_DECREF(trail);
+    return unset;
+}
+
+/* _Scanner._break_gap: a token other than inline formatting; no term runs across it. */
+static int break_gap(Ctx *c)
+{
+    PyObject *run = last_run(c);
+    int unset = run != NULL ? trail_unset(run) : 0;
+    if (unset < 0)
+        return -1;
+    if (unset) {
+        PyObject *pending = self_get(c, s_pending);
+        if (pending == NULL)
+            return -1;
+        int rc = PyObject_SetAttr(run, s_trail, pending);
+        Py_DECREF(pending);
+        if (rc < 0)
+            return -1;
+    }
+    int pending = unset ? 1 : self_true(c, s_pending);
+    if (pending < 0)
+        return -1;
+    if (pending) {
+        PyObject *fresh = PyList_New(0);
+        if (fresh == NULL)
+            return -1;
+        int rc = self_set(c, s_pending, fresh);
+        Py_DECREF(fresh);
+        if (rc < 0)
+            return -1;
+    }
+    if (unset && self_set(c, s_trail_open, Py_False) < 0)
+        return -1;
+    return self_set(c, s_gap_ok, Py_False);
+}
+
+/* An int attribute of the scanner plus delta, written back; its old value in *old. */
+static int add_to(Ctx *c, PyObject *name, Py_ssize_t delta, Py_ssize_t *old)
+{
+    PyObject *value = self_get(c, name);
+    if (value == NULL)
+        return -1;
+    *old = PyLong_AsSsize_t(value);
+    Py_DECREF(value);
+    if (*old == -1 && PyErr_Occurred())
+        return -1;
+    PyObject *sum = PyLong_FromSsize_t(*old + delta);
+    if (sum == NULL)
+        return -1;
+    int rc = self_set(c, name, sum);
+    Py_DECREF(sum);
+    return rc;
+}
+
+/* Append piece to a list and its length to a counter of the scanner. */
+static int put(Ctx *c, PyObject *list, PyObject *counter, PyObject *piece,
+               Py_ssize_t *old)
+{
+    if (PyList_Append(list, piece) < 0)
+        return -1;
+    return add_to(c, counter, PyUnicode_GET_LENGTH(piece), old);
+}
+
+/* The decoded text of src[a:b] and its segments (new references), as _decode gives
+ * them; *blank when the text is white space only. */
+static int decoded(Ctx *c, Py_ssize_t a, Py_ssize_t b, PyObject **out,
+                   PyObject **segs, int *blank)
+{
+    Py_ssize_t amp = PyUnicode_FindChar(c->src, '&', a, b, 1);
+    *blank = 0;
+    if (amp == -2)
+        return -1;
+    if (amp >= 0) {
+        PyObject *result = PyObject_CallFunction(c->decode, "Onn", c->src, a, b);
+        if (result == NULL)
+            return -1;
+        if (!PyArg_ParseTuple(result, "UO!", out, &PyList_Type, segs)) {
+            Py_DECREF(result);
+            return -1;
+        }
+        Py_INCREF(*out);
+        Py_INCREF(*segs);
+        Py_DECREF(result);
+        int kind = PyUnicode_KIND(*out);
+        const void *data = PyUnicode_DATA(*out);
+        *blank = 1;
+        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(*out) && *blank; i++)
+            *blank = Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i));
+        return 0;
+    }
+    *out = PyUnicode_Substring(c->src, a, b);
+    *segs = Py_BuildValue("[(nnnnO)]", (Py_ssize_t)0, a, b - a, b - a, Py_False);
+    if (*out == NULL || *segs == NULL) {
+        Py_CLEAR(*out);
+        Py_CLEAR(*segs);
+        return -1;
+    }
+    return 0;
+}
+
+/* Whether the new run is read joined to the last one (only inline formatting between):
+ * 1, 0, or -1 on an error. */
+static int joined_to_last(Ctx *c, int counted)
+{
+    int gap_ok = self_true(c, s_gap_ok);
+    if (gap_ok <= 0)
+        return gap_ok;
+    int brk = self_true(c, s_brk);
+    if (brk != 0 || counted)
+        return brk < 0 ? -1 : 0;
+    PyObject *run = last_run(c);
+    if (run == NULL) {
+        PyErr_SetString(PyExc_IndexError, "gap_ok without a run");
+        return -1;
+    }
+    int counted_only = attr_true(run, s_counted_only);
+    return counted_only < 0 ? -1 : !counted_only;
+}
+
+/* The separators before a new run: in the text the policies see, and in the text read
+ * joined; both already appended. */
+static int separate(Ctx *c, int joined)
+{
+    if (PyList_GET_SIZE(c->parts) == 0)
+        return 0;
+    int brk = self_true(c, s_brk);
+    int space = self_true(c, s_gap_space);
+    if (brk < 0 || space < 0)
+        return -1;
+    PyObject *sep = brk ? k_block_sep : k_inline_sep;
+    PyObject *jsep = joined ? (space ? k_space : k_empty) : sep;
+    Py_ssize_t old;
+    int rc = put(c, c->parts, s_length, sep, &old);
+    if (rc == 0)
+        rc = put(c, c->join_parts, s_join_length, jsep, &old);
+    return rc;
+}
+
+/* The end of _Scanner._text for a run with text: it joins the page's text. */
+static int add_run(Ctx *c, PyObject *out, PyObject *segs, int counted)
+{
+    int joined = joined_to_last(c, counted);
+    if (joined < 0 || separate(c, joined) < 0)
+        return -1;
+    if (self_set(c, s_brk, Py_False) < 0)
+        return -1;
+    PyObject *pending = self_get(c, s_pending);
+    if (pending == NULL)
+        return -1;
+    PyObject *run = last_run(c);
+    int unset = run != NULL ? trail_unset(run) : 0;
+    int rc = unset < 0 ? -1 : 0;
+    if (rc == 0 && unset)
+        rc = PyObject_SetAttr(run, s_trail, pending);
+    if (rc == 0)
+        rc = self_set(c, s_trail_open, Py_True);
+    Py_ssize_t start = 0, jstart = 0;
+    if (rc == 0)
+        rc = put(c, c->parts, s_length, out, &start);
+    if (rc == 0)
+        rc = put(c, c->join_parts, s_join_length, out, &jstart);
+    if (rc == 0) {
+        Py_ssize_t len = PyUnicode_GET_LENGTH(out);
+        PyObject *made = PyObject_CallFunction(
+            c->run_class, "nnOOnnOO", start, start + len, counted ? Py_True : Py_False,
+            segs, jstart, jstart + len, joined ? Py_True : Py_False, pending);
+        rc = made == NULL ? -1 : PyList_Append(c->runs, made);
+        Py_XDECREF(made);
+    }
+    Py_DECREF(pending);
+    if (rc < 0)
+        return -1;
+    PyObject *fresh = PyList_New(0);
+    if (fresh == NULL)
+        return -1;
+    rc = self_set(c, s_pending, fresh);
+    Py_DECREF(fresh);
+    if (rc < 0 || self_set(c, s_gap_ok, Py_True) < 0)
+        return -1;
+    return self_set(c, s_gap_space, Py_False);
+}
+
+/* _Scanner._text for text to annotate or count (not white space only). */
+static int run(Ctx *c, Py_ssize_t a, Py_ssize_t b, int counted)
+{
+    PyObject *out, *segs;
+    int blank;
+    if (decoded(c, a, b, &out, &segs, &blank) < 0)
+        return -1;
+    int rc = blank ? self_set(c, s_gap_space, Py_True)
+                   : add_run(c, out, segs, counted);
+    Py_DECREF(out);
+    Py_DECREF(segs);
+    return rc;
+}
+
+/* The text from a to b, before a token: what _Scanner._text does with white space and
+ * skipped text, the rest handed to it. 0, or -1 on an error. */
+static int text(Ctx *c, Py_ssize_t a, Py_ssize_t b)
+{
+    if (a >= b)
+        return 0;
+    PyObject *elem = top(c);
+    if (elem == NULL && PyErr_Occurred())
+        return -1;
+    long state = 0;
+    int in_root = c->root_none;
+    if (elem != NULL) {
+        state = PyLong_AsLong(PyTuple_GET_ITEM(elem, 1));
+        if (state == -1 && PyErr_Occurred())
+            return -1;
+        in_root = PyObject_IsTrue(PyTuple_GET_ITEM(elem, 2));
+        if (in_root < 0)
+            return -1;
+    }
+    int space = all_space(c, a, b);
+    if (state == 2 || !in_root) /* skipped: no term runs across text left alone */
+        return space ? 0 : break_gap(c);
+    if (space)
+        return self_set(c, s_gap_space, Py_True);
+    return run(c, a, b, state == 1);
+}
+
+/* What any tag does to the gap between runs: an inline formatting tag joins the pending
+ * ones, another breaks the gap. 0, or -1 on an error. */
+static int gap(Ctx *c, PyObject *name, Py_ssize_t lt, Py_ssize_t end, int is_start)
+{
+    int formatting = PySet_Contains(c->inline_set, name);
+    if (formatting < 0)
+        return -1;
+    if (formatting) {
+        PyObject *pending = self_get(c, s_pending);
+        if (pending == NULL)
+            return -1;
+        PyObject *from = PyLong_FromSsize_t(lt), *to = PyLong_FromSsize_t(end);
+        PyObject *item = (from == NULL || to == NULL) ? NULL : PyTuple_Pack(
+            4, from, to, is_start ? Py_True : Py_False, name);
+        Py_XDECREF(from);
+        Py_XDECREF(to);
+        int rc = (item == NULL || !PyList_Check(pending)) ? -1 : PyList_Append(pending, item);
+        if (item != NULL && !PyList_Check(pending))
+            PyErr_SetString(PyExc_TypeError, "pending must be a list");
+        Py_XDECREF(item);
+        Py_DECREF(pending);
+        return rc;
+    }
+    int open_tags = self_true(c, s_pending);
+    if (open_tags < 0)
+        return -1;
+    int trail = open_tags ? 1 : self_true(c, s_trail_open);
+    if (trail < 0)
+        return -1;
+    if (trail)
+        return break_gap(c);
+    return self_set(c, s_gap_ok, Py_False);
+}
+
+/* The innermost open element of that name closed, with those inside it. */
+static int close_element(Ctx *c, PyObject *name)
+{
+    for (Py_ssize_t k = PyList_GET_SIZE(c->stack) - 1; k >= 0; k--) {
+        PyObject *elem = PyList_GET_ITEM(c->stack, k);
+        if (!PyTuple_Check(elem) || PyTuple_GET_SIZE(elem) != 4) {
+            PyErr_SetString(PyExc_TypeError, "the open elements must be 4-tuples");
+            return -1;
+        }
+        int same = PyObject_RichCompareBool(PyTuple_GET_ITEM(elem, 0), name, Py_EQ);
+        if (same < 0)
+            return -1;
+        if (same)
+            return PyList_SetSlice(c->stack, k, PyList_GET_SIZE(c->stack), NULL);
+    }
+    return 0;
+}
+
+/* An end tag: the gap, then the element closed. */
+static int end_tag(Ctx *c, PyObject *name, Py_ssize_t lt, Py_ssize_t end)
+{
+    if (gap(c, name, lt, end, 0) < 0)
+        return -1;
+    return close_element(c, name);
+}
+
+/* Push (name, state, in_root, False) on the stack. */
+static int push(Ctx *c, PyObject *name, PyObject *state, PyObject *in_root)
+{
+    PyObject *child = PyTuple_Pack(4, name, state, in_root, Py_False);
+    if (child == NULL)
+        return -1;
+    int rc = PyList_Append(c->stack, child);
+    Py_DECREF(child);
+    return rc;
+}
+
+/* Whether an element can be opened here under elem without _start_tag: its parent is
+ * not foreign content and is inside the root (or the root was found). 1, 0, -1. */
+static int openable(Ctx *c, PyObject *elem)
+{
+    int foreign = PyObject_IsTrue(PyTuple_GET_ITEM(elem, 3));
+    if (foreign != 0)
+        return foreign < 0 ? -1 : 0;
+    int in_root = PyObject_IsTrue(PyTuple_GET_ITEM(elem, 2));
+    return in_root != 0 ? in_root : self_true(c, s_root_found);
+}
+
+/* A skipped or counted element without attributes (code, a…) opened as _start_tag
+ * would: 1 when done, 0 when _start_tag must see it, -1 on an error. */
+static int open_bare(Ctx *c, PyObject *name)
+{
+    PyObject *own = PyDict_GetItemWithError(c->bare, name);
+    if (own == NULL)
+        return PyErr_Occurred() ? -1 : 0;
+    int same = PySet_Contains(c->close_same, name);
+    if (same < 0 || (same && close_element(c, name) < 0))
+        return -1; /* a link in a link closes the first one */
+    PyObject *elem = top(c);
+    if (elem == NULL)
+        return PyErr_Occurred() ? -1 : 0;
+    int ok = openable(c, elem);
+    if (ok <= 0)
+        return ok;
+    long state = PyLong_AsLong(PyTuple_GET_ITEM(elem, 1));
+    if (state == -1 && PyErr_Occurred())
+        return -1;
+    PyObject *mine = state == 0 ? own : PyTuple_GET_ITEM(elem, 1);
+    return push(c, name, mine, PyTuple_GET_ITEM(elem, 2)) < 0 ? -1 : 1;
+}
+
+/* A number a scanner method returned: where text resumes (-1: after the tag). */
+static int resume_of(PyObject *result, Py_ssize_t *resume)
+{
+    if (result == NULL)
+        return -1;
+    *resume = PyLong_AsSsize_t(result);
+    Py_DECREF(result);
+    return (*resume == -1 && PyErr_Occurred()) ? -1 : 0;
+}
+
+/* A start tag: a plain element pushed here, anything else handed to the scanner's
+ * methods. 0 with *resume set (-1: text resumes after the tag), or -1 on an error. */
+static int start_tag(Ctx *c, PyObject *name, const Tag *t, Py_ssize_t lt,
+                     Py_ssize_t *resume)
+{
+    *resume = -1;
+    PyObject *elem = top(c);
+    if (elem == NULL && PyErr_Occurred())
+        return -1;
+    if (t->attr_a < t->attr_b) {
+        int maybe = maybe_relevant(c, t->attr_a, t->attr_b);
+        if (!maybe && ends_with_slash(c, t->attr_a, t->attr_b)) {
+            int foreign = elem != NULL ? PyObject_IsTrue(PyTuple_GET_ITEM(elem, 3)) : 0;
+            int formatting = PySet_Contains(c->inline_set, name);
+            int svg = PySet_Contains(c->foreign_set, name);
+            if (foreign < 0 || formatting < 0 || svg < 0)
+                return -1;
+            maybe = foreign || formatting || svg;
+        }
+        if (maybe)
+            return sync_out(c) < 0 ? -1 : resume_of(
+                sync_in_after(c, PyObject_CallMethod(c->self, "_fast_start", "nOnnn", lt,
+                                                     name, t->attr_a, t->attr_b, t->end)),
+                resume);
+    }
+    if (gap(c, name, lt, t->end, 1) < 0)
+        return -1;
+    int is_void = PySet_Contains(c->void_set, name);
+    if (is_void != 0)
+        return is_void < 0 ? -1 : 0; /* what _start_tag does for a void element */
+    elem = top(c);
+    if (elem == NULL && PyErr_Occurred())
+        return -1;
+    if (elem != NULL) {
+        int special = PySet_Contains(c->special, name);
+        if (special < 0)
+            return -1;
+        if (special) {
+            int done = open_bare(c, name);
+            if (done != 0)
+                return done < 0 ? -1 : 0;
+        } else {
+            int ok = openable(c, elem);
+            if (ok < 0)
+                return -1;
+            if (ok) /* what _start_tag does for an element no selector reads */
+                return push(c, name, PyTuple_GET_ITEM(elem, 1), PyTuple_GET_ITEM(elem, 2));
+        }
+    }
+    return sync_out(c) < 0 ? -1 : resume_of(
+        sync_in_after(c, PyObject_CallMethod(c->self, "_start_tag", "OOOn", name,
+                                             c->no_attrs, Py_False, t->end)),
+        resume);
+}
+
+/* Where the next '<' is from pos, or -1. */
+static Py_ssize_t next_lt(Ctx *c, Py_ssize_t pos)
+{
+    if (pos >= c->n)
+        return -1;
+    return PyUnicode_FindChar(c->src, '<', pos, c->n, 1);
+}
+
+/* Markup that is not a plain tag (a comment, a doctype, a tag the page's end cuts…):
+ * the scanner's _token reads it. */
+static int token(Ctx *c, Py_ssize_t lt, Py_ssize_t *pos)
+{
+    if (sync_out(c) < 0)
+        return -1;
+    PyObject *result = sync_in_after(c, PyObject_CallMethod(c->self, "_token", "n", lt));
+    if (result == NULL)
+        return -1;
+    Py_ssize_t end, resume;
+    if (!PyArg_ParseTuple(result, "nn", &end, &resume)) {
+        Py_DECREF(result);
+        return -1;
+    }
+    Py_DECREF(result);
+    *pos = resume >= 0 ? resume : end;
+    return 0;
+}
+
+/* One tag read by read_tag: 0 with *pos where reading goes on, or -1. */
+static int tag(Ctx *c, const Tag *t, Py_ssize_t lt, Py_ssize_t *pos)
+{
+    PyObject *name = tag_name(c, t);
+    if (name == NULL)
+        return -1;
+    int rc;
+    *pos = t->end;
+    if (t->closing) {
+        rc = end_tag(c, name, lt, t->end);
+    } else {
+        Py_ssize_t resume = -1;
+        rc = start_tag(c, name, t, lt, &resume);
+        if (rc == 0 && resume >= 0)
+            *pos = resume;
+    }
+    Py_DECREF(name);
+    return rc;
+}
+
+static PyObject *pagescan_scan(PyObject *module, PyObject *args)
+{
+    (void)module;
+    Ctx c;
+    if (!PyArg_ParseTuple(args, "OUO!O!O!O!O!O!OOOO!O!pp:scan", &c.self, &c.src,
+                          &PySet_Type, &c.inline_set, &PySet_Type, &c.foreign_set,
+                          &PySet_Type, &c.special, &PyDict_Type, &c.bare, &PySet_Type,
+                          &c.close_same, &PySet_Type, &c.void_set, &c.no_attrs, &c.decode,
+                          &c.run_class, &PyTuple_Type, &c.exact, &PyTuple_Type, &c.folded,
+                          &c.all_relevant, &c.root_none))
+        return NULL;
+    memset(c.first, 0, sizeof(c.first));
+    c.first_wide = 0;
+    for (int which = 0; which < 2; which++) {
+        PyObject *needles = which ? c.folded : c.exact;
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(needles); k++) {
+            PyObject *needle = PyTuple_GET_ITEM(needles, k);
+            if (!PyUnicode_Check(needle) || PyUnicode_GET_LENGTH(needle) == 0) {
+                PyErr_SetString(PyExc_TypeError, "the needles must be strings, not empty");
+                return NULL;
+            }
+            Py_UCS4 ch = PyUnicode_READ_CHAR(needle, 0);
+            if (ch >= 128) {
+                if (which) {
+                    PyErr_SetString(PyExc_ValueError, "the folded needles must be ASCII");
+                    return NULL;
+                }
+                c.first_wide = 1;
+                continue;
+            }
+            c.first[ch] = 1;
+            if (which && ch >= 'a' && ch <= 'z')
+                c.first[ch - 32] = 1;
+        }
+    }
+    c.kind = PyUnicode_KIND(c.src);
+    c.data = PyUnicode_DATA(c.src);
+    c.n = PyUnicode_GET_LENGTH(c.src);
+    c.dict = PyObject_GenericGetDict(c.self, NULL);
+    if (c.dict == NULL)
+        return NULL;
+    if (!PyDict_Check(c.dict)) {
+        Py_DECREF(c.dict);
+        PyErr_SetString(PyExc_TypeError, "the scanner's __dict__ must be a dict");
+        return NULL;
+    }
+    c.stack = PyObject_GetAttr(c.self, s_stack);
+    c.runs = PyObject_GetAttr(c.self, s_runs);
+    c.parts = PyObject_GetAttr(c.self, s_parts);
+    c.join_parts = PyObject_GetAttr(c.self, s_join_parts);
+    if (c.stack == NULL || c.runs == NULL || c.parts == NULL || c.join_parts == NULL
+        || !PyList_Check(c.stack) || !PyList_Check(c.runs) || !PyList_Check(c.parts)
+        || !PyList_Check(c.join_parts)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "the scanner's stack, runs and parts must be lists");
+        Py_XDECREF(c.stack);
+        Py_XDECREF(c.runs);
+        Py_XDECREF(c.parts);
+        Py_XDECREF(c.join_parts);
+        Py_DECREF(c.dict);
+        return NULL;
+    }
+    for (int k = 0; k < 7; k++)
+        c.shadow[k] = NULL;
+    Py_ssize_t pos = 0, text_from = 0;
+    int rc = sync_in(&c);
+    while (rc == 0 && pos < c.n) {
+        Py_ssize_t lt = next_lt(&c, pos);
+        if (lt == -2) {
+            rc = -1;
+            break;
+        }
+        if (lt < 0 || lt + 1 >= c.n)
+            break;
+        Py_UCS4 next = CH(&c, lt + 1);
+        if (!(next == '!' || next == '?' || next == '/' || is_alpha(next))) {
+            pos = lt + 1; /* a literal '<' in text */
+            continue;
+        }
+        if (lt > text_from && text(&c, text_from, lt) < 0) {
+            rc = -1;
+            break;
+        }
+        Tag t;
+        if ((next == '/' || is_alpha(next)) && read_tag(&c, lt, &t))
+            rc = tag(&c, &t, lt, &pos);
+        else
+            rc = token(&c, lt, &pos);
+        text_from = pos;
+    }
+    if (rc == 0)
+        rc = sync_out(&c);
+    for (int k = 0; k < 7; k++)
+        Py_XDECREF(c.shadow[k]);
+    Py_DECREF(c.stack);
+    Py_DECREF(c.runs);
+    Py_DECREF(c.parts);
+    Py_DECREF(c.join_parts);
+    Py_DECREF(c.dict);
+    if (rc < 0)
+        return NULL;
+    return PyLong_FromSsize_t(text_from);
+}
+
+/* Whether the needle (ASCII, lower case, m characters) may be written at i in any case:
+ * a character beyond ASCII may fold to anything. */
+static int may_match(int kind, const void *data, Py_ssize_t i, PyObject *needle,
+                     Py_ssize_t m)
+{
+    for (Py_ssize_t k = 0; k < m; k++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i + k);
+        if (ch >= 'A' && ch <= 'Z')
+            ch += 32;
+        if (ch < 128 && ch != PyUnicode_READ_CHAR(needle, k))
+            return 0;
+    }
+    return 1;
+}
+
+static PyObject *pagescan_may_contain(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *src, *needle;
+    if (!PyArg_ParseTuple(args, "UU:may_contain", &src, &needle))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(src), m = PyUnicode_GET_LENGTH(needle);
+    int nkind = PyUnicode_KIND(needle);
+    const void *ndata = PyUnicode_DATA(needle);
+    for (Py_ssize_t k = 0; k < m; k++) {
+        Py_UCS4 ch = PyUnicode_READ(nkind, ndata, k);
+        if (ch >= 128 || (ch >= 'A' && ch <= 'Z')) {
+            PyErr_SetString(PyExc_ValueError, "the needle must be ASCII, in lower case");
+            return NULL;
+        }
+    }
+    if (m == 0)
+        Py_RETURN_TRUE;
+    Py_UCS4 first = PyUnicode_READ(nkind, ndata, 0);
+    Py_UCS4 upper = (first >= 'a' && first <= 'z') ? first - 32 : first;
+    int kind = PyUnicode_KIND(src);
+    const void *data = PyUnicode_DATA(src);
+    /* the first character compared in the source's own width, the rest by may_match */
+#define MAY_CONTAIN_LOOP(TYPE)                                                          \
+    do {                                                                               \
+        const TYPE *chars = (const TYPE *)data;                                        \
+        for (Py_ssize_t i = 0; i + m <= n; i++) {                                      \
+            Py_UCS4 ch = chars[i];                                                     \
+            if ((ch == first || ch == upper || ch >= 128)                              \
+                && may_match(kind, data, i, needle, m))                                \
+                Py_RETURN_TRUE;                                                        \
+        }                                                                              \
+    } while (0)
+    if (kind == PyUnicode_1BYTE_KIND)
+        MAY_CONTAIN_LOOP(Py_UCS1);
+    else if (kind == PyUnicode_2BYTE_KIND)
+        MAY_CONTAIN_LOOP(Py_UCS2);
+    else
+        MAY_CONTAIN_LOOP(Py_UCS4);
+#undef MAY_CONTAIN_LOOP
+    Py_RETURN_FALSE;
+}
+
+static PyMethodDef methods[] = {
+    {"may_contain", pagescan_may_contain, METH_VARARGS,
+     "may_contain(source, needle) -> bool\n\n"
+     "False when source holds needle (ASCII, lower case) in no case whatever: every "
+     "character beyond ASCII is taken for a match, which case folding might make."},
+    {"scan", pagescan_scan, METH_VARARGS,
+     "scan(scanner, source, inline, foreign, special, no_attrs, exact, folded, "
+     "all_relevant, root_none) -> where the last text starts\n\n"
+     "Read the page as _Scanner._scan_python does, calling the scanner's methods for "
+     "what needs a decision."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "glossator.documents._pagescan",
+    "Page mode's tokenizer loop (see glossator.documents.html).", -1, methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__pagescan(void)
+{
+    struct {
+        PyObject **slot;
+        const char *text;
+    } names[] = {
+        {&s_stack, "stack"}, {&s_pending, "pending"}, {&s_trail_open, "trail_open"},
+        {&s_gap_ok, "gap_ok"}, {&s_gap_space, "gap_space"}, {&s_root_found, "root_found"},
+        {&s_token, "_token"}, {&s_text, "_text"}, {&s_break_gap, "_break_gap"},
+        {&s_fast_start, "_fast_start"}, {&s_start_tag, "_start_tag"}, {&s_lower, "lower"},
+        {&s_runs, "runs"}, {&s_parts, "parts"}, {&s_join_parts, "join_parts"},
+        {&s_length, "length"}, {&s_join_length, "join_length"}, {&s_brk, "brk"},
+        {&s_trail, "trail"}, {&s_counted_only, "counted_only"},
+        {&k_block_sep, "\n\n"}, {&k_inline_sep, " \xef\xbf\xbc "}, {&k_space, " "},
+        {&k_empty, ""},
+    };
+    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+        if (*names[k].slot == NULL) {
+            *names[k].slot = PyUnicode_InternFromString(names[k].text);
+            if (*names[k].slot == NULL)
+                return NULL;
+        }
+    }
+    PyObject *module = PyModule_Create(&module_def);
+    if (module == NULL)
+        return NULL;
+    if (PyModule_AddIntConstant(module, "ABI", PAGESCAN_ABI) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}
