@@ -402,7 +402,7 @@ _new = object.__new__
 
 
 #: The number of values of an entry row (one per field).
-_ENTRY_WIDTH = len(Entry.__dataclass_fields__)
+_ENTRY_WIDTH = len(Entry.__slots__)
 _OPT_STR = (str, type(None))
 _OPT_BOOL = (bool, type(None))
 #: The type of each value of an entry row, in :class:`~glossator.model.Entry`'s order
@@ -412,7 +412,7 @@ _ENTRY_KINDS: tuple[type | tuple[type, ...], ...] = (
     _OPT_BOOL, tuple, (int, type(None)), (tuple, type(None)), tuple,
 )
 #: The field of an entry row that holds its origin, a ``Location`` kept as a tuple.
-_ORIGIN_INDEX = list(Entry.__dataclass_fields__).index("origin")
+_ORIGIN_INDEX = Entry.__slots__.index("origin")
 
 
 def _restore_all(
