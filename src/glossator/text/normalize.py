@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
 
+from .._values import Value
 from .chars import APOSTROPHES, SPACES
 
 __all__ = [
@@ -78,16 +78,20 @@ _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _CLUSTER_RE = re.compile(f".[{_COMBINING}]+", re.DOTALL)
 
 
-@dataclass(frozen=True, slots=True)
-class OffsetMap:
+class OffsetMap(Value):
     """Maps offsets in a prepared string back to the original string.
 
     ``points`` holds ``(prepared_index, original_index)`` pairs where the two sequences
     re-synchronize; between two points the offsets move together.
     """
 
+    __slots__ = ("points", "original")  # noqa: RUF023 - in order
     points: tuple[tuple[int, int], ...]
     original: str
+
+    def __init__(self, points: tuple[tuple[int, int], ...], original: str) -> None:
+        object.__setattr__(self, "points", points)
+        object.__setattr__(self, "original", original)
 
     def start(self, index: int) -> int:
         """Original offset of the character at prepared ``index``."""
@@ -109,12 +113,16 @@ class OffsetMap:
         return end
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
+class Prepared(Value):
     """A text ready for matching, with the map back to the caller's offsets."""
 
+    __slots__ = ("text", "offsets")  # noqa: RUF023 - in order
     text: str
     offsets: OffsetMap | None  # None: offsets are the original ones
+
+    def __init__(self, text: str, offsets: OffsetMap | None) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "offsets", offsets)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``(start, end)`` of the prepared span ``[start, end)``."""
