@@ -28,9 +28,9 @@ import math
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
+from ._values import Value
 from .anchors import SENSES_SUFFIX
 from .glossary import Glossary
 from .model import Entry
@@ -78,14 +78,19 @@ _BETWEEN = _BETWEEN | {lemma(w) for w in _BETWEEN}
 _NAMING = frozenset(lemma(w) for w in "initiale initial sigle abreviation".split())
 
 
-@dataclass(frozen=True, slots=True)
-class SenseChoice:
+class SenseChoice(Value):
     """The sense taken for one occurrence: ``entry`` (``None`` when none was), the
     ``senses`` it was chosen among, the ``step`` that chose (``""`` when none did)."""
 
+    __slots__ = ("senses", "entry", "step")  # noqa: RUF023 - in order
     senses: tuple[Entry, ...]
     entry: Entry | None
     step: str
+
+    def __init__(self, senses: tuple[Entry, ...], entry: Entry | None, step: str) -> None:
+        object.__setattr__(self, "senses", senses)
+        object.__setattr__(self, "entry", entry)
+        object.__setattr__(self, "step", step)
 
     @property
     def shown(self) -> Entry:
