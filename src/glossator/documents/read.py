@@ -10,9 +10,9 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
+from .._values import Value
 from ..errors import InputError
 from ..reading import decode_text, read_at_most, read_bytes
 
@@ -55,13 +55,17 @@ def kind_of(name: str) -> str:
             else "text")
 
 
-@dataclass(frozen=True, slots=True)
-class Input:
+class Input(Value):
     """One input file: its path, and where it lies in a directory given as an input
     (``None`` for a file given itself, or standard input ``-``)."""
 
+    __slots__ = ("name", "relative")
     name: str
-    relative: str | None = None
+    relative: str | None
+
+    def __init__(self, name: str, relative: str | None = None) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "relative", relative)
 
 
 def expand_inputs(
@@ -103,16 +107,24 @@ def expand_inputs(
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(Value):
     """One input, read and decoded: its name (``<stdin>`` for standard input), kind
     (``text``, ``html`` or ``markdown``), text, and the encoding and BOM it came in."""
 
+    __slots__ = ("name", "kind", "text", "encoding", "bom")  # noqa: RUF023 - in order
     name: str
     kind: str
     text: str
-    encoding: str = "utf-8"
-    bom: bytes = b""
+    encoding: str
+    bom: bytes
+
+    def __init__(self, name: str, kind: str, text: str, encoding: str = "utf-8",
+                 bom: bytes = b"") -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "encoding", encoding)
+        object.__setattr__(self, "bom", bom)
 
 
 def read_document(name: str, kind: str = "text", encoding: str = "utf-8") -> Document:
