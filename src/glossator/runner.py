@@ -18,10 +18,10 @@ import os
 import re
 import sys
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from ._values import Record
 from .documents.read import Document, Input, read_document
 from .documents.write import partial_files, remove_stale_partials, terminated, write_file
 from .errors import GlossatorError, InputError, UsageError
@@ -40,8 +40,7 @@ _T = TypeVar("_T")
 _R = TypeVar("_R")
 
 
-@dataclass
-class DocumentJob:
+class DocumentJob(Record):
     """Reads, annotates and renders documents with one annotator and one set of options.
 
     ``fmt`` and ``options`` are those of :func:`glossator.render.render` for text input;
@@ -52,22 +51,48 @@ class DocumentJob:
     each page written by :meth:`convert` reaches them by a relative path.
     """
 
+    _factories: ClassVar[dict[str, Callable[[], Any]]] = {"options": dict}
+    _not_shown = ("_markdown",)
     annotator: Annotator
     fmt: str
-    options: dict[str, Any] = field(default_factory=dict)
-    encoding: str = "utf-8"
-    output_encoding: str | None = None
-    standalone: bool = False
-    title: str | None = None
-    script: bool = False
-    markup: str | None = None
-    rich_definitions: bool = False
-    link_to: str | None = None
-    skip: tuple[str, ...] = ()
-    root: str | None = None
-    assets: str = "none"
-    assets_root: str | None = None
-    _markdown: Any = field(default=None, repr=False)
+    options: dict[str, Any]
+    encoding: str
+    output_encoding: str | None
+    standalone: bool
+    title: str | None
+    script: bool
+    markup: str | None
+    rich_definitions: bool
+    link_to: str | None
+    skip: tuple[str, ...]
+    root: str | None
+    assets: str
+    assets_root: str | None
+    _markdown: Any  # not shown
+
+    def __init__(self, annotator: Annotator, fmt: str, options: dict[str, Any] | None = None,
+                 encoding: str = "utf-8", output_encoding: str | None = None,
+                 standalone: bool = False, title: str | None = None, script: bool = False,
+                 markup: str | None = None, rich_definitions: bool = False,
+                 link_to: str | None = None, skip: tuple[str, ...] = (),
+                 root: str | None = None, assets: str = "none",
+                 assets_root: str | None = None, _markdown: Any = None) -> None:
+        self.annotator = annotator
+        self.fmt = fmt
+        self.options = {} if options is None else options
+        self.encoding = encoding
+        self.output_encoding = output_encoding
+        self.standalone = standalone
+        self.title = title
+        self.script = script
+        self.markup = markup
+        self.rich_definitions = rich_definitions
+        self.link_to = link_to
+        self.skip = skip
+        self.root = root
+        self.assets = assets
+        self.assets_root = assets_root
+        self._markdown = _markdown
 
     def read(self, name: str, kind: str) -> Document:
         """Input ``name`` read and decoded (:func:`read_document`)."""
@@ -263,20 +288,31 @@ def write_output(target: str, body: str, encoding: str, bom: bytes) -> None:
     write_file(target, body, encoding, bom, clean=False)
 
 
-@dataclass
-class DocumentResult:
+class DocumentResult(Record):
     """What became of one input of a batch: its name and target, the bytes read, the
     annotations made per entry id, whether the page written loads the assets; ``error``
     (the one-line message) when it failed, ``unchanged`` when ``--incremental`` found
     nothing to redo. Plain data: it comes back from worker processes and clusters."""
 
+    _factories: ClassVar[dict[str, Callable[[], Any]]] = {"counts": dict}
     name: str
     target: str
-    size: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    loads_assets: bool = False
-    error: str | None = None
-    unchanged: bool = False
+    size: int
+    counts: dict[str, int]
+    loads_assets: bool
+    error: str | None
+    unchanged: bool
+
+    def __init__(self, name: str, target: str, size: int = 0,
+                 counts: dict[str, int] | None = None, loads_assets: bool = False,
+                 error: str | None = None, unchanged: bool = False) -> None:
+        self.name = name
+        self.target = target
+        self.size = size
+        self.counts = {} if counts is None else counts
+        self.loads_assets = loads_assets
+        self.error = error
+        self.unchanged = unchanged
 
 
 def input_size(name: str) -> int:
