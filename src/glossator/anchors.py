@@ -22,7 +22,6 @@ when an index and annotated text share a page.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlsplit
 
 from .errors import UsageError
 
@@ -65,6 +64,8 @@ def check_link_to(link_to: str) -> str:
     if not text or any(c.isspace() or c in "<>\"'`" for c in text):
         raise UsageError(f"--link-to '{link_to}' is not a URL",
                          hint="give the index page's URL, e.g. index.html or /glossaire/")
+    from urllib.parse import urlsplit  # only with --link-to: not at start-up
+
     scheme = urlsplit(text.replace("{id}", "id")).scheme
     if scheme and scheme.lower() not in _SCHEMES:
         raise UsageError(f"--link-to '{link_to}': only http, https and relative URLs are "
@@ -81,5 +82,7 @@ def entry_href(link_to: str, entry_id: str) -> str:
     ``entry_href("index.html", "ess") == "index.html#glossaire-ess"``; with ``{id}`` in
     ``link_to``, the id (percent-encoded) goes there instead."""
     if "{id}" in link_to:
+        from urllib.parse import quote  # only with --link-to: not at start-up
+
         return link_to.replace("{id}", quote(entry_id.removesuffix(SENSES_SUFFIX), safe=""))
     return f"{link_to}#{entry_anchor(entry_id)}"
