@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import _thread
 import contextlib
-import hashlib
 import marshal
 import os
 from array import array
@@ -33,6 +32,7 @@ from ..errors import CacheError
 from ..glossary import Form, Glossary, winning_forms
 from ..matching.native import ACCELERATOR
 from ..model import Diagnostic, Entry, Location
+from . import sha256
 from .columns import (
     DamagedCache,
     Rows,
@@ -70,7 +70,7 @@ def glossary_digest(
     """
     from .._version import __version__
 
-    digest = hashlib.sha256(repr((_VERSION, __version__, name, format, encoding)).encode())
+    digest = sha256(repr((_VERSION, __version__, name, format, encoding)).encode())
     digest.update(data)
     if not source:
         return digest.hexdigest()[:32]
@@ -83,7 +83,7 @@ def glossary_digest(
 def merged_digest(digests: list[str]) -> str:
     """The cache key of the glossary merged from glossaries read under ``digests`` (its
     source part from theirs, when they all have one)."""
-    content = hashlib.sha256(repr(("merge", _VERSION, digests)).encode()).hexdigest()[:32]
+    content = sha256(repr(("merge", _VERSION, digests)).encode()).hexdigest()[:32]
     sources = [source_of(d) for d in digests]
     if None in sources:
         return content
@@ -98,7 +98,7 @@ def source_of(digest: str | None) -> str | None:
 
 
 def _short(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def _prune(cache_dir: str | os.PathLike[str], digest: str) -> None:

@@ -8,7 +8,6 @@ tables stay packed: a variant or a pattern is decoded when it is first read.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +24,7 @@ from ..matching.compile import (
     Tables,
 )
 from ..matching.scan import Matcher
+from . import sha256
 from .columns import (
     DamagedCache,
     Groups,
@@ -51,7 +51,7 @@ def _cache_key(forms: Sequence[Form], options: MatchOptions, source: str | None 
     """
     from .._version import __version__
 
-    digest = hashlib.sha256(
+    digest = sha256(
         repr((TABLES_VERSION, __version__, options.accents, options.inflect,
               options.lemmas, source)).encode()
     )
