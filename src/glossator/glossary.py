@@ -12,13 +12,17 @@ turns warnings into errors.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Protocol
 
 from ._gc import paused_gc
+from ._typing import Protocol
 from ._values import Value
 from .model import Diagnostic, Entry, Location
 from .text.french import is_acronym, strip_accents
 from .text.normalize import canonical, fold_text, slugify
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["EntryTable", "Form", "Glossary", "MemoryTable", "winning_forms"]
 

@@ -15,9 +15,12 @@ import argparse
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from .errors import UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["assets_mode", "check_markup_options", "check_options", "input_kinds",
            "output_encoding", "output_format", "render_options", "to_regular_files"]

@@ -6,9 +6,12 @@ from __future__ import annotations
 import codecs
 import os
 import stat
-from typing import BinaryIO
 
 from .errors import GlossatorError, InputError, UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 __all__ = ["decode_text", "read_at_most", "read_bytes", "wide_unicode"]
 

@@ -19,14 +19,18 @@ import re
 import sys
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ._values import Record
 from .documents.read import Document, Input, read_document
 from .documents.write import partial_files, remove_stale_partials, terminated, write_file
 from .errors import GlossatorError, InputError, UsageError
 
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from typing import Any, ClassVar, TypeVar
+    _T = TypeVar("_T")
+    _R = TypeVar("_R")
     from .annotate import Annotator
     from .explain import Explanation
 
@@ -36,8 +40,6 @@ __all__ = [
     "write_output",
 ]
 
-_T = TypeVar("_T")
-_R = TypeVar("_R")
 
 
 class DocumentJob(Record):

@@ -16,12 +16,15 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from typing import TextIO
 
 from .._version import __version__
 from ..errors import GlossatorError, GlossatorWarning, UsageError
 from ..model import GlossaryProblems
 from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, Parser, print_warnings, say
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 

@@ -10,7 +10,6 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from ..errors import InputError, UsageError
 from ..plan import (
@@ -37,6 +36,10 @@ from .common import (
     say,
     write_stdout,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["register", "run"]
 

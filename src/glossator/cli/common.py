@@ -12,12 +12,15 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from ..documents.write import encode
 from ..errors import UsageError
 
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from typing import NoReturn, TextIO
+
     from ..annotate import Annotator
     from ..glossary import Glossary
     from ..model import Diagnostic

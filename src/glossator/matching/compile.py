@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Sequence
-from typing import Any, NamedTuple
 
+from .._typing import NamedTuple
 from .._values import Value
 from ..glossary import Form
 from ..text.french import (
@@ -26,6 +26,10 @@ from ..text.french import (
 from ..text.normalize import canonical
 from .fold import _BLANKED_LETTER, _NOT_JOINER, _edges, _keys
 from .native import pack_bytes
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "TABLES_VERSION", "VARIANT_FIELDS", "VARIANT_KINDS", "MatchOptions", "Tables", "Variant",

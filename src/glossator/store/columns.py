@@ -45,10 +45,14 @@ import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, overload
 
+from .._typing import overload
 from ..matching.native import ACCELERATOR, pack_bytes
 from ..matching.native import pack_offsets as _pack_offsets
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "DamagedCache", "Groups", "Packed", "Rows", "check_ints", "damaged", "drop_damaged",
@@ -312,7 +316,7 @@ def _offsets(data: memoryview | bytes, end: int) -> Sequence[int]:
     return offsets
 
 
-class Rows(Sequence[Any]):
+class Rows(Sequence["Any"]):
     """A sequence of rows, each kept as its own marshal record in one blob and decoded
     (once) when it is first read.
 

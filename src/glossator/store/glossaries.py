@@ -25,9 +25,9 @@ import os
 from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, overload
 
 from .._gc import paused_gc
+from .._typing import overload
 from ..errors import CacheError
 from ..glossary import Form, Glossary, winning_forms
 from ..matching.native import ACCELERATOR
@@ -44,6 +44,11 @@ from .columns import (
     write_sections,
 )
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+    _T = TypeVar("_T")
+
 __all__ = [
     "Store", "glossary_digest", "load_cached_glossary", "merged_digest", "save_cached_glossary",
     "source_of",
@@ -53,7 +58,6 @@ __all__ = [
 _IDS_SEPARATOR = "\n"
 #: Bumped whenever the cached shape changes.
 _VERSION = 3
-_T = TypeVar("_T")
 
 
 def glossary_digest(

@@ -11,7 +11,6 @@ import contextlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from .._gc import paused_gc
 from ..errors import CacheError
@@ -38,6 +37,10 @@ from .columns import (
     write_sections,
 )
 from .glossaries import source_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["cached_matcher"]
 

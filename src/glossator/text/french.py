@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from .chars import ELISION_APOSTROPHES, JOINERS
 from .words import plural_is_another_word
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "PREPOSITIONS",
