@@ -176,10 +176,10 @@ def load_glossaries(
     """The glossary files merged (the bundled glossary if none), their warnings printed
     (with ``strict``, every warning raised at once as errors). With ``rich_definitions``
     markup in a definition is what was asked for: no warning says it is shown as text."""
-    from ..loaders import bundled_glossary_path, read_glossaries
+    from ..loaders import bundled_glossary_file, read_glossaries
     from ..model import GlossaryProblems
 
-    files = list(paths) or [str(bundled_glossary_path())]
+    files = list(paths) or [bundled_glossary_file()]
     glossary = read_glossaries(files, format=fmt, encoding=encoding, cache_dir=cache_dir)
     diagnostics = [d for d in glossary.diagnostics
                    if not (rich_definitions and d.code == "markup-in-definition")]

@@ -10,11 +10,14 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from pathlib import Path
 
 from .._values import Value
 from ..errors import InputError
-from ..reading import decode_text, read_at_most, read_bytes
+from ..reading import decode_text, read_at_most, read_bytes, suffix_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "DOCUMENT_SUFFIXES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "MAX_DOCUMENT_BYTES",
@@ -50,7 +53,7 @@ DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, *MARKDOWN_SUFFIXES, *HTML_SUFFIXES)
 def kind_of(name: str) -> str:
     """``html``, ``markdown`` or ``text``: the kind of document ``name`` is, by its suffix
     (standard input, ``-``, is text)."""
-    suffix = Path(name).suffix.lower() if name != "-" else ""
+    suffix = suffix_of(name).lower() if name != "-" else ""
     return ("html" if suffix in HTML_SUFFIXES else "markdown" if suffix in MARKDOWN_SUFFIXES
             else "text")
 
@@ -80,16 +83,20 @@ def expand_inputs(
     several directories, each file's place starts with its directory's name, so that
     their trees do not fall on each other under one output directory."""
     paths = list(paths)
-    skipped = {Path(os.path.realpath(e)) for e in exclude}
+    skipped: set[Path] | None = None
     # os.path.isdir is False for any name the system refuses (too long, a NUL…), where
     # Path.is_dir raises: reading the file then says why, in one line
     several = sum(1 for name in paths if name != "-" and os.path.isdir(name)) > 1
     found: list[Input] = []
     for name in paths:
-        folder = Path(name)
         if name == "-" or not os.path.isdir(name):
             found.append(Input(name))
             continue
+        from pathlib import Path  # a folder to search: not at start-up
+
+        if skipped is None:
+            skipped = {Path(os.path.realpath(e)) for e in exclude}
+        folder = Path(name)
         inside = sorted(
             f for f in folder.rglob("*")
             if f.suffix.lower() in suffixes
