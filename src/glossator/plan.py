@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Sequence
-from pathlib import Path
 
 from .errors import UsageError
 
@@ -189,6 +188,8 @@ def to_regular_files(args: argparse.Namespace) -> bool:
         return True
     if not args.output:
         return False
+    from pathlib import Path  # -o only: not at start-up
+
     target = Path(os.path.realpath(args.output))
     return target.is_file() or not target.exists()
 

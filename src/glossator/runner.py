@@ -18,7 +18,6 @@ import os
 import re
 import sys
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from pathlib import Path
 
 from ._values import Record
 from .documents.read import Document, Input, read_document
@@ -189,7 +188,11 @@ class DocumentJob(Record):
         if name == "-":  # a terminal is read whole: its Ctrl-D ends the input at once
             isatty = getattr(sys.stdin, "isatty", None)
             return not (isatty is not None and isatty())
-        return size > chunk_size() and Path(name).is_file()
+        if size <= chunk_size():
+            return False
+        from pathlib import Path  # a large input only: not at start-up
+
+        return Path(name).is_file()
 
     def stream(self, name: str) -> Iterator[bytes]:
         """The output of text input ``name`` (``-``: standard input) in the text format,
@@ -275,6 +278,8 @@ class DocumentJob(Record):
 
 def _make_parent(target: str) -> None:
     """The folder of ``target`` (an input found in a subfolder: the tree is kept)."""
+    from pathlib import Path  # (pathlib: not at start-up, in the functions below too)
+
     try:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -351,6 +356,8 @@ STREAM_FLOOR = 1 << 20
 
 def page_title(name: str) -> str:
     """The ``<title>`` of a standalone page without ``--title``: the input file's name."""
+    from pathlib import Path
+
     return Path(name).stem if name != "<stdin>" else "glossator"
 
 
@@ -453,6 +460,8 @@ def output_path(out_dir: str, inp: Input, kind: str, fmt: str) -> str:
     """Where ``--output-dir`` writes input ``inp``: under its path inside the directory it
     was found in (the tree is kept), or by its own name; the format's suffix, except that
     an HTML page keeps its own (``.htm`` stays ``.htm``)."""
+    from pathlib import Path
+
     rel = Path(inp.relative if inp.relative is not None else Path(inp.name).name)
     suffix = rel.suffix if kind == "html" and rel.suffix else SUFFIXES.get(fmt, f".{fmt}")
     return str(Path(out_dir) / rel.with_suffix(suffix))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from ..errors import InputError, UsageError
 from ..plan import (
@@ -167,6 +166,8 @@ def _assets_root(args: argparse.Namespace, inputs: list[Any]) -> str | None:
         return str(args.output_dir)
     if not to_regular_files(args):
         return None
+    from pathlib import Path  # files written: not at start-up (nor below)
+
     if args.output:
         return str(Path(args.output).parent)
     folders = []
@@ -196,8 +197,11 @@ def _targets(args: argparse.Namespace, inputs: list[Any], kinds: list[str],
     else:
         targets = [args.output] if args.output else []
     root = _assets_root(args, inputs)
-    files = [str(Path(root) / name) for name in ("glossator.css", "glossator.js")] \
-        if root is not None else []
+    files: list[str] = []
+    if root is not None:
+        from pathlib import Path
+
+        files = [str(Path(root) / name) for name in ("glossator.css", "glossator.js")]
     check_targets([name for name in names if name != "-" and not args.in_place],
                   [*targets, *files], "give each page once" if args.in_place else None,
                   read=[(name, "glossary") for name in args.glossary])
@@ -210,6 +214,8 @@ def _output_dir_is_not_an_input(args: argparse.Namespace) -> None:
     it would look empty)."""
     if not args.output_dir:
         return
+    from pathlib import Path
+
     out = Path(args.output_dir).resolve()
     for name in args.files:
         if name != "-" and Path(name).is_dir() and Path(name).resolve() == out:
@@ -275,6 +281,8 @@ def run(args: argparse.Namespace) -> int:
                                args.glossary_encoding, args.cache_dir, verbose=args.verbose,
                                rich_definitions=args.rich_definitions and fmt == "html")
     if args.output_dir:  # checked before any work: a directory that cannot be made
+        from pathlib import Path
+
         try:
             Path(args.output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:

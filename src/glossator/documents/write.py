@@ -12,9 +12,12 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 from ..errors import InputError, UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "STALE_AFTER", "check_targets", "current_umask", "encode", "partial_files",
@@ -59,6 +62,7 @@ def write_parts(path: str, parts: Iterable[bytes], *, clean: bool = True) -> Non
     removed after (unless ``clean`` is false). An error raised while ``parts`` is
     produced leaves the target as it was."""
     import tempfile
+    from pathlib import Path  # writing a file: not at start-up
 
     target = Path(os.path.realpath(path))
     try:
@@ -130,6 +134,7 @@ def partial_files(path: str) -> list[Path]:
     """The files :func:`write_file` left beside ``path`` unfinished (a run stopped while
     it wrote)."""
     from glob import escape
+    from pathlib import Path
 
     target = Path(os.path.realpath(path))
     return list(target.parent.glob(f".{escape(target.name)}.*{_PARTIAL}"))
