@@ -24,7 +24,6 @@ import marshal
 import os
 from array import array
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 from .._gc import paused_gc
 from .._typing import overload
@@ -111,7 +110,9 @@ def _prune(cache_dir: str | os.PathLike[str], digest: str) -> None:
     source = source_of(digest)
     if source is None:
         return
-    keep = _path(cache_dir, digest).name
+    from pathlib import Path  # writing: not at start-up
+
+    keep = os.path.basename(_path(cache_dir, digest))
     for pattern in (f"glossary-{source}-*.cache", f"matcher-{source}-*.cache"):
         for old in Path(cache_dir).glob(pattern):
             if old.name != keep:
@@ -119,8 +120,9 @@ def _prune(cache_dir: str | os.PathLike[str], digest: str) -> None:
                     old.unlink()
 
 
-def _path(cache_dir: str | os.PathLike[str], digest: str) -> Path:
-    return Path(cache_dir) / f"glossary-{digest}.cache"
+def _path(cache_dir: str | os.PathLike[str], digest: str) -> str:
+    # as pathlib would write it (no pathlib at start-up)
+    return os.path.join(os.path.normpath(cache_dir), f"glossary-{digest}.cache")
 
 
 def _location(loc: Location | None) -> tuple[str | None, int | None] | None:
@@ -195,7 +197,7 @@ def _load(cache_dir: str | os.PathLike[str], digest: str) -> Glossary | None:
         return None
 
 
-def _glossary_of(header: tuple[Any, ...], sections: Sequence[memoryview], path: Path,
+def _glossary_of(header: tuple[Any, ...], sections: Sequence[memoryview], path: str,
                  digest: str) -> Glossary | None:
     """The glossary of a cache file's header and sections (``ValueError`` and the like if
     they do not hold together)."""
@@ -229,7 +231,7 @@ class Store:
                  "_winners")
 
     def __init__(self, entry_rows: Rows, form_rows: Rows, form_entry: memoryview,
-                 winners: memoryview, ids: memoryview | bytes, source: Path) -> None:
+                 winners: memoryview, ids: memoryview | bytes, source: str) -> None:
         """``form_entry`` is the entry of each form, ``winners`` the forms the duplicate
         rule keeps, ``ids`` the entries' ids (UTF-8, one a line), ``source`` the
         cache file (named if it turns out to be damaged)."""

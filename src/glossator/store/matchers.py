@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Sequence
-from pathlib import Path
 
 from .._gc import paused_gc
 from ..errors import CacheError
@@ -67,7 +66,9 @@ def _cache_key(forms: Sequence[Form], options: MatchOptions, source: str | None 
     return digest.hexdigest()[:32]
 
 
-def _load_tables(path: Path, n_forms: int) -> tuple[Tables, memoryview | None] | None:
+def _load_tables(
+    path: str | os.PathLike[str], n_forms: int
+) -> tuple[Tables, memoryview | None] | None:
     """Compiled tables from the cache, and the C scanner's trie if it was saved too; or
     ``None`` (missing, unreadable, stale, or damaged: then removed, with a warning). The
     file is mapped and its tables stay packed: a variant or a pattern is decoded when it
@@ -88,8 +89,8 @@ def _load_tables(path: Path, n_forms: int) -> tuple[Tables, memoryview | None] |
         return None
 
 
-def _tables_of(header: tuple[Any, ...], sections: Sequence[memoryview], path: Path,
-               n_forms: int) -> tuple[Tables, memoryview | None]:
+def _tables_of(header: tuple[Any, ...], sections: Sequence[memoryview],
+               path: str | os.PathLike[str], n_forms: int) -> tuple[Tables, memoryview | None]:
     """The tables of a cache file's header and sections, every index range-checked
     (``ValueError`` if one is out of its table)."""
     _, multiword, n_variants, has_state = header
@@ -119,7 +120,7 @@ def _tables_of(header: tuple[Any, ...], sections: Sequence[memoryview], path: Pa
     return tables, state if has_state else None
 
 
-def _save_tables(path: Path, tables: Tables, state: bytes | None) -> None:
+def _save_tables(path: str, tables: Tables, state: bytes | None) -> None:
     """Write compiled tables (and the trie's arrays) atomically; a cache that cannot be
     written is skipped."""
     t = tables
@@ -146,7 +147,7 @@ def cached_matcher(
     key = _cache_key(forms, options, glossary.digest)
     source = source_of(glossary.digest)
     name = f"matcher-{source}-{key}" if source else f"matcher-{key}"
-    path = Path(cache_dir) / f"{name}.cache"
+    path = os.path.join(os.path.normpath(cache_dir), f"{name}.cache")  # no pathlib at start-up
     with paused_gc():  # millions of acyclic objects (see glossator._gc)
         loaded = _load_tables(path, len(forms))
     matcher = None
