@@ -147,3 +147,37 @@ def test_suffix_of_is_pathlib_s_suffix(name: str) -> None:
     from glossator.reading import suffix_of
 
     assert suffix_of(name) == Path(name).suffix
+
+
+def test_a_lazy_pattern_is_compiled_on_first_use_and_then_is_the_pattern() -> None:
+    import re
+
+    from glossator._lazy import lazy_pattern
+
+    space: dict[str, object] = {}
+    space["WORD"] = lazy_pattern(space, "WORD", r"\w+", re.IGNORECASE)
+    space["RAW"] = lazy_pattern(space, "RAW", rb"\xc3.")
+    stand_in = space["WORD"]
+    assert not isinstance(stand_in, re.Pattern)
+    assert stand_in.findall("L’ESS, é") == ["L", "ESS", "é"]  # type: ignore[attr-defined]
+    assert space["WORD"] == re.compile(r"\w+", re.IGNORECASE)  # the module's name now
+    assert stand_in.pattern == r"\w+"  # type: ignore[attr-defined]  # (held elsewhere)
+    assert space["RAW"].search("é".encode()) is not None  # type: ignore[attr-defined]
+    assert isinstance(space["RAW"], re.Pattern)
+
+
+def test_every_stand_in_of_the_modules_compiles_and_takes_its_place() -> None:
+    import re
+
+    from glossator import anchors, policy, senses
+    from glossator._lazy import _LazyPattern
+    from glossator.documents import read, write
+    from glossator.matching import compile as compiling
+    from glossator.text import french, normalize
+
+    for module in (anchors, policy, senses, read, write, compiling, french, normalize):
+        for name, value in list(vars(module).items()):
+            if isinstance(value, _LazyPattern):
+                value.pattern  # noqa: B018 - compiles it
+            if isinstance(value, _LazyPattern | re.Pattern):
+                assert isinstance(vars(module)[name], re.Pattern), name
