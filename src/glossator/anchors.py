@@ -21,8 +21,7 @@ when an index and annotated text share a page.
 
 from __future__ import annotations
 
-import re
-
+from ._lazy import lazy_pattern
 from .errors import UsageError
 
 __all__ = ["ANCHOR_PREFIX", "SENSES_SUFFIX", "check_link_to", "entry_anchor", "entry_href"]
@@ -33,7 +32,7 @@ ANCHOR_PREFIX = "glossaire-"
 #: to the first sense, where the index numbers them all under one headword.
 SENSES_SUFFIX = "~senses"
 
-_PLAIN_ID = re.compile(r"[A-Za-z0-9_-]+")
+_PLAIN_ID = lazy_pattern(globals(), "_PLAIN_ID", r"[A-Za-z0-9_-]+")
 _SCHEMES = ("http", "https")
 
 

@@ -30,6 +30,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from weakref import WeakKeyDictionary
 
+from ._lazy import lazy_pattern
 from ._values import Value
 from .anchors import SENSES_SUFFIX
 from .glossary import Glossary
@@ -59,7 +60,7 @@ MIN_WORDS = 2
 #: …and at least this many times the next one.
 MIN_LEAD = 2.0
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_WORD = lazy_pattern(globals(), "_WORD", r"[^\W_]+", re.UNICODE)
 #: Words that carry no sense: articles, prepositions, pronouns, auxiliaries.
 _STOP = frozenset(strip_accents(w) for w in """
 a au aux avec ce ces cet cette d dans de des du elle en est et il ils j l la le les leur

@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Iterable
 
+from .._lazy import lazy_pattern
 from .._values import Value
 from ..errors import InputError
 from ..reading import decode_text, read_at_most, read_bytes, suffix_of
@@ -187,8 +188,8 @@ def _read_stdin(encoding: str) -> bytes:
 
 #: A YAML front matter block at the very top of a Markdown page: ``---`` lines around it
 #: (the closing one may be ``...``), as MkDocs, Jekyll and Hugo read it.
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)",
-                           re.DOTALL)
+_FRONT_MATTER = lazy_pattern(globals(), "_FRONT_MATTER",
+    r"\A---[ \t]*\r?\n(?:.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
 def without_front_matter(text: str) -> str:

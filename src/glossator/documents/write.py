@@ -13,6 +13,7 @@ import re
 import stat
 from collections.abc import Iterable, Sequence
 
+from .._lazy import lazy_pattern
 from ..errors import InputError, UsageError
 
 TYPE_CHECKING = False
@@ -108,7 +109,7 @@ def current_umask() -> int:
 #: The suffix of the files :func:`write_file` writes before they are complete.
 _PARTIAL = ".glossator-partial"
 #: A partial file's name: ``.<target>.<host>-<pid>.<random>.glossator-partial``.
-_PARTIAL_NAME = re.compile(
+_PARTIAL_NAME = lazy_pattern(globals(), "_PARTIAL_NAME",
     r"\.(?P<target>.+)\.(?P<host>[0-9a-f]{6})-(?P<pid>[0-9]{1,10})\.[a-z0-9_]{8}"
     + re.escape(_PARTIAL) + r"\Z", re.DOTALL)
 #: A partial file older than this (seconds) is stale whoever wrote it: no run takes a

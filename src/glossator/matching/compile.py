@@ -13,6 +13,7 @@ import re
 from array import array
 from collections.abc import Sequence
 
+from .._lazy import lazy_pattern
 from .._typing import NamedTuple
 from .._values import Value
 from ..glossary import Form
@@ -161,10 +162,10 @@ def _unaccented_variants(found: list[tuple[str, str, str]]) -> list[tuple[str, s
     return out
 
 
-_LIGATURE_HINT = re.compile("œ|oe|æ|Œ|OE|Æ|AE")
+_LIGATURE_HINT = lazy_pattern(globals(), "_LIGATURE_HINT", "œ|oe|æ|Œ|OE|Æ|AE")
 #: A hyphen between two letters or digits (*non-lucratif*), which may also be a space; a
 #: hyphen at an edge (the prefix *anti-*) may not: the variant would end in a space.
-_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+_INNER_HYPHEN = lazy_pattern(globals(), "_INNER_HYPHEN", r"(?<=\w)-(?=\w)")
 
 
 class Tables(NamedTuple):
@@ -301,7 +302,8 @@ def _variant_rows(
 
 #: Modes of the C scanner (see _scan.c): what it decides about a candidate alone.
 _ASK, _KEEP, _EXACT, _CAPITAL, _LOOSE, _UNACCENTED = range(6)
-_LATIN1_LETTERS = re.compile(rb"(?:[\x00-\x7f]|\xc3[\x80-\x96\x98-\xb6\xb8-\xbf])*")
+_LATIN1_LETTERS = lazy_pattern(globals(), "_LATIN1_LETTERS",
+    rb"(?:[\x00-\x7f]|\xc3[\x80-\x96\x98-\xb6\xb8-\xbf])*")
 
 
 def _c_mode(

@@ -16,6 +16,7 @@ import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
 
+from .._lazy import lazy_pattern
 from .._values import Value
 from .chars import APOSTROPHES, SPACES
 
@@ -35,7 +36,7 @@ _TYPO_TABLE = str.maketrans(
     {**{c: "'" for c in APOSTROPHES[1:]}, **{c: " " for c in SPACES}}
 )
 
-_TYPO_RE = re.compile(f"[{APOSTROPHES[1:]}{SPACES}]")
+_TYPO_RE = lazy_pattern(globals(), "_TYPO_RE", f"[{APOSTROPHES[1:]}{SPACES}]")
 
 
 def typographic(text: str) -> str:
@@ -53,7 +54,7 @@ def canonical(text: str) -> str:
 #: No-break spaces a writer puts on purpose (before *:* or *»*, in *art.\u00a0L.\u00a0123*,
 #: *1\u202f000*): :func:`one_line` keeps them where they stand alone.
 _NO_BREAK_SPACES = frozenset("\u00a0\u202f\u2007")
-_SPACE_RUN = re.compile(r"\s+")
+_SPACE_RUN = lazy_pattern(globals(), "_SPACE_RUN", r"\s+")
 
 
 @lru_cache(maxsize=8192)
@@ -75,7 +76,7 @@ def fold_text(text: str) -> str:
 #: Combining marks that may follow a base letter in decomposed (NFD) text.
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 # A base character and the combining marks after it: what NFC may compose.
-_CLUSTER_RE = re.compile(f".[{_COMBINING}]+", re.DOTALL)
+_CLUSTER_RE = lazy_pattern(globals(), "_CLUSTER_RE", f".[{_COMBINING}]+", re.DOTALL)
 
 
 class OffsetMap(Value):
@@ -166,8 +167,9 @@ def prepare_nfc(text: str) -> Prepared:
     return Prepared(prepared, OffsetMap(tuple(points), text))
 
 
-_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_NOT_SLUG = re.compile("[^a-z0-9]+")
+_COMBINING_MARKS = lazy_pattern(globals(), "_COMBINING_MARKS",
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NOT_SLUG = lazy_pattern(globals(), "_NOT_SLUG", "[^a-z0-9]+")
 
 
 def slugify(text: str) -> str:
