@@ -9,7 +9,6 @@ line on stderr, never a traceback.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import importlib
 import os
@@ -20,10 +19,11 @@ from collections.abc import Callable, Sequence
 from .._version import __version__
 from ..errors import GlossatorError, GlossatorWarning, UsageError
 from ..model import GlossaryProblems
-from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, Parser, print_warnings, say
+from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, print_warnings, say
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from typing import TextIO
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -36,6 +36,8 @@ COMMANDS = ("annotate", "explain", "assets", "check", "convert", "index", "strip
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser of ``glossator`` and of every command (each module adds its own);
     ``only``: of that command alone (its module is the only one imported)."""
+    from .parser import Parser
+
     parser = Parser(
         prog="glossator",
         description="Find French jargon in text and attach glossary definitions.",
