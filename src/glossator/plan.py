@@ -11,7 +11,6 @@ carrying the one-line message both print.
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Sequence
 
@@ -19,6 +18,7 @@ from .errors import UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from typing import Any
 
 __all__ = ["assets_mode", "check_markup_options", "check_options", "input_kinds",

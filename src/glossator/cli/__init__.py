@@ -66,13 +66,15 @@ _PYTHON_SHOWWARNING = warnings.showwarning
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     words = sys.argv[1:] if argv is None else list(argv)
-    # `glossator annotate …` needs the parser of annotate alone: the other commands'
-    # modules (and what they import) stay unloaded; anything else gets them all
-    parser = build_parser(words[0] if words else None)
-    args = parser.parse_args(words)
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
+    args = _plain_annotate(words)
+    if args is None:
+        # `glossator annotate …` needs the parser of annotate alone: the other commands'
+        # modules (and what they import) stay unloaded; anything else gets them all
+        parser = build_parser(words[0] if words else None)
+        args = parser.parse_args(words)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
     args.gc_state = (gc.isenabled(), argv is None)
     gc.disable()  # until the glossary is loaded (common.loaded)
     try:
@@ -102,6 +104,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if args.gc_state[0]:
             gc.enable()
+
+
+def _plain_annotate(words: list[str]) -> argparse.Namespace | None:
+    """The options of ``glossator annotate [FILE...]`` with no option given (the most
+    common command), read without argparse and without building the parser (a large
+    share of a small run); ``None`` for any other command line."""
+    if not words or words[0] != "annotate":
+        return None
+    if any(word.startswith("-") and word != "-" for word in words[1:]):
+        return None  # an option, or --: argparse reads it
+    from .annotate import plain_args
+
+    return plain_args(words[1:])
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,7 +6,6 @@ fit together, plans where each document goes, and reports.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
@@ -38,9 +37,10 @@ from .common import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from typing import Any
 
-__all__ = ["register", "run"]
+__all__ = ["plain_args", "register", "run"]
 
 #: The built-in output formats (``glossator.render`` may have more: ``-f`` takes those too).
 FORMATS = ("text", "html", "terminal", "json", "markdown")
@@ -81,6 +81,35 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                      "references in HTML output")
     html_input_options(ann)
     ann.set_defaults(run=run)
+
+
+#: What the parser of ``glossator annotate`` gives each option when none is given, in its
+#: order (tests/test_cli_plain.py holds the two equal: an option added to the parser is
+#: added here); ``cache_dir`` comes from $GLOSSATOR_CACHE_DIR, as there.
+_DEFAULTS: dict[str, object] = {
+    "glossary": [], "glossary_format": None, "glossary_encoding": None, "strict": False,
+    "quiet": False, "verbose": False, "format": None, "output": None, "output_dir": None,
+    "in_place": False, "jobs": 1, "dask": None, "files_from": None, "null": False,
+    "incremental": False, "fail_fast": False, "report": None, "occurrences": "first",
+    "max_per_entry": None, "senses": "all", "domain": [], "accents": "strict",
+    "inflect": True, "lemmas": "rules", "cache_dir": None, "explain": False,
+    "standalone": False, "title": None, "markup": None, "rich_definitions": False,
+    "link_to": None, "assets": None, "script": False, "terminal_style": "notes",
+    "width": None, "color": "auto", "encoding": "utf-8", "output_encoding": None,
+    "input_format": None, "skip": [], "root": None,
+}
+
+
+def plain_args(files: list[str]) -> argparse.Namespace:
+    """What the parser of ``glossator annotate`` makes of ``annotate FILE...`` with no
+    option, made without it (argparse and building the parser are a large share of a
+    small run): the files, every option's default, and :func:`run`."""
+    from types import SimpleNamespace
+
+    options = {k: list(v) if isinstance(v, list) else v for k, v in _DEFAULTS.items()}
+    options["cache_dir"] = os.environ.get("GLOSSATOR_CACHE_DIR")
+    return SimpleNamespace(  # type: ignore[return-value]
+        command="annotate", files=files, **options, run=run)
 
 
 def _output_options(ann: argparse.ArgumentParser) -> None:
