@@ -73,7 +73,8 @@ def glossary_digest(
     """
     from .._version import __version__
 
-    digest = sha256(repr((_VERSION, __version__, name, format, encoding)).encode())
+    digest = sha256(repr((_VERSION, __version__, name, format, encoding)).encode(),
+                    more=len(data))
     digest.update(data)
     if not source:
         return digest.hexdigest()[:32]

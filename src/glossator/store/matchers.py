@@ -55,7 +55,8 @@ def _cache_key(forms: Sequence[Form], options: MatchOptions, source: str | None 
 
     digest = sha256(
         repr((TABLES_VERSION, __version__, options.accents, options.inflect,
-              options.lemmas, source)).encode()
+              options.lemmas, source)).encode(),
+        more=0 if source is not None else 64 * len(forms),  # about a form's repr each
     )
     if source is not None:
         return digest.hexdigest()[:32]
