@@ -192,6 +192,9 @@ def test_the_separators_checked_when_met_are_the_ones_listed_at_once() -> None:
                 assert len(seq) == 1 + leads[seq[:1]]
                 met.add(seq)
     assert met == listed
+    # the lead bytes looked for are exactly those of the listed separators: no other
+    # (C3, the lead of é, would cost every French text a split)
+    assert [(lead, width) for lead, width, _ in fold._SEPARATOR_TAILS] == list(fold._TAIL_LEADS)
     assert not fold._is_separator_tail(b"\xe2\x80")  # cut short at the end of the text
 
 

@@ -132,21 +132,6 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _separator_leads() -> tuple[tuple[bytes, int], ...]:
-    """The lead bytes of the separators of :func:`_separator_tails`, each with the number
-    of continuation bytes after it (a few more leads than there, never fewer)."""
-    leads = {c.encode("utf-8")[0] for c in SEPARATOR_FORMATS}
-    for lo, hi in SEPARATOR_BLOCKS:
-        leads.update(range(chr(lo).encode("utf-8")[0], chr(hi).encode("utf-8")[0] + 1))
-    return tuple((bytes([b]), 1 if b < 0xE0 else 2 if b < 0xF0 else 3)
-                 for b in sorted(leads) if b >= 0xC2)
-
-
-#: Made at import instead of :func:`_separator_tails` (one Unicode category per character
-#: of the blocks: 3 ms at start-up): each sequence a text holds is checked when first met.
-_TAIL_LEADS = _separator_leads()
-
-
 @functools.cache
 def _is_separator_tail(seq: bytes) -> bool:
     """Whether ``seq`` is a whole separator of :func:`_separator_tails`: one character of
@@ -164,6 +149,32 @@ def _is_separator_tail(seq: bytes) -> bool:
             and unicodedata.category(ch)[0] in "PSZ" and ch not in TOKEN_SIGNS)
 
 
+def _separator_leads() -> tuple[tuple[bytes, int], ...]:
+    """The lead bytes of the separators of :func:`_separator_tails`, each with the number
+    of continuation bytes after it: those of at least one such separator, each found by
+    looking through its own code points only until one is (a lead of none, as ``C3``
+    whose separators ``×`` and ``÷`` fold to a space, would only cost a split of every
+    text that holds an accented letter)."""
+    leads = {c.encode("utf-8")[0] for c in SEPARATOR_FORMATS}
+    for lo, hi in SEPARATOR_BLOCKS:
+        leads.update(range(chr(lo).encode("utf-8")[0], chr(hi).encode("utf-8")[0] + 1))
+    found = []
+    for lead in sorted(b for b in leads if b >= 0xC2):
+        width = 1 if lead < 0xE0 else 2 if lead < 0xF0 else 3
+        shift = 6 * width
+        first = (lead & (0x3F >> width)) << shift  # the code points this lead starts
+        last = first + (1 << shift) - 1
+        spans = [(max(lo, first), min(hi, last)) for lo, hi in SEPARATOR_BLOCKS]
+        spans += [(ord(c), ord(c)) for c in SEPARATOR_FORMATS if first <= ord(c) <= last]
+        if any(_is_separator_tail(chr(code).encode("utf-8"))
+               for lo, hi in spans for code in range(lo, hi + 1)):
+            found.append((bytes([lead]), width))
+    return tuple(found)
+
+
+#: Made at import instead of :func:`_separator_tails` (one Unicode category per character
+#: of the blocks: 3 ms at start-up): each sequence a text holds is checked when first met.
+_TAIL_LEADS = _separator_leads()
 _FIRST = {n: itemgetter(slice(None, n)) for n in (1, 2, 3)}
 
 
