@@ -107,16 +107,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _plain_annotate(words: list[str]) -> argparse.Namespace | None:
-    """The options of ``glossator annotate [FILE...]`` with no option given (the most
-    common command), read without argparse and without building the parser (a large
-    share of a small run); ``None`` for any other command line."""
+    """The options of ``glossator annotate [FILE...]``, with at most ``-f FORMAT`` before
+    or after the files (the most common commands), read without argparse and without
+    building the parser (a large share of a small run); ``None`` for any other command
+    line."""
     if not words or words[0] != "annotate":
         return None
-    if any(word.startswith("-") and word != "-" for word in words[1:]):
-        return None  # an option, or --: argparse reads it
+    rest, fmt = words[1:], None
+    for at in (0, len(rest) - 2):  # -f FORMAT first or last, as argparse takes it
+        if len(rest) >= 2 and at >= 0 and rest[at] in ("-f", "--format") and (
+                not rest[at + 1].startswith("-")):
+            fmt = rest[at + 1]
+            rest = rest[:at] + rest[at + 2:]
+            break
+    if any(word.startswith("-") and word != "-" for word in rest):
+        return None  # another option, or --: argparse reads it
     from .annotate import plain_args
 
-    return plain_args(words[1:])
+    return plain_args(rest, fmt)
 
 
 if __name__ == "__main__":  # pragma: no cover

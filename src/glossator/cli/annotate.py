@@ -100,14 +100,16 @@ _DEFAULTS: dict[str, object] = {
 }
 
 
-def plain_args(files: list[str]) -> argparse.Namespace:
-    """What the parser of ``glossator annotate`` makes of ``annotate FILE...`` with no
-    option, made without it (argparse and building the parser are a large share of a
-    small run): the files, every option's default, and :func:`run`."""
+def plain_args(files: list[str], fmt: str | None = None) -> argparse.Namespace:
+    """What the parser of ``glossator annotate`` makes of ``annotate FILE...`` (with
+    ``-f fmt`` if given) and no other option, made without it (argparse and building the
+    parser are a large share of a small run): the files, the format, every other
+    option's default, and :func:`run`."""
     from types import SimpleNamespace
 
     options = {k: list(v) if isinstance(v, list) else v for k, v in _DEFAULTS.items()}
     options["cache_dir"] = os.environ.get("GLOSSATOR_CACHE_DIR")
+    options["format"] = fmt
     return SimpleNamespace(  # type: ignore[return-value]
         command="annotate", files=files, **options, run=run)
 
