@@ -19,7 +19,8 @@ PACKAGE = SRC / "glossator"
 #: The layers of docs/design.md, lowest first: a module may import its own layer and
 #: the ones below. A module not listed takes the layer of its package.
 LAYERS: list[tuple[str, ...]] = [
-    ("glossator._version", "glossator._gc", "glossator.errors", "glossator.text"),
+    ("glossator._version", "glossator._gc", "glossator._values", "glossator._typing",
+     "glossator._lazy", "glossator.errors", "glossator.text"),
     ("glossator.model", "glossator.anchors", "glossator.reading"),
     ("glossator.entries", "glossator.glossary", "glossator.policy", "glossator.senses"),
     ("glossator.matching",),

@@ -177,6 +177,27 @@ def test_the_separators_are_blanked_as_one_regex_pass_did(text: str) -> None:
     assert fold.fold_text(raw, rare) == expected.translate(fold._TABLE)
 
 
+def test_the_separators_checked_when_met_are_the_ones_listed_at_once() -> None:
+    # fold_text checks each sequence it meets (_is_separator_tail) instead of listing
+    # every separator at import (_separator_tails): the same sequences, every code point
+    from glossator.matching import fold
+
+    listed = {lead + t for lead, _, tails in fold._SEPARATOR_TAILS for t in tails}
+    leads = dict(fold._TAIL_LEADS)
+    met = set()
+    for code in range(0x80, 0x110000):
+        if not 0xD800 <= code < 0xE000:
+            seq = chr(code).encode("utf-8")
+            if seq[:1] in leads and fold._is_separator_tail(seq):
+                assert len(seq) == 1 + leads[seq[:1]]
+                met.add(seq)
+    assert met == listed
+    # the lead bytes looked for are exactly those of the listed separators: no other
+    # (C3, the lead of é, would cost every French text a split)
+    assert [(lead, width) for lead, width, _ in fold._SEPARATOR_TAILS] == list(fold._TAIL_LEADS)
+    assert not fold._is_separator_tail(b"\xe2\x80")  # cut short at the end of the text
+
+
 def test_scans_in_several_threads_find_what_one_finds() -> None:
     glossary = load_glossary()
     matcher: Matcher = compile_glossary(glossary)

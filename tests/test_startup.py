@@ -11,6 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 import glossator
 
 SMALL = "En juin 2017, le Labo de l’ESS publiait son rapport sur les PTCE.\n"
@@ -110,3 +113,72 @@ def test_a_glossary_given_is_not_cached_unless_asked(tmp_path: Path) -> None:
         input=SMALL, capture_output=True, text=True, env=_env(cache), check=True)
     assert "Laboratoire." in result.stdout
     assert not (cache / "glossator").exists()
+
+
+#: Standard-library modules that ``glossator annotate`` on a small file does without: each
+#: costs a large share of a bare ``python -c pass`` (dataclasses brings inspect, ast and
+#: dis; pathlib brings urllib.parse and ipaddress; hashlib loads OpenSSL; argparse brings
+#: gettext and locale, and building the parser costs as much again).
+NOT_AT_START = ("dataclasses", "inspect", "typing", "pathlib", "urllib.parse", "hashlib",
+                "ast", "dis", "copy", "argparse", "gettext", "locale")
+
+
+def test_annotate_on_a_small_file_does_not_import_the_heavy_standard_modules(
+    tmp_path: Path,
+) -> None:
+    small = tmp_path / "small.txt"
+    small.write_text(SMALL, encoding="utf-8")
+    # as the installed `glossator` script starts (it imports re first)
+    code = ("import re, sys, io, contextlib\nfrom glossator.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            f"    assert main(['annotate', {str(small)!r}]) == 0\n"
+            "assert 'PTCE' in out.getvalue()\n"
+            f"print(sorted(m for m in {NOT_AT_START!r} if m in sys.modules))")
+    # twice: the first run compiles the bundled glossary into the cache, the second
+    # reads it back, as every run after the first does
+    _python(code, _env(tmp_path))
+    assert _python(code, _env(tmp_path)) == "[]"
+
+
+@given(st.lists(st.sampled_from(["a", "b.txt", ".", "..", "", ".x", "x.", "a.b.c", "é.HTML",
+                                 "/"]), max_size=5).map("/".join))
+def test_suffix_of_is_pathlib_s_suffix(name: str) -> None:
+    from pathlib import Path
+
+    from glossator.reading import suffix_of
+
+    assert suffix_of(name) == Path(name).suffix
+
+
+def test_a_lazy_pattern_is_compiled_on_first_use_and_then_is_the_pattern() -> None:
+    import re
+
+    from glossator._lazy import lazy_pattern
+
+    space: dict[str, object] = {}
+    space["WORD"] = lazy_pattern(space, "WORD", r"\w+", re.IGNORECASE)
+    space["RAW"] = lazy_pattern(space, "RAW", rb"\xc3.")
+    stand_in = space["WORD"]
+    assert not isinstance(stand_in, re.Pattern)
+    assert stand_in.findall("L’ESS, é") == ["L", "ESS", "é"]  # type: ignore[attr-defined]
+    assert space["WORD"] == re.compile(r"\w+", re.IGNORECASE)  # the module's name now
+    assert stand_in.pattern == r"\w+"  # type: ignore[attr-defined]  # (held elsewhere)
+    assert space["RAW"].search("é".encode()) is not None  # type: ignore[attr-defined]
+    assert isinstance(space["RAW"], re.Pattern)
+
+
+def test_every_stand_in_of_the_modules_compiles_and_takes_its_place() -> None:
+    import re
+
+    from glossator import anchors, policy, senses
+    from glossator._lazy import _LazyPattern
+    from glossator.documents import read, write
+    from glossator.matching import compile as compiling
+    from glossator.text import french, normalize
+
+    for module in (anchors, policy, senses, read, write, compiling, french, normalize):
+        for name, value in list(vars(module).items()):
+            if isinstance(value, _LazyPattern):
+                value.pattern  # noqa: B018 - compiles it
+            if isinstance(value, _LazyPattern | re.Pattern):
+                assert isinstance(vars(module)[name], re.Pattern), name

@@ -21,9 +21,7 @@ when an index and annotated text share a page.
 
 from __future__ import annotations
 
-import re
-from urllib.parse import quote, urlsplit
-
+from ._lazy import lazy_pattern
 from .errors import UsageError
 
 __all__ = ["ANCHOR_PREFIX", "SENSES_SUFFIX", "check_link_to", "entry_anchor", "entry_href"]
@@ -34,7 +32,7 @@ ANCHOR_PREFIX = "glossaire-"
 #: to the first sense, where the index numbers them all under one headword.
 SENSES_SUFFIX = "~senses"
 
-_PLAIN_ID = re.compile(r"[A-Za-z0-9_-]+")
+_PLAIN_ID = lazy_pattern(globals(), "_PLAIN_ID", r"[A-Za-z0-9_-]+")
 _SCHEMES = ("http", "https")
 
 
@@ -65,6 +63,8 @@ def check_link_to(link_to: str) -> str:
     if not text or any(c.isspace() or c in "<>\"'`" for c in text):
         raise UsageError(f"--link-to '{link_to}' is not a URL",
                          hint="give the index page's URL, e.g. index.html or /glossaire/")
+    from urllib.parse import urlsplit  # only with --link-to: not at start-up
+
     scheme = urlsplit(text.replace("{id}", "id")).scheme
     if scheme and scheme.lower() not in _SCHEMES:
         raise UsageError(f"--link-to '{link_to}': only http, https and relative URLs are "
@@ -81,5 +81,7 @@ def entry_href(link_to: str, entry_id: str) -> str:
     ``entry_href("index.html", "ess") == "index.html#glossaire-ess"``; with ``{id}`` in
     ``link_to``, the id (percent-encoded) goes there instead."""
     if "{id}" in link_to:
+        from urllib.parse import quote  # only with --link-to: not at start-up
+
         return link_to.replace("{id}", quote(entry_id.removesuffix(SENSES_SUFFIX), safe=""))
     return f"{link_to}#{entry_anchor(entry_id)}"

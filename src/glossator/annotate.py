@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import _thread
 import os
-import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
@@ -19,7 +19,7 @@ __all__ = ["Annotator", "annotate", "compile_glossary"]
 #: The matchers compiled for each glossary still alive, per options.
 _COMPILED: weakref.WeakKeyDictionary[Glossary, dict[MatchOptions, Matcher]] = (
     weakref.WeakKeyDictionary())
-_COMPILING = threading.Lock()
+_COMPILING = _thread.allocate_lock()  # threading.Lock, without importing threading
 
 
 def compile_glossary(

@@ -12,27 +12,40 @@ turns warnings into errors.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Protocol
 
 from ._gc import paused_gc
+from ._typing import Protocol
+from ._values import Value
 from .model import Diagnostic, Entry, Location
 from .text.french import is_acronym, strip_accents
 from .text.normalize import canonical, fold_text, slugify
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 __all__ = ["EntryTable", "Form", "Glossary", "MemoryTable", "winning_forms"]
 
 
-@dataclass(frozen=True, slots=True)
-class Form:
+class Form(Value):
     """A surface form the matcher looks for: a term or an alias of one entry."""
 
+    __slots__ = ("text", "entry", "is_alias", "case_sensitive", "key")  # noqa: RUF023 - in order
     text: str
     entry: Entry
     is_alias: bool
     case_sensitive: bool
     #: What makes two forms the same: exact text for case-sensitive forms, else folded.
     key: tuple[bool, str]
+
+    def __init__(self, text: str, entry: Entry, is_alias: bool, case_sensitive: bool,
+                 key: tuple[bool, str]) -> None:
+        _set = object.__setattr__
+        _set(self, "text", text)
+        _set(self, "entry", entry)
+        _set(self, "is_alias", is_alias)
+        _set(self, "case_sensitive", case_sensitive)
+        _set(self, "key", key)
 
     @classmethod
     def of(cls, text: str, entry: Entry, is_alias: bool) -> Form:
@@ -341,6 +354,8 @@ def _unique_ids(entries: tuple[Entry, ...], found: list[Diagnostic]) -> tuple[En
             while f"{entry.id}-{n}" in seen:
                 n += 1
             new_id = f"{entry.id}-{n}"
+            from dataclasses import replace  # rare: not imported at start-up
+
             entry = replace(entry, id=new_id)
         seen[new_id] = entry
         out.append(entry)

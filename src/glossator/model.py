@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from typing import Any
-
+from ._values import Value
 from .anchors import SENSES_SUFFIX
 from .errors import GlossaryError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from typing import Any
 
 __all__ = [
     "JSON_SCHEMA_VERSION", "AnnotatedText", "Annotation", "Diagnostic", "Entry",
     "GlossaryProblems", "Location", "in_file_order",
 ]
 
+_set = object.__setattr__  # the classes below are immutable: their __init__ sets slots so
+
 #: Version of the JSON document written by ``--format json`` (see README, "JSON output").
 JSON_SCHEMA_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(Value):
     """Where something was defined: a file and a 1-based line, either may be unknown."""
 
-    file: str | None = None
-    line: int | None = None
+    __slots__ = ("file", "line")
+    file: str | None
+    line: int | None
+
+    def __init__(self, file: str | None = None, line: int | None = None) -> None:
+        _set(self, "file", file)
+        _set(self, "line", line)
 
     def __str__(self) -> str:
         if self.file is None:
@@ -31,19 +39,27 @@ class Location:
         return f"{self.file}:{self.line}" if self.line is not None else self.file
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(Value):
     """A problem found in a glossary: ``level`` is ``"warning"`` or ``"error"``.
 
     ``code`` is a short stable name of the kind of problem (``duplicate-form``,
     ``unknown-key``…), as ``glossator check`` reports it.
     """
 
+    __slots__ = ("level", "message", "location", "hint", "code")  # noqa: RUF023 - in order
     level: str
     message: str
-    location: Location | None = None
-    hint: str | None = None
-    code: str | None = None
+    location: Location | None
+    hint: str | None
+    code: str | None
+
+    def __init__(self, level: str, message: str, location: Location | None = None,
+                 hint: str | None = None, code: str | None = None) -> None:
+        _set(self, "level", level)
+        _set(self, "message", message)
+        _set(self, "location", location)
+        _set(self, "hint", hint)
+        _set(self, "code", code)
 
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
@@ -87,8 +103,9 @@ class GlossaryProblems(GlossaryError):
     """
 
     def __init__(self, diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> None:
-        found = in_file_order([replace(d, level="error") if strict else d
-                                for d in diagnostics])
+        found = in_file_order([
+            Diagnostic("error", d.message, d.location, d.hint, d.code) if strict else d
+            for d in diagnostics])
         self.diagnostics: tuple[Diagnostic, ...] = tuple(found)
         first = next((d for d in found if d.level == "error"), None) or found[0]
         loc = first.location or Location()
@@ -116,8 +133,7 @@ class GlossaryProblems(GlossaryError):
             raise cls(found, strict=strict)
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Value):
     """One glossary entry: a term, its definition and how to match it.
 
     ``case_sensitive=None`` means "decide per form": acronyms (all-capital forms such as
@@ -130,27 +146,58 @@ class Entry:
     the entry must not be annotated; ``max_occurrences`` caps its annotations per document.
     """
 
+    # the fields in order: a cache file's entry rows follow it (store/glossaries.py)
+    __slots__ = ("term", "definition", "id", "title", "aliases", "case_sensitive", "url",  # noqa: RUF023
+                 "source", "tags", "domains", "inflect", "hyphen_variants", "not_in",
+                 "max_occurrences", "origin", "key_lines")
+    _not_compared = ("origin", "key_lines")
+    _not_shown = ("key_lines",)
     term: str
     definition: str
     id: str
-    title: str | None = None
-    aliases: tuple[str, ...] = ()
-    case_sensitive: bool | None = None
-    url: str | None = None
-    source: str | None = None
-    tags: tuple[str, ...] = ()
+    title: str | None
+    aliases: tuple[str, ...]
+    case_sensitive: bool | None
+    url: str | None
+    source: str | None
+    tags: tuple[str, ...]
     #: The domains the entry belongs to (``domain:`` in the glossary; a glossary's own
     #: ``domain:`` is given to its entries that name none): they limit the senses of a
     #: form with several when a run or a document names a domain.
-    domains: tuple[str, ...] = ()
-    inflect: bool | None = None
-    hyphen_variants: bool | None = None
-    not_in: tuple[str, ...] = ()
-    max_occurrences: int | None = None
-    origin: Location | None = field(default=None, compare=False)
+    domains: tuple[str, ...]
+    inflect: bool | None
+    hyphen_variants: bool | None
+    not_in: tuple[str, ...]
+    max_occurrences: int | None
+    origin: Location | None  # not compared
     #: The 1-based line of each key as written in the glossary file (``"aliases"``,
     #: ``"definition"``…; a YAML list item as ``"aliases.0"``), where the loader knows it.
-    key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+    key_lines: tuple[tuple[str, int], ...]  # neither compared nor shown
+
+    def __init__(self, term: str, definition: str, id: str, title: str | None = None,
+                 aliases: tuple[str, ...] = (), case_sensitive: bool | None = None,
+                 url: str | None = None, source: str | None = None,
+                 tags: tuple[str, ...] = (), domains: tuple[str, ...] = (),
+                 inflect: bool | None = None, hyphen_variants: bool | None = None,
+                 not_in: tuple[str, ...] = (), max_occurrences: int | None = None,
+                 origin: Location | None = None,
+                 key_lines: tuple[tuple[str, int], ...] = ()) -> None:
+        _set(self, "term", term)
+        _set(self, "definition", definition)
+        _set(self, "id", id)
+        _set(self, "title", title)
+        _set(self, "aliases", aliases)
+        _set(self, "case_sensitive", case_sensitive)
+        _set(self, "url", url)
+        _set(self, "source", source)
+        _set(self, "tags", tags)
+        _set(self, "domains", domains)
+        _set(self, "inflect", inflect)
+        _set(self, "hyphen_variants", hyphen_variants)
+        _set(self, "not_in", not_in)
+        _set(self, "max_occurrences", max_occurrences)
+        _set(self, "origin", origin)
+        _set(self, "key_lines", key_lines)
 
     @property
     def display_title(self) -> str:
@@ -196,8 +243,7 @@ class Entry:
         return data
 
 
-@dataclass(frozen=True, slots=True)
-class Annotation:
+class Annotation(Value):
     """One occurrence of a glossary entry in a text.
 
     ``start`` and ``end`` are code-point offsets into the caller's original string;
@@ -205,20 +251,36 @@ class Annotation:
     ``how`` says how: ``exact``, ``case``, ``elision`` or ``alias``.
     """
 
+    __slots__ = ("start", "end", "surface", "entry", "form", "how", "elided", "variant",  # noqa: RUF023
+                 "senses", "sense_step")
     start: int
     end: int
     surface: str
     entry: Entry
     form: str
     how: str
-    elided: bool = False
-    variant: str = ""  # the written variant that matched (a plural, an unaccented form…)
+    elided: bool
+    variant: str  # the written variant that matched (a plural, an unaccented form…)
     #: The senses of the form, when it has several: ``entry`` is then the one chosen, or
     #: (when none was) an entry that shows them all, numbered.
-    senses: tuple[Entry, ...] = ()
+    senses: tuple[Entry, ...]
     #: Which step chose the sense (``spelled-out``, ``domain``, ``context``, ``first``),
     #: ``""`` when none did; see :mod:`glossator.senses`.
-    sense_step: str = ""
+    sense_step: str
+
+    def __init__(self, start: int, end: int, surface: str, entry: Entry, form: str,
+                 how: str, elided: bool = False, variant: str = "",
+                 senses: tuple[Entry, ...] = (), sense_step: str = "") -> None:
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "surface", surface)
+        _set(self, "entry", entry)
+        _set(self, "form", form)
+        _set(self, "how", how)
+        _set(self, "elided", elided)
+        _set(self, "variant", variant)
+        _set(self, "senses", senses)
+        _set(self, "sense_step", sense_step)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of an annotation (schema version :data:`JSON_SCHEMA_VERSION`);
@@ -245,12 +307,16 @@ class Annotation:
         return data
 
 
-@dataclass(frozen=True, slots=True)
-class AnnotatedText:
+class AnnotatedText(Value):
     """A text and its sorted, non-overlapping annotations."""
 
+    __slots__ = ("text", "annotations")  # noqa: RUF023 - in order
     text: str
     annotations: tuple[Annotation, ...]
+
+    def __init__(self, text: str, annotations: tuple[Annotation, ...]) -> None:
+        _set(self, "text", text)
+        _set(self, "annotations", annotations)
 
     def __iter__(self) -> Iterator[Annotation]:
         return iter(self.annotations)

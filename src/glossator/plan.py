@@ -11,13 +11,15 @@ carrying the one-line message both print.
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
 from .errors import UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
 
 __all__ = ["assets_mode", "check_markup_options", "check_options", "input_kinds",
            "output_encoding", "output_format", "render_options", "to_regular_files"]
@@ -186,6 +188,8 @@ def to_regular_files(args: argparse.Namespace) -> bool:
         return True
     if not args.output:
         return False
+    from pathlib import Path  # -o only: not at start-up
+
     target = Path(os.path.realpath(args.output))
     return target.is_file() or not target.exists()
 

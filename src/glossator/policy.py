@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+from ._lazy import lazy_pattern
 from .model import Entry
 from .text.chars import APOSTROPHES
 from .text.french import is_acronym
@@ -83,7 +84,8 @@ def first_occurrence(
     return kept
 
 
-_SECTION_BREAK = re.compile(r"\n[ \t\u00a0]*\n|\n(?=#{1,6}[ \t])|^(?=#{1,6}[ \t])")
+_SECTION_BREAK = lazy_pattern(globals(), "_SECTION_BREAK",
+    r"\n[ \t\u00a0]*\n|\n(?=#{1,6}[ \t])|^(?=#{1,6}[ \t])")
 
 
 def section_starts(text: str) -> list[int]:
@@ -180,8 +182,10 @@ def excluded_by_context(m: Match, entry: Entry, text: str) -> bool:
 #: The word before a match, and the word after it, on the same line (what lies between is
 #: neither a letter nor a line break; an elided letter is passed over: *DE L'ESS*); a
 #: window of text is searched, not the whole.
-_WORD_BEFORE = re.compile(rf"([^\W\d_]+)[^\w\n]*(?:[^\W\d_][{APOSTROPHES}])?\Z")
-_WORD_AFTER = re.compile(rf"[^\w\n]*(?:[^\W\d_][{APOSTROPHES}])?([^\W\d_]+)")
+_WORD_BEFORE = lazy_pattern(globals(), "_WORD_BEFORE",
+    rf"([^\W\d_]+)[^\w\n]*(?:[^\W\d_][{APOSTROPHES}])?\Z")
+_WORD_AFTER = lazy_pattern(globals(), "_WORD_AFTER",
+    rf"[^\w\n]*(?:[^\W\d_][{APOSTROPHES}])?([^\W\d_]+)")
 _WINDOW = 40
 
 

@@ -6,11 +6,26 @@ from __future__ import annotations
 import codecs
 import os
 import stat
-from typing import BinaryIO
 
 from .errors import GlossatorError, InputError, UsageError
 
-__all__ = ["decode_text", "read_at_most", "read_bytes", "wide_unicode"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import BinaryIO
+
+__all__ = ["decode_text", "read_at_most", "read_bytes", "suffix_of", "wide_unicode"]
+
+
+def suffix_of(name: str) -> str:
+    """``pathlib.Path(name).suffix`` without importing :mod:`pathlib` (start-up): the last
+    part of the path from its last dot, unless that dot starts or ends it; ``""`` if
+    none."""
+    if os.altsep:
+        name = name.replace(os.altsep, os.sep)
+    parts = [part for part in name.split(os.sep) if part and part != "."]
+    last = parts[-1] if parts else ""
+    dot = last.rfind(".")
+    return last[dot:] if 0 < dot < len(last) - 1 else ""
 
 
 def decode_text(

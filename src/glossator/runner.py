@@ -18,15 +18,18 @@ import os
 import re
 import sys
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
 
+from ._values import Record
 from .documents.read import Document, Input, read_document
 from .documents.write import partial_files, remove_stale_partials, terminated, write_file
 from .errors import GlossatorError, InputError, UsageError
 
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    from typing import Any, ClassVar, TypeVar
+    _T = TypeVar("_T")
+    _R = TypeVar("_R")
     from .annotate import Annotator
     from .explain import Explanation
 
@@ -36,12 +39,9 @@ __all__ = [
     "write_output",
 ]
 
-_T = TypeVar("_T")
-_R = TypeVar("_R")
 
 
-@dataclass
-class DocumentJob:
+class DocumentJob(Record):
     """Reads, annotates and renders documents with one annotator and one set of options.
 
     ``fmt`` and ``options`` are those of :func:`glossator.render.render` for text input;
@@ -52,22 +52,48 @@ class DocumentJob:
     each page written by :meth:`convert` reaches them by a relative path.
     """
 
+    _factories: ClassVar[dict[str, Callable[[], Any]]] = {"options": dict}
+    _not_shown = ("_markdown",)
     annotator: Annotator
     fmt: str
-    options: dict[str, Any] = field(default_factory=dict)
-    encoding: str = "utf-8"
-    output_encoding: str | None = None
-    standalone: bool = False
-    title: str | None = None
-    script: bool = False
-    markup: str | None = None
-    rich_definitions: bool = False
-    link_to: str | None = None
-    skip: tuple[str, ...] = ()
-    root: str | None = None
-    assets: str = "none"
-    assets_root: str | None = None
-    _markdown: Any = field(default=None, repr=False)
+    options: dict[str, Any]
+    encoding: str
+    output_encoding: str | None
+    standalone: bool
+    title: str | None
+    script: bool
+    markup: str | None
+    rich_definitions: bool
+    link_to: str | None
+    skip: tuple[str, ...]
+    root: str | None
+    assets: str
+    assets_root: str | None
+    _markdown: Any  # not shown
+
+    def __init__(self, annotator: Annotator, fmt: str, options: dict[str, Any] | None = None,
+                 encoding: str = "utf-8", output_encoding: str | None = None,
+                 standalone: bool = False, title: str | None = None, script: bool = False,
+                 markup: str | None = None, rich_definitions: bool = False,
+                 link_to: str | None = None, skip: tuple[str, ...] = (),
+                 root: str | None = None, assets: str = "none",
+                 assets_root: str | None = None, _markdown: Any = None) -> None:
+        self.annotator = annotator
+        self.fmt = fmt
+        self.options = {} if options is None else options
+        self.encoding = encoding
+        self.output_encoding = output_encoding
+        self.standalone = standalone
+        self.title = title
+        self.script = script
+        self.markup = markup
+        self.rich_definitions = rich_definitions
+        self.link_to = link_to
+        self.skip = skip
+        self.root = root
+        self.assets = assets
+        self.assets_root = assets_root
+        self._markdown = _markdown
 
     def read(self, name: str, kind: str) -> Document:
         """Input ``name`` read and decoded (:func:`read_document`)."""
@@ -162,7 +188,11 @@ class DocumentJob:
         if name == "-":  # a terminal is read whole: its Ctrl-D ends the input at once
             isatty = getattr(sys.stdin, "isatty", None)
             return not (isatty is not None and isatty())
-        return size > chunk_size() and Path(name).is_file()
+        if size <= chunk_size():
+            return False
+        from pathlib import Path  # a large input only: not at start-up
+
+        return Path(name).is_file()
 
     def stream(self, name: str) -> Iterator[bytes]:
         """The output of text input ``name`` (``-``: standard input) in the text format,
@@ -248,6 +278,8 @@ class DocumentJob:
 
 def _make_parent(target: str) -> None:
     """The folder of ``target`` (an input found in a subfolder: the tree is kept)."""
+    from pathlib import Path  # (pathlib: not at start-up, in the functions below too)
+
     try:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -263,20 +295,31 @@ def write_output(target: str, body: str, encoding: str, bom: bytes) -> None:
     write_file(target, body, encoding, bom, clean=False)
 
 
-@dataclass
-class DocumentResult:
+class DocumentResult(Record):
     """What became of one input of a batch: its name and target, the bytes read, the
     annotations made per entry id, whether the page written loads the assets; ``error``
     (the one-line message) when it failed, ``unchanged`` when ``--incremental`` found
     nothing to redo. Plain data: it comes back from worker processes and clusters."""
 
+    _factories: ClassVar[dict[str, Callable[[], Any]]] = {"counts": dict}
     name: str
     target: str
-    size: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    loads_assets: bool = False
-    error: str | None = None
-    unchanged: bool = False
+    size: int
+    counts: dict[str, int]
+    loads_assets: bool
+    error: str | None
+    unchanged: bool
+
+    def __init__(self, name: str, target: str, size: int = 0,
+                 counts: dict[str, int] | None = None, loads_assets: bool = False,
+                 error: str | None = None, unchanged: bool = False) -> None:
+        self.name = name
+        self.target = target
+        self.size = size
+        self.counts = {} if counts is None else counts
+        self.loads_assets = loads_assets
+        self.error = error
+        self.unchanged = unchanged
 
 
 def input_size(name: str) -> int:
@@ -313,6 +356,8 @@ STREAM_FLOOR = 1 << 20
 
 def page_title(name: str) -> str:
     """The ``<title>`` of a standalone page without ``--title``: the input file's name."""
+    from pathlib import Path
+
     return Path(name).stem if name != "<stdin>" else "glossator"
 
 
@@ -415,6 +460,8 @@ def output_path(out_dir: str, inp: Input, kind: str, fmt: str) -> str:
     """Where ``--output-dir`` writes input ``inp``: under its path inside the directory it
     was found in (the tree is kept), or by its own name; the format's suffix, except that
     an HTML page keeps its own (``.htm`` stays ``.htm``)."""
+    from pathlib import Path
+
     rel = Path(inp.relative if inp.relative is not None else Path(inp.name).name)
     suffix = rel.suffix if kind == "html" and rel.suffix else SUFFIXES.get(fmt, f".{fmt}")
     return str(Path(out_dir) / rel.with_suffix(suffix))

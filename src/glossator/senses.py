@@ -28,9 +28,10 @@ import math
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
+from ._lazy import lazy_pattern
+from ._values import Value
 from .anchors import SENSES_SUFFIX
 from .glossary import Glossary
 from .model import Entry
@@ -59,7 +60,7 @@ MIN_WORDS = 2
 #: …and at least this many times the next one.
 MIN_LEAD = 2.0
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_WORD = lazy_pattern(globals(), "_WORD", r"[^\W_]+", re.UNICODE)
 #: Words that carry no sense: articles, prepositions, pronouns, auxiliaries.
 _STOP = frozenset(strip_accents(w) for w in """
 a au aux avec ce ces cet cette d dans de des du elle en est et il ils j l la le les leur
@@ -78,14 +79,19 @@ _BETWEEN = _BETWEEN | {lemma(w) for w in _BETWEEN}
 _NAMING = frozenset(lemma(w) for w in "initiale initial sigle abreviation".split())
 
 
-@dataclass(frozen=True, slots=True)
-class SenseChoice:
+class SenseChoice(Value):
     """The sense taken for one occurrence: ``entry`` (``None`` when none was), the
     ``senses`` it was chosen among, the ``step`` that chose (``""`` when none did)."""
 
+    __slots__ = ("senses", "entry", "step")  # noqa: RUF023 - in order
     senses: tuple[Entry, ...]
     entry: Entry | None
     step: str
+
+    def __init__(self, senses: tuple[Entry, ...], entry: Entry | None, step: str) -> None:
+        object.__setattr__(self, "senses", senses)
+        object.__setattr__(self, "entry", entry)
+        object.__setattr__(self, "step", step)
 
     @property
     def shown(self) -> Entry:

@@ -126,7 +126,7 @@ def _cache() -> Callable[[bytes], None]:
     options = MatchOptions()
     n_forms = len(glossary.forms())
     digest = "fuzz-0"
-    paths = (folder / "matcher.cache", glossaries._path(folder, digest))
+    paths = (folder / "matcher.cache", Path(glossaries._path(folder, digest)))
 
     def fixed(body: bytes) -> bytes:
         """``body`` with the checksum its head must have (the head's length left as the

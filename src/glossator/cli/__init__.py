@@ -9,19 +9,22 @@ line on stderr, never a traceback.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import importlib
 import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from typing import TextIO
 
 from .._version import __version__
 from ..errors import GlossatorError, GlossatorWarning, UsageError
 from ..model import GlossaryProblems
-from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, Parser, print_warnings, say
+from .common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, print_warnings, say
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from typing import TextIO
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
@@ -33,6 +36,8 @@ COMMANDS = ("annotate", "explain", "assets", "check", "convert", "index", "strip
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser of ``glossator`` and of every command (each module adds its own);
     ``only``: of that command alone (its module is the only one imported)."""
+    from .parser import Parser
+
     parser = Parser(
         prog="glossator",
         description="Find French jargon in text and attach glossary definitions.",
@@ -61,13 +66,15 @@ _PYTHON_SHOWWARNING = warnings.showwarning
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     words = sys.argv[1:] if argv is None else list(argv)
-    # `glossator annotate …` needs the parser of annotate alone: the other commands'
-    # modules (and what they import) stay unloaded; anything else gets them all
-    parser = build_parser(words[0] if words else None)
-    args = parser.parse_args(words)
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
+    args = _plain_annotate(words)
+    if args is None:
+        # `glossator annotate …` needs the parser of annotate alone: the other commands'
+        # modules (and what they import) stay unloaded; anything else gets them all
+        parser = build_parser(words[0] if words else None)
+        args = parser.parse_args(words)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
     args.gc_state = (gc.isenabled(), argv is None)
     gc.disable()  # until the glossary is loaded (common.loaded)
     try:
@@ -97,6 +104,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if args.gc_state[0]:
             gc.enable()
+
+
+def _plain_annotate(words: list[str]) -> argparse.Namespace | None:
+    """The options of ``glossator annotate [FILE...]``, with at most ``-f FORMAT`` before
+    or after the files (the most common commands), read without argparse and without
+    building the parser (a large share of a small run); ``None`` for any other command
+    line."""
+    if not words or words[0] != "annotate":
+        return None
+    rest, fmt = words[1:], None
+    for at in (0, len(rest) - 2):  # -f FORMAT first or last, as argparse takes it
+        if len(rest) >= 2 and at >= 0 and rest[at] in ("-f", "--format") and (
+                not rest[at + 1].startswith("-")):
+            fmt = rest[at + 1]
+            rest = rest[:at] + rest[at + 2:]
+            break
+    if any(word.startswith("-") and word != "-" for word in rest):
+        return None  # another option, or --: argparse reads it
+    from .annotate import plain_args
+
+    return plain_args(rest, fmt)
 
 
 if __name__ == "__main__":  # pragma: no cover

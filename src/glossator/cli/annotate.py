@@ -6,11 +6,8 @@ fit together, plans where each document goes, and reports.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from pathlib import Path
-from typing import Any
 
 from ..errors import InputError, UsageError
 from ..plan import (
@@ -38,7 +35,12 @@ from .common import (
     write_stdout,
 )
 
-__all__ = ["register", "run"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
+
+__all__ = ["plain_args", "register", "run"]
 
 #: The built-in output formats (``glossator.render`` may have more: ``-f`` takes those too).
 FORMATS = ("text", "html", "terminal", "json", "markdown")
@@ -79,6 +81,37 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                      "references in HTML output")
     html_input_options(ann)
     ann.set_defaults(run=run)
+
+
+#: What the parser of ``glossator annotate`` gives each option when none is given, in its
+#: order (tests/test_cli_plain.py holds the two equal: an option added to the parser is
+#: added here); ``cache_dir`` comes from $GLOSSATOR_CACHE_DIR, as there.
+_DEFAULTS: dict[str, object] = {
+    "glossary": [], "glossary_format": None, "glossary_encoding": None, "strict": False,
+    "quiet": False, "verbose": False, "format": None, "output": None, "output_dir": None,
+    "in_place": False, "jobs": 1, "dask": None, "files_from": None, "null": False,
+    "incremental": False, "fail_fast": False, "report": None, "occurrences": "first",
+    "max_per_entry": None, "senses": "all", "domain": [], "accents": "strict",
+    "inflect": True, "lemmas": "rules", "cache_dir": None, "explain": False,
+    "standalone": False, "title": None, "markup": None, "rich_definitions": False,
+    "link_to": None, "assets": None, "script": False, "terminal_style": "notes",
+    "width": None, "color": "auto", "encoding": "utf-8", "output_encoding": None,
+    "input_format": None, "skip": [], "root": None,
+}
+
+
+def plain_args(files: list[str], fmt: str | None = None) -> argparse.Namespace:
+    """What the parser of ``glossator annotate`` makes of ``annotate FILE...`` (with
+    ``-f fmt`` if given) and no other option, made without it (argparse and building the
+    parser are a large share of a small run): the files, the format, every other
+    option's default, and :func:`run`."""
+    from types import SimpleNamespace
+
+    options = {k: list(v) if isinstance(v, list) else v for k, v in _DEFAULTS.items()}
+    options["cache_dir"] = os.environ.get("GLOSSATOR_CACHE_DIR")
+    options["format"] = fmt
+    return SimpleNamespace(  # type: ignore[return-value]
+        command="annotate", files=files, **options, run=run)
 
 
 def _output_options(ann: argparse.ArgumentParser) -> None:
@@ -164,6 +197,8 @@ def _assets_root(args: argparse.Namespace, inputs: list[Any]) -> str | None:
         return str(args.output_dir)
     if not to_regular_files(args):
         return None
+    from pathlib import Path  # files written: not at start-up (nor below)
+
     if args.output:
         return str(Path(args.output).parent)
     folders = []
@@ -193,8 +228,11 @@ def _targets(args: argparse.Namespace, inputs: list[Any], kinds: list[str],
     else:
         targets = [args.output] if args.output else []
     root = _assets_root(args, inputs)
-    files = [str(Path(root) / name) for name in ("glossator.css", "glossator.js")] \
-        if root is not None else []
+    files: list[str] = []
+    if root is not None:
+        from pathlib import Path
+
+        files = [str(Path(root) / name) for name in ("glossator.css", "glossator.js")]
     check_targets([name for name in names if name != "-" and not args.in_place],
                   [*targets, *files], "give each page once" if args.in_place else None,
                   read=[(name, "glossary") for name in args.glossary])
@@ -207,6 +245,8 @@ def _output_dir_is_not_an_input(args: argparse.Namespace) -> None:
     it would look empty)."""
     if not args.output_dir:
         return
+    from pathlib import Path
+
     out = Path(args.output_dir).resolve()
     for name in args.files:
         if name != "-" and Path(name).is_dir() and Path(name).resolve() == out:
@@ -272,6 +312,8 @@ def run(args: argparse.Namespace) -> int:
                                args.glossary_encoding, args.cache_dir, verbose=args.verbose,
                                rich_definitions=args.rich_definitions and fmt == "html")
     if args.output_dir:  # checked before any work: a directory that cannot be made
+        from pathlib import Path
+
         try:
             Path(args.output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -1,29 +1,33 @@
-"""What the commands of ``glossator`` share: exit codes, the parser class, the option
-groups, loading the glossary, building the annotator, writing to standard output.
+"""What the commands of ``glossator`` share: exit codes, the option groups (the parser
+class is :mod:`.parser`'s), loading the glossary, building the annotator, writing to
+standard output.
 
 Nothing here runs a command; each command lives in its own module of this package.
 """
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from ..documents.write import encode
 from ..errors import UsageError
 
+TYPE_CHECKING = False
+
 if TYPE_CHECKING:
+    import argparse
+    from typing import TextIO
+
     from ..annotate import Annotator
     from ..glossary import Glossary
     from ..model import Diagnostic
 
 __all__ = [
-    "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "Parser", "annotator_for",
+    "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "annotator_for",
     "display_options", "glossary_encoding_option", "glossary_options", "html_input_options",
     "load_glossaries", "loaded", "matching_options", "note_stdin", "read_inputs", "say",
     "warn",
@@ -33,38 +37,6 @@ __all__ = [
 EXIT_OK = 0
 EXIT_INPUT = 1
 EXIT_USAGE = 2
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse, with usage errors as one line and exit code 2."""
-
-    def error(self, message: str) -> NoReturn:
-        """Print ``message`` as one line and exit with the usage error code."""
-        from ..text.inert import terminal_safe
-
-        self.exit(EXIT_USAGE, f"glossator: error: {terminal_safe(message, newlines=False)} "
-                  f"(see '{self.prog} --help')\n")
-
-    def _get_formatter(self) -> argparse.HelpFormatter:
-        # argparse makes a formatter for every option it adds, and one without a width
-        # imports shutil (and with it bz2, lzma, fnmatch…) to ask for the terminal's:
-        # the same width, found without it
-        return self.formatter_class(prog=self.prog, width=_columns() - 2)  # type: ignore[call-arg]
-
-
-def _columns() -> int:
-    """The terminal's width as ``shutil.get_terminal_size().columns`` gives it: $COLUMNS,
-    else standard output's terminal, else 80."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
 
 
 def glossary_options(p: argparse.ArgumentParser) -> None:
@@ -173,10 +145,10 @@ def load_glossaries(
     """The glossary files merged (the bundled glossary if none), their warnings printed
     (with ``strict``, every warning raised at once as errors). With ``rich_definitions``
     markup in a definition is what was asked for: no warning says it is shown as text."""
-    from ..loaders import bundled_glossary_path, read_glossaries
+    from ..loaders import bundled_glossary_file, read_glossaries
     from ..model import GlossaryProblems
 
-    files = list(paths) or [str(bundled_glossary_path())]
+    files = list(paths) or [bundled_glossary_file()]
     glossary = read_glossaries(files, format=fmt, encoding=encoding, cache_dir=cache_dir)
     diagnostics = [d for d in glossary.diagnostics
                    if not (rich_definitions and d.code == "markup-in-definition")]

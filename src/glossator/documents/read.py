@@ -10,11 +10,15 @@ import os
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
 
+from .._lazy import lazy_pattern
+from .._values import Value
 from ..errors import InputError
-from ..reading import decode_text, read_at_most, read_bytes
+from ..reading import decode_text, read_at_most, read_bytes, suffix_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "DOCUMENT_SUFFIXES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "MAX_DOCUMENT_BYTES",
@@ -50,18 +54,22 @@ DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, *MARKDOWN_SUFFIXES, *HTML_SUFFIXES)
 def kind_of(name: str) -> str:
     """``html``, ``markdown`` or ``text``: the kind of document ``name`` is, by its suffix
     (standard input, ``-``, is text)."""
-    suffix = Path(name).suffix.lower() if name != "-" else ""
+    suffix = suffix_of(name).lower() if name != "-" else ""
     return ("html" if suffix in HTML_SUFFIXES else "markdown" if suffix in MARKDOWN_SUFFIXES
             else "text")
 
 
-@dataclass(frozen=True, slots=True)
-class Input:
+class Input(Value):
     """One input file: its path, and where it lies in a directory given as an input
     (``None`` for a file given itself, or standard input ``-``)."""
 
+    __slots__ = ("name", "relative")
     name: str
-    relative: str | None = None
+    relative: str | None
+
+    def __init__(self, name: str, relative: str | None = None) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "relative", relative)
 
 
 def expand_inputs(
@@ -76,16 +84,20 @@ def expand_inputs(
     several directories, each file's place starts with its directory's name, so that
     their trees do not fall on each other under one output directory."""
     paths = list(paths)
-    skipped = {Path(os.path.realpath(e)) for e in exclude}
+    skipped: set[Path] | None = None
     # os.path.isdir is False for any name the system refuses (too long, a NUL…), where
     # Path.is_dir raises: reading the file then says why, in one line
     several = sum(1 for name in paths if name != "-" and os.path.isdir(name)) > 1
     found: list[Input] = []
     for name in paths:
-        folder = Path(name)
         if name == "-" or not os.path.isdir(name):
             found.append(Input(name))
             continue
+        from pathlib import Path  # a folder to search: not at start-up
+
+        if skipped is None:
+            skipped = {Path(os.path.realpath(e)) for e in exclude}
+        folder = Path(name)
         inside = sorted(
             f for f in folder.rglob("*")
             if f.suffix.lower() in suffixes
@@ -103,16 +115,24 @@ def expand_inputs(
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(Value):
     """One input, read and decoded: its name (``<stdin>`` for standard input), kind
     (``text``, ``html`` or ``markdown``), text, and the encoding and BOM it came in."""
 
+    __slots__ = ("name", "kind", "text", "encoding", "bom")  # noqa: RUF023 - in order
     name: str
     kind: str
     text: str
-    encoding: str = "utf-8"
-    bom: bytes = b""
+    encoding: str
+    bom: bytes
+
+    def __init__(self, name: str, kind: str, text: str, encoding: str = "utf-8",
+                 bom: bytes = b"") -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "encoding", encoding)
+        object.__setattr__(self, "bom", bom)
 
 
 def read_document(name: str, kind: str = "text", encoding: str = "utf-8") -> Document:
@@ -168,8 +188,8 @@ def _read_stdin(encoding: str) -> bytes:
 
 #: A YAML front matter block at the very top of a Markdown page: ``---`` lines around it
 #: (the closing one may be ``...``), as MkDocs, Jekyll and Hugo read it.
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)",
-                           re.DOTALL)
+_FRONT_MATTER = lazy_pattern(globals(), "_FRONT_MATTER",
+    r"\A---[ \t]*\r?\n(?:.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
 def without_front_matter(text: str) -> str:

@@ -12,9 +12,13 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
+from .._lazy import lazy_pattern
 from ..errors import InputError, UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "STALE_AFTER", "check_targets", "current_umask", "encode", "partial_files",
@@ -59,6 +63,7 @@ def write_parts(path: str, parts: Iterable[bytes], *, clean: bool = True) -> Non
     removed after (unless ``clean`` is false). An error raised while ``parts`` is
     produced leaves the target as it was."""
     import tempfile
+    from pathlib import Path  # writing a file: not at start-up
 
     target = Path(os.path.realpath(path))
     try:
@@ -104,7 +109,7 @@ def current_umask() -> int:
 #: The suffix of the files :func:`write_file` writes before they are complete.
 _PARTIAL = ".glossator-partial"
 #: A partial file's name: ``.<target>.<host>-<pid>.<random>.glossator-partial``.
-_PARTIAL_NAME = re.compile(
+_PARTIAL_NAME = lazy_pattern(globals(), "_PARTIAL_NAME",
     r"\.(?P<target>.+)\.(?P<host>[0-9a-f]{6})-(?P<pid>[0-9]{1,10})\.[a-z0-9_]{8}"
     + re.escape(_PARTIAL) + r"\Z", re.DOTALL)
 #: A partial file older than this (seconds) is stale whoever wrote it: no run takes a
@@ -130,6 +135,7 @@ def partial_files(path: str) -> list[Path]:
     """The files :func:`write_file` left beside ``path`` unfinished (a run stopped while
     it wrote)."""
     from glob import escape
+    from pathlib import Path
 
     target = Path(os.path.realpath(path))
     return list(target.parent.glob(f".{escape(target.name)}.*{_PARTIAL}"))

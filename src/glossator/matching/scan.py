@@ -29,9 +29,9 @@ import unicodedata
 from array import array
 from bisect import bisect_right
 from collections.abc import Generator, Iterator, Sequence
-from typing import Any, overload
 
 from .._gc import paused_gc
+from .._typing import overload
 from ..glossary import Form, Glossary
 from ..model import Annotation
 from ..text.chars import INVISIBLE
@@ -63,6 +63,10 @@ from .fold import (
     fold_text,
 )
 from .native import ACCELERATOR
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["MatchOptions", "Matcher", "Variant"]
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import import_module
-from typing import Any
 
 from ..errors import UsageError
 from ..model import AnnotatedText
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Renderer", "available_renderers", "register_renderer", "render"]
 

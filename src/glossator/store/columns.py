@@ -44,11 +44,14 @@ import struct
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
-from typing import Any, overload
 
+from .._typing import overload
 from ..matching.native import ACCELERATOR, pack_bytes
 from ..matching.native import pack_offsets as _pack_offsets
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "DamagedCache", "Groups", "Packed", "Rows", "check_ints", "damaged", "drop_damaged",
@@ -73,11 +76,14 @@ _ALIGN = 8
 
 
 def write_sections(
-    path: Path, header: Any, sections: Sequence[bytes | memoryview]
+    path: str | os.PathLike[str], header: Any, sections: Sequence[bytes | memoryview]
 ) -> None:
     """Write ``header`` (plain values) and ``sections`` atomically to ``path``
     (``OSError`` if it cannot be written)."""
     import tempfile
+    from pathlib import Path  # writing: not at start-up
+
+    target = Path(path)
 
     sizes = [memoryview(s).nbytes for s in sections]
     places: list[tuple[int, int]] = []  # relative to the first section, after the header
@@ -87,10 +93,10 @@ def write_sections(
         at += -(-size // _ALIGN) * _ALIGN
     meta = marshal.dumps((header, places))
     start = -(-(_HEAD.size + len(meta)) // _ALIGN) * _ALIGN
-    path.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
     # a fresh name: nothing another user placed there is followed, and two writers of the
     # same file do not write into each other's
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         crc = 0
         with os.fdopen(fd, "wb") as out:
@@ -110,7 +116,7 @@ def write_sections(
         raise
 
 
-def read_sections(path: Path) -> tuple[Any, list[memoryview]]:
+def read_sections(path: str | os.PathLike[str]) -> tuple[Any, list[memoryview]]:
     """The header and sections :func:`write_sections` wrote to ``path``, the sections as
     read-only views of the mapped file.
 
@@ -240,7 +246,7 @@ def _skip(buf: bytes, at: int, code: int, left: list[int]) -> int:
     return at if code in _COUNTED else at + size
 
 
-def drop_damaged(path: Path) -> None:
+def drop_damaged(path: str | os.PathLike[str]) -> None:
     """Remove the damaged cache file ``path`` (its reader builds it again), with one
     :class:`~glossator.errors.GlossatorWarning` saying so."""
     import warnings
@@ -312,7 +318,7 @@ def _offsets(data: memoryview | bytes, end: int) -> Sequence[int]:
     return offsets
 
 
-class Rows(Sequence[Any]):
+class Rows(Sequence["Any"]):
     """A sequence of rows, each kept as its own marshal record in one blob and decoded
     (once) when it is first read.
 

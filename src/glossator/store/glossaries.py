@@ -20,19 +20,18 @@ from __future__ import annotations
 
 import _thread
 import contextlib
-import hashlib
 import marshal
 import os
 from array import array
 from collections.abc import Iterator, Sequence
-from pathlib import Path
-from typing import Any, TypeVar, overload
 
 from .._gc import paused_gc
+from .._typing import overload
 from ..errors import CacheError
 from ..glossary import Form, Glossary, winning_forms
 from ..matching.native import ACCELERATOR
 from ..model import Diagnostic, Entry, Location
+from . import sha256
 from .columns import (
     DamagedCache,
     Rows,
@@ -44,6 +43,11 @@ from .columns import (
     write_sections,
 )
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+    _T = TypeVar("_T")
+
 __all__ = [
     "Store", "glossary_digest", "load_cached_glossary", "merged_digest", "save_cached_glossary",
     "source_of",
@@ -53,7 +57,6 @@ __all__ = [
 _IDS_SEPARATOR = "\n"
 #: Bumped whenever the cached shape changes.
 _VERSION = 3
-_T = TypeVar("_T")
 
 
 def glossary_digest(
@@ -70,7 +73,8 @@ def glossary_digest(
     """
     from .._version import __version__
 
-    digest = hashlib.sha256(repr((_VERSION, __version__, name, format, encoding)).encode())
+    digest = sha256(repr((_VERSION, __version__, name, format, encoding)).encode(),
+                    more=len(data))
     digest.update(data)
     if not source:
         return digest.hexdigest()[:32]
@@ -83,7 +87,7 @@ def glossary_digest(
 def merged_digest(digests: list[str]) -> str:
     """The cache key of the glossary merged from glossaries read under ``digests`` (its
     source part from theirs, when they all have one)."""
-    content = hashlib.sha256(repr(("merge", _VERSION, digests)).encode()).hexdigest()[:32]
+    content = sha256(repr(("merge", _VERSION, digests)).encode()).hexdigest()[:32]
     sources = [source_of(d) for d in digests]
     if None in sources:
         return content
@@ -98,7 +102,7 @@ def source_of(digest: str | None) -> str | None:
 
 
 def _short(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def _prune(cache_dir: str | os.PathLike[str], digest: str) -> None:
@@ -107,7 +111,9 @@ def _prune(cache_dir: str | os.PathLike[str], digest: str) -> None:
     source = source_of(digest)
     if source is None:
         return
-    keep = _path(cache_dir, digest).name
+    from pathlib import Path  # writing: not at start-up
+
+    keep = os.path.basename(_path(cache_dir, digest))
     for pattern in (f"glossary-{source}-*.cache", f"matcher-{source}-*.cache"):
         for old in Path(cache_dir).glob(pattern):
             if old.name != keep:
@@ -115,8 +121,9 @@ def _prune(cache_dir: str | os.PathLike[str], digest: str) -> None:
                     old.unlink()
 
 
-def _path(cache_dir: str | os.PathLike[str], digest: str) -> Path:
-    return Path(cache_dir) / f"glossary-{digest}.cache"
+def _path(cache_dir: str | os.PathLike[str], digest: str) -> str:
+    # as pathlib would write it (no pathlib at start-up)
+    return os.path.join(os.path.normpath(cache_dir), f"glossary-{digest}.cache")
 
 
 def _location(loc: Location | None) -> tuple[str | None, int | None] | None:
@@ -191,7 +198,7 @@ def _load(cache_dir: str | os.PathLike[str], digest: str) -> Glossary | None:
         return None
 
 
-def _glossary_of(header: tuple[Any, ...], sections: Sequence[memoryview], path: Path,
+def _glossary_of(header: tuple[Any, ...], sections: Sequence[memoryview], path: str,
                  digest: str) -> Glossary | None:
     """The glossary of a cache file's header and sections (``ValueError`` and the like if
     they do not hold together)."""
@@ -225,7 +232,7 @@ class Store:
                  "_winners")
 
     def __init__(self, entry_rows: Rows, form_rows: Rows, form_entry: memoryview,
-                 winners: memoryview, ids: memoryview | bytes, source: Path) -> None:
+                 winners: memoryview, ids: memoryview | bytes, source: str) -> None:
         """``form_entry`` is the entry of each form, ``winners`` the forms the duplicate
         rule keeps, ``ids`` the entries' ids (UTF-8, one a line), ``source`` the
         cache file (named if it turns out to be damaged)."""
@@ -402,7 +409,7 @@ _new = object.__new__
 
 
 #: The number of values of an entry row (one per field).
-_ENTRY_WIDTH = len(Entry.__dataclass_fields__)
+_ENTRY_WIDTH = len(Entry.__slots__)
 _OPT_STR = (str, type(None))
 _OPT_BOOL = (bool, type(None))
 #: The type of each value of an entry row, in :class:`~glossator.model.Entry`'s order
@@ -412,7 +419,7 @@ _ENTRY_KINDS: tuple[type | tuple[type, ...], ...] = (
     _OPT_BOOL, tuple, (int, type(None)), (tuple, type(None)), tuple,
 )
 #: The field of an entry row that holds its origin, a ``Location`` kept as a tuple.
-_ORIGIN_INDEX = list(Entry.__dataclass_fields__).index("origin")
+_ORIGIN_INDEX = Entry.__slots__.index("origin")
 
 
 def _restore_all(

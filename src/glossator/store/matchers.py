@@ -8,11 +8,8 @@ tables stay packed: a variant or a pattern is decoded when it is first read.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
 from .._gc import paused_gc
 from ..errors import CacheError
@@ -25,6 +22,7 @@ from ..matching.compile import (
     Tables,
 )
 from ..matching.scan import Matcher
+from . import sha256
 from .columns import (
     DamagedCache,
     Groups,
@@ -39,6 +37,10 @@ from .columns import (
 )
 from .glossaries import source_of
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 __all__ = ["cached_matcher"]
 
 
@@ -51,9 +53,10 @@ def _cache_key(forms: Sequence[Form], options: MatchOptions, source: str | None 
     """
     from .._version import __version__
 
-    digest = hashlib.sha256(
+    digest = sha256(
         repr((TABLES_VERSION, __version__, options.accents, options.inflect,
-              options.lemmas, source)).encode()
+              options.lemmas, source)).encode(),
+        more=0 if source is not None else 64 * len(forms),  # about a form's repr each
     )
     if source is not None:
         return digest.hexdigest()[:32]
@@ -64,7 +67,9 @@ def _cache_key(forms: Sequence[Form], options: MatchOptions, source: str | None 
     return digest.hexdigest()[:32]
 
 
-def _load_tables(path: Path, n_forms: int) -> tuple[Tables, memoryview | None] | None:
+def _load_tables(
+    path: str | os.PathLike[str], n_forms: int
+) -> tuple[Tables, memoryview | None] | None:
     """Compiled tables from the cache, and the C scanner's trie if it was saved too; or
     ``None`` (missing, unreadable, stale, or damaged: then removed, with a warning). The
     file is mapped and its tables stay packed: a variant or a pattern is decoded when it
@@ -85,8 +90,8 @@ def _load_tables(path: Path, n_forms: int) -> tuple[Tables, memoryview | None] |
         return None
 
 
-def _tables_of(header: tuple[Any, ...], sections: Sequence[memoryview], path: Path,
-               n_forms: int) -> tuple[Tables, memoryview | None]:
+def _tables_of(header: tuple[Any, ...], sections: Sequence[memoryview],
+               path: str | os.PathLike[str], n_forms: int) -> tuple[Tables, memoryview | None]:
     """The tables of a cache file's header and sections, every index range-checked
     (``ValueError`` if one is out of its table)."""
     _, multiword, n_variants, has_state = header
@@ -116,7 +121,7 @@ def _tables_of(header: tuple[Any, ...], sections: Sequence[memoryview], path: Pa
     return tables, state if has_state else None
 
 
-def _save_tables(path: Path, tables: Tables, state: bytes | None) -> None:
+def _save_tables(path: str, tables: Tables, state: bytes | None) -> None:
     """Write compiled tables (and the trie's arrays) atomically; a cache that cannot be
     written is skipped."""
     t = tables
@@ -143,7 +148,7 @@ def cached_matcher(
     key = _cache_key(forms, options, glossary.digest)
     source = source_of(glossary.digest)
     name = f"matcher-{source}-{key}" if source else f"matcher-{key}"
-    path = Path(cache_dir) / f"{name}.cache"
+    path = os.path.join(os.path.normpath(cache_dir), f"{name}.cache")  # no pathlib at start-up
     with paused_gc():  # millions of acyclic objects (see glossator._gc)
         loaded = _load_tables(path, len(forms))
     matcher = None

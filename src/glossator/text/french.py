@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any
 
+from .._lazy import lazy_pattern
 from .chars import ELISION_APOSTROPHES, JOINERS
 from .words import plural_is_another_word
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "PREPOSITIONS",
@@ -55,12 +59,14 @@ _X_S = frozenset("landau sarrau bleu pneu émeu lieu-dit".split())
 _OU_X = frozenset("bijou caillou chou genou hibou joujou pou".split())
 _IRREGULAR = {"œil": "yeux", "oeil": "yeux", "ciel": "cieux", "aïeul": "aïeux"}
 
-_WORD_RE = re.compile(rf"[^\W\d_]+(?:[{ELISION_APOSTROPHES}][^\W\d_]+)?|\S", re.UNICODE)
+_WORD_RE = lazy_pattern(globals(), "_WORD_RE",
+    rf"[^\W\d_]+(?:[{ELISION_APOSTROPHES}][^\W\d_]+)?|\S", re.UNICODE)
 # a word after white space, before white space or an apostrophe (a preposition's place)
-_INNER_WORD_RE = re.compile(rf"(?<=\s)(\w+)(?=\s)|(?<=\s)(\w+)(?=[{ELISION_APOSTROPHES}])")
-_APOSTROPHE_RE = re.compile(f"[{ELISION_APOSTROPHES}]")
+_INNER_WORD_RE = lazy_pattern(globals(), "_INNER_WORD_RE",
+    rf"(?<=\s)(\w+)(?=\s)|(?<=\s)(\w+)(?=[{ELISION_APOSTROPHES}])")
+_APOSTROPHE_RE = lazy_pattern(globals(), "_APOSTROPHE_RE", f"[{ELISION_APOSTROPHES}]")
 # the first word of a multiword term, before white space or an apostrophe
-_FIRST_WORD = re.compile(rf"(\w+)(?:\s|[{ELISION_APOSTROPHES}])")
+_FIRST_WORD = lazy_pattern(globals(), "_FIRST_WORD", rf"(\w+)(?:\s|[{ELISION_APOSTROPHES}])")
 _JOINERS = tuple(JOINERS)
 
 
@@ -267,7 +273,7 @@ def is_acronym(form: str) -> bool:
 
 
 #: What splits a word into the parts :func:`acronym_word` reads: hyphens and apostrophes.
-_WORD_PARTS = re.compile(r"[-\u2010\u2011'\u2019\u02bc]")
+_WORD_PARTS = lazy_pattern(globals(), "_WORD_PARTS", r"[-\u2010\u2011'\u2019\u02bc]")
 
 
 def acronym_word(word: str) -> bool:
@@ -291,7 +297,8 @@ def acronym_words(form: str) -> int:
 
 
 #: FranceTerme's notation of a feminine ending after a word: *ablatif, -ive*, *client, -e*.
-_GENDER_NOTATION = re.compile(r"([^\W\d_]+), -([^\W\d_A-Z]{1,6})\b")
+_GENDER_NOTATION = lazy_pattern(globals(), "_GENDER_NOTATION",
+    r"([^\W\d_]+), -([^\W\d_A-Z]{1,6})\b")
 
 
 def _feminine(word: str, ending: str) -> str | None:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
 
+from .._lazy import lazy_pattern
+from .._values import Value
 from .chars import APOSTROPHES, SPACES
 
 __all__ = [
@@ -35,7 +36,7 @@ _TYPO_TABLE = str.maketrans(
     {**{c: "'" for c in APOSTROPHES[1:]}, **{c: " " for c in SPACES}}
 )
 
-_TYPO_RE = re.compile(f"[{APOSTROPHES[1:]}{SPACES}]")
+_TYPO_RE = lazy_pattern(globals(), "_TYPO_RE", f"[{APOSTROPHES[1:]}{SPACES}]")
 
 
 def typographic(text: str) -> str:
@@ -53,7 +54,7 @@ def canonical(text: str) -> str:
 #: No-break spaces a writer puts on purpose (before *:* or *»*, in *art.\u00a0L.\u00a0123*,
 #: *1\u202f000*): :func:`one_line` keeps them where they stand alone.
 _NO_BREAK_SPACES = frozenset("\u00a0\u202f\u2007")
-_SPACE_RUN = re.compile(r"\s+")
+_SPACE_RUN = lazy_pattern(globals(), "_SPACE_RUN", r"\s+")
 
 
 @lru_cache(maxsize=8192)
@@ -75,19 +76,23 @@ def fold_text(text: str) -> str:
 #: Combining marks that may follow a base letter in decomposed (NFD) text.
 _COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 # A base character and the combining marks after it: what NFC may compose.
-_CLUSTER_RE = re.compile(f".[{_COMBINING}]+", re.DOTALL)
+_CLUSTER_RE = lazy_pattern(globals(), "_CLUSTER_RE", f".[{_COMBINING}]+", re.DOTALL)
 
 
-@dataclass(frozen=True, slots=True)
-class OffsetMap:
+class OffsetMap(Value):
     """Maps offsets in a prepared string back to the original string.
 
     ``points`` holds ``(prepared_index, original_index)`` pairs where the two sequences
     re-synchronize; between two points the offsets move together.
     """
 
+    __slots__ = ("points", "original")  # noqa: RUF023 - in order
     points: tuple[tuple[int, int], ...]
     original: str
+
+    def __init__(self, points: tuple[tuple[int, int], ...], original: str) -> None:
+        object.__setattr__(self, "points", points)
+        object.__setattr__(self, "original", original)
 
     def start(self, index: int) -> int:
         """Original offset of the character at prepared ``index``."""
@@ -109,12 +114,16 @@ class OffsetMap:
         return end
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
+class Prepared(Value):
     """A text ready for matching, with the map back to the caller's offsets."""
 
+    __slots__ = ("text", "offsets")  # noqa: RUF023 - in order
     text: str
     offsets: OffsetMap | None  # None: offsets are the original ones
+
+    def __init__(self, text: str, offsets: OffsetMap | None) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "offsets", offsets)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``(start, end)`` of the prepared span ``[start, end)``."""
@@ -158,8 +167,9 @@ def prepare_nfc(text: str) -> Prepared:
     return Prepared(prepared, OffsetMap(tuple(points), text))
 
 
-_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_NOT_SLUG = re.compile("[^a-z0-9]+")
+_COMBINING_MARKS = lazy_pattern(globals(), "_COMBINING_MARKS",
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NOT_SLUG = lazy_pattern(globals(), "_NOT_SLUG", "[^a-z0-9]+")
 
 
 def slugify(text: str) -> str:
