@@ -14,7 +14,7 @@ from typing import Any
 __all__ = ["ACCELERATOR", "SCAN_ABI", "pack_bytes", "pack_offsets"]
 
 #: The interface version of ``glossator._scan`` these sources expect (``SCAN_ABI`` there).
-SCAN_ABI = 7
+SCAN_ABI = 8
 
 
 def _accelerator() -> Any:
