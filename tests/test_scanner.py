@@ -454,3 +454,13 @@ def test_every_invisible_character_reaches_the_c_scanner(
         assert found == pure.scan(text), text
         assert len(found) == 1, text
         _same_edits(text.encode(), True)
+
+
+@pytest.mark.parametrize("text", ["a", "y a", "voir a", "voir ab", "ab", "b abc, abcdefghij",
+                                  "x abcdefghij", "abcdefghij", " z", "é", "l’é", "un é."])
+def test_the_walk_starts_wherever_a_pattern_may(text: str, monkeypatch: Any) -> None:
+    # the C scan skips the spaces whose next two bytes begin no pattern: one-letter
+    # patterns (any byte may follow), long edges (their first byte), the text's end
+    fast, pure = _c_and_pure(("a", "y", "ab", "abcdefghij", "é", "z"), monkeypatch)
+    assert fast.scan(text) == pure.scan(text), text
+    assert fast.scan(text), text

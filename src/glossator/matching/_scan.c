@@ -75,6 +75,7 @@ typedef struct {
     uint8_t *label;       /* n_nodes: the first byte of the edge to each node (0 for the root) */
     uint8_t *tails;       /* n_tails: the tails longer than INLINE_TAIL, end to end */
     uint32_t root[256];   /* child of the root by byte, 0 = none (the root is node 0) */
+    uint8_t pairs[8192];  /* bit (b1 << 8) | b2: a walk from " " b1 b2 may find a pattern */
     int32_t *fast;        /* per pattern: the variant the scanner may keep itself, or -1 */
     Py_ssize_t n_fast;
     uint8_t *modes;       /* per pattern: MODE_* */
@@ -171,8 +172,25 @@ static void
 fill_root(TrieObject *self)
 {
     memset(self->root, 0, sizeof(self->root));
+    memset(self->pairs, 0, sizeof(self->pairs));
     for (uint32_t c = self->nodes[0].first; c < self->nodes[0].first + self->nodes[0].kids; c++) {
-        self->root[self->label[c]] = c;
+        uint8_t b1 = self->label[c];
+        const Node *r = &self->nodes[c];
+        self->root[b1] = c;
+        uint8_t *row = self->pairs + (b1 << 5); /* 256 bits: the bytes after b1 */
+        if (r->pid >= 0) {
+            memset(row, 0xFF, 32); /* a pattern ends after b1: any byte may follow */
+        }
+        else if (r->tlen) {
+            const uint8_t *t = r->tlen <= INLINE_TAIL ? (const uint8_t *)&r->tail
+                                                      : self->tails + r->tail;
+            row[t[0] >> 3] |= (uint8_t)(1u << (t[0] & 7));
+        }
+        else {
+            for (uint32_t k = r->first; k < r->first + r->kids; k++) {
+                row[self->label[k] >> 3] |= (uint8_t)(1u << (self->label[k] & 7));
+            }
+        }
     }
 }
 
@@ -750,6 +768,46 @@ elision(const uint8_t *hay, const uint8_t *raw, Py_ssize_t s)
     return -1;
 }
 
+/* Whether a walk from the space at q may find a pattern: q[0] is a space and q[1], q[2]
+ * begin one (pairs; q[2] may be the NUL after a bytes object's end). */
+static inline uint32_t
+starts_at(const uint8_t *q, const uint8_t *pairs)
+{
+    uint32_t at = ((uint32_t)q[1] << 8) | q[2];
+    return (uint32_t)(q[0] == ' ') & ((uint32_t)pairs[at >> 3] >> (at & 7));
+}
+
+/* The first place in q .. end - 1 where a walk may find a pattern (starts_at), or end.
+ * Eight bytes at a time: the spaces of a word are found at once, and only they are looked
+ * up; a memchr call per word cost more, and a walk from every space more still (most
+ * spaces of a text are followed by no pattern's first two bytes). */
+static inline const uint8_t *
+next_start(const uint8_t *q, const uint8_t *end, const uint8_t *pairs)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (q + 8 <= end) {
+        uint64_t v;
+        memcpy(&v, q, 8);
+        uint64_t x = v ^ 0x2020202020202020ull; /* spaces to zero bytes */
+        /* the high bit of each zero byte, and perhaps of a byte above one: a byte that
+         * starts_at then rejects */
+        uint64_t z = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+        while (z) {
+            const uint8_t *at = q + (__builtin_ctzll(z) >> 3);
+            if (starts_at(at, pairs) & 1) {
+                return at;
+            }
+            z &= z - 1;
+        }
+        q += 8;
+    }
+#endif
+    while (q < end && !(starts_at(q, pairs) & 1)) {
+        q++;
+    }
+    return q;
+}
+
 /*
  * scan(hay, raw, pos, stop, out) -> (pos, s, candidates)
  *
@@ -796,12 +854,12 @@ Trie_scan(TrieObject *self, PyObject *args)
     gil_let_go(&gil);
     Py_ssize_t s = pos;
     while (s < stop) {
-        const uint8_t *p = memchr(hay + s, ' ', (size_t)(stop - s));
-        if (!p) {
+        const uint8_t *q = next_start(hay + s, hay + stop, self->pairs);
+        if (q >= hay + stop) {
             s = stop;
             break;
         }
-        s = p - hay;
+        s = q - hay;
         /* walk; hay ends with a space that no pattern contains at its end */
         Py_ssize_t i = s + 1;
         uint32_t node = self->root[hay[i]];
