@@ -1528,30 +1528,12 @@ separator_len(const uint8_t *p, Py_ssize_t left)
     return 0;
 }
 
-/* fold.fold_text in C: src[0 .. n-1] folded into dst (TEXT_FOLD), every separator of
- * SEP_LEAD blanked whole. */
-static void
-fold_into(const uint8_t *src, uint8_t *dst, Py_ssize_t n)
+/* fold_into byte by byte, from i to at least `until` (past a separator that reaches
+ * beyond it); returns where it stopped. */
+static Py_ssize_t
+fold_bytes(const uint8_t *src, uint8_t *dst, Py_ssize_t i, Py_ssize_t until, Py_ssize_t n)
 {
-    Py_ssize_t i = 0;
-    while (i < n) {
-        /* eight ASCII bytes at once: table lookups only */
-        while (i + 8 <= n) {
-            uint64_t v;
-            memcpy(&v, src + i, 8);
-            if (v & 0x8080808080808080ull) {
-                break;
-            }
-#define FOLD_AT(k) ((uint64_t)TEXT_FOLD[(v >> (k)) & 0xFF] << (k))
-            uint64_t w = FOLD_AT(0) | FOLD_AT(8) | FOLD_AT(16) | FOLD_AT(24) | FOLD_AT(32) |
-                         FOLD_AT(40) | FOLD_AT(48) | FOLD_AT(56);
-#undef FOLD_AT
-            memcpy(dst + i, &w, 8); /* byte for byte where v came from, on any endianness */
-            i += 8;
-        }
-        if (i >= n) {
-            break;
-        }
+    while (i < until) {
         uint8_t b = src[i];
         if (SEP_LEAD[b]) {
             int w = separator_len(src + i, n - i);
@@ -1564,6 +1546,37 @@ fold_into(const uint8_t *src, uint8_t *dst, Py_ssize_t n)
         dst[i] = TEXT_FOLD[b];
         i++;
     }
+    return i;
+}
+
+/* fold.fold_text in C: src[0 .. n-1] folded into dst (TEXT_FOLD), every separator of
+ * SEP_LEAD blanked whole. Eight bytes at a time through the table, unless they hold the
+ * lead byte of a separator. */
+static void
+fold_into(const uint8_t *src, uint8_t *dst, Py_ssize_t n)
+{
+    Py_ssize_t i = 0;
+    while (i + 8 <= n) {
+        uint64_t v;
+        memcpy(&v, src + i, 8);
+        if (v & 0x8080808080808080ull) {
+            uint8_t lead = 0;
+            for (int k = 0; k < 8; k++) {
+                lead |= SEP_LEAD[src[i + k]];
+            }
+            if (lead) {
+                i = fold_bytes(src, dst, i, i + 8, n);
+                continue;
+            }
+        }
+#define FOLD_AT(k) ((uint64_t)TEXT_FOLD[(v >> (k)) & 0xFF] << (k))
+        uint64_t w = FOLD_AT(0) | FOLD_AT(8) | FOLD_AT(16) | FOLD_AT(24) | FOLD_AT(32) |
+                     FOLD_AT(40) | FOLD_AT(48) | FOLD_AT(56);
+#undef FOLD_AT
+        memcpy(dst + i, &w, 8); /* byte for byte where v came from, on any endianness */
+        i += 8;
+    }
+    fold_bytes(src, dst, i, n, n);
 }
 
 /*
