@@ -81,7 +81,8 @@ _ASCII = bytes(range(128))
 #: rarer decomposed scripts or singletons (E1 .., E2 84/86, EF AC…): only around them is
 #: the text checked with unicodedata.is_normalized (``scan._composed``).
 _NFC_LEADS = b"\xcc\xcd\xe1\xef"
-#: ... and the second bytes after E2 that may (U+2100–U+213F, U+2180–U+21BF…).
+#: The bytes after E2 of what NFC may change: U+2100–U+213F (Ω, K, Å signs),
+#: U+2180–U+21BF, U+2240–U+227F (≤, ≠ …), U+2300–U+233F (〈 〉).
 _NFC_E2_SECONDS = b"\x84\x86\x89\x8c"
 _MAYBE_NOT_NFC = re.compile(
     b"[" + re.escape(_NFC_LEADS) + b"]|\xe2[" + re.escape(_NFC_E2_SECONDS) + b"]")
