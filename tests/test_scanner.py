@@ -317,6 +317,86 @@ def _same_edits(raw: bytes, runs: bool) -> None:
     assert array("q", got[2]).tolist() == edits.olds
 
 
+#: Pieces for prepare(): PIECES, separators the fold blanks whole (a dash, a bullet, an
+#: ellipsis, a closing quote, an arrow, an emoji, §), and what NFC may change (combining
+#: marks, ≤, Å as U+212B, a Hangul jamo, a compatibility ligature).
+PREPARE_PIECES = [*PIECES, "—", "•", "…", "”", "→", "\U0001F600", "§", "°", "×", "\u0301",
+                  "e\u0301", "\u0327", "≤", "\u212b", "\u1100\u1161", "\ufb01", "Ä", "ÿ",
+                  "\U000e0021"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PREPARE_PIECES), max_size=30), st.booleans())
+def test_c_prepare_cuts_and_folds_as_python_does(pieces: list[str], runs: bool) -> None:
+    # prepare() is edits(), the padding, fold_text() and the NFC suspects of
+    # fold._MAYBE_NOT_NFC in one C call: byte for byte the same as the Python steps
+    _same_prepare("".join(pieces).encode("utf-8"), runs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*EDGE_BYTES, 0xCC, 0xCD, 0xE1, 0x84, 0x94, 0xF0, 0x9F,
+                                 0x98, 0xC3]), max_size=24), st.booleans())
+def test_c_prepare_cuts_broken_utf8_as_edits_does(raw: list[int], runs: bool) -> None:
+    # broken UTF-8 must not fool it either (the fold is compared on valid text only)
+    data = bytes(raw)
+    got = matcher.ACCELERATOR.prepare(data, runs, 64)
+    edited = matcher.ACCELERATOR.edits(data, runs)
+    assert got[0] == b" " + (data if edited is None else edited[0]) + b" "
+    assert len(got[1]) == len(got[0])
+    assert (got[2], got[3]) == ((None, None) if edited is None else edited[1:])
+
+
+def _same_prepare(raw: bytes, runs: bool) -> None:
+    from array import array
+
+    from glossator.matching.fold import _MAYBE_NOT_NFC, fold_text
+
+    cut, edits = matcher._edits(raw, raw.translate(None, bytes(range(128))), runs)
+    raw2, hay, news, olds, suspects = matcher.ACCELERATOR.prepare(raw, runs, 64)
+    assert raw2 == b" " + cut + b" "
+    assert hay == fold_text(raw2, raw.translate(None, bytes(range(128))))
+    if edits is None:
+        assert news is None and olds is None
+    else:
+        assert array("q", news).tolist() == edits.news
+        assert array("q", olds).tolist() == edits.olds
+    assert suspects == [m.start() for m in _MAYBE_NOT_NFC.finditer(raw)][:65]
+    assert suspects == matcher._suspects(raw)[:65]
+
+
+def test_c_prepare_keeps_one_suspect_more_than_asked() -> None:
+    raw = "≤ a ".encode() * 10
+    assert matcher.ACCELERATOR.prepare(raw, True, 3)[4] == [0, 6, 12, 18]
+    assert matcher.ACCELERATOR.prepare(raw, True, 0)[4] == [0]
+    with pytest.raises(ValueError, match="max_suspects"):
+        matcher.ACCELERATOR.prepare(raw, True, -1)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", "e", " ", "é", "≤", "\u0301", "\u0327", "\u0323",
+                                 "\u212b", "\u1100", "\u1161", "\ufb01", "\u2126", "Å",
+                                 "ç", "\u0300"]), max_size=20))
+def test_nfc_is_checked_around_the_suspects_only(pieces: list[str]) -> None:
+    # NFC never composes across an ASCII character: the pieces around the places
+    # fold._MAYBE_NOT_NFC finds tell whether the whole text is in NFC
+    import unicodedata
+
+    text = "".join(pieces)
+    raw = text.encode()
+    suspects = matcher._suspects(raw)
+    if len(suspects) <= matcher._SUSPECTS:
+        assert matcher._composed(raw, suspects) == unicodedata.is_normalized("NFC", text)
+
+
+def test_text_with_one_suspect_and_composed_elsewhere_matches(monkeypatch: Any) -> None:
+    # a ≤ far from a decomposed é: the text is composed there, and the match is found
+    fast, pure = _c_and_pure(("économie sociale",), monkeypatch)
+    for times in (10, 50):  # the pieces around 12 suspects, or the whole text
+        text = "a ≤ b " * times + "l’e\u0301conomie sociale ≤"
+        start = 6 * times + 2
+        assert fast.scan(text) == pure.scan(text) == [(start, start + 17, 0, True)]
+
+
 def test_the_c_tables_header_is_generated_from_the_python_tables() -> None:
     # _scan.c takes its byte classes, eliding words, apostrophes, wide spaces and
     # invisible characters from _scan_tables.h, generated from glossator/text/chars.py:
@@ -374,3 +454,13 @@ def test_every_invisible_character_reaches_the_c_scanner(
         assert found == pure.scan(text), text
         assert len(found) == 1, text
         _same_edits(text.encode(), True)
+
+
+@pytest.mark.parametrize("text", ["a", "y a", "voir a", "voir ab", "ab", "b abc, abcdefghij",
+                                  "x abcdefghij", "abcdefghij", " z", "é", "l’é", "un é."])
+def test_the_walk_starts_wherever_a_pattern_may(text: str, monkeypatch: Any) -> None:
+    # the C scan skips the spaces whose next two bytes begin no pattern: one-letter
+    # patterns (any byte may follow), long edges (their first byte), the text's end
+    fast, pure = _c_and_pure(("a", "y", "ab", "abcdefghij", "é", "z"), monkeypatch)
+    assert fast.scan(text) == pure.scan(text), text
+    assert fast.scan(text), text

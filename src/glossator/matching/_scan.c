@@ -40,7 +40,7 @@
 
 /* Bumped with every change to what the module's functions take or return; matcher.py
  * refuses a module of another ABI (a stale build left next to newer sources). */
-#define SCAN_ABI 7
+#define SCAN_ABI 8
 
 /* What the scanner decides alone about a candidate that ends a word, after an ASCII
  * character that is not an apostrophe (anything else goes to Python). */
@@ -75,6 +75,7 @@ typedef struct {
     uint8_t *label;       /* n_nodes: the first byte of the edge to each node (0 for the root) */
     uint8_t *tails;       /* n_tails: the tails longer than INLINE_TAIL, end to end */
     uint32_t root[256];   /* child of the root by byte, 0 = none (the root is node 0) */
+    uint8_t pairs[8192];  /* bit (b1 << 8) | b2: a walk from " " b1 b2 may find a pattern */
     int32_t *fast;        /* per pattern: the variant the scanner may keep itself, or -1 */
     Py_ssize_t n_fast;
     uint8_t *modes;       /* per pattern: MODE_* */
@@ -171,8 +172,25 @@ static void
 fill_root(TrieObject *self)
 {
     memset(self->root, 0, sizeof(self->root));
+    memset(self->pairs, 0, sizeof(self->pairs));
     for (uint32_t c = self->nodes[0].first; c < self->nodes[0].first + self->nodes[0].kids; c++) {
-        self->root[self->label[c]] = c;
+        uint8_t b1 = self->label[c];
+        const Node *r = &self->nodes[c];
+        self->root[b1] = c;
+        uint8_t *row = self->pairs + (b1 << 5); /* 256 bits: the bytes after b1 */
+        if (r->pid >= 0) {
+            memset(row, 0xFF, 32); /* a pattern ends after b1: any byte may follow */
+        }
+        else if (r->tlen) {
+            const uint8_t *t = r->tlen <= INLINE_TAIL ? (const uint8_t *)&r->tail
+                                                      : self->tails + r->tail;
+            row[t[0] >> 3] |= (uint8_t)(1u << (t[0] & 7));
+        }
+        else {
+            for (uint32_t k = r->first; k < r->first + r->kids; k++) {
+                row[self->label[k] >> 3] |= (uint8_t)(1u << (self->label[k] & 7));
+            }
+        }
     }
 }
 
@@ -750,6 +768,46 @@ elision(const uint8_t *hay, const uint8_t *raw, Py_ssize_t s)
     return -1;
 }
 
+/* Whether a walk from the space at q may find a pattern: q[0] is a space and q[1], q[2]
+ * begin one (pairs; q[2] may be the NUL after a bytes object's end). */
+static inline uint32_t
+starts_at(const uint8_t *q, const uint8_t *pairs)
+{
+    uint32_t at = ((uint32_t)q[1] << 8) | q[2];
+    return (uint32_t)(q[0] == ' ') & ((uint32_t)pairs[at >> 3] >> (at & 7));
+}
+
+/* The first place in q .. end - 1 where a walk may find a pattern (starts_at), or end.
+ * Eight bytes at a time: the spaces of a word are found at once, and only they are looked
+ * up; a memchr call per word cost more, and a walk from every space more still (most
+ * spaces of a text are followed by no pattern's first two bytes). */
+static inline const uint8_t *
+next_start(const uint8_t *q, const uint8_t *end, const uint8_t *pairs)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (q + 8 <= end) {
+        uint64_t v;
+        memcpy(&v, q, 8);
+        uint64_t x = v ^ 0x2020202020202020ull; /* spaces to zero bytes */
+        /* the high bit of each zero byte, and perhaps of a byte above one: a byte that
+         * starts_at then rejects */
+        uint64_t z = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+        while (z) {
+            const uint8_t *at = q + (__builtin_ctzll(z) >> 3);
+            if (starts_at(at, pairs) & 1) {
+                return at;
+            }
+            z &= z - 1;
+        }
+        q += 8;
+    }
+#endif
+    while (q < end && !(starts_at(q, pairs) & 1)) {
+        q++;
+    }
+    return q;
+}
+
 /*
  * scan(hay, raw, pos, stop, out) -> (pos, s, candidates)
  *
@@ -796,12 +854,12 @@ Trie_scan(TrieObject *self, PyObject *args)
     gil_let_go(&gil);
     Py_ssize_t s = pos;
     while (s < stop) {
-        const uint8_t *p = memchr(hay + s, ' ', (size_t)(stop - s));
-        if (!p) {
+        const uint8_t *q = next_start(hay + s, hay + stop, self->pairs);
+        if (q >= hay + stop) {
             s = stop;
             break;
         }
-        s = p - hay;
+        s = q - hay;
         /* walk; hay ends with a space that no pattern contains at its end */
         Py_ssize_t i = s + 1;
         uint32_t node = self->root[hay[i]];
@@ -987,6 +1045,26 @@ output_tuple(Py_ssize_t s, Py_ssize_t e, int64_t code, PyObject *ids)
     return untracked(t);
 }
 
+/* The UTF-8 continuation bytes (10xxxxxx) of raw[from .. to - 1]: eight bytes at a time
+ * (a match is often megabytes after the one before). */
+static Py_ssize_t
+continuations(const uint8_t *raw, Py_ssize_t from, Py_ssize_t to)
+{
+    Py_ssize_t count = 0, j = from;
+#if defined(__GNUC__)
+    for (; j + 8 <= to; j += 8) {
+        uint64_t v;
+        memcpy(&v, raw + j, 8);
+        /* bit 7 set and bit 6 clear, in each byte */
+        count += __builtin_popcountll(v & ~(v << 1) & 0x8080808080808080ull);
+    }
+#endif
+    for (; j < to; j++) {
+        count += (raw[j] & 0xC0) == 0x80;
+    }
+    return count;
+}
+
 /*
  * mapped(raw, found, news, olds, state, base[, ids[, skip]]) -> found in code points
  *
@@ -1093,13 +1171,9 @@ mapped(PyObject *module, PyObject *args)
             PyErr_SetString(PyExc_ValueError, "spans must lie inside raw");
             goto done;
         }
-        for (Py_ssize_t j = seen; j < bs; j++) {
-            cont += (raw[j] & 0xC0) == 0x80;
-        }
+        cont += continuations(raw, seen, bs);
         Py_ssize_t cs = bs - cont;
-        for (Py_ssize_t j = bs; j < be; j++) {
-            cont += (raw[j] & 0xC0) == 0x80;
-        }
+        cont += continuations(raw, bs, be);
         seen = be;
         if (skip != NULL && m[2] >= 0 && (m[2] >> 1) < skip_len && skip[m[2] >> 1]) {
             continue; /* an entry the caller has done with */
@@ -1199,55 +1273,68 @@ spaces_end(const uint8_t *raw, Py_ssize_t n, Py_ssize_t x)
     return x;
 }
 
-/*
- * edits(raw, runs) -> None | (cut, news, olds)
- *
- * matcher._edits in C: cut invisible characters, and with `runs`, replace white space
- * between two words that is wider than one byte (a no-break space, a line break with
- * indentation, two spaces) by one space, unless it holds a paragraph break. news/olds
- * are int64 arrays (as bytes) of where each cut is in the cut and in the original bytes,
- * starting with 0, 0.
- *
- * One pass, left to right, that stops only at the bytes of EDIT_STOP: at a space it looks
- * at the byte before (a word?) and the run it starts; nothing is built for the bytes in
- * between (most texts need no edit at all).
- */
-static PyObject *
-edits(PyObject *module, PyObject *args)
+/* The cuts edits() and prepare() make, in order, and the places where NFC may change
+ * something (prepare() only): at most `max` of them are kept, and one more tells that
+ * there are more. */
+typedef struct {
+    Cut *items;
+    Py_ssize_t len, cap;
+} Cuts;
+
+typedef struct {
+    Py_ssize_t *at;
+    Py_ssize_t len, max;
+} Suspects;
+
+static inline void
+suspect_push(Suspects *sus, Py_ssize_t j)
 {
-    PyObject *raw_obj;
-    int runs;
-    (void)module;
-    if (!PyArg_ParseTuple(args, "O!p", &PyBytes_Type, &raw_obj, &runs)) {
-        return NULL;
+    if (sus->len <= sus->max) {
+        sus->at[sus->len++] = j;
     }
-    const uint8_t *raw = (const uint8_t *)PyBytes_AS_STRING(raw_obj);
-    Py_ssize_t n = PyBytes_GET_SIZE(raw_obj);
-    Cut *cuts = NULL;
-    Py_ssize_t n_cuts = 0, cap = 0;
-    PyObject *result = NULL;
+}
+
+/* Where the skip of find_cuts stops: at a non-ASCII byte of `stop`, or at an ASCII one of
+ * `stop` followed by another (a lone space between two words is never cut). */
+static inline Py_ssize_t
+next_stop(const uint8_t *raw, Py_ssize_t n, Py_ssize_t j, const uint8_t *stop)
+{
+    /* one table test a byte, branch-free until a stop (through a pointer, which leaves
+     * the compiler registers for the rest of the loop) */
+    if (j >= n) {
+        return n;
+    }
+    const uint8_t *q = raw + j, *last = raw + n - 1;
+    while (q < last && !(stop[q[0]] & (stop[q[1]] | (q[0] >> 7)))) {
+        q++;
+    }
+    if (q == last && !(stop[q[0]] && q[0] >= 0x80)) {
+        q++; /* the last byte: a lone space, or nothing to cut */
+    }
+    return q - raw;
+}
+
+/* The cuts of raw (see edits()) into `cuts`; with `sus`, the lead bytes of what NFC may
+ * change too (NFC_SUSPECT). `stop` is EDIT_STOP, or PREP_STOP with `sus`. 0, or -1 when
+ * out of memory (no exception set: it runs without the GIL). */
+static int
+find_cuts(const uint8_t *raw, Py_ssize_t n, int runs, const uint8_t *stop, Cuts *cuts,
+          Suspects *sus)
+{
     Py_ssize_t pos = 0; /* no run may start with a word byte before pos (already used) */
     Py_ssize_t j = 0;
-    int nomem = 0;
-    /* the pass reads only raw (immutable bytes the caller holds): other threads run */
-    Gil gil = {NULL, n >= GIL_RELEASE_BYTES};
-    gil_let_go(&gil);
     for (;;) {
-        {
-            /* the skip: one table lookup a byte (through a pointer, which leaves the
-             * compiler registers for the rest of the loop) */
-            const uint8_t *q = raw + j, *end = raw + n;
-            while (q < end && !EDIT_STOP[*q]) {
-                q++;
-            }
-            j = q - raw;
-        }
+        j = next_stop(raw, n, j, stop);
         if (j >= n) {
-            break;
+            return 0;
         }
         Py_ssize_t add_start = -1, add_end = -1;
         int add_space = 0;
         if (raw[j] >= 0xC2) {
+            if (sus != NULL && NFC_SUSPECT[raw[j]] &&
+                (NFC_SUSPECT[raw[j]] == 1 || (j + 1 < n && NFC_E2[raw[j + 1]]))) {
+                suspect_push(sus, j);
+            }
             int w = invisible_at(raw + j, n - j);
             if (w) {
                 add_start = j;
@@ -1283,68 +1370,302 @@ edits(PyObject *module, PyObject *args)
                 continue;
             }
         }
-        if (n_cuts == cap) {
-            cap = cap ? cap * 2 : 64;
-            Cut *grown = realloc(cuts, (size_t)cap * sizeof(Cut));
+        if (cuts->len == cuts->cap) {
+            Py_ssize_t cap = cuts->cap ? cuts->cap * 2 : 64;
+            Cut *grown = realloc(cuts->items, (size_t)cap * sizeof(Cut));
             if (!grown) {
-                nomem = 1;
-                break;
+                return -1;
             }
-            cuts = grown;
+            cuts->items = grown;
+            cuts->cap = cap;
         }
-        cuts[n_cuts].start = add_start;
-        cuts[n_cuts].end = add_end;
-        cuts[n_cuts].space = add_space;
-        n_cuts++;
+        cuts->items[cuts->len].start = add_start;
+        cuts->items[cuts->len].end = add_end;
+        cuts->items[cuts->len].space = add_space;
+        cuts->len++;
         /* after an invisible character, a run may start with its last byte */
         pos = add_space ? add_end : add_end - 1;
         j = add_end;
     }
+}
+
+/* The length of raw once `cuts` are made. */
+static Py_ssize_t
+cut_size(Py_ssize_t n, const Cuts *cuts)
+{
+    for (Py_ssize_t k = 0; k < cuts->len; k++) {
+        n -= cuts->items[k].end - cuts->items[k].start - cuts->items[k].space;
+    }
+    return n;
+}
+
+/* Write raw with `cuts` made to w, and the int64 maps news/olds (see edits()). */
+static void
+make_cuts(const uint8_t *raw, Py_ssize_t n, const Cuts *cuts, uint8_t *w, int64_t *nw,
+          int64_t *ol)
+{
+    nw[0] = ol[0] = 0;
+    Py_ssize_t last = 0, produced = 0;
+    for (Py_ssize_t k = 0; k < cuts->len; k++) {
+        const Cut *c = &cuts->items[k];
+        Py_ssize_t keep = c->start - last;
+        memcpy(w + produced, raw + last, (size_t)keep);
+        produced += keep;
+        if (c->space) {
+            w[produced++] = ' ';
+        }
+        nw[k + 1] = produced;
+        ol[k + 1] = c->end;
+        last = c->end;
+    }
+    memcpy(w + produced, raw + last, (size_t)(n - last));
+}
+
+/* The news and olds maps of `cuts` as bytes objects (*news, *olds), or -1. */
+static int
+new_maps(const Cuts *cuts, PyObject **news, PyObject **olds)
+{
+    *news = PyBytes_FromStringAndSize(NULL, (cuts->len + 1) * 8);
+    *olds = PyBytes_FromStringAndSize(NULL, (cuts->len + 1) * 8);
+    if (!*news || !*olds) {
+        Py_CLEAR(*news);
+        Py_CLEAR(*olds);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * edits(raw, runs) -> None | (cut, news, olds)
+ *
+ * matcher._edits in C: cut invisible characters, and with `runs`, replace white space
+ * between two words that is wider than one byte (a no-break space, a line break with
+ * indentation, two spaces) by one space, unless it holds a paragraph break. news/olds
+ * are int64 arrays (as bytes) of where each cut is in the cut and in the original bytes,
+ * starting with 0, 0.
+ *
+ * One pass, left to right, that stops only at the bytes of EDIT_STOP: at a space it looks
+ * at the byte before (a word?) and the run it starts; nothing is built for the bytes in
+ * between (most texts need no edit at all).
+ */
+static PyObject *
+edits(PyObject *module, PyObject *args)
+{
+    PyObject *raw_obj;
+    int runs;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "O!p", &PyBytes_Type, &raw_obj, &runs)) {
+        return NULL;
+    }
+    const uint8_t *raw = (const uint8_t *)PyBytes_AS_STRING(raw_obj);
+    Py_ssize_t n = PyBytes_GET_SIZE(raw_obj);
+    Cuts cuts = {NULL, 0, 0};
+    PyObject *result = NULL;
+    /* the pass reads only raw (immutable bytes the caller holds): other threads run */
+    Gil gil = {NULL, n >= GIL_RELEASE_BYTES};
+    gil_let_go(&gil);
+    int nomem = find_cuts(raw, n, runs, EDIT_STOP, &cuts, NULL) < 0;
     gil_hold(&gil);
     if (nomem) {
         PyErr_NoMemory();
         goto done;
     }
-    if (n_cuts == 0) {
+    if (cuts.len == 0) {
         result = Py_None;
         Py_INCREF(result);
         goto done;
     }
-    {
-        Py_ssize_t size = n;
-        for (Py_ssize_t k = 0; k < n_cuts; k++) {
-            size -= cuts[k].end - cuts[k].start - cuts[k].space;
+    PyObject *cut = PyBytes_FromStringAndSize(NULL, cut_size(n, &cuts));
+    PyObject *news, *olds;
+    if (!cut || new_maps(&cuts, &news, &olds) < 0) {
+        Py_XDECREF(cut);
+        goto done;
+    }
+    make_cuts(raw, n, &cuts, (uint8_t *)PyBytes_AS_STRING(cut),
+              (int64_t *)PyBytes_AS_STRING(news), (int64_t *)PyBytes_AS_STRING(olds));
+    result = Py_BuildValue("(NNN)", cut, news, olds);
+done:
+    free(cuts.items);
+    return result;
+}
+
+/* The length of the separator fold.fold_text blanks whole (SEP_LEAD) that starts at p
+ * (left >= 1 bytes readable), or 0. */
+static inline int
+separator_len(const uint8_t *p, Py_ssize_t left)
+{
+    int len = SEP_LEAD[p[0]];
+    if (len == 0 || len > left) {
+        return 0;
+    }
+    for (int i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80) {
+            return 0;
         }
-        PyObject *cut = PyBytes_FromStringAndSize(NULL, size);
-        PyObject *news = PyBytes_FromStringAndSize(NULL, (n_cuts + 1) * 8);
-        PyObject *olds = PyBytes_FromStringAndSize(NULL, (n_cuts + 1) * 8);
-        if (!cut || !news || !olds) {
-            Py_XDECREF(cut);
-            Py_XDECREF(news);
-            Py_XDECREF(olds);
+    }
+    if (len == 2) { /* C2: U+0080..U+00BF */
+        return (SEP_C2 >> (p[1] & 0x3F)) & 1 ? 2 : 0;
+    }
+    if (len == 3) { /* E2: U+2000..U+2FFF */
+        uint32_t c = ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+        return (SEP_E2[c >> 3] >> (c & 7)) & 1 ? 3 : 0;
+    }
+    uint32_t c = ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
+                 ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+    int lo = 0, hi = N_SEP_ASTRAL;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (c < SEP_ASTRAL[mid][0]) {
+            hi = mid;
+        }
+        else if (c > SEP_ASTRAL[mid][1]) {
+            lo = mid + 1;
+        }
+        else {
+            return 4;
+        }
+    }
+    return 0;
+}
+
+/* fold_into byte by byte, from i to at least `until` (past a separator that reaches
+ * beyond it); returns where it stopped. */
+static Py_ssize_t
+fold_bytes(const uint8_t *src, uint8_t *dst, Py_ssize_t i, Py_ssize_t until, Py_ssize_t n)
+{
+    while (i < until) {
+        uint8_t b = src[i];
+        if (SEP_LEAD[b]) {
+            int w = separator_len(src + i, n - i);
+            if (w) {
+                memset(dst + i, ' ', (size_t)w);
+                i += w;
+                continue;
+            }
+        }
+        dst[i] = TEXT_FOLD[b];
+        i++;
+    }
+    return i;
+}
+
+/* fold.fold_text in C: src[0 .. n-1] folded into dst (TEXT_FOLD), every separator of
+ * SEP_LEAD blanked whole. Eight bytes at a time through the table, unless they hold the
+ * lead byte of a separator. */
+static void
+fold_into(const uint8_t *src, uint8_t *dst, Py_ssize_t n)
+{
+    Py_ssize_t i = 0;
+    while (i + 8 <= n) {
+        uint64_t v;
+        memcpy(&v, src + i, 8);
+        if (v & 0x8080808080808080ull) {
+            uint8_t lead = 0;
+            for (int k = 0; k < 8; k++) {
+                lead |= SEP_LEAD[src[i + k]];
+            }
+            if (lead) {
+                i = fold_bytes(src, dst, i, i + 8, n);
+                continue;
+            }
+        }
+#define FOLD_AT(k) ((uint64_t)TEXT_FOLD[(v >> (k)) & 0xFF] << (k))
+        uint64_t w = FOLD_AT(0) | FOLD_AT(8) | FOLD_AT(16) | FOLD_AT(24) | FOLD_AT(32) |
+                     FOLD_AT(40) | FOLD_AT(48) | FOLD_AT(56);
+#undef FOLD_AT
+        memcpy(dst + i, &w, 8); /* byte for byte where v came from, on any endianness */
+        i += 8;
+    }
+    fold_bytes(src, dst, i, n, n);
+}
+
+/*
+ * prepare(raw, runs, max_suspects) -> (raw2, hay, news, olds, suspects)
+ *
+ * What the walk reads, in one call: raw2 is b" " + the cut bytes of edits(raw, runs) +
+ * b" ", hay is fold.fold_text(raw2) (the same length), news and olds the maps of the
+ * cuts (None when nothing was cut). suspects: the offsets in raw of the characters NFC
+ * may change (fold._MAYBE_NOT_NFC), at most max_suspects + 1 of them (one more than
+ * max_suspects: there may be more). Two passes over the bytes, without the GIL: one
+ * finds the cuts and the suspects, one copies and folds.
+ */
+static PyObject *
+prepare(PyObject *module, PyObject *args)
+{
+    PyObject *raw_obj;
+    int runs;
+    Py_ssize_t max_suspects;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "O!pn", &PyBytes_Type, &raw_obj, &runs, &max_suspects)) {
+        return NULL;
+    }
+    if (max_suspects < 0 || max_suspects > 1 << 20) {
+        PyErr_SetString(PyExc_ValueError, "max_suspects must be in 0 .. 2**20");
+        return NULL;
+    }
+    const uint8_t *raw = (const uint8_t *)PyBytes_AS_STRING(raw_obj);
+    Py_ssize_t n = PyBytes_GET_SIZE(raw_obj);
+    Cuts cuts = {NULL, 0, 0};
+    Suspects sus = {PyMem_Malloc(((size_t)max_suspects + 1) * sizeof(Py_ssize_t)), 0,
+                    max_suspects};
+    PyObject *result = NULL, *raw2 = NULL, *hay = NULL, *news = NULL, *olds = NULL;
+    PyObject *found = NULL;
+    if (!sus.at) {
+        return PyErr_NoMemory();
+    }
+    Gil gil = {NULL, n >= GIL_RELEASE_BYTES};
+    gil_let_go(&gil);
+    int nomem = find_cuts(raw, n, runs, PREP_STOP, &cuts, &sus) < 0;
+    gil_hold(&gil);
+    if (nomem) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t size = cut_size(n, &cuts) + 2;
+    raw2 = PyBytes_FromStringAndSize(NULL, size);
+    hay = PyBytes_FromStringAndSize(NULL, size);
+    found = PyList_New(sus.len);
+    if (!raw2 || !hay || !found || (cuts.len && new_maps(&cuts, &news, &olds) < 0)) {
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < sus.len; k++) {
+        PyObject *at = PyLong_FromSsize_t(sus.at[k]);
+        if (!at) {
             goto done;
         }
-        uint8_t *w = (uint8_t *)PyBytes_AS_STRING(cut);
-        int64_t *nw = (int64_t *)PyBytes_AS_STRING(news);
-        int64_t *ol = (int64_t *)PyBytes_AS_STRING(olds);
-        nw[0] = ol[0] = 0;
-        Py_ssize_t last = 0, produced = 0;
-        for (Py_ssize_t k = 0; k < n_cuts; k++) {
-            Py_ssize_t keep = cuts[k].start - last;
-            memcpy(w + produced, raw + last, (size_t)keep);
-            produced += keep;
-            if (cuts[k].space) {
-                w[produced++] = ' ';
-            }
-            nw[k + 1] = produced;
-            ol[k + 1] = cuts[k].end;
-            last = cuts[k].end;
-        }
-        memcpy(w + produced, raw + last, (size_t)(n - last));
-        result = Py_BuildValue("(NNN)", cut, news, olds);
+        PyList_SET_ITEM(found, k, at);
     }
+    {
+        uint8_t *w = (uint8_t *)PyBytes_AS_STRING(raw2);
+        uint8_t *h = (uint8_t *)PyBytes_AS_STRING(hay);
+        /* new objects no other thread can see yet */
+        gil_let_go(&gil);
+        w[0] = w[size - 1] = ' ';
+        if (cuts.len) {
+            make_cuts(raw, n, &cuts, w + 1, (int64_t *)PyBytes_AS_STRING(news),
+                      (int64_t *)PyBytes_AS_STRING(olds));
+        }
+        else {
+            memcpy(w + 1, raw, (size_t)n);
+        }
+        fold_into(w, h, size);
+        gil_hold(&gil);
+    }
+    if (news == NULL) {
+        news = Py_None;
+        olds = Py_None;
+        Py_INCREF(news);
+        Py_INCREF(olds);
+    }
+    result = PyTuple_Pack(5, raw2, hay, news, olds, found);
 done:
-    free(cuts);
+    Py_XDECREF(raw2);
+    Py_XDECREF(hay);
+    Py_XDECREF(news);
+    Py_XDECREF(olds);
+    Py_XDECREF(found);
+    free(cuts.items);
+    PyMem_Free(sus.at);
     return result;
 }
 
@@ -1699,6 +2020,9 @@ in_bounds(PyObject *Py_UNUSED(module), PyObject *args)
 static PyMethodDef module_methods[] = {
     {"edits", edits, METH_VARARGS,
      "edits(raw, runs) -> None | (cut bytes, news, olds): matcher._edits in C"},
+    {"prepare", prepare, METH_VARARGS,
+     "prepare(raw, runs, max_suspects) -> (raw2, hay, news, olds, suspects): the padded "
+     "cut bytes, their fold, the cuts' maps (or None) and where NFC may change something"},
     {"restore", restore, METH_VARARGS,
      "restore(cls, rows[, field, inner]) -> instances of a slotted class from their slot "
      "values"},

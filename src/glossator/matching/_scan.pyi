@@ -26,6 +26,9 @@ class Trie:
     ) -> Trie: ...
 
 def edits(raw: bytes, runs: bool) -> tuple[bytes, bytes, bytes] | None: ...
+def prepare(
+    raw: bytes, runs: bool, max_suspects: int
+) -> tuple[bytes, bytes, bytes | None, bytes | None, list[int]]: ...
 def mapped(
     raw: bytes, found: Buffer, news: Buffer, olds: Buffer, state: list[int], base: int,
     ids: tuple[str, ...] | None = ..., skip: Buffer | None = ...,

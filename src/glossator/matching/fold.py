@@ -78,9 +78,14 @@ def _translate_table() -> bytes:
 _TABLE = _translate_table()
 _ASCII = bytes(range(128))
 #: Lead bytes of what NFC may change: combining marks (U+0300–U+036F: CC, CD), and the
-#: rarer decomposed scripts or singletons (E1 .., E2 84/86, EF AC…): only then is the
-#: text checked with unicodedata.is_normalized.
-_MAYBE_NOT_NFC = re.compile(rb"[\xcc\xcd\xe1\xef]|\xe2[\x84\x86\x89\x8c]")
+#: rarer decomposed scripts or singletons (E1 .., E2 84/86, EF AC…): only around them is
+#: the text checked with unicodedata.is_normalized (``scan._composed``).
+_NFC_LEADS = b"\xcc\xcd\xe1\xef"
+#: The bytes after E2 of what NFC may change: U+2100–U+213F (Ω, K, Å signs),
+#: U+2180–U+21BF, U+2240–U+227F (≤, ≠ …), U+2300–U+233F (〈 〉).
+_NFC_E2_SECONDS = b"\x84\x86\x89\x8c"
+_MAYBE_NOT_NFC = re.compile(
+    b"[" + re.escape(_NFC_LEADS) + b"]|\xe2[" + re.escape(_NFC_E2_SECONDS) + b"]")
 #: Invisible characters looked through inside words (removed, with an offset map).
 _INVISIBLE = tuple(c.encode() for c in INVISIBLE)
 #: What a letter folded to a space looks like in the folded bytes (see _TAIL_SPACES).

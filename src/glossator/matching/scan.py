@@ -29,6 +29,7 @@ import unicodedata
 from array import array
 from bisect import bisect_right
 from collections.abc import Generator, Iterator, Sequence
+from itertools import islice
 
 from .._gc import paused_gc
 from .._typing import overload
@@ -81,6 +82,10 @@ _SEGMENT = 8 << 20
 # Heavy characters read past a match's longest form (what the checks at its end look at),
 # and the room before them where a segment may stop.
 _SLACK = 16
+# A text with more places where NFC may change something is checked whole, and so is one
+# whose piece around such a place (see _composed) is longer than _PIECE bytes.
+_SUSPECTS = 32
+_PIECE = 256
 _ROOM = 128
 #: Characters that may vanish from the folded text (white space runs are collapsed):
 #: they do not count towards how far a match reaches.
@@ -204,6 +209,39 @@ def _drain(batches: Generator[list[Any], None, int], into: list[Any]) -> int:
             into.extend(next(batches))
         except StopIteration as stop:
             return int(stop.value)
+
+
+def _suspects(raw: bytes) -> list[int]:
+    """Where NFC may change something in ``raw`` (``fold._MAYBE_NOT_NFC``), as
+    ``glossator._scan.prepare`` gives it: at most ``_SUSPECTS + 1`` offsets."""
+    if not _MAYBE_NOT_NFC.search(raw.translate(None, _ASCII)):
+        return []
+    return [m.start() for m in islice(_MAYBE_NOT_NFC.finditer(raw), _SUSPECTS + 1)]
+
+
+def _composed(raw: bytes, suspects: Sequence[int]) -> bool:
+    """Whether the UTF-8 text ``raw`` is in NFC, when NFC may change something only at
+    the byte offsets ``suspects``; ``False`` also means "check the whole text".
+
+    NFC never composes across, nor reorders around, an ASCII character: it is a starter
+    that nothing before it combines with. So the text is in NFC if each piece that holds a
+    suspect, from the ASCII character before it to the next one, is; that is a few
+    characters each, not a check of the whole text after one ``≤``.
+    """
+    if len(suspects) > _SUSPECTS:
+        return False
+    n = len(raw)
+    for at in suspects:
+        start = at
+        while start > 0 and raw[start] >= 0x80:
+            start -= 1
+        end = at + 1
+        while end < n and raw[end] >= 0x80:
+            end += 1
+        if end - start > _PIECE or not unicodedata.is_normalized(
+                "NFC", raw[start:end].decode("utf-8")):
+            return False
+    return True
 
 
 def _restart_point(text: str, lo: int, hi: int, spans: Sequence[tuple[int, int]]) -> int:
@@ -527,37 +565,36 @@ class Matcher:
                 f"the text holds a lone surrogate (U+{ord(text[exc.start]):04X}) at "
                 f"character {base + exc.start}, which is no character",
                 hint="decode it with errors='replace', or mend what made it") from None
-        rare = raw.translate(None, _ASCII)
         prepared = Prepared(text, None)
-        if _MAYBE_NOT_NFC.search(rare):
+        prepare = ACCELERATOR.prepare if self._trie is not None else None
+        ready = None  # what prepare() made of raw, while raw is still the text's
+        if prepare is not None and self.options.accents != "fold":
+            ready = prepare(raw, self._multiword, _SUSPECTS)
+            suspects = ready[4]
+        else:
+            suspects = _suspects(raw)
+        if suspects and not _composed(raw, suspects):
             prepared = prepare_nfc(text)
             if prepared.text is not text:
                 work = prepared.text
                 raw = work.encode("utf-8")
-                rare = raw.translate(None, _ASCII)
+                ready = None
         if self.options.accents == "fold":
             work = strip_accents(work)
             raw = work.encode("utf-8")
-            rare = raw.translate(None, _ASCII)
-        cuts: tuple[bytes, bytes] | None = None
-        if self._trie is not None:
-            edited = ACCELERATOR.edits(raw, self._multiword)
-            edits = None
-            if edited is None:
-                raw2 = raw
-            else:
-                raw2, news, olds = edited
-                cuts = (news, olds)
-        else:
-            raw2, edits = _edits(raw, rare, self._multiword)
+        if prepare is not None:  # the cuts and the fold in one C call
+            raw2, hay, news, olds, _ = ready or prepare(raw, self._multiword, 0)
+            cuts = None if news is None else (news, olds)
+            # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e]
+            yield from self._mapped_c(self._scan_trie(hay, raw2), raw, cuts, prepared, base,
+                                      ids, skip)
+            return
+        rare = raw.translate(None, _ASCII)
+        raw2, edits = _edits(raw, rare, self._multiword)
         raw2 = b" " + raw2 + b" "
         hay = fold_text(raw2, rare)  # the padding spaces fold to themselves
         # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e], that
         # is raw2[s:e-1] without the padding space, and raw[s:e-1] where nothing was cut
-        if self._trie is not None:  # offsets (through the cuts, if any) in C
-            yield from self._mapped_c(self._scan_trie(hay, raw2), raw, cuts, prepared, base, ids,
-                                      skip)
-            return
         if edits is None and prepared.offsets is None:
             if len(raw) == len(work):  # ASCII: bytes are code points
                 shift = base - 1

@@ -23,6 +23,9 @@ from .fold import (
     _INVISIBLE,
     _JOINER,
     _LETTER,
+    _NFC_E2_SECONDS,
+    _NFC_LEADS,
+    _SEPARATOR_TAILS,
     _TABLE,
     _UPPER,
     _WIDE_SPACES,
@@ -151,7 +154,73 @@ def _tables() -> list[tuple[str, list[int], str]]:
         ("EDIT_STOP", [1 if run_space[b] or b in leads else 0 for b in range(256)],
          "Bytes where an edit may begin (see edits()): RUN_SPACE, and the lead bytes of\n"
          "the wide spaces (chars.SPACES) and the invisible characters (chars.INVISIBLE)."),
+        ("PREP_STOP", [1 if run_space[b] or b in leads or b in _NFC_LEADS or b == 0xE2
+                       else 0 for b in range(256)],
+         "EDIT_STOP, and the lead bytes of what NFC may change (NFC_SUSPECT): where\n"
+         "prepare() stops."),
+        ("NFC_SUSPECT", [1 if b in _NFC_LEADS else 2 if b == 0xE2 else 0 for b in range(256)],
+         "fold._MAYBE_NOT_NFC: 1 for the lead bytes of what NFC may change (fold._NFC_LEADS),\n"
+         "2 for E2, which may when NFC_E2 holds the byte after it."),
+        ("NFC_E2", [1 if b in _NFC_E2_SECONDS else 0 for b in range(256)],
+         "fold._NFC_E2_SECONDS: the bytes after E2 of what NFC may change."),
+        ("TEXT_FOLD", list(_TABLE),
+         "fold._TABLE, the fold of a text (bytes.translate): ASCII lower case, punctuation\n"
+         "and separator bytes to a space, continuation bytes 80..9E shifted by 0x20."),
+        ("SEP_LEAD", _separator_leads(),
+         "The lead bytes of the separators fold.fold_text blanks whole\n"
+         "(fold._SEPARATOR_TAILS), as the length of their sequences; 0 for the rest."),
     ]
+
+
+def _separators() -> list[int]:
+    """The code points of the separators :func:`fold.fold_text` blanks whole."""
+    cps = []
+    for lead, width, tails in _SEPARATOR_TAILS:
+        for tail in tails:
+            seq = lead + tail
+            _require(len(seq) == width + 1, f"{seq!r}: a separator of another length")
+            cps.append(ord(seq.decode("utf-8")))
+    return sorted(cps)
+
+
+def _separator_leads() -> list[int]:
+    out = [0] * 256
+    for lead, width, _ in _SEPARATOR_TAILS:
+        _require(lead[0] in (0xC2, 0xE2) or lead[0] >= 0xF0,
+                 f"separator lead 0x{lead[0]:02X}: neither C2, E2 nor a four-byte lead")
+        out[lead[0]] = width + 1
+    return out
+
+
+def _separator_tables() -> str:
+    """The separators :func:`fold.fold_text` blanks whole: a bitmap of U+0080..U+00BF (the
+    C2 lead), one of U+2000..U+2FFF (E2), and the ranges beyond U+FFFF, for is_separator()."""
+    cps = _separators()
+    c2 = sum(1 << (c - 0x80) for c in cps if 0x80 <= c < 0xC0)
+    e2 = [0] * 512
+    for c in cps:
+        if 0x2000 <= c < 0x3000:
+            e2[(c - 0x2000) >> 3] |= 1 << ((c - 0x2000) & 7)
+    _require(all(0x80 <= c < 0xC0 or 0x2000 <= c < 0x3000 or c >= 0x10000 for c in cps),
+             "a separator outside U+0080..U+00BF, U+2000..U+2FFF and the astral planes")
+    ranges: list[list[int]] = []
+    for c in (c for c in cps if c >= 0x10000):
+        if ranges and ranges[-1][1] + 1 == c:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    out = [*_comment(
+        "The separators fold.fold_text blanks whole (fold._SEPARATOR_TAILS), by code\n"
+        "point: U+0080..U+00BF as bits of SEP_C2, U+2000..U+2FFF as bits of SEP_E2, and\n"
+        "the ranges beyond U+FFFF. Read by separator_len()."),
+        f"static const uint64_t SEP_C2 = 0x{c2:016X}u;",
+        "static const uint8_t SEP_E2[512] = {"]
+    for row in range(0, 512, 16):
+        out.append("    " + ", ".join(f"0x{v:02X}" for v in e2[row : row + 16]) + ",")
+    out += ["};", "static const uint32_t SEP_ASTRAL[][2] = {"]
+    out += [f"    {{0x{lo:05X}, 0x{hi:05X}}}," for lo, hi in ranges]
+    out += ["};", f"#define N_SEP_ASTRAL {len(ranges)}"]
+    return "\n".join(out)
 
 
 def header() -> str:
@@ -186,6 +255,7 @@ def header() -> str:
                    "their last byte."),
         f"typedef struct {{\n    uint8_t len;\n    char text[{_MAX_WORD + 1}];\n}} ElidingWord;",
         _eliding_table(),
+        _separator_tables(),
         "#endif /* GLOSSATOR_SCAN_TABLES_H */",
     ]
     return "\n\n".join(parts) + "\n"
