@@ -11,10 +11,12 @@ entry.
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Callable
 from typing import Any
 
 from ..model import JSON_SCHEMA_VERSION, AnnotatedText, Annotation
+from .splice import SPLICE, spans_of
 
 __all__ = ["dumps", "render"]
 
@@ -42,22 +44,70 @@ def render(doc: AnnotatedText, *, indent: int | None = 2, source: str | None = N
     if not annotations:
         out.append("[]")
     else:
+        items = _items_spliced(doc, pad) if SPLICE is not None else None
         out.append("[")
-        by_entry: dict[int, str] = {}
-        inner = pad * 2
-        sep = "\n" + inner
-        for i, a in enumerate(annotations):
-            out.append(sep if i == 0 else "," + sep)
-            out.append(_annotation(a, pad, by_entry))
+        out.append(_items(annotations, pad) if items is None else items)
         out.append("\n" + pad + "]")
     out.append("\n}")
     return "".join(out)
+
+
+def _items(annotations: tuple[Annotation, ...], pad: str) -> str:
+    """The annotations' objects, each on a new line at depth 2, comma-separated."""
+    out: list[str] = []
+    by_entry: dict[int, str] = {}
+    sep = "\n" + pad * 2
+    for i, a in enumerate(annotations):
+        out.append(sep if i == 0 else "," + sep)
+        out.append(_annotation(a, pad, by_entry))
+    return "".join(out)
+
+
+def _items_spliced(doc: AnnotatedText, pad: str) -> str | None:
+    """:func:`_items` by the C loop (:mod:`glossator.render.splice`): what follows the
+    surface is rendered once per entry, form, variant, ``how`` and elision; ``None``
+    where an annotation's surface is not its text (built by hand), or offsets are
+    outside the text: the Python loop then writes it as it is."""
+    text = doc.text
+    spans = spans_of(doc.annotations)
+    by_entry: dict[int, str] = {}
+    pieces: list[str] = []
+    known: dict[tuple[int, str, str, str, bool], int] = {}
+    keys = array("q")
+    add = keys.append
+    for a, entry in zip(spans.annotations, spans.entries, strict=True):
+        if a.senses:  # the whole object, by the general encoder
+            pieces.append(dumps(a.to_dict(), len(pad), 2))
+            add(-len(pieces))
+            continue
+        if a.surface != text[a.start:a.end]:
+            return None
+        shape = (entry, a.form, a.variant, a.how, a.elided)
+        key = known.get(shape)
+        if key is None:
+            key = known[shape] = len(pieces)
+            pieces.append(_after_surface(a, pad, by_entry))
+        add(key)
+    try:
+        return str(SPLICE.render_json(text, spans.starts, spans.ends, keys, pieces,
+                                      "\n" + pad * 2, "\n" + pad * 3))
+    except ValueError:
+        return None
 
 
 def _annotation(a: Annotation, pad: str, by_entry: dict[int, str]) -> str:
     """One annotation's object, at depth 2 (its closing brace at depth 2 too)."""
     if a.senses:  # rare: the general encoder
         return dumps(a.to_dict(), len(pad), 2)
+    field = "\n" + pad * 3
+    return (f"{{{field}\"start\": {a.start!r},{field}\"end\": {a.end!r},"
+            f"{field}\"surface\": {_encode_str(a.surface)},"
+            f"{_after_surface(a, pad, by_entry)}")
+
+
+def _after_surface(a: Annotation, pad: str, by_entry: dict[int, str]) -> str:
+    """An annotation's object after ``"surface": …,``: its entry's fields (encoded once
+    per entry, in ``by_entry``), form, variant, how, elided, and the closing brace."""
     field = "\n" + pad * 3
     entry = a.entry
     middle = by_entry.get(id(entry))
@@ -68,8 +118,7 @@ def _annotation(a: Annotation, pad: str, by_entry: dict[int, str]) -> str:
             f"{field}\"title\": {_encode_str(entry.display_title)},"
             f"{field}\"definition\": {_encode_str(entry.definition)},")
     form = _encode_str(a.form)
-    return (f"{{{field}\"start\": {a.start!r},{field}\"end\": {a.end!r},"
-            f"{field}\"surface\": {_encode_str(a.surface)},{middle}"
+    return (f"{middle}"
             f"{field}\"form\": {form},"
             f"{field}\"variant\": {_encode_str(a.variant) if a.variant else form},"
             f"{field}\"how\": {_encode_str(a.how)},"

@@ -1,0 +1,79 @@
+"""The renderers' loop over annotations in C (``_splice.c``), and what it is handed.
+
+The ``text``, ``html`` and ``json`` renderers render what each entry (or each tooltip, or
+each entry and form) shows once, in Python; ``glossator.render._splice`` then writes the
+whole output in one pass from three int64 arrays — each annotation's start, end, and
+which of those pieces goes with it — escaping the text as the format needs. The output is
+byte for byte the pure-Python renderers' (``tests/test_render_splice.py`` checks it on
+random texts); they are still used without the C module, with
+``GLOSSATOR_PURE_PYTHON=1``, and for what the C loop does not cover (see each renderer).
+
+:func:`spans_of` is the one place the arrays come from: today it reads them off the
+:class:`~glossator.model.Annotation` objects, in one pass.
+"""
+
+from __future__ import annotations
+
+import os
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Annotation, Entry
+
+__all__ = ["SPLICE", "SPLICE_ABI", "Spans", "spans_of"]
+
+#: The interface version of ``glossator.render._splice`` these sources expect.
+SPLICE_ABI = 1
+
+
+def _load() -> Any:
+    """The compiled module, or ``None``: not built, built from other sources, or turned
+    off with ``GLOSSATOR_PURE_PYTHON=1`` (as the C scanner is)."""
+    if os.environ.get("GLOSSATOR_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        from glossator.render import _splice as module
+    except ImportError:
+        return None
+    if getattr(module, "ABI", None) != SPLICE_ABI:
+        import warnings
+
+        warnings.warn("glossator's C renderer was built from other sources and is not used; "
+                      "reinstall glossator to rebuild it", RuntimeWarning, stacklevel=2)
+        return None
+    return module
+
+
+#: ``glossator.render._splice``, or ``None`` (the renderers then write in Python).
+SPLICE: Any = _load()
+
+
+@dataclass(frozen=True, slots=True)
+class Spans:
+    """A text's annotations as arrays: ``starts[i]``, ``ends[i]`` and ``entries[i]`` (an
+    index into ``table``) of annotation ``i``; ``annotations`` the objects themselves,
+    for what a renderer needs beyond that (a JSON form, a tooltip's surface, senses)."""
+
+    starts: array[int]
+    ends: array[int]
+    entries: array[int]
+    table: list[Entry]
+    annotations: Sequence[Annotation]
+
+
+def spans_of(annotations: Sequence[Annotation]) -> Spans:
+    """The arrays of ``annotations``, their entries numbered in order of first
+    occurrence (one entry object, one number). The adapter between the ``select`` stage
+    and the C renderers: only this function knows where the arrays come from."""
+    entries = [a.entry for a in annotations]
+    by_id = {id(e): e for e in entries}
+    number = {key: n for n, key in enumerate(by_id)}
+    return Spans(
+        starts=array("q", [a.start for a in annotations]),
+        ends=array("q", [a.end for a in annotations]),
+        entries=array("q", [number[id(e)] for e in entries]),
+        table=list(by_id.values()),
+        annotations=annotations,
+    )
