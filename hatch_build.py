@@ -86,7 +86,7 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             return
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
-        for (module, _, _), path in zip(MODULES, built):
+        for (module, _, _), path in zip(MODULES, built, strict=True):
             folder = module.split("/")[0]
             if version == "editable":
                 # a new file renamed over the old one: a process that has the old module

@@ -1,11 +1,12 @@
-"""The C scanner kept honest: it compiles without a warning under ``-Wall -Wextra
--Werror``, and the scanner's property tests run clean under AddressSanitizer and
-UndefinedBehaviorSanitizer.
+"""The C modules kept honest: the scanner (``matching/_scan.c``) and the renderers' loop
+(``render/_splice.c``) compile without a warning under ``-Wall -Wextra -Werror``, and
+their property tests run clean under AddressSanitizer and UndefinedBehaviorSanitizer.
 
-The sanitizer run builds ``_scan.c`` with ``-fsanitize=address,undefined`` into a copy of
-the package in a temporary folder, and runs ``tests/test_scanner.py`` and
-``tests/test_french_cases.py`` and ``tests/test_policy_stream.py`` (threads, skipped
-entries) against it in a child interpreter, with the ASan runtime
+The sanitizer run builds both with ``-fsanitize=address,undefined`` into a copy of
+the package in a temporary folder, and runs ``tests/test_scanner.py``,
+``tests/test_french_cases.py``, ``tests/test_policy_stream.py`` (threads, skipped
+entries), ``tests/test_render_splice.py`` (the C renderers against the Python ones) and
+the golden files against it in a child interpreter, with the ASan runtime
 preloaded (Python itself is not built with it) and Python's allocator off, so that every
 buffer the scanner reads is one ASan watches. Any report makes the child exit non-zero.
 
@@ -29,6 +30,7 @@ from support.browser import on_ci
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src" / "glossator" / "matching" / "_scan.c"
+SPLICE = ROOT / "src" / "glossator" / "render" / "_splice.c"
 STRICT = ("-Wall", "-Wextra", "-Werror")
 
 
@@ -55,9 +57,10 @@ def _run(cmd: list[str], env: dict[str, str] | None = None,
                           env=env, cwd=cwd)
 
 
-def test_the_scanner_compiles_without_a_warning(tmp_path: Path) -> None:
-    cmd = [*_compiler(), *STRICT, "-O2", "-fPIC", "-c", str(SOURCE), "-o",
-           str(tmp_path / "_scan.o")]
+@pytest.mark.parametrize("source", [SOURCE, SPLICE], ids=["scanner", "splice"])
+def test_the_c_modules_compile_without_a_warning(tmp_path: Path, source: Path) -> None:
+    cmd = [*_compiler(), *STRICT, "-O2", "-fPIC", "-c", str(source), "-o",
+           str(tmp_path / "module.o")]
     proc = _run(cmd)
     assert proc.returncode == 0, f"{' '.join(cmd)}\n{proc.stderr}"
     assert proc.stderr.strip() == ""
@@ -82,11 +85,14 @@ def test_the_scanner_tests_pass_under_address_and_undefined_sanitizers(
     shutil.copytree(ROOT / "glossaries", package / "_glossaries")  # as the wheel has them
     suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
     built = package / "matching" / f"_scan{suffix}"
-    cmd = [*cc, *STRICT, "-O1", "-g", "-fno-omit-frame-pointer", "-fPIC", "-shared",
-           "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined",
-           str(package / "matching" / "_scan.c"), "-o", str(built)]
-    proc = _run(cmd)
-    assert proc.returncode == 0, f"{' '.join(cmd)}\n{proc.stderr}"
+    spliced = package / "render" / f"_splice{suffix}"
+    for source, target in ((package / "matching" / "_scan.c", built),
+                           (package / "render" / "_splice.c", spliced)):
+        cmd = [*cc, *STRICT, "-O1", "-g", "-fno-omit-frame-pointer", "-fPIC", "-shared",
+               "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined",
+               str(source), "-o", str(target)]
+        proc = _run(cmd)
+        assert proc.returncode == 0, f"{' '.join(cmd)}\n{proc.stderr}"
     env = {k: v for k, v in os.environ.items() if k != "GLOSSATOR_PURE_PYTHON"}
     env.update(
         PYTHONPATH=os.pathsep.join(p for p in (str(tmp_path), env.get("PYTHONPATH")) if p),
@@ -96,13 +102,15 @@ def test_the_scanner_tests_pass_under_address_and_undefined_sanitizers(
         UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=87",
     )
     where = _run([sys.executable, "-c",
-                  "import glossator.matching.scan as s; print(s.ACCELERATOR.__file__)"],
+                  "import glossator.matching.scan as s; print(s.ACCELERATOR.__file__); "
+                  "from glossator.render.splice import SPLICE; print(SPLICE.__file__)"],
                  env=env, cwd=ROOT)
     assert where.returncode == 0, where.stderr
-    assert where.stdout.strip() == str(built), "the child did not load the sanitized build"
+    assert where.stdout.split() == [str(built), str(spliced)], (
+        "the child did not load the sanitized builds")
     tests = [str(ROOT / "tests" / name)
              for name in ("test_scanner.py", "test_french_cases.py",
-                          "test_policy_stream.py")]
+                          "test_policy_stream.py", "test_render_splice.py", "golden")]
     proc = _run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                  *tests], env=env, cwd=ROOT)
     assert proc.returncode == 0, (
