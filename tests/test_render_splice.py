@@ -173,3 +173,7 @@ def test_the_c_loop_refuses_what_it_cannot_write() -> None:
         SPLICE.render_text("ab", starts, array("q", [3]), array("q", [0]), [" x"])
     with pytest.raises(TypeError):
         SPLICE.render_html("ab", starts, ends, array("q", [0]), [()], [("",)], "gl-")
+    with pytest.raises(AttributeError):
+        SPLICE.spans([object()])
+    with pytest.raises(TypeError):
+        SPLICE.spans([Annotation("0", 1, "x", Entry("a", "d", "a"), "a", "exact")])  # type: ignore[arg-type]

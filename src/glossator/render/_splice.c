@@ -9,8 +9,9 @@
  * glossator.render.fast; every byte written here is the one the Python renderers
  * (render/text.py, render/html.py, render/json.py) write, which the property tests check.
  *
- * The output is built as UCS-4 in a growable buffer and narrowed once at the end
- * (PyUnicode_FromKindAndData), so that nothing depends on CPython's private writer.
+ * The output is built in a growable buffer of the widest kind of the text and the pieces
+ * (escapes are ASCII), and narrowed at the end if it holds no character that needs that
+ * kind (PyUnicode_FromKindAndData), so that nothing depends on CPython's private writer.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -21,7 +22,8 @@
 #define SPLICE_ABI 1
 
 typedef struct {
-    Py_UCS4 *buf;
+    char *buf;
+    int kind;  /* the widest kind of the text and the pieces: every character fits */
     Py_ssize_t len;
     Py_ssize_t cap;
 } Out;
@@ -35,13 +37,13 @@ out_reserve(Out *o, Py_ssize_t extra)
     }
     Py_ssize_t cap = o->cap ? o->cap : 256;
     while (cap < o->len + extra) {
-        if (cap > PY_SSIZE_T_MAX / 2 / (Py_ssize_t)sizeof(Py_UCS4)) {
+        if (cap > PY_SSIZE_T_MAX / 2 / 4) {
             PyErr_NoMemory();
             return -1;
         }
         cap *= 2;
     }
-    Py_UCS4 *buf = PyMem_Realloc(o->buf, (size_t)cap * sizeof(Py_UCS4));
+    char *buf = PyMem_Realloc(o->buf, (size_t)cap * (size_t)o->kind);
     if (buf == NULL) {
         PyErr_NoMemory();
         return -1;
@@ -51,7 +53,15 @@ out_reserve(Out *o, Py_ssize_t extra)
     return 0;
 }
 
-/* The text's characters [a, b) as they are. */
+/* One character; the caller has reserved the room. */
+static inline void
+out_put(Out *o, Py_UCS4 c)
+{
+    PyUnicode_WRITE(o->kind, o->buf, o->len, c);
+    o->len++;
+}
+
+/* The text's characters [a, b) as they are (``kind`` is never wider than the output's). */
 static int
 out_range(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
 {
@@ -61,18 +71,27 @@ out_range(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
     if (out_reserve(o, b - a) < 0) {
         return -1;
     }
-    Py_UCS4 *w = o->buf + o->len;
-    if (kind == PyUnicode_4BYTE_KIND) {
-        memcpy(w, (const Py_UCS4 *)data + a, (size_t)(b - a) * sizeof(Py_UCS4));
+    if (kind == o->kind) {
+        memcpy(o->buf + o->len * kind, (const char *)data + a * kind,
+               (size_t)(b - a) * (size_t)kind);
     }
-    else if (kind == PyUnicode_2BYTE_KIND) {
-        const Py_UCS2 *r = (const Py_UCS2 *)data;
+    else if (o->kind == PyUnicode_2BYTE_KIND) {  /* from UCS-1 */
+        const Py_UCS1 *r = (const Py_UCS1 *)data;
+        Py_UCS2 *w = (Py_UCS2 *)o->buf + o->len;
         for (Py_ssize_t i = a; i < b; i++) {
             *w++ = r[i];
         }
     }
-    else {
+    else if (kind == PyUnicode_1BYTE_KIND) {  /* UCS-1 to UCS-4 */
         const Py_UCS1 *r = (const Py_UCS1 *)data;
+        Py_UCS4 *w = (Py_UCS4 *)o->buf + o->len;
+        for (Py_ssize_t i = a; i < b; i++) {
+            *w++ = r[i];
+        }
+    }
+    else {  /* UCS-2 to UCS-4 */
+        const Py_UCS2 *r = (const Py_UCS2 *)data;
+        Py_UCS4 *w = (Py_UCS4 *)o->buf + o->len;
         for (Py_ssize_t i = a; i < b; i++) {
             *w++ = r[i];
         }
@@ -92,7 +111,7 @@ static void
 out_ascii(Out *o, const char *s, Py_ssize_t n)
 {
     for (Py_ssize_t i = 0; i < n; i++) {
-        o->buf[o->len++] = (unsigned char)s[i];
+        out_put(o, (unsigned char)s[i]);
     }
 }
 
@@ -149,14 +168,14 @@ out_html(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
         }
         else if (html_forbidden(c)) {
             int digits = c < 0x100 ? 2 : c < 0x10000 ? 4 : 8;
-            o->buf[o->len++] = '\\';
-            o->buf[o->len++] = digits == 2 ? 'x' : digits == 4 ? 'u' : 'U';
+            out_put(o, '\\');
+            out_put(o, digits == 2 ? 'x' : digits == 4 ? 'u' : 'U');
             for (int d = digits - 1; d >= 0; d--) {
-                o->buf[o->len++] = (unsigned char)HEX[(c >> (4 * d)) & 0xf];
+                out_put(o, (unsigned char)HEX[(c >> (4 * d)) & 0xf]);
             }
         }
         else {
-            o->buf[o->len++] = c;
+            out_put(o, c);
         }
     }
     return 0;
@@ -170,41 +189,41 @@ out_json(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
     if (out_reserve(o, 1) < 0) {
         return -1;
     }
-    o->buf[o->len++] = '"';
+    out_put(o, '"');
     for (Py_ssize_t i = a; i < b; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         if (out_reserve(o, 7) < 0) {
             return -1;
         }
         if (c == '"' || c == '\\') {
-            o->buf[o->len++] = '\\';
-            o->buf[o->len++] = c;
+            out_put(o, '\\');
+            out_put(o, c);
         }
         else if (c >= 0x20) {
-            o->buf[o->len++] = c;
+            out_put(o, c);
         }
         else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
-            o->buf[o->len++] = '\\';
-            o->buf[o->len++] = c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n'
-                               : c == '\r' ? 'r' : 't';
+            out_put(o, '\\');
+            out_put(o, c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n'
+                               : c == '\r' ? 'r' : 't');
         }
         else {
             out_ascii(o, "\\u00", 4);
-            o->buf[o->len++] = (unsigned char)HEX[c >> 4];
-            o->buf[o->len++] = (unsigned char)HEX[c & 0xf];
+            out_put(o, (unsigned char)HEX[c >> 4]);
+            out_put(o, (unsigned char)HEX[c & 0xf]);
         }
     }
     if (out_reserve(o, 1) < 0) {
         return -1;
     }
-    o->buf[o->len++] = '"';
+    out_put(o, '"');
     return 0;
 }
 
 static PyObject *
 out_finish(Out *o)
 {
-    PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, o->buf, o->len);
+    PyObject *result = PyUnicode_FromKindAndData(o->kind, o->buf, o->len);
     PyMem_Free(o->buf);
     o->buf = NULL;
     return result;
@@ -291,9 +310,18 @@ fail:
     return -1;
 }
 
-/* Every item of list ``pieces`` a str (a tuple of str where ``tuples``). */
+static void
+widen(int *kind, PyObject *str)
+{
+    if (PyUnicode_KIND(str) > *kind) {
+        *kind = PyUnicode_KIND(str);
+    }
+}
+
+/* Every item of list ``pieces`` a str (a tuple of str where ``tuples``); ``*kind``
+ * widened to the widest of theirs. */
 static int
-check_pieces(PyObject *pieces, int tuples, const char *name)
+check_pieces(PyObject *pieces, int tuples, const char *name, int *kind)
 {
     Py_ssize_t n = PyList_GET_SIZE(pieces);
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -309,11 +337,15 @@ check_pieces(PyObject *pieces, int tuples, const char *name)
                     PyErr_Format(PyExc_TypeError, "%s[%zd][%zd]: expected str", name, i, j);
                     return -1;
                 }
+                widen(kind, PyTuple_GET_ITEM(p, j));
             }
         }
         else if (!PyUnicode_Check(p)) {
             PyErr_Format(PyExc_TypeError, "%s[%zd]: expected str", name, i);
             return -1;
+        }
+        else {
+            widen(kind, p);
         }
     }
     return 0;
@@ -333,7 +365,8 @@ render_text(PyObject *self, PyObject *args)
                           &PyList_Type, &pieces)) {
         return NULL;
     }
-    if (check_pieces(pieces, 0, "pieces") < 0) {
+    int out_kind = PyUnicode_KIND(text);
+    if (check_pieces(pieces, 0, "pieces", &out_kind) < 0) {
         return NULL;
     }
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -344,7 +377,7 @@ render_text(PyObject *self, PyObject *args)
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     const int64_t *s = sp.starts.buf, *e = sp.ends.buf, *k = sp.keys.buf;
-    Out o = {NULL, 0, 0};
+    Out o = {NULL, out_kind, 0, 0};
     Py_ssize_t pos = 0;
     if (out_reserve(&o, n + n / 4 + 16) < 0) {
         goto fail;
@@ -361,7 +394,7 @@ render_text(PyObject *self, PyObject *args)
             if (out_reserve(&o, 1) < 0) {
                 goto fail;
             }
-            o.buf[o.len++] = ' ';
+            out_put(&o, ' ');
         }
         pos = e[i];
     }
@@ -402,7 +435,7 @@ static int
 only_ascii_space(const Out *o, Py_ssize_t from)
 {
     for (Py_ssize_t i = from; i < o->len; i++) {
-        Py_UCS4 c = o->buf[i];
+        Py_UCS4 c = PyUnicode_READ(o->kind, o->buf, i);
         if (!(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')) {
             return 0;
         }
@@ -473,8 +506,10 @@ render_html(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "openings and closings differ in length");
         return NULL;
     }
-    if (check_pieces(tips.openings, 1, "openings") < 0
-        || check_pieces(tips.closings, 1, "closings") < 0) {
+    int out_kind = PyUnicode_KIND(text);
+    widen(&out_kind, tips.prefix);
+    if (check_pieces(tips.openings, 1, "openings", &out_kind) < 0
+        || check_pieces(tips.closings, 1, "closings", &out_kind) < 0) {
         return NULL;
     }
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -484,7 +519,7 @@ render_html(PyObject *self, PyObject *args)
     }
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    Out o = {NULL, 0, 0};
+    Out o = {NULL, out_kind, 0, 0};
     Py_ssize_t pos = 0, k = 0;
     if (out_reserve(&o, n + n / 4 + 16) < 0) {
         goto fail;
@@ -530,7 +565,7 @@ json_item(Out *o, int kind, const void *data, int64_t s, int64_t e, PyObject *fi
     if (out_reserve(o, 1) < 0) {
         return -1;
     }
-    o->buf[o->len++] = '{';
+    out_put(o, '{');
     if (out_str(o, field) < 0 || out_reserve(o, 9) < 0) {
         return -1;
     }
@@ -538,7 +573,7 @@ json_item(Out *o, int kind, const void *data, int64_t s, int64_t e, PyObject *fi
     if (out_int(o, (long long)s) < 0 || out_reserve(o, 1) < 0) {
         return -1;
     }
-    o->buf[o->len++] = ',';
+    out_put(o, ',');
     if (out_str(o, field) < 0 || out_reserve(o, 7) < 0) {
         return -1;
     }
@@ -546,7 +581,7 @@ json_item(Out *o, int kind, const void *data, int64_t s, int64_t e, PyObject *fi
     if (out_int(o, (long long)e) < 0 || out_reserve(o, 1) < 0) {
         return -1;
     }
-    o->buf[o->len++] = ',';
+    out_put(o, ',');
     if (out_str(o, field) < 0 || out_reserve(o, 11) < 0) {
         return -1;
     }
@@ -554,7 +589,7 @@ json_item(Out *o, int kind, const void *data, int64_t s, int64_t e, PyObject *fi
     if (out_json(o, kind, data, s, e) < 0 || out_reserve(o, 1) < 0) {
         return -1;
     }
-    o->buf[o->len++] = ',';
+    out_put(o, ',');
     return 0;
 }
 
@@ -567,7 +602,10 @@ render_json(PyObject *self, PyObject *args)
                           &PyList_Type, &pieces, &sep, &field)) {
         return NULL;
     }
-    if (check_pieces(pieces, 0, "pieces") < 0) {
+    int out_kind = PyUnicode_KIND(text);
+    widen(&out_kind, sep);
+    widen(&out_kind, field);
+    if (check_pieces(pieces, 0, "pieces", &out_kind) < 0) {
         return NULL;
     }
     Py_ssize_t n_pieces = PyList_GET_SIZE(pieces);
@@ -579,13 +617,13 @@ render_json(PyObject *self, PyObject *args)
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     const int64_t *s = sp.starts.buf, *e = sp.ends.buf, *k = sp.keys.buf;
-    Out o = {NULL, 0, 0};
+    Out o = {NULL, out_kind, 0, 0};
     for (Py_ssize_t i = 0; i < sp.n; i++) {
         if (i > 0) {
             if (out_reserve(&o, 1) < 0) {
                 goto fail;
             }
-            o.buf[o.len++] = ',';
+            out_put(&o, ',');
         }
         if (out_str(&o, sep) < 0) {
             goto fail;
@@ -609,7 +647,115 @@ fail:
     return NULL;
 }
 
+/* ---------------------------------------------------------------------------------------
+ * spans: the arrays of a sequence of annotations (objects with ``start``, ``end`` and
+ * ``entry``), their entries numbered in order of first occurrence, by identity
+ * ------------------------------------------------------------------------------------- */
+
+static PyObject *START, *END, *ENTRY;  /* interned attribute names */
+
+static int
+get_offset(PyObject *obj, PyObject *name, int64_t *out)
+{
+    PyObject *v = PyObject_GetAttr(obj, name);
+    if (v == NULL) {
+        return -1;
+    }
+    long long x = PyLong_AsLongLong(v);
+    Py_DECREF(v);
+    if (x == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    *out = (int64_t)x;
+    return 0;
+}
+
+/* The number of ``entry``, given it if it has none yet (appended to ``table``). */
+static int64_t
+entry_number(PyObject *numbers, PyObject *table, PyObject *entry)
+{
+    PyObject *key = PyLong_FromVoidPtr(entry);
+    if (key == NULL) {
+        return -1;
+    }
+    PyObject *got = PyDict_GetItemWithError(numbers, key);
+    int64_t number = -1;
+    if (got != NULL) {
+        number = (int64_t)PyLong_AsSsize_t(got);
+    }
+    else if (!PyErr_Occurred()) {
+        PyObject *n = PyLong_FromSsize_t(PyList_GET_SIZE(table));
+        if (n != NULL && PyDict_SetItem(numbers, key, n) == 0
+            && PyList_Append(table, entry) == 0) {
+            number = (int64_t)(PyList_GET_SIZE(table) - 1);
+        }
+        Py_XDECREF(n);
+    }
+    Py_DECREF(key);
+    return number;
+}
+
+static int
+spans_fill(PyObject *fast, int64_t *s, int64_t *e, int64_t *k, PyObject *numbers,
+           PyObject *table)
+{
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    PyObject **items = PySequence_Fast_ITEMS(fast);
+    PyObject *last = NULL;
+    int64_t last_number = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (get_offset(items[i], START, &s[i]) < 0 || get_offset(items[i], END, &e[i]) < 0) {
+            return -1;
+        }
+        PyObject *entry = PyObject_GetAttr(items[i], ENTRY);
+        if (entry == NULL) {
+            return -1;
+        }
+        if (entry != last) {  /* the table holds the entry: the pointer stays valid */
+            last_number = entry_number(numbers, table, entry);
+            last = entry;
+        }
+        Py_DECREF(entry);
+        if (last_number < 0) {
+            return -1;
+        }
+        k[i] = last_number;
+    }
+    return 0;
+}
+
+static PyObject *
+spans(PyObject *self, PyObject *annotations)
+{
+    (void)self;
+    PyObject *fast = PySequence_Fast(annotations, "spans: expected a sequence");
+    if (fast == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    PyObject *result = NULL;
+    PyObject *s = PyBytes_FromStringAndSize(NULL, n * 8);
+    PyObject *e = PyBytes_FromStringAndSize(NULL, n * 8);
+    PyObject *k = PyBytes_FromStringAndSize(NULL, n * 8);
+    PyObject *numbers = PyDict_New(), *table = PyList_New(0);
+    if (s != NULL && e != NULL && k != NULL && numbers != NULL && table != NULL
+        && spans_fill(fast, (int64_t *)PyBytes_AS_STRING(s), (int64_t *)PyBytes_AS_STRING(e),
+                      (int64_t *)PyBytes_AS_STRING(k), numbers, table) == 0) {
+        result = PyTuple_Pack(4, s, e, k, table);
+    }
+    Py_DECREF(fast);
+    Py_XDECREF(s);
+    Py_XDECREF(e);
+    Py_XDECREF(k);
+    Py_XDECREF(numbers);
+    Py_XDECREF(table);
+    return result;
+}
+
 static PyMethodDef splice_methods[] = {
+    {"spans", spans, METH_O,
+     "spans(annotations) -> (starts, ends, keys, table): int64 bytes of each annotation's "
+     "start, end and entry number, and the entries by number (first occurrence first)."},
     {"render_text", render_text, METH_VARARGS,
      "render_text(text, starts, ends, keys, pieces) -> str: the text format."},
     {"render_html", render_html, METH_VARARGS,
@@ -634,7 +780,11 @@ PyInit__splice(void)
     if (m == NULL) {
         return NULL;
     }
-    if (PyModule_AddIntConstant(m, "ABI", SPLICE_ABI) < 0) {
+    START = PyUnicode_InternFromString("start");
+    END = PyUnicode_InternFromString("end");
+    ENTRY = PyUnicode_InternFromString("entry");
+    if (START == NULL || END == NULL || ENTRY == NULL
+        || PyModule_AddIntConstant(m, "ABI", SPLICE_ABI) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -3,8 +3,11 @@ does. ``starts``, ``ends`` and ``keys`` are int64 buffers (``array("q")``) of on
 
 from typing_extensions import Buffer
 
+from glossator.model import Entry
+
 ABI: int
 
+def spans(annotations: object) -> tuple[bytes, bytes, bytes, list[Entry]]: ...
 def render_text(text: str, starts: Buffer, ends: Buffer, keys: Buffer,
                 pieces: list[str]) -> str: ...
 def render_html(text: str, starts: Buffer, ends: Buffer, keys: Buffer,

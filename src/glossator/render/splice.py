@@ -65,15 +65,15 @@ class Spans:
 
 def spans_of(annotations: Sequence[Annotation]) -> Spans:
     """The arrays of ``annotations``, their entries numbered in order of first
-    occurrence (one entry object, one number). The adapter between the ``select`` stage
-    and the C renderers: only this function knows where the arrays come from."""
-    entries = [a.entry for a in annotations]
-    by_id = {id(e): e for e in entries}
-    number = {key: n for n, key in enumerate(by_id)}
-    return Spans(
-        starts=array("q", [a.start for a in annotations]),
-        ends=array("q", [a.end for a in annotations]),
-        entries=array("q", [number[id(e)] for e in entries]),
-        table=list(by_id.values()),
-        annotations=annotations,
-    )
+    occurrence (one entry object, one number); only with the C module built. The
+    adapter between the ``select`` stage and the C renderers: only this function knows
+    where the arrays come from (today, the attributes of the annotation objects, read in
+    one pass by ``_splice.spans``)."""
+    starts, ends, keys, table = SPLICE.spans(annotations)  # one pass, in C
+    return Spans(_int64s(starts), _int64s(ends), _int64s(keys), table, annotations)
+
+
+def _int64s(data: bytes) -> array[int]:
+    out = array("q")
+    out.frombytes(data)
+    return out
