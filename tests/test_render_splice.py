@@ -161,6 +161,7 @@ def test_the_spans_number_entries_in_order_of_first_occurrence() -> None:
     assert spans.table == [two, one]
     assert list(spans.entries) == [0, 1, 0, 0, 1]
     assert (list(spans.starts), list(spans.ends)) == ([0, 1, 2, 3, 4], [1, 2, 3, 4, 5])
+    assert list(spans.firsts) == [0, 1]
 
 
 def test_the_c_loop_refuses_what_it_cannot_write() -> None:
@@ -173,6 +174,8 @@ def test_the_c_loop_refuses_what_it_cannot_write() -> None:
         SPLICE.render_text("ab", starts, array("q", [3]), array("q", [0]), [" x"])
     with pytest.raises(TypeError):
         SPLICE.render_html("ab", starts, ends, array("q", [0]), [()], [("",)], "gl-")
+    with pytest.raises(ValueError):  # a tooltip that could be taken for a blank line
+        SPLICE.render_html("ab", starts, ends, array("q", [0]), [(" \t", "")], [("",)], "")
     with pytest.raises(AttributeError):
         SPLICE.spans([object()])
     with pytest.raises(TypeError):

@@ -9,9 +9,11 @@
  * glossator.render.fast; every byte written here is the one the Python renderers
  * (render/text.py, render/html.py, render/json.py) write, which the property tests check.
  *
- * The output is built in a growable buffer of the widest kind of the text and the pieces
- * (escapes are ASCII), and narrowed at the end if it holds no character that needs that
- * kind (PyUnicode_FromKindAndData), so that nothing depends on CPython's private writer.
+ * Each function runs its loop twice over the same Out: first counting (the output's
+ * length and its widest character), then writing into the str of exactly that length
+ * and kind, made by PyUnicode_New: no growing buffer, no copy at the end, and nothing
+ * that depends on CPython's private writer. The writing pass checks every write against
+ * the length counted (a SystemError, never a write out of bounds, if they disagreed).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -22,87 +24,101 @@
 #define SPLICE_ABI 1
 
 typedef struct {
-    char *buf;
-    int kind;  /* the widest kind of the text and the pieces: every character fits */
-    Py_ssize_t len;
-    Py_ssize_t cap;
+    void *buf;          /* NULL while counting; then the data of ``result`` */
+    int kind;
+    Py_ssize_t len;     /* characters counted, or written */
+    Py_ssize_t cap;     /* while writing: the length counted */
+    Py_UCS4 maxchar;    /* while counting: the widest character met */
 } Out;
 
-/* Room for ``extra`` more characters; 0, or -1 with MemoryError set. */
+/* 0 if ``extra`` more characters fit (always, while counting); else -1, SystemError. */
 static int
 out_reserve(Out *o, Py_ssize_t extra)
 {
-    if (o->len + extra <= o->cap) {
+    if (o->buf == NULL || o->len + extra <= o->cap) {
         return 0;
     }
-    Py_ssize_t cap = o->cap ? o->cap : 256;
-    while (cap < o->len + extra) {
-        if (cap > PY_SSIZE_T_MAX / 2 / 4) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        cap *= 2;
-    }
-    char *buf = PyMem_Realloc(o->buf, (size_t)cap * (size_t)o->kind);
-    if (buf == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    o->buf = buf;
-    o->cap = cap;
-    return 0;
+    PyErr_SetString(PyExc_SystemError, "glossator.render._splice: the output is longer "
+                    "than counted");
+    return -1;
 }
 
 /* One character; the caller has reserved the room. */
 static inline void
 out_put(Out *o, Py_UCS4 c)
 {
-    PyUnicode_WRITE(o->kind, o->buf, o->len, c);
+    if (o->buf != NULL) {
+        PyUnicode_WRITE(o->kind, o->buf, o->len, c);
+    }
+    else if (c > o->maxchar) {
+        o->maxchar = c;
+    }
     o->len++;
 }
 
-/* The text's characters [a, b) as they are (``kind`` is never wider than the output's). */
+/* The widest character of [a, b), or ``bound`` (the kind's widest) as soon as it is met. */
+static Py_UCS4
+max_char(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, Py_UCS4 have)
+{
+    Py_UCS4 bound = kind == PyUnicode_1BYTE_KIND ? 0xff
+                    : kind == PyUnicode_2BYTE_KIND ? 0xffff : 0x10ffff;
+    for (Py_ssize_t i = a; i < b && have < bound; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c > have) {
+            have = c;
+        }
+    }
+    return have;
+}
+
+/* The characters [a, b) of a str of ``kind`` and ``data``, as they are. */
 static int
 out_range(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
 {
     if (b <= a) {
         return 0;
     }
+    if (o->buf == NULL) {
+        o->maxchar = max_char(kind, data, a, b, o->maxchar);
+        o->len += b - a;
+        return 0;
+    }
     if (out_reserve(o, b - a) < 0) {
         return -1;
     }
     if (kind == o->kind) {
-        memcpy(o->buf + o->len * kind, (const char *)data + a * kind,
+        memcpy((char *)o->buf + o->len * kind, (const char *)data + a * kind,
                (size_t)(b - a) * (size_t)kind);
     }
-    else if (o->kind == PyUnicode_2BYTE_KIND) {  /* from UCS-1 */
+    else if (kind == PyUnicode_1BYTE_KIND && o->kind == PyUnicode_2BYTE_KIND) {
         const Py_UCS1 *r = (const Py_UCS1 *)data;
         Py_UCS2 *w = (Py_UCS2 *)o->buf + o->len;
         for (Py_ssize_t i = a; i < b; i++) {
             *w++ = r[i];
         }
     }
-    else if (kind == PyUnicode_1BYTE_KIND) {  /* UCS-1 to UCS-4 */
-        const Py_UCS1 *r = (const Py_UCS1 *)data;
-        Py_UCS4 *w = (Py_UCS4 *)o->buf + o->len;
-        for (Py_ssize_t i = a; i < b; i++) {
-            *w++ = r[i];
-        }
-    }
-    else {  /* UCS-2 to UCS-4 */
-        const Py_UCS2 *r = (const Py_UCS2 *)data;
-        Py_UCS4 *w = (Py_UCS4 *)o->buf + o->len;
-        for (Py_ssize_t i = a; i < b; i++) {
-            *w++ = r[i];
+    else {  /* any other pair, wider or narrower (every character fits: counted) */
+        for (Py_ssize_t i = a, j = o->len; i < b; i++, j++) {
+            PyUnicode_WRITE(o->kind, o->buf, j, PyUnicode_READ(kind, data, i));
         }
     }
     o->len += b - a;
     return 0;
 }
 
+/* A whole str; while counting, its kind's widest character stands for its own (a str is
+ * always of the narrowest kind that holds it, so it has one character of that width). */
 static int
 out_str(Out *o, PyObject *s)
 {
+    if (o->buf == NULL) {
+        Py_UCS4 m = PyUnicode_MAX_CHAR_VALUE(s);
+        if (m > o->maxchar) {
+            o->maxchar = m;
+        }
+        o->len += PyUnicode_GET_LENGTH(s);
+        return 0;
+    }
     return out_range(o, PyUnicode_KIND(s), PyUnicode_DATA(s), 0, PyUnicode_GET_LENGTH(s));
 }
 
@@ -148,15 +164,23 @@ html_forbidden(Py_UCS4 c)
 static const char HEX[] = "0123456789abcdef";
 
 /* The text's characters [a, b) escaped as render/html.escape(piece, quote=False) does:
- * forbidden characters as visible escapes (\x1b, \ufdd0, \U0001fffe), then & < >. */
+ * forbidden characters as visible escapes (\x1b, \ufdd0, \U0001fffe), then & < >; the
+ * runs between them copied whole. */
 static int
 out_html(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
 {
+    Py_ssize_t run = a;
     for (Py_ssize_t i = a; i < b; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (out_reserve(o, 10) < 0) {
+        if (c != '&' && c != '<' && c != '>' && !html_forbidden(c)) {
+            continue;
+        }
+        int digits = c < 0x100 ? 2 : c < 0x10000 ? 4 : 8;
+        Py_ssize_t size = c == '&' ? 5 : (c == '<' || c == '>') ? 4 : 2 + digits;
+        if (out_range(o, kind, data, run, i) < 0 || out_reserve(o, size) < 0) {
             return -1;
         }
+        run = i + 1;
         if (c == '&') {
             out_ascii(o, "&amp;", 5);
         }
@@ -166,19 +190,15 @@ out_html(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
         else if (c == '>') {
             out_ascii(o, "&gt;", 4);
         }
-        else if (html_forbidden(c)) {
-            int digits = c < 0x100 ? 2 : c < 0x10000 ? 4 : 8;
+        else {
             out_put(o, '\\');
             out_put(o, digits == 2 ? 'x' : digits == 4 ? 'u' : 'U');
             for (int d = digits - 1; d >= 0; d--) {
                 out_put(o, (unsigned char)HEX[(c >> (4 * d)) & 0xf]);
             }
         }
-        else {
-            out_put(o, c);
-        }
     }
-    return 0;
+    return out_range(o, kind, data, run, b);
 }
 
 /* The text's characters [a, b) as a JSON string, quotes included, as the C encoder of
@@ -190,22 +210,26 @@ out_json(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
         return -1;
     }
     out_put(o, '"');
+    Py_ssize_t run = a;
     for (Py_ssize_t i = a; i < b; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (out_reserve(o, 7) < 0) {
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            continue;
+        }
+        int shown = c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r'
+                    || c == '\t';
+        if (out_range(o, kind, data, run, i) < 0 || out_reserve(o, shown ? 2 : 6) < 0) {
             return -1;
         }
+        run = i + 1;
         if (c == '"' || c == '\\') {
             out_put(o, '\\');
-            out_put(o, c);
-        }
-        else if (c >= 0x20) {
             out_put(o, c);
         }
         else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
             out_put(o, '\\');
             out_put(o, c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n'
-                               : c == '\r' ? 'r' : 't');
+                       : c == '\r' ? 'r' : 't');
         }
         else {
             out_ascii(o, "\\u00", 4);
@@ -213,19 +237,36 @@ out_json(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
             out_put(o, (unsigned char)HEX[c & 0xf]);
         }
     }
-    if (out_reserve(o, 1) < 0) {
+    if (out_range(o, kind, data, run, b) < 0 || out_reserve(o, 1) < 0) {
         return -1;
     }
     out_put(o, '"');
     return 0;
 }
 
+/* ``body(out, args)`` run twice: counting, then writing into the str it counted. */
 static PyObject *
-out_finish(Out *o)
+run_twice(int (*body)(Out *, const void *), const void *args)
 {
-    PyObject *result = PyUnicode_FromKindAndData(o->kind, o->buf, o->len);
-    PyMem_Free(o->buf);
-    o->buf = NULL;
+    Out count = {NULL, PyUnicode_1BYTE_KIND, 0, 0, 0};
+    if (body(&count, args) < 0) {
+        return NULL;
+    }
+    PyObject *result = PyUnicode_New(count.len, count.maxchar);
+    if (result == NULL) {
+        return NULL;
+    }
+    Out w = {PyUnicode_DATA(result), PyUnicode_KIND(result), 0, count.len, 0};
+    if (body(&w, args) < 0) {
+        Py_DECREF(result);
+        return NULL;
+    }
+    if (w.len != count.len) {
+        Py_DECREF(result);
+        PyErr_SetString(PyExc_SystemError, "glossator.render._splice: the output is "
+                        "shorter than counted");
+        return NULL;
+    }
     return result;
 }
 
@@ -310,18 +351,31 @@ fail:
     return -1;
 }
 
-static void
-widen(int *kind, PyObject *str)
+static inline int
+ascii_space(Py_UCS4 c)
 {
-    if (PyUnicode_KIND(str) > *kind) {
-        *kind = PyUnicode_KIND(str);
-    }
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Every item of list ``pieces`` a str (a tuple of str where ``tuples``); ``*kind``
- * widened to the widest of theirs. */
+/* Whether ``str`` holds a character other than ASCII white space. */
 static int
-check_pieces(PyObject *pieces, int tuples, const char *name, int *kind)
+visible(PyObject *str)
+{
+    int kind = PyUnicode_KIND(str);
+    const void *data = PyUnicode_DATA(str);
+    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(str); i++) {
+        if (!ascii_space(PyUnicode_READ(kind, data, i))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Every item of list ``pieces`` a str (where ``tuples``: a non-empty tuple of str,
+ * the first of which holds a character other than ASCII white space, so that a line of
+ * the HTML fragment that holds a tooltip is never taken for a blank one). */
+static int
+check_pieces(PyObject *pieces, int tuples, const char *name)
 {
     Py_ssize_t n = PyList_GET_SIZE(pieces);
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -332,20 +386,22 @@ check_pieces(PyObject *pieces, int tuples, const char *name, int *kind)
                              name, i);
                 return -1;
             }
+            PyObject *first = PyTuple_GET_ITEM(p, 0);
+            if (PyUnicode_Check(first) && !visible(first)) {
+                PyErr_Format(PyExc_ValueError, "%s[%zd]: the markup starts with white "
+                             "space alone", name, i);
+                return -1;
+            }
             for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(p); j++) {
                 if (!PyUnicode_Check(PyTuple_GET_ITEM(p, j))) {
                     PyErr_Format(PyExc_TypeError, "%s[%zd][%zd]: expected str", name, i, j);
                     return -1;
                 }
-                widen(kind, PyTuple_GET_ITEM(p, j));
             }
         }
         else if (!PyUnicode_Check(p)) {
             PyErr_Format(PyExc_TypeError, "%s[%zd]: expected str", name, i);
             return -1;
-        }
-        else {
-            widen(kind, p);
         }
     }
     return 0;
@@ -356,57 +412,56 @@ check_pieces(PyObject *pieces, int tuples, const char *name, int *kind)
  * next character is white space or the end of the text (render/text.py)
  * ------------------------------------------------------------------------------------- */
 
-static PyObject *
-render_text(PyObject *self, PyObject *args)
+typedef struct {
+    PyObject *text, *pieces;
+    const Spans *sp;
+} TextArgs;
+
+static int
+text_body(Out *o, const void *raw)
 {
-    PyObject *text, *starts, *ends, *keys, *pieces;
-    (void)self;
-    if (!PyArg_ParseTuple(args, "UOOOO!:render_text", &text, &starts, &ends, &keys,
-                          &PyList_Type, &pieces)) {
-        return NULL;
-    }
-    int out_kind = PyUnicode_KIND(text);
-    if (check_pieces(pieces, 0, "pieces", &out_kind) < 0) {
-        return NULL;
-    }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    Spans sp;
-    if (spans_get(&sp, starts, ends, keys, n, 0, PyList_GET_SIZE(pieces)) < 0) {
-        return NULL;
-    }
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    const int64_t *s = sp.starts.buf, *e = sp.ends.buf, *k = sp.keys.buf;
-    Out o = {NULL, out_kind, 0, 0};
-    Py_ssize_t pos = 0;
-    if (out_reserve(&o, n + n / 4 + 16) < 0) {
-        goto fail;
-    }
-    for (Py_ssize_t i = 0; i < sp.n; i++) {
-        if (s[i] > pos && out_range(&o, kind, data, pos, s[i]) < 0) {
-            goto fail;
+    const TextArgs *t = raw;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(t->text), pos = 0;
+    int kind = PyUnicode_KIND(t->text);
+    const void *data = PyUnicode_DATA(t->text);
+    const int64_t *s = t->sp->starts.buf, *e = t->sp->ends.buf, *k = t->sp->keys.buf;
+    for (Py_ssize_t i = 0; i < t->sp->n; i++) {
+        if (s[i] > pos && out_range(o, kind, data, pos, s[i]) < 0) {
+            return -1;
         }
-        if (out_range(&o, kind, data, s[i], e[i]) < 0
-            || out_str(&o, PyList_GET_ITEM(pieces, k[i])) < 0) {
-            goto fail;
+        if (out_range(o, kind, data, s[i], e[i]) < 0
+            || out_str(o, PyList_GET_ITEM(t->pieces, k[i])) < 0) {
+            return -1;
         }
         if (e[i] < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, e[i]))) {
-            if (out_reserve(&o, 1) < 0) {
-                goto fail;
+            if (out_reserve(o, 1) < 0) {
+                return -1;
             }
-            out_put(&o, ' ');
+            out_put(o, ' ');
         }
         pos = e[i];
     }
-    if (pos < n && out_range(&o, kind, data, pos, n) < 0) {
-        goto fail;
+    return pos < n ? out_range(o, kind, data, pos, n) : 0;
+}
+
+static PyObject *
+render_text(PyObject *self, PyObject *args)
+{
+    PyObject *starts, *ends, *keys;
+    TextArgs t;
+    Spans sp;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "UOOOO!:render_text", &t.text, &starts, &ends, &keys,
+                          &PyList_Type, &t.pieces)
+        || check_pieces(t.pieces, 0, "pieces") < 0
+        || spans_get(&sp, starts, ends, keys, PyUnicode_GET_LENGTH(t.text), 0,
+                     PyList_GET_SIZE(t.pieces)) < 0) {
+        return NULL;
     }
+    t.sp = &sp;
+    PyObject *result = run_twice(text_body, &t);
     spans_release(&sp);
-    return out_finish(&o);
-fail:
-    spans_release(&sp);
-    PyMem_Free(o.buf);
-    return NULL;
+    return result;
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -415,6 +470,11 @@ fail:
  * line) wrapped in its tooltip's opening and closing markup, each given as a tuple of
  * str to be joined with the tooltip's id, id_prefix and a counter from 1.
  * ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    PyObject *text, *openings, *closings, *prefix;
+    const Spans *sp;
+} HtmlArgs;
 
 static int
 out_joined(Out *o, PyObject *parts, PyObject *prefix, Py_ssize_t counter)
@@ -431,57 +491,59 @@ out_joined(Out *o, PyObject *parts, PyObject *prefix, Py_ssize_t counter)
     return 0;
 }
 
+/* Whether the line [start, end) is left out: no annotation starts in it (else its
+ * markup shows) and its text is ASCII white space that escaping keeps as it is (a
+ * vertical tab is shown as \x0b). */
 static int
-only_ascii_space(const Out *o, Py_ssize_t from)
+blank_line(int kind, const void *data, Py_ssize_t start, Py_ssize_t end, int annotated)
 {
-    for (Py_ssize_t i = from; i < o->len; i++) {
-        Py_UCS4 c = PyUnicode_READ(o->kind, o->buf, i);
-        if (!(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')) {
+    if (annotated) {
+        return 0;
+    }
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!(c == ' ' || c == '\t' || c == '\f' || c == '\n' || c == '\r')) {
             return 0;
         }
     }
     return 1;
 }
 
-typedef struct {
-    PyObject *openings, *closings, *prefix;
-    Py_ssize_t counter;
-} Tips;
-
 /* One line's <p>, from ``start`` to ``end`` (its break excluded); ``*k`` the next
- * annotation, moved past those that start before ``end``. */
+ * annotation, moved past those that start before ``end``; ``*counter`` the tooltips. */
 static int
-html_line(Out *o, int kind, const void *data, const Spans *sp, Py_ssize_t *k,
-          Py_ssize_t start, Py_ssize_t end, Tips *tips)
+html_line(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter, Py_ssize_t start,
+          Py_ssize_t end)
 {
+    int kind = PyUnicode_KIND(h->text);
+    const void *data = PyUnicode_DATA(h->text);
+    const Spans *sp = h->sp;
     const int64_t *s = sp->starts.buf, *e = sp->ends.buf, *key = sp->keys.buf;
+    if (blank_line(kind, data, start, end, *k < sp->n && s[*k] < end)) {
+        return 0;
+    }
     if (out_reserve(o, 3) < 0) {
         return -1;
     }
     out_ascii(o, "<p>", 3);
-    Py_ssize_t body = o->len, cursor = start;
+    Py_ssize_t cursor = start;
     while (*k < sp->n && s[*k] < end) {
         Py_ssize_t i = (*k)++;
         Py_ssize_t stop = e[i] < end ? e[i] : end;
         if (s[i] > cursor && out_html(o, kind, data, cursor, s[i]) < 0) {
             return -1;
         }
-        tips->counter++;
-        if (out_joined(o, PyList_GET_ITEM(tips->openings, key[i]), tips->prefix,
-                       tips->counter) < 0
+        ++*counter;
+        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter) < 0
             || out_html(o, kind, data, s[i], stop) < 0
-            || out_joined(o, PyList_GET_ITEM(tips->closings, key[i]), tips->prefix,
-                          tips->counter) < 0) {
+            || out_joined(o, PyList_GET_ITEM(h->closings, key[i]), h->prefix,
+                          *counter) < 0) {
             return -1;
         }
         cursor = stop;
     }
     if (end > cursor && out_html(o, kind, data, cursor, end) < 0) {
         return -1;
-    }
-    if (only_ascii_space(o, body)) {
-        o->len = body - 3;
-        return 0;
     }
     if (out_reserve(o, 5) < 0) {
         return -1;
@@ -490,40 +552,13 @@ html_line(Out *o, int kind, const void *data, const Spans *sp, Py_ssize_t *k,
     return 0;
 }
 
-static PyObject *
-render_html(PyObject *self, PyObject *args)
+static int
+html_body(Out *o, const void *raw)
 {
-    PyObject *text, *starts, *ends, *keys;
-    Tips tips = {NULL, NULL, NULL, 0};
-    (void)self;
-    if (!PyArg_ParseTuple(args, "UOOOO!O!U:render_html", &text, &starts, &ends, &keys,
-                          &PyList_Type, &tips.openings, &PyList_Type, &tips.closings,
-                          &tips.prefix)) {
-        return NULL;
-    }
-    Py_ssize_t n_pieces = PyList_GET_SIZE(tips.openings);
-    if (PyList_GET_SIZE(tips.closings) != n_pieces) {
-        PyErr_SetString(PyExc_ValueError, "openings and closings differ in length");
-        return NULL;
-    }
-    int out_kind = PyUnicode_KIND(text);
-    widen(&out_kind, tips.prefix);
-    if (check_pieces(tips.openings, 1, "openings", &out_kind) < 0
-        || check_pieces(tips.closings, 1, "closings", &out_kind) < 0) {
-        return NULL;
-    }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    Spans sp;
-    if (spans_get(&sp, starts, ends, keys, n, 0, n_pieces) < 0) {
-        return NULL;
-    }
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Out o = {NULL, out_kind, 0, 0};
-    Py_ssize_t pos = 0, k = 0;
-    if (out_reserve(&o, n + n / 4 + 16) < 0) {
-        goto fail;
-    }
+    const HtmlArgs *h = raw;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(h->text), pos = 0, k = 0, counter = 0;
+    int kind = PyUnicode_KIND(h->text);
+    const void *data = PyUnicode_DATA(h->text);
     while (pos < n) {  /* the lines of str.splitlines */
         Py_ssize_t j = pos;
         while (j < n && !Py_UNICODE_ISLINEBREAK(PyUnicode_READ(kind, data, j))) {
@@ -539,34 +574,65 @@ render_html(PyObject *self, PyObject *args)
             /* line.rstrip("\r\n"): another line break stays in the line */
             end = (brk == '\r' || brk == '\n') ? j : next;
         }
-        if (html_line(&o, kind, data, &sp, &k, pos, end, &tips) < 0) {
-            goto fail;
+        if (html_line(o, h, &k, &counter, pos, end) < 0) {
+            return -1;
         }
         pos = next;
     }
+    return 0;
+}
+
+static PyObject *
+render_html(PyObject *self, PyObject *args)
+{
+    PyObject *starts, *ends, *keys;
+    HtmlArgs h;
+    Spans sp;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "UOOOO!O!U:render_html", &h.text, &starts, &ends, &keys,
+                          &PyList_Type, &h.openings, &PyList_Type, &h.closings,
+                          &h.prefix)) {
+        return NULL;
+    }
+    Py_ssize_t n_pieces = PyList_GET_SIZE(h.openings);
+    if (PyList_GET_SIZE(h.closings) != n_pieces) {
+        PyErr_SetString(PyExc_ValueError, "openings and closings differ in length");
+        return NULL;
+    }
+    if (check_pieces(h.openings, 1, "openings") < 0
+        || check_pieces(h.closings, 1, "closings") < 0
+        || spans_get(&sp, starts, ends, keys, PyUnicode_GET_LENGTH(h.text), 0,
+                     n_pieces) < 0) {
+        return NULL;
+    }
+    h.sp = &sp;
+    PyObject *result = run_twice(html_body, &h);
     spans_release(&sp);
-    return out_finish(&o);
-fail:
-    spans_release(&sp);
-    PyMem_Free(o.buf);
-    return NULL;
+    return result;
 }
 
 /* ---------------------------------------------------------------------------------------
- * json: the items of render/json.py's "annotations" array, each after ``sep`` (a comma
- * before all but the first): ``{`` then start, end and surface, each after ``field``,
+ * json: ``head``, the items of render/json.py's "annotations" array, ``tail``: each
+ * item after ``sep`` (a comma before all but the first): ``{`` then start, end and surface, each after ``field``,
  * then the piece of its key (the rest of the object, its closing brace included); a
  * negative key -k-1 names a piece that is the whole object (an annotation with senses).
  * ------------------------------------------------------------------------------------- */
 
+typedef struct {
+    PyObject *text, *pieces, *sep, *field, *head, *tail;
+    const Spans *sp;
+} JsonArgs;
+
 static int
-json_item(Out *o, int kind, const void *data, int64_t s, int64_t e, PyObject *field)
+json_item(Out *o, const JsonArgs *j, int64_t s, int64_t e)
 {
+    int kind = PyUnicode_KIND(j->text);
+    const void *data = PyUnicode_DATA(j->text);
     if (out_reserve(o, 1) < 0) {
         return -1;
     }
     out_put(o, '{');
-    if (out_str(o, field) < 0 || out_reserve(o, 9) < 0) {
+    if (out_str(o, j->field) < 0 || out_reserve(o, 9) < 0) {
         return -1;
     }
     out_ascii(o, "\"start\": ", 9);
@@ -574,7 +640,7 @@ json_item(Out *o, int kind, const void *data, int64_t s, int64_t e, PyObject *fi
         return -1;
     }
     out_put(o, ',');
-    if (out_str(o, field) < 0 || out_reserve(o, 7) < 0) {
+    if (out_str(o, j->field) < 0 || out_reserve(o, 7) < 0) {
         return -1;
     }
     out_ascii(o, "\"end\": ", 7);
@@ -582,7 +648,7 @@ json_item(Out *o, int kind, const void *data, int64_t s, int64_t e, PyObject *fi
         return -1;
     }
     out_put(o, ',');
-    if (out_str(o, field) < 0 || out_reserve(o, 11) < 0) {
+    if (out_str(o, j->field) < 0 || out_reserve(o, 11) < 0) {
         return -1;
     }
     out_ascii(o, "\"surface\": ", 11);
@@ -593,58 +659,59 @@ json_item(Out *o, int kind, const void *data, int64_t s, int64_t e, PyObject *fi
     return 0;
 }
 
-static PyObject *
-render_json(PyObject *self, PyObject *args)
+static int
+json_body(Out *o, const void *raw)
 {
-    PyObject *text, *starts, *ends, *keys, *pieces, *sep, *field;
-    (void)self;
-    if (!PyArg_ParseTuple(args, "UOOOO!UU:render_json", &text, &starts, &ends, &keys,
-                          &PyList_Type, &pieces, &sep, &field)) {
-        return NULL;
+    const JsonArgs *j = raw;
+    const int64_t *s = j->sp->starts.buf, *e = j->sp->ends.buf, *k = j->sp->keys.buf;
+    if (out_str(o, j->head) < 0) {
+        return -1;
     }
-    int out_kind = PyUnicode_KIND(text);
-    widen(&out_kind, sep);
-    widen(&out_kind, field);
-    if (check_pieces(pieces, 0, "pieces", &out_kind) < 0) {
-        return NULL;
-    }
-    Py_ssize_t n_pieces = PyList_GET_SIZE(pieces);
-    Spans sp;
-    if (spans_get(&sp, starts, ends, keys, PyUnicode_GET_LENGTH(text), -n_pieces,
-                  n_pieces) < 0) {
-        return NULL;
-    }
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    const int64_t *s = sp.starts.buf, *e = sp.ends.buf, *k = sp.keys.buf;
-    Out o = {NULL, out_kind, 0, 0};
-    for (Py_ssize_t i = 0; i < sp.n; i++) {
+    for (Py_ssize_t i = 0; i < j->sp->n; i++) {
         if (i > 0) {
-            if (out_reserve(&o, 1) < 0) {
-                goto fail;
+            if (out_reserve(o, 1) < 0) {
+                return -1;
             }
-            out_put(&o, ',');
+            out_put(o, ',');
         }
-        if (out_str(&o, sep) < 0) {
-            goto fail;
+        if (out_str(o, j->sep) < 0) {
+            return -1;
         }
         if (k[i] < 0) {
-            if (out_str(&o, PyList_GET_ITEM(pieces, -k[i] - 1)) < 0) {
-                goto fail;
+            if (out_str(o, PyList_GET_ITEM(j->pieces, -k[i] - 1)) < 0) {
+                return -1;
             }
             continue;
         }
-        if (json_item(&o, kind, data, s[i], e[i], field) < 0
-            || out_str(&o, PyList_GET_ITEM(pieces, k[i])) < 0) {
-            goto fail;
+        if (json_item(o, j, s[i], e[i]) < 0
+            || out_str(o, PyList_GET_ITEM(j->pieces, k[i])) < 0) {
+            return -1;
         }
     }
+    return out_str(o, j->tail);
+}
+
+static PyObject *
+render_json(PyObject *self, PyObject *args)
+{
+    PyObject *starts, *ends, *keys;
+    JsonArgs j;
+    Spans sp;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "UOOOO!UUUU:render_json", &j.text, &starts, &ends, &keys,
+                          &PyList_Type, &j.pieces, &j.sep, &j.field, &j.head, &j.tail)
+        || check_pieces(j.pieces, 0, "pieces") < 0) {
+        return NULL;
+    }
+    Py_ssize_t n_pieces = PyList_GET_SIZE(j.pieces);
+    if (spans_get(&sp, starts, ends, keys, PyUnicode_GET_LENGTH(j.text), -n_pieces,
+                  n_pieces) < 0) {
+        return NULL;
+    }
+    j.sp = &sp;
+    PyObject *result = run_twice(json_body, &j);
     spans_release(&sp);
-    return out_finish(&o);
-fail:
-    spans_release(&sp);
-    PyMem_Free(o.buf);
-    return NULL;
+    return result;
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -697,7 +764,7 @@ entry_number(PyObject *numbers, PyObject *table, PyObject *entry)
 
 static int
 spans_fill(PyObject *fast, int64_t *s, int64_t *e, int64_t *k, PyObject *numbers,
-           PyObject *table)
+           PyObject *table, int64_t *firsts)
 {
     Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
     PyObject **items = PySequence_Fast_ITEMS(fast);
@@ -712,8 +779,12 @@ spans_fill(PyObject *fast, int64_t *s, int64_t *e, int64_t *k, PyObject *numbers
             return -1;
         }
         if (entry != last) {  /* the table holds the entry: the pointer stays valid */
+            Py_ssize_t known = PyList_GET_SIZE(table);
             last_number = entry_number(numbers, table, entry);
             last = entry;
+            if (last_number == known) {  /* a new entry: its first annotation */
+                firsts[known] = (int64_t)i;
+            }
         }
         Py_DECREF(entry);
         if (last_number < 0) {
@@ -737,12 +808,19 @@ spans(PyObject *self, PyObject *annotations)
     PyObject *s = PyBytes_FromStringAndSize(NULL, n * 8);
     PyObject *e = PyBytes_FromStringAndSize(NULL, n * 8);
     PyObject *k = PyBytes_FromStringAndSize(NULL, n * 8);
+    PyObject *f = PyBytes_FromStringAndSize(NULL, n * 8), *firsts = NULL;
     PyObject *numbers = PyDict_New(), *table = PyList_New(0);
-    if (s != NULL && e != NULL && k != NULL && numbers != NULL && table != NULL
+    if (s != NULL && e != NULL && k != NULL && f != NULL && numbers != NULL && table != NULL
         && spans_fill(fast, (int64_t *)PyBytes_AS_STRING(s), (int64_t *)PyBytes_AS_STRING(e),
-                      (int64_t *)PyBytes_AS_STRING(k), numbers, table) == 0) {
-        result = PyTuple_Pack(4, s, e, k, table);
+                      (int64_t *)PyBytes_AS_STRING(k), numbers, table,
+                      (int64_t *)PyBytes_AS_STRING(f)) == 0) {
+        firsts = PyBytes_FromStringAndSize(PyBytes_AS_STRING(f), PyList_GET_SIZE(table) * 8);
+        if (firsts != NULL) {
+            result = PyTuple_Pack(5, s, e, k, table, firsts);
+        }
     }
+    Py_XDECREF(f);
+    Py_XDECREF(firsts);
     Py_DECREF(fast);
     Py_XDECREF(s);
     Py_XDECREF(e);
@@ -754,16 +832,17 @@ spans(PyObject *self, PyObject *annotations)
 
 static PyMethodDef splice_methods[] = {
     {"spans", spans, METH_O,
-     "spans(annotations) -> (starts, ends, keys, table): int64 bytes of each annotation's "
-     "start, end and entry number, and the entries by number (first occurrence first)."},
+     "spans(annotations) -> (starts, ends, keys, table, firsts): int64 bytes of each "
+     "annotation's start, end and entry number, the entries by number (first occurrence "
+     "first), and int64 bytes of the index of each entry's first annotation."},
     {"render_text", render_text, METH_VARARGS,
      "render_text(text, starts, ends, keys, pieces) -> str: the text format."},
     {"render_html", render_html, METH_VARARGS,
      "render_html(text, starts, ends, keys, openings, closings, id_prefix) -> str: the "
      "HTML fragment's paragraphs."},
     {"render_json", render_json, METH_VARARGS,
-     "render_json(text, starts, ends, keys, pieces, sep, field) -> str: the items of the "
-     "JSON annotations array."},
+     "render_json(text, starts, ends, keys, pieces, sep, field, head, tail) -> str: head, "
+     "the items of the JSON annotations array, tail."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -409,8 +409,7 @@ def _fragment_spliced(doc: AnnotatedText, id_prefix: str, markup: str, rich: boo
                 firsts.append(a)
             keys.append(key)
     else:
-        first = {e: i for i, e in reversed(list(enumerate(spans.entries)))}
-        firsts = [spans.annotations[first[n]] for n in range(len(spans.table))]
+        firsts = [spans.annotations[i] for i in spans.firsts]
     openings: list[tuple[str, ...]] = []
     closings: list[tuple[str, ...]] = []
     for a in firsts:

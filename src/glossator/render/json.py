@@ -44,9 +44,12 @@ def render(doc: AnnotatedText, *, indent: int | None = 2, source: str | None = N
     if not annotations:
         out.append("[]")
     else:
-        items = _items_spliced(doc, pad) if SPLICE is not None else None
         out.append("[")
-        out.append(_items(annotations, pad) if items is None else items)
+        if SPLICE is not None:
+            whole = _spliced(doc, pad, "".join(out), "\n" + pad + "]\n}")
+            if whole is not None:
+                return whole
+        out.append(_items(annotations, pad))
         out.append("\n" + pad + "]")
     out.append("\n}")
     return "".join(out)
@@ -63,11 +66,12 @@ def _items(annotations: tuple[Annotation, ...], pad: str) -> str:
     return "".join(out)
 
 
-def _items_spliced(doc: AnnotatedText, pad: str) -> str | None:
-    """:func:`_items` by the C loop (:mod:`glossator.render.splice`): what follows the
-    surface is rendered once per entry, form, variant, ``how`` and elision; ``None``
-    where an annotation's surface is not its text (built by hand), or offsets are
-    outside the text: the Python loop then writes it as it is."""
+def _spliced(doc: AnnotatedText, pad: str, head: str, tail: str) -> str | None:
+    """``head``, :func:`_items` and ``tail`` written by the C loop
+    (:mod:`glossator.render.splice`): what follows the surface is rendered once per
+    entry, form, variant, ``how`` and elision; ``None`` where an annotation's surface is
+    not its text (built by hand), or offsets are outside the text: the Python loop then
+    writes it as it is."""
     text = doc.text
     spans = spans_of(doc.annotations)
     by_entry: dict[int, str] = {}
@@ -90,7 +94,7 @@ def _items_spliced(doc: AnnotatedText, pad: str) -> str | None:
         add(key)
     try:
         return str(SPLICE.render_json(text, spans.starts, spans.ends, keys, pieces,
-                                      "\n" + pad * 2, "\n" + pad * 3))
+                                      "\n" + pad * 2, "\n" + pad * 3, head, tail))
     except ValueError:
         return None
 

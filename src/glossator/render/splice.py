@@ -53,13 +53,15 @@ SPLICE: Any = _load()
 @dataclass(frozen=True, slots=True)
 class Spans:
     """A text's annotations as arrays: ``starts[i]``, ``ends[i]`` and ``entries[i]`` (an
-    index into ``table``) of annotation ``i``; ``annotations`` the objects themselves,
-    for what a renderer needs beyond that (a JSON form, a tooltip's surface, senses)."""
+    index into ``table``) of annotation ``i``; ``firsts[n]`` the first annotation of
+    entry ``n``; ``annotations`` the objects themselves, for what a renderer needs beyond
+    that (a JSON form, a tooltip's surface, senses)."""
 
     starts: array[int]
     ends: array[int]
     entries: array[int]
     table: list[Entry]
+    firsts: array[int]
     annotations: Sequence[Annotation]
 
 
@@ -69,8 +71,9 @@ def spans_of(annotations: Sequence[Annotation]) -> Spans:
     adapter between the ``select`` stage and the C renderers: only this function knows
     where the arrays come from (today, the attributes of the annotation objects, read in
     one pass by ``_splice.spans``)."""
-    starts, ends, keys, table = SPLICE.spans(annotations)  # one pass, in C
-    return Spans(_int64s(starts), _int64s(ends), _int64s(keys), table, annotations)
+    starts, ends, keys, table, firsts = SPLICE.spans(annotations)  # one pass, in C
+    return Spans(_int64s(starts), _int64s(ends), _int64s(keys), table, _int64s(firsts),
+                 annotations)
 
 
 def _int64s(data: bytes) -> array[int]:
