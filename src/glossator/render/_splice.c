@@ -29,6 +29,7 @@ typedef struct {
     Py_ssize_t len;     /* characters counted, or written */
     Py_ssize_t cap;     /* while writing: the length counted */
     Py_UCS4 maxchar;    /* while counting: the widest character met */
+    Py_UCS4 top;        /* the least character of the text's widest class (see max_char) */
 } Out;
 
 /* 0 if ``extra`` more characters fit (always, while counting); else -1, SystemError. */
@@ -56,13 +57,22 @@ out_put(Out *o, Py_UCS4 c)
     o->len++;
 }
 
-/* The widest character of [a, b), or ``bound`` (the kind's widest) as soon as it is met. */
+/* Characters fall in four classes that decide a str's kind: ASCII, Latin-1, the BMP and
+ * beyond. The least character of the widest class the text may hold ("top": 0x80 for
+ * Latin-1, 0x100 for UCS-2, 0x10000 for UCS-4, past 0x7f for ASCII) ends the search:
+ * once a character of that class is met, no other range of the text can widen the
+ * output, and the ranges are no longer read while counting. */
 static Py_UCS4
-max_char(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, Py_UCS4 have)
+top_of(PyObject *text)
 {
-    Py_UCS4 bound = kind == PyUnicode_1BYTE_KIND ? 0xff
-                    : kind == PyUnicode_2BYTE_KIND ? 0xffff : 0x10ffff;
-    for (Py_ssize_t i = a; i < b && have < bound; i++) {
+    Py_UCS4 m = PyUnicode_MAX_CHAR_VALUE(text);
+    return m < 0x80 ? 0 : m < 0x100 ? 0x80 : m < 0x10000 ? 0x100 : 0x10000;
+}
+
+static Py_UCS4
+max_char(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, Py_UCS4 have, Py_UCS4 top)
+{
+    for (Py_ssize_t i = a; i < b && have < top; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         if (c > have) {
             have = c;
@@ -71,7 +81,8 @@ max_char(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, Py_UCS4 have)
     return have;
 }
 
-/* The characters [a, b) of a str of ``kind`` and ``data``, as they are. */
+/* The characters [a, b) of a str of ``kind`` and ``data``, as they are: the text's
+ * while counting (a whole piece is counted by out_str), any str's while writing. */
 static int
 out_range(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
 {
@@ -79,7 +90,9 @@ out_range(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
         return 0;
     }
     if (o->buf == NULL) {
-        o->maxchar = max_char(kind, data, a, b, o->maxchar);
+        if (o->maxchar < o->top) {
+            o->maxchar = max_char(kind, data, a, b, o->maxchar, o->top);
+        }
         o->len += b - a;
         return 0;
     }
@@ -246,9 +259,9 @@ out_json(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
 
 /* ``body(out, args)`` run twice: counting, then writing into the str it counted. */
 static PyObject *
-run_twice(int (*body)(Out *, const void *), const void *args)
+run_twice(int (*body)(Out *, const void *), const void *args, PyObject *text)
 {
-    Out count = {NULL, PyUnicode_1BYTE_KIND, 0, 0, 0};
+    Out count = {NULL, PyUnicode_1BYTE_KIND, 0, 0, 0, top_of(text)};
     if (body(&count, args) < 0) {
         return NULL;
     }
@@ -256,7 +269,7 @@ run_twice(int (*body)(Out *, const void *), const void *args)
     if (result == NULL) {
         return NULL;
     }
-    Out w = {PyUnicode_DATA(result), PyUnicode_KIND(result), 0, count.len, 0};
+    Out w = {PyUnicode_DATA(result), PyUnicode_KIND(result), 0, count.len, 0, 0};
     if (body(&w, args) < 0) {
         Py_DECREF(result);
         return NULL;
@@ -459,7 +472,7 @@ render_text(PyObject *self, PyObject *args)
         return NULL;
     }
     t.sp = &sp;
-    PyObject *result = run_twice(text_body, &t);
+    PyObject *result = run_twice(text_body, &t, t.text);
     spans_release(&sp);
     return result;
 }
@@ -606,7 +619,7 @@ render_html(PyObject *self, PyObject *args)
         return NULL;
     }
     h.sp = &sp;
-    PyObject *result = run_twice(html_body, &h);
+    PyObject *result = run_twice(html_body, &h, h.text);
     spans_release(&sp);
     return result;
 }
@@ -709,7 +722,7 @@ render_json(PyObject *self, PyObject *args)
         return NULL;
     }
     j.sp = &sp;
-    PyObject *result = run_twice(json_body, &j);
+    PyObject *result = run_twice(json_body, &j, j.text);
     spans_release(&sp);
     return result;
 }
