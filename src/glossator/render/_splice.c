@@ -625,14 +625,15 @@ render_html(PyObject *self, PyObject *args)
 }
 
 /* ---------------------------------------------------------------------------------------
- * json: ``head``, the items of render/json.py's "annotations" array, ``tail``: each
- * item after ``sep`` (a comma before all but the first): ``{`` then start, end and surface, each after ``field``,
+ * json: ``head``, the text as a JSON string, ``middle``, the items of render/json.py's
+ * "annotations" array, ``tail``: each item after ``sep`` (a comma before all but the
+ * first): ``{`` then start, end and surface, each after ``field``,
  * then the piece of its key (the rest of the object, its closing brace included); a
  * negative key -k-1 names a piece that is the whole object (an annotation with senses).
  * ------------------------------------------------------------------------------------- */
 
 typedef struct {
-    PyObject *text, *pieces, *sep, *field, *head, *tail;
+    PyObject *text, *pieces, *sep, *field, *head, *middle, *tail;
     const Spans *sp;
 } JsonArgs;
 
@@ -677,7 +678,10 @@ json_body(Out *o, const void *raw)
 {
     const JsonArgs *j = raw;
     const int64_t *s = j->sp->starts.buf, *e = j->sp->ends.buf, *k = j->sp->keys.buf;
-    if (out_str(o, j->head) < 0) {
+    if (out_str(o, j->head) < 0
+        || out_json(o, PyUnicode_KIND(j->text), PyUnicode_DATA(j->text), 0,
+                    PyUnicode_GET_LENGTH(j->text)) < 0
+        || out_str(o, j->middle) < 0) {
         return -1;
     }
     for (Py_ssize_t i = 0; i < j->sp->n; i++) {
@@ -711,8 +715,9 @@ render_json(PyObject *self, PyObject *args)
     JsonArgs j;
     Spans sp;
     (void)self;
-    if (!PyArg_ParseTuple(args, "UOOOO!UUUU:render_json", &j.text, &starts, &ends, &keys,
-                          &PyList_Type, &j.pieces, &j.sep, &j.field, &j.head, &j.tail)
+    if (!PyArg_ParseTuple(args, "UOOOO!UUUUU:render_json", &j.text, &starts, &ends, &keys,
+                          &PyList_Type, &j.pieces, &j.sep, &j.field, &j.head, &j.middle,
+                          &j.tail)
         || check_pieces(j.pieces, 0, "pieces") < 0) {
         return NULL;
     }
@@ -854,8 +859,8 @@ static PyMethodDef splice_methods[] = {
      "render_html(text, starts, ends, keys, openings, closings, id_prefix) -> str: the "
      "HTML fragment's paragraphs."},
     {"render_json", render_json, METH_VARARGS,
-     "render_json(text, starts, ends, keys, pieces, sep, field, head, tail) -> str: head, "
-     "the items of the JSON annotations array, tail."},
+     "render_json(text, starts, ends, keys, pieces, sep, field, head, middle, tail) -> str: "
+     "head, the text as a JSON string, middle, the items of the annotations array, tail."},
     {NULL, NULL, 0, NULL},
 };
 

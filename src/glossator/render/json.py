@@ -35,20 +35,22 @@ def render(doc: AnnotatedText, *, indent: int | None = 2, source: str | None = N
     head: dict[str, Any] = {"version": JSON_SCHEMA_VERSION}
     if source is not None:
         head["source"] = source
-    head["text"] = doc.text
     out = ["{"]
     for key, value in head.items():
         out.append(f"\n{pad}{_encode_str(key)}: {dumps(value, indent, 1)},")
-    out.append(f"\n{pad}\"annotations\": ")
+    out.append(f"\n{pad}\"text\": ")
+    middle = f",\n{pad}\"annotations\": "
     annotations = doc.annotations
+    if annotations and SPLICE is not None:
+        whole = _spliced(doc, pad, "".join(out), middle + "[", "\n" + pad + "]\n}")
+        if whole is not None:
+            return whole
+    out.append(_encode_str(doc.text))
+    out.append(middle)
     if not annotations:
         out.append("[]")
     else:
         out.append("[")
-        if SPLICE is not None:
-            whole = _spliced(doc, pad, "".join(out), "\n" + pad + "]\n}")
-            if whole is not None:
-                return whole
         out.append(_items(annotations, pad))
         out.append("\n" + pad + "]")
     out.append("\n}")
@@ -66,8 +68,9 @@ def _items(annotations: tuple[Annotation, ...], pad: str) -> str:
     return "".join(out)
 
 
-def _spliced(doc: AnnotatedText, pad: str, head: str, tail: str) -> str | None:
-    """``head``, :func:`_items` and ``tail`` written by the C loop
+def _spliced(doc: AnnotatedText, pad: str, head: str, middle: str, tail: str) -> str | None:
+    """``head``, the text as a JSON string, ``middle``, :func:`_items` and ``tail``
+    written by the C loop
     (:mod:`glossator.render.splice`): what follows the surface is rendered once per
     entry, form, variant, ``how`` and elision; ``None`` where an annotation's surface is
     not its text (built by hand), or offsets are outside the text: the Python loop then
@@ -94,7 +97,7 @@ def _spliced(doc: AnnotatedText, pad: str, head: str, tail: str) -> str | None:
         add(key)
     try:
         return str(SPLICE.render_json(text, spans.starts, spans.ends, keys, pieces,
-                                      "\n" + pad * 2, "\n" + pad * 3, head, tail))
+                                      "\n" + pad * 2, "\n" + pad * 3, head, middle, tail))
     except ValueError:
         return None
 
