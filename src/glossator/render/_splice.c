@@ -565,6 +565,16 @@ html_line(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter, Py_ssiz
     return 0;
 }
 
+/* The line breaks of str.splitlines: LF, VT, FF, CR, FS, GS, RS, NEL, LS, PS. */
+static inline int
+line_break(Py_UCS4 c)
+{
+    if (c <= 0x1e) {
+        return (c >= 0x0a && c <= 0x0d) || c >= 0x1c;
+    }
+    return c == 0x85 || c == 0x2028 || c == 0x2029;
+}
+
 static int
 html_body(Out *o, const void *raw)
 {
@@ -574,7 +584,7 @@ html_body(Out *o, const void *raw)
     const void *data = PyUnicode_DATA(h->text);
     while (pos < n) {  /* the lines of str.splitlines */
         Py_ssize_t j = pos;
-        while (j < n && !Py_UNICODE_ISLINEBREAK(PyUnicode_READ(kind, data, j))) {
+        while (j < n && !line_break(PyUnicode_READ(kind, data, j))) {
             j++;
         }
         Py_ssize_t next = n, end = n;  /* the next line's start; this one's content end */
