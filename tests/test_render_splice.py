@@ -180,3 +180,19 @@ def test_the_c_loop_refuses_what_it_cannot_write() -> None:
         SPLICE.spans([object()])
     with pytest.raises(TypeError):
         SPLICE.spans([Annotation("0", 1, "x", Entry("a", "d", "a"), "a", "exact")])  # type: ignore[arg-type]
+
+
+def test_annotations_are_grouped_by_entry_and_shape() -> None:
+    one = Entry(term="a", definition="d", id="a")
+    text = "aa\U0001f600a"
+    anns = (Annotation(0, 1, "a", one, "a", "exact"), Annotation(1, 2, "a", one, "a", "case"),
+            Annotation(3, 4, "a", one, "a", "exact"))
+    spans = spans_of(anns)
+    got = SPLICE.group(text, anns, spans.starts, spans.ends, spans.entries, ("how",))
+    assert got is not None
+    keys = array("q")
+    keys.frombytes(got[0])
+    assert (list(keys), got[1]) == ([0, 1, 0], [0, 1])
+    odd = (Annotation(0, 1, "b", one, "a", "exact"),)
+    spans = spans_of(odd)
+    assert SPLICE.group(text, odd, spans.starts, spans.ends, spans.entries, ()) is None

@@ -858,7 +858,155 @@ spans(PyObject *self, PyObject *annotations)
     return result;
 }
 
+/* ---------------------------------------------------------------------------------------
+ * group: annotations grouped by their entry number and attributes ``names`` (those that
+ * decide what the JSON renderer writes after the surface), each surface checked against
+ * its text
+ * ------------------------------------------------------------------------------------- */
+
+/* Whether ``surface`` is a str equal to the text's characters [a, b). */
+static int
+same_text(PyObject *surface, int kind, const void *data, int64_t a, int64_t b)
+{
+    if (!PyUnicode_Check(surface) || PyUnicode_GET_LENGTH(surface) != b - a) {
+        return 0;
+    }
+    int skind = PyUnicode_KIND(surface);
+    const void *sdata = PyUnicode_DATA(surface);
+    if (skind == kind) {
+        return memcmp(sdata, (const char *)data + a * kind, (size_t)(b - a) * (size_t)kind)
+               == 0;
+    }
+    for (Py_ssize_t i = 0; i < b - a; i++) {
+        if (PyUnicode_READ(skind, sdata, i) != PyUnicode_READ(kind, data, a + i)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The group number of annotation ``a``, or -1 with an error set; -2: its surface is not
+ * its text. */
+static int64_t
+group_of(PyObject *a, int64_t entry, PyObject *names, PyObject *groups, PyObject *firsts,
+         Py_ssize_t index)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(names);
+    PyObject *key = PyTuple_New(n + 1);
+    if (key == NULL) {
+        return -1;
+    }
+    PyObject *number = PyLong_FromLongLong((long long)entry);
+    if (number == NULL) {
+        Py_DECREF(key);
+        return -1;
+    }
+    PyTuple_SET_ITEM(key, 0, number);
+    for (Py_ssize_t j = 0; j < n; j++) {
+        PyObject *v = PyObject_GetAttr(a, PyTuple_GET_ITEM(names, j));
+        if (v == NULL) {
+            Py_DECREF(key);
+            return -1;
+        }
+        PyTuple_SET_ITEM(key, j + 1, v);
+    }
+    int64_t group = -1;
+    PyObject *got = PyDict_GetItemWithError(groups, key);
+    if (got != NULL) {
+        group = (int64_t)PyLong_AsSsize_t(got);
+    }
+    else if (!PyErr_Occurred()) {
+        Py_ssize_t next = PyList_GET_SIZE(firsts);
+        PyObject *g = PyLong_FromSsize_t(next), *i = PyLong_FromSsize_t(index);
+        if (g != NULL && i != NULL && PyDict_SetItem(groups, key, g) == 0
+            && PyList_Append(firsts, i) == 0) {
+            group = (int64_t)next;
+        }
+        Py_XDECREF(g);
+        Py_XDECREF(i);
+    }
+    Py_DECREF(key);
+    return group;
+}
+
+static PyObject *SURFACE;  /* interned attribute name */
+
+static int
+group_fill(PyObject *text, PyObject *fast, const Spans *sp, PyObject *names,
+           PyObject *groups, PyObject *firsts, int64_t *out)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject **items = PySequence_Fast_ITEMS(fast);
+    const int64_t *s = sp->starts.buf, *e = sp->ends.buf, *k = sp->keys.buf;
+    for (Py_ssize_t i = 0; i < sp->n; i++) {
+        PyObject *surface = PyObject_GetAttr(items[i], SURFACE);
+        if (surface == NULL) {
+            return -1;
+        }
+        int same = same_text(surface, kind, data, s[i], e[i]);
+        Py_DECREF(surface);
+        if (!same) {
+            return -2;
+        }
+        out[i] = group_of(items[i], k[i], names, groups, firsts, i);
+        if (out[i] < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *
+group(PyObject *self, PyObject *args)
+{
+    PyObject *text, *annotations, *starts, *ends, *entries, *names;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "UOOOOO!:group", &text, &annotations, &starts, &ends,
+                          &entries, &PyTuple_Type, &names)) {
+        return NULL;
+    }
+    PyObject *fast = PySequence_Fast(annotations, "group: expected a sequence");
+    if (fast == NULL) {
+        return NULL;
+    }
+    Spans sp;
+    if (spans_get(&sp, starts, ends, entries, PyUnicode_GET_LENGTH(text), 0,
+                  PY_SSIZE_T_MAX) < 0) {
+        Py_DECREF(fast);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (sp.n != PySequence_Fast_GET_SIZE(fast)) {
+        PyErr_SetString(PyExc_ValueError, "the annotations and their arrays differ in length");
+        goto done;
+    }
+    PyObject *keys = PyBytes_FromStringAndSize(NULL, sp.n * 8);
+    PyObject *groups = PyDict_New(), *firsts = PyList_New(0);
+    if (keys != NULL && groups != NULL && firsts != NULL) {
+        int got = group_fill(text, fast, &sp, names, groups, firsts,
+                             (int64_t *)PyBytes_AS_STRING(keys));
+        if (got == -2) {
+            result = Py_NewRef(Py_None);
+        }
+        else if (got == 0) {
+            result = PyTuple_Pack(2, keys, firsts);
+        }
+    }
+    Py_XDECREF(keys);
+    Py_XDECREF(groups);
+    Py_XDECREF(firsts);
+done:
+    spans_release(&sp);
+    Py_DECREF(fast);
+    return result;
+}
+
 static PyMethodDef splice_methods[] = {
+    {"group", group, METH_VARARGS,
+     "group(text, annotations, starts, ends, entries, names) -> (keys, firsts) | None: "
+     "each annotation's group (int64 bytes) by its entry number and attributes names, and "
+     "the index of each group's first annotation; None if a surface is not its text."},
     {"spans", spans, METH_O,
      "spans(annotations) -> (starts, ends, keys, table, firsts): int64 bytes of each "
      "annotation's start, end and entry number, the entries by number (first occurrence "
@@ -890,7 +1038,8 @@ PyInit__splice(void)
     START = PyUnicode_InternFromString("start");
     END = PyUnicode_InternFromString("end");
     ENTRY = PyUnicode_InternFromString("entry");
-    if (START == NULL || END == NULL || ENTRY == NULL
+    SURFACE = PyUnicode_InternFromString("surface");
+    if (START == NULL || END == NULL || ENTRY == NULL || SURFACE == NULL
         || PyModule_AddIntConstant(m, "ABI", SPLICE_ABI) < 0) {
         Py_DECREF(m);
         return NULL;

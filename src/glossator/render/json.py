@@ -72,34 +72,39 @@ def _spliced(doc: AnnotatedText, pad: str, head: str, middle: str, tail: str) ->
     """``head``, the text as a JSON string, ``middle``, :func:`_items` and ``tail``
     written by the C loop
     (:mod:`glossator.render.splice`): what follows the surface is rendered once per
-    entry, form, variant, ``how`` and elision; ``None`` where an annotation's surface is
+    entry, form, variant, ``how`` and elision (annotations grouped so by
+    ``_splice.group``); ``None`` where an annotation's surface is
     not its text (built by hand), or offsets are outside the text: the Python loop then
     writes it as it is."""
     text = doc.text
     spans = spans_of(doc.annotations)
-    by_entry: dict[int, str] = {}
-    pieces: list[str] = []
-    known: dict[tuple[int, str, str, str, bool], int] = {}
+    try:
+        grouped = SPLICE.group(text, spans.annotations, spans.starts, spans.ends,
+                               spans.entries, _SHAPE)
+    except ValueError:  # offsets outside the text
+        return None
+    if grouped is None:  # a surface that is not its text
+        return None
     keys = array("q")
-    add = keys.append
-    for a, entry in zip(spans.annotations, spans.entries, strict=True):
-        if a.senses:  # the whole object, by the general encoder
-            pieces.append(dumps(a.to_dict(), len(pad), 2))
-            add(-len(pieces))
-            continue
-        if a.surface != text[a.start:a.end]:
-            return None
-        shape = (entry, a.form, a.variant, a.how, a.elided)
-        key = known.get(shape)
-        if key is None:
-            key = known[shape] = len(pieces)
-            pieces.append(_after_surface(a, pad, by_entry))
-        add(key)
+    keys.frombytes(grouped[0])
+    anns = spans.annotations
+    by_entry: dict[int, str] = {}
+    pieces = [_after_surface(anns[i], pad, by_entry) if not anns[i].senses else ""
+              for i in grouped[1]]
+    if any(anns[i].senses for i in grouped[1]):  # rare: each written whole
+        for n, a in enumerate(anns):
+            if a.senses:
+                pieces.append(dumps(a.to_dict(), len(pad), 2))
+                keys[n] = -len(pieces)
     try:
         return str(SPLICE.render_json(text, spans.starts, spans.ends, keys, pieces,
                                       "\n" + pad * 2, "\n" + pad * 3, head, middle, tail))
     except ValueError:
         return None
+
+
+#: What an annotation's object holds after its surface, besides its entry's fields.
+_SHAPE = ("form", "variant", "how", "elided", "senses")
 
 
 def _annotation(a: Annotation, pad: str, by_entry: dict[int, str]) -> str:
