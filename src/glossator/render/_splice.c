@@ -176,6 +176,45 @@ html_forbidden(Py_UCS4 c)
 
 static const char HEX[] = "0123456789abcdef";
 
+/* Whether ``c`` is escaped in HTML text: & < > and what html_forbidden names. */
+static inline int
+html_special(Py_UCS4 c)
+{
+    if (c < 0x7f) {
+        return c < 0x20 ? html_forbidden(c) : (c == '&' || c == '<' || c == '>');
+    }
+    return html_forbidden(c);
+}
+
+/* The first index in [i, b) of a character ``is`` says yes to, or b; one loop per kind,
+ * so that the character's width is not decided again for each one. */
+#define FIRST_OF(name, is)                                                              \
+    static Py_ssize_t                                                                   \
+    name(int kind, const void *data, Py_ssize_t i, Py_ssize_t b)                        \
+    {                                                                                   \
+        if (kind == PyUnicode_1BYTE_KIND) {                                             \
+            const Py_UCS1 *p = (const Py_UCS1 *)data;                                   \
+            while (i < b && !is(p[i])) {                                                \
+                i++;                                                                    \
+            }                                                                           \
+        }                                                                               \
+        else if (kind == PyUnicode_2BYTE_KIND) {                                        \
+            const Py_UCS2 *p = (const Py_UCS2 *)data;                                   \
+            while (i < b && !is(p[i])) {                                                \
+                i++;                                                                    \
+            }                                                                           \
+        }                                                                               \
+        else {                                                                          \
+            const Py_UCS4 *p = (const Py_UCS4 *)data;                                   \
+            while (i < b && !is(p[i])) {                                                \
+                i++;                                                                    \
+            }                                                                           \
+        }                                                                               \
+        return i;                                                                       \
+    }
+
+FIRST_OF(first_html_special, html_special)
+
 /* The text's characters [a, b) escaped as render/html.escape(piece, quote=False) does:
  * forbidden characters as visible escapes (\x1b, \ufdd0, \U0001fffe), then & < >; the
  * runs between them copied whole. */
@@ -183,11 +222,9 @@ static int
 out_html(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
 {
     Py_ssize_t run = a;
-    for (Py_ssize_t i = a; i < b; i++) {
+    for (Py_ssize_t i = first_html_special(kind, data, a, b); i < b;
+         i = first_html_special(kind, data, i + 1, b)) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c != '&' && c != '<' && c != '>' && !html_forbidden(c)) {
-            continue;
-        }
         int digits = c < 0x100 ? 2 : c < 0x10000 ? 4 : 8;
         Py_ssize_t size = c == '&' ? 5 : (c == '<' || c == '>') ? 4 : 2 + digits;
         if (out_range(o, kind, data, run, i) < 0 || out_reserve(o, size) < 0) {
@@ -214,6 +251,14 @@ out_html(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
     return out_range(o, kind, data, run, b);
 }
 
+static inline int
+json_special(Py_UCS4 c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+FIRST_OF(first_json_special, json_special)
+
 /* The text's characters [a, b) as a JSON string, quotes included, as the C encoder of
  * the json module writes it with ensure_ascii=False. */
 static int
@@ -224,11 +269,9 @@ out_json(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
     }
     out_put(o, '"');
     Py_ssize_t run = a;
-    for (Py_ssize_t i = a; i < b; i++) {
+    for (Py_ssize_t i = first_json_special(kind, data, a, b); i < b;
+         i = first_json_special(kind, data, i + 1, b)) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            continue;
-        }
         int shown = c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r'
                     || c == '\t';
         if (out_range(o, kind, data, run, i) < 0 || out_reserve(o, shown ? 2 : 6) < 0) {
@@ -575,6 +618,8 @@ line_break(Py_UCS4 c)
     return c == 0x85 || c == 0x2028 || c == 0x2029;
 }
 
+FIRST_OF(first_line_break, line_break)
+
 static int
 html_body(Out *o, const void *raw)
 {
@@ -583,10 +628,7 @@ html_body(Out *o, const void *raw)
     int kind = PyUnicode_KIND(h->text);
     const void *data = PyUnicode_DATA(h->text);
     while (pos < n) {  /* the lines of str.splitlines */
-        Py_ssize_t j = pos;
-        while (j < n && !line_break(PyUnicode_READ(kind, data, j))) {
-            j++;
-        }
+        Py_ssize_t j = first_line_break(kind, data, pos, n);
         Py_ssize_t next = n, end = n;  /* the next line's start; this one's content end */
         if (j < n) {
             Py_UCS4 brk = PyUnicode_READ(kind, data, j);
