@@ -1,11 +1,12 @@
 """Build hook: compile glossator's C modules into the wheel: the scanner
-(src/glossator/matching/_scan.c) and page mode's tokenizer loop
-(src/glossator/documents/_pagescan.c).
+(src/glossator/matching/_scan.c), page mode's tokenizer loop
+(src/glossator/documents/_pagescan.c) and the renderers' loop
+(src/glossator/render/_splice.c).
 
 The scanner makes matching several times faster on large glossaries, the tokenizer loop
-reading HTML pages; glossator works without them (the pure-Python code gives the same
-results), so a machine without a C compiler still gets a working, slower install, with a
-warning. Set ``GLOSSATOR_REQUIRE_EXTENSION=1`` to make a failed compilation an error
+reading HTML pages, the splice loop writing text, HTML and JSON; glossator works without
+them (the pure-Python code gives the same results), so a machine without a C compiler
+still gets a working, slower install, with a warning. Set ``GLOSSATOR_REQUIRE_EXTENSION=1`` to make a failed compilation an error
 instead.
 
 For an editable install (``pip install -e .``) the modules are compiled next to their
@@ -28,12 +29,15 @@ TABLES = SOURCE.with_name("_scan_tables.h")
 #: Page mode's tokenizer loop (glossator.documents._pagescan); without it the Python loop
 #: of documents/html.py reads the same runs.
 PAGESCAN = Path("src") / "glossator" / "documents" / "_pagescan.c"
+#: The renderers' loop (glossator.render._splice); without it render/*.py write the same.
+SPLICE = Path("src") / "glossator" / "render" / "_splice.c"
 #: The C modules: (dotted name, source, headers it includes).
 MODULES = (
     # the tables generated from glossator/text/chars.py (python -m
     # glossator.matching.tables), included by _scan.c and committed next to it
     ("glossator.matching._scan", SOURCE, (TABLES,)),
     ("glossator.documents._pagescan", PAGESCAN, ()),
+    ("glossator.render._splice", SPLICE, ()),
 )
 
 

@@ -15,7 +15,10 @@ corpus text, or its first ``--mb`` MB):
 * glossator's bare scan (``Matcher.iter_spans``, counted);
 * ``glossator annotate -f text|json|html --occurrences all|first``: what the command does
   after reading the file (``DocumentJob.render``: find, choose, build the annotations,
-  render), with the glossary compiled before the clock starts.
+  render), with the glossary compiled before the clock starts;
+* with ``--python-renderers``, each of those again with the renderers' C loop
+  (``glossator.render._splice``) turned off: the same command as it was before that loop,
+  in the same rounds.
 
 Each figure is the median over the rounds, with the slowest round beside it; every
 ratio is against the best peer's bare scan, taken round by round (so that the machine's
@@ -103,16 +106,30 @@ def _glossary(terms: list[str]) -> Any:
         [{"term": t, "definition": f"Définition de {t}."} for t in terms])
 
 
-def _annotate(glossary: Any, fmt_: str, occurrences: str) -> Callable[[str], int]:
-    """What ``glossator annotate -f FMT --occurrences OCC`` does with a text it has read."""
+def _annotate(glossary: Any, fmt_: str, occurrences: str,
+              python_renderers: bool = False) -> Callable[[str], int]:
+    """What ``glossator annotate -f FMT --occurrences OCC`` does with a text it has read
+    (``python_renderers``: with the renderers' C loop turned off)."""
+    from importlib import import_module
+
     from glossator import Annotator
     from glossator.documents.read import Document
     from glossator.runner import DocumentJob
 
     job = DocumentJob(Annotator(glossary, occurrences=occurrences), fmt_)
+    modules = [import_module(f"glossator.render.{m}") for m in ("text", "json", "html")]
 
     def run(text: str) -> int:
-        return len(job.render(Document("bench.txt", "text", text)))
+        if not python_renderers:
+            return len(job.render(Document("bench.txt", "text", text)))
+        kept = [m.SPLICE for m in modules]
+        for m in modules:
+            m.SPLICE = None
+        try:
+            return len(job.render(Document("bench.txt", "text", text)))
+        finally:
+            for m, splice in zip(modules, kept, strict=True):
+                m.SPLICE = splice
 
     return run
 
@@ -137,6 +154,9 @@ def cases(terms: list[str], args: argparse.Namespace) -> dict[str, Callable[[str
     for f in args.formats:
         for occ in args.occurrences:
             out[f"annotate -f {f} --occurrences {occ}"] = _annotate(glossary, f, occ)
+            if args.python_renderers:
+                out[f"annotate -f {f} --occurrences {occ} (Python renderers)"] = _annotate(
+                    glossary, f, occ, python_renderers=True)
     return out
 
 
@@ -267,6 +287,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--memory", action="store_true",
                    help="also measure the peak memory of each case in its own interpreter")
     p.add_argument("--memory-only", action="store_true", help="--memory, without the timings")
+    p.add_argument("--python-renderers", action="store_true",
+                   help="also time each annotate case with the renderers' C loop off")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     p.add_argument("--json", type=Path, help="records file ('-': none; default "

@@ -1,14 +1,16 @@
-"""The C modules kept honest: the scanner and page mode's tokenizer loop compile without
-a warning under ``-Wall -Wextra -Werror``, and their property tests run clean under
-AddressSanitizer and UndefinedBehaviorSanitizer.
+"""The C modules kept honest: the scanner, page mode's tokenizer loop and the renderers'
+loop compile without a warning under ``-Wall -Wextra -Werror``, and their property tests
+run clean under AddressSanitizer and UndefinedBehaviorSanitizer.
 
-The sanitizer run builds ``_scan.c`` and ``_pagescan.c`` with
+The sanitizer run builds ``_scan.c``, ``_pagescan.c`` and ``_splice.c`` with
 ``-fsanitize=address,undefined`` into a copy of the package in a temporary folder, and
 runs ``tests/test_scanner.py``, ``tests/test_french_cases.py``,
-``tests/test_policy_stream.py`` (threads, skipped entries) and ``tests/test_page_scan.py``
-(the C loop against the Python loop, on real pages and hostile markup) against it in a
-child interpreter, with the ASan runtime preloaded (Python itself is not built with it)
-and Python's allocator off, so that every buffer the C code reads is one ASan watches.
+``tests/test_policy_stream.py`` (threads, skipped entries), ``tests/test_page_scan.py``
+(the C loop against the Python loop, on real pages and hostile markup),
+``tests/test_render_splice.py`` (the C renderers against the Python ones) and the golden
+files against it in a child interpreter, with the ASan runtime preloaded (Python itself
+is not built with it) and Python's allocator off, so that every buffer the C code reads
+is one ASan watches.
 Any report makes the child exit non-zero.
 
 Both need a C compiler (``gcc``, with the Python headers: ``python3-dev`` on Debian) and,
@@ -33,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src" / "glossator" / "matching" / "_scan.c"
 #: Page mode's tokenizer loop, held to the same rules.
 PAGESCAN = ROOT / "src" / "glossator" / "documents" / "_pagescan.c"
+#: The renderers' loop, too.
+SPLICE = ROOT / "src" / "glossator" / "render" / "_splice.c"
 STRICT = ("-Wall", "-Wextra", "-Werror")
 
 
@@ -59,7 +63,8 @@ def _run(cmd: list[str], env: dict[str, str] | None = None,
                           env=env, cwd=cwd)
 
 
-@pytest.mark.parametrize("source", [SOURCE, PAGESCAN], ids=["scanner", "pagescan"])
+@pytest.mark.parametrize("source", [SOURCE, PAGESCAN, SPLICE],
+                         ids=["scanner", "pagescan", "splice"])
 def test_the_c_modules_compile_without_a_warning(tmp_path: Path, source: Path) -> None:
     cmd = [*_compiler(), *STRICT, "-O2", "-fPIC", "-c", str(source), "-o",
            str(tmp_path / "module.o")]
@@ -89,7 +94,9 @@ def test_the_scanner_tests_pass_under_address_and_undefined_sanitizers(
     built = package / "matching" / f"_scan{suffix}"
     for source, out in ((package / "matching" / "_scan.c", built),
                         (package / "documents" / "_pagescan.c",
-                         package / "documents" / f"_pagescan{suffix}")):
+                         package / "documents" / f"_pagescan{suffix}"),
+                        (package / "render" / "_splice.c",
+                         package / "render" / f"_splice{suffix}")):
         cmd = [*cc, *STRICT, "-O1", "-g", "-fno-omit-frame-pointer", "-fPIC", "-shared",
                "-fsanitize=address,undefined", "-fno-sanitize-recover=undefined",
                str(source), "-o", str(out)]
@@ -105,14 +112,17 @@ def test_the_scanner_tests_pass_under_address_and_undefined_sanitizers(
     )
     where = _run([sys.executable, "-c",
                   "import glossator.matching.scan as s; print(s.ACCELERATOR.__file__); "
-                  "import glossator.documents.html as h; print(h._PAGESCAN.__file__)"],
+                  "import glossator.documents.html as h; print(h._PAGESCAN.__file__); "
+                  "from glossator.render.splice import SPLICE; print(SPLICE.__file__)"],
                  env=env, cwd=ROOT)
     assert where.returncode == 0, where.stderr
-    loaded = [str(built), str(package / "documents" / f"_pagescan{suffix}")]
+    loaded = [str(built), str(package / "documents" / f"_pagescan{suffix}"),
+              str(package / "render" / f"_splice{suffix}")]
     assert where.stdout.split() == loaded, "the child did not load the sanitized builds"
     tests = [str(ROOT / "tests" / name)
              for name in ("test_scanner.py", "test_french_cases.py",
-                          "test_policy_stream.py", "test_page_scan.py")]
+                          "test_policy_stream.py", "test_page_scan.py",
+                          "test_render_splice.py", "golden")]
     proc = _run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                  *tests], env=env, cwd=ROOT)
     assert proc.returncode == 0, (

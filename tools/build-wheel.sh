@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build a binary wheel of glossator, C scanner included, that auditwheel accepts: a
+# Build a binary wheel of glossator, C modules included, that auditwheel accepts: a
 # manylinux wheel, which pip installs on other Linux machines without a C compiler.
 #
 #   bash tools/build-wheel.sh [OUT_DIR]      # default OUT_DIR: dist/

@@ -59,6 +59,7 @@ attribute, cannot hold a link and shows no source.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -68,10 +69,11 @@ from typing import Any
 
 from ..anchors import check_link_to, entry_href
 from ..errors import UsageError
-from ..model import AnnotatedText, Annotation
+from ..model import AnnotatedText, Annotation, Entry
 from ..text.chars import ASCII_WHITESPACE
 from ..text.inert import html_safe
 from ..text.normalize import one_line
+from .splice import SPLICE, spans_of
 
 __all__ = [
     "MARKUPS", "MARKUP_PRESETS", "MarkupPreset", "TermMarkup", "get_markup", "markup_presets",
@@ -287,8 +289,13 @@ def tooltip_parts(
     ``link_to``: the URL of the A–Z index; the term then links to its entry there (see
     the module).
     """
+    return _parts(ann.entry, ann.surface, tip_id, markup, rich, link_to)
+
+
+def _parts(entry: Entry, surface: str, tip_id: str, markup: str, rich: bool,
+           link_to: str | None) -> tuple[str, str]:
+    """:func:`tooltip_parts` of a term of ``entry`` whose text is ``surface``."""
     preset = get_markup(markup)
-    entry = ann.entry
     definition = one_line(entry.definition)
     html = definition_html(definition, rich, links=preset.links)
     text = html_unescape(_nh3().clean(html_safe(definition), tags=set())) if rich else definition
@@ -298,7 +305,7 @@ def tooltip_parts(
     url = (entry.url or "").strip()
     return preset.wrap(TermMarkup(
         entry_id=escape(entry.id), title=escape(one_line(entry.display_title)),
-        definition=html, definition_text=escape(text), surface=escape(one_line(ann.surface)),
+        definition=html, definition_text=escape(text), surface=escape(one_line(surface)),
         tip_id=tip_id, href=href,
         source_url=escape(url) if _SOURCE_URL.match(url) else None,
         source_name=escape(one_line(entry.source), quote=False)
@@ -324,29 +331,35 @@ def tooltip_parts_reused(
     ``tip_id`` put in (the cache holds the entries it names, so that an id is never
     taken for another's). A preset registered by a plugin is rendered every time."""
     preset = MARKUP_PRESETS.get(markup) or get_markup(markup)
-    entry = ann.entry
-    key = (id(preset), rich, link_to, id(entry), ann.surface)
-    hit = _TEMPLATES.get(key)
-    if hit is None or hit[0] is not preset or hit[1] is not entry:
-        hit = (preset, entry, *_template(ann, preset, rich, link_to))
-        if len(_TEMPLATES) >= _TEMPLATE_LIMIT:
-            _TEMPLATES.clear()
-        _TEMPLATES[key] = hit
-    opening, closing = hit[2], hit[3]
+    opening, closing = _cached_template(ann.entry, ann.surface, preset, rich, link_to)
     if opening is None:
         return tooltip_parts(ann, tip_id, markup, rich, link_to)
     return tip_id.join(opening), tip_id.join(closing)
 
 
-def _template(ann: Annotation, preset: MarkupPreset, rich: bool,
+def _cached_template(entry: Entry, surface: str, preset: MarkupPreset, rich: bool,
+                     link_to: str | None) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
+    """:func:`_template`, kept in ``_TEMPLATES``."""
+    key = (id(preset), rich, link_to, id(entry), surface)
+    hit = _TEMPLATES.get(key)
+    if hit is None or hit[0] is not preset or hit[1] is not entry:
+        hit = (preset, entry, *_template(entry, surface, preset, rich, link_to))
+        if len(_TEMPLATES) >= _TEMPLATE_LIMIT:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = hit
+    return hit[2], hit[3]
+
+
+def _template(entry: Entry, surface: str, preset: MarkupPreset, rich: bool,
               link_to: str | None) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
-    """The markup of ``ann`` cut where the tooltip's id goes, or ``(None, ())`` when it
-    cannot be reused so: a preset not built in, or glossary text that holds the
-    placeholder's characters (then the id would be put in the wrong place)."""
+    """The markup of a term of ``entry`` whose text is ``surface``, cut where the
+    tooltip's id goes, or ``(None, ())`` when it cannot be reused so: a preset not built
+    in, or glossary text that holds the placeholder's characters (then the id would be
+    put in the wrong place)."""
     if preset.wrap not in _BUILT_IN_WRAPS:
         return None, ()
-    opening, closing = tooltip_parts(ann, _TIP_ID, preset.name, rich, link_to)
-    bare = tooltip_parts(ann, "", preset.name, rich, link_to)
+    opening, closing = _parts(entry, surface, _TIP_ID, preset.name, rich, link_to)
+    bare = _parts(entry, surface, "", preset.name, rich, link_to)
     if (opening.replace(_TIP_ID, ""), closing.replace(_TIP_ID, "")) != bare \
             or "\ue000" in bare[0] + bare[1]:
         return None, ()
@@ -363,8 +376,61 @@ def tooltip(
     return f"{opening}{escape(surface, quote=False)}{closing}"
 
 
+@cache
+def _uses_surface(wrap: Callable[[TermMarkup], tuple[str, str]], linked: bool) -> bool:
+    """Whether the markup ``wrap`` writes holds the term's text (SPIP's ``aria-label``
+    with a link does): then a tooltip is rendered once per entry *and* surface."""
+    href = "h" if linked else None
+    one, other = (wrap(TermMarkup("e", "t", "d", "d", surface, "i", href, "u", "s"))
+                  for surface in ("\ue000", "\ue001"))
+    return one != other
+
+
+def _fragment_spliced(doc: AnnotatedText, id_prefix: str, markup: str, rich: bool,
+                      link_to: str | None) -> str | None:
+    """:func:`_fragment` by the C loop (:mod:`glossator.render.splice`), each tooltip
+    rendered once per entry (and surface, where the markup shows it), cut at its id;
+    ``None`` for a preset not built in, markup that cannot be cut so, or offsets outside
+    the text: the Python loop then writes it."""
+    preset = MARKUP_PRESETS.get(markup) or get_markup(markup)
+    if preset.wrap not in _BUILT_IN_WRAPS:
+        return None
+    text = doc.text
+    spans = spans_of(doc.annotations)
+    keys = spans.entries
+    if _uses_surface(preset.wrap, link_to is not None):
+        known: dict[tuple[int, str], int] = {}
+        firsts: list[Annotation] = []
+        keys = array("q")
+        for a, entry in zip(spans.annotations, spans.entries, strict=True):
+            key = known.get((entry, a.surface))
+            if key is None:
+                key = known[(entry, a.surface)] = len(firsts)
+                firsts.append(a)
+            keys.append(key)
+    else:
+        firsts = [spans.annotations[i] for i in spans.firsts]
+    openings: list[tuple[str, ...]] = []
+    closings: list[tuple[str, ...]] = []
+    for a in firsts:
+        opening, closing = _cached_template(a.entry, a.surface, preset, rich, link_to)
+        if opening is None:
+            return None
+        openings.append(opening)
+        closings.append(closing)
+    try:
+        return str(SPLICE.render_html(text, spans.starts, spans.ends, keys, openings,
+                                      closings, id_prefix))
+    except ValueError:
+        return None
+
+
 def _fragment(doc: AnnotatedText, id_prefix: str, markup: str, rich: bool = False,
               link_to: str | None = None) -> str:
+    if SPLICE is not None:
+        spliced = _fragment_spliced(doc, id_prefix, markup, rich, link_to)
+        if spliced is not None:
+            return spliced
     paragraphs: list[str] = []
     counter = 0
     for pieces in doc.lines():

@@ -11,10 +11,15 @@ entry.
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Callable
-from typing import Any
 
 from ..model import JSON_SCHEMA_VERSION, AnnotatedText, Annotation
+from .splice import SPLICE, spans_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["dumps", "render"]
 
@@ -33,31 +38,91 @@ def render(doc: AnnotatedText, *, indent: int | None = 2, source: str | None = N
     head: dict[str, Any] = {"version": JSON_SCHEMA_VERSION}
     if source is not None:
         head["source"] = source
-    head["text"] = doc.text
     out = ["{"]
     for key, value in head.items():
         out.append(f"\n{pad}{_encode_str(key)}: {dumps(value, indent, 1)},")
-    out.append(f"\n{pad}\"annotations\": ")
+    out.append(f"\n{pad}\"text\": ")
+    middle = f",\n{pad}\"annotations\": "
     annotations = doc.annotations
+    if annotations and SPLICE is not None:
+        whole = _spliced(doc, pad, "".join(out), middle + "[", "\n" + pad + "]\n}")
+        if whole is not None:
+            return whole
+    out.append(_encode_str(doc.text))
+    out.append(middle)
     if not annotations:
         out.append("[]")
     else:
         out.append("[")
-        by_entry: dict[int, str] = {}
-        inner = pad * 2
-        sep = "\n" + inner
-        for i, a in enumerate(annotations):
-            out.append(sep if i == 0 else "," + sep)
-            out.append(_annotation(a, pad, by_entry))
+        out.append(_items(annotations, pad))
         out.append("\n" + pad + "]")
     out.append("\n}")
     return "".join(out)
+
+
+def _items(annotations: tuple[Annotation, ...], pad: str) -> str:
+    """The annotations' objects, each on a new line at depth 2, comma-separated."""
+    out: list[str] = []
+    by_entry: dict[int, str] = {}
+    sep = "\n" + pad * 2
+    for i, a in enumerate(annotations):
+        out.append(sep if i == 0 else "," + sep)
+        out.append(_annotation(a, pad, by_entry))
+    return "".join(out)
+
+
+def _spliced(doc: AnnotatedText, pad: str, head: str, middle: str, tail: str) -> str | None:
+    """``head``, the text as a JSON string, ``middle``, :func:`_items` and ``tail``
+    written by the C loop
+    (:mod:`glossator.render.splice`): what follows the surface is rendered once per
+    entry, form, variant, ``how`` and elision (annotations grouped so by
+    ``_splice.group``); ``None`` where an annotation's surface is
+    not its text (built by hand), or offsets are outside the text: the Python loop then
+    writes it as it is."""
+    text = doc.text
+    spans = spans_of(doc.annotations)
+    try:
+        grouped = SPLICE.group(text, spans.annotations, spans.starts, spans.ends,
+                               spans.entries, _SHAPE)
+    except ValueError:  # offsets outside the text
+        return None
+    if grouped is None:  # a surface that is not its text
+        return None
+    keys = array("q")
+    keys.frombytes(grouped[0])
+    anns = spans.annotations
+    by_entry: dict[int, str] = {}
+    pieces = [_after_surface(anns[i], pad, by_entry) if not anns[i].senses else ""
+              for i in grouped[1]]
+    if any(anns[i].senses for i in grouped[1]):  # rare: each written whole
+        for n, a in enumerate(anns):
+            if a.senses:
+                pieces.append(dumps(a.to_dict(), len(pad), 2))
+                keys[n] = -len(pieces)
+    try:
+        return str(SPLICE.render_json(text, spans.starts, spans.ends, keys, pieces,
+                                      "\n" + pad * 2, "\n" + pad * 3, head, middle, tail))
+    except ValueError:
+        return None
+
+
+#: What an annotation's object holds after its surface, besides its entry's fields.
+_SHAPE = ("form", "variant", "how", "elided", "senses")
 
 
 def _annotation(a: Annotation, pad: str, by_entry: dict[int, str]) -> str:
     """One annotation's object, at depth 2 (its closing brace at depth 2 too)."""
     if a.senses:  # rare: the general encoder
         return dumps(a.to_dict(), len(pad), 2)
+    field = "\n" + pad * 3
+    return (f"{{{field}\"start\": {a.start!r},{field}\"end\": {a.end!r},"
+            f"{field}\"surface\": {_encode_str(a.surface)},"
+            f"{_after_surface(a, pad, by_entry)}")
+
+
+def _after_surface(a: Annotation, pad: str, by_entry: dict[int, str]) -> str:
+    """An annotation's object after ``"surface": …,``: its entry's fields (encoded once
+    per entry, in ``by_entry``), form, variant, how, elided, and the closing brace."""
     field = "\n" + pad * 3
     entry = a.entry
     middle = by_entry.get(id(entry))
@@ -68,8 +133,7 @@ def _annotation(a: Annotation, pad: str, by_entry: dict[int, str]) -> str:
             f"{field}\"title\": {_encode_str(entry.display_title)},"
             f"{field}\"definition\": {_encode_str(entry.definition)},")
     form = _encode_str(a.form)
-    return (f"{{{field}\"start\": {a.start!r},{field}\"end\": {a.end!r},"
-            f"{field}\"surface\": {_encode_str(a.surface)},{middle}"
+    return (f"{middle}"
             f"{field}\"form\": {form},"
             f"{field}\"variant\": {_encode_str(a.variant) if a.variant else form},"
             f"{field}\"how\": {_encode_str(a.how)},"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from ..model import AnnotatedText, Annotation, Entry
 from ..text.normalize import one_line
+from .splice import SPLICE, spans_of
 
-__all__ = ["entry_expansion", "expansion", "render"]
+__all__ = ["entry_expansion", "expansion", "render", "render_python"]
 
 
 def entry_expansion(entry: Entry) -> str:
@@ -28,7 +29,20 @@ def expansion(ann: Annotation) -> str:
 
 
 def render(doc: AnnotatedText) -> str:
-    """The text with every annotation's title and definition written after the term."""
+    """The text with every annotation's title and definition written after the term
+    (by the C loop of :mod:`glossator.render.splice` when it is built)."""
+    if SPLICE is not None and doc.annotations:
+        spans = spans_of(doc.annotations)
+        try:
+            return str(SPLICE.render_text(doc.text, spans.starts, spans.ends, spans.entries,
+                                          [entry_expansion(e) for e in spans.table]))
+        except ValueError:  # offsets outside the text: Python slices them as it can
+            pass
+    return render_python(doc)
+
+
+def render_python(doc: AnnotatedText) -> str:
+    """:func:`render` in Python alone."""
     text = doc.text
     out: list[str] = []
     append = out.append

@@ -1,0 +1,1090 @@
+/* glossator.render._splice: the text, HTML and JSON renderers' per-annotation loop in C.
+ *
+ * Each function gets the text, three int64 arrays of the same length (``starts``, ``ends``
+ * and ``keys``: which pre-rendered piece goes with each annotation) and the pieces, and
+ * writes the whole output in one pass: the text between and inside the annotations
+ * escaped as the format needs, each annotation's pieces around or after it. The pieces
+ * (an entry's expansion, a tooltip's markup cut at its id, the JSON fields an annotation
+ * shares with others of its entry and form) are rendered once each, in Python, by
+ * glossator.render.fast; every byte written here is the one the Python renderers
+ * (render/text.py, render/html.py, render/json.py) write, which the property tests check.
+ *
+ * Each function runs its loop twice over the same Out: first counting (the output's
+ * length and its widest character), then writing into the str of exactly that length
+ * and kind, made by PyUnicode_New: no growing buffer, no copy at the end, and nothing
+ * that depends on CPython's private writer. The writing pass checks every write against
+ * the length counted (a SystemError, never a write out of bounds, if they disagreed).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+/* The interface version glossator/render/fast.py expects (SPLICE_ABI there). */
+#define SPLICE_ABI 1
+
+typedef struct {
+    void *buf;          /* NULL while counting; then the data of ``result`` */
+    int kind;
+    Py_ssize_t len;     /* characters counted, or written */
+    Py_ssize_t cap;     /* while writing: the length counted */
+    Py_UCS4 maxchar;    /* while counting: the widest character met */
+    Py_UCS4 top;        /* the least character of the text's widest class (see max_char) */
+} Out;
+
+/* 0 if ``extra`` more characters fit (always, while counting); else -1, SystemError. */
+static int
+out_reserve(Out *o, Py_ssize_t extra)
+{
+    if (o->buf == NULL || o->len + extra <= o->cap) {
+        return 0;
+    }
+    PyErr_SetString(PyExc_SystemError, "glossator.render._splice: the output is longer "
+                    "than counted");
+    return -1;
+}
+
+/* One character; the caller has reserved the room. */
+static inline void
+out_put(Out *o, Py_UCS4 c)
+{
+    if (o->buf != NULL) {
+        PyUnicode_WRITE(o->kind, o->buf, o->len, c);
+    }
+    else if (c > o->maxchar) {
+        o->maxchar = c;
+    }
+    o->len++;
+}
+
+/* Characters fall in four classes that decide a str's kind: ASCII, Latin-1, the BMP and
+ * beyond. The least character of the widest class the text may hold ("top": 0x80 for
+ * Latin-1, 0x100 for UCS-2, 0x10000 for UCS-4, past 0x7f for ASCII) ends the search:
+ * once a character of that class is met, no other range of the text can widen the
+ * output, and the ranges are no longer read while counting. */
+static Py_UCS4
+top_of(PyObject *text)
+{
+    Py_UCS4 m = PyUnicode_MAX_CHAR_VALUE(text);
+    return m < 0x80 ? 0 : m < 0x100 ? 0x80 : m < 0x10000 ? 0x100 : 0x10000;
+}
+
+static Py_UCS4
+max_char(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, Py_UCS4 have, Py_UCS4 top)
+{
+    for (Py_ssize_t i = a; i < b && have < top; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c > have) {
+            have = c;
+        }
+    }
+    return have;
+}
+
+/* The characters [a, b) of a str of ``kind`` and ``data``, as they are: the text's
+ * while counting (a whole piece is counted by out_str), any str's while writing. */
+static int
+out_range(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
+{
+    if (b <= a) {
+        return 0;
+    }
+    if (o->buf == NULL) {
+        if (o->maxchar < o->top) {
+            o->maxchar = max_char(kind, data, a, b, o->maxchar, o->top);
+        }
+        o->len += b - a;
+        return 0;
+    }
+    if (out_reserve(o, b - a) < 0) {
+        return -1;
+    }
+    if (kind == o->kind) {
+        memcpy((char *)o->buf + o->len * kind, (const char *)data + a * kind,
+               (size_t)(b - a) * (size_t)kind);
+    }
+    else if (kind == PyUnicode_1BYTE_KIND && o->kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS1 *r = (const Py_UCS1 *)data;
+        Py_UCS2 *w = (Py_UCS2 *)o->buf + o->len;
+        for (Py_ssize_t i = a; i < b; i++) {
+            *w++ = r[i];
+        }
+    }
+    else {  /* any other pair, wider or narrower (every character fits: counted) */
+        for (Py_ssize_t i = a, j = o->len; i < b; i++, j++) {
+            PyUnicode_WRITE(o->kind, o->buf, j, PyUnicode_READ(kind, data, i));
+        }
+    }
+    o->len += b - a;
+    return 0;
+}
+
+/* A whole str; while counting, its kind's widest character stands for its own (a str is
+ * always of the narrowest kind that holds it, so it has one character of that width). */
+static int
+out_str(Out *o, PyObject *s)
+{
+    if (o->buf == NULL) {
+        Py_UCS4 m = PyUnicode_MAX_CHAR_VALUE(s);
+        if (m > o->maxchar) {
+            o->maxchar = m;
+        }
+        o->len += PyUnicode_GET_LENGTH(s);
+        return 0;
+    }
+    return out_range(o, PyUnicode_KIND(s), PyUnicode_DATA(s), 0, PyUnicode_GET_LENGTH(s));
+}
+
+/* ASCII ``s`` (n bytes); the caller has reserved the room. */
+static void
+out_ascii(Out *o, const char *s, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        out_put(o, (unsigned char)s[i]);
+    }
+}
+
+static int
+out_int(Out *o, long long v)
+{
+    char digits[32];
+    int n = snprintf(digits, sizeof digits, "%lld", v);
+    if (out_reserve(o, n) < 0) {
+        return -1;
+    }
+    out_ascii(o, digits, n);
+    return 0;
+}
+
+/* What glossator.text.inert.html_safe shows as a visible escape: C0 controls but tab,
+ * line feed, form feed and carriage return; DEL and C1; noncharacters; surrogates. */
+static inline int
+html_forbidden(Py_UCS4 c)
+{
+    if (c < 0x20) {
+        return !(c == 0x09 || c == 0x0a || c == 0x0c || c == 0x0d);
+    }
+    if (c < 0x7f) {
+        return 0;
+    }
+    if (c <= 0x9f) {
+        return 1;
+    }
+    return (c >= 0xd800 && c <= 0xdfff) || (c >= 0xfdd0 && c <= 0xfdef)
+        || (c & 0xfffe) == 0xfffe;
+}
+
+static const char HEX[] = "0123456789abcdef";
+
+/* Whether ``c`` is escaped in HTML text: & < > and what html_forbidden names. */
+static inline int
+html_special(Py_UCS4 c)
+{
+    if (c < 0x7f) {
+        return c < 0x20 ? html_forbidden(c) : (c == '&' || c == '<' || c == '>');
+    }
+    return html_forbidden(c);
+}
+
+/* The first index in [i, b) of a character ``is`` says yes to, or b; one loop per kind,
+ * so that the character's width is not decided again for each one. */
+#define FIRST_OF(name, is)                                                              \
+    static Py_ssize_t                                                                   \
+    name(int kind, const void *data, Py_ssize_t i, Py_ssize_t b)                        \
+    {                                                                                   \
+        if (kind == PyUnicode_1BYTE_KIND) {                                             \
+            const Py_UCS1 *p = (const Py_UCS1 *)data;                                   \
+            while (i < b && !is(p[i])) {                                                \
+                i++;                                                                    \
+            }                                                                           \
+        }                                                                               \
+        else if (kind == PyUnicode_2BYTE_KIND) {                                        \
+            const Py_UCS2 *p = (const Py_UCS2 *)data;                                   \
+            while (i < b && !is(p[i])) {                                                \
+                i++;                                                                    \
+            }                                                                           \
+        }                                                                               \
+        else {                                                                          \
+            const Py_UCS4 *p = (const Py_UCS4 *)data;                                   \
+            while (i < b && !is(p[i])) {                                                \
+                i++;                                                                    \
+            }                                                                           \
+        }                                                                               \
+        return i;                                                                       \
+    }
+
+FIRST_OF(first_html_special, html_special)
+
+/* The text's characters [a, b) escaped as render/html.escape(piece, quote=False) does:
+ * forbidden characters as visible escapes (\x1b, \ufdd0, \U0001fffe), then & < >; the
+ * runs between them copied whole. */
+static int
+out_html(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
+{
+    Py_ssize_t run = a;
+    for (Py_ssize_t i = first_html_special(kind, data, a, b); i < b;
+         i = first_html_special(kind, data, i + 1, b)) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        int digits = c < 0x100 ? 2 : c < 0x10000 ? 4 : 8;
+        Py_ssize_t size = c == '&' ? 5 : (c == '<' || c == '>') ? 4 : 2 + digits;
+        if (out_range(o, kind, data, run, i) < 0 || out_reserve(o, size) < 0) {
+            return -1;
+        }
+        run = i + 1;
+        if (c == '&') {
+            out_ascii(o, "&amp;", 5);
+        }
+        else if (c == '<') {
+            out_ascii(o, "&lt;", 4);
+        }
+        else if (c == '>') {
+            out_ascii(o, "&gt;", 4);
+        }
+        else {
+            out_put(o, '\\');
+            out_put(o, digits == 2 ? 'x' : digits == 4 ? 'u' : 'U');
+            for (int d = digits - 1; d >= 0; d--) {
+                out_put(o, (unsigned char)HEX[(c >> (4 * d)) & 0xf]);
+            }
+        }
+    }
+    return out_range(o, kind, data, run, b);
+}
+
+static inline int
+json_special(Py_UCS4 c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+FIRST_OF(first_json_special, json_special)
+
+/* The text's characters [a, b) as a JSON string, quotes included, as the C encoder of
+ * the json module writes it with ensure_ascii=False. */
+static int
+out_json(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
+{
+    if (out_reserve(o, 1) < 0) {
+        return -1;
+    }
+    out_put(o, '"');
+    Py_ssize_t run = a;
+    for (Py_ssize_t i = first_json_special(kind, data, a, b); i < b;
+         i = first_json_special(kind, data, i + 1, b)) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        int shown = c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r'
+                    || c == '\t';
+        if (out_range(o, kind, data, run, i) < 0 || out_reserve(o, shown ? 2 : 6) < 0) {
+            return -1;
+        }
+        run = i + 1;
+        if (c == '"' || c == '\\') {
+            out_put(o, '\\');
+            out_put(o, c);
+        }
+        else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
+            out_put(o, '\\');
+            out_put(o, c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n'
+                       : c == '\r' ? 'r' : 't');
+        }
+        else {
+            out_ascii(o, "\\u00", 4);
+            out_put(o, (unsigned char)HEX[c >> 4]);
+            out_put(o, (unsigned char)HEX[c & 0xf]);
+        }
+    }
+    if (out_range(o, kind, data, run, b) < 0 || out_reserve(o, 1) < 0) {
+        return -1;
+    }
+    out_put(o, '"');
+    return 0;
+}
+
+/* ``body(out, args)`` run twice: counting, then writing into the str it counted. */
+static PyObject *
+run_twice(int (*body)(Out *, const void *), const void *args, PyObject *text)
+{
+    Out count = {NULL, PyUnicode_1BYTE_KIND, 0, 0, 0, top_of(text)};
+    if (body(&count, args) < 0) {
+        return NULL;
+    }
+    PyObject *result = PyUnicode_New(count.len, count.maxchar);
+    if (result == NULL) {
+        return NULL;
+    }
+    Out w = {PyUnicode_DATA(result), PyUnicode_KIND(result), 0, count.len, 0, 0};
+    if (body(&w, args) < 0) {
+        Py_DECREF(result);
+        return NULL;
+    }
+    if (w.len != count.len) {
+        Py_DECREF(result);
+        PyErr_SetString(PyExc_SystemError, "glossator.render._splice: the output is "
+                        "shorter than counted");
+        return NULL;
+    }
+    return result;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * The arguments: three int64 arrays, checked against the text and the pieces
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    Py_buffer starts, ends, keys;
+    int held;  /* how many of the three buffers are held */
+    Py_ssize_t n;
+} Spans;
+
+static void
+spans_release(Spans *sp)
+{
+    Py_buffer *views[3] = {&sp->starts, &sp->ends, &sp->keys};
+    for (int i = 0; i < sp->held; i++) {
+        PyBuffer_Release(views[i]);
+    }
+    sp->held = 0;
+}
+
+static int
+get_int64s(PyObject *obj, Py_buffer *view, const char *name)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) {
+        return -1;
+    }
+    const char *f = view->format ? view->format : "B";
+    size_t fl = strlen(f);
+    char last = fl ? f[fl - 1] : 'B';
+    if (view->itemsize != 8 || (last != 'q' && last != 'l')) {
+        PyErr_Format(PyExc_TypeError, "%s: expected int64 items ('q'), not '%s'", name, f);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+/* The three arrays, of one length; each start and end within the text and in order,
+ * each key in [lo, n_pieces) (lo is negative where a key may name a whole piece). */
+static int
+spans_get(Spans *sp, PyObject *starts, PyObject *ends, PyObject *keys, Py_ssize_t text_len,
+          Py_ssize_t lo, Py_ssize_t n_pieces)
+{
+    sp->held = 0;
+    if (get_int64s(starts, &sp->starts, "starts") < 0) {
+        return -1;
+    }
+    sp->held = 1;
+    if (get_int64s(ends, &sp->ends, "ends") < 0) {
+        goto fail;
+    }
+    sp->held = 2;
+    if (get_int64s(keys, &sp->keys, "keys") < 0) {
+        goto fail;
+    }
+    sp->held = 3;
+    sp->n = sp->starts.len / 8;
+    if (sp->ends.len / 8 != sp->n || sp->keys.len / 8 != sp->n) {
+        PyErr_SetString(PyExc_ValueError, "starts, ends and keys differ in length");
+        goto fail;
+    }
+    const int64_t *s = sp->starts.buf, *e = sp->ends.buf, *k = sp->keys.buf;
+    for (Py_ssize_t i = 0; i < sp->n; i++) {
+        if (s[i] < 0 || s[i] > e[i] || e[i] > text_len) {
+            PyErr_Format(PyExc_ValueError, "annotation %zd: [%lld, %lld) is not within the "
+                         "text (%zd characters)", i, (long long)s[i], (long long)e[i],
+                         text_len);
+            goto fail;
+        }
+        if (k[i] < lo || k[i] >= n_pieces) {
+            PyErr_Format(PyExc_IndexError, "annotation %zd: key %lld names no piece", i,
+                         (long long)k[i]);
+            goto fail;
+        }
+    }
+    return 0;
+fail:
+    spans_release(sp);
+    return -1;
+}
+
+static inline int
+ascii_space(Py_UCS4 c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Whether ``str`` holds a character other than ASCII white space. */
+static int
+visible(PyObject *str)
+{
+    int kind = PyUnicode_KIND(str);
+    const void *data = PyUnicode_DATA(str);
+    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(str); i++) {
+        if (!ascii_space(PyUnicode_READ(kind, data, i))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Every item of list ``pieces`` a str (where ``tuples``: a non-empty tuple of str,
+ * the first of which holds a character other than ASCII white space, so that a line of
+ * the HTML fragment that holds a tooltip is never taken for a blank one). */
+static int
+check_pieces(PyObject *pieces, int tuples, const char *name)
+{
+    Py_ssize_t n = PyList_GET_SIZE(pieces);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *p = PyList_GET_ITEM(pieces, i);
+        if (tuples) {
+            if (!PyTuple_Check(p) || PyTuple_GET_SIZE(p) == 0) {
+                PyErr_Format(PyExc_TypeError, "%s[%zd]: expected a non-empty tuple of str",
+                             name, i);
+                return -1;
+            }
+            PyObject *first = PyTuple_GET_ITEM(p, 0);
+            if (PyUnicode_Check(first) && !visible(first)) {
+                PyErr_Format(PyExc_ValueError, "%s[%zd]: the markup starts with white "
+                             "space alone", name, i);
+                return -1;
+            }
+            for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(p); j++) {
+                if (!PyUnicode_Check(PyTuple_GET_ITEM(p, j))) {
+                    PyErr_Format(PyExc_TypeError, "%s[%zd][%zd]: expected str", name, i, j);
+                    return -1;
+                }
+            }
+        }
+        else if (!PyUnicode_Check(p)) {
+            PyErr_Format(PyExc_TypeError, "%s[%zd]: expected str", name, i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * text: each annotated term followed by its entry's expansion, then a space unless the
+ * next character is white space or the end of the text (render/text.py)
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    PyObject *text, *pieces;
+    const Spans *sp;
+} TextArgs;
+
+static int
+text_body(Out *o, const void *raw)
+{
+    const TextArgs *t = raw;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(t->text), pos = 0;
+    int kind = PyUnicode_KIND(t->text);
+    const void *data = PyUnicode_DATA(t->text);
+    const int64_t *s = t->sp->starts.buf, *e = t->sp->ends.buf, *k = t->sp->keys.buf;
+    for (Py_ssize_t i = 0; i < t->sp->n; i++) {
+        if (s[i] > pos && out_range(o, kind, data, pos, s[i]) < 0) {
+            return -1;
+        }
+        if (out_range(o, kind, data, s[i], e[i]) < 0
+            || out_str(o, PyList_GET_ITEM(t->pieces, k[i])) < 0) {
+            return -1;
+        }
+        if (e[i] < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, e[i]))) {
+            if (out_reserve(o, 1) < 0) {
+                return -1;
+            }
+            out_put(o, ' ');
+        }
+        pos = e[i];
+    }
+    return pos < n ? out_range(o, kind, data, pos, n) : 0;
+}
+
+static PyObject *
+render_text(PyObject *self, PyObject *args)
+{
+    PyObject *starts, *ends, *keys;
+    TextArgs t;
+    Spans sp;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "UOOOO!:render_text", &t.text, &starts, &ends, &keys,
+                          &PyList_Type, &t.pieces)
+        || check_pieces(t.pieces, 0, "pieces") < 0
+        || spans_get(&sp, starts, ends, keys, PyUnicode_GET_LENGTH(t.text), 0,
+                     PyList_GET_SIZE(t.pieces)) < 0) {
+        return NULL;
+    }
+    t.sp = &sp;
+    PyObject *result = run_twice(text_body, &t, t.text);
+    spans_release(&sp);
+    return result;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * html: the fragment of render/html.py, one <p> per line of the text (str.splitlines),
+ * a line of ASCII white space alone left out; each annotation (cut at the end of its
+ * line) wrapped in its tooltip's opening and closing markup, each given as a tuple of
+ * str to be joined with the tooltip's id, id_prefix and a counter from 1.
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    PyObject *text, *openings, *closings, *prefix;
+    const Spans *sp;
+} HtmlArgs;
+
+static int
+out_joined(Out *o, PyObject *parts, PyObject *prefix, Py_ssize_t counter)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(parts);
+    for (Py_ssize_t j = 0; j < n; j++) {
+        if (j > 0 && (out_str(o, prefix) < 0 || out_int(o, (long long)counter) < 0)) {
+            return -1;
+        }
+        if (out_str(o, PyTuple_GET_ITEM(parts, j)) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Whether the line [start, end) is left out: no annotation starts in it (else its
+ * markup shows) and its text is ASCII white space that escaping keeps as it is (a
+ * vertical tab is shown as \x0b). */
+static int
+blank_line(int kind, const void *data, Py_ssize_t start, Py_ssize_t end, int annotated)
+{
+    if (annotated) {
+        return 0;
+    }
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!(c == ' ' || c == '\t' || c == '\f' || c == '\n' || c == '\r')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* One line's <p>, from ``start`` to ``end`` (its break excluded); ``*k`` the next
+ * annotation, moved past those that start before ``end``; ``*counter`` the tooltips. */
+static int
+html_line(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter, Py_ssize_t start,
+          Py_ssize_t end)
+{
+    int kind = PyUnicode_KIND(h->text);
+    const void *data = PyUnicode_DATA(h->text);
+    const Spans *sp = h->sp;
+    const int64_t *s = sp->starts.buf, *e = sp->ends.buf, *key = sp->keys.buf;
+    if (blank_line(kind, data, start, end, *k < sp->n && s[*k] < end)) {
+        return 0;
+    }
+    if (out_reserve(o, 3) < 0) {
+        return -1;
+    }
+    out_ascii(o, "<p>", 3);
+    Py_ssize_t cursor = start;
+    while (*k < sp->n && s[*k] < end) {
+        Py_ssize_t i = (*k)++;
+        Py_ssize_t stop = e[i] < end ? e[i] : end;
+        if (s[i] > cursor && out_html(o, kind, data, cursor, s[i]) < 0) {
+            return -1;
+        }
+        ++*counter;
+        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter) < 0
+            || out_html(o, kind, data, s[i], stop) < 0
+            || out_joined(o, PyList_GET_ITEM(h->closings, key[i]), h->prefix,
+                          *counter) < 0) {
+            return -1;
+        }
+        cursor = stop;
+    }
+    if (end > cursor && out_html(o, kind, data, cursor, end) < 0) {
+        return -1;
+    }
+    if (out_reserve(o, 5) < 0) {
+        return -1;
+    }
+    out_ascii(o, "</p>\n", 5);
+    return 0;
+}
+
+/* The line breaks of str.splitlines: LF, VT, FF, CR, FS, GS, RS, NEL, LS, PS. */
+static inline int
+line_break(Py_UCS4 c)
+{
+    if (c <= 0x1e) {
+        return (c >= 0x0a && c <= 0x0d) || c >= 0x1c;
+    }
+    return c == 0x85 || c == 0x2028 || c == 0x2029;
+}
+
+FIRST_OF(first_line_break, line_break)
+
+static int
+html_body(Out *o, const void *raw)
+{
+    const HtmlArgs *h = raw;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(h->text), pos = 0, k = 0, counter = 0;
+    int kind = PyUnicode_KIND(h->text);
+    const void *data = PyUnicode_DATA(h->text);
+    while (pos < n) {  /* the lines of str.splitlines */
+        Py_ssize_t j = first_line_break(kind, data, pos, n);
+        Py_ssize_t next = n, end = n;  /* the next line's start; this one's content end */
+        if (j < n) {
+            Py_UCS4 brk = PyUnicode_READ(kind, data, j);
+            next = j + 1;
+            if (brk == '\r' && next < n && PyUnicode_READ(kind, data, next) == '\n') {
+                next++;
+            }
+            /* line.rstrip("\r\n"): another line break stays in the line */
+            end = (brk == '\r' || brk == '\n') ? j : next;
+        }
+        if (html_line(o, h, &k, &counter, pos, end) < 0) {
+            return -1;
+        }
+        pos = next;
+    }
+    return 0;
+}
+
+static PyObject *
+render_html(PyObject *self, PyObject *args)
+{
+    PyObject *starts, *ends, *keys;
+    HtmlArgs h;
+    Spans sp;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "UOOOO!O!U:render_html", &h.text, &starts, &ends, &keys,
+                          &PyList_Type, &h.openings, &PyList_Type, &h.closings,
+                          &h.prefix)) {
+        return NULL;
+    }
+    Py_ssize_t n_pieces = PyList_GET_SIZE(h.openings);
+    if (PyList_GET_SIZE(h.closings) != n_pieces) {
+        PyErr_SetString(PyExc_ValueError, "openings and closings differ in length");
+        return NULL;
+    }
+    if (check_pieces(h.openings, 1, "openings") < 0
+        || check_pieces(h.closings, 1, "closings") < 0
+        || spans_get(&sp, starts, ends, keys, PyUnicode_GET_LENGTH(h.text), 0,
+                     n_pieces) < 0) {
+        return NULL;
+    }
+    h.sp = &sp;
+    PyObject *result = run_twice(html_body, &h, h.text);
+    spans_release(&sp);
+    return result;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * json: ``head``, the text as a JSON string, ``middle``, the items of render/json.py's
+ * "annotations" array, ``tail``: each item after ``sep`` (a comma before all but the
+ * first): ``{`` then start, end and surface, each after ``field``,
+ * then the piece of its key (the rest of the object, its closing brace included); a
+ * negative key -k-1 names a piece that is the whole object (an annotation with senses).
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    PyObject *text, *pieces, *sep, *field, *head, *middle, *tail;
+    const Spans *sp;
+} JsonArgs;
+
+static int
+json_item(Out *o, const JsonArgs *j, int64_t s, int64_t e)
+{
+    int kind = PyUnicode_KIND(j->text);
+    const void *data = PyUnicode_DATA(j->text);
+    if (out_reserve(o, 1) < 0) {
+        return -1;
+    }
+    out_put(o, '{');
+    if (out_str(o, j->field) < 0 || out_reserve(o, 9) < 0) {
+        return -1;
+    }
+    out_ascii(o, "\"start\": ", 9);
+    if (out_int(o, (long long)s) < 0 || out_reserve(o, 1) < 0) {
+        return -1;
+    }
+    out_put(o, ',');
+    if (out_str(o, j->field) < 0 || out_reserve(o, 7) < 0) {
+        return -1;
+    }
+    out_ascii(o, "\"end\": ", 7);
+    if (out_int(o, (long long)e) < 0 || out_reserve(o, 1) < 0) {
+        return -1;
+    }
+    out_put(o, ',');
+    if (out_str(o, j->field) < 0 || out_reserve(o, 11) < 0) {
+        return -1;
+    }
+    out_ascii(o, "\"surface\": ", 11);
+    if (out_json(o, kind, data, s, e) < 0 || out_reserve(o, 1) < 0) {
+        return -1;
+    }
+    out_put(o, ',');
+    return 0;
+}
+
+static int
+json_body(Out *o, const void *raw)
+{
+    const JsonArgs *j = raw;
+    const int64_t *s = j->sp->starts.buf, *e = j->sp->ends.buf, *k = j->sp->keys.buf;
+    if (out_str(o, j->head) < 0
+        || out_json(o, PyUnicode_KIND(j->text), PyUnicode_DATA(j->text), 0,
+                    PyUnicode_GET_LENGTH(j->text)) < 0
+        || out_str(o, j->middle) < 0) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < j->sp->n; i++) {
+        if (i > 0) {
+            if (out_reserve(o, 1) < 0) {
+                return -1;
+            }
+            out_put(o, ',');
+        }
+        if (out_str(o, j->sep) < 0) {
+            return -1;
+        }
+        if (k[i] < 0) {
+            if (out_str(o, PyList_GET_ITEM(j->pieces, -k[i] - 1)) < 0) {
+                return -1;
+            }
+            continue;
+        }
+        if (json_item(o, j, s[i], e[i]) < 0
+            || out_str(o, PyList_GET_ITEM(j->pieces, k[i])) < 0) {
+            return -1;
+        }
+    }
+    return out_str(o, j->tail);
+}
+
+static PyObject *
+render_json(PyObject *self, PyObject *args)
+{
+    PyObject *starts, *ends, *keys;
+    JsonArgs j;
+    Spans sp;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "UOOOO!UUUUU:render_json", &j.text, &starts, &ends, &keys,
+                          &PyList_Type, &j.pieces, &j.sep, &j.field, &j.head, &j.middle,
+                          &j.tail)
+        || check_pieces(j.pieces, 0, "pieces") < 0) {
+        return NULL;
+    }
+    Py_ssize_t n_pieces = PyList_GET_SIZE(j.pieces);
+    if (spans_get(&sp, starts, ends, keys, PyUnicode_GET_LENGTH(j.text), -n_pieces,
+                  n_pieces) < 0) {
+        return NULL;
+    }
+    j.sp = &sp;
+    PyObject *result = run_twice(json_body, &j, j.text);
+    spans_release(&sp);
+    return result;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * spans: the arrays of a sequence of annotations (objects with ``start``, ``end`` and
+ * ``entry``), their entries numbered in order of first occurrence, by identity
+ * ------------------------------------------------------------------------------------- */
+
+static PyObject *START, *END, *ENTRY;  /* interned attribute names */
+
+static int
+get_offset(PyObject *obj, PyObject *name, int64_t *out)
+{
+    PyObject *v = PyObject_GetAttr(obj, name);
+    if (v == NULL) {
+        return -1;
+    }
+    long long x = PyLong_AsLongLong(v);
+    Py_DECREF(v);
+    if (x == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    *out = (int64_t)x;
+    return 0;
+}
+
+/* The number of ``entry``, given it if it has none yet (appended to ``table``). */
+static int64_t
+entry_number(PyObject *numbers, PyObject *table, PyObject *entry)
+{
+    PyObject *key = PyLong_FromVoidPtr(entry);
+    if (key == NULL) {
+        return -1;
+    }
+    PyObject *got = PyDict_GetItemWithError(numbers, key);
+    int64_t number = -1;
+    if (got != NULL) {
+        number = (int64_t)PyLong_AsSsize_t(got);
+    }
+    else if (!PyErr_Occurred()) {
+        PyObject *n = PyLong_FromSsize_t(PyList_GET_SIZE(table));
+        if (n != NULL && PyDict_SetItem(numbers, key, n) == 0
+            && PyList_Append(table, entry) == 0) {
+            number = (int64_t)(PyList_GET_SIZE(table) - 1);
+        }
+        Py_XDECREF(n);
+    }
+    Py_DECREF(key);
+    return number;
+}
+
+static int
+spans_fill(PyObject *fast, int64_t *s, int64_t *e, int64_t *k, PyObject *numbers,
+           PyObject *table, int64_t *firsts)
+{
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    PyObject **items = PySequence_Fast_ITEMS(fast);
+    PyObject *last = NULL;
+    int64_t last_number = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (get_offset(items[i], START, &s[i]) < 0 || get_offset(items[i], END, &e[i]) < 0) {
+            return -1;
+        }
+        PyObject *entry = PyObject_GetAttr(items[i], ENTRY);
+        if (entry == NULL) {
+            return -1;
+        }
+        if (entry != last) {  /* the table holds the entry: the pointer stays valid */
+            Py_ssize_t known = PyList_GET_SIZE(table);
+            last_number = entry_number(numbers, table, entry);
+            last = entry;
+            if (last_number == known) {  /* a new entry: its first annotation */
+                firsts[known] = (int64_t)i;
+            }
+        }
+        Py_DECREF(entry);
+        if (last_number < 0) {
+            return -1;
+        }
+        k[i] = last_number;
+    }
+    return 0;
+}
+
+static PyObject *
+spans(PyObject *self, PyObject *annotations)
+{
+    (void)self;
+    PyObject *fast = PySequence_Fast(annotations, "spans: expected a sequence");
+    if (fast == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    PyObject *result = NULL;
+    PyObject *s = PyBytes_FromStringAndSize(NULL, n * 8);
+    PyObject *e = PyBytes_FromStringAndSize(NULL, n * 8);
+    PyObject *k = PyBytes_FromStringAndSize(NULL, n * 8);
+    PyObject *f = PyBytes_FromStringAndSize(NULL, n * 8), *firsts = NULL;
+    PyObject *numbers = PyDict_New(), *table = PyList_New(0);
+    if (s != NULL && e != NULL && k != NULL && f != NULL && numbers != NULL && table != NULL
+        && spans_fill(fast, (int64_t *)PyBytes_AS_STRING(s), (int64_t *)PyBytes_AS_STRING(e),
+                      (int64_t *)PyBytes_AS_STRING(k), numbers, table,
+                      (int64_t *)PyBytes_AS_STRING(f)) == 0) {
+        firsts = PyBytes_FromStringAndSize(PyBytes_AS_STRING(f), PyList_GET_SIZE(table) * 8);
+        if (firsts != NULL) {
+            result = PyTuple_Pack(5, s, e, k, table, firsts);
+        }
+    }
+    Py_XDECREF(f);
+    Py_XDECREF(firsts);
+    Py_DECREF(fast);
+    Py_XDECREF(s);
+    Py_XDECREF(e);
+    Py_XDECREF(k);
+    Py_XDECREF(numbers);
+    Py_XDECREF(table);
+    return result;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * group: annotations grouped by their entry number and attributes ``names`` (those that
+ * decide what the JSON renderer writes after the surface), each surface checked against
+ * its text
+ * ------------------------------------------------------------------------------------- */
+
+/* Whether ``surface`` is a str equal to the text's characters [a, b). */
+static int
+same_text(PyObject *surface, int kind, const void *data, int64_t a, int64_t b)
+{
+    if (!PyUnicode_Check(surface) || PyUnicode_GET_LENGTH(surface) != b - a) {
+        return 0;
+    }
+    int skind = PyUnicode_KIND(surface);
+    const void *sdata = PyUnicode_DATA(surface);
+    if (skind == kind) {
+        return memcmp(sdata, (const char *)data + a * kind, (size_t)(b - a) * (size_t)kind)
+               == 0;
+    }
+    for (Py_ssize_t i = 0; i < b - a; i++) {
+        if (PyUnicode_READ(skind, sdata, i) != PyUnicode_READ(kind, data, a + i)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The group number of annotation ``a``, or -1 with an error set; -2: its surface is not
+ * its text. */
+static int64_t
+group_of(PyObject *a, int64_t entry, PyObject *names, PyObject *groups, PyObject *firsts,
+         Py_ssize_t index)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(names);
+    PyObject *key = PyTuple_New(n + 1);
+    if (key == NULL) {
+        return -1;
+    }
+    PyObject *number = PyLong_FromLongLong((long long)entry);
+    if (number == NULL) {
+        Py_DECREF(key);
+        return -1;
+    }
+    PyTuple_SET_ITEM(key, 0, number);
+    for (Py_ssize_t j = 0; j < n; j++) {
+        PyObject *v = PyObject_GetAttr(a, PyTuple_GET_ITEM(names, j));
+        if (v == NULL) {
+            Py_DECREF(key);
+            return -1;
+        }
+        PyTuple_SET_ITEM(key, j + 1, v);
+    }
+    int64_t group = -1;
+    PyObject *got = PyDict_GetItemWithError(groups, key);
+    if (got != NULL) {
+        group = (int64_t)PyLong_AsSsize_t(got);
+    }
+    else if (!PyErr_Occurred()) {
+        Py_ssize_t next = PyList_GET_SIZE(firsts);
+        PyObject *g = PyLong_FromSsize_t(next), *i = PyLong_FromSsize_t(index);
+        if (g != NULL && i != NULL && PyDict_SetItem(groups, key, g) == 0
+            && PyList_Append(firsts, i) == 0) {
+            group = (int64_t)next;
+        }
+        Py_XDECREF(g);
+        Py_XDECREF(i);
+    }
+    Py_DECREF(key);
+    return group;
+}
+
+static PyObject *SURFACE;  /* interned attribute name */
+
+static int
+group_fill(PyObject *text, PyObject *fast, const Spans *sp, PyObject *names,
+           PyObject *groups, PyObject *firsts, int64_t *out)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject **items = PySequence_Fast_ITEMS(fast);
+    const int64_t *s = sp->starts.buf, *e = sp->ends.buf, *k = sp->keys.buf;
+    for (Py_ssize_t i = 0; i < sp->n; i++) {
+        PyObject *surface = PyObject_GetAttr(items[i], SURFACE);
+        if (surface == NULL) {
+            return -1;
+        }
+        int same = same_text(surface, kind, data, s[i], e[i]);
+        Py_DECREF(surface);
+        if (!same) {
+            return -2;
+        }
+        out[i] = group_of(items[i], k[i], names, groups, firsts, i);
+        if (out[i] < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *
+group(PyObject *self, PyObject *args)
+{
+    PyObject *text, *annotations, *starts, *ends, *entries, *names;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "UOOOOO!:group", &text, &annotations, &starts, &ends,
+                          &entries, &PyTuple_Type, &names)) {
+        return NULL;
+    }
+    PyObject *fast = PySequence_Fast(annotations, "group: expected a sequence");
+    if (fast == NULL) {
+        return NULL;
+    }
+    Spans sp;
+    if (spans_get(&sp, starts, ends, entries, PyUnicode_GET_LENGTH(text), 0,
+                  PY_SSIZE_T_MAX) < 0) {
+        Py_DECREF(fast);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (sp.n != PySequence_Fast_GET_SIZE(fast)) {
+        PyErr_SetString(PyExc_ValueError, "the annotations and their arrays differ in length");
+        goto done;
+    }
+    PyObject *keys = PyBytes_FromStringAndSize(NULL, sp.n * 8);
+    PyObject *groups = PyDict_New(), *firsts = PyList_New(0);
+    if (keys != NULL && groups != NULL && firsts != NULL) {
+        int got = group_fill(text, fast, &sp, names, groups, firsts,
+                             (int64_t *)PyBytes_AS_STRING(keys));
+        if (got == -2) {
+            result = Py_NewRef(Py_None);
+        }
+        else if (got == 0) {
+            result = PyTuple_Pack(2, keys, firsts);
+        }
+    }
+    Py_XDECREF(keys);
+    Py_XDECREF(groups);
+    Py_XDECREF(firsts);
+done:
+    spans_release(&sp);
+    Py_DECREF(fast);
+    return result;
+}
+
+static PyMethodDef splice_methods[] = {
+    {"group", group, METH_VARARGS,
+     "group(text, annotations, starts, ends, entries, names) -> (keys, firsts) | None: "
+     "each annotation's group (int64 bytes) by its entry number and attributes names, and "
+     "the index of each group's first annotation; None if a surface is not its text."},
+    {"spans", spans, METH_O,
+     "spans(annotations) -> (starts, ends, keys, table, firsts): int64 bytes of each "
+     "annotation's start, end and entry number, the entries by number (first occurrence "
+     "first), and int64 bytes of the index of each entry's first annotation."},
+    {"render_text", render_text, METH_VARARGS,
+     "render_text(text, starts, ends, keys, pieces) -> str: the text format."},
+    {"render_html", render_html, METH_VARARGS,
+     "render_html(text, starts, ends, keys, openings, closings, id_prefix) -> str: the "
+     "HTML fragment's paragraphs."},
+    {"render_json", render_json, METH_VARARGS,
+     "render_json(text, starts, ends, keys, pieces, sep, field, head, middle, tail) -> str: "
+     "head, the text as a JSON string, middle, the items of the annotations array, tail."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef splice_module = {
+    PyModuleDef_HEAD_INIT, "glossator.render._splice",
+    "The text, HTML and JSON renderers' per-annotation loop in C.", -1, splice_methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__splice(void)
+{
+    PyObject *m = PyModule_Create(&splice_module);
+    if (m == NULL) {
+        return NULL;
+    }
+    START = PyUnicode_InternFromString("start");
+    END = PyUnicode_InternFromString("end");
+    ENTRY = PyUnicode_InternFromString("entry");
+    SURFACE = PyUnicode_InternFromString("surface");
+    if (START == NULL || END == NULL || ENTRY == NULL || SURFACE == NULL
+        || PyModule_AddIntConstant(m, "ABI", SPLICE_ABI) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,88 @@
+"""The renderers' loop over annotations in C (``_splice.c``), and what it is handed.
+
+The ``text``, ``html`` and ``json`` renderers render what each entry (or each tooltip, or
+each entry and form) shows once, in Python; ``glossator.render._splice`` then writes the
+whole output in one pass from three int64 arrays — each annotation's start, end, and
+which of those pieces goes with it — escaping the text as the format needs. The output is
+byte for byte the pure-Python renderers' (``tests/test_render_splice.py`` checks it on
+random texts); they are still used without the C module, with
+``GLOSSATOR_PURE_PYTHON=1``, and for what the C loop does not cover (see each renderer).
+
+:func:`spans_of` is the one place the arrays come from: today it reads them off the
+:class:`~glossator.model.Annotation` objects, in one pass.
+"""
+
+from __future__ import annotations
+
+import os
+from array import array
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from ..model import Annotation, Entry
+
+__all__ = ["SPLICE", "SPLICE_ABI", "Spans", "spans_of"]
+
+#: The interface version of ``glossator.render._splice`` these sources expect.
+SPLICE_ABI = 1
+
+
+def _load() -> Any:
+    """The compiled module, or ``None``: not built, built from other sources, or turned
+    off with ``GLOSSATOR_PURE_PYTHON=1`` (as the C scanner is)."""
+    if os.environ.get("GLOSSATOR_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        from glossator.render import _splice as module
+    except ImportError:
+        return None
+    if getattr(module, "ABI", None) != SPLICE_ABI:
+        import warnings
+
+        warnings.warn("glossator's C renderer was built from other sources and is not used; "
+                      "reinstall glossator to rebuild it", RuntimeWarning, stacklevel=2)
+        return None
+    return module
+
+
+#: ``glossator.render._splice``, or ``None`` (the renderers then write in Python).
+SPLICE: Any = _load()
+
+
+class Spans:
+    """A text's annotations as arrays: ``starts[i]``, ``ends[i]`` and ``entries[i]`` (an
+    index into ``table``) of annotation ``i``; ``firsts[n]`` the first annotation of
+    entry ``n``; ``annotations`` the objects themselves, for what a renderer needs beyond
+    that (a JSON form, a tooltip's surface, senses)."""
+
+    __slots__ = ("annotations", "ends", "entries", "firsts", "starts", "table")
+
+    def __init__(self, starts: array[int], ends: array[int], entries: array[int],
+                 table: list[Entry], firsts: array[int],
+                 annotations: Sequence[Annotation]) -> None:
+        self.starts = starts
+        self.ends = ends
+        self.entries = entries
+        self.table = table
+        self.firsts = firsts
+        self.annotations = annotations
+
+
+def spans_of(annotations: Sequence[Annotation]) -> Spans:
+    """The arrays of ``annotations``, their entries numbered in order of first
+    occurrence (one entry object, one number); only with the C module built. The
+    adapter between the ``select`` stage and the C renderers: only this function knows
+    where the arrays come from (today, the attributes of the annotation objects, read in
+    one pass by ``_splice.spans``)."""
+    starts, ends, keys, table, firsts = SPLICE.spans(annotations)  # one pass, in C
+    return Spans(_int64s(starts), _int64s(ends), _int64s(keys), table, _int64s(firsts),
+                 annotations)
+
+
+def _int64s(data: bytes) -> array[int]:
+    out = array("q")
+    out.frombytes(data)
+    return out
