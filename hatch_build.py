@@ -22,6 +22,8 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 SOURCE = Path("src") / "glossator" / "matching" / "_scan.c"
 TABLES = SOURCE.with_name("_scan_tables.h")
+#: The policies in C, included by _scan.c (a block of its own).
+KEEP = SOURCE.with_name("_keep.h")
 
 
 def _compile(root: Path, out_dir: Path) -> Path:
@@ -34,7 +36,7 @@ def _compile(root: Path, out_dir: Path) -> Path:
         sources=[str(root / SOURCE)],
         # the tables generated from glossator/text/chars.py (python -m
         # glossator.matching.tables), included by _scan.c and committed next to it
-        depends=[str(root / TABLES)],
+        depends=[str(root / TABLES), str(root / KEEP)],
         # warnings shown, not fatal, for users' compilers; tests/test_c_build.py compiles
         # with -Werror
         extra_compile_args=["-O2", "-Wall", "-Wextra"] if os.name != "nt" else [],

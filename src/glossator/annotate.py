@@ -216,7 +216,17 @@ class Annotator:
         return kept
 
     def annotate(self, text: str) -> AnnotatedText:
-        """Find the glossary's terms in ``text`` and apply the policies."""
+        """Find the glossary's terms in ``text`` and apply the policies.
+
+        Where it can (the C scanner, a built-in occurrence policy, no form with several
+        senses), the matches are kept in C as arrays and the result is a
+        :class:`glossator.kept.KeptText`, whose annotations are built when first read.
+        """
+        mode = self._kept_mode()
+        if mode >= 0:
+            from .kept import keep_matches
+
+            return keep_matches(self.matcher, text, mode, self.max_per_entry)
         matcher = self.matcher
         variants = matcher.variants
         how = matcher.how
@@ -234,6 +244,14 @@ class Annotator:
             else:
                 append(self.annotation(m, surface, choice))
         return AnnotatedText(text, tuple(annotations))
+
+    def _kept_mode(self) -> int:
+        """The C policy of this annotator (:func:`glossator.kept.kept_mode`), or ``-1``."""
+        if self.matcher._trie is None or self.glossary.has_shared_forms():
+            return -1
+        from .kept import kept_mode
+
+        return kept_mode(self.matcher, get_policy(self.occurrences))
 
     def annotation(self, match: Match, surface: str,
                    choice: SenseChoice | None = None) -> Annotation:

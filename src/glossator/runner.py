@@ -107,9 +107,9 @@ class DocumentJob:
         if self.fmt == "json":
             options["source"] = None if doc.name == "<stdin>" else doc.name
         text = self.annotator.annotate(doc.text)
-        from .documents.tally import count
+        from .documents.tally import count_text
 
-        count(text.annotations)
+        count_text(text)
         return render(text, self.fmt, **options)
 
     def explain(self, doc: Document) -> list[Explanation]:

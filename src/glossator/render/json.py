@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ..kept import KeptText
 from ..model import JSON_SCHEMA_VERSION, AnnotatedText, Annotation
 
 __all__ = ["dumps", "render"]
@@ -38,6 +39,10 @@ def render(doc: AnnotatedText, *, indent: int | None = 2, source: str | None = N
     for key, value in head.items():
         out.append(f"\n{pad}{_encode_str(key)}: {dumps(value, indent, 1)},")
     out.append(f"\n{pad}\"annotations\": ")
+    if isinstance(doc, KeptText) and doc._built is None:
+        out.append(_kept_annotations(doc, pad) if len(doc) else "[]")
+        out.append("\n}")
+        return "".join(out)
     annotations = doc.annotations
     if not annotations:
         out.append("[]")
@@ -74,6 +79,42 @@ def _annotation(a: Annotation, pad: str, by_entry: dict[int, str]) -> str:
             f"{field}\"variant\": {_encode_str(a.variant) if a.variant else form},"
             f"{field}\"how\": {_encode_str(a.how)},"
             f"{field}\"elided\": {'true' if a.elided else 'false'}\n{pad * 2}}}")
+
+
+def _kept_annotations(doc: KeptText, pad: str) -> str:
+    """The list of annotations of ``doc`` (not empty), from its arrays: the same text as
+    :func:`_annotation` gives for each, without building the objects."""
+    field = "\n" + pad * 3
+    table = doc.entry_table
+    text = doc.text
+    by_entry: dict[int, str] = {}
+    by_variant: dict[int, tuple[Any, str, str]] = {}
+    sep = "\n" + pad * 2
+    close = "\n" + pad * 2 + "}"
+    parts: list[str] = []
+    append = parts.append
+    for k, (start, end, e, code) in enumerate(
+            zip(doc.starts, doc.ends, doc.entries, doc.codes, strict=True)):
+        middle = by_entry.get(e)
+        if middle is None:
+            entry = table[e]
+            middle = by_entry[e] = (
+                f"{field}\"entry\": {_encode_str(entry.id)},"
+                f"{field}\"term\": {_encode_str(entry.term)},"
+                f"{field}\"title\": {_encode_str(entry.display_title)},"
+                f"{field}\"definition\": {_encode_str(entry.definition)},")
+        seen = by_variant.get(code >> 1)
+        if seen is None:
+            v = doc.variant(k)
+            form = _encode_str(v.form.text)
+            seen = by_variant[code >> 1] = (
+                v, f"{field}\"form\": {form},",
+                f"{field}\"variant\": {_encode_str(v.text) if v.text else form},")
+        append(f"{{{field}\"start\": {start!r},{field}\"end\": {end!r},"
+               f"{field}\"surface\": {_encode_str(text[start:end])},{middle}{seen[1]}{seen[2]}"
+               f"{field}\"how\": {_encode_str(doc.how(k, seen[0]))},"
+               f"{field}\"elided\": {'true' if code & 1 else 'false'}{close}")
+    return "[" + sep + ("," + sep).join(parts) + "\n" + pad + "]"
 
 
 def dumps(value: Any, indent: int, level: int = 0) -> str:

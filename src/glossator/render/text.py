@@ -6,6 +6,7 @@ then a space unless the next character is white space or the end of the text.
 
 from __future__ import annotations
 
+from ..kept import KeptText
 from ..model import AnnotatedText, Annotation, Entry
 from ..text.normalize import one_line
 
@@ -29,6 +30,8 @@ def expansion(ann: Annotation) -> str:
 
 def render(doc: AnnotatedText) -> str:
     """The text with every annotation's title and definition written after the term."""
+    if isinstance(doc, KeptText) and doc._built is None:
+        return _render_kept(doc)
     text = doc.text
     out: list[str] = []
     append = out.append
@@ -43,4 +46,25 @@ def render(doc: AnnotatedText) -> str:
             append(written)
             if ann.end < len(text) and not text[ann.end].isspace():
                 append(" ")
+    return "".join(out)
+
+
+def _render_kept(doc: KeptText) -> str:
+    """:func:`render` from the arrays of ``doc``, without an annotation object."""
+    text = doc.text
+    n = len(text)
+    table = doc.entry_table
+    out: list[str] = []
+    append = out.append
+    expansions: dict[int, tuple[str, str]] = {}  # per entry: written, and with a space
+    pos = 0
+    for end, e in zip(doc.ends, doc.entries, strict=True):
+        written = expansions.get(e)
+        if written is None:
+            plain = entry_expansion(table[e])
+            written = expansions[e] = (plain, plain + " ")
+        append(text[pos:end])  # the plain text before the term, and the term
+        append(written[end < n and not text[end].isspace()])
+        pos = end
+    append(text[pos:])
     return "".join(out)

@@ -1,0 +1,251 @@
+"""The kept matches of a document as compact arrays, chosen in C, and an
+:class:`~glossator.model.AnnotatedText` that builds its annotations only when asked.
+
+:meth:`glossator.annotate.Annotator.annotate` comes here when it can: the C scanner is
+built, the occurrence policy is a built-in one (``first``, ``section``, ``all``) and no
+form of the glossary has several senses. The scanner's matches then stay int64 arrays
+from the scan to the renderer (``glossator._scan.packed_spans`` and ``keep``, in
+``matching/_keep.h``): the occurrence policy, the caps per entry and the own-definition
+rule run in C; the ``not_in`` and capitals rules run in Python, and only for the matches
+of the entries that have them.
+
+A renderer reads a :class:`KeptText` without building an object per match: ``starts``,
+``ends`` and ``entries`` are parallel ``array('q')``; ``entries[k]`` indexes
+``entry_table``; the surface of match ``k`` is ``text[starts[k]:ends[k]]`` (see
+docs/design.md).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, overload
+
+from .glossary import Glossary
+from .matching.native import ACCELERATOR
+from .matching.scan import Matcher, Variant
+from .model import AnnotatedText, Annotation, Entry
+from .policy import (
+    _written_ways,
+    all_occurrences,
+    excluded_by_context,
+    first_occurrence,
+    first_per_section,
+    in_capitals,
+    section_starts,
+)
+from .text.words import common_words
+
+__all__ = ["EntryIndex", "KeptText", "keep_matches", "kept_mode"]
+
+# the flags of an entry, as _keep.h reads them
+_KNOWN, _ASK, _WAYS = 1, 2, 4
+_MODES = {"all": 0, "first": 1, "section": 2}
+
+
+def kept_mode(matcher: Matcher, policy: object) -> int:
+    """The C policy of ``policy`` (an occurrence policy function), or ``-1`` when the
+    matches cannot be kept in C (no C scanner, a policy registered by a plug-in)."""
+    if matcher._trie is None or getattr(ACCELERATOR, "keep", None) is None:
+        return -1
+    if policy is all_occurrences:
+        return 0
+    if policy is first_occurrence:
+        return 1
+    return 2 if policy is first_per_section else -1
+
+
+class _Entries(Sequence[Entry]):
+    """The entries of an :class:`EntryIndex`, built when first looked at."""
+
+    __slots__ = ("_built", "_glossary", "_keys")
+
+    def __init__(self, glossary: Glossary, keys: tuple[str, ...]) -> None:
+        self._glossary = glossary
+        self._keys = keys
+        self._built: dict[int, Entry] = {}
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | Sequence[Entry]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._keys)))]
+        entry = self._built.get(index)
+        if entry is None:
+            entry = self._built[index] = self._glossary[self._keys[index]]
+        return entry
+
+
+class EntryIndex:
+    """What the C policies know of a matcher's entries: the entry index of each variant
+    (entries numbered in the order their variants come), each entry's variants, and,
+    learnt the first time a match of the entry is met, its flags, cap and the ways its
+    definition may be written out. One per matcher (:meth:`of`), shared by threads: what
+    is learnt is the same whoever learns it."""
+
+    __slots__ = ("by_entry", "by_entry_at", "caps", "entries", "flags", "ids",
+                 "variant_entry", "ways")
+
+    def __init__(self, matcher: Matcher) -> None:
+        ids = matcher._ids()
+        keys = tuple(dict.fromkeys(ids))
+        position = {key: i for i, key in enumerate(keys)}
+        self.ids = keys
+        self.variant_entry = array("i", map(position.__getitem__, ids))
+        n = len(keys)
+        counts = [0] * (n + 1)
+        for e in self.variant_entry:
+            counts[e + 1] += 1
+        for i in range(n):
+            counts[i + 1] += counts[i]
+        self.by_entry_at = array("q", counts)
+        order = sorted(range(len(ids)), key=self.variant_entry.__getitem__)
+        self.by_entry = array("i", order)
+        self.entries: Sequence[Entry] = _Entries(matcher.glossary, keys)
+        self.flags = bytearray(n)
+        self.caps = array("q", [-1]) * n
+        self.ways: list[tuple[str, ...] | None] = [None] * n
+
+    @classmethod
+    def of(cls, matcher: Matcher) -> EntryIndex:
+        """The index of ``matcher``, built once."""
+        found: EntryIndex | None = matcher._policy_index
+        if found is None:
+            found = matcher._policy_index = cls(matcher)
+        return found
+
+    def learn(self, e: int) -> None:
+        """Fill in what the C policies need of entry ``e``."""
+        entry = self.entries[e]
+        flags = _KNOWN
+        if entry.not_in or _capitals_prone(entry):
+            flags |= _ASK
+        ways = _written_ways(entry.definition)
+        if ways:
+            self.ways[e] = ways
+            flags |= _WAYS
+        self.caps[e] = -1 if entry.max_occurrences is None else entry.max_occurrences
+        self.flags[e] = flags
+
+
+def _capitals_prone(entry: Entry) -> bool:
+    """Whether :func:`~glossator.policy.in_capitals` may drop a match of ``entry``: one of
+    its forms is an acronym in capitals that is also a common word."""
+    return any(f.isupper() and f.lower() in common_words() for f in entry.forms)
+
+
+def keep_matches(
+    matcher: Matcher, text: str, mode: int, max_per_entry: int | None,
+) -> KeptText:
+    """The matches of ``text`` that the built-in policy ``mode`` (:func:`kept_mode`) and
+    the caps keep, chosen in C as the scan goes, as a :class:`KeptText`."""
+    index = EntryIndex.of(matcher)
+    n = len(index.ids)
+    variants = matcher.variants
+    entries = index.entries
+
+    def check(start: int, end: int, vid: int, elided: bool) -> bool:
+        m = (start, end, vid, elided)
+        entry = entries[index.variant_entry[vid]]
+        return bool(entry.not_in and excluded_by_context(m, entry, text)) or in_capitals(
+            m, entry, text)
+
+    skip = bytearray(len(variants)) if mode == 1 else None
+    sections = array("q", section_starts(text) if mode == 2 else [0])
+    ctx = (index.variant_entry, index.flags, index.caps, index.ways, index.learn, check,
+           text, mode, -1 if max_per_entry is None else max_per_entry,
+           array("q", bytes(8 * n)), array("q", bytes(8 * n)), sections, array("q", [0]),
+           skip, index.by_entry_at, index.by_entry)
+    out = (bytearray(), bytearray(), bytearray(), bytearray())
+    keep = ACCELERATOR.keep
+    for batch in matcher.iter_packed(text, skip=skip):
+        keep(batch, ctx, out)
+    cols = [array("q") for _ in out]
+    for col, buf in zip(cols, out, strict=True):
+        col.frombytes(buf)
+    return KeptText(text, matcher, index.entries, *cols)
+
+
+class KeptText(AnnotatedText):
+    """An :class:`~glossator.model.AnnotatedText` kept as arrays: its ``annotations``
+    are built on first use (and kept), so a renderer that reads the arrays never builds
+    them.
+
+    ``starts``, ``ends``, ``entries`` and ``codes`` are parallel ``array('q')``: the
+    span of each kept match in ``text``, the index of its entry in ``entry_table`` (a
+    sequence of the glossary's :class:`~glossator.model.Entry`), and its variant times
+    two plus one if an article was elided before it.
+    """
+
+    __slots__ = ("_built", "_matcher", "codes", "ends", "entries", "entry_table", "starts")
+
+    def __init__(self, text: str, matcher: Matcher, entry_table: Sequence[Entry],
+                 starts: array[int], ends: array[int], entries: array[int],
+                 codes: array[int]) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "_matcher", matcher)
+        object.__setattr__(self, "entry_table", entry_table)
+        object.__setattr__(self, "starts", starts)
+        object.__setattr__(self, "ends", ends)
+        object.__setattr__(self, "entries", entries)
+        object.__setattr__(self, "codes", codes)
+        object.__setattr__(self, "_built", None)
+
+    @property  # type: ignore[override]
+    def annotations(self) -> tuple[Annotation, ...]:
+        """The annotations, built from the arrays the first time they are asked for."""
+        built: tuple[Annotation, ...] | None = self._built
+        if built is None:
+            built = tuple(self._build())
+            object.__setattr__(self, "_built", built)
+        return built
+
+    def _build(self) -> Iterator[Annotation]:
+        text = self.text
+        variants = self._matcher.variants
+        how = self._matcher.how
+        for start, end, code in zip(self.starts, self.ends, self.codes, strict=True):
+            v = variants[code >> 1]
+            elided = bool(code & 1)
+            surface = text[start:end]
+            yield Annotation(start, end, surface, v.form.entry, v.form.text,
+                             how(v, surface, elided), elided, v.text)
+
+    def variant(self, k: int) -> Variant:
+        """The compiled variant that match ``k`` matched."""
+        return self._matcher.variants[self.codes[k] >> 1]
+
+    def how(self, k: int, v: Variant | None = None) -> str:
+        """``Annotation.how`` of match ``k`` (``v``: its :meth:`variant`, if known)."""
+        code = self.codes[k]
+        if v is None:
+            v = self._matcher.variants[code >> 1]
+        return self._matcher.how(v, self.text[self.starts[k]:self.ends[k]], bool(code & 1))
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __iter__(self) -> Iterator[Annotation]:
+        return iter(self.annotations)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AnnotatedText):
+            return NotImplemented
+        return (self.text, self.annotations) == (other.text, other.annotations)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.annotations))
+
+    def __repr__(self) -> str:
+        return f"AnnotatedText(text={self.text!r}, annotations={self.annotations!r})"
+
+    def __reduce__(self) -> tuple[Callable[..., AnnotatedText], tuple[Any, ...]]:
+        # pickled as the plain value it stands for
+        return AnnotatedText, (self.text, self.annotations)
