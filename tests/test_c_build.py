@@ -102,7 +102,7 @@ def test_the_scanner_tests_pass_under_address_and_undefined_sanitizers(
     assert where.stdout.strip() == str(built), "the child did not load the sanitized build"
     tests = [str(ROOT / "tests" / name)
              for name in ("test_scanner.py", "test_french_cases.py",
-                          "test_policy_stream.py")]
+                          "test_policy_stream.py", "test_kept.py")]
     proc = _run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                  *tests], env=env, cwd=ROOT)
     assert proc.returncode == 0, (

@@ -185,6 +185,13 @@ class KeptText(AnnotatedText):
     """
 
     __slots__ = ("_built", "_matcher", "codes", "ends", "entries", "entry_table", "starts")
+    starts: array[int]
+    ends: array[int]
+    entries: array[int]
+    codes: array[int]
+    entry_table: Sequence[Entry]
+    _matcher: Matcher
+    _built: tuple[Annotation, ...] | None
 
     def __init__(self, text: str, matcher: Matcher, entry_table: Sequence[Entry],
                  starts: array[int], ends: array[int], entries: array[int],
@@ -198,7 +205,7 @@ class KeptText(AnnotatedText):
         object.__setattr__(self, "codes", codes)
         object.__setattr__(self, "_built", None)
 
-    @property  # type: ignore[override]
+    @property
     def annotations(self) -> tuple[Annotation, ...]:
         """The annotations, built from the arrays the first time they are asked for."""
         built: tuple[Annotation, ...] | None = self._built

@@ -421,7 +421,7 @@ class Matcher:
 
     def iter_packed(
         self, text: str, *, skip: bytearray | None = None
-    ) -> Iterator[bytes | bytearray]:
+    ) -> Iterator[bytearray | array[int]]:
         """:meth:`iter_scan` without an object per match: each batch is int64 triples
         (start, end, variant * 2 + elided), packed in C when the text is one segment
         (``glossator._scan.packed_spans``), else from the tuples."""

@@ -50,21 +50,24 @@ def render(doc: AnnotatedText) -> str:
 
 
 def _render_kept(doc: KeptText) -> str:
-    """:func:`render` from the arrays of ``doc``, without an annotation object."""
+    """:func:`render` from the arrays of ``doc``, in bulk: the pieces of plain text (each
+    with the term that ends it) and the expansions are built by list operations, not
+    one Python step per annotation."""
     text = doc.text
-    n = len(text)
+    ends = doc.ends
+    if not ends:
+        return text
     table = doc.entry_table
-    out: list[str] = []
-    append = out.append
     expansions: dict[int, tuple[str, str]] = {}  # per entry: written, and with a space
-    pos = 0
-    for end, e in zip(doc.ends, doc.entries, strict=True):
-        written = expansions.get(e)
-        if written is None:
-            plain = entry_expansion(table[e])
-            written = expansions[e] = (plain, plain + " ")
-        append(text[pos:end])  # the plain text before the term, and the term
-        append(written[end < n and not text[end].isspace()])
-        pos = end
-    append(text[pos:])
+    for e in dict.fromkeys(doc.entries):
+        plain = entry_expansion(table[e])
+        expansions[e] = (plain, plain + " ")
+    k = len(ends)
+    # whether a space must follow each term: not when white space does, or the end
+    spaced = [not c.isspace() for c in map(text.__getitem__, ends[:-1])]
+    spaced.append(ends[-1] < len(text) and not text[ends[-1]].isspace())
+    out: list[str] = [""] * (2 * k + 1)
+    out[0 : 2 * k : 2] = map(text.__getitem__, map(slice, [0, *ends[:-1]], ends))
+    out[1 : 2 * k : 2] = [expansions[e][s] for e, s in zip(doc.entries, spaced, strict=True)]
+    out[2 * k] = text[ends[-1]:]
     return "".join(out)
