@@ -83,38 +83,53 @@ def _annotation(a: Annotation, pad: str, by_entry: dict[int, str]) -> str:
 
 def _kept_annotations(doc: KeptText, pad: str) -> str:
     """The list of annotations of ``doc`` (not empty), from its arrays: the same text as
-    :func:`_annotation` gives for each, without building the objects."""
+    :func:`_annotation` gives for each, without building the objects. What depends only
+    on the variant (and so the entry) of a match is written once per variant."""
     field = "\n" + pad * 3
-    table = doc.entry_table
     text = doc.text
     by_entry: dict[int, str] = {}
-    by_variant: dict[int, tuple[Any, str, str]] = {}
+    by_code: dict[int, tuple[str, str, str | None, str, str]] = {}
     sep = "\n" + pad * 2
-    close = "\n" + pad * 2 + "}"
     parts: list[str] = []
     append = parts.append
-    for k, (start, end, e, code) in enumerate(
-            zip(doc.starts, doc.ends, doc.entries, doc.codes, strict=True)):
-        middle = by_entry.get(e)
-        if middle is None:
-            entry = table[e]
-            middle = by_entry[e] = (
-                f"{field}\"entry\": {_encode_str(entry.id)},"
-                f"{field}\"term\": {_encode_str(entry.term)},"
-                f"{field}\"title\": {_encode_str(entry.display_title)},"
-                f"{field}\"definition\": {_encode_str(entry.definition)},")
-        seen = by_variant.get(code >> 1)
-        if seen is None:
-            v = doc.variant(k)
-            form = _encode_str(v.form.text)
-            seen = by_variant[code >> 1] = (
-                v, f"{field}\"form\": {form},",
-                f"{field}\"variant\": {_encode_str(v.text) if v.text else form},")
-        append(f"{{{field}\"start\": {start!r},{field}\"end\": {end!r},"
-               f"{field}\"surface\": {_encode_str(text[start:end])},{middle}{seen[1]}{seen[2]}"
-               f"{field}\"how\": {_encode_str(doc.how(k, seen[0]))},"
-               f"{field}\"elided\": {'true' if code & 1 else 'false'}{close}")
+    for k, (start, end, code) in enumerate(zip(doc.starts, doc.ends, doc.codes, strict=True)):
+        known = by_code.get(code)
+        if known is None:
+            known = by_code[code] = _per_code(doc, k, by_entry, field, pad)
+        middle, fixed, quick, tail = known[0], known[1], known[2], known[4]
+        surface = text[start:end]
+        how = fixed or (known[3] if surface == quick else _encode_str(doc.how(k)))
+        append(f"{{{field}\"start\": {start},{field}\"end\": {end},"
+               f"{field}\"surface\": {_encode_str(surface)},{middle}{field}\"how\": {how},{tail}")
     return "[" + sep + ("," + sep).join(parts) + "\n" + pad + "]"
+
+
+def _per_code(doc: KeptText, k: int, by_entry: dict[int, str], field: str,
+              pad: str) -> tuple[str, str, str | None, str, str]:
+    """What the JSON of match ``k`` shares with every match of its variant (and elision):
+    the fields from ``entry`` to ``variant``; ``how`` when the variant alone says it,
+    else the surface that makes it ``exact`` (or ``elision``) and that answer; the
+    ``elided`` field and the closing brace."""
+    e = doc.entries[k]
+    entry_part = by_entry.get(e)
+    if entry_part is None:
+        entry = doc.entry_table[e]
+        entry_part = by_entry[e] = (
+            f"{field}\"entry\": {_encode_str(entry.id)},"
+            f"{field}\"term\": {_encode_str(entry.term)},"
+            f"{field}\"title\": {_encode_str(entry.display_title)},"
+            f"{field}\"definition\": {_encode_str(entry.definition)},")
+    v = doc.variant(k)
+    elided = bool(doc.codes[k] & 1)
+    form = _encode_str(v.form.text)
+    middle = (f"{entry_part}{field}\"form\": {form},"
+              f"{field}\"variant\": {_encode_str(v.text) if v.text else form},")
+    # Matcher.how: these answers need no look at the surface
+    fixed = ('"inflected"' if v.tag == "inflected" else '"alias"' if v.form.is_alias
+             else "")
+    quick = v.form.text if not v.tag else None
+    tail = f"{field}\"elided\": {'true' if elided else 'false'}\n{pad * 2}}}"
+    return middle, fixed, quick, '"elision"' if elided else '"exact"', tail
 
 
 def dumps(value: Any, indent: int, level: int = 0) -> str:
