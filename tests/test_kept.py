@@ -126,6 +126,11 @@ def test_a_pickled_kept_text_is_a_plain_annotated_text() -> None:
     doc = Annotator(GLOSSARY, occurrences="all").annotate("L’ESS et la SCOP.")
     back = pickle.loads(pickle.dumps(doc))
     assert type(back) is AnnotatedText and back == doc
+    import copy
+    import dataclasses
+
+    for other in (copy.copy(doc), dataclasses.replace(doc, text=doc.text)):
+        assert type(other) is AnnotatedText and other == doc
 
 
 def test_keep_refuses_tables_that_do_not_agree() -> None:

@@ -170,7 +170,7 @@ def keep_matches(
     cols = [array("q") for _ in out]
     for col, buf in zip(cols, out, strict=True):
         col.frombytes(buf)
-    return KeptText(text, matcher, index.entries, *cols)
+    return KeptText.of(text, matcher, index.entries, *cols)
 
 
 class KeptText(AnnotatedText):
@@ -193,9 +193,17 @@ class KeptText(AnnotatedText):
     _matcher: Matcher
     _built: tuple[Annotation, ...] | None
 
-    def __init__(self, text: str, matcher: Matcher, entry_table: Sequence[Entry],
-                 starts: array[int], ends: array[int], entries: array[int],
-                 codes: array[int]) -> None:
+    def __new__(cls, text: str, annotations: tuple[Annotation, ...]) -> AnnotatedText:  # type: ignore[misc]
+        """What ``dataclasses.replace`` (and anything that builds one from its fields)
+        gets: a plain :class:`~glossator.model.AnnotatedText`."""
+        return AnnotatedText(text, annotations)
+
+    @classmethod
+    def of(cls, text: str, matcher: Matcher, entry_table: Sequence[Entry],
+           starts: array[int], ends: array[int], entries: array[int],
+           codes: array[int]) -> KeptText:
+        """The kept matches of ``text`` (see the class)."""
+        self = object.__new__(cls)
         object.__setattr__(self, "text", text)
         object.__setattr__(self, "_matcher", matcher)
         object.__setattr__(self, "entry_table", entry_table)
@@ -204,6 +212,7 @@ class KeptText(AnnotatedText):
         object.__setattr__(self, "entries", entries)
         object.__setattr__(self, "codes", codes)
         object.__setattr__(self, "_built", None)
+        return self
 
     @property
     def annotations(self) -> tuple[Annotation, ...]:
