@@ -40,7 +40,7 @@ def render(doc: AnnotatedText, *, indent: int | None = 2, source: str | None = N
         out.append(f"\n{pad}{_encode_str(key)}: {dumps(value, indent, 1)},")
     out.append(f"\n{pad}\"annotations\": ")
     if isinstance(doc, KeptText) and doc._built is None:
-        out.append(_kept_annotations(doc, pad) if len(doc) else "[]")
+        _kept_annotations(doc, pad, out)
         out.append("\n}")
         return "".join(out)
     annotations = doc.annotations
@@ -81,17 +81,22 @@ def _annotation(a: Annotation, pad: str, by_entry: dict[int, str]) -> str:
             f"{field}\"elided\": {'true' if a.elided else 'false'}\n{pad * 2}}}")
 
 
-def _kept_annotations(doc: KeptText, pad: str) -> str:
-    """The list of annotations of ``doc`` (not empty), from its arrays: the same text as
-    :func:`_annotation` gives for each, without building the objects. What depends only
-    on the variant (and so the entry) of a match is written once per variant."""
+def _kept_annotations(doc: KeptText, pad: str, out: list[str]) -> None:
+    """The list of annotations of ``doc``, from its arrays, added to ``out``: the same
+    text as :func:`_annotation` gives for each, without building the objects (nor a
+    string of the whole list: ``out`` is joined once). What depends only on the variant
+    (and so the entry) of a match is written once per variant."""
+    if not len(doc):
+        out.append("[]")
+        return
     field = "\n" + pad * 3
     text = doc.text
     by_entry: dict[int, str] = {}
     by_code: dict[int, tuple[str, str, str | None, str, str]] = {}
-    sep = "\n" + pad * 2
-    parts: list[str] = []
-    append = parts.append
+    sep = ",\n" + pad * 2
+    out.append("[")
+    first = len(out)
+    append = out.append
     for k, (start, end, code) in enumerate(zip(doc.starts, doc.ends, doc.codes, strict=True)):
         known = by_code.get(code)
         if known is None:
@@ -99,9 +104,10 @@ def _kept_annotations(doc: KeptText, pad: str) -> str:
         middle, fixed, quick, tail = known[0], known[1], known[2], known[4]
         surface = text[start:end]
         how = fixed or (known[3] if surface == quick else _encode_str(doc.how(k)))
-        append(f"{{{field}\"start\": {start},{field}\"end\": {end},"
+        append(f"{sep}{{{field}\"start\": {start},{field}\"end\": {end},"
                f"{field}\"surface\": {_encode_str(surface)},{middle}{field}\"how\": {how},{tail}")
-    return "[" + sep + ("," + sep).join(parts) + "\n" + pad + "]"
+    out[first] = out[first][1:]  # no comma before the first
+    out.append("\n" + pad + "]")
 
 
 def _per_code(doc: KeptText, k: int, by_entry: dict[int, str], field: str,
