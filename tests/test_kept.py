@@ -168,3 +168,15 @@ def test_keep_refuses_tables_that_do_not_agree() -> None:
         flags = bytearray(index.flags)
         flags[0] = 1 | 2
         ACCELERATOR.keep(found, ctx(flags=flags, check=lambda *a: 1 // 0), out)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1000])
+def test_the_text_renderer_writes_the_same_in_chunks(
+        chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from glossator.render import text as text_renderer
+
+    monkeypatch.setattr(text_renderer, "_CHUNK", chunk)
+    for text in ("L’ESS et la SCOP, l’ESS. Les coopératives", "ESS", "ESS ", "x ESS.ESS"):
+        doc = Annotator(GLOSSARY, occurrences="all").annotate(text)
+        assert isinstance(doc, KeptText)
+        assert render(doc, "text") == render(AnnotatedText(text, doc.annotations), "text")

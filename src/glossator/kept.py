@@ -167,9 +167,10 @@ def keep_matches(
     keep = ACCELERATOR.keep
     for batch in matcher.iter_packed(text, skip=skip):
         keep(batch, ctx, out)
-    cols = [array("q") for _ in out]
-    for col, buf in zip(cols, out, strict=True):
-        col.frombytes(buf)
+    cols = []
+    for buf in out:  # each column copied, then its buffer emptied, one at a time
+        cols.append(array("q", buf))
+        del buf[:]
     return KeptText.of(text, matcher, index.entries, *cols)
 
 

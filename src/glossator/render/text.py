@@ -6,6 +6,8 @@ then a space unless the next character is white space or the end of the text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..kept import KeptText
 from ..model import AnnotatedText, Annotation, Entry
 from ..text.normalize import one_line
@@ -49,10 +51,14 @@ def render(doc: AnnotatedText) -> str:
     return "".join(out)
 
 
+#: Annotations rendered into one piece at a time (bounds the small strings held at once).
+_CHUNK = 1 << 15
+
+
 def _render_kept(doc: KeptText) -> str:
     """:func:`render` from the arrays of ``doc``, in bulk: the pieces of plain text (each
     with the term that ends it) and the expansions are built by list operations, not
-    one Python step per annotation."""
+    one Python step per annotation, a chunk of annotations at a time."""
     text = doc.text
     ends = doc.ends
     if not ends:
@@ -62,12 +68,24 @@ def _render_kept(doc: KeptText) -> str:
     for e in dict.fromkeys(doc.entries):
         plain = entry_expansion(table[e])
         expansions[e] = (plain, plain + " ")
-    k = len(ends)
+    chunks = [_chunk(text, ends, doc.entries, expansions, lo, min(lo + _CHUNK, len(ends)))
+              for lo in range(0, len(ends), _CHUNK)]
+    chunks.append(text[ends[-1]:])
+    return "".join(chunks)
+
+
+def _chunk(text: str, ends: Sequence[int], entries: Sequence[int],
+           expansions: dict[int, tuple[str, str]], lo: int, hi: int) -> str:
+    """The text from the end of annotation ``lo - 1`` to the end of annotation
+    ``hi - 1``, each annotation followed by its expansion."""
+    last = hi == len(ends)
     # whether a space must follow each term: not when white space does, or the end
-    spaced = [not c.isspace() for c in map(text.__getitem__, ends[:-1])]
-    spaced.append(ends[-1] < len(text) and not text[ends[-1]].isspace())
-    out: list[str] = [""] * (2 * k + 1)
-    out[0 : 2 * k : 2] = map(text.__getitem__, map(slice, [0, *ends[:-1]], ends))
-    out[1 : 2 * k : 2] = [expansions[e][s] for e, s in zip(doc.entries, spaced, strict=True)]
-    out[2 * k] = text[ends[-1]:]
+    spaced = [not c.isspace() for c in map(text.__getitem__, ends[lo : hi - 1 if last else hi])]
+    if last:
+        spaced.append(ends[-1] < len(text) and not text[ends[-1]].isspace())
+    k = hi - lo
+    out: list[str] = [""] * (2 * k)
+    out[0::2] = map(text.__getitem__, map(slice, [ends[lo - 1] if lo else 0, *ends[lo : hi - 1]],
+                                          ends[lo:hi]))
+    out[1::2] = [expansions[e][s] for e, s in zip(entries[lo:hi], spaced, strict=True)]
     return "".join(out)
