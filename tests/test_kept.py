@@ -180,3 +180,19 @@ def test_the_text_renderer_writes_the_same_in_chunks(
         doc = Annotator(GLOSSARY, occurrences="all").annotate(text)
         assert isinstance(doc, KeptText)
         assert render(doc, "text") == render(AnnotatedText(text, doc.annotations), "text")
+
+
+@pytest.mark.parametrize("occurrences", ["first", "all"])
+@pytest.mark.parametrize("cap", [None, 1])
+def test_a_text_streamed_piece_by_piece_is_kept_in_c_as_it_is_whole(
+        occurrences: str, cap: int | None) -> None:
+    from glossator.streaming import annotate_pieces
+
+    text = " ".join(["L’ESS et la SCOP des coopératives, économie sociale.", "DROIT DES",
+                     "Une économie sociale, et solidaire.", "coopérative d'habitants"] * 500)
+    annotator = Annotator(GLOSSARY, occurrences=occurrences, max_per_entry=cap)
+    pieces = [text[i:i + 997] for i in range(0, len(text), 997)]
+    parts = list(annotate_pieces(annotator, pieces, chunk=3000))
+    assert len(parts) > 3 and all(isinstance(p, KeptText) for p in parts)
+    assert "".join(render(p, "text") for p in parts) == render(annotator.annotate(text), "text")
+    assert sum(len(p) for p in parts) == len(_reference(annotator, text))

@@ -18,8 +18,8 @@ docs/design.md).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, overload
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 from .glossary import Glossary
 from .matching.native import ACCELERATOR
@@ -36,8 +36,12 @@ from .policy import (
 )
 from .text.words import common_words
 
-__all__ = ["EntryIndex", "KeptText", "keep_matches", "kept_mode"]
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
+__all__ = ["EntryIndex", "KeepState", "KeptText", "keep_matches", "kept_mode"]
+
+_NO_SECTIONS = [0]
 # the flags of an entry, as _keep.h reads them
 _KNOWN, _ASK, _WAYS = 1, 2, 4
 _MODES = {"all": 0, "first": 1, "section": 2}
@@ -146,32 +150,54 @@ def keep_matches(
 ) -> KeptText:
     """The matches of ``text`` that the built-in policy ``mode`` (:func:`kept_mode`) and
     the caps keep, chosen in C as the scan goes, as a :class:`KeptText`."""
-    index = EntryIndex.of(matcher)
-    n = len(index.ids)
-    variants = matcher.variants
-    entries = index.entries
+    skip = bytearray(len(matcher.variants)) if mode == 1 else None
+    state = KeepState(matcher)
+    sections = section_starts(text) if mode == 2 else [0]
+    cols = state.keep(text, matcher.iter_packed(text, skip=skip), mode, max_per_entry,
+                      sections, skip)
+    return KeptText.of(text, matcher, state.index.entries, *cols)
 
-    def check(start: int, end: int, vid: int, elided: bool) -> bool:
-        m = (start, end, vid, elided)
-        entry = entries[index.variant_entry[vid]]
-        return bool(entry.not_in and excluded_by_context(m, entry, text)) or in_capitals(
-            m, entry, text)
 
-    skip = bytearray(len(variants)) if mode == 1 else None
-    sections = array("q", section_starts(text) if mode == 2 else [0])
-    ctx = (index.variant_entry, index.flags, index.caps, index.ways, index.learn, check,
-           text, mode, -1 if max_per_entry is None else max_per_entry,
-           array("q", bytes(8 * n)), array("q", bytes(8 * n)), sections, array("q", [0]),
-           skip, index.by_entry_at, index.by_entry)
-    out = (bytearray(), bytearray(), bytearray(), bytearray())
-    keep = ACCELERATOR.keep
-    for batch in matcher.iter_packed(text, skip=skip):
-        keep(batch, ctx, out)
-    cols = []
-    for buf in out:  # each column copied, then its buffer emptied, one at a time
-        cols.append(array("q", buf))
-        del buf[:]
-    return KeptText.of(text, matcher, index.entries, *cols)
+class KeepState:
+    """What the C policies remember of one document (which entries were kept, how many
+    times), so that a document read piece by piece (:mod:`glossator.streaming`) is
+    kept as it would be whole."""
+
+    __slots__ = ("counts", "index", "seen")
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.index = EntryIndex.of(matcher)
+        n = len(self.index.ids)
+        self.seen = array("q", bytes(8 * n))
+        self.counts = array("q", bytes(8 * n))
+
+    def keep(self, text: str, batches: Iterable[Buffer], mode: int,
+             max_per_entry: int | None, sections: list[int] = _NO_SECTIONS,
+             skip: bytearray | None = None) -> list[array[int]]:
+        """The columns (starts, ends, entries, codes) of the matches of ``batches`` (int64
+        triples, offsets in ``text``, which the exclusions read) that the policy keeps."""
+        index = self.index
+        entries = index.entries
+
+        def check(start: int, end: int, vid: int, elided: bool) -> bool:
+            m = (start, end, vid, elided)
+            entry = entries[index.variant_entry[vid]]
+            return bool(entry.not_in and excluded_by_context(m, entry, text)) or in_capitals(
+                m, entry, text)
+
+        ctx = (index.variant_entry, index.flags, index.caps, index.ways, index.learn, check,
+               text, mode, -1 if max_per_entry is None else max_per_entry, self.seen,
+               self.counts, array("q", sections), array("q", [0]), skip, index.by_entry_at,
+               index.by_entry)
+        out = (bytearray(), bytearray(), bytearray(), bytearray())
+        keep = ACCELERATOR.keep
+        for batch in batches:
+            keep(batch, ctx, out)
+        cols = []
+        for buf in out:  # each column copied, then its buffer emptied, one at a time
+            cols.append(array("q", buf))
+            del buf[:]
+        return cols
 
 
 class KeptText(AnnotatedText):

@@ -167,7 +167,7 @@ class DocumentJob:
     def stream(self, name: str) -> Iterator[bytes]:
         """The output of text input ``name`` (``-``: standard input) in the text format,
         encoded, as it is made (see :meth:`streams`)."""
-        from .documents.tally import count
+        from .documents.tally import count_text
         from .documents.write import encode
         from .render.text import render as render_text
         from .streaming import annotate_pieces, read_pieces
@@ -175,7 +175,7 @@ class DocumentJob:
         encoding = self.output_encoding or "utf-8"
         last = ""
         for part in annotate_pieces(self.annotator, read_pieces(name, self.encoding)):
-            count(part.annotations)
+            count_text(part)
             out = render_text(part)
             if out:
                 last = out[-1]
