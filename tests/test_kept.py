@@ -111,13 +111,41 @@ def test_a_long_text_in_segments_keeps_the_same(monkeypatch: pytest.MonkeyPatch)
     assert whole.annotations == _reference(annotator, text)
 
 
-def test_shared_forms_and_plugin_policies_keep_the_python_path() -> None:
-    shared = Glossary.from_dicts([
-        {"term": "CAE", "definition": "Coopérative d'activité et d'emploi."},
-        {"term": "CAE", "definition": "Contrat d'accompagnement dans l'emploi.", "id": "c2"},
-    ])
-    doc = Annotator(shared).annotate("La CAE.")
-    assert not isinstance(doc, KeptText) and len(doc) == 1
+SENSES = Glossary.from_dicts([
+    *ENTRIES,
+    {"term": "CAE", "definition": "Contrat d'accompagnement dans l'emploi.", "id": "cae-2",
+     "tags": ["emploi"], "not_in": ["la CAE du coin"]},
+    {"term": "ESS", "definition": "Économie sociale et solidaire.", "id": "ess-bis"},
+    {"term": "DES", "definition": "Dépôt électronique sécurisé.", "id": "des-2"},
+])
+SENSE_WORDS = [*WORDS, "Contrat d'accompagnement dans l'emploi (CAE)", "contrat emploi",
+               "la CAE du coin", "Comité d'aide à l'emploi (CAE)", "activité coopérative"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.lists(st.sampled_from(SENSE_WORDS), max_size=60).map(" ".join),
+       occurrences=st.sampled_from(["first", "section", "all"]),
+       cap=st.sampled_from([None, 1]), senses=st.sampled_from(["all", "skip", "first"]))
+def test_senses_are_chosen_in_python_only_for_the_forms_that_have_several(
+        text: str, occurrences: str, cap: int | None, senses: str) -> None:
+    annotator = Annotator(SENSES, occurrences=occurrences, max_per_entry=cap, senses=senses)
+    doc = annotator.annotate(text)
+    assert isinstance(doc, KeptText)
+    chosen: dict[Any, Any] = {}
+    python = annotator.select(text, senses=chosen, dropped={})
+    assert doc.annotations == tuple(
+        annotator.annotation(m, text[m[0]:m[1]], chosen.get(m)) for m in python)
+    for fmt in ("text", "json"):
+        assert render(doc, fmt) == render(AnnotatedText(text, doc.annotations), fmt)
+
+
+def test_plugin_policies_keep_the_python_path() -> None:
+    from glossator.policy import register_policy
+
+    register_policy("every-other", lambda ms, entry_of, text: list(ms)[::2])
+    doc = Annotator(GLOSSARY, occurrences="every-other").annotate("ESS, SCOP et ESS.")
+    assert not isinstance(doc, KeptText)
+    assert [a.surface for a in doc] == ["ESS", "ESS"]
 
 
 def test_a_pickled_kept_text_is_a_plain_annotated_text() -> None:
@@ -136,7 +164,7 @@ def test_a_pickled_kept_text_is_a_plain_annotated_text() -> None:
 def test_keep_refuses_tables_that_do_not_agree() -> None:
     annotator = Annotator(GLOSSARY, occurrences="all")
     index = EntryIndex.of(annotator.matcher)
-    n = len(index.ids)
+    n = index.entries.size
     zeros = array("q", bytes(8 * n))
     found = array("q", [0, 3, 0])
     out = (bytearray(), bytearray(), bytearray(), bytearray())
@@ -196,3 +224,18 @@ def test_a_text_streamed_piece_by_piece_is_kept_in_c_as_it_is_whole(
     assert len(parts) > 3 and all(isinstance(p, KeptText) for p in parts)
     assert "".join(render(p, "text") for p in parts) == render(annotator.annotate(text), "text")
     assert sum(len(p) for p in parts) == len(_reference(annotator, text))
+
+
+def test_a_document_with_more_senses_than_room_is_kept_in_python(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from glossator import kept
+
+    def no_room(self: object, entry: object) -> int:
+        raise kept._NoRoom
+
+    text = "Contrat d'accompagnement dans l'emploi (CAE). La CAE et DES."
+    annotator = Annotator(SENSES, occurrences="all")
+    expected = annotator.annotate(text)
+    monkeypatch.setattr(kept._Entries, "register", no_room)
+    doc = annotator.annotate(text)
+    assert not isinstance(doc, KeptText) and doc == expected

@@ -17,6 +17,7 @@ docs/design.md).
 
 from __future__ import annotations
 
+import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
@@ -34,6 +35,7 @@ from .policy import (
     in_capitals,
     section_starts,
 )
+from .senses import SPELLED_OUT_OTHER, SenseChoice, SenseChooser
 from .text.words import common_words
 
 if TYPE_CHECKING:
@@ -62,12 +64,32 @@ def kept_mode(matcher: Matcher, policy: object) -> int:
 class _Entries(Sequence[Entry]):
     """The entries of an :class:`EntryIndex`, built when first looked at."""
 
-    __slots__ = ("_built", "_glossary", "_keys")
+    __slots__ = ("_built", "_glossary", "_keys", "_lock", "_slots", "size")
 
-    def __init__(self, glossary: Glossary, keys: tuple[str, ...]) -> None:
+    def __init__(self, glossary: Glossary, keys: tuple[str, ...], spare: int = 0) -> None:
         self._glossary = glossary
-        self._keys = keys
+        self._keys = list(keys)
         self._built: dict[int, Entry] = {}
+        self._slots: dict[str, int] | None = None  # built when an entry is registered
+        self._lock = threading.Lock()
+        self.size = len(keys) + spare
+
+    def register(self, entry: Entry) -> int:
+        """The index of ``entry`` (by id): one of the glossary's, or a sense's entry that
+        has no variant of its own, or a numbered one (:func:`glossator.senses.numbered`),
+        given one of the spare indices; :class:`_NoRoom` when there is none left."""
+        with self._lock:
+            if self._slots is None:
+                self._slots = {key: i for i, key in enumerate(self._keys)}
+            found = self._slots.get(entry.id)
+            if found is None:
+                found = len(self._keys)
+                if found >= self.size:
+                    raise _NoRoom
+                self._keys.append(entry.id)
+                self._slots[entry.id] = found
+                self._built[found] = entry
+            return found
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -87,6 +109,11 @@ class _Entries(Sequence[Entry]):
         return entry
 
 
+class _NoRoom(Exception):
+    """More entries shown for senses than an :class:`EntryIndex` has room for: the
+    document is kept in Python instead."""
+
+
 class EntryIndex:
     """What the C policies know of a matcher's entries: the entry index of each variant
     (entries numbered in the order their variants come), each entry's variants, and,
@@ -94,7 +121,7 @@ class EntryIndex:
     definition may be written out. One per matcher (:meth:`of`), shared by threads: what
     is learnt is the same whoever learns it."""
 
-    __slots__ = ("by_entry", "by_entry_at", "caps", "entries", "flags", "ids",
+    __slots__ = ("by_entry", "by_entry_at", "caps", "defer", "entries", "flags", "ids",
                  "variant_entry", "ways")
 
     def __init__(self, matcher: Matcher) -> None:
@@ -103,7 +130,17 @@ class EntryIndex:
         position = {key: i for i, key in enumerate(keys)}
         self.ids = keys
         self.variant_entry = array("i", map(position.__getitem__, ids))
-        n = len(keys)
+        #: per variant, whether its form has several senses (its entry is chosen in
+        #: Python, :mod:`glossator.senses`); None when no form has
+        self.defer: bytes | None = None
+        spare = 0
+        glossary = matcher.glossary
+        if glossary.has_shared_forms():
+            ambiguous = glossary.sense_table()
+            forms = matcher.forms
+            self.defer = bytes(forms[f].key in ambiguous for f in matcher.tables.variant_form)
+            spare = sum(len(senses) + 2 for senses in ambiguous.values()) + 64
+        n = len(keys) + spare
         counts = [0] * (n + 1)
         for e in self.variant_entry:
             counts[e + 1] += 1
@@ -112,7 +149,7 @@ class EntryIndex:
         self.by_entry_at = array("q", counts)
         order = sorted(range(len(ids)), key=self.variant_entry.__getitem__)
         self.by_entry = array("i", order)
-        self.entries: Sequence[Entry] = _Entries(matcher.glossary, keys)
+        self.entries = _Entries(glossary, keys, spare)
         self.flags = bytearray(n)
         self.caps = array("q", [-1]) * n
         self.ways: list[tuple[str, ...] | None] = [None] * n
@@ -147,15 +184,54 @@ def _capitals_prone(entry: Entry) -> bool:
 
 def keep_matches(
     matcher: Matcher, text: str, mode: int, max_per_entry: int | None,
-) -> KeptText:
+    chooser: SenseChooser | None = None,
+) -> KeptText | None:
     """The matches of ``text`` that the built-in policy ``mode`` (:func:`kept_mode`) and
-    the caps keep, chosen in C as the scan goes, as a :class:`KeptText`."""
-    skip = bytearray(len(matcher.variants)) if mode == 1 else None
+    the caps keep, chosen in C as the scan goes, as a :class:`KeptText`. ``chooser``
+    chooses the sense of the matches of a form with several (only those reach Python);
+    ``None`` when a document shows more numbered senses than the index has room for
+    (the caller then keeps it in Python)."""
     state = KeepState(matcher)
+    defer = state.index.defer
+    skip = bytearray(len(matcher.variants)) if mode == 1 and defer is None else None
     sections = section_starts(text) if mode == 2 else [0]
-    cols = state.keep(text, matcher.iter_packed(text, skip=skip), mode, max_per_entry,
-                      sections, skip)
-    return KeptText.of(text, matcher, state.index.entries, *cols)
+    chosen: dict[int, SenseChoice] = {}  # by start: the senses chosen
+    decide = None
+    if defer is not None:
+        if chooser is None:
+            raise ValueError("a glossary with senses needs a chooser")
+        decide = _decider(state.index, matcher, chooser, text, chosen)
+    try:
+        cols = state.keep(text, matcher.iter_packed(text, skip=skip), mode, max_per_entry,
+                          sections, skip, decide)
+    except _NoRoom:
+        return None
+    doc = KeptText.of(text, matcher, state.index.entries, *cols)
+    if chosen:
+        choices = {k: chosen[start] for k, start in enumerate(doc.starts) if start in chosen}
+        object.__setattr__(doc, "choices", choices)
+    return doc
+
+
+def _decider(index: EntryIndex, matcher: Matcher, chooser: SenseChooser, text: str,
+             chosen: dict[int, SenseChoice]) -> Callable[[int, int, int, bool], int]:
+    """``decide`` for ``_scan.keep``: the entry a match of a form with several senses
+    shows (its index), or ``-1`` when it is left alone; the choices go to ``chosen``."""
+    variants = matcher.variants
+    stream = chooser.stream(text, lambda m: variants[m[2]].form.key)
+    skip_unsure = chooser.mode == "skip"
+
+    def decide(start: int, end: int, vid: int, elided: bool) -> int:
+        m = (start, end, vid, elided)
+        choice = stream.choose([m]).get(m)
+        if choice is None:
+            return index.variant_entry[vid]
+        if choice.step == SPELLED_OUT_OTHER or (choice.entry is None and skip_unsure):
+            return -1  # left alone (Annotator.decided)
+        chosen[start] = choice
+        return index.entries.register(choice.shown)
+
+    return decide
 
 
 class KeepState:
@@ -167,28 +243,30 @@ class KeepState:
 
     def __init__(self, matcher: Matcher) -> None:
         self.index = EntryIndex.of(matcher)
-        n = len(self.index.ids)
+        n = self.index.entries.size
         self.seen = array("q", bytes(8 * n))
         self.counts = array("q", bytes(8 * n))
 
     def keep(self, text: str, batches: Iterable[Buffer], mode: int,
              max_per_entry: int | None, sections: list[int] = _NO_SECTIONS,
-             skip: bytearray | None = None) -> list[array[int]]:
+             skip: bytearray | None = None,
+             decide: Callable[[int, int, int, bool], int] | None = None,
+             ) -> list[array[int]]:
         """The columns (starts, ends, entries, codes) of the matches of ``batches`` (int64
         triples, offsets in ``text``, which the exclusions read) that the policy keeps."""
         index = self.index
         entries = index.entries
 
-        def check(start: int, end: int, vid: int, elided: bool) -> bool:
-            m = (start, end, vid, elided)
-            entry = entries[index.variant_entry[vid]]
+        def check(start: int, end: int, e: int) -> bool:
+            m = (start, end, 0, False)  # the rules read the span only
+            entry = entries[e]
             return bool(entry.not_in and excluded_by_context(m, entry, text)) or in_capitals(
                 m, entry, text)
 
         ctx = (index.variant_entry, index.flags, index.caps, index.ways, index.learn, check,
                text, mode, -1 if max_per_entry is None else max_per_entry, self.seen,
                self.counts, array("q", sections), array("q", [0]), skip, index.by_entry_at,
-               index.by_entry)
+               index.by_entry, index.defer if decide is not None else None, decide)
         out = (bytearray(), bytearray(), bytearray(), bytearray())
         keep = ACCELERATOR.keep
         for batch in batches:
@@ -211,7 +289,8 @@ class KeptText(AnnotatedText):
     two plus one if an article was elided before it.
     """
 
-    __slots__ = ("_built", "_matcher", "codes", "ends", "entries", "entry_table", "starts")
+    __slots__ = ("_built", "_matcher", "choices", "codes", "ends", "entries", "entry_table",
+                 "starts")
     starts: array[int]
     ends: array[int]
     entries: array[int]
@@ -219,6 +298,7 @@ class KeptText(AnnotatedText):
     entry_table: Sequence[Entry]
     _matcher: Matcher
     _built: tuple[Annotation, ...] | None
+    choices: dict[int, SenseChoice]
 
     def __new__(cls, text: str, annotations: tuple[Annotation, ...]) -> AnnotatedText:  # type: ignore[misc]
         """What ``dataclasses.replace`` (and anything that builds one from its fields)
@@ -239,6 +319,7 @@ class KeptText(AnnotatedText):
         object.__setattr__(self, "entries", entries)
         object.__setattr__(self, "codes", codes)
         object.__setattr__(self, "_built", None)
+        object.__setattr__(self, "choices", {})
         return self
 
     @property
@@ -254,12 +335,20 @@ class KeptText(AnnotatedText):
         text = self.text
         variants = self._matcher.variants
         how = self._matcher.how
-        for start, end, code in zip(self.starts, self.ends, self.codes, strict=True):
+        choices = self.choices
+        for k, (start, end, code) in enumerate(
+                zip(self.starts, self.ends, self.codes, strict=True)):
             v = variants[code >> 1]
             elided = bool(code & 1)
             surface = text[start:end]
-            yield Annotation(start, end, surface, v.form.entry, v.form.text,
-                             how(v, surface, elided), elided, v.text)
+            choice = choices.get(k) if choices else None
+            if choice is None:
+                yield Annotation(start, end, surface, v.form.entry, v.form.text,
+                                 how(v, surface, elided), elided, v.text)
+            else:
+                yield Annotation(start, end, surface, choice.shown, v.form.text,
+                                 how(v, surface, elided), elided, v.text,
+                                 senses=choice.senses, sense_step=choice.step)
 
     def variant(self, k: int) -> Variant:
         """The compiled variant that match ``k`` matched."""

@@ -148,7 +148,8 @@ def _annotated(annotator: Annotator, window: str, off: int, cut: int,
                matches: list[Match], state: StreamState) -> AnnotatedText:
     """The part ``window[off:off + cut]`` annotated: ``matches`` are its scan's (offsets
     from ``off``), the policies read ``window``."""
-    if annotator.occurrences != "section" and annotator._kept_mode() >= 0:
+    if (annotator.occurrences != "section" and annotator._kept_mode() >= 0
+            and not annotator.glossary.has_shared_forms()):
         return _kept_in_c(annotator, window, off, cut, matches, state)
     found = [(s + off, e + off, v, el) for s, e, v, el in matches]
     starts = [s for s in section_starts(window) if off < s <= off + cut] \

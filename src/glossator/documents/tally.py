@@ -50,7 +50,7 @@ def count_text(doc: AnnotatedText) -> None:
         return
     from ..kept import KeptText
 
-    if not isinstance(doc, KeptText):
+    if not isinstance(doc, KeptText) or doc.choices:
         count(doc.annotations)
         return
     per_entry: dict[int, int] = {}

@@ -220,10 +220,12 @@ typedef struct {
     const int64_t *by_entry_at;   /* n_entries + 1: entry e's variants are */
     const int32_t *by_entry;      /* by_entry[by_entry_at[e] .. by_entry_at[e + 1]] */
     Py_ssize_t n_by_entry;
+    const uint8_t *defer;         /* per variant, or NULL: its entry is decided by Python */
+    PyObject *decide;             /* decide(start, end, variant, elided) -> entry or -1 */
 } KeepCtx;
 
 /* The buffers of ctx, held while keep() runs. */
-#define KEEP_VIEWS 10
+#define KEEP_VIEWS 11
 
 static int
 keep_view(PyObject *obj, Py_buffer *view, int writable, Py_ssize_t item, Py_ssize_t *count)
@@ -246,12 +248,13 @@ static int
 keep_ctx(PyObject *ctx, KeepCtx *c, Py_buffer *views)
 {
     PyObject *variant_entry, *flags, *caps, *seen, *counts, *sections, *at, *skip, *by_at,
-        *by_entry;
+        *by_entry, *defer = Py_None;
     long long max_per_entry;
-    if (!PyArg_ParseTuple(ctx, "OOOO!OOOiLOOOOOOO;ctx", &variant_entry, &flags, &caps,
+    c->decide = Py_None;
+    if (!PyArg_ParseTuple(ctx, "OOOO!OOOiLOOOOOOO|OO;ctx", &variant_entry, &flags, &caps,
                           &PyList_Type, &c->ways, &c->learn, &c->check, &c->text, &c->mode,
                           &max_per_entry, &seen, &counts, &sections, &at, &skip, &by_at,
-                          &by_entry)) {
+                          &by_entry, &defer, &c->decide)) {
         return -1;
     }
     c->max_per_entry = max_per_entry;
@@ -288,10 +291,23 @@ keep_ctx(PyObject *ctx, KeepCtx *c, Py_buffer *views)
         }
         c->skip = views[9].buf;
     }
+    c->defer = NULL;
+    Py_ssize_t n_defer = 0;
+    if (defer != Py_None) {
+        if (!PyCallable_Check(c->decide)) {
+            PyErr_SetString(PyExc_TypeError, "decide must be callable");
+            return -1;
+        }
+        if (keep_view(defer, &views[10], 0, 1, &n_defer) < 0) {
+            return -1;
+        }
+        c->defer = views[10].buf;
+    }
     Py_ssize_t e = c->n_entries;
     if (n_caps != e || n_seen != e || n_counts != e || n_at != 1 ||
         PyList_GET_SIZE(c->ways) != e || n_by_at != e + 1 ||
-        (c->skip != NULL && n_skip != c->n_variants)) {
+        (c->skip != NULL && n_skip != c->n_variants) ||
+        (c->defer != NULL && n_defer != c->n_variants)) {
         PyErr_SetString(PyExc_ValueError, "the tables of keep() do not agree in size");
         return -1;
     }
@@ -357,9 +373,8 @@ keep_excluded(KeepCtx *c, const int64_t *m, Py_ssize_t ent)
 {
     uint8_t f = c->flags[ent];
     if (f & ENTRY_ASK) {
-        PyObject *r = PyObject_CallFunction(c->check, "LLLO", (long long)m[0],
-                                            (long long)m[1], (long long)(m[2] >> 1),
-                                            m[2] & 1 ? Py_True : Py_False);
+        PyObject *r = PyObject_CallFunction(c->check, "LLn", (long long)m[0],
+                                            (long long)m[1], ent);
         if (!r) {
             return -1;
         }
@@ -378,6 +393,29 @@ keep_excluded(KeepCtx *c, const int64_t *m, Py_ssize_t ent)
                            (Py_ssize_t)m[1]);
     }
     return 0;
+}
+
+/* The entry of match m, whose variant's entry is deferred: what `decide` says (an
+ * entry index), -1 when the match is dropped, -2 on error. */
+static Py_ssize_t
+keep_decide(KeepCtx *c, const int64_t *m)
+{
+    PyObject *r = PyObject_CallFunction(c->decide, "LLLO", (long long)m[0],
+                                        (long long)m[1], (long long)(m[2] >> 1),
+                                        m[2] & 1 ? Py_True : Py_False);
+    if (!r) {
+        return -2;
+    }
+    Py_ssize_t ent = PyLong_AsSsize_t(r);
+    Py_DECREF(r);
+    if (ent == -1 && PyErr_Occurred()) {
+        return -2;
+    }
+    if (ent < -1 || ent >= c->n_entries) {
+        PyErr_SetString(PyExc_ValueError, "decide() gave an entry out of range");
+        return -2;
+    }
+    return ent;
 }
 
 /* Learn entry ent from Python if it is new; -1 on error. */
@@ -455,7 +493,7 @@ keep_count(KeepCtx *c, Py_ssize_t ent)
  * (variant_entry int32[variants], flags uint8[entries], caps int64[entries], ways list,
  * learn, check, text, mode, max_per_entry, seen int64[entries], counts int64[entries],
  * sections int64[], at int64[1], skip bytearray | None, by_entry_at int64[entries + 1],
- * by_entry int32[]): see KeepCtx. seen, counts and at carry one document's state from
+ * by_entry int32[][, defer uint8[variants] | None, decide]): see KeepCtx. seen, counts and at carry one document's state from
  * batch to batch.
  */
 static PyObject *
@@ -501,6 +539,15 @@ keep(PyObject *module, PyObject *args)
             goto done;
         }
         Py_ssize_t ent = c.variant_entry[m[2] >> 1];
+        if (c.defer != NULL && c.defer[m[2] >> 1]) {
+            ent = keep_decide(&c, m); /* every candidate, in order: the senses' state */
+            if (ent == -2) {
+                goto done;
+            }
+            if (ent == -1) {
+                continue;
+            }
+        }
         if (!keep_fresh(&c, m, ent)) {
             continue;
         }

@@ -39,7 +39,7 @@ def render(doc: AnnotatedText, *, indent: int | None = 2, source: str | None = N
     for key, value in head.items():
         out.append(f"\n{pad}{_encode_str(key)}: {dumps(value, indent, 1)},")
     out.append(f"\n{pad}\"annotations\": ")
-    if isinstance(doc, KeptText) and doc._built is None:
+    if isinstance(doc, KeptText) and doc._built is None and not doc.choices:
         _kept_annotations(doc, pad, out)
         out.append("\n}")
         return "".join(out)

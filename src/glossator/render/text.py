@@ -32,7 +32,7 @@ def expansion(ann: Annotation) -> str:
 
 def render(doc: AnnotatedText) -> str:
     """The text with every annotation's title and definition written after the term."""
-    if isinstance(doc, KeptText) and doc._built is None:
+    if isinstance(doc, KeptText) and doc._built is None and not doc.choices:
         return _render_kept(doc)
     text = doc.text
     out: list[str] = []
