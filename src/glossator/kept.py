@@ -136,10 +136,15 @@ class EntryIndex:
         spare = 0
         glossary = matcher.glossary
         if glossary.has_shared_forms():
-            ambiguous = glossary.sense_table()
-            forms = matcher.forms
-            self.defer = bytes(forms[f].key in ambiguous for f in matcher.tables.variant_form)
-            spare = sum(len(senses) + 2 for senses in ambiguous.values()) + 64
+            # the variants of every entry that claims a form another claims too (read
+            # without building an entry or a form: a glossary from the cache stays lazy)
+            table: Any = glossary._table
+            every_id = (table.ids() if hasattr(table, "ids")
+                        else [e.id for e in table.entries()])
+            owners = glossary._shared().values()
+            claiming = {every_id[i] for found in owners for i in found}
+            self.defer = bytes(key in claiming for key in ids)
+            spare = sum(len(found) + 1 for found in owners) + 64
         n = len(keys) + spare
         counts = [0] * (n + 1)
         for e in self.variant_entry:
@@ -239,9 +244,10 @@ class KeepState:
     times), so that a document read piece by piece (:mod:`glossator.streaming`) is
     kept as it would be whole."""
 
-    __slots__ = ("counts", "index", "seen")
+    __slots__ = ("counts", "index", "matcher", "seen")
 
     def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
         self.index = EntryIndex.of(matcher)
         n = self.index.entries.size
         self.seen = array("q", bytes(8 * n))
@@ -275,6 +281,12 @@ class KeepState:
         for buf in out:  # each column copied, then its buffer emptied, one at a time
             cols.append(array("q", buf))
             del buf[:]
+        raw = self.matcher._raw_variants
+        if not isinstance(raw, (list, tuple)):
+            # rows mapped from a cache file: read those of the kept variants now, so
+            # that a damaged one is found (and the file removed) as on the Python path
+            for code in set(cols[3]):
+                raw[code >> 1]
         return cols
 
 
