@@ -85,7 +85,8 @@ def _kept_annotations(doc: KeptText, pad: str, out: list[str]) -> None:
     """The list of annotations of ``doc``, from its arrays, added to ``out``: the same
     text as :func:`_annotation` gives for each, without building the objects (nor a
     string of the whole list: ``out`` is joined once). What depends only on the variant
-    (and so the entry) of a match is written once per variant."""
+    (and so the entry) of a match is written once per variant, and ``out`` holds that
+    one string for all its matches: only the start, end and surface are new strings."""
     if not len(doc):
         out.append("[]")
         return
@@ -93,6 +94,7 @@ def _kept_annotations(doc: KeptText, pad: str, out: list[str]) -> None:
     text = doc.text
     by_entry: dict[int, str] = {}
     by_code: dict[int, tuple[str, str, str | None, str, str]] = {}
+    how_is = f"{field}\"how\": "
     sep = ",\n" + pad * 2
     out.append("[")
     first = len(out)
@@ -101,11 +103,16 @@ def _kept_annotations(doc: KeptText, pad: str, out: list[str]) -> None:
         known = by_code.get(code)
         if known is None:
             known = by_code[code] = _per_code(doc, k, by_entry, field, pad)
-        middle, fixed, quick, tail = known[0], known[1], known[2], known[4]
         surface = text[start:end]
-        how = fixed or (known[3] if surface == quick else _encode_str(doc.how(k)))
         append(f"{sep}{{{field}\"start\": {start},{field}\"end\": {end},"
-               f"{field}\"surface\": {_encode_str(surface)},{middle}{field}\"how\": {how},{tail}")
+               f"{field}\"surface\": {_encode_str(surface)},")
+        append(known[0])
+        if known[1]:
+            append(known[1])
+        elif surface == known[2]:
+            append(known[3])
+        else:
+            append(f"{how_is}{_encode_str(doc.how(k))},{known[4]}")
     out[first] = out[first][1:]  # no comma before the first
     out.append("\n" + pad + "]")
 
@@ -113,9 +120,9 @@ def _kept_annotations(doc: KeptText, pad: str, out: list[str]) -> None:
 def _per_code(doc: KeptText, k: int, by_entry: dict[int, str], field: str,
               pad: str) -> tuple[str, str, str | None, str, str]:
     """What the JSON of match ``k`` shares with every match of its variant (and elision):
-    the fields from ``entry`` to ``variant``; ``how`` when the variant alone says it,
-    else the surface that makes it ``exact`` (or ``elision``) and that answer; the
-    ``elided`` field and the closing brace."""
+    the fields from ``entry`` to ``variant``; the rest (``how``, ``elided``, the closing
+    brace) when the variant alone says how (else ``""``); the surface that makes it
+    ``exact`` (or ``elision``) and the rest then; the ``elided`` field and the brace."""
     e = doc.entries[k]
     entry_part = by_entry.get(e)
     if entry_part is None:
@@ -135,7 +142,10 @@ def _per_code(doc: KeptText, k: int, by_entry: dict[int, str], field: str,
              else "")
     quick = v.form.text if not v.tag else None
     tail = f"{field}\"elided\": {'true' if elided else 'false'}\n{pad * 2}}}"
-    return middle, fixed, quick, '"elision"' if elided else '"exact"', tail
+    plain = '"elision"' if elided else '"exact"'
+    how_is = f"{field}\"how\": "
+    return (middle, f"{how_is}{fixed},{tail}" if fixed else "", quick,
+            f"{how_is}{plain},{tail}", tail)
 
 
 def dumps(value: Any, indent: int, level: int = 0) -> str:
