@@ -26,6 +26,8 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 SOURCE = Path("src") / "glossator" / "matching" / "_scan.c"
 TABLES = SOURCE.with_name("_scan_tables.h")
+#: The policies in C, included by _scan.c (a block of its own).
+KEEP = SOURCE.with_name("_keep.h")
 #: Page mode's tokenizer loop (glossator.documents._pagescan); without it the Python loop
 #: of documents/html.py reads the same runs.
 PAGESCAN = Path("src") / "glossator" / "documents" / "_pagescan.c"
@@ -35,7 +37,7 @@ SPLICE = Path("src") / "glossator" / "render" / "_splice.c"
 MODULES = (
     # the tables generated from glossator/text/chars.py (python -m
     # glossator.matching.tables), included by _scan.c and committed next to it
-    ("glossator.matching._scan", SOURCE, (TABLES,)),
+    ("glossator.matching._scan", SOURCE, (TABLES, KEEP)),
     ("glossator.documents._pagescan", PAGESCAN, ()),
     ("glossator.render._splice", SPLICE, ()),
 )

@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("glossator.model", "glossator.anchors", "glossator.reading"),
     ("glossator.entries", "glossator.glossary", "glossator.policy", "glossator.senses"),
     ("glossator.matching",),
-    ("glossator.store", "glossator.render", "glossator.writers"),
+    ("glossator.store", "glossator.render", "glossator.writers", "glossator.kept"),
     ("glossator.annotate", "glossator.loaders"),
     ("glossator.documents", "glossator.explain", "glossator.lint", "glossator.suggest",
      "glossator.strip", "glossator.streaming"),

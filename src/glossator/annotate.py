@@ -216,7 +216,19 @@ class Annotator:
         return kept
 
     def annotate(self, text: str) -> AnnotatedText:
-        """Find the glossary's terms in ``text`` and apply the policies."""
+        """Find the glossary's terms in ``text`` and apply the policies.
+
+        Where it can (the C scanner, a built-in occurrence policy), the matches are kept
+        in C as arrays (only those of a form with several senses see Python) and the result is a
+        :class:`glossator.kept.KeptText`, whose annotations are built when first read.
+        """
+        mode = self._kept_mode()
+        if mode >= 0:
+            from .kept import keep_matches
+
+            kept = keep_matches(self.matcher, text, mode, self.max_per_entry, self.chooser)
+            if kept is not None:
+                return kept
         matcher = self.matcher
         variants = matcher.variants
         how = matcher.how
@@ -234,6 +246,14 @@ class Annotator:
             else:
                 append(self.annotation(m, surface, choice))
         return AnnotatedText(text, tuple(annotations))
+
+    def _kept_mode(self) -> int:
+        """The C policy of this annotator (:func:`glossator.kept.kept_mode`), or ``-1``."""
+        if self.matcher._trie is None:
+            return -1
+        from .kept import kept_mode
+
+        return kept_mode(self.matcher, get_policy(self.occurrences))
 
     def annotation(self, match: Match, surface: str,
                    choice: SenseChoice | None = None) -> Annotation:

@@ -133,9 +133,9 @@ class DocumentJob(Record):
         if self.fmt == "json":
             options["source"] = None if doc.name == "<stdin>" else doc.name
         text = self.annotator.annotate(doc.text)
-        from .documents.tally import count
+        from .documents.tally import count_text
 
-        count(text.annotations)
+        count_text(text)
         return render(text, self.fmt, **options)
 
     def explain(self, doc: Document) -> list[Explanation]:
@@ -197,7 +197,7 @@ class DocumentJob(Record):
     def stream(self, name: str) -> Iterator[bytes]:
         """The output of text input ``name`` (``-``: standard input) in the text format,
         encoded, as it is made (see :meth:`streams`)."""
-        from .documents.tally import count
+        from .documents.tally import count_text
         from .documents.write import encode
         from .render.text import render as render_text
         from .streaming import annotate_pieces, read_pieces
@@ -205,7 +205,7 @@ class DocumentJob(Record):
         encoding = self.output_encoding or "utf-8"
         last = ""
         for part in annotate_pieces(self.annotator, read_pieces(name, self.encoding)):
-            count(part.annotations)
+            count_text(part)
             out = render_text(part)
             if out:
                 last = out[-1]

@@ -20,7 +20,7 @@ import sys
 import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .annotate import Annotator
 from .errors import InputError
@@ -90,6 +90,8 @@ class StreamState:
     counts: dict[str, int] = field(default_factory=dict)
     held: dict[tuple[str, ...], Entry | None] = field(default_factory=dict)
     own: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the same, for the policies run in C (a :class:`glossator.kept.KeepState`)
+    kept: Any = None
 
 
 def annotate_pieces(annotator: Annotator, pieces: Iterable[str],
@@ -146,6 +148,9 @@ def _annotated(annotator: Annotator, window: str, off: int, cut: int,
                matches: list[Match], state: StreamState) -> AnnotatedText:
     """The part ``window[off:off + cut]`` annotated: ``matches`` are its scan's (offsets
     from ``off``), the policies read ``window``."""
+    if (annotator.occurrences != "section" and annotator._kept_mode() >= 0
+            and not annotator.glossary.has_shared_forms()):
+        return _kept_in_c(annotator, window, off, cut, matches, state)
     found = [(s + off, e + off, v, el) for s, e, v, el in matches]
     starts = [s for s in section_starts(window) if off < s <= off + cut] \
         if annotator.occurrences == "section" else []
@@ -156,6 +161,26 @@ def _annotated(annotator: Annotator, window: str, off: int, cut: int,
         annotations.append(annotator.annotation((s - off, e - off, v, el), window[s:e],
                                                 choices.get(m)))
     return AnnotatedText(window[off:off + cut], tuple(annotations))
+
+
+def _kept_in_c(annotator: Annotator, window: str, off: int, cut: int,
+               matches: list[Match], state: StreamState) -> AnnotatedText:
+    """:func:`_annotated` with the policies in C (``first`` and ``all``, no senses: see
+    :mod:`glossator.kept`), which remember the document in ``state.kept``."""
+    from array import array
+
+    from .kept import KeepState, KeptText
+
+    if state.kept is None:
+        state.kept = KeepState(annotator.matcher)
+    found = array("q", [x for s, e, v, el in matches for x in (s + off, e + off, v * 2 + el)])
+    starts, ends, entries, codes = state.kept.keep(
+        window, [found], annotator._kept_mode(), annotator.max_per_entry)
+    if off:
+        starts = array("q", [x - off for x in starts])
+        ends = array("q", [x - off for x in ends])
+    return KeptText.of(window[off:off + cut], annotator.matcher, state.kept.index.entries,
+                       starts, ends, entries, codes)
 
 
 def _select(annotator: Annotator, window: str, found: list[Match], state: StreamState,

@@ -12,9 +12,9 @@ from contextvars import ContextVar
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:
-    from ..model import Annotation
+    from ..model import AnnotatedText, Annotation
 
-__all__ = ["count", "counting", "current"]
+__all__ = ["count", "count_text", "counting", "current"]
 
 _TALLY: ContextVar[dict[str, int] | None] = ContextVar("glossator_tally", default=None)
 
@@ -41,3 +41,23 @@ def count(annotations: Iterable[Annotation]) -> None:
     if tally is not None:
         for ann in annotations:
             tally[ann.entry.id] = tally.get(ann.entry.id, 0) + 1
+
+
+def count_text(doc: AnnotatedText) -> None:
+    """:func:`count` of ``doc``'s annotations; those of a
+    :class:`~glossator.kept.KeptText` are counted from its arrays, not built."""
+    tally = _TALLY.get()
+    if tally is None:
+        return
+    from ..kept import KeptText
+
+    if not isinstance(doc, KeptText) or doc.choices:
+        count(doc.annotations)
+        return
+    per_entry: dict[int, int] = {}
+    for e in doc.entries:
+        per_entry[e] = per_entry.get(e, 0) + 1
+    table = doc.entry_table
+    for e, n in per_entry.items():
+        key = table[e].id
+        tally[key] = tally.get(key, 0) + n

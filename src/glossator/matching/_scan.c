@@ -2017,7 +2017,11 @@ in_bounds(PyObject *Py_UNUSED(module), PyObject *args)
     return PyBool_FromLong(ok);
 }
 
+/* The policies in C: packed_spans, keep (a separate block, see _keep.h). */
+#include "_keep.h"
+
 static PyMethodDef module_methods[] = {
+    KEEP_METHODS
     {"edits", edits, METH_VARARGS,
      "edits(raw, runs) -> None | (cut bytes, news, olds): matcher._edits in C"},
     {"prepare", prepare, METH_VARARGS,

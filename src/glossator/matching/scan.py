@@ -244,6 +244,11 @@ def _composed(raw: bytes, suspects: Sequence[int]) -> bool:
     return True
 
 
+def _packed(batch: Sequence[tuple[int, int, int, bool]]) -> array[int]:
+    """Matches as int64 triples (start, end, variant * 2 + elided)."""
+    return array("q", [x for s, e, vid, elided in batch for x in (s, e, vid * 2 + elided)])
+
+
 def _restart_point(text: str, lo: int, hi: int, spans: Sequence[tuple[int, int]]) -> int:
     """A place in ``[lo, hi]`` where a scan may start afresh: right after an ASCII white
     space (which reads as the scan's own padding), at a character that is not one, and
@@ -310,6 +315,7 @@ class Matcher:
         "_fast",
         "_maxlen",
         "_multiword",
+        "_policy_index",
         "_raw_variants",
         "_reach",
         "_simple",
@@ -352,6 +358,7 @@ class Matcher:
             self._fast = tables.fast
             self._entry_ids: tuple[str, ...] | None = None  # built on first use (_ids)
             self._entry_variants: dict[str, list[int]] | None = None  # (skip_entry)
+            self._policy_index: Any = None  # glossator.kept.EntryIndex, built on first use
             self._maxlen = 1  # the longest pattern: for the Python scanner only
             self._multiword = tables.multiword
             self._reach = -1  # built on first use (reach)
@@ -454,6 +461,19 @@ class Matcher:
             raise ValueError("skip must have one byte per variant")
         yield from self._iter(text, None, skip)
 
+    def iter_packed(
+        self, text: str, *, skip: bytearray | None = None
+    ) -> Iterator[bytearray | array[int]]:
+        """:meth:`iter_scan` without an object per match: each batch is int64 triples
+        (start, end, variant * 2 + elided), packed in C when the text is one segment
+        (``glossator._scan.packed_spans``), else from the tuples."""
+        if (self._trie is not None and text and len(text) <= _SEGMENT
+                and getattr(ACCELERATOR, "packed_spans", None) is not None):
+            yield from self._iter_segment(text, 0, None, skip, packed=True)
+            return
+        for batch in self.iter_scan(text, skip=skip):
+            yield _packed(batch)
+
     def skip_entry(self, skip: bytearray, entry_id: str) -> None:
         """Set the bytes of ``skip`` (see :meth:`iter_scan`) of every variant of entry
         ``entry_id``."""
@@ -551,10 +571,11 @@ class Matcher:
 
     def _iter_segment(
         self, text: str, base: int, ids: tuple[str, ...] | None = None,
-        skip: bytearray | None = None,
-    ) -> Iterator[list[Any]]:
+        skip: bytearray | None = None, packed: bool = False,
+    ) -> Iterator[Any]:
         """Batches of matches in ``text``, offsets shifted by ``base``; with ``ids`` (C
-        scanner only), ``(start, end, entry id)`` spans instead."""
+        scanner only), ``(start, end, entry id)`` spans instead; with ``packed`` (C
+        scanner only), int64 triples (:meth:`iter_packed`)."""
         work = text
         try:
             raw = work.encode("utf-8")
@@ -587,7 +608,7 @@ class Matcher:
             cuts = None if news is None else (news, olds)
             # hay[s] is the space before the term: the term is hay[s+1:e] = raw2[s+1:e]
             yield from self._mapped_c(self._scan_trie(hay, raw2), raw, cuts, prepared, base,
-                                      ids, skip)
+                                      ids, skip, packed)
             return
         rare = raw.translate(None, _ASCII)
         raw2, edits = _edits(raw, rare, self._multiword)
@@ -629,8 +650,8 @@ class Matcher:
     def _mapped_c(
         batches: Iterator[bytearray], raw: bytes, cuts: tuple[bytes, bytes] | None,
         prepared: Prepared, base: int, ids: tuple[str, ...] | None,
-        skip: bytearray | None = None,
-    ) -> Iterator[list[Any]]:
+        skip: bytearray | None = None, packed: bool = False,
+    ) -> Iterator[Any]:
         """:meth:`_mapped` (and :meth:`_code_points`, with no cuts), in C
         (``glossator._scan.mapped``), from the packed matches of the C scanner; ``cuts``
         are the int64 arrays of ``glossator._scan.edits``; with ``ids``, spans with entry
@@ -639,6 +660,17 @@ class Matcher:
         zero = array("q", [0]).tobytes()
         news, olds = cuts if cuts is not None else (zero, zero)
         state = [0, 0, 0, 0]
+        if packed:  # int64 triples: in C, or (text not NFC, rare) from the tuples
+            if prepared.offsets is not None:
+                for batch in Matcher._mapped_c(batches, raw, cuts, prepared, base, None, skip):
+                    yield _packed(batch)
+                return
+            spans = ACCELERATOR.packed_spans
+            for found in batches:
+                out = bytearray()
+                spans(raw, found, news, olds, state, base, skip, out)
+                yield out
+            return
         if prepared.offsets is None:
             for found in batches:
                 yield mapped(raw, found, news, olds, state, base, ids, skip)

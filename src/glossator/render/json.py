@@ -14,6 +14,7 @@ import json
 from array import array
 from collections.abc import Callable
 
+from ..kept import KeptText
 from ..model import JSON_SCHEMA_VERSION, AnnotatedText, Annotation
 from .splice import SPLICE, spans_of
 
@@ -43,6 +44,13 @@ def render(doc: AnnotatedText, *, indent: int | None = 2, source: str | None = N
         out.append(f"\n{pad}{_encode_str(key)}: {dumps(value, indent, 1)},")
     out.append(f"\n{pad}\"text\": ")
     middle = f",\n{pad}\"annotations\": "
+    if isinstance(doc, KeptText) and doc._built is None and not doc.choices:
+        # from the arrays, without building the annotation objects
+        out.append(_encode_str(doc.text))
+        out.append(middle)
+        _kept_annotations(doc, pad, out)
+        out.append("\n}")
+        return "".join(out)
     annotations = doc.annotations
     if annotations and SPLICE is not None:
         whole = _spliced(doc, pad, "".join(out), middle + "[", "\n" + pad + "]\n}")
@@ -138,6 +146,73 @@ def _after_surface(a: Annotation, pad: str, by_entry: dict[int, str]) -> str:
             f"{field}\"variant\": {_encode_str(a.variant) if a.variant else form},"
             f"{field}\"how\": {_encode_str(a.how)},"
             f"{field}\"elided\": {'true' if a.elided else 'false'}\n{pad * 2}}}")
+
+
+def _kept_annotations(doc: KeptText, pad: str, out: list[str]) -> None:
+    """The list of annotations of ``doc``, from its arrays, added to ``out``: the same
+    text as :func:`_annotation` gives for each, without building the objects (nor a
+    string of the whole list: ``out`` is joined once). What depends only on the variant
+    (and so the entry) of a match is written once per variant, and ``out`` holds that
+    one string for all its matches: only the start, end and surface are new strings."""
+    if not len(doc):
+        out.append("[]")
+        return
+    field = "\n" + pad * 3
+    text = doc.text
+    by_entry: dict[int, str] = {}
+    by_code: dict[int, tuple[str, str, str | None, str, str]] = {}
+    how_is = f"{field}\"how\": "
+    sep = ",\n" + pad * 2
+    out.append("[")
+    first = len(out)
+    append = out.append
+    for k, (start, end, code) in enumerate(zip(doc.starts, doc.ends, doc.codes, strict=True)):
+        known = by_code.get(code)
+        if known is None:
+            known = by_code[code] = _per_code(doc, k, by_entry, field, pad)
+        surface = text[start:end]
+        append(f"{sep}{{{field}\"start\": {start},{field}\"end\": {end},"
+               f"{field}\"surface\": {_encode_str(surface)},")
+        append(known[0])
+        if known[1]:
+            append(known[1])
+        elif surface == known[2]:
+            append(known[3])
+        else:
+            append(f"{how_is}{_encode_str(doc.how(k))},{known[4]}")
+    out[first] = out[first][1:]  # no comma before the first
+    out.append("\n" + pad + "]")
+
+
+def _per_code(doc: KeptText, k: int, by_entry: dict[int, str], field: str,
+              pad: str) -> tuple[str, str, str | None, str, str]:
+    """What the JSON of match ``k`` shares with every match of its variant (and elision):
+    the fields from ``entry`` to ``variant``; the rest (``how``, ``elided``, the closing
+    brace) when the variant alone says how (else ``""``); the surface that makes it
+    ``exact`` (or ``elision``) and the rest then; the ``elided`` field and the brace."""
+    e = doc.entries[k]
+    entry_part = by_entry.get(e)
+    if entry_part is None:
+        entry = doc.entry_table[e]
+        entry_part = by_entry[e] = (
+            f"{field}\"entry\": {_encode_str(entry.id)},"
+            f"{field}\"term\": {_encode_str(entry.term)},"
+            f"{field}\"title\": {_encode_str(entry.display_title)},"
+            f"{field}\"definition\": {_encode_str(entry.definition)},")
+    v = doc.variant(k)
+    elided = bool(doc.codes[k] & 1)
+    form = _encode_str(v.form.text)
+    middle = (f"{entry_part}{field}\"form\": {form},"
+              f"{field}\"variant\": {_encode_str(v.text) if v.text else form},")
+    # Matcher.how: these answers need no look at the surface
+    fixed = ('"inflected"' if v.tag == "inflected" else '"alias"' if v.form.is_alias
+             else "")
+    quick = v.form.text if not v.tag else None
+    tail = f"{field}\"elided\": {'true' if elided else 'false'}\n{pad * 2}}}"
+    plain = '"elision"' if elided else '"exact"'
+    how_is = f"{field}\"how\": "
+    return (middle, f"{how_is}{fixed},{tail}" if fixed else "", quick,
+            f"{how_is}{plain},{tail}", tail)
 
 
 def dumps(value: Any, indent: int, level: int = 0) -> str:

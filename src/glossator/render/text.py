@@ -6,6 +6,9 @@ then a space unless the next character is white space or the end of the text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ..kept import KeptText
 from ..model import AnnotatedText, Annotation, Entry
 from ..text.normalize import one_line
 from .splice import SPLICE, spans_of
@@ -31,6 +34,8 @@ def expansion(ann: Annotation) -> str:
 def render(doc: AnnotatedText) -> str:
     """The text with every annotation's title and definition written after the term
     (by the C loop of :mod:`glossator.render.splice` when it is built)."""
+    if isinstance(doc, KeptText) and doc._built is None and not doc.choices:
+        return _render_kept(doc)  # from the arrays, without building the annotations
     if SPLICE is not None and doc.annotations:
         spans = spans_of(doc.annotations)
         try:
@@ -57,4 +62,51 @@ def render_python(doc: AnnotatedText) -> str:
             append(written)
             if ann.end < len(text) and not text[ann.end].isspace():
                 append(" ")
+    return "".join(out)
+
+
+#: Annotations rendered into one piece at a time (bounds the small strings held at once).
+_CHUNK = 1 << 15
+
+
+def _render_kept(doc: KeptText) -> str:
+    """:func:`render` from the arrays of ``doc``: by the C loop when it is built (each
+    used entry's expansion rendered once, the others left empty), else in bulk: the
+    pieces of plain text (each with the term that ends it) and the expansions are built
+    by list operations, not one Python step per annotation, a chunk of annotations at a
+    time."""
+    text = doc.text
+    ends = doc.ends
+    if not ends:
+        return text
+    table = doc.entry_table
+    if SPLICE is not None:
+        pieces = [""] * len(table)
+        for e in set(doc.entries):
+            pieces[e] = entry_expansion(table[e])
+        return str(SPLICE.render_text(text, doc.starts, ends, doc.entries, pieces))
+    expansions: dict[int, tuple[str, str]] = {}  # per entry: written, and with a space
+    for e in dict.fromkeys(doc.entries):
+        plain = entry_expansion(table[e])
+        expansions[e] = (plain, plain + " ")
+    chunks = [_chunk(text, ends, doc.entries, expansions, lo, min(lo + _CHUNK, len(ends)))
+              for lo in range(0, len(ends), _CHUNK)]
+    chunks.append(text[ends[-1]:])
+    return "".join(chunks)
+
+
+def _chunk(text: str, ends: Sequence[int], entries: Sequence[int],
+           expansions: dict[int, tuple[str, str]], lo: int, hi: int) -> str:
+    """The text from the end of annotation ``lo - 1`` to the end of annotation
+    ``hi - 1``, each annotation followed by its expansion."""
+    last = hi == len(ends)
+    # whether a space must follow each term: not when white space does, or the end
+    spaced = [not c.isspace() for c in map(text.__getitem__, ends[lo : hi - 1 if last else hi])]
+    if last:
+        spaced.append(ends[-1] < len(text) and not text[ends[-1]].isspace())
+    k = hi - lo
+    out: list[str] = [""] * (2 * k)
+    out[0::2] = map(text.__getitem__, map(slice, [ends[lo - 1] if lo else 0, *ends[lo : hi - 1]],
+                                          ends[lo:hi]))
+    out[1::2] = [expansions[e][s] for e, s in zip(entries[lo:hi], spaced, strict=True)]
     return "".join(out)

@@ -1,0 +1,398 @@
+"""The kept matches of a document as compact arrays, chosen in C, and an
+:class:`~glossator.model.AnnotatedText` that builds its annotations only when asked.
+
+:meth:`glossator.annotate.Annotator.annotate` comes here when it can: the C scanner is
+built, the occurrence policy is a built-in one (``first``, ``section``, ``all``) and no
+form of the glossary has several senses. The scanner's matches then stay int64 arrays
+from the scan to the renderer (``glossator._scan.packed_spans`` and ``keep``, in
+``matching/_keep.h``): the occurrence policy, the caps per entry and the own-definition
+rule run in C; the ``not_in`` and capitals rules run in Python, and only for the matches
+of the entries that have them.
+
+A renderer reads a :class:`KeptText` without building an object per match: ``starts``,
+``ends`` and ``entries`` are parallel ``array('q')``; ``entries[k]`` indexes
+``entry_table``; the surface of match ``k`` is ``text[starts[k]:ends[k]]`` (see
+docs/design.md).
+"""
+
+from __future__ import annotations
+
+import _thread
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+from ._typing import overload
+from .glossary import Glossary
+from .matching.native import ACCELERATOR
+from .matching.scan import Matcher, Variant
+from .model import AnnotatedText, Annotation, Entry
+from .policy import (
+    _written_ways,
+    all_occurrences,
+    excluded_by_context,
+    first_occurrence,
+    first_per_section,
+    in_capitals,
+    section_starts,
+)
+from .senses import SPELLED_OUT_OTHER, SenseChoice, SenseChooser
+from .text.words import common_words
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from typing_extensions import Buffer
+
+__all__ = ["EntryIndex", "KeepState", "KeptText", "keep_matches", "kept_mode"]
+
+_NO_SECTIONS = [0]
+# the flags of an entry, as _keep.h reads them
+_KNOWN, _ASK, _WAYS = 1, 2, 4
+_MODES = {"all": 0, "first": 1, "section": 2}
+
+
+def kept_mode(matcher: Matcher, policy: object) -> int:
+    """The C policy of ``policy`` (an occurrence policy function), or ``-1`` when the
+    matches cannot be kept in C (no C scanner, a policy registered by a plug-in)."""
+    if matcher._trie is None or getattr(ACCELERATOR, "keep", None) is None:
+        return -1
+    if policy is all_occurrences:
+        return 0
+    if policy is first_occurrence:
+        return 1
+    return 2 if policy is first_per_section else -1
+
+
+class _Entries(Sequence[Entry]):
+    """The entries of an :class:`EntryIndex`, built when first looked at."""
+
+    __slots__ = ("_built", "_glossary", "_keys", "_lock", "_slots", "size")
+
+    def __init__(self, glossary: Glossary, keys: tuple[str, ...], spare: int = 0) -> None:
+        self._glossary = glossary
+        self._keys = list(keys)
+        self._built: dict[int, Entry] = {}
+        self._slots: dict[str, int] | None = None  # built when an entry is registered
+        self._lock = _thread.allocate_lock()  # threading.Lock, without importing threading
+        self.size = len(keys) + spare
+
+    def register(self, entry: Entry) -> int:
+        """The index of ``entry`` (by id): one of the glossary's, or a sense's entry that
+        has no variant of its own, or a numbered one (:func:`glossator.senses.numbered`),
+        given one of the spare indices; :class:`_NoRoom` when there is none left."""
+        with self._lock:
+            if self._slots is None:
+                self._slots = {key: i for i, key in enumerate(self._keys)}
+            found = self._slots.get(entry.id)
+            if found is None:
+                found = len(self._keys)
+                if found >= self.size:
+                    raise _NoRoom
+                self._keys.append(entry.id)
+                self._slots[entry.id] = found
+                self._built[found] = entry
+            return found
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | Sequence[Entry]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._keys)))]
+        entry = self._built.get(index)
+        if entry is None:
+            entry = self._built[index] = self._glossary[self._keys[index]]
+        return entry
+
+
+class _NoRoom(Exception):
+    """More entries shown for senses than an :class:`EntryIndex` has room for: the
+    document is kept in Python instead."""
+
+
+class EntryIndex:
+    """What the C policies know of a matcher's entries: the entry index of each variant
+    (entries numbered in the order their variants come), each entry's variants, and,
+    learnt the first time a match of the entry is met, its flags, cap and the ways its
+    definition may be written out. One per matcher (:meth:`of`), shared by threads: what
+    is learnt is the same whoever learns it."""
+
+    __slots__ = ("by_entry", "by_entry_at", "caps", "defer", "entries", "flags", "ids",
+                 "variant_entry", "ways")
+
+    def __init__(self, matcher: Matcher) -> None:
+        ids = matcher._ids()
+        keys = tuple(dict.fromkeys(ids))
+        position = {key: i for i, key in enumerate(keys)}
+        self.ids = keys
+        self.variant_entry = array("i", map(position.__getitem__, ids))
+        #: per variant, whether its form has several senses (its entry is chosen in
+        #: Python, :mod:`glossator.senses`); None when no form has
+        self.defer: bytes | None = None
+        spare = 0
+        glossary = matcher.glossary
+        if glossary.has_shared_forms():
+            # the variants of every entry that claims a form another claims too (read
+            # without building an entry or a form: a glossary from the cache stays lazy)
+            table: Any = glossary._table
+            every_id = (table.ids() if hasattr(table, "ids")
+                        else [e.id for e in table.entries()])
+            owners = glossary._shared().values()
+            claiming = {every_id[i] for found in owners for i in found}
+            self.defer = bytes(key in claiming for key in ids)
+            spare = sum(len(found) + 1 for found in owners) + 64
+        n = len(keys) + spare
+        counts = [0] * (n + 1)
+        for e in self.variant_entry:
+            counts[e + 1] += 1
+        for i in range(n):
+            counts[i + 1] += counts[i]
+        self.by_entry_at = array("q", counts)
+        order = sorted(range(len(ids)), key=self.variant_entry.__getitem__)
+        self.by_entry = array("i", order)
+        self.entries = _Entries(glossary, keys, spare)
+        self.flags = bytearray(n)
+        self.caps = array("q", [-1]) * n
+        self.ways: list[tuple[str, ...] | None] = [None] * n
+
+    @classmethod
+    def of(cls, matcher: Matcher) -> EntryIndex:
+        """The index of ``matcher``, built once."""
+        found: EntryIndex | None = matcher._policy_index
+        if found is None:
+            found = matcher._policy_index = cls(matcher)
+        return found
+
+    def learn(self, e: int) -> None:
+        """Fill in what the C policies need of entry ``e``."""
+        entry = self.entries[e]
+        flags = _KNOWN
+        if entry.not_in or _capitals_prone(entry):
+            flags |= _ASK
+        ways = _written_ways(entry.definition)
+        if ways:
+            self.ways[e] = ways
+            flags |= _WAYS
+        self.caps[e] = -1 if entry.max_occurrences is None else entry.max_occurrences
+        self.flags[e] = flags
+
+
+def _capitals_prone(entry: Entry) -> bool:
+    """Whether :func:`~glossator.policy.in_capitals` may drop a match of ``entry``: one of
+    its forms is an acronym in capitals that is also a common word."""
+    return any(f.isupper() and f.lower() in common_words() for f in entry.forms)
+
+
+def keep_matches(
+    matcher: Matcher, text: str, mode: int, max_per_entry: int | None,
+    chooser: SenseChooser | None = None,
+) -> KeptText | None:
+    """The matches of ``text`` that the built-in policy ``mode`` (:func:`kept_mode`) and
+    the caps keep, chosen in C as the scan goes, as a :class:`KeptText`. ``chooser``
+    chooses the sense of the matches of a form with several (only those reach Python);
+    ``None`` when a document shows more numbered senses than the index has room for
+    (the caller then keeps it in Python)."""
+    state = KeepState(matcher)
+    defer = state.index.defer
+    skip = bytearray(len(matcher.variants)) if mode == 1 and defer is None else None
+    sections = section_starts(text) if mode == 2 else [0]
+    chosen: dict[int, SenseChoice] = {}  # by start: the senses chosen
+    decide = None
+    if defer is not None:
+        if chooser is None:
+            raise ValueError("a glossary with senses needs a chooser")
+        decide = _decider(state.index, matcher, chooser, text, chosen)
+    try:
+        cols = state.keep(text, matcher.iter_packed(text, skip=skip), mode, max_per_entry,
+                          sections, skip, decide)
+    except _NoRoom:
+        return None
+    doc = KeptText.of(text, matcher, state.index.entries, *cols)
+    if chosen:
+        choices = {k: chosen[start] for k, start in enumerate(doc.starts) if start in chosen}
+        object.__setattr__(doc, "choices", choices)
+    return doc
+
+
+def _decider(index: EntryIndex, matcher: Matcher, chooser: SenseChooser, text: str,
+             chosen: dict[int, SenseChoice]) -> Callable[[int, int, int, bool], int]:
+    """``decide`` for ``_scan.keep``: the entry a match of a form with several senses
+    shows (its index), or ``-1`` when it is left alone; the choices go to ``chosen``."""
+    variants = matcher.variants
+    stream = chooser.stream(text, lambda m: variants[m[2]].form.key)
+    skip_unsure = chooser.mode == "skip"
+
+    def decide(start: int, end: int, vid: int, elided: bool) -> int:
+        m = (start, end, vid, elided)
+        choice = stream.choose([m]).get(m)
+        if choice is None:
+            return index.variant_entry[vid]
+        if choice.step == SPELLED_OUT_OTHER or (choice.entry is None and skip_unsure):
+            return -1  # left alone (Annotator.decided)
+        chosen[start] = choice
+        return index.entries.register(choice.shown)
+
+    return decide
+
+
+class KeepState:
+    """What the C policies remember of one document (which entries were kept, how many
+    times), so that a document read piece by piece (:mod:`glossator.streaming`) is
+    kept as it would be whole."""
+
+    __slots__ = ("counts", "index", "matcher", "seen")
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+        self.index = EntryIndex.of(matcher)
+        n = self.index.entries.size
+        self.seen = array("q", bytes(8 * n))
+        self.counts = array("q", bytes(8 * n))
+
+    def keep(self, text: str, batches: Iterable[Buffer], mode: int,
+             max_per_entry: int | None, sections: list[int] = _NO_SECTIONS,
+             skip: bytearray | None = None,
+             decide: Callable[[int, int, int, bool], int] | None = None,
+             ) -> list[array[int]]:
+        """The columns (starts, ends, entries, codes) of the matches of ``batches`` (int64
+        triples, offsets in ``text``, which the exclusions read) that the policy keeps."""
+        index = self.index
+        entries = index.entries
+
+        def check(start: int, end: int, e: int) -> bool:
+            m = (start, end, 0, False)  # the rules read the span only
+            entry = entries[e]
+            return bool(entry.not_in and excluded_by_context(m, entry, text)) or in_capitals(
+                m, entry, text)
+
+        ctx = (index.variant_entry, index.flags, index.caps, index.ways, index.learn, check,
+               text, mode, -1 if max_per_entry is None else max_per_entry, self.seen,
+               self.counts, array("q", sections), array("q", [0]), skip, index.by_entry_at,
+               index.by_entry, index.defer if decide is not None else None, decide)
+        out = (bytearray(), bytearray(), bytearray(), bytearray())
+        keep = ACCELERATOR.keep
+        for batch in batches:
+            keep(batch, ctx, out)
+        cols = []
+        for buf in out:  # each column copied, then its buffer emptied, one at a time
+            cols.append(array("q", buf))
+            del buf[:]
+        raw = self.matcher._raw_variants
+        if not isinstance(raw, (list, tuple)):
+            # rows mapped from a cache file: read those of the kept variants now, so
+            # that a damaged one is found (and the file removed) as on the Python path
+            for code in set(cols[3]):
+                raw[code >> 1]
+        return cols
+
+
+class KeptText(AnnotatedText):
+    """An :class:`~glossator.model.AnnotatedText` kept as arrays: its ``annotations``
+    are built on first use (and kept), so a renderer that reads the arrays never builds
+    them.
+
+    ``starts``, ``ends``, ``entries`` and ``codes`` are parallel ``array('q')``: the
+    span of each kept match in ``text``, the index of its entry in ``entry_table`` (a
+    sequence of the glossary's :class:`~glossator.model.Entry`), and its variant times
+    two plus one if an article was elided before it.
+    """
+
+    __slots__ = ("_built", "_matcher", "choices", "codes", "ends", "entries", "entry_table",
+                 "starts")
+    starts: array[int]
+    ends: array[int]
+    entries: array[int]
+    codes: array[int]
+    entry_table: Sequence[Entry]
+    _matcher: Matcher
+    _built: tuple[Annotation, ...] | None
+    choices: dict[int, SenseChoice]
+
+    def __new__(cls, text: str, annotations: tuple[Annotation, ...]) -> AnnotatedText:  # type: ignore[misc]
+        """What ``dataclasses.replace`` (and anything that builds one from its fields)
+        gets: a plain :class:`~glossator.model.AnnotatedText`."""
+        return AnnotatedText(text, annotations)
+
+    @classmethod
+    def of(cls, text: str, matcher: Matcher, entry_table: Sequence[Entry],
+           starts: array[int], ends: array[int], entries: array[int],
+           codes: array[int]) -> KeptText:
+        """The kept matches of ``text`` (see the class)."""
+        self = object.__new__(cls)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "_matcher", matcher)
+        object.__setattr__(self, "entry_table", entry_table)
+        object.__setattr__(self, "starts", starts)
+        object.__setattr__(self, "ends", ends)
+        object.__setattr__(self, "entries", entries)
+        object.__setattr__(self, "codes", codes)
+        object.__setattr__(self, "_built", None)
+        object.__setattr__(self, "choices", {})
+        return self
+
+    @property
+    def annotations(self) -> tuple[Annotation, ...]:  # type: ignore[override]  # read-only
+        """The annotations, built from the arrays the first time they are asked for."""
+        built: tuple[Annotation, ...] | None = self._built
+        if built is None:
+            built = tuple(self._build())
+            object.__setattr__(self, "_built", built)
+        return built
+
+    def _build(self) -> Iterator[Annotation]:
+        text = self.text
+        variants = self._matcher.variants
+        how = self._matcher.how
+        choices = self.choices
+        for k, (start, end, code) in enumerate(
+                zip(self.starts, self.ends, self.codes, strict=True)):
+            v = variants[code >> 1]
+            elided = bool(code & 1)
+            surface = text[start:end]
+            choice = choices.get(k) if choices else None
+            if choice is None:
+                yield Annotation(start, end, surface, v.form.entry, v.form.text,
+                                 how(v, surface, elided), elided, v.text)
+            else:
+                yield Annotation(start, end, surface, choice.shown, v.form.text,
+                                 how(v, surface, elided), elided, v.text,
+                                 senses=choice.senses, sense_step=choice.step)
+
+    def variant(self, k: int) -> Variant:
+        """The compiled variant that match ``k`` matched."""
+        return self._matcher.variants[self.codes[k] >> 1]
+
+    def how(self, k: int, v: Variant | None = None) -> str:
+        """``Annotation.how`` of match ``k`` (``v``: its :meth:`variant`, if known)."""
+        code = self.codes[k]
+        if v is None:
+            v = self._matcher.variants[code >> 1]
+        return self._matcher.how(v, self.text[self.starts[k]:self.ends[k]], bool(code & 1))
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __iter__(self) -> Iterator[Annotation]:
+        return iter(self.annotations)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AnnotatedText):
+            return NotImplemented
+        return (self.text, self.annotations) == (other.text, other.annotations)
+
+    def __hash__(self) -> int:  # type: ignore[override]  # as Value's own
+        return hash((self.text, self.annotations))
+
+    def __repr__(self) -> str:
+        return f"AnnotatedText(text={self.text!r}, annotations={self.annotations!r})"
+
+    def __reduce__(self) -> tuple[type[AnnotatedText], tuple[Any, ...]]:
+        # pickled as the plain value it stands for
+        return AnnotatedText, (self.text, self.annotations)

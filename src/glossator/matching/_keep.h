@@ -1,0 +1,594 @@
+/*
+ * glossator._scan, second part: the matches the policies keep, chosen in C.
+ *
+ * Included by _scan.c (one compilation unit, so that the -Werror and sanitizer builds of
+ * tests/test_c_build.py cover it); it only adds functions and does not touch the
+ * scanner. Two steps, each over compact int64 arrays and never one Python object per
+ * match:
+ *
+ *   packed_spans  the scanner's packed matches (byte offsets in the cut text) back to code
+ *                 points of the caller's text: the same arithmetic as mapped(), written
+ *                 as (start, end, variant * 2 + elided) int64 triples;
+ *   keep          the built-in policies over those triples (policy.PolicyStream): the
+ *                 occurrence policy (all, first, section), the caps per entry, and the
+ *                 exclusions. The own-definition rule runs here (a search of the text
+ *                 near the match for the definition's written ways); the rules that need
+ *                 Python (not_in phrases, capitals) are asked of a callable, and only for
+ *                 the entries that have them. What is known of an entry (flags, cap,
+ *                 ways) is learnt from Python the first time one of its matches is met.
+ *
+ * The kept matches are appended to four bytearrays of int64: starts, ends, entry
+ * indexes, and variant * 2 + elided (glossator.kept reads them).
+ */
+
+/* Flags of an entry (one byte each, filled by the `learn` callable). */
+enum {
+    ENTRY_KNOWN = 1, /* learnt */
+    ENTRY_ASK = 2,   /* a rule that needs Python: call `check` */
+    ENTRY_WAYS = 4,  /* its definition may be written out in the text: search the ways */
+};
+
+/* Occurrence policies keep() applies. */
+enum { KEEP_ALL = 0, KEEP_FIRST = 1, KEEP_SECTION = 2 };
+
+/* A growing array of int64. */
+typedef struct {
+    int64_t *items;
+    Py_ssize_t len, cap;
+} Int64s;
+
+static int
+int64s_push(Int64s *a, int64_t v)
+{
+    if (a->len == a->cap) {
+        Py_ssize_t cap = a->cap ? a->cap * 2 : 1024;
+        int64_t *grown = PyMem_Realloc(a->items, (size_t)cap * sizeof(int64_t));
+        if (!grown) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        a->items = grown;
+        a->cap = cap;
+    }
+    a->items[a->len++] = v;
+    return 0;
+}
+
+/* Append a's items to the bytearray `out`. */
+static int
+int64s_flush(const Int64s *a, PyObject *out)
+{
+    Py_ssize_t old = PyByteArray_GET_SIZE(out);
+    Py_ssize_t add = a->len * (Py_ssize_t)sizeof(int64_t);
+    if (add == 0) {
+        return 0;
+    }
+    if (PyByteArray_Resize(out, old + add) < 0) {
+        return -1;
+    }
+    memcpy(PyByteArray_AS_STRING(out) + old, a->items, (size_t)add);
+    return 0;
+}
+
+/*
+ * packed_spans(raw, found, news, olds, state, base, skip, out) -> None
+ *
+ * mapped() without objects: the matches of `found` (Trie.scan's triples) in code points,
+ * plus `base`, appended to the bytearray `out` as (start, end, variant * 2 + elided)
+ * int64 triples. `skip` (one byte per variant, or None) leaves out a variant's matches.
+ * `news`, `olds` and `state` as for mapped().
+ */
+static PyObject *
+packed_spans(PyObject *module, PyObject *args)
+{
+    PyObject *raw_obj, *state, *skip_obj, *out;
+    Py_buffer found_view, news_view, olds_view, skip_view;
+    Py_ssize_t base;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "O!y*y*y*O!nOO!", &PyBytes_Type, &raw_obj, &found_view,
+                          &news_view, &olds_view, &PyList_Type, &state, &base, &skip_obj,
+                          &PyByteArray_Type, &out)) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    Int64s acc = {NULL, 0, 0};
+    skip_view.buf = NULL;
+    skip_view.obj = NULL;
+    if (skip_obj != Py_None && PyObject_GetBuffer(skip_obj, &skip_view, PyBUF_SIMPLE) < 0) {
+        goto done;
+    }
+    const uint8_t *skip = skip_view.buf;
+    Py_ssize_t skip_len = skip_view.buf ? skip_view.len : 0;
+    const int64_t *news = news_view.buf, *olds = olds_view.buf;
+    const int64_t *found = found_view.buf;
+    Py_ssize_t cuts = news_view.len / 8;
+    if (news_view.len != olds_view.len || news_view.len % 8 || cuts < 1 ||
+        found_view.len % 24 || PyList_GET_SIZE(state) != 4) {
+        PyErr_SetString(PyExc_ValueError, "bad matches, cut tables or state");
+        goto done;
+    }
+    Py_ssize_t st[4];
+    for (int i = 0; i < 4; i++) {
+        st[i] = PyLong_AsSsize_t(PyList_GET_ITEM(state, i));
+        if (st[i] == -1 && PyErr_Occurred()) {
+            goto done;
+        }
+    }
+    Py_ssize_t k = st[0], offset = st[1], seen = st[2], cont = st[3];
+    Py_ssize_t last_k = cuts - 1;
+    if (k < 0 || k > last_k || seen < 0) {
+        PyErr_SetString(PyExc_ValueError, "bad state");
+        goto done;
+    }
+    Py_ssize_t next_cut = k < last_k ? news[k + 1] : -1;
+    const uint8_t *raw = (const uint8_t *)PyBytes_AS_STRING(raw_obj);
+    Py_ssize_t n = PyBytes_GET_SIZE(raw_obj);
+    Py_ssize_t count = found_view.len / 24;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        int64_t m[3];
+        memcpy(m, found + 3 * i, sizeof(m));
+        Py_ssize_t bs = (Py_ssize_t)m[0], be = (Py_ssize_t)m[1] - 1;
+        while (next_cut >= 0 && next_cut <= bs) {
+            k++;
+            offset = olds[k] - news[k];
+            next_cut = k < last_k ? news[k + 1] : -1;
+        }
+        if (next_cut >= 0 && next_cut < be) {
+            /* a run inside a multiword term was cut: the last cut before its end */
+            Py_ssize_t lo = 0, hi = cuts;
+            while (lo < hi) {
+                Py_ssize_t mid = (lo + hi) / 2;
+                if (news[mid] <= be - 1) {
+                    lo = mid + 1;
+                }
+                else {
+                    hi = mid;
+                }
+            }
+            Py_ssize_t j = lo - 1;
+            bs = bs + offset;
+            be = olds[j] + be - news[j];
+        }
+        else {
+            bs += offset;
+            be += offset;
+        }
+        if (bs < 0 || be > n || bs > be || m[2] < 0) {
+            PyErr_SetString(PyExc_ValueError, "spans must lie inside raw");
+            goto done;
+        }
+        for (Py_ssize_t j = seen; j < bs; j++) {
+            cont += (raw[j] & 0xC0) == 0x80;
+        }
+        Py_ssize_t cs = bs - cont;
+        for (Py_ssize_t j = bs; j < be; j++) {
+            cont += (raw[j] & 0xC0) == 0x80;
+        }
+        seen = be;
+        if (skip != NULL && (m[2] >> 1) < skip_len && skip[m[2] >> 1]) {
+            continue; /* an entry the caller has done with */
+        }
+        if (int64s_push(&acc, cs + base) < 0 || int64s_push(&acc, be - cont + base) < 0 ||
+            int64s_push(&acc, m[2]) < 0) {
+            goto done;
+        }
+    }
+    if (int64s_flush(&acc, out) < 0) {
+        goto done;
+    }
+    st[0] = k;
+    st[1] = offset;
+    st[2] = seen;
+    st[3] = cont;
+    for (int i = 0; i < 4; i++) {
+        PyObject *v = PyLong_FromSsize_t(st[i]);
+        if (!v || PyList_SetItem(state, i, v) < 0) {
+            goto done;
+        }
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(acc.items);
+    PyBuffer_Release(&found_view);
+    PyBuffer_Release(&news_view);
+    PyBuffer_Release(&olds_view);
+    if (skip_view.obj != NULL) {
+        PyBuffer_Release(&skip_view);
+    }
+    return result;
+}
+
+/* What keep() reads: the parts of its `ctx` tuple, checked once per call. */
+typedef struct {
+    const int32_t *variant_entry; /* per variant: its entry's index */
+    Py_ssize_t n_variants;
+    uint8_t *flags;               /* per entry: ENTRY_* (written by `learn`) */
+    Py_ssize_t n_entries;
+    const int64_t *caps;          /* per entry: its own cap, or -1 */
+    PyObject *ways;               /* list, per entry: a tuple of str (the ways) or None */
+    PyObject *learn;              /* learn(entry index) fills flags, caps and ways */
+    PyObject *check;              /* check(start, end, variant, elided) -> excluded? */
+    PyObject *text;               /* str: what the ways are searched in */
+    int mode;                     /* KEEP_* */
+    int64_t max_per_entry;        /* or -1 */
+    int64_t *seen;                /* per entry: first: 1 once kept; section: section + 1 */
+    int64_t *counts;              /* per entry: kept so far (for the caps) */
+    const int64_t *sections;      /* section starts, rising (KEEP_SECTION) */
+    Py_ssize_t n_sections;
+    int64_t *at;                  /* [0]: the current section */
+    uint8_t *skip;                /* per variant, or NULL: set for a kept entry (first) */
+    const int64_t *by_entry_at;   /* n_entries + 1: entry e's variants are */
+    const int32_t *by_entry;      /* by_entry[by_entry_at[e] .. by_entry_at[e + 1]] */
+    Py_ssize_t n_by_entry;
+    const uint8_t *defer;         /* per variant, or NULL: its entry is decided by Python */
+    PyObject *decide;             /* decide(start, end, variant, elided) -> entry or -1 */
+} KeepCtx;
+
+/* The buffers of ctx, held while keep() runs. */
+#define KEEP_VIEWS 11
+
+static int
+keep_view(PyObject *obj, Py_buffer *view, int writable, Py_ssize_t item, Py_ssize_t *count)
+{
+    if (PyObject_GetBuffer(obj, view, writable ? PyBUF_WRITABLE : PyBUF_SIMPLE) < 0) {
+        return -1;
+    }
+    if (view->len % item) {
+        PyBuffer_Release(view);
+        view->obj = NULL;
+        PyErr_SetString(PyExc_ValueError, "a buffer of keep() has a partial item");
+        return -1;
+    }
+    *count = view->len / item;
+    return 0;
+}
+
+/* Fill c from the ctx tuple (see keep()); the views to release go to views[]. */
+static int
+keep_ctx(PyObject *ctx, KeepCtx *c, Py_buffer *views)
+{
+    PyObject *variant_entry, *flags, *caps, *seen, *counts, *sections, *at, *skip, *by_at,
+        *by_entry, *defer = Py_None;
+    long long max_per_entry;
+    c->decide = Py_None;
+    if (!PyArg_ParseTuple(ctx, "OOOO!OOOiLOOOOOOO|OO;ctx", &variant_entry, &flags, &caps,
+                          &PyList_Type, &c->ways, &c->learn, &c->check, &c->text, &c->mode,
+                          &max_per_entry, &seen, &counts, &sections, &at, &skip, &by_at,
+                          &by_entry, &defer, &c->decide)) {
+        return -1;
+    }
+    c->max_per_entry = max_per_entry;
+    Py_ssize_t n_caps, n_seen, n_counts, n_at, n_skip = 0, n_by_at;
+    if (!PyUnicode_Check(c->text) || !PyCallable_Check(c->learn) ||
+        !PyCallable_Check(c->check) || c->mode < KEEP_ALL || c->mode > KEEP_SECTION) {
+        PyErr_SetString(PyExc_TypeError, "bad keep() context");
+        return -1;
+    }
+    if (keep_view(variant_entry, &views[0], 0, 4, &c->n_variants) < 0 ||
+        keep_view(flags, &views[1], 1, 1, &c->n_entries) < 0 ||
+        keep_view(caps, &views[2], 0, 8, &n_caps) < 0 ||
+        keep_view(seen, &views[3], 1, 8, &n_seen) < 0 ||
+        keep_view(counts, &views[4], 1, 8, &n_counts) < 0 ||
+        keep_view(sections, &views[5], 0, 8, &c->n_sections) < 0 ||
+        keep_view(at, &views[6], 1, 8, &n_at) < 0 ||
+        keep_view(by_at, &views[7], 0, 8, &n_by_at) < 0 ||
+        keep_view(by_entry, &views[8], 0, 4, &c->n_by_entry) < 0) {
+        return -1;
+    }
+    c->variant_entry = views[0].buf;
+    c->flags = views[1].buf;
+    c->caps = views[2].buf;
+    c->seen = views[3].buf;
+    c->counts = views[4].buf;
+    c->sections = views[5].buf;
+    c->at = views[6].buf;
+    c->by_entry_at = views[7].buf;
+    c->by_entry = views[8].buf;
+    c->skip = NULL;
+    if (skip != Py_None) {
+        if (keep_view(skip, &views[9], 1, 1, &n_skip) < 0) {
+            return -1;
+        }
+        c->skip = views[9].buf;
+    }
+    c->defer = NULL;
+    Py_ssize_t n_defer = 0;
+    if (defer != Py_None) {
+        if (!PyCallable_Check(c->decide)) {
+            PyErr_SetString(PyExc_TypeError, "decide must be callable");
+            return -1;
+        }
+        if (keep_view(defer, &views[10], 0, 1, &n_defer) < 0) {
+            return -1;
+        }
+        c->defer = views[10].buf;
+    }
+    Py_ssize_t e = c->n_entries;
+    if (n_caps != e || n_seen != e || n_counts != e || n_at != 1 ||
+        PyList_GET_SIZE(c->ways) != e || n_by_at != e + 1 ||
+        (c->skip != NULL && n_skip != c->n_variants) ||
+        (c->defer != NULL && n_defer != c->n_variants)) {
+        PyErr_SetString(PyExc_ValueError, "the tables of keep() do not agree in size");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < c->n_variants; i++) {
+        if (c->variant_entry[i] < 0 || c->variant_entry[i] >= e) {
+            PyErr_SetString(PyExc_ValueError, "an entry index out of range");
+            return -1;
+        }
+    }
+    if (c->by_entry_at[0] != 0 || c->by_entry_at[e] != c->n_by_entry) {
+        PyErr_SetString(PyExc_ValueError, "bad variants by entry");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < e; i++) {
+        if (c->by_entry_at[i] > c->by_entry_at[i + 1]) {
+            PyErr_SetString(PyExc_ValueError, "bad variants by entry");
+            return -1;
+        }
+    }
+    for (Py_ssize_t i = 0; i < c->n_by_entry; i++) {
+        if (c->by_entry[i] < 0 || c->by_entry[i] >= c->n_variants) {
+            PyErr_SetString(PyExc_ValueError, "bad variants by entry");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Whether the match [s, e) lies inside one of the ways (a tuple of str) written out in
+ * the text: an occurrence at p contains it when e - len <= p <= s. -1 on error. */
+static int
+inside_ways(PyObject *text, PyObject *ways, Py_ssize_t s, Py_ssize_t e)
+{
+    if (!PyTuple_Check(ways)) {
+        PyErr_SetString(PyExc_TypeError, "the ways of an entry must be a tuple");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(ways); i++) {
+        PyObject *way = PyTuple_GET_ITEM(ways, i);
+        if (!PyUnicode_Check(way)) {
+            PyErr_SetString(PyExc_TypeError, "a way must be a str");
+            return -1;
+        }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(way);
+        if (e - s > len) {
+            continue;
+        }
+        Py_ssize_t lo = e - len > 0 ? e - len : 0;
+        Py_ssize_t at = PyUnicode_Find(text, way, lo, s + len, 1);
+        if (at == -2) {
+            return -1;
+        }
+        if (at != -1) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether the exclusions drop match m (entry ent): 1, 0, or -1 on error. */
+static int
+keep_excluded(KeepCtx *c, const int64_t *m, Py_ssize_t ent)
+{
+    uint8_t f = c->flags[ent];
+    if (f & ENTRY_ASK) {
+        PyObject *r = PyObject_CallFunction(c->check, "LLn", (long long)m[0],
+                                            (long long)m[1], ent);
+        if (!r) {
+            return -1;
+        }
+        int yes = PyObject_IsTrue(r);
+        Py_DECREF(r);
+        if (yes != 0) {
+            return yes;
+        }
+    }
+    if (f & ENTRY_WAYS) {
+        if (ent >= PyList_GET_SIZE(c->ways)) {
+            PyErr_SetString(PyExc_ValueError, "the ways of keep() were cut short");
+            return -1;
+        }
+        return inside_ways(c->text, PyList_GET_ITEM(c->ways, ent), (Py_ssize_t)m[0],
+                           (Py_ssize_t)m[1]);
+    }
+    return 0;
+}
+
+/* The entry of match m, whose variant's entry is deferred: what `decide` says (an
+ * entry index), -1 when the match is dropped, -2 on error. */
+static Py_ssize_t
+keep_decide(KeepCtx *c, const int64_t *m)
+{
+    PyObject *r = PyObject_CallFunction(c->decide, "LLLO", (long long)m[0],
+                                        (long long)m[1], (long long)(m[2] >> 1),
+                                        m[2] & 1 ? Py_True : Py_False);
+    if (!r) {
+        return -2;
+    }
+    Py_ssize_t ent = PyLong_AsSsize_t(r);
+    Py_DECREF(r);
+    if (ent == -1 && PyErr_Occurred()) {
+        return -2;
+    }
+    if (ent < -1 || ent >= c->n_entries) {
+        PyErr_SetString(PyExc_ValueError, "decide() gave an entry out of range");
+        return -2;
+    }
+    return ent;
+}
+
+/* Learn entry ent from Python if it is new; -1 on error. */
+static int
+keep_learn(KeepCtx *c, Py_ssize_t ent)
+{
+    if (c->flags[ent] & ENTRY_KNOWN) {
+        return 0;
+    }
+    PyObject *r = PyObject_CallFunction(c->learn, "n", ent);
+    if (!r) {
+        return -1;
+    }
+    Py_DECREF(r);
+    if (!(c->flags[ent] & ENTRY_KNOWN)) {
+        PyErr_SetString(PyExc_RuntimeError, "learn() did not learn the entry");
+        return -1;
+    }
+    return 0;
+}
+
+/* Whether the policy and caps keep match m (its exclusions passed or not yet checked):
+ * KEEP_FIRST and KEEP_SECTION pass over an entry already kept (in its section). */
+static int
+keep_fresh(KeepCtx *c, const int64_t *m, Py_ssize_t ent)
+{
+    if (c->mode == KEEP_FIRST) {
+        return c->seen[ent] == 0;
+    }
+    if (c->mode == KEEP_SECTION) {
+        int64_t k = c->at[0];
+        while (k + 1 < c->n_sections && c->sections[k + 1] <= m[0]) {
+            k++;
+        }
+        c->at[0] = k;
+        return c->seen[ent] != k + 1;
+    }
+    return 1;
+}
+
+/* Mark entry ent kept (first, section), count it against its cap: whether it is kept. */
+static int
+keep_count(KeepCtx *c, Py_ssize_t ent)
+{
+    if (c->mode == KEEP_FIRST) {
+        c->seen[ent] = 1;
+        if (c->skip != NULL) { /* the scanner may stop returning its variants */
+            for (int64_t i = c->by_entry_at[ent]; i < c->by_entry_at[ent + 1]; i++) {
+                c->skip[c->by_entry[i]] = 1;
+            }
+        }
+    }
+    else if (c->mode == KEEP_SECTION) {
+        c->seen[ent] = c->at[0] + 1;
+    }
+    int64_t cap = c->caps[ent];
+    if (c->max_per_entry >= 0 && (cap < 0 || c->max_per_entry < cap)) {
+        cap = c->max_per_entry;
+    }
+    if (cap >= 0) {
+        if (c->counts[ent] >= cap) {
+            return 0;
+        }
+        c->counts[ent]++;
+    }
+    return 1;
+}
+
+/*
+ * keep(found, ctx, out) -> None
+ *
+ * The matches of `found` (int64 triples start, end, variant * 2 + elided, in text order)
+ * that the built-in policies keep, appended to the four bytearrays of the tuple `out`
+ * (starts, ends, entries, variant * 2 + elided: int64 each). `ctx` is the tuple
+ * (variant_entry int32[variants], flags uint8[entries], caps int64[entries], ways list,
+ * learn, check, text, mode, max_per_entry, seen int64[entries], counts int64[entries],
+ * sections int64[], at int64[1], skip bytearray | None, by_entry_at int64[entries + 1],
+ * by_entry int32[][, defer uint8[variants] | None, decide]): see KeepCtx. seen, counts and at carry one document's state from
+ * batch to batch.
+ */
+static PyObject *
+keep(PyObject *module, PyObject *args)
+{
+    PyObject *ctx, *out;
+    Py_buffer found_view;
+    (void)module;
+    if (!PyArg_ParseTuple(args, "y*O!O!", &found_view, &PyTuple_Type, &ctx, &PyTuple_Type,
+                          &out)) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    Py_buffer views[KEEP_VIEWS];
+    for (int i = 0; i < KEEP_VIEWS; i++) {
+        views[i].obj = NULL;
+    }
+    Int64s cols[4] = {{NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}};
+    KeepCtx c;
+    if (PyTuple_GET_SIZE(out) != 4 || keep_ctx(ctx, &c, views) < 0) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_ValueError, "out must be four bytearrays");
+        }
+        goto done;
+    }
+    for (int i = 0; i < 4; i++) {
+        if (!PyByteArray_Check(PyTuple_GET_ITEM(out, i))) {
+            PyErr_SetString(PyExc_TypeError, "out must be four bytearrays");
+            goto done;
+        }
+    }
+    if (found_view.len % 24) {
+        PyErr_SetString(PyExc_ValueError, "matches are three int64 each");
+        goto done;
+    }
+    const int64_t *found = found_view.buf;
+    Py_ssize_t count = found_view.len / 24;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        int64_t m[3];
+        memcpy(m, found + 3 * i, sizeof(m));
+        if (m[2] < 0 || (m[2] >> 1) >= c.n_variants) {
+            PyErr_SetString(PyExc_IndexError, "variant out of range");
+            goto done;
+        }
+        Py_ssize_t ent = c.variant_entry[m[2] >> 1];
+        if (c.defer != NULL && c.defer[m[2] >> 1]) {
+            ent = keep_decide(&c, m); /* every candidate, in order: the senses' state */
+            if (ent == -2) {
+                goto done;
+            }
+            if (ent == -1) {
+                continue;
+            }
+        }
+        if (!keep_fresh(&c, m, ent)) {
+            continue;
+        }
+        if (keep_learn(&c, ent) < 0) {
+            goto done;
+        }
+        int gone = keep_excluded(&c, m, ent);
+        if (gone < 0) {
+            goto done;
+        }
+        if (gone || !keep_count(&c, ent)) {
+            continue;
+        }
+        if (int64s_push(&cols[0], m[0]) < 0 || int64s_push(&cols[1], m[1]) < 0 ||
+            int64s_push(&cols[2], ent) < 0 || int64s_push(&cols[3], m[2]) < 0) {
+            goto done;
+        }
+    }
+    for (int i = 0; i < 4; i++) {
+        if (int64s_flush(&cols[i], PyTuple_GET_ITEM(out, i)) < 0) {
+            goto done;
+        }
+    }
+    result = Py_NewRef(Py_None);
+done:
+    for (int i = 0; i < 4; i++) {
+        PyMem_Free(cols[i].items);
+    }
+    for (int i = 0; i < KEEP_VIEWS; i++) {
+        if (views[i].obj != NULL) {
+            PyBuffer_Release(&views[i]);
+        }
+    }
+    PyBuffer_Release(&found_view);
+    return result;
+}
+
+#define KEEP_METHODS                                                                      \
+    {"packed_spans", packed_spans, METH_VARARGS,                                         \
+     "packed_spans(raw, found, news, olds, state, base, skip, out) -> None: mapped() "  \
+     "as int64 triples appended to out"},                                                \
+    {"keep", keep, METH_VARARGS,                                                         \
+     "keep(found, ctx, out) -> None: the matches the built-in policies keep, as int64 " \
+     "columns appended to out"},

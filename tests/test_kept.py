@@ -1,0 +1,241 @@
+"""The matches kept in C (``glossator.kept``, ``matching/_keep.h``) are those the Python
+policies keep, and the renderers that read their arrays write what they write from the
+annotation objects."""
+
+from __future__ import annotations
+
+from array import array
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from glossator import AnnotatedText, Annotator, Glossary
+from glossator.documents.tally import count, count_text, counting
+from glossator.kept import EntryIndex, KeptText
+from glossator.matching import scan as scan_module
+from glossator.matching.native import ACCELERATOR
+from glossator.model import Annotation
+from glossator.render import render
+
+pytestmark = pytest.mark.skipif(
+    ACCELERATOR is None or getattr(ACCELERATOR, "keep", None) is None,
+    reason="the C scanner is not built (pip install -e . builds it)")
+
+ENTRIES: list[dict[str, Any]] = [
+    {"term": "ESS", "definition": "Économie sociale et solidaire."},
+    {"term": "économie sociale et solidaire", "definition": "Une économie sociale, et solidaire.",
+     "aliases": ["économie sociale"]},
+    {"term": "SCOP", "definition": "Société coopérative et participative.",
+     "max_occurrences": 2},
+    {"term": "coopérative", "definition": "Entreprise des associés.",
+     "not_in": ["coopérative d'habitants"]},
+    {"term": "CAE", "definition": "Coopérative d'activité et d'emploi."},
+    {"term": "DES", "definition": "Diplôme d'études spécialisées."},
+    {"term": "tiers-lieu", "definition": "Un lieu."},
+]
+WORDS = ["ESS", "l’ESS", "d'ESS", "économie sociale", "économie sociale et solidaire",
+         "SCOP", "Scop", "SCOPs", "coopérative", "coopératives", "coopérative d'habitants",
+         "CAE", "DES", "des", "Coopérative d'activité et d'emploi (CAE)",
+         "Société coopérative et participative", "Une économie sociale, et solidaire.",
+         "emploi", "tiers lieu", "le", "et", "\n\n", "\n", "## Titre\n", "DROIT DES",
+         "COOPÉRATIVES", ",", "essai", "\u00a0", "Cafe\u0301", "e\u0301conomie sociale"]
+texts = st.lists(st.sampled_from(WORDS), max_size=60).map(" ".join)
+GLOSSARY = Glossary.from_dicts(ENTRIES)
+
+
+def _reference(annotator: Annotator, text: str) -> tuple[Annotation, ...]:
+    """The annotations of the Python policies (``select`` with ``dropped`` takes the path
+    that holds every match, entry by entry)."""
+    return tuple(annotator.annotation(m, text[m[0]:m[1]])
+                 for m in annotator.select(text, dropped={}))
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=texts, occurrences=st.sampled_from(["first", "section", "all"]),
+       cap=st.sampled_from([None, 1, 3]))
+def test_the_c_policies_keep_what_the_python_ones_keep(
+        text: str, occurrences: str, cap: int | None) -> None:
+    annotator = Annotator(GLOSSARY, occurrences=occurrences, max_per_entry=cap)
+    doc = annotator.annotate(text)
+    assert isinstance(doc, KeptText)
+    assert len(doc) == len(_reference(annotator, text))
+    assert doc.annotations == _reference(annotator, text)
+    assert doc == AnnotatedText(text, _reference(annotator, text))
+    assert list(doc.starts) == [a.start for a in doc.annotations]
+    assert [doc.entry_table[e].id for e in doc.entries] == [
+        a.entry.id for a in doc.annotations]
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=texts, occurrences=st.sampled_from(["first", "all"]),
+       fmt=st.sampled_from(["text", "json"]))
+def test_the_renderers_write_the_same_from_the_arrays(
+        text: str, occurrences: str, fmt: str) -> None:
+    doc = Annotator(GLOSSARY, occurrences=occurrences).annotate(text)
+    assert isinstance(doc, KeptText)
+    from_arrays = render(doc, fmt)
+    assert doc._built is None  # the renderer never built the objects
+    assert from_arrays == render(AnnotatedText(text, doc.annotations), fmt)
+
+
+def test_annotations_are_built_only_when_read() -> None:
+    doc = Annotator(GLOSSARY, occurrences="all").annotate("L’ESS et la SCOP, l’ESS.")
+    assert isinstance(doc, KeptText)
+    assert len(doc) == 3 and doc._built is None
+    assert [doc.text[s:e] for s, e in zip(doc.starts, doc.ends, strict=True)] == [
+        "ESS", "SCOP", "ESS"]
+    assert [a.how for a in doc] == ["elision", "exact", "elision"]
+    assert doc.annotations is doc.annotations  # built once
+    assert doc.how(0) == "elision" and doc.variant(1).form.text == "SCOP"
+
+
+def test_the_tally_counts_from_the_arrays() -> None:
+    doc = Annotator(GLOSSARY, occurrences="all").annotate("ESS, SCOP, ESS et l'ESS.")
+    assert isinstance(doc, KeptText)
+    with counting() as from_arrays:
+        count_text(doc)
+    assert doc._built is None
+    with counting() as from_objects:
+        count(doc.annotations)
+    assert from_arrays == from_objects == {"ess": 3, "scop": 1}
+
+
+def test_a_long_text_in_segments_keeps_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = " ".join(["L’ESS et la SCOP des coopératives, économie sociale."] * 40)
+    annotator = Annotator(GLOSSARY, occurrences="all")
+    whole = annotator.annotate(text)
+    monkeypatch.setattr(scan_module, "_SEGMENT", 200)  # many segments: the tuple path
+    assert annotator.annotate(text) == whole
+    assert whole.annotations == _reference(annotator, text)
+
+
+SENSES = Glossary.from_dicts([
+    *ENTRIES,
+    {"term": "CAE", "definition": "Contrat d'accompagnement dans l'emploi.", "id": "cae-2",
+     "tags": ["emploi"], "not_in": ["la CAE du coin"]},
+    {"term": "ESS", "definition": "Économie sociale et solidaire.", "id": "ess-bis"},
+    {"term": "DES", "definition": "Dépôt électronique sécurisé.", "id": "des-2"},
+])
+SENSE_WORDS = [*WORDS, "Contrat d'accompagnement dans l'emploi (CAE)", "contrat emploi",
+               "la CAE du coin", "Comité d'aide à l'emploi (CAE)", "activité coopérative"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.lists(st.sampled_from(SENSE_WORDS), max_size=60).map(" ".join),
+       occurrences=st.sampled_from(["first", "section", "all"]),
+       cap=st.sampled_from([None, 1]), senses=st.sampled_from(["all", "skip", "first"]))
+def test_senses_are_chosen_in_python_only_for_the_forms_that_have_several(
+        text: str, occurrences: str, cap: int | None, senses: str) -> None:
+    annotator = Annotator(SENSES, occurrences=occurrences, max_per_entry=cap, senses=senses)
+    doc = annotator.annotate(text)
+    assert isinstance(doc, KeptText)
+    chosen: dict[Any, Any] = {}
+    python = annotator.select(text, senses=chosen, dropped={})
+    assert doc.annotations == tuple(
+        annotator.annotation(m, text[m[0]:m[1]], chosen.get(m)) for m in python)
+    for fmt in ("text", "json"):
+        assert render(doc, fmt) == render(AnnotatedText(text, doc.annotations), fmt)
+
+
+def test_plugin_policies_keep_the_python_path() -> None:
+    from glossator.policy import register_policy
+
+    register_policy("every-other", lambda ms, entry_of, text: list(ms)[::2])
+    doc = Annotator(GLOSSARY, occurrences="every-other").annotate("ESS, SCOP et ESS.")
+    assert not isinstance(doc, KeptText)
+    assert [a.surface for a in doc] == ["ESS", "ESS"]
+
+
+def test_a_pickled_kept_text_is_a_plain_annotated_text() -> None:
+    import pickle
+
+    doc = Annotator(GLOSSARY, occurrences="all").annotate("L’ESS et la SCOP.")
+    back = pickle.loads(pickle.dumps(doc))
+    assert type(back) is AnnotatedText and back == doc
+    import copy
+    import dataclasses
+
+    for other in (copy.copy(doc), dataclasses.replace(doc, text=doc.text)):
+        assert type(other) is AnnotatedText and other == doc
+
+
+def test_keep_refuses_tables_that_do_not_agree() -> None:
+    annotator = Annotator(GLOSSARY, occurrences="all")
+    index = EntryIndex.of(annotator.matcher)
+    n = index.entries.size
+    zeros = array("q", bytes(8 * n))
+    found = array("q", [0, 3, 0])
+    out = (bytearray(), bytearray(), bytearray(), bytearray())
+
+    def ctx(**change: Any) -> tuple[Any, ...]:
+        parts: dict[str, Any] = dict(
+            variant_entry=index.variant_entry, flags=index.flags, caps=index.caps,
+            ways=index.ways, learn=index.learn, check=lambda *a: False, text="ESS",
+            mode=0, cap=-1, seen=zeros, counts=array("q", bytes(8 * n)),
+            sections=array("q", [0]), at=array("q", [0]), skip=None,
+            by_entry_at=index.by_entry_at, by_entry=index.by_entry)
+        parts.update(change)
+        return tuple(parts.values())
+
+    ACCELERATOR.keep(found, ctx(), out)
+    assert len(out[0]) == 8
+    with pytest.raises(ValueError):
+        ACCELERATOR.keep(found, ctx(seen=array("q", [0])), out)
+    with pytest.raises(ValueError):
+        ACCELERATOR.keep(found, ctx(variant_entry=array("i", [n] * len(index.variant_entry))),
+                         out)
+    with pytest.raises(IndexError):
+        ACCELERATOR.keep(array("q", [0, 3, 2 * len(index.variant_entry)]), ctx(), out)
+    with pytest.raises(ValueError):
+        ACCELERATOR.keep(b"\0" * 20, ctx(), out)
+    with pytest.raises(TypeError):
+        ACCELERATOR.keep(found, ctx(mode=7), out)
+    with pytest.raises(ZeroDivisionError):  # a failing check is raised, not swallowed
+        flags = bytearray(index.flags)
+        flags[0] = 1 | 2
+        ACCELERATOR.keep(found, ctx(flags=flags, check=lambda *a: 1 // 0), out)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1000])
+def test_the_text_renderer_writes_the_same_in_chunks(
+        chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from glossator.render import text as text_renderer
+
+    monkeypatch.setattr(text_renderer, "_CHUNK", chunk)
+    for text in ("L’ESS et la SCOP, l’ESS. Les coopératives", "ESS", "ESS ", "x ESS.ESS"):
+        doc = Annotator(GLOSSARY, occurrences="all").annotate(text)
+        assert isinstance(doc, KeptText)
+        assert render(doc, "text") == render(AnnotatedText(text, doc.annotations), "text")
+
+
+@pytest.mark.parametrize("occurrences", ["first", "all"])
+@pytest.mark.parametrize("cap", [None, 1])
+def test_a_text_streamed_piece_by_piece_is_kept_in_c_as_it_is_whole(
+        occurrences: str, cap: int | None) -> None:
+    from glossator.streaming import annotate_pieces
+
+    text = " ".join(["L’ESS et la SCOP des coopératives, économie sociale.", "DROIT DES",
+                     "Une économie sociale, et solidaire.", "coopérative d'habitants"] * 500)
+    annotator = Annotator(GLOSSARY, occurrences=occurrences, max_per_entry=cap)
+    pieces = [text[i:i + 997] for i in range(0, len(text), 997)]
+    parts = list(annotate_pieces(annotator, pieces, chunk=3000))
+    assert len(parts) > 3 and all(isinstance(p, KeptText) for p in parts)
+    assert "".join(render(p, "text") for p in parts) == render(annotator.annotate(text), "text")
+    assert sum(len(p) for p in parts) == len(_reference(annotator, text))
+
+
+def test_a_document_with_more_senses_than_room_is_kept_in_python(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from glossator import kept
+
+    def no_room(self: object, entry: object) -> int:
+        raise kept._NoRoom
+
+    text = "Contrat d'accompagnement dans l'emploi (CAE). La CAE et DES."
+    annotator = Annotator(SENSES, occurrences="all")
+    expected = annotator.annotate(text)
+    monkeypatch.setattr(kept._Entries, "register", no_room)
+    doc = annotator.annotate(text)
+    assert not isinstance(doc, KeptText) and doc == expected
