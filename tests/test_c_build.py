@@ -5,7 +5,8 @@ UndefinedBehaviorSanitizer.
 The sanitizer run builds ``_scan.c`` with ``-fsanitize=address,undefined`` into a copy of
 the package in a temporary folder, and runs ``tests/test_scanner.py`` and
 ``tests/test_french_cases.py`` and ``tests/test_policy_stream.py`` (threads, skipped
-entries) against it in a child interpreter, with the ASan runtime
+entries) and ``tests/test_columns.py`` (the walk of cache records, forged ones among them)
+against it in a child interpreter, with the ASan runtime
 preloaded (Python itself is not built with it) and Python's allocator off, so that every
 buffer the scanner reads is one ASan watches. Any report makes the child exit non-zero.
 
@@ -102,7 +103,7 @@ def test_the_scanner_tests_pass_under_address_and_undefined_sanitizers(
     assert where.stdout.strip() == str(built), "the child did not load the sanitized build"
     tests = [str(ROOT / "tests" / name)
              for name in ("test_scanner.py", "test_french_cases.py",
-                          "test_policy_stream.py")]
+                          "test_policy_stream.py", "test_columns.py")]
     proc = _run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                  *tests], env=env, cwd=ROOT)
     assert proc.returncode == 0, (

@@ -11,7 +11,10 @@ The arguments after the target's name are libFuzzer's; an empty corpus folder is
 filled with seeds from the repository. ``tests/hostile/test_fuzz.py`` runs each target
 for a few seconds in every test run. A failure is an uncaught exception (or a crash of
 the C scanner): libFuzzer writes the input to ``crash-…`` in the working directory;
-replay it with ``fuzz_targets.py TARGET crash-…``.
+replay it with ``fuzz_targets.py TARGET crash-…``. A crash that kills the process before
+libFuzzer can write its input (a C stack overflow does) leaves nothing; with
+``GLOSSATOR_FUZZ_LAST=FILE`` in the environment, each input is written to ``FILE`` before
+it runs, so that the last one is there after such a crash.
 
 What each target holds for every input:
 
@@ -200,8 +203,23 @@ def main(argv: list[str]) -> None:
         if not os.listdir(folder):  # the seeds import glossator too: after, not before
             for i, seed in enumerate(seeds(target)):
                 Path(folder, f"seed-{i}").write_bytes(seed)
+    last = os.environ.get("GLOSSATOR_FUZZ_LAST")
+    if last:
+        run = _saving(run, Path(last))
     atheris.Setup([sys.argv[0], *rest], run)
     atheris.Fuzz()
+
+
+def _saving(run: Callable[[bytes], None], path: Path) -> Callable[[bytes], None]:
+    """``run``, writing each input to ``path`` first: a crash libFuzzer cannot catch
+    (a C stack overflow) still leaves the input that caused it."""
+
+    def saved(data: bytes) -> None:
+        with open(path, "wb") as out:
+            out.write(data)
+        run(data)
+
+    return saved
 
 
 if __name__ == "__main__":

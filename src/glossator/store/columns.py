@@ -285,7 +285,7 @@ def _scalar_end(buf: bytes, at: int, code: int) -> int:
         return at + 1 + (buf[at] if at < end else 0)
     if not (code in _SIZED or code == _LONG):
         raise ValueError(f"marshal data of a type glossator does not write ({code})")
-    (size,) = struct.unpack_from("<i", buf, at) if at + 4 <= end else (-1,)
+    size: int = struct.unpack_from("<i", buf, at)[0] if at + 4 <= end else -1
     at += 4
     if code == _LONG:
         size = 2 * abs(size)  # digits of 15 bits, two bytes each
