@@ -23,11 +23,12 @@ can write the file (they compute it again), and a CRC-32 checks 30 MB in about a
 the time BLAKE2b takes, on every cached start.
 
 Why :mod:`marshal` for files in a directory that may be shared: ``marshal.loads`` builds
-plain values and never runs code (code objects it could build are never called), and the
-readers check the type and width of every row they decode. It is not meant for hostile
-data, so a file is only read if it belongs to the user who runs glossator (a cache file
-another user wrote is ignored), and is checked against its digest before any byte of it is
-unmarshalled. See docs/robustness.md.
+plain values and never runs code, and the readers check the type and width of every row
+they decode. It is not meant for hostile data, so a file is only read if it belongs to the
+user who runs glossator (a cache file another user wrote is ignored), is checked against
+its digest before any byte of it is unmarshalled, and every record is walked before
+``marshal.loads`` sees it (:func:`loads`: no code objects, no count beyond its bytes, no
+reference to a value still being built). See docs/robustness.md.
 """
 
 from __future__ import annotations
