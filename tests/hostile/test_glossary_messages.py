@@ -266,8 +266,8 @@ CASES: dict[str, Case] = {
          "further on) (the file is in another encoding, probably Windows-1252"),
     ]),
     "csv-blank-alias-parts": Case("g.csv", "term,definition,aliases\nA,ok,x||y\nB,ok,z|\n", [
-        ("warning", 2, "entry 1: value 2 of 'aliases' is empty"),
-        ("warning", 3, "entry 2: value 2 of 'aliases' is empty"),
+        ("warning", 2, "row 2: value 2 of 'aliases' is empty"),
+        ("warning", 3, "row 3: value 2 of 'aliases' is empty"),
     ], code=0),
     "tsv-excel-unicode-text": Case("g.tsv", "term\tdefinition\nA\tok\n".encode("utf-16"), [
         ("error", None, "this file is in UTF-16, not UTF-8 (read it with "
@@ -276,8 +276,8 @@ CASES: dict[str, Case] = {
     "tsv-two-bad-rows": Case("g.tsv", (
         "term\tdefinition\tcase_sensitive\tmax_occurrences\nA\tok\tpeut-être\t\n"
         "B\tok\t\tzéro\n"), [
-        ("error", 2, "entry 1: 'case_sensitive' must be true or false, not 'peut-être'"),
-        ("error", 3, "entry 2: 'max_occurrences' must be a whole number of at least 1, "
+        ("error", 2, "row 2: 'case_sensitive' must be true or false, not 'peut-être'"),
+        ("error", 3, "row 3: 'max_occurrences' must be a whole number of at least 1, "
          "not 'zéro'"),
     ]),
     # ------------------------------------------------------------------ TBX, SKOS
