@@ -304,6 +304,18 @@ def test_csv_bad_flag_is_reported_like_yaml(write: WriteFile) -> None:
     assert error.line == 3 and "row 3: 'inflect' must be true or false" in str(error)
 
 
+def test_tsv_reads_quoted_fields_as_excel_writes_them(write: WriteFile) -> None:
+    """Excel's tab-separated export quotes a cell holding a quote or a line break, and
+    doubles its quotes: read as written (only a quoted field taking in whole rows is an
+    error, see tests/hostile/test_glossary_messages.py)."""
+    glossary = load_quietly(write("g.tsv", (
+        'term\tdefinition\nESS\t"Économie sociale\net solidaire"\n'
+        'SCOP\t"la ""coop"" de ses salariés"\nÉcran\tDiagonale de 24"\n')))
+    assert [(e.term, e.definition) for e in glossary] == [
+        ("ESS", "Économie sociale\net solidaire"), ("SCOP", 'la "coop" de ses salariés'),
+        ("Écran", 'Diagonale de 24"')]
+
+
 def test_csv_header_only_and_no_header_are_both_errors(write: WriteFile) -> None:
     path = write("g.csv", "term,definition\n")
     assert str(error_of(path)) == (f"{path}:1: the glossary has no entries (add one row per "

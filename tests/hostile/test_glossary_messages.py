@@ -269,6 +269,13 @@ CASES: dict[str, Case] = {
         ("warning", 2, "row 2: value 2 of 'aliases' is empty"),
         ("warning", 3, "row 3: value 2 of 'aliases' is empty"),
     ], code=0),
+    "tsv-stray-quote-takes-in-rows": Case("g.tsv", (
+        'term\tdefinition\nESS\t"Économie sociale\nPTCE\tPôle territorial\n'
+        'Écran\tDiagonale de 24"\nSCOP\tCoopérative\n'), [
+        ("error", 2, "a double quote opens a field on this row and only closes it on line "
+         "4, taking in the rows of lines 3-4 (a field that starts with a double quote is "
+         "quoted, as in CSV: remove the stray quote, or quote the whole field"),
+    ]),
     "tsv-excel-unicode-text": Case("g.tsv", "term\tdefinition\nA\tok\n".encode("utf-16"), [
         ("error", None, "this file is in UTF-16, not UTF-8 (read it with "
          "--glossary-encoding utf-16"),

@@ -71,9 +71,9 @@ def _read(data: bytes, name: str, default_separator: str, encoding: str | None) 
                 header_line = start
                 columns = _header(row, name, start, diagnostics)
                 continue
-            if any(cell.strip() for cell in row[len(columns):]):
-                diagnostics.append(_ragged(row, len(columns), separator, name, start,
-                                           previous_end))
+            problem = _row_problem(row, len(columns), separator, name, start, previous_end)
+            if problem is not None:
+                diagnostics.append(problem)
                 continue
             items.append(_item(columns, row))
             lines.append({"": start})
@@ -96,6 +96,34 @@ def _csv_problem(message: str) -> str:
     if "expected after '\"'" in message:
         return "a quoted field goes on after its closing double quote"
     return message
+
+
+def _row_problem(row: list[str], columns: int, separator: str, name: str, start: int,
+                 end: int) -> Diagnostic | None:
+    """What makes a row unreadable (more fields than the header, rows taken into a
+    quoted field), or ``None``."""
+    if any(cell.strip() for cell in row[columns:]):
+        return _ragged(row, columns, separator, name, start, end)
+    if separator == "\t" and end > start:
+        return _taken_in(row, name, start, end)
+    return None
+
+
+def _taken_in(row: list[str], name: str, start: int, end: int) -> Diagnostic | None:
+    """A quoted field of a tab-separated row that holds a line break and then a tab: the
+    rows after a stray double quote, read as one field up to the next quote that can
+    close it. A tab is no character anyone types in a cell, so that is never a field as
+    its author meant it."""
+    for cell in row:
+        brk = cell.find("\n")
+        if brk >= 0 and "\t" in cell[brk:]:
+            return Diagnostic(
+                "error", f"a double quote opens a field on this row and only closes it on "
+                f"line {end}, taking in the rows of lines {start + 1}-{end}",
+                Location(name, start), 'a field that starts with a double quote is quoted, '
+                'as in CSV: remove the stray quote, or quote the whole field and double '
+                'the quotes inside it: "le ""tiers-lieu"""', "load-error")
+    return None
 
 
 def _ragged(row: list[str], columns: int, separator: str, name: str, start: int,
