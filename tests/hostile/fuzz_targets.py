@@ -25,11 +25,15 @@ What each target holds for every input:
 * ``cache``: the first byte picks a matcher or glossary cache file; the rest is the file,
   its checksum made right so that the range checks behind it are reached. Loading it
   gives tables (or a glossary) that work, or ``None``; scanning with what loaded, or
-  reading its entries, raises nothing but a ``GlossatorError``.
+  reading its entries, raises nothing but a ``GlossatorError``. With bit 4 of the first
+  byte, the rest is one marshal record of a cache file instead: ``columns.loads`` refuses
+  it, or gives a value that can be shown, hashed and compared (what readers do with a
+  row) without crashing the process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -122,6 +126,9 @@ def _cache() -> Callable[[bytes], None]:
     def run(data: bytes) -> None:
         if not data:
             return
+        if data[0] & 4:
+            _record(data[1:])
+            return
         kind = data[0] & 1
         path = paths[kind]
         path.write_bytes(fixed(data[1:]) if data[0] & 2 == 0 else data[1:])
@@ -144,6 +151,21 @@ def _cache() -> Callable[[bytes], None]:
             return
 
     return run
+
+
+def _record(data: bytes) -> None:
+    """One marshal record through the walk that guards ``marshal.loads``, and what a
+    reader may do with the value it gives."""
+    from glossator.store.columns import loads
+
+    try:
+        value = loads(data)
+    except (EOFError, ValueError, TypeError, MemoryError):
+        return
+    repr(value)
+    with contextlib.suppress(TypeError):  # a list or a dict inside: unhashable
+        hash(value)
+    assert value == value or value != value  # a NaN is not equal to itself
 
 
 TARGETS: dict[str, Callable[[], Callable[[bytes], None]]] = {
@@ -177,6 +199,8 @@ def seeds(target: str) -> list[bytes]:
 
 def _cache_seeds() -> list[bytes]:
     """A real matcher cache file and a real glossary cache file, each behind its byte."""
+    import marshal
+
     from glossator import compile_glossary
     from glossator.loaders import read_glossary
 
@@ -187,7 +211,14 @@ def _cache_seeds() -> list[bytes]:
         compile_glossary(read_glossary(source, cache_dir=cache), cache_dir=str(cache))
         matcher = next(cache.glob("matcher-*.cache")).read_bytes()
         glossary = next(cache.glob("glossary-*.cache")).read_bytes()
-    return [b"\x00" + matcher, b"\x01" + glossary]
+        from glossator.store.columns import read_sections
+
+        header, sections = read_sections(next(cache.glob("glossary-*.cache")))
+        rows = bytes(sections[0])
+        at = memoryview(bytes(sections[1])).cast("q")
+        records = [rows[at[i]:at[i + 1]] for i in range(len(at) - 1)]
+    return [b"\x00" + matcher, b"\x01" + glossary,
+            *(b"\x04" + r for r in records[:3]), b"\x04" + marshal.dumps(header)]
 
 
 def main(argv: list[str]) -> None:
@@ -197,6 +228,8 @@ def main(argv: list[str]) -> None:
     if not argv or argv[0] not in TARGETS:
         raise SystemExit(f"usage: fuzz_targets.py {{{','.join(TARGETS)}}} [libFuzzer args]")
     target, rest = argv[0], argv[1:]
+    if target == "cache" and not any(a.startswith("-dict=") for a in rest):
+        rest.insert(0, f"-dict={HERE / 'cache.dict'}")  # marshal's codes (see that file)
     with atheris.instrument_imports(include=["glossator"]):
         run: Any = TARGETS[target]()  # imports glossator's modules, instrumented
     for folder in (a for a in rest if not a.startswith("-") and os.path.isdir(a)):
