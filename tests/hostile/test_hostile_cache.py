@@ -316,6 +316,37 @@ def test_a_forged_record_that_holds_itself_is_refused_without_a_crash(
     assert again.stdout == expected
 
 
+def test_a_forged_trie_that_ends_a_match_inside_a_character_gives_no_traceback(
+    tmp_path: Path,
+) -> None:
+    """A matcher file the cache fuzz target found (in
+    tests/data/fuzz-regressions/cache/), its checksum right: its trie ends a candidate
+    in the middle of a character (the two bytes of an é), which the check of the
+    candidate decoded and raised on, a traceback. Such a candidate is refused now: the
+    run succeeds (what a forged file that holds together matches is not guaranteed)."""
+    import struct
+    import zlib
+
+    from hostile import fuzz_targets
+
+    (tmp_path / "g.yaml").write_bytes(fuzz_targets.GLOSSARY)
+    (tmp_path / "t.txt").write_text(fuzz_targets.TEXT + "\n", "utf-8")
+    command = [sys.executable, "-m", "glossator", "annotate", "t.txt", "-g", "g.yaml", "-f",
+               "json", "--cache-dir", "cache"]
+    first = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True,
+                           timeout=120)
+    succeeds_cleanly(first.returncode, first.stderr, warnings=0)
+    found = (Path(__file__).parents[1] / "data" / "fuzz-regressions" / "cache"
+             / "trie-ending-a-candidate-inside-a-character").read_bytes()[1:]
+    magic, length = struct.unpack_from("<8sQ", found)
+    (target,) = (tmp_path / "cache").glob("matcher-*.cache")
+    target.write_bytes(struct.pack("<8sQI4s", magic, length, zlib.crc32(found[24:]), bytes(4))
+                       + found[24:])
+    forged = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120)
+    succeeds_cleanly(forged.returncode, forged.stderr, warnings=0)
+
+
 # --- spaCy absent --------------------------------------------------------------------
 
 _BLOCK = """
