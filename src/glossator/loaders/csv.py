@@ -71,10 +71,12 @@ def _read(data: bytes, name: str, default_separator: str, encoding: str | None) 
                 header_line = start
                 columns = _header(row, name, start, diagnostics)
                 continue
-            problem = _row_problem(row, len(columns), separator, name, start, previous_end)
-            if problem is not None:
-                diagnostics.append(problem)
+            if any(cell.strip() for cell in row[len(columns):]):
+                diagnostics.append(_ragged(row, len(columns), separator, name, start,
+                                           previous_end))
                 continue
+            if separator == "\t" and previous_end > start:
+                diagnostics.extend(_taken_in(row, name, start, previous_end))
             items.append(_item(columns, row))
             lines.append({"": start})
     except csv.Error as exc:
@@ -98,32 +100,21 @@ def _csv_problem(message: str) -> str:
     return message
 
 
-def _row_problem(row: list[str], columns: int, separator: str, name: str, start: int,
-                 end: int) -> Diagnostic | None:
-    """What makes a row unreadable (more fields than the header, rows taken into a
-    quoted field), or ``None``."""
-    if any(cell.strip() for cell in row[columns:]):
-        return _ragged(row, columns, separator, name, start, end)
-    if separator == "\t" and end > start:
-        return _taken_in(row, name, start, end)
-    return None
-
-
-def _taken_in(row: list[str], name: str, start: int, end: int) -> Diagnostic | None:
-    """A quoted field of a tab-separated row that holds a line break and then a tab: the
-    rows after a stray double quote, read as one field up to the next quote that can
-    close it. A tab is no character anyone types in a cell, so that is never a field as
-    its author meant it."""
+def _taken_in(row: list[str], name: str, start: int, end: int) -> list[Diagnostic]:
+    """A warning for a quoted field of a tab-separated row that holds a line break and
+    then a tab: most likely the rows after a stray double quote, read as one field up to
+    the next quote that can close it (a definition may hold a line break and a tab, which
+    glossator's own TSV writes quoted, so it is said, not refused)."""
     for cell in row:
         brk = cell.find("\n")
         if brk >= 0 and "\t" in cell[brk:]:
-            return Diagnostic(
-                "error", f"a double quote opens a field on this row and only closes it on "
-                f"line {end}, taking in the rows of lines {start + 1}-{end}",
+            return [Diagnostic(
+                "warning", f"a double quote opens a field on this row that only closes on "
+                f"line {end}: lines {start + 1}-{end} are read as part of it, not as rows",
                 Location(name, start), 'a field that starts with a double quote is quoted, '
-                'as in CSV: remove the stray quote, or quote the whole field and double '
-                'the quotes inside it: "le ""tiers-lieu"""', "load-error")
-    return None
+                'as in CSV: if that quote is a stray one, remove it, or quote the whole '
+                'field and double the quotes inside it: "le ""tiers-lieu"""', "glossary-warning")]
+    return []
 
 
 def _ragged(row: list[str], columns: int, separator: str, name: str, start: int,
