@@ -7,11 +7,12 @@ The sanitizer run builds ``_scan.c``, ``_pagescan.c`` and ``_splice.c`` with
 runs ``tests/test_scanner.py``, ``tests/test_french_cases.py``,
 ``tests/test_policy_stream.py`` (threads, skipped entries), ``tests/test_page_scan.py``
 (the C loop against the Python loop, on real pages and hostile markup),
-``tests/test_render_splice.py`` (the C renderers against the Python ones) and the golden
-files against it in a child interpreter, with the ASan runtime preloaded (Python itself
-is not built with it) and Python's allocator off, so that every buffer the C code reads
-is one ASan watches.
-Any report makes the child exit non-zero.
+``tests/test_render_splice.py`` (the C renderers against the Python ones),
+``tests/test_kept.py`` (the policies in C), ``tests/test_columns.py`` (the walk of cache
+records, forged ones among them) and the golden files against it in a child
+interpreter, with the ASan runtime preloaded (Python itself is not built with it) and
+Python's allocator off, so that every buffer the C code reads is one ASan watches. Any
+report makes the child exit non-zero.
 
 Both need a C compiler (``gcc``, with the Python headers: ``python3-dev`` on Debian) and,
 for the second, its sanitizer runtimes (``libasan``, ``libubsan``, which come with
@@ -122,7 +123,7 @@ def test_the_scanner_tests_pass_under_address_and_undefined_sanitizers(
     tests = [str(ROOT / "tests" / name)
              for name in ("test_scanner.py", "test_french_cases.py",
                           "test_policy_stream.py", "test_page_scan.py",
-                          "test_render_splice.py", "test_kept.py", "golden")]
+                          "test_render_splice.py", "test_kept.py", "test_columns.py", "golden")]
     proc = _run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                  *tests], env=env, cwd=ROOT)
     assert proc.returncode == 0, (

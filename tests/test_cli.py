@@ -750,6 +750,18 @@ def test_subprocess_golden_reproduction(tmp_path: Path) -> None:
     assert proc.stdout.rstrip(b"\n") == seed_path().read_bytes().rstrip(b"\n")
 
 
+def test_importing_glossator_main_runs_nothing(tmp_path: Path) -> None:
+    """``glossator.__main__`` runs the command line only as ``python -m glossator``: a
+    tool that imports it (pydoc, a test collector, multiprocessing's spawn) is not
+    answered with a usage error and an exit."""
+    proc = subprocess.run(
+        [sys.executable, "-c", "import glossator.__main__ as m; print(m.__name__)"],
+        cwd=tmp_path, capture_output=True, timeout=120, check=False)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"glossator.__main__\n", b"")
+    version = _run("--version", cwd=tmp_path)
+    assert version.returncode == 0 and version.stdout.startswith(b"glossator "), version
+
+
 def test_subprocess_input_error_exit_1_without_traceback(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text(PYTHON_TAG, encoding="utf-8")
     (tmp_path / "a.txt").write_text(TEXT_A, encoding="utf-8")

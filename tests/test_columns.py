@@ -6,12 +6,14 @@ import itertools
 import os
 from array import array
 from pathlib import Path
+from typing import Any, cast
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glossator.matching import scan as matcher
+from glossator.store import columns
 from glossator.store.columns import (
     Groups,
     Packed,
@@ -79,12 +81,8 @@ def test_the_c_bounds_check_agrees_with_python(
         return True
 
     assert ok() == expected
-    if matcher.ACCELERATOR is not None:
-        saved, matcher.ACCELERATOR = matcher.ACCELERATOR, None
-        try:
-            assert ok() == expected
-        finally:
-            matcher.ACCELERATOR = saved
+    with mock.patch.object(columns, "ACCELERATOR", None):  # the Python check
+        assert ok() == expected
 
 
 def test_sections_are_written_aligned_and_read_in_place(tmp_path: Path) -> None:
@@ -124,3 +122,124 @@ def test_a_cache_file_of_another_user_is_not_read(tmp_path: Path) -> None:
     os.chown(path, 12345, 12345)
     with pytest.raises(ValueError, match="another user"):
         read_sections(path)
+
+
+# --- marshal records walked before they are read (columns.loads) ----------------------
+
+#: Records of the values glossator writes, with marshal's back-references in them: a
+#: string twice, the empty tuple shared, a dict, a set.
+_SHARED = "partagé"
+PLAIN_VALUES = [
+    ("ESS", "Économie sociale", "ess", None, (), None, None, None, (), (), None, None, (),
+     None, ("g.yaml", 3), (1, 2)),
+    (_SHARED, True, False, (False, _SHARED)),
+    {"auteur": ["équipe", {"version": 2}], "tags": {"a", "b"}, "f": frozenset({(1, 2)})},
+    [(), (), ((), ())],
+    (2**200, -(2**70), 1.5, b"\x00\xff", "é" * 300, ...),
+]
+
+
+def _self(kind: bytes) -> bytes:
+    """A container of one item (marshal type ``kind``, numbered) holding itself."""
+    return bytes([kind[0] | 0x80]) + (b"\x01" if kind == b")" else b"\x01\0\0\0") + \
+        b"r\0\0\0\0"
+
+
+def _doubling(levels: int) -> bytes:
+    """A list whose k-th item is a tuple of the (k-1)-th twice: 2**levels values in
+    about 12 bytes a level."""
+    out = b"[" + levels.to_bytes(4, "little") + b"\xa9\x00"
+    for k in range(1, levels):
+        ref = b"r" + (k - 1).to_bytes(4, "little")
+        out += b"\xa9\x02" + ref + ref
+    return out
+
+
+#: Records marshal would read, each refused by the walk (the first ones crashed the
+#: process with SIGSEGV in marshal.loads or when their value was hashed).
+FORGED_RECORDS = {
+    "frozenset-holding-a-tuple-holding-itself": b">\x01\0\0\0" + _self(b")"),
+    "set-holding-a-tuple-holding-itself": b"<\x01\0\0\0" + _self(b")"),
+    "dict-keyed-by-a-tuple-holding-itself": b"{" + _self(b")") + b"N0",
+    "tuple-holding-itself": _self(b")"),
+    "big-tuple-holding-itself": _self(b"("),
+    "list-holding-itself": _self(b"["),
+    "reference-to-nothing-numbered": b"\xa9\x02Nr\x05\0\0\0",
+    "negative-reference": b"\xa9\x01r\xff\xff\xff\xff",
+    "references-doubling-40-times": _doubling(40),
+    "nested-101-deep": b")\x01" * 101 + b"N",
+    "code-object": b"c" + bytes(40),
+}
+
+
+@pytest.fixture(params=["C", "Python"])
+def walk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """``columns.loads`` with the C walk (the scanner module's ``plain_marshal``), then
+    with the Python one."""
+    from glossator.matching.native import ACCELERATOR
+    from glossator.store import columns
+
+    if request.param == "C":
+        if getattr(ACCELERATOR, "plain_marshal", None) is None:
+            pytest.skip("the scanner module is not built (GLOSSATOR_PURE_PYTHON?)")
+    else:
+        monkeypatch.setattr(columns, "ACCELERATOR", None)
+    return str(request.param)
+
+
+@pytest.mark.parametrize("value", PLAIN_VALUES, ids=range(len(PLAIN_VALUES)))
+def test_records_of_plain_values_are_read_back(walk: str, value: Any) -> None:
+    import marshal
+
+    from glossator.store.columns import loads
+
+    assert loads(marshal.dumps(value)) == value
+
+
+@pytest.mark.parametrize("case", list(FORGED_RECORDS))
+def test_a_forged_record_is_refused_before_marshal_reads_it(walk: str, case: str) -> None:
+    from glossator.store.columns import loads
+
+    with pytest.raises(ValueError):
+        loads(FORGED_RECORDS[case])
+
+
+def _mutants(seed: int, count: int) -> list[bytes]:
+    import marshal
+    import random
+
+    rnd = random.Random(seed)
+    records = [marshal.dumps(v) for v in cast(list[Any], PLAIN_VALUES)]
+    out = []
+    for _ in range(count):
+        r = bytearray(rnd.choice(records))
+        for _ in range(rnd.randint(1, 4)):
+            at = rnd.randrange(len(r) + 1)
+            if rnd.random() < 0.6 and at < len(r):
+                r[at] = rnd.choice((rnd.randrange(256), 0x72, 0xA9, 0x3E, 0x7B, 0x30, 0x80 | r[at]))
+            else:
+                r[at:at] = bytes(rnd.randrange(256) for _ in range(rnd.randint(1, 6)))
+        out.append(bytes(r))
+    return out
+
+
+def test_the_c_marshal_walk_agrees_with_the_python_one() -> None:
+    """The same verdict on 20 000 mutants of real records (reference flags, references,
+    sets and dicts planted among them)."""
+    from glossator.matching.native import ACCELERATOR
+    from glossator.store import columns
+
+    check = getattr(ACCELERATOR, "plain_marshal", None)
+    if check is None:
+        pytest.skip("the scanner module is not built (GLOSSATOR_PURE_PYTHON?)")
+
+    def python(data: bytes) -> bool:
+        try:
+            columns._walk(data)
+        except ValueError:
+            return False
+        return True
+
+    differ = [m for m in _mutants(17, 20000)
+              if check(m, columns._MAX_DEPTH, columns._EXPANSION) != python(m)]
+    assert differ == []

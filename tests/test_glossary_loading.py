@@ -259,6 +259,40 @@ def test_invalid_glossaries_raise_with_file_and_line(
     assert not (tmp_path / "pwned").exists()
 
 
+@pytest.mark.parametrize("how", ["pickle", "worker-process"])
+def test_an_error_keeps_its_fields_across_processes(write: WriteFile, how: str) -> None:
+    """A GlossatorError raised in a worker process (multiprocessing, Dask) comes back with
+    its file, line and hint, not only its text: pickling goes through the instance's
+    fields, which ``__init__`` set."""
+    import multiprocessing
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+
+    from glossator.errors import CacheError, GlossatorError, InputError, UsageError
+
+    path = write("bad.yaml", "- term: ESS\n  definition: [a, b]\n")
+    with pytest.raises(GlossaryError) as info:
+        load_glossary(path)
+    errors: list[GlossatorError] = [info.value, CacheError("damaged", file="c", hint="h"),
+                                    InputError("binary", file="t.txt", line=7),
+                                    UsageError("bad option")]
+    if how == "pickle":
+        back = [pickle.loads(pickle.dumps(e, protocol))
+                for e in errors for protocol in range(pickle.HIGHEST_PROTOCOL + 1)]
+        errors = [e for e in errors for _ in range(pickle.HIGHEST_PROTOCOL + 1)]
+    else:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            failed = pool.submit(load_glossary, path).exception()
+        assert isinstance(failed, GlossaryError)
+        back, errors = [failed], errors[:1]
+
+    def fields(e: GlossatorError) -> tuple[Any, ...]:
+        return type(e), e.message, e.file, e.line, e.hint, str(e), e.args
+
+    assert [fields(e) for e in back] == [fields(e) for e in errors]
+    assert back[0].line == 2 and back[0].file == str(path)
+
+
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     with pytest.raises(GlossaryError, match="no such glossary file") as info:
         load_glossary(tmp_path / "missing.yaml")

@@ -246,8 +246,9 @@ def test_csv_empty_definition_names_its_physical_line(write: WriteFile) -> None:
     content = CSV.replace("Société coopérative et participative.", "  ")
     content = content.replace("\nScop", '\n\nmulti,,"two\nlines",,,,\nScop')
     path = write("g.csv", content)
-    # blank line 4 and the two-line record 5-6 come before it
-    assert skipped_of(path).startswith(f"{path}:7: warning: entry 4: 'definition' is empty")
+    # blank line 4 and the two-line record 5-6 come before it: the message names the row
+    # by its line, as a user editing the file finds it, never as "entry 4"
+    assert skipped_of(path).startswith(f"{path}:7: warning: row 7: 'definition' is empty")
 
 
 def test_csv_without_a_definition_column(write: WriteFile) -> None:
@@ -300,7 +301,19 @@ def test_csv_row_with_an_unquoted_separator_is_an_error(write: WriteFile) -> Non
 
 def test_csv_bad_flag_is_reported_like_yaml(write: WriteFile) -> None:
     error = error_of(write("g.csv", "term,definition,inflect\nESS,x,\nCAE,y,peut-être\n"))
-    assert error.line == 3 and "entry 2: 'inflect' must be true or false" in str(error)
+    assert error.line == 3 and "row 3: 'inflect' must be true or false" in str(error)
+
+
+def test_tsv_reads_quoted_fields_as_excel_writes_them(write: WriteFile) -> None:
+    """Excel's tab-separated export quotes a cell holding a quote or a line break, and
+    doubles its quotes: read as written (only a quoted field taking in whole rows is an
+    error, see tests/hostile/test_glossary_messages.py)."""
+    glossary = load_quietly(write("g.tsv", (
+        'term\tdefinition\nESS\t"Économie sociale\net solidaire"\n'
+        'SCOP\t"la ""coop"" de ses salariés"\nÉcran\tDiagonale de 24"\n')))
+    assert [(e.term, e.definition) for e in glossary] == [
+        ("ESS", "Économie sociale\net solidaire"), ("SCOP", 'la "coop" de ses salariés'),
+        ("Écran", 'Diagonale de 24"')]
 
 
 def test_csv_header_only_and_no_header_are_both_errors(write: WriteFile) -> None:

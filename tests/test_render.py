@@ -114,6 +114,30 @@ def test_markdown_footnotes_and_escaping() -> None:
     assert "[^ess]: **Économie sociale et solidaire** — Le secteur." in out
 
 
+#: Text that holds what Markdown reads as character references, written as plain text.
+_REFERENCES = "1 &lt; 2 &amp; 3 &#x41; &#65; &eacute; &AMP; & fin;"
+
+
+@pytest.mark.parametrize("reader", ["python-markdown", "markdown-it"])
+def test_markdown_shows_character_references_of_the_text_as_written(reader: str) -> None:
+    """``&lt;`` in a text or a definition is shown as ``&lt;``, not as ``<``: both real
+    readers of glossator's Markdown give back the characters of the source."""
+    from html import unescape
+
+    g = Glossary.from_dicts([{"term": "ESS", "definition": f"Définition : {_REFERENCES}"}])
+    out = render(annotate(f"L’ESS : {_REFERENCES}", g), "markdown")
+    assert "[^ess]" in out
+    if reader == "python-markdown":
+        markdown = pytest.importorskip("markdown", reason="pip install -e '.[test]'")
+        html = markdown.markdown(out, extensions=["footnotes"])
+    else:
+        markdown_it = pytest.importorskip("markdown_it", reason="pip install -e '.[test]'")
+        footnote = pytest.importorskip("mdit_py_plugins.footnote")
+        html = markdown_it.MarkdownIt("commonmark").use(footnote.footnote_plugin).render(out)
+    shown = unescape(re.sub(r"<[^>]*>", "", html))
+    assert shown.count(_REFERENCES) == 2, html  # the text, and the definition's note
+
+
 def test_unknown_format_is_a_usage_error() -> None:
     with pytest.raises(glossator.UsageError, match="unknown output format 'pdf'"):
         render(annotate("ESS", GLOSSARY), "pdf")

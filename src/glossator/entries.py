@@ -44,6 +44,19 @@ _MARKUP = re.compile(r"<\s*[a-zA-Z!/]")
 LineMap = Sequence[Mapping[str, int]]
 
 
+def _entry_number(index: int, line: int | None) -> str:
+    """``entry N``: how the messages of a YAML, JSON or TOML glossary name the entry of
+    index ``index`` (0-based); the line is in their ``FILE:LINE`` already."""
+    return f"entry {index + 1}"
+
+
+def _row_line(index: int, line: int | None) -> str:
+    """``row N``, N the line the row starts on: how the messages of a CSV or TSV
+    glossary name a row (the number a user editing the file looks for, not its rank
+    among the entries: the header and blank rows come before it)."""
+    return f"row {line}" if line is not None else f"entry {index + 1}"
+
+
 @dataclass(frozen=True)
 class Syntax:
     """How one format writes a glossary, for the fix hints of the shared messages.
@@ -65,6 +78,8 @@ class Syntax:
     write_list: Callable[[str, str], str]
     #: ``key`` → how to fill a required field
     required: Callable[[str], str]
+    #: ``(index, line)`` → how messages name an entry (``entry 2``, ``row 3``)
+    label: Callable[[int, int | None], str] = _entry_number
 
 
 YAML_SYNTAX = Syntax(
@@ -107,6 +122,7 @@ CSV_SYNTAX = Syntax(
     entry_shape="write one entry per row",
     write_list=lambda key, value: f"separate the values of the '{key}' column with '|'",
     required=lambda key: f"fill the '{key}' column of that row",
+    label=_row_line,
 )
 
 
@@ -283,7 +299,7 @@ def _entry(
     syntax: Syntax,
 ) -> Entry:
     """Validate the raw entry number ``index`` (0-based) and build its :class:`Entry`."""
-    raw = _RawEntry(f"entry {index + 1}", item, file, where, syntax)
+    raw = _RawEntry(syntax.label(index, where.get("")), item, file, where, syntax)
     if not isinstance(item, Mapping):
         raise raw.error(
             f"{raw.label} must be a mapping with 'term' and 'definition', not "
@@ -324,7 +340,7 @@ class _RawEntry:
     """One raw entry being validated: its fields read one at a time, each problem raised
     or reported at the line of its key (else of the entry)."""
 
-    #: ``entry N``, as messages name it
+    #: ``entry N`` (``row N`` in CSV), as messages name it
     label: str
     item: Any
     file: str | None

@@ -11,7 +11,10 @@ The arguments after the target's name are libFuzzer's; an empty corpus folder is
 filled with seeds from the repository. ``tests/hostile/test_fuzz.py`` runs each target
 for a few seconds in every test run. A failure is an uncaught exception (or a crash of
 the C scanner): libFuzzer writes the input to ``crash-…`` in the working directory;
-replay it with ``fuzz_targets.py TARGET crash-…``.
+replay it with ``fuzz_targets.py TARGET crash-…``. A crash that kills the process before
+libFuzzer can write its input (a C stack overflow does) leaves nothing; with
+``GLOSSATOR_FUZZ_LAST=FILE`` in the environment, each input is written to ``FILE`` before
+it runs, so that the last one is there after such a crash.
 
 What each target holds for every input:
 
@@ -23,11 +26,15 @@ What each target holds for every input:
 * ``cache``: the first byte picks a matcher or glossary cache file; the rest is the file,
   its checksum made right so that the range checks behind it are reached. Loading it
   gives tables (or a glossary) that work, or ``None``; scanning with what loaded, or
-  reading its entries, raises nothing but a ``GlossatorError``.
+  reading its entries, raises nothing but a ``GlossatorError``. With bit 4 of the first
+  byte, the rest is one marshal record of a cache file instead: ``columns.loads`` refuses
+  it, or gives a value that can be shown, hashed and compared (what readers do with a
+  row) without crashing the process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -139,6 +146,9 @@ def _cache() -> Callable[[bytes], None]:
     def run(data: bytes) -> None:
         if not data:
             return
+        if data[0] & 4:
+            _record(data[1:])
+            return
         kind = data[0] & 1
         path = paths[kind]
         path.write_bytes(fixed(data[1:]) if data[0] & 2 == 0 else data[1:])
@@ -161,6 +171,21 @@ def _cache() -> Callable[[bytes], None]:
             return
 
     return run
+
+
+def _record(data: bytes) -> None:
+    """One marshal record through the walk that guards ``marshal.loads``, and what a
+    reader may do with the value it gives."""
+    from glossator.store.columns import loads
+
+    try:
+        value = loads(data)
+    except (EOFError, ValueError, TypeError, MemoryError):
+        return
+    repr(value)
+    with contextlib.suppress(TypeError):  # a list or a dict inside: unhashable
+        hash(value)
+    assert value == value or value != value  # a NaN is not equal to itself
 
 
 TARGETS: dict[str, Callable[[], Callable[[bytes], None]]] = {
@@ -194,6 +219,8 @@ def seeds(target: str) -> list[bytes]:
 
 def _cache_seeds() -> list[bytes]:
     """A real matcher cache file and a real glossary cache file, each behind its byte."""
+    import marshal
+
     from glossator import compile_glossary
     from glossator.loaders import read_glossary
 
@@ -204,7 +231,14 @@ def _cache_seeds() -> list[bytes]:
         compile_glossary(read_glossary(source, cache_dir=cache), cache_dir=str(cache))
         matcher = next(cache.glob("matcher-*.cache")).read_bytes()
         glossary = next(cache.glob("glossary-*.cache")).read_bytes()
-    return [b"\x00" + matcher, b"\x01" + glossary]
+        from glossator.store.columns import read_sections
+
+        header, sections = read_sections(next(cache.glob("glossary-*.cache")))
+        rows = bytes(sections[0])
+        at = memoryview(bytes(sections[1])).cast("q")
+        records = [rows[at[i]:at[i + 1]] for i in range(len(at) - 1)]
+    return [b"\x00" + matcher, b"\x01" + glossary,
+            *(b"\x04" + r for r in records[:3]), b"\x04" + marshal.dumps(header)]
 
 
 def main(argv: list[str]) -> None:
@@ -214,14 +248,31 @@ def main(argv: list[str]) -> None:
     if not argv or argv[0] not in TARGETS:
         raise SystemExit(f"usage: fuzz_targets.py {{{','.join(TARGETS)}}} [libFuzzer args]")
     target, rest = argv[0], argv[1:]
+    if target == "cache" and not any(a.startswith("-dict=") for a in rest):
+        rest.insert(0, f"-dict={HERE / 'cache.dict'}")  # marshal's codes (see that file)
     with atheris.instrument_imports(include=["glossator"]):
         run: Any = TARGETS[target]()  # imports glossator's modules, instrumented
     for folder in (a for a in rest if not a.startswith("-") and os.path.isdir(a)):
         if not os.listdir(folder):  # the seeds import glossator too: after, not before
             for i, seed in enumerate(seeds(target)):
                 Path(folder, f"seed-{i}").write_bytes(seed)
+    last = os.environ.get("GLOSSATOR_FUZZ_LAST")
+    if last:
+        run = _saving(run, Path(last))
     atheris.Setup([sys.argv[0], *rest], run)
     atheris.Fuzz()
+
+
+def _saving(run: Callable[[bytes], None], path: Path) -> Callable[[bytes], None]:
+    """``run``, writing each input to ``path`` first: a crash libFuzzer cannot catch
+    (a C stack overflow) still leaves the input that caused it."""
+
+    def saved(data: bytes) -> None:
+        with open(path, "wb") as out:
+            out.write(data)
+        run(data)
+
+    return saved
 
 
 if __name__ == "__main__":

@@ -63,7 +63,11 @@ def test_what_fuzzing_found_stays_fixed() -> None:
     through its target again: a SKOS file with an IRI ``urljoin`` refuses (``[`` opening
     an IPv6 host) gave a ValueError traceback; a matcher cache whose checksum holds but
     whose variant row has a class where bytes belong (marshal's StopIteration code) gave
-    a TypeError in the middle of a scan."""
+    a TypeError in the middle of a scan; a cache header holding a frozenset of a tuple
+    that refers to itself, and a record holding a dict keyed by a tuple still being read,
+    crashed the process (SIGSEGV in marshal.loads, hashing a value that holds itself); a
+    matcher cache whose trie ends a candidate inside a character gave a
+    UnicodeDecodeError in the middle of a scan."""
     from hostile import fuzz_targets
 
     root = HERE.parent / "data" / "fuzz-regressions"

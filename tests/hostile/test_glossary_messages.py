@@ -266,8 +266,15 @@ CASES: dict[str, Case] = {
          "further on) (the file is in another encoding, probably Windows-1252"),
     ]),
     "csv-blank-alias-parts": Case("g.csv", "term,definition,aliases\nA,ok,x||y\nB,ok,z|\n", [
-        ("warning", 2, "entry 1: value 2 of 'aliases' is empty"),
-        ("warning", 3, "entry 2: value 2 of 'aliases' is empty"),
+        ("warning", 2, "row 2: value 2 of 'aliases' is empty"),
+        ("warning", 3, "row 3: value 2 of 'aliases' is empty"),
+    ], code=0),
+    "tsv-stray-quote-takes-in-rows": Case("g.tsv", (
+        'term\tdefinition\nESS\t"Économie sociale\nPTCE\tPôle territorial\n'
+        'Écran\tDiagonale de 24"\nSCOP\tCoopérative\n'), [
+        ("warning", 2, "a double quote opens a field on this row that only closes on line "
+         "4: lines 3-4 are read as part of it, not as rows (a field that starts with a "
+         "double quote is quoted, as in CSV: if that quote is a stray one, remove it"),
     ], code=0),
     "tsv-excel-unicode-text": Case("g.tsv", "term\tdefinition\nA\tok\n".encode("utf-16"), [
         ("error", None, "this file is in UTF-16, not UTF-8 (read it with "
@@ -276,8 +283,8 @@ CASES: dict[str, Case] = {
     "tsv-two-bad-rows": Case("g.tsv", (
         "term\tdefinition\tcase_sensitive\tmax_occurrences\nA\tok\tpeut-être\t\n"
         "B\tok\t\tzéro\n"), [
-        ("error", 2, "entry 1: 'case_sensitive' must be true or false, not 'peut-être'"),
-        ("error", 3, "entry 2: 'max_occurrences' must be a whole number of at least 1, "
+        ("error", 2, "row 2: 'case_sensitive' must be true or false, not 'peut-être'"),
+        ("error", 3, "row 3: 'max_occurrences' must be a whole number of at least 1, "
          "not 'zéro'"),
     ]),
     # ------------------------------------------------------------------ TBX, SKOS

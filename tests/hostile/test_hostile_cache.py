@@ -247,6 +247,106 @@ def test_the_real_command_prints_one_warning_line_for_a_damaged_cache(
     assert proc.stderr.startswith("glossator: warning: ") and proc.stdout == expected
 
 
+_SELF_IN_FROZENSET = b">\x01\0\0\0\xa9\x01r\0\0\0\0"
+
+
+def _forge_header(path: Path) -> None:
+    """The file's header record replaced by a frozenset holding a tuple that holds
+    itself (marshal.loads crashed the process on it), its checksum made right."""
+    import struct
+    import zlib
+
+    body = _SELF_IN_FROZENSET
+    path.write_bytes(struct.pack("<8sQI4s", b"GLOSSAT2", len(body), zlib.crc32(body),
+                                 bytes(4)) + body)
+
+
+def _forge_row(blob: int) -> Callable[[Path], None]:
+    """Row 0 of the rows in section ``blob`` (offsets in the next one) replaced by the
+    same record, the checksum made right."""
+
+    def forge(path: Path) -> None:
+        from glossator.matching.native import pack_offsets
+        from glossator.store.columns import read_sections
+
+        _, sections = read_sections(path)
+        data, at = bytes(sections[blob]), memoryview(bytes(sections[blob + 1])).cast("q")
+        parts = [_SELF_IN_FROZENSET, *(data[at[i]:at[i + 1]] for i in range(1, len(at) - 1))]
+        _forge(path, blob, b"".join(parts))
+        _forge(path, blob + 1, pack_offsets(map(len, parts)))
+
+    return forge
+
+
+SELF_HOLDING: dict[str, tuple[str, Callable[[Path], None]]] = {
+    "matcher-header": ("matcher", _forge_header),
+    "glossary-header": ("glossary", _forge_header),
+    "glossary-entry-row": ("glossary", _forge_row(0)),
+    "glossary-form-row": ("glossary", _forge_row(2)),
+    "matcher-variant-row": ("matcher", _forge_row(4)),
+}
+
+
+@pytest.mark.parametrize("case", list(SELF_HOLDING))
+def test_a_forged_record_that_holds_itself_is_refused_without_a_crash(
+    cached: tuple[Path, str], case: str
+) -> None:
+    """marshal.loads trusts back-references: 12 bytes make a tuple inside a frozenset
+    hold itself, and hashing it overflowed the C stack (SIGSEGV, the crash the cache
+    fuzz target once met). Such a record, with the file's checksum made right, is
+    refused like any damage: removed, rebuilt, one line, the same matches. The real
+    command, in a child process: a crash is an exit code, not a lost test run."""
+    cache, expected = cached
+    kind, forge = SELF_HOLDING[case]
+    (target,) = cache.glob(f"{kind}-*.cache")
+    forge(target)
+    command = [sys.executable, "-m", "glossator", *_ARGS]
+    proc = subprocess.run(command, cwd=cache.parent, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode in (0, 1), (proc.returncode, proc.stderr[-2000:])
+    assert proc.stderr.count("\n") == 1 and "damaged" in proc.stderr, proc.stderr
+    assert target.name in proc.stderr
+    if proc.returncode == 0:  # found when the file was opened: rebuilt in this run
+        assert proc.stderr.startswith("glossator: warning: ") and proc.stdout == expected
+    else:  # found in a row decoded mid-run: the file is removed, the next run rebuilds
+        assert proc.stderr.startswith("glossator: error: ") and proc.stdout == ""
+    again = subprocess.run(command, cwd=cache.parent, capture_output=True, text=True,
+                           timeout=120)
+    succeeds_cleanly(again.returncode, again.stderr, warnings=0)
+    assert again.stdout == expected
+
+
+def test_a_forged_trie_that_ends_a_match_inside_a_character_gives_no_traceback(
+    tmp_path: Path,
+) -> None:
+    """A matcher file the cache fuzz target found (in
+    tests/data/fuzz-regressions/cache/), its checksum right: its trie ends a candidate
+    in the middle of a character (the two bytes of an é), which the check of the
+    candidate decoded and raised on, a traceback. Such a candidate is refused now: the
+    run succeeds (what a forged file that holds together matches is not guaranteed)."""
+    import struct
+    import zlib
+
+    from hostile import fuzz_targets
+
+    (tmp_path / "g.yaml").write_bytes(fuzz_targets.GLOSSARY)
+    (tmp_path / "t.txt").write_text(fuzz_targets.TEXT + "\n", "utf-8")
+    command = [sys.executable, "-m", "glossator", "annotate", "t.txt", "-g", "g.yaml", "-f",
+               "json", "--cache-dir", "cache"]
+    first = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True,
+                           timeout=120)
+    succeeds_cleanly(first.returncode, first.stderr, warnings=0)
+    found = (Path(__file__).parents[1] / "data" / "fuzz-regressions" / "cache"
+             / "trie-ending-a-candidate-inside-a-character").read_bytes()[1:]
+    magic, length = struct.unpack_from("<8sQ", found)
+    (target,) = (tmp_path / "cache").glob("matcher-*.cache")
+    target.write_bytes(struct.pack("<8sQI4s", magic, length, zlib.crc32(found[24:]), bytes(4))
+                       + found[24:])
+    forged = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120)
+    succeeds_cleanly(forged.returncode, forged.stderr, warnings=0)
+
+
 # --- spaCy absent --------------------------------------------------------------------
 
 _BLOCK = """

@@ -75,6 +75,8 @@ def _read(data: bytes, name: str, default_separator: str, encoding: str | None) 
                 diagnostics.append(_ragged(row, len(columns), separator, name, start,
                                            previous_end))
                 continue
+            if separator == "\t" and previous_end > start:
+                diagnostics.extend(_taken_in(row, name, start, previous_end))
             items.append(_item(columns, row))
             lines.append({"": start})
     except csv.Error as exc:
@@ -96,6 +98,23 @@ def _csv_problem(message: str) -> str:
     if "expected after '\"'" in message:
         return "a quoted field goes on after its closing double quote"
     return message
+
+
+def _taken_in(row: list[str], name: str, start: int, end: int) -> list[Diagnostic]:
+    """A warning for a quoted field of a tab-separated row that holds a line break and
+    then a tab: most likely the rows after a stray double quote, read as one field up to
+    the next quote that can close it (a definition may hold a line break and a tab, which
+    glossator's own TSV writes quoted, so it is said, not refused)."""
+    for cell in row:
+        brk = cell.find("\n")
+        if brk >= 0 and "\t" in cell[brk:]:
+            return [Diagnostic(
+                "warning", f"a double quote opens a field on this row that only closes on "
+                f"line {end}: lines {start + 1}-{end} are read as part of it, not as rows",
+                Location(name, start), 'a field that starts with a double quote is quoted, '
+                'as in CSV: if that quote is a stray one, remove it, or quote the whole '
+                'field and double the quotes inside it: "le ""tiers-lieu"""', "glossary-warning")]
+    return []
 
 
 def _ragged(row: list[str], columns: int, separator: str, name: str, start: int,

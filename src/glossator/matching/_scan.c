@@ -2017,6 +2017,199 @@ in_bounds(PyObject *Py_UNUSED(module), PyObject *args)
     return PyBool_FromLong(ok);
 }
 
+/* The walk of a marshal record before marshal.loads reads it (store/columns.py `loads`
+ * says why; `_walk` there is the same walk in Python, and the two must agree). */
+typedef struct {
+    int64_t left;    /* items still to read; -1: a dict's, up to its NULL */
+    int64_t ref;     /* its number, or -1 */
+    int64_t deepest; /* the depth of its deepest item, -1 before the first */
+    int64_t start;   /* the values counted when it opened */
+} MarshalFrame;
+
+typedef struct {
+    int64_t depth;
+    int64_t values; /* the values it stands for; -1 while it is open */
+} MarshalRef;
+
+/* The signed 32-bit little-endian integer at b[at], or 0 if it does not fit in end. */
+static inline int
+marshal_i32(const uint8_t *b, Py_ssize_t at, Py_ssize_t end, int64_t *out)
+{
+    if (at < 0 || end - at < 4) {
+        return 0;
+    }
+    uint32_t u = (uint32_t)b[at] | (uint32_t)b[at + 1] << 8 | (uint32_t)b[at + 2] << 16 |
+                 (uint32_t)b[at + 3] << 24;
+    *out = (int32_t)u;
+    return 1;
+}
+
+/* Where the number, string or bytes of type `code` starting at b[at] ends, or -1 (a
+ * size beyond the end, or a type glossator does not write). */
+static Py_ssize_t
+marshal_scalar_end(const uint8_t *b, Py_ssize_t at, Py_ssize_t end, uint8_t code)
+{
+    int64_t n;
+    switch (code) {
+    case 'i':
+        return at + 4;
+    case 'g':
+        return at + 8;
+    case 'y':
+        return at + 16;
+    case 'z':
+    case 'Z':
+        return at + 1 + (at < end ? b[at] : 0);
+    case 'u':
+    case 't':
+    case 'a':
+    case 'A':
+    case 's':
+    case 'l':
+        if (!marshal_i32(b, at, end, &n)) {
+            return -1;
+        }
+        at += 4;
+        if (code == 'l') {
+            n = 2 * (n < 0 ? -n : n); /* digits of 15 bits, two bytes each */
+        }
+        return n < 0 || n > end - at ? -1 : at + (Py_ssize_t)n;
+    default:
+        return -1;
+    }
+}
+
+/* 1 if b[0:end] is one plain marshal value as store/columns.py `loads` describes, 0 if
+ * not, -1 out of memory. */
+static int
+marshal_walk(const uint8_t *b, Py_ssize_t end, int max_depth, int64_t expansion)
+{
+    MarshalFrame *stack = PyMem_Malloc((size_t)(max_depth + 1) * sizeof(MarshalFrame));
+    /* a numbered value takes one byte at least */
+    MarshalRef *refs = PyMem_Malloc((size_t)(end + 1) * sizeof(MarshalRef));
+    if (!stack || !refs) {
+        PyMem_Free(stack);
+        PyMem_Free(refs);
+        return -1;
+    }
+    int64_t budget = end > (INT64_MAX - 256) / expansion ? INT64_MAX : expansion * end + 256;
+    int64_t count = 0;
+    Py_ssize_t at = 0, n_refs = 0;
+    int top = 0, ok = 1;
+    stack[0] = (MarshalFrame){1, -1, 0, 0};
+    while (ok && top >= 0) {
+        MarshalFrame *f = &stack[top];
+        if (f->left == 0) {
+            int64_t depth = f->deepest + 1;
+            if (f->ref >= 0) {
+                refs[f->ref].depth = depth;
+                refs[f->ref].values = count - f->start;
+            }
+            top--;
+            if (top >= 0 && depth > stack[top].deepest) {
+                stack[top].deepest = depth;
+            }
+            continue;
+        }
+        if (at >= end) {
+            ok = 0;
+            break;
+        }
+        uint8_t code = b[at] & 0x7F, flag = b[at] & 0x80;
+        at++;
+        if (f->left == -1 && code == '0') {
+            f->left = 0;
+            continue;
+        }
+        if (f->left > 0) {
+            f->left--;
+        }
+        int64_t depth = 0, values = 1, n = -1;
+        switch (code) {
+        case 'N':
+        case 'T':
+        case 'F':
+        case '.':
+        case 'S':
+            break;
+        case 'r':
+            /* a value already complete: one still open would hold itself */
+            ok = marshal_i32(b, at, end, &n) && n >= 0 && n < n_refs && refs[n].values >= 0;
+            if (ok) {
+                at += 4;
+                depth = refs[n].depth;
+                values = refs[n].values;
+            }
+            break;
+        case '(':
+        case '[':
+        case '<':
+        case '>':
+        case ')':
+        case '{':
+            if (code == ')') {
+                ok = at < end;
+                n = ok ? b[at++] : 0;
+            }
+            else if (code != '{') {
+                ok = marshal_i32(b, at, end, &n) && n >= 0 && n <= end - at - 4;
+                at += 4;
+            }
+            if (!ok || top + 2 > max_depth) {
+                ok = 0;
+                break;
+            }
+            stack[++top] = (MarshalFrame){n, flag ? n_refs : -1, -1, count};
+            if (flag) {
+                refs[n_refs++] = (MarshalRef){0, -1};
+            }
+            break;
+        default:
+            at = marshal_scalar_end(b, at, end, code);
+            ok = at >= 0;
+            if (ok && flag) {
+                refs[n_refs++] = (MarshalRef){0, 1};
+            }
+        }
+        count += values;
+        if (depth > f->deepest) {
+            f->deepest = depth; /* f is still the container this value is an item of */
+        }
+        if (!ok || top + 1 + depth > max_depth || count > budget || at > end) {
+            ok = 0;
+        }
+    }
+    PyMem_Free(stack);
+    PyMem_Free(refs);
+    return ok && at == end;
+}
+
+/* plain_marshal(buffer, max_depth, expansion) -> bool: whether the buffer is exactly one
+ * marshal value of the plain types glossator writes, every count inside its bytes, every
+ * reference to a value already complete, nesting at most max_depth deep and standing for
+ * at most expansion values a byte (references expanded). */
+static PyObject *
+plain_marshal(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    Py_buffer view;
+    int max_depth;
+    long long expansion;
+    if (!PyArg_ParseTuple(args, "y*iL", &view, &max_depth, &expansion)) {
+        return NULL;
+    }
+    if (max_depth < 1 || max_depth > 100000 || expansion < 1 || expansion > 1 << 20) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "max_depth or expansion out of range");
+        return NULL;
+    }
+    int ok = marshal_walk(view.buf, view.len, max_depth, expansion);
+    PyBuffer_Release(&view);
+    if (ok < 0) {
+        return PyErr_NoMemory();
+    }
+    return PyBool_FromLong(ok);
+}
+
 /* The policies in C: packed_spans, keep (a separate block, see _keep.h). */
 #include "_keep.h"
 
@@ -2036,6 +2229,9 @@ static PyMethodDef module_methods[] = {
     {"mapped", mapped, METH_VARARGS,
      "mapped(raw, found, news, olds, state, base[, ids]) -> found in code points before "
      "the cuts (with ids: (start, end, ids[variant]) spans)"},
+    {"plain_marshal", plain_marshal, METH_VARARGS,
+     "plain_marshal(buffer, max_depth, expansion) -> whether it is one plain marshal value "
+     "(see store/columns.py loads)"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -293,8 +293,10 @@ _INVISIBLE_STR = str.maketrans({**dict.fromkeys(INVISIBLE), **dict.fromkeys(WORD
 
 def _flat(surface: bytes) -> str:
     """Decoded surface: NFC, plain apostrophes, spaces and hyphens, no invisible
-    characters."""
-    text = unicodedata.normalize("NFC", surface.decode("utf-8")).translate(_INVISIBLE_STR)
+    characters. A surface that cuts a character (only the trie of a forged cache file
+    ends a candidate there) reads it as U+FFFD, which no variant accepts."""
+    text = unicodedata.normalize("NFC", surface.decode("utf-8", "replace")).translate(
+        _INVISIBLE_STR)
     return " ".join(typographic(text).split())
 
 

@@ -19,15 +19,22 @@ __all__ = ["FootnoteLabels", "escape_markdown", "kept_blank_line", "link_destina
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~]|^[+\-](?=\s)|^(\d+)\.(?=\s))", re.MULTILINE)
 
 
+#: An ``&`` that Markdown would read as the start of a character reference (``&lt;``,
+#: ``&#x41;``; Python-Markdown takes any ``&`` + letters or digits + ``;``).
+_REFERENCE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+
+
 def escape_markdown(text: str) -> str:
-    """Backslash-escape what Markdown would otherwise read as markup."""
+    """Backslash-escape what Markdown would otherwise read as markup, and write ``&amp;``
+    for an ``&`` that would start a character reference (``&lt;`` in the text stays
+    ``&lt;`` on the page, not ``<``)."""
 
     def fix(m: re.Match[str]) -> str:
         if m.group(2) is not None:
             return f"{m.group(2)}\\."
         return "\\" + m.group(1)
 
-    return _SPECIAL.sub(fix, text)
+    return _SPECIAL.sub(fix, _REFERENCE.sub("&amp;", text))
 
 
 def kept_blank_line(line: str) -> str:

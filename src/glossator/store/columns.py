@@ -23,22 +23,21 @@ can write the file (they compute it again), and a CRC-32 checks 30 MB in about a
 the time BLAKE2b takes, on every cached start.
 
 Why :mod:`marshal` for files in a directory that may be shared: ``marshal.loads`` builds
-plain values and never runs code (code objects it could build are never called), and the
-readers check the type and width of every row they decode. It is not meant for hostile
-data, so a file is only read if it belongs to the user who runs glossator (a cache file
-another user wrote is ignored), and is checked against its digest before any byte of it is
-unmarshalled. See docs/robustness.md.
+plain values and never runs code, and the readers check the type and width of every row
+they decode. It is not meant for hostile data, so a file is only read if it belongs to the
+user who runs glossator (a cache file another user wrote is ignored), is checked against
+its digest before any byte of it is unmarshalled, and every record is walked before
+``marshal.loads`` sees it (:func:`loads`: no code objects, no count beyond its bytes, no
+reference to a value still being built). See docs/robustness.md.
 """
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import itertools
 import marshal
 import mmap
 import os
-import re
 import stat
 import struct
 import zlib
@@ -163,87 +162,143 @@ def read_sections(path: str | os.PathLike[str]) -> tuple[Any, list[memoryview]]:
     return header, sections
 
 
-#: marshal's type codes (the flag 0x80 off) of values of a fixed size after the code.
-_FIXED = {ord("N"): 0, ord("T"): 0, ord("F"): 0, ord("."): 0, ord("S"): 0,
-          ord("i"): 4, ord("g"): 8, ord("y"): 16, ord("r"): 4}
-#: ... of strings and bytes: a 32-bit length, or (z, Z, and the small tuple) one byte.
+#: marshal's type codes (the flag 0x80 off) of values that no reference flag numbers.
+_SINGLETONS = frozenset(map(ord, "NTF.S"))
+#: ... of numbers of a fixed size after the code.
+_FIXED = {ord("i"): 4, ord("g"): 8, ord("y"): 16}
+#: ... of strings and bytes: a 32-bit length, or (z, Z) one byte.
 _SIZED = frozenset(map(ord, "utaAs"))
 _SHORT = frozenset(map(ord, "zZ"))
-#: ... of containers with a 32-bit count of items.
+#: ... of containers with a 32-bit count of items (tuple, list, set, frozenset).
 _COUNTED = frozenset(map(ord, "([<>"))
-_SMALL_TUPLE, _DICT, _NULL, _LONG = ord(")"), ord("{"), ord("0"), ord("l")
+_SMALL_TUPLE, _DICT, _NULL, _LONG, _REF = ord(")"), ord("{"), ord("0"), ord("l"), ord("r")
+_FLAG = 0x80
 _MAX_DEPTH = 100
-#: The bytes of the list and tuple codes, with and without marshal's reference flag.
-_RESERVING = re.compile(rb"[(\[\xa8\xdb]")
-#: How many rows of a table are searched for those bytes one by one, before the whole
-#: table is searched once (a run that meets a few terms reads a few rows).
-_SEARCHED_ALONE = 256
+#: How many values a record may stand for, references expanded, per byte of it.
+_EXPANSION = 16
 
 
 def loads(data: bytes | memoryview) -> Any:
-    """``marshal.loads(data)`` for a record of plain values, checked first.
+    """``marshal.loads(data)`` for a record of plain values, checked first
+    (``ValueError`` if it is not one).
 
-    ``marshal.loads`` trusts the counts it reads: 150 crafted bytes declaring a list of
-    1.5 billion items make it reserve 12 GB and run for seconds (found by fuzzing the
-    cache reader). So the record is walked first, and refused (``ValueError``) unless it
-    is exactly one value of the plain types glossator writes (no code objects), every
-    count fits in the bytes left, and it nests at most :data:`_MAX_DEPTH` deep. Only
-    lists and tuples are reserved ahead from their count: a record with neither code's
-    byte anywhere (most rows) goes straight to ``marshal.loads``.
+    ``marshal.loads`` trusts what it reads. It trusts counts: 150 crafted bytes declaring
+    a list of 1.5 billion items make it reserve 12 GB (found by fuzzing the cache
+    reader). It trusts back-references: 29 bytes making a tuple hold itself inside a
+    frozenset crash the process (SIGSEGV: hashing the tuple recurses without end, found
+    by fuzzing too), and a chain of references to shared tuples can stand for a value
+    exponentially larger than its bytes. So every record is walked first, and refused
+    unless it is exactly one value of the plain types glossator writes (no code
+    objects), every count fits in the bytes left, every reference names a value already
+    complete, it nests at most :data:`_MAX_DEPTH` deep and stands for at most
+    :data:`_EXPANSION` values a byte, references expanded. In C when the scanner module
+    has the walk (``plain_marshal``), else here.
     """
     buf = bytes(data)
-    if _RESERVING.search(buf) is None:
-        return marshal.loads(buf)
-    end = len(buf)
-    at = 0
-    left = [1]  # items still to read in each open container (-1: a dict, until NULL)
-    while left:
-        if left[-1] == 0:
-            left.pop()
-            continue
-        if at >= end:
-            raise ValueError("truncated marshal data")
-        code = buf[at] & 0x7F
-        if left[-1] == -1 and code == _NULL:
-            left.pop()
-            at += 1
-            continue
-        if left[-1] > 0:
-            left[-1] -= 1
-        at = _skip(buf, at + 1, code, left)
-        if len(left) > _MAX_DEPTH or at > end:
-            raise ValueError("marshal data too deep or truncated")
-    if at != end:
-        raise ValueError("marshal data followed by more bytes")
+    check = getattr(ACCELERATOR, "plain_marshal", None)
+    if check is not None:
+        if not check(buf, _MAX_DEPTH, _EXPANSION):
+            raise ValueError("not a record of plain values")
+    else:
+        _walk(buf)
     return marshal.loads(buf)
 
 
-def _skip(buf: bytes, at: int, code: int, left: list[int]) -> int:
-    """Where the value of marshal type ``code`` whose bytes start at ``at`` ends (a
-    container's items follow it: their count is pushed on ``left``)."""
+def _walk(buf: bytes) -> None:
+    """Raise ``ValueError`` unless ``buf`` is one marshal value as :func:`loads` says."""
+    end, at, count = len(buf), 0, 0
+    budget = _EXPANSION * end + 256
+    refs: list[tuple[int, int] | None] = []  # (depth, values) of each numbered value
+    # per open container: items left (-1: a dict's, to its NULL), its number or -1, its
+    # deepest item, the count of values when it opened
+    stack = [[1, -1, 0, 0]]
+    while stack:
+        frame = stack[-1]
+        if frame[0] == 0:
+            stack.pop()
+            _closed(stack, refs, frame, count)
+            continue
+        if at >= end:
+            raise ValueError("truncated marshal data")
+        code, flag = buf[at] & 0x7F, buf[at] & _FLAG
+        if frame[0] == -1 and code == _NULL:
+            frame[0] = 0
+            at += 1
+            continue
+        if frame[0] > 0:
+            frame[0] -= 1
+        at, depth, values = _value(buf, at + 1, code, flag, refs, stack, count)
+        count += values
+        if depth > frame[2]:
+            frame[2] = depth
+        if len(stack) + depth > _MAX_DEPTH or count > budget or at > end:
+            raise ValueError("marshal data too deep, too large or truncated")
+    if at != end:
+        raise ValueError("marshal data followed by more bytes")
+
+
+def _closed(stack: list[list[int]], refs: list[tuple[int, int] | None], frame: list[int],
+            count: int) -> None:
+    """Container ``frame`` is complete: its number (if any) may now be referred to."""
+    depth = frame[2] + 1
+    if frame[1] >= 0:
+        refs[frame[1]] = (depth, count - frame[3])
+    if stack and depth > stack[-1][2]:
+        stack[-1][2] = depth
+
+
+def _value(buf: bytes, at: int, code: int, flag: int, refs: list[tuple[int, int] | None],
+           stack: list[list[int]], count: int) -> tuple[int, int, int]:
+    """Where the value of marshal type ``code`` whose bytes start at ``at`` ends, its
+    depth and how many values it stands for (a container is pushed on ``stack`` and
+    counts as one: its items follow)."""
+    end = len(buf)
+    if code in _SINGLETONS:
+        return at, 0, 1
+    if code == _REF:
+        (n,) = struct.unpack_from("<i", buf, at) if at + 4 <= end else (-1,)
+        done = refs[n] if 0 <= n < len(refs) else None
+        if done is None:  # no such value, or one still open: it would hold itself
+            raise ValueError("marshal data with a reference to no complete value")
+        return at + 4, done[0], done[1]
+    if code in _COUNTED or code in (_SMALL_TUPLE, _DICT):
+        if code == _DICT:
+            size = -1
+        elif code == _SMALL_TUPLE:
+            size = buf[at] if at < end else 0
+            at += 1
+        else:
+            (size,) = struct.unpack_from("<i", buf, at) if at + 4 <= end else (-1,)
+            at += 4
+            if size < 0 or size > end - at:  # each item takes a byte at least
+                raise ValueError("marshal data with a count beyond its end")
+        stack.append([size, len(refs) if flag else -1, -1, count])
+        if flag:
+            refs.append(None)
+        return at, 0, 1
+    at = _scalar_end(buf, at, code)
+    if flag:
+        refs.append((0, 1))
+    return at, 0, 1
+
+
+def _scalar_end(buf: bytes, at: int, code: int) -> int:
+    """Where the number, string or bytes of marshal type ``code`` whose bytes start at
+    ``at`` ends (``ValueError`` for a type glossator does not write)."""
     end = len(buf)
     if code in _FIXED:
         return at + _FIXED[code]
-    if code in _SHORT or code == _SMALL_TUPLE:
-        size = buf[at] if at < end else 0
-        if code == _SMALL_TUPLE:
-            left.append(size)
-            return at + 1
-        return at + 1 + size
-    if code == _DICT:
-        left.append(-1)
-        return at
-    if not (code in _SIZED or code == _LONG or code in _COUNTED):
+    if code in _SHORT:
+        return at + 1 + (buf[at] if at < end else 0)
+    if not (code in _SIZED or code == _LONG):
         raise ValueError(f"marshal data of a type glossator does not write ({code})")
-    (size,) = struct.unpack_from("<i", buf, at) if at + 4 <= end else (-1,)
+    size: int = struct.unpack_from("<i", buf, at)[0] if at + 4 <= end else -1
     at += 4
-    if code in _COUNTED:
-        left.append(size)  # each item takes a byte at least
-    elif code == _LONG:
+    if code == _LONG:
         size = 2 * abs(size)  # digits of 15 bits, two bytes each
     if size < 0 or size > end - at:
         raise ValueError("marshal data with a size beyond its end")
-    return at if code in _COUNTED else at + size
+    return at + size
 
 
 def drop_damaged(path: str | os.PathLike[str]) -> None:
@@ -329,8 +384,7 @@ class Rows(Sequence["Any"]):
     such as ``StopIteration`` among them).
     """
 
-    __slots__ = ("_blob", "_kinds", "_marks", "_memo", "_offsets", "_reads", "_source",
-                 "_width")
+    __slots__ = ("_blob", "_kinds", "_memo", "_offsets", "_source", "_width")
 
     def __init__(
         self, blob: memoryview | bytes, offsets: memoryview | bytes, width: int,
@@ -340,8 +394,6 @@ class Rows(Sequence["Any"]):
         self._blob = memoryview(blob)
         self._offsets = _offsets(offsets, len(blob))
         self._memo: dict[int, Any] = {}
-        self._marks: list[int] | None = None  # where list and tuple code bytes are
-        self._reads = 0
         self._width = width
         self._source = source
         self._kinds = kinds
@@ -381,7 +433,7 @@ class Rows(Sequence["Any"]):
         start, end = offsets[index], offsets[index + 1]
         part = self._blob[start:end]
         try:
-            row = loads(part) if self._may_reserve(part, start, end) else marshal.loads(part)
+            row = loads(part)
         except (EOFError, ValueError, TypeError, MemoryError):
             row = None
         if type(row) is not tuple or len(row) != self._width or (
@@ -389,19 +441,6 @@ class Rows(Sequence["Any"]):
                 and not all(map(isinstance, row, self._kinds))):
             raise damaged(self._source)
         return row
-
-    def _may_reserve(self, part: memoryview, start: int, end: int) -> bool:
-        """Whether row bytes ``part`` (``start:end`` of the blob) hold the byte of a list
-        or tuple code, to be walked before marshal reads them (:func:`loads`). The first
-        rows are searched one by one; once a run reads many, the blob is searched once
-        and each row looks its range up."""
-        if self._marks is None:
-            self._reads += 1
-            if self._reads <= _SEARCHED_ALONE:
-                return _RESERVING.search(part) is not None
-            self._marks = [m.start() for m in _RESERVING.finditer(self._blob)]
-        i = bisect.bisect_left(self._marks, start)
-        return i < len(self._marks) and self._marks[i] < end
 
     def __iter__(self) -> Iterator[Any]:
         for i in range(len(self)):
