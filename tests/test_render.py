@@ -138,6 +138,30 @@ def test_markdown_shows_character_references_of_the_text_as_written(reader: str)
     assert shown.count(_REFERENCES) == 2, html  # the text, and the definition's note
 
 
+#: Characters Markdown reads as markup, in plain text.
+_MARKUP = "a <b>tag</b>, 2 > 1, *star* _under_ [brackets] `tick` # hash \\ back"
+
+
+@pytest.mark.parametrize("reader", ["python-markdown", "markdown-it"])
+def test_markdown_shows_markup_characters_of_the_text_as_written(reader: str) -> None:
+    """``<b>`` in a text is shown as ``<b>``: not a tag, and with no backslash left in
+    front of it (Python-Markdown, which MkDocs uses, takes no backslash escape for ``<``,
+    so glossator writes ``&lt;``)."""
+    from html import unescape
+
+    out = render(annotate(f"L’ESS : {_MARKUP}", GLOSSARY), "markdown")
+    if reader == "python-markdown":
+        markdown = pytest.importorskip("markdown", reason="pip install -e '.[test]'")
+        html = markdown.markdown(out, extensions=["footnotes"])
+    else:
+        markdown_it = pytest.importorskip("markdown_it", reason="pip install -e '.[test]'")
+        footnote = pytest.importorskip("mdit_py_plugins.footnote")
+        html = markdown_it.MarkdownIt("commonmark").use(footnote.footnote_plugin).render(out)
+    assert "<b>" not in html, html
+    shown = unescape(re.sub(r"<[^>]*>", "", html))
+    assert _MARKUP in shown, html
+
+
 def test_unknown_format_is_a_usage_error() -> None:
     with pytest.raises(glossator.UsageError, match="unknown output format 'pdf'"):
         render(annotate("ESS", GLOSSARY), "pdf")

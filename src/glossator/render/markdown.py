@@ -25,13 +25,16 @@ _REFERENCE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 
 
 def escape_markdown(text: str) -> str:
-    """Backslash-escape what Markdown would otherwise read as markup, and write ``&amp;``
-    for an ``&`` that would start a character reference (``&lt;`` in the text stays
-    ``&lt;`` on the page, not ``<``)."""
+    """Backslash-escape what Markdown would otherwise read as markup (``<`` is written
+    ``&lt;``, which every reader takes, where Python-Markdown shows ``\\<`` as is), and
+    write ``&amp;`` for an ``&`` that would start a character reference (``&lt;`` in the
+    text stays ``&lt;`` on the page, not ``<``)."""
 
     def fix(m: re.Match[str]) -> str:
         if m.group(2) is not None:
             return f"{m.group(2)}\\."
+        if m.group(1) == "<":  # Python-Markdown (MkDocs) takes no backslash before "<"
+            return "&lt;"
         return "\\" + m.group(1)
 
     return _SPECIAL.sub(fix, _REFERENCE.sub("&amp;", text))
