@@ -99,92 +99,33 @@ packed_spans(PyObject *module, PyObject *args)
     }
     const uint8_t *skip = skip_view.buf;
     Py_ssize_t skip_len = skip_view.buf ? skip_view.len : 0;
-    const int64_t *news = news_view.buf, *olds = olds_view.buf;
+    SpanCursor c;
+    if (cursor_open(&c, raw_obj, &news_view, &olds_view, &found_view, state) < 0) {
+        goto done;
+    }
     const int64_t *found = found_view.buf;
-    Py_ssize_t cuts = news_view.len / 8;
-    if (news_view.len != olds_view.len || news_view.len % 8 || cuts < 1 ||
-        found_view.len % 24 || PyList_GET_SIZE(state) != 4) {
-        PyErr_SetString(PyExc_ValueError, "bad matches, cut tables or state");
-        goto done;
-    }
-    Py_ssize_t st[4];
-    for (int i = 0; i < 4; i++) {
-        st[i] = PyLong_AsSsize_t(PyList_GET_ITEM(state, i));
-        if (st[i] == -1 && PyErr_Occurred()) {
-            goto done;
-        }
-    }
-    Py_ssize_t k = st[0], offset = st[1], seen = st[2], cont = st[3];
-    Py_ssize_t last_k = cuts - 1;
-    if (k < 0 || k > last_k || seen < 0) {
-        PyErr_SetString(PyExc_ValueError, "bad state");
-        goto done;
-    }
-    Py_ssize_t next_cut = k < last_k ? news[k + 1] : -1;
-    const uint8_t *raw = (const uint8_t *)PyBytes_AS_STRING(raw_obj);
-    Py_ssize_t n = PyBytes_GET_SIZE(raw_obj);
     Py_ssize_t count = found_view.len / 24;
     for (Py_ssize_t i = 0; i < count; i++) {
         int64_t m[3];
         memcpy(m, found + 3 * i, sizeof(m));
-        Py_ssize_t bs = (Py_ssize_t)m[0], be = (Py_ssize_t)m[1] - 1;
-        while (next_cut >= 0 && next_cut <= bs) {
-            k++;
-            offset = olds[k] - news[k];
-            next_cut = k < last_k ? news[k + 1] : -1;
-        }
-        if (next_cut >= 0 && next_cut < be) {
-            /* a run inside a multiword term was cut: the last cut before its end */
-            Py_ssize_t lo = 0, hi = cuts;
-            while (lo < hi) {
-                Py_ssize_t mid = (lo + hi) / 2;
-                if (news[mid] <= be - 1) {
-                    lo = mid + 1;
-                }
-                else {
-                    hi = mid;
-                }
-            }
-            Py_ssize_t j = lo - 1;
-            bs = bs + offset;
-            be = olds[j] + be - news[j];
-        }
-        else {
-            bs += offset;
-            be += offset;
-        }
-        if (bs < 0 || be > n || bs > be || m[2] < 0) {
-            PyErr_SetString(PyExc_ValueError, "spans must lie inside raw");
+        Py_ssize_t cs, ce;
+        if (m[2] < 0) {
+            PyErr_SetString(PyExc_ValueError, "a match without its variant");
             goto done;
         }
-        for (Py_ssize_t j = seen; j < bs; j++) {
-            cont += (raw[j] & 0xC0) == 0x80;
+        if (cursor_map(&c, m, &cs, &ce) < 0) {
+            goto done;
         }
-        Py_ssize_t cs = bs - cont;
-        for (Py_ssize_t j = bs; j < be; j++) {
-            cont += (raw[j] & 0xC0) == 0x80;
-        }
-        seen = be;
         if (skip != NULL && (m[2] >> 1) < skip_len && skip[m[2] >> 1]) {
             continue; /* an entry the caller has done with */
         }
-        if (int64s_push(&acc, cs + base) < 0 || int64s_push(&acc, be - cont + base) < 0 ||
+        if (int64s_push(&acc, cs + base) < 0 || int64s_push(&acc, ce + base) < 0 ||
             int64s_push(&acc, m[2]) < 0) {
             goto done;
         }
     }
-    if (int64s_flush(&acc, out) < 0) {
+    if (int64s_flush(&acc, out) < 0 || cursor_save(&c, state) < 0) {
         goto done;
-    }
-    st[0] = k;
-    st[1] = offset;
-    st[2] = seen;
-    st[3] = cont;
-    for (int i = 0; i < 4; i++) {
-        PyObject *v = PyLong_FromSsize_t(st[i]);
-        if (!v || PyList_SetItem(state, i, v) < 0) {
-            goto done;
-        }
     }
     result = Py_NewRef(Py_None);
 done:

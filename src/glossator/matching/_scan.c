@@ -1065,6 +1065,110 @@ continuations(const uint8_t *raw, Py_ssize_t from, Py_ssize_t to)
     return count;
 }
 
+/* Where the cuts stand while the matches of a text are mapped to code points, match after
+ * match (mapped() and _keep.h's packed_spans()). */
+typedef struct {
+    const int64_t *news, *olds; /* the cut tables (see mapped) */
+    Py_ssize_t cuts, last_k;
+    Py_ssize_t k, offset, next_cut, seen, cont; /* the state carried between batches */
+    const uint8_t *raw;
+    Py_ssize_t n;
+} SpanCursor;
+
+/* Start `c` from the cut tables, the bytes and the four-integer `state` list; -1 with
+ * ValueError when they do not fit together. */
+static int
+cursor_open(SpanCursor *c, PyObject *raw_obj, const Py_buffer *news_view,
+            const Py_buffer *olds_view, const Py_buffer *found_view, PyObject *state)
+{
+    c->news = news_view->buf;
+    c->olds = olds_view->buf;
+    c->cuts = news_view->len / 8;
+    if (news_view->len != olds_view->len || news_view->len % 8 || c->cuts < 1 ||
+        found_view->len % 24 || PyList_GET_SIZE(state) != 4) {
+        PyErr_SetString(PyExc_ValueError, "bad matches, cut tables or state");
+        return -1;
+    }
+    Py_ssize_t st[4];
+    for (int i = 0; i < 4; i++) {
+        st[i] = PyLong_AsSsize_t(PyList_GET_ITEM(state, i));
+        if (st[i] == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+    }
+    c->raw = (const uint8_t *)PyBytes_AS_STRING(raw_obj);
+    c->n = PyBytes_GET_SIZE(raw_obj);
+    c->k = st[0];
+    c->offset = st[1];
+    c->seen = st[2];
+    c->cont = st[3];
+    c->last_k = c->cuts - 1;
+    if (c->k < 0 || c->k > c->last_k || c->seen < 0 || c->seen > c->n) {
+        PyErr_SetString(PyExc_ValueError, "bad state");
+        return -1;
+    }
+    c->next_cut = c->k < c->last_k ? c->news[c->k + 1] : -1;
+    return 0;
+}
+
+/* Write the state of `c` back into the `state` list for the next batch. */
+static int
+cursor_save(const SpanCursor *c, PyObject *state)
+{
+    Py_ssize_t st[4] = {c->k, c->offset, c->seen, c->cont};
+    for (int i = 0; i < 4; i++) {
+        PyObject *v = PyLong_FromSsize_t(st[i]);
+        if (!v || PyList_SetItem(state, i, v) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The match m (Trie.scan's triple: the byte after the padding space, the end + 1) in
+ * code points of the text before the cuts, into *cs and *ce; the matches come in order.
+ * -1 with ValueError for a span outside raw. */
+static int
+cursor_map(SpanCursor *c, const int64_t m[3], Py_ssize_t *cs, Py_ssize_t *ce)
+{
+    Py_ssize_t bs = (Py_ssize_t)m[0], be = (Py_ssize_t)m[1] - 1;
+    while (c->next_cut >= 0 && c->next_cut <= bs) {
+        c->k++;
+        c->offset = c->olds[c->k] - c->news[c->k];
+        c->next_cut = c->k < c->last_k ? c->news[c->k + 1] : -1;
+    }
+    if (c->next_cut >= 0 && c->next_cut < be) {
+        /* a run inside a multiword term was cut: the last cut before its end */
+        Py_ssize_t lo = 0, hi = c->cuts;
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            if (c->news[mid] <= be - 1) {
+                lo = mid + 1;
+            }
+            else {
+                hi = mid;
+            }
+        }
+        Py_ssize_t j = lo - 1;
+        bs = bs + c->offset;
+        be = c->olds[j] + be - c->news[j];
+    }
+    else {
+        bs += c->offset;
+        be += c->offset;
+    }
+    if (bs < 0 || be > c->n || bs > be) {
+        PyErr_SetString(PyExc_ValueError, "spans must lie inside raw");
+        return -1;
+    }
+    c->cont += continuations(c->raw, c->seen, bs);
+    *cs = bs - c->cont;
+    c->cont += continuations(c->raw, bs, be);
+    c->seen = be;
+    *ce = be - c->cont;
+    return 0;
+}
+
 /*
  * mapped(raw, found, news, olds, state, base[, ids[, skip]]) -> found in code points
  *
@@ -1107,30 +1211,11 @@ mapped(PyObject *module, PyObject *args)
     }
     const uint8_t *skip = skip_view.buf;
     Py_ssize_t skip_len = skip_view.buf ? skip_view.len : 0;
-    const int64_t *news = news_view.buf, *olds = olds_view.buf;
+    SpanCursor c;
+    if (cursor_open(&c, raw_obj, &news_view, &olds_view, &found_view, state) < 0) {
+        goto done;
+    }
     const int64_t *found = found_view.buf;
-    Py_ssize_t cuts = news_view.len / 8;
-    if (news_view.len != olds_view.len || news_view.len % 8 || cuts < 1 ||
-        found_view.len % 24 || PyList_GET_SIZE(state) != 4) {
-        PyErr_SetString(PyExc_ValueError, "bad matches, cut tables or state");
-        goto done;
-    }
-    Py_ssize_t st[4];
-    for (int i = 0; i < 4; i++) {
-        st[i] = PyLong_AsSsize_t(PyList_GET_ITEM(state, i));
-        if (st[i] == -1 && PyErr_Occurred()) {
-            goto done;
-        }
-    }
-    Py_ssize_t k = st[0], offset = st[1], seen = st[2], cont = st[3];
-    Py_ssize_t last_k = cuts - 1;
-    if (k < 0 || k > last_k) {
-        PyErr_SetString(PyExc_ValueError, "bad state");
-        goto done;
-    }
-    Py_ssize_t next_cut = k < last_k ? news[k + 1] : -1;
-    const uint8_t *raw = (const uint8_t *)PyBytes_AS_STRING(raw_obj);
-    Py_ssize_t n = PyBytes_GET_SIZE(raw_obj);
     Py_ssize_t count = found_view.len / 24;
     result = PyList_New(count);
     if (!result) {
@@ -1140,45 +1225,16 @@ mapped(PyObject *module, PyObject *args)
     for (Py_ssize_t i = 0; i < count; i++) {
         int64_t m[3];
         memcpy(m, found + 3 * i, sizeof(m));
-        Py_ssize_t bs = (Py_ssize_t)m[0], be = (Py_ssize_t)m[1] - 1;
-        while (next_cut >= 0 && next_cut <= bs) {
-            k++;
-            offset = olds[k] - news[k];
-            next_cut = k < last_k ? news[k + 1] : -1;
-        }
-        if (next_cut >= 0 && next_cut < be) {
-            /* a run inside a multiword term was cut: the last cut before its end */
-            Py_ssize_t lo = 0, hi = cuts;
-            while (lo < hi) {
-                Py_ssize_t mid = (lo + hi) / 2;
-                if (news[mid] <= be - 1) {
-                    lo = mid + 1;
-                }
-                else {
-                    hi = mid;
-                }
-            }
-            Py_ssize_t j = lo - 1;
-            bs = bs + offset;
-            be = olds[j] + be - news[j];
-        }
-        else {
-            bs += offset;
-            be += offset;
-        }
-        if (bs < 0 || be > n || bs > be) {
+        Py_ssize_t cs, ce;
+        if (cursor_map(&c, m, &cs, &ce) < 0) {
+            Py_SET_SIZE(result, kept);
             Py_CLEAR(result);
-            PyErr_SetString(PyExc_ValueError, "spans must lie inside raw");
             goto done;
         }
-        cont += continuations(raw, seen, bs);
-        Py_ssize_t cs = bs - cont;
-        cont += continuations(raw, bs, be);
-        seen = be;
         if (skip != NULL && m[2] >= 0 && (m[2] >> 1) < skip_len && skip[m[2] >> 1]) {
             continue; /* an entry the caller has done with */
         }
-        PyObject *t = output_tuple(cs + base, be - cont + base, m[2], ids);
+        PyObject *t = output_tuple(cs + base, ce + base, m[2], ids);
         if (!t) {
             Py_SET_SIZE(result, kept); /* the slots after `kept` are still empty */
             Py_CLEAR(result);
@@ -1188,16 +1244,9 @@ mapped(PyObject *module, PyObject *args)
         kept++;
     }
     Py_SET_SIZE(result, kept);
-    st[0] = k;
-    st[1] = offset;
-    st[2] = seen;
-    st[3] = cont;
-    for (int i = 0; i < 4; i++) {
-        PyObject *v = PyLong_FromSsize_t(st[i]);
-        if (!v || PyList_SetItem(state, i, v) < 0) {
-            Py_CLEAR(result);
-            goto done;
-        }
+    if (cursor_save(&c, state) < 0) {
+        Py_CLEAR(result);
+        goto done;
     }
 done:
     PyBuffer_Release(&found_view);
