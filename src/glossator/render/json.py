@@ -44,6 +44,9 @@ def render(doc: AnnotatedText, *, indent: int | None = 2, source: str | None = N
         out.append(f"\n{pad}{_encode_str(key)}: {dumps(value, indent, 1)},")
     out.append(f"\n{pad}\"text\": ")
     middle = f",\n{pad}\"annotations\": "
+    if isinstance(doc, KeptText) and doc._built is None and len(doc) and SPLICE is not None:
+        # from the arrays, by the C loop, without building the annotation objects
+        return _kept_spliced(doc, pad, "".join(out), middle + "[", "\n" + pad + "]\n}")
     if isinstance(doc, KeptText) and doc._built is None and not doc.choices:
         # from the arrays, without building the annotation objects
         out.append(_encode_str(doc.text))
@@ -184,6 +187,78 @@ def _kept_annotations(doc: KeptText, pad: str, out: list[str]) -> None:
     out.append("\n" + pad + "]")
 
 
+def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str) -> str:
+    """:func:`render` of a :class:`~glossator.kept.KeptText` by the C loop, from its
+    arrays: its matches numbered by code (variant and elision, ``_splice.number``), what
+    follows the surface rendered once per code (:func:`_per_code`), and each match's
+    piece picked in C (``_splice.pick``), by the variant alone or by comparing the
+    surface with the form; only the matches whose ``how`` needs a closer look at their
+    surface (:meth:`~glossator.matching.scan.Matcher.how`), and those of a form with
+    several senses (``choices``), are looked at in Python."""
+    text = doc.text
+    field = "\n" + pad * 3
+    raw_groups, raw_firsts = SPLICE.number(doc.codes)
+    groups = _int64s(raw_groups)
+    by_entry: dict[int, str] = {}
+    pieces: list[str] = []
+    checks: list[str | bool | None] = []
+    parts: list[tuple[str, str]] = []  # per group: what comes before and after "how"
+    for k in _int64s(raw_firsts):
+        before, fixed, quick, plain, after = _per_code(doc, k, by_entry, field, pad)
+        pieces.append(before + (fixed or plain))
+        checks.append(None if fixed else quick if quick is not None else False)
+        parts.append((before, after))
+    raw_keys, raw_misses = SPLICE.pick(text, doc.starts, doc.ends, groups,
+                                       array("q", range(len(pieces))), checks)
+    keys = _int64s(raw_keys)
+    if raw_misses:
+        _resolve_misses(doc, keys, groups, _int64s(raw_misses), parts, pieces, field)
+    if doc.choices:
+        _choices(doc, keys, pieces, pad)
+    return str(SPLICE.render_json(text, doc.starts, doc.ends, keys, pieces, "\n" + pad * 2,
+                                  field, head, middle, tail))
+
+
+def _resolve_misses(doc: KeptText, keys: array[int], groups: array[int],
+                    misses: array[int], parts: list[tuple[str, str]], pieces: list[str],
+                    field: str) -> None:
+    """The keys of the matches whose ``how`` reads their surface: a piece per group and
+    surface, added to ``pieces``."""
+    text, starts, ends = doc.text, doc.starts, doc.ends
+    known: dict[tuple[int, str], int] = {}
+    how_is = f"{field}\"how\": "
+    for i in misses:
+        g = groups[i]
+        surface = text[starts[i]:ends[i]]
+        key = known.get((g, surface))
+        if key is None:
+            before, after = parts[g]
+            key = known[(g, surface)] = len(pieces)
+            pieces.append(f"{before}{how_is}{_encode_str(doc.how(i))},{after}")
+        keys[i] = key
+
+
+def _choices(doc: KeptText, keys: array[int], pieces: list[str], pad: str) -> None:
+    """The keys of the matches of a form with several senses: each built alone
+    (:meth:`~glossator.kept.KeptText.annotation`) and written as the object path writes
+    it (the whole object where it has ``senses``)."""
+    by_entry: dict[int, str] = {}
+    for k in doc.choices:
+        a = doc.annotation(k)
+        if a.senses:
+            pieces.append(dumps(a.to_dict(), len(pad), 2))
+            keys[k] = -len(pieces)
+        else:
+            pieces.append(_after_surface(a, pad, by_entry))
+            keys[k] = len(pieces) - 1
+
+
+def _int64s(data: bytes) -> array[int]:
+    out = array("q")
+    out.frombytes(data)
+    return out
+
+
 def _per_code(doc: KeptText, k: int, by_entry: dict[int, str], field: str,
               pad: str) -> tuple[str, str, str | None, str, str]:
     """What the JSON of match ``k`` shares with every match of its variant (and elision):
@@ -206,6 +281,7 @@ def _per_code(doc: KeptText, k: int, by_entry: dict[int, str], field: str,
               f"{field}\"variant\": {_encode_str(v.text) if v.text else form},")
     # Matcher.how: these answers need no look at the surface
     fixed = ('"inflected"' if v.tag == "inflected" else '"alias"' if v.form.is_alias
+             else _encode_str(v.tag) if v.tag and doc._matcher.options.accents != "fold"
              else "")
     quick = v.form.text if not v.tag else None
     tail = f"{field}\"elided\": {'true' if elided else 'false'}\n{pad * 2}}}"

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["SPLICE", "SPLICE_ABI", "Spans", "spans_of"]
 
 #: The interface version of ``glossator.render._splice`` these sources expect.
-SPLICE_ABI = 1
+SPLICE_ABI = 2
 
 
 def _load() -> Any:
