@@ -22,6 +22,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from ..matching.scan import Variant
+
 __all__ = ["dumps", "render"]
 
 _encode_str: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring", None) or (
@@ -199,15 +201,7 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str) ->
     field = "\n" + pad * 3
     raw_groups, raw_firsts = SPLICE.number(doc.codes)
     groups = _int64s(raw_groups)
-    by_entry: dict[int, str] = {}
-    pieces: list[str] = []
-    checks: list[str | bool | None] = []
-    parts: list[tuple[str, str]] = []  # per group: what comes before and after "how"
-    for k in _int64s(raw_firsts):
-        before, fixed, quick, plain, after = _per_code(doc, k, by_entry, field, pad)
-        pieces.append(before + (fixed or plain))
-        checks.append(None if fixed else quick if quick is not None else False)
-        parts.append((before, after))
+    pieces, checks, parts = _code_pieces(doc, _int64s(raw_firsts), field, pad)
     raw_keys, raw_misses = SPLICE.pick(text, doc.starts, doc.ends, groups,
                                        array("q", range(len(pieces))), checks)
     keys = _int64s(raw_keys)
@@ -217,6 +211,60 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str) ->
         _choices(doc, keys, pieces, pad)
     return str(SPLICE.render_json(text, doc.starts, doc.ends, keys, pieces, "\n" + pad * 2,
                                   field, head, middle, tail))
+
+
+def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
+                 ) -> tuple[list[str], list[str | bool | None], list[tuple[str, str]]]:
+    """For the code of each match ``firsts[g]`` (:func:`_per_code`, in one loop): the
+    JSON after its surface when ``how`` is that of its form written as it is, or of its
+    variant alone; the check ``_splice.pick`` makes (``None``: the variant says ``how``;
+    the form's text: equal to the surface; ``False``: ``how`` reads the surface); and
+    what comes before and after ``how``."""
+    variants = doc._matcher.variants
+    table = doc.entry_table
+    entries, codes = doc.entries, doc.codes
+    fold = doc._matcher.options.accents == "fold"
+    enc = _encode_str
+    by_entry: dict[int, str] = {}
+    pieces: list[str] = []
+    checks: list[str | bool | None] = []
+    parts: list[tuple[str, str]] = []
+    how_is, close = f"{field}\"how\": ", f"\n{pad * 2}}}"
+    ends = (f"{field}\"elided\": false{close}", f"{field}\"elided\": true{close}")
+    plain = (f'{how_is}"exact",{ends[0]}', f'{how_is}"elision",{ends[1]}')
+    for k in firsts:
+        e, code = entries[k], codes[k]
+        entry_part = by_entry.get(e)
+        if entry_part is None:
+            entry = table[e]
+            entry_part = by_entry[e] = (
+                f"{field}\"entry\": {enc(entry.id)},{field}\"term\": {enc(entry.term)},"
+                f"{field}\"title\": {enc(entry.display_title)},"
+                f"{field}\"definition\": {enc(entry.definition)},")
+        v = variants[code >> 1]
+        form = enc(v.form.text)
+        before = (f"{entry_part}{field}\"form\": {form},"
+                  f"{field}\"variant\": {enc(v.text) if v.text else form},")
+        elided = code & 1
+        fixed = _fixed_how(v, fold)
+        if fixed:
+            pieces.append(f"{before}{how_is}{fixed},{ends[elided]}")
+            checks.append(None)
+        else:
+            pieces.append(before + plain[elided])
+            checks.append(False if v.tag else v.form.text)
+        parts.append((before, ends[elided]))
+    return pieces, checks, parts
+
+
+def _fixed_how(v: Variant, fold: bool) -> str:
+    """``how`` of a match of variant ``v`` as JSON when the variant alone says it
+    (:meth:`~glossator.matching.scan.Matcher.how`), else ``""``."""
+    if v.tag == "inflected":
+        return '"inflected"'
+    if v.form.is_alias:
+        return '"alias"'
+    return _encode_str(v.tag) if v.tag and not fold else ""
 
 
 def _resolve_misses(doc: KeptText, keys: array[int], groups: array[int],
@@ -279,10 +327,7 @@ def _per_code(doc: KeptText, k: int, by_entry: dict[int, str], field: str,
     form = _encode_str(v.form.text)
     middle = (f"{entry_part}{field}\"form\": {form},"
               f"{field}\"variant\": {_encode_str(v.text) if v.text else form},")
-    # Matcher.how: these answers need no look at the surface
-    fixed = ('"inflected"' if v.tag == "inflected" else '"alias"' if v.form.is_alias
-             else _encode_str(v.tag) if v.tag and doc._matcher.options.accents != "fold"
-             else "")
+    fixed = _fixed_how(v, doc._matcher.options.accents == "fold")
     quick = v.form.text if not v.tag else None
     tail = f"{field}\"elided\": {'true' if elided else 'false'}\n{pad * 2}}}"
     plain = '"elision"' if elided else '"exact"'
