@@ -1269,8 +1269,9 @@ number(PyObject *self, PyObject *arg)
 
 /* ---------------------------------------------------------------------------------------
  * pick: each match's key from its group's: ``keys[g]`` where ``checks[g]`` is None, or
- * is a str equal to the match's text; the other matches are "misses", whose key the
- * caller decides (render/json.py: ``how`` needs the surface there)
+ * is a str equal to the match's text; the other matches (and every match of a group
+ * whose check is neither, such as False) are "misses", whose key the caller decides
+ * (render/json.py: ``how`` needs the surface there)
  * ------------------------------------------------------------------------------------- */
 
 static int
