@@ -239,3 +239,118 @@ def test_a_document_with_more_senses_than_room_is_kept_in_python(
     monkeypatch.setattr(kept._Entries, "register", no_room)
     doc = annotator.annotate(text)
     assert not isinstance(doc, KeptText) and doc == expected
+
+
+ODD_WORDS = [*WORDS, "écONOMIE SOCIALE", "economie sociale", "Economie sociale et solidaire",
+             "cooperative", "COOPERATIVES", "tiers-lieux", "TIERS-LIEU", "l’E.S.S.", "&<b>",
+             "\u2028", "\x0b", "x\U0001f600", "\"\\", "Coopérative d’activité"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=st.lists(st.sampled_from(ODD_WORDS), max_size=50).map(" ".join),
+       occurrences=st.sampled_from(["first", "section", "all"]),
+       accents=st.sampled_from(["strict", "fold"]), indent=st.sampled_from([2, 0, 3]),
+       source=st.sampled_from([None, "a\"b.txt"]))
+def test_json_from_the_arrays_is_json_from_the_objects(
+        text: str, occurrences: str, accents: str, indent: int, source: str | None) -> None:
+    """Every ``how`` (exact, elision, case, accent-folded, inflected, alias), whether
+    the variant alone says it or the surface must be looked at."""
+    doc = Annotator(GLOSSARY, occurrences=occurrences, accents=accents).annotate(text)
+    assert isinstance(doc, KeptText)
+    from_arrays = render(doc, "json", indent=indent, source=source)
+    assert doc._built is None  # the renderer never built the objects
+    assert from_arrays == render(AnnotatedText(text, doc.annotations), "json", indent=indent,
+                                 source=source)
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=st.lists(st.sampled_from(ODD_WORDS), max_size=50).map(" ".join),
+       occurrences=st.sampled_from(["first", "all"]),
+       markup=st.sampled_from(["glossator", "spip", "abbr"]),
+       link_to=st.sampled_from([None, "index.html"]), standalone=st.booleans(),
+       id_prefix=st.sampled_from(["gl-", "x\"&"]))
+def test_html_from_the_arrays_is_html_from_the_objects(
+        text: str, occurrences: str, markup: str, link_to: str | None, standalone: bool,
+        id_prefix: str) -> None:
+    doc = Annotator(GLOSSARY, occurrences=occurrences).annotate(text)
+    assert isinstance(doc, KeptText)
+    options: dict[str, Any] = dict(markup=markup, link_to=link_to, standalone=standalone,
+                                   id_prefix=id_prefix)
+    from_arrays = render(doc, "html", **options)
+    assert doc._built is None
+    assert from_arrays == render(AnnotatedText(text, doc.annotations), "html", **options)
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=st.lists(st.sampled_from(SENSE_WORDS), max_size=50).map(" ".join),
+       occurrences=st.sampled_from(["first", "all"]),
+       senses=st.sampled_from(["all", "skip", "first"]),
+       markup=st.sampled_from(["glossator", "spip"]),
+       link_to=st.sampled_from([None, "index.html"]))
+def test_senses_are_written_from_the_arrays_as_from_the_objects(
+        text: str, occurrences: str, senses: str, markup: str, link_to: str | None) -> None:
+    """The matches of a form with several senses: their own entry and fields."""
+    doc = Annotator(SENSES, occurrences=occurrences, senses=senses).annotate(text)
+    assert isinstance(doc, KeptText)
+    html = render(doc, "html", markup=markup, link_to=link_to)
+    json = render(doc, "json")
+    assert doc._built is None
+    plain = AnnotatedText(text, doc.annotations)
+    assert html == render(plain, "html", markup=markup, link_to=link_to)
+    assert json == render(plain, "json")
+
+
+def test_json_looks_at_the_surface_only_where_how_needs_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``how`` is asked of Python once per variant and surface, and only where the
+    variant alone does not say it (a surface that is not the form, written as it is)."""
+    asked: list[str] = []
+    how = KeptText.how
+
+    def counted(self: KeptText, k: int, v: Any = None) -> str:
+        asked.append(self.text[self.starts[k]:self.ends[k]])
+        return how(self, k, v)
+
+    monkeypatch.setattr(KeptText, "how", counted)
+    text = ("ESS, l’ESS, SCOP, Coopérative, coopérative, Coopérative, coopératives, "
+            "économie sociale.")
+    doc = Annotator(GLOSSARY, occurrences="all").annotate(text)
+    assert isinstance(doc, KeptText)
+    out = render(doc, "json")
+    assert asked == ["Coopérative"]
+    assert out == render(AnnotatedText(text, doc.annotations), "json")
+    assert [a.how for a in doc.annotations] == [
+        "exact", "elision", "exact", "case", "exact", "case", "inflected", "alias"]
+
+
+def test_the_c_numbering_and_picking_of_the_kept_arrays() -> None:
+    from glossator.render.splice import SPLICE
+
+    if SPLICE is None:
+        pytest.skip("the C renderer is not built")
+    values = array("q", [5, 3, 5, 1 << 40, 3, -2, 5, *range(1000)])
+    raw_keys, raw_firsts = SPLICE.number(values)
+    keys, firsts = array("q"), array("q")
+    keys.frombytes(raw_keys)
+    firsts.frombytes(raw_firsts)
+    numbers: dict[int, int] = {}
+    for v in values:
+        numbers.setdefault(v, len(numbers))
+    assert list(keys) == [numbers[v] for v in values]
+    assert [values[i] for i in firsts] == list(numbers)
+    assert SPLICE.number(array("q")) == (b"", b"")
+    text = "abXab\U0001f600"
+    got = SPLICE.pick(text, array("q", [0, 3, 0, 5]), array("q", [2, 5, 1, 6]),
+                      array("q", [0, 0, 1, 2]), array("q", [7, 8, 9]), ["ab", None, False])
+    picked, misses = array("q"), array("q")
+    picked.frombytes(got[0])
+    misses.frombytes(got[1])
+    assert (list(picked), list(misses)) == ([7, 7, 8, 0], [3])
+    with pytest.raises(IndexError):  # a group with no check
+        SPLICE.pick(text, array("q", [0]), array("q", [1]), array("q", [3]),
+                    array("q", [7, 8, 9]), ["ab", None, False])
+    with pytest.raises(ValueError):
+        SPLICE.pick(text, array("q", [0]), array("q", [1]), array("q", [0]),
+                    array("q", [7]), ["ab", None])
+    with pytest.raises(TypeError):
+        SPLICE.number(array("i", [1]))

@@ -365,6 +365,21 @@ class KeptText(AnnotatedText):
                                  how(v, surface, elided), elided, v.text,
                                  senses=choice.senses, sense_step=choice.step)
 
+    def annotation(self, k: int) -> Annotation:
+        """Match ``k`` as the :class:`~glossator.model.Annotation` that
+        ``annotations[k]`` is, built alone (the others are not built)."""
+        v = self._matcher.variants[self.codes[k] >> 1]
+        start, end = self.starts[k], self.ends[k]
+        elided = bool(self.codes[k] & 1)
+        surface = self.text[start:end]
+        how = self._matcher.how(v, surface, elided)
+        choice = self.choices.get(k)
+        if choice is None:
+            return Annotation(start, end, surface, v.form.entry, v.form.text, how, elided,
+                              v.text)
+        return Annotation(start, end, surface, choice.shown, v.form.text, how, elided,
+                          v.text, senses=choice.senses, sense_step=choice.step)
+
     def variant(self, k: int) -> Variant:
         """The compiled variant that match ``k`` matched."""
         return self._matcher.variants[self.codes[k] >> 1]

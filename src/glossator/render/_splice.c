@@ -19,9 +19,12 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 /* The interface version glossator/render/fast.py expects (SPLICE_ABI there). */
-#define SPLICE_ABI 1
+#define SPLICE_ABI 2
 
 typedef struct {
     void *buf;          /* NULL while counting; then the data of ``result`` */
@@ -81,6 +84,29 @@ max_char(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, Py_UCS4 have, P
     return have;
 }
 
+/* ``n`` characters copied to a wider type, 16 at a time where they can be: a block of
+ * fixed length through pointers that do not alias, which the compiler makes a few vector
+ * instructions (the plain loop, at -O2, went one character at a time: most of the time
+ * of writing pieces narrower than the output). */
+#define WIDEN(name, from, to)                                                           \
+    static void                                                                         \
+    name(const from *restrict r, to *restrict w, Py_ssize_t n)                          \
+    {                                                                                   \
+        Py_ssize_t i = 0;                                                               \
+        for (; i + 16 <= n; i += 16) {                                                  \
+            for (int j = 0; j < 16; j++) {                                              \
+                w[i + j] = r[i + j];                                                    \
+            }                                                                           \
+        }                                                                               \
+        for (; i < n; i++) {                                                            \
+            w[i] = r[i];                                                                \
+        }                                                                               \
+    }
+
+WIDEN(widen_1_2, Py_UCS1, Py_UCS2)
+WIDEN(widen_1_4, Py_UCS1, Py_UCS4)
+WIDEN(widen_2_4, Py_UCS2, Py_UCS4)
+
 /* The characters [a, b) of a str of ``kind`` and ``data``, as they are: the text's
  * while counting (a whole piece is counted by out_str), any str's while writing. */
 static int
@@ -104,11 +130,13 @@ out_range(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
                (size_t)(b - a) * (size_t)kind);
     }
     else if (kind == PyUnicode_1BYTE_KIND && o->kind == PyUnicode_2BYTE_KIND) {
-        const Py_UCS1 *r = (const Py_UCS1 *)data;
-        Py_UCS2 *w = (Py_UCS2 *)o->buf + o->len;
-        for (Py_ssize_t i = a; i < b; i++) {
-            *w++ = r[i];
-        }
+        widen_1_2((const Py_UCS1 *)data + a, (Py_UCS2 *)o->buf + o->len, b - a);
+    }
+    else if (kind == PyUnicode_1BYTE_KIND && o->kind == PyUnicode_4BYTE_KIND) {
+        widen_1_4((const Py_UCS1 *)data + a, (Py_UCS4 *)o->buf + o->len, b - a);
+    }
+    else if (kind == PyUnicode_2BYTE_KIND && o->kind == PyUnicode_4BYTE_KIND) {
+        widen_2_4((const Py_UCS2 *)data + a, (Py_UCS4 *)o->buf + o->len, b - a);
     }
     else {  /* any other pair, wider or narrower (every character fits: counted) */
         for (Py_ssize_t i = a, j = o->len; i < b; i++, j++) {
@@ -144,15 +172,29 @@ out_ascii(Out *o, const char *s, Py_ssize_t n)
     }
 }
 
+/* ``v`` in decimal, as %lld writes it (without snprintf: two numbers per JSON item,
+ * written twice, where snprintf took a tenth of the time). */
 static int
 out_int(Out *o, long long v)
 {
-    char digits[32];
-    int n = snprintf(digits, sizeof digits, "%lld", v);
+    char digits[24];
+    int n = 0;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        digits[sizeof digits - 1 - n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) {
+        digits[sizeof digits - 1 - n++] = '-';
+    }
     if (out_reserve(o, n) < 0) {
         return -1;
     }
-    out_ascii(o, digits, n);
+    if (o->buf == NULL) {  /* counting: digits and '-' are ASCII */
+        o->len += n;
+        return 0;
+    }
+    out_ascii(o, digits + sizeof digits - n, n);
     return 0;
 }
 
@@ -300,6 +342,29 @@ out_json(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
     return 0;
 }
 
+/* Ask Linux to back the 2 MiB-aligned part of a large output with huge pages: written
+ * once from start to end, an output of a few hundred MB otherwise takes one page fault
+ * per 4 KiB, which cost as much as the writing itself (a hint: nothing changes where
+ * the kernel does not take it). */
+static void
+huge_pages(void *buf, Py_ssize_t size)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)1 << 21;
+    if (size < (Py_ssize_t)(8 * huge)) {
+        return;
+    }
+    uintptr_t a = ((uintptr_t)buf + huge - 1) & ~(huge - 1);
+    uintptr_t b = ((uintptr_t)buf + (uintptr_t)size) & ~(huge - 1);
+    if (b > a) {
+        (void)madvise((void *)a, b - a, MADV_HUGEPAGE);
+    }
+#else
+    (void)buf;
+    (void)size;
+#endif
+}
+
 /* ``body(out, args)`` run twice: counting, then writing into the str it counted. */
 static PyObject *
 run_twice(int (*body)(Out *, const void *), const void *args, PyObject *text)
@@ -312,6 +377,7 @@ run_twice(int (*body)(Out *, const void *), const void *args, PyObject *text)
     if (result == NULL) {
         return NULL;
     }
+    huge_pages(PyUnicode_DATA(result), count.len * PyUnicode_KIND(result));
     Out w = {PyUnicode_DATA(result), PyUnicode_KIND(result), 0, count.len, 0, 0};
     if (body(&w, args) < 0) {
         Py_DECREF(result);
@@ -1044,6 +1110,238 @@ done:
     return result;
 }
 
+/* ---------------------------------------------------------------------------------------
+ * number: int64 values (the entries or the codes of the kept matches, glossator.kept)
+ * numbered densely in order of first occurrence, by a hash table that grows with the
+ * values met (not with their range, nor with the number of matches)
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct {
+    int64_t *values;  /* slot -> value */
+    int64_t *groups;  /* slot -> its number, -1 where the slot is empty */
+    size_t mask;      /* slots - 1 (a power of two) */
+    size_t used;
+} Numbers;
+
+static size_t
+slot_of(const Numbers *t, int64_t v)
+{
+    uint64_t h = (uint64_t)v * UINT64_C(0x9e3779b97f4a7c15);
+    size_t i = (size_t)(h ^ (h >> 29)) & t->mask;
+    while (t->groups[i] >= 0 && t->values[i] != v) {
+        i = (i + 1) & t->mask;
+    }
+    return i;
+}
+
+static int
+numbers_init(Numbers *t, size_t slots)
+{
+    t->values = PyMem_Malloc(slots * sizeof(int64_t));
+    t->groups = PyMem_Malloc(slots * sizeof(int64_t));
+    t->mask = slots - 1;
+    t->used = 0;
+    if (t->values == NULL || t->groups == NULL) {
+        PyMem_Free(t->values);
+        PyMem_Free(t->groups);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < slots; i++) {
+        t->groups[i] = -1;
+    }
+    return 0;
+}
+
+static void
+numbers_free(Numbers *t)
+{
+    PyMem_Free(t->values);
+    PyMem_Free(t->groups);
+    t->values = t->groups = NULL;
+}
+
+/* Twice the slots, every value moved to its new slot. */
+static int
+numbers_grow(Numbers *t)
+{
+    Numbers bigger;
+    if (t->mask > ((size_t)PY_SSIZE_T_MAX / sizeof(int64_t) - 1) / 2
+        || numbers_init(&bigger, (t->mask + 1) * 2) < 0) {
+        if (!PyErr_Occurred()) {
+            PyErr_NoMemory();
+        }
+        return -1;
+    }
+    for (size_t i = 0; i <= t->mask; i++) {
+        if (t->groups[i] >= 0) {
+            size_t j = slot_of(&bigger, t->values[i]);
+            bigger.values[j] = t->values[i];
+            bigger.groups[j] = t->groups[i];
+        }
+    }
+    bigger.used = t->used;
+    numbers_free(t);
+    *t = bigger;
+    return 0;
+}
+
+/* keys[i]: the number of values[i]; ``*firsts`` (allocated here, ``*n_firsts`` long):
+ * the index of each number's first value. */
+static int
+number_fill(const int64_t *values, Py_ssize_t n, int64_t *keys, int64_t **firsts,
+            Py_ssize_t *n_firsts)
+{
+    Numbers t;
+    Py_ssize_t cap = 64;
+    if (numbers_init(&t, 128) < 0) {
+        return -1;
+    }
+    *firsts = PyMem_Malloc((size_t)cap * sizeof(int64_t));
+    *n_firsts = 0;
+    if (*firsts == NULL) {
+        numbers_free(&t);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        size_t j = slot_of(&t, values[i]);
+        if (t.groups[j] < 0) {
+            if (*n_firsts == cap) {
+                int64_t *more = cap <= PY_SSIZE_T_MAX / 2 / (Py_ssize_t)sizeof(int64_t)
+                    ? PyMem_Realloc(*firsts, (size_t)cap * 2 * sizeof(int64_t)) : NULL;
+                if (more == NULL) {
+                    goto fail;
+                }
+                *firsts = more;
+                cap *= 2;
+            }
+            (*firsts)[*n_firsts] = (int64_t)i;
+            t.values[j] = values[i];
+            t.groups[j] = (int64_t)(*n_firsts)++;
+            if (++t.used * 2 > t.mask + 1) {  /* at most half full */
+                if (numbers_grow(&t) < 0) {
+                    goto fail;
+                }
+                j = slot_of(&t, values[i]);
+            }
+        }
+        keys[i] = t.groups[j];
+    }
+    numbers_free(&t);
+    return 0;
+fail:
+    if (!PyErr_Occurred()) {
+        PyErr_NoMemory();
+    }
+    numbers_free(&t);
+    PyMem_Free(*firsts);
+    *firsts = NULL;
+    return -1;
+}
+
+static PyObject *
+number(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    Py_buffer view;
+    if (get_int64s(arg, &view, "values") < 0) {
+        return NULL;
+    }
+    Py_ssize_t n = view.len / 8, n_firsts = 0;
+    int64_t *firsts = NULL;
+    PyObject *result = NULL;
+    PyObject *keys = PyBytes_FromStringAndSize(NULL, n * 8);
+    if (keys != NULL
+        && number_fill(view.buf, n, (int64_t *)PyBytes_AS_STRING(keys), &firsts,
+                       &n_firsts) == 0) {
+        PyObject *f = PyBytes_FromStringAndSize((const char *)firsts, n_firsts * 8);
+        if (f != NULL) {
+            result = PyTuple_Pack(2, keys, f);
+            Py_DECREF(f);
+        }
+    }
+    PyMem_Free(firsts);
+    Py_XDECREF(keys);
+    PyBuffer_Release(&view);
+    return result;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * pick: each match's key from its group's: ``keys[g]`` where ``checks[g]`` is None, or
+ * is a str equal to the match's text; the other matches (and every match of a group
+ * whose check is neither, such as False) are "misses", whose key the caller decides
+ * (render/json.py: ``how`` needs the surface there)
+ * ------------------------------------------------------------------------------------- */
+
+static int
+pick_fill(PyObject *text, const Spans *sp, const int64_t *group_keys, PyObject *checks,
+          int64_t *out, int64_t *misses, Py_ssize_t *n_misses)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const int64_t *s = sp->starts.buf, *e = sp->ends.buf, *g = sp->keys.buf;
+    *n_misses = 0;
+    for (Py_ssize_t i = 0; i < sp->n; i++) {
+        PyObject *check = PyList_GET_ITEM(checks, g[i]);
+        if (check == Py_None || (PyUnicode_Check(check)
+                                 && same_text(check, kind, data, s[i], e[i]))) {
+            out[i] = group_keys[g[i]];
+        }
+        else {
+            out[i] = 0;
+            misses[(*n_misses)++] = (int64_t)i;
+        }
+    }
+    return 0;
+}
+
+static PyObject *
+pick(PyObject *self, PyObject *args)
+{
+    PyObject *text, *starts, *ends, *groups, *group_keys, *checks;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "UOOOOO!:pick", &text, &starts, &ends, &groups, &group_keys,
+                          &PyList_Type, &checks)) {
+        return NULL;
+    }
+    Py_buffer gk;
+    if (get_int64s(group_keys, &gk, "group_keys") < 0) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    Spans sp;
+    if (gk.len / 8 != PyList_GET_SIZE(checks)) {
+        PyErr_SetString(PyExc_ValueError, "group_keys and checks differ in length");
+        goto done;
+    }
+    if (spans_get(&sp, starts, ends, groups, PyUnicode_GET_LENGTH(text), 0,
+                  PyList_GET_SIZE(checks)) < 0) {
+        goto done;
+    }
+    PyObject *keys = PyBytes_FromStringAndSize(NULL, sp.n * 8);
+    int64_t *misses = PyMem_Malloc((size_t)(sp.n ? sp.n : 1) * sizeof(int64_t));
+    Py_ssize_t n_misses = 0;
+    if (misses == NULL) {
+        PyErr_NoMemory();
+    }
+    else if (keys != NULL
+             && pick_fill(text, &sp, gk.buf, checks, (int64_t *)PyBytes_AS_STRING(keys),
+                          misses, &n_misses) == 0) {
+        PyObject *m = PyBytes_FromStringAndSize((const char *)misses, n_misses * 8);
+        if (m != NULL) {
+            result = PyTuple_Pack(2, keys, m);
+            Py_DECREF(m);
+        }
+    }
+    PyMem_Free(misses);
+    Py_XDECREF(keys);
+    spans_release(&sp);
+done:
+    PyBuffer_Release(&gk);
+    return result;
+}
+
 static PyMethodDef splice_methods[] = {
     {"group", group, METH_VARARGS,
      "group(text, annotations, starts, ends, entries, names) -> (keys, firsts) | None: "
@@ -1053,6 +1351,13 @@ static PyMethodDef splice_methods[] = {
      "spans(annotations) -> (starts, ends, keys, table, firsts): int64 bytes of each "
      "annotation's start, end and entry number, the entries by number (first occurrence "
      "first), and int64 bytes of the index of each entry's first annotation."},
+    {"number", number, METH_O,
+     "number(values) -> (keys, firsts): int64 bytes numbering each value (int64 buffer) "
+     "in order of first occurrence, and int64 bytes of each number's first index."},
+    {"pick", pick, METH_VARARGS,
+     "pick(text, starts, ends, groups, group_keys, checks) -> (keys, misses): each "
+     "match's key, group_keys[g] of its group g where checks[g] is None or the str of "
+     "its text; int64 bytes of the other matches' indexes (their keys left 0)."},
     {"render_text", render_text, METH_VARARGS,
      "render_text(text, starts, ends, keys, pieces) -> str: the text format."},
     {"render_html", render_html, METH_VARARGS,

@@ -69,6 +69,7 @@ from typing import Any
 
 from ..anchors import check_link_to, entry_href
 from ..errors import UsageError
+from ..kept import KeptText
 from ..model import AnnotatedText, Annotation, Entry
 from ..text.chars import ASCII_WHITESPACE
 from ..text.inert import html_safe
@@ -425,10 +426,75 @@ def _fragment_spliced(doc: AnnotatedText, id_prefix: str, markup: str, rich: boo
         return None
 
 
+def _kept_fragment(doc: KeptText, id_prefix: str, markup: str, rich: bool,
+                   link_to: str | None) -> str | None:
+    """:func:`_fragment_spliced` of a :class:`~glossator.kept.KeptText`, from its arrays,
+    without building its annotations: the matches numbered by entry in C
+    (``_splice.number``), or, where the markup shows the term's text, by entry and
+    surface in Python; ``None`` where :func:`_fragment_spliced` gives ``None``."""
+    preset = MARKUP_PRESETS.get(markup) or get_markup(markup)
+    if preset.wrap not in _BUILT_IN_WRAPS:
+        return None
+    text, starts, ends = doc.text, doc.starts, doc.ends
+    if _uses_surface(preset.wrap, link_to is not None):
+        keys, firsts = _by_entry_and_surface(doc)
+    else:
+        raw_keys, raw_firsts = SPLICE.number(doc.entries)
+        keys = array("q")
+        keys.frombytes(raw_keys)
+        at = array("q")
+        at.frombytes(raw_firsts)
+        table = doc.entry_table
+        firsts = [(table[doc.entries[k]], text[starts[k]:ends[k]]) for k in at]
+        shown: dict[int, int] = {}  # the entries chosen for senses, by identity
+        for k, choice in doc.choices.items():
+            key = shown.get(id(choice.shown))
+            if key is None:
+                key = shown[id(choice.shown)] = len(firsts)
+                firsts.append((choice.shown, text[starts[k]:ends[k]]))
+            keys[k] = key
+    openings: list[tuple[str, ...]] = []
+    closings: list[tuple[str, ...]] = []
+    for entry, surface in firsts:
+        opening, closing = _cached_template(entry, surface, preset, rich, link_to)
+        if opening is None:
+            return None
+        openings.append(opening)
+        closings.append(closing)
+    try:
+        return str(SPLICE.render_html(text, starts, ends, keys, openings, closings,
+                                      id_prefix))
+    except ValueError:
+        return None
+
+
+def _by_entry_and_surface(doc: KeptText) -> tuple[array[int], list[tuple[Entry, str]]]:
+    """The key of each match of ``doc`` by its entry (the one chosen for its sense, if
+    any) and its text, and each key's entry and text."""
+    text, table, choices = doc.text, doc.entry_table, doc.choices
+    known: dict[tuple[int, str], int] = {}
+    firsts: list[tuple[Entry, str]] = []
+    keys = array("q")
+    for k, (start, end, e) in enumerate(zip(doc.starts, doc.ends, doc.entries, strict=True)):
+        choice = choices.get(k) if choices else None
+        entry = table[e] if choice is None else choice.shown
+        surface = text[start:end]
+        key = known.get((id(entry), surface))
+        if key is None:
+            key = known[(id(entry), surface)] = len(firsts)
+            firsts.append((entry, surface))  # holds the entry: its id stays its own
+        keys.append(key)
+    return keys, firsts
+
+
 def _fragment(doc: AnnotatedText, id_prefix: str, markup: str, rich: bool = False,
               link_to: str | None = None) -> str:
     if SPLICE is not None:
-        spliced = _fragment_spliced(doc, id_prefix, markup, rich, link_to)
+        spliced = None
+        if isinstance(doc, KeptText) and doc._built is None:
+            spliced = _kept_fragment(doc, id_prefix, markup, rich, link_to)
+        if spliced is None:
+            spliced = _fragment_spliced(doc, id_prefix, markup, rich, link_to)
         if spliced is not None:
             return spliced
     paragraphs: list[str] = []

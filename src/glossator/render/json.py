@@ -22,6 +22,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from ..matching.scan import Variant
+
 __all__ = ["dumps", "render"]
 
 _encode_str: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring", None) or (
@@ -44,6 +46,9 @@ def render(doc: AnnotatedText, *, indent: int | None = 2, source: str | None = N
         out.append(f"\n{pad}{_encode_str(key)}: {dumps(value, indent, 1)},")
     out.append(f"\n{pad}\"text\": ")
     middle = f",\n{pad}\"annotations\": "
+    if isinstance(doc, KeptText) and doc._built is None and len(doc) and SPLICE is not None:
+        # from the arrays, by the C loop, without building the annotation objects
+        return _kept_spliced(doc, pad, "".join(out), middle + "[", "\n" + pad + "]\n}")
     if isinstance(doc, KeptText) and doc._built is None and not doc.choices:
         # from the arrays, without building the annotation objects
         out.append(_encode_str(doc.text))
@@ -184,6 +189,124 @@ def _kept_annotations(doc: KeptText, pad: str, out: list[str]) -> None:
     out.append("\n" + pad + "]")
 
 
+def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str) -> str:
+    """:func:`render` of a :class:`~glossator.kept.KeptText` by the C loop, from its
+    arrays: its matches numbered by code (variant and elision, ``_splice.number``), what
+    follows the surface rendered once per code (:func:`_per_code`), and each match's
+    piece picked in C (``_splice.pick``), by the variant alone or by comparing the
+    surface with the form; only the matches whose ``how`` needs a closer look at their
+    surface (:meth:`~glossator.matching.scan.Matcher.how`), and those of a form with
+    several senses (``choices``), are looked at in Python."""
+    text = doc.text
+    field = "\n" + pad * 3
+    raw_groups, raw_firsts = SPLICE.number(doc.codes)
+    groups = _int64s(raw_groups)
+    pieces, checks, parts = _code_pieces(doc, _int64s(raw_firsts), field, pad)
+    raw_keys, raw_misses = SPLICE.pick(text, doc.starts, doc.ends, groups,
+                                       array("q", range(len(pieces))), checks)
+    keys = _int64s(raw_keys)
+    if raw_misses:
+        _resolve_misses(doc, keys, groups, _int64s(raw_misses), parts, pieces, field)
+    if doc.choices:
+        _choices(doc, keys, pieces, pad)
+    return str(SPLICE.render_json(text, doc.starts, doc.ends, keys, pieces, "\n" + pad * 2,
+                                  field, head, middle, tail))
+
+
+def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
+                 ) -> tuple[list[str], list[str | bool | None], list[tuple[str, str]]]:
+    """For the code of each match ``firsts[g]`` (:func:`_per_code`, in one loop): the
+    JSON after its surface when ``how`` is that of its form written as it is, or of its
+    variant alone; the check ``_splice.pick`` makes (``None``: the variant says ``how``;
+    the form's text: equal to the surface; ``False``: ``how`` reads the surface); and
+    what comes before and after ``how``."""
+    variants = doc._matcher.variants
+    table = doc.entry_table
+    entries, codes = doc.entries, doc.codes
+    fold = doc._matcher.options.accents == "fold"
+    enc = _encode_str
+    by_entry: dict[int, str] = {}
+    pieces: list[str] = []
+    checks: list[str | bool | None] = []
+    parts: list[tuple[str, str]] = []
+    how_is, close = f"{field}\"how\": ", f"\n{pad * 2}}}"
+    ends = (f"{field}\"elided\": false{close}", f"{field}\"elided\": true{close}")
+    plain = (f'{how_is}"exact",{ends[0]}', f'{how_is}"elision",{ends[1]}')
+    for k in firsts:
+        e, code = entries[k], codes[k]
+        entry_part = by_entry.get(e)
+        if entry_part is None:
+            entry = table[e]
+            entry_part = by_entry[e] = (
+                f"{field}\"entry\": {enc(entry.id)},{field}\"term\": {enc(entry.term)},"
+                f"{field}\"title\": {enc(entry.display_title)},"
+                f"{field}\"definition\": {enc(entry.definition)},")
+        v = variants[code >> 1]
+        form = enc(v.form.text)
+        before = (f"{entry_part}{field}\"form\": {form},"
+                  f"{field}\"variant\": {enc(v.text) if v.text else form},")
+        elided = code & 1
+        fixed = _fixed_how(v, fold)
+        if fixed:
+            pieces.append(f"{before}{how_is}{fixed},{ends[elided]}")
+            checks.append(None)
+        else:
+            pieces.append(before + plain[elided])
+            checks.append(False if v.tag else v.form.text)
+        parts.append((before, ends[elided]))
+    return pieces, checks, parts
+
+
+def _fixed_how(v: Variant, fold: bool) -> str:
+    """``how`` of a match of variant ``v`` as JSON when the variant alone says it
+    (:meth:`~glossator.matching.scan.Matcher.how`), else ``""``."""
+    if v.tag == "inflected":
+        return '"inflected"'
+    if v.form.is_alias:
+        return '"alias"'
+    return _encode_str(v.tag) if v.tag and not fold else ""
+
+
+def _resolve_misses(doc: KeptText, keys: array[int], groups: array[int],
+                    misses: array[int], parts: list[tuple[str, str]], pieces: list[str],
+                    field: str) -> None:
+    """The keys of the matches whose ``how`` reads their surface: a piece per group and
+    surface, added to ``pieces``."""
+    text, starts, ends = doc.text, doc.starts, doc.ends
+    known: dict[tuple[int, str], int] = {}
+    how_is = f"{field}\"how\": "
+    for i in misses:
+        g = groups[i]
+        surface = text[starts[i]:ends[i]]
+        key = known.get((g, surface))
+        if key is None:
+            before, after = parts[g]
+            key = known[(g, surface)] = len(pieces)
+            pieces.append(f"{before}{how_is}{_encode_str(doc.how(i))},{after}")
+        keys[i] = key
+
+
+def _choices(doc: KeptText, keys: array[int], pieces: list[str], pad: str) -> None:
+    """The keys of the matches of a form with several senses: each built alone
+    (:meth:`~glossator.kept.KeptText.annotation`) and written as the object path writes
+    it (the whole object where it has ``senses``)."""
+    by_entry: dict[int, str] = {}
+    for k in doc.choices:
+        a = doc.annotation(k)
+        if a.senses:
+            pieces.append(dumps(a.to_dict(), len(pad), 2))
+            keys[k] = -len(pieces)
+        else:
+            pieces.append(_after_surface(a, pad, by_entry))
+            keys[k] = len(pieces) - 1
+
+
+def _int64s(data: bytes) -> array[int]:
+    out = array("q")
+    out.frombytes(data)
+    return out
+
+
 def _per_code(doc: KeptText, k: int, by_entry: dict[int, str], field: str,
               pad: str) -> tuple[str, str, str | None, str, str]:
     """What the JSON of match ``k`` shares with every match of its variant (and elision):
@@ -204,9 +327,7 @@ def _per_code(doc: KeptText, k: int, by_entry: dict[int, str], field: str,
     form = _encode_str(v.form.text)
     middle = (f"{entry_part}{field}\"form\": {form},"
               f"{field}\"variant\": {_encode_str(v.text) if v.text else form},")
-    # Matcher.how: these answers need no look at the surface
-    fixed = ('"inflected"' if v.tag == "inflected" else '"alias"' if v.form.is_alias
-             else "")
+    fixed = _fixed_how(v, doc._matcher.options.accents == "fold")
     quick = v.form.text if not v.tag else None
     tail = f"{field}\"elided\": {'true' if elided else 'false'}\n{pad * 2}}}"
     plain = '"elision"' if elided else '"exact"'

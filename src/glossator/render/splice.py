@@ -8,8 +8,10 @@ byte for byte the pure-Python renderers' (``tests/test_render_splice.py`` checks
 random texts); they are still used without the C module, with
 ``GLOSSATOR_PURE_PYTHON=1``, and for what the C loop does not cover (see each renderer).
 
-:func:`spans_of` is the one place the arrays come from: today it reads them off the
-:class:`~glossator.model.Annotation` objects, in one pass.
+:func:`spans_of` makes the arrays from :class:`~glossator.model.Annotation` objects, in
+one pass; a :class:`~glossator.kept.KeptText` hands its own (``starts``, ``ends``, and
+keys numbered by ``_splice.number``, picked by ``_splice.pick`` for JSON), without an
+object per match.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["SPLICE", "SPLICE_ABI", "Spans", "spans_of"]
 
 #: The interface version of ``glossator.render._splice`` these sources expect.
-SPLICE_ABI = 1
+SPLICE_ABI = 2
 
 
 def _load() -> Any:
