@@ -6,7 +6,7 @@
  * escaped as the format needs, each annotation's pieces around or after it. The pieces
  * (an entry's expansion, a tooltip's markup cut at its id, the JSON fields an annotation
  * shares with others of its entry and form) are rendered once each, in Python, by
- * glossator.render.fast; every byte written here is the one the Python renderers
+ * glossator.render._splice; every byte written here is the one the Python renderers
  * (render/text.py, render/html.py, render/json.py) write, which the property tests check.
  *
  * Each function runs its loop twice over the same Out: first counting (the output's
@@ -23,7 +23,7 @@
 #include <sys/mman.h>
 #endif
 
-/* The interface version glossator/render/fast.py expects (SPLICE_ABI there). */
+/* The interface version glossator.render._splice.py expects (SPLICE_ABI there). */
 #define SPLICE_ABI 2
 
 typedef struct {
