@@ -83,12 +83,14 @@ from typing import TYPE_CHECKING, Any
 from .._gc import paused_gc
 from ..anchors import check_link_to
 from ..errors import UsageError
+from ..model import Annotation, Entry
 from ..render.html import MARKUP_PRESETS, check_markup, markup_presets, tooltip_parts_reused
 from ..senses import SenseChoice
 from .tally import current as current_tally
 
 if TYPE_CHECKING:
     from ..annotate import Annotator
+    from ..matching.scan import Variant
 
 __all__ = [
     "ANNOTATED_MARKERS",
@@ -921,29 +923,47 @@ def _annotate_page(html: str, annotator: Annotator, scanner: _Scanner,
     named = _may_contain(html, "glossator-domain")  # one pass: most pages name none
     page = (*domains, *page_domains(html)) if named else tuple(domains)
     scoped = domain_scopes(html) if named else []
-    placed = _placed(annotator, scanner, record, senses,
-                     _domains_at(scanner, page, scoped) if scoped else page)
-    if not placed:
+    where = _domains_at(scanner, page, scoped) if scoped else page
+    wraps = None
+    if record is None:
+        wraps = _kept_wraps(annotator, scanner, where)
+    if wraps is None:
+        placed = _placed(annotator, scanner, record, senses, where)
+        variants = annotator.matcher.variants
+        wraps = [(s, e, surface, _shown(match, variants, senses))
+                 for match, s, e, surface in placed]
+    if not wraps:
         return html
-    return _splice(html, annotator, placed, senses, scanner.max_id, scanner.id_prefix, style)
+    return _splice(html, wraps, scanner.max_id, scanner.id_prefix, style)
+
+
+def _shown(match: tuple[int, int, int, bool], variants: Sequence[Variant],
+           senses: dict[tuple[int, int, int, bool], SenseChoice]) -> Entry:
+    """The entry a kept match shows: the sense chosen for it, else its variant's."""
+    choice = senses.get(match) if senses else None
+    return variants[match[2]].form.entry if choice is None else choice.shown
 
 
 def _splice(
-    html: str, annotator: Annotator,
-    placed: list[tuple[tuple[int, int, int, bool], int, int, str]],
-    senses: dict[tuple[int, int, int, bool], SenseChoice], counter: int, id_prefix: str,
+    html: str, wraps: list[tuple[int, int, str, Entry]], counter: int, id_prefix: str,
     style: tuple[str, bool, str | None],
 ) -> str:
-    """``html`` with the tooltips of ``placed`` wrapped around their terms; ``style`` is
-    the markup preset, rich definitions or not, and the index URL."""
+    """``html`` with tooltips wrapped around the terms of ``wraps`` (source start, end,
+    the term's text, the entry shown); ``style`` is the markup preset, rich definitions
+    or not, and the index URL. A tooltip's markup reads only its entry and its text, so
+    one stand-in annotation serves every term of an entry written the same way."""
     markup, rich_definitions, link_to = style
     out: list[str] = []
     pos = 0
     tally = current_tally()
-    for match, s, e, surface in placed:
-        ann = annotator.annotation(match, surface, senses.get(match))
+    stand_ins: dict[tuple[int, str], Annotation] = {}
+    for s, e, surface, entry in wraps:
+        ann = stand_ins.get((id(entry), surface))
+        if ann is None:
+            ann = stand_ins[(id(entry), surface)] = Annotation(
+                s, e, surface, entry, surface, "", False, surface)
         if tally is not None:
-            tally[ann.entry.id] = tally.get(ann.entry.id, 0) + 1
+            tally[entry.id] = tally.get(entry.id, 0) + 1
         counter += 1
         opening, closing = tooltip_parts_reused(ann, f"{id_prefix}{counter}", markup,
                                                 rich_definitions, link_to)
@@ -1141,6 +1161,68 @@ def _placed(
             record.append(PageMatch(match, s, e, surface, dropped.get(match, ""),
                                     senses.get(match) if senses else None))
     return placed
+
+
+def _kept_wraps(
+    annotator: Annotator, scanner: _Scanner,
+    domains: Sequence[str] | Callable[[tuple[int, int, int, bool]], Sequence[str]],
+) -> list[tuple[int, int, str, Entry]] | None:
+    """What :func:`_placed` places, as (source start, end, text, entry shown), the
+    matches chosen in C as arrays (:func:`glossator.kept.keep_columns`, the same choice
+    as :meth:`Annotator.select`'s); ``None`` when they cannot be (no C scanner, a
+    policy registered by a plug-in, more numbered senses than room)."""
+    mode = annotator._kept_mode()
+    if mode < 0:
+        return None
+    from ..kept import keep_columns
+
+    runs = scanner.runs
+    text = "".join(scanner.parts)
+    across = _across(annotator, runs, "".join(scanner.join_parts)) if any(
+        r.joined for r in runs) else {}
+    matches: list[tuple[int, int, int, bool]] | None = None
+    if across:
+        spans = sorted(across)
+        matches = sorted([m for m in annotator.matcher.scan(text) if not _overlaps(m, spans)]
+                         + [(a, b, v, el) for (a, b), (v, el, _, _, _) in across.items()])
+    found = keep_columns(annotator.matcher, text, mode, annotator.max_per_entry,
+                         annotator.chooser, matches, domains)
+    if found is None:
+        return None
+    (starts, ends, entries, _), table = found
+    return _wraps(starts, ends, entries, table, across, runs, text)
+
+
+def _wraps(
+    starts: Sequence[int], ends: Sequence[int], entries: Sequence[int],
+    table: Sequence[Entry], across: dict[tuple[int, int], tuple[int, bool, int, int, str]],
+    runs: list[_Run], text: str,
+) -> list[tuple[int, int, str, Entry]]:
+    """The kept matches (``starts``, ``ends``, ``entries`` in ``table``) that can be
+    wrapped, with their source span: :func:`_source_span`, with the shift of each run
+    without character references computed once."""
+    run_starts = [r.start for r in runs]
+    # per run: what turns an offset in the text into one in the source (None: the run
+    # has character references, or is counted only, which drops its matches anyway)
+    shifts = [None if r.counted_only or len(r.segs) != 1 or r.segs[0][4]
+              else r.segs[0][1] - r.start for r in runs]
+    wraps = []
+    pos = 0
+    for a, b, k in zip(starts, ends, entries, strict=True):
+        i = bisect_right(run_starts, a) - 1
+        shift = shifts[i] if i >= 0 else None
+        if shift is not None and b <= runs[i].end and (a, b) not in across:
+            s, e, surface = a + shift, b + shift, text[a:b]
+        else:
+            s, e, surface, reason = _source_span((a, b, 0, False), across, runs, run_starts,
+                                                 text)
+            if reason:
+                continue
+        if s < pos or e <= s:
+            continue
+        wraps.append((s, e, surface, table[k]))
+        pos = e
+    return wraps
 
 
 def _source_span(
