@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from glossator import Annotator, Glossary, kept, load_glossary
+from glossator.documents import html as html_module
 from glossator.documents.html import annotate_html, recording
 from glossator.documents.tally import counting
 from glossator.matching.native import ACCELERATOR
@@ -41,6 +42,9 @@ ENTRIES: list[dict[str, Any]] = [
     {"term": "DES", "definition": "Dépôt électronique sécurisé.", "id": "des-2",
      "tags": ["numérique"]},
     {"term": "tiers-lieu", "definition": "Un lieu.", "url": "https://example.org/t"},
+    # the characters a template is cut with, in the glossary's text
+    {"term": "PUA", "definition": "Avant \ue000glossator-page-tip-1\ue001 après \ue000.",
+     "title": "\ue000glossator-page-tip-2\ue001"},
 ]
 GLOSSARY = Glossary.from_dicts(ENTRIES)
 PLAIN = Glossary.from_dicts([e for e in ENTRIES if "id" not in e])
@@ -56,14 +60,17 @@ PIECES = [
     "<p>", "</p>", "<em>", "</em>", "<br>", "\n\n", "<h2>ESS</h2>", "<a href='x'>ESS</a>",
     "<code>SCOP</code>", '<span class="glossator-term">CAE</span>',
     '<div data-glossator-domain="numérique">DES</div>',
-    '<section data-glossator-domain="santé">', "</section>", "<!-- ESS -->",
+    '<section data-glossator-domain="santé">', "</section>", "<!-- ESS -->", "PUA",
 ]
 pages = st.lists(st.sampled_from(PIECES), max_size=50).map(" ".join)
 
 
 def _python_path(page: str, annotator: Annotator, **options: Any) -> str:
-    """The page as the Python path writes it (a recording forces that path)."""
-    with recording():
+    """The page as the Python path writes it (a recording forces that path), each
+    tooltip rendered by ``tooltip_parts_reused`` (no preset is taken for a built-in one,
+    so page mode keeps no template of its own)."""
+    with recording(), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(html_module, "_BUILT_IN_WRAPS", frozenset())
         return annotate_html(page, annotator, **options)
 
 

@@ -952,25 +952,75 @@ def _splice(
     the term's text, the entry shown); ``style`` is the markup preset, rich definitions
     or not, and the index URL. A tooltip's markup reads only its entry and its text, so
     one stand-in annotation serves every term of an entry written the same way."""
-    markup, rich_definitions, link_to = style
     out: list[str] = []
     pos = 0
     tally = current_tally()
-    stand_ins: dict[tuple[int, str], Annotation] = {}
+    templates = _templates(style)
     for s, e, surface, entry in wraps:
-        ann = stand_ins.get((id(entry), surface))
-        if ann is None:
-            ann = stand_ins[(id(entry), surface)] = Annotation(
-                s, e, surface, entry, surface, "", False, surface)
+        hit = templates.get((id(entry), surface))
+        if hit is None or hit[0] is not entry:
+            hit = _template(templates, entry, surface, style)
         if tally is not None:
             tally[entry.id] = tally.get(entry.id, 0) + 1
         counter += 1
-        opening, closing = tooltip_parts_reused(ann, f"{id_prefix}{counter}", markup,
-                                                rich_definitions, link_to)
+        tip_id = f"{id_prefix}{counter}"
+        if hit[1] is None:  # rendered every time
+            markup, rich_definitions, link_to = style
+            opening, closing = tooltip_parts_reused(
+                Annotation(s, e, surface, entry, surface, "", False, surface), tip_id,
+                markup, rich_definitions, link_to)
+        else:
+            opening, closing = tip_id.join(hit[1]), tip_id.join(hit[2])
         out += (html[pos:s], opening, html[s:e], closing)
         pos = e
     out.append(html[pos:])
     return "".join(out)
+
+
+#: The tooltip ids a template is rendered with (:func:`_template`): private-use
+#: characters, which a template never holds.
+_IDS = ("\ue000glossator-page-tip-1\ue001", "\ue000glossator-page-tip-2\ue001")
+_TEMPLATE_LIMIT = 50_000
+#: By style (markup preset, rich, link_to): (id of the entry, the term's text) ->
+#: (entry, the opening and closing markup cut where the tooltip's id goes, or None).
+_PAGE_TEMPLATES: dict[tuple[str, bool, str | None], dict[tuple[int, str], tuple[
+    Entry, tuple[str, ...] | None, tuple[str, ...]]]] = {}
+#: The presets whose markup depends on the entry and the term's text only.
+_BUILT_IN_WRAPS = frozenset(p.wrap for p in MARKUP_PRESETS.values())
+
+
+def _templates(style: tuple[str, bool, str | None]) -> dict[tuple[int, str], tuple[
+        Entry, tuple[str, ...] | None, tuple[str, ...]]]:
+    """The templates of ``style`` kept so far (emptied when full, or when its preset's
+    markup is not a built-in one: that is rendered for each term)."""
+    found = _PAGE_TEMPLATES.get(style)
+    preset = MARKUP_PRESETS.get(style[0])
+    if found is None or len(found) >= _TEMPLATE_LIMIT or preset is None \
+            or preset.wrap not in _BUILT_IN_WRAPS:
+        found = _PAGE_TEMPLATES[style] = {}
+    return found
+
+
+def _template(
+    templates: dict[tuple[int, str], tuple[Entry, tuple[str, ...] | None, tuple[str, ...]]],
+    entry: Entry, surface: str, style: tuple[str, bool, str | None],
+) -> tuple[Entry, tuple[str, ...] | None, tuple[str, ...]]:
+    """The markup of a tooltip of ``entry`` around ``surface``, cut where its id goes:
+    rendered (:func:`~glossator.render.html.tooltip_parts_reused`) with two different
+    ids, which must cut it the same way and leave no private-use character; ``None``
+    (rendered for each term) when they do not, or for a preset not built in."""
+    markup, rich, link_to = style
+    preset = MARKUP_PRESETS.get(markup)
+    hit: tuple[Entry, tuple[str, ...] | None, tuple[str, ...]] = (entry, None, ())
+    if preset is not None and preset.wrap in _BUILT_IN_WRAPS:
+        ann = Annotation(0, len(surface), surface, entry, surface, "", False, surface)
+        one, two = (tooltip_parts_reused(ann, tip, markup, rich, link_to) for tip in _IDS)
+        cut = [part.split(tip) for part, tip in ((one[0], _IDS[0]), (one[1], _IDS[0]))]
+        if cut == [two[0].split(_IDS[1]), two[1].split(_IDS[1])] and \
+                "\ue000" not in "".join(cut[0] + cut[1]):
+            hit = (entry, tuple(cut[0]), tuple(cut[1]))
+    templates[(id(entry), surface)] = hit
+    return hit
 
 
 _META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
