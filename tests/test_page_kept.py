@@ -126,3 +126,23 @@ def test_real_pages_are_written_the_same(path: Path, occurrences: str,
     out = annotate_html(page, a, link_to="index.html")
     assert out == _python_path(page, a, link_to="index.html")
     assert out != page
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.lists(st.sampled_from([*PIECES[:20], "la", "x"]), max_size=40).map(" ".join),
+       cuts=st.lists(st.tuples(st.integers(0, 400), st.integers(1, 30)), max_size=6))
+def test_terms_across_formatting_replace_the_matches_they_overlap(
+        text: str, cuts: list[tuple[int, int]]) -> None:
+    """``_with_across`` gives the policies what the tuples of ``_placed`` give them."""
+    a = Annotator(PLAIN)
+    across: dict[tuple[int, int], tuple[int, bool, int, int, str]] = {}
+    end = -1
+    for start, length in sorted(cuts):  # disjoint spans, anywhere in the text
+        if start > end and start + length <= len(text):
+            across[(start, start + length)] = (start % 3, bool(length % 2), 0, 0, "")
+            end = start + length
+    spans = sorted(across)
+    want = sorted([m for m in a.matcher.scan(text) if not html_module._overlaps(m, spans)]
+                  + [(s, e, v, el) for (s, e), (v, el, _, _, _) in across.items()])
+    got = html_module._with_across(a, text, across)
+    assert list(got) == [x for s, e, v, el in want for x in (s, e, v * 2 + el)]

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from ._typing import overload
 from .glossary import Glossary
 from .matching.native import ACCELERATOR
-from .matching.scan import Matcher, Variant, _packed
+from .matching.scan import Matcher, Variant
 from .model import AnnotatedText, Annotation, Entry
 from .policy import (
     _written_ways,
@@ -223,15 +223,16 @@ def keep_matches(
 
 def keep_columns(
     matcher: Matcher, text: str, mode: int, max_per_entry: int | None,
-    chooser: SenseChooser, matches: Sequence[tuple[int, int, int, bool]] | None = None,
+    chooser: SenseChooser, matches: Buffer | None = None,
     domains: Sequence[str] | Callable[[tuple[int, int, int, bool]], Sequence[str]] = (),
 ) -> tuple[list[array[int]], Sequence[Entry]] | None:
     """What :func:`keep_matches` keeps, as bare columns (starts, ends, entries, codes)
     and the table ``entries`` indexes (for a form with several senses, the entry shown
     is the sense chosen): page mode's choice (:mod:`glossator.documents.html`).
-    ``matches``: the matches to choose from, when the caller found them itself (then
-    ``text`` is only what the rules read); ``domains``: the document's, or each match's
-    (as :meth:`glossator.senses.SenseChooser.stream` takes them). ``None`` as for
+    ``matches``: the matches to choose from as int64 triples (start, end, variant * 2 +
+    elided), in text order, when the caller found them itself (then ``text`` is only
+    what the rules read); ``domains``: the document's, or each match's (as
+    :meth:`glossator.senses.SenseChooser.stream` takes them). ``None`` as for
     :func:`keep_matches`."""
     state = KeepState(matcher)
     defer = state.index.defer
@@ -241,8 +242,7 @@ def keep_columns(
     decide = None
     if defer is not None:
         decide = _decider(state.index, matcher, chooser, text, {}, domains)
-    batches = (matcher.iter_packed(text, skip=skip) if matches is None
-               else [_packed(matches)])
+    batches = matcher.iter_packed(text, skip=skip) if matches is None else [matches]
     try:
         cols = state.keep(text, batches, mode, max_per_entry, sections, skip, decide)
     except _NoRoom:

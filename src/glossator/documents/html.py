@@ -70,7 +70,8 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -78,6 +79,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import unescape
 from html.entities import html5
+from operator import lt, sub
 from typing import TYPE_CHECKING, Any
 
 from .._gc import paused_gc
@@ -1230,17 +1232,53 @@ def _kept_wraps(
     text = "".join(scanner.parts)
     across = _across(annotator, runs, "".join(scanner.join_parts)) if any(
         r.joined for r in runs) else {}
-    matches: list[tuple[int, int, int, bool]] | None = None
+    matches: array[int] | None = None
     if across:
-        spans = sorted(across)
-        matches = sorted([m for m in annotator.matcher.scan(text) if not _overlaps(m, spans)]
-                         + [(a, b, v, el) for (a, b), (v, el, _, _, _) in across.items()])
+        matches = _with_across(annotator, text, across)
     found = keep_columns(annotator.matcher, text, mode, annotator.max_per_entry,
                          annotator.chooser, matches, domains)
     if found is None:
         return None
     (starts, ends, entries, _), table = found
     return _wraps(starts, ends, entries, table, across, runs, text)
+
+
+def _with_across(
+    annotator: Annotator, text: str,
+    across: dict[tuple[int, int], tuple[int, bool, int, int, str]],
+) -> array[int]:
+    """The matches of ``text`` as int64 triples (start, end, variant * 2 + elided) in
+    order, those that overlap a term found across inline formatting replaced by it:
+    what :func:`_placed` gives the policies, without a tuple per match."""
+    packed = array("q")
+    for batch in annotator.matcher.iter_packed(text):
+        if isinstance(batch, array):
+            packed.extend(batch)
+        else:
+            packed.frombytes(batch)
+    starts, ends = packed[0::3], packed[1::3]
+    added = sorted((a, b, v * 2 + el) for (a, b), (v, el, _, _, _) in across.items())
+    if not all(map(lt, starts, starts[1:])):  # not in order: sorted as _placed sorts
+        spans = sorted(across)
+        found = sorted([(packed[i], packed[i + 1], packed[i + 2])
+                        for i in range(0, len(packed), 3)
+                        if not _overlaps((packed[i], packed[i + 1], 0, False), spans)]
+                       + added)
+        return array("q", [x for m in found for x in m])
+    longest = max(map(sub, ends, starts), default=0)
+    events: list[tuple[int, int, tuple[int, ...]]] = []  # (before match i, 0 add/1 drop)
+    for a, b, code in added:
+        events.append((bisect_left(starts, a), 0, (a, b, code)))
+        events.extend((i, 1, ()) for i in range(bisect_left(starts, a - longest),
+                                                 bisect_left(starts, b)) if ends[i] > a)
+    out = array("q")
+    i = 0
+    for at, drop, triple in sorted(set(events)):
+        out.extend(packed[3 * i : 3 * at])
+        i = max(i, at + drop)
+        out.extend(triple)
+    out.extend(packed[3 * i :])
+    return out
 
 
 def _wraps(
