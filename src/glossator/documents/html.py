@@ -926,17 +926,19 @@ def _annotate_page(html: str, annotator: Annotator, scanner: _Scanner,
     page = (*domains, *page_domains(html)) if named else tuple(domains)
     scoped = domain_scopes(html) if named else []
     where = _domains_at(scanner, page, scoped) if scoped else page
-    wraps = None
-    if record is None:
-        wraps = _kept_wraps(annotator, scanner, where)
-    if wraps is None:
-        placed = _placed(annotator, scanner, record, senses, where)
-        variants = annotator.matcher.variants
-        wraps = [(s, e, surface, _shown(match, variants, senses))
-                 for match, s, e, surface in placed]
-    if not wraps:
+    found = _kept_wraps(annotator, scanner, where) if record is None else None
+    if found is not None:
+        wraps, table = found
+        if not wraps:
+            return html
+        return _splice(html, wraps, scanner.max_id, scanner.id_prefix, style, table)
+    placed = _placed(annotator, scanner, record, senses, where)
+    if not placed:
         return html
-    return _splice(html, wraps, scanner.max_id, scanner.id_prefix, style)
+    variants = annotator.matcher.variants
+    return _splice(html, [(s, e, surface, _shown(match, variants, senses))
+                          for match, s, e, surface in placed],
+                   scanner.max_id, scanner.id_prefix, style)
 
 
 def _shown(match: tuple[int, int, int, bool], variants: Sequence[Variant],
@@ -947,30 +949,36 @@ def _shown(match: tuple[int, int, int, bool], variants: Sequence[Variant],
 
 
 def _splice(
-    html: str, wraps: list[tuple[int, int, str, Entry]], counter: int, id_prefix: str,
-    style: tuple[str, bool, str | None],
+    html: str, wraps: Sequence[tuple[int, int, str, Any]], counter: int, id_prefix: str,
+    style: tuple[str, bool, str | None], table: Sequence[Entry] | None = None,
 ) -> str:
     """``html`` with tooltips wrapped around the terms of ``wraps`` (source start, end,
-    the term's text, the entry shown); ``style`` is the markup preset, rich definitions
-    or not, and the index URL. A tooltip's markup reads only its entry and its text, so
-    one stand-in annotation serves every term of an entry written the same way."""
+    the term's text, the entry shown, or its index in ``table``); ``style`` is the markup
+    preset, rich definitions or not, and the index URL. A tooltip's markup reads only
+    its entry and its text: it is kept cut at its id (:func:`_template`) for each."""
     out: list[str] = []
     pos = 0
     tally = current_tally()
-    templates = _templates(style)
-    for s, e, surface, entry in wraps:
-        hit = templates.get((id(entry), surface))
-        if hit is None or hit[0] is not entry:
-            hit = _template(templates, entry, surface, style)
+    owner: object = table
+    templates = _templates(style, table)
+    for s, e, surface, ref in wraps:
+        key = (ref if table is not None else id(ref), surface)
+        if table is None:
+            owner = ref
+        hit = templates.get(key)
+        if hit is None or hit[0] is not owner:
+            hit = _template(templates, key, owner, ref if table is None else table[ref],
+                            surface, style)
         if tally is not None:
-            tally[entry.id] = tally.get(entry.id, 0) + 1
+            entry_id = (ref if table is None else table[ref]).id
+            tally[entry_id] = tally.get(entry_id, 0) + 1
         counter += 1
         tip_id = f"{id_prefix}{counter}"
         if hit[1] is None:  # rendered every time
-            markup, rich_definitions, link_to = style
+            entry = ref if table is None else table[ref]
             opening, closing = tooltip_parts_reused(
                 Annotation(s, e, surface, entry, surface, "", False, surface), tip_id,
-                markup, rich_definitions, link_to)
+                *style)
         else:
             opening, closing = tip_id.join(hit[1]), tip_id.join(hit[2])
         out += (html[pos:s], opening, html[s:e], closing)
@@ -983,45 +991,52 @@ def _splice(
 #: characters, which a template never holds.
 _IDS = ("\ue000glossator-page-tip-1\ue001", "\ue000glossator-page-tip-2\ue001")
 _TEMPLATE_LIMIT = 50_000
-#: By style (markup preset, rich, link_to): (id of the entry, the term's text) ->
-#: (entry, the opening and closing markup cut where the tooltip's id goes, or None).
-_PAGE_TEMPLATES: dict[tuple[str, bool, str | None], dict[tuple[int, str], tuple[
-    Entry, tuple[str, ...] | None, tuple[str, ...]]]] = {}
+_Templates = dict[tuple[int, str], tuple[object, tuple[str, ...] | None, tuple[str, ...]]]
+#: By style (markup preset, rich, link_to) and entry table (its id; 0: none): the table,
+#: and (the entry's index in the table, or the id of the entry; the term's text) ->
+#: (the table or the entry, the opening and closing markup cut where the tooltip's id
+#: goes, or None).
+_PAGE_TEMPLATES: dict[tuple[tuple[str, bool, str | None], int], tuple[
+    Sequence[Entry] | None, _Templates]] = {}
 #: The presets whose markup depends on the entry and the term's text only.
 _BUILT_IN_WRAPS = frozenset(p.wrap for p in MARKUP_PRESETS.values())
 
 
-def _templates(style: tuple[str, bool, str | None]) -> dict[tuple[int, str], tuple[
-        Entry, tuple[str, ...] | None, tuple[str, ...]]]:
-    """The templates of ``style`` kept so far (emptied when full, or when its preset's
-    markup is not a built-in one: that is rendered for each term)."""
-    found = _PAGE_TEMPLATES.get(style)
+def _templates(style: tuple[str, bool, str | None],
+               table: Sequence[Entry] | None) -> _Templates:
+    """The templates of ``style`` kept so far for the entries of ``table`` (or for
+    entries themselves), emptied when full, or when the preset's markup is not a
+    built-in one (that is rendered for each term)."""
+    key = (style, 0 if table is None else id(table))
+    found = _PAGE_TEMPLATES.get(key)
     preset = MARKUP_PRESETS.get(style[0])
-    if found is None or len(found) >= _TEMPLATE_LIMIT or preset is None \
-            or preset.wrap not in _BUILT_IN_WRAPS:
-        found = _PAGE_TEMPLATES[style] = {}
-    return found
+    if found is None or found[0] is not table or len(found[1]) >= _TEMPLATE_LIMIT \
+            or preset is None or preset.wrap not in _BUILT_IN_WRAPS:
+        if len(_PAGE_TEMPLATES) >= 16:  # tables of matchers gone
+            _PAGE_TEMPLATES.clear()
+        found = _PAGE_TEMPLATES[key] = (table, {})
+    return found[1]
 
 
 def _template(
-    templates: dict[tuple[int, str], tuple[Entry, tuple[str, ...] | None, tuple[str, ...]]],
-    entry: Entry, surface: str, style: tuple[str, bool, str | None],
-) -> tuple[Entry, tuple[str, ...] | None, tuple[str, ...]]:
+    templates: _Templates, key: tuple[int, str], owner: object, entry: Entry, surface: str,
+    style: tuple[str, bool, str | None],
+) -> tuple[object, tuple[str, ...] | None, tuple[str, ...]]:
     """The markup of a tooltip of ``entry`` around ``surface``, cut where its id goes:
     rendered (:func:`~glossator.render.html.tooltip_parts_reused`) with two different
     ids, which must cut it the same way and leave no private-use character; ``None``
     (rendered for each term) when they do not, or for a preset not built in."""
     markup, rich, link_to = style
     preset = MARKUP_PRESETS.get(markup)
-    hit: tuple[Entry, tuple[str, ...] | None, tuple[str, ...]] = (entry, None, ())
+    hit: tuple[object, tuple[str, ...] | None, tuple[str, ...]] = (owner, None, ())
     if preset is not None and preset.wrap in _BUILT_IN_WRAPS:
         ann = Annotation(0, len(surface), surface, entry, surface, "", False, surface)
         one, two = (tooltip_parts_reused(ann, tip, markup, rich, link_to) for tip in _IDS)
         cut = [part.split(tip) for part, tip in ((one[0], _IDS[0]), (one[1], _IDS[0]))]
         if cut == [two[0].split(_IDS[1]), two[1].split(_IDS[1])] and \
                 "\ue000" not in "".join(cut[0] + cut[1]):
-            hit = (entry, tuple(cut[0]), tuple(cut[1]))
-    templates[(id(entry), surface)] = hit
+            hit = (owner, tuple(cut[0]), tuple(cut[1]))
+    templates[key] = hit
     return hit
 
 
@@ -1218,11 +1233,12 @@ def _placed(
 def _kept_wraps(
     annotator: Annotator, scanner: _Scanner,
     domains: Sequence[str] | Callable[[tuple[int, int, int, bool]], Sequence[str]],
-) -> list[tuple[int, int, str, Entry]] | None:
-    """What :func:`_placed` places, as (source start, end, text, entry shown), the
-    matches chosen in C as arrays (:func:`glossator.kept.keep_columns`, the same choice
-    as :meth:`Annotator.select`'s); ``None`` when they cannot be (no C scanner, a
-    policy registered by a plug-in, more numbered senses than room)."""
+) -> tuple[list[tuple[int, int, str, int]], Sequence[Entry]] | None:
+    """What :func:`_placed` places, as (source start, end, text, index of the entry
+    shown in the table that comes with them), the matches chosen in C as arrays
+    (:func:`glossator.kept.keep_columns`, the same choice as :meth:`Annotator.select`'s);
+    ``None`` when they cannot be (no C scanner, a policy registered by a plug-in, more
+    numbered senses than room)."""
     mode = annotator._kept_mode()
     if mode < 0:
         return None
@@ -1240,7 +1256,7 @@ def _kept_wraps(
     if found is None:
         return None
     (starts, ends, entries, _), table = found
-    return _wraps(starts, ends, entries, table, across, runs, text)
+    return _wraps(starts, ends, entries, across, runs, text), table
 
 
 def _with_across(
@@ -1283,13 +1299,14 @@ def _with_across(
 
 def _wraps(
     starts: Sequence[int], ends: Sequence[int], entries: Sequence[int],
-    table: Sequence[Entry], across: dict[tuple[int, int], tuple[int, bool, int, int, str]],
+    across: dict[tuple[int, int], tuple[int, bool, int, int, str]],
     runs: list[_Run], text: str,
-) -> list[tuple[int, int, str, Entry]]:
-    """The kept matches (``starts``, ``ends``, ``entries`` in ``table``) that can be
-    wrapped, with their source span: :func:`_source_span`, with the shift of each run
-    without character references computed once."""
+) -> list[tuple[int, int, str, int]]:
+    """The kept matches (``starts``, ``ends``, ``entries``) that can be wrapped, with
+    their source span: :func:`_source_span`, with the shift of each run without
+    character references computed once."""
     run_starts = [r.start for r in runs]
+    run_ends = [r.end for r in runs]
     # per run: what turns an offset in the text into one in the source (None: the run
     # has character references, or is counted only, which drops its matches anyway)
     shifts = [None if r.counted_only or len(r.segs) != 1 or r.segs[0][4]
@@ -1299,7 +1316,7 @@ def _wraps(
     for a, b, k in zip(starts, ends, entries, strict=True):
         i = bisect_right(run_starts, a) - 1
         shift = shifts[i] if i >= 0 else None
-        if shift is not None and b <= runs[i].end and (a, b) not in across:
+        if shift is not None and b <= run_ends[i] and (a, b) not in across:
             s, e, surface = a + shift, b + shift, text[a:b]
         else:
             s, e, surface, reason = _source_span((a, b, 0, False), across, runs, run_starts,
@@ -1308,7 +1325,7 @@ def _wraps(
                 continue
         if s < pos or e <= s:
             continue
-        wraps.append((s, e, surface, table[k]))
+        wraps.append((s, e, surface, k))
         pos = e
     return wraps
 
