@@ -1306,17 +1306,15 @@ def _wraps(
     their source span: :func:`_source_span`, with the shift of each run without
     character references computed once."""
     run_starts = [r.start for r in runs]
-    run_ends = [r.end for r in runs]
-    # per run: what turns an offset in the text into one in the source (None: the run
-    # has character references, or is counted only, which drops its matches anyway)
-    shifts = [None if r.counted_only or len(r.segs) != 1 or r.segs[0][4]
-              else r.segs[0][1] - r.start for r in runs]
     wraps = []
     pos = 0
     for a, b, k in zip(starts, ends, entries, strict=True):
-        i = bisect_right(run_starts, a) - 1
-        shift = shifts[i] if i >= 0 else None
-        if shift is not None and b <= run_ends[i] and (a, b) not in across:
+        run = runs[bisect_right(run_starts, a) - 1]  # runs[-1] when a precedes them all
+        segs = run.segs
+        # a run without character references, which the match lies in: shifted whole
+        if b <= run.end and a >= run.start and len(segs) == 1 and not segs[0][4] \
+                and not run.counted_only and (not across or (a, b) not in across):
+            shift = segs[0][1] - run.start
             s, e, surface = a + shift, b + shift, text[a:b]
         else:
             s, e, surface, reason = _source_span((a, b, 0, False), across, runs, run_starts,
