@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Buffer
 
-__all__ = ["EntryIndex", "KeepState", "KeptText", "keep_matches", "kept_mode"]
+__all__ = ["EntryIndex", "KeepState", "KeptText", "keep_columns", "keep_matches", "kept_mode"]
 
 _NO_SECTIONS = [0]
 # the flags of an entry, as _keep.h reads them
@@ -221,12 +221,45 @@ def keep_matches(
     return doc
 
 
+def keep_columns(
+    matcher: Matcher, text: str, mode: int, max_per_entry: int | None,
+    chooser: SenseChooser, matches: Buffer | None = None,
+    domains: Sequence[str] | Callable[[tuple[int, int, int, bool]], Sequence[str]] = (),
+) -> tuple[list[array[int]], Sequence[Entry]] | None:
+    """What :func:`keep_matches` keeps, as bare columns (starts, ends, entries, codes)
+    and the table ``entries`` indexes (for a form with several senses, the entry shown
+    is the sense chosen): page mode's choice (:mod:`glossator.documents.html`).
+    ``matches``: the matches to choose from as int64 triples (start, end, variant * 2 +
+    elided), in text order, when the caller found them itself (then ``text`` is only
+    what the rules read); ``domains``: the document's, or each match's (as
+    :meth:`glossator.senses.SenseChooser.stream` takes them). ``None`` as for
+    :func:`keep_matches`."""
+    state = KeepState(matcher)
+    defer = state.index.defer
+    skip = (bytearray(len(matcher.variants))
+            if mode == 1 and defer is None and matches is None else None)
+    sections = section_starts(text) if mode == 2 else [0]
+    decide = None
+    if defer is not None:
+        decide = _decider(state.index, matcher, chooser, text, {}, domains)
+    batches = matcher.iter_packed(text, skip=skip) if matches is None else [matches]
+    try:
+        cols = state.keep(text, batches, mode, max_per_entry, sections, skip, decide)
+    except _NoRoom:
+        return None
+    return cols, state.index.entries
+
+
 def _decider(index: EntryIndex, matcher: Matcher, chooser: SenseChooser, text: str,
-             chosen: dict[int, SenseChoice]) -> Callable[[int, int, int, bool], int]:
+             chosen: dict[int, SenseChoice],
+             domains: Sequence[str] | Callable[[tuple[int, int, int, bool]],
+                                               Sequence[str]] = (),
+             ) -> Callable[[int, int, int, bool], int]:
     """``decide`` for ``_scan.keep``: the entry a match of a form with several senses
-    shows (its index), or ``-1`` when it is left alone; the choices go to ``chosen``."""
+    shows (its index), or ``-1`` when it is left alone; the choices go to ``chosen``
+    (``domains``: as :meth:`glossator.senses.SenseChooser.stream` takes them)."""
     variants = matcher.variants
-    stream = chooser.stream(text, lambda m: variants[m[2]].form.key)
+    stream = chooser.stream(text, lambda m: variants[m[2]].form.key, domains)
     skip_unsure = chooser.mode == "skip"
 
     def decide(start: int, end: int, vid: int, elided: bool) -> int:

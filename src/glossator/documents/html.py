@@ -70,7 +70,8 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -78,17 +79,20 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import unescape
 from html.entities import html5
+from operator import lt, sub
 from typing import TYPE_CHECKING, Any
 
 from .._gc import paused_gc
 from ..anchors import check_link_to
 from ..errors import UsageError
+from ..model import Annotation, Entry
 from ..render.html import MARKUP_PRESETS, check_markup, markup_presets, tooltip_parts_reused
 from ..senses import SenseChoice
 from .tally import current as current_tally
 
 if TYPE_CHECKING:
     from ..annotate import Annotator
+    from ..matching.scan import Variant
 
 __all__ = [
     "ANNOTATED_MARKERS",
@@ -921,36 +925,119 @@ def _annotate_page(html: str, annotator: Annotator, scanner: _Scanner,
     named = _may_contain(html, "glossator-domain")  # one pass: most pages name none
     page = (*domains, *page_domains(html)) if named else tuple(domains)
     scoped = domain_scopes(html) if named else []
-    placed = _placed(annotator, scanner, record, senses,
-                     _domains_at(scanner, page, scoped) if scoped else page)
+    where = _domains_at(scanner, page, scoped) if scoped else page
+    found = _kept_wraps(annotator, scanner, where) if record is None else None
+    if found is not None:
+        wraps, table = found
+        if not wraps:
+            return html
+        return _splice(html, wraps, scanner.max_id, scanner.id_prefix, style, table)
+    placed = _placed(annotator, scanner, record, senses, where)
     if not placed:
         return html
-    return _splice(html, annotator, placed, senses, scanner.max_id, scanner.id_prefix, style)
+    variants = annotator.matcher.variants
+    return _splice(html, [(s, e, surface, _shown(match, variants, senses))
+                          for match, s, e, surface in placed],
+                   scanner.max_id, scanner.id_prefix, style)
+
+
+def _shown(match: tuple[int, int, int, bool], variants: Sequence[Variant],
+           senses: dict[tuple[int, int, int, bool], SenseChoice]) -> Entry:
+    """The entry a kept match shows: the sense chosen for it, else its variant's."""
+    choice = senses.get(match) if senses else None
+    return variants[match[2]].form.entry if choice is None else choice.shown
 
 
 def _splice(
-    html: str, annotator: Annotator,
-    placed: list[tuple[tuple[int, int, int, bool], int, int, str]],
-    senses: dict[tuple[int, int, int, bool], SenseChoice], counter: int, id_prefix: str,
-    style: tuple[str, bool, str | None],
+    html: str, wraps: Sequence[tuple[int, int, str, Any]], counter: int, id_prefix: str,
+    style: tuple[str, bool, str | None], table: Sequence[Entry] | None = None,
 ) -> str:
-    """``html`` with the tooltips of ``placed`` wrapped around their terms; ``style`` is
-    the markup preset, rich definitions or not, and the index URL."""
-    markup, rich_definitions, link_to = style
+    """``html`` with tooltips wrapped around the terms of ``wraps`` (source start, end,
+    the term's text, the entry shown, or its index in ``table``); ``style`` is the markup
+    preset, rich definitions or not, and the index URL. A tooltip's markup reads only
+    its entry and its text: it is kept cut at its id (:func:`_template`) for each."""
     out: list[str] = []
     pos = 0
     tally = current_tally()
-    for match, s, e, surface in placed:
-        ann = annotator.annotation(match, surface, senses.get(match))
+    owner: object = table
+    templates = _templates(style, table)
+    for s, e, surface, ref in wraps:
+        key = (ref if table is not None else id(ref), surface)
+        if table is None:
+            owner = ref
+        hit = templates.get(key)
+        if hit is None or hit[0] is not owner:
+            hit = _template(templates, key, owner, ref if table is None else table[ref],
+                            surface, style)
         if tally is not None:
-            tally[ann.entry.id] = tally.get(ann.entry.id, 0) + 1
+            entry_id = (ref if table is None else table[ref]).id
+            tally[entry_id] = tally.get(entry_id, 0) + 1
         counter += 1
-        opening, closing = tooltip_parts_reused(ann, f"{id_prefix}{counter}", markup,
-                                                rich_definitions, link_to)
+        tip_id = f"{id_prefix}{counter}"
+        if hit[1] is None:  # rendered every time
+            entry = ref if table is None else table[ref]
+            opening, closing = tooltip_parts_reused(
+                Annotation(s, e, surface, entry, surface, "", False, surface), tip_id,
+                *style)
+        else:
+            opening, closing = tip_id.join(hit[1]), tip_id.join(hit[2])
         out += (html[pos:s], opening, html[s:e], closing)
         pos = e
     out.append(html[pos:])
     return "".join(out)
+
+
+#: The tooltip ids a template is rendered with (:func:`_template`): private-use
+#: characters, which a template never holds.
+_IDS = ("\ue000glossator-page-tip-1\ue001", "\ue000glossator-page-tip-2\ue001")
+_TEMPLATE_LIMIT = 50_000
+_Templates = dict[tuple[int, str], tuple[object, tuple[str, ...] | None, tuple[str, ...]]]
+#: By style (markup preset, rich, link_to) and entry table (its id; 0: none): the table,
+#: and (the entry's index in the table, or the id of the entry; the term's text) ->
+#: (the table or the entry, the opening and closing markup cut where the tooltip's id
+#: goes, or None).
+_PAGE_TEMPLATES: dict[tuple[tuple[str, bool, str | None], int], tuple[
+    Sequence[Entry] | None, _Templates]] = {}
+#: The presets whose markup depends on the entry and the term's text only.
+_BUILT_IN_WRAPS = frozenset(p.wrap for p in MARKUP_PRESETS.values())
+
+
+def _templates(style: tuple[str, bool, str | None],
+               table: Sequence[Entry] | None) -> _Templates:
+    """The templates of ``style`` kept so far for the entries of ``table`` (or for
+    entries themselves), emptied when full, or when the preset's markup is not a
+    built-in one (that is rendered for each term)."""
+    key = (style, 0 if table is None else id(table))
+    found = _PAGE_TEMPLATES.get(key)
+    preset = MARKUP_PRESETS.get(style[0])
+    if found is None or found[0] is not table or len(found[1]) >= _TEMPLATE_LIMIT \
+            or preset is None or preset.wrap not in _BUILT_IN_WRAPS:
+        if len(_PAGE_TEMPLATES) >= 16:  # tables of matchers gone
+            _PAGE_TEMPLATES.clear()
+        found = _PAGE_TEMPLATES[key] = (table, {})
+    return found[1]
+
+
+def _template(
+    templates: _Templates, key: tuple[int, str], owner: object, entry: Entry, surface: str,
+    style: tuple[str, bool, str | None],
+) -> tuple[object, tuple[str, ...] | None, tuple[str, ...]]:
+    """The markup of a tooltip of ``entry`` around ``surface``, cut where its id goes:
+    rendered (:func:`~glossator.render.html.tooltip_parts_reused`) with two different
+    ids, which must cut it the same way and leave no private-use character; ``None``
+    (rendered for each term) when they do not, or for a preset not built in."""
+    markup, rich, link_to = style
+    preset = MARKUP_PRESETS.get(markup)
+    hit: tuple[object, tuple[str, ...] | None, tuple[str, ...]] = (owner, None, ())
+    if preset is not None and preset.wrap in _BUILT_IN_WRAPS:
+        ann = Annotation(0, len(surface), surface, entry, surface, "", False, surface)
+        one, two = (tooltip_parts_reused(ann, tip, markup, rich, link_to) for tip in _IDS)
+        cut = [part.split(tip) for part, tip in ((one[0], _IDS[0]), (one[1], _IDS[0]))]
+        if cut == [two[0].split(_IDS[1]), two[1].split(_IDS[1])] and \
+                "\ue000" not in "".join(cut[0] + cut[1]):
+            hit = (owner, tuple(cut[0]), tuple(cut[1]))
+    templates[key] = hit
+    return hit
 
 
 _META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
@@ -1141,6 +1228,104 @@ def _placed(
             record.append(PageMatch(match, s, e, surface, dropped.get(match, ""),
                                     senses.get(match) if senses else None))
     return placed
+
+
+def _kept_wraps(
+    annotator: Annotator, scanner: _Scanner,
+    domains: Sequence[str] | Callable[[tuple[int, int, int, bool]], Sequence[str]],
+) -> tuple[list[tuple[int, int, str, int]], Sequence[Entry]] | None:
+    """What :func:`_placed` places, as (source start, end, text, index of the entry
+    shown in the table that comes with them), the matches chosen in C as arrays
+    (:func:`glossator.kept.keep_columns`, the same choice as :meth:`Annotator.select`'s);
+    ``None`` when they cannot be (no C scanner, a policy registered by a plug-in, more
+    numbered senses than room)."""
+    mode = annotator._kept_mode()
+    if mode < 0:
+        return None
+    from ..kept import keep_columns
+
+    runs = scanner.runs
+    text = "".join(scanner.parts)
+    across = _across(annotator, runs, "".join(scanner.join_parts)) if any(
+        r.joined for r in runs) else {}
+    matches: array[int] | None = None
+    if across:
+        matches = _with_across(annotator, text, across)
+    found = keep_columns(annotator.matcher, text, mode, annotator.max_per_entry,
+                         annotator.chooser, matches, domains)
+    if found is None:
+        return None
+    (starts, ends, entries, _), table = found
+    return _wraps(starts, ends, entries, across, runs, text), table
+
+
+def _with_across(
+    annotator: Annotator, text: str,
+    across: dict[tuple[int, int], tuple[int, bool, int, int, str]],
+) -> array[int]:
+    """The matches of ``text`` as int64 triples (start, end, variant * 2 + elided) in
+    order, those that overlap a term found across inline formatting replaced by it:
+    what :func:`_placed` gives the policies, without a tuple per match."""
+    packed = array("q")
+    for batch in annotator.matcher.iter_packed(text):
+        if isinstance(batch, array):
+            packed.extend(batch)
+        else:
+            packed.frombytes(batch)
+    starts, ends = packed[0::3], packed[1::3]
+    added = sorted((a, b, v * 2 + el) for (a, b), (v, el, _, _, _) in across.items())
+    if not all(map(lt, starts, starts[1:])):  # not in order: sorted as _placed sorts
+        spans = sorted(across)
+        found = sorted([(packed[i], packed[i + 1], packed[i + 2])
+                        for i in range(0, len(packed), 3)
+                        if not _overlaps((packed[i], packed[i + 1], 0, False), spans)]
+                       + added)
+        return array("q", [x for m in found for x in m])
+    longest = max(map(sub, ends, starts), default=0)
+    events: list[tuple[int, int, tuple[int, ...]]] = []  # (before match i, 0 add/1 drop)
+    for a, b, code in added:
+        events.append((bisect_left(starts, a), 0, (a, b, code)))
+        events.extend((i, 1, ()) for i in range(bisect_left(starts, a - longest),
+                                                 bisect_left(starts, b)) if ends[i] > a)
+    out = array("q")
+    i = 0
+    for at, drop, triple in sorted(set(events)):
+        out.extend(packed[3 * i : 3 * at])
+        i = max(i, at + drop)
+        out.extend(triple)
+    out.extend(packed[3 * i :])
+    return out
+
+
+def _wraps(
+    starts: Sequence[int], ends: Sequence[int], entries: Sequence[int],
+    across: dict[tuple[int, int], tuple[int, bool, int, int, str]],
+    runs: list[_Run], text: str,
+) -> list[tuple[int, int, str, int]]:
+    """The kept matches (``starts``, ``ends``, ``entries``) that can be wrapped, with
+    their source span: :func:`_source_span`, with the shift of each run without
+    character references computed once."""
+    run_starts = [r.start for r in runs]
+    wraps = []
+    pos = 0
+    for a, b, k in zip(starts, ends, entries, strict=True):
+        run = runs[bisect_right(run_starts, a) - 1]  # runs[-1] when a precedes them all
+        segs = run.segs
+        # a run without character references, which the match lies in: shifted whole
+        if b <= run.end and a >= run.start and len(segs) == 1 and not segs[0][4] \
+                and not run.counted_only and (not across or (a, b) not in across):
+            shift = segs[0][1] - run.start
+            s, e, surface = a + shift, b + shift, text[a:b]
+        else:
+            s, e, surface, reason = _source_span((a, b, 0, False), across, runs, run_starts,
+                                                 text)
+            if reason:
+                continue
+        if s < pos or e <= s:
+            continue
+        wraps.append((s, e, surface, k))
+        pos = e
+    return wraps
 
 
 def _source_span(
