@@ -114,6 +114,17 @@ def test_markdown_footnotes_and_escaping() -> None:
     assert "[^ess]: **Économie sociale et solidaire** — Le secteur." in out
 
 
+def _read_markdown(out: str, reader: str) -> str:
+    """The HTML that ``reader`` (Python-Markdown, or markdown-it in CommonMark mode) makes
+    of ``out``, footnotes on."""
+    if reader == "python-markdown":
+        markdown = pytest.importorskip("markdown", reason="pip install -e '.[test]'")
+        return str(markdown.markdown(out, extensions=["footnotes"]))
+    markdown_it = pytest.importorskip("markdown_it", reason="pip install -e '.[test]'")
+    footnote = pytest.importorskip("mdit_py_plugins.footnote")
+    return str(markdown_it.MarkdownIt("commonmark").use(footnote.footnote_plugin).render(out))
+
+
 #: Text that holds what Markdown reads as character references, written as plain text.
 _REFERENCES = "1 &lt; 2 &amp; 3 &#x41; &#65; &eacute; &AMP; & fin;"
 
@@ -127,13 +138,7 @@ def test_markdown_shows_character_references_of_the_text_as_written(reader: str)
     g = Glossary.from_dicts([{"term": "ESS", "definition": f"Définition : {_REFERENCES}"}])
     out = render(annotate(f"L’ESS : {_REFERENCES}", g), "markdown")
     assert "[^ess]" in out
-    if reader == "python-markdown":
-        markdown = pytest.importorskip("markdown", reason="pip install -e '.[test]'")
-        html = markdown.markdown(out, extensions=["footnotes"])
-    else:
-        markdown_it = pytest.importorskip("markdown_it", reason="pip install -e '.[test]'")
-        footnote = pytest.importorskip("mdit_py_plugins.footnote")
-        html = markdown_it.MarkdownIt("commonmark").use(footnote.footnote_plugin).render(out)
+    html = _read_markdown(out, reader)
     shown = unescape(re.sub(r"<[^>]*>", "", html))
     assert shown.count(_REFERENCES) == 2, html  # the text, and the definition's note
 
@@ -149,14 +154,7 @@ def test_markdown_shows_markup_characters_of_the_text_as_written(reader: str) ->
     so glossator writes ``&lt;``)."""
     from html import unescape
 
-    out = render(annotate(f"L’ESS : {_MARKUP}", GLOSSARY), "markdown")
-    if reader == "python-markdown":
-        markdown = pytest.importorskip("markdown", reason="pip install -e '.[test]'")
-        html = markdown.markdown(out, extensions=["footnotes"])
-    else:
-        markdown_it = pytest.importorskip("markdown_it", reason="pip install -e '.[test]'")
-        footnote = pytest.importorskip("mdit_py_plugins.footnote")
-        html = markdown_it.MarkdownIt("commonmark").use(footnote.footnote_plugin).render(out)
+    html = _read_markdown(render(annotate(f"L’ESS : {_MARKUP}", GLOSSARY), "markdown"), reader)
     assert "<b>" not in html, html
     shown = unescape(re.sub(r"<[^>]*>", "", html))
     assert _MARKUP in shown, html
