@@ -139,6 +139,26 @@ def test_mapped_with_skip_leaves_the_offsets_right() -> None:
         native.mapped(raw, found, zero, zero, [0, 0, 0, 0], 0, ["not", "a tuple"])
 
 
+@pytest.mark.parametrize("state", [[0, 0, -1, 0], [0, 0, 99, 0], [1, 0, 0, 0], [-1, 0, 0, 0]])
+def test_mapped_and_packed_spans_refuse_a_state_that_does_not_fit(state: list[int]) -> None:
+    """Both walk the matches with one cursor: a byte count before the text or past its end
+    (it would count continuation bytes outside ``raw``) or a cut that is not there is an
+    error, never a read out of bounds."""
+    native = scan_module.ACCELERATOR
+    if native is None or getattr(native, "packed_spans", None) is None:
+        pytest.skip("the C scanner is not built")
+    raw = "é ab é cd".encode()
+    found = array("q", [3, 6, 0, 9, 12, 2]).tobytes()
+    zero = array("q", [0]).tobytes()
+    with pytest.raises(ValueError, match="bad state"):
+        native.mapped(raw, found, zero, zero, list(state), 0)
+    with pytest.raises(ValueError, match="bad state"):
+        native.packed_spans(raw, found, zero, zero, list(state), 0, None, bytearray())
+    out = bytearray()
+    native.packed_spans(raw, found, zero, zero, [0, 0, 0, 0], 0, None, out)
+    assert list(array("q", bytes(out))) == [2, 4, 0, 7, 9, 2]
+
+
 @settings(max_examples=100, deadline=None)
 @given(text=st.text(max_size=80) | texts, indent=st.sampled_from([2, 0, 4, None]),
        source=st.none() | st.text(max_size=10), occurrences=st.sampled_from(["first", "all"]))
