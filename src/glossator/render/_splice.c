@@ -220,12 +220,23 @@ static const char HEX[] = "0123456789abcdef";
 
 /* Whether ``c`` is escaped in HTML text: & < > and what html_forbidden names. */
 static inline int
-html_special(Py_UCS4 c)
+html_special_of(Py_UCS4 c)
 {
     if (c < 0x7f) {
         return c < 0x20 ? html_forbidden(c) : (c == '&' || c == '<' || c == '>');
     }
     return html_forbidden(c);
+}
+
+/* html_special_of (bit 1) and line_break_of (bit 2) of the first 256 characters, filled
+ * from them when the module is loaded: one load, not a chain of tests, for the
+ * characters of most text. */
+static unsigned char LOW_CLASS[256];
+
+static inline int
+html_special(Py_UCS4 c)
+{
+    return c < 256 ? LOW_CLASS[c] & 1 : html_forbidden(c);
 }
 
 /* The first index in [i, b) of a character ``is`` says yes to, or b; one loop per kind,
@@ -676,12 +687,18 @@ html_line(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter, Py_ssiz
 
 /* The line breaks of str.splitlines: LF, VT, FF, CR, FS, GS, RS, NEL, LS, PS. */
 static inline int
-line_break(Py_UCS4 c)
+line_break_of(Py_UCS4 c)
 {
     if (c <= 0x1e) {
         return (c >= 0x0a && c <= 0x0d) || c >= 0x1c;
     }
     return c == 0x85 || c == 0x2028 || c == 0x2029;
+}
+
+static inline int
+line_break(Py_UCS4 c)
+{
+    return c < 256 ? LOW_CLASS[c] >> 1 : (c == 0x2028 || c == 0x2029);
 }
 
 FIRST_OF(first_line_break, line_break)
@@ -1381,6 +1398,9 @@ PyInit__splice(void)
     PyObject *m = PyModule_Create(&splice_module);
     if (m == NULL) {
         return NULL;
+    }
+    for (Py_UCS4 c = 0; c < 256; c++) {
+        LOW_CLASS[c] = (unsigned char)(html_special_of(c) | line_break_of(c) << 1);
     }
     START = PyUnicode_InternFromString("start");
     END = PyUnicode_InternFromString("end");
