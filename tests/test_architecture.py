@@ -20,7 +20,7 @@ PACKAGE = SRC / "glossator"
 #: the ones below. A module not listed takes the layer of its package.
 LAYERS: list[tuple[str, ...]] = [
     ("glossator._version", "glossator._gc", "glossator._values", "glossator._typing",
-     "glossator._lazy", "glossator.errors", "glossator.text"),
+     "glossator._lazy", "glossator._native", "glossator.errors", "glossator.text"),
     ("glossator.model", "glossator.anchors", "glossator.reading"),
     ("glossator.entries", "glossator.glossary", "glossator.policy", "glossator.senses"),
     ("glossator.matching",),

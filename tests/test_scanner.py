@@ -18,12 +18,14 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import glossator as glossator_package
 from glossator import Glossary, compile_glossary
+from glossator._native import load_native
+from glossator.documents.html import PAGESCAN_ABI
 from glossator.matching import native
 from glossator.matching import scan as matcher
 from glossator.matching.fold import _APOSTROPHE_LAST
 from glossator.matching.scan import Matcher, MatchOptions
+from glossator.render.splice import SPLICE_ABI
 from glossator.store.matchers import cached_matcher
 from glossator.text.chars import ELIDING_WORDS, INVISIBLE, SPACES
 
@@ -44,16 +46,29 @@ def test_the_c_scanner_is_built_and_used() -> None:
     assert matcher.ACCELERATOR.ABI == native.SCAN_ABI
 
 
-def test_a_module_built_from_other_sources_is_not_used(monkeypatch: Any) -> None:
+@pytest.mark.parametrize("name, abi", [
+    ("glossator.matching._scan", native.SCAN_ABI),
+    ("glossator.render._splice", SPLICE_ABI),
+    ("glossator.documents._pagescan", PAGESCAN_ABI),
+])
+def test_a_module_built_from_other_sources_is_not_used(
+    monkeypatch: Any, name: str, abi: int
+) -> None:
+    """Each C module is loaded by one function: a stale build (another interface version)
+    is refused with a warning, and GLOSSATOR_PURE_PYTHON=1 turns it off."""
     import types
 
-    stale = types.ModuleType("glossator.matching._scan")
-    stale.ABI = native.SCAN_ABI - 1  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "glossator.matching._scan", stale)
-    monkeypatch.setattr(glossator_package.matching, "_scan", stale)
+    stale = types.ModuleType(name)
+    stale.ABI = abi - 1  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, name, stale)
     monkeypatch.delenv("GLOSSATOR_PURE_PYTHON", raising=False)
     with pytest.warns(RuntimeWarning, match="reinstall glossator"):
-        assert native._accelerator() is None
+        assert load_native(name, abi, "C module") is None
+    monkeypatch.setenv("GLOSSATOR_PURE_PYTHON", "1")
+    stale.ABI = abi  # type: ignore[attr-defined]
+    assert load_native(name, abi, "C module") is None
+    monkeypatch.delenv("GLOSSATOR_PURE_PYTHON")
+    assert load_native(name, abi, "C module") is stale
 
 
 def _pure(glossary: Glossary, options: MatchOptions | None, monkeypatch: Any) -> Matcher:

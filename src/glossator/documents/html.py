@@ -68,7 +68,6 @@ occurrences, so annotating twice changes nothing, whatever the ``markup`` preset
 
 from __future__ import annotations
 
-import os
 import re
 from array import array
 from bisect import bisect_left, bisect_right
@@ -83,6 +82,7 @@ from operator import lt, sub
 from typing import TYPE_CHECKING, Any
 
 from .._gc import paused_gc
+from .._native import load_native
 from ..anchors import check_link_to
 from ..errors import UsageError
 from ..model import Annotation, Entry
@@ -197,19 +197,9 @@ _CLOSE_SAME: set[str] = {"a", "button"}
 PAGESCAN_ABI = 1
 
 
-def _pagescan() -> Any:
-    """The C loop of :meth:`_Scanner.scan`, or ``None`` (not built, built from other
-    sources, or ``GLOSSATOR_PURE_PYTHON=1``): the Python loop reads the same runs."""
-    if os.environ.get("GLOSSATOR_PURE_PYTHON", "") not in ("", "0"):
-        return None
-    try:
-        from . import _pagescan as module
-    except ImportError:
-        return None
-    return module if getattr(module, "ABI", None) == PAGESCAN_ABI else None
-
-
-_PAGESCAN: Any = _pagescan()
+#: The C loop of :meth:`_Scanner.scan`, or ``None``: the Python loop reads the same runs.
+_PAGESCAN: Any = load_native("glossator.documents._pagescan", PAGESCAN_ABI,
+                             "C page tokenizer")
 
 
 def _may_contain(text: str, needle: str) -> bool:

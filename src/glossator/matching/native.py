@@ -6,9 +6,10 @@ scanner of :mod:`glossator.matching.scan` gives the same matches.
 """
 from __future__ import annotations
 
-import os
 from array import array
 from collections.abc import Iterable
+
+from .._native import load_native
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -20,27 +21,8 @@ __all__ = ["ACCELERATOR", "SCAN_ABI", "pack_bytes", "pack_offsets"]
 SCAN_ABI = 8
 
 
-def _accelerator() -> Any:
-    """The C scanner (``glossator._scan``), or ``None``: not built, built from other
-    sources (a stale module: warned about), or turned off with ``GLOSSATOR_PURE_PYTHON=1``.
-    The pure-Python scanner gives the same matches."""
-    if os.environ.get("GLOSSATOR_PURE_PYTHON", "") not in ("", "0"):
-        return None
-    try:
-        from glossator.matching import _scan
-    except ImportError:
-        return None
-    if getattr(_scan, "ABI", None) != SCAN_ABI:
-        import warnings
-
-        warnings.warn("glossator's C scanner was built from other sources and is not used; "
-                      "reinstall glossator to rebuild it", RuntimeWarning, stacklevel=2)
-        return None
-    return _scan
-
-
 #: The compiled scanner module, or ``None``; read when a matcher is built.
-ACCELERATOR: Any = _accelerator()
+ACCELERATOR: Any = load_native("glossator.matching._scan", SCAN_ABI, "C scanner")
 
 
 def pack_offsets(sizes: Iterable[int]) -> bytes:

@@ -16,8 +16,9 @@ object per match.
 
 from __future__ import annotations
 
-import os
 from array import array
+
+from .._native import load_native
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,26 +33,8 @@ __all__ = ["SPLICE", "SPLICE_ABI", "Spans", "spans_of"]
 SPLICE_ABI = 2
 
 
-def _load() -> Any:
-    """The compiled module, or ``None``: not built, built from other sources, or turned
-    off with ``GLOSSATOR_PURE_PYTHON=1`` (as the C scanner is)."""
-    if os.environ.get("GLOSSATOR_PURE_PYTHON", "") not in ("", "0"):
-        return None
-    try:
-        from glossator.render import _splice as module
-    except ImportError:
-        return None
-    if getattr(module, "ABI", None) != SPLICE_ABI:
-        import warnings
-
-        warnings.warn("glossator's C renderer was built from other sources and is not used; "
-                      "reinstall glossator to rebuild it", RuntimeWarning, stacklevel=2)
-        return None
-    return module
-
-
 #: ``glossator.render._splice``, or ``None`` (the renderers then write in Python).
-SPLICE: Any = _load()
+SPLICE: Any = load_native("glossator.render._splice", SPLICE_ABI, "C renderer")
 
 
 class Spans:
