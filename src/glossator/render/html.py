@@ -74,7 +74,7 @@ from ..model import AnnotatedText, Annotation, Entry
 from ..text.chars import ASCII_WHITESPACE
 from ..text.inert import html_safe
 from ..text.normalize import one_line
-from .splice import SPLICE, spans_of
+from .splice import SPLICE, numbered, spans_of
 
 __all__ = [
     "MARKUPS", "MARKUP_PRESETS", "MarkupPreset", "TermMarkup", "get_markup", "markup_presets",
@@ -439,11 +439,7 @@ def _kept_fragment(doc: KeptText, id_prefix: str, markup: str, rich: bool,
     if _uses_surface(preset.wrap, link_to is not None):
         keys, firsts = _by_entry_and_surface(doc)
     else:
-        raw_keys, raw_firsts = SPLICE.number(doc.entries)
-        keys = array("q")
-        keys.frombytes(raw_keys)
-        at = array("q")
-        at.frombytes(raw_firsts)
+        keys, at = numbered(doc.entries)
         table = doc.entry_table
         firsts = [(table[doc.entries[k]], text[starts[k]:ends[k]]) for k in at]
         shown: dict[int, int] = {}  # the entries chosen for senses, by identity

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from ..kept import KeptText
 from ..model import JSON_SCHEMA_VERSION, AnnotatedText, Annotation
-from .splice import SPLICE, spans_of
+from .splice import SPLICE, int64s, numbered, spans_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -101,8 +101,7 @@ def _spliced(doc: AnnotatedText, pad: str, head: str, middle: str, tail: str) ->
         return None
     if grouped is None:  # a surface that is not its text
         return None
-    keys = array("q")
-    keys.frombytes(grouped[0])
+    keys = int64s(grouped[0])
     anns = spans.annotations
     by_entry: dict[int, str] = {}
     pieces = [_after_surface(anns[i], pad, by_entry) if not anns[i].senses else ""
@@ -199,14 +198,13 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str) ->
     several senses (``choices``), are looked at in Python."""
     text = doc.text
     field = "\n" + pad * 3
-    raw_groups, raw_firsts = SPLICE.number(doc.codes)
-    groups = _int64s(raw_groups)
-    pieces, checks, parts = _code_pieces(doc, _int64s(raw_firsts), field, pad)
+    groups, firsts = numbered(doc.codes)
+    pieces, checks, parts = _code_pieces(doc, firsts, field, pad)
     raw_keys, raw_misses = SPLICE.pick(text, doc.starts, doc.ends, groups,
                                        array("q", range(len(pieces))), checks)
-    keys = _int64s(raw_keys)
+    keys = int64s(raw_keys)
     if raw_misses:
-        _resolve_misses(doc, keys, groups, _int64s(raw_misses), parts, pieces, field)
+        _resolve_misses(doc, keys, groups, int64s(raw_misses), parts, pieces, field)
     if doc.choices:
         _choices(doc, keys, pieces, pad)
     return str(SPLICE.render_json(text, doc.starts, doc.ends, keys, pieces, "\n" + pad * 2,
@@ -300,11 +298,6 @@ def _choices(doc: KeptText, keys: array[int], pieces: list[str], pad: str) -> No
             pieces.append(_after_surface(a, pad, by_entry))
             keys[k] = len(pieces) - 1
 
-
-def _int64s(data: bytes) -> array[int]:
-    out = array("q")
-    out.frombytes(data)
-    return out
 
 
 def _per_code(doc: KeptText, k: int, by_entry: dict[int, str], field: str,

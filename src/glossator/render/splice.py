@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from ..model import Annotation, Entry
 
-__all__ = ["SPLICE", "SPLICE_ABI", "Spans", "spans_of"]
+__all__ = ["SPLICE", "SPLICE_ABI", "Spans", "int64s", "numbered", "spans_of"]
 
 #: The interface version of ``glossator.render._splice`` these sources expect.
 SPLICE_ABI = 2
@@ -63,11 +63,20 @@ def spans_of(annotations: Sequence[Annotation]) -> Spans:
     where the arrays come from (today, the attributes of the annotation objects, read in
     one pass by ``_splice.spans``)."""
     starts, ends, keys, table, firsts = SPLICE.spans(annotations)  # one pass, in C
-    return Spans(_int64s(starts), _int64s(ends), _int64s(keys), table, _int64s(firsts),
+    return Spans(int64s(starts), int64s(ends), int64s(keys), table, int64s(firsts),
                  annotations)
 
 
-def _int64s(data: bytes) -> array[int]:
+def int64s(data: bytes) -> array[int]:
+    """The int64 array the C module handed over as ``data`` (native byte order)."""
     out = array("q")
     out.frombytes(data)
     return out
+
+
+def numbered(values: array[int]) -> tuple[array[int], array[int]]:
+    """``values`` (a kept text's entry indexes, say) numbered in order of first
+    occurrence, by ``_splice.number``: each one's number, and where each number first
+    occurs (so that what a renderer writes per number is made once, for those used)."""
+    keys, firsts = SPLICE.number(values)
+    return int64s(keys), int64s(firsts)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from ..kept import KeptText
 from ..model import AnnotatedText, Annotation, Entry
 from ..text.normalize import one_line
-from .splice import SPLICE, spans_of
+from .splice import SPLICE, numbered, spans_of
 
 __all__ = ["entry_expansion", "expansion", "render", "render_python"]
 
@@ -71,7 +71,7 @@ _CHUNK = 1 << 15
 
 def _render_kept(doc: KeptText) -> str:
     """:func:`render` from the arrays of ``doc``: by the C loop when it is built (each
-    used entry's expansion rendered once, the others left empty), else in bulk: the
+    used entry's expansion rendered once), else in bulk: the
     pieces of plain text (each with the term that ends it) and the expansions are built
     by list operations, not one Python step per annotation, a chunk of annotations at a
     time."""
@@ -80,11 +80,11 @@ def _render_kept(doc: KeptText) -> str:
     if not ends:
         return text
     table = doc.entry_table
-    if SPLICE is not None:
-        pieces = [""] * len(table)
-        for e in set(doc.entries):
-            pieces[e] = entry_expansion(table[e])
-        return str(SPLICE.render_text(text, doc.starts, ends, doc.entries, pieces))
+    if SPLICE is not None:  # one expansion per entry used, not per glossary entry
+        keys, firsts = numbered(doc.entries)
+        entries = doc.entries
+        pieces = [entry_expansion(table[entries[k]]) for k in firsts]
+        return str(SPLICE.render_text(text, doc.starts, ends, keys, pieces))
     expansions: dict[int, tuple[str, str]] = {}  # per entry: written, and with a space
     for e in dict.fromkeys(doc.entries):
         plain = entry_expansion(table[e])
