@@ -337,8 +337,9 @@ def _kill_while_writing(cmd: list[str], site: Path, cwd: Path) -> list[str]:
     """Run ``cmd`` and SIGKILL it while a partial file is in ``site``; the partial files
     it left. The run is stopped (SIGSTOP) every few milliseconds and the folder looked
     at while it stands still, so that a kill lands mid-write however busy the machine;
-    a few runs are tried, the window being a few milliseconds a page."""
-    for _ in range(5):
+    up to a dozen runs are tried, the window being a few milliseconds a page (one run in
+    five was seen to slip through on a loaded machine)."""
+    for _ in range(12):
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
