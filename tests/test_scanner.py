@@ -333,18 +333,24 @@ def _same_edits(raw: bytes, runs: bool) -> None:
 
 
 #: Pieces for prepare(): PIECES, separators the fold blanks whole (a dash, a bullet, an
-#: ellipsis, a closing quote, an arrow, an emoji, §), and what NFC may change (combining
-#: marks, ≤, Å as U+212B, a Hangul jamo, a compatibility ligature).
+#: ellipsis, a closing quote, an arrow, an emoji, §), what NFC may change (combining
+#: marks, Å as U+212B, a Hangul jamo, a compatibility ligature; not ≤, though U+0338
+#: after it is), and what fold's old lead-byte test missed: marks of other scripts,
+#: singletons (U+2000, U+0387, क़ U+0958, a CJK compatibility ideograph) and an astral
+#: mark (U+1D165), beside characters that share their first bytes and are not suspect
+#: (’ and U+2002 after E2 80, क after E0 A4).
+NFC_MISSED_BEFORE = ["\u2000", "\u0387", "\u0958", "\u05b0", "\u064e", "\u3099",
+                     "\uf900", "\U0001d165", "\u20d8", "\u0483"]
 PREPARE_PIECES = [*PIECES, "—", "•", "…", "”", "→", "\U0001F600", "§", "°", "×", "\u0301",
                   "e\u0301", "\u0327", "≤", "\u212b", "\u1100\u1161", "\ufb01", "Ä", "ÿ",
-                  "\U000e0021"]
+                  "\U000e0021", *NFC_MISSED_BEFORE, "’", "\u2002", "\u0915", "\uac00\u11a8"]
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(PREPARE_PIECES), max_size=30), st.booleans())
 def test_c_prepare_cuts_and_folds_as_python_does(pieces: list[str], runs: bool) -> None:
     # prepare() is edits(), the padding, fold_text() and the NFC suspects of
-    # fold._MAYBE_NOT_NFC in one C call: byte for byte the same as the Python steps
+    # fold.maybe_not_nfc in one C call: byte for byte the same as the Python steps
     _same_prepare("".join(pieces).encode("utf-8"), runs)
 
 
@@ -364,7 +370,7 @@ def test_c_prepare_cuts_broken_utf8_as_edits_does(raw: list[int], runs: bool) ->
 def _same_prepare(raw: bytes, runs: bool) -> None:
     from array import array
 
-    from glossator.matching.fold import _MAYBE_NOT_NFC, fold_text
+    from glossator.matching.fold import fold_text, maybe_not_nfc
 
     cut, edits = matcher._edits(raw, raw.translate(None, bytes(range(128))), runs)
     raw2, hay, news, olds, suspects = matcher.ACCELERATOR.prepare(raw, runs, 64)
@@ -375,12 +381,12 @@ def _same_prepare(raw: bytes, runs: bool) -> None:
     else:
         assert array("q", news).tolist() == edits.news
         assert array("q", olds).tolist() == edits.olds
-    assert suspects == [m.start() for m in _MAYBE_NOT_NFC.finditer(raw)][:65]
+    assert suspects == [m.start() for m in maybe_not_nfc().finditer(raw)][:65]
     assert suspects == matcher._suspects(raw)[:65]
 
 
 def test_c_prepare_keeps_one_suspect_more_than_asked() -> None:
-    raw = "≤ a ".encode() * 10
+    raw = "\u2126 a ".encode() * 10  # the ohm sign, which NFC makes an omega
     assert matcher.ACCELERATOR.prepare(raw, True, 3)[4] == [0, 6, 12, 18]
     assert matcher.ACCELERATOR.prepare(raw, True, 0)[4] == [0]
     with pytest.raises(ValueError, match="max_suspects"):
@@ -390,10 +396,11 @@ def test_c_prepare_keeps_one_suspect_more_than_asked() -> None:
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(["a", "e", " ", "é", "≤", "\u0301", "\u0327", "\u0323",
                                  "\u212b", "\u1100", "\u1161", "\ufb01", "\u2126", "Å",
-                                 "ç", "\u0300"]), max_size=20))
+                                 "ç", "\u0300", "\uac00", "\u11a8", "\u0915", "\u093c",
+                                 *NFC_MISSED_BEFORE]), max_size=20))
 def test_nfc_is_checked_around_the_suspects_only(pieces: list[str]) -> None:
     # NFC never composes across an ASCII character: the pieces around the places
-    # fold._MAYBE_NOT_NFC finds tell whether the whole text is in NFC
+    # fold.maybe_not_nfc finds tell whether the whole text is in NFC
     import unicodedata
 
     text = "".join(pieces)
@@ -403,11 +410,44 @@ def test_nfc_is_checked_around_the_suspects_only(pieces: list[str]) -> None:
         assert matcher._composed(raw, suspects) == unicodedata.is_normalized("NFC", text)
 
 
+def test_the_nfc_suspects_cover_what_unicodedata_says_nfc_may_change() -> None:
+    # fold.NFC_SUSPECT_RANGES is written out (computing it takes a second); it must
+    # still cover every character this Python's unicodedata says NFC may change
+    from glossator.matching.fold import NFC_SUSPECT_RANGES, nfc_suspects
+
+    covered = {c for first, last in NFC_SUSPECT_RANGES for c in range(first, last + 1)}
+    missing = sorted(nfc_suspects() - covered)
+    assert not missing, (
+        f"{len(missing)} characters NFC may change are not in fold.NFC_SUSPECT_RANGES "
+        f"(first U+{missing[0]:04X}): regenerate it from fold.nfc_suspects()")
+
+
+def test_c_prepare_finds_each_suspect_and_no_other_character_of_the_bmp() -> None:
+    # one character at a time, every character of the BMP and each astral suspect: C
+    # and the Python pattern flag the same ones, every suspect among them, and no other
+    # character of two or three bytes (four-byte ones are flagged by their first two)
+    from glossator.matching.fold import NFC_SUSPECT_RANGES, maybe_not_nfc
+
+    suspects = {c for first, last in NFC_SUSPECT_RANGES for c in range(first, last + 1)}
+    pattern = maybe_not_nfc()
+    chars = [c for c in range(0x80, 0x10000) if not 0xD800 <= c < 0xE000]
+    chars += sorted(c for c in suspects if c >= 0x10000)
+    for c in chars:
+        raw = ("a" + chr(c) + " ").encode()
+        flagged = matcher.ACCELERATOR.prepare(raw, True, 4)[4] == [1]
+        assert flagged == (pattern.search(raw) is not None), hex(c)
+        if c < 0x10000:
+            assert flagged == (c in suspects), hex(c)
+        else:
+            assert flagged, hex(c)
+
+
 def test_text_with_one_suspect_and_composed_elsewhere_matches(monkeypatch: Any) -> None:
-    # a ≤ far from a decomposed é: the text is composed there, and the match is found
+    # an ohm sign (NFC: an omega) far from a decomposed é: the text is composed there,
+    # and the match is found
     fast, pure = _c_and_pure(("économie sociale",), monkeypatch)
     for times in (10, 50):  # the pieces around 12 suspects, or the whole text
-        text = "a ≤ b " * times + "l’e\u0301conomie sociale ≤"
+        text = "a \u2126 b " * times + "l’e\u0301conomie sociale \u2126"
         start = 6 * times + 2
         assert fast.scan(text) == pure.scan(text) == [(start, start + 17, 0, True)]
 

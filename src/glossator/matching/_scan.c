@@ -1343,6 +1343,23 @@ suspect_push(Suspects *sus, Py_ssize_t j)
     }
 }
 
+/* Whether the character at raw[j] (a lead byte) is one NFC may change, or one that may
+ * change the character before it (fold.nfc_suspect_bytes, by NFC_LEAD, NFC_SECOND and
+ * NFC_THIRD). */
+static inline int
+nfc_suspect_at(const uint8_t *raw, Py_ssize_t n, Py_ssize_t j)
+{
+    int row = NFC_LEAD[raw[j]];
+    if (row == 0 || j + 1 >= n) {
+        return 0;
+    }
+    int at = NFC_SECOND[row - 1][raw[j + 1] & 0x3F];
+    if (at < 2) {
+        return at;
+    }
+    return j + 2 < n && ((NFC_THIRD[at - 2] >> (raw[j + 2] & 0x3F)) & 1u);
+}
+
 /* Where the skip of find_cuts stops: at a non-ASCII byte of `stop`, or at an ASCII one of
  * `stop` followed by another (a lone space between two words is never cut). */
 static inline Py_ssize_t
@@ -1380,8 +1397,7 @@ find_cuts(const uint8_t *raw, Py_ssize_t n, int runs, const uint8_t *stop, Cuts 
         Py_ssize_t add_start = -1, add_end = -1;
         int add_space = 0;
         if (raw[j] >= 0xC2) {
-            if (sus != NULL && NFC_SUSPECT[raw[j]] &&
-                (NFC_SUSPECT[raw[j]] == 1 || (j + 1 < n && NFC_E2[raw[j + 1]]))) {
+            if (sus != NULL && nfc_suspect_at(raw, n, j)) {
                 suspect_push(sus, j);
             }
             int w = invisible_at(raw + j, n - j);

@@ -45,7 +45,6 @@ from .fold import (
     _CONTINUATION,
     _JOINER,
     _LETTER,
-    _MAYBE_NOT_NFC,
     _UPPER,
     _WORD,
     ELIDING_WORDS,
@@ -62,6 +61,7 @@ from .fold import (
     _loose,
     _unligatured,
     fold_text,
+    maybe_not_nfc,
 )
 from .native import ACCELERATOR
 
@@ -212,11 +212,12 @@ def _drain(batches: Generator[list[Any], None, int], into: list[Any]) -> int:
 
 
 def _suspects(raw: bytes) -> list[int]:
-    """Where NFC may change something in ``raw`` (``fold._MAYBE_NOT_NFC``), as
+    """Where NFC may change something in ``raw`` (``fold.maybe_not_nfc``), as
     ``glossator._scan.prepare`` gives it: at most ``_SUSPECTS + 1`` offsets."""
-    if not _MAYBE_NOT_NFC.search(raw.translate(None, _ASCII)):
+    suspect = maybe_not_nfc()
+    if not suspect.search(raw.translate(None, _ASCII)):
         return []
-    return [m.start() for m in islice(_MAYBE_NOT_NFC.finditer(raw), _SUSPECTS + 1)]
+    return [m.start() for m in islice(suspect.finditer(raw), _SUSPECTS + 1)]
 
 
 def _composed(raw: bytes, suspects: Sequence[int]) -> bool:

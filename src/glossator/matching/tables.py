@@ -23,8 +23,6 @@ from .fold import (
     _INVISIBLE,
     _JOINER,
     _LETTER,
-    _NFC_E2_SECONDS,
-    _NFC_LEADS,
     _SEPARATOR_TAILS,
     _TABLE,
     _UPPER,
@@ -32,6 +30,7 @@ from .fold import (
     _WORD,
     _WS_TABLE,
     fold_form,
+    nfc_suspect_bytes,
 )
 
 __all__ = ["COMMAND", "HEADER", "header", "main"]
@@ -129,6 +128,7 @@ def _tables() -> list[tuple[str, list[int], str]]:
     """The 256-byte class arrays: name, values, what they mean."""
     run_space = [1 if _WS_TABLE[b] == 0x20 else 0 for b in range(256)]
     leads = {seq[0] for seq in _INVISIBLE} | {seq[0] for seq, _ in _WIDE_SPACES}
+    leads_nfc = sorted(nfc_suspect_bytes())
     return [
         ("WORD", list(_WORD),
          "fold._WORD: 1 for ASCII letters and digits, 2 for every byte >= 0x80 (the\n"
@@ -154,15 +154,13 @@ def _tables() -> list[tuple[str, list[int], str]]:
         ("EDIT_STOP", [1 if run_space[b] or b in leads else 0 for b in range(256)],
          "Bytes where an edit may begin (see edits()): RUN_SPACE, and the lead bytes of\n"
          "the wide spaces (chars.SPACES) and the invisible characters (chars.INVISIBLE)."),
-        ("PREP_STOP", [1 if run_space[b] or b in leads or b in _NFC_LEADS or b == 0xE2
+        ("PREP_STOP", [1 if run_space[b] or b in leads or b in nfc_suspect_bytes()
                        else 0 for b in range(256)],
          "EDIT_STOP, and the lead bytes of what NFC may change (NFC_SUSPECT): where\n"
          "prepare() stops."),
-        ("NFC_SUSPECT", [1 if b in _NFC_LEADS else 2 if b == 0xE2 else 0 for b in range(256)],
-         "fold._MAYBE_NOT_NFC: 1 for the lead bytes of what NFC may change (fold._NFC_LEADS),\n"
-         "2 for E2, which may when NFC_E2 holds the byte after it."),
-        ("NFC_E2", [1 if b in _NFC_E2_SECONDS else 0 for b in range(256)],
-         "fold._NFC_E2_SECONDS: the bytes after E2 of what NFC may change."),
+        ("NFC_LEAD", [leads_nfc.index(b) + 1 if b in leads_nfc else 0 for b in range(256)],
+         "fold.nfc_suspect_bytes: for the lead bytes of what NFC may change, 1 + their row\n"
+         "of NFC_SECOND; 0 for the rest. Read by nfc_suspect_at()."),
         ("TEXT_FOLD", list(_TABLE),
          "fold._TABLE, the fold of a text (bytes.translate): ASCII lower case, punctuation\n"
          "and separator bytes to a space, continuation bytes 80..9E shifted by 0x20."),
@@ -223,6 +221,37 @@ def _separator_tables() -> str:
     return "\n".join(out)
 
 
+def _nfc_tables() -> str:
+    """fold.nfc_suspect_bytes as NFC_SECOND (one row of 64 a lead byte in NFC_LEAD, by
+    second byte) and NFC_THIRD (bits of the third bytes, for the rows that need them)."""
+    seconds = nfc_suspect_bytes()
+    thirds: list[int] = []
+    rows: list[list[int]] = []
+    for lead in sorted(seconds):
+        row = [0] * 64
+        for second, ends in seconds[lead].items():
+            _require(0x80 <= second < 0xC0, f"0x{lead:02X} 0x{second:02X}: not UTF-8")
+            if ends is None or len(ends) == 64:
+                row[second & 0x3F] = 1
+            else:
+                thirds.append(sum(1 << (b & 0x3F) for b in ends))
+                row[second & 0x3F] = len(thirds) + 1
+        rows.append(row)
+    _require(len(thirds) + 1 < 256, "too many NFC_THIRD rows for a byte")
+    out = [*_comment(
+        "What NFC may change (fold.NFC_SUSPECT_RANGES), by UTF-8 bytes: the row\n"
+        "NFC_LEAD[lead] - 1 of NFC_SECOND, indexed by the second byte's low six bits, is 0\n"
+        "(no suspect), 1 (a suspect) or 2 + the row of NFC_THIRD, whose bit (third byte &\n"
+        "63) says. Read by nfc_suspect_at()."),
+        f"static const uint8_t NFC_SECOND[{len(rows)}][64] = {{"]
+    for row in rows:
+        out.append("    {" + ", ".join(str(v) for v in row) + "},")
+    out += ["};", f"static const uint64_t NFC_THIRD[{len(thirds)}] = {{"]
+    out += [f"    0x{bits:016X}u," for bits in thirds]
+    out.append("};")
+    return "\n".join(out)
+
+
 def header() -> str:
     """The text of ``_scan_tables.h``, from the tables as they are now."""
     parts = [
@@ -256,6 +285,7 @@ def header() -> str:
         f"typedef struct {{\n    uint8_t len;\n    char text[{_MAX_WORD + 1}];\n}} ElidingWord;",
         _eliding_table(),
         _separator_tables(),
+        _nfc_tables(),
         "#endif /* GLOSSATOR_SCAN_TABLES_H */",
     ]
     return "\n\n".join(parts) + "\n"
