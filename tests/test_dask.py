@@ -114,8 +114,42 @@ def test_incremental_and_report_on_a_cluster(tmp_path: Path, client: Any) -> Non
     again = _glossator(tmp_path / "in", "--output-dir", tmp_path / "out", "--dask", address,
                        "--incremental")
     assert again.returncode == 0 and b"1 written" in again.stderr, again.stderr
-    assert _glossator(tmp_path / "in", "--output-dir", tmp_path / "o2", "--dask", address,
-                      "--fail-fast").returncode == 2
+
+
+def test_fail_fast_on_a_cluster_stops_at_the_first_input_that_fails(
+    tmp_path: Path, client: Any
+) -> None:
+    # one input per task (each over TASK_BYTES), a binary one sixth: the run stops when
+    # its result comes back, the tasks in flight are cancelled, and what was written is
+    # whole and what a local run writes
+    from glossator.cluster import TASK_BYTES
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body = TEXT * (TASK_BYTES // len(TEXT.encode()) + 1)
+    names = [folder / f"t{i:02}.txt" for i in range(20)]
+    for path in names:
+        path.write_text(body, "utf-8")
+    bad = folder / "bad.txt"
+    bad.write_bytes(b"\x00\x01 not text")
+    inputs = [*names[:5], bad, *names[5:]]
+    run = _glossator(*inputs, "--output-dir", tmp_path / "out", "--fail-fast", "--dask",
+                     client.scheduler.address)
+    assert run.returncode == 1, run.stderr
+    assert b"bad.txt: this is a binary file" in run.stderr
+    assert b"stopped at the first input that failed (--fail-fast);" in run.stderr
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    # at most the five before it and the tasks in flight with it (a window of four)
+    assert len(written) <= 9 and "t19.txt" not in written, written
+    assert not [n for n in written if n.endswith(".glossator-partial")]
+    local = _glossator(names[0], "--output-dir", tmp_path / "local")
+    assert local.returncode == 0, local.stderr
+    whole = (tmp_path / "local" / "t00.txt").read_bytes()
+    assert all((tmp_path / "out" / n).read_bytes() == whole for n in written)
+    # without it, the batch goes on: every other input is written
+    on = _glossator(*inputs, "--output-dir", tmp_path / "all", "--dask",
+                    client.scheduler.address)
+    assert on.returncode == 1 and len(list((tmp_path / "all").iterdir())) == 20
 
 
 def test_in_place_on_a_cluster_rewrites_each_page_as_a_local_run(

@@ -89,13 +89,15 @@ TASK_DOCUMENTS = 32
 def write_each(
     job: DocumentJob, names: Sequence[str], kinds: Sequence[str], targets: Sequence[str],
     client: Any, report: Callable[[str], None], loaded: list[bool] | None = None,
-    *, on_result: Callable[[DocumentResult], None] | None = None,
+    *, on_result: Callable[[DocumentResult], None] | None = None, fail_fast: bool = False,
 ) -> int:
     """:func:`glossator.runner.write_each` on the Dask cluster of ``client``: the same
     files, byte for byte, each written once by this process as its result arrives; the
     number of inputs that failed (``report`` gets each one's line, in the order they
     fail). A few tasks per worker thread are in flight at a time, each holding the bytes
-    of up to :data:`TASK_BYTES` of inputs, so memory stays bounded whatever the batch."""
+    of up to :data:`TASK_BYTES` of inputs, so memory stays bounded whatever the batch.
+    With ``fail_fast``, the first input that fails stops the run: no task is sent after
+    it, the tasks in flight are cancelled, and nothing after it is written."""
     from distributed import as_completed
 
     window = max(4, 2 * _threads(client))
@@ -103,7 +105,7 @@ def write_each(
     token = uuid.uuid4().hex[:12]
     keys = [_one_key(client, "job", Shipped(_without_annotator(job))),  # as _render takes
             _one_key(client, "annotator", Shipped(job.annotator))]
-    errors: list[str] = []
+    errors: list[DocumentResult] = []
     tasks = enumerate(_tasks(zip(names, kinds, targets, strict=True), errors))
     running = as_completed()
     names_of: dict[str, list[str]] = {}  # the inputs of each task running
@@ -112,12 +114,16 @@ def write_each(
 
     def submit() -> None:  # the next task, if any, and the read errors met on its way
         nonlocal failed
+        if fail_fast and failed:
+            return
         task = next(tasks, None)
         for error in errors:
-            report(error)
+            if on_result is not None:
+                on_result(error)
+            report(str(error.error))
         failed += len(errors)
         errors.clear()
-        if task is not None:
+        if task is not None and not (fail_fast and failed):
             future = client.submit(_render, *keys, task[1],
                                    key=f"glossator-{token}-{task[0]}", pure=False)
             names_of[future.key] = [item[0] for item in task[1]]
@@ -127,8 +133,10 @@ def write_each(
         for _ in range(window):
             submit()
         for future in running:
+            if fail_fast and failed:
+                break
             failed += _finish(future, names_of.pop(future.key), target_of, report, loaded,
-                              on_result)
+                              on_result, fail_fast)
             future.release()
             submit()
     finally:
@@ -183,10 +191,11 @@ _Item = tuple[str, str, bytes, str]
 
 
 def _tasks(inputs: Iterable[tuple[str, str, str]],
-           errors: list[str]) -> Iterator[list[_Item]]:
+           errors: list[DocumentResult]) -> Iterator[list[_Item]]:
     """The inputs read, grouped into tasks; an input that cannot be read goes to
-    ``errors``."""
+    ``errors``, as what became of it."""
     from .documents.read import MAX_DOCUMENT_BYTES, read_bytes
+    from .runner import DocumentResult
 
     task: list[_Item] = []
     size = 0
@@ -194,7 +203,7 @@ def _tasks(inputs: Iterable[tuple[str, str, str]],
         try:
             data = read_bytes(name, limit=MAX_DOCUMENT_BYTES)
         except GlossatorError as exc:
-            errors.append(str(exc))
+            errors.append(DocumentResult(name, target, error=str(exc)))
             continue
         task.append((name, kind, data, target))
         size += len(data)
@@ -256,9 +265,11 @@ def _render(job: Shipped[DocumentJob], annotator: Shipped[Annotator],
 
 def _finish(future: Any, names: list[str], target_of: dict[str, str],
             report: Callable[[str], None], loaded: list[bool] | None,
-            on_result: Callable[[DocumentResult], None] | None) -> int:
+            on_result: Callable[[DocumentResult], None] | None,
+            fail_fast: bool = False) -> int:
     """Write the outputs of one finished task (whose inputs are ``names``); the number of
-    its inputs that failed. ``on_result`` gets what became of each input, as a local
+    its inputs that failed (with ``fail_fast``, the first failure ends it: the inputs
+    after it are not written). ``on_result`` gets what became of each input, as a local
     batch's :func:`~glossator.runner.write_each` gives it."""
     from distributed import KilledWorker
 
@@ -289,6 +300,8 @@ def _finish(future: Any, names: list[str], target_of: dict[str, str],
         if outcome.error is not None:
             report(outcome.error)
             failed += 1
+            if fail_fast:
+                break
         elif loaded is not None:
             loaded.append(outcome.loads_assets)
     return failed

@@ -265,9 +265,6 @@ def _check_batch_options(args: argparse.Namespace) -> None:
             raise UsageError(f"{flag} goes with --output-dir or --in-place")
     if args.null and args.files_from is None:
         raise UsageError("-0/--null goes with --files-from")
-    if args.dask and args.fail_fast:  # tasks run together on the cluster
-        raise UsageError("--fail-fast does not go with --dask yet",
-                         hint="run without --dask, or without --fail-fast")
 
 
 #: The characters that make an input name a glob pattern (``site/**/*.html``).
@@ -380,7 +377,7 @@ def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[
             with connect(args.dask) as client:
                 failed = on_cluster(job, *batch, client,
                                          lambda error: say("error", error), loaded,
-                                         on_result=done)
+                                         on_result=done, fail_fast=args.fail_fast)
         else:
             failed = write_each(job, *batch, min(jobs, max(1, len(todo))),
                                 lambda error: say("error", error),
