@@ -294,6 +294,35 @@ def test_unknown_csv_columns_give_one_warning(write: WriteFile) -> None:
         load_glossary(write("h.csv", "term,definition,Notes\nESS,x,a\n"), strict=True)
 
 
+def test_the_url_source_column_of_the_french_acronym_list_is_the_url(
+        write: WriteFile) -> None:
+    # the header of the public list of French acronyms (sigles.csv): its source's link
+    # becomes the entry's url, shown on the tooltip's Source line; the rest it has and
+    # glossator has not is ignored with the one warning
+    from glossator import render
+
+    header = "id,term,definition,source,url_source,explanation,key\n"
+    row = ("1,3D,Trois dimensions (volumes),DGOS,"
+           "http://www.metiers.sante.gouv.fr/Lexique.html,,3dtroisdimensions\n")
+    with pytest.warns(GlossatorWarning) as record:
+        glossary = load_glossary(write("sigles.csv", header + row))
+    assert len(record) == 1 and "'explanation', 'key' are ignored" in str(record[0].message)
+    (entry,) = glossary
+    assert (entry.url, entry.source) == ("http://www.metiers.sante.gouv.fr/Lexique.html",
+                                         "DGOS")
+    html = render(glossator_annotate(glossary, "Un film en 3D."), "html")
+    assert 'Source\xa0: <a href="http://www.metiers.sante.gouv.fr/Lexique.html">DGOS</a>' in html
+    both = write("both.csv", "term,definition,url,url_source\nESS,x,https://a.fr,https://b.fr\n")
+    with pytest.warns(GlossatorWarning, match="column 'url' appears twice"):
+        assert next(iter(load_glossary(both))).url == "https://b.fr"
+
+
+def glossator_annotate(glossary: Glossary, text: str) -> Any:
+    from glossator import Annotator
+
+    return Annotator(glossary).annotate(text)
+
+
 def test_csv_row_with_an_unquoted_separator_is_an_error(write: WriteFile) -> None:
     error = error_of(write("g.csv", "term,definition\nESS,économie sociale, et solidaire\n"))
     assert error.line == 2 and "double quotes" in str(error)

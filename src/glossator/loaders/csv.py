@@ -4,7 +4,9 @@
 (``aliases``, ``tags`` and ``not_in`` hold several values separated by ``|``). Unknown
 columns are ignored with one warning. Excel exports are read as they come: a UTF-8 BOM, and
 ``;`` as the separator (detected from the header row), are accepted; French booleans
-(``VRAI``/``FAUX``, ``oui``/``non``) are understood.
+(``VRAI``/``FAUX``, ``oui``/``non``) are understood. A column named ``url_source``,
+``source_url``, ``source_link`` or ``lien_source`` is the ``url`` column
+(:data:`COLUMN_SYNONYMS`).
 """
 
 from __future__ import annotations
@@ -19,13 +21,17 @@ from ..glossary import Glossary
 from ..model import Diagnostic, GlossaryProblems, Location
 from .yaml import decode
 
-__all__ = ["load", "load_tsv"]
+__all__ = ["COLUMN_SYNONYMS", "load", "load_tsv"]
 
 #: Columns holding several values, separated by ``|``.
 LIST_COLUMNS = frozenset({"aliases", "tags", "domain", "not_in"})
 _FLAG_COLUMNS = frozenset({"case_sensitive", "inflect", "hyphen_variants"})
 _FRENCH_FLAGS = {"vrai": "true", "faux": "false", "oui": "true", "non": "false"}
 _SEPARATORS = (",", ";", "\t")
+#: Other names of a column that real glossaries give it, read as the entry key they mean:
+#: the public French acronym list (sigles.csv) calls its source's link ``url_source``.
+COLUMN_SYNONYMS = {"url_source": "url", "source_url": "url", "lien_source": "url",
+                   "source_link": "url"}
 _HEADER_HINT = "the first row must name the columns, e.g. term,definition,aliases"
 
 
@@ -156,6 +162,7 @@ def _header(
     unknown: list[str] = []
     for cell in row:
         key = cell.strip().lower().replace(" ", "_").replace("-", "_")
+        key = COLUMN_SYNONYMS.get(key, key)
         if key in ENTRY_KEYS:
             if key in columns:
                 diagnostics.append(Diagnostic(
