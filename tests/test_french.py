@@ -50,6 +50,8 @@ def test_a_one_word_term_takes_the_plural_it_takes_as_the_head_of_a_longer_one(
 @pytest.mark.parametrize(("term", "plural"), [
     ("de service", None), ("de facto", None), ("en ligne", None), ("d'office", None),
     ("sou", None), ("foi", None), ("cour", None), ("lien", "liens"), ("an", "ans"),
+    # the list lacks soin, not soins: a plural all the same (as in soins palliatifs)
+    ("soin", "soins"), ("Soin", "Soins"), ("frai", None),
 ])
 def test_no_plural_for_a_complement_or_another_word(term: str, plural: str | None) -> None:
     assert pluralize_term(term) == plural

@@ -211,7 +211,7 @@ VARIANT_KINDS: tuple[type, ...] = (int, str, str, bool, bytes, str, str, bytes, 
 
 
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-TABLES_VERSION = 16
+TABLES_VERSION = 17
 
 
 def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
