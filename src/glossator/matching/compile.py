@@ -211,7 +211,7 @@ VARIANT_KINDS: tuple[type, ...] = (int, str, str, bool, bytes, str, str, bytes, 
 
 
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-TABLES_VERSION = 16
+TABLES_VERSION = 17  # 17: the C trie state of _scan.c's 16-byte records with labels (GTR4)
 
 
 def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
