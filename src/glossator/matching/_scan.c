@@ -41,6 +41,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <stddef.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <string.h>
 
 #define STATE_MAGIC 0x34525447u /* "GTR4" */
@@ -877,14 +880,30 @@ starts_at(const uint8_t *q, const uint8_t *pairs)
 }
 
 /* The first place in q .. end - 1 where a walk may find a pattern (starts_at), or end.
- * Eight bytes at a time: the spaces of a word are found at once, and only they are looked
- * up; a memchr call per word cost more, and a walk from every space more still (most
- * spaces of a text are followed by no pattern's first two bytes). (Sixteen at a time with
- * SSE2, and a space kept only before one of the root's labels, measured no faster.) */
+ * Sixteen bytes at a time with SSE2 (x86-64 always has it; eight in a 64-bit word
+ * elsewhere): the spaces of a stretch are found at once, and only they are looked up; a
+ * memchr call per word cost more, and a walk from every space more still (most spaces of
+ * a text are followed by no pattern's first two bytes). SSE2 made the walk at 10 entries
+ * 1.2x faster than the 64-bit word; also keeping a space only when one of the root's
+ * labels follows it (a second compare per label) made it slower. */
 static inline const uint8_t *
 next_start(const uint8_t *q, const uint8_t *end, const uint8_t *pairs)
 {
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi8(' ');
+    while (q + 16 <= end) {
+        __m128i v = _mm_loadu_si128((const __m128i *)q);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space));
+        while (m) {
+            const uint8_t *at = q + __builtin_ctz(m);
+            if (starts_at(at, pairs) & 1) {
+                return at;
+            }
+            m &= m - 1;
+        }
+        q += 16;
+    }
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     while (q + 8 <= end) {
         uint64_t v;
         memcpy(&v, q, 8);
