@@ -172,6 +172,26 @@ def test_same_matches_with_terms_that_share_prefixes(terms: list[str], text: str
     assert fast.scan(text) == pure.scan(text), (terms, text)
 
 
+@pytest.mark.parametrize("fan_out", [1, 2, 7, 8, 9, 26, 40])
+def test_same_matches_below_a_node_of_many_children(fan_out: int) -> None:
+    # a step finds a child of up to eight by the labels in its parent's record, of more
+    # by the parent's slots: both against the Aho–Corasick scanner, with the children's
+    # labels in the text, between them, above and below them, and after a last one
+    letters = "abcdefghijklmnopqrstuvwxyzàâçéèêëîïôùûü"[:fan_out]
+    terms = [f"pr{c}" for c in letters] + [f"pr{c}x" for c in letters[::3]]
+    glossary = Glossary.from_dicts([{"term": t, "definition": "d"} for t in terms])
+    fast = Matcher(glossary)
+    saved = matcher.ACCELERATOR
+    matcher.ACCELERATOR = None
+    try:
+        pure = Matcher(glossary)
+    finally:
+        matcher.ACCELERATOR = saved
+    probes = [f"pr{c}" for c in "0AZ_abcdhijyzàçéüÿ~"] + [f"pr{c}x" for c in letters]
+    text = " ".join(probes + terms + ["pr", "p", "prx"]) + " \x00 pr\x00 pr"
+    assert fast.scan(text) == pure.scan(text) != []
+
+
 def test_the_trie_round_trips_through_bytes_and_refuses_garbage() -> None:
     glossary = Glossary.from_dicts(
         [{"term": t, "definition": "d"} for t in ("ESS", "économie sociale", "lieu")]
@@ -192,19 +212,31 @@ def test_the_trie_round_trips_through_bytes_and_refuses_garbage() -> None:
 
 def _tampered(state: bytes, node: int, field: str, value: int) -> bytes:
     """``state`` with one field of one node record changed (see _scan.c: a 16-byte
-    header, then records of first, pid, tail (4 bytes each), tlen, kids (2 bytes each))."""
+    header, then records of first (4 bytes), kids (2: the count, and 0x8000 when a pattern
+    ends there), label, tlen (1 each) and the tail (8: inline bytes, or an offset), then
+    an int32 pattern id per node, then the tails)."""
     import struct
 
-    offset, fmt = {"first": (0, "=I"), "tail": (8, "=I"), "tlen": (12, "=H"),
-                   "kids": (14, "=H")}[field]
+    offset, fmt = {"first": (0, "=I"), "kids": (4, "=H"), "label": (6, "=B"),
+                   "tlen": (7, "=B"), "tail": (8, "=Q")}[field]
     at = 16 + 16 * node + offset
     return state[:at] + struct.pack(fmt, value) + state[at + struct.calcsize(fmt):]
 
 
+def _field(state: bytes, node: int, field: str) -> int:
+    """One field of one node record of ``state`` (see :func:`_tampered`)."""
+    import struct
+
+    offset, fmt = {"first": (0, "=I"), "kids": (4, "=H"), "label": (6, "=B"),
+                   "tlen": (7, "=B"), "tail": (8, "=Q")}[field]
+    at = 16 + 16 * node + offset
+    return int(struct.unpack(fmt, state[at:at + struct.calcsize(fmt)])[0])
+
+
 def test_a_tampered_trie_is_refused_before_anything_walks_it() -> None:
-    # tails longer than four bytes live outside the records: "coopérative" and
+    # tails longer than eight bytes live outside the records: "coopérative" and
     # "coopération" share "coopérati", then part; "économie sociale" is one long edge
-    terms = ("coopérative", "coopération", "économie sociale", "ESS")
+    terms = ("coopérative", "coopération", "économie sociale", "ESS", "lieu", "lien")
     glossary = Glossary.from_dicts([{"term": t, "definition": "d"} for t in terms])
     m = compile_glossary(glossary)
     state = m._trie.to_bytes()
@@ -219,15 +251,25 @@ def test_a_tampered_trie_is_refused_before_anything_walks_it() -> None:
     n_tails = int.from_bytes(state[12:16], sys.byteorder)
     assert n_nodes == m._trie.nodes < sum(len(t) for t in terms)  # the runs are edges
     assert n_tails > 0
-    long_edge = next(v for v in range(n_nodes)
-                     if int.from_bytes(state[16 + 16 * v + 12:16 + 16 * v + 14],
-                                       sys.byteorder) > 4)
+    long_edge = next(v for v in range(n_nodes) if _field(state, v, "tlen") > 8)
+    ends = next(v for v in range(n_nodes) if _field(state, v, "kids") & 0x8000)
+    pids_at = 16 + 16 * n_nodes
+    twins = next(v for v in range(n_nodes) if (_field(state, v, "kids") & 0x1FF) >= 2)
+    second = _field(state, twins, "first") + 1
     bad = {
         "a child before its parent": _tampered(state, 1, "first", 1),
+        "a leaf pointing past the records": _tampered(state, n_nodes - 1, "first", 2**32 - 1),
         "children past the end": _tampered(state, 0, "kids", n_nodes),
+        "more children than bytes": _tampered(state, 0, "kids", 257),
+        "a stray bit in the child count": _tampered(state, 0, "kids", 0x2000),
         "a tail past the tails": _tampered(state, long_edge, "tail", n_tails),
-        "a path longer than the longest pattern": _tampered(state, long_edge, "tlen", 4000),
+        "a tail offset that wraps": _tampered(state, long_edge, "tail", 2**64 - 1),
+        "a path longer than the longest pattern": _tampered(state, long_edge, "tlen", 255),
         "a tail on the root": _tampered(state, 0, "tlen", 1),
+        "labels out of order": _tampered(state, second, "label", 0),
+        "a pattern end without a pattern": _tampered(state, ends, "kids",
+                                                     _field(state, ends, "kids") & 0x1FF),
+        "a pattern without its end": state[:pids_at] + b"\0\0\0\0" + state[pids_at + 4:],
         "a shallower depth": state[:8] + (3).to_bytes(4, sys.byteorder) + state[12:],
         # the scan sizes its buffers by the depth: 2^32 - 1 would ask for 48 GiB each time
         "a deeper depth": state[:8] + (2**32 - 1).to_bytes(4, sys.byteorder) + state[12:],
@@ -239,7 +281,8 @@ def test_a_tampered_trie_is_refused_before_anything_walks_it() -> None:
 
 
 def test_a_term_longer_than_one_edge_can_hold() -> None:
-    # an edge holds at most 65 535 bytes; a longer run is cut into several edges
+    # an edge holds at most 255 bytes after its label; a longer run is cut into several
+    # edges
     long = "a" * 70_000
     glossary = Glossary.from_dicts([{"term": t, "definition": "d"}
                                     for t in (long, "aaaaab", long[:70])])

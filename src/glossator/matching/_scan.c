@@ -19,14 +19,20 @@
  * likely cache miss.
  *
  * The nodes are numbered breadth first, so that the children of node v are the nodes
- * nodes[v].first .. nodes[v].first + nodes[v].kids - 1, in the order of their labels,
- * and the upper levels, which every walk visits, sit together at the start of the arrays
- * (the walk is bound by memory, not by instructions). A node's record holds its first
- * child, its child count, the pattern that ends there and the tail of the edge leading
- * to it (up to four bytes in the record itself, longer ones in `tails`); label[c] is the
- * first byte of the edge to node c. The root's children are also kept in a 256-entry
- * table. The arrays can be saved as bytes and loaded back without rebuilding
- * (Trie.to_bytes / Trie.from_bytes).
+ * nodes[v].first .. nodes[v].first + kids - 1, in the order of their labels, and the
+ * upper levels, which every walk visits, sit together at the start of the array (the walk
+ * is bound by memory, not by instructions). A node's 16-byte record holds its first
+ * child, its child count, whether a pattern ends there (its id is then in `pids`), the
+ * label of the edge leading to it (its first byte) and the rest of that edge, its tail
+ * (up to eight bytes in the record itself, longer ones in `tails`). These records, the
+ * ids and the tails are what Trie.to_bytes saves and Trie.from_bytes checks and loads.
+ *
+ * In memory each record also carries what a step needs to find a child without reading
+ * anything else or looping: the labels of up to eight children (a node of more has 256
+ * slots instead, by byte, in `slots`). A step then reads one record, whose children's
+ * records it prefetches at once; at 100 000 entries (5.6 MB of records) the former
+ * layout, labels in an array of their own and a loop over them, waited for two loads per
+ * step. The root's children are also kept in a 256-entry table.
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -34,13 +40,17 @@
 #include <structmember.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stddef.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <string.h>
 
-#define STATE_MAGIC 0x33525447u /* "GTR3" */
+#define STATE_MAGIC 0x34525447u /* "GTR4" */
 
 /* Bumped with every change to what the module's functions take or return; matcher.py
  * refuses a module of another ABI (a stale build left next to newer sources). */
-#define SCAN_ABI 8
+#define SCAN_ABI 9
 
 /* What the scanner decides alone about a candidate that ends a word, after an ASCII
  * character that is not an apostrophe (anything else goes to Python). */
@@ -54,17 +64,33 @@ enum {
 };
 
 /* Tails of at most this many bytes are kept in the node record. */
-#define INLINE_TAIL 4
+#define INLINE_TAIL 8
 /* Longer runs are cut into several edges. */
-#define MAX_TAIL 0xFFFF
+#define MAX_TAIL 0xFF
+/* Node.kids: the child count in the low bits, and ENDS when a pattern ends at the node. */
+#define KIDS_MASK 0x1FFu
+#define ENDS 0x8000u
 
 typedef struct {
     uint32_t first; /* the first child */
-    int32_t pid;    /* the pattern that ends here, or -1 */
-    uint32_t tail;  /* the tail's bytes (tlen <= INLINE_TAIL), or their offset in tails */
-    uint16_t tlen;  /* bytes of the edge to this node after its label */
-    uint16_t kids;  /* number of children */
+    uint16_t kids;  /* number of children (KIDS_MASK), | ENDS when a pattern ends here */
+    uint8_t label;  /* the first byte of the edge to this node (0 for the root) */
+    uint8_t tlen;   /* bytes of the edge to this node after its label */
+    union {
+        uint8_t bytes[INLINE_TAIL]; /* the tail (tlen <= INLINE_TAIL), zero-padded */
+        uint64_t at;                /* or its offset in tails */
+    } tail;
+    /* In memory only (to_bytes writes the 16 bytes above, RECORD): up to eight
+     * children, their labels, byte k (from the low end) the k-th child's, the rest 0;
+     * more, the offset of the node's 256 slots in `slots`. A step finds the child from
+     * its parent's record at once, without a loop whose end the processor cannot
+     * guess. */
+    uint64_t kid_labels;
 } Node;
+
+/* The bytes of a record in to_bytes: no padding, the same size everywhere. */
+#define RECORD 16
+_Static_assert(offsetof(Node, kid_labels) == RECORD, "a node record is 16 bytes");
 
 typedef struct {
     PyObject_HEAD
@@ -72,7 +98,9 @@ typedef struct {
     uint32_t max_depth;   /* the longest pattern, in bytes */
     uint32_t n_tails;
     Node *nodes;          /* n_nodes */
-    uint8_t *label;       /* n_nodes: the first byte of the edge to each node (0 for the root) */
+    int32_t *pids;        /* n_nodes: the pattern that ends at each node, or -1 */
+    uint8_t *slots;       /* 256 per node of more than eight children: by byte, the place
+                           * of the child with that label among them, else 0 */
     uint8_t *tails;       /* n_tails: the tails longer than INLINE_TAIL, end to end */
     uint32_t root[256];   /* child of the root by byte, 0 = none (the root is node 0) */
     uint8_t pairs[8192];  /* bit (b1 << 8) | b2: a walk from " " b1 b2 may find a pattern */
@@ -127,14 +155,16 @@ static void
 trie_free_arrays(TrieObject *self)
 {
     PyMem_Free(self->nodes);
-    PyMem_Free(self->label);
+    PyMem_Free(self->pids);
+    PyMem_Free(self->slots);
     PyMem_Free(self->tails);
     PyMem_Free(self->fast);
     PyMem_Free(self->modes);
     PyMem_Free(self->exact);
     PyMem_Free(self->exact_at);
     self->nodes = NULL;
-    self->label = NULL;
+    self->pids = NULL;
+    self->slots = NULL;
     self->tails = NULL;
     self->fast = NULL;
     self->modes = NULL;
@@ -168,30 +198,74 @@ compare_patterns(const void *a, const void *b)
     return (x->len > y->len) - (x->len < y->len);
 }
 
+/* The tail bytes of the edge to the node r (r->tlen of them). */
+static inline const uint8_t *
+tail_of(const TrieObject *t, const Node *r)
+{
+    return r->tlen <= INLINE_TAIL ? r->tail.bytes : t->tails + r->tail.at;
+}
+
 static void
 fill_root(TrieObject *self)
 {
     memset(self->root, 0, sizeof(self->root));
     memset(self->pairs, 0, sizeof(self->pairs));
-    for (uint32_t c = self->nodes[0].first; c < self->nodes[0].first + self->nodes[0].kids; c++) {
-        uint8_t b1 = self->label[c];
-        const Node *r = &self->nodes[c];
+    const Node *nodes = self->nodes;
+    uint32_t lo = nodes[0].first, hi = lo + (nodes[0].kids & KIDS_MASK);
+    for (uint32_t c = lo; c < hi; c++) {
+        const Node *r = &nodes[c];
+        uint8_t b1 = r->label;
         self->root[b1] = c;
         uint8_t *row = self->pairs + (b1 << 5); /* 256 bits: the bytes after b1 */
-        if (r->pid >= 0) {
+        if (r->kids & ENDS) {
             memset(row, 0xFF, 32); /* a pattern ends after b1: any byte may follow */
         }
         else if (r->tlen) {
-            const uint8_t *t = r->tlen <= INLINE_TAIL ? (const uint8_t *)&r->tail
-                                                      : self->tails + r->tail;
-            row[t[0] >> 3] |= (uint8_t)(1u << (t[0] & 7));
+            uint8_t b2 = tail_of(self, r)[0];
+            row[b2 >> 3] |= (uint8_t)(1u << (b2 & 7));
         }
         else {
-            for (uint32_t k = r->first; k < r->first + r->kids; k++) {
-                row[self->label[k] >> 3] |= (uint8_t)(1u << (self->label[k] & 7));
+            uint32_t k0 = r->first, k1 = k0 + (r->kids & KIDS_MASK);
+            for (uint32_t k = k0; k < k1; k++) {
+                uint8_t b2 = nodes[k].label;
+                row[b2 >> 3] |= (uint8_t)(1u << (b2 & 7));
             }
         }
     }
+}
+
+/* Fill every node's kid_labels, and `slots`, from its children's records (after build
+ * or load, on sound arrays): 0, or -1 with MemoryError. */
+static int
+fill_kid_labels(TrieObject *self)
+{
+    size_t big = 0;
+    for (uint32_t v = 0; v < self->n_nodes; v++) {
+        big += (self->nodes[v].kids & KIDS_MASK) > 8;
+    }
+    self->slots = PyMem_Calloc(big ? big * 256 : 1, 1);
+    if (!self->slots) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    big = 0;
+    for (uint32_t v = 0; v < self->n_nodes; v++) {
+        Node *r = &self->nodes[v];
+        uint32_t kids = r->kids & KIDS_MASK;
+        uint64_t labels = 0;
+        if (kids > 8) {
+            uint8_t *slot = self->slots + big * 256;
+            for (uint32_t j = 0; j < kids; j++) {
+                slot[self->nodes[r->first + j].label] = (uint8_t)j;
+            }
+            labels = big++ * 256;
+        }
+        for (uint32_t j = 0; j < kids && kids <= 8; j++) {
+            labels |= (uint64_t)self->nodes[r->first + j].label << (8 * j);
+        }
+        r->kid_labels = labels;
+    }
+    return 0;
 }
 
 /* Copy the buffer `obj` (of a whole number of `item`-byte items) into a new array. */
@@ -363,9 +437,9 @@ build(TrieObject *self, PyObject *patterns)
     uint32_t *order = PyMem_Malloc((size_t)nodes * sizeof(uint32_t));
     uint32_t *fill = PyMem_Malloc((size_t)nodes * sizeof(uint32_t));
     Node *out = PyMem_Calloc((size_t)nodes, sizeof(Node));
-    uint8_t *out_label = PyMem_Malloc(nodes);
+    int32_t *out_pids = PyMem_Malloc((size_t)nodes * sizeof(int32_t));
     uint8_t *tails = PyMem_Malloc(nodes);
-    if (!start || !kids || !order || !fill || !out || !out_label || !tails) {
+    if (!start || !kids || !order || !fill || !out || !out_pids || !tails) {
         PyMem_Free(pid);
         PyMem_Free(parent);
         PyMem_Free(label);
@@ -374,7 +448,7 @@ build(TrieObject *self, PyObject *patterns)
         PyMem_Free(order);
         PyMem_Free(fill);
         PyMem_Free(out);
-        PyMem_Free(out_label);
+        PyMem_Free(out_pids);
         PyMem_Free(tails);
         PyErr_NoMemory();
         return -1;
@@ -396,12 +470,11 @@ build(TrieObject *self, PyObject *patterns)
      * runs down through nodes of one child and no pattern (up to MAX_TAIL bytes). */
     uint32_t n_out = 1, n_tails = 0;
     order[0] = 0;
-    out_label[0] = 0;
     for (uint32_t u = 0; u < n_out; u++) {
         uint32_t v = order[u];
         out[u].first = n_out;
-        out[u].kids = (uint16_t)(start[v + 1] - start[v]);
-        out[u].pid = pid[v];
+        out[u].kids = (uint16_t)((start[v + 1] - start[v]) | (pid[v] >= 0 ? ENDS : 0));
+        out_pids[u] = pid[v];
         for (uint32_t k = start[v]; k < start[v + 1]; k++) {
             uint32_t c = kids[k], f = c, tlen = 0;
             while (start[f + 1] - start[f] == 1 && pid[f] < 0 && tlen < MAX_TAIL) {
@@ -409,13 +482,13 @@ build(TrieObject *self, PyObject *patterns)
                 tails[n_tails + tlen++] = label[f];
             }
             Node *w = &out[n_out];
-            out_label[n_out] = label[c];
-            w->tlen = (uint16_t)tlen;
+            w->label = label[c];
+            w->tlen = (uint8_t)tlen;
             if (tlen <= INLINE_TAIL) {
-                memcpy(&w->tail, tails + n_tails, tlen);
+                memcpy(w->tail.bytes, tails + n_tails, tlen);
             }
             else {
-                w->tail = n_tails;
+                w->tail.at = n_tails;
                 n_tails += tlen;
             }
             order[n_out++] = f;
@@ -428,16 +501,16 @@ build(TrieObject *self, PyObject *patterns)
     PyMem_Free(label);
     /* give back what compression saved */
     Node *fit = PyMem_Realloc(out, (size_t)n_out * sizeof(Node));
-    uint8_t *fit_label = PyMem_Realloc(out_label, n_out);
+    int32_t *fit_pids = PyMem_Realloc(out_pids, (size_t)n_out * sizeof(int32_t));
     uint8_t *fit_tails = PyMem_Realloc(tails, n_tails ? n_tails : 1);
     self->nodes = fit ? fit : out;
-    self->label = fit_label ? fit_label : out_label;
+    self->pids = fit_pids ? fit_pids : out_pids;
     self->tails = fit_tails ? fit_tails : tails;
     self->n_nodes = n_out;
     self->n_tails = n_tails;
     self->max_depth = max_depth;
     fill_root(self);
-    return 0;
+    return fill_kid_labels(self);
 }
 
 static PyObject *
@@ -466,34 +539,63 @@ Trie_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return (PyObject *)self;
 }
 
-/* The child of the node `r` by byte `b`, or 0. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* The child of the node `r` by byte `b`, or 0. Up to eight children: by their labels in
+ * r's record (the lowest zero byte of labels ^ b, found without a branch); more (the
+ * first levels): by r's slots, and the label of the child they name. */
 static inline uint32_t
 child(const TrieObject *t, const Node *r, uint8_t b)
 {
-    uint32_t lo = r->first, hi = r->first + r->kids;
-    const uint8_t *label = t->label;
-    if (r->kids <= 8) {
-        for (uint32_t c = lo; c < hi; c++) {
-            if (label[c] == b) {
-                return c;
-            }
-        }
+    uint32_t kids = r->kids & KIDS_MASK;
+    if (kids > 8) {
+        uint32_t c = r->first + t->slots[r->kid_labels + b];
+        return t->nodes[c].label == b ? c : 0;
+    }
+#if defined(__GNUC__)
+    uint64_t x = r->kid_labels ^ (ONES * b);
+    uint64_t z = (x - ONES) & ~x & HIGHS; /* exact in its lowest set bit */
+    if (!z) {
         return 0;
     }
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        uint8_t m = label[mid];
-        if (m == b) {
-            return mid;
-        }
-        if (m < b) {
-            lo = mid + 1;
-        }
-        else {
-            hi = mid;
+    uint32_t k = (uint32_t)__builtin_ctzll(z) >> 3;
+    return k < kids ? r->first + k : 0;
+#else
+    for (uint32_t k = 0; k < kids; k++) {
+        if ((uint8_t)(r->kid_labels >> (8 * k)) == b) {
+            return r->first + k;
         }
     }
     return 0;
+#endif
+}
+
+/* Whether the tail of the edge to r (r->tlen >= 1 bytes) is p[0 .. tlen - 1] (left bytes
+ * readable at p). An inline tail is compared in one 8-byte load where eight bytes are
+ * readable. */
+static inline int
+tail_matches(const TrieObject *t, const Node *r, const uint8_t *p, Py_ssize_t left)
+{
+    Py_ssize_t tlen = r->tlen;
+    if (tlen > left) {
+        return 0;
+    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (tlen <= INLINE_TAIL && left >= 8) {
+        uint64_t h;
+        memcpy(&h, p, 8);
+        uint64_t mask = tlen == 8 ? ~(uint64_t)0 : (((uint64_t)1 << (8 * tlen)) - 1);
+        return ((h ^ r->tail.at) & mask) == 0;
+    }
+#endif
+    const uint8_t *q = tail_of(t, r);
+    for (Py_ssize_t k = 0; k < tlen; k++) {
+        if (p[k] != q[k]) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 /* A match tuple holds numbers, booleans and entry ids (strings), never a container, so it
@@ -778,13 +880,30 @@ starts_at(const uint8_t *q, const uint8_t *pairs)
 }
 
 /* The first place in q .. end - 1 where a walk may find a pattern (starts_at), or end.
- * Eight bytes at a time: the spaces of a word are found at once, and only they are looked
- * up; a memchr call per word cost more, and a walk from every space more still (most
- * spaces of a text are followed by no pattern's first two bytes). */
+ * Sixteen bytes at a time with SSE2 (x86-64 always has it; eight in a 64-bit word
+ * elsewhere): the spaces of a stretch are found at once, and only they are looked up; a
+ * memchr call per word cost more, and a walk from every space more still (most spaces of
+ * a text are followed by no pattern's first two bytes). SSE2 made the walk at 10 entries
+ * 1.2x faster than the 64-bit word; also keeping a space only when one of the root's
+ * labels follows it (a second compare per label) made it slower. */
 static inline const uint8_t *
 next_start(const uint8_t *q, const uint8_t *end, const uint8_t *pairs)
 {
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi8(' ');
+    while (q + 16 <= end) {
+        __m128i v = _mm_loadu_si128((const __m128i *)q);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space));
+        while (m) {
+            const uint8_t *at = q + __builtin_ctz(m);
+            if (starts_at(at, pairs) & 1) {
+                return at;
+            }
+            m &= m - 1;
+        }
+        q += 16;
+    }
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     while (q + 8 <= end) {
         uint64_t v;
         memcpy(&v, q, 8);
@@ -840,6 +959,7 @@ Trie_scan(TrieObject *self, PyObject *args)
     if (stop > n - 1) {
         stop = n - 1;
     }
+    const Node *nodes = self->nodes;
     /* candidate ends along one walk, at most max_depth of them */
     Py_ssize_t *ends = PyMem_Malloc(((size_t)self->max_depth + 1) * sizeof(Py_ssize_t));
     int32_t *pids = PyMem_Malloc(((size_t)self->max_depth + 1) * sizeof(int32_t));
@@ -865,28 +985,24 @@ Trie_scan(TrieObject *self, PyObject *args)
         uint32_t node = self->root[hay[i]];
         int found = 0;
         while (node) {
-            const Node *r = &self->nodes[node];
+            const Node *r = &nodes[node];
+#if defined(__GNUC__)
+            /* the children's records, which the step after the tail reads: asked for
+             * now, they come while the tail is compared (12 % of the walk at 100 000
+             * entries, measured round-robin against the same build without it) */
+            __builtin_prefetch(&nodes[r->first]);
+#endif
             i++;
             Py_ssize_t tlen = r->tlen;
             if (tlen) {
-                if (i + tlen > n) {
-                    break;
-                }
-                const uint8_t *t = tlen <= INLINE_TAIL ? (const uint8_t *)&r->tail
-                                                       : self->tails + r->tail;
-                Py_ssize_t k = 0;
-                while (k < tlen && hay[i + k] == t[k]) {
-                    k++;
-                }
-                if (k < tlen) {
+                if (!tail_matches(self, r, hay + i, n - i)) {
                     break;
                 }
                 i += tlen;
             }
-            int32_t id = r->pid;
-            if (id >= 0) {
+            if (r->kids & ENDS) {
                 ends[found] = i;
-                pids[found] = id;
+                pids[found] = self->pids[node];
                 found++;
             }
             if (i >= n) {
@@ -1869,13 +1985,14 @@ done:
     return result;
 }
 
-/* Serialized arrays: magic, node count, depth, tail bytes, then the node records, the
- * labels and the tails. */
+/* Serialized arrays: magic, node count, depth, tail bytes (four uint32), then the node
+ * records (16 bytes each, see Node), the pattern ids (int32 per node) and the tails. */
 static PyObject *
 Trie_to_bytes(TrieObject *self, PyObject *Py_UNUSED(ignored))
 {
-    size_t records = (size_t)self->n_nodes * sizeof(Node);
-    size_t size = 4 * sizeof(uint32_t) + records + self->n_nodes + self->n_tails;
+    size_t records = (size_t)self->n_nodes * RECORD;
+    size_t ids = (size_t)self->n_nodes * sizeof(int32_t);
+    size_t size = 4 * sizeof(uint32_t) + records + ids + self->n_tails;
     PyObject *b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
     if (!b) {
         return NULL;
@@ -1884,17 +2001,36 @@ Trie_to_bytes(TrieObject *self, PyObject *Py_UNUSED(ignored))
     uint32_t head[4] = {STATE_MAGIC, self->n_nodes, self->max_depth, self->n_tails};
     memcpy(w, head, sizeof(head));
     w += sizeof(head);
-    memcpy(w, self->nodes, records);
-    w += records;
-    memcpy(w, self->label, self->n_nodes);
-    w += self->n_nodes;
+    for (uint32_t v = 0; v < self->n_nodes; v++) {
+        memcpy(w, &self->nodes[v], RECORD);
+        w += RECORD;
+    }
+    memcpy(w, self->pids, ids);
+    w += ids;
     memcpy(w, self->tails, self->n_tails);
     return b;
 }
 
+/* Whether the record of node v is sound on its own: its tail inside `tails`, no stray
+ * bits in its child count, and a pattern id exactly when it says one ends there. */
+static inline int
+node_is_sound(const TrieObject *self, size_t v)
+{
+    const Node *r = &self->nodes[v];
+    if (r->tlen > INLINE_TAIL && (r->tlen > self->n_tails ||
+                                  r->tail.at > (uint64_t)(self->n_tails - r->tlen))) {
+        return 0;
+    }
+    if ((r->kids & ~(KIDS_MASK | ENDS)) || (r->kids & KIDS_MASK) > 256) {
+        return 0;
+    }
+    return ((r->kids & ENDS) != 0) == (self->pids[v] >= 0) && self->pids[v] >= -1;
+}
+
 /* Whether the arrays make a tree that every walk can take safely: the root has no tail,
- * children come after their parent and inside the arrays, tails inside theirs, and no
- * path is longer than max_depth (the scan keeps one candidate per node of a path). */
+ * children come after their parent and inside the arrays, with rising labels, tails
+ * inside theirs, and no path is longer than max_depth (the scan keeps one candidate per
+ * node of a path). */
 static int
 trie_is_sound(const TrieObject *self)
 {
@@ -1911,21 +2047,30 @@ trie_is_sound(const TrieObject *self)
     uint64_t deepest = 0;
     for (size_t v = 0; ok && v < nodes; v++) {
         const Node *r = &self->nodes[v];
-        if (r->tlen > INLINE_TAIL && (uint64_t)r->tail + r->tlen > self->n_tails) {
+        if (!node_is_sound(self, v)) {
             ok = 0;
             break;
         }
         if (depth[v] > deepest) {
             deepest = depth[v];
         }
-        if (r->kids == 0) {
+        uint32_t kids = r->kids & KIDS_MASK;
+        if (r->first > nodes) {
+            ok = 0; /* even a leaf's: the walk prefetches &nodes[first] */
+            break;
+        }
+        if (kids == 0) {
             continue;
         }
-        if (r->first <= v || (uint64_t)r->first + r->kids > nodes || r->kids > 256) {
+        if (r->first <= v || (uint64_t)r->first + kids > nodes) {
             ok = 0;
             break;
         }
-        for (uint32_t c = r->first; c < r->first + r->kids; c++) {
+        for (uint32_t c = r->first; c < r->first + kids; c++) {
+            if (c > r->first && self->nodes[c].label <= self->nodes[c - 1].label) {
+                ok = 0; /* the walk looks children up in label order */
+                break;
+            }
             uint64_t d = depth[v] + 1 + self->nodes[c].tlen;
             if (d > depth[c]) {
                 depth[c] = d;
@@ -1957,7 +2102,8 @@ Trie_from_bytes(PyTypeObject *type, PyObject *args)
     r += sizeof(head);
     size_t nodes = head[1], n_tails = head[3];
     if (head[0] != STATE_MAGIC || nodes == 0 ||
-        (size_t)state.len != sizeof(head) + nodes * sizeof(Node) + nodes + n_tails) {
+        (size_t)state.len !=
+            sizeof(head) + nodes * (RECORD + sizeof(int32_t)) + n_tails) {
         goto bad;
     }
     self = (TrieObject *)type->tp_alloc(type, 0);
@@ -1968,18 +2114,20 @@ Trie_from_bytes(PyTypeObject *type, PyObject *args)
     self->n_nodes = (uint32_t)nodes;
     self->max_depth = head[2];
     self->n_tails = (uint32_t)n_tails;
-    self->nodes = PyMem_Malloc(nodes * sizeof(Node));
-    self->label = PyMem_Malloc(nodes);
+    self->nodes = PyMem_Calloc(nodes, sizeof(Node));
+    self->pids = PyMem_Malloc(nodes * sizeof(int32_t));
     self->tails = PyMem_Malloc(n_tails ? n_tails : 1);
-    if (!self->nodes || !self->label || !self->tails) {
+    if (!self->nodes || !self->pids || !self->tails) {
         PyBuffer_Release(&state);
         Py_DECREF(self);
         return PyErr_NoMemory();
     }
-    memcpy(self->nodes, r, nodes * sizeof(Node));
-    r += nodes * sizeof(Node);
-    memcpy(self->label, r, nodes);
-    r += nodes;
+    for (size_t v = 0; v < nodes; v++) {
+        memcpy(&self->nodes[v], r, RECORD);
+        r += RECORD;
+    }
+    memcpy(self->pids, r, nodes * sizeof(int32_t));
+    r += nodes * sizeof(int32_t);
     memcpy(self->tails, r, n_tails);
     PyBuffer_Release(&state);
     int sound = trie_is_sound(self);
@@ -1995,13 +2143,17 @@ Trie_from_bytes(PyTypeObject *type, PyObject *args)
         return NULL;
     }
     for (size_t v = 0; v < nodes; v++) {
-        if (self->nodes[v].pid >= self->n_fast) {
+        if (self->pids[v] >= self->n_fast) {
             Py_DECREF(self);
             PyErr_SetString(PyExc_ValueError, "trie and fast table do not agree");
             return NULL;
         }
     }
     fill_root(self);
+    if (fill_kid_labels(self) < 0) {
+        Py_DECREF(self);
+        return NULL;
+    }
     return (PyObject *)self;
 bad:
     PyBuffer_Release(&state);

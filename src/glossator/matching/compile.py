@@ -211,7 +211,8 @@ VARIANT_KINDS: tuple[type, ...] = (int, str, str, bool, bytes, str, str, bytes, 
 
 
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-TABLES_VERSION = 17
+TABLES_VERSION = 18  # 17: the C trie state of _scan.c's 16-byte records with labels (GTR4);
+# 18: soin → soins (text.words), merged with it
 
 
 def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
