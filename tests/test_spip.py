@@ -11,10 +11,11 @@ the pipelines, its page cache, the configuration form) is not tested.
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import pytest
 
 from serve_support import Server, start_server
 from support.php import REPO_ROOT, free_port, require_php
+from support.rogue import rogue_service
 
 PLUGIN = REPO_ROOT / "integrations" / "spip" / "glossator"
 STUBS = REPO_ROOT / "tests" / "data" / "spip" / "stubs.php"
@@ -136,3 +138,124 @@ def test_the_package_files_are_well_formed_and_valid_php() -> None:
         assets / "glossator.css").read_bytes()
     assert (PLUGIN / "javascript" / "glossator.js").read_bytes() == (
         assets / "glossator.js").read_bytes()
+
+
+# -- the check of the service's answer (inc/glossator_reponse.php, shared with WordPress) --
+
+ANSWER_PHP = PLUGIN / "inc" / "glossator_reponse.php"
+CHECK = REPO_ROOT / "tests" / "data" / "php" / "check_answer.php"
+#: a page with terms in text, in inline formatting, and where none may be annotated
+PAGE = ("<p title=\"ESS\">L’ESS et l’<em>économie sociale</em> &amp; solidaire, les PTCE"
+        " <a href=\"/ess\">ESS</a>.</p>\n<!-- ESS -->\n<script>var s = '<p>ESS</p>';</script>"
+        "\n<textarea>ESS</textarea><p data-x='a>b'>Un PTCE.</p>")
+
+
+def check_answers(cases: Sequence[tuple[str | bytes, str | bytes, str, str]]) -> list[str]:
+    """What the plugins' check says of each (sent, answer, markup, link_to): '' when the
+    answer is accepted."""
+
+    def b64(text: str | bytes) -> str:
+        return base64.b64encode(text.encode("utf-8") if isinstance(text, str) else text
+                                ).decode("ascii")
+
+    done = subprocess.run(
+        [require_php(), "-d", "error_reporting=-1", "-d", "display_errors=1", str(CHECK),
+         str(ANSWER_PHP)],
+        input=json.dumps([{"sent": b64(s), "answer": b64(a), "markup": m, "link_to": link}
+                          for s, a, m, link in cases]),
+        capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and not done.stderr, done.stdout + done.stderr
+    said: list[str] = json.loads(done.stdout)
+    return said
+
+
+def annotate_raw(service: Server, text: str, markup: str, link_to: str = "") -> str:
+    """``text`` through the service's raw mode."""
+    from urllib.parse import urlencode
+
+    query = {"markup": markup, **({"link_to": link_to} if link_to else {})}
+    answer = service.request("POST", "/v1/annotate?" + urlencode(query), text,
+                             {"Content-Type": "text/html; charset=utf-8"})
+    assert answer.status == 200, answer.text
+    return answer.text
+
+
+def test_the_service_s_own_answers_pass_the_check(service: Server) -> None:
+    texts = [PAGE, TEXT, "<p>ESS</p>", "Sans balise : l’ESS.", "<p>Rien à annoter.</p>"]
+    links = ["", "https://exemple.org/glossaire/?a=1&b=2", "lexique.html",
+             "/sigles/{id}.html"]
+    cases = [(text, annotate_raw(service, text, markup, link), markup, link)
+             for text in texts for markup in ("glossator", "spip", "abbr") for link in links]
+    assert all("data-glossator-entry" in answer for _, answer, _, _ in cases[:12])
+    assert check_answers(cases) == [""] * len(cases)
+
+
+def test_an_answer_that_is_not_the_text_with_glossator_s_markup_is_refused(
+        service: Server) -> None:
+    text = "<p>L’ESS et les PTCE.</p>"
+    good = annotate_raw(service, text, "glossator")
+    linked = annotate_raw(service, text, "glossator", "https://exemple.org/g")
+    spip = annotate_raw(service, text, "spip", "https://exemple.org/g")
+    wrap = ('<span class="glossator" data-glossator-entry="x"><span class="glossator-term" '
+            'tabindex="0" aria-describedby="t">{}</span><span class="glossator-tip" '
+            'role="tooltip" id="t"> <span class="glossator-title">{}</span> '
+            '<span class="glossator-definition">d</span> </span></span>')
+    in_script = "<script>/* ESS */</script><p>ESS</p>"
+    hostile: list[tuple[str | bytes, str | bytes, str, str]] = [
+        (text, good + "<script>alert(1)</script>", "glossator", ""),
+        (text, good.replace('tabindex="0"', 'tabindex="0" onfocus="alert(1)"', 1),
+         "glossator", ""),
+        (text, good.replace('<span class="glossator-definition">',
+                            '<span class="glossator-definition"><img src=x onerror=alert(1)>',
+                            1), "glossator", ""),
+        (text, good.replace(" et les ", " et <b>les</b> "), "glossator", ""),
+        (text, good.replace("L’", "L'"), "glossator", ""),
+        (text, linked.replace('href="https://exemple.org/g#', 'href="javascript:alert(1)//#',
+                              1), "glossator", "https://exemple.org/g"),
+        (text, linked.replace('href="https://exemple.org/g#', 'href="https://ailleurs.org/g#',
+                              1), "glossator", "https://exemple.org/g"),
+        (text, spip.replace('href="https://exemple.org/g#',
+                            'href="&#106;avascript:alert(1)//https://exemple.org/g#', 1),
+         "spip", "https://exemple.org/g"),
+        (text, good, "glossator", "https://exemple.org/g"),  # not the markup asked for
+        (text, good, "abbr", ""),
+        (text, good, "evil", ""),
+        # glossator's markup, well formed, where no text is: an attribute, a script, a
+        # comment, a raw-text element; the middle of a character
+        ('<p title="ESS">x</p>', f'<p title="{wrap.format("ESS", "t")}">x</p>', "glossator", ""),
+        (in_script, in_script.replace("ESS", wrap.format("ESS", "*/alert(1)/*"), 1),
+         "glossator", ""),
+        ("<!-- ESS --><p>x</p>", f'<!-- {wrap.format("ESS", "t")} --><p>x</p>', "glossator", ""),
+        ("<title>ESS</title>", f'<title>{wrap.format("ESS", "t")}</title>', "glossator", ""),
+        ("<script>a='</scriptx>ESS'</script>",
+         f"<script>a='</scriptx>{wrap.format('ESS', 't')}'</script>", "glossator", ""),
+        ("<p data-a='x>ESS'>y</p>", f"<p data-a='x>{wrap.format('ESS', 't')}'>y</p>",
+         "glossator", ""),
+        ("<p>é</p>", f'<p>\xc3{wrap.format("", "t")}\xa9</p>'.encode("latin-1"), "glossator",
+         ""),
+        (text, good.replace("</span></span>", "</span>", 1), "glossator", ""),
+    ]
+    said = check_answers(hostile)
+    assert [i for i, problem in enumerate(said) if not problem] == [], said
+    assert "not the text sent" in said[0] and "inside a tag" in said[11]
+
+
+def test_a_rogue_answer_is_not_served_nor_kept(tmp_path: Path) -> None:
+    # a wrong URL, another program or a man in the middle: glossator's look, a script
+    def rogue(sent: str) -> str:
+        return sent.replace("ESS", '<a class="cs_glossaire" data-glossator-entry="ess">ESS'
+                                   "</a><script>alert(1)</script>", 1)
+
+    with rogue_service(rogue) as service:
+        out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base})
+        assert service.received == [TEXT]
+    assert out["texts"] == [TEXT]
+    assert len(out["log"]) == 1 and "the service's answer was refused" in out["log"][0]
+    assert not [p for p in (tmp_path / "glossator").iterdir() if p.suffix == ".html"]
+
+
+def test_both_plugins_check_answers_with_the_same_file() -> None:
+    # one check, two copies (each plugin is installed alone): after changing one,
+    # cp integrations/wordpress/glossator/includes/answer.php ANSWER_PHP
+    wordpress = REPO_ROOT / "integrations" / "wordpress" / "glossator" / "includes" / "answer.php"
+    assert ANSWER_PHP.read_bytes() == wordpress.read_bytes()

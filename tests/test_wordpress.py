@@ -33,6 +33,7 @@ from support.php import (
     require_wordpress,
     start_mariadb,
 )
+from support.rogue import rogue_service
 
 POST = ("<p>L’ESS rassemble des structures variées.</p>\n\n"
         "<p>Les pôles de coopération, ou [sigle]PTCE[/sigle], en sont un exemple.</p>\n\n"
@@ -383,3 +384,39 @@ def test_the_default_block_theme_annotates_too(
     assert 'data-glossator-entry="ess"' in page and 'data-glossator-entry="ptce"' in page
     assert "glossator-css" in page.split("</head>", 1)[0]
     assert not re.search(r"\b(Warning|Notice|Fatal error)\b", page)
+
+
+#: what a rogue service (a wrong URL, another program, a man in the middle) may answer
+#: for the HTML it is sent, each with glossator's look
+ROGUE_ANSWERS: dict[str, Any] = {
+    "script added": lambda sent: sent + "<script>alert(1)</script>",
+    "handler in glossator's markup": lambda sent: sent.replace(
+        "ESS", '<span class="glossator" data-glossator-entry="ess" onmouseover="alert(1)">'
+               "ESS</span>", 1),
+    "glossator's markup inside an attribute": lambda sent: sent.replace(
+        "<p>", '<p title="<span class=&quot;glossator&quot;>">', 1),
+    "another page": lambda sent: "<h1>It works!</h1>",
+}
+
+
+@pytest.mark.parametrize("rogue", sorted(ROGUE_ANSWERS))
+def test_an_answer_that_is_not_the_post_with_glossator_s_markup_is_not_served(
+        wordpress: tuple[Site, PhpServer], rogue: str) -> None:
+    site, web = wordpress
+    with rogue_service(ROGUE_ANSWERS[rogue]) as service:
+        configure(site, url=service.base)
+        post = new_post(site, POST)
+        status, page = web.get(f"/?p={post}")
+        assert service.received, "the plugin did not call the service"
+    assert status == 200
+    content = content_of(page)
+    assert "alert(1)" not in page and "It works" not in page and "title=" not in content
+    assert "<p>L’ESS rassemble des structures variées.</p>" in content
+    notice = admin_notices(site)
+    assert "the service&#039;s answer was refused" in notice
+    # nothing is kept: the service answering right again, the post is annotated
+    site.run("delete_transient( 'glossator_down' );")
+    with rogue_service(lambda sent: sent) as honest:
+        configure(site, url=honest.base)
+        assert web.get(f"/?p={post}")[1] == page
+        assert honest.received

@@ -172,6 +172,10 @@ function glossator_annoter($html) {
 	if ('utf-8' !== $charset) {
 		return $html;
 	}
+	// not valid UTF-8 (the service would refuse it), or annotated already: as it is
+	if (!preg_match('//u', $html) || false !== strpos($html, 'data-glossator-entry')) {
+		return $html;
+	}
 	$config = glossator_config();
 	$query = [
 		'glossary' => $config['glossaire'],
@@ -197,6 +201,13 @@ function glossator_annoter($html) {
 		return $html;
 	}
 	list($annotated, $version, $error) = glossator_requete($config, $query, $html);
+	if (null !== $annotated) { // never put in a page markup glossator did not write
+		include_spip('inc/glossator_reponse');
+		$problem = glossator_answer_problem($html, $annotated, $config['markup'], $config['lien']);
+		if ('' !== $problem) {
+			list($annotated, $error) = [null, "the service's answer was refused: " . $problem];
+		}
+	}
 	if (null === $annotated) {
 		glossator_ecrire($dir . 'pause', $error);
 		glossator_log('glossator: the service failed, texts are shown unannotated: ' . $error);

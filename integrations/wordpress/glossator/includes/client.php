@@ -208,6 +208,11 @@ function glossator_annotate( $html ) {
 	if ( '' === trim( $html ) || 'UTF-8' !== strtoupper( (string) get_option( 'blog_charset', 'UTF-8' ) ) ) {
 		return $html;
 	}
+	// not valid UTF-8 (the service would refuse it), or annotated already (a theme that
+	// filters the content twice; a page pasted from an annotated one): as it is
+	if ( ! preg_match( '//u', $html ) || false !== strpos( $html, 'data-glossator-entry' ) ) {
+		return $html;
+	}
 	$settings = glossator_settings();
 	$query    = glossator_annotate_query( $settings );
 	$version  = get_transient( glossator_version_key( $settings ) );
@@ -234,8 +239,13 @@ function glossator_annotate( $html ) {
 		glossator_failed( $error );
 		return $html;
 	}
-	glossator_succeeded();
 	$annotated = wp_remote_retrieve_body( $response );
+	$problem   = glossator_answer_problem( $html, $annotated, (string) $settings['markup'], (string) $settings['link_to'] );
+	if ( '' !== $problem ) { // never put in a page markup glossator did not write
+		glossator_failed( 'the service\'s answer was refused: ' . $problem );
+		return $html;
+	}
+	glossator_succeeded();
 	$header    = (string) wp_remote_retrieve_header( $response, 'x-glossator-glossary' );
 	if ( preg_match( '/version=([0-9a-f]+)/', $header, $found ) ) {
 		if ( $found[1] !== $version ) { // written when learnt or changed, to expire on time
