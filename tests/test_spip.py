@@ -38,21 +38,26 @@ def service() -> Iterator[Server]:
 
 
 def run_plugin(cache: Path, texts: list[str], constants: dict[str, Any] | None = None,
-               meta: dict[str, Any] | None = None, prive: bool = False) -> dict[str, Any]:
-    """The plugin's functions run by php-cli (every warning displayed); their results."""
+               meta: dict[str, Any] | None = None, prive: bool = False, curl: bool = True,
+               timeout: float = 60) -> dict[str, Any]:
+    """The plugin's functions run by php-cli (every warning displayed); their results.
+    ``curl=False``: as on a PHP without its curl extension (its functions disabled)."""
     job = {"texts": texts, "constants": constants or {}, "prive": prive,
            "meta": {"glossator": meta} if meta is not None else {}}
     done = subprocess.run(
         [require_php(), "-d", "error_reporting=-1", "-d", "display_errors=1",
-         "-d", "log_errors=0", str(STUBS), str(PLUGIN), str(cache)],
-        input=json.dumps(job), capture_output=True, text=True, timeout=60)
+         "-d", "log_errors=0", *([] if curl else ["-d", "disable_functions=curl_init"]),
+         str(STUBS), str(PLUGIN), str(cache)],
+        input=json.dumps(job), capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0 and not done.stderr, done.stdout + done.stderr
     result: dict[str, Any] = json.loads(done.stdout)  # a PHP warning would break the JSON
     return result
 
 
-def test_a_text_is_annotated_in_the_spip_markup(service: Server, tmp_path: Path) -> None:
-    out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base})
+@pytest.mark.parametrize("curl", [True, False], ids=["curl", "streams"])
+def test_a_text_is_annotated_in_the_spip_markup(service: Server, tmp_path: Path,
+                                                curl: bool) -> None:
+    out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base}, curl=curl)
     annotated = out["texts"][0]
     assert '<a class="cs_glossaire" data-glossator-entry="ess">' in annotated
     assert 'data-glossator-entry="ptce"' in annotated
@@ -84,14 +89,17 @@ def test_the_private_area_and_empty_texts_are_left_alone(
     assert out["texts"] == [TEXT, "", "  \n"]
 
 
-def test_a_service_down_leaves_texts_as_they_are_and_logs_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("curl", [True, False], ids=["curl", "streams"])
+def test_a_service_down_leaves_texts_as_they_are_and_logs_one_line(tmp_path: Path,
+                                                                   curl: bool) -> None:
     down = f"http://127.0.0.1:{free_port()}"
-    out = run_plugin(tmp_path, [TEXT, "<p>Une autre ESS.</p>"], {"_GLOSSATOR_URL": down})
+    out = run_plugin(tmp_path, [TEXT, "<p>Une autre ESS.</p>"], {"_GLOSSATOR_URL": down},
+                     curl=curl)
     assert out["texts"] == [TEXT, "<p>Une autre ESS.</p>"]
     # one line: after the failure, the second text does not wait for the service again
     assert len(out["log"]) == 1
     assert out["log"][0].startswith("glossator.3: glossator: the service failed")
-    assert "refused" in out["log"][0].lower()
+    assert "connect" in out["log"][0].lower()  # refused (streams), could not connect (curl)
 
 
 def test_a_refusal_by_the_service_fails_open_with_its_reason(tmp_path: Path) -> None:
@@ -259,3 +267,15 @@ def test_both_plugins_check_answers_with_the_same_file() -> None:
     # cp integrations/wordpress/glossator/includes/answer.php ANSWER_PHP
     wordpress = REPO_ROOT / "integrations" / "wordpress" / "glossator" / "includes" / "answer.php"
     assert ANSWER_PHP.read_bytes() == wordpress.read_bytes()
+
+
+@pytest.mark.parametrize("curl", [True, False], ids=["curl", "streams"])
+def test_a_service_trickling_its_answer_is_not_waited_for(tmp_path: Path, curl: bool) -> None:
+    # headers at once, then 4 bytes every half second for a minute: the 2 s bound the
+    # whole request, with PHP's curl or, without it, PHP's own streams
+    with rogue_service(lambda sent: sent + " " * 2000, trickle=0.5, trickle_for=60) as service:
+        out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base}, curl=curl,
+                         timeout=30)
+        assert service.received == [TEXT]
+    assert out["texts"] == [TEXT]
+    assert len(out["log"]) == 1 and "timed out" in out["log"][0].lower()

@@ -178,6 +178,20 @@ def test_a_service_slower_than_the_timeout_is_not_waited_for(
     assert "timed out" in admin_notices(site).lower()
 
 
+def test_a_service_trickling_its_answer_is_not_waited_for(
+        wordpress: tuple[Site, PhpServer]) -> None:
+    # headers at once, then 4 bytes every half second for a minute: the timeout bounds
+    # the whole request, not each read
+    site, web = wordpress
+    with rogue_service(lambda sent: sent + " " * 2000, trickle=0.5, trickle_for=60) as service:
+        configure(site, url=service.base)
+        post = new_post(site, POST)
+        status, page = web.get(f"/?p={post}", timeout=30)
+        assert service.received
+    assert status == 200 and "<p>L’ESS rassemble des structures variées.</p>" in page
+    assert "timed out" in admin_notices(site).lower()
+
+
 def test_the_per_post_switch_needs_its_nonce_and_turns_glossator_off(
         wordpress: tuple[Site, PhpServer], service: Server) -> None:
     site, web = wordpress

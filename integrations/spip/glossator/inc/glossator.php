@@ -105,7 +105,9 @@ function glossator_log($message) {
 }
 
 /**
- * POST a text to the service's raw mode.
+ * POST a text to the service's raw mode; the timeout bounds the whole exchange, however
+ * slowly the service sends its answer: with PHP's curl when it is there, else with PHP's
+ * streams read against a deadline.
  *
  * @param array<string, string|float> $config The settings.
  * @param array<string, string>       $query  The options, in the query string.
@@ -114,30 +116,26 @@ function glossator_log($message) {
  *     the glossary's version, what went wrong.
  */
 function glossator_requete($config, $query, $html) {
-	$headers = "Content-Type: text/html; charset=utf-8\r\nAccept: text/html\r\n";
+	if (!preg_match('#^https?://[^/?\#\s@]+(?:[/?\#]|$)#i', (string) $config['url'])) {
+		return [null, '', 'the service URL is not an http or https URL: ' . substr((string) $config['url'], 0, 80)];
+	}
+	$headers = ['Content-Type: text/html; charset=utf-8', 'Accept: text/html'];
 	if ('' !== $config['token']) {
-		$headers .= 'Authorization: Bearer ' . $config['token'] . "\r\n";
+		$headers[] = 'Authorization: Bearer ' . $config['token'];
 	}
-	$context = stream_context_create([
-		'http' => [
-			'method' => 'POST',
-			'header' => $headers,
-			'content' => $html,
-			'timeout' => $config['timeout'],
-			'ignore_errors' => true,
-			'follow_location' => 0,
-		],
-	]);
 	$url = rtrim((string) $config['url'], '/') . '/v1/annotate?' . http_build_query($query, '', '&', PHP_QUERY_RFC3986);
-	$body = @file_get_contents($url, false, $context);
-	if (false === $body) {
-		$error = error_get_last();
-		return [null, '', $error ? $error['message'] : 'no answer'];
+	$timeout = max(0.1, (float) $config['timeout']);
+	$answer = function_exists('curl_init')
+		? glossator_requete_curl($url, $headers, $html, $timeout)
+		: glossator_requete_flux($url, $headers, $html, $timeout);
+	if (is_string($answer)) {
+		return [null, '', $answer];
 	}
+	list($body, $lines) = $answer;
 	$status = 0;
 	$type = '';
 	$version = '';
-	foreach (isset($http_response_header) ? $http_response_header : [] as $line) {
+	foreach ($lines as $line) {
 		if (preg_match('#^HTTP/\S+\s+(\d{3})#', $line, $m)) {
 			$status = (int) $m[1];
 		} elseif (preg_match('/^content-type:\s*(.*)$/i', $line, $m)) {
@@ -148,13 +146,94 @@ function glossator_requete($config, $query, $html) {
 	}
 	if (200 !== $status) {
 		$problem = json_decode($body, true);
-		$detail = is_array($problem) && isset($problem['detail']) ? ': ' . $problem['detail'] : '';
+		$detail = is_array($problem) && isset($problem['detail']) ? ': ' . substr((string) $problem['detail'], 0, 200) : '';
 		return [null, '', 'the service answered HTTP ' . $status . $detail];
 	}
 	if (0 !== strpos($type, 'text/html')) {
 		return [null, '', 'the service answered ' . $type . ' where text/html was expected'];
 	}
 	return [$body, $version, ''];
+}
+
+/**
+ * The exchange with curl: http or https only, no redirection, the timeout for the whole.
+ *
+ * @param string   $url     The URL.
+ * @param string[] $headers The request's headers.
+ * @param string   $html    The body.
+ * @param float    $timeout Seconds.
+ * @return array{0: string, 1: string[]}|string The body and the header lines, or what
+ *     went wrong.
+ */
+function glossator_requete_curl($url, $headers, $html, $timeout) {
+	$lines = [];
+	$curl = curl_init($url);
+	curl_setopt_array($curl, [
+		CURLOPT_POST => true,
+		CURLOPT_POSTFIELDS => $html,
+		CURLOPT_HTTPHEADER => array_merge($headers, ['Expect:']),
+		CURLOPT_RETURNTRANSFER => true,
+		CURLOPT_FOLLOWLOCATION => false,
+		CURLOPT_PROTOCOLS => CURLPROTO_HTTP | CURLPROTO_HTTPS,
+		CURLOPT_NOSIGNAL => true,
+		CURLOPT_TIMEOUT_MS => (int) ($timeout * 1000),
+		CURLOPT_HEADERFUNCTION => function ($curl, $line) use (&$lines) {
+			$lines[] = rtrim($line, "\r\n");
+			return strlen($line);
+		},
+	]);
+	$body = curl_exec($curl);
+	$error = false === $body ? curl_error($curl) : '';
+	curl_close($curl);
+	return false === $body ? ($error ? $error : 'no answer') : [(string) $body, $lines];
+}
+
+/**
+ * The exchange with PHP's streams, without curl: each read waits at most what is left of
+ * the timeout, and the answer is dropped once the timeout is spent.
+ *
+ * @param string   $url     The URL.
+ * @param string[] $headers The request's headers.
+ * @param string   $html    The body.
+ * @param float    $timeout Seconds.
+ * @return array{0: string, 1: string[]}|string The body and the header lines, or what
+ *     went wrong.
+ */
+function glossator_requete_flux($url, $headers, $html, $timeout) {
+	$deadline = microtime(true) + $timeout;
+	$context = stream_context_create([
+		'http' => [
+			'method' => 'POST',
+			'header' => implode("\r\n", $headers) . "\r\n",
+			'content' => $html,
+			'timeout' => $timeout,
+			'ignore_errors' => true,
+			'follow_location' => 0,
+		],
+	]);
+	$stream = @fopen($url, 'rb', false, $context);
+	if (false === $stream) {
+		$error = error_get_last();
+		return $error ? $error['message'] : 'no answer';
+	}
+	$meta = stream_get_meta_data($stream);
+	$lines = isset($meta['wrapper_data']) && is_array($meta['wrapper_data']) ? $meta['wrapper_data'] : [];
+	$body = '';
+	do {
+		$left = $deadline - microtime(true);
+		if ($left > 0) {
+			stream_set_timeout($stream, (int) $left, (int) (($left - (int) $left) * 1000000));
+			$piece = fread($stream, 65536);
+			$body .= (string) $piece;
+			$meta = stream_get_meta_data($stream);
+		}
+		if ($left <= 0 || $meta['timed_out']) { // (feof() is true after a read timed out)
+			fclose($stream);
+			return 'the service timed out: no whole answer within ' . $timeout . ' s';
+		}
+	} while (false !== $piece && !feof($stream));
+	fclose($stream);
+	return [$body, $lines];
 }
 
 /**
