@@ -39,11 +39,12 @@ def service() -> Iterator[Server]:
 
 def run_plugin(cache: Path, texts: list[str], constants: dict[str, Any] | None = None,
                meta: dict[str, Any] | None = None, prive: bool = False, curl: bool = True,
-               timeout: float = 60) -> dict[str, Any]:
+               timeout: float = 60, post: dict[str, str] | None = None) -> dict[str, Any]:
     """The plugin's functions run by php-cli (every warning displayed); their results.
     ``curl=False``: as on a PHP without its curl extension (its functions disabled)."""
     job = {"texts": texts, "constants": constants or {}, "prive": prive,
-           "meta": {"glossator": meta} if meta is not None else {}}
+           "meta": {"glossator": meta} if meta is not None else {},
+           **({"post": post} if post is not None else {})}
     done = subprocess.run(
         [require_php(), "-d", "error_reporting=-1", "-d", "display_errors=1",
          "-d", "log_errors=0", *([] if curl else ["-d", "disable_functions=curl_init"]),
@@ -279,3 +280,28 @@ def test_a_service_trickling_its_answer_is_not_waited_for(tmp_path: Path, curl: 
         assert service.received == [TEXT]
     assert out["texts"] == [TEXT]
     assert len(out["log"]) == 1 and "timed out" in out["log"][0].lower()
+
+
+def test_the_configuration_form_refuses_what_the_plugin_cannot_use(tmp_path: Path) -> None:
+    good = {"url": "http://127.0.0.1:8765", "glossaire": "sigles", "markup": "spip",
+            "occurrences": "first", "lien": "/spip.php?page=glossaire"}
+    assert run_plugin(tmp_path, [], post=good)["erreurs"] == []
+    assert run_plugin(tmp_path, [], post={**good, "url": "", "lien": ""})["erreurs"] == []
+    bad = {"url": "javascript:alert(1)", "glossaire": "../x", "markup": "<b>",
+           "occurrences": "toutes", "lien": 'javascript:alert(1)'}
+    erreurs = run_plugin(tmp_path, [], post=bad)["erreurs"]
+    assert sorted(erreurs) == sorted(bad)
+    for url in ("file:///etc/passwd", "http://", "/relative", "gopher://127.0.0.1:70/"):
+        assert "url" in run_plugin(tmp_path, [], post={**good, "url": url})["erreurs"], url
+    assert "lien" in run_plugin(tmp_path, [], post={**good, "lien": '/g" onclick="x'})["erreurs"]
+
+
+def test_a_service_url_that_is_not_http_is_never_opened(tmp_path: Path) -> None:
+    # stored before the form checked it, or set by a constant
+    secret = tmp_path / "secret.txt"
+    secret.write_text("<p>ESS</p>", encoding="utf-8")
+    urls = ("javascript:alert(1)", f"file://{secret}#", "data:text/html,<b>x</b>#")
+    for i, url in enumerate(urls):
+        out = run_plugin(tmp_path / str(i), [TEXT], meta={"url": url})
+        assert out["texts"] == [TEXT]
+        assert "not an http or https URL" in out["log"][0], out["log"]

@@ -51,6 +51,28 @@ function glossator_config() {
 }
 
 /**
+ * Whether a URL can be the service's: http or https, with a host.
+ *
+ * @param string $url The URL.
+ * @return bool
+ */
+function glossator_url_service_valide($url) {
+	return 1 === preg_match('#^https?://[^/?\#\s@<>"\']+(?:[/?\#][^\s<>"\']*)?$#Di', $url);
+}
+
+/**
+ * Whether a URL can be the A–Z index page's (what the service accepts as link_to): http,
+ * https or relative, without quote, space or angle bracket.
+ *
+ * @param string $lien The URL.
+ * @return bool
+ */
+function glossator_lien_valide($lien) {
+	return !preg_match('/[\s<>"\'`]/', $lien)
+		&& (!preg_match('#^[A-Za-z][A-Za-z0-9+.-]*:#', $lien) || preg_match('#^https?://#i', $lien));
+}
+
+/**
  * The folder of the plugin's cache: in SPIP's tmp/cache, so "Vider le cache" empties it.
  *
  * @return string
@@ -116,7 +138,7 @@ function glossator_log($message) {
  *     the glossary's version, what went wrong.
  */
 function glossator_requete($config, $query, $html) {
-	if (!preg_match('#^https?://[^/?\#\s@]+(?:[/?\#]|$)#i', (string) $config['url'])) {
+	if (!glossator_url_service_valide((string) $config['url'])) {
 		return [null, '', 'the service URL is not an http or https URL: ' . substr((string) $config['url'], 0, 80)];
 	}
 	$headers = ['Content-Type: text/html; charset=utf-8', 'Accept: text/html'];
@@ -261,8 +283,10 @@ function glossator_annoter($html) {
 		'markup' => $config['markup'],
 		'occurrences' => $config['occurrences'],
 	];
-	if ('' !== $config['lien']) {
+	if ('' !== $config['lien'] && glossator_lien_valide($config['lien'])) {
 		$query['link_to'] = $config['lien'];
+	} else {
+		$config['lien'] = '';
 	}
 	$dir = glossator_dossier_cache();
 	$base = md5($config['url'] . "\0" . $config['glossaire']);
