@@ -434,3 +434,17 @@ def test_an_answer_that_is_not_the_post_with_glossator_s_markup_is_not_served(
         configure(site, url=honest.base)
         assert web.get(f"/?p={post}")[1] == page
         assert honest.received
+
+
+def test_a_service_url_without_a_host_is_refused_and_the_administrator_told(
+        wordpress: tuple[Site, PhpServer]) -> None:
+    site, _ = wordpress
+    for url in ("/relative", "http://", "javascript:alert(1)", "ftp://127.0.0.1/"):
+        said = json.loads(site.run(f"""
+            require_once ABSPATH . 'wp-admin/includes/template.php';
+            update_option( GLOSSATOR_OPTION, array( 'url' => 'http://127.0.0.1:8765' ) );
+            $kept = glossator_sanitize_settings( array( 'url' => {php_string(url)} ) );
+            echo wp_json_encode( array( $kept['url'], wp_list_pluck(
+                get_settings_errors( GLOSSATOR_OPTION ), 'code' ) ) );
+        """))
+        assert said == ["http://127.0.0.1:8765", ["glossator_url"]], url

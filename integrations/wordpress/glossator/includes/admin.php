@@ -28,6 +28,12 @@ function glossator_sanitize_settings( $input ) {
 	$old      = glossator_settings();
 	$settings = glossator_defaults();
 	$url      = isset( $input['url'] ) ? esc_url_raw( trim( (string) $input['url'] ), array( 'http', 'https' ) ) : '';
+	if ( '' !== $url && ! preg_match( '#^https?://[^/?\#]+#i', $url ) ) { // relative, or no host
+		$url = '';
+	}
+	if ( '' === $url && isset( $input['url'] ) && '' !== trim( (string) $input['url'] ) && function_exists( 'add_settings_error' ) ) {
+		add_settings_error( GLOSSATOR_OPTION, 'glossator_url', __( 'The service URL must be an http:// or https:// URL; the previous one is kept.', 'glossator' ) );
+	}
 	$settings['url'] = '' !== $url ? $url : $old['url'];
 	$token = isset( $input['token'] ) ? trim( preg_replace( '/[\x00-\x1f\x7f]/', '', (string) $input['token'] ) ) : '';
 	if ( ! empty( $input['token_clear'] ) ) {
