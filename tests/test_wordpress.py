@@ -448,3 +448,16 @@ def test_a_service_url_without_a_host_is_refused_and_the_administrator_told(
                 get_settings_errors( GLOSSATOR_OPTION ), 'code' ) ) );
         """))
         assert said == ["http://127.0.0.1:8765", ["glossator_url"]], url
+
+
+def test_an_index_of_an_unknown_glossary_pauses_nothing(
+        wordpress: tuple[Site, PhpServer], service: Server) -> None:
+    # any author may write the shortcode: a typo, or a name made to reach another route
+    site, web = wordpress
+    configure(site, url=service.base)
+    typo = new_post(site, '[glossaire glossary="nope"] [glossaire glossary=".."]')
+    post = new_post(site, POST)
+    status, page = web.get(f"/?p={typo}")
+    assert status == 200 and "glossator-index" not in page
+    assert not re.search(r"\b(Warning|Notice|Fatal error)\b", page)
+    assert 'data-glossator-entry="ess"' in web.get(f"/?p={post}")[1]  # and nothing paused

@@ -135,9 +135,13 @@ function glossator_is_paused() {
  * Records a failure: calls pause for GLOSSATOR_PAUSE seconds, administrators are told.
  *
  * @param string $message What went wrong.
+ * @param bool   $pause   Whether calls pause (not when the service answered, but about
+ *                        one glossary only).
  */
-function glossator_failed( $message ) {
-	set_transient( 'glossator_down', 1, GLOSSATOR_PAUSE );
+function glossator_failed( $message, $pause = true ) {
+	if ( $pause ) {
+		set_transient( 'glossator_down', 1, GLOSSATOR_PAUSE );
+	}
 	update_option(
 		GLOSSATOR_ERROR_OPTION,
 		array(
@@ -291,8 +295,8 @@ function glossator_entries( $glossary ) {
 	if ( null === $error && ! ( is_array( $data ) && isset( $data['entries'] ) && is_array( $data['entries'] ) ) ) {
 		$error = 'the service answered entries that are not a list';
 	}
-	if ( null !== $error ) {
-		glossator_failed( $error );
+	if ( null !== $error ) { // an unknown glossary (404, a shortcode's typo) pauses nothing
+		glossator_failed( $error, 404 !== (int) wp_remote_retrieve_response_code( $response ) );
 		return $kept ? $kept['entries'] : null;
 	}
 	glossator_succeeded();
