@@ -461,3 +461,17 @@ def test_an_index_of_an_unknown_glossary_pauses_nothing(
     assert status == 200 and "glossator-index" not in page
     assert not re.search(r"\b(Warning|Notice|Fatal error)\b", page)
     assert 'data-glossator-entry="ess"' in web.get(f"/?p={post}")[1]  # and nothing paused
+
+
+def test_an_endless_answer_is_not_read_whole(wordpress: tuple[Site, PhpServer]) -> None:
+    # 100 MB where a few kilobytes were due, with PHP's memory capped as hosts cap it
+    site, _ = wordpress
+    with rogue_service(lambda sent: sent + " " * 100_000_000) as service:
+        configure(site, url=service.base)
+        kept = site.run(f"""
+            ini_set( 'memory_limit', '64M' );
+            echo glossator_annotate( {php_string(POST)} ) === {php_string(POST)} ? 'as it came' : 'changed';
+        """, check=False)
+        assert service.received
+    assert kept == "as it came"
+    assert "the service&#039;s answer was refused" in admin_notices(site)

@@ -23,6 +23,9 @@ define( 'GLOSSATOR_PAUSE', 30 );
 /** Seconds a glossary's version is trusted before a request asks the service again. */
 define( 'GLOSSATOR_VERSION_TTL', 300 );
 
+/** Bytes read at most of any answer of the service (an index of 5 000 entries is 2 MB). */
+define( 'GLOSSATOR_MAX_ANSWER', 8 * MB_IN_BYTES );
+
 /** Seconds an annotated text is kept (its key holds the text and the glossary's version). */
 define( 'GLOSSATOR_CACHE_TTL', 7 * DAY_IN_SECONDS );
 
@@ -92,9 +95,10 @@ function glossator_request_args( $settings, $headers = array() ) {
 	 */
 	$timeout = (float) apply_filters( 'glossator_timeout', 2.0 );
 	return array(
-		'timeout'     => $timeout,
-		'redirection' => 0,
-		'headers'     => $headers,
+		'timeout'             => $timeout,
+		'redirection'         => 0,
+		'headers'             => $headers,
+		'limit_response_size' => GLOSSATOR_MAX_ANSWER, // a longer one is cut, and refused
 	);
 }
 
@@ -237,6 +241,8 @@ function glossator_annotate( $html ) {
 		)
 	);
 	$args['body'] = $html;
+	// glossator's markup makes a text at most a few times longer: the rest is not read
+	$args['limit_response_size'] = (int) min( GLOSSATOR_MAX_ANSWER, max( MB_IN_BYTES, 32 * strlen( $html ) ) );
 	$response     = wp_remote_post( glossator_endpoint( $settings, '/v1/annotate', $query ), $args );
 	$error        = glossator_response_error( $response, 'text/html' );
 	if ( null !== $error ) {
