@@ -39,15 +39,18 @@ def service() -> Iterator[Server]:
 
 def run_plugin(cache: Path, texts: list[str], constants: dict[str, Any] | None = None,
                meta: dict[str, Any] | None = None, prive: bool = False, curl: bool = True,
-               timeout: float = 60, post: dict[str, str] | None = None) -> dict[str, Any]:
-    """The plugin's functions run by php-cli (every warning displayed); their results.
-    ``curl=False``: as on a PHP without its curl extension (its functions disabled)."""
+               timeout: float = 60, post: dict[str, str] | None = None,
+               memory: str = "128M") -> dict[str, Any]:
+    """The plugin's functions run by php-cli (every warning displayed, PHP's memory
+    ``memory``, as hosts cap it); their results. ``curl=False``: as on a PHP without its
+    curl extension (its functions disabled)."""
     job = {"texts": texts, "constants": constants or {}, "prive": prive,
            "meta": {"glossator": meta} if meta is not None else {},
            **({"post": post} if post is not None else {})}
     done = subprocess.run(
         [require_php(), "-d", "error_reporting=-1", "-d", "display_errors=1",
-         "-d", "log_errors=0", *([] if curl else ["-d", "disable_functions=curl_init"]),
+         "-d", "log_errors=0", "-d", f"memory_limit={memory}",
+         *([] if curl else ["-d", "disable_functions=curl_init"]),
          str(STUBS), str(PLUGIN), str(cache)],
         input=json.dumps(job), capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0 and not done.stderr, done.stdout + done.stderr
@@ -305,3 +308,14 @@ def test_a_service_url_that_is_not_http_is_never_opened(tmp_path: Path) -> None:
         out = run_plugin(tmp_path / str(i), [TEXT], meta={"url": url})
         assert out["texts"] == [TEXT]
         assert "not an http or https URL" in out["log"][0], out["log"]
+
+
+@pytest.mark.parametrize("curl", [True, False], ids=["curl", "streams"])
+def test_an_endless_answer_is_not_read_whole(tmp_path: Path, curl: bool) -> None:
+    # 100 MB where a few kilobytes were due
+    with rogue_service(lambda sent: sent + " " * 100_000_000) as service:
+        out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base}, curl=curl,
+                         memory="64M")
+        assert service.received == [TEXT]
+    assert out["texts"] == [TEXT]
+    assert len(out["log"]) == 1 and "more than 1048576 bytes" in out["log"][0]

@@ -147,9 +147,11 @@ function glossator_requete($config, $query, $html) {
 	}
 	$url = rtrim((string) $config['url'], '/') . '/v1/annotate?' . http_build_query($query, '', '&', PHP_QUERY_RFC3986);
 	$timeout = max(0.1, (float) $config['timeout']);
+	// glossator's markup makes a text at most a few times longer: the rest is not read
+	$max = (int) min(8 << 20, max(1 << 20, 32 * strlen($html)));
 	$answer = function_exists('curl_init')
-		? glossator_requete_curl($url, $headers, $html, $timeout)
-		: glossator_requete_flux($url, $headers, $html, $timeout);
+		? glossator_requete_curl($url, $headers, $html, $timeout, $max)
+		: glossator_requete_flux($url, $headers, $html, $timeout, $max);
 	if (is_string($answer)) {
 		return [null, '', $answer];
 	}
@@ -184,17 +186,22 @@ function glossator_requete($config, $query, $html) {
  * @param string[] $headers The request's headers.
  * @param string   $html    The body.
  * @param float    $timeout Seconds.
+ * @param int      $max     Bytes read at most.
  * @return array{0: string, 1: string[]}|string The body and the header lines, or what
  *     went wrong.
  */
-function glossator_requete_curl($url, $headers, $html, $timeout) {
+function glossator_requete_curl($url, $headers, $html, $timeout, $max) {
 	$lines = [];
+	$body = '';
 	$curl = curl_init($url);
 	curl_setopt_array($curl, [
 		CURLOPT_POST => true,
 		CURLOPT_POSTFIELDS => $html,
 		CURLOPT_HTTPHEADER => array_merge($headers, ['Expect:']),
-		CURLOPT_RETURNTRANSFER => true,
+		CURLOPT_WRITEFUNCTION => function ($curl, $piece) use (&$body, $max) {
+			$body .= $piece;
+			return strlen($body) > $max ? 0 : strlen($piece); // 0: curl stops
+		},
 		CURLOPT_FOLLOWLOCATION => false,
 		CURLOPT_PROTOCOLS => CURLPROTO_HTTP | CURLPROTO_HTTPS,
 		CURLOPT_NOSIGNAL => true,
@@ -204,10 +211,13 @@ function glossator_requete_curl($url, $headers, $html, $timeout) {
 			return strlen($line);
 		},
 	]);
-	$body = curl_exec($curl);
-	$error = false === $body ? curl_error($curl) : '';
+	$done = curl_exec($curl);
+	$error = false === $done ? curl_error($curl) : '';
 	curl_close($curl);
-	return false === $body ? ($error ? $error : 'no answer') : [(string) $body, $lines];
+	if (strlen($body) > $max) {
+		return 'the service answered more than ' . $max . ' bytes';
+	}
+	return false === $done ? ($error ? $error : 'no answer') : [$body, $lines];
 }
 
 /**
@@ -218,10 +228,11 @@ function glossator_requete_curl($url, $headers, $html, $timeout) {
  * @param string[] $headers The request's headers.
  * @param string   $html    The body.
  * @param float    $timeout Seconds.
+ * @param int      $max     Bytes read at most.
  * @return array{0: string, 1: string[]}|string The body and the header lines, or what
  *     went wrong.
  */
-function glossator_requete_flux($url, $headers, $html, $timeout) {
+function glossator_requete_flux($url, $headers, $html, $timeout, $max) {
 	$deadline = microtime(true) + $timeout;
 	$context = stream_context_create([
 		'http' => [
@@ -252,6 +263,10 @@ function glossator_requete_flux($url, $headers, $html, $timeout) {
 		if ($left <= 0 || $meta['timed_out']) { // (feof() is true after a read timed out)
 			fclose($stream);
 			return 'the service timed out: no whole answer within ' . $timeout . ' s';
+		}
+		if (strlen($body) > $max) {
+			fclose($stream);
+			return 'the service answered more than ' . $max . ' bytes';
 		}
 	} while (false !== $piece && !feof($stream));
 	fclose($stream);
