@@ -192,6 +192,23 @@ def test_a_service_trickling_its_answer_is_not_waited_for(
     assert "timed out" in admin_notices(site).lower()
 
 
+@pytest.mark.parametrize("seconds", ["0", "-1"])
+def test_a_filtered_timeout_stays_a_short_bound(wordpress: tuple[Site, PhpServer],
+                                                seconds: str) -> None:
+    # 0 means "no limit" to WordPress's HTTP API: a filter saying 0 must not hang pages
+    site, _ = wordpress
+    with rogue_service(lambda sent: sent + " " * 2000, trickle=0.5, trickle_for=200) as service:
+        configure(site, url=service.base)
+        kept = site.run(f"""
+            add_filter( 'glossator_timeout', function () {{ return {seconds}; }} );
+            $post = {php_string(POST)};
+            echo glossator_annotate( $post ) === $post ? 'as it came' : 'changed';
+        """, timeout=30)
+        assert service.received
+    assert kept == "as it came"
+    assert "timed out" in admin_notices(site).lower()
+
+
 def test_the_per_post_switch_needs_its_nonce_and_turns_glossator_off(
         wordpress: tuple[Site, PhpServer], service: Server) -> None:
     site, web = wordpress
@@ -476,3 +493,17 @@ def test_an_endless_answer_is_not_read_whole(wordpress: tuple[Site, PhpServer]) 
         assert service.received
     assert kept == "as it came"
     assert "the service&#039;s answer was refused" in admin_notices(site)
+
+
+def test_the_first_save_of_the_settings_also_forgets_the_pause(
+        wordpress: tuple[Site, PhpServer], service: Server) -> None:
+    # a fresh site has no option yet: its first save adds it, and must end the pause a
+    # failure started, as any later save does
+    site, web = wordpress
+    post = new_post(site, POST)
+    site.run(f"""
+        delete_option( GLOSSATOR_OPTION );
+        set_transient( 'glossator_down', 1, 30 );
+        update_option( GLOSSATOR_OPTION, array( 'url' => '{service.base}' ) );
+    """)
+    assert 'data-glossator-entry="ess"' in web.get(f"/?p={post}")[1]

@@ -223,6 +223,7 @@ function glossator_settings_page() {
 
 /** A change of settings forgets the cache: the next page asks the service afresh. */
 add_action( 'update_option_' . GLOSSATOR_OPTION, 'glossator_flush_cache' );
+add_action( 'add_option_' . GLOSSATOR_OPTION, 'glossator_flush_cache' ); // the first save
 
 /** The failure notice, for those who can change the settings. */
 function glossator_admin_notices() {

@@ -89,11 +89,12 @@ function glossator_request_args( $settings, $headers = array() ) {
 		$headers['Authorization'] = 'Bearer ' . $settings['token'];
 	}
 	/**
-	 * Filters how long a page waits for the service, in seconds (2 by default).
+	 * Filters how long a page waits for the service, in seconds (2 by default; kept
+	 * between 0.1 and 10: 0 would mean no limit to WordPress's HTTP API).
 	 *
 	 * @param float $seconds The timeout.
 	 */
-	$timeout = (float) apply_filters( 'glossator_timeout', 2.0 );
+	$timeout = min( 10.0, max( 0.1, (float) apply_filters( 'glossator_timeout', 2.0 ) ) );
 	return array(
 		'timeout'             => $timeout,
 		'redirection'         => 0,
