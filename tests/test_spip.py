@@ -319,3 +319,14 @@ def test_an_endless_answer_is_not_read_whole(tmp_path: Path, curl: bool) -> None
         assert service.received == [TEXT]
     assert out["texts"] == [TEXT]
     assert len(out["log"]) == 1 and "more than 1048576 bytes" in out["log"][0]
+
+
+def test_a_kept_text_that_is_not_the_text_with_glossator_s_markup_is_not_shown(
+        service: Server, tmp_path: Path) -> None:
+    # what a version of the plugin that did not check answers may have kept
+    first = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base})["texts"][0]
+    kept = [p for p in (tmp_path / "glossator").iterdir() if p.suffix == ".html"]
+    assert len(kept) == 1
+    kept[0].write_text(first + "<script>alert(1)</script>", encoding="utf-8")
+    out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base})
+    assert out["texts"] == [first]  # asked again of the service

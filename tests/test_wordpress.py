@@ -507,3 +507,21 @@ def test_the_first_save_of_the_settings_also_forgets_the_pause(
         update_option( GLOSSATOR_OPTION, array( 'url' => '{service.base}' ) );
     """)
     assert 'data-glossator-entry="ess"' in web.get(f"/?p={post}")[1]
+
+
+def test_a_cached_text_that_is_not_the_post_with_glossator_s_markup_is_not_served(
+        wordpress: tuple[Site, PhpServer], service: Server) -> None:
+    # what a version of the plugin that did not check answers may have kept
+    site, web = wordpress
+    configure(site, url=service.base)
+    post = new_post(site, POST)
+    annotated = web.get(f"/?p={post}")[1]
+    changed = site.run("""
+        global $wpdb;
+        echo $wpdb->query( "UPDATE {$wpdb->options} SET option_value = CONCAT( option_value,"
+            . " '<script>alert(1)</script>' ) WHERE option_name LIKE '_transient_glossator_c_%'" );
+    """)
+    assert changed == "1"
+    page = web.get(f"/?p={post}")[1]
+    assert "<script>alert(1)" not in page
+    assert page == annotated  # asked again of the service

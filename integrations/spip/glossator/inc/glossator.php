@@ -311,7 +311,9 @@ function glossator_annoter($html) {
 	};
 	if (null !== $version) {
 		$kept = glossator_lire($key($version));
-		if (null !== $kept) {
+		// checked again: kept by an older plugin, it may not have been
+		include_spip('inc/glossator_reponse');
+		if (null !== $kept && '' === glossator_answer_problem($html, $kept, $config['markup'], $config['lien'])) {
 			return $kept;
 		}
 	}

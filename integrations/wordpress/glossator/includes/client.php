@@ -227,7 +227,9 @@ function glossator_annotate( $html ) {
 	$version  = get_transient( glossator_version_key( $settings ) );
 	if ( false !== $version ) {
 		$cached = get_transient( glossator_cache_key( $settings, $html, $query, $version ) );
-		if ( false !== $cached ) {
+		// checked again (75 µs for 5 KB): kept by an older plugin, or by anything else
+		// that writes the options table or the object cache, it may not be
+		if ( is_string( $cached ) && '' === glossator_answer_problem( $html, $cached, (string) $settings['markup'], (string) $settings['link_to'] ) ) {
 			return $cached;
 		}
 	}
