@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -330,3 +332,22 @@ def test_a_kept_text_that_is_not_the_text_with_glossator_s_markup_is_not_shown(
     kept[0].write_text(first + "<script>alert(1)</script>", encoding="utf-8")
     out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base})
     assert out["texts"] == [first]  # asked again of the service
+
+
+def test_texts_kept_for_more_than_a_week_are_swept_once_a_day(
+        service: Server, tmp_path: Path) -> None:
+    # SPIP's own cleaning of tmp/cache/ does not reach tmp/cache/glossator/
+    folder = tmp_path / "glossator"
+    folder.mkdir()
+    old, recent = folder / ("0" * 32 + ".html"), folder / ("1" * 32 + ".html")
+    for path, days in ((old, 8), (recent, 6)):
+        path.write_text("<p>x</p>", encoding="utf-8")
+        os.utime(path, (time.time() - days * 86400,) * 2)
+    run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base})
+    assert not old.exists() and recent.exists()
+    assert len(list(folder.glob("*.html"))) == 2  # the recent one and TEXT's
+    # the next sweep is a day away: an old file written now stays until then
+    old.write_text("<p>x</p>", encoding="utf-8")
+    os.utime(old, (time.time() - 8 * 86400,) * 2)
+    run_plugin(tmp_path, ["<p>Une autre ESS.</p>"], {"_GLOSSATOR_URL": service.base})
+    assert old.exists()

@@ -23,6 +23,9 @@ define('_GLOSSATOR_PAUSE', 30);
 /** Seconds a glossary's version is trusted before a request asks the service again. */
 define('_GLOSSATOR_VERSION_TTL', 300);
 
+/** Seconds an annotated text is kept (WordPress's plugin keeps its transients as long). */
+define('_GLOSSATOR_CACHE_TTL', 7 * 86400);
+
 /**
  * The settings.
  *
@@ -336,6 +339,28 @@ function glossator_annoter($html) {
 	if ('' !== $version) {
 		glossator_ecrire($dir . 'version-' . $base, $version);
 		glossator_ecrire($key($version), $annotated);
+		glossator_balayer($dir);
 	}
 	return $annotated;
+}
+
+/**
+ * Once a day, deletes the texts kept for more than _GLOSSATOR_CACHE_TTL seconds: SPIP's
+ * own cleaning of tmp/cache/ does not reach this folder, and a text edited, or annotated
+ * by a glossary since changed, is never read again.
+ *
+ * @param string $dir The plugin's cache folder.
+ */
+function glossator_balayer($dir) {
+	if (null !== glossator_lire($dir . 'balayage', 86400)) {
+		return;
+	}
+	glossator_ecrire($dir . 'balayage', (string) time());
+	$avant = time() - _GLOSSATOR_CACHE_TTL;
+	foreach (glob($dir . '*.html') ?: [] as $file) {
+		$mtime = @filemtime($file);
+		if (false !== $mtime && $mtime < $avant) {
+			@unlink($file);
+		}
+	}
 }
