@@ -525,3 +525,17 @@ def test_a_cached_text_that_is_not_the_post_with_glossator_s_markup_is_not_serve
     page = web.get(f"/?p={post}")[1]
     assert "<script>alert(1)" not in page
     assert page == annotated  # asked again of the service
+
+
+def test_the_notice_quotes_a_service_s_reason_in_one_escaped_line(
+        wordpress: tuple[Site, PhpServer]) -> None:
+    site, web = wordpress
+    detail = "<script>alert(1)</script>" + "x" * 100_000
+    with rogue_service(lambda sent: json.dumps({"detail": detail}), status=500,
+                       content_type="application/problem+json") as service:
+        configure(site, url=service.base)
+        post = new_post(site, POST)
+        assert "alert" not in web.get(f"/?p={post}")[1]  # visitors see nothing of it
+    notice = admin_notices(site)
+    assert "HTTP 500: &lt;script&gt;alert(1)&lt;/script&gt;xxx" in notice
+    assert "<script>" not in notice and len(notice) < 1000

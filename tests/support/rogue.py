@@ -23,6 +23,7 @@ class Rogue:
 
     answer: Callable[[str], str]
     content_type: str = "text/html; charset=utf-8"
+    status: int = 200
     #: seconds between two pieces of the body (0: all at once)
     trickle: float = 0.0
     #: seconds the trickle lasts at most (the test's bound)
@@ -45,7 +46,7 @@ def _handler(rogue: Rogue) -> type[BaseHTTPRequestHandler]:
             sent = self.rfile.read(length).decode("utf-8", "replace")
             rogue.received.append(sent)
             body = rogue.answer(sent).encode("utf-8")
-            self.send_response(200)
+            self.send_response(rogue.status)
             self.send_header("Content-Type", rogue.content_type)
             self.send_header("X-Glossator-Glossary", "default; version=0123456789abcdef")
             self.end_headers()
@@ -71,9 +72,10 @@ def _handler(rogue: Rogue) -> type[BaseHTTPRequestHandler]:
 
 @contextmanager
 def rogue_service(answer: Callable[[str], str], content_type: str = "text/html; charset=utf-8",
-                  trickle: float = 0.0, trickle_for: float = 30.0) -> Iterator[Rogue]:
+                  trickle: float = 0.0, trickle_for: float = 30.0,
+                  status: int = 200) -> Iterator[Rogue]:
     """A :class:`Rogue` listening on loopback while the block runs."""
-    rogue = Rogue(answer, content_type, trickle, trickle_for)
+    rogue = Rogue(answer, content_type, status, trickle, trickle_for)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(rogue))
     server.daemon_threads = True
     rogue.port = server.server_address[1]

@@ -151,7 +151,7 @@ function glossator_failed( $message, $pause = true ) {
 		GLOSSATOR_ERROR_OPTION,
 		array(
 			'time'    => time(),
-			'message' => $message,
+			'message' => mb_substr( $message, 0, 300 ), // a service's own words: a line
 		),
 		false
 	);
