@@ -195,12 +195,15 @@ def annotate_raw(service: Server, text: str, markup: str, link_to: str = "") -> 
 
 
 def test_the_service_s_own_answers_pass_the_check(service: Server) -> None:
-    texts = [PAGE, TEXT, "<p>ESS</p>", "Sans balise : l’ESS.", "<p>Rien à annoter.</p>"]
+    odd = ("<p>ESS < PTCE, a<b et 3 > 2</p><SCRIPT>ESS</SCRIPT>\n<!doctype html><p>ESS"
+           "</p></ x><P TITLE=ESS>PTCE</P><svg><title>ESS</title></svg><p>ESS &eacute;"
+           " &#233;</p><br/>ESS<img alt='ESS'>PTCE")
+    texts = [PAGE, odd, TEXT, "<p>ESS</p>", "Sans balise : l’ESS.", "<p>Rien à annoter.</p>"]
     links = ["", "https://exemple.org/glossaire/?a=1&b=2", "lexique.html",
              "/sigles/{id}.html"]
     cases = [(text, annotate_raw(service, text, markup, link), markup, link)
              for text in texts for markup in ("glossator", "spip", "abbr") for link in links]
-    assert all("data-glossator-entry" in answer for _, answer, _, _ in cases[:12])
+    assert all("data-glossator-entry" in answer for _, answer, _, _ in cases[:24])
     assert check_answers(cases) == [""] * len(cases)
 
 
@@ -248,6 +251,12 @@ def test_an_answer_that_is_not_the_text_with_glossator_s_markup_is_refused(
         ("<p>é</p>", f'<p>\xc3{wrap.format("", "t")}\xa9</p>'.encode("latin-1"), "glossator",
          ""),
         (text, good.replace("</span></span>", "</span>", 1), "glossator", ""),
+        ("<!-- x <p>ESS</p>", f"<!-- x <p>{wrap.format('ESS', 't')}</p>", "glossator", ""),
+        ("<SCRIPT>ESS</SCRIPT >", f"<SCRIPT>{wrap.format('ESS', 't')}</SCRIPT >",
+         "glossator", ""),
+        ("<p title='ESS", f"<p title='{wrap.format('ESS', 't')}", "glossator", ""),
+        ("<svg><p>ESS</p></svg>", f"<svg><p>{wrap.format('ESS', 't')}</p></svg>",
+         "glossator", ""),
     ]
     said = check_answers(hostile)
     assert [i for i, problem in enumerate(said) if not problem] == [], said

@@ -112,7 +112,12 @@ function glossator_answer_closed_spans( $html ) {
 			$at = strpos( $html, '<', $at + 1 );
 			continue;
 		}
-		if ( preg_match( '/\G<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|template|svg|math|plaintext)(?=[\s\/>])/i', $html, $found, 0, $at ) ) {
+		$raw = preg_match( '/\G<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|template|svg|math|plaintext)(?=[\s\/>])/i', $html, $found, 0, $at );
+		if ( false === $raw ) { // PCRE failed: nothing after is text
+			$spans[] = array( $at + 1, $length );
+			break;
+		}
+		if ( $raw ) {
 			$name  = strtolower( $found[1] );
 			$close = 'plaintext' !== $name && preg_match( '#</' . $name . '(?=[\s/>])#i', $html, $found, PREG_OFFSET_CAPTURE, $end );
 			$end   = $close ? glossator_answer_markup_end( $html, $found[0][1] ) : $length;
@@ -138,10 +143,14 @@ function glossator_answer_markup_end( $html, $at ) {
 		$close = strpos( $html, '-->', $at + 4 );
 		return false === $close ? $length : $close + 3;
 	}
-	if ( ! preg_match( '/\G<(?:[!?\/]|[A-Za-z])/', $html, $found, 0, $at ) ) {
+	$letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+	$next    = $at + 1 < $length ? $html[ $at + 1 ] : '';
+	$after   = $at + 2 < $length ? $html[ $at + 2 ] : '';
+	if ( '' === $next || false === strpos( $letters . '!?/', $next ) ) {
 		return $at;
 	}
-	if ( preg_match( '/\G<\/?[A-Za-z]/', $html, $found, 0, $at ) ) { // a tag: to its ">", or never closed
+	if ( false !== strpos( $letters, $next ) || ( '/' === $next && '' !== $after && false !== strpos( $letters, $after ) ) ) {
+		// a tag: to its ">", or never closed (or PCRE failed: then too, nothing after is text)
 		$tag = preg_match( '/\G<\/?[A-Za-z][^\s\/>]*+(?:[^"\'>]++|"[^"]*+"|\'[^\']*+\')*+>/', $html, $found, 0, $at );
 		return $tag ? $at + strlen( $found[0] ) : $length;
 	}
