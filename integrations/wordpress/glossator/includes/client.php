@@ -99,7 +99,7 @@ function glossator_request_args( $settings, $headers = array() ) {
 		'timeout'             => $timeout,
 		'redirection'         => 0,
 		'headers'             => $headers,
-		'limit_response_size' => GLOSSATOR_MAX_ANSWER, // a longer one is cut, and refused
+		'limit_response_size' => GLOSSATOR_MAX_ANSWER, // a longer one is cut (the rest read, not kept)
 	);
 }
 
@@ -244,7 +244,7 @@ function glossator_annotate( $html ) {
 		)
 	);
 	$args['body'] = $html;
-	// glossator's markup makes a text at most a few times longer: the rest is not read
+	// glossator's markup makes a text at most a few times longer: the rest is not kept
 	$args['limit_response_size'] = (int) min( GLOSSATOR_MAX_ANSWER, max( MB_IN_BYTES, 32 * strlen( $html ) ) );
 	$response     = wp_remote_post( glossator_endpoint( $settings, '/v1/annotate', $query ), $args );
 	$error        = glossator_response_error( $response, 'text/html' );
