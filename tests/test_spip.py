@@ -11,10 +11,13 @@ the pipelines, its page cache, the configuration form) is not tested.
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import subprocess
+import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,7 @@ import pytest
 
 from serve_support import Server, start_server
 from support.php import REPO_ROOT, free_port, require_php
+from support.rogue import rogue_service
 
 PLUGIN = REPO_ROOT / "integrations" / "spip" / "glossator"
 STUBS = REPO_ROOT / "tests" / "data" / "spip" / "stubs.php"
@@ -36,21 +40,30 @@ def service() -> Iterator[Server]:
 
 
 def run_plugin(cache: Path, texts: list[str], constants: dict[str, Any] | None = None,
-               meta: dict[str, Any] | None = None, prive: bool = False) -> dict[str, Any]:
-    """The plugin's functions run by php-cli (every warning displayed); their results."""
+               meta: dict[str, Any] | None = None, prive: bool = False, curl: bool = True,
+               timeout: float = 60, post: dict[str, str] | None = None,
+               memory: str = "128M") -> dict[str, Any]:
+    """The plugin's functions run by php-cli (every warning displayed, PHP's memory
+    ``memory``, as hosts cap it); their results. ``curl=False``: as on a PHP without its
+    curl extension (its functions disabled)."""
     job = {"texts": texts, "constants": constants or {}, "prive": prive,
-           "meta": {"glossator": meta} if meta is not None else {}}
+           "meta": {"glossator": meta} if meta is not None else {},
+           **({"post": post} if post is not None else {})}
     done = subprocess.run(
         [require_php(), "-d", "error_reporting=-1", "-d", "display_errors=1",
-         "-d", "log_errors=0", str(STUBS), str(PLUGIN), str(cache)],
-        input=json.dumps(job), capture_output=True, text=True, timeout=60)
+         "-d", "log_errors=0", "-d", f"memory_limit={memory}",
+         *([] if curl else ["-d", "disable_functions=curl_init"]),
+         str(STUBS), str(PLUGIN), str(cache)],
+        input=json.dumps(job), capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0 and not done.stderr, done.stdout + done.stderr
     result: dict[str, Any] = json.loads(done.stdout)  # a PHP warning would break the JSON
     return result
 
 
-def test_a_text_is_annotated_in_the_spip_markup(service: Server, tmp_path: Path) -> None:
-    out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base})
+@pytest.mark.parametrize("curl", [True, False], ids=["curl", "streams"])
+def test_a_text_is_annotated_in_the_spip_markup(service: Server, tmp_path: Path,
+                                                curl: bool) -> None:
+    out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base}, curl=curl)
     annotated = out["texts"][0]
     assert '<a class="cs_glossaire" data-glossator-entry="ess">' in annotated
     assert 'data-glossator-entry="ptce"' in annotated
@@ -82,14 +95,17 @@ def test_the_private_area_and_empty_texts_are_left_alone(
     assert out["texts"] == [TEXT, "", "  \n"]
 
 
-def test_a_service_down_leaves_texts_as_they_are_and_logs_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("curl", [True, False], ids=["curl", "streams"])
+def test_a_service_down_leaves_texts_as_they_are_and_logs_one_line(tmp_path: Path,
+                                                                   curl: bool) -> None:
     down = f"http://127.0.0.1:{free_port()}"
-    out = run_plugin(tmp_path, [TEXT, "<p>Une autre ESS.</p>"], {"_GLOSSATOR_URL": down})
+    out = run_plugin(tmp_path, [TEXT, "<p>Une autre ESS.</p>"], {"_GLOSSATOR_URL": down},
+                     curl=curl)
     assert out["texts"] == [TEXT, "<p>Une autre ESS.</p>"]
     # one line: after the failure, the second text does not wait for the service again
     assert len(out["log"]) == 1
     assert out["log"][0].startswith("glossator.3: glossator: the service failed")
-    assert "refused" in out["log"][0].lower()
+    assert "connect" in out["log"][0].lower()  # refused (streams), could not connect (curl)
 
 
 def test_a_refusal_by_the_service_fails_open_with_its_reason(tmp_path: Path) -> None:
@@ -136,3 +152,211 @@ def test_the_package_files_are_well_formed_and_valid_php() -> None:
         assets / "glossator.css").read_bytes()
     assert (PLUGIN / "javascript" / "glossator.js").read_bytes() == (
         assets / "glossator.js").read_bytes()
+
+
+# -- the check of the service's answer (inc/glossator_reponse.php, shared with WordPress) --
+
+ANSWER_PHP = PLUGIN / "inc" / "glossator_reponse.php"
+CHECK = REPO_ROOT / "tests" / "data" / "php" / "check_answer.php"
+#: a page with terms in text, in inline formatting, and where none may be annotated
+PAGE = ("<p title=\"ESS\">L’ESS et l’<em>économie sociale</em> &amp; solidaire, les PTCE"
+        " <a href=\"/ess\">ESS</a>.</p>\n<!-- ESS -->\n<script>var s = '<p>ESS</p>';</script>"
+        "\n<textarea>ESS</textarea><p data-x='a>b'>Un PTCE.</p>")
+
+
+def check_answers(cases: Sequence[tuple[str | bytes, str | bytes, str, str]]) -> list[str]:
+    """What the plugins' check says of each (sent, answer, markup, link_to): '' when the
+    answer is accepted."""
+
+    def b64(text: str | bytes) -> str:
+        return base64.b64encode(text.encode("utf-8") if isinstance(text, str) else text
+                                ).decode("ascii")
+
+    done = subprocess.run(
+        [require_php(), "-d", "error_reporting=-1", "-d", "display_errors=1", str(CHECK),
+         str(ANSWER_PHP)],
+        input=json.dumps([{"sent": b64(s), "answer": b64(a), "markup": m, "link_to": link}
+                          for s, a, m, link in cases]),
+        capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and not done.stderr, done.stdout + done.stderr
+    said: list[str] = json.loads(done.stdout)
+    return said
+
+
+def annotate_raw(service: Server, text: str, markup: str, link_to: str = "") -> str:
+    """``text`` through the service's raw mode."""
+    from urllib.parse import urlencode
+
+    query = {"markup": markup, **({"link_to": link_to} if link_to else {})}
+    answer = service.request("POST", "/v1/annotate?" + urlencode(query), text,
+                             {"Content-Type": "text/html; charset=utf-8"})
+    assert answer.status == 200, answer.text
+    return answer.text
+
+
+def test_the_service_s_own_answers_pass_the_check(service: Server) -> None:
+    odd = ("<p>ESS < PTCE, a<b et 3 > 2</p><SCRIPT>ESS</SCRIPT>\n<!doctype html><p>ESS"
+           "</p></ x><P TITLE=ESS>PTCE</P><svg><title>ESS</title></svg><p>ESS &eacute;"
+           " &#233;</p><br/>ESS<img alt='ESS'>PTCE")
+    texts = [PAGE, odd, TEXT, "<p>ESS</p>", "Sans balise : l’ESS.", "<p>Rien à annoter.</p>"]
+    links = ["", "https://exemple.org/glossaire/?a=1&b=2", "lexique.html",
+             "/sigles/{id}.html"]
+    cases = [(text, annotate_raw(service, text, markup, link), markup, link)
+             for text in texts for markup in ("glossator", "spip", "abbr") for link in links]
+    assert all("data-glossator-entry" in answer for _, answer, _, _ in cases[:24])
+    assert check_answers(cases) == [""] * len(cases)
+
+
+def test_an_answer_that_is_not_the_text_with_glossator_s_markup_is_refused(
+        service: Server) -> None:
+    text = "<p>L’ESS et les PTCE.</p>"
+    good = annotate_raw(service, text, "glossator")
+    linked = annotate_raw(service, text, "glossator", "https://exemple.org/g")
+    spip = annotate_raw(service, text, "spip", "https://exemple.org/g")
+    wrap = ('<span class="glossator" data-glossator-entry="x"><span class="glossator-term" '
+            'tabindex="0" aria-describedby="t">{}</span><span class="glossator-tip" '
+            'role="tooltip" id="t"> <span class="glossator-title">{}</span> '
+            '<span class="glossator-definition">d</span> </span></span>')
+    in_script = "<script>/* ESS */</script><p>ESS</p>"
+    hostile: list[tuple[str | bytes, str | bytes, str, str]] = [
+        (text, good + "<script>alert(1)</script>", "glossator", ""),
+        (text, good.replace('tabindex="0"', 'tabindex="0" onfocus="alert(1)"', 1),
+         "glossator", ""),
+        (text, good.replace('<span class="glossator-definition">',
+                            '<span class="glossator-definition"><img src=x onerror=alert(1)>',
+                            1), "glossator", ""),
+        (text, good.replace(" et les ", " et <b>les</b> "), "glossator", ""),
+        (text, good.replace("L’", "L'"), "glossator", ""),
+        (text, linked.replace('href="https://exemple.org/g#', 'href="javascript:alert(1)//#',
+                              1), "glossator", "https://exemple.org/g"),
+        (text, linked.replace('href="https://exemple.org/g#', 'href="https://ailleurs.org/g#',
+                              1), "glossator", "https://exemple.org/g"),
+        (text, spip.replace('href="https://exemple.org/g#',
+                            'href="&#106;avascript:alert(1)//https://exemple.org/g#', 1),
+         "spip", "https://exemple.org/g"),
+        (text, good, "glossator", "https://exemple.org/g"),  # not the markup asked for
+        (text, good, "abbr", ""),
+        (text, good, "evil", ""),
+        # glossator's markup, well formed, where no text is: an attribute, a script, a
+        # comment, a raw-text element; the middle of a character
+        ('<p title="ESS">x</p>', f'<p title="{wrap.format("ESS", "t")}">x</p>', "glossator", ""),
+        (in_script, in_script.replace("ESS", wrap.format("ESS", "*/alert(1)/*"), 1),
+         "glossator", ""),
+        ("<!-- ESS --><p>x</p>", f'<!-- {wrap.format("ESS", "t")} --><p>x</p>', "glossator", ""),
+        ("<title>ESS</title>", f'<title>{wrap.format("ESS", "t")}</title>', "glossator", ""),
+        ("<script>a='</scriptx>ESS'</script>",
+         f"<script>a='</scriptx>{wrap.format('ESS', 't')}'</script>", "glossator", ""),
+        ("<p data-a='x>ESS'>y</p>", f"<p data-a='x>{wrap.format('ESS', 't')}'>y</p>",
+         "glossator", ""),
+        ("<p>é</p>", f'<p>\xc3{wrap.format("", "t")}\xa9</p>'.encode("latin-1"), "glossator",
+         ""),
+        (text, good.replace("</span></span>", "</span>", 1), "glossator", ""),
+        ("<!-- x <p>ESS</p>", f"<!-- x <p>{wrap.format('ESS', 't')}</p>", "glossator", ""),
+        ("<SCRIPT>ESS</SCRIPT >", f"<SCRIPT>{wrap.format('ESS', 't')}</SCRIPT >",
+         "glossator", ""),
+        ("<p title='ESS", f"<p title='{wrap.format('ESS', 't')}", "glossator", ""),
+        ("<svg><p>ESS</p></svg>", f"<svg><p>{wrap.format('ESS', 't')}</p></svg>",
+         "glossator", ""),
+    ]
+    said = check_answers(hostile)
+    assert [i for i, problem in enumerate(said) if not problem] == [], said
+    assert "not the text sent" in said[0] and "inside a tag" in said[11]
+
+
+def test_a_rogue_answer_is_not_served_nor_kept(tmp_path: Path) -> None:
+    # a wrong URL, another program or a man in the middle: glossator's look, a script
+    def rogue(sent: str) -> str:
+        return sent.replace("ESS", '<a class="cs_glossaire" data-glossator-entry="ess">ESS'
+                                   "</a><script>alert(1)</script>", 1)
+
+    with rogue_service(rogue) as service:
+        out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base})
+        assert service.received == [TEXT]
+    assert out["texts"] == [TEXT]
+    assert len(out["log"]) == 1 and "the service's answer was refused" in out["log"][0]
+    assert not [p for p in (tmp_path / "glossator").iterdir() if p.suffix == ".html"]
+
+
+def test_both_plugins_check_answers_with_the_same_file() -> None:
+    # one check, two copies (each plugin is installed alone): after changing one,
+    # cp integrations/wordpress/glossator/includes/answer.php ANSWER_PHP
+    wordpress = REPO_ROOT / "integrations" / "wordpress" / "glossator" / "includes" / "answer.php"
+    assert ANSWER_PHP.read_bytes() == wordpress.read_bytes()
+
+
+@pytest.mark.parametrize("curl", [True, False], ids=["curl", "streams"])
+def test_a_service_trickling_its_answer_is_not_waited_for(tmp_path: Path, curl: bool) -> None:
+    # headers at once, then 4 bytes every half second for a minute: the 2 s bound the
+    # whole request, with PHP's curl or, without it, PHP's own streams
+    with rogue_service(lambda sent: sent + " " * 2000, trickle=0.5, trickle_for=60) as service:
+        out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base}, curl=curl,
+                         timeout=30)
+        assert service.received == [TEXT]
+    assert out["texts"] == [TEXT]
+    assert len(out["log"]) == 1 and "timed out" in out["log"][0].lower()
+
+
+def test_the_configuration_form_refuses_what_the_plugin_cannot_use(tmp_path: Path) -> None:
+    good = {"url": "http://127.0.0.1:8765", "glossaire": "sigles", "markup": "spip",
+            "occurrences": "first", "lien": "/spip.php?page=glossaire"}
+    assert run_plugin(tmp_path, [], post=good)["erreurs"] == []
+    assert run_plugin(tmp_path, [], post={**good, "url": "", "lien": ""})["erreurs"] == []
+    bad = {"url": "javascript:alert(1)", "glossaire": "../x", "markup": "<b>",
+           "occurrences": "toutes", "lien": 'javascript:alert(1)'}
+    erreurs = run_plugin(tmp_path, [], post=bad)["erreurs"]
+    assert sorted(erreurs) == sorted(bad)
+    for url in ("file:///etc/passwd", "http://", "/relative", "gopher://127.0.0.1:70/"):
+        assert "url" in run_plugin(tmp_path, [], post={**good, "url": url})["erreurs"], url
+    assert "lien" in run_plugin(tmp_path, [], post={**good, "lien": '/g" onclick="x'})["erreurs"]
+
+
+def test_a_service_url_that_is_not_http_is_never_opened(tmp_path: Path) -> None:
+    # stored before the form checked it, or set by a constant
+    secret = tmp_path / "secret.txt"
+    secret.write_text("<p>ESS</p>", encoding="utf-8")
+    urls = ("javascript:alert(1)", f"file://{secret}#", "data:text/html,<b>x</b>#")
+    for i, url in enumerate(urls):
+        out = run_plugin(tmp_path / str(i), [TEXT], meta={"url": url})
+        assert out["texts"] == [TEXT]
+        assert "not an http or https URL" in out["log"][0], out["log"]
+
+
+@pytest.mark.parametrize("curl", [True, False], ids=["curl", "streams"])
+def test_an_endless_answer_is_not_read_whole(tmp_path: Path, curl: bool) -> None:
+    # 100 MB where a few kilobytes were due
+    with rogue_service(lambda sent: sent + " " * 100_000_000) as service:
+        out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base}, curl=curl,
+                         memory="64M")
+        assert service.received == [TEXT]
+    assert out["texts"] == [TEXT]
+    assert len(out["log"]) == 1 and "more than 1048576 bytes" in out["log"][0]
+
+
+def test_a_kept_text_that_is_not_the_text_with_glossator_s_markup_is_not_shown(
+        service: Server, tmp_path: Path) -> None:
+    # what a version of the plugin that did not check answers may have kept
+    first = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base})["texts"][0]
+    kept = [p for p in (tmp_path / "glossator").iterdir() if p.suffix == ".html"]
+    assert len(kept) == 1
+    kept[0].write_text(first + "<script>alert(1)</script>", encoding="utf-8")
+    out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base})
+    assert out["texts"] == [first]  # asked again of the service
+
+
+def test_texts_kept_for_more_than_a_week_are_swept_once_a_day(
+        service: Server, tmp_path: Path) -> None:
+    # SPIP's own cleaning of tmp/cache/ does not reach tmp/cache/glossator/
+    folder = tmp_path / "glossator"
+    folder.mkdir()
+    old, recent = folder / ("0" * 32 + ".html"), folder / ("1" * 32 + ".html")
+    for path, days in ((old, 8), (recent, 6)):
+        path.write_text("<p>x</p>", encoding="utf-8")
+        os.utime(path, (time.time() - days * 86400,) * 2)
+    run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base})
+    assert not old.exists() and recent.exists()
+    assert len(list(folder.glob("*.html"))) == 2  # the recent one and TEXT's
+    # the next sweep is a day away: an old file written now stays until then
+    old.write_text("<p>x</p>", encoding="utf-8")
+    os.utime(old, (time.time() - 8 * 86400,) * 2)
+    run_plugin(tmp_path, ["<p>Une autre ESS.</p>"], {"_GLOSSATOR_URL": service.base})
+    assert old.exists()

@@ -33,6 +33,7 @@ from support.php import (
     require_wordpress,
     start_mariadb,
 )
+from support.rogue import rogue_service
 
 POST = ("<p>L’ESS rassemble des structures variées.</p>\n\n"
         "<p>Les pôles de coopération, ou [sigle]PTCE[/sigle], en sont un exemple.</p>\n\n"
@@ -174,6 +175,37 @@ def test_a_service_slower_than_the_timeout_is_not_waited_for(
     assert status == 200
     assert "data-glossator-entry" not in page
     assert "<p>L’ESS rassemble des structures variées.</p>" in page
+    assert "timed out" in admin_notices(site).lower()
+
+
+def test_a_service_trickling_its_answer_is_not_waited_for(
+        wordpress: tuple[Site, PhpServer]) -> None:
+    # headers at once, then 4 bytes every half second for a minute: the timeout bounds
+    # the whole request, not each read
+    site, web = wordpress
+    with rogue_service(lambda sent: sent + " " * 2000, trickle=0.5, trickle_for=60) as service:
+        configure(site, url=service.base)
+        post = new_post(site, POST)
+        status, page = web.get(f"/?p={post}", timeout=30)
+        assert service.received
+    assert status == 200 and "<p>L’ESS rassemble des structures variées.</p>" in page
+    assert "timed out" in admin_notices(site).lower()
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1"])
+def test_a_filtered_timeout_stays_a_short_bound(wordpress: tuple[Site, PhpServer],
+                                                seconds: str) -> None:
+    # 0 means "no limit" to WordPress's HTTP API: a filter saying 0 must not hang pages
+    site, _ = wordpress
+    with rogue_service(lambda sent: sent + " " * 2000, trickle=0.5, trickle_for=200) as service:
+        configure(site, url=service.base)
+        kept = site.run(f"""
+            add_filter( 'glossator_timeout', function () {{ return {seconds}; }} );
+            $post = {php_string(POST)};
+            echo glossator_annotate( $post ) === $post ? 'as it came' : 'changed';
+        """, timeout=30)
+        assert service.received
+    assert kept == "as it came"
     assert "timed out" in admin_notices(site).lower()
 
 
@@ -383,3 +415,129 @@ def test_the_default_block_theme_annotates_too(
     assert 'data-glossator-entry="ess"' in page and 'data-glossator-entry="ptce"' in page
     assert "glossator-css" in page.split("</head>", 1)[0]
     assert not re.search(r"\b(Warning|Notice|Fatal error)\b", page)
+
+
+#: what a rogue service (a wrong URL, another program, a man in the middle) may answer
+#: for the HTML it is sent, each with glossator's look
+ROGUE_ANSWERS: dict[str, Any] = {
+    "script added": lambda sent: sent + "<script>alert(1)</script>",
+    "handler in glossator's markup": lambda sent: sent.replace(
+        "ESS", '<span class="glossator" data-glossator-entry="ess" onmouseover="alert(1)">'
+               "ESS</span>", 1),
+    "glossator's markup inside an attribute": lambda sent: sent.replace(
+        "<p>", '<p title="<span class=&quot;glossator&quot;>">', 1),
+    "another page": lambda sent: "<h1>It works!</h1>",
+}
+
+
+@pytest.mark.parametrize("rogue", sorted(ROGUE_ANSWERS))
+def test_an_answer_that_is_not_the_post_with_glossator_s_markup_is_not_served(
+        wordpress: tuple[Site, PhpServer], rogue: str) -> None:
+    site, web = wordpress
+    with rogue_service(ROGUE_ANSWERS[rogue]) as service:
+        configure(site, url=service.base)
+        post = new_post(site, POST)
+        status, page = web.get(f"/?p={post}")
+        assert service.received, "the plugin did not call the service"
+    assert status == 200
+    content = content_of(page)
+    assert "alert(1)" not in page and "It works" not in page and "title=" not in content
+    assert "<p>L’ESS rassemble des structures variées.</p>" in content
+    notice = admin_notices(site)
+    assert "the service&#039;s answer was refused" in notice
+    # nothing is kept: the service answering right again, the post is annotated
+    site.run("delete_transient( 'glossator_down' );")
+    with rogue_service(lambda sent: sent) as honest:
+        configure(site, url=honest.base)
+        assert web.get(f"/?p={post}")[1] == page
+        assert honest.received
+
+
+def test_a_service_url_without_a_host_is_refused_and_the_administrator_told(
+        wordpress: tuple[Site, PhpServer]) -> None:
+    site, _ = wordpress
+    for url in ("/relative", "http://", "javascript:alert(1)", "ftp://127.0.0.1/"):
+        said = json.loads(site.run(f"""
+            require_once ABSPATH . 'wp-admin/includes/template.php';
+            update_option( GLOSSATOR_OPTION, array( 'url' => 'http://127.0.0.1:8765' ) );
+            $kept = glossator_sanitize_settings( array( 'url' => {php_string(url)} ) );
+            echo wp_json_encode( array( $kept['url'], wp_list_pluck(
+                get_settings_errors( GLOSSATOR_OPTION ), 'code' ) ) );
+        """))
+        assert said == ["http://127.0.0.1:8765", ["glossator_url"]], url
+
+
+def test_an_index_of_an_unknown_glossary_pauses_nothing(
+        wordpress: tuple[Site, PhpServer], service: Server) -> None:
+    # any author may write the shortcode: a typo, or a name made to reach another route
+    site, web = wordpress
+    configure(site, url=service.base)
+    typo = new_post(site, '[glossaire glossary="nope"] [glossaire glossary=".."]')
+    post = new_post(site, POST)
+    status, page = web.get(f"/?p={typo}")
+    assert status == 200 and "glossator-index" not in page
+    assert not re.search(r"\b(Warning|Notice|Fatal error)\b", page)
+    assert 'data-glossator-entry="ess"' in web.get(f"/?p={post}")[1]  # and nothing paused
+
+
+def test_an_endless_answer_is_not_read_whole(wordpress: tuple[Site, PhpServer]) -> None:
+    # 100 MB where a few kilobytes were due, with PHP's memory capped as hosts cap it
+    site, _ = wordpress
+    with rogue_service(lambda sent: sent + " " * 100_000_000) as service:
+        configure(site, url=service.base)
+        kept = site.run(f"""
+            ini_set( 'memory_limit', '64M' );
+            $post = {php_string(POST)};
+            echo glossator_annotate( $post ) === $post ? 'as it came' : 'changed';
+        """, check=False)
+        assert service.received
+    assert kept == "as it came"
+    # WordPress reads the rest without keeping it: cut and refused, or past the timeout
+    notice = admin_notices(site)
+    assert "the service&#039;s answer was refused" in notice or "timed out" in notice
+
+
+def test_the_first_save_of_the_settings_also_forgets_the_pause(
+        wordpress: tuple[Site, PhpServer], service: Server) -> None:
+    # a fresh site has no option yet: its first save adds it, and must end the pause a
+    # failure started, as any later save does
+    site, web = wordpress
+    post = new_post(site, POST)
+    site.run(f"""
+        delete_option( GLOSSATOR_OPTION );
+        set_transient( 'glossator_down', 1, 30 );
+        update_option( GLOSSATOR_OPTION, array( 'url' => '{service.base}' ) );
+    """)
+    assert 'data-glossator-entry="ess"' in web.get(f"/?p={post}")[1]
+
+
+def test_a_cached_text_that_is_not_the_post_with_glossator_s_markup_is_not_served(
+        wordpress: tuple[Site, PhpServer], service: Server) -> None:
+    # what a version of the plugin that did not check answers may have kept
+    site, web = wordpress
+    configure(site, url=service.base)
+    post = new_post(site, POST)
+    annotated = web.get(f"/?p={post}")[1]
+    changed = site.run("""
+        global $wpdb;
+        echo $wpdb->query( "UPDATE {$wpdb->options} SET option_value = CONCAT( option_value,"
+            . " '<script>alert(1)</script>' ) WHERE option_name LIKE '_transient_glossator_c_%'" );
+    """)
+    assert changed == "1"
+    page = web.get(f"/?p={post}")[1]
+    assert "<script>alert(1)" not in page
+    assert page == annotated  # asked again of the service
+
+
+def test_the_notice_quotes_a_service_s_reason_in_one_escaped_line(
+        wordpress: tuple[Site, PhpServer]) -> None:
+    site, web = wordpress
+    detail = "<script>alert(1)</script>" + "x" * 100_000
+    with rogue_service(lambda sent: json.dumps({"detail": detail}), status=500,
+                       content_type="application/problem+json") as service:
+        configure(site, url=service.base)
+        post = new_post(site, POST)
+        assert "alert" not in web.get(f"/?p={post}")[1]  # visitors see nothing of it
+    notice = admin_notices(site)
+    assert "HTTP 500: &lt;script&gt;alert(1)&lt;/script&gt;xxx" in notice
+    assert "<script>" not in notice and len(notice) < 1000

@@ -171,12 +171,14 @@ class Site:
     url: str
     php: str
 
-    def run(self, code: str, check: bool = True, install: bool = False) -> str:
+    def run(self, code: str, check: bool = True, install: bool = False,
+            timeout: float = 120) -> str:
         """Run PHP ``code`` in the site, WordPress loaded (``tests/data/wordpress/run.php``;
-        as its installer loads it with ``install``); what it prints."""
+        as its installer loads it with ``install``); what it prints, within ``timeout``
+        seconds."""
         done = subprocess.run([self.php, str(RUN_PHP), str(self.root),
                                *(["install"] if install else [])], input=code,
-                              capture_output=True, text=True, timeout=120)
+                              capture_output=True, text=True, timeout=timeout)
         if check:
             assert done.returncode == 0 and not done.stderr, (
                 f"php failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")

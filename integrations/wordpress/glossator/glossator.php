@@ -21,6 +21,7 @@ define( 'GLOSSATOR_VERSION', '0.1.0' );
 define( 'GLOSSATOR_FILE', __FILE__ );
 define( 'GLOSSATOR_DIR', __DIR__ );
 
+require_once __DIR__ . '/includes/answer.php';
 require_once __DIR__ . '/includes/client.php';
 require_once __DIR__ . '/includes/content.php';
 require_once __DIR__ . '/includes/index.php';

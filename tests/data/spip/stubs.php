@@ -8,8 +8,9 @@
  *   php -d error_reporting=-1 -d display_errors=1 stubs.php PLUGIN_DIR CACHE_DIR < job.json
  *
  * job.json: {"meta": {...} (lire_config('glossator')), "constants": {"_GLOSSATOR_URL": …},
- * "prive": false (test_espace_prive()), "texts": ["<p>…</p>", …]}. It prints one JSON
- * object: each text through glossator_post_propre(), the head's additions, the log lines.
+ * "prive": false (test_espace_prive()), "texts": ["<p>…</p>", …], "post": {…} (_request(),
+ * optional)}. It prints one JSON object: each text through glossator_post_propre(), the
+ * head's additions, the log lines, and with "post" the configuration form's errors.
  * Any PHP warning or notice would be printed before it, and the test would see it.
  */
 
@@ -44,6 +45,11 @@ function lire_config($name, $default = null) {
 	return $GLOBALS['glossator_job']['meta'][$name] ?? $default;
 }
 
+/** Stand-in: a value posted to a form (the job's "post"). */
+function _request($name) {
+	return $GLOBALS['glossator_job']['post'][$name] ?? null;
+}
+
 /** Stand-in: SPIP's log, kept for the test to read. */
 function spip_log($message, $file = '') {
 	$GLOBALS['glossator_log'][] = $file . ': ' . $message;
@@ -56,4 +62,8 @@ foreach ($glossator_job['texts'] as $glossator_text) {
 	$glossator_out['texts'][] = glossator_post_propre($glossator_text);
 }
 $glossator_out['log'] = $glossator_log;
+if (isset($glossator_job['post'])) { // the configuration form's check of what is posted
+	require $glossator_plugin . 'formulaires/configurer_glossator.php';
+	$glossator_out['erreurs'] = formulaires_configurer_glossator_verifier_dist();
+}
 echo json_encode($glossator_out, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES);

@@ -23,6 +23,9 @@ define('_GLOSSATOR_PAUSE', 30);
 /** Seconds a glossary's version is trusted before a request asks the service again. */
 define('_GLOSSATOR_VERSION_TTL', 300);
 
+/** Seconds an annotated text is kept (WordPress's plugin keeps its transients as long). */
+define('_GLOSSATOR_CACHE_TTL', 7 * 86400);
+
 /**
  * The settings.
  *
@@ -48,6 +51,28 @@ function glossator_config() {
 	$config['token'] = defined('_GLOSSATOR_TOKEN') ? (string) _GLOSSATOR_TOKEN : '';
 	$config['timeout'] = defined('_GLOSSATOR_TIMEOUT') ? (float) _GLOSSATOR_TIMEOUT : 2.0;
 	return $config;
+}
+
+/**
+ * Whether a URL can be the service's: http or https, with a host.
+ *
+ * @param string $url The URL.
+ * @return bool
+ */
+function glossator_url_service_valide($url) {
+	return 1 === preg_match('#^https?://[^/?\#\s@<>"\']+(?:[/?\#][^\s<>"\']*)?$#Di', $url);
+}
+
+/**
+ * Whether a URL can be the A–Z index page's (what the service accepts as link_to): http,
+ * https or relative, without quote, space or angle bracket.
+ *
+ * @param string $lien The URL.
+ * @return bool
+ */
+function glossator_lien_valide($lien) {
+	return !preg_match('/[\s<>"\'`]/', $lien)
+		&& (!preg_match('#^[A-Za-z][A-Za-z0-9+.-]*:#', $lien) || preg_match('#^https?://#i', $lien));
 }
 
 /**
@@ -105,7 +130,9 @@ function glossator_log($message) {
 }
 
 /**
- * POST a text to the service's raw mode.
+ * POST a text to the service's raw mode; the timeout bounds the whole exchange, however
+ * slowly the service sends its answer: with PHP's curl when it is there, else with PHP's
+ * streams read against a deadline.
  *
  * @param array<string, string|float> $config The settings.
  * @param array<string, string>       $query  The options, in the query string.
@@ -114,30 +141,28 @@ function glossator_log($message) {
  *     the glossary's version, what went wrong.
  */
 function glossator_requete($config, $query, $html) {
-	$headers = "Content-Type: text/html; charset=utf-8\r\nAccept: text/html\r\n";
+	if (!glossator_url_service_valide((string) $config['url'])) {
+		return [null, '', 'the service URL is not an http or https URL: ' . substr((string) $config['url'], 0, 80)];
+	}
+	$headers = ['Content-Type: text/html; charset=utf-8', 'Accept: text/html'];
 	if ('' !== $config['token']) {
-		$headers .= 'Authorization: Bearer ' . $config['token'] . "\r\n";
+		$headers[] = 'Authorization: Bearer ' . $config['token'];
 	}
-	$context = stream_context_create([
-		'http' => [
-			'method' => 'POST',
-			'header' => $headers,
-			'content' => $html,
-			'timeout' => $config['timeout'],
-			'ignore_errors' => true,
-			'follow_location' => 0,
-		],
-	]);
 	$url = rtrim((string) $config['url'], '/') . '/v1/annotate?' . http_build_query($query, '', '&', PHP_QUERY_RFC3986);
-	$body = @file_get_contents($url, false, $context);
-	if (false === $body) {
-		$error = error_get_last();
-		return [null, '', $error ? $error['message'] : 'no answer'];
+	$timeout = max(0.1, (float) $config['timeout']);
+	// glossator's markup makes a text at most a few times longer: the rest is not read
+	$max = (int) min(8 << 20, max(1 << 20, 32 * strlen($html)));
+	$answer = function_exists('curl_init')
+		? glossator_requete_curl($url, $headers, $html, $timeout, $max)
+		: glossator_requete_flux($url, $headers, $html, $timeout, $max);
+	if (is_string($answer)) {
+		return [null, '', $answer];
 	}
+	list($body, $lines) = $answer;
 	$status = 0;
 	$type = '';
 	$version = '';
-	foreach (isset($http_response_header) ? $http_response_header : [] as $line) {
+	foreach ($lines as $line) {
 		if (preg_match('#^HTTP/\S+\s+(\d{3})#', $line, $m)) {
 			$status = (int) $m[1];
 		} elseif (preg_match('/^content-type:\s*(.*)$/i', $line, $m)) {
@@ -148,13 +173,107 @@ function glossator_requete($config, $query, $html) {
 	}
 	if (200 !== $status) {
 		$problem = json_decode($body, true);
-		$detail = is_array($problem) && isset($problem['detail']) ? ': ' . $problem['detail'] : '';
+		$detail = is_array($problem) && isset($problem['detail']) ? ': ' . substr((string) $problem['detail'], 0, 200) : '';
 		return [null, '', 'the service answered HTTP ' . $status . $detail];
 	}
 	if (0 !== strpos($type, 'text/html')) {
 		return [null, '', 'the service answered ' . $type . ' where text/html was expected'];
 	}
 	return [$body, $version, ''];
+}
+
+/**
+ * The exchange with curl: http or https only, no redirection, the timeout for the whole.
+ *
+ * @param string   $url     The URL.
+ * @param string[] $headers The request's headers.
+ * @param string   $html    The body.
+ * @param float    $timeout Seconds.
+ * @param int      $max     Bytes read at most.
+ * @return array{0: string, 1: string[]}|string The body and the header lines, or what
+ *     went wrong.
+ */
+function glossator_requete_curl($url, $headers, $html, $timeout, $max) {
+	$lines = [];
+	$body = '';
+	$curl = curl_init($url);
+	curl_setopt_array($curl, [
+		CURLOPT_POST => true,
+		CURLOPT_POSTFIELDS => $html,
+		CURLOPT_HTTPHEADER => array_merge($headers, ['Expect:']),
+		CURLOPT_WRITEFUNCTION => function ($curl, $piece) use (&$body, $max) {
+			$body .= $piece;
+			return strlen($body) > $max ? 0 : strlen($piece); // 0: curl stops
+		},
+		CURLOPT_FOLLOWLOCATION => false,
+		CURLOPT_PROTOCOLS => CURLPROTO_HTTP | CURLPROTO_HTTPS,
+		CURLOPT_NOSIGNAL => true,
+		CURLOPT_TIMEOUT_MS => (int) ($timeout * 1000),
+		CURLOPT_HEADERFUNCTION => function ($curl, $line) use (&$lines) {
+			$lines[] = rtrim($line, "\r\n");
+			return strlen($line);
+		},
+	]);
+	$done = curl_exec($curl);
+	$error = false === $done ? curl_error($curl) : '';
+	curl_close($curl);
+	if (strlen($body) > $max) {
+		return 'the service answered more than ' . $max . ' bytes';
+	}
+	return false === $done ? ($error ? $error : 'no answer') : [$body, $lines];
+}
+
+/**
+ * The exchange with PHP's streams, without curl: each read waits at most what is left of
+ * the timeout, and the answer is dropped once the timeout is spent.
+ *
+ * @param string   $url     The URL.
+ * @param string[] $headers The request's headers.
+ * @param string   $html    The body.
+ * @param float    $timeout Seconds.
+ * @param int      $max     Bytes read at most.
+ * @return array{0: string, 1: string[]}|string The body and the header lines, or what
+ *     went wrong.
+ */
+function glossator_requete_flux($url, $headers, $html, $timeout, $max) {
+	$deadline = microtime(true) + $timeout;
+	$context = stream_context_create([
+		'http' => [
+			'method' => 'POST',
+			'header' => implode("\r\n", $headers) . "\r\n",
+			'content' => $html,
+			'timeout' => $timeout,
+			'ignore_errors' => true,
+			'follow_location' => 0,
+		],
+	]);
+	$stream = @fopen($url, 'rb', false, $context);
+	if (false === $stream) {
+		$error = error_get_last();
+		return $error ? $error['message'] : 'no answer';
+	}
+	$meta = stream_get_meta_data($stream);
+	$lines = isset($meta['wrapper_data']) && is_array($meta['wrapper_data']) ? $meta['wrapper_data'] : [];
+	$body = '';
+	do {
+		$left = $deadline - microtime(true);
+		if ($left > 0) {
+			stream_set_timeout($stream, (int) $left, (int) (($left - (int) $left) * 1000000));
+			$piece = fread($stream, 65536);
+			$body .= (string) $piece;
+			$meta = stream_get_meta_data($stream);
+		}
+		if ($left <= 0 || $meta['timed_out']) { // (feof() is true after a read timed out)
+			fclose($stream);
+			return 'the service timed out: no whole answer within ' . $timeout . ' s';
+		}
+		if (strlen($body) > $max) {
+			fclose($stream);
+			return 'the service answered more than ' . $max . ' bytes';
+		}
+	} while (false !== $piece && !feof($stream));
+	fclose($stream);
+	return [$body, $lines];
 }
 
 /**
@@ -172,14 +291,20 @@ function glossator_annoter($html) {
 	if ('utf-8' !== $charset) {
 		return $html;
 	}
+	// not valid UTF-8 (the service would refuse it), or annotated already: as it is
+	if (!preg_match('//u', $html) || false !== strpos($html, 'data-glossator-entry')) {
+		return $html;
+	}
 	$config = glossator_config();
 	$query = [
 		'glossary' => $config['glossaire'],
 		'markup' => $config['markup'],
 		'occurrences' => $config['occurrences'],
 	];
-	if ('' !== $config['lien']) {
+	if ('' !== $config['lien'] && glossator_lien_valide($config['lien'])) {
 		$query['link_to'] = $config['lien'];
+	} else {
+		$config['lien'] = '';
 	}
 	$dir = glossator_dossier_cache();
 	$base = md5($config['url'] . "\0" . $config['glossaire']);
@@ -189,7 +314,9 @@ function glossator_annoter($html) {
 	};
 	if (null !== $version) {
 		$kept = glossator_lire($key($version));
-		if (null !== $kept) {
+		// checked again: kept by an older plugin, it may not have been
+		include_spip('inc/glossator_reponse');
+		if (null !== $kept && '' === glossator_answer_problem($html, $kept, $config['markup'], $config['lien'])) {
 			return $kept;
 		}
 	}
@@ -197,6 +324,13 @@ function glossator_annoter($html) {
 		return $html;
 	}
 	list($annotated, $version, $error) = glossator_requete($config, $query, $html);
+	if (null !== $annotated) { // never put in a page markup glossator did not write
+		include_spip('inc/glossator_reponse');
+		$problem = glossator_answer_problem($html, $annotated, $config['markup'], $config['lien']);
+		if ('' !== $problem) {
+			list($annotated, $error) = [null, "the service's answer was refused: " . $problem];
+		}
+	}
 	if (null === $annotated) {
 		glossator_ecrire($dir . 'pause', $error);
 		glossator_log('glossator: the service failed, texts are shown unannotated: ' . $error);
@@ -205,6 +339,28 @@ function glossator_annoter($html) {
 	if ('' !== $version) {
 		glossator_ecrire($dir . 'version-' . $base, $version);
 		glossator_ecrire($key($version), $annotated);
+		glossator_balayer($dir);
 	}
 	return $annotated;
+}
+
+/**
+ * Once a day, deletes the texts kept for more than _GLOSSATOR_CACHE_TTL seconds: SPIP's
+ * own cleaning of tmp/cache/ does not reach this folder, and a text edited, or annotated
+ * by a glossary since changed, is never read again.
+ *
+ * @param string $dir The plugin's cache folder.
+ */
+function glossator_balayer($dir) {
+	if (null !== glossator_lire($dir . 'balayage', 86400)) {
+		return;
+	}
+	glossator_ecrire($dir . 'balayage', (string) time());
+	$avant = time() - _GLOSSATOR_CACHE_TTL;
+	foreach (glob($dir . '*.html') ?: [] as $file) {
+		$mtime = @filemtime($file);
+		if (false !== $mtime && $mtime < $avant) {
+			@unlink($file);
+		}
+	}
 }

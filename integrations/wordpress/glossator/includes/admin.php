@@ -28,6 +28,12 @@ function glossator_sanitize_settings( $input ) {
 	$old      = glossator_settings();
 	$settings = glossator_defaults();
 	$url      = isset( $input['url'] ) ? esc_url_raw( trim( (string) $input['url'] ), array( 'http', 'https' ) ) : '';
+	if ( '' !== $url && ! preg_match( '#^https?://[^/?\#]+#i', $url ) ) { // relative, or no host
+		$url = '';
+	}
+	if ( '' === $url && isset( $input['url'] ) && '' !== trim( (string) $input['url'] ) && function_exists( 'add_settings_error' ) ) {
+		add_settings_error( GLOSSATOR_OPTION, 'glossator_url', __( 'The service URL must be an http:// or https:// URL; the previous one is kept.', 'glossator' ) );
+	}
 	$settings['url'] = '' !== $url ? $url : $old['url'];
 	$token = isset( $input['token'] ) ? trim( preg_replace( '/[\x00-\x1f\x7f]/', '', (string) $input['token'] ) ) : '';
 	if ( ! empty( $input['token_clear'] ) ) {
@@ -217,6 +223,7 @@ function glossator_settings_page() {
 
 /** A change of settings forgets the cache: the next page asks the service afresh. */
 add_action( 'update_option_' . GLOSSATOR_OPTION, 'glossator_flush_cache' );
+add_action( 'add_option_' . GLOSSATOR_OPTION, 'glossator_flush_cache' ); // the first save
 
 /** The failure notice, for those who can change the settings. */
 function glossator_admin_notices() {

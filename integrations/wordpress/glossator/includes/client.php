@@ -23,6 +23,9 @@ define( 'GLOSSATOR_PAUSE', 30 );
 /** Seconds a glossary's version is trusted before a request asks the service again. */
 define( 'GLOSSATOR_VERSION_TTL', 300 );
 
+/** Bytes read at most of any answer of the service (an index of 5 000 entries is 2 MB). */
+define( 'GLOSSATOR_MAX_ANSWER', 8 * MB_IN_BYTES );
+
 /** Seconds an annotated text is kept (its key holds the text and the glossary's version). */
 define( 'GLOSSATOR_CACHE_TTL', 7 * DAY_IN_SECONDS );
 
@@ -86,15 +89,17 @@ function glossator_request_args( $settings, $headers = array() ) {
 		$headers['Authorization'] = 'Bearer ' . $settings['token'];
 	}
 	/**
-	 * Filters how long a page waits for the service, in seconds (2 by default).
+	 * Filters how long a page waits for the service, in seconds (2 by default; kept
+	 * between 0.1 and 10: 0 would mean no limit to WordPress's HTTP API).
 	 *
 	 * @param float $seconds The timeout.
 	 */
-	$timeout = (float) apply_filters( 'glossator_timeout', 2.0 );
+	$timeout = min( 10.0, max( 0.1, (float) apply_filters( 'glossator_timeout', 2.0 ) ) );
 	return array(
-		'timeout'     => $timeout,
-		'redirection' => 0,
-		'headers'     => $headers,
+		'timeout'             => $timeout,
+		'redirection'         => 0,
+		'headers'             => $headers,
+		'limit_response_size' => GLOSSATOR_MAX_ANSWER, // a longer one is cut (the rest read, not kept)
 	);
 }
 
@@ -135,14 +140,18 @@ function glossator_is_paused() {
  * Records a failure: calls pause for GLOSSATOR_PAUSE seconds, administrators are told.
  *
  * @param string $message What went wrong.
+ * @param bool   $pause   Whether calls pause (not when the service answered, but about
+ *                        one glossary only).
  */
-function glossator_failed( $message ) {
-	set_transient( 'glossator_down', 1, GLOSSATOR_PAUSE );
+function glossator_failed( $message, $pause = true ) {
+	if ( $pause ) {
+		set_transient( 'glossator_down', 1, GLOSSATOR_PAUSE );
+	}
 	update_option(
 		GLOSSATOR_ERROR_OPTION,
 		array(
 			'time'    => time(),
-			'message' => $message,
+			'message' => mb_substr( $message, 0, 300 ), // a service's own words: a line
 		),
 		false
 	);
@@ -208,12 +217,19 @@ function glossator_annotate( $html ) {
 	if ( '' === trim( $html ) || 'UTF-8' !== strtoupper( (string) get_option( 'blog_charset', 'UTF-8' ) ) ) {
 		return $html;
 	}
+	// not valid UTF-8 (the service would refuse it), or annotated already (a theme that
+	// filters the content twice; a page pasted from an annotated one): as it is
+	if ( ! preg_match( '//u', $html ) || false !== strpos( $html, 'data-glossator-entry' ) ) {
+		return $html;
+	}
 	$settings = glossator_settings();
 	$query    = glossator_annotate_query( $settings );
 	$version  = get_transient( glossator_version_key( $settings ) );
 	if ( false !== $version ) {
 		$cached = get_transient( glossator_cache_key( $settings, $html, $query, $version ) );
-		if ( false !== $cached ) {
+		// checked again (75 µs for 5 KB): kept by an older plugin, or by anything else
+		// that writes the options table or the object cache, it may not be
+		if ( is_string( $cached ) && '' === glossator_answer_problem( $html, $cached, (string) $settings['markup'], (string) $settings['link_to'] ) ) {
 			return $cached;
 		}
 	}
@@ -228,14 +244,21 @@ function glossator_annotate( $html ) {
 		)
 	);
 	$args['body'] = $html;
+	// glossator's markup makes a text at most a few times longer: the rest is not kept
+	$args['limit_response_size'] = (int) min( GLOSSATOR_MAX_ANSWER, max( MB_IN_BYTES, 32 * strlen( $html ) ) );
 	$response     = wp_remote_post( glossator_endpoint( $settings, '/v1/annotate', $query ), $args );
 	$error        = glossator_response_error( $response, 'text/html' );
 	if ( null !== $error ) {
 		glossator_failed( $error );
 		return $html;
 	}
-	glossator_succeeded();
 	$annotated = wp_remote_retrieve_body( $response );
+	$problem   = glossator_answer_problem( $html, $annotated, (string) $settings['markup'], (string) $settings['link_to'] );
+	if ( '' !== $problem ) { // never put in a page markup glossator did not write
+		glossator_failed( 'the service\'s answer was refused: ' . $problem );
+		return $html;
+	}
+	glossator_succeeded();
 	$header    = (string) wp_remote_retrieve_header( $response, 'x-glossator-glossary' );
 	if ( preg_match( '/version=([0-9a-f]+)/', $header, $found ) ) {
 		if ( $found[1] !== $version ) { // written when learnt or changed, to expire on time
@@ -281,8 +304,8 @@ function glossator_entries( $glossary ) {
 	if ( null === $error && ! ( is_array( $data ) && isset( $data['entries'] ) && is_array( $data['entries'] ) ) ) {
 		$error = 'the service answered entries that are not a list';
 	}
-	if ( null !== $error ) {
-		glossator_failed( $error );
+	if ( null !== $error ) { // an unknown glossary (404, a shortcode's typo) pauses nothing
+		glossator_failed( $error, 404 !== (int) wp_remote_retrieve_response_code( $response ) );
 		return $kept ? $kept['entries'] : null;
 	}
 	glossator_succeeded();

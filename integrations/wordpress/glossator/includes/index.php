@@ -53,14 +53,21 @@ function glossator_index_entry( $entry ) {
  * @return string
  */
 function glossator_index_shortcode( $atts ) {
-	$atts    = shortcode_atts( array( 'glossary' => glossator_settings()['glossary'] ), $atts, 'glossaire' );
+	$atts = shortcode_atts( array( 'glossary' => glossator_settings()['glossary'] ), $atts, 'glossaire' );
+	if ( ! preg_match( '/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}$/D', (string) $atts['glossary'] ) ) {
+		return ''; // written by any author: only a glossary's name goes into the service's URL
+	}
 	$entries = glossator_entries( (string) $atts['glossary'] );
 	if ( ! $entries ) {
 		return '';
 	}
 	$sections = array();
 	foreach ( $entries as $entry ) {
-		if ( is_array( $entry ) && isset( $entry['term'], $entry['definition'], $entry['anchor'] ) ) {
+		if ( is_array( $entry ) && isset( $entry['term'], $entry['definition'], $entry['anchor'] )
+			&& is_scalar( $entry['term'] ) && is_scalar( $entry['definition'] ) && is_scalar( $entry['anchor'] )
+			&& ( ! isset( $entry['title'] ) || is_scalar( $entry['title'] ) )
+			&& ( ! isset( $entry['url'] ) || is_scalar( $entry['url'] ) )
+			&& ( ! isset( $entry['source'] ) || is_scalar( $entry['source'] ) ) ) {
 			$sections[ glossator_index_letter( (string) $entry['term'] ) ][] = $entry;
 		}
 	}
