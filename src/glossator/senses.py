@@ -60,6 +60,8 @@ BLOCK = 2048
 #: Characters on each side of the blocks spaCy reads (``lemmas="spacy"``): its tagger
 #: looks four tokens each way, so a word's lemma is the same as in the whole text.
 SPACY_MARGIN = 128
+#: The most characters given to spaCy at once (it refuses a text over a million).
+SPACY_PIECE = 100_000
 #: The context step decides when the best score is at least this…
 MIN_SCORE = 4.0
 #: …from at least this many words in common…
@@ -280,21 +282,26 @@ class _Document:
         return self._spacy
 
     def _read_spacy(self, lo: int, hi: int) -> None:
-        """spaCy's lemmas of the words that start in ``lo..hi``."""
+        """spaCy's lemmas of the words that start in ``lo..hi``, read in pieces of at most
+        :data:`SPACY_PIECE` characters (spaCy refuses a text over a million; the
+        whole-text path reads it at once, as it did)."""
         from .text.french import lemmas_from_spacy
 
         text = self.text
-        a, b = max(0, lo - SPACY_MARGIN), min(len(text), hi + SPACY_MARGIN)
-        if a > 0:  # cut at a space: the tokens after it are the whole text's
-            space = text.find(" ", a, lo)
-            a = space + 1 if space >= 0 else a
-        if b < len(text):
-            space = text.rfind(" ", hi, b)
-            b = space if space >= 0 else b
-        self.spacy_read += b - a
         found = self._spacy
-        for at, word in lemmas_from_spacy(text[a:b], lo - a, hi - a).items():
-            found[at + a] = word
+        piece = SPACY_PIECE if self.block <= len(text) else len(text) + 1  # whole: at once
+        for start in range(lo, hi, piece):
+            end = min(hi, start + piece)
+            a, b = max(0, start - SPACY_MARGIN), min(len(text), end + SPACY_MARGIN)
+            if a > 0:  # cut at a space: the tokens after it are the whole text's
+                space = text.find(" ", a, start)
+                a = space + 1 if space >= 0 else a
+            if b < len(text):
+                space = text.rfind(" ", end, b)
+                b = space if space >= 0 else b
+            self.spacy_read += b - a
+            for at, word in lemmas_from_spacy(text[a:b], start - a, end - a).items():
+                found[at + a] = word
 
 
 class _Known:
