@@ -56,7 +56,7 @@ WINDOW = 40
 #: Characters of a document the senses step reads at a time, around an occurrence that
 #: needs them (each block once per document): its cost follows the occurrences, not the
 #: length of the text.
-BLOCK = 2048
+BLOCK = 512
 #: Characters on each side of the blocks spaCy reads (``lemmas="spacy"``): its tagger
 #: looks four tokens each way, so a word's lemma is the same as in the whole text.
 SPACY_MARGIN = 128
@@ -141,27 +141,29 @@ def _content(words: Iterable[str]) -> set[str]:
 
 class _Words:
     """The words around one occurrence (a view of its document's, :class:`_Document`):
-    their lemmas, where each starts, and with ``spacy`` the rule key of spaCy's lemma of
-    each (``more``; the word's own key where spaCy has none). A view holds as many words
-    on each side as the steps read (:meth:`SenseChooser._reach`), or all there are."""
+    their lemmas and where each starts. A view holds as many words on each side as the
+    steps read (:meth:`SenseChooser._reach`), or all there are. ``spacy``: gives the rule
+    keys of spaCy's lemmas of words ``lo..hi`` (each word's own key where spaCy has none),
+    asked for only when the context step reads them."""
 
-    __slots__ = ("lemmas", "more", "raw", "starts", "text")
+    __slots__ = ("_spacy", "lemmas", "raw", "starts", "text")
 
     def __init__(self, text: str, starts: list[int], raw: list[str], lemmas: list[str],
-                 more: list[str] | None = None) -> None:
+                 spacy: Callable[[int, int], list[str]] | None = None) -> None:
         self.text = text
         self.starts = starts
         self.raw = raw
         self.lemmas = lemmas
-        self.more = lemmas if more is None else more
+        self._spacy = spacy
 
     def around(self, first: int, last: int) -> list[str]:
         """The lemmas of the :data:`WINDOW` words on each side of words ``first..last``
         (spaCy's too, when read)."""
         lo, hi = max(0, first - WINDOW), last + 1 + WINDOW
         near = self.lemmas[lo:first] + self.lemmas[last + 1:hi]
-        if self.more is not self.lemmas:
-            near += self.more[lo:first] + self.more[last + 1:hi]
+        if self._spacy is not None:
+            more = self._spacy(lo, min(hi, len(self.starts)))
+            near += more[:first - lo] + more[last + 1 - lo:]
         return near
 
     def index(self, offset: int) -> int:
@@ -208,11 +210,13 @@ class _Document:
                     pos = cut.end()
             starts: list[int] = []
             raw: list[str] = []
-            for m in _WORD.finditer(text, pos):
-                if m.start() >= hi:
-                    break
-                starts.append(m.start())
+            for m in _WORD.finditer(text, pos, hi):  # no further than the block: a
+                starts.append(m.start())  # stretch without words costs its length once
                 raw.append(m.group())
+            if raw and starts[-1] + len(raw[-1]) == hi:  # the last word may go on
+                rest = _WORD.match(text, hi)
+                if rest is not None:
+                    raw[-1] += rest.group()
             got = self._blocks[k] = (starts, raw)
             self.tokenised += len(raw)
         return got
@@ -255,9 +259,15 @@ class _Document:
         lemmas = [key(w) for w in raw]
         if not self.spacy:
             return _Words(self.text, starts, raw, lemmas)
-        by_start = self._spacy_lemmas(starts[0], starts[-1] + 1) if starts else {}
-        return _Words(self.text, starts, raw, lemmas,
-                      [key(by_start.get(s, w)) for s, w in zip(starts, raw, strict=True)])
+
+        def spacy(lo: int, hi: int) -> list[str]:
+            if lo >= hi:
+                return []
+            by_start = self._spacy_lemmas(starts[lo], starts[hi - 1] + 1)
+            return [key(by_start.get(s, w)) for s, w in zip(starts[lo:hi], raw[lo:hi],
+                                                            strict=True)]
+
+        return _Words(self.text, starts, raw, lemmas, spacy)
 
     def _spacy_lemmas(self, lo: int, hi: int) -> dict[int, str]:
         """spaCy's lemmas of the words that start in ``lo..hi``, by start: spaCy reads
