@@ -380,8 +380,6 @@ class SenseChooser:
         when a document comes in pieces (:mod:`glossator.streaming`); filled here."""
         if not self.glossary.has_shared_forms():
             return {}
-        if not self.glossary.has_shared_forms():
-            return {}
         return self.stream(text, key_of, domains, held).choose(matches)
 
     def stream(self, text: str, key_of: Callable[[Match], tuple[bool, str]],
