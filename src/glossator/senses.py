@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from weakref import WeakKeyDictionary
 
@@ -53,6 +53,15 @@ MODES = ("all", "skip", "first")
 
 #: Words around the occurrence read by the context step, on each side.
 WINDOW = 40
+#: Characters of a document the senses step reads at a time, around an occurrence that
+#: needs them (each block once per document): its cost follows the occurrences, not the
+#: length of the text.
+BLOCK = 512
+#: Characters on each side of the blocks spaCy reads (``lemmas="spacy"``): its tagger
+#: looks four tokens each way, so a word's lemma is the same as in the whole text.
+SPACY_MARGIN = 128
+#: The most characters given to spaCy at once (it refuses a text over a million).
+SPACY_PIECE = 100_000
 #: The context step decides when the best score is at least this…
 MIN_SCORE = 4.0
 #: …from at least this many words in common…
@@ -126,40 +135,35 @@ def long_form(entry: Entry) -> str | None:
     return text if text and len(text.split()) <= 16 and "." not in text else None
 
 
-def _lemmas(text: str) -> list[str]:
-    return [lemma(w) for w in _WORD.findall(text)]
-
-
 def _content(words: Iterable[str]) -> set[str]:
     return {w for w in words if len(w) > 2 and w not in _STOP and not w.isdigit()}
 
 
 class _Words:
-    """The words of a document, their lemmas and where each starts; with ``spacy``, also
-    the rule key of spaCy's lemma of each word (``more``; the word's own key where spaCy
-    has none)."""
+    """The words around one occurrence (a view of its document's, :class:`_Document`):
+    their lemmas and where each starts. A view holds as many words on each side as the
+    steps read (:meth:`SenseChooser._reach`), or all there are. ``spacy``: gives the rule
+    keys of spaCy's lemmas of words ``lo..hi`` (each word's own key where spaCy has none),
+    asked for only when the context step reads them."""
 
-    def __init__(self, text: str, spacy: bool = False) -> None:
+    __slots__ = ("_spacy", "lemmas", "raw", "starts", "text")
+
+    def __init__(self, text: str, starts: list[int], raw: list[str], lemmas: list[str],
+                 spacy: Callable[[int, int], list[str]] | None = None) -> None:
         self.text = text
-        found = list(_WORD.finditer(text))
-        self.starts = [m.start() for m in found]
-        self.raw = [m.group() for m in found]
-        self.lemmas = [lemma(w) for w in self.raw]
-        self.more = self.lemmas
-        if spacy:
-            from .text.french import lemmas_from_spacy
-
-            by_start = lemmas_from_spacy(text)
-            self.more = [lemma(by_start.get(s, w)) for s, w in zip(self.starts, self.raw,
-                                                                   strict=True)]
+        self.starts = starts
+        self.raw = raw
+        self.lemmas = lemmas
+        self._spacy = spacy
 
     def around(self, first: int, last: int) -> list[str]:
         """The lemmas of the :data:`WINDOW` words on each side of words ``first..last``
         (spaCy's too, when read)."""
         lo, hi = max(0, first - WINDOW), last + 1 + WINDOW
         near = self.lemmas[lo:first] + self.lemmas[last + 1:hi]
-        if self.more is not self.lemmas:
-            near += self.more[lo:first] + self.more[last + 1:hi]
+        if self._spacy is not None:
+            more = self._spacy(lo, min(hi, len(self.starts)))
+            near += more[:first - lo] + more[last + 1 - lo:]
         return near
 
     def index(self, offset: int) -> int:
@@ -167,16 +171,172 @@ class _Words:
         return bisect_left(self.starts, offset)
 
 
+class _Document:
+    """The words of one document, read only where an occurrence of a form with several
+    senses needs them: block by block (:data:`BLOCK` characters; a word belongs to the
+    block where it starts), each block once, each distinct word lemmatised once. With
+    ``spacy``, spaCy reads the words each occurrence needs that it has not read yet, with
+    :data:`SPACY_MARGIN` characters more on each side, so that a word gets the lemma it
+    gets in the whole text. ``block=None``: the whole text is one block (the tests
+    compare the two)."""
+
+    __slots__ = ("_blocks", "_keys", "_spacy", "_spacy_his", "_spacy_los", "block",
+                 "lemmatised", "spacy", "spacy_read", "text", "tokenised")
+
+    def __init__(self, text: str, spacy: bool = False, block: int | None = BLOCK) -> None:
+        self.text = text
+        self.spacy = spacy
+        self.block = max(1, len(text) + 1 if block is None else block)
+        self._blocks: dict[int, tuple[list[int], list[str]]] = {}
+        self._keys: dict[str, str] = {}  # word -> its rule key
+        self._spacy: dict[int, str] = {}  # word start -> spaCy's lemma
+        self._spacy_los: list[int] = []
+        self._spacy_his: list[int] = []
+        #: What was read, for the tests and the benchmark: words found, distinct words
+        #: lemmatised, characters given to spaCy.
+        self.tokenised = 0
+        self.lemmatised = 0
+        self.spacy_read = 0
+
+    def _block(self, k: int) -> tuple[list[int], list[str]]:
+        """The starts and the words of block ``k``."""
+        got = self._blocks.get(k)
+        if got is None:
+            text, lo = self.text, k * self.block
+            hi, pos = lo + self.block, lo
+            if 0 < lo < len(text):  # the end of a word that starts in the block before
+                cut = _WORD.match(text, lo - 1)
+                if cut is not None:
+                    pos = cut.end()
+            starts: list[int] = []
+            raw: list[str] = []
+            for m in _WORD.finditer(text, pos, hi):  # no further than the block: a
+                starts.append(m.start())  # stretch without words costs its length once
+                raw.append(m.group())
+            if raw and starts[-1] + len(raw[-1]) == hi:  # the last word may go on
+                rest = _WORD.match(text, hi)
+                if rest is not None:
+                    raw[-1] += rest.group()
+            got = self._blocks[k] = (starts, raw)
+            self.tokenised += len(raw)
+        return got
+
+    def key(self, word: str) -> str:
+        """The rule key of ``word`` (:func:`glossator.text.french.lemma`), once per word."""
+        got = self._keys.get(word)
+        if got is None:
+            got = self._keys[word] = lemma(word)
+            self.lemmatised += 1
+        return got
+
+    def around(self, start: int, end: int, before: int, after: int) -> _Words:
+        """The words of the occurrence at ``start..end``, with ``before`` words before it
+        and ``after`` after it (fewer at an end of the text)."""
+        size = self.block
+        lo = start // size
+        count = bisect_left(self._block(lo)[0], start)
+        while count < before and lo > 0:
+            lo -= 1
+            count += len(self._block(lo)[0])
+        hi = max(lo, (end - 1) // size)
+        starts = self._block(hi)[0]
+        count = len(starts) - bisect_left(starts, end)
+        while count < after and (hi + 1) * size < len(self.text):
+            hi += 1
+            count += len(self._block(hi)[0])
+        if lo == hi:
+            starts, raw = self._block(lo)
+        else:
+            starts, raw = [], []
+            for k in range(lo, hi + 1):
+                more_starts, more_raw = self._block(k)
+                starts += more_starts
+                raw += more_raw
+        first = max(0, bisect_left(starts, start) - before)
+        last = bisect_left(starts, end) + after
+        starts, raw = starts[first:last], raw[first:last]
+        key = self.key
+        lemmas = [key(w) for w in raw]
+        if not self.spacy:
+            return _Words(self.text, starts, raw, lemmas)
+
+        def spacy(lo: int, hi: int) -> list[str]:
+            if lo >= hi:
+                return []
+            by_start = self._spacy_lemmas(starts[lo], starts[hi - 1] + 1)
+            return [key(by_start.get(s, w)) for s, w in zip(starts[lo:hi], raw[lo:hi],
+                                                            strict=True)]
+
+        return _Words(self.text, starts, raw, lemmas, spacy)
+
+    def _spacy_lemmas(self, lo: int, hi: int) -> dict[int, str]:
+        """spaCy's lemmas of the words that start in ``lo..hi``, by start: spaCy reads
+        the stretches of it it has not read yet (``_spacy_los``, ``_spacy_his``: the
+        stretches read, in order, apart)."""
+        if self.block > len(self.text):  # the whole text at once
+            lo, hi = 0, len(self.text) + 1
+        los, his = self._spacy_los, self._spacy_his
+        i, pos = bisect_right(his, lo), lo
+        while pos < hi:
+            if i < len(los) and los[i] <= pos:
+                pos = max(pos, his[i])
+                i += 1
+                continue
+            end = min(hi, los[i]) if i < len(los) else hi
+            self._read_spacy(pos, end)
+            pos = end
+        first, last = bisect_left(his, lo), bisect_right(los, hi)
+        if first < last:
+            lo, hi = min(lo, los[first]), max(hi, his[last - 1])
+        los[first:last], his[first:last] = [lo], [hi]
+        return self._spacy
+
+    def _read_spacy(self, lo: int, hi: int) -> None:
+        """spaCy's lemmas of the words that start in ``lo..hi``, read in pieces of at most
+        :data:`SPACY_PIECE` characters (spaCy refuses a text over a million; the
+        whole-text path reads it at once, as it did)."""
+        from .text.french import lemmas_from_spacy
+
+        text = self.text
+        found = self._spacy
+        piece = SPACY_PIECE if self.block <= len(text) else len(text) + 1  # whole: at once
+        for start in range(lo, hi, piece):
+            end = min(hi, start + piece)
+            a, b = max(0, start - SPACY_MARGIN), min(len(text), end + SPACY_MARGIN)
+            if a > 0:  # cut at a space: the tokens after it are the whole text's
+                space = text.find(" ", a, start)
+                a = space + 1 if space >= 0 else a
+            if b < len(text):
+                space = text.rfind(" ", end, b)
+                b = space if space >= 0 else b
+            self.spacy_read += b - a
+            for at, word in lemmas_from_spacy(text[a:b], start - a, end - a).items():
+                found[at + a] = word
+
+
 class _Known:
     """What the steps learn of one glossary: the bag of words and the long forms of each
-    entry met, and the IDF of every word."""
+    entry met, the IDF of every word, and the rule key of each word of its definitions
+    (each worked out once)."""
 
-    __slots__ = ("bags", "idf", "longs")
+    __slots__ = ("bags", "idf", "keys", "longs")
 
     def __init__(self) -> None:
         self.bags: dict[str, set[str]] = {}
         self.longs: dict[str, tuple[tuple[str, ...], ...]] = {}
         self.idf: dict[str, float] | None = None
+        self.keys: dict[str, str] = {}
+
+    def lemmas(self, text: str) -> list[str]:
+        """The rule keys of the words of ``text`` (a title, a definition)."""
+        keys = self.keys
+        out = []
+        for w in _WORD.findall(text):
+            key = keys.get(w)
+            if key is None:
+                key = keys[w] = lemma(w)
+            out.append(key)
+        return out
 
 
 _KNOWN: WeakKeyDictionary[Glossary, _Known] = WeakKeyDictionary()
@@ -203,6 +363,9 @@ class SenseChooser:
         self._known = known
         self._bags = known.bags
         self._longs = known.longs
+        #: Characters of a document read at a time around the occurrences that need them
+        #: (:class:`_Document`); ``None``: the whole text at the first one.
+        self.block: int | None = BLOCK
 
     def choose(
         self, text: str, matches: Sequence[Match],
@@ -217,8 +380,6 @@ class SenseChooser:
         when a document comes in pieces (:mod:`glossator.streaming`); filled here."""
         if not self.glossary.has_shared_forms():
             return {}
-        if not self.glossary.has_shared_forms():
-            return {}
         return self.stream(text, key_of, domains, held).choose(matches)
 
     def stream(self, text: str, key_of: Callable[[Match], tuple[bool, str]],
@@ -226,7 +387,7 @@ class SenseChooser:
                held: dict[tuple[str, ...], Entry | None] | None = None) -> SenseStream:
         """:meth:`choose` for matches that come in batches, in text order (the same
         choices as one call with them all)."""
-        return SenseStream(self, text, key_of, domains, held)
+        return SenseStream(self, text, key_of, domains, held, self.block)
 
     def _scopes(
         self, domains: Iterable[str] | Callable[[Match], Iterable[str]]
@@ -237,6 +398,16 @@ class SenseChooser:
             return lambda m: self.domains + tuple(_fold(d) for d in pick(m) if d.strip())
         fixed = self.domains + tuple(_fold(d) for d in domains if d.strip())
         return lambda m: fixed
+
+    def _reach(self, senses: Sequence[Entry], surface: str) -> tuple[int, int]:
+        """How many words before and after an occurrence (``surface``) its steps read:
+        the context's :data:`WINDOW`; a long form's words, twice over with three words
+        between (:func:`_next_to`); three words per letter of the acronym
+        (:func:`_initials_next_to`)."""
+        n = max((len(f) for sense in senses for f in self._long(sense)), default=0)
+        letters = len(surface.casefold())
+        return (max(WINDOW, 2 * n + 5, 3 * letters + 3),
+                max(WINDOW, 2 * n + 2, 3 * letters) + 1)
 
     def _one(self, m: Match, senses: tuple[Entry, ...], words: _Words,
              scope: tuple[str, ...], held: dict[tuple[str, ...], Entry | None]) -> SenseChoice:
@@ -271,7 +442,8 @@ class SenseChooser:
             texts = [long_form(entry)]
             if entry.aliases and len(entry.term.split()) > 1:
                 texts.append(entry.term)
-            found = (tuple(w for w in _lemmas(t) if w not in _STOP) for t in texts if t)
+            found = (tuple(w for w in self._known.lemmas(t) if w not in _STOP)
+                     for t in texts if t)
             self._longs[entry.id] = tuple(f for f in found if f)
         return self._longs[entry.id]
 
@@ -291,9 +463,10 @@ class SenseChooser:
     def _bag(self, entry: Entry) -> set[str]:
         bag = self._bags.get(entry.id)
         if bag is None:
-            acronym = {lemma(w) for w in _WORD.findall(entry.term)}
+            known = self._known
+            acronym = set(known.lemmas(entry.term))
             bag = self._bags[entry.id] = _content(
-                _lemmas(f"{entry.title or ''} {entry.definition}")) - acronym
+                known.lemmas(f"{entry.title or ''} {entry.definition}")) - acronym
         return bag
 
     def idf(self) -> dict[str, float]:
@@ -338,26 +511,42 @@ class SenseChooser:
 class SenseStream:
     """The choices of a :class:`SenseChooser` in one document, batch after batch: what
     a sense spelled out earlier holds is carried from one batch to the next (and, with
-    ``held`` kept by the caller, from one piece of a document to the next)."""
+    ``held`` kept by the caller, from one piece of a document to the next). The words
+    are read only around the occurrences that need them, each once (``block``: see
+    :class:`_Document`)."""
 
-    __slots__ = ("_held", "_known", "_scope_of", "_words", "chooser", "key_of", "text")
+    __slots__ = ("_block", "_doc", "_held", "_known", "_scope_of", "chooser", "key_of",
+                 "text")
 
     def __init__(self, chooser: SenseChooser, text: str,
                  key_of: Callable[[Match], tuple[bool, str]],
                  domains: Iterable[str] | Callable[[Match], Iterable[str]] = (),
-                 held: dict[tuple[str, ...], Entry | None] | None = None) -> None:
+                 held: dict[tuple[str, ...], Entry | None] | None = None,
+                 block: int | None = BLOCK) -> None:
         self.chooser = chooser
         self.text = text
         self.key_of = key_of
         self._known: dict[tuple[bool, str], tuple[Entry, ...]] = {}
-        self._words: _Words | None = None  # read only once an ambiguous form is met
+        self._doc: _Document | None = None  # made once an ambiguous form is met
+        self._block = block
         self._scope_of = chooser._scopes(domains)
         self._held: dict[tuple[str, ...], Entry | None] = {} if held is None else held
+
+    @property
+    def cost(self) -> dict[str, int]:
+        """What the stream has read of its text: ``words`` found, distinct words
+        lemmatised (``lemmas``), characters given to spaCy (``spacy_chars``)."""
+        doc = self._doc
+        if doc is None:
+            return {"words": 0, "lemmas": 0, "spacy_chars": 0}
+        return {"words": doc.tokenised, "lemmas": doc.lemmatised,
+                "spacy_chars": doc.spacy_read}
 
     def choose(self, matches: Sequence[Match]) -> dict[Match, SenseChoice]:
         """The choice for each of ``matches`` (the next ones in the text) whose form has
         several senses."""
-        glossary = self.chooser.glossary
+        chooser = self.chooser
+        glossary = chooser.glossary
         known = self._known
         key_of = self.key_of
         out: dict[Match, SenseChoice] = {}
@@ -367,10 +556,12 @@ class SenseStream:
             if senses is None:
                 senses = known[key] = glossary.senses(key)
             if senses:
-                if self._words is None:
-                    self._words = _Words(self.text, spacy=self.chooser.lemmas == "spacy")
-                out[m] = self.chooser._one(m, senses, self._words, self._scope_of(m),
-                                           self._held)
+                doc = self._doc
+                if doc is None:
+                    doc = self._doc = _Document(self.text, chooser.lemmas == "spacy",
+                                                self._block)
+                words = doc.around(m[0], m[1], *chooser._reach(senses, self.text[m[0]:m[1]]))
+                out[m] = chooser._one(m, senses, words, self._scope_of(m), self._held)
         return out
 
 

@@ -256,12 +256,26 @@ def _spacy_pipeline() -> Any:
     return _SPACY_NLP
 
 
-def lemmas_from_spacy(text: str) -> dict[int, str]:
+def lemmas_from_spacy(text: str, lo: int = 0, hi: int | None = None) -> dict[int, str]:
     """spaCy's lemma of each word of ``text`` that it tags, by the word's start offset
-    (*travaux* → *travail*, *emploie* → *employer*). Loads spaCy on the first call
-    (seconds): call it only when asked to (``lemmas="spacy"``)."""
+    (*travaux* → *travail*, *emploie* → *employer*); with ``lo`` and ``hi``, of the words
+    that start there only (spaCy still reads all of ``text``: its tagger reads each word
+    with its neighbours, but its lemmatizer, the slow part, runs only on those). Loads
+    spaCy on the first call (seconds): call it only when asked to (``lemmas="spacy"``)."""
     nlp = _spacy_pipeline()
-    return {t.idx: t.lemma_ for t in nlp(text) if t.lemma_ and t.is_alpha}
+    doc = nlp.make_doc(text)
+    for name, step in nlp.pipeline:
+        if name != "lemmatizer":
+            doc = step(doc)
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    end = len(text) if hi is None else hi
+    found: dict[int, str] = {}
+    for t in doc:
+        if lo <= t.idx < end and t.is_alpha:  # as the pipeline would: a lemma the rules
+            word = t.lemma_ if t.lemma else lemmatizer.lemmatize(t)[0]  # set stays
+            if word:
+                found[t.idx] = word
+    return found
 
 
 def is_acronym(form: str) -> bool:
