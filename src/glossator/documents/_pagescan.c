@@ -15,9 +15,12 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
 
 /* The interface version the Python side expects (PAGESCAN_ABI in documents/html.py). */
-#define PAGESCAN_ABI 1
+#define PAGESCAN_ABI 2
 
 static PyObject *s_stack, *s_pending, *s_trail_open, *s_gap_ok, *s_gap_space,
     *s_root_found, *s_token, *s_text, *s_break_gap, *s_fast_start, *s_start_tag,
@@ -998,6 +1001,391 @@ static PyObject *pagescan_may_contain(PyObject *module, PyObject *args)
     Py_RETURN_FALSE;
 }
 
+/* ---- after the policies: the kept matches spliced into the page ---------------------- */
+
+/* A buffer of int64 (a kept column, the runs' offsets), checked and held. */
+static int int64_view(PyObject *obj, Py_buffer *view, const char *what)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_SIMPLE) < 0)
+        return -1;
+    if (view->len % 8) {
+        PyBuffer_Release(view);
+        view->obj = NULL;
+        PyErr_Format(PyExc_ValueError, "%s: not int64 items", what);
+        return -1;
+    }
+    return 0;
+}
+
+/* The run holding text offset a: the last run starting at or before it, or -1. */
+static Py_ssize_t run_of(const int64_t *starts, Py_ssize_t n, int64_t a)
+{
+    Py_ssize_t lo = 0, hi = n; /* bisect_right(starts, a) */
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (starts[mid] <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo - 1;
+}
+
+/* Whether (a, b) is one of the sorted pairs of `pairs` (start, end, start, end…). */
+static int among(const int64_t *pairs, Py_ssize_t n, int64_t a, int64_t b)
+{
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (pairs[2 * mid] < a || (pairs[2 * mid] == a && pairs[2 * mid + 1] < b))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && pairs[2 * lo] == a && pairs[2 * lo + 1] == b;
+}
+
+/*
+ * sources(starts, ends, run_starts, run_ends, run_shifts, across) -> (array, list)
+ *
+ * Where each kept match (starts[k], ends[k]: offsets in the page's text) starts in the
+ * page's source when its run maps it by a shift alone (run_shifts[r]: source minus text
+ * offset, or INT64_MIN for a run with character references, or counted only), with the
+ * match inside the run and not one of the sorted pairs `across` (terms found across
+ * inline formatting): as an int64 bytes object; -1 for the others, whose indices come
+ * in the list (Python maps those, documents.html._source_span).
+ */
+static PyObject *pagescan_sources(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *objs[6];
+    if (!PyArg_ParseTuple(args, "OOOOOO:sources", &objs[0], &objs[1], &objs[2], &objs[3],
+                          &objs[4], &objs[5]))
+        return NULL;
+    static const char *what[6] = {"starts", "ends", "run_starts", "run_ends", "run_shifts",
+                                  "across"};
+    Py_buffer v[6];
+    int held = 0;
+    PyObject *out = NULL, *asked = NULL;
+    for (; held < 6; held++)
+        if (int64_view(objs[held], &v[held], what[held]) < 0)
+            goto done;
+    Py_ssize_t n = v[0].len / 8, runs = v[2].len / 8, pairs = v[5].len / 16;
+    if (v[1].len / 8 != n || v[3].len / 8 != runs || v[4].len / 8 != runs || v[5].len % 16) {
+        PyErr_SetString(PyExc_ValueError, "sources: the columns do not agree in size");
+        goto done;
+    }
+    const int64_t *starts = v[0].buf, *ends = v[1].buf, *rs = v[2].buf, *re = v[3].buf,
+                  *shift = v[4].buf, *across = v[5].buf;
+    out = PyBytes_FromStringAndSize(NULL, n * 8);
+    asked = PyList_New(0);
+    if (out == NULL || asked == NULL)
+        goto done;
+    int64_t *src = (int64_t *)PyBytes_AS_STRING(out);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int64_t a = starts[k], b = ends[k];
+        Py_ssize_t r = run_of(rs, runs, a);
+        if (r >= 0 && b <= re[r] && shift[r] != INT64_MIN && !among(across, pairs, a, b)) {
+            src[k] = a + shift[r];
+            continue;
+        }
+        src[k] = -1;
+        PyObject *index = PyLong_FromSsize_t(k);
+        int rc = index == NULL ? -1 : PyList_Append(asked, index);
+        Py_XDECREF(index);
+        if (rc < 0)
+            goto done;
+    }
+    PyObject *result = PyTuple_Pack(2, out, asked);
+    Py_DECREF(out);
+    Py_DECREF(asked);
+    for (int i = 0; i < held; i++)
+        PyBuffer_Release(&v[i]);
+    return result;
+done:
+    Py_XDECREF(out);
+    Py_XDECREF(asked);
+    for (int i = 0; i < held; i++)
+        PyBuffer_Release(&v[i]);
+    return NULL;
+}
+
+/* A tooltip's markup around its id: the pieces a template is cut into (a tuple of str),
+ * checked. Its length with `id_len` between the pieces, its widest character in *max. */
+static int parts_size(PyObject *parts, Py_ssize_t id_len, Py_ssize_t *len, Py_UCS4 *max)
+{
+    if (!PyTuple_Check(parts) || PyTuple_GET_SIZE(parts) == 0) {
+        PyErr_SetString(PyExc_TypeError, "a template's parts must be a tuple of str");
+        return -1;
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(parts);
+    *len = (count - 1) * id_len;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *part = PyTuple_GET_ITEM(parts, i);
+        if (!PyUnicode_Check(part)) {
+            PyErr_SetString(PyExc_TypeError, "a template's parts must be a tuple of str");
+            return -1;
+        }
+        *len += PyUnicode_GET_LENGTH(part);
+        if (PyUnicode_MAX_CHAR_VALUE(part) > *max)
+            *max = PyUnicode_MAX_CHAR_VALUE(part);
+    }
+    return 0;
+}
+
+/* Copy n characters of from (at a) to out (at *at), which has room (counted). */
+static int copy_to(PyObject *out, Py_ssize_t *at, PyObject *from, Py_ssize_t a,
+                   Py_ssize_t n)
+{
+    if (n <= 0)
+        return 0;
+    if (*at + n > PyUnicode_GET_LENGTH(out) || a < 0 || a + n > PyUnicode_GET_LENGTH(from)) {
+        PyErr_SetString(PyExc_SystemError, "splice: a copy out of bounds");
+        return -1;
+    }
+    if (PyUnicode_CopyCharacters(out, *at, from, a, n) < 0)
+        return -1;
+    *at += n;
+    return 0;
+}
+
+/* The pieces of a template written with the id between them. */
+static int write_parts(PyObject *out, Py_ssize_t *at, PyObject *parts, PyObject *id)
+{
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(parts); i++) {
+        if (i && copy_to(out, at, id, 0, PyUnicode_GET_LENGTH(id)) < 0)
+            return -1;
+        PyObject *part = PyTuple_GET_ITEM(parts, i);
+        if (copy_to(out, at, part, 0, PyUnicode_GET_LENGTH(part)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* One wrap of splice(): its source span and its template (borrowed from `hits`). */
+typedef struct {
+    Py_ssize_t s, e;
+    PyObject *hit;
+} Wrap;
+
+/* The template of entry `ref` around `surface` from `templates`, or what miss(ref,
+ * surface) makes (a new reference): (owner, opening parts or None, closing parts). */
+static PyObject *template_of(PyObject *templates, PyObject *table, PyObject *miss,
+                             int64_t ref, PyObject *surface)
+{
+    PyObject *index = PyLong_FromLongLong(ref);
+    if (index == NULL)
+        return NULL;
+    PyObject *key = PyTuple_Pack(2, index, surface);
+    PyObject *hit = key == NULL ? NULL : PyDict_GetItemWithError(templates, key);
+    Py_XDECREF(key);
+    if (hit != NULL && PyTuple_Check(hit) && PyTuple_GET_SIZE(hit) == 3
+        && PyTuple_GET_ITEM(hit, 0) == table) {
+        Py_DECREF(index);
+        Py_INCREF(hit);
+        return hit;
+    }
+    if (PyErr_Occurred()) {
+        Py_DECREF(index);
+        return NULL;
+    }
+    hit = PyObject_CallFunctionObjArgs(miss, index, surface, NULL);
+    Py_DECREF(index);
+    if (hit != NULL && (!PyTuple_Check(hit) || PyTuple_GET_SIZE(hit) != 3)) {
+        PyErr_SetString(PyExc_TypeError, "a template must be a 3-tuple");
+        Py_CLEAR(hit);
+    }
+    return hit;
+}
+
+/* What splice() reads, besides its columns. */
+typedef struct {
+    PyObject *html, *text, *fixed, *templates, *table, *miss, *prefix;
+    long long counter;
+} SpliceArgs;
+
+/* The wraps that splice() writes, in order, their templates held in `hits`: 1, 0 when a
+ * template is rendered for each tooltip (the caller's loop does those), -1 on error. */
+static int plan_wraps(SpliceArgs *p, const int64_t *starts, const int64_t *ends,
+                      const int64_t *entries, const int64_t *src, Py_ssize_t n, Wrap *wraps,
+                      Py_ssize_t *count, PyObject *hits)
+{
+    Py_ssize_t pos = 0, tlen = PyUnicode_GET_LENGTH(p->text);
+    Py_ssize_t hlen = PyUnicode_GET_LENGTH(p->html);
+    *count = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_ssize_t s, e;
+        PyObject *surface;
+        if (src[k] >= 0) {
+            if (starts[k] < 0 || ends[k] < starts[k] || ends[k] > tlen) {
+                PyErr_SetString(PyExc_ValueError, "splice: a match outside the text");
+                return -1;
+            }
+            s = (Py_ssize_t)src[k];
+            e = s + (Py_ssize_t)(ends[k] - starts[k]);
+            if (s < pos || e <= s)
+                continue;
+            surface = PyUnicode_Substring(p->text, (Py_ssize_t)starts[k], (Py_ssize_t)ends[k]);
+        } else {
+            PyObject *index = PyLong_FromSsize_t(k);
+            PyObject *fix = index == NULL ? NULL : PyDict_GetItemWithError(p->fixed, index);
+            Py_XDECREF(index);
+            if (fix == NULL) {
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_KeyError, "splice: a match neither mapped nor fixed");
+                return -1;
+            }
+            if (fix == Py_None)
+                continue; /* not wrapped (across markup, annotated already) */
+            if (!PyTuple_Check(fix)) {
+                PyErr_SetString(PyExc_TypeError, "a fixed match is (start, end, surface)");
+                return -1;
+            }
+            if (!PyArg_ParseTuple(fix, "nnU;a fixed match is (start, end, surface)", &s, &e,
+                                  &surface))
+                return -1;
+            if (s < pos || e <= s)
+                continue;
+            Py_INCREF(surface);
+        }
+        if (surface == NULL)
+            return -1;
+        if (e > hlen) {
+            Py_DECREF(surface);
+            PyErr_SetString(PyExc_ValueError, "splice: a match outside the page");
+            return -1;
+        }
+        PyObject *hit = template_of(p->templates, p->table, p->miss, entries[k], surface);
+        Py_DECREF(surface);
+        if (hit == NULL)
+            return -1;
+        int rc = PyList_Append(hits, hit);
+        Py_DECREF(hit);
+        if (rc < 0)
+            return -1;
+        if (PyTuple_GET_ITEM(hit, 1) == Py_None)
+            return 0;
+        wraps[*count].s = s;
+        wraps[*count].e = e;
+        wraps[*count].hit = hit;
+        ++*count;
+        pos = e;
+    }
+    return 1;
+}
+
+/* The page with its wraps written in: counted, then written into a str of that size. */
+static PyObject *write_page(SpliceArgs *p, const Wrap *wraps, Py_ssize_t count)
+{
+    if (p->counter < 0 || p->counter > LLONG_MAX - count - 1) {
+        PyErr_SetString(PyExc_OverflowError, "splice: tooltip numbers out of range");
+        return NULL;
+    }
+    Py_UCS4 max = PyUnicode_MAX_CHAR_VALUE(p->html);
+    Py_ssize_t total = PyUnicode_GET_LENGTH(p->html);
+    Py_ssize_t plen = PyUnicode_GET_LENGTH(p->prefix);
+    if (count && PyUnicode_MAX_CHAR_VALUE(p->prefix) > max)
+        max = PyUnicode_MAX_CHAR_VALUE(p->prefix);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        char digits[24];
+        int dlen = snprintf(digits, sizeof(digits), "%lld", p->counter + 1 + i);
+        Py_ssize_t open_len, close_len;
+        if (parts_size(PyTuple_GET_ITEM(wraps[i].hit, 1), plen + dlen, &open_len, &max) < 0
+            || parts_size(PyTuple_GET_ITEM(wraps[i].hit, 2), plen + dlen, &close_len, &max) < 0)
+            return NULL;
+        total += open_len + close_len;
+    }
+    PyObject *out = PyUnicode_New(total, max);
+    if (out == NULL)
+        return NULL;
+    Py_ssize_t at = 0, pos = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *id = PyUnicode_FromFormat("%U%lld", p->prefix, p->counter + 1 + i);
+        int rc = id == NULL ? -1 : 0;
+        if (rc == 0)
+            rc = copy_to(out, &at, p->html, pos, wraps[i].s - pos);
+        if (rc == 0)
+            rc = write_parts(out, &at, PyTuple_GET_ITEM(wraps[i].hit, 1), id);
+        if (rc == 0)
+            rc = copy_to(out, &at, p->html, wraps[i].s, wraps[i].e - wraps[i].s);
+        if (rc == 0)
+            rc = write_parts(out, &at, PyTuple_GET_ITEM(wraps[i].hit, 2), id);
+        Py_XDECREF(id);
+        if (rc < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        pos = wraps[i].e;
+    }
+    if (copy_to(out, &at, p->html, pos, PyUnicode_GET_LENGTH(p->html) - pos) < 0
+        || at != total) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_SystemError, "splice: the page is shorter than counted");
+        Py_DECREF(out);
+        return NULL;
+    }
+    return out;
+}
+
+/*
+ * splice(html, text, starts, ends, entries, sources, fixed, templates, table, miss,
+ *        counter, prefix) -> str | None
+ *
+ * documents.html._splice over the kept columns (starts, ends: offsets in the page's
+ * text; entries: indexes in `table`): each match's source start is sources[k] (its end
+ * as far on), or, where that is -1, fixed[k] gives (start, end, surface) or None (not
+ * wrapped). A match that starts before the end of the last one wrapped is passed over.
+ * Each tooltip's markup is templates[(entry, surface)] when that is a 3-tuple whose
+ * first item is `table`, else what miss(entry, surface) returns: (owner, opening parts,
+ * closing parts), written with the tooltip's id (prefix and number, numbered from
+ * counter + 1) between the parts. None when a template is None (the markup is rendered
+ * for each tooltip: the caller's loop does it).
+ */
+static PyObject *pagescan_splice(PyObject *module, PyObject *args)
+{
+    (void)module;
+    SpliceArgs p;
+    PyObject *cols[4];
+    if (!PyArg_ParseTuple(args, "UUOOOOO!O!OOLU:splice", &p.html, &p.text, &cols[0],
+                          &cols[1], &cols[2], &cols[3], &PyDict_Type, &p.fixed,
+                          &PyDict_Type, &p.templates, &p.table, &p.miss, &p.counter,
+                          &p.prefix))
+        return NULL;
+    static const char *what[4] = {"starts", "ends", "entries", "sources"};
+    Py_buffer v[4];
+    int held = 0;
+    PyObject *result = NULL, *hits = NULL;
+    Wrap *wraps = NULL;
+    for (; held < 4; held++)
+        if (int64_view(cols[held], &v[held], what[held]) < 0)
+            goto done;
+    Py_ssize_t n = v[0].len / 8;
+    if (v[1].len / 8 != n || v[2].len / 8 != n || v[3].len / 8 != n) {
+        PyErr_SetString(PyExc_ValueError, "splice: the columns do not agree in size");
+        goto done;
+    }
+    wraps = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Wrap));
+    hits = PyList_New(0);
+    if (wraps == NULL || hits == NULL) {
+        if (wraps == NULL)
+            PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t count;
+    int planned = plan_wraps(&p, v[0].buf, v[1].buf, v[2].buf, v[3].buf, n, wraps, &count,
+                             hits);
+    if (planned == 0)
+        result = Py_NewRef(Py_None);
+    else if (planned > 0)
+        result = write_page(&p, wraps, count);
+done:
+    Py_XDECREF(hits);
+    PyMem_Free(wraps);
+    for (int i = 0; i < held; i++)
+        PyBuffer_Release(&v[i]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"may_contain", pagescan_may_contain, METH_VARARGS,
      "may_contain(source, needle) -> bool\n\n"
@@ -1008,6 +1396,14 @@ static PyMethodDef methods[] = {
      "all_relevant, root_none) -> where the last text starts\n\n"
      "Read the page as _Scanner._scan_python does, calling the scanner's methods for "
      "what needs a decision."},
+    {"sources", pagescan_sources, METH_VARARGS,
+     "sources(starts, ends, run_starts, run_ends, run_shifts, across) -> (bytes, list)\n\n"
+     "The source start of each kept match its run maps by a shift (int64), -1 for the "
+     "others, whose indices come in the list."},
+    {"splice", pagescan_splice, METH_VARARGS,
+     "splice(html, text, starts, ends, entries, sources, fixed, templates, table, miss, "
+     "counter, prefix) -> str | None\n\n"
+     "The page with the tooltips of the kept matches written in (see _pagescan.c)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -14,3 +14,14 @@ def scan(
 ) -> int: ...
 
 def may_contain(source: str, needle: str) -> bool: ...
+
+def sources(
+    starts: Any, ends: Any, run_starts: Any, run_ends: Any, run_shifts: Any, across: Any,
+) -> tuple[bytes, list[int]]: ...
+
+def splice(
+    html: str, text: str, starts: Any, ends: Any, entries: Any, sources: Any,
+    fixed: dict[int, tuple[int, int, str] | None], templates: dict[Any, Any], table: Any,
+    miss: Callable[[int, str], tuple[object, tuple[str, ...] | None, tuple[str, ...]]],
+    counter: int, prefix: str,
+) -> str | None: ...

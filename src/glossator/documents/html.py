@@ -194,7 +194,7 @@ _VOID_SET: set[str] = set(_VOID)
 _NOT_BARE = frozenset({"option"}) | _SECTION_START | _HEADINGS | _VOID | _RAW | _FOREIGN
 _CLOSE_SAME: set[str] = {"a", "button"}
 #: The interface version of ``glossator.documents._pagescan`` these sources expect.
-PAGESCAN_ABI = 1
+PAGESCAN_ABI = 2
 
 
 #: The C loop of :meth:`_Scanner.scan`, or ``None``: the Python loop reads the same runs.
@@ -806,6 +806,16 @@ class _Scanner:
                 del stack[k:]
                 return
 
+    def run_columns(self) -> tuple[array[int], array[int], array[int]]:
+        """The runs' starts and ends in the page's text, and the shift that maps a
+        match inside a run to the source (source minus text offset; ``_NO_SHIFT`` for a
+        run with character references, or counted only), as int64 arrays."""
+        runs = self.runs
+        return (array("q", [r.start for r in runs]), array("q", [r.end for r in runs]),
+                array("q", [r.segs[0][1] - r.start
+                            if len(r.segs) == 1 and not r.segs[0][4] and not r.counted_only
+                            else _NO_SHIFT for r in runs]))
+
     # -- text -----------------------------------------------------------------------
 
     def _text(self, a: int, b: int) -> None:
@@ -916,9 +926,16 @@ def _annotate_page(html: str, annotator: Annotator, scanner: _Scanner,
     page = (*domains, *page_domains(html)) if named else tuple(domains)
     scoped = domain_scopes(html) if named else []
     where = _domains_at(scanner, page, scoped) if scoped else page
-    found = _kept_wraps(annotator, scanner, where) if record is None else None
+    found = _kept_columns(annotator, scanner, where) if record is None else None
     if found is not None:
-        wraps, table = found
+        (starts, ends, entries), across, text, table = found
+        if not starts:
+            return html
+        out = _splice_native(html, scanner, text, (starts, ends, entries), across, style,
+                             table)
+        if out is not None:
+            return out
+        wraps = _wraps(starts, ends, entries, across, scanner.runs, text)
         if not wraps:
             return html
         return _splice(html, wraps, scanner.max_id, scanner.id_prefix, style, table)
@@ -1220,15 +1237,18 @@ def _placed(
     return placed
 
 
-def _kept_wraps(
+def _kept_columns(
     annotator: Annotator, scanner: _Scanner,
     domains: Sequence[str] | Callable[[tuple[int, int, int, bool]], Sequence[str]],
-) -> tuple[list[tuple[int, int, str, int]], Sequence[Entry]] | None:
-    """What :func:`_placed` places, as (source start, end, text, index of the entry
-    shown in the table that comes with them), the matches chosen in C as arrays
-    (:func:`glossator.kept.keep_columns`, the same choice as :meth:`Annotator.select`'s);
-    ``None`` when they cannot be (no C scanner, a policy registered by a plug-in, more
-    numbered senses than room)."""
+) -> tuple[tuple[array[int], array[int], array[int]],
+           dict[tuple[int, int], tuple[int, bool, int, int, str]], str,
+           Sequence[Entry]] | None:
+    """What :func:`_placed` chooses, the matches chosen in C as arrays
+    (:func:`glossator.kept.keep_columns`, the same choice as :meth:`Annotator.select`'s):
+    their starts, ends (in the page's text) and the index of the entry shown in the table
+    that comes with them; the terms found across inline formatting (:func:`_across`),
+    the page's text, and that table. ``None`` when they cannot be (no C scanner, a
+    policy registered by a plug-in, more numbered senses than room)."""
     mode = annotator._kept_mode()
     if mode < 0:
         return None
@@ -1246,7 +1266,49 @@ def _kept_wraps(
     if found is None:
         return None
     (starts, ends, entries, _), table = found
-    return _wraps(starts, ends, entries, across, runs, text), table
+    return (starts, ends, entries), across, text, table
+
+
+#: A run's shift for :func:`_splice_native` when it has character references or is
+#: counted only: its matches are mapped by :func:`_source_span`.
+_NO_SHIFT = -(1 << 63)
+
+
+def _splice_native(
+    html: str, scanner: _Scanner, text: str,
+    cols: tuple[array[int], array[int], array[int]],
+    across: dict[tuple[int, int], tuple[int, bool, int, int, str]],
+    style: tuple[str, bool, str | None], table: Sequence[Entry],
+) -> str | None:
+    """What :func:`_wraps` and :func:`_splice` write for the kept columns ``cols``
+    (starts, ends, entries), written in C (``_pagescan.sources`` and ``splice``): only
+    the matches that a run does not map by a shift alone reach Python
+    (:func:`_source_span`), and the tooltips' templates that are not kept yet
+    (:func:`_template`). ``None`` when the loop of :func:`_splice` must write them: no
+    C module, a tally to keep, a preset not built in, tooltip numbers beyond int64."""
+    preset = MARKUP_PRESETS.get(style[0])
+    if _PAGESCAN is None or current_tally() is not None or preset is None \
+            or preset.wrap not in _BUILT_IN_WRAPS or scanner.max_id >= 1 << 62:
+        return None
+    starts, ends, entries = cols
+    runs = scanner.runs
+    run_starts, run_ends, shifts = scanner.run_columns()
+    pairs = array("q", [x for pair in sorted(across) for x in pair])
+    sources, asked = _PAGESCAN.sources(starts, ends, run_starts, run_ends, shifts, pairs)
+    fixed: dict[int, tuple[int, int, str] | None] = {}
+    for k in asked:
+        s, e, surface, reason = _source_span((starts[k], ends[k], 0, False), across, runs,
+                                             run_starts, text)
+        fixed[k] = None if reason else (s, e, surface)
+    templates = _templates(style, table)
+
+    def miss(ref: int, surface: str) -> tuple[object, tuple[str, ...] | None, tuple[str, ...]]:
+        return _template(templates, (ref, surface), table, table[ref], surface, style)
+
+    out: str | None = _PAGESCAN.splice(html, text, starts, ends, entries, sources, fixed,
+                                       templates, table, miss, scanner.max_id,
+                                       scanner.id_prefix)
+    return out
 
 
 def _with_across(
@@ -1321,7 +1383,7 @@ def _wraps(
 def _source_span(
     match: tuple[int, int, int, bool],
     across: dict[tuple[int, int], tuple[int, bool, int, int, str]],
-    runs: list[_Run], starts: list[int], text: str,
+    runs: list[_Run], starts: Sequence[int], text: str,
 ) -> tuple[int, int, str, str]:
     """Where ``match`` (in the page's text) lies in the page's source, its text, and why it
     cannot be wrapped there (``""`` when it can)."""
