@@ -1149,11 +1149,34 @@ static int copy_to(PyObject *out, Py_ssize_t *at, PyObject *from, Py_ssize_t a,
     return 0;
 }
 
+/* A tooltip's id: the prefix, then the number's digits (dlen of them, ASCII). */
+typedef struct {
+    PyObject *prefix;
+    const char *digits;
+    int dlen;
+} TipId;
+
+static int write_id(PyObject *out, Py_ssize_t *at, const TipId *id)
+{
+    if (copy_to(out, at, id->prefix, 0, PyUnicode_GET_LENGTH(id->prefix)) < 0)
+        return -1;
+    if (*at + id->dlen > PyUnicode_GET_LENGTH(out)) {
+        PyErr_SetString(PyExc_SystemError, "splice: a copy out of bounds");
+        return -1;
+    }
+    int kind = PyUnicode_KIND(out);
+    void *data = PyUnicode_DATA(out);
+    for (int i = 0; i < id->dlen; i++)
+        PyUnicode_WRITE(kind, data, *at + i, (Py_UCS4)(unsigned char)id->digits[i]);
+    *at += id->dlen;
+    return 0;
+}
+
 /* The pieces of a template written with the id between them. */
-static int write_parts(PyObject *out, Py_ssize_t *at, PyObject *parts, PyObject *id)
+static int write_parts(PyObject *out, Py_ssize_t *at, PyObject *parts, const TipId *id)
 {
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(parts); i++) {
-        if (i && copy_to(out, at, id, 0, PyUnicode_GET_LENGTH(id)) < 0)
+        if (i && write_id(out, at, id) < 0)
             return -1;
         PyObject *part = PyTuple_GET_ITEM(parts, i);
         if (copy_to(out, at, part, 0, PyUnicode_GET_LENGTH(part)) < 0)
@@ -1286,9 +1309,13 @@ static PyObject *write_page(SpliceArgs *p, const Wrap *wraps, Py_ssize_t count)
     Py_ssize_t plen = PyUnicode_GET_LENGTH(p->prefix);
     if (count && PyUnicode_MAX_CHAR_VALUE(p->prefix) > max)
         max = PyUnicode_MAX_CHAR_VALUE(p->prefix);
+    Py_ssize_t dlen = 1;
+    long long tens = 10; /* the numbers' digits, counted as they grow */
     for (Py_ssize_t i = 0; i < count; i++) {
-        char digits[24];
-        int dlen = snprintf(digits, sizeof(digits), "%lld", p->counter + 1 + i);
+        while (p->counter + 1 + i >= tens && dlen < 19) {
+            dlen++;
+            tens = dlen < 19 ? tens * 10 : LLONG_MAX;
+        }
         Py_ssize_t open_len, close_len;
         if (parts_size(PyTuple_GET_ITEM(wraps[i].hit, 1), plen + dlen, &open_len, &max) < 0
             || parts_size(PyTuple_GET_ITEM(wraps[i].hit, 2), plen + dlen, &close_len, &max) < 0)
@@ -1300,17 +1327,23 @@ static PyObject *write_page(SpliceArgs *p, const Wrap *wraps, Py_ssize_t count)
         return NULL;
     Py_ssize_t at = 0, pos = 0;
     for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *id = PyUnicode_FromFormat("%U%lld", p->prefix, p->counter + 1 + i);
-        int rc = id == NULL ? -1 : 0;
+        char digits[24];
+        long long number = p->counter + 1 + i;
+        int dlen = 0;
+        char *d = digits + sizeof(digits);
+        do { /* number >= 1 */
+            *--d = (char)('0' + number % 10);
+            number /= 10;
+            dlen++;
+        } while (number > 0);
+        TipId id = {p->prefix, d, dlen};
+        int rc = copy_to(out, &at, p->html, pos, wraps[i].s - pos);
         if (rc == 0)
-            rc = copy_to(out, &at, p->html, pos, wraps[i].s - pos);
-        if (rc == 0)
-            rc = write_parts(out, &at, PyTuple_GET_ITEM(wraps[i].hit, 1), id);
+            rc = write_parts(out, &at, PyTuple_GET_ITEM(wraps[i].hit, 1), &id);
         if (rc == 0)
             rc = copy_to(out, &at, p->html, wraps[i].s, wraps[i].e - wraps[i].s);
         if (rc == 0)
-            rc = write_parts(out, &at, PyTuple_GET_ITEM(wraps[i].hit, 2), id);
-        Py_XDECREF(id);
+            rc = write_parts(out, &at, PyTuple_GET_ITEM(wraps[i].hit, 2), &id);
         if (rc < 0) {
             Py_DECREF(out);
             return NULL;
