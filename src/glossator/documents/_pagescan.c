@@ -24,8 +24,8 @@
 
 static PyObject *s_stack, *s_pending, *s_trail_open, *s_gap_ok, *s_gap_space,
     *s_root_found, *s_token, *s_text, *s_break_gap, *s_fast_start, *s_start_tag,
-    *s_lower, *s_runs, *s_parts, *s_join_parts, *s_length, *s_join_length, *s_brk,
-    *s_trail, *s_counted_only, *k_block_sep, *k_inline_sep, *k_space, *k_empty;
+    *s_lower, *s_parts, *s_join_parts, *s_length, *s_join_length, *s_brk,
+    *k_block_sep, *k_inline_sep, *k_space, *k_empty;
 
 typedef struct {
     PyObject *self;        /* the _Scanner */
@@ -40,8 +40,15 @@ typedef struct {
     PyObject *no_attrs;    /* _NO_ATTRS */
     PyObject *void_set;    /* _VOID */
     PyObject *decode;      /* _decode */
-    PyObject *run_class;   /* _Run */
-    PyObject *runs, *parts, *join_parts; /* the scanner's lists */
+    /* the runs (documents.html._Runs): their numbers, RUN_FIELDS int64 each, gathered
+     * here and added to `cols` (an array) at the end; a byte each in `counted` and
+     * `joined` (bytearrays, kept up to date: their length is the number of runs); and,
+     * by index, the segments of the runs with character references, the inline
+     * formatting tags before and after a run (dicts) */
+    PyObject *cols, *counted, *joined, *segs, *leads, *trails;
+    int64_t *buf;
+    Py_ssize_t buf_len, buf_cap;
+    PyObject *parts, *join_parts; /* the scanner's lists */
     PyObject *dict;        /* the scanner's attributes (its __dict__) */
     /* the scanner's attributes the loop reads and writes most, held here while C runs
      * and written back to the __dict__ before any of its methods is called (sync_out),
@@ -358,17 +365,6 @@ static int self_true(Ctx *c, PyObject *name)
     return PyObject_IsTrue(value);
 }
 
-/* An attribute of the scanner, true or not: 1, 0, or -1 on an error. */
-static int attr_true(PyObject *self, PyObject *name)
-{
-    PyObject *value = PyObject_GetAttr(self, name);
-    if (value == NULL)
-        return -1;
-    int truth = PyObject_IsTrue(value);
-    Py_DECREF(value);
-    return truth;
-}
-
 /* The open element at the top of the stack (a borrowed 4-tuple), or NULL with no error
  * when there is none; NULL with an error when the stack holds something else. */
 static PyObject *top(Ctx *c)
@@ -384,40 +380,40 @@ static PyObject *top(Ctx *c)
     return elem;
 }
 
-/* The last run (borrowed), or NULL when there is none. */
-static PyObject *last_run(Ctx *c)
+/* The number of runs so far. */
+static Py_ssize_t run_count(Ctx *c)
 {
-    Py_ssize_t size = PyList_GET_SIZE(c->runs);
-    return size ? PyList_GET_ITEM(c->runs, size - 1) : NULL;
+    return PyByteArray_GET_SIZE(c->counted);
 }
 
-/* Whether the last run's trail is still to be set: 1, 0, or -1 on an error. */
-static int trail_unset(PyObject *run)
+/* The pending formatting tags, when there are any, kept as the trail of the last run
+ * (`trails`, by index), or as the lead of the next (`leads`). */
+static int keep_tags(Ctx *c, PyObject *dict, Py_ssize_t k)
 {
-    PyObject *trail = PyObject_GetAttr(run, s_trail);
-    if (trail == NULL)
+    PyObject *pending = self_get(c, s_pending);
+    if (pending == NULL)
         return -1;
-    int unset = trail == Py_None;
-    Py_DECREF(trail);
-    return unset;
+    int rc = 0;
+    int some = PyObject_IsTrue(pending);
+    if (some < 0)
+        rc = -1;
+    else if (some) {
+        PyObject *index = PyLong_FromSsize_t(k);
+        rc = index == NULL ? -1 : PyDict_SetItem(dict, index, pending);
+        Py_XDECREF(index);
+    }
+    Py_DECREF(pending);
+    return rc;
 }
 
 /* _Scanner._break_gap: a token other than inline formatting; no term runs across it. */
 static int break_gap(Ctx *c)
 {
-    PyObject *run = last_run(c);
-    int unset = run != NULL ? trail_unset(run) : 0;
+    int unset = self_true(c, s_trail_open); /* the last run's trail is still to be set */
     if (unset < 0)
         return -1;
-    if (unset) {
-        PyObject *pending = self_get(c, s_pending);
-        if (pending == NULL)
-            return -1;
-        int rc = PyObject_SetAttr(run, s_trail, pending);
-        Py_DECREF(pending);
-        if (rc < 0)
-            return -1;
-    }
+    if (unset && keep_tags(c, c->trails, run_count(c) - 1) < 0)
+        return -1;
     int pending = unset ? 1 : self_true(c, s_pending);
     if (pending < 0)
         return -1;
@@ -463,7 +459,8 @@ static int put(Ctx *c, PyObject *list, PyObject *counter, PyObject *piece,
 }
 
 /* The decoded text of src[a:b] and its segments (new references), as _decode gives
- * them; *blank when the text is white space only. */
+ * them; *segs is NULL when the text holds no '&' (one segment, from a: the text as it
+ * is written). *blank when the text is white space only. */
 static int decoded(Ctx *c, Py_ssize_t a, Py_ssize_t b, PyObject **out,
                    PyObject **segs, int *blank)
 {
@@ -490,13 +487,8 @@ static int decoded(Ctx *c, Py_ssize_t a, Py_ssize_t b, PyObject **out,
         return 0;
     }
     *out = PyUnicode_Substring(c->src, a, b);
-    *segs = Py_BuildValue("[(nnnnO)]", (Py_ssize_t)0, a, b - a, b - a, Py_False);
-    if (*out == NULL || *segs == NULL) {
-        Py_CLEAR(*out);
-        Py_CLEAR(*segs);
-        return -1;
-    }
-    return 0;
+    *segs = NULL;
+    return *out == NULL ? -1 : 0;
 }
 
 /* Whether the new run is read joined to the last one (only inline formatting between):
@@ -509,13 +501,12 @@ static int joined_to_last(Ctx *c, int counted)
     int brk = self_true(c, s_brk);
     if (brk != 0 || counted)
         return brk < 0 ? -1 : 0;
-    PyObject *run = last_run(c);
-    if (run == NULL) {
+    Py_ssize_t k = run_count(c);
+    if (k == 0) {
         PyErr_SetString(PyExc_IndexError, "gap_ok without a run");
         return -1;
     }
-    int counted_only = attr_true(run, s_counted_only);
-    return counted_only < 0 ? -1 : !counted_only;
+    return !PyByteArray_AS_STRING(c->counted)[k - 1];
 }
 
 /* The separators before a new run: in the text the policies see, and in the text read
@@ -537,22 +528,65 @@ static int separate(Ctx *c, int joined)
     return rc;
 }
 
+/* Whether segments (a list, or NULL: one, from the run's start) map the run by a shift
+ * alone: one segment, not a character reference. 1, 0, or -1 on an error. */
+static int plain_segments(PyObject *segs)
+{
+    if (segs == NULL)
+        return 1;
+    if (PyList_GET_SIZE(segs) != 1)
+        return 0;
+    PyObject *seg = PyList_GET_ITEM(segs, 0);
+    if (!PyTuple_Check(seg) || PyTuple_GET_SIZE(seg) != 5) {
+        PyErr_SetString(PyExc_TypeError, "a segment must be a 5-tuple");
+        return -1;
+    }
+    int ref = PyObject_IsTrue(PyTuple_GET_ITEM(seg, 4));
+    return ref < 0 ? -1 : !ref;
+}
+
+/* A byte appended to a bytearray. */
+static int push_byte(PyObject *bytes, int value)
+{
+    Py_ssize_t n = PyByteArray_GET_SIZE(bytes);
+    if (PyByteArray_Resize(bytes, n + 1) < 0)
+        return -1;
+    PyByteArray_AS_STRING(bytes)[n] = (char)value;
+    return 0;
+}
+
+/* A run's numbers (RUN_FIELDS of them) gathered, added to `cols` at the end. */
+#define RUN_FIELDS 6
+static int push_run(Ctx *c, const int64_t *fields)
+{
+    if (c->buf_len + RUN_FIELDS > c->buf_cap) {
+        Py_ssize_t cap = c->buf_cap ? 2 * c->buf_cap : 64 * RUN_FIELDS;
+        int64_t *grown = PyMem_Realloc(c->buf, (size_t)cap * sizeof(int64_t));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        c->buf = grown;
+        c->buf_cap = cap;
+    }
+    memcpy(c->buf + c->buf_len, fields, RUN_FIELDS * sizeof(int64_t));
+    c->buf_len += RUN_FIELDS;
+    return 0;
+}
+
 /* The end of _Scanner._text for a run with text: it joins the page's text. */
-static int add_run(Ctx *c, PyObject *out, PyObject *segs, int counted)
+static int add_run(Ctx *c, PyObject *out, PyObject *segs, int counted, Py_ssize_t a)
 {
     int joined = joined_to_last(c, counted);
     if (joined < 0 || separate(c, joined) < 0)
         return -1;
     if (self_set(c, s_brk, Py_False) < 0)
         return -1;
-    PyObject *pending = self_get(c, s_pending);
-    if (pending == NULL)
-        return -1;
-    PyObject *run = last_run(c);
-    int unset = run != NULL ? trail_unset(run) : 0;
+    Py_ssize_t k = run_count(c);
+    int unset = self_true(c, s_trail_open);
     int rc = unset < 0 ? -1 : 0;
-    if (rc == 0 && unset)
-        rc = PyObject_SetAttr(run, s_trail, pending);
+    if (rc == 0 && unset && k > 0)
+        rc = keep_tags(c, c->trails, k - 1); /* the last run's trail, this one's lead */
     if (rc == 0)
         rc = self_set(c, s_trail_open, Py_True);
     Py_ssize_t start = 0, jstart = 0;
@@ -560,15 +594,26 @@ static int add_run(Ctx *c, PyObject *out, PyObject *segs, int counted)
         rc = put(c, c->parts, s_length, out, &start);
     if (rc == 0)
         rc = put(c, c->join_parts, s_join_length, out, &jstart);
+    int plain = rc == 0 ? plain_segments(segs) : -1;
+    if (plain < 0)
+        return -1;
+    if (!plain) {
+        PyObject *index = PyLong_FromSsize_t(k);
+        rc = index == NULL ? -1 : PyDict_SetItem(c->segs, index, segs);
+        Py_XDECREF(index);
+    }
+    if (rc == 0)
+        rc = keep_tags(c, c->leads, k);
     if (rc == 0) {
         Py_ssize_t len = PyUnicode_GET_LENGTH(out);
-        PyObject *made = PyObject_CallFunction(
-            c->run_class, "nnOOnnOO", start, start + len, counted ? Py_True : Py_False,
-            segs, jstart, jstart + len, joined ? Py_True : Py_False, pending);
-        rc = made == NULL ? -1 : PyList_Append(c->runs, made);
-        Py_XDECREF(made);
+        int64_t fields[RUN_FIELDS] = {start, start + len, jstart, jstart + len, a,
+                                      plain && !counted ? (int64_t)a - start : INT64_MIN};
+        rc = push_run(c, fields);
     }
-    Py_DECREF(pending);
+    if (rc == 0)
+        rc = push_byte(c->counted, counted);
+    if (rc == 0)
+        rc = push_byte(c->joined, joined);
     if (rc < 0)
         return -1;
     PyObject *fresh = PyList_New(0);
@@ -589,9 +634,9 @@ static int run(Ctx *c, Py_ssize_t a, Py_ssize_t b, int counted)
     if (decoded(c, a, b, &out, &segs, &blank) < 0)
         return -1;
     int rc = blank ? self_set(c, s_gap_space, Py_True)
-                   : add_run(c, out, segs, counted);
+                   : add_run(c, out, segs, counted, a);
     Py_DECREF(out);
-    Py_DECREF(segs);
+    Py_XDECREF(segs);
     return rc;
 }
 
@@ -843,13 +888,21 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
 {
     (void)module;
     Ctx c;
-    if (!PyArg_ParseTuple(args, "OUO!O!O!O!O!O!OOOO!O!pp:scan", &c.self, &c.src,
-                          &PySet_Type, &c.inline_set, &PySet_Type, &c.foreign_set,
+    if (!PyArg_ParseTuple(args, "OUO!O!O!O!O!O!OOOO!O!O!O!O!O!O!pp:scan", &c.self,
+                          &c.src, &PySet_Type, &c.inline_set, &PySet_Type, &c.foreign_set,
                           &PySet_Type, &c.special, &PyDict_Type, &c.bare, &PySet_Type,
                           &c.close_same, &PySet_Type, &c.void_set, &c.no_attrs, &c.decode,
-                          &c.run_class, &PyTuple_Type, &c.exact, &PyTuple_Type, &c.folded,
-                          &c.all_relevant, &c.root_none))
+                          &c.cols, &PyByteArray_Type, &c.counted, &PyByteArray_Type,
+                          &c.joined, &PyDict_Type, &c.segs, &PyDict_Type, &c.leads,
+                          &PyDict_Type, &c.trails, &PyTuple_Type, &c.exact, &PyTuple_Type,
+                          &c.folded, &c.all_relevant, &c.root_none))
         return NULL;
+    if (PyByteArray_GET_SIZE(c.joined) != PyByteArray_GET_SIZE(c.counted)) {
+        PyErr_SetString(PyExc_ValueError, "the runs' counted and joined flags differ in size");
+        return NULL;
+    }
+    c.buf = NULL;
+    c.buf_len = c.buf_cap = 0;
     memset(c.first, 0, sizeof(c.first));
     c.first_wide = 0;
     for (int which = 0; which < 2; which++) {
@@ -886,16 +939,14 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
         return NULL;
     }
     c.stack = PyObject_GetAttr(c.self, s_stack);
-    c.runs = PyObject_GetAttr(c.self, s_runs);
     c.parts = PyObject_GetAttr(c.self, s_parts);
     c.join_parts = PyObject_GetAttr(c.self, s_join_parts);
-    if (c.stack == NULL || c.runs == NULL || c.parts == NULL || c.join_parts == NULL
-        || !PyList_Check(c.stack) || !PyList_Check(c.runs) || !PyList_Check(c.parts)
+    if (c.stack == NULL || c.parts == NULL || c.join_parts == NULL
+        || !PyList_Check(c.stack) || !PyList_Check(c.parts)
         || !PyList_Check(c.join_parts)) {
         if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_TypeError, "the scanner's stack, runs and parts must be lists");
+            PyErr_SetString(PyExc_TypeError, "the scanner's stack and parts must be lists");
         Py_XDECREF(c.stack);
-        Py_XDECREF(c.runs);
         Py_XDECREF(c.parts);
         Py_XDECREF(c.join_parts);
         Py_DECREF(c.dict);
@@ -931,10 +982,19 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
     }
     if (rc == 0)
         rc = sync_out(&c);
+    if (rc == 0 && c.buf_len) { /* the runs' numbers, into the array */
+        PyObject *bytes = PyBytes_FromStringAndSize((const char *)c.buf,
+                                                    c.buf_len * (Py_ssize_t)sizeof(int64_t));
+        PyObject *done = bytes == NULL ? NULL
+                                       : PyObject_CallMethod(c.cols, "frombytes", "O", bytes);
+        Py_XDECREF(bytes);
+        rc = done == NULL ? -1 : 0;
+        Py_XDECREF(done);
+    }
+    PyMem_Free(c.buf);
     for (int k = 0; k < 7; k++)
         Py_XDECREF(c.shadow[k]);
     Py_DECREF(c.stack);
-    Py_DECREF(c.runs);
     Py_DECREF(c.parts);
     Py_DECREF(c.join_parts);
     Py_DECREF(c.dict);
@@ -1425,10 +1485,12 @@ static PyMethodDef methods[] = {
      "False when source holds needle (ASCII, lower case) in no case whatever: every "
      "character beyond ASCII is taken for a match, which case folding might make."},
     {"scan", pagescan_scan, METH_VARARGS,
-     "scan(scanner, source, inline, foreign, special, no_attrs, exact, folded, "
-     "all_relevant, root_none) -> where the last text starts\n\n"
+     "scan(scanner, source, inline, foreign, special, bare, close_same, void, no_attrs, "
+     "decode, cols, counted, joined, segs, leads, trails, exact, folded, all_relevant, "
+     "root_none) -> where the last text starts\n\n"
      "Read the page as _Scanner._scan_python does, calling the scanner's methods for "
-     "what needs a decision."},
+     "what needs a decision; the text runs go to the arrays and dicts of "
+     "documents.html._Runs."},
     {"sources", pagescan_sources, METH_VARARGS,
      "sources(starts, ends, run_starts, run_ends, run_shifts, across) -> (bytes, list)\n\n"
      "The source start of each kept match its run maps by a shift (int64), -1 for the "
@@ -1456,9 +1518,8 @@ PyMODINIT_FUNC PyInit__pagescan(void)
         {&s_gap_ok, "gap_ok"}, {&s_gap_space, "gap_space"}, {&s_root_found, "root_found"},
         {&s_token, "_token"}, {&s_text, "_text"}, {&s_break_gap, "_break_gap"},
         {&s_fast_start, "_fast_start"}, {&s_start_tag, "_start_tag"}, {&s_lower, "lower"},
-        {&s_runs, "runs"}, {&s_parts, "parts"}, {&s_join_parts, "join_parts"},
+        {&s_parts, "parts"}, {&s_join_parts, "join_parts"},
         {&s_length, "length"}, {&s_join_length, "join_length"}, {&s_brk, "brk"},
-        {&s_trail, "trail"}, {&s_counted_only, "counted_only"},
         {&k_block_sep, "\n\n"}, {&k_inline_sep, " \xef\xbf\xbc "}, {&k_space, " "},
         {&k_empty, ""},
     };

@@ -79,7 +79,7 @@ from functools import lru_cache
 from html import unescape
 from html.entities import html5
 from operator import lt, sub
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from .._gc import paused_gc
 from .._native import load_native
@@ -391,6 +391,68 @@ class _Run:
         return src + slen if ref else src + (d - dec)
 
 
+#: The numbers kept for each run in :attr:`_Runs.cols`: its start and end in the text
+#: joined with separators, in the text read joined, where it starts in the source, and
+#: the shift that maps an offset inside it to the source (source minus text offset), or
+#: ``_NO_SHIFT`` for a run with character references, or counted only.
+_RUN_FIELDS = 6
+#: A run's shift when it has character references or is counted only: its matches are
+#: mapped through its segments (:func:`_source_span`).
+_NO_SHIFT = -(1 << 63)
+
+
+class _Runs(Sequence[_Run]):
+    """The text runs of a page as arrays, filled by the tokenizer loop (in C or in
+    Python, :meth:`_Scanner._add_run`): no object per run. A run is made a
+    :class:`_Run` only when asked for (``runs[k]``), for the few that Python reads
+    one by one (a term across inline formatting, a run with character references).
+
+    ``cols`` holds :data:`_RUN_FIELDS` int64 a run; ``counted`` and ``joined`` a byte a
+    run (1: counted only; read joined to the previous one); ``segs`` the segments of
+    the runs that have character references (the others have one, from their start),
+    ``leads`` and ``trails`` the inline formatting tags before and after a run, for
+    the runs that have any (by index)."""
+
+    __slots__ = ("cols", "counted", "joined", "leads", "segs", "trails")
+
+    def __init__(self) -> None:
+        self.cols = array("q")
+        self.counted = bytearray()
+        self.joined = bytearray()
+        self.segs: dict[int, list[_Seg]] = {}
+        self.leads: dict[int, list[_Tag]] = {}
+        self.trails: dict[int, list[_Tag]] = {}
+
+    def __len__(self) -> int:
+        return len(self.counted)
+
+    @overload
+    def __getitem__(self, k: int) -> _Run: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[_Run]: ...
+
+    def __getitem__(self, k: int | slice) -> _Run | list[_Run]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        n = len(self.counted)
+        if k < 0:
+            k += n
+        if not 0 <= k < n:
+            raise IndexError("run index out of range")
+        start, end, jstart, jend, src, _ = self.cols[_RUN_FIELDS * k : _RUN_FIELDS * (k + 1)]
+        segs = self.segs.get(k)
+        if segs is None:
+            segs = [(0, src, end - start, end - start, False)]
+        return _Run(start, end, bool(self.counted[k]), segs, jstart, jend,
+                    bool(self.joined[k]), self.leads.get(k, []), self.trails.get(k, []))
+
+    def column(self, field: int) -> array[int]:
+        """One number of every run (``0``: starts, ``1``: ends, ``2``: starts read
+        joined, ``3``: ends read joined, ``5``: shifts), as an int64 array."""
+        return self.cols[field::_RUN_FIELDS]
+
+
 def _decode(src: str, a: int, b: int) -> tuple[str, list[_Seg]]:
     """The text of ``src[a:b]`` with character references decoded, and its segments."""
     amp = src.find("&", a, b)
@@ -496,7 +558,7 @@ class _Scanner:
         self.stack: list[_Elem] = []
         self.parts: list[str] = []
         self.length = 0
-        self.runs: list[_Run] = []
+        self.runs = _Runs()
         self.brk = False
         # the runs joined as the page reads (see _Run): the formatting tags since the last
         # run or the last other token, whether only those came since the last run, and
@@ -527,9 +589,11 @@ class _Scanner:
         skipped text by, and calls this scanner's methods for everything else."""
         assert _PAGESCAN is not None
         needles = self.needles
+        runs = self.runs
         text_from = _PAGESCAN.scan(
             self, self.src, _INLINE_SET, _FOREIGN_SET, self.special_set, self.bare,
-            _CLOSE_SAME, _VOID_SET, _NO_ATTRS, _decode, _Run,
+            _CLOSE_SAME, _VOID_SET, _NO_ATTRS, _decode, runs.cols, runs.counted, runs.joined,
+            runs.segs, runs.leads, runs.trails,
             needles[0] if needles else (), needles[1] if needles else (), needles is None,
             self.root is None)
         self._text(text_from, len(self.src))
@@ -627,9 +691,9 @@ class _Scanner:
 
     def _break_gap(self) -> None:
         """A token other than inline formatting: no term runs across it."""
-        runs = self.runs
-        if runs and runs[-1].trail is None:
-            runs[-1].trail = self.pending
+        if self.trail_open:  # the last run's trail: the formatting tags after it
+            if self.pending:
+                self.runs.trails[len(self.runs) - 1] = self.pending
             self.pending = []
             self.trail_open = False
         elif self.pending:
@@ -806,16 +870,6 @@ class _Scanner:
                 del stack[k:]
                 return
 
-    def run_columns(self) -> tuple[array[int], array[int], array[int]]:
-        """The runs' starts and ends in the page's text, and the shift that maps a
-        match inside a run to the source (source minus text offset; ``_NO_SHIFT`` for a
-        run with character references, or counted only), as int64 arrays."""
-        runs = self.runs
-        return (array("q", [r.start for r in runs]), array("q", [r.end for r in runs]),
-                array("q", [r.segs[0][1] - r.start
-                            if len(r.segs) == 1 and not r.segs[0][4] and not r.counted_only
-                            else _NO_SHIFT for r in runs]))
-
     # -- text -----------------------------------------------------------------------
 
     def _text(self, a: int, b: int) -> None:
@@ -837,8 +891,9 @@ class _Scanner:
             self.gap_space = True
             return
         counted = state == _COUNT
+        runs = self.runs
         joined = (self.gap_ok and not self.brk and not counted
-                  and not self.runs[-1].counted_only)
+                  and not runs.counted[-1])
         if self.parts:
             sep = _BLOCK_SEP if self.brk else _INLINE_SEP
             self.parts.append(sep)
@@ -847,16 +902,24 @@ class _Scanner:
             self.join_parts.append(jsep)
             self.join_length += len(jsep)
         self.brk = False
-        if self.runs and self.runs[-1].trail is None:
-            self.runs[-1].trail = self.pending
+        k = len(runs)
+        if self.trail_open and self.pending:  # the last run's trail, this one's lead
+            runs.trails[k - 1] = self.pending
         self.trail_open = True  # the new run's trail: the formatting tags after it
         start, jstart = self.length, self.join_length
         self.parts.append(text)
         self.length += len(text)
         self.join_parts.append(text)
         self.join_length += len(text)
-        self.runs.append(_Run(start, self.length, counted, segs, jstart, self.join_length,
-                              joined, self.pending))
+        simple = len(segs) == 1 and not segs[0][4]
+        if not simple:
+            runs.segs[k] = segs
+        if self.pending:
+            runs.leads[k] = self.pending
+        runs.cols.extend((start, self.length, jstart, self.join_length, a,
+                          a - start if simple and not counted else _NO_SHIFT))
+        runs.counted.append(counted)
+        runs.joined.append(joined)
         self.pending = []
         self.gap_ok = True
         self.gap_space = False
@@ -1116,7 +1179,7 @@ def _domains_at(
     """The domains of a match: the page's, and those of the innermost element with
     ``data-glossator-domain`` around it."""
     runs = scanner.runs
-    starts = [r.start for r in runs]
+    starts = runs.column(0)
 
     def at(match: tuple[int, int, int, bool]) -> tuple[str, ...]:
         run = runs[max(0, bisect_right(starts, match[0]) - 1)]
@@ -1201,8 +1264,8 @@ def _placed(
     runs = scanner.runs
     text = "".join(scanner.parts)
     # terms across inline formatting: found in the runs joined as the page reads them
-    across = _across(annotator, runs, "".join(scanner.join_parts)) if any(
-        r.joined for r in runs) else {}
+    across = _across(annotator, runs, "".join(scanner.join_parts)) if 1 in runs.joined \
+        else {}
     # without terms across formatting, nor a record to keep, the policies scan the text
     # themselves: as a stream, told which entries are done (the same matches are kept)
     matches: list[tuple[int, int, int, bool]] | None = None
@@ -1212,7 +1275,7 @@ def _placed(
         spans = sorted(across)
         matches = sorted([m for m in matches or () if not _overlaps(m, spans)]
                          + [(a, b, v, el) for (a, b), (v, el, _, _, _) in across.items()])
-    starts = [r.start for r in runs]
+    starts = runs.column(0)
     dropped: dict[tuple[int, int, int, bool], str] | None = {} if record is not None else None
     if record is not None and senses is None:
         senses = {}
@@ -1256,8 +1319,8 @@ def _kept_columns(
 
     runs = scanner.runs
     text = "".join(scanner.parts)
-    across = _across(annotator, runs, "".join(scanner.join_parts)) if any(
-        r.joined for r in runs) else {}
+    across = _across(annotator, runs, "".join(scanner.join_parts)) if 1 in runs.joined \
+        else {}
     matches: array[int] | None = None
     if across:
         matches = _with_across(annotator, text, across)
@@ -1267,11 +1330,6 @@ def _kept_columns(
         return None
     (starts, ends, entries, _), table = found
     return (starts, ends, entries), across, text, table
-
-
-#: A run's shift for :func:`_splice_native` when it has character references or is
-#: counted only: its matches are mapped by :func:`_source_span`.
-_NO_SHIFT = -(1 << 63)
 
 
 def _splice_native(
@@ -1292,7 +1350,7 @@ def _splice_native(
         return None
     starts, ends, entries = cols
     runs = scanner.runs
-    run_starts, run_ends, shifts = scanner.run_columns()
+    run_starts, run_ends, shifts = runs.column(0), runs.column(1), runs.column(5)
     pairs = array("q", [x for pair in sorted(across) for x in pair])
     sources, asked = _PAGESCAN.sources(starts, ends, run_starts, run_ends, shifts, pairs)
     fixed: dict[int, tuple[int, int, str] | None] = {}
@@ -1352,12 +1410,12 @@ def _with_across(
 def _wraps(
     starts: Sequence[int], ends: Sequence[int], entries: Sequence[int],
     across: dict[tuple[int, int], tuple[int, bool, int, int, str]],
-    runs: list[_Run], text: str,
+    runs: _Runs, text: str,
 ) -> list[tuple[int, int, str, int]]:
     """The kept matches (``starts``, ``ends``, ``entries``) that can be wrapped, with
     their source span: :func:`_source_span`, with the shift of each run without
     character references computed once."""
-    run_starts = [r.start for r in runs]
+    run_starts = runs.column(0)
     wraps = []
     pos = 0
     for a, b, k in zip(starts, ends, entries, strict=True):
@@ -1383,7 +1441,7 @@ def _wraps(
 def _source_span(
     match: tuple[int, int, int, bool],
     across: dict[tuple[int, int], tuple[int, bool, int, int, str]],
-    runs: list[_Run], starts: Sequence[int], text: str,
+    runs: _Runs, starts: Sequence[int], text: str,
 ) -> tuple[int, int, str, str]:
     """Where ``match`` (in the page's text) lies in the page's source, its text, and why it
     cannot be wrapped there (``""`` when it can)."""
@@ -1402,7 +1460,7 @@ def _source_span(
     return s, e, surface, ""
 
 
-def _scan_joined(annotator: Annotator, runs: list[_Run],
+def _scan_joined(annotator: Annotator, runs: _Runs,
                  joined: str) -> list[tuple[int, int, int, bool]]:
     """The matches of ``joined`` (offsets in it) that lie in the groups of runs read
     joined (a run and those after it with only inline formatting between), the others
@@ -1410,13 +1468,14 @@ def _scan_joined(annotator: Annotator, runs: list[_Run],
     no term crosses and beyond which the matcher does not look."""
     spans: list[list[int]] = []  # [start, end] in joined, each from a separator to one
     k, n = 0, len(runs)
+    flags, jstarts, jends = runs.joined, runs.column(2), runs.column(3)
     while k < n:
         m = k
-        while m + 1 < n and runs[m + 1].joined:
+        while m + 1 < n and flags[m + 1]:
             m += 1
         if m > k:
-            a = runs[k - 1].jend if k else 0
-            b = runs[m + 1].jstart if m + 1 < n else len(joined)
+            a = jends[k - 1] if k else 0
+            b = jstarts[m + 1] if m + 1 < n else len(joined)
             if spans and a <= spans[-1][1]:
                 spans[-1][1] = b
             else:
@@ -1440,7 +1499,7 @@ def _scan_joined(annotator: Annotator, runs: list[_Run],
 
 
 def _across(
-    annotator: Annotator, runs: list[_Run], joined: str, whole: bool = False,
+    annotator: Annotator, runs: _Runs, joined: str, whole: bool = False,
 ) -> dict[tuple[int, int], tuple[int, bool, int, int, str]]:
     """The terms found across inline formatting that can be wrapped whole.
 
@@ -1449,7 +1508,7 @@ def _across(
     read joined are scanned (:func:`_scan_joined`); ``whole``: all of ``joined`` (what
     the tests compare with).
     """
-    jstarts = [r.jstart for r in runs]
+    jstarts = runs.column(2)
     found: dict[tuple[int, int], tuple[int, bool, int, int, str]] = {}
     nruns = len(runs)
     k = 0
@@ -1463,7 +1522,7 @@ def _across(
         if k + 1 >= nruns or jstarts[k + 1] >= e:
             continue  # inside one run: the runs alone find it
         m = bisect_right(jstarts, e - 1) - 1
-        if not all(r.joined and not r.counted_only for r in runs[k + 1 : m + 1]):
+        if not all(runs.joined[k + 1 : m + 1]) or any(runs.counted[k + 1 : m + 1]):
             continue
         first, last = runs[k], runs[m]
         if first.counted_only or s >= first.jend or e <= last.jstart:
@@ -1477,7 +1536,7 @@ def _across(
     return found
 
 
-def _nested(runs: list[_Run], k: int, m: int, start: int, end: int, at_start: bool,
+def _nested(runs: _Runs, k: int, m: int, start: int, end: int, at_start: bool,
             at_end: bool) -> tuple[int, int] | None:
     """The source span to wrap for a term from ``start`` (in run ``k``) to ``end`` (in run
     ``m``), so that the tags inside it nest: those between the runs, and those before run
