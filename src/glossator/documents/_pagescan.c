@@ -24,13 +24,15 @@
 
 static PyObject *s_stack, *s_pending, *s_trail_open, *s_gap_ok, *s_gap_space,
     *s_root_found, *s_token, *s_text, *s_break_gap, *s_fast_start, *s_start_tag,
-    *s_lower, *s_parts, *s_join_parts, *s_length, *s_join_length, *s_brk,
+    *s_lower, *s_open_names, *s_parts, *s_join_parts, *s_length, *s_join_length, *s_brk,
     *k_block_sep, *k_inline_sep, *k_space, *k_empty;
 
 typedef struct {
     PyObject *self;        /* the _Scanner */
     PyObject *src;         /* the page */
     PyObject *stack;       /* its list of open elements: (tag, state, in_root, foreign) */
+    PyObject *open_names;  /* its dict: how many elements of each name the stack holds
+                            * beyond its first DEEP */
     int kind;
     const void *data;
     Py_ssize_t n;
@@ -701,10 +703,53 @@ static int gap(Ctx *c, PyObject *name, Py_ssize_t lt, Py_ssize_t end, int is_sta
     return self_set(c, s_gap_ok, Py_False);
 }
 
-/* The innermost open element of that name closed, with those inside it. */
+/* The count of open elements named `name` plus delta (1: pushed; -1: popped). */
+static int count_open(Ctx *c, PyObject *name, long delta)
+{
+    PyObject *had = PyDict_GetItemWithError(c->open_names, name);
+    long count = 0;
+    if (had != NULL) {
+        count = PyLong_AsLong(had);
+        if (count == -1 && PyErr_Occurred())
+            return -1;
+    } else if (PyErr_Occurred())
+        return -1;
+    PyObject *now = PyLong_FromLong(count + delta);
+    if (now == NULL)
+        return -1;
+    int rc = PyDict_SetItem(c->open_names, name, now);
+    Py_DECREF(now);
+    return rc;
+}
+
+/* How deep the stack is read for an end tag whose element is not open beyond it
+ * (_DEEP in documents/html.py). */
+#define DEEP 256
+
+/* Whether an element named `name` is open beyond the stack's first DEEP: 1, 0, or -1
+ * on an error. */
+static int is_open(Ctx *c, PyObject *name)
+{
+    PyObject *count = PyDict_GetItemWithError(c->open_names, name);
+    if (count == NULL)
+        return PyErr_Occurred() ? -1 : 0;
+    return PyObject_IsTrue(count);
+}
+
+/* The innermost open element of that name closed, with those inside it; nothing when
+ * none is open. Beyond the stack's first DEEP elements, whether one is open is known
+ * without reading them (open_names), however deep a hostile page nests. */
 static int close_element(Ctx *c, PyObject *name)
 {
-    for (Py_ssize_t k = PyList_GET_SIZE(c->stack) - 1; k >= 0; k--) {
+    Py_ssize_t top = PyList_GET_SIZE(c->stack);
+    if (top > DEEP) {
+        int open = is_open(c, name);
+        if (open < 0)
+            return -1;
+        if (!open)
+            top = DEEP;
+    }
+    for (Py_ssize_t k = top - 1; k >= 0; k--) {
         PyObject *elem = PyList_GET_ITEM(c->stack, k);
         if (!PyTuple_Check(elem) || PyTuple_GET_SIZE(elem) != 4) {
             PyErr_SetString(PyExc_TypeError, "the open elements must be 4-tuples");
@@ -713,8 +758,12 @@ static int close_element(Ctx *c, PyObject *name)
         int same = PyObject_RichCompareBool(PyTuple_GET_ITEM(elem, 0), name, Py_EQ);
         if (same < 0)
             return -1;
-        if (same)
+        if (same) {
+            for (Py_ssize_t i = k > DEEP ? k : DEEP; i < PyList_GET_SIZE(c->stack); i++)
+                if (count_open(c, PyTuple_GET_ITEM(PyList_GET_ITEM(c->stack, i), 0), -1) < 0)
+                    return -1;
             return PyList_SetSlice(c->stack, k, PyList_GET_SIZE(c->stack), NULL);
+        }
     }
     return 0;
 }
@@ -733,6 +782,10 @@ static int push(Ctx *c, PyObject *name, PyObject *state, PyObject *in_root)
     PyObject *child = PyTuple_Pack(4, name, state, in_root, Py_False);
     if (child == NULL)
         return -1;
+    if (PyList_GET_SIZE(c->stack) >= DEEP && count_open(c, name, 1) < 0) {
+        Py_DECREF(child);
+        return -1;
+    }
     int rc = PyList_Append(c->stack, child);
     Py_DECREF(child);
     return rc;
@@ -939,6 +992,16 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
         return NULL;
     }
     c.stack = PyObject_GetAttr(c.self, s_stack);
+    c.open_names = PyObject_GetAttr(c.self, s_open_names);
+    if (c.open_names != NULL && !PyDict_Check(c.open_names)) {
+        Py_CLEAR(c.open_names);
+        PyErr_SetString(PyExc_TypeError, "the scanner's open_names must be a dict");
+    }
+    if (c.open_names == NULL) {
+        Py_DECREF(c.dict);
+        Py_XDECREF(c.stack);
+        return NULL;
+    }
     c.parts = PyObject_GetAttr(c.self, s_parts);
     c.join_parts = PyObject_GetAttr(c.self, s_join_parts);
     if (c.stack == NULL || c.parts == NULL || c.join_parts == NULL
@@ -947,6 +1010,7 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
         if (!PyErr_Occurred())
             PyErr_SetString(PyExc_TypeError, "the scanner's stack and parts must be lists");
         Py_XDECREF(c.stack);
+        Py_DECREF(c.open_names);
         Py_XDECREF(c.parts);
         Py_XDECREF(c.join_parts);
         Py_DECREF(c.dict);
@@ -994,6 +1058,7 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
     PyMem_Free(c.buf);
     for (int k = 0; k < 7; k++)
         Py_XDECREF(c.shadow[k]);
+    Py_DECREF(c.open_names);
     Py_DECREF(c.stack);
     Py_DECREF(c.parts);
     Py_DECREF(c.join_parts);
@@ -1518,7 +1583,7 @@ PyMODINIT_FUNC PyInit__pagescan(void)
         {&s_gap_ok, "gap_ok"}, {&s_gap_space, "gap_space"}, {&s_root_found, "root_found"},
         {&s_token, "_token"}, {&s_text, "_text"}, {&s_break_gap, "_break_gap"},
         {&s_fast_start, "_fast_start"}, {&s_start_tag, "_start_tag"}, {&s_lower, "lower"},
-        {&s_parts, "parts"}, {&s_join_parts, "join_parts"},
+        {&s_parts, "parts"}, {&s_open_names, "open_names"}, {&s_join_parts, "join_parts"},
         {&s_length, "length"}, {&s_join_length, "join_length"}, {&s_brk, "brk"},
         {&k_block_sep, "\n\n"}, {&k_inline_sep, " \xef\xbf\xbc "}, {&k_space, " "},
         {&k_empty, ""},
@@ -1533,7 +1598,8 @@ PyMODINIT_FUNC PyInit__pagescan(void)
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL)
         return NULL;
-    if (PyModule_AddIntConstant(module, "ABI", PAGESCAN_ABI) < 0) {
+    if (PyModule_AddIntConstant(module, "ABI", PAGESCAN_ABI) < 0
+        || PyModule_AddIntConstant(module, "DEEP", DEEP) < 0) {
         Py_DECREF(module);
         return NULL;
     }

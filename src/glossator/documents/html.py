@@ -193,6 +193,9 @@ _VOID_SET: set[str] = set(_VOID)
 #: one of their name, which the C loop does too: :data:`_CLOSE_SAME`).
 _NOT_BARE = frozenset({"option"}) | _SECTION_START | _HEADINGS | _VOID | _RAW | _FOREIGN
 _CLOSE_SAME: set[str] = {"a", "button"}
+#: How deep the stack of open elements is read for an end tag whose element is not open
+#: beyond it (``DEEP`` in ``_pagescan.c``): no deeper, however a hostile page nests.
+_DEEP = 256
 #: The interface version of ``glossator.documents._pagescan`` these sources expect.
 PAGESCAN_ABI = 2
 
@@ -556,6 +559,10 @@ class _Scanner:
         self.root = root
         self.root_found = False
         self.stack: list[_Elem] = []
+        #: how many elements of each name the stack holds beyond its first
+        #: :data:`_DEEP` (kept by both loops): an end tag of an element not open reads
+        #: at most those first ones, however deep a hostile page nests
+        self.open_names: dict[str, int] = {}
         self.parts: list[str] = []
         self.length = 0
         self.runs = _Runs()
@@ -633,6 +640,8 @@ class _Scanner:
                 self.gap_ok = False
             if stack and stack[-1][0] == tag:
                 stack.pop()
+                if len(stack) >= _DEEP:
+                    self.open_names[tag] -= 1
             else:
                 self._end_tag(tag)
         self._text(text_from, n)
@@ -685,6 +694,8 @@ class _Scanner:
             parent = stack[-1]
             if not parent[3] and (parent[2] or self.root_found):
                 # what _start_tag does for an element no selector reads
+                if len(stack) >= _DEEP:
+                    self.open_names[tag] = self.open_names.get(tag, 0) + 1
                 stack.append((tag, parent[1], parent[2], False))
                 return -1
         return self._start_tag(tag, attrs, self_closing, end)
@@ -809,12 +820,7 @@ class _Scanner:
             self._note_id(ident)
         if tag in _SECTION_START:
             self.brk = True
-        # a few implied end tags of HTML's tree builder, those that matter for skipping
-        if tag in ("a", "button"):
-            self._end_tag(tag)  # a link (a button) in a link closes the first one
-        elif stack and ((tag == "option" and stack[-1][0] == "option")
-                        or (tag in _HEADINGS and stack[-1][0] in _HEADINGS)):
-            stack.pop()
+        self._implied_end(tag)
         parent = stack[-1] if stack else None
         foreign = (parent is not None and parent[3]) or tag in _FOREIGN
         if tag in _VOID or (self_closing and foreign):
@@ -842,8 +848,22 @@ class _Scanner:
         if not in_root and not self.root_found and self.root is not None \
                 and self.root.matches(tag, attrs):
             in_root = self.root_found = True
+        if len(stack) >= _DEEP:
+            self.open_names[tag] = self.open_names.get(tag, 0) + 1
         stack.append((tag, state, in_root, foreign))
         return -1
+
+    def _implied_end(self, tag: str) -> None:
+        """A few implied end tags of HTML's tree builder, those that matter for
+        skipping, before ``tag`` opens."""
+        stack = self.stack
+        if tag in ("a", "button"):
+            self._end_tag(tag)  # a link (a button) in a link closes the first one
+        elif stack and ((tag == "option" and stack[-1][0] == "option")
+                        or (tag in _HEADINGS and stack[-1][0] in _HEADINGS)):
+            popped = stack.pop()[0]
+            if len(stack) >= _DEEP:
+                self.open_names[popped] -= 1
 
     def _note_id(self, ident: str) -> None:
         """Keep the highest tooltip number among the ids the page already has."""
@@ -864,9 +884,16 @@ class _Scanner:
         return len(self.src) if m is None else m.start()
 
     def _end_tag(self, tag: str) -> None:
+        """Close the innermost open element ``tag`` and those inside it; nothing when
+        none is open. Beyond the stack's first :data:`_DEEP` elements, whether one is
+        open is known without reading them (:attr:`open_names`)."""
+        names = self.open_names
         stack = self.stack
-        for k in range(len(stack) - 1, -1, -1):
+        top = len(stack) if names.get(tag) else min(len(stack), _DEEP)
+        for k in range(top - 1, -1, -1):
             if stack[k][0] == tag:
+                for elem in stack[max(k, _DEEP):]:
+                    names[elem[0]] -= 1
                 del stack[k:]
                 return
 
