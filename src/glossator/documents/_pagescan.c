@@ -27,6 +27,9 @@ static PyObject *s_stack, *s_pending, *s_trail_open, *s_gap_ok, *s_gap_space,
     *s_lower, *s_open_names, *s_parts, *s_join_parts, *s_length, *s_join_length, *s_brk,
     *k_block_sep, *k_inline_sep, *k_space, *k_empty;
 
+/* How many of the scanner's attributes Ctx.shadow holds. */
+#define SHADOWED 5
+
 typedef struct {
     PyObject *self;        /* the _Scanner */
     PyObject *src;         /* the page */
@@ -55,7 +58,10 @@ typedef struct {
     /* the scanner's attributes the loop reads and writes most, held here while C runs
      * and written back to the __dict__ before any of its methods is called (sync_out),
      * read again after (sync_in): strong references */
-    PyObject *shadow[7];
+    PyObject *shadow[SHADOWED];
+    /* the scanner's `length` and `join_length` (the texts' lengths so far), held as C
+     * integers the same way: not an int object made for each piece of text */
+    Py_ssize_t lengths[2];
     PyObject *bare;        /* {tag: state} of the elements opened here without attributes */
     PyObject *close_same;  /* elements that close an open one of their name (a, button) */
     PyObject *exact;       /* needles found as written (tuple of str) */
@@ -275,13 +281,15 @@ static int all_space(Ctx *c, Py_ssize_t a, Py_ssize_t b)
 }
 
 /* The attributes held in Ctx.shadow, in its order. */
-static PyObject **shadowed[7] = {&s_pending, &s_gap_ok, &s_gap_space, &s_trail_open, &s_brk,
-                                 &s_length, &s_join_length};
+static PyObject **shadowed[SHADOWED] = {&s_pending, &s_gap_ok, &s_gap_space,
+                                        &s_trail_open, &s_brk};
+/* The attributes held in Ctx.lengths, in its order. */
+static PyObject **counters[2] = {&s_length, &s_join_length};
 
 /* Where name is held in Ctx.shadow, or -1. */
 static int shadow_of(PyObject *name)
 {
-    for (int k = 0; k < 7; k++)
+    for (int k = 0; k < SHADOWED; k++)
         if (*shadowed[k] == name)
             return k;
     return -1;
@@ -290,7 +298,18 @@ static int shadow_of(PyObject *name)
 /* Read the shadowed attributes from the scanner's __dict__ (after its methods ran). */
 static int sync_in(Ctx *c)
 {
-    for (int k = 0; k < 7; k++) {
+    for (int k = 0; k < 2; k++) {
+        PyObject *value = PyDict_GetItemWithError(c->dict, *counters[k]);
+        if (value == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_AttributeError, *counters[k]);
+            return -1;
+        }
+        c->lengths[k] = PyLong_AsSsize_t(value);
+        if (c->lengths[k] == -1 && PyErr_Occurred())
+            return -1;
+    }
+    for (int k = 0; k < SHADOWED; k++) {
         PyObject *value = PyDict_GetItemWithError(c->dict, *shadowed[k]);
         if (value == NULL) {
             if (!PyErr_Occurred())
@@ -307,7 +326,14 @@ static int sync_in(Ctx *c)
  * and at the end). */
 static int sync_out(Ctx *c)
 {
-    for (int k = 0; k < 7; k++)
+    for (int k = 0; k < 2; k++) {
+        PyObject *value = PyLong_FromSsize_t(c->lengths[k]);
+        int rc = value == NULL ? -1 : PyDict_SetItem(c->dict, *counters[k], value);
+        Py_XDECREF(value);
+        if (rc < 0)
+            return -1;
+    }
+    for (int k = 0; k < SHADOWED; k++)
         if (c->shadow[k] != NULL && PyDict_SetItem(c->dict, *shadowed[k], c->shadow[k]) < 0)
             return -1;
     return 0;
@@ -436,6 +462,13 @@ static int break_gap(Ctx *c)
 /* An int attribute of the scanner plus delta, written back; its old value in *old. */
 static int add_to(Ctx *c, PyObject *name, Py_ssize_t delta, Py_ssize_t *old)
 {
+    for (int k = 0; k < 2; k++) {
+        if (*counters[k] == name) { /* held in Ctx.lengths */
+            *old = c->lengths[k];
+            c->lengths[k] += delta;
+            return 0;
+        }
+    }
     PyObject *value = self_get(c, name);
     if (value == NULL)
         return -1;
@@ -1016,7 +1049,7 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
         Py_DECREF(c.dict);
         return NULL;
     }
-    for (int k = 0; k < 7; k++)
+    for (int k = 0; k < SHADOWED; k++)
         c.shadow[k] = NULL;
     Py_ssize_t pos = 0, text_from = 0;
     int rc = sync_in(&c);
@@ -1056,7 +1089,7 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
         Py_XDECREF(done);
     }
     PyMem_Free(c.buf);
-    for (int k = 0; k < 7; k++)
+    for (int k = 0; k < SHADOWED; k++)
         Py_XDECREF(c.shadow[k]);
     Py_DECREF(c.open_names);
     Py_DECREF(c.stack);
