@@ -69,6 +69,10 @@ typedef struct {
     int all_relevant;      /* every tag's attributes are read in Python */
     int root_none;         /* no root selector: text outside any element is annotated */
     unsigned char first[128]; /* the first characters of the needles (both cases) */
+    /* by ASCII character: which needles start with it (bit k: needle k), exact ones and
+     * folded ones (either case); used when there are at most 32 of each (`masked`) */
+    uint32_t exact_mask[128], folded_mask[128];
+    int masked;
     int first_wide;        /* a needle starts with a character beyond ASCII */
 } Ctx;
 
@@ -233,6 +237,21 @@ static int needle_at(Ctx *c, Py_ssize_t i, Py_ssize_t b, PyObject *needle,
     return 1;
 }
 
+/* The index of the lowest bit set in bits (not 0). */
+static inline int lowest_bit(uint32_t bits)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctz(bits);
+#else
+    int k = 0;
+    while (!(bits & 1u)) {
+        bits >>= 1;
+        k++;
+    }
+    return k;
+#endif
+}
+
 /* Whether the attributes written from a to b may hold what a selector or a tooltip id
  * reads (a superset of what _relevant's expression finds: then Python decides). */
 static int maybe_relevant(Ctx *c, Py_ssize_t a, Py_ssize_t b)
@@ -246,6 +265,15 @@ static int maybe_relevant(Ctx *c, Py_ssize_t a, Py_ssize_t b)
         if (ch < 128 ? !c->first[ch] : !c->first_wide) {
             if (ch >= 128 && nfolded)
                 return 1; /* case folding may make an ASCII name of it */
+            continue;
+        }
+        if (ch < 128 && c->masked) { /* only the needles that start with ch */
+            for (uint32_t bits = c->exact_mask[ch]; bits; bits &= bits - 1)
+                if (needle_at(c, i, b, PyTuple_GET_ITEM(c->exact, lowest_bit(bits)), 0))
+                    return 1;
+            for (uint32_t bits = c->folded_mask[ch]; bits; bits &= bits - 1)
+                if (needle_at(c, i, b, PyTuple_GET_ITEM(c->folded, lowest_bit(bits)), 1))
+                    return 1;
             continue;
         }
         for (Py_ssize_t k = 0; k < nexact; k++) {
@@ -990,6 +1018,9 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
     c.buf = NULL;
     c.buf_len = c.buf_cap = 0;
     memset(c.first, 0, sizeof(c.first));
+    memset(c.exact_mask, 0, sizeof(c.exact_mask));
+    memset(c.folded_mask, 0, sizeof(c.folded_mask));
+    c.masked = PyTuple_GET_SIZE(c.exact) <= 32 && PyTuple_GET_SIZE(c.folded) <= 32;
     c.first_wide = 0;
     for (int which = 0; which < 2; which++) {
         PyObject *needles = which ? c.folded : c.exact;
@@ -1011,6 +1042,16 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
             c.first[ch] = 1;
             if (which && ch >= 'a' && ch <= 'z')
                 c.first[ch - 32] = 1;
+            if (k < 32) {
+                uint32_t bit = (uint32_t)1 << k;
+                if (!which)
+                    c.exact_mask[ch] |= bit;
+                else {
+                    c.folded_mask[ch] |= bit;
+                    if (ch >= 'a' && ch <= 'z')
+                        c.folded_mask[ch - 32] |= bit;
+                }
+            }
         }
     }
     c.kind = PyUnicode_KIND(c.src);
