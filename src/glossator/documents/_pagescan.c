@@ -1309,6 +1309,67 @@ done:
     return NULL;
 }
 
+/*
+ * crossing(packed, bases, shifts, jstarts) -> list
+ *
+ * The matches of `packed` (int64 triples start, end, variant * 2 + elided, offsets in
+ * the groups of runs scanned one after the other; the group that starts at bases[i]
+ * in that text starts at bases[i] + shifts[i] in the text read joined) that reach from
+ * a run into the next (jstarts: where each run starts in the text read joined), as
+ * (start, end, variant, elided) tuples in the text read joined: what
+ * documents.html._across reads of them.
+ */
+static PyObject *pagescan_crossing(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *objs[4];
+    if (!PyArg_ParseTuple(args, "OOOO:crossing", &objs[0], &objs[1], &objs[2], &objs[3]))
+        return NULL;
+    static const char *what[4] = {"packed", "bases", "shifts", "jstarts"};
+    Py_buffer v[4];
+    int held = 0;
+    PyObject *out = NULL;
+    for (; held < 4; held++)
+        if (int64_view(objs[held], &v[held], what[held]) < 0)
+            goto done;
+    Py_ssize_t n = v[0].len / 8, groups = v[1].len / 8, runs = v[3].len / 8;
+    if (n % 3 || v[2].len / 8 != groups) {
+        PyErr_SetString(PyExc_ValueError, "crossing: the columns do not agree in size");
+        goto done;
+    }
+    const int64_t *packed = v[0].buf, *bases = v[1].buf, *shifts = v[2].buf,
+                  *jstarts = v[3].buf;
+    out = PyList_New(0);
+    if (out == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i += 3) {
+        Py_ssize_t g = run_of(bases, groups, packed[i]);
+        int64_t shift = g >= 0 ? shifts[g] : 0;
+        int64_t s = packed[i] + shift, e = packed[i + 1] + shift;
+        Py_ssize_t k = run_of(jstarts, runs, s);
+        if (k < 0 || k + 1 >= runs || jstarts[k + 1] >= e)
+            continue; /* inside one run: the runs alone find it */
+        if (packed[i + 2] < 0) {
+            PyErr_SetString(PyExc_ValueError, "crossing: a match without its variant");
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyObject *match = Py_BuildValue("(LLLO)", (long long)s, (long long)e,
+                                        (long long)(packed[i + 2] >> 1),
+                                        (packed[i + 2] & 1) ? Py_True : Py_False);
+        int rc = match == NULL ? -1 : PyList_Append(out, match);
+        Py_XDECREF(match);
+        if (rc < 0) {
+            Py_CLEAR(out);
+            goto done;
+        }
+    }
+done:
+    for (int i = 0; i < held; i++)
+        PyBuffer_Release(&v[i]);
+    return out;
+}
+
 /* A tooltip's markup around its id: the pieces a template is cut into (a tuple of str),
  * checked. Its length with `id_len` between the pieces, its widest character in *max. */
 static int parts_size(PyObject *parts, Py_ssize_t id_len, Py_ssize_t *len, Py_UCS4 *max)
@@ -1630,6 +1691,10 @@ static PyMethodDef methods[] = {
      "Read the page as _Scanner._scan_python does, calling the scanner's methods for "
      "what needs a decision; the text runs go to the arrays and dicts of "
      "documents.html._Runs."},
+    {"crossing", pagescan_crossing, METH_VARARGS,
+     "crossing(packed, bases, shifts, jstarts) -> list\n\n"
+     "The matches of the groups of runs read joined that reach from a run into the next, "
+     "as (start, end, variant, elided) in the text read joined."},
     {"sources", pagescan_sources, METH_VARARGS,
      "sources(starts, ends, run_starts, run_ends, run_shifts, across) -> (bytes, list)\n\n"
      "The source start of each kept match its run maps by a shift (int64), -1 for the "

@@ -27,3 +27,6 @@ def splice(
     miss: Callable[[int, str], tuple[object, tuple[str, ...] | None, tuple[str, ...]]],
     counter: int, prefix: str,
 ) -> str | None: ...
+
+def crossing(packed: Any, bases: Any, shifts: Any, jstarts: Any) -> list[
+    tuple[int, int, int, bool]]: ...

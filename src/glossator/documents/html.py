@@ -1487,27 +1487,34 @@ def _source_span(
     return s, e, surface, ""
 
 
+#: A group of runs read joined in ``_Runs.joined``: a run, then those read joined to it.
+_GROUP_RE = re.compile(rb"[\x00-\xff]\x01+")
+
+
+def _joined_spans(runs: _Runs, joined: str) -> list[list[int]]:
+    """Where the groups of runs read joined (a run and those after it with only inline
+    formatting between) lie in ``joined``, each with the separators around it, which no
+    term crosses and beyond which the matcher does not look: ``[start, end]`` pairs,
+    those that touch merged."""
+    spans: list[list[int]] = []
+    n = len(runs)
+    jstarts, jends = runs.column(2), runs.column(3)
+    for group in _GROUP_RE.finditer(runs.joined):
+        k, m = group.start(), group.end() - 1
+        a = jends[k - 1] if k else 0
+        b = jstarts[m + 1] if m + 1 < n else len(joined)
+        if spans and a <= spans[-1][1]:
+            spans[-1][1] = b
+        else:
+            spans.append([a, b])
+    return spans
+
+
 def _scan_joined(annotator: Annotator, runs: _Runs,
                  joined: str) -> list[tuple[int, int, int, bool]]:
     """The matches of ``joined`` (offsets in it) that lie in the groups of runs read
-    joined (a run and those after it with only inline formatting between), the others
-    left out: only those groups are scanned, each with the separators around it, which
-    no term crosses and beyond which the matcher does not look."""
-    spans: list[list[int]] = []  # [start, end] in joined, each from a separator to one
-    k, n = 0, len(runs)
-    flags, jstarts, jends = runs.joined, runs.column(2), runs.column(3)
-    while k < n:
-        m = k
-        while m + 1 < n and flags[m + 1]:
-            m += 1
-        if m > k:
-            a = jends[k - 1] if k else 0
-            b = jstarts[m + 1] if m + 1 < n else len(joined)
-            if spans and a <= spans[-1][1]:
-                spans[-1][1] = b
-            else:
-                spans.append([a, b])
-        k = m + 1
+    joined, the others left out: only those groups are scanned (:func:`_joined_spans`)."""
+    spans = _joined_spans(runs, joined)
     if not spans:
         return []
     if len(spans) == 1 and spans[0] == [0, len(joined)]:
@@ -1525,6 +1532,45 @@ def _scan_joined(annotator: Annotator, runs: _Runs,
     return out
 
 
+def _crossing(annotator: Annotator, runs: _Runs, joined: str,
+              whole: bool) -> list[tuple[int, int, int, bool]]:
+    """The matches of ``joined`` that reach from a run into the next ones: those of
+    :func:`_scan_joined` (``whole``: of all of ``joined``) that do not lie inside one
+    run, which :func:`_across` reads. With the C module, the groups are scanned as
+    packed arrays and only those matches become tuples (``_pagescan.crossing``)."""
+    jstarts = runs.column(2)
+    if _PAGESCAN is None:
+        matches = annotator.matcher.scan(joined) if whole else _scan_joined(
+            annotator, runs, joined)
+        n = len(jstarts)
+        out = []
+        for m in matches:
+            k = bisect_right(jstarts, m[0]) - 1
+            if k >= 0 and k + 1 < n and jstarts[k + 1] < m[1]:
+                out.append(m)
+        return out
+    spans = [[0, len(joined)]] if whole else _joined_spans(runs, joined)
+    if not spans:
+        return []
+    bases, shifts = array("q"), array("q")  # where each span starts in the text scanned
+    length = 0
+    for a, b in spans:
+        bases.append(length)
+        shifts.append(a - length)
+        length += b - a
+    text = joined if len(spans) == 1 and spans[0] == [0, len(joined)] else "".join(
+        joined[a:b] for a, b in spans)
+    packed = array("q")
+    for batch in annotator.matcher.iter_packed(text):
+        if isinstance(batch, array):
+            packed.extend(batch)
+        else:
+            packed.frombytes(batch)
+    found: list[tuple[int, int, int, bool]] = _PAGESCAN.crossing(packed, bases, shifts,
+                                                                 jstarts)
+    return found
+
+
 def _across(
     annotator: Annotator, runs: _Runs, joined: str, whole: bool = False,
 ) -> dict[tuple[int, int], tuple[int, bool, int, int, str]]:
@@ -1537,17 +1583,8 @@ def _across(
     """
     jstarts = runs.column(2)
     found: dict[tuple[int, int], tuple[int, bool, int, int, str]] = {}
-    nruns = len(runs)
-    k = 0
-    for s, e, vid, elided in _scan_joined(annotator, runs, joined) if not whole \
-            else annotator.matcher.scan(joined):
-        if k >= nruns or jstarts[k] > s or (k + 1 < nruns and jstarts[k + 1] <= s):
-            k = bisect_right(jstarts, s) - 1  # the run of s: looked up when s leaves one
-            if k < 0:
-                k = 0
-                continue
-        if k + 1 >= nruns or jstarts[k + 1] >= e:
-            continue  # inside one run: the runs alone find it
+    for s, e, vid, elided in _crossing(annotator, runs, joined, whole):
+        k = bisect_right(jstarts, s) - 1  # the run of s; the term ends beyond it
         m = bisect_right(jstarts, e - 1) - 1
         if not all(runs.joined[k + 1 : m + 1]) or any(runs.counted[k + 1 : m + 1]):
             continue
