@@ -44,6 +44,8 @@ typedef struct {
     PyObject *special;     /* elements _start_tag must see even without attributes */
     PyObject *no_attrs;    /* _NO_ATTRS */
     PyObject *void_set;    /* _VOID */
+    PyObject *headings;    /* _HEADINGS */
+    PyObject *sections;    /* _SECTION_START */
     PyObject *decode;      /* _decode */
     /* the runs (documents.html._Runs): their numbers, RUN_FIELDS int64 each, gathered
      * here and added to `cols` (an array) at the end; a byte each in `counted` and
@@ -876,14 +878,47 @@ static int open_bare(Ctx *c, PyObject *name)
     PyObject *elem = top(c);
     if (elem == NULL)
         return PyErr_Occurred() ? -1 : 0;
-    int ok = openable(c, elem);
+    /* a heading closes a heading open right before it (its parent is the one under) */
+    int heading = PySet_Contains(c->headings, name);
+    int after_heading = heading > 0 ? PySet_Contains(c->headings, PyTuple_GET_ITEM(elem, 0)) : 0;
+    if (heading < 0 || after_heading < 0)
+        return -1;
+    Py_ssize_t size = PyList_GET_SIZE(c->stack);
+    PyObject *parent = elem;
+    if (after_heading) {
+        if (size < 2)
+            return 0; /* _start_tag does it */
+        parent = PyList_GET_ITEM(c->stack, size - 2);
+        if (!PyTuple_Check(parent) || PyTuple_GET_SIZE(parent) != 4) {
+            PyErr_SetString(PyExc_TypeError, "the open elements must be 4-tuples");
+            return -1;
+        }
+    }
+    int ok = openable(c, parent);
     if (ok <= 0)
         return ok;
-    long state = PyLong_AsLong(PyTuple_GET_ITEM(elem, 1));
+    long state = PyLong_AsLong(PyTuple_GET_ITEM(parent, 1));
     if (state == -1 && PyErr_Occurred())
         return -1;
-    PyObject *mine = state == 0 ? own : PyTuple_GET_ITEM(elem, 1);
-    return push(c, name, mine, PyTuple_GET_ITEM(elem, 2)) < 0 ? -1 : 1;
+    int section = PySet_Contains(c->sections, name);
+    if (section < 0 || (section && self_set(c, s_brk, Py_True) < 0))
+        return -1; /* where a section starts (_SECTION_START) */
+    PyObject *mine = state == 0 ? own : PyTuple_GET_ITEM(parent, 1);
+    PyObject *in_root = PyTuple_GET_ITEM(parent, 2);
+    Py_INCREF(mine);
+    Py_INCREF(in_root);
+    int rc = 0;
+    if (after_heading) {
+        PyObject *closed = PyTuple_GET_ITEM(elem, 0);
+        rc = size - 1 >= DEEP ? count_open(c, closed, -1) : 0;
+        if (rc == 0)
+            rc = PyList_SetSlice(c->stack, size - 1, size, NULL);
+    }
+    if (rc == 0)
+        rc = push(c, name, mine, in_root);
+    Py_DECREF(mine);
+    Py_DECREF(in_root);
+    return rc < 0 ? -1 : 1;
 }
 
 /* A number a scanner method returned: where text resumes (-1: after the tag). */
@@ -1002,10 +1037,11 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
 {
     (void)module;
     Ctx c;
-    if (!PyArg_ParseTuple(args, "OUO!O!O!O!O!O!OOOO!O!O!O!O!O!O!pp:scan", &c.self,
+    if (!PyArg_ParseTuple(args, "OUO!O!O!O!O!O!O!O!OOOO!O!O!O!O!O!O!pp:scan", &c.self,
                           &c.src, &PySet_Type, &c.inline_set, &PySet_Type, &c.foreign_set,
                           &PySet_Type, &c.special, &PyDict_Type, &c.bare, &PySet_Type,
-                          &c.close_same, &PySet_Type, &c.void_set, &c.no_attrs, &c.decode,
+                          &c.close_same, &PySet_Type, &c.void_set, &PySet_Type, &c.headings,
+                          &PySet_Type, &c.sections, &c.no_attrs, &c.decode,
                           &c.cols, &PyByteArray_Type, &c.counted, &PyByteArray_Type,
                           &c.joined, &PyDict_Type, &c.segs, &PyDict_Type, &c.leads,
                           &PyDict_Type, &c.trails, &PyTuple_Type, &c.exact, &PyTuple_Type,
@@ -1685,7 +1721,8 @@ static PyMethodDef methods[] = {
      "False when source holds needle (ASCII, lower case) in no case whatever: every "
      "character beyond ASCII is taken for a match, which case folding might make."},
     {"scan", pagescan_scan, METH_VARARGS,
-     "scan(scanner, source, inline, foreign, special, bare, close_same, void, no_attrs, "
+     "scan(scanner, source, inline, foreign, special, bare, close_same, void, headings, "
+     "sections, no_attrs, "
      "decode, cols, counted, joined, segs, leads, trails, exact, folded, all_relevant, "
      "root_none) -> where the last text starts\n\n"
      "Read the page as _Scanner._scan_python does, calling the scanner's methods for "

@@ -8,7 +8,8 @@ ABI: int
 
 def scan(
     scanner: Any, source: str, inline: set[str], foreign: set[str], special: set[str],
-    bare: dict[str, int], close_same: set[str], void: set[str], no_attrs: dict[str, str],
+    bare: dict[str, int], close_same: set[str], void: set[str], headings: set[str],
+    sections: set[str], no_attrs: dict[str, str],
     decode: Callable[[str, int, int], tuple[str, list[Any]]], cols: Any,
     counted: bytearray, joined: bytearray, segs: dict[int, Any], leads: dict[int, Any],
     trails: dict[int, Any],

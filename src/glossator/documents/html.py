@@ -188,10 +188,13 @@ _NO_ATTRS: dict[str, str] = {}
 _INLINE_SET: set[str] = set(INLINE_FORMATTING)
 _FOREIGN_SET: set[str] = set(_FOREIGN)
 _VOID_SET: set[str] = set(_VOID)
+_HEADINGS_SET: set[str] = set(_HEADINGS)
+_SECTION_SET: set[str] = set(_SECTION_START)
 #: Elements that :meth:`_Scanner._start_tag` opens with more than a state: implied end
-#: tags, section breaks, raw text, foreign content (``a`` and ``button`` close an open
-#: one of their name, which the C loop does too: :data:`_CLOSE_SAME`).
-_NOT_BARE = frozenset({"option"}) | _SECTION_START | _HEADINGS | _VOID | _RAW | _FOREIGN
+#: tags, raw text, foreign content (``a`` and ``button`` close an open one of their name,
+#: which the C loop does too: :data:`_CLOSE_SAME`; so does it a heading right after a
+#: heading, and it notes a section's start: :data:`_HEADINGS_SET`, :data:`_SECTION_SET`).
+_NOT_BARE = frozenset({"option"}) | _VOID | _RAW | _FOREIGN
 _CLOSE_SAME: set[str] = {"a", "button"}
 #: How deep the stack of open elements is read for an end tag whose element is not open
 #: beyond it (``DEEP`` in ``_pagescan.c``): no deeper, however a hostile page nests.
@@ -599,7 +602,7 @@ class _Scanner:
         runs = self.runs
         text_from = _PAGESCAN.scan(
             self, self.src, _INLINE_SET, _FOREIGN_SET, self.special_set, self.bare,
-            _CLOSE_SAME, _VOID_SET, _NO_ATTRS, _decode, runs.cols, runs.counted, runs.joined,
+            _CLOSE_SAME, _VOID_SET, _HEADINGS_SET, _SECTION_SET, _NO_ATTRS, _decode, runs.cols, runs.counted, runs.joined,
             runs.segs, runs.leads, runs.trails,
             needles[0] if needles else (), needles[1] if needles else (), needles is None,
             self.root is None)
