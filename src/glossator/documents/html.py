@@ -602,8 +602,8 @@ class _Scanner:
         runs = self.runs
         text_from = _PAGESCAN.scan(
             self, self.src, _INLINE_SET, _FOREIGN_SET, self.special_set, self.bare,
-            _CLOSE_SAME, _VOID_SET, _HEADINGS_SET, _SECTION_SET, _NO_ATTRS, _decode, runs.cols, runs.counted, runs.joined,
-            runs.segs, runs.leads, runs.trails,
+            _CLOSE_SAME, _VOID_SET, _HEADINGS_SET, _SECTION_SET, _NO_ATTRS, _decode,
+            runs.cols, runs.counted, runs.joined, runs.segs, runs.leads, runs.trails,
             needles[0] if needles else (), needles[1] if needles else (), needles is None,
             self.root is None)
         self._text(text_from, len(self.src))
