@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 ABI: int
+DEEP: int
 
 def scan(
     scanner: Any, source: str, inline: set[str], foreign: set[str], special: set[str],
