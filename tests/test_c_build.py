@@ -123,7 +123,8 @@ def test_the_scanner_tests_pass_under_address_and_undefined_sanitizers(
     tests = [str(ROOT / "tests" / name)
              for name in ("test_scanner.py", "test_french_cases.py",
                           "test_policy_stream.py", "test_page_scan.py",
-                          "test_render_splice.py", "test_kept.py", "test_columns.py", "golden")]
+                          "test_render_splice.py", "test_kept.py", "test_columns.py",
+                          "test_page_kept.py", "golden")]
     proc = _run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                  *tests], env=env, cwd=ROOT)
     assert proc.returncode == 0, (

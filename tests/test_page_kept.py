@@ -146,3 +146,48 @@ def test_terms_across_formatting_replace_the_matches_they_overlap(
                   + [(s, e, v, el) for (s, e), (v, el, _, _, _) in across.items()])
     got = html_module._with_across(a, text, across)
     assert list(got) == [x for s, e, v, el in want for x in (s, e, v * 2 + el)]
+
+
+@pytest.mark.parametrize("existing", ["", '<p id="glossator-8">ESS</p>',
+                                      '<p id="glossator-98">x</p>',
+                                      '<p id="glossator-999999999">x</p>'])
+def test_tooltip_numbers_written_in_c_count_on_from_the_page(existing: str) -> None:
+    """The C splice numbers the tooltips after the highest id the page has, its digits
+    growing as they go (9 → 10, 99 → 100): the numbers of the Python path."""
+    page = existing + "".join(f"<p>{w}.</p>" for w in ["ESS", "SCOP", "CAE", "DES",
+                                                       "tiers-lieu", "ESS"] * 3)
+    a = Annotator(GLOSSARY, occurrences="all")
+    out = annotate_html(page, a)
+    assert out == _python_path(page, a)
+    assert out.count('role="tooltip"') == 17 + existing.count("ESS")  # SCOP: twice
+
+
+def test_tooltip_numbers_beyond_int64_are_written_by_python() -> None:
+    page = '<p id="glossator-99999999999999999999">x</p><p>ESS et la SCOP.</p>'
+    a = Annotator(GLOSSARY)
+    out = annotate_html(page, a)
+    assert out == _python_path(page, a)
+    assert 'id="glossator-100000000000000000000"' in out
+
+
+@settings(max_examples=80, deadline=None)
+@given(page=pages)
+def test_the_c_splice_writes_what_the_python_loop_writes(page: str) -> None:
+    """``_splice_native`` against ``_wraps`` and ``_splice`` on the same kept columns."""
+    a = Annotator(GLOSSARY, occurrences="all")
+    scanner = html_module._Scanner(page, [html_module._selector(s)
+                                          for s in html_module.DEFAULT_SKIP],
+                                   None, "glossator-")
+    scanner.scan()
+    found = html_module._kept_columns(a, scanner, ())
+    assert found is not None
+    (starts, ends, entries), across, text, table = found
+    style = ("glossator", False, None)
+    native = html_module._splice_native(page, scanner, text, (starts, ends, entries),
+                                        across, style, table)
+    wraps = html_module._wraps(starts, ends, entries, across, scanner.runs, text)
+    if native is None:  # a template rendered for each tooltip: left to the Python loop
+        assert "PUA" in page
+        return
+    assert native == html_module._splice(page, wraps, scanner.max_id, scanner.id_prefix,
+                                         style, table)

@@ -72,8 +72,9 @@ def _read(html: str, fast: bool | str, skip: tuple[str, ...] = DEFAULT_SKIP,
         scanner._scan_tokens()
     runs = tuple((r.start, r.end, r.counted_only, tuple(r.segs), r.jstart, r.jend, r.joined,
                   tuple(r.lead), tuple(r.trail or ())) for r in scanner.runs)
+    names = {k: v for k, v in scanner.open_names.items() if v}
     return ("".join(scanner.parts), "".join(scanner.join_parts), runs, scanner.max_id,
-            scanner.stack)
+            scanner.stack, names, tuple(scanner.runs.column(5)))
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -234,3 +235,48 @@ def test_real_pages_give_the_same_terms_across_formatting_either_way(page: int) 
     joined = "".join(scanner.join_parts)
     assert html_module._across(annotator, scanner.runs, joined) == html_module._across(
         annotator, scanner.runs, joined, whole=True)
+
+
+def test_the_c_loop_reads_as_deep_as_the_python_loop() -> None:
+    _native()
+    assert html_module._PAGESCAN.DEEP == html_module._DEEP
+
+
+#: A page nested deeper than the stack is read for an end tag whose element is not open
+#: (``_DEEP``): end tags of elements open beyond it, and of elements not open at all.
+DEEP_PAGE = ("<div>" * 300 + "<p>" + "<span>" * 20 + "l’ESS " + "</em>" * 50 + "</span>" * 5
+             + "<b>économie</b> <i>sociale</i>" + "</p>" + "</section>" * 400 + "</div>" * 10
+             + "<code>x</code>" + "<option>a<option>b" + "<h2>x<h3>y" + "</div>" * 300 + "z")
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.sampled_from([*PIECES, "<div>", "</div>", "</span>", "</p>"]),
+                       max_size=40),
+       at=st.integers(0, 10**6), skip=st.sampled_from(SELECTORS))
+def test_deep_hostile_pages_read_the_same_three_ways(
+        pieces: list[str], at: int, skip: tuple[str, ...]) -> None:
+    html = DEEP_PAGE
+    for k, piece in enumerate(pieces):
+        cut = (k * 997 + at) % (len(html) + 1)
+        html = html[:cut] + piece + html[cut:]
+    expected = _read(html, False, skip)
+    assert _read(html, True, skip) == expected
+    if html_module._PAGESCAN is not None:
+        assert _read(html, "native", skip) == expected
+
+
+def test_a_deep_page_keeps_its_open_elements_counted() -> None:
+    """Beyond ``_DEEP`` open elements, an end tag of an element open deep in the stack
+    still closes it (and those inside it), and one of an element not open leaves the
+    stack as it is."""
+    deep = html_module._DEEP
+    page = "<div>" * (deep + 10) + "<em>" + "<div>" * 5 + "</span>" * 1000 + "</em>x"
+    for fast in (True, False, "native"):
+        if fast == "native" and html_module._PAGESCAN is None:
+            continue
+        scanner = _Scanner(page, [parse_selector(s) for s in DEFAULT_SKIP], None,
+                           "glossator-")
+        getattr(scanner, {True: "_scan_python", False: "_scan_tokens",
+                          "native": "_scan_native"}[fast])()
+        assert [e[0] for e in scanner.stack] == ["div"] * (deep + 10)
+        assert {k: v for k, v in scanner.open_names.items() if v} == {"div": 10}

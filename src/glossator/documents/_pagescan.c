@@ -15,19 +15,27 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
 
 /* The interface version the Python side expects (PAGESCAN_ABI in documents/html.py). */
-#define PAGESCAN_ABI 1
+#define PAGESCAN_ABI 2
 
 static PyObject *s_stack, *s_pending, *s_trail_open, *s_gap_ok, *s_gap_space,
     *s_root_found, *s_token, *s_text, *s_break_gap, *s_fast_start, *s_start_tag,
-    *s_lower, *s_runs, *s_parts, *s_join_parts, *s_length, *s_join_length, *s_brk,
-    *s_trail, *s_counted_only, *k_block_sep, *k_inline_sep, *k_space, *k_empty;
+    *s_lower, *s_open_names, *s_parts, *s_join_parts, *s_length, *s_join_length, *s_brk,
+    *k_block_sep, *k_inline_sep, *k_space, *k_empty;
+
+/* How many of the scanner's attributes Ctx.shadow holds. */
+#define SHADOWED 5
 
 typedef struct {
     PyObject *self;        /* the _Scanner */
     PyObject *src;         /* the page */
     PyObject *stack;       /* its list of open elements: (tag, state, in_root, foreign) */
+    PyObject *open_names;  /* its dict: how many elements of each name the stack holds
+                            * beyond its first DEEP */
     int kind;
     const void *data;
     Py_ssize_t n;
@@ -36,14 +44,26 @@ typedef struct {
     PyObject *special;     /* elements _start_tag must see even without attributes */
     PyObject *no_attrs;    /* _NO_ATTRS */
     PyObject *void_set;    /* _VOID */
+    PyObject *headings;    /* _HEADINGS */
+    PyObject *sections;    /* _SECTION_START */
     PyObject *decode;      /* _decode */
-    PyObject *run_class;   /* _Run */
-    PyObject *runs, *parts, *join_parts; /* the scanner's lists */
+    /* the runs (documents.html._Runs): their numbers, RUN_FIELDS int64 each, gathered
+     * here and added to `cols` (an array) at the end; a byte each in `counted` and
+     * `joined` (bytearrays, kept up to date: their length is the number of runs); and,
+     * by index, the segments of the runs with character references, the inline
+     * formatting tags before and after a run (dicts) */
+    PyObject *cols, *counted, *joined, *segs, *leads, *trails;
+    int64_t *buf;
+    Py_ssize_t buf_len, buf_cap;
+    PyObject *parts, *join_parts; /* the scanner's lists */
     PyObject *dict;        /* the scanner's attributes (its __dict__) */
     /* the scanner's attributes the loop reads and writes most, held here while C runs
      * and written back to the __dict__ before any of its methods is called (sync_out),
      * read again after (sync_in): strong references */
-    PyObject *shadow[7];
+    PyObject *shadow[SHADOWED];
+    /* the scanner's `length` and `join_length` (the texts' lengths so far), held as C
+     * integers the same way: not an int object made for each piece of text */
+    Py_ssize_t lengths[2];
     PyObject *bare;        /* {tag: state} of the elements opened here without attributes */
     PyObject *close_same;  /* elements that close an open one of their name (a, button) */
     PyObject *exact;       /* needles found as written (tuple of str) */
@@ -51,6 +71,10 @@ typedef struct {
     int all_relevant;      /* every tag's attributes are read in Python */
     int root_none;         /* no root selector: text outside any element is annotated */
     unsigned char first[128]; /* the first characters of the needles (both cases) */
+    /* by ASCII character: which needles start with it (bit k: needle k), exact ones and
+     * folded ones (either case); used when there are at most 32 of each (`masked`) */
+    uint32_t exact_mask[128], folded_mask[128];
+    int masked;
     int first_wide;        /* a needle starts with a character beyond ASCII */
 } Ctx;
 
@@ -215,6 +239,21 @@ static int needle_at(Ctx *c, Py_ssize_t i, Py_ssize_t b, PyObject *needle,
     return 1;
 }
 
+/* The index of the lowest bit set in bits (not 0). */
+static inline int lowest_bit(uint32_t bits)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctz(bits);
+#else
+    int k = 0;
+    while (!(bits & 1u)) {
+        bits >>= 1;
+        k++;
+    }
+    return k;
+#endif
+}
+
 /* Whether the attributes written from a to b may hold what a selector or a tooltip id
  * reads (a superset of what _relevant's expression finds: then Python decides). */
 static int maybe_relevant(Ctx *c, Py_ssize_t a, Py_ssize_t b)
@@ -228,6 +267,15 @@ static int maybe_relevant(Ctx *c, Py_ssize_t a, Py_ssize_t b)
         if (ch < 128 ? !c->first[ch] : !c->first_wide) {
             if (ch >= 128 && nfolded)
                 return 1; /* case folding may make an ASCII name of it */
+            continue;
+        }
+        if (ch < 128 && c->masked) { /* only the needles that start with ch */
+            for (uint32_t bits = c->exact_mask[ch]; bits; bits &= bits - 1)
+                if (needle_at(c, i, b, PyTuple_GET_ITEM(c->exact, lowest_bit(bits)), 0))
+                    return 1;
+            for (uint32_t bits = c->folded_mask[ch]; bits; bits &= bits - 1)
+                if (needle_at(c, i, b, PyTuple_GET_ITEM(c->folded, lowest_bit(bits)), 1))
+                    return 1;
             continue;
         }
         for (Py_ssize_t k = 0; k < nexact; k++) {
@@ -263,13 +311,15 @@ static int all_space(Ctx *c, Py_ssize_t a, Py_ssize_t b)
 }
 
 /* The attributes held in Ctx.shadow, in its order. */
-static PyObject **shadowed[7] = {&s_pending, &s_gap_ok, &s_gap_space, &s_trail_open, &s_brk,
-                                 &s_length, &s_join_length};
+static PyObject **shadowed[SHADOWED] = {&s_pending, &s_gap_ok, &s_gap_space,
+                                        &s_trail_open, &s_brk};
+/* The attributes held in Ctx.lengths, in its order. */
+static PyObject **counters[2] = {&s_length, &s_join_length};
 
 /* Where name is held in Ctx.shadow, or -1. */
 static int shadow_of(PyObject *name)
 {
-    for (int k = 0; k < 7; k++)
+    for (int k = 0; k < SHADOWED; k++)
         if (*shadowed[k] == name)
             return k;
     return -1;
@@ -278,7 +328,18 @@ static int shadow_of(PyObject *name)
 /* Read the shadowed attributes from the scanner's __dict__ (after its methods ran). */
 static int sync_in(Ctx *c)
 {
-    for (int k = 0; k < 7; k++) {
+    for (int k = 0; k < 2; k++) {
+        PyObject *value = PyDict_GetItemWithError(c->dict, *counters[k]);
+        if (value == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_AttributeError, *counters[k]);
+            return -1;
+        }
+        c->lengths[k] = PyLong_AsSsize_t(value);
+        if (c->lengths[k] == -1 && PyErr_Occurred())
+            return -1;
+    }
+    for (int k = 0; k < SHADOWED; k++) {
         PyObject *value = PyDict_GetItemWithError(c->dict, *shadowed[k]);
         if (value == NULL) {
             if (!PyErr_Occurred())
@@ -295,7 +356,14 @@ static int sync_in(Ctx *c)
  * and at the end). */
 static int sync_out(Ctx *c)
 {
-    for (int k = 0; k < 7; k++)
+    for (int k = 0; k < 2; k++) {
+        PyObject *value = PyLong_FromSsize_t(c->lengths[k]);
+        int rc = value == NULL ? -1 : PyDict_SetItem(c->dict, *counters[k], value);
+        Py_XDECREF(value);
+        if (rc < 0)
+            return -1;
+    }
+    for (int k = 0; k < SHADOWED; k++)
         if (c->shadow[k] != NULL && PyDict_SetItem(c->dict, *shadowed[k], c->shadow[k]) < 0)
             return -1;
     return 0;
@@ -355,17 +423,6 @@ static int self_true(Ctx *c, PyObject *name)
     return PyObject_IsTrue(value);
 }
 
-/* An attribute of the scanner, true or not: 1, 0, or -1 on an error. */
-static int attr_true(PyObject *self, PyObject *name)
-{
-    PyObject *value = PyObject_GetAttr(self, name);
-    if (value == NULL)
-        return -1;
-    int truth = PyObject_IsTrue(value);
-    Py_DECREF(value);
-    return truth;
-}
-
 /* The open element at the top of the stack (a borrowed 4-tuple), or NULL with no error
  * when there is none; NULL with an error when the stack holds something else. */
 static PyObject *top(Ctx *c)
@@ -381,40 +438,40 @@ static PyObject *top(Ctx *c)
     return elem;
 }
 
-/* The last run (borrowed), or NULL when there is none. */
-static PyObject *last_run(Ctx *c)
+/* The number of runs so far. */
+static Py_ssize_t run_count(Ctx *c)
 {
-    Py_ssize_t size = PyList_GET_SIZE(c->runs);
-    return size ? PyList_GET_ITEM(c->runs, size - 1) : NULL;
+    return PyByteArray_GET_SIZE(c->counted);
 }
 
-/* Whether the last run's trail is still to be set: 1, 0, or -1 on an error. */
-static int trail_unset(PyObject *run)
+/* The pending formatting tags, when there are any, kept as the trail of the last run
+ * (`trails`, by index), or as the lead of the next (`leads`). */
+static int keep_tags(Ctx *c, PyObject *dict, Py_ssize_t k)
 {
-    PyObject *trail = PyObject_GetAttr(run, s_trail);
-    if (trail == NULL)
+    PyObject *pending = self_get(c, s_pending);
+    if (pending == NULL)
         return -1;
-    int unset = trail == Py_None;
-    Py_DECREF(trail);
-    return unset;
+    int rc = 0;
+    int some = PyObject_IsTrue(pending);
+    if (some < 0)
+        rc = -1;
+    else if (some) {
+        PyObject *index = PyLong_FromSsize_t(k);
+        rc = index == NULL ? -1 : PyDict_SetItem(dict, index, pending);
+        Py_XDECREF(index);
+    }
+    Py_DECREF(pending);
+    return rc;
 }
 
 /* _Scanner._break_gap: a token other than inline formatting; no term runs across it. */
 static int break_gap(Ctx *c)
 {
-    PyObject *run = last_run(c);
-    int unset = run != NULL ? trail_unset(run) : 0;
+    int unset = self_true(c, s_trail_open); /* the last run's trail is still to be set */
     if (unset < 0)
         return -1;
-    if (unset) {
-        PyObject *pending = self_get(c, s_pending);
-        if (pending == NULL)
-            return -1;
-        int rc = PyObject_SetAttr(run, s_trail, pending);
-        Py_DECREF(pending);
-        if (rc < 0)
-            return -1;
-    }
+    if (unset && keep_tags(c, c->trails, run_count(c) - 1) < 0)
+        return -1;
     int pending = unset ? 1 : self_true(c, s_pending);
     if (pending < 0)
         return -1;
@@ -435,6 +492,13 @@ static int break_gap(Ctx *c)
 /* An int attribute of the scanner plus delta, written back; its old value in *old. */
 static int add_to(Ctx *c, PyObject *name, Py_ssize_t delta, Py_ssize_t *old)
 {
+    for (int k = 0; k < 2; k++) {
+        if (*counters[k] == name) { /* held in Ctx.lengths */
+            *old = c->lengths[k];
+            c->lengths[k] += delta;
+            return 0;
+        }
+    }
     PyObject *value = self_get(c, name);
     if (value == NULL)
         return -1;
@@ -460,7 +524,8 @@ static int put(Ctx *c, PyObject *list, PyObject *counter, PyObject *piece,
 }
 
 /* The decoded text of src[a:b] and its segments (new references), as _decode gives
- * them; *blank when the text is white space only. */
+ * them; *segs is NULL when the text holds no '&' (one segment, from a: the text as it
+ * is written). *blank when the text is white space only. */
 static int decoded(Ctx *c, Py_ssize_t a, Py_ssize_t b, PyObject **out,
                    PyObject **segs, int *blank)
 {
@@ -487,13 +552,8 @@ static int decoded(Ctx *c, Py_ssize_t a, Py_ssize_t b, PyObject **out,
         return 0;
     }
     *out = PyUnicode_Substring(c->src, a, b);
-    *segs = Py_BuildValue("[(nnnnO)]", (Py_ssize_t)0, a, b - a, b - a, Py_False);
-    if (*out == NULL || *segs == NULL) {
-        Py_CLEAR(*out);
-        Py_CLEAR(*segs);
-        return -1;
-    }
-    return 0;
+    *segs = NULL;
+    return *out == NULL ? -1 : 0;
 }
 
 /* Whether the new run is read joined to the last one (only inline formatting between):
@@ -506,13 +566,12 @@ static int joined_to_last(Ctx *c, int counted)
     int brk = self_true(c, s_brk);
     if (brk != 0 || counted)
         return brk < 0 ? -1 : 0;
-    PyObject *run = last_run(c);
-    if (run == NULL) {
+    Py_ssize_t k = run_count(c);
+    if (k == 0) {
         PyErr_SetString(PyExc_IndexError, "gap_ok without a run");
         return -1;
     }
-    int counted_only = attr_true(run, s_counted_only);
-    return counted_only < 0 ? -1 : !counted_only;
+    return !PyByteArray_AS_STRING(c->counted)[k - 1];
 }
 
 /* The separators before a new run: in the text the policies see, and in the text read
@@ -534,22 +593,65 @@ static int separate(Ctx *c, int joined)
     return rc;
 }
 
+/* Whether segments (a list, or NULL: one, from the run's start) map the run by a shift
+ * alone: one segment, not a character reference. 1, 0, or -1 on an error. */
+static int plain_segments(PyObject *segs)
+{
+    if (segs == NULL)
+        return 1;
+    if (PyList_GET_SIZE(segs) != 1)
+        return 0;
+    PyObject *seg = PyList_GET_ITEM(segs, 0);
+    if (!PyTuple_Check(seg) || PyTuple_GET_SIZE(seg) != 5) {
+        PyErr_SetString(PyExc_TypeError, "a segment must be a 5-tuple");
+        return -1;
+    }
+    int ref = PyObject_IsTrue(PyTuple_GET_ITEM(seg, 4));
+    return ref < 0 ? -1 : !ref;
+}
+
+/* A byte appended to a bytearray. */
+static int push_byte(PyObject *bytes, int value)
+{
+    Py_ssize_t n = PyByteArray_GET_SIZE(bytes);
+    if (PyByteArray_Resize(bytes, n + 1) < 0)
+        return -1;
+    PyByteArray_AS_STRING(bytes)[n] = (char)value;
+    return 0;
+}
+
+/* A run's numbers (RUN_FIELDS of them) gathered, added to `cols` at the end. */
+#define RUN_FIELDS 6
+static int push_run(Ctx *c, const int64_t *fields)
+{
+    if (c->buf_len + RUN_FIELDS > c->buf_cap) {
+        Py_ssize_t cap = c->buf_cap ? 2 * c->buf_cap : 64 * RUN_FIELDS;
+        int64_t *grown = PyMem_Realloc(c->buf, (size_t)cap * sizeof(int64_t));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        c->buf = grown;
+        c->buf_cap = cap;
+    }
+    memcpy(c->buf + c->buf_len, fields, RUN_FIELDS * sizeof(int64_t));
+    c->buf_len += RUN_FIELDS;
+    return 0;
+}
+
 /* The end of _Scanner._text for a run with text: it joins the page's text. */
-static int add_run(Ctx *c, PyObject *out, PyObject *segs, int counted)
+static int add_run(Ctx *c, PyObject *out, PyObject *segs, int counted, Py_ssize_t a)
 {
     int joined = joined_to_last(c, counted);
     if (joined < 0 || separate(c, joined) < 0)
         return -1;
     if (self_set(c, s_brk, Py_False) < 0)
         return -1;
-    PyObject *pending = self_get(c, s_pending);
-    if (pending == NULL)
-        return -1;
-    PyObject *run = last_run(c);
-    int unset = run != NULL ? trail_unset(run) : 0;
+    Py_ssize_t k = run_count(c);
+    int unset = self_true(c, s_trail_open);
     int rc = unset < 0 ? -1 : 0;
-    if (rc == 0 && unset)
-        rc = PyObject_SetAttr(run, s_trail, pending);
+    if (rc == 0 && unset && k > 0)
+        rc = keep_tags(c, c->trails, k - 1); /* the last run's trail, this one's lead */
     if (rc == 0)
         rc = self_set(c, s_trail_open, Py_True);
     Py_ssize_t start = 0, jstart = 0;
@@ -557,15 +659,26 @@ static int add_run(Ctx *c, PyObject *out, PyObject *segs, int counted)
         rc = put(c, c->parts, s_length, out, &start);
     if (rc == 0)
         rc = put(c, c->join_parts, s_join_length, out, &jstart);
+    int plain = rc == 0 ? plain_segments(segs) : -1;
+    if (plain < 0)
+        return -1;
+    if (!plain) {
+        PyObject *index = PyLong_FromSsize_t(k);
+        rc = index == NULL ? -1 : PyDict_SetItem(c->segs, index, segs);
+        Py_XDECREF(index);
+    }
+    if (rc == 0)
+        rc = keep_tags(c, c->leads, k);
     if (rc == 0) {
         Py_ssize_t len = PyUnicode_GET_LENGTH(out);
-        PyObject *made = PyObject_CallFunction(
-            c->run_class, "nnOOnnOO", start, start + len, counted ? Py_True : Py_False,
-            segs, jstart, jstart + len, joined ? Py_True : Py_False, pending);
-        rc = made == NULL ? -1 : PyList_Append(c->runs, made);
-        Py_XDECREF(made);
+        int64_t fields[RUN_FIELDS] = {start, start + len, jstart, jstart + len, a,
+                                      plain && !counted ? (int64_t)a - start : INT64_MIN};
+        rc = push_run(c, fields);
     }
-    Py_DECREF(pending);
+    if (rc == 0)
+        rc = push_byte(c->counted, counted);
+    if (rc == 0)
+        rc = push_byte(c->joined, joined);
     if (rc < 0)
         return -1;
     PyObject *fresh = PyList_New(0);
@@ -586,9 +699,9 @@ static int run(Ctx *c, Py_ssize_t a, Py_ssize_t b, int counted)
     if (decoded(c, a, b, &out, &segs, &blank) < 0)
         return -1;
     int rc = blank ? self_set(c, s_gap_space, Py_True)
-                   : add_run(c, out, segs, counted);
+                   : add_run(c, out, segs, counted, a);
     Py_DECREF(out);
-    Py_DECREF(segs);
+    Py_XDECREF(segs);
     return rc;
 }
 
@@ -653,10 +766,53 @@ static int gap(Ctx *c, PyObject *name, Py_ssize_t lt, Py_ssize_t end, int is_sta
     return self_set(c, s_gap_ok, Py_False);
 }
 
-/* The innermost open element of that name closed, with those inside it. */
+/* The count of open elements named `name` plus delta (1: pushed; -1: popped). */
+static int count_open(Ctx *c, PyObject *name, long delta)
+{
+    PyObject *had = PyDict_GetItemWithError(c->open_names, name);
+    long count = 0;
+    if (had != NULL) {
+        count = PyLong_AsLong(had);
+        if (count == -1 && PyErr_Occurred())
+            return -1;
+    } else if (PyErr_Occurred())
+        return -1;
+    PyObject *now = PyLong_FromLong(count + delta);
+    if (now == NULL)
+        return -1;
+    int rc = PyDict_SetItem(c->open_names, name, now);
+    Py_DECREF(now);
+    return rc;
+}
+
+/* How deep the stack is read for an end tag whose element is not open beyond it
+ * (_DEEP in documents/html.py). */
+#define DEEP 256
+
+/* Whether an element named `name` is open beyond the stack's first DEEP: 1, 0, or -1
+ * on an error. */
+static int is_open(Ctx *c, PyObject *name)
+{
+    PyObject *count = PyDict_GetItemWithError(c->open_names, name);
+    if (count == NULL)
+        return PyErr_Occurred() ? -1 : 0;
+    return PyObject_IsTrue(count);
+}
+
+/* The innermost open element of that name closed, with those inside it; nothing when
+ * none is open. Beyond the stack's first DEEP elements, whether one is open is known
+ * without reading them (open_names), however deep a hostile page nests. */
 static int close_element(Ctx *c, PyObject *name)
 {
-    for (Py_ssize_t k = PyList_GET_SIZE(c->stack) - 1; k >= 0; k--) {
+    Py_ssize_t top = PyList_GET_SIZE(c->stack);
+    if (top > DEEP) {
+        int open = is_open(c, name);
+        if (open < 0)
+            return -1;
+        if (!open)
+            top = DEEP;
+    }
+    for (Py_ssize_t k = top - 1; k >= 0; k--) {
         PyObject *elem = PyList_GET_ITEM(c->stack, k);
         if (!PyTuple_Check(elem) || PyTuple_GET_SIZE(elem) != 4) {
             PyErr_SetString(PyExc_TypeError, "the open elements must be 4-tuples");
@@ -665,8 +821,12 @@ static int close_element(Ctx *c, PyObject *name)
         int same = PyObject_RichCompareBool(PyTuple_GET_ITEM(elem, 0), name, Py_EQ);
         if (same < 0)
             return -1;
-        if (same)
+        if (same) {
+            for (Py_ssize_t i = k > DEEP ? k : DEEP; i < PyList_GET_SIZE(c->stack); i++)
+                if (count_open(c, PyTuple_GET_ITEM(PyList_GET_ITEM(c->stack, i), 0), -1) < 0)
+                    return -1;
             return PyList_SetSlice(c->stack, k, PyList_GET_SIZE(c->stack), NULL);
+        }
     }
     return 0;
 }
@@ -685,6 +845,10 @@ static int push(Ctx *c, PyObject *name, PyObject *state, PyObject *in_root)
     PyObject *child = PyTuple_Pack(4, name, state, in_root, Py_False);
     if (child == NULL)
         return -1;
+    if (PyList_GET_SIZE(c->stack) >= DEEP && count_open(c, name, 1) < 0) {
+        Py_DECREF(child);
+        return -1;
+    }
     int rc = PyList_Append(c->stack, child);
     Py_DECREF(child);
     return rc;
@@ -714,14 +878,47 @@ static int open_bare(Ctx *c, PyObject *name)
     PyObject *elem = top(c);
     if (elem == NULL)
         return PyErr_Occurred() ? -1 : 0;
-    int ok = openable(c, elem);
+    /* a heading closes a heading open right before it (its parent is the one under) */
+    int heading = PySet_Contains(c->headings, name);
+    int after_heading = heading > 0 ? PySet_Contains(c->headings, PyTuple_GET_ITEM(elem, 0)) : 0;
+    if (heading < 0 || after_heading < 0)
+        return -1;
+    Py_ssize_t size = PyList_GET_SIZE(c->stack);
+    PyObject *parent = elem;
+    if (after_heading) {
+        if (size < 2)
+            return 0; /* _start_tag does it */
+        parent = PyList_GET_ITEM(c->stack, size - 2);
+        if (!PyTuple_Check(parent) || PyTuple_GET_SIZE(parent) != 4) {
+            PyErr_SetString(PyExc_TypeError, "the open elements must be 4-tuples");
+            return -1;
+        }
+    }
+    int ok = openable(c, parent);
     if (ok <= 0)
         return ok;
-    long state = PyLong_AsLong(PyTuple_GET_ITEM(elem, 1));
+    long state = PyLong_AsLong(PyTuple_GET_ITEM(parent, 1));
     if (state == -1 && PyErr_Occurred())
         return -1;
-    PyObject *mine = state == 0 ? own : PyTuple_GET_ITEM(elem, 1);
-    return push(c, name, mine, PyTuple_GET_ITEM(elem, 2)) < 0 ? -1 : 1;
+    int section = PySet_Contains(c->sections, name);
+    if (section < 0 || (section && self_set(c, s_brk, Py_True) < 0))
+        return -1; /* where a section starts (_SECTION_START) */
+    PyObject *mine = state == 0 ? own : PyTuple_GET_ITEM(parent, 1);
+    PyObject *in_root = PyTuple_GET_ITEM(parent, 2);
+    Py_INCREF(mine);
+    Py_INCREF(in_root);
+    int rc = 0;
+    if (after_heading) {
+        PyObject *closed = PyTuple_GET_ITEM(elem, 0);
+        rc = size - 1 >= DEEP ? count_open(c, closed, -1) : 0;
+        if (rc == 0)
+            rc = PyList_SetSlice(c->stack, size - 1, size, NULL);
+    }
+    if (rc == 0)
+        rc = push(c, name, mine, in_root);
+    Py_DECREF(mine);
+    Py_DECREF(in_root);
+    return rc < 0 ? -1 : 1;
 }
 
 /* A number a scanner method returned: where text resumes (-1: after the tag). */
@@ -840,14 +1037,26 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
 {
     (void)module;
     Ctx c;
-    if (!PyArg_ParseTuple(args, "OUO!O!O!O!O!O!OOOO!O!pp:scan", &c.self, &c.src,
-                          &PySet_Type, &c.inline_set, &PySet_Type, &c.foreign_set,
+    if (!PyArg_ParseTuple(args, "OUO!O!O!O!O!O!O!O!OOOO!O!O!O!O!O!O!pp:scan", &c.self,
+                          &c.src, &PySet_Type, &c.inline_set, &PySet_Type, &c.foreign_set,
                           &PySet_Type, &c.special, &PyDict_Type, &c.bare, &PySet_Type,
-                          &c.close_same, &PySet_Type, &c.void_set, &c.no_attrs, &c.decode,
-                          &c.run_class, &PyTuple_Type, &c.exact, &PyTuple_Type, &c.folded,
-                          &c.all_relevant, &c.root_none))
+                          &c.close_same, &PySet_Type, &c.void_set, &PySet_Type, &c.headings,
+                          &PySet_Type, &c.sections, &c.no_attrs, &c.decode,
+                          &c.cols, &PyByteArray_Type, &c.counted, &PyByteArray_Type,
+                          &c.joined, &PyDict_Type, &c.segs, &PyDict_Type, &c.leads,
+                          &PyDict_Type, &c.trails, &PyTuple_Type, &c.exact, &PyTuple_Type,
+                          &c.folded, &c.all_relevant, &c.root_none))
         return NULL;
+    if (PyByteArray_GET_SIZE(c.joined) != PyByteArray_GET_SIZE(c.counted)) {
+        PyErr_SetString(PyExc_ValueError, "the runs' counted and joined flags differ in size");
+        return NULL;
+    }
+    c.buf = NULL;
+    c.buf_len = c.buf_cap = 0;
     memset(c.first, 0, sizeof(c.first));
+    memset(c.exact_mask, 0, sizeof(c.exact_mask));
+    memset(c.folded_mask, 0, sizeof(c.folded_mask));
+    c.masked = PyTuple_GET_SIZE(c.exact) <= 32 && PyTuple_GET_SIZE(c.folded) <= 32;
     c.first_wide = 0;
     for (int which = 0; which < 2; which++) {
         PyObject *needles = which ? c.folded : c.exact;
@@ -869,6 +1078,16 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
             c.first[ch] = 1;
             if (which && ch >= 'a' && ch <= 'z')
                 c.first[ch - 32] = 1;
+            if (k < 32) {
+                uint32_t bit = (uint32_t)1 << k;
+                if (!which)
+                    c.exact_mask[ch] |= bit;
+                else {
+                    c.folded_mask[ch] |= bit;
+                    if (ch >= 'a' && ch <= 'z')
+                        c.folded_mask[ch - 32] |= bit;
+                }
+            }
         }
     }
     c.kind = PyUnicode_KIND(c.src);
@@ -883,22 +1102,31 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
         return NULL;
     }
     c.stack = PyObject_GetAttr(c.self, s_stack);
-    c.runs = PyObject_GetAttr(c.self, s_runs);
+    c.open_names = PyObject_GetAttr(c.self, s_open_names);
+    if (c.open_names != NULL && !PyDict_Check(c.open_names)) {
+        Py_CLEAR(c.open_names);
+        PyErr_SetString(PyExc_TypeError, "the scanner's open_names must be a dict");
+    }
+    if (c.open_names == NULL) {
+        Py_DECREF(c.dict);
+        Py_XDECREF(c.stack);
+        return NULL;
+    }
     c.parts = PyObject_GetAttr(c.self, s_parts);
     c.join_parts = PyObject_GetAttr(c.self, s_join_parts);
-    if (c.stack == NULL || c.runs == NULL || c.parts == NULL || c.join_parts == NULL
-        || !PyList_Check(c.stack) || !PyList_Check(c.runs) || !PyList_Check(c.parts)
+    if (c.stack == NULL || c.parts == NULL || c.join_parts == NULL
+        || !PyList_Check(c.stack) || !PyList_Check(c.parts)
         || !PyList_Check(c.join_parts)) {
         if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_TypeError, "the scanner's stack, runs and parts must be lists");
+            PyErr_SetString(PyExc_TypeError, "the scanner's stack and parts must be lists");
         Py_XDECREF(c.stack);
-        Py_XDECREF(c.runs);
+        Py_DECREF(c.open_names);
         Py_XDECREF(c.parts);
         Py_XDECREF(c.join_parts);
         Py_DECREF(c.dict);
         return NULL;
     }
-    for (int k = 0; k < 7; k++)
+    for (int k = 0; k < SHADOWED; k++)
         c.shadow[k] = NULL;
     Py_ssize_t pos = 0, text_from = 0;
     int rc = sync_in(&c);
@@ -928,10 +1156,20 @@ static PyObject *pagescan_scan(PyObject *module, PyObject *args)
     }
     if (rc == 0)
         rc = sync_out(&c);
-    for (int k = 0; k < 7; k++)
+    if (rc == 0 && c.buf_len) { /* the runs' numbers, into the array */
+        PyObject *bytes = PyBytes_FromStringAndSize((const char *)c.buf,
+                                                    c.buf_len * (Py_ssize_t)sizeof(int64_t));
+        PyObject *done = bytes == NULL ? NULL
+                                       : PyObject_CallMethod(c.cols, "frombytes", "O", bytes);
+        Py_XDECREF(bytes);
+        rc = done == NULL ? -1 : 0;
+        Py_XDECREF(done);
+    }
+    PyMem_Free(c.buf);
+    for (int k = 0; k < SHADOWED; k++)
         Py_XDECREF(c.shadow[k]);
+    Py_DECREF(c.open_names);
     Py_DECREF(c.stack);
-    Py_DECREF(c.runs);
     Py_DECREF(c.parts);
     Py_DECREF(c.join_parts);
     Py_DECREF(c.dict);
@@ -998,16 +1236,510 @@ static PyObject *pagescan_may_contain(PyObject *module, PyObject *args)
     Py_RETURN_FALSE;
 }
 
+/* ---- after the policies: the kept matches spliced into the page ---------------------- */
+
+/* A buffer of int64 (a kept column, the runs' offsets), checked and held. */
+static int int64_view(PyObject *obj, Py_buffer *view, const char *what)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_SIMPLE) < 0)
+        return -1;
+    if (view->len % 8) {
+        PyBuffer_Release(view);
+        view->obj = NULL;
+        PyErr_Format(PyExc_ValueError, "%s: not int64 items", what);
+        return -1;
+    }
+    return 0;
+}
+
+/* The run holding text offset a: the last run starting at or before it, or -1. */
+static Py_ssize_t run_of(const int64_t *starts, Py_ssize_t n, int64_t a)
+{
+    Py_ssize_t lo = 0, hi = n; /* bisect_right(starts, a) */
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (starts[mid] <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo - 1;
+}
+
+/* Whether (a, b) is one of the sorted pairs of `pairs` (start, end, start, end…). */
+static int among(const int64_t *pairs, Py_ssize_t n, int64_t a, int64_t b)
+{
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (pairs[2 * mid] < a || (pairs[2 * mid] == a && pairs[2 * mid + 1] < b))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && pairs[2 * lo] == a && pairs[2 * lo + 1] == b;
+}
+
+/*
+ * sources(starts, ends, run_starts, run_ends, run_shifts, across) -> (array, list)
+ *
+ * Where each kept match (starts[k], ends[k]: offsets in the page's text) starts in the
+ * page's source when its run maps it by a shift alone (run_shifts[r]: source minus text
+ * offset, or INT64_MIN for a run with character references, or counted only), with the
+ * match inside the run and not one of the sorted pairs `across` (terms found across
+ * inline formatting): as an int64 bytes object; -1 for the others, whose indices come
+ * in the list (Python maps those, documents.html._source_span).
+ */
+static PyObject *pagescan_sources(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *objs[6];
+    if (!PyArg_ParseTuple(args, "OOOOOO:sources", &objs[0], &objs[1], &objs[2], &objs[3],
+                          &objs[4], &objs[5]))
+        return NULL;
+    static const char *what[6] = {"starts", "ends", "run_starts", "run_ends", "run_shifts",
+                                  "across"};
+    Py_buffer v[6];
+    int held = 0;
+    PyObject *out = NULL, *asked = NULL;
+    for (; held < 6; held++)
+        if (int64_view(objs[held], &v[held], what[held]) < 0)
+            goto done;
+    Py_ssize_t n = v[0].len / 8, runs = v[2].len / 8, pairs = v[5].len / 16;
+    if (v[1].len / 8 != n || v[3].len / 8 != runs || v[4].len / 8 != runs || v[5].len % 16) {
+        PyErr_SetString(PyExc_ValueError, "sources: the columns do not agree in size");
+        goto done;
+    }
+    const int64_t *starts = v[0].buf, *ends = v[1].buf, *rs = v[2].buf, *re = v[3].buf,
+                  *shift = v[4].buf, *across = v[5].buf;
+    out = PyBytes_FromStringAndSize(NULL, n * 8);
+    asked = PyList_New(0);
+    if (out == NULL || asked == NULL)
+        goto done;
+    int64_t *src = (int64_t *)PyBytes_AS_STRING(out);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int64_t a = starts[k], b = ends[k];
+        Py_ssize_t r = run_of(rs, runs, a);
+        if (r >= 0 && b <= re[r] && shift[r] != INT64_MIN && !among(across, pairs, a, b)) {
+            src[k] = a + shift[r];
+            continue;
+        }
+        src[k] = -1;
+        PyObject *index = PyLong_FromSsize_t(k);
+        int rc = index == NULL ? -1 : PyList_Append(asked, index);
+        Py_XDECREF(index);
+        if (rc < 0)
+            goto done;
+    }
+    PyObject *result = PyTuple_Pack(2, out, asked);
+    Py_DECREF(out);
+    Py_DECREF(asked);
+    for (int i = 0; i < held; i++)
+        PyBuffer_Release(&v[i]);
+    return result;
+done:
+    Py_XDECREF(out);
+    Py_XDECREF(asked);
+    for (int i = 0; i < held; i++)
+        PyBuffer_Release(&v[i]);
+    return NULL;
+}
+
+/*
+ * crossing(packed, bases, shifts, jstarts) -> list
+ *
+ * The matches of `packed` (int64 triples start, end, variant * 2 + elided, offsets in
+ * the groups of runs scanned one after the other; the group that starts at bases[i]
+ * in that text starts at bases[i] + shifts[i] in the text read joined) that reach from
+ * a run into the next (jstarts: where each run starts in the text read joined), as
+ * (start, end, variant, elided) tuples in the text read joined: what
+ * documents.html._across reads of them.
+ */
+static PyObject *pagescan_crossing(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *objs[4];
+    if (!PyArg_ParseTuple(args, "OOOO:crossing", &objs[0], &objs[1], &objs[2], &objs[3]))
+        return NULL;
+    static const char *what[4] = {"packed", "bases", "shifts", "jstarts"};
+    Py_buffer v[4];
+    int held = 0;
+    PyObject *out = NULL;
+    for (; held < 4; held++)
+        if (int64_view(objs[held], &v[held], what[held]) < 0)
+            goto done;
+    Py_ssize_t n = v[0].len / 8, groups = v[1].len / 8, runs = v[3].len / 8;
+    if (n % 3 || v[2].len / 8 != groups) {
+        PyErr_SetString(PyExc_ValueError, "crossing: the columns do not agree in size");
+        goto done;
+    }
+    const int64_t *packed = v[0].buf, *bases = v[1].buf, *shifts = v[2].buf,
+                  *jstarts = v[3].buf;
+    out = PyList_New(0);
+    if (out == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i += 3) {
+        Py_ssize_t g = run_of(bases, groups, packed[i]);
+        int64_t shift = g >= 0 ? shifts[g] : 0;
+        int64_t s = packed[i] + shift, e = packed[i + 1] + shift;
+        Py_ssize_t k = run_of(jstarts, runs, s);
+        if (k < 0 || k + 1 >= runs || jstarts[k + 1] >= e)
+            continue; /* inside one run: the runs alone find it */
+        if (packed[i + 2] < 0) {
+            PyErr_SetString(PyExc_ValueError, "crossing: a match without its variant");
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyObject *match = Py_BuildValue("(LLLO)", (long long)s, (long long)e,
+                                        (long long)(packed[i + 2] >> 1),
+                                        (packed[i + 2] & 1) ? Py_True : Py_False);
+        int rc = match == NULL ? -1 : PyList_Append(out, match);
+        Py_XDECREF(match);
+        if (rc < 0) {
+            Py_CLEAR(out);
+            goto done;
+        }
+    }
+done:
+    for (int i = 0; i < held; i++)
+        PyBuffer_Release(&v[i]);
+    return out;
+}
+
+/* A tooltip's markup around its id: the pieces a template is cut into (a tuple of str),
+ * checked. Its length with `id_len` between the pieces, its widest character in *max. */
+static int parts_size(PyObject *parts, Py_ssize_t id_len, Py_ssize_t *len, Py_UCS4 *max)
+{
+    if (!PyTuple_Check(parts) || PyTuple_GET_SIZE(parts) == 0) {
+        PyErr_SetString(PyExc_TypeError, "a template's parts must be a tuple of str");
+        return -1;
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(parts);
+    *len = (count - 1) * id_len;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *part = PyTuple_GET_ITEM(parts, i);
+        if (!PyUnicode_Check(part)) {
+            PyErr_SetString(PyExc_TypeError, "a template's parts must be a tuple of str");
+            return -1;
+        }
+        *len += PyUnicode_GET_LENGTH(part);
+        if (PyUnicode_MAX_CHAR_VALUE(part) > *max)
+            *max = PyUnicode_MAX_CHAR_VALUE(part);
+    }
+    return 0;
+}
+
+/* Copy n characters of from (at a) to out (at *at), which has room (counted). */
+static int copy_to(PyObject *out, Py_ssize_t *at, PyObject *from, Py_ssize_t a,
+                   Py_ssize_t n)
+{
+    if (n <= 0)
+        return 0;
+    if (*at + n > PyUnicode_GET_LENGTH(out) || a < 0 || a + n > PyUnicode_GET_LENGTH(from)) {
+        PyErr_SetString(PyExc_SystemError, "splice: a copy out of bounds");
+        return -1;
+    }
+    if (PyUnicode_CopyCharacters(out, *at, from, a, n) < 0)
+        return -1;
+    *at += n;
+    return 0;
+}
+
+/* A tooltip's id: the prefix, then the number's digits (dlen of them, ASCII). */
+typedef struct {
+    PyObject *prefix;
+    const char *digits;
+    int dlen;
+} TipId;
+
+static int write_id(PyObject *out, Py_ssize_t *at, const TipId *id)
+{
+    if (copy_to(out, at, id->prefix, 0, PyUnicode_GET_LENGTH(id->prefix)) < 0)
+        return -1;
+    if (*at + id->dlen > PyUnicode_GET_LENGTH(out)) {
+        PyErr_SetString(PyExc_SystemError, "splice: a copy out of bounds");
+        return -1;
+    }
+    int kind = PyUnicode_KIND(out);
+    void *data = PyUnicode_DATA(out);
+    for (int i = 0; i < id->dlen; i++)
+        PyUnicode_WRITE(kind, data, *at + i, (Py_UCS4)(unsigned char)id->digits[i]);
+    *at += id->dlen;
+    return 0;
+}
+
+/* The pieces of a template written with the id between them. */
+static int write_parts(PyObject *out, Py_ssize_t *at, PyObject *parts, const TipId *id)
+{
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(parts); i++) {
+        if (i && write_id(out, at, id) < 0)
+            return -1;
+        PyObject *part = PyTuple_GET_ITEM(parts, i);
+        if (copy_to(out, at, part, 0, PyUnicode_GET_LENGTH(part)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* One wrap of splice(): its source span and its template (borrowed from `hits`). */
+typedef struct {
+    Py_ssize_t s, e;
+    PyObject *hit;
+} Wrap;
+
+/* The template of entry `ref` around `surface` from `templates`, or what miss(ref,
+ * surface) makes (a new reference): (owner, opening parts or None, closing parts). */
+static PyObject *template_of(PyObject *templates, PyObject *table, PyObject *miss,
+                             int64_t ref, PyObject *surface)
+{
+    PyObject *index = PyLong_FromLongLong(ref);
+    if (index == NULL)
+        return NULL;
+    PyObject *key = PyTuple_Pack(2, index, surface);
+    PyObject *hit = key == NULL ? NULL : PyDict_GetItemWithError(templates, key);
+    Py_XDECREF(key);
+    if (hit != NULL && PyTuple_Check(hit) && PyTuple_GET_SIZE(hit) == 3
+        && PyTuple_GET_ITEM(hit, 0) == table) {
+        Py_DECREF(index);
+        Py_INCREF(hit);
+        return hit;
+    }
+    if (PyErr_Occurred()) {
+        Py_DECREF(index);
+        return NULL;
+    }
+    hit = PyObject_CallFunctionObjArgs(miss, index, surface, NULL);
+    Py_DECREF(index);
+    if (hit != NULL && (!PyTuple_Check(hit) || PyTuple_GET_SIZE(hit) != 3)) {
+        PyErr_SetString(PyExc_TypeError, "a template must be a 3-tuple");
+        Py_CLEAR(hit);
+    }
+    return hit;
+}
+
+/* What splice() reads, besides its columns. */
+typedef struct {
+    PyObject *html, *text, *fixed, *templates, *table, *miss, *prefix;
+    long long counter;
+} SpliceArgs;
+
+/* The wraps that splice() writes, in order, their templates held in `hits`: 1, 0 when a
+ * template is rendered for each tooltip (the caller's loop does those), -1 on error. */
+static int plan_wraps(SpliceArgs *p, const int64_t *starts, const int64_t *ends,
+                      const int64_t *entries, const int64_t *src, Py_ssize_t n, Wrap *wraps,
+                      Py_ssize_t *count, PyObject *hits)
+{
+    Py_ssize_t pos = 0, tlen = PyUnicode_GET_LENGTH(p->text);
+    Py_ssize_t hlen = PyUnicode_GET_LENGTH(p->html);
+    *count = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_ssize_t s, e;
+        PyObject *surface;
+        if (src[k] >= 0) {
+            if (starts[k] < 0 || ends[k] < starts[k] || ends[k] > tlen) {
+                PyErr_SetString(PyExc_ValueError, "splice: a match outside the text");
+                return -1;
+            }
+            s = (Py_ssize_t)src[k];
+            e = s + (Py_ssize_t)(ends[k] - starts[k]);
+            if (s < pos || e <= s)
+                continue;
+            surface = PyUnicode_Substring(p->text, (Py_ssize_t)starts[k], (Py_ssize_t)ends[k]);
+        } else {
+            PyObject *index = PyLong_FromSsize_t(k);
+            PyObject *fix = index == NULL ? NULL : PyDict_GetItemWithError(p->fixed, index);
+            Py_XDECREF(index);
+            if (fix == NULL) {
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_KeyError, "splice: a match neither mapped nor fixed");
+                return -1;
+            }
+            if (fix == Py_None)
+                continue; /* not wrapped (across markup, annotated already) */
+            if (!PyTuple_Check(fix)) {
+                PyErr_SetString(PyExc_TypeError, "a fixed match is (start, end, surface)");
+                return -1;
+            }
+            if (!PyArg_ParseTuple(fix, "nnU;a fixed match is (start, end, surface)", &s, &e,
+                                  &surface))
+                return -1;
+            if (s < pos || e <= s)
+                continue;
+            Py_INCREF(surface);
+        }
+        if (surface == NULL)
+            return -1;
+        if (e > hlen) {
+            Py_DECREF(surface);
+            PyErr_SetString(PyExc_ValueError, "splice: a match outside the page");
+            return -1;
+        }
+        PyObject *hit = template_of(p->templates, p->table, p->miss, entries[k], surface);
+        Py_DECREF(surface);
+        if (hit == NULL)
+            return -1;
+        int rc = PyList_Append(hits, hit);
+        Py_DECREF(hit);
+        if (rc < 0)
+            return -1;
+        if (PyTuple_GET_ITEM(hit, 1) == Py_None)
+            return 0;
+        wraps[*count].s = s;
+        wraps[*count].e = e;
+        wraps[*count].hit = hit;
+        ++*count;
+        pos = e;
+    }
+    return 1;
+}
+
+/* The page with its wraps written in: counted, then written into a str of that size. */
+static PyObject *write_page(SpliceArgs *p, const Wrap *wraps, Py_ssize_t count)
+{
+    if (p->counter < 0 || p->counter > LLONG_MAX - count - 1) {
+        PyErr_SetString(PyExc_OverflowError, "splice: tooltip numbers out of range");
+        return NULL;
+    }
+    Py_UCS4 max = PyUnicode_MAX_CHAR_VALUE(p->html);
+    Py_ssize_t total = PyUnicode_GET_LENGTH(p->html);
+    Py_ssize_t plen = PyUnicode_GET_LENGTH(p->prefix);
+    if (count && PyUnicode_MAX_CHAR_VALUE(p->prefix) > max)
+        max = PyUnicode_MAX_CHAR_VALUE(p->prefix);
+    Py_ssize_t dlen = 1;
+    long long tens = 10; /* the numbers' digits, counted as they grow */
+    for (Py_ssize_t i = 0; i < count; i++) {
+        while (p->counter + 1 + i >= tens && dlen < 19) {
+            dlen++;
+            tens = dlen < 19 ? tens * 10 : LLONG_MAX;
+        }
+        Py_ssize_t open_len, close_len;
+        if (parts_size(PyTuple_GET_ITEM(wraps[i].hit, 1), plen + dlen, &open_len, &max) < 0
+            || parts_size(PyTuple_GET_ITEM(wraps[i].hit, 2), plen + dlen, &close_len, &max) < 0)
+            return NULL;
+        total += open_len + close_len;
+    }
+    PyObject *out = PyUnicode_New(total, max);
+    if (out == NULL)
+        return NULL;
+    Py_ssize_t at = 0, pos = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        char digits[24];
+        long long number = p->counter + 1 + i;
+        int dlen = 0;
+        char *d = digits + sizeof(digits);
+        do { /* number >= 1 */
+            *--d = (char)('0' + number % 10);
+            number /= 10;
+            dlen++;
+        } while (number > 0);
+        TipId id = {p->prefix, d, dlen};
+        int rc = copy_to(out, &at, p->html, pos, wraps[i].s - pos);
+        if (rc == 0)
+            rc = write_parts(out, &at, PyTuple_GET_ITEM(wraps[i].hit, 1), &id);
+        if (rc == 0)
+            rc = copy_to(out, &at, p->html, wraps[i].s, wraps[i].e - wraps[i].s);
+        if (rc == 0)
+            rc = write_parts(out, &at, PyTuple_GET_ITEM(wraps[i].hit, 2), &id);
+        if (rc < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        pos = wraps[i].e;
+    }
+    if (copy_to(out, &at, p->html, pos, PyUnicode_GET_LENGTH(p->html) - pos) < 0
+        || at != total) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_SystemError, "splice: the page is shorter than counted");
+        Py_DECREF(out);
+        return NULL;
+    }
+    return out;
+}
+
+/*
+ * splice(html, text, starts, ends, entries, sources, fixed, templates, table, miss,
+ *        counter, prefix) -> str | None
+ *
+ * documents.html._splice over the kept columns (starts, ends: offsets in the page's
+ * text; entries: indexes in `table`): each match's source start is sources[k] (its end
+ * as far on), or, where that is -1, fixed[k] gives (start, end, surface) or None (not
+ * wrapped). A match that starts before the end of the last one wrapped is passed over.
+ * Each tooltip's markup is templates[(entry, surface)] when that is a 3-tuple whose
+ * first item is `table`, else what miss(entry, surface) returns: (owner, opening parts,
+ * closing parts), written with the tooltip's id (prefix and number, numbered from
+ * counter + 1) between the parts. None when a template is None (the markup is rendered
+ * for each tooltip: the caller's loop does it).
+ */
+static PyObject *pagescan_splice(PyObject *module, PyObject *args)
+{
+    (void)module;
+    SpliceArgs p;
+    PyObject *cols[4];
+    if (!PyArg_ParseTuple(args, "UUOOOOO!O!OOLU:splice", &p.html, &p.text, &cols[0],
+                          &cols[1], &cols[2], &cols[3], &PyDict_Type, &p.fixed,
+                          &PyDict_Type, &p.templates, &p.table, &p.miss, &p.counter,
+                          &p.prefix))
+        return NULL;
+    static const char *what[4] = {"starts", "ends", "entries", "sources"};
+    Py_buffer v[4];
+    int held = 0;
+    PyObject *result = NULL, *hits = NULL;
+    Wrap *wraps = NULL;
+    for (; held < 4; held++)
+        if (int64_view(cols[held], &v[held], what[held]) < 0)
+            goto done;
+    Py_ssize_t n = v[0].len / 8;
+    if (v[1].len / 8 != n || v[2].len / 8 != n || v[3].len / 8 != n) {
+        PyErr_SetString(PyExc_ValueError, "splice: the columns do not agree in size");
+        goto done;
+    }
+    wraps = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Wrap));
+    hits = PyList_New(0);
+    if (wraps == NULL || hits == NULL) {
+        if (wraps == NULL)
+            PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t count;
+    int planned = plan_wraps(&p, v[0].buf, v[1].buf, v[2].buf, v[3].buf, n, wraps, &count,
+                             hits);
+    if (planned == 0)
+        result = Py_NewRef(Py_None);
+    else if (planned > 0)
+        result = write_page(&p, wraps, count);
+done:
+    Py_XDECREF(hits);
+    PyMem_Free(wraps);
+    for (int i = 0; i < held; i++)
+        PyBuffer_Release(&v[i]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"may_contain", pagescan_may_contain, METH_VARARGS,
      "may_contain(source, needle) -> bool\n\n"
      "False when source holds needle (ASCII, lower case) in no case whatever: every "
      "character beyond ASCII is taken for a match, which case folding might make."},
     {"scan", pagescan_scan, METH_VARARGS,
-     "scan(scanner, source, inline, foreign, special, no_attrs, exact, folded, "
-     "all_relevant, root_none) -> where the last text starts\n\n"
+     "scan(scanner, source, inline, foreign, special, bare, close_same, void, headings, "
+     "sections, no_attrs, "
+     "decode, cols, counted, joined, segs, leads, trails, exact, folded, all_relevant, "
+     "root_none) -> where the last text starts\n\n"
      "Read the page as _Scanner._scan_python does, calling the scanner's methods for "
-     "what needs a decision."},
+     "what needs a decision; the text runs go to the arrays and dicts of "
+     "documents.html._Runs."},
+    {"crossing", pagescan_crossing, METH_VARARGS,
+     "crossing(packed, bases, shifts, jstarts) -> list\n\n"
+     "The matches of the groups of runs read joined that reach from a run into the next, "
+     "as (start, end, variant, elided) in the text read joined."},
+    {"sources", pagescan_sources, METH_VARARGS,
+     "sources(starts, ends, run_starts, run_ends, run_shifts, across) -> (bytes, list)\n\n"
+     "The source start of each kept match its run maps by a shift (int64), -1 for the "
+     "others, whose indices come in the list."},
+    {"splice", pagescan_splice, METH_VARARGS,
+     "splice(html, text, starts, ends, entries, sources, fixed, templates, table, miss, "
+     "counter, prefix) -> str | None\n\n"
+     "The page with the tooltips of the kept matches written in (see _pagescan.c)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1027,9 +1759,8 @@ PyMODINIT_FUNC PyInit__pagescan(void)
         {&s_gap_ok, "gap_ok"}, {&s_gap_space, "gap_space"}, {&s_root_found, "root_found"},
         {&s_token, "_token"}, {&s_text, "_text"}, {&s_break_gap, "_break_gap"},
         {&s_fast_start, "_fast_start"}, {&s_start_tag, "_start_tag"}, {&s_lower, "lower"},
-        {&s_runs, "runs"}, {&s_parts, "parts"}, {&s_join_parts, "join_parts"},
+        {&s_parts, "parts"}, {&s_open_names, "open_names"}, {&s_join_parts, "join_parts"},
         {&s_length, "length"}, {&s_join_length, "join_length"}, {&s_brk, "brk"},
-        {&s_trail, "trail"}, {&s_counted_only, "counted_only"},
         {&k_block_sep, "\n\n"}, {&k_inline_sep, " \xef\xbf\xbc "}, {&k_space, " "},
         {&k_empty, ""},
     };
@@ -1043,7 +1774,8 @@ PyMODINIT_FUNC PyInit__pagescan(void)
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL)
         return NULL;
-    if (PyModule_AddIntConstant(module, "ABI", PAGESCAN_ABI) < 0) {
+    if (PyModule_AddIntConstant(module, "ABI", PAGESCAN_ABI) < 0
+        || PyModule_AddIntConstant(module, "DEEP", DEEP) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -79,7 +79,7 @@ from functools import lru_cache
 from html import unescape
 from html.entities import html5
 from operator import lt, sub
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from .._gc import paused_gc
 from .._native import load_native
@@ -188,13 +188,19 @@ _NO_ATTRS: dict[str, str] = {}
 _INLINE_SET: set[str] = set(INLINE_FORMATTING)
 _FOREIGN_SET: set[str] = set(_FOREIGN)
 _VOID_SET: set[str] = set(_VOID)
+_HEADINGS_SET: set[str] = set(_HEADINGS)
+_SECTION_SET: set[str] = set(_SECTION_START)
 #: Elements that :meth:`_Scanner._start_tag` opens with more than a state: implied end
-#: tags, section breaks, raw text, foreign content (``a`` and ``button`` close an open
-#: one of their name, which the C loop does too: :data:`_CLOSE_SAME`).
-_NOT_BARE = frozenset({"option"}) | _SECTION_START | _HEADINGS | _VOID | _RAW | _FOREIGN
+#: tags, raw text, foreign content (``a`` and ``button`` close an open one of their name,
+#: which the C loop does too: :data:`_CLOSE_SAME`; so does it a heading right after a
+#: heading, and it notes a section's start: :data:`_HEADINGS_SET`, :data:`_SECTION_SET`).
+_NOT_BARE = frozenset({"option"}) | _VOID | _RAW | _FOREIGN
 _CLOSE_SAME: set[str] = {"a", "button"}
+#: How deep the stack of open elements is read for an end tag whose element is not open
+#: beyond it (``DEEP`` in ``_pagescan.c``): no deeper, however a hostile page nests.
+_DEEP = 256
 #: The interface version of ``glossator.documents._pagescan`` these sources expect.
-PAGESCAN_ABI = 1
+PAGESCAN_ABI = 2
 
 
 #: The C loop of :meth:`_Scanner.scan`, or ``None``: the Python loop reads the same runs.
@@ -391,6 +397,68 @@ class _Run:
         return src + slen if ref else src + (d - dec)
 
 
+#: The numbers kept for each run in :attr:`_Runs.cols`: its start and end in the text
+#: joined with separators, in the text read joined, where it starts in the source, and
+#: the shift that maps an offset inside it to the source (source minus text offset), or
+#: ``_NO_SHIFT`` for a run with character references, or counted only.
+_RUN_FIELDS = 6
+#: A run's shift when it has character references or is counted only: its matches are
+#: mapped through its segments (:func:`_source_span`).
+_NO_SHIFT = -(1 << 63)
+
+
+class _Runs(Sequence[_Run]):
+    """The text runs of a page as arrays, filled by the tokenizer loop (in C or in
+    Python, :meth:`_Scanner._add_run`): no object per run. A run is made a
+    :class:`_Run` only when asked for (``runs[k]``), for the few that Python reads
+    one by one (a term across inline formatting, a run with character references).
+
+    ``cols`` holds :data:`_RUN_FIELDS` int64 a run; ``counted`` and ``joined`` a byte a
+    run (1: counted only; read joined to the previous one); ``segs`` the segments of
+    the runs that have character references (the others have one, from their start),
+    ``leads`` and ``trails`` the inline formatting tags before and after a run, for
+    the runs that have any (by index)."""
+
+    __slots__ = ("cols", "counted", "joined", "leads", "segs", "trails")
+
+    def __init__(self) -> None:
+        self.cols = array("q")
+        self.counted = bytearray()
+        self.joined = bytearray()
+        self.segs: dict[int, list[_Seg]] = {}
+        self.leads: dict[int, list[_Tag]] = {}
+        self.trails: dict[int, list[_Tag]] = {}
+
+    def __len__(self) -> int:
+        return len(self.counted)
+
+    @overload
+    def __getitem__(self, k: int) -> _Run: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[_Run]: ...
+
+    def __getitem__(self, k: int | slice) -> _Run | list[_Run]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        n = len(self.counted)
+        if k < 0:
+            k += n
+        if not 0 <= k < n:
+            raise IndexError("run index out of range")
+        start, end, jstart, jend, src, _ = self.cols[_RUN_FIELDS * k : _RUN_FIELDS * (k + 1)]
+        segs = self.segs.get(k)
+        if segs is None:
+            segs = [(0, src, end - start, end - start, False)]
+        return _Run(start, end, bool(self.counted[k]), segs, jstart, jend,
+                    bool(self.joined[k]), self.leads.get(k, []), self.trails.get(k, []))
+
+    def column(self, field: int) -> array[int]:
+        """One number of every run (``0``: starts, ``1``: ends, ``2``: starts read
+        joined, ``3``: ends read joined, ``5``: shifts), as an int64 array."""
+        return self.cols[field::_RUN_FIELDS]
+
+
 def _decode(src: str, a: int, b: int) -> tuple[str, list[_Seg]]:
     """The text of ``src[a:b]`` with character references decoded, and its segments."""
     amp = src.find("&", a, b)
@@ -494,9 +562,13 @@ class _Scanner:
         self.root = root
         self.root_found = False
         self.stack: list[_Elem] = []
+        #: how many elements of each name the stack holds beyond its first
+        #: :data:`_DEEP` (kept by both loops): an end tag of an element not open reads
+        #: at most those first ones, however deep a hostile page nests
+        self.open_names: dict[str, int] = {}
         self.parts: list[str] = []
         self.length = 0
-        self.runs: list[_Run] = []
+        self.runs = _Runs()
         self.brk = False
         # the runs joined as the page reads (see _Run): the formatting tags since the last
         # run or the last other token, whether only those came since the last run, and
@@ -527,9 +599,11 @@ class _Scanner:
         skipped text by, and calls this scanner's methods for everything else."""
         assert _PAGESCAN is not None
         needles = self.needles
+        runs = self.runs
         text_from = _PAGESCAN.scan(
             self, self.src, _INLINE_SET, _FOREIGN_SET, self.special_set, self.bare,
-            _CLOSE_SAME, _VOID_SET, _NO_ATTRS, _decode, _Run,
+            _CLOSE_SAME, _VOID_SET, _HEADINGS_SET, _SECTION_SET, _NO_ATTRS, _decode,
+            runs.cols, runs.counted, runs.joined, runs.segs, runs.leads, runs.trails,
             needles[0] if needles else (), needles[1] if needles else (), needles is None,
             self.root is None)
         self._text(text_from, len(self.src))
@@ -569,6 +643,8 @@ class _Scanner:
                 self.gap_ok = False
             if stack and stack[-1][0] == tag:
                 stack.pop()
+                if len(stack) >= _DEEP:
+                    self.open_names[tag] -= 1
             else:
                 self._end_tag(tag)
         self._text(text_from, n)
@@ -621,15 +697,17 @@ class _Scanner:
             parent = stack[-1]
             if not parent[3] and (parent[2] or self.root_found):
                 # what _start_tag does for an element no selector reads
+                if len(stack) >= _DEEP:
+                    self.open_names[tag] = self.open_names.get(tag, 0) + 1
                 stack.append((tag, parent[1], parent[2], False))
                 return -1
         return self._start_tag(tag, attrs, self_closing, end)
 
     def _break_gap(self) -> None:
         """A token other than inline formatting: no term runs across it."""
-        runs = self.runs
-        if runs and runs[-1].trail is None:
-            runs[-1].trail = self.pending
+        if self.trail_open:  # the last run's trail: the formatting tags after it
+            if self.pending:
+                self.runs.trails[len(self.runs) - 1] = self.pending
             self.pending = []
             self.trail_open = False
         elif self.pending:
@@ -745,12 +823,7 @@ class _Scanner:
             self._note_id(ident)
         if tag in _SECTION_START:
             self.brk = True
-        # a few implied end tags of HTML's tree builder, those that matter for skipping
-        if tag in ("a", "button"):
-            self._end_tag(tag)  # a link (a button) in a link closes the first one
-        elif stack and ((tag == "option" and stack[-1][0] == "option")
-                        or (tag in _HEADINGS and stack[-1][0] in _HEADINGS)):
-            stack.pop()
+        self._implied_end(tag)
         parent = stack[-1] if stack else None
         foreign = (parent is not None and parent[3]) or tag in _FOREIGN
         if tag in _VOID or (self_closing and foreign):
@@ -778,8 +851,22 @@ class _Scanner:
         if not in_root and not self.root_found and self.root is not None \
                 and self.root.matches(tag, attrs):
             in_root = self.root_found = True
+        if len(stack) >= _DEEP:
+            self.open_names[tag] = self.open_names.get(tag, 0) + 1
         stack.append((tag, state, in_root, foreign))
         return -1
+
+    def _implied_end(self, tag: str) -> None:
+        """A few implied end tags of HTML's tree builder, those that matter for
+        skipping, before ``tag`` opens."""
+        stack = self.stack
+        if tag in ("a", "button"):
+            self._end_tag(tag)  # a link (a button) in a link closes the first one
+        elif stack and ((tag == "option" and stack[-1][0] == "option")
+                        or (tag in _HEADINGS and stack[-1][0] in _HEADINGS)):
+            popped = stack.pop()[0]
+            if len(stack) >= _DEEP:
+                self.open_names[popped] -= 1
 
     def _note_id(self, ident: str) -> None:
         """Keep the highest tooltip number among the ids the page already has."""
@@ -800,9 +887,16 @@ class _Scanner:
         return len(self.src) if m is None else m.start()
 
     def _end_tag(self, tag: str) -> None:
+        """Close the innermost open element ``tag`` and those inside it; nothing when
+        none is open. Beyond the stack's first :data:`_DEEP` elements, whether one is
+        open is known without reading them (:attr:`open_names`)."""
+        names = self.open_names
         stack = self.stack
-        for k in range(len(stack) - 1, -1, -1):
+        top = len(stack) if names.get(tag) else min(len(stack), _DEEP)
+        for k in range(top - 1, -1, -1):
             if stack[k][0] == tag:
+                for elem in stack[max(k, _DEEP):]:
+                    names[elem[0]] -= 1
                 del stack[k:]
                 return
 
@@ -827,8 +921,9 @@ class _Scanner:
             self.gap_space = True
             return
         counted = state == _COUNT
+        runs = self.runs
         joined = (self.gap_ok and not self.brk and not counted
-                  and not self.runs[-1].counted_only)
+                  and not runs.counted[-1])
         if self.parts:
             sep = _BLOCK_SEP if self.brk else _INLINE_SEP
             self.parts.append(sep)
@@ -837,16 +932,24 @@ class _Scanner:
             self.join_parts.append(jsep)
             self.join_length += len(jsep)
         self.brk = False
-        if self.runs and self.runs[-1].trail is None:
-            self.runs[-1].trail = self.pending
+        k = len(runs)
+        if self.trail_open and self.pending:  # the last run's trail, this one's lead
+            runs.trails[k - 1] = self.pending
         self.trail_open = True  # the new run's trail: the formatting tags after it
         start, jstart = self.length, self.join_length
         self.parts.append(text)
         self.length += len(text)
         self.join_parts.append(text)
         self.join_length += len(text)
-        self.runs.append(_Run(start, self.length, counted, segs, jstart, self.join_length,
-                              joined, self.pending))
+        simple = len(segs) == 1 and not segs[0][4]
+        if not simple:
+            runs.segs[k] = segs
+        if self.pending:
+            runs.leads[k] = self.pending
+        runs.cols.extend((start, self.length, jstart, self.join_length, a,
+                          a - start if simple and not counted else _NO_SHIFT))
+        runs.counted.append(counted)
+        runs.joined.append(joined)
         self.pending = []
         self.gap_ok = True
         self.gap_space = False
@@ -916,9 +1019,16 @@ def _annotate_page(html: str, annotator: Annotator, scanner: _Scanner,
     page = (*domains, *page_domains(html)) if named else tuple(domains)
     scoped = domain_scopes(html) if named else []
     where = _domains_at(scanner, page, scoped) if scoped else page
-    found = _kept_wraps(annotator, scanner, where) if record is None else None
+    found = _kept_columns(annotator, scanner, where) if record is None else None
     if found is not None:
-        wraps, table = found
+        (starts, ends, entries), across, text, table = found
+        if not starts:
+            return html
+        out = _splice_native(html, scanner, text, (starts, ends, entries), across, style,
+                             table)
+        if out is not None:
+            return out
+        wraps = _wraps(starts, ends, entries, across, scanner.runs, text)
         if not wraps:
             return html
         return _splice(html, wraps, scanner.max_id, scanner.id_prefix, style, table)
@@ -1099,7 +1209,7 @@ def _domains_at(
     """The domains of a match: the page's, and those of the innermost element with
     ``data-glossator-domain`` around it."""
     runs = scanner.runs
-    starts = [r.start for r in runs]
+    starts = runs.column(0)
 
     def at(match: tuple[int, int, int, bool]) -> tuple[str, ...]:
         run = runs[max(0, bisect_right(starts, match[0]) - 1)]
@@ -1184,8 +1294,8 @@ def _placed(
     runs = scanner.runs
     text = "".join(scanner.parts)
     # terms across inline formatting: found in the runs joined as the page reads them
-    across = _across(annotator, runs, "".join(scanner.join_parts)) if any(
-        r.joined for r in runs) else {}
+    across = _across(annotator, runs, "".join(scanner.join_parts)) if 1 in runs.joined \
+        else {}
     # without terms across formatting, nor a record to keep, the policies scan the text
     # themselves: as a stream, told which entries are done (the same matches are kept)
     matches: list[tuple[int, int, int, bool]] | None = None
@@ -1195,7 +1305,7 @@ def _placed(
         spans = sorted(across)
         matches = sorted([m for m in matches or () if not _overlaps(m, spans)]
                          + [(a, b, v, el) for (a, b), (v, el, _, _, _) in across.items()])
-    starts = [r.start for r in runs]
+    starts = runs.column(0)
     dropped: dict[tuple[int, int, int, bool], str] | None = {} if record is not None else None
     if record is not None and senses is None:
         senses = {}
@@ -1220,15 +1330,18 @@ def _placed(
     return placed
 
 
-def _kept_wraps(
+def _kept_columns(
     annotator: Annotator, scanner: _Scanner,
     domains: Sequence[str] | Callable[[tuple[int, int, int, bool]], Sequence[str]],
-) -> tuple[list[tuple[int, int, str, int]], Sequence[Entry]] | None:
-    """What :func:`_placed` places, as (source start, end, text, index of the entry
-    shown in the table that comes with them), the matches chosen in C as arrays
-    (:func:`glossator.kept.keep_columns`, the same choice as :meth:`Annotator.select`'s);
-    ``None`` when they cannot be (no C scanner, a policy registered by a plug-in, more
-    numbered senses than room)."""
+) -> tuple[tuple[array[int], array[int], array[int]],
+           dict[tuple[int, int], tuple[int, bool, int, int, str]], str,
+           Sequence[Entry]] | None:
+    """What :func:`_placed` chooses, the matches chosen in C as arrays
+    (:func:`glossator.kept.keep_columns`, the same choice as :meth:`Annotator.select`'s):
+    their starts, ends (in the page's text) and the index of the entry shown in the table
+    that comes with them; the terms found across inline formatting (:func:`_across`),
+    the page's text, and that table. ``None`` when they cannot be (no C scanner, a
+    policy registered by a plug-in, more numbered senses than room)."""
     mode = annotator._kept_mode()
     if mode < 0:
         return None
@@ -1236,8 +1349,8 @@ def _kept_wraps(
 
     runs = scanner.runs
     text = "".join(scanner.parts)
-    across = _across(annotator, runs, "".join(scanner.join_parts)) if any(
-        r.joined for r in runs) else {}
+    across = _across(annotator, runs, "".join(scanner.join_parts)) if 1 in runs.joined \
+        else {}
     matches: array[int] | None = None
     if across:
         matches = _with_across(annotator, text, across)
@@ -1246,7 +1359,44 @@ def _kept_wraps(
     if found is None:
         return None
     (starts, ends, entries, _), table = found
-    return _wraps(starts, ends, entries, across, runs, text), table
+    return (starts, ends, entries), across, text, table
+
+
+def _splice_native(
+    html: str, scanner: _Scanner, text: str,
+    cols: tuple[array[int], array[int], array[int]],
+    across: dict[tuple[int, int], tuple[int, bool, int, int, str]],
+    style: tuple[str, bool, str | None], table: Sequence[Entry],
+) -> str | None:
+    """What :func:`_wraps` and :func:`_splice` write for the kept columns ``cols``
+    (starts, ends, entries), written in C (``_pagescan.sources`` and ``splice``): only
+    the matches that a run does not map by a shift alone reach Python
+    (:func:`_source_span`), and the tooltips' templates that are not kept yet
+    (:func:`_template`). ``None`` when the loop of :func:`_splice` must write them: no
+    C module, a tally to keep, a preset not built in, tooltip numbers beyond int64."""
+    preset = MARKUP_PRESETS.get(style[0])
+    if _PAGESCAN is None or current_tally() is not None or preset is None \
+            or preset.wrap not in _BUILT_IN_WRAPS or scanner.max_id >= 1 << 62:
+        return None
+    starts, ends, entries = cols
+    runs = scanner.runs
+    run_starts, run_ends, shifts = runs.column(0), runs.column(1), runs.column(5)
+    pairs = array("q", [x for pair in sorted(across) for x in pair])
+    sources, asked = _PAGESCAN.sources(starts, ends, run_starts, run_ends, shifts, pairs)
+    fixed: dict[int, tuple[int, int, str] | None] = {}
+    for k in asked:
+        s, e, surface, reason = _source_span((starts[k], ends[k], 0, False), across, runs,
+                                             run_starts, text)
+        fixed[k] = None if reason else (s, e, surface)
+    templates = _templates(style, table)
+
+    def miss(ref: int, surface: str) -> tuple[object, tuple[str, ...] | None, tuple[str, ...]]:
+        return _template(templates, (ref, surface), table, table[ref], surface, style)
+
+    out: str | None = _PAGESCAN.splice(html, text, starts, ends, entries, sources, fixed,
+                                       templates, table, miss, scanner.max_id,
+                                       scanner.id_prefix)
+    return out
 
 
 def _with_across(
@@ -1290,12 +1440,12 @@ def _with_across(
 def _wraps(
     starts: Sequence[int], ends: Sequence[int], entries: Sequence[int],
     across: dict[tuple[int, int], tuple[int, bool, int, int, str]],
-    runs: list[_Run], text: str,
+    runs: _Runs, text: str,
 ) -> list[tuple[int, int, str, int]]:
     """The kept matches (``starts``, ``ends``, ``entries``) that can be wrapped, with
     their source span: :func:`_source_span`, with the shift of each run without
     character references computed once."""
-    run_starts = [r.start for r in runs]
+    run_starts = runs.column(0)
     wraps = []
     pos = 0
     for a, b, k in zip(starts, ends, entries, strict=True):
@@ -1321,7 +1471,7 @@ def _wraps(
 def _source_span(
     match: tuple[int, int, int, bool],
     across: dict[tuple[int, int], tuple[int, bool, int, int, str]],
-    runs: list[_Run], starts: list[int], text: str,
+    runs: _Runs, starts: Sequence[int], text: str,
 ) -> tuple[int, int, str, str]:
     """Where ``match`` (in the page's text) lies in the page's source, its text, and why it
     cannot be wrapped there (``""`` when it can)."""
@@ -1340,26 +1490,34 @@ def _source_span(
     return s, e, surface, ""
 
 
-def _scan_joined(annotator: Annotator, runs: list[_Run],
+#: A group of runs read joined in ``_Runs.joined``: a run, then those read joined to it.
+_GROUP_RE = re.compile(rb"[\x00-\xff]\x01+")
+
+
+def _joined_spans(runs: _Runs, joined: str) -> list[list[int]]:
+    """Where the groups of runs read joined (a run and those after it with only inline
+    formatting between) lie in ``joined``, each with the separators around it, which no
+    term crosses and beyond which the matcher does not look: ``[start, end]`` pairs,
+    those that touch merged."""
+    spans: list[list[int]] = []
+    n = len(runs)
+    jstarts, jends = runs.column(2), runs.column(3)
+    for group in _GROUP_RE.finditer(runs.joined):
+        k, m = group.start(), group.end() - 1
+        a = jends[k - 1] if k else 0
+        b = jstarts[m + 1] if m + 1 < n else len(joined)
+        if spans and a <= spans[-1][1]:
+            spans[-1][1] = b
+        else:
+            spans.append([a, b])
+    return spans
+
+
+def _scan_joined(annotator: Annotator, runs: _Runs,
                  joined: str) -> list[tuple[int, int, int, bool]]:
     """The matches of ``joined`` (offsets in it) that lie in the groups of runs read
-    joined (a run and those after it with only inline formatting between), the others
-    left out: only those groups are scanned, each with the separators around it, which
-    no term crosses and beyond which the matcher does not look."""
-    spans: list[list[int]] = []  # [start, end] in joined, each from a separator to one
-    k, n = 0, len(runs)
-    while k < n:
-        m = k
-        while m + 1 < n and runs[m + 1].joined:
-            m += 1
-        if m > k:
-            a = runs[k - 1].jend if k else 0
-            b = runs[m + 1].jstart if m + 1 < n else len(joined)
-            if spans and a <= spans[-1][1]:
-                spans[-1][1] = b
-            else:
-                spans.append([a, b])
-        k = m + 1
+    joined, the others left out: only those groups are scanned (:func:`_joined_spans`)."""
+    spans = _joined_spans(runs, joined)
     if not spans:
         return []
     if len(spans) == 1 and spans[0] == [0, len(joined)]:
@@ -1377,8 +1535,47 @@ def _scan_joined(annotator: Annotator, runs: list[_Run],
     return out
 
 
+def _crossing(annotator: Annotator, runs: _Runs, joined: str,
+              whole: bool) -> list[tuple[int, int, int, bool]]:
+    """The matches of ``joined`` that reach from a run into the next ones: those of
+    :func:`_scan_joined` (``whole``: of all of ``joined``) that do not lie inside one
+    run, which :func:`_across` reads. With the C module, the groups are scanned as
+    packed arrays and only those matches become tuples (``_pagescan.crossing``)."""
+    jstarts = runs.column(2)
+    if _PAGESCAN is None:
+        matches = annotator.matcher.scan(joined) if whole else _scan_joined(
+            annotator, runs, joined)
+        n = len(jstarts)
+        out = []
+        for m in matches:
+            k = bisect_right(jstarts, m[0]) - 1
+            if k >= 0 and k + 1 < n and jstarts[k + 1] < m[1]:
+                out.append(m)
+        return out
+    spans = [[0, len(joined)]] if whole else _joined_spans(runs, joined)
+    if not spans:
+        return []
+    bases, shifts = array("q"), array("q")  # where each span starts in the text scanned
+    length = 0
+    for a, b in spans:
+        bases.append(length)
+        shifts.append(a - length)
+        length += b - a
+    text = joined if len(spans) == 1 and spans[0] == [0, len(joined)] else "".join(
+        joined[a:b] for a, b in spans)
+    packed = array("q")
+    for batch in annotator.matcher.iter_packed(text):
+        if isinstance(batch, array):
+            packed.extend(batch)
+        else:
+            packed.frombytes(batch)
+    found: list[tuple[int, int, int, bool]] = _PAGESCAN.crossing(packed, bases, shifts,
+                                                                 jstarts)
+    return found
+
+
 def _across(
-    annotator: Annotator, runs: list[_Run], joined: str, whole: bool = False,
+    annotator: Annotator, runs: _Runs, joined: str, whole: bool = False,
 ) -> dict[tuple[int, int], tuple[int, bool, int, int, str]]:
     """The terms found across inline formatting that can be wrapped whole.
 
@@ -1387,21 +1584,12 @@ def _across(
     read joined are scanned (:func:`_scan_joined`); ``whole``: all of ``joined`` (what
     the tests compare with).
     """
-    jstarts = [r.jstart for r in runs]
+    jstarts = runs.column(2)
     found: dict[tuple[int, int], tuple[int, bool, int, int, str]] = {}
-    nruns = len(runs)
-    k = 0
-    for s, e, vid, elided in _scan_joined(annotator, runs, joined) if not whole \
-            else annotator.matcher.scan(joined):
-        if k >= nruns or jstarts[k] > s or (k + 1 < nruns and jstarts[k + 1] <= s):
-            k = bisect_right(jstarts, s) - 1  # the run of s: looked up when s leaves one
-            if k < 0:
-                k = 0
-                continue
-        if k + 1 >= nruns or jstarts[k + 1] >= e:
-            continue  # inside one run: the runs alone find it
+    for s, e, vid, elided in _crossing(annotator, runs, joined, whole):
+        k = bisect_right(jstarts, s) - 1  # the run of s; the term ends beyond it
         m = bisect_right(jstarts, e - 1) - 1
-        if not all(r.joined and not r.counted_only for r in runs[k + 1 : m + 1]):
+        if not all(runs.joined[k + 1 : m + 1]) or any(runs.counted[k + 1 : m + 1]):
             continue
         first, last = runs[k], runs[m]
         if first.counted_only or s >= first.jend or e <= last.jstart:
@@ -1415,7 +1603,7 @@ def _across(
     return found
 
 
-def _nested(runs: list[_Run], k: int, m: int, start: int, end: int, at_start: bool,
+def _nested(runs: _Runs, k: int, m: int, start: int, end: int, at_start: bool,
             at_end: bool) -> tuple[int, int] | None:
     """The source span to wrap for a term from ``start`` (in run ``k``) to ``end`` (in run
     ``m``), so that the tags inside it nest: those between the runs, and those before run

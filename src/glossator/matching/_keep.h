@@ -252,26 +252,44 @@ keep_ctx(PyObject *ctx, KeepCtx *c, Py_buffer *views)
         PyErr_SetString(PyExc_ValueError, "the tables of keep() do not agree in size");
         return -1;
     }
-    for (Py_ssize_t i = 0; i < c->n_variants; i++) {
-        if (c->variant_entry[i] < 0 || c->variant_entry[i] >= e) {
-            PyErr_SetString(PyExc_ValueError, "an entry index out of range");
-            return -1;
-        }
-    }
+    /* the tables as large as the glossary are checked where they are read (an entry
+     * index, an entry's variants), not all through on each call: that was most of the
+     * time of a page's call with 100 000 entries */
     if (c->by_entry_at[0] != 0 || c->by_entry_at[e] != c->n_by_entry) {
         PyErr_SetString(PyExc_ValueError, "bad variants by entry");
         return -1;
     }
-    for (Py_ssize_t i = 0; i < e; i++) {
-        if (c->by_entry_at[i] > c->by_entry_at[i + 1]) {
-            PyErr_SetString(PyExc_ValueError, "bad variants by entry");
-            return -1;
-        }
+    return 0;
+}
+
+/* Whether `way` is written in `text` at a position from lo to hi (both included), as
+ * str.find(way, lo, hi + len(way)) != -1 says: compared in place, character by
+ * character (PyUnicode_Find made the way the text's width first, each time: an
+ * allocation a match of an entry whose definition holds it). */
+static int
+way_between(PyObject *text, PyObject *way, Py_ssize_t lo, Py_ssize_t hi)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), len = PyUnicode_GET_LENGTH(way);
+    if (hi > n - len) {
+        hi = n - len;
     }
-    for (Py_ssize_t i = 0; i < c->n_by_entry; i++) {
-        if (c->by_entry[i] < 0 || c->by_entry[i] >= c->n_variants) {
-            PyErr_SetString(PyExc_ValueError, "bad variants by entry");
-            return -1;
+    if (len == 0) {
+        return lo <= hi;
+    }
+    int tkind = PyUnicode_KIND(text), wkind = PyUnicode_KIND(way);
+    const void *tdata = PyUnicode_DATA(text), *wdata = PyUnicode_DATA(way);
+    Py_UCS4 first = PyUnicode_READ(wkind, wdata, 0);
+    for (Py_ssize_t p = lo; p <= hi; p++) {
+        if (PyUnicode_READ(tkind, tdata, p) != first) {
+            continue;
+        }
+        Py_ssize_t k = 1;
+        while (k < len &&
+               PyUnicode_READ(tkind, tdata, p + k) == PyUnicode_READ(wkind, wdata, k)) {
+            k++;
+        }
+        if (k == len) {
+            return 1;
         }
     }
     return 0;
@@ -297,11 +315,7 @@ inside_ways(PyObject *text, PyObject *ways, Py_ssize_t s, Py_ssize_t e)
             continue;
         }
         Py_ssize_t lo = e - len > 0 ? e - len : 0;
-        Py_ssize_t at = PyUnicode_Find(text, way, lo, s + len, 1);
-        if (at == -2) {
-            return -1;
-        }
-        if (at != -1) {
+        if (way_between(text, way, lo, s)) {
             return 1;
         }
     }
@@ -397,15 +411,26 @@ keep_fresh(KeepCtx *c, const int64_t *m, Py_ssize_t ent)
     return 1;
 }
 
-/* Mark entry ent kept (first, section), count it against its cap: whether it is kept. */
+/* Mark entry ent kept (first, section), count it against its cap: whether it is kept
+ * (1, 0), or -1 on error (its variants out of range). */
 static int
 keep_count(KeepCtx *c, Py_ssize_t ent)
 {
     if (c->mode == KEEP_FIRST) {
         c->seen[ent] = 1;
         if (c->skip != NULL) { /* the scanner may stop returning its variants */
-            for (int64_t i = c->by_entry_at[ent]; i < c->by_entry_at[ent + 1]; i++) {
-                c->skip[c->by_entry[i]] = 1;
+            int64_t lo = c->by_entry_at[ent], hi = c->by_entry_at[ent + 1];
+            if (lo < 0 || lo > hi || hi > c->n_by_entry) {
+                PyErr_SetString(PyExc_ValueError, "bad variants by entry");
+                return -1;
+            }
+            for (int64_t i = lo; i < hi; i++) {
+                int32_t v = c->by_entry[i];
+                if (v < 0 || v >= c->n_variants) {
+                    PyErr_SetString(PyExc_ValueError, "bad variants by entry");
+                    return -1;
+                }
+                c->skip[v] = 1;
             }
         }
     }
@@ -480,6 +505,10 @@ keep(PyObject *module, PyObject *args)
             goto done;
         }
         Py_ssize_t ent = c.variant_entry[m[2] >> 1];
+        if (ent < 0 || ent >= c.n_entries) {
+            PyErr_SetString(PyExc_ValueError, "an entry index out of range");
+            goto done;
+        }
         if (c.defer != NULL && c.defer[m[2] >> 1]) {
             ent = keep_decide(&c, m); /* every candidate, in order: the senses' state */
             if (ent == -2) {
@@ -499,7 +528,11 @@ keep(PyObject *module, PyObject *args)
         if (gone < 0) {
             goto done;
         }
-        if (gone || !keep_count(&c, ent)) {
+        int counted = gone ? 0 : keep_count(&c, ent);
+        if (counted < 0) {
+            goto done;
+        }
+        if (!counted) {
             continue;
         }
         if (int64s_push(&cols[0], m[0]) < 0 || int64s_push(&cols[1], m[1]) < 0 ||
