@@ -9,11 +9,17 @@
  * glossator.render._splice; every byte written here is the one the Python renderers
  * (render/text.py, render/html.py, render/json.py) write, which the property tests check.
  *
- * Each function runs its loop twice over the same Out: first counting (the output's
- * length and its widest character), then writing into the str of exactly that length
- * and kind, made by PyUnicode_New: no growing buffer, no copy at the end, and nothing
- * that depends on CPython's private writer. The writing pass checks every write against
- * the length counted (a SystemError, never a write out of bounds, if they disagreed).
+ * Two ways out, the same loop (each format's ``*_body``) behind the same Out:
+ * - a str: the loop runs twice, first counting (the output's length and its widest
+ *   character), then writing into the str of exactly that length and kind, made by
+ *   PyUnicode_New: no growing buffer, no copy at the end, and nothing that depends on
+ *   CPython's private writer. The writing pass checks every write against the length
+ *   counted (a SystemError, never a write out of bounds, if they disagreed).
+ * - UTF-8 bytes to a sink (``sink=`` a callable): the loop runs once, writing into a
+ *   buffer of ``chunk`` bytes (and a little slack) that is handed to the sink as a bytes
+ *   object each time it fills, and at the end: the output is never held whole. The bytes
+ *   are those of the str encoded as glossator.documents.write.encode does (UTF-8, a lone
+ *   surrogate written as a character reference, ``&#55296;``).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -22,18 +28,52 @@
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* The interface version glossator.render._splice.py expects (SPLICE_ABI there). */
-#define SPLICE_ABI 2
+#define SPLICE_ABI 3
+
+/* Out.kind of a UTF-8 output to a sink (a str's kinds are 1, 2 and 4). */
+#define UTF8_OUT 0
+/* Bytes the UTF-8 buffer holds past its chunk: what out_reserve may ask at once (at most
+ * 24 characters, each one byte: the reservations are of ASCII) fits after a flush. */
+#define SLACK 64
 
 typedef struct {
-    void *buf;          /* NULL while counting; then the data of ``result`` */
-    int kind;
-    Py_ssize_t len;     /* characters counted, or written */
-    Py_ssize_t cap;     /* while writing: the length counted */
+    void *buf;          /* NULL while counting; then the data of ``result``, or the
+                         * UTF-8 buffer */
+    int kind;           /* the str's kind, or UTF8_OUT */
+    Py_ssize_t len;     /* characters counted, or written (UTF-8: bytes in the buffer) */
+    Py_ssize_t cap;     /* while writing: the length counted (UTF-8: the chunk) */
     Py_UCS4 maxchar;    /* while counting: the widest character met */
     Py_UCS4 top;        /* the least character of the text's widest class (see max_char) */
+    PyObject *sink;     /* UTF-8: called with each full buffer, as bytes */
+    Py_ssize_t total;   /* UTF-8: bytes handed to the sink */
 } Out;
+
+/* UTF-8: the buffer handed to the sink (as a new bytes object), and emptied. */
+static int
+out_flush(Out *o)
+{
+    if (o->len == 0) {
+        return 0;
+    }
+    PyObject *data = PyBytes_FromStringAndSize(o->buf, o->len);
+    if (data == NULL) {
+        return -1;
+    }
+    PyObject *got = PyObject_CallOneArg(o->sink, data);
+    Py_DECREF(data);
+    if (got == NULL) {
+        return -1;
+    }
+    Py_DECREF(got);
+    o->total += o->len;
+    o->len = 0;
+    return 0;
+}
 
 /* 0 if ``extra`` more characters fit (always, while counting); else -1, SystemError. */
 static int
@@ -41,6 +81,9 @@ out_reserve(Out *o, Py_ssize_t extra)
 {
     if (o->buf == NULL || o->len + extra <= o->cap) {
         return 0;
+    }
+    if (o->kind == UTF8_OUT) {  /* ASCII: ``extra`` bytes, within the slack */
+        return out_flush(o);
     }
     PyErr_SetString(PyExc_SystemError, "glossator.render._splice: the output is longer "
                     "than counted");
@@ -52,7 +95,12 @@ static inline void
 out_put(Out *o, Py_UCS4 c)
 {
     if (o->buf != NULL) {
-        PyUnicode_WRITE(o->kind, o->buf, o->len, c);
+        if (o->kind == UTF8_OUT) {  /* only ever ASCII (markup, escapes, digits) */
+            ((char *)o->buf)[o->len] = (char)c;
+        }
+        else {
+            PyUnicode_WRITE(o->kind, o->buf, o->len, c);
+        }
     }
     else if (c > o->maxchar) {
         o->maxchar = c;
@@ -107,6 +155,180 @@ WIDEN(widen_1_2, Py_UCS1, Py_UCS2)
 WIDEN(widen_1_4, Py_UCS1, Py_UCS4)
 WIDEN(widen_2_4, Py_UCS2, Py_UCS4)
 
+/* ---------------------------------------------------------------------------------------
+ * UTF-8 out: characters encoded into the buffer, flushed to the sink whenever it fills
+ * ------------------------------------------------------------------------------------- */
+
+/* Bytes [p, p + n) into the buffer, flushed as often as it fills. */
+static int
+out_bytes(Out *o, const char *p, Py_ssize_t n)
+{
+    while (n > 0) {
+        Py_ssize_t room = o->cap - o->len;
+        if (room <= 0) {
+            if (out_flush(o) < 0) {
+                return -1;
+            }
+            continue;
+        }
+        Py_ssize_t m = n < room ? n : room;
+        memcpy((char *)o->buf + o->len, p, (size_t)m);
+        o->len += m;
+        p += m;
+        n -= m;
+    }
+    return 0;
+}
+
+/* Character ``c`` at ``w`` (room for 8 bytes), as encode() writes it: UTF-8, a lone
+ * surrogate as its decimal character reference (errors="xmlcharrefreplace"); the bytes
+ * written. */
+static inline int
+utf8_put(unsigned char *w, Py_UCS4 c)
+{
+    if (c < 0x80) {
+        w[0] = (unsigned char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        w[0] = (unsigned char)(0xc0 | (c >> 6));
+        w[1] = (unsigned char)(0x80 | (c & 0x3f));
+        return 2;
+    }
+    if (c < 0x10000) {
+        if (c >= 0xd800 && c <= 0xdfff) {  /* 55296..57343: five digits */
+            w[0] = '&';
+            w[1] = '#';
+            for (int d = 6; d >= 2; d--, c /= 10) {
+                w[d] = (unsigned char)('0' + c % 10);
+            }
+            w[7] = ';';
+            return 8;
+        }
+        w[0] = (unsigned char)(0xe0 | (c >> 12));
+        w[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+        w[2] = (unsigned char)(0x80 | (c & 0x3f));
+        return 3;
+    }
+    w[0] = (unsigned char)(0xf0 | (c >> 18));
+    w[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3f));
+    w[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+    w[3] = (unsigned char)(0x80 | (c & 0x3f));
+    return 4;
+}
+
+/* Characters [*a, b) of a 1-byte str encoded at ``w``, as many as fit before ``end``
+ * (16 ASCII characters at a time where SSE2 is there); the new ``w``. */
+static unsigned char *
+utf8_ucs1(const Py_UCS1 *p, Py_ssize_t *a, Py_ssize_t b, unsigned char *w,
+          const unsigned char *end)
+{
+    Py_ssize_t i = *a;
+    while (i < b && end - w >= 8) {
+#if defined(__SSE2__)
+        while (b - i >= 16 && end - w >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+            _mm_storeu_si128((__m128i *)w, v);  /* all of it; the ASCII part counts */
+            int high = _mm_movemask_epi8(v);
+            int ascii = high ? __builtin_ctz((unsigned)high) : 16;
+            i += ascii;
+            w += ascii;
+            if (high) {
+                break;
+            }
+        }
+        if (i >= b || end - w < 8) {
+            break;
+        }
+#endif
+        w += utf8_put(w, p[i++]);
+    }
+    *a = i;
+    return w;
+}
+
+/* utf8_ucs1 for a 2-byte str: 8 ASCII characters at a time, narrowed (SSE2). */
+static unsigned char *
+utf8_ucs2(const Py_UCS2 *p, Py_ssize_t *a, Py_ssize_t b, unsigned char *w,
+          const unsigned char *end)
+{
+    Py_ssize_t i = *a;
+    while (i < b && end - w >= 8) {
+#if defined(__SSE2__)
+        const __m128i high_bits = _mm_set1_epi16((short)0xff80);
+        while (b - i >= 8 && end - w >= 8) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+            __m128i ascii_lanes = _mm_cmpeq_epi16(_mm_and_si128(v, high_bits),
+                                                  _mm_setzero_si128());
+            _mm_storel_epi64((__m128i *)w, _mm_packus_epi16(v, v));
+            int mask = ~_mm_movemask_epi8(ascii_lanes) & 0xffff;
+            int ascii = mask ? __builtin_ctz((unsigned)mask) / 2 : 8;
+            i += ascii;
+            w += ascii;
+            if (mask) {
+                break;
+            }
+        }
+        if (i >= b || end - w < 8) {
+            break;
+        }
+#endif
+        w += utf8_put(w, p[i++]);
+    }
+    *a = i;
+    return w;
+}
+
+/* The characters [a, b) of a str of ``kind``, encoded into the buffer (flushed as it
+ * fills; the buffer has SLACK bytes past its chunk, so that 8 always fit). */
+static int
+out_utf8(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
+{
+    while (a < b) {
+        if (o->len >= o->cap && out_flush(o) < 0) {
+            return -1;
+        }
+        unsigned char *start = (unsigned char *)o->buf + o->len, *w = start;
+        const unsigned char *end = (unsigned char *)o->buf + o->cap + 8;
+        if (kind == PyUnicode_1BYTE_KIND) {
+            w = utf8_ucs1((const Py_UCS1 *)data, &a, b, w, end);
+        }
+        else if (kind == PyUnicode_2BYTE_KIND) {
+            w = utf8_ucs2((const Py_UCS2 *)data, &a, b, w, end);
+        }
+        else {
+            const Py_UCS4 *p = (const Py_UCS4 *)data;
+            while (a < b && end - w >= 8) {
+                w += utf8_put(w, p[a++]);
+            }
+        }
+        o->len += w - start;
+    }
+    return 0;
+}
+
+/* A whole str in UTF-8: its own UTF-8 (which CPython keeps with the str after the first
+ * time) copied; a str that has a lone surrogate, character by character. */
+static int
+out_utf8_str(Out *o, PyObject *s)
+{
+    Py_ssize_t n;
+    const char *u = PyUnicode_AsUTF8AndSize(s, &n);
+    if (u != NULL) {
+        if (o->len + n <= o->cap) {
+            memcpy((char *)o->buf + o->len, u, (size_t)n);
+            o->len += n;
+            return 0;
+        }
+        return out_bytes(o, u, n);
+    }
+    if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+        return -1;
+    }
+    PyErr_Clear();
+    return out_utf8(o, PyUnicode_KIND(s), PyUnicode_DATA(s), 0, PyUnicode_GET_LENGTH(s));
+}
+
 /* The characters [a, b) of a str of ``kind`` and ``data``, as they are: the text's
  * while counting (a whole piece is counted by out_str), any str's while writing. */
 static int
@@ -114,6 +336,9 @@ out_range(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
 {
     if (b <= a) {
         return 0;
+    }
+    if (o->kind == UTF8_OUT) {
+        return out_utf8(o, kind, data, a, b);
     }
     if (o->buf == NULL) {
         if (o->maxchar < o->top) {
@@ -152,6 +377,9 @@ out_range(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
 static int
 out_str(Out *o, PyObject *s)
 {
+    if (o->kind == UTF8_OUT) {
+        return out_utf8_str(o, s);
+    }
     if (o->buf == NULL) {
         Py_UCS4 m = PyUnicode_MAX_CHAR_VALUE(s);
         if (m > o->maxchar) {
@@ -240,19 +468,43 @@ html_special(Py_UCS4 c)
 }
 
 /* The first index in [i, b) of a character ``is`` says yes to, or b; one loop per kind,
- * so that the character's width is not decided again for each one. */
-#define FIRST_OF(name, is)                                                              \
+ * so that the character's width is not decided again for each one. With SSE2, 1- and
+ * 2-byte text is looked at 16 bytes at a time: ``maybe1`` (16 characters) and ``maybe2``
+ * (8) set the lanes of the characters ``is`` might say yes to (all of those, and a few
+ * more, which ``is`` then turns down one by one). */
+#if defined(__SSE2__)
+#define FIRST_OF_VECTOR(p, width, maybe, is)                                             \
+        while (b - i >= 16 / (width)) {                                                 \
+            __m128i v = _mm_loadu_si128((const __m128i *)((p) + i));                    \
+            int m = _mm_movemask_epi8(maybe(v));                                        \
+            if (m == 0) {                                                               \
+                i += 16 / (width);                                                      \
+                continue;                                                               \
+            }                                                                           \
+            i += __builtin_ctz((unsigned)m) / (width);                                  \
+            if (is(p[i])) {                                                             \
+                return i;                                                               \
+            }                                                                           \
+            i++;                                                                        \
+        }
+#else
+#define FIRST_OF_VECTOR(p, width, maybe, is)
+#endif
+
+#define FIRST_OF(name, is, maybe1, maybe2)                                              \
     static Py_ssize_t                                                                   \
     name(int kind, const void *data, Py_ssize_t i, Py_ssize_t b)                        \
     {                                                                                   \
         if (kind == PyUnicode_1BYTE_KIND) {                                             \
             const Py_UCS1 *p = (const Py_UCS1 *)data;                                   \
+            FIRST_OF_VECTOR(p, 1, maybe1, is)                                            \
             while (i < b && !is(p[i])) {                                                \
                 i++;                                                                    \
             }                                                                           \
         }                                                                               \
         else if (kind == PyUnicode_2BYTE_KIND) {                                        \
             const Py_UCS2 *p = (const Py_UCS2 *)data;                                   \
+            FIRST_OF_VECTOR(p, 2, maybe2, is)                                            \
             while (i < b && !is(p[i])) {                                                \
                 i++;                                                                    \
             }                                                                           \
@@ -266,7 +518,79 @@ html_special(Py_UCS4 c)
         return i;                                                                       \
     }
 
-FIRST_OF(first_html_special, html_special)
+#if defined(__SSE2__)
+/* Lanes of 8-bit ``v`` at most ``k`` (unsigned). */
+static inline __m128i
+at_most8(__m128i v, int k)
+{
+    return _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8((char)k)), v);
+}
+
+/* Lanes of 16-bit ``v`` below ``k`` (unsigned: both sides moved by 0x8000, compared
+ * signed). */
+static inline __m128i
+below16(__m128i v, int k)
+{
+    const __m128i flip = _mm_set1_epi16((short)0x8000);
+    return _mm_cmplt_epi16(_mm_xor_si128(v, flip), _mm_set1_epi16((short)(k ^ 0x8000)));
+}
+
+/* html_special might: below 0x20, & < > (``c | 2 == '>'`` is < and >), 0x7f and up
+ * (then the table decides). */
+static inline __m128i
+maybe_html1(__m128i v)
+{
+    __m128i m = _mm_or_si128(at_most8(v, 0x1f), _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(2)),
+                                       _mm_set1_epi8('>')));
+    /* 0x7f..0x9f: v - 0x7f at most 0x20 */
+    return _mm_or_si128(m, at_most8(_mm_sub_epi8(v, _mm_set1_epi8(0x7f)), 0x20));
+}
+
+/* ... of 2-byte text: also 0xd800 and up (surrogates, noncharacters; private use too,
+ * turned down by the test). */
+static inline __m128i
+maybe_html2(__m128i v)
+{
+    __m128i m = _mm_or_si128(below16(v, 0x20), _mm_cmpeq_epi16(v, _mm_set1_epi16('&')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi16(_mm_or_si128(v, _mm_set1_epi16(2)),
+                                        _mm_set1_epi16('>')));
+    m = _mm_or_si128(m, below16(_mm_sub_epi16(v, _mm_set1_epi16(0x7f)), 0x21));
+    return _mm_or_si128(m, _mm_xor_si128(below16(v, 0xd800), _mm_set1_epi16(-1)));
+}
+
+/* json_special exactly: below 0x20, " and \. */
+static inline __m128i
+maybe_json1(__m128i v)
+{
+    __m128i m = _mm_or_si128(at_most8(v, 0x1f), _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+    return _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+}
+
+static inline __m128i
+maybe_json2(__m128i v)
+{
+    __m128i m = _mm_or_si128(below16(v, 0x20), _mm_cmpeq_epi16(v, _mm_set1_epi16('"')));
+    return _mm_or_si128(m, _mm_cmpeq_epi16(v, _mm_set1_epi16('\\')));
+}
+
+/* line_break might: below 0x20, 0x85, and in 2-byte text U+2028 and U+2029. */
+static inline __m128i
+maybe_break1(__m128i v)
+{
+    return _mm_or_si128(at_most8(v, 0x1f), _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0x85)));
+}
+
+static inline __m128i
+maybe_break2(__m128i v)
+{
+    __m128i m = _mm_or_si128(below16(v, 0x20), _mm_cmpeq_epi16(v, _mm_set1_epi16(0x85)));
+    return _mm_or_si128(m, _mm_cmpeq_epi16(_mm_or_si128(v, _mm_set1_epi16(1)),
+                                           _mm_set1_epi16(0x2029)));
+}
+#endif
+
+FIRST_OF(first_html_special, html_special, maybe_html1, maybe_html2)
 
 /* The text's characters [a, b) escaped as render/html.escape(piece, quote=False) does:
  * forbidden characters as visible escapes (\x1b, \ufdd0, \U0001fffe), then & < >; the
@@ -310,7 +634,7 @@ json_special(Py_UCS4 c)
     return c < 0x20 || c == '"' || c == '\\';
 }
 
-FIRST_OF(first_json_special, json_special)
+FIRST_OF(first_json_special, json_special, maybe_json1, maybe_json2)
 
 /* The text's characters [a, b) as a JSON string, quotes included, as the C encoder of
  * the json module writes it with ensure_ascii=False. */
@@ -380,7 +704,7 @@ huge_pages(void *buf, Py_ssize_t size)
 static PyObject *
 run_twice(int (*body)(Out *, const void *), const void *args, PyObject *text)
 {
-    Out count = {NULL, PyUnicode_1BYTE_KIND, 0, 0, 0, top_of(text)};
+    Out count = {NULL, PyUnicode_1BYTE_KIND, 0, 0, 0, top_of(text), NULL, 0};
     if (body(&count, args) < 0) {
         return NULL;
     }
@@ -389,7 +713,7 @@ run_twice(int (*body)(Out *, const void *), const void *args, PyObject *text)
         return NULL;
     }
     huge_pages(PyUnicode_DATA(result), count.len * PyUnicode_KIND(result));
-    Out w = {PyUnicode_DATA(result), PyUnicode_KIND(result), 0, count.len, 0, 0};
+    Out w = {PyUnicode_DATA(result), PyUnicode_KIND(result), 0, count.len, 0, 0, NULL, 0};
     if (body(&w, args) < 0) {
         Py_DECREF(result);
         return NULL;
@@ -401,6 +725,51 @@ run_twice(int (*body)(Out *, const void *), const void *args, PyObject *text)
         return NULL;
     }
     return result;
+}
+
+/* The default ``chunk``: bytes handed to the sink at a time (small enough to stay in
+ * the cache between the loop writing and the sink reading). */
+#define CHUNK (256 * 1024)
+
+/* ``body(out, args)`` run once, its UTF-8 handed to ``sink`` ``chunk`` bytes at a time
+ * (``chunk`` <= 0: CHUNK); the number of bytes written. */
+static PyObject *
+run_to_sink(int (*body)(Out *, const void *), const void *args, PyObject *sink,
+            Py_ssize_t chunk)
+{
+    if (!PyCallable_Check(sink)) {
+        PyErr_SetString(PyExc_TypeError, "sink: expected a callable (of bytes)");
+        return NULL;
+    }
+    if (chunk <= 0) {
+        chunk = CHUNK;
+    }
+    if (chunk > PY_SSIZE_T_MAX / 2) {
+        PyErr_SetString(PyExc_ValueError, "chunk: too large");
+        return NULL;
+    }
+    void *buf = PyMem_Malloc((size_t)(chunk + SLACK));
+    if (buf == NULL) {
+        return PyErr_NoMemory();
+    }
+    Out w = {buf, UTF8_OUT, 0, chunk, 0, 0, sink, 0};
+    PyObject *result = NULL;
+    if (body(&w, args) == 0 && out_flush(&w) == 0) {
+        result = PyLong_FromSsize_t(w.total);
+    }
+    PyMem_Free(buf);
+    return result;
+}
+
+/* A str (``sink`` None), or the bytes written to ``sink``. */
+static PyObject *
+run(int (*body)(Out *, const void *), const void *args, PyObject *text, PyObject *sink,
+    Py_ssize_t chunk)
+{
+    if (sink == NULL || sink == Py_None) {
+        return run_twice(body, args, text);
+    }
+    return run_to_sink(body, args, sink, chunk);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -578,21 +947,25 @@ text_body(Out *o, const void *raw)
 }
 
 static PyObject *
-render_text(PyObject *self, PyObject *args)
+render_text(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-    PyObject *starts, *ends, *keys;
+    static char *names[] = {"text", "starts", "ends", "keys", "pieces", "sink", "chunk",
+                            NULL};
+    PyObject *starts, *ends, *keys, *sink = NULL;
+    Py_ssize_t chunk = 0;
     TextArgs t;
     Spans sp;
     (void)self;
-    if (!PyArg_ParseTuple(args, "UOOOO!:render_text", &t.text, &starts, &ends, &keys,
-                          &PyList_Type, &t.pieces)
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UOOOO!|$On:render_text", names, &t.text,
+                                     &starts, &ends, &keys, &PyList_Type, &t.pieces, &sink,
+                                     &chunk)
         || check_pieces(t.pieces, 0, "pieces") < 0
         || spans_get(&sp, starts, ends, keys, PyUnicode_GET_LENGTH(t.text), 0,
                      PyList_GET_SIZE(t.pieces)) < 0) {
         return NULL;
     }
     t.sp = &sp;
-    PyObject *result = run_twice(text_body, &t, t.text);
+    PyObject *result = run(text_body, &t, t.text, sink, chunk);
     spans_release(&sp);
     return result;
 }
@@ -701,7 +1074,7 @@ line_break(Py_UCS4 c)
     return c < 256 ? LOW_CLASS[c] >> 1 : (c == 0x2028 || c == 0x2029);
 }
 
-FIRST_OF(first_line_break, line_break)
+FIRST_OF(first_line_break, line_break, maybe_break1, maybe_break2)
 
 static int
 html_body(Out *o, const void *raw)
@@ -731,15 +1104,19 @@ html_body(Out *o, const void *raw)
 }
 
 static PyObject *
-render_html(PyObject *self, PyObject *args)
+render_html(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-    PyObject *starts, *ends, *keys;
+    static char *names[] = {"text", "starts", "ends", "keys", "openings", "closings",
+                            "id_prefix", "sink", "chunk", NULL};
+    PyObject *starts, *ends, *keys, *sink = NULL;
+    Py_ssize_t chunk = 0;
     HtmlArgs h;
     Spans sp;
     (void)self;
-    if (!PyArg_ParseTuple(args, "UOOOO!O!U:render_html", &h.text, &starts, &ends, &keys,
-                          &PyList_Type, &h.openings, &PyList_Type, &h.closings,
-                          &h.prefix)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UOOOO!O!U|$On:render_html", names,
+                                     &h.text, &starts, &ends, &keys, &PyList_Type,
+                                     &h.openings, &PyList_Type, &h.closings, &h.prefix,
+                                     &sink, &chunk)) {
         return NULL;
     }
     Py_ssize_t n_pieces = PyList_GET_SIZE(h.openings);
@@ -754,7 +1131,7 @@ render_html(PyObject *self, PyObject *args)
         return NULL;
     }
     h.sp = &sp;
-    PyObject *result = run_twice(html_body, &h, h.text);
+    PyObject *result = run(html_body, &h, h.text, sink, chunk);
     spans_release(&sp);
     return result;
 }
@@ -844,15 +1221,19 @@ json_body(Out *o, const void *raw)
 }
 
 static PyObject *
-render_json(PyObject *self, PyObject *args)
+render_json(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-    PyObject *starts, *ends, *keys;
+    static char *names[] = {"text", "starts", "ends", "keys", "pieces", "sep", "field",
+                            "head", "middle", "tail", "sink", "chunk", NULL};
+    PyObject *starts, *ends, *keys, *sink = NULL;
+    Py_ssize_t chunk = 0;
     JsonArgs j;
     Spans sp;
     (void)self;
-    if (!PyArg_ParseTuple(args, "UOOOO!UUUUU:render_json", &j.text, &starts, &ends, &keys,
-                          &PyList_Type, &j.pieces, &j.sep, &j.field, &j.head, &j.middle,
-                          &j.tail)
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UOOOO!UUUUU|$On:render_json", names,
+                                     &j.text, &starts, &ends, &keys, &PyList_Type, &j.pieces,
+                                     &j.sep, &j.field, &j.head, &j.middle, &j.tail, &sink,
+                                     &chunk)
         || check_pieces(j.pieces, 0, "pieces") < 0) {
         return NULL;
     }
@@ -862,7 +1243,7 @@ render_json(PyObject *self, PyObject *args)
         return NULL;
     }
     j.sp = &sp;
-    PyObject *result = run_twice(json_body, &j, j.text);
+    PyObject *result = run(json_body, &j, j.text, sink, chunk);
     spans_release(&sp);
     return result;
 }
@@ -1375,14 +1756,17 @@ static PyMethodDef splice_methods[] = {
      "pick(text, starts, ends, groups, group_keys, checks) -> (keys, misses): each "
      "match's key, group_keys[g] of its group g where checks[g] is None or the str of "
      "its text; int64 bytes of the other matches' indexes (their keys left 0)."},
-    {"render_text", render_text, METH_VARARGS,
-     "render_text(text, starts, ends, keys, pieces) -> str: the text format."},
-    {"render_html", render_html, METH_VARARGS,
-     "render_html(text, starts, ends, keys, openings, closings, id_prefix) -> str: the "
-     "HTML fragment's paragraphs."},
-    {"render_json", render_json, METH_VARARGS,
-     "render_json(text, starts, ends, keys, pieces, sep, field, head, middle, tail) -> str: "
-     "head, the text as a JSON string, middle, the items of the annotations array, tail."},
+    {"render_text", (PyCFunction)(void (*)(void))render_text, METH_VARARGS | METH_KEYWORDS,
+     "render_text(text, starts, ends, keys, pieces, *, sink=None, chunk=0) -> str | int: "
+     "the text format; with a sink, its UTF-8 handed to sink(bytes) chunk bytes at a "
+     "time, and the number of bytes written returned."},
+    {"render_html", (PyCFunction)(void (*)(void))render_html, METH_VARARGS | METH_KEYWORDS,
+     "render_html(text, starts, ends, keys, openings, closings, id_prefix, *, sink=None, "
+     "chunk=0) -> str | int: the HTML fragment's paragraphs (sink: as render_text)."},
+    {"render_json", (PyCFunction)(void (*)(void))render_json, METH_VARARGS | METH_KEYWORDS,
+     "render_json(text, starts, ends, keys, pieces, sep, field, head, middle, tail, *, "
+     "sink=None, chunk=0) -> str | int: head, the text as a JSON string, middle, the items "
+     "of the annotations array, tail (sink: as render_text)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["SPLICE", "SPLICE_ABI", "Spans", "int64s", "numbered", "spans_of"]
 
 #: The interface version of ``glossator.render._splice`` these sources expect.
-SPLICE_ABI = 2
+SPLICE_ABI = 3
 
 
 #: ``glossator.render._splice``, or ``None`` (the renderers then write in Python).
