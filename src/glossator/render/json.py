@@ -16,15 +16,17 @@ from collections.abc import Callable
 
 from ..kept import KeptText
 from ..model import JSON_SCHEMA_VERSION, AnnotatedText, Annotation
-from .splice import SPLICE, int64s, numbered, spans_of
+from .splice import SPLICE, encoded, int64s, numbered, spans_of
+from .splice import out as out_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
     from ..matching.scan import Variant
+    from .splice import Sink
 
-__all__ = ["dumps", "render"]
+__all__ = ["dumps", "render", "write"]
 
 _encode_str: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring", None) or (
     json.encoder.py_encode_basestring)
@@ -32,6 +34,22 @@ _encode_str: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring",
 
 def render(doc: AnnotatedText, *, indent: int | None = 2, source: str | None = None) -> str:
     """``{"version", "text", "annotations": [{start, end, surface, entry, …}]}`` as JSON."""
+    return _render(doc, indent, source, None)
+
+
+def write(doc: AnnotatedText, sink: Sink, *, indent: int | None = 2,
+          source: str | None = None) -> None:
+    """:func:`render` in UTF-8, handed to ``sink`` a bounded piece at a time as the C
+    loop writes it (the whole output is never held), or at once where Python writes it."""
+    whole = _render(doc, indent, source, sink)
+    if whole:
+        sink(encoded(whole))
+
+
+def _render(doc: AnnotatedText, indent: int | None, source: str | None,
+            sink: Sink | None) -> str:
+    """:func:`render`; with a ``sink``, ``""`` once the C loop has written it there, or
+    the output Python wrote, to be written."""
     if indent is None or isinstance(indent, bool) or not isinstance(indent, int) or indent < 0:
         data = doc.to_dict()
         if source is not None:
@@ -48,7 +66,7 @@ def render(doc: AnnotatedText, *, indent: int | None = 2, source: str | None = N
     middle = f",\n{pad}\"annotations\": "
     if isinstance(doc, KeptText) and doc._built is None and len(doc) and SPLICE is not None:
         # from the arrays, by the C loop, without building the annotation objects
-        return _kept_spliced(doc, pad, "".join(out), middle + "[", "\n" + pad + "]\n}")
+        return _kept_spliced(doc, pad, "".join(out), middle + "[", "\n" + pad + "]\n}", sink)
     if isinstance(doc, KeptText) and doc._built is None and not doc.choices:
         # from the arrays, without building the annotation objects
         out.append(_encode_str(doc.text))
@@ -58,7 +76,7 @@ def render(doc: AnnotatedText, *, indent: int | None = 2, source: str | None = N
         return "".join(out)
     annotations = doc.annotations
     if annotations and SPLICE is not None:
-        whole = _spliced(doc, pad, "".join(out), middle + "[", "\n" + pad + "]\n}")
+        whole = _spliced(doc, pad, "".join(out), middle + "[", "\n" + pad + "]\n}", sink)
         if whole is not None:
             return whole
     out.append(_encode_str(doc.text))
@@ -84,7 +102,8 @@ def _items(annotations: tuple[Annotation, ...], pad: str) -> str:
     return "".join(out)
 
 
-def _spliced(doc: AnnotatedText, pad: str, head: str, middle: str, tail: str) -> str | None:
+def _spliced(doc: AnnotatedText, pad: str, head: str, middle: str, tail: str,
+             sink: Sink | None = None) -> str | None:
     """``head``, the text as a JSON string, ``middle``, :func:`_items` and ``tail``
     written by the C loop
     (:mod:`glossator.render.splice`): what follows the surface is rendered once per
@@ -112,8 +131,8 @@ def _spliced(doc: AnnotatedText, pad: str, head: str, middle: str, tail: str) ->
                 pieces.append(dumps(a.to_dict(), len(pad), 2))
                 keys[n] = -len(pieces)
     try:
-        return str(SPLICE.render_json(text, spans.starts, spans.ends, keys, pieces,
-                                      "\n" + pad * 2, "\n" + pad * 3, head, middle, tail))
+        return out_of(SPLICE.render_json, text, spans.starts, spans.ends, keys, pieces,
+                      "\n" + pad * 2, "\n" + pad * 3, head, middle, tail, sink=sink)
     except ValueError:
         return None
 
@@ -188,7 +207,8 @@ def _kept_annotations(doc: KeptText, pad: str, out: list[str]) -> None:
     out.append("\n" + pad + "]")
 
 
-def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str) -> str:
+def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str,
+                  sink: Sink | None = None) -> str:
     """:func:`render` of a :class:`~glossator.kept.KeptText` by the C loop, from its
     arrays: its matches numbered by code (variant and elision, ``_splice.number``), what
     follows the surface rendered once per code (:func:`_per_code`), and each match's
@@ -207,8 +227,8 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str) ->
         _resolve_misses(doc, keys, groups, int64s(raw_misses), parts, pieces, field)
     if doc.choices:
         _choices(doc, keys, pieces, pad)
-    return str(SPLICE.render_json(text, doc.starts, doc.ends, keys, pieces, "\n" + pad * 2,
-                                  field, head, middle, tail))
+    return out_of(SPLICE.render_json, text, doc.starts, doc.ends, keys, pieces, "\n" + pad * 2,
+                  field, head, middle, tail, sink=sink)
 
 
 def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
