@@ -217,67 +217,88 @@ utf8_put(unsigned char *w, Py_UCS4 c)
     return 4;
 }
 
-/* Characters [*a, b) of a 1-byte str encoded at ``w``, as many as fit before ``end``
- * (16 ASCII characters at a time where SSE2 is there); the new ``w``. */
-static unsigned char *
-utf8_ucs1(const Py_UCS1 *p, Py_ssize_t *a, Py_ssize_t b, unsigned char *w,
-          const unsigned char *end)
-{
-    Py_ssize_t i = *a;
-    while (i < b && end - w >= 8) {
+/* The lanes where the vector loops below stop, besides those that are not ASCII: none
+ * (the text as it is), or the ASCII characters that HTML or JSON text escapes or might
+ * (the caller decides); 1: 16 characters of a 1-byte str, 2: 8 of a 2-byte one. */
 #if defined(__SSE2__)
-        while (b - i >= 16 && end - w >= 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-            _mm_storeu_si128((__m128i *)w, v);  /* all of it; the ASCII part counts */
-            int high = _mm_movemask_epi8(v);
-            int ascii = high ? __builtin_ctz((unsigned)high) : 16;
-            i += ascii;
-            w += ascii;
-            if (high) {
-                break;
-            }
-        }
-        if (i >= b || end - w < 8) {
-            break;
-        }
+#define STOP_NONE1(v) _mm_setzero_si128()
+#define STOP_NONE2(v) _mm_setzero_si128()
+#define STOP_HTML1(v) maybe_html1(v)
+#define STOP_HTML2(v) maybe_html2(v)
+#define STOP_JSON1(v) maybe_json1(v)
+#define STOP_JSON2(v) maybe_json2(v)
 #endif
-        w += utf8_put(w, p[i++]);
-    }
-    *a = i;
-    return w;
+
+/* Characters [*a, b) of a 1-byte str encoded at ``w``, as many as fit before ``end``,
+ * 16 ASCII characters at a time where SSE2 is there, up to the first that ``stop``
+ * flags, or is not ASCII (which is then encoded by the caller's loop: ``is`` says
+ * whether to escape it); the new ``w``. */
+#if defined(__SSE2__)
+#define UTF8_VECTOR1(stop)                                                              \
+        while (b - i >= 16 && end - w >= 16) {                                          \
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));                      \
+            _mm_storeu_si128((__m128i *)w, v);  /* all of it; the ASCII part counts */  \
+            int m = _mm_movemask_epi8(_mm_or_si128(v, stop(v)));                        \
+            int ascii = m ? __builtin_ctz((unsigned)m) : 16;                            \
+            i += ascii;                                                                 \
+            w += ascii;                                                                 \
+            if (m) {                                                                    \
+                break;                                                                  \
+            }                                                                           \
+        }
+/* ... of a 2-byte str: 8 at a time, narrowed. */
+#define UTF8_VECTOR2(stop)                                                              \
+        while (b - i >= 8 && end - w >= 8) {                                            \
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));                      \
+            __m128i wide = _mm_cmpeq_epi16(_mm_and_si128(v, _mm_set1_epi16((short)0xff80)),\
+                                           _mm_setzero_si128());                        \
+            _mm_storel_epi64((__m128i *)w, _mm_packus_epi16(v, v));                     \
+            int m = _mm_movemask_epi8(_mm_or_si128(_mm_xor_si128(wide,                  \
+                                                   _mm_set1_epi16(-1)), stop(v)));      \
+            int ascii = m ? __builtin_ctz((unsigned)m) / 2 : 8;                         \
+            i += ascii;                                                                 \
+            w += ascii;                                                                 \
+            if (m) {                                                                    \
+                break;                                                                  \
+            }                                                                           \
+        }
+#define utf8_ucs1_until(p, a, b, w, end, stop) utf8_ucs1_##stop(p, a, b, w, end)
+#define utf8_ucs2_until(p, a, b, w, end, stop) utf8_ucs2_##stop(p, a, b, w, end)
+#else
+#define UTF8_VECTOR1(stop)
+#define UTF8_VECTOR2(stop)
+#define utf8_ucs1_until(p, a, b, w, end, stop) utf8_ucs1_##stop(p, a, b, w, end)
+#define utf8_ucs2_until(p, a, b, w, end, stop) utf8_ucs2_##stop(p, a, b, w, end)
+#endif
+
+/* One encoder per kind and stop: ``is`` the test of the characters it stops before
+ * (the caller escapes them), ``none`` for the text as it is. */
+static inline int
+none(Py_UCS4 c)
+{
+    (void)c;
+    return 0;
 }
 
-/* utf8_ucs1 for a 2-byte str: 8 ASCII characters at a time, narrowed (SSE2). */
-static unsigned char *
-utf8_ucs2(const Py_UCS2 *p, Py_ssize_t *a, Py_ssize_t b, unsigned char *w,
-          const unsigned char *end)
-{
-    Py_ssize_t i = *a;
-    while (i < b && end - w >= 8) {
-#if defined(__SSE2__)
-        const __m128i high_bits = _mm_set1_epi16((short)0xff80);
-        while (b - i >= 8 && end - w >= 8) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-            __m128i ascii_lanes = _mm_cmpeq_epi16(_mm_and_si128(v, high_bits),
-                                                  _mm_setzero_si128());
-            _mm_storel_epi64((__m128i *)w, _mm_packus_epi16(v, v));
-            int mask = ~_mm_movemask_epi8(ascii_lanes) & 0xffff;
-            int ascii = mask ? __builtin_ctz((unsigned)mask) / 2 : 8;
-            i += ascii;
-            w += ascii;
-            if (mask) {
-                break;
-            }
-        }
-        if (i >= b || end - w < 8) {
-            break;
-        }
-#endif
-        w += utf8_put(w, p[i++]);
+#define UTF8_UNTIL(name, T, vector, stop, is)                                           \
+    static unsigned char *                                                              \
+    name(const T *p, Py_ssize_t *a, Py_ssize_t b, unsigned char *w,                     \
+         const unsigned char *end)                                                      \
+    {                                                                                   \
+        Py_ssize_t i = *a;                                                              \
+        while (i < b && end - w >= 8) {                                                 \
+            vector(stop)                                                                \
+            if (i >= b || end - w < 8 || is(p[i])) {                                    \
+                break;                                                                  \
+            }                                                                           \
+            w += utf8_put(w, p[i++]);                                                   \
+        }                                                                               \
+        *a = i;                                                                         \
+        return w;                                                                       \
     }
-    *a = i;
-    return w;
-}
+
+UTF8_UNTIL(utf8_ucs1_STOP_NONE1, Py_UCS1, UTF8_VECTOR1, STOP_NONE1, none)
+UTF8_UNTIL(utf8_ucs2_STOP_NONE2, Py_UCS2, UTF8_VECTOR2, STOP_NONE2, none)
 
 /* The characters [a, b) of a str of ``kind``, encoded into the buffer (flushed as it
  * fills; the buffer has SLACK bytes past its chunk, so that 8 always fit). */
@@ -291,10 +312,10 @@ out_utf8(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
         unsigned char *start = (unsigned char *)o->buf + o->len, *w = start;
         const unsigned char *end = (unsigned char *)o->buf + o->cap + 8;
         if (kind == PyUnicode_1BYTE_KIND) {
-            w = utf8_ucs1((const Py_UCS1 *)data, &a, b, w, end);
+            w = utf8_ucs1_until((const Py_UCS1 *)data, &a, b, w, end, STOP_NONE1);
         }
         else if (kind == PyUnicode_2BYTE_KIND) {
-            w = utf8_ucs2((const Py_UCS2 *)data, &a, b, w, end);
+            w = utf8_ucs2_until((const Py_UCS2 *)data, &a, b, w, end, STOP_NONE2);
         }
         else {
             const Py_UCS4 *p = (const Py_UCS4 *)data;
@@ -592,38 +613,53 @@ maybe_break2(__m128i v)
 
 FIRST_OF(first_html_special, html_special, maybe_html1, maybe_html2)
 
-/* The text's characters [a, b) escaped as render/html.escape(piece, quote=False) does:
- * forbidden characters as visible escapes (\x1b, \ufdd0, \U0001fffe), then & < >; the
- * runs between them copied whole. */
+/* Special character ``c`` escaped as render/html.escape(piece, quote=False) does:
+ * forbidden characters as visible escapes (\x1b, \ufdd0, \U0001fffe), then & < >. */
+static int
+html_escape(Out *o, Py_UCS4 c)
+{
+    int digits = c < 0x100 ? 2 : c < 0x10000 ? 4 : 8;
+    Py_ssize_t size = c == '&' ? 5 : (c == '<' || c == '>') ? 4 : 2 + digits;
+    if (out_reserve(o, size) < 0) {
+        return -1;
+    }
+    if (c == '&') {
+        out_ascii(o, "&amp;", 5);
+    }
+    else if (c == '<') {
+        out_ascii(o, "&lt;", 4);
+    }
+    else if (c == '>') {
+        out_ascii(o, "&gt;", 4);
+    }
+    else {
+        out_put(o, '\\');
+        out_put(o, digits == 2 ? 'x' : digits == 4 ? 'u' : 'U');
+        for (int d = digits - 1; d >= 0; d--) {
+            out_put(o, (unsigned char)HEX[(c >> (4 * d)) & 0xf]);
+        }
+    }
+    return 0;
+}
+
+static int out_utf8_html(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b);
+
+/* The text's characters [a, b) escaped as render/html.escape(piece, quote=False) does,
+ * the runs between the characters escaped copied whole. */
 static int
 out_html(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
 {
+    if (o->kind == UTF8_OUT) {
+        return out_utf8_html(o, kind, data, a, b);
+    }
     Py_ssize_t run = a;
     for (Py_ssize_t i = first_html_special(kind, data, a, b); i < b;
          i = first_html_special(kind, data, i + 1, b)) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        int digits = c < 0x100 ? 2 : c < 0x10000 ? 4 : 8;
-        Py_ssize_t size = c == '&' ? 5 : (c == '<' || c == '>') ? 4 : 2 + digits;
-        if (out_range(o, kind, data, run, i) < 0 || out_reserve(o, size) < 0) {
+        if (out_range(o, kind, data, run, i) < 0
+            || html_escape(o, PyUnicode_READ(kind, data, i)) < 0) {
             return -1;
         }
         run = i + 1;
-        if (c == '&') {
-            out_ascii(o, "&amp;", 5);
-        }
-        else if (c == '<') {
-            out_ascii(o, "&lt;", 4);
-        }
-        else if (c == '>') {
-            out_ascii(o, "&gt;", 4);
-        }
-        else {
-            out_put(o, '\\');
-            out_put(o, digits == 2 ? 'x' : digits == 4 ? 'u' : 'U');
-            for (int d = digits - 1; d >= 0; d--) {
-                out_put(o, (unsigned char)HEX[(c >> (4 * d)) & 0xf]);
-            }
-        }
     }
     return out_range(o, kind, data, run, b);
 }
@@ -636,6 +672,33 @@ json_special(Py_UCS4 c)
 
 FIRST_OF(first_json_special, json_special, maybe_json1, maybe_json2)
 
+/* Special character ``c`` as the C encoder of the json module writes it. */
+static int
+json_escape(Out *o, Py_UCS4 c)
+{
+    int shown = c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r'
+                || c == '\t';
+    if (out_reserve(o, shown ? 2 : 6) < 0) {
+        return -1;
+    }
+    if (c == '"' || c == '\\') {
+        out_put(o, '\\');
+        out_put(o, c);
+    }
+    else if (shown) {
+        out_put(o, '\\');
+        out_put(o, c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+    }
+    else {
+        out_ascii(o, "\\u00", 4);
+        out_put(o, (unsigned char)HEX[c >> 4]);
+        out_put(o, (unsigned char)HEX[c & 0xf]);
+    }
+    return 0;
+}
+
+static int out_utf8_json(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b);
+
 /* The text's characters [a, b) as a JSON string, quotes included, as the C encoder of
  * the json module writes it with ensure_ascii=False. */
 static int
@@ -645,37 +708,81 @@ out_json(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
         return -1;
     }
     out_put(o, '"');
-    Py_ssize_t run = a;
-    for (Py_ssize_t i = first_json_special(kind, data, a, b); i < b;
-         i = first_json_special(kind, data, i + 1, b)) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        int shown = c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r'
-                    || c == '\t';
-        if (out_range(o, kind, data, run, i) < 0 || out_reserve(o, shown ? 2 : 6) < 0) {
+    if (o->kind == UTF8_OUT) {
+        if (out_utf8_json(o, kind, data, a, b) < 0) {
             return -1;
         }
-        run = i + 1;
-        if (c == '"' || c == '\\') {
-            out_put(o, '\\');
-            out_put(o, c);
+    }
+    else {
+        Py_ssize_t run = a;
+        for (Py_ssize_t i = first_json_special(kind, data, a, b); i < b;
+             i = first_json_special(kind, data, i + 1, b)) {
+            if (out_range(o, kind, data, run, i) < 0
+                || json_escape(o, PyUnicode_READ(kind, data, i)) < 0) {
+                return -1;
+            }
+            run = i + 1;
         }
-        else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
-            out_put(o, '\\');
-            out_put(o, c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n'
-                       : c == '\r' ? 'r' : 't');
-        }
-        else {
-            out_ascii(o, "\\u00", 4);
-            out_put(o, (unsigned char)HEX[c >> 4]);
-            out_put(o, (unsigned char)HEX[c & 0xf]);
+        if (out_range(o, kind, data, run, b) < 0) {
+            return -1;
         }
     }
-    if (out_range(o, kind, data, run, b) < 0 || out_reserve(o, 1) < 0) {
+    if (out_reserve(o, 1) < 0) {
         return -1;
     }
     out_put(o, '"');
     return 0;
 }
+
+/* The UTF-8 encoders of html and json text: one pass that encodes and stops at the
+ * characters to escape (the vector loops of utf8_ucs1 and utf8_ucs2 stop at the first
+ * lane that is not ASCII or that ``stop1`` or ``stop2`` sets; ``is`` decides). */
+#define UTF8_ESCAPED(name, is, escape, stop1, stop2)                                    \
+    static int                                                                          \
+    name(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)                \
+    {                                                                                   \
+        while (a < b) {                                                                 \
+            if (o->len >= o->cap && out_flush(o) < 0) {                                 \
+                return -1;                                                              \
+            }                                                                           \
+            unsigned char *start = (unsigned char *)o->buf + o->len, *w = start;        \
+            const unsigned char *end = (unsigned char *)o->buf + o->cap + 8;            \
+            if (kind == PyUnicode_1BYTE_KIND) {                                         \
+                w = utf8_ucs1_until((const Py_UCS1 *)data, &a, b, w, end, stop1);       \
+            }                                                                           \
+            else if (kind == PyUnicode_2BYTE_KIND) {                                    \
+                w = utf8_ucs2_until((const Py_UCS2 *)data, &a, b, w, end, stop2);       \
+            }                                                                           \
+            else {                                                                      \
+                const Py_UCS4 *p = (const Py_UCS4 *)data;                               \
+                while (a < b && end - w >= 8 && !is(p[a])) {                            \
+                    w += utf8_put(w, p[a++]);                                           \
+                }                                                                       \
+            }                                                                           \
+            o->len += w - start;                                                        \
+            if (a < b) {                                                                \
+                Py_UCS4 c = PyUnicode_READ(kind, data, a);                              \
+                if (is(c)) {                                                            \
+                    if (escape(o, c) < 0) {                                             \
+                        return -1;                                                      \
+                    }                                                                   \
+                    a++;                                                                \
+                }                                                                       \
+                else if (o->len < o->cap) { /* stopped by a lane ``is`` turns down */   \
+                    o->len += utf8_put((unsigned char *)o->buf + o->len, c);            \
+                    a++;                                                                \
+                }                                                                       \
+            }                                                                           \
+        }                                                                               \
+        return 0;                                                                       \
+    }
+
+UTF8_UNTIL(utf8_ucs1_STOP_HTML1, Py_UCS1, UTF8_VECTOR1, STOP_HTML1, html_special)
+UTF8_UNTIL(utf8_ucs2_STOP_HTML2, Py_UCS2, UTF8_VECTOR2, STOP_HTML2, html_special)
+UTF8_UNTIL(utf8_ucs1_STOP_JSON1, Py_UCS1, UTF8_VECTOR1, STOP_JSON1, json_special)
+UTF8_UNTIL(utf8_ucs2_STOP_JSON2, Py_UCS2, UTF8_VECTOR2, STOP_JSON2, json_special)
+UTF8_ESCAPED(out_utf8_html, html_special, html_escape, STOP_HTML1, STOP_HTML2)
+UTF8_ESCAPED(out_utf8_json, json_special, json_escape, STOP_JSON1, STOP_JSON2)
 
 /* Ask Linux to back the 2 MiB-aligned part of a large output with huge pages: written
  * once from start to end, an output of a few hundred MB otherwise takes one page fault
