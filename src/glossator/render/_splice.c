@@ -416,6 +416,11 @@ out_str(Out *o, PyObject *s)
 static void
 out_ascii(Out *o, const char *s, Py_ssize_t n)
 {
+    if (o->kind == UTF8_OUT && o->buf != NULL) {
+        memcpy((char *)o->buf + o->len, s, (size_t)n);
+        o->len += n;
+        return;
+    }
     for (Py_ssize_t i = 0; i < n; i++) {
         out_put(o, (unsigned char)s[i]);
     }
@@ -1183,6 +1188,179 @@ line_break(Py_UCS4 c)
 
 FIRST_OF(first_line_break, line_break, maybe_break1, maybe_break2)
 
+/* UTF-8 html: the characters to stop at while writing a line (to escape, or a line
+ * break); the vector loops stop at the same lanes as for HTML text (those cover the
+ * line breaks). */
+static inline int
+html_stop(Py_UCS4 c)
+{
+    return c < 256 ? LOW_CLASS[c] != 0 : html_forbidden(c) || c == 0x2028 || c == 0x2029;
+}
+
+#if defined(__SSE2__)
+#define STOP_LINE1(v) maybe_html1(v)
+#define STOP_LINE2(v) maybe_html2(v)
+#endif
+UTF8_UNTIL(utf8_ucs1_STOP_LINE1, Py_UCS1, UTF8_VECTOR1, STOP_LINE1, html_stop)
+UTF8_UNTIL(utf8_ucs2_STOP_LINE2, Py_UCS2, UTF8_VECTOR2, STOP_LINE2, html_stop)
+
+/* [a, b) written as out_html writes it, up to the first line break: in ``*at`` where it
+ * stopped (b if no line break). */
+static int
+out_utf8_line(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b,
+              Py_ssize_t *at)
+{
+    while (a < b) {
+        if (o->len >= o->cap && out_flush(o) < 0) {
+            return -1;
+        }
+        unsigned char *start = (unsigned char *)o->buf + o->len, *w = start;
+        const unsigned char *end = (unsigned char *)o->buf + o->cap + 8;
+        if (kind == PyUnicode_1BYTE_KIND) {
+            w = utf8_ucs1_until((const Py_UCS1 *)data, &a, b, w, end, STOP_LINE1);
+        }
+        else if (kind == PyUnicode_2BYTE_KIND) {
+            w = utf8_ucs2_until((const Py_UCS2 *)data, &a, b, w, end, STOP_LINE2);
+        }
+        else {
+            const Py_UCS4 *p = (const Py_UCS4 *)data;
+            while (a < b && end - w >= 8 && !html_stop(p[a])) {
+                w += utf8_put(w, p[a++]);
+            }
+        }
+        o->len += w - start;
+        if (a < b) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, a);
+            if (line_break(c)) {
+                break;
+            }
+            if (html_special(c)) {
+                if (html_escape(o, c) < 0) {
+                    return -1;
+                }
+                a++;
+            }
+            else if (o->len < o->cap) {
+                o->len += utf8_put((unsigned char *)o->buf + o->len, c);
+                a++;
+            }
+        }
+    }
+    *at = a < b ? a : b;
+    return 0;
+}
+
+/* The start of the line after the one whose break is at ``j`` (``n``: none). */
+static Py_ssize_t
+next_line(int kind, const void *data, Py_ssize_t j, Py_ssize_t n)
+{
+    if (j >= n) {
+        return n;
+    }
+    if (PyUnicode_READ(kind, data, j) == '\r' && j + 1 < n
+        && PyUnicode_READ(kind, data, j + 1) == '\n') {
+        return j + 2;
+    }
+    return j + 1;
+}
+
+/* The end of the content of the line whose break is at ``j`` (line.rstrip("\r\n"):
+ * another line break stays in the line). */
+static Py_ssize_t
+line_end(int kind, const void *data, Py_ssize_t j, Py_ssize_t n)
+{
+    if (j >= n) {
+        return n;
+    }
+    Py_UCS4 brk = PyUnicode_READ(kind, data, j);
+    return (brk == '\r' || brk == '\n') ? j : j + 1;
+}
+
+/* The rest of a line from ``cursor``, its break at or after it: as html_line writes it
+ * once "<p>" is out; the start of the next line, or -1. */
+static Py_ssize_t
+html_line_rest(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
+               Py_ssize_t cursor)
+{
+    int kind = PyUnicode_KIND(h->text);
+    const void *data = PyUnicode_DATA(h->text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(h->text);
+    Py_ssize_t j = first_line_break(kind, data, cursor, n), end = line_end(kind, data, j, n);
+    const int64_t *s = h->sp->starts.buf, *e = h->sp->ends.buf, *key = h->sp->keys.buf;
+    while (*k < h->sp->n && s[*k] < end) {
+        Py_ssize_t i = (*k)++;
+        Py_ssize_t stop = e[i] < end ? e[i] : end;
+        if (s[i] > cursor && out_html(o, kind, data, cursor, s[i]) < 0) {
+            return -1;
+        }
+        ++*counter;
+        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter) < 0
+            || out_html(o, kind, data, s[i], stop) < 0
+            || out_joined(o, PyList_GET_ITEM(h->closings, key[i]), h->prefix,
+                          *counter) < 0) {
+            return -1;
+        }
+        cursor = stop;
+    }
+    if ((end > cursor && out_html(o, kind, data, cursor, end) < 0) || out_reserve(o, 5) < 0) {
+        return -1;
+    }
+    out_ascii(o, "</p>\n", 5);
+    return next_line(kind, data, j, n);
+}
+
+/* html_line in one pass (UTF-8): the line's break is found as its text is written,
+ * not looked for first; the start of the next line, or -1. An annotation at a line
+ * break, or across one, or at or before what is written (none of which the scanner
+ * makes), is left to html_line_rest, which looks for the break. */
+static Py_ssize_t
+html_line_once(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
+               Py_ssize_t start)
+{
+    int kind = PyUnicode_KIND(h->text);
+    const void *data = PyUnicode_DATA(h->text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(h->text), q = start;
+    const int64_t *s = h->sp->starts.buf, *e = h->sp->ends.buf, *key = h->sp->keys.buf;
+    Py_UCS4 c = 0;
+    while (q < n && ((c = PyUnicode_READ(kind, data, q)) == ' ' || c == '\t')) {
+        q++;
+    }
+    if (q == n || c == '\n' || c == '\r' || c == '\f') {  /* white space alone */
+        Py_ssize_t end = line_end(kind, data, q, n);
+        if (!(*k < h->sp->n && s[*k] < end)) {
+            return next_line(kind, data, q, n);  /* left out */
+        }
+        return html_line(o, h, k, counter, start, end) < 0 ? -1
+               : next_line(kind, data, q, n);
+    }
+    if (out_reserve(o, 3) < 0) {
+        return -1;
+    }
+    out_ascii(o, "<p>", 3);
+    Py_ssize_t cursor = start;
+    while (cursor < n) {
+        Py_ssize_t limit = *k < h->sp->n ? s[*k] : n, at;
+        if (limit <= cursor || out_utf8_line(o, kind, data, cursor, limit, &at) < 0) {
+            break;  /* an error (see below), or an annotation the general way */
+        }
+        cursor = at;
+        if (at < limit || at == n || line_break(PyUnicode_READ(kind, data, at))
+            || first_line_break(kind, data, at, e[*k]) < e[*k]) {
+            break;  /* the line's break, or an annotation at or across one */
+        }
+        Py_ssize_t i = (*k)++;
+        ++*counter;
+        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter) < 0
+            || out_utf8_html(o, kind, data, s[i], e[i]) < 0
+            || out_joined(o, PyList_GET_ITEM(h->closings, key[i]), h->prefix,
+                          *counter) < 0) {
+            return -1;
+        }
+        cursor = e[i];
+    }
+    return PyErr_Occurred() ? -1 : html_line_rest(o, h, k, counter, cursor);
+}
+
 static int
 html_body(Out *o, const void *raw)
 {
@@ -1190,6 +1368,12 @@ html_body(Out *o, const void *raw)
     Py_ssize_t n = PyUnicode_GET_LENGTH(h->text), pos = 0, k = 0, counter = 0;
     int kind = PyUnicode_KIND(h->text);
     const void *data = PyUnicode_DATA(h->text);
+    while (o->kind == UTF8_OUT && pos < n) {  /* one pass */
+        pos = html_line_once(o, h, &k, &counter, pos);
+        if (pos < 0) {
+            return -1;
+        }
+    }
     while (pos < n) {  /* the lines of str.splitlines */
         Py_ssize_t j = first_line_break(kind, data, pos, n);
         Py_ssize_t next = n, end = n;  /* the next line's start; this one's content end */
