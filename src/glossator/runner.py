@@ -239,17 +239,26 @@ class DocumentJob(Record):
         from .documents.tally import count_text
         from .documents.write import encode
         from .render.text import render as render_text
+        from .render.text import write as write_text
         from .streaming import annotate_pieces, read_pieces
 
         encoding = self.output_encoding or "utf-8"
-        last = ""
+        ended = True  # nothing written yet, or a line break last
         for part in annotate_pieces(self.annotator, read_pieces(name, self.encoding)):
             count_text(part)
+            if encoding == "utf-8":  # UTF-8 from the C loop, never the piece as a str
+                pieces: list[bytes] = []
+                write_text(part, pieces.append)
+                for data in pieces:
+                    if data:
+                        ended = data.endswith(b"\n")
+                        yield data
+                continue
             out = render_text(part)
             if out:
-                last = out[-1]
+                ended = out.endswith("\n")
                 yield encode(out, encoding)
-        if last not in ("", "\n"):
+        if not ended:
             yield encode("\n", encoding)
 
     def convert(self, job: tuple[str, str, str]) -> bool:

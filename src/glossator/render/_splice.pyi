@@ -1,5 +1,9 @@
 """Types of the C renderer loop (``_splice.c``); see that file for what each function
-does. ``starts``, ``ends`` and ``keys`` are int64 buffers (``array("q")``) of one length."""
+does. ``starts``, ``ends`` and ``keys`` are int64 buffers (``array("q")``) of one length.
+Given a ``sink``, a ``render_*`` function hands it the output's UTF-8 ``chunk`` bytes at a
+time (``0``: 256 KiB) and returns the number of bytes written, instead of a str."""
+
+from collections.abc import Callable
 
 from typing_extensions import Buffer
 
@@ -9,12 +13,16 @@ ABI: int
 
 def spans(annotations: object) -> tuple[bytes, bytes, bytes, list[Entry], bytes]: ...
 def render_text(text: str, starts: Buffer, ends: Buffer, keys: Buffer,
-                pieces: list[str]) -> str: ...
+                pieces: list[str], *, sink: Callable[[bytes], object] | None = None,
+                chunk: int = 0) -> str | int: ...
 def render_html(text: str, starts: Buffer, ends: Buffer, keys: Buffer,
                 openings: list[tuple[str, ...]], closings: list[tuple[str, ...]],
-                id_prefix: str) -> str: ...
+                id_prefix: str, *, sink: Callable[[bytes], object] | None = None,
+                chunk: int = 0) -> str | int: ...
 def render_json(text: str, starts: Buffer, ends: Buffer, keys: Buffer, pieces: list[str],
-                sep: str, field: str, head: str, middle: str, tail: str) -> str: ...
+                sep: str, field: str, head: str, middle: str, tail: str, *,
+                sink: Callable[[bytes], object] | None = None,
+                chunk: int = 0) -> str | int: ...
 def group(text: str, annotations: object, starts: Buffer, ends: Buffer, entries: Buffer,
           names: tuple[str, ...]) -> tuple[bytes, list[int]] | None: ...
 def number(values: Buffer) -> tuple[bytes, bytes]: ...
