@@ -272,3 +272,15 @@ def test_an_input_error_fails_before_anything_is_written(tmp_path: Path) -> None
         write_all(job, [str(tmp_path / "a.txt"), str(tmp_path / "missing.txt")],
                   ["text", "text"], 1, got.append)
     assert got == []
+
+
+def test_html_options_are_refused_before_anything_is_written() -> None:
+    from glossator.errors import UsageError
+
+    annotated = _job("html").annotator.annotate(TEXT)
+    got: list[bytes] = []
+    for options in ({"script": True}, {"heading": "T"}, {"markup": "nope"},
+                    {"standalone": True, "assets": "nope"}):
+        with pytest.raises(UsageError):
+            write(annotated, got.append, "html", **options)
+    assert got == []
