@@ -1963,9 +1963,11 @@ number(PyObject *self, PyObject *arg)
  * (render/json.py: ``how`` needs the surface there)
  * ------------------------------------------------------------------------------------- */
 
+/* ``*misses`` grows as they are met (most matches are not: a buffer as long as the
+ * matches would be 8 bytes a match of memory for nothing). */
 static int
 pick_fill(PyObject *text, const Spans *sp, const int64_t *group_keys, PyObject *checks,
-          int64_t *out, int64_t *misses, Py_ssize_t *n_misses)
+          int64_t *out, int64_t **misses, Py_ssize_t *cap, Py_ssize_t *n_misses)
 {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -1976,11 +1978,20 @@ pick_fill(PyObject *text, const Spans *sp, const int64_t *group_keys, PyObject *
         if (check == Py_None || (PyUnicode_Check(check)
                                  && same_text(check, kind, data, s[i], e[i]))) {
             out[i] = group_keys[g[i]];
+            continue;
         }
-        else {
-            out[i] = 0;
-            misses[(*n_misses)++] = (int64_t)i;
+        out[i] = 0;
+        if (*n_misses == *cap) {
+            int64_t *more = *cap <= PY_SSIZE_T_MAX / 2 / (Py_ssize_t)sizeof(int64_t)
+                ? PyMem_Realloc(*misses, (size_t)*cap * 2 * sizeof(int64_t)) : NULL;
+            if (more == NULL) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            *misses = more;
+            *cap *= 2;
         }
+        (*misses)[(*n_misses)++] = (int64_t)i;
     }
     return 0;
 }
@@ -2008,15 +2019,15 @@ pick(PyObject *self, PyObject *args)
                   PyList_GET_SIZE(checks)) < 0) {
         goto done;
     }
-    PyObject *keys = PyBytes_FromStringAndSize(NULL, sp.n * 8);
-    int64_t *misses = PyMem_Malloc((size_t)(sp.n ? sp.n : 1) * sizeof(int64_t));
-    Py_ssize_t n_misses = 0;
+    PyObject *keys = PyByteArray_FromStringAndSize(NULL, sp.n * 8);
+    Py_ssize_t n_misses = 0, cap = 256;
+    int64_t *misses = PyMem_Malloc((size_t)cap * sizeof(int64_t));
     if (misses == NULL) {
         PyErr_NoMemory();
     }
     else if (keys != NULL
-             && pick_fill(text, &sp, gk.buf, checks, (int64_t *)PyBytes_AS_STRING(keys),
-                          misses, &n_misses) == 0) {
+             && pick_fill(text, &sp, gk.buf, checks, (int64_t *)PyByteArray_AS_STRING(keys),
+                          &misses, &cap, &n_misses) == 0) {
         PyObject *m = PyBytes_FromStringAndSize((const char *)misses, n_misses * 8);
         if (m != NULL) {
             result = PyTuple_Pack(2, keys, m);
@@ -2045,8 +2056,9 @@ static PyMethodDef splice_methods[] = {
      "in order of first occurrence, and int64 bytes of each number's first index."},
     {"pick", pick, METH_VARARGS,
      "pick(text, starts, ends, groups, group_keys, checks) -> (keys, misses): each "
-     "match's key, group_keys[g] of its group g where checks[g] is None or the str of "
-     "its text; int64 bytes of the other matches' indexes (their keys left 0)."},
+     "match's key (an int64 bytearray), group_keys[g] of its group g where checks[g] is "
+     "None or the str of its text; int64 bytes of the other matches' indexes (their "
+     "keys left 0)."},
     {"render_text", (PyCFunction)(void (*)(void))render_text, METH_VARARGS | METH_KEYWORDS,
      "render_text(text, starts, ends, keys, pieces, *, sink=None, chunk=0) -> str | int: "
      "the text format; with a sink, its UTF-8 handed to sink(bytes) chunk bytes at a "

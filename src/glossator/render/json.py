@@ -222,9 +222,10 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str,
     pieces, checks, parts = _code_pieces(doc, firsts, field, pad)
     raw_keys, raw_misses = SPLICE.pick(text, doc.starts, doc.ends, groups,
                                        array("q", range(len(pieces))), checks)
-    keys = int64s(raw_keys)
+    keys = memoryview(raw_keys).cast("q")  # the C module's, not a copy
     if raw_misses:
         _resolve_misses(doc, keys, groups, int64s(raw_misses), parts, pieces, field)
+    del groups  # (8 bytes a match: not held while the output is written)
     if doc.choices:
         _choices(doc, keys, pieces, pad)
     return out_of(SPLICE.render_json, text, doc.starts, doc.ends, keys, pieces, "\n" + pad * 2,
@@ -285,7 +286,7 @@ def _fixed_how(v: Variant, fold: bool) -> str:
     return _encode_str(v.tag) if v.tag and not fold else ""
 
 
-def _resolve_misses(doc: KeptText, keys: array[int], groups: array[int],
+def _resolve_misses(doc: KeptText, keys: memoryview, groups: array[int],
                     misses: array[int], parts: list[tuple[str, str]], pieces: list[str],
                     field: str) -> None:
     """The keys of the matches whose ``how`` reads their surface: a piece per group and
@@ -304,7 +305,7 @@ def _resolve_misses(doc: KeptText, keys: array[int], groups: array[int],
         keys[i] = key
 
 
-def _choices(doc: KeptText, keys: array[int], pieces: list[str], pad: str) -> None:
+def _choices(doc: KeptText, keys: memoryview, pieces: list[str], pad: str) -> None:
     """The keys of the matches of a form with several senses: each built alone
     (:meth:`~glossator.kept.KeptText.annotation`) and written as the object path writes
     it (the whole object where it has ``senses``)."""
