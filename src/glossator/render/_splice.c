@@ -1940,9 +1940,9 @@ number(PyObject *self, PyObject *arg)
     Py_ssize_t n = view.len / 8, n_firsts = 0;
     int64_t *firsts = NULL;
     PyObject *result = NULL;
-    PyObject *keys = PyBytes_FromStringAndSize(NULL, n * 8);
+    PyObject *keys = PyByteArray_FromStringAndSize(NULL, n * 8);
     if (keys != NULL
-        && number_fill(view.buf, n, (int64_t *)PyBytes_AS_STRING(keys), &firsts,
+        && number_fill(view.buf, n, (int64_t *)PyByteArray_AS_STRING(keys), &firsts,
                        &n_firsts) == 0) {
         PyObject *f = PyBytes_FromStringAndSize((const char *)firsts, n_firsts * 8);
         if (f != NULL) {
@@ -1963,11 +1963,11 @@ number(PyObject *self, PyObject *arg)
  * (render/json.py: ``how`` needs the surface there)
  * ------------------------------------------------------------------------------------- */
 
-/* ``*misses`` grows as they are met (most matches are not: a buffer as long as the
+/* ``keep``: a miss's key is left its group (else 0). ``*misses`` grows as they are met (most matches are not: a buffer as long as the
  * matches would be 8 bytes a match of memory for nothing). */
 static int
 pick_fill(PyObject *text, const Spans *sp, const int64_t *group_keys, PyObject *checks,
-          int64_t *out, int64_t **misses, Py_ssize_t *cap, Py_ssize_t *n_misses)
+          int64_t *out, int keep, int64_t **misses, Py_ssize_t *cap, Py_ssize_t *n_misses)
 {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -1980,7 +1980,7 @@ pick_fill(PyObject *text, const Spans *sp, const int64_t *group_keys, PyObject *
             out[i] = group_keys[g[i]];
             continue;
         }
-        out[i] = 0;
+        out[i] = keep ? g[i] : 0;  /* (``out`` may be ``groups`` itself) */
         if (*n_misses == *cap) {
             int64_t *more = *cap <= PY_SSIZE_T_MAX / 2 / (Py_ssize_t)sizeof(int64_t)
                 ? PyMem_Realloc(*misses, (size_t)*cap * 2 * sizeof(int64_t)) : NULL;
@@ -1997,19 +1997,23 @@ pick_fill(PyObject *text, const Spans *sp, const int64_t *group_keys, PyObject *
 }
 
 static PyObject *
-pick(PyObject *self, PyObject *args)
+pick(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-    PyObject *text, *starts, *ends, *groups, *group_keys, *checks;
+    static char *names[] = {"text", "starts", "ends", "groups", "group_keys", "checks",
+                            "out", NULL};
+    PyObject *text, *starts, *ends, *groups, *group_keys, *checks, *into = NULL;
     (void)self;
-    if (!PyArg_ParseTuple(args, "UOOOOO!:pick", &text, &starts, &ends, &groups, &group_keys,
-                          &PyList_Type, &checks)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UOOOOO!|$O:pick", names, &text, &starts,
+                                     &ends, &groups, &group_keys, &PyList_Type, &checks,
+                                     &into)) {
         return NULL;
     }
-    Py_buffer gk;
+    Py_buffer gk, ov;
     if (get_int64s(group_keys, &gk, "group_keys") < 0) {
         return NULL;
     }
-    PyObject *result = NULL;
+    PyObject *result = NULL, *keys = NULL;
+    int held = 0;
     Spans sp;
     if (gk.len / 8 != PyList_GET_SIZE(checks)) {
         PyErr_SetString(PyExc_ValueError, "group_keys and checks differ in length");
@@ -2019,15 +2023,34 @@ pick(PyObject *self, PyObject *args)
                   PyList_GET_SIZE(checks)) < 0) {
         goto done;
     }
-    PyObject *keys = PyByteArray_FromStringAndSize(NULL, sp.n * 8);
+    int64_t *out = NULL;
+    if (into != NULL && into != Py_None) {
+        if (PyObject_GetBuffer(into, &ov, PyBUF_WRITABLE | PyBUF_FORMAT
+                               | PyBUF_C_CONTIGUOUS) < 0) {
+            goto release;
+        }
+        held = 1;
+        if (ov.itemsize != 8 || ov.len != sp.n * 8) {
+            PyErr_SetString(PyExc_ValueError, "out: expected as many int64 as matches");
+            goto release;
+        }
+        out = ov.buf;
+        keys = Py_NewRef(into);
+    }
+    else {
+        keys = PyByteArray_FromStringAndSize(NULL, sp.n * 8);
+        if (keys == NULL) {
+            goto release;
+        }
+        out = (int64_t *)PyByteArray_AS_STRING(keys);
+    }
     Py_ssize_t n_misses = 0, cap = 256;
     int64_t *misses = PyMem_Malloc((size_t)cap * sizeof(int64_t));
     if (misses == NULL) {
         PyErr_NoMemory();
     }
-    else if (keys != NULL
-             && pick_fill(text, &sp, gk.buf, checks, (int64_t *)PyByteArray_AS_STRING(keys),
-                          &misses, &cap, &n_misses) == 0) {
+    else if (pick_fill(text, &sp, gk.buf, checks, out, held, &misses, &cap,
+                       &n_misses) == 0) {
         PyObject *m = PyBytes_FromStringAndSize((const char *)misses, n_misses * 8);
         if (m != NULL) {
             result = PyTuple_Pack(2, keys, m);
@@ -2035,6 +2058,10 @@ pick(PyObject *self, PyObject *args)
         }
     }
     PyMem_Free(misses);
+release:
+    if (held) {
+        PyBuffer_Release(&ov);
+    }
     Py_XDECREF(keys);
     spans_release(&sp);
 done:
@@ -2052,13 +2079,15 @@ static PyMethodDef splice_methods[] = {
      "annotation's start, end and entry number, the entries by number (first occurrence "
      "first), and int64 bytes of the index of each entry's first annotation."},
     {"number", number, METH_O,
-     "number(values) -> (keys, firsts): int64 bytes numbering each value (int64 buffer) "
+     "number(values) -> (keys, firsts): an int64 bytearray numbering each value (int64 "
+     "buffer) "
      "in order of first occurrence, and int64 bytes of each number's first index."},
-    {"pick", pick, METH_VARARGS,
-     "pick(text, starts, ends, groups, group_keys, checks) -> (keys, misses): each "
-     "match's key (an int64 bytearray), group_keys[g] of its group g where checks[g] is "
-     "None or the str of its text; int64 bytes of the other matches' indexes (their "
-     "keys left 0)."},
+    {"pick", (PyCFunction)(void (*)(void))pick, METH_VARARGS | METH_KEYWORDS,
+     "pick(text, starts, ends, groups, group_keys, checks, *, out=None) -> (keys, "
+     "misses): each match's key (an int64 bytearray, or written into the writable int64 "
+     "buffer out, which may be groups itself), group_keys[g] of its group g where "
+     "checks[g] is None or the str of its text; int64 bytes of the other matches' "
+     "indexes (their keys left 0, or in out their group)."},
     {"render_text", (PyCFunction)(void (*)(void))render_text, METH_VARARGS | METH_KEYWORDS,
      "render_text(text, starts, ends, keys, pieces, *, sink=None, chunk=0) -> str | int: "
      "the text format; with a sink, its UTF-8 handed to sink(bytes) chunk bytes at a "

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from ..kept import KeptText
 from ..model import JSON_SCHEMA_VERSION, AnnotatedText, Annotation
-from .splice import SPLICE, encoded, int64s, numbered, spans_of
+from .splice import SPLICE, encoded, int64s, spans_of
 from .splice import out as out_of
 
 TYPE_CHECKING = False
@@ -218,14 +218,14 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str,
     several senses (``choices``), are looked at in Python."""
     text = doc.text
     field = "\n" + pad * 3
-    groups, firsts = numbered(doc.codes)
-    pieces, checks, parts = _code_pieces(doc, firsts, field, pad)
-    raw_keys, raw_misses = SPLICE.pick(text, doc.starts, doc.ends, groups,
-                                       array("q", range(len(pieces))), checks)
-    keys = memoryview(raw_keys).cast("q")  # the C module's, not a copy
+    raw_groups, raw_firsts = SPLICE.number(doc.codes)
+    # each match's group, then its key, in one buffer (8 bytes a match, not a copy)
+    keys = memoryview(raw_groups).cast("q")
+    pieces, checks, parts = _code_pieces(doc, int64s(raw_firsts), field, pad)
+    _, raw_misses = SPLICE.pick(text, doc.starts, doc.ends, keys,
+                                array("q", range(len(pieces))), checks, out=keys)
     if raw_misses:
-        _resolve_misses(doc, keys, groups, int64s(raw_misses), parts, pieces, field)
-    del groups  # (8 bytes a match: not held while the output is written)
+        _resolve_misses(doc, keys, int64s(raw_misses), parts, pieces, field)
     if doc.choices:
         _choices(doc, keys, pieces, pad)
     return out_of(SPLICE.render_json, text, doc.starts, doc.ends, keys, pieces, "\n" + pad * 2,
@@ -233,12 +233,14 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str,
 
 
 def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
-                 ) -> tuple[list[str], list[str | bool | None], list[tuple[str, str]]]:
+                 ) -> tuple[list[str], list[str | bool | None], list[tuple[str, str, str]]]:
     """For the code of each match ``firsts[g]`` (:func:`_per_code`, in one loop): the
     JSON after its surface when ``how`` is that of its form written as it is, or of its
     variant alone; the check ``_splice.pick`` makes (``None``: the variant says ``how``;
     the form's text: equal to the surface; ``False``: ``how`` reads the surface); and
-    what comes before and after ``how``."""
+    what comes before ``how`` (the entry's part, shared, and the form's) and after it
+    (not joined: only the groups of the matches :func:`_resolve_misses` writes need
+    it whole)."""
     variants = doc._matcher.variants
     table = doc.entry_table
     entries, codes = doc.entries, doc.codes
@@ -247,7 +249,7 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
     by_entry: dict[int, str] = {}
     pieces: list[str] = []
     checks: list[str | bool | None] = []
-    parts: list[tuple[str, str]] = []
+    parts: list[tuple[str, str, str]] = []
     how_is, close = f"{field}\"how\": ", f"\n{pad * 2}}}"
     ends = (f"{field}\"elided\": false{close}", f"{field}\"elided\": true{close}")
     plain = (f'{how_is}"exact",{ends[0]}', f'{how_is}"elision",{ends[1]}')
@@ -262,8 +264,9 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
                 f"{field}\"definition\": {enc(entry.definition)},")
         v = variants[code >> 1]
         form = enc(v.form.text)
-        before = (f"{entry_part}{field}\"form\": {form},"
-                  f"{field}\"variant\": {enc(v.text) if v.text else form},")
+        form_part = (f"{field}\"form\": {form},"
+                     f"{field}\"variant\": {enc(v.text) if v.text else form},")
+        before = entry_part + form_part
         elided = code & 1
         fixed = _fixed_how(v, fold)
         if fixed:
@@ -272,7 +275,7 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
         else:
             pieces.append(before + plain[elided])
             checks.append(False if v.tag else v.form.text)
-        parts.append((before, ends[elided]))
+        parts.append((entry_part, form_part, ends[elided]))
     return pieces, checks, parts
 
 
@@ -286,22 +289,22 @@ def _fixed_how(v: Variant, fold: bool) -> str:
     return _encode_str(v.tag) if v.tag and not fold else ""
 
 
-def _resolve_misses(doc: KeptText, keys: memoryview, groups: array[int],
-                    misses: array[int], parts: list[tuple[str, str]], pieces: list[str],
+def _resolve_misses(doc: KeptText, keys: memoryview, misses: array[int],
+                    parts: list[tuple[str, str, str]], pieces: list[str],
                     field: str) -> None:
-    """The keys of the matches whose ``how`` reads their surface: a piece per group and
-    surface, added to ``pieces``."""
+    """The keys of the matches whose ``how`` reads their surface (``keys[i]`` their
+    group until then): a piece per group and surface, added to ``pieces``."""
     text, starts, ends = doc.text, doc.starts, doc.ends
     known: dict[tuple[int, str], int] = {}
     how_is = f"{field}\"how\": "
     for i in misses:
-        g = groups[i]
+        g = keys[i]
         surface = text[starts[i]:ends[i]]
         key = known.get((g, surface))
         if key is None:
-            before, after = parts[g]
+            entry_part, form_part, after = parts[g]
             key = known[(g, surface)] = len(pieces)
-            pieces.append(f"{before}{how_is}{_encode_str(doc.how(i))},{after}")
+            pieces.append(f"{entry_part}{form_part}{how_is}{_encode_str(doc.how(i))},{after}")
         keys[i] = key
 
 
