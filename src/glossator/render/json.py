@@ -221,11 +221,12 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str,
     raw_groups, raw_firsts = SPLICE.number(doc.codes)
     # each match's group, then its key, in one buffer (8 bytes a match, not a copy)
     keys = memoryview(raw_groups).cast("q")
-    pieces, checks, parts = _code_pieces(doc, int64s(raw_firsts), field, pad)
+    firsts = int64s(raw_firsts)
+    pieces, checks = _code_pieces(doc, firsts, field, pad)
     _, raw_misses = SPLICE.pick(text, doc.starts, doc.ends, keys,
                                 array("q", range(len(pieces))), checks, out=keys)
     if raw_misses:
-        _resolve_misses(doc, keys, int64s(raw_misses), parts, pieces, field)
+        _resolve_misses(doc, keys, int64s(raw_misses), firsts, pieces, field, pad)
     if doc.choices:
         _choices(doc, keys, pieces, pad)
     return out_of(SPLICE.render_json, text, doc.starts, doc.ends, keys, pieces, "\n" + pad * 2,
@@ -233,40 +234,25 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str,
 
 
 def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
-                 ) -> tuple[list[str], list[str | bool | None], list[tuple[str, str, str]]]:
+                 ) -> tuple[list[str], list[str | bool | None]]:
     """For the code of each match ``firsts[g]`` (:func:`_per_code`, in one loop): the
     JSON after its surface when ``how`` is that of its form written as it is, or of its
-    variant alone; the check ``_splice.pick`` makes (``None``: the variant says ``how``;
-    the form's text: equal to the surface; ``False``: ``how`` reads the surface); and
-    what comes before ``how`` (the entry's part, shared, and the form's) and after it
-    (not joined: only the groups of the matches :func:`_resolve_misses` writes need
-    it whole)."""
+    variant alone; and the check ``_splice.pick`` makes (``None``: the variant says
+    ``how``; the form's text: equal to the surface; ``False``: ``how`` reads the
+    surface). Nothing else is kept: the few groups whose ``how`` reads the surface are
+    rendered again (:func:`_resolve_misses`)."""
     variants = doc._matcher.variants
-    table = doc.entry_table
     entries, codes = doc.entries, doc.codes
     fold = doc._matcher.options.accents == "fold"
-    enc = _encode_str
     by_entry: dict[int, str] = {}
     pieces: list[str] = []
     checks: list[str | bool | None] = []
-    parts: list[tuple[str, str, str]] = []
-    how_is, close = f"{field}\"how\": ", f"\n{pad * 2}}}"
-    ends = (f"{field}\"elided\": false{close}", f"{field}\"elided\": true{close}")
+    how_is, ends = f"{field}\"how\": ", _elided(field, pad)
     plain = (f'{how_is}"exact",{ends[0]}', f'{how_is}"elision",{ends[1]}')
     for k in firsts:
-        e, code = entries[k], codes[k]
-        entry_part = by_entry.get(e)
-        if entry_part is None:
-            entry = table[e]
-            entry_part = by_entry[e] = (
-                f"{field}\"entry\": {enc(entry.id)},{field}\"term\": {enc(entry.term)},"
-                f"{field}\"title\": {enc(entry.display_title)},"
-                f"{field}\"definition\": {enc(entry.definition)},")
+        code = codes[k]
         v = variants[code >> 1]
-        form = enc(v.form.text)
-        form_part = (f"{field}\"form\": {form},"
-                     f"{field}\"variant\": {enc(v.text) if v.text else form},")
-        before = entry_part + form_part
+        before = _before(doc, entries[k], v, field, by_entry)
         elided = code & 1
         fixed = _fixed_how(v, fold)
         if fixed:
@@ -275,8 +261,30 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
         else:
             pieces.append(before + plain[elided])
             checks.append(False if v.tag else v.form.text)
-        parts.append((entry_part, form_part, ends[elided]))
-    return pieces, checks, parts
+    return pieces, checks
+
+
+def _elided(field: str, pad: str) -> tuple[str, str]:
+    """The end of an annotation's object after ``how``: not elided, elided."""
+    close = f"\n{pad * 2}}}"
+    return f"{field}\"elided\": false{close}", f"{field}\"elided\": true{close}"
+
+
+def _before(doc: KeptText, e: int, v: Variant, field: str, by_entry: dict[int, str]) -> str:
+    """The JSON of a match of entry ``e`` (an index of ``entry_table``) and variant ``v``
+    from after its surface to before ``how``: its entry's fields (rendered once per entry,
+    in ``by_entry``), then its form's."""
+    enc = _encode_str
+    entry_part = by_entry.get(e)
+    if entry_part is None:
+        entry = doc.entry_table[e]
+        entry_part = by_entry[e] = (
+            f"{field}\"entry\": {enc(entry.id)},{field}\"term\": {enc(entry.term)},"
+            f"{field}\"title\": {enc(entry.display_title)},"
+            f"{field}\"definition\": {enc(entry.definition)},")
+    form = enc(v.form.text)
+    return (f"{entry_part}{field}\"form\": {form},"
+            f"{field}\"variant\": {enc(v.text) if v.text else form},")
 
 
 def _fixed_how(v: Variant, fold: bool) -> str:
@@ -289,22 +297,26 @@ def _fixed_how(v: Variant, fold: bool) -> str:
     return _encode_str(v.tag) if v.tag and not fold else ""
 
 
-def _resolve_misses(doc: KeptText, keys: memoryview, misses: array[int],
-                    parts: list[tuple[str, str, str]], pieces: list[str],
-                    field: str) -> None:
+def _resolve_misses(doc: KeptText, keys: memoryview, misses: array[int], firsts: array[int],
+                    pieces: list[str], field: str, pad: str) -> None:
     """The keys of the matches whose ``how`` reads their surface (``keys[i]`` their
-    group until then): a piece per group and surface, added to ``pieces``."""
+    group until then, ``firsts[g]`` the first match of group ``g``): a piece per group
+    and surface, added to ``pieces``."""
     text, starts, ends = doc.text, doc.starts, doc.ends
+    variants = doc._matcher.variants
     known: dict[tuple[int, str], int] = {}
-    how_is = f"{field}\"how\": "
+    by_entry: dict[int, str] = {}
+    how_is, elided = f"{field}\"how\": ", _elided(field, pad)
     for i in misses:
         g = keys[i]
         surface = text[starts[i]:ends[i]]
         key = known.get((g, surface))
         if key is None:
-            entry_part, form_part, after = parts[g]
+            k = firsts[g]
+            code = doc.codes[k]
+            before = _before(doc, doc.entries[k], variants[code >> 1], field, by_entry)
             key = known[(g, surface)] = len(pieces)
-            pieces.append(f"{entry_part}{form_part}{how_is}{_encode_str(doc.how(i))},{after}")
+            pieces.append(f"{before}{how_is}{_encode_str(doc.how(i))},{elided[code & 1]}")
         keys[i] = key
 
 
