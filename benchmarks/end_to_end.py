@@ -14,8 +14,13 @@ corpus text, or its first ``--mb`` MB):
   ``pip install -e '.[bench]'``): matches found, nothing rendered;
 * glossator's bare scan (``Matcher.iter_spans``, counted);
 * ``glossator annotate -f text|json|html --occurrences all|first``: what the command does
-  after reading the file (``DocumentJob.render``: find, choose, build the annotations,
-  render), with the glossary compiled before the clock starts;
+  after reading the file (``DocumentJob.render_into``: find, choose, render, and write
+  the UTF-8 to the output as it is made), with the glossary compiled before the clock
+  starts; ``--sink`` says where it writes: ``devnull`` (default, ``os.devnull`` opened
+  once) or ``file`` (a temporary file, rewritten each time, as ``-o`` does minus the
+  rename);
+* with ``--str-path``, each of those again as ``DocumentJob.render`` (the library's
+  path: the output made whole as one ``str``, not encoded nor written);
 * with ``--python-renderers``, each of those again with the renderers' C loop
   (``glossator.render._splice``) turned off: the same command as it was before that loop,
   in the same rounds.
@@ -23,7 +28,10 @@ corpus text, or its first ``--mb`` MB):
 Each figure is the median over the rounds, with the slowest round beside it; every
 ratio is against the best peer's bare scan, taken round by round (so that the machine's
 drift cancels out). ``--memory`` also runs each case in its own interpreter and reports its
-peak resident memory (``VmHWM``) against glossator's streaming scan of the same text.
+peak resident memory (``VmHWM``) against glossator's streaming scan of the same text:
+there an ``annotate`` case is the command's own path from the file on
+(``DocumentJob.convert``: read the file, annotate, write the output file whole or not at
+all; a text file written as ``text`` is annotated piece by piece, as the command does).
 """
 
 from __future__ import annotations
@@ -106,10 +114,22 @@ def _glossary(terms: list[str]) -> Any:
         [{"term": t, "definition": f"Définition de {t}."} for t in terms])
 
 
-def _annotate(glossary: Any, fmt_: str, occurrences: str,
-              python_renderers: bool = False) -> Callable[[str], int]:
+def _sink_file(sink: str) -> Any:
+    """``os.devnull``, or a new temporary file (removed at exit), open for the run."""
+    if sink == "devnull":
+        return open(os.devnull, "wb")
+    import atexit
+
+    fd, path = tempfile.mkstemp(prefix="glossator-e2e-")
+    atexit.register(os.unlink, path)
+    return os.fdopen(fd, "wb")
+
+
+def _annotate(glossary: Any, fmt_: str, occurrences: str, python_renderers: bool = False,
+              sink: str = "devnull") -> Callable[[str], int]:
     """What ``glossator annotate -f FMT --occurrences OCC`` does with a text it has read
-    (``python_renderers``: with the renderers' C loop turned off)."""
+    (``python_renderers``: with the renderers' C loop turned off): written to ``sink``
+    (``devnull``, ``file``) as the command writes it, or made as a ``str`` (``str``)."""
     from importlib import import_module
 
     from glossator import Annotator
@@ -118,15 +138,33 @@ def _annotate(glossary: Any, fmt_: str, occurrences: str,
 
     job = DocumentJob(Annotator(glossary, occurrences=occurrences), fmt_)
     modules = [import_module(f"glossator.render.{m}") for m in ("text", "json", "html")]
+    if sink == "str":
+        def once(text: str) -> int:
+            return len(job.render(Document("bench.txt", "text", text)))
+    else:
+        out = _sink_file(sink)
+
+        def once(text: str) -> int:
+            if sink == "file":
+                out.seek(0)
+                out.truncate()
+            doc = Document("bench.txt", "text", text)
+            if hasattr(job, "render_into"):
+                job.render_into(doc, out.write)
+            else:  # a tree before it: what its command did (render, encode, write)
+                from glossator.documents.write import encode, terminated
+
+                out.write(encode(terminated(job.render(doc))))
+            return out.tell()
 
     def run(text: str) -> int:
         if not python_renderers:
-            return len(job.render(Document("bench.txt", "text", text)))
+            return once(text)
         kept = [m.SPLICE for m in modules]
         for m in modules:
             m.SPLICE = None
         try:
-            return len(job.render(Document("bench.txt", "text", text)))
+            return once(text)
         finally:
             for m, splice in zip(modules, kept, strict=True):
                 m.SPLICE = splice
@@ -153,10 +191,14 @@ def cases(terms: list[str], args: argparse.Namespace) -> dict[str, Callable[[str
     out["glossator scan"] = _scan(glossary)
     for f in args.formats:
         for occ in args.occurrences:
-            out[f"annotate -f {f} --occurrences {occ}"] = _annotate(glossary, f, occ)
+            out[f"annotate -f {f} --occurrences {occ}"] = _annotate(glossary, f, occ,
+                                                                     sink=args.sink)
+            if args.str_path:
+                out[f"annotate -f {f} --occurrences {occ} (str)"] = _annotate(
+                    glossary, f, occ, sink="str")
             if args.python_renderers:
                 out[f"annotate -f {f} --occurrences {occ} (Python renderers)"] = _annotate(
-                    glossary, f, occ, python_renderers=True)
+                    glossary, f, occ, python_renderers=True, sink=args.sink)
     return out
 
 
@@ -214,12 +256,43 @@ def speed(size: int, terms: list[str], text: str, args: argparse.Namespace) -> l
 # ---------------------------------------------------------------------------------------
 
 
+def name_is_scan(name: str) -> bool:
+    """Whether case ``name`` is a scan (handed the text read), not the command."""
+    return name == "glossator scan" or name.startswith("peer:")
+
+
+def _command(glossary: Any, fmt_: str, occurrences: str, path: Path) -> Callable[[str], int]:
+    """``glossator annotate -f FMT --occurrences OCC FILE -o OUT`` from the file on
+    (``DocumentJob.convert``); called with a short text, it annotates that (a warm-up)."""
+    from glossator import Annotator
+    from glossator.runner import DocumentJob
+
+    job = DocumentJob(Annotator(glossary, occurrences=occurrences), fmt_)
+    target = path.with_name(f"out-{fmt_}-{occurrences}")
+
+    def run(text: str) -> int:
+        source = path
+        if text:
+            source = path.with_name("warm-up.txt")
+            source.write_text(text, encoding="utf-8")
+        job.convert((str(source), "text", str(target)))
+        return target.stat().st_size
+
+    return run
+
+
 def _child(args: argparse.Namespace) -> None:
     """Run one case on the text file and print its peak memory as JSON (``--child``)."""
     terms = json.loads(Path(args.child_terms).read_text(encoding="utf-8"))
-    text = Path(args.child_text).read_text(encoding="utf-8")
     glossary = _glossary(terms)
     name = args.child
+    if name_is_scan(name):
+        text = Path(args.child_text).read_text(encoding="utf-8")
+        warm = text[:10_000]
+    else:  # the command reads the file itself: the peak is its own
+        with open(args.child_text, encoding="utf-8") as f:
+            warm = f.read(10_000)
+        text = ""
     if name == "glossator scan":
         call = _scan(glossary)
     elif name.startswith("peer:"):
@@ -228,8 +301,8 @@ def _child(args: argparse.Namespace) -> None:
         call = peer
     else:
         _, _, f, _, occ = name.split()
-        call = _annotate(glossary, f, occ)
-    call(text[:10_000])
+        call = _command(glossary, f, occ, Path(args.child_text))
+    call(warm)
     before = rss_peak_mb()
     t0 = time.perf_counter()
     call(text)
@@ -287,6 +360,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--memory", action="store_true",
                    help="also measure the peak memory of each case in its own interpreter")
     p.add_argument("--memory-only", action="store_true", help="--memory, without the timings")
+    p.add_argument("--sink", choices=("devnull", "file"), default="devnull",
+                   help="where the annotate cases write: os.devnull (default) or a "
+                        "temporary file")
+    p.add_argument("--str-path", action="store_true",
+                   help="also time each annotate case as DocumentJob.render (a str)")
     p.add_argument("--python-renderers", action="store_true",
                    help="also time each annotate case with the renderers' C loop off")
     p.add_argument("--seed", type=int, default=1)

@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SUFFIXES", "DocumentFailed", "DocumentJob", "DocumentResult", "convert_document", "each",
-    "input_size", "output_path", "page_title", "render_all", "worker_count", "write_each",
-    "write_output",
+    "input_size", "output_path", "page_title", "render_all", "worker_count", "write_all",
+    "write_each", "write_output",
 ]
 
 
@@ -126,6 +126,11 @@ class DocumentJob(Record):
             return html
         from .render import render
 
+        text, options = self._annotated(doc, prefix)
+        return render(text, self.fmt, **options)
+
+    def _annotated(self, doc: Document, prefix: str) -> tuple[Any, dict[str, Any]]:
+        """Text input ``doc`` annotated (and tallied), and the renderer's options."""
         options = dict(self.options)
         if self.fmt == "html" and self.standalone:
             options.update(title=self.title or page_title(doc.name), heading=self.title,
@@ -136,7 +141,41 @@ class DocumentJob(Record):
         from .documents.tally import count_text
 
         count_text(text)
-        return render(text, self.fmt, **options)
+        return text, options
+
+    def render_into(self, doc: Document, sink: Callable[[bytes], object],
+                    encoding: str = "utf-8", prefix: str = "", terminate: bool = True,
+                    ) -> bool:
+        """:meth:`render` encoded in ``encoding`` (no BOM: the caller writes it), handed
+        to ``sink`` (``file.write``) as it is made: text input written as ``text``,
+        ``json`` or ``html`` in UTF-8 goes there a bounded piece at a time from the
+        renderers' C loop (:func:`glossator.render.write`), never held whole; anything
+        else is rendered, then written at once. Unless ``terminate`` is false, the
+        output of text input ends with a line break (as :meth:`output` gives it).
+        Whether the page written loads the assets of ``assets_root``."""
+        if not self._writes_as_it_goes(doc, encoding):
+            from .documents.write import encode, terminated
+
+            rendered = self.render(doc, prefix)
+            keep = doc.kind == "html" or not terminate
+            sink(encode(rendered if keep else terminated(rendered), encoding))
+            return self.loads_assets(rendered)
+        from .render import write
+
+        text, options = self._annotated(doc, prefix)
+        last = _Last(sink)
+        write(text, last, self.fmt, **options)
+        if terminate and last.byte not in (b"", b"\n"):
+            sink(b"\n")
+        return False
+
+    def _writes_as_it_goes(self, doc: Document, encoding: str) -> bool:
+        """Whether :meth:`render_into` hands ``doc`` to the renderers' sink mode: text
+        input, a format it has, in UTF-8; not a page whose assets must be looked for
+        (``loads_assets`` reads the page written)."""
+        return (doc.kind == "text" and self.fmt in ("text", "json", "html")
+                and encoding == "utf-8"
+                and not (self.fmt == "html" and self.assets_root is not None))
 
     def explain(self, doc: Document) -> list[Explanation]:
         """Every match of ``doc`` and its fate, met on the same path as :meth:`render`."""
@@ -200,17 +239,26 @@ class DocumentJob(Record):
         from .documents.tally import count_text
         from .documents.write import encode
         from .render.text import render as render_text
+        from .render.text import write as write_text
         from .streaming import annotate_pieces, read_pieces
 
         encoding = self.output_encoding or "utf-8"
-        last = ""
+        ended = True  # nothing written yet, or a line break last
         for part in annotate_pieces(self.annotator, read_pieces(name, self.encoding)):
             count_text(part)
+            if encoding == "utf-8":  # UTF-8 from the C loop, never the piece as a str
+                pieces: list[bytes] = []
+                write_text(part, pieces.append)
+                for data in pieces:
+                    if data:
+                        ended = data.endswith(b"\n")
+                        yield data
+                continue
             out = render_text(part)
             if out:
-                last = out[-1]
+                ended = out.endswith("\n")
                 yield encode(out, encoding)
-        if last not in ("", "\n"):
+        if not ended:
             yield encode("\n", encoding)
 
     def convert(self, job: tuple[str, str, str]) -> bool:
@@ -224,21 +272,36 @@ class DocumentJob(Record):
             _make_parent(target)
             write_parts(target, self.stream(name), clean=False)
             return False
-        body, encoding, bom, loads = self.output(self.read(name, kind), target)
-        write_output(target, body, encoding, bom)
-        return loads
+        doc = self.read(name, kind)
+        encoding, bom = self.output_encoding_of(doc)
+        prefix = self._prefix(target)
+        loads: list[bool] = []
+
+        def produce(write: Callable[[bytes], object]) -> None:
+            if bom:
+                write(bom)
+            loads.append(self.render_into(doc, write, encoding, prefix))
+
+        from .documents.write import write_with
+
+        _make_parent(target)  # a batch removes stale partial files once per folder
+        write_with(target, produce, clean=False)
+        return loads[0]
 
     def output(self, doc: Document, target: str) -> tuple[str, str, bytes, bool]:
         """What :meth:`convert` writes to ``target`` for ``doc``: the body, its encoding
         and BOM, and whether the page loads the assets of ``assets_root``."""
-        prefix = ""
-        if self.assets_root is not None:
-            from .documents.assets import asset_prefix
-
-            prefix = asset_prefix(self.assets_root, target)
-        rendered = self.render(doc, prefix)
+        rendered = self.render(doc, self._prefix(target))
         body = rendered if doc.kind == "html" else terminated(rendered)
         return (body, *self.output_encoding_of(doc), self.loads_assets(rendered))
+
+    def _prefix(self, target: str) -> str:
+        """The URL prefix from ``target`` to the assets (``""`` without ``assets_root``)."""
+        if self.assets_root is None:
+            return ""
+        from .documents.assets import asset_prefix
+
+        return asset_prefix(self.assets_root, target)
 
     def convert_one(self, job: tuple[str, str, str]) -> DocumentResult:
         """:func:`convert_document` with this job (what the worker processes run)."""
@@ -274,6 +337,21 @@ class DocumentJob(Record):
         state = dict(vars(self))
         state["_markdown"] = None  # rebuilt in the worker
         return state
+
+
+class _Last:
+    """A sink that hands each piece on and remembers the last byte written."""
+
+    __slots__ = ("byte", "sink")
+
+    def __init__(self, sink: Callable[[bytes], object]) -> None:
+        self.sink = sink
+        self.byte = b""
+
+    def __call__(self, data: bytes) -> None:
+        if data:
+            self.sink(data)
+            self.byte = data[-1:]
 
 
 def _make_parent(target: str) -> None:
@@ -527,16 +605,21 @@ def render_all(
     Every input is read (and checked) before anything is rendered. HTML pages are written
     back in their own encoding, with their BOM; other outputs (and a mixture of inputs
     written to one stream) in UTF-8. Several JSON documents make one JSON array.
+    :func:`write_all` writes the same bytes as they are made.
     """
     docs = [job.read(name, kind) for name, kind in zip(names, kinds, strict=True)]
+    return _render_docs(job, docs, jobs)
+
+
+def _render_docs(job: DocumentJob, docs: list[Document], jobs: int) -> tuple[str, str, bytes]:
+    """:func:`render_all` of the documents read."""
     outputs: list[str] = []
     with contextlib.closing(each(job, "render", docs, jobs)) as rendering:
         for ok, rendered in rendering:
             if not ok:
                 raise DocumentFailed(rendered)
             outputs.append(rendered)
-    out_encodings = {job.output_encoding_of(doc) for doc in docs}
-    encoding, bom = out_encodings.pop() if len(out_encodings) == 1 else ("utf-8", b"")
+    encoding, bom = _one_encoding(job, docs)
     if job.fmt == "json" and len(outputs) > 1:
         body = "[\n" + ",\n".join(outputs) + "\n]\n"
         import json
@@ -547,3 +630,72 @@ def render_all(
         body = "".join(r if doc.kind == "html" else terminated(r)
                        for r, doc in zip(outputs, docs, strict=True))
     return body, encoding, bom
+
+
+def _one_encoding(job: DocumentJob, docs: list[Document]) -> tuple[str, bytes]:
+    """The encoding and BOM of one output holding ``docs``: theirs if they agree, else
+    UTF-8 without a BOM."""
+    out_encodings = {job.output_encoding_of(doc) for doc in docs}
+    return out_encodings.pop() if len(out_encodings) == 1 else ("utf-8", b"")
+
+
+def write_all(job: DocumentJob, names: Sequence[str], kinds: Sequence[str], jobs: int,
+              sink: Callable[[bytes], object]) -> bool:
+    """The bytes of :func:`render_all` (BOM first) handed to ``sink`` (``file.write``)
+    as they are made: in UTF-8, one document at a time, each written by its renderer's
+    C loop a bounded piece at a time (:meth:`DocumentJob.render_into`), so that the
+    output is never held whole; with ``jobs`` > 1, each document as its worker gives it
+    back. Every input is read (and checked) before anything is written. Whether the
+    pages written load the assets of ``assets_root``."""
+    from .documents.write import encode
+
+    docs = [job.read(name, kind) for name, kind in zip(names, kinds, strict=True)]
+    encoding, bom = _one_encoding(job, docs)
+    if encoding != "utf-8" or (job.assets_root is not None and len(docs) > 1):
+        body, encoding, bom = _render_docs(job, docs, jobs)  # as one, then encoded
+        sink(encode(body, encoding, bom))
+        return job.loads_assets(body)
+    if bom:
+        sink(bom)
+    many_json = job.fmt == "json" and len(docs) > 1
+    if many_json:
+        sink(b"[\n")
+    loads = False
+    for i, (doc, rendered) in enumerate(zip(docs, _rendered(job, docs, jobs), strict=True)):
+        if many_json and i:
+            sink(b",\n")
+        if rendered is None:  # rendered here, into the sink
+            loads |= _render_into(job, doc, sink, many_json)
+            continue
+        keep = doc.kind == "html" or many_json
+        sink(encode(rendered if keep else terminated(rendered)))
+        loads |= job.loads_assets(rendered)
+    if many_json:
+        sink(b"\n]\n")
+    return loads
+
+
+def _rendered(job: DocumentJob, docs: list[Document], jobs: int,
+              ) -> Iterator[str | None]:
+    """Each document rendered by the workers (``jobs`` > 1), in order; else ``None``
+    for each, to be rendered into the sink."""
+    if jobs <= 1:
+        yield from (None for _ in docs)
+        return
+    with contextlib.closing(each(job, "render", docs, jobs)) as rendering:
+        for ok, rendered in rendering:
+            if not ok:
+                raise DocumentFailed(rendered)
+            yield rendered
+
+
+def _render_into(job: DocumentJob, doc: Document, sink: Callable[[bytes], object],
+                 many_json: bool) -> bool:
+    """:meth:`DocumentJob.render_into` of one document of :func:`write_all`; a problem
+    with it fails the run as a worker's would (:class:`DocumentFailed`)."""
+    try:
+        return job.render_into(doc, sink, "utf-8", terminate=not many_json)
+    except UsageError:
+        raise
+    except GlossatorError as exc:
+        raise DocumentFailed(str(exc)) from None

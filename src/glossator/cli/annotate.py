@@ -453,17 +453,28 @@ def _stream_one(args: argparse.Namespace, job: Any, name: str) -> None:
 
 def _to_stream(args: argparse.Namespace, job: Any, names: list[str], kinds: list[str],
                jobs: int) -> int:
-    """One output: standard output, or ``-o FILE``."""
-    from ..documents.write import write_file
-    from ..runner import render_all
-
+    """One output: standard output, or ``-o FILE``, written as it is made
+    (:func:`glossator.runner.write_all`): a file whole or not at all."""
     if len(names) == 1 and job.streams(names[0], kinds[0]):  # any size, bounded memory
         _stream_one(args, job, names[0])
         return EXIT_OK
-    body, encoding, bom = render_all(job, names, kinds, jobs)
+    from ..runner import write_all
+
     if args.output:
-        write_file(args.output, body, encoding, bom)
-        _write_assets(job, args.script, job.loads_assets(body))
-    else:
+        from ..documents.write import write_with
+
+        loads: list[bool] = []
+        write_with(args.output,
+                   lambda write: loads.append(write_all(job, names, kinds, jobs, write)))
+        _write_assets(job, args.script, loads[0])
+        return EXIT_OK
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text stream (Python code that captures the output)
+        from ..runner import render_all
+
+        body, encoding, bom = render_all(job, names, kinds, jobs)
         write_stdout(body, encoding=encoding, bom=bom)
+        return EXIT_OK
+    write_all(job, names, kinds, jobs, buffer.write)
+    buffer.flush()
     return EXIT_OK

@@ -11,7 +11,7 @@ import contextlib
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from .._lazy import lazy_pattern
 from ..errors import InputError, UsageError
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "STALE_AFTER", "check_targets", "current_umask", "encode", "partial_files",
-    "remove_stale_partials", "terminated", "write_file", "write_parts",
+    "remove_stale_partials", "terminated", "write_file", "write_parts", "write_with",
 ]
 
 
@@ -62,6 +62,20 @@ def write_parts(path: str, parts: Iterable[bytes], *, clean: bool = True) -> Non
     :func:`write_file` writes: whole or not at all, stale partial files of ``path``
     removed after (unless ``clean`` is false). An error raised while ``parts`` is
     produced leaves the target as it was."""
+
+    def produce(write: Callable[[bytes], object]) -> None:
+        for data in parts:
+            write(data)
+
+    write_with(path, produce, clean=clean)
+
+
+def write_with(path: str, produce: Callable[[Callable[[bytes], object]], object], *,
+               clean: bool = True) -> None:
+    """:func:`write_parts` for a writer that pushes: ``produce(write)`` hands its bytes
+    to ``write`` as it makes them (a renderer's sink); whole or not at all, as
+    :func:`write_file` writes. An error raised by ``produce`` leaves the target as it
+    was (the hidden file is removed)."""
     import tempfile
     from pathlib import Path  # writing a file: not at start-up
 
@@ -69,15 +83,13 @@ def write_parts(path: str, parts: Iterable[bytes], *, clean: bool = True) -> Non
     try:
         if target.exists() and not target.is_file():
             with target.open("wb") as device:
-                for data in parts:
-                    device.write(data)
+                produce(device.write)
             return
         fd, partial = tempfile.mkstemp(prefix=f".{target.name}.{_writer()}.",
                                        suffix=_PARTIAL, dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as out:
-                for data in parts:
-                    out.write(data)
+                produce(out.write)
             try:  # a file replaced keeps its mode; a new one gets 0666 less the umask
                 mode = stat.S_IMODE(target.stat().st_mode)
             except FileNotFoundError:

@@ -16,7 +16,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["Renderer", "available_renderers", "register_renderer", "render"]
+    from .splice import Sink
+
+__all__ = ["Renderer", "available_renderers", "register_renderer", "render", "write"]
 
 Renderer = Callable[..., str]
 
@@ -27,6 +29,9 @@ _BUILTIN = {
     "json": "glossator.render.json:render",
     "markdown": "glossator.render.markdown:render",
 }
+#: The built-in formats whose C loop writes to a sink as it goes (:func:`write`).
+_WRITERS = {"text": "glossator.render.text:write", "html": "glossator.render.html:write",
+            "json": "glossator.render.json:write"}
 _REGISTERED: dict[str, Renderer] = {}
 _ENTRY_POINTS_LOADED = False
 
@@ -75,3 +80,15 @@ def render(doc: AnnotatedText, format: str = "text", **options: Any) -> str:
     ``width=80``/``color=False``/``style="inline"`` for the terminal, ``indent`` for JSON.
     """
     return get_renderer(format)(doc, **options)
+
+
+def write(doc: AnnotatedText, sink: Sink, format: str = "text", **options: Any) -> None:
+    """:func:`render` in UTF-8 (a lone surrogate as a character reference), handed to
+    ``sink`` (a callable of bytes: ``file.write``) a bounded piece at a time where the
+    format's C loop writes as it goes (``text``, ``html``, ``json``: the whole output is
+    never held), else at once."""
+    if format in _WRITERS and format not in _REGISTERED:
+        module, _, func = _WRITERS[format].partition(":")
+        getattr(import_module(module), func)(doc, sink, **options)
+        return
+    sink(render(doc, format, **options).encode("utf-8", errors="xmlcharrefreplace"))

@@ -9,11 +9,17 @@
  * glossator.render._splice; every byte written here is the one the Python renderers
  * (render/text.py, render/html.py, render/json.py) write, which the property tests check.
  *
- * Each function runs its loop twice over the same Out: first counting (the output's
- * length and its widest character), then writing into the str of exactly that length
- * and kind, made by PyUnicode_New: no growing buffer, no copy at the end, and nothing
- * that depends on CPython's private writer. The writing pass checks every write against
- * the length counted (a SystemError, never a write out of bounds, if they disagreed).
+ * Two ways out, the same loop (each format's ``*_body``) behind the same Out:
+ * - a str: the loop runs twice, first counting (the output's length and its widest
+ *   character), then writing into the str of exactly that length and kind, made by
+ *   PyUnicode_New: no growing buffer, no copy at the end, and nothing that depends on
+ *   CPython's private writer. The writing pass checks every write against the length
+ *   counted (a SystemError, never a write out of bounds, if they disagreed).
+ * - UTF-8 bytes to a sink (``sink=`` a callable): the loop runs once, writing into a
+ *   buffer of ``chunk`` bytes (and a little slack) that is handed to the sink as a bytes
+ *   object each time it fills, and at the end: the output is never held whole. The bytes
+ *   are those of the str encoded as glossator.documents.write.encode does (UTF-8, a lone
+ *   surrogate written as a character reference, ``&#55296;``).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -22,18 +28,52 @@
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* The interface version glossator.render._splice.py expects (SPLICE_ABI there). */
-#define SPLICE_ABI 2
+#define SPLICE_ABI 3
+
+/* Out.kind of a UTF-8 output to a sink (a str's kinds are 1, 2 and 4). */
+#define UTF8_OUT 0
+/* Bytes the UTF-8 buffer holds past its chunk: what out_reserve may ask at once (at most
+ * 24 characters, each one byte: the reservations are of ASCII) fits after a flush. */
+#define SLACK 64
 
 typedef struct {
-    void *buf;          /* NULL while counting; then the data of ``result`` */
-    int kind;
-    Py_ssize_t len;     /* characters counted, or written */
-    Py_ssize_t cap;     /* while writing: the length counted */
+    void *buf;          /* NULL while counting; then the data of ``result``, or the
+                         * UTF-8 buffer */
+    int kind;           /* the str's kind, or UTF8_OUT */
+    Py_ssize_t len;     /* characters counted, or written (UTF-8: bytes in the buffer) */
+    Py_ssize_t cap;     /* while writing: the length counted (UTF-8: the chunk) */
     Py_UCS4 maxchar;    /* while counting: the widest character met */
     Py_UCS4 top;        /* the least character of the text's widest class (see max_char) */
+    PyObject *sink;     /* UTF-8: called with each full buffer, as bytes */
+    Py_ssize_t total;   /* UTF-8: bytes handed to the sink */
 } Out;
+
+/* UTF-8: the buffer handed to the sink (as a new bytes object), and emptied. */
+static int
+out_flush(Out *o)
+{
+    if (o->len == 0) {
+        return 0;
+    }
+    PyObject *data = PyBytes_FromStringAndSize(o->buf, o->len);
+    if (data == NULL) {
+        return -1;
+    }
+    PyObject *got = PyObject_CallOneArg(o->sink, data);
+    Py_DECREF(data);
+    if (got == NULL) {
+        return -1;
+    }
+    Py_DECREF(got);
+    o->total += o->len;
+    o->len = 0;
+    return 0;
+}
 
 /* 0 if ``extra`` more characters fit (always, while counting); else -1, SystemError. */
 static int
@@ -41,6 +81,9 @@ out_reserve(Out *o, Py_ssize_t extra)
 {
     if (o->buf == NULL || o->len + extra <= o->cap) {
         return 0;
+    }
+    if (o->kind == UTF8_OUT) {  /* ASCII: ``extra`` bytes, within the slack */
+        return out_flush(o);
     }
     PyErr_SetString(PyExc_SystemError, "glossator.render._splice: the output is longer "
                     "than counted");
@@ -52,7 +95,12 @@ static inline void
 out_put(Out *o, Py_UCS4 c)
 {
     if (o->buf != NULL) {
-        PyUnicode_WRITE(o->kind, o->buf, o->len, c);
+        if (o->kind == UTF8_OUT) {  /* only ever ASCII (markup, escapes, digits) */
+            ((char *)o->buf)[o->len] = (char)c;
+        }
+        else {
+            PyUnicode_WRITE(o->kind, o->buf, o->len, c);
+        }
     }
     else if (c > o->maxchar) {
         o->maxchar = c;
@@ -107,6 +155,201 @@ WIDEN(widen_1_2, Py_UCS1, Py_UCS2)
 WIDEN(widen_1_4, Py_UCS1, Py_UCS4)
 WIDEN(widen_2_4, Py_UCS2, Py_UCS4)
 
+/* ---------------------------------------------------------------------------------------
+ * UTF-8 out: characters encoded into the buffer, flushed to the sink whenever it fills
+ * ------------------------------------------------------------------------------------- */
+
+/* Bytes [p, p + n) into the buffer, flushed as often as it fills. */
+static int
+out_bytes(Out *o, const char *p, Py_ssize_t n)
+{
+    while (n > 0) {
+        Py_ssize_t room = o->cap - o->len;
+        if (room <= 0) {
+            if (out_flush(o) < 0) {
+                return -1;
+            }
+            continue;
+        }
+        Py_ssize_t m = n < room ? n : room;
+        memcpy((char *)o->buf + o->len, p, (size_t)m);
+        o->len += m;
+        p += m;
+        n -= m;
+    }
+    return 0;
+}
+
+/* Character ``c`` at ``w`` (room for 8 bytes), as encode() writes it: UTF-8, a lone
+ * surrogate as its decimal character reference (errors="xmlcharrefreplace"); the bytes
+ * written. */
+static inline int
+utf8_put(unsigned char *w, Py_UCS4 c)
+{
+    if (c < 0x80) {
+        w[0] = (unsigned char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        w[0] = (unsigned char)(0xc0 | (c >> 6));
+        w[1] = (unsigned char)(0x80 | (c & 0x3f));
+        return 2;
+    }
+    if (c < 0x10000) {
+        if (c >= 0xd800 && c <= 0xdfff) {  /* 55296..57343: five digits */
+            w[0] = '&';
+            w[1] = '#';
+            for (int d = 6; d >= 2; d--, c /= 10) {
+                w[d] = (unsigned char)('0' + c % 10);
+            }
+            w[7] = ';';
+            return 8;
+        }
+        w[0] = (unsigned char)(0xe0 | (c >> 12));
+        w[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+        w[2] = (unsigned char)(0x80 | (c & 0x3f));
+        return 3;
+    }
+    w[0] = (unsigned char)(0xf0 | (c >> 18));
+    w[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3f));
+    w[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+    w[3] = (unsigned char)(0x80 | (c & 0x3f));
+    return 4;
+}
+
+/* The lanes where the vector loops below stop, besides those that are not ASCII: none
+ * (the text as it is), or the ASCII characters that HTML or JSON text escapes or might
+ * (the caller decides); 1: 16 characters of a 1-byte str, 2: 8 of a 2-byte one. */
+#if defined(__SSE2__)
+#define STOP_NONE1(v) _mm_setzero_si128()
+#define STOP_NONE2(v) _mm_setzero_si128()
+#define STOP_HTML1(v) maybe_html1(v)
+#define STOP_HTML2(v) maybe_html2(v)
+#define STOP_JSON1(v) maybe_json1(v)
+#define STOP_JSON2(v) maybe_json2(v)
+#endif
+
+/* Characters [*a, b) of a 1-byte str encoded at ``w``, as many as fit before ``end``,
+ * 16 ASCII characters at a time where SSE2 is there, up to the first that ``stop``
+ * flags, or is not ASCII (which is then encoded by the caller's loop: ``is`` says
+ * whether to escape it); the new ``w``. */
+#if defined(__SSE2__)
+#define UTF8_VECTOR1(stop)                                                              \
+        while (b - i >= 16 && end - w >= 16) {                                          \
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));                      \
+            _mm_storeu_si128((__m128i *)w, v);  /* all of it; the ASCII part counts */  \
+            int m = _mm_movemask_epi8(_mm_or_si128(v, stop(v)));                        \
+            int ascii = m ? __builtin_ctz((unsigned)m) : 16;                            \
+            i += ascii;                                                                 \
+            w += ascii;                                                                 \
+            if (m) {                                                                    \
+                break;                                                                  \
+            }                                                                           \
+        }
+/* ... of a 2-byte str: 8 at a time, narrowed. */
+#define UTF8_VECTOR2(stop)                                                              \
+        while (b - i >= 8 && end - w >= 8) {                                            \
+            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));                      \
+            __m128i wide = _mm_cmpeq_epi16(_mm_and_si128(v, _mm_set1_epi16((short)0xff80)),\
+                                           _mm_setzero_si128());                        \
+            _mm_storel_epi64((__m128i *)w, _mm_packus_epi16(v, v));                     \
+            int m = _mm_movemask_epi8(_mm_or_si128(_mm_xor_si128(wide,                  \
+                                                   _mm_set1_epi16(-1)), stop(v)));      \
+            int ascii = m ? __builtin_ctz((unsigned)m) / 2 : 8;                         \
+            i += ascii;                                                                 \
+            w += ascii;                                                                 \
+            if (m) {                                                                    \
+                break;                                                                  \
+            }                                                                           \
+        }
+#define utf8_ucs1_until(p, a, b, w, end, stop) utf8_ucs1_##stop(p, a, b, w, end)
+#define utf8_ucs2_until(p, a, b, w, end, stop) utf8_ucs2_##stop(p, a, b, w, end)
+#else
+#define UTF8_VECTOR1(stop)
+#define UTF8_VECTOR2(stop)
+#define utf8_ucs1_until(p, a, b, w, end, stop) utf8_ucs1_##stop(p, a, b, w, end)
+#define utf8_ucs2_until(p, a, b, w, end, stop) utf8_ucs2_##stop(p, a, b, w, end)
+#endif
+
+/* One encoder per kind and stop: ``is`` the test of the characters it stops before
+ * (the caller escapes them), ``none`` for the text as it is. */
+static inline int
+none(Py_UCS4 c)
+{
+    (void)c;
+    return 0;
+}
+
+#define UTF8_UNTIL(name, T, vector, stop, is)                                           \
+    static unsigned char *                                                              \
+    name(const T *p, Py_ssize_t *a, Py_ssize_t b, unsigned char *w,                     \
+         const unsigned char *end)                                                      \
+    {                                                                                   \
+        Py_ssize_t i = *a;                                                              \
+        while (i < b && end - w >= 8) {                                                 \
+            vector(stop)                                                                \
+            if (i >= b || end - w < 8 || is(p[i])) {                                    \
+                break;                                                                  \
+            }                                                                           \
+            w += utf8_put(w, p[i++]);                                                   \
+        }                                                                               \
+        *a = i;                                                                         \
+        return w;                                                                       \
+    }
+
+UTF8_UNTIL(utf8_ucs1_STOP_NONE1, Py_UCS1, UTF8_VECTOR1, STOP_NONE1, none)
+UTF8_UNTIL(utf8_ucs2_STOP_NONE2, Py_UCS2, UTF8_VECTOR2, STOP_NONE2, none)
+
+/* The characters [a, b) of a str of ``kind``, encoded into the buffer (flushed as it
+ * fills; the buffer has SLACK bytes past its chunk, so that 8 always fit). */
+static int
+out_utf8(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
+{
+    while (a < b) {
+        if (o->len >= o->cap && out_flush(o) < 0) {
+            return -1;
+        }
+        unsigned char *start = (unsigned char *)o->buf + o->len, *w = start;
+        const unsigned char *end = (unsigned char *)o->buf + o->cap + 8;
+        if (kind == PyUnicode_1BYTE_KIND) {
+            w = utf8_ucs1_until((const Py_UCS1 *)data, &a, b, w, end, STOP_NONE1);
+        }
+        else if (kind == PyUnicode_2BYTE_KIND) {
+            w = utf8_ucs2_until((const Py_UCS2 *)data, &a, b, w, end, STOP_NONE2);
+        }
+        else {
+            const Py_UCS4 *p = (const Py_UCS4 *)data;
+            while (a < b && end - w >= 8) {
+                w += utf8_put(w, p[a++]);
+            }
+        }
+        o->len += w - start;
+    }
+    return 0;
+}
+
+/* A whole str in UTF-8: its own UTF-8 (which CPython keeps with the str after the first
+ * time) copied; a str that has a lone surrogate, character by character. */
+static int
+out_utf8_str(Out *o, PyObject *s)
+{
+    Py_ssize_t n;
+    const char *u = PyUnicode_AsUTF8AndSize(s, &n);
+    if (u != NULL) {
+        if (o->len + n <= o->cap) {
+            memcpy((char *)o->buf + o->len, u, (size_t)n);
+            o->len += n;
+            return 0;
+        }
+        return out_bytes(o, u, n);
+    }
+    if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+        return -1;
+    }
+    PyErr_Clear();
+    return out_utf8(o, PyUnicode_KIND(s), PyUnicode_DATA(s), 0, PyUnicode_GET_LENGTH(s));
+}
+
 /* The characters [a, b) of a str of ``kind`` and ``data``, as they are: the text's
  * while counting (a whole piece is counted by out_str), any str's while writing. */
 static int
@@ -114,6 +357,9 @@ out_range(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
 {
     if (b <= a) {
         return 0;
+    }
+    if (o->kind == UTF8_OUT) {
+        return out_utf8(o, kind, data, a, b);
     }
     if (o->buf == NULL) {
         if (o->maxchar < o->top) {
@@ -152,6 +398,9 @@ out_range(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
 static int
 out_str(Out *o, PyObject *s)
 {
+    if (o->kind == UTF8_OUT) {
+        return out_utf8_str(o, s);
+    }
     if (o->buf == NULL) {
         Py_UCS4 m = PyUnicode_MAX_CHAR_VALUE(s);
         if (m > o->maxchar) {
@@ -167,6 +416,11 @@ out_str(Out *o, PyObject *s)
 static void
 out_ascii(Out *o, const char *s, Py_ssize_t n)
 {
+    if (o->kind == UTF8_OUT && o->buf != NULL) {
+        memcpy((char *)o->buf + o->len, s, (size_t)n);
+        o->len += n;
+        return;
+    }
     for (Py_ssize_t i = 0; i < n; i++) {
         out_put(o, (unsigned char)s[i]);
     }
@@ -240,19 +494,43 @@ html_special(Py_UCS4 c)
 }
 
 /* The first index in [i, b) of a character ``is`` says yes to, or b; one loop per kind,
- * so that the character's width is not decided again for each one. */
-#define FIRST_OF(name, is)                                                              \
+ * so that the character's width is not decided again for each one. With SSE2, 1- and
+ * 2-byte text is looked at 16 bytes at a time: ``maybe1`` (16 characters) and ``maybe2``
+ * (8) set the lanes of the characters ``is`` might say yes to (all of those, and a few
+ * more, which ``is`` then turns down one by one). */
+#if defined(__SSE2__)
+#define FIRST_OF_VECTOR(p, width, maybe, is)                                             \
+        while (b - i >= 16 / (width)) {                                                 \
+            __m128i v = _mm_loadu_si128((const __m128i *)((p) + i));                    \
+            int m = _mm_movemask_epi8(maybe(v));                                        \
+            if (m == 0) {                                                               \
+                i += 16 / (width);                                                      \
+                continue;                                                               \
+            }                                                                           \
+            i += __builtin_ctz((unsigned)m) / (width);                                  \
+            if (is(p[i])) {                                                             \
+                return i;                                                               \
+            }                                                                           \
+            i++;                                                                        \
+        }
+#else
+#define FIRST_OF_VECTOR(p, width, maybe, is)
+#endif
+
+#define FIRST_OF(name, is, maybe1, maybe2)                                              \
     static Py_ssize_t                                                                   \
     name(int kind, const void *data, Py_ssize_t i, Py_ssize_t b)                        \
     {                                                                                   \
         if (kind == PyUnicode_1BYTE_KIND) {                                             \
             const Py_UCS1 *p = (const Py_UCS1 *)data;                                   \
+            FIRST_OF_VECTOR(p, 1, maybe1, is)                                            \
             while (i < b && !is(p[i])) {                                                \
                 i++;                                                                    \
             }                                                                           \
         }                                                                               \
         else if (kind == PyUnicode_2BYTE_KIND) {                                        \
             const Py_UCS2 *p = (const Py_UCS2 *)data;                                   \
+            FIRST_OF_VECTOR(p, 2, maybe2, is)                                            \
             while (i < b && !is(p[i])) {                                                \
                 i++;                                                                    \
             }                                                                           \
@@ -266,40 +544,127 @@ html_special(Py_UCS4 c)
         return i;                                                                       \
     }
 
-FIRST_OF(first_html_special, html_special)
+#if defined(__SSE2__)
+/* Lanes of 8-bit ``v`` at most ``k`` (unsigned). */
+static inline __m128i
+at_most8(__m128i v, int k)
+{
+    return _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8((char)k)), v);
+}
 
-/* The text's characters [a, b) escaped as render/html.escape(piece, quote=False) does:
- * forbidden characters as visible escapes (\x1b, \ufdd0, \U0001fffe), then & < >; the
- * runs between them copied whole. */
+/* Lanes of 16-bit ``v`` below ``k`` (unsigned: both sides moved by 0x8000, compared
+ * signed). */
+static inline __m128i
+below16(__m128i v, int k)
+{
+    const __m128i flip = _mm_set1_epi16((short)0x8000);
+    return _mm_cmplt_epi16(_mm_xor_si128(v, flip), _mm_set1_epi16((short)(k ^ 0x8000)));
+}
+
+/* html_special might: below 0x20, & < > (``c | 2 == '>'`` is < and >), 0x7f and up
+ * (then the table decides). */
+static inline __m128i
+maybe_html1(__m128i v)
+{
+    __m128i m = _mm_or_si128(at_most8(v, 0x1f), _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(2)),
+                                       _mm_set1_epi8('>')));
+    /* 0x7f..0x9f: v - 0x7f at most 0x20 */
+    return _mm_or_si128(m, at_most8(_mm_sub_epi8(v, _mm_set1_epi8(0x7f)), 0x20));
+}
+
+/* ... of 2-byte text: also 0xd800 and up (surrogates, noncharacters; private use too,
+ * turned down by the test). */
+static inline __m128i
+maybe_html2(__m128i v)
+{
+    __m128i m = _mm_or_si128(below16(v, 0x20), _mm_cmpeq_epi16(v, _mm_set1_epi16('&')));
+    m = _mm_or_si128(m, _mm_cmpeq_epi16(_mm_or_si128(v, _mm_set1_epi16(2)),
+                                        _mm_set1_epi16('>')));
+    m = _mm_or_si128(m, below16(_mm_sub_epi16(v, _mm_set1_epi16(0x7f)), 0x21));
+    return _mm_or_si128(m, _mm_xor_si128(below16(v, 0xd800), _mm_set1_epi16(-1)));
+}
+
+/* json_special exactly: below 0x20, " and \. */
+static inline __m128i
+maybe_json1(__m128i v)
+{
+    __m128i m = _mm_or_si128(at_most8(v, 0x1f), _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+    return _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+}
+
+static inline __m128i
+maybe_json2(__m128i v)
+{
+    __m128i m = _mm_or_si128(below16(v, 0x20), _mm_cmpeq_epi16(v, _mm_set1_epi16('"')));
+    return _mm_or_si128(m, _mm_cmpeq_epi16(v, _mm_set1_epi16('\\')));
+}
+
+/* line_break might: below 0x20, 0x85, and in 2-byte text U+2028 and U+2029. */
+static inline __m128i
+maybe_break1(__m128i v)
+{
+    return _mm_or_si128(at_most8(v, 0x1f), _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0x85)));
+}
+
+static inline __m128i
+maybe_break2(__m128i v)
+{
+    __m128i m = _mm_or_si128(below16(v, 0x20), _mm_cmpeq_epi16(v, _mm_set1_epi16(0x85)));
+    return _mm_or_si128(m, _mm_cmpeq_epi16(_mm_or_si128(v, _mm_set1_epi16(1)),
+                                           _mm_set1_epi16(0x2029)));
+}
+#endif
+
+FIRST_OF(first_html_special, html_special, maybe_html1, maybe_html2)
+
+/* Special character ``c`` escaped as render/html.escape(piece, quote=False) does:
+ * forbidden characters as visible escapes (\x1b, \ufdd0, \U0001fffe), then & < >. */
+static int
+html_escape(Out *o, Py_UCS4 c)
+{
+    int digits = c < 0x100 ? 2 : c < 0x10000 ? 4 : 8;
+    Py_ssize_t size = c == '&' ? 5 : (c == '<' || c == '>') ? 4 : 2 + digits;
+    if (out_reserve(o, size) < 0) {
+        return -1;
+    }
+    if (c == '&') {
+        out_ascii(o, "&amp;", 5);
+    }
+    else if (c == '<') {
+        out_ascii(o, "&lt;", 4);
+    }
+    else if (c == '>') {
+        out_ascii(o, "&gt;", 4);
+    }
+    else {
+        out_put(o, '\\');
+        out_put(o, digits == 2 ? 'x' : digits == 4 ? 'u' : 'U');
+        for (int d = digits - 1; d >= 0; d--) {
+            out_put(o, (unsigned char)HEX[(c >> (4 * d)) & 0xf]);
+        }
+    }
+    return 0;
+}
+
+static int out_utf8_html(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b);
+
+/* The text's characters [a, b) escaped as render/html.escape(piece, quote=False) does,
+ * the runs between the characters escaped copied whole. */
 static int
 out_html(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
 {
+    if (o->kind == UTF8_OUT) {
+        return out_utf8_html(o, kind, data, a, b);
+    }
     Py_ssize_t run = a;
     for (Py_ssize_t i = first_html_special(kind, data, a, b); i < b;
          i = first_html_special(kind, data, i + 1, b)) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        int digits = c < 0x100 ? 2 : c < 0x10000 ? 4 : 8;
-        Py_ssize_t size = c == '&' ? 5 : (c == '<' || c == '>') ? 4 : 2 + digits;
-        if (out_range(o, kind, data, run, i) < 0 || out_reserve(o, size) < 0) {
+        if (out_range(o, kind, data, run, i) < 0
+            || html_escape(o, PyUnicode_READ(kind, data, i)) < 0) {
             return -1;
         }
         run = i + 1;
-        if (c == '&') {
-            out_ascii(o, "&amp;", 5);
-        }
-        else if (c == '<') {
-            out_ascii(o, "&lt;", 4);
-        }
-        else if (c == '>') {
-            out_ascii(o, "&gt;", 4);
-        }
-        else {
-            out_put(o, '\\');
-            out_put(o, digits == 2 ? 'x' : digits == 4 ? 'u' : 'U');
-            for (int d = digits - 1; d >= 0; d--) {
-                out_put(o, (unsigned char)HEX[(c >> (4 * d)) & 0xf]);
-            }
-        }
     }
     return out_range(o, kind, data, run, b);
 }
@@ -310,7 +675,34 @@ json_special(Py_UCS4 c)
     return c < 0x20 || c == '"' || c == '\\';
 }
 
-FIRST_OF(first_json_special, json_special)
+FIRST_OF(first_json_special, json_special, maybe_json1, maybe_json2)
+
+/* Special character ``c`` as the C encoder of the json module writes it. */
+static int
+json_escape(Out *o, Py_UCS4 c)
+{
+    int shown = c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r'
+                || c == '\t';
+    if (out_reserve(o, shown ? 2 : 6) < 0) {
+        return -1;
+    }
+    if (c == '"' || c == '\\') {
+        out_put(o, '\\');
+        out_put(o, c);
+    }
+    else if (shown) {
+        out_put(o, '\\');
+        out_put(o, c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+    }
+    else {
+        out_ascii(o, "\\u00", 4);
+        out_put(o, (unsigned char)HEX[c >> 4]);
+        out_put(o, (unsigned char)HEX[c & 0xf]);
+    }
+    return 0;
+}
+
+static int out_utf8_json(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b);
 
 /* The text's characters [a, b) as a JSON string, quotes included, as the C encoder of
  * the json module writes it with ensure_ascii=False. */
@@ -321,37 +713,81 @@ out_json(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
         return -1;
     }
     out_put(o, '"');
-    Py_ssize_t run = a;
-    for (Py_ssize_t i = first_json_special(kind, data, a, b); i < b;
-         i = first_json_special(kind, data, i + 1, b)) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        int shown = c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r'
-                    || c == '\t';
-        if (out_range(o, kind, data, run, i) < 0 || out_reserve(o, shown ? 2 : 6) < 0) {
+    if (o->kind == UTF8_OUT) {
+        if (out_utf8_json(o, kind, data, a, b) < 0) {
             return -1;
         }
-        run = i + 1;
-        if (c == '"' || c == '\\') {
-            out_put(o, '\\');
-            out_put(o, c);
+    }
+    else {
+        Py_ssize_t run = a;
+        for (Py_ssize_t i = first_json_special(kind, data, a, b); i < b;
+             i = first_json_special(kind, data, i + 1, b)) {
+            if (out_range(o, kind, data, run, i) < 0
+                || json_escape(o, PyUnicode_READ(kind, data, i)) < 0) {
+                return -1;
+            }
+            run = i + 1;
         }
-        else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
-            out_put(o, '\\');
-            out_put(o, c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n'
-                       : c == '\r' ? 'r' : 't');
-        }
-        else {
-            out_ascii(o, "\\u00", 4);
-            out_put(o, (unsigned char)HEX[c >> 4]);
-            out_put(o, (unsigned char)HEX[c & 0xf]);
+        if (out_range(o, kind, data, run, b) < 0) {
+            return -1;
         }
     }
-    if (out_range(o, kind, data, run, b) < 0 || out_reserve(o, 1) < 0) {
+    if (out_reserve(o, 1) < 0) {
         return -1;
     }
     out_put(o, '"');
     return 0;
 }
+
+/* The UTF-8 encoders of html and json text: one pass that encodes and stops at the
+ * characters to escape (the vector loops of utf8_ucs1 and utf8_ucs2 stop at the first
+ * lane that is not ASCII or that ``stop1`` or ``stop2`` sets; ``is`` decides). */
+#define UTF8_ESCAPED(name, is, escape, stop1, stop2)                                    \
+    static int                                                                          \
+    name(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)                \
+    {                                                                                   \
+        while (a < b) {                                                                 \
+            if (o->len >= o->cap && out_flush(o) < 0) {                                 \
+                return -1;                                                              \
+            }                                                                           \
+            unsigned char *start = (unsigned char *)o->buf + o->len, *w = start;        \
+            const unsigned char *end = (unsigned char *)o->buf + o->cap + 8;            \
+            if (kind == PyUnicode_1BYTE_KIND) {                                         \
+                w = utf8_ucs1_until((const Py_UCS1 *)data, &a, b, w, end, stop1);       \
+            }                                                                           \
+            else if (kind == PyUnicode_2BYTE_KIND) {                                    \
+                w = utf8_ucs2_until((const Py_UCS2 *)data, &a, b, w, end, stop2);       \
+            }                                                                           \
+            else {                                                                      \
+                const Py_UCS4 *p = (const Py_UCS4 *)data;                               \
+                while (a < b && end - w >= 8 && !is(p[a])) {                            \
+                    w += utf8_put(w, p[a++]);                                           \
+                }                                                                       \
+            }                                                                           \
+            o->len += w - start;                                                        \
+            if (a < b) {                                                                \
+                Py_UCS4 c = PyUnicode_READ(kind, data, a);                              \
+                if (is(c)) {                                                            \
+                    if (escape(o, c) < 0) {                                             \
+                        return -1;                                                      \
+                    }                                                                   \
+                    a++;                                                                \
+                }                                                                       \
+                else if (o->len < o->cap) { /* stopped by a lane ``is`` turns down */   \
+                    o->len += utf8_put((unsigned char *)o->buf + o->len, c);            \
+                    a++;                                                                \
+                }                                                                       \
+            }                                                                           \
+        }                                                                               \
+        return 0;                                                                       \
+    }
+
+UTF8_UNTIL(utf8_ucs1_STOP_HTML1, Py_UCS1, UTF8_VECTOR1, STOP_HTML1, html_special)
+UTF8_UNTIL(utf8_ucs2_STOP_HTML2, Py_UCS2, UTF8_VECTOR2, STOP_HTML2, html_special)
+UTF8_UNTIL(utf8_ucs1_STOP_JSON1, Py_UCS1, UTF8_VECTOR1, STOP_JSON1, json_special)
+UTF8_UNTIL(utf8_ucs2_STOP_JSON2, Py_UCS2, UTF8_VECTOR2, STOP_JSON2, json_special)
+UTF8_ESCAPED(out_utf8_html, html_special, html_escape, STOP_HTML1, STOP_HTML2)
+UTF8_ESCAPED(out_utf8_json, json_special, json_escape, STOP_JSON1, STOP_JSON2)
 
 /* Ask Linux to back the 2 MiB-aligned part of a large output with huge pages: written
  * once from start to end, an output of a few hundred MB otherwise takes one page fault
@@ -380,7 +816,7 @@ huge_pages(void *buf, Py_ssize_t size)
 static PyObject *
 run_twice(int (*body)(Out *, const void *), const void *args, PyObject *text)
 {
-    Out count = {NULL, PyUnicode_1BYTE_KIND, 0, 0, 0, top_of(text)};
+    Out count = {NULL, PyUnicode_1BYTE_KIND, 0, 0, 0, top_of(text), NULL, 0};
     if (body(&count, args) < 0) {
         return NULL;
     }
@@ -389,7 +825,7 @@ run_twice(int (*body)(Out *, const void *), const void *args, PyObject *text)
         return NULL;
     }
     huge_pages(PyUnicode_DATA(result), count.len * PyUnicode_KIND(result));
-    Out w = {PyUnicode_DATA(result), PyUnicode_KIND(result), 0, count.len, 0, 0};
+    Out w = {PyUnicode_DATA(result), PyUnicode_KIND(result), 0, count.len, 0, 0, NULL, 0};
     if (body(&w, args) < 0) {
         Py_DECREF(result);
         return NULL;
@@ -401,6 +837,51 @@ run_twice(int (*body)(Out *, const void *), const void *args, PyObject *text)
         return NULL;
     }
     return result;
+}
+
+/* The default ``chunk``: bytes handed to the sink at a time (small enough to stay in
+ * the cache between the loop writing and the sink reading). */
+#define CHUNK (256 * 1024)
+
+/* ``body(out, args)`` run once, its UTF-8 handed to ``sink`` ``chunk`` bytes at a time
+ * (``chunk`` <= 0: CHUNK); the number of bytes written. */
+static PyObject *
+run_to_sink(int (*body)(Out *, const void *), const void *args, PyObject *sink,
+            Py_ssize_t chunk)
+{
+    if (!PyCallable_Check(sink)) {
+        PyErr_SetString(PyExc_TypeError, "sink: expected a callable (of bytes)");
+        return NULL;
+    }
+    if (chunk <= 0) {
+        chunk = CHUNK;
+    }
+    if (chunk > PY_SSIZE_T_MAX / 2) {
+        PyErr_SetString(PyExc_ValueError, "chunk: too large");
+        return NULL;
+    }
+    void *buf = PyMem_Malloc((size_t)(chunk + SLACK));
+    if (buf == NULL) {
+        return PyErr_NoMemory();
+    }
+    Out w = {buf, UTF8_OUT, 0, chunk, 0, 0, sink, 0};
+    PyObject *result = NULL;
+    if (body(&w, args) == 0 && out_flush(&w) == 0) {
+        result = PyLong_FromSsize_t(w.total);
+    }
+    PyMem_Free(buf);
+    return result;
+}
+
+/* A str (``sink`` None), or the bytes written to ``sink``. */
+static PyObject *
+run(int (*body)(Out *, const void *), const void *args, PyObject *text, PyObject *sink,
+    Py_ssize_t chunk)
+{
+    if (sink == NULL || sink == Py_None) {
+        return run_twice(body, args, text);
+    }
+    return run_to_sink(body, args, sink, chunk);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -578,21 +1059,25 @@ text_body(Out *o, const void *raw)
 }
 
 static PyObject *
-render_text(PyObject *self, PyObject *args)
+render_text(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-    PyObject *starts, *ends, *keys;
+    static char *names[] = {"text", "starts", "ends", "keys", "pieces", "sink", "chunk",
+                            NULL};
+    PyObject *starts, *ends, *keys, *sink = NULL;
+    Py_ssize_t chunk = 0;
     TextArgs t;
     Spans sp;
     (void)self;
-    if (!PyArg_ParseTuple(args, "UOOOO!:render_text", &t.text, &starts, &ends, &keys,
-                          &PyList_Type, &t.pieces)
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UOOOO!|$On:render_text", names, &t.text,
+                                     &starts, &ends, &keys, &PyList_Type, &t.pieces, &sink,
+                                     &chunk)
         || check_pieces(t.pieces, 0, "pieces") < 0
         || spans_get(&sp, starts, ends, keys, PyUnicode_GET_LENGTH(t.text), 0,
                      PyList_GET_SIZE(t.pieces)) < 0) {
         return NULL;
     }
     t.sp = &sp;
-    PyObject *result = run_twice(text_body, &t, t.text);
+    PyObject *result = run(text_body, &t, t.text, sink, chunk);
     spans_release(&sp);
     return result;
 }
@@ -701,7 +1186,180 @@ line_break(Py_UCS4 c)
     return c < 256 ? LOW_CLASS[c] >> 1 : (c == 0x2028 || c == 0x2029);
 }
 
-FIRST_OF(first_line_break, line_break)
+FIRST_OF(first_line_break, line_break, maybe_break1, maybe_break2)
+
+/* UTF-8 html: the characters to stop at while writing a line (to escape, or a line
+ * break); the vector loops stop at the same lanes as for HTML text (those cover the
+ * line breaks). */
+static inline int
+html_stop(Py_UCS4 c)
+{
+    return c < 256 ? LOW_CLASS[c] != 0 : html_forbidden(c) || c == 0x2028 || c == 0x2029;
+}
+
+#if defined(__SSE2__)
+#define STOP_LINE1(v) maybe_html1(v)
+#define STOP_LINE2(v) maybe_html2(v)
+#endif
+UTF8_UNTIL(utf8_ucs1_STOP_LINE1, Py_UCS1, UTF8_VECTOR1, STOP_LINE1, html_stop)
+UTF8_UNTIL(utf8_ucs2_STOP_LINE2, Py_UCS2, UTF8_VECTOR2, STOP_LINE2, html_stop)
+
+/* [a, b) written as out_html writes it, up to the first line break: in ``*at`` where it
+ * stopped (b if no line break). */
+static int
+out_utf8_line(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b,
+              Py_ssize_t *at)
+{
+    while (a < b) {
+        if (o->len >= o->cap && out_flush(o) < 0) {
+            return -1;
+        }
+        unsigned char *start = (unsigned char *)o->buf + o->len, *w = start;
+        const unsigned char *end = (unsigned char *)o->buf + o->cap + 8;
+        if (kind == PyUnicode_1BYTE_KIND) {
+            w = utf8_ucs1_until((const Py_UCS1 *)data, &a, b, w, end, STOP_LINE1);
+        }
+        else if (kind == PyUnicode_2BYTE_KIND) {
+            w = utf8_ucs2_until((const Py_UCS2 *)data, &a, b, w, end, STOP_LINE2);
+        }
+        else {
+            const Py_UCS4 *p = (const Py_UCS4 *)data;
+            while (a < b && end - w >= 8 && !html_stop(p[a])) {
+                w += utf8_put(w, p[a++]);
+            }
+        }
+        o->len += w - start;
+        if (a < b) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, a);
+            if (line_break(c)) {
+                break;
+            }
+            if (html_special(c)) {
+                if (html_escape(o, c) < 0) {
+                    return -1;
+                }
+                a++;
+            }
+            else if (o->len < o->cap) {
+                o->len += utf8_put((unsigned char *)o->buf + o->len, c);
+                a++;
+            }
+        }
+    }
+    *at = a < b ? a : b;
+    return 0;
+}
+
+/* The start of the line after the one whose break is at ``j`` (``n``: none). */
+static Py_ssize_t
+next_line(int kind, const void *data, Py_ssize_t j, Py_ssize_t n)
+{
+    if (j >= n) {
+        return n;
+    }
+    if (PyUnicode_READ(kind, data, j) == '\r' && j + 1 < n
+        && PyUnicode_READ(kind, data, j + 1) == '\n') {
+        return j + 2;
+    }
+    return j + 1;
+}
+
+/* The end of the content of the line whose break is at ``j`` (line.rstrip("\r\n"):
+ * another line break stays in the line). */
+static Py_ssize_t
+line_end(int kind, const void *data, Py_ssize_t j, Py_ssize_t n)
+{
+    if (j >= n) {
+        return n;
+    }
+    Py_UCS4 brk = PyUnicode_READ(kind, data, j);
+    return (brk == '\r' || brk == '\n') ? j : j + 1;
+}
+
+/* The rest of a line from ``cursor``, its break at or after it: as html_line writes it
+ * once "<p>" is out; the start of the next line, or -1. */
+static Py_ssize_t
+html_line_rest(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
+               Py_ssize_t cursor)
+{
+    int kind = PyUnicode_KIND(h->text);
+    const void *data = PyUnicode_DATA(h->text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(h->text);
+    Py_ssize_t j = first_line_break(kind, data, cursor, n), end = line_end(kind, data, j, n);
+    const int64_t *s = h->sp->starts.buf, *e = h->sp->ends.buf, *key = h->sp->keys.buf;
+    while (*k < h->sp->n && s[*k] < end) {
+        Py_ssize_t i = (*k)++;
+        Py_ssize_t stop = e[i] < end ? e[i] : end;
+        if (s[i] > cursor && out_html(o, kind, data, cursor, s[i]) < 0) {
+            return -1;
+        }
+        ++*counter;
+        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter) < 0
+            || out_html(o, kind, data, s[i], stop) < 0
+            || out_joined(o, PyList_GET_ITEM(h->closings, key[i]), h->prefix,
+                          *counter) < 0) {
+            return -1;
+        }
+        cursor = stop;
+    }
+    if ((end > cursor && out_html(o, kind, data, cursor, end) < 0) || out_reserve(o, 5) < 0) {
+        return -1;
+    }
+    out_ascii(o, "</p>\n", 5);
+    return next_line(kind, data, j, n);
+}
+
+/* html_line in one pass (UTF-8): the line's break is found as its text is written,
+ * not looked for first; the start of the next line, or -1. An annotation at a line
+ * break, or across one, or at or before what is written (none of which the scanner
+ * makes), is left to html_line_rest, which looks for the break. */
+static Py_ssize_t
+html_line_once(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
+               Py_ssize_t start)
+{
+    int kind = PyUnicode_KIND(h->text);
+    const void *data = PyUnicode_DATA(h->text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(h->text), q = start;
+    const int64_t *s = h->sp->starts.buf, *e = h->sp->ends.buf, *key = h->sp->keys.buf;
+    Py_UCS4 c = 0;
+    while (q < n && ((c = PyUnicode_READ(kind, data, q)) == ' ' || c == '\t')) {
+        q++;
+    }
+    if (q == n || c == '\n' || c == '\r' || c == '\f') {  /* white space alone */
+        Py_ssize_t end = line_end(kind, data, q, n);
+        if (!(*k < h->sp->n && s[*k] < end)) {
+            return next_line(kind, data, q, n);  /* left out */
+        }
+        return html_line(o, h, k, counter, start, end) < 0 ? -1
+               : next_line(kind, data, q, n);
+    }
+    if (out_reserve(o, 3) < 0) {
+        return -1;
+    }
+    out_ascii(o, "<p>", 3);
+    Py_ssize_t cursor = start;
+    while (cursor < n) {
+        Py_ssize_t limit = *k < h->sp->n ? s[*k] : n, at;
+        if (limit <= cursor || out_utf8_line(o, kind, data, cursor, limit, &at) < 0) {
+            break;  /* an error (see below), or an annotation the general way */
+        }
+        cursor = at;
+        if (at < limit || at == n || line_break(PyUnicode_READ(kind, data, at))
+            || first_line_break(kind, data, at, e[*k]) < e[*k]) {
+            break;  /* the line's break, or an annotation at or across one */
+        }
+        Py_ssize_t i = (*k)++;
+        ++*counter;
+        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter) < 0
+            || out_utf8_html(o, kind, data, s[i], e[i]) < 0
+            || out_joined(o, PyList_GET_ITEM(h->closings, key[i]), h->prefix,
+                          *counter) < 0) {
+            return -1;
+        }
+        cursor = e[i];
+    }
+    return PyErr_Occurred() ? -1 : html_line_rest(o, h, k, counter, cursor);
+}
 
 static int
 html_body(Out *o, const void *raw)
@@ -710,6 +1368,12 @@ html_body(Out *o, const void *raw)
     Py_ssize_t n = PyUnicode_GET_LENGTH(h->text), pos = 0, k = 0, counter = 0;
     int kind = PyUnicode_KIND(h->text);
     const void *data = PyUnicode_DATA(h->text);
+    while (o->kind == UTF8_OUT && pos < n) {  /* one pass */
+        pos = html_line_once(o, h, &k, &counter, pos);
+        if (pos < 0) {
+            return -1;
+        }
+    }
     while (pos < n) {  /* the lines of str.splitlines */
         Py_ssize_t j = first_line_break(kind, data, pos, n);
         Py_ssize_t next = n, end = n;  /* the next line's start; this one's content end */
@@ -731,15 +1395,19 @@ html_body(Out *o, const void *raw)
 }
 
 static PyObject *
-render_html(PyObject *self, PyObject *args)
+render_html(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-    PyObject *starts, *ends, *keys;
+    static char *names[] = {"text", "starts", "ends", "keys", "openings", "closings",
+                            "id_prefix", "sink", "chunk", NULL};
+    PyObject *starts, *ends, *keys, *sink = NULL;
+    Py_ssize_t chunk = 0;
     HtmlArgs h;
     Spans sp;
     (void)self;
-    if (!PyArg_ParseTuple(args, "UOOOO!O!U:render_html", &h.text, &starts, &ends, &keys,
-                          &PyList_Type, &h.openings, &PyList_Type, &h.closings,
-                          &h.prefix)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UOOOO!O!U|$On:render_html", names,
+                                     &h.text, &starts, &ends, &keys, &PyList_Type,
+                                     &h.openings, &PyList_Type, &h.closings, &h.prefix,
+                                     &sink, &chunk)) {
         return NULL;
     }
     Py_ssize_t n_pieces = PyList_GET_SIZE(h.openings);
@@ -754,7 +1422,7 @@ render_html(PyObject *self, PyObject *args)
         return NULL;
     }
     h.sp = &sp;
-    PyObject *result = run_twice(html_body, &h, h.text);
+    PyObject *result = run(html_body, &h, h.text, sink, chunk);
     spans_release(&sp);
     return result;
 }
@@ -844,15 +1512,19 @@ json_body(Out *o, const void *raw)
 }
 
 static PyObject *
-render_json(PyObject *self, PyObject *args)
+render_json(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-    PyObject *starts, *ends, *keys;
+    static char *names[] = {"text", "starts", "ends", "keys", "pieces", "sep", "field",
+                            "head", "middle", "tail", "sink", "chunk", NULL};
+    PyObject *starts, *ends, *keys, *sink = NULL;
+    Py_ssize_t chunk = 0;
     JsonArgs j;
     Spans sp;
     (void)self;
-    if (!PyArg_ParseTuple(args, "UOOOO!UUUUU:render_json", &j.text, &starts, &ends, &keys,
-                          &PyList_Type, &j.pieces, &j.sep, &j.field, &j.head, &j.middle,
-                          &j.tail)
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UOOOO!UUUUU|$On:render_json", names,
+                                     &j.text, &starts, &ends, &keys, &PyList_Type, &j.pieces,
+                                     &j.sep, &j.field, &j.head, &j.middle, &j.tail, &sink,
+                                     &chunk)
         || check_pieces(j.pieces, 0, "pieces") < 0) {
         return NULL;
     }
@@ -862,7 +1534,7 @@ render_json(PyObject *self, PyObject *args)
         return NULL;
     }
     j.sp = &sp;
-    PyObject *result = run_twice(json_body, &j, j.text);
+    PyObject *result = run(json_body, &j, j.text, sink, chunk);
     spans_release(&sp);
     return result;
 }
@@ -1268,9 +1940,9 @@ number(PyObject *self, PyObject *arg)
     Py_ssize_t n = view.len / 8, n_firsts = 0;
     int64_t *firsts = NULL;
     PyObject *result = NULL;
-    PyObject *keys = PyBytes_FromStringAndSize(NULL, n * 8);
+    PyObject *keys = PyByteArray_FromStringAndSize(NULL, n * 8);
     if (keys != NULL
-        && number_fill(view.buf, n, (int64_t *)PyBytes_AS_STRING(keys), &firsts,
+        && number_fill(view.buf, n, (int64_t *)PyByteArray_AS_STRING(keys), &firsts,
                        &n_firsts) == 0) {
         PyObject *f = PyBytes_FromStringAndSize((const char *)firsts, n_firsts * 8);
         if (f != NULL) {
@@ -1291,9 +1963,11 @@ number(PyObject *self, PyObject *arg)
  * (render/json.py: ``how`` needs the surface there)
  * ------------------------------------------------------------------------------------- */
 
+/* ``keep``: a miss's key is left its group (else 0). ``*misses`` grows as they are met (most matches are not: a buffer as long as the
+ * matches would be 8 bytes a match of memory for nothing). */
 static int
 pick_fill(PyObject *text, const Spans *sp, const int64_t *group_keys, PyObject *checks,
-          int64_t *out, int64_t *misses, Py_ssize_t *n_misses)
+          int64_t *out, int keep, int64_t **misses, Py_ssize_t *cap, Py_ssize_t *n_misses)
 {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -1304,29 +1978,42 @@ pick_fill(PyObject *text, const Spans *sp, const int64_t *group_keys, PyObject *
         if (check == Py_None || (PyUnicode_Check(check)
                                  && same_text(check, kind, data, s[i], e[i]))) {
             out[i] = group_keys[g[i]];
+            continue;
         }
-        else {
-            out[i] = 0;
-            misses[(*n_misses)++] = (int64_t)i;
+        out[i] = keep ? g[i] : 0;  /* (``out`` may be ``groups`` itself) */
+        if (*n_misses == *cap) {
+            int64_t *more = *cap <= PY_SSIZE_T_MAX / 2 / (Py_ssize_t)sizeof(int64_t)
+                ? PyMem_Realloc(*misses, (size_t)*cap * 2 * sizeof(int64_t)) : NULL;
+            if (more == NULL) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            *misses = more;
+            *cap *= 2;
         }
+        (*misses)[(*n_misses)++] = (int64_t)i;
     }
     return 0;
 }
 
 static PyObject *
-pick(PyObject *self, PyObject *args)
+pick(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-    PyObject *text, *starts, *ends, *groups, *group_keys, *checks;
+    static char *names[] = {"text", "starts", "ends", "groups", "group_keys", "checks",
+                            "out", NULL};
+    PyObject *text, *starts, *ends, *groups, *group_keys, *checks, *into = NULL;
     (void)self;
-    if (!PyArg_ParseTuple(args, "UOOOOO!:pick", &text, &starts, &ends, &groups, &group_keys,
-                          &PyList_Type, &checks)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UOOOOO!|$O:pick", names, &text, &starts,
+                                     &ends, &groups, &group_keys, &PyList_Type, &checks,
+                                     &into)) {
         return NULL;
     }
-    Py_buffer gk;
+    Py_buffer gk, ov;
     if (get_int64s(group_keys, &gk, "group_keys") < 0) {
         return NULL;
     }
-    PyObject *result = NULL;
+    PyObject *result = NULL, *keys = NULL;
+    int held = 0;
     Spans sp;
     if (gk.len / 8 != PyList_GET_SIZE(checks)) {
         PyErr_SetString(PyExc_ValueError, "group_keys and checks differ in length");
@@ -1336,15 +2023,34 @@ pick(PyObject *self, PyObject *args)
                   PyList_GET_SIZE(checks)) < 0) {
         goto done;
     }
-    PyObject *keys = PyBytes_FromStringAndSize(NULL, sp.n * 8);
-    int64_t *misses = PyMem_Malloc((size_t)(sp.n ? sp.n : 1) * sizeof(int64_t));
-    Py_ssize_t n_misses = 0;
+    int64_t *out = NULL;
+    if (into != NULL && into != Py_None) {
+        if (PyObject_GetBuffer(into, &ov, PyBUF_WRITABLE | PyBUF_FORMAT
+                               | PyBUF_C_CONTIGUOUS) < 0) {
+            goto release;
+        }
+        held = 1;
+        if (ov.itemsize != 8 || ov.len != sp.n * 8) {
+            PyErr_SetString(PyExc_ValueError, "out: expected as many int64 as matches");
+            goto release;
+        }
+        out = ov.buf;
+        keys = Py_NewRef(into);
+    }
+    else {
+        keys = PyByteArray_FromStringAndSize(NULL, sp.n * 8);
+        if (keys == NULL) {
+            goto release;
+        }
+        out = (int64_t *)PyByteArray_AS_STRING(keys);
+    }
+    Py_ssize_t n_misses = 0, cap = 256;
+    int64_t *misses = PyMem_Malloc((size_t)cap * sizeof(int64_t));
     if (misses == NULL) {
         PyErr_NoMemory();
     }
-    else if (keys != NULL
-             && pick_fill(text, &sp, gk.buf, checks, (int64_t *)PyBytes_AS_STRING(keys),
-                          misses, &n_misses) == 0) {
+    else if (pick_fill(text, &sp, gk.buf, checks, out, held, &misses, &cap,
+                       &n_misses) == 0) {
         PyObject *m = PyBytes_FromStringAndSize((const char *)misses, n_misses * 8);
         if (m != NULL) {
             result = PyTuple_Pack(2, keys, m);
@@ -1352,6 +2058,10 @@ pick(PyObject *self, PyObject *args)
         }
     }
     PyMem_Free(misses);
+release:
+    if (held) {
+        PyBuffer_Release(&ov);
+    }
     Py_XDECREF(keys);
     spans_release(&sp);
 done:
@@ -1369,20 +2079,26 @@ static PyMethodDef splice_methods[] = {
      "annotation's start, end and entry number, the entries by number (first occurrence "
      "first), and int64 bytes of the index of each entry's first annotation."},
     {"number", number, METH_O,
-     "number(values) -> (keys, firsts): int64 bytes numbering each value (int64 buffer) "
+     "number(values) -> (keys, firsts): an int64 bytearray numbering each value (int64 "
+     "buffer) "
      "in order of first occurrence, and int64 bytes of each number's first index."},
-    {"pick", pick, METH_VARARGS,
-     "pick(text, starts, ends, groups, group_keys, checks) -> (keys, misses): each "
-     "match's key, group_keys[g] of its group g where checks[g] is None or the str of "
-     "its text; int64 bytes of the other matches' indexes (their keys left 0)."},
-    {"render_text", render_text, METH_VARARGS,
-     "render_text(text, starts, ends, keys, pieces) -> str: the text format."},
-    {"render_html", render_html, METH_VARARGS,
-     "render_html(text, starts, ends, keys, openings, closings, id_prefix) -> str: the "
-     "HTML fragment's paragraphs."},
-    {"render_json", render_json, METH_VARARGS,
-     "render_json(text, starts, ends, keys, pieces, sep, field, head, middle, tail) -> str: "
-     "head, the text as a JSON string, middle, the items of the annotations array, tail."},
+    {"pick", (PyCFunction)(void (*)(void))pick, METH_VARARGS | METH_KEYWORDS,
+     "pick(text, starts, ends, groups, group_keys, checks, *, out=None) -> (keys, "
+     "misses): each match's key (an int64 bytearray, or written into the writable int64 "
+     "buffer out, which may be groups itself), group_keys[g] of its group g where "
+     "checks[g] is None or the str of its text; int64 bytes of the other matches' "
+     "indexes (their keys left 0, or in out their group)."},
+    {"render_text", (PyCFunction)(void (*)(void))render_text, METH_VARARGS | METH_KEYWORDS,
+     "render_text(text, starts, ends, keys, pieces, *, sink=None, chunk=0) -> str | int: "
+     "the text format; with a sink, its UTF-8 handed to sink(bytes) chunk bytes at a "
+     "time, and the number of bytes written returned."},
+    {"render_html", (PyCFunction)(void (*)(void))render_html, METH_VARARGS | METH_KEYWORDS,
+     "render_html(text, starts, ends, keys, openings, closings, id_prefix, *, sink=None, "
+     "chunk=0) -> str | int: the HTML fragment's paragraphs (sink: as render_text)."},
+    {"render_json", (PyCFunction)(void (*)(void))render_json, METH_VARARGS | METH_KEYWORDS,
+     "render_json(text, starts, ends, keys, pieces, sep, field, head, middle, tail, *, "
+     "sink=None, chunk=0) -> str | int: head, the text as a JSON string, middle, the items "
+     "of the annotations array, tail (sink: as render_text)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -65,7 +65,7 @@ from dataclasses import dataclass
 from functools import cache
 from html import escape as _escape_html
 from html import unescape as html_unescape
-from typing import Any
+from typing import Any, NoReturn
 
 from ..anchors import check_link_to, entry_href
 from ..errors import UsageError
@@ -74,12 +74,16 @@ from ..model import AnnotatedText, Annotation, Entry
 from ..text.chars import ASCII_WHITESPACE
 from ..text.inert import html_safe
 from ..text.normalize import one_line
-from .splice import SPLICE, numbered, spans_of
+from .splice import SPLICE, encoded, numbered, out, spans_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .splice import Sink
 
 __all__ = [
     "MARKUPS", "MARKUP_PRESETS", "MarkupPreset", "TermMarkup", "get_markup", "markup_presets",
-    "page", "register_markup", "render", "script", "stylesheet", "tooltip", "tooltip_parts",
-    "tooltip_parts_reused",
+    "page", "page_parts", "register_markup", "render", "script", "stylesheet", "tooltip",
+    "tooltip_parts", "tooltip_parts_reused", "write",
 ]
 
 
@@ -388,7 +392,7 @@ def _uses_surface(wrap: Callable[[TermMarkup], tuple[str, str]], linked: bool) -
 
 
 def _fragment_spliced(doc: AnnotatedText, id_prefix: str, markup: str, rich: bool,
-                      link_to: str | None) -> str | None:
+                      link_to: str | None, sink: Sink | None = None) -> str | None:
     """:func:`_fragment` by the C loop (:mod:`glossator.render.splice`), each tooltip
     rendered once per entry (and surface, where the markup shows it), cut at its id;
     ``None`` for a preset not built in, markup that cannot be cut so, or offsets outside
@@ -420,14 +424,14 @@ def _fragment_spliced(doc: AnnotatedText, id_prefix: str, markup: str, rich: boo
         openings.append(opening)
         closings.append(closing)
     try:
-        return str(SPLICE.render_html(text, spans.starts, spans.ends, keys, openings,
-                                      closings, id_prefix))
+        return out(SPLICE.render_html, text, spans.starts, spans.ends, keys, openings,
+                   closings, id_prefix, sink=sink)
     except ValueError:
         return None
 
 
 def _kept_fragment(doc: KeptText, id_prefix: str, markup: str, rich: bool,
-                   link_to: str | None) -> str | None:
+                   link_to: str | None, sink: Sink | None = None) -> str | None:
     """:func:`_fragment_spliced` of a :class:`~glossator.kept.KeptText`, from its arrays,
     without building its annotations: the matches numbered by entry in C
     (``_splice.number``), or, where the markup shows the term's text, by entry and
@@ -458,8 +462,8 @@ def _kept_fragment(doc: KeptText, id_prefix: str, markup: str, rich: bool,
         openings.append(opening)
         closings.append(closing)
     try:
-        return str(SPLICE.render_html(text, starts, ends, keys, openings, closings,
-                                      id_prefix))
+        return out(SPLICE.render_html, text, starts, ends, keys, openings, closings,
+                   id_prefix, sink=sink)
     except ValueError:
         return None
 
@@ -484,13 +488,15 @@ def _by_entry_and_surface(doc: KeptText) -> tuple[array[int], list[tuple[Entry, 
 
 
 def _fragment(doc: AnnotatedText, id_prefix: str, markup: str, rich: bool = False,
-              link_to: str | None = None) -> str:
+              link_to: str | None = None, sink: Sink | None = None) -> str:
+    """The paragraphs; with a ``sink``, ``""`` once the C loop has written them there, or
+    the paragraphs Python wrote, to be written."""
     if SPLICE is not None:
         spliced = None
         if isinstance(doc, KeptText) and doc._built is None:
-            spliced = _kept_fragment(doc, id_prefix, markup, rich, link_to)
+            spliced = _kept_fragment(doc, id_prefix, markup, rich, link_to, sink)
         if spliced is None:
-            spliced = _fragment_spliced(doc, id_prefix, markup, rich, link_to)
+            spliced = _fragment_spliced(doc, id_prefix, markup, rich, link_to, sink)
         if spliced is not None:
             return spliced
     paragraphs: list[str] = []
@@ -547,10 +553,51 @@ def render(
         return page(fragment, title=title, lang=lang, script=script, heading=heading,
                     assets=assets, assets_prefix=assets_prefix)
     if script or heading is not None:
-        option = "script=True" if script else "heading"
-        raise UsageError(f"{option} goes with standalone=True",
-                         hint="a fragment goes into a page that has its own")
+        _standalone_only(script)
     return fragment
+
+
+def _standalone_only(script: bool) -> NoReturn:
+    """Raise the error of ``script`` or ``heading`` given without ``standalone``."""
+    option = "script=True" if script else "heading"
+    raise UsageError(f"{option} goes with standalone=True",
+                     hint="a fragment goes into a page that has its own")
+
+
+def write(
+    doc: AnnotatedText,
+    sink: Sink,
+    *,
+    standalone: bool = False,
+    title: str = "glossator",
+    id_prefix: str = "gl-",
+    lang: str = "fr",
+    markup: str = "glossator",
+    script: bool = False,
+    rich_definitions: bool = False,
+    link_to: str | None = None,
+    heading: str | None = None,
+    assets: str = "inline",
+    assets_prefix: str = "",
+) -> None:
+    """:func:`render` in UTF-8, handed to ``sink`` a bounded piece at a time as the C
+    loop writes the paragraphs (the whole output is never held); the options are
+    :func:`render`'s, checked before anything is written."""
+    check_markup(markup)
+    if link_to is not None:
+        check_link_to(link_to)
+    after = ""
+    if standalone:
+        before, after = page_parts(title=title, lang=lang, script=script, heading=heading,
+                                   assets=assets, assets_prefix=assets_prefix)
+        sink(encoded(before))
+    elif script or heading is not None:
+        _standalone_only(script)
+    rest = _fragment(doc, id_prefix, markup, rich_definitions, link_to, sink)
+    if standalone and rest and not rest.endswith("\n"):
+        rest += "\n"
+    if rest or after:
+        sink(encoded(rest + after))
 
 
 def page(fragment: str, *, title: str = "glossator", lang: str = "fr",
@@ -565,12 +612,23 @@ def page(fragment: str, *, title: str = "glossator", lang: str = "fr",
     ``glossator annotate`` does); ``"none"`` adds neither. ``script=True`` loads the script
     whatever ``assets`` says. The script is never inline, so that a
     Content-Security-Policy without ``'unsafe-inline'`` allows it."""
-    if assets not in ("link", "inline", "none"):
-        raise UsageError(f"unknown assets mode '{assets}'", hint="use link, inline or none")
     if fragment and not fragment.endswith("\n"):
         fragment += "\n"
+    before, after = page_parts(title=title, lang=lang, script=script, heading=heading,
+                               assets=assets, assets_prefix=assets_prefix)
+    return before + fragment + after
+
+
+def page_parts(*, title: str = "glossator", lang: str = "fr", script: bool = False,
+               heading: str | None = None, assets: str = "inline",
+               assets_prefix: str = "") -> tuple[str, str]:
+    """What :func:`page` writes before and after the fragment (which ends with a line
+    break, unless empty): the options are :func:`page`'s."""
+    if assets not in ("link", "inline", "none"):
+        raise UsageError(f"unknown assets mode '{assets}'", hint="use link, inline or none")
+    h1 = ""
     if heading is not None and heading.strip():
-        fragment = f"<h1>{escape(' '.join(heading.split()), quote=False)}</h1>\n{fragment}"
+        h1 = f"<h1>{escape(' '.join(heading.split()), quote=False)}</h1>\n"
     prefix = escape(assets_prefix)
     head = {"inline": f"<style>\n{stylesheet()}</style>\n",
             "link": f'<link rel="stylesheet" href="{prefix}glossator.css">\n',
@@ -582,6 +640,6 @@ def page(fragment: str, *, title: str = "glossator", lang: str = "fr",
         f'<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
-        f"{head}</head>\n<body>\n<main>\n"
-        f"{fragment}</main>\n</body>\n</html>\n"
+        f"{head}</head>\n<body>\n<main>\n{h1}",
+        "</main>\n</body>\n</html>\n",
     )

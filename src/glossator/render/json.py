@@ -16,15 +16,17 @@ from collections.abc import Callable
 
 from ..kept import KeptText
 from ..model import JSON_SCHEMA_VERSION, AnnotatedText, Annotation
-from .splice import SPLICE, int64s, numbered, spans_of
+from .splice import SPLICE, encoded, int64s, spans_of
+from .splice import out as out_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
     from ..matching.scan import Variant
+    from .splice import Sink
 
-__all__ = ["dumps", "render"]
+__all__ = ["dumps", "render", "write"]
 
 _encode_str: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring", None) or (
     json.encoder.py_encode_basestring)
@@ -32,6 +34,22 @@ _encode_str: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring",
 
 def render(doc: AnnotatedText, *, indent: int | None = 2, source: str | None = None) -> str:
     """``{"version", "text", "annotations": [{start, end, surface, entry, …}]}`` as JSON."""
+    return _render(doc, indent, source, None)
+
+
+def write(doc: AnnotatedText, sink: Sink, *, indent: int | None = 2,
+          source: str | None = None) -> None:
+    """:func:`render` in UTF-8, handed to ``sink`` a bounded piece at a time as the C
+    loop writes it (the whole output is never held), or at once where Python writes it."""
+    whole = _render(doc, indent, source, sink)
+    if whole:
+        sink(encoded(whole))
+
+
+def _render(doc: AnnotatedText, indent: int | None, source: str | None,
+            sink: Sink | None) -> str:
+    """:func:`render`; with a ``sink``, ``""`` once the C loop has written it there, or
+    the output Python wrote, to be written."""
     if indent is None or isinstance(indent, bool) or not isinstance(indent, int) or indent < 0:
         data = doc.to_dict()
         if source is not None:
@@ -48,7 +66,7 @@ def render(doc: AnnotatedText, *, indent: int | None = 2, source: str | None = N
     middle = f",\n{pad}\"annotations\": "
     if isinstance(doc, KeptText) and doc._built is None and len(doc) and SPLICE is not None:
         # from the arrays, by the C loop, without building the annotation objects
-        return _kept_spliced(doc, pad, "".join(out), middle + "[", "\n" + pad + "]\n}")
+        return _kept_spliced(doc, pad, "".join(out), middle + "[", "\n" + pad + "]\n}", sink)
     if isinstance(doc, KeptText) and doc._built is None and not doc.choices:
         # from the arrays, without building the annotation objects
         out.append(_encode_str(doc.text))
@@ -58,7 +76,7 @@ def render(doc: AnnotatedText, *, indent: int | None = 2, source: str | None = N
         return "".join(out)
     annotations = doc.annotations
     if annotations and SPLICE is not None:
-        whole = _spliced(doc, pad, "".join(out), middle + "[", "\n" + pad + "]\n}")
+        whole = _spliced(doc, pad, "".join(out), middle + "[", "\n" + pad + "]\n}", sink)
         if whole is not None:
             return whole
     out.append(_encode_str(doc.text))
@@ -84,7 +102,8 @@ def _items(annotations: tuple[Annotation, ...], pad: str) -> str:
     return "".join(out)
 
 
-def _spliced(doc: AnnotatedText, pad: str, head: str, middle: str, tail: str) -> str | None:
+def _spliced(doc: AnnotatedText, pad: str, head: str, middle: str, tail: str,
+             sink: Sink | None = None) -> str | None:
     """``head``, the text as a JSON string, ``middle``, :func:`_items` and ``tail``
     written by the C loop
     (:mod:`glossator.render.splice`): what follows the surface is rendered once per
@@ -112,8 +131,8 @@ def _spliced(doc: AnnotatedText, pad: str, head: str, middle: str, tail: str) ->
                 pieces.append(dumps(a.to_dict(), len(pad), 2))
                 keys[n] = -len(pieces)
     try:
-        return str(SPLICE.render_json(text, spans.starts, spans.ends, keys, pieces,
-                                      "\n" + pad * 2, "\n" + pad * 3, head, middle, tail))
+        return out_of(SPLICE.render_json, text, spans.starts, spans.ends, keys, pieces,
+                      "\n" + pad * 2, "\n" + pad * 3, head, middle, tail, sink=sink)
     except ValueError:
         return None
 
@@ -188,7 +207,8 @@ def _kept_annotations(doc: KeptText, pad: str, out: list[str]) -> None:
     out.append("\n" + pad + "]")
 
 
-def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str) -> str:
+def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str,
+                  sink: Sink | None = None) -> str:
     """:func:`render` of a :class:`~glossator.kept.KeptText` by the C loop, from its
     arrays: its matches numbered by code (variant and elision, ``_splice.number``), what
     follows the surface rendered once per code (:func:`_per_code`), and each match's
@@ -198,51 +218,41 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str) ->
     several senses (``choices``), are looked at in Python."""
     text = doc.text
     field = "\n" + pad * 3
-    groups, firsts = numbered(doc.codes)
-    pieces, checks, parts = _code_pieces(doc, firsts, field, pad)
-    raw_keys, raw_misses = SPLICE.pick(text, doc.starts, doc.ends, groups,
-                                       array("q", range(len(pieces))), checks)
-    keys = int64s(raw_keys)
+    raw_groups, raw_firsts = SPLICE.number(doc.codes)
+    # each match's group, then its key, in one buffer (8 bytes a match, not a copy)
+    keys = memoryview(raw_groups).cast("q")
+    firsts = int64s(raw_firsts)
+    pieces, checks = _code_pieces(doc, firsts, field, pad)
+    _, raw_misses = SPLICE.pick(text, doc.starts, doc.ends, keys,
+                                array("q", range(len(pieces))), checks, out=keys)
     if raw_misses:
-        _resolve_misses(doc, keys, groups, int64s(raw_misses), parts, pieces, field)
+        _resolve_misses(doc, keys, int64s(raw_misses), firsts, pieces, field, pad)
     if doc.choices:
         _choices(doc, keys, pieces, pad)
-    return str(SPLICE.render_json(text, doc.starts, doc.ends, keys, pieces, "\n" + pad * 2,
-                                  field, head, middle, tail))
+    return out_of(SPLICE.render_json, text, doc.starts, doc.ends, keys, pieces, "\n" + pad * 2,
+                  field, head, middle, tail, sink=sink)
 
 
 def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
-                 ) -> tuple[list[str], list[str | bool | None], list[tuple[str, str]]]:
+                 ) -> tuple[list[str], list[str | bool | None]]:
     """For the code of each match ``firsts[g]`` (:func:`_per_code`, in one loop): the
     JSON after its surface when ``how`` is that of its form written as it is, or of its
-    variant alone; the check ``_splice.pick`` makes (``None``: the variant says ``how``;
-    the form's text: equal to the surface; ``False``: ``how`` reads the surface); and
-    what comes before and after ``how``."""
+    variant alone; and the check ``_splice.pick`` makes (``None``: the variant says
+    ``how``; the form's text: equal to the surface; ``False``: ``how`` reads the
+    surface). Nothing else is kept: the few groups whose ``how`` reads the surface are
+    rendered again (:func:`_resolve_misses`)."""
     variants = doc._matcher.variants
-    table = doc.entry_table
     entries, codes = doc.entries, doc.codes
     fold = doc._matcher.options.accents == "fold"
-    enc = _encode_str
     by_entry: dict[int, str] = {}
     pieces: list[str] = []
     checks: list[str | bool | None] = []
-    parts: list[tuple[str, str]] = []
-    how_is, close = f"{field}\"how\": ", f"\n{pad * 2}}}"
-    ends = (f"{field}\"elided\": false{close}", f"{field}\"elided\": true{close}")
+    how_is, ends = f"{field}\"how\": ", _elided(field, pad)
     plain = (f'{how_is}"exact",{ends[0]}', f'{how_is}"elision",{ends[1]}')
     for k in firsts:
-        e, code = entries[k], codes[k]
-        entry_part = by_entry.get(e)
-        if entry_part is None:
-            entry = table[e]
-            entry_part = by_entry[e] = (
-                f"{field}\"entry\": {enc(entry.id)},{field}\"term\": {enc(entry.term)},"
-                f"{field}\"title\": {enc(entry.display_title)},"
-                f"{field}\"definition\": {enc(entry.definition)},")
+        code = codes[k]
         v = variants[code >> 1]
-        form = enc(v.form.text)
-        before = (f"{entry_part}{field}\"form\": {form},"
-                  f"{field}\"variant\": {enc(v.text) if v.text else form},")
+        before = _before(doc, entries[k], v, field, by_entry)
         elided = code & 1
         fixed = _fixed_how(v, fold)
         if fixed:
@@ -251,8 +261,30 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
         else:
             pieces.append(before + plain[elided])
             checks.append(False if v.tag else v.form.text)
-        parts.append((before, ends[elided]))
-    return pieces, checks, parts
+    return pieces, checks
+
+
+def _elided(field: str, pad: str) -> tuple[str, str]:
+    """The end of an annotation's object after ``how``: not elided, elided."""
+    close = f"\n{pad * 2}}}"
+    return f"{field}\"elided\": false{close}", f"{field}\"elided\": true{close}"
+
+
+def _before(doc: KeptText, e: int, v: Variant, field: str, by_entry: dict[int, str]) -> str:
+    """The JSON of a match of entry ``e`` (an index of ``entry_table``) and variant ``v``
+    from after its surface to before ``how``: its entry's fields (rendered once per entry,
+    in ``by_entry``), then its form's."""
+    enc = _encode_str
+    entry_part = by_entry.get(e)
+    if entry_part is None:
+        entry = doc.entry_table[e]
+        entry_part = by_entry[e] = (
+            f"{field}\"entry\": {enc(entry.id)},{field}\"term\": {enc(entry.term)},"
+            f"{field}\"title\": {enc(entry.display_title)},"
+            f"{field}\"definition\": {enc(entry.definition)},")
+    form = enc(v.form.text)
+    return (f"{entry_part}{field}\"form\": {form},"
+            f"{field}\"variant\": {enc(v.text) if v.text else form},")
 
 
 def _fixed_how(v: Variant, fold: bool) -> str:
@@ -265,26 +297,30 @@ def _fixed_how(v: Variant, fold: bool) -> str:
     return _encode_str(v.tag) if v.tag and not fold else ""
 
 
-def _resolve_misses(doc: KeptText, keys: array[int], groups: array[int],
-                    misses: array[int], parts: list[tuple[str, str]], pieces: list[str],
-                    field: str) -> None:
-    """The keys of the matches whose ``how`` reads their surface: a piece per group and
-    surface, added to ``pieces``."""
+def _resolve_misses(doc: KeptText, keys: memoryview, misses: array[int], firsts: array[int],
+                    pieces: list[str], field: str, pad: str) -> None:
+    """The keys of the matches whose ``how`` reads their surface (``keys[i]`` their
+    group until then, ``firsts[g]`` the first match of group ``g``): a piece per group
+    and surface, added to ``pieces``."""
     text, starts, ends = doc.text, doc.starts, doc.ends
+    variants = doc._matcher.variants
     known: dict[tuple[int, str], int] = {}
-    how_is = f"{field}\"how\": "
+    by_entry: dict[int, str] = {}
+    how_is, elided = f"{field}\"how\": ", _elided(field, pad)
     for i in misses:
-        g = groups[i]
+        g = keys[i]
         surface = text[starts[i]:ends[i]]
         key = known.get((g, surface))
         if key is None:
-            before, after = parts[g]
+            k = firsts[g]
+            code = doc.codes[k]
+            before = _before(doc, doc.entries[k], variants[code >> 1], field, by_entry)
             key = known[(g, surface)] = len(pieces)
-            pieces.append(f"{before}{how_is}{_encode_str(doc.how(i))},{after}")
+            pieces.append(f"{before}{how_is}{_encode_str(doc.how(i))},{elided[code & 1]}")
         keys[i] = key
 
 
-def _choices(doc: KeptText, keys: array[int], pieces: list[str], pad: str) -> None:
+def _choices(doc: KeptText, keys: memoryview, pieces: list[str], pad: str) -> None:
     """The keys of the matches of a form with several senses: each built alone
     (:meth:`~glossator.kept.KeptText.annotation`) and written as the object path writes
     it (the whole object where it has ``senses``)."""

@@ -22,19 +22,57 @@ from .._native import load_native
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from typing import Any
 
     from ..model import Annotation, Entry
 
-__all__ = ["SPLICE", "SPLICE_ABI", "Spans", "int64s", "numbered", "spans_of"]
+    #: Where a renderer writes as it goes: a callable handed the output's UTF-8 bytes,
+    #: a bounded piece at a time (``file.write``, ``list.append``).
+    Sink = Callable[[bytes], object]
+
+__all__ = ["CHUNK", "SPLICE", "SPLICE_ABI", "Spans", "encoded", "int64s", "numbered", "out",
+           "spans_of"]
 
 #: The interface version of ``glossator.render._splice`` these sources expect.
-SPLICE_ABI = 2
+SPLICE_ABI = 3
 
 
 #: ``glossator.render._splice``, or ``None`` (the renderers then write in Python).
 SPLICE: Any = load_native("glossator.render._splice", SPLICE_ABI, "C renderer")
+
+
+#: The bytes the C loop hands a sink at a time (``0``: its own default, 256 KiB); tests
+#: set a few bytes to cross the boundaries everywhere.
+CHUNK = 0
+
+
+def out(function: Callable[..., Any], *args: Any, sink: Sink | None = None) -> str:
+    """``function(*args)`` (one of ``_splice.render_*``) as a str; or, given a ``sink``,
+    its output written there in UTF-8 as it is made (:data:`CHUNK` bytes at a time),
+    never held whole, and ``""`` returned."""
+    if sink is None:
+        return str(function(*args))
+    written = False
+
+    def write(data: bytes) -> object:
+        nonlocal written
+        written = True
+        return sink(data)
+
+    try:
+        function(*args, sink=write, chunk=CHUNK)
+    except ValueError as exc:  # the arguments (the caller falls back), or the sink's
+        if written:  # not the arguments: they are checked before a byte is written
+            raise OSError(f"the output could not be written: {exc}") from exc
+        raise
+    return ""
+
+
+def encoded(text: str) -> bytes:
+    """``text`` in UTF-8 as the sink mode writes it (a lone surrogate as a character
+    reference, as :func:`glossator.documents.write.encode` does)."""
+    return text.encode("utf-8", errors="xmlcharrefreplace")
 
 
 class Spans:

@@ -11,9 +11,13 @@ from collections.abc import Sequence
 from ..kept import KeptText
 from ..model import AnnotatedText, Annotation, Entry
 from ..text.normalize import one_line
-from .splice import SPLICE, numbered, spans_of
+from .splice import SPLICE, encoded, numbered, out, spans_of
 
-__all__ = ["entry_expansion", "expansion", "render", "render_python"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .splice import Sink
+
+__all__ = ["entry_expansion", "expansion", "render", "render_python", "write"]
 
 
 def entry_expansion(entry: Entry) -> str:
@@ -34,13 +38,27 @@ def expansion(ann: Annotation) -> str:
 def render(doc: AnnotatedText) -> str:
     """The text with every annotation's title and definition written after the term
     (by the C loop of :mod:`glossator.render.splice` when it is built)."""
+    return _render(doc, None)
+
+
+def write(doc: AnnotatedText, sink: Sink) -> None:
+    """:func:`render` in UTF-8, handed to ``sink`` a bounded piece at a time as the C
+    loop writes it (the whole output is never held), or at once without the C loop."""
+    whole = _render(doc, sink)
+    if whole:
+        sink(encoded(whole))
+
+
+def _render(doc: AnnotatedText, sink: Sink | None) -> str:
+    """:func:`render`, or with a ``sink`` what the C loop wrote there and ``""``, or what
+    is left to write when the C loop could not."""
     if isinstance(doc, KeptText) and doc._built is None and not doc.choices:
-        return _render_kept(doc)  # from the arrays, without building the annotations
+        return _render_kept(doc, sink)  # from the arrays, without building the annotations
     if SPLICE is not None and doc.annotations:
         spans = spans_of(doc.annotations)
         try:
-            return str(SPLICE.render_text(doc.text, spans.starts, spans.ends, spans.entries,
-                                          [entry_expansion(e) for e in spans.table]))
+            return out(SPLICE.render_text, doc.text, spans.starts, spans.ends, spans.entries,
+                       [entry_expansion(e) for e in spans.table], sink=sink)
         except ValueError:  # offsets outside the text: Python slices them as it can
             pass
     return render_python(doc)
@@ -69,7 +87,7 @@ def render_python(doc: AnnotatedText) -> str:
 _CHUNK = 1 << 15
 
 
-def _render_kept(doc: KeptText) -> str:
+def _render_kept(doc: KeptText, sink: Sink | None = None) -> str:
     """:func:`render` from the arrays of ``doc``: by the C loop when it is built (each
     used entry's expansion rendered once), else in bulk: the
     pieces of plain text (each with the term that ends it) and the expansions are built
@@ -84,7 +102,7 @@ def _render_kept(doc: KeptText) -> str:
         keys, firsts = numbered(doc.entries)
         entries = doc.entries
         pieces = [entry_expansion(table[entries[k]]) for k in firsts]
-        return str(SPLICE.render_text(text, doc.starts, ends, keys, pieces))
+        return out(SPLICE.render_text, text, doc.starts, ends, keys, pieces, sink=sink)
     expansions: dict[int, tuple[str, str]] = {}  # per entry: written, and with a space
     for e in dict.fromkeys(doc.entries):
         plain = entry_expansion(table[e])
