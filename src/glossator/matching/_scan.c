@@ -1492,9 +1492,29 @@ mapped(PyObject *module, PyObject *args)
         goto done;
     }
     Py_ssize_t kept = 0;
+    Py_ssize_t n_ids = ids != NULL ? PyTuple_GET_SIZE(ids) : 0;
     for (Py_ssize_t i = 0; i < count; i++) {
         int64_t m[3];
         memcpy(m, found + 3 * i, sizeof(m));
+#if defined(__GNUC__)
+        /* The entry ids of the matches ahead, in two stages: the tuple's slot sixteen
+         * matches ahead, the string it names (whose reference count the span's tuple
+         * takes) eight ahead. At 100 000 entries each is a likely cache miss (a string
+         * among 100 000); asked for early, the whole scan was 1.05-1.08x faster
+         * (round-robin; an earlier try at prefetching them had shown no change). */
+        if (i + 16 < count) {
+            int64_t v = found[3 * (i + 16) + 2] >> 1;
+            if (v >= 0 && v < n_ids) {
+                __builtin_prefetch(&((PyTupleObject *)ids)->ob_item[v]);
+            }
+        }
+        if (i + 8 < count) {
+            int64_t v = found[3 * (i + 8) + 2] >> 1;
+            if (v >= 0 && v < n_ids) {
+                __builtin_prefetch(PyTuple_GET_ITEM(ids, v), 1);
+            }
+        }
+#endif
         Py_ssize_t cs, ce;
         if (cursor_map(&c, m, &cs, &ce) < 0) {
             Py_SET_SIZE(result, kept);
