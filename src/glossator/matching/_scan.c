@@ -18,10 +18,11 @@
  * runs (72 % of the nodes at 100 000 entries), and every node a walk steps on is a
  * likely cache miss.
  *
- * The nodes are numbered breadth first, so that the children of node v are the nodes
- * nodes[v].first .. nodes[v].first + kids - 1, in the order of their labels, and the
- * upper levels, which every walk visits, sit together at the start of the array (the walk
- * is bound by memory, not by instructions). A node's 16-byte record holds its first
+ * A node's children are numbered together, so that the children of node v are the nodes
+ * nodes[v].first .. nodes[v].first + kids - 1, in the order of their labels. The first
+ * levels, which every walk visits, are numbered breadth first and sit together at the
+ * start of the array; each subtree below them is numbered depth first, so that one walk's
+ * deeper steps land near one another (the walk is bound by memory, not by instructions). A node's 16-byte record holds its first
  * child, its child count, whether a pattern ends there (its id is then in `pids`), the
  * label of the edge leading to it (its first byte) and the rest of that edge, its tail
  * (up to eight bytes in the record itself, longer ones in `tails`). These records, the
@@ -32,7 +33,8 @@
  * slots instead, by byte, in `slots`). A step then reads one record, whose children's
  * records it prefetches at once; at 100 000 entries (5.6 MB of records) the former
  * layout, labels in an array of their own and a loop over them, waited for two loads per
- * step. The root's children are also kept in a 256-entry table.
+ * step. The root's children are also kept in a 256-entry table. On Linux the arrays of a
+ * large trie are then gathered into one mapping on 2 MB huge pages (trie_gather).
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -45,6 +47,9 @@
 #include <emmintrin.h>
 #endif
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #define STATE_MAGIC 0x34525447u /* "GTR4" */
 
@@ -110,6 +115,9 @@ typedef struct {
     uint8_t *exact;       /* the bytes exact patterns must be, end to end */
     int64_t *exact_at;    /* n_fast + 1: pattern i's bytes are exact[exact_at[i]:exact_at[i+1]] */
     PyObject *inside_word; /* callable(hay, raw, e) -> bool, for the rare cases */
+    size_t n_slots;       /* bytes of slots */
+    void *block;          /* or NULL: the one mapping that holds every array above */
+    size_t block_len;
 } TrieObject;
 
 /* The byte classes (WORD, JOINER, UPPER, LETTER, SPACE, FOLD, RUN_SPACE, EDIT_STOP), the
@@ -154,6 +162,20 @@ seq_at(const SeqRange *table, int n, const uint8_t *p, Py_ssize_t left)
 static void
 trie_free_arrays(TrieObject *self)
 {
+#if defined(__linux__)
+    if (self->block) {
+        munmap(self->block, self->block_len);
+        self->block = NULL;
+        self->nodes = NULL; /* they were in the block */
+        self->pids = NULL;
+        self->slots = NULL;
+        self->tails = NULL;
+        self->fast = NULL;
+        self->modes = NULL;
+        self->exact = NULL;
+        self->exact_at = NULL;
+    }
+#endif
     PyMem_Free(self->nodes);
     PyMem_Free(self->pids);
     PyMem_Free(self->slots);
@@ -243,6 +265,7 @@ fill_kid_labels(TrieObject *self)
     for (uint32_t v = 0; v < self->n_nodes; v++) {
         big += (self->nodes[v].kids & KIDS_MASK) > 8;
     }
+    self->n_slots = big * 256;
     self->slots = PyMem_Calloc(big ? big * 256 : 1, 1);
     if (!self->slots) {
         PyErr_NoMemory();
@@ -342,6 +365,141 @@ set_checks(TrieObject *self, PyObject *fast, PyObject *modes, PyObject *exact,
     Py_INCREF(inside_word);
     self->inside_word = inside_word;
     return 0;
+}
+
+/* The arrays a scan reads, gathered into one mapping on 2 MB huge pages (Linux), once
+ * the trie is built or loaded. At 100 000 entries they are about 11 MB: on 4 KB pages
+ * nearly every step of a walk lands on a page that the processor's address cache (the
+ * TLB) no longer holds. Smaller tries stay where they are. Failing to gather is no
+ * error: the arrays stay in place. */
+#define HUGE_PAGE ((size_t)2 << 20)
+#define GATHER_MIN HUGE_PAGE
+
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+/* A mapping of len bytes whose start is HUGE_PAGE-aligned, asked for huge pages; NULL
+ * when the system gives none. *mapped_len is the length to unmap. */
+static void *
+huge_map(size_t len, size_t *mapped_len)
+{
+    size_t want = (len + 4095) & ~(size_t)4095;
+    uint8_t *p = mmap(NULL, want + HUGE_PAGE, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        return NULL;
+    }
+    uint8_t *at = (uint8_t *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (at > p) {
+        munmap(p, (size_t)(at - p));
+    }
+    size_t after = (size_t)(p + want + HUGE_PAGE - (at + want));
+    if (after) {
+        munmap(at + want, after);
+    }
+    madvise(at, want, MADV_HUGEPAGE); /* advice only: 4 KB pages if refused */
+    *mapped_len = want;
+    return at;
+}
+
+/* Copy one array into the block at *at (64-byte aligned), free it, point to the copy. */
+static void *
+gather_one(uint8_t **at, void *array, size_t len)
+{
+    uint8_t *to = *at;
+    memcpy(to, array, len);
+    PyMem_Free(array);
+    *at += (len + 63) & ~(size_t)63;
+    return to;
+}
+#endif
+
+static void
+trie_gather(TrieObject *self)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    size_t n_exact = (size_t)self->exact_at[self->n_fast];
+    size_t len[8] = {
+        (size_t)self->n_nodes * sizeof(Node), self->n_slots,
+        (size_t)self->n_nodes * sizeof(int32_t), self->n_tails,
+        (size_t)self->n_fast, (size_t)self->n_fast * sizeof(int32_t),
+        ((size_t)self->n_fast + 1) * sizeof(int64_t), n_exact,
+    };
+    size_t total = 0;
+    for (int k = 0; k < 8; k++) {
+        total += (len[k] + 63) & ~(size_t)63;
+    }
+    if (total < GATHER_MIN || self->block) {
+        return;
+    }
+    size_t mapped_len;
+    uint8_t *block = huge_map(total, &mapped_len);
+    if (!block) {
+        return;
+    }
+    uint8_t *at = block;
+    /* the hottest first: every step reads a record, the first levels their slots */
+    self->nodes = gather_one(&at, self->nodes, len[0]);
+    self->slots = gather_one(&at, self->slots, len[1]);
+    self->pids = gather_one(&at, self->pids, len[2]);
+    self->tails = gather_one(&at, self->tails, len[3]);
+    self->modes = gather_one(&at, self->modes, len[4]);
+    self->fast = gather_one(&at, self->fast, len[5]);
+    self->exact_at = gather_one(&at, self->exact_at, len[6]);
+    self->exact = gather_one(&at, self->exact, len[7]);
+    self->block = block;
+    self->block_len = mapped_len;
+#else
+    (void)self;
+#endif
+}
+
+/* The build's numbering of the compressed trie (see build). */
+typedef struct {
+    const uint32_t *start, *kids; /* children of each creation id: kids[start[v] ..] */
+    uint32_t *order;              /* new id -> creation id */
+    const int32_t *pid;           /* by creation id */
+    const uint8_t *label;         /* by creation id */
+    Node *out;                    /* by new id */
+    int32_t *out_pids;            /* by new id */
+    uint8_t *tails;
+    uint32_t n_out, n_tails;
+} Numbering;
+
+/* The first levels of the trie, numbered breadth first, sit together at the start of the
+ * array; below them each subtree is numbered depth first, so that the nodes of one walk's
+ * deeper steps are near one another (same pages, sometimes the same cache lines). At
+ * 100 000 entries this made the walk 1.09x faster than breadth first throughout, and
+ * 1.15-1.25x with the huge pages (trie_gather); depth first from the root, 1.18x. */
+#define BFS_LEVELS 3
+
+/* Number the children of the node of new id u: each child c starts an edge, which runs
+ * down through nodes of one child and no pattern (up to MAX_TAIL bytes); the node that
+ * ends it gets the next id. Fills u's record and its children's labels and tails. */
+static void
+number_children(Numbering *nb, uint32_t u)
+{
+    const uint32_t *start = nb->start, *kids = nb->kids;
+    uint32_t v = nb->order[u];
+    nb->out[u].first = nb->n_out;
+    nb->out[u].kids = (uint16_t)((start[v + 1] - start[v]) | (nb->pid[v] >= 0 ? ENDS : 0));
+    nb->out_pids[u] = nb->pid[v];
+    for (uint32_t k = start[v]; k < start[v + 1]; k++) {
+        uint32_t c = kids[k], f = c, tlen = 0;
+        while (start[f + 1] - start[f] == 1 && nb->pid[f] < 0 && tlen < MAX_TAIL) {
+            f = kids[start[f]];
+            nb->tails[nb->n_tails + tlen++] = nb->label[f];
+        }
+        Node *w = &nb->out[nb->n_out];
+        w->label = nb->label[c];
+        w->tlen = (uint8_t)tlen;
+        if (tlen <= INLINE_TAIL) {
+            memcpy(w->tail.bytes, nb->tails + nb->n_tails, tlen);
+        }
+        else {
+            w->tail.at = nb->n_tails;
+            nb->n_tails += tlen;
+        }
+        nb->order[nb->n_out++] = f;
+    }
 }
 
 /* Build the arrays from a list of patterns (bytes, each starting with a space). */
@@ -463,37 +621,32 @@ build(TrieObject *self, PyObject *patterns)
     for (uint32_t v = 1; v < nodes; v++) {
         kids[fill[parent[v]]++] = v;
     }
-    PyMem_Free(fill);
     PyMem_Free(parent);
-    /* Breadth-first numbering of the compressed trie: order[new id] = the creation id of
-     * the node that ends the edge. Each child c of a kept node starts an edge, which
-     * runs down through nodes of one child and no pattern (up to MAX_TAIL bytes). */
-    uint32_t n_out = 1, n_tails = 0;
+    /* Numbering of the compressed trie: order[new id] = the creation id of the node that
+     * ends the edge. A node's children get consecutive ids when it is numbered (see
+     * number_children); the first levels are numbered breadth first, then each subtree
+     * below them depth first, with `fill` as the stack. */
+    Numbering nb = {start, kids, order, pid, label, out, out_pids, tails, 1, 0};
     order[0] = 0;
-    for (uint32_t u = 0; u < n_out; u++) {
-        uint32_t v = order[u];
-        out[u].first = n_out;
-        out[u].kids = (uint16_t)((start[v + 1] - start[v]) | (pid[v] >= 0 ? ENDS : 0));
-        out_pids[u] = pid[v];
-        for (uint32_t k = start[v]; k < start[v + 1]; k++) {
-            uint32_t c = kids[k], f = c, tlen = 0;
-            while (start[f + 1] - start[f] == 1 && pid[f] < 0 && tlen < MAX_TAIL) {
-                f = kids[start[f]];
-                tails[n_tails + tlen++] = label[f];
-            }
-            Node *w = &out[n_out];
-            w->label = label[c];
-            w->tlen = (uint8_t)tlen;
-            if (tlen <= INLINE_TAIL) {
-                memcpy(w->tail.bytes, tails + n_tails, tlen);
-            }
-            else {
-                w->tail.at = n_tails;
-                n_tails += tlen;
-            }
-            order[n_out++] = f;
+    uint32_t u = 0;
+    for (int level = 0; level < BFS_LEVELS && u < nb.n_out; level++) {
+        for (uint32_t level_end = nb.n_out; u < level_end; u++) {
+            number_children(&nb, u);
         }
     }
+    uint32_t sp = 0;
+    for (uint32_t c = nb.n_out; c > u; c--) {
+        fill[sp++] = c - 1; /* so that the lowest id is numbered first */
+    }
+    while (sp) {
+        uint32_t first = nb.n_out;
+        number_children(&nb, fill[--sp]);
+        for (uint32_t c = nb.n_out; c > first; c--) {
+            fill[sp++] = c - 1;
+        }
+    }
+    uint32_t n_out = nb.n_out, n_tails = nb.n_tails;
+    PyMem_Free(fill);
     PyMem_Free(start);
     PyMem_Free(kids);
     PyMem_Free(order);
@@ -536,6 +689,7 @@ Trie_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_ValueError, "fast must have one entry per pattern");
         return NULL;
     }
+    trie_gather(self);
     return (PyObject *)self;
 }
 
@@ -1338,9 +1492,29 @@ mapped(PyObject *module, PyObject *args)
         goto done;
     }
     Py_ssize_t kept = 0;
+    Py_ssize_t n_ids = ids != NULL ? PyTuple_GET_SIZE(ids) : 0;
     for (Py_ssize_t i = 0; i < count; i++) {
         int64_t m[3];
         memcpy(m, found + 3 * i, sizeof(m));
+#if defined(__GNUC__)
+        /* The entry ids of the matches ahead, in two stages: the tuple's slot sixteen
+         * matches ahead, the string it names (whose reference count the span's tuple
+         * takes) eight ahead. At 100 000 entries each is a likely cache miss (a string
+         * among 100 000); asked for early, the whole scan was 1.05-1.08x faster
+         * (round-robin; an earlier try at prefetching them had shown no change). */
+        if (i + 16 < count) {
+            int64_t v = found[3 * (i + 16) + 2] >> 1;
+            if (v >= 0 && v < n_ids) {
+                __builtin_prefetch(&((PyTupleObject *)ids)->ob_item[v]);
+            }
+        }
+        if (i + 8 < count) {
+            int64_t v = found[3 * (i + 8) + 2] >> 1;
+            if (v >= 0 && v < n_ids) {
+                __builtin_prefetch(PyTuple_GET_ITEM(ids, v), 1);
+            }
+        }
+#endif
         Py_ssize_t cs, ce;
         if (cursor_map(&c, m, &cs, &ce) < 0) {
             Py_SET_SIZE(result, kept);
@@ -2154,6 +2328,7 @@ Trie_from_bytes(PyTypeObject *type, PyObject *args)
         Py_DECREF(self);
         return NULL;
     }
+    trie_gather(self);
     return (PyObject *)self;
 bad:
     PyBuffer_Release(&state);
