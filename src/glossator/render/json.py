@@ -259,21 +259,25 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
             hit = made.pieces(code, e)
             if len(by_code) < _MEMO_LIMIT:
                 by_code[code] = hit
-        befores.append(hit[1])
-        pieces.append(hit[2])
+        before = by_entry[e] + hit[1]
+        befores.append(before)
+        pieces.append(before + hit[2])
         checks.append(hit[3])
     return pieces, checks, befores
 
 
 #: The most codes (variant and elision) whose pieces are kept per matcher and indent
-#: (there are at most twice as many as variants: this only caps a huge glossary), and
-#: the most indents kept per matcher (the others are made for each document).
-_MEMO_LIMIT = 1 << 19
+#: (there are at most twice as many as variants: this only caps a huge glossary, at
+#: about 40 MB), and the most indents kept per matcher (the others are made for each
+#: document).
+_MEMO_LIMIT = 1 << 17
 _MEMO_INDENTS = 4
 #: The most ``how`` kept per matcher by code and surface (document text: emptied when
 #: full).
 _HOWS_LIMIT = 1 << 16
 
+#: What is kept of a code: the index of its entry, the JSON of its form (after the
+#: entry's fields, before ``how``), the rest (one string shared by many codes), the check.
 _Pieces = tuple[int, str, str, "str | bool | None"]
 
 
@@ -297,8 +301,8 @@ class _Maker:
     """Makes what :func:`_code_pieces` keeps of a code, from the variants' raw rows
     (without a variant object), with what every code of a document shares at hand."""
 
-    __slots__ = ("by_entry", "ends", "field", "fold", "forms", "how_is", "plain", "rows",
-                 "table")
+    __slots__ = ("by_entry", "ends", "field", "fixed", "fold", "forms", "how_is", "plain",
+                 "rows", "table")
 
     def __init__(self, doc: KeptText, field: str, pad: str, by_entry: dict[int, str],
                  ) -> None:
@@ -309,30 +313,32 @@ class _Maker:
         self.how_is, self.ends = f"{field}\"how\": ", _elided(field, pad)
         self.plain = (f'{self.how_is}"exact",{self.ends[0]}',
                       f'{self.how_is}"elision",{self.ends[1]}')
+        self.fixed: dict[tuple[str, int], str] = {}  # the ends after a fixed ``how``
 
     def pieces(self, code: int, e: int) -> _Pieces:
-        """For ``code`` and the index ``e`` in ``entry_table`` of the entry of its match:
-        ``e``, the JSON from after the surface to before ``how`` (its entry's fields,
-        made once per entry in ``by_entry``, then its form's), the piece and the
-        check."""
+        """What is kept of ``code`` (:data:`_Pieces`) for a match of the entry of index
+        ``e`` in ``entry_table``, whose fields are made once, in ``by_entry``."""
         enc, field = _encode_str, self.field
         row = self.rows[code >> 1]
         form = self.forms[row[0]]
-        entry_part = self.by_entry.get(e)
-        if entry_part is None:
+        if e not in self.by_entry:
             entry = self.table[e]
-            entry_part = self.by_entry[e] = (
+            self.by_entry[e] = (
                 f"{field}\"entry\": {enc(entry.id)},{field}\"term\": {enc(entry.term)},"
                 f"{field}\"title\": {enc(entry.display_title)},"
                 f"{field}\"definition\": {enc(entry.definition)},")
         text, tag, form_text = row[1], row[2], form.text
         form_json = enc(form_text)
-        before = (f"{entry_part}{field}\"form\": {form_json},"
+        middle = (f"{field}\"form\": {form_json},"
                   f"{field}\"variant\": {enc(text) if text else form_json},")
         fixed = _fixed_how(tag, form.is_alias, self.fold)
         if fixed:
-            return e, before, f"{before}{self.how_is}{fixed},{self.ends[code & 1]}", None
-        return e, before, before + self.plain[code & 1], False if tag else form_text
+            end = self.fixed.get((fixed, code & 1))
+            if end is None:
+                end = self.fixed[(fixed, code & 1)] = (
+                    f"{self.how_is}{fixed},{self.ends[code & 1]}")
+            return e, middle, end, None
+        return e, middle, self.plain[code & 1], False if tag else form_text
 
 
 def _elided(field: str, pad: str) -> tuple[str, str]:
