@@ -221,11 +221,11 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str,
     # each match's group, then its key, in one buffer (8 bytes a match, not a copy)
     keys = memoryview(raw_groups).cast("q")
     firsts = int64s(raw_firsts)
-    pieces, checks, befores = _code_pieces(doc, firsts, field, pad)
+    pieces, checks, kept = _code_pieces(doc, firsts, field, pad)
     _, raw_misses = SPLICE.pick(text, doc.starts, doc.ends, keys,
                                 array("q", range(len(pieces))), checks, out=keys)
     if raw_misses:
-        _resolve_misses(doc, keys, int64s(raw_misses), befores, pieces, field, pad)
+        _resolve_misses(doc, keys, int64s(raw_misses), kept, pieces, field, pad)
     if doc.choices:
         _choices(doc, keys, pieces, pad)
     return out_of(SPLICE.render_json, text, doc.starts, doc.ends, keys, pieces, "\n" + pad * 2,
@@ -233,12 +233,12 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str,
 
 
 def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
-                 ) -> tuple[list[str], list[str | bool | None], list[str]]:
+                 ) -> tuple[list[str], list[str | bool | None], _Kept]:
     """For the code of each match ``firsts[g]``: the JSON after its surface when ``how``
     is that of its form written as it is, or of its variant alone; the check
     ``_splice.pick`` makes (``None``: the variant says ``how``; the form's text: equal
-    to the surface; ``False``: ``how`` reads the surface); and the JSON from after the
-    surface to before ``how``, for the few groups whose ``how`` reads the surface
+    to the surface; ``False``: ``how`` reads the surface); and what is kept of each
+    code with the entries' fields, for the few groups whose ``how`` reads the surface
     (:func:`_resolve_misses`). Each code's are made once per matcher and indent
     (:func:`_memo`), so a process that annotates many documents with one glossary makes
     them once."""
@@ -246,7 +246,7 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
     entries, codes = doc.entries, doc.codes
     pieces: list[str] = []
     checks: list[str | bool | None] = []
-    befores: list[str] = []
+    hits: list[_Pieces] = []
     get = by_code.get
     made = None
     for k in firsts:
@@ -259,11 +259,10 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
             hit = made.pieces(code, e)
             if len(by_code) < _MEMO_LIMIT:
                 by_code[code] = hit
-        before = by_entry[e] + hit[1]
-        befores.append(before)
-        pieces.append(before + hit[2])
+        hits.append(hit)
+        pieces.append(by_entry[e] + hit[1] + hit[2])
         checks.append(hit[3])
-    return pieces, checks, befores
+    return pieces, checks, (hits, by_entry)
 
 
 #: The most codes (variant and elision) whose pieces are kept per matcher and indent
@@ -279,6 +278,8 @@ _HOWS_LIMIT = 1 << 16
 #: What is kept of a code: the index of its entry, the JSON of its form (after the
 #: entry's fields, before ``how``), the rest (one string shared by many codes), the check.
 _Pieces = tuple[int, str, str, "str | bool | None"]
+#: What is kept of each group's code, and the entries' fields by entry index.
+_Kept = tuple[list[_Pieces], dict[int, str]]
 
 
 def _memo(doc: KeptText, pad: str) -> tuple[dict[int, _Pieces], dict[int, str]]:
@@ -358,10 +359,10 @@ def _fixed_how(tag: str, is_alias: bool, fold: bool) -> str:
     return _encode_str(tag) if tag and not fold else ""
 
 
-def _resolve_misses(doc: KeptText, keys: memoryview, misses: array[int], befores: list[str],
+def _resolve_misses(doc: KeptText, keys: memoryview, misses: array[int], kept: _Kept,
                     pieces: list[str], field: str, pad: str) -> None:
     """The keys of the matches whose ``how`` reads their surface (``keys[i]`` their
-    group until then, ``befores[g]`` the JSON of group ``g`` up to ``how``): a piece
+    group until then, ``kept`` what is kept of each group's code): a piece
     per group and surface, added to ``pieces``; ``how`` of each code and surface kept
     for the matcher's next documents (at most :data:`_HOWS_LIMIT`)."""
     text, starts, ends, codes = doc.text, doc.starts, doc.ends, doc.codes
@@ -381,7 +382,8 @@ def _resolve_misses(doc: KeptText, keys: memoryview, misses: array[int], befores
                     hows.clear()
                 hows[(code, surface)] = how
             key = known[(g, surface)] = len(pieces)
-            pieces.append(f"{befores[g]}{how_is}{how},{elided[code & 1]}")
+            hit = kept[0][g]
+            pieces.append(f"{kept[1][hit[0]]}{hit[1]}{how_is}{how},{elided[code & 1]}")
         keys[i] = key
 
 
