@@ -302,8 +302,9 @@ def test_senses_are_written_from_the_arrays_as_from_the_objects(
 
 def test_json_looks_at_the_surface_only_where_how_needs_it(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """``how`` is asked of Python once per variant and surface, and only where the
-    variant alone does not say it (a surface that is not the form, written as it is)."""
+    """``how`` is asked of Python once per variant and surface for a matcher (not again
+    for its next documents), and only where the variant alone does not say it (a
+    surface that is not the form, written as it is)."""
     asked: list[str] = []
     how = KeptText.how
 
@@ -314,10 +315,15 @@ def test_json_looks_at_the_surface_only_where_how_needs_it(
     monkeypatch.setattr(KeptText, "how", counted)
     text = ("ESS, l’ESS, SCOP, Coopérative, coopérative, Coopérative, coopératives, "
             "économie sociale.")
-    doc = Annotator(GLOSSARY, occurrences="all").annotate(text)
+    annotator = Annotator(Glossary.from_dicts(ENTRIES), occurrences="all")  # a new matcher
+    doc = annotator.annotate(text)
     assert isinstance(doc, KeptText)
     out = render(doc, "json")
     assert asked == ["Coopérative"]
+    again = annotator.annotate(text)
+    assert isinstance(again, KeptText)
+    assert render(again, "json") == out
+    assert asked == ["Coopérative"]  # kept with the matcher's pieces
     assert out == render(AnnotatedText(text, doc.annotations), "json")
     assert [a.how for a in doc.annotations] == [
         "exact", "elision", "exact", "case", "exact", "case", "inflected", "alias"]
@@ -354,3 +360,23 @@ def test_the_c_numbering_and_picking_of_the_kept_arrays() -> None:
                     array("q", [7]), ["ab", None])
     with pytest.raises(TypeError):
         SPLICE.number(array("i", [1]))
+
+
+def test_json_pieces_are_kept_per_matcher_and_bounded() -> None:
+    """The JSON of each code is made once per matcher and indent (for the next documents
+    of a service), for a few indents only, and the output is the same whether made or
+    kept; the pieces live with the matcher, not beyond it."""
+    from glossator.render import json as json_module
+
+    text = "ESS, l’ESS, SCOP, Coopérative, coopératives, économie sociale. " * 3
+    annotator = Annotator(Glossary.from_dicts(ENTRIES), occurrences="all")
+    for indent in range(8):
+        for _ in range(2):
+            doc = annotator.annotate(text)
+            assert isinstance(doc, KeptText)
+            got = render(doc, "json", indent=indent)  # from the arrays: first
+            assert got == render(AnnotatedText(text, doc.annotations), "json", indent=indent)
+    variants = annotator.matcher.variants
+    assert len(variants.memo["json"]) == json_module._MEMO_INDENTS
+    assert all(len(by_code) <= 2 * len(variants) for by_code, _ in
+               variants.memo["json"].values())

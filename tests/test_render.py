@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -196,3 +197,17 @@ def test_stripping_undoes_an_expansion_with_no_break_spaces() -> None:
     expanded = render(annotate(text, g), "text")
     assert "Agrément\u00a0: «\u00a0solidaire\u00a0»." in expanded
     assert strip_text(expanded, g).text == text
+
+
+def test_html_escape_skips_only_text_that_needs_no_visible_escape() -> None:
+    """``render.html.escape`` skips ``html_safe`` for a printable text: so every
+    character ``html_safe`` escapes must be one ``str.isprintable`` refuses."""
+    from glossator.render.html import escape
+    from glossator.text.inert import _HTML, html_safe
+
+    every = "".join(map(chr, range(0x110000)))
+    escaped = _HTML.findall(every)
+    assert len(escaped) > 100 and not any(c.isprintable() for c in escaped)
+    for text in ("Définition « où » &<>\"'", "a\x85b", "\ufdd0", "x\U0010ffff", "é\x00"):
+        assert escape(text) == html.escape(html_safe(text))
+        assert escape(text, quote=False) == html.escape(html_safe(text), quote=False)

@@ -266,14 +266,32 @@ def _restart_point(text: str, lo: int, hi: int, spans: Sequence[tuple[int, int]]
 
 
 class _Variants(Sequence["Variant"]):
-    """The compiled variants, built as objects only when first looked at."""
+    """The compiled variants, built as objects only when first looked at.
 
-    __slots__ = ("_built", "_forms", "_raw")
+    ``rows`` are the raw rows (form index, text, tag… :data:`~.compile.VARIANT_FIELDS`)
+    and ``forms`` the forms they index, for a reader that needs a field or two of many
+    variants without an object each. ``memo`` holds what the layers above derive from
+    the variants, as long as the matcher lives (the JSON renderer's pieces per variant,
+    :mod:`glossator.render.json`); each user keys its own part, and bounds it.
+    """
+
+    __slots__ = ("_built", "_forms", "_raw", "memo")
 
     def __init__(self, forms: Sequence[Form], raw: Sequence[tuple[Any, ...]]) -> None:
         self._forms = forms
         self._raw = raw
         self._built: dict[int, Variant] = {}
+        self.memo: dict[Any, Any] = {}
+
+    @property
+    def rows(self) -> Sequence[tuple[Any, ...]]:
+        """The raw rows of the variants (see the class)."""
+        return self._raw
+
+    @property
+    def forms(self) -> Sequence[Form]:
+        """The forms the rows' first fields index."""
+        return self._forms
 
     def __len__(self) -> int:
         return len(self._raw)

@@ -91,7 +91,9 @@ def escape(text: str, quote: bool = True) -> str:
     """``text`` escaped for HTML, every character HTML forbids (NUL, controls,
     noncharacters) first shown as a visible escape (:func:`glossator.text.inert.html_safe`):
     glossary data is inserted inert, and the output reads back as text."""
-    return _escape_html(html_safe(text), quote)
+    # every character html_safe escapes is one str.isprintable refuses (controls,
+    # noncharacters, surrogates): a printable text, accents and all, is skipped at once
+    return _escape_html(text if text.isprintable() else html_safe(text), quote)
 
 
 #: The built-in markup presets of :func:`tooltip` (see :data:`MARKUP_PRESETS`).
@@ -143,7 +145,9 @@ def definition_html(definition: str, rich: bool = False, *, links: bool = True) 
     ``script``/``style`` go with their content. ``links=False`` drops the ``a`` tags too
     (keeping their text), for a definition that sits inside a link.
     """
-    text = html_safe(one_line(definition))
+    text = one_line(definition)
+    if not text.isprintable():  # (see escape)
+        text = html_safe(text)
     if not rich:
         return escape(text)
     tags = set(RICH_TAGS) if links else set(RICH_TAGS) - {"a"}
@@ -301,6 +305,12 @@ def _parts(entry: Entry, surface: str, tip_id: str, markup: str, rich: bool,
            link_to: str | None) -> tuple[str, str]:
     """:func:`tooltip_parts` of a term of ``entry`` whose text is ``surface``."""
     preset = get_markup(markup)
+    return preset.wrap(_term_markup(entry, surface, tip_id, preset, rich, link_to))
+
+
+def _term_markup(entry: Entry, surface: str, tip_id: str, preset: MarkupPreset, rich: bool,
+                 link_to: str | None) -> TermMarkup:
+    """What ``preset`` is given to wrap a term of ``entry`` whose text is ``surface``."""
     definition = one_line(entry.definition)
     html = definition_html(definition, rich, links=preset.links)
     text = html_unescape(_nh3().clean(html_safe(definition), tags=set())) if rich else definition
@@ -308,14 +318,14 @@ def _parts(entry: Entry, surface: str, tip_id: str, markup: str, rich: bool,
     if link_to is not None:
         href = escape(entry_href(check_link_to(link_to), entry.id))
     url = (entry.url or "").strip()
-    return preset.wrap(TermMarkup(
+    return TermMarkup(
         entry_id=escape(entry.id), title=escape(one_line(entry.display_title)),
         definition=html, definition_text=escape(text), surface=escape(one_line(surface)),
         tip_id=tip_id, href=href,
         source_url=escape(url) if _SOURCE_URL.match(url) else None,
         source_name=escape(one_line(entry.source), quote=False)
         if entry.source and entry.source.strip() else None,
-    ))
+    )
 
 
 #: Stands for the tooltip's id while a template is rendered (private-use characters).
@@ -363,8 +373,12 @@ def _template(entry: Entry, surface: str, preset: MarkupPreset, rich: bool,
     put in the wrong place)."""
     if preset.wrap not in _BUILT_IN_WRAPS:
         return None, ()
-    opening, closing = _parts(entry, surface, _TIP_ID, preset.name, rich, link_to)
-    bare = _parts(entry, surface, "", preset.name, rich, link_to)
+    wrap_with = get_markup(preset.name)  # (as :func:`_parts` would)
+    t = _term_markup(entry, surface, _TIP_ID, wrap_with, rich, link_to)
+    opening, closing = wrap_with.wrap(t)
+    # the same fields with no id (escaped once, for both)
+    bare = wrap_with.wrap(TermMarkup(t.entry_id, t.title, t.definition, t.definition_text,
+                                     t.surface, "", t.href, t.source_url, t.source_name))
     if (opening.replace(_TIP_ID, ""), closing.replace(_TIP_ID, "")) != bare \
             or "\ue000" in bare[0] + bare[1]:
         return None, ()

@@ -23,7 +23,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from ..matching.scan import Variant
     from .splice import Sink
 
 __all__ = ["dumps", "render", "write"]
@@ -222,11 +221,11 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str,
     # each match's group, then its key, in one buffer (8 bytes a match, not a copy)
     keys = memoryview(raw_groups).cast("q")
     firsts = int64s(raw_firsts)
-    pieces, checks = _code_pieces(doc, firsts, field, pad)
+    pieces, checks, kept = _code_pieces(doc, firsts, field, pad)
     _, raw_misses = SPLICE.pick(text, doc.starts, doc.ends, keys,
                                 array("q", range(len(pieces))), checks, out=keys)
     if raw_misses:
-        _resolve_misses(doc, keys, int64s(raw_misses), firsts, pieces, field, pad)
+        _resolve_misses(doc, keys, int64s(raw_misses), kept, pieces, field, pad)
     if doc.choices:
         _choices(doc, keys, pieces, pad)
     return out_of(SPLICE.render_json, text, doc.starts, doc.ends, keys, pieces, "\n" + pad * 2,
@@ -234,34 +233,113 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str,
 
 
 def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
-                 ) -> tuple[list[str], list[str | bool | None]]:
-    """For the code of each match ``firsts[g]`` (:func:`_per_code`, in one loop): the
-    JSON after its surface when ``how`` is that of its form written as it is, or of its
-    variant alone; and the check ``_splice.pick`` makes (``None``: the variant says
-    ``how``; the form's text: equal to the surface; ``False``: ``how`` reads the
-    surface). Nothing else is kept: the few groups whose ``how`` reads the surface are
-    rendered again (:func:`_resolve_misses`)."""
-    variants = doc._matcher.variants
+                 ) -> tuple[list[str], list[str | bool | None], _Kept]:
+    """For the code of each match ``firsts[g]``: the JSON after its surface when ``how``
+    is that of its form written as it is, or of its variant alone; the check
+    ``_splice.pick`` makes (``None``: the variant says ``how``; the form's text: equal
+    to the surface; ``False``: ``how`` reads the surface); and what is kept of each
+    code with the entries' fields, for the few groups whose ``how`` reads the surface
+    (:func:`_resolve_misses`). Each code's are made once per matcher and indent
+    (:func:`_memo`), so a process that annotates many documents with one glossary makes
+    them once."""
+    by_code, by_entry = _memo(doc, pad)
     entries, codes = doc.entries, doc.codes
-    fold = doc._matcher.options.accents == "fold"
-    by_entry: dict[int, str] = {}
     pieces: list[str] = []
     checks: list[str | bool | None] = []
-    how_is, ends = f"{field}\"how\": ", _elided(field, pad)
-    plain = (f'{how_is}"exact",{ends[0]}', f'{how_is}"elision",{ends[1]}')
+    hits: list[_Pieces] = []
+    get = by_code.get
+    made = None
     for k in firsts:
         code = codes[k]
-        v = variants[code >> 1]
-        before = _before(doc, entries[k], v, field, by_entry)
-        elided = code & 1
-        fixed = _fixed_how(v, fold)
+        e = entries[k]
+        hit = get(code)
+        if hit is None or hit[0] != e:  # new, or the entry chosen for a sense
+            if made is None:
+                made = _Maker(doc, field, pad, by_entry)
+            hit = made.pieces(code, e)
+            if len(by_code) < _MEMO_LIMIT:
+                by_code[code] = hit
+        hits.append(hit)
+        pieces.append(by_entry[e] + hit[1] + hit[2])
+        checks.append(hit[3])
+    return pieces, checks, (hits, by_entry)
+
+
+#: The most codes (variant and elision) whose pieces are kept per matcher and indent
+#: (there are at most twice as many as variants: this only caps a huge glossary, at
+#: about 40 MB), and the most indents kept per matcher (the others are made for each
+#: document).
+_MEMO_LIMIT = 1 << 17
+_MEMO_INDENTS = 4
+#: The most ``how`` kept per matcher by code and surface (document text: emptied when
+#: full).
+_HOWS_LIMIT = 1 << 16
+
+#: What is kept of a code: the index of its entry, the JSON of its form (after the
+#: entry's fields, before ``how``), the rest (one string shared by many codes), the check.
+_Pieces = tuple[int, str, str, "str | bool | None"]
+#: What is kept of each group's code, and the entries' fields by entry index.
+_Kept = tuple[list[_Pieces], dict[int, str]]
+
+
+def _memo(doc: KeptText, pad: str) -> tuple[dict[int, _Pieces], dict[int, str]]:
+    """The pieces per code and the entries' fields per entry index already made for the
+    matcher of ``doc`` at this indent (kept on its variants, ``Matcher.variants.memo``:
+    they live as long as the matcher, and hold strings only). Threads may fill them at
+    once: what each writes for a key is the same."""
+    memo = doc._matcher.variants.memo
+    per_indent: dict[int, tuple[dict[int, _Pieces], dict[int, str]]] = memo.setdefault(
+        "json", {})
+    found = per_indent.get(len(pad))
+    if found is None:
+        if len(per_indent) >= _MEMO_INDENTS:
+            return {}, {}
+        found = per_indent.setdefault(len(pad), ({}, {}))
+    return found
+
+
+class _Maker:
+    """Makes what :func:`_code_pieces` keeps of a code, from the variants' raw rows
+    (without a variant object), with what every code of a document shares at hand."""
+
+    __slots__ = ("by_entry", "ends", "field", "fixed", "fold", "forms", "how_is", "plain",
+                 "rows", "table")
+
+    def __init__(self, doc: KeptText, field: str, pad: str, by_entry: dict[int, str],
+                 ) -> None:
+        variants = doc._matcher.variants
+        self.rows, self.forms, self.table = variants.rows, variants.forms, doc.entry_table
+        self.fold = doc._matcher.options.accents == "fold"
+        self.field, self.by_entry = field, by_entry
+        self.how_is, self.ends = f"{field}\"how\": ", _elided(field, pad)
+        self.plain = (f'{self.how_is}"exact",{self.ends[0]}',
+                      f'{self.how_is}"elision",{self.ends[1]}')
+        self.fixed: dict[tuple[str, int], str] = {}  # the ends after a fixed ``how``
+
+    def pieces(self, code: int, e: int) -> _Pieces:
+        """What is kept of ``code`` (:data:`_Pieces`) for a match of the entry of index
+        ``e`` in ``entry_table``, whose fields are made once, in ``by_entry``."""
+        enc, field = _encode_str, self.field
+        row = self.rows[code >> 1]
+        form = self.forms[row[0]]
+        if e not in self.by_entry:
+            entry = self.table[e]
+            self.by_entry[e] = (
+                f"{field}\"entry\": {enc(entry.id)},{field}\"term\": {enc(entry.term)},"
+                f"{field}\"title\": {enc(entry.display_title)},"
+                f"{field}\"definition\": {enc(entry.definition)},")
+        text, tag, form_text = row[1], row[2], form.text
+        form_json = enc(form_text)
+        middle = (f"{field}\"form\": {form_json},"
+                  f"{field}\"variant\": {enc(text) if text else form_json},")
+        fixed = _fixed_how(tag, form.is_alias, self.fold)
         if fixed:
-            pieces.append(f"{before}{how_is}{fixed},{ends[elided]}")
-            checks.append(None)
-        else:
-            pieces.append(before + plain[elided])
-            checks.append(False if v.tag else v.form.text)
-    return pieces, checks
+            end = self.fixed.get((fixed, code & 1))
+            if end is None:
+                end = self.fixed[(fixed, code & 1)] = (
+                    f"{self.how_is}{fixed},{self.ends[code & 1]}")
+            return e, middle, end, None
+        return e, middle, self.plain[code & 1], False if tag else form_text
 
 
 def _elided(field: str, pad: str) -> tuple[str, str]:
@@ -270,53 +348,42 @@ def _elided(field: str, pad: str) -> tuple[str, str]:
     return f"{field}\"elided\": false{close}", f"{field}\"elided\": true{close}"
 
 
-def _before(doc: KeptText, e: int, v: Variant, field: str, by_entry: dict[int, str]) -> str:
-    """The JSON of a match of entry ``e`` (an index of ``entry_table``) and variant ``v``
-    from after its surface to before ``how``: its entry's fields (rendered once per entry,
-    in ``by_entry``), then its form's."""
-    enc = _encode_str
-    entry_part = by_entry.get(e)
-    if entry_part is None:
-        entry = doc.entry_table[e]
-        entry_part = by_entry[e] = (
-            f"{field}\"entry\": {enc(entry.id)},{field}\"term\": {enc(entry.term)},"
-            f"{field}\"title\": {enc(entry.display_title)},"
-            f"{field}\"definition\": {enc(entry.definition)},")
-    form = enc(v.form.text)
-    return (f"{entry_part}{field}\"form\": {form},"
-            f"{field}\"variant\": {enc(v.text) if v.text else form},")
-
-
-def _fixed_how(v: Variant, fold: bool) -> str:
-    """``how`` of a match of variant ``v`` as JSON when the variant alone says it
-    (:meth:`~glossator.matching.scan.Matcher.how`), else ``""``."""
-    if v.tag == "inflected":
+def _fixed_how(tag: str, is_alias: bool, fold: bool) -> str:
+    """``how`` of a match of a variant tagged ``tag`` of a form (an alias or not) as JSON
+    when the variant alone says it (:meth:`~glossator.matching.scan.Matcher.how`), else
+    ``""``."""
+    if tag == "inflected":
         return '"inflected"'
-    if v.form.is_alias:
+    if is_alias:
         return '"alias"'
-    return _encode_str(v.tag) if v.tag and not fold else ""
+    return _encode_str(tag) if tag and not fold else ""
 
 
-def _resolve_misses(doc: KeptText, keys: memoryview, misses: array[int], firsts: array[int],
+def _resolve_misses(doc: KeptText, keys: memoryview, misses: array[int], kept: _Kept,
                     pieces: list[str], field: str, pad: str) -> None:
     """The keys of the matches whose ``how`` reads their surface (``keys[i]`` their
-    group until then, ``firsts[g]`` the first match of group ``g``): a piece per group
-    and surface, added to ``pieces``."""
-    text, starts, ends = doc.text, doc.starts, doc.ends
-    variants = doc._matcher.variants
+    group until then, ``kept`` what is kept of each group's code): a piece
+    per group and surface, added to ``pieces``; ``how`` of each code and surface kept
+    for the matcher's next documents (at most :data:`_HOWS_LIMIT`)."""
+    text, starts, ends, codes = doc.text, doc.starts, doc.ends, doc.codes
+    hows: dict[tuple[int, str], str] = doc._matcher.variants.memo.setdefault("json how", {})
     known: dict[tuple[int, str], int] = {}
-    by_entry: dict[int, str] = {}
     how_is, elided = f"{field}\"how\": ", _elided(field, pad)
     for i in misses:
         g = keys[i]
         surface = text[starts[i]:ends[i]]
         key = known.get((g, surface))
         if key is None:
-            k = firsts[g]
-            code = doc.codes[k]
-            before = _before(doc, doc.entries[k], variants[code >> 1], field, by_entry)
+            code = codes[i]
+            how = hows.get((code, surface))
+            if how is None:
+                how = _encode_str(doc.how(i))
+                if len(hows) >= _HOWS_LIMIT:
+                    hows.clear()
+                hows[(code, surface)] = how
             key = known[(g, surface)] = len(pieces)
-            pieces.append(f"{before}{how_is}{_encode_str(doc.how(i))},{elided[code & 1]}")
+            hit = kept[0][g]
+            pieces.append(f"{kept[1][hit[0]]}{hit[1]}{how_is}{how},{elided[code & 1]}")
         keys[i] = key
 
 
@@ -356,7 +423,7 @@ def _per_code(doc: KeptText, k: int, by_entry: dict[int, str], field: str,
     form = _encode_str(v.form.text)
     middle = (f"{entry_part}{field}\"form\": {form},"
               f"{field}\"variant\": {_encode_str(v.text) if v.text else form},")
-    fixed = _fixed_how(v, doc._matcher.options.accents == "fold")
+    fixed = _fixed_how(v.tag, v.form.is_alias, doc._matcher.options.accents == "fold")
     quick = v.form.text if not v.tag else None
     tail = f"{field}\"elided\": {'true' if elided else 'false'}\n{pad * 2}}}"
     plain = '"elision"' if elided else '"exact"'
