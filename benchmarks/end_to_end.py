@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/end_to_end.py --mb 4                 # speed, ~5 min
     .venv/bin/python benchmarks/end_to_end.py --mb 4 --memory        # peak memory too
     .venv/bin/python benchmarks/end_to_end.py --mb 1 --sizes 10 --rounds 3   # a quick look
+    .venv/bin/python benchmarks/end_to_end.py --mb 4 --cold    # each round a first document
 
 For each glossary size (10 — the fixed ESS list —, 1 000, 10 000 and 100 000 terms drawn
 with a fixed seed from ``../shared/corpus/terms``, see ``benchlib.draw_glossary``), every
@@ -125,11 +126,25 @@ def _sink_file(sink: str) -> Any:
     return os.fdopen(fd, "wb")
 
 
+def _forget(job: Any) -> None:
+    """Empty what the renderers keep from one document to the next of a process: the JSON
+    pieces kept with the matcher (``Matcher.variants.memo``) and the HTML templates."""
+    from glossator.render import html
+
+    memo = getattr(job.annotator.matcher.variants, "memo", None)
+    if memo is not None:
+        memo.clear()
+    templates = getattr(html, "_TEMPLATES", None)
+    if templates is not None:
+        templates.clear()
+
+
 def _annotate(glossary: Any, fmt_: str, occurrences: str, python_renderers: bool = False,
-              sink: str = "devnull") -> Callable[[str], int]:
+              sink: str = "devnull", cold: bool = False) -> Callable[[str], int]:
     """What ``glossator annotate -f FMT --occurrences OCC`` does with a text it has read
     (``python_renderers``: with the renderers' C loop turned off): written to ``sink``
-    (``devnull``, ``file``) as the command writes it, or made as a ``str`` (``str``)."""
+    (``devnull``, ``file``) as the command writes it, or made as a ``str`` (``str``);
+    ``cold``: each time as a matcher's first document (:func:`_forget`)."""
     from importlib import import_module
 
     from glossator import Annotator
@@ -158,6 +173,8 @@ def _annotate(glossary: Any, fmt_: str, occurrences: str, python_renderers: bool
             return out.tell()
 
     def run(text: str) -> int:
+        if cold:  # what a one-shot command pays: nothing kept from an earlier document
+            _forget(job)
         if not python_renderers:
             return once(text)
         kept = [m.SPLICE for m in modules]
@@ -192,7 +209,8 @@ def cases(terms: list[str], args: argparse.Namespace) -> dict[str, Callable[[str
     for f in args.formats:
         for occ in args.occurrences:
             out[f"annotate -f {f} --occurrences {occ}"] = _annotate(glossary, f, occ,
-                                                                     sink=args.sink)
+                                                                     sink=args.sink,
+                                                                     cold=args.cold)
             if args.str_path:
                 out[f"annotate -f {f} --occurrences {occ} (str)"] = _annotate(
                     glossary, f, occ, sink="str")
@@ -363,6 +381,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--sink", choices=("devnull", "file"), default="devnull",
                    help="where the annotate cases write: os.devnull (default) or a "
                         "temporary file")
+    p.add_argument("--cold", action="store_true",
+                   help="each annotate case as a one-shot command's document: what the "
+                        "renderers keep per matcher and per process is emptied before it")
     p.add_argument("--str-path", action="store_true",
                    help="also time each annotate case as DocumentJob.render (a str)")
     p.add_argument("--python-renderers", action="store_true",
