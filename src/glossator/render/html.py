@@ -313,14 +313,16 @@ def _term_markup(entry: Entry, surface: str, tip_id: str, preset: MarkupPreset, 
     """What ``preset`` is given to wrap a term of ``entry`` whose text is ``surface``."""
     definition = one_line(entry.definition)
     html = definition_html(definition, rich, links=preset.links)
-    text = html_unescape(_nh3().clean(html_safe(definition), tags=set())) if rich else definition
+    # plain, the definition's text is its HTML (escaped the same way): escaped once
+    text = escape(html_unescape(_nh3().clean(html_safe(definition), tags=set()))) if rich \
+        else html
     href = None
     if link_to is not None:
         href = escape(entry_href(check_link_to(link_to), entry.id))
     url = (entry.url or "").strip()
     return TermMarkup(
         entry_id=escape(entry.id), title=escape(one_line(entry.display_title)),
-        definition=html, definition_text=escape(text), surface=escape(one_line(surface)),
+        definition=html, definition_text=text, surface=escape(one_line(surface)),
         tip_id=tip_id, href=href,
         source_url=escape(url) if _SOURCE_URL.match(url) else None,
         source_name=escape(one_line(entry.source), quote=False)
