@@ -1283,6 +1283,18 @@ ACROSS_MARKUP = "across markup that cannot be wrapped whole"
 OVERLAP = "overlaps the annotation before it"
 
 
+def _all_packed(annotator: Annotator, text: str) -> array[int]:
+    """Every match of ``text`` as int64 triples (start, end, variant * 2 + elided), the
+    matcher's batches joined into one array."""
+    packed = array("q")
+    for batch in annotator.matcher.iter_packed(text):
+        if isinstance(batch, array):
+            packed.extend(batch)
+        else:
+            packed.frombytes(batch)
+    return packed
+
+
 def _placed(
     annotator: Annotator, scanner: _Scanner, record: list[PageMatch] | None,
     senses: dict[tuple[int, int, int, bool], SenseChoice] | None = None,
@@ -1406,12 +1418,7 @@ def _with_across(
     """The matches of ``text`` as int64 triples (start, end, variant * 2 + elided) in
     order, those that overlap a term found across inline formatting replaced by it:
     what :func:`_placed` gives the policies, without a tuple per match."""
-    packed = array("q")
-    for batch in annotator.matcher.iter_packed(text):
-        if isinstance(batch, array):
-            packed.extend(batch)
-        else:
-            packed.frombytes(batch)
+    packed = _all_packed(annotator, text)
     starts, ends = packed[0::3], packed[1::3]
     added = sorted((a, b, v * 2 + el) for (a, b), (v, el, _, _, _) in across.items())
     if not all(map(lt, starts, starts[1:])):  # not in order: sorted as _placed sorts
@@ -1563,12 +1570,7 @@ def _crossing(annotator: Annotator, runs: _Runs, joined: str,
         length += b - a
     text = joined if len(spans) == 1 and spans[0] == [0, len(joined)] else "".join(
         joined[a:b] for a, b in spans)
-    packed = array("q")
-    for batch in annotator.matcher.iter_packed(text):
-        if isinstance(batch, array):
-            packed.extend(batch)
-        else:
-            packed.frombytes(batch)
+    packed = _all_packed(annotator, text)
     found: list[tuple[int, int, int, bool]] = _PAGESCAN.crossing(packed, bases, shifts,
                                                                  jstarts)
     return found
