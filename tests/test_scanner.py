@@ -173,20 +173,13 @@ def test_same_matches_with_terms_that_share_prefixes(terms: list[str], text: str
 
 
 @pytest.mark.parametrize("fan_out", [1, 2, 7, 8, 9, 26, 40])
-def test_same_matches_below_a_node_of_many_children(fan_out: int) -> None:
+def test_same_matches_below_a_node_of_many_children(fan_out: int, monkeypatch: Any) -> None:
     # a step finds a child of up to eight by the labels in its parent's record, of more
     # by the parent's slots: both against the Aho–Corasick scanner, with the children's
     # labels in the text, between them, above and below them, and after a last one
     letters = "abcdefghijklmnopqrstuvwxyzàâçéèêëîïôùûü"[:fan_out]
     terms = [f"pr{c}" for c in letters] + [f"pr{c}x" for c in letters[::3]]
-    glossary = Glossary.from_dicts([{"term": t, "definition": "d"} for t in terms])
-    fast = Matcher(glossary)
-    saved = matcher.ACCELERATOR
-    matcher.ACCELERATOR = None
-    try:
-        pure = Matcher(glossary)
-    finally:
-        matcher.ACCELERATOR = saved
+    fast, pure = _c_and_pure(tuple(terms), monkeypatch)
     probes = [f"pr{c}" for c in "0AZ_abcdhijyzàçéüÿ~"] + [f"pr{c}x" for c in letters]
     text = " ".join(probes + terms + ["pr", "p", "prx"]) + " \x00 pr\x00 pr"
     assert fast.scan(text) == pure.scan(text) != []
