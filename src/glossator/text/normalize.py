@@ -57,11 +57,21 @@ _NO_BREAK_SPACES = frozenset("\u00a0\u202f\u2007")
 _SPACE_RUN = lazy_pattern(globals(), "_SPACE_RUN", r"\s+")
 
 
-@lru_cache(maxsize=8192)
 def one_line(text: str) -> str:
     """``text`` on one line, as a title, definition or term is shown: trimmed, and each run
     of white space made one space, except a lone no-break space, which stays (French
     typography puts one before *:* and inside *« »*)."""
+    # a printable text holds no white space but U+0020 (every other space, break and
+    # control is unprintable): most glossary text is already on one line, and is returned
+    # with three C scans, not looked up in the cache below
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return _one_line(text)
+
+
+@lru_cache(maxsize=8192)
+def _one_line(text: str) -> str:
+    """:func:`one_line` of a text with white space to fold."""
     if not any(c in text for c in _NO_BREAK_SPACES):
         return " ".join(text.split())
     return _SPACE_RUN.sub(
