@@ -403,6 +403,44 @@ def test_c_prepare_cuts_broken_utf8_as_edits_does(raw: list[int], runs: bool) ->
     assert (got[2], got[3]) == ((None, None) if edited is None else edited[1:])
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "Bc", "  ", " ", "\n\n", *PREPARE_PIECES]),
+                min_size=8, max_size=90), st.booleans())
+def test_c_prepare_agrees_over_long_stretches_at_every_alignment(pieces: list[str],
+                                                                 runs: bool) -> None:
+    # prepare() looks sixteen bytes at a time (SSE2) for where to stop and what to fold
+    # by compares: texts long enough for many blocks, their pieces at every offset
+    _same_prepare("".join(pieces).encode("utf-8"), runs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*EDGE_BYTES, 0xC2, 0xC3, 0xCB, 0xCC, 0xE2, 0xF0, 0xF3, 0x61,
+                                 0x41, 0x20, 0x20, 0x0A]), min_size=17, max_size=80),
+       st.booleans())
+def test_c_prepare_stops_on_long_broken_utf8_as_edits_does(raw: list[int], runs: bool) -> None:
+    data = bytes(raw)
+    got = matcher.ACCELERATOR.prepare(data, runs, 64)
+    edited = matcher.ACCELERATOR.edits(data, runs)
+    assert got[0] == b" " + (data if edited is None else edited[0]) + b" "
+    from glossator.matching.fold import fold_text
+
+    # the fold of broken UTF-8 too: byte for byte the table's, separators blanked where
+    # their bytes are whole
+    assert got[1] == fold_text(got[0], got[0].translate(None, bytes(range(128))))
+
+
+def test_the_vector_paths_of_prepare_are_on() -> None:
+    # the C module checks at import that its SSE2 compares give the fold table and the
+    # stop tables it was built with; a change of fold.py's tables that they no longer
+    # give turns them off (right, but slower): this says so
+    import platform
+
+    if platform.machine() not in ("x86_64", "AMD64"):
+        pytest.skip("SSE2 is x86-64's")
+    assert matcher.ACCELERATOR.FOLD_VECTOR == 1
+    assert matcher.ACCELERATOR.STOP_VECTOR == 1
+
+
 def _same_prepare(raw: bytes, runs: bool) -> None:
     from array import array
 

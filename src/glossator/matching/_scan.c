@@ -1650,17 +1650,82 @@ nfc_suspect_at(const uint8_t *raw, Py_ssize_t n, Py_ssize_t j)
     return j + 2 < n && ((NFC_THIRD[at - 2] >> (raw[j + 2] & 0x3F)) & 1u);
 }
 
+#if defined(__SSE2__)
+/* The lanes of v that hold RUN_SPACE (tab to carriage return, and the space). */
+static inline __m128i
+run_space16(__m128i v)
+{
+    return _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(8)),
+                                      _mm_cmplt_epi8(v, _mm_set1_epi8(14))),
+                        _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+}
+
+/* The lanes of v that hold C2, or a lead byte from CC (the Latin letters of C3 to CB,
+ * accents and all, never stop: most of a French text's lead bytes). */
+static inline __m128i
+lead16(__m128i v)
+{
+    return _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xC2)),
+                        _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((char)0xCB)),
+                                      _mm_cmplt_epi8(v, _mm_setzero_si128())));
+}
+#endif
+
+/* Whether next_stop may look sixteen bytes at a time: the ASCII bytes of EDIT_STOP and
+ * PREP_STOP are RUN_SPACE, which run_space16 finds, and neither stops at a byte from 80
+ * to CB but C2, which lead16 leaves out (set at import; else the table alone is used). */
+static int stop_vector_ok = 0;
+
+static void
+check_stop_vector(void)
+{
+#if defined(__SSE2__)
+    int ok = 1;
+    for (int b = 0; b < 256; b++) {
+        int space = (b >= 9 && b <= 13) || b == ' ';
+        if (b < 0x80 && (EDIT_STOP[b] != space || PREP_STOP[b] != space)) {
+            ok = 0;
+        }
+        if (b >= 0x80 && b < 0xCC && b != 0xC2 && (EDIT_STOP[b] || PREP_STOP[b])) {
+            ok = 0;
+        }
+    }
+    stop_vector_ok = ok;
+#endif
+}
+
 /* Where the skip of find_cuts stops: at a non-ASCII byte of `stop`, or at an ASCII one of
- * `stop` followed by another (a lone space between two words is never cut). */
+ * `stop` followed by another (a lone space between two words is never cut). Sixteen
+ * bytes at a time (SSE2): the lanes that may stop (a space before a space or a lead
+ * byte, a lead byte) are found at once, and only they are looked up in `stop`. */
 static inline Py_ssize_t
 next_stop(const uint8_t *raw, Py_ssize_t n, Py_ssize_t j, const uint8_t *stop)
 {
-    /* one table test a byte, branch-free until a stop (through a pointer, which leaves
-     * the compiler registers for the rest of the loop) */
     if (j >= n) {
         return n;
     }
     const uint8_t *q = raw + j, *last = raw + n - 1;
+#if defined(__SSE2__)
+    if (stop_vector_ok) {
+        while (q + 16 <= last) { /* reads q[0 .. 16] */
+            __m128i v = _mm_loadu_si128((const __m128i *)q);
+            __m128i w = _mm_loadu_si128((const __m128i *)(q + 1));
+            __m128i next = _mm_or_si128(run_space16(w), lead16(w));
+            unsigned m = (unsigned)_mm_movemask_epi8(
+                _mm_or_si128(_mm_and_si128(run_space16(v), next), lead16(v)));
+            while (m) {
+                const uint8_t *at = q + __builtin_ctz(m);
+                if (stop[at[0]] & (stop[at[1]] | (at[0] >> 7))) {
+                    return at - raw;
+                }
+                m &= m - 1;
+            }
+            q += 16;
+        }
+    }
+#endif
+    /* one table test a byte, branch-free until a stop (through a pointer, which leaves
+     * the compiler registers for the rest of the loop) */
     while (q < last && !(stop[q[0]] & (stop[q[1]] | (q[0] >> 7)))) {
         q++;
     }
@@ -1904,32 +1969,105 @@ fold_bytes(const uint8_t *src, uint8_t *dst, Py_ssize_t i, Py_ssize_t until, Py_
     return i;
 }
 
+#if defined(__SSE2__)
+/* TEXT_FOLD of sixteen ASCII bytes by compares: A-Z to lower case; letters, digits, the
+ * space and the joiners (- & @ _) kept; every other ASCII byte a space. fold_vector_ok
+ * checks at import that this is TEXT_FOLD for every ASCII byte (else the table is used
+ * alone: tables.py may change the fold, and this must never disagree with it). */
+static inline __m128i
+fold_ascii16(__m128i v)
+{
+#define IN(lo, hi) _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((char)((lo) - 1))), \
+                                 _mm_cmplt_epi8(v, _mm_set1_epi8((char)((hi) + 1))))
+#define IS(c) _mm_cmpeq_epi8(v, _mm_set1_epi8(c))
+    __m128i upper = IN('A', 'Z');
+    __m128i keep = _mm_or_si128(_mm_or_si128(upper, IN('a', 'z')),
+                                _mm_or_si128(IN('0', '9'), IS(' ')));
+    keep = _mm_or_si128(keep, _mm_or_si128(_mm_or_si128(IS('-'), IS('&')),
+                                           _mm_or_si128(IS('@'), IS('_'))));
+#undef IN
+#undef IS
+    __m128i folded = _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+    return _mm_or_si128(_mm_and_si128(keep, folded),
+                        _mm_andnot_si128(keep, _mm_set1_epi8(' ')));
+}
+#endif
+
+/* Whether fold_ascii16 is TEXT_FOLD on every ASCII byte (set at import). */
+static int fold_vector_ok = 0;
+
+static void
+check_fold_vector(void)
+{
+#if defined(__SSE2__)
+    uint8_t in[128], out[128];
+    for (int b = 0; b < 128; b++) {
+        in[b] = (uint8_t)b;
+    }
+    for (int k = 0; k < 128; k += 16) {
+        _mm_storeu_si128((__m128i *)(out + k),
+                         fold_ascii16(_mm_loadu_si128((const __m128i *)(in + k))));
+    }
+    int leads = 1; /* the lead bytes of SEP_LEAD are those fold_into compares with */
+    for (int b = 0; b < 256; b++) {
+        leads &= (SEP_LEAD[b] != 0) == (b == 0xC2 || b == 0xE2 || b == 0xF0 || b == 0xF3);
+    }
+    fold_vector_ok = leads && memcmp(out, TEXT_FOLD, 128) == 0;
+#endif
+}
+
+/* fold_into's step over eight bytes at src + i, through the table (byte by byte around
+ * the lead byte of a separator: ``lead``, or -1 to look); returns where it stopped. */
+static inline Py_ssize_t
+fold8(const uint8_t *src, uint8_t *dst, Py_ssize_t i, Py_ssize_t n, int lead)
+{
+    uint64_t v;
+    memcpy(&v, src + i, 8);
+    if (lead < 0 && (v & 0x8080808080808080ull)) {
+        lead = 0;
+        for (int k = 0; k < 8; k++) {
+            lead |= SEP_LEAD[src[i + k]];
+        }
+    }
+    if (lead > 0) {
+        return fold_bytes(src, dst, i, i + 8, n);
+    }
+#define FOLD_AT(k) ((uint64_t)TEXT_FOLD[(v >> (k)) & 0xFF] << (k))
+    uint64_t w = FOLD_AT(0) | FOLD_AT(8) | FOLD_AT(16) | FOLD_AT(24) | FOLD_AT(32) |
+                 FOLD_AT(40) | FOLD_AT(48) | FOLD_AT(56);
+#undef FOLD_AT
+    memcpy(dst + i, &w, 8); /* byte for byte where v came from, on any endianness */
+    return i + 8;
+}
+
 /* fold.fold_text in C: src[0 .. n-1] folded into dst (TEXT_FOLD), every separator of
- * SEP_LEAD blanked whole. Eight bytes at a time through the table, unless they hold the
- * lead byte of a separator. */
+ * SEP_LEAD blanked whole. Sixteen ASCII bytes at a time by compares (SSE2), else eight
+ * at a time through the table, unless they hold the lead byte of a separator. */
 static void
 fold_into(const uint8_t *src, uint8_t *dst, Py_ssize_t n)
 {
     Py_ssize_t i = 0;
-    while (i + 8 <= n) {
-        uint64_t v;
-        memcpy(&v, src + i, 8);
-        if (v & 0x8080808080808080ull) {
-            uint8_t lead = 0;
-            for (int k = 0; k < 8; k++) {
-                lead |= SEP_LEAD[src[i + k]];
-            }
-            if (lead) {
-                i = fold_bytes(src, dst, i, i + 8, n);
+#if defined(__SSE2__)
+    if (fold_vector_ok) {
+        while (i + 16 <= n) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(src + i));
+            if (_mm_movemask_epi8(v) == 0) {
+                _mm_storeu_si128((__m128i *)(dst + i), fold_ascii16(v));
+                i += 16;
                 continue;
             }
+            unsigned lead = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xC2)),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2))),
+                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xF0)),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xF3)))));
+            Py_ssize_t at = fold8(src, dst, i, n, (lead & 0xFF) != 0);
+            i = at == i + 8 ? fold8(src, dst, at, n, (lead >> 8) != 0) : at;
         }
-#define FOLD_AT(k) ((uint64_t)TEXT_FOLD[(v >> (k)) & 0xFF] << (k))
-        uint64_t w = FOLD_AT(0) | FOLD_AT(8) | FOLD_AT(16) | FOLD_AT(24) | FOLD_AT(32) |
-                     FOLD_AT(40) | FOLD_AT(48) | FOLD_AT(56);
-#undef FOLD_AT
-        memcpy(dst + i, &w, 8); /* byte for byte where v came from, on any endianness */
-        i += 8;
+    }
+#endif
+    while (i + 8 <= n) {
+        i = fold8(src, dst, i, n, -1);
     }
     fold_bytes(src, dst, i, n, n);
 }
@@ -2636,6 +2774,8 @@ static struct PyModuleDef scan_module = {
 PyMODINIT_FUNC
 PyInit__scan(void)
 {
+    check_fold_vector();
+    check_stop_vector();
     if (PyType_Ready(&TrieType) < 0) {
         return NULL;
     }
@@ -2643,7 +2783,9 @@ PyInit__scan(void)
     if (!m) {
         return NULL;
     }
-    if (PyModule_AddIntConstant(m, "ABI", SCAN_ABI) < 0) {
+    if (PyModule_AddIntConstant(m, "ABI", SCAN_ABI) < 0
+        || PyModule_AddIntConstant(m, "FOLD_VECTOR", fold_vector_ok) < 0
+        || PyModule_AddIntConstant(m, "STOP_VECTOR", stop_vector_ok) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -6,6 +6,10 @@ from typing import Any, ClassVar
 from typing_extensions import Buffer
 
 ABI: int
+#: 1 where prepare() folds and finds its stops sixteen bytes at a time (SSE2, checked
+#: at import against the tables)
+FOLD_VECTOR: int
+STOP_VECTOR: int
 
 class Trie:
     """The compiled patterns, walked from every space of a folded text."""
