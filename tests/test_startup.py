@@ -57,6 +57,24 @@ def test_annotate_and_render_stay_the_functions_once_their_modules_are_loaded() 
     assert _python(code) == "L’ESS ESS É."
 
 
+def test_the_modules_behind_annotate_and_render_are_reached_through_them() -> None:
+    # docs/python.md names glossator.render.write and glossator.render.html: the function
+    # carries its module's public names and subpackages; and the import statement that
+    # goes through the function finds the subpackage
+    code = ("import glossator.render.json as j, glossator\n"
+            "import glossator.render.html\n"
+            "from glossator.render import write\n"
+            "r, a = glossator.render, glossator.annotate\n"
+            "print(j.__name__, r.json is j, r.write is write, r.html.__name__,\n"
+            "      a.Annotator is glossator.Annotator, callable(r))")
+    assert _python(code) == "glossator.render.json True True glossator.render.html True True"
+    late = ("import glossator\n"
+            "glossator.render\n"  # the module loaded first, its subpackage afterwards
+            "import glossator.render.markdown as m\n"
+            "print(glossator.render.markdown is m)")
+    assert _python(late) == "True"
+
+
 def test_a_command_loads_only_its_own_module(tmp_path: Path) -> None:
     code = ("import sys, io, contextlib\nfrom glossator.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"

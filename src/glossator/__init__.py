@@ -101,12 +101,34 @@ def __dir__() -> list[str]:
 class _Package(ModuleType):
     """This package's module type: ``glossator.annotate`` and ``glossator.render`` are the
     functions, as documented, even after their submodules of the same name are imported
-    (the import system would otherwise put the submodules in their place)."""
+    (the import system would otherwise put the submodules in their place). Each function
+    carries its submodule's public names and subpackages as attributes
+    (:class:`_Shadowed`), so that ``glossator.render.write``,
+    ``glossator.render.html.register_markup`` and ``import glossator.render.json as j``
+    reach them through it."""
 
     def __setattr__(self, name: str, value: object) -> None:
         if name in ("annotate", "render") and isinstance(value, ModuleType):
-            return  # the submodule: reached through sys.modules, not as an attribute
+            # the submodule: reached through sys.modules and through its function
+            function = getattr(value, name)
+            for public in getattr(value, "__all__", ()):
+                setattr(function, public, getattr(value, public))
+            for key, item in vars(value).items():
+                if isinstance(item, ModuleType) and item.__name__ == f"{value.__name__}.{key}":
+                    setattr(function, key, item)
+            value.__class__ = _Shadowed
+            return
         super().__setattr__(name, value)
+
+
+class _Shadowed(ModuleType):
+    """The type of a submodule that its function of the same name stands for in
+    ``glossator``: a subpackage imported later is set on the function too."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        super().__setattr__(name, value)
+        if isinstance(value, ModuleType) and value.__name__ == f"{self.__name__}.{name}":
+            setattr(getattr(self, self.__name__.rpartition(".")[2]), name, value)
 
 
 sys.modules[__name__].__class__ = _Package
