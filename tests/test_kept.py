@@ -172,7 +172,8 @@ def test_keep_refuses_tables_that_do_not_agree() -> None:
     def ctx(**change: Any) -> tuple[Any, ...]:
         parts: dict[str, Any] = dict(
             variant_entry=index.variant_entry, flags=index.flags, caps=index.caps,
-            ways=index.ways, learn=index.learn, check=lambda *a: False, text="ESS",
+            ways=index.ways, heads=index.heads, learn=index.learn, check=lambda *a: False,
+            text="ESS",
             mode=0, cap=-1, seen=zeros, counts=array("q", bytes(8 * n)),
             sections=array("q", [0]), at=array("q", [0]), skip=None,
             by_entry_at=index.by_entry_at, by_entry=index.by_entry)
@@ -183,6 +184,8 @@ def test_keep_refuses_tables_that_do_not_agree() -> None:
     assert len(out[0]) == 8
     with pytest.raises(ValueError):
         ACCELERATOR.keep(found, ctx(seen=array("q", [0])), out)
+    with pytest.raises(ValueError):  # two heads per entry, or they would be read past
+        ACCELERATOR.keep(found, ctx(heads=array("q", bytes(8 * n))), out)
     with pytest.raises(ValueError):
         ACCELERATOR.keep(found, ctx(variant_entry=array("i", [n] * len(index.variant_entry))),
                          out)

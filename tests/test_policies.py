@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from glossator import Annotator, Glossary, GlossatorWarning, UsageError, compile_glossary
 from glossator.cli import main
+from glossator.kept import KeptText
 from glossator.model import Entry
 from glossator.policy import (
     apply_policies,
@@ -301,6 +302,37 @@ def test_the_first_occurrences_are_the_same_with_and_without_the_entry_ids(
 
     slow = apply_policies(annotator.matcher.scan(text), entry_of, text)
     assert annotator.select(text) == slow
+
+
+_WIDE_OWN = "Sociétés 🙂 de l’ESS et plus"  # astral: the text is UCS-4 where it is written
+_WIDE_ANNOTATOR = Annotator(Glossary.from_dicts([
+    {"term": "ESS", "definition": _WIDE_OWN},
+    {"term": "coopérative", "definition": "Entreprise coopérative (une coopérative)."},
+    {"term": "plus", "definition": "Sociétés 🙂 de l’ESS et plus"},  # ends with its term
+    {"term": "Entreprise", "definition": "Entreprise coopérative (une coopérative)."},
+]), occurrences="all")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    "ESS", "l’ESS", _WIDE_OWN, _WIDE_OWN[:12], _WIDE_OWN[1:], "So", "Sociétés", " ", "\n",
+    "Entreprise coopérative (une coopérative).", "Entreprise coopérative", "coopérative",
+    "plus", "é", "x",
+]), max_size=16), st.sampled_from(["", "ÿ", "’"]))
+def test_the_c_policies_find_a_definition_written_out_as_the_rule_does(
+    pieces: list[str], widen: str,
+) -> None:
+    # the C policies look first for a way's first two characters around a match (two
+    # integers per entry), then at the way itself: texts of each width (ÿ: Latin-1, ’:
+    # UCS-2, the emoji of the definition: UCS-4), ways at the start and at the very end
+    text = widen + "".join(pieces)
+    annotator = _WIDE_ANNOTATOR
+    variants = annotator.matcher.variants
+    slow = apply_policies(annotator.matcher.scan(text),
+                          lambda m: variants[m[2]].form.entry, text, occurrences="all")
+    doc = annotator.annotate(text)
+    assert isinstance(doc, KeptText)  # chosen by the C policies (_keep.h)
+    assert [(a.start, a.end) for a in doc] == [(m[0], m[1]) for m in slow]
 
 
 def test_a_common_word_in_a_heading_set_in_capitals_is_dropped_and_says_why() -> None:

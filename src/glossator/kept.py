@@ -124,8 +124,8 @@ class EntryIndex:
     definition may be written out. One per matcher (:meth:`of`), shared by threads: what
     is learnt is the same whoever learns it."""
 
-    __slots__ = ("by_entry", "by_entry_at", "caps", "defer", "entries", "flags", "ids",
-                 "variant_entry", "ways")
+    __slots__ = ("by_entry", "by_entry_at", "caps", "defer", "entries", "flags", "heads",
+                 "ids", "variant_entry", "ways")
 
     def __init__(self, matcher: Matcher) -> None:
         ids = matcher._ids()
@@ -161,6 +161,8 @@ class EntryIndex:
         self.flags = bytearray(n)
         self.caps = array("q", [-1]) * n
         self.ways: list[tuple[str, ...] | None] = [None] * n
+        #: per entry, two: what C reads of a way before the way itself (:func:`_head`)
+        self.heads = array("q", bytes(16 * n))
 
     @classmethod
     def of(cls, matcher: Matcher) -> EntryIndex:
@@ -180,8 +182,21 @@ class EntryIndex:
         if ways:
             self.ways[e] = ways
             flags |= _WAYS
+            if len(ways) > 2:
+                self.heads[2 * e] = -1  # (never, as ways are made): look at them all
+            else:
+                for i, way in enumerate(ways):
+                    self.heads[2 * e + i] = _head(way)
         self.caps[e] = -1 if entry.max_occurrences is None else entry.max_occurrences
         self.flags[e] = flags
+
+
+def _head(way: str) -> int:
+    """What the C policies read of a way before the way itself: its length, and its
+    first two characters (a way is written out around a match only where they are)."""
+    if len(way) < 2 or len(way) >= 1 << 21:
+        return -1  # look at the way itself
+    return len(way) << 42 | ord(way[0]) << 21 | ord(way[1])
 
 
 def _capitals_prone(entry: Entry) -> bool:
@@ -307,7 +322,8 @@ class KeepState:
             return bool(entry.not_in and excluded_by_context(m, entry, text)) or in_capitals(
                 m, entry, text)
 
-        ctx = (index.variant_entry, index.flags, index.caps, index.ways, index.learn, check,
+        ctx = (index.variant_entry, index.flags, index.caps, index.ways, index.heads,
+               index.learn, check,
                text, mode, -1 if max_per_entry is None else max_per_entry, self.seen,
                self.counts, array("q", sections), array("q", [0]), skip, index.by_entry_at,
                index.by_entry, index.defer if decide is not None else None, decide)

@@ -147,6 +147,9 @@ typedef struct {
     Py_ssize_t n_entries;
     const int64_t *caps;          /* per entry: its own cap, or -1 */
     PyObject *ways;               /* list, per entry: a tuple of str (the ways) or None */
+    const int64_t *heads;         /* per entry, two: of a way, its length << 42 | its first
+                                   * character << 21 | its second; 0 none, -1 look at the
+                                   * ways (written by `learn`, see ways_may_hold) */
     PyObject *learn;              /* learn(entry index) fills flags, caps and ways */
     PyObject *check;              /* check(start, end, variant, elided) -> excluded? */
     PyObject *text;               /* str: what the ways are searched in */
@@ -166,7 +169,7 @@ typedef struct {
 } KeepCtx;
 
 /* The buffers of ctx, held while keep() runs. */
-#define KEEP_VIEWS 11
+#define KEEP_VIEWS 12
 
 static int
 keep_view(PyObject *obj, Py_buffer *view, int writable, Py_ssize_t item, Py_ssize_t *count)
@@ -188,18 +191,19 @@ keep_view(PyObject *obj, Py_buffer *view, int writable, Py_ssize_t item, Py_ssiz
 static int
 keep_ctx(PyObject *ctx, KeepCtx *c, Py_buffer *views)
 {
-    PyObject *variant_entry, *flags, *caps, *seen, *counts, *sections, *at, *skip, *by_at,
-        *by_entry, *defer = Py_None;
+    PyObject *variant_entry, *flags, *caps, *heads, *seen, *counts, *sections, *at, *skip,
+        *by_at, *by_entry, *defer = Py_None;
     long long max_per_entry;
     c->decide = Py_None;
-    if (!PyArg_ParseTuple(ctx, "OOOO!OOOiLOOOOOOO|OO;ctx", &variant_entry, &flags, &caps,
-                          &PyList_Type, &c->ways, &c->learn, &c->check, &c->text, &c->mode,
+    if (!PyArg_ParseTuple(ctx, "OOOO!OOOOiLOOOOOOO|OO;ctx", &variant_entry, &flags, &caps,
+                          &PyList_Type, &c->ways, &heads, &c->learn, &c->check, &c->text,
+                          &c->mode,
                           &max_per_entry, &seen, &counts, &sections, &at, &skip, &by_at,
                           &by_entry, &defer, &c->decide)) {
         return -1;
     }
     c->max_per_entry = max_per_entry;
-    Py_ssize_t n_caps, n_seen, n_counts, n_at, n_skip = 0, n_by_at;
+    Py_ssize_t n_caps, n_heads, n_seen, n_counts, n_at, n_skip = 0, n_by_at;
     if (!PyUnicode_Check(c->text) || !PyCallable_Check(c->learn) ||
         !PyCallable_Check(c->check) || c->mode < KEEP_ALL || c->mode > KEEP_SECTION) {
         PyErr_SetString(PyExc_TypeError, "bad keep() context");
@@ -213,9 +217,11 @@ keep_ctx(PyObject *ctx, KeepCtx *c, Py_buffer *views)
         keep_view(sections, &views[5], 0, 8, &c->n_sections) < 0 ||
         keep_view(at, &views[6], 1, 8, &n_at) < 0 ||
         keep_view(by_at, &views[7], 0, 8, &n_by_at) < 0 ||
-        keep_view(by_entry, &views[8], 0, 4, &c->n_by_entry) < 0) {
+        keep_view(by_entry, &views[8], 0, 4, &c->n_by_entry) < 0 ||
+        keep_view(heads, &views[11], 0, 8, &n_heads) < 0) {
         return -1;
     }
+    c->heads = views[11].buf;
     c->variant_entry = views[0].buf;
     c->flags = views[1].buf;
     c->caps = views[2].buf;
@@ -245,7 +251,7 @@ keep_ctx(PyObject *ctx, KeepCtx *c, Py_buffer *views)
         c->defer = views[10].buf;
     }
     Py_ssize_t e = c->n_entries;
-    if (n_caps != e || n_seen != e || n_counts != e || n_at != 1 ||
+    if (n_caps != e || n_heads != 2 * e || n_seen != e || n_counts != e || n_at != 1 ||
         PyList_GET_SIZE(c->ways) != e || n_by_at != e + 1 ||
         (c->skip != NULL && n_skip != c->n_variants) ||
         (c->defer != NULL && n_defer != c->n_variants)) {
@@ -289,6 +295,62 @@ way_between(PyObject *text, PyObject *way, Py_ssize_t lo, Py_ssize_t hi)
             k++;
         }
         if (k == len) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether text[p] == c0 and text[p + 1] == c1 for some p from lo to hi (both included;
+ * hi + 1 < the text's length). */
+#define HEAD_AT(type)                                                                   \
+    do {                                                                                \
+        const type *t = (const type *)data;                                             \
+        for (Py_ssize_t p = lo; p <= hi; p++) {                                         \
+            if (t[p] == c0 && t[p + 1] == c1) {                                         \
+                return 1;                                                               \
+            }                                                                           \
+        }                                                                               \
+    } while (0)
+
+static int
+head_between(PyObject *text, Py_UCS4 c0, Py_UCS4 c1, Py_ssize_t lo, Py_ssize_t hi)
+{
+    const void *data = PyUnicode_DATA(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        HEAD_AT(Py_UCS1);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        HEAD_AT(Py_UCS2);
+        break;
+    default:
+        HEAD_AT(Py_UCS4);
+    }
+    return 0;
+}
+#undef HEAD_AT
+
+/* Whether a way of entry `ent` may be written out around the match [s, e): its first two
+ * characters are somewhere it could start (what inside_ways then checks in full). It
+ * reads two integers per entry, not the ways' objects: at 100 000 entries, loading those
+ * (a tuple and a str a match, spread over the heap) was a fifth of `all`. */
+static int
+ways_may_hold(const KeepCtx *c, Py_ssize_t ent, Py_ssize_t s, Py_ssize_t e)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(c->text);
+    for (int i = 0; i < 2; i++) {
+        int64_t h = c->heads[2 * ent + i];
+        if (h < 0) {
+            return 1;
+        }
+        Py_ssize_t len = (Py_ssize_t)(h >> 42);
+        if (h == 0 || e - s > len || len < 2) {
+            continue;
+        }
+        Py_ssize_t lo = e - len > 0 ? e - len : 0, hi = s < n - len ? s : n - len;
+        if (lo <= hi && head_between(c->text, (Py_UCS4)((h >> 21) & 0x1FFFFF),
+                                     (Py_UCS4)(h & 0x1FFFFF), lo, hi)) {
             return 1;
         }
     }
@@ -343,6 +405,9 @@ keep_excluded(KeepCtx *c, const int64_t *m, Py_ssize_t ent)
         if (ent >= PyList_GET_SIZE(c->ways)) {
             PyErr_SetString(PyExc_ValueError, "the ways of keep() were cut short");
             return -1;
+        }
+        if (!ways_may_hold(c, ent, (Py_ssize_t)m[0], (Py_ssize_t)m[1])) {
+            return 0;
         }
         return inside_ways(c->text, PyList_GET_ITEM(c->ways, ent), (Py_ssize_t)m[0],
                            (Py_ssize_t)m[1]);
@@ -457,7 +522,7 @@ keep_count(KeepCtx *c, Py_ssize_t ent)
  * that the built-in policies keep, appended to the four bytearrays of the tuple `out`
  * (starts, ends, entries, variant * 2 + elided: int64 each). `ctx` is the tuple
  * (variant_entry int32[variants], flags uint8[entries], caps int64[entries], ways list,
- * learn, check, text, mode, max_per_entry, seen int64[entries], counts int64[entries],
+ * heads int64[2 * entries], learn, check, text, mode, max_per_entry, seen int64[entries], counts int64[entries],
  * sections int64[], at int64[1], skip bytearray | None, by_entry_at int64[entries + 1],
  * by_entry int32[][, defer uint8[variants] | None, decide]): see KeepCtx. seen, counts and at carry one document's state from
  * batch to batch.
