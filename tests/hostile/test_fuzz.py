@@ -30,7 +30,7 @@ def _require_atheris() -> None:
         pytest.skip(reason)
 
 
-@pytest.mark.parametrize("target", ["loaders", "html", "cache"])
+@pytest.mark.parametrize("target", ["loaders", "html", "cache", "text"])
 def test_a_short_fuzzing_run_finds_nothing(tmp_path: Path, target: str) -> None:
     _require_atheris()
     corpus = tmp_path / "corpus"
