@@ -290,6 +290,16 @@ def test_an_acronym_that_is_a_common_word_is_a_note_while_matched_in_capitals(ch
     assert findings[0].level == "info" and "case_sensitive: false" in findings[0].message
 
 
+def test_a_form_of_one_letter_is_a_note_on_what_is_left_out_and_what_is_not(
+        check: Check) -> None:
+    findings = check("- term: X\n  definition: L'École polytechnique, à Palaiseau.\n"
+                     "- term: ESS\n  definition: Économie sociale et solidaire.\n"
+                     "  aliases: [E]\n")
+    assert codes(findings) == ["one-letter-form", "one-letter-form"]
+    assert findings[0].level == "info" and "chapitre X" in findings[0].message
+    assert findings[1].line == 5 and "'E' is one letter" in findings[1].message
+
+
 def test_an_acronym_that_is_a_common_word_matched_in_any_case_is_a_warning(check: Check) -> None:
     findings = check("- term: DES\n  case_sensitive: false\n"
                      "  definition: Diplôme d'études spécialisées en médecine.\n")

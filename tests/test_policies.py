@@ -14,6 +14,9 @@ from glossator.cli import main
 from glossator.kept import KeptText
 from glossator.model import Entry
 from glossator.policy import (
+    ELIDED_LETTER,
+    INITIAL,
+    ROMAN_NUMERAL,
     apply_policies,
     first_occurrence,
     first_per_section,
@@ -351,3 +354,56 @@ def test_a_common_word_in_a_heading_set_in_capitals_is_dropped_and_says_why() ->
     assert [text[m[0]:m[1]] for m in kept] == ["DES", "AU"]
     assert sorted(dropped.values()) == [IN_CAPITALS, IN_CAPITALS]
     assert all(m[0] < text.index("\n") for m in dropped)
+
+
+_LETTERS = Glossary.from_dicts([
+    {"term": "N", "definition": "Zone naturelle d'un plan local d'urbanisme."},
+    {"term": "X", "definition": "L'École polytechnique."},
+    {"term": "R", "definition": "Recette."},
+    {"term": "r", "definition": "Donnée révisée."},
+    {"term": "CD", "definition": "Conseil départemental."},
+])
+
+
+@pytest.mark.parametrize(("text", "found", "why"), [
+    ("N'est-ce pas ? N’avoir pas été", [], ELIDED_LETTER),
+    ("Ce terrain est classé en zone N.", ["N"], None),
+    ("Après la chute de Charles\u00a0X, on partit.", [], ROMAN_NUMERAL),
+    ("Il lut le chapitre X avec soin.", [], ROMAN_NUMERAL),
+    ("CHAPITRE X\nLe lendemain", [], ROMAN_NUMERAL),
+    ("fin.\nX -- Le camp retranché\nNous", [], ROMAN_NUMERAL),
+    ("fin.\nX\nLe lendemain il", [], ROMAN_NUMERAL),
+    ("fin.\nX. ― Les modalités", [], ROMAN_NUMERAL),
+    ("prévues aux titres X et XI du livre Ier.", [], ROMAN_NUMERAL),
+    ("la famille X... rentre au plus tôt", [], INITIAL),
+    ("ralliée à la R.\u00a0F. sur la question", [], INITIAL),
+    ("piqueur de S.\u00a0A.\u00a0R. Monseigneur", [], INITIAL),
+    ("Rappel\nN° de compte", [], INITIAL),
+    ("ancien élève de l'X, il entra", ["X"], None),
+    ("le livre CD est long", [], ROMAN_NUMERAL),
+    ("le CD a voté.\nCD\nsuite", ["CD", "CD"], None),
+    ("Révisé : valeur 12 r (provisoire), r’luit", ["r"], ELIDED_LETTER),
+])
+def test_a_letter_or_a_roman_numeral_of_the_text_is_not_a_term(
+    text: str, found: list[str], why: str | None,
+) -> None:
+    # one-letter terms of a public list of acronyms (N, X, r) met every N'est-ce pas of a
+    # novel; the C policies (annotate) and the Python ones (select, explain) agree
+    annotator = Annotator(_LETTERS, occurrences="all")
+    doc = annotator.annotate(text)
+    assert isinstance(doc, KeptText)
+    assert [a.surface for a in doc] == found
+    dropped: dict[tuple[int, int, int, bool], str] = {}
+    kept = annotator.select(text, dropped=dropped)
+    assert [text[m[0]:m[1]] for m in kept] == found
+    assert set(dropped.values()) == ({why} if why else set())
+
+
+def test_one_letter_forms_are_matched_as_written_unless_the_entry_says_otherwise() -> None:
+    strict = Glossary.from_dicts([{"term": "r", "definition": "Révisé."}])
+    loose = Glossary.from_dicts([{"term": "r", "definition": "Révisé.",
+                                  "case_sensitive": False}])
+    text = "valeur r ; R majuscule"
+    assert [a.surface for a in Annotator(strict, occurrences="all").annotate(text)] == ["r"]
+    assert [a.surface for a in Annotator(loose, occurrences="all").annotate(text)] == [
+        "r", "R"]

@@ -33,9 +33,11 @@ from .policy import (
     first_occurrence,
     first_per_section,
     in_capitals,
+    letter_or_number,
     section_starts,
 )
 from .senses import SPELLED_OUT_OTHER, SenseChoice, SenseChooser
+from .text.french import roman_numeral
 from .text.words import common_words
 
 TYPE_CHECKING = False
@@ -176,7 +178,7 @@ class EntryIndex:
         """Fill in what the C policies need of entry ``e``."""
         entry = self.entries[e]
         flags = _KNOWN
-        if entry.not_in or _capitals_prone(entry):
+        if entry.not_in or _capitals_prone(entry) or _letter_prone(entry):
             flags |= _ASK
         ways = _written_ways(entry.definition)
         if ways:
@@ -197,6 +199,13 @@ def _head(way: str) -> int:
     if len(way) < 2 or len(way) >= 1 << 21:
         return -1  # look at the way itself
     return len(way) << 42 | ord(way[0]) << 21 | ord(way[1])
+
+
+def _letter_prone(entry: Entry) -> bool:
+    """Whether :func:`~glossator.policy.letter_or_number` may drop a match of ``entry``:
+    one of its forms is one letter, or a Roman numeral in capitals."""
+    return any(f.isalpha() and (len(f) == 1 or roman_numeral(f.upper()))
+               for f in entry.forms)
 
 
 def _capitals_prone(entry: Entry) -> bool:
@@ -319,8 +328,8 @@ class KeepState:
         def check(start: int, end: int, e: int) -> bool:
             m = (start, end, 0, False)  # the rules read the span only
             entry = entries[e]
-            return bool(entry.not_in and excluded_by_context(m, entry, text)) or in_capitals(
-                m, entry, text)
+            return (bool(entry.not_in and excluded_by_context(m, entry, text))
+                    or in_capitals(m, entry, text) or bool(letter_or_number(m, entry, text)))
 
         ctx = (index.variant_entry, index.flags, index.caps, index.ways, index.heads,
                index.learn, check,

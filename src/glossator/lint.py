@@ -30,7 +30,7 @@ from .matching.scan import Matcher, MatchOptions, Variant
 from .model import Diagnostic, Entry
 from .senses import long_form
 from .text.chars import ELISION_APOSTROPHES
-from .text.french import is_acronym
+from .text.french import is_acronym, roman_numeral
 from .text.normalize import fold_text
 from .text.words import common_words
 
@@ -83,6 +83,8 @@ RULES: dict[str, tuple[Level, str]] = {
                             "PAR); a warning when the entry matches it in any case"),
     "capitalised-common-word": ("warning", "a form written with a capital is matched in any "
                                 "case and is a common French word (Notre, Foi)"),
+    "one-letter-form": ("info", "a term or alias of one letter (X, N, r): its elisions, "
+                        "initials and Roman numerals are left out, not its other uses"),
     "mentions-entry": ("info", "a definition mentions another entry: a cross-link to offer"),
     "unused-entry": ("warning", "with a corpus: an entry the corpus never uses"),
     "undefined-acronym": ("warning", "with a corpus: a frequent acronym the glossary does "
@@ -181,6 +183,8 @@ def lint(
         findings.extend(_indistinct_senses(glossary))
     if wanted("acronym-common-word", "capitalised-common-word"):
         findings.extend(_common_word_acronyms(glossary))
+    if wanted("one-letter-form"):
+        findings.extend(_one_letter_forms(glossary))
     if wanted("mentions-entry"):
         findings.extend(_mentions(glossary, options))
     if corpus is not None and wanted("unused-entry", "undefined-acronym"):
@@ -638,6 +642,19 @@ def _aliases_in_other_case(glossary: Glossary) -> Iterator[Finding]:
 # -- acronyms that are common words -----------------------------------------------------
 
 
+def _one_letter_forms(glossary: Glossary) -> Iterator[Finding]:
+    for entry in glossary.entries:
+        for i, text in enumerate(entry.forms):
+            if len(text) == 1 and text.isalpha():
+                yield _finding(
+                    "one-letter-form",
+                    f"'{text}' is one letter: it is matched as written, and not where the "
+                    f"text elides a word (N'est), writes an initial (R. F.) or numbers "
+                    f"something (chapitre X), but still in a formula (2 {text} 3) or as a "
+                    f"placeholder (le service {text})", entry, _form_line(entry, i),
+                    "look at a sample with glossator explain, or set max_occurrences")
+
+
 def _common_word_acronyms(glossary: Glossary) -> Iterator[Finding]:
     words = common_words()
     for entry in glossary.entries:
@@ -767,7 +784,6 @@ _CAPS = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ"
 #: 2 to 8 capitals, a word of their own: after an elided article (*l’ONU*) but not inside
 #: *PRUD'HOMMES*, and not joined to other words by ``&``, ``@`` or a hyphen.
 _ACRONYM = re.compile(rf"(?<![\w&@-])(?<!\w\w['’])[{_CAPS}]{{2,8}}(?![\w&@]|['’]\w|-\w)")
-_ROMAN = re.compile(r"M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 _SHOUTING_WORD = re.compile(rf"\b[{_CAPS}]{{2,}}\b")
 
 
@@ -841,7 +857,7 @@ class _AcronymTally:
             if j < len(shouting) and shouting[j][0] <= s:
                 continue
             token = m.group(0)
-            if token.lower() in words or _ROMAN.fullmatch(token):
+            if token.lower() in words or roman_numeral(token):
                 continue
             self.counts[token] += 1
             self.first.setdefault(token, (doc, s))

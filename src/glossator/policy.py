@@ -5,8 +5,9 @@ annotation object is built, and run in this order:
 
 1. **exclusions** — a match inside one of its entry's ``not_in`` phrases, an acronym
    that is a common word between two words set in capitals (a heading: *DISPOSITIONS
-   RELATIVES AU DROIT DES COOPÉRATIVES*), or a match inside the entry's own definition
-   written out in the text, is dropped;
+   RELATIVES AU DROIT DES COOPÉRATIVES*), an acronym that is a letter or a number of
+   the text (*N’est-ce pas*, *Charles X*, *chapitre IX*, *R. F.*), or a match inside the
+   entry's own definition written out in the text, is dropped;
 2. **occurrences** — ``first`` (per document, the default), ``section`` (first per
    section: a block between blank lines, or under a Markdown heading), or ``all``;
 3. **caps** — at most ``max_per_entry`` annotations per entry (and at most the entry's
@@ -25,16 +26,24 @@ from functools import lru_cache
 from ._lazy import lazy_pattern
 from .model import Entry
 from .text.chars import APOSTROPHES
-from .text.french import is_acronym
+from .text.french import (
+    NUMBERING_WORDS,
+    is_acronym,
+    roman_numeral,
+    small_roman_numeral,
+)
 from .text.normalize import canonical, one_line
 from .text.words import common_words
 
 __all__ = [
+    "ELIDED_LETTER",
+    "INITIAL",
     "IN_CAPITALS",
     "NOT_IN",
     "OCCURRENCE_POLICIES",
     "OVER_MAXIMUM",
     "OWN_DEFINITION",
+    "ROMAN_NUMERAL",
     "Match",
     "PolicyStream",
     "all_occurrences",
@@ -46,6 +55,7 @@ __all__ = [
     "get_policy",
     "in_capitals",
     "inside_own_definition",
+    "letter_or_number",
     "not_first",
     "register_policy",
     "section_starts",
@@ -208,6 +218,71 @@ def in_capitals(m: Match, entry: Entry, text: str) -> bool:
             and _capital_word(_WORD_AFTER.match(text, end, end + _WINDOW)))
 
 
+#: What stands between the letters of initials (*R. F.*, *S.\u00a0A.\u00a0R.*).
+_INITIAL_AFTER = lazy_pattern(globals(), "_INITIAL_AFTER", r"\.[ \u00a0\u202f]?[^\W\d_]\.")
+_INITIAL_BEFORE = lazy_pattern(globals(), "_INITIAL_BEFORE",
+                               r"(?<![\w.])[^\W\d_]\.[ \u00a0\u202f]?\Z")
+_LINE_SPACES = " \t\u00a0\u202f"
+
+
+def letter_or_number(m: Match, entry: Entry, text: str) -> str:
+    """Why ``m`` (of ``entry``), one letter or a Roman numeral in capitals, is a letter or
+    a number of the text and not a term, or ``""``: a letter elided before an apostrophe
+    (*N’est-ce pas*, *L’on*, *r’luit*), an initial or an abbreviation (*la R.\u00a0F.*,
+    *S. A. R.*, *la famille X...*, *N° de compte*), or a Roman numeral that numbers
+    something (:func:`_numbering`: *chapitre X*, *Charles X*, a chapter heading). Public
+    glossaries of acronyms define one-letter terms (*N*, zone naturelle; *X*, École
+    polytechnique; *r*, donnée révisée) that a novel would otherwise show at every
+    *N’est-ce pas*."""
+    del entry  # the rule reads the text: the entry's forms are what matched
+    start, end = m[0], m[1]
+    surface = text[start:end]
+    if not surface.isalpha() or (len(surface) > 1 and not surface.isupper()):
+        return ""
+    if len(surface) == 1:
+        after = text[end:end + 2]
+        if len(after) == 2 and after[0] in APOSTROPHES and after[1].isalpha():
+            return ELIDED_LETTER
+        if (text.startswith(("...", "…", "°", "º"), end) or _INITIAL_AFTER.match(text, end)
+                or _INITIAL_BEFORE.search(text, max(0, start - 4), start)):
+            return INITIAL
+    if roman_numeral(surface) and _numbering(text, start, end):
+        return ROMAN_NUMERAL
+    return ""
+
+
+def _numbering_word(word: str) -> bool:
+    """Whether ``word`` is one of :data:`~glossator.text.french.NUMBERING_WORDS`, or its
+    plural (*titres*)."""
+    word = word.lower()
+    return word in NUMBERING_WORDS or (word[-1:] in ("s", "x") and word[:-1] in NUMBERING_WORDS)
+
+
+def _numbering(text: str, start: int, end: int) -> bool:
+    """Whether the Roman numeral ``text[start:end]`` numbers something: after a word such
+    as *chapitre*, *livre* or *acte* (:data:`~glossator.text.french.NUMBERING_WORDS`), or
+    in a list of them (*titres X et XI*);
+    heading its line, alone or before ``.``, a dash, ``°`` or ``)`` (*X -- Le camp*,
+    *CXI. Dispositions…*; alone, one with C, D or M needs three letters: *CII*, not
+    *CD*); or, one of I, V, X and L, right after a name (*Charles X*, *Louis XIV*)."""
+    small = small_roman_numeral(text[start:end])
+    before = text[max(0, start - 30):start]
+    line = before.rpartition("\n")
+    words = re.findall(r"[^\W\d_]+", line[2])
+    if words and (_numbering_word(words[-1]) or (  # titres X et XI, chapitres II à IV
+            len(words) >= 3 and words[-2:][1].lower() in ("et", "à", "ou")
+            and roman_numeral(words[-2]) and _numbering_word(words[-3]))):
+        return True
+    if (line[1] or start <= 30) and not line[2].strip(_LINE_SPACES):  # heads its line
+        rest = text[end:end + 80].partition("\n")[0].strip(_LINE_SPACES)
+        if rest[:1] in (".", "-", "\u2013", "\u2014", "°", ")") and rest:
+            return True
+        return not rest and (small or end - start >= 3)
+    name = words[-1] if words else ""
+    return (small and len(name) >= 2 and name[0].isupper() and name[1:].islower()
+            and before.endswith((f"{name} ", f"{name}\u00a0", f"{name}\u202f")))
+
+
 @lru_cache(maxsize=1 << 16)
 def _written_ways(definition: str) -> tuple[str, ...]:
     """The ways a definition may be written out in a text (as in the glossary, and on one
@@ -242,18 +317,25 @@ def inside_own_definition(m: Match, entry: Entry, written: dict[str, tuple[str, 
 NOT_IN = "inside a phrase listed in not_in"
 IN_CAPITALS = "a common word set in capitals between words in capitals, not an acronym"
 OWN_DEFINITION = "inside its own definition"
+ELIDED_LETTER = "a letter elided before an apostrophe (n’est, l’on), not an acronym"
+INITIAL = "an initial or an abbreviation (R. F., X..., N°), not an acronym"
+ROMAN_NUMERAL = ("a Roman numeral that numbers something (chapitre X, Charles X, a heading), "
+                 "not an acronym")
 OVER_MAXIMUM = "over the maximum per entry"
 
 
 def excluded(m: Match, entry: Entry, text: str, own: dict[str, tuple[str, ...]]) -> str:
     """Why the exclusions drop ``m``, of ``entry`` (``""`` when they do not): ``not_in``,
-    capitals, its own definition written out. ``own`` caches the ways each definition
-    may be written (see :func:`inside_own_definition`). Each rule reads only the text
-    near ``m``: a window of the text gives the same answer."""
+    capitals, a letter or a number, its own definition written out. ``own`` caches the
+    ways each definition may be written (see :func:`inside_own_definition`). Each rule
+    reads only the text near ``m``: a window of the text gives the same answer."""
     if entry.not_in and excluded_by_context(m, entry, text):
         return NOT_IN
     if in_capitals(m, entry, text):
         return IN_CAPITALS
+    letter = letter_or_number(m, entry, text)
+    if letter:
+        return letter
     return OWN_DEFINITION if inside_own_definition(m, entry, own, text) else ""
 
 

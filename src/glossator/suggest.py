@@ -49,7 +49,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .text.chars import ELIDING_WORDS, ELISION_APOSTROPHES
-from .text.french import head_and_complement, pluralize_term, strip_accents
+from .text.french import (
+    NUMBERING_WORDS,
+    head_and_complement,
+    pluralize_term,
+    roman_numeral,
+    small_roman_numeral,
+    strip_accents,
+)
 
 if TYPE_CHECKING:
     from .glossary import Glossary
@@ -111,11 +118,6 @@ _HEADING_WORDS = frozenset(
     "SOMMAIRE FIN NOTE NOTES NOTA TOME PRÉFACE PROLOGUE ÉPILOGUE INTRODUCTION CONCLUSION "
     "PREMIER PREMIÈRE DEUXIÈME TROISIÈME ET DE DU DES LA LE LES".split()
 )
-_ROMAN = re.compile(r"M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
-_ROMAN_SMALL = re.compile(r"(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
-#: Words before a Roman numeral with C, D or M that number something (*livre CD*).
-_NUMBERING_WORDS = frozenset(
-    "titre chapitre livre tome partie section annexe article acte scène volume".split())
 
 _WS = " \t\u00a0\u202f\u2009\u2007"
 _APOSTROPHES = ELISION_APOSTROPHES
@@ -149,7 +151,7 @@ def _short_form(token: str, *, titlecase: bool = False) -> str | None:
         return None
     upper = sum(1 for c in letters if c.isupper())
     if token.isupper():
-        if _ROMAN_SMALL.fullmatch(token):
+        if small_roman_numeral(token):
             return None  # II, XIV: numbers, not acronyms
         return token
     if upper >= 2 and upper > len(letters) - upper:  # AdCF
@@ -751,7 +753,7 @@ def suggest(
     for word, places in caps.items():
         if (word in forms or word in known or len(places) < min_count
                 or word in _HEADING_WORDS or titled[word] >= len(places)
-                or _ROMAN_SMALL.fullmatch(word)):
+                or small_roman_numeral(word)):
             continue
         places = [p for p in places if not _numbering(p[0].text, p[1], word)]
         if len(places) < min_count:
@@ -830,10 +832,10 @@ def _numbering(text: str, start: int, word: str) -> bool:
     """Whether ``word`` at ``start`` is a Roman numeral: after *livre, titre, chapitre…*
     (*livre CD*), or heading a line and followed by ``.``, ``-``, ``°`` or ``)``
     (*CXI. Dispositions…*)."""
-    if not _ROMAN.fullmatch(word):
+    if not roman_numeral(word):
         return False
     before = re.findall(r"[^\W\d_]+", text[max(0, start - 20) : start])
-    if before and before[-1].lower() in _NUMBERING_WORDS:
+    if before and before[-1].lower() in NUMBERING_WORDS:
         return True
     line_start = text.rfind("\n", 0, start) + 1
     after = text[start + len(word) : start + len(word) + 1]

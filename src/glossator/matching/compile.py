@@ -211,9 +211,10 @@ VARIANT_KINDS: tuple[type, ...] = (int, str, str, bool, bytes, str, str, bytes, 
 
 
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-TABLES_VERSION = 19  # 17: the C trie state of _scan.c's 16-byte records with labels (GTR4);
+TABLES_VERSION = 20  # 17: the C trie state of _scan.c's 16-byte records with labels (GTR4);
 # 18: soin → soins (text.words), merged with it; 19: the C trie's nodes in a new order
-# (breadth first to the third level, then depth first), which the saved state keeps
+# (breadth first to the third level, then depth first), which the saved state keeps;
+# 20: a form of one letter is matched as written (glossary.Form.of)
 
 
 def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:

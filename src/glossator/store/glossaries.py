@@ -55,8 +55,9 @@ __all__ = [
 
 #: What separates the entry ids in their section (an id holding it is not cached).
 _IDS_SEPARATOR = "\n"
-#: Bumped whenever the cached shape changes.
-_VERSION = 3
+#: Bumped whenever the cached shape changes, or what it holds means something else (4: a
+#: form of one letter is case-sensitive, glossary.Form.of).
+_VERSION = 4
 
 
 def glossary_digest(

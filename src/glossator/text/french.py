@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = [
+    "NUMBERING_WORDS",
     "PREPOSITIONS",
     "acronym_word",
     "acronym_words",
@@ -30,6 +31,8 @@ __all__ = [
     "lemma",
     "pluralize_term",
     "pluralize_word",
+    "roman_numeral",
+    "small_roman_numeral",
     "strip_accents",
 ]
 
@@ -364,3 +367,26 @@ def lemma(word: str) -> str:
     if w.endswith("e") and len(w) > 4:
         w = w[:-1]
     return w
+
+
+#: A Roman numeral in capitals (1 to 4999), and one of I, V, X and L only (1 to 89): the
+#: small ones number kings, popes and chapters (*Charles X*, *Louis XIV*, *chapitre IX*);
+#: those with C, D or M are acronyms as often (*CD*, *CC*, *CM*).
+_ROMAN = lazy_pattern(globals(), "_ROMAN",
+                      r"M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+_ROMAN_SMALL = lazy_pattern(globals(), "_ROMAN_SMALL", r"(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+#: Words a Roman numeral numbers after them (*livre CD*, *chapitre X*, *acte III*).
+NUMBERING_WORDS = frozenset(
+    "titre chapitre livre tome partie section annexe article acte scène volume chant "
+    "fascicule".split())
+
+
+def roman_numeral(word: str) -> bool:
+    """Whether ``word`` is a Roman numeral in capitals (*XIV*, *CD*, *MMXXVI*)."""
+    return bool(word) and _ROMAN.fullmatch(word) is not None
+
+
+def small_roman_numeral(word: str) -> bool:
+    """Whether ``word`` is a Roman numeral of I, V, X and L only (*X*, *XIV*, *XL*)."""
+    return bool(word) and _ROMAN_SMALL.fullmatch(word) is not None
+
