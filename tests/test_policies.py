@@ -16,6 +16,7 @@ from glossator.model import Entry
 from glossator.policy import (
     ELIDED_LETTER,
     INITIAL,
+    NOTATION,
     ROMAN_NUMERAL,
     apply_policies,
     first_occurrence,
@@ -379,6 +380,8 @@ _LETTERS = Glossary.from_dicts([
     ("ralliée à la R.\u00a0F. sur la question", [], INITIAL),
     ("piqueur de S.\u00a0A.\u00a0R. Monseigneur", [], INITIAL),
     ("Rappel\nN° de compte", [], INITIAL),
+    ("Statut : N/A ; exercice N+1 ; sed 's/\\r$//' ; chmod go=r ; ~N", [], NOTATION),
+    ("les zones U et N (voir le plan)", ["N"], None),
     ("ancien élève de l'X, il entra", ["X"], None),
     ("le livre CD est long", [], ROMAN_NUMERAL),
     ("le CD a voté.\nCD\nsuite", ["CD", "CD"], None),

@@ -84,7 +84,8 @@ RULES: dict[str, tuple[Level, str]] = {
     "capitalised-common-word": ("warning", "a form written with a capital is matched in any "
                                 "case and is a common French word (Notre, Foi)"),
     "one-letter-form": ("info", "a term or alias of one letter (X, N, r): its elisions, "
-                        "initials and Roman numerals are left out, not its other uses"),
+                        "notations, initials and Roman numerals are left out, not its other "
+                        "uses"),
     "mentions-entry": ("info", "a definition mentions another entry: a cross-link to offer"),
     "unused-entry": ("warning", "with a corpus: an entry the corpus never uses"),
     "undefined-acronym": ("warning", "with a corpus: a frequent acronym the glossary does "
@@ -649,9 +650,10 @@ def _one_letter_forms(glossary: Glossary) -> Iterator[Finding]:
                 yield _finding(
                     "one-letter-form",
                     f"'{text}' is one letter: it is matched as written, and not where the "
-                    f"text elides a word (N'est), writes an initial (R. F.) or numbers "
-                    f"something (chapitre X), but still in a formula (2 {text} 3) or as a "
-                    f"placeholder (le service {text})", entry, _form_line(entry, i),
+                    f"text elides a word (N'est), writes code or a notation (N/A, \\r), an "
+                    f"initial (R. F.) or a number (chapitre X), but still in a formula "
+                    f"(2 {text} 3) or as a placeholder (le service {text})", entry,
+                    _form_line(entry, i),
                     "look at a sample with glossator explain, or set max_occurrences")
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "ELIDED_LETTER",
     "INITIAL",
     "IN_CAPITALS",
+    "NOTATION",
     "NOT_IN",
     "OCCURRENCE_POLICIES",
     "OVER_MAXIMUM",
@@ -223,13 +224,18 @@ _INITIAL_AFTER = lazy_pattern(globals(), "_INITIAL_AFTER", r"\.[ \u00a0\u202f]?[
 _INITIAL_BEFORE = lazy_pattern(globals(), "_INITIAL_BEFORE",
                                r"(?<![\w.])[^\W\d_]\.[ \u00a0\u202f]?\Z")
 _LINE_SPACES = " \t\u00a0\u202f"
+#: What glues a letter into code or a notation, before it (*\\r*, *go=r*, *~N*, *$N*) and
+#: after it (*N/A*, *N+1*, *r\**, *N=3*, *X^2*): a symbol, not a term.
+_NOTATION_BEFORE = frozenset("\\=~/+*^|#$%<>_{[@&")
+_NOTATION_AFTER = frozenset("\\=/+*^|#$%<>_}]@&(")
 
 
 def letter_or_number(m: Match, entry: Entry, text: str) -> str:
     """Why ``m`` (of ``entry``), one letter or a Roman numeral in capitals, is a letter or
     a number of the text and not a term, or ``""``: a letter elided before an apostrophe
-    (*N’est-ce pas*, *L’on*, *r’luit*), an initial or an abbreviation (*la R.\u00a0F.*,
-    *S. A. R.*, *la famille X...*, *N° de compte*), or a Roman numeral that numbers
+    (*N’est-ce pas*, *L’on*, *r’luit*), a letter of code or a notation (*\\r*, *go=r*,
+    *N/A*, *N+1*), an initial or an abbreviation (*la R.\u00a0F.*, *S. A. R.*, *la
+    famille X...*, *N° de compte*), or a Roman numeral that numbers
     something (:func:`_numbering`: *chapitre X*, *Charles X*, a chapter heading). Public
     glossaries of acronyms define one-letter terms (*N*, zone naturelle; *X*, École
     polytechnique; *r*, donnée révisée) that a novel would otherwise show at every
@@ -243,6 +249,8 @@ def letter_or_number(m: Match, entry: Entry, text: str) -> str:
         after = text[end:end + 2]
         if len(after) == 2 and after[0] in APOSTROPHES and after[1].isalpha():
             return ELIDED_LETTER
+        if text[start - 1:start] in _NOTATION_BEFORE or after[:1] in _NOTATION_AFTER:
+            return NOTATION
         if (text.startswith(("...", "…", "°", "º"), end) or _INITIAL_AFTER.match(text, end)
                 or _INITIAL_BEFORE.search(text, max(0, start - 4), start)):
             return INITIAL
@@ -319,6 +327,7 @@ IN_CAPITALS = "a common word set in capitals between words in capitals, not an a
 OWN_DEFINITION = "inside its own definition"
 ELIDED_LETTER = "a letter elided before an apostrophe (n’est, l’on), not an acronym"
 INITIAL = "an initial or an abbreviation (R. F., X..., N°), not an acronym"
+NOTATION = "a letter of code or a notation (\\r, N/A, N+1), not a term"
 ROMAN_NUMERAL = ("a Roman numeral that numbers something (chapitre X, Charles X, a heading), "
                  "not an acronym")
 OVER_MAXIMUM = "over the maximum per entry"
