@@ -50,7 +50,7 @@ __all__ = ["EntryIndex", "KeepState", "KeptText", "keep_columns", "keep_matches"
 
 _NO_SECTIONS = [0]
 # the flags of an entry, as _keep.h reads them
-_KNOWN, _ASK, _WAYS = 1, 2, 4
+_KNOWN, _ASK, _WAYS, _LETTER = 1, 2, 4, 8
 _MODES = {"all": 0, "first": 1, "section": 2}
 
 
@@ -178,8 +178,10 @@ class EntryIndex:
         """Fill in what the C policies need of entry ``e``."""
         entry = self.entries[e]
         flags = _KNOWN
-        if entry.not_in or _capitals_prone(entry) or _letter_prone(entry):
+        if entry.not_in or _capitals_prone(entry):
             flags |= _ASK
+        if _letter_prone(entry):  # C tests the characters around, and asks where unsure
+            flags |= _LETTER
         ways = _written_ways(entry.definition)
         if ways:
             self.ways[e] = ways

@@ -26,6 +26,7 @@ enum {
     ENTRY_KNOWN = 1, /* learnt */
     ENTRY_ASK = 2,   /* a rule that needs Python: call `check` */
     ENTRY_WAYS = 4,  /* its definition may be written out in the text: search the ways */
+    ENTRY_LETTER = 8, /* a form of one letter or a Roman numeral: see letter_rule */
 };
 
 /* Occurrence policies keep() applies. */
@@ -384,11 +385,62 @@ inside_ways(PyObject *text, PyObject *ways, Py_ssize_t s, Py_ssize_t e)
     return 0;
 }
 
+/* policy.letter_or_number in C, as far as plain tests of the characters around the
+ * match go: 1 when they drop it (an elided letter, a letter of code or a notation), 0
+ * when none of its rules can, 2 when Python must look (an initial, a Roman numeral:
+ * rare, and read with regular expressions). */
+static int
+letter_rule(PyObject *text, Py_ssize_t s, Py_ssize_t e)
+{
+    static const char roman[] = "IVXLCDM";
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_UCS4 first = PyUnicode_READ(kind, data, s);
+    if (e - s != 1) { /* a Roman numeral only in capitals, of these letters */
+        for (Py_ssize_t i = s; i < e; i++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+            if (ch == 0 || ch > 'X' || !strchr(roman, (int)ch)) {
+                return 0;
+            }
+        }
+        return 2;
+    }
+    if (!Py_UNICODE_ISALPHA(first)) {
+        return 0;
+    }
+    Py_UCS4 after = e < n ? PyUnicode_READ(kind, data, e) : 0;
+    Py_UCS4 before = s > 0 ? PyUnicode_READ(kind, data, s - 1) : 0;
+    if ((after == '\'' || after == 0x2019 || after == 0x02BC || after == 0x2018 ||
+         after == 0x2032) && e + 1 < n && Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, e + 1))) {
+        return 1; /* ELIDED_LETTER */
+    }
+    if ((before && before < 0x80 && strchr("\\=~/+*^|#$%<>_{[@&", (int)before)) ||
+        (after && after < 0x80 && strchr("\\=/+*^|#$%<>_}]@&(", (int)after))) {
+        return 1; /* NOTATION */
+    }
+    if (after == '.' || after == 0x2026 || after == 0xB0 || after == 0xBA || before == '.' ||
+        ((before == ' ' || before == 0xA0 || before == 0x202F) && s >= 2 &&
+         PyUnicode_READ(kind, data, s - 2) == '.')) {
+        return 2; /* perhaps an initial, or N° */
+    }
+    return first <= 'X' && strchr(roman, (int)first) ? 2 : 0;
+}
+
 /* Whether the exclusions drop match m (entry ent): 1, 0, or -1 on error. */
 static int
 keep_excluded(KeepCtx *c, const int64_t *m, Py_ssize_t ent)
 {
     uint8_t f = c->flags[ent];
+    if ((f & ENTRY_LETTER) && !(f & ENTRY_ASK)) {
+        int rule = letter_rule(c->text, (Py_ssize_t)m[0], (Py_ssize_t)m[1]);
+        if (rule == 1) {
+            return 1;
+        }
+        if (rule == 2) {
+            f |= ENTRY_ASK; /* what Python's check says, for this match */
+        }
+    }
     if (f & ENTRY_ASK) {
         PyObject *r = PyObject_CallFunction(c->check, "LLn", (long long)m[0],
                                             (long long)m[1], ent);
