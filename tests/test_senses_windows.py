@@ -14,17 +14,11 @@ import yaml
 
 from glossator import Annotator, Glossary
 from glossator.senses import BLOCK, SenseStream
+from support.corpus import CORPUS, SIGLES, require
 
 DATA = Path(__file__).resolve().parent / "data"
-REPO = DATA.parent.parent
 GOLD = DATA / "senses-gold.yaml"
 CHOICES = DATA / "senses-gold-choices.tsv"
-#: The shared corpus (../shared/corpus beside the checkout, or beside the folder of its
-#: worktrees; $GLOSSATOR_CORPUS), as benchmarks/benchlib.py finds it.
-CORPUS = Path(os.environ.get("GLOSSATOR_CORPUS") or next(
-    (p for p in (REPO.parent / "shared" / "corpus", REPO.parents[1] / "shared" / "corpus")
-     if p.is_dir()), REPO.parent / "shared" / "corpus"))
-SIGLES = CORPUS / "glossaries" / "sigles.csv"
 
 Row = tuple[int, int, str, str]
 
@@ -32,9 +26,7 @@ Row = tuple[int, int, str, str]
 @pytest.fixture(scope="module")
 def sigles() -> Glossary:
     """sigles.csv as benchmarks/senses.py reads it (term, definition, source)."""
-    if not SIGLES.is_file():
-        pytest.skip(f"needs the shared corpus' real glossary {SIGLES} (put the corpus at "
-                    "../shared/corpus beside the checkout or set GLOSSATOR_CORPUS)")
+    require(SIGLES)
     with SIGLES.open(encoding="utf-8", newline="") as f:
         rows = [{"term": r["term"], "definition": r["definition"], "source": r["source"]}
                 for r in csv.DictReader(f) if r["term"].strip() and r["definition"].strip()]

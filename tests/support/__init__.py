@@ -8,6 +8,8 @@ tests write ``from support.seed import scrape``; mypy finds the package through
 
 ``support.cli``
     the types of the ``cli`` and ``write`` fixtures of ``conftest.py``.
+``support.corpus``
+    where the shared corpus of real French text and the public glossary of acronyms are.
 ``support.seed``
     the reference page: ``examples/labo-ess.*``, the scraped seed text, the scraper.
 ``support.pages``
