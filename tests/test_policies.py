@@ -385,6 +385,9 @@ _LETTERS = Glossary.from_dicts([
     ("Rappel\nN° de compte", [], INITIAL),
     ("Statut : N/A ; exercice N+1 ; sed 's/\\r$//' ; chmod go=r ; ~N", [], NOTATION),
     ("les zones U et N (voir le plan)", ["N"], None),
+    ("tarif = (D2 X H1) / K1 ; [(D3-E) X L1] ; 3 X 4 ; E X (B)", [], NOTATION),
+    ("un polytechnicien de la promotion X 1995", ["X"], None),
+    ("le programme X avec une interface", ["X"], None),
     ("ancien élève de l'X, il entra", ["X"], ELIDED_LETTER),  # the l of l', not X
     ("le livre CD est long", [], ROMAN_NUMERAL),
     ("le CD a voté.\nCD\nsuite", ["CD", "CD"], None),
@@ -419,6 +422,7 @@ def test_one_letter_forms_are_matched_as_written_unless_the_entry_says_otherwise
 @given(st.lists(st.sampled_from([
     "N", "X", "r", "R", "CD", "XIV", "MCM", "'", "’", "est", ".", "...", "…", " ", "\u00a0",
     "°", "/", "+", "=", "\\", "~", "*", "(", ")", "chapitre ", "titres ", " et ", "Charles ",
+    " X ", "2", "[", "]", "x",
     "\n", "A.", "zone ", "l", "-", "\u0000",
 ]), max_size=14))
 def test_the_c_policies_leave_out_letters_and_numbers_as_the_rule_does(

@@ -234,7 +234,7 @@ def letter_or_number(m: Match, entry: Entry, text: str) -> str:
     """Why ``m`` (of ``entry``), one letter or a Roman numeral in capitals, is a letter or
     a number of the text and not a term, or ``""``: a letter elided before an apostrophe
     (*N’est-ce pas*, *L’on*, *r’luit*), a letter of code or a notation (*\\r*, *go=r*,
-    *N/A*, *N+1*), an initial or an abbreviation (*la R.\u00a0F.*, *S. A. R.*, *la
+    *N/A*, *N+1*, *2 X 3*), an initial or an abbreviation (*la R.\u00a0F.*, *S. A. R.*, *la
     famille X...*, *N° de compte*), or a Roman numeral that numbers
     something (:func:`_numbering`: *chapitre X*, *Charles X*, a chapter heading). Public
     glossaries of acronyms define one-letter terms (*N*, zone naturelle; *X*, École
@@ -249,7 +249,8 @@ def letter_or_number(m: Match, entry: Entry, text: str) -> str:
         after = text[end:end + 2]
         if len(after) == 2 and after[0] in APOSTROPHES and after[1].isalpha():
             return ELIDED_LETTER
-        if text[start - 1:start] in _NOTATION_BEFORE or after[:1] in _NOTATION_AFTER:
+        if (text[start - 1:start] in _NOTATION_BEFORE or after[:1] in _NOTATION_AFTER
+                or (surface in "Xx" and _times(text, start, end))):
             return NOTATION
         if (text.startswith(("...", "…", "°", "º"), end) or _INITIAL_AFTER.match(text, end)
                 or _INITIAL_BEFORE.search(text, max(0, start - 4), start)):
@@ -257,6 +258,16 @@ def letter_or_number(m: Match, entry: Entry, text: str) -> str:
     if roman_numeral(surface) and _numbering(text, start, end):
         return ROMAN_NUMERAL
     return ""
+
+
+def _times(text: str, start: int, end: int) -> bool:
+    """Whether the *X* at ``start`` is a multiplication sign: spaced, after a number or a
+    bracket (*2 X 3*, *(D3-E) X L1*), or before a bracket (*E X (B)*); not before a
+    number alone (*la promotion X 1995* is the École polytechnique's)."""
+    if text[start - 1:start] != " " or text[end:end + 1] != " ":
+        return False
+    left, right = text[max(0, start - 2):start - 1], text[end + 1:end + 2]
+    return left.isdigit() or left in (")", "]") or right in ("(", "[")
 
 
 def _numbering_word(word: str) -> bool:

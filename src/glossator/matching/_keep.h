@@ -419,6 +419,15 @@ letter_rule(PyObject *text, Py_ssize_t s, Py_ssize_t e)
         (after && after < 0x80 && strchr("\\=/+*^|#$%<>_}]@&(", (int)after))) {
         return 1; /* NOTATION */
     }
+    if ((first == 'X' || first == 'x') && before == ' ' && after == ' ' && s >= 2 &&
+        e + 1 < n) { /* policy._times: 2 X 3, (a) X (b) */
+        Py_UCS4 left = PyUnicode_READ(kind, data, s - 2);
+        Py_UCS4 right = PyUnicode_READ(kind, data, e + 1);
+        if (Py_UNICODE_ISDIGIT(left) || left == ')' || left == ']' || right == '(' ||
+            right == '[') {
+            return 1;
+        }
+    }
     if (after == '.' || after == 0x2026 || after == 0xB0 || after == 0xBA || before == '.' ||
         ((before == ' ' || before == 0xA0 || before == 0x202F) && s >= 2 &&
          PyUnicode_READ(kind, data, s - 2) == '.')) {
