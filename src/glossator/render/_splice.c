@@ -33,7 +33,7 @@
 #endif
 
 /* The interface version glossator.render._splice.py expects (SPLICE_ABI there). */
-#define SPLICE_ABI 3
+#define SPLICE_ABI 4
 
 /* Out.kind of a UTF-8 output to a sink (a str's kinds are 1, 2 and 4). */
 #define UTF8_OUT 0
@@ -2069,7 +2069,459 @@ done:
     return result;
 }
 
+/* ---------------------------------------------------------------------------------------
+ * The pieces rendered once per entry: a tooltip's markup cut at its id, a text expansion
+ * ------------------------------------------------------------------------------------- */
+
+/* How a part of a piece is written: a literal (Latin-1 bytes), a str escaped as
+ * render/html.escape does (quote or not), a str with only what HTML forbids escaped
+ * (html_safe), a str as it is; CUT ends a piece (where the tooltip's id goes). */
+enum { P_LIT, P_ESC, P_ESC_TEXT, P_SAFE, P_RAW, P_CUT };
+
+typedef struct {
+    int how;
+    const char *lit;
+    PyObject *s;
+} Part;
+
+/* The length of ``c`` written as ``how`` says. */
+static inline Py_ssize_t
+part_char_len(Py_UCS4 c, int how)
+{
+    if (how == P_RAW) {
+        return 1;
+    }
+    if (html_forbidden(c)) {
+        return c < 0x100 ? 4 : c < 0x10000 ? 6 : 10;
+    }
+    if (how == P_SAFE) {
+        return 1;
+    }
+    switch (c) {
+    case '&':
+        return 5;
+    case '<':
+    case '>':
+        return 4;
+    case '"':
+    case '\'':
+        return how == P_ESC ? 6 : 1;
+    default:
+        return 1;
+    }
+}
+
+/* The characters one part adds, and the widest of them in ``maxchar``. */
+static Py_ssize_t
+part_count(const Part *p, Py_UCS4 *maxchar)
+{
+    if (p->how == P_LIT) {
+        Py_ssize_t n = (Py_ssize_t)strlen(p->lit);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if ((unsigned char)p->lit[i] > *maxchar) {
+                *maxchar = (unsigned char)p->lit[i];
+            }
+        }
+        return n;
+    }
+    int kind = PyUnicode_KIND(p->s);
+    const void *data = PyUnicode_DATA(p->s);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(p->s), len = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        Py_ssize_t k = part_char_len(c, p->how);
+        if (k == 1 && c > *maxchar) {
+            *maxchar = c;
+        }
+        len += k;
+    }
+    return len;
+}
+
+/* ASCII ``s`` written at ``*at`` of a str of ``kind`` and ``data``. */
+static void
+put_ascii(int kind, void *data, Py_ssize_t *at, const char *s)
+{
+    for (; *s; s++) {
+        PyUnicode_WRITE(kind, data, (*at)++, (unsigned char)*s);
+    }
+}
+
+/* One part written at ``*at`` (counted by part_count). */
+static void
+part_write(const Part *p, int kind, void *data, Py_ssize_t *at)
+{
+    if (p->how == P_LIT) {
+        put_ascii(kind, data, at, p->lit);  /* (Latin-1: each byte is its character) */
+        return;
+    }
+    int skind = PyUnicode_KIND(p->s);
+    const void *sdata = PyUnicode_DATA(p->s);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(p->s);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(skind, sdata, i);
+        Py_ssize_t k = part_char_len(c, p->how);
+        if (k == 1) {
+            PyUnicode_WRITE(kind, data, (*at)++, c);
+        }
+        else if (c == '&') {
+            put_ascii(kind, data, at, "&amp;");
+        }
+        else if (c == '<') {
+            put_ascii(kind, data, at, "&lt;");
+        }
+        else if (c == '>') {
+            put_ascii(kind, data, at, "&gt;");
+        }
+        else if (c == '"') {
+            put_ascii(kind, data, at, "&quot;");
+        }
+        else if (c == '\'') {
+            put_ascii(kind, data, at, "&#x27;");
+        }
+        else {  /* forbidden: its visible escape, as html_safe writes it */
+            int digits = c < 0x100 ? 2 : c < 0x10000 ? 4 : 8;
+            PyUnicode_WRITE(kind, data, (*at)++, '\\');
+            PyUnicode_WRITE(kind, data, (*at)++, digits == 2 ? 'x' : digits == 4 ? 'u' : 'U');
+            for (int d = digits - 1; d >= 0; d--) {
+                PyUnicode_WRITE(kind, data, (*at)++, (unsigned char)HEX[(c >> (4 * d)) & 0xf]);
+            }
+        }
+    }
+}
+
+/* The str of parts [a, b): counted, then written into a str of that length and kind. */
+static PyObject *
+parts_str(const Part *parts, Py_ssize_t a, Py_ssize_t b)
+{
+    Py_UCS4 maxchar = 0;
+    Py_ssize_t len = 0;
+    for (Py_ssize_t i = a; i < b; i++) {
+        len += part_count(&parts[i], &maxchar);
+    }
+    PyObject *s = PyUnicode_New(len, maxchar);
+    if (s == NULL) {
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(s);
+    void *data = PyUnicode_DATA(s);
+    Py_ssize_t at = 0;
+    for (Py_ssize_t i = a; i < b; i++) {
+        part_write(&parts[i], kind, data, &at);
+    }
+    if (at != len) {
+        Py_DECREF(s);
+        PyErr_SetString(PyExc_SystemError, "glossator.render._splice: a template is not "
+                        "as long as counted");
+        return NULL;
+    }
+    return s;
+}
+
+/* The tuple of the pieces of parts [0, n), cut at each P_CUT. */
+static PyObject *
+parts_tuple(const Part *parts, Py_ssize_t n)
+{
+    Py_ssize_t cuts = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        cuts += parts[i].how == P_CUT;
+    }
+    PyObject *t = PyTuple_New(cuts + 1);
+    if (t == NULL) {
+        return NULL;
+    }
+    Py_ssize_t a = 0, k = 0;
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        if (i < n && parts[i].how != P_CUT) {
+            continue;
+        }
+        PyObject *s = parts_str(parts, a, i);
+        if (s == NULL) {
+            Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, k++, s);
+        a = i + 1;
+    }
+    return t;
+}
+
+/* Whether text.normalize.one_line(s) is ``s`` itself: no white space but a single
+ * U+0020, U+00A0, U+202F or U+2007 between two other characters (str.split's and the
+ * regular expression's white space is Py_UNICODE_ISSPACE's). */
+static int
+on_one_line(PyObject *s)
+{
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int after_space = 1;  /* (at the start, a space is not allowed) */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!Py_UNICODE_ISSPACE(c)) {
+            after_space = 0;
+            continue;
+        }
+        if (after_space || !(c == ' ' || c == 0xa0 || c == 0x202f || c == 0x2007)) {
+            return 0;
+        }
+        after_space = 1;
+    }
+    return n == 0 || !after_space;
+}
+
+/* Whether the sanitizer (nh3) gives a one-line definition back as it is, once what
+ * HTML forbids is escaped: it holds no markup, no entity and no no-break space (which
+ * the sanitizer writes as &nbsp;): none of & < > U+00A0. */
+static int
+rich_as_is(PyObject *s)
+{
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '&' || c == '<' || c == '>' || c == 0xa0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* An optional argument: NULL for None, else a str (1), or -1 with a TypeError. */
+static int
+optional_str(PyObject **s, const char *name)
+{
+    if (*s == Py_None) {
+        *s = NULL;
+        return 0;
+    }
+    if (!PyUnicode_Check(*s)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected a str or None", name);
+        return -1;
+    }
+    return 1;
+}
+
+#define PUSH(HOW, LIT, S) (parts[n++] = (Part){(HOW), (LIT), (S)})
+
+/* The "Source" line of a tooltip and the space after it (render/html.py source_html):
+ * its parts pushed on ``parts`` from ``n``; the new count. */
+static Py_ssize_t
+source_parts(Part *parts, Py_ssize_t n, PyObject *url, PyObject *name, int links)
+{
+    if (url != NULL && links) {
+        PUSH(P_LIT, "<span class=\"glossator-source\">", NULL);
+        if (name == NULL) {
+            PUSH(P_LIT, "<a href=\"", NULL);
+            PUSH(P_ESC, NULL, url);
+            PUSH(P_LIT, "\">Source</a></span> ", NULL);
+            return n;
+        }
+        PUSH(P_LIT, "Source\xa0: <a href=\"", NULL);
+        PUSH(P_ESC, NULL, url);
+        PUSH(P_LIT, "\">", NULL);
+        PUSH(P_ESC_TEXT, NULL, name);
+        PUSH(P_LIT, "</a></span> ", NULL);
+    }
+    else if (name != NULL) {
+        PUSH(P_LIT, "<span class=\"glossator-source\">Source\xa0: ", NULL);
+        PUSH(P_ESC_TEXT, NULL, name);
+        PUSH(P_LIT, "</span> ", NULL);
+    }
+    return n;
+}
+
+typedef struct {
+    PyObject *id, *title, *surface, *href, *url, *name;
+    Part html, text;  /* the definition as HTML, and as text (for an attribute) */
+} Fields;
+
+/* The parts of the markup of preset ``layout`` (0 glossator, 1 spip, 2 abbr), opening
+ * and closing, each cut at the tooltip's id; the count, -1 when the layout is unknown. */
+static Py_ssize_t
+layout_parts(int layout, const Fields *f, Part *parts, Py_ssize_t *split)
+{
+    Py_ssize_t n = 0;
+    if (layout == 0) {
+        PUSH(P_LIT, "<span class=\"glossator\" data-glossator-entry=\"", NULL);
+        PUSH(P_ESC, NULL, f->id);
+        if (f->href != NULL) {
+            PUSH(P_LIT, "\"><a class=\"glossator-term\" href=\"", NULL);
+            PUSH(P_ESC, NULL, f->href);
+            PUSH(P_LIT, "\" aria-describedby=\"", NULL);
+        }
+        else {
+            PUSH(P_LIT, "\"><span class=\"glossator-term\" tabindex=\"0\" "
+                 "aria-describedby=\"", NULL);
+        }
+        PUSH(P_CUT, NULL, NULL);
+        PUSH(P_LIT, "\">", NULL);
+        *split = n;
+        PUSH(P_LIT, f->href != NULL ? "</a>" : "</span>", NULL);
+        PUSH(P_LIT, "<span class=\"glossator-tip\" role=\"tooltip\" id=\"", NULL);
+        PUSH(P_CUT, NULL, NULL);
+        PUSH(P_LIT, "\"> <span class=\"glossator-title\">", NULL);
+        PUSH(P_ESC, NULL, f->title);
+        PUSH(P_LIT, "</span> <span class=\"glossator-definition\">", NULL);
+        parts[n++] = f->html;
+        PUSH(P_LIT, "</span> ", NULL);
+        n = source_parts(parts, n, f->url, f->name, 1);
+        PUSH(P_LIT, "</span></span>", NULL);
+        return n;
+    }
+    if (layout == 1) {
+        PUSH(P_LIT, "<a class=\"cs_glossaire\" data-glossator-entry=\"", NULL);
+        PUSH(P_ESC, NULL, f->id);
+        if (f->href != NULL) {
+            PUSH(P_LIT, "\" href=\"", NULL);
+            PUSH(P_ESC, NULL, f->href);
+            PUSH(P_LIT, "\" aria-label=\"", NULL);
+            PUSH(P_ESC, NULL, f->surface);
+            PUSH(P_LIT, "\" aria-describedby=\"", NULL);
+            PUSH(P_CUT, NULL, NULL);
+            PUSH(P_LIT, "\"><span class=\"gl_mot\">", NULL);
+        }
+        else {
+            PUSH(P_LIT, "\"><span class=\"gl_mot\" tabindex=\"0\" aria-describedby=\"", NULL);
+            PUSH(P_CUT, NULL, NULL);
+            PUSH(P_LIT, "\">", NULL);
+        }
+        *split = n;
+        PUSH(P_LIT, "</span><span class=\"gl_dl\" role=\"tooltip\" id=\"", NULL);
+        PUSH(P_CUT, NULL, NULL);
+        PUSH(P_LIT, "\"> <span class=\"gl_dt\">", NULL);
+        PUSH(P_ESC, NULL, f->title);
+        PUSH(P_LIT, "</span> <span class=\"gl_dd\">", NULL);
+        parts[n++] = f->html;
+        PUSH(P_LIT, "</span> ", NULL);
+        n = source_parts(parts, n, f->url, f->name, 0);  /* inside SPIP's <a>: no link */
+        PUSH(P_LIT, "</span></a>", NULL);
+        return n;
+    }
+    if (layout == 2) {
+        PUSH(P_LIT, "<abbr data-glossator-entry=\"", NULL);
+        PUSH(P_ESC, NULL, f->id);
+        PUSH(P_LIT, "\" title=\"", NULL);
+        PUSH(P_ESC, NULL, f->title);
+        PUSH(P_LIT, " : ", NULL);
+        parts[n++] = f->text;
+        PUSH(P_LIT, "\">", NULL);
+        if (f->href != NULL) {
+            PUSH(P_LIT, "<a href=\"", NULL);
+            PUSH(P_ESC, NULL, f->href);
+            PUSH(P_LIT, "\">", NULL);
+        }
+        *split = n;
+        PUSH(P_LIT, f->href != NULL ? "</a></abbr>" : "</abbr>", NULL);
+        return n;
+    }
+    return -1;
+}
+
+#undef PUSH
+
+/* The definition's parts (as HTML, as text): a pair of str made already (by the
+ * sanitizer), or a str written escaped (``rich``: as the sanitizer gives it back, when
+ * it does: see rich_as_is). 1, 0 when it must be made in Python, -1 on error. */
+static int
+definition_parts(PyObject *definition, int rich, Fields *f)
+{
+    if (PyTuple_Check(definition)) {
+        if (PyTuple_GET_SIZE(definition) != 2
+            || !PyUnicode_Check(PyTuple_GET_ITEM(definition, 0))
+            || !PyUnicode_Check(PyTuple_GET_ITEM(definition, 1))) {
+            PyErr_SetString(PyExc_TypeError, "definition: expected a str or two");
+            return -1;
+        }
+        f->html = (Part){P_RAW, NULL, PyTuple_GET_ITEM(definition, 0)};
+        f->text = (Part){P_RAW, NULL, PyTuple_GET_ITEM(definition, 1)};
+        return 1;
+    }
+    if (!PyUnicode_Check(definition)) {
+        PyErr_SetString(PyExc_TypeError, "definition: expected a str or two");
+        return -1;
+    }
+    if (!on_one_line(definition) || (rich && !rich_as_is(definition))) {
+        return 0;
+    }
+    f->html = (Part){rich ? P_SAFE : P_ESC, NULL, definition};
+    f->text = (Part){P_ESC, NULL, definition};
+    return 1;
+}
+
+/* template(layout, id, title, definition, surface, href, url, source, rich): see the
+ * method table. */
+static PyObject *
+template(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    int layout, rich;
+    PyObject *definition;
+    Fields f;
+    if (!PyArg_ParseTuple(args, "iUUOOOOOp:template", &layout, &f.id, &f.title, &definition,
+                          &f.surface, &f.href, &f.url, &f.name, &rich)) {
+        return NULL;
+    }
+    int has_surface = optional_str(&f.surface, "surface");
+    int has_name = optional_str(&f.name, "source");
+    if (has_surface < 0 || optional_str(&f.href, "href") < 0 || optional_str(&f.url, "url") < 0
+        || has_name < 0) {
+        return NULL;
+    }
+    if (layout == 1 && f.href != NULL && f.surface == NULL) {
+        PyErr_SetString(PyExc_TypeError, "surface: needed by spip with a link");
+        return NULL;
+    }
+    int made = definition_parts(definition, rich, &f);
+    if (made < 0) {
+        return NULL;
+    }
+    if (!made || !on_one_line(f.title) || (has_surface && !on_one_line(f.surface))
+        || (has_name && !on_one_line(f.name))) {
+        Py_RETURN_NONE;  /* white space to fold, or markup to clean: made in Python */
+    }
+    Part parts[40];
+    Py_ssize_t split = 0, n = layout_parts(layout, &f, parts, &split);
+    if (n < 0) {
+        PyErr_Format(PyExc_ValueError, "layout: unknown (%d)", layout);
+        return NULL;
+    }
+    PyObject *opening = parts_tuple(parts, split);
+    PyObject *closing = opening == NULL ? NULL : parts_tuple(parts + split, n - split);
+    PyObject *result = closing == NULL ? NULL : PyTuple_Pack(2, opening, closing);
+    Py_XDECREF(opening);
+    Py_XDECREF(closing);
+    return result;
+}
+
+/* expansion(title, definition): " TITLE DEFINITION", or None (see the method table). */
+static PyObject *
+expansion(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *title, *definition;
+    if (!PyArg_ParseTuple(args, "UU:expansion", &title, &definition)) {
+        return NULL;
+    }
+    if (!on_one_line(title) || !on_one_line(definition)) {
+        Py_RETURN_NONE;
+    }
+    Part parts[4] = {{P_LIT, " ", NULL}, {P_RAW, NULL, title}, {P_LIT, " ", NULL},
+                     {P_RAW, NULL, definition}};
+    return parts_str(parts, 0, 4);
+}
+
 static PyMethodDef splice_methods[] = {
+    {"template", template, METH_VARARGS,
+     "template(layout, id, title, definition, surface, href, url, source, rich) -> "
+     "(opening, closing) | None: a tooltip's markup in preset layout (0 glossator, 1 spip, "
+     "2 abbr), each cut where its id goes, from the entry's fields as they are (href, url "
+     "and source may be None; surface is read by spip with a link only; definition is a "
+     "str, or the pair (HTML, text) made already); every field escaped as render/html.py "
+     "escapes it; None when a field has white space to fold, or a rich definition markup "
+     "to clean."},
+    {"expansion", expansion, METH_VARARGS,
+     "expansion(title, definition) -> str | None: ' TITLE DEFINITION', or None when either "
+     "has white space to fold (render/text.py entry_expansion)."},
     {"group", group, METH_VARARGS,
      "group(text, annotations, starts, ends, entries, names) -> (keys, firsts) | None: "
      "each annotation's group (int64 bytes) by its entry number and attributes names, and "
