@@ -128,7 +128,8 @@ def _sink_file(sink: str) -> Any:
 
 def _forget(job: Any) -> None:
     """Empty what the renderers keep from one document to the next of a process: the JSON
-    pieces kept with the matcher (``Matcher.variants.memo``) and the HTML templates."""
+    pieces and the HTML templates kept with the matcher (``Matcher.variants.memo``), and
+    the process-wide HTML templates of a tree before those moved there."""
     from glossator.render import html
 
     memo = getattr(job.annotator.matcher.variants, "memo", None)

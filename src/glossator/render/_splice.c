@@ -2082,122 +2082,157 @@ typedef struct {
     int how;
     const char *lit;
     PyObject *s;
+    Py_ssize_t len;     /* the characters written (part_measure) */
+    Py_UCS4 maxchar;    /* the widest of them */
 } Part;
 
-/* The length of ``c`` written as ``how`` says. */
+/* The length of each ASCII character written as P_ESC, P_ESC_TEXT or P_SAFE says
+ * (filled when the module is loaded). */
+static unsigned char ESC_LEN[3][128];
+
+/* The length of ``c`` (not ASCII) escaped: its visible escape if HTML forbids it. */
 static inline Py_ssize_t
-part_char_len(Py_UCS4 c, int how)
+wide_len(Py_UCS4 c)
 {
-    if (how == P_RAW) {
-        return 1;
+    return html_forbidden(c) ? (c < 0x100 ? 4 : c < 0x10000 ? 6 : 10) : 1;
+}
+
+#define MEASURE(T)                                                                      \
+    do {                                                                                \
+        const T *d = (const T *)data;                                                   \
+        for (Py_ssize_t i = 0; i < n; i++) {                                            \
+            Py_UCS4 c = d[i];                                                           \
+            Py_ssize_t k = c < 0x80 ? table[c] : wide_len(c);                           \
+            if (k == 1 && c > maxchar) {                                                \
+                maxchar = c;                                                            \
+            }                                                                           \
+            len += k;                                                                   \
+        }                                                                               \
+    } while (0)
+
+/* Sets the length and the widest character of what part ``p`` writes. */
+static void
+part_measure(Part *p)
+{
+    if (p->how == P_LIT) {  /* (measured where it is pushed) */
+        return;
     }
-    if (html_forbidden(c)) {
-        return c < 0x100 ? 4 : c < 0x10000 ? 6 : 10;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(p->s);
+    if (p->how == P_RAW) {
+        p->len = n;
+        p->maxchar = PyUnicode_MAX_CHAR_VALUE(p->s);
+        return;
     }
-    if (how == P_SAFE) {
-        return 1;
+    const unsigned char *table = ESC_LEN[p->how - P_ESC];
+    const void *data = PyUnicode_DATA(p->s);
+    Py_ssize_t len = 0;
+    Py_UCS4 maxchar = 0;
+    switch (PyUnicode_KIND(p->s)) {
+    case PyUnicode_1BYTE_KIND:
+        MEASURE(Py_UCS1);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        MEASURE(Py_UCS2);
+        break;
+    default:
+        MEASURE(Py_UCS4);
     }
+    p->len = len;
+    p->maxchar = maxchar;
+}
+
+#undef MEASURE
+
+/* ASCII ``s`` (``n`` bytes) written at ``*at`` of a str of ``kind`` and ``data``. */
+static void
+put_ascii(int kind, void *data, Py_ssize_t *at, const char *s, Py_ssize_t n)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        memcpy((Py_UCS1 *)data + *at, s, (size_t)n);
+        *at += n;
+        return;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyUnicode_WRITE(kind, data, (*at)++, (unsigned char)s[i]);
+    }
+}
+
+/* ``c`` escaped (its length, ``k`` > 1, measured) written at ``*at``. */
+static void
+put_escaped(int kind, void *data, Py_ssize_t *at, Py_UCS4 c)
+{
     switch (c) {
     case '&':
-        return 5;
+        put_ascii(kind, data, at, "&amp;", 5);
+        return;
     case '<':
+        put_ascii(kind, data, at, "&lt;", 4);
+        return;
     case '>':
-        return 4;
+        put_ascii(kind, data, at, "&gt;", 4);
+        return;
     case '"':
+        put_ascii(kind, data, at, "&quot;", 6);
+        return;
     case '\'':
-        return how == P_ESC ? 6 : 1;
-    default:
-        return 1;
-    }
-}
-
-/* The characters one part adds, and the widest of them in ``maxchar``. */
-static Py_ssize_t
-part_count(const Part *p, Py_UCS4 *maxchar)
-{
-    if (p->how == P_LIT) {
-        Py_ssize_t n = (Py_ssize_t)strlen(p->lit);
-        for (Py_ssize_t i = 0; i < n; i++) {
-            if ((unsigned char)p->lit[i] > *maxchar) {
-                *maxchar = (unsigned char)p->lit[i];
-            }
+        put_ascii(kind, data, at, "&#x27;", 6);
+        return;
+    default: {  /* forbidden: its visible escape, as html_safe writes it */
+        int digits = c < 0x100 ? 2 : c < 0x10000 ? 4 : 8;
+        PyUnicode_WRITE(kind, data, (*at)++, '\\');
+        PyUnicode_WRITE(kind, data, (*at)++, digits == 2 ? 'x' : digits == 4 ? 'u' : 'U');
+        for (int d = digits - 1; d >= 0; d--) {
+            PyUnicode_WRITE(kind, data, (*at)++, (unsigned char)HEX[(c >> (4 * d)) & 0xf]);
         }
-        return n;
     }
-    int kind = PyUnicode_KIND(p->s);
-    const void *data = PyUnicode_DATA(p->s);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(p->s), len = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        Py_ssize_t k = part_char_len(c, p->how);
-        if (k == 1 && c > *maxchar) {
-            *maxchar = c;
-        }
-        len += k;
-    }
-    return len;
-}
-
-/* ASCII ``s`` written at ``*at`` of a str of ``kind`` and ``data``. */
-static void
-put_ascii(int kind, void *data, Py_ssize_t *at, const char *s)
-{
-    for (; *s; s++) {
-        PyUnicode_WRITE(kind, data, (*at)++, (unsigned char)*s);
     }
 }
 
-/* One part written at ``*at`` (counted by part_count). */
+/* One part written at ``*at`` (measured by part_measure). */
 static void
 part_write(const Part *p, int kind, void *data, Py_ssize_t *at)
 {
-    if (p->how == P_LIT) {
-        put_ascii(kind, data, at, p->lit);  /* (Latin-1: each byte is its character) */
+    if (p->how == P_LIT) {  /* (Latin-1: each byte is its character) */
+        put_ascii(kind, data, at, p->lit, p->len);
         return;
     }
     int skind = PyUnicode_KIND(p->s);
     const void *sdata = PyUnicode_DATA(p->s);
     Py_ssize_t n = PyUnicode_GET_LENGTH(p->s);
+    if (p->len == n) {  /* nothing escaped: copied (widened if need be) */
+        if (skind == kind) {
+            memcpy((char *)data + *at * kind, sdata, (size_t)(n * kind));
+            *at += n;
+            return;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyUnicode_WRITE(kind, data, (*at)++, PyUnicode_READ(skind, sdata, i));
+        }
+        return;
+    }
+    const unsigned char *table = ESC_LEN[p->how - P_ESC];
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(skind, sdata, i);
-        Py_ssize_t k = part_char_len(c, p->how);
-        if (k == 1) {
+        if ((c < 0x80 ? table[c] : wide_len(c)) == 1) {
             PyUnicode_WRITE(kind, data, (*at)++, c);
         }
-        else if (c == '&') {
-            put_ascii(kind, data, at, "&amp;");
-        }
-        else if (c == '<') {
-            put_ascii(kind, data, at, "&lt;");
-        }
-        else if (c == '>') {
-            put_ascii(kind, data, at, "&gt;");
-        }
-        else if (c == '"') {
-            put_ascii(kind, data, at, "&quot;");
-        }
-        else if (c == '\'') {
-            put_ascii(kind, data, at, "&#x27;");
-        }
-        else {  /* forbidden: its visible escape, as html_safe writes it */
-            int digits = c < 0x100 ? 2 : c < 0x10000 ? 4 : 8;
-            PyUnicode_WRITE(kind, data, (*at)++, '\\');
-            PyUnicode_WRITE(kind, data, (*at)++, digits == 2 ? 'x' : digits == 4 ? 'u' : 'U');
-            for (int d = digits - 1; d >= 0; d--) {
-                PyUnicode_WRITE(kind, data, (*at)++, (unsigned char)HEX[(c >> (4 * d)) & 0xf]);
-            }
+        else {
+            put_escaped(kind, data, at, c);
         }
     }
 }
 
-/* The str of parts [a, b): counted, then written into a str of that length and kind. */
+/* The str of parts [a, b) (measured): written into a str of that length and kind. */
 static PyObject *
 parts_str(const Part *parts, Py_ssize_t a, Py_ssize_t b)
 {
     Py_UCS4 maxchar = 0;
     Py_ssize_t len = 0;
     for (Py_ssize_t i = a; i < b; i++) {
-        len += part_count(&parts[i], &maxchar);
+        len += parts[i].len;
+        if (parts[i].len > 0 && parts[i].maxchar > maxchar) {
+            maxchar = parts[i].maxchar;
+        }
     }
     PyObject *s = PyUnicode_New(len, maxchar);
     if (s == NULL) {
@@ -2288,22 +2323,14 @@ rich_as_is(PyObject *s)
     return 1;
 }
 
-/* An optional argument: NULL for None, else a str (1), or -1 with a TypeError. */
-static int
-optional_str(PyObject **s, const char *name)
-{
-    if (*s == Py_None) {
-        *s = NULL;
-        return 0;
-    }
-    if (!PyUnicode_Check(*s)) {
-        PyErr_Format(PyExc_TypeError, "%s: expected a str or None", name);
-        return -1;
-    }
-    return 1;
-}
-
-#define PUSH(HOW, LIT, S) (parts[n++] = (Part){(HOW), (LIT), (S)})
+#define PUSH(HOW, LIT, S) (parts[n++] = (Part){.how = (HOW), .lit = (LIT), .s = (S)})
+/* A literal, measured here: ASCII, or Latin-1 with a no-break space. */
+#define PUSH_LIT(LIT)                                                                   \
+    (parts[n++] = (Part){.how = P_LIT, .lit = (LIT), .len = sizeof(LIT) - 1,            \
+                         .maxchar = 0x7f})
+#define PUSH_LATIN1(LIT)                                                                \
+    (parts[n++] = (Part){.how = P_LIT, .lit = (LIT), .len = sizeof(LIT) - 1,            \
+                         .maxchar = 0xa0})
 
 /* The "Source" line of a tooltip and the space after it (render/html.py source_html):
  * its parts pushed on ``parts`` from ``n``; the new count. */
@@ -2311,23 +2338,23 @@ static Py_ssize_t
 source_parts(Part *parts, Py_ssize_t n, PyObject *url, PyObject *name, int links)
 {
     if (url != NULL && links) {
-        PUSH(P_LIT, "<span class=\"glossator-source\">", NULL);
+        PUSH_LIT("<span class=\"glossator-source\">");
         if (name == NULL) {
-            PUSH(P_LIT, "<a href=\"", NULL);
+            PUSH_LIT("<a href=\"");
             PUSH(P_ESC, NULL, url);
-            PUSH(P_LIT, "\">Source</a></span> ", NULL);
+            PUSH_LIT("\">Source</a></span> ");
             return n;
         }
-        PUSH(P_LIT, "Source\xa0: <a href=\"", NULL);
+        PUSH_LATIN1("Source\xa0: <a href=\"");
         PUSH(P_ESC, NULL, url);
-        PUSH(P_LIT, "\">", NULL);
+        PUSH_LIT("\">");
         PUSH(P_ESC_TEXT, NULL, name);
-        PUSH(P_LIT, "</a></span> ", NULL);
+        PUSH_LIT("</a></span> ");
     }
     else if (name != NULL) {
-        PUSH(P_LIT, "<span class=\"glossator-source\">Source\xa0: ", NULL);
+        PUSH_LATIN1("<span class=\"glossator-source\">Source\xa0: ");
         PUSH(P_ESC_TEXT, NULL, name);
-        PUSH(P_LIT, "</span> ", NULL);
+        PUSH_LIT("</span> ");
     }
     return n;
 }
@@ -2344,82 +2371,94 @@ layout_parts(int layout, const Fields *f, Part *parts, Py_ssize_t *split)
 {
     Py_ssize_t n = 0;
     if (layout == 0) {
-        PUSH(P_LIT, "<span class=\"glossator\" data-glossator-entry=\"", NULL);
+        PUSH_LIT("<span class=\"glossator\" data-glossator-entry=\"");
         PUSH(P_ESC, NULL, f->id);
         if (f->href != NULL) {
-            PUSH(P_LIT, "\"><a class=\"glossator-term\" href=\"", NULL);
+            PUSH_LIT("\"><a class=\"glossator-term\" href=\"");
             PUSH(P_ESC, NULL, f->href);
-            PUSH(P_LIT, "\" aria-describedby=\"", NULL);
+            PUSH_LIT("\" aria-describedby=\"");
         }
         else {
-            PUSH(P_LIT, "\"><span class=\"glossator-term\" tabindex=\"0\" "
-                 "aria-describedby=\"", NULL);
+            PUSH_LIT("\"><span class=\"glossator-term\" tabindex=\"0\" "
+                 "aria-describedby=\"");
         }
         PUSH(P_CUT, NULL, NULL);
-        PUSH(P_LIT, "\">", NULL);
+        PUSH_LIT("\">");
         *split = n;
-        PUSH(P_LIT, f->href != NULL ? "</a>" : "</span>", NULL);
-        PUSH(P_LIT, "<span class=\"glossator-tip\" role=\"tooltip\" id=\"", NULL);
+        if (f->href != NULL) {
+            PUSH_LIT("</a>");
+        }
+        else {
+            PUSH_LIT("</span>");
+        }
+        PUSH_LIT("<span class=\"glossator-tip\" role=\"tooltip\" id=\"");
         PUSH(P_CUT, NULL, NULL);
-        PUSH(P_LIT, "\"> <span class=\"glossator-title\">", NULL);
+        PUSH_LIT("\"> <span class=\"glossator-title\">");
         PUSH(P_ESC, NULL, f->title);
-        PUSH(P_LIT, "</span> <span class=\"glossator-definition\">", NULL);
+        PUSH_LIT("</span> <span class=\"glossator-definition\">");
         parts[n++] = f->html;
-        PUSH(P_LIT, "</span> ", NULL);
+        PUSH_LIT("</span> ");
         n = source_parts(parts, n, f->url, f->name, 1);
-        PUSH(P_LIT, "</span></span>", NULL);
+        PUSH_LIT("</span></span>");
         return n;
     }
     if (layout == 1) {
-        PUSH(P_LIT, "<a class=\"cs_glossaire\" data-glossator-entry=\"", NULL);
+        PUSH_LIT("<a class=\"cs_glossaire\" data-glossator-entry=\"");
         PUSH(P_ESC, NULL, f->id);
         if (f->href != NULL) {
-            PUSH(P_LIT, "\" href=\"", NULL);
+            PUSH_LIT("\" href=\"");
             PUSH(P_ESC, NULL, f->href);
-            PUSH(P_LIT, "\" aria-label=\"", NULL);
+            PUSH_LIT("\" aria-label=\"");
             PUSH(P_ESC, NULL, f->surface);
-            PUSH(P_LIT, "\" aria-describedby=\"", NULL);
+            PUSH_LIT("\" aria-describedby=\"");
             PUSH(P_CUT, NULL, NULL);
-            PUSH(P_LIT, "\"><span class=\"gl_mot\">", NULL);
+            PUSH_LIT("\"><span class=\"gl_mot\">");
         }
         else {
-            PUSH(P_LIT, "\"><span class=\"gl_mot\" tabindex=\"0\" aria-describedby=\"", NULL);
+            PUSH_LIT("\"><span class=\"gl_mot\" tabindex=\"0\" aria-describedby=\"");
             PUSH(P_CUT, NULL, NULL);
-            PUSH(P_LIT, "\">", NULL);
+            PUSH_LIT("\">");
         }
         *split = n;
-        PUSH(P_LIT, "</span><span class=\"gl_dl\" role=\"tooltip\" id=\"", NULL);
+        PUSH_LIT("</span><span class=\"gl_dl\" role=\"tooltip\" id=\"");
         PUSH(P_CUT, NULL, NULL);
-        PUSH(P_LIT, "\"> <span class=\"gl_dt\">", NULL);
+        PUSH_LIT("\"> <span class=\"gl_dt\">");
         PUSH(P_ESC, NULL, f->title);
-        PUSH(P_LIT, "</span> <span class=\"gl_dd\">", NULL);
+        PUSH_LIT("</span> <span class=\"gl_dd\">");
         parts[n++] = f->html;
-        PUSH(P_LIT, "</span> ", NULL);
+        PUSH_LIT("</span> ");
         n = source_parts(parts, n, f->url, f->name, 0);  /* inside SPIP's <a>: no link */
-        PUSH(P_LIT, "</span></a>", NULL);
+        PUSH_LIT("</span></a>");
         return n;
     }
     if (layout == 2) {
-        PUSH(P_LIT, "<abbr data-glossator-entry=\"", NULL);
+        PUSH_LIT("<abbr data-glossator-entry=\"");
         PUSH(P_ESC, NULL, f->id);
-        PUSH(P_LIT, "\" title=\"", NULL);
+        PUSH_LIT("\" title=\"");
         PUSH(P_ESC, NULL, f->title);
-        PUSH(P_LIT, " : ", NULL);
+        PUSH_LIT(" : ");
         parts[n++] = f->text;
-        PUSH(P_LIT, "\">", NULL);
+        PUSH_LIT("\">");
         if (f->href != NULL) {
-            PUSH(P_LIT, "<a href=\"", NULL);
+            PUSH_LIT("<a href=\"");
             PUSH(P_ESC, NULL, f->href);
-            PUSH(P_LIT, "\">", NULL);
+            PUSH_LIT("\">");
         }
         *split = n;
-        PUSH(P_LIT, f->href != NULL ? "</a></abbr>" : "</abbr>", NULL);
+        if (f->href != NULL) {
+            PUSH_LIT("</a></abbr>");
+        }
+        else {
+            PUSH_LIT("</abbr>");
+        }
         return n;
     }
     return -1;
 }
 
 #undef PUSH
+#undef PUSH_LIT
+#undef PUSH_LATIN1
 
 /* The definition's parts (as HTML, as text): a pair of str made already (by the
  * sanitizer), or a str written escaped (``rich``: as the sanitizer gives it back, when
@@ -2434,8 +2473,8 @@ definition_parts(PyObject *definition, int rich, Fields *f)
             PyErr_SetString(PyExc_TypeError, "definition: expected a str or two");
             return -1;
         }
-        f->html = (Part){P_RAW, NULL, PyTuple_GET_ITEM(definition, 0)};
-        f->text = (Part){P_RAW, NULL, PyTuple_GET_ITEM(definition, 1)};
+        f->html = (Part){.how = P_RAW, .s = PyTuple_GET_ITEM(definition, 0)};
+        f->text = (Part){.how = P_RAW, .s = PyTuple_GET_ITEM(definition, 1)};
         return 1;
     }
     if (!PyUnicode_Check(definition)) {
@@ -2445,52 +2484,159 @@ definition_parts(PyObject *definition, int rich, Fields *f)
     if (!on_one_line(definition) || (rich && !rich_as_is(definition))) {
         return 0;
     }
-    f->html = (Part){rich ? P_SAFE : P_ESC, NULL, definition};
-    f->text = (Part){P_ESC, NULL, definition};
+    f->html = (Part){.how = rich ? P_SAFE : P_ESC, .s = definition};
+    f->text = (Part){.how = P_ESC, .s = definition};
     return 1;
 }
 
-/* template(layout, id, title, definition, surface, href, url, source, rich): see the
- * method table. */
-static PyObject *
-template(PyObject *Py_UNUSED(self), PyObject *args)
+/* Whether ``s`` is white space only (str.strip would leave nothing). */
+static int
+blank(PyObject *s)
 {
-    int layout, rich;
-    PyObject *definition;
-    Fields f;
-    if (!PyArg_ParseTuple(args, "iUUOOOOOp:template", &layout, &f.id, &f.title, &definition,
-                          &f.surface, &f.href, &f.url, &f.name, &rich)) {
-        return NULL;
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+            return 0;
+        }
     }
-    int has_surface = optional_str(&f.surface, "surface");
-    int has_name = optional_str(&f.name, "source");
-    if (has_surface < 0 || optional_str(&f.href, "href") < 0 || optional_str(&f.url, "url") < 0
-        || has_name < 0) {
-        return NULL;
+    return 1;
+}
+
+/* An entry's ``url`` as a tooltip's "Source" link (render/html.py _SOURCE_URL): 1 and
+ * ``*out`` (a new reference) the url stripped, when it starts with http://, https:// or
+ * mailto: in any case, then a character that is not white space; 0 when it does not;
+ * 2 when Python must tell (a character the regular expression's IGNORECASE matches to
+ * an ASCII letter of a scheme: U+0130, U+0131, U+017F); -1 on error. */
+static int
+source_url(PyObject *url, PyObject **out)
+{
+    static const char *const schemes[] = {"http://", "https://", "mailto:"};
+    int kind = PyUnicode_KIND(url);
+    const void *data = PyUnicode_DATA(url);
+    Py_ssize_t a = 0, b = PyUnicode_GET_LENGTH(url);
+    *out = NULL;
+    while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a))) {
+        a++;
     }
-    if (layout == 1 && f.href != NULL && f.surface == NULL) {
-        PyErr_SetString(PyExc_TypeError, "surface: needed by spip with a link");
-        return NULL;
+    while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1))) {
+        b--;
     }
-    int made = definition_parts(definition, rich, &f);
-    if (made < 0) {
-        return NULL;
+    for (int k = 0; k < 3; k++) {
+        Py_ssize_t len = (Py_ssize_t)strlen(schemes[k]), j = 0;
+        for (; j < len && a + j < b; j++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, a + j);
+            if (c == 0x130 || c == 0x131 || c == 0x17f) {
+                return 2;
+            }
+            if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)schemes[k][j]) {
+                break;
+            }
+        }
+        if (j == len && a + len < b) {  /* (the last character is not white space) */
+            if (Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a + len))) {
+                return 0;
+            }
+            *out = PyUnicode_Substring(url, a, b);
+            return *out == NULL ? -1 : 1;
+        }
     }
-    if (!made || !on_one_line(f.title) || (has_surface && !on_one_line(f.surface))
-        || (has_name && !on_one_line(f.name))) {
+    return 0;
+}
+
+/* The str or None argument ``i``: NULL for None; -1 with a TypeError otherwise. */
+static int
+str_or_none(PyObject *const *args, Py_ssize_t i, PyObject **out, const char *name)
+{
+    *out = args[i] == Py_None ? NULL : args[i];
+    if (*out != NULL && !PyUnicode_Check(*out)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected a str or None", name);
+        return -1;
+    }
+    return 0;
+}
+
+/* The two markups of the fields ``f`` (checked) in ``layout``, or None (see template). */
+static PyObject *
+template_of(int layout, Fields *f, PyObject *definition, int rich)
+{
+    int made = definition_parts(definition, rich, f);
+    if (made <= 0 || !on_one_line(f->title) || (f->surface && !on_one_line(f->surface))
+        || (f->name && !on_one_line(f->name))) {
+        if (made < 0) {
+            return NULL;
+        }
         Py_RETURN_NONE;  /* white space to fold, or markup to clean: made in Python */
     }
-    Part parts[40];
-    Py_ssize_t split = 0, n = layout_parts(layout, &f, parts, &split);
+    Part parts[48];
+    Py_ssize_t split = 0, n = layout_parts(layout, f, parts, &split);
     if (n < 0) {
         PyErr_Format(PyExc_ValueError, "layout: unknown (%d)", layout);
         return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (parts[i].how != P_CUT) {
+            part_measure(&parts[i]);
+        }
     }
     PyObject *opening = parts_tuple(parts, split);
     PyObject *closing = opening == NULL ? NULL : parts_tuple(parts + split, n - split);
     PyObject *result = closing == NULL ? NULL : PyTuple_Pack(2, opening, closing);
     Py_XDECREF(opening);
     Py_XDECREF(closing);
+    return result;
+}
+
+/* template(layout, id, title, definition, surface, href, url, source, rich[, judged]):
+ * see the method table. */
+static PyObject *
+template(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
+{
+    Fields f;
+    if (nargs != 9 && nargs != 10) {
+        PyErr_SetString(PyExc_TypeError, "template: expected 9 or 10 arguments");
+        return NULL;
+    }
+    int judged = nargs == 10 ? PyObject_IsTrue(args[9]) : 0;
+    if (judged < 0) {
+        return NULL;
+    }
+    long layout = PyLong_AsLong(args[0]);
+    int rich = PyObject_IsTrue(args[8]);
+    if ((layout == -1 && PyErr_Occurred()) || rich < 0) {
+        return NULL;
+    }
+    f.id = args[1];
+    f.title = args[2];
+    if (!PyUnicode_Check(f.id) || !PyUnicode_Check(f.title)) {
+        PyErr_SetString(PyExc_TypeError, "id, title: expected a str");
+        return NULL;
+    }
+    PyObject *url;
+    if (str_or_none(args, 4, &f.surface, "surface") < 0
+        || str_or_none(args, 5, &f.href, "href") < 0 || str_or_none(args, 6, &url, "url") < 0
+        || str_or_none(args, 7, &f.name, "source") < 0) {
+        return NULL;
+    }
+    if (layout == 1 && f.href != NULL && f.surface == NULL) {
+        PyErr_SetString(PyExc_TypeError, "surface: needed by spip with a link");
+        return NULL;
+    }
+    if (f.name != NULL && blank(f.name)) {
+        f.name = NULL;
+    }
+    f.url = NULL;
+    int linked = url == NULL ? 0 : judged ? 1 : source_url(url, &f.url);
+    if (judged && url != NULL) {  /* stripped, and a link: judged by Python */
+        f.url = Py_NewRef(url);
+    }
+    if (linked < 0) {
+        return NULL;
+    }
+    PyObject *result = linked == 2 ? Py_NewRef(Py_None)
+        : template_of((int)layout, &f, args[3], rich);
+    Py_XDECREF(f.url);
     return result;
 }
 
@@ -2505,20 +2651,27 @@ expansion(PyObject *Py_UNUSED(self), PyObject *args)
     if (!on_one_line(title) || !on_one_line(definition)) {
         Py_RETURN_NONE;
     }
-    Part parts[4] = {{P_LIT, " ", NULL}, {P_RAW, NULL, title}, {P_LIT, " ", NULL},
-                     {P_RAW, NULL, definition}};
+    Part parts[4] = {{.how = P_LIT, .lit = " ", .len = 1, .maxchar = ' '},
+                     {.how = P_RAW, .s = title},
+                     {.how = P_LIT, .lit = " ", .len = 1, .maxchar = ' '},
+                     {.how = P_RAW, .s = definition}};
+    for (int i = 0; i < 4; i++) {
+        part_measure(&parts[i]);
+    }
     return parts_str(parts, 0, 4);
 }
 
 static PyMethodDef splice_methods[] = {
-    {"template", template, METH_VARARGS,
+    {"template", (PyCFunction)(void (*)(void))template, METH_FASTCALL,
      "template(layout, id, title, definition, surface, href, url, source, rich) -> "
      "(opening, closing) | None: a tooltip's markup in preset layout (0 glossator, 1 spip, "
      "2 abbr), each cut where its id goes, from the entry's fields as they are (href, url "
      "and source may be None; surface is read by spip with a link only; definition is a "
-     "str, or the pair (HTML, text) made already); every field escaped as render/html.py "
-     "escapes it; None when a field has white space to fold, or a rich definition markup "
-     "to clean."},
+     "str, or the pair (HTML, text) made already; url is stripped and shown if http, "
+     "https or mailto, source if not blank); every field escaped as render/html.py "
+     "escapes it; None when a field has white space to fold, a rich definition markup "
+     "to clean, or the url a character Python must judge. A tenth argument, true: url is "
+     "None or a link already stripped, as Python judged it."},
     {"expansion", expansion, METH_VARARGS,
      "expansion(title, definition) -> str | None: ' TITLE DEFINITION', or None when either "
      "has white space to fold (render/text.py entry_expansion)."},
@@ -2569,6 +2722,12 @@ PyInit__splice(void)
     }
     for (Py_UCS4 c = 0; c < 256; c++) {
         LOW_CLASS[c] = (unsigned char)(html_special_of(c) | line_break_of(c) << 1);
+    }
+    for (Py_UCS4 c = 0; c < 128; c++) {  /* as render/html.escape (quote or not), html_safe */
+        Py_UCS4 k = html_forbidden(c) ? 4 : c == '&' ? 5 : (c == '<' || c == '>') ? 4 : 1;
+        ESC_LEN[0][c] = (unsigned char)(c == '"' || c == '\'' ? 6 : k);
+        ESC_LEN[1][c] = (unsigned char)k;
+        ESC_LEN[2][c] = (unsigned char)(html_forbidden(c) ? 4 : 1);
     }
     START = PyUnicode_InternFromString("start");
     END = PyUnicode_InternFromString("end");

@@ -378,26 +378,21 @@ def _template_of(entry: Entry, surface: str, preset: MarkupPreset, rich: bool,
     if SPLICE is None or layout is None:
         return _template(entry, surface, preset, rich, link_to)
     href = None if link_to is None else entry_href(link_to, entry.id)
-    url = entry.url
-    if url:
-        url = url.strip()
-        if not _SOURCE_URL.match(url):
-            url = None
-    source = entry.source
-    if source is not None and not source.strip():
-        source = None
     title = entry.display_title
     shown = surface if layout == 1 and href is not None else None  # (SPIP's aria-label)
     made: _Template | None = SPLICE.template(
-        layout, entry.id, title, entry.definition, shown, href, url or None, source, rich)
-    if made is None:  # white space to fold, or markup to clean: those fields in Python
+        layout, entry.id, title, entry.definition, shown, href, entry.url, entry.source, rich)
+    if made is None:  # white space to fold, markup to clean, a url to judge: in Python
         definition: str | tuple[str, str] = one_line(entry.definition)
         if rich:
             definition = _rich_definition(entry.definition, preset.links)
+        url = (entry.url or "").strip()
+        source = entry.source
         made = SPLICE.template(
             layout, entry.id, one_line(title), definition,
-            None if shown is None else one_line(shown), href, url or None,
-            None if source is None else one_line(source), rich)
+            None if shown is None else one_line(shown), href,
+            url if _SOURCE_URL.match(url) else None,
+            one_line(source) if source and source.strip() else None, rich, True)
     return made if made is not None else _template(entry, surface, preset, rich, link_to)
 
 
