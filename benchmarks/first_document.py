@@ -7,7 +7,7 @@ hand).
 ``glossator annotate`` on one file renders once with a matcher it has just compiled; the
 HTTP service renders many documents with the same one. The JSON renderer keeps each
 variant's pieces with the matcher (``Matcher.variants.memo``) and the HTML one each
-tooltip's template (``render.html._TEMPLATES``), so the two differ: this script times
+tooltip's template (also in ``Matcher.variants.memo``), so the two differ: this script times
 both. Each round builds a new glossary (so a new matcher: nothing is kept from the round
 before), annotates the text (not timed), writes it (``render.write`` to ``os.devnull``:
 the *first* document), then annotates and writes it again (the *next* document). Every

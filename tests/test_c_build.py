@@ -8,6 +8,7 @@ runs ``tests/test_scanner.py``, ``tests/test_french_cases.py``,
 ``tests/test_policy_stream.py`` (threads, skipped entries), ``tests/test_page_scan.py``
 (the C loop against the Python loop, on real pages and hostile markup),
 ``tests/test_render_splice.py`` (the C renderers against the Python ones),
+``tests/test_render_templates.py`` (the tooltip templates made in C against Python's),
 ``tests/test_kept.py`` (the policies in C), ``tests/test_columns.py`` (the walk of cache
 records, forged ones among them) and the golden files against it in a child
 interpreter, with the ASan runtime preloaded (Python itself is not built with it) and
@@ -123,7 +124,8 @@ def test_the_scanner_tests_pass_under_address_and_undefined_sanitizers(
     tests = [str(ROOT / "tests" / name)
              for name in ("test_scanner.py", "test_french_cases.py",
                           "test_policy_stream.py", "test_page_scan.py",
-                          "test_render_splice.py", "test_kept.py", "test_columns.py",
+                          "test_render_splice.py", "test_render_templates.py",
+                          "test_kept.py", "test_columns.py",
                           "test_page_kept.py", "golden")]
     proc = _run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                  *tests], env=env, cwd=ROOT)

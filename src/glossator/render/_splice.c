@@ -33,7 +33,7 @@
 #endif
 
 /* The interface version glossator.render._splice.py expects (SPLICE_ABI there). */
-#define SPLICE_ABI 3
+#define SPLICE_ABI 4
 
 /* Out.kind of a UTF-8 output to a sink (a str's kinds are 1, 2 and 4). */
 #define UTF8_OUT 0
@@ -2069,7 +2069,612 @@ done:
     return result;
 }
 
+/* ---------------------------------------------------------------------------------------
+ * The pieces rendered once per entry: a tooltip's markup cut at its id, a text expansion
+ * ------------------------------------------------------------------------------------- */
+
+/* How a part of a piece is written: a literal (Latin-1 bytes), a str escaped as
+ * render/html.escape does (quote or not), a str with only what HTML forbids escaped
+ * (html_safe), a str as it is; CUT ends a piece (where the tooltip's id goes). */
+enum { P_LIT, P_ESC, P_ESC_TEXT, P_SAFE, P_RAW, P_CUT };
+
+typedef struct {
+    int how;
+    const char *lit;
+    PyObject *s;
+    Py_ssize_t len;     /* the characters written (part_measure) */
+    Py_UCS4 maxchar;    /* the widest of them */
+} Part;
+
+/* The length of each ASCII character written as P_ESC, P_ESC_TEXT or P_SAFE says
+ * (filled when the module is loaded). */
+static unsigned char ESC_LEN[3][128];
+
+/* The length of ``c`` (not ASCII) escaped: its visible escape if HTML forbids it. */
+static inline Py_ssize_t
+wide_len(Py_UCS4 c)
+{
+    return html_forbidden(c) ? (c < 0x100 ? 4 : c < 0x10000 ? 6 : 10) : 1;
+}
+
+#define MEASURE(T)                                                                      \
+    do {                                                                                \
+        const T *d = (const T *)data;                                                   \
+        for (Py_ssize_t i = 0; i < n; i++) {                                            \
+            Py_UCS4 c = d[i];                                                           \
+            Py_ssize_t k = c < 0x80 ? table[c] : wide_len(c);                           \
+            if (k == 1 && c > maxchar) {                                                \
+                maxchar = c;                                                            \
+            }                                                                           \
+            len += k;                                                                   \
+        }                                                                               \
+    } while (0)
+
+/* Sets the length and the widest character of what part ``p`` writes. */
+static void
+part_measure(Part *p)
+{
+    if (p->how == P_LIT) {  /* (measured where it is pushed) */
+        return;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(p->s);
+    if (p->how == P_RAW) {
+        p->len = n;
+        p->maxchar = PyUnicode_MAX_CHAR_VALUE(p->s);
+        return;
+    }
+    const unsigned char *table = ESC_LEN[p->how - P_ESC];
+    const void *data = PyUnicode_DATA(p->s);
+    Py_ssize_t len = 0;
+    Py_UCS4 maxchar = 0;
+    switch (PyUnicode_KIND(p->s)) {
+    case PyUnicode_1BYTE_KIND:
+        MEASURE(Py_UCS1);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        MEASURE(Py_UCS2);
+        break;
+    default:
+        MEASURE(Py_UCS4);
+    }
+    p->len = len;
+    p->maxchar = maxchar;
+}
+
+#undef MEASURE
+
+/* ASCII ``s`` (``n`` bytes) written at ``*at`` of a str of ``kind`` and ``data``. */
+static void
+put_ascii(int kind, void *data, Py_ssize_t *at, const char *s, Py_ssize_t n)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        memcpy((Py_UCS1 *)data + *at, s, (size_t)n);
+        *at += n;
+        return;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyUnicode_WRITE(kind, data, (*at)++, (unsigned char)s[i]);
+    }
+}
+
+/* ``c`` escaped (its length, ``k`` > 1, measured) written at ``*at``. */
+static void
+put_escaped(int kind, void *data, Py_ssize_t *at, Py_UCS4 c)
+{
+    switch (c) {
+    case '&':
+        put_ascii(kind, data, at, "&amp;", 5);
+        return;
+    case '<':
+        put_ascii(kind, data, at, "&lt;", 4);
+        return;
+    case '>':
+        put_ascii(kind, data, at, "&gt;", 4);
+        return;
+    case '"':
+        put_ascii(kind, data, at, "&quot;", 6);
+        return;
+    case '\'':
+        put_ascii(kind, data, at, "&#x27;", 6);
+        return;
+    default: {  /* forbidden: its visible escape, as html_safe writes it */
+        int digits = c < 0x100 ? 2 : c < 0x10000 ? 4 : 8;
+        PyUnicode_WRITE(kind, data, (*at)++, '\\');
+        PyUnicode_WRITE(kind, data, (*at)++, digits == 2 ? 'x' : digits == 4 ? 'u' : 'U');
+        for (int d = digits - 1; d >= 0; d--) {
+            PyUnicode_WRITE(kind, data, (*at)++, (unsigned char)HEX[(c >> (4 * d)) & 0xf]);
+        }
+    }
+    }
+}
+
+/* One part written at ``*at`` (measured by part_measure). */
+static void
+part_write(const Part *p, int kind, void *data, Py_ssize_t *at)
+{
+    if (p->how == P_LIT) {  /* (Latin-1: each byte is its character) */
+        put_ascii(kind, data, at, p->lit, p->len);
+        return;
+    }
+    int skind = PyUnicode_KIND(p->s);
+    const void *sdata = PyUnicode_DATA(p->s);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(p->s);
+    if (p->len == n) {  /* nothing escaped: copied (widened if need be) */
+        if (skind == kind) {
+            memcpy((char *)data + *at * kind, sdata, (size_t)(n * kind));
+            *at += n;
+            return;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyUnicode_WRITE(kind, data, (*at)++, PyUnicode_READ(skind, sdata, i));
+        }
+        return;
+    }
+    const unsigned char *table = ESC_LEN[p->how - P_ESC];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(skind, sdata, i);
+        if ((c < 0x80 ? table[c] : wide_len(c)) == 1) {
+            PyUnicode_WRITE(kind, data, (*at)++, c);
+        }
+        else {
+            put_escaped(kind, data, at, c);
+        }
+    }
+}
+
+/* The str of parts [a, b) (measured): written into a str of that length and kind. */
+static PyObject *
+parts_str(const Part *parts, Py_ssize_t a, Py_ssize_t b)
+{
+    Py_UCS4 maxchar = 0;
+    Py_ssize_t len = 0;
+    for (Py_ssize_t i = a; i < b; i++) {
+        len += parts[i].len;
+        if (parts[i].len > 0 && parts[i].maxchar > maxchar) {
+            maxchar = parts[i].maxchar;
+        }
+    }
+    PyObject *s = PyUnicode_New(len, maxchar);
+    if (s == NULL) {
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(s);
+    void *data = PyUnicode_DATA(s);
+    Py_ssize_t at = 0;
+    for (Py_ssize_t i = a; i < b; i++) {
+        part_write(&parts[i], kind, data, &at);
+    }
+    if (at != len) {
+        Py_DECREF(s);
+        PyErr_SetString(PyExc_SystemError, "glossator.render._splice: a template is not "
+                        "as long as counted");
+        return NULL;
+    }
+    return s;
+}
+
+/* The tuple of the pieces of parts [0, n), cut at each P_CUT. */
+static PyObject *
+parts_tuple(const Part *parts, Py_ssize_t n)
+{
+    Py_ssize_t cuts = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        cuts += parts[i].how == P_CUT;
+    }
+    PyObject *t = PyTuple_New(cuts + 1);
+    if (t == NULL) {
+        return NULL;
+    }
+    Py_ssize_t a = 0, k = 0;
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        if (i < n && parts[i].how != P_CUT) {
+            continue;
+        }
+        PyObject *s = parts_str(parts, a, i);
+        if (s == NULL) {
+            Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, k++, s);
+        a = i + 1;
+    }
+    return t;
+}
+
+/* Whether text.normalize.one_line(s) is ``s`` itself: no white space but a single
+ * U+0020, U+00A0, U+202F or U+2007 between two other characters (str.split's and the
+ * regular expression's white space is Py_UNICODE_ISSPACE's). */
+static int
+on_one_line(PyObject *s)
+{
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int after_space = 1;  /* (at the start, a space is not allowed) */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!Py_UNICODE_ISSPACE(c)) {
+            after_space = 0;
+            continue;
+        }
+        if (after_space || !(c == ' ' || c == 0xa0 || c == 0x202f || c == 0x2007)) {
+            return 0;
+        }
+        after_space = 1;
+    }
+    return n == 0 || !after_space;
+}
+
+/* Whether the sanitizer (nh3) gives a one-line definition back as it is, once what
+ * HTML forbids is escaped: it holds no markup, no entity and no no-break space (which
+ * the sanitizer writes as &nbsp;): none of & < > U+00A0. */
+static int
+rich_as_is(PyObject *s)
+{
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '&' || c == '<' || c == '>' || c == 0xa0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+#define PUSH(HOW, LIT, S) (parts[n++] = (Part){.how = (HOW), .lit = (LIT), .s = (S)})
+/* A literal, measured here: ASCII, or Latin-1 with a no-break space. */
+#define PUSH_LIT(LIT)                                                                   \
+    (parts[n++] = (Part){.how = P_LIT, .lit = (LIT), .len = sizeof(LIT) - 1,            \
+                         .maxchar = 0x7f})
+#define PUSH_LATIN1(LIT)                                                                \
+    (parts[n++] = (Part){.how = P_LIT, .lit = (LIT), .len = sizeof(LIT) - 1,            \
+                         .maxchar = 0xa0})
+
+/* The "Source" line of a tooltip and the space after it (render/html.py source_html):
+ * its parts pushed on ``parts`` from ``n``; the new count. */
+static Py_ssize_t
+source_parts(Part *parts, Py_ssize_t n, PyObject *url, PyObject *name, int links)
+{
+    if (url != NULL && links) {
+        PUSH_LIT("<span class=\"glossator-source\">");
+        if (name == NULL) {
+            PUSH_LIT("<a href=\"");
+            PUSH(P_ESC, NULL, url);
+            PUSH_LIT("\">Source</a></span> ");
+            return n;
+        }
+        PUSH_LATIN1("Source\xa0: <a href=\"");
+        PUSH(P_ESC, NULL, url);
+        PUSH_LIT("\">");
+        PUSH(P_ESC_TEXT, NULL, name);
+        PUSH_LIT("</a></span> ");
+    }
+    else if (name != NULL) {
+        PUSH_LATIN1("<span class=\"glossator-source\">Source\xa0: ");
+        PUSH(P_ESC_TEXT, NULL, name);
+        PUSH_LIT("</span> ");
+    }
+    return n;
+}
+
+typedef struct {
+    PyObject *id, *title, *surface, *href, *url, *name;
+    Part html, text;  /* the definition as HTML, and as text (for an attribute) */
+} Fields;
+
+/* The parts of the markup of preset ``layout`` (0 glossator, 1 spip, 2 abbr), opening
+ * and closing, each cut at the tooltip's id; the count, -1 when the layout is unknown. */
+static Py_ssize_t
+layout_parts(int layout, const Fields *f, Part *parts, Py_ssize_t *split)
+{
+    Py_ssize_t n = 0;
+    if (layout == 0) {
+        PUSH_LIT("<span class=\"glossator\" data-glossator-entry=\"");
+        PUSH(P_ESC, NULL, f->id);
+        if (f->href != NULL) {
+            PUSH_LIT("\"><a class=\"glossator-term\" href=\"");
+            PUSH(P_ESC, NULL, f->href);
+            PUSH_LIT("\" aria-describedby=\"");
+        }
+        else {
+            PUSH_LIT("\"><span class=\"glossator-term\" tabindex=\"0\" "
+                 "aria-describedby=\"");
+        }
+        PUSH(P_CUT, NULL, NULL);
+        PUSH_LIT("\">");
+        *split = n;
+        if (f->href != NULL) {
+            PUSH_LIT("</a>");
+        }
+        else {
+            PUSH_LIT("</span>");
+        }
+        PUSH_LIT("<span class=\"glossator-tip\" role=\"tooltip\" id=\"");
+        PUSH(P_CUT, NULL, NULL);
+        PUSH_LIT("\"> <span class=\"glossator-title\">");
+        PUSH(P_ESC, NULL, f->title);
+        PUSH_LIT("</span> <span class=\"glossator-definition\">");
+        parts[n++] = f->html;
+        PUSH_LIT("</span> ");
+        n = source_parts(parts, n, f->url, f->name, 1);
+        PUSH_LIT("</span></span>");
+        return n;
+    }
+    if (layout == 1) {
+        PUSH_LIT("<a class=\"cs_glossaire\" data-glossator-entry=\"");
+        PUSH(P_ESC, NULL, f->id);
+        if (f->href != NULL) {
+            PUSH_LIT("\" href=\"");
+            PUSH(P_ESC, NULL, f->href);
+            PUSH_LIT("\" aria-label=\"");
+            PUSH(P_ESC, NULL, f->surface);
+            PUSH_LIT("\" aria-describedby=\"");
+            PUSH(P_CUT, NULL, NULL);
+            PUSH_LIT("\"><span class=\"gl_mot\">");
+        }
+        else {
+            PUSH_LIT("\"><span class=\"gl_mot\" tabindex=\"0\" aria-describedby=\"");
+            PUSH(P_CUT, NULL, NULL);
+            PUSH_LIT("\">");
+        }
+        *split = n;
+        PUSH_LIT("</span><span class=\"gl_dl\" role=\"tooltip\" id=\"");
+        PUSH(P_CUT, NULL, NULL);
+        PUSH_LIT("\"> <span class=\"gl_dt\">");
+        PUSH(P_ESC, NULL, f->title);
+        PUSH_LIT("</span> <span class=\"gl_dd\">");
+        parts[n++] = f->html;
+        PUSH_LIT("</span> ");
+        n = source_parts(parts, n, f->url, f->name, 0);  /* inside SPIP's <a>: no link */
+        PUSH_LIT("</span></a>");
+        return n;
+    }
+    if (layout == 2) {
+        PUSH_LIT("<abbr data-glossator-entry=\"");
+        PUSH(P_ESC, NULL, f->id);
+        PUSH_LIT("\" title=\"");
+        PUSH(P_ESC, NULL, f->title);
+        PUSH_LIT(" : ");
+        parts[n++] = f->text;
+        PUSH_LIT("\">");
+        if (f->href != NULL) {
+            PUSH_LIT("<a href=\"");
+            PUSH(P_ESC, NULL, f->href);
+            PUSH_LIT("\">");
+        }
+        *split = n;
+        if (f->href != NULL) {
+            PUSH_LIT("</a></abbr>");
+        }
+        else {
+            PUSH_LIT("</abbr>");
+        }
+        return n;
+    }
+    return -1;
+}
+
+#undef PUSH
+#undef PUSH_LIT
+#undef PUSH_LATIN1
+
+/* The definition's parts (as HTML, as text): a pair of str made already (by the
+ * sanitizer), or a str written escaped (``rich``: as the sanitizer gives it back, when
+ * it does: see rich_as_is). 1, 0 when it must be made in Python, -1 on error. */
+static int
+definition_parts(PyObject *definition, int rich, Fields *f)
+{
+    if (PyTuple_Check(definition)) {
+        if (PyTuple_GET_SIZE(definition) != 2
+            || !PyUnicode_Check(PyTuple_GET_ITEM(definition, 0))
+            || !PyUnicode_Check(PyTuple_GET_ITEM(definition, 1))) {
+            PyErr_SetString(PyExc_TypeError, "definition: expected a str or two");
+            return -1;
+        }
+        f->html = (Part){.how = P_RAW, .s = PyTuple_GET_ITEM(definition, 0)};
+        f->text = (Part){.how = P_RAW, .s = PyTuple_GET_ITEM(definition, 1)};
+        return 1;
+    }
+    if (!PyUnicode_Check(definition)) {
+        PyErr_SetString(PyExc_TypeError, "definition: expected a str or two");
+        return -1;
+    }
+    if (!on_one_line(definition) || (rich && !rich_as_is(definition))) {
+        return 0;
+    }
+    f->html = (Part){.how = rich ? P_SAFE : P_ESC, .s = definition};
+    f->text = (Part){.how = P_ESC, .s = definition};
+    return 1;
+}
+
+/* Whether ``s`` is white space only (str.strip would leave nothing). */
+static int
+blank(PyObject *s)
+{
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* An entry's ``url`` as a tooltip's "Source" link (render/html.py _SOURCE_URL): 1 and
+ * ``*out`` (a new reference) the url stripped, when it starts with http://, https:// or
+ * mailto: in any case, then a character that is not white space; 0 when it does not;
+ * 2 when Python must tell (a character the regular expression's IGNORECASE matches to
+ * an ASCII letter of a scheme: U+0130, U+0131, U+017F); -1 on error. */
+static int
+source_url(PyObject *url, PyObject **out)
+{
+    static const char *const schemes[] = {"http://", "https://", "mailto:"};
+    int kind = PyUnicode_KIND(url);
+    const void *data = PyUnicode_DATA(url);
+    Py_ssize_t a = 0, b = PyUnicode_GET_LENGTH(url);
+    *out = NULL;
+    while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a))) {
+        a++;
+    }
+    while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1))) {
+        b--;
+    }
+    for (int k = 0; k < 3; k++) {
+        Py_ssize_t len = (Py_ssize_t)strlen(schemes[k]), j = 0;
+        for (; j < len && a + j < b; j++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, a + j);
+            if (c == 0x130 || c == 0x131 || c == 0x17f) {
+                return 2;
+            }
+            if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)schemes[k][j]) {
+                break;
+            }
+        }
+        if (j == len && a + len < b) {  /* (the last character is not white space) */
+            if (Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a + len))) {
+                return 0;
+            }
+            *out = PyUnicode_Substring(url, a, b);
+            return *out == NULL ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
+/* The str or None argument ``i``: NULL for None; -1 with a TypeError otherwise. */
+static int
+str_or_none(PyObject *const *args, Py_ssize_t i, PyObject **out, const char *name)
+{
+    *out = args[i] == Py_None ? NULL : args[i];
+    if (*out != NULL && !PyUnicode_Check(*out)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected a str or None", name);
+        return -1;
+    }
+    return 0;
+}
+
+/* The two markups of the fields ``f`` (checked) in ``layout``, or None (see template). */
+static PyObject *
+template_of(int layout, Fields *f, PyObject *definition, int rich)
+{
+    int made = definition_parts(definition, rich, f);
+    if (made <= 0 || !on_one_line(f->title) || (f->surface && !on_one_line(f->surface))
+        || (f->name && !on_one_line(f->name))) {
+        if (made < 0) {
+            return NULL;
+        }
+        Py_RETURN_NONE;  /* white space to fold, or markup to clean: made in Python */
+    }
+    Part parts[48];
+    Py_ssize_t split = 0, n = layout_parts(layout, f, parts, &split);
+    if (n < 0) {
+        PyErr_Format(PyExc_ValueError, "layout: unknown (%d)", layout);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (parts[i].how != P_CUT) {
+            part_measure(&parts[i]);
+        }
+    }
+    PyObject *opening = parts_tuple(parts, split);
+    PyObject *closing = opening == NULL ? NULL : parts_tuple(parts + split, n - split);
+    PyObject *result = closing == NULL ? NULL : PyTuple_Pack(2, opening, closing);
+    Py_XDECREF(opening);
+    Py_XDECREF(closing);
+    return result;
+}
+
+/* template(layout, id, title, definition, surface, href, url, source, rich[, judged]):
+ * see the method table. */
+static PyObject *
+template(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
+{
+    Fields f;
+    if (nargs != 9 && nargs != 10) {
+        PyErr_SetString(PyExc_TypeError, "template: expected 9 or 10 arguments");
+        return NULL;
+    }
+    int judged = nargs == 10 ? PyObject_IsTrue(args[9]) : 0;
+    if (judged < 0) {
+        return NULL;
+    }
+    long layout = PyLong_AsLong(args[0]);
+    int rich = PyObject_IsTrue(args[8]);
+    if ((layout == -1 && PyErr_Occurred()) || rich < 0) {
+        return NULL;
+    }
+    f.id = args[1];
+    f.title = args[2];
+    if (!PyUnicode_Check(f.id) || !PyUnicode_Check(f.title)) {
+        PyErr_SetString(PyExc_TypeError, "id, title: expected a str");
+        return NULL;
+    }
+    PyObject *url;
+    if (str_or_none(args, 4, &f.surface, "surface") < 0
+        || str_or_none(args, 5, &f.href, "href") < 0 || str_or_none(args, 6, &url, "url") < 0
+        || str_or_none(args, 7, &f.name, "source") < 0) {
+        return NULL;
+    }
+    if (layout == 1 && f.href != NULL && f.surface == NULL) {
+        PyErr_SetString(PyExc_TypeError, "surface: needed by spip with a link");
+        return NULL;
+    }
+    if (f.name != NULL && blank(f.name)) {
+        f.name = NULL;
+    }
+    f.url = NULL;
+    int linked = url == NULL ? 0 : judged ? 1 : source_url(url, &f.url);
+    if (judged && url != NULL) {  /* stripped, and a link: judged by Python */
+        f.url = Py_NewRef(url);
+    }
+    if (linked < 0) {
+        return NULL;
+    }
+    PyObject *result = linked == 2 ? Py_NewRef(Py_None)
+        : template_of((int)layout, &f, args[3], rich);
+    Py_XDECREF(f.url);
+    return result;
+}
+
+/* expansion(title, definition): " TITLE DEFINITION", or None (see the method table). */
+static PyObject *
+expansion(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *title, *definition;
+    if (!PyArg_ParseTuple(args, "UU:expansion", &title, &definition)) {
+        return NULL;
+    }
+    if (!on_one_line(title) || !on_one_line(definition)) {
+        Py_RETURN_NONE;
+    }
+    Part parts[4] = {{.how = P_LIT, .lit = " ", .len = 1, .maxchar = ' '},
+                     {.how = P_RAW, .s = title},
+                     {.how = P_LIT, .lit = " ", .len = 1, .maxchar = ' '},
+                     {.how = P_RAW, .s = definition}};
+    for (int i = 0; i < 4; i++) {
+        part_measure(&parts[i]);
+    }
+    return parts_str(parts, 0, 4);
+}
+
 static PyMethodDef splice_methods[] = {
+    {"template", (PyCFunction)(void (*)(void))template, METH_FASTCALL,
+     "template(layout, id, title, definition, surface, href, url, source, rich) -> "
+     "(opening, closing) | None: a tooltip's markup in preset layout (0 glossator, 1 spip, "
+     "2 abbr), each cut where its id goes, from the entry's fields as they are (href, url "
+     "and source may be None; surface is read by spip with a link only; definition is a "
+     "str, or the pair (HTML, text) made already; url is stripped and shown if http, "
+     "https or mailto, source if not blank); every field escaped as render/html.py "
+     "escapes it; None when a field has white space to fold, a rich definition markup "
+     "to clean, or the url a character Python must judge. A tenth argument, true: url is "
+     "None or a link already stripped, as Python judged it."},
+    {"expansion", expansion, METH_VARARGS,
+     "expansion(title, definition) -> str | None: ' TITLE DEFINITION', or None when either "
+     "has white space to fold (render/text.py entry_expansion)."},
     {"group", group, METH_VARARGS,
      "group(text, annotations, starts, ends, entries, names) -> (keys, firsts) | None: "
      "each annotation's group (int64 bytes) by its entry number and attributes names, and "
@@ -2117,6 +2722,12 @@ PyInit__splice(void)
     }
     for (Py_UCS4 c = 0; c < 256; c++) {
         LOW_CLASS[c] = (unsigned char)(html_special_of(c) | line_break_of(c) << 1);
+    }
+    for (Py_UCS4 c = 0; c < 128; c++) {  /* as render/html.escape (quote or not), html_safe */
+        Py_UCS4 k = html_forbidden(c) ? 4 : c == '&' ? 5 : (c == '<' || c == '>') ? 4 : 1;
+        ESC_LEN[0][c] = (unsigned char)(c == '"' || c == '\'' ? 6 : k);
+        ESC_LEN[1][c] = (unsigned char)k;
+        ESC_LEN[2][c] = (unsigned char)(html_forbidden(c) ? 4 : 1);
     }
     START = PyUnicode_InternFromString("start");
     END = PyUnicode_InternFromString("end");

@@ -60,9 +60,9 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from html import escape as _escape_html
 from html import unescape as html_unescape
 from typing import Any, NoReturn
@@ -332,39 +332,76 @@ def _term_markup(entry: Entry, surface: str, tip_id: str, preset: MarkupPreset, 
 
 #: Stands for the tooltip's id while a template is rendered (private-use characters).
 _TIP_ID = "\ue000glossator-tip\ue001"
-_TEMPLATE_LIMIT = 50_000
-#: (id of the preset, rich, link_to, id of the entry, surface) -> (preset, entry, the
-#: opening and closing markup cut at the tooltip's id; ``None``: not reusable).
-_TEMPLATES: dict[tuple[int, bool, str | None, int, str], tuple[
-    MarkupPreset, object, tuple[str, ...] | None, tuple[str, ...]]] = {}
+#: The most templates kept per matcher and style (``Matcher.variants.memo``; beyond, they
+#: are made for each document), and the most styles kept per matcher.
+_MEMO_LIMIT = 50_000
+_MEMO_STYLES = 8
+#: A template: the opening and closing markup cut where the tooltip's id goes (the
+#: opening ``None``: not reusable, rendered for each term).
+_Template = tuple[tuple[str, ...] | None, tuple[str, ...]]
 
 
 def tooltip_parts_reused(
     ann: Annotation, tip_id: str, markup: str = "glossator", rich: bool = False,
     link_to: str | None = None,
 ) -> tuple[str, str]:
-    """What :func:`tooltip_parts` gives, the markup of a built-in preset rendered once
-    per entry, surface and style (``markup``, ``rich``, ``link_to``) and reused, with
-    ``tip_id`` put in (the cache holds the entries it names, so that an id is never
-    taken for another's). A preset registered by a plugin is rendered every time."""
+    """What :func:`tooltip_parts` gives, the markup of a built-in preset made as a
+    template cut at the tooltip's id (in C, ``_splice.template``, when it is built), with
+    ``tip_id`` put in. A preset registered by a plugin is rendered every time."""
     preset = MARKUP_PRESETS.get(markup) or get_markup(markup)
-    opening, closing = _cached_template(ann.entry, ann.surface, preset, rich, link_to)
+    if link_to is not None:
+        _checked_link_to(link_to)
+    opening, closing = _template_of(ann.entry, ann.surface, preset, rich, link_to)
     if opening is None:
         return tooltip_parts(ann, tip_id, markup, rich, link_to)
     return tip_id.join(opening), tip_id.join(closing)
 
 
-def _cached_template(entry: Entry, surface: str, preset: MarkupPreset, rich: bool,
-                     link_to: str | None) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
-    """:func:`_template`, kept in ``_TEMPLATES``."""
-    key = (id(preset), rich, link_to, id(entry), surface)
-    hit = _TEMPLATES.get(key)
-    if hit is None or hit[0] is not preset or hit[1] is not entry:
-        hit = (preset, entry, *_template(entry, surface, preset, rich, link_to))
-        if len(_TEMPLATES) >= _TEMPLATE_LIMIT:
-            _TEMPLATES.clear()
-        _TEMPLATES[key] = hit
-    return hit[2], hit[3]
+@lru_cache(maxsize=64)
+def _checked_link_to(link_to: str) -> str:
+    """:func:`~glossator.anchors.check_link_to`, once per URL."""
+    return check_link_to(link_to)
+
+
+#: The number of each built-in preset's markup in ``_splice.template``.
+_LAYOUTS: dict[Callable[[TermMarkup], tuple[str, str]], int] = {
+    _glossator_markup: 0, _spip_markup: 1, _abbr_markup: 2}
+
+
+def _template_of(entry: Entry, surface: str, preset: MarkupPreset, rich: bool,
+                 link_to: str | None) -> _Template:
+    """:func:`_template`, made in C from the entry's fields (``_splice.template``) when it
+    is built: each field escaped and the preset laid out in one call, the one-line form
+    of a field and a rich definition's cleaning asked of Python only for the fields that
+    need them. ``link_to`` is checked already."""
+    layout = _LAYOUTS.get(preset.wrap)
+    if SPLICE is None or layout is None:
+        return _template(entry, surface, preset, rich, link_to)
+    href = None if link_to is None else entry_href(link_to, entry.id)
+    title = entry.display_title
+    shown = surface if layout == 1 and href is not None else None  # (SPIP's aria-label)
+    made: _Template | None = SPLICE.template(
+        layout, entry.id, title, entry.definition, shown, href, entry.url, entry.source, rich)
+    if made is None:  # white space to fold, markup to clean, a url to judge: in Python
+        definition: str | tuple[str, str] = one_line(entry.definition)
+        if rich:
+            definition = _rich_definition(entry.definition, preset.links)
+        url = (entry.url or "").strip()
+        source = entry.source
+        made = SPLICE.template(
+            layout, entry.id, one_line(title), definition,
+            None if shown is None else one_line(shown), href,
+            url if _SOURCE_URL.match(url) else None,
+            one_line(source) if source and source.strip() else None, rich, True)
+    return made if made is not None else _template(entry, surface, preset, rich, link_to)
+
+
+def _rich_definition(definition: str, links: bool) -> tuple[str, str]:
+    """A rich definition as HTML and as (escaped) text, as :func:`_term_markup` makes
+    them."""
+    text = one_line(definition)
+    html = definition_html(text, True, links=links)
+    return html, escape(html_unescape(_nh3().clean(html_safe(text), tags=set())))
 
 
 def _template(entry: Entry, surface: str, preset: MarkupPreset, rich: bool,
@@ -395,6 +432,22 @@ def tooltip(
     ``link_to``: the URL of the A–Z index, which the term then links to."""
     opening, closing = tooltip_parts_reused(ann, tip_id, markup, rich, link_to)
     return f"{opening}{escape(surface, quote=False)}{closing}"
+
+
+def _tooltip(ann: Annotation, surface: str, tip_id: str, markup: str, rich: bool,
+             link_to: str | None, made: dict[tuple[int, str], tuple[Entry, _Template]]) -> str:
+    """:func:`tooltip`, its template kept in ``made`` (by entry and surface: it holds the
+    entry, so that its id stays its own) for the other terms of a document."""
+    key = (id(ann.entry), ann.surface)
+    hit = made.get(key)
+    if hit is None:
+        preset = MARKUP_PRESETS.get(markup) or get_markup(markup)
+        hit = made[key] = (ann.entry, _template_of(ann.entry, ann.surface, preset, rich,
+                                                   link_to))
+    opening, closing = hit[1]
+    if opening is None:
+        return tooltip(ann, surface, tip_id, markup, rich, link_to)
+    return f"{tip_id.join(opening)}{escape(surface, quote=False)}{tip_id.join(closing)}"
 
 
 @cache
@@ -431,19 +484,60 @@ def _fragment_spliced(doc: AnnotatedText, id_prefix: str, markup: str, rich: boo
             keys.append(key)
     else:
         firsts = [spans.annotations[i] for i in spans.firsts]
-    openings: list[tuple[str, ...]] = []
-    closings: list[tuple[str, ...]] = []
-    for a in firsts:
-        opening, closing = _cached_template(a.entry, a.surface, preset, rich, link_to)
-        if opening is None:
-            return None
-        openings.append(opening)
-        closings.append(closing)
+    made = _templates(((None, a.entry, a.surface) for a in firsts), {}, preset, rich,
+                      link_to)
+    if made is None:
+        return None
     try:
-        return out(SPLICE.render_html, text, spans.starts, spans.ends, keys, openings,
-                   closings, id_prefix, sink=sink)
+        return out(SPLICE.render_html, text, spans.starts, spans.ends, keys, made[0],
+                   made[1], id_prefix, sink=sink)
     except ValueError:
         return None
+
+
+#: The templates of a document: the openings and the closings, by key.
+_Made = tuple[list[tuple[str, ...]], list[tuple[str, ...]]]
+
+
+def _templates(firsts: Iterable[tuple[object, Entry, str]], memo: dict[Any, _Template],
+               preset: MarkupPreset, rich: bool, link_to: str | None) -> _Made | None:
+    """The template of each ``(memo key, entry, surface)`` of ``firsts``, from ``memo``
+    or made (:func:`_template_of`) and kept there under its key (unless ``None``, or
+    the memo is full); ``None`` if one cannot be cut at its id."""
+    openings: list[tuple[str, ...]] = []
+    closings: list[tuple[str, ...]] = []
+    get = memo.get
+    for key, entry, surface in firsts:
+        hit = None if key is None else get(key)
+        if hit is None:
+            hit = _template_of(entry, surface, preset, rich, link_to)
+            if hit[0] is None:
+                return None
+            if key is not None and len(memo) < _MEMO_LIMIT:
+                memo[key] = hit
+        openings.append(hit[0])  # type: ignore[arg-type]
+        closings.append(hit[1])
+    return openings, closings
+
+
+def _memo(doc: KeptText, preset: MarkupPreset, rich: bool,
+          link_to: str | None) -> dict[Any, _Template]:
+    """The templates already made for the matcher of ``doc`` in this style, by entry
+    index (or entry index and surface, where the markup shows the term's text): kept on
+    its variants (``Matcher.variants.memo``, as the JSON renderer's pieces), so that
+    they live as long as the matcher and hold strings only. The style's key holds all
+    a template depends on besides the entry: the preset's markup and whether its
+    definitions keep links, ``rich`` and ``link_to``. Threads may fill it at once: what
+    each writes for a key is the same."""
+    styles: dict[Any, dict[Any, _Template]] = doc._matcher.variants.memo.setdefault(
+        "html", {})
+    key = (preset.wrap, preset.links, rich, link_to)
+    found = styles.get(key)
+    if found is None:
+        if len(styles) >= _MEMO_STYLES:
+            return {}
+        found = styles.setdefault(key, {})
+    return found
 
 
 def _kept_fragment(doc: KeptText, id_prefix: str, markup: str, rich: bool,
@@ -451,45 +545,60 @@ def _kept_fragment(doc: KeptText, id_prefix: str, markup: str, rich: bool,
     """:func:`_fragment_spliced` of a :class:`~glossator.kept.KeptText`, from its arrays,
     without building its annotations: the matches numbered by entry in C
     (``_splice.number``), or, where the markup shows the term's text, by entry and
-    surface in Python; ``None`` where :func:`_fragment_spliced` gives ``None``."""
+    surface in Python; the templates kept with the matcher (:func:`_memo`) but those of
+    entries chosen for a sense; ``None`` where :func:`_fragment_spliced` gives
+    ``None``."""
     preset = MARKUP_PRESETS.get(markup) or get_markup(markup)
     if preset.wrap not in _BUILT_IN_WRAPS:
         return None
     text, starts, ends = doc.text, doc.starts, doc.ends
+    memo = _memo(doc, preset, rich, link_to)
     if _uses_surface(preset.wrap, link_to is not None):
         keys, firsts = _by_entry_and_surface(doc)
+        made = _templates(firsts, memo, preset, rich, link_to)
     else:
         keys, at = numbered(doc.entries)
-        table = doc.entry_table
-        firsts = [(table[doc.entries[k]], text[starts[k]:ends[k]]) for k in at]
-        shown: dict[int, int] = {}  # the entries chosen for senses, by identity
-        for k, choice in doc.choices.items():
-            key = shown.get(id(choice.shown))
-            if key is None:
-                key = shown[id(choice.shown)] = len(firsts)
-                firsts.append((choice.shown, text[starts[k]:ends[k]]))
-            keys[k] = key
-    openings: list[tuple[str, ...]] = []
-    closings: list[tuple[str, ...]] = []
-    for entry, surface in firsts:
-        opening, closing = _cached_template(entry, surface, preset, rich, link_to)
-        if opening is None:
-            return None
-        openings.append(opening)
-        closings.append(closing)
+        table, entries = doc.entry_table, doc.entries
+        made = _templates(((entries[k], table[entries[k]], text[starts[k]:ends[k]])
+                           for k in at), memo, preset, rich, link_to)
+        if made is not None and doc.choices:
+            made = _chosen(doc, keys, made, preset, rich, link_to)
+    if made is None:
+        return None
     try:
-        return out(SPLICE.render_html, text, starts, ends, keys, openings, closings,
+        return out(SPLICE.render_html, text, starts, ends, keys, made[0], made[1],
                    id_prefix, sink=sink)
     except ValueError:
         return None
 
 
-def _by_entry_and_surface(doc: KeptText) -> tuple[array[int], list[tuple[Entry, str]]]:
+def _chosen(doc: KeptText, keys: array[int], made: _Made, preset: MarkupPreset, rich: bool,
+            link_to: str | None) -> _Made | None:
+    """``made`` with the templates of the entries chosen for senses added (one per
+    entry, by identity, for this document only), and those matches' keys set."""
+    text, starts, ends = doc.text, doc.starts, doc.ends
+    shown: dict[int, int] = {}
+    for k, choice in doc.choices.items():
+        key = shown.get(id(choice.shown))
+        if key is None:
+            extra = _templates([(None, choice.shown, text[starts[k]:ends[k]])], {}, preset,
+                               rich, link_to)
+            if extra is None:
+                return None
+            key = shown[id(choice.shown)] = len(made[0])
+            made[0].append(extra[0][0])
+            made[1].append(extra[1][0])
+        keys[k] = key
+    return made
+
+
+def _by_entry_and_surface(doc: KeptText) -> tuple[array[int], list[tuple[object, Entry, str]]]:
     """The key of each match of ``doc`` by its entry (the one chosen for its sense, if
-    any) and its text, and each key's entry and text."""
+    any) and its text, and each key's memo key (its entry's index and its text; ``None``
+    for an entry chosen for a sense), entry and text."""
     text, table, choices = doc.text, doc.entry_table, doc.choices
     known: dict[tuple[int, str], int] = {}
-    firsts: list[tuple[Entry, str]] = []
+    firsts: list[tuple[object, Entry, str]] = []
     keys = array("q")
     for k, (start, end, e) in enumerate(zip(doc.starts, doc.ends, doc.entries, strict=True)):
         choice = choices.get(k) if choices else None
@@ -498,7 +607,8 @@ def _by_entry_and_surface(doc: KeptText) -> tuple[array[int], list[tuple[Entry, 
         key = known.get((id(entry), surface))
         if key is None:
             key = known[(id(entry), surface)] = len(firsts)
-            firsts.append((entry, surface))  # holds the entry: its id stays its own
+            # (holds the entry: its id stays its own)
+            firsts.append(((e, surface) if choice is None else None, entry, surface))
         keys.append(key)
     return keys, firsts
 
@@ -517,6 +627,7 @@ def _fragment(doc: AnnotatedText, id_prefix: str, markup: str, rich: bool = Fals
             return spliced
     paragraphs: list[str] = []
     counter = 0
+    made: dict[tuple[int, str], tuple[Entry, _Template]] = {}  # for this document
     for pieces in doc.lines():
         parts: list[str] = []
         for piece, ann in pieces:
@@ -524,8 +635,8 @@ def _fragment(doc: AnnotatedText, id_prefix: str, markup: str, rich: bool = Fals
                 parts.append(escape(piece, quote=False))
             else:
                 counter += 1
-                parts.append(tooltip(ann, piece, f"{id_prefix}{counter}", markup, rich,
-                                     link_to))
+                parts.append(_tooltip(ann, piece, f"{id_prefix}{counter}", markup, rich,
+                                      link_to, made))
         body = "".join(parts)
         if body.strip(ASCII_WHITESPACE):  # a line of no-break spaces is kept
             paragraphs.append(f"<p>{body}</p>")

@@ -23,11 +23,16 @@ __all__ = ["entry_expansion", "expansion", "render", "render_python", "write"]
 def entry_expansion(entry: Entry) -> str:
     """``" TITLE DEFINITION"``: what follows a term of ``entry`` (white space collapsed).
 
-    :mod:`glossator.strip` looks for exactly this string to undo the expansion.
+    :mod:`glossator.strip` looks for exactly this string to undo the expansion. Made in
+    one C call (``_splice.expansion``) when the C loop is built and neither field has
+    white space to fold (most glossary text).
     """
-    title = one_line(entry.display_title)
-    definition = one_line(entry.definition)
-    return f" {title} {definition}"
+    title = entry.display_title
+    if SPLICE is not None:
+        made: str | None = SPLICE.expansion(title, entry.definition)
+        if made is not None:
+            return made
+    return f" {one_line(title)} {one_line(entry.definition)}"
 
 
 def expansion(ann: Annotation) -> str:

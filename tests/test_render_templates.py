@@ -1,0 +1,271 @@
+"""The pieces rendered once per entry: a tooltip's template made in C
+(``_splice.template``) is byte for byte the one the presets' Python ``wrap`` makes, and a
+text expansion made in C (``_splice.expansion``) the Python one, over hostile glossary
+data; the templates are kept with the matcher (``Matcher.variants.memo``), bounded, by
+style, and go away with it.
+
+The reference for a template is :func:`glossator.render.html.tooltip_parts` (the preset's
+``wrap`` on a ``TermMarkup``, every field escaped in Python), with the tooltip's id put
+in; the C template, the Python template (``SPLICE`` turned off) and that reference must
+agree for every built-in preset, plain or rich, with or without ``link_to``.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import weakref
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from glossator import Annotator, Glossary
+from glossator.kept import KeptText
+from glossator.model import Annotation, Entry
+from glossator.render import html as render_html
+from glossator.render import text as render_text
+from glossator.render.splice import SPLICE
+from support.browser import on_ci
+
+if SPLICE is None:
+    if on_ci():
+        pytest.fail("glossator.render._splice is not built on CI", pytrace=False)
+    pytest.skip("the C renderer is not built (pip install -e . with a C compiler), or "
+                "GLOSSATOR_PURE_PYTHON is set", allow_module_level=True)
+
+#: What each field may hold: what HTML escapes or forbids, the placeholder's private-use
+#: characters, white space to fold (runs, no-break spaces, line breaks, at the ends),
+#: lone surrogates, and the characters a case-insensitive scheme may match.
+SPECIAL = ("&<>\"'\\ \t\n\r\x0b\x0c\x1c\x85\u2028\u2029\x00\x01\x1b\x7f\x9b"
+           "\u00a0\u202f\u2007\u3000\u200b\u00ad\u202e\ufdd0\ufffe\uffff\ue000\ue001"
+           "\ud800\udfff\U0001f600\U0001fffe\U0010ffff éÉ’:/ſıİK")
+CHARS = st.one_of(st.sampled_from(SPECIAL), st.characters(), st.sampled_from("ab c"))
+HOSTILE = st.one_of(
+    st.text(CHARS, max_size=14),
+    st.sampled_from(['<script>alert("x")</script>', "<b onmouseover='x'>", "a&amp;b",
+                     "\ue000glossator-tip\ue001", "x\u2028y", "\x1b[2J", "&#x3C;",
+                     "a\u00a0: b", "a\u00a0\u00a0b", " a  b ", "\u00a0a", "<em>x</em> &",
+                     '<a href="http://x.org">l</a>', "<a href='javascript:x'>l</a>"]),
+)
+URLS = st.one_of(
+    st.none(), HOSTILE,
+    st.sampled_from(["https://ex.org/?a=1&b=<2>", "javascript:x", "  HTTPS://x.org  ",
+                     "mailto:a@b.fr", "http://", "http:// x", "hTTp://x\"y", "httpſ://x",
+                     "Mailto:x", "ſ", "https://\u00a0x", "\u3000http://x\u3000", ""]),
+    st.builds(lambda a, b: a + b, st.sampled_from(["http://", "https://", "mailto:"]),
+              HOSTILE),
+)
+LINKS = st.sampled_from([None, "index.html", "../lexique/{id}.html", "/g.html?x=1&y=2"])
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> Entry:
+    """An entry whose every field shown may be hostile."""
+    term = draw(HOSTILE.filter(lambda t: t.strip() != ""))
+    return Entry(
+        term=term, definition=draw(HOSTILE),
+        # (an id comes from a file read as UTF-8: no lone surrogate, which its anchor's
+        # digest could not encode)
+        id=draw(st.one_of(st.sampled_from(["e", "x&y", 'a"b', "é\ue000", "s--1"]),
+                          st.text(CHARS.filter(lambda c: not "\ud800" <= c <= "\udfff"),
+                                  min_size=1, max_size=6))),
+        title=draw(st.one_of(st.none(), HOSTILE)), url=draw(URLS),
+        source=draw(st.one_of(st.none(), HOSTILE)),
+    )
+
+
+def _reference(entry: Entry, surface: str, tip: str, markup: str, rich: bool,
+               link_to: str | None) -> tuple[str, str]:
+    """The markup as the preset's Python ``wrap`` writes it."""
+    ann = Annotation(0, len(surface), surface, entry, surface, "", False, surface)
+    return render_html.tooltip_parts(ann, tip, markup, rich, link_to)
+
+
+def _joined(made: Any, tip: str) -> tuple[str, str]:
+    return tip.join(made[0]), tip.join(made[1])
+
+
+@pytest.fixture(scope="module")
+def nh3_installed() -> None:
+    pytest.importorskip("nh3", reason="rich definitions need nh3: pip install -e '.[test]'")
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entry=entries(), surface=HOSTILE.filter(bool), markup=st.sampled_from(
+    render_html.MARKUPS), rich=st.booleans(), link_to=LINKS)
+def test_c_template_is_the_python_markup(nh3_installed: None, entry: Entry, surface: str,
+                                         markup: str, rich: bool,
+                                         link_to: str | None) -> None:
+    preset = render_html.get_markup(markup)
+    made = render_html._template_of(entry, surface, preset, rich, link_to)
+    assert made[0] is not None  # the C template is cut at its id whatever the fields hold
+    for tip in ("gl-1", "glossator-tip-123456789"):
+        assert _joined(made, tip) == _reference(entry, surface, tip, markup, rich, link_to)
+    # the Python template, where it can be cut, is the same pieces
+    python = render_html._template(entry, surface, preset, rich, link_to)
+    if python[0] is not None:
+        assert python == made
+
+
+@settings(max_examples=200, deadline=None)
+@given(entry=entries(), surface=HOSTILE.filter(bool), markup=st.sampled_from(
+    render_html.MARKUPS), link_to=LINKS)
+def test_template_without_the_c_module_is_the_python_markup(
+        entry: Entry, surface: str, markup: str, link_to: str | None) -> None:
+    preset = render_html.get_markup(markup)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(render_html, "SPLICE", None)
+        made = render_html._template_of(entry, surface, preset, False, link_to)
+        parts = render_html.tooltip_parts_reused(
+            Annotation(0, len(surface), surface, entry, surface, "", False, surface), "gl-9",
+            markup, False, link_to)
+    reference = _reference(entry, surface, "gl-9", markup, False, link_to)
+    assert parts == reference
+    if made[0] is not None:
+        assert _joined(made, "gl-9") == reference
+
+
+@settings(max_examples=300, deadline=None)
+@given(entry=entries())
+def test_c_expansion_is_the_python_one(entry: Entry) -> None:
+    made = render_text.entry_expansion(entry)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(render_text, "SPLICE", None)
+        assert render_text.entry_expansion(entry) == made
+
+
+def test_template_arguments_are_checked() -> None:
+    with pytest.raises(TypeError):
+        SPLICE.template(0, "e", "t", 3, None, None, None, None, False)
+    with pytest.raises(TypeError):
+        SPLICE.template(0, "e", "t", ("only one",), None, None, None, None, False)
+    with pytest.raises(TypeError):
+        SPLICE.template(1, "e", "t", "d", None, "h", None, None, False)  # no surface
+    with pytest.raises(TypeError):
+        SPLICE.template(0, "e", "t", "d", None, 5, None, None, False)
+    with pytest.raises(ValueError, match="layout"):
+        SPLICE.template(7, "e", "t", "d", None, None, None, None, False)
+    with pytest.raises(TypeError):
+        SPLICE.template(0, "e", "t", "d")
+    assert SPLICE.template(0, "e", "t  t", "d", None, None, None, None, False) is None
+    assert SPLICE.expansion("a\u00a0b", "c") == " a\u00a0b c"
+    assert SPLICE.expansion(" a", "c") is None
+
+
+# ---------------------------------------------------------------------------------------
+# The templates kept with the matcher
+# ---------------------------------------------------------------------------------------
+
+
+class WeakEntry(Entry):
+    """An entry a weak reference can follow (a plain :class:`Entry` has no slot for it)."""
+
+    __slots__ = ("__weakref__",)
+
+
+TEXT = "L'ESS et la SCOP. Une coopérative, l'ESS, la SCOP et une autre coopérative."
+ROWS = [("ess", "ESS", "Économie sociale et solidaire."),
+        ("scop", "SCOP", "Société coopérative \u00a0 et participative."),
+        ("coop", "coopérative", "Entreprise <em>gérée</em> par ses membres & co.")]
+
+
+def _annotator(entry_class: type[Entry] = Entry) -> Annotator:
+    return Annotator(Glossary([entry_class(term=t, definition=d, id=i, url="https://x.org",
+                                           source="Loi\u00a0n° 1") for i, t, d in ROWS]),
+                     occurrences="all")
+
+
+def _kept(annotator: Annotator, text: str = TEXT) -> KeptText:
+    doc = annotator.annotate(text)
+    if not isinstance(doc, KeptText):
+        pytest.skip("the C scanner is not built: no kept text, no matcher memo")
+    return doc
+
+
+def _html(doc: Any, **options: Any) -> str:
+    return render_html.render(doc, **options)
+
+
+STYLES: list[dict[str, Any]] = [
+    {"markup": m, "rich_definitions": r, "link_to": link}
+    for m in render_html.MARKUPS for r in (False, True) for link in (None, "index.html")]
+
+
+def test_templates_are_kept_with_the_matcher_and_go_away_with_it(
+        nh3_installed: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # compile_glossary keeps each glossary's matchers while the glossary lives (and a
+    # matcher holds its glossary): a registry of this test's own, emptied below, is
+    # what lets the matcher go
+    compiled: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+    monkeypatch.setattr(importlib.import_module("glossator.annotate"), "_COMPILED", compiled)
+    annotator = _annotator(WeakEntry)
+    doc = _kept(annotator)
+    first = _html(doc)
+    memo = annotator.matcher.variants.memo["html"]
+    (kept,) = memo.values()
+    assert len(kept) == 3
+    assert all(isinstance(k, int) for k in kept)  # entry indexes: no entry held
+    assert all(isinstance(s, str) for t in kept.values() for part in t for s in part)
+    assert _html(_kept(annotator)) == first  # the next document, from the memo
+    assert not hasattr(render_html, "_TEMPLATES")  # nothing kept for the process
+    refs = [weakref.ref(e) for e in annotator.glossary]
+    del annotator, doc, memo, kept
+    compiled.clear()
+    gc.collect()
+    assert all(r() is None for r in refs)
+
+
+def test_a_style_never_gets_another_styles_templates(nh3_installed: None) -> None:
+    warm = _annotator()
+    for style in STYLES + STYLES[::-1]:  # each style after every other, twice
+        cold = _html(_kept(_annotator()), **style)
+        assert _html(_kept(warm), **style) == cold
+    styles = warm.matcher.variants.memo["html"]
+    assert len(styles) <= render_html._MEMO_STYLES
+
+
+def test_a_preset_with_the_same_markup_but_no_links_has_its_own_templates(
+        nh3_installed: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    glossator = render_html.MARKUP_PRESETS["glossator"]
+    monkeypatch.setitem(render_html.MARKUP_PRESETS, "nolinks", render_html.MarkupPreset(
+        "nolinks", glossator.wrap, glossator.marker, glossator.tip, links=False))
+    annotator = Annotator(Glossary([Entry(term="ESS", id="ess", definition=(
+        'Voir <a href="https://ess.fr">le site</a>.'))]))
+    linked = _html(_kept(annotator), rich_definitions=True)
+    unlinked = _html(_kept(annotator), rich_definitions=True, markup="nolinks")
+    assert 'href="https://ess.fr"' in linked and 'href="https://ess.fr"' not in unlinked
+    assert _html(_kept(_annotator()), rich_definitions=True, markup="nolinks") == \
+        _html(_kept(_annotator()), rich_definitions=True, markup="nolinks")
+
+
+def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render_html, "_MEMO_LIMIT", 2)
+    monkeypatch.setattr(render_html, "_MEMO_STYLES", 2)
+    annotator = _annotator()
+    reference = [_html(_kept(_annotator()), **style) for style in STYLES[:4]]
+    for _ in range(2):
+        assert [_html(_kept(annotator), **style) for style in STYLES[:4]] == reference
+    styles = annotator.matcher.variants.memo["html"]
+    assert len(styles) == 2
+    assert all(len(kept) == 2 for kept in styles.values())
+
+
+def test_spip_with_a_link_keeps_a_template_per_entry_and_surface() -> None:
+    annotator = _annotator()
+    text = "Une coopérative, la Coopérative et la coopérative."
+    first = _html(_kept(annotator, text), markup="spip", link_to="index.html")
+    assert first.count('aria-label="Coopérative"') == 1
+    assert first.count('aria-label="coopérative"') == 2
+    (kept,) = annotator.matcher.variants.memo["html"].values()
+    assert sorted(surface for _, surface in kept) == ["Coopérative", "coopérative"]
+    assert len({index for index, _ in kept}) == 1
+    assert _html(_kept(annotator, text), markup="spip", link_to="index.html") == first
+
+
+def test_the_pure_python_loop_matches_the_c_loop(nh3_installed: None,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    spliced = [_html(_kept(_annotator()), **style) for style in STYLES]
+    monkeypatch.setattr(render_html, "SPLICE", None)
+    assert [_html(_kept(_annotator()), **style) for style in STYLES] == spliced
