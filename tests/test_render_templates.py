@@ -13,7 +13,6 @@ agree for every built-in preset, plain or rich, with or without ``link_to``.
 from __future__ import annotations
 
 import gc
-import importlib
 import weakref
 from typing import Any
 
@@ -194,12 +193,9 @@ STYLES: list[dict[str, Any]] = [
 
 
 def test_templates_are_kept_with_the_matcher_and_go_away_with_it(
-        nh3_installed: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    # compile_glossary keeps each glossary's matchers while the glossary lives (and a
-    # matcher holds its glossary): a registry of this test's own, emptied below, is
-    # what lets the matcher go
-    compiled: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-    monkeypatch.setattr(importlib.import_module("glossator.annotate"), "_COMPILED", compiled)
+        nh3_installed: None) -> None:
+    # compile_glossary keeps a glossary's matchers on the glossary, and each matcher holds
+    # its glossary: a cycle that goes with both (a process-wide registry once kept them)
     annotator = _annotator(WeakEntry)
     doc = _kept(annotator)
     first = _html(doc)
@@ -211,10 +207,10 @@ def test_templates_are_kept_with_the_matcher_and_go_away_with_it(
     assert _html(_kept(annotator)) == first  # the next document, from the memo
     assert not hasattr(render_html, "_TEMPLATES")  # nothing kept for the process
     refs = [weakref.ref(e) for e in annotator.glossary]
+    glossary = weakref.ref(annotator.glossary)
     del annotator, doc, memo, kept
-    compiled.clear()
     gc.collect()
-    assert all(r() is None for r in refs)
+    assert all(r() is None for r in refs) and glossary() is None
 
 
 def test_a_style_never_gets_another_styles_templates(nh3_installed: None) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import _thread
 import os
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from .errors import UsageError
@@ -16,9 +15,6 @@ from .senses import SPELLED_OUT_OTHER, SenseChoice, SenseChooser
 
 __all__ = ["Annotator", "annotate", "compile_glossary"]
 
-#: The matchers compiled for each glossary still alive, per options.
-_COMPILED: weakref.WeakKeyDictionary[Glossary, dict[MatchOptions, Matcher]] = (
-    weakref.WeakKeyDictionary())
 _COMPILING = _thread.allocate_lock()  # threading.Lock, without importing threading
 
 
@@ -34,8 +30,10 @@ def compile_glossary(
     the next process skips most of the compiling.
     """
     options = options or MatchOptions()
+    # kept on the glossary (Glossary._matchers): a registry of the process, even weakly
+    # keyed by glossary, kept every glossary alive, as each matcher holds its own
+    per_options: dict[MatchOptions, Matcher] = glossary._matchers
     with _COMPILING:
-        per_options = _COMPILED.setdefault(glossary, {})
         matcher = per_options.get(options)
     if matcher is None:
         if cache_dir is not None:

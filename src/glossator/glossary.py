@@ -156,7 +156,7 @@ class Glossary:
     :func:`glossator.compile_glossary` and kept on disk by :mod:`glossator.store`.
     """
 
-    __slots__ = ("__weakref__", "_senses", "_table", "diagnostics", "digest",
+    __slots__ = ("__weakref__", "_matchers", "_senses", "_table", "diagnostics", "digest",
                  "load_diagnostics", "metadata", "name")
 
     def __init__(
@@ -179,6 +179,9 @@ class Glossary:
         self.diagnostics: tuple[Diagnostic, ...] = tuple(found)
         self._table: EntryTable = MemoryTable(unique, forms)
         self._senses: dict[tuple[bool, str], list[int]] | None = None
+        #: The matchers compiled from it, per options (:func:`glossator.compile_glossary`):
+        #: each holds the glossary, a cycle the garbage collector frees with both.
+        self._matchers: dict[Any, Any] = {}
         #: The cache key of the file the glossary was read from, when it was read through
         #: :mod:`glossator.store`; the compiled-matcher cache is then keyed by it.
         self.digest: str | None = None
@@ -198,6 +201,7 @@ class Glossary:
         self.diagnostics = diagnostics
         self._table = table
         self._senses = None
+        self._matchers = {}
         self.digest = digest
         return self
 
@@ -269,6 +273,7 @@ class Glossary:
         self.diagnostics = state["diagnostics"]
         self._table = MemoryTable(state["entries"], state["forms"])
         self._senses = None
+        self._matchers = {}
         self.digest = state["digest"]
 
     def __iter__(self) -> Iterator[Entry]:
