@@ -148,6 +148,9 @@ def test_anchors_are_the_ids_with_a_prefix_unique_and_stable() -> None:
     anchors = [entry_anchor(e.id) for e in glossary]
     assert len(set(anchors)) == len(anchors)
     assert entry_anchor("economie") == "glossaire-economie" == ANCHOR_PREFIX + "economie"
+    # an id the Python API may build with a lone surrogate (the loaders refuse one) has
+    # an anchor too, where it raised UnicodeEncodeError
+    assert re.fullmatch(r"glossaire-a-b-[0-9a-f]{6}", entry_anchor("a\ud800b"))
     assert {"glossaire-etat", "glossaire-etat-2", "glossaire-etat-3"} <= set(anchors)
     html = render_html(glossary)
     assert sorted(re.findall(r'<dt id="([^"]+)"', html)) == sorted(anchors)

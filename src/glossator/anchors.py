@@ -47,7 +47,8 @@ def entry_anchor(entry_id: str) -> str:
 
     from .text.normalize import slugify
 
-    digest = hashlib.sha1(entry_id.encode("utf-8")).hexdigest()[:6]
+    # (a lone surrogate, which only the Python API can put in an id, is hashed as written)
+    digest = hashlib.sha1(entry_id.encode("utf-8", "surrogatepass")).hexdigest()[:6]
     return f"{ANCHOR_PREFIX}{slugify(entry_id)}-{digest}"
 
 
