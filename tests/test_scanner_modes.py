@@ -19,19 +19,21 @@ from hypothesis import strategies as st
 from glossator import Glossary
 from glossator.matching import compile as compile_mod
 from glossator.matching import scan as matcher
+from glossator.matching.compile import MatchOptions
 from glossator.matching.scan import Matcher
 
 pytestmark = pytest.mark.skipif(matcher.ACCELERATOR is None, reason="no C scanner built")
 
 
-def _both(terms: tuple[str, ...]) -> tuple[Matcher, Matcher]:
+def _both(terms: tuple[str, ...], accents: str = "strict") -> tuple[Matcher, Matcher]:
     glossary = Glossary.from_dicts([{"term": t, "definition": "d"} for t in terms])
-    fast = Matcher(glossary)
+    options = MatchOptions(accents=accents)
+    fast = Matcher(glossary, options)
     assert fast._trie is not None
     saved = matcher.ACCELERATOR
     matcher.ACCELERATOR = None
     try:
-        pure = Matcher(glossary)
+        pure = Matcher(glossary, options)
     finally:
         matcher.ACCELERATOR = saved
     return fast, pure
@@ -137,9 +139,11 @@ def test_a_mode_the_scanner_does_not_know_is_refused() -> None:
 
 WORDS = ["mentionné", "MENTIONNÉ", "mentionne", "à", "À", "a", "l'", "l’", "L'", "l",
          "alinéa", "ALINÉA", "alinea", "acte", "actes", "ACTES", "Actes", "actEs", "actés",
-         "d'", "qu’", "la", "LA", "là", "coût", "COUT", "voilà", "\n", ",", "."]
+         "d'", "qu’", "la", "LA", "là", "coût", "COUT", "voilà", "\n", ",", ".",
+         ALINEA, "mentionné à l’alinéa", "MENTIONNÉ À L'ALINÉA", "Mentionné à l\u02bcAlinéa",
+         "attribués à chaque", "ATTRIBUÉS À CHAQUE", "attribues a chaque", "qu'à la"]
 TERMS = [ALINEA, "alinéa", "acté", "acte", "à la", "À LA", "voilà", "coût", "l'acte",
-         "qu'à la", "d'acte"]
+         "qu'à la", "d'acte", "attribué à chaque", "attribués à chaque"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -148,10 +152,11 @@ TERMS = [ALINEA, "alinéa", "acté", "acte", "à la", "À LA", "voilà", "coût"
     words=st.lists(st.sampled_from(WORDS), max_size=30),
     seps=st.lists(st.sampled_from([" ", "", " ", "\u00a0", "\n", "’"]), min_size=30,
                   max_size=30),
+    accents=st.sampled_from(["strict", "fold"]),
 )
 def test_same_matches_as_python_around_the_decided_modes(
-    terms: list[str], words: list[str], seps: list[str],
+    terms: list[str], words: list[str], seps: list[str], accents: str,
 ) -> None:
     text = "".join(w + s for w, s in zip(words, seps, strict=False))
-    fast, pure = _both(tuple(terms))
+    fast, pure = _both(tuple(terms), accents)
     assert fast.scan(text) == pure.scan(text), (terms, text)
