@@ -1346,10 +1346,8 @@ continuations(const uint8_t *raw, Py_ssize_t from, Py_ssize_t to)
     for (; j + 8 <= to; j += 8) {
         uint64_t v;
         memcpy(&v, raw + j, 8);
-        /* bit 7 of a byte where it is set and bit 6 is clear: summed byte by byte with
-         * a multiply (a popcount is a library call without -mpopcnt) */
-        uint64_t b = (v & ~(v << 1) & 0x8080808080808080ull) >> 7;
-        count += (Py_ssize_t)((b * 0x0101010101010101ull) >> 56);
+        /* bit 7 set and bit 6 clear, in each byte */
+        count += __builtin_popcountll(v & ~(v << 1) & 0x8080808080808080ull);
     }
 #endif
     for (; j < to; j++) {
