@@ -55,7 +55,7 @@
 
 /* Bumped with every change to what the module's functions take or return; matcher.py
  * refuses a module of another ABI (a stale build left next to newer sources). */
-#define SCAN_ABI 10
+#define SCAN_ABI 11
 
 /* What the scanner decides alone about a candidate that ends a word, after an ASCII
  * character that is not an apostrophe (anything else goes to Python). */
@@ -66,6 +66,13 @@ enum {
     MODE_CAPITAL = 3, /* dropped unless a capital starts it (Etat, ETAT); then Python checks */
     MODE_LOOSE = 4,   /* kept if its letters folded to a space (à, où) are the form's */
     MODE_UNACCENTED = 5, /* kept if the letters that lost an accent are capitals (ETAT) */
+    MODE_LOOSE_ASK = 6, /* as MODE_LOOSE (a form with an apostrophe: mentionné à l'alinéa),
+                         * but what it does not keep goes to Python, which reads a
+                         * typographic apostrophe (3 bytes) as the form's ' */
+    MODE_PLAIN_UNLESS = 7, /* two variants, an unaccented one (actes for actés), then a
+                            * plain one: the plain one (`fast`) is kept when the first
+                            * does not fit (its letters that lost an accent are not
+                            * capitals); else Python */
 };
 
 /* Tails of at most this many bytes are kept in the node record. */
@@ -354,8 +361,9 @@ set_checks(TrieObject *self, PyObject *fast, PyObject *modes, PyObject *exact,
     }
     for (Py_ssize_t i = 0; i < self->n_fast; i++) {
         uint8_t mode = self->modes[i];
-        int needs_bytes = mode == MODE_EXACT || mode == MODE_LOOSE || mode == MODE_UNACCENTED;
-        if (self->exact_at[i + 1] < self->exact_at[i] || mode > MODE_UNACCENTED ||
+        int needs_bytes = mode == MODE_EXACT || mode == MODE_LOOSE || mode == MODE_UNACCENTED ||
+                          mode == MODE_LOOSE_ASK || mode == MODE_PLAIN_UNLESS;
+        if (self->exact_at[i + 1] < self->exact_at[i] || mode > MODE_PLAIN_UNLESS ||
             (needs_bytes && self->exact_at[i + 1] == self->exact_at[i]) ||
             ((mode == MODE_KEEP || needs_bytes) && self->fast[i] < 0)) {
             PyErr_SetString(PyExc_ValueError, "inconsistent pattern modes");
@@ -1181,7 +1189,8 @@ Trie_scan(TrieObject *self, PyObject *args)
                 continue; /* an unaccented variant needs a capital: Etat, ETAT */
             }
             int decides = mode == MODE_KEEP || mode == MODE_EXACT || mode == MODE_LOOSE ||
-                          mode == MODE_UNACCENTED;
+                          mode == MODE_UNACCENTED || mode == MODE_LOOSE_ASK ||
+                          mode == MODE_PLAIN_UNLESS;
             if (mode == MODE_UNACCENTED && !UPPER[raw[s + 1]]) {
                 continue; /* Etat, ETAT: an unaccented variant starts with a capital */
             }
@@ -1206,6 +1215,18 @@ Trie_scan(TrieObject *self, PyObject *args)
                         }
                         if (!ok2) {
                             continue; /* La for là: the a lost its accent in lower case */
+                        }
+                    }
+                    else if (mode == MODE_PLAIN_UNLESS) {
+                        if (unaccented_ok(raw + s + 1, len, core, core_len) != 0) {
+                            slow_from = k; /* ACTES: the first variant may fit */
+                            break;
+                        }
+                    }
+                    else if (mode == MODE_LOOSE_ASK) {
+                        if (core_len != len || !loose_equal(raw + s + 1, core, len)) {
+                            slow_from = k; /* l’alinéa: Python reads the apostrophe */
+                            break;
                         }
                     }
                     else if (core_len != len) {

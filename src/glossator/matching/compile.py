@@ -211,10 +211,11 @@ VARIANT_KINDS: tuple[type, ...] = (int, str, str, bool, bytes, str, str, bytes, 
 
 
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-TABLES_VERSION = 20  # 17: the C trie state of _scan.c's 16-byte records with labels (GTR4);
+TABLES_VERSION = 21  # 17: the C trie state of _scan.c's 16-byte records with labels (GTR4);
 # 18: soin → soins (text.words), merged with it; 19: the C trie's nodes in a new order
 # (breadth first to the third level, then depth first), which the saved state keeps;
-# 20: a form of one letter is matched as written (glossary.Form.of)
+# 20: a form of one letter is matched as written (glossary.Form.of); 21: modes for the
+# C scanner (_LOOSE_ASK: forms with an apostrophe and an à, ù…; _PLAIN_UNLESS)
 
 
 def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
@@ -255,7 +256,8 @@ def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
         fast.append(c[0] if plain else -1)
         modes.append(_c_mode(p, c, variants, plain, blank, capital_only[-1]))
     # per pattern, the variant the C scanner keeps when it decides alone (_c_mode)
-    keep = array("i", [c[0] if m in (_KEEP, _EXACT, _LOOSE, _UNACCENTED) else -1
+    keep = array("i", [c[-1] if m == _PLAIN_UNLESS else
+                       c[0] if m in (_KEEP, _EXACT, _LOOSE, _UNACCENTED, _LOOSE_ASK) else -1
                        for c, (m, _) in zip(cands, modes, strict=True)])
     multiword = any(b" " in p[1:] for p in patterns)
     exact, exact_at = pack_bytes(b for _, b in modes)
@@ -304,9 +306,16 @@ def _variant_rows(
 
 
 #: Modes of the C scanner (see _scan.c): what it decides about a candidate alone.
-_ASK, _KEEP, _EXACT, _CAPITAL, _LOOSE, _UNACCENTED = range(6)
+_ASK, _KEEP, _EXACT, _CAPITAL, _LOOSE, _UNACCENTED, _LOOSE_ASK, _PLAIN_UNLESS = range(8)
 _LATIN1_LETTERS = lazy_pattern(globals(), "_LATIN1_LETTERS",
     rb"(?:[\x00-\x7f]|\xc3[\x80-\x96\x98-\xb6\xb8-\xbf])*")
+
+
+def _unaccented_only(row: tuple[Any, ...]) -> bool:
+    """Whether variant ``row`` is checked by its accents alone (case-insensitive, no
+    punctuation around it), spelled in ASCII and Latin-1 letters (``unaccented_ok``)."""
+    return bool(row[6]) and not (row[3] or row[7] or row[8] or row[9]) and bool(
+        _LATIN1_LETTERS.fullmatch(row[6].encode("utf-8")))
 
 
 def _c_mode(
@@ -318,9 +327,13 @@ def _c_mode(
     Each mode gives the verdict :meth:`Matcher._verify` would give: ``_KEEP``, the first
     variant with no check; ``_EXACT``, an acronym whose bytes must be the form's;
     ``_LOOSE``, a word with letters folded to a space (*à*, *où*) whose letters must be the
-    form's in any case; ``_UNACCENTED``, an unaccented variant (*Etat* for *État*) whose
-    letters that lost their accent must be capitals; ``_CAPITAL``, dropped unless a capital
-    starts it; ``_ASK``, Python.
+    form's in any case; ``_LOOSE_ASK``, the same for the first of several variants or a
+    form with an apostrophe (*mentionné à l'alinéa*), whose failures go to Python (the
+    next variant may fit; a typographic apostrophe is three bytes);
+    ``_UNACCENTED``, an unaccented variant (*Etat* for *État*) whose
+    letters that lost their accent must be capitals; ``_PLAIN_UNLESS``, such an unaccented
+    variant (*actes* for *actés*) then a plain one, the second kept when the first does not
+    fit (else Python); ``_CAPITAL``, dropped unless a capital starts it; ``_ASK``, Python.
     """
     first = variants[c[0]]
     if plain or not (blank or first[3] or first[6] or first[7] or first[8] or first[9]):
@@ -336,6 +349,18 @@ def _c_mode(
             return _EXACT, core
         if not first[3] and blank and _LATIN1_LETTERS.fullmatch(core):
             return _LOOSE, core
+    if (not first[3] and blank and not first[6] and not first[7] and not first[8]
+            and _LATIN1_LETTERS.fullmatch(core)):
+        # the first variant, when the text is its form in any case, is what _verify
+        # keeps whatever the others; else Python looks (6 in 10 returns to Python at
+        # 100 000 entries: forms with à and l', patterns of two such variants)
+        return _LOOSE_ASK, core
+    if len(c) == 2 and _unaccented_only(first) and not (
+            blank or any(variants[c[1]][k] for k in (3, 6, 7, 8, 9))):
+        # a plural of acté and one of acte (actes): the second when the first's letters
+        # that lost an accent are not capitals (8 in 10 of what else goes to Python at
+        # 100 000 entries)
+        return _PLAIN_UNLESS, first[6].encode("utf-8")
     if capital:
         accented: str = first[6]
         if (len(c) == 1 and not first[3] and not blank and not first[7] and not first[8]
