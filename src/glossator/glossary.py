@@ -50,10 +50,11 @@ class Form(Value):
     @classmethod
     def of(cls, text: str, entry: Entry, is_alias: bool) -> Form:
         """The form ``text`` of ``entry``, with its case rule and comparison key: an
-        acronym, or a form of one letter (*r*, donnée révisée: not every *R* of a text),
-        is matched as written unless the entry says otherwise."""
+        acronym, or a form of one ASCII letter (*r*, donnée révisée: not every *R* of a
+        text; *à* is the word *À* too), is matched as written unless the entry says
+        otherwise."""
         cs = entry.case_sensitive if entry.case_sensitive is not None else (
-            is_acronym(text) or (len(text) == 1 and text.isalpha()))
+            is_acronym(text) or (len(text) == 1 and text.isascii() and text.isalpha()))
         key = (True, canonical(text)) if cs else (False, fold_text(text))
         return cls(text, entry, is_alias, cs, key)
 

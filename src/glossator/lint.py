@@ -646,7 +646,7 @@ def _aliases_in_other_case(glossary: Glossary) -> Iterator[Finding]:
 def _one_letter_forms(glossary: Glossary) -> Iterator[Finding]:
     for entry in glossary.entries:
         for i, text in enumerate(entry.forms):
-            if len(text) == 1 and text.isalpha():
+            if len(text) == 1 and text.isascii() and text.isalpha():
                 yield _finding(
                     "one-letter-form",
                     f"'{text}' is one letter: it is matched as written, and not where the "
