@@ -284,6 +284,21 @@ def test_html_from_the_arrays_is_html_from_the_objects(
     assert from_arrays == render(AnnotatedText(text, doc.annotations), "html", **options)
 
 
+def test_each_form_with_several_senses_keeps_its_own_tooltip_document_after_document(
+) -> None:
+    # every sense numbered is a new entry each time it is asked for: keyed by id(), the
+    # second one took the first's freed id, and DES showed CAE's senses from the second
+    # document on
+    annotator = Annotator(SENSES, occurrences="first", senses="all")
+    for _ in range(3):
+        doc = annotator.annotate("CAE DES")
+        assert isinstance(doc, KeptText)
+        html = render(doc, "html", markup="glossator")
+        assert html == render(AnnotatedText(doc.text, doc.annotations), "html",
+                              markup="glossator")
+        assert html.count('data-glossator-entry="des~senses"') == 1
+
+
 @settings(max_examples=80, deadline=None)
 @given(text=st.lists(st.sampled_from(SENSE_WORDS), max_size=50).map(" ".join),
        occurrences=st.sampled_from(["first", "all"]),

@@ -577,18 +577,21 @@ def _chosen(doc: KeptText, keys: array[int], made: _Made, preset: MarkupPreset, 
     """``made`` with the templates of the entries chosen for senses added (one per
     entry, by identity, for this document only), and those matches' keys set."""
     text, starts, ends = doc.text, doc.starts, doc.ends
-    shown: dict[int, int] = {}
+    # by the entry shown, held here: every sense numbered is a new entry each time it is
+    # asked for (SenseChoice.shown), whose id another may take once it is freed
+    shown: dict[int, tuple[Entry, int]] = {}
     for k, choice in doc.choices.items():
-        key = shown.get(id(choice.shown))
-        if key is None:
-            extra = _templates([(None, choice.shown, text[starts[k]:ends[k]])], {}, preset,
-                               rich, link_to)
+        entry = choice.shown
+        found = shown.get(id(entry))
+        if found is None:
+            extra = _templates([(None, entry, text[starts[k]:ends[k]])], {}, preset, rich,
+                               link_to)
             if extra is None:
                 return None
-            key = shown[id(choice.shown)] = len(made[0])
+            found = shown[id(entry)] = (entry, len(made[0]))
             made[0].append(extra[0][0])
             made[1].append(extra[1][0])
-        keys[k] = key
+        keys[k] = found[1]
     return made
 
 
