@@ -266,10 +266,11 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
 
 
 #: The most codes (variant and elision) whose pieces are kept per matcher and indent
-#: (there are at most twice as many as variants: this only caps a huge glossary, at
-#: about 40 MB), and the most indents kept per matcher (the others are made for each
-#: document).
-_MEMO_LIMIT = 1 << 17
+#: (about 500 bytes each with their entry's fields: 131 072 of them were 65 MB, a
+#: whole-corpus `--occurrences all` document with 100 000 entries then peaking at 1.51×
+#: the streaming scan; 32 768 hold the codes a document of a few MB meets), and the
+#: most indents kept per matcher (the others are made for each document).
+_MEMO_LIMIT = 1 << 15
 _MEMO_INDENTS = 4
 #: The most ``how`` kept per matcher by code and surface (document text: emptied when
 #: full).
