@@ -191,3 +191,22 @@ def test_the_c_splice_writes_what_the_python_loop_writes(page: str) -> None:
         return
     assert native == html_module._splice(page, wraps, scanner.max_id, scanner.id_prefix,
                                          style, table)
+
+
+def test_page_templates_are_kept_with_the_matcher_s_entries_and_go_with_them() -> None:
+    # they were kept for the process (16 entry tables, each holding its glossary's
+    # entries): now with the entry table of the matcher's policy index, by style
+    import gc
+    import weakref
+
+    glossary = Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale."}])
+    annotator = Annotator(glossary)
+    first = annotate_html("<p>L'ESS et l’ESS.</p>", annotator, markup="spip")
+    memo = kept.EntryIndex.of(annotator.matcher).entries.memo
+    assert [key[0] for key in memo] == ["page templates"]
+    assert annotate_html("<p>L'ESS et l’ESS.</p>", annotator, markup="spip") == first
+    assert not hasattr(html_module, "_PAGE_TEMPLATES")
+    gone = weakref.ref(glossary)
+    del glossary, annotator, memo
+    gc.collect()
+    assert gone() is None

@@ -69,7 +69,7 @@ def kept_mode(matcher: Matcher, policy: object) -> int:
 class _Entries(Sequence[Entry]):
     """The entries of an :class:`EntryIndex`, built when first looked at."""
 
-    __slots__ = ("_built", "_glossary", "_keys", "_lock", "_slots", "size")
+    __slots__ = ("_built", "_glossary", "_keys", "_lock", "_slots", "memo", "size")
 
     def __init__(self, glossary: Glossary, keys: tuple[str, ...], spare: int = 0) -> None:
         self._glossary = glossary
@@ -78,6 +78,9 @@ class _Entries(Sequence[Entry]):
         self._slots: dict[str, int] | None = None  # built when an entry is registered
         self._lock = _thread.allocate_lock()  # threading.Lock, without importing threading
         self.size = len(keys) + spare
+        #: what the layers above derive from these entries by index, as long as they live
+        #: (page mode's tooltip templates, by style); each user keys and bounds its part
+        self.memo: dict[Any, Any] = {}
 
     def register(self, entry: Entry) -> int:
         """The index of ``entry`` (by id): one of the glossary's, or a sense's entry that

@@ -86,7 +86,13 @@ from .._native import load_native
 from ..anchors import check_link_to
 from ..errors import UsageError
 from ..model import Annotation, Entry
-from ..render.html import MARKUP_PRESETS, check_markup, markup_presets, tooltip_parts_reused
+from ..render.html import (
+    MARKUP_PRESETS,
+    check_markup,
+    markup_presets,
+    tooltip_parts_reused,
+    tooltip_template,
+)
 from ..senses import SenseChoice
 from .tally import current as current_tally
 
@@ -1087,55 +1093,38 @@ def _splice(
     return "".join(out)
 
 
-#: The tooltip ids a template is rendered with (:func:`_template`): private-use
-#: characters, which a template never holds.
-_IDS = ("\ue000glossator-page-tip-1\ue001", "\ue000glossator-page-tip-2\ue001")
 _TEMPLATE_LIMIT = 50_000
 _Templates = dict[tuple[int, str], tuple[object, tuple[str, ...] | None, tuple[str, ...]]]
-#: By style (markup preset, rich, link_to) and entry table (its id; 0: none): the table,
-#: and (the entry's index in the table, or the id of the entry; the term's text) ->
-#: (the table or the entry, the opening and closing markup cut where the tooltip's id
-#: goes, or None).
-_PAGE_TEMPLATES: dict[tuple[tuple[str, bool, str | None], int], tuple[
-    Sequence[Entry] | None, _Templates]] = {}
 #: The presets whose markup depends on the entry and the term's text only.
 _BUILT_IN_WRAPS = frozenset(p.wrap for p in MARKUP_PRESETS.values())
 
 
 def _templates(style: tuple[str, bool, str | None],
                table: Sequence[Entry] | None) -> _Templates:
-    """The templates of ``style`` kept so far for the entries of ``table`` (or for
-    entries themselves), emptied when full, or when the preset's markup is not a
-    built-in one (that is rendered for each term)."""
-    key = (style, 0 if table is None else id(table))
-    found = _PAGE_TEMPLATES.get(key)
+    """The templates of ``style`` kept so far for the entries of ``table``, with the
+    table (``memo`` of a matcher's entry table: they go with it), emptied when full; a
+    new dict for entries themselves (no table), or a preset not built in."""
+    memo: dict[Any, _Templates] | None = getattr(table, "memo", None)
     preset = MARKUP_PRESETS.get(style[0])
-    if found is None or found[0] is not table or len(found[1]) >= _TEMPLATE_LIMIT \
-            or preset is None or preset.wrap not in _BUILT_IN_WRAPS:
-        if len(_PAGE_TEMPLATES) >= 16:  # tables of matchers gone
-            _PAGE_TEMPLATES.clear()
-        found = _PAGE_TEMPLATES[key] = (table, {})
-    return found[1]
+    if memo is None or preset is None or preset.wrap not in _BUILT_IN_WRAPS:
+        return {}
+    key = ("page templates", style)
+    found = memo.get(key)
+    if found is None or len(found) >= _TEMPLATE_LIMIT:
+        found = memo[key] = {}
+    return found
 
 
 def _template(
     templates: _Templates, key: tuple[int, str], owner: object, entry: Entry, surface: str,
     style: tuple[str, bool, str | None],
 ) -> tuple[object, tuple[str, ...] | None, tuple[str, ...]]:
-    """The markup of a tooltip of ``entry`` around ``surface``, cut where its id goes:
-    rendered (:func:`~glossator.render.html.tooltip_parts_reused`) with two different
-    ids, which must cut it the same way and leave no private-use character; ``None``
-    (rendered for each term) when they do not, or for a preset not built in."""
-    markup, rich, link_to = style
-    preset = MARKUP_PRESETS.get(markup)
-    hit: tuple[object, tuple[str, ...] | None, tuple[str, ...]] = (owner, None, ())
-    if preset is not None and preset.wrap in _BUILT_IN_WRAPS:
-        ann = Annotation(0, len(surface), surface, entry, surface, "", False, surface)
-        one, two = (tooltip_parts_reused(ann, tip, markup, rich, link_to) for tip in _IDS)
-        cut = [part.split(tip) for part, tip in ((one[0], _IDS[0]), (one[1], _IDS[0]))]
-        if cut == [two[0].split(_IDS[1]), two[1].split(_IDS[1])] and \
-                "\ue000" not in "".join(cut[0] + cut[1]):
-            hit = (owner, tuple(cut[0]), tuple(cut[1]))
+    """The markup of a tooltip of ``entry`` around ``surface``, cut where its id goes
+    (:func:`~glossator.render.html.tooltip_template`, made in C where it is built);
+    ``None`` (rendered for each term) for a preset not built in."""
+    opening, closing = tooltip_template(entry, surface, *style)
+    hit: tuple[object, tuple[str, ...] | None, tuple[str, ...]] = (
+        (owner, None, ()) if opening is None else (owner, opening, closing))
     templates[key] = hit
     return hit
 

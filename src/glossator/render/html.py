@@ -83,7 +83,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MARKUPS", "MARKUP_PRESETS", "MarkupPreset", "TermMarkup", "get_markup", "markup_presets",
     "page", "page_parts", "register_markup", "render", "script", "stylesheet", "tooltip",
-    "tooltip_parts", "tooltip_parts_reused", "write",
+    "tooltip_parts", "tooltip_parts_reused", "tooltip_template", "write",
 ]
 
 
@@ -355,6 +355,22 @@ def tooltip_parts_reused(
     if opening is None:
         return tooltip_parts(ann, tip_id, markup, rich, link_to)
     return tip_id.join(opening), tip_id.join(closing)
+
+
+def tooltip_template(
+    entry: Entry, surface: str, markup: str = "glossator", rich: bool = False,
+    link_to: str | None = None,
+) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
+    """The markup of a tooltip of ``entry`` around ``surface`` (its text, not yet
+    escaped), before and after the term, each cut where the tooltip's id goes (join the
+    pieces with the id), as :func:`tooltip_parts` gives it; ``(None, ())`` for a preset
+    not built in, which is rendered for each tooltip."""
+    preset = MARKUP_PRESETS.get(markup) or get_markup(markup)
+    if preset.wrap not in _BUILT_IN_WRAPS:
+        return None, ()
+    if link_to is not None:
+        _checked_link_to(link_to)
+    return _template_of(entry, surface, preset, rich, link_to)
 
 
 @lru_cache(maxsize=64)
