@@ -193,6 +193,9 @@ def test_keep_refuses_tables_that_do_not_agree() -> None:
         ACCELERATOR.keep(array("q", [0, 3, 2 * len(index.variant_entry)]), ctx(), out)
     with pytest.raises(ValueError):
         ACCELERATOR.keep(b"\0" * 20, ctx(), out)
+    for outside in ([2, 5, 0], [-1, 1, 0], [1 << 40, (1 << 40) + 1, 0], [2, 2, 0]):
+        with pytest.raises(ValueError, match="outside the text"):  # read around: never
+            ACCELERATOR.keep(array("q", outside), ctx(), out)
     with pytest.raises(TypeError):
         ACCELERATOR.keep(found, ctx(mode=7), out)
     with pytest.raises(ZeroDivisionError):  # a failing check is raised, not swallowed

@@ -210,3 +210,14 @@ def test_page_templates_are_kept_with_the_matcher_s_entries_and_go_with_them() -
     del glossary, annotator, memo
     gc.collect()
     assert gone() is None
+
+
+def test_an_entry_table_keeps_the_templates_of_eight_styles_at_most() -> None:
+    # a service may give a link_to per request: each style beyond is made for its page
+    annotator = Annotator(Glossary.from_dicts([{"term": "ESS", "definition": "É."}]))
+    pages = [annotate_html("<p>L'ESS.</p>", annotator, link_to=f"i{n}.html")
+             for n in range(12)]
+    memo = kept.EntryIndex.of(annotator.matcher).entries.memo
+    assert sum(1 for key in memo if key[0] == "page templates") == 8
+    assert pages[11] == annotate_html("<p>L'ESS.</p>", annotator, link_to="i11.html")
+    assert 'href="i11.html#glossaire-ess"' in pages[11]

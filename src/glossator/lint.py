@@ -651,8 +651,8 @@ def _one_letter_forms(glossary: Glossary) -> Iterator[Finding]:
                     "one-letter-form",
                     f"'{text}' is one letter: it is matched as written, and not where the "
                     f"text elides a word (N'est), writes code or a notation (N/A, \\r), an "
-                    f"initial (R. F.) or a number (chapitre X), but still in a formula "
-                    f"(2 {text} 3) or as a placeholder (le service {text})", entry,
+                    f"initial (R. F.) or a number (chapitre X), but still as a variable "
+                    f"of a formula (a + {text}) or a placeholder (le service {text})", entry,
                     _form_line(entry, i),
                     "look at a sample with glossator explain, or set max_occurrences")
 

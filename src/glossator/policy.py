@@ -270,6 +270,18 @@ def _times(text: str, start: int, end: int) -> bool:
     return left.isdigit() or left in (")", "]") or right in ("(", "[")
 
 
+#: Capitalised words that start a sentence, not names a Roman numeral follows (*Les X et
+#: les centraliens*, *Deux X*, *Pour X*, *Le I de l'équipe*; *Charles X*, *Pie X* are).
+_NOT_NAMES = frozenset(
+    "le la les l un une des du de d au aux ce cet cette ces mon ma mes ton ta tes son sa "
+    "ses notre nos votre vos leur leurs quel quelle quels quelles tout toute tous toutes "
+    "deux trois quatre cinq six sept huit neuf dix onze douze plusieurs quelques certains "
+    "certaines chaque aucun aucune nul pour par sur sous sans avec selon chez contre "
+    "entre dans vers après avant depuis pendant dès et ou mais donc or ni car que qui "
+    "quoi si comme quand lorsque puisque où ici voici voilà en à y ne pas plus moins très "
+    "taille".split())
+
+
 def _numbering_word(word: str) -> bool:
     """Whether ``word`` is one of :data:`~glossator.text.french.NUMBERING_WORDS`, or its
     plural (*titres*)."""
@@ -280,10 +292,10 @@ def _numbering_word(word: str) -> bool:
 def _numbering(text: str, start: int, end: int) -> bool:
     """Whether the Roman numeral ``text[start:end]`` numbers something: after a word such
     as *chapitre*, *livre* or *acte* (:data:`~glossator.text.french.NUMBERING_WORDS`), or
-    in a list of them (*titres X et XI*);
-    heading its line, alone or before ``.``, a dash, ``°`` or ``)`` (*X -- Le camp*,
-    *CXI. Dispositions…*; alone, one with C, D or M needs three letters: *CII*, not
-    *CD*); or, one of I, V, X and L, right after a name (*Charles X*, *Louis XIV*)."""
+    in a list of them (*titres X et XI*); and, for one of I, V, X and L only (those with
+    C, D or M are acronyms as often: *CD*, *CDI*, *CV*, *CM*), heading its line, alone or
+    before ``.``, a dash, ``°`` or ``)`` (*X -- Le camp*, *XIV. Dispositions…*), or right
+    after a name (*Charles X*, *Louis XIV*; not *Les X*, *Deux X*: :data:`_NOT_NAMES`)."""
     small = small_roman_numeral(text[start:end])
     before = text[max(0, start - 30):start]
     line = before.rpartition("\n")
@@ -292,13 +304,14 @@ def _numbering(text: str, start: int, end: int) -> bool:
             len(words) >= 3 and words[-2:][1].lower() in ("et", "à", "ou")
             and roman_numeral(words[-2]) and _numbering_word(words[-3]))):
         return True
+    if not small:  # CD, CDI, CV, CM, CCI: as often acronyms, even heading a line
+        return False
     if (line[1] or start <= 30) and not line[2].strip(_LINE_SPACES):  # heads its line
         rest = text[end:end + 80].partition("\n")[0].strip(_LINE_SPACES)
-        if rest[:1] in (".", "-", "\u2013", "\u2014", "°", ")") and rest:
-            return True
-        return not rest and (small or end - start >= 3)
+        return not rest or rest[:1] in (".", "-", "\u2013", "\u2014", "°", ")")
     name = words[-1] if words else ""
-    return (small and len(name) >= 2 and name[0].isupper() and name[1:].islower()
+    return (len(name) >= 2 and name[0].isupper() and name[1:].islower()
+            and name.lower() not in _NOT_NAMES
             and before.endswith((f"{name} ", f"{name}\u00a0", f"{name}\u202f")))
 
 

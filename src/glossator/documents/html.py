@@ -1094,6 +1094,8 @@ def _splice(
 
 
 _TEMPLATE_LIMIT = 50_000
+#: The most styles (markup, rich, link_to) whose templates an entry table keeps.
+_STYLES = 8
 _Templates = dict[tuple[int, str], tuple[object, tuple[str, ...] | None, tuple[str, ...]]]
 #: The presets whose markup depends on the entry and the term's text only.
 _BUILT_IN_WRAPS = frozenset(p.wrap for p in MARKUP_PRESETS.values())
@@ -1110,6 +1112,8 @@ def _templates(style: tuple[str, bool, str | None],
         return {}
     key = ("page templates", style)
     found = memo.get(key)
+    if found is None and sum(1 for k in memo if k[0] == "page templates") >= _STYLES:
+        return {}  # many styles (a link_to per request): the others made for each page
     if found is None or len(found) >= _TEMPLATE_LIMIT:
         found = memo[key] = {}
     return found

@@ -419,12 +419,12 @@ letter_rule(PyObject *text, Py_ssize_t s, Py_ssize_t e)
         (after && after < 0x80 && strchr("\\=/+*^|#$%<>_}]@&(", (int)after))) {
         return 1; /* NOTATION */
     }
-    if ((first == 'X' || first == 'x') && before == ' ' && after == ' ' && s >= 2 &&
-        e + 1 < n) { /* policy._times: 2 X 3, (a) X (b) */
-        Py_UCS4 left = PyUnicode_READ(kind, data, s - 2);
-        Py_UCS4 right = PyUnicode_READ(kind, data, e + 1);
-        if (Py_UNICODE_ISDIGIT(left) || left == ')' || left == ']' || right == '(' ||
-            right == '[') {
+    if ((first == 'X' || first == 'x') && before == ' ' && after == ' ') {
+        /* policy._times: 2 X 3, (a) X (b), each side read where the text has it */
+        Py_UCS4 left = s >= 2 ? PyUnicode_READ(kind, data, s - 2) : 0;
+        Py_UCS4 right = e + 1 < n ? PyUnicode_READ(kind, data, e + 1) : 0;
+        if ((left && (Py_UNICODE_ISDIGIT(left) || left == ')' || left == ']')) ||
+            right == '(' || right == '[') {
             return 1;
         }
     }
@@ -628,6 +628,11 @@ keep(PyObject *module, PyObject *args)
         memcpy(m, found + 3 * i, sizeof(m));
         if (m[2] < 0 || (m[2] >> 1) >= c.n_variants) {
             PyErr_SetString(PyExc_IndexError, "variant out of range");
+            goto done;
+        }
+        if (m[0] < 0 || m[1] <= m[0] || m[1] > PyUnicode_GET_LENGTH(c.text)) {
+            /* the rules read the text around a match (letter_rule, the ways) */
+            PyErr_SetString(PyExc_ValueError, "a match outside the text");
             goto done;
         }
         Py_ssize_t ent = c.variant_entry[m[2] >> 1];

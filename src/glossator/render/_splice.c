@@ -2607,6 +2607,10 @@ template(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     if ((layout == -1 && PyErr_Occurred()) || rich < 0) {
         return NULL;
     }
+    if (layout < 0 || layout > 2) {
+        PyErr_SetString(PyExc_ValueError, "template: layout must be 0, 1 or 2");
+        return NULL;
+    }
     f.id = args[1];
     f.title = args[2];
     if (!PyUnicode_Check(f.id) || !PyUnicode_Check(f.title)) {
