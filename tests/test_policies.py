@@ -397,6 +397,8 @@ _LETTERS = Glossary.from_dicts([
     ("le programme X avec une interface", ["X"], None),
     ("ancien élève de l'X, il entra", ["X"], ELIDED_LETTER),  # the l of l', not X
     ("le livre CD est long", [], ROMAN_NUMERAL),
+    ("voir chap. X, t. II, vol.\u00a0CD et la page CD ; la saison X", [], ROMAN_NUMERAL),
+    ("le CD du disque ; ap. X", ["CD", "X"], None),
     ("le CD a voté.\nCD\nsuite", ["CD", "CD"], None),
     ("Révisé : valeur 12 r (provisoire), r’luit", ["r"], ELIDED_LETTER),
 ])

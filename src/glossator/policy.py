@@ -282,6 +282,13 @@ _NOT_NAMES = frozenset(
     "taille".split())
 
 
+#: An abbreviated numbering word right before a numeral (*chap. X*, *t. II*, *vol. III*,
+#: *p. XI*, *art. IV*).
+_NUMBERING_ABBREVIATION = lazy_pattern(
+    globals(), "_NUMBERING_ABBREVIATION",
+    r"(?<![^\W\d_])(?:chap|t|vol|p|pp|art)\.[ \u00a0\u202f]?\Z", re.IGNORECASE)
+
+
 def _numbering_word(word: str) -> bool:
     """Whether ``word`` is one of :data:`~glossator.text.french.NUMBERING_WORDS`, or its
     plural (*titres*)."""
@@ -291,8 +298,9 @@ def _numbering_word(word: str) -> bool:
 
 def _numbering(text: str, start: int, end: int) -> bool:
     """Whether the Roman numeral ``text[start:end]`` numbers something: after a word such
-    as *chapitre*, *livre* or *acte* (:data:`~glossator.text.french.NUMBERING_WORDS`), or
-    in a list of them (*titres X et XI*); and, for one of I, V, X and L only (those with
+    as *chapitre*, *livre* or *acte* (:data:`~glossator.text.french.NUMBERING_WORDS`) or
+    its abbreviation (*chap. X*, *t. II*, *p. XI*), or in a list of them (*titres X et
+    XI*); and, for one of I, V, X and L only (those with
     C, D or M are acronyms as often: *CD*, *CDI*, *CV*, *CM*), heading its line, alone or
     before ``.``, a dash, ``°`` or ``)`` (*X -- Le camp*, *XIV. Dispositions…*), or right
     after a name (*Charles X*, *Louis XIV*; not *Les X*, *Deux X*: :data:`_NOT_NAMES`)."""
@@ -300,6 +308,8 @@ def _numbering(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 30):start]
     line = before.rpartition("\n")
     words = re.findall(r"[^\W\d_]+", line[2])
+    if _NUMBERING_ABBREVIATION.search(line[2]):  # chap. X, t. II, vol. III, p. XI
+        return True
     if words and (_numbering_word(words[-1]) or (  # titres X et XI, chapitres II à IV
             len(words) >= 3 and words[-2:][1].lower() in ("et", "à", "ou")
             and roman_numeral(words[-2]) and _numbering_word(words[-3]))):

@@ -378,7 +378,7 @@ _ROMAN_SMALL = lazy_pattern(globals(), "_ROMAN_SMALL", r"(?:XC|XL|L?X{0,3})(?:IX
 #: Words a Roman numeral numbers after them (*livre CD*, *chapitre X*, *acte III*).
 NUMBERING_WORDS = frozenset(
     "titre chapitre livre tome partie section annexe article acte scène volume chant "
-    "fascicule".split())
+    "fascicule paragraphe leçon épisode saison page".split())
 
 
 def roman_numeral(word: str) -> bool:
