@@ -169,28 +169,24 @@ seq_at(const SeqRange *table, int n, const uint8_t *p, Py_ssize_t left)
 static void
 trie_free_arrays(TrieObject *self)
 {
+    int gathered = 0; /* the arrays are in one mapping (trie_gather), not allocated */
 #if defined(__linux__)
     if (self->block) {
         munmap(self->block, self->block_len);
         self->block = NULL;
-        self->nodes = NULL; /* they were in the block */
-        self->pids = NULL;
-        self->slots = NULL;
-        self->tails = NULL;
-        self->fast = NULL;
-        self->modes = NULL;
-        self->exact = NULL;
-        self->exact_at = NULL;
+        gathered = 1;
     }
 #endif
-    PyMem_Free(self->nodes);
-    PyMem_Free(self->pids);
-    PyMem_Free(self->slots);
-    PyMem_Free(self->tails);
-    PyMem_Free(self->fast);
-    PyMem_Free(self->modes);
-    PyMem_Free(self->exact);
-    PyMem_Free(self->exact_at);
+    if (!gathered) {
+        PyMem_Free(self->nodes);
+        PyMem_Free(self->pids);
+        PyMem_Free(self->slots);
+        PyMem_Free(self->tails);
+        PyMem_Free(self->fast);
+        PyMem_Free(self->modes);
+        PyMem_Free(self->exact);
+        PyMem_Free(self->exact_at);
+    }
     self->nodes = NULL;
     self->pids = NULL;
     self->slots = NULL;
