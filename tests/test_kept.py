@@ -401,3 +401,173 @@ def test_json_pieces_are_kept_per_matcher_and_bounded() -> None:
     assert len(variants.memo["json"]) == json_module._MEMO_INDENTS
     assert all(len(by_code) <= 2 * len(variants) for by_code, _ in
                variants.memo["json"].values())
+
+
+#: What a JSON string escapes, and what it must write as it is.
+JSON_SPECIAL = ("\"\\/\x00\x01\x08\x09\x0a\x0c\x0d\x1b\x1f\x7f\x85\u2028\u2029\u00a0é’"
+                "\U0001f600\uffff ab")
+json_fields = st.text(st.sampled_from(JSON_SPECIAL), max_size=12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(definitions=st.lists(json_fields.map(lambda s: "Déf " + s), min_size=3, max_size=3),
+       titles=st.lists(st.one_of(st.none(), json_fields), min_size=3, max_size=3),
+       ids=st.lists(st.sampled_from(["a\"b", "x\\y", "e\x01", "é’"]), min_size=3,
+                    max_size=3, unique=True),
+       text=st.lists(st.sampled_from(["ESS", "l'ESS", "SCOPs", "Scop", "économie sociale",
+                                      "economie sociale", "de", "\n"]),
+                     min_size=1, max_size=30).map(lambda words: "ESS " + " ".join(words)),
+       accents=st.sampled_from(["strict", "fold"]), indent=st.sampled_from([2, 0, 5]))
+def test_json_from_the_arrays_is_what_the_json_module_writes(
+        definitions: list[str], titles: list[str | None], ids: list[str], text: str,
+        accents: str, indent: int) -> None:
+    """The pieces made once per code in C (``_splice.json_pieces``: each field escaped,
+    the title else the term, every ``how``) are what :mod:`json` writes for the same
+    annotations, with fields that hold every character JSON escapes."""
+    import json
+
+    glossary = Glossary.from_dicts([
+        {"term": "ESS", "definition": definitions[0], "title": titles[0], "id": ids[0]},
+        {"term": "SCOP", "definition": definitions[1], "title": titles[1], "id": ids[1]},
+        {"term": "économie sociale", "definition": definitions[2], "title": titles[2],
+         "id": ids[2]}])
+    doc = Annotator(glossary, occurrences="all", accents=accents).annotate(text)
+    assert isinstance(doc, KeptText)
+    got = render(doc, "json", indent=indent)
+    assert doc._built is None
+    assert got == json.dumps(doc.to_dict(), ensure_ascii=False, indent=indent)
+
+
+def _pieces_both_ways(docs: list[KeptText], monkeypatch: pytest.MonkeyPatch,
+                      ) -> tuple[Any, Any]:
+    """What ``render.json._code_pieces`` makes of each document's groups in turn (the
+    memo they share filled by the ones before), in C, then in Python."""
+    from glossator.render import json as json_module
+    from glossator.render.splice import SPLICE, int64s
+
+    if SPLICE is None:
+        pytest.skip("the C renderer is not built")
+    made: list[list[Any]] = []
+    for splice in (SPLICE, None):
+        docs[0]._matcher.variants.memo.clear()
+        made.append([])
+        for doc in docs:
+            with monkeypatch.context() as m:
+                m.setattr(json_module, "SPLICE", splice)
+                pieces, checks, (hits, by_entry) = json_module._code_pieces(
+                    doc, int64s(SPLICE.number(doc.codes)[1]), "\n   ", " ")
+            made[-1].append((pieces, checks, hits, dict(by_entry)))
+    return made[0], made[1]
+
+
+def test_json_pieces_in_c_are_the_python_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Piece, check and what is kept of each code, from an empty memo, and from one that
+    holds a code for the entry of another sense than the one a document chose."""
+    text = ("ESS, l’ESS, SCOP, Scops, Coopérative, coopératives, économie sociale, CAE, "
+            "tiers lieu. ") * 2
+    for accents in ("strict", "fold"):
+        doc = Annotator(Glossary.from_dicts(ENTRIES), occurrences="all",
+                        accents=accents).annotate(text)
+        assert isinstance(doc, KeptText)
+        (in_c,), (in_python,) = _pieces_both_ways([doc], monkeypatch)
+        assert in_c == in_python and len(in_c[0]) >= 6
+        # each kind of check: the variant says how, the form's text, the surface read
+        assert any(c is None for c in in_c[1]) and any(isinstance(c, str) for c in in_c[1])
+        assert any(c is False for c in in_c[1]) == (accents == "fold")
+    annotator = Annotator(SENSES, occurrences="all")
+    made = [annotator.annotate(t) for t in (
+        "Coopérative d'activité et d'emploi (CAE). La CAE.",
+        "Contrat d'accompagnement dans l'emploi (CAE). La CAE.")]
+    docs = [d for d in made if isinstance(d, KeptText)]
+    assert len(docs) == 2
+    # the same code, another entry: the second is not the first's kept pieces
+    assert docs[0].codes[-1] == docs[1].codes[-1]
+    assert docs[0].entries[-1] != docs[1].entries[-1]
+    in_c_all, in_python_all = _pieces_both_ways(docs, monkeypatch)
+    assert in_c_all == in_python_all
+    assert "accompagnement" in in_c_all[1][0][-1] and "accompagnement" not in in_c_all[0][0][-1]
+
+
+def test_json_pieces_in_c_read_a_cached_matcher(tmp_path: Any,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A matcher read back from the cache (its rows decoded on first use, not a tuple)
+    gives the same pieces in C as in Python, and the same JSON as a fresh one."""
+    from glossator import compile_glossary
+    from glossator.loaders import read_glossary
+
+    path = tmp_path / "g.yaml"
+    path.write_text("entries:\n"
+                    "  - term: ESS\n    definition: Économie \"sociale\".\n"
+                    "  - term: coopérative\n    definition: Entreprise.\n"
+                    "    aliases: [coop]\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    text = "L’ESS et les coopératives, la coop."
+    fresh = render(Annotator(read_glossary(path), occurrences="all").annotate(text), "json")
+    compile_glossary(read_glossary(path, cache_dir=cache), cache_dir=str(cache))
+    annotator = Annotator(read_glossary(path, cache_dir=cache), occurrences="all",
+                          cache_dir=str(cache))
+    assert type(annotator.matcher.variants.rows) is not tuple  # read from the cache
+    doc = annotator.annotate(text)
+    assert isinstance(doc, KeptText)
+    (in_c,), (in_python,) = _pieces_both_ways([doc], monkeypatch)
+    assert in_c == in_python and len(in_c[0]) == 3
+    doc._matcher.variants.memo.clear()
+    assert render(doc, "json") == fresh
+
+
+#: Fields a tooltip must escape, fold onto one line, clean, or judge (a url).
+HTML_FIELDS = st.text(st.sampled_from("&<>\"' \n\t\u00a0\u2028\x01\x7féa’"), max_size=10)
+
+
+@settings(max_examples=80, deadline=None)
+@given(definitions=st.lists(HTML_FIELDS.map(lambda s: "Déf " + s), min_size=3, max_size=3),
+       titles=st.lists(st.one_of(st.none(), HTML_FIELDS), min_size=3, max_size=3),
+       urls=st.lists(st.sampled_from([None, "https://ex.org/?a=1&b=<2>", "javascript:x",
+                                      " https://ex.org/ ", "mailto:a@b.fr"]),
+                     min_size=3, max_size=3),
+       sources=st.lists(st.one_of(st.none(), HTML_FIELDS), min_size=3, max_size=3),
+       text=st.lists(st.sampled_from(["ESS", "l'ESS", "SCOPs", "économie sociale", "de"]),
+                     max_size=20).map(lambda words: "ESS " + " ".join(words)),
+       markup=st.sampled_from(["glossator", "spip", "abbr"]), rich=st.booleans())
+def test_tooltips_from_the_arrays_hold_any_field(
+        definitions: list[str], titles: list[str | None], urls: list[str | None],
+        sources: list[str | None], text: str, markup: str, rich: bool) -> None:
+    """The templates made in one C call per document (``_splice.templates``) are those
+    the annotation objects give, whatever the fields hold; those it leaves to Python
+    (a field to fold or clean, a url to judge) too."""
+    glossary = Glossary.from_dicts([
+        {"term": t, "definition": d, "title": ti, "url": u, "source": so}
+        for t, d, ti, u, so in zip(["ESS", "SCOP", "économie sociale"], definitions, titles,
+                                   urls, sources, strict=True)])
+    doc = Annotator(glossary, occurrences="all").annotate(text)
+    assert isinstance(doc, KeptText)
+    got = render(doc, "html", markup=markup, rich_definitions=rich)
+    assert doc._built is None
+    assert got == render(AnnotatedText(text, doc.annotations), "html", markup=markup,
+                         rich_definitions=rich)
+
+
+def test_tooltips_from_a_cached_matcher_and_from_the_memo(tmp_path: Any) -> None:
+    """A matcher read back from the cache (its rows not a tuple) writes the tooltips a
+    fresh one writes, the first document and the next (from the memo), and a
+    definition the C call leaves to Python (white space to fold) is written too."""
+    from glossator import compile_glossary
+    from glossator.loaders import read_glossary
+
+    path = tmp_path / "g.yaml"
+    path.write_text("entries:\n"
+                    "  - term: ESS\n    definition: \"Économie  sociale\\net <b>solidaire</b>.\"\n"
+                    "  - term: coopérative\n    definition: Entreprise & associés.\n"
+                    "    aliases: [coop]\n    url: https://ex.org/coop\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    text = "L’ESS et les coopératives, la coop."
+    fresh = render(Annotator(read_glossary(path), occurrences="all").annotate(text), "html")
+    compile_glossary(read_glossary(path, cache_dir=cache), cache_dir=str(cache))
+    annotator = Annotator(read_glossary(path, cache_dir=cache), occurrences="all",
+                          cache_dir=str(cache))
+    assert type(annotator.matcher.variants.rows) is not tuple  # read from the cache
+    for _ in range(2):
+        doc = annotator.annotate(text)
+        assert isinstance(doc, KeptText)
+        assert render(doc, "html") == fresh
+    assert "Économie sociale et" in fresh and "&amp; associés" in fresh

@@ -23,6 +23,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <stdint.h>
 #include <string.h>
 #if defined(__linux__)
@@ -33,7 +34,7 @@
 #endif
 
 /* The interface version glossator.render._splice.py expects (SPLICE_ABI there). */
-#define SPLICE_ABI 4
+#define SPLICE_ABI 5
 
 /* Out.kind of a UTF-8 output to a sink (a str's kinds are 1, 2 and 4). */
 #define UTF8_OUT 0
@@ -2075,8 +2076,10 @@ done:
 
 /* How a part of a piece is written: a literal (Latin-1 bytes), a str escaped as
  * render/html.escape does (quote or not), a str with only what HTML forbids escaped
- * (html_safe), a str as it is; CUT ends a piece (where the tooltip's id goes). */
-enum { P_LIT, P_ESC, P_ESC_TEXT, P_SAFE, P_RAW, P_CUT };
+ * (html_safe), a str inside a JSON string (as json's C encoder writes it with
+ * ensure_ascii off, without the quotes), a str as it is; CUT ends a piece (where the
+ * tooltip's id goes). */
+enum { P_LIT, P_ESC, P_ESC_TEXT, P_SAFE, P_JSON, P_RAW, P_CUT };
 
 typedef struct {
     int how;
@@ -2086,15 +2089,16 @@ typedef struct {
     Py_UCS4 maxchar;    /* the widest of them */
 } Part;
 
-/* The length of each ASCII character written as P_ESC, P_ESC_TEXT or P_SAFE says
- * (filled when the module is loaded). */
-static unsigned char ESC_LEN[3][128];
+/* The length of each ASCII character written as P_ESC, P_ESC_TEXT, P_SAFE or P_JSON
+ * says (filled when the module is loaded). */
+static unsigned char ESC_LEN[4][128];
 
-/* The length of ``c`` (not ASCII) escaped: its visible escape if HTML forbids it. */
+/* The length of ``c`` (not ASCII) escaped: its visible escape if HTML forbids it; in a
+ * JSON string (``json``), itself. */
 static inline Py_ssize_t
-wide_len(Py_UCS4 c)
+wide_len(Py_UCS4 c, int json)
 {
-    return html_forbidden(c) ? (c < 0x100 ? 4 : c < 0x10000 ? 6 : 10) : 1;
+    return !json && html_forbidden(c) ? (c < 0x100 ? 4 : c < 0x10000 ? 6 : 10) : 1;
 }
 
 #define MEASURE(T)                                                                      \
@@ -2102,7 +2106,7 @@ wide_len(Py_UCS4 c)
         const T *d = (const T *)data;                                                   \
         for (Py_ssize_t i = 0; i < n; i++) {                                            \
             Py_UCS4 c = d[i];                                                           \
-            Py_ssize_t k = c < 0x80 ? table[c] : wide_len(c);                           \
+            Py_ssize_t k = c < 0x80 ? table[c] : wide_len(c, json);                           \
             if (k == 1 && c > maxchar) {                                                \
                 maxchar = c;                                                            \
             }                                                                           \
@@ -2124,6 +2128,7 @@ part_measure(Part *p)
         return;
     }
     const unsigned char *table = ESC_LEN[p->how - P_ESC];
+    const int json = p->how == P_JSON;
     const void *data = PyUnicode_DATA(p->s);
     Py_ssize_t len = 0;
     Py_UCS4 maxchar = 0;
@@ -2155,6 +2160,22 @@ put_ascii(int kind, void *data, Py_ssize_t *at, const char *s, Py_ssize_t n)
     for (Py_ssize_t i = 0; i < n; i++) {
         PyUnicode_WRITE(kind, data, (*at)++, (unsigned char)s[i]);
     }
+}
+
+/* ``c`` (ASCII, its length > 1) escaped in a JSON string, as json's encoder does. */
+static void
+put_json_escaped(int kind, void *data, Py_ssize_t *at, Py_UCS4 c)
+{
+    static const char SHORT[] = "\"\"\\\\\bb\ff\nn\rr\tt";
+    for (const char *q = SHORT; *q; q += 2) {
+        if ((Py_UCS4)(unsigned char)q[0] == c) {
+            PyUnicode_WRITE(kind, data, (*at)++, '\\');
+            PyUnicode_WRITE(kind, data, (*at)++, (unsigned char)q[1]);
+            return;
+        }
+    }
+    char u[6] = {'\\', 'u', '0', '0', HEX[(c >> 4) & 0xf], HEX[c & 0xf]};
+    put_ascii(kind, data, at, u, 6);
 }
 
 /* ``c`` escaped (its length, ``k`` > 1, measured) written at ``*at``. */
@@ -2211,10 +2232,14 @@ part_write(const Part *p, int kind, void *data, Py_ssize_t *at)
         return;
     }
     const unsigned char *table = ESC_LEN[p->how - P_ESC];
+    const int json = p->how == P_JSON;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(skind, sdata, i);
-        if ((c < 0x80 ? table[c] : wide_len(c)) == 1) {
+        if ((c < 0x80 ? table[c] : wide_len(c, json)) == 1) {
             PyUnicode_WRITE(kind, data, (*at)++, c);
+        }
+        else if (json) {
+            put_json_escaped(kind, data, at, c);
         }
         else {
             put_escaped(kind, data, at, c);
@@ -2588,12 +2613,40 @@ template_of(int layout, Fields *f, PyObject *definition, int rich)
     return result;
 }
 
+/* A tooltip's template from an entry's fields (see template): layout checked, id and
+ * title str, the others str or NULL. */
+static PyObject *
+template_make(int layout, PyObject *id, PyObject *title, PyObject *definition,
+              PyObject *surface, PyObject *href, PyObject *url, PyObject *source, int rich,
+              int judged)
+{
+    Fields f = {.id = id, .title = title, .surface = surface, .href = href, .name = source};
+    if (layout == 1 && f.href != NULL && f.surface == NULL) {
+        PyErr_SetString(PyExc_TypeError, "surface: needed by spip with a link");
+        return NULL;
+    }
+    if (f.name != NULL && blank(f.name)) {
+        f.name = NULL;
+    }
+    f.url = NULL;
+    int linked = url == NULL ? 0 : judged ? 1 : source_url(url, &f.url);
+    if (judged && url != NULL) {  /* stripped, and a link: judged by Python */
+        f.url = Py_NewRef(url);
+    }
+    if (linked < 0) {
+        return NULL;
+    }
+    PyObject *result = linked == 2 ? Py_NewRef(Py_None)
+        : template_of(layout, &f, definition, rich);
+    Py_XDECREF(f.url);
+    return result;
+}
+
 /* template(layout, id, title, definition, surface, href, url, source, rich[, judged]):
  * see the method table. */
 static PyObject *
 template(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
 {
-    Fields f;
     if (nargs != 9 && nargs != 10) {
         PyErr_SetString(PyExc_TypeError, "template: expected 9 or 10 arguments");
         return NULL;
@@ -2611,37 +2664,18 @@ template(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_ValueError, "template: layout must be 0, 1 or 2");
         return NULL;
     }
-    f.id = args[1];
-    f.title = args[2];
-    if (!PyUnicode_Check(f.id) || !PyUnicode_Check(f.title)) {
+    if (!PyUnicode_Check(args[1]) || !PyUnicode_Check(args[2])) {
         PyErr_SetString(PyExc_TypeError, "id, title: expected a str");
         return NULL;
     }
-    PyObject *url;
-    if (str_or_none(args, 4, &f.surface, "surface") < 0
-        || str_or_none(args, 5, &f.href, "href") < 0 || str_or_none(args, 6, &url, "url") < 0
-        || str_or_none(args, 7, &f.name, "source") < 0) {
+    PyObject *surface, *href, *url, *source;
+    if (str_or_none(args, 4, &surface, "surface") < 0
+        || str_or_none(args, 5, &href, "href") < 0 || str_or_none(args, 6, &url, "url") < 0
+        || str_or_none(args, 7, &source, "source") < 0) {
         return NULL;
     }
-    if (layout == 1 && f.href != NULL && f.surface == NULL) {
-        PyErr_SetString(PyExc_TypeError, "surface: needed by spip with a link");
-        return NULL;
-    }
-    if (f.name != NULL && blank(f.name)) {
-        f.name = NULL;
-    }
-    f.url = NULL;
-    int linked = url == NULL ? 0 : judged ? 1 : source_url(url, &f.url);
-    if (judged && url != NULL) {  /* stripped, and a link: judged by Python */
-        f.url = Py_NewRef(url);
-    }
-    if (linked < 0) {
-        return NULL;
-    }
-    PyObject *result = linked == 2 ? Py_NewRef(Py_None)
-        : template_of((int)layout, &f, args[3], rich);
-    Py_XDECREF(f.url);
-    return result;
+    return template_make((int)layout, args[1], args[2], args[3], surface, href, url, source,
+                         rich, judged);
 }
 
 /* expansion(title, definition): " TITLE DEFINITION", or None (see the method table). */
@@ -2665,6 +2699,812 @@ expansion(PyObject *Py_UNUSED(self), PyObject *args)
     return parts_str(parts, 0, 4);
 }
 
+/* ---------------------------------------------------------------------------------------
+ * JSON: what follows an annotation's surface, made once per code (render/json.py)
+ * ------------------------------------------------------------------------------------- */
+
+static PyObject *A_ID, *A_TERM, *A_TITLE, *A_DEFINITION, *A_TEXT, *A_IS_ALIAS, *A_URL,
+    *A_SOURCE;
+static PyObject *S_INFLECTED;  /* "inflected" */
+
+/* The str of ``n`` parts, each measured here. */
+static PyObject *
+parts_joined(Part *parts, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        part_measure(&parts[i]);
+    }
+    return parts_str(parts, 0, n);
+}
+
+/* Attribute ``name`` of ``obj``: a str (a new reference), else TypeError. */
+static PyObject *
+str_attr(PyObject *obj, PyObject *name)
+{
+    PyObject *s = PyObject_GetAttr(obj, name);
+    if (s != NULL && !PyUnicode_Check(s)) {
+        PyErr_Format(PyExc_TypeError, "%U: expected a str", name);
+        Py_CLEAR(s);
+    }
+    return s;
+}
+
+#define PUSH_FIELD(F, NAME, S)                                                          \
+    do {                                                                                \
+        parts[n++] = (Part){.how = P_RAW, .s = (F)};                                    \
+        parts[n++] = (Part){.how = P_LIT, .lit = "\"" NAME "\": \"",                    \
+                            .len = sizeof(NAME) + 4, .maxchar = 0x7f};                  \
+        parts[n++] = (Part){.how = P_JSON, .s = (S)};                                   \
+        parts[n++] = (Part){.how = P_LIT, .lit = "\",", .len = 2, .maxchar = 0x7f};     \
+    } while (0)
+
+/* An entry's fields as JSON, each on a line after ``field``: entry, term, title (the
+ * title, else the term) and definition. */
+static PyObject *
+entry_fields(PyObject *entry, PyObject *field)
+{
+    PyObject *got[4] = {NULL, NULL, NULL, NULL};
+    PyObject *result = NULL;
+    PyObject *names[4] = {A_ID, A_TERM, A_TITLE, A_DEFINITION};
+    for (int i = 0; i < 4; i++) {
+        if (i == 2) {  /* display_title: the title unless None or empty */
+            PyObject *t = PyObject_GetAttr(entry, A_TITLE);
+            if (t == NULL) {
+                goto done;
+            }
+            int empty = t == Py_None || (PyUnicode_Check(t) && PyUnicode_GET_LENGTH(t) == 0);
+            if (empty || !PyUnicode_Check(t)) {
+                if (!empty) {
+                    Py_DECREF(t);
+                    PyErr_SetString(PyExc_TypeError, "title: expected a str or None");
+                    goto done;
+                }
+                Py_DECREF(t);
+                t = Py_NewRef(got[1]);
+            }
+            got[2] = t;
+            continue;
+        }
+        got[i] = str_attr(entry, names[i]);
+        if (got[i] == NULL) {
+            goto done;
+        }
+    }
+    Part parts[16];
+    Py_ssize_t n = 0;
+    PUSH_FIELD(field, "entry", got[0]);
+    PUSH_FIELD(field, "term", got[1]);
+    PUSH_FIELD(field, "title", got[2]);
+    PUSH_FIELD(field, "definition", got[3]);
+    result = parts_joined(parts, n);
+done:
+    for (int i = 0; i < 4; i++) {
+        Py_XDECREF(got[i]);
+    }
+    return result;
+}
+
+/* Where a slot of ``type`` named ``name`` is held in its objects (a ``__slots__``
+ * member holding an object), or -1. */
+static Py_ssize_t
+slot_offset(PyTypeObject *type, PyObject *name)
+{
+    PyObject *d = _PyType_Lookup(type, name);  /* (borrowed) */
+    if (d == NULL || !Py_IS_TYPE(d, &PyMemberDescr_Type)) {
+        return -1;
+    }
+    PyMemberDef *member = ((PyMemberDescrObject *)d)->d_member;
+    return member->type == T_OBJECT_EX ? member->offset : -1;
+}
+
+/* The object in slot ``offset`` of ``obj`` (borrowed, maybe NULL), or NULL if there is
+ * no such slot (``offset`` -1). */
+static inline PyObject *
+member_of(PyObject *obj, Py_ssize_t offset)
+{
+    return offset < 0 ? NULL : *(PyObject **)((char *)obj + offset);
+}
+
+/* How many groups json_pieces asks the memory for at once. */
+#define AHEAD 16
+
+/* The slots json_pieces reads, found once per call from the first form and entry. */
+typedef struct {
+    PyTypeObject *form_type, *entry_type;
+    Py_ssize_t text, entry, fields[4];
+} Slots;
+
+static void
+slots_find(Slots *s, PyObject *forms)
+{
+    s->form_type = s->entry_type = NULL;
+    if (PyTuple_GET_SIZE(forms) == 0) {
+        return;
+    }
+    PyObject *form = PyTuple_GET_ITEM(forms, 0);
+    s->text = slot_offset(Py_TYPE(form), A_TEXT);
+    s->entry = slot_offset(Py_TYPE(form), ENTRY);
+    if (s->text < 0 || s->entry < 0) {
+        return;
+    }
+    PyObject *entry = member_of(form, s->entry);
+    if (entry == NULL) {
+        return;
+    }
+    PyObject *names[4] = {A_ID, A_TERM, A_TITLE, A_DEFINITION};
+    for (int i = 0; i < 4; i++) {
+        s->fields[i] = slot_offset(Py_TYPE(entry), names[i]);
+        if (s->fields[i] < 0) {
+            return;
+        }
+    }
+    s->form_type = Py_TYPE(form);
+    s->entry_type = Py_TYPE(entry);
+}
+
+#define PF(p) __builtin_prefetch((const void *)(p))
+
+/* Asks the memory for what the groups [g, g + n) will read (a hint only: nothing is
+ * read that is not checked first), stage by stage over the block, so that each
+ * stage's misses (a large glossary's rows, forms, entries and their strings, spread
+ * over the heap) are waited for together rather than one after the other. */
+static void
+prefetch_groups(const Slots *s, PyObject *rows, PyObject *forms, const int64_t *firsts,
+                const int64_t *codes, Py_ssize_t n_matches, Py_ssize_t g, Py_ssize_t n)
+{
+    PyObject *row[AHEAD], *obj[AHEAD];
+    Py_ssize_t n_rows = PyTuple_GET_SIZE(rows), n_forms = PyTuple_GET_SIZE(forms);
+    for (Py_ssize_t j = 0; j < n; j++) {
+        int64_t k = firsts[g + j];
+        int64_t r = k >= 0 && k < n_matches ? codes[k] >> 1 : -1;
+        row[j] = r >= 0 && r < n_rows ? (PyObject *)&PyTuple_GET_ITEM(rows, r) : NULL;
+        if (row[j] != NULL) {
+            PF(row[j]);
+        }
+    }
+    for (Py_ssize_t j = 0; j < n; j++) {  /* the rows */
+        if (row[j] != NULL) {
+            row[j] = *(PyObject **)row[j];
+            PF(row[j]);
+            PF((char *)row[j] + 64);
+        }
+    }
+    for (Py_ssize_t j = 0; j < n; j++) {  /* their form numbers and texts */
+        if (row[j] != NULL && PyTuple_Check(row[j]) && PyTuple_GET_SIZE(row[j]) >= 3) {
+            PF(PyTuple_GET_ITEM(row[j], 0));
+            PF(PyTuple_GET_ITEM(row[j], 1));
+        }
+        else {
+            row[j] = NULL;
+        }
+    }
+    for (Py_ssize_t j = 0; j < n; j++) {  /* the forms' places */
+        obj[j] = NULL;
+        if (row[j] != NULL && PyLong_CheckExact(PyTuple_GET_ITEM(row[j], 0))) {
+            int overflow;
+            long f = PyLong_AsLongAndOverflow(PyTuple_GET_ITEM(row[j], 0), &overflow);
+            if (!overflow && f >= 0 && f < n_forms) {
+                obj[j] = (PyObject *)&PyTuple_GET_ITEM(forms, f);
+                PF(obj[j]);
+            }
+        }
+    }
+    if (s->form_type == NULL) {
+        return;
+    }
+    for (Py_ssize_t j = 0; j < n; j++) {  /* the forms */
+        if (obj[j] != NULL) {
+            obj[j] = *(PyObject **)obj[j];
+            PF(obj[j]);
+        }
+    }
+    for (Py_ssize_t j = 0; j < n; j++) {  /* their texts and entries */
+        if (obj[j] != NULL && Py_IS_TYPE(obj[j], s->form_type)) {
+            PF(member_of(obj[j], s->text));
+            obj[j] = member_of(obj[j], s->entry);
+            if (obj[j] != NULL) {
+                PF(obj[j]);
+                PF((char *)obj[j] + 64);
+            }
+        }
+        else {
+            obj[j] = NULL;
+        }
+    }
+    for (Py_ssize_t j = 0; j < n; j++) {  /* the entries' strings */
+        if (obj[j] != NULL && Py_IS_TYPE(obj[j], s->entry_type)) {
+            for (int i = 0; i < 4; i++) {
+                PyObject *field = member_of(obj[j], s->fields[i]);
+                if (field != NULL) {
+                    PF(field);
+                    PF((char *)field + 64);
+                }
+            }
+        }
+    }
+}
+
+/* What json_pieces shares over one call. */
+typedef struct {
+    PyObject *by_entry, *built, *table, *keys, *rows, *forms, *field, *how_is, *ends, *plain;
+    PyObject *fixed;  /* the ends after a fixed ``how``, by (how as JSON, elided) */
+    int fold;
+} JsonMaker;
+
+/* ``likely`` (a form's entry, borrowed) if it is the entry of index ``e`` of a table
+ * whose keys (entry ids) are ``keys``: its id is key ``e`` (ids are unique in a glossary,
+ * and a table's entries are its glossary's but for the senses' entries, whose ids the
+ * glossary has not), else NULL (never an error). Reading the form's entry spares a
+ * look-up in the table's dict of entries, which a large glossary's first document
+ * waits for. */
+static PyObject *
+same_entry(PyObject *keys, PyObject *likely, PyObject *e)
+{
+    Py_ssize_t i = PyLong_AsSsize_t(e);
+    if (i < 0 || i >= PyList_GET_SIZE(keys)) {
+        PyErr_Clear();
+        return NULL;
+    }
+    PyObject *key = PyList_GET_ITEM(keys, i);
+    PyObject *id = PyObject_GetAttr(likely, A_ID);
+    if (id == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    int same = id == key ? 1 : PyUnicode_Check(id) && PyUnicode_Check(key)
+        ? PyUnicode_Compare(id, key) == 0 : 0;
+    Py_DECREF(id);
+    if (PyErr_Occurred()) {
+        PyErr_Clear();
+        same = 0;
+    }
+    return same ? likely : NULL;
+}
+
+/* The entry of index ``e`` of an entry table (kept.py _Entries: its dict of entries
+ * built, the table, its keys), a new reference: ``likely`` if it is that entry, else
+ * from the dict, else asked of the table. */
+static PyObject *
+table_entry(PyObject *built, PyObject *table, PyObject *keys, PyObject *e, PyObject *likely)
+{
+    PyObject *entry = likely == NULL ? NULL : same_entry(keys, likely, e);
+    if (entry == NULL) {
+        entry = PyDict_GetItemWithError(built, e);  /* (borrowed) */
+    }
+    if (entry != NULL) {
+        return Py_NewRef(entry);
+    }
+    return PyErr_Occurred() ? NULL : PyObject_GetItem(table, e);
+}
+
+/* The fields of the entry of index ``e`` as JSON, made and kept in ``by_entry`` the
+ * first time (borrowed from it); ``likely``: a form's entry that may be it, or NULL. */
+static PyObject *
+fields_of(JsonMaker *m, PyObject *e, PyObject *likely)
+{
+    PyObject *found = PyDict_GetItemWithError(m->by_entry, e);
+    if (found != NULL || PyErr_Occurred()) {
+        return found;
+    }
+    PyObject *entry = table_entry(m->built, m->table, m->keys, e, likely);
+    if (entry == NULL) {
+        return NULL;
+    }
+    PyObject *made = entry_fields(entry, m->field);
+    Py_DECREF(entry);
+    if (made == NULL || PyDict_SetItem(m->by_entry, e, made) < 0) {
+        Py_XDECREF(made);
+        return NULL;
+    }
+    Py_DECREF(made);
+    return made;  /* (held by by_entry) */
+}
+
+/* The end after ``how`` given as JSON (``fixed``), for elided or not: kept in m->fixed. */
+static PyObject *
+fixed_end(JsonMaker *m, PyObject *fixed, int elided)
+{
+    PyObject *key = Py_BuildValue("(Oi)", fixed, elided);
+    if (key == NULL) {
+        return NULL;
+    }
+    PyObject *end = PyDict_GetItemWithError(m->fixed, key);
+    if (end != NULL) {
+        Py_DECREF(key);
+        return Py_NewRef(end);
+    }
+    if (!PyErr_Occurred()) {
+        Part parts[4] = {{.how = P_RAW, .s = m->how_is}, {.how = P_RAW, .s = fixed},
+                         {.how = P_LIT, .lit = ",", .len = 1, .maxchar = ','},
+                         {.how = P_RAW, .s = PyTuple_GET_ITEM(m->ends, elided)}};
+        end = parts_joined(parts, 4);
+        if (end != NULL && PyDict_SetItem(m->fixed, key, end) < 0) {
+            Py_CLEAR(end);
+        }
+    }
+    Py_DECREF(key);
+    return end;
+}
+
+/* ``how`` as JSON where the variant alone says it (render/json.py _fixed_how), else
+ * NULL without an error; NULL with one on a failure. */
+static PyObject *
+fixed_how(PyObject *tag, int is_alias, int fold)
+{
+    int inflected = PyUnicode_Compare(tag, S_INFLECTED);
+    if (inflected == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (inflected == 0) {
+        return PyUnicode_FromString("\"inflected\"");
+    }
+    if (is_alias) {
+        return PyUnicode_FromString("\"alias\"");
+    }
+    if (PyUnicode_GET_LENGTH(tag) && !fold) {
+        Part parts[3] = {{.how = P_LIT, .lit = "\"", .len = 1, .maxchar = '"'},
+                         {.how = P_JSON, .s = tag},
+                         {.how = P_LIT, .lit = "\"", .len = 1, .maxchar = '"'}};
+        return parts_joined(parts, 3);
+    }
+    return NULL;
+}
+
+/* What is kept of ``code`` for a match of entry ``e`` (render/json.py _Pieces): (e, the
+ * form's JSON, the end, the check). */
+/* Item ``i`` of ``seq`` (a new reference): read in place from a tuple, else asked of
+ * the sequence (a cached matcher's rows are decoded on first use). */
+static PyObject *
+item_of(PyObject *seq, Py_ssize_t i, const char *name)
+{
+    if (PyTuple_CheckExact(seq)) {
+        if (i < 0 || i >= PyTuple_GET_SIZE(seq)) {
+            PyErr_Format(PyExc_IndexError, "%s: %zd is out of range", name, i);
+            return NULL;
+        }
+        return Py_NewRef(PyTuple_GET_ITEM(seq, i));
+    }
+    return PySequence_GetItem(seq, i);
+}
+
+/* The entry of the form of ``code``'s variant (a new reference), or NULL without an
+ * error where it cannot be read. */
+static PyObject *
+form_entry(PyObject *rows, PyObject *forms, int64_t code)
+{
+    PyObject *row = code < 0 ? NULL : item_of(rows, (Py_ssize_t)(code >> 1), "rows");
+    PyObject *entry = NULL;
+    if (row != NULL && PyTuple_Check(row) && PyTuple_GET_SIZE(row) > 0) {
+        Py_ssize_t f = PyLong_AsSsize_t(PyTuple_GET_ITEM(row, 0));
+        PyObject *form = f < 0 ? NULL : item_of(forms, f, "forms");
+        if (form != NULL) {
+            entry = PyObject_GetAttr(form, ENTRY);
+            Py_DECREF(form);
+        }
+    }
+    Py_XDECREF(row);
+    PyErr_Clear();
+    return entry;
+}
+
+static PyObject *
+code_pieces(JsonMaker *m, int64_t code, PyObject *e)
+{
+    if (code < 0) {
+        PyErr_Format(PyExc_IndexError, "code %lld names no variant", (long long)code);
+        return NULL;
+    }
+    PyObject *row = item_of(m->rows, (Py_ssize_t)(code >> 1), "rows");
+    if (row == NULL) {
+        return NULL;
+    }
+    PyObject *form = NULL, *text = NULL, *tag = NULL;
+    PyObject *result = NULL, *middle = NULL, *fixed = NULL, *end = NULL, *form_text = NULL;
+    if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) < 3
+        || !PyUnicode_Check(PyTuple_GET_ITEM(row, 1))
+        || !PyUnicode_Check(PyTuple_GET_ITEM(row, 2))) {
+        PyErr_SetString(PyExc_TypeError, "rows: expected tuples (form, text, tag, ...)");
+        goto done;
+    }
+    text = PyTuple_GET_ITEM(row, 1);
+    tag = PyTuple_GET_ITEM(row, 2);
+    Py_ssize_t f = PyLong_AsSsize_t(PyTuple_GET_ITEM(row, 0));
+    if (f == -1 && PyErr_Occurred()) {
+        goto done;
+    }
+    form = item_of(m->forms, f, "forms");
+    if (form == NULL) {
+        goto done;
+    }
+    PyObject *likely = PyObject_GetAttr(form, ENTRY);
+    if (likely == NULL) {
+        PyErr_Clear();
+    }
+    PyObject *fields = fields_of(m, e, likely);
+    Py_XDECREF(likely);
+    if (fields == NULL) {
+        goto done;
+    }
+    form_text = str_attr(form, A_TEXT);
+    if (form_text == NULL) {
+        goto done;
+    }
+    PyObject *alias = PyObject_GetAttr(form, A_IS_ALIAS);
+    int is_alias = alias == NULL ? -1 : PyObject_IsTrue(alias);
+    Py_XDECREF(alias);
+    if (is_alias < 0) {
+        goto done;
+    }
+    Part parts[8];
+    Py_ssize_t n = 0;
+    PUSH_FIELD(m->field, "form", form_text);
+    PUSH_FIELD(m->field, "variant", PyUnicode_GET_LENGTH(text) ? text : form_text);
+    middle = parts_joined(parts, n);
+    if (middle == NULL) {
+        goto done;
+    }
+    int elided = (int)(code & 1);
+    fixed = fixed_how(tag, is_alias, m->fold);
+    if (fixed != NULL) {
+        end = fixed_end(m, fixed, elided);
+        if (end != NULL) {
+            result = PyTuple_Pack(4, e, middle, end, Py_None);
+        }
+    }
+    else if (!PyErr_Occurred()) {
+        PyObject *check = PyUnicode_GET_LENGTH(tag) ? Py_False : form_text;
+        result = PyTuple_Pack(4, e, middle, PyTuple_GET_ITEM(m->plain, elided), check);
+    }
+done:
+    Py_XDECREF(form_text);
+    Py_XDECREF(middle);
+    Py_XDECREF(fixed);
+    Py_XDECREF(end);
+    Py_XDECREF(form);
+    Py_DECREF(row);
+    return result;
+}
+
+#undef PUSH_FIELD
+
+/* One group's piece (its entry's fields, the form's, the end), check and what is kept
+ * (``hit``) appended to the three lists. */
+static int
+json_group(JsonMaker *m, PyObject *hit, PyObject *pieces, PyObject *checks,
+           PyObject *hits)
+{
+    PyObject *fields = fields_of(m, PyTuple_GET_ITEM(hit, 0), NULL);
+    if (fields == NULL) {
+        return -1;
+    }
+    PyObject *middle = PyTuple_GET_ITEM(hit, 1), *end = PyTuple_GET_ITEM(hit, 2);
+    if (!PyUnicode_Check(middle) || !PyUnicode_Check(end)) {
+        PyErr_SetString(PyExc_TypeError, "a kept code's pieces must be str");
+        return -1;
+    }
+    Part parts[3] = {{.how = P_RAW, .s = fields}, {.how = P_RAW, .s = middle},
+                     {.how = P_RAW, .s = end}};
+    PyObject *piece = parts_joined(parts, 3);
+    if (piece == NULL) {
+        return -1;
+    }
+    int failed = PyList_Append(pieces, piece) < 0
+        || PyList_Append(checks, PyTuple_GET_ITEM(hit, 3)) < 0
+        || PyList_Append(hits, hit) < 0;
+    Py_DECREF(piece);
+    return failed ? -1 : 0;
+}
+
+/* Whether ``hit`` (a kept code, or NULL) is one of entry ``e``'s: 1, 0, -1 on an error. */
+static int
+hit_of(PyObject *hit, PyObject *e)
+{
+    if (hit == NULL) {
+        return 0;
+    }
+    if (!PyTuple_Check(hit) || PyTuple_GET_SIZE(hit) != 4) {
+        PyErr_SetString(PyExc_TypeError, "by_code: expected 4-tuples");
+        return -1;
+    }
+    return PyObject_RichCompareBool(PyTuple_GET_ITEM(hit, 0), e, Py_EQ);
+}
+
+/* json_pieces(firsts, codes, entries, by_code, by_entry, limit, built, table, keys, rows,
+ * forms, field, how_is, ends, plain, fold): see the method table. */
+static PyObject *
+json_pieces(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 16) {
+        PyErr_SetString(PyExc_TypeError, "json_pieces: expected 16 arguments");
+        return NULL;
+    }
+    JsonMaker m = {.by_entry = args[4], .built = args[6], .table = args[7], .keys = args[8],
+                   .rows = args[9], .forms = args[10], .field = args[11], .how_is = args[12],
+                   .ends = args[13], .plain = args[14]};
+    PyObject *by_code = args[3];
+    Py_ssize_t limit = PyLong_AsSsize_t(args[5]);
+    m.fold = PyObject_IsTrue(args[15]);
+    if ((limit == -1 && PyErr_Occurred()) || m.fold < 0) {
+        return NULL;
+    }
+    if (!PyDict_Check(by_code) || !PyDict_Check(m.by_entry) || !PyDict_Check(m.built)
+        || !PyList_Check(m.keys) || !PySequence_Check(m.rows) || !PySequence_Check(m.forms)
+        || !PyUnicode_Check(m.field) || !PyUnicode_Check(m.how_is) || !PyTuple_Check(m.ends) || !PyTuple_Check(m.plain)
+        || PyTuple_GET_SIZE(m.ends) != 2 || PyTuple_GET_SIZE(m.plain) != 2
+        || !PyUnicode_Check(PyTuple_GET_ITEM(m.ends, 0))
+        || !PyUnicode_Check(PyTuple_GET_ITEM(m.ends, 1))) {
+        PyErr_SetString(PyExc_TypeError, "json_pieces: by_code, by_entry and built must be "
+                        "dicts, keys a list, rows and forms sequences, field and how_is str, "
+                        "ends and plain pairs of str");
+        return NULL;
+    }
+    Py_buffer fv, cv, ev;
+    if (get_int64s(args[0], &fv, "firsts") < 0) {
+        return NULL;
+    }
+    PyObject *result = NULL, *pieces = NULL, *checks = NULL, *hits = NULL;
+    if (get_int64s(args[1], &cv, "codes") < 0) {
+        goto release_f;
+    }
+    if (get_int64s(args[2], &ev, "entries") < 0) {
+        goto release_c;
+    }
+    Py_ssize_t n_groups = fv.len / 8, n = cv.len / 8;
+    const int64_t *firsts = fv.buf, *codes = cv.buf, *entries = ev.buf;
+    if (ev.len != cv.len) {
+        PyErr_SetString(PyExc_ValueError, "codes and entries differ in length");
+        goto release;
+    }
+    m.fixed = PyDict_New();
+    pieces = PyList_New(0);
+    checks = PyList_New(0);
+    hits = PyList_New(0);
+    if (m.fixed == NULL || pieces == NULL || checks == NULL || hits == NULL) {
+        goto release;
+    }
+    Slots slots = {.text = -1, .entry = -1, .fields = {-1, -1, -1, -1}};
+    int in_place = PyTuple_CheckExact(m.rows) && PyTuple_CheckExact(m.forms);
+    if (in_place) {
+        slots_find(&slots, m.forms);
+    }
+    for (Py_ssize_t g = 0; g < n_groups; g++) {
+        if (in_place && g % AHEAD == 0) {
+            prefetch_groups(&slots, m.rows, m.forms, firsts, codes, n, g,
+                            n_groups - g < AHEAD ? n_groups - g : AHEAD);
+        }
+        int64_t k = firsts[g];
+        if (k < 0 || k >= n) {
+            PyErr_Format(PyExc_IndexError, "group %zd: match %lld is not one", g,
+                         (long long)k);
+            goto release;
+        }
+        PyObject *code = PyLong_FromLongLong(codes[k]);
+        PyObject *e = code == NULL ? NULL : PyLong_FromLongLong(entries[k]);
+        PyObject *found = e == NULL ? NULL : PyDict_GetItemWithError(by_code, code);
+        int ok = e == NULL || PyErr_Occurred() ? -1 : hit_of(found, e);
+        PyObject *hit = NULL;
+        if (ok == 0) {  /* new, or the entry chosen for a sense */
+            hit = code_pieces(&m, codes[k], e);
+            ok = hit == NULL ? -1 : 1;
+            if (hit != NULL && PyDict_GET_SIZE(by_code) < limit
+                && PyDict_SetItem(by_code, code, hit) < 0) {
+                ok = -1;
+            }
+        }
+        else if (ok > 0) {
+            hit = Py_NewRef(found);
+        }
+        if (ok > 0 && json_group(&m, hit, pieces, checks, hits) < 0) {
+            ok = -1;
+        }
+        Py_XDECREF(hit);
+        Py_XDECREF(code);
+        Py_XDECREF(e);
+        if (ok < 0) {
+            goto release;
+        }
+    }
+    result = PyTuple_Pack(3, pieces, checks, hits);
+release:
+    PyBuffer_Release(&ev);
+release_c:
+    PyBuffer_Release(&cv);
+release_f:
+    PyBuffer_Release(&fv);
+    Py_XDECREF(m.fixed);
+    Py_XDECREF(pieces);
+    Py_XDECREF(checks);
+    Py_XDECREF(hits);
+    return result;
+}
+
+/* The str attribute ``name`` of ``entry``, or NULL for None (a new reference, or NULL
+ * with ``*failed`` set on an error or another type). */
+static PyObject *
+optional_str(PyObject *entry, PyObject *name, int *failed)
+{
+    PyObject *v = PyObject_GetAttr(entry, name);
+    if (v == NULL || v == Py_None || PyUnicode_Check(v)) {
+        *failed |= v == NULL;
+        if (v == Py_None) {
+            Py_DECREF(v);
+            return NULL;
+        }
+        return v;
+    }
+    Py_DECREF(v);
+    PyErr_Format(PyExc_TypeError, "%U: expected a str or None", name);
+    *failed = 1;
+    return NULL;
+}
+
+/* The template of ``entry`` in ``layout`` (no link to a glossary page, no surface
+ * shown): a new reference to a pair of tuples, None where Python must make it, NULL on
+ * an error. */
+static PyObject *
+entry_template(int layout, PyObject *entry, int rich)
+{
+    int failed = 0;
+    PyObject *id = optional_str(entry, A_ID, &failed);
+    PyObject *term = optional_str(entry, A_TERM, &failed);
+    PyObject *title = optional_str(entry, A_TITLE, &failed);
+    PyObject *definition = optional_str(entry, A_DEFINITION, &failed);
+    PyObject *url = optional_str(entry, A_URL, &failed);
+    PyObject *source = optional_str(entry, A_SOURCE, &failed);
+    PyObject *result = NULL;
+    if (!failed && (id == NULL || term == NULL || definition == NULL)) {
+        PyErr_SetString(PyExc_TypeError, "an entry's id, term and definition must be str");
+        failed = 1;
+    }
+    if (!failed) {
+        PyObject *shown = title != NULL && PyUnicode_GET_LENGTH(title) ? title : term;
+        result = template_make(layout, id, shown, definition, NULL, NULL, url, source, rich,
+                               0);
+    }
+    Py_XDECREF(id);
+    Py_XDECREF(term);
+    Py_XDECREF(title);
+    Py_XDECREF(definition);
+    Py_XDECREF(url);
+    Py_XDECREF(source);
+    return result;
+}
+
+/* One group of templates: its entry's, from ``memo`` or made (and kept there while it
+ * holds fewer than ``limit``), appended to ``openings`` and ``closings``; None twice, and
+ * the group in ``misses``, where Python must make it. */
+static int
+template_group(int layout, int rich, PyObject *const *args, int64_t code, PyObject *e,
+               Py_ssize_t g, PyObject *lists[3], Py_ssize_t limit)
+{
+    PyObject *memo = args[10], *made = PyDict_GetItemWithError(memo, e);
+    if (made != NULL) {
+        Py_INCREF(made);
+    }
+    else if (PyErr_Occurred()) {
+        return -1;
+    }
+    else {
+        PyObject *likely = form_entry(args[8], args[9], code);
+        PyObject *entry = table_entry(args[5], args[6], args[7], e, likely);
+        Py_XDECREF(likely);
+        made = entry == NULL ? NULL : entry_template(layout, entry, rich);
+        Py_XDECREF(entry);
+        if (made == NULL) {
+            return -1;
+        }
+        if (made != Py_None && PyDict_GET_SIZE(memo) < limit
+            && PyDict_SetItem(memo, e, made) < 0) {
+            Py_DECREF(made);
+            return -1;
+        }
+    }
+    int failed;
+    if (made == Py_None) {
+        PyObject *at = PyLong_FromSsize_t(g);
+        failed = at == NULL || PyList_Append(lists[0], Py_None) < 0
+            || PyList_Append(lists[1], Py_None) < 0 || PyList_Append(lists[2], at) < 0;
+        Py_XDECREF(at);
+    }
+    else if (!PyTuple_Check(made) || PyTuple_GET_SIZE(made) != 2) {
+        PyErr_SetString(PyExc_TypeError, "memo: expected pairs (opening, closing)");
+        failed = 1;
+    }
+    else {
+        failed = PyList_Append(lists[0], PyTuple_GET_ITEM(made, 0)) < 0
+            || PyList_Append(lists[1], PyTuple_GET_ITEM(made, 1)) < 0;
+    }
+    Py_DECREF(made);
+    return failed ? -1 : 0;
+}
+
+/* templates(layout, rich, firsts, codes, entries, built, table, keys, rows, forms, memo,
+ * limit): see the method table. */
+static PyObject *
+templates(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 12) {
+        PyErr_SetString(PyExc_TypeError, "templates: expected 12 arguments");
+        return NULL;
+    }
+    long layout = PyLong_AsLong(args[0]);
+    int rich = PyObject_IsTrue(args[1]);
+    Py_ssize_t limit = PyLong_AsSsize_t(args[11]);
+    if ((layout == -1 || limit == -1) && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (rich < 0) {
+        return NULL;
+    }
+    if (layout < 0 || layout > 2) {
+        PyErr_SetString(PyExc_ValueError, "templates: layout must be 0, 1 or 2");
+        return NULL;
+    }
+    if (!PyDict_Check(args[5]) || !PyList_Check(args[7]) || !PySequence_Check(args[8])
+        || !PySequence_Check(args[9]) || !PyDict_Check(args[10])) {
+        PyErr_SetString(PyExc_TypeError, "templates: built and memo must be dicts, keys a "
+                        "list, rows and forms sequences");
+        return NULL;
+    }
+    Py_buffer fv, cv, ev;
+    if (get_int64s(args[2], &fv, "firsts") < 0) {
+        return NULL;
+    }
+    PyObject *result = NULL, *lists[3] = {NULL, NULL, NULL};
+    if (get_int64s(args[3], &cv, "codes") < 0) {
+        goto release_f;
+    }
+    if (get_int64s(args[4], &ev, "entries") < 0) {
+        goto release_c;
+    }
+    Py_ssize_t n_groups = fv.len / 8, n = cv.len / 8;
+    const int64_t *firsts = fv.buf, *codes = cv.buf, *entries = ev.buf;
+    if (ev.len != cv.len) {
+        PyErr_SetString(PyExc_ValueError, "codes and entries differ in length");
+        goto release;
+    }
+    for (int i = 0; i < 3; i++) {
+        if ((lists[i] = PyList_New(0)) == NULL) {
+            goto release;
+        }
+    }
+    Slots slots = {.text = -1, .entry = -1, .fields = {-1, -1, -1, -1}};
+    int in_place = PyTuple_CheckExact(args[8]) && PyTuple_CheckExact(args[9]);
+    if (in_place) {
+        slots_find(&slots, args[9]);
+    }
+    for (Py_ssize_t g = 0; g < n_groups; g++) {
+        if (in_place && g % AHEAD == 0) {
+            prefetch_groups(&slots, args[8], args[9], firsts, codes, n, g,
+                            n_groups - g < AHEAD ? n_groups - g : AHEAD);
+        }
+        int64_t k = firsts[g];
+        if (k < 0 || k >= n) {
+            PyErr_Format(PyExc_IndexError, "group %zd: match %lld is not one", g,
+                         (long long)k);
+            goto release;
+        }
+        PyObject *e = PyLong_FromLongLong(entries[k]);
+        int failed = e == NULL
+            || template_group((int)layout, rich, args, codes[k], e, g, lists, limit) < 0;
+        Py_XDECREF(e);
+        if (failed) {
+            goto release;
+        }
+    }
+    result = PyTuple_Pack(3, lists[0], lists[1], lists[2]);
+release:
+    PyBuffer_Release(&ev);
+release_c:
+    PyBuffer_Release(&cv);
+release_f:
+    PyBuffer_Release(&fv);
+    for (int i = 0; i < 3; i++) {
+        Py_XDECREF(lists[i]);
+    }
+    return result;
+}
+
 static PyMethodDef splice_methods[] = {
     {"template", (PyCFunction)(void (*)(void))template, METH_FASTCALL,
      "template(layout, id, title, definition, surface, href, url, source, rich) -> "
@@ -2679,6 +3519,17 @@ static PyMethodDef splice_methods[] = {
     {"expansion", expansion, METH_VARARGS,
      "expansion(title, definition) -> str | None: ' TITLE DEFINITION', or None when either "
      "has white space to fold (render/text.py entry_expansion)."},
+    {"templates", (PyCFunction)(void (*)(void))templates, METH_FASTCALL,
+     "templates(layout, rich, firsts, codes, entries, built, table, keys, rows, forms, "
+     "memo, limit) -> (openings, closings, misses): the template of the entry of the match "
+     "firsts[g] of each group, from memo (by entry index) or made as template makes it "
+     "without a link or a surface shown, and kept there; None twice, and g in misses, "
+     "where Python must make it (render/html.py _kept_fragment)."},
+    {"json_pieces", (PyCFunction)(void (*)(void))json_pieces, METH_FASTCALL,
+     "json_pieces(firsts, codes, entries, by_code, by_entry, limit, built, table, keys, rows, "
+     "forms, field, how_is, ends, plain, fold) -> (pieces, checks, hits): for the match "
+     "firsts[g] of each group, the JSON after its surface, its check and what is kept of "
+     "its code, made where by_code has none (render/json.py _code_pieces)."},
     {"group", group, METH_VARARGS,
      "group(text, annotations, starts, ends, entries, names) -> (keys, firsts) | None: "
      "each annotation's group (int64 bytes) by its entry number and attributes names, and "
@@ -2732,11 +3583,27 @@ PyInit__splice(void)
         ESC_LEN[0][c] = (unsigned char)(c == '"' || c == '\'' ? 6 : k);
         ESC_LEN[1][c] = (unsigned char)k;
         ESC_LEN[2][c] = (unsigned char)(html_forbidden(c) ? 4 : 1);
+        ESC_LEN[3][c] = (unsigned char)(c == '"' || c == '\\' ? 2 : c >= 0x20 ? 1
+            : (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') ? 2 : 6);
     }
     START = PyUnicode_InternFromString("start");
     END = PyUnicode_InternFromString("end");
     ENTRY = PyUnicode_InternFromString("entry");
     SURFACE = PyUnicode_InternFromString("surface");
+    A_ID = PyUnicode_InternFromString("id");
+    A_TERM = PyUnicode_InternFromString("term");
+    A_TITLE = PyUnicode_InternFromString("title");
+    A_DEFINITION = PyUnicode_InternFromString("definition");
+    A_TEXT = PyUnicode_InternFromString("text");
+    A_IS_ALIAS = PyUnicode_InternFromString("is_alias");
+    S_INFLECTED = PyUnicode_InternFromString("inflected");
+    A_URL = PyUnicode_InternFromString("url");
+    A_SOURCE = PyUnicode_InternFromString("source");
+    if (A_URL == NULL || A_SOURCE == NULL || A_ID == NULL || A_TERM == NULL || A_TITLE == NULL || A_DEFINITION == NULL
+        || A_TEXT == NULL || A_IS_ALIAS == NULL || S_INFLECTED == NULL) {
+        Py_DECREF(m);
+        return NULL;
+    }
     if (START == NULL || END == NULL || ENTRY == NULL || SURFACE == NULL
         || PyModule_AddIntConstant(m, "ABI", SPLICE_ABI) < 0) {
         Py_DECREF(m);

@@ -3,7 +3,8 @@ does. ``starts``, ``ends`` and ``keys`` are int64 buffers (``array("q")``) of on
 Given a ``sink``, a ``render_*`` function hands it the output's UTF-8 ``chunk`` bytes at a
 time (``0``: 256 KiB) and returns the number of bytes written, instead of a str."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from typing_extensions import Buffer
 
@@ -34,3 +35,16 @@ def template(layout: int, id: str, title: str, definition: str | tuple[str, str]
              rich: bool, judged: bool = False, /,
              ) -> tuple[tuple[str, ...], tuple[str, ...]] | None: ...
 def expansion(title: str, definition: str, /) -> str | None: ...
+def templates(layout: int, rich: bool, firsts: Buffer, codes: Buffer, entries: Buffer,
+              built: dict[int, Any], table: Any, keys: list[str],
+              rows: Sequence[tuple[Any, ...]], forms: Sequence[Any],
+              memo: dict[Any, Any], limit: int, /,
+              ) -> tuple[list[Any], list[Any], list[int]]: ...
+def json_pieces(firsts: Buffer, codes: Buffer, entries: Buffer,
+                by_code: dict[int, tuple[int, str, str, str | bool | None]],
+                by_entry: dict[int, str], limit: int, built: dict[int, Any], table: Any,
+                keys: list[str],
+                rows: Sequence[tuple[Any, ...]], forms: Sequence[Any], field: str,
+                how_is: str, ends: tuple[str, str], plain: tuple[str, str], fold: bool, /,
+                ) -> tuple[list[str], list[str | bool | None],
+                           list[tuple[int, str, str, str | bool | None]]]: ...

@@ -69,7 +69,7 @@ from typing import Any, NoReturn
 
 from ..anchors import check_link_to, entry_href
 from ..errors import UsageError
-from ..kept import KeptText
+from ..kept import KeptText, _Entries
 from ..model import AnnotatedText, Annotation, Entry
 from ..text.chars import ASCII_WHITESPACE
 from ..text.inert import html_safe
@@ -574,9 +574,7 @@ def _kept_fragment(doc: KeptText, id_prefix: str, markup: str, rich: bool,
         made = _templates(firsts, memo, preset, rich, link_to)
     else:
         keys, at = numbered(doc.entries)
-        table, entries = doc.entry_table, doc.entries
-        made = _templates(((entries[k], table[entries[k]], text[starts[k]:ends[k]])
-                           for k in at), memo, preset, rich, link_to)
+        made = _kept_templates(doc, at, memo, preset, rich, link_to)
         if made is not None and doc.choices:
             made = _chosen(doc, keys, made, preset, rich, link_to)
     if made is None:
@@ -586,6 +584,35 @@ def _kept_fragment(doc: KeptText, id_prefix: str, markup: str, rich: bool,
                    id_prefix, sink=sink)
     except ValueError:
         return None
+
+
+def _kept_templates(doc: KeptText, at: array[int], memo: dict[Any, _Template],
+                    preset: MarkupPreset, rich: bool, link_to: str | None) -> _Made | None:
+    """:func:`_templates` of the entries of the matches ``at`` of ``doc`` (keyed by entry
+    index): in one C call (``_splice.templates``, which reads each entry where its form
+    holds it, and asks the memory for a block of them at once) where the preset is a
+    built-in one and there is no link to a glossary page, each template it cannot make
+    (white space to fold, markup to clean, a url to judge) then made in Python."""
+    layout = _LAYOUTS.get(preset.wrap)
+    table, entries = doc.entry_table, doc.entries
+    if link_to is not None or layout is None or not isinstance(table, _Entries):
+        text, starts, ends = doc.text, doc.starts, doc.ends
+        return _templates(((entries[k], table[entries[k]], text[starts[k]:ends[k]])
+                           for k in at), memo, preset, rich, link_to)
+    variants = doc._matcher.variants
+    openings, closings, misses = SPLICE.templates(
+        layout, rich, at, doc.codes, entries, table._built, table, table._keys,
+        variants.rows, variants.forms, memo, _MEMO_LIMIT)
+    for g in misses:
+        k = at[g]
+        hit = _template_of(table[entries[k]], doc.text[doc.starts[k]:doc.ends[k]], preset,
+                           rich, None)
+        if hit[0] is None:
+            return None
+        if len(memo) < _MEMO_LIMIT:
+            memo[entries[k]] = hit
+        openings[g], closings[g] = hit
+    return openings, closings
 
 
 def _chosen(doc: KeptText, keys: array[int], made: _Made, preset: MarkupPreset, rich: bool,

@@ -14,7 +14,7 @@ import json
 from array import array
 from collections.abc import Callable
 
-from ..kept import KeptText
+from ..kept import KeptText, _Entries
 from ..model import JSON_SCHEMA_VERSION, AnnotatedText, Annotation
 from .splice import SPLICE, encoded, int64s, spans_of
 from .splice import out as out_of
@@ -244,6 +244,16 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
     them once."""
     by_code, by_entry = _memo(doc, pad)
     entries, codes = doc.entries, doc.codes
+    variants, table = doc._matcher.variants, doc.entry_table
+    if SPLICE is not None and isinstance(table, _Entries):  # the same, in C
+        ends = _elided(field, pad)
+        how_is = f"{field}\"how\": "
+        made_c = SPLICE.json_pieces(
+            firsts, codes, entries, by_code, by_entry, _MEMO_LIMIT, table._built, table,
+            table._keys, variants.rows, variants.forms, field, how_is, ends,
+            (f'{how_is}"exact",{ends[0]}', f'{how_is}"elision",{ends[1]}'),
+            doc._matcher.options.accents == "fold")
+        return made_c[0], made_c[1], (made_c[2], by_entry)
     pieces: list[str] = []
     checks: list[str | bool | None] = []
     hits: list[_Pieces] = []
