@@ -24,7 +24,11 @@ corpus text, or its first ``--mb`` MB):
   path: the output made whole as one ``str``, not encoded nor written);
 * with ``--python-renderers``, each of those again with the renderers' C loop
   (``glossator.render._splice``) turned off: the same command as it was before that loop,
-  in the same rounds.
+  in the same rounds;
+* with ``--per-entry-makers``, each of those again with the JSON pieces and tooltip
+  templates of a document's new codes and entries made one call at a time, as before
+  session 7 (``_splice.json_pieces`` and ``_splice.templates`` left out: the renderers
+  then take their per-entry path, which is kept), in the same rounds.
 
 Each figure is the median over the rounds, with the slowest round beside it; every
 ratio is against the best peer's bare scan, taken round by round (so that the machine's
@@ -38,6 +42,7 @@ all; a text file written as ``text`` is annotated piece by piece, as the command
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -45,7 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -141,11 +146,13 @@ def _forget(job: Any) -> None:
 
 
 def _annotate(glossary: Any, fmt_: str, occurrences: str, python_renderers: bool = False,
-              sink: str = "devnull", cold: bool = False) -> Callable[[str], int]:
+              sink: str = "devnull", cold: bool = False,
+              per_entry: bool = False) -> Callable[[str], int]:
     """What ``glossator annotate -f FMT --occurrences OCC`` does with a text it has read
     (``python_renderers``: with the renderers' C loop turned off): written to ``sink``
     (``devnull``, ``file``) as the command writes it, or made as a ``str`` (``str``);
-    ``cold``: each time as a matcher's first document (:func:`_forget`)."""
+    ``cold``: each time as a matcher's first document (:func:`_forget`); ``per_entry``:
+    with the renderers' batch makers left out (:func:`_per_entry`)."""
     from importlib import import_module
 
     from glossator import Annotator
@@ -176,6 +183,9 @@ def _annotate(glossary: Any, fmt_: str, occurrences: str, python_renderers: bool
     def run(text: str) -> int:
         if cold:  # (emptied already by run.before in the rounds: then nearly free)
             _forget(job)
+        if per_entry:
+            with _per_entry(modules):
+                return once(text)
         if not python_renderers:
             return once(text)
         kept = [m.SPLICE for m in modules]
@@ -193,6 +203,26 @@ def _annotate(glossary: Any, fmt_: str, occurrences: str, python_renderers: bool
         # round's process ending, as the glossary's is, not of the next document)
         run.before = lambda: _forget(job)  # type: ignore[attr-defined]
     return run
+
+
+@contextlib.contextmanager
+def _per_entry(modules: list[Any]) -> Iterator[None]:
+    """The renderers of ``modules`` without their batch makers (the entry table's class
+    they test for replaced by one nothing is an instance of): one call per new code or
+    entry, as before session 7."""
+    class _Nothing:
+        pass
+
+    kept = [(m, m.__dict__.get("_Entries")) for m in modules]
+    try:
+        for m, found in kept:
+            if found is not None:
+                m._Entries = _Nothing
+        yield
+    finally:
+        for m, found in kept:
+            if found is not None:
+                m._Entries = found
 
 
 def _scan(glossary: Any) -> Callable[[str], int]:
@@ -223,6 +253,9 @@ def cases(terms: list[str], args: argparse.Namespace) -> dict[str, Callable[[str
             if args.python_renderers:
                 out[f"annotate -f {f} --occurrences {occ} (Python renderers)"] = _annotate(
                     glossary, f, occ, python_renderers=True, sink=args.sink)
+            if args.per_entry_makers:
+                out[f"annotate -f {f} --occurrences {occ} (per-entry makers)"] = _annotate(
+                    glossary, f, occ, sink=args.sink, cold=args.cold, per_entry=True)
     return out
 
 
@@ -398,6 +431,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="also time each annotate case as DocumentJob.render (a str)")
     p.add_argument("--python-renderers", action="store_true",
                    help="also time each annotate case with the renderers' C loop off")
+    p.add_argument("--per-entry-makers", action="store_true",
+                   help="also time each annotate case with the JSON pieces and tooltip "
+                        "templates made one call per code or entry (as before session 7)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     p.add_argument("--json", type=Path, help="records file ('-': none; default "

@@ -2849,14 +2849,19 @@ slots_find(Slots *s, PyObject *forms)
  * stage's misses (a large glossary's rows, forms, entries and their strings, spread
  * over the heap) are waited for together rather than one after the other. */
 static void
-prefetch_groups(const Slots *s, PyObject *rows, PyObject *forms, const int64_t *firsts,
-                const int64_t *codes, Py_ssize_t n_matches, Py_ssize_t g, Py_ssize_t n)
+prefetch_groups(const Slots *s, PyObject *rows, PyObject *forms, PyObject *keys,
+                const int64_t *firsts, const int64_t *codes, const int64_t *entries,
+                Py_ssize_t n_matches, Py_ssize_t g, Py_ssize_t n)
 {
     PyObject *row[AHEAD], *obj[AHEAD];
     Py_ssize_t n_rows = PyTuple_GET_SIZE(rows), n_forms = PyTuple_GET_SIZE(forms);
     for (Py_ssize_t j = 0; j < n; j++) {
         int64_t k = firsts[g + j];
         int64_t r = k >= 0 && k < n_matches ? codes[k] >> 1 : -1;
+        int64_t e = r >= 0 ? entries[k] : -1;
+        if (e >= 0 && e < PyList_GET_SIZE(keys)) {  /* the table's key of its entry */
+            PF(&PyList_GET_ITEM(keys, e));
+        }
         row[j] = r >= 0 && r < n_rows ? (PyObject *)&PyTuple_GET_ITEM(rows, r) : NULL;
         if (row[j] != NULL) {
             PF(row[j]);
@@ -3269,7 +3274,7 @@ json_pieces(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     }
     for (Py_ssize_t g = 0; g < n_groups; g++) {
         if (in_place && g % AHEAD == 0) {
-            prefetch_groups(&slots, m.rows, m.forms, firsts, codes, n, g,
+            prefetch_groups(&slots, m.rows, m.forms, m.keys, firsts, codes, entries, n, g,
                             n_groups - g < AHEAD ? n_groups - g : AHEAD);
         }
         int64_t k = firsts[g];
@@ -3475,7 +3480,7 @@ templates(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     }
     for (Py_ssize_t g = 0; g < n_groups; g++) {
         if (in_place && g % AHEAD == 0) {
-            prefetch_groups(&slots, args[8], args[9], firsts, codes, n, g,
+            prefetch_groups(&slots, args[8], args[9], args[7], firsts, codes, entries, n, g,
                             n_groups - g < AHEAD ? n_groups - g : AHEAD);
         }
         int64_t k = firsts[g];
