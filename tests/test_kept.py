@@ -571,3 +571,23 @@ def test_tooltips_from_a_cached_matcher_and_from_the_memo(tmp_path: Any) -> None
         assert isinstance(doc, KeptText)
         assert render(doc, "html") == fresh
     assert "Économie sociale et" in fresh and "&amp; associés" in fresh
+
+
+@settings(max_examples=60, deadline=None)
+@given(definitions=st.lists(HTML_FIELDS.map(lambda s: "Déf " + s), min_size=3, max_size=3),
+       titles=st.lists(st.one_of(st.none(), HTML_FIELDS), min_size=3, max_size=3),
+       text=st.lists(st.sampled_from(["ESS", "l'ESS", "SCOPs", "économie sociale", "de"]),
+                     max_size=20).map(lambda words: "ESS " + " ".join(words)))
+def test_expansions_from_the_arrays_hold_any_field(
+        definitions: list[str], titles: list[str | None], text: str) -> None:
+    """The text expansions made in one C call per document (``_splice.expansions``),
+    and those it leaves to Python (white space to fold), are those of the objects."""
+    glossary = Glossary.from_dicts([
+        {"term": t, "definition": d, "title": ti}
+        for t, d, ti in zip(["ESS", "SCOP", "économie sociale"], definitions, titles,
+                            strict=True)])
+    doc = Annotator(glossary, occurrences="all").annotate(text)
+    assert isinstance(doc, KeptText)
+    got = render(doc, "text")
+    assert doc._built is None
+    assert got == render(AnnotatedText(text, doc.annotations), "text")

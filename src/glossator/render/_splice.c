@@ -2678,6 +2678,8 @@ template(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
                          rich, judged);
 }
 
+static PyObject *expansion_of(PyObject *title, PyObject *definition);
+
 /* expansion(title, definition): " TITLE DEFINITION", or None (see the method table). */
 static PyObject *
 expansion(PyObject *Py_UNUSED(self), PyObject *args)
@@ -2686,17 +2688,7 @@ expansion(PyObject *Py_UNUSED(self), PyObject *args)
     if (!PyArg_ParseTuple(args, "UU:expansion", &title, &definition)) {
         return NULL;
     }
-    if (!on_one_line(title) || !on_one_line(definition)) {
-        Py_RETURN_NONE;
-    }
-    Part parts[4] = {{.how = P_LIT, .lit = " ", .len = 1, .maxchar = ' '},
-                     {.how = P_RAW, .s = title},
-                     {.how = P_LIT, .lit = " ", .len = 1, .maxchar = ' '},
-                     {.how = P_RAW, .s = definition}};
-    for (int i = 0; i < 4; i++) {
-        part_measure(&parts[i]);
-    }
-    return parts_str(parts, 0, 4);
+    return expansion_of(title, definition);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -3510,6 +3502,119 @@ release_f:
     return result;
 }
 
+/* " TITLE DEFINITION" (see expansion), a new reference; None where either has white
+ * space to fold. */
+static PyObject *
+expansion_of(PyObject *title, PyObject *definition)
+{
+    if (!on_one_line(title) || !on_one_line(definition)) {
+        Py_RETURN_NONE;
+    }
+    Part parts[4] = {{.how = P_LIT, .lit = " ", .len = 1, .maxchar = ' '},
+                     {.how = P_RAW, .s = title},
+                     {.how = P_LIT, .lit = " ", .len = 1, .maxchar = ' '},
+                     {.how = P_RAW, .s = definition}};
+    return parts_joined(parts, 4);
+}
+
+/* The expansion of ``entry`` (see expansion_of). */
+static PyObject *
+entry_expansion(PyObject *entry)
+{
+    int failed = 0;
+    PyObject *term = optional_str(entry, A_TERM, &failed);
+    PyObject *title = optional_str(entry, A_TITLE, &failed);
+    PyObject *definition = optional_str(entry, A_DEFINITION, &failed);
+    PyObject *result = NULL;
+    if (!failed && (term == NULL || definition == NULL)) {
+        PyErr_SetString(PyExc_TypeError, "an entry's term and definition must be str");
+        failed = 1;
+    }
+    if (!failed) {
+        result = expansion_of(title != NULL && PyUnicode_GET_LENGTH(title) ? title : term,
+                              definition);
+    }
+    Py_XDECREF(term);
+    Py_XDECREF(title);
+    Py_XDECREF(definition);
+    return result;
+}
+
+/* expansions(firsts, codes, entries, built, table, keys, rows, forms): see the method
+ * table. */
+static PyObject *
+expansions(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 8) {
+        PyErr_SetString(PyExc_TypeError, "expansions: expected 8 arguments");
+        return NULL;
+    }
+    if (!PyDict_Check(args[3]) || !PyList_Check(args[5]) || !PySequence_Check(args[6])
+        || !PySequence_Check(args[7])) {
+        PyErr_SetString(PyExc_TypeError, "expansions: built must be a dict, keys a list, "
+                        "rows and forms sequences");
+        return NULL;
+    }
+    Py_buffer fv, cv, ev;
+    if (get_int64s(args[0], &fv, "firsts") < 0) {
+        return NULL;
+    }
+    PyObject *result = NULL, *list = NULL;
+    if (get_int64s(args[1], &cv, "codes") < 0) {
+        goto release_f;
+    }
+    if (get_int64s(args[2], &ev, "entries") < 0) {
+        goto release_c;
+    }
+    Py_ssize_t n_groups = fv.len / 8, n = cv.len / 8;
+    const int64_t *firsts = fv.buf, *codes = cv.buf, *entries = ev.buf;
+    if (ev.len != cv.len) {
+        PyErr_SetString(PyExc_ValueError, "codes and entries differ in length");
+        goto release;
+    }
+    if ((list = PyList_New(n_groups)) == NULL) {
+        goto release;
+    }
+    Slots slots = {.text = -1, .entry = -1, .fields = {-1, -1, -1, -1}};
+    int in_place = PyTuple_CheckExact(args[6]) && PyTuple_CheckExact(args[7]);
+    if (in_place) {
+        slots_find(&slots, args[7]);
+    }
+    for (Py_ssize_t g = 0; g < n_groups; g++) {
+        if (in_place && g % AHEAD == 0) {
+            prefetch_groups(&slots, args[6], args[7], args[5], firsts, codes, entries, n, g,
+                            n_groups - g < AHEAD ? n_groups - g : AHEAD);
+        }
+        int64_t k = firsts[g];
+        if (k < 0 || k >= n) {
+            PyErr_Format(PyExc_IndexError, "group %zd: match %lld is not one", g,
+                         (long long)k);
+            goto release;
+        }
+        PyObject *e = PyLong_FromLongLong(entries[k]);
+        PyObject *likely = e == NULL ? NULL : form_entry(args[6], args[7], codes[k]);
+        PyObject *entry = e == NULL ? NULL
+            : table_entry(args[3], args[4], args[5], e, likely);
+        PyObject *made = entry == NULL ? NULL : entry_expansion(entry);
+        Py_XDECREF(likely);
+        Py_XDECREF(entry);
+        Py_XDECREF(e);
+        if (made == NULL) {
+            goto release;
+        }
+        PyList_SET_ITEM(list, g, made);
+    }
+    result = Py_NewRef(list);
+release:
+    PyBuffer_Release(&ev);
+release_c:
+    PyBuffer_Release(&cv);
+release_f:
+    PyBuffer_Release(&fv);
+    Py_XDECREF(list);
+    return result;
+}
+
 static PyMethodDef splice_methods[] = {
     {"template", (PyCFunction)(void (*)(void))template, METH_FASTCALL,
      "template(layout, id, title, definition, surface, href, url, source, rich) -> "
@@ -3524,6 +3629,10 @@ static PyMethodDef splice_methods[] = {
     {"expansion", expansion, METH_VARARGS,
      "expansion(title, definition) -> str | None: ' TITLE DEFINITION', or None when either "
      "has white space to fold (render/text.py entry_expansion)."},
+    {"expansions", (PyCFunction)(void (*)(void))expansions, METH_FASTCALL,
+     "expansions(firsts, codes, entries, built, table, keys, rows, forms) -> list: the "
+     "expansion of the entry of the match firsts[g] of each group, as expansion makes "
+     "it, None where Python must make it (render/text.py _render_kept)."},
     {"templates", (PyCFunction)(void (*)(void))templates, METH_FASTCALL,
      "templates(layout, rich, firsts, codes, entries, built, table, keys, rows, forms, "
      "memo, limit) -> (openings, closings, misses): the template of the entry of the match "

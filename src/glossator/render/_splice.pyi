@@ -35,6 +35,9 @@ def template(layout: int, id: str, title: str, definition: str | tuple[str, str]
              rich: bool, judged: bool = False, /,
              ) -> tuple[tuple[str, ...], tuple[str, ...]] | None: ...
 def expansion(title: str, definition: str, /) -> str | None: ...
+def expansions(firsts: Buffer, codes: Buffer, entries: Buffer, built: dict[int, Any],
+               table: Any, keys: list[str], rows: Sequence[tuple[Any, ...]],
+               forms: Sequence[Any], /) -> list[str | None]: ...
 def templates(layout: int, rich: bool, firsts: Buffer, codes: Buffer, entries: Buffer,
               built: dict[int, Any], table: Any, keys: list[str],
               rows: Sequence[tuple[Any, ...]], forms: Sequence[Any],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..kept import KeptText
+from ..kept import KeptText, _Entries
 from ..model import AnnotatedText, Annotation, Entry
 from ..text.normalize import one_line
 from .splice import SPLICE, encoded, numbered, out, spans_of
@@ -106,7 +106,14 @@ def _render_kept(doc: KeptText, sink: Sink | None = None) -> str:
     if SPLICE is not None:  # one expansion per entry used, not per glossary entry
         keys, firsts = numbered(doc.entries)
         entries = doc.entries
-        pieces = [entry_expansion(table[entries[k]]) for k in firsts]
+        if isinstance(table, _Entries):  # in one C call, each left to Python made here
+            variants = doc._matcher.variants
+            made = SPLICE.expansions(firsts, doc.codes, entries, table._built, table,
+                                     table._keys, variants.rows, variants.forms)
+            pieces = [entry_expansion(table[entries[firsts[g]]]) if p is None else p
+                      for g, p in enumerate(made)]
+        else:
+            pieces = [entry_expansion(table[entries[k]]) for k in firsts]
         return out(SPLICE.render_text, text, doc.starts, ends, keys, pieces, sink=sink)
     expansions: dict[int, tuple[str, str]] = {}  # per entry: written, and with a space
     for e in dict.fromkeys(doc.entries):
