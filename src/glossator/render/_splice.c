@@ -351,6 +351,41 @@ out_utf8_str(Out *o, PyObject *s)
     return out_utf8(o, PyUnicode_KIND(s), PyUnicode_DATA(s), 0, PyUnicode_GET_LENGTH(s));
 }
 
+/* Which pieces the keys ``k`` name more than once (0, 1, 2 for more, by piece): a
+ * PyMem block, or NULL (out of memory, or no piece: then every piece is written as
+ * out_str writes it, which is the same output). */
+static unsigned char *
+piece_uses(const int64_t *k, Py_ssize_t n, Py_ssize_t n_pieces)
+{
+    unsigned char *uses = n_pieces > 0 ? PyMem_Calloc((size_t)n_pieces, 1) : NULL;
+    if (uses == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (k[i] >= 0 && k[i] < n_pieces && uses[k[i]] < 2) {
+            uses[k[i]]++;
+        }
+    }
+    return uses;
+}
+
+static int out_str(Out *o, PyObject *s);
+
+/* Piece ``s``, written ``uses`` times in all (see piece_uses; 0: unknown): one written
+ * once into UTF-8 that is not ASCII, and whose UTF-8 CPython does not hold yet, is
+ * encoded straight into the buffer (asking for its UTF-8 would encode it into a copy
+ * kept with the str, for nothing: most of a large glossary's first document's pieces
+ * are written once); any other as out_str writes it. */
+static int
+out_piece(Out *o, PyObject *s, unsigned char uses)
+{
+    if (uses == 1 && o->kind == UTF8_OUT && PyUnicode_IS_COMPACT(s)
+        && !PyUnicode_IS_ASCII(s) && ((PyCompactUnicodeObject *)s)->utf8 == NULL) {
+        return out_utf8(o, PyUnicode_KIND(s), PyUnicode_DATA(s), 0, PyUnicode_GET_LENGTH(s));
+    }
+    return out_str(o, s);
+}
+
 /* The characters [a, b) of a str of ``kind`` and ``data``, as they are: the text's
  * while counting (a whole piece is counted by out_str), any str's while writing. */
 static int
@@ -1030,6 +1065,7 @@ check_pieces(PyObject *pieces, int tuples, const char *name)
 typedef struct {
     PyObject *text, *pieces;
     const Spans *sp;
+    const unsigned char *uses;  /* piece_uses, or NULL */
 } TextArgs;
 
 static int
@@ -1045,7 +1081,8 @@ text_body(Out *o, const void *raw)
             return -1;
         }
         if (out_range(o, kind, data, s[i], e[i]) < 0
-            || out_str(o, PyList_GET_ITEM(t->pieces, k[i])) < 0) {
+            || out_piece(o, PyList_GET_ITEM(t->pieces, k[i]),
+                         t->uses == NULL ? 0 : t->uses[k[i]]) < 0) {
             return -1;
         }
         if (e[i] < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, e[i]))) {
@@ -1078,7 +1115,11 @@ render_text(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     }
     t.sp = &sp;
+    unsigned char *uses = sink != NULL && sink != Py_None
+        ? piece_uses(sp.keys.buf, sp.n, PyList_GET_SIZE(t.pieces)) : NULL;
+    t.uses = uses;
     PyObject *result = run(text_body, &t, t.text, sink, chunk);
+    PyMem_Free(uses);
     spans_release(&sp);
     return result;
 }
@@ -1093,17 +1134,23 @@ render_text(PyObject *self, PyObject *args, PyObject *kwargs)
 typedef struct {
     PyObject *text, *openings, *closings, *prefix;
     const Spans *sp;
+    const unsigned char *uses;  /* piece_uses, or NULL */
 } HtmlArgs;
 
+/* How many times the key ``k`` of html arguments ``h`` is written (see out_piece). */
+#define USES(h, k) ((h)->uses == NULL ? 0 : (h)->uses[k])
+
+/* The parts of a template joined with the tooltip's id (``uses``: see out_piece). */
 static int
-out_joined(Out *o, PyObject *parts, PyObject *prefix, Py_ssize_t counter)
+out_joined(Out *o, PyObject *parts, PyObject *prefix, Py_ssize_t counter,
+           unsigned char uses)
 {
     Py_ssize_t n = PyTuple_GET_SIZE(parts);
     for (Py_ssize_t j = 0; j < n; j++) {
         if (j > 0 && (out_str(o, prefix) < 0 || out_int(o, (long long)counter) < 0)) {
             return -1;
         }
-        if (out_str(o, PyTuple_GET_ITEM(parts, j)) < 0) {
+        if (out_piece(o, PyTuple_GET_ITEM(parts, j), uses) < 0) {
             return -1;
         }
     }
@@ -1153,10 +1200,11 @@ html_line(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter, Py_ssiz
             return -1;
         }
         ++*counter;
-        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter) < 0
+        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter,
+                       USES(h, key[i])) < 0
             || out_html(o, kind, data, s[i], stop) < 0
             || out_joined(o, PyList_GET_ITEM(h->closings, key[i]), h->prefix,
-                          *counter) < 0) {
+                          *counter, USES(h, key[i])) < 0) {
             return -1;
         }
         cursor = stop;
@@ -1295,10 +1343,11 @@ html_line_rest(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
             return -1;
         }
         ++*counter;
-        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter) < 0
+        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter,
+                       USES(h, key[i])) < 0
             || out_html(o, kind, data, s[i], stop) < 0
             || out_joined(o, PyList_GET_ITEM(h->closings, key[i]), h->prefix,
-                          *counter) < 0) {
+                          *counter, USES(h, key[i])) < 0) {
             return -1;
         }
         cursor = stop;
@@ -1351,10 +1400,11 @@ html_line_once(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
         }
         Py_ssize_t i = (*k)++;
         ++*counter;
-        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter) < 0
+        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter,
+                       USES(h, key[i])) < 0
             || out_utf8_html(o, kind, data, s[i], e[i]) < 0
             || out_joined(o, PyList_GET_ITEM(h->closings, key[i]), h->prefix,
-                          *counter) < 0) {
+                          *counter, USES(h, key[i])) < 0) {
             return -1;
         }
         cursor = e[i];
@@ -1423,7 +1473,11 @@ render_html(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     }
     h.sp = &sp;
+    unsigned char *uses = sink != NULL && sink != Py_None
+        ? piece_uses(sp.keys.buf, sp.n, n_pieces) : NULL;
+    h.uses = uses;
     PyObject *result = run(html_body, &h, h.text, sink, chunk);
+    PyMem_Free(uses);
     spans_release(&sp);
     return result;
 }
@@ -1439,6 +1493,7 @@ render_html(PyObject *self, PyObject *args, PyObject *kwargs)
 typedef struct {
     PyObject *text, *pieces, *sep, *field, *head, *middle, *tail;
     const Spans *sp;
+    const unsigned char *uses;  /* piece_uses, or NULL */
 } JsonArgs;
 
 static int
@@ -1505,7 +1560,8 @@ json_body(Out *o, const void *raw)
             continue;
         }
         if (json_item(o, j, s[i], e[i]) < 0
-            || out_str(o, PyList_GET_ITEM(j->pieces, k[i])) < 0) {
+            || out_piece(o, PyList_GET_ITEM(j->pieces, k[i]),
+                         j->uses == NULL ? 0 : j->uses[k[i]]) < 0) {
             return -1;
         }
     }
@@ -1535,7 +1591,11 @@ render_json(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     }
     j.sp = &sp;
+    unsigned char *uses = sink != NULL && sink != Py_None
+        ? piece_uses(sp.keys.buf, sp.n, n_pieces) : NULL;
+    j.uses = uses;
     PyObject *result = run(json_body, &j, j.text, sink, chunk);
+    PyMem_Free(uses);
     spans_release(&sp);
     return result;
 }
