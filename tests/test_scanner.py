@@ -149,6 +149,58 @@ def test_same_matches_on_generated_texts(
     assert [s for batch in fast.iter_spans(text) for s in batch] == pure.spans(text)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    terms=st.lists(st.sampled_from(TERMS), min_size=1, max_size=8, unique=True),
+    words=st.lists(st.sampled_from(WORDS), max_size=60),
+    batch=st.integers(min_value=1, max_value=6),
+    segment=st.sampled_from([60, 8 << 20]),
+)
+def test_batches_of_any_size_give_the_spans_of_the_whole(
+    terms: list[str], words: list[str], batch: int, segment: int,
+) -> None:
+    # The C scanner's matches become tuples at most _BATCH at a time: the cut tables'
+    # cursor (invisible characters, runs of white space), the continuation bytes counted
+    # so far and the NFC offsets (e + U+0301 in WORDS) must carry from one piece to the
+    # next, and no match may be lost or given twice at a piece's edge.
+    text = " ".join(words)
+    glossary = Glossary.from_dicts([{"term": t, "definition": "d"} for t in terms])
+    fast = Matcher(glossary)
+    saved = matcher.ACCELERATOR
+    matcher.ACCELERATOR = None
+    try:
+        pure = Matcher(glossary)
+    finally:
+        matcher.ACCELERATOR = saved
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matcher, "_BATCH", batch)
+        patch.setattr(matcher, "_SEGMENT", segment)
+        spans = list(fast.iter_spans(text))
+        scanned = list(fast.iter_scan(text))
+    assert all(len(b) <= batch for b in spans + scanned)
+    assert [s for b in spans for s in b] == pure.spans(text), text
+    assert [m for b in scanned for m in b] == pure.scan(text), text
+
+
+def test_a_dense_text_comes_in_batches_of_at_most_1024_matches() -> None:
+    glossary = Glossary.from_dicts([{"term": t, "definition": "d"} for t in TERMS])
+    m = Matcher(glossary)
+    # 9 000 matches in one chunk of the walk, with cuts (a soft hyphen, runs of spaces)
+    # and accented letters before them, in one segment and in many
+    text = "l’ESS  et la coopé\u00adration de l'économie sociale, déjà. " * 2_250
+    whole = m.spans(text)
+    assert len(whole) == 9_000
+    for segment in (8 << 20, 5_000):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(matcher, "_SEGMENT", segment)
+            batches = list(m.iter_spans(text))
+        if segment > len(text):  # one segment: full batches
+            assert max(map(len, batches)) == matcher._BATCH == 1024
+        else:  # many: each segment's own, fewer
+            assert len(batches) > 9 and max(map(len, batches)) <= 1024
+        assert [s for b in batches for s in b] == whole
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     terms=st.lists(st.text("abé -'", min_size=1, max_size=14), min_size=1, max_size=12,

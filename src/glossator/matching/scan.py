@@ -79,6 +79,12 @@ _CHUNK = 1 << 20
 # Texts longer than this many characters are scanned in segments, each resumed where the
 # one before could stop (see Matcher.scan_until); tests set it small.
 _SEGMENT = 8 << 20
+# The C scanner's matches become tuples (iter_scan, iter_spans) at most this many at a
+# time: the tuples and integers of a batch the caller has dropped are then still in the
+# caches (and CPython's tuple free list, 2 000 deep) when the next batch is made, where a
+# megabyte's batch (70 000 spans at 100 000 entries, 9 MB of objects) made the memory
+# allocator go back to fresh pages each time. See docs/performance.md.
+_BATCH = 1024
 # Heavy characters read past a match's longest form (what the checks at its end look at),
 # and the room before them where a segment may stop.
 _SLACK = 16
@@ -243,6 +249,18 @@ def _composed(raw: bytes, suspects: Sequence[int]) -> bool:
                 "NFC", raw[start:end].decode("utf-8")):
             return False
     return True
+
+
+def _pieces(found: bytearray) -> Iterator[bytearray | memoryview]:
+    """The packed matches ``found`` (24 bytes each) in pieces of at most :data:`_BATCH`
+    matches, without a copy."""
+    step = _BATCH * 24
+    if len(found) <= step:
+        yield found
+        return
+    view = memoryview(found)
+    for i in range(0, len(found), step):
+        yield view[i:i + step]
 
 
 def _packed(batch: Sequence[tuple[int, int, int, bool]]) -> array[int]:
@@ -454,7 +472,10 @@ class Matcher:
         return result
 
     def iter_spans(self, text: str) -> Iterator[list[tuple[int, int, str]]]:
-        """:meth:`spans` in batches, one per megabyte of text, so memory stays flat."""
+        """:meth:`spans` in batches, in order, so memory stays flat: a batch comes from
+        about a megabyte of text at most and, with the C scanner, holds at most 1 024
+        spans (drop each batch before taking the next, and its objects are reused while
+        still in the caches)."""
         ids = self._ids()
         if self._trie is not None:  # offsets and ids in one C pass
             yield from self._iter(text, ids)
@@ -465,7 +486,8 @@ class Matcher:
     def iter_scan(
         self, text: str, *, skip: bytearray | None = None
     ) -> Iterator[list[tuple[int, int, int, bool]]]:
-        """:meth:`scan` in batches, in order, one per megabyte of text.
+        """:meth:`scan` in batches, in order: each comes from about a megabyte of text
+        at most and, with the C scanner, holds at most 1 024 matches.
 
         A long text is scanned in segments, so that memory and time per megabyte stay
         flat however long the text is; each segment resumes where the one before could
@@ -581,8 +603,8 @@ class Matcher:
                                  [last, *(m[:2] for m in held)])
             if cut > start:
                 tail = [m for m in held if m[0] < cut]
-                if tail:
-                    yield tail
+                for i in range(0, len(tail), _BATCH):
+                    yield tail[i:i + _BATCH]
                 return cut
             if end >= n:
                 return 0
@@ -692,18 +714,21 @@ class Matcher:
             return
         if prepared.offsets is None:
             for found in batches:
-                yield mapped(raw, found, news, olds, state, base, ids, skip)
+                for piece in _pieces(found):
+                    yield mapped(raw, piece, news, olds, state, base, ids, skip)
             return
         span = prepared.span
         for found in batches:
-            result: list[Any] = []
-            for cs, ce, vid, elided in mapped(raw, found, news, olds, state, 0, None, skip):
-                cs, ce = span(cs, ce)
-                if ids is None:
-                    result.append((cs + base, ce + base, vid, elided))
-                else:
-                    result.append((cs + base, ce + base, ids[vid]))
-            yield result
+            for piece in _pieces(found):
+                result: list[Any] = []
+                for cs, ce, vid, elided in mapped(raw, piece, news, olds, state, 0, None,
+                                                  skip):
+                    cs, ce = span(cs, ce)
+                    if ids is None:
+                        result.append((cs + base, ce + base, vid, elided))
+                    else:
+                        result.append((cs + base, ce + base, ids[vid]))
+                yield result
 
     @staticmethod
     def _mapped(
