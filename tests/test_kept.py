@@ -591,3 +591,114 @@ def test_expansions_from_the_arrays_hold_any_field(
     got = render(doc, "text")
     assert doc._built is None
     assert got == render(AnnotatedText(text, doc.annotations), "text")
+
+
+#: Calls of the batch makers with hostile arguments: a form class holding another
+#: class's slot descriptors (a read past the object), an entry whose ``id`` empties the
+#: table's keys while it is read, a kept code whose ``__eq__`` empties the memo it is in.
+HOSTILE_CALLS = r'''
+from array import array
+from glossator.render import _splice as S
+q = lambda *v: array("q", v)
+class Big:
+    __slots__ = tuple(f"s{i}" for i in range(4000)) + ("text", "entry")
+class Borrowed:
+    __slots__ = ()
+Borrowed.text = Big.__dict__["text"]
+Borrowed.entry = Big.__dict__["entry"]
+keys = ["".join(["ke", "y0"])]
+class Clearing:
+    term, title, definition, url, source = "t", None, "d", None, None
+    @property
+    def id(self):
+        keys.clear()
+        return "other"
+class Form:
+    text, is_alias, entry = "x", False, Clearing()
+by_code = {}
+class Eq:
+    def __eq__(self, other):
+        by_code.clear()
+        return True
+    __hash__ = object.__hash__
+by_code[0] = (Eq(), "m", "end", None)
+rows = ((0, "x", ""),)
+calls = [
+    lambda: S.json_pieces(q(0), q(0), q(0), {}, {}, 10, {}, {}, ["a"], rows, (Borrowed(),),
+                          "\n", "h", ("a", "b"), ("c", "d"), False),
+    lambda: S.templates(0, False, q(0), q(0), q(0), {}, {}, ["a"], rows, (Borrowed(),), {}, 9),
+    lambda: S.expansions(q(0), q(0), q(0), {}, {}, ["a"], rows, (Borrowed(),)),
+    lambda: S.json_pieces(q(0), q(0), q(0), {}, {}, 10, {}, {0: Clearing()}, keys, rows,
+                          (Form(),), "\n", "h", ("a", "b"), ("c", "d"), False),
+    lambda: S.templates(0, False, q(0), q(0), q(0), {}, {0: Clearing()}, keys, rows,
+                        (Form(),), {}, 9),
+    lambda: S.expansions(q(0), q(0), q(0), {}, {0: Clearing()}, keys, rows, (Form(),)),
+    lambda: S.json_pieces(q(0), q(0), q(0), by_code, {0: "f"}, 10, {}, {}, ["a"], rows, (),
+                          "\n", "h", ("a", "b"), ("c", "d"), False),
+]
+for call in calls:
+    try:
+        call()
+    except Exception as exc:
+        print(type(exc).__name__)
+    else:
+        print("made")
+'''
+
+
+def test_the_batch_makers_survive_hostile_arguments() -> None:
+    """Called directly with odd objects, the C batch makers raise or make something,
+    never read past an object or a freed one (the interpreter would crash)."""
+    import subprocess
+    import sys
+
+    from glossator.render.splice import SPLICE
+
+    if SPLICE is None:
+        pytest.skip("the C renderer is not built")
+    done = subprocess.run([sys.executable, "-c", HOSTILE_CALLS], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["KeyError"] * 3 + ["made"] * 3 + ["KeyError"]
+
+
+def test_an_entry_read_through_its_form_only_when_it_is_the_tables() -> None:
+    """The batch makers read a match's entry where its form holds it only when its id is
+    the table's key for the match's entry index; else the table's entry is written."""
+    from glossator.model import Entry
+    from glossator.render.splice import SPLICE
+
+    if SPLICE is None:
+        pytest.skip("the C renderer is not built")
+
+    class Form:
+        text, is_alias = "ESS", False
+        entry = Entry("ESS", "Du formulaire.", "ess")
+
+    table_entry = Entry("ESS", "De la table.", "ess-2")
+    q = array("q", [0])
+    rows, forms = ((0, "ESS", ""),), (Form(),)
+    for keys, shown in ((["ess-2"], "De la table."), (["ess"], "Du formulaire.")):
+        got = SPLICE.expansions(q, q, q, {0: table_entry}, {}, keys, rows, forms)
+        assert got == [f" ESS {shown}"]
+        made = SPLICE.templates(0, False, q, q, q, {0: table_entry}, {}, keys, rows, forms,
+                                {}, 9)
+        assert shown in "".join(made[1][0])
+        pieces = SPLICE.json_pieces(q, q, q, {}, {}, 9, {0: table_entry}, {}, keys, rows,
+                                    forms, "\n", "h", ("a", "b"), ("c", "d"), False)
+        assert shown in pieces[0][0]
+
+
+def test_an_empty_title_falls_back_to_the_term_in_every_batch_maker() -> None:
+    """An entry made in Python may keep ``title=""`` (a loader turns it into None): the
+    term is shown, as :attr:`~glossator.model.Entry.display_title` says."""
+    from glossator.model import Entry
+
+    glossary = Glossary([Entry(term="ESS", definition="Économie.", id="ess", title="")])
+    doc = Annotator(glossary, occurrences="all").annotate("ESS et ESS.")
+    assert isinstance(doc, KeptText)
+    assert render(doc, "text") == "ESS ESS Économie. et ESS ESS Économie. ."
+    assert '"title": "ESS"' in render(doc, "json")
+    html = render(doc, "html")
+    assert html == render(AnnotatedText(doc.text, doc.annotations), "html")
+    assert '<span class="glossator-title">ESS</span>' in html

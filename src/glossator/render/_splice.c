@@ -379,10 +379,14 @@ static int out_str(Out *o, PyObject *s);
 static int
 out_piece(Out *o, PyObject *s, unsigned char uses)
 {
+#if PY_VERSION_HEX < 0x030E0000  /* (CPython's own field: on later versions, out_str) */
     if (uses == 1 && o->kind == UTF8_OUT && PyUnicode_IS_COMPACT(s)
         && !PyUnicode_IS_ASCII(s) && ((PyCompactUnicodeObject *)s)->utf8 == NULL) {
         return out_utf8(o, PyUnicode_KIND(s), PyUnicode_DATA(s), 0, PyUnicode_GET_LENGTH(s));
     }
+#else
+    (void)uses;
+#endif
     return out_str(o, s);
 }
 
@@ -2836,8 +2840,15 @@ done:
     return result;
 }
 
+#ifdef Py_T_OBJECT_EX
+#define MEMBER_OBJECT Py_T_OBJECT_EX
+#else
+#define MEMBER_OBJECT T_OBJECT_EX
+#endif
+
 /* Where a slot of ``type`` named ``name`` is held in its objects (a ``__slots__``
- * member holding an object), or -1. */
+ * member holding an object, of ``type`` or a base of it, within its objects' fixed
+ * size), or -1. */
 static Py_ssize_t
 slot_offset(PyTypeObject *type, PyObject *name)
 {
@@ -2845,8 +2856,14 @@ slot_offset(PyTypeObject *type, PyObject *name)
     if (d == NULL || !Py_IS_TYPE(d, &PyMemberDescr_Type)) {
         return -1;
     }
+    PyTypeObject *owner = PyDescr_TYPE(d);
     PyMemberDef *member = ((PyMemberDescrObject *)d)->d_member;
-    return member->type == T_OBJECT_EX ? member->offset : -1;
+    if (owner == NULL || !PyType_IsSubtype(type, owner) || member->type != MEMBER_OBJECT
+        || member->offset < (Py_ssize_t)sizeof(PyObject)
+        || member->offset > owner->tp_basicsize - (Py_ssize_t)sizeof(PyObject *)) {
+        return -1;
+    }
+    return member->offset;
 }
 
 /* The object in slot ``offset`` of ``obj`` (borrowed, maybe NULL), or NULL if there is
@@ -2869,7 +2886,7 @@ typedef struct {
 static void
 slots_find(Slots *s, PyObject *forms)
 {
-    s->form_type = s->entry_type = NULL;
+    s->form_type = s->entry_type = NULL;  /* (held until slots_release) */
     if (PyTuple_GET_SIZE(forms) == 0) {
         return;
     }
@@ -2890,8 +2907,17 @@ slots_find(Slots *s, PyObject *forms)
             return;
         }
     }
-    s->form_type = Py_TYPE(form);
-    s->entry_type = Py_TYPE(entry);
+    s->form_type = (PyTypeObject *)Py_NewRef(Py_TYPE(form));
+    s->entry_type = (PyTypeObject *)Py_NewRef(Py_TYPE(entry));
+}
+
+/* Lets go of the types slots_find holds (Python code run during a call could otherwise
+ * free one, and a new type take its place). */
+static void
+slots_release(Slots *s)
+{
+    Py_CLEAR(s->form_type);
+    Py_CLEAR(s->entry_type);
 }
 
 #define PF(p) __builtin_prefetch((const void *)(p))
@@ -2988,32 +3014,45 @@ typedef struct {
     int fold;
 } JsonMaker;
 
+/* After a failed look-up (an attribute, an item): 0 with the error cleared where it
+ * only means the thing is not there or not of the kind looked for, else -1 (a memory
+ * error, an interrupt: kept, to be raised). */
+static int
+not_there(void)
+{
+    if (PyErr_ExceptionMatches(PyExc_AttributeError)
+        || PyErr_ExceptionMatches(PyExc_LookupError)
+        || PyErr_ExceptionMatches(PyExc_TypeError)
+        || PyErr_ExceptionMatches(PyExc_ValueError)) {
+        PyErr_Clear();
+        return 0;
+    }
+    return -1;
+}
+
 /* ``likely`` (a form's entry, borrowed) if it is the entry of index ``e`` of a table
  * whose keys (entry ids) are ``keys``: its id is key ``e`` (ids are unique in a glossary,
  * and a table's entries are its glossary's but for the senses' entries, whose ids the
- * glossary has not), else NULL (never an error). Reading the form's entry spares a
+ * glossary has not), else NULL (an error set if reading its id failed). Reading the form's entry spares a
  * look-up in the table's dict of entries, which a large glossary's first document
  * waits for. */
 static PyObject *
 same_entry(PyObject *keys, PyObject *likely, PyObject *e)
 {
-    Py_ssize_t i = PyLong_AsSsize_t(e);
-    if (i < 0 || i >= PyList_GET_SIZE(keys)) {
-        PyErr_Clear();
-        return NULL;
-    }
-    PyObject *key = PyList_GET_ITEM(keys, i);
-    PyObject *id = PyObject_GetAttr(likely, A_ID);
+    PyObject *id = PyObject_GetAttr(likely, A_ID);  /* (may run Python code: first) */
     if (id == NULL) {
-        PyErr_Clear();
         return NULL;
     }
-    int same = id == key ? 1 : PyUnicode_Check(id) && PyUnicode_Check(key)
-        ? PyUnicode_Compare(id, key) == 0 : 0;
+    Py_ssize_t i = PyLong_AsSsize_t(e);
+    int same = 0;
+    if (i >= 0 && i < PyList_GET_SIZE(keys)) {  /* no Python code runs from here */
+        PyObject *key = PyList_GET_ITEM(keys, i);
+        same = id == key || (PyUnicode_CheckExact(id) && PyUnicode_CheckExact(key)
+                             && PyUnicode_Compare(id, key) == 0);
+    }
     Py_DECREF(id);
     if (PyErr_Occurred()) {
-        PyErr_Clear();
-        same = 0;
+        return NULL;
     }
     return same ? likely : NULL;
 }
@@ -3025,6 +3064,9 @@ static PyObject *
 table_entry(PyObject *built, PyObject *table, PyObject *keys, PyObject *e, PyObject *likely)
 {
     PyObject *entry = likely == NULL ? NULL : same_entry(keys, likely, e);
+    if (entry == NULL && PyErr_Occurred() && not_there() < 0) {
+        return NULL;
+    }
     if (entry == NULL) {
         entry = PyDict_GetItemWithError(built, e);  /* (borrowed) */
     }
@@ -3124,8 +3166,8 @@ item_of(PyObject *seq, Py_ssize_t i, const char *name)
     return PySequence_GetItem(seq, i);
 }
 
-/* The entry of the form of ``code``'s variant (a new reference), or NULL without an
- * error where it cannot be read. */
+/* The entry of the form of ``code``'s variant (a new reference), or NULL: without an
+ * error where it cannot be read (see not_there), with one on a failure. */
 static PyObject *
 form_entry(PyObject *rows, PyObject *forms, int64_t code)
 {
@@ -3140,7 +3182,9 @@ form_entry(PyObject *rows, PyObject *forms, int64_t code)
         }
     }
     Py_XDECREF(row);
-    PyErr_Clear();
+    if (entry == NULL && PyErr_Occurred() && not_there() < 0) {
+        return NULL;
+    }
     return entry;
 }
 
@@ -3174,8 +3218,8 @@ code_pieces(JsonMaker *m, int64_t code, PyObject *e)
         goto done;
     }
     PyObject *likely = PyObject_GetAttr(form, ENTRY);
-    if (likely == NULL) {
-        PyErr_Clear();
+    if (likely == NULL && not_there() < 0) {
+        goto done;
     }
     PyObject *fields = fields_of(m, e, likely);
     Py_XDECREF(likely);
@@ -3295,6 +3339,8 @@ json_pieces(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
                         "ends and plain pairs of str");
         return NULL;
     }
+    Slots slots = {.form_type = NULL, .entry_type = NULL, .text = -1, .entry = -1,
+                   .fields = {-1, -1, -1, -1}};
     Py_buffer fv, cv, ev;
     if (get_int64s(args[0], &fv, "firsts") < 0) {
         return NULL;
@@ -3319,7 +3365,6 @@ json_pieces(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     if (m.fixed == NULL || pieces == NULL || checks == NULL || hits == NULL) {
         goto release;
     }
-    Slots slots = {.text = -1, .entry = -1, .fields = {-1, -1, -1, -1}};
     int in_place = PyTuple_CheckExact(m.rows) && PyTuple_CheckExact(m.forms);
     if (in_place) {
         slots_find(&slots, m.forms);
@@ -3338,6 +3383,7 @@ json_pieces(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
         PyObject *code = PyLong_FromLongLong(codes[k]);
         PyObject *e = code == NULL ? NULL : PyLong_FromLongLong(entries[k]);
         PyObject *found = e == NULL ? NULL : PyDict_GetItemWithError(by_code, code);
+        Py_XINCREF(found);  /* (hit_of may run Python code that empties by_code) */
         int ok = e == NULL || PyErr_Occurred() ? -1 : hit_of(found, e);
         PyObject *hit = NULL;
         if (ok == 0) {  /* new, or the entry chosen for a sense */
@@ -3351,6 +3397,7 @@ json_pieces(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
         else if (ok > 0) {
             hit = Py_NewRef(found);
         }
+        Py_XDECREF(found);
         if (ok > 0 && json_group(&m, hit, pieces, checks, hits) < 0) {
             ok = -1;
         }
@@ -3368,6 +3415,7 @@ release_c:
     PyBuffer_Release(&cv);
 release_f:
     PyBuffer_Release(&fv);
+    slots_release(&slots);
     Py_XDECREF(m.fixed);
     Py_XDECREF(pieces);
     Py_XDECREF(checks);
@@ -3443,7 +3491,8 @@ template_group(int layout, int rich, PyObject *const *args, int64_t code, PyObje
     }
     else {
         PyObject *likely = form_entry(args[8], args[9], code);
-        PyObject *entry = table_entry(args[5], args[6], args[7], e, likely);
+        PyObject *entry = likely == NULL && PyErr_Occurred() ? NULL
+            : table_entry(args[5], args[6], args[7], e, likely);
         Py_XDECREF(likely);
         made = entry == NULL ? NULL : entry_template(layout, entry, rich);
         Py_XDECREF(entry);
@@ -3503,6 +3552,8 @@ templates(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
                         "list, rows and forms sequences");
         return NULL;
     }
+    Slots slots = {.form_type = NULL, .entry_type = NULL, .text = -1, .entry = -1,
+                   .fields = {-1, -1, -1, -1}};
     Py_buffer fv, cv, ev;
     if (get_int64s(args[2], &fv, "firsts") < 0) {
         return NULL;
@@ -3525,7 +3576,6 @@ templates(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
             goto release;
         }
     }
-    Slots slots = {.text = -1, .entry = -1, .fields = {-1, -1, -1, -1}};
     int in_place = PyTuple_CheckExact(args[8]) && PyTuple_CheckExact(args[9]);
     if (in_place) {
         slots_find(&slots, args[9]);
@@ -3556,6 +3606,7 @@ release_c:
     PyBuffer_Release(&cv);
 release_f:
     PyBuffer_Release(&fv);
+    slots_release(&slots);
     for (int i = 0; i < 3; i++) {
         Py_XDECREF(lists[i]);
     }
@@ -3615,6 +3666,8 @@ expansions(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
                         "rows and forms sequences");
         return NULL;
     }
+    Slots slots = {.form_type = NULL, .entry_type = NULL, .text = -1, .entry = -1,
+                   .fields = {-1, -1, -1, -1}};
     Py_buffer fv, cv, ev;
     if (get_int64s(args[0], &fv, "firsts") < 0) {
         return NULL;
@@ -3635,7 +3688,6 @@ expansions(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     if ((list = PyList_New(n_groups)) == NULL) {
         goto release;
     }
-    Slots slots = {.text = -1, .entry = -1, .fields = {-1, -1, -1, -1}};
     int in_place = PyTuple_CheckExact(args[6]) && PyTuple_CheckExact(args[7]);
     if (in_place) {
         slots_find(&slots, args[7]);
@@ -3653,7 +3705,7 @@ expansions(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
         }
         PyObject *e = PyLong_FromLongLong(entries[k]);
         PyObject *likely = e == NULL ? NULL : form_entry(args[6], args[7], codes[k]);
-        PyObject *entry = e == NULL ? NULL
+        PyObject *entry = e == NULL || (likely == NULL && PyErr_Occurred()) ? NULL
             : table_entry(args[3], args[4], args[5], e, likely);
         PyObject *made = entry == NULL ? NULL : entry_expansion(entry);
         Py_XDECREF(likely);
@@ -3671,6 +3723,7 @@ release_c:
     PyBuffer_Release(&cv);
 release_f:
     PyBuffer_Release(&fv);
+    slots_release(&slots);
     Py_XDECREF(list);
     return result;
 }
