@@ -455,3 +455,63 @@ def test_cache_keys_hash_as_hashlib_small_inputs_without_it() -> None:
         assert digest.hexdigest() == hashlib.sha256(data).hexdigest(), size
     # a large glossary file is hashed by OpenSSL's (4 times faster than the built-in)
     assert type(sha256(b"k", more=LARGE)) is type(hashlib.sha256())
+
+
+SENSES_GLOSSARY = """\
+entries:
+  - term: CAE
+    definition: Coopérative d'activité et d'emploi.
+  - term: CAE
+    definition: Contrat d'accompagnement dans l'emploi.
+    not_in: ["la CAE du coin, celle qui est près de la gare"]
+  - term: coopérative
+    definition: Entreprise de ses membres, qui en sont à la fois les associés et les usagers.
+"""
+
+
+def test_a_cached_run_reads_no_row_for_what_it_knows_of_the_whole_glossary(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The forms two entries claim, the longest definition and not_in phrase, and how
+    far a match reaches are kept in the caches' headers: a run from the cache gets them
+    without decoding a row (at 100 000 entries, reading every form, entry, pattern and
+    variant for them took most of a one-shot run), and they are the parsed glossary's."""
+    from glossator.store import columns
+
+    path = _write(tmp_path, SENSES_GLOSSARY)
+    cache = tmp_path / "cache"
+    compile_glossary(read_glossary(path, cache_dir=cache), cache_dir=str(cache))
+    plain = read_glossary(path)
+    fresh = compile_glossary(plain)
+    decoded: list[int] = []
+    load = columns.Rows.load
+
+    def counted(self: columns.Rows, i: int) -> object:
+        decoded.append(i)
+        return load(self, i)
+
+    monkeypatch.setattr(columns.Rows, "load", counted)
+    cached = read_glossary(path, cache_dir=cache)
+    assert isinstance(cached._table, Store)
+    assert cached.has_shared_forms() and cached.shared_forms() == plain.shared_forms()
+    longest = max(len(e.definition) for e in plain)
+    assert cached.text_extents() == plain.text_extents() == (longest, len(
+        "la CAE du coin, celle qui est près de la gare"))
+    matcher = compile_glossary(cached, cache_dir=str(cache))
+    assert matcher.reach() == fresh.reach() > 0
+    assert decoded == []
+
+
+@pytest.mark.parametrize(("shared", "extents"), [
+    (((("x",), (0, 1)),), (1, 2)),  # a key that is not (case-sensitive, text)
+    ((((False, "cae"), (0, 9)),), (1, 2)),  # no entry 9
+    ((((False, "cae"), (0,)),), (1, 2)),  # one entry does not share
+    ((), (1, -2)),  # a negative length
+    ((), "12"),
+])
+def test_a_cache_header_that_does_not_hold_is_refused(shared: object,
+                                                      extents: object) -> None:
+    from glossator.store import glossaries
+
+    with pytest.raises(ValueError):
+        glossaries._shared_of(shared, 3)
+        glossaries._extents_of(extents)

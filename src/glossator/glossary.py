@@ -157,8 +157,8 @@ class Glossary:
     :func:`glossator.compile_glossary` and kept on disk by :mod:`glossator.store`.
     """
 
-    __slots__ = ("__weakref__", "_matchers", "_senses", "_table", "diagnostics", "digest",
-                 "load_diagnostics", "metadata", "name")
+    __slots__ = ("__weakref__", "_extents", "_matchers", "_senses", "_table", "diagnostics",
+                 "digest", "load_diagnostics", "metadata", "name")
 
     def __init__(
         self,
@@ -180,6 +180,7 @@ class Glossary:
         self.diagnostics: tuple[Diagnostic, ...] = tuple(found)
         self._table: EntryTable = MemoryTable(unique, forms)
         self._senses: dict[tuple[bool, str], list[int]] | None = None
+        self._extents: tuple[int, int] | None = None
         #: The matchers compiled from it, per options (:func:`glossator.compile_glossary`):
         #: each holds the glossary, a cycle the garbage collector frees with both.
         self._matchers: dict[Any, Any] = {}
@@ -191,17 +192,21 @@ class Glossary:
     def over(
         cls, table: EntryTable, *, name: str | None, metadata: Mapping[str, Any],
         load_diagnostics: tuple[Diagnostic, ...], diagnostics: tuple[Diagnostic, ...],
-        digest: str | None,
+        digest: str | None, shared: dict[tuple[bool, str], list[int]] | None = None,
+        extents: tuple[int, int] | None = None,
     ) -> Glossary:
         """A glossary over entries already checked (a cache's ``table``), without checking
-        them again."""
+        them again; ``shared`` and ``extents``, where the cache kept them, are what
+        :meth:`has_shared_forms` and :meth:`text_extents` would work out from every form
+        and entry."""
         self = cls.__new__(cls)
         self.name = name
         self.metadata = dict(metadata)
         self.load_diagnostics = load_diagnostics
         self.diagnostics = diagnostics
         self._table = table
-        self._senses = None
+        self._senses = shared
+        self._extents = extents
         self._matchers = {}
         self.digest = digest
         return self
@@ -255,6 +260,22 @@ class Glossary:
             self._senses = {k: v for k, v in owners.items() if len(v) > 1}
         return self._senses
 
+    def shared_forms(self) -> dict[tuple[bool, str], list[int]]:
+        """The comparison key of each form that two entries or more claim, and the
+        indices of those entries (what the glossary cache keeps, so that a run from it
+        does not read every form)."""
+        return self._shared()
+
+    def text_extents(self) -> tuple[int, int]:
+        """The length of the longest definition and of the longest ``not_in`` phrase,
+        worked out once (from every entry; kept by the glossary cache): how far the
+        policies read around a match."""
+        if self._extents is None:
+            entries = self.entries
+            self._extents = (max((len(e.definition) for e in entries), default=0),
+                             max((len(p) for e in entries for p in e.not_in), default=0))
+        return self._extents
+
     def form_entry_ids(self) -> list[str]:
         """The entry id of each of :meth:`forms`, in order (without building the forms
         of a glossary read from the cache)."""
@@ -274,6 +295,7 @@ class Glossary:
         self.diagnostics = state["diagnostics"]
         self._table = MemoryTable(state["entries"], state["forms"])
         self._senses = None
+        self._extents = None
         self._matchers = {}
         self.digest = state["digest"]
 

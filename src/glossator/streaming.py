@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import os
 import sys
-import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from .annotate import Annotator
 from .errors import InputError
-from .glossary import Glossary
 from .model import AnnotatedText, Annotation, Entry
 from .policy import Match, excluded, get_policy, section_starts
 from .senses import SenseChoice
@@ -66,20 +64,11 @@ def can_stream(annotator: Annotator) -> bool:
 def context_size(annotator: Annotator) -> int:
     """Characters of text kept on each side of a chunk, so that every policy reads what
     it would read in the whole text: the longest definition (written out, it drops the
-    matches inside it), twice the longest ``not_in`` phrase, the words of the senses.
-    Worked out once per glossary (it reads every entry)."""
-    glossary = annotator.glossary
-    reach = _REACH.get(glossary)
-    if reach is None:
-        entries = glossary.entries
-        longest = max((len(e.definition) for e in entries), default=0)
-        phrase = max((len(p) for e in entries for p in e.not_in), default=0)
-        reach = _REACH[glossary] = max(longest + 64, 2 * phrase + 72)
-    return max(MIN_CONTEXT, reach)
-
-
-#: How far each glossary's policies read around a match (:func:`context_size`).
-_REACH: weakref.WeakKeyDictionary[Glossary, int] = weakref.WeakKeyDictionary()
+    matches inside it), twice the longest ``not_in`` phrase, the words of the senses
+    (:meth:`~glossator.glossary.Glossary.text_extents`, worked out once per glossary, or
+    kept by its cache)."""
+    longest, phrase = annotator.glossary.text_extents()
+    return max(MIN_CONTEXT, longest + 64, 2 * phrase + 72)
 
 
 @dataclass

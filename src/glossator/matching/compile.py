@@ -200,6 +200,10 @@ class Tables(NamedTuple):
     keep: bytes | memoryview
     #: whether any pattern has more than one word (white-space runs are then folded)
     multiword: bool
+    #: how many folded bytes a match may cover at most: the longest pattern, with the
+    #: longest leading and trailing punctuation a variant keeps apart (-1: not worked
+    #: out; see :meth:`~glossator.matching.scan.Matcher.reach`)
+    reach: int = -1
 
 
 #: The fields of a variant row of :attr:`Tables.variants`, in order.
@@ -211,11 +215,13 @@ VARIANT_KINDS: tuple[type, ...] = (int, str, str, bool, bytes, str, str, bytes, 
 
 
 #: Bumped whenever compiled tables change shape or meaning (invalidates caches).
-TABLES_VERSION = 21  # 17: the C trie state of _scan.c's 16-byte records with labels (GTR4);
+TABLES_VERSION = 22  # 17: the C trie state of _scan.c's 16-byte records with labels (GTR4);
 # 18: soin → soins (text.words), merged with it; 19: the C trie's nodes in a new order
 # (breadth first to the third level, then depth first), which the saved state keeps;
 # 20: a form of one letter is matched as written (glossary.Form.of); 21: modes for the
-# C scanner (_LOOSE_ASK: forms with an apostrophe and an à, ù…; _PLAIN_UNLESS)
+# C scanner (_LOOSE_ASK: forms with an apostrophe and an à, ù…; _PLAIN_UNLESS); 22: the
+# header keeps Tables.reach (reading every pattern and variant row of a cache to find it
+# took a second at 100 000 entries)
 
 
 def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
@@ -267,6 +273,8 @@ def compile_tables(forms: Sequence[Form], options: MatchOptions) -> Tables:
         blanked=bytes(blanked), capital_only=bytes(capital_only), fast=array("i", fast),
         modes=bytes(m for m, _ in modes), exact=exact, exact_at=exact_at,
         keep=keep.tobytes(), multiword=multiword,
+        reach=max(map(len, patterns), default=0)
+        + max((len(v[7]) + len(v[8]) for v in variants), default=0),
     )
 
 

@@ -532,6 +532,8 @@ class Matcher:
         longest pattern, in folded bytes, with the longest leading and trailing
         punctuation a form keeps apart."""
         if self._reach < 0:
+            self._reach = self.tables.reach  # worked out when compiled, kept in the cache
+        if self._reach < 0:  # (tables made by hand)
             longest = max(map(len, self.tables.patterns), default=0)
             edges = max((len(r[7]) + len(r[8]) for r in self._raw_variants), default=0)
             self._reach = longest + edges

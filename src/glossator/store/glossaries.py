@@ -56,8 +56,10 @@ __all__ = [
 #: What separates the entry ids in their section (an id holding it is not cached).
 _IDS_SEPARATOR = "\n"
 #: Bumped whenever the cached shape changes, or what it holds means something else (4: a
-#: form of one letter is case-sensitive, glossary.Form.of).
-_VERSION = 4
+#: form of one letter is case-sensitive, glossary.Form.of; 5: the header keeps the forms
+#: two entries claim and the longest definition and not_in phrase, which a run read from
+#: every form and entry: a second at 100 000 entries).
+_VERSION = 5
 
 
 def glossary_digest(
@@ -146,10 +148,11 @@ def save_cached_glossary(
     """
     index = {id(e): i for i, e in enumerate(glossary.entries)}
     all_forms = glossary.all_forms()
+    shared = tuple((key, tuple(found)) for key, found in glossary.shared_forms().items())
     header = (_VERSION, glossary.name, glossary.metadata,
               tuple(_diagnostic(d) for d in glossary.load_diagnostics),
               tuple(_diagnostic(d) for d in glossary.diagnostics),
-              len(glossary.entries), len(all_forms))
+              len(glossary.entries), len(all_forms), shared, glossary.text_extents())
     try:
         marshal.dumps(header)
         ids = _IDS_SEPARATOR.join(e.id for e in glossary.entries).encode("utf-8")
@@ -190,7 +193,7 @@ def _load(cache_dir: str | os.PathLike[str], digest: str) -> Glossary | None:
         return None
     except (OSError, ValueError):  # missing, another user's, an earlier version's
         return None
-    if not isinstance(header, tuple) or len(header) != 7 or header[0] != _VERSION:
+    if not isinstance(header, tuple) or len(header) != 9 or header[0] != _VERSION:
         return None
     try:
         return _glossary_of(header, sections, path, digest)
@@ -203,7 +206,7 @@ def _glossary_of(header: tuple[Any, ...], sections: Sequence[memoryview], path: 
                  digest: str) -> Glossary | None:
     """The glossary of a cache file's header and sections (``ValueError`` and the like if
     they do not hold together)."""
-    _, name, metadata, loaded, diagnostics, n_entries, n_forms = header
+    _, name, metadata, loaded, diagnostics, n_entries, n_forms, shared, extents = header
     if len(sections) != 7:
         raise ValueError("damaged cache file")
     entry_blob, entry_at, form_blob, form_at, form_entry, winners, ids = sections
@@ -216,8 +219,33 @@ def _glossary_of(header: tuple[Any, ...], sections: Sequence[memoryview], path: 
         store, name=name, metadata=metadata,
         load_diagnostics=tuple(_restore_diagnostic(d) for d in loaded),
         diagnostics=tuple(_restore_diagnostic(d) for d in diagnostics),
-        digest=digest,
+        digest=digest, shared=_shared_of(shared, n_entries), extents=_extents_of(extents),
     )
+
+
+def _shared_of(shared: Any, n_entries: int) -> dict[tuple[bool, str], list[int]]:
+    """The forms two entries claim, as the header keeps them, checked (``ValueError``
+    if not: the file is damaged)."""
+    found: dict[tuple[bool, str], list[int]] = {}
+    if not isinstance(shared, tuple):
+        raise ValueError("damaged cache file")
+    for item in shared:
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], tuple)
+                and len(item[0]) == 2 and type(item[0][0]) is bool
+                and type(item[0][1]) is str and isinstance(item[1], tuple)
+                and len(item[1]) > 1
+                and all(type(i) is int and 0 <= i < n_entries for i in item[1])):
+            raise ValueError("damaged cache file")
+        found[item[0]] = list(item[1])
+    return found
+
+
+def _extents_of(extents: Any) -> tuple[int, int]:
+    """The longest definition and not_in phrase, as the header keeps them, checked."""
+    if not (isinstance(extents, tuple) and len(extents) == 2
+            and all(type(n) is int and n >= 0 for n in extents)):
+        raise ValueError("damaged cache file")
+    return extents[0], extents[1]
 
 
 class Store:

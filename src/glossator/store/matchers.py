@@ -81,7 +81,7 @@ def _load_tables(
         return None
     except (OSError, ValueError):  # missing, another user's, an earlier version's
         return None
-    if not isinstance(header, tuple) or len(header) != 4 or header[0] != TABLES_VERSION:
+    if not isinstance(header, tuple) or len(header) != 5 or header[0] != TABLES_VERSION:
         return None
     try:
         return _tables_of(header, sections, path, n_forms)
@@ -94,8 +94,9 @@ def _tables_of(header: tuple[Any, ...], sections: Sequence[memoryview],
                path: str | os.PathLike[str], n_forms: int) -> tuple[Tables, memoryview | None]:
     """The tables of a cache file's header and sections, every index range-checked
     (``ValueError`` if one is out of its table)."""
-    _, multiword, n_variants, has_state = header
-    if not (type(n_variants) is int and n_variants >= 0 and len(sections) == 16):
+    _, multiword, n_variants, has_state, reach = header
+    if not (type(n_variants) is int and n_variants >= 0 and type(reach) is int
+            and reach >= 0 and len(sections) == 16):
         raise ValueError("damaged header")
     (patterns, patterns_at, cands, cands_at, variants, variants_at, variant_form, simple,
      blanked, capital_only, fast, modes, exact, exact_at, keep, state) = sections
@@ -116,7 +117,7 @@ def _tables_of(header: tuple[Any, ...], sections: Sequence[memoryview],
         patterns=packed, candidates=groups, variants=rows, variant_form=forms,
         simple=bytes(simple), blanked=bytes(blanked), capital_only=bytes(capital_only),
         fast=fast_, modes=modes, exact=exact, exact_at=exact_at, keep=keep,
-        multiword=bool(multiword),
+        multiword=bool(multiword), reach=reach,
     )
     return tables, state if has_state else None
 
@@ -125,7 +126,10 @@ def _save_tables(path: str, tables: Tables, state: bytes | None) -> None:
     """Write compiled tables (and the trie's arrays) atomically; a cache that cannot be
     written is skipped."""
     t = tables
-    header = (TABLES_VERSION, t.multiword, len(t.variants), state is not None)
+    reach = t.reach if t.reach >= 0 else (
+        max(map(len, t.patterns), default=0)
+        + max((len(v[7]) + len(v[8]) for v in t.variants), default=0))
+    header = (TABLES_VERSION, t.multiword, len(t.variants), state is not None, reach)
     sections = (
         *pack_bytes(t.patterns), *Groups.pack(t.candidates), *Rows.pack(t.variants),
         bytes(t.variant_form), t.simple, t.blanked, t.capital_only, bytes(t.fast), t.modes,
