@@ -3490,7 +3490,9 @@ template_group(int layout, int rich, PyObject *const *args, int64_t code, PyObje
         return -1;
     }
     else {
-        PyObject *likely = form_entry(args[8], args[9], code);
+        /* (a form read from a cache would be decoded for this alone: the table then) */
+        PyObject *likely = PyTuple_CheckExact(args[9]) ? form_entry(args[8], args[9], code)
+            : NULL;
         PyObject *entry = likely == NULL && PyErr_Occurred() ? NULL
             : table_entry(args[5], args[6], args[7], e, likely);
         Py_XDECREF(likely);
@@ -3704,7 +3706,8 @@ expansions(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
             goto release;
         }
         PyObject *e = PyLong_FromLongLong(entries[k]);
-        PyObject *likely = e == NULL ? NULL : form_entry(args[6], args[7], codes[k]);
+        PyObject *likely = e == NULL || !in_place ? NULL  /* (see template_group) */
+            : form_entry(args[6], args[7], codes[k]);
         PyObject *entry = e == NULL || (likely == NULL && PyErr_Occurred()) ? NULL
             : table_entry(args[3], args[4], args[5], e, likely);
         PyObject *made = entry == NULL ? NULL : entry_expansion(entry);
