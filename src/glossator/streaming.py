@@ -159,10 +159,16 @@ def _kept_in_c(annotator: Annotator, window: str, off: int, cut: int,
     from array import array
 
     from .kept import KeepState, KeptText
+    from .matching.native import ACCELERATOR
 
     if state.kept is None:
         state.kept = KeepState(annotator.matcher)
-    found = array("q", [x for s, e, v, el in matches for x in (s + off, e + off, v * 2 + el)])
+    pack = getattr(ACCELERATOR, "pack_matches", None)
+    if pack is not None:
+        found: bytearray | array[int] = bytearray()
+        pack(matches, off, found)
+    else:
+        found = array("q", [x for s, e, v, el in matches for x in (s + off, e + off, v * 2 + el)])
     starts, ends, entries, codes = state.kept.keep(
         window, [found], annotator._kept_mode(), annotator.max_per_entry)
     if off:
