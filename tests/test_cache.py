@@ -501,17 +501,55 @@ def test_a_cached_run_reads_no_row_for_what_it_knows_of_the_whole_glossary(
     assert decoded == []
 
 
-@pytest.mark.parametrize(("shared", "extents"), [
-    (((("x",), (0, 1)),), (1, 2)),  # a key that is not (case-sensitive, text)
-    ((((False, "cae"), (0, 9)),), (1, 2)),  # no entry 9
-    ((((False, "cae"), (0,)),), (1, 2)),  # one entry does not share
-    ((), (1, -2)),  # a negative length
-    ((), "12"),
+@pytest.mark.parametrize("shared", [
+    ((("x",), (0, 1)),),  # a key that is not (case-sensitive, text)
+    (((False, "cae"), (0, 9)),),  # no entry 9
+    (((False, "cae"), (0,)),),  # one entry does not share
+    (((False, "cae"), (1, 0)),),  # not in rising order
+    (((False, "cae"), (True, 2)),),  # a bool where an index belongs
+    (((False, "cae"), (0, 1)), ((False, "cae"), (0, 2))),  # a form twice
+    tuple(((False, f"f{i}"), (0, 1)) for i in range(4)),  # more than the forms
+    [((False, "cae"), (0, 1))],  # a list
 ])
-def test_a_cache_header_that_does_not_hold_is_refused(shared: object,
-                                                      extents: object) -> None:
+def test_shared_forms_that_do_not_hold_are_refused(shared: object) -> None:
     from glossator.store import glossaries
 
+    assert glossaries._shared_of((((False, "cae"), (0, 2)),), 3, 3)
     with pytest.raises(ValueError):
-        glossaries._shared_of(shared, 3)
+        glossaries._shared_of(shared, 3, 3)
+
+
+@pytest.mark.parametrize("extents", [(1, -2), "12", (True, 0), (1, 2, 3), (2**40, 0)])
+def test_lengths_that_do_not_hold_are_refused(extents: object) -> None:
+    from glossator.store import glossaries
+
+    assert glossaries._extents_of((3, 0)) == (3, 0)
+    with pytest.raises(ValueError):
         glossaries._extents_of(extents)
+
+
+@pytest.mark.parametrize("kind", ["glossary", "matcher"])
+def test_a_cache_file_with_a_header_that_does_not_hold_is_rebuilt(
+        tmp_path: Path, kind: str) -> None:
+    """A cache file whose checksum holds but whose header's new fields do not (a forged
+    or damaged file) is dropped with a warning and made again; the run's output is the
+    one a fresh glossary gives."""
+    from glossator import Annotator
+    from glossator.render import render
+    from glossator.store.columns import read_sections, write_sections
+
+    path = _write(tmp_path, SENSES_GLOSSARY)
+    cache = tmp_path / "cache"
+    compile_glossary(read_glossary(path, cache_dir=cache), cache_dir=str(cache))
+    (target,) = cache.glob(f"{kind}-*.cache")
+    header, sections = read_sections(target)
+    bad = (*header[:-1], (True, 0) if kind == "glossary" else 2**40)
+    write_sections(str(target), bad, [bytes(s) for s in sections])
+    text = "La CAE et les coopératives."
+    expected = render(Annotator(read_glossary(path), occurrences="all").annotate(text), "json")
+    with pytest.warns(GlossatorWarning):
+        glossary = read_glossary(path, cache_dir=cache)
+        got = render(Annotator(glossary, occurrences="all", cache_dir=str(cache))
+                     .annotate(text), "json")
+    assert got == expected
+    assert read_sections(next(cache.glob(f"{kind}-*.cache")))[0][-1] == header[-1]

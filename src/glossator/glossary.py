@@ -260,11 +260,11 @@ class Glossary:
             self._senses = {k: v for k, v in owners.items() if len(v) > 1}
         return self._senses
 
-    def shared_forms(self) -> dict[tuple[bool, str], list[int]]:
+    def shared_forms(self) -> dict[tuple[bool, str], tuple[int, ...]]:
         """The comparison key of each form that two entries or more claim, and the
-        indices of those entries (what the glossary cache keeps, so that a run from it
-        does not read every form)."""
-        return self._shared()
+        indices of those entries, in rising order (what the glossary cache keeps, so that
+        a run from it does not read every form); a copy."""
+        return {key: tuple(found) for key, found in self._shared().items()}
 
     def text_extents(self) -> tuple[int, int]:
         """The length of the longest definition and of the longest ``not_in`` phrase,

@@ -166,12 +166,15 @@ def _cache() -> Callable[[bytes], None]:
                     except (ValueError, IndexError, GlossatorError):
                         return  # what cached_matcher catches, and rebuilds
                     m.spans(TEXT)
+                    m.scan_until(TEXT * 3)  # the cuts between segments read its reach
             else:
                 cached = glossaries.load_cached_glossary(folder, digest)
                 if cached is not None:
                     for entry in cached.entries:
                         assert isinstance(entry.definition, str)
                     cached.forms()
+                    cached.sense_table()  # the header's shared forms, read back
+                    assert min(cached.text_extents()) >= 0
         except GlossatorError:
             return
 

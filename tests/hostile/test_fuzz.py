@@ -11,6 +11,7 @@ import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,6 +59,10 @@ def test_the_seeds_of_every_target_pass_without_the_fuzzer() -> None:
             run(seed)
 
 
+#: Cache regressions whose point is a header that does not decode (they stop there).
+_HEADER_ONLY = {"header-frozenset-holding-a-tuple-that-holds-itself"}
+
+
 def test_what_fuzzing_found_stays_fixed() -> None:
     """Each input a fuzzing run once crashed on (``tests/data/fuzz-regressions/TARGET/``),
     through its target again: a SKOS file with an IRI ``urljoin`` refuses (``[`` opening
@@ -68,10 +73,32 @@ def test_what_fuzzing_found_stays_fixed() -> None:
     crashed the process (SIGSEGV in marshal.loads, hashing a value that holds itself); a
     matcher cache whose trie ends a candidate inside a character gave a
     UnicodeDecodeError in the middle of a scan."""
+    from glossator.store import glossaries, matchers
     from hostile import fuzz_targets
 
     root = HERE.parent / "data" / "fuzz-regressions"
     found = sorted(root.glob("*/*"))
     assert found, "no regression inputs"
+    read: list[str] = []
+    real = matchers._tables_of, glossaries._glossary_of
+
+    def tables_of(*args: Any) -> Any:
+        read.append("matcher")
+        return real[0](*args)
+
+    def glossary_of(*args: Any) -> Any:
+        read.append("glossary")
+        return real[1](*args)
+
     for path in found:
-        fuzz_targets.TARGETS[path.parent.name]()(path.read_bytes())
+        read.clear()
+        matchers._tables_of, glossaries._glossary_of = tables_of, glossary_of
+        try:
+            data = path.read_bytes()
+            fuzz_targets.TARGETS[path.parent.name]()(data)
+        finally:
+            matchers._tables_of, glossaries._glossary_of = real
+        if path.parent.name == "cache" and not data[0] & 4 and path.name not in _HEADER_ONLY:
+            # a cache file still reaches the reader past the version check (a file made
+            # for an earlier version is stamped again when the version moves on)
+            assert read, f"{path.name} no longer reaches the cache readers"

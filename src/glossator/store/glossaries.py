@@ -148,7 +148,7 @@ def save_cached_glossary(
     """
     index = {id(e): i for i, e in enumerate(glossary.entries)}
     all_forms = glossary.all_forms()
-    shared = tuple((key, tuple(found)) for key, found in glossary.shared_forms().items())
+    shared = tuple(glossary.shared_forms().items())
     header = (_VERSION, glossary.name, glossary.metadata,
               tuple(_diagnostic(d) for d in glossary.load_diagnostics),
               tuple(_diagnostic(d) for d in glossary.diagnostics),
@@ -219,22 +219,32 @@ def _glossary_of(header: tuple[Any, ...], sections: Sequence[memoryview], path: 
         store, name=name, metadata=metadata,
         load_diagnostics=tuple(_restore_diagnostic(d) for d in loaded),
         diagnostics=tuple(_restore_diagnostic(d) for d in diagnostics),
-        digest=digest, shared=_shared_of(shared, n_entries), extents=_extents_of(extents),
+        digest=digest, shared=_shared_of(shared, n_entries, n_forms),
+        extents=_extents_of(extents),
     )
 
 
-def _shared_of(shared: Any, n_entries: int) -> dict[tuple[bool, str], list[int]]:
+#: The most characters a glossary's text can hold (loaders.MAX_GLOSSARY_BYTES): a longer
+#: definition or phrase in a cache's header is a damaged file's.
+_MAX_EXTENT = 256 * 1024 * 1024
+
+
+def _shared_of(shared: Any, n_entries: int, n_forms: int,
+               ) -> dict[tuple[bool, str], list[int]]:
     """The forms two entries claim, as the header keeps them, checked (``ValueError``
-    if not: the file is damaged)."""
+    if not: the file is damaged): at most one per form, each claimed by two entries or
+    more, in rising order, each one of the glossary's."""
     found: dict[tuple[bool, str], list[int]] = {}
-    if not isinstance(shared, tuple):
+    if not isinstance(shared, tuple) or len(shared) > n_forms:
         raise ValueError("damaged cache file")
     for item in shared:
         if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], tuple)
                 and len(item[0]) == 2 and type(item[0][0]) is bool
                 and type(item[0][1]) is str and isinstance(item[1], tuple)
-                and len(item[1]) > 1
-                and all(type(i) is int and 0 <= i < n_entries for i in item[1])):
+                and len(item[1]) > 1 and all(type(i) is int for i in item[1])
+                and item[1][0] >= 0 and item[1][-1] < n_entries
+                and all(a < b for a, b in zip(item[1], item[1][1:], strict=False))
+                and item[0] not in found):
             raise ValueError("damaged cache file")
         found[item[0]] = list(item[1])
     return found
@@ -243,7 +253,7 @@ def _shared_of(shared: Any, n_entries: int) -> dict[tuple[bool, str], list[int]]
 def _extents_of(extents: Any) -> tuple[int, int]:
     """The longest definition and not_in phrase, as the header keeps them, checked."""
     if not (isinstance(extents, tuple) and len(extents) == 2
-            and all(type(n) is int and n >= 0 for n in extents)):
+            and all(type(n) is int and 0 <= n <= _MAX_EXTENT for n in extents)):
         raise ValueError("damaged cache file")
     return extents[0], extents[1]
 

@@ -90,13 +90,18 @@ def _load_tables(
         return None
 
 
+#: The farthest a match may reach, in folded bytes (a glossary's text is at most 256 MiB):
+#: more, in a cache's header, is a damaged file's.
+_MAX_REACH = 1 << 30
+
+
 def _tables_of(header: tuple[Any, ...], sections: Sequence[memoryview],
                path: str | os.PathLike[str], n_forms: int) -> tuple[Tables, memoryview | None]:
     """The tables of a cache file's header and sections, every index range-checked
     (``ValueError`` if one is out of its table)."""
     _, multiword, n_variants, has_state, reach = header
     if not (type(n_variants) is int and n_variants >= 0 and type(reach) is int
-            and reach >= 0 and len(sections) == 16):
+            and 0 <= reach <= _MAX_REACH and len(sections) == 16):
         raise ValueError("damaged header")
     (patterns, patterns_at, cands, cands_at, variants, variants_at, variant_form, simple,
      blanked, capital_only, fast, modes, exact, exact_at, keep, state) = sections
