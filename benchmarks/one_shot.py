@@ -22,6 +22,10 @@ round by round:
 * with ``--baseline SRC``, each again with that tree's ``src`` first on ``PYTHONPATH``
   (its own caches, filled first too).
 
+This tree's ``src`` is put first on ``PYTHONPATH`` too, so that the script times the
+tree it belongs to; each tree must load its C modules (the script stops if one falls
+back to pure Python), and the baseline's commit is recorded with the figures.
+
 Prints a Markdown table and writes the records to
 ``benchmarks/results/one_shot-<date>.json`` (``--json``).
 """
@@ -70,17 +74,39 @@ def _cases(tmp: Path, formats: list[str], baseline: Path | None,
     env = dict(os.environ)
     cases = {"peer one-shot": ([sys.executable, "-c", PEER, str(tmp / "terms.txt"),
                                 str(tmp / "text.txt")], env)}
-    trees = [("", None)] + ([(" (baseline)", baseline)] if baseline else [])
+    trees = [("", HERE.parent / "src")] + ([(" (baseline)", baseline)] if baseline else [])
     for label, src in trees:
-        tree_env = dict(env)
-        cache = tmp / ("cache-base" if src else "cache")
-        if src is not None:
-            tree_env["PYTHONPATH"] = str(src)
+        tree_env = {**env, "PYTHONPATH": str(src)}
+        _check_native(tree_env, src)
+        cache = tmp / ("cache-base" if label else "cache")
         for fmt in formats:
             cases[f"glossator annotate -f {fmt}{label}"] = (
                 [*glossator, "--cache-dir", str(cache), "-g", str(tmp / "g.csv"), "-f", fmt,
                  str(tmp / "text.txt")], tree_env)
     return cases
+
+
+HERE = Path(__file__).resolve().parent
+
+#: What each tree must load (the script stops where one falls back to pure Python).
+NATIVE = ("from glossator.matching.native import ACCELERATOR\n"
+          "from glossator.render import splice\n"
+          "assert ACCELERATOR is not None and splice.SPLICE is not None")
+
+
+def _check_native(env: dict[str, str], src: Path) -> None:
+    """Stop unless the glossator of ``src`` loads its C scanner and C renderer."""
+    done = subprocess.run([sys.executable, "-c", NATIVE], env=env, capture_output=True,
+                          check=False)
+    if done.returncode:
+        raise SystemExit(f"{src}: the C modules do not load (build them first)")
+
+
+def _commit(src: Path) -> str | None:
+    """The commit of the tree holding ``src``, if it is a git checkout."""
+    done = subprocess.run(["git", "-C", str(src), "rev-parse", "HEAD"], capture_output=True,
+                          text=True, check=False)
+    return done.stdout.strip() or None
 
 
 def _write_inputs(tmp: Path, entries: int, mb: float, corpus: Path) -> None:
@@ -133,9 +159,12 @@ def main() -> None:
     if str(args.json) != "-":
         path = args.json or (Path(__file__).parent / "results"
                              / f"one_shot-{date.today().isoformat()}.json")
+        baseline = None if args.baseline is None else {
+            "src": str(args.baseline), "commit": _commit(args.baseline)}
         path.write_text(json.dumps({"environment": environment(), "entries": args.entries,
                                     "mb": args.mb, "rounds": args.rounds,
-                                    "cases": records}, indent=2) + "\n", "utf-8")
+                                    "baseline": baseline, "cases": records}, indent=2)
+                        + "\n", "utf-8")
         print(f"\nrecords written to {path}")
 
 
