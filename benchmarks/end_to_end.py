@@ -270,19 +270,25 @@ CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time
 _clock = time.perf_counter
 
 
+def timed(name: str, call: Callable[[str], int], text: str, data: bytes,
+          clock: Callable[[], float]) -> float:
+    """One run of case ``name`` on ``text`` (``bytes.count``: the byte pass over
+    ``data``), after its ``before`` (off the clock), in seconds of ``clock``."""
+    before = getattr(call, "before", None)
+    if before is not None:  # (--cold: the memos emptied, off the clock)
+        before()
+    t0 = clock()
+    if name == "bytes.count":
+        data.count(b" ")
+    else:
+        call(text)
+    return clock() - t0
+
+
 def _round(todo: dict[str, Callable[[str], int]], text: str, data: bytes,
            times: dict[str, list[float]]) -> None:
-    clock = _clock
     for name, call in todo.items():
-        before = getattr(call, "before", None)
-        if before is not None:  # (--cold: the memos emptied, off the clock)
-            before()
-        t0 = clock()
-        if name == "bytes.count":
-            data.count(b" ")
-        else:
-            call(text)
-        times.setdefault(name, []).append(clock() - t0)
+        times.setdefault(name, []).append(timed(name, call, text, data, _clock))
 
 
 def speed(size: int, terms: list[str], text: str, args: argparse.Namespace) -> list[dict[str, Any]]:

@@ -86,15 +86,7 @@ def main(argv: list[str] | None = None) -> None:
         turn = sizes[r % len(sizes):] + sizes[:r % len(sizes)]
         for name in names[:slot] + turn + names[slot:]:
             call = variants.get(name) or todo[name]
-            before = getattr(call, "before", None)
-            if before is not None:
-                before()
-            t0 = clock()
-            if name == "bytes.count":
-                data.count(b" ")
-            else:
-                call(text)
-            times.setdefault(name, []).append(clock() - t0)
+            times.setdefault(name, []).append(e2e.timed(name, call, text, data, clock))
     scan_module._BATCH = kept
     peers = [n for n in times if n.startswith("peer:")]
     best = min(peers, key=lambda n: statistics.median(times[n]))

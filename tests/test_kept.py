@@ -488,25 +488,33 @@ def test_json_pieces_in_c_are_the_python_ones(monkeypatch: pytest.MonkeyPatch) -
     assert "accompagnement" in in_c_all[1][0][-1] and "accompagnement" not in in_c_all[0][0][-1]
 
 
-def test_json_pieces_in_c_read_a_cached_matcher(tmp_path: Any,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """A matcher read back from the cache (its rows decoded on first use, not a tuple)
-    gives the same pieces in C as in Python, and the same JSON as a fresh one."""
+def _from_the_cache(tmp_path: Any, yaml: str, text: str, fmt: str,
+                    ) -> tuple[Annotator, str]:
+    """An annotator over ``yaml`` read back from a cache (its rows not a tuple), and
+    ``text`` rendered as ``fmt`` by a freshly parsed one."""
     from glossator import compile_glossary
     from glossator.loaders import read_glossary
 
     path = tmp_path / "g.yaml"
-    path.write_text("entries:\n"
-                    "  - term: ESS\n    definition: Économie \"sociale\".\n"
-                    "  - term: coopérative\n    definition: Entreprise.\n"
-                    "    aliases: [coop]\n", encoding="utf-8")
+    path.write_text(yaml, encoding="utf-8")
     cache = tmp_path / "cache"
-    text = "L’ESS et les coopératives, la coop."
-    fresh = render(Annotator(read_glossary(path), occurrences="all").annotate(text), "json")
+    fresh = render(Annotator(read_glossary(path), occurrences="all").annotate(text), fmt)
     compile_glossary(read_glossary(path, cache_dir=cache), cache_dir=str(cache))
     annotator = Annotator(read_glossary(path, cache_dir=cache), occurrences="all",
                           cache_dir=str(cache))
     assert type(annotator.matcher.variants.rows) is not tuple  # read from the cache
+    return annotator, fresh
+
+
+def test_json_pieces_in_c_read_a_cached_matcher(tmp_path: Any,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A matcher read back from the cache (its rows decoded on first use, not a tuple)
+    gives the same pieces in C as in Python, and the same JSON as a fresh one."""
+    text = "L’ESS et les coopératives, la coop."
+    annotator, fresh = _from_the_cache(
+        tmp_path, "entries:\n  - term: ESS\n    definition: Économie \"sociale\".\n"
+        "  - term: coopérative\n    definition: Entreprise.\n    aliases: [coop]\n",
+        text, "json")
     doc = annotator.annotate(text)
     assert isinstance(doc, KeptText)
     (in_c,), (in_python,) = _pieces_both_ways([doc], monkeypatch)
@@ -551,21 +559,12 @@ def test_tooltips_from_a_cached_matcher_and_from_the_memo(tmp_path: Any) -> None
     """A matcher read back from the cache (its rows not a tuple) writes the tooltips a
     fresh one writes, the first document and the next (from the memo), and a
     definition the C call leaves to Python (white space to fold) is written too."""
-    from glossator import compile_glossary
-    from glossator.loaders import read_glossary
-
-    path = tmp_path / "g.yaml"
-    path.write_text("entries:\n"
-                    "  - term: ESS\n    definition: \"Économie  sociale\\net <b>solidaire</b>.\"\n"
-                    "  - term: coopérative\n    definition: Entreprise & associés.\n"
-                    "    aliases: [coop]\n    url: https://ex.org/coop\n", encoding="utf-8")
-    cache = tmp_path / "cache"
     text = "L’ESS et les coopératives, la coop."
-    fresh = render(Annotator(read_glossary(path), occurrences="all").annotate(text), "html")
-    compile_glossary(read_glossary(path, cache_dir=cache), cache_dir=str(cache))
-    annotator = Annotator(read_glossary(path, cache_dir=cache), occurrences="all",
-                          cache_dir=str(cache))
-    assert type(annotator.matcher.variants.rows) is not tuple  # read from the cache
+    annotator, fresh = _from_the_cache(
+        tmp_path, "entries:\n  - term: ESS\n"
+        "    definition: \"Économie  sociale\\net <b>solidaire</b>.\"\n"
+        "  - term: coopérative\n    definition: Entreprise & associés.\n"
+        "    aliases: [coop]\n    url: https://ex.org/coop\n", text, "html")
     for _ in range(2):
         doc = annotator.annotate(text)
         assert isinstance(doc, KeptText)

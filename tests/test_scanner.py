@@ -149,6 +149,18 @@ def test_same_matches_on_generated_texts(
     assert [s for batch in fast.iter_spans(text) for s in batch] == pure.spans(text)
 
 
+def _fast_and_pure(glossary: Glossary) -> tuple[Matcher, Matcher]:
+    """The matcher of ``glossary`` with the C scanner, and without it."""
+    fast = Matcher(glossary)
+    saved = matcher.ACCELERATOR
+    matcher.ACCELERATOR = None
+    try:
+        pure = Matcher(glossary)
+    finally:
+        matcher.ACCELERATOR = saved
+    return fast, pure
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     terms=st.lists(st.sampled_from(TERMS), min_size=1, max_size=8, unique=True),
@@ -165,13 +177,7 @@ def test_batches_of_any_size_give_the_spans_of_the_whole(
     # next, and no match may be lost or given twice at a piece's edge.
     text = " ".join(words)
     glossary = Glossary.from_dicts([{"term": t, "definition": "d"} for t in terms])
-    fast = Matcher(glossary)
-    saved = matcher.ACCELERATOR
-    matcher.ACCELERATOR = None
-    try:
-        pure = Matcher(glossary)
-    finally:
-        matcher.ACCELERATOR = saved
+    fast, pure = _fast_and_pure(glossary)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(matcher, "_BATCH", batch)
         patch.setattr(matcher, "_SEGMENT", segment)
@@ -214,13 +220,7 @@ def test_same_matches_with_terms_that_share_prefixes(terms: list[str], text: str
     if not entries:
         return
     glossary = Glossary.from_dicts(entries)
-    fast = Matcher(glossary)
-    saved = matcher.ACCELERATOR
-    matcher.ACCELERATOR = None
-    try:
-        pure = Matcher(glossary)
-    finally:
-        matcher.ACCELERATOR = saved
+    fast, pure = _fast_and_pure(glossary)
     assert fast.scan(text) == pure.scan(text), (terms, text)
 
 

@@ -3007,6 +3007,80 @@ prefetch_groups(const Slots *s, PyObject *rows, PyObject *forms, PyObject *keys,
     }
 }
 
+/* What the three batch makers share: the groups' first matches, the matches' codes
+ * and entries (int64 buffers), the block prefetch over the matcher's rows and forms. */
+typedef struct {
+    Py_buffer views[3];
+    int held;
+    const int64_t *firsts, *codes, *entries;
+    Py_ssize_t n_groups, n;   /* groups; matches */
+    PyObject *rows, *forms, *keys;
+    Slots slots;
+    int in_place;             /* rows and forms are tuples: read in place, prefetched */
+} Batch;
+
+/* Opens the buffers ``firsts``, ``codes`` and ``entries`` (0), or -1 with an error. */
+static int
+batch_open(Batch *b, PyObject *const *buffers, PyObject *rows, PyObject *forms,
+           PyObject *keys)
+{
+    static const char *const names[3] = {"firsts", "codes", "entries"};
+    b->held = 0;
+    b->rows = rows;
+    b->forms = forms;
+    b->keys = keys;
+    b->slots = (Slots){.form_type = NULL, .entry_type = NULL, .text = -1, .entry = -1,
+                       .fields = {-1, -1, -1, -1}};
+    for (int i = 0; i < 3; i++) {
+        if (get_int64s(buffers[i], &b->views[i], names[i]) < 0) {
+            return -1;
+        }
+        b->held = i + 1;
+    }
+    b->firsts = b->views[0].buf;
+    b->codes = b->views[1].buf;
+    b->entries = b->views[2].buf;
+    b->n_groups = b->views[0].len / 8;
+    b->n = b->views[1].len / 8;
+    if (b->views[2].len != b->views[1].len) {
+        PyErr_SetString(PyExc_ValueError, "codes and entries differ in length");
+        return -1;
+    }
+    b->in_place = PyTuple_CheckExact(rows) && PyTuple_CheckExact(forms);
+    if (b->in_place) {
+        slots_find(&b->slots, forms);
+    }
+    return 0;
+}
+
+/* Releases what batch_open holds (also after it failed). */
+static void
+batch_close(Batch *b)
+{
+    for (int i = 0; i < b->held; i++) {
+        PyBuffer_Release(&b->views[i]);
+    }
+    b->held = 0;
+    slots_release(&b->slots);
+}
+
+/* The first match of group ``g`` (asking the memory for the block ahead at the start of
+ * each), or -1 with an IndexError. */
+static Py_ssize_t
+batch_match(Batch *b, Py_ssize_t g)
+{
+    if (b->in_place && g % AHEAD == 0) {
+        prefetch_groups(&b->slots, b->rows, b->forms, b->keys, b->firsts, b->codes,
+                        b->entries, b->n, g, b->n_groups - g < AHEAD ? b->n_groups - g : AHEAD);
+    }
+    int64_t k = b->firsts[g];
+    if (k < 0 || k >= b->n) {
+        PyErr_Format(PyExc_IndexError, "group %zd: match %lld is not one", g, (long long)k);
+        return -1;
+    }
+    return (Py_ssize_t)k;
+}
+
 /* What json_pieces shares over one call. */
 typedef struct {
     PyObject *by_entry, *built, *table, *keys, *rows, *forms, *field, *how_is, *ends, *plain;
@@ -3339,23 +3413,9 @@ json_pieces(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
                         "ends and plain pairs of str");
         return NULL;
     }
-    Slots slots = {.form_type = NULL, .entry_type = NULL, .text = -1, .entry = -1,
-                   .fields = {-1, -1, -1, -1}};
-    Py_buffer fv, cv, ev;
-    if (get_int64s(args[0], &fv, "firsts") < 0) {
-        return NULL;
-    }
+    Batch b;
     PyObject *result = NULL, *pieces = NULL, *checks = NULL, *hits = NULL;
-    if (get_int64s(args[1], &cv, "codes") < 0) {
-        goto release_f;
-    }
-    if (get_int64s(args[2], &ev, "entries") < 0) {
-        goto release_c;
-    }
-    Py_ssize_t n_groups = fv.len / 8, n = cv.len / 8;
-    const int64_t *firsts = fv.buf, *codes = cv.buf, *entries = ev.buf;
-    if (ev.len != cv.len) {
-        PyErr_SetString(PyExc_ValueError, "codes and entries differ in length");
+    if (batch_open(&b, args, m.rows, m.forms, m.keys) < 0) {
         goto release;
     }
     m.fixed = PyDict_New();
@@ -3365,29 +3425,19 @@ json_pieces(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     if (m.fixed == NULL || pieces == NULL || checks == NULL || hits == NULL) {
         goto release;
     }
-    int in_place = PyTuple_CheckExact(m.rows) && PyTuple_CheckExact(m.forms);
-    if (in_place) {
-        slots_find(&slots, m.forms);
-    }
-    for (Py_ssize_t g = 0; g < n_groups; g++) {
-        if (in_place && g % AHEAD == 0) {
-            prefetch_groups(&slots, m.rows, m.forms, m.keys, firsts, codes, entries, n, g,
-                            n_groups - g < AHEAD ? n_groups - g : AHEAD);
-        }
-        int64_t k = firsts[g];
-        if (k < 0 || k >= n) {
-            PyErr_Format(PyExc_IndexError, "group %zd: match %lld is not one", g,
-                         (long long)k);
+    for (Py_ssize_t g = 0; g < b.n_groups; g++) {
+        Py_ssize_t k = batch_match(&b, g);
+        if (k < 0) {
             goto release;
         }
-        PyObject *code = PyLong_FromLongLong(codes[k]);
-        PyObject *e = code == NULL ? NULL : PyLong_FromLongLong(entries[k]);
+        PyObject *code = PyLong_FromLongLong(b.codes[k]);
+        PyObject *e = code == NULL ? NULL : PyLong_FromLongLong(b.entries[k]);
         PyObject *found = e == NULL ? NULL : PyDict_GetItemWithError(by_code, code);
         Py_XINCREF(found);  /* (hit_of may run Python code that empties by_code) */
         int ok = e == NULL || PyErr_Occurred() ? -1 : hit_of(found, e);
         PyObject *hit = NULL;
         if (ok == 0) {  /* new, or the entry chosen for a sense */
-            hit = code_pieces(&m, codes[k], e);
+            hit = code_pieces(&m, b.codes[k], e);
             ok = hit == NULL ? -1 : 1;
             if (hit != NULL && PyDict_GET_SIZE(by_code) < limit
                 && PyDict_SetItem(by_code, code, hit) < 0) {
@@ -3410,12 +3460,7 @@ json_pieces(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     }
     result = PyTuple_Pack(3, pieces, checks, hits);
 release:
-    PyBuffer_Release(&ev);
-release_c:
-    PyBuffer_Release(&cv);
-release_f:
-    PyBuffer_Release(&fv);
-    slots_release(&slots);
+    batch_close(&b);
     Py_XDECREF(m.fixed);
     Py_XDECREF(pieces);
     Py_XDECREF(checks);
@@ -3554,23 +3599,9 @@ templates(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
                         "list, rows and forms sequences");
         return NULL;
     }
-    Slots slots = {.form_type = NULL, .entry_type = NULL, .text = -1, .entry = -1,
-                   .fields = {-1, -1, -1, -1}};
-    Py_buffer fv, cv, ev;
-    if (get_int64s(args[2], &fv, "firsts") < 0) {
-        return NULL;
-    }
+    Batch b;
     PyObject *result = NULL, *lists[3] = {NULL, NULL, NULL};
-    if (get_int64s(args[3], &cv, "codes") < 0) {
-        goto release_f;
-    }
-    if (get_int64s(args[4], &ev, "entries") < 0) {
-        goto release_c;
-    }
-    Py_ssize_t n_groups = fv.len / 8, n = cv.len / 8;
-    const int64_t *firsts = fv.buf, *codes = cv.buf, *entries = ev.buf;
-    if (ev.len != cv.len) {
-        PyErr_SetString(PyExc_ValueError, "codes and entries differ in length");
+    if (batch_open(&b, args + 2, args[8], args[9], args[7]) < 0) {
         goto release;
     }
     for (int i = 0; i < 3; i++) {
@@ -3578,24 +3609,11 @@ templates(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
             goto release;
         }
     }
-    int in_place = PyTuple_CheckExact(args[8]) && PyTuple_CheckExact(args[9]);
-    if (in_place) {
-        slots_find(&slots, args[9]);
-    }
-    for (Py_ssize_t g = 0; g < n_groups; g++) {
-        if (in_place && g % AHEAD == 0) {
-            prefetch_groups(&slots, args[8], args[9], args[7], firsts, codes, entries, n, g,
-                            n_groups - g < AHEAD ? n_groups - g : AHEAD);
-        }
-        int64_t k = firsts[g];
-        if (k < 0 || k >= n) {
-            PyErr_Format(PyExc_IndexError, "group %zd: match %lld is not one", g,
-                         (long long)k);
-            goto release;
-        }
-        PyObject *e = PyLong_FromLongLong(entries[k]);
+    for (Py_ssize_t g = 0; g < b.n_groups; g++) {
+        Py_ssize_t k = batch_match(&b, g);
+        PyObject *e = k < 0 ? NULL : PyLong_FromLongLong(b.entries[k]);
         int failed = e == NULL
-            || template_group((int)layout, rich, args, codes[k], e, g, lists, limit) < 0;
+            || template_group((int)layout, rich, args, b.codes[k], e, g, lists, limit) < 0;
         Py_XDECREF(e);
         if (failed) {
             goto release;
@@ -3603,12 +3621,7 @@ templates(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     }
     result = PyTuple_Pack(3, lists[0], lists[1], lists[2]);
 release:
-    PyBuffer_Release(&ev);
-release_c:
-    PyBuffer_Release(&cv);
-release_f:
-    PyBuffer_Release(&fv);
-    slots_release(&slots);
+    batch_close(&b);
     for (int i = 0; i < 3; i++) {
         Py_XDECREF(lists[i]);
     }
@@ -3668,46 +3681,19 @@ expansions(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
                         "rows and forms sequences");
         return NULL;
     }
-    Slots slots = {.form_type = NULL, .entry_type = NULL, .text = -1, .entry = -1,
-                   .fields = {-1, -1, -1, -1}};
-    Py_buffer fv, cv, ev;
-    if (get_int64s(args[0], &fv, "firsts") < 0) {
-        return NULL;
-    }
+    Batch b;
     PyObject *result = NULL, *list = NULL;
-    if (get_int64s(args[1], &cv, "codes") < 0) {
-        goto release_f;
-    }
-    if (get_int64s(args[2], &ev, "entries") < 0) {
-        goto release_c;
-    }
-    Py_ssize_t n_groups = fv.len / 8, n = cv.len / 8;
-    const int64_t *firsts = fv.buf, *codes = cv.buf, *entries = ev.buf;
-    if (ev.len != cv.len) {
-        PyErr_SetString(PyExc_ValueError, "codes and entries differ in length");
+    if (batch_open(&b, args, args[6], args[7], args[5]) < 0) {
         goto release;
     }
-    if ((list = PyList_New(n_groups)) == NULL) {
+    if ((list = PyList_New(b.n_groups)) == NULL) {
         goto release;
     }
-    int in_place = PyTuple_CheckExact(args[6]) && PyTuple_CheckExact(args[7]);
-    if (in_place) {
-        slots_find(&slots, args[7]);
-    }
-    for (Py_ssize_t g = 0; g < n_groups; g++) {
-        if (in_place && g % AHEAD == 0) {
-            prefetch_groups(&slots, args[6], args[7], args[5], firsts, codes, entries, n, g,
-                            n_groups - g < AHEAD ? n_groups - g : AHEAD);
-        }
-        int64_t k = firsts[g];
-        if (k < 0 || k >= n) {
-            PyErr_Format(PyExc_IndexError, "group %zd: match %lld is not one", g,
-                         (long long)k);
-            goto release;
-        }
-        PyObject *e = PyLong_FromLongLong(entries[k]);
-        PyObject *likely = e == NULL || !in_place ? NULL  /* (see template_group) */
-            : form_entry(args[6], args[7], codes[k]);
+    for (Py_ssize_t g = 0; g < b.n_groups; g++) {
+        Py_ssize_t k = batch_match(&b, g);
+        PyObject *e = k < 0 ? NULL : PyLong_FromLongLong(b.entries[k]);
+        PyObject *likely = e == NULL || !b.in_place ? NULL  /* (see template_group) */
+            : form_entry(args[6], args[7], b.codes[k]);
         PyObject *entry = e == NULL || (likely == NULL && PyErr_Occurred()) ? NULL
             : table_entry(args[3], args[4], args[5], e, likely);
         PyObject *made = entry == NULL ? NULL : entry_expansion(entry);
@@ -3721,12 +3707,7 @@ expansions(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     }
     result = Py_NewRef(list);
 release:
-    PyBuffer_Release(&ev);
-release_c:
-    PyBuffer_Release(&cv);
-release_f:
-    PyBuffer_Release(&fv);
-    slots_release(&slots);
+    batch_close(&b);
     Py_XDECREF(list);
     return result;
 }
@@ -3816,26 +3797,22 @@ PyInit__splice(void)
         ESC_LEN[3][c] = (unsigned char)(c == '"' || c == '\\' ? 2 : c >= 0x20 ? 1
             : (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') ? 2 : 6);
     }
-    START = PyUnicode_InternFromString("start");
-    END = PyUnicode_InternFromString("end");
-    ENTRY = PyUnicode_InternFromString("entry");
-    SURFACE = PyUnicode_InternFromString("surface");
-    A_ID = PyUnicode_InternFromString("id");
-    A_TERM = PyUnicode_InternFromString("term");
-    A_TITLE = PyUnicode_InternFromString("title");
-    A_DEFINITION = PyUnicode_InternFromString("definition");
-    A_TEXT = PyUnicode_InternFromString("text");
-    A_IS_ALIAS = PyUnicode_InternFromString("is_alias");
-    S_INFLECTED = PyUnicode_InternFromString("inflected");
-    A_URL = PyUnicode_InternFromString("url");
-    A_SOURCE = PyUnicode_InternFromString("source");
-    if (A_URL == NULL || A_SOURCE == NULL || A_ID == NULL || A_TERM == NULL || A_TITLE == NULL || A_DEFINITION == NULL
-        || A_TEXT == NULL || A_IS_ALIAS == NULL || S_INFLECTED == NULL) {
-        Py_DECREF(m);
-        return NULL;
+    struct {
+        PyObject **name;
+        const char *text;
+    } const interned[] = {
+        {&START, "start"}, {&END, "end"}, {&ENTRY, "entry"}, {&SURFACE, "surface"},
+        {&A_ID, "id"}, {&A_TERM, "term"}, {&A_TITLE, "title"},
+        {&A_DEFINITION, "definition"}, {&A_TEXT, "text"}, {&A_IS_ALIAS, "is_alias"},
+        {&A_URL, "url"}, {&A_SOURCE, "source"}, {&S_INFLECTED, "inflected"},
+    };
+    for (size_t i = 0; i < sizeof(interned) / sizeof(interned[0]); i++) {
+        if ((*interned[i].name = PyUnicode_InternFromString(interned[i].text)) == NULL) {
+            Py_DECREF(m);
+            return NULL;
+        }
     }
-    if (START == NULL || END == NULL || ENTRY == NULL || SURFACE == NULL
-        || PyModule_AddIntConstant(m, "ABI", SPLICE_ABI) < 0) {
+    if (PyModule_AddIntConstant(m, "ABI", SPLICE_ABI) < 0) {
         Py_DECREF(m);
         return NULL;
     }
