@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/end_to_end.py --mb 4 --memory        # peak memory too
     .venv/bin/python benchmarks/end_to_end.py --mb 1 --sizes 10 --rounds 3   # a quick look
     .venv/bin/python benchmarks/end_to_end.py --mb 4 --cold    # each round a first document
+    .venv/bin/python benchmarks/end_to_end.py --mb 4 --cold --cold-index   # … of a new process
 
 For each glossary size (10 — the fixed ESS list —, 1 000, 10 000 and 100 000 terms drawn
 with a fixed seed from ``../shared/corpus/terms``, see ``benchlib.draw_glossary``), every
@@ -131,27 +132,33 @@ def _sink_file(sink: str) -> Any:
     return os.fdopen(fd, "wb")
 
 
-def _forget(job: Any) -> None:
+def _forget(job: Any, index: bool = False) -> None:
     """Empty what the renderers keep from one document to the next of a process: the JSON
     pieces and the HTML templates kept with the matcher (``Matcher.variants.memo``), and
-    the process-wide HTML templates of a tree before those moved there."""
+    the process-wide HTML templates of a tree before those moved there; with ``index``,
+    the policies' entry index too (``kept.EntryIndex``: built per matcher, learning each
+    entry the first time it is met), as a new process starts without it."""
     from glossator.render import html
 
-    memo = getattr(job.annotator.matcher.variants, "memo", None)
+    matcher = job.annotator.matcher
+    memo = getattr(matcher.variants, "memo", None)
     if memo is not None:
         memo.clear()
+    if index and hasattr(matcher, "_policy_index"):
+        matcher._policy_index = None
     templates = getattr(html, "_TEMPLATES", None)
     if templates is not None:
         templates.clear()
 
 
 def _annotate(glossary: Any, fmt_: str, occurrences: str, python_renderers: bool = False,
-              sink: str = "devnull", cold: bool = False,
+              sink: str = "devnull", cold: bool | str = False,
               per_entry: bool = False) -> Callable[[str], int]:
     """What ``glossator annotate -f FMT --occurrences OCC`` does with a text it has read
     (``python_renderers``: with the renderers' C loop turned off): written to ``sink``
     (``devnull``, ``file``) as the command writes it, or made as a ``str`` (``str``);
-    ``cold``: each time as a matcher's first document (:func:`_forget`); ``per_entry``:
+    ``cold``: each time as a matcher's first document (:func:`_forget`; ``"index"``: the
+    policies' entry index forgotten too); ``per_entry``:
     with the renderers' batch makers left out (:func:`_per_entry`)."""
     from importlib import import_module
 
@@ -182,7 +189,7 @@ def _annotate(glossary: Any, fmt_: str, occurrences: str, python_renderers: bool
 
     def run(text: str) -> int:
         if cold:  # (emptied already by run.before in the rounds: then nearly free)
-            _forget(job)
+            _forget(job, cold == "index")
         if per_entry:
             with _per_entry(modules):
                 return once(text)
@@ -201,8 +208,13 @@ def _annotate(glossary: Any, fmt_: str, occurrences: str, python_renderers: bool
         # what a one-shot command pays: nothing kept from an earlier document; emptied
         # before the clock starts (freeing what the last round kept is a cost of that
         # round's process ending, as the glossary's is, not of the next document)
-        run.before = lambda: _forget(job)  # type: ignore[attr-defined]
+        run.before = lambda: _forget(job, cold == "index")  # type: ignore[attr-defined]
     return run
+
+
+def _cold(args: argparse.Namespace) -> bool | str:
+    """What ``--cold`` and ``--cold-index`` ask of :func:`_annotate`."""
+    return "index" if args.cold and args.cold_index else bool(args.cold)
 
 
 @contextlib.contextmanager
@@ -246,7 +258,7 @@ def cases(terms: list[str], args: argparse.Namespace) -> dict[str, Callable[[str
         for occ in args.occurrences:
             out[f"annotate -f {f} --occurrences {occ}"] = _annotate(glossary, f, occ,
                                                                      sink=args.sink,
-                                                                     cold=args.cold)
+                                                                     cold=_cold(args))
             if args.str_path:
                 out[f"annotate -f {f} --occurrences {occ} (str)"] = _annotate(
                     glossary, f, occ, sink="str")
@@ -255,7 +267,7 @@ def cases(terms: list[str], args: argparse.Namespace) -> dict[str, Callable[[str
                     glossary, f, occ, python_renderers=True, sink=args.sink)
             if args.per_entry_makers:
                 out[f"annotate -f {f} --occurrences {occ} (per-entry makers)"] = _annotate(
-                    glossary, f, occ, sink=args.sink, cold=args.cold, per_entry=True)
+                    glossary, f, occ, sink=args.sink, cold=_cold(args), per_entry=True)
     return out
 
 
@@ -433,6 +445,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="each annotate case as a one-shot command's document: what the "
                         "renderers keep per matcher and per process is emptied before it "
                         "(off the clock)")
+    p.add_argument("--cold-index", action="store_true",
+                   help="with --cold, the policies' entry index forgotten too (built per "
+                        "matcher, it learns each entry met): the first document of a new "
+                        "process, its glossary compiled")
     p.add_argument("--str-path", action="store_true",
                    help="also time each annotate case as DocumentJob.render (a str)")
     p.add_argument("--python-renderers", action="store_true",
