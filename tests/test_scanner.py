@@ -28,6 +28,7 @@ from glossator.matching.scan import Matcher, MatchOptions
 from glossator.render.splice import SPLICE_ABI
 from glossator.store.matchers import cached_matcher
 from glossator.text.chars import ELIDING_WORDS, INVISIBLE, SPACES
+from support.scanners import fast_and_pure
 
 DATA = Path(__file__).parent / "data"
 
@@ -137,28 +138,9 @@ def test_same_matches_on_generated_texts(
 ) -> None:
     text = "".join(w + s for w, s in zip(words, seps, strict=False))
     glossary = Glossary.from_dicts([{"term": t, "definition": "d"} for t in terms])
-    options = MatchOptions(accents=accents)
-    fast = Matcher(glossary, options)
-    saved = matcher.ACCELERATOR
-    matcher.ACCELERATOR = None
-    try:
-        pure = Matcher(glossary, options)
-    finally:
-        matcher.ACCELERATOR = saved
+    fast, pure = fast_and_pure(glossary, MatchOptions(accents=accents))
     assert fast.scan(text) == pure.scan(text), text
     assert [s for batch in fast.iter_spans(text) for s in batch] == pure.spans(text)
-
-
-def _fast_and_pure(glossary: Glossary) -> tuple[Matcher, Matcher]:
-    """The matcher of ``glossary`` with the C scanner, and without it."""
-    fast = Matcher(glossary)
-    saved = matcher.ACCELERATOR
-    matcher.ACCELERATOR = None
-    try:
-        pure = Matcher(glossary)
-    finally:
-        matcher.ACCELERATOR = saved
-    return fast, pure
 
 
 @settings(max_examples=200, deadline=None)
@@ -177,7 +159,7 @@ def test_batches_of_any_size_give_the_spans_of_the_whole(
     # next, and no match may be lost or given twice at a piece's edge.
     text = " ".join(words)
     glossary = Glossary.from_dicts([{"term": t, "definition": "d"} for t in terms])
-    fast, pure = _fast_and_pure(glossary)
+    fast, pure = fast_and_pure(glossary)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(matcher, "_BATCH", batch)
         patch.setattr(matcher, "_SEGMENT", segment)
@@ -220,7 +202,7 @@ def test_same_matches_with_terms_that_share_prefixes(terms: list[str], text: str
     if not entries:
         return
     glossary = Glossary.from_dicts(entries)
-    fast, pure = _fast_and_pure(glossary)
+    fast, pure = fast_and_pure(glossary)
     assert fast.scan(text) == pure.scan(text), (terms, text)
 
 

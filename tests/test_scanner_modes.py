@@ -21,21 +21,15 @@ from glossator.matching import compile as compile_mod
 from glossator.matching import scan as matcher
 from glossator.matching.compile import MatchOptions
 from glossator.matching.scan import Matcher
+from support.scanners import fast_and_pure
 
 pytestmark = pytest.mark.skipif(matcher.ACCELERATOR is None, reason="no C scanner built")
 
 
 def _both(terms: tuple[str, ...], accents: str = "strict") -> tuple[Matcher, Matcher]:
     glossary = Glossary.from_dicts([{"term": t, "definition": "d"} for t in terms])
-    options = MatchOptions(accents=accents)
-    fast = Matcher(glossary, options)
+    fast, pure = fast_and_pure(glossary, MatchOptions(accents=accents))
     assert fast._trie is not None
-    saved = matcher.ACCELERATOR
-    matcher.ACCELERATOR = None
-    try:
-        pure = Matcher(glossary, options)
-    finally:
-        matcher.ACCELERATOR = saved
     return fast, pure
 
 
