@@ -99,6 +99,12 @@ class _Entries(Sequence[Entry]):
                 self._built[found] = entry
             return found
 
+    def lookup(self) -> tuple[dict[int, Entry], _Entries, list[str]]:
+        """What the renderers' C batch makers read an entry through: the entries built so
+        far by index, the table itself (to build the others), and each index's entry id
+        (to tell a form's entry for the table's)."""
+        return self._built, self, self._keys
+
     def __len__(self) -> int:
         return len(self._keys)
 

@@ -163,12 +163,8 @@ def _kept_in_c(annotator: Annotator, window: str, off: int, cut: int,
 
     if state.kept is None:
         state.kept = KeepState(annotator.matcher)
-    pack = getattr(ACCELERATOR, "pack_matches", None)
-    if pack is not None:
-        found: bytearray | array[int] = bytearray()
-        pack(matches, off, found)
-    else:
-        found = array("q", [x for s, e, v, el in matches for x in (s + off, e + off, v * 2 + el)])
+    found = bytearray()  # (only with the C scanner: Annotator._kept_mode)
+    ACCELERATOR.pack_matches(matches, off, found)
     starts, ends, entries, codes = state.kept.keep(
         window, [found], annotator._kept_mode(), annotator.max_per_entry)
     if off:

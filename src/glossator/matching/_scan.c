@@ -55,7 +55,7 @@
 
 /* Bumped with every change to what the module's functions take or return; matcher.py
  * refuses a module of another ABI (a stale build left next to newer sources). */
-#define SCAN_ABI 11
+#define SCAN_ABI 12
 
 /* What the scanner decides alone about a candidate that ends a word, after an ASCII
  * character that is not an apostrophe (anything else goes to Python). */

@@ -201,9 +201,9 @@ class Tables(NamedTuple):
     #: whether any pattern has more than one word (white-space runs are then folded)
     multiword: bool
     #: how many folded bytes a match may cover at most: the longest pattern, with the
-    #: longest leading and trailing punctuation a variant keeps apart (-1: not worked
-    #: out; see :meth:`~glossator.matching.scan.Matcher.reach`)
-    reach: int = -1
+    #: longest leading and trailing punctuation a variant keeps apart (see
+    #: :meth:`~glossator.matching.scan.Matcher.reach`)
+    reach: int
 
 
 #: The fields of a variant row of :attr:`Tables.variants`, in order.

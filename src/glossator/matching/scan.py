@@ -354,7 +354,6 @@ class Matcher:
         "_multiword",
         "_policy_index",
         "_raw_variants",
-        "_reach",
         "_simple",
         "_trie",
         "_variant_form",
@@ -398,7 +397,6 @@ class Matcher:
             self._policy_index: Any = None  # glossator.kept.EntryIndex, built on first use
             self._maxlen = 1  # the longest pattern: for the Python scanner only
             self._multiword = tables.multiword
-            self._reach = -1  # built on first use (reach)
             self._ac: Any = None
             self._trie: Any = None
             #: whether the C trie came from ``trie_state`` rather than being built
@@ -531,13 +529,7 @@ class Matcher:
         """How many heavy characters (:func:`_heavy_back`) a match may cover at most: its
         longest pattern, in folded bytes, with the longest leading and trailing
         punctuation a form keeps apart."""
-        if self._reach < 0:
-            self._reach = self.tables.reach  # worked out when compiled, kept in the cache
-        if self._reach < 0:  # (tables made by hand)
-            longest = max(map(len, self.tables.patterns), default=0)
-            edges = max((len(r[7]) + len(r[8]) for r in self._raw_variants), default=0)
-            self._reach = longest + edges
-        return self._reach
+        return self.tables.reach  # worked out when compiled, kept in the cache
 
     def scan_until(self, text: str, final: bool = False) -> tuple[
             list[tuple[int, int, int, bool]], int]:

@@ -249,8 +249,8 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
         ends = _elided(field, pad)
         how_is = f"{field}\"how\": "
         made_c = SPLICE.json_pieces(
-            firsts, codes, entries, by_code, by_entry, _MEMO_LIMIT, table._built, table,
-            table._keys, variants.rows, variants.forms, field, how_is, ends,
+            firsts, codes, entries, by_code, by_entry, _MEMO_LIMIT, *table.lookup(),
+            variants.rows, variants.forms, field, how_is, ends,
             (f'{how_is}"exact",{ends[0]}', f'{how_is}"elision",{ends[1]}'),
             doc._matcher.options.accents == "fold")
         return made_c[0], made_c[1], (made_c[2], by_entry)

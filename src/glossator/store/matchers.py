@@ -131,10 +131,7 @@ def _save_tables(path: str, tables: Tables, state: bytes | None) -> None:
     """Write compiled tables (and the trie's arrays) atomically; a cache that cannot be
     written is skipped."""
     t = tables
-    reach = t.reach if t.reach >= 0 else (
-        max(map(len, t.patterns), default=0)
-        + max((len(v[7]) + len(v[8]) for v in t.variants), default=0))
-    header = (TABLES_VERSION, t.multiword, len(t.variants), state is not None, reach)
+    header = (TABLES_VERSION, t.multiword, len(t.variants), state is not None, t.reach)
     sections = (
         *pack_bytes(t.patterns), *Groups.pack(t.candidates), *Rows.pack(t.variants),
         bytes(t.variant_form), t.simple, t.blanked, t.capital_only, bytes(t.fast), t.modes,
