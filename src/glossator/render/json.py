@@ -246,12 +246,9 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
     entries, codes = doc.entries, doc.codes
     variants, table = doc._matcher.variants, doc.entry_table
     if SPLICE is not None and isinstance(table, _Entries):  # the same, in C
-        ends = _elided(field, pad)
-        how_is = f"{field}\"how\": "
         made_c = SPLICE.json_pieces(
             firsts, codes, entries, by_code, by_entry, _MEMO_LIMIT, *table.lookup(),
-            variants.rows, variants.forms, field, how_is, ends,
-            (f'{how_is}"exact",{ends[0]}', f'{how_is}"elision",{ends[1]}'),
+            variants.rows, variants.forms, field, *_after_how(field, pad),
             doc._matcher.options.accents == "fold")
         return made_c[0], made_c[1], (made_c[2], by_entry)
     pieces: list[str] = []
@@ -322,9 +319,7 @@ class _Maker:
         self.rows, self.forms, self.table = variants.rows, variants.forms, doc.entry_table
         self.fold = doc._matcher.options.accents == "fold"
         self.field, self.by_entry = field, by_entry
-        self.how_is, self.ends = f"{field}\"how\": ", _elided(field, pad)
-        self.plain = (f'{self.how_is}"exact",{self.ends[0]}',
-                      f'{self.how_is}"elision",{self.ends[1]}')
+        self.how_is, self.ends, self.plain = _after_how(field, pad)
         self.fixed: dict[tuple[str, int], str] = {}  # the ends after a fixed ``how``
 
     def pieces(self, code: int, e: int) -> _Pieces:
@@ -351,6 +346,15 @@ class _Maker:
                     f"{self.how_is}{fixed},{self.ends[code & 1]}")
             return e, middle, end, None
         return e, middle, self.plain[code & 1], False if tag else form_text
+
+
+def _after_how(field: str, pad: str,
+               ) -> tuple[str, tuple[str, str], tuple[str, str]]:
+    """What an annotation's object is made of from ``how`` on: the key ``how`` on its
+    line, the ends after ``how`` (not elided, elided: :func:`_elided`), and the whole
+    rest for a plain match (``exact``, ``elision``)."""
+    how_is, ends = f"{field}\"how\": ", _elided(field, pad)
+    return how_is, ends, (f'{how_is}"exact",{ends[0]}', f'{how_is}"elision",{ends[1]}')
 
 
 def _elided(field: str, pad: str) -> tuple[str, str]:
