@@ -151,26 +151,55 @@ def _forget(job: Any, index: bool = False) -> None:
         templates.clear()
 
 
+def _from_cache(terms: list[str]) -> Callable[[], tuple[Any, str]]:
+    """A function that reads the glossary of ``terms`` as a new process does with
+    ``--cache-dir``: from the glossary cache (its entries not built), with its cache
+    directory (the matcher's tables kept there too); the caches are written now."""
+    import atexit
+    import csv
+    import shutil
+
+    from glossator import compile_glossary
+    from glossator.loaders import read_glossary
+
+    where = tempfile.mkdtemp(prefix="glossator-e2e-cache-")
+    atexit.register(shutil.rmtree, where, True)
+    path = os.path.join(where, "glossary.csv")
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["term", "definition"])
+        out.writerows([t, f"Définition de {t}."] for t in terms)
+    cache = os.path.join(where, "cache")
+    compile_glossary(read_glossary(path, cache_dir=cache), cache_dir=cache)
+
+    def fresh() -> tuple[Any, str]:
+        return read_glossary(path, cache_dir=cache), cache
+
+    return fresh
+
+
 def _annotate(glossary: Any, fmt_: str, occurrences: str, python_renderers: bool = False,
               sink: str = "devnull", cold: bool | str = False,
-              per_entry: bool = False) -> Callable[[str], int]:
+              per_entry: bool = False,
+              fresh: Callable[[], tuple[Any, str]] | None = None) -> Callable[[str], int]:
     """What ``glossator annotate -f FMT --occurrences OCC`` does with a text it has read
     (``python_renderers``: with the renderers' C loop turned off): written to ``sink``
     (``devnull``, ``file``) as the command writes it, or made as a ``str`` (``str``);
     ``cold``: each time as a matcher's first document (:func:`_forget`; ``"index"``: the
     policies' entry index forgotten too); ``per_entry``:
-    with the renderers' batch makers left out (:func:`_per_entry`)."""
+    with the renderers' batch makers left out (:func:`_per_entry`); ``fresh`` (with
+    ``cold == "index"``): each time a new glossary and annotator from the caches
+    (:func:`_from_cache`), as a new process has them."""
     from importlib import import_module
 
-    from glossator import Annotator
     from glossator.documents.read import Document
-    from glossator.runner import DocumentJob
 
-    job = DocumentJob(Annotator(glossary, occurrences=occurrences), fmt_)
+    new_job = _job_maker(glossary, fmt_, occurrences, fresh if cold == "index" else None)
+    jobs = [new_job()]
     modules = [import_module(f"glossator.render.{m}") for m in ("text", "json", "html")]
     if sink == "str":
         def once(text: str) -> int:
-            return len(job.render(Document("bench.txt", "text", text)))
+            return len(jobs[0].render(Document("bench.txt", "text", text)))
     else:
         out = _sink_file(sink)
 
@@ -179,6 +208,7 @@ def _annotate(glossary: Any, fmt_: str, occurrences: str, python_renderers: bool
                 out.seek(0)
                 out.truncate()
             doc = Document("bench.txt", "text", text)
+            job = jobs[0]
             if hasattr(job, "render_into"):
                 job.render_into(doc, out.write)
             else:  # a tree before it: what its command did (render, encode, write)
@@ -189,7 +219,7 @@ def _annotate(glossary: Any, fmt_: str, occurrences: str, python_renderers: bool
 
     def run(text: str) -> int:
         if cold:  # (emptied already by run.before in the rounds: then nearly free)
-            _forget(job, cold == "index")
+            _forget(jobs[0], cold == "index")
         if per_entry:
             with _per_entry(modules):
                 return once(text)
@@ -208,8 +238,31 @@ def _annotate(glossary: Any, fmt_: str, occurrences: str, python_renderers: bool
         # what a one-shot command pays: nothing kept from an earlier document; emptied
         # before the clock starts (freeing what the last round kept is a cost of that
         # round's process ending, as the glossary's is, not of the next document)
-        run.before = lambda: _forget(job, cold == "index")  # type: ignore[attr-defined]
+        def before() -> None:
+            if fresh is not None and cold == "index":
+                jobs[0] = None  # the last one freed before the next is read (a process
+                # ending frees it, off the next one's clock)
+                jobs[0] = new_job()
+            _forget(jobs[0], cold == "index")
+
+        run.before = before  # type: ignore[attr-defined]
     return run
+
+
+def _job_maker(glossary: Any, fmt_: str, occurrences: str,
+               fresh: Callable[[], tuple[Any, str]] | None) -> Callable[[], Any]:
+    """A function making the command's job for ``glossary`` (or, with ``fresh``, for the
+    glossary read again from the caches, with its matcher loaded from there)."""
+    from glossator import Annotator
+    from glossator.runner import DocumentJob
+
+    def new_job() -> Any:
+        if fresh is None:
+            return DocumentJob(Annotator(glossary, occurrences=occurrences), fmt_)
+        read, cache = fresh()
+        return DocumentJob(Annotator(read, occurrences=occurrences, cache_dir=cache), fmt_)
+
+    return new_job
 
 
 def _cold(args: argparse.Namespace) -> bool | str:
@@ -254,11 +307,13 @@ def cases(terms: list[str], args: argparse.Namespace) -> dict[str, Callable[[str
             out[f"peer:{name}"] = scan
     glossary = _glossary(terms)
     out["glossator scan"] = _scan(glossary)
+    fresh = _from_cache(terms) if _cold(args) == "index" else None
     for f in args.formats:
         for occ in args.occurrences:
             out[f"annotate -f {f} --occurrences {occ}"] = _annotate(glossary, f, occ,
                                                                      sink=args.sink,
-                                                                     cold=_cold(args))
+                                                                     cold=_cold(args),
+                                                                     fresh=fresh)
             if args.str_path:
                 out[f"annotate -f {f} --occurrences {occ} (str)"] = _annotate(
                     glossary, f, occ, sink="str")
@@ -267,7 +322,8 @@ def cases(terms: list[str], args: argparse.Namespace) -> dict[str, Callable[[str
                     glossary, f, occ, python_renderers=True, sink=args.sink)
             if args.per_entry_makers:
                 out[f"annotate -f {f} --occurrences {occ} (per-entry makers)"] = _annotate(
-                    glossary, f, occ, sink=args.sink, cold=_cold(args), per_entry=True)
+                    glossary, f, occ, sink=args.sink, cold=_cold(args), per_entry=True,
+                    fresh=fresh)
     return out
 
 
@@ -446,9 +502,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         "renderers keep per matcher and per process is emptied before it "
                         "(off the clock)")
     p.add_argument("--cold-index", action="store_true",
-                   help="with --cold, the policies' entry index forgotten too (built per "
-                        "matcher, it learns each entry met): the first document of a new "
-                        "process, its glossary compiled")
+                   help="with --cold, each annotate case as the first document of a new "
+                        "process run with --cache-dir: the glossary read again from its "
+                        "cache (no entry built yet), the matcher loaded from its own, "
+                        "nothing learnt (off the clock)")
     p.add_argument("--str-path", action="store_true",
                    help="also time each annotate case as DocumentJob.render (a str)")
     p.add_argument("--python-renderers", action="store_true",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -237,6 +238,47 @@ def test_a_damaged_section_is_refused_when_the_cache_is_opened(
     assert not isinstance(glossary._table, Store)  # parsed again
     assert glossary.entries == read_glossary(path).entries
     assert isinstance(read_glossary(path, cache_dir=cache)._table, Store)  # and the cache mended
+
+
+def test_the_cache_keeps_the_traits_the_c_policies_read_of_every_entry(
+    tmp_path: Path
+) -> None:
+    from glossator.policy import entry_traits
+
+    path, cache = _cached(tmp_path)
+    glossary = read_glossary(path, cache_dir=cache)
+    traits = glossary.entry_traits()
+    assert traits is not None and read_glossary(path).entry_traits() is None
+    flags = bytes(traits[0])
+    caps, heads = (array("q", bytes(t)) for t in traits[1:])
+    plain = read_glossary(path).entries
+    assert [(flags[i], caps[i], heads[2 * i], heads[2 * i + 1])
+            for i in range(len(plain))] == [entry_traits(e) for e in plain]
+    store = glossary._table
+    assert isinstance(store, Store) and all(e is None for e in store._entries)  # no entry
+
+
+@pytest.mark.parametrize("index, fill", [
+    (7, b"\x00"),  # a flag byte without "known"
+    (7, b"\x21"),  # a flag no rule has
+    (8, b"\xfe" + b"\xff" * 7),  # a cap of -2
+])
+def test_damaged_traits_are_refused_when_the_cache_is_opened(
+    tmp_path: Path, index: int, fill: bytes
+) -> None:
+    from glossator.store.columns import read_sections
+
+    path, cache = _cached(tmp_path)
+    (cached,) = cache.glob("glossary-*.cache")
+    size = len(read_sections(cached)[1][index])
+    _damage(cached, index, fill * (size // len(fill)))
+    with pytest.warns(GlossatorWarning, match="damaged and removed"):
+        glossary = read_glossary(path, cache_dir=cache)
+    assert not isinstance(glossary._table, Store)  # parsed again
+    for short in (b"", b"\x01" * 100):  # one byte per entry: not fewer, not more
+        _damage(next(cache.glob("glossary-*.cache")), 7, short)
+        with pytest.warns(GlossatorWarning, match="damaged and removed"):
+            read_glossary(path, cache_dir=cache)
 
 
 @pytest.mark.parametrize("what", ["ids", "entry", "variant"])

@@ -4,11 +4,12 @@ annotation objects."""
 
 from __future__ import annotations
 
+import functools
 from array import array
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from glossator import AnnotatedText, Annotator, Glossary
@@ -596,6 +597,7 @@ def test_expansions_from_the_arrays_hold_any_field(
 #: class's slot descriptors (a read past the object), an entry whose ``id`` empties the
 #: table's keys while it is read, a kept code whose ``__eq__`` empties the memo it is in.
 HOSTILE_CALLS = r'''
+import functools
 from array import array
 from glossator.render import _splice as S
 q = lambda *v: array("q", v)
@@ -701,3 +703,135 @@ def test_an_empty_title_falls_back_to_the_term_in_every_batch_maker() -> None:
     html = render(doc, "html")
     assert html == render(AnnotatedText(doc.text, doc.annotations), "html")
     assert '<span class="glossator-title">ESS</span>' in html
+
+
+@functools.cache
+def _cache_of_entries() -> tuple[str, str]:
+    """:data:`ENTRIES` as a glossary file with its caches written (kept for the module's
+    tests; removed at exit): the file and the cache directory."""
+    import atexit
+    import shutil
+    import tempfile
+
+    import yaml
+
+    from glossator import compile_glossary
+    from glossator.loaders import read_glossary
+
+    where = tempfile.mkdtemp(prefix="glossator-kept-")
+    atexit.register(shutil.rmtree, where, True)
+    path = f"{where}/g.yaml"
+    with open(path, "w", encoding="utf-8") as f:
+        yaml.safe_dump({"entries": ENTRIES}, f, allow_unicode=True)
+    cache = f"{where}/cache"
+    compile_glossary(read_glossary(path, cache_dir=cache), cache_dir=cache)
+    return path, cache
+
+
+def _annotator_from_the_cache(occurrences: str, cap: int | None = None) -> Annotator:
+    """An annotator over :data:`ENTRIES` as a new process has it with ``--cache-dir``: the
+    glossary read from its cache (the policies' traits of every entry with it), nothing
+    learnt yet."""
+    from glossator.loaders import read_glossary
+
+    path, cache = _cache_of_entries()
+    glossary = read_glossary(path, cache_dir=cache)
+    assert glossary.entry_traits() is not None
+    return Annotator(glossary, occurrences=occurrences, max_per_entry=cap, cache_dir=cache)
+
+
+@settings(max_examples=120, deadline=None)
+@given(text=texts, occurrences=st.sampled_from(["first", "section", "all"]),
+       cap=st.sampled_from([None, 1, 3]))
+@example(text="SCOP, SCOP et SCOP.", occurrences="all", cap=None)  # its own cap: 2
+@example(text="Une économie sociale, et solidaire. ESS", occurrences="first", cap=None)
+@example(text="DROIT DES COOPÉRATIVES, des coopérative d'habitants", occurrences="all",
+         cap=None)
+def test_the_traits_read_from_the_glossary_cache_keep_what_learning_keeps(
+        text: str, occurrences: str, cap: int | None) -> None:
+    """The flags, caps and heads the glossary cache holds (the ways read only when C
+    first searches them) keep the matches the entries learnt one by one keep: the
+    own-definition rule (Une économie sociale, et solidaire.), the caps (SCOP), not_in,
+    capitals (DROIT DES)."""
+    fresh = Annotator(GLOSSARY, occurrences=occurrences, max_per_entry=cap)
+    cached = _annotator_from_the_cache(occurrences, cap)
+    doc = cached.annotate(text)
+    assert isinstance(doc, KeptText)
+    assert doc.annotations == fresh.annotate(text).annotations
+
+
+def test_a_run_from_the_cache_works_out_no_entry_and_reads_only_the_ways_it_needs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from glossator import kept
+    from glossator.policy import entry_traits
+
+    worked_out: list[str] = []
+
+    def counted(entry: Any) -> tuple[int, int, int, int]:
+        worked_out.append(entry.id)
+        return entry_traits(entry)
+
+    monkeypatch.setattr(kept, "entry_traits", counted)
+    annotator = _annotator_from_the_cache("all")
+    text = "Une économie sociale, et solidaire. L'ESS, la SCOP et la CAE."
+    doc = annotator.annotate(text)
+    assert [a.entry.id for a in doc] == ["ess", "scop", "cae"]  # not inside its definition
+    assert worked_out == []
+    index = EntryIndex.of(annotator.matcher)
+    ways = {index.ids[e]: w for e, w in enumerate(index.ways) if w is not None}
+    # only where a way's first two characters were around a match: ESS's ("Éc"…) and
+    # the other's ("Un"), whose match lies inside it
+    assert sorted(ways) == ["economie-sociale-et-solidaire"]
+    assert Annotator(GLOSSARY, occurrences="all").annotate(text).annotations == doc.annotations
+
+
+def test_learn_must_read_an_entry_the_cache_knew() -> None:
+    """``keep`` calls ``learn`` for an entry known from the cache whose row was not read;
+    a ``learn`` that leaves it so is an error, not a loop or a silent pass."""
+    annotator = _annotator_from_the_cache("all")
+    index = EntryIndex.of(annotator.matcher)
+    n = index.entries.size
+    assert all(f & 16 for f in index.flags[:len(index.ids)])
+    found = array("q", [0, 3, 0])
+    out = (bytearray(), bytearray(), bytearray(), bytearray())
+    ctx = (index.variant_entry, index.flags, index.caps, index.ways, index.heads,
+           lambda e: None, lambda *a: False, "ESS", 0, -1, array("q", [0]) * n,
+           array("q", [0]) * n, array("q", [0]), array("q", [0]), None, index.by_entry_at,
+           index.by_entry)
+    with pytest.raises(RuntimeError, match="did not learn"):
+        ACCELERATOR.keep(found, ctx, out)
+
+
+@pytest.mark.parametrize("in_c", [True, False])
+def test_gather_and_group(in_c: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from glossator import kept
+
+    if not in_c:  # the Python fallbacks (a scanner module without them)
+        monkeypatch.setattr(kept, "ACCELERATOR", None)
+    values = array("i", [5, 7, 9, 11])
+    index = array("i", [3, 0, 0, 2, 1, 3])
+    assert list(kept._gather(values, index)) == [11, 5, 5, 9, 7, 11]
+    at, order = kept._group(index, 5)
+    assert list(at) == [0, 2, 3, 4, 6, 6]
+    assert list(order) == [1, 2, 4, 3, 0, 5]  # positions rising within each key
+    assert list(kept._group(array("i"), 2)[0]) == [0, 0, 0]
+
+
+def test_gather_and_group_refuse_what_does_not_fit() -> None:
+    values = array("i", [5, 7, 9, 11])
+    index = array("i", [3, 0, 0, 2, 1, 3])
+    out = array("i", [0]) * len(index)
+    with pytest.raises(IndexError):
+        ACCELERATOR.gather(out, values, array("i", [0, 1, 2, 3, 4, 0]))
+    with pytest.raises(IndexError):
+        ACCELERATOR.gather(out, values, array("i", [0, 1, 2, -1, 0, 0]))
+    with pytest.raises(ValueError):  # out as long as index
+        ACCELERATOR.gather(array("i", [0]), values, index)
+    with pytest.raises(ValueError):
+        ACCELERATOR.gather(out, b"\0" * 5, index)
+    with pytest.raises(BufferError):  # written into: not read-only
+        ACCELERATOR.gather(bytes(24), values, index)
+    with pytest.raises(IndexError):
+        ACCELERATOR.group(index, array("q", [0]) * 4, array("i", [0]) * 6)  # key 3 >= n
+    with pytest.raises(ValueError):
+        ACCELERATOR.group(index, array("q", [0]) * 6, array("i", [0]) * 5)

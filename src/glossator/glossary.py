@@ -11,6 +11,7 @@ turns warnings into errors.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ._gc import paused_gc
@@ -23,6 +24,8 @@ from .text.normalize import canonical, fold_text, slugify
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from typing_extensions import Buffer
 
 __all__ = ["EntryTable", "Form", "Glossary", "MemoryTable", "winning_forms"]
 
@@ -78,6 +81,17 @@ class EntryTable(Protocol):
     def winner_entry_ids(self) -> list[str]:
         """The entry id of each of :meth:`winners`."""
 
+    def winner_entries(self) -> Sequence[int]:
+        """The index of the entry of each of :meth:`winners`, as 4-byte integers (a
+        buffer)."""
+
+    def ids(self) -> tuple[str, ...]:
+        """Every entry's id, in order."""
+
+    def traits(self) -> tuple[Buffer, Buffer, Buffer] | None:
+        """What a cache kept of :func:`glossator.policy.entry_traits` for every entry
+        (flags as bytes, caps as int64, two heads each as int64), or ``None``."""
+
     def has(self, entry_id: object) -> bool:
         """Whether an entry has the id ``entry_id``."""
 
@@ -95,13 +109,14 @@ class EntryTable(Protocol):
 class MemoryTable:
     """The entries and forms of a glossary held in memory."""
 
-    __slots__ = ("_by_id", "_entries", "_forms", "_winners")
+    __slots__ = ("_by_id", "_entries", "_forms", "_owners", "_winners")
 
     def __init__(self, entries: tuple[Entry, ...], forms: tuple[Form, ...]) -> None:
         self._entries = entries
         self._forms = forms
         self._by_id: dict[str, Entry] | None = None
         self._winners: list[Form] | None = None
+        self._owners: array[int] | None = None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -123,6 +138,21 @@ class MemoryTable:
     def winner_entry_ids(self) -> list[str]:
         """The entry id of each of :meth:`winners`."""
         return [f.entry.id for f in self.winners()]
+
+    def winner_entries(self) -> array[int]:
+        """The index of the entry of each of :meth:`winners` (worked out once)."""
+        if self._owners is None:
+            index = {id(e): i for i, e in enumerate(self._entries)}
+            self._owners = array("i", [index[id(f.entry)] for f in self.winners()])
+        return self._owners
+
+    def ids(self) -> tuple[str, ...]:
+        """Every entry's id, in order."""
+        return tuple(e.id for e in self._entries)
+
+    def traits(self) -> None:
+        """None: entries in memory are looked at when first met."""
+        return None
 
     def has(self, entry_id: object) -> bool:
         """Whether an entry has the id ``entry_id``."""
@@ -275,6 +305,26 @@ class Glossary:
             self._extents = (max((len(e.definition) for e in entries), default=0),
                              max((len(p) for e in entries for p in e.not_in), default=0))
         return self._extents
+
+    def ids(self) -> tuple[str, ...]:
+        """Every entry's id, in order (without building the entries of a glossary read
+        from the cache)."""
+        return self._table.ids()
+
+    def entry_at(self, index: int) -> Entry:
+        """Entry ``index``, in glossary order (built alone, from the cache)."""
+        return self._table.entry_at(index)
+
+    def form_entries(self) -> Sequence[int]:
+        """The index of the entry of each of :meth:`forms`, as a buffer of 4-byte
+        integers (without building the forms of a glossary read from the cache)."""
+        return self._table.winner_entries()
+
+    def entry_traits(self) -> tuple[Buffer, Buffer, Buffer] | None:
+        """What the glossary cache kept of :func:`glossator.policy.entry_traits` for
+        every entry: flags (bytes), caps (int64) and heads (two int64 each), in glossary
+        order; ``None`` when not read from a cache."""
+        return self._table.traits()
 
     def form_entry_ids(self) -> list[str]:
         """The entry id of each of :meth:`forms`, in order (without building the forms

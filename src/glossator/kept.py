@@ -27,8 +27,11 @@ from .matching.native import ACCELERATOR
 from .matching.scan import Matcher, Variant
 from .model import AnnotatedText, Annotation, Entry
 from .policy import (
+    TRAIT_KNOWN,
+    TRAIT_WAYS,
     _written_ways,
     all_occurrences,
+    entry_traits,
     excluded_by_context,
     first_occurrence,
     first_per_section,
@@ -37,8 +40,6 @@ from .policy import (
     section_starts,
 )
 from .senses import SPELLED_OUT_OTHER, SenseChoice, SenseChooser
-from .text.french import roman_numeral
-from .text.words import common_words
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -49,8 +50,10 @@ if TYPE_CHECKING:
 __all__ = ["EntryIndex", "KeepState", "KeptText", "keep_columns", "keep_matches", "kept_mode"]
 
 _NO_SECTIONS = [0]
-# the flags of an entry, as _keep.h reads them
-_KNOWN, _ASK, _WAYS, _LETTER = 1, 2, 4, 8
+#: The flag of an entry known from the glossary cache whose row is not read yet
+#: (``ENTRY_CACHED`` in ``matching/_keep.h``), and the table that sets it on every flag.
+_CACHED_ROW = 16
+_CACHED = bytes(b | _CACHED_ROW if b < _CACHED_ROW else b for b in range(256))
 _MODES = {"all": 0, "first": 1, "section": 2}
 
 
@@ -118,8 +121,8 @@ class _Entries(Sequence[Entry]):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self._keys)))]
         entry = self._built.get(index)
-        if entry is None:
-            entry = self._built[index] = self._glossary[self._keys[index]]
+        if entry is None:  # one of the glossary's (the others were registered, built)
+            entry = self._built[index] = self._glossary.entry_at(index)
         return entry
 
 
@@ -129,51 +132,53 @@ class _NoRoom(Exception):
 
 
 class EntryIndex:
-    """What the C policies know of a matcher's entries: the entry index of each variant
-    (entries numbered in the order their variants come), each entry's variants, and,
-    learnt the first time a match of the entry is met, its flags, cap and the ways its
-    definition may be written out. One per matcher (:meth:`of`), shared by threads: what
-    is learnt is the same whoever learns it."""
+    """What the C policies know of a matcher's entries, numbered in glossary order: the
+    entry index of each variant, each entry's variants, and each entry's flags, cap and
+    the ways its definition may be written out (:func:`glossator.policy.entry_traits`),
+    read from the glossary cache where it kept them, else learnt the first time a match
+    of the entry is met. One per matcher (:meth:`of`), shared by threads: what is learnt
+    is the same whoever learns it."""
 
     __slots__ = ("by_entry", "by_entry_at", "caps", "defer", "entries", "flags", "heads",
                  "ids", "variant_entry", "ways")
 
     def __init__(self, matcher: Matcher) -> None:
-        ids = matcher._ids()
-        keys = tuple(dict.fromkeys(ids))
-        position = {key: i for i, key in enumerate(keys)}
-        self.ids = keys
-        self.variant_entry = array("i", map(position.__getitem__, ids))
+        glossary = matcher.glossary
+        self.ids = keys = glossary.ids()
+        variant_form = matcher._variant_form
+        self.variant_entry = _gather(glossary.form_entries(), variant_form)
         #: per variant, whether its form has several senses (its entry is chosen in
         #: Python, :mod:`glossator.senses`); None when no form has
         self.defer: bytes | None = None
         spare = 0
-        glossary = matcher.glossary
         if glossary.has_shared_forms():
             # the variants of every entry that claims a form another claims too (read
             # without building an entry or a form: a glossary from the cache stays lazy)
-            table: Any = glossary._table
-            every_id = (table.ids() if hasattr(table, "ids")
-                        else [e.id for e in table.entries()])
             owners = glossary._shared().values()
-            claiming = {every_id[i] for found in owners for i in found}
-            self.defer = bytes(key in claiming for key in ids)
+            claiming = bytearray(len(keys))
+            for found in owners:
+                for i in found:
+                    claiming[i] = 1
+            self.defer = bytes(map(claiming.__getitem__, self.variant_entry))
             spare = sum(len(found) + 1 for found in owners) + 64
         n = len(keys) + spare
-        counts = [0] * (n + 1)
-        for e in self.variant_entry:
-            counts[e + 1] += 1
-        for i in range(n):
-            counts[i + 1] += counts[i]
-        self.by_entry_at = array("q", counts)
-        order = sorted(range(len(ids)), key=self.variant_entry.__getitem__)
-        self.by_entry = array("i", order)
+        self.by_entry_at, self.by_entry = _group(self.variant_entry, n)
         self.entries = _Entries(glossary, keys, spare)
-        self.flags = bytearray(n)
-        self.caps = array("q", [-1]) * n
         self.ways: list[tuple[str, ...] | None] = [None] * n
-        #: per entry, two: what C reads of a way before the way itself (:func:`_head`)
-        self.heads = array("q", bytes(16 * n))
+        #: per entry, two: what C reads of a way before the way itself (way_head)
+        traits = glossary.entry_traits()
+        if traits is None:
+            self.flags = bytearray(n)
+            self.caps = array("q", [-1]) * n
+            self.heads = array("q", [0]) * (2 * n)
+        else:  # all known: each entry's row is read when first met, its ways when C
+            # first searches them (learn)
+            self.flags = bytearray(bytes(traits[0]).translate(_CACHED))
+            self.flags.extend(bytes(spare))
+            self.caps = array("q", bytes(traits[1]))
+            self.caps.extend(array("q", [-1]) * spare)
+            self.heads = array("q", bytes(traits[2]))
+            self.heads.extend(array("q", [0]) * (2 * spare))
 
     @classmethod
     def of(cls, matcher: Matcher) -> EntryIndex:
@@ -184,45 +189,50 @@ class EntryIndex:
         return found
 
     def learn(self, e: int) -> None:
-        """Fill in what the C policies need of entry ``e``."""
-        entry = self.entries[e]
-        flags = _KNOWN
-        if entry.not_in or _capitals_prone(entry):
-            flags |= _ASK
-        if _letter_prone(entry):  # C tests the characters around, and asks where unsure
-            flags |= _LETTER
-        ways = _written_ways(entry.definition)
-        if ways:
-            self.ways[e] = ways
-            flags |= _WAYS
-            if len(ways) > 2:
-                self.heads[2 * e] = -1  # (never, as ways are made): look at them all
-            else:
-                for i, way in enumerate(ways):
-                    self.heads[2 * e + i] = _head(way)
-        self.caps[e] = -1 if entry.max_occurrences is None else entry.max_occurrences
+        """Fill in what the C policies need of entry ``e``: all of it; or, for an entry
+        the glossary cache knew, nothing when first met (its row is read, so that a
+        damaged one is found now), then its ways when C first searches them."""
+        entry = self.entries[e]  # (a damaged row of the glossary cache found here)
+        flags = self.flags[e]
+        if flags & _CACHED_ROW:
+            self.flags[e] = flags & ~_CACHED_ROW
+            return
+        if flags & TRAIT_KNOWN:
+            self.ways[e] = _written_ways(entry.definition)
+            return
+        flags, cap, head, second = entry_traits(entry)
+        if flags & TRAIT_WAYS:
+            self.ways[e] = _written_ways(entry.definition)
+            self.heads[2 * e] = head
+            self.heads[2 * e + 1] = second
+        self.caps[e] = cap
         self.flags[e] = flags
 
 
-def _head(way: str) -> int:
-    """What the C policies read of a way before the way itself: its length, and its
-    first two characters (a way is written out around a match only where they are)."""
-    if len(way) < 2 or len(way) >= 1 << 21:
-        return -1  # look at the way itself
-    return len(way) << 42 | ord(way[0]) << 21 | ord(way[1])
+def _gather(values: Sequence[int], index: Sequence[int]) -> array[int]:
+    """``values[i]`` for each ``i`` of ``index`` (4-byte integers), in C where built."""
+    out = array("i", [0]) * len(index)
+    gather = getattr(ACCELERATOR, "gather", None)
+    if gather is None:
+        return array("i", map(values.__getitem__, index))
+    gather(out, values, index)
+    return out
 
 
-def _letter_prone(entry: Entry) -> bool:
-    """Whether :func:`~glossator.policy.letter_or_number` may drop a match of ``entry``:
-    one of its forms is one letter, or a Roman numeral in capitals."""
-    return any(f.isalpha() and (len(f) == 1 or roman_numeral(f.upper()))
-               for f in entry.forms)
-
-
-def _capitals_prone(entry: Entry) -> bool:
-    """Whether :func:`~glossator.policy.in_capitals` may drop a match of ``entry``: one of
-    its forms is an acronym in capitals that is also a common word."""
-    return any(f.isupper() and f.lower() in common_words() for f in entry.forms)
+def _group(keys: array[int], n: int) -> tuple[array[int], array[int]]:
+    """The positions of ``keys`` (each in ``[0, n)``) grouped by key: where each key's
+    run starts (``n + 1`` int64) and the runs (positions rising within a run)."""
+    at = array("q", [0]) * (n + 1)
+    group = getattr(ACCELERATOR, "group", None)
+    if group is None:
+        for k in keys:
+            at[k + 1] += 1
+        for i in range(n):
+            at[i + 1] += at[i]
+        return at, array("i", sorted(range(len(keys)), key=keys.__getitem__))
+    order = array("i", [0]) * len(keys)
+    group(keys, at, order)
+    return at, order
 
 
 def keep_matches(

@@ -49,6 +49,7 @@ __all__ = [
     "PolicyStream",
     "all_occurrences",
     "apply_policies",
+    "entry_traits",
     "excluded",
     "excluded_by_context",
     "first_occurrence",
@@ -332,6 +333,57 @@ def _written_ways(definition: str) -> tuple[str, ...]:
     document, so worked out once per definition."""
     definition = definition.strip()
     return tuple(w for w in dict.fromkeys((definition, one_line(definition))) if len(w) >= 12)
+
+
+#: The flags of an entry, as the C policies read them (``matching/_keep.h``): known, a
+#: rule only Python can check (``not_in``, capitals), a definition that may be written
+#: out in a text, a form of one letter or a Roman numeral.
+TRAIT_KNOWN, TRAIT_ASK, TRAIT_WAYS, TRAIT_LETTER = 1, 2, 4, 8
+
+
+def entry_traits(entry: Entry) -> tuple[int, int, int, int]:
+    """What the C policies read of ``entry`` before its matches: its flags (``TRAIT_*``),
+    its cap (``-1``: none), and, for each of the (at most two) ways its definition may be
+    written out, its :func:`way_head` (``0``: no such way). The same for every document,
+    so the glossary cache keeps them (:mod:`glossator.store.glossaries`)."""
+    flags = TRAIT_KNOWN
+    if entry.not_in or _capitals_prone(entry):
+        flags |= TRAIT_ASK
+    if _letter_prone(entry):  # C tests the characters around, and asks where unsure
+        flags |= TRAIT_LETTER
+    heads = [0, 0]
+    ways = _written_ways(entry.definition)
+    if ways:
+        flags |= TRAIT_WAYS
+        if len(ways) > 2:
+            heads[0] = -1  # (never, as ways are made): look at them all
+        else:
+            for i, way in enumerate(ways):
+                heads[i] = way_head(way)
+    cap = -1 if entry.max_occurrences is None else entry.max_occurrences
+    return flags, cap, heads[0], heads[1]
+
+
+def way_head(way: str) -> int:
+    """What the C policies read of a way before the way itself: its length, and its
+    first two characters (a way is written out around a match only where they are);
+    ``-1``: look at the way itself."""
+    if len(way) < 2 or len(way) >= 1 << 21:
+        return -1
+    return len(way) << 42 | ord(way[0]) << 21 | ord(way[1])
+
+
+def _letter_prone(entry: Entry) -> bool:
+    """Whether :func:`letter_or_number` may drop a match of ``entry``: one of its forms is
+    one letter, or a Roman numeral in capitals."""
+    return any(f.isalpha() and (len(f) == 1 or roman_numeral(f.upper()))
+               for f in entry.forms)
+
+
+def _capitals_prone(entry: Entry) -> bool:
+    """Whether :func:`in_capitals` may drop a match of ``entry``: one of its forms is an
+    acronym in capitals that is also a common word."""
+    return any(f.isupper() and f.lower() in common_words() for f in entry.forms)
 
 
 def inside_own_definition(m: Match, entry: Entry, written: dict[str, tuple[str, ...]],

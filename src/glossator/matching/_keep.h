@@ -15,7 +15,9 @@
  *                 near the match for the definition's written ways); the rules that need
  *                 Python (not_in phrases, capitals) are asked of a callable, and only for
  *                 the entries that have them. What is known of an entry (flags, cap,
- *                 ways) is learnt from Python the first time one of its matches is met.
+ *                 heads of its ways) is learnt from Python the first time one of its
+ *                 matches is met, unless the glossary cache held it already; the ways
+ *                 themselves (a tuple of str) are then asked for when first searched.
  *
  * The kept matches are appended to four bytearrays of int64: starts, ends, entry
  * indexes, and variant * 2 + elided (glossator.kept reads them).
@@ -27,6 +29,9 @@ enum {
     ENTRY_ASK = 2,   /* a rule that needs Python: call `check` */
     ENTRY_WAYS = 4,  /* its definition may be written out in the text: search the ways */
     ENTRY_LETTER = 8, /* a form of one letter or a Roman numeral: see letter_rule */
+    ENTRY_CACHED = 16, /* known from the glossary cache, its row not read yet: `learn`
+                        * reads it when the entry is first met (a damaged row is found
+                        * then, as for an entry learnt in Python) */
 };
 
 /* Occurrence policies keep() applies. */
@@ -526,6 +531,19 @@ keep_excluded(KeepCtx *c, const int64_t *m, Py_ssize_t ent)
         if (!ways_may_hold(c, ent, (Py_ssize_t)m[0], (Py_ssize_t)m[1])) {
             return 0;
         }
+        if (PyList_GET_ITEM(c->ways, ent) == Py_None) {
+            /* an entry known from the glossary cache (flags, cap and heads, not the ways
+             * themselves): `learn` reads its ways, now that they are needed */
+            PyObject *r = PyObject_CallFunction(c->learn, "n", ent);
+            if (!r) {
+                return -1;
+            }
+            Py_DECREF(r);
+            if (ent >= PyList_GET_SIZE(c->ways)) {
+                PyErr_SetString(PyExc_ValueError, "the ways of keep() were cut short");
+                return -1;
+            }
+        }
         return inside_ways(c->text, PyList_GET_ITEM(c->ways, ent), (Py_ssize_t)m[0],
                            (Py_ssize_t)m[1]);
     }
@@ -559,7 +577,7 @@ keep_decide(KeepCtx *c, const int64_t *m)
 static int
 keep_learn(KeepCtx *c, Py_ssize_t ent)
 {
-    if (c->flags[ent] & ENTRY_KNOWN) {
+    if ((c->flags[ent] & (ENTRY_KNOWN | ENTRY_CACHED)) == ENTRY_KNOWN) {
         return 0;
     }
     PyObject *r = PyObject_CallFunction(c->learn, "n", ent);
@@ -567,7 +585,7 @@ keep_learn(KeepCtx *c, Py_ssize_t ent)
         return -1;
     }
     Py_DECREF(r);
-    if (!(c->flags[ent] & ENTRY_KNOWN)) {
+    if ((c->flags[ent] & (ENTRY_KNOWN | ENTRY_CACHED)) != ENTRY_KNOWN) {
         PyErr_SetString(PyExc_RuntimeError, "learn() did not learn the entry");
         return -1;
     }
