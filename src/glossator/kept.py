@@ -365,12 +365,8 @@ class KeepState:
         for buf in out:  # each column copied, then its buffer emptied, one at a time
             cols.append(array("q", buf))
             del buf[:]
-        raw = self.matcher._raw_variants
-        if not isinstance(raw, (list, tuple)):
-            # rows mapped from a cache file: read those of the kept variants now, so
-            # that a damaged one is found (and the file removed) as on the Python path
-            for code in set(cols[3]):
-                raw[code >> 1]
+        # (the rows of a matcher's cache are checked when read, by whoever reads them: a
+        # renderer that needs no variant, as -f text, reads none)
         return cols
 
 
