@@ -243,3 +243,55 @@ def test_the_c_marshal_walk_agrees_with_the_python_one() -> None:
     differ = [m for m in _mutants(17, 20000)
               if check(m, columns._MAX_DEPTH, columns._EXPANSION) != python(m)]
     assert differ == []
+
+
+def test_rows_read_in_c_are_rows_read_in_python(walk: str) -> None:
+    """``Rows.load`` (``_scan.load_row`` in C, then the Python steps): the same rows, the
+    same refusals of forged ones, kinds and widths; a forged record never reaches
+    marshal."""
+    import marshal
+
+    from glossator.errors import CacheError
+
+    good = [("ESS", 1, None), ("économie sociale", 2, ("a", True)), ("", -3, ())]
+    forged = [*FORGED_RECORDS.values(), marshal.dumps(("a", 1)), marshal.dumps(["a", 1, 2]),
+              marshal.dumps(("a", "b", None)), b""]
+    parts = [marshal.dumps(r) for r in good] + forged
+    blob = b"".join(parts)
+    offsets = array("q", itertools.accumulate(map(len, parts), initial=0)).tobytes()
+    rows = Rows(blob, offsets, 3, "forged.cache", (str, int, (tuple, type(None))))
+    assert [rows.load(i) for i in range(3)] == good
+    assert rows.load(-len(parts)) == good[0]
+    for i in range(3, len(parts)):
+        with pytest.raises(CacheError, match=r"forged\.cache"):
+            rows.load(i)
+    for outside in (len(parts), -len(parts) - 1):
+        with pytest.raises(IndexError):
+            rows.load(outside)
+
+
+def test_load_row_refuses_arguments_that_do_not_fit() -> None:
+    import marshal
+
+    from glossator.matching.native import ACCELERATOR
+
+    load_row = getattr(ACCELERATOR, "load_row", None)
+    if load_row is None:
+        pytest.skip("the scanner module is not built (GLOSSATOR_PURE_PYTHON?)")
+    blob = marshal.dumps(("a", 1))
+    offsets = array("q", [0, len(blob)])
+    assert load_row(blob, offsets, 0, 2, None, 100, 16) == ("a", 1)
+    assert load_row(blob, offsets, 0, 2, (str, int), 100, 16) == ("a", 1)
+    assert load_row(blob, offsets, 0, 2, (int, int), 100, 16) is None
+    assert load_row(blob, array("q", [0, len(blob) + 1]), 0, 2, None, 100, 16) is None
+    assert load_row(blob, array("q", [3, 1]), 0, 2, None, 100, 16) is None
+    with pytest.raises(ValueError):  # kinds not one per value
+        load_row(blob, offsets, 0, 2, (str,), 100, 16)
+    with pytest.raises(ValueError):
+        load_row(blob, b"\0" * 12, 0, 2, None, 100, 16)
+    with pytest.raises(ValueError):
+        load_row(blob, offsets, 0, 2, None, 0, 16)
+    with pytest.raises(IndexError):
+        load_row(blob, offsets, 1, 2, None, 100, 16)
+    with pytest.raises(TypeError):  # a failing isinstance is raised, not swallowed
+        load_row(blob, offsets, 0, 2, ("not a type", int), 100, 16)

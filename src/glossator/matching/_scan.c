@@ -40,6 +40,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <structmember.h>
+#include <marshal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <stddef.h>
@@ -2938,6 +2939,94 @@ plain_marshal(PyObject *Py_UNUSED(module), PyObject *args)
     return PyBool_FromLong(ok);
 }
 
+/* load_row(blob, offsets, index, width, kinds, max_depth, expansion) -> tuple | None:
+ * row `index` of a store.columns.Rows (a marshal record each, between int64 offsets into
+ * blob), as Rows.load decodes it: copied out of the mapped file first (so that the walk
+ * and marshal read the same bytes whatever the file does meanwhile), walked as
+ * plain_marshal walks it, read by marshal, and kept only if it is a tuple of `width`
+ * values each an instance of kinds[i] (kinds may be None). None when it is not;
+ * IndexError when index is outside the rows. One call a row: the Python steps around
+ * marshal took as long as marshal itself. */
+static PyObject *
+load_row(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    Py_buffer blob, offsets;
+    Py_ssize_t index, width;
+    PyObject *kinds;
+    int max_depth;
+    long long expansion;
+    if (!PyArg_ParseTuple(args, "y*y*nnOiL", &blob, &offsets, &index, &width, &kinds,
+                          &max_depth, &expansion)) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    char *copy = NULL;
+    Py_ssize_t n_rows = offsets.len / 8 - 1;
+    if (offsets.len % 8 || max_depth < 1 || max_depth > 100000 || expansion < 1 ||
+        expansion > 1 << 20 || width < 0 ||
+        (kinds != Py_None && (!PyTuple_Check(kinds) || PyTuple_GET_SIZE(kinds) != width))) {
+        PyErr_SetString(PyExc_ValueError, "load_row: bad offsets, limits or kinds");
+        goto done;
+    }
+    if (index < 0 || index >= n_rows) {
+        PyErr_SetString(PyExc_IndexError, "row index out of range");
+        goto done;
+    }
+    int64_t start, end;
+    memcpy(&start, (const char *)offsets.buf + 8 * index, 8);
+    memcpy(&end, (const char *)offsets.buf + 8 * (index + 1), 8);
+    if (start < 0 || end < start || end > blob.len) {
+        result = Py_NewRef(Py_None); /* offsets that do not fit: a damaged file's */
+        goto done;
+    }
+    Py_ssize_t len = (Py_ssize_t)(end - start);
+    copy = PyMem_Malloc(len ? (size_t)len : 1);
+    if (!copy) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memcpy(copy, (const char *)blob.buf + start, (size_t)len);
+    int plain = marshal_walk((const uint8_t *)copy, len, max_depth, expansion);
+    if (plain < 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (!plain) {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    PyObject *row = PyMarshal_ReadObjectFromString(copy, len);
+    if (!row) {
+        if (PyErr_ExceptionMatches(PyExc_EOFError) || PyErr_ExceptionMatches(PyExc_ValueError)
+            || PyErr_ExceptionMatches(PyExc_TypeError)
+            || PyErr_ExceptionMatches(PyExc_MemoryError)) {
+            PyErr_Clear();
+            result = Py_NewRef(Py_None);
+        }
+        goto done;
+    }
+    int ok = PyTuple_CheckExact(row) && PyTuple_GET_SIZE(row) == width;
+    for (Py_ssize_t i = 0; ok && kinds != Py_None && i < width; i++) {
+        ok = PyObject_IsInstance(PyTuple_GET_ITEM(row, i), PyTuple_GET_ITEM(kinds, i));
+        if (ok < 0) {
+            Py_DECREF(row);
+            goto done;
+        }
+    }
+    if (ok) {
+        result = row;
+    }
+    else {
+        Py_DECREF(row);
+        result = Py_NewRef(Py_None);
+    }
+done:
+    PyMem_Free(copy);
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&blob);
+    return result;
+}
+
 /* The policies in C: packed_spans, keep (a separate block, see _keep.h). */
 #include "_keep.h"
 
@@ -2954,6 +3043,9 @@ static PyMethodDef module_methods[] = {
     {"in_bounds", in_bounds, METH_VARARGS,
      "in_bounds(buffer, itemsize, lo, hi, rising) -> whether every integer is in [lo, hi)"
      " (and, with rising, none is below the one before)"},
+    {"load_row", load_row, METH_VARARGS,
+     "load_row(blob, offsets, index, width, kinds, max_depth, expansion) -> tuple | None: "
+     "row index of a store.columns.Rows, checked and decoded (None if it is not a row)"},
     {"gather", gather, METH_VARARGS,
      "gather(out, values, index) -> None: out[i] = values[index[i]] (4-byte integers)"},
     {"group", group, METH_VARARGS,
