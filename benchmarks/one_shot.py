@@ -71,7 +71,10 @@ def _cases(tmp: Path, formats: list[str], baseline: Path | None,
            ) -> dict[str, tuple[list[str], dict[str, str]]]:
     """Every case by name: its command and environment."""
     glossator = [sys.executable, "-m", "glossator", "annotate"]
-    env = dict(os.environ)
+    # bytecode written by the untimed first run, as an installed package has it (with
+    # PYTHONDONTWRITEBYTECODE set, every run of a tree would compile what changed since
+    # its .pyc files were last written: tens of milliseconds, unevenly between trees)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     cases = {"peer one-shot": ([sys.executable, "-c", PEER, str(tmp / "terms.txt"),
                                 str(tmp / "text.txt")], env)}
     trees = [("", HERE.parent / "src")] + ([(" (baseline)", baseline)] if baseline else [])
@@ -138,7 +141,7 @@ def main() -> None:
         tmp = Path(name)
         _write_inputs(tmp, args.entries, args.mb, args.corpus)
         cases = _cases(tmp, formats, args.baseline)
-        for cmd, env in cases.values():  # fill the caches (and the page cache)
+        for cmd, env in cases.values():  # fill the caches, the page cache, the .pyc files
             _cpu(cmd, env)
         times: dict[str, list[float]] = {name: [] for name in cases}
         for _ in range(args.rounds):
