@@ -68,7 +68,39 @@ def test_segments_of_any_size_give_the_matches_of_the_whole(text: str, size: int
             assert [s for b in matcher.iter_scan(text) for s in b] == whole
             assert [s for b in matcher.iter_spans(text) for s in b] == [
                 (s, e, matcher._ids()[v]) for s, e, v, _ in whole]
+            assert b"".join(map(bytes, matcher.iter_packed(text))) == _packed(whole)
             patch.setattr(scan_module, "_SEGMENT", 8 << 20)
+
+
+def _packed(matches: list[tuple[int, int, int, bool]]) -> bytes:
+    """``matches`` as the int64 triples :meth:`Matcher.iter_packed` gives."""
+    return scan_module._packed(matches).tobytes()
+
+
+def streamed_packed(matcher: Matcher, text: str, piece: int) -> bytes:
+    """:func:`streamed` through :meth:`Matcher.scan_until_packed` (the streaming path's
+    when the policies run in C), its triples moved back to the text's offsets."""
+    from array import array
+
+    found = array("q")
+    start, end = 0, min(len(text), piece)
+    while True:
+        final = end >= len(text)
+        matches, cut = matcher.scan_until_packed(text[start:end], final)
+        got = array("q", bytes(matches))
+        for i in range(0, len(got), 3):
+            got[i] += start
+            got[i + 1] += start
+        found.extend(got)
+        if final:
+            return found.tobytes()
+        if cut == 0:
+            assert matches == b""
+            end = min(len(text), end + piece)
+            continue
+        assert all(got[i + 1] - start <= cut for i in range(0, len(got), 3))
+        start += cut
+        end = max(end, min(len(text), start + piece))
 
 
 @settings(max_examples=150, deadline=None)
@@ -76,7 +108,9 @@ def test_segments_of_any_size_give_the_matches_of_the_whole(text: str, size: int
 def test_text_read_piece_by_piece_gives_the_matches_of_the_whole(text: str, piece: int) -> None:
     with pytest.MonkeyPatch.context() as patch:
         for matcher in _matchers(patch):
-            assert streamed(matcher, text, piece) == matcher.scan(text)
+            whole = matcher.scan(text)
+            assert streamed(matcher, text, piece) == whole
+            assert streamed_packed(matcher, text, piece) == _packed(whole)
 
 
 @pytest.mark.parametrize("joint", [" ", "\n", "  \n\t ", "\u00a0"])
@@ -112,6 +146,7 @@ def test_a_text_with_no_place_to_stop_is_scanned_whole(monkeypatch: pytest.Monke
     monkeypatch.setattr(scan_module, "_SEGMENT", 300)
     assert matcher.scan(text) == whole and len(whole) == 2
     assert matcher.scan_until("x" * 1000 + " ESS " + "y" * 1000) == ([], 0)
+    assert matcher.scan_until_packed("x" * 1000 + " ESS " + "y" * 1000) == (bytearray(), 0)
 
 
 def test_a_long_text_is_cut_in_segments(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -121,13 +156,16 @@ def test_a_long_text_is_cut_in_segments(monkeypatch: pytest.MonkeyPatch) -> None
     real = Matcher._iter_segment
 
     def counted(self: Matcher, text: str, base: int, ids: Any = None,
-                skip: Any = None) -> Any:
+                skip: Any = None, packed: bool = False) -> Any:
         calls.append(len(text))
-        return real(self, text, base, ids, skip)
+        return real(self, text, base, ids, skip, packed)
 
     monkeypatch.setattr(Matcher, "_iter_segment", counted)
     monkeypatch.setattr(scan_module, "_SEGMENT", 1000)
     text = "L'économie sociale et solidaire, l'ESS.\n" * 500
     assert len(matcher.scan(text)) == 1000
+    assert len(calls) > 15 and max(calls) <= 1000
+    calls.clear()  # packed too (a text over a segment no longer goes through tuples)
+    assert len(b"".join(map(bytes, matcher.iter_packed(text)))) == 1000 * 24
     assert len(calls) > 15 and max(calls) <= 1000
     assert os.environ.get("GLOSSATOR_PURE_PYTHON") or matcher._trie is not None

@@ -127,27 +127,25 @@ def test_the_runner_s_floor_is_one_streaming_piece() -> None:
     assert runner.STREAM_FLOOR == streaming.CHUNK
 
 
-def test_the_streamed_matches_are_packed_in_c_as_in_python() -> None:
-    """``_scan.pack_matches`` writes what the streaming path packed in Python (the
-    streaming tests above go through it), and refuses what is not a match, leaving its
-    output as it was."""
+def test_shift_spans_moves_starts_and_ends_or_nothing() -> None:
+    """``_scan.shift_spans`` moves a chunk's matches into its window's offsets (the
+    streaming path's int64 triples), and changes nothing when one would overflow."""
     from array import array
 
     from glossator.matching.native import ACCELERATOR
 
-    pack = getattr(ACCELERATOR, "pack_matches", None)
-    if pack is None:
+    shift = getattr(ACCELERATOR, "shift_spans", None)
+    if shift is None:
         pytest.skip("the C scanner is not built")
-    matches = [(0, 3, 5, False), (4, 9, 0, True), (2**40, 2**40 + 2, 7, True)]
-    out = bytearray(b"x" * 24)
-    pack(matches, 11, out)
-    expected = array("q", [x for s, e, v, el in matches for x in (s + 11, e + 11, v * 2 + el)])
-    assert out[24:] == expected.tobytes() and out[:24] == b"x" * 24
-    for bad in ([(0, 3, 5)], [(0, 3, 5, 1)], [(0, 3, -1, False)], [(-1, 3, 0, False)],
-                [[0, 3, 5, False]], [(0, 3.0, 5, False)], [(0, 2**63, 5, False)]):
-        kept = bytearray(b"y")
-        with pytest.raises((TypeError, OverflowError)):
-            pack(bad, 0, kept)
-        assert kept == b"y"
+    found = array("q", [0, 3, 10, 4, 9, 1, 2**40, 2**40 + 2, 15])
+    shift(found, 11)
+    assert list(found) == [11, 14, 10, 15, 20, 1, 2**40 + 11, 2**40 + 13, 15]
+    shift(found, -11)
+    assert list(found) == [0, 3, 10, 4, 9, 1, 2**40, 2**40 + 2, 15]
+    with pytest.raises(OverflowError):
+        shift(found, 2**63 - 2**40)
+    assert list(found) == [0, 3, 10, 4, 9, 1, 2**40, 2**40 + 2, 15]  # not half moved
     with pytest.raises(ValueError):
-        pack(matches, -1, bytearray())
+        shift(bytearray(23), 1)
+    with pytest.raises(TypeError):  # written in place
+        shift(bytes(24), 1)

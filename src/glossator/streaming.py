@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -94,23 +94,33 @@ def annotate_pieces(annotator: Annotator, pieces: Iterable[str],
     state = StreamState()
     buf, base, start = "", 0, 0  # buf is text[base:], start where the scan resumes
     need = chunk
+    in_c = _in_c(annotator)
+    # with the policies in C, the matches stay int64 triples from the scan to them
+    scan: Callable[..., tuple[Any, int]] = (
+        annotator.matcher.scan_until_packed if in_c else annotator.matcher.scan_until)
     for piece in pieces:
         buf += piece
         while len(buf) - (start - base) >= need + 2 * ctx:
             off = start - base
             limit = _words_back(buf, len(buf), ctx)
-            matches, cut = (annotator.matcher.scan_until(buf[off:limit]) if limit > off
-                            else ([], 0))
+            matches, cut = scan(buf[off:limit]) if limit > off else ([], 0)
             if cut == 0:  # no place to stop in all that: read more
                 need *= 2
                 break
             need = chunk
-            yield _annotated(annotator, buf, off, cut, matches, state)
+            yield _annotated(annotator, buf, off, cut, matches, state, in_c)
             start += cut
             buf, base = _trimmed(buf, base, start, ctx)
     off = start - base
-    matches, cut = annotator.matcher.scan_until(buf[off:], final=True)
-    yield _annotated(annotator, buf, off, cut, matches, state)
+    matches, cut = scan(buf[off:], final=True)
+    yield _annotated(annotator, buf, off, cut, matches, state, in_c)
+
+
+def _in_c(annotator: Annotator) -> bool:
+    """Whether the policies run in C (:mod:`glossator.kept`): ``first`` and ``all`` with
+    the C scanner, and no form with several senses."""
+    return (annotator.occurrences != "section" and annotator._kept_mode() >= 0
+            and not annotator.glossary.has_shared_forms())
 
 
 def _words_back(text: str, pos: int, ctx: int) -> int:
@@ -134,11 +144,11 @@ def _trimmed(buf: str, base: int, start: int, ctx: int) -> tuple[str, int]:
 
 
 def _annotated(annotator: Annotator, window: str, off: int, cut: int,
-               matches: list[Match], state: StreamState) -> AnnotatedText:
+               matches: Any, state: StreamState, in_c: bool) -> AnnotatedText:
     """The part ``window[off:off + cut]`` annotated: ``matches`` are its scan's (offsets
-    from ``off``), the policies read ``window``."""
-    if (annotator.occurrences != "section" and annotator._kept_mode() >= 0
-            and not annotator.glossary.has_shared_forms()):
+    from ``off``; with ``in_c``, :func:`_in_c`, int64 triples), the policies read
+    ``window``."""
+    if in_c:
         return _kept_in_c(annotator, window, off, cut, matches, state)
     found = [(s + off, e + off, v, el) for s, e, v, el in matches]
     starts = [s for s in section_starts(window) if off < s <= off + cut] \
@@ -153,9 +163,10 @@ def _annotated(annotator: Annotator, window: str, off: int, cut: int,
 
 
 def _kept_in_c(annotator: Annotator, window: str, off: int, cut: int,
-               matches: list[Match], state: StreamState) -> AnnotatedText:
+               found: bytearray, state: StreamState) -> AnnotatedText:
     """:func:`_annotated` with the policies in C (``first`` and ``all``, no senses: see
-    :mod:`glossator.kept`), which remember the document in ``state.kept``."""
+    :mod:`glossator.kept`), which remember the document in ``state.kept``; ``found``:
+    the matches as int64 triples (offsets from ``off``, moved in place)."""
     from array import array
 
     from .kept import KeepState, KeptText
@@ -163,8 +174,8 @@ def _kept_in_c(annotator: Annotator, window: str, off: int, cut: int,
 
     if state.kept is None:
         state.kept = KeepState(annotator.matcher)
-    found = bytearray()  # (only with the C scanner: Annotator._kept_mode)
-    ACCELERATOR.pack_matches(matches, off, found)
+    if off:  # (only with the C scanner: Annotator._kept_mode)
+        ACCELERATOR.shift_spans(found, off)
     starts, ends, entries, codes = state.kept.keep(
         window, [found], annotator._kept_mode(), annotator.max_per_entry)
     if off:

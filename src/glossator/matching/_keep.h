@@ -145,62 +145,6 @@ done:
     return result;
 }
 
-/* pack_matches(matches, off, out): the matches (start, end, variant, elided) of a
- * list, as int64 triples (start + off, end + off, variant * 2 + elided) appended to the
- * bytearray out (off and the offsets not negative); TypeError for an item that is not
- * such a tuple of ints and a bool, and out as it was. */
-static PyObject *
-pack_matches(PyObject *module, PyObject *args)
-{
-    (void)module;
-    PyObject *list, *out;
-    long long off;
-    if (!PyArg_ParseTuple(args, "O!LO!:pack_matches", &PyList_Type, &list, &off,
-                          &PyByteArray_Type, &out)) {
-        return NULL;
-    }
-    if (off < 0) {
-        PyErr_SetString(PyExc_ValueError, "off must not be negative");
-        return NULL;
-    }
-    Py_ssize_t n = PyList_GET_SIZE(list), old = PyByteArray_GET_SIZE(out);
-    if (n > (PY_SSIZE_T_MAX - old) / 24) {
-        return PyErr_NoMemory();
-    }
-    if (PyByteArray_Resize(out, old + n * 24) < 0) {
-        return NULL;
-    }
-    char *w = PyByteArray_AS_STRING(out) + old;
-    for (Py_ssize_t i = 0; i < n; i++) {  /* (nothing here runs Python code) */
-        PyObject *m = PyList_GET_ITEM(list, i);
-        if (!PyTuple_CheckExact(m) || PyTuple_GET_SIZE(m) != 4
-            || !PyLong_CheckExact(PyTuple_GET_ITEM(m, 0))
-            || !PyLong_CheckExact(PyTuple_GET_ITEM(m, 1))
-            || !PyLong_CheckExact(PyTuple_GET_ITEM(m, 2))
-            || !PyBool_Check(PyTuple_GET_ITEM(m, 3))) {
-            PyByteArray_Resize(out, old);
-            PyErr_Format(PyExc_TypeError, "match %zd: expected (start, end, variant, "
-                         "elided)", i);
-            return NULL;
-        }
-        long long s = PyLong_AsLongLong(PyTuple_GET_ITEM(m, 0));
-        long long e = PyLong_AsLongLong(PyTuple_GET_ITEM(m, 1));
-        long long v = PyLong_AsLongLong(PyTuple_GET_ITEM(m, 2));
-        if (((s == -1 || e == -1 || v == -1) && PyErr_Occurred()) || s < 0 || e < 0
-            || v < 0 || v > (LLONG_MAX - 1) / 2 || s > LLONG_MAX - off
-            || e > LLONG_MAX - off) {
-            PyByteArray_Resize(out, old);
-            if (!PyErr_Occurred()) {
-                PyErr_Format(PyExc_OverflowError, "match %zd: out of range", i);
-            }
-            return NULL;
-        }
-        int64_t t[3] = {s + off, e + off, v * 2 + (PyTuple_GET_ITEM(m, 3) == Py_True)};
-        memcpy(w + 24 * i, t, sizeof(t));
-    }
-    Py_RETURN_NONE;
-}
-
 /* What keep() reads: the parts of its `ctx` tuple, checked once per call. */
 typedef struct {
     const int32_t *variant_entry; /* per variant: its entry's index */
@@ -765,9 +709,6 @@ done:
 }
 
 #define KEEP_METHODS                                                                      \
-    {"pack_matches", pack_matches, METH_VARARGS,                                         \
-     "pack_matches(matches, off, out) -> None: (start, end, variant, elided) tuples as " \
-     "int64 triples (start + off, end + off, variant * 2 + elided) appended to out"},    \
     {"packed_spans", packed_spans, METH_VARARGS,                                         \
      "packed_spans(raw, found, news, olds, state, base, skip, out) -> None: mapped() "  \
      "as int64 triples appended to out"},                                                \

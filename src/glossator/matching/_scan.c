@@ -2939,6 +2939,44 @@ plain_marshal(PyObject *Py_UNUSED(module), PyObject *args)
     return PyBool_FromLong(ok);
 }
 
+/* shift_spans(triples, delta): add delta to the start and end of every int64 triple
+ * (start, end, code) of the writable buffer, in place (glossator.streaming: a chunk's
+ * matches into its window's offsets). */
+static PyObject *
+shift_spans(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    Py_buffer view;
+    long long delta;
+    if (!PyArg_ParseTuple(args, "w*L", &view, &delta)) {
+        return NULL;
+    }
+    if (view.len % 24) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "shift_spans: a buffer of int64 triples is needed");
+        return NULL;
+    }
+    char *p = view.buf;
+    for (Py_ssize_t i = 0; i < view.len; i += 24) { /* all checked before any is changed */
+        int64_t se[2];
+        memcpy(se, p + i, 16);
+        if ((delta > 0 && (se[0] > INT64_MAX - delta || se[1] > INT64_MAX - delta)) ||
+            (delta < 0 && (se[0] < INT64_MIN - delta || se[1] < INT64_MIN - delta))) {
+            PyBuffer_Release(&view);
+            PyErr_SetString(PyExc_OverflowError, "shift_spans: an offset out of range");
+            return NULL;
+        }
+    }
+    for (Py_ssize_t i = 0; i < view.len; i += 24) {
+        int64_t se[2];
+        memcpy(se, p + i, 16);
+        se[0] += delta;
+        se[1] += delta;
+        memcpy(p + i, se, 16);
+    }
+    PyBuffer_Release(&view);
+    Py_RETURN_NONE;
+}
+
 /* load_row(blob, offsets, index, width, kinds, max_depth, expansion) -> tuple | None:
  * row `index` of a store.columns.Rows (a marshal record each, between int64 offsets into
  * blob), as Rows.load decodes it: copied out of the mapped file first (so that the walk
@@ -3043,6 +3081,8 @@ static PyMethodDef module_methods[] = {
     {"in_bounds", in_bounds, METH_VARARGS,
      "in_bounds(buffer, itemsize, lo, hi, rising) -> whether every integer is in [lo, hi)"
      " (and, with rising, none is below the one before)"},
+    {"shift_spans", shift_spans, METH_VARARGS,
+     "shift_spans(triples, delta) -> None: delta added to every start and end, in place"},
     {"load_row", load_row, METH_VARARGS,
      "load_row(blob, offsets, index, width, kinds, max_depth, expansion) -> tuple | None: "
      "row index of a store.columns.Rows, checked and decoded (None if it is not a row)"},

@@ -208,11 +208,13 @@ def _heavy_back(text: str, end: int, weight: int, floor: int) -> int:
     return i
 
 
-def _drain(batches: Generator[list[Any], None, int], into: list[Any]) -> int:
-    """Every batch of ``batches`` added to ``into``; the generator's return value."""
+def _drain(batches: Generator[Any, None, int], into: list[Any], whole: bool = False) -> int:
+    """Every batch of ``batches`` added to ``into`` (its items, or with ``whole`` the
+    batches themselves); the generator's return value."""
+    add = into.append if whole else into.extend
     while True:
         try:
-            into.extend(next(batches))
+            add(next(batches))
         except StopIteration as stop:
             return int(stop.value)
 
@@ -266,6 +268,26 @@ def _pieces(found: bytearray) -> Iterator[bytearray | memoryview]:
 def _packed(batch: Sequence[tuple[int, int, int, bool]]) -> array[int]:
     """Matches as int64 triples (start, end, variant * 2 + elided)."""
     return array("q", [x for s, e, vid, elided in batch for x in (s, e, vid * 2 + elided)])
+
+
+def _triples(batch: Any) -> list[tuple[int, int, int]]:
+    """The int64 triples of a packed batch, as tuples (for the few batches a segment's
+    edge cuts through)."""
+    v = memoryview(batch).cast("B").cast("q")
+    return [(v[i], v[i + 1], v[i + 2]) for i in range(0, len(v), 3)]
+
+
+def _bounds(batch: Any, packed: bool) -> tuple[int, int, tuple[int, int]] | None:
+    """The first match's start, the last's, and the last's span (``None``: empty)."""
+    if not packed:
+        return (batch[0][0], batch[-1][0], batch[-1][:2]) if batch else None
+    v = memoryview(batch).cast("B").cast("q")
+    return (v[0], v[-3], (v[-3], v[-2])) if len(v) else None
+
+
+def _batch(items: list[Any], packed: bool) -> Any:
+    """``items`` (matches as tuples) as a batch of the kind asked for."""
+    return array("q", [x for m in items for x in m]) if packed else items
 
 
 def _restart_point(text: str, lo: int, hi: int, spans: Sequence[tuple[int, int]]) -> int:
@@ -504,11 +526,12 @@ class Matcher:
         self, text: str, *, skip: bytearray | None = None
     ) -> Iterator[bytearray | array[int]]:
         """:meth:`iter_scan` without an object per match: each batch is int64 triples
-        (start, end, variant * 2 + elided), packed in C when the text is one segment
+        (start, end, variant * 2 + elided), packed in C with the C scanner
         (``glossator._scan.packed_spans``), else from the tuples."""
-        if (self._trie is not None and text and len(text) <= _SEGMENT
-                and getattr(ACCELERATOR, "packed_spans", None) is not None):
-            yield from self._iter_segment(text, 0, None, skip, packed=True)
+        if self._trie is not None and getattr(ACCELERATOR, "packed_spans", None) is not None:
+            if skip is not None and len(skip) != len(self._raw_variants):
+                raise ValueError("skip must have one byte per variant")
+            yield from self._iter(text, None, skip, packed=True)
             return
         for batch in self.iter_scan(text, skip=skip):
             yield _packed(batch)
@@ -547,19 +570,32 @@ class Matcher:
         cut = _drain(self._iter_from(text, 0, None, len(text)), kept)
         return (kept, cut) if cut > 0 else ([], 0)
 
+    def scan_until_packed(self, text: str, final: bool = False) -> tuple[bytearray, int]:
+        """:meth:`scan_until` without an object per match: the matches as int64 triples
+        (:meth:`iter_packed`), joined."""
+        if self._trie is None or getattr(ACCELERATOR, "packed_spans", None) is None:
+            matches, cut = self.scan_until(text, final)
+            return bytearray(_packed(matches)), cut
+        if final:
+            return bytearray().join(self.iter_packed(text)), len(text)
+        kept: list[Any] = []
+        cut = _drain(self._iter_from(text, 0, None, len(text), packed=True), kept, whole=True)
+        return (bytearray().join(kept), cut) if cut > 0 else (bytearray(), 0)
+
     def _iter(self, text: str, ids: tuple[str, ...] | None,
-              skip: bytearray | None = None) -> Iterator[list[Any]]:
-        """:meth:`iter_scan`, or with ``ids`` (C scanner only) :meth:`iter_spans`."""
+              skip: bytearray | None = None, packed: bool = False) -> Iterator[Any]:
+        """:meth:`iter_scan`, or with ``ids`` (C scanner only) :meth:`iter_spans`, or
+        with ``packed`` (C scanner only) :meth:`iter_packed`."""
         if (self._ac is None and self._trie is None) or not text:
             return
         start, n = 0, len(text)
         while start < n:
-            start = yield from self._iter_from(text, start, ids, None, skip)
+            start = yield from self._iter_from(text, start, ids, None, skip, packed)
 
     def _iter_from(
         self, text: str, start: int, ids: tuple[str, ...] | None, stop: int | None,
-        skip: bytearray | None = None,
-    ) -> Generator[list[Any], None, int]:
+        skip: bytearray | None = None, packed: bool = False,
+    ) -> Generator[Any, None, int]:
         """Batches of the matches from ``start`` (a place to start afresh) to the next
         such place, which is returned (``len(text)`` at the end).
 
@@ -568,7 +604,8 @@ class Matcher:
         The next start is a :func:`_restart_point` inside none of the matches, at least
         :meth:`reach` heavy characters before ``end``; should the segment have none, it is
         scanned again, longer (what was given is not given twice). With ``stop`` (for
-        :meth:`scan_until`) no segment grows past it: ``0`` is returned instead.
+        :meth:`scan_until`) no segment grows past it: ``0`` is returned instead. With
+        ``packed``, the batches are int64 triples (:meth:`iter_packed`).
         """
         n = len(text) if stop is None else stop
         done, last = start, (start, start)
@@ -576,21 +613,27 @@ class Matcher:
         while True:
             if end >= n and stop is None:
                 for batch in self._iter_segment(text[start:] if start else text, start, ids,
-                                                skip):
-                    yield [m for m in batch if m[0] >= done] if done > start else batch
+                                                skip, packed):
+                    if done <= start:
+                        yield batch
+                    else:
+                        items = _triples(batch) if packed else batch
+                        yield _batch([m for m in items if m[0] >= done], packed)
                 return n
             reach = self.reach()
             lo = _heavy_back(text, end, reach + _SLACK + _ROOM, start)
             held: list[Any] = []
-            for batch in self._iter_segment(text[start:end], start, ids, skip):
-                if batch and done <= batch[0][0] and batch[-1][0] < lo:
+            for batch in self._iter_segment(text[start:end], start, ids, skip, packed):
+                bounds = _bounds(batch, packed)
+                if bounds is not None and done <= bounds[0] and bounds[1] < lo:
                     yield batch
-                    last = batch[-1][:2]
+                    last = bounds[2]
                     continue
-                out = [m for m in batch if done <= m[0] < lo]
-                held.extend(m for m in batch if m[0] >= lo)
+                items = _triples(batch) if packed else batch
+                out = [m for m in items if done <= m[0] < lo]
+                held.extend(m for m in items if m[0] >= lo)
                 if out:
-                    yield out
+                    yield _batch(out, packed)
                     last = out[-1][:2]
             hi = _heavy_back(text, end, reach + _SLACK, start)
             cut = _restart_point(text, max(lo, last[1]), hi,
@@ -598,7 +641,7 @@ class Matcher:
             if cut > start:
                 tail = [m for m in held if m[0] < cut]
                 for i in range(0, len(tail), _BATCH):
-                    yield tail[i:i + _BATCH]
+                    yield _batch(tail[i:i + _BATCH], packed)
                 return cut
             if end >= n:
                 return 0
