@@ -27,7 +27,7 @@ from __future__ import annotations
 import struct
 import unicodedata
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Generator, Iterator, Sequence
 from itertools import islice
 
@@ -290,6 +290,20 @@ def _batch(items: list[Any], packed: bool) -> Any:
     return array("q", [x for m in items for x in m]) if packed else items
 
 
+def _split(batch: Any, packed: bool, done: int, lo: int) -> tuple[Any, list[Any]]:
+    """The matches of ``batch`` (in text order) that start in ``[done, lo)``, as a batch,
+    and those that start at ``lo`` or after, as tuples. A packed batch (a whole
+    segment's matches, hundreds of thousands) is cut where the starts cross, not read
+    match by match."""
+    if not packed:
+        return [m for m in batch if done <= m[0] < lo], [m for m in batch if m[0] >= lo]
+    view = memoryview(batch).cast("B")
+    starts = view.cast("q")[::3]
+    i = bisect_left(starts, done)
+    j = bisect_left(starts, lo, i)
+    return view[24 * i:24 * j], _triples(view[24 * j:])
+
+
 def _restart_point(text: str, lo: int, hi: int, spans: Sequence[tuple[int, int]]) -> int:
     """A place in ``[lo, hi]`` where a scan may start afresh: right after an ASCII white
     space (which reads as the scan's own padding), at a character that is not one, and
@@ -524,7 +538,7 @@ class Matcher:
 
     def iter_packed(
         self, text: str, *, skip: bytearray | None = None
-    ) -> Iterator[bytearray | array[int]]:
+    ) -> Iterator[bytearray | array[int] | memoryview]:
         """:meth:`iter_scan` without an object per match: each batch is int64 triples
         (start, end, variant * 2 + elided), packed in C with the C scanner
         (``glossator._scan.packed_spans``), else from the tuples."""
@@ -614,11 +628,7 @@ class Matcher:
             if end >= n and stop is None:
                 for batch in self._iter_segment(text[start:] if start else text, start, ids,
                                                 skip, packed):
-                    if done <= start:
-                        yield batch
-                    else:
-                        items = _triples(batch) if packed else batch
-                        yield _batch([m for m in items if m[0] >= done], packed)
+                    yield batch if done <= start else _split(batch, packed, done, n + 1)[0]
                 return n
             reach = self.reach()
             lo = _heavy_back(text, end, reach + _SLACK + _ROOM, start)
@@ -629,12 +639,12 @@ class Matcher:
                     yield batch
                     last = bounds[2]
                     continue
-                items = _triples(batch) if packed else batch
-                out = [m for m in items if done <= m[0] < lo]
-                held.extend(m for m in items if m[0] >= lo)
-                if out:
-                    yield _batch(out, packed)
-                    last = out[-1][:2]
+                out, after = _split(batch, packed, done, lo)
+                held.extend(after)
+                found = _bounds(out, packed)
+                if found is not None:
+                    yield out
+                    last = found[2]
             hi = _heavy_back(text, end, reach + _SLACK, start)
             cut = _restart_point(text, max(lo, last[1]), hi,
                                  [last, *(m[:2] for m in held)])
