@@ -262,9 +262,13 @@ def test_rows_read_in_c_are_rows_read_in_python(walk: str) -> None:
     rows = Rows(blob, offsets, 3, "forged.cache", (str, int, (tuple, type(None))))
     assert [rows.load(i) for i in range(3)] == good
     assert rows.load(-len(parts)) == good[0]
+    assert rows.load_many([2, 0, 2]) == [good[2], good[0], good[2]]
+    assert rows.load_many([]) == []
     for i in range(3, len(parts)):
         with pytest.raises(CacheError, match=r"forged\.cache"):
             rows.load(i)
+        with pytest.raises(CacheError, match=r"forged\.cache"):  # found among others
+            rows.load_many([0, 1, i, 2])
     for outside in (len(parts), -len(parts) - 1):
         with pytest.raises(IndexError):
             rows.load(outside)
@@ -295,3 +299,14 @@ def test_load_row_refuses_arguments_that_do_not_fit() -> None:
         load_row(blob, offsets, 1, 2, None, 100, 16)
     with pytest.raises(TypeError):  # a failing isinstance is raised, not swallowed
         load_row(blob, offsets, 0, 2, ("not a type", int), 100, 16)
+    load_rows = ACCELERATOR.load_rows
+    assert load_rows(blob, offsets, array("q", [0, 0]), 2, None, 100, 16) == [("a", 1)] * 2
+    assert load_rows(blob, offsets, array("q", [0]), 2, (int, int), 100, 16) is None
+    with pytest.raises(IndexError):
+        load_rows(blob, offsets, array("q", [0, 1]), 2, None, 100, 16)
+    with pytest.raises(IndexError):
+        load_rows(blob, offsets, array("q", [-1]), 2, None, 100, 16)
+    with pytest.raises(ValueError):  # int64 indices
+        load_rows(blob, offsets, b"\0" * 4, 2, None, 100, 16)
+    with pytest.raises(TypeError):
+        load_rows(blob, offsets, array("q", [0]), 2, ("not a type", int), 100, 16)

@@ -773,8 +773,21 @@ def test_a_run_from_the_cache_works_out_no_entry_and_reads_only_the_ways_it_need
 
     monkeypatch.setattr(kept, "entry_traits", counted)
     annotator = _annotator_from_the_cache("all")
+    store: Any = annotator.glossary._table
+    built: list[list[int]] = []
+    real_build = type(store).build
+
+    def build(self: Any, indices: Any) -> None:
+        built.append(list(indices))
+        real_build(self, indices)
+
+    monkeypatch.setattr(type(store), "build", build)
     text = "Une économie sociale, et solidaire. L'ESS, la SCOP et la CAE."
     doc = annotator.annotate(text)
+    # the entries met, read in one go after the policies (those the own-definition rule
+    # read for its ways may be built already), in the order first met
+    assert built == [[1, 0, 2, 4]]
+    assert all(store._entries[i] is not None for i in (0, 1, 2, 4))
     assert [a.entry.id for a in doc] == ["ess", "scop", "cae"]  # not inside its definition
     assert worked_out == []
     index = EntryIndex.of(annotator.matcher)

@@ -357,12 +357,16 @@ class KeepState:
                text, mode, -1 if max_per_entry is None else max_per_entry, self.seen,
                self.counts, array("q", sections), array("q", [0]), skip, index.by_entry_at,
                index.by_entry, index.defer if decide is not None else None, decide)
-        out = (bytearray(), bytearray(), bytearray(), bytearray())
+        # the four columns, and the entries known from the glossary cache met for the
+        # first time (their rows read below, in one go)
+        out = (bytearray(), bytearray(), bytearray(), bytearray(), bytearray())
         keep = ACCELERATOR.keep
         for batch in batches:
             keep(batch, ctx, out)
+        if out[4]:
+            self.matcher.glossary.build_entries(array("q", out[4]))
         cols = []
-        for buf in out:  # each column copied, then its buffer emptied, one at a time
+        for buf in out[:4]:  # each column copied, then its buffer emptied, one at a time
             cols.append(array("q", buf))
             del buf[:]
         # (the rows of a matcher's cache are checked when read, by whoever reads them: a

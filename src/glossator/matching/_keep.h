@@ -172,6 +172,8 @@ typedef struct {
     Py_ssize_t n_by_entry;
     const uint8_t *defer;         /* per variant, or NULL: its entry is decided by Python */
     PyObject *decide;             /* decide(start, end, variant, elided) -> entry or -1 */
+    Int64s *fresh;                /* or NULL: the entries known from the cache met for the
+                                   * first time (Python reads their rows in one go after) */
 } KeepCtx;
 
 /* The buffers of ctx, held while keep() runs. */
@@ -521,8 +523,13 @@ keep_decide(KeepCtx *c, const int64_t *m)
 static int
 keep_learn(KeepCtx *c, Py_ssize_t ent)
 {
-    if ((c->flags[ent] & (ENTRY_KNOWN | ENTRY_CACHED)) == ENTRY_KNOWN) {
+    uint8_t f = c->flags[ent];
+    if ((f & (ENTRY_KNOWN | ENTRY_CACHED)) == ENTRY_KNOWN) {
         return 0;
+    }
+    if ((f & ENTRY_KNOWN) && c->fresh != NULL) { /* its row read with the others' */
+        c->flags[ent] = (uint8_t)(f & ~ENTRY_CACHED);
+        return int64s_push(c->fresh, ent);
     }
     PyObject *r = PyObject_CallFunction(c->learn, "n", ent);
     if (!r) {
@@ -599,7 +606,10 @@ keep_count(KeepCtx *c, Py_ssize_t ent)
  *
  * The matches of `found` (int64 triples start, end, variant * 2 + elided, in text order)
  * that the built-in policies keep, appended to the four bytearrays of the tuple `out`
- * (starts, ends, entries, variant * 2 + elided: int64 each). `ctx` is the tuple
+ * (starts, ends, entries, variant * 2 + elided: int64 each); a fifth bytearray, if
+ * given, receives the entries known from the glossary cache (ENTRY_CACHED) met for the
+ * first time, whose rows the caller then reads in one go (without it, `learn` is called
+ * for each). `ctx` is the tuple
  * (variant_entry int32[variants], flags uint8[entries], caps int64[entries], ways list,
  * heads int64[2 * entries], learn, check, text, mode, max_per_entry, seen int64[entries], counts int64[entries],
  * sections int64[], at int64[1], skip bytearray | None, by_entry_at int64[entries + 1],
@@ -621,20 +631,22 @@ keep(PyObject *module, PyObject *args)
     for (int i = 0; i < KEEP_VIEWS; i++) {
         views[i].obj = NULL;
     }
-    Int64s cols[4] = {{NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}};
+    Int64s cols[5] = {{NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}};
     KeepCtx c;
-    if (PyTuple_GET_SIZE(out) != 4 || keep_ctx(ctx, &c, views) < 0) {
+    Py_ssize_t n_out = PyTuple_GET_SIZE(out);
+    if ((n_out != 4 && n_out != 5) || keep_ctx(ctx, &c, views) < 0) {
         if (!PyErr_Occurred()) {
-            PyErr_SetString(PyExc_ValueError, "out must be four bytearrays");
+            PyErr_SetString(PyExc_ValueError, "out must be four or five bytearrays");
         }
         goto done;
     }
-    for (int i = 0; i < 4; i++) {
+    for (Py_ssize_t i = 0; i < n_out; i++) {
         if (!PyByteArray_Check(PyTuple_GET_ITEM(out, i))) {
-            PyErr_SetString(PyExc_TypeError, "out must be four bytearrays");
+            PyErr_SetString(PyExc_TypeError, "out must be four or five bytearrays");
             goto done;
         }
     }
+    c.fresh = n_out == 5 ? &cols[4] : NULL;
     if (found_view.len % 24) {
         PyErr_SetString(PyExc_ValueError, "matches are three int64 each");
         goto done;
@@ -689,14 +701,14 @@ keep(PyObject *module, PyObject *args)
             goto done;
         }
     }
-    for (int i = 0; i < 4; i++) {
+    for (Py_ssize_t i = 0; i < n_out; i++) {
         if (int64s_flush(&cols[i], PyTuple_GET_ITEM(out, i)) < 0) {
             goto done;
         }
     }
     result = Py_NewRef(Py_None);
 done:
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         PyMem_Free(cols[i].items);
     }
     for (int i = 0; i < KEEP_VIEWS; i++) {

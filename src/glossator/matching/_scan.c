@@ -2977,20 +2977,91 @@ shift_spans(PyObject *Py_UNUSED(module), PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* Row `index` of a store.columns.Rows (see load_row) into *row: the tuple, or NULL when
+ * it is not a row of `width` values of `kinds` (a damaged file's). -1 on error (an
+ * exception set: no memory, a failing isinstance). */
+static int
+row_of(const Py_buffer *blob, const Py_buffer *offsets, Py_ssize_t index, Py_ssize_t width,
+       PyObject *kinds, int max_depth, long long expansion, PyObject **row)
+{
+    *row = NULL;
+    int64_t start, end;
+    memcpy(&start, (const char *)offsets->buf + 8 * index, 8);
+    memcpy(&end, (const char *)offsets->buf + 8 * (index + 1), 8);
+    if (start < 0 || end < start || end > blob->len) {
+        return 0; /* offsets that do not fit: a damaged file's */
+    }
+    Py_ssize_t len = (Py_ssize_t)(end - start);
+    /* copied out of the mapped file first, so that the walk and marshal read the same
+     * bytes whatever the file does meanwhile */
+    char *copy = PyMem_Malloc(len ? (size_t)len : 1);
+    if (!copy) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(copy, (const char *)blob->buf + start, (size_t)len);
+    int plain = marshal_walk((const uint8_t *)copy, len, max_depth, expansion);
+    if (plain <= 0) {
+        PyMem_Free(copy);
+        if (plain < 0) {
+            PyErr_NoMemory();
+        }
+        return plain;
+    }
+    PyObject *found = PyMarshal_ReadObjectFromString(copy, len);
+    PyMem_Free(copy);
+    if (!found) {
+        if (PyErr_ExceptionMatches(PyExc_EOFError) || PyErr_ExceptionMatches(PyExc_ValueError)
+            || PyErr_ExceptionMatches(PyExc_TypeError)
+            || PyErr_ExceptionMatches(PyExc_MemoryError)) {
+            PyErr_Clear();
+            return 0;
+        }
+        return -1;
+    }
+    int ok = PyTuple_CheckExact(found) && PyTuple_GET_SIZE(found) == width;
+    for (Py_ssize_t i = 0; ok && kinds != Py_None && i < width; i++) {
+        ok = PyObject_IsInstance(PyTuple_GET_ITEM(found, i), PyTuple_GET_ITEM(kinds, i));
+        if (ok < 0) {
+            Py_DECREF(found);
+            return -1;
+        }
+    }
+    if (!ok) {
+        Py_DECREF(found);
+        return 0;
+    }
+    *row = found;
+    return 0;
+}
+
+/* The arguments load_row and load_rows share, checked: -1 with an exception if not. */
+static int
+rows_args(const Py_buffer *offsets, Py_ssize_t width, PyObject *kinds, int max_depth,
+          long long expansion)
+{
+    if (offsets->len % 8 || offsets->len < 8 || max_depth < 1 || max_depth > 100000 ||
+        expansion < 1 || expansion > 1 << 20 || width < 0 ||
+        (kinds != Py_None && (!PyTuple_Check(kinds) || PyTuple_GET_SIZE(kinds) != width))) {
+        PyErr_SetString(PyExc_ValueError, "load_row: bad offsets, limits or kinds");
+        return -1;
+    }
+    return 0;
+}
+
 /* load_row(blob, offsets, index, width, kinds, max_depth, expansion) -> tuple | None:
  * row `index` of a store.columns.Rows (a marshal record each, between int64 offsets into
- * blob), as Rows.load decodes it: copied out of the mapped file first (so that the walk
- * and marshal read the same bytes whatever the file does meanwhile), walked as
- * plain_marshal walks it, read by marshal, and kept only if it is a tuple of `width`
- * values each an instance of kinds[i] (kinds may be None). None when it is not;
- * IndexError when index is outside the rows. One call a row: the Python steps around
- * marshal took as long as marshal itself. */
+ * blob), as Rows.load decodes it: copied out of the mapped file, walked as plain_marshal
+ * walks it, read by marshal, and kept only if it is a tuple of `width` values each an
+ * instance of kinds[i] (kinds may be None). None when it is not; IndexError when index
+ * is outside the rows. One call a row: the Python steps around marshal took as long as
+ * marshal itself. */
 static PyObject *
 load_row(PyObject *Py_UNUSED(module), PyObject *args)
 {
     Py_buffer blob, offsets;
     Py_ssize_t index, width;
-    PyObject *kinds;
+    PyObject *kinds, *row = NULL;
     int max_depth;
     long long expansion;
     if (!PyArg_ParseTuple(args, "y*y*nnOiL", &blob, &offsets, &index, &width, &kinds,
@@ -2998,68 +3069,71 @@ load_row(PyObject *Py_UNUSED(module), PyObject *args)
         return NULL;
     }
     PyObject *result = NULL;
-    char *copy = NULL;
-    Py_ssize_t n_rows = offsets.len / 8 - 1;
-    if (offsets.len % 8 || max_depth < 1 || max_depth > 100000 || expansion < 1 ||
-        expansion > 1 << 20 || width < 0 ||
-        (kinds != Py_None && (!PyTuple_Check(kinds) || PyTuple_GET_SIZE(kinds) != width))) {
-        PyErr_SetString(PyExc_ValueError, "load_row: bad offsets, limits or kinds");
+    if (rows_args(&offsets, width, kinds, max_depth, expansion) < 0) {
         goto done;
     }
-    if (index < 0 || index >= n_rows) {
+    if (index < 0 || index >= offsets.len / 8 - 1) {
         PyErr_SetString(PyExc_IndexError, "row index out of range");
         goto done;
     }
-    int64_t start, end;
-    memcpy(&start, (const char *)offsets.buf + 8 * index, 8);
-    memcpy(&end, (const char *)offsets.buf + 8 * (index + 1), 8);
-    if (start < 0 || end < start || end > blob.len) {
-        result = Py_NewRef(Py_None); /* offsets that do not fit: a damaged file's */
-        goto done;
-    }
-    Py_ssize_t len = (Py_ssize_t)(end - start);
-    copy = PyMem_Malloc(len ? (size_t)len : 1);
-    if (!copy) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    memcpy(copy, (const char *)blob.buf + start, (size_t)len);
-    int plain = marshal_walk((const uint8_t *)copy, len, max_depth, expansion);
-    if (plain < 0) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    if (!plain) {
-        result = Py_NewRef(Py_None);
-        goto done;
-    }
-    PyObject *row = PyMarshal_ReadObjectFromString(copy, len);
-    if (!row) {
-        if (PyErr_ExceptionMatches(PyExc_EOFError) || PyErr_ExceptionMatches(PyExc_ValueError)
-            || PyErr_ExceptionMatches(PyExc_TypeError)
-            || PyErr_ExceptionMatches(PyExc_MemoryError)) {
-            PyErr_Clear();
-            result = Py_NewRef(Py_None);
-        }
-        goto done;
-    }
-    int ok = PyTuple_CheckExact(row) && PyTuple_GET_SIZE(row) == width;
-    for (Py_ssize_t i = 0; ok && kinds != Py_None && i < width; i++) {
-        ok = PyObject_IsInstance(PyTuple_GET_ITEM(row, i), PyTuple_GET_ITEM(kinds, i));
-        if (ok < 0) {
-            Py_DECREF(row);
-            goto done;
-        }
-    }
-    if (ok) {
-        result = row;
-    }
-    else {
-        Py_DECREF(row);
-        result = Py_NewRef(Py_None);
+    if (row_of(&blob, &offsets, index, width, kinds, max_depth, expansion, &row) == 0) {
+        result = row != NULL ? row : Py_NewRef(Py_None);
     }
 done:
-    PyMem_Free(copy);
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&blob);
+    return result;
+}
+
+/* load_rows(blob, offsets, indices, width, kinds, max_depth, expansion) -> list | None:
+ * load_row for each of indices (int64), in one call (a document's new entries, read
+ * after the policies met them); None if any is not a row (the caller finds which). */
+static PyObject *
+load_rows(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    Py_buffer blob, offsets, indices;
+    Py_ssize_t width;
+    PyObject *kinds;
+    int max_depth;
+    long long expansion;
+    if (!PyArg_ParseTuple(args, "y*y*y*nOiL", &blob, &offsets, &indices, &width, &kinds,
+                          &max_depth, &expansion)) {
+        return NULL;
+    }
+    PyObject *result = NULL, *list = NULL;
+    if (rows_args(&offsets, width, kinds, max_depth, expansion) < 0) {
+        goto done;
+    }
+    if (indices.len % 8) {
+        PyErr_SetString(PyExc_ValueError, "load_rows: indices are int64");
+        goto done;
+    }
+    Py_ssize_t n = indices.len / 8, n_rows = offsets.len / 8 - 1;
+    if ((list = PyList_New(n)) == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int64_t index;
+        memcpy(&index, (const char *)indices.buf + 8 * k, 8);
+        if (index < 0 || index >= n_rows) {
+            PyErr_SetString(PyExc_IndexError, "row index out of range");
+            goto done;
+        }
+        PyObject *row;
+        if (row_of(&blob, &offsets, (Py_ssize_t)index, width, kinds, max_depth, expansion,
+                   &row) < 0) {
+            goto done;
+        }
+        if (row == NULL) {
+            result = Py_NewRef(Py_None);
+            goto done;
+        }
+        PyList_SET_ITEM(list, k, row);
+    }
+    result = Py_NewRef(list);
+done:
+    Py_XDECREF(list);
+    PyBuffer_Release(&indices);
     PyBuffer_Release(&offsets);
     PyBuffer_Release(&blob);
     return result;
@@ -3081,6 +3155,9 @@ static PyMethodDef module_methods[] = {
     {"in_bounds", in_bounds, METH_VARARGS,
      "in_bounds(buffer, itemsize, lo, hi, rising) -> whether every integer is in [lo, hi)"
      " (and, with rising, none is below the one before)"},
+    {"load_rows", load_rows, METH_VARARGS,
+     "load_rows(blob, offsets, indices, width, kinds, max_depth, expansion) -> list | None: "
+     "load_row for each int64 index (None if any is not a row)"},
     {"shift_spans", shift_spans, METH_VARARGS,
      "shift_spans(triples, delta) -> None: delta added to every start and end, in place"},
     {"load_row", load_row, METH_VARARGS,

@@ -367,6 +367,18 @@ class Store:
         """Entry ``index``, in glossary order."""
         return self.entry(index)
 
+    def build(self, indices: Sequence[int]) -> None:
+        """Build the entries ``indices`` not built yet, their rows read in one go (a
+        document's new entries: a call per entry cost more than reading its row)."""
+        with self._lock:
+            entries = self._entries
+            todo = [i for i in indices if entries[i] is None]
+            if todo:
+                built = _restore_all(Entry, _ENTRY_SETTERS,
+                                     self._entry_rows.load_many(todo), location=True)
+                for i, entry in zip(todo, built, strict=True):
+                    entries[i] = entry
+
     def form_keys(self) -> Iterator[tuple[tuple[bool, str], int]]:
         """The comparison key of every form and the index of its entry, read from the
         rows without building a form or an entry."""
