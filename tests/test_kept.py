@@ -848,3 +848,34 @@ def test_gather_and_group_refuse_what_does_not_fit() -> None:
         ACCELERATOR.group(index, array("q", [0]) * 4, array("i", [0]) * 6)  # key 3 >= n
     with pytest.raises(ValueError):
         ACCELERATOR.group(index, array("q", [0]) * 6, array("i", [0]) * 5)
+
+
+def test_json_reads_the_rows_it_needs_from_the_caches_in_one_go(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The variants' and forms' cache rows a document's new JSON pieces need are read
+    in one call each (``render.json._read_ahead``), not one call a row; the JSON is the
+    one a glossary in memory gives."""
+    from glossator.store.columns import Rows
+
+    annotator = _annotator_from_the_cache("all")
+    one_by_one: list[int] = []
+    many: list[list[int]] = []
+    real_load, real_many = Rows.load, Rows.load_many
+
+    def load(self: Rows, index: int) -> Any:
+        one_by_one.append(index)
+        return real_load(self, index)
+
+    def load_many(self: Rows, indices: Any) -> list[Any]:
+        many.append(list(indices))
+        return real_many(self, indices)
+
+    monkeypatch.setattr(Rows, "load", load)
+    monkeypatch.setattr(Rows, "load_many", load_many)
+    text = "L'ESS, la SCOP et la CAE, l'économie sociale et l'ESS."
+    doc = annotator.annotate(text)
+    assert isinstance(doc, KeptText)
+    got = render(doc, "json")
+    assert one_by_one == []
+    assert len(many) == 3  # the entries met, then the variants' rows and their forms'
+    assert got == render(Annotator(GLOSSARY, occurrences="all").annotate(text), "json")

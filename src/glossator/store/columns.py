@@ -449,6 +449,14 @@ class Rows(Sequence["Any"]):
             raise damaged(self._source)
         return row
 
+    def preload(self, indices: Iterable[int]) -> None:
+        """Decode rows ``indices`` not read yet, in one go, and keep them (as reading
+        them one by one would)."""
+        memo = self._memo
+        todo = [i for i in indices if i not in memo]
+        if todo:
+            memo.update(zip(todo, self.load_many(todo), strict=True))
+
     def load_many(self, indices: Sequence[int]) -> list[Any]:
         """Rows ``indices`` decoded afresh (not kept), in one C call where built: as
         :meth:`load` gives them, one by one, and the same error for a damaged one."""

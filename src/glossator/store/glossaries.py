@@ -23,7 +23,7 @@ import contextlib
 import marshal
 import os
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from .._gc import paused_gc
 from .._typing import overload
@@ -367,6 +367,22 @@ class Store:
         """Entry ``index``, in glossary order."""
         return self.entry(index)
 
+    def build_forms(self, indices: Iterable[int]) -> None:
+        """Build the forms ``indices`` (of all the entries' forms) not built yet, their
+        rows read in one go; their entries are built first, as :meth:`form` does."""
+        indices = [i for i in indices if self._forms[i] is None]
+        owners = [self.entry(self._form_entry[i]) for i in indices]  # (takes the lock)
+        with self._lock:
+            forms = self._forms
+            todo = [(i, e) for i, e in zip(indices, owners, strict=True) if forms[i] is None]
+            if todo:
+                rows = self._form_rows.load_many([i for i, _ in todo])
+                built = _restore_all(Form, _FORM_SETTERS, [
+                    (text, e, alias, cs, key)
+                    for (_, e), (text, alias, cs, key) in zip(todo, rows, strict=True)])
+                for (i, _), form in zip(todo, built, strict=True):
+                    forms[i] = form
+
     def build(self, indices: Sequence[int]) -> None:
         """Build the entries ``indices`` not built yet, their rows read in one go (a
         document's new entries: a call per entry cost more than reading its row)."""
@@ -485,6 +501,11 @@ class _Winners(Sequence[Form]):
 
     def __init__(self, store: Store) -> None:
         self._store = store
+
+    def build(self, indices: Iterable[int]) -> None:
+        """Build the forms ``indices`` (of this view) in one go (:meth:`Store.build_forms`)."""
+        winners = self._store._winners
+        self._store.build_forms([winners[i] for i in indices])
 
     def __len__(self) -> int:
         return len(self._store._winners)
