@@ -241,8 +241,12 @@ def _annotate(glossary: Any, fmt_: str, occurrences: str, python_renderers: bool
         # round's process ending, as the glossary's is, not of the next document)
         def before() -> None:
             if fresh is not None and cold == "index":
-                jobs[0] = None  # the last one freed before the next is read (a process
-                # ending frees it, off the next one's clock)
+                # the last one freed before the next is read (a process ending frees it,
+                # off the next one's clock): a glossary and its matcher hold each other,
+                # and frozen (new_job) they would never be collected
+                jobs[0] = None
+                gc.unfreeze()
+                gc.collect()
                 jobs[0] = new_job()
             _forget(jobs[0], cold == "index")
 

@@ -199,6 +199,11 @@ def test_keep_refuses_tables_that_do_not_agree() -> None:
             ACCELERATOR.keep(array("q", outside), ctx(), out)
     with pytest.raises(TypeError):
         ACCELERATOR.keep(found, ctx(mode=7), out)
+    for at in (-(1 << 40), -1, 5):  # the current section (writable): checked, not trusted
+        with pytest.raises(ValueError, match="section"):
+            ACCELERATOR.keep(array("q", [0, 3, 0, 0, 3, 0]),
+                             ctx(mode=2, sections=array("q", [0, 1]), at=array("q", [at])),
+                             out)
     with pytest.raises(ZeroDivisionError):  # a failing check is raised, not swallowed
         flags = bytearray(index.flags)
         flags[0] = 1 | 2
@@ -846,6 +851,14 @@ def test_gather_and_group_refuse_what_does_not_fit() -> None:
         ACCELERATOR.gather(bytes(24), values, index)
     with pytest.raises(IndexError):
         ACCELERATOR.group(index, array("q", [0]) * 4, array("i", [0]) * 6)  # key 3 >= n
+    # the keys sharing memory with what is written: read (and checked) before it is
+    shared = array("i", [1, 1, 0, 0])
+    ACCELERATOR.group(shared, array("q", [0]) * 3, shared)
+    assert list(shared) == [2, 3, 0, 1]
+    big = bytearray(512)
+    keys = memoryview(big)[:32].cast("i")
+    ACCELERATOR.group(keys, memoryview(big).cast("q"), array("i", [0]) * 8)
+    assert list(memoryview(big).cast("q")[:3]) == [0, 8, 8]
     with pytest.raises(ValueError):
         ACCELERATOR.group(index, array("q", [0]) * 6, array("i", [0]) * 5)
 
@@ -879,3 +892,40 @@ def test_json_reads_the_rows_it_needs_from_the_caches_in_one_go(
     assert one_by_one == []
     assert len(many) == 3  # the entries met, then the variants' rows and their forms'
     assert got == render(Annotator(GLOSSARY, occurrences="all").annotate(text), "json")
+
+
+def test_the_flags_python_gives_are_those_c_reads() -> None:
+    """``policy.TRAIT_*`` (what the glossary cache keeps) and ``ENTRY_*`` in
+    ``matching/_keep.h`` (what C reads) are the same bits, and the cached-row bit is
+    neither."""
+    import re
+    from pathlib import Path
+
+    from glossator import kept, policy
+    from glossator.matching import scan
+
+    header = (Path(scan.__file__).parent / "_keep.h").read_text("utf-8")
+    c = {name: int(value) for name, value in re.findall(r"ENTRY_(\w+) = (\d+)", header)}
+    assert c == {"KNOWN": policy.TRAIT_KNOWN, "ASK": policy.TRAIT_ASK,
+                 "WAYS": policy.TRAIT_WAYS, "LETTER": policy.TRAIT_LETTER,
+                 "CACHED": kept._CACHED_ROW}
+    assert len(set(c.values())) == len(c) and all(v & (v - 1) == 0 for v in c.values())
+
+
+def test_restore_takes_only_a_class_s_own_slots() -> None:
+    """``_scan.restore`` fills object slots by offset: a descriptor another class's
+    instances own, set on a class, is refused (it would write past the object)."""
+    from glossator.model import Entry
+
+    class Small:
+        __slots__ = ("a",)
+
+    small: Any = Small
+    small.a = Entry.__dict__["origin"]  # a slot of a larger class
+    with pytest.raises(TypeError, match="object slots"):
+        ACCELERATOR.restore(Small, [(1,)])
+
+    class Fine:
+        __slots__ = ("a", "b")
+
+    assert [(x.a, x.b) for x in ACCELERATOR.restore(Fine, [(1, 2), (3, 4)])] == [(1, 2), (3, 4)]

@@ -444,3 +444,31 @@ def test_the_c_policies_leave_out_letters_and_numbers_as_the_rule_does(
     doc = annotator.annotate(text)
     assert isinstance(doc, KeptText)
     assert [(a.start, a.end) for a in doc] == [m[:2] for m in annotator.select(text)]
+
+
+def test_the_traits_the_glossary_cache_keeps_are_pinned() -> None:
+    """What :func:`glossator.policy.entry_traits` gives is kept by the glossary cache: a
+    change here must bump ``policy.TRAITS_VERSION`` (part of the cache's key), or runs
+    from an older cache would keep other matches than a fresh glossary."""
+    from glossator.model import Entry
+    from glossator.policy import TRAITS_VERSION, entry_traits
+
+    def head(way: str) -> int:
+        return len(way) << 42 | ord(way[0]) << 21 | ord(way[1])
+
+    cases = [
+        (Entry("ESS", "Économie sociale et solidaire.", "ess"),
+         (1 | 4, -1, head("Économie sociale et solidaire."), 0)),
+        (Entry("SCOP", "Court.", "scop", max_occurrences=2), (1, 2, 0, 0)),  # no way of 12
+        (Entry("coopérative", "Entreprise  des\n associés.", "coop",
+               not_in=("coopérative x",)),
+         (1 | 2 | 4, -1, head("Entreprise  des\n associés."), head("Entreprise des associés."))),
+        (Entry("DES", "Diplôme d'études spécialisées.", "des"),  # "des": a common word
+         (1 | 2 | 4, -1, head("Diplôme d'études spécialisées."), 0)),
+        (Entry("X", "Une lettre seule ici.", "x"),
+         (1 | 4 | 8, -1, head("Une lettre seule ici."), 0)),
+        (Entry("CD", "Un numéral romain aussi.", "cd"),
+         (1 | 4 | 8, -1, head("Un numéral romain aussi."), 0)),
+    ]
+    assert [entry_traits(e) for e, _ in cases] == [want for _, want in cases]
+    assert TRAITS_VERSION == 1

@@ -54,6 +54,27 @@ def streamed(annotator: Annotator, text: str, piece: int) -> tuple[str, Found]:
     return "".join(out), found
 
 
+#: The same without the forms that have several senses: the policies then run in C
+#: (``first`` and ``all``), the matches packed from the scan to them (``_in_c``).
+ONE_SENSE = Glossary.from_dicts(ENTRIES[:5])
+
+
+@settings(max_examples=120, deadline=None)
+@given(TEXTS, st.sampled_from([7, 40, 150]), st.sampled_from(["first", "all"]),
+       st.sampled_from([None, 1, 2]))
+def test_pieces_kept_in_c_give_the_output_of_the_whole_text(
+    text: str, piece: int, occurrences: str, cap: int | None
+) -> None:
+    annotator = Annotator(ONE_SENSE, occurrences=occurrences, max_per_entry=cap)
+    assert streaming._in_c(annotator) == (annotator._kept_mode() >= 0)
+    whole = annotator.annotate(text)
+    expected = [(a.start, a.end, a.entry.id, a.how, a.sense_step) for a in whole]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(streaming, "MIN_CONTEXT", 60)  # many cuts in a short text
+        patch.setattr(streaming, "MIN_WORDS", 50)
+        assert streamed(annotator, text, piece) == (render(whole, "text"), expected)
+
+
 @settings(max_examples=120, deadline=None)
 @given(TEXTS, st.sampled_from([7, 40, 150]), st.sampled_from(["first", "section", "all"]),
        st.sampled_from([None, 1, 2]), st.sampled_from(["all", "first", "skip"]))

@@ -45,6 +45,7 @@ __all__ = [
     "OVER_MAXIMUM",
     "OWN_DEFINITION",
     "ROMAN_NUMERAL",
+    "TRAITS_VERSION",
     "Match",
     "PolicyStream",
     "all_occurrences",
@@ -339,6 +340,10 @@ def _written_ways(definition: str) -> tuple[str, ...]:
 #: rule only Python can check (``not_in``, capitals), a definition that may be written
 #: out in a text, a form of one letter or a Roman numeral.
 TRAIT_KNOWN, TRAIT_ASK, TRAIT_WAYS, TRAIT_LETTER = 1, 2, 4, 8
+#: Bumped whenever :func:`entry_traits` may give something else for an entry (its rules,
+#: the common words, the ways a definition is written out): the glossary cache, which
+#: keeps them, is then written again (it is part of its key).
+TRAITS_VERSION = 1
 
 
 def entry_traits(entry: Entry) -> tuple[int, int, int, int]:

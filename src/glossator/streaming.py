@@ -2,7 +2,9 @@
 written as it goes, with the output of the whole text read at once, byte for byte.
 
 The text is scanned a chunk at a time (:meth:`~glossator.matching.scan.Matcher.scan_until`
-stops each chunk where no match can change, so a term across two pieces is found), and
+stops each chunk where no match can change, so a term across two pieces is found; with
+the policies in C, :meth:`~glossator.matching.scan.Matcher.scan_until_packed` does the
+same and keeps the matches int64 triples), and
 the policies run on a window around each chunk: the exclusions read a few words, a
 definition's length at most, on each side of a match. What must last the whole document
 lasts in a :class:`StreamState`: the entries met already (``--occurrences first``), the

@@ -149,14 +149,17 @@ done:
 typedef struct {
     const int32_t *variant_entry; /* per variant: its entry's index */
     Py_ssize_t n_variants;
-    uint8_t *flags;               /* per entry: ENTRY_* (written by `learn`) */
+    uint8_t *flags;               /* per entry: ENTRY_* (from the cache, or by `learn`) */
     Py_ssize_t n_entries;
     const int64_t *caps;          /* per entry: its own cap, or -1 */
     PyObject *ways;               /* list, per entry: a tuple of str (the ways) or None */
     const int64_t *heads;         /* per entry, two: of a way, its length << 42 | its first
                                    * character << 21 | its second; 0 none, -1 look at the
-                                   * ways (written by `learn`, see ways_may_hold) */
-    PyObject *learn;              /* learn(entry index) fills flags, caps and ways */
+                                   * ways (from the glossary cache or written by `learn`,
+                                   * see ways_may_hold) */
+    PyObject *learn;              /* learn(entry index) fills flags, caps, heads and ways
+                                   * (or, for an entry known from the cache, reads its
+                                   * row, then later its ways) */
     PyObject *check;              /* check(start, end, variant, elided) -> excluded? */
     PyObject *text;               /* str: what the ways are searched in */
     int mode;                     /* KEEP_* */
@@ -544,7 +547,8 @@ keep_learn(KeepCtx *c, Py_ssize_t ent)
 }
 
 /* Whether the policy and caps keep match m (its exclusions passed or not yet checked):
- * KEEP_FIRST and KEEP_SECTION pass over an entry already kept (in its section). */
+ * KEEP_FIRST and KEEP_SECTION pass over an entry already kept (in its section); -1 on
+ * error (the current section out of range). */
 static int
 keep_fresh(KeepCtx *c, const int64_t *m, Py_ssize_t ent)
 {
@@ -552,7 +556,11 @@ keep_fresh(KeepCtx *c, const int64_t *m, Py_ssize_t ent)
         return c->seen[ent] == 0;
     }
     if (c->mode == KEEP_SECTION) {
-        int64_t k = c->at[0];
+        int64_t k = c->at[0]; /* (a writable array a callback may change: checked) */
+        if (k < 0 || (k >= c->n_sections && k != 0)) {
+            PyErr_SetString(PyExc_ValueError, "keep(): the current section is out of range");
+            return -1;
+        }
         while (k + 1 < c->n_sections && c->sections[k + 1] <= m[0]) {
             k++;
         }
@@ -679,7 +687,11 @@ keep(PyObject *module, PyObject *args)
                 continue;
             }
         }
-        if (!keep_fresh(&c, m, ent)) {
+        int fresh = keep_fresh(&c, m, ent);
+        if (fresh < 0) {
+            goto done;
+        }
+        if (!fresh) {
             continue;
         }
         if (keep_learn(&c, ent) < 0) {

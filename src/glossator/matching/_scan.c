@@ -2615,7 +2615,8 @@ in_bounds(PyObject *Py_UNUSED(module), PyObject *args)
     return PyBool_FromLong(ok);
 }
 
-/* A writable buffer of n 4-byte integers, or -1 with an exception set. */
+/* A buffer of 4-byte integers (writable if asked), their count in *n; -1 with an
+ * exception set if not. */
 static int
 int32_view(PyObject *obj, Py_buffer *view, int writable, Py_ssize_t *n)
 {
@@ -2711,21 +2712,25 @@ group(PyObject *Py_UNUSED(module), PyObject *args)
         goto done;
     }
     Py_ssize_t n = at.len / 8 - 1;
+    /* the keys copied, checked, before anything is written: out and at may share the
+     * keys' memory (a caller's views of one buffer), and what is written is never read */
     int64_t *starts = PyMem_Calloc((size_t)n + 1, sizeof(int64_t));
-    if (!starts) {
+    int32_t *k = PyMem_Malloc(n_keys ? (size_t)n_keys * sizeof(int32_t) : 1);
+    if (!starts || !k) {
+        PyMem_Free(starts);
+        PyMem_Free(k);
         PyErr_NoMemory();
         goto done;
     }
-    const char *k = keys.buf;
+    memcpy(k, keys.buf, (size_t)n_keys * sizeof(int32_t));
     for (Py_ssize_t i = 0; i < n_keys; i++) {
-        int32_t key;
-        memcpy(&key, k + 4 * i, 4);
-        if (key < 0 || key >= n) {
+        if (k[i] < 0 || k[i] >= n) {
             PyMem_Free(starts);
+            PyMem_Free(k);
             PyErr_SetString(PyExc_IndexError, "group(): a key outside [0, n)");
             goto done;
         }
-        starts[key + 1]++;
+        starts[k[i] + 1]++;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         starts[i + 1] += starts[i];
@@ -2733,11 +2738,11 @@ group(PyObject *Py_UNUSED(module), PyObject *args)
     memcpy(at.buf, starts, (size_t)(n + 1) * sizeof(int64_t));
     char *o = order.buf;
     for (Py_ssize_t i = 0; i < n_keys; i++) {
-        int32_t key, pos = (int32_t)i;
-        memcpy(&key, k + 4 * i, 4);
-        memcpy(o + 4 * starts[key]++, &pos, 4);
+        int32_t pos = (int32_t)i;
+        memcpy(o + 4 * starts[k[i]]++, &pos, 4);
     }
     PyMem_Free(starts);
+    PyMem_Free(k);
     result = Py_NewRef(Py_None);
 done:
     PyBuffer_Release(&order);

@@ -76,9 +76,10 @@ def glossary_digest(
     have no file of their own, such as a saved spaCy pipeline's).
     """
     from .._version import __version__
+    from ..policy import TRAITS_VERSION  # (the cache keeps what policy.entry_traits gives)
 
-    digest = sha256(repr((_VERSION, __version__, name, format, encoding)).encode(),
-                    more=len(data))
+    digest = sha256(repr((_VERSION, TRAITS_VERSION, __version__, name, format, encoding)
+                         ).encode(), more=len(data))
     digest.update(data)
     if not source:
         return digest.hexdigest()[:32]
