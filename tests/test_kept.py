@@ -782,9 +782,9 @@ def test_a_run_from_the_cache_works_out_no_entry_and_reads_only_the_ways_it_need
     built: list[list[int]] = []
     real_build = type(store).build
 
-    def build(self: Any, indices: Any) -> None:
+    def build(self: Any, indices: Any) -> Any:
         built.append(list(indices))
-        real_build(self, indices)
+        return real_build(self, indices)
 
     monkeypatch.setattr(type(store), "build", build)
     text = "Une économie sociale, et solidaire. L'ESS, la SCOP et la CAE."

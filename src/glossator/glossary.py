@@ -315,12 +315,14 @@ class Glossary:
         """Entry ``index``, in glossary order (built alone, from the cache)."""
         return self._table.entry_at(index)
 
-    def build_entries(self, indices: Sequence[int]) -> None:
-        """Build the entries ``indices`` of a glossary read from the cache in one go, so
-        that :meth:`entry_at` finds them built (nothing to do for one in memory)."""
+    def build_entries(self, indices: Sequence[int]) -> list[Entry]:
+        """The entries ``indices``: those of a glossary read from the cache built in one
+        go (their rows read together), so that :meth:`entry_at` finds them built."""
         build = getattr(self._table, "build", None)
         if build is not None:
-            build(indices)
+            found: list[Entry] = build(indices)
+            return found
+        return [self._table.entry_at(i) for i in indices]
 
     def form_entries(self) -> Sequence[int]:
         """The index of the entry of each of :meth:`forms`, as a buffer of 4-byte

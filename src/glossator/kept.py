@@ -102,6 +102,11 @@ class _Entries(Sequence[Entry]):
                 self._built[found] = entry
             return found
 
+    def add(self, indices: Sequence[int]) -> None:
+        """Build the glossary's entries ``indices`` in one go (their cache rows read
+        together) and keep them, as reading them one by one would."""
+        self._built.update(zip(indices, self._glossary.build_entries(indices), strict=True))
+
     def lookup(self) -> tuple[dict[int, Entry], _Entries, list[str]]:
         """What the renderers' C batch makers read an entry through: the entries built so
         far by index, the table itself (to build the others), and each index's entry id
@@ -364,7 +369,7 @@ class KeepState:
         for batch in batches:
             keep(batch, ctx, out)
         if out[4]:
-            self.matcher.glossary.build_entries(array("q", out[4]))
+            entries.add(array("q", out[4]))
         cols = []
         for buf in out[:4]:  # each column copied, then its buffer emptied, one at a time
             cols.append(array("q", buf))

@@ -384,9 +384,9 @@ class Store:
                 for (i, _), form in zip(todo, built, strict=True):
                     forms[i] = form
 
-    def build(self, indices: Sequence[int]) -> None:
-        """Build the entries ``indices`` not built yet, their rows read in one go (a
-        document's new entries: a call per entry cost more than reading its row)."""
+    def build(self, indices: Sequence[int]) -> list[Entry]:
+        """The entries ``indices``, those not built yet built with their rows read in one
+        go (a document's new entries: a call per entry cost more than reading its row)."""
         with self._lock:
             entries = self._entries
             todo = [i for i in indices if entries[i] is None]
@@ -395,6 +395,7 @@ class Store:
                                      self._entry_rows.load_many(todo), location=True)
                 for i, entry in zip(todo, built, strict=True):
                     entries[i] = entry
+            return [entries[i] for i in indices]  # type: ignore[misc]  # all built now
 
     def form_keys(self) -> Iterator[tuple[tuple[bool, str], int]]:
         """The comparison key of every form and the index of its entry, read from the
