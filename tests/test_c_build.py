@@ -10,7 +10,9 @@ runs ``tests/test_scanner.py``, ``tests/test_french_cases.py``,
 ``tests/test_render_splice.py`` (the C renderers against the Python ones),
 ``tests/test_render_templates.py`` (the tooltip templates made in C against Python's),
 ``tests/test_kept.py`` (the policies in C), ``tests/test_columns.py`` (the walk of cache
-records, forged ones among them) and the golden files against it in a child
+records, forged ones among them), ``tests/test_segments.py`` and
+``tests/test_streaming.py`` (the packed segments and chunks) and the golden files
+against it in a child
 interpreter, with the ASan runtime preloaded (Python itself is not built with it) and
 Python's allocator off, so that every buffer the C code reads is one ASan watches. Any
 report makes the child exit non-zero.
@@ -125,8 +127,8 @@ def test_the_scanner_tests_pass_under_address_and_undefined_sanitizers(
              for name in ("test_scanner.py", "test_french_cases.py",
                           "test_policy_stream.py", "test_page_scan.py",
                           "test_render_splice.py", "test_render_templates.py",
-                          "test_kept.py", "test_columns.py",
-                          "test_page_kept.py", "golden")]
+                          "test_kept.py", "test_columns.py", "test_segments.py",
+                          "test_streaming.py", "test_page_kept.py", "golden")]
     proc = _run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
                  *tests], env=env, cwd=ROOT)
     assert proc.returncode == 0, (
