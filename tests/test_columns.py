@@ -96,6 +96,60 @@ def test_sections_are_written_aligned_and_read_in_place(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.tmp"))
 
 
+def _crc32c_reference(data: bytes, crc: int = 0) -> int:
+    """CRC-32C (Castagnoli), a bit at a time."""
+    crc ^= 0xFFFFFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
+    return crc ^ 0xFFFFFFFF
+
+
+def test_the_c_crc32c_is_crc32c() -> None:
+    from glossator.matching.native import ACCELERATOR
+
+    if ACCELERATOR is None:
+        pytest.skip("the scanner module is not built (GLOSSATOR_PURE_PYTHON?)")
+    assert ACCELERATOR.crc32c(b"123456789") == 0xE3069283  # the standard check value
+    data = bytes(range(256)) * 3 + b"fin"
+    for n in (0, 1, 7, 8, 9, 64, 65, len(data)):
+        assert ACCELERATOR.crc32c(data[:n]) == _crc32c_reference(data[:n])
+        half = ACCELERATOR.crc32c(data[:n // 2])  # continued, as zlib.crc32 is
+        assert ACCELERATOR.crc32c(data[n // 2:n], half) == ACCELERATOR.crc32c(data[:n])
+
+
+@pytest.mark.parametrize("kind", ["crc32c", "zlib"])
+def test_a_file_says_which_checksum_it_carries(tmp_path: Path, kind: str) -> None:
+    """Written with the CPU's CRC-32C where the C module has it, else zlib's CRC-32
+    (marked in the four bytes after it); either is read back, and checked: a byte
+    changed anywhere is a damaged file. A file checked with CRC-32C is stale, not
+    damaged, where the C module is not built (it is written again)."""
+    from glossator.matching.native import ACCELERATOR
+
+    if kind == "crc32c" and not (ACCELERATOR and ACCELERATOR.crc32c_hardware()):
+        pytest.skip("no C module, or a CPU without the crc32 instruction")
+    path = tmp_path / "t.cache"
+    with mock.patch.object(columns, "ACCELERATOR", ACCELERATOR if kind == "crc32c" else None):
+        write_sections(path, ("v",), [b"abc" * 100])
+    data = path.read_bytes()
+    assert data[20:24] == (b"C\0\0\0" if kind == "crc32c" else bytes(4))
+    assert read_sections(path)[0] == ("v",)
+    for at in (30, len(data) - 1):
+        path.write_bytes(data[:at] + bytes([data[at] ^ 1]) + data[at + 1:])
+        with pytest.raises(columns.DamagedCache, match="checksum"):
+            read_sections(path)
+    path.write_bytes(data[:20] + b"X\0\0\0" + data[24:])  # no checksum it knows
+    with pytest.raises(columns.DamagedCache):
+        read_sections(path)
+    path.write_bytes(data)
+    if kind == "crc32c":
+        with mock.patch.object(columns, "ACCELERATOR", None), \
+                pytest.raises(ValueError, match="CRC-32C") as stale:
+            read_sections(path)
+        assert not isinstance(stale.value, columns.DamagedCache)
+
+
 @pytest.mark.parametrize("data", [b"", b"GLOSSATR", b"NOTOURS!" + bytes(8),
                                   b"GLOSSATR" + (10**6).to_bytes(8, "little")])
 def test_what_is_not_a_cache_file_is_refused(tmp_path: Path, data: bytes) -> None:
