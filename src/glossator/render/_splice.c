@@ -52,17 +52,36 @@ typedef struct {
     Py_UCS4 top;        /* the least character of the text's widest class (see max_char) */
     PyObject *sink;     /* UTF-8: called with each full buffer, as bytes */
     Py_ssize_t total;   /* UTF-8: bytes handed to the sink */
+    PyObject *chunk;    /* UTF-8: the bytes object ``buf`` is the data of (cap + SLACK
+                         * bytes), written in place and handed to the sink as it is */
 } Out;
 
-/* UTF-8: the buffer handed to the sink (as a new bytes object), and emptied. */
+/* UTF-8: a new bytes object of cap + SLACK bytes for the buffer (0; -1 out of memory). */
 static int
-out_flush(Out *o)
+out_new_chunk(Out *o)
+{
+    o->chunk = PyBytes_FromStringAndSize(NULL, o->cap + SLACK);
+    if (o->chunk == NULL) {
+        return -1;
+    }
+    o->buf = PyBytes_AS_STRING(o->chunk);
+    return 0;
+}
+
+/* UTF-8: the buffer handed to the sink (its own bytes object, cut to what it holds: the
+ * output is copied once, from the pieces into the chunk), and a new one taken unless
+ * ``last``. */
+static int
+out_flush_as(Out *o, int last)
 {
     if (o->len == 0) {
         return 0;
     }
-    PyObject *data = PyBytes_FromStringAndSize(o->buf, o->len);
-    if (data == NULL) {
+    Py_ssize_t n = o->len;
+    PyObject *data = o->chunk;
+    o->chunk = NULL;
+    o->len = 0;
+    if (_PyBytes_Resize(&data, n) < 0) {
         return -1;
     }
     PyObject *got = PyObject_CallOneArg(o->sink, data);
@@ -71,9 +90,14 @@ out_flush(Out *o)
         return -1;
     }
     Py_DECREF(got);
-    o->total += o->len;
-    o->len = 0;
-    return 0;
+    o->total += n;
+    return last ? 0 : out_new_chunk(o);
+}
+
+static int
+out_flush(Out *o)
+{
+    return out_flush_as(o, 0);
 }
 
 /* 0 if ``extra`` more characters fit (always, while counting); else -1, SystemError. */
@@ -856,7 +880,7 @@ huge_pages(void *buf, Py_ssize_t size)
 static PyObject *
 run_twice(int (*body)(Out *, const void *), const void *args, PyObject *text)
 {
-    Out count = {NULL, PyUnicode_1BYTE_KIND, 0, 0, 0, top_of(text), NULL, 0};
+    Out count = {NULL, PyUnicode_1BYTE_KIND, 0, 0, 0, top_of(text), NULL, 0, NULL};
     if (body(&count, args) < 0) {
         return NULL;
     }
@@ -865,7 +889,8 @@ run_twice(int (*body)(Out *, const void *), const void *args, PyObject *text)
         return NULL;
     }
     huge_pages(PyUnicode_DATA(result), count.len * PyUnicode_KIND(result));
-    Out w = {PyUnicode_DATA(result), PyUnicode_KIND(result), 0, count.len, 0, 0, NULL, 0};
+    Out w = {PyUnicode_DATA(result), PyUnicode_KIND(result), 0, count.len, 0, 0, NULL, 0,
+             NULL};
     if (body(&w, args) < 0) {
         Py_DECREF(result);
         return NULL;
@@ -900,16 +925,15 @@ run_to_sink(int (*body)(Out *, const void *), const void *args, PyObject *sink,
         PyErr_SetString(PyExc_ValueError, "chunk: too large");
         return NULL;
     }
-    void *buf = PyMem_Malloc((size_t)(chunk + SLACK));
-    if (buf == NULL) {
-        return PyErr_NoMemory();
+    Out w = {NULL, UTF8_OUT, 0, chunk, 0, 0, sink, 0, NULL};
+    if (out_new_chunk(&w) < 0) {
+        return NULL;
     }
-    Out w = {buf, UTF8_OUT, 0, chunk, 0, 0, sink, 0};
     PyObject *result = NULL;
-    if (body(&w, args) == 0 && out_flush(&w) == 0) {
+    if (body(&w, args) == 0 && out_flush_as(&w, 1) == 0) {
         result = PyLong_FromSsize_t(w.total);
     }
-    PyMem_Free(buf);
+    Py_XDECREF(w.chunk);
     return result;
 }
 
