@@ -34,7 +34,7 @@
 #endif
 
 /* The interface version glossator.render._splice.py expects (SPLICE_ABI there). */
-#define SPLICE_ABI 5
+#define SPLICE_ABI 6
 
 /* Out.kind of a UTF-8 output to a sink (a str's kinds are 1, 2 and 4). */
 #define UTF8_OUT 0
@@ -2159,6 +2159,125 @@ done:
 }
 
 /* ---------------------------------------------------------------------------------------
+ * distinct: the matches ``which`` (JSON's misses) numbered by their group and surface
+ * ------------------------------------------------------------------------------------- */
+
+/* The hash of group ``g`` and the characters [a, b) of a str of ``kind`` (FNV-1a). */
+static uint64_t
+surface_hash(int64_t g, int kind, const void *data, int64_t a, int64_t b)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)g;
+    const unsigned char *p = (const unsigned char *)data + a * kind;
+    for (int64_t i = 0, n = (b - a) * kind; i < n; i++) {
+        h = (h ^ p[i]) * 1099511628211ULL;
+    }
+    return h ^ (h >> 29);
+}
+
+/* One class: its first match and group (the slot is empty while ``first`` < 0). */
+typedef struct {
+    int64_t first, g, cls;
+} Distinct;
+
+static int
+distinct_fill(PyObject *text, const int64_t *s, const int64_t *e, int64_t *keys,
+              const int64_t *which, Py_ssize_t n, int64_t base, Py_ssize_t n_keys,
+              int64_t *reps, Py_ssize_t *n_reps)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    size_t slots = 16;
+    while (slots < (size_t)n * 2) {
+        slots <<= 1;
+    }
+    Distinct *t = PyMem_Malloc(slots * sizeof(Distinct));
+    if (t == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t q = 0; q < slots; q++) {
+        t[q].first = -1;
+    }
+    *n_reps = 0;
+    for (Py_ssize_t m = 0; m < n; m++) {
+        int64_t i = which[m];
+        if (i < 0 || i >= n_keys) {
+            PyMem_Free(t);
+            PyErr_SetString(PyExc_ValueError, "which: an index outside the matches");
+            return -1;
+        }
+        int64_t g = keys[i];
+        size_t q = (size_t)surface_hash(g, kind, data, s[i], e[i]) & (slots - 1);
+        while (t[q].first >= 0) {
+            int64_t f = t[q].first;
+            if (t[q].g == g && e[f] - s[f] == e[i] - s[i]
+                && memcmp((const char *)data + s[f] * kind, (const char *)data + s[i] * kind,
+                          (size_t)((e[i] - s[i]) * kind)) == 0) {
+                break;
+            }
+            q = (q + 1) & (slots - 1);
+        }
+        if (t[q].first < 0) {
+            t[q].first = i;
+            t[q].g = g;
+            t[q].cls = *n_reps;
+            reps[2 * *n_reps] = i;
+            reps[2 * *n_reps + 1] = g;
+            ++*n_reps;
+        }
+        keys[i] = base + t[q].cls;
+    }
+    PyMem_Free(t);
+    return 0;
+}
+
+static PyObject *
+distinct(PyObject *self, PyObject *args)
+{
+    PyObject *text, *starts, *ends, *keys, *which;
+    long long base;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "UOOOOL:distinct", &text, &starts, &ends, &keys, &which,
+                          &base)) {
+        return NULL;
+    }
+    Spans sp;
+    Py_buffer kv, wv;
+    if (spans_get(&sp, starts, ends, keys, PyUnicode_GET_LENGTH(text), PY_SSIZE_T_MIN,
+                  PY_SSIZE_T_MAX) < 0) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (PyObject_GetBuffer(keys, &kv, PyBUF_WRITABLE | PyBUF_FORMAT | PyBUF_C_CONTIGUOUS)
+        < 0) {
+        goto release;
+    }
+    if (get_int64s(which, &wv, "which") < 0) {
+        PyBuffer_Release(&kv);
+        goto release;
+    }
+    if (kv.itemsize != 8 || kv.len != sp.n * 8) {
+        PyErr_SetString(PyExc_ValueError, "keys: expected as many int64 as matches");
+    }
+    else {
+        Py_ssize_t n = wv.len / 8, n_reps = 0;
+        result = PyBytes_FromStringAndSize(NULL, n * 16);
+        if (result != NULL
+            && (distinct_fill(text, sp.starts.buf, sp.ends.buf, kv.buf, wv.buf, n,
+                              (int64_t)base, sp.n, (int64_t *)PyBytes_AS_STRING(result),
+                              &n_reps) < 0
+                || _PyBytes_Resize(&result, n_reps * 16) < 0)) {
+            Py_CLEAR(result);
+        }
+    }
+    PyBuffer_Release(&wv);
+    PyBuffer_Release(&kv);
+release:
+    spans_release(&sp);
+    return result;
+}
+
+/* ---------------------------------------------------------------------------------------
  * The pieces rendered once per entry: a tooltip's markup cut at its id, a text expansion
  * ------------------------------------------------------------------------------------- */
 
@@ -3777,6 +3896,11 @@ static PyMethodDef splice_methods[] = {
      "number(values) -> (keys, firsts): an int64 bytearray numbering each value (int64 "
      "buffer) "
      "in order of first occurrence, and int64 bytes of each number's first index."},
+    {"distinct", distinct, METH_VARARGS,
+     "distinct(text, starts, ends, keys, which, base) -> bytes: the matches ``which`` "
+     "(int64 indexes) numbered by their key and surface in order of first occurrence, "
+     "keys[i] set to base plus that number; int64 pairs (first match, its key) of each "
+     "number (render/json.py _resolve_misses)."},
     {"pick", (PyCFunction)(void (*)(void))pick, METH_VARARGS | METH_KEYWORDS,
      "pick(text, starts, ends, groups, group_keys, checks, *, out=None) -> (keys, "
      "misses): each match's key (an int64 bytearray, or written into the writable int64 "

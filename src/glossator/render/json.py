@@ -382,24 +382,22 @@ def _resolve_misses(doc: KeptText, keys: memoryview, misses: array[int], kept: _
     for the matcher's next documents (at most :data:`_HOWS_LIMIT`)."""
     text, starts, ends, codes = doc.text, doc.starts, doc.ends, doc.codes
     hows: dict[tuple[int, str], str] = doc._matcher.variants.memo.setdefault("json how", {})
-    known: dict[tuple[int, str], int] = {}
     how_is, elided = f"{field}\"how\": ", _elided(field, pad)
-    for i in misses:
-        g = keys[i]
+    # each group and surface numbered in C, keys[i] set to its piece: one piece for each
+    # (its first match and group, in order of first occurrence, as pieces are added)
+    firsts = int64s(SPLICE.distinct(text, starts, ends, keys, misses, len(pieces)))
+    for n in range(0, len(firsts), 2):
+        i, g = firsts[n], firsts[n + 1]
         surface = text[starts[i]:ends[i]]
-        key = known.get((g, surface))
-        if key is None:
-            code = codes[i]
-            how = hows.get((code, surface))
-            if how is None:
-                how = _encode_str(doc.how(i))
-                if len(hows) >= _HOWS_LIMIT:
-                    hows.clear()
-                hows[(code, surface)] = how
-            key = known[(g, surface)] = len(pieces)
-            hit = kept[0][g]
-            pieces.append(f"{kept[1][hit[0]]}{hit[1]}{how_is}{how},{elided[code & 1]}")
-        keys[i] = key
+        code = codes[i]
+        how = hows.get((code, surface))
+        if how is None:
+            how = _encode_str(doc.how(i))
+            if len(hows) >= _HOWS_LIMIT:
+                hows.clear()
+            hows[(code, surface)] = how
+        hit = kept[0][g]
+        pieces.append(f"{kept[1][hit[0]]}{hit[1]}{how_is}{how},{elided[code & 1]}")
 
 
 def _choices(doc: KeptText, keys: memoryview, pieces: list[str], pad: str) -> None:
