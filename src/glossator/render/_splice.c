@@ -414,6 +414,74 @@ out_piece(Out *o, PyObject *s, unsigned char uses)
     return out_str(o, s);
 }
 
+/* A piece's UTF-8 as the sink mode copies it, found once per call (``n`` < 0: not yet):
+ * an ASCII str's own data, or the UTF-8 CPython keeps with the str. */
+typedef struct {
+    const char *p;
+    Py_ssize_t n;
+} View;
+
+/* ``count`` views, none known yet (a PyMem block; NULL: out of memory, set). */
+static View *
+views_new(Py_ssize_t count)
+{
+    View *v = PyMem_Malloc((size_t)(count > 0 ? count : 1) * sizeof(View));
+    if (v == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        v[i].n = -1;
+    }
+    return v;
+}
+
+/* Piece ``s`` into the UTF-8 buffer through its view ``v`` (filled the first time;
+ * ``uses`` as for out_piece, which writes a piece that is not to be kept). */
+static inline int
+out_view(Out *o, View *v, PyObject *s, unsigned char uses)
+{
+    if (v->n < 0) {
+        if (PyUnicode_IS_COMPACT_ASCII(s)) {
+            v->p = (const char *)PyUnicode_DATA(s);
+            v->n = PyUnicode_GET_LENGTH(s);
+        }
+        else if (uses == 1 || !PyUnicode_IS_COMPACT(s)) {
+            return out_piece(o, s, uses);
+        }
+        else {
+            Py_ssize_t n;
+            const char *u = PyUnicode_AsUTF8AndSize(s, &n);
+            if (u == NULL) {  /* a lone surrogate: each time as out_str writes it */
+                PyErr_Clear();
+                return out_str(o, s);
+            }
+            v->p = u;
+            v->n = n;
+        }
+    }
+    if (o->len + v->n <= o->cap) {
+        memcpy((char *)o->buf + o->len, v->p, (size_t)v->n);
+        o->len += v->n;
+        return 0;
+    }
+    return out_bytes(o, v->p, v->n);
+}
+
+/* ``v`` (>= 0) in decimal at ``w`` (room for 20 bytes); the bytes written. */
+static inline Py_ssize_t
+put_uint(char *w, uint64_t v)
+{
+    char digits[20];
+    int n = 0;
+    do {
+        digits[sizeof digits - 1 - n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    memcpy(w, digits + sizeof digits - n, (size_t)n);
+    return n;
+}
+
 /* The characters [a, b) of a str of ``kind`` and ``data``, as they are: the text's
  * while counting (a whole piece is counted by out_str), any str's while writing. */
 static int
@@ -1518,11 +1586,83 @@ render_html(PyObject *self, PyObject *args, PyObject *kwargs)
  * negative key -k-1 names a piece that is the whole object (an annotation with senses).
  * ------------------------------------------------------------------------------------- */
 
+/* The longest fixed run written before a surface in one go (json_quick). */
+#define QUICK 192
+
 typedef struct {
     PyObject *text, *pieces, *sep, *field, *head, *middle, *tail;
     const Spans *sp;
     const unsigned char *uses;  /* piece_uses, or NULL */
+    View *views;                /* UTF-8 sink: each piece's (views_new), or NULL */
+    /* UTF-8 sink, ``sep`` and ``field`` ASCII: what goes before the start (``,`` sep
+     * ``{`` field ``"start": ``; the first item without the comma), the end and the
+     * surface (``,`` field ``"end": ``, ...); quick 0 otherwise */
+    char lead[QUICK], before_end[QUICK], before_surface[QUICK];
+    Py_ssize_t n_lead, n_before_end, n_before_surface;
+    int quick;
 } JsonArgs;
+
+/* ``"lit"`` after ``pre`` (ASCII) into ``buf``: its length, or -1 if it does not fit. */
+static Py_ssize_t
+quick_part(char *buf, const char *pre, PyObject *field, const char *lit)
+{
+    Py_ssize_t a = (Py_ssize_t)strlen(pre), f = PyUnicode_GET_LENGTH(field),
+               b = (Py_ssize_t)strlen(lit);
+    if (a + f + b > QUICK - 1) {
+        return -1;
+    }
+    memcpy(buf, pre, (size_t)a);
+    memcpy(buf + a, PyUnicode_DATA(field), (size_t)f);
+    memcpy(buf + a + f, lit, (size_t)b);
+    return a + f + b;
+}
+
+/* The fixed runs of json_quick (``j->quick`` set when they are ASCII and fit). */
+static void
+quick_init(JsonArgs *j)
+{
+    j->quick = 0;
+    if (!PyUnicode_IS_COMPACT_ASCII(j->sep) || !PyUnicode_IS_COMPACT_ASCII(j->field)) {
+        return;
+    }
+    Py_ssize_t ns = PyUnicode_GET_LENGTH(j->sep);
+    char open[QUICK];
+    if (ns + 3 > QUICK) {
+        return;
+    }
+    open[0] = ',';
+    memcpy(open + 1, PyUnicode_DATA(j->sep), (size_t)ns);
+    open[ns + 1] = '{';
+    open[ns + 2] = 0;
+    j->n_lead = quick_part(j->lead, open, j->field, "\"start\": ");
+    j->n_before_end = quick_part(j->before_end, ",", j->field, "\"end\": ");
+    j->n_before_surface = quick_part(j->before_surface, ",", j->field, "\"surface\": \"");
+    j->quick = j->n_lead > 0 && j->n_before_end > 0 && j->n_before_surface > 0
+               && (size_t)ns == strlen(open) - 2;  /* (no NUL in sep) */
+}
+
+/* Item ``i``'s comma, separator and fields up to the surface's opening quote, in one
+ * go where they fit in the chunk; 1 if written, 0 if not (then json_item writes them). */
+static inline int
+json_quick(Out *o, const JsonArgs *j, Py_ssize_t i, int64_t s, int64_t e)
+{
+    Py_ssize_t need = j->n_lead + j->n_before_end + j->n_before_surface + 40;
+    if (!j->quick || o->len + need > o->cap || s < 0 || e < 0) {
+        return 0;
+    }
+    char *w = (char *)o->buf + o->len, *w0 = w;
+    Py_ssize_t skip = i == 0;  /* no comma before the first */
+    memcpy(w, j->lead + skip, (size_t)(j->n_lead - skip));
+    w += j->n_lead - skip;
+    w += put_uint(w, (uint64_t)s);
+    memcpy(w, j->before_end, (size_t)j->n_before_end);
+    w += j->n_before_end;
+    w += put_uint(w, (uint64_t)e);
+    memcpy(w, j->before_surface, (size_t)j->n_before_surface);
+    w += j->n_before_surface;
+    o->len += w - w0;
+    return 1;
+}
 
 static int
 json_item(Out *o, const JsonArgs *j, int64_t s, int64_t e)
@@ -1560,10 +1700,15 @@ json_item(Out *o, const JsonArgs *j, int64_t s, int64_t e)
     return 0;
 }
 
+static int json_body_utf8(Out *o, const JsonArgs *j);
+
 static int
 json_body(Out *o, const void *raw)
 {
     const JsonArgs *j = raw;
+    if (o->kind == UTF8_OUT && j->views != NULL) {
+        return json_body_utf8(o, j);
+    }
     const int64_t *s = j->sp->starts.buf, *e = j->sp->ends.buf, *k = j->sp->keys.buf;
     if (out_str(o, j->head) < 0
         || out_json(o, PyUnicode_KIND(j->text), PyUnicode_DATA(j->text), 0,
@@ -1572,6 +1717,55 @@ json_body(Out *o, const void *raw)
         return -1;
     }
     for (Py_ssize_t i = 0; i < j->sp->n; i++) {
+        if (i > 0) {
+            if (out_reserve(o, 1) < 0) {
+                return -1;
+            }
+            out_put(o, ',');
+        }
+        if (out_str(o, j->sep) < 0) {
+            return -1;
+        }
+        if (k[i] < 0) {
+            if (out_str(o, PyList_GET_ITEM(j->pieces, -k[i] - 1)) < 0) {
+                return -1;
+            }
+            continue;
+        }
+        if (json_item(o, j, s[i], e[i]) < 0
+            || out_piece(o, PyList_GET_ITEM(j->pieces, k[i]),
+                         j->uses == NULL ? 0 : j->uses[k[i]]) < 0) {
+            return -1;
+        }
+    }
+    return out_str(o, j->tail);
+}
+
+/* json_body into the UTF-8 buffer: the fixed runs of an item in one go where they fit
+ * (json_quick), each piece through its view; the same bytes. */
+static int
+json_body_utf8(Out *o, const JsonArgs *j)
+{
+    const int64_t *s = j->sp->starts.buf, *e = j->sp->ends.buf, *k = j->sp->keys.buf;
+    int kind = PyUnicode_KIND(j->text);
+    const void *data = PyUnicode_DATA(j->text);
+    if (out_str(o, j->head) < 0
+        || out_json(o, kind, data, 0, PyUnicode_GET_LENGTH(j->text)) < 0
+        || out_str(o, j->middle) < 0) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < j->sp->n; i++) {
+        if (k[i] >= 0 && json_quick(o, j, i, s[i], e[i])) {
+            if (out_utf8_json(o, kind, data, s[i], e[i]) < 0 || out_reserve(o, 2) < 0) {
+                return -1;
+            }
+            out_ascii(o, "\",", 2);
+            unsigned char uses = j->uses == NULL ? 0 : j->uses[k[i]];
+            if (out_view(o, &j->views[k[i]], PyList_GET_ITEM(j->pieces, k[i]), uses) < 0) {
+                return -1;
+            }
+            continue;
+        }
         if (i > 0) {
             if (out_reserve(o, 1) < 0) {
                 return -1;
@@ -1622,7 +1816,16 @@ render_json(PyObject *self, PyObject *args, PyObject *kwargs)
     unsigned char *uses = sink != NULL && sink != Py_None
         ? piece_uses(sp.keys.buf, sp.n, n_pieces) : NULL;
     j.uses = uses;
-    PyObject *result = run(json_body, &j, j.text, sink, chunk);
+    j.views = NULL;
+    PyObject *result = NULL;
+    if (sink != NULL && sink != Py_None) {
+        quick_init(&j);
+        j.views = views_new(n_pieces);
+    }
+    if (j.views != NULL || sink == NULL || sink == Py_None) {
+        result = run(json_body, &j, j.text, sink, chunk);
+    }
+    PyMem_Free(j.views);
     PyMem_Free(uses);
     spans_release(&sp);
     return result;
