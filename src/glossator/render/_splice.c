@@ -1231,6 +1231,10 @@ typedef struct {
     PyObject *text, *openings, *closings, *prefix;
     const Spans *sp;
     const unsigned char *uses;  /* piece_uses, or NULL */
+    View *views;          /* UTF-8 sink: the parts' views (html_views), or NULL */
+    Py_ssize_t *offsets;  /* where the views of openings[k] (2k) and closings[k] (2k+1)
+                           * start in ``views`` */
+    View *prefix_view;    /* the last view: the id prefix's */
 } HtmlArgs;
 
 /* How many times the key ``k`` of html arguments ``h`` is written (see out_piece). */
@@ -1250,6 +1254,73 @@ out_joined(Out *o, PyObject *parts, PyObject *prefix, Py_ssize_t counter,
             return -1;
         }
     }
+    return 0;
+}
+
+/* The opening (``closing`` 0) or closing template of key ``key`` with the tooltip's id
+ * ``counter``: out_joined, through the parts' views where there are. */
+static int
+out_template(Out *o, const HtmlArgs *h, int closing, int64_t key, Py_ssize_t counter)
+{
+    if (h->views == NULL) {
+        return out_joined(o, PyList_GET_ITEM(closing ? h->closings : h->openings, key),
+                          h->prefix, counter, USES(h, key));
+    }
+    /* the parts' views, in order, their count told by the offsets: the template's
+     * objects are read only the first time (each a likely cache miss) */
+    const Py_ssize_t *at = h->offsets + 2 * key + closing;
+    View *v = h->views + at[0];
+    Py_ssize_t n = at[1] - at[0];
+    for (Py_ssize_t j = 0; j < n; j++) {
+        if (j > 0) {
+            if (out_view(o, h->prefix_view, h->prefix, 2) < 0) {
+                return -1;
+            }
+            if (o->len + 20 <= o->cap && counter >= 0) {
+                o->len += put_uint((char *)o->buf + o->len, (uint64_t)counter);
+            }
+            else if (out_int(o, (long long)counter) < 0) {
+                return -1;
+            }
+        }
+        if (v[j].n >= 0 && o->len + v[j].n <= o->cap) {
+            memcpy((char *)o->buf + o->len, v[j].p, (size_t)v[j].n);
+            o->len += v[j].n;
+            continue;
+        }
+        PyObject *parts = PyList_GET_ITEM(closing ? h->closings : h->openings, key);
+        if (out_view(o, &v[j], PyTuple_GET_ITEM(parts, j), USES(h, key)) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The views of every part of ``h``'s openings and closings, and of its prefix (0; -1
+ * out of memory, set). */
+static int
+html_views(HtmlArgs *h)
+{
+    Py_ssize_t n = PyList_GET_SIZE(h->openings), total = 0;
+    h->offsets = PyMem_Malloc((size_t)(2 * n + 1) * sizeof(Py_ssize_t));  /* n + 1 */
+    if (h->offsets == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        h->offsets[2 * k] = total;
+        total += PyTuple_GET_SIZE(PyList_GET_ITEM(h->openings, k));
+        h->offsets[2 * k + 1] = total;
+        total += PyTuple_GET_SIZE(PyList_GET_ITEM(h->closings, k));
+    }
+    h->offsets[2 * n] = total;
+    h->views = views_new(total + 1);
+    if (h->views == NULL) {
+        PyMem_Free(h->offsets);
+        h->offsets = NULL;
+        return -1;
+    }
+    h->prefix_view = h->views + total;
     return 0;
 }
 
@@ -1296,11 +1367,9 @@ html_line(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter, Py_ssiz
             return -1;
         }
         ++*counter;
-        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter,
-                       USES(h, key[i])) < 0
+        if (out_template(o, h, 0, key[i], *counter) < 0
             || out_html(o, kind, data, s[i], stop) < 0
-            || out_joined(o, PyList_GET_ITEM(h->closings, key[i]), h->prefix,
-                          *counter, USES(h, key[i])) < 0) {
+            || out_template(o, h, 1, key[i], *counter) < 0) {
             return -1;
         }
         cursor = stop;
@@ -1439,11 +1508,9 @@ html_line_rest(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
             return -1;
         }
         ++*counter;
-        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter,
-                       USES(h, key[i])) < 0
+        if (out_template(o, h, 0, key[i], *counter) < 0
             || out_html(o, kind, data, s[i], stop) < 0
-            || out_joined(o, PyList_GET_ITEM(h->closings, key[i]), h->prefix,
-                          *counter, USES(h, key[i])) < 0) {
+            || out_template(o, h, 1, key[i], *counter) < 0) {
             return -1;
         }
         cursor = stop;
@@ -1496,11 +1563,9 @@ html_line_once(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
         }
         Py_ssize_t i = (*k)++;
         ++*counter;
-        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter,
-                       USES(h, key[i])) < 0
+        if (out_template(o, h, 0, key[i], *counter) < 0
             || out_utf8_html(o, kind, data, s[i], e[i]) < 0
-            || out_joined(o, PyList_GET_ITEM(h->closings, key[i]), h->prefix,
-                          *counter, USES(h, key[i])) < 0) {
+            || out_template(o, h, 1, key[i], *counter) < 0) {
             return -1;
         }
         cursor = e[i];
@@ -1572,7 +1637,14 @@ render_html(PyObject *self, PyObject *args, PyObject *kwargs)
     unsigned char *uses = sink != NULL && sink != Py_None
         ? piece_uses(sp.keys.buf, sp.n, n_pieces) : NULL;
     h.uses = uses;
-    PyObject *result = run(html_body, &h, h.text, sink, chunk);
+    h.views = NULL;
+    h.offsets = NULL;
+    PyObject *result = NULL;
+    if ((sink == NULL || sink == Py_None || html_views(&h) == 0)) {
+        result = run(html_body, &h, h.text, sink, chunk);
+    }
+    PyMem_Free(h.views);
+    PyMem_Free(h.offsets);
     PyMem_Free(uses);
     spans_release(&sp);
     return result;
