@@ -2583,6 +2583,65 @@ wide_len(Py_UCS4 c, int json)
     return !json && html_forbidden(c) ? (c < 0x100 ? 4 : c < 0x10000 ? 6 : 10) : 1;
 }
 
+/* The characters a part of each ``how`` (P_ESC, P_ESC_TEXT, P_SAFE, P_JSON) does not
+ * write as themselves: what part_measure counts and part_write escapes. */
+static inline int
+esc_quote(Py_UCS4 c)
+{
+    return c < 0x80 ? ESC_LEN[0][c] != 1 : html_forbidden(c);
+}
+
+static inline int
+esc_text(Py_UCS4 c)
+{
+    return c < 0x80 ? ESC_LEN[1][c] != 1 : html_forbidden(c);
+}
+
+static inline int
+esc_safe(Py_UCS4 c)
+{
+    return c < 0x80 ? ESC_LEN[2][c] != 1 : html_forbidden(c);
+}
+
+#if defined(__SSE2__)
+/* esc_quote might: html_special might, and the quotes. */
+static inline __m128i
+maybe_quote1(__m128i v)
+{
+    __m128i q = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+    return _mm_or_si128(maybe_html1(v), q);
+}
+
+static inline __m128i
+maybe_quote2(__m128i v)
+{
+    __m128i q = _mm_or_si128(_mm_cmpeq_epi16(v, _mm_set1_epi16('"')),
+                             _mm_cmpeq_epi16(v, _mm_set1_epi16('\'')));
+    return _mm_or_si128(maybe_html2(v), q);
+}
+#endif
+
+FIRST_OF(first_esc_quote, esc_quote, maybe_quote1, maybe_quote2)
+FIRST_OF(first_esc_text, esc_text, maybe_html1, maybe_html2)
+FIRST_OF(first_esc_safe, esc_safe, maybe_html1, maybe_html2)
+
+/* The first character at or after ``i`` (before ``b``) that a part of ``how`` escapes. */
+static Py_ssize_t
+first_escaped(int how, int kind, const void *data, Py_ssize_t i, Py_ssize_t b)
+{
+    switch (how) {
+    case P_ESC:
+        return first_esc_quote(kind, data, i, b);
+    case P_ESC_TEXT:
+        return first_esc_text(kind, data, i, b);
+    case P_SAFE:
+        return first_esc_safe(kind, data, i, b);
+    default:
+        return first_json_special(kind, data, i, b);
+    }
+}
+
 #define MEASURE(T)                                                                      \
     do {                                                                                \
         const T *d = (const T *)data;                                                   \
@@ -2612,9 +2671,25 @@ part_measure(Part *p)
     const unsigned char *table = ESC_LEN[p->how - P_ESC];
     const int json = p->how == P_JSON;
     const void *data = PyUnicode_DATA(p->s);
-    Py_ssize_t len = 0;
+    int kind = PyUnicode_KIND(p->s);
+    /* the escapes looked for, the runs between them skipped 16 bytes at a time: where
+     * no character past ASCII is escaped, the str's own kind is the widest written */
+    Py_ssize_t len = n, i = first_escaped(p->how, kind, data, 0, n);
+    for (; i < n; i = first_escaped(p->how, kind, data, i + 1, n)) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 0x80) {
+            break;  /* (HTML forbids it) */
+        }
+        len += table[c] - 1;
+    }
+    if (i >= n) {
+        p->len = len;
+        p->maxchar = PyUnicode_MAX_CHAR_VALUE(p->s);
+        return;
+    }
+    len = 0;
     Py_UCS4 maxchar = 0;
-    switch (PyUnicode_KIND(p->s)) {
+    switch (kind) {
     case PyUnicode_1BYTE_KIND:
         MEASURE(Py_UCS1);
         break;
@@ -2713,19 +2788,30 @@ part_write(const Part *p, int kind, void *data, Py_ssize_t *at)
         }
         return;
     }
-    const unsigned char *table = ESC_LEN[p->how - P_ESC];
     const int json = p->how == P_JSON;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(skind, sdata, i);
-        if ((c < 0x80 ? table[c] : wide_len(c, json)) == 1) {
-            PyUnicode_WRITE(kind, data, (*at)++, c);
+    for (Py_ssize_t i = 0; i < n;) {  /* each run as it is, then its escape */
+        Py_ssize_t j = first_escaped(p->how, skind, sdata, i, n);
+        if (skind == kind) {
+            memcpy((char *)data + *at * kind, (const char *)sdata + i * kind,
+                   (size_t)((j - i) * kind));
+            *at += j - i;
         }
-        else if (json) {
+        else {
+            for (Py_ssize_t q = i; q < j; q++) {
+                PyUnicode_WRITE(kind, data, (*at)++, PyUnicode_READ(skind, sdata, q));
+            }
+        }
+        if (j >= n) {
+            break;
+        }
+        Py_UCS4 c = PyUnicode_READ(skind, sdata, j);
+        if (json) {
             put_json_escaped(kind, data, at, c);
         }
         else {
             put_escaped(kind, data, at, c);
         }
+        i = j + 1;
     }
 }
 
