@@ -2877,6 +2877,33 @@ parts_tuple(const Part *parts, Py_ssize_t n)
 /* Whether text.normalize.one_line(s) is ``s`` itself: no white space but a single
  * U+0020, U+00A0, U+202F or U+2007 between two other characters (str.split's and the
  * regular expression's white space is Py_UNICODE_ISSPACE's). */
+/* Py_UNICODE_ISSPACE, read from CPython's table below 0x80 and decided at once below
+ * U+1680 (only U+0085 and U+00A0 there). */
+static inline int
+is_space(Py_UCS4 c)
+{
+    if (c < 0x80) {
+        return Py_UNICODE_ISSPACE(c);
+    }
+    return c < 0x1680 ? (c == 0x85 || c == 0xa0) : Py_UNICODE_ISSPACE(c);
+}
+
+#define ONE_LINE(T)                                                                     \
+    do {                                                                                \
+        const T *d = (const T *)data;                                                   \
+        for (Py_ssize_t i = 0; i < n; i++) {                                            \
+            Py_UCS4 c = d[i];                                                           \
+            if (!is_space(c)) {                                                         \
+                after_space = 0;                                                        \
+                continue;                                                               \
+            }                                                                           \
+            if (after_space || !(c == ' ' || c == 0xa0 || c == 0x202f || c == 0x2007)) { \
+                return 0;                                                               \
+            }                                                                           \
+            after_space = 1;                                                            \
+        }                                                                               \
+    } while (0)
+
 static int
 on_one_line(PyObject *s)
 {
@@ -2884,19 +2911,19 @@ on_one_line(PyObject *s)
     const void *data = PyUnicode_DATA(s);
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
     int after_space = 1;  /* (at the start, a space is not allowed) */
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (!Py_UNICODE_ISSPACE(c)) {
-            after_space = 0;
-            continue;
-        }
-        if (after_space || !(c == ' ' || c == 0xa0 || c == 0x202f || c == 0x2007)) {
-            return 0;
-        }
-        after_space = 1;
+    if (kind == PyUnicode_1BYTE_KIND) {  /* (one loop per kind: the kind read once) */
+        ONE_LINE(Py_UCS1);
+    }
+    else if (kind == PyUnicode_2BYTE_KIND) {
+        ONE_LINE(Py_UCS2);
+    }
+    else {
+        ONE_LINE(Py_UCS4);
     }
     return n == 0 || !after_space;
 }
+
+#undef ONE_LINE
 
 /* Whether the sanitizer (nh3) gives a one-line definition back as it is, once what
  * HTML forbids is escaped: it holds no markup, no entity and no no-break space (which
