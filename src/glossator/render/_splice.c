@@ -38,6 +38,8 @@
 
 /* Out.kind of a UTF-8 output to a sink (a str's kinds are 1, 2 and 4). */
 #define UTF8_OUT 0
+/* How many annotations ahead the render loops ask the memory for a piece. */
+#define PIECE_AHEAD 8
 /* Bytes the UTF-8 buffer holds past its chunk: what out_reserve may ask at once (at most
  * 24 characters, each one byte: the reservations are of ASCII) fits after a flush. */
 #define SLACK 64
@@ -1296,6 +1298,25 @@ out_template(Out *o, const HtmlArgs *h, int closing, int64_t key, Py_ssize_t cou
     return 0;
 }
 
+/* Asks the memory for the templates' parts of the annotation PIECE_AHEAD after ``i``
+ * (known ones: their views; see json_body_utf8). */
+static inline void
+html_ahead(const HtmlArgs *h, Py_ssize_t i)
+{
+    if (h->views == NULL || i + PIECE_AHEAD >= h->sp->n) {
+        return;
+    }
+    int64_t key = ((const int64_t *)h->sp->keys.buf)[i + PIECE_AHEAD];
+    const View *v = h->views + h->offsets[2 * key];
+    for (Py_ssize_t j = 0, n = h->offsets[2 * key + 2] - h->offsets[2 * key]; j < n; j++) {
+        if (v[j].n >= 0) {
+            for (Py_ssize_t b = 0; b < v[j].n && b < 256; b += 64) {
+                __builtin_prefetch(v[j].p + b);
+            }
+        }
+    }
+}
+
 /* The views of every part of ``h``'s openings and closings, and of its prefix (0; -1
  * out of memory, set). */
 static int
@@ -1362,6 +1383,7 @@ html_line(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter, Py_ssiz
     Py_ssize_t cursor = start;
     while (*k < sp->n && s[*k] < end) {
         Py_ssize_t i = (*k)++;
+        html_ahead(h, i);
         Py_ssize_t stop = e[i] < end ? e[i] : end;
         if (s[i] > cursor && out_html(o, kind, data, cursor, s[i]) < 0) {
             return -1;
@@ -1503,6 +1525,7 @@ html_line_rest(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
     const int64_t *s = h->sp->starts.buf, *e = h->sp->ends.buf, *key = h->sp->keys.buf;
     while (*k < h->sp->n && s[*k] < end) {
         Py_ssize_t i = (*k)++;
+        html_ahead(h, i);
         Py_ssize_t stop = e[i] < end ? e[i] : end;
         if (s[i] > cursor && out_html(o, kind, data, cursor, s[i]) < 0) {
             return -1;
@@ -1562,6 +1585,7 @@ html_line_once(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
             break;  /* the line's break, or an annotation at or across one */
         }
         Py_ssize_t i = (*k)++;
+        html_ahead(h, i);
         ++*counter;
         if (out_template(o, h, 0, key[i], *counter) < 0
             || out_utf8_html(o, kind, data, s[i], e[i]) < 0
@@ -1827,6 +1851,17 @@ json_body_utf8(Out *o, const JsonArgs *j)
         return -1;
     }
     for (Py_ssize_t i = 0; i < j->sp->n; i++) {
+        if (i + PIECE_AHEAD < j->sp->n && k[i + PIECE_AHEAD] >= 0) {
+            /* the piece of an item ahead asked of the memory (pieces are spread over
+             * the heap; the copy of each waited for its lines) */
+            const View *v = &j->views[k[i + PIECE_AHEAD]];
+            if (v->n >= 0) {
+                __builtin_prefetch(v->p);
+                __builtin_prefetch(v->p + 64);
+                __builtin_prefetch(v->p + 128);
+                __builtin_prefetch(v->p + 192);
+            }
+        }
         if (k[i] >= 0 && json_quick(o, j, i, s[i], e[i])) {
             if (out_utf8_json(o, kind, data, s[i], e[i]) < 0 || out_reserve(o, 2) < 0) {
                 return -1;
