@@ -474,12 +474,24 @@ out_view(Out *o, View *v, PyObject *s, unsigned char uses)
 static inline Py_ssize_t
 put_uint(char *w, uint64_t v)
 {
+    static const char PAIRS[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
     char digits[20];
     int n = 0;
-    do {
-        digits[sizeof digits - 1 - n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
+    while (v >= 100) {  /* two digits at a time */
+        memcpy(digits + sizeof digits - 2 - n, PAIRS + 2 * (v % 100), 2);
+        n += 2;
+        v /= 100;
+    }
+    if (v >= 10) {
+        memcpy(digits + sizeof digits - 2 - n, PAIRS + 2 * v, 2);
+        n += 2;
+    }
+    else {
+        digits[sizeof digits - 1 - n++] = (char)('0' + v);
+    }
     memcpy(w, digits + sizeof digits - n, (size_t)n);
     return n;
 }
@@ -2373,6 +2385,9 @@ pick_fill(PyObject *text, const Spans *sp, const int64_t *group_keys, PyObject *
     const int64_t *s = sp->starts.buf, *e = sp->ends.buf, *g = sp->keys.buf;
     *n_misses = 0;
     for (Py_ssize_t i = 0; i < sp->n; i++) {
+        if (i + PIECE_AHEAD < sp->n) {  /* (the checks are spread over the heap) */
+            __builtin_prefetch(PyList_GET_ITEM(checks, g[i + PIECE_AHEAD]));
+        }
         PyObject *check = PyList_GET_ITEM(checks, g[i]);
         if (check == Py_None || (PyUnicode_Check(check)
                                  && same_text(check, kind, data, s[i], e[i]))) {
