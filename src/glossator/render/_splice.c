@@ -470,6 +470,37 @@ out_view(Out *o, View *v, PyObject *s, unsigned char uses)
     return out_bytes(o, v->p, v->n);
 }
 
+/* View ``v`` of ``s`` found now, where out_view would keep one (an ASCII str; a str
+ * written more than once, whose UTF-8 CPython then keeps): 0; -1 on a failure other
+ * than a lone surrogate (left to out_view). */
+static int
+view_fill(View *v, PyObject *s, unsigned char uses)
+{
+    if (v->n >= 0 || !PyUnicode_Check(s) || !PyUnicode_IS_COMPACT(s)) {
+        return 0;
+    }
+    if (PyUnicode_IS_ASCII(s)) {
+        v->p = (const char *)PyUnicode_DATA(s);
+        v->n = PyUnicode_GET_LENGTH(s);
+        return 0;
+    }
+    if (uses == 1) {
+        return 0;
+    }
+    Py_ssize_t n;
+    const char *u = PyUnicode_AsUTF8AndSize(s, &n);
+    if (u == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+            return -1;
+        }
+        PyErr_Clear();
+        return 0;
+    }
+    v->p = u;
+    v->n = n;
+    return 0;
+}
+
 /* ``v`` (>= 0) in decimal at ``w`` (room for 20 bytes); the bytes written. */
 static inline Py_ssize_t
 put_uint(char *w, uint64_t v)
@@ -1366,6 +1397,18 @@ html_views(HtmlArgs *h)
         return -1;
     }
     h->prefix_view = h->views + total;
+    /* each part's view found now, in order (check_pieces has just read them all) */
+    for (Py_ssize_t k = 0; k < n; k++) {
+        for (int closing = 0; closing < 2; closing++) {
+            PyObject *parts = PyList_GET_ITEM(closing ? h->closings : h->openings, k);
+            View *v = h->views + h->offsets[2 * k + closing];
+            for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(parts); j++) {
+                if (view_fill(&v[j], PyTuple_GET_ITEM(parts, j), USES(h, k)) < 0) {
+                    return -1;  /* (render_html frees both) */
+                }
+            }
+        }
+    }
     return 0;
 }
 
@@ -1949,11 +1992,22 @@ render_json(PyObject *self, PyObject *args, PyObject *kwargs)
     j.uses = uses;
     j.views = NULL;
     PyObject *result = NULL;
+    int failed = 0;
     if (sink != NULL && sink != Py_None) {
         quick_init(&j);
         j.views = views_new(n_pieces);
+        failed = j.views == NULL;
+        /* each piece's view found before the loop, in order, the objects asked for
+         * ahead (spread over the heap, read one after the other) */
+        for (Py_ssize_t q = 0; !failed && q < n_pieces; q++) {
+            if (q + PIECE_AHEAD < n_pieces) {
+                __builtin_prefetch(PyList_GET_ITEM(j.pieces, q + PIECE_AHEAD));
+            }
+            failed = view_fill(&j.views[q], PyList_GET_ITEM(j.pieces, q),
+                               uses == NULL ? 0 : uses[q]) < 0;
+        }
     }
-    if (j.views != NULL || sink == NULL || sink == Py_None) {
+    if (!failed) {
         result = run(json_body, &j, j.text, sink, chunk);
     }
     PyMem_Free(j.views);
