@@ -2931,9 +2931,76 @@ part_write(const Part *p, int kind, void *data, Py_ssize_t *at)
     }
 }
 
-/* The str of parts [a, b) (measured): written into a str of that length and kind. */
+/* The strs made of literal parts alone (a template's markup between its cuts, the same
+ * for every entry of a layout), by their literals' addresses: made once, shared by
+ * every template (the render loops then copy them from the same lines). */
+#define SHARED 32
+#define SHARED_PARTS 4
+static struct {
+    const char *lits[SHARED_PARTS];
+    Py_ssize_t n;
+    PyObject *s;
+} SHARED_STRS[SHARED];
+static int n_shared = 0;
+
+/* The shared str of parts [a, b) if they are literals alone (a new reference), or NULL
+ * (not literals, or the table full: no error). */
+static PyObject *
+shared_str(const Part *parts, Py_ssize_t a, Py_ssize_t b, int *slot)
+{
+    *slot = -1;
+    if (b - a < 1 || b - a > SHARED_PARTS) {
+        return NULL;
+    }
+    for (Py_ssize_t i = a; i < b; i++) {
+        if (parts[i].how != P_LIT) {
+            return NULL;
+        }
+    }
+    for (int t = 0; t < n_shared; t++) {
+        if (SHARED_STRS[t].n != b - a) {
+            continue;
+        }
+        Py_ssize_t i = a;
+        while (i < b && SHARED_STRS[t].lits[i - a] == parts[i].lit) {
+            i++;
+        }
+        if (i == b) {
+            return Py_NewRef(SHARED_STRS[t].s);
+        }
+    }
+    if (n_shared < SHARED) {
+        *slot = n_shared;
+    }
+    return NULL;
+}
+
+static PyObject *parts_str_made(const Part *parts, Py_ssize_t a, Py_ssize_t b);
+
+/* The str of parts [a, b) (measured): written into a str of that length and kind (one
+ * of literals alone, made once: shared_str). */
 static PyObject *
 parts_str(const Part *parts, Py_ssize_t a, Py_ssize_t b)
+{
+    int slot;
+    PyObject *found = shared_str(parts, a, b, &slot);
+    if (found != NULL || slot < 0) {
+        return found != NULL ? found : parts_str_made(parts, a, b);
+    }
+    PyObject *s = parts_str_made(parts, a, b);
+    if (s != NULL) {
+        for (Py_ssize_t i = a; i < b; i++) {
+            SHARED_STRS[slot].lits[i - a] = parts[i].lit;
+        }
+        SHARED_STRS[slot].n = b - a;
+        SHARED_STRS[slot].s = Py_NewRef(s);  /* (kept for the module's life) */
+        n_shared = slot + 1;
+    }
+    return s;
+}
+
+static PyObject *
+parts_str_made(const Part *parts, Py_ssize_t a, Py_ssize_t b)
 {
     Py_UCS4 maxchar = 0;
     Py_ssize_t len = 0;
