@@ -38,7 +38,7 @@
 
 /* Out.kind of a UTF-8 output to a sink (a str's kinds are 1, 2 and 4). */
 #define UTF8_OUT 0
-/* How many annotations ahead the render loops ask the memory for a piece. */
+/* How many matches ahead the JSON loops ask the memory for a piece or a check. */
 #define PIECE_AHEAD 8
 /* Bytes the UTF-8 buffer holds past its chunk: what out_reserve may ask at once (at most
  * 24 characters, each one byte: the reservations are of ASCII) fits after a flush. */
@@ -1341,37 +1341,6 @@ out_template(Out *o, const HtmlArgs *h, int closing, int64_t key, Py_ssize_t cou
     return 0;
 }
 
-/* Asks the memory for what out_template reads of the annotations ahead of ``i``, in
- * three stages (each one's addresses read from what the one before asked for): the
- * offsets of the annotation 3 * PIECE_AHEAD after it, the views of the one 2 *
- * PIECE_AHEAD after, the known parts of the one PIECE_AHEAD after. */
-static inline void
-html_ahead(const HtmlArgs *h, Py_ssize_t i)
-{
-    if (h->views == NULL) {
-        return;
-    }
-    const int64_t *key = h->sp->keys.buf;
-    Py_ssize_t n = h->sp->n;
-    if (i + 3 * PIECE_AHEAD < n) {
-        __builtin_prefetch(&h->offsets[2 * key[i + 3 * PIECE_AHEAD]]);
-    }
-    if (i + 2 * PIECE_AHEAD < n) {
-        const Py_ssize_t *at = &h->offsets[2 * key[i + 2 * PIECE_AHEAD]];
-        __builtin_prefetch(&h->views[at[0]]);
-        __builtin_prefetch((const char *)&h->views[at[2]] - 1);
-    }
-    if (i + PIECE_AHEAD < n) {
-        const Py_ssize_t *at = &h->offsets[2 * key[i + PIECE_AHEAD]];
-        const View *v = h->views + at[0];
-        for (Py_ssize_t j = 0, m = at[2] - at[0]; j < m; j++) {
-            for (Py_ssize_t b = 0; b < v[j].n && b < 256; b += 64) {
-                __builtin_prefetch(v[j].p + b);
-            }
-        }
-    }
-}
-
 /* The views of every part of ``h``'s openings and closings, and of its prefix (0; -1
  * out of memory, set). */
 static int
@@ -1450,7 +1419,6 @@ html_line(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter, Py_ssiz
     Py_ssize_t cursor = start;
     while (*k < sp->n && s[*k] < end) {
         Py_ssize_t i = (*k)++;
-        html_ahead(h, i);
         Py_ssize_t stop = e[i] < end ? e[i] : end;
         if (s[i] > cursor && out_html(o, kind, data, cursor, s[i]) < 0) {
             return -1;
@@ -1592,7 +1560,6 @@ html_line_rest(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
     const int64_t *s = h->sp->starts.buf, *e = h->sp->ends.buf, *key = h->sp->keys.buf;
     while (*k < h->sp->n && s[*k] < end) {
         Py_ssize_t i = (*k)++;
-        html_ahead(h, i);
         Py_ssize_t stop = e[i] < end ? e[i] : end;
         if (s[i] > cursor && out_html(o, kind, data, cursor, s[i]) < 0) {
             return -1;
@@ -1652,7 +1619,6 @@ html_line_once(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
             break;  /* the line's break, or an annotation at or across one */
         }
         Py_ssize_t i = (*k)++;
-        html_ahead(h, i);
         ++*counter;
         if (out_template(o, h, 0, key[i], *counter) < 0
             || out_utf8_html(o, kind, data, s[i], e[i]) < 0
