@@ -1276,10 +1276,14 @@ typedef struct {
     PyObject *text, *openings, *closings, *prefix;
     const Spans *sp;
     const unsigned char *uses;  /* piece_uses, or NULL */
-    View *views;          /* UTF-8 sink: the parts' views (html_views), or NULL */
-    Py_ssize_t *offsets;  /* where the views of openings[k] (2k) and closings[k] (2k+1)
-                           * start in ``views`` */
-    View *prefix_view;    /* the last view: the id prefix's */
+    View *views;          /* UTF-8 sink: the parts' views (html_views), or NULL: those
+                           * of openings[k] from (2k) * slot, of closings[k] from
+                           * (2k + 1) * slot (a key's all in one cache line when slot
+                           * is 2, as the built-in layouts' are) */
+    View *raw;            /* the block ``views`` is in (aligned in it) */
+    unsigned char *counts;  /* how many parts each template has (2k, 2k + 1) */
+    Py_ssize_t slot;      /* the most parts a template has */
+    View prefix_view;     /* the id prefix's */
 } HtmlArgs;
 
 /* How many times the key ``k`` of html arguments ``h`` is written (see out_piece). */
@@ -1311,14 +1315,13 @@ out_template(Out *o, const HtmlArgs *h, int closing, int64_t key, Py_ssize_t cou
         return out_joined(o, PyList_GET_ITEM(closing ? h->closings : h->openings, key),
                           h->prefix, counter, USES(h, key));
     }
-    /* the parts' views, in order, their count told by the offsets: the template's
-     * objects are read only the first time (each a likely cache miss) */
-    const Py_ssize_t *at = h->offsets + 2 * key + closing;
-    View *v = h->views + at[0];
-    Py_ssize_t n = at[1] - at[0];
+    /* the parts' views, in order, in the template's slot: the template's objects are
+     * read only where a view is not known (each a likely cache miss) */
+    View *v = h->views + (2 * key + closing) * h->slot;
+    Py_ssize_t n = h->counts[2 * key + closing];
     for (Py_ssize_t j = 0; j < n; j++) {
         if (j > 0) {
-            if (out_view(o, h->prefix_view, h->prefix, 2) < 0) {
+            if (out_view(o, (View *)&h->prefix_view, h->prefix, 2) < 0) {
                 return -1;
             }
             if (o->len + 20 <= o->cap && counter >= 0) {
@@ -1341,39 +1344,41 @@ out_template(Out *o, const HtmlArgs *h, int closing, int64_t key, Py_ssize_t cou
     return 0;
 }
 
-/* The views of every part of ``h``'s openings and closings, and of its prefix (0; -1
- * out of memory, set). */
+/* The views of every part of ``h``'s openings and closings, and of its prefix, found
+ * now, in order (check_pieces has just read them all): 0; -1 on a failure, set (what
+ * is allocated then freed by html_views_free); 0 with no views where a template has
+ * more than 255 parts (then out_joined writes them). */
 static int
 html_views(HtmlArgs *h)
 {
-    Py_ssize_t n = PyList_GET_SIZE(h->openings), total = 0;
-    h->offsets = PyMem_Malloc((size_t)(2 * n + 1) * sizeof(Py_ssize_t));  /* n + 1 */
-    if (h->offsets == NULL) {
+    Py_ssize_t n = PyList_GET_SIZE(h->openings), slot = 1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_ssize_t a = PyTuple_GET_SIZE(PyList_GET_ITEM(h->openings, k)),
+                   b = PyTuple_GET_SIZE(PyList_GET_ITEM(h->closings, k));
+        slot = a > slot ? a : slot;
+        slot = b > slot ? b : slot;
+    }
+    if (slot > 255 || n > PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(View) / 2 / slot - 4) {
+        return 0;
+    }
+    h->counts = PyMem_Malloc((size_t)(2 * n + 1));
+    h->raw = views_new(2 * n * slot + 4);
+    if (h->counts == NULL || h->raw == NULL) {
         PyErr_NoMemory();
         return -1;
     }
-    for (Py_ssize_t k = 0; k < n; k++) {
-        h->offsets[2 * k] = total;
-        total += PyTuple_GET_SIZE(PyList_GET_ITEM(h->openings, k));
-        h->offsets[2 * k + 1] = total;
-        total += PyTuple_GET_SIZE(PyList_GET_ITEM(h->closings, k));
-    }
-    h->offsets[2 * n] = total;
-    h->views = views_new(total + 1);
-    if (h->views == NULL) {
-        PyMem_Free(h->offsets);
-        h->offsets = NULL;
-        return -1;
-    }
-    h->prefix_view = h->views + total;
-    /* each part's view found now, in order (check_pieces has just read them all) */
+    uintptr_t at = ((uintptr_t)h->raw + 63) & ~(uintptr_t)63;  /* 4 views a line */
+    h->views = (View *)at;
+    h->slot = slot;
+    h->prefix_view.n = -1;
     for (Py_ssize_t k = 0; k < n; k++) {
         for (int closing = 0; closing < 2; closing++) {
             PyObject *parts = PyList_GET_ITEM(closing ? h->closings : h->openings, k);
-            View *v = h->views + h->offsets[2 * k + closing];
+            View *v = h->views + (2 * k + closing) * slot;
+            h->counts[2 * k + closing] = (unsigned char)PyTuple_GET_SIZE(parts);
             for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(parts); j++) {
                 if (view_fill(&v[j], PyTuple_GET_ITEM(parts, j), USES(h, k)) < 0) {
-                    return -1;  /* (render_html frees both) */
+                    return -1;
                 }
             }
         }
@@ -1694,14 +1699,14 @@ render_html(PyObject *self, PyObject *args, PyObject *kwargs)
     unsigned char *uses = sink != NULL && sink != Py_None
         ? piece_uses(sp.keys.buf, sp.n, n_pieces) : NULL;
     h.uses = uses;
-    h.views = NULL;
-    h.offsets = NULL;
+    h.views = h.raw = NULL;
+    h.counts = NULL;
     PyObject *result = NULL;
     if ((sink == NULL || sink == Py_None || html_views(&h) == 0)) {
         result = run(html_body, &h, h.text, sink, chunk);
     }
-    PyMem_Free(h.views);
-    PyMem_Free(h.offsets);
+    PyMem_Free(h.raw);
+    PyMem_Free(h.counts);
     PyMem_Free(uses);
     spans_release(&sp);
     return result;
