@@ -378,8 +378,10 @@ def _resolve_misses(doc: KeptText, keys: memoryview, misses: array[int], kept: _
                     pieces: list[str], field: str, pad: str) -> None:
     """The keys of the matches whose ``how`` reads their surface (``keys[i]`` their
     group until then, ``kept`` what is kept of each group's code): a piece
-    per group and surface, added to ``pieces``; ``how`` of each code and surface kept
-    for the matcher's next documents (at most :data:`_HOWS_LIMIT`)."""
+    per group and surface, added to ``pieces`` (the matches numbered by group and
+    surface in C, ``_splice.distinct``: Python sees each pair once, not each match);
+    ``how`` of each code and surface kept for the matcher's next documents (at most
+    :data:`_HOWS_LIMIT`)."""
     text, starts, ends, codes = doc.text, doc.starts, doc.ends, doc.codes
     hows: dict[tuple[int, str], str] = doc._matcher.variants.memo.setdefault("json how", {})
     how_is, elided = f"{field}\"how\": ", _elided(field, pad)
