@@ -196,3 +196,43 @@ def test_annotations_are_grouped_by_entry_and_shape() -> None:
     odd = (Annotation(0, 1, "b", one, "a", "exact"),)
     spans = spans_of(odd)
     assert SPLICE.group(text, odd, spans.starts, spans.ends, spans.entries, ()) is None
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(st.sampled_from("aAé\U0001f600\u2028 "), min_size=1, max_size=30),
+       data=st.data())
+def test_the_misses_are_numbered_by_key_and_surface(text: str, data: st.DataObject) -> None:
+    """``_splice.distinct`` numbers the matches it is given by their key and surface, in
+    order of first occurrence, sets each one's key to ``base`` plus its number and
+    leaves the others alone: what render/json.py's loop over the misses did in Python."""
+    n = data.draw(st.integers(1, 12))
+    starts, ends, keys = array("q"), array("q"), array("q")
+    for _ in range(n):
+        a = data.draw(st.integers(0, len(text)))
+        starts.append(a)
+        ends.append(data.draw(st.integers(a, len(text))))
+        keys.append(data.draw(st.integers(0, 2)))
+    which = array("q", sorted(data.draw(st.sets(st.integers(0, n - 1)))))
+    expected_keys, firsts = list(keys), []
+    numbers: dict[tuple[int, str], int] = {}
+    for i in which:
+        pair = (keys[i], text[starts[i]:ends[i]])
+        if pair not in numbers:
+            numbers[pair] = len(numbers)
+            firsts += [i, keys[i]]
+        expected_keys[i] = 100 + numbers[pair]
+    got = array("q")
+    got.frombytes(SPLICE.distinct(text, starts, ends, keys, which, 100))
+    assert (list(got), list(keys)) == (firsts, expected_keys)
+
+
+def test_distinct_refuses_what_it_cannot_read() -> None:
+    starts, ends, keys = array("q", [0]), array("q", [1]), array("q", [0])
+    with pytest.raises(ValueError):  # a match that is not one
+        SPLICE.distinct("ab", starts, ends, keys, array("q", [1]), 0)
+    with pytest.raises(ValueError):  # outside the text
+        SPLICE.distinct("ab", starts, array("q", [3]), keys, array("q", [0]), 0)
+    with pytest.raises(ValueError):  # keys of another length
+        SPLICE.distinct("ab", starts, ends, array("q", [0, 0]), array("q", [0]), 0)
+    with pytest.raises(TypeError):  # keys it cannot write
+        SPLICE.distinct("ab", starts, ends, b"\0" * 8, array("q", [0]), 0)

@@ -34,10 +34,12 @@
 #endif
 
 /* The interface version glossator.render._splice.py expects (SPLICE_ABI there). */
-#define SPLICE_ABI 5
+#define SPLICE_ABI 6
 
 /* Out.kind of a UTF-8 output to a sink (a str's kinds are 1, 2 and 4). */
 #define UTF8_OUT 0
+/* How many matches ahead the JSON loops ask the memory for a piece or a check. */
+#define PIECE_AHEAD 8
 /* Bytes the UTF-8 buffer holds past its chunk: what out_reserve may ask at once (at most
  * 24 characters, each one byte: the reservations are of ASCII) fits after a flush. */
 #define SLACK 64
@@ -52,17 +54,36 @@ typedef struct {
     Py_UCS4 top;        /* the least character of the text's widest class (see max_char) */
     PyObject *sink;     /* UTF-8: called with each full buffer, as bytes */
     Py_ssize_t total;   /* UTF-8: bytes handed to the sink */
+    PyObject *chunk;    /* UTF-8: the bytes object ``buf`` is the data of (cap + SLACK
+                         * bytes), written in place and handed to the sink as it is */
 } Out;
 
-/* UTF-8: the buffer handed to the sink (as a new bytes object), and emptied. */
+/* UTF-8: a new bytes object of cap + SLACK bytes for the buffer (0; -1 out of memory). */
 static int
-out_flush(Out *o)
+out_new_chunk(Out *o)
+{
+    o->chunk = PyBytes_FromStringAndSize(NULL, o->cap + SLACK);
+    if (o->chunk == NULL) {
+        return -1;
+    }
+    o->buf = PyBytes_AS_STRING(o->chunk);
+    return 0;
+}
+
+/* UTF-8: the buffer handed to the sink (its own bytes object, cut to what it holds: the
+ * output is copied once, from the pieces into the chunk), and a new one taken unless
+ * ``last``. */
+static int
+out_flush_as(Out *o, int last)
 {
     if (o->len == 0) {
         return 0;
     }
-    PyObject *data = PyBytes_FromStringAndSize(o->buf, o->len);
-    if (data == NULL) {
+    Py_ssize_t n = o->len;
+    PyObject *data = o->chunk;
+    o->chunk = NULL;
+    o->len = 0;
+    if (_PyBytes_Resize(&data, n) < 0) {
         return -1;
     }
     PyObject *got = PyObject_CallOneArg(o->sink, data);
@@ -71,9 +92,14 @@ out_flush(Out *o)
         return -1;
     }
     Py_DECREF(got);
-    o->total += o->len;
-    o->len = 0;
-    return 0;
+    o->total += n;
+    return last ? 0 : out_new_chunk(o);
+}
+
+static int
+out_flush(Out *o)
+{
+    return out_flush_as(o, 0);
 }
 
 /* 0 if ``extra`` more characters fit (always, while counting); else -1, SystemError. */
@@ -388,6 +414,117 @@ out_piece(Out *o, PyObject *s, unsigned char uses)
     (void)uses;
 #endif
     return out_str(o, s);
+}
+
+/* A piece's UTF-8 as the sink mode copies it, found once per call (``n`` < 0: not yet):
+ * an ASCII str's own data, or the UTF-8 CPython keeps with the str. */
+typedef struct {
+    const char *p;
+    Py_ssize_t n;
+} View;
+
+/* ``count`` views, none known yet (a PyMem block; NULL: out of memory, set). */
+static View *
+views_new(Py_ssize_t count)
+{
+    View *v = PyMem_Malloc((size_t)(count > 0 ? count : 1) * sizeof(View));
+    if (v == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        v[i].n = -1;
+    }
+    return v;
+}
+
+/* Piece ``s`` into the UTF-8 buffer through its view ``v`` (filled the first time;
+ * ``uses`` as for out_piece, which writes a piece that is not to be kept). */
+static inline int
+out_view(Out *o, View *v, PyObject *s, unsigned char uses)
+{
+    if (v->n < 0) {
+        if (PyUnicode_IS_COMPACT_ASCII(s)) {
+            v->p = (const char *)PyUnicode_DATA(s);
+            v->n = PyUnicode_GET_LENGTH(s);
+        }
+        else if (uses == 1 || !PyUnicode_IS_COMPACT(s)) {
+            return out_piece(o, s, uses);
+        }
+        else {
+            Py_ssize_t n;
+            const char *u = PyUnicode_AsUTF8AndSize(s, &n);
+            if (u == NULL) {  /* a lone surrogate: each time as out_str writes it */
+                PyErr_Clear();
+                return out_str(o, s);
+            }
+            v->p = u;
+            v->n = n;
+        }
+    }
+    if (o->len + v->n <= o->cap) {
+        memcpy((char *)o->buf + o->len, v->p, (size_t)v->n);
+        o->len += v->n;
+        return 0;
+    }
+    return out_bytes(o, v->p, v->n);
+}
+
+/* View ``v`` of ``s`` found now, where out_view would keep one (an ASCII str; a str
+ * written more than once, whose UTF-8 CPython then keeps): 0; -1 on a failure other
+ * than a lone surrogate (left to out_view). */
+static int
+view_fill(View *v, PyObject *s, unsigned char uses)
+{
+    if (v->n >= 0 || !PyUnicode_Check(s) || !PyUnicode_IS_COMPACT(s)) {
+        return 0;
+    }
+    if (PyUnicode_IS_ASCII(s)) {
+        v->p = (const char *)PyUnicode_DATA(s);
+        v->n = PyUnicode_GET_LENGTH(s);
+        return 0;
+    }
+    if (uses == 1) {
+        return 0;
+    }
+    Py_ssize_t n;
+    const char *u = PyUnicode_AsUTF8AndSize(s, &n);
+    if (u == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+            return -1;
+        }
+        PyErr_Clear();
+        return 0;
+    }
+    v->p = u;
+    v->n = n;
+    return 0;
+}
+
+/* ``v`` (>= 0) in decimal at ``w`` (room for 20 bytes); the bytes written. */
+static inline Py_ssize_t
+put_uint(char *w, uint64_t v)
+{
+    static const char PAIRS[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    char digits[20];
+    int n = 0;
+    while (v >= 100) {  /* two digits at a time */
+        memcpy(digits + sizeof digits - 2 - n, PAIRS + 2 * (v % 100), 2);
+        n += 2;
+        v /= 100;
+    }
+    if (v >= 10) {
+        memcpy(digits + sizeof digits - 2 - n, PAIRS + 2 * v, 2);
+        n += 2;
+    }
+    else {
+        digits[sizeof digits - 1 - n++] = (char)('0' + v);
+    }
+    memcpy(w, digits + sizeof digits - n, (size_t)n);
+    return n;
 }
 
 /* The characters [a, b) of a str of ``kind`` and ``data``, as they are: the text's
@@ -856,7 +993,7 @@ huge_pages(void *buf, Py_ssize_t size)
 static PyObject *
 run_twice(int (*body)(Out *, const void *), const void *args, PyObject *text)
 {
-    Out count = {NULL, PyUnicode_1BYTE_KIND, 0, 0, 0, top_of(text), NULL, 0};
+    Out count = {NULL, PyUnicode_1BYTE_KIND, 0, 0, 0, top_of(text), NULL, 0, NULL};
     if (body(&count, args) < 0) {
         return NULL;
     }
@@ -865,7 +1002,8 @@ run_twice(int (*body)(Out *, const void *), const void *args, PyObject *text)
         return NULL;
     }
     huge_pages(PyUnicode_DATA(result), count.len * PyUnicode_KIND(result));
-    Out w = {PyUnicode_DATA(result), PyUnicode_KIND(result), 0, count.len, 0, 0, NULL, 0};
+    Out w = {PyUnicode_DATA(result), PyUnicode_KIND(result), 0, count.len, 0, 0, NULL, 0,
+             NULL};
     if (body(&w, args) < 0) {
         Py_DECREF(result);
         return NULL;
@@ -900,16 +1038,15 @@ run_to_sink(int (*body)(Out *, const void *), const void *args, PyObject *sink,
         PyErr_SetString(PyExc_ValueError, "chunk: too large");
         return NULL;
     }
-    void *buf = PyMem_Malloc((size_t)(chunk + SLACK));
-    if (buf == NULL) {
-        return PyErr_NoMemory();
+    Out w = {NULL, UTF8_OUT, 0, chunk, 0, 0, sink, 0, NULL};
+    if (out_new_chunk(&w) < 0) {
+        return NULL;
     }
-    Out w = {buf, UTF8_OUT, 0, chunk, 0, 0, sink, 0};
     PyObject *result = NULL;
-    if (body(&w, args) == 0 && out_flush(&w) == 0) {
+    if (body(&w, args) == 0 && out_flush_as(&w, 1) == 0) {
         result = PyLong_FromSsize_t(w.total);
     }
-    PyMem_Free(buf);
+    Py_XDECREF(w.chunk);
     return result;
 }
 
@@ -1139,6 +1276,14 @@ typedef struct {
     PyObject *text, *openings, *closings, *prefix;
     const Spans *sp;
     const unsigned char *uses;  /* piece_uses, or NULL */
+    View *views;          /* UTF-8 sink: the parts' views (html_views), or NULL: those
+                           * of openings[k] from (2k) * slot, of closings[k] from
+                           * (2k + 1) * slot (a key's all in one cache line when slot
+                           * is 2, as the built-in layouts' are) */
+    View *raw;            /* the block ``views`` is in (aligned in it) */
+    unsigned char *counts;  /* how many parts each template has (2k, 2k + 1) */
+    Py_ssize_t slot;      /* the most parts a template has */
+    View prefix_view;     /* the id prefix's */
 } HtmlArgs;
 
 /* How many times the key ``k`` of html arguments ``h`` is written (see out_piece). */
@@ -1156,6 +1301,86 @@ out_joined(Out *o, PyObject *parts, PyObject *prefix, Py_ssize_t counter,
         }
         if (out_piece(o, PyTuple_GET_ITEM(parts, j), uses) < 0) {
             return -1;
+        }
+    }
+    return 0;
+}
+
+/* The opening (``closing`` 0) or closing template of key ``key`` with the tooltip's id
+ * ``counter``: out_joined, through the parts' views where there are. */
+static int
+out_template(Out *o, const HtmlArgs *h, int closing, int64_t key, Py_ssize_t counter)
+{
+    if (h->views == NULL) {
+        return out_joined(o, PyList_GET_ITEM(closing ? h->closings : h->openings, key),
+                          h->prefix, counter, USES(h, key));
+    }
+    /* the parts' views, in order, in the template's slot: the template's objects are
+     * read only where a view is not known (each a likely cache miss) */
+    View *v = h->views + (2 * key + closing) * h->slot;
+    Py_ssize_t n = h->counts[2 * key + closing];
+    for (Py_ssize_t j = 0; j < n; j++) {
+        if (j > 0) {
+            if (out_view(o, (View *)&h->prefix_view, h->prefix, 2) < 0) {
+                return -1;
+            }
+            if (o->len + 20 <= o->cap && counter >= 0) {
+                o->len += put_uint((char *)o->buf + o->len, (uint64_t)counter);
+            }
+            else if (out_int(o, (long long)counter) < 0) {
+                return -1;
+            }
+        }
+        if (v[j].n >= 0 && o->len + v[j].n <= o->cap) {
+            memcpy((char *)o->buf + o->len, v[j].p, (size_t)v[j].n);
+            o->len += v[j].n;
+            continue;
+        }
+        PyObject *parts = PyList_GET_ITEM(closing ? h->closings : h->openings, key);
+        if (out_view(o, &v[j], PyTuple_GET_ITEM(parts, j), USES(h, key)) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The views of every part of ``h``'s openings and closings, and of its prefix, found
+ * now, in order (check_pieces has just read them all): 0; -1 on a failure, set (what
+ * is allocated then freed by html_views_free); 0 with no views where a template has
+ * more than 255 parts (then out_joined writes them). */
+static int
+html_views(HtmlArgs *h)
+{
+    Py_ssize_t n = PyList_GET_SIZE(h->openings), slot = 1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_ssize_t a = PyTuple_GET_SIZE(PyList_GET_ITEM(h->openings, k)),
+                   b = PyTuple_GET_SIZE(PyList_GET_ITEM(h->closings, k));
+        slot = a > slot ? a : slot;
+        slot = b > slot ? b : slot;
+    }
+    if (slot > 255 || n > PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(View) / 2 / slot - 4) {
+        return 0;
+    }
+    h->counts = PyMem_Malloc((size_t)(2 * n + 1));
+    h->raw = views_new(2 * n * slot + 4);
+    if (h->counts == NULL || h->raw == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    uintptr_t at = ((uintptr_t)h->raw + 63) & ~(uintptr_t)63;  /* 4 views a line */
+    h->views = (View *)at;
+    h->slot = slot;
+    h->prefix_view.n = -1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        for (int closing = 0; closing < 2; closing++) {
+            PyObject *parts = PyList_GET_ITEM(closing ? h->closings : h->openings, k);
+            View *v = h->views + (2 * k + closing) * slot;
+            h->counts[2 * k + closing] = (unsigned char)PyTuple_GET_SIZE(parts);
+            for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(parts); j++) {
+                if (view_fill(&v[j], PyTuple_GET_ITEM(parts, j), USES(h, k)) < 0) {
+                    return -1;
+                }
+            }
         }
     }
     return 0;
@@ -1204,11 +1429,9 @@ html_line(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter, Py_ssiz
             return -1;
         }
         ++*counter;
-        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter,
-                       USES(h, key[i])) < 0
+        if (out_template(o, h, 0, key[i], *counter) < 0
             || out_html(o, kind, data, s[i], stop) < 0
-            || out_joined(o, PyList_GET_ITEM(h->closings, key[i]), h->prefix,
-                          *counter, USES(h, key[i])) < 0) {
+            || out_template(o, h, 1, key[i], *counter) < 0) {
             return -1;
         }
         cursor = stop;
@@ -1347,11 +1570,9 @@ html_line_rest(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
             return -1;
         }
         ++*counter;
-        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter,
-                       USES(h, key[i])) < 0
+        if (out_template(o, h, 0, key[i], *counter) < 0
             || out_html(o, kind, data, s[i], stop) < 0
-            || out_joined(o, PyList_GET_ITEM(h->closings, key[i]), h->prefix,
-                          *counter, USES(h, key[i])) < 0) {
+            || out_template(o, h, 1, key[i], *counter) < 0) {
             return -1;
         }
         cursor = stop;
@@ -1404,11 +1625,9 @@ html_line_once(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
         }
         Py_ssize_t i = (*k)++;
         ++*counter;
-        if (out_joined(o, PyList_GET_ITEM(h->openings, key[i]), h->prefix, *counter,
-                       USES(h, key[i])) < 0
+        if (out_template(o, h, 0, key[i], *counter) < 0
             || out_utf8_html(o, kind, data, s[i], e[i]) < 0
-            || out_joined(o, PyList_GET_ITEM(h->closings, key[i]), h->prefix,
-                          *counter, USES(h, key[i])) < 0) {
+            || out_template(o, h, 1, key[i], *counter) < 0) {
             return -1;
         }
         cursor = e[i];
@@ -1480,7 +1699,14 @@ render_html(PyObject *self, PyObject *args, PyObject *kwargs)
     unsigned char *uses = sink != NULL && sink != Py_None
         ? piece_uses(sp.keys.buf, sp.n, n_pieces) : NULL;
     h.uses = uses;
-    PyObject *result = run(html_body, &h, h.text, sink, chunk);
+    h.views = h.raw = NULL;
+    h.counts = NULL;
+    PyObject *result = NULL;
+    if ((sink == NULL || sink == Py_None || html_views(&h) == 0)) {
+        result = run(html_body, &h, h.text, sink, chunk);
+    }
+    PyMem_Free(h.raw);
+    PyMem_Free(h.counts);
     PyMem_Free(uses);
     spans_release(&sp);
     return result;
@@ -1494,11 +1720,83 @@ render_html(PyObject *self, PyObject *args, PyObject *kwargs)
  * negative key -k-1 names a piece that is the whole object (an annotation with senses).
  * ------------------------------------------------------------------------------------- */
 
+/* The longest fixed run written before a surface in one go (json_quick). */
+#define QUICK 192
+
 typedef struct {
     PyObject *text, *pieces, *sep, *field, *head, *middle, *tail;
     const Spans *sp;
     const unsigned char *uses;  /* piece_uses, or NULL */
+    View *views;                /* UTF-8 sink: each piece's (views_new), or NULL */
+    /* UTF-8 sink, ``sep`` and ``field`` ASCII: what goes before the start (``,`` sep
+     * ``{`` field ``"start": ``; the first item without the comma), the end and the
+     * surface (``,`` field ``"end": ``, ...); quick 0 otherwise */
+    char lead[QUICK], before_end[QUICK], before_surface[QUICK];
+    Py_ssize_t n_lead, n_before_end, n_before_surface;
+    int quick;
 } JsonArgs;
+
+/* ``"lit"`` after ``pre`` (ASCII) into ``buf``: its length, or -1 if it does not fit. */
+static Py_ssize_t
+quick_part(char *buf, const char *pre, PyObject *field, const char *lit)
+{
+    Py_ssize_t a = (Py_ssize_t)strlen(pre), f = PyUnicode_GET_LENGTH(field),
+               b = (Py_ssize_t)strlen(lit);
+    if (a + f + b > QUICK - 1) {
+        return -1;
+    }
+    memcpy(buf, pre, (size_t)a);
+    memcpy(buf + a, PyUnicode_DATA(field), (size_t)f);
+    memcpy(buf + a + f, lit, (size_t)b);
+    return a + f + b;
+}
+
+/* The fixed runs of json_quick (``j->quick`` set when they are ASCII and fit). */
+static void
+quick_init(JsonArgs *j)
+{
+    j->quick = 0;
+    if (!PyUnicode_IS_COMPACT_ASCII(j->sep) || !PyUnicode_IS_COMPACT_ASCII(j->field)) {
+        return;
+    }
+    Py_ssize_t ns = PyUnicode_GET_LENGTH(j->sep);
+    char open[QUICK];
+    if (ns + 3 > QUICK) {
+        return;
+    }
+    open[0] = ',';
+    memcpy(open + 1, PyUnicode_DATA(j->sep), (size_t)ns);
+    open[ns + 1] = '{';
+    open[ns + 2] = 0;
+    j->n_lead = quick_part(j->lead, open, j->field, "\"start\": ");
+    j->n_before_end = quick_part(j->before_end, ",", j->field, "\"end\": ");
+    j->n_before_surface = quick_part(j->before_surface, ",", j->field, "\"surface\": \"");
+    j->quick = j->n_lead > 0 && j->n_before_end > 0 && j->n_before_surface > 0
+               && (size_t)ns == strlen(open) - 2;  /* (no NUL in sep) */
+}
+
+/* Item ``i``'s comma, separator and fields up to the surface's opening quote, in one
+ * go where they fit in the chunk; 1 if written, 0 if not (then json_item writes them). */
+static inline int
+json_quick(Out *o, const JsonArgs *j, Py_ssize_t i, int64_t s, int64_t e)
+{
+    Py_ssize_t need = j->n_lead + j->n_before_end + j->n_before_surface + 40;
+    if (!j->quick || o->len + need > o->cap || s < 0 || e < 0) {
+        return 0;
+    }
+    char *w = (char *)o->buf + o->len, *w0 = w;
+    Py_ssize_t skip = i == 0;  /* no comma before the first */
+    memcpy(w, j->lead + skip, (size_t)(j->n_lead - skip));
+    w += j->n_lead - skip;
+    w += put_uint(w, (uint64_t)s);
+    memcpy(w, j->before_end, (size_t)j->n_before_end);
+    w += j->n_before_end;
+    w += put_uint(w, (uint64_t)e);
+    memcpy(w, j->before_surface, (size_t)j->n_before_surface);
+    w += j->n_before_surface;
+    o->len += w - w0;
+    return 1;
+}
 
 static int
 json_item(Out *o, const JsonArgs *j, int64_t s, int64_t e)
@@ -1536,10 +1834,15 @@ json_item(Out *o, const JsonArgs *j, int64_t s, int64_t e)
     return 0;
 }
 
+static int json_body_utf8(Out *o, const JsonArgs *j);
+
 static int
 json_body(Out *o, const void *raw)
 {
     const JsonArgs *j = raw;
+    if (o->kind == UTF8_OUT && j->views != NULL) {
+        return json_body_utf8(o, j);
+    }
     const int64_t *s = j->sp->starts.buf, *e = j->sp->ends.buf, *k = j->sp->keys.buf;
     if (out_str(o, j->head) < 0
         || out_json(o, PyUnicode_KIND(j->text), PyUnicode_DATA(j->text), 0,
@@ -1548,6 +1851,66 @@ json_body(Out *o, const void *raw)
         return -1;
     }
     for (Py_ssize_t i = 0; i < j->sp->n; i++) {
+        if (i > 0) {
+            if (out_reserve(o, 1) < 0) {
+                return -1;
+            }
+            out_put(o, ',');
+        }
+        if (out_str(o, j->sep) < 0) {
+            return -1;
+        }
+        if (k[i] < 0) {
+            if (out_str(o, PyList_GET_ITEM(j->pieces, -k[i] - 1)) < 0) {
+                return -1;
+            }
+            continue;
+        }
+        if (json_item(o, j, s[i], e[i]) < 0
+            || out_piece(o, PyList_GET_ITEM(j->pieces, k[i]),
+                         j->uses == NULL ? 0 : j->uses[k[i]]) < 0) {
+            return -1;
+        }
+    }
+    return out_str(o, j->tail);
+}
+
+/* json_body into the UTF-8 buffer: the fixed runs of an item in one go where they fit
+ * (json_quick), each piece through its view; the same bytes. */
+static int
+json_body_utf8(Out *o, const JsonArgs *j)
+{
+    const int64_t *s = j->sp->starts.buf, *e = j->sp->ends.buf, *k = j->sp->keys.buf;
+    int kind = PyUnicode_KIND(j->text);
+    const void *data = PyUnicode_DATA(j->text);
+    if (out_str(o, j->head) < 0
+        || out_json(o, kind, data, 0, PyUnicode_GET_LENGTH(j->text)) < 0
+        || out_str(o, j->middle) < 0) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < j->sp->n; i++) {
+        if (i + PIECE_AHEAD < j->sp->n && k[i + PIECE_AHEAD] >= 0) {
+            /* the piece of an item ahead asked of the memory (pieces are spread over
+             * the heap; the copy of each waited for its lines) */
+            const View *v = &j->views[k[i + PIECE_AHEAD]];
+            if (v->n >= 0) {
+                __builtin_prefetch(v->p);
+                __builtin_prefetch(v->p + 64);
+                __builtin_prefetch(v->p + 128);
+                __builtin_prefetch(v->p + 192);
+            }
+        }
+        if (k[i] >= 0 && json_quick(o, j, i, s[i], e[i])) {
+            if (out_utf8_json(o, kind, data, s[i], e[i]) < 0 || out_reserve(o, 2) < 0) {
+                return -1;
+            }
+            out_ascii(o, "\",", 2);
+            unsigned char uses = j->uses == NULL ? 0 : j->uses[k[i]];
+            if (out_view(o, &j->views[k[i]], PyList_GET_ITEM(j->pieces, k[i]), uses) < 0) {
+                return -1;
+            }
+            continue;
+        }
         if (i > 0) {
             if (out_reserve(o, 1) < 0) {
                 return -1;
@@ -1598,7 +1961,27 @@ render_json(PyObject *self, PyObject *args, PyObject *kwargs)
     unsigned char *uses = sink != NULL && sink != Py_None
         ? piece_uses(sp.keys.buf, sp.n, n_pieces) : NULL;
     j.uses = uses;
-    PyObject *result = run(json_body, &j, j.text, sink, chunk);
+    j.views = NULL;
+    PyObject *result = NULL;
+    int failed = 0;
+    if (sink != NULL && sink != Py_None) {
+        quick_init(&j);
+        j.views = views_new(n_pieces);
+        failed = j.views == NULL;
+        /* each piece's view found before the loop, in order, the objects asked for
+         * ahead (spread over the heap, read one after the other) */
+        for (Py_ssize_t q = 0; !failed && q < n_pieces; q++) {
+            if (q + PIECE_AHEAD < n_pieces) {
+                __builtin_prefetch(PyList_GET_ITEM(j.pieces, q + PIECE_AHEAD));
+            }
+            failed = view_fill(&j.views[q], PyList_GET_ITEM(j.pieces, q),
+                               uses == NULL ? 0 : uses[q]) < 0;
+        }
+    }
+    if (!failed) {
+        result = run(json_body, &j, j.text, sink, chunk);
+    }
+    PyMem_Free(j.views);
     PyMem_Free(uses);
     spans_release(&sp);
     return result;
@@ -2039,6 +2422,9 @@ pick_fill(PyObject *text, const Spans *sp, const int64_t *group_keys, PyObject *
     const int64_t *s = sp->starts.buf, *e = sp->ends.buf, *g = sp->keys.buf;
     *n_misses = 0;
     for (Py_ssize_t i = 0; i < sp->n; i++) {
+        if (i + PIECE_AHEAD < sp->n) {  /* (the checks are spread over the heap) */
+            __builtin_prefetch(PyList_GET_ITEM(checks, g[i + PIECE_AHEAD]));
+        }
         PyObject *check = PyList_GET_ITEM(checks, g[i]);
         if (check == Py_None || (PyUnicode_Check(check)
                                  && same_text(check, kind, data, s[i], e[i]))) {
@@ -2135,6 +2521,125 @@ done:
 }
 
 /* ---------------------------------------------------------------------------------------
+ * distinct: the matches ``which`` (JSON's misses) numbered by their group and surface
+ * ------------------------------------------------------------------------------------- */
+
+/* The hash of group ``g`` and the characters [a, b) of a str of ``kind`` (FNV-1a). */
+static uint64_t
+surface_hash(int64_t g, int kind, const void *data, int64_t a, int64_t b)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)g;
+    const unsigned char *p = (const unsigned char *)data + a * kind;
+    for (int64_t i = 0, n = (b - a) * kind; i < n; i++) {
+        h = (h ^ p[i]) * 1099511628211ULL;
+    }
+    return h ^ (h >> 29);
+}
+
+/* One class: its first match and group (the slot is empty while ``first`` < 0). */
+typedef struct {
+    int64_t first, g, cls;
+} Distinct;
+
+static int
+distinct_fill(PyObject *text, const int64_t *s, const int64_t *e, int64_t *keys,
+              const int64_t *which, Py_ssize_t n, int64_t base, Py_ssize_t n_keys,
+              int64_t *reps, Py_ssize_t *n_reps)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    size_t slots = 16;
+    while (slots < (size_t)n * 2) {
+        slots <<= 1;
+    }
+    Distinct *t = PyMem_Malloc(slots * sizeof(Distinct));
+    if (t == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t q = 0; q < slots; q++) {
+        t[q].first = -1;
+    }
+    *n_reps = 0;
+    for (Py_ssize_t m = 0; m < n; m++) {
+        int64_t i = which[m];
+        if (i < 0 || i >= n_keys) {
+            PyMem_Free(t);
+            PyErr_SetString(PyExc_ValueError, "which: an index outside the matches");
+            return -1;
+        }
+        int64_t g = keys[i];
+        size_t q = (size_t)surface_hash(g, kind, data, s[i], e[i]) & (slots - 1);
+        while (t[q].first >= 0) {
+            int64_t f = t[q].first;
+            if (t[q].g == g && e[f] - s[f] == e[i] - s[i]
+                && memcmp((const char *)data + s[f] * kind, (const char *)data + s[i] * kind,
+                          (size_t)((e[i] - s[i]) * kind)) == 0) {
+                break;
+            }
+            q = (q + 1) & (slots - 1);
+        }
+        if (t[q].first < 0) {
+            t[q].first = i;
+            t[q].g = g;
+            t[q].cls = *n_reps;
+            reps[2 * *n_reps] = i;
+            reps[2 * *n_reps + 1] = g;
+            ++*n_reps;
+        }
+        keys[i] = base + t[q].cls;
+    }
+    PyMem_Free(t);
+    return 0;
+}
+
+static PyObject *
+distinct(PyObject *self, PyObject *args)
+{
+    PyObject *text, *starts, *ends, *keys, *which;
+    long long base;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "UOOOOL:distinct", &text, &starts, &ends, &keys, &which,
+                          &base)) {
+        return NULL;
+    }
+    Spans sp;
+    Py_buffer kv, wv;
+    if (spans_get(&sp, starts, ends, keys, PyUnicode_GET_LENGTH(text), PY_SSIZE_T_MIN,
+                  PY_SSIZE_T_MAX) < 0) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    if (PyObject_GetBuffer(keys, &kv, PyBUF_WRITABLE | PyBUF_FORMAT | PyBUF_C_CONTIGUOUS)
+        < 0) {
+        goto release;
+    }
+    if (get_int64s(which, &wv, "which") < 0) {
+        PyBuffer_Release(&kv);
+        goto release;
+    }
+    if (kv.itemsize != 8 || kv.len != sp.n * 8) {
+        PyErr_SetString(PyExc_ValueError, "keys: expected as many int64 as matches");
+    }
+    else {
+        Py_ssize_t n = wv.len / 8, n_reps = 0;
+        result = PyBytes_FromStringAndSize(NULL, n * 16);
+        if (result != NULL
+            && (distinct_fill(text, sp.starts.buf, sp.ends.buf, kv.buf, wv.buf, n,
+                              (int64_t)base, sp.n, (int64_t *)PyBytes_AS_STRING(result),
+                              &n_reps) < 0
+                || _PyBytes_Resize(&result, n_reps * 16) < 0)) {
+            Py_CLEAR(result);
+        }
+    }
+    PyBuffer_Release(&wv);
+    PyBuffer_Release(&kv);
+release:
+    spans_release(&sp);
+    return result;
+}
+
+/* ---------------------------------------------------------------------------------------
  * The pieces rendered once per entry: a tooltip's markup cut at its id, a text expansion
  * ------------------------------------------------------------------------------------- */
 
@@ -2163,6 +2668,65 @@ static inline Py_ssize_t
 wide_len(Py_UCS4 c, int json)
 {
     return !json && html_forbidden(c) ? (c < 0x100 ? 4 : c < 0x10000 ? 6 : 10) : 1;
+}
+
+/* The characters a part of each ``how`` (P_ESC, P_ESC_TEXT, P_SAFE, P_JSON) does not
+ * write as themselves: what part_measure counts and part_write escapes. */
+static inline int
+esc_quote(Py_UCS4 c)
+{
+    return c < 0x80 ? ESC_LEN[0][c] != 1 : html_forbidden(c);
+}
+
+static inline int
+esc_text(Py_UCS4 c)
+{
+    return c < 0x80 ? ESC_LEN[1][c] != 1 : html_forbidden(c);
+}
+
+static inline int
+esc_safe(Py_UCS4 c)
+{
+    return c < 0x80 ? ESC_LEN[2][c] != 1 : html_forbidden(c);
+}
+
+#if defined(__SSE2__)
+/* esc_quote might: html_special might, and the quotes. */
+static inline __m128i
+maybe_quote1(__m128i v)
+{
+    __m128i q = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+    return _mm_or_si128(maybe_html1(v), q);
+}
+
+static inline __m128i
+maybe_quote2(__m128i v)
+{
+    __m128i q = _mm_or_si128(_mm_cmpeq_epi16(v, _mm_set1_epi16('"')),
+                             _mm_cmpeq_epi16(v, _mm_set1_epi16('\'')));
+    return _mm_or_si128(maybe_html2(v), q);
+}
+#endif
+
+FIRST_OF(first_esc_quote, esc_quote, maybe_quote1, maybe_quote2)
+FIRST_OF(first_esc_text, esc_text, maybe_html1, maybe_html2)
+FIRST_OF(first_esc_safe, esc_safe, maybe_html1, maybe_html2)
+
+/* The first character at or after ``i`` (before ``b``) that a part of ``how`` escapes. */
+static Py_ssize_t
+first_escaped(int how, int kind, const void *data, Py_ssize_t i, Py_ssize_t b)
+{
+    switch (how) {
+    case P_ESC:
+        return first_esc_quote(kind, data, i, b);
+    case P_ESC_TEXT:
+        return first_esc_text(kind, data, i, b);
+    case P_SAFE:
+        return first_esc_safe(kind, data, i, b);
+    default:
+        return first_json_special(kind, data, i, b);
+    }
 }
 
 #define MEASURE(T)                                                                      \
@@ -2194,9 +2758,25 @@ part_measure(Part *p)
     const unsigned char *table = ESC_LEN[p->how - P_ESC];
     const int json = p->how == P_JSON;
     const void *data = PyUnicode_DATA(p->s);
-    Py_ssize_t len = 0;
+    int kind = PyUnicode_KIND(p->s);
+    /* the escapes looked for, the runs between them skipped 16 bytes at a time: where
+     * no character past ASCII is escaped, the str's own kind is the widest written */
+    Py_ssize_t len = n, i = first_escaped(p->how, kind, data, 0, n);
+    for (; i < n; i = first_escaped(p->how, kind, data, i + 1, n)) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 0x80) {
+            break;  /* (HTML forbids it) */
+        }
+        len += table[c] - 1;
+    }
+    if (i >= n) {
+        p->len = len;
+        p->maxchar = PyUnicode_MAX_CHAR_VALUE(p->s);
+        return;
+    }
+    len = 0;
     Py_UCS4 maxchar = 0;
-    switch (PyUnicode_KIND(p->s)) {
+    switch (kind) {
     case PyUnicode_1BYTE_KIND:
         MEASURE(Py_UCS1);
         break;
@@ -2295,25 +2875,103 @@ part_write(const Part *p, int kind, void *data, Py_ssize_t *at)
         }
         return;
     }
-    const unsigned char *table = ESC_LEN[p->how - P_ESC];
     const int json = p->how == P_JSON;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(skind, sdata, i);
-        if ((c < 0x80 ? table[c] : wide_len(c, json)) == 1) {
-            PyUnicode_WRITE(kind, data, (*at)++, c);
+    for (Py_ssize_t i = 0; i < n;) {  /* each run as it is, then its escape */
+        Py_ssize_t j = first_escaped(p->how, skind, sdata, i, n);
+        if (skind == kind) {
+            memcpy((char *)data + *at * kind, (const char *)sdata + i * kind,
+                   (size_t)((j - i) * kind));
+            *at += j - i;
         }
-        else if (json) {
+        else {
+            for (Py_ssize_t q = i; q < j; q++) {
+                PyUnicode_WRITE(kind, data, (*at)++, PyUnicode_READ(skind, sdata, q));
+            }
+        }
+        if (j >= n) {
+            break;
+        }
+        Py_UCS4 c = PyUnicode_READ(skind, sdata, j);
+        if (json) {
             put_json_escaped(kind, data, at, c);
         }
         else {
             put_escaped(kind, data, at, c);
         }
+        i = j + 1;
     }
 }
 
-/* The str of parts [a, b) (measured): written into a str of that length and kind. */
+/* The strs made of literal parts alone (a template's markup between its cuts, the same
+ * for every entry of a layout), by their literals' addresses: made once, shared by
+ * every template (the render loops then copy them from the same lines). */
+#define SHARED 32
+#define SHARED_PARTS 4
+static struct {
+    const char *lits[SHARED_PARTS];
+    Py_ssize_t n;
+    PyObject *s;
+} SHARED_STRS[SHARED];
+static int n_shared = 0;
+
+/* The shared str of parts [a, b) if they are literals alone (a new reference), or NULL
+ * (not literals, or the table full: no error). */
+static PyObject *
+shared_str(const Part *parts, Py_ssize_t a, Py_ssize_t b, int *slot)
+{
+    *slot = -1;
+    if (b - a < 1 || b - a > SHARED_PARTS) {
+        return NULL;
+    }
+    for (Py_ssize_t i = a; i < b; i++) {
+        if (parts[i].how != P_LIT) {
+            return NULL;
+        }
+    }
+    for (int t = 0; t < n_shared; t++) {
+        if (SHARED_STRS[t].n != b - a) {
+            continue;
+        }
+        Py_ssize_t i = a;
+        while (i < b && SHARED_STRS[t].lits[i - a] == parts[i].lit) {
+            i++;
+        }
+        if (i == b) {
+            return Py_NewRef(SHARED_STRS[t].s);
+        }
+    }
+    if (n_shared < SHARED) {
+        *slot = n_shared;
+    }
+    return NULL;
+}
+
+static PyObject *parts_str_made(const Part *parts, Py_ssize_t a, Py_ssize_t b);
+
+/* The str of parts [a, b) (measured): written into a str of that length and kind (one
+ * of literals alone, made once: shared_str). */
 static PyObject *
 parts_str(const Part *parts, Py_ssize_t a, Py_ssize_t b)
+{
+    int slot;
+    PyObject *found = shared_str(parts, a, b, &slot);
+    if (found != NULL || slot < 0) {
+        return found != NULL ? found : parts_str_made(parts, a, b);
+    }
+    PyObject *s = parts_str_made(parts, a, b);
+    if (s != NULL) {
+        for (Py_ssize_t i = a; i < b; i++) {
+            SHARED_STRS[slot].lits[i - a] = parts[i].lit;
+        }
+        SHARED_STRS[slot].n = b - a;
+        SHARED_STRS[slot].s = Py_NewRef(s);  /* (kept for the module's life) */
+        n_shared = slot + 1;
+    }
+    return s;
+}
+
+static PyObject *
+parts_str_made(const Part *parts, Py_ssize_t a, Py_ssize_t b)
 {
     Py_UCS4 maxchar = 0;
     Py_ssize_t len = 0;
@@ -2373,6 +3031,33 @@ parts_tuple(const Part *parts, Py_ssize_t n)
 /* Whether text.normalize.one_line(s) is ``s`` itself: no white space but a single
  * U+0020, U+00A0, U+202F or U+2007 between two other characters (str.split's and the
  * regular expression's white space is Py_UNICODE_ISSPACE's). */
+/* Py_UNICODE_ISSPACE, read from CPython's table below 0x80 and decided at once below
+ * U+1680 (only U+0085 and U+00A0 there). */
+static inline int
+is_space(Py_UCS4 c)
+{
+    if (c < 0x80) {
+        return Py_UNICODE_ISSPACE(c);
+    }
+    return c < 0x1680 ? (c == 0x85 || c == 0xa0) : Py_UNICODE_ISSPACE(c);
+}
+
+#define ONE_LINE(T)                                                                     \
+    do {                                                                                \
+        const T *d = (const T *)data;                                                   \
+        for (Py_ssize_t i = 0; i < n; i++) {                                            \
+            Py_UCS4 c = d[i];                                                           \
+            if (!is_space(c)) {                                                         \
+                after_space = 0;                                                        \
+                continue;                                                               \
+            }                                                                           \
+            if (after_space || !(c == ' ' || c == 0xa0 || c == 0x202f || c == 0x2007)) { \
+                return 0;                                                               \
+            }                                                                           \
+            after_space = 1;                                                            \
+        }                                                                               \
+    } while (0)
+
 static int
 on_one_line(PyObject *s)
 {
@@ -2380,19 +3065,19 @@ on_one_line(PyObject *s)
     const void *data = PyUnicode_DATA(s);
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
     int after_space = 1;  /* (at the start, a space is not allowed) */
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (!Py_UNICODE_ISSPACE(c)) {
-            after_space = 0;
-            continue;
-        }
-        if (after_space || !(c == ' ' || c == 0xa0 || c == 0x202f || c == 0x2007)) {
-            return 0;
-        }
-        after_space = 1;
+    if (kind == PyUnicode_1BYTE_KIND) {  /* (one loop per kind: the kind read once) */
+        ONE_LINE(Py_UCS1);
+    }
+    else if (kind == PyUnicode_2BYTE_KIND) {
+        ONE_LINE(Py_UCS2);
+    }
+    else {
+        ONE_LINE(Py_UCS4);
     }
     return n == 0 || !after_space;
 }
+
+#undef ONE_LINE
 
 /* Whether the sanitizer (nh3) gives a one-line definition back as it is, once what
  * HTML forbids is escaped: it holds no markup, no entity and no no-break space (which
@@ -3753,6 +4438,11 @@ static PyMethodDef splice_methods[] = {
      "number(values) -> (keys, firsts): an int64 bytearray numbering each value (int64 "
      "buffer) "
      "in order of first occurrence, and int64 bytes of each number's first index."},
+    {"distinct", distinct, METH_VARARGS,
+     "distinct(text, starts, ends, keys, which, base) -> bytes: the matches ``which`` "
+     "(int64 indexes) numbered by their key and surface in order of first occurrence, "
+     "keys[i] set to base plus that number; int64 pairs (first match, its key) of each "
+     "number (render/json.py _resolve_misses)."},
     {"pick", (PyCFunction)(void (*)(void))pick, METH_VARARGS | METH_KEYWORDS,
      "pick(text, starts, ends, groups, group_keys, checks, *, out=None) -> (keys, "
      "misses): each match's key (an int64 bytearray, or written into the writable int64 "

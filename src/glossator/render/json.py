@@ -397,28 +397,28 @@ def _resolve_misses(doc: KeptText, keys: memoryview, misses: array[int], kept: _
                     pieces: list[str], field: str, pad: str) -> None:
     """The keys of the matches whose ``how`` reads their surface (``keys[i]`` their
     group until then, ``kept`` what is kept of each group's code): a piece
-    per group and surface, added to ``pieces``; ``how`` of each code and surface kept
-    for the matcher's next documents (at most :data:`_HOWS_LIMIT`)."""
+    per group and surface, added to ``pieces`` (the matches numbered by group and
+    surface in C, ``_splice.distinct``: Python sees each pair once, not each match);
+    ``how`` of each code and surface kept for the matcher's next documents (at most
+    :data:`_HOWS_LIMIT`)."""
     text, starts, ends, codes = doc.text, doc.starts, doc.ends, doc.codes
     hows: dict[tuple[int, str], str] = doc._matcher.variants.memo.setdefault("json how", {})
-    known: dict[tuple[int, str], int] = {}
     how_is, elided = f"{field}\"how\": ", _elided(field, pad)
-    for i in misses:
-        g = keys[i]
+    # each group and surface numbered in C, keys[i] set to its piece: one piece for each
+    # (its first match and group, in order of first occurrence, as pieces are added)
+    firsts = int64s(SPLICE.distinct(text, starts, ends, keys, misses, len(pieces)))
+    for n in range(0, len(firsts), 2):
+        i, g = firsts[n], firsts[n + 1]
         surface = text[starts[i]:ends[i]]
-        key = known.get((g, surface))
-        if key is None:
-            code = codes[i]
-            how = hows.get((code, surface))
-            if how is None:
-                how = _encode_str(doc.how(i))
-                if len(hows) >= _HOWS_LIMIT:
-                    hows.clear()
-                hows[(code, surface)] = how
-            key = known[(g, surface)] = len(pieces)
-            hit = kept[0][g]
-            pieces.append(f"{kept[1][hit[0]]}{hit[1]}{how_is}{how},{elided[code & 1]}")
-        keys[i] = key
+        code = codes[i]
+        how = hows.get((code, surface))
+        if how is None:
+            how = _encode_str(doc.how(i))
+            if len(hows) >= _HOWS_LIMIT:
+                hows.clear()
+            hows[(code, surface)] = how
+        hit = kept[0][g]
+        pieces.append(f"{kept[1][hit[0]]}{hit[1]}{how_is}{how},{elided[code & 1]}")
 
 
 def _choices(doc: KeptText, keys: memoryview, pieces: list[str], pad: str) -> None:
