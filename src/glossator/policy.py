@@ -352,12 +352,15 @@ def entry_traits(entry: Entry) -> tuple[int, int, int, int]:
     written out, its :func:`way_head` (``0``: no such way). The same for every document,
     so the glossary cache keeps them (:mod:`glossator.store.glossaries`)."""
     flags = TRAIT_KNOWN
-    if entry.not_in or _capitals_prone(entry):
+    forms = entry.forms
+    if entry.not_in or _capitals_prone(forms):
         flags |= TRAIT_ASK
-    if _letter_prone(entry):  # C tests the characters around, and asks where unsure
+    if _letter_prone(forms):  # C tests the characters around, and asks where unsure
         flags |= TRAIT_LETTER
     heads = [0, 0]
-    ways = _written_ways(entry.definition)
+    # the ways worked out afresh (_written_ways keeps them per definition, for the
+    # documents to come; an entry's traits are worked out once)
+    ways = _written_ways.__wrapped__(entry.definition)
     if ways:
         flags |= TRAIT_WAYS
         if len(ways) > 2:
@@ -378,17 +381,23 @@ def way_head(way: str) -> int:
     return len(way) << 42 | ord(way[0]) << 21 | ord(way[1])
 
 
-def _letter_prone(entry: Entry) -> bool:
-    """Whether :func:`letter_or_number` may drop a match of ``entry``: one of its forms is
+def _letter_prone(forms: tuple[str, ...]) -> bool:
+    """Whether :func:`letter_or_number` may drop a match of an entry of ``forms``: one is
     one letter, or a Roman numeral in capitals."""
-    return any(f.isalpha() and (len(f) == 1 or roman_numeral(f.upper()))
-               for f in entry.forms)
+    return any(f.isalpha() and (len(f) == 1 or (not f.upper().strip(_ROMAN_DIGITS)
+                                                  and roman_numeral(f.upper())))
+               for f in forms)
 
 
-def _capitals_prone(entry: Entry) -> bool:
-    """Whether :func:`in_capitals` may drop a match of ``entry``: one of its forms is an
+#: The letters of Roman numerals (a form made of others is none: no regex is run).
+_ROMAN_DIGITS = "IVXLCDM"
+
+
+def _capitals_prone(forms: tuple[str, ...]) -> bool:
+    """Whether :func:`in_capitals` may drop a match of an entry of ``forms``: one is an
     acronym in capitals that is also a common word."""
-    return any(f.isupper() and f.lower() in common_words() for f in entry.forms)
+    words = common_words()
+    return any(f.isupper() and f.lower() in words for f in forms)
 
 
 def inside_own_definition(m: Match, entry: Entry, written: dict[str, tuple[str, ...]],
