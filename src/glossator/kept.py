@@ -29,7 +29,6 @@ from .model import AnnotatedText, Annotation, Entry
 from .policy import (
     TRAIT_KNOWN,
     TRAIT_WAYS,
-    _written_ways,
     all_occurrences,
     entry_traits,
     excluded_by_context,
@@ -38,6 +37,7 @@ from .policy import (
     in_capitals,
     letter_or_number,
     section_starts,
+    written_ways,
 )
 from .senses import SPELLED_OUT_OTHER, SenseChoice, SenseChooser
 
@@ -202,12 +202,13 @@ class EntryIndex:
         if flags & _CACHED_ROW:
             self.flags[e] = flags & ~_CACHED_ROW
             return
+        ways = written_ways(entry.definition)
         if flags & TRAIT_KNOWN:
-            self.ways[e] = _written_ways(entry.definition)
+            self.ways[e] = ways
             return
-        flags, cap, head, second = entry_traits(entry)
+        flags, cap, head, second = entry_traits(entry, ways)
         if flags & TRAIT_WAYS:
-            self.ways[e] = _written_ways(entry.definition)
+            self.ways[e] = ways
             self.heads[2 * e] = head
             self.heads[2 * e + 1] = second
         self.caps[e] = cap

@@ -62,6 +62,7 @@ __all__ = [
     "not_first",
     "register_policy",
     "section_starts",
+    "written_ways",
 ]
 
 #: ``(start, end, variant_id, elided)``: a match as the matcher returns it.
@@ -327,13 +328,16 @@ def _numbering(text: str, start: int, end: int) -> bool:
             and before.endswith((f"{name} ", f"{name}\u00a0", f"{name}\u202f")))
 
 
-@lru_cache(maxsize=1 << 16)
-def _written_ways(definition: str) -> tuple[str, ...]:
+def written_ways(definition: str) -> tuple[str, ...]:
     """The ways a definition may be written out in a text (as in the glossary, and on one
-    line), those long enough to tell apart from ordinary prose; the same for every
-    document, so worked out once per definition."""
+    line), those long enough to tell apart from ordinary prose."""
     definition = definition.strip()
     return tuple(w for w in dict.fromkeys((definition, one_line(definition))) if len(w) >= 12)
+
+
+#: :func:`written_ways`, the same for every document, so kept per definition (for the
+#: Python policies; an entry's traits are worked out once, without it).
+_written_ways = lru_cache(maxsize=1 << 16)(written_ways)
 
 
 #: The flags of an entry, as the C policies read them (``matching/_keep.h``): known, a
@@ -346,11 +350,13 @@ TRAIT_KNOWN, TRAIT_ASK, TRAIT_WAYS, TRAIT_LETTER = 1, 2, 4, 8
 TRAITS_VERSION = 1
 
 
-def entry_traits(entry: Entry) -> tuple[int, int, int, int]:
+def entry_traits(entry: Entry, ways: tuple[str, ...] | None = None
+                 ) -> tuple[int, int, int, int]:
     """What the C policies read of ``entry`` before its matches: its flags (``TRAIT_*``),
     its cap (``-1``: none), and, for each of the (at most two) ways its definition may be
     written out, its :func:`way_head` (``0``: no such way). The same for every document,
-    so the glossary cache keeps them (:mod:`glossator.store.glossaries`)."""
+    so the glossary cache keeps them (:mod:`glossator.store.glossaries`). ``ways``: the
+    ways, when the caller has worked them out (:func:`written_ways`)."""
     flags = TRAIT_KNOWN
     forms = entry.forms
     if entry.not_in or _capitals_prone(forms):
@@ -358,9 +364,8 @@ def entry_traits(entry: Entry) -> tuple[int, int, int, int]:
     if _letter_prone(forms):  # C tests the characters around, and asks where unsure
         flags |= TRAIT_LETTER
     heads = [0, 0]
-    # the ways worked out afresh (_written_ways keeps them per definition, for the
-    # documents to come; an entry's traits are worked out once)
-    ways = _written_ways.__wrapped__(entry.definition)
+    if ways is None:
+        ways = written_ways(entry.definition)
     if ways:
         flags |= TRAIT_WAYS
         if len(ways) > 2:
