@@ -67,6 +67,12 @@ def test_pieces_kept_in_c_give_the_output_of_the_whole_text(
 ) -> None:
     annotator = Annotator(ONE_SENSE, occurrences=occurrences, max_per_entry=cap)
     assert streaming._in_c(annotator) == (annotator._kept_mode() >= 0)
+    _same_as_whole(annotator, text, piece)
+
+
+def _same_as_whole(annotator: Annotator, text: str, piece: int) -> None:
+    """``text`` read ``piece`` characters at a time, with many cuts, gives the output and
+    the annotations of the whole."""
     whole = annotator.annotate(text)
     expected = [(a.start, a.end, a.entry.id, a.how, a.sense_step) for a in whole]
     with pytest.MonkeyPatch.context() as patch:
@@ -82,12 +88,7 @@ def test_pieces_give_the_output_of_the_whole_text(
     text: str, piece: int, occurrences: str, cap: int | None, senses: str
 ) -> None:
     annotator = Annotator(GLOSSARY, occurrences=occurrences, max_per_entry=cap, senses=senses)
-    whole = annotator.annotate(text)
-    expected = [(a.start, a.end, a.entry.id, a.how, a.sense_step) for a in whole]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(streaming, "MIN_CONTEXT", 60)  # many cuts in a short text
-        patch.setattr(streaming, "MIN_WORDS", 50)
-        assert streamed(annotator, text, piece) == (render(whole, "text"), expected)
+    _same_as_whole(annotator, text, piece)
 
 
 def test_a_long_form_spelled_out_before_a_cut_holds_after_it(

@@ -1836,6 +1836,45 @@ json_item(Out *o, const JsonArgs *j, int64_t s, int64_t e)
 
 static int json_body_utf8(Out *o, const JsonArgs *j);
 
+/* What comes before the first item: the head, the text, the middle. */
+static int
+json_head(Out *o, const JsonArgs *j)
+{
+    if (out_str(o, j->head) < 0
+        || out_json(o, PyUnicode_KIND(j->text), PyUnicode_DATA(j->text), 0,
+                    PyUnicode_GET_LENGTH(j->text)) < 0
+        || out_str(o, j->middle) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+/* Item i, the general way: its comma and separator, then its fields and piece, or the
+ * whole item made in Python (a negative key). */
+static int
+json_item_general(Out *o, const JsonArgs *j, Py_ssize_t i)
+{
+    const int64_t *s = j->sp->starts.buf, *e = j->sp->ends.buf, *k = j->sp->keys.buf;
+    if (i > 0) {
+        if (out_reserve(o, 1) < 0) {
+            return -1;
+        }
+        out_put(o, ',');
+    }
+    if (out_str(o, j->sep) < 0) {
+        return -1;
+    }
+    if (k[i] < 0) {
+        return out_str(o, PyList_GET_ITEM(j->pieces, -k[i] - 1));
+    }
+    if (json_item(o, j, s[i], e[i]) < 0
+        || out_piece(o, PyList_GET_ITEM(j->pieces, k[i]),
+                     j->uses == NULL ? 0 : j->uses[k[i]]) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
 static int
 json_body(Out *o, const void *raw)
 {
@@ -1843,32 +1882,11 @@ json_body(Out *o, const void *raw)
     if (o->kind == UTF8_OUT && j->views != NULL) {
         return json_body_utf8(o, j);
     }
-    const int64_t *s = j->sp->starts.buf, *e = j->sp->ends.buf, *k = j->sp->keys.buf;
-    if (out_str(o, j->head) < 0
-        || out_json(o, PyUnicode_KIND(j->text), PyUnicode_DATA(j->text), 0,
-                    PyUnicode_GET_LENGTH(j->text)) < 0
-        || out_str(o, j->middle) < 0) {
+    if (json_head(o, j) < 0) {
         return -1;
     }
     for (Py_ssize_t i = 0; i < j->sp->n; i++) {
-        if (i > 0) {
-            if (out_reserve(o, 1) < 0) {
-                return -1;
-            }
-            out_put(o, ',');
-        }
-        if (out_str(o, j->sep) < 0) {
-            return -1;
-        }
-        if (k[i] < 0) {
-            if (out_str(o, PyList_GET_ITEM(j->pieces, -k[i] - 1)) < 0) {
-                return -1;
-            }
-            continue;
-        }
-        if (json_item(o, j, s[i], e[i]) < 0
-            || out_piece(o, PyList_GET_ITEM(j->pieces, k[i]),
-                         j->uses == NULL ? 0 : j->uses[k[i]]) < 0) {
+        if (json_item_general(o, j, i) < 0) {
             return -1;
         }
     }
@@ -1883,9 +1901,7 @@ json_body_utf8(Out *o, const JsonArgs *j)
     const int64_t *s = j->sp->starts.buf, *e = j->sp->ends.buf, *k = j->sp->keys.buf;
     int kind = PyUnicode_KIND(j->text);
     const void *data = PyUnicode_DATA(j->text);
-    if (out_str(o, j->head) < 0
-        || out_json(o, kind, data, 0, PyUnicode_GET_LENGTH(j->text)) < 0
-        || out_str(o, j->middle) < 0) {
+    if (json_head(o, j) < 0) {
         return -1;
     }
     for (Py_ssize_t i = 0; i < j->sp->n; i++) {
@@ -1911,24 +1927,7 @@ json_body_utf8(Out *o, const JsonArgs *j)
             }
             continue;
         }
-        if (i > 0) {
-            if (out_reserve(o, 1) < 0) {
-                return -1;
-            }
-            out_put(o, ',');
-        }
-        if (out_str(o, j->sep) < 0) {
-            return -1;
-        }
-        if (k[i] < 0) {
-            if (out_str(o, PyList_GET_ITEM(j->pieces, -k[i] - 1)) < 0) {
-                return -1;
-            }
-            continue;
-        }
-        if (json_item(o, j, s[i], e[i]) < 0
-            || out_piece(o, PyList_GET_ITEM(j->pieces, k[i]),
-                         j->uses == NULL ? 0 : j->uses[k[i]]) < 0) {
+        if (json_item_general(o, j, i) < 0) {
             return -1;
         }
     }
