@@ -796,7 +796,7 @@ def test_a_run_from_the_cache_works_out_no_entry_and_reads_only_the_ways_it_need
     assert [a.entry.id for a in doc] == ["ess", "scop", "cae"]  # not inside its definition
     assert worked_out == []
     index = EntryIndex.of(annotator.matcher)
-    ways = {index.ids[e]: w for e, w in enumerate(index.ways) if w is not None}
+    ways = {index.entries.keys()[e]: w for e, w in enumerate(index.ways) if w is not None}
     # only where a way's first two characters were around a match: ESS's ("Éc"…) and
     # the other's ("Un"), whose match lies inside it
     assert sorted(ways) == ["economie-sociale-et-solidaire"]
@@ -809,7 +809,7 @@ def test_learn_must_read_an_entry_the_cache_knew() -> None:
     annotator = _annotator_from_the_cache("all")
     index = EntryIndex.of(annotator.matcher)
     n = index.entries.size
-    assert all(f & 16 for f in index.flags[:len(index.ids)])
+    assert all(f & 16 for f in index.flags[:len(index.entries)])
     found = array("q", [0, 3, 0])
     out = (bytearray(), bytearray(), bytearray(), bytearray())
     ctx = (index.variant_entry, index.flags, index.caps, index.ways, index.heads,
@@ -891,7 +891,16 @@ def test_json_reads_the_rows_it_needs_from_the_caches_in_one_go(
     got = render(doc, "json")
     assert one_by_one == []
     assert len(many) == 3  # the entries met, then the variants' rows and their forms'
-    assert got == render(Annotator(GLOSSARY, occurrences="all").annotate(text), "json")
+    fresh = Annotator(GLOSSARY, occurrences="all").annotate(text)
+    assert got == render(fresh, "json")
+    for fmt in ("text", "html"):
+        assert render(doc, fmt) == render(fresh, fmt)
+    # read from the caches, the batch makers never read an entry through its form: the
+    # entries' ids (split out of the cache) are not made for them
+    assert EntryIndex.of(annotator.matcher).entries._keys is None
+    assert isinstance(fresh, KeptText)
+    table: Any = fresh.entry_table
+    assert table._keys is not None  # in memory, they are (read through the forms)
 
 
 def test_the_flags_python_gives_are_those_c_reads() -> None:

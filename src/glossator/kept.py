@@ -72,15 +72,21 @@ def kept_mode(matcher: Matcher, policy: object) -> int:
 class _Entries(Sequence[Entry]):
     """The entries of an :class:`EntryIndex`, built when first looked at."""
 
-    __slots__ = ("_built", "_glossary", "_keys", "_lock", "_slots", "memo", "size")
+    __slots__ = ("_added", "_built", "_count", "_glossary", "_keys", "_lock", "_slots", "memo",
+                 "size")
 
-    def __init__(self, glossary: Glossary, keys: tuple[str, ...], spare: int = 0) -> None:
+    def __init__(self, glossary: Glossary, spare: int = 0) -> None:
         self._glossary = glossary
-        self._keys = list(keys)
+        self._count = len(glossary)
+        #: the ids of the entries registered beyond the glossary's
+        self._added: list[str] = []
+        #: every index's entry id, made when first asked for (:meth:`keys`): splitting
+        #: 100 000 ids out of a cache was 6 ms of a small file's run
+        self._keys: list[str] | None = None
         self._built: dict[int, Entry] = {}
         self._slots: dict[str, int] | None = None  # built when an entry is registered
         self._lock = _thread.allocate_lock()  # threading.Lock, without importing threading
-        self.size = len(keys) + spare
+        self.size = self._count + spare
         #: what the layers above derive from these entries by index, as long as they live
         #: (page mode's tooltip templates, by style); each user keys and bounds its part
         self.memo: dict[Any, Any] = {}
@@ -91,30 +97,45 @@ class _Entries(Sequence[Entry]):
         given one of the spare indices; :class:`_NoRoom` when there is none left."""
         with self._lock:
             if self._slots is None:
-                self._slots = {key: i for i, key in enumerate(self._keys)}
+                self._slots = {key: i for i, key in enumerate(self._glossary.ids())}
+                self._slots.update((key, self._count + i) for i, key in enumerate(self._added))
             found = self._slots.get(entry.id)
             if found is None:
-                found = len(self._keys)
+                found = len(self)
                 if found >= self.size:
                     raise _NoRoom
-                self._keys.append(entry.id)
+                self._added.append(entry.id)
+                if self._keys is not None:
+                    self._keys.append(entry.id)
                 self._slots[entry.id] = found
                 self._built[found] = entry
             return found
+
+    def keys(self) -> list[str]:
+        """Each index's entry id: the glossary's, then those registered."""
+        with self._lock:
+            if self._keys is None:
+                self._keys = [*self._glossary.ids(), *self._added]
+            return self._keys
 
     def add(self, indices: Sequence[int]) -> None:
         """Build the glossary's entries ``indices`` in one go (their cache rows read
         together) and keep them, as reading them one by one would."""
         self._built.update(zip(indices, self._glossary.build_entries(indices), strict=True))
 
-    def lookup(self) -> tuple[dict[int, Entry], _Entries, list[str]]:
+    def lookup(self, rows: object, forms: object
+               ) -> tuple[dict[int, Entry], _Entries, list[str]]:
         """What the renderers' C batch makers read an entry through: the entries built so
         far by index, the table itself (to build the others), and each index's entry id
-        (to tell a form's entry for the table's)."""
-        return self._built, self, self._keys
+        (to tell a form's entry for the table's). Only where the matcher's ``rows`` and
+        ``forms`` are tuples do they read an entry through its form, so the ids are
+        made only then (else an empty list, which they read as no id: the same
+        entries, from the table)."""
+        in_place = type(rows) is tuple and type(forms) is tuple
+        return self._built, self, self.keys() if in_place else []
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return self._count + len(self._added)
 
     @overload
     def __getitem__(self, index: int) -> Entry: ...
@@ -124,7 +145,7 @@ class _Entries(Sequence[Entry]):
 
     def __getitem__(self, index: int | slice) -> Entry | Sequence[Entry]:
         if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self._keys)))]
+            return [self[i] for i in range(*index.indices(len(self)))]
         entry = self._built.get(index)
         if entry is None:  # one of the glossary's (the others were registered, built)
             entry = self._built[index] = self._glossary.entry_at(index)
@@ -145,11 +166,11 @@ class EntryIndex:
     is the same whoever learns it."""
 
     __slots__ = ("by_entry", "by_entry_at", "caps", "defer", "entries", "flags", "heads",
-                 "ids", "variant_entry", "ways")
+                 "variant_entry", "ways")
 
     def __init__(self, matcher: Matcher) -> None:
         glossary = matcher.glossary
-        self.ids = keys = glossary.ids()
+        n_entries = len(glossary)
         variant_form = matcher._variant_form
         self.variant_entry = _gather(glossary.form_entries(), variant_form)
         #: per variant, whether its form has several senses (its entry is chosen in
@@ -160,15 +181,15 @@ class EntryIndex:
             # the variants of every entry that claims a form another claims too (read
             # without building an entry or a form: a glossary from the cache stays lazy)
             owners = glossary._shared().values()
-            claiming = bytearray(len(keys))
+            claiming = bytearray(n_entries)
             for found in owners:
                 for i in found:
                     claiming[i] = 1
             self.defer = bytes(map(claiming.__getitem__, self.variant_entry))
             spare = sum(len(found) + 1 for found in owners) + 64
-        n = len(keys) + spare
+        n = n_entries + spare
         self.by_entry_at, self.by_entry = _group(self.variant_entry, n)
-        self.entries = _Entries(glossary, keys, spare)
+        self.entries = _Entries(glossary, spare)
         self.ways: list[tuple[str, ...] | None] = [None] * n
         #: per entry, two: what C reads of a way before the way itself (way_head)
         traits = glossary.entry_traits()

@@ -601,7 +601,8 @@ def _kept_templates(doc: KeptText, at: array[int], memo: dict[Any, _Template],
                            for k in at), memo, preset, rich, link_to)
     variants = doc._matcher.variants
     openings, closings, misses = SPLICE.templates(
-        layout, rich, at, doc.codes, entries, *table.lookup(),
+        layout, rich, at, doc.codes, entries,
+        *table.lookup(variants.rows, variants.forms),
         variants.rows, variants.forms, memo, _MEMO_LIMIT)
     for g in misses:
         k = at[g]

@@ -248,7 +248,8 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
     if SPLICE is not None and isinstance(table, _Entries):  # the same, in C
         _read_ahead(doc, firsts, by_code)
         made_c = SPLICE.json_pieces(
-            firsts, codes, entries, by_code, by_entry, _MEMO_LIMIT, *table.lookup(),
+            firsts, codes, entries, by_code, by_entry, _MEMO_LIMIT,
+            *table.lookup(variants.rows, variants.forms),
             variants.rows, variants.forms, field, *_after_how(field, pad),
             doc._matcher.options.accents == "fold")
         return made_c[0], made_c[1], (made_c[2], by_entry)

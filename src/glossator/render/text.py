@@ -108,7 +108,8 @@ def _render_kept(doc: KeptText, sink: Sink | None = None) -> str:
         entries = doc.entries
         if isinstance(table, _Entries):  # in one C call, each left to Python made here
             variants = doc._matcher.variants
-            made = SPLICE.expansions(firsts, doc.codes, entries, *table.lookup(),
+            made = SPLICE.expansions(firsts, doc.codes, entries,
+                                     *table.lookup(variants.rows, variants.forms),
                                      variants.rows, variants.forms)
             pieces = [entry_expansion(table[entries[firsts[g]]]) if p is None else p
                       for g, p in enumerate(made)]
