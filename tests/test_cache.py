@@ -7,6 +7,7 @@ import subprocess
 import sys
 from array import array
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -309,6 +310,51 @@ def test_a_damaged_row_found_on_use_is_a_one_line_error_and_the_file_goes(
     assert not cached.exists()
     glossary = read_glossary(path, cache_dir=cache)
     assert len(Annotator(glossary, cache_dir=str(cache)).annotate("Des coopératives.")) == 1
+
+
+def _forge_rows(cached: Path, blob: int, change: Any) -> None:
+    """Rewrite the rows of section ``blob`` (and its offsets, the next one) of ``cached``
+    through ``change`` (a row to a row), its checksum made anew: a forged file."""
+    import marshal
+
+    from glossator.store.columns import Rows, read_sections, write_sections
+
+    header, sections = read_sections(cached)
+    kept = [bytes(x) for x in sections]
+    at = memoryview(kept[blob + 1]).cast("q")
+    new = [change(marshal.loads(kept[blob][at[i]:at[i + 1]])) for i in range(len(at) - 1)]
+    kept[blob], kept[blob + 1] = Rows.pack(new)
+    write_sections(cached, header, kept)
+
+
+@pytest.mark.parametrize("what", ["origin", "form"])
+def test_a_forged_row_of_the_right_kinds_is_a_damaged_file_not_a_traceback(
+    tmp_path: Path, what: str
+) -> None:
+    """A row whose values have the right types but do not hold together (an origin that
+    is not a (file, line) pair; a variant's form index outside the forms), in a file
+    whose checksum is valid: the one-line error that removes the file, as for any
+    damaged row, not an exception from deep inside."""
+    from glossator import Annotator
+    from glossator.errors import CacheError
+    from glossator.render import render
+    from glossator.store.glossaries import _ORIGIN_INDEX
+
+    path, cache = _cached(tmp_path)
+    if what == "origin":
+        (cached,) = cache.glob("glossary-*.cache")
+        _forge_rows(cached, 0, lambda r: (*r[:_ORIGIN_INDEX], ("a", "b", "c"),
+                                          *r[_ORIGIN_INDEX + 1:]))
+    else:
+        (cached,) = cache.glob("matcher-*.cache")
+        _forge_rows(cached, 4, lambda r: (10**6, *r[1:]))
+    glossary = read_glossary(path, cache_dir=cache)
+    with pytest.raises(CacheError) as error:
+        render(Annotator(glossary, cache_dir=str(cache)).annotate("Des coopératives."),
+               "json")
+    assert str(error.value) == (f"{cached}: this cache file was damaged and has been "
+                                "removed (run the command again to rebuild it)")
+    assert not cached.exists()
 
 
 def test_the_pure_python_scanner_reads_the_same_caches(

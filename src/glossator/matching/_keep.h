@@ -20,7 +20,8 @@
  *                 themselves (a tuple of str) are then asked for when first searched.
  *
  * The kept matches are appended to four bytearrays of int64: starts, ends, entry
- * indexes, and variant * 2 + elided (glossator.kept reads them).
+ * indexes, and variant * 2 + elided (glossator.kept reads them); a fifth, if given,
+ * receives the entries known from the glossary cache met for the first time.
  */
 
 /* Flags of an entry (one byte each, filled by the `learn` callable). */

@@ -60,7 +60,7 @@
 
 /* Bumped with every change to what the module's functions take or return; matcher.py
  * refuses a module of another ABI (a stale build left next to newer sources). */
-#define SCAN_ABI 13
+#define SCAN_ABI 14
 
 /* What the scanner decides alone about a candidate that ends a word, after an ASCII
  * character that is not an apostrophe (anything else goes to Python). */
@@ -1461,6 +1461,36 @@ cursor_map(SpanCursor *c, const int64_t m[3], Py_ssize_t *cs, Py_ssize_t *ce)
     return 0;
 }
 
+/* A list of the n new references objs[0..n), which it takes (and frees objs): made
+ * only once every item is there, so that no Python code (a collection's callbacks, an
+ * __instancecheck__ run while the items are made) ever sees a list with empty slots.
+ * NULL on error, the references released. */
+static PyObject *
+list_of(PyObject **objs, Py_ssize_t n)
+{
+    PyObject *list = PyList_New(n);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (list) {
+            PyList_SET_ITEM(list, i, objs[i]);
+        }
+        else {
+            Py_DECREF(objs[i]);
+        }
+    }
+    PyMem_Free(objs);
+    return list;
+}
+
+/* The first n references of objs released, and objs freed. */
+static void
+objs_free(PyObject **objs, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; objs && i < n; i++) {
+        Py_DECREF(objs[i]);
+    }
+    PyMem_Free(objs);
+}
+
 /*
  * mapped(raw, found, news, olds, state, base[, ids[, skip]]) -> found in code points
  *
@@ -1509,8 +1539,10 @@ mapped(PyObject *module, PyObject *args)
     }
     const int64_t *found = found_view.buf;
     Py_ssize_t count = found_view.len / 24;
-    result = PyList_New(count);
-    if (!result) {
+    /* the spans made into an array, the list made of them at the end (list_of) */
+    PyObject **spans = PyMem_Malloc(count ? (size_t)count * sizeof(PyObject *) : 1);
+    if (!spans) {
+        PyErr_NoMemory();
         goto done;
     }
     Py_ssize_t kept = 0;
@@ -1539,8 +1571,7 @@ mapped(PyObject *module, PyObject *args)
 #endif
         Py_ssize_t cs, ce;
         if (cursor_map(&c, m, &cs, &ce) < 0) {
-            Py_SET_SIZE(result, kept);
-            Py_CLEAR(result);
+            objs_free(spans, kept);
             goto done;
         }
         if (skip != NULL && m[2] >= 0 && (m[2] >> 1) < skip_len && skip[m[2] >> 1]) {
@@ -1548,18 +1579,16 @@ mapped(PyObject *module, PyObject *args)
         }
         PyObject *t = output_tuple(cs + base, ce + base, m[2], ids);
         if (!t) {
-            Py_SET_SIZE(result, kept); /* the slots after `kept` are still empty */
-            Py_CLEAR(result);
+            objs_free(spans, kept);
             goto done;
         }
-        PyList_SET_ITEM(result, kept, t);
-        kept++;
+        spans[kept++] = t;
     }
-    Py_SET_SIZE(result, kept);
     if (cursor_save(&c, state) < 0) {
-        Py_CLEAR(result);
+        objs_free(spans, kept);
         goto done;
     }
+    result = list_of(spans, kept);
 done:
     PyBuffer_Release(&found_view);
     PyBuffer_Release(&news_view);
@@ -3006,20 +3035,23 @@ crc32c_has_hardware(void)
 #endif
 }
 
-/* crc32c(data[, crc]) -> int: the CRC-32C of data, continuing crc (as zlib.crc32 takes
- * one); the GIL released over a large buffer. */
+/* crc32c(data[, crc[, hardware]]) -> int: the CRC-32C of data, continuing crc (as
+ * zlib.crc32 takes one), on the CPU's instruction where it has one unless `hardware` is
+ * false (the table, which a CPU without it uses: tests check both agree); the GIL
+ * released over a large buffer. */
 static PyObject *
 crc32c(PyObject *Py_UNUSED(module), PyObject *args)
 {
     Py_buffer view;
     unsigned int start = 0;
-    if (!PyArg_ParseTuple(args, "y*|I", &view, &start)) {
+    int allow_hard = 1;
+    if (!PyArg_ParseTuple(args, "y*|Ip", &view, &start, &allow_hard)) {
         return NULL;
     }
     uint32_t crc = ~(uint32_t)start;
     const uint8_t *p = view.buf;
     size_t n = (size_t)view.len;
-    int hard = crc32c_has_hardware();
+    int hard = allow_hard && crc32c_has_hardware();
     Py_BEGIN_ALLOW_THREADS
 #ifdef CRC32C_X86
     crc = hard ? crc32c_hard(crc, p, n) : crc32c_soft(crc, p, n);
@@ -3201,7 +3233,8 @@ load_rows(PyObject *Py_UNUSED(module), PyObject *args)
                           &max_depth, &expansion)) {
         return NULL;
     }
-    PyObject *result = NULL, *list = NULL;
+    PyObject *result = NULL, **rows = NULL;
+    Py_ssize_t made = 0;
     if (rows_args(&offsets, width, kinds, max_depth, expansion) < 0) {
         goto done;
     }
@@ -3210,12 +3243,13 @@ load_rows(PyObject *Py_UNUSED(module), PyObject *args)
         goto done;
     }
     Py_ssize_t n = indices.len / 8, n_rows = offsets.len / 8 - 1;
-    if ((list = PyList_New(n)) == NULL) {
+    if ((rows = PyMem_Malloc(n ? (size_t)n * sizeof(PyObject *) : 1)) == NULL) {
+        PyErr_NoMemory();
         goto done;
     }
-    for (Py_ssize_t k = 0; k < n; k++) {
+    for (; made < n; made++) {
         int64_t index;
-        memcpy(&index, (const char *)indices.buf + 8 * k, 8);
+        memcpy(&index, (const char *)indices.buf + 8 * made, 8);
         if (index < 0 || index >= n_rows) {
             PyErr_SetString(PyExc_IndexError, "row index out of range");
             goto done;
@@ -3229,11 +3263,12 @@ load_rows(PyObject *Py_UNUSED(module), PyObject *args)
             result = Py_NewRef(Py_None);
             goto done;
         }
-        PyList_SET_ITEM(list, k, row);
+        rows[made] = row;
     }
-    result = Py_NewRef(list);
+    result = list_of(rows, n); /* (takes the rows) */
+    rows = NULL;
 done:
-    Py_XDECREF(list);
+    objs_free(rows, made);
     PyBuffer_Release(&indices);
     PyBuffer_Release(&offsets);
     PyBuffer_Release(&blob);
@@ -3260,7 +3295,8 @@ static PyMethodDef module_methods[] = {
      "load_rows(blob, offsets, indices, width, kinds, max_depth, expansion) -> list | None: "
      "load_row for each int64 index (None if any is not a row)"},
     {"crc32c", crc32c, METH_VARARGS,
-     "crc32c(data[, crc]) -> int: the CRC-32C (Castagnoli) of data, continuing crc"},
+     "crc32c(data[, crc[, hardware]]) -> int: the CRC-32C (Castagnoli) of data, "
+     "continuing crc (hardware=False: by the table)"},
     {"crc32c_hardware", crc32c_hardware, METH_NOARGS,
      "crc32c_hardware() -> bool: whether crc32c runs on the CPU's crc32 instruction"},
     {"shift_spans", shift_spans, METH_VARARGS,

@@ -4370,7 +4370,9 @@ expansions(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     if (batch_open(&b, args, args[6], args[7], args[5]) < 0) {
         goto release;
     }
-    if ((list = PyList_New(b.n_groups)) == NULL) {
+    /* appended, not set into a list made whole: the table's __getitem__ runs Python
+     * code, which must never see a list with empty slots */
+    if ((list = PyList_New(0)) == NULL) {
         goto release;
     }
     for (Py_ssize_t g = 0; g < b.n_groups; g++) {
@@ -4384,10 +4386,11 @@ expansions(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
         Py_XDECREF(likely);
         Py_XDECREF(entry);
         Py_XDECREF(e);
-        if (made == NULL) {
+        int added = made == NULL ? -1 : PyList_Append(list, made);
+        Py_XDECREF(made);
+        if (added < 0) {
             goto release;
         }
-        PyList_SET_ITEM(list, g, made);
     }
     result = Py_NewRef(list);
 release:

@@ -398,12 +398,13 @@ class Rows(Sequence["Any"]):
     such as ``StopIteration`` among them).
     """
 
-    __slots__ = ("_blob", "_kinds", "_memo", "_offsets", "_source", "_width")
+    __slots__ = ("_blob", "_kinds", "_limits", "_memo", "_offsets", "_source", "_width")
 
     def __init__(
         self, blob: memoryview | bytes, offsets: memoryview | bytes, width: int,
         source: str | os.PathLike[str] | None = None,
         kinds: tuple[type | tuple[type, ...], ...] | None = None,
+        limits: tuple[tuple[int, int], ...] = (),
     ) -> None:
         self._blob = memoryview(blob)
         self._offsets = _offsets(offsets, len(blob))
@@ -411,6 +412,8 @@ class Rows(Sequence["Any"]):
         self._width = width
         self._source = source
         self._kinds = kinds
+        #: (field, n): that field of every row is an index into a table of n items
+        self._limits = limits
 
     @staticmethod
     def pack(rows: Iterable[Any]) -> tuple[bytes, bytes]:
@@ -446,7 +449,7 @@ class Rows(Sequence["Any"]):
         if load_row is not None:  # the same steps in one C call
             row = load_row(self._blob, offsets, index, self._width, self._kinds,
                            _MAX_DEPTH, _EXPANSION)
-            if row is None:
+            if row is None or not self._in_limits(row):
                 raise damaged(self._source)
             return row
         if not 0 <= index < len(offsets) - 1:
@@ -459,9 +462,13 @@ class Rows(Sequence["Any"]):
             row = None
         if type(row) is not tuple or len(row) != self._width or (
                 self._kinds is not None
-                and not all(map(isinstance, row, self._kinds))):
+                and not all(map(isinstance, row, self._kinds))) or not self._in_limits(row):
             raise damaged(self._source)
         return row
+
+    def _in_limits(self, row: tuple[Any, ...]) -> bool:
+        """Whether each index field of ``row`` is inside its table."""
+        return all(0 <= row[field] < n for field, n in self._limits)
 
     def preload(self, indices: Iterable[int]) -> None:
         """Decode rows ``indices`` not read yet, in one go, and keep them (as reading
@@ -478,7 +485,7 @@ class Rows(Sequence["Any"]):
         if load_rows is not None:
             rows = load_rows(self._blob, self._offsets, array("q", indices), self._width,
                              self._kinds, _MAX_DEPTH, _EXPANSION)
-            if rows is not None:
+            if rows is not None and all(map(self._in_limits, rows)):
                 return list(rows)
         return [self.load(i) for i in indices]  # (and which one is damaged)
 

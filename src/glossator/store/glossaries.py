@@ -347,9 +347,16 @@ class Store:
                 entry = self._entries[i]
                 if entry is None:
                     row = self._entry_rows.load(i)
-                    entry = self._entries[i] = _restore_all(Entry, _ENTRY_SETTERS, [row],
-                                                            location=True)[0]
+                    entry = self._entries[i] = self._entries_of([row])[0]
         return entry
+
+    def _entries_of(self, rows: list[Any]) -> tuple[Entry, ...]:
+        """The entries of ``rows``; a row whose origin is not a ``(file, line)`` pair is
+        a damaged file's (the one-line error that removes it)."""
+        try:
+            return _restore_all(Entry, _ENTRY_SETTERS, rows, location=True)
+        except (ValueError, TypeError):
+            raise damaged(self._source) from None
 
     def form(self, i: int) -> Form:
         """Form ``i`` of all the entries' forms (before the duplicate rule)."""
@@ -391,8 +398,7 @@ class Store:
             entries = self._entries
             todo = [i for i in indices if entries[i] is None]
             if todo:
-                built = _restore_all(Entry, _ENTRY_SETTERS,
-                                     self._entry_rows.load_many(todo), location=True)
+                built = self._entries_of(self._entry_rows.load_many(todo))
                 for i, entry in zip(todo, built, strict=True):
                     entries[i] = entry
             return [entries[i] for i in indices]  # type: ignore[misc]  # all built now
@@ -414,8 +420,7 @@ class Store:
         if self._all_entries is None:
             todo = [i for i, e in enumerate(self._entries) if e is None]
             rows = self._entry_rows
-            built = _restore_all(Entry, _ENTRY_SETTERS, [rows.load(i) for i in todo],
-                                 location=True)
+            built = self._entries_of([rows.load(i) for i in todo])
             for i, entry in zip(todo, built, strict=True):
                 self._entries[i] = entry
             self._all_entries = tuple(self._entries)  # type: ignore[arg-type]

@@ -108,7 +108,9 @@ def _tables_of(header: tuple[Any, ...], sections: Sequence[memoryview],
     packed = Packed(patterns, patterns_at)
     groups = Groups(cands, cands_at)
     groups.check(0, n_variants)
-    rows = Rows(variants, variants_at, len(VARIANT_FIELDS), path, VARIANT_KINDS)
+    # a variant's first field is its form's index (read as one, by the renderers too)
+    rows = Rows(variants, variants_at, len(VARIANT_FIELDS), path, VARIANT_KINDS,
+                limits=((0, n_forms),))
     forms = ints(variant_form, n_variants)
     check_ints(forms, 4, 0, n_forms)
     fast_ = ints(fast, len(packed))
