@@ -822,17 +822,18 @@ def test_learn_must_read_an_entry_the_cache_knew() -> None:
 
 @pytest.mark.parametrize("in_c", [True, False])
 def test_gather_and_group(in_c: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    from glossator import kept
+    from glossator.matching import native
 
-    if not in_c:  # the Python fallbacks (a scanner module without them)
-        monkeypatch.setattr(kept, "ACCELERATOR", None)
+    if not in_c:  # the Python fallbacks (no scanner module)
+        monkeypatch.setattr(native, "ACCELERATOR", None)
     values = array("i", [5, 7, 9, 11])
     index = array("i", [3, 0, 0, 2, 1, 3])
-    assert list(kept._gather(values, index)) == [11, 5, 5, 9, 7, 11]
-    at, order = kept._group(index, 5)
+    assert list(native.gather(values, index)) == [11, 5, 5, 9, 7, 11]
+    assert list(native.gather(memoryview(values), memoryview(index))) == [11, 5, 5, 9, 7, 11]
+    at, order = native.group(index, 5)
     assert list(at) == [0, 2, 3, 4, 6, 6]
     assert list(order) == [1, 2, 4, 3, 0, 5]  # positions rising within each key
-    assert list(kept._group(array("i"), 2)[0]) == [0, 0, 0]
+    assert list(native.group(array("i"), 2)[0]) == [0, 0, 0]
 
 
 def test_gather_and_group_refuse_what_does_not_fit() -> None:

@@ -142,7 +142,7 @@ class MemoryTable:
     def winner_entries(self) -> array[int]:
         """The index of the entry of each of :meth:`winners` (worked out once)."""
         if self._owners is None:
-            index = {id(e): i for i, e in enumerate(self._entries)}
+            index = self._entry_index()
             self._owners = array("i", [index[id(f.entry)] for f in self.winners()])
         return self._owners
 
@@ -168,9 +168,13 @@ class MemoryTable:
 
     def form_keys(self) -> Iterator[tuple[tuple[bool, str], int]]:
         """The comparison key of every form and the index of its entry."""
-        index = {id(e): i for i, e in enumerate(self._entries)}
+        index = self._entry_index()
         for form in self._forms:
             yield form.key, index[id(form.entry)]
+
+    def _entry_index(self) -> dict[int, int]:
+        """Each entry's index, by the entry's identity (its forms hold the entry)."""
+        return {id(e): i for i, e in enumerate(self._entries)}
 
     def _ids(self) -> dict[str, Entry]:
         if self._by_id is None:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ._typing import overload
 from .glossary import Glossary
-from .matching.native import ACCELERATOR
+from .matching.native import ACCELERATOR, gather, group
 from .matching.scan import Matcher, Variant
 from .model import AnnotatedText, Annotation, Entry
 from .policy import (
@@ -172,7 +172,7 @@ class EntryIndex:
         glossary = matcher.glossary
         n_entries = len(glossary)
         variant_form = matcher._variant_form
-        self.variant_entry = _gather(glossary.form_entries(), variant_form)
+        self.variant_entry = gather(glossary.form_entries(), variant_form)
         #: per variant, whether its form has several senses (its entry is chosen in
         #: Python, :mod:`glossator.senses`); None when no form has
         self.defer: bytes | None = None
@@ -188,14 +188,14 @@ class EntryIndex:
             self.defer = bytes(map(claiming.__getitem__, self.variant_entry))
             spare = sum(len(found) + 1 for found in owners) + 64
         n = n_entries + spare
-        self.by_entry_at, self.by_entry = _group(self.variant_entry, n)
+        self.by_entry_at, self.by_entry = group(self.variant_entry, n)
         self.entries = _Entries(glossary, spare)
         self.ways: list[tuple[str, ...] | None] = [None] * n
-        #: per entry, two: what C reads of a way before the way itself (way_head)
         traits = glossary.entry_traits()
         if traits is None:
             self.flags = bytearray(n)
             self.caps = array("q", [-1]) * n
+            #: per entry, two: what C reads of a way before the way itself (way_head)
             self.heads = array("q", [0]) * (2 * n)
         else:  # all known: each entry's row is read when first met, its ways when C
             # first searches them (learn)
@@ -234,32 +234,6 @@ class EntryIndex:
             self.heads[2 * e + 1] = second
         self.caps[e] = cap
         self.flags[e] = flags
-
-
-def _gather(values: Sequence[int], index: Sequence[int]) -> array[int]:
-    """``values[i]`` for each ``i`` of ``index`` (4-byte integers), in C where built."""
-    out = array("i", [0]) * len(index)
-    gather = getattr(ACCELERATOR, "gather", None)
-    if gather is None:
-        return array("i", map(values.__getitem__, index))
-    gather(out, values, index)
-    return out
-
-
-def _group(keys: array[int], n: int) -> tuple[array[int], array[int]]:
-    """The positions of ``keys`` (each in ``[0, n)``) grouped by key: where each key's
-    run starts (``n + 1`` int64) and the runs (positions rising within a run)."""
-    at = array("q", [0]) * (n + 1)
-    group = getattr(ACCELERATOR, "group", None)
-    if group is None:
-        for k in keys:
-            at[k + 1] += 1
-        for i in range(n):
-            at[i + 1] += at[i]
-        return at, array("i", sorted(range(len(keys)), key=keys.__getitem__))
-    order = array("i", [0]) * len(keys)
-    group(keys, at, order)
-    return at, order
 
 
 def keep_matches(

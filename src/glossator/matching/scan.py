@@ -542,13 +542,11 @@ class Matcher:
         """:meth:`iter_scan` without an object per match: each batch is int64 triples
         (start, end, variant * 2 + elided), packed in C with the C scanner
         (``glossator._scan.packed_spans``), else from the tuples."""
-        if self._trie is not None and getattr(ACCELERATOR, "packed_spans", None) is not None:
-            if skip is not None and len(skip) != len(self._raw_variants):
-                raise ValueError("skip must have one byte per variant")
-            yield from self._iter(text, None, skip, packed=True)
-            return
-        for batch in self.iter_scan(text, skip=skip):
-            yield _packed(batch)
+        if skip is not None and len(skip) != len(self._raw_variants):
+            raise ValueError("skip must have one byte per variant")
+        in_c = self._trie is not None and getattr(ACCELERATOR, "packed_spans", None) is not None
+        for batch in self._iter(text, None, skip, packed=in_c):
+            yield batch if in_c else _packed(batch)
 
     def skip_entry(self, skip: bytearray, entry_id: str) -> None:
         """Set the bytes of ``skip`` (see :meth:`iter_scan`) of every variant of entry

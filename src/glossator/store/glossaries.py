@@ -29,7 +29,7 @@ from .._gc import paused_gc
 from .._typing import overload
 from ..errors import CacheError
 from ..glossary import Form, Glossary, winning_forms
-from ..matching.native import ACCELERATOR
+from ..matching.native import ACCELERATOR, gather
 from ..model import Diagnostic, Entry, Location
 from . import sha256
 from .columns import (
@@ -366,9 +366,7 @@ class Store:
             with self._lock:
                 form = self._forms[i]
                 if form is None:
-                    text, alias, cs, key = self._form_rows.load(i)
-                    form = self._forms[i] = _restore_all(
-                        Form, _FORM_SETTERS, [(text, entry, alias, cs, key)])[0]
+                    form = self._forms[i] = _forms_of([self._form_rows.load(i)], [entry])[0]
         return form
 
     def entry_at(self, index: int) -> Entry:
@@ -384,10 +382,8 @@ class Store:
             forms = self._forms
             todo = [(i, e) for i, e in zip(indices, owners, strict=True) if forms[i] is None]
             if todo:
-                rows = self._form_rows.load_many([i for i, _ in todo])
-                built = _restore_all(Form, _FORM_SETTERS, [
-                    (text, e, alias, cs, key)
-                    for (_, e), (text, alias, cs, key) in zip(todo, rows, strict=True)])
+                built = _forms_of(self._form_rows.load_many([i for i, _ in todo]),
+                                  [e for _, e in todo])
                 for (i, _), form in zip(todo, built, strict=True):
                     forms[i] = form
 
@@ -436,10 +432,7 @@ class Store:
         if self._all_forms is None:
             todo = [i for i, f in enumerate(self._forms) if f is None]
             rows, owner = self._form_rows, self._form_entry
-            built = _restore_all(Form, _FORM_SETTERS, [
-                (text, entries[owner[i]], alias, cs, key)
-                for i in todo for text, alias, cs, key in (rows.load(i),)
-            ])
+            built = _forms_of([rows.load(i) for i in todo], [entries[owner[i]] for i in todo])
             for i, form in zip(todo, built, strict=True):
                 self._forms[i] = form
             self._all_forms = tuple(self._forms)  # type: ignore[arg-type]
@@ -458,13 +451,7 @@ class Store:
         """The index of the entry of each of :meth:`winners` (worked out once, in C when
         the scanner is built: a Python loop took 15 ms at 100 000 entries)."""
         if self._owners is None:
-            owners = array("i", [0]) * len(self._winners)
-            gather = getattr(ACCELERATOR, "gather", None)
-            if gather is not None:
-                gather(owners, self._form_entry, self._winners)
-            else:
-                owners = array("i", map(self._form_entry.__getitem__, self._winners))
-            self._owners = owners
+            self._owners = gather(self._form_entry, self._winners)
         return self._owners
 
     def traits(self) -> tuple[memoryview, memoryview, memoryview] | None:
@@ -558,6 +545,14 @@ _ENTRY_KINDS: tuple[type | tuple[type, ...], ...] = (
 )
 #: The field of an entry row that holds its origin, a ``Location`` kept as a tuple.
 _ORIGIN_INDEX = Entry.__slots__.index("origin")
+
+
+def _forms_of(rows: list[Any], owners: list[Entry]) -> tuple[Form, ...]:
+    """The forms of cache ``rows`` (text, alias, case-sensitive, key), of the entries
+    ``owners``."""
+    return _restore_all(Form, _FORM_SETTERS, [
+        (text, entry, alias, cs, key)
+        for (text, alias, cs, key), entry in zip(rows, owners, strict=True)])
 
 
 def _restore_all(
