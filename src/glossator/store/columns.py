@@ -468,7 +468,7 @@ class Rows(Sequence["Any"]):
 
     def _in_limits(self, row: tuple[Any, ...]) -> bool:
         """Whether each index field of ``row`` is inside its table."""
-        return all(0 <= row[field] < n for field, n in self._limits)
+        return not self._limits or all(0 <= row[field] < n for field, n in self._limits)
 
     def preload(self, indices: Iterable[int]) -> None:
         """Decode rows ``indices`` not read yet, in one go, and keep them (as reading
