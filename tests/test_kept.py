@@ -331,7 +331,12 @@ def test_json_looks_at_the_surface_only_where_how_needs_it(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """``how`` is asked of Python once per variant and surface for a matcher (not again
     for its next documents), and only where the variant alone does not say it (a
-    surface that is not the form, written as it is)."""
+    surface that is not the form, written as it is), nor the C renderer (a plain word
+    in other capitals: ``case``)."""
+    from glossator.render.splice import SPLICE
+
+    if SPLICE is None:
+        pytest.skip("the C renderer is not built")
     asked: list[str] = []
     how = KeptText.how
 
@@ -341,19 +346,21 @@ def test_json_looks_at_the_surface_only_where_how_needs_it(
 
     monkeypatch.setattr(KeptText, "how", counted)
     text = ("ESS, l’ESS, SCOP, Coopérative, coopérative, Coopérative, coopératives, "
-            "économie sociale.")
+            "économie sociale, Tiers\u2011lieu, Tiers\u2011lieu.")
     annotator = Annotator(Glossary.from_dicts(ENTRIES), occurrences="all")  # a new matcher
     doc = annotator.annotate(text)
     assert isinstance(doc, KeptText)
     out = render(doc, "json")
-    assert asked == ["Coopérative"]
+    # (a non-breaking hyphen: not a plain word, Python looks; Coopérative: C knows)
+    assert asked == ["Tiers\u2011lieu"]
     again = annotator.annotate(text)
     assert isinstance(again, KeptText)
     assert render(again, "json") == out
-    assert asked == ["Coopérative"]  # kept with the matcher's pieces
+    assert asked == ["Tiers\u2011lieu"]  # kept with the matcher's pieces
     assert out == render(AnnotatedText(text, doc.annotations), "json")
     assert [a.how for a in doc.annotations] == [
-        "exact", "elision", "exact", "case", "exact", "case", "inflected", "alias"]
+        "exact", "elision", "exact", "case", "exact", "case", "inflected", "alias", "case",
+        "case"]
 
 
 def test_the_c_numbering_and_picking_of_the_kept_arrays() -> None:
@@ -387,6 +394,73 @@ def test_the_c_numbering_and_picking_of_the_kept_arrays() -> None:
                     array("q", [7]), ["ab", None])
     with pytest.raises(TypeError):
         SPLICE.number(array("i", [1]))
+
+
+#: Characters around the edges of "plain" words (matching/scan.py _PLAIN_WORDS): letters
+#: whose case maps in and out of Latin-1, ligatures, typographic apostrophes and spaces,
+#: a soft hyphen, a combining accent.
+_CASE_ALPHABET = "aAeEéÉæÆœŒßÿŸµ×÷ -'’\u00a0\u00ad\u0301xX1"
+
+
+def _how_the_long_way(surface: str, form: str) -> str:
+    """What Matcher.how says of a plain variant of ``form`` matched as ``surface``,
+    without its fast paths."""
+    from glossator.matching.fold import _flat, _unligatured
+    from glossator.text.normalize import canonical
+
+    flat, canon = _flat(surface.encode()), canonical(form)
+    return "case" if flat != canon and _unligatured(flat) != _unligatured(canon) else "exact"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_CASE_ALPHABET, min_size=1, max_size=6), st.lists(st.booleans(), min_size=6,
+                                                                 max_size=6))
+@example("Les", [False] * 6)
+@example("ab cd", [True] * 6)
+@example("a  b", [True] * 6)
+def test_case_only_agrees_with_how_in_python_and_in_c(form: str, upper: list[bool]) -> None:
+    """A surface that is its form but for capitals is "case" by the fast paths (Python's
+    ``_case_only`` and the C ``pick`` of the JSON renderer) only where ``how`` the long
+    way says so too; both fast paths agree on every pair."""
+    from glossator.render.splice import SPLICE
+
+    surface = "".join(c.upper() if u and len(c.upper()) == 1 else c
+                      for c, u in zip(form, upper, strict=False))
+    fast = scan_module._case_only(surface, form)
+    if fast:
+        assert _how_the_long_way(surface, form) == "case"
+    if SPLICE is None:
+        return
+    got = SPLICE.pick(surface, array("q", [0]), array("q", [len(surface)]), array("q", [0]),
+                      array("q", [7]), [form], cases=100)
+    keys = array("q")
+    keys.frombytes(got[0])
+    assert (keys[0] == 100) == fast or surface == form
+
+
+def test_pick_gives_the_case_matches_a_key_per_group() -> None:
+    """With ``cases``, the matches whose text is their group's check but for capitals get
+    one key per group, numbered from ``cases`` in order of first match, with that match
+    and group listed; other mismatches stay misses."""
+    from glossator.render.splice import SPLICE
+
+    if SPLICE is None:
+        pytest.skip("the C renderer is not built")
+    text = "Les les LES Lès Ab AB a-b"
+    at = [(0, 3), (4, 7), (8, 11), (12, 15), (16, 18), (19, 21), (22, 25)]
+    groups = array("q", [0, 0, 0, 0, 1, 1, 2])
+    got = SPLICE.pick(text, array("q", [s for s, _ in at]), array("q", [e for _, e in at]),
+                      groups, array("q", [7, 8, 9]), ["les", "ab", "A-B"], cases=3)
+    keys, misses, firsts = array("q"), array("q"), array("q")
+    keys.frombytes(got[0])
+    misses.frombytes(got[1])
+    firsts.frombytes(got[2])
+    # "Lès" is not "les" but for capitals: a miss, as "les"'s own key is 7
+    assert list(keys) == [3, 7, 3, 0, 4, 4, 5]
+    assert list(misses) == [3]
+    assert list(firsts) == [0, 0, 4, 1, 6, 2]
+    assert len(SPLICE.pick(text, array("q", [0]), array("q", [3]), array("q", [0]),
+                           array("q", [7]), ["les"])) == 2  # (not asked: as before)
 
 
 def test_json_pieces_are_kept_per_matcher_and_bounded() -> None:

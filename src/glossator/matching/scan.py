@@ -32,6 +32,7 @@ from collections.abc import Generator, Iterator, Sequence
 from itertools import islice
 
 from .._gc import paused_gc
+from .._lazy import lazy_pattern
 from .._typing import overload
 from ..glossary import Form, Glossary
 from ..model import Annotation
@@ -96,6 +97,25 @@ _ROOM = 128
 #: Characters that may vanish from the folded text (white space runs are collapsed):
 #: they do not count towards how far a match reaches.
 _LIGHT = frozenset(INVISIBLE + "\u034f\u180e\u2028\u2029")
+
+#: Words of ASCII and Latin-1 letters, digits, ``'`` and ``-``, one space apart: text
+#: that NFC, :func:`~glossator.text.normalize.typographic`, the collapse of white space
+#: and the removal of invisible characters all leave as it is (see :func:`_case_only`).
+_PLAIN_WORDS = lazy_pattern(
+    globals(), "_PLAIN_WORDS",
+    "[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff'-]+"
+    "(?: [0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff'-]+)*")
+
+
+def _case_only(surface: str, form: str) -> bool:
+    """Whether ``surface`` is ``form`` with other capitals and nothing else, both plain
+    (:data:`_PLAIN_WORDS`): :meth:`Matcher.how` then says ``case`` without normalizing
+    either (each is its own flat and canonical form, and in Latin-1 ``lower`` maps one
+    character to one, so equal lower cases of equal lengths differ only in capitals)."""
+    return (len(surface) == len(form) and surface != form
+            and surface.lower() == form.lower()
+            and _PLAIN_WORDS.fullmatch(surface) is not None
+            and _PLAIN_WORDS.fullmatch(form) is not None)
 
 
 def _elision(hay: bytes, raw: bytes, s: int, r: int) -> bool | None:
@@ -1012,6 +1032,8 @@ class Matcher:
             return "alias"
         if not v.tag and surface == v.form.text:  # the common case, without normalizing
             return "elision" if elided else "exact"
+        if not v.tag and _case_only(surface, v.form.text):  # the next most common
+            return "case"
         flat = _flat(surface.encode("utf-8"))
         form = canonical(v.form.text)
         if self.options.accents == "fold" and flat.casefold() != form.casefold() and (

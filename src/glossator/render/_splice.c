@@ -34,7 +34,7 @@
 #endif
 
 /* The interface version glossator.render._splice.py expects (SPLICE_ABI there). */
-#define SPLICE_ABI 6
+#define SPLICE_ABI 7
 
 /* Out.kind of a UTF-8 output to a sink (a str's kinds are 1, 2 and 4). */
 #define UTF8_OUT 0
@@ -2407,19 +2407,87 @@ number(PyObject *self, PyObject *arg)
  * pick: each match's key from its group's: ``keys[g]`` where ``checks[g]`` is None, or
  * is a str equal to the match's text; the other matches (and every match of a group
  * whose check is neither, such as False) are "misses", whose key the caller decides
- * (render/json.py: ``how`` needs the surface there)
+ * (render/json.py: ``how`` needs the surface there), but for those whose text is the
+ * check's but for its capitals (``how`` is "case": see case_only), which, when asked
+ * (``cases``), get a key per group numbered from ``cases`` on
  * ------------------------------------------------------------------------------------- */
 
-/* ``keep``: a miss's key is left its group (else 0). ``*misses`` grows as they are met (most matches are not: a buffer as long as the
- * matches would be 8 bytes a match of memory for nothing). */
+/* Whether ``c`` is a character of matching/scan.py's _PLAIN_WORDS other than the space:
+ * an ASCII letter or digit, ``'``, ``-``, or a Latin-1 letter. */
+static inline int
+plain_char(Py_UCS4 c)
+{
+    if (c < 0x80) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+               || c == '\'' || c == '-';
+    }
+    return c >= 0xC0 && c <= 0xFF && c != 0xD7 && c != 0xF7;
+}
+
+/* ``c`` (a plain_char) in lower case, as str.lower maps it (one character in Latin-1). */
+static inline Py_UCS4
+plain_lower(Py_UCS4 c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE) ? c + 0x20 : c;
+}
+
+/* Whether the text's characters [a, b) are the str ``form`` with other capitals and
+ * nothing else, both words of plain characters one space apart (matching/scan.py
+ * _case_only, which Matcher.how reads as "case"). */
+static int
+case_only(PyObject *form, int kind, const void *data, int64_t a, int64_t b)
+{
+    if (PyUnicode_GET_LENGTH(form) != b - a || b <= a) {
+        return 0;
+    }
+    int fkind = PyUnicode_KIND(form);
+    const void *fdata = PyUnicode_DATA(form);
+    int differ = 0, after_space = 1;  /* (no space first) */
+    for (Py_ssize_t i = 0; i < b - a; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, a + i), f = PyUnicode_READ(fkind, fdata, i);
+        if (c == ' ') {
+            if (f != ' ' || after_space) {
+                return 0;
+            }
+            after_space = 1;
+            continue;
+        }
+        if (!plain_char(c) || !plain_char(f)) {
+            return 0;
+        }
+        after_space = 0;
+        if (c != f) {
+            if (plain_lower(c) != plain_lower(f)) {
+                return 0;
+            }
+            differ = 1;
+        }
+    }
+    return differ && !after_space;
+}
+
+/* What pick_fill finds besides the keys: the misses, and (``case_key`` not NULL) the
+ * first match and group of each group with a "case" match. */
+typedef struct {
+    int64_t *misses;
+    Py_ssize_t cap, n;
+    int64_t *case_key;  /* per group: its "case" key, or -1; NULL: not asked */
+    int64_t cases;      /* the first "case" key */
+    int64_t *firsts;    /* (match, group) per "case" key: room for one per group */
+    Py_ssize_t n_firsts;
+} Picked;
+
+/* ``keep``: a miss's key is left its group (else 0). The misses grow as they are met
+ * (most matches are not: a buffer as long as the matches would be 8 bytes a match of
+ * memory for nothing). */
 static int
 pick_fill(PyObject *text, const Spans *sp, const int64_t *group_keys, PyObject *checks,
-          int64_t *out, int keep, int64_t **misses, Py_ssize_t *cap, Py_ssize_t *n_misses)
+          int64_t *out, int keep, Picked *p)
 {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     const int64_t *s = sp->starts.buf, *e = sp->ends.buf, *g = sp->keys.buf;
-    *n_misses = 0;
+    p->n = 0;
     for (Py_ssize_t i = 0; i < sp->n; i++) {
         if (i + PIECE_AHEAD < sp->n) {  /* (the checks are spread over the heap) */
             __builtin_prefetch(PyList_GET_ITEM(checks, g[i + PIECE_AHEAD]));
@@ -2430,18 +2498,30 @@ pick_fill(PyObject *text, const Spans *sp, const int64_t *group_keys, PyObject *
             out[i] = group_keys[g[i]];
             continue;
         }
+        if (p->case_key != NULL && PyUnicode_Check(check)
+            && case_only(check, kind, data, s[i], e[i])) {
+            int64_t *key = &p->case_key[g[i]];
+            if (*key < 0) {
+                *key = p->cases + p->n_firsts;
+                p->firsts[2 * p->n_firsts] = (int64_t)i;
+                p->firsts[2 * p->n_firsts + 1] = g[i];
+                p->n_firsts++;
+            }
+            out[i] = *key;
+            continue;
+        }
         out[i] = keep ? g[i] : 0;  /* (``out`` may be ``groups`` itself) */
-        if (*n_misses == *cap) {
-            int64_t *more = *cap <= PY_SSIZE_T_MAX / 2 / (Py_ssize_t)sizeof(int64_t)
-                ? PyMem_Realloc(*misses, (size_t)*cap * 2 * sizeof(int64_t)) : NULL;
+        if (p->n == p->cap) {
+            int64_t *more = p->cap <= PY_SSIZE_T_MAX / 2 / (Py_ssize_t)sizeof(int64_t)
+                ? PyMem_Realloc(p->misses, (size_t)p->cap * 2 * sizeof(int64_t)) : NULL;
             if (more == NULL) {
                 PyErr_NoMemory();
                 return -1;
             }
-            *misses = more;
-            *cap *= 2;
+            p->misses = more;
+            p->cap *= 2;
         }
-        (*misses)[(*n_misses)++] = (int64_t)i;
+        p->misses[p->n++] = (int64_t)i;
     }
     return 0;
 }
@@ -2450,12 +2530,17 @@ static PyObject *
 pick(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"text", "starts", "ends", "groups", "group_keys", "checks",
-                            "out", NULL};
+                            "out", "cases", NULL};
     PyObject *text, *starts, *ends, *groups, *group_keys, *checks, *into = NULL;
+    long long cases = -1;
     (void)self;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UOOOOO!|$O:pick", names, &text, &starts,
-                                     &ends, &groups, &group_keys, &PyList_Type, &checks,
-                                     &into)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UOOOOO!|$OL:pick", names, &text,
+                                     &starts, &ends, &groups, &group_keys, &PyList_Type,
+                                     &checks, &into, &cases)) {
+        return NULL;
+    }
+    if (cases > PY_SSIZE_T_MAX / 4) {
+        PyErr_SetString(PyExc_ValueError, "cases: too large");
         return NULL;
     }
     Py_buffer gk, ov;
@@ -2494,20 +2579,35 @@ pick(PyObject *self, PyObject *args, PyObject *kwargs)
         }
         out = (int64_t *)PyByteArray_AS_STRING(keys);
     }
-    Py_ssize_t n_misses = 0, cap = 256;
-    int64_t *misses = PyMem_Malloc((size_t)cap * sizeof(int64_t));
-    if (misses == NULL) {
+    Py_ssize_t n_groups = PyList_GET_SIZE(checks);
+    size_t room = (size_t)(n_groups ? n_groups : 1);
+    Picked p = {.misses = PyMem_Malloc(256 * sizeof(int64_t)), .cap = 256, .n = 0,
+                .case_key = NULL, .cases = (int64_t)cases, .firsts = NULL, .n_firsts = 0};
+    if (cases >= 0) {
+        p.case_key = PyMem_Malloc(room * sizeof(int64_t));
+        p.firsts = PyMem_Malloc(room * 2 * sizeof(int64_t));
+    }
+    if (p.misses == NULL || (cases >= 0 && (p.case_key == NULL || p.firsts == NULL))) {
         PyErr_NoMemory();
     }
-    else if (pick_fill(text, &sp, gk.buf, checks, out, held, &misses, &cap,
-                       &n_misses) == 0) {
-        PyObject *m = PyBytes_FromStringAndSize((const char *)misses, n_misses * 8);
-        if (m != NULL) {
-            result = PyTuple_Pack(2, keys, m);
-            Py_DECREF(m);
+    else {
+        for (Py_ssize_t q = 0; cases >= 0 && q < n_groups; q++) {
+            p.case_key[q] = -1;
+        }
+        if (pick_fill(text, &sp, gk.buf, checks, out, held, &p) == 0) {
+            PyObject *m = PyBytes_FromStringAndSize((const char *)p.misses, p.n * 8);
+            PyObject *f = cases < 0 ? NULL
+                : PyBytes_FromStringAndSize((const char *)p.firsts, p.n_firsts * 16);
+            if (m != NULL && (cases < 0 || f != NULL)) {
+                result = cases < 0 ? PyTuple_Pack(2, keys, m) : PyTuple_Pack(3, keys, m, f);
+            }
+            Py_XDECREF(m);
+            Py_XDECREF(f);
         }
     }
-    PyMem_Free(misses);
+    PyMem_Free(p.misses);
+    PyMem_Free(p.case_key);
+    PyMem_Free(p.firsts);
 release:
     if (held) {
         PyBuffer_Release(&ov);
@@ -4446,11 +4546,14 @@ static PyMethodDef splice_methods[] = {
      "keys[i] set to base plus that number; int64 pairs (first match, its key) of each "
      "number (render/json.py _resolve_misses)."},
     {"pick", (PyCFunction)(void (*)(void))pick, METH_VARARGS | METH_KEYWORDS,
-     "pick(text, starts, ends, groups, group_keys, checks, *, out=None) -> (keys, "
-     "misses): each match's key (an int64 bytearray, or written into the writable int64 "
-     "buffer out, which may be groups itself), group_keys[g] of its group g where "
-     "checks[g] is None or the str of its text; int64 bytes of the other matches' "
-     "indexes (their keys left 0, or in out their group)."},
+     "pick(text, starts, ends, groups, group_keys, checks, *, out=None, cases=-1) -> "
+     "(keys, misses[, firsts]): each match's key (an int64 bytearray, or written into the "
+     "writable int64 buffer out, which may be groups itself), group_keys[g] of its group g "
+     "where checks[g] is None or the str of its text; int64 bytes of the other matches' "
+     "indexes (their keys left 0, or in out their group). With cases >= 0, a match whose "
+     "text is the str check[g] but for its capitals (plain words: how is 'case') gets key "
+     "cases + n, n numbering such groups in order, and firsts holds each one's first "
+     "match and group (int64 pairs)."},
     {"render_text", (PyCFunction)(void (*)(void))render_text, METH_VARARGS | METH_KEYWORDS,
      "render_text(text, starts, ends, keys, pieces, *, sink=None, chunk=0) -> str | int: "
      "the text format; with a sink, its UTF-8 handed to sink(bytes) chunk bytes at a "

@@ -222,8 +222,11 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str,
     keys = memoryview(raw_groups).cast("q")
     firsts = int64s(raw_firsts)
     pieces, checks, kept = _code_pieces(doc, firsts, field, pad)
-    _, raw_misses = SPLICE.pick(text, doc.starts, doc.ends, keys,
-                                array("q", range(len(pieces))), checks, out=keys)
+    _, raw_misses, raw_cases = SPLICE.pick(text, doc.starts, doc.ends, keys,
+                                           array("q", range(len(pieces))), checks,
+                                           out=keys, cases=len(pieces))
+    if raw_cases:
+        _case_pieces(doc, int64s(raw_cases), kept, pieces, field, pad)
     if raw_misses:
         _resolve_misses(doc, keys, int64s(raw_misses), kept, pieces, field, pad)
     if doc.choices:
@@ -420,6 +423,20 @@ def _resolve_misses(doc: KeptText, keys: memoryview, misses: array[int], kept: _
             hows[(code, surface)] = how
         hit = kept[0][g]
         pieces.append(f"{kept[1][hit[0]]}{hit[1]}{how_is}{how},{elided[code & 1]}")
+
+
+def _case_pieces(doc: KeptText, firsts: array[int], kept: _Kept, pieces: list[str],
+                 field: str, pad: str) -> None:
+    """The pieces of the groups with matches whose surface is their form's text but for
+    its capitals (``how`` is ``case``, found in C by ``_splice.pick``: the commonest
+    miss, a word that starts a sentence): one per group, each group's first such match
+    and the group in ``firsts``, added to ``pieces`` in order."""
+    how_is, elided = f"{field}\"how\": \"case\",", _elided(field, pad)
+    hits, by_entry = kept
+    codes = doc.codes
+    for n in range(0, len(firsts), 2):
+        hit = hits[firsts[n + 1]]
+        pieces.append(f"{by_entry[hit[0]]}{hit[1]}{how_is}{elided[codes[firsts[n]] & 1]}")
 
 
 def _choices(doc: KeptText, keys: memoryview, pieces: list[str], pad: str) -> None:
