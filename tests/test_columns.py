@@ -368,6 +368,29 @@ def test_load_row_refuses_arguments_that_do_not_fit() -> None:
         load_rows(blob, offsets, array("q", [0]), 2, ("not a type", int), 100, 16)
 
 
+def test_rows_read_are_out_of_the_collectors_sight_when_they_can_be() -> None:
+    """A row of strs, numbers, None and tuples of them is untracked as it is read (as the
+    collector would untrack it the first time it walked it: it can be in no cycle), its
+    inner tuples too; a row holding a list stays tracked, as does the list."""
+    import gc
+    import marshal
+
+    from glossator.matching.native import ACCELERATOR
+
+    if getattr(ACCELERATOR, "load_rows", None) is None:
+        pytest.skip("the scanner module is not built (GLOSSATOR_PURE_PYTHON?)")
+    flat = ("a", ("b", 1, ("c", None)), 2.5, True, ())
+    nested = ("a", ("b", [1]))
+    blob = marshal.dumps(flat) + marshal.dumps(nested)
+    offsets = array("q", [0, len(marshal.dumps(flat)), len(blob)])
+    for row in (ACCELERATOR.load_row(blob, offsets, 0, 5, None, 100, 16),
+                *ACCELERATOR.load_rows(blob, offsets, array("q", [0]), 5, None, 100, 16)):
+        assert row == flat
+        assert not gc.is_tracked(row) and not gc.is_tracked(row[1])
+    kept = ACCELERATOR.load_row(blob, offsets, 1, 2, None, 100, 16)
+    assert kept == nested and gc.is_tracked(kept) and gc.is_tracked(kept[1][1])
+
+
 def test_no_python_code_sees_a_list_of_rows_half_made() -> None:
     """``_scan.load_rows`` runs Python code while it reads rows (a kind's
     ``__instancecheck__``; a collection's callbacks): the list it returns is made once

@@ -481,6 +481,13 @@ def test_json_pieces_are_kept_per_matcher_and_bounded() -> None:
     assert len(variants.memo["json"]) == json_module._MEMO_INDENTS
     assert all(len(by_code) <= 2 * len(variants) for by_code, _ in
                variants.memo["json"].values())
+    # each code's pieces (an entry index and strs) out of the collector's sight, as it
+    # would put them the first time it walked them: a service's collections skip them
+    import gc
+
+    kept_codes = [hit for by_code, _ in variants.memo["json"].values()
+                  for hit in by_code.values()]
+    assert kept_codes and not any(map(gc.is_tracked, kept_codes))
 
 
 #: What a JSON string escapes, and what it must write as it is.

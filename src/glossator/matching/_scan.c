@@ -3110,6 +3110,30 @@ shift_spans(PyObject *Py_UNUSED(module), PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* Whether `o` holds no object the cyclic garbage collector tracks: an object it does not
+ * track (a str, a number, None), or a tuple of such, itself then untracked, as the
+ * collector would untrack it the first time it walked it (a tuple of them can be in no
+ * cycle). A large glossary's rows read from its cache are such tuples: the collections a
+ * document's reading starts then do not walk them, each, until they reach the oldest
+ * generation. (Recursion: as deep as the tuple, which marshal_walk bounds.) */
+static int
+settled(PyObject *o)
+{
+    if (!PyObject_GC_IsTracked(o)) {
+        return 1;
+    }
+    if (!PyTuple_CheckExact(o)) {
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(o); i++) {
+        if (!settled(PyTuple_GET_ITEM(o, i))) {
+            return 0;
+        }
+    }
+    PyObject_GC_UnTrack(o);
+    return 1;
+}
+
 /* Row `index` of a store.columns.Rows (see load_row) into *row: the tuple, or NULL when
  * it is not a row of `width` values of `kinds` (a damaged file's). -1 on error (an
  * exception set: no memory, a failing isinstance). */
@@ -3164,6 +3188,7 @@ row_of(const Py_buffer *blob, const Py_buffer *offsets, Py_ssize_t index, Py_ssi
         Py_DECREF(found);
         return 0;
     }
+    (void)settled(found);
     *row = found;
     return 0;
 }

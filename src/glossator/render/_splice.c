@@ -4007,6 +4007,21 @@ fixed_how(PyObject *tag, int is_alias, int fold)
     return NULL;
 }
 
+/* Tuple ``t`` out of the cyclic garbage collector's sight if none of its items is in it
+ * (strs, numbers, None), as the collector would do the first time it walked it: a
+ * large glossary's document keeps thousands of such tuples (a code's pieces), which each
+ * collection it starts would otherwise walk until they reach the oldest generation. */
+static void
+untrack_flat(PyObject *t)
+{
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(t); i++) {
+        if (PyObject_GC_IsTracked(PyTuple_GET_ITEM(t, i))) {
+            return;
+        }
+    }
+    PyObject_GC_UnTrack(t);
+}
+
 /* What is kept of ``code`` for a match of entry ``e`` (render/json.py _Pieces): (e, the
  * form's JSON, the end, the check). */
 /* Item ``i`` of ``seq`` (a new reference): read in place from a tuple, else asked of
@@ -4113,6 +4128,9 @@ code_pieces(JsonMaker *m, int64_t code, PyObject *e)
     else if (!PyErr_Occurred()) {
         PyObject *check = PyUnicode_GET_LENGTH(tag) ? Py_False : form_text;
         result = PyTuple_Pack(4, e, middle, PyTuple_GET_ITEM(m->plain, elided), check);
+    }
+    if (result != NULL) {
+        untrack_flat(result);
     }
 done:
     Py_XDECREF(form_text);
