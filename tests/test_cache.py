@@ -167,6 +167,31 @@ def test_the_c_restore_refuses_what_it_cannot_fill() -> None:
     assert loc == Location("a.yaml", 3) and str(loc) == "a.yaml:3"
 
 
+def test_what_the_c_restore_builds_is_out_of_the_collectors_sight(tmp_path: Path) -> None:
+    """Entries, their origins and forms built from the cache hold only strs, numbers,
+    None and untracked tuples: they are untracked as built (the classes are frozen: they
+    can be in no cycle), so that the collections a document starts do not walk them
+    until they reach the oldest generation; an instance holding a list stays tracked."""
+    import gc
+
+    from glossator.matching import scan as matcher
+    from glossator.model import Location
+
+    if matcher.ACCELERATOR is None:
+        pytest.skip("the C scanner is not built")
+    path = _write(tmp_path)
+    read_glossary(path, cache_dir=tmp_path)
+    glossary = read_glossary(path, cache_dir=tmp_path)
+    assert isinstance(glossary._table, Store)
+    entries, forms = glossary.entries, glossary.forms()
+    assert entries and forms
+    assert not any(map(gc.is_tracked, entries)) and not any(map(gc.is_tracked, forms))
+    assert not any(gc.is_tracked(e.origin) for e in entries if e.origin is not None)
+    (held,) = matcher.ACCELERATOR.restore(Location, [("a.yaml", [3])])
+    assert gc.is_tracked(held)
+    assert read_glossary(path).entries == entries  # (and equal to the parsed ones)
+
+
 def _cached(tmp_path: Path) -> tuple[Path, Path]:
     """The glossary file and its cache directory, filled by a first run."""
     path = _write(tmp_path)

@@ -2322,6 +2322,31 @@ filled(PyTypeObject *cls, const Py_ssize_t *offsets, Py_ssize_t width, PyObject 
     return obj;
 }
 
+/* tp_traverse's visit: stop at a referent the collector tracks, other than `type` (an
+ * instance of a heap type visits its type, which is always tracked). */
+static int
+tracked_referent(PyObject *o, void *type)
+{
+    return o != (PyObject *)type && PyObject_GC_IsTracked(o);
+}
+
+/* Instance `obj` of one of restore()'s frozen classes out of the collector's sight if all
+ * it holds is out of it (strs, numbers, None, untracked tuples and instances): it can be
+ * in no cycle, and cannot come to be in one (its slots are not set again). A run from the
+ * cache builds an entry, its origin and its forms for each entry a document meets, and
+ * each collection the document starts would walk them all until they reach the oldest
+ * generation. Not for a class whose instances have a __dict__. */
+static void
+untrack_if_flat(PyObject *obj)
+{
+    PyTypeObject *type = Py_TYPE(obj);
+    if (!PyObject_GC_IsTracked(obj) || type->tp_dictoffset != 0 || type->tp_traverse == NULL
+        || type->tp_traverse(obj, tracked_referent, type) != 0) {
+        return;
+    }
+    PyObject_GC_UnTrack(obj);
+}
+
 /*
  * restore(cls, rows[, field, inner]) -> tuple of cls instances
  *
@@ -2329,7 +2354,8 @@ filled(PyTypeObject *cls, const Py_ssize_t *offsets, Py_ssize_t width, PyObject 
  * of their field values in slot order, without running __init__: the values were checked
  * when the cache holding them was written. Every slot must be a plain object slot. With
  * `field` and `inner`, a tuple in that field of a row is itself made an `inner` instance
- * (an entry's origin, a Location), and None stays None.
+ * (an entry's origin, a Location), and None stays None. Instances that hold only
+ * untracked objects are untracked (untrack_if_flat: the classes are frozen).
  */
 static PyObject *
 restore(PyObject *module, PyObject *args)
@@ -2385,7 +2411,9 @@ restore(PyObject *module, PyObject *args)
             }
             PyObject **slot = (PyObject **)((char *)obj + offsets[field]);
             Py_SETREF(*slot, made);
+            untrack_if_flat(made);
         }
+        untrack_if_flat(obj);
     }
 done:
     Py_XDECREF(seq);
