@@ -948,14 +948,26 @@ def test_gather_and_group_refuse_what_does_not_fit() -> None:
 def test_json_reads_the_rows_it_needs_from_the_caches_in_one_go(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The variants' and forms' cache rows a document's new JSON pieces need are read
-    in one call each (``render.json._read_ahead``), not one call a row; the JSON is the
+    in one call each (``render.splice.rows_and_forms``), not one call a row, and the C
+    makers read them without a Python call a row or form (``Taken``); the JSON is the
     one a glossary in memory gives."""
     from glossator.store.columns import Rows
+    from glossator.store.glossaries import _Winners
 
     annotator = _annotator_from_the_cache("all")
     one_by_one: list[int] = []
     many: list[list[int]] = []
+    asked: list[int] = []
     real_load, real_many = Rows.load, Rows.load_many
+    real_row, real_form = Rows.__getitem__, _Winners.__getitem__
+
+    def row(self: Rows, index: Any) -> Any:
+        asked.append(index)
+        return real_row(self, index)
+
+    def form(self: _Winners, index: Any) -> Any:
+        asked.append(index)
+        return real_form(self, index)
 
     def load(self: Rows, index: int) -> Any:
         one_by_one.append(index)
@@ -967,11 +979,14 @@ def test_json_reads_the_rows_it_needs_from_the_caches_in_one_go(
 
     monkeypatch.setattr(Rows, "load", load)
     monkeypatch.setattr(Rows, "load_many", load_many)
+    monkeypatch.setattr(Rows, "__getitem__", row)
+    monkeypatch.setattr(_Winners, "__getitem__", form)
     text = "L'ESS, la SCOP et la CAE, l'économie sociale et l'ESS."
     doc = annotator.annotate(text)
     assert isinstance(doc, KeptText)
+    asked.clear()
     got = render(doc, "json")
-    assert one_by_one == []
+    assert one_by_one == [] and asked == []
     assert len(many) == 3  # the entries met, then the variants' rows and their forms'
     fresh = Annotator(GLOSSARY, occurrences="all").annotate(text)
     assert got == render(fresh, "json")

@@ -4022,10 +4022,18 @@ untrack_flat(PyObject *t)
     PyObject_GC_UnTrack(t);
 }
 
-/* What is kept of ``code`` for a match of entry ``e`` (render/json.py _Pieces): (e, the
- * form's JSON, the end, the check). */
-/* Item ``i`` of ``seq`` (a new reference): read in place from a tuple, else asked of
- * the sequence (a cached matcher's rows are decoded on first use). */
+/* Whether ``obj`` is what the makers read rows and forms from: a sequence, or a dict by
+ * index (render/splice.py Taken: those read in one go from a cache, the others asked of
+ * the sequence by its __missing__). */
+static inline int
+indexable(PyObject *obj)
+{
+    return PySequence_Check(obj) || PyDict_Check(obj);
+}
+
+/* Item ``i`` of ``seq`` (a new reference): read in place from a tuple, or from a dict
+ * by index (a key it has: no Python code runs), else asked of the sequence or dict (a
+ * cached matcher's rows are decoded on first use: one Python call an item). */
 static PyObject *
 item_of(PyObject *seq, Py_ssize_t i, const char *name)
 {
@@ -4035,6 +4043,17 @@ item_of(PyObject *seq, Py_ssize_t i, const char *name)
             return NULL;
         }
         return Py_NewRef(PyTuple_GET_ITEM(seq, i));
+    }
+    if (PyDict_Check(seq)) {
+        PyObject *key = PyLong_FromSsize_t(i);
+        if (key == NULL) {
+            return NULL;
+        }
+        PyObject *found = PyDict_GetItemWithError(seq, key);  /* (borrowed) */
+        PyObject *item = found != NULL ? Py_NewRef(found)
+                         : PyErr_Occurred() ? NULL : PyObject_GetItem(seq, key);
+        Py_DECREF(key);
+        return item;
     }
     return PySequence_GetItem(seq, i);
 }
@@ -4061,6 +4080,8 @@ form_entry(PyObject *rows, PyObject *forms, int64_t code)
     return entry;
 }
 
+/* What is kept of ``code`` for a match of entry ``e`` (render/json.py _Pieces): (e, the
+ * form's JSON, the end, the check). */
 static PyObject *
 code_pieces(JsonMaker *m, int64_t code, PyObject *e)
 {
@@ -4205,13 +4226,14 @@ json_pieces(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     if (!PyDict_Check(by_code) || !PyDict_Check(m.by_entry) || !PyDict_Check(m.built)
-        || !PyList_Check(m.keys) || !PySequence_Check(m.rows) || !PySequence_Check(m.forms)
+        || !PyList_Check(m.keys) || !indexable(m.rows) || !indexable(m.forms)
         || !PyUnicode_Check(m.field) || !PyUnicode_Check(m.how_is) || !PyTuple_Check(m.ends) || !PyTuple_Check(m.plain)
         || PyTuple_GET_SIZE(m.ends) != 2 || PyTuple_GET_SIZE(m.plain) != 2
         || !PyUnicode_Check(PyTuple_GET_ITEM(m.ends, 0))
         || !PyUnicode_Check(PyTuple_GET_ITEM(m.ends, 1))) {
         PyErr_SetString(PyExc_TypeError, "json_pieces: by_code, by_entry and built must be "
-                        "dicts, keys a list, rows and forms sequences, field and how_is str, "
+                        "dicts, keys a list, rows and forms sequences (or dicts by index), "
+                        "field and how_is str, "
                         "ends and plain pairs of str");
         return NULL;
     }

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from ..kept import KeptText, _Entries
 from ..model import JSON_SCHEMA_VERSION, AnnotatedText, Annotation
-from .splice import SPLICE, encoded, int64s, spans_of
+from .splice import SPLICE, encoded, int64s, rows_and_forms, spans_of
 from .splice import out as out_of
 
 TYPE_CHECKING = False
@@ -249,12 +249,13 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
     entries, codes = doc.entries, doc.codes
     variants, table = doc._matcher.variants, doc.entry_table
     if SPLICE is not None and isinstance(table, _Entries):  # the same, in C
-        _read_ahead(doc, firsts, by_code)
+        # (from a cache: the rows and forms of the new codes read in one go)
+        rows, forms = rows_and_forms(variants, [codes[k] >> 1 for k in firsts
+                                                if codes[k] not in by_code])
         made_c = SPLICE.json_pieces(
             firsts, codes, entries, by_code, by_entry, _MEMO_LIMIT,
-            *table.lookup(variants.rows, variants.forms),
-            variants.rows, variants.forms, field, *_after_how(field, pad),
-            doc._matcher.options.accents == "fold")
+            *table.lookup(variants.rows, variants.forms), rows, forms, field,
+            *_after_how(field, pad), doc._matcher.options.accents == "fold")
         return made_c[0], made_c[1], (made_c[2], by_entry)
     pieces: list[str] = []
     checks: list[str | bool | None] = []
@@ -275,24 +276,6 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
         pieces.append(by_entry[e] + hit[1] + hit[2])
         checks.append(hit[3])
     return pieces, checks, (hits, by_entry)
-
-
-def _read_ahead(doc: KeptText, firsts: array[int], by_code: dict[int, _Pieces]) -> None:
-    """Read the cache rows of the variants and forms whose pieces are to be made, in one
-    go each (a matcher and glossary read from the cache decode a row when first read: one
-    call a row cost more than the row)."""
-    variants = doc._matcher.variants
-    preload = getattr(variants.rows, "preload", None)
-    if preload is None:  # compiled in memory
-        return
-    codes = doc.codes
-    need = sorted({codes[k] >> 1 for k in firsts if codes[k] not in by_code})
-    if need:
-        preload(need)
-        rows = variants.rows
-        build = getattr(variants.forms, "build", None)
-        if build is not None:
-            build([rows[v][0] for v in need])
 
 
 #: The most codes (variant and elision) whose pieces are kept per matcher and indent

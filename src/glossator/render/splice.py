@@ -22,7 +22,7 @@ from .._native import load_native
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
     from typing import Any
 
     from ..model import Annotation, Entry
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     #: a bounded piece at a time (``file.write``, ``list.append``).
     Sink = Callable[[bytes], object]
 
-__all__ = ["CHUNK", "SPLICE", "SPLICE_ABI", "Spans", "encoded", "int64s", "numbered", "out",
-           "spans_of"]
+__all__ = ["CHUNK", "SPLICE", "SPLICE_ABI", "Spans", "Taken", "encoded", "int64s", "numbered",
+           "out", "rows_and_forms", "spans_of"]
 
 #: The interface version of ``glossator.render._splice`` these sources expect.
 SPLICE_ABI = 7
@@ -40,6 +40,39 @@ SPLICE_ABI = 7
 
 #: ``glossator.render._splice``, or ``None`` (the renderers then write in Python).
 SPLICE: Any = load_native("glossator.render._splice", SPLICE_ABI, "C renderer")
+
+
+class Taken(dict[int, "Any"]):
+    """Rows or forms of a matcher read from a cache, by index: those a document needs,
+    read in one go (:func:`rows_and_forms`), and the others asked of the sequence when
+    looked up. The C makers read a key it holds without calling Python: through the
+    sequence, each was a Python call (a large glossary's first document made 60 000)."""
+
+    __slots__ = ("_sequence",)
+
+    def __init__(self, sequence: Sequence[Any], indices: Sequence[int],
+                 items: Sequence[Any]) -> None:
+        super().__init__(zip(indices, items, strict=True))
+        self._sequence = sequence
+
+    def __missing__(self, index: int) -> Any:
+        return self._sequence[index]
+
+
+def rows_and_forms(variants: Any, wanted: Iterable[int]) -> tuple[Any, Any]:
+    """The rows and forms of a matcher's ``variants`` as the C makers read them: as they
+    are when compiled in memory (tuples); read from a cache, the rows of the variants
+    ``wanted`` and their forms read in one go each (``Rows.take``, ``take`` of the
+    forms), as :class:`Taken`."""
+    rows, forms = variants.rows, variants.forms
+    take_rows, take_forms = getattr(rows, "take", None), getattr(forms, "take", None)
+    if take_rows is None or take_forms is None:
+        return rows, forms
+    indices = sorted(set(wanted))
+    got = take_rows(indices)
+    form_indices = sorted({row[0] for row in got})
+    return (Taken(rows, indices, got),
+            Taken(forms, form_indices, take_forms(form_indices)))
 
 
 #: The bytes the C loop hands a sink at a time (``0``: its own default, 256 KiB); tests

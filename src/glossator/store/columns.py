@@ -470,6 +470,13 @@ class Rows(Sequence["Any"]):
         """Whether each index field of ``row`` is inside its table."""
         return not self._limits or all(0 <= row[field] < n for field, n in self._limits)
 
+    def take(self, indices: Sequence[int]) -> list[Any]:
+        """Rows ``indices`` (not negative), those not read yet read in one go
+        (:meth:`preload`) and kept, as reading them one by one would."""
+        self.preload(indices)
+        memo = self._memo
+        return [memo[i] for i in indices]
+
     def preload(self, indices: Iterable[int]) -> None:
         """Decode rows ``indices`` not read yet, in one go, and keep them (as reading
         them one by one would)."""

@@ -377,7 +377,8 @@ class Store:
         """Build the forms ``indices`` (of all the entries' forms) not built yet, their
         rows read in one go; their entries are built first, as :meth:`form` does."""
         indices = [i for i in indices if self._forms[i] is None]
-        owners = [self.entry(self._form_entry[i]) for i in indices]  # (takes the lock)
+        owner = self._form_entry
+        owners = self.build([owner[i] for i in indices])  # (in one go; takes the lock)
         with self._lock:
             forms = self._forms
             todo = [(i, e) for i, e in zip(indices, owners, strict=True) if forms[i] is None]
@@ -392,7 +393,7 @@ class Store:
         go (a document's new entries: a call per entry cost more than reading its row)."""
         with self._lock:
             entries = self._entries
-            todo = [i for i in indices if entries[i] is None]
+            todo = list(dict.fromkeys(i for i in indices if entries[i] is None))
             if todo:
                 built = self._entries_of(self._entry_rows.load_many(todo))
                 for i, entry in zip(todo, built, strict=True):
@@ -500,6 +501,16 @@ class _Winners(Sequence[Form]):
         """Build the forms ``indices`` (of this view) in one go (:meth:`Store.build_forms`)."""
         winners = self._store._winners
         self._store.build_forms([winners[i] for i in indices])
+
+    def take(self, indices: Sequence[int]) -> list[Form]:
+        """The forms ``indices`` (of this view, not negative), those not built yet built
+        in one go (:meth:`Store.build_forms`)."""
+        store = self._store
+        winners = store._winners
+        wanted = [winners[i] for i in indices]
+        store.build_forms(wanted)
+        forms = store._forms
+        return [forms[w] for w in wanted]  # type: ignore[misc]  # all built now
 
     def __len__(self) -> int:
         return len(self._store._winners)
