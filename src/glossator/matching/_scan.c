@@ -3162,6 +3162,34 @@ settled(PyObject *o)
     return 1;
 }
 
+/* isinstance(v, kind) for a value marshal made (a built-in type's, whose __class__ is its
+ * type): where `kind` is a type or a tuple of types (not of a metaclass: no
+ * __instancecheck__), by their types alone; isinstance itself otherwise. isinstance
+ * looked `v.__class__` up each time a type did not match (None against the str of
+ * (str, NoneType)): a fifth of reading a row. 1, 0, or -1 with an exception. */
+static int
+of_kind(PyObject *v, PyObject *kind)
+{
+    if (PyType_CheckExact(kind)) {
+        return PyObject_TypeCheck(v, (PyTypeObject *)kind);
+    }
+    if (PyTuple_CheckExact(kind)) {
+        Py_ssize_t n = PyTuple_GET_SIZE(kind), i = 0;
+        while (i < n && PyType_CheckExact(PyTuple_GET_ITEM(kind, i))) {
+            i++;
+        }
+        if (i == n) {
+            for (i = 0; i < n; i++) {
+                if (PyObject_TypeCheck(v, (PyTypeObject *)PyTuple_GET_ITEM(kind, i))) {
+                    return 1;
+                }
+            }
+            return 0;
+        }
+    }
+    return PyObject_IsInstance(v, kind);
+}
+
 /* Row `index` of a store.columns.Rows (see load_row) into *row: the tuple, or NULL when
  * it is not a row of `width` values of `kinds` (a damaged file's). -1 on error (an
  * exception set: no memory, a failing isinstance). */
@@ -3206,7 +3234,7 @@ row_of(const Py_buffer *blob, const Py_buffer *offsets, Py_ssize_t index, Py_ssi
     }
     int ok = PyTuple_CheckExact(found) && PyTuple_GET_SIZE(found) == width;
     for (Py_ssize_t i = 0; ok && kinds != Py_None && i < width; i++) {
-        ok = PyObject_IsInstance(PyTuple_GET_ITEM(found, i), PyTuple_GET_ITEM(kinds, i));
+        ok = of_kind(PyTuple_GET_ITEM(found, i), PyTuple_GET_ITEM(kinds, i));
         if (ok < 0) {
             Py_DECREF(found);
             return -1;

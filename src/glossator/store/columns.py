@@ -466,6 +466,18 @@ class Rows(Sequence["Any"]):
             raise damaged(self._source)
         return row
 
+    def _all_in_limits(self, rows: list[tuple[Any, ...]]) -> bool:
+        """:meth:`_in_limits` of every row of ``rows``, a field at a time (one Python
+        call for all: a call a row was a tenth of a large glossary's first document)."""
+        try:
+            for field, n in self._limits:
+                values = [row[field] for row in rows]
+                if values and (min(values) < 0 or max(values) >= n):
+                    return False
+        except TypeError:  # (a value that is not a number: :meth:`load` says which)
+            return False
+        return True
+
     def _in_limits(self, row: tuple[Any, ...]) -> bool:
         """Whether each index field of ``row`` is inside its table."""
         return not self._limits or all(0 <= row[field] < n for field, n in self._limits)
@@ -492,7 +504,7 @@ class Rows(Sequence["Any"]):
         if load_rows is not None:
             rows = load_rows(self._blob, self._offsets, array("q", indices), self._width,
                              self._kinds, _MAX_DEPTH, _EXPANSION)
-            if rows is not None and all(map(self._in_limits, rows)):
+            if rows is not None and self._all_in_limits(rows):
                 return list(rows)
         return [self.load(i) for i in indices]  # (and which one is damaged)
 

@@ -393,7 +393,7 @@ class Store:
         go (a document's new entries: a call per entry cost more than reading its row)."""
         with self._lock:
             entries = self._entries
-            todo = list(dict.fromkeys(i for i in indices if entries[i] is None))
+            todo = list(dict.fromkeys([i for i in indices if entries[i] is None]))
             if todo:
                 built = self._entries_of(self._entry_rows.load_many(todo))
                 for i, entry in zip(todo, built, strict=True):
