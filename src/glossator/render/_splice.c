@@ -3557,18 +3557,6 @@ parts_joined(Part *parts, Py_ssize_t n)
     return parts_str(parts, 0, n);
 }
 
-/* Attribute ``name`` of ``obj``: a str (a new reference), else TypeError. */
-static PyObject *
-str_attr(PyObject *obj, PyObject *name)
-{
-    PyObject *s = PyObject_GetAttr(obj, name);
-    if (s != NULL && !PyUnicode_Check(s)) {
-        PyErr_Format(PyExc_TypeError, "%U: expected a str", name);
-        Py_CLEAR(s);
-    }
-    return s;
-}
-
 #define PUSH_FIELD(F, NAME, S)                                                          \
     do {                                                                                \
         parts[n++] = (Part){.how = P_RAW, .s = (F)};                                    \
@@ -3578,17 +3566,45 @@ str_attr(PyObject *obj, PyObject *name)
         parts[n++] = (Part){.how = P_LIT, .lit = "\",", .len = 2, .maxchar = 0x7f};     \
     } while (0)
 
-/* An entry's fields as JSON, each on a line after ``field``: entry, term, title (the
- * title, else the term) and definition. */
+/* Attribute ``name`` of ``obj`` (a new reference): read in place where ``obj`` is of
+ * ``type`` (not NULL), whose slot ``name`` is at ``offset`` (found by slot_offset, and
+ * set), else looked up (the same value: a plain slot of an exact type). */
+static inline PyObject *
+attr_in_place(PyObject *obj, PyTypeObject *type, Py_ssize_t offset, PyObject *name)
+{
+    if (type != NULL && offset >= 0 && Py_IS_TYPE(obj, type)) {
+        PyObject *v = *(PyObject **)((char *)obj + offset);
+        if (v != NULL) {
+            return Py_NewRef(v);
+        }
+    }
+    return PyObject_GetAttr(obj, name);
+}
+
+/* attr_in_place, a str (a new reference), else TypeError. */
 static PyObject *
-entry_fields(PyObject *entry, PyObject *field)
+str_attr(PyObject *obj, PyTypeObject *type, Py_ssize_t offset, PyObject *name)
+{
+    PyObject *s = attr_in_place(obj, type, offset, name);
+    if (s != NULL && !PyUnicode_Check(s)) {
+        PyErr_Format(PyExc_TypeError, "%U: expected a str", name);
+        Py_CLEAR(s);
+    }
+    return s;
+}
+
+/* An entry's fields as JSON, each on a line after ``field``: entry, term, title (the
+ * title, else the term) and definition; read in place where ``entry`` is of ``type``
+ * (not NULL), its slots id, term, title and definition at ``offsets``. */
+static PyObject *
+entry_fields(PyObject *entry, PyObject *field, PyTypeObject *type, const Py_ssize_t *offsets)
 {
     PyObject *got[4] = {NULL, NULL, NULL, NULL};
     PyObject *result = NULL;
     PyObject *names[4] = {A_ID, A_TERM, A_TITLE, A_DEFINITION};
     for (int i = 0; i < 4; i++) {
         if (i == 2) {  /* display_title: the title unless None or empty */
-            PyObject *t = PyObject_GetAttr(entry, A_TITLE);
+            PyObject *t = attr_in_place(entry, type, offsets[2], A_TITLE);
             if (t == NULL) {
                 goto done;
             }
@@ -3605,7 +3621,7 @@ entry_fields(PyObject *entry, PyObject *field)
             got[2] = t;
             continue;
         }
-        got[i] = str_attr(entry, names[i]);
+        got[i] = str_attr(entry, type, offsets[i], names[i]);
         if (got[i] == NULL) {
             goto done;
         }
@@ -3870,6 +3886,7 @@ typedef struct {
     PyObject *by_entry, *built, *table, *keys, *rows, *forms, *field, *how_is, *ends, *plain;
     PyObject *fixed;  /* the ends after a fixed ``how``, by (how as JSON, elided) */
     int fold;
+    const Slots *slots;  /* where forms and entries hold what is read (types NULL: none) */
 } JsonMaker;
 
 /* After a failed look-up (an attribute, an item): 0 with the error cleared where it
@@ -3947,7 +3964,7 @@ fields_of(JsonMaker *m, PyObject *e, PyObject *likely)
     if (entry == NULL) {
         return NULL;
     }
-    PyObject *made = entry_fields(entry, m->field);
+    PyObject *made = entry_fields(entry, m->field, m->slots->entry_type, m->slots->fields);
     Py_DECREF(entry);
     if (made == NULL || PyDict_SetItem(m->by_entry, e, made) < 0) {
         Py_XDECREF(made);
@@ -4111,7 +4128,8 @@ code_pieces(JsonMaker *m, int64_t code, PyObject *e)
     if (form == NULL) {
         goto done;
     }
-    PyObject *likely = PyObject_GetAttr(form, ENTRY);
+    const Slots *in = m->slots;
+    PyObject *likely = attr_in_place(form, in->form_type, in->entry, ENTRY);
     if (likely == NULL && not_there() < 0) {
         goto done;
     }
@@ -4120,7 +4138,7 @@ code_pieces(JsonMaker *m, int64_t code, PyObject *e)
     if (fields == NULL) {
         goto done;
     }
-    form_text = str_attr(form, A_TEXT);
+    form_text = str_attr(form, in->form_type, in->text, A_TEXT);
     if (form_text == NULL) {
         goto done;
     }
@@ -4242,6 +4260,7 @@ json_pieces(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     if (batch_open(&b, args, m.rows, m.forms, m.keys) < 0) {
         goto release;
     }
+    m.slots = &b.slots;
     m.fixed = PyDict_New();
     pieces = PyList_New(0);
     checks = PyList_New(0);
