@@ -165,6 +165,20 @@ def test_the_c_restore_refuses_what_it_cannot_fill() -> None:
         matcher.ACCELERATOR.restore(Location, [("a.yaml",)])  # one value short
     (loc,) = matcher.ACCELERATOR.restore(Location, [("a.yaml", 3)])
     assert loc == Location("a.yaml", 3) and str(loc) == "a.yaml:3"
+    # each row one value short, its extra put in slot `at`
+    made = matcher.ACCELERATOR.restore(Location, [("a.yaml",), ("b.yaml",)], -1, None, 1,
+                                       [3, 4])
+    assert made == (Location("a.yaml", 3), Location("b.yaml", 4))
+    assert matcher.ACCELERATOR.restore(Location, [(3,)], -1, None, 0, ["c.yaml"]) == (
+        Location("c.yaml", 3),)
+    for at, extras in ((1, [3, 4, 5]), (2, [3, 4]), (-1, [3, 4])):  # not one a row, slot
+        with pytest.raises(ValueError):
+            matcher.ACCELERATOR.restore(Location, [("a.yaml",), ("b.yaml",)], -1, None, at,
+                                        extras)
+    with pytest.raises(ValueError):  # a full row and an extra: one value too many
+        matcher.ACCELERATOR.restore(Location, [("a.yaml", 3)], -1, None, 1, [4])
+    with pytest.raises(TypeError):
+        matcher.ACCELERATOR.restore(Location, [("a.yaml", 3)], -1, "not a class")
 
 
 def test_what_the_c_restore_builds_is_out_of_the_collectors_sight(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@
 
 /* Bumped with every change to what the module's functions take or return; matcher.py
  * refuses a module of another ABI (a stale build left next to newer sources). */
-#define SCAN_ABI 14
+#define SCAN_ABI 15
 
 /* What the scanner decides alone about a candidate that ends a word, after an ASCII
  * character that is not an apostrophe (anything else goes to Python). */
@@ -2302,11 +2302,13 @@ cached_slot_offsets(PyTypeObject *cls, Py_ssize_t *width, int *owned)
     return offsets;
 }
 
-/* An instance of cls with its slots set to the values of row (a tuple of width values). */
+/* An instance of cls with its slots set to the values of row (a tuple of width values;
+ * with `extra` not NULL, of width - 1 values, `extra` going to slot `at`). */
 static PyObject *
-filled(PyTypeObject *cls, const Py_ssize_t *offsets, Py_ssize_t width, PyObject *row)
+filled(PyTypeObject *cls, const Py_ssize_t *offsets, Py_ssize_t width, PyObject *row,
+       Py_ssize_t at, PyObject *extra)
 {
-    if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) != width) {
+    if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) != width - (extra != NULL)) {
         PyErr_SetString(PyExc_ValueError, "a row must be a tuple with one value per slot");
         return NULL;
     }
@@ -2314,8 +2316,8 @@ filled(PyTypeObject *cls, const Py_ssize_t *offsets, Py_ssize_t width, PyObject 
     if (!obj) {
         return NULL;
     }
-    for (Py_ssize_t i = 0; i < width; i++) {
-        PyObject *v = PyTuple_GET_ITEM(row, i);
+    for (Py_ssize_t i = 0, j = 0; i < width; i++) {
+        PyObject *v = extra != NULL && i == at ? extra : PyTuple_GET_ITEM(row, j++);
         Py_INCREF(v);
         *(PyObject **)((char *)obj + offsets[i]) = v;
     }
@@ -2354,19 +2356,28 @@ untrack_if_flat(PyObject *obj)
  * of their field values in slot order, without running __init__: the values were checked
  * when the cache holding them was written. Every slot must be a plain object slot. With
  * `field` and `inner`, a tuple in that field of a row is itself made an `inner` instance
- * (an entry's origin, a Location), and None stays None. Instances that hold only
+ * (an entry's origin, a Location), and None stays None. With `at` and `extras` (one a
+ * row), each row lacks slot `at`, which takes its extra (a form's entry, not in its
+ * cache row: no Python tuple a form to put it in). Instances that hold only
  * untracked objects are untracked (untrack_if_flat: the classes are frozen).
  */
 static PyObject *
 restore(PyObject *module, PyObject *args)
 {
     PyTypeObject *cls, *inner = NULL;
-    PyObject *rows;
-    Py_ssize_t field = -1;
+    PyObject *rows, *inner_obj = Py_None, *extras_obj = Py_None, *extras = NULL;
+    Py_ssize_t field = -1, at = -1;
     (void)module;
-    if (!PyArg_ParseTuple(args, "O!O|nO!", &PyType_Type, &cls, &rows, &field, &PyType_Type,
-                          &inner)) {
+    if (!PyArg_ParseTuple(args, "O!O|nOnO", &PyType_Type, &cls, &rows, &field, &inner_obj,
+                          &at, &extras_obj)) {
         return NULL;
+    }
+    if (inner_obj != Py_None) {
+        if (!PyType_Check(inner_obj)) {
+            PyErr_SetString(PyExc_TypeError, "restore(): inner must be a class or None");
+            return NULL;
+        }
+        inner = (PyTypeObject *)inner_obj;
     }
     Py_ssize_t width = 0, inner_width = 0;
     int owned = 0, inner_owned = 0;
@@ -2390,26 +2401,37 @@ restore(PyObject *module, PyObject *args)
         goto done;
     }
     Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    if (extras_obj != Py_None) {
+        extras = PySequence_Fast(extras_obj, "extras must be a sequence");
+        if (!extras) {
+            goto done;
+        }
+        if (PySequence_Fast_GET_SIZE(extras) != count || at < 0 || at >= width
+            || (inner != NULL && field == at)) {
+            PyErr_SetString(PyExc_ValueError, "restore(): one extra a row, at a slot");
+            goto done;
+        }
+    }
     result = PyTuple_New(count);
     if (!result) {
         goto done;
     }
     for (Py_ssize_t k = 0; k < count; k++) {
         PyObject *row = PySequence_Fast_GET_ITEM(seq, k);
-        PyObject *obj = filled(cls, offsets, width, row);
+        PyObject *obj = filled(cls, offsets, width, row, at,
+                               extras != NULL ? PySequence_Fast_GET_ITEM(extras, k) : NULL);
         if (!obj) {
             Py_CLEAR(result);
             goto done;
         }
         PyTuple_SET_ITEM(result, k, obj);
-        if (inner != NULL && PyTuple_Check(PyTuple_GET_ITEM(row, field))) {
-            PyObject *made = filled(inner, inner_offsets, inner_width,
-                                    PyTuple_GET_ITEM(row, field));
+        PyObject **slot = inner == NULL ? NULL : (PyObject **)((char *)obj + offsets[field]);
+        if (slot != NULL && PyTuple_Check(*slot)) {
+            PyObject *made = filled(inner, inner_offsets, inner_width, *slot, -1, NULL);
             if (!made) {
                 Py_CLEAR(result);
                 goto done;
             }
-            PyObject **slot = (PyObject **)((char *)obj + offsets[field]);
             Py_SETREF(*slot, made);
             untrack_if_flat(made);
         }
@@ -2417,6 +2439,7 @@ restore(PyObject *module, PyObject *args)
     }
 done:
     Py_XDECREF(seq);
+    Py_XDECREF(extras);
     if (owned) {
         PyMem_Free(offsets);
     }
@@ -3367,8 +3390,9 @@ static PyMethodDef module_methods[] = {
      "prepare(raw, runs, max_suspects) -> (raw2, hay, news, olds, suspects): the padded "
      "cut bytes, their fold, the cuts' maps (or None) and where NFC may change something"},
     {"restore", restore, METH_VARARGS,
-     "restore(cls, rows[, field, inner]) -> instances of a slotted class from their slot "
-     "values"},
+     "restore(cls, rows[, field, inner[, at, extras]]) -> instances of a slotted class "
+     "from their slot values (with extras: each row without slot at, which takes its "
+     "extra)"},
     {"in_bounds", in_bounds, METH_VARARGS,
      "in_bounds(buffer, itemsize, lo, hi, rising) -> whether every integer is in [lo, hi)"
      " (and, with rising, none is below the one before)"},

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 __all__ = ["ACCELERATOR", "SCAN_ABI", "gather", "group", "pack_bytes", "pack_offsets"]
 
 #: The interface version of ``glossator._scan`` these sources expect (``SCAN_ABI`` there).
-SCAN_ABI = 14  # 13: gather, group, shift_spans, load_row; keep() asks learn for ways;
-# 14: keep()'s fifth column, load_rows, crc32c
+SCAN_ABI = 15  # 13: gather, group, shift_spans, load_row; keep() asks learn for ways;
+# 14: keep()'s fifth column, load_rows, crc32c; 15: restore()'s extras
 
 
 #: The compiled scanner module, or ``None``; read when a matcher is built.

@@ -376,17 +376,19 @@ class Store:
     def build_forms(self, indices: Iterable[int]) -> None:
         """Build the forms ``indices`` (of all the entries' forms) not built yet, their
         rows read in one go; their entries are built first, as :meth:`form` does."""
-        indices = [i for i in indices if self._forms[i] is None]
+        forms = self._forms
+        indices = list(dict.fromkeys([i for i in indices if forms[i] is None]))
+        if not indices:
+            return
         owner = self._form_entry
         owners = self.build([owner[i] for i in indices])  # (in one go; takes the lock)
         with self._lock:
-            forms = self._forms
-            todo = [(i, e) for i, e in zip(indices, owners, strict=True) if forms[i] is None]
-            if todo:
-                built = _forms_of(self._form_rows.load_many([i for i, _ in todo]),
-                                  [e for _, e in todo])
-                for (i, _), form in zip(todo, built, strict=True):
-                    forms[i] = form
+            if any(forms[i] is not None for i in indices):  # (built by another thread)
+                kept = [n for n, i in enumerate(indices) if forms[i] is None]
+                indices, owners = [indices[n] for n in kept], [owners[n] for n in kept]
+            built = _forms_of(self._form_rows.load_many(indices), owners)
+            for i, form in zip(indices, built, strict=True):
+                forms[i] = form
 
     def build(self, indices: Sequence[int]) -> list[Entry]:
         """The entries ``indices``, those not built yet built with their rows read in one
@@ -554,13 +556,19 @@ _ENTRY_KINDS: tuple[type | tuple[type, ...], ...] = (
     str, str, str, _OPT_STR, tuple, _OPT_BOOL, _OPT_STR, _OPT_STR, tuple, tuple, _OPT_BOOL,
     _OPT_BOOL, tuple, (int, type(None)), (tuple, type(None)), tuple,
 )
+#: The slot of a form that holds its entry (not in its cache row).
+_FORM_ENTRY = Form.__slots__.index("entry")
 #: The field of an entry row that holds its origin, a ``Location`` kept as a tuple.
 _ORIGIN_INDEX = Entry.__slots__.index("origin")
 
 
 def _forms_of(rows: list[Any], owners: list[Entry]) -> tuple[Form, ...]:
     """The forms of cache ``rows`` (text, alias, case-sensitive, key), of the entries
-    ``owners``."""
+    ``owners`` (in C, each owner put in its form's slot as it is built)."""
+    if ACCELERATOR is not None and len(rows) == len(owners):
+        forms: tuple[Form, ...] = ACCELERATOR.restore(Form, rows, -1, None, _FORM_ENTRY,
+                                                      owners)
+        return forms
     return _restore_all(Form, _FORM_SETTERS, [
         (text, entry, alias, cs, key)
         for (text, alias, cs, key), entry in zip(rows, owners, strict=True)])
