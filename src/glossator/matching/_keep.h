@@ -61,6 +61,24 @@ int64s_push(Int64s *a, int64_t v)
     return 0;
 }
 
+/* Room for at least `more` items after a's; -1 on error. */
+static int
+int64s_reserve(Int64s *a, Py_ssize_t more)
+{
+    if (more <= a->cap - a->len) {
+        return 0;
+    }
+    Py_ssize_t cap = a->len + more;
+    int64_t *grown = PyMem_Realloc(a->items, (size_t)(cap ? cap : 1) * sizeof(int64_t));
+    if (!grown) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    a->items = grown;
+    a->cap = cap;
+    return 0;
+}
+
 /* Append a's items to the bytearray `out`. */
 static int
 int64s_flush(const Int64s *a, PyObject *out)
@@ -610,6 +628,42 @@ keep_count(KeepCtx *c, Py_ssize_t ent)
     return 1;
 }
 
+/* How many matches ahead keep() asks for what it reads about a match: its variant's
+ * entry (KEEP_AHEAD * 2 ahead), then that entry's flags, cap, heads and state
+ * (KEEP_AHEAD ahead, once its index has come). At 100 000 entries each of these is a
+ * likely cache miss, and one match's wait no longer holds up the next ones. */
+#define KEEP_AHEAD 8
+
+#if defined(__GNUC__)
+__attribute__((always_inline)) /* else GCC finds it has no effect and drops the call */
+#endif
+static inline void
+keep_prefetch(const KeepCtx *c, const int64_t *found, Py_ssize_t i, Py_ssize_t count)
+{
+#if defined(__GNUC__)
+    if (i + 2 * KEEP_AHEAD < count) {
+        int64_t v = found[3 * (i + 2 * KEEP_AHEAD) + 2] >> 1;
+        if (v >= 0 && v < c->n_variants) {
+            __builtin_prefetch(&c->variant_entry[v]);
+        }
+    }
+    if (i + KEEP_AHEAD < count) {
+        int64_t v = found[3 * (i + KEEP_AHEAD) + 2] >> 1;
+        if (v >= 0 && v < c->n_variants) {
+            Py_ssize_t ent = c->variant_entry[v];
+            if (ent >= 0 && ent < c->n_entries) {
+                __builtin_prefetch(&c->flags[ent]);
+                __builtin_prefetch(&c->caps[ent]);
+                __builtin_prefetch(&c->heads[2 * ent]);
+                __builtin_prefetch(&c->seen[ent]);
+            }
+        }
+    }
+#else
+    (void)c, (void)found, (void)i, (void)count;
+#endif
+}
+
 /*
  * keep(found, ctx, out) -> None
  *
@@ -662,9 +716,16 @@ keep(PyObject *module, PyObject *args)
     }
     const int64_t *found = found_view.buf;
     Py_ssize_t count = found_view.len / 24;
+    /* most matches are kept under `all`: room for them all at once */
+    for (int k = 0; k < 4; k++) {
+        if (int64s_reserve(&cols[k], count) < 0) {
+            goto done;
+        }
+    }
     for (Py_ssize_t i = 0; i < count; i++) {
         int64_t m[3];
         memcpy(m, found + 3 * i, sizeof(m));
+        keep_prefetch(&c, found, i, count);
         if (m[2] < 0 || (m[2] >> 1) >= c.n_variants) {
             PyErr_SetString(PyExc_IndexError, "variant out of range");
             goto done;
