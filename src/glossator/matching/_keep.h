@@ -116,7 +116,7 @@ packed_spans(PyObject *module, PyObject *args)
         return NULL;
     }
     PyObject *result = NULL;
-    Int64s acc = {NULL, 0, 0};
+    Py_ssize_t old = PyByteArray_GET_SIZE(out), kept = 0;
     skip_view.buf = NULL;
     skip_view.obj = NULL;
     if (skip_obj != Py_None && PyObject_GetBuffer(skip_obj, &skip_view, PyBUF_SIMPLE) < 0) {
@@ -130,6 +130,16 @@ packed_spans(PyObject *module, PyObject *args)
     }
     const int64_t *found = found_view.buf;
     Py_ssize_t count = found_view.len / 24;
+    /* written in place, into room for every match (nothing here calls Python, which
+     * might touch `out`), then cut to what was written */
+    if (count > (PY_SSIZE_T_MAX - old) / 24) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (PyByteArray_Resize(out, old + 24 * count) < 0) {
+        goto done;
+    }
+    char *to = PyByteArray_AS_STRING(out) + old;
     for (Py_ssize_t i = 0; i < count; i++) {
         int64_t m[3];
         memcpy(m, found + 3 * i, sizeof(m));
@@ -144,17 +154,19 @@ packed_spans(PyObject *module, PyObject *args)
         if (skip != NULL && (m[2] >> 1) < skip_len && skip[m[2] >> 1]) {
             continue; /* an entry the caller has done with */
         }
-        if (int64s_push(&acc, cs + base) < 0 || int64s_push(&acc, ce + base) < 0 ||
-            int64s_push(&acc, m[2]) < 0) {
-            goto done;
-        }
+        int64_t triple[3] = {cs + base, ce + base, m[2]};
+        memcpy(to + 24 * kept, triple, sizeof(triple));
+        kept++;
     }
-    if (int64s_flush(&acc, out) < 0 || cursor_save(&c, state) < 0) {
+    if (cursor_save(&c, state) < 0) {
         goto done;
     }
     result = Py_NewRef(Py_None);
 done:
-    PyMem_Free(acc.items);
+    if (PyByteArray_GET_SIZE(out) != old + 24 * kept &&
+        PyByteArray_Resize(out, old + (result ? 24 * kept : 0)) < 0) {
+        Py_CLEAR(result); /* (a shrink does not fail) */
+    }
     PyBuffer_Release(&found_view);
     PyBuffer_Release(&news_view);
     PyBuffer_Release(&olds_view);
