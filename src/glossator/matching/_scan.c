@@ -23,7 +23,8 @@
  * levels, which every walk visits, are numbered breadth first and sit together at the
  * start of the array; each subtree below them is numbered depth first, so that one walk's
  * deeper steps land near one another (the walk is bound by memory, not by instructions). A node's 16-byte record holds its first
- * child, its child count, whether a pattern ends there (its id is then in `pids`), the
+ * child, its child count, whether a pattern ends there (its id is then in `pids` in the
+ * saved state, in the record in memory), the
  * label of the edge leading to it (its first byte) and the rest of that edge, its tail
  * (up to eight bytes in the record itself, longer ones in `tails`). These records, the
  * ids and the tails are what Trie.to_bytes saves and Trie.from_bytes checks and loads.
@@ -103,11 +104,23 @@ typedef struct {
      * its parent's record at once, without a loop whose end the processor cannot
      * guess. */
     uint64_t kid_labels;
+    /* Also in memory only, what a walk needs of the pattern that ends here (ENDS), read
+     * with the record rather than from three arrays indexed by pattern (each a likely
+     * cache miss at 100 000 entries): its id (as `pids`), and its `fast` variant + 1
+     * shifted left by three over its mode (MODE_*); -1 and 0 elsewhere. The record is
+     * then 32 bytes, and as the array starts on a 64-byte boundary (trie_gather) no
+     * record straddles two cache lines, as one 24-byte record in four did. */
+    int32_t pid;
+    uint32_t fast_mode;
 } Node;
 
 /* The bytes of a record in to_bytes: no padding, the same size everywhere. */
 #define RECORD 16
 _Static_assert(offsetof(Node, kid_labels) == RECORD, "a node record is 16 bytes");
+_Static_assert(sizeof(Node) == 32, "a node in memory is 32 bytes");
+/* Node.fast_mode: the mode in the low bits, the fast variant + 1 above them. */
+#define MODE_BITS 3
+#define MODE_MASK 7u
 
 typedef struct {
     PyObject_HEAD
@@ -115,7 +128,8 @@ typedef struct {
     uint32_t max_depth;   /* the longest pattern, in bytes */
     uint32_t n_tails;
     Node *nodes;          /* n_nodes */
-    int32_t *pids;        /* n_nodes: the pattern that ends at each node, or -1 */
+    int32_t *pids;        /* n_nodes: the pattern that ends at each node, or -1; only
+                           * until the records hold them (fill_pattern_info), then NULL */
     uint8_t *slots;       /* 256 per node of more than eight children: by byte, the place
                            * of the child with that label among them, else 0 */
     uint8_t *tails;       /* n_tails: the tails longer than INLINE_TAIL, end to end */
@@ -324,6 +338,31 @@ copy_buffer(PyObject *obj, Py_ssize_t item, Py_ssize_t *count, const char *what)
     return copy;
 }
 
+/* Copy into each node's record its pattern's id, fast variant and mode (after the checks
+ * of set_checks, on sound arrays whose ids are below n_fast): 0, or -1 with ValueError
+ * for a variant id too large to share a word with the mode. */
+static int
+fill_pattern_info(TrieObject *self)
+{
+    for (uint32_t v = 0; v < self->n_nodes; v++) {
+        Node *r = &self->nodes[v];
+        int32_t id = self->pids[v];
+        r->pid = id;
+        r->fast_mode = 0;
+        if (id >= 0) {
+            int64_t fast = (int64_t)self->fast[id] + 1; /* -1 (none) .. */
+            if (fast > (int64_t)(UINT32_MAX >> MODE_BITS)) {
+                PyErr_SetString(PyExc_ValueError, "too many variants for the C scanner");
+                return -1;
+            }
+            r->fast_mode = ((uint32_t)fast << MODE_BITS) | (self->modes[id] & MODE_MASK);
+        }
+    }
+    PyMem_Free(self->pids); /* the records hold the ids from now on (to_bytes reads them) */
+    self->pids = NULL;
+    return 0;
+}
+
 /* The per-pattern tables: `fast` (int32 per pattern), `modes` (a byte per pattern),
  * `exact` and `exact_at` (the bytes of exact patterns end to end, and int64 offsets into
  * them, one more than patterns), and the `inside_word` callback. */
@@ -426,14 +465,13 @@ trie_gather(TrieObject *self)
 {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     size_t n_exact = (size_t)self->exact_at[self->n_fast];
-    size_t len[8] = {
-        (size_t)self->n_nodes * sizeof(Node), self->n_slots,
-        (size_t)self->n_nodes * sizeof(int32_t), self->n_tails,
+    size_t len[7] = {
+        (size_t)self->n_nodes * sizeof(Node), self->n_slots, self->n_tails,
         (size_t)self->n_fast, (size_t)self->n_fast * sizeof(int32_t),
         ((size_t)self->n_fast + 1) * sizeof(int64_t), n_exact,
     };
     size_t total = 0;
-    for (int k = 0; k < 8; k++) {
+    for (int k = 0; k < 7; k++) {
         total += (len[k] + 63) & ~(size_t)63;
     }
     if (total < GATHER_MIN || self->block) {
@@ -448,12 +486,11 @@ trie_gather(TrieObject *self)
     /* the hottest first: every step reads a record, the first levels their slots */
     self->nodes = gather_one(&at, self->nodes, len[0]);
     self->slots = gather_one(&at, self->slots, len[1]);
-    self->pids = gather_one(&at, self->pids, len[2]);
-    self->tails = gather_one(&at, self->tails, len[3]);
-    self->modes = gather_one(&at, self->modes, len[4]);
-    self->fast = gather_one(&at, self->fast, len[5]);
-    self->exact_at = gather_one(&at, self->exact_at, len[6]);
-    self->exact = gather_one(&at, self->exact, len[7]);
+    self->tails = gather_one(&at, self->tails, len[2]);
+    self->modes = gather_one(&at, self->modes, len[3]);
+    self->fast = gather_one(&at, self->fast, len[4]);
+    self->exact_at = gather_one(&at, self->exact_at, len[5]);
+    self->exact = gather_one(&at, self->exact, len[6]);
     self->block = block;
     self->block_len = mapped_len;
 #else
@@ -696,6 +733,10 @@ Trie_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     if (self->n_fast != PyList_GET_SIZE(patterns)) {
         Py_DECREF(self);
         PyErr_SetString(PyExc_ValueError, "fast must have one entry per pattern");
+        return NULL;
+    }
+    if (fill_pattern_info(self) < 0) {
+        Py_DECREF(self);
         return NULL;
     }
     trie_gather(self);
@@ -1126,9 +1167,11 @@ Trie_scan(TrieObject *self, PyObject *args)
     /* candidate ends along one walk, at most max_depth of them */
     Py_ssize_t *ends = PyMem_Malloc(((size_t)self->max_depth + 1) * sizeof(Py_ssize_t));
     int32_t *pids = PyMem_Malloc(((size_t)self->max_depth + 1) * sizeof(int32_t));
-    if (!ends || !pids) {
+    uint32_t *fast_modes = PyMem_Malloc(((size_t)self->max_depth + 1) * sizeof(uint32_t));
+    if (!ends || !pids || !fast_modes) {
         PyMem_Free(ends);
         PyMem_Free(pids);
+        PyMem_Free(fast_modes);
         return PyErr_NoMemory();
     }
     PyObject *result = NULL;
@@ -1165,7 +1208,8 @@ Trie_scan(TrieObject *self, PyObject *args)
             }
             if (r->kids & ENDS) {
                 ends[found] = i;
-                pids[found] = self->pids[node];
+                pids[found] = r->pid;
+                fast_modes[found] = r->fast_mode;
                 found++;
             }
             if (i >= n) {
@@ -1185,7 +1229,7 @@ Trie_scan(TrieObject *self, PyObject *args)
                 continue;
             }
             int32_t id = pids[k];
-            uint8_t mode = self->modes[id];
+            uint8_t mode = (uint8_t)(fast_modes[k] & MODE_MASK);
             if (mode == MODE_CAPITAL && !UPPER[raw[s + 1]]) {
                 continue; /* an unaccented variant needs a capital: Etat, ETAT */
             }
@@ -1238,7 +1282,8 @@ Trie_scan(TrieObject *self, PyObject *args)
                         continue; /* des is not DES; ou is not où */
                     }
                 }
-                if (found_push(&found_all, &gil, s, ends[k], self->fast[id], elided == 1) < 0) {
+                if (found_push(&found_all, &gil, s, ends[k],
+                               (long)(fast_modes[k] >> MODE_BITS) - 1, elided == 1) < 0) {
                     goto done;
                 }
                 s = ends[k];
@@ -1295,6 +1340,7 @@ done:
     gil_hold(&gil); /* every way here, with or without an error */
     PyMem_Free(ends);
     PyMem_Free(pids);
+    PyMem_Free(fast_modes);
     free(found_all.items);
     return result;
 }
@@ -2434,8 +2480,10 @@ Trie_to_bytes(TrieObject *self, PyObject *Py_UNUSED(ignored))
         memcpy(w, &self->nodes[v], RECORD);
         w += RECORD;
     }
-    memcpy(w, self->pids, ids);
-    w += ids;
+    for (uint32_t v = 0; v < self->n_nodes; v++) {
+        memcpy(w, &self->nodes[v].pid, sizeof(int32_t));
+        w += sizeof(int32_t);
+    }
     memcpy(w, self->tails, self->n_tails);
     return b;
 }
@@ -2579,7 +2627,7 @@ Trie_from_bytes(PyTypeObject *type, PyObject *args)
         }
     }
     fill_root(self);
-    if (fill_kid_labels(self) < 0) {
+    if (fill_kid_labels(self) < 0 || fill_pattern_info(self) < 0) {
         Py_DECREF(self);
         return NULL;
     }
