@@ -820,6 +820,7 @@ untracked(PyObject *t)
 typedef struct {
     int64_t *items;
     Py_ssize_t len, cap; /* in int64 */
+    Py_ssize_t hint;     /* the matches to make room for at first */
 } Found;
 
 /* The GIL during a scan: a scan of a long stretch of text lets other threads run, and
@@ -858,7 +859,9 @@ static int
 found_push(Found *f, Gil *gil, Py_ssize_t s, Py_ssize_t e, long vid, int elided)
 {
     if (f->len + 3 > f->cap) {
-        Py_ssize_t cap = f->cap ? f->cap * 2 : 3 * 1024;
+        /* first room for about one match per 16 bytes (a large glossary's rate: pages
+         * never written to are never given memory), then twice as much each time */
+        Py_ssize_t cap = f->cap ? f->cap * 2 : f->hint > 1024 ? 3 * f->hint : 3 * 1024;
         int64_t *grown = realloc(f->items, (size_t)cap * sizeof(int64_t));
         if (!grown) {
             gil_hold(gil);
@@ -1175,7 +1178,7 @@ Trie_scan(TrieObject *self, PyObject *args)
         return PyErr_NoMemory();
     }
     PyObject *result = NULL;
-    Found found_all = {NULL, 0, 0};
+    Found found_all = {NULL, 0, 0, (stop - pos) / 16};
     Gil gil = {NULL, stop - pos >= GIL_RELEASE_BYTES};
     gil_let_go(&gil);
     Py_ssize_t s = pos;
@@ -1383,17 +1386,22 @@ output_tuple(Py_ssize_t s, Py_ssize_t e, int64_t code, PyObject *ids)
     return untracked(t);
 }
 
-/* The UTF-8 continuation bytes (10xxxxxx) of raw[from .. to - 1]: eight bytes at a time
- * (a match is often megabytes after the one before). */
-static Py_ssize_t
-continuations(const uint8_t *raw, Py_ssize_t from, Py_ssize_t to)
+/* The UTF-8 continuation bytes (10xxxxxx) of an eight-byte word: bit 7 set and bit 6
+ * clear in a byte, each such byte's high bit summed by one multiplication. */
+#define CONT8(v) (((((v) & ~((v) << 1) & HIGHS) >> 7) * ONES) >> 56)
+
+/* The UTF-8 continuation bytes (10xxxxxx) of raw[from .. to - 1] (raw holds n bytes):
+ * sixteen bytes at a time, then eight, then what is left in one word when eight bytes
+ * are readable there. The matches of a text call it for each stretch between them and
+ * for each match, mostly a few bytes: the short stretches cost more than the long. */
+static inline Py_ssize_t
+continuations(const uint8_t *raw, Py_ssize_t n, Py_ssize_t from, Py_ssize_t to)
 {
     Py_ssize_t count = 0, j = from;
 #if defined(__SSE2__)
-    /* sixteen at a time: a continuation byte is below -64 as a signed byte; each lane
-     * counts down (-1 per hit) at most 255 times, then the lanes are summed (without
-     * the POPCNT instruction, which the baseline x86-64 lacks, __builtin_popcountll is a
-     * call per eight bytes) */
+    /* a continuation byte is below -64 as a signed byte; each lane counts down (-1 per
+     * hit) at most 255 times, then the lanes are summed (without the POPCNT instruction,
+     * which the baseline x86-64 lacks, __builtin_popcountll is a call per eight bytes) */
     const __m128i below = _mm_set1_epi8(-64), zero = _mm_setzero_si128();
     while (j + 16 <= to) {
         __m128i acc = zero;
@@ -1405,13 +1413,21 @@ continuations(const uint8_t *raw, Py_ssize_t from, Py_ssize_t to)
         __m128i sums = _mm_sad_epu8(_mm_sub_epi8(zero, acc), zero);
         count += _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
     }
-#elif defined(__GNUC__)
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     for (; j + 8 <= to; j += 8) {
         uint64_t v;
         memcpy(&v, raw + j, 8);
-        /* bit 7 set and bit 6 clear, in each byte */
-        count += __builtin_popcountll(v & ~(v << 1) & 0x8080808080808080ull);
+        count += (Py_ssize_t)CONT8(v);
     }
+    if (j < to && j + 8 <= n) { /* 1 to 7 bytes, the bytes after them masked off */
+        uint64_t v;
+        memcpy(&v, raw + j, 8);
+        v &= ((uint64_t)1 << (8 * (to - j))) - 1;
+        return count + (Py_ssize_t)CONT8(v);
+    }
+#else
+    (void)n;
 #endif
     for (; j < to; j++) {
         count += (raw[j] & 0xC0) == 0x80;
@@ -1515,9 +1531,9 @@ cursor_map(SpanCursor *c, const int64_t m[3], Py_ssize_t *cs, Py_ssize_t *ce)
         PyErr_SetString(PyExc_ValueError, "spans must lie inside raw");
         return -1;
     }
-    c->cont += continuations(c->raw, c->seen, bs);
+    c->cont += continuations(c->raw, c->n, c->seen, bs);
     *cs = bs - c->cont;
-    c->cont += continuations(c->raw, bs, be);
+    c->cont += continuations(c->raw, c->n, bs, be);
     c->seen = be;
     *ce = be - c->cont;
     return 0;
