@@ -61,24 +61,6 @@ int64s_push(Int64s *a, int64_t v)
     return 0;
 }
 
-/* Room for at least `more` items after a's; -1 on error. */
-static int
-int64s_reserve(Int64s *a, Py_ssize_t more)
-{
-    if (more <= a->cap - a->len) {
-        return 0;
-    }
-    Py_ssize_t cap = a->len + more;
-    int64_t *grown = PyMem_Realloc(a->items, (size_t)(cap ? cap : 1) * sizeof(int64_t));
-    if (!grown) {
-        PyErr_NoMemory();
-        return -1;
-    }
-    a->items = grown;
-    a->cap = cap;
-    return 0;
-}
-
 /* Append a's items to the bytearray `out`. */
 static int
 int64s_flush(const Int64s *a, PyObject *out)
@@ -706,7 +688,15 @@ keep(PyObject *module, PyObject *args)
     for (int i = 0; i < KEEP_VIEWS; i++) {
         views[i].obj = NULL;
     }
-    Int64s cols[5] = {{NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}};
+    Int64s fresh = {NULL, 0, 0};
+    /* the four columns, written in place: each bytearray grown by room for every match,
+     * held (a Python callback cannot resize it while it is), then cut to what was kept */
+    Py_buffer cols[4];
+    Py_ssize_t old[4] = {0, 0, 0, 0}, kept = 0;
+    int grown = 0;
+    for (int i = 0; i < 4; i++) {
+        cols[i].obj = NULL;
+    }
     KeepCtx c;
     Py_ssize_t n_out = PyTuple_GET_SIZE(out);
     if ((n_out != 4 && n_out != 5) || keep_ctx(ctx, &c, views) < 0) {
@@ -721,18 +711,33 @@ keep(PyObject *module, PyObject *args)
             goto done;
         }
     }
-    c.fresh = n_out == 5 ? &cols[4] : NULL;
+    c.fresh = n_out == 5 ? &fresh : NULL;
     if (found_view.len % 24) {
         PyErr_SetString(PyExc_ValueError, "matches are three int64 each");
         goto done;
     }
     const int64_t *found = found_view.buf;
     Py_ssize_t count = found_view.len / 24;
-    /* most matches are kept under `all`: room for them all at once */
+    char *to[4];
     for (int k = 0; k < 4; k++) {
-        if (int64s_reserve(&cols[k], count) < 0) {
+        PyObject *col = PyTuple_GET_ITEM(out, k);
+        old[k] = PyByteArray_GET_SIZE(col);
+        if (count > (PY_SSIZE_T_MAX - old[k]) / 8) {
+            PyErr_NoMemory();
             goto done;
         }
+    }
+    for (int k = 0; k < 4; k++) {
+        PyObject *col = PyTuple_GET_ITEM(out, k);
+        if (PyByteArray_Resize(col, old[k] + 8 * count) < 0) {
+            goto done;
+        }
+        grown = k + 1;
+        if (PyObject_GetBuffer(col, &cols[k], PyBUF_WRITABLE) < 0) {
+            cols[k].obj = NULL;
+            goto done;
+        }
+        to[k] = (char *)cols[k].buf + old[k];
     }
     for (Py_ssize_t i = 0; i < count; i++) {
         int64_t m[3];
@@ -782,20 +787,27 @@ keep(PyObject *module, PyObject *args)
         if (!counted) {
             continue;
         }
-        if (int64s_push(&cols[0], m[0]) < 0 || int64s_push(&cols[1], m[1]) < 0 ||
-            int64s_push(&cols[2], ent) < 0 || int64s_push(&cols[3], m[2]) < 0) {
-            goto done;
+        int64_t row[4] = {m[0], m[1], (int64_t)ent, m[2]};
+        for (int k = 0; k < 4; k++) {
+            memcpy(to[k] + 8 * kept, &row[k], 8);
         }
+        kept++;
     }
-    for (Py_ssize_t i = 0; i < n_out; i++) {
-        if (int64s_flush(&cols[i], PyTuple_GET_ITEM(out, i)) < 0) {
-            goto done;
-        }
+    if (n_out == 5 && int64s_flush(&fresh, PyTuple_GET_ITEM(out, 4)) < 0) {
+        goto done;
     }
     result = Py_NewRef(Py_None);
 done:
-    for (int i = 0; i < 5; i++) {
-        PyMem_Free(cols[i].items);
+    PyMem_Free(fresh.items);
+    for (int k = 0; k < 4; k++) {
+        if (cols[k].obj != NULL) {
+            PyBuffer_Release(&cols[k]);
+        }
+    }
+    for (int k = 0; k < grown; k++) { /* (a shrink does not fail) */
+        if (PyByteArray_Resize(PyTuple_GET_ITEM(out, k), old[k] + (result ? 8 * kept : 0)) < 0) {
+            Py_CLEAR(result);
+        }
     }
     for (int i = 0; i < KEEP_VIEWS; i++) {
         if (views[i].obj != NULL) {
