@@ -1035,3 +1035,20 @@ def test_restore_takes_only_a_class_s_own_slots() -> None:
         __slots__ = ("a", "b")
 
     assert [(x.a, x.b) for x in ACCELERATOR.restore(Fine, [(1, 2), (3, 4)])] == [(1, 2), (3, 4)]
+
+
+@pytest.mark.parametrize("tail", ["", " ’", " \U0001f600"])  # one, two and four bytes a char
+def test_an_own_definition_is_found_at_every_place_of_the_vector_search(tail: str) -> None:
+    # keep()'s search for the first two characters of a definition written out compares
+    # 8 or 16 places at a time: the definition starts at each lane, the last place of the
+    # range included (and the text is of each width)
+    annotator = Annotator(GLOSSARY, occurrences="all")
+    for pad in range(0, 40):
+        for words, kept in (("Une économie sociale, et solidaire.", 0),  # its own: dropped
+                            ("une économie sociale, et solidaire.", 1),
+                            ("Société coopérative et participative", 1)):
+            text = "x " * pad + words + tail
+            doc = annotator.annotate(text)
+            assert isinstance(doc, KeptText)
+            assert len(doc) == kept, (pad, words)
+            assert doc.annotations == _reference(annotator, text), (pad, words)

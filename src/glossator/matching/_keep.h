@@ -98,7 +98,7 @@ packed_spans(PyObject *module, PyObject *args)
         return NULL;
     }
     PyObject *result = NULL;
-    Int64s acc = {NULL, 0, 0};
+    Py_ssize_t old = PyByteArray_GET_SIZE(out), kept = 0;
     skip_view.buf = NULL;
     skip_view.obj = NULL;
     if (skip_obj != Py_None && PyObject_GetBuffer(skip_obj, &skip_view, PyBUF_SIMPLE) < 0) {
@@ -112,6 +112,16 @@ packed_spans(PyObject *module, PyObject *args)
     }
     const int64_t *found = found_view.buf;
     Py_ssize_t count = found_view.len / 24;
+    /* written in place, into room for every match (nothing here calls Python, which
+     * might touch `out`), then cut to what was written */
+    if (count > (PY_SSIZE_T_MAX - old) / 24) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (PyByteArray_Resize(out, old + 24 * count) < 0) {
+        goto done;
+    }
+    char *to = PyByteArray_AS_STRING(out) + old;
     for (Py_ssize_t i = 0; i < count; i++) {
         int64_t m[3];
         memcpy(m, found + 3 * i, sizeof(m));
@@ -126,17 +136,19 @@ packed_spans(PyObject *module, PyObject *args)
         if (skip != NULL && (m[2] >> 1) < skip_len && skip[m[2] >> 1]) {
             continue; /* an entry the caller has done with */
         }
-        if (int64s_push(&acc, cs + base) < 0 || int64s_push(&acc, ce + base) < 0 ||
-            int64s_push(&acc, m[2]) < 0) {
-            goto done;
-        }
+        int64_t triple[3] = {cs + base, ce + base, m[2]};
+        memcpy(to + 24 * kept, triple, sizeof(triple));
+        kept++;
     }
-    if (int64s_flush(&acc, out) < 0 || cursor_save(&c, state) < 0) {
+    if (cursor_save(&c, state) < 0) {
         goto done;
     }
     result = Py_NewRef(Py_None);
 done:
-    PyMem_Free(acc.items);
+    if (PyByteArray_GET_SIZE(out) != old + 24 * kept &&
+        PyByteArray_Resize(out, old + (result ? 24 * kept : 0)) < 0) {
+        Py_CLEAR(result); /* (a shrink does not fail) */
+    }
     PyBuffer_Release(&found_view);
     PyBuffer_Release(&news_view);
     PyBuffer_Release(&olds_view);
@@ -314,11 +326,13 @@ way_between(PyObject *text, PyObject *way, Py_ssize_t lo, Py_ssize_t hi)
 }
 
 /* Whether text[p] == c0 and text[p + 1] == c1 for some p from lo to hi (both included;
- * hi + 1 < the text's length). */
+ * hi + 1 < the text's length). With SSE2, eight or sixteen places at a time: lanes p to
+ * p + 7 (or 15) all at most hi, so that the second load's last lane, p + 8 (or 16), is
+ * at most hi + 1. */
 #define HEAD_AT(type)                                                                   \
     do {                                                                                \
         const type *t = (const type *)data;                                             \
-        for (Py_ssize_t p = lo; p <= hi; p++) {                                         \
+        for (; p <= hi; p++) {                                                          \
             if (t[p] == c0 && t[p + 1] == c1) {                                         \
                 return 1;                                                               \
             }                                                                           \
@@ -329,11 +343,46 @@ static int
 head_between(PyObject *text, Py_UCS4 c0, Py_UCS4 c1, Py_ssize_t lo, Py_ssize_t hi)
 {
     const void *data = PyUnicode_DATA(text);
+    Py_ssize_t p = lo;
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND:
+        if (c0 > 0xFF || c1 > 0xFF) {
+            return 0;
+        }
+#if defined(__SSE2__)
+        {
+            const __m128i v0 = _mm_set1_epi8((char)c0), v1 = _mm_set1_epi8((char)c1);
+            for (; p + 15 <= hi; p += 16) {
+                const uint8_t *at = (const uint8_t *)data + p;
+                __m128i a = _mm_loadu_si128((const __m128i *)at);
+                __m128i b = _mm_loadu_si128((const __m128i *)(at + 1));
+                if (_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, v0),
+                                                    _mm_cmpeq_epi8(b, v1)))) {
+                    return 1;
+                }
+            }
+        }
+#endif
         HEAD_AT(Py_UCS1);
         break;
     case PyUnicode_2BYTE_KIND:
+        if (c0 > 0xFFFF || c1 > 0xFFFF) {
+            return 0;
+        }
+#if defined(__SSE2__)
+        {
+            const __m128i v0 = _mm_set1_epi16((short)c0), v1 = _mm_set1_epi16((short)c1);
+            for (; p + 7 <= hi; p += 8) {
+                const Py_UCS2 *at = (const Py_UCS2 *)data + p;
+                __m128i a = _mm_loadu_si128((const __m128i *)at);
+                __m128i b = _mm_loadu_si128((const __m128i *)(at + 1));
+                if (_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi16(a, v0),
+                                                    _mm_cmpeq_epi16(b, v1)))) {
+                    return 1;
+                }
+            }
+        }
+#endif
         HEAD_AT(Py_UCS2);
         break;
     default:
@@ -610,6 +659,42 @@ keep_count(KeepCtx *c, Py_ssize_t ent)
     return 1;
 }
 
+/* How many matches ahead keep() asks for what it reads about a match: its variant's
+ * entry (KEEP_AHEAD * 2 ahead), then that entry's flags, cap, heads and state
+ * (KEEP_AHEAD ahead, once its index has come). At 100 000 entries each of these is a
+ * likely cache miss, and one match's wait no longer holds up the next ones. */
+#define KEEP_AHEAD 8
+
+#if defined(__GNUC__)
+__attribute__((always_inline)) /* else GCC finds it has no effect and drops the call */
+#endif
+static inline void
+keep_prefetch(const KeepCtx *c, const int64_t *found, Py_ssize_t i, Py_ssize_t count)
+{
+#if defined(__GNUC__)
+    if (i + 2 * KEEP_AHEAD < count) {
+        int64_t v = found[3 * (i + 2 * KEEP_AHEAD) + 2] >> 1;
+        if (v >= 0 && v < c->n_variants) {
+            __builtin_prefetch(&c->variant_entry[v]);
+        }
+    }
+    if (i + KEEP_AHEAD < count) {
+        int64_t v = found[3 * (i + KEEP_AHEAD) + 2] >> 1;
+        if (v >= 0 && v < c->n_variants) {
+            Py_ssize_t ent = c->variant_entry[v];
+            if (ent >= 0 && ent < c->n_entries) {
+                __builtin_prefetch(&c->flags[ent]);
+                __builtin_prefetch(&c->caps[ent]);
+                __builtin_prefetch(&c->heads[2 * ent]);
+                __builtin_prefetch(&c->seen[ent]);
+            }
+        }
+    }
+#else
+    (void)c, (void)found, (void)i, (void)count;
+#endif
+}
+
 /*
  * keep(found, ctx, out) -> None
  *
@@ -640,7 +725,15 @@ keep(PyObject *module, PyObject *args)
     for (int i = 0; i < KEEP_VIEWS; i++) {
         views[i].obj = NULL;
     }
-    Int64s cols[5] = {{NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}};
+    Int64s fresh = {NULL, 0, 0};
+    /* the four columns, written in place: each bytearray grown by room for every match,
+     * held (a Python callback cannot resize it while it is), then cut to what was kept */
+    Py_buffer cols[4];
+    Py_ssize_t old[4] = {0, 0, 0, 0}, kept = 0;
+    int grown = 0;
+    for (int i = 0; i < 4; i++) {
+        cols[i].obj = NULL;
+    }
     KeepCtx c;
     Py_ssize_t n_out = PyTuple_GET_SIZE(out);
     if ((n_out != 4 && n_out != 5) || keep_ctx(ctx, &c, views) < 0) {
@@ -655,16 +748,38 @@ keep(PyObject *module, PyObject *args)
             goto done;
         }
     }
-    c.fresh = n_out == 5 ? &cols[4] : NULL;
+    c.fresh = n_out == 5 ? &fresh : NULL;
     if (found_view.len % 24) {
         PyErr_SetString(PyExc_ValueError, "matches are three int64 each");
         goto done;
     }
     const int64_t *found = found_view.buf;
     Py_ssize_t count = found_view.len / 24;
+    char *to[4];
+    for (int k = 0; k < 4; k++) {
+        PyObject *col = PyTuple_GET_ITEM(out, k);
+        old[k] = PyByteArray_GET_SIZE(col);
+        if (count > (PY_SSIZE_T_MAX - old[k]) / 8) {
+            PyErr_NoMemory();
+            goto done;
+        }
+    }
+    for (int k = 0; k < 4; k++) {
+        PyObject *col = PyTuple_GET_ITEM(out, k);
+        if (PyByteArray_Resize(col, old[k] + 8 * count) < 0) {
+            goto done;
+        }
+        grown = k + 1;
+        if (PyObject_GetBuffer(col, &cols[k], PyBUF_WRITABLE) < 0) {
+            cols[k].obj = NULL;
+            goto done;
+        }
+        to[k] = (char *)cols[k].buf + old[k];
+    }
     for (Py_ssize_t i = 0; i < count; i++) {
         int64_t m[3];
         memcpy(m, found + 3 * i, sizeof(m));
+        keep_prefetch(&c, found, i, count);
         if (m[2] < 0 || (m[2] >> 1) >= c.n_variants) {
             PyErr_SetString(PyExc_IndexError, "variant out of range");
             goto done;
@@ -709,20 +824,27 @@ keep(PyObject *module, PyObject *args)
         if (!counted) {
             continue;
         }
-        if (int64s_push(&cols[0], m[0]) < 0 || int64s_push(&cols[1], m[1]) < 0 ||
-            int64s_push(&cols[2], ent) < 0 || int64s_push(&cols[3], m[2]) < 0) {
-            goto done;
+        int64_t row[4] = {m[0], m[1], (int64_t)ent, m[2]};
+        for (int k = 0; k < 4; k++) {
+            memcpy(to[k] + 8 * kept, &row[k], 8);
         }
+        kept++;
     }
-    for (Py_ssize_t i = 0; i < n_out; i++) {
-        if (int64s_flush(&cols[i], PyTuple_GET_ITEM(out, i)) < 0) {
-            goto done;
-        }
+    if (n_out == 5 && int64s_flush(&fresh, PyTuple_GET_ITEM(out, 4)) < 0) {
+        goto done;
     }
     result = Py_NewRef(Py_None);
 done:
-    for (int i = 0; i < 5; i++) {
-        PyMem_Free(cols[i].items);
+    PyMem_Free(fresh.items);
+    for (int k = 0; k < 4; k++) {
+        if (cols[k].obj != NULL) {
+            PyBuffer_Release(&cols[k]);
+        }
+    }
+    for (int k = 0; k < grown; k++) { /* (a shrink does not fail) */
+        if (PyByteArray_Resize(PyTuple_GET_ITEM(out, k), old[k] + (result ? 8 * kept : 0)) < 0) {
+            Py_CLEAR(result);
+        }
     }
     for (int i = 0; i < KEEP_VIEWS; i++) {
         if (views[i].obj != NULL) {

@@ -23,7 +23,8 @@
  * levels, which every walk visits, are numbered breadth first and sit together at the
  * start of the array; each subtree below them is numbered depth first, so that one walk's
  * deeper steps land near one another (the walk is bound by memory, not by instructions). A node's 16-byte record holds its first
- * child, its child count, whether a pattern ends there (its id is then in `pids`), the
+ * child, its child count, whether a pattern ends there (its id is then in `pids` in the
+ * saved state, in the record in memory), the
  * label of the edge leading to it (its first byte) and the rest of that edge, its tail
  * (up to eight bytes in the record itself, longer ones in `tails`). These records, the
  * ids and the tails are what Trie.to_bytes saves and Trie.from_bytes checks and loads.
@@ -103,11 +104,23 @@ typedef struct {
      * its parent's record at once, without a loop whose end the processor cannot
      * guess. */
     uint64_t kid_labels;
+    /* Also in memory only, what a walk needs of the pattern that ends here (ENDS), read
+     * with the record rather than from three arrays indexed by pattern (each a likely
+     * cache miss at 100 000 entries): its id (as `pids`), and its `fast` variant + 1
+     * shifted left by three over its mode (MODE_*); -1 and 0 elsewhere. The record is
+     * then 32 bytes, and as the array starts on a 64-byte boundary (trie_gather) no
+     * record straddles two cache lines, as one 24-byte record in four did. */
+    int32_t pid;
+    uint32_t fast_mode;
 } Node;
 
 /* The bytes of a record in to_bytes: no padding, the same size everywhere. */
 #define RECORD 16
 _Static_assert(offsetof(Node, kid_labels) == RECORD, "a node record is 16 bytes");
+_Static_assert(sizeof(Node) == 32, "a node in memory is 32 bytes");
+/* Node.fast_mode: the mode in the low bits, the fast variant + 1 above them. */
+#define MODE_BITS 3
+#define MODE_MASK 7u
 
 typedef struct {
     PyObject_HEAD
@@ -115,12 +128,19 @@ typedef struct {
     uint32_t max_depth;   /* the longest pattern, in bytes */
     uint32_t n_tails;
     Node *nodes;          /* n_nodes */
-    int32_t *pids;        /* n_nodes: the pattern that ends at each node, or -1 */
+    int32_t *pids;        /* n_nodes: the pattern that ends at each node, or -1; only
+                           * until the records hold them (fill_pattern_info), then NULL */
     uint8_t *slots;       /* 256 per node of more than eight children: by byte, the place
                            * of the child with that label among them, else 0 */
     uint8_t *tails;       /* n_tails: the tails longer than INLINE_TAIL, end to end */
     uint32_t root[256];   /* child of the root by byte, 0 = none (the root is node 0) */
     uint8_t pairs[8192];  /* bit (b1 << 8) | b2: a walk from " " b1 b2 may find a pattern */
+    /* 65536, by (b1 << 8) | b2: the node a walk from " " b1 b2 is on after b2, when the
+     * root's child b1 has neither a tail nor a pattern of its own (a walk then steps
+     * from it by b2 alone), 0 when it has no child b2; else PAIR_STEP, and the walk
+     * takes that step itself. NULL for a small trie (PAIR_MIN_NODES): 256 KB for
+     * nothing there. */
+    uint32_t *pair_node;
     int32_t *fast;        /* per pattern: the variant the scanner may keep itself, or -1 */
     Py_ssize_t n_fast;
     uint8_t *modes;       /* per pattern: MODE_* */
@@ -192,6 +212,8 @@ trie_free_arrays(TrieObject *self)
         PyMem_Free(self->exact);
         PyMem_Free(self->exact_at);
     }
+    PyMem_Free(self->pair_node); /* never in the block */
+    self->pair_node = NULL;
     self->nodes = NULL;
     self->pids = NULL;
     self->slots = NULL;
@@ -235,11 +257,25 @@ tail_of(const TrieObject *t, const Node *r)
     return r->tlen <= INLINE_TAIL ? r->tail.bytes : t->tails + r->tail.at;
 }
 
+/* TrieObject.pair_node: the walk takes the first step itself. */
+#define PAIR_STEP UINT32_MAX
+/* The tries that get a pair_node table: at 1 000 entries (4 600 nodes) it made the scan
+ * 1.15x faster, at 10 entries (45 nodes) nothing. */
+#define PAIR_MIN_NODES 1024
+
 static void
 fill_root(TrieObject *self)
 {
     memset(self->root, 0, sizeof(self->root));
     memset(self->pairs, 0, sizeof(self->pairs));
+    uint32_t *pair_node = self->pair_node;
+    if (self->n_nodes >= PAIR_MIN_NODES && pair_node == NULL) {
+        /* (without it, if there is no memory, the walks take their first step) */
+        pair_node = PyMem_Malloc(65536 * sizeof(uint32_t));
+    }
+    for (size_t k = 0; pair_node && k < 65536; k++) {
+        pair_node[k] = PAIR_STEP;
+    }
     const Node *nodes = self->nodes;
     uint32_t lo = nodes[0].first, hi = lo + (nodes[0].kids & KIDS_MASK);
     for (uint32_t c = lo; c < hi; c++) {
@@ -256,12 +292,19 @@ fill_root(TrieObject *self)
         }
         else {
             uint32_t k0 = r->first, k1 = k0 + (r->kids & KIDS_MASK);
+            for (uint32_t b2 = 0; pair_node && b2 < 256; b2++) {
+                pair_node[((uint32_t)b1 << 8) | b2] = 0; /* no pattern that way */
+            }
             for (uint32_t k = k0; k < k1; k++) {
                 uint8_t b2 = nodes[k].label;
                 row[b2 >> 3] |= (uint8_t)(1u << (b2 & 7));
+                if (pair_node) {
+                    pair_node[((uint32_t)b1 << 8) | b2] = k;
+                }
             }
         }
     }
+    self->pair_node = pair_node;
 }
 
 /* Fill every node's kid_labels, and `slots`, from its children's records (after build
@@ -322,6 +365,31 @@ copy_buffer(PyObject *obj, Py_ssize_t item, Py_ssize_t *count, const char *what)
     *count = view.len / item;
     PyBuffer_Release(&view);
     return copy;
+}
+
+/* Copy into each node's record its pattern's id, fast variant and mode (after the checks
+ * of set_checks, on sound arrays whose ids are below n_fast): 0, or -1 with ValueError
+ * for a variant id too large to share a word with the mode. */
+static int
+fill_pattern_info(TrieObject *self)
+{
+    for (uint32_t v = 0; v < self->n_nodes; v++) {
+        Node *r = &self->nodes[v];
+        int32_t id = self->pids[v];
+        r->pid = id;
+        r->fast_mode = 0;
+        if (id >= 0) {
+            int64_t fast = (int64_t)self->fast[id] + 1; /* -1 (none) .. */
+            if (fast > (int64_t)(UINT32_MAX >> MODE_BITS)) {
+                PyErr_SetString(PyExc_ValueError, "too many variants for the C scanner");
+                return -1;
+            }
+            r->fast_mode = ((uint32_t)fast << MODE_BITS) | (self->modes[id] & MODE_MASK);
+        }
+    }
+    PyMem_Free(self->pids); /* the records hold the ids from now on (to_bytes reads them) */
+    self->pids = NULL;
+    return 0;
 }
 
 /* The per-pattern tables: `fast` (int32 per pattern), `modes` (a byte per pattern),
@@ -426,14 +494,13 @@ trie_gather(TrieObject *self)
 {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     size_t n_exact = (size_t)self->exact_at[self->n_fast];
-    size_t len[8] = {
-        (size_t)self->n_nodes * sizeof(Node), self->n_slots,
-        (size_t)self->n_nodes * sizeof(int32_t), self->n_tails,
+    size_t len[7] = {
+        (size_t)self->n_nodes * sizeof(Node), self->n_slots, self->n_tails,
         (size_t)self->n_fast, (size_t)self->n_fast * sizeof(int32_t),
         ((size_t)self->n_fast + 1) * sizeof(int64_t), n_exact,
     };
     size_t total = 0;
-    for (int k = 0; k < 8; k++) {
+    for (int k = 0; k < 7; k++) {
         total += (len[k] + 63) & ~(size_t)63;
     }
     if (total < GATHER_MIN || self->block) {
@@ -448,12 +515,11 @@ trie_gather(TrieObject *self)
     /* the hottest first: every step reads a record, the first levels their slots */
     self->nodes = gather_one(&at, self->nodes, len[0]);
     self->slots = gather_one(&at, self->slots, len[1]);
-    self->pids = gather_one(&at, self->pids, len[2]);
-    self->tails = gather_one(&at, self->tails, len[3]);
-    self->modes = gather_one(&at, self->modes, len[4]);
-    self->fast = gather_one(&at, self->fast, len[5]);
-    self->exact_at = gather_one(&at, self->exact_at, len[6]);
-    self->exact = gather_one(&at, self->exact, len[7]);
+    self->tails = gather_one(&at, self->tails, len[2]);
+    self->modes = gather_one(&at, self->modes, len[3]);
+    self->fast = gather_one(&at, self->fast, len[4]);
+    self->exact_at = gather_one(&at, self->exact_at, len[5]);
+    self->exact = gather_one(&at, self->exact, len[6]);
     self->block = block;
     self->block_len = mapped_len;
 #else
@@ -698,6 +764,10 @@ Trie_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         PyErr_SetString(PyExc_ValueError, "fast must have one entry per pattern");
         return NULL;
     }
+    if (fill_pattern_info(self) < 0) {
+        Py_DECREF(self);
+        return NULL;
+    }
     trie_gather(self);
     return (PyObject *)self;
 }
@@ -779,6 +849,7 @@ untracked(PyObject *t)
 typedef struct {
     int64_t *items;
     Py_ssize_t len, cap; /* in int64 */
+    Py_ssize_t hint;     /* the matches to make room for at first */
 } Found;
 
 /* The GIL during a scan: a scan of a long stretch of text lets other threads run, and
@@ -817,7 +888,9 @@ static int
 found_push(Found *f, Gil *gil, Py_ssize_t s, Py_ssize_t e, long vid, int elided)
 {
     if (f->len + 3 > f->cap) {
-        Py_ssize_t cap = f->cap ? f->cap * 2 : 3 * 1024;
+        /* first room for about one match per 16 bytes (a large glossary's rate: pages
+         * never written to are never given memory), then twice as much each time */
+        Py_ssize_t cap = f->cap ? f->cap * 2 : f->hint > 1024 ? 3 * f->hint : 3 * 1024;
         int64_t *grown = realloc(f->items, (size_t)cap * sizeof(int64_t));
         if (!grown) {
             gil_hold(gil);
@@ -1123,16 +1196,19 @@ Trie_scan(TrieObject *self, PyObject *args)
         stop = n - 1;
     }
     const Node *nodes = self->nodes;
+    const uint32_t *pair_node = self->pair_node;
     /* candidate ends along one walk, at most max_depth of them */
     Py_ssize_t *ends = PyMem_Malloc(((size_t)self->max_depth + 1) * sizeof(Py_ssize_t));
     int32_t *pids = PyMem_Malloc(((size_t)self->max_depth + 1) * sizeof(int32_t));
-    if (!ends || !pids) {
+    uint32_t *fast_modes = PyMem_Malloc(((size_t)self->max_depth + 1) * sizeof(uint32_t));
+    if (!ends || !pids || !fast_modes) {
         PyMem_Free(ends);
         PyMem_Free(pids);
+        PyMem_Free(fast_modes);
         return PyErr_NoMemory();
     }
     PyObject *result = NULL;
-    Found found_all = {NULL, 0, 0};
+    Found found_all = {NULL, 0, 0, (stop - pos) / 16};
     Gil gil = {NULL, stop - pos >= GIL_RELEASE_BYTES};
     gil_let_go(&gil);
     Py_ssize_t s = pos;
@@ -1143,9 +1219,20 @@ Trie_scan(TrieObject *self, PyObject *args)
             break;
         }
         s = q - hay;
-        /* walk; hay ends with a space that no pattern contains at its end */
+        /* walk; hay ends with a space that no pattern contains at its end. The first
+         * step, from the root's child by hay[s + 1] (most often a node of many children
+         * and no tail), is looked up with the second byte at once */
         Py_ssize_t i = s + 1;
-        uint32_t node = self->root[hay[i]];
+        uint32_t node = PAIR_STEP;
+        if (pair_node != NULL && i + 1 < n) {
+            node = pair_node[((uint32_t)hay[i] << 8) | hay[i + 1]];
+        }
+        if (node == PAIR_STEP) {
+            node = self->root[hay[i]];
+        }
+        else {
+            i++;
+        }
         int found = 0;
         while (node) {
             const Node *r = &nodes[node];
@@ -1165,7 +1252,8 @@ Trie_scan(TrieObject *self, PyObject *args)
             }
             if (r->kids & ENDS) {
                 ends[found] = i;
-                pids[found] = self->pids[node];
+                pids[found] = r->pid;
+                fast_modes[found] = r->fast_mode;
                 found++;
             }
             if (i >= n) {
@@ -1185,7 +1273,7 @@ Trie_scan(TrieObject *self, PyObject *args)
                 continue;
             }
             int32_t id = pids[k];
-            uint8_t mode = self->modes[id];
+            uint8_t mode = (uint8_t)(fast_modes[k] & MODE_MASK);
             if (mode == MODE_CAPITAL && !UPPER[raw[s + 1]]) {
                 continue; /* an unaccented variant needs a capital: Etat, ETAT */
             }
@@ -1238,7 +1326,8 @@ Trie_scan(TrieObject *self, PyObject *args)
                         continue; /* des is not DES; ou is not où */
                     }
                 }
-                if (found_push(&found_all, &gil, s, ends[k], self->fast[id], elided == 1) < 0) {
+                if (found_push(&found_all, &gil, s, ends[k],
+                               (long)(fast_modes[k] >> MODE_BITS) - 1, elided == 1) < 0) {
                     goto done;
                 }
                 s = ends[k];
@@ -1295,6 +1384,7 @@ done:
     gil_hold(&gil); /* every way here, with or without an error */
     PyMem_Free(ends);
     PyMem_Free(pids);
+    PyMem_Free(fast_modes);
     free(found_all.items);
     return result;
 }
@@ -1337,19 +1427,48 @@ output_tuple(Py_ssize_t s, Py_ssize_t e, int64_t code, PyObject *ids)
     return untracked(t);
 }
 
-/* The UTF-8 continuation bytes (10xxxxxx) of raw[from .. to - 1]: eight bytes at a time
- * (a match is often megabytes after the one before). */
-static Py_ssize_t
-continuations(const uint8_t *raw, Py_ssize_t from, Py_ssize_t to)
+/* The UTF-8 continuation bytes (10xxxxxx) of an eight-byte word: bit 7 set and bit 6
+ * clear in a byte, each such byte's high bit summed by one multiplication. */
+#define CONT8(v) (((((v) & ~((v) << 1) & HIGHS) >> 7) * ONES) >> 56)
+
+/* The UTF-8 continuation bytes (10xxxxxx) of raw[from .. to - 1] (raw holds n bytes):
+ * sixteen bytes at a time, then eight, then what is left in one word when eight bytes
+ * are readable there. The matches of a text call it for each stretch between them and
+ * for each match, mostly a few bytes: the short stretches cost more than the long. */
+static inline Py_ssize_t
+continuations(const uint8_t *raw, Py_ssize_t n, Py_ssize_t from, Py_ssize_t to)
 {
     Py_ssize_t count = 0, j = from;
-#if defined(__GNUC__)
+#if defined(__SSE2__)
+    /* a continuation byte is below -64 as a signed byte; each lane counts down (-1 per
+     * hit) at most 255 times, then the lanes are summed (without the POPCNT instruction,
+     * which the baseline x86-64 lacks, __builtin_popcountll is a call per eight bytes) */
+    const __m128i below = _mm_set1_epi8(-64), zero = _mm_setzero_si128();
+    while (j + 16 <= to) {
+        __m128i acc = zero;
+        Py_ssize_t stop = to - j >= 16 * 255 ? j + 16 * 255 : j + ((to - j) & ~(Py_ssize_t)15);
+        for (; j < stop; j += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(raw + j));
+            acc = _mm_add_epi8(acc, _mm_cmplt_epi8(v, below));
+        }
+        __m128i sums = _mm_sad_epu8(_mm_sub_epi8(zero, acc), zero);
+        count += _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
+    }
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     for (; j + 8 <= to; j += 8) {
         uint64_t v;
         memcpy(&v, raw + j, 8);
-        /* bit 7 set and bit 6 clear, in each byte */
-        count += __builtin_popcountll(v & ~(v << 1) & 0x8080808080808080ull);
+        count += (Py_ssize_t)CONT8(v);
     }
+    if (j < to && j + 8 <= n) { /* 1 to 7 bytes, the bytes after them masked off */
+        uint64_t v;
+        memcpy(&v, raw + j, 8);
+        v &= ((uint64_t)1 << (8 * (to - j))) - 1;
+        return count + (Py_ssize_t)CONT8(v);
+    }
+#else
+    (void)n;
 #endif
     for (; j < to; j++) {
         count += (raw[j] & 0xC0) == 0x80;
@@ -1453,9 +1572,9 @@ cursor_map(SpanCursor *c, const int64_t m[3], Py_ssize_t *cs, Py_ssize_t *ce)
         PyErr_SetString(PyExc_ValueError, "spans must lie inside raw");
         return -1;
     }
-    c->cont += continuations(c->raw, c->seen, bs);
+    c->cont += continuations(c->raw, c->n, c->seen, bs);
     *cs = bs - c->cont;
-    c->cont += continuations(c->raw, bs, be);
+    c->cont += continuations(c->raw, c->n, bs, be);
     c->seen = be;
     *ce = be - c->cont;
     return 0;
@@ -2469,8 +2588,10 @@ Trie_to_bytes(TrieObject *self, PyObject *Py_UNUSED(ignored))
         memcpy(w, &self->nodes[v], RECORD);
         w += RECORD;
     }
-    memcpy(w, self->pids, ids);
-    w += ids;
+    for (uint32_t v = 0; v < self->n_nodes; v++) {
+        memcpy(w, &self->nodes[v].pid, sizeof(int32_t));
+        w += sizeof(int32_t);
+    }
     memcpy(w, self->tails, self->n_tails);
     return b;
 }
@@ -2614,7 +2735,7 @@ Trie_from_bytes(PyTypeObject *type, PyObject *args)
         }
     }
     fill_root(self);
-    if (fill_kid_labels(self) < 0) {
+    if (fill_kid_labels(self) < 0 || fill_pattern_info(self) < 0) {
         Py_DECREF(self);
         return NULL;
     }
