@@ -35,7 +35,7 @@ __all__ = ["CHUNK", "SPLICE", "SPLICE_ABI", "Spans", "encoded", "int64s", "numbe
            "spans_of"]
 
 #: The interface version of ``glossator.render._splice`` these sources expect.
-SPLICE_ABI = 6
+SPLICE_ABI = 7
 
 
 #: ``glossator.render._splice``, or ``None`` (the renderers then write in Python).
