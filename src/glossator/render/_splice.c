@@ -1762,6 +1762,114 @@ html_line_rest(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
     return next_line(kind, data, j, n);
 }
 
+static unsigned char *utf8_escaped(unsigned char *w, Py_UCS4 c);
+
+/* The characters [*a, b) of a str of ``kind`` at ``w`` as out_utf8_line writes them,
+ * up to the first line break (``*a`` then where it stopped); the room is there (10
+ * bytes a character, and 64 more); the new ``w``. */
+static unsigned char *
+utf8_line_at(int kind, const void *data, Py_ssize_t *a, Py_ssize_t b, unsigned char *w)
+{
+    const unsigned char *end = w + 10 * (b - *a) + 64;
+    Py_ssize_t i = *a;
+    while (i < b) {
+        if (kind == PyUnicode_1BYTE_KIND) {
+            w = utf8_ucs1_until((const Py_UCS1 *)data, &i, b, w, end, STOP_LINE1);
+        }
+        else if (kind == PyUnicode_2BYTE_KIND) {
+            w = utf8_ucs2_until((const Py_UCS2 *)data, &i, b, w, end, STOP_LINE2);
+        }
+        else {
+            const Py_UCS4 *p = (const Py_UCS4 *)data;
+            while (i < b && !html_stop(p[i])) {
+                w += utf8_put(w, p[i++]);
+            }
+        }
+        if (i >= b) {
+            break;
+        }
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (line_break(c)) {
+            break;
+        }
+        w = html_special(c) ? utf8_escaped(w, c) : w + utf8_put(w, c);
+        i++;
+    }
+    *a = i;
+    return w;
+}
+
+/* The bytes the opening (``closing`` 0) or closing of UTF-8 template ``t`` takes with
+ * an id of ``id_len`` bytes, and where its pieces start in ``t``. */
+static inline Py_ssize_t
+utf8_template_size(PyObject *t, int closing, Py_ssize_t id_len, Py_ssize_t *at)
+{
+    const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(t);
+    Py_ssize_t first = closing ? b[0] : 0, last = first + b[closing], size = 0;
+    *at = UTF8_HEAD + 4 * (b[0] + b[1]);
+    for (Py_ssize_t j = 0; j < first; j++) {
+        *at += u32_at(b + UTF8_HEAD + 4 * j);
+    }
+    for (Py_ssize_t j = first; j < last; j++) {
+        size += u32_at(b + UTF8_HEAD + 4 * j);
+    }
+    return size + (last - first - 1) * id_len;
+}
+
+/* The opening or closing pieces of ``t`` (from ``at``) with the id of ``b`` between
+ * them, at ``w``; the new ``w``. */
+static inline char *
+utf8_template_at(PyObject *t, int closing, const IdBuf *id, Py_ssize_t at, char *w)
+{
+    const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(t);
+    const char *p = (const char *)b + at;
+    Py_ssize_t first = closing ? b[0] : 0, last = first + b[closing];
+    for (Py_ssize_t j = first; j < last; j++) {
+        uint32_t n = u32_at(b + UTF8_HEAD + 4 * j);
+        if (j > first) {
+            memcpy(w, id->s, (size_t)id->len);
+            w += id->len;
+        }
+        memcpy(w, p, n);
+        w += n;
+        p += n;
+    }
+    return w;
+}
+
+/* Match ``i`` written whole with its UTF-8 template, tooltip ``counter``, where it all
+ * fits in the buffer: its text first, where it goes (after the room of the opening), as
+ * out_utf8_line writes it, so that a line break in it is met before anything is
+ * written (the line is then the general way's); 1 when written, 0 when not. */
+static int
+tooltip_at_once(Out *o, const HtmlArgs *h, Py_ssize_t i, Py_ssize_t counter, int kind,
+                const void *data)
+{
+    int64_t a = ((const int64_t *)h->sp->starts.buf)[i];
+    int64_t b = ((const int64_t *)h->sp->ends.buf)[i];
+    PyObject *t = PyList_GET_ITEM(h->openings, ((const int64_t *)h->sp->keys.buf)[i]);
+    if (h->id == NULL || !PyBytes_CheckExact(t) || counter < 0) {
+        return 0;
+    }
+    id_set(h->id, counter);
+    Py_ssize_t open_at, close_at;
+    Py_ssize_t opening = utf8_template_size(t, 0, h->id->len, &open_at);
+    Py_ssize_t closing = utf8_template_size(t, 1, h->id->len, &close_at);
+    if (b - a > (o->cap - o->len) / 10
+        || o->len + opening + 10 * (b - a) + closing + 64 > o->cap) {
+        return 0;
+    }
+    char *w = (char *)o->buf + o->len;
+    Py_ssize_t at = a;
+    char *text_end = (char *)utf8_line_at(kind, data, &at, b, (unsigned char *)w + opening);
+    if (at < b) {
+        return 0;  /* a line break in it (what was written is past the output's end) */
+    }
+    utf8_template_at(t, 0, h->id, open_at, w);
+    o->len = utf8_template_at(t, 1, h->id, close_at, text_end) - (char *)o->buf;
+    return 1;
+}
+
 /* html_line in one pass (UTF-8): the line's break is found as its text is written,
  * not looked for first; the start of the next line, or -1. An annotation at a line
  * break, or across one, or at or before what is written (none of which the scanner
@@ -1792,18 +1900,26 @@ html_line_once(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
     out_ascii(o, "<p>", 3);
     Py_ssize_t cursor = start;
     while (cursor < n) {
-        Py_ssize_t limit = *k < h->sp->n ? s[*k] : n, at;
-        if (limit <= cursor || out_utf8_line(o, kind, data, cursor, limit, &at) < 0) {
+        Py_ssize_t limit = *k < h->sp->n ? s[*k] : n, at = cursor;
+        if (limit < cursor
+            || (limit > cursor && out_utf8_line(o, kind, data, cursor, limit, &at) < 0)) {
             break;  /* an error (see below), or an annotation the general way */
         }
         cursor = at;
-        if (at < limit || at == n || line_break(PyUnicode_READ(kind, data, at))
-            || first_line_break(kind, data, at, e[*k]) < e[*k]) {
-            break;  /* the line's break, or an annotation at or across one */
+        if (at < limit || at == n || line_break(PyUnicode_READ(kind, data, at))) {
+            break;  /* the line's break, or an annotation at one */
+        }
+        prefetch_template(h, *k + TEMPLATE_AHEAD);
+        if (tooltip_at_once(o, h, *k, *counter + 1, kind, data)) {
+            cursor = e[(*k)++];
+            ++*counter;
+            continue;
+        }
+        if (first_line_break(kind, data, at, e[*k]) < e[*k]) {
+            break;  /* an annotation across a line break */
         }
         Py_ssize_t i = (*k)++;
         ++*counter;
-        prefetch_template(h, i + TEMPLATE_AHEAD);
         if (out_template(o, h, 0, key[i], *counter) < 0
             || out_utf8_html(o, kind, data, s[i], e[i]) < 0
             || out_template(o, h, 1, key[i], *counter) < 0) {
@@ -4741,16 +4857,54 @@ entry_template(int layout, PyObject *entry, int rich, int utf8, const EntrySlots
     return result;
 }
 
+/* The entry of match code ``code`` (entry index ``e``) read in place, as form_entry
+ * and table_entry find it, where the batch's slots say how (rows and forms tuples, the
+ * form and its entry of the classes found, the entry's id the table's key ``e``): a new
+ * reference, or NULL (no error) where those must look it up. */
+static PyObject *
+entry_in_place(const Batch *b, PyObject *keys, int64_t code, int64_t e)
+{
+    const Slots *sl = &b->slots;
+    if (sl->form_type == NULL || code < 0 || (code >> 1) >= PyTuple_GET_SIZE(b->rows)
+        || e < 0 || e >= PyList_GET_SIZE(keys)) {
+        return NULL;
+    }
+    PyObject *row = PyTuple_GET_ITEM(b->rows, (Py_ssize_t)(code >> 1));
+    if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) < 1
+        || !PyLong_CheckExact(PyTuple_GET_ITEM(row, 0))) {
+        return NULL;
+    }
+    int overflow;
+    long f = PyLong_AsLongAndOverflow(PyTuple_GET_ITEM(row, 0), &overflow);
+    if (overflow || f < 0 || f >= PyTuple_GET_SIZE(b->forms)) {
+        PyErr_Clear();
+        return NULL;
+    }
+    PyObject *form = PyTuple_GET_ITEM(b->forms, f);
+    PyObject *entry = Py_IS_TYPE(form, sl->form_type) ? member_of(form, sl->entry) : NULL;
+    if (entry == NULL || !Py_IS_TYPE(entry, sl->entry_type)) {
+        return NULL;
+    }
+    PyObject *id = member_of(entry, sl->fields[0]), *key = PyList_GET_ITEM(keys, e);
+    if (id == NULL || !(id == key || (PyUnicode_CheckExact(id) && PyUnicode_CheckExact(key)
+                                      && PyUnicode_Compare(id, key) == 0))) {
+        PyErr_Clear();  /* (a failed comparison: looked up) */
+        return NULL;
+    }
+    return Py_NewRef(entry);
+}
+
 /* One group of templates: its entry's, from ``memo`` or made (and kept there while it
  * holds fewer than ``limit``), appended to ``openings`` and ``closings`` (``utf8``: a
  * UTF-8 template made, appended to ``openings``, None to ``closings``; the memo may
  * hold either kind); None twice, and the group in ``misses``, where Python must make
  * it. */
 static int
-template_group(int layout, int rich, int utf8, PyObject *const *args, int64_t code,
-               PyObject *e, Py_ssize_t g, PyObject *lists[3], Py_ssize_t limit,
-               EntrySlots *es)
+template_group(int layout, int rich, int utf8, PyObject *const *args, const Batch *b,
+               Py_ssize_t k, PyObject *e, Py_ssize_t g, PyObject *lists[3],
+               Py_ssize_t limit, EntrySlots *es)
 {
+    int64_t code = b->codes[k];
     PyObject *memo = args[10], *made = PyDict_GetItemWithError(memo, e);
     if (made != NULL) {
         Py_INCREF(made);
@@ -4759,12 +4913,17 @@ template_group(int layout, int rich, int utf8, PyObject *const *args, int64_t co
         return -1;
     }
     else {
-        /* (a form read from a cache would be decoded for this alone: the table then) */
-        PyObject *likely = PyTuple_CheckExact(args[9]) ? form_entry(args[8], args[9], code)
+        PyObject *entry = b->in_place ? entry_in_place(b, args[7], code, b->entries[k])
             : NULL;
-        PyObject *entry = likely == NULL && PyErr_Occurred() ? NULL
-            : table_entry(args[5], args[6], args[7], e, likely);
-        Py_XDECREF(likely);
+        if (entry == NULL) {
+            /* (a form read from a cache would be decoded for this alone: the table
+             * then) */
+            PyObject *likely = PyTuple_CheckExact(args[9])
+                ? form_entry(args[8], args[9], code) : NULL;
+            entry = likely == NULL && PyErr_Occurred() ? NULL
+                : table_entry(args[5], args[6], args[7], e, likely);
+            Py_XDECREF(likely);
+        }
         if (entry != NULL && !es->tried) {
             entry_slots_find(es, entry);
         }
@@ -4848,8 +5007,8 @@ templates(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
         Py_ssize_t k = batch_match(&b, g);
         PyObject *e = k < 0 ? NULL : PyLong_FromLongLong(b.entries[k]);
         int failed = e == NULL
-            || template_group((int)layout, rich, utf8, args, b.codes[k], e, g, lists,
-                              limit, &es) < 0;
+            || template_group((int)layout, rich, utf8, args, &b, k, e, g, lists, limit,
+                              &es) < 0;
         Py_XDECREF(e);
         if (failed) {
             goto release;
