@@ -124,13 +124,15 @@ def test_long_hostile_texts_in_every_format(monkeypatch: pytest.MonkeyPatch, poo
             assert max(map(len, got)) <= chunk + 64  # bounded: a chunk, and a little slack
     # the same tooltips as templates in UTF-8 (the kept texts' way to a sink), alone and
     # mixed with the tuples: the same bytes, the annotations across line breaks too
-    html = calls["html"][1]
-    utf8 = [_utf8_template(o, c) for o, c in zip(html[4], html[5], strict=True)]
-    for openings in (utf8, [utf8[0], html[4][1], utf8[2]]):
+    openings = [("<a id=", ">"), ("<b>",), ("<i id=", "-", ">")]
+    closings = [("</a>",), ("</b>",), ("</i>",)]
+    utf8 = [_utf8_template(o, c) for o, c in zip(openings, closings, strict=True)]
+    for mixed in (utf8, [utf8[0], openings[1], utf8[2]]):
         got = []
-        SPLICE.render_html(*html[:4], openings, [None, html[5][1], None], "gl-",
-                           sink=got.append, chunk=chunk)
-        assert b"".join(got) == _encoded(SPLICE.render_html(*html)), openings
+        SPLICE.render_html(text, starts, ends, keys, mixed, [None, closings[1], None],
+                           "gl-", sink=got.append, chunk=chunk)
+        assert b"".join(got) == _encoded(SPLICE.render_html(
+            text, starts, ends, keys, openings, closings, "gl-")), mixed
 
 
 def _utf8_template(opening: tuple[str, ...], closing: tuple[str, ...]) -> bytes:

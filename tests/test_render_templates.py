@@ -367,3 +367,29 @@ def test_utf8_templates_are_checked() -> None:
                   bytes([40, 40, 0, 0]) + bytes(320), head, utf8 + b"x", blank):
         with pytest.raises(ValueError, match="UTF-8 template"):
             SPLICE.render_html(text, q, q, q, [wrong], [None], "g", sink=list().append)
+
+
+@pytest.mark.parametrize("chunk", [0, 1, 7, 300])
+def test_utf8_templates_across_line_breaks_and_chunks(chunk: int) -> None:
+    """Terms across line breaks (which the scanner never makes, but render_html takes),
+    at the ends of lines, next to each other, in texts of every kind, whatever the
+    chunk: the UTF-8 templates write the str templates' bytes."""
+    import random
+
+    rnd = random.Random(chunk)
+    made = [SPLICE.template(0, f"e{i}", "T<é>", "Déf & \U0001f600", None, None, None, None,
+                            False) for i in range(3)]
+    utf8 = [SPLICE.template(0, f"e{i}", "T<é>", "Déf & \U0001f600", None, None, None, None,
+                            False, False, True) for i in range(3)]
+    for pool in ("ab \n", "aé’\r\n\u2028&", "a\U0001f600\x85<"):
+        text = "".join(rnd.choice(pool) for _ in range(2000))
+        cuts = sorted(rnd.sample(range(len(text) + 1), 200))
+        cuts += [cuts[-1]] * (len(cuts) % 2)
+        starts, ends = array("q", cuts[::2]), array("q", cuts[1::2])
+        keys = array("q", [rnd.randrange(3) for _ in starts])
+        expected = SPLICE.render_html(text, starts, ends, keys, [m[0] for m in made],
+                                      [m[1] for m in made], "gl-")
+        got: list[bytes] = []
+        SPLICE.render_html(text, starts, ends, keys, utf8, [None] * 3, "gl-",
+                           sink=got.append, chunk=chunk)
+        assert b"".join(got) == expected.encode("utf-8", errors="xmlcharrefreplace")

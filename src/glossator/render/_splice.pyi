@@ -18,7 +18,8 @@ def render_text(text: str, starts: Buffer, ends: Buffer, keys: Buffer,
                 chunk: int = 0) -> str | int: ...
 def render_html(text: str, starts: Buffer, ends: Buffer, keys: Buffer,
                 openings: list[tuple[str, ...] | bytes],
-                closings: list[tuple[str, ...] | None], id_prefix: str, *, sink: Callable[[bytes], object] | None = None,
+                closings: list[tuple[str, ...] | None], id_prefix: str, *,
+                sink: Callable[[bytes], object] | None = None,
                 chunk: int = 0) -> str | int: ...
 def render_json(text: str, starts: Buffer, ends: Buffer, keys: Buffer, pieces: list[str],
                 sep: str, field: str, head: str, middle: str, tail: str, *,
