@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from array import array
 from importlib import import_module
 from pathlib import Path
@@ -121,6 +122,26 @@ def test_long_hostile_texts_in_every_format(monkeypatch: pytest.MonkeyPatch, poo
         assert n == len(whole)
         if chunk:
             assert max(map(len, got)) <= chunk + 64  # bounded: a chunk, and a little slack
+    # the same tooltips as templates in UTF-8 (the kept texts' way to a sink), alone and
+    # mixed with the tuples: the same bytes, the annotations across line breaks too
+    openings = [("<a id=", ">"), ("<b>",), ("<i id=", "-", ">")]
+    closings = [("</a>",), ("</b>",), ("</i>",)]
+    utf8 = [_utf8_template(o, c) for o, c in zip(openings, closings, strict=True)]
+    for mixed in (utf8, [utf8[0], openings[1], utf8[2]]):
+        got = []
+        SPLICE.render_html(text, starts, ends, keys, mixed, [None, closings[1], None],
+                           "gl-", sink=got.append, chunk=chunk)
+        assert b"".join(got) == _encoded(SPLICE.render_html(
+            text, starts, ends, keys, openings, closings, "gl-")), mixed
+
+
+def _utf8_template(opening: tuple[str, ...], closing: tuple[str, ...]) -> bytes:
+    """The template in UTF-8 that ``_splice.render_html`` takes for a sink (its method's
+    doc): the pieces' counts, two zero bytes, each piece's length, the pieces."""
+    pieces = [_encoded(p) for p in opening + closing]
+    head = bytes([len(opening), len(closing), 0, 0])
+    return head + b"".join(len(p).to_bytes(4, sys.byteorder) for p in pieces) + b"".join(
+        pieces)
 
 
 @pytest.mark.parametrize("pool", POOLS)

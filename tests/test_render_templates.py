@@ -13,7 +13,9 @@ agree for every built-in preset, plain or rich, with or without ``link_to``.
 from __future__ import annotations
 
 import gc
+import sys
 import weakref
+from array import array
 from typing import Any
 
 import pytest
@@ -265,3 +267,129 @@ def test_the_pure_python_loop_matches_the_c_loop(nh3_installed: None,
     spliced = [_html(_kept(_annotator()), **style) for style in STYLES]
     monkeypatch.setattr(render_html, "SPLICE", None)
     assert [_html(_kept(_annotator()), **style) for style in STYLES] == spliced
+
+
+# ---------------------------------------------------------------------------------------
+# Templates in UTF-8, for a sink
+# ---------------------------------------------------------------------------------------
+
+
+def _utf8_pieces(made: bytes) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+    """A UTF-8 template (``_splice.template(..., utf8=True)``) read back: its opening's
+    and its closing's pieces, as its header cuts them."""
+    opening, closing = made[0], made[1]
+    assert made[2:4] == b"\0\0"
+    lengths = [int.from_bytes(made[4 + 4 * i:8 + 4 * i], sys.byteorder)
+               for i in range(opening + closing)]
+    at, pieces = 4 + 4 * len(lengths), []
+    for n in lengths:
+        pieces.append(made[at:at + n])
+        at += n
+    assert at == len(made)
+    return tuple(pieces[:opening]), tuple(pieces[opening:])
+
+
+def _encoded(parts: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(p.encode("utf-8", errors="xmlcharrefreplace") for p in parts)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(entry=entries(), surface=HOSTILE.filter(bool), layout=st.sampled_from([0, 1, 2]),
+       rich=st.booleans(), href=st.sampled_from([None, "index.html#g-é&x"]))
+def test_a_utf8_template_is_the_template_encoded(nh3_installed: None, entry: Entry,
+                                                 surface: str, layout: int, rich: bool,
+                                                 href: str | None) -> None:
+    """The bytes of a UTF-8 template are the pieces of the str template, encoded as the
+    sink encodes them, whatever the fields hold; it is made or refused as the str one."""
+    definitions: list[object] = [entry.definition]
+    if rich:  # (a pair made by the sanitizer: written as it is)
+        definitions.append(render_html._rich_definition(entry.definition, layout != 1))
+    for definition in definitions:
+        for judged in (False, True):
+            args = (layout, entry.id, entry.display_title, definition, surface, href,
+                    entry.url, entry.source, rich, judged)
+            made = SPLICE.template(*args)
+            utf8 = SPLICE.template(*args, True)
+            if made is None:
+                assert utf8 is None
+                continue
+            assert isinstance(utf8, bytes)
+            assert _utf8_pieces(utf8) == (_encoded(made[0]), _encoded(made[1]))
+
+
+#: The fields of a glossary's entries, hostile, their terms plain (so that they match).
+FIELDS = st.lists(st.tuples(HOSTILE, st.one_of(st.none(), HOSTILE), URLS,
+                            st.one_of(st.none(), HOSTILE)), min_size=1, max_size=4)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fields=FIELDS, markup=st.sampled_from(render_html.MARKUPS))
+def test_a_kept_text_written_to_a_sink_is_its_html_encoded(
+        fields: list[tuple[str, str | None, str | None, str | None]], markup: str) -> None:
+    """``write`` of a kept text (the templates made in UTF-8 by ``_splice.templates``,
+    kept with the matcher in a style of their own) gives ``render``'s str encoded, for
+    a first document and for the next one, from the memo."""
+    entries_ = [Entry(term=f"mot{i}", definition=d, id=f"e{i}", title=t, url=u, source=s)
+                for i, (d, t, u, s) in enumerate(fields)]
+    annotator = Annotator(Glossary(entries_), occurrences="all")
+    text = " ".join(f"mot{i} et\nmot{i}" for i in range(len(entries_)))
+    expected = render_html.render(_kept(annotator, text), markup=markup).encode(
+        "utf-8", errors="xmlcharrefreplace")
+    for _ in range(2):
+        got: list[bytes] = []
+        render_html.write(_kept(annotator, text), got.append, markup=markup)
+        assert b"".join(got) == expected
+    utf8 = [kept for style, kept in annotator.matcher.variants.memo["html"].items()
+            if style[-1]]
+    assert len(utf8) == 1 and all(
+        isinstance(made, bytes) or made[0] is not None for made in utf8[0].values())
+
+
+def test_utf8_templates_are_checked() -> None:
+    """render_html takes a UTF-8 template only for a sink, and only a well-made one; a
+    list may mix them with templates of str."""
+    text, q = "ab cd", array("q")
+    starts, ends, keys = array("q", [0, 3]), array("q", [2, 5]), array("q", [0, 1])
+    made = SPLICE.template(0, "e", "T", "Déf", None, None, None, None, False)
+    utf8 = SPLICE.template(0, "e", "T", "Déf", None, None, None, None, False, False, True)
+    tuples = SPLICE.render_html(text, starts, ends, keys, [made[0]] * 2, [made[1]] * 2, "g")
+    for openings, closings in (([utf8, utf8], [None, None]),
+                               ([made[0], utf8], [made[1], ()])):
+        got: list[bytes] = []
+        SPLICE.render_html(text, starts, ends, keys, openings, closings, "g",
+                           sink=got.append)
+        assert b"".join(got) == tuples.encode()
+        with pytest.raises(TypeError, match="sink only"):
+            SPLICE.render_html(text, starts, ends, keys, openings, closings, "g")
+    head = utf8[:4 + 16]
+    blank = b"\x01\x01\0\0" + (2).to_bytes(4, sys.byteorder) + bytes(4) + b" \t"
+    for wrong in (b"", b"\x01", b"\0\x01\0\0", b"\x01\x01\0\0", b"\x01\x01\x01\0" + bytes(8),
+                  bytes([40, 40, 0, 0]) + bytes(320), head, utf8 + b"x", blank):
+        with pytest.raises(ValueError, match="UTF-8 template"):
+            SPLICE.render_html(text, q, q, q, [wrong], [None], "g", sink=list().append)
+
+
+@pytest.mark.parametrize("chunk", [0, 1, 7, 300])
+def test_utf8_templates_across_line_breaks_and_chunks(chunk: int) -> None:
+    """Terms across line breaks (which the scanner never makes, but render_html takes),
+    at the ends of lines, next to each other, in texts of every kind, whatever the
+    chunk: the UTF-8 templates write the str templates' bytes."""
+    import random
+
+    rnd = random.Random(chunk)
+    made = [SPLICE.template(0, f"e{i}", "T<é>", "Déf & \U0001f600", None, None, None, None,
+                            False) for i in range(3)]
+    utf8 = [SPLICE.template(0, f"e{i}", "T<é>", "Déf & \U0001f600", None, None, None, None,
+                            False, False, True) for i in range(3)]
+    for pool in ("ab \n", "aé’\r\n\u2028&", "a\U0001f600\x85<"):
+        text = "".join(rnd.choice(pool) for _ in range(2000))
+        cuts = sorted(rnd.sample(range(len(text) + 1), 200))
+        cuts += [cuts[-1]] * (len(cuts) % 2)
+        starts, ends = array("q", cuts[::2]), array("q", cuts[1::2])
+        keys = array("q", [rnd.randrange(3) for _ in starts])
+        expected = SPLICE.render_html(text, starts, ends, keys, [m[0] for m in made],
+                                      [m[1] for m in made], "gl-")
+        got: list[bytes] = []
+        SPLICE.render_html(text, starts, ends, keys, utf8, [None] * 3, "gl-",
+                           sink=got.append, chunk=chunk)
+        assert b"".join(got) == expected.encode("utf-8", errors="xmlcharrefreplace")

@@ -1272,6 +1272,18 @@ render_text(PyObject *self, PyObject *args, PyObject *kwargs)
  * str to be joined with the tooltip's id, id_prefix and a counter from 1.
  * ------------------------------------------------------------------------------------- */
 
+/* A template in UTF-8, for a sink (render_html's ``openings[k]`` given as bytes): a
+ * header, then the parts' UTF-8 one after the other. The header: the number of parts
+ * of the opening (byte 0) and of the closing (byte 1), two bytes 0, then each part's
+ * length in bytes (uint32, native order). Each part is followed by the tooltip's id
+ * but the last of the opening and of the closing; the opening holds the parts before
+ * the term's text. One object, its bytes in one block: the render loop reads a
+ * template with one look-up, and its bytes are written as they are, never encoded
+ * again. */
+#define UTF8_HEAD 4
+/* The most parts a UTF-8 template holds (opening and closing together). */
+#define UTF8_PARTS 64
+
 typedef struct {
     PyObject *text, *openings, *closings, *prefix;
     const Spans *sp;
@@ -1284,7 +1296,62 @@ typedef struct {
     unsigned char *counts;  /* how many parts each template has (2k, 2k + 1) */
     Py_ssize_t slot;      /* the most parts a template has */
     View prefix_view;     /* the id prefix's */
+    struct IdBuf *id;     /* UTF-8 sink: the last tooltip's id written out, or NULL */
 } HtmlArgs;
+
+/* A tooltip's id in UTF-8 (the prefix, then the counter in decimal), kept from one
+ * tooltip to the next: the next counter is the last one plus one, and its digits are
+ * those of the last one with one carried, not divided out again. */
+#define ID_ROOM 64
+typedef struct IdBuf {
+    char s[ID_ROOM];
+    Py_ssize_t prefix;    /* the prefix's bytes (at most ID_ROOM - 24) */
+    Py_ssize_t len;       /* the id's bytes */
+    Py_ssize_t counter;   /* the counter written there (-1: none yet) */
+} IdBuf;
+
+/* ``b`` set to the prefix ``prefix`` (0), or -1 without an error where its UTF-8 is not
+ * there or too long (the ids are then written as out_template writes them). */
+static int
+id_init(IdBuf *b, PyObject *prefix)
+{
+    Py_ssize_t n;
+    const char *u = PyUnicode_AsUTF8AndSize(prefix, &n);
+    if (u == NULL || n > ID_ROOM - 24) {
+        PyErr_Clear();  /* (a lone surrogate: the prefix as the sink encodes it) */
+        return -1;
+    }
+    memcpy(b->s, u, (size_t)n);
+    b->prefix = b->len = n;
+    b->counter = -1;
+    return 0;
+}
+
+/* ``b`` holding the id of ``counter`` (>= 0). */
+static inline void
+id_set(IdBuf *b, Py_ssize_t counter)
+{
+    if (counter == b->counter) {
+        return;
+    }
+    if (counter == b->counter + 1 && b->counter >= 0) {
+        Py_ssize_t i = b->len - 1;
+        while (i >= b->prefix && b->s[i] == '9') {
+            b->s[i--] = '0';
+        }
+        if (i >= b->prefix) {
+            b->s[i]++;
+        }
+        else {  /* all nines: one digit more, 10...0 */
+            b->s[b->prefix] = '1';
+            b->s[b->len++] = '0';
+        }
+    }
+    else {
+        b->len = b->prefix + put_uint(b->s + b->prefix, (uint64_t)counter);
+    }
+    b->counter = counter;
+}
 
 /* How many times the key ``k`` of html arguments ``h`` is written (see out_piece). */
 #define USES(h, k) ((h)->uses == NULL ? 0 : (h)->uses[k])
@@ -1306,11 +1373,120 @@ out_joined(Out *o, PyObject *parts, PyObject *prefix, Py_ssize_t counter,
     return 0;
 }
 
+/* The uint32 at ``p`` (native order, unaligned). */
+static inline uint32_t
+u32_at(const unsigned char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* The tooltip's id ``counter`` (the prefix, then the counter), into the UTF-8 buffer. */
+static int
+out_id(Out *o, const HtmlArgs *h, Py_ssize_t counter)
+{
+    if (h->id != NULL && counter >= 0) {
+        id_set(h->id, counter);
+        return out_bytes(o, h->id->s, h->id->len);
+    }
+    if (out_view(o, (View *)&h->prefix_view, h->prefix, 2) < 0) {
+        return -1;
+    }
+    if (o->len + 20 <= o->cap && counter >= 0) {
+        o->len += put_uint((char *)o->buf + o->len, (uint64_t)counter);
+        return 0;
+    }
+    return out_int(o, (long long)counter);
+}
+
+/* The opening (``closing`` 0) or closing pieces of the UTF-8 template ``t`` (checked by
+ * check_templates) with the tooltip's id ``counter`` between them: copied straight to
+ * the buffer when they fit (the usual case), else a piece at a time. */
+static int
+out_utf8_template(Out *o, const HtmlArgs *h, PyObject *t, int closing, Py_ssize_t counter)
+{
+    const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(t);
+    const unsigned char *len = b + UTF8_HEAD;  /* (uint32 each, read in place) */
+    Py_ssize_t first = closing ? b[0] : 0, last = first + b[closing], need = 0;
+    const char *p = (const char *)b + UTF8_HEAD + 4 * (b[0] + b[1]);
+    for (Py_ssize_t j = 0; j < first; j++) {
+        p += u32_at(len + 4 * j);
+    }
+    for (Py_ssize_t j = first; j < last; j++) {
+        need += u32_at(len + 4 * j);
+    }
+    if (h->id != NULL && counter >= 0) {
+        id_set(h->id, counter);
+        if (o->len + need + (last - first - 1) * h->id->len <= o->cap) {
+            char *w = (char *)o->buf + o->len;
+            for (Py_ssize_t j = first; j < last; j++) {
+                uint32_t n = u32_at(len + 4 * j);
+                if (j > first) {
+                    memcpy(w, h->id->s, (size_t)h->id->len);
+                    w += h->id->len;
+                }
+                memcpy(w, p, n);
+                w += n;
+                p += n;
+            }
+            o->len = w - (char *)o->buf;
+            return 0;
+        }
+    }
+    for (Py_ssize_t j = first; j < last; j++) {
+        uint32_t n = u32_at(len + 4 * j);
+        if ((j > first && out_id(o, h, counter) < 0) || out_bytes(o, p, n) < 0) {
+            return -1;
+        }
+        p += n;
+    }
+    return 0;
+}
+
+/* How many matches ahead the html loops ask the memory for a template. */
+#define TEMPLATE_AHEAD 16
+
+/* Asks the memory for the template of match ``i`` (if there is one): a UTF-8 template's
+ * first lines (a large glossary's first document meets thousands of templates, made in
+ * the same call: most not in the cache), or a tuple's views. A hint only. Always inlined:
+ * a function whose only effect is a prefetch is found to have none (GCC's pure-const
+ * pass), and its calls are removed. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void
+prefetch_template(const HtmlArgs *h, Py_ssize_t i)
+{
+    const int64_t *keys = h->sp->keys.buf;
+    if (i + TEMPLATE_AHEAD < h->sp->n) {  /* where the template of a later one is */
+        __builtin_prefetch(&PyList_GET_ITEM(h->openings, keys[i + TEMPLATE_AHEAD]));
+    }
+    if (i >= h->sp->n) {
+        return;
+    }
+    int64_t key = keys[i];
+    const char *t = (const char *)PyList_GET_ITEM(h->openings, key);
+    __builtin_prefetch(t);
+    __builtin_prefetch(t + 64);
+    __builtin_prefetch(t + 128);
+    __builtin_prefetch(t + 192);
+    __builtin_prefetch(t + 256);
+    if (h->views != NULL) {
+        __builtin_prefetch(h->views + 2 * key * h->slot);
+    }
+}
+
 /* The opening (``closing`` 0) or closing template of key ``key`` with the tooltip's id
- * ``counter``: out_joined, through the parts' views where there are. */
+ * ``counter``: a UTF-8 template's bytes; out_joined, through the parts' views where
+ * there are. */
 static int
 out_template(Out *o, const HtmlArgs *h, int closing, int64_t key, Py_ssize_t counter)
 {
+    PyObject *t = PyList_GET_ITEM(h->openings, key);
+    if (PyBytes_CheckExact(t)) {
+        return out_utf8_template(o, h, t, closing, counter);
+    }
     if (h->views == NULL) {
         return out_joined(o, PyList_GET_ITEM(closing ? h->closings : h->openings, key),
                           h->prefix, counter, USES(h, key));
@@ -1320,16 +1496,8 @@ out_template(Out *o, const HtmlArgs *h, int closing, int64_t key, Py_ssize_t cou
     View *v = h->views + (2 * key + closing) * h->slot;
     Py_ssize_t n = h->counts[2 * key + closing];
     for (Py_ssize_t j = 0; j < n; j++) {
-        if (j > 0) {
-            if (out_view(o, (View *)&h->prefix_view, h->prefix, 2) < 0) {
-                return -1;
-            }
-            if (o->len + 20 <= o->cap && counter >= 0) {
-                o->len += put_uint((char *)o->buf + o->len, (uint64_t)counter);
-            }
-            else if (out_int(o, (long long)counter) < 0) {
-                return -1;
-            }
+        if (j > 0 && out_id(o, h, counter) < 0) {
+            return -1;
         }
         if (v[j].n >= 0 && o->len + v[j].n <= o->cap) {
             memcpy((char *)o->buf + o->len, v[j].p, (size_t)v[j].n);
@@ -1351,14 +1519,20 @@ out_template(Out *o, const HtmlArgs *h, int closing, int64_t key, Py_ssize_t cou
 static int
 html_views(HtmlArgs *h)
 {
-    Py_ssize_t n = PyList_GET_SIZE(h->openings), slot = 1;
+    Py_ssize_t n = PyList_GET_SIZE(h->openings), slot = 1, tuples = 0;
+    h->prefix_view.n = -1;
     for (Py_ssize_t k = 0; k < n; k++) {
+        if (PyBytes_CheckExact(PyList_GET_ITEM(h->openings, k))) {
+            continue;  /* (a UTF-8 template: written as it is) */
+        }
+        tuples++;
         Py_ssize_t a = PyTuple_GET_SIZE(PyList_GET_ITEM(h->openings, k)),
                    b = PyTuple_GET_SIZE(PyList_GET_ITEM(h->closings, k));
         slot = a > slot ? a : slot;
         slot = b > slot ? b : slot;
     }
-    if (slot > 255 || n > PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(View) / 2 / slot - 4) {
+    if (tuples == 0 || slot > 255
+        || n > PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(View) / 2 / slot - 4) {
         return 0;
     }
     h->counts = PyMem_Malloc((size_t)(2 * n + 1));
@@ -1370,8 +1544,10 @@ html_views(HtmlArgs *h)
     uintptr_t at = ((uintptr_t)h->raw + 63) & ~(uintptr_t)63;  /* 4 views a line */
     h->views = (View *)at;
     h->slot = slot;
-    h->prefix_view.n = -1;
     for (Py_ssize_t k = 0; k < n; k++) {
+        if (PyBytes_CheckExact(PyList_GET_ITEM(h->openings, k))) {
+            continue;
+        }
         for (int closing = 0; closing < 2; closing++) {
             PyObject *parts = PyList_GET_ITEM(closing ? h->closings : h->openings, k);
             View *v = h->views + (2 * k + closing) * slot;
@@ -1429,6 +1605,7 @@ html_line(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter, Py_ssiz
             return -1;
         }
         ++*counter;
+        prefetch_template(h, i + TEMPLATE_AHEAD);
         if (out_template(o, h, 0, key[i], *counter) < 0
             || out_html(o, kind, data, s[i], stop) < 0
             || out_template(o, h, 1, key[i], *counter) < 0) {
@@ -1570,6 +1747,7 @@ html_line_rest(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
             return -1;
         }
         ++*counter;
+        prefetch_template(h, i + TEMPLATE_AHEAD);
         if (out_template(o, h, 0, key[i], *counter) < 0
             || out_html(o, kind, data, s[i], stop) < 0
             || out_template(o, h, 1, key[i], *counter) < 0) {
@@ -1582,6 +1760,114 @@ html_line_rest(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
     }
     out_ascii(o, "</p>\n", 5);
     return next_line(kind, data, j, n);
+}
+
+static unsigned char *utf8_escaped(unsigned char *w, Py_UCS4 c);
+
+/* The characters [*a, b) of a str of ``kind`` at ``w`` as out_utf8_line writes them,
+ * up to the first line break (``*a`` then where it stopped); the room is there (10
+ * bytes a character, and 64 more); the new ``w``. */
+static unsigned char *
+utf8_line_at(int kind, const void *data, Py_ssize_t *a, Py_ssize_t b, unsigned char *w)
+{
+    const unsigned char *end = w + 10 * (b - *a) + 64;
+    Py_ssize_t i = *a;
+    while (i < b) {
+        if (kind == PyUnicode_1BYTE_KIND) {
+            w = utf8_ucs1_until((const Py_UCS1 *)data, &i, b, w, end, STOP_LINE1);
+        }
+        else if (kind == PyUnicode_2BYTE_KIND) {
+            w = utf8_ucs2_until((const Py_UCS2 *)data, &i, b, w, end, STOP_LINE2);
+        }
+        else {
+            const Py_UCS4 *p = (const Py_UCS4 *)data;
+            while (i < b && !html_stop(p[i])) {
+                w += utf8_put(w, p[i++]);
+            }
+        }
+        if (i >= b) {
+            break;
+        }
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (line_break(c)) {
+            break;
+        }
+        w = html_special(c) ? utf8_escaped(w, c) : w + utf8_put(w, c);
+        i++;
+    }
+    *a = i;
+    return w;
+}
+
+/* The bytes the opening (``closing`` 0) or closing of UTF-8 template ``t`` takes with
+ * an id of ``id_len`` bytes, and where its pieces start in ``t``. */
+static inline Py_ssize_t
+utf8_template_size(PyObject *t, int closing, Py_ssize_t id_len, Py_ssize_t *at)
+{
+    const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(t);
+    Py_ssize_t first = closing ? b[0] : 0, last = first + b[closing], size = 0;
+    *at = UTF8_HEAD + 4 * (b[0] + b[1]);
+    for (Py_ssize_t j = 0; j < first; j++) {
+        *at += u32_at(b + UTF8_HEAD + 4 * j);
+    }
+    for (Py_ssize_t j = first; j < last; j++) {
+        size += u32_at(b + UTF8_HEAD + 4 * j);
+    }
+    return size + (last - first - 1) * id_len;
+}
+
+/* The opening or closing pieces of ``t`` (from ``at``) with the id of ``b`` between
+ * them, at ``w``; the new ``w``. */
+static inline char *
+utf8_template_at(PyObject *t, int closing, const IdBuf *id, Py_ssize_t at, char *w)
+{
+    const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(t);
+    const char *p = (const char *)b + at;
+    Py_ssize_t first = closing ? b[0] : 0, last = first + b[closing];
+    for (Py_ssize_t j = first; j < last; j++) {
+        uint32_t n = u32_at(b + UTF8_HEAD + 4 * j);
+        if (j > first) {
+            memcpy(w, id->s, (size_t)id->len);
+            w += id->len;
+        }
+        memcpy(w, p, n);
+        w += n;
+        p += n;
+    }
+    return w;
+}
+
+/* Match ``i`` written whole with its UTF-8 template, tooltip ``counter``, where it all
+ * fits in the buffer: its text first, where it goes (after the room of the opening), as
+ * out_utf8_line writes it, so that a line break in it is met before anything is
+ * written (the line is then the general way's); 1 when written, 0 when not. */
+static int
+tooltip_at_once(Out *o, const HtmlArgs *h, Py_ssize_t i, Py_ssize_t counter, int kind,
+                const void *data)
+{
+    int64_t a = ((const int64_t *)h->sp->starts.buf)[i];
+    int64_t b = ((const int64_t *)h->sp->ends.buf)[i];
+    PyObject *t = PyList_GET_ITEM(h->openings, ((const int64_t *)h->sp->keys.buf)[i]);
+    if (h->id == NULL || !PyBytes_CheckExact(t) || counter < 0) {
+        return 0;
+    }
+    id_set(h->id, counter);
+    Py_ssize_t open_at, close_at;
+    Py_ssize_t opening = utf8_template_size(t, 0, h->id->len, &open_at);
+    Py_ssize_t closing = utf8_template_size(t, 1, h->id->len, &close_at);
+    if (b - a > (o->cap - o->len) / 10
+        || o->len + opening + 10 * (b - a) + closing + 64 > o->cap) {
+        return 0;
+    }
+    char *w = (char *)o->buf + o->len;
+    Py_ssize_t at = a;
+    char *text_end = (char *)utf8_line_at(kind, data, &at, b, (unsigned char *)w + opening);
+    if (at < b) {
+        return 0;  /* a line break in it (what was written is past the output's end) */
+    }
+    utf8_template_at(t, 0, h->id, open_at, w);
+    o->len = utf8_template_at(t, 1, h->id, close_at, text_end) - (char *)o->buf;
+    return 1;
 }
 
 /* html_line in one pass (UTF-8): the line's break is found as its text is written,
@@ -1614,14 +1900,23 @@ html_line_once(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
     out_ascii(o, "<p>", 3);
     Py_ssize_t cursor = start;
     while (cursor < n) {
-        Py_ssize_t limit = *k < h->sp->n ? s[*k] : n, at;
-        if (limit <= cursor || out_utf8_line(o, kind, data, cursor, limit, &at) < 0) {
+        Py_ssize_t limit = *k < h->sp->n ? s[*k] : n, at = cursor;
+        if (limit < cursor
+            || (limit > cursor && out_utf8_line(o, kind, data, cursor, limit, &at) < 0)) {
             break;  /* an error (see below), or an annotation the general way */
         }
         cursor = at;
-        if (at < limit || at == n || line_break(PyUnicode_READ(kind, data, at))
-            || first_line_break(kind, data, at, e[*k]) < e[*k]) {
-            break;  /* the line's break, or an annotation at or across one */
+        if (at < limit || at == n || line_break(PyUnicode_READ(kind, data, at))) {
+            break;  /* the line's break, or an annotation at one */
+        }
+        prefetch_template(h, *k + TEMPLATE_AHEAD);
+        if (tooltip_at_once(o, h, *k, *counter + 1, kind, data)) {
+            cursor = e[(*k)++];
+            ++*counter;
+            continue;
+        }
+        if (first_line_break(kind, data, at, e[*k]) < e[*k]) {
+            break;  /* an annotation across a line break */
         }
         Py_ssize_t i = (*k)++;
         ++*counter;
@@ -1668,6 +1963,104 @@ html_body(Out *o, const void *raw)
     return 0;
 }
 
+/* Whether UTF-8 template ``t`` is well made (see UTF8_HEAD): 0, else -1 with a
+ * ValueError naming ``openings[i]``. Its opening's first piece holds a byte other than
+ * ASCII white space (as check_pieces asks of a str's). */
+static int
+check_utf8_template(PyObject *t, Py_ssize_t i)
+{
+    const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(t);
+    Py_ssize_t size = PyBytes_GET_SIZE(t);
+    const char *wrong = NULL;
+    if (size < UTF8_HEAD || b[0] < 1 || b[1] < 1 || b[0] + b[1] > UTF8_PARTS || b[2] || b[3]
+        || size < UTF8_HEAD + 4 * (b[0] + b[1])) {
+        wrong = "its header is not one";
+    }
+    else {
+        Py_ssize_t head = UTF8_HEAD + 4 * (b[0] + b[1]), total = 0;
+        uint32_t first = 0;
+        for (int j = 0; j < b[0] + b[1]; j++) {
+            uint32_t len;
+            memcpy(&len, b + UTF8_HEAD + 4 * j, 4);
+            first = j == 0 ? len : first;
+            total += len;
+        }
+        if (total != size - head) {
+            wrong = "its pieces are not as long as its header says";
+        }
+        else {
+            uint32_t j = 0;
+            while (j < first && ascii_space(b[head + j])) {
+                j++;
+            }
+            if (j == first) {
+                wrong = "the markup starts with white space alone";
+            }
+        }
+    }
+    if (wrong != NULL) {
+        PyErr_Format(PyExc_ValueError, "openings[%zd]: a UTF-8 template, but %s", i, wrong);
+        return -1;
+    }
+    return 0;
+}
+
+/* The templates: each opening a UTF-8 template (bytes, for a sink only: ``sink``; its
+ * closing unread), or a tuple of str as check_pieces asks, with its closing; the number
+ * of tuples, or -1 with an error. */
+static Py_ssize_t
+check_templates(PyObject *openings, PyObject *closings, int sink)
+{
+    Py_ssize_t n = PyList_GET_SIZE(openings), tuples = 0;
+    if (PyList_GET_SIZE(closings) != n) {
+        PyErr_SetString(PyExc_ValueError, "openings and closings differ in length");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *t = PyList_GET_ITEM(openings, i);
+        if (!PyBytes_CheckExact(t)) {
+            tuples++;
+            continue;
+        }
+        if (!sink) {
+            PyErr_Format(PyExc_TypeError, "openings[%zd]: a UTF-8 template (bytes) is "
+                         "written to a sink only", i);
+            return -1;
+        }
+        if (check_utf8_template(t, i) < 0) {
+            return -1;
+        }
+    }
+    if (tuples == 0) {
+        return 0;
+    }
+    if (tuples == n) {
+        return check_pieces(openings, 1, "openings") < 0
+            || check_pieces(closings, 1, "closings") < 0 ? -1 : tuples;
+    }
+    PyObject *pair[2] = {NULL, NULL};  /* the tuples alone, checked as they are */
+    Py_ssize_t result = -1;
+    for (int c = 0; c < 2; c++) {
+        if ((pair[c] = PyList_New(0)) == NULL) {
+            goto done;
+        }
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!PyBytes_CheckExact(PyList_GET_ITEM(openings, i))
+            && (PyList_Append(pair[0], PyList_GET_ITEM(openings, i)) < 0
+                || PyList_Append(pair[1], PyList_GET_ITEM(closings, i)) < 0)) {
+            goto done;
+        }
+    }
+    if (check_pieces(pair[0], 1, "openings") == 0 && check_pieces(pair[1], 1, "closings") == 0) {
+        result = tuples;
+    }
+done:
+    Py_XDECREF(pair[0]);
+    Py_XDECREF(pair[1]);
+    return result;
+}
+
 static PyObject *
 render_html(PyObject *self, PyObject *args, PyObject *kwargs)
 {
@@ -1685,24 +2078,23 @@ render_html(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     }
     Py_ssize_t n_pieces = PyList_GET_SIZE(h.openings);
-    if (PyList_GET_SIZE(h.closings) != n_pieces) {
-        PyErr_SetString(PyExc_ValueError, "openings and closings differ in length");
-        return NULL;
-    }
-    if (check_pieces(h.openings, 1, "openings") < 0
-        || check_pieces(h.closings, 1, "closings") < 0
+    int to_sink = sink != NULL && sink != Py_None;
+    Py_ssize_t tuples = check_templates(h.openings, h.closings, to_sink);
+    if (tuples < 0
         || spans_get(&sp, starts, ends, keys, PyUnicode_GET_LENGTH(h.text), 0,
                      n_pieces) < 0) {
         return NULL;
     }
     h.sp = &sp;
-    unsigned char *uses = sink != NULL && sink != Py_None
-        ? piece_uses(sp.keys.buf, sp.n, n_pieces) : NULL;
+    unsigned char *uses = to_sink && tuples ? piece_uses(sp.keys.buf, sp.n, n_pieces) : NULL;
     h.uses = uses;
     h.views = h.raw = NULL;
     h.counts = NULL;
+    h.prefix_view.n = -1;
+    IdBuf id;
+    h.id = to_sink && id_init(&id, h.prefix) == 0 ? &id : NULL;
     PyObject *result = NULL;
-    if ((sink == NULL || sink == Py_None || html_views(&h) == 0)) {
+    if (!to_sink || html_views(&h) == 0) {
         result = run(html_body, &h, h.text, sink, chunk);
     }
     PyMem_Free(h.raw);
@@ -3127,6 +3519,144 @@ parts_tuple(const Part *parts, Py_ssize_t n)
     return t;
 }
 
+/* The bytes at most that part ``p`` writes in UTF-8 (see part_utf8). */
+static Py_ssize_t
+part_utf8_bound(const Part *p)
+{
+    switch (p->how) {
+    case P_CUT:
+        return 0;
+    case P_LIT:
+        return 2 * p->len;  /* (Latin-1) */
+    default:  /* an escape is at most 10 bytes (\U0010ffff), a character 8 (&#55296;) */
+        return 10 * PyUnicode_GET_LENGTH(p->s);
+    }
+}
+
+/* The characters [a, b) of a str of ``kind`` in UTF-8 at ``w``, as the sink writes
+ * them (utf8_put), ASCII 16 or 8 at a time; the room is there (and 64 bytes more). */
+static unsigned char *
+utf8_run(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, unsigned char *w)
+{
+    const unsigned char *end = w + 10 * (b - a) + 64;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        return utf8_ucs1_until((const Py_UCS1 *)data, &a, b, w, end, STOP_NONE1);
+    }
+    if (kind == PyUnicode_2BYTE_KIND) {
+        return utf8_ucs2_until((const Py_UCS2 *)data, &a, b, w, end, STOP_NONE2);
+    }
+    for (const Py_UCS4 *p = (const Py_UCS4 *)data; a < b; a++) {
+        w += utf8_put(w, p[a]);
+    }
+    return w;
+}
+
+/* ``c`` escaped as put_escaped writes it (all ASCII), at ``w``; the new ``w``. */
+static unsigned char *
+utf8_escaped(unsigned char *w, Py_UCS4 c)
+{
+    Py_UCS1 one[12];
+    Py_ssize_t n = 0;
+    put_escaped(PyUnicode_1BYTE_KIND, one, &n, c);
+    memcpy(w, one, (size_t)n);
+    return w + n;
+}
+
+/* Part ``p`` in UTF-8 at ``w`` (room for part_utf8_bound bytes, and 64 more): the same
+ * characters as part_write writes, encoded as the sink encodes them; the new ``w``. */
+static unsigned char *
+part_utf8(const Part *p, unsigned char *w)
+{
+    if (p->how == P_LIT) {
+        if (p->maxchar < 0x80) {
+            memcpy(w, p->lit, (size_t)p->len);
+            return w + p->len;
+        }
+        for (Py_ssize_t i = 0; i < p->len; i++) {
+            w += utf8_put(w, (unsigned char)p->lit[i]);
+        }
+        return w;
+    }
+    int kind = PyUnicode_KIND(p->s);
+    const void *data = PyUnicode_DATA(p->s);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(p->s);
+    if (p->how == P_RAW) {
+        return utf8_run(kind, data, 0, n, w);
+    }
+    for (Py_ssize_t i = 0; i < n;) {  /* each run as it is, then its escape */
+        Py_ssize_t j = first_escaped(p->how, kind, data, i, n);
+        w = utf8_run(kind, data, i, j, w);
+        if (j >= n) {
+            break;
+        }
+        w = utf8_escaped(w, PyUnicode_READ(kind, data, j));
+        i = j + 1;
+    }
+    return w;
+}
+
+/* Parts [a, b) in UTF-8 at ``w``, cut at each P_CUT, each piece's length put in the
+ * header ``head`` from piece ``*k`` on; the new ``w``. */
+static unsigned char *
+pieces_utf8(const Part *parts, Py_ssize_t a, Py_ssize_t b, unsigned char *w,
+            unsigned char *head, Py_ssize_t *k)
+{
+    unsigned char *from = w;
+    for (Py_ssize_t i = a; i <= b; i++) {
+        if (i == b || parts[i].how == P_CUT) {
+            uint32_t len = (uint32_t)(w - from);
+            memcpy(head + UTF8_HEAD + 4 * (*k)++, &len, 4);
+            from = w;
+        }
+        else {
+            w = part_utf8(&parts[i], w);
+        }
+    }
+    return w;
+}
+
+/* The UTF-8 template of parts [0, n), the opening's [0, split), each cut at a P_CUT
+ * (P_RAW, P_LIT and the HTML escapes only): a new bytes object. */
+static PyObject *
+parts_utf8(const Part *parts, Py_ssize_t n, Py_ssize_t split)
+{
+    Py_ssize_t bound = 0, opening = 1, closing = 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (parts[i].how == P_JSON) {
+            PyErr_SetString(PyExc_SystemError, "parts_utf8: a JSON part");
+            return NULL;
+        }
+        if (parts[i].how == P_CUT) {
+            *(i < split ? &opening : &closing) += 1;
+        }
+        Py_ssize_t b = part_utf8_bound(&parts[i]);
+        if (b > PY_SSIZE_T_MAX / 2 - bound - 4096) {
+            return PyErr_NoMemory();
+        }
+        bound += b;
+    }
+    if (opening + closing > UTF8_PARTS) {
+        PyErr_SetString(PyExc_SystemError, "parts_utf8: too many parts");
+        return NULL;
+    }
+    Py_ssize_t head = UTF8_HEAD + 4 * (opening + closing), k = 0;
+    unsigned char stack[2048], *buf = stack;
+    if (head + bound + 64 > (Py_ssize_t)sizeof stack
+        && (buf = PyMem_Malloc((size_t)(head + bound + 64))) == NULL) {
+        return PyErr_NoMemory();
+    }
+    buf[0] = (unsigned char)opening;
+    buf[1] = (unsigned char)closing;
+    buf[2] = buf[3] = 0;
+    unsigned char *w = pieces_utf8(parts, 0, split, buf + head, buf, &k);
+    w = pieces_utf8(parts, split, n, w, buf, &k);
+    PyObject *result = PyBytes_FromStringAndSize((const char *)buf, w - buf);
+    if (buf != stack) {
+        PyMem_Free(buf);
+    }
+    return result;
+}
+
 /* Whether text.normalize.one_line(s) is ``s`` itself: no white space but a single
  * U+0020, U+00A0, U+202F or U+2007 between two other characters (str.split's and the
  * regular expression's white space is Py_UNICODE_ISSPACE's). */
@@ -3144,7 +3674,7 @@ is_space(Py_UCS4 c)
 #define ONE_LINE(T)                                                                     \
     do {                                                                                \
         const T *d = (const T *)data;                                                   \
-        for (Py_ssize_t i = 0; i < n; i++) {                                            \
+        for (Py_ssize_t i = from; i < n; i++) {                                         \
             Py_UCS4 c = d[i];                                                           \
             if (!is_space(c)) {                                                         \
                 after_space = 0;                                                        \
@@ -3157,13 +3687,82 @@ is_space(Py_UCS4 c)
         }                                                                               \
     } while (0)
 
+#if defined(__SSE2__)
+/* The lanes of 16 Latin-1 characters that are a space one_line keeps (U+0020, U+00A0),
+ * and (``*other``) those that may be other white space (below U+0020, U+0085). */
+static inline int
+spaces1(__m128i v, int *other)
+{
+    __m128i o = _mm_or_si128(at_most8(v, 0x1f), _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0x85)));
+    *other = _mm_movemask_epi8(o);
+    return _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xa0))));
+}
+
+/* ... of 8 UCS-2 characters (two bits a lane): the spaces kept (also U+202F, U+2007),
+ * and the other white space (Py_UNICODE_ISSPACE's: below U+0020, U+0085, U+1680,
+ * U+2000 to U+200A, U+2028, U+2029, U+205F, U+3000). */
+static inline int
+spaces2(__m128i v, int *other)
+{
+    __m128i o = _mm_or_si128(below16(v, 0x20), _mm_cmpeq_epi16(v, _mm_set1_epi16(0x85)));
+    o = _mm_or_si128(o, _mm_cmpeq_epi16(v, _mm_set1_epi16(0x1680)));
+    o = _mm_or_si128(o, below16(_mm_sub_epi16(v, _mm_set1_epi16(0x2000)), 0x0b));
+    o = _mm_or_si128(o, _mm_cmpeq_epi16(_mm_or_si128(v, _mm_set1_epi16(1)),
+                                        _mm_set1_epi16(0x2029)));
+    o = _mm_or_si128(o, _mm_cmpeq_epi16(v, _mm_set1_epi16(0x205f)));
+    o = _mm_or_si128(o, _mm_cmpeq_epi16(v, _mm_set1_epi16(0x3000)));
+    *other = _mm_movemask_epi8(o);
+    __m128i k = _mm_or_si128(_mm_cmpeq_epi16(v, _mm_set1_epi16(' ')),
+                             _mm_cmpeq_epi16(v, _mm_set1_epi16(0xa0)));
+    k = _mm_or_si128(k, _mm_cmpeq_epi16(v, _mm_set1_epi16(0x202f)));
+    k = _mm_or_si128(k, _mm_cmpeq_epi16(v, _mm_set1_epi16(0x2007)));
+    return _mm_movemask_epi8(k);
+}
+#endif
+
+/* Where on_one_line's vector loop stops in a str of ``kind`` (1 or 2 bytes), each block
+ * of 16 bytes without white space but single kept spaces passed at once: ``n`` (and
+ * ``*after_space`` whether the last character is a space), or where the scalar loop
+ * takes over (a block with other white space, or short); -1: two spaces in a row. */
+static Py_ssize_t
+one_line_blocks(int kind, const void *data, Py_ssize_t n, int *after_space)
+{
+    Py_ssize_t i = 0;
+#if defined(__SSE2__)
+    int width = kind, lane = kind == 1 ? 1 : 3;  /* (a lane's bits in the mask) */
+    for (; (n - i) * width >= 16; i += 16 / width) {
+        __m128i v = _mm_loadu_si128((const __m128i *)((const char *)data + i * width));
+        int other, m = width == 1 ? spaces1(v, &other) : spaces2(v, &other);
+        if (other) {
+            break;
+        }
+        /* a space right after a space, or the first at the start (after_space) */
+        if ((m & (m << width)) || (*after_space && (m & lane))) {
+            return -1;
+        }
+        *after_space = (m >> (16 - width)) & 1;
+    }
+#else
+    (void)kind;
+    (void)data;
+    (void)n;
+    (void)after_space;
+#endif
+    return i;
+}
+
 static int
 on_one_line(PyObject *s)
 {
     int kind = PyUnicode_KIND(s);
     const void *data = PyUnicode_DATA(s);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s), from = 0;
     int after_space = 1;  /* (at the start, a space is not allowed) */
+    if (kind != PyUnicode_4BYTE_KIND
+        && (from = one_line_blocks(kind, data, n, &after_space)) < 0) {
+        return 0;
+    }
     if (kind == PyUnicode_1BYTE_KIND) {  /* (one loop per kind: the kind read once) */
         ONE_LINE(Py_UCS1);
     }
@@ -3430,9 +4029,10 @@ str_or_none(PyObject *const *args, Py_ssize_t i, PyObject **out, const char *nam
     return 0;
 }
 
-/* The two markups of the fields ``f`` (checked) in ``layout``, or None (see template). */
+/* The two markups of the fields ``f`` (checked) in ``layout``, or None (see template);
+ * ``utf8``: the UTF-8 template (parts_utf8) instead. */
 static PyObject *
-template_of(int layout, Fields *f, PyObject *definition, int rich)
+template_of(int layout, Fields *f, PyObject *definition, int rich, int utf8)
 {
     int made = definition_parts(definition, rich, f);
     if (made <= 0 || !on_one_line(f->title) || (f->surface && !on_one_line(f->surface))
@@ -3447,6 +4047,9 @@ template_of(int layout, Fields *f, PyObject *definition, int rich)
     if (n < 0) {
         PyErr_Format(PyExc_ValueError, "layout: unknown (%d)", layout);
         return NULL;
+    }
+    if (utf8) {
+        return parts_utf8(parts, n, split);
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         if (parts[i].how != P_CUT) {
@@ -3466,7 +4069,7 @@ template_of(int layout, Fields *f, PyObject *definition, int rich)
 static PyObject *
 template_make(int layout, PyObject *id, PyObject *title, PyObject *definition,
               PyObject *surface, PyObject *href, PyObject *url, PyObject *source, int rich,
-              int judged)
+              int judged, int utf8)
 {
     Fields f = {.id = id, .title = title, .surface = surface, .href = href, .name = source};
     if (layout == 1 && f.href != NULL && f.surface == NULL) {
@@ -3485,7 +4088,7 @@ template_make(int layout, PyObject *id, PyObject *title, PyObject *definition,
         return NULL;
     }
     PyObject *result = linked == 2 ? Py_NewRef(Py_None)
-        : template_of(layout, &f, definition, rich);
+        : template_of(layout, &f, definition, rich, utf8);
     Py_XDECREF(f.url);
     return result;
 }
@@ -3495,12 +4098,13 @@ template_make(int layout, PyObject *id, PyObject *title, PyObject *definition,
 static PyObject *
 template(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 9 && nargs != 10) {
-        PyErr_SetString(PyExc_TypeError, "template: expected 9 or 10 arguments");
+    if (nargs < 9 || nargs > 11) {
+        PyErr_SetString(PyExc_TypeError, "template: expected 9 to 11 arguments");
         return NULL;
     }
-    int judged = nargs == 10 ? PyObject_IsTrue(args[9]) : 0;
-    if (judged < 0) {
+    int judged = nargs >= 10 ? PyObject_IsTrue(args[9]) : 0;
+    int utf8 = nargs == 11 ? PyObject_IsTrue(args[10]) : 0;
+    if (judged < 0 || utf8 < 0) {
         return NULL;
     }
     long layout = PyLong_AsLong(args[0]);
@@ -3523,7 +4127,7 @@ template(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     return template_make((int)layout, args[1], args[2], args[3], surface, href, url, source,
-                         rich, judged);
+                         rich, judged, utf8);
 }
 
 static PyObject *expansion_of(PyObject *title, PyObject *definition);
@@ -4331,19 +4935,68 @@ optional_str(PyObject *entry, PyObject *name, int *failed)
     return NULL;
 }
 
+/* Where an entry class holds the fields a template shows (id, term, title,
+ * definition, url, source: ``__slots__`` members), found from the first entry of a call
+ * to templates: those of the entries of that class are then read in place, without an
+ * attribute look-up each (the type is held for the call; another class, or a field
+ * not held as a member, is looked up as an attribute). */
+#define TEMPLATE_FIELDS 6
+typedef struct {
+    PyTypeObject *type;   /* NULL: not found (yet), or -1 in ``off``: looked up */
+    Py_ssize_t off[TEMPLATE_FIELDS];
+    int tried;
+} EntrySlots;
+
+static void
+entry_slots_find(EntrySlots *es, PyObject *entry)
+{
+    PyObject *names[TEMPLATE_FIELDS] = {A_ID, A_TERM, A_TITLE, A_DEFINITION, A_URL,
+                                        A_SOURCE};
+    es->tried = 1;
+    for (int i = 0; i < TEMPLATE_FIELDS; i++) {
+        es->off[i] = slot_offset(Py_TYPE(entry), names[i]);
+        if (es->off[i] < 0) {
+            return;
+        }
+    }
+    es->type = (PyTypeObject *)Py_NewRef(Py_TYPE(entry));
+}
+
+/* Field ``i`` of ``entry`` as optional_str gives it, read in place where ``es`` says. */
+static PyObject *
+entry_str(const EntrySlots *es, PyObject *entry, int i, int *failed)
+{
+    static PyObject **const names[TEMPLATE_FIELDS] = {&A_ID, &A_TERM, &A_TITLE,
+                                                      &A_DEFINITION, &A_URL, &A_SOURCE};
+    PyObject *v = es != NULL && es->type != NULL && Py_IS_TYPE(entry, es->type)
+        ? member_of(entry, es->off[i]) : NULL;
+    if (v == NULL) {  /* (not read in place, or unset: the look-up raises) */
+        return optional_str(entry, *names[i], failed);
+    }
+    if (v == Py_None) {
+        return NULL;
+    }
+    if (!PyUnicode_Check(v)) {
+        PyErr_Format(PyExc_TypeError, "%U: expected a str or None", *names[i]);
+        *failed = 1;
+        return NULL;
+    }
+    return Py_NewRef(v);
+}
+
 /* The template of ``entry`` in ``layout`` (no link to a glossary page, no surface
  * shown): a new reference to a pair of tuples, None where Python must make it, NULL on
  * an error. */
 static PyObject *
-entry_template(int layout, PyObject *entry, int rich)
+entry_template(int layout, PyObject *entry, int rich, int utf8, const EntrySlots *es)
 {
     int failed = 0;
-    PyObject *id = optional_str(entry, A_ID, &failed);
-    PyObject *term = optional_str(entry, A_TERM, &failed);
-    PyObject *title = optional_str(entry, A_TITLE, &failed);
-    PyObject *definition = optional_str(entry, A_DEFINITION, &failed);
-    PyObject *url = optional_str(entry, A_URL, &failed);
-    PyObject *source = optional_str(entry, A_SOURCE, &failed);
+    PyObject *id = entry_str(es, entry, 0, &failed);
+    PyObject *term = entry_str(es, entry, 1, &failed);
+    PyObject *title = entry_str(es, entry, 2, &failed);
+    PyObject *definition = entry_str(es, entry, 3, &failed);
+    PyObject *url = entry_str(es, entry, 4, &failed);
+    PyObject *source = entry_str(es, entry, 5, &failed);
     PyObject *result = NULL;
     if (!failed && (id == NULL || term == NULL || definition == NULL)) {
         PyErr_SetString(PyExc_TypeError, "an entry's id, term and definition must be str");
@@ -4352,7 +5005,7 @@ entry_template(int layout, PyObject *entry, int rich)
     if (!failed) {
         PyObject *shown = title != NULL && PyUnicode_GET_LENGTH(title) ? title : term;
         result = template_make(layout, id, shown, definition, NULL, NULL, url, source, rich,
-                               0);
+                               0, utf8);
     }
     Py_XDECREF(id);
     Py_XDECREF(term);
@@ -4363,13 +5016,54 @@ entry_template(int layout, PyObject *entry, int rich)
     return result;
 }
 
-/* One group of templates: its entry's, from ``memo`` or made (and kept there while it
- * holds fewer than ``limit``), appended to ``openings`` and ``closings``; None twice, and
- * the group in ``misses``, where Python must make it. */
-static int
-template_group(int layout, int rich, PyObject *const *args, int64_t code, PyObject *e,
-               Py_ssize_t g, PyObject *lists[3], Py_ssize_t limit)
+/* The entry of match code ``code`` (entry index ``e``) read in place, as form_entry
+ * and table_entry find it, where the batch's slots say how (rows and forms tuples, the
+ * form and its entry of the classes found, the entry's id the table's key ``e``): a new
+ * reference, or NULL (no error) where those must look it up. */
+static PyObject *
+entry_in_place(const Batch *b, PyObject *keys, int64_t code, int64_t e)
 {
+    const Slots *sl = &b->slots;
+    if (sl->form_type == NULL || code < 0 || (code >> 1) >= PyTuple_GET_SIZE(b->rows)
+        || e < 0 || e >= PyList_GET_SIZE(keys)) {
+        return NULL;
+    }
+    PyObject *row = PyTuple_GET_ITEM(b->rows, (Py_ssize_t)(code >> 1));
+    if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) < 1
+        || !PyLong_CheckExact(PyTuple_GET_ITEM(row, 0))) {
+        return NULL;
+    }
+    int overflow;
+    long f = PyLong_AsLongAndOverflow(PyTuple_GET_ITEM(row, 0), &overflow);
+    if (overflow || f < 0 || f >= PyTuple_GET_SIZE(b->forms)) {
+        PyErr_Clear();
+        return NULL;
+    }
+    PyObject *form = PyTuple_GET_ITEM(b->forms, f);
+    PyObject *entry = Py_IS_TYPE(form, sl->form_type) ? member_of(form, sl->entry) : NULL;
+    if (entry == NULL || !Py_IS_TYPE(entry, sl->entry_type)) {
+        return NULL;
+    }
+    PyObject *id = member_of(entry, sl->fields[0]), *key = PyList_GET_ITEM(keys, e);
+    if (id == NULL || !(id == key || (PyUnicode_CheckExact(id) && PyUnicode_CheckExact(key)
+                                      && PyUnicode_Compare(id, key) == 0))) {
+        PyErr_Clear();  /* (a failed comparison: looked up) */
+        return NULL;
+    }
+    return Py_NewRef(entry);
+}
+
+/* One group of templates: its entry's, from ``memo`` or made (and kept there while it
+ * holds fewer than ``limit``), appended to ``openings`` and ``closings`` (``utf8``: a
+ * UTF-8 template made, appended to ``openings``, None to ``closings``; the memo may
+ * hold either kind); None twice, and the group in ``misses``, where Python must make
+ * it. */
+static int
+template_group(int layout, int rich, int utf8, PyObject *const *args, const Batch *b,
+               Py_ssize_t k, PyObject *e, Py_ssize_t g, PyObject *lists[3],
+               Py_ssize_t limit, EntrySlots *es)
+{
+    int64_t code = b->codes[k];
     PyObject *memo = args[10], *made = PyDict_GetItemWithError(memo, e);
     if (made != NULL) {
         Py_INCREF(made);
@@ -4378,13 +5072,21 @@ template_group(int layout, int rich, PyObject *const *args, int64_t code, PyObje
         return -1;
     }
     else {
-        /* (a form read from a cache would be decoded for this alone: the table then) */
-        PyObject *likely = PyTuple_CheckExact(args[9]) ? form_entry(args[8], args[9], code)
+        PyObject *entry = b->in_place ? entry_in_place(b, args[7], code, b->entries[k])
             : NULL;
-        PyObject *entry = likely == NULL && PyErr_Occurred() ? NULL
-            : table_entry(args[5], args[6], args[7], e, likely);
-        Py_XDECREF(likely);
-        made = entry == NULL ? NULL : entry_template(layout, entry, rich);
+        if (entry == NULL) {
+            /* (a form read from a cache would be decoded for this alone: the table
+             * then) */
+            PyObject *likely = PyTuple_CheckExact(args[9])
+                ? form_entry(args[8], args[9], code) : NULL;
+            entry = likely == NULL && PyErr_Occurred() ? NULL
+                : table_entry(args[5], args[6], args[7], e, likely);
+            Py_XDECREF(likely);
+        }
+        if (entry != NULL && !es->tried) {
+            entry_slots_find(es, entry);
+        }
+        made = entry == NULL ? NULL : entry_template(layout, entry, rich, utf8, es);
         Py_XDECREF(entry);
         if (made == NULL) {
             return -1;
@@ -4402,6 +5104,9 @@ template_group(int layout, int rich, PyObject *const *args, int64_t code, PyObje
             || PyList_Append(lists[1], Py_None) < 0 || PyList_Append(lists[2], at) < 0;
         Py_XDECREF(at);
     }
+    else if (PyBytes_CheckExact(made)) {
+        failed = PyList_Append(lists[0], made) < 0 || PyList_Append(lists[1], Py_None) < 0;
+    }
     else if (!PyTuple_Check(made) || PyTuple_GET_SIZE(made) != 2) {
         PyErr_SetString(PyExc_TypeError, "memo: expected pairs (opening, closing)");
         failed = 1;
@@ -4415,12 +5120,16 @@ template_group(int layout, int rich, PyObject *const *args, int64_t code, PyObje
 }
 
 /* templates(layout, rich, firsts, codes, entries, built, table, keys, rows, forms, memo,
- * limit): see the method table. */
+ * limit[, utf8]): see the method table. */
 static PyObject *
 templates(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 12) {
-        PyErr_SetString(PyExc_TypeError, "templates: expected 12 arguments");
+    if (nargs != 12 && nargs != 13) {
+        PyErr_SetString(PyExc_TypeError, "templates: expected 12 or 13 arguments");
+        return NULL;
+    }
+    int utf8 = nargs == 13 ? PyObject_IsTrue(args[12]) : 0;
+    if (utf8 < 0) {
         return NULL;
     }
     long layout = PyLong_AsLong(args[0]);
@@ -4443,6 +5152,7 @@ templates(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     Batch b;
+    EntrySlots es = {.type = NULL, .tried = 0};
     PyObject *result = NULL, *lists[3] = {NULL, NULL, NULL};
     if (batch_open(&b, args + 2, args[8], args[9], args[7]) < 0) {
         goto release;
@@ -4456,7 +5166,8 @@ templates(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
         Py_ssize_t k = batch_match(&b, g);
         PyObject *e = k < 0 ? NULL : PyLong_FromLongLong(b.entries[k]);
         int failed = e == NULL
-            || template_group((int)layout, rich, args, b.codes[k], e, g, lists, limit) < 0;
+            || template_group((int)layout, rich, utf8, args, &b, k, e, g, lists, limit,
+                              &es) < 0;
         Py_XDECREF(e);
         if (failed) {
             goto release;
@@ -4465,6 +5176,7 @@ templates(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     result = PyTuple_Pack(3, lists[0], lists[1], lists[2]);
 release:
     batch_close(&b);
+    Py_XDECREF(es.type);
     for (int i = 0; i < 3; i++) {
         Py_XDECREF(lists[i]);
     }
@@ -4568,7 +5280,8 @@ static PyMethodDef splice_methods[] = {
      "https or mailto, source if not blank); every field escaped as render/html.py "
      "escapes it; None when a field has white space to fold, a rich definition markup "
      "to clean, or the url a character Python must judge. A tenth argument, true: url is "
-     "None or a link already stripped, as Python judged it."},
+     "None or a link already stripped, as Python judged it. An eleventh, true: the "
+     "template in UTF-8 (bytes: see render_html) instead of the pair."},
     {"expansion", expansion, METH_VARARGS,
      "expansion(title, definition) -> str | None: ' TITLE DEFINITION', or None when either "
      "has white space to fold (render/text.py entry_expansion)."},
@@ -4578,10 +5291,12 @@ static PyMethodDef splice_methods[] = {
      "it, None where Python must make it (render/text.py _render_kept)."},
     {"templates", (PyCFunction)(void (*)(void))templates, METH_FASTCALL,
      "templates(layout, rich, firsts, codes, entries, built, table, keys, rows, forms, "
-     "memo, limit) -> (openings, closings, misses): the template of the entry of the match "
-     "firsts[g] of each group, from memo (by entry index) or made as template makes it "
-     "without a link or a surface shown, and kept there; None twice, and g in misses, "
-     "where Python must make it (render/html.py _kept_fragment)."},
+     "memo, limit[, utf8]) -> (openings, closings, misses): the template of the entry of "
+     "the match firsts[g] of each group, from memo (by entry index) or made as template "
+     "makes it without a link or a surface shown, and kept there; None twice, and g in "
+     "misses, where Python must make it (render/html.py _kept_fragment). utf8: each made "
+     "in UTF-8 (bytes, for render_html to a sink; its closing None); the memo may hold "
+     "either kind."},
     {"json_pieces", (PyCFunction)(void (*)(void))json_pieces, METH_FASTCALL,
      "json_pieces(firsts, codes, entries, by_code, by_entry, limit, built, table, keys, rows, "
      "forms, field, how_is, ends, plain, fold) -> (pieces, checks, hits): for the match "
@@ -4619,7 +5334,11 @@ static PyMethodDef splice_methods[] = {
      "time, and the number of bytes written returned."},
     {"render_html", (PyCFunction)(void (*)(void))render_html, METH_VARARGS | METH_KEYWORDS,
      "render_html(text, starts, ends, keys, openings, closings, id_prefix, *, sink=None, "
-     "chunk=0) -> str | int: the HTML fragment's paragraphs (sink: as render_text)."},
+     "chunk=0) -> str | int: the HTML fragment's paragraphs (sink: as render_text). Each "
+     "template a tuple of str in openings and closings, or, with a sink only, a template "
+     "in UTF-8 in openings (bytes: the pieces' count in the opening and in the closing, "
+     "two zero bytes, each piece's length as a native uint32, then the pieces), its "
+     "closing unread."},
     {"render_json", (PyCFunction)(void (*)(void))render_json, METH_VARARGS | METH_KEYWORDS,
      "render_json(text, starts, ends, keys, pieces, sep, field, head, middle, tail, *, "
      "sink=None, chunk=0) -> str | int: head, the text as a JSON string, middle, the items "

@@ -17,8 +17,9 @@ def render_text(text: str, starts: Buffer, ends: Buffer, keys: Buffer,
                 pieces: list[str], *, sink: Callable[[bytes], object] | None = None,
                 chunk: int = 0) -> str | int: ...
 def render_html(text: str, starts: Buffer, ends: Buffer, keys: Buffer,
-                openings: list[tuple[str, ...]], closings: list[tuple[str, ...]],
-                id_prefix: str, *, sink: Callable[[bytes], object] | None = None,
+                openings: list[tuple[str, ...] | bytes],
+                closings: list[tuple[str, ...] | None], id_prefix: str, *,
+                sink: Callable[[bytes], object] | None = None,
                 chunk: int = 0) -> str | int: ...
 def render_json(text: str, starts: Buffer, ends: Buffer, keys: Buffer, pieces: list[str],
                 sep: str, field: str, head: str, middle: str, tail: str, *,
@@ -35,8 +36,8 @@ def pick(text: str, starts: Buffer, ends: Buffer, groups: Buffer, group_keys: Bu
              bytearray | Buffer, bytes, bytes]: ...
 def template(layout: int, id: str, title: str, definition: str | tuple[str, str],
              surface: str | None, href: str | None, url: str | None, source: str | None,
-             rich: bool, judged: bool = False, /,
-             ) -> tuple[tuple[str, ...], tuple[str, ...]] | None: ...
+             rich: bool, judged: bool = False, utf8: bool = False, /,
+             ) -> tuple[tuple[str, ...], tuple[str, ...]] | bytes | None: ...
 def expansion(title: str, definition: str, /) -> str | None: ...
 def expansions(firsts: Buffer, codes: Buffer, entries: Buffer, built: dict[int, Any],
                table: Any, keys: list[str], rows: Sequence[tuple[Any, ...]],
@@ -44,7 +45,7 @@ def expansions(firsts: Buffer, codes: Buffer, entries: Buffer, built: dict[int, 
 def templates(layout: int, rich: bool, firsts: Buffer, codes: Buffer, entries: Buffer,
               built: dict[int, Any], table: Any, keys: list[str],
               rows: Sequence[tuple[Any, ...]], forms: Sequence[Any],
-              memo: dict[Any, Any], limit: int, /,
+              memo: dict[Any, Any], limit: int, utf8: bool = False, /,
               ) -> tuple[list[Any], list[Any], list[int]]: ...
 def json_pieces(firsts: Buffer, codes: Buffer, entries: Buffer,
                 by_code: dict[int, tuple[int, str, str, str | bool | None]],

@@ -511,8 +511,10 @@ def _fragment_spliced(doc: AnnotatedText, id_prefix: str, markup: str, rich: boo
         return None
 
 
-#: The templates of a document: the openings and the closings, by key.
-_Made = tuple[list[tuple[str, ...]], list[tuple[str, ...]]]
+#: The templates of a document: the openings and the closings, by key. An opening may be
+#: a template in UTF-8 (``bytes``, made by ``_splice.templates`` for a sink: opening and
+#: closing in one object), its closing then ``None``.
+_Made = tuple[list[tuple[str, ...] | bytes], list[tuple[str, ...] | None]]
 
 
 def _templates(firsts: Iterable[tuple[object, Entry, str]], memo: dict[Any, _Template],
@@ -520,8 +522,8 @@ def _templates(firsts: Iterable[tuple[object, Entry, str]], memo: dict[Any, _Tem
     """The template of each ``(memo key, entry, surface)`` of ``firsts``, from ``memo``
     or made (:func:`_template_of`) and kept there under its key (unless ``None``, or
     the memo is full); ``None`` if one cannot be cut at its id."""
-    openings: list[tuple[str, ...]] = []
-    closings: list[tuple[str, ...]] = []
+    openings: list[tuple[str, ...] | bytes] = []
+    closings: list[tuple[str, ...] | None] = []
     get = memo.get
     for key, entry, surface in firsts:
         hit = None if key is None else get(key)
@@ -536,18 +538,20 @@ def _templates(firsts: Iterable[tuple[object, Entry, str]], memo: dict[Any, _Tem
     return openings, closings
 
 
-def _memo(doc: KeptText, preset: MarkupPreset, rich: bool,
-          link_to: str | None) -> dict[Any, _Template]:
+def _memo(doc: KeptText, preset: MarkupPreset, rich: bool, link_to: str | None,
+          utf8: bool = False) -> dict[Any, _Template]:
     """The templates already made for the matcher of ``doc`` in this style, by entry
     index (or entry index and surface, where the markup shows the term's text): kept on
     its variants (``Matcher.variants.memo``, as the JSON renderer's pieces), so that
     they live as long as the matcher and hold strings only. The style's key holds all
     a template depends on besides the entry: the preset's markup and whether its
-    definitions keep links, ``rich`` and ``link_to``. Threads may fill it at once: what
-    each writes for a key is the same."""
+    definitions keep links, ``rich`` and ``link_to``, and ``utf8``: the templates
+    ``_splice.templates`` makes for a sink, in UTF-8 (``bytes``; those Python makes are
+    kept there as they are, pairs). Threads may fill it at once: what each writes for a
+    key is the same."""
     styles: dict[Any, dict[Any, _Template]] = doc._matcher.variants.memo.setdefault(
         "html", {})
-    key = (preset.wrap, preset.links, rich, link_to)
+    key = (preset.wrap, preset.links, rich, link_to, utf8)
     found = styles.get(key)
     if found is None:
         if len(styles) >= _MEMO_STYLES:
@@ -568,13 +572,12 @@ def _kept_fragment(doc: KeptText, id_prefix: str, markup: str, rich: bool,
     if preset.wrap not in _BUILT_IN_WRAPS:
         return None
     text, starts, ends = doc.text, doc.starts, doc.ends
-    memo = _memo(doc, preset, rich, link_to)
     if _uses_surface(preset.wrap, link_to is not None):
         keys, firsts = _by_entry_and_surface(doc)
-        made = _templates(firsts, memo, preset, rich, link_to)
+        made = _templates(firsts, _memo(doc, preset, rich, link_to), preset, rich, link_to)
     else:
         keys, at = numbered(doc.entries)
-        made = _kept_templates(doc, at, memo, preset, rich, link_to)
+        made = _kept_templates(doc, at, preset, rich, link_to, sink is not None)
         if made is not None and doc.choices:
             made = _chosen(doc, keys, made, preset, rich, link_to)
     if made is None:
@@ -586,24 +589,28 @@ def _kept_fragment(doc: KeptText, id_prefix: str, markup: str, rich: bool,
         return None
 
 
-def _kept_templates(doc: KeptText, at: array[int], memo: dict[Any, _Template],
-                    preset: MarkupPreset, rich: bool, link_to: str | None) -> _Made | None:
+def _kept_templates(doc: KeptText, at: array[int], preset: MarkupPreset, rich: bool,
+                    link_to: str | None, utf8: bool) -> _Made | None:
     """:func:`_templates` of the entries of the matches ``at`` of ``doc`` (keyed by entry
-    index): in one C call (``_splice.templates``, which reads each entry where its form
-    holds it, and asks the memory for a block of them at once) where the preset is a
-    built-in one and there is no link to a glossary page, each template it cannot make
-    (white space to fold, markup to clean, a url to judge) then made in Python."""
+    index), kept with the matcher (:func:`_memo`): in one C call (``_splice.templates``,
+    which reads each entry where its form holds it, and asks the memory for a block of
+    them at once) where the preset is a built-in one and there is no link to a glossary
+    page, each template it cannot make (white space to fold, markup to clean, a url to
+    judge) then made in Python. ``utf8`` (for a sink): the C call makes each template in
+    UTF-8, the bytes the render loop copies as they are."""
     layout = _LAYOUTS.get(preset.wrap)
     table, entries = doc.entry_table, doc.entries
     if link_to is not None or layout is None or not isinstance(table, _Entries):
         text, starts, ends = doc.text, doc.starts, doc.ends
         return _templates(((entries[k], table[entries[k]], text[starts[k]:ends[k]])
-                           for k in at), memo, preset, rich, link_to)
+                           for k in at), _memo(doc, preset, rich, link_to), preset, rich,
+                          link_to)
     variants = doc._matcher.variants
+    memo = _memo(doc, preset, rich, None, utf8)
     openings, closings, misses = SPLICE.templates(
         layout, rich, at, doc.codes, entries,
         *table.lookup(variants.rows, variants.forms),
-        variants.rows, variants.forms, memo, _MEMO_LIMIT)
+        variants.rows, variants.forms, memo, _MEMO_LIMIT, utf8)
     for g in misses:
         k = at[g]
         hit = _template_of(table[entries[k]], doc.text[doc.starts[k]:doc.ends[k]], preset,
