@@ -34,7 +34,7 @@
 #endif
 
 /* The interface version glossator.render._splice.py expects (SPLICE_ABI there). */
-#define SPLICE_ABI 7
+#define SPLICE_ABI 8
 
 /* Out.kind of a UTF-8 output to a sink (a str's kinds are 1, 2 and 4). */
 #define UTF8_OUT 0

@@ -35,7 +35,7 @@ __all__ = ["CHUNK", "SPLICE", "SPLICE_ABI", "Spans", "Taken", "encoded", "int64s
            "out", "rows_and_forms", "spans_of"]
 
 #: The interface version of ``glossator.render._splice`` these sources expect.
-SPLICE_ABI = 7
+SPLICE_ABI = 8
 
 
 #: ``glossator.render._splice``, or ``None`` (the renderers then write in Python).
