@@ -510,8 +510,11 @@ def test_json_from_the_arrays_is_what_the_json_module_writes(
         accents: str, indent: int) -> None:
     """The pieces made once per code in C (``_splice.json_pieces``: each field escaped,
     the title else the term, every ``how``) are what :mod:`json` writes for the same
-    annotations, with fields that hold every character JSON escapes."""
+    annotations, with fields that hold every character JSON escapes; and, made in UTF-8
+    for a sink, its bytes as the writer encodes them."""
     import json
+
+    from glossator.render import write
 
     glossary = Glossary.from_dicts([
         {"term": "ESS", "definition": definitions[0], "title": titles[0], "id": ids[0]},
@@ -521,7 +524,10 @@ def test_json_from_the_arrays_is_what_the_json_module_writes(
     doc = Annotator(glossary, occurrences="all", accents=accents).annotate(text)
     assert isinstance(doc, KeptText)
     got = render(doc, "json", indent=indent)
-    assert doc._built is None
+    chunks: list[bytes] = []
+    write(doc, chunks.append, "json", indent=indent)
+    assert doc._built is None  # (both from the arrays)
+    assert b"".join(chunks) == got.encode("utf-8", errors="xmlcharrefreplace")
     assert got == json.dumps(doc.to_dict(), ensure_ascii=False, indent=indent)
 
 
@@ -709,19 +715,33 @@ class Eq:
         return True
     __hash__ = object.__hash__
 by_code[0] = (Eq(), "m", "end", None)
+by_code_utf8 = {}
+class EqUtf8:
+    def __eq__(self, other):
+        by_code_utf8.clear()
+        return True
+    __hash__ = object.__hash__
+by_code_utf8[0] = (EqUtf8(), b"m", "end", None)
 rows = ((0, "x", ""),)
 calls = [
     lambda: S.json_pieces(q(0), q(0), q(0), {}, {}, 10, {}, {}, ["a"], rows, (Borrowed(),),
-                          "\n", "h", ("a", "b"), ("c", "d"), False),
+                          "\n", "h", ("a", "b"), ("c", "d"), False, False),
     lambda: S.templates(0, False, q(0), q(0), q(0), {}, {}, ["a"], rows, (Borrowed(),), {}, 9),
     lambda: S.expansions(q(0), q(0), q(0), {}, {}, ["a"], rows, (Borrowed(),)),
     lambda: S.json_pieces(q(0), q(0), q(0), {}, {}, 10, {}, {0: Clearing()}, keys, rows,
-                          (Form(),), "\n", "h", ("a", "b"), ("c", "d"), False),
+                          (Form(),), "\n", "h", ("a", "b"), ("c", "d"), False, False),
     lambda: S.templates(0, False, q(0), q(0), q(0), {}, {0: Clearing()}, keys, rows,
                         (Form(),), {}, 9),
     lambda: S.expansions(q(0), q(0), q(0), {}, {0: Clearing()}, keys, rows, (Form(),)),
     lambda: S.json_pieces(q(0), q(0), q(0), by_code, {0: "f"}, 10, {}, {}, ["a"], rows, (),
-                          "\n", "h", ("a", "b"), ("c", "d"), False),
+                          "\n", "h", ("a", "b"), ("c", "d"), False, False),
+    # the same in UTF-8 (the pieces made as bytes for a sink)
+    lambda: S.json_pieces(q(0), q(0), q(0), {}, {}, 10, {}, {}, ["a"], rows, (Borrowed(),),
+                          "\n", "h", ("a", "b"), ("c", "d"), False, True),
+    lambda: S.json_pieces(q(0), q(0), q(0), {}, {}, 10, {}, {0: Clearing()}, keys, rows,
+                          (Form(),), "\n", "h", ("a", "b"), ("c", "d"), False, True),
+    lambda: S.json_pieces(q(0), q(0), q(0), by_code_utf8, {0: b"f"}, 10, {}, {}, ["a"], rows,
+                          (), "\n", "h", ("a", "b"), ("c", "d"), False, True),
 ]
 for call in calls:
     try:
@@ -746,7 +766,8 @@ def test_the_batch_makers_survive_hostile_arguments() -> None:
     done = subprocess.run([sys.executable, "-c", HOSTILE_CALLS], capture_output=True,
                           text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == ["KeyError"] * 3 + ["made"] * 3 + ["KeyError"]
+    assert done.stdout.split() == (["KeyError"] * 3 + ["made"] * 3 + ["KeyError"]
+                                   + ["KeyError", "made", "KeyError"])
 
 
 def test_an_entry_read_through_its_form_only_when_it_is_the_tables() -> None:
@@ -772,8 +793,11 @@ def test_an_entry_read_through_its_form_only_when_it_is_the_tables() -> None:
                                 {}, 9)
         assert shown in "".join(made[1][0])
         pieces = SPLICE.json_pieces(q, q, q, {}, {}, 9, {0: table_entry}, {}, keys, rows,
-                                    forms, "\n", "h", ("a", "b"), ("c", "d"), False)
+                                    forms, "\n", "h", ("a", "b"), ("c", "d"), False, False)
         assert shown in pieces[0][0]
+        in_utf8 = SPLICE.json_pieces(q, q, q, {}, {}, 9, {0: table_entry}, {}, keys, rows,
+                                     forms, "\n", "h", ("a", "b"), ("c", "d"), False, True)
+        assert in_utf8[0][0] == pieces[0][0].encode()
 
 
 def test_an_empty_title_falls_back_to_the_term_in_every_batch_maker() -> None:

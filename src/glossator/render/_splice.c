@@ -79,6 +79,11 @@ out_flush_as(Out *o, int last)
     if (o->len == 0) {
         return 0;
     }
+    if (o->sink == NULL || o->chunk == NULL) {  /* (a buffer sized never to fill) */
+        PyErr_SetString(PyExc_SystemError, "glossator.render._splice: a piece is longer "
+                        "than its room");
+        return -1;
+    }
     Py_ssize_t n = o->len;
     PyObject *data = o->chunk;
     o->chunk = NULL;
@@ -405,6 +410,13 @@ static int out_str(Out *o, PyObject *s);
 static int
 out_piece(Out *o, PyObject *s, unsigned char uses)
 {
+    if (PyBytes_Check(s)) {  /* made in UTF-8 for a sink (json_pieces) */
+        if (o->kind != UTF8_OUT) {
+            PyErr_SetString(PyExc_TypeError, "a piece made in UTF-8 for a str output");
+            return -1;
+        }
+        return o->buf == NULL ? 0 : out_bytes(o, PyBytes_AS_STRING(s), PyBytes_GET_SIZE(s));
+    }
 #if PY_VERSION_HEX < 0x030E0000  /* (CPython's own field: on later versions, out_str) */
     if (uses == 1 && o->kind == UTF8_OUT && PyUnicode_IS_COMPACT(s)
         && !PyUnicode_IS_ASCII(s) && ((PyCompactUnicodeObject *)s)->utf8 == NULL) {
@@ -444,7 +456,11 @@ static inline int
 out_view(Out *o, View *v, PyObject *s, unsigned char uses)
 {
     if (v->n < 0) {
-        if (PyUnicode_IS_COMPACT_ASCII(s)) {
+        if (PyBytes_Check(s)) {
+            v->p = PyBytes_AS_STRING(s);
+            v->n = PyBytes_GET_SIZE(s);
+        }
+        else if (PyUnicode_IS_COMPACT_ASCII(s)) {
             v->p = (const char *)PyUnicode_DATA(s);
             v->n = PyUnicode_GET_LENGTH(s);
         }
@@ -476,6 +492,11 @@ out_view(Out *o, View *v, PyObject *s, unsigned char uses)
 static int
 view_fill(View *v, PyObject *s, unsigned char uses)
 {
+    if (v->n < 0 && PyBytes_Check(s)) {  /* made in UTF-8 already (json_pieces) */
+        v->p = PyBytes_AS_STRING(s);
+        v->n = PyBytes_GET_SIZE(s);
+        return 0;
+    }
     if (v->n >= 0 || !PyUnicode_Check(s) || !PyUnicode_IS_COMPACT(s)) {
         return 0;
     }
@@ -1162,16 +1183,17 @@ visible(PyObject *str)
     return 0;
 }
 
-/* Every item of list ``pieces`` a str (where ``tuples``: a non-empty tuple of str,
+/* Every item of list ``pieces`` a str (where ``tuples`` is 1: a non-empty tuple of str,
  * the first of which holds a character other than ASCII white space, so that a line of
- * the HTML fragment that holds a tooltip is never taken for a blank one). */
+ * the HTML fragment that holds a tooltip is never taken for a blank one; 2: a str, or
+ * bytes made in UTF-8 for a sink). */
 static int
 check_pieces(PyObject *pieces, int tuples, const char *name)
 {
     Py_ssize_t n = PyList_GET_SIZE(pieces);
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *p = PyList_GET_ITEM(pieces, i);
-        if (tuples) {
+        if (tuples == 1) {
             if (!PyTuple_Check(p) || PyTuple_GET_SIZE(p) == 0) {
                 PyErr_Format(PyExc_TypeError, "%s[%zd]: expected a non-empty tuple of str",
                              name, i);
@@ -1190,7 +1212,7 @@ check_pieces(PyObject *pieces, int tuples, const char *name)
                 }
             }
         }
-        else if (!PyUnicode_Check(p)) {
+        else if (!PyUnicode_Check(p) && !(tuples == 2 && PyBytes_Check(p))) {
             PyErr_Format(PyExc_TypeError, "%s[%zd]: expected str", name, i);
             return -1;
         }
@@ -2257,7 +2279,7 @@ json_item_general(Out *o, const JsonArgs *j, Py_ssize_t i)
         return -1;
     }
     if (k[i] < 0) {
-        return out_str(o, PyList_GET_ITEM(j->pieces, -k[i] - 1));
+        return out_piece(o, PyList_GET_ITEM(j->pieces, -k[i] - 1), 0);
     }
     if (json_item(o, j, s[i], e[i]) < 0
         || out_piece(o, PyList_GET_ITEM(j->pieces, k[i]),
@@ -2340,7 +2362,7 @@ render_json(PyObject *self, PyObject *args, PyObject *kwargs)
                                      &j.text, &starts, &ends, &keys, &PyList_Type, &j.pieces,
                                      &j.sep, &j.field, &j.head, &j.middle, &j.tail, &sink,
                                      &chunk)
-        || check_pieces(j.pieces, 0, "pieces") < 0) {
+        || check_pieces(j.pieces, 2, "pieces") < 0) {
         return NULL;
     }
     Py_ssize_t n_pieces = PyList_GET_SIZE(j.pieces);
@@ -4170,6 +4192,60 @@ parts_joined(Part *parts, Py_ssize_t n)
         parts[n++] = (Part){.how = P_LIT, .lit = "\",", .len = 2, .maxchar = 0x7f};     \
     } while (0)
 
+/* Parts [0, n) (P_LIT ASCII, P_RAW a str or bytes, P_JSON) in UTF-8 as the sink writes
+ * them (a str as out_str, a JSON string as out_utf8_json): a new bytes object. A JSON
+ * piece made so for a sink is written by the loop as it is, never encoded again (the
+ * pieces of a large glossary's first document were made as str, then encoded). */
+static PyObject *
+json_parts_utf8(const Part *parts, Py_ssize_t n)
+{
+    Py_ssize_t bound = 64;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const Part *p = &parts[i];
+        Py_ssize_t b = p->how == P_LIT ? 2 * p->len
+            : PyBytes_Check(p->s) ? PyBytes_GET_SIZE(p->s)
+            : 10 * PyUnicode_GET_LENGTH(p->s);  /* (an escape 6, a lone surrogate 8) */
+        if (b > PY_SSIZE_T_MAX / 2 - bound - 4096) {
+            return PyErr_NoMemory();
+        }
+        bound += b;
+    }
+    char stack[2048], *buf = stack;
+    if (bound + SLACK > (Py_ssize_t)sizeof stack
+        && (buf = PyMem_Malloc((size_t)(bound + SLACK))) == NULL) {
+        return PyErr_NoMemory();
+    }
+    /* no sink: the room is an upper bound, never filled (out_flush_as refuses) */
+    Out o = {.buf = buf, .kind = UTF8_OUT, .len = 0, .cap = bound, .maxchar = 0, .top = 0,
+             .sink = NULL, .total = 0, .chunk = NULL};
+    int failed = 0;
+    for (Py_ssize_t i = 0; i < n && !failed; i++) {
+        const Part *p = &parts[i];
+        if (p->how == P_LIT) {
+            for (Py_ssize_t j = 0; j < p->len; j++) {  /* (Latin-1) */
+                o.len += utf8_put((unsigned char *)buf + o.len, (unsigned char)p->lit[j]);
+            }
+        }
+        else if (PyBytes_Check(p->s)) {
+            memcpy(buf + o.len, PyBytes_AS_STRING(p->s), (size_t)PyBytes_GET_SIZE(p->s));
+            o.len += PyBytes_GET_SIZE(p->s);
+        }
+        else if (p->how == P_JSON) {
+            failed = out_utf8_json(&o, PyUnicode_KIND(p->s), PyUnicode_DATA(p->s), 0,
+                                   PyUnicode_GET_LENGTH(p->s)) < 0;
+        }
+        else {
+            failed = out_utf8(&o, PyUnicode_KIND(p->s), PyUnicode_DATA(p->s), 0,
+                              PyUnicode_GET_LENGTH(p->s)) < 0;
+        }
+    }
+    PyObject *result = failed ? NULL : PyBytes_FromStringAndSize(buf, o.len);
+    if (buf != stack) {
+        PyMem_Free(buf);
+    }
+    return result;
+}
+
 /* Attribute ``name`` of ``obj`` (a new reference): read in place where ``obj`` is of
  * ``type`` (not NULL), whose slot ``name`` is at ``offset`` (found by slot_offset, and
  * set), else looked up (the same value: a plain slot of an exact type). */
@@ -4201,7 +4277,8 @@ str_attr(PyObject *obj, PyTypeObject *type, Py_ssize_t offset, PyObject *name)
  * title, else the term) and definition; read in place where ``entry`` is of ``type``
  * (not NULL), its slots id, term, title and definition at ``offsets``. */
 static PyObject *
-entry_fields(PyObject *entry, PyObject *field, PyTypeObject *type, const Py_ssize_t *offsets)
+entry_fields(PyObject *entry, PyObject *field, PyTypeObject *type, const Py_ssize_t *offsets,
+             int utf8)
 {
     PyObject *got[4] = {NULL, NULL, NULL, NULL};
     PyObject *result = NULL;
@@ -4236,7 +4313,7 @@ entry_fields(PyObject *entry, PyObject *field, PyTypeObject *type, const Py_ssiz
     PUSH_FIELD(field, "term", got[1]);
     PUSH_FIELD(field, "title", got[2]);
     PUSH_FIELD(field, "definition", got[3]);
-    result = parts_joined(parts, n);
+    result = utf8 ? json_parts_utf8(parts, n) : parts_joined(parts, n);
 done:
     for (int i = 0; i < 4; i++) {
         Py_XDECREF(got[i]);
@@ -4490,6 +4567,8 @@ typedef struct {
     PyObject *by_entry, *built, *table, *keys, *rows, *forms, *field, *how_is, *ends, *plain;
     PyObject *fixed;  /* the ends after a fixed ``how``, by (how as JSON, elided) */
     int fold;
+    int utf8;  /* the pieces, the entries' fields and the codes' middles made in UTF-8, as
+                * bytes (for a sink), else str */
     const Slots *slots;  /* where forms and entries hold what is read (types NULL: none) */
 } JsonMaker;
 
@@ -4568,7 +4647,8 @@ fields_of(JsonMaker *m, PyObject *e, PyObject *likely)
     if (entry == NULL) {
         return NULL;
     }
-    PyObject *made = entry_fields(entry, m->field, m->slots->entry_type, m->slots->fields);
+    PyObject *made = entry_fields(entry, m->field, m->slots->entry_type, m->slots->fields,
+                                  m->utf8);
     Py_DECREF(entry);
     if (made == NULL || PyDict_SetItem(m->by_entry, e, made) < 0) {
         Py_XDECREF(made);
@@ -4756,7 +4836,7 @@ code_pieces(JsonMaker *m, int64_t code, PyObject *e)
     Py_ssize_t n = 0;
     PUSH_FIELD(m->field, "form", form_text);
     PUSH_FIELD(m->field, "variant", PyUnicode_GET_LENGTH(text) ? text : form_text);
-    middle = parts_joined(parts, n);
+    middle = m->utf8 ? json_parts_utf8(parts, n) : parts_joined(parts, n);
     if (middle == NULL) {
         goto done;
     }
@@ -4798,13 +4878,17 @@ json_group(JsonMaker *m, PyObject *hit, PyObject *pieces, PyObject *checks,
         return -1;
     }
     PyObject *middle = PyTuple_GET_ITEM(hit, 1), *end = PyTuple_GET_ITEM(hit, 2);
-    if (!PyUnicode_Check(middle) || !PyUnicode_Check(end)) {
-        PyErr_SetString(PyExc_TypeError, "a kept code's pieces must be str");
+    int kind_ok = m->utf8 ? (PyUnicode_Check(middle) || PyBytes_Check(middle))
+                                && (PyUnicode_Check(fields) || PyBytes_Check(fields))
+                          : PyUnicode_Check(middle) && PyUnicode_Check(fields);
+    if (!kind_ok || !PyUnicode_Check(end)) {
+        PyErr_SetString(PyExc_TypeError, "a kept code's pieces must be str (or, in UTF-8, "
+                        "bytes)");
         return -1;
     }
     Part parts[3] = {{.how = P_RAW, .s = fields}, {.how = P_RAW, .s = middle},
                      {.how = P_RAW, .s = end}};
-    PyObject *piece = parts_joined(parts, 3);
+    PyObject *piece = m->utf8 ? json_parts_utf8(parts, 3) : parts_joined(parts, 3);
     if (piece == NULL) {
         return -1;
     }
@@ -4834,8 +4918,8 @@ hit_of(PyObject *hit, PyObject *e)
 static PyObject *
 json_pieces(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 16) {
-        PyErr_SetString(PyExc_TypeError, "json_pieces: expected 16 arguments");
+    if (nargs != 17) {
+        PyErr_SetString(PyExc_TypeError, "json_pieces: expected 17 arguments");
         return NULL;
     }
     JsonMaker m = {.by_entry = args[4], .built = args[6], .table = args[7], .keys = args[8],
@@ -4844,7 +4928,8 @@ json_pieces(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     PyObject *by_code = args[3];
     Py_ssize_t limit = PyLong_AsSsize_t(args[5]);
     m.fold = PyObject_IsTrue(args[15]);
-    if ((limit == -1 && PyErr_Occurred()) || m.fold < 0) {
+    m.utf8 = PyObject_IsTrue(args[16]);
+    if ((limit == -1 && PyErr_Occurred()) || m.fold < 0 || m.utf8 < 0) {
         return NULL;
     }
     if (!PyDict_Check(by_code) || !PyDict_Check(m.by_entry) || !PyDict_Check(m.built)
@@ -5299,9 +5384,10 @@ static PyMethodDef splice_methods[] = {
      "either kind."},
     {"json_pieces", (PyCFunction)(void (*)(void))json_pieces, METH_FASTCALL,
      "json_pieces(firsts, codes, entries, by_code, by_entry, limit, built, table, keys, rows, "
-     "forms, field, how_is, ends, plain, fold) -> (pieces, checks, hits): for the match "
-     "firsts[g] of each group, the JSON after its surface, its check and what is kept of "
-     "its code, made where by_code has none (render/json.py _code_pieces)."},
+     "forms, field, how_is, ends, plain, fold, utf8) -> (pieces, checks, hits): for the "
+     "match firsts[g] of each group, the JSON after its surface, its check and what is kept "
+     "of its code, made where by_code has none (render/json.py _code_pieces); with utf8, "
+     "the pieces, fields and middles are bytes in UTF-8, as a sink takes them."},
     {"group", group, METH_VARARGS,
      "group(text, annotations, starts, ends, entries, names) -> (keys, firsts) | None: "
      "each annotation's group (int64 bytes) by its entry number and attributes names, and "

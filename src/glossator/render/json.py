@@ -221,12 +221,14 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str,
     # each match's group, then its key, in one buffer (8 bytes a match, not a copy)
     keys = memoryview(raw_groups).cast("q")
     firsts = int64s(raw_firsts)
-    pieces, checks, kept = _code_pieces(doc, firsts, field, pad)
+    # for a sink, the pieces are made in UTF-8 (bytes), which the loop writes as they are
+    pieces, checks, kept = _code_pieces(doc, firsts, field, pad, sink is not None)
     _, raw_misses, raw_cases = SPLICE.pick(text, doc.starts, doc.ends, keys,
                                            array("q", range(len(pieces))), checks,
                                            out=keys, cases=len(pieces))
     if raw_cases:
         _case_pieces(doc, int64s(raw_cases), kept, pieces, field, pad)
+    # (each piece below joins its code's, in the same kind: str, or UTF-8 bytes)
     if raw_misses:
         _resolve_misses(doc, keys, int64s(raw_misses), kept, pieces, field, pad)
     if doc.choices:
@@ -236,7 +238,8 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str,
 
 
 def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
-                 ) -> tuple[list[str], list[str | bool | None], _Kept]:
+                 utf8: bool = False,
+                 ) -> tuple[list[str | bytes], list[str | bool | None], _Kept]:
     """For the code of each match ``firsts[g]``: the JSON after its surface when ``how``
     is that of its form written as it is, or of its variant alone; the check
     ``_splice.pick`` makes (``None``: the variant says ``how``; the form's text: equal
@@ -244,8 +247,10 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
     code with the entries' fields, for the few groups whose ``how`` reads the surface
     (:func:`_resolve_misses`). Each code's are made once per matcher and indent
     (:func:`_memo`), so a process that annotates many documents with one glossary makes
-    them once."""
-    by_code, by_entry = _memo(doc, pad)
+    them once. With ``utf8`` (a sink's output), the C maker makes them in UTF-8, as
+    bytes the write loop copies as they are."""
+    utf8 = utf8 and SPLICE is not None and isinstance(doc.entry_table, _Entries)
+    by_code, by_entry = _memo(doc, pad, utf8)
     entries, codes = doc.entries, doc.codes
     variants, table = doc._matcher.variants, doc.entry_table
     if SPLICE is not None and isinstance(table, _Entries):  # the same, in C
@@ -255,9 +260,9 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
         made_c = SPLICE.json_pieces(
             firsts, codes, entries, by_code, by_entry, _MEMO_LIMIT,
             *table.lookup(variants.rows, variants.forms), rows, forms, field,
-            *_after_how(field, pad), doc._matcher.options.accents == "fold")
+            *_after_how(field, pad), doc._matcher.options.accents == "fold", utf8)
         return made_c[0], made_c[1], (made_c[2], by_entry)
-    pieces: list[str] = []
+    pieces: list[str | bytes] = []
     checks: list[str | bool | None] = []
     hits: list[_Pieces] = []
     get = by_code.get
@@ -273,7 +278,7 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
             if len(by_code) < _MEMO_LIMIT:
                 by_code[code] = hit
         hits.append(hit)
-        pieces.append(by_entry[e] + hit[1] + hit[2])
+        pieces.append(_joined(by_entry[e], hit[1], hit[2]))
         checks.append(hit[3])
     return pieces, checks, (hits, by_entry)
 
@@ -291,19 +296,21 @@ _HOWS_LIMIT = 1 << 16
 
 #: What is kept of a code: the index of its entry, the JSON of its form (after the
 #: entry's fields, before ``how``), the rest (one string shared by many codes), the check.
-_Pieces = tuple[int, str, str, "str | bool | None"]
+_Pieces = tuple[int, "str | bytes", str, "str | bool | None"]
 #: What is kept of each group's code, and the entries' fields by entry index.
-_Kept = tuple[list[_Pieces], dict[int, str]]
+_Kept = tuple[list[_Pieces], dict[int, "str | bytes"]]
 
 
-def _memo(doc: KeptText, pad: str) -> tuple[dict[int, _Pieces], dict[int, str]]:
+def _memo(doc: KeptText, pad: str, utf8: bool = False,
+          ) -> tuple[dict[int, _Pieces], dict[int, str | bytes]]:
     """The pieces per code and the entries' fields per entry index already made for the
-    matcher of ``doc`` at this indent (kept on its variants, ``Matcher.variants.memo``:
-    they live as long as the matcher, and hold strings only). Threads may fill them at
-    once: what each writes for a key is the same."""
+    matcher of ``doc`` at this indent, as str or (``utf8``) as UTF-8 bytes (kept on its
+    variants, ``Matcher.variants.memo``: they live as long as the matcher, and hold
+    strings only). Threads may fill them at once: what each writes for a key is the
+    same."""
     memo = doc._matcher.variants.memo
-    per_indent: dict[int, tuple[dict[int, _Pieces], dict[int, str]]] = memo.setdefault(
-        "json", {})
+    per_indent: dict[int, tuple[dict[int, _Pieces], dict[int, str | bytes]]] = (
+        memo.setdefault("json utf8" if utf8 else "json", {}))
     found = per_indent.get(len(pad))
     if found is None:
         if len(per_indent) >= _MEMO_INDENTS:
@@ -319,7 +326,7 @@ class _Maker:
     __slots__ = ("by_entry", "ends", "field", "fixed", "fold", "forms", "how_is", "plain",
                  "rows", "table")
 
-    def __init__(self, doc: KeptText, field: str, pad: str, by_entry: dict[int, str],
+    def __init__(self, doc: KeptText, field: str, pad: str, by_entry: dict[int, str | bytes],
                  ) -> None:
         variants = doc._matcher.variants
         self.rows, self.forms, self.table = variants.rows, variants.forms, doc.entry_table
@@ -381,7 +388,7 @@ def _fixed_how(tag: str, is_alias: bool, fold: bool) -> str:
 
 
 def _resolve_misses(doc: KeptText, keys: memoryview, misses: array[int], kept: _Kept,
-                    pieces: list[str], field: str, pad: str) -> None:
+                    pieces: list[str | bytes], field: str, pad: str) -> None:
     """The keys of the matches whose ``how`` reads their surface (``keys[i]`` their
     group until then, ``kept`` what is kept of each group's code): a piece
     per group and surface, added to ``pieces`` (the matches numbered by group and
@@ -405,10 +412,10 @@ def _resolve_misses(doc: KeptText, keys: memoryview, misses: array[int], kept: _
                 hows.clear()
             hows[(code, surface)] = how
         hit = kept[0][g]
-        pieces.append(f"{kept[1][hit[0]]}{hit[1]}{how_is}{how},{elided[code & 1]}")
+        pieces.append(_joined(kept[1][hit[0]], hit[1], f"{how_is}{how},{elided[code & 1]}"))
 
 
-def _case_pieces(doc: KeptText, firsts: array[int], kept: _Kept, pieces: list[str],
+def _case_pieces(doc: KeptText, firsts: array[int], kept: _Kept, pieces: list[str | bytes],
                  field: str, pad: str) -> None:
     """The pieces of the groups with matches whose surface is their form's text but for
     its capitals (``how`` is ``case``, found in C by ``_splice.pick``: the commonest
@@ -419,10 +426,21 @@ def _case_pieces(doc: KeptText, firsts: array[int], kept: _Kept, pieces: list[st
     codes = doc.codes
     for n in range(0, len(firsts), 2):
         hit = hits[firsts[n + 1]]
-        pieces.append(f"{by_entry[hit[0]]}{hit[1]}{how_is}{elided[codes[firsts[n]] & 1]}")
+        pieces.append(_joined(by_entry[hit[0]], hit[1], how_is + elided[codes[firsts[n]] & 1]))
 
 
-def _choices(doc: KeptText, keys: memoryview, pieces: list[str], pad: str) -> None:
+def _joined(fields: str | bytes, middle: str | bytes, rest: str) -> str | bytes:
+    """A piece: an entry's ``fields``, a code's ``middle`` and the ``rest``, in the kind
+    the first two are (str, or UTF-8 bytes made for a sink: the rest is then encoded as
+    the sink would, ASCII here)."""
+    if isinstance(fields, bytes) and isinstance(middle, bytes):
+        return b"".join((fields, middle, rest.encode()))
+    if isinstance(fields, str) and isinstance(middle, str):
+        return f"{fields}{middle}{rest}"
+    raise TypeError("an entry's fields and a code's middle of two kinds")
+
+
+def _choices(doc: KeptText, keys: memoryview, pieces: list[str | bytes], pad: str) -> None:
     """The keys of the matches of a form with several senses: each built alone
     (:meth:`~glossator.kept.KeptText.annotation`) and written as the object path writes
     it (the whole object where it has ``senses``)."""
