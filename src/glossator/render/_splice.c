@@ -2535,6 +2535,19 @@ same_text(PyObject *surface, int kind, const void *data, int64_t a, int64_t b)
         return memcmp(sdata, (const char *)data + a * kind, (size_t)(b - a) * (size_t)kind)
                == 0;
     }
+    if (skind == PyUnicode_1BYTE_KIND && kind == PyUnicode_2BYTE_KIND) {
+        /* the usual pair (a Latin-1 form, a text with a curly apostrophe somewhere): each
+         * character widened and compared, the mismatches counted without a branch, which
+         * the compiler makes a few vector steps (the generic loop read each character
+         * through its kind) */
+        const Py_UCS1 *f = sdata;
+        const Py_UCS2 *t = (const Py_UCS2 *)data + a;
+        unsigned differ = 0;
+        for (Py_ssize_t i = 0; i < b - a; i++) {
+            differ |= (unsigned)(f[i] ^ t[i]);
+        }
+        return differ == 0;
+    }
     for (Py_ssize_t i = 0; i < b - a; i++) {
         if (PyUnicode_READ(skind, sdata, i) != PyUnicode_READ(kind, data, a + i)) {
             return 0;
