@@ -4962,6 +4962,19 @@ json_pieces(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     if (batch_open(&b, args, m.rows, m.forms, m.keys) < 0) {
         goto release;
     }
+    if (!b.in_place && PyDict_Check(m.forms) && PyDict_GET_SIZE(m.forms) > 0) {
+        /* forms read from a cache by index (render.splice.Taken): their slots are read
+         * in place too, found from one of them */
+        Py_ssize_t at = 0;
+        PyObject *key, *form, *one;
+        if (PyDict_Next(m.forms, &at, &key, &form) && (one = PyTuple_Pack(1, form)) != NULL) {
+            slots_find(&b.slots, one);
+            Py_DECREF(one);
+        }
+        else if (PyErr_Occurred()) {
+            goto release;
+        }
+    }
     m.slots = &b.slots;
     m.fixed = PyDict_New();
     pieces = PyList_New(0);
