@@ -499,7 +499,9 @@ class Rows(Sequence["Any"]):
 
     def load_many(self, indices: Sequence[int]) -> list[Any]:
         """Rows ``indices`` decoded afresh (not kept), in one C call where built: as
-        :meth:`load` gives them, one by one, and the same error for a damaged one."""
+        :meth:`load` gives them, one by one, and the same error for a damaged one. The
+        indices are not negative (``IndexError`` where built: unlike :meth:`load`, this
+        does not count from the end; its callers hold indices, not positions)."""
         load_rows = getattr(ACCELERATOR, "load_rows", None)
         if load_rows is not None:
             rows = load_rows(self._blob, self._offsets, array("q", indices), self._width,
