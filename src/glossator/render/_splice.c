@@ -1422,42 +1422,65 @@ out_id(Out *o, const HtmlArgs *h, Py_ssize_t counter)
     return out_int(o, (long long)counter);
 }
 
+/* The bytes the opening (``closing`` 0) or closing of UTF-8 template ``t`` takes with
+ * an id of ``id_len`` bytes, and where its pieces start in ``t``. */
+static inline Py_ssize_t
+utf8_template_size(PyObject *t, int closing, Py_ssize_t id_len, Py_ssize_t *at)
+{
+    const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(t);
+    Py_ssize_t first = closing ? b[0] : 0, last = first + b[closing], size = 0;
+    *at = UTF8_HEAD + 4 * (b[0] + b[1]);
+    for (Py_ssize_t j = 0; j < first; j++) {
+        *at += u32_at(b + UTF8_HEAD + 4 * j);
+    }
+    for (Py_ssize_t j = first; j < last; j++) {
+        size += u32_at(b + UTF8_HEAD + 4 * j);
+    }
+    return size + (last - first - 1) * id_len;
+}
+
+/* The opening or closing pieces of ``t`` (from ``at``) with the id of ``b`` between
+ * them, at ``w``; the new ``w``. */
+static inline char *
+utf8_template_at(PyObject *t, int closing, const IdBuf *id, Py_ssize_t at, char *w)
+{
+    const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(t);
+    const char *p = (const char *)b + at;
+    Py_ssize_t first = closing ? b[0] : 0, last = first + b[closing];
+    for (Py_ssize_t j = first; j < last; j++) {
+        uint32_t n = u32_at(b + UTF8_HEAD + 4 * j);
+        if (j > first) {
+            memcpy(w, id->s, (size_t)id->len);
+            w += id->len;
+        }
+        memcpy(w, p, n);
+        w += n;
+        p += n;
+    }
+    return w;
+}
+
 /* The opening (``closing`` 0) or closing pieces of the UTF-8 template ``t`` (checked by
  * check_templates) with the tooltip's id ``counter`` between them: copied straight to
  * the buffer when they fit (the usual case), else a piece at a time. */
 static int
 out_utf8_template(Out *o, const HtmlArgs *h, PyObject *t, int closing, Py_ssize_t counter)
 {
-    const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(t);
-    const unsigned char *len = b + UTF8_HEAD;  /* (uint32 each, read in place) */
-    Py_ssize_t first = closing ? b[0] : 0, last = first + b[closing], need = 0;
-    const char *p = (const char *)b + UTF8_HEAD + 4 * (b[0] + b[1]);
-    for (Py_ssize_t j = 0; j < first; j++) {
-        p += u32_at(len + 4 * j);
-    }
-    for (Py_ssize_t j = first; j < last; j++) {
-        need += u32_at(len + 4 * j);
-    }
+    Py_ssize_t at;
     if (h->id != NULL && counter >= 0) {
         id_set(h->id, counter);
-        if (o->len + need + (last - first - 1) * h->id->len <= o->cap) {
+        if (o->len + utf8_template_size(t, closing, h->id->len, &at) <= o->cap) {
             char *w = (char *)o->buf + o->len;
-            for (Py_ssize_t j = first; j < last; j++) {
-                uint32_t n = u32_at(len + 4 * j);
-                if (j > first) {
-                    memcpy(w, h->id->s, (size_t)h->id->len);
-                    w += h->id->len;
-                }
-                memcpy(w, p, n);
-                w += n;
-                p += n;
-            }
-            o->len = w - (char *)o->buf;
+            o->len = utf8_template_at(t, closing, h->id, at, w) - (char *)o->buf;
             return 0;
         }
     }
+    const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(t);
+    Py_ssize_t first = closing ? b[0] : 0, last = first + b[closing];
+    (void)utf8_template_size(t, closing, 0, &at);
+    const char *p = (const char *)b + at;
     for (Py_ssize_t j = first; j < last; j++) {
-        uint32_t n = u32_at(len + 4 * j);
+        uint32_t n = u32_at(b + UTF8_HEAD + 4 * j);
         if ((j > first && out_id(o, h, counter) < 0) || out_bytes(o, p, n) < 0) {
             return -1;
         }
@@ -1818,44 +1841,6 @@ utf8_line_at(int kind, const void *data, Py_ssize_t *a, Py_ssize_t b, unsigned c
         i++;
     }
     *a = i;
-    return w;
-}
-
-/* The bytes the opening (``closing`` 0) or closing of UTF-8 template ``t`` takes with
- * an id of ``id_len`` bytes, and where its pieces start in ``t``. */
-static inline Py_ssize_t
-utf8_template_size(PyObject *t, int closing, Py_ssize_t id_len, Py_ssize_t *at)
-{
-    const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(t);
-    Py_ssize_t first = closing ? b[0] : 0, last = first + b[closing], size = 0;
-    *at = UTF8_HEAD + 4 * (b[0] + b[1]);
-    for (Py_ssize_t j = 0; j < first; j++) {
-        *at += u32_at(b + UTF8_HEAD + 4 * j);
-    }
-    for (Py_ssize_t j = first; j < last; j++) {
-        size += u32_at(b + UTF8_HEAD + 4 * j);
-    }
-    return size + (last - first - 1) * id_len;
-}
-
-/* The opening or closing pieces of ``t`` (from ``at``) with the id of ``b`` between
- * them, at ``w``; the new ``w``. */
-static inline char *
-utf8_template_at(PyObject *t, int closing, const IdBuf *id, Py_ssize_t at, char *w)
-{
-    const unsigned char *b = (const unsigned char *)PyBytes_AS_STRING(t);
-    const char *p = (const char *)b + at;
-    Py_ssize_t first = closing ? b[0] : 0, last = first + b[closing];
-    for (Py_ssize_t j = first; j < last; j++) {
-        uint32_t n = u32_at(b + UTF8_HEAD + 4 * j);
-        if (j > first) {
-            memcpy(w, id->s, (size_t)id->len);
-            w += id->len;
-        }
-        memcpy(w, p, n);
-        w += n;
-        p += n;
-    }
     return w;
 }
 

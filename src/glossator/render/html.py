@@ -543,9 +543,9 @@ def _memo(doc: KeptText, preset: MarkupPreset, rich: bool, link_to: str | None,
     """The templates already made for the matcher of ``doc`` in this style, by entry
     index (or entry index and surface, where the markup shows the term's text): kept on
     its variants (``Matcher.variants.memo``, as the JSON renderer's pieces), so that
-    they live as long as the matcher and hold strings only. The style's key holds all
-    a template depends on besides the entry: the preset's markup and whether its
-    definitions keep links, ``rich`` and ``link_to``, and ``utf8``: the templates
+    they live as long as the matcher and hold strings (or bytes) only. The style's key
+    holds all a template depends on besides the entry: the preset's markup and whether
+    its definitions keep links, ``rich`` and ``link_to``, and ``utf8``: the templates
     ``_splice.templates`` makes for a sink, in UTF-8 (``bytes``; those Python makes are
     kept there as they are, pairs). Threads may fill it at once: what each writes for a
     key is the same."""
