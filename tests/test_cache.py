@@ -206,6 +206,69 @@ def test_what_the_c_restore_builds_is_out_of_the_collectors_sight(tmp_path: Path
     assert read_glossary(path).entries == entries  # (and equal to the parsed ones)
 
 
+_RESTORE_UNDER_COLLECTIONS = """
+import gc
+from glossator.glossary import Form
+from glossator.matching.scan import ACCELERATOR as A
+from glossator.model import Entry
+
+class S:
+    __slots__ = ("a", "b")
+
+class L:
+    __slots__ = ("file", "line")
+
+N = 3000
+owners = [Entry(term="t%d" % i, definition="d", id="t%d" % i) for i in range(N)]
+rows = [("t", False, False, (True, ["t"]))] * N  # (a list: each form stays tracked)
+seen = 0
+
+def shrink(phase, info):  # the extras list restore() reads, emptied by a collection
+    if phase == "start" and owners:
+        owners.clear()
+
+def walk(phase, info):  # the tuple restore() fills, looked at by a collection
+    global seen
+    if phase == "start":
+        for o in gc.get_objects():
+            if type(o) is tuple and len(o) == N:
+                seen += 1
+                for x in o:
+                    type(x)
+
+gc.set_threshold(5, 1, 1)
+gc.collect()  # (the counts from zero: the first collection comes inside restore)
+gc.callbacks.append(shrink)
+made = A.restore(Form, rows, -1, None, 1, owners)
+assert not owners  # (emptied while restore ran)
+assert len(made) == N and all(f.entry.term == "t%d" % i for i, f in enumerate(made))
+gc.callbacks[:] = [walk]
+made = A.restore(S, [(("f", [i]), i) for i in range(N)], 0, L)
+assert len(made) == N and made[7].a.line == [7] and gc.is_tracked(made)
+plain = A.restore(S, [("a", 1)] * 3)  # not a frozen class: kept in the collector's sight
+assert all(map(gc.is_tracked, plain))
+print("ok", seen)
+"""
+
+
+def test_restore_survives_collections_that_change_its_inputs_or_look_at_its_result(
+) -> None:
+    """``_scan.restore`` makes an instance a row, and each may start a collection whose
+    callbacks run Python code: one that empties the extras list, or walks
+    ``gc.get_objects()`` into the tuple being filled, must find no empty slot (both
+    crashed: the lists are read from snapshots, the tuple is untracked until full). An
+    instance of a class that is not frozen stays tracked. In a child: a crash would end
+    the run."""
+    from glossator.matching import scan as matcher
+
+    if matcher.ACCELERATOR is None:
+        pytest.skip("the C scanner is not built")
+    done = subprocess.run([sys.executable, "-c", _RESTORE_UNDER_COLLECTIONS],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ok")
+
+
 def _cached(tmp_path: Path) -> tuple[Path, Path]:
     """The glossary file and its cache directory, filled by a first run."""
     path = _write(tmp_path)

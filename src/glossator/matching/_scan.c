@@ -2468,6 +2468,24 @@ untrack_if_flat(PyObject *obj)
     PyObject_GC_UnTrack(obj);
 }
 
+/* Whether `cls` says its instances are frozen (a true `_frozen`, as glossator's Value
+ * classes do): 1, 0, or -1 with an exception (an error other than no such attribute). */
+static int
+class_frozen(PyTypeObject *cls)
+{
+    PyObject *f = PyObject_GetAttrString((PyObject *)cls, "_frozen");
+    if (f == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            PyErr_Clear();
+            return 0;
+        }
+        return -1;
+    }
+    int frozen = f == Py_True;
+    Py_DECREF(f);
+    return frozen;
+}
+
 /*
  * restore(cls, rows[, field, inner]) -> tuple of cls instances
  *
@@ -2477,8 +2495,8 @@ untrack_if_flat(PyObject *obj)
  * `field` and `inner`, a tuple in that field of a row is itself made an `inner` instance
  * (an entry's origin, a Location), and None stays None. With `at` and `extras` (one a
  * row), each row lacks slot `at`, which takes its extra (a form's entry, not in its
- * cache row: no Python tuple a form to put it in). Instances that hold only
- * untracked objects are untracked (untrack_if_flat: the classes are frozen).
+ * cache row: no Python tuple a form to put it in). Instances of a frozen class
+ * (class_frozen) that hold only untracked objects are untracked (untrack_if_flat).
  */
 static PyObject *
 restore(PyObject *module, PyObject *args)
@@ -2515,30 +2533,43 @@ restore(PyObject *module, PyObject *args)
             goto done;
         }
     }
-    seq = PySequence_Fast(rows, "rows must be a sequence");
+    /* (snapshots: each instance made may start a collection, whose callbacks could
+     * change the caller's lists) */
+    seq = PySequence_Tuple(rows);
     if (!seq) {
         goto done;
     }
-    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    Py_ssize_t count = PyTuple_GET_SIZE(seq);
     if (extras_obj != Py_None) {
-        extras = PySequence_Fast(extras_obj, "extras must be a sequence");
+        extras = PySequence_Tuple(extras_obj);
         if (!extras) {
             goto done;
         }
-        if (PySequence_Fast_GET_SIZE(extras) != count || at < 0 || at >= width
+        if (PyTuple_GET_SIZE(extras) != count || at < 0 || at >= width
             || (inner != NULL && field == at)) {
             PyErr_SetString(PyExc_ValueError, "restore(): one extra a row, at a slot");
             goto done;
         }
     }
+    /* untracking only the instances of a frozen class (glossator's Values: their slots
+     * are never set again, so what holds nothing tracked never comes to) */
+    int frozen = class_frozen(cls), inner_frozen = inner != NULL && class_frozen(inner);
+    if (frozen < 0 || inner_frozen < 0) {
+        goto done;
+    }
     result = PyTuple_New(count);
     if (!result) {
         goto done;
     }
+    /* out of the collector's sight while its items are made (a collection that a gc
+     * callback walks would find empty slots), tracked once full if it holds any
+     * tracked item */
+    PyObject_GC_UnTrack(result);
+    int holds_tracked = 0;
     for (Py_ssize_t k = 0; k < count; k++) {
-        PyObject *row = PySequence_Fast_GET_ITEM(seq, k);
+        PyObject *row = PyTuple_GET_ITEM(seq, k);
         PyObject *obj = filled(cls, offsets, width, row, at,
-                               extras != NULL ? PySequence_Fast_GET_ITEM(extras, k) : NULL);
+                               extras != NULL ? PyTuple_GET_ITEM(extras, k) : NULL);
         if (!obj) {
             Py_CLEAR(result);
             goto done;
@@ -2552,9 +2583,17 @@ restore(PyObject *module, PyObject *args)
                 goto done;
             }
             Py_SETREF(*slot, made);
-            untrack_if_flat(made);
+            if (inner_frozen) {
+                untrack_if_flat(made);
+            }
         }
-        untrack_if_flat(obj);
+        if (frozen) {
+            untrack_if_flat(obj);
+        }
+        holds_tracked |= PyObject_GC_IsTracked(obj);
+    }
+    if (holds_tracked) {
+        PyObject_GC_Track(result);
     }
 done:
     Py_XDECREF(seq);

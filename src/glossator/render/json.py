@@ -255,8 +255,8 @@ def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,
     variants, table = doc._matcher.variants, doc.entry_table
     if SPLICE is not None and isinstance(table, _Entries):  # the same, in C
         # (from a cache: the rows and forms of the new codes read in one go)
-        rows, forms = rows_and_forms(variants, [codes[k] >> 1 for k in firsts
-                                                if codes[k] not in by_code])
+        rows, forms = rows_and_forms(variants, lambda: [
+            codes[k] >> 1 for k in firsts if codes[k] not in by_code])
         made_c = SPLICE.json_pieces(
             firsts, codes, entries, by_code, by_entry, _MEMO_LIMIT,
             *table.lookup(variants.rows, variants.forms), rows, forms, field,

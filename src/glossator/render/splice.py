@@ -59,16 +59,16 @@ class Taken(dict[int, "Any"]):
         return self._sequence[index]
 
 
-def rows_and_forms(variants: Any, wanted: Iterable[int]) -> tuple[Any, Any]:
+def rows_and_forms(variants: Any, wanted: Callable[[], Iterable[int]]) -> tuple[Any, Any]:
     """The rows and forms of a matcher's ``variants`` as the C makers read them: as they
     are when compiled in memory (tuples); read from a cache, the rows of the variants
-    ``wanted`` and their forms read in one go each (``Rows.take``, ``take`` of the
-    forms), as :class:`Taken`."""
+    ``wanted()`` lists (asked only then) and their forms read in one go each
+    (``Rows.take``, ``take`` of the forms), as :class:`Taken`."""
     rows, forms = variants.rows, variants.forms
     take_rows, take_forms = getattr(rows, "take", None), getattr(forms, "take", None)
     if take_rows is None or take_forms is None:
         return rows, forms
-    indices = sorted(set(wanted))
+    indices = sorted(set(wanted()))
     got = take_rows(indices)
     form_indices = sorted({row[0] for row in got})
     return (Taken(rows, indices, got),
