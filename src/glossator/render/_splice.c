@@ -4244,6 +4244,36 @@ json_parts_utf8(const Part *parts, Py_ssize_t n)
     return result;
 }
 
+/* json_parts_utf8 of parts that are all bytes or ASCII str (P_RAW: a piece's fields,
+ * middle and end), copied once straight into the new bytes object; the others as
+ * json_parts_utf8 makes them. */
+static PyObject *
+bytes_joined(const Part *parts, Py_ssize_t n)
+{
+    Py_ssize_t total = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *p = parts[i].s;
+        if (parts[i].how != P_RAW
+            || !(PyBytes_Check(p) || (PyUnicode_Check(p) && PyUnicode_IS_COMPACT_ASCII(p)))) {
+            return json_parts_utf8(parts, n);
+        }
+        total += PyBytes_Check(p) ? PyBytes_GET_SIZE(p) : PyUnicode_GET_LENGTH(p);
+    }
+    PyObject *joined = PyBytes_FromStringAndSize(NULL, total);
+    if (joined == NULL) {
+        return NULL;
+    }
+    char *w = PyBytes_AS_STRING(joined);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *p = parts[i].s;
+        Py_ssize_t len = PyBytes_Check(p) ? PyBytes_GET_SIZE(p) : PyUnicode_GET_LENGTH(p);
+        memcpy(w, PyBytes_Check(p) ? PyBytes_AS_STRING(p) : (const char *)PyUnicode_DATA(p),
+               (size_t)len);
+        w += len;
+    }
+    return joined;
+}
+
 /* Attribute ``name`` of ``obj`` (a new reference): read in place where ``obj`` is of
  * ``type`` (not NULL), whose slot ``name`` is at ``offset`` (found by slot_offset, and
  * set), else looked up (the same value: a plain slot of an exact type). */
@@ -4886,7 +4916,7 @@ json_group(JsonMaker *m, PyObject *hit, PyObject *pieces, PyObject *checks,
     }
     Part parts[3] = {{.how = P_RAW, .s = fields}, {.how = P_RAW, .s = middle},
                      {.how = P_RAW, .s = end}};
-    PyObject *piece = m->utf8 ? json_parts_utf8(parts, 3) : parts_joined(parts, 3);
+    PyObject *piece = m->utf8 ? bytes_joined(parts, 3) : parts_joined(parts, 3);
     if (piece == NULL) {
         return -1;
     }
