@@ -361,6 +361,10 @@ def test_utf8_templates_are_checked() -> None:
         assert b"".join(got) == tuples.encode()
         with pytest.raises(TypeError, match="sink only"):
             SPLICE.render_html(text, starts, ends, keys, openings, closings, "g")
+    # a bad template of str among UTF-8 ones is named where it is in the caller's lists
+    with pytest.raises(TypeError, match=r"closings\[2\]"):
+        SPLICE.render_html(text, starts, ends, keys, [utf8, made[0], made[0]],
+                           [None, made[1], ()], "g", sink=list().append)
     head = utf8[:4 + 16]
     blank = b"\x01\x01\0\0" + (2).to_bytes(4, sys.byteorder) + bytes(4) + b" \t"
     for wrong in (b"", b"\x01", b"\0\x01\0\0", b"\x01\x01\0\0", b"\x01\x01\x01\0" + bytes(8),

@@ -1183,37 +1183,45 @@ visible(PyObject *str)
     return 0;
 }
 
-/* Every item of list ``pieces`` a str (where ``tuples`` is 1: a non-empty tuple of str,
- * the first of which holds a character other than ASCII white space, so that a line of
- * the HTML fragment that holds a tooltip is never taken for a blank one; 2: a str, or
+/* ``p``, item ``i`` of list ``name``, a str (where ``tuples`` is 1: a non-empty tuple of
+ * str, the first of which holds a character other than ASCII white space, so that a line
+ * of the HTML fragment that holds a tooltip is never taken for a blank one; 2: a str, or
  * bytes made in UTF-8 for a sink). */
+static int
+check_piece(PyObject *p, int tuples, const char *name, Py_ssize_t i)
+{
+    if (tuples == 1) {
+        if (!PyTuple_Check(p) || PyTuple_GET_SIZE(p) == 0) {
+            PyErr_Format(PyExc_TypeError, "%s[%zd]: expected a non-empty tuple of str",
+                         name, i);
+            return -1;
+        }
+        PyObject *first = PyTuple_GET_ITEM(p, 0);
+        if (PyUnicode_Check(first) && !visible(first)) {
+            PyErr_Format(PyExc_ValueError, "%s[%zd]: the markup starts with white "
+                         "space alone", name, i);
+            return -1;
+        }
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(p); j++) {
+            if (!PyUnicode_Check(PyTuple_GET_ITEM(p, j))) {
+                PyErr_Format(PyExc_TypeError, "%s[%zd][%zd]: expected str", name, i, j);
+                return -1;
+            }
+        }
+    }
+    else if (!PyUnicode_Check(p) && !(tuples == 2 && PyBytes_Check(p))) {
+        PyErr_Format(PyExc_TypeError, "%s[%zd]: expected str", name, i);
+        return -1;
+    }
+    return 0;
+}
+
+/* check_piece of each item of list ``pieces``. */
 static int
 check_pieces(PyObject *pieces, int tuples, const char *name)
 {
-    Py_ssize_t n = PyList_GET_SIZE(pieces);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *p = PyList_GET_ITEM(pieces, i);
-        if (tuples == 1) {
-            if (!PyTuple_Check(p) || PyTuple_GET_SIZE(p) == 0) {
-                PyErr_Format(PyExc_TypeError, "%s[%zd]: expected a non-empty tuple of str",
-                             name, i);
-                return -1;
-            }
-            PyObject *first = PyTuple_GET_ITEM(p, 0);
-            if (PyUnicode_Check(first) && !visible(first)) {
-                PyErr_Format(PyExc_ValueError, "%s[%zd]: the markup starts with white "
-                             "space alone", name, i);
-                return -1;
-            }
-            for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(p); j++) {
-                if (!PyUnicode_Check(PyTuple_GET_ITEM(p, j))) {
-                    PyErr_Format(PyExc_TypeError, "%s[%zd][%zd]: expected str", name, i, j);
-                    return -1;
-                }
-            }
-        }
-        else if (!PyUnicode_Check(p) && !(tuples == 2 && PyBytes_Check(p))) {
-            PyErr_Format(PyExc_TypeError, "%s[%zd]: expected str", name, i);
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(pieces); i++) {
+        if (check_piece(PyList_GET_ITEM(pieces, i), tuples, name, i) < 0) {
             return -1;
         }
     }
@@ -2045,27 +2053,14 @@ check_templates(PyObject *openings, PyObject *closings, int sink)
         return check_pieces(openings, 1, "openings") < 0
             || check_pieces(closings, 1, "closings") < 0 ? -1 : tuples;
     }
-    PyObject *pair[2] = {NULL, NULL};  /* the tuples alone, checked as they are */
-    Py_ssize_t result = -1;
-    for (int c = 0; c < 2; c++) {
-        if ((pair[c] = PyList_New(0)) == NULL) {
-            goto done;
-        }
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
+    for (Py_ssize_t i = 0; i < n; i++) {  /* the tuples alone, each named where it is */
         if (!PyBytes_CheckExact(PyList_GET_ITEM(openings, i))
-            && (PyList_Append(pair[0], PyList_GET_ITEM(openings, i)) < 0
-                || PyList_Append(pair[1], PyList_GET_ITEM(closings, i)) < 0)) {
-            goto done;
+            && (check_piece(PyList_GET_ITEM(openings, i), 1, "openings", i) < 0
+                || check_piece(PyList_GET_ITEM(closings, i), 1, "closings", i) < 0)) {
+            return -1;
         }
     }
-    if (check_pieces(pair[0], 1, "openings") == 0 && check_pieces(pair[1], 1, "closings") == 0) {
-        result = tuples;
-    }
-done:
-    Py_XDECREF(pair[0]);
-    Py_XDECREF(pair[1]);
-    return result;
+    return tuples;
 }
 
 static PyObject *
