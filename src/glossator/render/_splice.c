@@ -79,11 +79,6 @@ out_flush_as(Out *o, int last)
     if (o->len == 0) {
         return 0;
     }
-    if (o->sink == NULL || o->chunk == NULL) {  /* (a buffer sized never to fill) */
-        PyErr_SetString(PyExc_SystemError, "glossator.render._splice: a piece is longer "
-                        "than its room");
-        return -1;
-    }
     Py_ssize_t n = o->len;
     PyObject *data = o->chunk;
     o->chunk = NULL;
@@ -1815,7 +1810,7 @@ html_line_rest(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
     return next_line(kind, data, j, n);
 }
 
-static unsigned char *utf8_escaped(unsigned char *w, Py_UCS4 c);
+static unsigned char *utf8_escaped(unsigned char *w, Py_UCS4 c, int json);
 
 /* The characters [*a, b) of a str of ``kind`` at ``w`` as out_utf8_line writes them,
  * up to the first line break (``*a`` then where it stopped); the room is there (10
@@ -1845,7 +1840,7 @@ utf8_line_at(int kind, const void *data, Py_ssize_t *a, Py_ssize_t b, unsigned c
         if (line_break(c)) {
             break;
         }
-        w = html_special(c) ? utf8_escaped(w, c) : w + utf8_put(w, c);
+        w = html_special(c) ? utf8_escaped(w, c, 0) : w + utf8_put(w, c);
         i++;
     }
     *a = i;
@@ -3544,7 +3539,7 @@ part_utf8_bound(const Part *p)
     case P_LIT:
         return 2 * p->len;  /* (Latin-1) */
     default:  /* an escape is at most 10 bytes (\U0010ffff), a character 8 (&#55296;) */
-        return 10 * PyUnicode_GET_LENGTH(p->s);
+        return PyBytes_Check(p->s) ? PyBytes_GET_SIZE(p->s) : 10 * PyUnicode_GET_LENGTH(p->s);
     }
 }
 
@@ -3566,13 +3561,19 @@ utf8_run(int kind, const void *data, Py_ssize_t a, Py_ssize_t b, unsigned char *
     return w;
 }
 
-/* ``c`` escaped as put_escaped writes it (all ASCII), at ``w``; the new ``w``. */
+/* ``c`` escaped as put_escaped (``json``: put_json_escaped) writes it (all ASCII), at
+ * ``w``; the new ``w``. */
 static unsigned char *
-utf8_escaped(unsigned char *w, Py_UCS4 c)
+utf8_escaped(unsigned char *w, Py_UCS4 c, int json)
 {
     Py_UCS1 one[12];
     Py_ssize_t n = 0;
-    put_escaped(PyUnicode_1BYTE_KIND, one, &n, c);
+    if (json) {
+        put_json_escaped(PyUnicode_1BYTE_KIND, one, &n, c);
+    }
+    else {
+        put_escaped(PyUnicode_1BYTE_KIND, one, &n, c);
+    }
     memcpy(w, one, (size_t)n);
     return w + n;
 }
@@ -3592,6 +3593,10 @@ part_utf8(const Part *p, unsigned char *w)
         }
         return w;
     }
+    if (PyBytes_Check(p->s)) {  /* (P_RAW: made in UTF-8 already) */
+        memcpy(w, PyBytes_AS_STRING(p->s), (size_t)PyBytes_GET_SIZE(p->s));
+        return w + PyBytes_GET_SIZE(p->s);
+    }
     int kind = PyUnicode_KIND(p->s);
     const void *data = PyUnicode_DATA(p->s);
     Py_ssize_t n = PyUnicode_GET_LENGTH(p->s);
@@ -3604,7 +3609,7 @@ part_utf8(const Part *p, unsigned char *w)
         if (j >= n) {
             break;
         }
-        w = utf8_escaped(w, PyUnicode_READ(kind, data, j));
+        w = utf8_escaped(w, PyUnicode_READ(kind, data, j), p->how == P_JSON);
         i = j + 1;
     }
     return w;
@@ -4185,54 +4190,31 @@ parts_joined(Part *parts, Py_ssize_t n)
         parts[n++] = (Part){.how = P_LIT, .lit = "\",", .len = 2, .maxchar = 0x7f};     \
     } while (0)
 
-/* Parts [0, n) (P_LIT ASCII, P_RAW a str or bytes, P_JSON) in UTF-8 as the sink writes
- * them (a str as out_str, a JSON string as out_utf8_json): a new bytes object. A JSON
- * piece made so for a sink is written by the loop as it is, never encoded again (the
- * pieces of a large glossary's first document were made as str, then encoded). */
+/* Parts [0, n) (P_LIT, P_RAW a str or bytes, P_JSON) in UTF-8 as the sink writes them
+ * (part_utf8): a new bytes object. A JSON piece made so for a sink is written by the
+ * loop as it is, never encoded again (the pieces of a large glossary's first document
+ * were made as str, then encoded). */
 static PyObject *
 json_parts_utf8(const Part *parts, Py_ssize_t n)
 {
     Py_ssize_t bound = 64;
     for (Py_ssize_t i = 0; i < n; i++) {
-        const Part *p = &parts[i];
-        Py_ssize_t b = p->how == P_LIT ? 2 * p->len
-            : PyBytes_Check(p->s) ? PyBytes_GET_SIZE(p->s)
-            : 10 * PyUnicode_GET_LENGTH(p->s);  /* (an escape 6, a lone surrogate 8) */
+        Py_ssize_t b = part_utf8_bound(&parts[i]);
         if (b > PY_SSIZE_T_MAX / 2 - bound - 4096) {
             return PyErr_NoMemory();
         }
         bound += b;
     }
-    char stack[2048], *buf = stack;
-    if (bound + SLACK > (Py_ssize_t)sizeof stack
-        && (buf = PyMem_Malloc((size_t)(bound + SLACK))) == NULL) {
+    unsigned char stack[2048], *buf = stack;
+    if (bound + 64 > (Py_ssize_t)sizeof stack
+        && (buf = PyMem_Malloc((size_t)(bound + 64))) == NULL) {
         return PyErr_NoMemory();
     }
-    /* no sink: the room is an upper bound, never filled (out_flush_as refuses) */
-    Out o = {.buf = buf, .kind = UTF8_OUT, .len = 0, .cap = bound, .maxchar = 0, .top = 0,
-             .sink = NULL, .total = 0, .chunk = NULL};
-    int failed = 0;
-    for (Py_ssize_t i = 0; i < n && !failed; i++) {
-        const Part *p = &parts[i];
-        if (p->how == P_LIT) {
-            for (Py_ssize_t j = 0; j < p->len; j++) {  /* (Latin-1) */
-                o.len += utf8_put((unsigned char *)buf + o.len, (unsigned char)p->lit[j]);
-            }
-        }
-        else if (PyBytes_Check(p->s)) {
-            memcpy(buf + o.len, PyBytes_AS_STRING(p->s), (size_t)PyBytes_GET_SIZE(p->s));
-            o.len += PyBytes_GET_SIZE(p->s);
-        }
-        else if (p->how == P_JSON) {
-            failed = out_utf8_json(&o, PyUnicode_KIND(p->s), PyUnicode_DATA(p->s), 0,
-                                   PyUnicode_GET_LENGTH(p->s)) < 0;
-        }
-        else {
-            failed = out_utf8(&o, PyUnicode_KIND(p->s), PyUnicode_DATA(p->s), 0,
-                              PyUnicode_GET_LENGTH(p->s)) < 0;
-        }
+    unsigned char *w = buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        w = part_utf8(&parts[i], w);
     }
-    PyObject *result = failed ? NULL : PyBytes_FromStringAndSize(buf, o.len);
+    PyObject *result = PyBytes_FromStringAndSize((const char *)buf, w - buf);
     if (buf != stack) {
         PyMem_Free(buf);
     }
