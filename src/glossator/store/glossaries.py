@@ -499,11 +499,6 @@ class _Winners(Sequence[Form]):
     def __init__(self, store: Store) -> None:
         self._store = store
 
-    def build(self, indices: Iterable[int]) -> None:
-        """Build the forms ``indices`` (of this view) in one go (:meth:`Store.build_forms`)."""
-        winners = self._store._winners
-        self._store.build_forms([winners[i] for i in indices])
-
     def take(self, indices: Sequence[int]) -> list[Form]:
         """The forms ``indices`` (of this view, not negative), those not built yet built
         in one go (:meth:`Store.build_forms`)."""
