@@ -4211,6 +4211,7 @@ json_parts_utf8(const Part *parts, Py_ssize_t n)
         return PyErr_NoMemory();
     }
     unsigned char *w = buf;
+    buf[0] = 0;  /* (no part: nothing read from it, which GCC cannot tell at -O1) */
     for (Py_ssize_t i = 0; i < n; i++) {
         w = part_utf8(&parts[i], w);
     }
