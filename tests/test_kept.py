@@ -581,6 +581,56 @@ def test_json_pieces_in_c_are_the_python_ones(monkeypatch: pytest.MonkeyPatch) -
     assert "accompagnement" in in_c_all[1][0][-1] and "accompagnement" not in in_c_all[0][0][-1]
 
 
+class _Entry:
+    """An entry as ``json_pieces`` reads it (its slots read in place)."""
+
+    __slots__ = ("definition", "id", "term", "title")
+
+    def __init__(self, n: int) -> None:
+        self.id, self.term, self.title, self.definition = f"e{n}", f"T{n}", None, "déf"
+
+
+class _Form:
+    """A form as ``json_pieces`` reads it."""
+
+    __slots__ = ("entry", "is_alias", "text")
+
+    def __init__(self, text: str, entry: _Entry, is_alias: bool) -> None:
+        self.text, self.entry, self.is_alias = text, entry, is_alias
+
+
+@pytest.mark.parametrize("fold", [False, True])
+def test_json_pieces_read_how_from_any_number_of_tags(fold: bool) -> None:
+    """Each code's end after ``how`` is the one its tag says (render/json.py
+    ``_fixed_how``), for more tags than the C maker keeps the ends of, equal tags that
+    are distinct objects, aliases or not, elided or not."""
+    from glossator.render.json import _after_how, _fixed_how
+    from glossator.render.splice import SPLICE
+
+    if SPLICE is None:
+        pytest.skip("the C renderer is not built")
+    tags = ["".join(["t", str(i % 23)]) for i in range(60)] + ["inflected", "", "é\\"]
+    entries = [_Entry(n) for n in range(5)]
+    forms = tuple(_Form(f"f{v}", entries[v % 5], v % 3 == 0) for v in range(len(tags)))
+    rows = tuple((v, "", tag) for v, tag in enumerate(tags))
+    codes = array("q", [v * 2 + (v % 2) for v in range(len(tags))])
+    entry_of = array("q", [v % 5 for v in range(len(tags))])
+    field = "\n  "
+    how_is, ends, plain = _after_how(field, " ")
+    _, _, hits = SPLICE.json_pieces(
+        array("q", range(len(tags))), codes, entry_of, {}, {}, 1 << 15,
+        dict(enumerate(entries)), {}, [e.id for e in entries], rows, forms, field,
+        how_is, ends, plain, fold, False)
+    for v, (e, _, end, check) in enumerate(hits):
+        fixed = _fixed_how(tags[v], v % 3 == 0, fold)
+        assert e == v % 5
+        if fixed:
+            assert (end, check) == (f"{how_is}{fixed},{ends[v % 2]}", None)
+        else:
+            assert end == plain[v % 2]
+            assert check == (False if tags[v] else forms[v].text)
+
+
 def _from_the_cache(tmp_path: Any, yaml: str, text: str, fmt: str,
                     ) -> tuple[Annotator, str]:
     """An annotator over ``yaml`` read back from a cache (its rows not a tuple), and

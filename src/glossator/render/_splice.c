@@ -3578,6 +3578,31 @@ utf8_escaped(unsigned char *w, Py_UCS4 c, int json)
     return w + n;
 }
 
+/* ``n`` Latin-1 characters at ``p`` in UTF-8 at ``w`` (room for 2 * n bytes, and 8
+ * more): eight at a time while they are ASCII, then one at a time without a branch;
+ * the new ``w``. */
+static inline unsigned char *
+latin1_utf8(const Py_UCS1 *p, Py_ssize_t n, unsigned char *w)
+{
+    Py_ssize_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        if (v & 0x8080808080808080ull) {
+            break;
+        }
+        memcpy(w, &v, 8);
+        w += 8;
+    }
+    for (; i < n; i++) {
+        unsigned c = p[i];
+        w[0] = (unsigned char)(c < 0x80 ? c : 0xc0 | (c >> 6));
+        w[1] = (unsigned char)(0x80 | (c & 0x3f));
+        w += 1 + (c >> 7);
+    }
+    return w;
+}
+
 /* Part ``p`` in UTF-8 at ``w`` (room for part_utf8_bound bytes, and 64 more): the same
  * characters as part_write writes, encoded as the sink encodes them; the new ``w``. */
 static unsigned char *
@@ -3600,6 +3625,29 @@ part_utf8(const Part *p, unsigned char *w)
     int kind = PyUnicode_KIND(p->s);
     const void *data = PyUnicode_DATA(p->s);
     Py_ssize_t n = PyUnicode_GET_LENGTH(p->s);
+    if (kind == PyUnicode_1BYTE_KIND && (p->how == P_RAW || p->how == P_JSON)) {
+        /* the short strings of a glossary's entries (ids, terms, titles, separators):
+         * each run of ASCII copied whole (its own UTF-8), of Latin-1 encoded without a
+         * branch per character (through utf8_run, the call and its loops cost more
+         * than the few characters) */
+        int ascii = PyUnicode_IS_ASCII(p->s);
+        for (Py_ssize_t i = 0; i < n;) {
+            Py_ssize_t j = p->how == P_RAW ? n : first_json_special(kind, data, i, n);
+            if (ascii) {
+                memcpy(w, (const char *)data + i, (size_t)(j - i));
+                w += j - i;
+            }
+            else {
+                w = latin1_utf8((const Py_UCS1 *)data + i, j - i, w);
+            }
+            if (j >= n) {
+                break;
+            }
+            w = utf8_escaped(w, ((const Py_UCS1 *)data)[j], 1);
+            i = j + 1;
+        }
+        return w;
+    }
     if (p->how == P_RAW) {
         return utf8_run(kind, data, 0, n, w);
     }
@@ -4368,12 +4416,14 @@ member_of(PyObject *obj, Py_ssize_t offset)
 typedef struct {
     PyTypeObject *form_type, *entry_type;
     Py_ssize_t text, entry, fields[4];
+    Py_ssize_t alias;  /* the form's is_alias, or -1 (then looked up) */
 } Slots;
 
 static void
 slots_find(Slots *s, PyObject *forms)
 {
     s->form_type = s->entry_type = NULL;  /* (held until slots_release) */
+    s->alias = -1;
     if (PyTuple_GET_SIZE(forms) == 0) {
         return;
     }
@@ -4394,6 +4444,7 @@ slots_find(Slots *s, PyObject *forms)
             return;
         }
     }
+    s->alias = slot_offset(Py_TYPE(form), A_IS_ALIAS);
     s->form_type = (PyTypeObject *)Py_NewRef(Py_TYPE(form));
     s->entry_type = (PyTypeObject *)Py_NewRef(Py_TYPE(entry));
 }
@@ -4517,7 +4568,7 @@ batch_open(Batch *b, PyObject *const *buffers, PyObject *rows, PyObject *forms,
     b->forms = forms;
     b->keys = keys;
     b->slots = (Slots){.form_type = NULL, .entry_type = NULL, .text = -1, .entry = -1,
-                       .fields = {-1, -1, -1, -1}};
+                       .fields = {-1, -1, -1, -1}, .alias = -1};
     for (int i = 0; i < 3; i++) {
         if (get_int64s(buffers[i], &b->views[i], names[i]) < 0) {
             return -1;
@@ -4568,6 +4619,17 @@ batch_match(Batch *b, Py_ssize_t g)
     return (Py_ssize_t)k;
 }
 
+/* The tags (variants' ``how``) a json_pieces call has met, with what follows each. */
+#define HOWS_SEEN 16
+
+typedef struct {
+    PyObject *tag;     /* (held) */
+    Py_hash_t hash;
+    int alias;         /* the form is an alias */
+    int fixed;         /* the tag says ``how`` (fixed_how): the ends below, else none */
+    PyObject *end[2];  /* (held) the end after it, by elided */
+} HowSeen;
+
 /* What json_pieces shares over one call. */
 typedef struct {
     PyObject *by_entry, *built, *table, *keys, *rows, *forms, *field, *how_is, *ends, *plain;
@@ -4576,6 +4638,8 @@ typedef struct {
     int utf8;  /* the pieces, the entries' fields and the codes' middles made in UTF-8, as
                 * bytes (for a sink), else str */
     const Slots *slots;  /* where forms and entries hold what is read (types NULL: none) */
+    HowSeen seen[HOWS_SEEN];  /* the first tags met (a glossary has a handful) */
+    int n_seen;
 } JsonMaker;
 
 /* After a failed look-up (an attribute, an item): 0 with the error cleared where it
@@ -4601,9 +4665,11 @@ not_there(void)
  * look-up in the table's dict of entries, which a large glossary's first document
  * waits for. */
 static PyObject *
-same_entry(PyObject *keys, PyObject *likely, PyObject *e)
+same_entry(PyObject *keys, PyObject *likely, PyObject *e, const Slots *in)
 {
-    PyObject *id = PyObject_GetAttr(likely, A_ID);  /* (may run Python code: first) */
+    PyObject *id = in == NULL ? PyObject_GetAttr(likely, A_ID)  /* (may run Python code:
+                                                                 * first) */
+                   : attr_in_place(likely, in->entry_type, in->fields[0], A_ID);
     if (id == NULL) {
         return NULL;
     }
@@ -4623,11 +4689,13 @@ same_entry(PyObject *keys, PyObject *likely, PyObject *e)
 
 /* The entry of index ``e`` of an entry table (kept.py _Entries: its dict of entries
  * built, the table, its keys), a new reference: ``likely`` if it is that entry, else
- * from the dict, else asked of the table. */
+ * from the dict, else asked of the table; ``in`` (or NULL): where entries hold their
+ * id. */
 static PyObject *
-table_entry(PyObject *built, PyObject *table, PyObject *keys, PyObject *e, PyObject *likely)
+table_entry(PyObject *built, PyObject *table, PyObject *keys, PyObject *e, PyObject *likely,
+            const Slots *in)
 {
-    PyObject *entry = likely == NULL ? NULL : same_entry(keys, likely, e);
+    PyObject *entry = likely == NULL ? NULL : same_entry(keys, likely, e, in);
     if (entry == NULL && PyErr_Occurred() && not_there() < 0) {
         return NULL;
     }
@@ -4649,7 +4717,7 @@ fields_of(JsonMaker *m, PyObject *e, PyObject *likely)
     if (found != NULL || PyErr_Occurred()) {
         return found;
     }
-    PyObject *entry = table_entry(m->built, m->table, m->keys, e, likely);
+    PyObject *entry = table_entry(m->built, m->table, m->keys, e, likely, m->slots);
     if (entry == NULL) {
         return NULL;
     }
@@ -4712,6 +4780,59 @@ fixed_how(PyObject *tag, int is_alias, int fold)
         return parts_joined(parts, 3);
     }
     return NULL;
+}
+
+/* The end after ``how`` for a variant of ``tag`` (of an alias or not) where the tag
+ * says it (fixed_how): 1 with ``*end`` a new reference; 0 where it does not; -1 with an
+ * error. The first tags met are kept with their ends in ``m->seen``, so that a code
+ * costs no new object nor look-up here (a large glossary's first document meets tens of
+ * thousands of codes, and a handful of tags). */
+static int
+how_end(JsonMaker *m, PyObject *tag, int is_alias, int elided, PyObject **end)
+{
+    *end = NULL;
+    Py_hash_t hash = PyObject_Hash(tag);  /* (a str: kept in it once made) */
+    if (hash == -1) {
+        return -1;
+    }
+    HowSeen *seen = NULL;
+    for (int i = 0; i < m->n_seen && seen == NULL; i++) {
+        HowSeen *c = &m->seen[i];
+        if (c->alias == is_alias
+            && (c->tag == tag || (c->hash == hash && PyUnicode_Compare(c->tag, tag) == 0))) {
+            seen = c;
+        }
+    }
+    if (seen == NULL) {
+        PyObject *fixed = fixed_how(tag, is_alias, m->fold);
+        if (fixed == NULL && PyErr_Occurred()) {
+            return -1;
+        }
+        if (m->n_seen == HOWS_SEEN) {  /* (many tags: the rest as before) */
+            if (fixed == NULL) {
+                return 0;
+            }
+            *end = fixed_end(m, fixed, elided);
+            Py_DECREF(fixed);
+            return *end == NULL ? -1 : 1;
+        }
+        seen = &m->seen[m->n_seen++];
+        *seen = (HowSeen){.tag = Py_NewRef(tag), .hash = hash, .alias = is_alias,
+                          .fixed = fixed != NULL, .end = {NULL, NULL}};
+        if (fixed != NULL) {
+            seen->end[0] = fixed_end(m, fixed, 0);
+            seen->end[1] = fixed_end(m, fixed, 1);
+            Py_DECREF(fixed);
+            if (seen->end[0] == NULL || seen->end[1] == NULL) {
+                return -1;
+            }
+        }
+    }
+    if (!seen->fixed) {
+        return 0;
+    }
+    *end = Py_NewRef(seen->end[elided]);
+    return 1;
 }
 
 /* Tuple ``t`` out of the cyclic garbage collector's sight if none of its items is in it
@@ -4801,7 +4922,7 @@ code_pieces(JsonMaker *m, int64_t code, PyObject *e)
         return NULL;
     }
     PyObject *form = NULL, *text = NULL, *tag = NULL;
-    PyObject *result = NULL, *middle = NULL, *fixed = NULL, *end = NULL, *form_text = NULL;
+    PyObject *result = NULL, *middle = NULL, *end = NULL, *form_text = NULL;
     if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) < 3
         || !PyUnicode_Check(PyTuple_GET_ITEM(row, 1))
         || !PyUnicode_Check(PyTuple_GET_ITEM(row, 2))) {
@@ -4832,8 +4953,9 @@ code_pieces(JsonMaker *m, int64_t code, PyObject *e)
     if (form_text == NULL) {
         goto done;
     }
-    PyObject *alias = PyObject_GetAttr(form, A_IS_ALIAS);
-    int is_alias = alias == NULL ? -1 : PyObject_IsTrue(alias);
+    PyObject *alias = attr_in_place(form, in->form_type, in->alias, A_IS_ALIAS);
+    int is_alias = alias == NULL ? -1 : alias == Py_True ? 1 : alias == Py_False ? 0
+                   : PyObject_IsTrue(alias);
     Py_XDECREF(alias);
     if (is_alias < 0) {
         goto done;
@@ -4847,14 +4969,11 @@ code_pieces(JsonMaker *m, int64_t code, PyObject *e)
         goto done;
     }
     int elided = (int)(code & 1);
-    fixed = fixed_how(tag, is_alias, m->fold);
-    if (fixed != NULL) {
-        end = fixed_end(m, fixed, elided);
-        if (end != NULL) {
-            result = PyTuple_Pack(4, e, middle, end, Py_None);
-        }
+    int says = how_end(m, tag, is_alias, elided, &end);
+    if (says > 0) {
+        result = PyTuple_Pack(4, e, middle, end, Py_None);
     }
-    else if (!PyErr_Occurred()) {
+    else if (says == 0) {
         PyObject *check = PyUnicode_GET_LENGTH(tag) ? Py_False : form_text;
         result = PyTuple_Pack(4, e, middle, PyTuple_GET_ITEM(m->plain, elided), check);
     }
@@ -4864,7 +4983,6 @@ code_pieces(JsonMaker *m, int64_t code, PyObject *e)
 done:
     Py_XDECREF(form_text);
     Py_XDECREF(middle);
-    Py_XDECREF(fixed);
     Py_XDECREF(end);
     Py_XDECREF(form);
     Py_DECREF(row);
@@ -5012,6 +5130,11 @@ json_pieces(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
     result = PyTuple_Pack(3, pieces, checks, hits);
 release:
     batch_close(&b);
+    for (int i = 0; i < m.n_seen; i++) {
+        Py_DECREF(m.seen[i].tag);
+        Py_XDECREF(m.seen[i].end[0]);
+        Py_XDECREF(m.seen[i].end[1]);
+    }
     Py_XDECREF(m.fixed);
     Py_XDECREF(pieces);
     Py_XDECREF(checks);
@@ -5184,7 +5307,7 @@ template_group(int layout, int rich, int utf8, PyObject *const *args, const Batc
             PyObject *likely = PyTuple_CheckExact(args[9])
                 ? form_entry(args[8], args[9], code) : NULL;
             entry = likely == NULL && PyErr_Occurred() ? NULL
-                : table_entry(args[5], args[6], args[7], e, likely);
+                : table_entry(args[5], args[6], args[7], e, likely, NULL);
             Py_XDECREF(likely);
         }
         if (entry != NULL && !es->tried) {
@@ -5356,7 +5479,7 @@ expansions(PyObject *Py_UNUSED(self), PyObject *const *args, Py_ssize_t nargs)
         PyObject *likely = e == NULL || !b.in_place ? NULL  /* (see template_group) */
             : form_entry(args[6], args[7], b.codes[k]);
         PyObject *entry = e == NULL || (likely == NULL && PyErr_Occurred()) ? NULL
-            : table_entry(args[3], args[4], args[5], e, likely);
+            : table_entry(args[3], args[4], args[5], e, likely, NULL);
         PyObject *made = entry == NULL ? NULL : entry_expansion(entry);
         Py_XDECREF(likely);
         Py_XDECREF(entry);
