@@ -16,9 +16,10 @@ corpus text, or its first ``--mb`` MB):
   ``pip install -e '.[bench]'``): matches found, nothing rendered;
 * glossator's bare scan (``Matcher.iter_spans``, counted);
 * ``glossator annotate -f text|json|html --occurrences all|first``: what the command does
-  after reading the file (``DocumentJob.render_into``: find, choose, render, and write
-  the UTF-8 to the output as it is made), with the glossary compiled before the clock
-  starts; ``--sink`` says where it writes: ``devnull`` (default, ``os.devnull`` opened
+  after reading the file (the document as it reads it, ``decode_input``: its text and,
+  read from UTF-8, those bytes; then ``DocumentJob.render_into``: find, choose, render,
+  and write the UTF-8 to the output as it is made), with the glossary compiled before
+  the clock starts; ``--sink`` says where it writes: ``devnull`` (default, ``os.devnull`` opened
   once) or ``file`` (a temporary file, rewritten each time, as ``-o`` does minus the
   rename);
 * with ``--str-path``, each of those again as ``DocumentJob.render`` (the library's
@@ -208,7 +209,7 @@ def _annotate(glossary: Any, fmt_: str, occurrences: str, python_renderers: bool
             if sink == "file":
                 out.seek(0)
                 out.truncate()
-            doc = Document("bench.txt", "text", text)
+            doc = _document(text)
             job = jobs[0]
             if hasattr(job, "render_into"):
                 job.render_into(doc, out.write)
@@ -366,9 +367,37 @@ def _round(todo: dict[str, Callable[[str], int]], text: str, data: bytes,
         times.setdefault(name, []).append(timed(name, call, text, data, _clock))
 
 
+#: The document of each text timed (by its id) as the command has it once it has read
+#: the file: decoded from its bytes (``decode_input``, which keeps them when they are
+#: the text's UTF-8). Made before the clock starts, as reading the file is not timed.
+_READ: dict[int, Any] = {}
+
+
+def _document(text: str) -> Any:
+    """The document of ``text`` as the command has it (:data:`_READ`), else made of the
+    str alone."""
+    from glossator.documents.read import Document
+
+    doc = _READ.get(id(text))
+    return doc if doc is not None and doc.text is text else Document("bench.txt", "text", text)
+
+
+def _read_as_the_command(text: str, data: bytes) -> None:
+    """Put in :data:`_READ` the document the command reads from ``data``."""
+    from glossator.documents.read import Document, decode_input
+
+    read = decode_input("bench.txt", data)
+    _READ.clear()
+    if read.text == text and getattr(read, "utf8", None) is not None:
+        # (the same, around the very str object the cases are handed)
+        _READ[id(text)] = Document(read.name, read.kind, text, read.encoding, read.bom,
+                                   read.utf8)
+
+
 def speed(size: int, terms: list[str], text: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     """Time every case of one size round-robin; one record per case."""
     data = text.encode("utf-8")
+    _read_as_the_command(text, data)
     todo = cases(terms, args)
     for call in todo.values():  # warm up (and compile lazily built tables)
         call(text[:10_000])

@@ -214,7 +214,8 @@ class _Failing:
         if not name.startswith("render_"):
             return real
 
-        def failing(*args: object, sink: object = None, chunk: int = 0) -> object:
+        def failing(*args: object, sink: object = None, chunk: int = 0,
+                    **more: object) -> object:
             if sink is None:
                 return real(*args)
             calls = 0
@@ -226,7 +227,7 @@ class _Failing:
                     raise MemoryError("out of memory, halfway")
                 sink(data)  # type: ignore[operator]
 
-            return real(*args, sink=counted, chunk=chunk)
+            return real(*args, sink=counted, chunk=chunk, **more)
 
         return failing
 

@@ -23,6 +23,7 @@ from ._values import Record
 from .documents.read import Document, Input, read_document
 from .documents.write import partial_files, remove_stale_partials, terminated, write_file
 from .errors import GlossatorError, InputError, UsageError
+from .text.utf8 import known_utf8
 
 TYPE_CHECKING = False
 
@@ -137,7 +138,8 @@ class DocumentJob(Record):
                            assets=self.assets, assets_prefix=prefix)
         if self.fmt == "json":
             options["source"] = None if doc.name == "<stdin>" else doc.name
-        text = self.annotator.annotate(doc.text)
+        with known_utf8(doc.text, doc.utf8):
+            text = self.annotator.annotate(doc.text)
         from .documents.tally import count_text
 
         count_text(text)
@@ -164,7 +166,8 @@ class DocumentJob(Record):
 
         text, options = self._annotated(doc, prefix)
         last = _Last(sink)
-        write(text, last, self.fmt, **options)
+        with known_utf8(doc.text, doc.utf8):  # (JSON writes the text again)
+            write(text, last, self.fmt, **options)
         if terminate and last.byte not in (b"", b"\n"):
             sink(b"\n")
         return False

@@ -6,6 +6,7 @@ through :func:`expand_inputs` and :func:`read_document`."""
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import sys
@@ -19,6 +20,7 @@ from ..reading import decode_text, read_at_most, read_bytes, suffix_of
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
 __all__ = [
     "DOCUMENT_SUFFIXES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "MAX_DOCUMENT_BYTES",
@@ -117,22 +119,33 @@ def expand_inputs(
 
 class Document(Value):
     """One input, read and decoded: its name (``<stdin>`` for standard input), kind
-    (``text``, ``html`` or ``markdown``), text, and the encoding and BOM it came in."""
+    (``text``, ``html`` or ``markdown``), text, and the encoding and BOM it came in;
+    ``utf8``, where it was read from UTF-8, the bytes its text was decoded from (exactly
+    ``text.encode()``: the scanner and the JSON writer then need not encode it again;
+    neither compared, shown nor pickled)."""
 
-    __slots__ = ("name", "kind", "text", "encoding", "bom")  # noqa: RUF023 - in order
+    __slots__ = ("name", "kind", "text", "encoding", "bom", "utf8")  # noqa: RUF023 - in order
+    _not_compared = ("utf8",)
+    _not_shown = ("utf8",)
     name: str
     kind: str
     text: str
     encoding: str
     bom: bytes
+    utf8: bytes | None
 
     def __init__(self, name: str, kind: str, text: str, encoding: str = "utf-8",
-                 bom: bytes = b"") -> None:
+                 bom: bytes = b"", utf8: bytes | None = None) -> None:
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "kind", kind)
         object.__setattr__(self, "text", text)
         object.__setattr__(self, "encoding", encoding)
         object.__setattr__(self, "bom", bom)
+        object.__setattr__(self, "utf8", utf8)
+
+    def __reduce__(self) -> tuple[type[Document], tuple[Any, ...]]:
+        """Pickled without ``utf8`` (a Dask task's document: its text is enough)."""
+        return (Document, (self.name, self.kind, self.text, self.encoding, self.bom))
 
 
 def read_document(name: str, kind: str = "text", encoding: str = "utf-8") -> Document:
@@ -156,7 +169,20 @@ def decode_input(label: str, data: bytes, kind: str = "text",
         if declared is not None:
             used = declared
         data = data[len(bom):]
-    return Document(label, kind, decode_document(data, label, used), used, bom)
+    text = decode_document(data, label, used)
+    return Document(label, kind, text, used, bom, _same_utf8(data, used))
+
+
+def _same_utf8(data: bytes, encoding: str) -> bytes | None:
+    """What of ``data`` a text decoded from it (:func:`decode_document`) is exactly the
+    UTF-8 of: all of it, or all but its BOM, where ``encoding`` is UTF-8 (strict UTF-8
+    decodes one way only), else ``None``."""
+    if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        return None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    # (decode_text drops a second BOM too, from the text: then they differ)
+    return None if data.startswith(codecs.BOM_UTF8) else data
 
 
 #: The first block of standard input, looked at for binary data before reading on.

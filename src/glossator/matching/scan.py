@@ -39,6 +39,7 @@ from ..model import Annotation
 from ..text.chars import INVISIBLE
 from ..text.french import strip_accents
 from ..text.normalize import Prepared, canonical, prepare_nfc
+from ..text.utf8 import utf8_of
 from .compile import MatchOptions, Tables, Variant, compile_tables
 from .fold import (
     _APOSTROPHE_LAST,
@@ -683,8 +684,8 @@ class Matcher:
         scanner only), ``(start, end, entry id)`` spans instead; with ``packed`` (C
         scanner only), int64 triples (:meth:`iter_packed`)."""
         work = text
-        try:
-            raw = work.encode("utf-8")
+        try:  # (the bytes a document was read from, where the command has them)
+            raw = utf8_of(text) or work.encode("utf-8")
         except UnicodeEncodeError as exc:  # a lone surrogate: no UTF-8 text holds one
             from ..errors import InputError
 
