@@ -517,14 +517,17 @@ view_fill(View *v, PyObject *s, unsigned char uses)
     return 0;
 }
 
+/* "00" to "99", two characters each. */
+static const char DIGIT_PAIRS[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 /* ``v`` (>= 0) in decimal at ``w`` (room for 20 bytes); the bytes written. */
 static inline Py_ssize_t
 put_uint(char *w, uint64_t v)
 {
-    static const char PAIRS[] =
-        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-        "8081828384858687888990919293949596979899";
+#define PAIRS DIGIT_PAIRS
     char digits[20];
     int n = 0;
     while (v >= 100) {  /* two digits at a time */
@@ -541,6 +544,7 @@ put_uint(char *w, uint64_t v)
     }
     memcpy(w, digits + sizeof digits - n, (size_t)n);
     return n;
+#undef PAIRS
 }
 
 /* The characters [a, b) of a str of ``kind`` and ``data``, as they are: the text's
@@ -2225,8 +2229,49 @@ quick_init(JsonArgs *j)
                && (size_t)ns == strlen(open) - 2;  /* (no NUL in sep) */
 }
 
+/* ``n`` bytes from ``src`` at ``w`` (``src`` readable and ``w`` writable QUICK_COPY
+ * bytes on): at most QUICK_COPY in one copy of that fixed size (two vector moves, no
+ * call), more by memcpy; the new ``w``. */
+#define QUICK_COPY 32
+static inline char *
+quick_copy(char *w, const char *src, Py_ssize_t n)
+{
+    if (n <= QUICK_COPY) {
+        memcpy(w, src, QUICK_COPY);
+    }
+    else {
+        memcpy(w, src, (size_t)n);
+    }
+    return w + n;
+}
+
+/* ``v`` in decimal at ``w`` (24 bytes writable there), in one fixed-size copy; the new
+ * ``w``. */
+static inline char *
+quick_uint(char *w, uint64_t v)
+{
+    char digits[48];
+    char *p = digits + 24;  /* (at most 20 digits, right-aligned there) */
+    while (v >= 100) {
+        p -= 2;
+        memcpy(p, DIGIT_PAIRS + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10) {
+        p -= 2;
+        memcpy(p, DIGIT_PAIRS + 2 * v, 2);
+    }
+    else {
+        *--p = (char)('0' + v);
+    }
+    memcpy(w, p, 24);
+    return w + (digits + 24 - p);
+}
+
 /* Item ``i``'s comma, separator and fields up to the surface's opening quote, in one
- * go where they fit in the chunk; 1 if written, 0 if not (then json_item writes them). */
+ * go where they fit in the chunk; 1 if written, 0 if not (then json_item writes them).
+ * (Each part is copied in one fixed-size copy: the chunk has SLACK bytes past its
+ * capacity, and the parts are QUICK long.) */
 static inline int
 json_quick(Out *o, const JsonArgs *j, Py_ssize_t i, int64_t s, int64_t e)
 {
@@ -2236,14 +2281,11 @@ json_quick(Out *o, const JsonArgs *j, Py_ssize_t i, int64_t s, int64_t e)
     }
     char *w = (char *)o->buf + o->len, *w0 = w;
     Py_ssize_t skip = i == 0;  /* no comma before the first */
-    memcpy(w, j->lead + skip, (size_t)(j->n_lead - skip));
-    w += j->n_lead - skip;
-    w += put_uint(w, (uint64_t)s);
-    memcpy(w, j->before_end, (size_t)j->n_before_end);
-    w += j->n_before_end;
-    w += put_uint(w, (uint64_t)e);
-    memcpy(w, j->before_surface, (size_t)j->n_before_surface);
-    w += j->n_before_surface;
+    w = quick_copy(w, j->lead + skip, j->n_lead - skip);
+    w = quick_uint(w, (uint64_t)s);
+    w = quick_copy(w, j->before_end, j->n_before_end);
+    w = quick_uint(w, (uint64_t)e);
+    w = quick_copy(w, j->before_surface, j->n_before_surface);
     o->len += w - w0;
     return 1;
 }
