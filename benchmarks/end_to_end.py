@@ -367,31 +367,32 @@ def _round(todo: dict[str, Callable[[str], int]], text: str, data: bytes,
         times.setdefault(name, []).append(timed(name, call, text, data, _clock))
 
 
-#: The document of each text timed (by its id) as the command has it once it has read
-#: the file: decoded from its bytes (``decode_input``, which keeps them when they are
-#: the text's UTF-8). Made before the clock starts, as reading the file is not timed.
-_READ: dict[int, Any] = {}
+#: What the command has of each text timed (by its id) once it has read the file: the
+#: text decoded from its bytes, and those bytes where ``decode_input`` keeps them (they
+#: are its UTF-8). Made before the clock starts, as reading the file is not timed.
+_READ: dict[int, tuple[str, bytes]] = {}
 
 
 def _document(text: str) -> Any:
-    """The document of ``text`` as the command has it (:data:`_READ`), else made of the
-    str alone."""
+    """A new document of ``text`` as the command has it after reading the file
+    (:data:`_READ`; the scan takes its bytes), else made of the str alone."""
     from glossator.documents.read import Document
 
-    doc = _READ.get(id(text))
-    return doc if doc is not None and doc.text is text else Document("bench.txt", "text", text)
+    read = _READ.get(id(text))
+    if read is not None and read[0] is text:
+        return Document("bench.txt", "text", text, "utf-8", b"", read[1])
+    return Document("bench.txt", "text", text)
 
 
 def _read_as_the_command(text: str, data: bytes) -> None:
-    """Put in :data:`_READ` the document the command reads from ``data``."""
-    from glossator.documents.read import Document, decode_input
+    """Put in :data:`_READ` what the command reads from ``data``."""
+    from glossator.documents.read import decode_input
 
     read = decode_input("bench.txt", data)
     _READ.clear()
-    if read.text == text and getattr(read, "utf8", None) is not None:
-        # (the same, around the very str object the cases are handed)
-        _READ[id(text)] = Document(read.name, read.kind, text, read.encoding, read.bom,
-                                   read.utf8)
+    utf8 = getattr(read, "utf8", None)
+    if read.text == text and utf8 is not None:
+        _READ[id(text)] = (text, utf8)  # (around the very str object the cases are handed)
 
 
 def speed(size: int, terms: list[str], text: str, args: argparse.Namespace) -> list[dict[str, Any]]:

@@ -1,13 +1,12 @@
 """A document read from UTF-8 keeps the bytes it was decoded from, and the command hands
-them to the scanner and the JSON writer rather than encoding the text again
-(glossator.text.utf8): the same output, the bytes used only for that very text."""
+them to the scanner rather than encoding the text again (glossator.text.utf8): the same
+output, the bytes used only for that very text, once, and let go of after the scan."""
 
 from __future__ import annotations
 
 import codecs
 import pickle
 import threading
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -16,9 +15,8 @@ from hypothesis import strategies as st
 from glossator import Annotator, Glossary
 from glossator.documents.read import Document, decode_input
 from glossator.matching import scan as scan_module
-from glossator.render.splice import SPLICE
 from glossator.runner import DocumentJob
-from glossator.text.utf8 import known_utf8, utf8_of
+from glossator.text.utf8 import known_utf8, take_utf8
 
 GLOSSARY = Glossary.from_dicts([
     {"term": "ESS", "definition": "Économie sociale et solidaire"},
@@ -54,7 +52,8 @@ def test_the_bytes_kept_are_the_texts_utf8(text: str, bom: bool) -> None:
 
 
 def test_the_bytes_are_not_part_of_the_documents_value() -> None:
-    """Not compared, not shown, not pickled (a Dask task's document carries its text)."""
+    """Not compared, not shown, not pickled (a Dask task's document carries its text);
+    handed over once."""
     data = "L’ESS".encode()
     read = decode_input("a.txt", data)
     plain = Document("a.txt", "text", "L’ESS")
@@ -62,27 +61,33 @@ def test_the_bytes_are_not_part_of_the_documents_value() -> None:
     assert "utf8" not in repr(read)
     again = pickle.loads(pickle.dumps(read))
     assert again == read and again.utf8 is None
+    assert read.take_utf8() == data
+    assert read.take_utf8() is None and read.utf8 is None and read == plain
 
 
-def test_utf8_of_answers_for_that_very_text_in_that_context_only() -> None:
+def test_the_bytes_are_taken_for_that_very_text_once_in_that_context_only() -> None:
     text = "".join(["L’", "ESS"])
     twin = "".join(["L’", "ESS"])
     data = text.encode()
-    assert utf8_of(text) is None
+    assert take_utf8(text) is None
     with known_utf8(text, data):
-        assert utf8_of(text) is data
-        assert utf8_of(twin) is None  # equal, but another object: not looked at
+        assert take_utf8(twin) is None  # equal, but another object: not looked at
         seen: list[bytes | None] = []
-        worker = threading.Thread(target=lambda: seen.append(utf8_of(text)))
+        worker = threading.Thread(target=lambda: seen.append(take_utf8(text)))
         worker.start()
         worker.join()
         assert seen == [None]  # another thread has its own context
         with known_utf8(twin, data):
-            assert utf8_of(twin) is data and utf8_of(text) is None
-        assert utf8_of(text) is data
-    assert utf8_of(text) is None
+            assert take_utf8(text) is None
+            assert take_utf8(twin) is data
+            assert take_utf8(twin) is None  # once
+        assert take_utf8(text) is data
+        assert take_utf8(text) is None
+    with known_utf8(text, data):
+        pass
+    assert take_utf8(text) is None  # (not left behind by a block that took nothing)
     with known_utf8(text, None):
-        assert utf8_of(text) is None
+        assert take_utf8(text) is None
 
 
 @pytest.mark.parametrize("fmt", ["json", "text", "html"])
@@ -103,52 +108,35 @@ def test_the_command_writes_the_same_with_the_bytes(fmt: str, text: str) -> None
 
 
 def test_the_command_hands_the_bytes_to_the_scanner(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The scanner takes the bytes the document was read from (no second encoding)."""
+    """The scanner takes the bytes the document was read from (no second encoding), and
+    the document no longer holds them; a text of several segments lets them go."""
     given_back: list[bytes | None] = []
 
     def spy(text: str) -> bytes | None:
-        found = utf8_of(text)
+        found = take_utf8(text)
         given_back.append(found)
         return found
 
-    from glossator.render import json as json_module
-
-    monkeypatch.setattr(scan_module, "utf8_of", spy)
+    monkeypatch.setattr(scan_module, "take_utf8", spy)
     data = "L’ESS et la SCOP, économie sociale.".encode()
-    read = decode_input("a.txt", data)
-    for fmt in ("json", "text"):
+    for fmt in ("json", "text", "html"):
+        read = decode_input("a.txt", data)
         given_back.clear()
         DocumentJob(Annotator(GLOSSARY, occurrences="all"), fmt).render_into(read, _ignore)
-        assert given_back and all(found is read.utf8 for found in given_back)
-    # and the JSON writer, for the text it writes again
-    monkeypatch.setattr(json_module, "utf8_of", spy)
-    given_back.clear()
-    DocumentJob(Annotator(GLOSSARY, occurrences="all"), "json").render_into(read, _ignore)
-    assert len(given_back) == 2 and all(found is read.utf8 for found in given_back)
+        assert given_back == [data] and read.utf8 is None
     given_back.clear()
     Annotator(GLOSSARY).annotate(read.text)  # the library: nothing known, encoded
     assert given_back == [None]
+    monkeypatch.setattr(scan_module, "_SEGMENT", 8)  # (several segments: encoded each)
+    read = decode_input("a.txt", data)
+    got: list[bytes] = []
+    DocumentJob(Annotator(GLOSSARY, occurrences="all"), "json").render_into(read, got.append)
+    assert given_back == [None, data] and read.utf8 is None
+    plain: list[bytes] = []
+    DocumentJob(Annotator(GLOSSARY, occurrences="all"), "json").render_into(
+        Document("a.txt", "text", read.text), plain.append)
+    assert got == plain
 
 
 def _ignore(data: bytes) -> None:
     """A sink that keeps nothing."""
-
-
-def _render_json(text: str, **more: Any) -> Any:
-    from array import array
-
-    empty = array("q")
-    return SPLICE.render_json(text, empty, empty, empty, [], ",", "\n", "{", "}", "]",
-                              sink=list().append, **more)
-
-
-@pytest.mark.skipif(SPLICE is None, reason="the C renderer is not built")
-def test_the_json_writer_refuses_bytes_that_are_not_the_text() -> None:
-    text = "L’ESS"
-    assert _render_json(text, text_utf8=text.encode()) == _render_json(text)
-    with pytest.raises(TypeError, match="text_utf8"):
-        _render_json(text, text_utf8=bytearray(text.encode()))
-    with pytest.raises(ValueError, match="not the text's UTF-8"):
-        _render_json(text, text_utf8=text.encode("cp1252", errors="replace"))
-    with pytest.raises(ValueError, match="not the text's UTF-8"):
-        _render_json(text, text_utf8=text.encode() + b"x")

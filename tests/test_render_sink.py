@@ -214,8 +214,7 @@ class _Failing:
         if not name.startswith("render_"):
             return real
 
-        def failing(*args: object, sink: object = None, chunk: int = 0,
-                    **more: object) -> object:
+        def failing(*args: object, sink: object = None, chunk: int = 0) -> object:
             if sink is None:
                 return real(*args)
             calls = 0
@@ -227,7 +226,7 @@ class _Failing:
                     raise MemoryError("out of memory, halfway")
                 sink(data)  # type: ignore[operator]
 
-            return real(*args, sink=counted, chunk=chunk, **more)
+            return real(*args, sink=counted, chunk=chunk)
 
         return failing
 

@@ -156,9 +156,9 @@ def test_a_long_text_is_cut_in_segments(monkeypatch: pytest.MonkeyPatch) -> None
     real = Matcher._iter_segment
 
     def counted(self: Matcher, text: str, base: int, ids: Any = None,
-                skip: Any = None, packed: bool = False) -> Any:
+                skip: Any = None, packed: bool = False, utf8: bytes | None = None) -> Any:
         calls.append(len(text))
-        return real(self, text, base, ids, skip, packed)
+        return real(self, text, base, ids, skip, packed, utf8)
 
     monkeypatch.setattr(Matcher, "_iter_segment", counted)
     monkeypatch.setattr(scan_module, "_SEGMENT", 1000)

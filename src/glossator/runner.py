@@ -131,14 +131,16 @@ class DocumentJob(Record):
         return render(text, self.fmt, **options)
 
     def _annotated(self, doc: Document, prefix: str) -> tuple[Any, dict[str, Any]]:
-        """Text input ``doc`` annotated (and tallied), and the renderer's options."""
+        """Text input ``doc`` annotated (and tallied), and the renderer's options. The
+        bytes ``doc`` was read from (if any) are what is scanned, not the text encoded
+        again (handed over: freed when the scan ends)."""
         options = dict(self.options)
         if self.fmt == "html" and self.standalone:
             options.update(title=self.title or page_title(doc.name), heading=self.title,
                            assets=self.assets, assets_prefix=prefix)
         if self.fmt == "json":
             options["source"] = None if doc.name == "<stdin>" else doc.name
-        with known_utf8(doc.text, doc.utf8):
+        with known_utf8(doc.text, doc.take_utf8()):
             text = self.annotator.annotate(doc.text)
         from .documents.tally import count_text
 
@@ -166,8 +168,7 @@ class DocumentJob(Record):
 
         text, options = self._annotated(doc, prefix)
         last = _Last(sink)
-        with known_utf8(doc.text, doc.utf8):  # (JSON writes the text again)
-            write(text, last, self.fmt, **options)
+        write(text, last, self.fmt, **options)
         if terminate and last.byte not in (b"", b"\n"):
             sink(b"\n")
         return False

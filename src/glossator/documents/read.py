@@ -121,8 +121,8 @@ class Document(Value):
     """One input, read and decoded: its name (``<stdin>`` for standard input), kind
     (``text``, ``html`` or ``markdown``), text, and the encoding and BOM it came in;
     ``utf8``, where it was read from UTF-8, the bytes its text was decoded from (exactly
-    ``text.encode()``: the scanner and the JSON writer then need not encode it again;
-    neither compared, shown nor pickled)."""
+    ``text.encode()``: the scanner then need not encode it again; handed over once,
+    :meth:`take_utf8`; neither compared, shown nor pickled)."""
 
     __slots__ = ("name", "kind", "text", "encoding", "bom", "utf8")  # noqa: RUF023 - in order
     _not_compared = ("utf8",)
@@ -142,6 +142,14 @@ class Document(Value):
         object.__setattr__(self, "encoding", encoding)
         object.__setattr__(self, "bom", bom)
         object.__setattr__(self, "utf8", utf8)
+
+    def take_utf8(self) -> bytes | None:
+        """``utf8``, which the document then lets go of (a large file's bytes need not
+        live as long as its text: the scanner frees them when done). The document's value
+        is the same (``utf8`` is not part of it); its text scanned again is encoded."""
+        data = self.utf8
+        object.__setattr__(self, "utf8", None)
+        return data
 
     def __reduce__(self) -> tuple[type[Document], tuple[Any, ...]]:
         """Pickled without ``utf8`` (a Dask task's document: its text is enough)."""

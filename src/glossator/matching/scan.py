@@ -39,7 +39,7 @@ from ..model import Annotation
 from ..text.chars import INVISIBLE
 from ..text.french import strip_accents
 from ..text.normalize import Prepared, canonical, prepare_nfc
-from ..text.utf8 import utf8_of
+from ..text.utf8 import take_utf8
 from .compile import MatchOptions, Tables, Variant, compile_tables
 from .fold import (
     _APOSTROPHE_LAST,
@@ -619,15 +619,21 @@ class Matcher:
               skip: bytearray | None = None, packed: bool = False) -> Iterator[Any]:
         """:meth:`iter_scan`, or with ``ids`` (C scanner only) :meth:`iter_spans`, or
         with ``packed`` (C scanner only) :meth:`iter_packed`."""
+        # the bytes ``text`` was read from (given by the command, once): scanned instead
+        # of the text encoded again where it is one segment, else let go of at once
+        utf8 = take_utf8(text)
+        if len(text) > _SEGMENT:
+            utf8 = None
         if (self._ac is None and self._trie is None) or not text:
             return
         start, n = 0, len(text)
         while start < n:
-            start = yield from self._iter_from(text, start, ids, None, skip, packed)
+            start = yield from self._iter_from(text, start, ids, None, skip, packed, utf8)
+            utf8 = None
 
     def _iter_from(
         self, text: str, start: int, ids: tuple[str, ...] | None, stop: int | None,
-        skip: bytearray | None = None, packed: bool = False,
+        skip: bytearray | None = None, packed: bool = False, utf8: bytes | None = None,
     ) -> Generator[Any, None, int]:
         """Batches of the matches from ``start`` (a place to start afresh) to the next
         such place, which is returned (``len(text)`` at the end).
@@ -638,7 +644,8 @@ class Matcher:
         :meth:`reach` heavy characters before ``end``; should the segment have none, it is
         scanned again, longer (what was given is not given twice). With ``stop`` (for
         :meth:`scan_until`) no segment grows past it: ``0`` is returned instead. With
-        ``packed``, the batches are int64 triples (:meth:`iter_packed`).
+        ``packed``, the batches are int64 triples (:meth:`iter_packed`). ``utf8``: the
+        text in UTF-8, if known (scanned where the segment is the whole text).
         """
         n = len(text) if stop is None else stop
         done, last = start, (start, start)
@@ -646,7 +653,7 @@ class Matcher:
         while True:
             if end >= n and stop is None:
                 for batch in self._iter_segment(text[start:] if start else text, start, ids,
-                                                skip, packed):
+                                                skip, packed, None if start else utf8):
                     yield batch if done <= start else _split(batch, packed, done, n + 1)[0]
                 return n
             reach = self.reach()
@@ -678,14 +685,15 @@ class Matcher:
 
     def _iter_segment(
         self, text: str, base: int, ids: tuple[str, ...] | None = None,
-        skip: bytearray | None = None, packed: bool = False,
+        skip: bytearray | None = None, packed: bool = False, utf8: bytes | None = None,
     ) -> Iterator[Any]:
         """Batches of matches in ``text``, offsets shifted by ``base``; with ``ids`` (C
         scanner only), ``(start, end, entry id)`` spans instead; with ``packed`` (C
-        scanner only), int64 triples (:meth:`iter_packed`)."""
+        scanner only), int64 triples (:meth:`iter_packed`); ``utf8``: ``text`` in UTF-8,
+        if known."""
         work = text
-        try:  # (the bytes a document was read from, where the command has them)
-            raw = utf8_of(text) or work.encode("utf-8")
+        try:
+            raw = utf8 or work.encode("utf-8")
         except UnicodeEncodeError as exc:  # a lone surrogate: no UTF-8 text holds one
             from ..errors import InputError
 

@@ -34,7 +34,7 @@
 #endif
 
 /* The interface version glossator.render._splice.py expects (SPLICE_ABI there). */
-#define SPLICE_ABI 9
+#define SPLICE_ABI 8
 
 /* Out.kind of a UTF-8 output to a sink (a str's kinds are 1, 2 and 4). */
 #define UTF8_OUT 0
@@ -934,66 +934,6 @@ out_json(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
     }
     out_put(o, '"');
     return 0;
-}
-
-/* How many characters the UTF-8 bytes ``b`` hold: its bytes that are not continuation
- * bytes (0x80-0xbf, below -64 as signed bytes), 16 at a time where SSE2 is there. */
-static Py_ssize_t
-utf8_length(PyObject *b)
-{
-    const signed char *p = (const signed char *)PyBytes_AS_STRING(b);
-    Py_ssize_t n = PyBytes_GET_SIZE(b), i = 0, count = 0;
-#if defined(__SSE2__)
-    /* (per lane counts, summed every 255 blocks: baseline x86-64 has no POPCNT) */
-    const __m128i limit = _mm_set1_epi8(-64);
-    while (n - i >= 16) {
-        __m128i lanes = _mm_setzero_si128();
-        for (int k = 0; k < 255 && n - i >= 16; k++, i += 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-            lanes = _mm_sub_epi8(lanes, _mm_cmplt_epi8(v, limit));
-        }
-        __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
-        count += _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
-    }
-#endif
-    for (; i < n; i++) {
-        count += p[i] < -64;
-    }
-    return n - count;
-}
-
-/* UTF-8 bytes [p, p + n) as the inside of a JSON string, as out_json writes the str
- * they encode: each run between two bytes JSON escapes (all ASCII: below 0x20, ``"``
- * and ``\``; the bytes of other characters are never those) copied whole, 16 bytes
- * looked at a time where SSE2 is there. */
-static int
-out_utf8_bytes_json(Out *o, const unsigned char *p, Py_ssize_t n)
-{
-    Py_ssize_t run = 0, i = 0;
-    while (i < n) {
-#if defined(__SSE2__)
-        while (n - i >= 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-            int m = _mm_movemask_epi8(maybe_json1(v));
-            if (m) {
-                i += __builtin_ctz((unsigned)m);
-                break;
-            }
-            i += 16;
-        }
-#endif
-        while (i < n && !json_special(p[i])) {
-            i++;
-        }
-        if (i >= n) {
-            break;
-        }
-        if (out_bytes(o, (const char *)p + run, i - run) < 0 || json_escape(o, p[i]) < 0) {
-            return -1;
-        }
-        run = ++i;
-    }
-    return out_bytes(o, (const char *)p + run, n - run);
 }
 
 /* The UTF-8 encoders of html and json text: one pass that encodes and stops at the
@@ -2178,7 +2118,6 @@ render_html(PyObject *self, PyObject *args, PyObject *kwargs)
 
 typedef struct {
     PyObject *text, *pieces, *sep, *field, *head, *middle, *tail;
-    PyObject *text_utf8;  /* bytes, the text's UTF-8 (a sink only), or NULL */
     const Spans *sp;
     const unsigned char *uses;  /* piece_uses, or NULL */
     View *views;                /* UTF-8 sink: each piece's (views_new), or NULL */
@@ -2332,26 +2271,13 @@ static int json_body_utf8(Out *o, const JsonArgs *j);
 static int
 json_head(Out *o, const JsonArgs *j)
 {
-    if (out_str(o, j->head) < 0) {
+    if (out_str(o, j->head) < 0
+        || out_json(o, PyUnicode_KIND(j->text), PyUnicode_DATA(j->text), 0,
+                    PyUnicode_GET_LENGTH(j->text)) < 0
+        || out_str(o, j->middle) < 0) {
         return -1;
     }
-    if (j->text_utf8 != NULL && o->kind == UTF8_OUT) {  /* the bytes it was read from */
-        if (out_reserve(o, 1) < 0) {
-            return -1;
-        }
-        out_put(o, '"');
-        if (out_utf8_bytes_json(o, (const unsigned char *)PyBytes_AS_STRING(j->text_utf8),
-                                PyBytes_GET_SIZE(j->text_utf8)) < 0
-            || out_reserve(o, 1) < 0) {
-            return -1;
-        }
-        out_put(o, '"');
-    }
-    else if (out_json(o, PyUnicode_KIND(j->text), PyUnicode_DATA(j->text), 0,
-                      PyUnicode_GET_LENGTH(j->text)) < 0) {
-        return -1;
-    }
-    return out_str(o, j->middle);
+    return 0;
 }
 
 /* Item i, the general way: its comma and separator, then its fields and piece, or the
@@ -2443,33 +2369,19 @@ static PyObject *
 render_json(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"text", "starts", "ends", "keys", "pieces", "sep", "field",
-                            "head", "middle", "tail", "sink", "chunk", "text_utf8", NULL};
-    PyObject *starts, *ends, *keys, *sink = NULL, *text_utf8 = NULL;
+                            "head", "middle", "tail", "sink", "chunk", NULL};
+    PyObject *starts, *ends, *keys, *sink = NULL;
     Py_ssize_t chunk = 0;
     JsonArgs j;
     Spans sp;
     (void)self;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UOOOO!UUUUU|$OnO:render_json", names,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UOOOO!UUUUU|$On:render_json", names,
                                      &j.text, &starts, &ends, &keys, &PyList_Type, &j.pieces,
                                      &j.sep, &j.field, &j.head, &j.middle, &j.tail, &sink,
-                                     &chunk, &text_utf8)
+                                     &chunk)
         || check_pieces(j.pieces, 2, "pieces") < 0) {
         return NULL;
     }
-    if (text_utf8 == Py_None) {
-        text_utf8 = NULL;
-    }
-    if (text_utf8 != NULL && !PyBytes_CheckExact(text_utf8)) {
-        PyErr_SetString(PyExc_TypeError, "text_utf8: expected bytes (the text's UTF-8)");
-        return NULL;
-    }
-    /* (the caller vouches that they are the text's UTF-8: checked here by their length
-     * in characters only, which is cheap) */
-    if (text_utf8 != NULL && utf8_length(text_utf8) != PyUnicode_GET_LENGTH(j.text)) {
-        PyErr_SetString(PyExc_ValueError, "text_utf8: not the text's UTF-8");
-        return NULL;
-    }
-    j.text_utf8 = text_utf8;
     Py_ssize_t n_pieces = PyList_GET_SIZE(j.pieces);
     if (spans_get(&sp, starts, ends, keys, PyUnicode_GET_LENGTH(j.text), -n_pieces,
                   n_pieces) < 0) {

@@ -16,7 +16,6 @@ from collections.abc import Callable
 
 from ..kept import KeptText, _Entries
 from ..model import JSON_SCHEMA_VERSION, AnnotatedText, Annotation
-from ..text.utf8 import utf8_of
 from .splice import SPLICE, encoded, int64s, rows_and_forms, spans_of
 from .splice import out as out_of
 
@@ -132,8 +131,7 @@ def _spliced(doc: AnnotatedText, pad: str, head: str, middle: str, tail: str,
                 keys[n] = -len(pieces)
     try:
         return out_of(SPLICE.render_json, text, spans.starts, spans.ends, keys, pieces,
-                      "\n" + pad * 2, "\n" + pad * 3, head, middle, tail, sink=sink,
-                      text_utf8=utf8_of(text))
+                      "\n" + pad * 2, "\n" + pad * 3, head, middle, tail, sink=sink)
     except ValueError:
         return None
 
@@ -236,7 +234,7 @@ def _kept_spliced(doc: KeptText, pad: str, head: str, middle: str, tail: str,
     if doc.choices:
         _choices(doc, keys, pieces, pad)
     return out_of(SPLICE.render_json, text, doc.starts, doc.ends, keys, pieces, "\n" + pad * 2,
-                  field, head, middle, tail, sink=sink, text_utf8=utf8_of(text))
+                  field, head, middle, tail, sink=sink)
 
 
 def _code_pieces(doc: KeptText, firsts: array[int], field: str, pad: str,

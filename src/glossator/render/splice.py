@@ -35,7 +35,7 @@ __all__ = ["CHUNK", "SPLICE", "SPLICE_ABI", "Spans", "Taken", "encoded", "int64s
            "out", "rows_and_forms", "spans_of"]
 
 #: The interface version of ``glossator.render._splice`` these sources expect.
-SPLICE_ABI = 9
+SPLICE_ABI = 8
 
 
 #: ``glossator.render._splice``, or ``None`` (the renderers then write in Python).
@@ -80,11 +80,10 @@ def rows_and_forms(variants: Any, wanted: Callable[[], Iterable[int]]) -> tuple[
 CHUNK = 0
 
 
-def out(function: Callable[..., Any], *args: Any, sink: Sink | None = None,
-        **for_sink: Any) -> str:
+def out(function: Callable[..., Any], *args: Any, sink: Sink | None = None) -> str:
     """``function(*args)`` (one of ``_splice.render_*``) as a str; or, given a ``sink``,
     its output written there in UTF-8 as it is made (:data:`CHUNK` bytes at a time),
-    never held whole, and ``""`` returned (``for_sink``: more keyword arguments then)."""
+    never held whole, and ``""`` returned."""
     if sink is None:
         return str(function(*args))
     written = False
@@ -95,7 +94,7 @@ def out(function: Callable[..., Any], *args: Any, sink: Sink | None = None,
         return sink(data)
 
     try:
-        function(*args, sink=write, chunk=CHUNK, **for_sink)
+        function(*args, sink=write, chunk=CHUNK)
     except ValueError as exc:  # the arguments (the caller falls back), or the sink's
         if written:  # not the arguments: they are checked before a byte is written
             raise OSError(f"the output could not be written: {exc}") from exc
