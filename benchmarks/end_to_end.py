@@ -388,7 +388,10 @@ def _read_as_the_command(text: str, data: bytes) -> None:
     """Put in :data:`_READ` what the command reads from ``data``."""
     from glossator.documents.read import decode_input
 
-    read = decode_input("bench.txt", data)
+    try:
+        read = decode_input("bench.txt", data, keep_utf8=True)
+    except TypeError:  # (a tree before it)
+        read = decode_input("bench.txt", data)
     _READ.clear()
     utf8 = getattr(read, "utf8", None)
     if read.text == text and utf8 is not None:

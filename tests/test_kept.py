@@ -599,17 +599,28 @@ class _Form:
         self.text, self.entry, self.is_alias = text, entry, is_alias
 
 
+class _Tag(str):
+    """A tag whose hash runs Python code (a collection) each time it is asked."""
+
+    def __hash__(self) -> int:
+        import gc
+
+        gc.collect()
+        return str.__hash__(self)
+
+
 @pytest.mark.parametrize("fold", [False, True])
-def test_json_pieces_read_how_from_any_number_of_tags(fold: bool) -> None:
+@pytest.mark.parametrize("kind", [str, _Tag])
+def test_json_pieces_read_how_from_any_number_of_tags(fold: bool, kind: type[str]) -> None:
     """Each code's end after ``how`` is the one its tag says (render/json.py
     ``_fixed_how``), for more tags than the C maker keeps the ends of, equal tags that
-    are distinct objects, aliases or not, elided or not."""
+    are distinct objects, aliases or not, elided or not, tags whose hash runs Python."""
     from glossator.render.json import _after_how, _fixed_how
     from glossator.render.splice import SPLICE
 
     if SPLICE is None:
         pytest.skip("the C renderer is not built")
-    tags = ["".join(["t", str(i % 23)]) for i in range(60)] + ["inflected", "", "é\\"]
+    tags = [kind("".join(["t", str(i % 23)])) for i in range(60)] + ["inflected", "", "é\\"]
     entries = [_Entry(n) for n in range(5)]
     forms = tuple(_Form(f"f{v}", entries[v % 5], v % 3 == 0) for v in range(len(tags)))
     rows = tuple((v, "", tag) for v, tag in enumerate(tags))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import codecs
 import pickle
 import threading
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -29,17 +30,22 @@ TEXTS = st.text(alphabet=st.sampled_from(
     max_size=200)
 
 
-def test_a_document_read_from_utf8_keeps_its_bytes() -> None:
+def test_a_text_read_from_utf8_keeps_its_bytes_when_asked() -> None:
     data = "L’ESS et la SCOP.\n".encode()
-    assert decode_input("a.txt", data).utf8 == data
-    assert decode_input("a.txt", codecs.BOM_UTF8 + data).utf8 == data
-    assert decode_input("a.txt", data, encoding="UTF_8").utf8 == data
+    assert decode_input("a.txt", data, keep_utf8=True).utf8 == data
+    assert decode_input("a.txt", codecs.BOM_UTF8 + data, keep_utf8=True).utf8 == data
+    assert decode_input("a.txt", data, encoding="UTF_8", keep_utf8=True).utf8 == data
     # a second BOM is dropped from the text too: the bytes are then not its UTF-8
-    assert decode_input("a.txt", codecs.BOM_UTF8 * 2 + data).utf8 is None
-    assert decode_input("a.txt", "L'ESS".encode("cp1252"), encoding="cp1252").utf8 is None
-    assert decode_input("a.txt", "L’ESS".encode("utf-16"), encoding="utf-16").utf8 is None
+    assert decode_input("a.txt", codecs.BOM_UTF8 * 2 + data, keep_utf8=True).utf8 is None
+    cp1252 = "L'ESS".encode("cp1252")
+    assert decode_input("a.txt", cp1252, encoding="cp1252", keep_utf8=True).utf8 is None
+    wide = "L’ESS".encode("utf-16")
+    assert decode_input("a.txt", wide, encoding="utf-16", keep_utf8=True).utf8 is None
+    # not asked (documents read up front), or not a text (a page is not scanned whole)
+    assert decode_input("a.txt", data).utf8 is None
     page = b'<meta charset="utf-8"><p>L\xe2\x80\x99ESS</p>'
-    assert decode_input("a.html", page, "html").utf8 == page
+    assert decode_input("a.html", page, "html", keep_utf8=True).utf8 is None
+    assert decode_input("a.md", data, "markdown", keep_utf8=True).utf8 is None
 
 
 @settings(max_examples=200, deadline=None)
@@ -47,7 +53,7 @@ def test_a_document_read_from_utf8_keeps_its_bytes() -> None:
 def test_the_bytes_kept_are_the_texts_utf8(text: str, bom: bool) -> None:
     """Whatever is kept is exactly ``text.encode()``, never other bytes."""
     data = (codecs.BOM_UTF8 if bom else b"") + text.encode()
-    doc = decode_input("a.txt", data)
+    doc = decode_input("a.txt", data, keep_utf8=True)
     assert doc.utf8 is None or doc.utf8 == doc.text.encode()
 
 
@@ -55,7 +61,7 @@ def test_the_bytes_are_not_part_of_the_documents_value() -> None:
     """Not compared, not shown, not pickled (a Dask task's document carries its text);
     handed over once."""
     data = "L’ESS".encode()
-    read = decode_input("a.txt", data)
+    read = decode_input("a.txt", data, keep_utf8=True)
     plain = Document("a.txt", "text", "L’ESS")
     assert read == plain and hash(read) == hash(plain)
     assert "utf8" not in repr(read)
@@ -97,7 +103,7 @@ def test_the_command_writes_the_same_with_the_bytes(fmt: str, text: str) -> None
     """A document read from UTF-8 (its bytes used to scan it and to write it as JSON)
     gives the bytes the same document given as a str gives."""
     job = DocumentJob(Annotator(GLOSSARY, occurrences="all"), fmt)
-    read = decode_input("a.txt", text.encode())
+    read = decode_input("a.txt", text.encode(), keep_utf8=True)
     assert read.utf8 is not None
     outputs = []
     for doc in (read, Document("a.txt", "text", read.text)):
@@ -120,7 +126,7 @@ def test_the_command_hands_the_bytes_to_the_scanner(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(scan_module, "take_utf8", spy)
     data = "L’ESS et la SCOP, économie sociale.".encode()
     for fmt in ("json", "text", "html"):
-        read = decode_input("a.txt", data)
+        read = decode_input("a.txt", data, keep_utf8=True)
         given_back.clear()
         DocumentJob(Annotator(GLOSSARY, occurrences="all"), fmt).render_into(read, _ignore)
         assert given_back == [data] and read.utf8 is None
@@ -128,7 +134,7 @@ def test_the_command_hands_the_bytes_to_the_scanner(monkeypatch: pytest.MonkeyPa
     Annotator(GLOSSARY).annotate(read.text)  # the library: nothing known, encoded
     assert given_back == [None]
     monkeypatch.setattr(scan_module, "_SEGMENT", 8)  # (several segments: encoded each)
-    read = decode_input("a.txt", data)
+    read = decode_input("a.txt", data, keep_utf8=True)
     got: list[bytes] = []
     DocumentJob(Annotator(GLOSSARY, occurrences="all"), "json").render_into(read, got.append)
     assert given_back == [None, data] and read.utf8 is None
@@ -136,6 +142,36 @@ def test_the_command_hands_the_bytes_to_the_scanner(monkeypatch: pytest.MonkeyPa
     DocumentJob(Annotator(GLOSSARY, occurrences="all"), "json").render_into(
         Document("a.txt", "text", read.text), plain.append)
     assert got == plain
+
+
+def test_only_a_document_annotated_next_keeps_its_bytes(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's one file (convert, or write_all of one input) hands its bytes to the
+    scanner; several inputs, read before any is rendered, keep none."""
+    from glossator.runner import write_all
+
+    given_back: list[bytes | None] = []
+
+    def spy(text: str) -> bytes | None:
+        found = take_utf8(text)
+        given_back.append(found)
+        return found
+
+    monkeypatch.setattr(scan_module, "take_utf8", spy)
+    names = []
+    for i in range(2):
+        path = tmp_path / f"{i}.txt"
+        path.write_text(f"L’ESS et la SCOP, {i}.", encoding="utf-8")
+        names.append(str(path))
+    job = DocumentJob(Annotator(GLOSSARY, occurrences="all"), "json")
+    job.convert((names[0], "text", str(tmp_path / "out.json")))
+    assert given_back == [(tmp_path / "0.txt").read_bytes()]
+    given_back.clear()
+    write_all(job, names[:1], ["text"], 1, _ignore)
+    assert given_back == [(tmp_path / "0.txt").read_bytes()]
+    given_back.clear()
+    write_all(job, names, ["text", "text"], 1, _ignore)
+    assert given_back == [None, None]
 
 
 def _ignore(data: bytes) -> None:

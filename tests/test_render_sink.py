@@ -162,6 +162,18 @@ def test_long_hostile_texts_are_the_python_renderers(monkeypatch: pytest.MonkeyP
         assert data == _encoded(fast), fmt
 
 
+@pytest.mark.parametrize("indent", [7, 12, 40])
+def test_json_with_a_wide_indent_is_what_the_json_module_writes(indent: int) -> None:
+    """An indent whose item parts pass the C loop's fixed-size copies (32 bytes) takes
+    their longer copy: the same bytes as :mod:`json`."""
+    glossary = Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale"}])
+    doc = Annotator(glossary, occurrences="all").annotate("L’ESS, l’ESS et l’ESS. " * 50)
+    got: list[bytes] = []
+    write(doc, got.append, "json", indent=indent)
+    assert b"".join(got) == json.dumps(doc.to_dict(), ensure_ascii=False,
+                                       indent=indent).encode()
+
+
 def _job(fmt: str, **options: object) -> DocumentJob:
     glossary = Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale"},
                                     {"term": "SCOP", "definition": "Coopérative <b>"}])

@@ -252,7 +252,7 @@ def _render(job: Shipped[DocumentJob], annotator: Shipped[Annotator],
     done: list[tuple[str, str, Any]] = []
     for name, kind, data, target in items:
         try:
-            doc = decode_input(name, data, kind, renderer.encoding)
+            doc = decode_input(name, data, kind, renderer.encoding, keep_utf8=True)
             with counting() as tally:
                 output = renderer.output(doc, target)
             done.append((name, "ok", (output, dict(tally))))

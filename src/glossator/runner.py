@@ -96,9 +96,10 @@ class DocumentJob(Record):
         self.assets_root = assets_root
         self._markdown = _markdown
 
-    def read(self, name: str, kind: str) -> Document:
-        """Input ``name`` read and decoded (:func:`read_document`)."""
-        return read_document(name, kind, self.encoding)
+    def read(self, name: str, kind: str, keep_utf8: bool = False) -> Document:
+        """Input ``name`` read and decoded (:func:`read_document`; ``keep_utf8`` for a
+        document annotated next, here)."""
+        return read_document(name, kind, self.encoding, keep_utf8=keep_utf8)
 
     def render(self, doc: Document, prefix: str = "") -> str:
         """The annotated and rendered document; ``prefix`` leads from where it is written
@@ -276,7 +277,7 @@ class DocumentJob(Record):
             _make_parent(target)
             write_parts(target, self.stream(name), clean=False)
             return False
-        doc = self.read(name, kind)
+        doc = self.read(name, kind, keep_utf8=True)
         encoding, bom = self.output_encoding_of(doc)
         prefix = self._prefix(target)
         loads: list[bool] = []
@@ -611,7 +612,8 @@ def render_all(
     written to one stream) in UTF-8. Several JSON documents make one JSON array.
     :func:`write_all` writes the same bytes as they are made.
     """
-    docs = [job.read(name, kind) for name, kind in zip(names, kinds, strict=True)]
+    one = len(names) == 1 and jobs <= 1  # (else read up front: no bytes kept)
+    docs = [job.read(name, kind, one) for name, kind in zip(names, kinds, strict=True)]
     return _render_docs(job, docs, jobs)
 
 
@@ -653,7 +655,8 @@ def write_all(job: DocumentJob, names: Sequence[str], kinds: Sequence[str], jobs
     pages written load the assets of ``assets_root``."""
     from .documents.write import encode
 
-    docs = [job.read(name, kind) for name, kind in zip(names, kinds, strict=True)]
+    one = len(names) == 1 and jobs <= 1  # (else read up front: no bytes kept)
+    docs = [job.read(name, kind, one) for name, kind in zip(names, kinds, strict=True)]
     encoding, bom = _one_encoding(job, docs)
     if encoding != "utf-8" or (job.assets_root is not None and len(docs) > 1):
         body, encoding, bom = _render_docs(job, docs, jobs)  # as one, then encoded

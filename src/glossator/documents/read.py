@@ -156,19 +156,24 @@ class Document(Value):
         return (Document, (self.name, self.kind, self.text, self.encoding, self.bom))
 
 
-def read_document(name: str, kind: str = "text", encoding: str = "utf-8") -> Document:
+def read_document(name: str, kind: str = "text", encoding: str = "utf-8", *,
+                  keep_utf8: bool = False) -> Document:
     """Read and decode input ``name`` (``-``: standard input) of ``kind``. An HTML
-    input's BOM or ``<meta charset>`` wins over ``encoding``."""
+    input's BOM or ``<meta charset>`` wins over ``encoding``. ``keep_utf8``: see
+    :func:`decode_input`."""
     label = "<stdin>" if name == "-" else name
     data = (_read_stdin(encoding) if name == "-"
             else read_bytes(name, limit=MAX_DOCUMENT_BYTES))
-    return decode_input(label, data, kind, encoding)
+    return decode_input(label, data, kind, encoding, keep_utf8=keep_utf8)
 
 
 def decode_input(label: str, data: bytes, kind: str = "text",
-                 encoding: str = "utf-8") -> Document:
+                 encoding: str = "utf-8", *, keep_utf8: bool = False) -> Document:
     """The document of ``kind`` whose bytes ``data`` were read from ``label``, decoded as
-    :func:`read_document` decodes them (a Dask worker decodes what its client read)."""
+    :func:`read_document` decodes them (a Dask worker decodes what its client read).
+    With ``keep_utf8``, a text read from UTF-8 keeps those bytes (``Document.utf8``) for
+    its scan: for a document about to be annotated, not one of many read up front (each
+    would hold its file's size until its turn)."""
     used, bom = encoding, b""
     if kind == "html":
         from .html import sniff_encoding
@@ -178,7 +183,8 @@ def decode_input(label: str, data: bytes, kind: str = "text",
             used = declared
         data = data[len(bom):]
     text = decode_document(data, label, used)
-    return Document(label, kind, text, used, bom, _same_utf8(data, used))
+    utf8 = _same_utf8(data, used) if keep_utf8 and kind == "text" else None
+    return Document(label, kind, text, used, bom, utf8)
 
 
 def _same_utf8(data: bytes, encoding: str) -> bytes | None:

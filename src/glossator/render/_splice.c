@@ -2149,6 +2149,7 @@ static void
 quick_init(JsonArgs *j)
 {
     j->quick = 0;
+    j->n_lead = j->n_before_end = j->n_before_surface = 0;  /* (read before quick) */
     if (!PyUnicode_IS_COMPACT_ASCII(j->sep) || !PyUnicode_IS_COMPACT_ASCII(j->field)) {
         return;
     }
@@ -4858,17 +4859,20 @@ how_end(JsonMaker *m, PyObject *tag, int is_alias, int elided, PyObject **end)
             Py_DECREF(fixed);
             return *end == NULL ? -1 : 1;
         }
-        seen = &m->seen[m->n_seen++];
-        *seen = (HowSeen){.tag = Py_NewRef(tag), .hash = hash, .alias = is_alias,
-                          .fixed = fixed != NULL, .end = {NULL, NULL}};
+        PyObject *ends[2] = {NULL, NULL};
         if (fixed != NULL) {
-            seen->end[0] = fixed_end(m, fixed, 0);
-            seen->end[1] = fixed_end(m, fixed, 1);
+            ends[0] = fixed_end(m, fixed, 0);
+            ends[1] = ends[0] == NULL ? NULL : fixed_end(m, fixed, 1);
             Py_DECREF(fixed);
-            if (seen->end[0] == NULL || seen->end[1] == NULL) {
+            if (ends[1] == NULL) {
+                Py_XDECREF(ends[0]);
                 return -1;
             }
         }
+        /* (kept only whole: an entry is never half made) */
+        seen = &m->seen[m->n_seen++];
+        *seen = (HowSeen){.tag = Py_NewRef(tag), .hash = hash, .alias = is_alias,
+                          .fixed = ends[0] != NULL, .end = {ends[0], ends[1]}};
     }
     if (!seen->fixed) {
         return 0;
