@@ -113,9 +113,9 @@ def test_the_command_writes_the_same_with_the_bytes(fmt: str, text: str) -> None
     assert outputs[0] == outputs[1]
 
 
-def test_the_command_hands_the_bytes_to_the_scanner(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The scanner takes the bytes the document was read from (no second encoding), and
-    the document no longer holds them; a text of several segments lets them go."""
+def _spy_on_the_scanner(monkeypatch: pytest.MonkeyPatch) -> list[bytes | None]:
+    """What the scanner's ``take_utf8`` gives back, call after call (recorded in the list
+    returned)."""
     given_back: list[bytes | None] = []
 
     def spy(text: str) -> bytes | None:
@@ -124,6 +124,13 @@ def test_the_command_hands_the_bytes_to_the_scanner(monkeypatch: pytest.MonkeyPa
         return found
 
     monkeypatch.setattr(scan_module, "take_utf8", spy)
+    return given_back
+
+
+def test_the_command_hands_the_bytes_to_the_scanner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scanner takes the bytes the document was read from (no second encoding), and
+    the document no longer holds them; a text of several segments lets them go."""
+    given_back = _spy_on_the_scanner(monkeypatch)
     data = "L’ESS et la SCOP, économie sociale.".encode()
     for fmt in ("json", "text", "html"):
         read = decode_input("a.txt", data, keep_utf8=True)
@@ -150,14 +157,7 @@ def test_only_a_document_annotated_next_keeps_its_bytes(
     scanner; several inputs, read before any is rendered, keep none."""
     from glossator.runner import write_all
 
-    given_back: list[bytes | None] = []
-
-    def spy(text: str) -> bytes | None:
-        found = take_utf8(text)
-        given_back.append(found)
-        return found
-
-    monkeypatch.setattr(scan_module, "take_utf8", spy)
+    given_back = _spy_on_the_scanner(monkeypatch)
     names = []
     for i in range(2):
         path = tmp_path / f"{i}.txt"
