@@ -191,7 +191,10 @@ def _same_utf8(data: bytes, encoding: str) -> bytes | None:
     """What of ``data`` a text decoded from it (:func:`decode_document`) is exactly the
     UTF-8 of: all of it, or all but its BOM, where ``encoding`` is UTF-8 (strict UTF-8
     decodes one way only), else ``None``."""
-    if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+    try:  # (the codec's own name: utf8, UTF_8 and u8 are all utf-8)
+        if codecs.lookup(encoding).name != "utf-8":
+            return None
+    except LookupError:
         return None
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]

@@ -523,28 +523,36 @@ static const char DIGIT_PAIRS[] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
+/* ``v`` in decimal, written backwards so that it ends just before ``end`` (room for 20
+ * digits before it), two digits at a time; where it starts. */
+static inline char *
+digits_before(char *end, uint64_t v)
+{
+    char *p = end;
+    while (v >= 100) {
+        p -= 2;
+        memcpy(p, DIGIT_PAIRS + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10) {
+        p -= 2;
+        memcpy(p, DIGIT_PAIRS + 2 * v, 2);
+    }
+    else {
+        *--p = (char)('0' + v);
+    }
+    return p;
+}
+
 /* ``v`` (>= 0) in decimal at ``w`` (room for 20 bytes); the bytes written. */
 static inline Py_ssize_t
 put_uint(char *w, uint64_t v)
 {
-#define PAIRS DIGIT_PAIRS
     char digits[20];
-    int n = 0;
-    while (v >= 100) {  /* two digits at a time */
-        memcpy(digits + sizeof digits - 2 - n, PAIRS + 2 * (v % 100), 2);
-        n += 2;
-        v /= 100;
-    }
-    if (v >= 10) {
-        memcpy(digits + sizeof digits - 2 - n, PAIRS + 2 * v, 2);
-        n += 2;
-    }
-    else {
-        digits[sizeof digits - 1 - n++] = (char)('0' + v);
-    }
-    memcpy(w, digits + sizeof digits - n, (size_t)n);
+    char *p = digits_before(digits + sizeof digits, v);
+    Py_ssize_t n = digits + sizeof digits - p;
+    memcpy(w, p, (size_t)n);
     return n;
-#undef PAIRS
 }
 
 /* The characters [a, b) of a str of ``kind`` and ``data``, as they are: the text's
@@ -2190,20 +2198,8 @@ quick_copy(char *w, const char *src, Py_ssize_t n)
 static inline char *
 quick_uint(char *w, uint64_t v)
 {
-    char digits[48];
-    char *p = digits + 24;  /* (at most 20 digits, right-aligned there) */
-    while (v >= 100) {
-        p -= 2;
-        memcpy(p, DIGIT_PAIRS + 2 * (v % 100), 2);
-        v /= 100;
-    }
-    if (v >= 10) {
-        p -= 2;
-        memcpy(p, DIGIT_PAIRS + 2 * v, 2);
-    }
-    else {
-        *--p = (char)('0' + v);
-    }
+    char digits[48];  /* (the digits end at 24: 24 bytes readable from where they start) */
+    char *p = digits_before(digits + 24, v);
     memcpy(w, p, 24);
     return w + (digits + 24 - p);
 }
