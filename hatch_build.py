@@ -6,8 +6,8 @@
 The scanner makes matching several times faster on large glossaries, the tokenizer loop
 reading HTML pages, the splice loop writing text, HTML and JSON; glossator works without
 them (the pure-Python code gives the same results), so a machine without a C compiler
-still gets a working, slower install, with a warning. Set ``GLOSSATOR_REQUIRE_EXTENSION=1`` to make a failed compilation an error
-instead.
+still gets a working, slower install, with a warning. Set
+``GLOSSATOR_REQUIRE_EXTENSION=1`` to make a failed compilation an error instead.
 
 For an editable install (``pip install -e .``) the modules are compiled next to their
 sources, in ``src/glossator/``, where the editable package is imported from.
@@ -33,13 +33,16 @@ KEEP = SOURCE.with_name("_keep.h")
 PAGESCAN = Path("src") / "glossator" / "documents" / "_pagescan.c"
 #: The renderers' loop (glossator.render._splice); without it render/*.py write the same.
 SPLICE = Path("src") / "glossator" / "render" / "_splice.c"
+#: Its parts, included by _splice.c in this order (one compilation unit).
+SPLICE_PARTS = tuple(SPLICE.with_name(f"_splice_{part}.h") for part in (
+    "out", "text", "html", "json", "arrays", "pieces", "json_pieces"))
 #: The C modules: (dotted name, source, headers it includes).
 MODULES = (
     # the tables generated from glossator/text/chars.py (python -m
     # glossator.matching.tables), included by _scan.c and committed next to it
     ("glossator.matching._scan", SOURCE, (TABLES, KEEP)),
     ("glossator.documents._pagescan", PAGESCAN, ()),
-    ("glossator.render._splice", SPLICE, ()),
+    ("glossator.render._splice", SPLICE, SPLICE_PARTS),
 )
 
 

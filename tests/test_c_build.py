@@ -24,7 +24,9 @@ Debian's ``gcc``). They skip without them, and fail under ``CI=true``.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -75,6 +77,35 @@ def test_the_c_modules_compile_without_a_warning(tmp_path: Path, source: Path) -
     proc = _run(cmd)
     assert proc.returncode == 0, f"{' '.join(cmd)}\n{proc.stderr}"
     assert proc.stderr.strip() == ""
+
+
+def _local_includes(path: Path) -> set[str]:
+    """The files ``#include "…"`` names in ``path`` and, in turn, in those."""
+    found: set[str] = set()
+    todo = [path]
+    while todo:
+        text = todo.pop().read_text("utf-8")
+        for name in re.findall(r'^#include "([^"]+)"', text, flags=re.MULTILINE):
+            if name not in found:
+                found.add(name)
+                todo.append(path.with_name(name))
+    return found
+
+
+def test_the_build_hook_names_every_part_a_c_module_includes() -> None:
+    """hatch_build.py hands each module's local headers to the compiler as ``depends``
+    (a changed part rebuilds the module): a part added to a module and not named there
+    would be left out of that check."""
+    spec = importlib.util.spec_from_file_location("_glossator_hatch_build",
+                                                  ROOT / "hatch_build.py")
+    assert spec is not None and spec.loader is not None
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    assert len(hook.MODULES) == 3
+    for _, source, depends in hook.MODULES:
+        assert {Path(d).name for d in depends} == _local_includes(ROOT / source), source
+        assert all((ROOT / d).is_file() for d in depends)
+    assert len(_local_includes(SPLICE)) == 7  # the renderers' loop, in its parts
 
 
 def _runtime(cc: list[str], name: str) -> str:
