@@ -347,25 +347,15 @@ blank_line(int kind, const void *data, Py_ssize_t start, Py_ssize_t end, int ann
     return 1;
 }
 
-/* One line's <p>, from ``start`` to ``end`` (its break excluded); ``*k`` the next
- * annotation, moved past those that start before ``end``; ``*counter`` the tooltips. */
+/* A line's text from ``cursor`` to ``end`` (its break excluded), once "<p>" is out, then
+ * "</p>\n": each annotation from ``*k`` (moved past them) that starts before ``end``, cut
+ * at ``end`` and wrapped in its tooltip (``*counter`` the tooltips); 0, or -1. */
 static int
-html_line(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter, Py_ssize_t start,
-          Py_ssize_t end)
+html_line_body(Out *o, const HtmlArgs *h, int kind, const void *data, Py_ssize_t *k,
+               Py_ssize_t *counter, Py_ssize_t cursor, Py_ssize_t end)
 {
-    int kind = PyUnicode_KIND(h->text);
-    const void *data = PyUnicode_DATA(h->text);
-    const Spans *sp = h->sp;
-    const int64_t *s = sp->starts.buf, *e = sp->ends.buf, *key = sp->keys.buf;
-    if (blank_line(kind, data, start, end, *k < sp->n && s[*k] < end)) {
-        return 0;
-    }
-    if (out_reserve(o, 3) < 0) {
-        return -1;
-    }
-    out_ascii(o, "<p>", 3);
-    Py_ssize_t cursor = start;
-    while (*k < sp->n && s[*k] < end) {
+    const int64_t *s = h->sp->starts.buf, *e = h->sp->ends.buf, *key = h->sp->keys.buf;
+    while (*k < h->sp->n && s[*k] < end) {
         Py_ssize_t i = (*k)++;
         Py_ssize_t stop = e[i] < end ? e[i] : end;
         if (s[i] > cursor && out_html(o, kind, data, cursor, s[i]) < 0) {
@@ -380,14 +370,31 @@ html_line(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter, Py_ssiz
         }
         cursor = stop;
     }
-    if (end > cursor && out_html(o, kind, data, cursor, end) < 0) {
-        return -1;
-    }
-    if (out_reserve(o, 5) < 0) {
+    if ((end > cursor && out_html(o, kind, data, cursor, end) < 0) || out_reserve(o, 5) < 0) {
         return -1;
     }
     out_ascii(o, "</p>\n", 5);
     return 0;
+}
+
+/* One line's <p>, from ``start`` to ``end`` (its break excluded); ``*k`` the next
+ * annotation, moved past those that start before ``end``; ``*counter`` the tooltips. */
+static int
+html_line(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter, Py_ssize_t start,
+          Py_ssize_t end)
+{
+    int kind = PyUnicode_KIND(h->text);
+    const void *data = PyUnicode_DATA(h->text);
+    const Spans *sp = h->sp;
+    const int64_t *s = sp->starts.buf;
+    if (blank_line(kind, data, start, end, *k < sp->n && s[*k] < end)) {
+        return 0;
+    }
+    if (out_reserve(o, 3) < 0) {
+        return -1;
+    }
+    out_ascii(o, "<p>", 3);
+    return html_line_body(o, h, kind, data, k, counter, start, end);
 }
 
 /* The line breaks of str.splitlines: LF, VT, FF, CR, FS, GS, RS, NEL, LS, PS. */
@@ -506,26 +513,9 @@ html_line_rest(Out *o, const HtmlArgs *h, Py_ssize_t *k, Py_ssize_t *counter,
     const void *data = PyUnicode_DATA(h->text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(h->text);
     Py_ssize_t j = first_line_break(kind, data, cursor, n), end = line_end(kind, data, j, n);
-    const int64_t *s = h->sp->starts.buf, *e = h->sp->ends.buf, *key = h->sp->keys.buf;
-    while (*k < h->sp->n && s[*k] < end) {
-        Py_ssize_t i = (*k)++;
-        Py_ssize_t stop = e[i] < end ? e[i] : end;
-        if (s[i] > cursor && out_html(o, kind, data, cursor, s[i]) < 0) {
-            return -1;
-        }
-        ++*counter;
-        prefetch_template(h, i + TEMPLATE_AHEAD);
-        if (out_template(o, h, 0, key[i], *counter) < 0
-            || out_html(o, kind, data, s[i], stop) < 0
-            || out_template(o, h, 1, key[i], *counter) < 0) {
-            return -1;
-        }
-        cursor = stop;
-    }
-    if ((end > cursor && out_html(o, kind, data, cursor, end) < 0) || out_reserve(o, 5) < 0) {
+    if (html_line_body(o, h, kind, data, k, counter, cursor, end) < 0) {
         return -1;
     }
-    out_ascii(o, "</p>\n", 5);
     return next_line(kind, data, j, n);
 }
 
