@@ -775,6 +775,26 @@ def test_subprocess_input_error_exit_1_without_traceback(tmp_path: Path) -> None
     assert_one_line_error(missing.stderr.decode("utf-8"), "nope.txt")
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+@pytest.mark.parametrize("args", [
+    ("annotate", "a.txt"), ("annotate", "-f", "json", "a.txt"), ("explain", "a.txt"),
+    ("check",), ("css",), ("index",)], ids=lambda a: "-".join(a))
+def test_a_failing_standard_output_is_one_error_line(tmp_path: Path,
+                                                     args: tuple[str, ...]) -> None:
+    """Writing standard output can fail otherwise than by a closed pipe (a full disk,
+    here ``/dev/full``): one line naming it and the reason, exit 1, no traceback, and no
+    second error when the interpreter flushes what is left at exit."""
+    (tmp_path / "a.txt").write_text(TEXT_A, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run([sys.executable, "-m", "glossator", *args], cwd=tmp_path,
+                              stdout=full, stderr=subprocess.PIPE, env=env, timeout=120,
+                              check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.decode("utf-8") == (
+        "glossator: error: standard output: No space left on device\n")
+
+
 def test_subprocess_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
     for args in (("annotate", "-f", "pdf"), ("annotate", "--encoding", "klingon-8"), ()):
         proc = _run(*args, cwd=tmp_path, stdin=b"la CAE\n")

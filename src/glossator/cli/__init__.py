@@ -95,15 +95,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # the reader went away (e.g. `| head`): stop quietly, like other Unix tools
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except OSError:
-            pass
+        _stdout_to_devnull()
         return EXIT_OK
+    except OSError as exc:
+        # what no command turned into a message of its own: writing standard output
+        # failed (a full disk, `> /dev/full`, an I/O error), which names no file
+        say("error", f"{exc.filename or 'standard output'}: {exc.strerror or exc}")
+        _stdout_to_devnull()  # (what is left in its buffer is not written again at exit)
+        return EXIT_INPUT
     finally:
         if args.gc_state[0]:
             gc.enable()
+
+
+def _stdout_to_devnull() -> None:
+    """Point standard output at ``os.devnull``, so that the interpreter's last flush of
+    what could not be written fails no more (and prints no second error)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # (no file descriptor: a replaced sys.stdout)
+        pass
 
 
 def _plain_annotate(words: list[str]) -> argparse.Namespace | None:
