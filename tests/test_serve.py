@@ -152,6 +152,9 @@ def test_bad_bodies_types_and_routes_are_problems(server: Server) -> None:
     bad_json = server.request("POST", "/v1/annotate", "{nope",
                               {"Content-Type": "application/json"})
     assert "not valid JSON" in _problem(bad_json, 400)["detail"]
+    deep = '{"text": "x", "skip": ' + "[" * 5000 + "]" * 5000 + "}"  # (json's recursion)
+    nested = server.request("POST", "/v1/annotate", deep, {"Content-Type": "application/json"})
+    assert "nested too deeply" in _problem(nested, 400)["detail"]
     _problem(server.request("POST", "/v1/annotate", "x", {"Content-Type": "text/csv"}), 415)
     _problem(server.request("POST", "/v1/annotate", b"\xff\xfe\x00",
                             {"Content-Type": "text/html"}), 400)

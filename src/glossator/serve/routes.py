@@ -67,6 +67,9 @@ def _annotate_json(service: Service, body: bytes) -> Response:
         data = json.loads(body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise UsageError(f"the body is not valid JSON: {exc}") from None
+    except RecursionError:  # (arrays or objects nested about a thousand deep)
+        raise UsageError("the body's JSON is nested too deeply: a request is one object "
+                         "of strings, numbers, booleans and lists of strings") from None
     request = from_json(data)
     loaded = service.glossaries.get(request.glossary)
     job, doc = request.job(loaded, service.config.cache_dir)
