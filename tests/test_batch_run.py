@@ -214,7 +214,9 @@ def test_a_streamed_text_that_goes_bad_leaves_no_output(tmp_path: Path) -> None:
     path.write_bytes(TEXT.encode() * 200 + b"\xff\n")
     run = _glossator(path, "-o", tmp_path / "out.txt", env={"GLOSSATOR_STREAM_CHUNK": "100"})
     assert run.returncode == 1
-    assert b"big.txt:201: not valid utf-8 (byte 0xff)" in run.stderr
+    size = len(TEXT.encode()) * 200
+    assert f"big.txt:201: not valid UTF-8: byte 0xff at column 1 (byte offset {size})".encode(
+        ) in run.stderr
     assert not (tmp_path / "out.txt").exists()
     assert not list(tmp_path.glob(".out.txt*"))
 

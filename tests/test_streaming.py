@@ -4,6 +4,7 @@ senses spelled out earlier all hold across the cuts (issue 14)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from glossator import Annotator, Glossary, streaming
+from glossator.documents.read import decode_document
+from glossator.errors import InputError
 from glossator.render import render
 from glossator.streaming import annotate_pieces, can_stream, read_pieces
 
@@ -123,11 +126,36 @@ def test_read_pieces_decodes_across_pieces_and_names_the_bad_line(tmp_path: Path
     path.write_bytes(b"\xef\xbb\xbf" + text.encode())
     assert "".join(read_pieces(str(path), size=3)) == text  # a character cut in two
     path.write_bytes(("ok\n" * 70_000).encode() + b"\xff\n")
-    with pytest.raises(Exception, match=r"t.txt:70001: not valid utf-8 \(byte 0xff\)"):
+    with pytest.raises(InputError, match=r"t.txt:70001: not valid UTF-8: byte 0xff at column "
+                                         r"1 \(byte offset 210000\)"):
         list(read_pieces(str(path), size=1000))
     path.write_bytes(b"abc\x00def")
-    with pytest.raises(Exception, match="binary"):
+    with pytest.raises(InputError, match="binary"):
         list(read_pieces(str(path)))
+
+
+@pytest.mark.parametrize("data", [
+    "Le labo de l’ESS.\n".encode("utf-16"), "Le labo de l’ESS.\n".encode("utf-16-le"),
+    "L’ESS.\n".encode("utf-32"), b"abc\x00def\x00",
+    b"\xef\xbb\xbf" + "é".encode() * 9 + b"\n" + b"ab" * 700 + b"\xe9t\xe9\n",
+    b"ok\n" * 3 + "é".encode() * 5 + b"\xff" + b"\n\xff",
+    "é".encode() * 3 + b"\xc3",  # a character cut by the end of the file
+], ids=["utf-16", "utf-16-le", "utf-32", "binary", "latin-1-after-a-bom", "two-bad-bytes",
+        "cut-at-the-end"])
+@pytest.mark.parametrize("size", [1, 2, 7, 1000])
+def test_a_streamed_read_fails_with_the_whole_read_s_message(
+        tmp_path: Path, data: bytes, size: int) -> None:
+    """Standard input and large files are decoded a block at a time; a file they cannot
+    read is named with the message a whole read gives it (UTF-16 named as such, the bad
+    byte's line, column and offset in the file), but for the count of bad bytes further
+    on, which a stream has not read yet."""
+    path = tmp_path / "t.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as whole:
+        decode_document(data, str(path))
+    with pytest.raises(InputError) as streamed:
+        list(read_pieces(str(path), size=size))
+    assert str(streamed.value) == re.sub(r"; \d+ more further on", "", str(whole.value))
 
 
 def test_sections_that_start_between_pieces_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:

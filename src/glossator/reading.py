@@ -13,7 +13,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import BinaryIO
 
-__all__ = ["decode_text", "read_at_most", "read_bytes", "suffix_of", "wide_unicode"]
+__all__ = ["decode_text", "read_at_most", "read_bytes", "refuse_binary", "suffix_of", "undecodable",
+           "wide_unicode"]
 
 
 def suffix_of(name: str) -> str:
@@ -41,36 +42,54 @@ def decode_text(
     and byte offset.
     """
     codec = "utf-8" if encoding is None else _text_codec(encoding)
-    label = "UTF-8" if codec == "utf-8" else codec
-    if b"\x00" in data[:65536] and not codec.startswith(("utf-16", "utf-32")):
-        wide = wide_unicode(data)
-        if wide is not None:
-            raise error(f"this file is in {wide[0]}, not {label}", file=name,
-                        hint=f"read it with {option} {wide[1]}, or save it as UTF-8")
-        raise error(binary, file=name, hint=binary_hint)
-    if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
-        data = data[3:]
+    refuse_binary(data, name, codec, error=error, binary=binary, binary_hint=binary_hint,
+                  option=option)
+    bom = 3 if codec == "utf-8" and data.startswith(codecs.BOM_UTF8) else 0
+    data = data[bom:]
     try:
         text = data.decode(codec)
-    except UnicodeDecodeError as exc:
-        raise _undecodable(exc, data, codec, label, name, error, hint) from None
+    except UnicodeDecodeError as exc:  # (its offset in the file: the BOM counted)
+        rest = data[exc.end:].decode(codec, errors="replace").count("\ufffd")
+        raise undecodable(exc, codec, name, error, hint, more=rest, offset=bom) from None
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def _undecodable(
-    exc: UnicodeDecodeError, data: bytes, codec: str, label: str, name: str,
-    error: type[GlossatorError], hint: str,
-) -> GlossatorError:
-    """The error for a byte that does not decode: its line, column and byte offset, and
-    how many more such bytes follow."""
+def _label(codec: str) -> str:
+    """How messages name ``codec`` (a canonical codec name)."""
+    return "UTF-8" if codec == "utf-8" else codec
+
+
+def refuse_binary(data: bytes, name: str, codec: str, *, error: type[GlossatorError],
+                  binary: str, binary_hint: str | None = None,
+                  option: str = "--encoding") -> None:
+    """Raise ``error`` if the start of ``data``, to be read as ``codec`` (a canonical
+    name), holds NUL bytes: a file in UTF-16 or UTF-32 named as such with the ``option``
+    that reads it, anything else as binary (the ``binary`` message). Nothing in UTF-16
+    or UTF-32, where every character has some."""
+    if b"\x00" in data[:65536] and not codec.startswith(("utf-16", "utf-32")):
+        wide = wide_unicode(data)
+        if wide is not None:
+            raise error(f"this file is in {wide[0]}, not {_label(codec)}", file=name,
+                        hint=f"read it with {option} {wide[1]}, or save it as UTF-8")
+        raise error(binary, file=name, hint=binary_hint)
+
+
+def undecodable(exc: UnicodeDecodeError, codec: str, name: str,
+                error: type[GlossatorError], hint: str, *, more: int = 0, line: int = 1,
+                column: int = 1, offset: int = 0) -> GlossatorError:
+    """The error for the byte ``exc`` names in ``exc.object``: its line, column and byte
+    offset in the file, ``exc.object`` starting at ``line`` and ``column`` (1-based) and
+    at byte ``offset`` of it (a stream decoded a block at a time); and how many more such
+    bytes follow, where ``more`` says."""
+    data = exc.object
     # count lines in the decoded prefix: in UTF-16/32 a b"\n" byte is not a line break
     before = data[: exc.start].decode(codec, errors="replace")
-    line = before.count("\n") + 1
-    column = len(before) - before.rfind("\n")
-    rest = data[exc.end:].decode(codec, errors="replace").count("\ufffd")
-    more = f"; {rest} more further on" if rest else ""
-    return error(f"not valid {label}: byte 0x{data[exc.start]:02x} at column {column} "
-                 f"(byte offset {exc.start}{more})", file=name, line=line, hint=hint)
+    breaks = before.count("\n")
+    column = len(before) - before.rfind("\n") if breaks else column + len(before)
+    more_text = f"; {more} more further on" if more else ""
+    return error(f"not valid {_label(codec)}: byte 0x{data[exc.start]:02x} at column "
+                 f"{column} (byte offset {offset + exc.start}{more_text})", file=name,
+                 line=line + breaks, hint=hint)
 
 
 #: BOMs of the wide Unicode encodings, longest first (UTF-32 LE starts like UTF-16 LE).

@@ -246,31 +246,36 @@ def read_pieces(name: str, encoding: str = "utf-8", size: int | None = None) -> 
 def _decoded(stream: BinaryIO, label: str, codec: str, size: int) -> Iterator[str]:
     import codecs
 
+    from .reading import refuse_binary, undecodable
+
     decoder = codecs.getincrementaldecoder(codec)("strict")
-    lines = 0
+    lines, column, offset = 0, 1, 0  # where the next block starts
     first = True
     while True:
         try:
             data = stream.read(max(size, 65536) if first else size)
         except OSError as exc:
             raise InputError(exc.strerror or "cannot be read", file=label) from None
-        if first:
-            if b"\x00" in data[:65536] and not codec.startswith(("utf-16", "utf-32")):
-                raise InputError("this is a binary file, not text", file=label,
-                                 hint="give a text file (UTF-8)")
+        if first:  # (the messages of a whole read: binary, UTF-16 or UTF-32 data)
+            refuse_binary(data, label, codec, error=InputError,
+                          binary="this is a binary file, not text",
+                          binary_hint="give a text file (UTF-8)")
             if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
                 data = data[3:]
+                offset = 3
             first = False
+        pending = len(decoder.getstate()[0])  # (the bytes of a character cut at the end)
         try:
             text = decoder.decode(data, final=not data)
         except UnicodeDecodeError as exc:
-            before = exc.object[:max(0, exc.start)].decode(codec, errors="replace")
-            raise InputError(
-                f"not valid {codec} (byte 0x{exc.object[exc.start]:02x})", file=label,
-                line=lines + before.count("\n") + 1,
-                hint="convert the file to UTF-8 or pass --encoding, e.g. --encoding cp1252",
-            ) from None
-        lines += text.count("\n")
+            raise undecodable(
+                exc, codec, label, InputError,
+                "convert the file to UTF-8 or pass --encoding, e.g. --encoding cp1252",
+                line=lines + 1, column=column, offset=offset - pending) from None
+        offset += len(data)
+        breaks = text.count("\n")
+        lines += breaks
+        column = len(text) - text.rfind("\n") if breaks else column + len(text)
         if text:
             yield text
         if not data:
