@@ -731,6 +731,54 @@ def test_check_glossary_format(cli: RunCli, write: WriteFile) -> None:
     assert result.out.startswith("ok: 1 glossary, 2 entries")
 
 
+ACCENTED = "La CAE d’Évry et la SCOP 😀.\n"
+
+
+def test_output_encoding_writes_json_escapes_that_read_back_the_same(
+        cli: RunCli, small: None, write: WriteFile) -> None:
+    """A character the output encoding lacks is a ``\\uXXXX`` escape in JSON (a pair
+    above U+FFFF), not an HTML reference: the text and its offsets read back the same."""
+    write("acc.txt", ACCENTED)
+    utf8 = json.loads(cli("annotate", "-g", "g.yaml", "-f", "json", "acc.txt").out)
+    ascii_run = cli("annotate", "-g", "g.yaml", "-f", "json", "--output-encoding", "ascii",
+                    "acc.txt")
+    assert ascii_run.code == 0, ascii_run.err
+    assert ascii_run.out.isascii() and "&#" not in ascii_run.out
+    assert "\\u2019" in ascii_run.out and "\\ud83d\\ude00" in ascii_run.out
+    assert json.loads(ascii_run.out) == utf8
+
+
+def test_output_encoding_that_lacks_a_character_of_text_output_is_an_error(
+        cli: RunCli, small: None, write: WriteFile, tmp_path: Path) -> None:
+    """Text output has no way to write a character its encoding lacks: one error line
+    naming it, and no file; the terminal view shows it as ``?``."""
+    write("acc.txt", "Bonjour.\n" + ACCENTED)
+    run = cli("annotate", "-g", "g.yaml", "-f", "text", "--output-encoding", "ascii",
+              "acc.txt", "-o", str(tmp_path / "out.txt"))
+    assert run.code == 1
+    assert run.err == ("glossator: error: the output cannot be written in ascii: it has "
+                       "'é' (U+00E9) on line 2, which text output has no other way to "
+                       "write (use --output-encoding utf-8, or -f html, markdown or json, "
+                       "which write it as a reference)\n")
+    assert not (tmp_path / "out.txt").exists()
+    write("plain.txt", "La SCOP d'Évry.\n")  # (all of it in Latin-1, its definition too)
+    assert cli("annotate", "-g", "g.yaml", "-f", "text", "--output-encoding", "latin-1",
+               "plain.txt", "-o", str(tmp_path / "out.txt")).code == 0
+    assert "d'Évry" in (tmp_path / "out.txt").read_text("latin-1")
+    shown = cli("annotate", "-g", "g.yaml", "-f", "terminal", "--output-encoding", "ascii",
+                "acc.txt")
+    assert shown.code == 0 and shown.out.isascii() and "d??vry" in shown.out
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_output_encoding_writes_references_in_html_and_markdown(
+        cli: RunCli, small: None, write: WriteFile, fmt: str) -> None:
+    write("acc.txt", ACCENTED)
+    run = cli("annotate", "-g", "g.yaml", "-f", fmt, "--output-encoding", "ascii", "acc.txt")
+    assert run.code == 0 and run.out.isascii()
+    assert "d&#8217;&#201;vry" in run.out and "&#128512;" in run.out
+
+
 # --------------------------------------------------------------------------- subprocess
 
 

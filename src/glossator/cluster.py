@@ -135,8 +135,8 @@ def write_each(
         for future in running:
             if fail_fast and failed:
                 break
-            failed += _finish(future, names_of.pop(future.key), target_of, report, loaded,
-                              on_result, fail_fast)
+            failed += _finish(future, names_of.pop(future.key), target_of, job.fmt, report,
+                              loaded, on_result, fail_fast)
             future.release()
             submit()
     finally:
@@ -263,14 +263,14 @@ def _render(job: Shipped[DocumentJob], annotator: Shipped[Annotator],
     return done
 
 
-def _finish(future: Any, names: list[str], target_of: dict[str, str],
+def _finish(future: Any, names: list[str], target_of: dict[str, str], fmt: str,
             report: Callable[[str], None], loaded: list[bool] | None,
             on_result: Callable[[DocumentResult], None] | None,
             fail_fast: bool = False) -> int:
-    """Write the outputs of one finished task (whose inputs are ``names``); the number of
-    its inputs that failed (with ``fail_fast``, the first failure ends it: the inputs
-    after it are not written). ``on_result`` gets what became of each input, as a local
-    batch's :func:`~glossator.runner.write_each` gives it."""
+    """Write the outputs (in output format ``fmt``) of one finished task (whose inputs are
+    ``names``); the number of its inputs that failed (with ``fail_fast``, the first
+    failure ends it: the inputs after it are not written). ``on_result`` gets what became
+    of each input, as a local batch's :func:`~glossator.runner.write_each` gives it."""
     from distributed import KilledWorker
 
     from .runner import DocumentResult, input_size, write_output
@@ -289,7 +289,7 @@ def _finish(future: Any, names: list[str], target_of: dict[str, str],
         if status == "ok":
             (body, encoding, bom, loads), outcome.counts = result
             try:
-                write_output(outcome.target, body, encoding, bom)
+                write_output(outcome.target, body, encoding, bom, fmt)
                 outcome.loads_assets = loads
             except GlossatorError as exc:
                 outcome.error = str(exc)

@@ -163,7 +163,7 @@ class DocumentJob(Record):
 
             rendered = self.render(doc, prefix)
             keep = doc.kind == "html" or not terminate
-            sink(encode(rendered if keep else terminated(rendered), encoding))
+            sink(encode(rendered if keep else terminated(rendered), encoding, fmt=self.fmt))
             return self.loads_assets(rendered)
         from .render import write
 
@@ -262,9 +262,9 @@ class DocumentJob(Record):
             out = render_text(part)
             if out:
                 ended = out.endswith("\n")
-                yield encode(out, encoding)
+                yield encode(out, encoding, fmt="text")
         if not ended:
-            yield encode("\n", encoding)
+            yield encode("\n", encoding, fmt="text")
 
     def convert(self, job: tuple[str, str, str]) -> bool:
         """Read input ``name`` of ``kind``, render it, and write it to ``target``
@@ -370,12 +370,13 @@ def _make_parent(target: str) -> None:
                          file=str(Path(target).parent)) from None
 
 
-def write_output(target: str, body: str, encoding: str, bom: bytes) -> None:
-    """Write an output of :meth:`DocumentJob.output` to ``target``, whole or not at all,
-    its folder made first (an input found in a subfolder: the tree is kept)."""
+def write_output(target: str, body: str, encoding: str, bom: bytes, fmt: str) -> None:
+    """Write an output of :meth:`DocumentJob.output` (in output format ``fmt``) to
+    ``target``, whole or not at all, its folder made first (an input found in a
+    subfolder: the tree is kept)."""
     _make_parent(target)
     # a batch removes stale partial files once per folder (remove_stale_partials)
-    write_file(target, body, encoding, bom, clean=False)
+    write_file(target, body, encoding, bom, clean=False, fmt=fmt)
 
 
 class DocumentResult(Record):
@@ -660,7 +661,7 @@ def write_all(job: DocumentJob, names: Sequence[str], kinds: Sequence[str], jobs
     encoding, bom = _one_encoding(job, docs)
     if encoding != "utf-8" or (job.assets_root is not None and len(docs) > 1):
         body, encoding, bom = _render_docs(job, docs, jobs)  # as one, then encoded
-        sink(encode(body, encoding, bom))
+        sink(encode(body, encoding, bom, job.fmt))
         return job.loads_assets(body)
     if bom:
         sink(bom)

@@ -78,7 +78,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ann.add_argument("--output-encoding", metavar="ENC",
                      help="encoding of the output (default: an HTML page keeps its own, "
                      "everything else is UTF-8); characters it lacks become HTML character "
-                     "references in HTML output")
+                     "references in HTML and Markdown output, \\uXXXX escapes in JSON, '?' "
+                     "in the terminal view, and an error in text output")
     html_input_options(ann)
     ann.set_defaults(run=run)
 

@@ -31,15 +31,67 @@ def terminated(text: str) -> str:
     return text if text.endswith("\n") or not text else text + "\n"
 
 
-def encode(body: str, encoding: str = "utf-8", bom: bytes = b"") -> bytes:
-    """``body`` in ``encoding`` after ``bom``: characters it lacks become HTML character
-    references."""
-    return bom + body.encode(encoding, errors="xmlcharrefreplace")
+def encode(body: str, encoding: str = "utf-8", bom: bytes = b"", fmt: str = "html") -> bytes:
+    """``body`` in ``encoding`` after ``bom``. A character the encoding lacks is written
+    as output format ``fmt`` can write it: an HTML character reference in HTML and
+    Markdown (and what is not an annotated output: pages' assets, reports); a ``\\uXXXX``
+    escape in JSON (every such character is inside one of its strings); a ``?`` in the
+    ``terminal`` view, as a terminal that cannot show it would; in ``text`` output, which
+    has no way to write it, it is an error naming it. (A lone surrogate, which UTF-8
+    lacks, is a reference in every format, as the renderers' C loop writes it.)"""
+    if encoding == "utf-8" or fmt not in ("json", "text", "terminal"):
+        return bom + body.encode(encoding, errors="xmlcharrefreplace")
+    if fmt == "json":
+        return bom + body.encode(encoding, errors=_json_escapes())
+    if fmt == "terminal":
+        return bom + body.encode(encoding, errors="replace")
+    try:
+        return bom + body.encode(encoding)
+    except UnicodeEncodeError as exc:
+        c = exc.object[exc.start]
+        line = exc.object.count("\n", 0, exc.start) + 1
+        raise InputError(
+            f"the output cannot be written in {encoding}: it has {c!r} (U+{ord(c):04X}) on "
+            f"line {line}, which {fmt} output has no other way to write",
+            hint="use --output-encoding utf-8, or -f html, markdown or json, which write "
+                 "it as a reference") from None
+
+
+#: The codec error handler :func:`encode` names for JSON (registered once, when first used).
+_JSON_ERRORS = "glossator.json"
+
+
+def _json_escapes() -> str:
+    """The name of a codec error handler that writes each character an encoding lacks as
+    JSON's ``\\uXXXX`` escape (a pair of them, by UTF-16 surrogates, above U+FFFF)."""
+    import codecs
+
+    try:
+        codecs.lookup_error(_JSON_ERRORS)
+    except LookupError:
+        codecs.register_error(_JSON_ERRORS, _json_escape)
+    return _JSON_ERRORS
+
+
+def _json_escape(exc: UnicodeError) -> tuple[str, int]:
+    """What :func:`_json_escapes` writes for the characters ``exc`` names."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for c in exc.object[exc.start:exc.end]:
+        n = ord(c)
+        if n > 0xFFFF:
+            n -= 0x10000
+            out.append(f"\\u{0xD800 + (n >> 10):04x}\\u{0xDC00 + (n & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{n:04x}")
+    return "".join(out), exc.end
 
 
 def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"", *,
-               clean: bool = True) -> None:
-    """Write ``body`` to ``path`` (:func:`encode`); ``InputError`` if it cannot be.
+               clean: bool = True, fmt: str = "html") -> None:
+    """Write ``body`` to ``path`` (:func:`encode`, for output format ``fmt``);
+    ``InputError`` if it cannot be.
 
     A regular file is written whole or not at all: the bytes go to a new hidden file
     beside it (:func:`partial_files` finds those), which then replaces it, so an
@@ -54,7 +106,7 @@ def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"", 
     it left behind are removed (:func:`remove_stale_partials`); ``clean=False`` leaves
     that to the caller, which writes many files and cleans once per directory.
     """
-    write_parts(path, [encode(body, encoding, bom)], clean=clean)
+    write_parts(path, [encode(body, encoding, bom, fmt)], clean=clean)
 
 
 def write_parts(path: str, parts: Iterable[bytes], *, clean: bool = True) -> None:
