@@ -5,6 +5,9 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -211,3 +214,42 @@ def test_html_escape_skips_only_text_that_needs_no_visible_escape() -> None:
     for text in ("Définition « où » &<>\"'", "a\x85b", "\ufdd0", "x\U0010ffff", "é\x00"):
         assert escape(text) == html.escape(html_safe(text))
         assert escape(text, quote=False) == html.escape(html_safe(text), quote=False)
+
+
+# --- the Python API's arguments ----------------------------------------------------------
+
+
+def test_an_annotator_takes_a_glossary_s_path_as_annotate_does(tmp_path: Path) -> None:
+    path = tmp_path / "g.csv"
+    path.write_text("term,definition\nESS,Économie sociale et solidaire.\n", "utf-8")
+    for glossary in (str(path), path):
+        doc = glossator.Annotator(glossary).annotate("L’ESS.")
+        assert [a.surface for a in doc.annotations] == ["ESS"]
+    with pytest.raises(glossator.GlossatorError, match=r"nope\.csv"):
+        glossator.Annotator(str(tmp_path / "nope.csv"))
+
+
+#: Arguments of the wrong types (typed Any: what mypy would refuse in a typed caller).
+_WRONG: dict[str, Any] = {"int": 3, "str": "2", "bool": True, "bytes": b"L'ESS.",
+                          "none": None, "items": ["droit", 3]}
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: glossator.Annotator(_WRONG["int"]), "glossary must be a Glossary, a glossary "
+                                                 "file's path or None (the bundled one), not int"),
+    (lambda: glossator.Annotator(max_per_entry=_WRONG["str"]), "max_per_entry must be an int "
+                                                               "or None, not str"),
+    (lambda: glossator.Annotator(max_per_entry=_WRONG["bool"]), "max_per_entry must be an int"),
+    (lambda: glossator.Annotator(domain=_WRONG["int"]), "domain must be a str or a sequence of "
+                                                        "str, not int"),
+    (lambda: glossator.Annotator(domain=_WRONG["items"]), "domain must be a str or a sequence"),
+    (lambda: annotate(_WRONG["bytes"]), "the text must be a str, not bytes: decode it first "
+                                        "(data.decode('utf-8'))"),
+    (lambda: annotate(_WRONG["none"]), "the text must be a str, not NoneType"),
+    (lambda: render(_WRONG["str"], "html"), "render() takes an annotated text"),
+], ids=["glossary", "max-str", "max-bool", "domain", "domain-item", "bytes", "none",
+        "render-str"])
+def test_wrong_arguments_are_type_errors_that_say_what_is_wanted(
+        call: Callable[[], object], message: str) -> None:
+    with pytest.raises(TypeError, match=re.escape(message)):
+        call()

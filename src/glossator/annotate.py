@@ -74,7 +74,7 @@ class Annotator:
 
     def __init__(
         self,
-        glossary: Glossary | None = None,
+        glossary: Glossary | str | os.PathLike[str] | None = None,
         *,
         occurrences: str = "first",
         max_per_entry: int | None = None,
@@ -85,11 +85,19 @@ class Annotator:
         senses: str = "all",
         domain: str | Sequence[str] = (),
     ) -> None:
-        if glossary is None:
+        if glossary is None or isinstance(glossary, (str, os.PathLike)):
             from .loaders import load_glossary
 
-            glossary = load_glossary(cache_dir=cache_dir)
+            paths = () if glossary is None else (glossary,)
+            glossary = load_glossary(*paths, cache_dir=cache_dir)
+        if not isinstance(glossary, Glossary):
+            raise TypeError("glossary must be a Glossary, a glossary file's path or None "
+                            f"(the bundled one), not {type(glossary).__name__}")
         get_policy(occurrences)  # a UsageError for an unknown name
+        if max_per_entry is not None and (
+                not isinstance(max_per_entry, int) or isinstance(max_per_entry, bool)):
+            raise TypeError("max_per_entry must be an int or None, not "
+                            f"{type(max_per_entry).__name__}")
         if max_per_entry is not None and max_per_entry < 1:
             raise UsageError("max_per_entry must be at least 1")
         self.glossary = glossary
@@ -97,7 +105,7 @@ class Annotator:
         self.max_per_entry = max_per_entry
         self.options = MatchOptions(accents=accents, inflect=inflect, lemmas=lemmas)
         self.cache_dir = cache_dir
-        domains = (domain,) if isinstance(domain, str) else tuple(domain)
+        domains = _domains(domain)
         self.chooser = SenseChooser(glossary, senses, domains, lemmas)
         self.matcher: Matcher = compile_glossary(glossary, self.options, cache_dir=cache_dir)
 
@@ -220,6 +228,8 @@ class Annotator:
         in C as arrays (only those of a form with several senses see Python) and the result is a
         :class:`glossator.kept.KeptText`, whose annotations are built when first read.
         """
+        if not isinstance(text, str):
+            raise _not_text(text)
         mode = self._kept_mode()
         if mode >= 0:
             from .kept import keep_matches
@@ -290,6 +300,29 @@ def _rebuild(
     return Annotator(glossary, occurrences=occurrences, max_per_entry=max_per_entry,
                      accents=accents, inflect=inflect, lemmas=lemmas, cache_dir=cache_dir,
                      senses=senses, domain=domain)
+
+
+def _domains(domain: str | Sequence[str]) -> tuple[str, ...]:
+    """``domain`` (one name, or several) as a tuple of names; a TypeError for anything
+    else."""
+    if isinstance(domain, str):
+        return (domain,)
+    try:
+        domains = tuple(domain)
+    except TypeError:
+        domains = None
+    if domains is None or not all(isinstance(d, str) for d in domains):
+        raise TypeError("domain must be a str or a sequence of str, not "
+                        f"{type(domain).__name__}")
+    return domains
+
+
+def _not_text(text: object) -> TypeError:
+    """The error for a text that is not a ``str`` (bytes: decode them first)."""
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        return TypeError("the text must be a str, not bytes: decode it first "
+                         "(data.decode('utf-8'))")
+    return TypeError(f"the text must be a str, not {type(text).__name__}")
 
 
 def annotate(

@@ -79,6 +79,9 @@ def render(doc: AnnotatedText, format: str = "text", **options: Any) -> str:
     Options are passed to the renderer: ``standalone=True`` for a whole HTML page,
     ``width=80``/``color=False``/``style="inline"`` for the terminal, ``indent`` for JSON.
     """
+    if not isinstance(doc, AnnotatedText):
+        raise TypeError("render() takes an annotated text (what Annotator.annotate or "
+                        f"glossator.annotate returns), not {type(doc).__name__}")
     return get_renderer(format)(doc, **options)
 
 
