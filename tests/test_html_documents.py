@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import glossator
 from glossator.documents.html import DEFAULT_SKIP, annotate_html, parse_selector
-from glossator.errors import UsageError
+from glossator.errors import GlossatorWarning, UsageError
 from support.cli import RunCli, WriteFile
 from support.markup import strip_glossator_markup, terms
 from support.pages import (
@@ -167,7 +167,9 @@ def test_root_selector() -> None:
     assert out.index("glossator") > page.index("<main>")
     assert terms(annotate(page, root="#content")) == ["PTCE"]
     assert terms(annotate(page, root="article")) == ["PTCE"]
-    assert annotate(page, root="section") == page  # no such element: nothing annotated
+    with pytest.warns(GlossatorWarning, match="no element matches the root selector "
+                                              "'section': nothing was annotated"):
+        assert annotate(page, root="section") == page  # no such element: nothing annotated
 
 
 def test_root_is_the_first_matching_element_only() -> None:
@@ -366,6 +368,18 @@ def test_cli_root_and_skip(cli: RunCli, site: Path) -> None:
     assert terms(out) == ["PTCE"]
     out = cli("annotate", "page.html", "-g", "g.yaml", "--skip", "p").out
     assert out == CLI_PAGE
+
+
+def test_cli_root_that_matches_nothing_is_a_warning_naming_the_page(
+        cli: RunCli, site: Path) -> None:
+    """A mistyped ``--root`` would leave a whole site unannotated without a sign: each page
+    it finds nothing in is named in one warning line (the page is still written, as is)."""
+    run = cli("annotate", "page.html", "-g", "g.yaml", "--root", "#nope")
+    assert run.code == 0 and run.out == CLI_PAGE
+    assert run.err == ("glossator: warning: page.html: no element matches the root selector "
+                       "'#nope': nothing was annotated (check the selector: main, article, "
+                       "#content…)\n")
+    assert cli("annotate", "page.html", "-g", "g.yaml", "--root", "main").err == ""
 
 
 def test_cli_stdin_html_and_text(cli: RunCli, site: Path) -> None:

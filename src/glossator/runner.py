@@ -112,7 +112,7 @@ class DocumentJob(Record):
                                       skip=(*DEFAULT_SKIP, *self.skip),
                                       markup=self.markup or "glossator",
                                       rich_definitions=self.rich_definitions,
-                                      link_to=self.link_to)
+                                      link_to=self.link_to, source=doc.name)
             return add_assets(annotated, self.assets, prefix,
                               script_too=True if self.script else None)
         if doc.kind == "markdown":

@@ -84,7 +84,7 @@ from typing import TYPE_CHECKING, Any, overload
 from .._gc import paused_gc
 from .._native import load_native
 from ..anchors import check_link_to
-from ..errors import UsageError
+from ..errors import GlossatorWarning, UsageError
 from ..model import Annotation, Entry
 from ..render.html import (
     MARKUP_PRESETS,
@@ -975,6 +975,7 @@ def annotate_html(
     rich_definitions: bool = False,
     link_to: str | None = None,
     domains: Sequence[str] = (),
+    source: str | None = None,
 ) -> str:
     """Annotate the text of an HTML document or fragment; every other byte is kept.
 
@@ -992,7 +993,9 @@ def annotate_html(
     ``skip``: simple selectors (``tag``, ``.class``, ``#id``, ``[attr=value]``,
     ``tag.class``) of elements whose text is left alone (default :data:`DEFAULT_SKIP`;
     pass ``(*DEFAULT_SKIP, ".sidebar")`` to add to it). ``root``: annotate only inside the
-    first element matching this selector (``"main"``, ``"article"``, ``"#content"``).
+    first element matching this selector (``"main"``, ``"article"``, ``"#content"``); a
+    :class:`~glossator.errors.GlossatorWarning` says so when no element matches, naming
+    ``source`` (the page's name, if given).
     Tooltip ids are ``id_prefix`` followed by 1, 2… — after the highest such id already
     in the document. ``markup``: the tooltip preset of
     :func:`~glossator.render.html.tooltip` — ``"glossator"`` (default), ``"spip"`` or
@@ -1009,8 +1012,17 @@ def annotate_html(
     selectors = [_selector(s) for s in skip]
     root_sel = _selector(root) if root is not None else None
     with paused_gc():  # tens of thousands of acyclic tuples a page (see glossator._gc)
-        return _annotate_page(html, annotator, _Scanner(html, selectors, root_sel, id_prefix),
-                              domains, (markup, rich_definitions, link_to))
+        scanner = _Scanner(html, selectors, root_sel, id_prefix)
+        annotated = _annotate_page(html, annotator, scanner, domains,
+                                   (markup, rich_definitions, link_to))
+    if root is not None and not scanner.root_found:
+        import warnings
+
+        where = f"{source}: " if source else ""
+        warnings.warn(GlossatorWarning(
+            f"{where}no element matches the root selector '{root}': nothing was annotated "
+            "(check the selector: main, article, #content…)"), stacklevel=2)
+    return annotated
 
 
 def _annotate_page(html: str, annotator: Annotator, scanner: _Scanner,
