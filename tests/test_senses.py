@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from glossator import Annotator, Glossary
-from glossator.explain import explain
+from glossator.explain import explain, render_explanations
 from glossator.lint import lint
 from glossator.senses import SenseChoice
 from support.cli import RunCli
@@ -125,6 +125,16 @@ def test_json_says_which_sense_and_which_step(sigles: Glossary) -> None:
 def test_explain_names_the_sense(sigles: Glossary) -> None:
     rows = explain("Le comité social et économique (CSE). Une SA.", Annotator(sigles))
     assert [r.sense for r in rows] == ["cse-2 by spelled-out", "none of 2"]
+
+
+def test_the_explain_table_breaks_a_sense_s_note_between_words(sigles: Glossary) -> None:
+    """The entry column is as wide as the longest id or word of a sense's note (up to a
+    fifth of the table): ``(by spelled-out)`` wraps at its space, never inside a word."""
+    rows = explain("Le comité social et économique (CSE). Une SA.", Annotator(sigles))
+    table = render_explanations(rows, width=120)
+    cells = [line.split("│")[3].strip() for line in table.splitlines() if "│" in line]
+    assert "spelled-out)" in cells and "cse-2 (by" in cells
+    assert not any(cell in ("spelled-o", "ut)") for cell in cells)
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html", "terminal"])

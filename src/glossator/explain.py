@@ -169,6 +169,12 @@ def break_id(entry_id: str, width: int) -> list[str]:
     return lines
 
 
+def _sense_note(r: Explanation) -> str:
+    """What the entry cell of ``r`` says of its sense after the id (`` (by spelled-out)``),
+    or nothing."""
+    return f" ({r.sense.removeprefix(r.entry + ' ')})" if r.sense else ""
+
+
 def render_explanations(
     rows: list[Explanation], *, source: str = "", fmt: str = "table", color: bool = False,
     width: int | None = None,
@@ -188,15 +194,17 @@ def render_explanations(
     width = width or 100
     table = Table(title=safe(f"{source}: {len(rows)} matches") if source else None,
                   expand=False)
-    # an entry id is broken only after a hyphen, in a column as wide as the longest id
-    # up to a fifth of the table; the other columns wrap at spaces
-    id_width = max(len("entry"), min(max((len(r.entry) for r in rows), default=5),
-                                     max(10, width // 5)))
+    # an entry id is broken only after a hyphen, in a column as wide as the longest id,
+    # or word of a sense's note, up to a fifth of the table; the other columns wrap at
+    # spaces
+    senses = [_sense_note(r) for r in rows]
+    longest = max((len(r.entry) for r in rows), default=5)
+    longest = max([longest, *(len(w) for note in senses for w in note.split())])
+    id_width = max(len("entry"), min(longest, max(10, width // 5)))
     for name in ("where", "text", "entry", "matched as", "how", "annotated"):
         table.add_column(name, overflow="fold", width=id_width if name == "entry" else None)
-    for r in rows:
+    for r, sense in zip(rows, senses, strict=True):
         matched = r.variant if r.variant == r.form else f"{r.variant} (form: {r.form})"
-        sense = f" ({r.sense.removeprefix(r.entry + ' ')})" if r.sense else ""
         table.add_row(
             f"{r.line}:{r.column}", safe(r.surface),
             "\n".join(break_id(safe(r.entry), id_width)) + safe(sense),
