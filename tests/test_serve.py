@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -423,6 +424,25 @@ def test_bad_settings_stop_the_command_with_one_line(tmp_path: Path) -> None:
         result = run_cli("serve", "--port", "0", *args)
         assert result.returncode == 2, (args, result.stderr)
         assert result.stderr.count("\n") == 1, result.stderr
+
+
+def test_an_address_that_cannot_be_listened_on_is_one_line(tmp_path: Path) -> None:
+    """A port another program holds, or a host that is not this machine's, stops the
+    command with one line naming the address and the fix (exit 1), not uvicorn's log of
+    its start and stop."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        busy = run_cli("serve", "--host", "127.0.0.1", "--port", str(port))
+    assert busy.returncode == 1
+    assert busy.stderr == (f"glossator: error: cannot listen on 127.0.0.1:{port}: Address "
+                           "already in use (choose another --port, or stop the program that "
+                           "holds it)\n")
+    unknown = run_cli("serve", "--host", "256.1.1.1", "--port", "0")
+    assert unknown.returncode == 1 and unknown.stderr.count("\n") == 1, unknown.stderr
+    assert unknown.stderr.startswith("glossator: error: cannot listen on 256.1.1.1:0: "
+                                     "unknown host")
 
 
 def test_two_workers_serve_the_same_answers(tmp_path: Path, server: Server) -> None:

@@ -41,10 +41,40 @@ def run_server(config: ServeConfig, warn: Callable[[str], None]) -> None:
         glossaries = Glossaries(config.glossaries, cache_dir=config.cache_dir,
                                 strict=config.strict, warn=warn)
         glossaries.load_all()
+        _check_address(config.host, config.port)
         _run_uvicorn(config, glossaries)
     finally:
         for folder in temporary:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _check_address(host: str, port: int) -> None:
+    """A :class:`~glossator.errors.GlossatorError` in one line if ``host:port`` cannot be
+    listened on as uvicorn will (a port another program holds, a host that is not an
+    address of this machine), rather than uvicorn's log of its start and stop."""
+    import socket
+
+    from ..errors import GlossatorError
+
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # (as uvicorn)
+            sock.bind((host, port))
+    except socket.gaierror as exc:
+        raise GlossatorError(f"cannot listen on {where}: unknown host ({exc.strerror})",
+                             hint="give an address of this machine, such as --host "
+                                  "127.0.0.1") from None
+    except OSError as exc:
+        import errno
+
+        hint = {errno.EADDRINUSE: "choose another --port, or stop the program that holds it",
+                errno.EADDRNOTAVAIL: "give an address of this machine, such as --host "
+                                     "127.0.0.1",
+                errno.EACCES: "a port under 1024 needs privileges: choose another --port",
+                }.get(exc.errno or 0)
+        raise GlossatorError(f"cannot listen on {where}: {exc.strerror or exc}",
+                             hint=hint) from None
 
 
 def _run_uvicorn(config: ServeConfig, glossaries: Glossaries) -> None:
