@@ -294,7 +294,7 @@ def test_glossary_format_reads_a_file_with_an_odd_suffix(
 
 def test_unknown_glossary_format_is_an_error(cli: RunCli, small: None) -> None:
     result = cli("annotate", "b.txt", "-g", "g.yaml", "--glossary-format", "toml-ish")
-    assert result.code == 1
+    assert result.code == 2  # (a usage error, as an unknown -f is)
     assert_one_line_error(result.err, "toml-ish", "yaml")
 
 

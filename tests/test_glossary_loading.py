@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import glossator
-from glossator import Glossary, GlossaryError, GlossatorWarning, load_glossary
+from glossator import Glossary, GlossaryError, GlossatorWarning, UsageError, load_glossary
 from glossator.loaders import read_glossary
 from glossator.text.normalize import slugify
 from support.cli import WriteFile
@@ -199,7 +199,7 @@ def test_format_option_and_suffixes(write: WriteFile, load_quietly: LoadGlossary
     with pytest.raises(GlossaryError, match="glossary-format"):
         load_glossary(odd)
     assert len(load_quietly(odd, format="yaml")) == 2
-    with pytest.raises(GlossaryError, match="unknown glossary format 'xml'"):
+    with pytest.raises(UsageError, match="unknown glossary format 'xml'"):  # (an argument)
         load_glossary(odd, format="xml")
 
 

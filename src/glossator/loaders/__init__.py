@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import import_module
 
-from ..errors import GlossaryError, GlossatorWarning
+from ..errors import GlossaryError, GlossatorWarning, UsageError
 from ..glossary import Glossary
 from ..model import Diagnostic, GlossaryProblems, Location
 from ..reading import suffix_of
@@ -89,10 +89,9 @@ def _format_for(path: str, fmt: str | None) -> str:
     if fmt is not None:
         if fmt in _BUILTIN or fmt in _REGISTERED:
             return fmt  # without reading the installed packages' entry points (slow)
-        if fmt not in available_formats():
-            raise GlossaryError(
+        if fmt not in available_formats():  # (asked for: a usage error, as -f's)
+            raise UsageError(
                 f"unknown glossary format '{fmt}'",
-                file=path,
                 hint=f"use one of: {', '.join(available_formats())}",
             )
         return fmt
