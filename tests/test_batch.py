@@ -323,8 +323,8 @@ def test_markdown_input_without_python_markdown_is_a_usage_error(tmp_path: Path)
                          text=True, check=False)
     assert run.returncode == 2, run.stderr
     assert run.stderr.splitlines() == [
-        "glossator: error: Markdown input needs Python-Markdown "
-        "(pip install 'glossator[markdown]')"]
+        "glossator: error: Markdown input needs Python-Markdown: a.md (and 1 more) "
+        "(pip install 'glossator[markdown]'; from a clone, pip install '.[markdown]')"]
     assert not (tmp_path / "out").exists()
 
 

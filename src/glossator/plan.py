@@ -92,8 +92,12 @@ def input_kinds(args: argparse.Namespace, names: Sequence[str]) -> list[str]:
         try:
             import markdown  # noqa: F401
         except ImportError:
-            raise UsageError("Markdown input needs Python-Markdown",
-                             hint="pip install 'glossator[markdown]'") from None
+            first = names[kinds.index("markdown")]
+            more = kinds.count("markdown") - 1
+            which = f"{first} (and {more} more)" if more else first
+            raise UsageError(f"Markdown input needs Python-Markdown: {which}",
+                             hint="pip install 'glossator[markdown]'; from a clone, pip "
+                                  "install '.[markdown]'") from None
     selectors = [*args.skip, *([args.root] if args.root else [])]
     if selectors:  # the HTML module is imported only when it is needed (start-up)
         from .documents.html import parse_selector
