@@ -125,6 +125,19 @@ def test_raw_mode_reads_the_charset_it_is_told(server: Server) -> None:
     assert 'data-glossator-entry="ess"' in answer.text
 
 
+def test_a_body_in_another_charset_says_how_to_name_it(server: Server) -> None:
+    latin1 = server.request("POST", "/v1/annotate", "L'ESS à Besançon.".encode("latin-1"),
+                            {"Content-Type": "text/plain"})
+    assert _problem(latin1, 400)["detail"] == (
+        "the request body:1: not valid UTF-8: byte 0xe0 at column 7 (byte offset 6; 1 more "
+        "further on) (convert the file to UTF-8 or give its encoding, e.g. charset=cp1252 "
+        "in the Content-Type)")
+    utf16 = server.request("POST", "/v1/annotate", "L'ESS.".encode("utf-16"),
+                           {"Content-Type": "text/plain"})
+    assert _problem(utf16, 400)["detail"].endswith(
+        "(read it with charset=utf-16 in the Content-Type, or save it as UTF-8)")
+
+
 def test_the_cli_s_one_line_messages_come_back_as_problems(server: Server) -> None:
     answer = server.annotate({"text": HTML, "input_format": "html", "format": "text"})
     cli = run_cli("annotate", "-", "--input-format", "html", "-f", "text", stdin=HTML)

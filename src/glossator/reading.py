@@ -13,8 +13,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import BinaryIO
 
-__all__ = ["decode_text", "read_at_most", "read_bytes", "refuse_binary", "suffix_of", "undecodable",
-           "wide_unicode"]
+__all__ = ["decode_text", "read_at_most", "read_bytes", "refuse_binary", "spelled", "suffix_of",
+           "undecodable", "wide_unicode"]
 
 
 def suffix_of(name: str) -> str:
@@ -59,6 +59,13 @@ def _label(codec: str) -> str:
     return "UTF-8" if codec == "utf-8" else codec
 
 
+def spelled(option: str, encoding: str) -> str:
+    """How a reader asks for ``encoding``: ``option`` and the encoding (``--encoding
+    utf-16``), or ``option`` with the encoding in place of its ``{}`` (``charset=utf-16
+    in the Content-Type``)."""
+    return option.format(encoding) if "{}" in option else f"{option} {encoding}"
+
+
 def refuse_binary(data: bytes, name: str, codec: str, *, error: type[GlossatorError],
                   binary: str, binary_hint: str | None = None,
                   option: str = "--encoding") -> None:
@@ -70,7 +77,7 @@ def refuse_binary(data: bytes, name: str, codec: str, *, error: type[GlossatorEr
         wide = wide_unicode(data)
         if wide is not None:
             raise error(f"this file is in {wide[0]}, not {_label(codec)}", file=name,
-                        hint=f"read it with {option} {wide[1]}, or save it as UTF-8")
+                        hint=f"read it with {spelled(option, wide[1])}, or save it as UTF-8")
         raise error(binary, file=name, hint=binary_hint)
 
 

@@ -270,7 +270,7 @@ def _decoded(stream: BinaryIO, label: str, codec: str, size: int) -> Iterator[st
         except UnicodeDecodeError as exc:
             raise undecodable(
                 exc, codec, label, InputError,
-                "convert the file to UTF-8 or pass --encoding, e.g. --encoding cp1252",
+                "convert the file to UTF-8 or give its encoding, e.g. --encoding cp1252",
                 line=lines + 1, column=column, offset=offset - pending) from None
         offset += len(data)
         breaks = text.count("\n")

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from .._lazy import lazy_pattern
 from .._values import Value
 from ..errors import InputError
-from ..reading import decode_text, read_at_most, read_bytes, suffix_of
+from ..reading import decode_text, read_at_most, read_bytes, spelled, suffix_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,12 +37,13 @@ def decode_document(data: bytes, name: str, encoding: str = "utf-8", *,
                     option: str = "--encoding") -> str:
     """Decode ``data`` read from ``name``; refuse binary data and say where decoding fails.
 
-    ``option`` is how the reader names the encoding (``--encoding`` on the command line).
+    ``option`` is how the reader names the encoding: ``--encoding`` on the command line,
+    or a template with ``{}`` for the encoding (:func:`~glossator.reading.spelled`).
     """
     return decode_text(
         data, name, encoding, error=InputError, binary="this is a binary file, not text",
         binary_hint="give a text file (UTF-8)", option=option,
-        hint=f"convert the file to UTF-8 or pass {option}, e.g. {option} cp1252",
+        hint=f"convert the file to UTF-8 or give its encoding, e.g. {spelled(option, 'cp1252')}",
     )
 
 

@@ -121,7 +121,7 @@ def _annotate_raw(service: Service, body: bytes, media: str, charset: str | None
     asks for, else plain text."""
     kind = RAW_KINDS[media]
     text = decode_document(body, "the request body", charset or "utf-8",
-                           option="the Content-Type charset")
+                           option="charset={} in the Content-Type")
     if "input_format" in params and params["input_format"][-1] != kind:
         raise UsageError(f"'input_format' says {params['input_format'][-1]} but the body is "
                          f"{media}", hint="drop input_format: in the raw mode the "
