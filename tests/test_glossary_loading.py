@@ -668,3 +668,10 @@ def test_every_hard_problem_of_a_file_is_reported_at_once(write: WriteFile) -> N
         "(every entry needs a non-empty 'definition')",
     ]
     assert info.value.line == 3 and "true or false" in info.value.message
+
+
+def test_a_glossary_s_repr_counts_its_entries_in_english() -> None:
+    one = Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale."}])
+    assert repr(one) == "<Glossary with 1 entry>"
+    two = one.merge(Glossary.from_dicts([{"term": "PTCE", "definition": "Pôle."}]))
+    assert repr(two) == "<Glossary with 2 entries>"

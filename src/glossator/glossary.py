@@ -375,7 +375,9 @@ class Glossary:
         return self._table.entry_by_id(entry_id)
 
     def __repr__(self) -> str:
-        return f"<Glossary {self.name or ''!s} with {len(self)} entries>".replace("  ", " ")
+        n = len(self)
+        return f"<Glossary {self.name or ''!s} with {n} entr{'y' if n == 1 else 'ies'}>".replace(
+            "  ", " ")
 
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:

@@ -160,7 +160,7 @@ class Glossaries:
         self._current[name] = loaded  # the swap: one assignment
         self._failed.pop(name, None)
         self.log(f"glossary '{name}' reloaded: version {loaded.version}, "
-                  f"{len(loaded.glossary)} entries, "
+                  f"{len(loaded.glossary)} entr{'y' if len(loaded.glossary) == 1 else 'ies'}, "
                   f"{(time.perf_counter() - started) * 1000:.0f} ms")
         self.on_reload(name, True)
         return True
