@@ -41,4 +41,7 @@ def main(source: str, target: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    if len(sys.argv) != 3 or not Path(sys.argv[1]).is_dir():
+        sys.exit(f"usage: python {sys.argv[0]} SOURCE_FOLDER TARGET_FOLDER (SOURCE_FOLDER: "
+                 "a folder of .html pages, such as examples/site)")
+    main(sys.argv[1], sys.argv[2])
