@@ -691,6 +691,63 @@ def test_check_strict_fails_on_a_warning(cli: RunCli, write: WriteFile) -> None:
     assert result.out.splitlines()[-1].startswith("failed:")
 
 
+DUPLICATE_ID_CSV = "id,term,definition\na,ESS,Économie sociale.\na,PTCE,Pôle territorial.\n"
+OK_CSV = "id,term,definition\nb,SCOP,Société coopérative.\nc,CAE,Coopérative d’activité.\n"
+DUPLICATE_ID_LINE = ("dupid.csv:3: warning: id 'a' is also used by the entry 'ESS' at "
+                     "dupid.csv:2 (give each entry its own 'id'; this one was renamed) "
+                     "[duplicate-id]")
+
+
+@pytest.mark.parametrize("files", [("dupid.csv",), ("ok.csv", "dupid.csv"),
+                                   ("dupid.csv", "ok.csv")])
+def test_check_strict_fails_on_a_files_duplicate_id_alone_or_merged(
+    cli: RunCli, write: WriteFile, files: tuple[str, ...],
+) -> None:
+    write("ok.csv", OK_CSV)
+    write("dupid.csv", DUPLICATE_ID_CSV)
+    result = cli("check", "--format", "text", *files)
+    assert result.code == 0
+    assert result.out.splitlines()[0] == DUPLICATE_ID_LINE
+    strict = cli("check", "--format", "text", "--strict", *files)
+    assert strict.code == 1
+    n = len(files)
+    assert strict.out.splitlines() == [
+        DUPLICATE_ID_LINE, f"failed: {n} glossar{'ies' if n > 1 else 'y'}, "
+        f"{2 * n} entries, 1 warning"]
+
+
+def test_check_reports_an_id_used_in_two_files_naming_both(
+    cli: RunCli, write: WriteFile,
+) -> None:
+    write("ok.csv", OK_CSV)
+    write("again.csv", "id,term,definition\nb,AMAP,Association pour le maintien.\n")
+    result = cli("check", "--format", "text", "--strict", "ok.csv", "again.csv")
+    assert result.code == 1
+    assert result.out.splitlines()[0] == (
+        "again.csv:2: warning: id 'b' is also used by the entry 'SCOP' at ok.csv:2 (give "
+        "each entry its own 'id'; this one was renamed) [duplicate-id]")
+
+
+def test_annotate_strict_fails_on_a_duplicate_id_of_one_of_its_glossaries(
+    cli: RunCli, write: WriteFile, tmp_path: Path,
+) -> None:
+    write("ok.csv", OK_CSV)
+    write("dupid.csv", DUPLICATE_ID_CSV)
+    write("x.txt", "L’ESS et la SCOP.\n")
+    cache = str(tmp_path / "cache")
+    for _ in range(2):  # the second run reads the merged glossary from the cache
+        result = cli("annotate", "-g", "ok.csv", "-g", "dupid.csv", "--strict",
+                     "--cache-dir", cache, "x.txt", "-o", "out.txt")
+        assert result.code == 1
+        assert result.err == ("glossator: error: " + DUPLICATE_ID_LINE.replace(
+            " warning:", "").removesuffix(" [duplicate-id]") + "\n")
+        assert not (tmp_path / "out.txt").exists()
+    loose = cli("annotate", "-g", "ok.csv", "-g", "dupid.csv", "--cache-dir", cache, "x.txt")
+    assert loose.code == 0
+    assert loose.err == "glossator: warning: " + DUPLICATE_ID_LINE.replace(
+        " warning:", "").removesuffix(" [duplicate-id]") + "\n"
+
+
 def test_check_quiet_prints_only_problems(cli: RunCli, small: None, write: WriteFile) -> None:
     assert cli("check", "-q", "g.yaml").out == ""
     write("dup.yaml", DUPLICATE_CAE)
