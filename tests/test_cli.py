@@ -875,3 +875,92 @@ def test_markdown_front_matter_is_neither_annotated_nor_rendered(
     assert result.out.count('data-glossator-entry="scop"') == 1
     assert "<hr />" in result.out  # a rule further down is a rule
     assert result.out.count('data-glossator-entry="ess"') == 1
+
+
+# --------------------------------------------------------------------------- outputs that cannot be
+
+
+def _files(root: Path) -> list[str]:
+    """Every file and folder under ``root``, hidden ones too, relative and sorted."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize("argv, target", [
+    (("annotate", "a.txt", "-g", "g.yaml", "-o"), "annotate"),
+    (("index", "g.yaml", "-o"), "index"),
+    (("convert", "g.yaml"), "convert"),
+])
+def test_an_output_in_a_missing_folder_names_the_folder_and_the_fix(
+    cli: RunCli, small: None, tmp_path: Path, argv: tuple[str, ...], target: str,
+) -> None:
+    before = _files(tmp_path)
+    result = cli(*argv, "nope/dir/out.yaml")
+    assert result.code == 1
+    fix = "create it first: mkdir -p nope/dir"
+    if target == "annotate":
+        fix += "; or write into it with --output-dir nope/dir, which makes it"
+    assert result.err == ("glossator: error: nope/dir/out.yaml: cannot be written: the "
+                          f"folder nope/dir does not exist ({fix})\n")
+    assert _files(tmp_path) == before
+
+
+@pytest.mark.parametrize("argv, fix", [
+    (("annotate", "a.txt", "-g", "g.yaml"), "to write one file per input into it, use "
+     "--output-dir out"),
+    (("index", "g.yaml"), "name a file to write"),
+])
+def test_an_output_that_is_a_folder_says_so(
+    cli: RunCli, small: None, tmp_path: Path, argv: tuple[str, ...], fix: str,
+) -> None:
+    (tmp_path / "out").mkdir()
+    before = _files(tmp_path)
+    result = cli(*argv, "-o", "out")
+    assert result.code == 1
+    what = "-o names a file to write, and this is a folder" if argv[0] == "annotate" else (
+        "is a folder, not a file")
+    assert result.err == f"glossator: error: out: {what} ({fix})\n"
+    assert _files(tmp_path) == before
+
+
+def test_an_output_under_a_file_names_that_file(cli: RunCli, small: None,
+                                                tmp_path: Path) -> None:
+    before = _files(tmp_path)
+    for argv in (("annotate", "a.txt", "-g", "g.yaml"), ("index", "g.yaml")):
+        result = cli(*argv, "-o", "b.txt/out.html")
+        assert result.code == 1
+        assert result.err == ("glossator: error: b.txt/out.html: cannot be written: b.txt "
+                              "is a file, not a folder (name a file in a folder)\n")
+    assert _files(tmp_path) == before
+
+
+@pytest.mark.parametrize("folder, what", [
+    ("b.txt", "is a file, not a folder"),
+    ("b.txt/sub", "cannot be made: b.txt is a file, not a folder"),
+])
+def test_an_output_dir_that_is_a_file_says_so(
+    cli: RunCli, small: None, tmp_path: Path, folder: str, what: str,
+) -> None:
+    before = _files(tmp_path)
+    result = cli("annotate", "a.txt", "-g", "g.yaml", "--output-dir", folder)
+    assert result.code == 1
+    assert result.err == (f"glossator: error: {folder}: {what} (--output-dir names the "
+                          "folder to write into: give a new one or an existing one)\n")
+    assert _files(tmp_path) == before
+
+
+def test_a_missing_files_from_list_is_named_as_the_list(cli: RunCli, small: None,
+                                                       tmp_path: Path) -> None:
+    before = _files(tmp_path)
+    result = cli("annotate", "-g", "g.yaml", "--files-from", "nope.lst",
+                 "--output-dir", "out")
+    assert result.code == 1
+    assert result.err == (
+        "glossator: error: nope.lst: no such file: the list of files given to --files-from "
+        "(check its name; --files-from - reads the list on standard input)\n")
+    (tmp_path / "pages").mkdir()
+    folder = cli("annotate", "-g", "g.yaml", "--files-from", "pages")
+    assert folder.code == 1
+    assert folder.err == (
+        "glossator: error: pages: is a folder, not the list of files given to --files-from "
+        "(name a file with one path a line, or give the folder itself as an input)\n")
+    assert _files(tmp_path) == sorted([*before, "pages"])  # no "out" folder made

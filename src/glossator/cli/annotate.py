@@ -308,14 +308,7 @@ def run(args: argparse.Namespace) -> int:
     glossary = load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
                                args.glossary_encoding, args.cache_dir, verbose=args.verbose,
                                rich_definitions=args.rich_definitions and fmt == "html")
-    if args.output_dir:  # checked before any work: a directory that cannot be made
-        from pathlib import Path
-
-        try:
-            Path(args.output_dir).mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(exc.strerror or "cannot create directory",
-                             file=args.output_dir) from None
+    _check_output(args)  # before any work: a folder that cannot be made, or is missing
     from ..runner import DocumentJob, worker_count
 
     job = DocumentJob(
@@ -433,6 +426,38 @@ def _close(args: argparse.Namespace, summary: Any, failed: int, total: int) -> N
             print(line, file=sys.stderr)
     if args.report:
         summary.write_report(args.report)
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    """Make the ``--output-dir`` folder; refuse a ``-o`` that is a folder or whose
+    folder does not exist (each in one line with its fix)."""
+    if args.output_dir:
+        from pathlib import Path
+
+        try:
+            Path(args.output_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from ..documents.write import folder_error
+
+            raise folder_error(exc, args.output_dir, "--output-dir") from None
+    elif args.output and args.output != "-":
+        folder = os.path.dirname(args.output) or "."
+        if os.path.isdir(args.output):
+            raise InputError("-o names a file to write, and this is a folder",
+                             file=args.output, hint="to write one file per input into it, "
+                             f"use --output-dir {_quoted(args.output)}")
+        if not os.path.exists(folder):
+            raise InputError(f"cannot be written: the folder {folder} does not exist",
+                             file=args.output, hint="create it first: mkdir -p "
+                             f"{_quoted(folder)}; or write into it with --output-dir "
+                             f"{_quoted(folder)}, which makes it")
+
+
+def _quoted(name: str) -> str:
+    """``name`` as a shell reads it, for a fix to copy."""
+    from shlex import quote  # an error message: not at start-up
+
+    return quote(name)
 
 
 def _stream_one(args: argparse.Namespace, job: Any, name: str) -> None:
