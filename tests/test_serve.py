@@ -422,6 +422,19 @@ def test_bad_settings_stop_the_command_with_one_line(tmp_path: Path) -> None:
         assert result.stderr.count("\n") == 1, result.stderr
 
 
+def test_a_missing_glossary_is_named_as_annotate_names_it(tmp_path: Path) -> None:
+    (tmp_path / "conf.toml").write_text('[glossaries.default]\nfiles = ["nope.csv"]\n',
+                                        encoding="utf-8")
+    missing = str(tmp_path / "nope.csv")
+    for args in (["--config", str(tmp_path / "conf.toml")], ["-g", missing]):
+        result = run_cli("serve", "--port", "0", *args)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr == f"glossator: error: {missing}: no such glossary file\n"
+    annotate = run_cli("annotate", "-g", missing, stdin="Une CAE.\n")
+    assert annotate.returncode == 1
+    assert annotate.stderr == result.stderr  # the same words
+
+
 def test_two_workers_serve_the_same_answers(tmp_path: Path, server: Server) -> None:
     s = start_server("--workers", "2", "--cache-dir", str(tmp_path / "cache"))
     try:
