@@ -916,9 +916,7 @@ def test_an_output_that_is_a_folder_says_so(
     before = _files(tmp_path)
     result = cli(*argv, "-o", "out")
     assert result.code == 1
-    what = "-o names a file to write, and this is a folder" if argv[0] == "annotate" else (
-        "is a folder, not a file")
-    assert result.err == f"glossator: error: out: {what} ({fix})\n"
+    assert result.err == f"glossator: error: out: is a folder, not a file ({fix})\n"
     assert _files(tmp_path) == before
 
 
@@ -946,6 +944,25 @@ def test_an_output_dir_that_is_a_file_says_so(
     assert result.err == (f"glossator: error: {folder}: {what} (--output-dir names the "
                           "folder to write into: give a new one or an existing one)\n")
     assert _files(tmp_path) == before
+
+
+def test_a_report_that_cannot_be_written_is_refused_before_any_work(
+    cli: RunCli, small: None, tmp_path: Path,
+) -> None:
+    (tmp_path / "r.json").mkdir()
+    before = _files(tmp_path)
+    for report, what, fix in (
+        ("nope/r.json", "cannot be written: the folder nope does not exist",
+         "create it first: mkdir -p nope"),
+        ("r.json", "is a folder, not a file", "name a file to write"),
+        ("a.txt/r.json", "cannot be written: a.txt is a file, not a folder",
+         "name a file in a folder"),
+    ):
+        result = cli("annotate", "a.txt", "-g", "g.yaml", "--output-dir", "out",
+                     "--report", report)
+        assert result.code == 1
+        assert result.err == f"glossator: error: {report}: {what} ({fix})\n"
+        assert _files(tmp_path) == before  # not even the --output-dir folder
 
 
 def test_a_missing_files_from_list_is_named_as_the_list(cli: RunCli, small: None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ..errors import InputError, UsageError
+from ..errors import UsageError
 from ..plan import (
     assets_mode,
     check_markup_options,
@@ -116,10 +116,11 @@ def plain_args(files: list[str], fmt: str | None = None) -> argparse.Namespace:
 
 def _output_options(ann: argparse.ArgumentParser) -> None:
     ann.add_argument("-o", "--output", metavar="FILE",
-                     help="write to FILE instead of standard output (never over an input "
-                     "or a glossary the run reads)")
+                     help="write to FILE instead of standard output (its folder must "
+                     "exist; never over an input or a glossary the run reads)")
     ann.add_argument("--output-dir", metavar="DIR",
-                     help="write one output file per input into DIR (same name, new suffix), "
+                     help="write one output file per input into DIR (made if missing; same name, "
+                     "new suffix), "
                      "each as soon as it is done; an input that fails is reported and the "
                      "others are written")
     ann.add_argument("--in-place", action="store_true",
@@ -429,8 +430,12 @@ def _close(args: argparse.Namespace, summary: Any, failed: int, total: int) -> N
 
 
 def _check_output(args: argparse.Namespace) -> None:
-    """Make the ``--output-dir`` folder; refuse a ``-o`` that is a folder or whose
-    folder does not exist (each in one line with its fix)."""
+    """Make the ``--output-dir`` folder; refuse a ``-o`` or ``--report`` file that is a
+    folder or whose folder does not exist (each in one line with its fix)."""
+    from ..documents.write import check_output_file
+
+    if args.report:  # first: the --output-dir folder is not made for nothing
+        check_output_file(args.report)
     if args.output_dir:
         from pathlib import Path
 
@@ -441,23 +446,9 @@ def _check_output(args: argparse.Namespace) -> None:
 
             raise folder_error(exc, args.output_dir, "--output-dir") from None
     elif args.output and args.output != "-":
-        folder = os.path.dirname(args.output) or "."
-        if os.path.isdir(args.output):
-            raise InputError("-o names a file to write, and this is a folder",
-                             file=args.output, hint="to write one file per input into it, "
-                             f"use --output-dir {_quoted(args.output)}")
-        if not os.path.exists(folder):
-            raise InputError(f"cannot be written: the folder {folder} does not exist",
-                             file=args.output, hint="create it first: mkdir -p "
-                             f"{_quoted(folder)}; or write into it with --output-dir "
-                             f"{_quoted(folder)}, which makes it")
-
-
-def _quoted(name: str) -> str:
-    """``name`` as a shell reads it, for a fix to copy."""
-    from shlex import quote  # an error message: not at start-up
-
-    return quote(name)
+        check_output_file(args.output, "to write one file per input into it, use "
+                          "--output-dir {path}",
+                          "write into it with --output-dir {folder}, which makes it")
 
 
 def _stream_one(args: argparse.Namespace, job: Any, name: str) -> None:
