@@ -119,10 +119,9 @@ def _output_options(ann: argparse.ArgumentParser) -> None:
                      help="write to FILE instead of standard output (its folder must "
                      "exist; never over an input or a glossary the run reads)")
     ann.add_argument("--output-dir", metavar="DIR",
-                     help="write one output file per input into DIR (made if missing; same name, "
-                     "new suffix), "
-                     "each as soon as it is done; an input that fails is reported and the "
-                     "others are written")
+                     help="write one output file per input into DIR (made if missing; "
+                     "same name, new suffix), each as soon as it is done; an input that "
+                     "fails is reported and the others are written")
     ann.add_argument("--in-place", action="store_true",
                      help="rewrite each HTML page with its annotations (a built site, say); "
                      "each page is replaced whole or not at all, and annotating twice "
