@@ -435,6 +435,18 @@ def test_a_missing_glossary_is_named_as_annotate_names_it(tmp_path: Path) -> Non
     assert annotate.stderr == result.stderr  # the same words
 
 
+def test_a_config_that_is_missing_or_a_folder_is_named_as_the_config(tmp_path: Path) -> None:
+    for name, what, fix in (
+        ("nope.toml", "no such file: the configuration given to --config", "check its name"),
+        ("", "is a folder, not the configuration file given to --config",
+         "name a TOML file with [glossaries.NAME] tables"),
+    ):
+        path = str(tmp_path / name) if name else str(tmp_path)
+        result = run_cli("serve", "--port", "0", "--config", path)
+        assert result.returncode == 2, result.stderr  # a usage error, as before
+        assert result.stderr == f"glossator: error: {path}: {what} ({fix})\n"
+
+
 def test_two_workers_serve_the_same_answers(tmp_path: Path, server: Server) -> None:
     s = start_server("--workers", "2", "--cache-dir", str(tmp_path / "cache"))
     try:
