@@ -406,22 +406,6 @@ def test_a_toml_file_names_several_glossaries(tmp_path: Path) -> None:
         s.stop()
 
 
-def test_bad_settings_stop_the_command_with_one_line(tmp_path: Path) -> None:
-    broken = tmp_path / "broken.yaml"
-    broken.write_text("- term: [\n", encoding="utf-8")
-    result = run_cli("serve", "--port", "0", "-g", str(broken))
-    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
-    assert result.stderr.startswith("glossator: error: ") and "Traceback" not in result.stderr
-    (tmp_path / "a.toml").write_text("[glossaries]\n", encoding="utf-8")
-    for args in (["--config", str(tmp_path / "a.toml")],
-                 ["--config", str(tmp_path / "missing.toml")],
-                 ["-g", str(broken), "--config", str(tmp_path / "a.toml")],
-                 ["--workers", "0"], ["--log-format", "xml"]):
-        result = run_cli("serve", "--port", "0", *args)
-        assert result.returncode == 2, (args, result.stderr)
-        assert result.stderr.count("\n") == 1, result.stderr
-
-
 def test_a_missing_glossary_is_named_as_annotate_names_it(tmp_path: Path) -> None:
     (tmp_path / "conf.toml").write_text('[glossaries.default]\nfiles = ["nope.csv"]\n',
                                         encoding="utf-8")
@@ -445,6 +429,22 @@ def test_a_config_that_is_missing_or_a_folder_is_named_as_the_config(tmp_path: P
         result = run_cli("serve", "--port", "0", "--config", path)
         assert result.returncode == 2, result.stderr  # a usage error, as before
         assert result.stderr == f"glossator: error: {path}: {what} ({fix})\n"
+
+
+def test_bad_settings_stop_the_command_with_one_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("- term: [\n", encoding="utf-8")
+    result = run_cli("serve", "--port", "0", "-g", str(broken))
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("glossator: error: ") and "Traceback" not in result.stderr
+    (tmp_path / "a.toml").write_text("[glossaries]\n", encoding="utf-8")
+    for args in (["--config", str(tmp_path / "a.toml")],
+                 ["--config", str(tmp_path / "missing.toml")],
+                 ["-g", str(broken), "--config", str(tmp_path / "a.toml")],
+                 ["--workers", "0"], ["--log-format", "xml"]):
+        result = run_cli("serve", "--port", "0", *args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.count("\n") == 1, result.stderr
 
 
 def test_two_workers_serve_the_same_answers(tmp_path: Path, server: Server) -> None:
