@@ -691,6 +691,63 @@ def test_check_strict_fails_on_a_warning(cli: RunCli, write: WriteFile) -> None:
     assert result.out.splitlines()[-1].startswith("failed:")
 
 
+DUPLICATE_ID_CSV = "id,term,definition\na,ESS,Économie sociale.\na,PTCE,Pôle territorial.\n"
+OK_CSV = "id,term,definition\nb,SCOP,Société coopérative.\nc,CAE,Coopérative d’activité.\n"
+DUPLICATE_ID_LINE = ("dupid.csv:3: warning: id 'a' is also used by the entry 'ESS' at "
+                     "dupid.csv:2 (give each entry its own 'id'; this one was renamed) "
+                     "[duplicate-id]")
+
+
+@pytest.mark.parametrize("files", [("dupid.csv",), ("ok.csv", "dupid.csv"),
+                                   ("dupid.csv", "ok.csv")])
+def test_check_strict_fails_on_a_files_duplicate_id_alone_or_merged(
+    cli: RunCli, write: WriteFile, files: tuple[str, ...],
+) -> None:
+    write("ok.csv", OK_CSV)
+    write("dupid.csv", DUPLICATE_ID_CSV)
+    result = cli("check", "--format", "text", *files)
+    assert result.code == 0
+    assert result.out.splitlines()[0] == DUPLICATE_ID_LINE
+    strict = cli("check", "--format", "text", "--strict", *files)
+    assert strict.code == 1
+    n = len(files)
+    assert strict.out.splitlines() == [
+        DUPLICATE_ID_LINE, f"failed: {n} glossar{'ies' if n > 1 else 'y'}, "
+        f"{2 * n} entries, 1 warning"]
+
+
+def test_check_reports_an_id_used_in_two_files_naming_both(
+    cli: RunCli, write: WriteFile,
+) -> None:
+    write("ok.csv", OK_CSV)
+    write("again.csv", "id,term,definition\nb,AMAP,Association pour le maintien.\n")
+    result = cli("check", "--format", "text", "--strict", "ok.csv", "again.csv")
+    assert result.code == 1
+    assert result.out.splitlines()[0] == (
+        "again.csv:2: warning: id 'b' is also used by the entry 'SCOP' at ok.csv:2 (give "
+        "each entry its own 'id'; this one was renamed) [duplicate-id]")
+
+
+def test_annotate_strict_fails_on_a_duplicate_id_of_one_of_its_glossaries(
+    cli: RunCli, write: WriteFile, tmp_path: Path,
+) -> None:
+    write("ok.csv", OK_CSV)
+    write("dupid.csv", DUPLICATE_ID_CSV)
+    write("x.txt", "L’ESS et la SCOP.\n")
+    cache = str(tmp_path / "cache")
+    for _ in range(2):  # the second run reads the merged glossary from the cache
+        result = cli("annotate", "-g", "ok.csv", "-g", "dupid.csv", "--strict",
+                     "--cache-dir", cache, "x.txt", "-o", "out.txt")
+        assert result.code == 1
+        assert result.err == ("glossator: error: " + DUPLICATE_ID_LINE.replace(
+            " warning:", "").removesuffix(" [duplicate-id]") + "\n")
+        assert not (tmp_path / "out.txt").exists()
+    loose = cli("annotate", "-g", "ok.csv", "-g", "dupid.csv", "--cache-dir", cache, "x.txt")
+    assert loose.code == 0
+    assert loose.err == "glossator: warning: " + DUPLICATE_ID_LINE.replace(
+        " warning:", "").removesuffix(" [duplicate-id]") + "\n"
+
+
 def test_check_quiet_prints_only_problems(cli: RunCli, small: None, write: WriteFile) -> None:
     assert cli("check", "-q", "g.yaml").out == ""
     write("dup.yaml", DUPLICATE_CAE)
@@ -886,3 +943,109 @@ def test_markdown_front_matter_is_neither_annotated_nor_rendered(
     assert result.out.count('data-glossator-entry="scop"') == 1
     assert "<hr />" in result.out  # a rule further down is a rule
     assert result.out.count('data-glossator-entry="ess"') == 1
+
+
+# --------------------------------------------------------------------------- outputs that cannot be
+
+
+def _files(root: Path) -> list[str]:
+    """Every file and folder under ``root``, hidden ones too, relative and sorted."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize("argv, target", [
+    (("annotate", "a.txt", "-g", "g.yaml", "-o"), "annotate"),
+    (("index", "g.yaml", "-o"), "index"),
+    (("convert", "g.yaml"), "convert"),
+])
+def test_an_output_in_a_missing_folder_names_the_folder_and_the_fix(
+    cli: RunCli, small: None, tmp_path: Path, argv: tuple[str, ...], target: str,
+) -> None:
+    before = _files(tmp_path)
+    result = cli(*argv, "nope/dir/out.yaml")
+    assert result.code == 1
+    fix = "create it first: mkdir -p nope/dir"
+    if target == "annotate":
+        fix += "; or write into it with --output-dir nope/dir, which makes it"
+    assert result.err == ("glossator: error: nope/dir/out.yaml: cannot be written: the "
+                          f"folder nope/dir does not exist ({fix})\n")
+    assert _files(tmp_path) == before
+
+
+@pytest.mark.parametrize("argv, fix", [
+    (("annotate", "a.txt", "-g", "g.yaml"), "to write one file per input into it, use "
+     "--output-dir out"),
+    (("index", "g.yaml"), "name a file to write"),
+])
+def test_an_output_that_is_a_folder_says_so(
+    cli: RunCli, small: None, tmp_path: Path, argv: tuple[str, ...], fix: str,
+) -> None:
+    (tmp_path / "out").mkdir()
+    before = _files(tmp_path)
+    result = cli(*argv, "-o", "out")
+    assert result.code == 1
+    assert result.err == f"glossator: error: out: is a folder, not a file ({fix})\n"
+    assert _files(tmp_path) == before
+
+
+def test_an_output_under_a_file_names_that_file(cli: RunCli, small: None,
+                                                tmp_path: Path) -> None:
+    before = _files(tmp_path)
+    for argv in (("annotate", "a.txt", "-g", "g.yaml"), ("index", "g.yaml")):
+        result = cli(*argv, "-o", "b.txt/out.html")
+        assert result.code == 1
+        assert result.err == ("glossator: error: b.txt/out.html: cannot be written: b.txt "
+                              "is a file, not a folder (name a file in a folder)\n")
+    assert _files(tmp_path) == before
+
+
+@pytest.mark.parametrize("folder, what", [
+    ("b.txt", "is a file, not a folder"),
+    ("b.txt/sub", "cannot be made: b.txt is a file, not a folder"),
+])
+def test_an_output_dir_that_is_a_file_says_so(
+    cli: RunCli, small: None, tmp_path: Path, folder: str, what: str,
+) -> None:
+    before = _files(tmp_path)
+    result = cli("annotate", "a.txt", "-g", "g.yaml", "--output-dir", folder)
+    assert result.code == 1
+    assert result.err == (f"glossator: error: {folder}: {what} (--output-dir names the "
+                          "folder to write into: give a new one or an existing one)\n")
+    assert _files(tmp_path) == before
+
+
+def test_a_report_that_cannot_be_written_is_refused_before_any_work(
+    cli: RunCli, small: None, tmp_path: Path,
+) -> None:
+    (tmp_path / "r.json").mkdir()
+    before = _files(tmp_path)
+    for report, what, fix in (
+        ("nope/r.json", "cannot be written: the folder nope does not exist",
+         "create it first: mkdir -p nope"),
+        ("r.json", "is a folder, not a file", "name a file to write"),
+        ("a.txt/r.json", "cannot be written: a.txt is a file, not a folder",
+         "name a file in a folder"),
+    ):
+        result = cli("annotate", "a.txt", "-g", "g.yaml", "--output-dir", "out",
+                     "--report", report)
+        assert result.code == 1
+        assert result.err == f"glossator: error: {report}: {what} ({fix})\n"
+        assert _files(tmp_path) == before  # not even the --output-dir folder
+
+
+def test_a_missing_files_from_list_is_named_as_the_list(cli: RunCli, small: None,
+                                                       tmp_path: Path) -> None:
+    before = _files(tmp_path)
+    result = cli("annotate", "-g", "g.yaml", "--files-from", "nope.lst",
+                 "--output-dir", "out")
+    assert result.code == 1
+    assert result.err == (
+        "glossator: error: nope.lst: no such file: the list of files given to --files-from "
+        "(check its name; --files-from - reads the list on standard input)\n")
+    (tmp_path / "pages").mkdir()
+    folder = cli("annotate", "-g", "g.yaml", "--files-from", "pages")
+    assert folder.code == 1
+    assert folder.err == (
+        "glossator: error: pages: is a folder, not the list of files given to --files-from "
+        "(name a file with one path a line, or give the folder itself as an input)\n")
+    assert _files(tmp_path) == sorted([*before, "pages"])  # no "out" folder made

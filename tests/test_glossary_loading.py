@@ -462,6 +462,32 @@ def test_explicit_duplicate_id_is_renamed_with_a_warning(write: WriteFile) -> No
     assert first.startswith(f"{path}:4:") and f"{path}:1" in first
 
 
+def test_merge_keeps_each_files_duplicate_id_with_its_file_and_line(write: WriteFile) -> None:
+    ok = read_glossary(write("ok.csv", "id,term,definition\nb,SCOP,Société coopérative.\n"))
+    path = write("dup.csv", "id,term,definition\na,ESS,Économie sociale.\n"
+                            "a,PTCE,Pôle territorial.\n")
+    dup = read_glossary(path)
+    [warning] = dup.diagnostics
+    assert warning.code == "duplicate-id"
+    assert warning.describe().startswith(f"{path}:3: id 'a' is also used by the entry 'ESS'")
+    other = read_glossary(write("o2.csv", "id,term,definition\nz,AMAP,Association.\n"))
+    for merged in (ok.merge(dup), dup.merge(ok), ok.merge(dup).merge(other),
+                   other.merge(ok.merge(dup))):
+        assert merged.warnings == (warning,)  # the same one, once: file, line, message, fix
+    assert [e.id for e in ok.merge(dup)] == ["b", "a", "a-2"]
+
+
+def test_an_id_used_again_in_another_file_is_reported_naming_both(write: WriteFile) -> None:
+    one = write("one.csv", "id,term,definition\nb,SCOP,Société coopérative.\n")
+    two = write("two.csv", "id,term,definition\nz,AMAP,Association.\nb,ESS,Économie.\n")
+    merged = read_glossary(one).merge(read_glossary(two))
+    [warning] = merged.warnings
+    assert warning.code == "duplicate-id"
+    assert warning.describe().startswith(f"{two}:3: id 'b' is also used by the entry 'SCOP' "
+                                         f"at {one}:2")
+    assert [e.id for e in merged] == ["b", "z", "b-2"]
+
+
 def test_derived_ids_are_made_unique_quietly(write: WriteFile) -> None:
     # derived ids that collide are renamed without a warning (a 100 000-word list has
     # hundreds, like pêche/péché); an explicit id used twice is warned about

@@ -423,6 +423,31 @@ def test_a_toml_file_names_several_glossaries(tmp_path: Path) -> None:
         s.stop()
 
 
+def test_a_missing_glossary_is_named_as_annotate_names_it(tmp_path: Path) -> None:
+    (tmp_path / "conf.toml").write_text('[glossaries.default]\nfiles = ["nope.csv"]\n',
+                                        encoding="utf-8")
+    missing = str(tmp_path / "nope.csv")
+    for args in (["--config", str(tmp_path / "conf.toml")], ["-g", missing]):
+        result = run_cli("serve", "--port", "0", *args)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr == f"glossator: error: {missing}: no such glossary file\n"
+    annotate = run_cli("annotate", "-g", missing, stdin="Une CAE.\n")
+    assert annotate.returncode == 1
+    assert annotate.stderr == result.stderr  # the same words
+
+
+def test_a_config_that_is_missing_or_a_folder_is_named_as_the_config(tmp_path: Path) -> None:
+    for name, what, fix in (
+        ("nope.toml", "no such file: the configuration given to --config", "check its name"),
+        ("", "is a folder, not the configuration file given to --config",
+         "name a TOML file with [glossaries.NAME] tables"),
+    ):
+        path = str(tmp_path / name) if name else str(tmp_path)
+        result = run_cli("serve", "--port", "0", "--config", path)
+        assert result.returncode == 2, result.stderr  # a usage error, as before
+        assert result.stderr == f"glossator: error: {path}: {what} ({fix})\n"
+
+
 def test_bad_settings_stop_the_command_with_one_line(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("- term: [\n", encoding="utf-8")

@@ -69,12 +69,31 @@ def input_paths(files: Sequence[str], files_from: str | None = None,
     return paths
 
 
+def _list_error(exc: OSError, source: str) -> InputError:
+    """The one-line error for the list of files ``source`` (``--files-from``) that
+    cannot be read."""
+    import errno
+
+    what = "the list of files given to --files-from"
+    if exc.errno == errno.ENOENT:
+        return InputError(f"no such file: {what}", file=source,
+                          hint="check its name; --files-from - reads the list on "
+                          "standard input")
+    if exc.errno == errno.EISDIR:
+        return InputError(f"is a folder, not {what}", file=source,
+                          hint="name a file with one path a line, or give the folder "
+                          "itself as an input")
+    reason = "permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else (
+        exc.strerror or "system error").lower()
+    return InputError(f"{what} cannot be read: {reason}", file=source)
+
+
 def _listed(source: str, null: bool) -> list[str]:
     """The paths listed in ``source`` (``-``: standard input)."""
     try:
         data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except OSError as exc:
-        raise InputError(exc.strerror or "cannot be read", file=source) from None
+        raise _list_error(exc, source) from None
     text = os.fsdecode(data)
     items = text.split("\0") if null else text.splitlines()
     return [p for p in items if p.strip()]

@@ -204,7 +204,8 @@ class Glossary:
     ) -> None:
         self.name = name
         self.metadata: dict[str, Any] = dict(metadata or {})
-        #: The problems the loader found, before the glossary's own checks.
+        #: The problems the loader found, before the glossary's own checks (for a merged
+        #: glossary, those its parts carried over: :meth:`merge`).
         self.load_diagnostics = tuple(diagnostics)
         found = list(self.load_diagnostics)
         unique = _unique_ids(tuple(entries), found)
@@ -399,14 +400,26 @@ class Glossary:
 
     def merge(self, *others: Glossary) -> Glossary:
         """A new glossary with this one's entries then the others' (a form the others define
-        differently gains a sense)."""
+        differently gains a sense).
+
+        Every problem found in one of them is kept, with its file and line; an id used
+        again in a later glossary is reported, and renamed, as within one file.
+        """
         entries = list(self.entries)
-        diagnostics = list(self.load_diagnostics)
+        diagnostics = list(self._kept_by_merge())
         for other in others:
             entries.extend(other.entries)
-            diagnostics.extend(other.load_diagnostics)
+            diagnostics.extend(other._kept_by_merge())
         names = [g.name for g in (self, *others) if g.name]
         return Glossary(entries, name=" + ".join(names) or None, diagnostics=diagnostics)
+
+
+    def _kept_by_merge(self) -> tuple[Diagnostic, ...]:
+        """The diagnostics a merge carries over: the loader's, and the ids this glossary
+        already renamed (a merge cannot find those again). The clashes of forms are not
+        carried: the merged glossary checks every form again, across files too."""
+        own = self.diagnostics[len(self.load_diagnostics):]
+        return self.load_diagnostics + tuple(d for d in own if d.code == "duplicate-id")
 
 
 def winning_forms(forms: Sequence[Form]) -> list[int]:

@@ -366,8 +366,9 @@ def _make_parent(target: str) -> None:
     try:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(exc.strerror or "cannot create directory",
-                         file=str(Path(target).parent)) from None
+        from .documents.write import folder_error
+
+        raise folder_error(exc, str(Path(target).parent)) from None
 
 
 def write_output(target: str, body: str, encoding: str, bom: bytes, fmt: str) -> None:

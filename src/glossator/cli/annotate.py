@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ..errors import InputError, UsageError
+from ..errors import UsageError
 from ..plan import (
     assets_mode,
     check_markup_options,
@@ -117,12 +117,12 @@ def plain_args(files: list[str], fmt: str | None = None) -> argparse.Namespace:
 
 def _output_options(ann: argparse.ArgumentParser) -> None:
     ann.add_argument("-o", "--output", metavar="FILE",
-                     help="write to FILE instead of standard output (never over an input "
-                     "or a glossary the run reads)")
+                     help="write to FILE instead of standard output (its folder must "
+                     "exist; never over an input or a glossary the run reads)")
     ann.add_argument("--output-dir", metavar="DIR",
-                     help="write one output file per input into DIR (same name, new suffix), "
-                     "each as soon as it is done; an input that fails is reported and the "
-                     "others are written")
+                     help="write one output file per input into DIR (made if missing; "
+                     "same name, new suffix), each as soon as it is done; an input that "
+                     "fails is reported and the others are written")
     ann.add_argument("--in-place", action="store_true",
                      help="rewrite each HTML page with its annotations (a built site, say); "
                      "each page is replaced whole or not at all, and annotating twice "
@@ -309,14 +309,7 @@ def run(args: argparse.Namespace) -> int:
     glossary = load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
                                args.glossary_encoding, args.cache_dir, verbose=args.verbose,
                                rich_definitions=args.rich_definitions and fmt == "html")
-    if args.output_dir:  # checked before any work: a directory that cannot be made
-        from pathlib import Path
-
-        try:
-            Path(args.output_dir).mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(exc.strerror or "cannot create directory",
-                             file=args.output_dir) from None
+    _check_output(args)  # before any work: a folder that cannot be made, or is missing
     from ..runner import DocumentJob, worker_count
 
     job = DocumentJob(
@@ -434,6 +427,28 @@ def _close(args: argparse.Namespace, summary: Any, failed: int, total: int) -> N
             print(line, file=sys.stderr)
     if args.report:
         summary.write_report(args.report)
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    """Make the ``--output-dir`` folder; refuse a ``-o`` or ``--report`` file that is a
+    folder or whose folder does not exist (each in one line with its fix)."""
+    from ..documents.write import check_output_file
+
+    if args.report:  # first: the --output-dir folder is not made for nothing
+        check_output_file(args.report)
+    if args.output_dir:
+        from pathlib import Path
+
+        try:
+            Path(args.output_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from ..documents.write import folder_error
+
+            raise folder_error(exc, args.output_dir, "--output-dir") from None
+    elif args.output and args.output != "-":
+        check_output_file(args.output, "to write one file per input into it, use "
+                          "--output-dir {path}",
+                          "write into it with --output-dir {folder}, which makes it")
 
 
 def _stream_one(args: argparse.Namespace, job: Any, name: str) -> None:

@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = [
-    "STALE_AFTER", "check_targets", "current_umask", "encode", "partial_files",
-    "remove_stale_partials", "terminated", "write_file", "write_parts", "write_with",
+    "STALE_AFTER", "check_output_file", "check_targets", "current_umask", "encode",
+    "folder_error",
+    "partial_files", "remove_stale_partials", "terminated", "write_error", "write_file",
+    "write_parts", "write_with",
 ]
 
 
@@ -152,9 +154,93 @@ def write_with(path: str, produce: Callable[[Callable[[bytes], object]], object]
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(partial)
     except OSError as exc:
-        raise InputError(exc.strerror or "cannot be written", file=path) from None
+        raise write_error(exc, path) from None
     if clean:
         remove_stale_partials([path])
+
+
+def check_output_file(path: str, folder_hint: str | None = None,
+                      missing_hint: str | None = None) -> None:
+    """Raise now, before any work, the error :func:`write_error` would give for ``path``
+    when what is wrong shows without writing: ``path`` is a folder, or its folder is
+    missing (or is a file)."""
+    import errno
+
+    folder = os.path.dirname(path) or "."
+    if os.path.isdir(path):
+        raise write_error(IsADirectoryError(errno.EISDIR, "is a folder"), path, folder_hint)
+    if not os.path.isdir(folder):
+        code = errno.ENOTDIR if _a_file_above(path) else errno.ENOENT
+        raise write_error(OSError(code, "no folder"), path, missing_hint=missing_hint)
+
+
+def write_error(exc: OSError, path: str, folder_hint: str | None = None,
+                missing_hint: str | None = None) -> InputError:
+    """The one-line error for the file ``path`` that ``exc`` kept from being written:
+    what is wrong with it (its folder missing, a folder itself…) and the fix.
+    ``folder_hint`` is the advice when ``path`` is a folder (its name, quoted for a
+    shell, stands for ``{path}``), ``missing_hint`` another way out when its folder is
+    missing (``{folder}``: the folder's)."""
+    import errno
+
+    folder = os.path.dirname(path) or "."
+    if exc.errno == errno.ENOENT and not os.path.isdir(folder):
+        fix = f"create it first: mkdir -p {_quoted(folder)}"
+        if missing_hint:
+            fix += "; or " + missing_hint.replace("{folder}", _quoted(folder))
+        return InputError(f"cannot be written: the folder {folder} does not exist",
+                          file=path, hint=fix)
+    if exc.errno == errno.EISDIR or os.path.isdir(path):
+        return InputError("is a folder, not a file", file=path,
+                          hint=(folder_hint or "name a file to write").replace(
+                              "{path}", _quoted(path)))
+    if exc.errno == errno.ENOTDIR:
+        above = _a_file_above(path) or "a folder of it"
+        return InputError(f"cannot be written: {above} is a file, not a folder",
+                          file=path, hint="name a file in a folder")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return InputError("cannot be written: permission denied", file=path,
+                          hint="write it to a folder you can write to")
+    return InputError(f"cannot be written: {(exc.strerror or 'system error').lower()}",
+                      file=path)
+
+
+def folder_error(exc: OSError, folder: str, option: str | None = None) -> InputError:
+    """The one-line error for the folder ``folder`` (given by ``option``, if any) that
+    ``exc`` kept from being made: a file in its place, permission denied…, and the fix."""
+    import errno
+
+    fix = (f"{option} names the folder to write into: give a new one or an existing one"
+           if option else "move that file out of the way")
+    if exc.errno == errno.EEXIST or (exc.errno == errno.ENOTDIR and os.path.isfile(folder)):
+        return InputError("is a file, not a folder", file=folder, hint=fix)
+    if exc.errno == errno.ENOTDIR:
+        above = _a_file_above(folder) or "a folder of it"
+        return InputError(f"cannot be made: {above} is a file, not a folder", file=folder,
+                          hint=fix)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return InputError("cannot be made: permission denied", file=folder,
+                          hint="choose a folder you can write to")
+    return InputError(f"cannot be made: {(exc.strerror or 'system error').lower()}",
+                      file=folder)
+
+
+def _a_file_above(path: str) -> str | None:
+    """The first folder of ``path``, from the top, that is a file (named as in ``path``),
+    if one is."""
+    head = path
+    above = []
+    while head and head != os.path.dirname(head):
+        head = os.path.dirname(head)
+        above.append(head)
+    return next((h for h in reversed(above) if h and os.path.isfile(h)), None)
+
+
+def _quoted(name: str) -> str:
+    """``name`` as a shell reads it (quoted only if it has to be)."""
+    import shlex  # an error message: not at start-up
+
+    return shlex.quote(name)
 
 
 def current_umask() -> int:

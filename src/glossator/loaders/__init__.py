@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = [
-    "Loader", "available_formats", "load_glossary", "parse_glossary", "read_glossary",
-    "register_loader",
+    "Loader", "available_formats", "check_glossary_file", "load_glossary", "parse_glossary",
+    "read_glossary", "register_loader",
 ]
 
 Loader = Callable[[bytes, str], Glossary]
@@ -110,6 +110,16 @@ def _format_for(path: str, fmt: str | None) -> str:
     )
 
 
+def check_glossary_file(name: str) -> None:
+    """Raise the ``GlossaryError`` of ``name`` when it is no glossary file: missing, or
+    a folder (the words every command uses)."""
+    if os.path.isdir(name):  # before the suffix: a folder has none to tell a format by
+        raise GlossaryError("is a directory, not a glossary file", file=name,
+                            hint="name a glossary file, e.g. DIR/glossaire.yaml")
+    if not os.path.lexists(name):
+        raise GlossaryError("no such glossary file", file=name)
+
+
 def read_glossary(
     path: str | os.PathLike[str], *, format: str | None = None, encoding: str | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
@@ -123,11 +133,7 @@ def read_glossary(
     from ..reading import read_bytes
 
     name = os.fspath(path)
-    if os.path.isdir(name):  # before the suffix: a folder has none to tell a format by
-        raise GlossaryError("is a directory, not a glossary file", file=name,
-                            hint="name a glossary file, e.g. DIR/glossaire.yaml")
-    if not os.path.lexists(name):
-        raise GlossaryError("no such glossary file", file=name)
+    check_glossary_file(name)
     fmt = _format_for(name, format)
     data = read_bytes(name, limit=MAX_GLOSSARY_BYTES, error=GlossaryError,
                       what="glossary file")

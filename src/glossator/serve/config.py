@@ -113,8 +113,17 @@ def read_config(path: str) -> tuple[GlossarySpec, ...]:
         tomllib = import_module("tomli")
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError("no such file: the configuration given to --config", file=str(path),
+                         hint="check its name") from None
+    except IsADirectoryError:
+        raise UsageError("is a folder, not the configuration file given to --config",
+                         file=str(path), hint="name a TOML file with [glossaries.NAME] "
+                         "tables") from None
     except OSError as exc:
-        raise UsageError(f"{path}: {exc.strerror or 'cannot read the file'}") from None
+        reason = (exc.strerror or "system error").lower()
+        raise UsageError(f"the configuration given to --config cannot be read: {reason}",
+                         file=str(path)) from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise UsageError(f"{path}: not a valid TOML file: {exc}") from None
     tables = data.get("glossaries")

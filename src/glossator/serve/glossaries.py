@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..annotate import Annotator
-from ..errors import GlossatorError, UsageError
+from ..errors import GlossaryError, GlossatorError, UsageError
 from ..glossary import Glossary
-from ..loaders import read_glossaries
+from ..loaders import check_glossary_file, read_glossaries
 from ..model import GlossaryProblems
 from .config import GlossarySpec
 
@@ -103,12 +103,15 @@ class Glossaries:
 
     def _load(self, spec: GlossarySpec, first: bool = False) -> Loaded:
         """Read, check and compile ``spec``'s files (a ``GlossatorError`` if they fail)."""
+        for name in spec.files:  # a missing file in the words of annotate's -g
+            check_glossary_file(name)
         try:
             stamp = _stamp(spec.files)
             version = _digest(spec.files)
         except OSError as exc:
-            raise GlossatorError(exc.strerror or "cannot read the file",
-                                 file=exc.filename or spec.files[0]) from None
+            reason = (exc.strerror or "system error").lower()
+            raise GlossaryError(f"the glossary file cannot be read: {reason}",
+                                file=exc.filename or spec.files[0]) from None
         glossary = read_glossaries(list(spec.files), format=spec.format,
                                    encoding=spec.encoding, cache_dir=self.cache_dir)
         GlossaryProblems.check(glossary.diagnostics, strict=self.strict)

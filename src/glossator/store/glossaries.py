@@ -92,7 +92,8 @@ def glossary_digest(
 def merged_digest(digests: list[str]) -> str:
     """The cache key of the glossary merged from glossaries read under ``digests`` (its
     source part from theirs, when they all have one)."""
-    content = sha256(repr(("merge", _VERSION, digests)).encode()).hexdigest()[:32]
+    # (2: a merge keeps each file's duplicate-id warnings; the older ones lost them)
+    content = sha256(repr(("merge", 2, _VERSION, digests)).encode()).hexdigest()[:32]
     sources = [source_of(d) for d in digests]
     if None in sources:
         return content
