@@ -396,6 +396,19 @@ def test_cli_output_file_passes_check(cli: RunCli, write: WriteFile) -> None:
     assert "ok: 1 glossary" in checked.out
 
 
+def test_cli_with_nothing_found_writes_nothing_and_says_so(
+        cli: RunCli, write: WriteFile, tmp_path: Path) -> None:
+    """A draft of no entry would be a glossary ``check`` and ``annotate`` refuse: nothing
+    is written, and a warning says why (exit 0: the text is not at fault)."""
+    write("plain.txt", "Un texte sans sigle, en français.\n")
+    result = cli("suggest", "plain.txt", "-o", "draft.yaml")
+    assert result.code == 0
+    assert result.err == ("glossator: warning: no acronym found in 1 document: nothing "
+                          "written (--min-count 1 counts an acronym met once)\n")
+    assert not (tmp_path / "draft.yaml").exists()
+    assert cli("suggest", "plain.txt").out == ""
+
+
 def test_cli_stdin_json_and_options(cli: RunCli, write: WriteFile) -> None:
     write("g.yaml", "- term: PTCE\n  definition: Pôle.\n")
     result = cli("suggest", "-", "-f", "json", "--min-count", "3", "--contexts", "0",

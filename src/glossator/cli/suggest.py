@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from ..documents.write import check_targets, write_file
     from ..errors import UsageError
     from ..suggest import render_json, render_yaml, suggest
-    from .common import EXIT_OK, load_glossaries, write_stdout
+    from .common import EXIT_OK, load_glossaries, say, write_stdout
 
     if args.min_count < 1:
         raise UsageError("--min-count must be at least 1")
@@ -83,6 +83,12 @@ def run(args: argparse.Namespace) -> int:
         doc = read_document(name, kind, args.encoding)
         texts[doc.name] = prose(doc)
     found = suggest(texts, glossary, min_count=args.min_count, max_contexts=args.contexts)
+    if not found:  # (a draft of no entry is a glossary that check and annotate refuse)
+        documents = f"{len(texts)} document{'s' if len(texts) != 1 else ''}"
+        say("warning", f"no acronym found in {documents}"
+            f"{' that the glossary does not define' if glossary is not None else ''}: "
+            "nothing written (--min-count 1 counts an acronym met once)")
+        return EXIT_OK
     render = render_json if args.format == "json" else render_yaml
     body = render(found, documents=len(texts))
     if args.output:
