@@ -161,7 +161,8 @@ def _batch_options(ann: argparse.ArgumentParser) -> None:
 
 def _html_options(ann: argparse.ArgumentParser) -> None:
     ann.add_argument("--standalone", action="store_true",
-                     help="html: write a whole page with its stylesheet")
+                     help="html: write a whole page with its stylesheet, one per input (with "
+                     "several inputs: --output-dir)")
     ann.add_argument("--title", metavar="TEXT",
                      help="with --standalone: the page's title, shown as its <h1> heading "
                      "too (default: the file's name as <title>, and no heading)")
