@@ -214,3 +214,25 @@ def test_markdown_renderer_document_number() -> None:
     assert "[^3.cae]" in render(doc, "markdown", document=3)
     with pytest.raises(UsageError):
         render(doc, "markdown", document=0)
+
+
+def test_a_job_numbers_only_the_documents_it_is_told_to() -> None:
+    # one DocumentJob (one Markdown converter per process) renders document 2, then a
+    # document alone again: the second rendering is the first's, numbered ids and all gone
+    pytest.importorskip("markdown", reason="pip install -e '.[test]'")
+    from glossator import Annotator, Glossary
+    from glossator.documents.read import Document
+    from glossator.runner import DocumentJob, numbered_prefix
+
+    job = DocumentJob(Annotator(Glossary.from_dicts(
+        [{"term": "CAE", "definition": "Coopérative."}])), "html")
+    doc = Document("a.md", "markdown", MARKDOWN)
+    alone = job.render(doc)
+    second = job.render(doc, number=2)
+    assert job.render(doc) == alone
+    assert second == alone.replace("glossator-1", "glossator-2-1").replace(
+        "fn:1", "fn-2:1").replace("fnref:1", "fnref-2:1")
+    page = Document("p.html", "html", "<p>Une CAE.</p>")
+    assert 'id="glossator-3-1"' in job.render(page, number=3)
+    assert 'id="glossator-1"' in job.render(page)
+    assert numbered_prefix("gl-", 1) == "gl-" and numbered_prefix("gl-", 12) == "gl-12-"
