@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -190,6 +191,15 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_partial_file(tmp_path: Path) ->
         os.killpg(proc.pid, 0)  # no worker left behind
 
 
+def _numbered_ids(page: bytes, number: int) -> bytes:
+    """``page`` (annotated alone) with its tooltip ids as document ``number`` of one
+    output has them: ``glossator-1`` and ``gl-1`` become ``glossator-2-1`` and ``gl-2-1``."""
+    if number == 1:
+        return page
+    return re.sub(rb'\b(glossator-|gl-)(?=[0-9]+")',
+                  lambda m: m.group(1) + str(number).encode() + b"-", page)
+
+
 def test_a_directory_is_annotated_as_a_tree(tmp_path: Path) -> None:
     site = tmp_path / "site"
     pages = {
@@ -224,11 +234,13 @@ def test_a_directory_is_annotated_as_a_tree(tmp_path: Path) -> None:
     for name in ("a/index.html", "a/b/page.htm"):  # each as if annotated alone
         alone = _glossator(site / name, "--assets", "none")
         assert (out / name).read_bytes() == alone.stdout
-    # the same pages to standard output: in the same (name) order
+    # the same pages to standard output: in the same (name) order, the second and next
+    # with tooltip ids of their own (glossator-2-1, gl-5-1: tests/test_stream_documents.py)
     stream = _glossator(site, "-j", "2", "--assets", "none")
+    names = ("a/b/page.htm", "a/index.html", "index.html", "notes.html", "texte.html")
     assert stream.returncode == 0 and stream.stdout == b"".join(
-        (out / name).read_bytes() for name in
-        ("a/b/page.htm", "a/index.html", "index.html", "notes.html", "texte.html"))
+        _numbered_ids((out / name).read_bytes(), number)
+        for number, name in enumerate(names, 1))
 
 
 def test_two_files_of_the_same_name_need_their_folder(tmp_path: Path) -> None:
@@ -331,12 +343,12 @@ def test_markdown_input_without_python_markdown_is_a_usage_error(tmp_path: Path)
 class _Dying(DocumentJob):
     """Renders documents, but its worker process dies on the one named 'die'."""
 
-    def render(self, doc: Document, prefix: str = "") -> str:
+    def render(self, doc: Document, prefix: str = "", number: int = 1) -> str:
         import os
 
         if doc.name.endswith("die.txt"):
             os._exit(9)  # as when the kernel kills a worker that ran out of memory
-        return super().render(doc, prefix)
+        return super().render(doc, prefix, number)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers")

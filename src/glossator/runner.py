@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SUFFIXES", "DocumentFailed", "DocumentJob", "DocumentResult", "convert_document", "each",
-    "input_size", "output_path", "page_title", "render_all", "worker_count", "write_all",
-    "write_each", "write_output",
+    "input_size", "numbered_prefix", "output_path", "page_title", "render_all", "worker_count",
+    "write_all", "write_each", "write_output",
 ]
 
 
@@ -101,9 +101,12 @@ class DocumentJob(Record):
         document annotated next, here)."""
         return read_document(name, kind, self.encoding, keep_utf8=keep_utf8)
 
-    def render(self, doc: Document, prefix: str = "") -> str:
+    def render(self, doc: Document, prefix: str = "", number: int = 1) -> str:
         """The annotated and rendered document; ``prefix`` leads from where it is written
-        to the assets (``"../"``)."""
+        to the assets (``"../"``). ``number``: the document's place among several written
+        into one output (1: the first, or the only one); from the second on, its tooltip
+        ids and footnote labels are its own (:func:`numbered_prefix`), so that none is
+        another document's."""
         if doc.kind == "html":
             from .documents.assets import add_assets
             from .documents.html import DEFAULT_SKIP, annotate_html
@@ -112,12 +115,14 @@ class DocumentJob(Record):
                                       skip=(*DEFAULT_SKIP, *self.skip),
                                       markup=self.markup or "glossator",
                                       rich_definitions=self.rich_definitions,
-                                      link_to=self.link_to, source=doc.name)
+                                      link_to=self.link_to, source=doc.name,
+                                      id_prefix=numbered_prefix("glossator-", number))
             return add_assets(annotated, self.assets, prefix,
                               script_too=True if self.script else None)
         if doc.kind == "markdown":
             # the extension takes the front matter off (and reads glossator-domain)
-            html: str = self._markdown_converter().reset().convert(doc.text)
+            converter = _numbered_converter(self._markdown_converter(), number)
+            html: str = converter.reset().convert(doc.text)
             if self.standalone:
                 from .render.html import page
 
@@ -128,10 +133,16 @@ class DocumentJob(Record):
             return html
         from .render import render
 
-        text, options = self._annotated(doc, prefix)
+        text, options = self._annotated(doc, prefix, number)
         return render(text, self.fmt, **options)
 
-    def _annotated(self, doc: Document, prefix: str) -> tuple[Any, dict[str, Any]]:
+    def render_nth(self, item: tuple[int, Document]) -> str:
+        """:meth:`render` of ``(number, doc)`` (what :func:`each` hands the workers)."""
+        number, doc = item
+        return self.render(doc, number=number)
+
+    def _annotated(self, doc: Document, prefix: str, number: int = 1,
+                   ) -> tuple[Any, dict[str, Any]]:
         """Text input ``doc`` annotated (and tallied), and the renderer's options. The
         bytes ``doc`` was read from (if any) are what is scanned, not the text encoded
         again (handed over: freed when the scan ends)."""
@@ -139,6 +150,10 @@ class DocumentJob(Record):
         if self.fmt == "html" and self.standalone:
             options.update(title=self.title or page_title(doc.name), heading=self.title,
                            assets=self.assets, assets_prefix=prefix)
+        if number > 1 and self.fmt == "html":
+            options["id_prefix"] = numbered_prefix(options.get("id_prefix", "gl-"), number)
+        elif number > 1 and self.fmt == "markdown":
+            options["document"] = number
         if self.fmt == "json":
             options["source"] = None if doc.name == "<stdin>" else doc.name
         with known_utf8(doc.text, doc.take_utf8()):
@@ -150,24 +165,25 @@ class DocumentJob(Record):
 
     def render_into(self, doc: Document, sink: Callable[[bytes], object],
                     encoding: str = "utf-8", prefix: str = "", terminate: bool = True,
-                    ) -> bool:
+                    number: int = 1) -> bool:
         """:meth:`render` encoded in ``encoding`` (no BOM: the caller writes it), handed
         to ``sink`` (``file.write``) as it is made: text input written as ``text``,
         ``json`` or ``html`` in UTF-8 goes there a bounded piece at a time from the
         renderers' C loop (:func:`glossator.render.write`), never held whole; anything
         else is rendered, then written at once. Unless ``terminate`` is false, the
         output of text input ends with a line break (as :meth:`output` gives it).
-        Whether the page written loads the assets of ``assets_root``."""
+        ``number`` is :meth:`render`'s. Whether the page written loads the assets of
+        ``assets_root``."""
         if not self._writes_as_it_goes(doc, encoding):
             from .documents.write import encode, terminated
 
-            rendered = self.render(doc, prefix)
+            rendered = self.render(doc, prefix, number)
             keep = doc.kind == "html" or not terminate
             sink(encode(rendered if keep else terminated(rendered), encoding, fmt=self.fmt))
             return self.loads_assets(rendered)
         from .render import write
 
-        text, options = self._annotated(doc, prefix)
+        text, options = self._annotated(doc, prefix, number)
         last = _Last(sink)
         write(text, last, self.fmt, **options)
         if terminate and last.byte not in (b"", b"\n"):
@@ -342,6 +358,28 @@ class DocumentJob(Record):
         state = dict(vars(self))
         state["_markdown"] = None  # rebuilt in the worker
         return state
+
+
+def numbered_prefix(id_prefix: str, number: int) -> str:
+    """The tooltip id prefix of document ``number`` of one output: ``id_prefix`` for the
+    first (its ids are ``gl-1``, ``gl-2``…, as when written alone), then ``gl-2-``,
+    ``gl-3-``…: an id of the first is the prefix and digits only, one of the others has
+    its number and a ``-`` between, so no two documents share an id."""
+    return id_prefix if number <= 1 else f"{id_prefix}{number}-"
+
+
+def _numbered_converter(md: Any, number: int) -> Any:
+    """The ``Markdown`` converter ``md`` set to write document ``number`` of one output:
+    glossator's tooltip ids (``glossator-2-1``) and the ids of the footnotes of ``extra``
+    (``fn-2:1``, ``fnref-2:1``; the footnotes extension's ``SEPARATOR``) numbered from the
+    second document on; the first document's are those of a conversion alone."""
+    md.postprocessors["glossator"].id_prefix = numbered_prefix("glossator-", number)
+    from markdown.extensions.footnotes import FootnoteExtension
+
+    for extension in md.registeredExtensions:
+        if isinstance(extension, FootnoteExtension):
+            extension.setConfig("SEPARATOR", ":" if number <= 1 else f"-{number}:")
+    return md
 
 
 class _Last:
@@ -622,7 +660,7 @@ def render_all(
 def _render_docs(job: DocumentJob, docs: list[Document], jobs: int) -> tuple[str, str, bytes]:
     """:func:`render_all` of the documents read."""
     outputs: list[str] = []
-    with contextlib.closing(each(job, "render", docs, jobs)) as rendering:
+    with contextlib.closing(each(job, "render_nth", enumerate(docs, 1), jobs)) as rendering:
         for ok, rendered in rendering:
             if not ok:
                 raise DocumentFailed(rendered)
@@ -674,7 +712,7 @@ def write_all(job: DocumentJob, names: Sequence[str], kinds: Sequence[str], jobs
         if many_json and i:
             sink(b",\n")
         if rendered is None:  # rendered here, into the sink
-            loads |= _render_into(job, doc, sink, many_json)
+            loads |= _render_into(job, doc, sink, many_json, i + 1)
             continue
         keep = doc.kind == "html" or many_json
         sink(encode(rendered if keep else terminated(rendered)))
@@ -691,7 +729,7 @@ def _rendered(job: DocumentJob, docs: list[Document], jobs: int,
     if jobs <= 1:
         yield from (None for _ in docs)
         return
-    with contextlib.closing(each(job, "render", docs, jobs)) as rendering:
+    with contextlib.closing(each(job, "render_nth", enumerate(docs, 1), jobs)) as rendering:
         for ok, rendered in rendering:
             if not ok:
                 raise DocumentFailed(rendered)
@@ -699,11 +737,11 @@ def _rendered(job: DocumentJob, docs: list[Document], jobs: int,
 
 
 def _render_into(job: DocumentJob, doc: Document, sink: Callable[[bytes], object],
-                 many_json: bool) -> bool:
-    """:meth:`DocumentJob.render_into` of one document of :func:`write_all`; a problem
-    with it fails the run as a worker's would (:class:`DocumentFailed`)."""
+                 many_json: bool, number: int) -> bool:
+    """:meth:`DocumentJob.render_into` of document ``number`` of :func:`write_all`; a
+    problem with it fails the run as a worker's would (:class:`DocumentFailed`)."""
     try:
-        return job.render_into(doc, sink, "utf-8", terminate=not many_json)
+        return job.render_into(doc, sink, "utf-8", terminate=not many_json, number=number)
     except UsageError:
         raise
     except GlossatorError as exc:

@@ -77,10 +77,10 @@ class DyingJob(DocumentJob):
     victim: str = ""
     marker: str = ""
 
-    def render(self, doc: Document, prefix: str = "") -> str:
+    def render(self, doc: Document, prefix: str = "", number: int = 1) -> str:
         """Die on the first attempt at the victim; otherwise render as usual."""
         if doc.name == self.victim and not os.path.exists(self.marker):
             with open(self.marker, "w", encoding="utf-8") as out:
                 out.write(str(os.getpid()))
             os._exit(1)
-        return super().render(doc, prefix)
+        return super().render(doc, prefix, number)

@@ -162,7 +162,8 @@ def _batch_options(ann: argparse.ArgumentParser) -> None:
 
 def _html_options(ann: argparse.ArgumentParser) -> None:
     ann.add_argument("--standalone", action="store_true",
-                     help="html: write a whole page with its stylesheet")
+                     help="html: write a whole page with its stylesheet, one per input (with "
+                     "several inputs: --output-dir)")
     ann.add_argument("--title", metavar="TEXT",
                      help="with --standalone: the page's title, shown as its <h1> heading "
                      "too (default: the file's name as <title>, and no heading)")
@@ -268,6 +269,19 @@ def _check_batch_options(args: argparse.Namespace) -> None:
         raise UsageError("-0/--null goes with --files-from")
 
 
+def _one_page_per_output(args: argparse.Namespace, count: int) -> None:
+    """Refuse ``--standalone`` with several inputs written to one output: each input is a
+    whole page (``<!DOCTYPE html>`` to ``</html>``), and one file of several pages is no
+    valid page."""
+    if not args.standalone or count < 2 or args.output_dir or args.in_place:
+        return
+    where = f"-o {args.output}" if args.output else "standard output"
+    raise UsageError(
+        f"--standalone writes a whole page per input: {count} inputs to {where} would make "
+        f"{count} pages in one file",
+        hint="use --output-dir DIR for one page per input, or drop --standalone")
+
+
 #: The characters that make an input name a glob pattern (``site/**/*.html``).
 _PATTERN = frozenset("*?[")
 
@@ -299,6 +313,7 @@ def run(args: argparse.Namespace) -> int:
 
         args.explain_format = "json" if args.format == "json" else "table"
         return explain(args)
+    _one_page_per_output(args, len(names))
     to_file = bool(args.output or args.output_dir or args.in_place)
     is_tty = not to_file and sys.stdout.isatty()
     fmt = output_format(args, kinds, is_tty)

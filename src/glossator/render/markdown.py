@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..anchors import check_link_to, entry_href
+from ..errors import UsageError
 from ..model import AnnotatedText
 from ..text.chars import ASCII_WHITESPACE
 from ..text.normalize import one_line
@@ -95,17 +96,26 @@ def _ascii(text: str) -> str:
                    if not unicodedata.combining(c))
 
 
-def render(doc: AnnotatedText, *, link_to: str | None = None) -> str:
+def render(doc: AnnotatedText, *, link_to: str | None = None, document: int = 1) -> str:
     """The text in Markdown, each annotated term followed by a footnote reference.
 
     ``link_to``: the URL of the A–Z index (``glossator index``); each annotated term also
     links to its entry there: ``l’[ESS](index.html#glossaire-ess)[^ess]``.
+
+    ``document``: the place of this text among several written one after the other into
+    one Markdown file, whose footnote labels must all differ. The first keeps the labels
+    of :class:`FootnoteLabels`; the second has them led by ``2.`` (``[^2.ess]``), and so
+    on. A label of its own never holds a ``.``, so no label of one document can be another
+    document's, whatever the entry ids.
     """
     if link_to is not None:
         check_link_to(link_to)
     out: list[str] = []
     notes: dict[str, str] = {}
     labels = FootnoteLabels()
+    if document < 1:
+        raise UsageError(f"document must be 1 or more, not {document}")
+    lead = f"{document}." if document > 1 else ""
     for piece, ann in doc.segments():
         if ann is not None and link_to is not None and "\n" not in piece:
             # a term across a line break stays unlinked: each line becomes a paragraph
@@ -114,7 +124,7 @@ def render(doc: AnnotatedText, *, link_to: str | None = None) -> str:
         else:
             out.append(escape_markdown(piece))
         if ann is not None:
-            label = labels.label(ann.entry.id)
+            label = lead + labels.label(ann.entry.id)
             out.append(f"[^{label}]")
             if label not in notes:
                 title = escape_markdown(one_line(ann.entry.display_title))
