@@ -54,7 +54,8 @@ def test_new_files_get_0666_less_the_umask(tmp_path: Path, umask: int) -> None:
     _run(umask, tmp_path, "index", "-o", "index.html")
     _run(umask, tmp_path, "convert", str(Path(__file__).parent / "golden" / "glossary.yaml"),
          "converted.json")
-    _run(umask, tmp_path, "suggest", "text.txt", "-o", "draft.yaml")
+    (tmp_path / "acronyms.txt").write_text("La CRESS, puis la CRESS.\n", "utf-8")
+    _run(umask, tmp_path, "suggest", "acronyms.txt", "-o", "draft.yaml")  # (one to draft)
     expected = 0o666 & ~umask
     written = ["out.txt", "page/out.html", "page/glossator.js", "out/index.html",
                "out/sub/page.html", "out/glossator.css", "out/glossator.js", "index.html",
