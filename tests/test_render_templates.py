@@ -93,6 +93,20 @@ def nh3_installed() -> None:
     pytest.importorskip("nh3", reason="rich definitions need nh3: pip install -e '.[test]'")
 
 
+@pytest.mark.parametrize("definition", ["\ufeff", "\ufeffUne définition.",
+                                        "Une\ufeff définition.", "Fin.\ufeff"])
+@pytest.mark.parametrize("rich", [True, False])
+def test_a_byte_order_mark_in_a_definition_is_written_as_python_writes_it(
+        nh3_installed: None, definition: str, rich: bool) -> None:
+    """The sanitizer's parser drops a U+FEFF at the start of a rich definition: the C
+    template asks Python for such a definition rather than write it as it is (found by
+    the property test below, under the sanitizer build)."""
+    entry = Entry(term="ESS", definition=definition, id="e")
+    preset = render_html.get_markup("glossator")
+    made = render_html._template_of(entry, "ESS", preset, rich, None)
+    assert _joined(made, "gl-1") == _reference(entry, "ESS", "gl-1", "glossator", rich, None)
+
+
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(entry=entries(), surface=HOSTILE.filter(bool), markup=st.sampled_from(
     render_html.MARKUPS), rich=st.booleans(), link_to=LINKS)

@@ -716,7 +716,8 @@ on_one_line(PyObject *s)
 
 /* Whether the sanitizer (nh3) gives a one-line definition back as it is, once what
  * HTML forbids is escaped: it holds no markup, no entity and no no-break space (which
- * the sanitizer writes as &nbsp;): none of & < > U+00A0. */
+ * the sanitizer writes as &nbsp;), nor a U+FEFF (which its parser drops at the start):
+ * none of & < > U+00A0 U+FEFF. */
 static int
 rich_as_is(PyObject *s)
 {
@@ -725,7 +726,7 @@ rich_as_is(PyObject *s)
     Py_ssize_t n = PyUnicode_GET_LENGTH(s);
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c == '&' || c == '<' || c == '>' || c == 0xa0) {
+        if (c == '&' || c == '<' || c == '>' || c == 0xa0 || c == 0xfeff) {
             return 0;
         }
     }
