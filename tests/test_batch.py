@@ -55,8 +55,8 @@ def test_jobs_write_the_same_files_as_one_process(tmp_path: Path) -> None:
     written = sorted(p.name for p in (tmp_path / "one").iterdir())
     assert written == sorted(p.name for p in (tmp_path / "two").iterdir())
     assert written == ["glossator.css", "glossator.js",  # the pages link them (--assets)
-                       "m0.html", "m1.html", "page.html", "page1252.html", "t0.html",
-                       "t1.html", "t2.html"]  # HTML and Markdown inputs: HTML output
+                       "m0.html", "m1.html", "page.html", "page1252.html",  # pages, Markdown
+                       "t0.txt", "t1.txt", "t2.txt"]  # text inputs: as each would be alone
     for name in written:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
     # a page is written back in its own encoding
@@ -200,6 +200,24 @@ def _numbered_ids(page: bytes, number: int) -> bytes:
                   lambda m: m.group(1) + str(number).encode() + b"-", page)
 
 
+@pytest.mark.parametrize(("options", "suffix"), [
+    ((), ".txt"), (("-f", "html"), ".html"), (("--markup", "spip"), ".html"),
+    (("--link-to", "glossaire.html"), ".html")])
+def test_a_text_input_among_pages_keeps_its_own_format_unless_html_is_asked(
+        tmp_path: Path, options: tuple[str, ...], suffix: str) -> None:
+    """With ``--output-dir`` each input is its own file: a text input among pages is
+    written as it would be alone, unless ``-f html`` or an option of HTML output asks
+    for HTML everywhere (the review found it silently written as a bare HTML fragment)."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "page.html").write_text(PAGE.replace("windows-1252", "utf-8"), "utf-8")
+    (site / "texte.txt").write_text(TEXT, "utf-8")
+    run = _glossator(site, "--output-dir", tmp_path / "out", *options)
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        ["glossator.css", "glossator.js", "page.html", f"texte{suffix}"])
+
+
 def test_a_directory_is_annotated_as_a_tree(tmp_path: Path) -> None:
     site = tmp_path / "site"
     pages = {
@@ -219,7 +237,9 @@ def test_a_directory_is_annotated_as_a_tree(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert written == ["a/b/page.htm", "a/index.html", "glossator.css", "glossator.js",
-                       "index.html", "notes.html", "texte.html"]
+                       "index.html", "notes.html", "texte.txt"]
+    # a text input among pages is written as it would be alone, not as an HTML fragment
+    assert (out / "texte.txt").read_bytes() == _glossator(site / "texte.txt").stdout
     # the stylesheet and script once, at the root, reached from each page of the tree
     for name, prefix in (("index.html", ""), ("a/index.html", "../"),
                          ("a/b/page.htm", "../../")):
@@ -236,11 +256,13 @@ def test_a_directory_is_annotated_as_a_tree(tmp_path: Path) -> None:
         assert (out / name).read_bytes() == alone.stdout
     # the same pages to standard output: in the same (name) order, the second and next
     # with tooltip ids of their own (glossator-2-1, gl-5-1: tests/test_stream_documents.py)
+    # (in one stream, the text input shares the pages' format: HTML)
     stream = _glossator(site, "-j", "2", "--assets", "none")
-    names = ("a/b/page.htm", "a/index.html", "index.html", "notes.html", "texte.html")
+    names = ("a/b/page.htm", "a/index.html", "index.html", "notes.html")
+    as_html = _glossator(site / "texte.txt", "-f", "html").stdout
     assert stream.returncode == 0 and stream.stdout == b"".join(
         _numbered_ids((out / name).read_bytes(), number)
-        for number, name in enumerate(names, 1))
+        for number, name in enumerate(names, 1)) + _numbered_ids(as_html, 5)
 
 
 def test_two_files_of_the_same_name_need_their_folder(tmp_path: Path) -> None:

@@ -90,7 +90,7 @@ def test_dask_local_writes_the_same_tree_as_a_local_run(tmp_path: Path) -> None:
     tree = _tree(tmp_path / "there")
     assert tree == _tree(tmp_path / "here")
     assert sorted(tree) == ["glossator.css", "glossator.js", "m.html", "page1252.html",
-                            "sub/page.htm", "sub/t1.html", "t0.html", "t2.html"]
+                            "sub/page.htm", "sub/t1.txt", "t0.txt", "t2.txt"]
     assert "coopératives".encode("cp1252") in tree["page1252.html"][0]
 
 

@@ -109,7 +109,7 @@ def write_each(
     tasks = enumerate(_tasks(zip(names, kinds, targets, strict=True), errors))
     running = as_completed()
     names_of: dict[str, list[str]] = {}  # the inputs of each task running
-    target_of = dict(zip(names, targets, strict=True))
+    target_of = {n: (t, job.format_of(k)) for n, k, t in zip(names, kinds, targets, strict=True)}
     failed = 0
 
     def submit() -> None:  # the next task, if any, and the read errors met on its way
@@ -135,8 +135,8 @@ def write_each(
         for future in running:
             if fail_fast and failed:
                 break
-            failed += _finish(future, names_of.pop(future.key), target_of, job.fmt, report,
-                              loaded, on_result, fail_fast)
+            failed += _finish(future, names_of.pop(future.key), target_of, report, loaded,
+                              on_result, fail_fast)
             future.release()
             submit()
     finally:
@@ -263,14 +263,15 @@ def _render(job: Shipped[DocumentJob], annotator: Shipped[Annotator],
     return done
 
 
-def _finish(future: Any, names: list[str], target_of: dict[str, str], fmt: str,
+def _finish(future: Any, names: list[str], target_of: dict[str, tuple[str, str]],
             report: Callable[[str], None], loaded: list[bool] | None,
             on_result: Callable[[DocumentResult], None] | None,
             fail_fast: bool = False) -> int:
-    """Write the outputs (in output format ``fmt``) of one finished task (whose inputs are
-    ``names``); the number of its inputs that failed (with ``fail_fast``, the first
-    failure ends it: the inputs after it are not written). ``on_result`` gets what became
-    of each input, as a local batch's :func:`~glossator.runner.write_each` gives it."""
+    """Write the outputs (each where and in the format ``target_of`` says) of one finished
+    task (whose inputs are ``names``); the number of its inputs that failed (with
+    ``fail_fast``, the first failure ends it: the inputs after it are not written).
+    ``on_result`` gets what became of each input, as a local batch's
+    :func:`~glossator.runner.write_each` gives it."""
     from distributed import KilledWorker
 
     from .runner import DocumentResult, input_size, write_output
@@ -285,7 +286,8 @@ def _finish(future: Any, names: list[str], target_of: dict[str, str], fmt: str,
     for name, status, result in done:
         if status == "usage":
             raise UsageError(result)
-        outcome = DocumentResult(name, target_of[name], input_size(name))
+        target, fmt = target_of[name]
+        outcome = DocumentResult(name, target, input_size(name))
         if status == "ok":
             (body, encoding, bom, loads), outcome.counts = result
             try:

@@ -136,6 +136,11 @@ class DocumentJob(Record):
         text, options = self._annotated(doc, prefix, number)
         return render(text, self.fmt, **options)
 
+    def format_of(self, kind: str) -> str:
+        """The format an input of ``kind`` is written in: the job's for text, HTML for
+        pages and Markdown."""
+        return self.fmt if kind == "text" else "html"
+
     def render_nth(self, item: tuple[int, Document]) -> str:
         """:meth:`render` of ``(number, doc)`` (what :func:`each` hands the workers)."""
         number, doc = item
@@ -179,7 +184,8 @@ class DocumentJob(Record):
 
             rendered = self.render(doc, prefix, number)
             keep = doc.kind == "html" or not terminate
-            sink(encode(rendered if keep else terminated(rendered), encoding, fmt=self.fmt))
+            sink(encode(rendered if keep else terminated(rendered), encoding,
+                        fmt=self.format_of(doc.kind)))
             return self.loads_assets(rendered)
         from .render import write
 
@@ -586,6 +592,7 @@ def output_path(out_dir: str, inp: Input, kind: str, fmt: str) -> str:
     from pathlib import Path
 
     rel = Path(inp.relative if inp.relative is not None else Path(inp.name).name)
+    fmt = fmt if kind == "text" else "html"  # (pages and Markdown are written as HTML)
     suffix = rel.suffix if kind == "html" and rel.suffix else SUFFIXES.get(fmt, f".{fmt}")
     return str(Path(out_dir) / rel.with_suffix(suffix))
 
