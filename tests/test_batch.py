@@ -202,12 +202,13 @@ def _numbered_ids(page: bytes, number: int) -> bytes:
 
 @pytest.mark.parametrize(("options", "suffix"), [
     ((), ".txt"), (("-f", "html"), ".html"), (("--markup", "spip"), ".html"),
-    (("--link-to", "glossaire.html"), ".html")])
+    (("--link-to", "glossaire.html", "-f", "html"), ".html")])
 def test_a_text_input_among_pages_keeps_its_own_format_unless_html_is_asked(
         tmp_path: Path, options: tuple[str, ...], suffix: str) -> None:
     """With ``--output-dir`` each input is its own file: a text input among pages is
-    written as it would be alone, unless ``-f html`` or an option of HTML output asks
-    for HTML everywhere (the review found it silently written as a bare HTML fragment)."""
+    written as it would be alone, unless ``-f html`` or ``--markup`` asks for HTML
+    everywhere (the review found it silently written as a bare HTML fragment); alone,
+    ``--link-to`` then asks for ``-f html``, as it does for text input."""
     site = tmp_path / "site"
     site.mkdir()
     (site / "page.html").write_text(PAGE.replace("windows-1252", "utf-8"), "utf-8")
@@ -216,6 +217,8 @@ def test_a_text_input_among_pages_keeps_its_own_format_unless_html_is_asked(
     assert run.returncode == 0, run.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         ["glossator.css", "glossator.js", "page.html", f"texte{suffix}"])
+    refused = _glossator(site, "--output-dir", tmp_path / "other", "--link-to", "g.html")
+    assert refused.returncode == 2 and b"add -f html" in refused.stderr
 
 
 def test_a_directory_is_annotated_as_a_tree(tmp_path: Path) -> None:

@@ -139,10 +139,9 @@ def output_format(args: argparse.Namespace, kinds: list[str], is_tty: bool) -> s
         raise UsageError("--in-place rewrites HTML pages, which stay HTML pages",
                          hint="give only .html files or folders of them (or --input-format "
                          "html); write other inputs with --output-dir")
-    html_only = (args.standalone or args.markup or args.link_to is not None
-                 or getattr(args, "rich_definitions", False))  # (options of HTML output)
     shared = not args.output_dir or "text" not in kinds  # (--in-place: pages only)
-    html_out = html_only or (shared and kinds.count("text") < len(kinds))
+    html_out = (args.standalone or args.markup
+                or (shared and kinds.count("text") < len(kinds)))
     fmt: str = args.format or ("html" if html_out else ("terminal" if is_tty else "text"))
     if getattr(args, "width", None) is not None and fmt != "terminal":
         raise UsageError(f"--width sets the terminal format's line width; the {fmt} format "
