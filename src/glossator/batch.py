@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import InputError, UsageError
+from .errors import InputError, UsageError, os_reason
 from .runner import DocumentResult
 
 __all__ = ["MANIFEST_NAME", "REPORT_VERSION", "Manifest", "Progress", "Summary",
@@ -83,9 +83,7 @@ def _list_error(exc: OSError, source: str) -> InputError:
         return InputError(f"is a folder, not {what}", file=source,
                           hint="name a file with one path a line, or give the folder "
                           "itself as an input")
-    reason = "permission denied" if exc.errno in (errno.EACCES, errno.EPERM) else (
-        exc.strerror or "system error").lower()
-    return InputError(f"{what} cannot be read: {reason}", file=source)
+    return InputError(f"{what} cannot be read: {os_reason(exc)}", file=source)
 
 
 def _listed(source: str, null: bool) -> list[str]:

@@ -64,3 +64,13 @@ class UsageError(GlossatorError):
 
 class GlossatorWarning(UserWarning):
     """A problem worth telling the user about that does not stop the work."""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why ``exc`` kept a file from being read, written or made, as the one-line errors
+    say it: ``permission denied``, else the system's words in lower case."""
+    import errno
+
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "permission denied"
+    return (exc.strerror or "system error").lower()

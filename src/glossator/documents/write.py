@@ -14,7 +14,7 @@ import stat
 from collections.abc import Callable, Iterable, Sequence
 
 from .._lazy import lazy_pattern
-from ..errors import InputError, UsageError
+from ..errors import InputError, UsageError, os_reason
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -198,11 +198,10 @@ def write_error(exc: OSError, path: str, folder_hint: str | None = None,
         above = _a_file_above(path) or "a folder of it"
         return InputError(f"cannot be written: {above} is a file, not a folder",
                           file=path, hint="name a file in a folder")
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return InputError("cannot be written: permission denied", file=path,
-                          hint="write it to a folder you can write to")
-    return InputError(f"cannot be written: {(exc.strerror or 'system error').lower()}",
-                      file=path)
+    reason = os_reason(exc)
+    return InputError(f"cannot be written: {reason}", file=path,
+                      hint="write it to a folder you can write to"
+                      if reason == "permission denied" else None)
 
 
 def folder_error(exc: OSError, folder: str, option: str | None = None) -> InputError:
@@ -218,11 +217,10 @@ def folder_error(exc: OSError, folder: str, option: str | None = None) -> InputE
         above = _a_file_above(folder) or "a folder of it"
         return InputError(f"cannot be made: {above} is a file, not a folder", file=folder,
                           hint=fix)
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return InputError("cannot be made: permission denied", file=folder,
-                          hint="choose a folder you can write to")
-    return InputError(f"cannot be made: {(exc.strerror or 'system error').lower()}",
-                      file=folder)
+    reason = os_reason(exc)
+    return InputError(f"cannot be made: {reason}", file=folder,
+                      hint="choose a folder you can write to"
+                      if reason == "permission denied" else None)
 
 
 def _a_file_above(path: str) -> str | None:

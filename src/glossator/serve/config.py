@@ -13,7 +13,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import UsageError, os_reason
 
 __all__ = ["DEFAULT_NAME", "GlossarySpec", "ServeConfig", "check_name", "read_config"]
 
@@ -121,8 +121,8 @@ def read_config(path: str) -> tuple[GlossarySpec, ...]:
                          file=str(path), hint="name a TOML file with [glossaries.NAME] "
                          "tables") from None
     except OSError as exc:
-        reason = (exc.strerror or "system error").lower()
-        raise UsageError(f"the configuration given to --config cannot be read: {reason}",
+        raise UsageError("the configuration given to --config cannot be read: "
+                         f"{os_reason(exc)}",
                          file=str(path)) from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise UsageError(f"{path}: not a valid TOML file: {exc}") from None

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..annotate import Annotator
-from ..errors import GlossaryError, GlossatorError, UsageError
+from ..errors import GlossaryError, GlossatorError, UsageError, os_reason
 from ..glossary import Glossary
 from ..loaders import check_glossary_file, read_glossaries
 from ..model import GlossaryProblems
@@ -109,8 +109,7 @@ class Glossaries:
             stamp = _stamp(spec.files)
             version = _digest(spec.files)
         except OSError as exc:
-            reason = (exc.strerror or "system error").lower()
-            raise GlossaryError(f"the glossary file cannot be read: {reason}",
+            raise GlossaryError(f"the glossary file cannot be read: {os_reason(exc)}",
                                 file=exc.filename or spec.files[0]) from None
         glossary = read_glossaries(list(spec.files), format=spec.format,
                                    encoding=spec.encoding, cache_dir=self.cache_dir)
