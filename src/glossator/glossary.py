@@ -413,7 +413,6 @@ class Glossary:
         names = [g.name for g in (self, *others) if g.name]
         return Glossary(entries, name=" + ".join(names) or None, diagnostics=diagnostics)
 
-
     def _kept_by_merge(self) -> tuple[Diagnostic, ...]:
         """The diagnostics a merge carries over: the loader's, and the ids this glossary
         already renamed (a merge cannot find those again). The clashes of forms are not

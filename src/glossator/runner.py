@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SUFFIXES", "DocumentFailed", "DocumentJob", "DocumentResult", "convert_document", "each",
     "input_size", "numbered_prefix", "output_path", "page_title", "render_all", "worker_count",
-    "write_all", "write_each", "write_output",
+    "write_all", "write_each", "write_output", "written_as",
 ]
 
 
@@ -137,9 +137,8 @@ class DocumentJob(Record):
         return render(text, self.fmt, **options)
 
     def format_of(self, kind: str) -> str:
-        """The format an input of ``kind`` is written in: the job's for text, HTML for
-        pages and Markdown."""
-        return self.fmt if kind == "text" else "html"
+        """The format an input of ``kind`` is written in (:func:`written_as`)."""
+        return written_as(kind, self.fmt)
 
     def render_nth(self, item: tuple[int, Document]) -> str:
         """:meth:`render` of ``(number, doc)`` (what :func:`each` hands the workers)."""
@@ -585,6 +584,12 @@ SUFFIXES = {"text": ".txt", "html": ".html", "terminal": ".txt", "json": ".json"
             "markdown": ".md"}
 
 
+def written_as(kind: str, fmt: str) -> str:
+    """The format an input of ``kind`` is written in when text is written as ``fmt``:
+    pages and Markdown are always HTML."""
+    return fmt if kind == "text" else "html"
+
+
 def output_path(out_dir: str, inp: Input, kind: str, fmt: str) -> str:
     """Where ``--output-dir`` writes input ``inp``: under its path inside the directory it
     was found in (the tree is kept), or by its own name; the format's suffix, except that
@@ -592,7 +597,7 @@ def output_path(out_dir: str, inp: Input, kind: str, fmt: str) -> str:
     from pathlib import Path
 
     rel = Path(inp.relative if inp.relative is not None else Path(inp.name).name)
-    fmt = fmt if kind == "text" else "html"  # (pages and Markdown are written as HTML)
+    fmt = written_as(kind, fmt)
     suffix = rel.suffix if kind == "html" and rel.suffix else SUFFIXES.get(fmt, f".{fmt}")
     return str(Path(out_dir) / rel.with_suffix(suffix))
 

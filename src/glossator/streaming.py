@@ -246,6 +246,7 @@ def read_pieces(name: str, encoding: str = "utf-8", size: int | None = None) -> 
 def _decoded(stream: BinaryIO, label: str, codec: str, size: int) -> Iterator[str]:
     import codecs
 
+    from .documents.read import BINARY, BINARY_HINT, decoding_hint
     from .reading import refuse_binary, undecodable
 
     decoder = codecs.getincrementaldecoder(codec)("strict")
@@ -257,9 +258,8 @@ def _decoded(stream: BinaryIO, label: str, codec: str, size: int) -> Iterator[st
         except OSError as exc:
             raise InputError(exc.strerror or "cannot be read", file=label) from None
         if first:  # (the messages of a whole read: binary, UTF-16 or UTF-32 data)
-            refuse_binary(data, label, codec, error=InputError,
-                          binary="this is a binary file, not text",
-                          binary_hint="give a text file (UTF-8)")
+            refuse_binary(data, label, codec, error=InputError, binary=BINARY,
+                          binary_hint=BINARY_HINT)
             if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
                 data = data[3:]
                 offset = 3
@@ -268,10 +268,8 @@ def _decoded(stream: BinaryIO, label: str, codec: str, size: int) -> Iterator[st
         try:
             text = decoder.decode(data, final=not data)
         except UnicodeDecodeError as exc:
-            raise undecodable(
-                exc, codec, label, InputError,
-                "convert the file to UTF-8 or give its encoding, e.g. --encoding cp1252",
-                line=lines + 1, column=column, offset=offset - pending) from None
+            raise undecodable(exc, codec, label, InputError, decoding_hint(),
+                              line=lines + 1, column=column, offset=offset - pending) from None
         offset += len(data)
         breaks = text.count("\n")
         lines += breaks

@@ -23,14 +23,25 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = [
-    "DOCUMENT_SUFFIXES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "MAX_DOCUMENT_BYTES",
-    "TEXT_SUFFIXES", "Document", "Input", "decode_document", "decode_input", "decode_text",
-    "expand_inputs", "front_matter", "front_matter_domains", "kind_of", "read_bytes",
-    "read_document", "without_front_matter",
+    "BINARY", "BINARY_HINT", "DOCUMENT_SUFFIXES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES",
+    "MAX_DOCUMENT_BYTES", "TEXT_SUFFIXES", "Document", "Input", "decode_document",
+    "decode_input", "decode_text", "decoding_hint", "expand_inputs", "front_matter",
+    "front_matter_domains", "kind_of", "read_bytes", "read_document", "without_front_matter",
 ]
 
 #: Documents larger than this are refused rather than read into memory.
 MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
+
+
+#: What a document that is not text is told, and how to fix it (a whole read, or a
+#: stream's: :mod:`glossator.streaming`).
+BINARY, BINARY_HINT = "this is a binary file, not text", "give a text file (UTF-8)"
+
+
+def decoding_hint(option: str = "--encoding") -> str:
+    """The fix for a document that does not decode: ``option`` is how the reader names
+    an encoding (:func:`~glossator.reading.spelled`)."""
+    return f"convert the file to UTF-8 or give its encoding, e.g. {spelled(option, 'cp1252')}"
 
 
 def decode_document(data: bytes, name: str, encoding: str = "utf-8", *,
@@ -40,11 +51,8 @@ def decode_document(data: bytes, name: str, encoding: str = "utf-8", *,
     ``option`` is how the reader names the encoding: ``--encoding`` on the command line,
     or a template with ``{}`` for the encoding (:func:`~glossator.reading.spelled`).
     """
-    return decode_text(
-        data, name, encoding, error=InputError, binary="this is a binary file, not text",
-        binary_hint="give a text file (UTF-8)", option=option,
-        hint=f"convert the file to UTF-8 or give its encoding, e.g. {spelled(option, 'cp1252')}",
-    )
+    return decode_text(data, name, encoding, error=InputError, binary=BINARY,
+                       binary_hint=BINARY_HINT, option=option, hint=decoding_hint(option))
 
 
 #: Suffixes of the documents glossator reads, by kind (what a directory is searched for).
