@@ -144,6 +144,8 @@ def write_with(path: str, produce: Callable[[Callable[[bytes], object]], object]
         try:
             with os.fdopen(fd, "wb") as out:
                 produce(out.write)
+            if _same_bytes(partial, target):
+                return  # unchanged: left as it was, its time too (the hidden file goes)
             try:  # a file replaced keeps its mode; a new one gets 0666 less the umask
                 mode = stat.S_IMODE(target.stat().st_mode)
             except FileNotFoundError:
@@ -157,6 +159,25 @@ def write_with(path: str, produce: Callable[[Callable[[bytes], object]], object]
         raise write_error(exc, path) from None
     if clean:
         remove_stale_partials([path])
+
+
+def _same_bytes(written: str, target: Path) -> bool:
+    """Whether the regular file ``target`` holds exactly the bytes of ``written``: a page
+    annotated again with nothing new is then not rewritten, so that a site's build, a
+    sync or ``make`` sees it unchanged."""
+    try:
+        size = target.stat().st_size
+        if not target.is_file() or size != os.stat(written).st_size:
+            return False
+        with open(written, "rb") as new, target.open("rb") as old:
+            while True:
+                block = new.read(1 << 20)
+                if block != old.read(1 << 20):
+                    return False
+                if not block:
+                    return True
+    except OSError:  # (gone, unreadable: written over as before)
+        return False
 
 
 def check_output_file(path: str, folder_hint: str | None = None,
