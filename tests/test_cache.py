@@ -750,3 +750,32 @@ def test_a_cache_file_with_a_header_that_does_not_hold_is_rebuilt(
                      .annotate(text), "json")
     assert got == expected
     assert read_sections(next(cache.glob(f"{kind}-*.cache")))[0][-1] == header[-1]
+
+
+@pytest.mark.parametrize("command", ["annotate", "explain"])
+def test_a_cache_folder_that_cannot_be_used_is_said_and_the_run_goes_on(
+        tmp_path: Path, command: str) -> None:
+    """``--cache-dir`` naming a file (or a place that cannot be made) was ignored in
+    silence: each run read and compiled the glossary again, with no word why."""
+    (tmp_path / "a-file").write_text("", "utf-8")
+    (tmp_path / "doc.txt").write_text("Les PTCE.\n", "utf-8")
+    (tmp_path / "blocked").write_text("", "utf-8")
+    alone = subprocess.run([sys.executable, "-m", "glossator", command, "doc.txt"],
+                           cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    for folder, why in (("a-file", "a file, not a folder"),
+                        ("blocked/sub", "not a directory")):
+        done = subprocess.run(
+            [sys.executable, "-m", "glossator", command, "doc.txt", "--cache-dir", folder],
+            cwd=tmp_path, capture_output=True, text=True)
+        assert done.returncode == 0 and done.stdout == alone
+        assert done.stderr == (f"glossator: warning: --cache-dir {folder}: {why}; nothing "
+                               "is cached (give a folder glossator may write, or leave the "
+                               "option out)\n")
+        quiet = subprocess.run(
+            [sys.executable, "-m", "glossator", command, "doc.txt", "--cache-dir", folder,
+             "-q"], cwd=tmp_path, capture_output=True, text=True)
+        assert quiet.returncode == 0 and quiet.stderr == ""
+    made = subprocess.run([sys.executable, "-m", "glossator", command, "doc.txt",
+                           "--cache-dir", "new/cache"], cwd=tmp_path, capture_output=True,
+                          text=True, check=True)
+    assert made.stderr == "" and list((tmp_path / "new" / "cache").glob("*.cache"))

@@ -24,7 +24,7 @@ from .common import (
     EXIT_INPUT,
     EXIT_OK,
     annotator_for,
-    bundled_cache_dir,
+    cache_dir_for,
     display_options,
     glossary_options,
     html_input_options,
@@ -319,8 +319,7 @@ def run(args: argparse.Namespace) -> int:
     fmt = output_format(args, kinds, is_tty)
     encoding = output_encoding(args.output_encoding)
     targets, assets_root = _targets(args, inputs, kinds, fmt)
-    if args.cache_dir is None and not args.glossary:
-        args.cache_dir = bundled_cache_dir()  # a small run's start is mostly the glossary
+    args.cache_dir = cache_dir_for(args)  # (a small run's start is mostly the glossary)
     glossary = load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
                                args.glossary_encoding, args.cache_dir, verbose=args.verbose,
                                rich_definitions=args.rich_definitions and fmt == "html")

@@ -137,6 +137,31 @@ def bundled_cache_dir() -> str | None:
     return folder if os.access(folder, os.W_OK | os.X_OK) else None
 
 
+def cache_dir_for(args: argparse.Namespace) -> str | None:
+    """The cache folder a run uses: ``--cache-dir`` (or ``$GLOSSATOR_CACHE_DIR``), made
+    if missing; without one and without ``-g``, the bundled glossary's
+    (:func:`bundled_cache_dir`). A folder asked for that cannot be used (a file, a place
+    that cannot be written) is said in one warning, and the run goes on without a cache:
+    before, it went on silently, every run reading and compiling the glossary again."""
+    folder: str | None = args.cache_dir
+    if folder is None:
+        return None if args.glossary else bundled_cache_dir()
+    try:
+        os.makedirs(folder, exist_ok=True)
+        writable = os.access(folder, os.W_OK | os.X_OK)
+        why = "" if writable else "permission denied"
+    except OSError as exc:
+        from ..errors import os_reason
+
+        why = "a file, not a folder" if os.path.exists(folder) else os_reason(exc)
+    if not why:
+        return folder
+    if not args.quiet:
+        say("warning", f"--cache-dir {folder}: {why}; nothing is cached (give a folder "
+                       "glossator may write, or leave the option out)")
+    return None
+
+
 def load_glossaries(
     paths: Sequence[str], fmt: str | None, strict: bool, quiet: bool,
     encoding: str | None = None, cache_dir: str | None = None, verbose: bool = False,

@@ -16,7 +16,7 @@ from ..plan import input_kinds
 from .common import (
     EXIT_OK,
     annotator_for,
-    bundled_cache_dir,
+    cache_dir_for,
     display_options,
     glossary_options,
     html_input_options,
@@ -61,8 +61,7 @@ def run(args: argparse.Namespace) -> int:
     names = [i.name for i in expand_inputs(list(args.files) or ["-"], DOCUMENT_SUFFIXES)]
     kinds = input_kinds(args, names)
     note_stdin(names)
-    if args.cache_dir is None and not args.glossary:
-        args.cache_dir = bundled_cache_dir()
+    args.cache_dir = cache_dir_for(args)
     glossary = load_glossaries(args.glossary, args.glossary_format, args.strict, args.quiet,
                                args.glossary_encoding, args.cache_dir, verbose=args.verbose)
     job = DocumentJob(annotator_for(args, glossary), "html", encoding=args.encoding,
