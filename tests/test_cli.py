@@ -883,7 +883,8 @@ def test_subprocess_input_error_exit_1_without_traceback(tmp_path: Path) -> None
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
 @pytest.mark.parametrize("args", [
     ("annotate", "a.txt"), ("annotate", "-f", "json", "a.txt"), ("explain", "a.txt"),
-    ("check",), ("css",), ("index",)], ids=lambda a: "-".join(a))
+    ("check",), ("css",), ("index",), ("--help",), ("--version",), ("annotate", "--help"),
+    ("serve", "--help")], ids=lambda a: "-".join(a))
 def test_a_failing_standard_output_is_one_error_line(tmp_path: Path,
                                                      args: tuple[str, ...]) -> None:
     """Writing standard output can fail otherwise than by a closed pipe (a full disk,
@@ -898,6 +899,20 @@ def test_a_failing_standard_output_is_one_error_line(tmp_path: Path,
     assert proc.returncode == 1
     assert proc.stderr.decode("utf-8") == (
         "glossator: error: standard output: No space left on device\n")
+
+
+@pytest.mark.parametrize("args", [("--help",), ("annotate", "--help")])
+def test_help_into_a_closed_pipe_stops_quietly(args: tuple[str, ...]) -> None:
+    """``glossator --help | head -1`` with the reader gone before the help is written:
+    exit 0 and nothing on standard error, as an annotation into a closed pipe."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "glossator", *args], stdout=write,
+                              stderr=subprocess.PIPE, timeout=120, check=False)
+    finally:
+        os.close(write)
+    assert (proc.returncode, proc.stderr) == (0, b"")
 
 
 def test_subprocess_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:

@@ -66,15 +66,22 @@ _PYTHON_SHOWWARNING = warnings.showwarning
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     words = sys.argv[1:] if argv is None else list(argv)
-    args = _plain_annotate(words)
+    try:
+        try:
+            args = _parsed(words)
+        except SystemExit as done:  # --help, --version (to stdout), or a usage error
+            if done.code == 0:
+                sys.stdout.flush()  # (what could not be written raises here)
+            raise
+    except BrokenPipeError:  # (`--help | head -1`: quietly, as below)
+        _stdout_to_devnull()
+        return EXIT_OK
+    except OSError as exc:  # `--help > /dev/full` exited 0, with nothing written
+        say("error", f"standard output: {exc.strerror or exc}")
+        _stdout_to_devnull()
+        return EXIT_INPUT
     if args is None:
-        # `glossator annotate …` needs the parser of annotate alone: the other commands'
-        # modules (and what they import) stay unloaded; anything else gets them all
-        parser = build_parser(words[0] if words else None)
-        args = parser.parse_args(words)
-        if args.command is None:
-            parser.print_help(sys.stderr)
-            return EXIT_USAGE
+        return EXIT_USAGE
     args.gc_state = (gc.isenabled(), argv is None)
     gc.disable()  # until the glossary is loaded (common.loaded)
     try:
@@ -106,6 +113,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if args.gc_state[0]:
             gc.enable()
+
+
+def _parsed(words: list[str]) -> argparse.Namespace | None:
+    """The command line's arguments, or ``None`` (the help printed) without a command."""
+    args = _plain_annotate(words)
+    if args is None:
+        # `glossator annotate …` needs the parser of annotate alone: the other commands'
+        # modules (and what they import) stay unloaded; anything else gets them all
+        parser = build_parser(words[0] if words else None)
+        args = parser.parse_args(words)
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return None
+    return args
 
 
 def _stdout_to_devnull() -> None:

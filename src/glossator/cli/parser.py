@@ -15,6 +15,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import NoReturn
 
+    from _typeshed import SupportsWrite
+
 __all__ = ["Parser"]
 
 
@@ -27,6 +29,12 @@ class Parser(argparse.ArgumentParser):
 
         self.exit(EXIT_USAGE, f"glossator: error: {terminal_safe(message, newlines=False)} "
                   f"(see '{self.prog} --help')\n")
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # argparse drops an OSError here: `glossator --help > /dev/full` wrote nothing
+        # and exited 0; the error now reaches main, which says it (exit 1)
+        if message:
+            (file or sys.stderr).write(message)
 
     def _get_formatter(self) -> argparse.HelpFormatter:
         # argparse makes a formatter for every option it adds, and one without a width
