@@ -39,6 +39,10 @@ METADATA_KEYS = (
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 _MARKUP = re.compile(r"<\s*[a-zA-Z!/]")
+#: The control characters an entry's text should not hold (C0 but tab, line feed and
+#: carriage return; DEL; C1): HTML and the terminal show them as visible escapes, the
+#: ``text`` and ``json`` formats carry them as they are (docs/output-formats.md).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 #: For each entry (by index), the 1-based line of each key ("" is the entry itself).
 LineMap = Sequence[Mapping[str, int]]
@@ -313,6 +317,7 @@ def _entry(
     max_occurrences = raw.max_occurrences()
     url = raw.text("url")
     diagnostics.extend(raw.warnings(url, definition))
+    diagnostics.extend(raw.controls(("term", "title", "definition")))
     term, aliases = _gendered(term, raw.text_list("aliases", diagnostics))
     entry_id = raw.text("id") or slugify(term)
     return Entry(
@@ -463,6 +468,23 @@ class _RawEntry:
             raise self.error(f"{self.label}: 'max_occurrences' must be a whole number of at "
                              f"least 1, not '{value}'", "max_occurrences")
         return number
+
+    def controls(self, keys: Sequence[str]) -> list[Diagnostic]:
+        """A warning for each text of ``keys`` that holds control characters (an escape
+        sequence or a bell pasted from a terminal, a stray byte of another encoding)."""
+        found: list[Diagnostic] = []
+        for key in keys:
+            value = self.item.get(key)
+            if not isinstance(value, str) or value.isprintable():  # (one C scan)
+                continue
+            chars = _CONTROLS.findall(value)
+            if chars:
+                found.append(Diagnostic(
+                    "warning", f"{self.label}: the {key} holds control characters "
+                    f"({_code_points(''.join(chars))})", Location(self.file, self.line(key)),
+                    "delete them: HTML and the terminal show them as escapes (\\x1b), "
+                    "text and JSON output carry them as they are", "control-character"))
+        return found
 
     def warnings(self, url: str | None, definition: str) -> list[Diagnostic]:
         """The soft problems of the entry's ``url`` and ``definition``."""

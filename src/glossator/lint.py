@@ -64,6 +64,8 @@ RULES: dict[str, tuple[Level, str]] = {
     "unknown-key": ("warning", "a key or column glossator does not know is ignored"),
     "bad-url": ("warning", "a url that is not http(s) or mailto is not linked"),
     "markup-in-definition": ("warning", "a definition holds HTML markup, shown as text"),
+    "control-character": ("warning", "a term, title or definition holds control characters "
+                          "(an escape sequence, a bell)"),
     "skipped-concept": ("warning", "a TBX concept without a French term is skipped"),
     "skipped-entry": ("warning", "an entry without a term or a definition is skipped"),
     "blank-value": ("warning", "an empty or invisible value in a list (an alias, a tag) "

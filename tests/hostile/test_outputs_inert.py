@@ -353,3 +353,38 @@ def test_footnote_labels_through_python_markdown() -> None:
 
 if sys.platform == "win32":  # pragma: no cover
     pytest.skip("POSIX terminals", allow_module_level=True)
+
+
+# --- the glossary's own report -----------------------------------------------------------
+
+def test_control_characters_in_a_glossary_are_reported_where_they_are(
+        cli: RunCli, tmp_path: Path) -> None:
+    """An escape sequence or a bell in a term, title or definition is one warning each,
+    at its line, in ``check`` (failing under ``--strict``) and in ``annotate``, the same
+    from the glossary cache; tab and line breaks are text, not reported."""
+    (tmp_path / "g.yaml").write_text(
+        "entries:\n"
+        "  - term: ESS\n"
+        "    title: \"Économie\\x07\"\n"
+        "    definition: \"Économie \\e[31msociale\\e[0m.\"\n"
+        "  - term: PTCE\n"
+        "    definition: \"Pôle\\tterritorial\\nde coopération.\"\n", "utf-8")
+    result = cli("check", "g.yaml", "--format", "text")
+    assert result.code == 0
+    lines = [line for line in result.out.splitlines() if "control-character" in line]
+    assert lines == [
+        "g.yaml:3: warning: entry 1: the title holds control characters (U+0007) (delete "
+        "them: HTML and the terminal show them as escapes (\\x1b), text and JSON output "
+        "carry them as they are) [control-character]",
+        "g.yaml:4: warning: entry 1: the definition holds control characters (U+001B) "
+        "(delete them: HTML and the terminal show them as escapes (\\x1b), text and JSON "
+        "output carry them as they are) [control-character]"]
+    assert cli("check", "g.yaml", "--strict").code == 1
+    (tmp_path / "t.txt").write_text("L'ESS et les PTCE.\n", "utf-8")
+    runs = [cli("annotate", "t.txt", "-g", "g.yaml", "-f", "json", "--cache-dir", "c")
+            for _ in range(2)]
+    for run in runs:
+        assert run.code == 0
+        assert run.err.count("control characters") == 2, run.err
+    assert runs[0].err == runs[1].err
+    assert "\x1b" not in runs[0].err  # (the warning itself is inert)
