@@ -44,6 +44,15 @@ def test_every_public_name_is_importable_and_is_its_module_s() -> None:
         exec(f"from glossator import {name}", {})
 
 
+def test_dir_shows_the_public_names_not_the_package_s_own_imports() -> None:
+    code = ("import glossator\n"
+            "print(sorted(n for n in dir(glossator) if not n.startswith('__')) == "
+            "sorted(set(glossator.__all__) - {'__version__'}))\n"
+            "import glossator.loaders\n"
+            "print('loaders' in dir(glossator))")
+    assert _python(code) == "True\nTrue"
+
+
 def test_import_glossator_loads_no_layer_below() -> None:
     code = ("import sys, glossator\n"
             "print(sorted(m for m in sys.modules if m.startswith('glossator.')))")

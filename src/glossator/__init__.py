@@ -94,8 +94,14 @@ def __getattr__(name: str) -> object:
 
 
 def __dir__() -> list[str]:
-    """The public names and the module's own."""
-    return sorted({*globals(), *__all__})
+    """The public names, the module's dunders and the public subpackages imported so far
+    (not what this file imports for itself: ``sys``, ``import_module``…)."""
+    here = globals()
+    return sorted({
+        *__all__, *(n for n in here if n.startswith("__")),
+        *(n for n, v in here.items() if isinstance(v, ModuleType) and not n.startswith("_")
+          and v.__name__ == f"{__name__}.{n}"),
+    })
 
 
 class _Package(ModuleType):
