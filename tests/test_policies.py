@@ -172,6 +172,27 @@ def test_cli_matching_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["annotate", str(f), "--max-per-entry", "0"]) == 2
 
 
+def test_a_cap_above_one_with_first_occurrences_is_said_to_change_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--max-per-entry 3`` alone annotated each entry once (``first`` is the default)
+    without a word; a user asking for three got one."""
+    f = tmp_path / "t.txt"
+    f.write_text("L'ESS et l'ESS.\n", encoding="utf-8")
+    outs = []
+    for extra in ([], ["--occurrences", "first"]):
+        assert main(["annotate", str(f), "-f", "json", "--max-per-entry", "3", *extra]) == 0
+        out, err = capsys.readouterr()
+        outs.append(out)
+        assert err == ("glossator: warning: --max-per-entry 3 changes nothing with "
+                       "--occurrences first (the default: each entry once per document); "
+                       "add --occurrences all or section\n")
+    assert [len(json.loads(o)["annotations"]) for o in outs] == [1, 1]
+    for quiet in (["--occurrences", "all"], ["--max-per-entry", "1"], ["-q"]):
+        args = ["annotate", str(f), "-f", "json", "--max-per-entry", "3", *quiet]
+        assert main(args) == 0
+        assert capsys.readouterr().err == ""
+
+
 def test_cli_explain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "t.txt"
     f.write_text("Les coopératives de l'ESS.\nL'ESS encore.\n", encoding="utf-8")

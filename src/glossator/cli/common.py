@@ -211,6 +211,10 @@ def annotator_for(args: argparse.Namespace, glossary: Glossary) -> Annotator:
 
     if args.max_per_entry is not None and args.max_per_entry < 1:
         raise UsageError("--max-per-entry must be at least 1")
+    if args.occurrences == "first" and (args.max_per_entry or 0) > 1 and not args.quiet:
+        say("warning", f"--max-per-entry {args.max_per_entry} changes nothing with "
+                       "--occurrences first (the default: each entry once per document); "
+                       "add --occurrences all or section")
     annotator = Annotator(glossary, occurrences=args.occurrences,
                           max_per_entry=args.max_per_entry, accents=args.accents,
                           inflect=args.inflect, lemmas=args.lemmas, cache_dir=args.cache_dir,
