@@ -459,3 +459,11 @@ def test_precision_and_recall_on_the_hand_checked_set_stay_above_the_floor() -> 
     assert result["gold"] == 80
     assert result["precision"] >= 0.95, result
     assert result["recall"] >= 0.92, result
+
+
+def test_a_short_sentence_of_acronyms_is_not_taken_for_a_heading() -> None:
+    # half its words are acronyms, but its other words are in lower case
+    assert {s.term for s in suggest(["Les PTCE et l’ESS.\n"], min_count=1)} == {"ESS", "PTCE"}
+    assert {s.term for s in suggest(["La CAE.\n"], min_count=1)} == {"CAE"}
+    # a line in capitals stays a heading, whatever it names
+    assert suggest(["LES PTCE EN FRANCE\n", "L’ESS EN RÉGION\n"], min_count=1) == []

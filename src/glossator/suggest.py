@@ -595,9 +595,13 @@ _ELIDED = re.compile(r"(?<![^\W\d_])(?i:" + "|".join(sorted(ELIDING_WORDS, key=l
                      + r")[" + _APOSTROPHES + r"]\Z")
 
 
-def _shouty(line: str) -> bool:
-    """Whether ``line`` is written in capitals (a heading, a title)."""
+def _shouty(line: str, word: str) -> bool:
+    """Whether ``line`` is written in capitals (a heading, a title), judged by its words
+    other than ``word`` (one occurrence of it): a short sentence naming acronyms (*Les
+    PTCE et l’ESS.*) is not a heading for its acronyms alone."""
     words = re.findall(r"[^\W\d_]{2,}", line)
+    if word in words:
+        words.remove(word)
     if not words:
         return True
     caps = sum(1 for w in words if w.isupper())
@@ -800,7 +804,7 @@ def _capitals(docs: Sequence[_Doc]) -> dict[str, list[_Place]]:
                 continue  # PRUD'HOMMES, AUJOURD'HUI
             ls = text.rfind("\n", 0, m.start()) + 1
             le = text.find("\n", m.end())
-            if _shouty(text[ls : le if le >= 0 else len(text)]):
+            if _shouty(text[ls : le if le >= 0 else len(text)], word):
                 continue
             caps[word].append((doc, m.start(), m.end()))
     return caps
