@@ -109,6 +109,31 @@ def test_incremental_notices_a_changed_glossary(tmp_path: Path) -> None:
     assert "solidaire" in (tmp_path / "out" / "t0.txt").read_text("utf-8")
 
 
+def test_incremental_says_which_earlier_outputs_it_did_not_write_again(
+        tmp_path: Path) -> None:
+    """Another format names each output otherwise (``t0.html``, then ``t0.txt``): the
+    earlier files stay (nothing is removed that this run did not write), and one warning
+    names them, with the same settings as before no warning."""
+    _site(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    as_html = _glossator(tmp_path / "in", "--output-dir", out, "--incremental", "-f", "html")
+    assert as_html.returncode == 0, as_html.stderr
+    as_text = _glossator(tmp_path / "in", "--output-dir", out, "--incremental")
+    assert as_text.returncode == 0
+    warnings = [line for line in as_text.stderr.decode().splitlines() if "warning" in line]
+    assert warnings == [
+        f"glossator: warning: {out / 'sub' / 't1.html'} and 2 more: made by an earlier run "
+        "with other settings and not written again; delete them if stale (another format "
+        "names its outputs otherwise)"]
+    assert sorted(p.name for p in out.rglob("t*")) == [
+        "t0.html", "t0.txt", "t1.html", "t1.txt", "t2.html", "t2.txt"]
+    again = _glossator(tmp_path / "in", "--output-dir", out, "--incremental")
+    assert b"warning" not in again.stderr and b"3 unchanged" in again.stderr
+    quiet = _glossator(tmp_path / "in", "--output-dir", out, "--incremental", "-f", "html",
+                       "-q")
+    assert quiet.stderr == b""
+
+
 def test_incremental_in_place_skips_pages_annotated_already(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()

@@ -269,6 +269,8 @@ class Manifest:
         self.files: dict[str, str] = {}
         #: why everything is done again (``None`` when the manifest was used)
         self.reason: str | None = None
+        #: the outputs an earlier run recorded with other settings (then set aside)
+        self.earlier: list[str] = []
         self._load()
 
     def _load(self) -> None:
@@ -287,6 +289,7 @@ class Manifest:
             return
         if data.get("settings") != self.settings:
             self.reason = "the glossary, the options or glossator changed: annotating everything"
+            self.earlier = sorted(data["files"])
             return
         self.files = dict(data["files"])
 
@@ -305,6 +308,14 @@ class Manifest:
             self.files[self.key(target)] = digest
         else:
             self.files.pop(self.key(target), None)
+
+    def left_behind(self) -> list[str]:
+        """The outputs an earlier run made with other settings that this run did not
+        make again and that are still there (under the root): after ``-f text`` follows
+        ``-f html``, say, each ``x.html`` beside its new ``x.txt``."""
+        root = Path(self.root)
+        return [str(root / key) for key in self.earlier
+                if key not in self.files and (root / key).is_file()]
 
     def save(self) -> None:
         """Write the manifest, whole or not at all."""

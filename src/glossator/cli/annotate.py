@@ -394,6 +394,7 @@ def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[
         progress.close()
         if manifest is not None:
             manifest.save()
+            _left_behind(args, manifest)
     _write_assets(job, args.script, any(loaded))
     summary.finish()
     _close(args, summary, failed, len(names))
@@ -422,6 +423,18 @@ def _manifest(args: argparse.Namespace, job: Any, names: list[str]) -> tuple[Any
     if manifest.reason is not None and not args.quiet:
         say("note", manifest.reason)
     return manifest, [_digest(name) for name in names]
+
+
+def _left_behind(args: argparse.Namespace, manifest: Any) -> None:
+    """Say which outputs of an earlier ``--incremental`` run with other settings this run
+    did not write again: they are kept (glossator removes nothing it did not just write),
+    and may be stale."""
+    stale = manifest.left_behind()
+    if stale and not args.quiet:
+        more = f" and {len(stale) - 1} more" if len(stale) > 1 else ""
+        say("warning", f"{stale[0]}{more}: made by an earlier run with other "
+                       f"settings and not written again; delete {'them' if more else 'it'} "
+                       "if stale (another format names its outputs otherwise)")
 
 
 def _close(args: argparse.Namespace, summary: Any, failed: int, total: int) -> None:
