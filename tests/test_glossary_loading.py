@@ -673,7 +673,8 @@ def test_an_entry_without_term_or_definition_is_skipped_with_a_warning(
     write: WriteFile, content: str, line: int, message: str
 ) -> None:
     path = write("messy.yaml", content)
-    glossary = load_glossary(path)
+    with pytest.warns(GlossatorWarning, match="skipped"):
+        glossary = load_glossary(path)
     (warning,) = glossary.warnings
     assert warning.code == "skipped-entry" and message in warning.message
     assert warning.location is not None and warning.location.line == line

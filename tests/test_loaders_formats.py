@@ -100,8 +100,10 @@ def origin(entry: Entry) -> Location:
 
 
 def skipped_of(path: Path) -> str:
-    """The one warning of a glossary whose one entry was skipped, as printed."""
-    (warning,) = load_glossary(path).warnings
+    """The one warning of a glossary whose one entry was skipped, as printed (and
+    emitted as a :class:`GlossatorWarning`)."""
+    with pytest.warns(GlossatorWarning, match="skipped"):
+        (warning,) = load_glossary(path).warnings
     assert warning.code == "skipped-entry"
     return str(warning)
 
