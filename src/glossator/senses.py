@@ -62,7 +62,9 @@ BLOCK = 512
 SPACY_MARGIN = 128
 #: The most characters given to spaCy at once (it refuses a text over a million).
 SPACY_PIECE = 100_000
-#: The context step decides when the best score is at least this…
+#: The context step decides when the best score is at least this (or, in a glossary of
+#: fewer than 7 entries, where no two words reach it, what two words found in one entry
+#: alone weigh: :meth:`SenseChooser.min_score`)…
 MIN_SCORE = 4.0
 #: …from at least this many words in common…
 MIN_WORDS = 2
@@ -491,6 +493,13 @@ class SenseChooser:
         idf = self.idf()
         return [sum(idf.get(w, 0.0) for w in self._bag(e) & around) for e in senses]
 
+    def min_score(self) -> float:
+        """The score the context step asks of the best sense: :data:`MIN_SCORE`, or in a
+        glossary too small for any two words to reach it (a word of one entry alone
+        weighs log(n + 1) among n entries), what :data:`MIN_WORDS` such words weigh: a
+        five-entry glossary could otherwise never decide by context."""
+        return min(MIN_SCORE, MIN_WORDS * math.log(len(self.glossary) + 1))
+
     def _words_in_common(self, sense: Entry, words: _Words, first: int, last: int) -> int:
         around = set(words.around(first, last))
         return len(self._bag(sense) & around)
@@ -502,7 +511,7 @@ class SenseChooser:
         best = scores[ranked[0]]
         second = scores[ranked[1]] if len(ranked) > 1 else 0.0
         # one word in common is chance (*établissement*, *conseil*): it takes two
-        if (best >= MIN_SCORE and best >= MIN_LEAD * second
+        if (best >= self.min_score() and best >= MIN_LEAD * second
                 and self._words_in_common(senses[ranked[0]], words, first, last) >= MIN_WORDS):
             return senses[ranked[0]]
         return None
