@@ -47,6 +47,10 @@ def test_summary_and_report_say_what_the_run_did(tmp_path: Path) -> None:
     assert any(line.startswith("glossator: 5 files read, 4 written, 0 unchanged, 1 failed")
                for line in lines), lines
     assert "glossator: 12 annotations of 3 entries; the most frequent:" in lines
+    # the terms, not the ids (the report keeps the ids, for programs)
+    assert lines[-3:] == ["  économie sociale et solidaire  4",
+                          "  ESS                            4",
+                          "  PTCE                           4"]
     data = json.loads(report.read_text("utf-8"))
     assert data["version"] == 1
     assert data["files"] == {"read": 5, "written": 4, "unchanged": 0, "failed": 1}
@@ -269,6 +273,24 @@ def test_incremental_goes_with_files_written_one_per_input(tmp_path: Path) -> No
     assert run.returncode == 2 and b"--incremental goes with --output-dir" in run.stderr
     run = _glossator("-", "-0", stdin=b"ESS")
     assert run.returncode == 2 and b"-0/--null goes with --files-from" in run.stderr
+
+
+def test_the_summary_names_entries_by_term_and_an_id_the_term_does_not_say() -> None:
+    from glossator.batch import Summary
+
+    terms = {"ess": "ESS", "ca-2": "CA", "labo": "Labo de l’ESS"}
+    summary = Summary(term_of=terms.get)
+    summary.add(DocumentResult("a", "b", counts={"ess": 3, "ca-2": 2, "labo": 1,
+                                                 "ca~senses": 1}))
+    summary.finish()
+    # an id the term does not say (a sense's, an explicit one) is named beside it; an id
+    # the glossary has not, as it is (ties in the order of the ids)
+    assert summary.lines()[-4:] == [
+        '  ESS                   3',
+        '  CA (ca-2)             2',
+        '  ca~senses             1',
+        '  Labo de l’ESS (labo)  1',
+    ]
 
 
 def test_the_summary_shows_terminal_controls_in_entry_ids_as_escapes() -> None:

@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -156,6 +156,8 @@ class Summary:
     started: float = field(default_factory=time.monotonic)
     results: list[DocumentResult] = field(default_factory=list)
     seconds: float | None = None
+    #: the term of an entry id, for the summary's lines (``None``: the ids alone)
+    term_of: Callable[[str], str | None] | None = None
 
     def add(self, result: DocumentResult) -> None:
         """One more input's result."""
@@ -214,10 +216,21 @@ class Summary:
         if entries:
             out.append(f"glossator: {sum(entries.values())} annotations of {len(entries)} "
                        f"entries; the most frequent:")
-            top = [(shown(k), n) for k, n in list(entries.items())[:10]]
+            top = [(shown(self._named(k)), n) for k, n in list(entries.items())[:10]]
             width = max(len(k) for k, _ in top)
             out += [f"  {k:<{width}}  {n}" for k, n in top]
         return out
+
+    def _named(self, entry_id: str) -> str:
+        """How the summary names an entry: its term, with its id where the term alone
+        does not say it (an explicit id, a sense: ``CA (ca-2)``); the id without
+        :attr:`term_of`."""
+        term = self.term_of(entry_id) if self.term_of is not None else None
+        if term is None:
+            return entry_id
+        from .text.normalize import slugify
+
+        return term if slugify(term) == entry_id else f"{term} ({entry_id})"
 
     def write_report(self, path: str) -> None:
         """The report as JSON, written whole or not at all."""

@@ -38,6 +38,7 @@ from .common import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
     from typing import Any
 
 __all__ = ["plain_args", "register", "run"]
@@ -357,7 +358,7 @@ def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[
     from ..batch import Progress, Summary
     from ..runner import DocumentResult, input_size, write_each
 
-    summary = Summary()
+    summary = Summary(term_of=_term_of(job.annotator.glossary))
     manifest, digests = _manifest(args, job, names)
     todo = [i for i in range(len(names))
             if manifest is None or not manifest.unchanged(targets[i], digests[i])]
@@ -423,6 +424,15 @@ def _manifest(args: argparse.Namespace, job: Any, names: list[str]) -> tuple[Any
     if manifest.reason is not None and not args.quiet:
         say("note", manifest.reason)
     return manifest, [_digest(name) for name in names]
+
+
+def _term_of(glossary: Any) -> Callable[[str], str | None]:
+    """The term of an entry id of ``glossary`` (``None`` for an id it has not: a sense's
+    numbered entry), for the batch summary."""
+    def term_of(entry_id: str) -> str | None:
+        return glossary[entry_id].term if entry_id in glossary else None
+
+    return term_of
 
 
 def _left_behind(args: argparse.Namespace, manifest: Any) -> None:
