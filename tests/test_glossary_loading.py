@@ -462,6 +462,27 @@ def test_explicit_duplicate_id_is_renamed_with_a_warning(write: WriteFile) -> No
     assert first.startswith(f"{path}:4:") and f"{path}:1" in first
 
 
+@pytest.mark.parametrize("name", ["g.yaml", "g.csv"])
+def test_an_id_given_twice_is_reported_when_it_is_also_the_later_term_s_own(
+        write: WriteFile, name: str) -> None:
+    """``id: scop`` given to *Scop agricole*, then to *SCOP*, whose term makes that id
+    too: the second was renamed ``scop-2`` without a word, taken for a derived id."""
+    body = ("- term: Scop agricole\n  id: scop\n  definition: one\n"
+            "- term: SCOP\n  id: scop\n  definition: two\n"
+            "- term: Scop!\n  definition: three\n") if name.endswith(".yaml") else (
+        "term,id,definition\nScop agricole,scop,one\nSCOP,scop,two\nScop!,,three\n")
+    glossary = read_glossary(write(name, body))
+    assert [e.id for e in glossary] == ["scop", "scop-2", "scop-3"]
+    # the id given twice is reported once, at the second; the derived one stays quiet
+    [warning] = glossary.warnings
+    assert warning.code == "duplicate-id"
+    line = 4 if name.endswith(".yaml") else 3
+    assert warning.location is not None
+    assert (warning.location.line, warning.message) == (
+        line, f"id 'scop' is also used by the entry 'Scop agricole' at "
+              f"{warning.location.file}:{2 if name.endswith('.csv') else 1}")
+
+
 def test_merge_keeps_each_files_duplicate_id_with_its_file_and_line(write: WriteFile) -> None:
     ok = read_glossary(write("ok.csv", "id,term,definition\nb,SCOP,Société coopérative.\n"))
     path = write("dup.csv", "id,term,definition\na,ESS,Économie sociale.\n"

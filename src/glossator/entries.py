@@ -256,10 +256,15 @@ def entries_from_data(
     ``syntax`` words the fix hints in the format the entries were read from.
     """
     entries: list[Entry] = []
+    explicit: dict[str, Entry] = {}  # the first entry that gave each id
     for index, item in enumerate(items):
         where = lines[index] if lines is not None and index < len(lines) else {}
         try:
-            entries.append(_entry(index, item, file, where, diagnostics, syntax))
+            entry = _entry(index, item, file, where, diagnostics, syntax)
+            entries.append(entry)
+            given = item.get("id")
+            if given is not None and not (isinstance(given, str) and _blank(given)):
+                _given_again(entry, explicit, diagnostics)
         except _Missing as missing:  # a real list's blank cell: skip the entry, say where
             diagnostics.append(Diagnostic(
                 "warning", f"{missing.message}: the entry is skipped",
@@ -268,6 +273,21 @@ def entries_from_data(
             diagnostics.append(error_diagnostic(error))
     GlossaryProblems.check(diagnostics)
     return entries
+
+
+def _given_again(entry: Entry, explicit: dict[str, Entry], found: list[Diagnostic]) -> None:
+    """Report ``entry``'s id, given in the file, when an earlier entry gave it too and it
+    is also the id its term makes (``id: scop`` for *SCOP*): the glossary renames it
+    (``scop-2``) and, taking it for a derived id, would say nothing
+    (:func:`glossator.glossary._unique_ids` reports the other repeated ids)."""
+    other = explicit.setdefault(entry.id, entry)
+    if other is entry or entry.id != slugify(entry.term):
+        return
+    where = f" at {other.origin}" if other.origin and other.origin.file else ""
+    found.append(Diagnostic(
+        "warning", f"id '{entry.id}' is also used by the entry '{other.term}'{where}",
+        entry.origin if entry.origin and entry.origin.file else None,
+        "give each entry its own 'id'; this one was renamed", "duplicate-id"))
 
 
 def error_diagnostic(error: GlossaryError, code: str = "load-error") -> Diagnostic:

@@ -59,8 +59,9 @@ _IDS_SEPARATOR = "\n"
 #: form of one letter is case-sensitive, glossary.Form.of; 5: the header keeps the forms
 #: two entries claim and the longest definition and not_in phrase, which a run read from
 #: every form and entry: a second at 100 000 entries; 6: the traits the C policies read
-#: of every entry, policy.entry_traits, which a run worked out entry by entry; 7: a
-#: warning for the control characters of an entry's text, kept with the others).
+#: of every entry, policy.entry_traits, which a run worked out entry by entry; 7: the
+#: warnings for the control characters of an entry's text and for an id given twice
+#: that is also the later entry's derived id, kept with the others).
 _VERSION = 7
 
 
