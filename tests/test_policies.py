@@ -493,3 +493,34 @@ def test_the_traits_the_glossary_cache_keeps_are_pinned() -> None:
     ]
     assert [entry_traits(e) for e, _ in cases] == [want for _, want in cases]
     assert TRAITS_VERSION == 1
+
+
+def test_a_cap_too_large_for_int64_means_no_limit(tmp_path: Path) -> None:
+    """``max_occurrences: 99999999999999999999999`` (or ``--max-per-entry 2**63``) crashed
+    with an OverflowError where the C policies and the glossary cache hold caps as int64;
+    such a cap is now the largest one they hold, which no document reaches."""
+    import subprocess
+    import sys
+
+    from glossator.model import CAP_MAX, Entry
+
+    big = 10 ** 23
+    path = tmp_path / "g.yaml"
+    path.write_text(f"- term: ESS\n  definition: Économie sociale.\n  max_occurrences: {big}\n",
+                    encoding="utf-8")
+    (tmp_path / "t.txt").write_text("L'ESS, l'ESS et l'ESS.\n", encoding="utf-8")
+    runs = [subprocess.run([sys.executable, "-m", "glossator", "annotate", "t.txt", "-g",
+                            "g.yaml", "-f", "json", "--occurrences", "all", "--cache-dir", "c",
+                            *extra], cwd=tmp_path, capture_output=True, text=True)
+            for extra in ([], [], ["--max-per-entry", str(1 << 63)])]
+    for run in runs:  # the third read from the cache, with the largest cap asked for
+        assert (run.returncode, run.stderr) == (0, "")
+        assert len(json.loads(run.stdout)["annotations"]) == 3
+    g = Glossary([Entry("ESS", "Économie sociale.", "ess", max_occurrences=big)])
+    for occurrences in ("all", "section"):
+        found = Annotator(g, occurrences=occurrences, max_per_entry=big).annotate(
+            "L'ESS et l'ESS.")
+        assert len(found) == (2 if occurrences == "all" else 1)
+    from glossator.loaders import read_glossary
+
+    assert next(iter(read_glossary(str(path)))).max_occurrences == CAP_MAX

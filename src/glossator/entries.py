@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import GlossaryError
-from .model import Diagnostic, Entry, GlossaryProblems, Location
+from .model import CAP_MAX, Diagnostic, Entry, GlossaryProblems, Location
 from .text.french import gendered_forms
 from .text.normalize import one_line, slugify
 
@@ -487,7 +487,7 @@ class _RawEntry:
         if number < 1:
             raise self.error(f"{self.label}: 'max_occurrences' must be a whole number of at "
                              f"least 1, not '{value}'", "max_occurrences")
-        return number
+        return min(number, CAP_MAX)  # (a huge number means "no limit": the same)
 
     def controls(self, keys: Sequence[str]) -> list[Diagnostic]:
         """A warning for each text of ``keys`` that holds control characters (an escape

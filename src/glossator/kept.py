@@ -25,7 +25,7 @@ from ._typing import overload
 from .glossary import Glossary
 from .matching.native import ACCELERATOR, gather, group
 from .matching.scan import Matcher, Variant
-from .model import AnnotatedText, Annotation, Entry
+from .model import CAP_MAX, AnnotatedText, Annotation, Entry
 from .policy import (
     TRAIT_KNOWN,
     TRAIT_WAYS,
@@ -355,7 +355,8 @@ class KeepState:
 
         ctx = (index.variant_entry, index.flags, index.caps, index.ways, index.heads,
                index.learn, check,
-               text, mode, -1 if max_per_entry is None else max_per_entry, self.seen,
+               text, mode, -1 if max_per_entry is None else min(max_per_entry, CAP_MAX),
+               self.seen,
                self.counts, array("q", sections), array("q", [0]), skip, index.by_entry_at,
                index.by_entry, index.defer if decide is not None else None, decide)
         # the four columns, and the entries known from the glossary cache met for the

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = [
-    "JSON_SCHEMA_VERSION", "AnnotatedText", "Annotation", "Diagnostic", "Entry",
+    "CAP_MAX", "JSON_SCHEMA_VERSION", "AnnotatedText", "Annotation", "Diagnostic", "Entry",
     "GlossaryProblems", "Location", "in_file_order",
 ]
 
@@ -20,6 +20,11 @@ _set = object.__setattr__  # the classes below are immutable: their __init__ set
 
 #: Version of the JSON document written by ``--format json`` (see README, "JSON output").
 JSON_SCHEMA_VERSION = 1
+#: The largest cap on an entry's annotations that is kept as it is (the C policies and
+#: the glossary cache hold caps as int64, the cache checks them below 2**62): a larger
+#: ``max_occurrences`` or ``max_per_entry`` (``99999999999999999999``, meant as "no
+#: limit") becomes this one, which no document reaches, rather than an overflow.
+CAP_MAX = (1 << 62) - 1
 
 
 class Location(Value):

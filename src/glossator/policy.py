@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from ._lazy import lazy_pattern
-from .model import Entry
+from .model import CAP_MAX, Entry
 from .text.chars import APOSTROPHES
 from .text.french import (
     NUMBERING_WORDS,
@@ -373,7 +373,7 @@ def entry_traits(entry: Entry, ways: tuple[str, ...] | None = None
         else:
             for i, way in enumerate(ways):
                 heads[i] = way_head(way)
-    cap = -1 if entry.max_occurrences is None else entry.max_occurrences
+    cap = -1 if entry.max_occurrences is None else min(entry.max_occurrences, CAP_MAX)
     return flags, cap, heads[0], heads[1]
 
 

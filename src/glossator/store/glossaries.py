@@ -30,7 +30,7 @@ from .._typing import overload
 from ..errors import CacheError
 from ..glossary import Form, Glossary, winning_forms
 from ..matching.native import ACCELERATOR, gather
-from ..model import Diagnostic, Entry, Location
+from ..model import CAP_MAX, Diagnostic, Entry, Location
 from . import sha256
 from .columns import (
     DamagedCache,
@@ -213,7 +213,7 @@ def _traits_of(flags: memoryview, caps: memoryview, heads: memoryview,
             or len(heads) != 16 * n_entries
             or bytes(flags).translate(None, _TRAIT_FLAGS)):
         raise ValueError("damaged cache file")
-    check_ints(caps, 8, -1, 1 << 62)
+    check_ints(caps, 8, -1, CAP_MAX + 1)
     return flags, caps, heads
 
 
