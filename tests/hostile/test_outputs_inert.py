@@ -388,3 +388,42 @@ def test_control_characters_in_a_glossary_are_reported_where_they_are(
         assert run.err.count("control characters") == 2, run.err
     assert runs[0].err == runs[1].err
     assert "\x1b" not in runs[0].err  # (the warning itself is inert)
+
+
+# --- the Python API's HTML options --------------------------------------------------------
+
+@pytest.mark.parametrize("prefix", ['"><script>alert(1)</script>', "1gl-", "gl 1", "", "é-"])
+def test_an_id_prefix_that_cannot_start_an_html_id_is_refused_everywhere(prefix: str) -> None:
+    """``render(doc, "html", id_prefix=…)`` and ``render.write`` wrote the prefix into
+    ``id`` and ``aria-describedby`` as it was (markup injection), where ``annotate_html``
+    refused it."""
+    from glossator.documents.html import annotate_html
+    from glossator.render import write
+
+    g = glossator.Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale."}])
+    doc = glossator.annotate("L'ESS.", g)
+    for call in (lambda: glossator.render(doc, "html", id_prefix=prefix),
+                 lambda: write(doc, lambda _: None, "html", id_prefix=prefix),
+                 lambda: annotate_html("<p>L'ESS.</p>", glossator.Annotator(g),
+                                       id_prefix=prefix)):
+        with pytest.raises(glossator.UsageError, match="cannot start an HTML id"):
+            call()
+    assert 'id="g_1.x-1"' in glossator.render(doc, "html", id_prefix="g_1.x-")
+
+
+@pytest.mark.parametrize(("prefix", "ok"), [
+    ("javascript:", False), ("data:text/javascript,", False), ('x"><script>', False),
+    ("../", True), ("/static/", True), ("https://cdn.example.org/g/", True), ("", True)])
+def test_the_assets_prefix_of_a_page_is_a_relative_or_web_url(prefix: str, ok: bool) -> None:
+    g = glossator.Glossary.from_dicts([{"term": "ESS", "definition": "Économie sociale."}])
+    doc = glossator.annotate("L'ESS.", g)
+
+    def page() -> str:
+        return glossator.render(doc, "html", standalone=True, assets="link",
+                                assets_prefix=prefix)
+
+    if ok:
+        assert f'<script defer src="{prefix}glossator.js"></script>' in page()
+    else:
+        with pytest.raises(glossator.UsageError, match="only http, https and relative"):
+            page()

@@ -88,6 +88,7 @@ from ..errors import GlossatorWarning, UsageError
 from ..model import Annotation, Entry
 from ..render.html import (
     MARKUP_PRESETS,
+    check_id_prefix,
     check_markup,
     markup_presets,
     tooltip_parts_reused,
@@ -961,9 +962,6 @@ class _Scanner:
         self.gap_space = False
 
 
-_ID_PREFIX_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_:.-]*")
-
-
 def annotate_html(
     html: str,
     annotator: Annotator,
@@ -1003,9 +1001,7 @@ def annotate_html(
     :class:`~glossator.errors.UsageError` for a bad selector, id prefix or markup; never
     for malformed HTML.
     """
-    if not _ID_PREFIX_RE.fullmatch(id_prefix):
-        raise UsageError(f"'{id_prefix}' cannot start an HTML id",
-                         hint="use letters, digits, '-', '_', ':' or '.'")
+    check_id_prefix(id_prefix)
     check_markup(markup)
     if link_to is not None:
         check_link_to(link_to)

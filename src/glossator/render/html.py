@@ -81,9 +81,10 @@ if TYPE_CHECKING:
     from .splice import Sink
 
 __all__ = [
-    "MARKUPS", "MARKUP_PRESETS", "MarkupPreset", "TermMarkup", "get_markup", "markup_presets",
-    "page", "page_parts", "register_markup", "render", "script", "stylesheet", "tooltip",
-    "tooltip_parts", "tooltip_parts_reused", "tooltip_template", "write",
+    "MARKUPS", "MARKUP_PRESETS", "MarkupPreset", "TermMarkup", "check_id_prefix", "get_markup",
+    "markup_presets", "page", "page_parts", "register_markup", "render", "script",
+    "stylesheet", "tooltip", "tooltip_parts", "tooltip_parts_reused", "tooltip_template",
+    "write",
 ]
 
 
@@ -726,6 +727,7 @@ def render(
     directory — write :func:`script` there. ``link_to``: the URL of the A–Z index
     (``"index.html"``); each term links to its entry there. ``assets`` (with
     ``standalone``): how the page gets the stylesheet, see :func:`page`."""
+    check_id_prefix(id_prefix)
     check_markup(markup)
     if link_to is not None:
         check_link_to(link_to)
@@ -736,6 +738,30 @@ def render(
     if script or heading is not None:
         _standalone_only(script)
     return fragment
+
+
+_ID_PREFIX = re.compile(r"[A-Za-z_][A-Za-z0-9_:.-]*")
+
+
+def check_id_prefix(id_prefix: str) -> str:
+    """``id_prefix`` if tooltip ids can start with it (a letter or ``_``, then letters,
+    digits, ``-``, ``_``, ``:``, ``.``); else raise :class:`~glossator.errors.UsageError`.
+    It is written into ``id`` and ``aria-describedby`` attributes as it is."""
+    if not isinstance(id_prefix, str) or not _ID_PREFIX.fullmatch(id_prefix):
+        raise UsageError(f"'{id_prefix}' cannot start an HTML id",
+                         hint="use letters, digits, '-', '_', ':' or '.'")
+    return id_prefix
+
+
+def _check_assets_prefix(assets_prefix: str) -> None:
+    """Refuse an ``assets_prefix`` that is no relative, http or https URL prefix (the
+    stylesheet and script are loaded from it: ``javascript:`` has no place there)."""
+    from urllib.parse import urlsplit  # only for a page that links its assets
+
+    if any(c.isspace() or c in "<>\"'`" for c in assets_prefix) or urlsplit(
+            assets_prefix).scheme.lower() not in ("", "http", "https"):
+        raise UsageError(f"assets prefix '{assets_prefix}': only http, https and relative "
+                         "URLs are allowed", hint="e.g. ../ or https://example.org/assets/")
 
 
 def _standalone_only(script: bool) -> NoReturn:
@@ -764,6 +790,7 @@ def write(
     """:func:`render` in UTF-8, handed to ``sink`` a bounded piece at a time as the C
     loop writes the paragraphs (the whole output is never held); the options are
     :func:`render`'s, checked before anything is written."""
+    check_id_prefix(id_prefix)
     check_markup(markup)
     if link_to is not None:
         check_link_to(link_to)
@@ -807,6 +834,8 @@ def page_parts(*, title: str = "glossator", lang: str = "fr", script: bool = Fal
     break, unless empty): the options are :func:`page`'s."""
     if assets not in ("link", "inline", "none"):
         raise UsageError(f"unknown assets mode '{assets}'", hint="use link, inline or none")
+    if assets_prefix:
+        _check_assets_prefix(assets_prefix)
     h1 = ""
     if heading is not None and heading.strip():
         h1 = f"<h1>{escape(' '.join(heading.split()), quote=False)}</h1>\n"
