@@ -73,6 +73,16 @@ CASES: dict[str, Case] = {
         ("error", 1, "the quote opened at column 9 is never closed (the parser reached "
          "the end of the file) (close it; inside single quotes a quote is doubled"),
     ]),
+    # a raw control character: libyaml gives a byte offset (ô is two bytes before it)
+    "yaml-raw-bell-after-an-accent": Case("g.yaml", (
+        GOOD_YAML + '- term: PTCE\n  definition: "Pôles\x07 territoriaux."\n'), [
+        ("error", 4, "invalid YAML: U+0007, a control character, at column 21, which YAML "
+         "does not take in its text (delete it; to keep it, write it as an escape in a "
+         'double-quoted value ("\\x07"))'),
+    ]),
+    "yaml-raw-c1-csi": Case("g.yaml", "- term: ESS\n  definition: ok \x9b ok.\n", [
+        ("error", 2, "U+009B, a control character, at column 18"),
+    ]),
     "yaml-lone-surrogate-escape": Case("g.yaml", (
         GOOD_YAML + '- term: "A\\ud800"\n  definition: ok\n'), [
         ("error", 3, "invalid Unicode character escape code in the quoted value at column 9"),

@@ -145,6 +145,28 @@ def _syntax_error(exc: yaml.MarkedYAMLError, name: str, text: str) -> GlossaryEr
                          line=mark.line + 1 if mark is not None else None, hint=hint)
 
 
+def _reader_error(exc: yaml.reader.ReaderError, name: str, text: str) -> GlossaryError:
+    """A character YAML refuses in its text (a control character: a bell, an escape, DEL,
+    a C1 control) as one message at its line and column, with the fix. PyYAML gives only
+    its offset in the text."""
+    code = exc.character if isinstance(exc.character, int) else (
+        ord(exc.character) if isinstance(exc.character, str) and len(exc.character) == 1
+        else -1)
+    at = exc.position if isinstance(exc.position, int) and exc.position >= 0 else 0
+    if not (at < len(text) and ord(text[at]) == code):
+        # libyaml counts bytes of the text in UTF-8; the Python reader, characters
+        at = len(text.encode("utf-8", "surrogatepass")[:at].decode("utf-8", "ignore"))
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    what = f"U+{code:04X}, a control character," if code >= 0 else "a character"
+    escape = (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}") if code >= 0 else ""
+    return GlossaryError(
+        f"invalid YAML: {what} at column {column}, which YAML does not take in its text",
+        file=name, line=line,
+        hint="delete it" + (f"; to keep it, write it as an escape in a double-quoted value "
+                            f"(\"{escape}\")" if escape else ""))
+
+
 def _line_before(text: str, mark: Any) -> str:
     """The text of ``mark``'s line before its column."""
     if mark is None:
@@ -181,6 +203,8 @@ def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, name, text) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not take
+        raise _reader_error(exc, name, text) from None
     except yaml.YAMLError as exc:
         raise GlossaryError(f"invalid YAML: {exc}", file=name) from None
     diagnostics: list[Diagnostic] = []
