@@ -467,3 +467,25 @@ def test_a_short_sentence_of_acronyms_is_not_taken_for_a_heading() -> None:
     assert {s.term for s in suggest(["La CAE.\n"], min_count=1)} == {"CAE"}
     # a line in capitals stays a heading, whatever it names
     assert suggest(["LES PTCE EN FRANCE\n", "L’ESS EN RÉGION\n"], min_count=1) == []
+
+
+def test_a_draft_from_a_text_with_control_characters_is_a_glossary_check_reads(
+        tmp_path: Path) -> None:
+    """A terminal capture in the text (ESC, BEL, DEL, the 8-bit CSI) reached the draft's
+    comments and quoted values as it was, and YAML refused the file that ``suggest``
+    promises ``check`` accepts."""
+    text = ("La Zone à défendre (ZAD) et la ZAD \x1b[1m\x07. Les sociétés\x7f coopératives "
+            "d'intérêt\x9b collectif (SCIC) et les SCIC.\n")
+    draft = render_yaml(suggest([text], min_count=1))
+    assert not any(c in draft for c in "\x1b\x07\x7f\x9b")
+    assert "ZAD \\x1b[1m\\x07." in draft  # the context, its controls as visible escapes
+    path = tmp_path / "draft.yaml"
+    path.write_text(draft, encoding="utf-8")
+    glossary = read_glossary(str(path))  # (raises on a YAML error)
+    assert {e.term for e in glossary} == {"ZAD", "SCIC"}
+    # a quoted value holding any of them reads back as it was
+    from glossator.suggest import _q
+
+    for value in ("a\x1b[2Jb", "\x07\x7f\x80\x85\x9b\x9f", "l’ESS\u2028\ufeff", 'q"\\'):
+        assert yaml.safe_load(_q(value)) == value
+        assert yaml.load(_q(value), Loader=yaml.CSafeLoader) == value

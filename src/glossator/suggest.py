@@ -904,12 +904,23 @@ def _suggestion(
 
 
 def _q(value: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(value, ensure_ascii=False)
+    """A YAML double-quoted scalar that reads back as ``value`` (a JSON string, with
+    what JSON leaves as it is and YAML would refuse or fold escaped too: :data:`_NOT_YAML`)."""
+    return _NOT_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}",
+                         json.dumps(value, ensure_ascii=False))
+
+
+#: What JSON writes as it is and YAML does not read back as it was: DEL and C1 (refused),
+#: NEL and the line and paragraph separators (line breaks there, folded to a space).
+_NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029]")
 
 
 def _comment(text: str) -> str:
-    return " ".join(text.split())
+    """``text`` on one line, for a ``#`` comment: every control character (an escape
+    sequence from a terminal capture, which YAML refuses) as its visible escape."""
+    from .text.inert import terminal_safe
+
+    return terminal_safe(" ".join(text.split()), newlines=False)
 
 
 def render_yaml(suggestions: Sequence[Suggestion], *, documents: int | None = None) -> str:
