@@ -247,9 +247,24 @@ _WRONG: dict[str, Any] = {"int": 3, "str": "2", "bool": True, "bytes": b"L'ESS."
                                         "(data.decode('utf-8'))"),
     (lambda: annotate(_WRONG["none"]), "the text must be a str, not NoneType"),
     (lambda: render(_WRONG["str"], "html"), "render() takes an annotated text"),
+    (lambda: glossator.Annotator().annotate_many(_WRONG["str"]),
+     "annotate_many takes an iterable of texts, not one str"),
+    (lambda: render(annotate("L'ESS."), "terminal", color="never"),
+     "color must be True, False or None, not 'never'"),
+    (lambda: render(annotate("L'ESS."), "terminal", width=_WRONG["str"]),
+     "width must be an int or None, not str"),
 ], ids=["glossary", "max-str", "max-bool", "domain", "domain-item", "bytes", "none",
-        "render-str"])
+        "render-str", "many-str", "color-word", "width-str"])
 def test_wrong_arguments_are_type_errors_that_say_what_is_wanted(
         call: Callable[[], object], message: str) -> None:
     with pytest.raises(TypeError, match=re.escape(message)):
         call()
+
+
+def test_a_terminal_width_below_one_is_refused_and_colour_words_are_not_colours() -> None:
+    doc = annotate("L'ESS.")
+    for width in (0, -5):  # 0 wrapped at 80, -5 one character a line
+        with pytest.raises(glossator.UsageError, match="width must be at least 1"):
+            render(doc, "terminal", width=width)
+    assert "\x1b[" not in render(doc, "terminal", color=False)
+    assert "\x1b[" in render(doc, "terminal", color=True)

@@ -278,7 +278,16 @@ class Annotator:
                           v.text, senses=choice.senses, sense_step=choice.step)
 
     def annotate_many(self, texts: Iterable[str]) -> Iterator[AnnotatedText]:
-        """Annotate each text as its own document (first occurrences counted per text)."""
+        """Annotate each text as its own document (first occurrences counted per text).
+        ``texts`` is an iterable of str: one str alone is a ``TypeError`` (it would be
+        annotated character by character)."""
+        if isinstance(texts, (str, bytes)):
+            raise TypeError("annotate_many takes an iterable of texts, not one "
+                            f"{type(texts).__name__}: use annotate() for one text")
+        return self._each(texts)
+
+    def _each(self, texts: Iterable[str]) -> Iterator[AnnotatedText]:
+        """:meth:`annotate_many`'s documents, one at a time as they are asked for."""
         for text in texts:
             yield self.annotate(text)
 

@@ -81,12 +81,20 @@ def render(
     color: bool | None = None,
     style: str = "notes",
 ) -> str:
-    """Render for a terminal ``width`` columns wide (80 by default)."""
+    """Render for a terminal ``width`` columns wide (80 by default); ``color``: True or
+    False (``None``: on unless ``NO_COLOR`` is set)."""
     if style not in ("notes", "inline"):
         raise UsageError(f"unknown terminal style '{style}'", hint="use 'notes' or 'inline'")
+    if color is not None and not isinstance(color, bool):
+        # ("never" is a true value: it gave colours; the CLI's words are --color's)
+        raise TypeError(f"color must be True, False or None, not {color!r}")
+    if width is not None and (isinstance(width, bool) or not isinstance(width, int)):
+        raise TypeError(f"width must be an int or None, not {type(width).__name__}")
+    if width is not None and width < 1:
+        raise UsageError(f"width must be at least 1, not {width}")
     if color is None:
         color = "NO_COLOR" not in os.environ
-    width = max(width or 80, 1)
+    width = width or 80
     out: list[str] = []
     laid_out: dict[tuple[tuple[Part, ...], int], list[str]] = {}
     number = 0
