@@ -389,6 +389,22 @@ def test_markdown_renders_with_python_markdown_and_its_anchors_work() -> None:
         assert f'id="{href}"' in html
 
 
+@pytest.mark.parametrize("url", ['https://ex.org/?a=1&b="2"', "https://ex.org/l'ess (2)",
+                                 "https://ex.org/a\\b<c>"])
+def test_a_source_url_with_quotes_stays_whole_through_markdown(url: str) -> None:
+    """``[…](https://ex.org/?a=1&b="2")``: Python-Markdown read ``"2"`` as the link's
+    title and cut the href before it. Quotes are percent-encoded with the rest."""
+    from markdown_it import MarkdownIt
+
+    glossary = glossator.Glossary.from_dicts([{"term": "ESS", "definition": "Économie.",
+                                               "url": url}])
+    text = render_markdown(glossary)
+    for html in (markdown.markdown(text), MarkdownIt().render(text)):
+        hrefs = [unescape(h) for h in re.findall(r'href="([^"#][^"]*)"', html)]
+        assert len(hrefs) == 1 and "title=" not in html, html
+        assert re.sub("%([0-9A-F]{2})", lambda m: chr(int(m.group(1), 16)), hrefs[0]) == url
+
+
 # -- annotate --link-to -------------------------------------------------------------------
 
 LABO = glossator.load_glossary(EXAMPLE_GLOSSARY)

@@ -52,8 +52,10 @@ def kept_blank_line(line: str) -> str:
 
 
 def link_destination(url: str) -> str:
-    """A link destination: what would end or break it is percent-encoded."""
-    return "".join(f"%{ord(c):02X}" if c in " ()<>\\" or ord(c) < 0x20 else c for c in url)
+    """A link destination: what would end or break it is percent-encoded (a quote too:
+    Python-Markdown reads ``"…"`` in a destination as the link's title)."""
+    return "".join(f"%{ord(c):02X}" if c in " ()<>\\\"'" or ord(c) < 0x20 or ord(c) == 0x7F
+                   else c for c in url)
 
 
 _UNSAFE_LABEL = re.compile(r"[^A-Za-z0-9_-]+")
