@@ -253,8 +253,14 @@ _WRONG: dict[str, Any] = {"int": 3, "str": "2", "bool": True, "bytes": b"L'ESS."
      "color must be True, False or None, not 'never'"),
     (lambda: render(annotate("L'ESS."), "terminal", width=_WRONG["str"]),
      "width must be an int or None, not str"),
+    (lambda: glossator.Annotator(inflect=_WRONG["str"]), "inflect must be True or False, "
+                                                         "not '2'"),
+    (lambda: glossator.Annotator().find(_WRONG["none"]), "the text must be a str, not "
+                                                         "NoneType"),
+    (lambda: glossator.load_glossary().merge(_WRONG["str"]), "merge takes glossaries, not str"),
 ], ids=["glossary", "max-str", "max-bool", "domain", "domain-item", "bytes", "none",
-        "render-str", "many-str", "color-word", "width-str"])
+        "render-str", "many-str", "color-word", "width-str", "inflect-word", "find-none",
+        "merge-path"])
 def test_wrong_arguments_are_type_errors_that_say_what_is_wanted(
         call: Callable[[], object], message: str) -> None:
     with pytest.raises(TypeError, match=re.escape(message)):

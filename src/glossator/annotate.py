@@ -100,6 +100,8 @@ class Annotator:
                             f"{type(max_per_entry).__name__}")
         if max_per_entry is not None and max_per_entry < 1:
             raise UsageError("max_per_entry must be at least 1")
+        if not isinstance(inflect, bool):  # ("no" is a true value: plurals were made)
+            raise TypeError(f"inflect must be True or False, not {inflect!r}")
         self.glossary = glossary
         self.occurrences = occurrences
         self.max_per_entry = max_per_entry
@@ -119,6 +121,8 @@ class Annotator:
 
     def find(self, text: str) -> list[Annotation]:
         """Every match in ``text``, before any policy."""
+        if not isinstance(text, str):
+            raise _not_text(text)
         return self.matcher.find(text)
 
     def select(

@@ -405,6 +405,10 @@ class Glossary:
         Every problem found in one of them is kept, with its file and line; an id used
         again in a later glossary is reported, and renamed, as within one file.
         """
+        wrong = next((o for o in others if not isinstance(o, Glossary)), None)
+        if wrong is not None:  # (a path: load_glossary reads and merges several files)
+            raise TypeError(f"merge takes glossaries, not {type(wrong).__name__}: load a "
+                            "file first, or give load_glossary every path at once")
         entries = list(self.entries)
         diagnostics = list(self._kept_by_merge())
         for other in others:
