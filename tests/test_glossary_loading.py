@@ -509,6 +509,22 @@ def test_an_id_used_again_in_another_file_is_reported_naming_both(write: WriteFi
     assert [e.id for e in merged] == ["b", "z", "b-2"]
 
 
+def test_a_merge_renames_ids_renamed_already_quietly_and_in_one_series(
+        write: WriteFile) -> None:
+    """Two files that each have PTCE twice (senses: ``ptce``, ``ptce-2`` in each):
+    the merge reported "id 'ptce-2' is also used", an id nobody wrote, and named the
+    second file's ``ptce-2-2``. An explicit id used again is still reported."""
+    one = write("one.yaml", "- term: PTCE\n  definition: un.\n- term: PTCE\n  definition: deux.\n")
+    two = write("two.yaml", "- term: PTCE\n  definition: trois.\n- term: PTCE\n"
+                            "  definition: quatre.\n- term: CAE\n  id: ptce-2\n"
+                            "  definition: cinq.\n")
+    merged = read_glossary(one).merge(read_glossary(two))
+    assert [e.id for e in merged] == ["ptce", "ptce-2", "ptce-3", "ptce-4", "ptce-2-2"]
+    [warning] = merged.warnings  # the explicit ptce-2 of CAE, and it alone
+    assert warning.code == "duplicate-id" and "'ptce-2'" in warning.message
+    assert warning.location is not None and warning.location.line == 5
+
+
 def test_derived_ids_are_made_unique_quietly(write: WriteFile) -> None:
     # derived ids that collide are renamed without a warning (a 100 000-word list has
     # hundreds, like pêche/péché); an explicit id used twice is warned about

@@ -450,8 +450,12 @@ def _unique_ids(entries: tuple[Entry, ...], found: list[Diagnostic]) -> tuple[En
         if new_id in seen:
             other = seen[new_id]
             # an explicit id used twice is reported; derived ids that collide (pêche,
-            # péché) are renamed quietly
-            if new_id != slugify(entry.term):
+            # péché) are renamed quietly, and so are those renamed already (a merge of
+            # two files that each had their ptce-2: not an id anyone wrote)
+            slug = slugify(entry.term)
+            derived = new_id == slug or (new_id.startswith(f"{slug}-")
+                                         and new_id[len(slug) + 1:].isdigit())
+            if not derived:
                 where = f" at {other.origin}" if other.origin and other.origin.file else ""
                 found.append(
                     Diagnostic(
@@ -462,10 +466,11 @@ def _unique_ids(entries: tuple[Entry, ...], found: list[Diagnostic]) -> tuple[En
                         "duplicate-id",
                     )
                 )
+            base = slug if derived else entry.id
             n = 2
-            while f"{entry.id}-{n}" in seen:
+            while f"{base}-{n}" in seen:
                 n += 1
-            new_id = f"{entry.id}-{n}"
+            new_id = f"{base}-{n}"
             from dataclasses import replace  # rare: not imported at start-up
 
             entry = replace(entry, id=new_id)
