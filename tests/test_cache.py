@@ -779,3 +779,23 @@ def test_a_cache_folder_that_cannot_be_used_is_said_and_the_run_goes_on(
                            "--cache-dir", "new/cache"], cwd=tmp_path, capture_output=True,
                           text=True, check=True)
     assert made.stderr == "" and list((tmp_path / "new" / "cache").glob("*.cache"))
+
+
+def test_a_cache_folder_the_library_cannot_write_is_said_once(tmp_path: Path) -> None:
+    """``load_glossary(..., cache_dir=<a file>)`` and ``Annotator(cache_dir=…)`` cached
+    nothing, in silence (the CLI checks its --cache-dir itself). One GlossatorWarning
+    per folder and process now says so; the results are the same."""
+    import glossator
+
+    path = tmp_path / "g.csv"
+    path.write_text("term,definition\nESS,Économie sociale.\n", "utf-8")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", "utf-8")
+    with pytest.warns(GlossatorWarning) as record:
+        glossary = read_glossary(str(path), cache_dir=str(blocker))
+        annotator = glossator.Annotator(glossary, cache_dir=str(blocker))
+    messages = [str(w.message) for w in record]
+    assert messages == [f"cache folder {blocker}: a file, not a folder; nothing is cached "
+                        "there"]
+    assert [a.surface for a in annotator.annotate("L'ESS.")] == ["ESS"]
+    assert blocker.read_text("utf-8") == ""

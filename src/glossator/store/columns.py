@@ -315,6 +315,33 @@ def _scalar_end(buf: bytes, at: int, code: int) -> int:
     return at + size
 
 
+#: The cache folders already said to be unwritable in this process (one warning each).
+_UNWRITABLE: set[str] = set()
+
+
+def write_kept(path: str, cache_dir: str | os.PathLike[str], header: tuple[object, ...],
+               sections: Sequence[bytes | memoryview]) -> None:
+    """:func:`write_sections`, for a cache that may fail to keep it: then a run goes on
+    without it, and one :class:`~glossator.errors.GlossatorWarning` per folder and
+    process says why (a file in its place, a read-only or full disk). Before, nothing
+    did: every run read and compiled its glossary again, in silence."""
+    try:
+        write_sections(path, header, sections)
+    except OSError as exc:
+        folder = os.fspath(cache_dir)
+        if folder in _UNWRITABLE:
+            return
+        _UNWRITABLE.add(folder)
+        import warnings
+
+        from ..errors import GlossatorWarning, os_reason
+
+        why = ("a file, not a folder" if os.path.exists(folder)
+               and not os.path.isdir(folder) else os_reason(exc))
+        warnings.warn(f"cache folder {folder}: {why}; nothing is cached there",
+                      GlossatorWarning, stacklevel=3)
+
+
 def drop_damaged(path: str | os.PathLike[str]) -> None:
     """Remove the damaged cache file ``path`` (its reader builds it again), with one
     :class:`~glossator.errors.GlossatorWarning` saying so."""

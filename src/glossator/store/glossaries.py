@@ -40,7 +40,7 @@ from .columns import (
     drop_damaged,
     ints,
     read_sections,
-    write_sections,
+    write_kept,
 )
 
 TYPE_CHECKING = False
@@ -180,8 +180,7 @@ def save_cached_glossary(
         *_pack_traits(glossary.entries),
     )
     _prune(cache_dir, digest)
-    with contextlib.suppress(OSError):
-        write_sections(_path(cache_dir, digest), header, sections)
+    write_kept(_path(cache_dir, digest), cache_dir, header, sections)
 
 
 def _pack_traits(entries: Sequence[Entry]) -> tuple[bytes, bytes, bytes]:

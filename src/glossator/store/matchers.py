@@ -7,7 +7,6 @@ tables stay packed: a variant or a pattern is decoded when it is first read.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Sequence
 
@@ -33,7 +32,7 @@ from .columns import (
     ints,
     pack_bytes,
     read_sections,
-    write_sections,
+    write_kept,
 )
 from .glossaries import source_of
 
@@ -131,7 +130,7 @@ def _tables_of(header: tuple[Any, ...], sections: Sequence[memoryview],
 
 def _save_tables(path: str, tables: Tables, state: bytes | None) -> None:
     """Write compiled tables (and the trie's arrays) atomically; a cache that cannot be
-    written is skipped."""
+    written is skipped, with one warning (:func:`~glossator.store.columns.write_kept`)."""
     t = tables
     header = (TABLES_VERSION, t.multiword, len(t.variants), state is not None, t.reach)
     sections = (
@@ -139,8 +138,7 @@ def _save_tables(path: str, tables: Tables, state: bytes | None) -> None:
         bytes(t.variant_form), t.simple, t.blanked, t.capital_only, bytes(t.fast), t.modes,
         t.exact, t.exact_at, t.keep, state or b"",
     )
-    with contextlib.suppress(OSError):
-        write_sections(path, header, sections)
+    write_kept(path, os.path.dirname(path) or ".", header, sections)
 
 
 def cached_matcher(
