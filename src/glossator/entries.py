@@ -276,18 +276,30 @@ def entries_from_data(
 
 
 def _given_again(entry: Entry, explicit: dict[str, Entry], found: list[Diagnostic]) -> None:
-    """Report ``entry``'s id, given in the file, when an earlier entry gave it too and it
-    is also the id its term makes (``id: scop`` for *SCOP*): the glossary renames it
-    (``scop-2``) and, taking it for a derived id, would say nothing
-    (:func:`glossator.glossary._unique_ids` reports the other repeated ids)."""
+    """Report ``entry``'s id, given in the file, when an earlier entry gave it too and the
+    glossary would take it for a derived one (``id: scop`` for *SCOP*: :func:`derived_id`)
+    and rename it without a word (:func:`glossator.glossary._unique_ids` reports the other
+    repeated ids)."""
     other = explicit.setdefault(entry.id, entry)
-    if other is entry or entry.id != slugify(entry.term):
-        return
+    if other is not entry and derived_id(entry.id, entry.term):
+        found.append(duplicate_id(entry, other))
+
+
+def derived_id(entry_id: str, term: str) -> bool:
+    """Whether ``entry_id`` is one ``term`` makes by itself: its slug (``scop``), or its
+    slug renamed (``scop-2``), which a glossary renames quietly when it is taken."""
+    slug = slugify(term)
+    return entry_id == slug or (entry_id.startswith(f"{slug}-")
+                                and entry_id[len(slug) + 1:].isdigit())
+
+
+def duplicate_id(entry: Entry, other: Entry) -> Diagnostic:
+    """The warning for ``entry``, whose id the earlier ``other`` has: it is renamed."""
     where = f" at {other.origin}" if other.origin and other.origin.file else ""
-    found.append(Diagnostic(
+    return Diagnostic(
         "warning", f"id '{entry.id}' is also used by the entry '{other.term}'{where}",
         entry.origin if entry.origin and entry.origin.file else None,
-        "give each entry its own 'id'; this one was renamed", "duplicate-id"))
+        "give each entry its own 'id'; this one was renamed", "duplicate-id")
 
 
 def error_diagnostic(error: GlossaryError, code: str = "load-error") -> Diagnostic:

@@ -448,25 +448,15 @@ def _unique_ids(entries: tuple[Entry, ...], found: list[Diagnostic]) -> tuple[En
     for entry in entries:
         new_id = entry.id
         if new_id in seen:
-            other = seen[new_id]
             # an explicit id used twice is reported; derived ids that collide (pêche,
             # péché) are renamed quietly, and so are those renamed already (a merge of
             # two files that each had their ptce-2: not an id anyone wrote)
-            slug = slugify(entry.term)
-            derived = new_id == slug or (new_id.startswith(f"{slug}-")
-                                         and new_id[len(slug) + 1:].isdigit())
+            from .entries import derived_id, duplicate_id  # rare: not at start-up
+
+            derived = derived_id(new_id, entry.term)
             if not derived:
-                where = f" at {other.origin}" if other.origin and other.origin.file else ""
-                found.append(
-                    Diagnostic(
-                        "warning",
-                        f"id '{new_id}' is also used by the entry '{other.term}'{where}",
-                        entry.origin if entry.origin and entry.origin.file else None,
-                        "give each entry its own 'id'; this one was renamed",
-                        "duplicate-id",
-                    )
-                )
-            base = slug if derived else entry.id
+                found.append(duplicate_id(entry, seen[new_id]))
+            base = slugify(entry.term) if derived else entry.id
             n = 2
             while f"{base}-{n}" in seen:
                 n += 1
