@@ -151,9 +151,9 @@ def cache_dir_for(args: argparse.Namespace) -> str | None:
         writable = os.access(folder, os.W_OK | os.X_OK)
         why = "" if writable else "permission denied"
     except OSError as exc:
-        from ..errors import os_reason
+        from ..store.columns import folder_problem
 
-        why = "a file, not a folder" if os.path.exists(folder) else os_reason(exc)
+        why = folder_problem(folder, exc)
     if not why:
         return folder
     if not args.quiet:

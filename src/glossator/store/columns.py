@@ -334,12 +334,20 @@ def write_kept(path: str, cache_dir: str | os.PathLike[str], header: tuple[objec
         _UNWRITABLE.add(folder)
         import warnings
 
-        from ..errors import GlossatorWarning, os_reason
+        from ..errors import GlossatorWarning
 
-        why = ("a file, not a folder" if os.path.exists(folder)
-               and not os.path.isdir(folder) else os_reason(exc))
-        warnings.warn(f"cache folder {folder}: {why}; nothing is cached there",
-                      GlossatorWarning, stacklevel=3)
+        warnings.warn(f"cache folder {folder}: {folder_problem(folder, exc)}; nothing is "
+                      "cached there", GlossatorWarning, stacklevel=3)
+
+
+def folder_problem(folder: str, exc: OSError) -> str:
+    """Why ``folder`` could not be made or written (``exc``), as the warnings say it: a
+    file in its place, else the system's reason."""
+    from ..errors import os_reason
+
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        return "a file, not a folder"
+    return os_reason(exc)
 
 
 def drop_damaged(path: str | os.PathLike[str]) -> None:
