@@ -24,7 +24,8 @@ from __future__ import annotations
 from ._lazy import lazy_pattern
 from .errors import UsageError
 
-__all__ = ["ANCHOR_PREFIX", "SENSES_SUFFIX", "check_link_to", "entry_anchor", "entry_href"]
+__all__ = ["ANCHOR_PREFIX", "SENSES_SUFFIX", "check_link_to", "entry_anchor", "entry_href",
+           "url_characters", "web_or_relative"]
 
 #: What every entry anchor starts with.
 ANCHOR_PREFIX = "glossaire-"
@@ -61,13 +62,10 @@ def check_link_to(link_to: str) -> str:
     which is replaced by the entry's id (``lexique/{id}.html``, ``glossaire.html#{id}``).
     """
     text = link_to.strip()
-    if not text or any(c.isspace() or c in "<>\"'`" for c in text):
+    if not text or not url_characters(text):
         raise UsageError(f"--link-to '{link_to}' is not a URL",
                          hint="give the index page's URL, e.g. index.html or /glossaire/")
-    from urllib.parse import urlsplit  # only with --link-to: not at start-up
-
-    scheme = urlsplit(text.replace("{id}", "id")).scheme
-    if scheme and scheme.lower() not in _SCHEMES:
+    if not web_or_relative(text.replace("{id}", "id")):
         raise UsageError(f"--link-to '{link_to}': only http, https and relative URLs are "
                          "allowed", hint="e.g. index.html or https://example.org/glossaire/")
     if "#" in text and "{id}" not in text:
@@ -75,6 +73,21 @@ def check_link_to(link_to: str) -> str:
                          hint="drop it (the entry's anchor is added), or write where the "
                          "id goes with {id}, e.g. 'lexique.html#mot-{id}'")
     return text
+
+
+def url_characters(url: str) -> bool:
+    """Whether ``url`` holds no white space, nor a character that would end an HTML
+    attribute or a Markdown link around it (``<>"'```)."""
+    return not any(c.isspace() or c in "<>\"'`" for c in url)
+
+
+def web_or_relative(url: str) -> bool:
+    """Whether ``url`` is relative or an ``http``/``https`` one (never ``javascript:``,
+    ``data:``…)."""
+    from urllib.parse import urlsplit  # only for a URL given: not at start-up
+
+    scheme = urlsplit(url).scheme
+    return not scheme or scheme.lower() in _SCHEMES
 
 
 def entry_href(link_to: str, entry_id: str) -> str:

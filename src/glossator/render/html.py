@@ -67,7 +67,7 @@ from html import escape as _escape_html
 from html import unescape as html_unescape
 from typing import Any, NoReturn
 
-from ..anchors import check_link_to, entry_href
+from ..anchors import check_link_to, entry_href, url_characters, web_or_relative
 from ..errors import UsageError
 from ..kept import KeptText, _Entries
 from ..model import AnnotatedText, Annotation, Entry
@@ -756,10 +756,7 @@ def check_id_prefix(id_prefix: str) -> str:
 def _check_assets_prefix(assets_prefix: str) -> None:
     """Refuse an ``assets_prefix`` that is no relative, http or https URL prefix (the
     stylesheet and script are loaded from it: ``javascript:`` has no place there)."""
-    from urllib.parse import urlsplit  # only for a page that links its assets
-
-    if any(c.isspace() or c in "<>\"'`" for c in assets_prefix) or urlsplit(
-            assets_prefix).scheme.lower() not in ("", "http", "https"):
+    if not (url_characters(assets_prefix) and web_or_relative(assets_prefix)):
         raise UsageError(f"assets prefix '{assets_prefix}': only http, https and relative "
                          "URLs are allowed", hint="e.g. ../ or https://example.org/assets/")
 
