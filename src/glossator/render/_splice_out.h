@@ -682,6 +682,27 @@ html_escape(Out *o, Py_UCS4 c)
 
 static int out_utf8_html(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b);
 
+/* The str-output escapers of html and json text: the runs between the characters that
+ * ``first`` finds copied whole, each such character written by ``escape`` (a macro, not
+ * a function pointer, so that each keeps its finder's vector loop inlined). */
+#define STR_ESCAPED(name, first, escape)                                                \
+    static int                                                                          \
+    name(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)                \
+    {                                                                                   \
+        Py_ssize_t run = a;                                                             \
+        for (Py_ssize_t i = first(kind, data, a, b); i < b;                             \
+             i = first(kind, data, i + 1, b)) {                                         \
+            if (out_range(o, kind, data, run, i) < 0                                    \
+                || escape(o, PyUnicode_READ(kind, data, i)) < 0) {                      \
+                return -1;                                                              \
+            }                                                                           \
+            run = i + 1;                                                                \
+        }                                                                               \
+        return out_range(o, kind, data, run, b);                                        \
+    }
+
+STR_ESCAPED(str_html, first_html_special, html_escape)
+
 /* The text's characters [a, b) escaped as render/html.escape(piece, quote=False) does,
  * the runs between the characters escaped copied whole. */
 static int
@@ -690,16 +711,7 @@ out_html(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
     if (o->kind == UTF8_OUT) {
         return out_utf8_html(o, kind, data, a, b);
     }
-    Py_ssize_t run = a;
-    for (Py_ssize_t i = first_html_special(kind, data, a, b); i < b;
-         i = first_html_special(kind, data, i + 1, b)) {
-        if (out_range(o, kind, data, run, i) < 0
-            || html_escape(o, PyUnicode_READ(kind, data, i)) < 0) {
-            return -1;
-        }
-        run = i + 1;
-    }
-    return out_range(o, kind, data, run, b);
+    return str_html(o, kind, data, a, b);
 }
 
 static inline int
@@ -736,6 +748,7 @@ json_escape(Out *o, Py_UCS4 c)
 }
 
 static int out_utf8_json(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b);
+STR_ESCAPED(str_json, first_json_special, json_escape)
 
 /* The text's characters [a, b) as a JSON string, quotes included, as the C encoder of
  * the json module writes it with ensure_ascii=False. */
@@ -746,24 +759,9 @@ out_json(Out *o, int kind, const void *data, Py_ssize_t a, Py_ssize_t b)
         return -1;
     }
     out_put(o, '"');
-    if (o->kind == UTF8_OUT) {
-        if (out_utf8_json(o, kind, data, a, b) < 0) {
-            return -1;
-        }
-    }
-    else {
-        Py_ssize_t run = a;
-        for (Py_ssize_t i = first_json_special(kind, data, a, b); i < b;
-             i = first_json_special(kind, data, i + 1, b)) {
-            if (out_range(o, kind, data, run, i) < 0
-                || json_escape(o, PyUnicode_READ(kind, data, i)) < 0) {
-                return -1;
-            }
-            run = i + 1;
-        }
-        if (out_range(o, kind, data, run, b) < 0) {
-            return -1;
-        }
+    if ((o->kind == UTF8_OUT ? out_utf8_json(o, kind, data, a, b)
+                             : str_json(o, kind, data, a, b)) < 0) {
+        return -1;
     }
     if (out_reserve(o, 1) < 0) {
         return -1;
