@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
+import sys
 import unicodedata
 from html import unescape
 from html.parser import HTMLParser
@@ -484,6 +486,23 @@ def test_link_to_templates_and_refusals() -> None:
     doc = glossator.annotate("l’ESS", LABO)
     with pytest.raises(UsageError):
         glossator.render(doc, "html", link_to="javascript:x")
+
+
+def test_link_to_refusal_names_the_callers_option(tmp_path: Path) -> None:
+    """The Python API names its parameter, the command line its option: a message naming
+    ``--link-to`` sent a library user looking for a flag they never gave."""
+    doc = glossator.annotate("l’ESS", LABO)
+    for fmt in ("html", "markdown"):
+        with pytest.raises(UsageError) as caught:
+            glossator.render(doc, fmt, link_to="index.html#top")
+        assert str(caught.value).startswith("link_to 'index.html#top' already has")
+    page = tmp_path / "p.txt"
+    page.write_text("l’ESS\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "glossator", "annotate", str(page),
+                           "-f", "html", "--link-to", "javascript:x"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "--link-to 'javascript:x': only http, https" in done.stderr
 
 
 def test_markdown_output_links_the_term(labo_doc: glossator.AnnotatedText) -> None:

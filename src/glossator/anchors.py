@@ -53,9 +53,11 @@ def entry_anchor(entry_id: str) -> str:
     return f"{ANCHOR_PREFIX}{slugify(entry_id)}-{digest}"
 
 
-def check_link_to(link_to: str) -> str:
+def check_link_to(link_to: str, name: str = "link_to") -> str:
     """``link_to`` if it can lead to an index; else raise
-    :class:`~glossator.errors.UsageError`.
+    :class:`~glossator.errors.UsageError`, whose message calls it ``name``: the
+    parameter's name for the Python API, the Markdown extension and MkDocs, ``--link-to``
+    on the command line.
 
     It is a relative URL (``index.html``, ``../lexique/``, ``/glossaire.html``) or an
     absolute ``http``/``https`` one, without a ``#fragment`` — unless it holds ``{id}``,
@@ -63,13 +65,13 @@ def check_link_to(link_to: str) -> str:
     """
     text = link_to.strip()
     if not text or not url_characters(text):
-        raise UsageError(f"--link-to '{link_to}' is not a URL",
+        raise UsageError(f"{name} '{link_to}' is not a URL",
                          hint="give the index page's URL, e.g. index.html or /glossaire/")
     if not web_or_relative(text.replace("{id}", "id")):
-        raise UsageError(f"--link-to '{link_to}': only http, https and relative URLs are "
+        raise UsageError(f"{name} '{link_to}': only http, https and relative URLs are "
                          "allowed", hint="e.g. index.html or https://example.org/glossaire/")
     if "#" in text and "{id}" not in text:
-        raise UsageError(f"--link-to '{link_to}' already has a #fragment",
+        raise UsageError(f"{name} '{link_to}' already has a #fragment",
                          hint="drop it (the entry's anchor is added), or write where the "
                          "id goes with {id}, e.g. 'lexique.html#mot-{id}'")
     return text

@@ -152,7 +152,7 @@ def output_format(args: argparse.Namespace, kinds: list[str], is_tty: bool) -> s
                              hint="add -f html or -f markdown")
         from .anchors import check_link_to
 
-        check_link_to(args.link_to)
+        check_link_to(args.link_to, "--link-to")
     return fmt
 
 
