@@ -138,6 +138,39 @@ def test_incremental_says_which_earlier_outputs_it_did_not_write_again(
     assert quiet.stderr == b""
 
 
+def test_incremental_names_the_outputs_of_inputs_that_are_gone(tmp_path: Path) -> None:
+    """A source deleted since the last run leaves its output behind: one warning names
+    it (kept: glossator removes nothing it did not just write), once. An input merely
+    left out of a run is no orphan: its output stays recorded, without a word."""
+    files = _site(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    assert _glossator(tmp_path / "in", "--output-dir", out, "--incremental").returncode == 0
+    files[1].unlink()  # in/sub/t1.txt
+    after = _glossator(tmp_path / "in", "--output-dir", out, "--incremental")
+    assert after.returncode == 0, after.stderr
+    warnings = [line for line in after.stderr.decode().splitlines() if "warning" in line]
+    assert warnings == [
+        f"glossator: warning: {out / 'sub' / 't1.txt'}: made by an earlier run from an "
+        "input that is gone; delete it if the page should go too"]
+    assert (out / "sub" / "t1.txt").is_file()
+    assert b"0 written, 2 unchanged" in after.stderr
+    manifest = json.loads((out / MANIFEST_NAME).read_text("utf-8"))
+    assert sorted(manifest["files"]) == sorted(manifest["sources"]) == ["t0.txt", "t2.txt"]
+    again = _glossator(tmp_path / "in", "--output-dir", out, "--incremental")
+    assert b"warning" not in again.stderr
+    # one input given alone: the other's output is no orphan, and stays recorded
+    alone = _glossator(files[0], "--output-dir", out, "--incremental")
+    assert b"warning" not in alone.stderr and b"1 unchanged" in alone.stderr, alone.stderr
+    assert sorted(json.loads((out / MANIFEST_NAME).read_text("utf-8"))["files"]) == [
+        "t0.txt", "t2.txt"]
+    # a manifest written before the inputs were recorded is still read
+    old = json.loads((out / MANIFEST_NAME).read_text("utf-8"))
+    del old["sources"]
+    (out / MANIFEST_NAME).write_text(json.dumps(old), "utf-8")
+    before = _glossator(tmp_path / "in", "--output-dir", out, "--incremental")
+    assert b"2 unchanged" in before.stderr and b"warning" not in before.stderr
+
+
 def test_incremental_in_place_skips_pages_annotated_already(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()

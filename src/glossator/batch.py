@@ -272,14 +272,17 @@ def settings_digest(options: dict[str, Any], glossaries: Iterable[str]) -> str:
 class Manifest:
     """The manifest of an ``--incremental`` run, in folder ``root``: the settings'
     digest, and for each output (by its path under ``root``) the digest of the input it
-    was made from. An input whose digest is the one recorded, with its output still
-    there, is not done again; other settings redo everything."""
+    was made from, and that input's path (from ``root``). An input whose digest is the
+    one recorded, with its output still there, is not done again; other settings redo
+    everything."""
 
     def __init__(self, root: str, settings: str) -> None:
         self.root = root
         self.path = str(Path(root) / MANIFEST_NAME)
         self.settings = settings
         self.files: dict[str, str] = {}
+        #: each output's input, as a path from the root (none in a manifest before them)
+        self.sources: dict[str, str] = {}
         #: why everything is done again (``None`` when the manifest was used)
         self.reason: str | None = None
         #: the outputs an earlier run recorded with other settings (then set aside)
@@ -300,11 +303,17 @@ class Manifest:
                 or not all(isinstance(v, str) for v in data["files"].values())):
             self.reason = f"{shown(self.path)} is damaged: annotating everything"
             return
+        sources = data.get("sources", {})
+        if not isinstance(sources, dict) or not all(isinstance(v, str)
+                                                    for v in sources.values()):
+            self.reason = f"{shown(self.path)} is damaged: annotating everything"
+            return
         if data.get("settings") != self.settings:
             self.reason = "the glossary, the options or glossator changed: annotating everything"
             self.earlier = sorted(data["files"])
             return
         self.files = dict(data["files"])
+        self.sources = {k: v for k, v in sources.items() if k in self.files}
 
     def key(self, target: str) -> str:
         """The name of ``target`` in the manifest: its path under the root."""
@@ -321,6 +330,27 @@ class Manifest:
             self.files[self.key(target)] = digest
         else:
             self.files.pop(self.key(target), None)
+            self.sources.pop(self.key(target), None)
+
+    def made_from(self, target: str, source: str) -> None:
+        """``target`` is this run's output of the input file ``source``."""
+        self.sources[self.key(target)] = self.key(source)
+
+    def orphans(self, targets: Iterable[str]) -> list[str]:
+        """The outputs an earlier run made whose input file is gone, and which this run
+        (making ``targets``) did not make: still there, each named once, then dropped
+        from the manifest (an output whose input was merely left out of this run stays
+        recorded, and one gone is dropped quietly)."""
+        root, made = Path(self.root), {self.key(t) for t in targets}
+        found = []
+        for key, source in list(self.sources.items()):
+            if key in made or (root / source).exists():
+                continue
+            if (root / key).is_file():
+                found.append(str(root / key))
+            del self.sources[key]
+            self.files.pop(key, None)
+        return sorted(found)
 
     def left_behind(self) -> list[str]:
         """The outputs an earlier run made with other settings that this run did not
@@ -335,5 +365,6 @@ class Manifest:
         from .documents.write import write_file
 
         body = {"version": REPORT_VERSION, "settings": self.settings,
-                "files": dict(sorted(self.files.items()))}
+                "files": dict(sorted(self.files.items())),
+                "sources": dict(sorted(self.sources.items()))}
         write_file(self.path, json.dumps(body, ensure_ascii=False, indent=1) + "\n")

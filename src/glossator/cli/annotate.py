@@ -359,7 +359,7 @@ def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[
     from ..runner import DocumentResult, input_size, write_each
 
     summary = Summary(term_of=_term_of(job.annotator.glossary))
-    manifest, digests = _manifest(args, job, names)
+    manifest, digests = _manifest(args, job, names, targets)
     todo = [i for i in range(len(names))
             if manifest is None or not manifest.unchanged(targets[i], digests[i])]
     for i in sorted(set(range(len(names))) - set(todo)):
@@ -394,8 +394,9 @@ def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[
     finally:
         progress.close()
         if manifest is not None:
+            orphans = manifest.orphans(targets)
             manifest.save()
-            _left_behind(args, manifest)
+            _left_behind(args, manifest, orphans)
     _write_assets(job, args.script, any(loaded))
     summary.finish()
     _close(args, summary, failed, len(names))
@@ -408,8 +409,10 @@ def _digest(name: str) -> str:
     return file_digest(name)
 
 
-def _manifest(args: argparse.Namespace, job: Any, names: list[str]) -> tuple[Any, list[str]]:
-    """The manifest of ``--incremental`` (``None`` without it), and each input's digest."""
+def _manifest(args: argparse.Namespace, job: Any, names: list[str], targets: list[str],
+              ) -> tuple[Any, list[str]]:
+    """The manifest of ``--incremental`` (``None`` without it), told which input each
+    output is made from, and each input's digest."""
     if not args.incremental:
         return None, []
     from ..batch import Manifest, settings_digest
@@ -423,6 +426,8 @@ def _manifest(args: argparse.Namespace, job: Any, names: list[str]) -> tuple[Any
     manifest = Manifest(root, settings_digest(options, args.glossary))
     if manifest.reason is not None and not args.quiet:
         say("note", manifest.reason)
+    for name, target in zip(names, targets, strict=True):
+        manifest.made_from(target, name)
     return manifest, [_digest(name) for name in names]
 
 
@@ -435,16 +440,22 @@ def _term_of(glossary: Any) -> Callable[[str], str | None]:
     return term_of
 
 
-def _left_behind(args: argparse.Namespace, manifest: Any) -> None:
-    """Say which outputs of an earlier ``--incremental`` run with other settings this run
-    did not write again: they are kept (glossator removes nothing it did not just write),
-    and may be stale."""
-    stale = manifest.left_behind()
-    if stale and not args.quiet:
-        more = f" and {len(stale) - 1} more" if len(stale) > 1 else ""
-        say("warning", f"{stale[0]}{more}: made by an earlier run with other "
-                       f"settings and not written again; delete {'them' if more else 'it'} "
-                       "if stale (another format names its outputs otherwise)")
+def _left_behind(args: argparse.Namespace, manifest: Any, orphans: list[str]) -> None:
+    """Say which outputs of an earlier ``--incremental`` run this run did not write
+    again: those made with other settings, and those whose input file is gone
+    (``orphans``). They are kept (glossator removes nothing it did not just write), and
+    may be stale."""
+    if args.quiet:
+        return
+    for stale, why, hint in (
+            (manifest.left_behind(), "made by an earlier run with other settings and not "
+             "written again", "if stale (another format names its outputs otherwise)"),
+            (orphans, "made by an earlier run from an input that is gone",
+             "if the page should go too")):
+        if stale:
+            more = f" and {len(stale) - 1} more" if len(stale) > 1 else ""
+            say("warning", f"{stale[0]}{more}: {why}; delete "
+                           f"{'them' if more else 'it'} {hint}")
 
 
 def _close(args: argparse.Namespace, summary: Any, failed: int, total: int) -> None:
