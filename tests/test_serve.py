@@ -33,6 +33,12 @@ from serve_support import (
 HTML = ("<!DOCTYPE html><html lang=\"fr\"><head><title>t</title></head><body>"
         "<h1>L’ESS</h1><p>L’ESS réunit les <em>SCOP</em> et les SCIC.</p>"
         "<pre>ESS</pre></body></html>")
+#: a page annotated earlier, its definition since changed in the glossary (``refresh``)
+STALE = ("<p>L’<span class=\"glossator\" data-glossator-entry=\"ess\"><span "
+         "class=\"glossator-term\" tabindex=\"0\" aria-describedby=\"glossator-1\">ESS"
+         "</span><span class=\"glossator-tip\" role=\"tooltip\" id=\"glossator-1\"> <span "
+         "class=\"glossator-title\">ESS</span> <span class=\"glossator-definition\">Une "
+         "définition périmée.</span> </span></span> réunit les SCOP.</p>")
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +71,7 @@ CASES = [
     ("text", "html", TEXT.upper().replace("’", "'"), {"accents": "fold",
                                                       "max_per_entry": 1}),
     ("html", "html", HTML, {"markup": "abbr"}),
+    ("html", "html", STALE, {"refresh": True}),
     ("markdown", "html", MARKDOWN, {}),
 ]
 
@@ -96,6 +103,10 @@ def test_output_and_matches_are_the_cli_s_byte_for_byte(
     explain_args = ["--input-format", input_format]
     for flag in matching:
         explain_args += [flag, str(options[flag.lstrip("-").replace("-", "_")])]
+    if options.get("refresh"):
+        explain_args.append("--refresh")
+        assert "périmée" not in data["output"] and "ESS" in [m["surface"] for m in
+                                                              data["matches"]]
     explained = run_cli("explain", "-", "-f", "json", *explain_args, stdin=text)
     assert explained.returncode == 0, explained.stderr
     rows = [json.loads(line) for line in explained.stdout.splitlines()]

@@ -85,6 +85,10 @@ def input_kinds(args: argparse.Namespace, names: Sequence[str]) -> list[str]:
         raise UsageError("--skip and --root go with HTML input",
                          hint="give a .html file or --input-format html (--skip also goes "
                          "with Markdown input)")
+    if getattr(args, "refresh", False) and "html" not in kinds:
+        raise UsageError("--refresh goes with HTML input: it takes glossator's annotations "
+                         "off pages annotated earlier",
+                         hint="give a .html file or --input-format html")
     if args.root and "html" not in kinds:
         raise UsageError("--root goes with HTML input, not Markdown",
                          hint="give a .html file or --input-format html")

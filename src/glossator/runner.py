@@ -48,6 +48,8 @@ class DocumentJob(Record):
     ``fmt`` and ``options`` are those of :func:`glossator.render.render` for text input;
     the rest are the command line's HTML and Markdown settings. ``output_encoding``
     forces the encoding of every output; else an HTML page is written back in its own.
+    ``refresh`` (``--refresh``): an HTML page's earlier annotations by glossator are
+    taken off first (:func:`glossator.documents.refresh.unwrap`).
     ``assets`` (``--assets``) says how whole pages get the stylesheet and script
     (:mod:`glossator.documents.assets`); with ``link`` they are in ``assets_root``, and
     each page written by :meth:`convert` reaches them by a relative path.
@@ -68,6 +70,7 @@ class DocumentJob(Record):
     link_to: str | None
     skip: tuple[str, ...]
     root: str | None
+    refresh: bool
     assets: str
     assets_root: str | None
     _markdown: Any  # not shown
@@ -78,7 +81,8 @@ class DocumentJob(Record):
                  markup: str | None = None, rich_definitions: bool = False,
                  link_to: str | None = None, skip: tuple[str, ...] = (),
                  root: str | None = None, assets: str = "none",
-                 assets_root: str | None = None, _markdown: Any = None) -> None:
+                 assets_root: str | None = None, _markdown: Any = None,
+                 refresh: bool = False) -> None:
         self.annotator = annotator
         self.fmt = fmt
         self.options = {} if options is None else options
@@ -92,6 +96,7 @@ class DocumentJob(Record):
         self.link_to = link_to
         self.skip = skip
         self.root = root
+        self.refresh = refresh
         self.assets = assets
         self.assets_root = assets_root
         self._markdown = _markdown
@@ -116,7 +121,8 @@ class DocumentJob(Record):
                                       markup=self.markup or "glossator",
                                       rich_definitions=self.rich_definitions,
                                       link_to=self.link_to, source=doc.name,
-                                      id_prefix=numbered_prefix("glossator-", number))
+                                      id_prefix=numbered_prefix("glossator-", number),
+                                      refresh=self.refresh)
             return add_assets(annotated, self.assets, prefix,
                               script_too=True if self.script else None)
         if doc.kind == "markdown":

@@ -98,7 +98,7 @@ _DEFAULTS: dict[str, object] = {
     "standalone": False, "title": None, "markup": None, "rich_definitions": False,
     "link_to": None, "assets": None, "script": False, "terminal_style": "notes",
     "width": None, "color": "auto", "encoding": "utf-8", "output_encoding": None,
-    "input_format": None, "skip": [], "root": None,
+    "input_format": None, "skip": [], "root": None, "refresh": False,
 }
 
 
@@ -332,7 +332,8 @@ def run(args: argparse.Namespace) -> int:
         encoding=args.encoding, output_encoding=encoding, standalone=args.standalone,
         title=args.title, script=args.script, markup=args.markup,
         rich_definitions=args.rich_definitions, link_to=args.link_to, skip=tuple(args.skip),
-        root=args.root, assets=assets_mode(args), assets_root=assets_root,
+        root=args.root, refresh=args.refresh, assets=assets_mode(args),
+        assets_root=assets_root,
     )
     jobs = min(worker_count(args.jobs), len(names))
     if args.output_dir or args.in_place:

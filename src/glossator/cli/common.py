@@ -104,7 +104,8 @@ def matching_options(p: argparse.ArgumentParser) -> None:
 
 
 def html_input_options(p: argparse.ArgumentParser) -> None:
-    """``--input-format``, ``--skip`` and ``--root``: how documents are read."""
+    """``--input-format``, ``--skip``, ``--root`` and ``--refresh``: how documents are
+    read."""
     p.add_argument("--input-format", choices=("text", "html", "markdown"),
                    help="read the inputs as text, HTML or Markdown (default: HTML for .html, "
                    ".htm and .xhtml files, Markdown for .md and .markdown files, text "
@@ -115,6 +116,10 @@ def html_input_options(p: argparse.ArgumentParser) -> None:
                    "matching SELECTOR (tag, .class, #id, [attr=value], tag.class); repeatable")
     p.add_argument("--root", metavar="SELECTOR",
                    help="html input: annotate only inside the first element matching SELECTOR")
+    p.add_argument("--refresh", action="store_true",
+                   help="html input: first take off the annotations glossator wrote earlier "
+                   "(recognised exactly), so that a changed glossary or other options show; "
+                   "without it, terms annotated already are left as they are")
 
 
 def bundled_cache_dir() -> str | None:

@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
                                args.glossary_encoding, args.cache_dir, verbose=args.verbose)
     job = DocumentJob(annotator_for(args, glossary), "html", encoding=args.encoding,
                       markup=getattr(args, "markup", None), skip=tuple(args.skip),
-                      root=args.root, link_to=getattr(args, "link_to", None))
+                      root=args.root, refresh=args.refresh,
+                      link_to=getattr(args, "link_to", None))
     docs = [job.read(name, kind) for name, kind in zip(names, kinds, strict=True)]
     color = {"always": True, "never": False}.get(args.color)
     if color is None:

@@ -74,7 +74,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from html import unescape
 from html.entities import html5
@@ -974,6 +974,7 @@ def annotate_html(
     link_to: str | None = None,
     domains: Sequence[str] = (),
     source: str | None = None,
+    refresh: bool = False,
 ) -> str:
     """Annotate the text of an HTML document or fragment; every other byte is kept.
 
@@ -997,7 +998,8 @@ def annotate_html(
     Tooltip ids are ``id_prefix`` followed by 1, 2… — after the highest such id already
     in the document. ``markup``: the tooltip preset of
     :func:`~glossator.render.html.tooltip` — ``"glossator"`` (default), ``"spip"`` or
-    ``"abbr"``; the output of each is recognised as already annotated. Raises
+    ``"abbr"``; the output of each is recognised as already annotated and left alone,
+    unless ``refresh`` (:mod:`glossator.documents.refresh`: taken off first). Raises
     :class:`~glossator.errors.UsageError` for a bad selector, id prefix or markup; never
     for malformed HTML.
     """
@@ -1007,17 +1009,43 @@ def annotate_html(
         check_link_to(link_to)
     selectors = [_selector(s) for s in skip]
     root_sel = _selector(root) if root is not None else None
+    if refresh:
+        return _refreshed(html, lambda page: annotate_html(
+            page, annotator, skip=skip, root=root, id_prefix=id_prefix, markup=markup,
+            rich_definitions=rich_definitions, link_to=link_to, domains=domains, source=source))
     with paused_gc():  # tens of thousands of acyclic tuples a page (see glossator._gc)
         scanner = _Scanner(html, selectors, root_sel, id_prefix)
         annotated = _annotate_page(html, annotator, scanner, domains,
                                    (markup, rich_definitions, link_to))
     if root is not None and not scanner.root_found:
-        import warnings
+        _no_root(root, source)
+    return annotated
 
-        where = f"{source}: " if source else ""
-        warnings.warn(GlossatorWarning(
-            f"{where}no element matches the root selector '{root}': nothing was annotated "
-            "(check the selector: main, article, #content…)"), stacklevel=2)
+
+def _no_root(root: str, source: str | None) -> None:
+    """Warn that no element of page ``source`` matches ``root``."""
+    import warnings
+
+    where = f"{source}: " if source else ""
+    warnings.warn(GlossatorWarning(
+        f"{where}no element matches the root selector '{root}': nothing was annotated "
+        "(check the selector: main, article, #content…)"), stacklevel=3)
+
+
+def _refreshed(html: str, annotate: Callable[[str], str]) -> str:
+    """``annotate`` run over ``html`` with glossator's earlier wraps taken off
+    (:func:`~glossator.documents.refresh.unwrap_mapped`); the matches :func:`recording`
+    collects meanwhile are placed where ``html`` has them, as ``explain`` shows them."""
+    from .refresh import unwrap_mapped
+
+    record = _RECORD.get()
+    recorded = 0 if record is None else len(record)
+    page, where = unwrap_mapped(html)
+    annotated = annotate(page)
+    if where.pieces and record is not None:
+        record[recorded:] = [replace(m, start=where.old(m.start),
+                                     end=where.old(m.end - 1) + 1)
+                             for m in record[recorded:]]
     return annotated
 
 

@@ -39,6 +39,8 @@ def _schemas() -> dict[str, Any]:
         "link_to": string_or_null, "standalone": {"type": "boolean"},
         "title": string_or_null, "rich_definitions": {"type": "boolean"},
         "skip": {"type": "array", "items": {"type": "string"}}, "root": string_or_null,
+        "refresh": {"type": "boolean", "description": "HTML input: take off glossator's "
+                    "earlier annotations first (as --refresh)."},
         "senses": {"enum": ["all", "skip", "first"], "description": "What to do with an "
                    "acronym with several senses that nothing decides."},
         "domain": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],

@@ -34,13 +34,14 @@ DEFAULTS: dict[str, Any] = {
     "text": None, "input_format": "text", "format": "html", "glossary": DEFAULT_NAME,
     "occurrences": "first", "max_per_entry": None, "accents": "strict", "inflect": True,
     "markup": "glossator", "link_to": None, "standalone": False, "title": None,
-    "rich_definitions": False, "skip": [], "root": None, "senses": "all", "domain": [],
+    "rich_definitions": False, "skip": [], "root": None, "refresh": False, "senses": "all",
+    "domain": [],
 }
 
 _STRINGS = ("input_format", "format", "glossary", "occurrences", "accents", "markup",
             "senses")
 _OPTIONAL_STRINGS = ("link_to", "title", "root")
-_BOOLS = ("inflect", "standalone", "rich_definitions")
+_BOOLS = ("inflect", "standalone", "rich_definitions", "refresh")
 _CHOICES = {"input_format": ("text", "html", "markdown"), "accents": ("strict", "fold"),
             "senses": ("all", "skip", "first")}
 
@@ -71,7 +72,8 @@ class AnnotateRequest:
         job = DocumentJob(annotator, o["format"], render_options(args, o["format"], False),
                           standalone=o["standalone"], title=o["title"], markup=args.markup,
                           rich_definitions=o["rich_definitions"], link_to=o["link_to"],
-                          skip=tuple(o["skip"]), root=o["root"], assets=assets_mode(args))
+                          skip=tuple(o["skip"]), root=o["root"], refresh=o["refresh"],
+                          assets=assets_mode(args))
         return job, Document("<stdin>", self.kind, self.text)
 
     def _namespace(self) -> argparse.Namespace:
@@ -82,7 +84,8 @@ class AnnotateRequest:
             input_format=o["input_format"], standalone=o["standalone"], title=o["title"],
             markup=None if o["markup"] == "glossator" else o["markup"],
             rich_definitions=o["rich_definitions"], link_to=o["link_to"],
-            skip=list(o["skip"]), root=o["root"], script=False, explain=False,
+            skip=list(o["skip"]), root=o["root"], refresh=o["refresh"], script=False,
+            explain=False,
             output=None, output_dir=None, in_place=False, output_encoding=None, jobs=1,
             width=None, color="never", terminal_style="notes", assets=None,
         )
