@@ -50,7 +50,8 @@ def test_tbx3_concept_entries(tmp_path: Path) -> None:
         ("<martif><text><body/></text></martif>", "no <termEntry>", None),
         ('<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>\n'
          "<martif><text><body><termEntry><langSet xml:lang='fr'><tig><term>&b;</term></tig>"
-         "</langSet></termEntry></body></text></martif>", "refused XML", None),
+         "</langSet></termEntry></body></text></martif>",
+         "refused XML: the file declares the entity 'a', which glossator does not expand", 2),
     ],
 )
 def test_tbx_errors(tmp_path: Path, content: str, needle: str, line: int | None) -> None:
@@ -85,3 +86,32 @@ def test_a_tbx_concept_without_definition_is_skipped_with_a_warning(tmp_path: Pa
     assert warning.code == "skipped-entry" and "'definition' is missing" in warning.message
     assert error.message == "the glossary has no entries: each of its entries is skipped " \
         "(1 warning)"
+
+
+def test_another_languages_definition_url_and_source_are_never_taken(tmp_path: Path) -> None:
+    """The definition, url and source come from the French section or the concept itself:
+    an English definition in a French tooltip was shown without a word before."""
+    path = tmp_path / "en.tbx"
+    path.write_text("""<martif type="TBX"><text><body>
+<!-- <termEntry> in a comment is no concept -->
+<termEntry id="scop">
+  <langSet xml:lang="fr"><tig><term>SCOP</term></tig></langSet>
+  <langSet xml:lang="en"><descrip type="definition">A company owned by its workers.</descrip>
+    <tig><term>worker cooperative</term></tig></langSet>
+</termEntry>
+<termEntry id="cae">
+  <descrip type="definition">Coopérative d'activité et d'emploi.</descrip>
+  <langSet xml:lang="en"><descrip type="definition">Business cooperative.</descrip>
+    <xref type="externalCrossReference" target="https://en.example/coop"/>
+    <admin type="source">English source</admin></langSet>
+  <langSet xml:lang="fr"><tig><term>CAE</term></tig></langSet>
+</termEntry>
+</body></text></martif>""", encoding="utf-8")
+    with pytest.warns(GlossatorWarning) as caught:
+        g = load_glossary(path)
+    assert [(e.term, e.definition, e.url, e.source) for e in g] == [
+        ("CAE", "Coopérative d'activité et d'emploi.", None, None)]
+    # the concept's own line, the commented start tag before it not counted
+    assert [str(w.message) for w in caught] == [
+        f"{path}:3: warning: entry 1: 'definition' is missing: the entry is skipped (give "
+        'the concept a <descrip type="definition"> in its French <langSet>)']

@@ -63,5 +63,24 @@ def parse_xml(text: str, name: str, hint: str) -> Any:
         raise GlossaryError(f"invalid XML: {exc}", file=name, line=line,
                             hint="check the markup on that line") from None
     except DefusedXmlException as exc:
-        raise GlossaryError(f"refused XML: {type(exc).__name__}", file=name,
+        what, line = _refused(text, exc)
+        raise GlossaryError(f"refused XML: {what}", file=name, line=line,
                             hint="remove the entity declarations from the file") from None
+
+
+def _refused(text: str, exc: Exception) -> tuple[str, int | None]:
+    """What defusedxml refused in ``text``, in words, and the line of its declaration
+    (``<!ENTITY name`` for an entity; the first ``<!ENTITY`` for an external reference,
+    which names no entity)."""
+    entity = getattr(exc, "name", None)
+    if type(exc).__name__ == "EntitiesForbidden" and isinstance(entity, str):
+        what = (f"the file declares the entity '{entity}', which glossator does not expand "
+                "(entities can make a small file huge, or read other files)")
+        found = re.search(r"<!ENTITY\s+(?:%\s+)?" + re.escape(entity) + r"[\s>]", text)
+    else:
+        sysid = getattr(exc, "sysid", None)
+        what = ("the file refers to an outside resource"
+                + (f" ('{sysid}')" if isinstance(sysid, str) else "")
+                + ", which glossator never fetches")
+        found = re.search(r"<!ENTITY", text)
+    return what, None if found is None else text.count("\n", 0, found.start()) + 1

@@ -4,10 +4,12 @@ Each concept (``termEntry`` in TBX 2 / TBX-Basic, ``conceptEntry`` in TBX 3) bec
 entry. In its French language section (``langSet`` / ``langSec`` with ``xml:lang`` "fr" or
 "fr-…"), the preferred term (``termNote type="administrativeStatus"`` of
 ``preferredTerm-admn-sts``, else the first term) becomes the term and the other terms the
-aliases; ``descrip type="definition"`` — in the French section, else on the concept —
-becomes the definition. ``xref type="externalCrossReference"`` (its ``target``) becomes the
-``url`` and ``admin type="source"`` the ``source``, both looked for in the French section,
-then on the concept. A concept without a French term is skipped with a warning.
+aliases; ``descrip type="definition"`` — in the French section, else on the concept
+itself (never in another language's section) — becomes the definition. ``xref
+type="externalCrossReference"`` (its ``target``) becomes the ``url`` and ``admin
+type="source"`` the ``source``, both looked for in the same places. A concept without a
+French term is skipped with a warning, as is one without a French or concept-level
+definition.
 
 The XML is parsed with defusedxml: no entity expansion, no external entity or DTD is ever
 fetched. The encoding is the XML declaration's unless ``--glossary-encoding`` says
@@ -17,6 +19,7 @@ otherwise. Lines: the n-th concept start tag in the text is concept n.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ..entries import Syntax, entries_from_data
@@ -29,6 +32,7 @@ __all__ = ["TBX_SYNTAX", "load"]
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CONCEPT_START = re.compile(r"<(?:[\w-]+:)?(?:termEntry|conceptEntry)\b")
+_NOT_MARKUP = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.DOTALL)
 TBX_SYNTAX = Syntax(
     no_entries="a TBX file has <termEntry> elements",
     single_entry="a TBX file has <termEntry> elements",
@@ -58,8 +62,17 @@ def _children(element: Any, *names: str) -> list[Any]:
     return [c for c in element if _local(c.tag) in names]
 
 
+def _own(element: Any) -> Iterator[Any]:
+    """``element`` and what it holds, but for the language sections inside it: what a
+    concept says of itself. A language section's own are all it holds."""
+    yield element
+    for child in element:
+        if _local(child.tag) not in ("langSet", "langSec"):
+            yield from _own(child)
+
+
 def _definition(element: Any) -> str | None:
-    for d in element.iter():
+    for d in _own(element):
         if _local(d.tag) == "descrip" and d.get("type") == "definition":
             text = _text(d)
             if text:
@@ -68,7 +81,7 @@ def _definition(element: Any) -> str | None:
 
 
 def _xref(element: Any) -> str | None:
-    for x in element.iter():
+    for x in _own(element):
         if (_local(x.tag) == "xref" and x.get("type") == "externalCrossReference"
                 and (x.get("target") or "").strip()):
             return _XML_SPACE.sub(" ", x.get("target")).strip(" ")
@@ -76,7 +89,7 @@ def _xref(element: Any) -> str | None:
 
 
 def _source(element: Any) -> str | None:
-    for a in element.iter():
+    for a in _own(element):
         if _local(a.tag) == "admin" and a.get("type") == "source" and _text(a):
             return _text(a)
     return None
@@ -116,7 +129,9 @@ def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
     if not concepts:
         raise GlossaryError("no <termEntry> or <conceptEntry> in this file", file=name,
                             hint=_HINT)
-    starts = [text.count("\n", 0, m.start()) + 1 for m in _CONCEPT_START.finditer(text)]
+    # (a concept's start tag written in a comment or a CDATA section is none)
+    read = _NOT_MARKUP.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    starts = [read.count("\n", 0, m.start()) + 1 for m in _CONCEPT_START.finditer(read)]
     diagnostics: list[Diagnostic] = []
     items: list[dict[str, Any]] = []
     lines: list[dict[str, int]] = []
