@@ -210,3 +210,20 @@ def test_an_external_dtd_is_never_read(write: WriteFile, tmp_path: Path) -> None
     g = quietly(path)
     assert [(e.term, e.url, e.origin.line if e.origin else None) for e in g] == [
         ("a", "http://x.fr/a", 5)]
+
+
+def test_a_literal_that_is_no_value_of_its_type_is_one_warning_not_a_traceback(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """rdflib logs such a literal with a traceback, which reached the terminal of every
+    command reading the file; it is now one warning, and the text is still read."""
+    path = tmp_path / "typed.ttl"
+    path.write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<http://ex.org/c1> a skos:Concept ; skos:prefLabel "SCOP"@fr ;\n'
+        '  skos:definition "Une coopérative."^^xsd:integer .\n', encoding="utf-8")
+    with pytest.warns(GlossatorWarning, match="1 literal typed integer holds text that is "
+                      "no such value; the text is read as it is"):
+        g = load_glossary(path)
+    assert [e.definition for e in g] == ["Une coopérative."]
+    assert "Traceback" not in capfd.readouterr().err

@@ -22,6 +22,8 @@ best effort: an entry's line is the first mention of its concept in the file.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urljoin
@@ -101,7 +103,8 @@ def load_turtle(data: bytes, name: str, encoding: str | None = None) -> Glossary
 
     graph = rdflib.Graph()
     try:
-        graph.parse(data=text, format="turtle", publicID=_base(name))
+        with _typed_literals() as odd:
+            graph.parse(data=text, format="turtle", publicID=_base(name))
     except BadSyntax as exc:
         line = getattr(exc, "lines", None)
         why = getattr(exc, "_why", None) or str(exc)
@@ -112,7 +115,7 @@ def load_turtle(data: bytes, name: str, encoding: str | None = None) -> Glossary
     except Exception as exc:  # rdflib raises many types (ValueError, ParserError…)
         raise GlossaryError(f"invalid Turtle: {_one_line(exc)}", file=name,
                             hint="check the prefixes and IRIs") from None
-    return _glossary(graph, text, name)
+    return _glossary(graph, text, name, odd)
 
 
 def load_rdfxml(data: bytes, name: str, encoding: str | None = None) -> Glossary:
@@ -123,7 +126,8 @@ def load_rdfxml(data: bytes, name: str, encoding: str | None = None) -> Glossary
     parse_xml(text, name, hint=_EXTRA)  # refuses entities; invalid XML gets its line here
     graph = rdflib.Graph()
     try:
-        graph.parse(data=text.encode("utf-8"), format="xml", publicID=_base(name))
+        with _typed_literals() as odd:
+            graph.parse(data=text.encode("utf-8"), format="xml", publicID=_base(name))
     except Exception as exc:  # rdflib's RDF/XML errors start with "uri:line:column:"
         message = _one_line(exc)
         found = re.match(r".*?:(\d+):(\d+):\s*(.*)", message)
@@ -131,7 +135,31 @@ def load_rdfxml(data: bytes, name: str, encoding: str | None = None) -> Glossary
         raise GlossaryError(f"invalid RDF/XML: {found.group(3) if found else message}",
                             file=name, line=line,
                             hint="check the rdf: attributes on that line") from None
-    return _glossary(graph, text, name)
+    return _glossary(graph, text, name, odd)
+
+
+@contextmanager
+def _typed_literals() -> Iterator[list[str]]:
+    """The datatypes of the literals whose text is not a value of their type (``"y"`` as
+    an ``xsd:integer``), gathered while the block parses: rdflib logs each with a
+    traceback, which would reach the user's terminal (their text is still read)."""
+    import logging
+
+    found: list[str] = []
+
+    class Gather(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            datatype = re.search(r"Datatype=(\S+?),", record.getMessage())
+            found.append(datatype.group(1) if datatype else "?")
+            return False
+
+    logger = logging.getLogger("rdflib.term")
+    gather = Gather()
+    logger.addFilter(gather)
+    try:
+        yield found
+    finally:
+        logger.removeFilter(gather)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -206,8 +234,9 @@ def _examples(names: list[str]) -> str:
     return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
-def _glossary(graph: Any, text: str, name: str) -> Glossary:
-    """The glossary of the concepts of ``graph``, read from ``text`` (for the lines)."""
+def _glossary(graph: Any, text: str, name: str, odd: Sequence[str] = ()) -> Glossary:
+    """The glossary of the concepts of ``graph``, read from ``text`` (for the lines);
+    ``odd``: the datatypes of literals that are no value of them (one warning)."""
     from rdflib import RDF, Namespace, URIRef
 
     skos = Namespace(SKOS_NS)
@@ -239,6 +268,13 @@ def _glossary(graph: Any, text: str, name: str) -> Glossary:
         items.append(_item(graph, concept, uri, labels, definition))
         where.append({"": line} if line is not None else {})
     diagnostics = skipped.diagnostics(name)
+    if odd:
+        kinds = ", ".join(sorted({t.rsplit("#", 1)[-1] for t in odd}))
+        diagnostics.append(Diagnostic(
+            "warning", f"{len(odd)} literal{'s' if len(odd) > 1 else ''} typed {kinds} "
+            f"hold{'' if len(odd) > 1 else 's'} text that is no such value; the text is "
+            "read as it is", Location(name),
+            "drop the ^^datatype, or write a language tag (@fr) instead", "glossary-warning"))
     entries = entries_from_data(items, name, diagnostics, where, SKOS_SYNTAX)
     return Glossary(entries, name=_title(graph), diagnostics=diagnostics)
 
