@@ -390,3 +390,18 @@ def test_cli_glossary_format_json_on_a_txt_file(cli: RunCli, write: WriteFile) -
 def test_csv_unclosed_quote_names_the_line_where_it_opens(write: WriteFile) -> None:
     error = error_of(write("g.csv", 'term,definition\nCAE,ok\nESS,"jamais fermé\nSCOP,x\n'))
     assert error.line == 3 and "invalid CSV" in str(error)
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("k.yaml", "name: x\nfoo: 1\nbar: 2\nentries:\n  - term: A\n    definition: d\n"),
+    ("k.json", '{"name": "x",\n "foo": 1,\n "bar": 2,\n'
+               ' "entries": [{"term": "A", "definition": "d"}]\n}\n'),
+    ("k.toml", 'name = "x"\nfoo = 1\nbar = 2\n\n[[entries]]\nterm = "A"\ndefinition = "d"\n'),
+])
+def test_unknown_top_level_keys_are_named_at_their_own_lines(
+        write: WriteFile, name: str, text: str) -> None:
+    """Each at its line, not all at the document's first."""
+    glossary = read_glossary(write(name, text))
+    assert [(d.message, d.location.line if d.location else None) for d in glossary.diagnostics] == [
+        ("unknown top-level key 'foo' is ignored", 2),
+        ("unknown top-level key 'bar' is ignored", 3)]

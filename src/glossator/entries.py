@@ -193,9 +193,11 @@ def _describe(value: Any) -> str:
 
 def split_document(
     data: Any, file: str | None, line: int | None, diagnostics: list[Diagnostic],
-    syntax: Syntax = YAML_SYNTAX,
+    syntax: Syntax = YAML_SYNTAX, key_lines: Mapping[str, int] | None = None,
 ) -> tuple[list[Any], dict[str, Any]]:
-    """Accept a bare list of entries or a mapping with metadata and ``entries:``."""
+    """Accept a bare list of entries or a mapping with metadata and ``entries:``;
+    ``key_lines``: the line of each top-level key, where the format knows it (else
+    ``line``, the document's)."""
     if data is None:
         raise GlossaryError(
             "the glossary is empty", file=file, line=line,
@@ -225,7 +227,8 @@ def split_document(
                 diagnostics.append(
                     Diagnostic(
                         "warning", f"unknown top-level key '{key}' is ignored",
-                        Location(file, line), _suggest(key, METADATA_KEYS), "unknown-key",
+                        Location(file, (key_lines or {}).get(key, line)),
+                        _suggest(key, METADATA_KEYS), "unknown-key",
                     )
                 )
         return entries, metadata

@@ -47,6 +47,8 @@ class _Positions:
         self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
         #: For each entry of the ``entries`` array, the line of the entry ("") and its keys.
         self.entries: list[dict[str, int]] = []
+        #: The line of each key of the top-level object.
+        self.keys: dict[str, int] = {}
 
     def line(self, pos: int) -> int:
         """The 1-based line of the character at ``pos``."""
@@ -115,6 +117,7 @@ class _Positions:
         elif self.text[pos] == "{":
 
             def top(key: str, key_pos: int, value_pos: int) -> int:
+                self.keys[key] = self.line(key_pos)
                 if key == "entries":
                     return self._entries(value_pos)
                 return self._skip(value_pos)
@@ -160,7 +163,8 @@ def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
                             file=name) from None
     positions = _Positions(text, name, diagnostics)
     root_line = positions.root()
-    items, metadata = split_document(value, name, root_line, diagnostics, JSON_SYNTAX)
+    items, metadata = split_document(value, name, root_line, diagnostics, JSON_SYNTAX,
+                                     positions.keys)
     entries = entries_from_data(items, name, diagnostics, positions.entries, JSON_SYNTAX)
     glossary_name = metadata.get("name") or metadata.get("title")
     return Glossary(entries, name=str(glossary_name) if glossary_name else None,

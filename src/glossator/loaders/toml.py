@@ -42,6 +42,18 @@ def _line_of(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
+def _top_lines(text: str) -> dict[str, int]:
+    """The line of each key assigned before the first table header (the top-level
+    keys: TOML puts every later key in a table)."""
+    first = _ANY_HEADER.search(text)
+    end = first.start() if first else len(text)
+    lines: dict[str, int] = {}
+    for key in _KEY.finditer(text, 0, end):
+        name = next(group for group in key.groups() if group is not None)
+        lines.setdefault(name, _line_of(text, key.start()))
+    return lines
+
+
 def _entry_lines(text: str, count: int) -> list[dict[str, int]]:
     """For each of ``count`` entries, the line of its header ("") and of its keys."""
     headers = list(_ENTRIES_HEADER.finditer(text))
@@ -98,7 +110,8 @@ def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
             line=_line_of(text, header.start()) if header else None,
             hint="write [[entries]] (two brackets) before each entry",
         )
-    items, metadata = split_document(value, name, 1, diagnostics, TOML_SYNTAX)
+    items, metadata = split_document(value, name, 1, diagnostics, TOML_SYNTAX,
+                                     _top_lines(text))
     entries = entries_from_data(items, name, diagnostics, _entry_lines(text, len(items)),
                                 TOML_SYNTAX)
     glossary_name = metadata.get("name") or metadata.get("title")

@@ -212,7 +212,9 @@ def load(data: bytes, name: str, encoding: str | None = None) -> Glossary:
     line = root.start_mark.line + 1 if root is not None else 1
     data_value = walker.value(root) if root is not None else None
     GlossaryProblems.check(diagnostics)  # the refused tags, all of them
-    items, metadata = split_document(data_value, name, line, diagnostics)
+    keys = {str(k.value): k.start_mark.line + 1
+            for k, _ in (root.value if isinstance(root, yaml.MappingNode) else ())}
+    items, metadata = split_document(data_value, name, line, diagnostics, key_lines=keys)
     lines: list[dict[str, int]] = []
     seq = _entries_node(root)
     if seq is not None:

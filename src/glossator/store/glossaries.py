@@ -61,8 +61,10 @@ _IDS_SEPARATOR = "\n"
 #: every form and entry: a second at 100 000 entries; 6: the traits the C policies read
 #: of every entry, policy.entry_traits, which a run worked out entry by entry; 7: the
 #: warnings for the control characters of an entry's text and for an id given twice
-#: that is also the later entry's derived id, kept with the others).
-_VERSION = 7
+#: that is also the later entry's derived id, kept with the others; 8: a TBX concept's
+#: fields from its French section or itself only, the lines of unknown top-level keys
+#: and of TBX concepts after a comment, SKOS's typed-literal warning).
+_VERSION = 8
 
 
 def glossary_digest(
