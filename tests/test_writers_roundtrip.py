@@ -164,3 +164,17 @@ def test_lost_fields_name_what_a_format_drops() -> None:
     assert "'title' (1 entry)" in tbx and "'tags' (1 entry)" in tbx
     assert "'inflect' (1 entry)" in tbx and not any("metadata" in x for x in tbx)
     assert lost_fields(RICH, "skos") == lost_fields(RICH, "skos-ttl")
+
+
+@pytest.mark.parametrize("fmt", ["skos-ttl", "skos-rdfxml"])
+def test_skos_writers_encode_what_an_iri_cannot_hold(
+        fmt: str, caplog: pytest.LogCaptureFixture) -> None:
+    """RDF/XML wrote a url with a space as it was, which rdflib reads back with a warning
+    that serialising it will break; both SKOS writers now percent-encode it alike."""
+    g = _glossary([{"term": "SCOP", "definition": "d", "id": "scop lyon",
+                    "url": "https://ex.org/é?q=a b"}], None)
+    out = dump_glossary(g, fmt)
+    assert "q=a b" not in out and "scop lyon" not in out
+    back = parse_glossary(out.encode(), "g", fmt)
+    assert [e.url for e in back] == ["https://ex.org/é?q=a%20b"]
+    assert not [r for r in caplog.records if r.name.startswith("rdflib")]

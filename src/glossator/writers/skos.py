@@ -33,10 +33,14 @@ def _literal(text: str) -> str:
     return f'"{body}"@fr'
 
 
+def _iri_text(text: str) -> str:
+    """``text`` as an IRI: the characters IRIs cannot hold percent-encoded."""
+    return re.sub(r'[\x00-\x20<>"{}|^`\\]', lambda m: quote(m.group(), safe=""), text)
+
+
 def _iri(text: str) -> str:
-    """A Turtle IRI reference: characters IRIs cannot hold are percent-encoded."""
-    return "<" + re.sub(r'[\x00-\x20<>"{}|^`\\]',
-                        lambda m: quote(m.group(), safe=""), text) + ">"
+    """A Turtle IRI reference (:func:`_iri_text` in angle brackets)."""
+    return f"<{_iri_text(text)}>"
 
 
 def _concept_uri(base: str, entry_id: str) -> str:
@@ -76,7 +80,7 @@ def write_rdfxml(glossary: Glossary, base: str = DEFAULT_BASE) -> str:
     def label(tag: str, text: str) -> str:
         return f'    <{tag} xml:lang="fr">{x(text)}</{tag}>'
 
-    scheme = x(base.rstrip(":/#") or base)
+    scheme = x(_iri_text(base.rstrip(":/#") or base))
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"',
@@ -88,13 +92,13 @@ def write_rdfxml(glossary: Glossary, base: str = DEFAULT_BASE) -> str:
         "  </skos:ConceptScheme>",
     ]
     for entry in glossary:
-        out.append(f'  <skos:Concept rdf:about="{x(_concept_uri(base, entry.id))}">')
+        out.append(f'  <skos:Concept rdf:about="{x(_iri_text(_concept_uri(base, entry.id)))}">')
         out.append(f'    <skos:inScheme rdf:resource="{scheme}"/>')
         out.append(label("skos:prefLabel", entry.term))
         out += [label("skos:altLabel", alias) for alias in entry.aliases]
         out.append(label("skos:definition", entry.definition))
         if entry.url:
-            out.append(f'    <rdfs:seeAlso rdf:resource="{x(entry.url)}"/>')
+            out.append(f'    <rdfs:seeAlso rdf:resource="{x(_iri_text(entry.url))}"/>')
         if entry.source:
             out.append(label("dcterms:source", entry.source))
         out.append("  </skos:Concept>")
