@@ -265,3 +265,22 @@ def test_hints_are_written_in_the_format_of_the_file(
     assert text.splitlines()[0].endswith(hint)
     if not name.endswith(".yaml"):
         assert not re.search(r"'- term:'|tags: \[", text)
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_named(cli: RunCli, write: WriteFile,
+                                                     tmp_path: Path) -> None:
+    """The docs send CSV users to spreadsheets, which run a cell starting with '=' as a
+    formula: such cells are written as they are (they read back the same) but named."""
+    src = write("f.yaml", 'entries:\n  - term: HYPER\n    definition: =HYPERLINK("http://x","x")\n'
+                "  - term: PLUS\n    definition: + de 50 salariés.\n"
+                "  - term: ARO\n    definition: ok\n    aliases: ['@aro']\n")
+    done = cli("convert", str(src), str(tmp_path / "f.csv"))
+    assert done.code == 0
+    assert done.err == ("glossator: warning: 'HYPER' definition and 1 more start like a "
+                        "spreadsheet formula (=, @, +, -): a spreadsheet opening the file may "
+                        "run it; import the file with its columns as text, or edit the "
+                        "glossary in YAML\n")
+    back = read_glossary(tmp_path / "f.csv")
+    assert next(iter(back)).definition == '=HYPERLINK("http://x","x")'
+    assert cli("convert", str(src), str(tmp_path / "f.json")).err == ""
+    assert cli("convert", str(src), str(tmp_path / "g.csv"), "-q").err == ""

@@ -10,6 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..glossary import Glossary
+
 __all__ = ["register", "run"]
 
 
@@ -81,9 +85,26 @@ def run(args: argparse.Namespace) -> int:
             raise GlossaryError(message, hint="convert to yaml, json or toml to keep every field")
         if not args.quiet:
             warn(message)
+    _formulas(args, glossary, fmt)
     text = dump_glossary(glossary, fmt)
     if args.output == "-":
         write_stdout(text)
     else:
         write_file(args.output, text)
     return EXIT_OK
+
+
+def _formulas(args: argparse.Namespace, glossary: Glossary, fmt: str) -> None:
+    """Warn of the cells of a CSV or TSV output that a spreadsheet would run as
+    formulas (glossary data that starts with ``=``, ``@``, ``+``…)."""
+    if fmt not in ("csv", "tsv") or args.quiet:
+        return
+    from ..writers.csv import formula_cells
+    from .common import warn
+
+    cells = formula_cells(glossary)
+    if cells:
+        more = f" and {len(cells) - 1} more" if len(cells) > 1 else ""
+        warn(f"{cells[0]}{more} start{'' if more else 's'} like a spreadsheet formula "
+             "(=, @, +, -): a spreadsheet opening the file may run it; import the file "
+             "with its columns as text, or edit the glossary in YAML")

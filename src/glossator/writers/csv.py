@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from ..errors import GlossaryError
 from ..glossary import Glossary
 from . import ENTRY_ORDER, entry_record
 
-__all__ = ["write_csv", "write_tsv"]
+__all__ = ["formula_cells", "write_csv", "write_tsv"]
 
 _LISTS = ("aliases", "tags", "domain", "not_in")
+#: How a cell a spreadsheet would run as a formula starts: ``=``, ``@``, or ``+``/``-``
+#: before anything but a space (``+ de 50 salariés`` is text), or a tab or CR.
+_FORMULA = re.compile(r"[=@\t\r]|[+-][^ ]")
 
 
 def _write(glossary: Glossary, delimiter: str) -> str:
@@ -46,6 +50,19 @@ def _write(glossary: Glossary, delimiter: str) -> str:
             row.append("" if value is None else str(value))
         writer.writerow(row)
     return out.getvalue()
+
+
+def formula_cells(glossary: Glossary) -> list[str]:
+    """The cells of ``glossary`` written as CSV or TSV that a spreadsheet opening the file
+    would take for formulas (``=HYPERLINK(…)``), as ``"'ESS' definition"``: written as
+    they are (glossator reads them back so), and worth a warning."""
+    found = []
+    for entry in glossary:
+        for key, value in entry_record(entry).items():
+            values = value if isinstance(value, list) else [value]
+            if any(isinstance(v, str) and _FORMULA.match(v) for v in values):
+                found.append(f"'{entry.term}' {key}")
+    return found
 
 
 def write_csv(glossary: Glossary) -> str:
