@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import subprocess
 import time
 import xml.etree.ElementTree as ET
@@ -214,8 +215,8 @@ def test_an_answer_that_is_not_the_text_with_glossator_s_markup_is_refused(
     linked = annotate_raw(service, text, "glossator", "https://exemple.org/g")
     spip = annotate_raw(service, text, "spip", "https://exemple.org/g")
     wrap = ('<span class="glossator" data-glossator-entry="x"><span class="glossator-term" '
-            'tabindex="0" aria-describedby="t">{}</span><span class="glossator-tip" '
-            'role="tooltip" id="t"> <span class="glossator-title">{}</span> '
+            'tabindex="0" aria-describedby="gl-1">{}</span><span class="glossator-tip" '
+            'role="tooltip" id="gl-1"> <span class="glossator-title">{}</span> '
             '<span class="glossator-definition">d</span> </span></span>')
     in_script = "<script>/* ESS */</script><p>ESS</p>"
     hostile: list[tuple[str | bytes, str | bytes, str, str]] = [
@@ -261,6 +262,32 @@ def test_an_answer_that_is_not_the_text_with_glossator_s_markup_is_refused(
     said = check_answers(hostile)
     assert [i for i, problem in enumerate(said) if not problem] == [], said
     assert "not the text sent" in said[0] and "inside a tag" in said[11]
+
+
+def test_an_annotation_wraps_one_piece_of_text_and_has_the_service_s_tooltip_id(
+        service: Server) -> None:
+    # each part of the markup right, but an annotation across two paragraphs, one around a
+    # link of the page, and a tooltip id chosen to clash with one of the page's
+    text = "<p>L’ESS et</p><p>la suite</p>"
+    opening = ('<span class="glossator" data-glossator-entry="ess"><span class="glossator-term"'
+               ' tabindex="0" aria-describedby="gl-1">')
+    closing = ('</span><span class="glossator-tip" role="tooltip" id="gl-1"> <span class='
+               '"glossator-title">ESS</span> <span class="glossator-definition">d</span> '
+               '</span></span>')
+    spanning = text.replace("ESS", opening + "ESS").replace("la ", "la " + closing)
+    link = '<p>Voir <a href="/ess">ESS</a>.</p>'
+    spip = link.replace(
+        '<a href="/ess">ESS</a>', '<a class="cs_glossaire" data-glossator-entry="ess"><span '
+        'class="gl_mot" tabindex="0" aria-describedby="gl-1"><a href="/ess">ESS</a></span>'
+        '<span class="gl_dl" role="tooltip" id="gl-1"> <span class="gl_dt">ESS</span> '
+        '<span class="gl_dd">d</span> </span></a>')
+    good = annotate_raw(service, text, "glossator")
+    clash = re.sub(r'(id|aria-describedby)="[^"]*"', r'\1="wpadminbar"', good)
+    assert clash != good
+    said = check_answers([(text, spanning, "glossator", ""), (link, spip, "spip", ""),
+                          (text, clash, "glossator", ""), (text, good, "glossator", "")])
+    assert ["not closed" in problem for problem in said[:2]] == [True, True], said
+    assert said[2] and said[3] == "", said
 
 
 def test_a_rogue_answer_is_not_served_nor_kept(tmp_path: Path) -> None:
