@@ -15,10 +15,13 @@ import base64
 import json
 import os
 import re
+import socket
 import subprocess
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -321,6 +324,51 @@ def test_a_service_trickling_its_answer_is_not_waited_for(tmp_path: Path, curl: 
         assert service.received == [TEXT]
     assert out["texts"] == [TEXT]
     assert len(out["log"]) == 1 and "timed out" in out["log"][0].lower()
+
+
+@contextmanager
+def slow_headers(seconds: float = 20) -> Iterator[str]:
+    """A service on loopback that reads the request, then sends a status line and one
+    header line every half second for ``seconds``; its URL."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.settimeout(seconds)
+
+    def serve() -> None:
+        try:
+            conn = listener.accept()[0]
+        except OSError:
+            return
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\n")
+                end = time.monotonic() + seconds
+                while time.monotonic() < end:
+                    time.sleep(0.5)
+                    conn.sendall(b"X-Slow: a\r\n")
+            except OSError:
+                return  # the client gave up: what the test expects
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize("curl", [True, False], ids=["curl", "streams"])
+def test_a_service_trickling_its_headers_is_not_waited_for(tmp_path: Path, curl: bool) -> None:
+    # the 2 s bound the connection, the request and the headers too, not only the body
+    with slow_headers() as url:
+        start = time.monotonic()
+        out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": url}, curl=curl, timeout=30)
+        took = time.monotonic() - start
+    assert out["texts"] == [TEXT]
+    assert len(out["log"]) == 1 and "timed out" in out["log"][0].lower(), out["log"]
+    assert took < 6, took
 
 
 def test_the_configuration_form_refuses_what_the_plugin_cannot_use(tmp_path: Path) -> None:
