@@ -385,6 +385,46 @@ def test_the_configuration_form_refuses_what_the_plugin_cannot_use(tmp_path: Pat
     assert "lien" in run_plugin(tmp_path, [], post={**good, "lien": '/g" onclick="x'})["erreurs"]
 
 
+#: index pages (link_to) the service accepts, and ones it refuses
+LINKS = ["index.html", "../lexique/", "/glossaire.html", "/spip.php?page=glossaire&x=1",
+         "https://site.example/glossaire/{id}", "lexique.html#mot-{id}", "HTTP://a.example/g",
+         "https://site.example/glossaire/#lexique", "glossaire.html#", "javascript:alert(1)",
+         "{id}script:alert(1)", "data:text/html,x", "/g lossaire", "/g\u00a0x", "\x01javascript:x",
+         "/g`x", "/g'x", '/g"x', "/g<x>", "mailto:a@b.example", "ftp://a.example/"]
+
+
+def test_the_index_page_is_checked_by_the_service_s_own_rules(tmp_path: Path) -> None:
+    # what the form lets through, the service must take: else every text fails
+    from glossator.anchors import check_link_to
+    from glossator.errors import UsageError
+
+    def service_takes(link: str) -> bool:
+        try:
+            check_link_to(link)
+        except UsageError:
+            return False
+        return True
+
+    good = {"url": "http://127.0.0.1:8765", "glossaire": "default", "markup": "spip",
+            "occurrences": "first"}
+    refused = [link for link in LINKS
+               if "lien" in run_plugin(tmp_path, [], post={**good, "lien": link})["erreurs"]]
+    assert refused == [link for link in LINKS if not service_takes(link)]
+    assert "https://site.example/glossaire/#lexique" in refused
+    # stricter on one point: no control character, which browsers drop from a URL
+    assert "lien" in run_plugin(tmp_path, [], post={**good, "lien": "/g\x01"})["erreurs"]
+    erreur = run_plugin(tmp_path, [], post={**good, "lien": "/g#x"})["erreurs"]["lien"]
+    assert "#ancre" in erreur and "{id}" in erreur
+
+
+def test_an_index_page_the_service_refuses_is_not_sent(service: Server, tmp_path: Path) -> None:
+    # stored before the form checked it, or set by a constant: texts are annotated, unlinked
+    out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base},
+                     meta={"lien": "https://site.example/glossaire/#lexique"})
+    assert 'data-glossator-entry="ess"' in out["texts"][0] and "href=" not in out["texts"][0]
+    assert out["log"] == []
+
+
 def test_a_service_url_that_is_not_http_is_never_opened(tmp_path: Path) -> None:
     # stored before the form checked it, or set by a constant
     secret = tmp_path / "secret.txt"

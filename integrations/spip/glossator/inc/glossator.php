@@ -64,15 +64,19 @@ function glossator_url_service_valide($url) {
 }
 
 /**
- * Whether a URL can be the A–Z index page's (what the service accepts as link_to): http,
- * https or relative, without quote, space or angle bracket.
+ * Whether a URL can be the A–Z index page's, by the service's own rules for link_to: a
+ * relative URL (index.html, ../lexique/, /glossaire.html) or an http or https one, without
+ * white space, control character nor <>"'`, and without a #fragment unless it holds {id}
+ * (where the entry's id goes: /glossaire/{id}, lexique.html#mot-{id}).
  *
  * @param string $lien The URL.
  * @return bool
  */
 function glossator_lien_valide($lien) {
-	return !preg_match('/[\s<>"\'`]/', $lien)
-		&& (!preg_match('#^[A-Za-z][A-Za-z0-9+.-]*:#', $lien) || preg_match('#^https?://#i', $lien));
+	$scheme = preg_match('#^([A-Za-z][A-Za-z0-9+.-]*):#', str_replace('{id}', 'id', $lien), $m) ? strtolower($m[1]) : '';
+	return 1 !== preg_match('/[\s\x00-\x1f\x7f<>"\'`]/u', $lien) && preg_match('//u', $lien)
+		&& in_array($scheme, ['', 'http', 'https'], true)
+		&& (false === strpos($lien, '#') || false !== strpos($lien, '{id}'));
 }
 
 /**
