@@ -267,7 +267,7 @@ def test_the_glossaire_shortcode_renders_the_index_and_terms_link_to_it(
     assert index.count("<dt id=") == len(entries)
     assert '<dt id="glossaire-ess">ESS' in index
     assert "data-glossator-entry" not in index  # the index itself is not annotated
-    assert re.search(r'<nav aria-label="[^"]+"><a href="#glossaire-lettre-a">A</a>', index)
+    assert re.search(r'<nav aria-label="Index alphabétique"><a href="#lettre-a">A</a>', index)
     # with the index page set, each annotated term links to its entry there
     configure(site, url=service.base, link_to=index_url)
     post = new_post(site, POST)
@@ -300,6 +300,40 @@ def test_glossary_data_is_never_active_markup(
         assert "<script>alert" not in page and "<img" not in page and "<b>s" not in page
         assert "javascript:" not in page
     assert "&lt;img src=x onerror=alert(2)&gt;" in content_of(index)
+
+
+def test_the_index_s_sections_and_sources_are_those_of_glossator_index(
+        wordpress: tuple[Site, PhpServer], tmp_path: Path) -> None:
+    # an entry whose id is lettre-a has the anchor glossaire-lettre-a, which was also the
+    # "A" heading's id; a source without a url was dropped; its labels were English
+    import glossator
+    from glossator.render.index import sections
+
+    site, web = wordpress
+    glossary = tmp_path / "g.yaml"
+    glossary.write_text(
+        "- {term: Alpha, id: lettre-a, definition: La première.}\n"
+        "- {term: ESS, definition: Économie sociale., source: Loi 2014}\n"
+        "- {term: PTCE, definition: Pôles., url: 'https://exemple.org/ptce'}\n"
+        "- {term: 2CV, definition: Une voiture.}\n"
+        "- {term: Ωméga, definition: La dernière.}\n", encoding="utf-8")
+    own = start_server("-g", str(glossary))
+    try:
+        configure(site, url=own.base)
+        index_id = new_post(site, "[glossaire]", post_type="page")
+        index = content_of(web.get(f"/?page_id={index_id}")[1])
+    finally:
+        own.stop()
+    ids = re.findall(r' id="([^"]+)"', index)
+    assert len(ids) == len(set(ids)), ids
+    headings = re.findall(r'<h2 id="([^"]+)">([^<]+)</h2>', index)
+    assert headings == [(s.anchor, s.heading) for s in sections(glossator.load_glossary(glossary))]
+    assert [h for h, _ in headings] == ["lettre-0-9", "lettre-a", "lettre-e", "lettre-p",
+                                        "lettre-autres"]
+    assert '<dt id="glossaire-lettre-a">Alpha' in index
+    assert 'Source&#160;: Loi 2014</span>' in index
+    assert 'Source&#160;: <a href="https://exemple.org/ptce">https://exemple.org/ptce</a>' in index
+    assert 'aria-label="Index alphabétique"' in index and "Source:" not in index
 
 
 def test_the_token_is_sent_and_a_refusal_fails_open(
