@@ -14,10 +14,14 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
+import socket
 import subprocess
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -214,8 +218,8 @@ def test_an_answer_that_is_not_the_text_with_glossator_s_markup_is_refused(
     linked = annotate_raw(service, text, "glossator", "https://exemple.org/g")
     spip = annotate_raw(service, text, "spip", "https://exemple.org/g")
     wrap = ('<span class="glossator" data-glossator-entry="x"><span class="glossator-term" '
-            'tabindex="0" aria-describedby="t">{}</span><span class="glossator-tip" '
-            'role="tooltip" id="t"> <span class="glossator-title">{}</span> '
+            'tabindex="0" aria-describedby="gl-1">{}</span><span class="glossator-tip" '
+            'role="tooltip" id="gl-1"> <span class="glossator-title">{}</span> '
             '<span class="glossator-definition">d</span> </span></span>')
     in_script = "<script>/* ESS */</script><p>ESS</p>"
     hostile: list[tuple[str | bytes, str | bytes, str, str]] = [
@@ -263,6 +267,32 @@ def test_an_answer_that_is_not_the_text_with_glossator_s_markup_is_refused(
     assert "not the text sent" in said[0] and "inside a tag" in said[11]
 
 
+def test_an_annotation_wraps_one_piece_of_text_and_has_the_service_s_tooltip_id(
+        service: Server) -> None:
+    # each part of the markup right, but an annotation across two paragraphs, one around a
+    # link of the page, and a tooltip id chosen to clash with one of the page's
+    text = "<p>L’ESS et</p><p>la suite</p>"
+    opening = ('<span class="glossator" data-glossator-entry="ess"><span class="glossator-term"'
+               ' tabindex="0" aria-describedby="gl-1">')
+    closing = ('</span><span class="glossator-tip" role="tooltip" id="gl-1"> <span class='
+               '"glossator-title">ESS</span> <span class="glossator-definition">d</span> '
+               '</span></span>')
+    spanning = text.replace("ESS", opening + "ESS").replace("la ", "la " + closing)
+    link = '<p>Voir <a href="/ess">ESS</a>.</p>'
+    spip = link.replace(
+        '<a href="/ess">ESS</a>', '<a class="cs_glossaire" data-glossator-entry="ess"><span '
+        'class="gl_mot" tabindex="0" aria-describedby="gl-1"><a href="/ess">ESS</a></span>'
+        '<span class="gl_dl" role="tooltip" id="gl-1"> <span class="gl_dt">ESS</span> '
+        '<span class="gl_dd">d</span> </span></a>')
+    good = annotate_raw(service, text, "glossator")
+    clash = re.sub(r'(id|aria-describedby)="[^"]*"', r'\1="wpadminbar"', good)
+    assert clash != good
+    said = check_answers([(text, spanning, "glossator", ""), (link, spip, "spip", ""),
+                          (text, clash, "glossator", ""), (text, good, "glossator", "")])
+    assert ["not closed" in problem for problem in said[:2]] == [True, True], said
+    assert said[2] and said[3] == "", said
+
+
 def test_a_rogue_answer_is_not_served_nor_kept(tmp_path: Path) -> None:
     # a wrong URL, another program or a man in the middle: glossator's look, a script
     def rogue(sent: str) -> str:
@@ -296,6 +326,51 @@ def test_a_service_trickling_its_answer_is_not_waited_for(tmp_path: Path, curl: 
     assert len(out["log"]) == 1 and "timed out" in out["log"][0].lower()
 
 
+@contextmanager
+def slow_headers(seconds: float = 20) -> Iterator[str]:
+    """A service on loopback that reads the request, then sends a status line and one
+    header line every half second for ``seconds``; its URL."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.settimeout(seconds)
+
+    def serve() -> None:
+        try:
+            conn = listener.accept()[0]
+        except OSError:
+            return
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\n")
+                end = time.monotonic() + seconds
+                while time.monotonic() < end:
+                    time.sleep(0.5)
+                    conn.sendall(b"X-Slow: a\r\n")
+            except OSError:
+                return  # the client gave up: what the test expects
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize("curl", [True, False], ids=["curl", "streams"])
+def test_a_service_trickling_its_headers_is_not_waited_for(tmp_path: Path, curl: bool) -> None:
+    # the 2 s bound the connection, the request and the headers too, not only the body
+    with slow_headers() as url:
+        start = time.monotonic()
+        out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": url}, curl=curl, timeout=30)
+        took = time.monotonic() - start
+    assert out["texts"] == [TEXT]
+    assert len(out["log"]) == 1 and "timed out" in out["log"][0].lower(), out["log"]
+    assert took < 6, took
+
+
 def test_the_configuration_form_refuses_what_the_plugin_cannot_use(tmp_path: Path) -> None:
     good = {"url": "http://127.0.0.1:8765", "glossaire": "sigles", "markup": "spip",
             "occurrences": "first", "lien": "/spip.php?page=glossaire"}
@@ -308,6 +383,46 @@ def test_the_configuration_form_refuses_what_the_plugin_cannot_use(tmp_path: Pat
     for url in ("file:///etc/passwd", "http://", "/relative", "gopher://127.0.0.1:70/"):
         assert "url" in run_plugin(tmp_path, [], post={**good, "url": url})["erreurs"], url
     assert "lien" in run_plugin(tmp_path, [], post={**good, "lien": '/g" onclick="x'})["erreurs"]
+
+
+#: index pages (link_to) the service accepts, and ones it refuses
+LINKS = ["index.html", "../lexique/", "/glossaire.html", "/spip.php?page=glossaire&x=1",
+         "https://site.example/glossaire/{id}", "lexique.html#mot-{id}", "HTTP://a.example/g",
+         "https://site.example/glossaire/#lexique", "glossaire.html#", "javascript:alert(1)",
+         "{id}script:alert(1)", "data:text/html,x", "/g lossaire", "/g\u00a0x", "\x01javascript:x",
+         "/g`x", "/g'x", '/g"x', "/g<x>", "mailto:a@b.example", "ftp://a.example/"]
+
+
+def test_the_index_page_is_checked_by_the_service_s_own_rules(tmp_path: Path) -> None:
+    # what the form lets through, the service must take: else every text fails
+    from glossator.anchors import check_link_to
+    from glossator.errors import UsageError
+
+    def service_takes(link: str) -> bool:
+        try:
+            check_link_to(link)
+        except UsageError:
+            return False
+        return True
+
+    good = {"url": "http://127.0.0.1:8765", "glossaire": "default", "markup": "spip",
+            "occurrences": "first"}
+    refused = [link for link in LINKS
+               if "lien" in run_plugin(tmp_path, [], post={**good, "lien": link})["erreurs"]]
+    assert refused == [link for link in LINKS if not service_takes(link)]
+    assert "https://site.example/glossaire/#lexique" in refused
+    # stricter on one point: no control character, which browsers drop from a URL
+    assert "lien" in run_plugin(tmp_path, [], post={**good, "lien": "/g\x01"})["erreurs"]
+    erreur = run_plugin(tmp_path, [], post={**good, "lien": "/g#x"})["erreurs"]["lien"]
+    assert "#ancre" in erreur and "{id}" in erreur
+
+
+def test_an_index_page_the_service_refuses_is_not_sent(service: Server, tmp_path: Path) -> None:
+    # stored before the form checked it, or set by a constant: texts are annotated, unlinked
+    out = run_plugin(tmp_path, [TEXT], {"_GLOSSATOR_URL": service.base},
+                     meta={"lien": "https://site.example/glossaire/#lexique"})
+    assert 'data-glossator-entry="ess"' in out["texts"][0] and "href=" not in out["texts"][0]
+    assert out["log"] == []
 
 
 def test_a_service_url_that_is_not_http_is_never_opened(tmp_path: Path) -> None:

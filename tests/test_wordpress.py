@@ -267,7 +267,7 @@ def test_the_glossaire_shortcode_renders_the_index_and_terms_link_to_it(
     assert index.count("<dt id=") == len(entries)
     assert '<dt id="glossaire-ess">ESS' in index
     assert "data-glossator-entry" not in index  # the index itself is not annotated
-    assert re.search(r'<nav aria-label="[^"]+"><a href="#glossaire-lettre-a">A</a>', index)
+    assert re.search(r'<nav aria-label="Index alphabétique"><a href="#lettre-a">A</a>', index)
     # with the index page set, each annotated term links to its entry there
     configure(site, url=service.base, link_to=index_url)
     post = new_post(site, POST)
@@ -302,6 +302,40 @@ def test_glossary_data_is_never_active_markup(
     assert "&lt;img src=x onerror=alert(2)&gt;" in content_of(index)
 
 
+def test_the_index_s_sections_and_sources_are_those_of_glossator_index(
+        wordpress: tuple[Site, PhpServer], tmp_path: Path) -> None:
+    # an entry whose id is lettre-a has the anchor glossaire-lettre-a, which was also the
+    # "A" heading's id; a source without a url was dropped; its labels were English
+    import glossator
+    from glossator.render.index import sections
+
+    site, web = wordpress
+    glossary = tmp_path / "g.yaml"
+    glossary.write_text(
+        "- {term: Alpha, id: lettre-a, definition: La première.}\n"
+        "- {term: ESS, definition: Économie sociale., source: Loi 2014}\n"
+        "- {term: PTCE, definition: Pôles., url: 'https://exemple.org/ptce'}\n"
+        "- {term: 2CV, definition: Une voiture.}\n"
+        "- {term: Ωméga, definition: La dernière.}\n", encoding="utf-8")
+    own = start_server("-g", str(glossary))
+    try:
+        configure(site, url=own.base)
+        index_id = new_post(site, "[glossaire]", post_type="page")
+        index = content_of(web.get(f"/?page_id={index_id}")[1])
+    finally:
+        own.stop()
+    ids = re.findall(r' id="([^"]+)"', index)
+    assert len(ids) == len(set(ids)), ids
+    headings = re.findall(r'<h2 id="([^"]+)">([^<]+)</h2>', index)
+    assert headings == [(s.anchor, s.heading) for s in sections(glossator.load_glossary(glossary))]
+    assert [h for h, _ in headings] == ["lettre-0-9", "lettre-a", "lettre-e", "lettre-p",
+                                        "lettre-autres"]
+    assert '<dt id="glossaire-lettre-a">Alpha' in index
+    assert 'Source&#160;: Loi 2014</span>' in index
+    assert 'Source&#160;: <a href="https://exemple.org/ptce">https://exemple.org/ptce</a>' in index
+    assert 'aria-label="Index alphabétique"' in index and "Source:" not in index
+
+
 def test_the_token_is_sent_and_a_refusal_fails_open(
         wordpress: tuple[Site, PhpServer], tmp_path: Path) -> None:
     site, web = wordpress
@@ -322,6 +356,7 @@ def test_settings_are_sanitized_escaped_and_posted_with_a_nonce(
         wordpress: tuple[Site, PhpServer]) -> None:
     site, _ = wordpress
     kept = json.loads(site.run("""
+        update_option( GLOSSATOR_OPTION, array() );  // a refused value keeps the saved one
         echo wp_json_encode( glossator_sanitize_settings( array(
             'url' => 'javascript:alert(1)', 'glossary' => '"><script>x</script>',
             'markup' => 'evil', 'occurrences' => 'all', 'post_types' => array( 'post', 'nope' ),
@@ -465,6 +500,55 @@ def test_a_service_url_without_a_host_is_refused_and_the_administrator_told(
                 get_settings_errors( GLOSSATOR_OPTION ), 'code' ) ) );
         """))
         assert said == ["http://127.0.0.1:8765", ["glossator_url"]], url
+
+
+def test_the_index_page_is_kept_as_typed_and_checked_by_the_service_s_own_rules(
+        wordpress: tuple[Site, PhpServer], service: Server) -> None:
+    # esc_url_raw() made glossaire.html http://glossaire.html and dropped {id}'s braces;
+    # a #fragment the service refuses (HTTP 400) was saved, and every post then failed
+    from glossator.anchors import check_link_to
+    from glossator.errors import UsageError
+
+    def service_takes(link: str) -> bool:
+        try:
+            check_link_to(link)
+        except UsageError:
+            return False
+        return True
+
+    links = ["glossaire.html", "../lexique/", "/glossaire/", "/?page_id=2&x=1",
+             "https://site.example/glossaire/{id}", "lexique.html#mot-{id}",
+             "https://site.example/glossaire/#lexique", "glossaire.html#", "javascript:x",
+             "{id}script:alert(1)", "data:text/html,x", "/g lossaire", "/g\u00a0x",
+             "\x01javascript:x", "/g`x", "/g'x", '/g"x', "/g<x>", "mailto:a@b.example"]
+    said = json.loads(wordpress[0].run(f"""
+        require_once ABSPATH . 'wp-admin/includes/template.php';
+        $out = array();
+        foreach ( json_decode( {php_string(json.dumps(links))}, true ) as $link ) {{
+            update_option( GLOSSATOR_OPTION, array( 'link_to' => 'kept.html' ) );
+            $GLOBALS['wp_settings_errors'] = array();
+            $kept = glossator_sanitize_settings( array( 'link_to' => $link ) );
+            $out[] = array( $kept['link_to'], wp_list_pluck(
+                get_settings_errors( GLOSSATOR_OPTION ), 'code' ) );
+        }}
+        echo wp_json_encode( $out );
+    """))
+    for link, (kept, errors) in zip(links, said, strict=True):
+        if service_takes(link):
+            assert [kept, errors] == [link, []], link
+        else:
+            assert [kept, errors] == ["kept.html", ["glossator_link_to"]], link
+    # a template with {id} works end to end: terms link to /glossaire/ID
+    site, web = wordpress
+    configure(site, url=service.base, link_to="/glossaire/{id}")
+    post = new_post(site, POST)
+    content = content_of(web.get(f"/?p={post}")[1])
+    assert '<a class="glossator-term" href="/glossaire/ess"' in content
+    # one saved before it was checked is not sent: posts are annotated, without links
+    site.run(f"""update_option( GLOSSATOR_OPTION, array( 'url' => '{service.base}',
+        'link_to' => 'https://site.example/glossaire/#lexique' ) ); glossator_flush_cache();""")
+    content = content_of(web.get(f"/?p={post}")[1])
+    assert 'data-glossator-entry="ess"' in content and "glossator-term\" href" not in content
 
 
 def test_an_index_of_an_unknown_glossary_pauses_nothing(

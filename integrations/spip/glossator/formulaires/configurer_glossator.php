@@ -14,7 +14,8 @@ if (!defined('_ECRIRE_INC_VERSION')) {
 /**
  * The errors of the posted settings, by field: the service's URL http or https, the
  * glossary a name, the markup and occurrences among the service's, the index page an
- * http, https or relative URL. An empty field takes the default.
+ * http, https or relative URL the service accepts (glossator_lien_valide()). An empty
+ * field takes the default.
  *
  * @return array<string, string>
  */
@@ -37,7 +38,8 @@ function formulaires_configurer_glossator_verifier_dist() {
 	}
 	$lien = trim((string) _request('lien'));
 	if ('' !== $lien && !glossator_lien_valide($lien)) {
-		$erreurs['lien'] = 'Une adresse http://, https:// ou relative (/glossaire), sans guillemet ni espace';
+		$erreurs['lien'] = 'Une adresse http://, https:// ou relative (/glossaire), sans guillemet ni espace,'
+			. ' et sans #ancre (celle de chaque entrée y est ajoutée) sauf à y placer {id} : /glossaire.html#mot-{id}';
 	}
 	return $erreurs;
 }

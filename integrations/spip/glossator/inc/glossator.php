@@ -64,15 +64,19 @@ function glossator_url_service_valide($url) {
 }
 
 /**
- * Whether a URL can be the A–Z index page's (what the service accepts as link_to): http,
- * https or relative, without quote, space or angle bracket.
+ * Whether a URL can be the A–Z index page's, by the service's own rules for link_to: a
+ * relative URL (index.html, ../lexique/, /glossaire.html) or an http or https one, without
+ * white space, control character nor <>"'`, and without a #fragment unless it holds {id}
+ * (where the entry's id goes: /glossaire/{id}, lexique.html#mot-{id}).
  *
  * @param string $lien The URL.
  * @return bool
  */
 function glossator_lien_valide($lien) {
-	return !preg_match('/[\s<>"\'`]/', $lien)
-		&& (!preg_match('#^[A-Za-z][A-Za-z0-9+.-]*:#', $lien) || preg_match('#^https?://#i', $lien));
+	$scheme = preg_match('#^([A-Za-z][A-Za-z0-9+.-]*):#', str_replace('{id}', 'id', $lien), $m) ? strtolower($m[1]) : '';
+	return 1 !== preg_match('/[\s\x00-\x1f\x7f<>"\'`]/u', $lien) && preg_match('//u', $lien)
+		&& in_array($scheme, ['', 'http', 'https'], true)
+		&& (false === strpos($lien, '#') || false !== strpos($lien, '{id}'));
 }
 
 /**
@@ -224,8 +228,10 @@ function glossator_requete_curl($url, $headers, $html, $timeout, $max) {
 }
 
 /**
- * The exchange with PHP's streams, without curl: each read waits at most what is left of
- * the timeout, and the answer is dropped once the timeout is spent.
+ * The exchange with PHP's sockets, without curl: one deadline over all of it (connection,
+ * TLS, request, headers, body), each wait no longer than what is left of it, so that a
+ * service sending its headers or its body a few bytes at a time is not waited for. The
+ * request is HTTP/1.0 (no chunked answer), as PHP's http:// wrapper sends it.
  *
  * @param string   $url     The URL.
  * @param string[] $headers The request's headers.
@@ -237,43 +243,96 @@ function glossator_requete_curl($url, $headers, $html, $timeout, $max) {
  */
 function glossator_requete_flux($url, $headers, $html, $timeout, $max) {
 	$deadline = microtime(true) + $timeout;
-	$context = stream_context_create([
-		'http' => [
-			'method' => 'POST',
-			'header' => implode("\r\n", $headers) . "\r\n",
-			'content' => $html,
-			'timeout' => $timeout,
-			'ignore_errors' => true,
-			'follow_location' => 0,
-		],
-	]);
-	$stream = @fopen($url, 'rb', false, $context);
-	if (false === $stream) {
-		$error = error_get_last();
-		return $error ? $error['message'] : 'no answer';
+	$late = 'the service timed out: no whole answer within ' . $timeout . ' s';
+	$parts = parse_url($url);
+	$socket = glossator_flux_connexion($parts, $deadline);
+	if (is_string($socket)) {
+		return $socket;
 	}
-	$meta = stream_get_meta_data($stream);
-	$lines = isset($meta['wrapper_data']) && is_array($meta['wrapper_data']) ? $meta['wrapper_data'] : [];
-	$body = '';
-	do {
-		$left = $deadline - microtime(true);
-		if ($left > 0) {
-			stream_set_timeout($stream, (int) $left, (int) (($left - (int) $left) * 1000000));
-			$piece = fread($stream, 65536);
-			$body .= (string) $piece;
-			$meta = stream_get_meta_data($stream);
+	$port = isset($parts['port']) ? ':' . $parts['port'] : '';
+	$request = 'POST ' . (isset($parts['path']) ? $parts['path'] : '/') . (isset($parts['query']) ? '?' . $parts['query'] : '')
+		. " HTTP/1.0\r\nHost: " . $parts['host'] . $port . "\r\nConnection: close\r\nContent-Length: " . strlen($html)
+		. "\r\n" . implode("\r\n", $headers) . "\r\n\r\n" . $html;
+	while ('' !== $request) {
+		$sent = glossator_flux_attendre($socket, false, $deadline) ? @fwrite($socket, $request) : false;
+		if (false === $sent) {
+			fclose($socket);
+			return microtime(true) < $deadline ? 'the request could not be sent' : $late;
 		}
-		if ($left <= 0 || $meta['timed_out']) { // (feof() is true after a read timed out)
-			fclose($stream);
-			return 'the service timed out: no whole answer within ' . $timeout . ' s';
+		$request = (string) substr($request, $sent);
+	}
+	$raw = '';
+	while (!feof($socket) && strlen($raw) <= $max + 65536) { // (65536: room for the headers)
+		if (!glossator_flux_attendre($socket, true, $deadline)) {
+			fclose($socket);
+			return $late;
 		}
-		if (strlen($body) > $max) {
-			fclose($stream);
-			return 'the service answered more than ' . $max . ' bytes';
+		do { // all there is: TLS may hold decrypted bytes that stream_select() does not see
+			$piece = (string) fread($socket, 65536);
+			$raw .= $piece;
+		} while ('' !== $piece && strlen($raw) <= $max + 65536);
+	}
+	fclose($socket);
+	$end = strpos($raw, "\r\n\r\n");
+	if (false === $end) {
+		return strlen($raw) > $max ? 'the service answered more than ' . $max . ' bytes' : 'the service\'s answer has no end of headers';
+	}
+	$body = (string) substr($raw, $end + 4);
+	if (strlen($body) > $max) {
+		return 'the service answered more than ' . $max . ' bytes';
+	}
+	return [$body, explode("\r\n", substr($raw, 0, $end))];
+}
+
+/**
+ * A socket connected to the service (TLS set up for https, its certificate checked), not
+ * blocking, before the deadline; or what went wrong.
+ *
+ * @param array<string, string|int> $parts    The URL's parts (parse_url()).
+ * @param float                     $deadline When the whole exchange must be over.
+ * @return resource|string
+ */
+function glossator_flux_connexion($parts, $deadline) {
+	$https = 'https' === strtolower((string) $parts['scheme']);
+	$host = (string) $parts['host'];
+	$port = isset($parts['port']) ? (int) $parts['port'] : ($https ? 443 : 80);
+	$context = stream_context_create(['ssl' => ['peer_name' => trim($host, '[]'), 'SNI_enabled' => true]]);
+	$socket = @stream_socket_client('tcp://' . $host . ':' . $port, $errno, $errstr, max(0.001, $deadline - microtime(true)), STREAM_CLIENT_CONNECT, $context);
+	if (false === $socket) {
+		return '' !== (string) $errstr ? 'could not connect: ' . $errstr : 'could not connect to ' . $host;
+	}
+	stream_set_blocking($socket, false);
+	while ($https) {
+		$done = @stream_socket_enable_crypto($socket, true, STREAM_CRYPTO_METHOD_TLS_CLIENT);
+		if (true === $done) {
+			break;
 		}
-	} while (false !== $piece && !feof($stream));
-	fclose($stream);
-	return [$body, $lines];
+		if (false === $done || !glossator_flux_attendre($socket, null, $deadline)) {
+			fclose($socket);
+			return false === $done ? 'the TLS connection failed' : 'the service timed out during the TLS handshake';
+		}
+	}
+	return $socket;
+}
+
+/**
+ * Waits, at most until the deadline, for a socket to be readable (true), writable
+ * (false) or either (null).
+ *
+ * @param resource  $socket   The socket.
+ * @param bool|null $read     What to wait for.
+ * @param float     $deadline When to give up.
+ * @return bool Whether it is ready.
+ */
+function glossator_flux_attendre($socket, $read, $deadline) {
+	$left = $deadline - microtime(true);
+	if ($left <= 0) {
+		return false;
+	}
+	$readable = false !== $read ? [$socket] : [];
+	$writable = true !== $read ? [$socket] : [];
+	$none = [];
+	return (bool) @stream_select($readable, $writable, $none, (int) $left, (int) (($left - (int) $left) * 1000000));
 }
 
 /**

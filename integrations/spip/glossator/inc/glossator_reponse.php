@@ -10,9 +10,10 @@
  *
  * - taking off every annotation of the markup preset asked for gives back the HTML
  *   sent, byte for byte;
- * - each annotation is exactly the preset's markup, its texts and attributes without
- *   `<`, `>` (nor `"` in attributes), its links either the index page asked for
- *   (`link_to`) or an http, https or mailto source;
+ * - each annotation is exactly the preset's markup around a term's text (no tag in
+ *   it), its texts and attributes without `<`, `>` (nor `"` in attributes), its tooltip
+ *   ids the service's own (`glossator-1`, `gl-1`), its links either the index page asked
+ *   for (`link_to`) or an http, https or mailto source;
  * - each annotation sits in text: not inside a tag, a comment, or the content of
  *   `script`, `style`, `textarea`, `title`, `svg`, `math` and the like, and not inside
  *   a UTF-8 character.
@@ -26,7 +27,9 @@ if ( ! defined( 'ABSPATH' ) && ! defined( '_ECRIRE_INC_VERSION' ) ) {
 
 /**
  * The regular expressions of one annotation of a markup preset: its opening (before the
- * term's text) and its closing (after it), each anchored where the search starts.
+ * term's text) and its closing (after it); the caller anchors each where its search
+ * starts. Tooltip ids are the service's own (`glossator-1`, `gl-1`, `gl-2-1`…): never one
+ * of the page's (`wpadminbar`).
  *
  * @param string $markup The preset: glossator, spip or abbr.
  * @param bool   $linked Whether terms link to the index page (link_to).
@@ -34,17 +37,18 @@ if ( ! defined( 'ABSPATH' ) && ! defined( '_ECRIRE_INC_VERSION' ) ) {
  */
 function glossator_answer_patterns( $markup, $linked ) {
 	$attr   = '[^"<>]*';
+	$tip    = '(?:glossator|gl)-[0-9]+(?:-[0-9]+)?';
 	$text   = '[^<>]*';
 	$href   = '([^"<>]*)';
 	$source = '(?:<span class="glossator-source">' . $text
 		. '(?:<a href="(?i:https?://|mailto:)[^"<>]*">' . $text . '</a>)?</span> )?';
 	if ( 'glossator' === $markup ) {
 		$trigger = $linked
-			? '<a class="glossator-term" href="' . $href . '" aria-describedby="' . $attr . '">'
-			: '<span class="glossator-term" tabindex="0" aria-describedby="' . $attr . '">';
+			? '<a class="glossator-term" href="' . $href . '" aria-describedby="' . $tip . '">'
+			: '<span class="glossator-term" tabindex="0" aria-describedby="' . $tip . '">';
 		return array(
 			'<span class="glossator" data-glossator-entry="' . $attr . '">' . $trigger,
-			( $linked ? '</a>' : '</span>' ) . '<span class="glossator-tip" role="tooltip" id="' . $attr . '"> '
+			( $linked ? '</a>' : '</span>' ) . '<span class="glossator-tip" role="tooltip" id="' . $tip . '"> '
 				. '<span class="glossator-title">' . $text . '</span> '
 				. '<span class="glossator-definition">' . $text . '</span> ' . $source . '</span></span>',
 		);
@@ -52,11 +56,11 @@ function glossator_answer_patterns( $markup, $linked ) {
 	if ( 'spip' === $markup ) {
 		$opening = $linked
 			? '<a class="cs_glossaire" data-glossator-entry="' . $attr . '" href="' . $href . '" aria-label="'
-				. $attr . '" aria-describedby="' . $attr . '"><span class="gl_mot">'
-			: '<a class="cs_glossaire" data-glossator-entry="' . $attr . '"><span class="gl_mot" tabindex="0" aria-describedby="' . $attr . '">';
+				. $attr . '" aria-describedby="' . $tip . '"><span class="gl_mot">'
+			: '<a class="cs_glossaire" data-glossator-entry="' . $attr . '"><span class="gl_mot" tabindex="0" aria-describedby="' . $tip . '">';
 		return array(
 			$opening,
-			'</span><span class="gl_dl" role="tooltip" id="' . $attr . '"> <span class="gl_dt">' . $text
+			'</span><span class="gl_dl" role="tooltip" id="' . $tip . '"> <span class="gl_dt">' . $text
 				. '</span> <span class="gl_dd">' . $text . '</span> '
 				. '(?:<span class="glossator-source">' . $text . '</span> )?</span></a>',
 		);
@@ -181,15 +185,16 @@ function glossator_answer_problem( $sent, $answer, $markup, $link_to ) {
 		if ( '' !== $link_to && ! glossator_answer_link_ok( $opening[1][0], $link_to ) ) {
 			return 'a term links to ' . substr( $opening[1][0], 0, 80 ) . ', not to the index page';
 		}
+		// the term's text, without markup, then the closing: \G holds the search at the term
 		$term = $start + strlen( $opening[0][0] );
-		if ( ! preg_match( '#' . $patterns[1] . '#', $answer, $closing, PREG_OFFSET_CAPTURE, $term ) ) {
+		if ( ! preg_match( '#\G([^<]*+)' . $patterns[1] . '#', $answer, $closing, 0, $term ) ) {
 			return 'an annotation at byte ' . $start . ' is not closed as glossator closes it';
 		}
 		$kept    .= substr( $answer, $at, $start - $at );
 		$points[] = strlen( $kept );
-		$kept    .= substr( $answer, $term, $closing[0][1] - $term );
+		$kept    .= $closing[1];
 		$points[] = strlen( $kept );
-		$at       = $closing[0][1] + strlen( $closing[0][0] );
+		$at       = $term + strlen( $closing[0] );
 	}
 	if ( PREG_NO_ERROR !== preg_last_error() ) {
 		return 'the answer could not be read (' . preg_last_error() . ')';

@@ -53,7 +53,15 @@ function glossator_sanitize_settings( $input ) {
 	if ( isset( $input['occurrences'] ) && in_array( $input['occurrences'], GLOSSATOR_OCCURRENCES, true ) ) {
 		$settings['occurrences'] = $input['occurrences'];
 	}
-	$settings['link_to'] = isset( $input['link_to'] ) ? esc_url_raw( trim( (string) $input['link_to'] ), array( 'http', 'https' ) ) : '';
+	$link_to = isset( $input['link_to'] ) ? trim( (string) $input['link_to'] ) : ''; // as typed: relative, {id}
+	if ( glossator_link_to_valid( $link_to ) ) {
+		$settings['link_to'] = $link_to;
+	} else {
+		$settings['link_to'] = $old['link_to'];
+		if ( function_exists( 'add_settings_error' ) ) {
+			add_settings_error( GLOSSATOR_OPTION, 'glossator_link_to', __( 'The index page must be a relative, http:// or https:// URL without spaces or quotes, and without a #fragment unless it holds {id} (e.g. /glossaire/#mot-{id}); the previous one is kept.', 'glossator' ) );
+		}
+	}
 	$types               = isset( $input['post_types'] ) ? array_map( 'strval', (array) $input['post_types'] ) : array();
 	$settings['post_types'] = array_values( array_intersect( $types, array_keys( get_post_types( array( 'public' => true ) ) ) ) );
 	return $settings;
@@ -184,7 +192,8 @@ function glossator_field_occurrences() {
 
 /** The index page field: where the [glossaire] shortcode is; terms then link to it. */
 function glossator_field_link_to() {
-	glossator_text_field( 'link_to', 'url', glossator_settings()['link_to'], __( 'The URL of the page holding [glossaire]; annotated terms then link to their entry there. Optional.', 'glossator' ) );
+	// text, not url: the browser would refuse a relative URL
+	glossator_text_field( 'link_to', 'text', glossator_settings()['link_to'], __( 'The URL of the page holding [glossaire] (relative or absolute; {id} stands for the entry\'s id); annotated terms then link to their entry there. Optional.', 'glossator' ) );
 }
 
 /** The post types field. */

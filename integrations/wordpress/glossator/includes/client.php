@@ -58,7 +58,29 @@ function glossator_settings() {
 	if ( defined( 'GLOSSATOR_TOKEN' ) ) {
 		$settings['token'] = (string) GLOSSATOR_TOKEN;
 	}
+	if ( ! glossator_link_to_valid( (string) $settings['link_to'] ) ) {
+		$settings['link_to'] = ''; // saved before it was checked: the service would refuse it
+	}
 	return $settings;
+}
+
+/**
+ * Whether a URL can be the A–Z index page's, by the service's own rules for link_to ('' is:
+ * no index page): a relative URL (glossaire.html, ../lexique/, /glossaire/) or an http or
+ * https one, without white space, control character nor <>"'`, and without a #fragment
+ * unless it holds {id} (where the entry's id goes: /glossaire/{id}, lexique.html#mot-{id}).
+ *
+ * @param string $link_to The URL, as typed.
+ * @return bool
+ */
+function glossator_link_to_valid( $link_to ) {
+	if ( '' === $link_to ) {
+		return true;
+	}
+	$scheme = preg_match( '#^([A-Za-z][A-Za-z0-9+.-]*):#', str_replace( '{id}', 'id', $link_to ), $found ) ? strtolower( $found[1] ) : '';
+	return 1 !== preg_match( '/[\s\x00-\x1f\x7f<>"\'`]/u', $link_to ) && preg_match( '//u', $link_to )
+		&& in_array( $scheme, array( '', 'http', 'https' ), true )
+		&& ( false === strpos( $link_to, '#' ) || false !== strpos( $link_to, '{id}' ) );
 }
 
 /**

@@ -12,18 +12,49 @@ if ( ! defined( 'ABSPATH' ) ) {
 }
 
 /**
- * The first letter of a term, accents folded, for the index's sections ("#" for the rest).
+ * The section of the index a term goes under, as `glossator index` files it: its first
+ * letter, accents folded ("A"…"Z"), "0–9" for a digit, "Autres" for the rest.
  *
  * @param string $term The term.
  * @return string
  */
 function glossator_index_letter( $term ) {
 	$letter = strtoupper( substr( remove_accents( ltrim( $term ) ), 0, 1 ) );
-	return ( '' !== $letter && ctype_alpha( $letter ) ) ? $letter : '#';
+	if ( '' !== $letter && ctype_digit( $letter ) ) {
+		return '0–9';
+	}
+	return ( '' !== $letter && ctype_alpha( $letter ) ) ? $letter : 'Autres';
 }
 
 /**
- * One entry of the index: its term (and title), its definition, its source.
+ * The id of a section's heading, as `glossator index` writes it (`lettre-a`, `lettre-0-9`,
+ * `lettre-autres`): an entry's anchor always starts with `glossaire-`, so none is ever
+ * the same.
+ *
+ * @param string $letter The section (glossator_index_letter()).
+ * @return string
+ */
+function glossator_index_section_id( $letter ) {
+	return 'lettre-' . ( '0–9' === $letter ? '0-9' : strtolower( $letter ) );
+}
+
+/**
+ * Where a section goes in the index: "0–9" first, the letters, "Autres" last.
+ *
+ * @param string $letter The section (glossator_index_letter()).
+ * @return int
+ */
+function glossator_index_rank( $letter ) {
+	if ( '0–9' === $letter ) {
+		return 0;
+	}
+	return 'Autres' === $letter ? 100 : ord( $letter );
+}
+
+/**
+ * One entry of the index: its term (and title), its definition, its source: linked when
+ * its URL is http, https or mailto, else as text, as `glossator index` shows it. Its
+ * labels are French, as the annotations the service writes.
  *
  * @param array<string, mixed> $entry An entry of the service.
  * @return string
@@ -35,11 +66,14 @@ function glossator_index_entry( $entry ) {
 	if ( '' !== $title && $title !== $term ) {
 		$out .= ' <span class="glossator-index-title">(' . esc_html( $title ) . ')</span>';
 	}
-	$out .= '</dt><dd>' . esc_html( (string) $entry['definition'] );
-	$url  = isset( $entry['url'] ) ? (string) $entry['url'] : '';
-	if ( '' !== $url && preg_match( '#^(https?:|mailto:)#i', $url ) ) {
-		$source = isset( $entry['source'] ) && '' !== (string) $entry['source'] ? (string) $entry['source'] : $url;
-		$out   .= ' <span class="glossator-source">' . esc_html__( 'Source:', 'glossator' ) . ' <a href="' . esc_url( $url ) . '">' . esc_html( $source ) . '</a></span>';
+	$out   .= '</dt><dd>' . esc_html( (string) $entry['definition'] );
+	$url    = isset( $entry['url'] ) ? trim( (string) $entry['url'] ) : '';
+	$source = isset( $entry['source'] ) && '' !== (string) $entry['source'] ? (string) $entry['source'] : $url;
+	if ( '' !== $source ) {
+		$shown = '' !== $url && preg_match( '#^(https?:|mailto:)#i', $url )
+			? '<a href="' . esc_url( $url ) . '">' . esc_html( $source ) . '</a>'
+			: esc_html( $source );
+		$out  .= ' <span class="glossator-source">Source&#160;: ' . $shown . '</span>';
 	}
 	return $out . "</dd>\n";
 }
@@ -71,7 +105,12 @@ function glossator_index_shortcode( $atts ) {
 			$sections[ glossator_index_letter( (string) $entry['term'] ) ][] = $entry;
 		}
 	}
-	ksort( $sections, SORT_STRING );
+	uksort(
+		$sections,
+		function ( $a, $b ) {
+			return glossator_index_rank( (string) $a ) - glossator_index_rank( (string) $b );
+		}
+	);
 	$nav  = '';
 	$body = '';
 	foreach ( $sections as $letter => $items ) {
@@ -81,7 +120,7 @@ function glossator_index_shortcode( $atts ) {
 				return strcasecmp( remove_accents( (string) $a['term'] ), remove_accents( (string) $b['term'] ) );
 			}
 		);
-		$id    = 'glossaire-lettre-' . ( '#' === $letter ? 'autres' : strtolower( $letter ) );
+		$id    = glossator_index_section_id( (string) $letter );
 		$nav  .= '<a href="#' . esc_attr( $id ) . '">' . esc_html( $letter ) . '</a> ';
 		$body .= '<h2 id="' . esc_attr( $id ) . '">' . esc_html( $letter ) . "</h2>\n<dl>\n";
 		foreach ( $items as $entry ) {
@@ -89,7 +128,7 @@ function glossator_index_shortcode( $atts ) {
 		}
 		$body .= "</dl>\n";
 	}
-	return '<div class="glossator-index noglossary"><nav aria-label="' . esc_attr__( 'Index letters', 'glossator' ) . '">'
+	return '<div class="glossator-index noglossary"><nav aria-label="Index alphabétique">'
 		. trim( $nav ) . "</nav>\n" . $body . '</div>';
 }
 add_shortcode( 'glossaire', 'glossator_index_shortcode' );
