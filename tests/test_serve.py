@@ -194,6 +194,17 @@ def test_bad_bodies_types_and_routes_are_problems(server: Server) -> None:
     _problem(server.request("GET", "/static/../app.py"), 404)
 
 
+def test_a_json_body_refuses_options_in_the_query_string(server: Server) -> None:
+    """In the JSON mode the options are the body's members: one in the query string (a
+    typo, or a raw-mode habit) is refused, never silently ignored."""
+    for query in ("?glossary=ess&bogus=1", "?format=text", "?bogus"):
+        answer = server.request("POST", "/v1/annotate" + query, '{"text": "La SCOP."}',
+                                {"Content-Type": "application/json"})
+        detail = _problem(answer, 400)["detail"]
+        assert "query string" in detail and f"'{query[1:].split('=')[0]}'" in detail
+    assert server.annotate({"text": "La SCOP."}).status == 200
+
+
 # --- the glossaries, health, OpenAPI, metrics ----------------------------------------------
 
 

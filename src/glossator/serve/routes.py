@@ -153,6 +153,11 @@ def routes(service: Service) -> list[Route]:
                           "send application/json (text and options), or text/html, "
                           "text/plain or text/markdown (the document itself, options in "
                           "the query string)")
+        if media == "application/json" and request.query_params:
+            name = next(iter(request.query_params))
+            raise Problem(400, f"a JSON body takes its options as its members, not in the "
+                          f"query string ('{name}') (move them into the body; the query "
+                          "string is for a raw body: text/html, text/plain, text/markdown)")
         body = await _body(request, service.config.max_bytes)
         if media == "application/json":
             return await service.run(lambda: _annotate_json(service, body))
