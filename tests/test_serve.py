@@ -418,6 +418,44 @@ def test_slow_requests_time_out_with_504_and_a_full_service_says_503() -> None:
         s.stop()
 
 
+def _half_a_body(s: Server, close: bool) -> tuple[bytes, float]:
+    """Declare 100 bytes of body, send 3; hang up (``close``) or wait for the answer:
+    what came back, and after how many seconds."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", s.port), timeout=30) as sock:
+        sock.sendall(b"POST /v1/annotate HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain"
+                     b"\r\nContent-Length: 100\r\n\r\nL'E")
+        if close:
+            return b"", time.monotonic() - started
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer, time.monotonic() - started
+
+
+def test_a_body_cut_short_is_a_client_s_hang_up_and_a_slow_one_a_408() -> None:
+    """A client that hangs up mid-body is no error of the service: no traceback, logged
+    and counted as 499; one that sends part of the body and waits gets a 408 within
+    --timeout, not a connection held open."""
+    s = start_server("--timeout", "1")
+    try:
+        _half_a_body(s, close=True)
+        assert wait_until(lambda: s.log_lines("POST /v1/annotate 499"), 10), s.log
+        assert not s.log_lines("Traceback") and not s.log_lines("unexpected error")
+        answer, seconds = _half_a_body(s, close=False)
+        assert answer.startswith(b"HTTP/1.1 408 "), answer
+        assert b"application/problem+json" in answer and b"--timeout" in answer
+        assert seconds < 10
+        assert wait_until(lambda: s.log_lines("POST /v1/annotate 408"), 10)
+        metrics = s.request("GET", "/metrics").text
+        assert 'method="POST",status="499"} 1' in metrics
+        assert 'method="POST",status="408"} 1' in metrics
+        assert 'status="500"' not in metrics
+        assert not s.log_lines("Traceback")
+    finally:
+        s.stop()
+
+
 # --- configuration, workers, logs ----------------------------------------------------------
 
 

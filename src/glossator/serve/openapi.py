@@ -102,7 +102,8 @@ def _annotate() -> dict[str, Any]:
             "200": {"description": "The annotated document.", "content": {
                 "application/json": {"schema": _ref("AnnotateResponse")},
                 "text/html": raw, "text/plain": raw, "text/markdown": raw}},
-            **{code: _PROBLEM for code in ("400", "401", "404", "413", "415", "503", "504")},
+            **{code: _PROBLEM for code in ("400", "401", "404", "408", "413", "415", "503",
+                                           "504")},
         }}}
 
 

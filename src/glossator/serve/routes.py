@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from dataclasses import asdict
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -33,8 +35,22 @@ STATIC_FILES = {
 }
 
 
-async def _body(request: Request, limit: int) -> bytes:
-    """The request's body, refused (413) past ``limit`` bytes, declared or sent."""
+async def _body(request: Request, limit: int, seconds: float) -> bytes:
+    """The request's body, refused (413) past ``limit`` bytes, declared or sent; 408 when
+    it has not all come within ``seconds``; 499 (logged and counted, never seen) when the
+    client hangs up before sending it all."""
+    try:
+        return await asyncio.wait_for(_read_body(request, limit), seconds)
+    except asyncio.TimeoutError:
+        raise Problem(408, f"the body did not all arrive within {seconds:g} s (the "
+                      "service's --timeout)", {"Connection": "close"}) from None
+    except ClientDisconnect:
+        raise Problem(499, "the client closed the connection before sending the whole "
+                      "body") from None
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """:func:`_body`, without its time limit."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise Problem(413, f"the body is {int(declared)} bytes; this service takes at most "
@@ -147,6 +163,7 @@ def _annotate_raw(service: Service, body: bytes, media: str, charset: str | None
 def routes(service: Service) -> list[Route]:
     """The routes of ``service``."""
     async def annotate(request: Request) -> Response:
+        started = time.monotonic()
         media, charset = _media_type(request)
         if media != "application/json" and media not in RAW_KINDS:
             raise Problem(415, f"a body of type '{media or 'none'}' cannot be annotated: "
@@ -158,15 +175,15 @@ def routes(service: Service) -> list[Route]:
             raise Problem(400, f"a JSON body takes its options as its members, not in the "
                           f"query string ('{name}') (move them into the body; the query "
                           "string is for a raw body: text/html, text/plain, text/markdown)")
-        body = await _body(request, service.config.max_bytes)
+        body = await _body(request, service.config.max_bytes, service.config.timeout)
         if media == "application/json":
-            return await service.run(lambda: _annotate_json(service, body))
+            return await service.run(lambda: _annotate_json(service, body), started)
         params: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():
             params.setdefault(key, []).append(value)
         accept = request.headers.get("accept", "")
         return await service.run(
-            lambda: _annotate_raw(service, body, media, charset, params, accept))
+            lambda: _annotate_raw(service, body, media, charset, params, accept), started)
 
     async def glossaries(request: Request) -> Response:
         current = [service.glossaries.get(n) for n in service.glossaries.names()]
