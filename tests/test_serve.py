@@ -361,6 +361,22 @@ def test_a_token_is_asked_for_on_the_api_and_the_metrics(tmp_path: Path) -> None
         s.stop()
 
 
+def test_no_client_can_add_series_to_the_metrics() -> None:
+    """Invented methods and paths, even refused for want of a token, are counted under
+    one ``other`` value each: the metrics' series stay bounded."""
+    s = start_server("--token", "t0k")
+    try:
+        for i in range(3):
+            assert s.request(f"QQ{i}", "/v1/annotate").status == 401
+            assert s.request("GET", f"/made-up-{i}").status == 401
+        metrics = s.request("GET", "/metrics", headers={"Authorization": "Bearer t0k"}).text
+        assert "QQ" not in metrics and "made-up" not in metrics
+        assert 'route="/v1/annotate",method="other",status="401"} 3' in metrics
+        assert 'route="other",method="GET",status="401"} 3' in metrics
+    finally:
+        s.stop()
+
+
 def test_cors_is_off_by_default_and_follows_the_allow_list(server: Server) -> None:
     plain = server.request("GET", "/v1/glossaries", headers={"Origin": "https://a.example"})
     assert "access-control-allow-origin" not in plain.headers
