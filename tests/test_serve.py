@@ -475,6 +475,30 @@ def test_a_body_cut_short_is_a_client_s_hang_up_and_a_slow_one_a_408() -> None:
 # --- configuration, workers, logs ----------------------------------------------------------
 
 
+FORGED = "glossator: POST /v1/annotate 200 6.01 ms 1142 bytes"
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_request_cannot_forge_a_line_of_the_log(log_format: str) -> None:
+    """Line feed, carriage return, NEL, U+2028 and U+2029 in a path are shown as visible
+    escapes (or JSON's): each request stays one line of the log, whatever splits it."""
+    s = start_server("--log-format", log_format)
+    try:
+        forged = FORGED.replace(" ", "%20")
+        for brk in ("%0A", "%0D", "%C2%85", "%E2%80%A8", "%E2%80%A9", "%0D%0A"):
+            assert s.request("GET", f"/x{brk}{forged}").status == 404
+        assert wait_until(lambda: len(s.log_lines("6.01 ms")) == 6, 10), s.log
+        for line in s.log_lines("6.01 ms"):
+            assert len(line.splitlines()) == 1 and not line.startswith("glossator: POST")
+            if log_format == "json":
+                assert json.loads(line)["path"].startswith("/x") and line.isascii()
+            else:
+                assert line.startswith("glossator: GET /x\\") and line.endswith(" bytes")
+        assert not [line for line in s.log if line.startswith(FORGED[:30])]
+    finally:
+        s.stop()
+
+
 def test_a_toml_file_names_several_glossaries(tmp_path: Path) -> None:
     (tmp_path / "cae.yaml").write_text(GLOSSARY_V1, encoding="utf-8")
     bundled = Path(__file__).parents[1] / "glossaries" / "ess-fr.yaml"

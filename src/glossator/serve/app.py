@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..errors import GlossatorError
 from .config import ServeConfig
 from .glossaries import Glossaries, UnknownGlossary
+from .logs import one_line
 from .problems import Problem
 from .service import API_CSP, Service, problem_response
 
@@ -89,7 +90,8 @@ class Front:
         try:
             await self.app(scope, receive, sending)
         except Exception:
-            log.exception("%s %s: unexpected error", scope["method"], scope["path"])
+            log.exception("%s %s: unexpected error", one_line(scope["method"]),
+                          one_line(scope["path"]))
             if not state["started"]:
                 response = problem_response(500, "the service met an unexpected error; "
                                             "it is in the service's log")
@@ -107,8 +109,8 @@ class Front:
             log.info(json.dumps({"method": scope["method"], "path": scope["path"],
                                  "status": status, "ms": ms, "bytes": size}))
         else:
-            log.info("%s %s %d %.2f ms %d bytes", scope["method"], scope["path"], status, ms,
-                     size)
+            log.info("%s %s %d %.2f ms %d bytes", one_line(scope["method"]),
+                     one_line(scope["path"]), status, ms, size)
 
 
 class BearerAuth:
