@@ -397,6 +397,13 @@ def test_cors_is_off_by_default_and_follows_the_allow_list(server: Server) -> No
             "Origin": "https://a.example", "Authorization": "Bearer t0k"})
         assert listing.headers["access-control-allow-origin"] == "https://a.example"
         assert "etag" in listing.headers["access-control-expose-headers"].lower()
+        raw = s.request("POST", "/v1/annotate", "<p>L’ESS.</p>", {
+            "Origin": "https://a.example", "Authorization": "Bearer t0k",
+            "Content-Type": "text/html"})
+        assert raw.status == 200 and raw.headers["x-glossator-glossary"]
+        exposed = {h.strip().lower()
+                   for h in raw.headers["access-control-expose-headers"].split(",")}
+        assert {"etag", "x-glossator-glossary", "retry-after"} <= exposed
     finally:
         s.stop()
 
