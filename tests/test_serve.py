@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from glossator.documents.refresh import unwrap
 from serve_support import (
     GLOSSARY_V1,
     GLOSSARY_V2,
@@ -71,6 +72,7 @@ CASES = [
     ("text", "html", TEXT.upper().replace("’", "'"), {"accents": "fold",
                                                       "max_per_entry": 1}),
     ("html", "html", HTML, {"markup": "abbr"}),
+    ("html", "html", HTML, {"assets": "inline"}),
     ("html", "html", STALE, {"refresh": True}),
     ("markdown", "html", MARKDOWN, {}),
 ]
@@ -78,6 +80,8 @@ CASES = [
 
 def _cli_args(input_format: str, fmt: str, options: dict[str, Any]) -> list[str]:
     args = ["--input-format", input_format, "-f", fmt]
+    if "assets" not in options:  # the service's default; the CLI's on stdout is inline
+        args += ["--assets", "none"]
     for key, value in options.items():
         flag = "--" + key.replace("_", "-")
         if value is True:
@@ -122,10 +126,35 @@ def test_raw_html_mode_answers_the_annotated_html_only(server: Server) -> None:
     assert answer.status == 200, answer.body
     assert answer.headers["content-type"] == "text/html; charset=utf-8"
     cli = run_cli("annotate", "-", "--input-format", "html", "--markup", "spip",
-                  "--occurrences", "all", stdin=HTML)
+                  "--occurrences", "all", "--assets", "none", stdin=HTML)
     assert answer.text == cli.stdout
     assert 'class="cs_glossaire"' in answer.text
     assert answer.headers["x-glossator-glossary"].startswith("default; version=")
+
+
+def test_raw_mode_keeps_a_page_byte_for_byte_outside_the_markup(server: Server) -> None:
+    """A whole page gets no stylesheet unless asked (``assets=inline``: the CLI's
+    ``--assets inline``); ``link`` is refused (the service writes no file); a BOM sent is
+    a BOM returned. What the WordPress and SPIP plugins check an answer for."""
+    def raw(query: str, body: str) -> Answer:
+        return server.request("POST", "/v1/annotate" + query, body.encode("utf-8"),
+                              {"Content-Type": "text/html; charset=utf-8"})
+
+    plain = raw("", HTML)
+    assert plain.status == 200 and "<style" not in plain.text
+    assert unwrap(plain.text)[0] == HTML  # glossator's markup taken off: the page sent
+    inline = raw("?assets=inline", HTML)
+    assert inline.text == run_cli("annotate", "-", "--input-format", "html", "--assets",
+                                  "inline", stdin=HTML).stdout
+    assert "<style>" in inline.text
+    assert "'assets'" in _problem(raw("?assets=link", HTML), 400)["detail"]
+    json_inline = server.annotate({"text": HTML, "input_format": "html", "assets": "inline"})
+    assert json_inline.json()["output"] == inline.text
+    for body in ("\ufeff" + HTML, "\ufeff<p>L’ESS réunit les SCOP.</p>"):
+        answer = raw("", body)
+        assert answer.status == 200 and answer.body.startswith(b"\xef\xbb\xbf<")
+        assert answer.text == run_cli("annotate", "-", "--input-format", "html", "--assets",
+                                      "none", stdin=body).stdout
 
 
 def test_raw_mode_reads_the_charset_it_is_told(server: Server) -> None:

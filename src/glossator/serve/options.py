@@ -35,15 +35,17 @@ DEFAULTS: dict[str, Any] = {
     "occurrences": "first", "max_per_entry": None, "accents": "strict", "inflect": True,
     "markup": "glossator", "link_to": None, "standalone": False, "title": None,
     "rich_definitions": False, "skip": [], "root": None, "refresh": False, "senses": "all",
-    "domain": [],
+    "domain": [], "assets": "none",
 }
 
 _STRINGS = ("input_format", "format", "glossary", "occurrences", "accents", "markup",
-            "senses")
+            "senses", "assets")
 _OPTIONAL_STRINGS = ("link_to", "title", "root")
 _BOOLS = ("inflect", "standalone", "rich_definitions", "refresh")
 _CHOICES = {"input_format": ("text", "html", "markdown"), "accents": ("strict", "fold"),
-            "senses": ("all", "skip", "first")}
+            "senses": ("all", "skip", "first"),
+            # ``link`` writes glossator.css beside the pages: the service writes no file
+            "assets": ("none", "inline")}
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class AnnotateRequest:
             skip=list(o["skip"]), root=o["root"], refresh=o["refresh"], script=False,
             explain=False,
             output=None, output_dir=None, in_place=False, output_encoding=None, jobs=1,
-            width=None, color="never", terminal_style="notes", assets=None,
+            width=None, color="never", terminal_style="notes", assets=o["assets"],
         )
 
     def check(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import json
 import time
 from dataclasses import asdict
@@ -101,6 +102,9 @@ def _annotate_json(service: Service, body: bytes) -> Response:
 #: The media types the raw mode reads, and the kind of document each is.
 RAW_KINDS = {"text/html": "html", "text/plain": "text", "text/markdown": "markdown"}
 
+#: The byte order marks an HTML body may start with (UTF-32's start as UTF-16's).
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
+
 #: The media type of the raw mode's answer, by output format.
 RAW_MEDIA = {"html": "text/html", "text": "text/plain", "terminal": "text/plain",
              "markdown": "text/markdown", "json": "application/json"}
@@ -151,6 +155,8 @@ def _annotate_raw(service: Service, body: bytes, media: str, charset: str | None
     output = job.render(doc)
     if doc.kind != "html":  # as the CLI writes it: a final newline
         output = output if output.endswith("\n") else output + "\n"
+    elif body.startswith(_BOMS):  # a page's BOM is kept, as the CLI keeps it (in UTF-8)
+        output = "\ufeff" + output
     marker = "data-glossator-entry="
     service.metrics.annotated(max(0, output.count(marker) - text.count(marker)))
     fmt = str(request.options["format"])
