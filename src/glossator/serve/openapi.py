@@ -45,9 +45,8 @@ def _schemas() -> dict[str, Any]:
                    "acronym with several senses that nothing decides."},
         "domain": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
                    "description": "Domains that limit the senses (as --domain)."},
-        "assets": {"enum": ["none", "inline"], "description": "A whole page with annotated "
-                   "terms: nothing added (the caller links glossator.css), or the "
-                   "stylesheet in a <style> of its head (as --assets)."},
+        "assets": {"enum": ["none", "inline"], "description": "A whole page: nothing "
+                   "added (the caller links glossator.css), or a <style> (--assets)."},
     }
     for name, value in DEFAULTS.items():
         if name != "text":
