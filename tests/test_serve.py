@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import threading
 import time
@@ -178,28 +179,130 @@ def test_a_body_in_another_charset_says_how_to_name_it(server: Server) -> None:
         "(read it with charset=utf-16 in the Content-Type, or save it as UTF-8)")
 
 
-def test_the_cli_s_one_line_messages_come_back_as_problems(server: Server) -> None:
-    answer = server.annotate({"text": HTML, "input_format": "html", "format": "text"})
-    cli = run_cli("annotate", "-", "--input-format", "html", "-f", "text", stdin=HTML)
-    assert cli.returncode == 2
-    assert _problem(answer, 400)["detail"] == cli.stderr.strip().removeprefix(
-        "glossator: error: ")
-    for payload, words in [
-        ({"text": "x", "format": "pdf"}, "pdf"),
-        ({"text": "x", "occurrences": "often"}, "often"),
-        ({"text": "x", "accents": "none"}, "accents"),
-        ({"text": "x", "max_per_entry": 0}, "at least 1"),
-        ({"text": "x", "max_per_entry": "2"}, "integer"),
-        ({"text": "x", "colour": "red"}, "unknown option 'colour'"),
-        ({"text": "x", "markup": "nope"}, "nope"),
-        ({"text": "x", "format": "text", "link_to": "a.html"}, "--link-to"),
-        ({"text": "x", "skip": ["p:::"], "input_format": "html"}, "p:::"),
-        ({"text": 3}, "'text' must be a string"),
-        ([1, 2], "JSON object"),
-    ]:
-        detail = _problem(server.request("POST", "/v1/annotate", json.dumps(payload),
-                                         {"Content-Type": "application/json"}), 400)["detail"]
-        assert words in detail, (payload, detail)
+#: Every check of ``glossator annotate`` a JSON body can set off: the members, the CLI's
+#: options that set it off there too, and the message in the service's words.
+REFUSED: list[tuple[dict[str, Any], list[str], str]] = [
+    ({"input_format": "html", "format": "text"}, ["--input-format", "html", "-f", "text"],
+     "HTML input is written as HTML, not text (drop 'format', or send the text with "
+     "'input_format': \"text\")"),
+    ({"input_format": "markdown", "format": "json"},
+     ["--input-format", "markdown", "-f", "json"],
+     "Markdown input is written as HTML, not json (drop 'format', or send the text with "
+     "'input_format': \"text\")"),
+    ({"standalone": True, "format": "text"}, ["--standalone", "-f", "text"],
+     "'standalone' goes with 'format': \"html\""),
+    ({"title": "x"}, ["--title", "x"], "'title' goes with 'standalone' (add 'standalone': "
+     "true)"),
+    ({"input_format": "html", "standalone": True}, ["--input-format", "html", "--standalone"],
+     "'standalone' goes with text or Markdown input; an HTML page is kept whole"),
+    ({"skip": ["p"]}, ["--skip", "p"], "'skip' and 'root' go with HTML input (send it with "
+     "'input_format': \"html\" ('skip' also goes with Markdown input))"),
+    ({"root": "p", "input_format": "markdown"}, ["--root", "p", "--input-format", "markdown"],
+     "'root' goes with HTML input, not Markdown (send it with 'input_format': \"html\")"),
+    ({"refresh": True}, ["--refresh"], "'refresh' goes with HTML input: it takes "
+     "glossator's annotations off pages annotated earlier (send it with 'input_format': "
+     "\"html\")"),
+    ({"markup": "spip", "format": "text"}, ["--markup", "spip", "-f", "text"],
+     "'markup' goes with HTML output (add 'format': \"html\")"),
+    ({"markup": "abbr", "input_format": "markdown"},
+     ["--markup", "abbr", "--input-format", "markdown"], "'markup' spip/abbr does not go "
+     "with Markdown input yet (convert the Markdown to HTML first, then annotate it)"),
+    ({"rich_definitions": True, "format": "text"}, ["--rich-definitions", "-f", "text"],
+     "'rich_definitions' goes with HTML output of text or HTML input"),
+    ({"link_to": "a.html", "format": "text"}, ["--link-to", "a.html", "-f", "text"],
+     "'link_to' goes with HTML or Markdown output (add 'format': \"html\" or "
+     "\"markdown\")"),
+    ({"link_to": "javascript:x"}, ["--link-to", "javascript:x"], "'link_to' 'javascript:x': "
+     "only http, https and relative URLs are allowed (e.g. index.html or "
+     "https://example.org/glossaire/)"),
+    ({"max_per_entry": 0}, ["--max-per-entry", "0"], "'max_per_entry' must be at least 1"),
+    ({"format": "pdf"}, ["-f", "pdf"],
+     "unknown output format 'pdf' (use one of: html, json, markdown, terminal, text)"),
+    ({"markup": "nope"}, ["--markup", "nope"],
+     "unknown markup 'nope' (use one of: glossator, spip, abbr)"),
+    ({"occurrences": "often"}, ["--occurrences", "often"],
+     "unknown occurrences policy 'often' (use one of: first, section, all)"),
+    ({"skip": ["p:::"], "input_format": "html"}, ["--skip", "p:::", "--input-format", "html"],
+     "'p:::' is not a simple selector (use a tag, .class, #id, [attr] or [attr=value], "
+     "e.g. 'main' or 'div.sidebar')"),
+]
+
+#: A command line's vocabulary: an option (``-f``, ``--max-per-entry``), a file to give.
+CLI_WORDS = re.compile(r"(?<![\w-])(-[a-z]|--[a-z])|<stdin>|\.html file")
+
+
+@pytest.mark.parametrize(("members", "cli_args", "detail"), REFUSED)
+def test_the_cli_s_checks_come_back_in_the_api_s_words(
+    server: Server, members: dict[str, Any], cli_args: list[str], detail: str
+) -> None:
+    """What the CLI refuses a request is refused too, by the same checks, and the
+    problem names the members a request sets, not the CLI's options."""
+    answer = server.annotate({"text": "x", **members})
+    assert _problem(answer, 400)["detail"] == detail
+    assert not CLI_WORDS.search(detail)
+    assert run_cli("annotate", "-", *cli_args, stdin="x").returncode == 2
+
+
+@pytest.mark.parametrize(("media", "query", "detail"), [
+    ("text/html", "?format=text", "HTML input is written as HTML, not text (drop 'format', "
+     "or send the body as text/plain)"),
+    ("text/markdown", "?format=markdown", "Markdown input is written as HTML, not markdown "
+     "(drop 'format', or send the body as text/plain)"),
+    ("text/plain", "?skip=p", "'skip' and 'root' go with HTML input (send the body as "
+     "text/html ('skip' also goes with Markdown input))"),
+    ("text/markdown", "?root=p", "'root' goes with HTML input, not Markdown (send the body "
+     "as text/html)"),
+    ("text/plain", "?title=x", "'title' goes with 'standalone' (add standalone=true)"),
+    ("text/plain", "?standalone=true&format=text", "'standalone' goes with format=html"),
+    ("text/plain", "?markup=spip&format=text",
+     "'markup' goes with HTML output (add format=html)"),
+    ("text/plain", "?link_to=a.html&format=text",
+     "'link_to' goes with HTML or Markdown output (add format=html or format=markdown)"),
+    ("text/html", "?max_per_entry=0", "'max_per_entry' must be at least 1"),
+])
+def test_the_raw_mode_s_problems_speak_its_query_string(server: Server, media: str,
+                                                        query: str, detail: str) -> None:
+    answer = server.request("POST", "/v1/annotate" + query, "x", {"Content-Type": media})
+    assert _problem(answer, 400)["detail"] == detail
+    assert not CLI_WORDS.search(detail)
+
+
+def test_every_option_the_cli_s_checks_name_is_a_member_or_out_of_reach() -> None:
+    """The one table (``OPTION_MEMBERS``) names every option a message of ``glossator
+    annotate``'s checks can name; the others are the CLI's alone, fixed in the namespace
+    a request makes (its output, jobs, terminal)."""
+    import ast
+    import inspect
+
+    from glossator import plan
+    from glossator.serve.options import OPTION_MEMBERS
+
+    cli_only = {"--output", "--output-dir", "--in-place", "--width", "--output-encoding",
+                "--jobs", "-j", "--dask", "--script", "--explain", "-o"}
+    named: set[str] = set()
+    for node in ast.walk(ast.parse(inspect.getsource(plan))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "UsageError":
+            for part in ast.walk(node):
+                if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    named |= {m.group() for m in re.finditer(
+                        r"(?<![\w-])(-[a-z]|--[a-z][a-z-]*)(?![\w-])", part.value)}
+    assert named > {"--standalone", "--markup", "-f"}
+    assert named <= set(OPTION_MEMBERS) | cli_only, named - set(OPTION_MEMBERS) - cli_only
+
+
+def test_a_json_body_is_utf_8(server: Server) -> None:
+    latin1 = server.request("POST", "/v1/annotate", '{"text": "Besançon"}'.encode("latin-1"),
+                            {"Content-Type": "application/json"})
+    detail = _problem(latin1, 400)["detail"]
+    assert detail.startswith("the body is not UTF-8: byte 0xe7 at offset 15 ")
+    assert "JSON is sent in UTF-8" in detail and "codec" not in detail
+    for charset in ("iso-8859-1", "utf-16", "nope"):
+        named = server.request("POST", "/v1/annotate", '{"text": "x"}',
+                               {"Content-Type": f"application/json; charset={charset}"})
+        assert f"not charset={charset}" in _problem(named, 415)["detail"]
+    for charset in ("utf-8", "UTF8", '"utf-8"'):
+        assert server.request("POST", "/v1/annotate", '{"text": "L’ESS"}', {
+            "Content-Type": f"application/json; charset={charset}"}).status == 200
 
 
 def test_bad_bodies_types_and_routes_are_problems(server: Server) -> None:

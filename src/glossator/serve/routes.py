@@ -78,11 +78,48 @@ def _media_type(request: Request) -> tuple[str, str | None]:
     return media.strip().lower(), charset
 
 
+def _checked_media(request: Request) -> tuple[str, str | None]:
+    """The media type of the body and its ``charset``, if the service reads them: 415
+    for another type or a JSON body not in UTF-8; 400 for a JSON body with a query string
+    (options in both places: those of the query string would be ignored)."""
+    media, charset = _media_type(request)
+    if media != "application/json" and media not in RAW_KINDS:
+        raise Problem(415, f"a body of type '{media or 'none'}' cannot be annotated: "
+                      "send application/json (text and options), or text/html, "
+                      "text/plain or text/markdown (the document itself, options in "
+                      "the query string)")
+    if media == "application/json" and charset and _codec(charset) != "utf-8":
+        raise Problem(415, f"a JSON body is UTF-8, not charset={charset} (send it in "
+                      "UTF-8; a document in another encoding can be sent as itself, "
+                      "text/plain or text/html with its charset, the options in the "
+                      "query string)")
+    if media == "application/json" and request.query_params:
+        name = next(iter(request.query_params))
+        raise Problem(400, f"a JSON body takes its options as its members, not in the "
+                      f"query string ('{name}') (move them into the body; the query "
+                      "string is for a raw body: text/html, text/plain, text/markdown)")
+    return media, charset
+
+
+def _codec(charset: str) -> str | None:
+    """The codec a ``charset`` names (``utf-8`` for ``UTF8``), None for no codec."""
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
+
+
 def _annotate_json(service: Service, body: bytes) -> Response:
     """The JSON mode: output, matches and glossary (runs in the pool)."""
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError as exc:  # (json reads UTF-8, or UTF-16 or -32 by their NULs)
+        raise UsageError(f"the body is not UTF-8: byte 0x{exc.object[exc.start]:02x} at "
+                         f"offset {exc.start} is not valid there", hint="JSON is sent in "
+                         "UTF-8; a document in another encoding can be sent as itself, "
+                         "text/plain or text/html with its charset, the options in the "
+                         "query string") from None
+    except ValueError as exc:
         raise UsageError(f"the body is not valid JSON: {exc}") from None
     except RecursionError:  # (arrays or objects nested about a thousand deep)
         raise UsageError("the body's JSON is nested too deeply: a request is one object "
@@ -170,17 +207,7 @@ def routes(service: Service) -> list[Route]:
     """The routes of ``service``."""
     async def annotate(request: Request) -> Response:
         started = time.monotonic()
-        media, charset = _media_type(request)
-        if media != "application/json" and media not in RAW_KINDS:
-            raise Problem(415, f"a body of type '{media or 'none'}' cannot be annotated: "
-                          "send application/json (text and options), or text/html, "
-                          "text/plain or text/markdown (the document itself, options in "
-                          "the query string)")
-        if media == "application/json" and request.query_params:
-            name = next(iter(request.query_params))
-            raise Problem(400, f"a JSON body takes its options as its members, not in the "
-                          f"query string ('{name}') (move them into the body; the query "
-                          "string is for a raw body: text/html, text/plain, text/markdown)")
+        media, charset = _checked_media(request)
         body = await _body(request, service.config.max_bytes, service.config.timeout)
         if media == "application/json":
             return await service.run(lambda: _annotate_json(service, body), started)
