@@ -1,5 +1,6 @@
 """Errors as RFC 9457 problem details: ``application/problem+json`` with ``type``,
-``title``, ``status`` and ``detail``, the detail being the one line the CLI prints.
+``title``, ``status`` and ``detail``, the detail being one line: for an option refused,
+the CLI's line in the request's words (:func:`glossator.serve.options.in_api_words`).
 
 :class:`Problem` is raised by a handler and answered by the front of the service
 (:mod:`glossator.serve.app`); nothing else ever reaches a client.
