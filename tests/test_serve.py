@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import threading
 import time
@@ -18,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from glossator.documents.refresh import unwrap
 from serve_support import (
     GLOSSARY_V1,
     GLOSSARY_V2,
@@ -71,6 +73,7 @@ CASES = [
     ("text", "html", TEXT.upper().replace("’", "'"), {"accents": "fold",
                                                       "max_per_entry": 1}),
     ("html", "html", HTML, {"markup": "abbr"}),
+    ("html", "html", HTML, {"assets": "inline"}),
     ("html", "html", STALE, {"refresh": True}),
     ("markdown", "html", MARKDOWN, {}),
 ]
@@ -78,6 +81,8 @@ CASES = [
 
 def _cli_args(input_format: str, fmt: str, options: dict[str, Any]) -> list[str]:
     args = ["--input-format", input_format, "-f", fmt]
+    if "assets" not in options:  # the service's default; the CLI's on stdout is inline
+        args += ["--assets", "none"]
     for key, value in options.items():
         flag = "--" + key.replace("_", "-")
         if value is True:
@@ -122,10 +127,35 @@ def test_raw_html_mode_answers_the_annotated_html_only(server: Server) -> None:
     assert answer.status == 200, answer.body
     assert answer.headers["content-type"] == "text/html; charset=utf-8"
     cli = run_cli("annotate", "-", "--input-format", "html", "--markup", "spip",
-                  "--occurrences", "all", stdin=HTML)
+                  "--occurrences", "all", "--assets", "none", stdin=HTML)
     assert answer.text == cli.stdout
     assert 'class="cs_glossaire"' in answer.text
     assert answer.headers["x-glossator-glossary"].startswith("default; version=")
+
+
+def test_raw_mode_keeps_a_page_byte_for_byte_outside_the_markup(server: Server) -> None:
+    """A whole page gets no stylesheet unless asked (``assets=inline``: the CLI's
+    ``--assets inline``); ``link`` is refused (the service writes no file); a BOM sent is
+    a BOM returned. What the WordPress and SPIP plugins check an answer for."""
+    def raw(query: str, body: str) -> Answer:
+        return server.request("POST", "/v1/annotate" + query, body.encode("utf-8"),
+                              {"Content-Type": "text/html; charset=utf-8"})
+
+    plain = raw("", HTML)
+    assert plain.status == 200 and "<style" not in plain.text
+    assert unwrap(plain.text)[0] == HTML  # glossator's markup taken off: the page sent
+    inline = raw("?assets=inline", HTML)
+    assert inline.text == run_cli("annotate", "-", "--input-format", "html", "--assets",
+                                  "inline", stdin=HTML).stdout
+    assert "<style>" in inline.text
+    assert "'assets'" in _problem(raw("?assets=link", HTML), 400)["detail"]
+    json_inline = server.annotate({"text": HTML, "input_format": "html", "assets": "inline"})
+    assert json_inline.json()["output"] == inline.text
+    for body in ("\ufeff" + HTML, "\ufeff<p>L’ESS réunit les SCOP.</p>"):
+        answer = raw("", body)
+        assert answer.status == 200 and answer.body.startswith(b"\xef\xbb\xbf<")
+        assert answer.text == run_cli("annotate", "-", "--input-format", "html", "--assets",
+                                      "none", stdin=body).stdout
 
 
 def test_raw_mode_reads_the_charset_it_is_told(server: Server) -> None:
@@ -149,28 +179,130 @@ def test_a_body_in_another_charset_says_how_to_name_it(server: Server) -> None:
         "(read it with charset=utf-16 in the Content-Type, or save it as UTF-8)")
 
 
-def test_the_cli_s_one_line_messages_come_back_as_problems(server: Server) -> None:
-    answer = server.annotate({"text": HTML, "input_format": "html", "format": "text"})
-    cli = run_cli("annotate", "-", "--input-format", "html", "-f", "text", stdin=HTML)
-    assert cli.returncode == 2
-    assert _problem(answer, 400)["detail"] == cli.stderr.strip().removeprefix(
-        "glossator: error: ")
-    for payload, words in [
-        ({"text": "x", "format": "pdf"}, "pdf"),
-        ({"text": "x", "occurrences": "often"}, "often"),
-        ({"text": "x", "accents": "none"}, "accents"),
-        ({"text": "x", "max_per_entry": 0}, "at least 1"),
-        ({"text": "x", "max_per_entry": "2"}, "integer"),
-        ({"text": "x", "colour": "red"}, "unknown option 'colour'"),
-        ({"text": "x", "markup": "nope"}, "nope"),
-        ({"text": "x", "format": "text", "link_to": "a.html"}, "--link-to"),
-        ({"text": "x", "skip": ["p:::"], "input_format": "html"}, "p:::"),
-        ({"text": 3}, "'text' must be a string"),
-        ([1, 2], "JSON object"),
-    ]:
-        detail = _problem(server.request("POST", "/v1/annotate", json.dumps(payload),
-                                         {"Content-Type": "application/json"}), 400)["detail"]
-        assert words in detail, (payload, detail)
+#: Every check of ``glossator annotate`` a JSON body can set off: the members, the CLI's
+#: options that set it off there too, and the message in the service's words.
+REFUSED: list[tuple[dict[str, Any], list[str], str]] = [
+    ({"input_format": "html", "format": "text"}, ["--input-format", "html", "-f", "text"],
+     "HTML input is written as HTML, not text (drop 'format', or send the text with "
+     "'input_format': \"text\")"),
+    ({"input_format": "markdown", "format": "json"},
+     ["--input-format", "markdown", "-f", "json"],
+     "Markdown input is written as HTML, not json (drop 'format', or send the text with "
+     "'input_format': \"text\")"),
+    ({"standalone": True, "format": "text"}, ["--standalone", "-f", "text"],
+     "'standalone' goes with 'format': \"html\""),
+    ({"title": "x"}, ["--title", "x"], "'title' goes with 'standalone' (add 'standalone': "
+     "true)"),
+    ({"input_format": "html", "standalone": True}, ["--input-format", "html", "--standalone"],
+     "'standalone' goes with text or Markdown input; an HTML page is kept whole"),
+    ({"skip": ["p"]}, ["--skip", "p"], "'skip' and 'root' go with HTML input (send it with "
+     "'input_format': \"html\" ('skip' also goes with Markdown input))"),
+    ({"root": "p", "input_format": "markdown"}, ["--root", "p", "--input-format", "markdown"],
+     "'root' goes with HTML input, not Markdown (send it with 'input_format': \"html\")"),
+    ({"refresh": True}, ["--refresh"], "'refresh' goes with HTML input: it takes "
+     "glossator's annotations off pages annotated earlier (send it with 'input_format': "
+     "\"html\")"),
+    ({"markup": "spip", "format": "text"}, ["--markup", "spip", "-f", "text"],
+     "'markup' goes with HTML output (add 'format': \"html\")"),
+    ({"markup": "abbr", "input_format": "markdown"},
+     ["--markup", "abbr", "--input-format", "markdown"], "'markup' spip/abbr does not go "
+     "with Markdown input yet (convert the Markdown to HTML first, then annotate it)"),
+    ({"rich_definitions": True, "format": "text"}, ["--rich-definitions", "-f", "text"],
+     "'rich_definitions' goes with HTML output of text or HTML input"),
+    ({"link_to": "a.html", "format": "text"}, ["--link-to", "a.html", "-f", "text"],
+     "'link_to' goes with HTML or Markdown output (add 'format': \"html\" or "
+     "\"markdown\")"),
+    ({"link_to": "javascript:x"}, ["--link-to", "javascript:x"], "'link_to' 'javascript:x': "
+     "only http, https and relative URLs are allowed (e.g. index.html or "
+     "https://example.org/glossaire/)"),
+    ({"max_per_entry": 0}, ["--max-per-entry", "0"], "'max_per_entry' must be at least 1"),
+    ({"format": "pdf"}, ["-f", "pdf"],
+     "unknown output format 'pdf' (use one of: html, json, markdown, terminal, text)"),
+    ({"markup": "nope"}, ["--markup", "nope"],
+     "unknown markup 'nope' (use one of: glossator, spip, abbr)"),
+    ({"occurrences": "often"}, ["--occurrences", "often"],
+     "unknown occurrences policy 'often' (use one of: first, section, all)"),
+    ({"skip": ["p:::"], "input_format": "html"}, ["--skip", "p:::", "--input-format", "html"],
+     "'p:::' is not a simple selector (use a tag, .class, #id, [attr] or [attr=value], "
+     "e.g. 'main' or 'div.sidebar')"),
+]
+
+#: A command line's vocabulary: an option (``-f``, ``--max-per-entry``), a file to give.
+CLI_WORDS = re.compile(r"(?<![\w-])(-[a-z]|--[a-z])|<stdin>|\.html file")
+
+
+@pytest.mark.parametrize(("members", "cli_args", "detail"), REFUSED)
+def test_the_cli_s_checks_come_back_in_the_api_s_words(
+    server: Server, members: dict[str, Any], cli_args: list[str], detail: str
+) -> None:
+    """What the CLI refuses a request is refused too, by the same checks, and the
+    problem names the members a request sets, not the CLI's options."""
+    answer = server.annotate({"text": "x", **members})
+    assert _problem(answer, 400)["detail"] == detail
+    assert not CLI_WORDS.search(detail)
+    assert run_cli("annotate", "-", *cli_args, stdin="x").returncode == 2
+
+
+@pytest.mark.parametrize(("media", "query", "detail"), [
+    ("text/html", "?format=text", "HTML input is written as HTML, not text (drop 'format', "
+     "or send the body as text/plain)"),
+    ("text/markdown", "?format=markdown", "Markdown input is written as HTML, not markdown "
+     "(drop 'format', or send the body as text/plain)"),
+    ("text/plain", "?skip=p", "'skip' and 'root' go with HTML input (send the body as "
+     "text/html ('skip' also goes with Markdown input))"),
+    ("text/markdown", "?root=p", "'root' goes with HTML input, not Markdown (send the body "
+     "as text/html)"),
+    ("text/plain", "?title=x", "'title' goes with 'standalone' (add standalone=true)"),
+    ("text/plain", "?standalone=true&format=text", "'standalone' goes with format=html"),
+    ("text/plain", "?markup=spip&format=text",
+     "'markup' goes with HTML output (add format=html)"),
+    ("text/plain", "?link_to=a.html&format=text",
+     "'link_to' goes with HTML or Markdown output (add format=html or format=markdown)"),
+    ("text/html", "?max_per_entry=0", "'max_per_entry' must be at least 1"),
+])
+def test_the_raw_mode_s_problems_speak_its_query_string(server: Server, media: str,
+                                                        query: str, detail: str) -> None:
+    answer = server.request("POST", "/v1/annotate" + query, "x", {"Content-Type": media})
+    assert _problem(answer, 400)["detail"] == detail
+    assert not CLI_WORDS.search(detail)
+
+
+def test_every_option_the_cli_s_checks_name_is_a_member_or_out_of_reach() -> None:
+    """The one table (``OPTION_MEMBERS``) names every option a message of ``glossator
+    annotate``'s checks can name; the others are the CLI's alone, fixed in the namespace
+    a request makes (its output, jobs, terminal)."""
+    import ast
+    import inspect
+
+    from glossator import plan
+    from glossator.serve.options import OPTION_MEMBERS
+
+    cli_only = {"--output", "--output-dir", "--in-place", "--width", "--output-encoding",
+                "--jobs", "-j", "--dask", "--script", "--explain", "-o"}
+    named: set[str] = set()
+    for node in ast.walk(ast.parse(inspect.getsource(plan))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "UsageError":
+            for part in ast.walk(node):
+                if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    named |= {m.group() for m in re.finditer(
+                        r"(?<![\w-])(-[a-z]|--[a-z][a-z-]*)(?![\w-])", part.value)}
+    assert named > {"--standalone", "--markup", "-f"}
+    assert named <= set(OPTION_MEMBERS) | cli_only, named - set(OPTION_MEMBERS) - cli_only
+
+
+def test_a_json_body_is_utf_8(server: Server) -> None:
+    latin1 = server.request("POST", "/v1/annotate", '{"text": "Besançon"}'.encode("latin-1"),
+                            {"Content-Type": "application/json"})
+    detail = _problem(latin1, 400)["detail"]
+    assert detail.startswith("the body is not UTF-8: byte 0xe7 at offset 15 ")
+    assert "JSON is sent in UTF-8" in detail and "codec" not in detail
+    for charset in ("iso-8859-1", "utf-16", "nope"):
+        named = server.request("POST", "/v1/annotate", '{"text": "x"}',
+                               {"Content-Type": f"application/json; charset={charset}"})
+        assert f"not charset={charset}" in _problem(named, 415)["detail"]
+    for charset in ("utf-8", "UTF8", '"utf-8"'):
+        assert server.request("POST", "/v1/annotate", '{"text": "L’ESS"}', {
+            "Content-Type": f"application/json; charset={charset}"}).status == 200
 
 
 def test_bad_bodies_types_and_routes_are_problems(server: Server) -> None:
@@ -192,6 +324,17 @@ def test_bad_bodies_types_and_routes_are_problems(server: Server) -> None:
     _problem(server.request("GET", "/nowhere"), 404)
     _problem(server.request("GET", "/v1/annotate"), 405)
     _problem(server.request("GET", "/static/../app.py"), 404)
+
+
+def test_a_json_body_refuses_options_in_the_query_string(server: Server) -> None:
+    """In the JSON mode the options are the body's members: one in the query string (a
+    typo, or a raw-mode habit) is refused, never silently ignored."""
+    for query in ("?glossary=ess&bogus=1", "?format=text", "?bogus"):
+        answer = server.request("POST", "/v1/annotate" + query, '{"text": "La SCOP."}',
+                                {"Content-Type": "application/json"})
+        detail = _problem(answer, 400)["detail"]
+        assert "query string" in detail and f"'{query[1:].split('=')[0]}'" in detail
+    assert server.annotate({"text": "La SCOP."}).status == 200
 
 
 # --- the glossaries, health, OpenAPI, metrics ----------------------------------------------
@@ -350,6 +493,22 @@ def test_a_token_is_asked_for_on_the_api_and_the_metrics(tmp_path: Path) -> None
         s.stop()
 
 
+def test_no_client_can_add_series_to_the_metrics() -> None:
+    """Invented methods and paths, even refused for want of a token, are counted under
+    one ``other`` value each: the metrics' series stay bounded."""
+    s = start_server("--token", "t0k")
+    try:
+        for i in range(3):
+            assert s.request(f"QQ{i}", "/v1/annotate").status == 401
+            assert s.request("GET", f"/made-up-{i}").status == 401
+        metrics = s.request("GET", "/metrics", headers={"Authorization": "Bearer t0k"}).text
+        assert "QQ" not in metrics and "made-up" not in metrics
+        assert 'route="/v1/annotate",method="other",status="401"} 3' in metrics
+        assert 'route="other",method="GET",status="401"} 3' in metrics
+    finally:
+        s.stop()
+
+
 def test_cors_is_off_by_default_and_follows_the_allow_list(server: Server) -> None:
     plain = server.request("GET", "/v1/glossaries", headers={"Origin": "https://a.example"})
     assert "access-control-allow-origin" not in plain.headers
@@ -370,6 +529,13 @@ def test_cors_is_off_by_default_and_follows_the_allow_list(server: Server) -> No
             "Origin": "https://a.example", "Authorization": "Bearer t0k"})
         assert listing.headers["access-control-allow-origin"] == "https://a.example"
         assert "etag" in listing.headers["access-control-expose-headers"].lower()
+        raw = s.request("POST", "/v1/annotate", "<p>L’ESS.</p>", {
+            "Origin": "https://a.example", "Authorization": "Bearer t0k",
+            "Content-Type": "text/html"})
+        assert raw.status == 200 and raw.headers["x-glossator-glossary"]
+        exposed = {h.strip().lower()
+                   for h in raw.headers["access-control-expose-headers"].split(",")}
+        assert {"etag", "x-glossator-glossary", "retry-after"} <= exposed
     finally:
         s.stop()
 
@@ -407,7 +573,69 @@ def test_slow_requests_time_out_with_504_and_a_full_service_says_503() -> None:
         s.stop()
 
 
+def _half_a_body(s: Server, close: bool) -> tuple[bytes, float]:
+    """Declare 100 bytes of body, send 3; hang up (``close``) or wait for the answer:
+    what came back, and after how many seconds."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", s.port), timeout=30) as sock:
+        sock.sendall(b"POST /v1/annotate HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain"
+                     b"\r\nContent-Length: 100\r\n\r\nL'E")
+        if close:
+            return b"", time.monotonic() - started
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer, time.monotonic() - started
+
+
+def test_a_body_cut_short_is_a_client_s_hang_up_and_a_slow_one_a_408() -> None:
+    """A client that hangs up mid-body is no error of the service: no traceback, logged
+    and counted as 499; one that sends part of the body and waits gets a 408 within
+    --timeout, not a connection held open."""
+    s = start_server("--timeout", "1")
+    try:
+        _half_a_body(s, close=True)
+        assert wait_until(lambda: s.log_lines("POST /v1/annotate 499"), 10), s.log
+        assert not s.log_lines("Traceback") and not s.log_lines("unexpected error")
+        answer, seconds = _half_a_body(s, close=False)
+        assert answer.startswith(b"HTTP/1.1 408 "), answer
+        assert b"application/problem+json" in answer and b"--timeout" in answer
+        assert seconds < 10
+        assert wait_until(lambda: s.log_lines("POST /v1/annotate 408"), 10)
+        metrics = s.request("GET", "/metrics").text
+        assert 'method="POST",status="499"} 1' in metrics
+        assert 'method="POST",status="408"} 1' in metrics
+        assert 'status="500"' not in metrics
+        assert not s.log_lines("Traceback")
+    finally:
+        s.stop()
+
+
 # --- configuration, workers, logs ----------------------------------------------------------
+
+
+FORGED = "glossator: POST /v1/annotate 200 6.01 ms 1142 bytes"
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_request_cannot_forge_a_line_of_the_log(log_format: str) -> None:
+    """Line feed, carriage return, NEL, U+2028 and U+2029 in a path are shown as visible
+    escapes (or JSON's): each request stays one line of the log, whatever splits it."""
+    s = start_server("--log-format", log_format)
+    try:
+        forged = FORGED.replace(" ", "%20")
+        for brk in ("%0A", "%0D", "%C2%85", "%E2%80%A8", "%E2%80%A9", "%0D%0A"):
+            assert s.request("GET", f"/x{brk}{forged}").status == 404
+        assert wait_until(lambda: len(s.log_lines("6.01 ms")) == 6, 10), s.log
+        for line in s.log_lines("6.01 ms"):
+            assert len(line.splitlines()) == 1 and not line.startswith("glossator: POST")
+            if log_format == "json":
+                assert json.loads(line)["path"].startswith("/x") and line.isascii()
+            else:
+                assert line.startswith("glossator: GET /x\\") and line.endswith(" bytes")
+        assert not [line for line in s.log if line.startswith(FORGED[:30])]
+    finally:
+        s.stop()
 
 
 def test_a_toml_file_names_several_glossaries(tmp_path: Path) -> None:

@@ -30,14 +30,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..errors import GlossatorError
 from .config import ServeConfig
 from .glossaries import Glossaries, UnknownGlossary
+from .logs import one_line
 from .problems import Problem
 from .service import API_CSP, Service, problem_response
 
-__all__ = ["CONFIG_VARIABLE", "BearerAuth", "Front", "app_from_environment", "create_app"]
+__all__ = ["CONFIG_VARIABLE", "EXPOSED_HEADERS", "BearerAuth", "Front", "app_from_environment",
+           "create_app"]
 
 
 #: The environment variable that hands the settings to uvicorn's worker processes.
 CONFIG_VARIABLE = "GLOSSATOR_SERVE_CONFIG"
+
+#: The answer's headers a browser page allowed by ``--cors-origin`` may read (beyond
+#: those CORS always lets through): what the API documents for clients to act on.
+EXPOSED_HEADERS = ("ETag", "X-Glossator-Glossary", "Retry-After")
 
 #: The log of the service: one line per request, reloads, and tracebacks.
 log = logging.getLogger("glossator.serve")
@@ -89,7 +95,8 @@ class Front:
         try:
             await self.app(scope, receive, sending)
         except Exception:
-            log.exception("%s %s: unexpected error", scope["method"], scope["path"])
+            log.exception("%s %s: unexpected error", one_line(scope["method"]),
+                          one_line(scope["path"]))
             if not state["started"]:
                 response = problem_response(500, "the service met an unexpected error; "
                                             "it is in the service's log")
@@ -107,8 +114,8 @@ class Front:
             log.info(json.dumps({"method": scope["method"], "path": scope["path"],
                                  "status": status, "ms": ms, "bytes": size}))
         else:
-            log.info("%s %s %d %.2f ms %d bytes", scope["method"], scope["path"], status, ms,
-                     size)
+            log.info("%s %s %d %.2f ms %d bytes", one_line(scope["method"]),
+                     one_line(scope["path"]), status, ms, size)
 
 
 class BearerAuth:
@@ -198,7 +205,7 @@ def create_app(config: ServeConfig, glossaries: Glossaries | None = None) -> ASG
             CORSMiddleware, allow_origins=list(config.cors_origins),
             allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type",
                                                           "If-None-Match"],
-            expose_headers=["ETag"], max_age=600))
+            expose_headers=list(EXPOSED_HEADERS), max_age=600))
     if config.token:
         middleware.append(Middleware(BearerAuth, token=config.token))
     table: list[Route] = routes(service)

@@ -7,7 +7,22 @@ import logging
 import sys
 import time
 
-__all__ = ["setup_logging"]
+__all__ = ["LINE_BREAKS", "one_line", "setup_logging"]
+
+#: What a reader of the log may take for the end of a line, beyond the C0 and C1
+#: controls (line feed, carriage return, NEL U+0085 and the rest): the Unicode line and
+#: paragraph separators.
+LINE_BREAKS = "\u2028\u2029"
+
+
+def one_line(value: str) -> str:
+    """``value`` (a request's path or method) with every control character and line
+    break shown as a visible escape (``\\x0a``, ``\\u2028``): a client cannot forge
+    a line of the log, nor act on the terminal that shows it."""
+    from ..text.inert import terminal_safe, visible_escape
+
+    value = terminal_safe(value, newlines=False)
+    return "".join(visible_escape(c) if c in LINE_BREAKS else c for c in value)
 
 
 class _JsonLines(logging.Formatter):
@@ -28,7 +43,10 @@ class _JsonLines(logging.Formatter):
             data["message"] = message
         if record.exc_info:
             data["traceback"] = self.formatException(record.exc_info)
-        return json.dumps(data, ensure_ascii=False)
+        line = json.dumps(data, ensure_ascii=False)  # (only strings hold these: \u escapes)
+        for char in "\x85" + LINE_BREAKS:
+            line = line.replace(char, f"\\u{ord(char):04x}")
+        return line
 
 
 class _Text(logging.Formatter):

@@ -23,10 +23,15 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BUCKETS", "FLUSH_SECONDS", "Metrics", "merge"]
+__all__ = ["BUCKETS", "FLUSH_SECONDS", "METHODS", "Metrics", "merge"]
 
 #: The upper bounds of the latency histogram, in seconds.
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+#: The methods counted by name (RFC 9110's, and PATCH); any other is counted as
+#: ``other``, so that a client cannot add series without end by inventing methods.
+METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE",
+                     "PATCH"))
 
 #: The longest a worker's snapshot lags behind its counts (shared directory only).
 FLUSH_SECONDS = 1.0
@@ -105,7 +110,8 @@ class Metrics:
             self._changes += 1
 
     def finished(self, route: str, method: str, status: int, seconds: float) -> None:
-        """A request was answered."""
+        """A request was answered (``route``: a route's template, or ``other``)."""
+        method = method if method in METHODS else "other"
         with self._lock:
             self._in_flight -= 1
             self._requests[route, method, status] += 1

@@ -45,6 +45,8 @@ def _schemas() -> dict[str, Any]:
                    "acronym with several senses that nothing decides."},
         "domain": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
                    "description": "Domains that limit the senses (as --domain)."},
+        "assets": {"enum": ["none", "inline"], "description": "A whole page: nothing "
+                   "added (the caller links glossator.css), or a <style> (--assets)."},
     }
     for name, value in DEFAULTS.items():
         if name != "text":
@@ -102,7 +104,8 @@ def _annotate() -> dict[str, Any]:
             "200": {"description": "The annotated document.", "content": {
                 "application/json": {"schema": _ref("AnnotateResponse")},
                 "text/html": raw, "text/plain": raw, "text/markdown": raw}},
-            **{code: _PROBLEM for code in ("400", "401", "404", "413", "415", "503", "504")},
+            **{code: _PROBLEM for code in ("400", "401", "404", "408", "413", "415", "503",
+                                           "504")},
         }}}
 
 

@@ -1,14 +1,18 @@
 """The options of ``POST /v1/annotate``, checked as ``glossator annotate`` checks its own.
 
 A request's options are turned into the command line's ``argparse`` namespace and go
-through the very checks ``annotate`` runs (:mod:`glossator.plan`), so a request gets the
-one-line message the CLI prints, and the :class:`~glossator.runner.DocumentJob` it builds
-is the one the CLI would build: the output is the CLI's, byte for byte.
+through the very checks ``annotate`` runs (:mod:`glossator.plan`), so a request is
+refused for what the CLI refuses, and the :class:`~glossator.runner.DocumentJob` it builds
+is the one the CLI would build: the output is the CLI's, byte for byte. The CLI's message
+is then put in the service's words (:data:`API_WORDS`, :func:`in_api_words`): the
+members a request sets (``'max_per_entry'``, ``'format': "html"``), not the flags of a
+command line the caller has not got.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +31,8 @@ from ..runner import DocumentJob
 from .config import DEFAULT_NAME
 from .glossaries import Loaded
 
-__all__ = ["DEFAULTS", "AnnotateRequest", "from_json", "from_query"]
+__all__ = ["API_WORDS", "DEFAULTS", "OPTION_MEMBERS", "AnnotateRequest", "from_json",
+           "from_query", "in_api_words"]
 
 #: Every option of ``POST /v1/annotate`` and its default.
 DEFAULTS: dict[str, Any] = {
@@ -35,15 +40,64 @@ DEFAULTS: dict[str, Any] = {
     "occurrences": "first", "max_per_entry": None, "accents": "strict", "inflect": True,
     "markup": "glossator", "link_to": None, "standalone": False, "title": None,
     "rich_definitions": False, "skip": [], "root": None, "refresh": False, "senses": "all",
-    "domain": [],
+    "domain": [], "assets": "none",
 }
 
 _STRINGS = ("input_format", "format", "glossary", "occurrences", "accents", "markup",
-            "senses")
+            "senses", "assets")
 _OPTIONAL_STRINGS = ("link_to", "title", "root")
 _BOOLS = ("inflect", "standalone", "rich_definitions", "refresh")
 _CHOICES = {"input_format": ("text", "html", "markdown"), "accents": ("strict", "fold"),
-            "senses": ("all", "skip", "first")}
+            "senses": ("all", "skip", "first"),
+            # ``link`` writes glossator.css beside the pages: the service writes no file
+            "assets": ("none", "inline")}
+
+#: The options of ``glossator annotate`` a request sets, by the member (or query string
+#: parameter) that sets it: what a message of its checks names is named so instead.
+OPTION_MEMBERS = {
+    "--input-format": "input_format", "-f": "format", "--format": "format",
+    "--occurrences": "occurrences", "--max-per-entry": "max_per_entry",
+    "--accents": "accents", "--no-inflect": "inflect", "--markup": "markup",
+    "--link-to": "link_to", "--standalone": "standalone", "--title": "title",
+    "--rich-definitions": "rich_definitions", "--skip": "skip", "--root": "root",
+    "--refresh": "refresh", "--senses": "senses", "--domain": "domain",
+    "--assets": "assets",
+}
+
+#: The phrases of those messages that say what to do with a command line, as a request
+#: says it: (the CLI's words, the JSON mode's, the raw mode's). Longest first; what is
+#: left, a lone option, is named by :data:`OPTION_MEMBERS`.
+API_WORDS: tuple[tuple[str, str, str], ...] = (
+    ("drop -f/--format, or use --input-format text",
+     "drop 'format', or send the text with 'input_format': \"text\"",
+     "drop 'format', or send the body as text/plain"),
+    ("give a .html file or --input-format html", "send it with 'input_format': \"html\"",
+     "send the body as text/html"),
+    ("add -f html or -f markdown", "add 'format': \"html\" or \"markdown\"",
+     "add format=html or format=markdown"),
+    ("add -f html", "add 'format': \"html\"", "add format=html"),
+    ("add --standalone", "add 'standalone': true", "add standalone=true"),
+    ("--format html", "'format': \"html\"", "format=html"),
+    ("Markdown input needs Python-Markdown: <stdin>",
+     "this service cannot read Markdown: it has not got Python-Markdown",
+     "this service cannot read Markdown: it has not got Python-Markdown"),
+)
+
+#: A command line's option in a message (``-f``, ``--max-per-entry``).
+_OPTION = re.compile(r"(?<![\w-])(?:-f|--[a-z][a-z-]*)(?![\w-])")
+
+
+def in_api_words(error: UsageError, raw: bool) -> UsageError:
+    """``error``, raised by ``glossator annotate``'s checks, in the words of a request:
+    of the JSON mode, or (``raw``) of the raw mode and its query string."""
+    def say(text: str) -> str:
+        for cli, in_json, in_raw in API_WORDS:
+            text = text.replace(cli, in_raw if raw else in_json)
+        return _OPTION.sub(lambda m: f"'{OPTION_MEMBERS[m.group()]}'"
+                           if m.group() in OPTION_MEMBERS else m.group(), text)
+
+    return UsageError(say(error.message), file=error.file, line=error.line,
+                      hint=say(error.hint) if error.hint else None)
 
 
 @dataclass(frozen=True)
@@ -53,6 +107,8 @@ class AnnotateRequest:
     text: str
     glossary: str
     options: dict[str, Any]
+    #: Whether the options came in a query string (the raw mode), not a JSON body.
+    raw: bool = False
 
     @property
     def kind(self) -> str:
@@ -63,6 +119,13 @@ class AnnotateRequest:
     def job(self, loaded: Loaded, cache_dir: str | None) -> tuple[DocumentJob, Document]:
         """The job ``glossator annotate - -f FORMAT …`` would run, and the document (as
         if read from standard input)."""
+        try:
+            return self._job(loaded, cache_dir)
+        except UsageError as exc:
+            raise in_api_words(exc, self.raw) from None
+
+    def _job(self, loaded: Loaded, cache_dir: str | None) -> tuple[DocumentJob, Document]:
+        """:meth:`job`, its messages in the CLI's words."""
         args = self._namespace()
         o = self.options
         annotator = loaded.annotator(occurrences=o["occurrences"],
@@ -87,11 +150,19 @@ class AnnotateRequest:
             skip=list(o["skip"]), root=o["root"], refresh=o["refresh"], script=False,
             explain=False,
             output=None, output_dir=None, in_place=False, output_encoding=None, jobs=1,
-            width=None, color="never", terminal_style="notes", assets=None,
+            width=None, color="never", terminal_style="notes", assets=o["assets"],
         )
 
     def check(self) -> None:
-        """The checks of ``glossator annotate``, in its order (a ``UsageError``)."""
+        """The checks of ``glossator annotate``, in its order (a ``UsageError``, in the
+        request's words)."""
+        try:
+            self._check()
+        except UsageError as exc:
+            raise in_api_words(exc, self.raw) from None
+
+    def _check(self) -> None:
+        """:meth:`check`, its messages in the CLI's words."""
         args = self._namespace()
         check_options(args)
         kinds = input_kinds(args, ["-"])
@@ -170,6 +241,6 @@ def from_query(text: str, params: Mapping[str, Sequence[str]]) -> AnnotateReques
         else:
             options[key] = value
     options = _checked(options)
-    request = AnnotateRequest(text, options["glossary"], options)
+    request = AnnotateRequest(text, options["glossary"], options, raw=True)
     request.check()
     return request

@@ -1,5 +1,6 @@
 """Errors as RFC 9457 problem details: ``application/problem+json`` with ``type``,
-``title``, ``status`` and ``detail``, the detail being the one line the CLI prints.
+``title``, ``status`` and ``detail``, the detail being one line: for an option refused,
+the CLI's line in the request's words (:func:`glossator.serve.options.in_api_words`).
 
 :class:`Problem` is raised by a handler and answered by the front of the service
 (:mod:`glossator.serve.app`); nothing else ever reaches a client.
@@ -17,8 +18,10 @@ PROBLEM_TYPES: dict[int, tuple[str, str]] = {
     401: ("unauthorized", "Missing or wrong bearer token"),
     404: ("not-found", "Not found"),
     405: ("method-not-allowed", "Method not allowed"),
+    408: ("request-timeout", "The body took too long to arrive"),
     413: ("too-large", "Request body too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
+    499: ("client-closed", "The client closed the connection"),
     500: ("internal-error", "Internal server error"),
     503: ("overloaded", "Too many requests at once"),
     504: ("timeout", "The request took too long"),

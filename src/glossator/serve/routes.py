@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import codecs
 import json
+import time
 from dataclasses import asdict
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -33,8 +36,22 @@ STATIC_FILES = {
 }
 
 
-async def _body(request: Request, limit: int) -> bytes:
-    """The request's body, refused (413) past ``limit`` bytes, declared or sent."""
+async def _body(request: Request, limit: int, seconds: float) -> bytes:
+    """The request's body, refused (413) past ``limit`` bytes, declared or sent; 408 when
+    it has not all come within ``seconds``; 499 (logged and counted, never seen) when the
+    client hangs up before sending it all."""
+    try:
+        return await asyncio.wait_for(_read_body(request, limit), seconds)
+    except asyncio.TimeoutError:
+        raise Problem(408, f"the body did not all arrive within {seconds:g} s (the "
+                      "service's --timeout)", {"Connection": "close"}) from None
+    except ClientDisconnect:
+        raise Problem(499, "the client closed the connection before sending the whole "
+                      "body") from None
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """:func:`_body`, without its time limit."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise Problem(413, f"the body is {int(declared)} bytes; this service takes at most "
@@ -61,11 +78,48 @@ def _media_type(request: Request) -> tuple[str, str | None]:
     return media.strip().lower(), charset
 
 
+def _checked_media(request: Request) -> tuple[str, str | None]:
+    """The media type of the body and its ``charset``, if the service reads them: 415
+    for another type or a JSON body not in UTF-8; 400 for a JSON body with a query string
+    (options in both places: those of the query string would be ignored)."""
+    media, charset = _media_type(request)
+    if media != "application/json" and media not in RAW_KINDS:
+        raise Problem(415, f"a body of type '{media or 'none'}' cannot be annotated: "
+                      "send application/json (text and options), or text/html, "
+                      "text/plain or text/markdown (the document itself, options in "
+                      "the query string)")
+    if media == "application/json" and charset and _codec(charset) != "utf-8":
+        raise Problem(415, f"a JSON body is UTF-8, not charset={charset} (send it in "
+                      "UTF-8; a document in another encoding can be sent as itself, "
+                      "text/plain or text/html with its charset, the options in the "
+                      "query string)")
+    if media == "application/json" and request.query_params:
+        name = next(iter(request.query_params))
+        raise Problem(400, f"a JSON body takes its options as its members, not in the "
+                      f"query string ('{name}') (move them into the body; the query "
+                      "string is for a raw body: text/html, text/plain, text/markdown)")
+    return media, charset
+
+
+def _codec(charset: str) -> str | None:
+    """The codec a ``charset`` names (``utf-8`` for ``UTF8``), None for no codec."""
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
+
+
 def _annotate_json(service: Service, body: bytes) -> Response:
     """The JSON mode: output, matches and glossary (runs in the pool)."""
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError as exc:  # (json reads UTF-8, or UTF-16 or -32 by their NULs)
+        raise UsageError(f"the body is not UTF-8: byte 0x{exc.object[exc.start]:02x} at "
+                         f"offset {exc.start} is not valid there", hint="JSON is sent in "
+                         "UTF-8; a document in another encoding can be sent as itself, "
+                         "text/plain or text/html with its charset, the options in the "
+                         "query string") from None
+    except ValueError as exc:
         raise UsageError(f"the body is not valid JSON: {exc}") from None
     except RecursionError:  # (arrays or objects nested about a thousand deep)
         raise UsageError("the body's JSON is nested too deeply: a request is one object "
@@ -84,6 +138,9 @@ def _annotate_json(service: Service, body: bytes) -> Response:
 
 #: The media types the raw mode reads, and the kind of document each is.
 RAW_KINDS = {"text/html": "html", "text/plain": "text", "text/markdown": "markdown"}
+
+#: The byte order marks an HTML body may start with (UTF-32's start as UTF-16's).
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
 
 #: The media type of the raw mode's answer, by output format.
 RAW_MEDIA = {"html": "text/html", "text": "text/plain", "terminal": "text/plain",
@@ -135,6 +192,8 @@ def _annotate_raw(service: Service, body: bytes, media: str, charset: str | None
     output = job.render(doc)
     if doc.kind != "html":  # as the CLI writes it: a final newline
         output = output if output.endswith("\n") else output + "\n"
+    elif body.startswith(_BOMS):  # a page's BOM is kept, as the CLI keeps it (in UTF-8)
+        output = "\ufeff" + output
     marker = "data-glossator-entry="
     service.metrics.annotated(max(0, output.count(marker) - text.count(marker)))
     fmt = str(request.options["format"])
@@ -147,21 +206,17 @@ def _annotate_raw(service: Service, body: bytes, media: str, charset: str | None
 def routes(service: Service) -> list[Route]:
     """The routes of ``service``."""
     async def annotate(request: Request) -> Response:
-        media, charset = _media_type(request)
-        if media != "application/json" and media not in RAW_KINDS:
-            raise Problem(415, f"a body of type '{media or 'none'}' cannot be annotated: "
-                          "send application/json (text and options), or text/html, "
-                          "text/plain or text/markdown (the document itself, options in "
-                          "the query string)")
-        body = await _body(request, service.config.max_bytes)
+        started = time.monotonic()
+        media, charset = _checked_media(request)
+        body = await _body(request, service.config.max_bytes, service.config.timeout)
         if media == "application/json":
-            return await service.run(lambda: _annotate_json(service, body))
+            return await service.run(lambda: _annotate_json(service, body), started)
         params: dict[str, list[str]] = {}
         for key, value in request.query_params.multi_items():
             params.setdefault(key, []).append(value)
         accept = request.headers.get("accept", "")
         return await service.run(
-            lambda: _annotate_raw(service, body, media, charset, params, accept))
+            lambda: _annotate_raw(service, body, media, charset, params, accept), started)
 
     async def glossaries(request: Request) -> Response:
         current = [service.glossaries.get(n) for n in service.glossaries.names()]

@@ -54,16 +54,17 @@ class Service:
         self._slots: asyncio.Semaphore | None = None
         self._cached: dict[tuple[str, str], tuple[bytes, str]] = {}
 
-    async def run(self, work: Callable[[], _T]) -> _T:
-        """``work()`` in the pool within the time limit: 503 when no slot frees up in
-        time, 504 when the work itself runs over (its thread finishes on its own and only
-        then frees its slot)."""
+    async def run(self, work: Callable[[], _T], started: float | None = None) -> _T:
+        """``work()`` in the pool within the time limit, counted from ``started`` (a
+        ``time.monotonic()``; reading the body counts) or from now: 503 when no slot
+        frees up in time, 504 when the work itself runs over (its thread finishes on its
+        own and only then frees its slot)."""
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.config.max_concurrency)
         slots = self._slots
-        deadline = time.monotonic() + self.config.timeout
+        deadline = (time.monotonic() if started is None else started) + self.config.timeout
         try:
-            await asyncio.wait_for(slots.acquire(), self.config.timeout)
+            await asyncio.wait_for(slots.acquire(), max(0.0, deadline - time.monotonic()))
         except asyncio.TimeoutError:
             raise Problem(503, f"{self.config.max_concurrency} requests are being annotated "
                           f"and none finished within {self.config.timeout:g} s; try again",
