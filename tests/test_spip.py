@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 from serve_support import Server, start_server
-from support.php import REPO_ROOT, free_port, require_php
+from support.php import LINKS, REPO_ROOT, free_port, require_php, service_takes
 from support.rogue import rogue_service
 
 PLUGIN = REPO_ROOT / "integrations" / "spip" / "glossator"
@@ -386,25 +386,10 @@ def test_the_configuration_form_refuses_what_the_plugin_cannot_use(tmp_path: Pat
 
 
 #: index pages (link_to) the service accepts, and ones it refuses
-LINKS = ["index.html", "../lexique/", "/glossaire.html", "/spip.php?page=glossaire&x=1",
-         "https://site.example/glossaire/{id}", "lexique.html#mot-{id}", "HTTP://a.example/g",
-         "https://site.example/glossaire/#lexique", "glossaire.html#", "javascript:alert(1)",
-         "{id}script:alert(1)", "data:text/html,x", "/g lossaire", "/g\u00a0x", "\x01javascript:x",
-         "/g`x", "/g'x", '/g"x', "/g<x>", "mailto:a@b.example", "ftp://a.example/"]
 
 
 def test_the_index_page_is_checked_by_the_service_s_own_rules(tmp_path: Path) -> None:
     # what the form lets through, the service must take: else every text fails
-    from glossator.anchors import check_link_to
-    from glossator.errors import UsageError
-
-    def service_takes(link: str) -> bool:
-        try:
-            check_link_to(link)
-        except UsageError:
-            return False
-        return True
-
     good = {"url": "http://127.0.0.1:8765", "glossaire": "default", "markup": "spip",
             "occurrences": "first"}
     refused = [link for link in LINKS

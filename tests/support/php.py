@@ -285,3 +285,25 @@ class PhpServer:
                 self.process.kill()
                 self.process.wait(timeout=5)
         self._log_file.close()
+
+
+#: Index page (link_to) settings a plugin's form is given: relative, absolute, with
+#: ``{id}``, and those the service refuses (a #fragment, other schemes, white space,
+#: quotes, a control character), for the plugins' checks to agree with the service's.
+LINKS = ["index.html", "../lexique/", "/glossaire.html", "/spip.php?page=glossaire&x=1",
+         "https://site.example/glossaire/{id}", "lexique.html#mot-{id}", "HTTP://a.example/g",
+         "https://site.example/glossaire/#lexique", "glossaire.html#", "javascript:alert(1)",
+         "{id}script:alert(1)", "data:text/html,x", "/g lossaire", "/g\u00a0x", "\x01javascript:x",
+         "/g`x", "/g'x", '/g"x', "/g<x>", "mailto:a@b.example", "ftp://a.example/"]
+
+
+def service_takes(link: str) -> bool:
+    """Whether ``glossator serve`` takes ``link`` as ``link_to`` (its own check)."""
+    from glossator.anchors import check_link_to
+    from glossator.errors import UsageError
+
+    try:
+        check_link_to(link)
+    except UsageError:
+        return False
+    return True
