@@ -13,8 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import glossator
-from glossator.documents.html import annotate_html
-from glossator.documents.refresh import unwrap
+from glossator.documents.html import annotate_html, unwrap
 from support.cli import RunCli
 from support.markup import terms
 from support.pages import PAGE, html_st
@@ -142,3 +141,87 @@ def test_recorded_matches_are_where_the_page_given_has_them() -> None:
         annotate_html(page, ALL, refresh=True)
     assert [page[m.start:m.end] for m in found] == ["ESS", "PTCE", "coopérative"]
     assert [m.reason for m in found] == ["", "", ""]
+
+
+# -- what a review found (session 13): each of these changed a page, or left it stale ----
+
+G1 = glossator.Glossary.from_dicts([
+    {"term": "ESS", "definition": "Ancienne.", "source": "Loi 2014",
+     "url": "https://example.org/ess"},
+    {"term": "tiers-lieu", "definition": "Espace partagé."}])
+G2 = glossator.Glossary.from_dicts([{"term": "ESS", "definition": "Nouvelle."}])
+A1, A2 = glossator.Annotator(G1), glossator.Annotator(G2)
+
+
+@pytest.mark.parametrize("page", [
+    # an apostrophe in an unquoted attribute value is no quote
+    "<p><img alt=l'ESS src=a.png> Une ESS, un tiers-lieu.</p><p>Note de l'auteur.</p>",
+    # <!--> is a whole (empty) comment
+    "<p>Texte <!--> sur l&#39;ESS et le tiers-lieu.</p><p>Une ESS.</p>",
+    # a term wrapped with a long inline element around it
+    '<p><em title="' + "a" * 5000 + '">tiers-lieu</em> et ESS.</p>',
+    # after a CDATA section of SVG holding '>'
+    "<svg><desc><![CDATA[ a>b ]]></desc></svg><p>ESS et tiers-lieu.</p>",
+])
+def test_refreshing_gives_what_annotating_the_page_gives(page: str) -> None:
+    before = annotate_html(page, A1)
+    assert unwrap(before)[0] == page
+    assert annotate_html(before, A2, refresh=True) == annotate_html(page, A2)
+
+
+def test_refresh_never_joins_text_into_a_tag() -> None:
+    """A '<' of the text right before a wrap, and a term that starts like a tag name:
+    taking the wrap off would make a live <img onerror>. glossator never writes that, so
+    it is left as it is."""
+    wrap = annotate_html("<p>ESS</p>", A1)[3:-4]
+    for page in (f"<p>Texte <{wrap.replace('>ESS<', '>img<')} src=x onerror=alert(1)> ESS.</p>",
+                 f"<p>x {wrap.replace('>ESS<', '>a<<')}img src=x onerror=alert(1)> ESS</p>"):
+        assert "<img" not in page
+        assert unwrap(page) == (page, 0)
+        assert "<img" not in annotate_html(page, A2, refresh=True)
+
+
+def test_wraps_where_glossator_does_not_annotate_stay() -> None:
+    """In a skipped element (a heading, pre, .noglossary), a CDATA section of SVG or
+    outside --root, a wrap is none of this run's: it stays, as the annotation leaves it."""
+    wrap = annotate_html("<p>ESS</p>", A1)[3:-4]
+    for page in (f"<h2>{wrap}</h2><p>Une ESS.</p>", f"<pre>{wrap}</pre>",
+                 f'<div class="noglossary">{wrap}</div>',
+                 f"<svg><desc><![CDATA[ a>b {wrap} ]]></desc></svg>"):
+        assert unwrap(page) == (page, 0), page
+    page = f"<main><p>{wrap}</p></main><aside><p>{wrap}</p></aside>"
+    assert unwrap(page, root="aside")[1] == 1
+    assert unwrap(page, root="aside")[0].startswith(f"<main><p>{wrap}</p></main>")
+
+
+def test_a_page_written_in_ascii_is_refreshed_too() -> None:
+    """A page whose encoding has no U+00A0 has the tooltip's 'Source :' with &#160;."""
+    page = "<p>Une ESS.</p>"
+    ascii_page = annotate_html(page, A1).replace("\u00a0", "&#160;")
+    assert "Source&#160;:" in ascii_page
+    assert unwrap(ascii_page)[0] == page
+    assert unwrap(ascii_page.replace("&#160;", "&nbsp;"))[0] == page
+
+
+def test_cli_refresh_takes_the_assets_off_and_adds_them_as_asked(tmp_path: Path,
+                                                                 cli: RunCli) -> None:
+    page = tmp_path / "p.html"
+    page.write_text("<!doctype html>\n<html lang=fr>\n  <head>\n    <title>t</title>\n"
+                    "  </head>\n  <body><p>Une ESS.</p></body>\n</html>\n", encoding="utf-8")
+    g1, g3 = tmp_path / "g1.csv", tmp_path / "g3.csv"
+    g1.write_text("term,definition\nESS,Économie sociale.\n", encoding="utf-8")
+    g3.write_text("term,definition\nzzzz,Rien.\n", encoding="utf-8")
+
+    def run(src: Path, out: str, *options: str) -> str:
+        assert cli("annotate", str(src), "-o", str(tmp_path / out), "-q", *options).code == 0
+        return (tmp_path / out).read_text(encoding="utf-8")
+
+    linked = run(page, "a.html", "-g", str(g1))
+    assert '    <link rel="stylesheet" href="glossator.css">\n' in linked
+    # nothing annotated any more: no stylesheet nor script left behind
+    assert run(tmp_path / "a.html", "b.html", "-g", str(g3), "--refresh") == run(
+        page, "c.html", "-g", str(g3))
+    # inline before, link now: the <style> goes, the link comes
+    inline = run(page, "d.html", "-g", str(g1), "--assets", "inline")
+    assert "<style>" in inline
+    assert run(tmp_path / "d.html", "e.html", "-g", str(g1), "--refresh") == linked

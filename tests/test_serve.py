@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from glossator.documents.refresh import unwrap
+from glossator.documents.html import unwrap
 from serve_support import (
     GLOSSARY_V1,
     GLOSSARY_V2,

@@ -113,7 +113,7 @@ class DocumentJob(Record):
         ids and footnote labels are its own (:func:`numbered_prefix`), so that none is
         another document's."""
         if doc.kind == "html":
-            from .documents.assets import add_assets
+            from .documents.assets import add_assets, remove_assets
             from .documents.html import DEFAULT_SKIP, annotate_html
 
             annotated = annotate_html(doc.text, self.annotator, root=self.root,
@@ -123,6 +123,8 @@ class DocumentJob(Record):
                                       link_to=self.link_to, source=doc.name,
                                       id_prefix=numbered_prefix("glossator-", number),
                                       refresh=self.refresh)
+            if self.refresh:  # the stylesheet and script as --assets says now
+                annotated = remove_assets(annotated)
             return add_assets(annotated, self.assets, prefix,
                               script_too=True if self.script else None)
         if doc.kind == "markdown":

@@ -17,6 +17,8 @@ alone.
 from __future__ import annotations
 
 import os
+import re
+from functools import cache
 from html import escape
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from ..render.html import script, stylesheet
 from .html import page_head
 
 __all__ = ["ASSETS", "SCRIPT_NAME", "STYLESHEET_NAME", "add_assets", "asset_files", "asset_prefix",
-           "check_assets", "has_annotations", "write_assets"]
+           "check_assets", "has_annotations", "remove_assets", "write_assets"]
 
 #: The values of ``--assets``.
 ASSETS: tuple[str, ...] = ("link", "inline", "none")
@@ -86,6 +88,30 @@ def add_assets(html: str, assets: str = "link", prefix: str = "", *,
     else:
         inserted = "".join(f"{head.indent}{e}\n" for e in elements)
     return html[: head.insert_at] + inserted + html[head.insert_at :]
+
+
+def remove_assets(html: str) -> str:
+    """``html`` without the stylesheet and script elements :func:`add_assets` put in its
+    head, as it writes them (a link by a relative path, the stylesheet of this version
+    inlined), each with the indent and line end it was given: what ``--refresh`` takes
+    off before :func:`add_assets` adds them again as ``--assets`` says now (a refreshed
+    page that no longer has annotated terms then loads nothing)."""
+    head = page_head(html)
+    if head is None:
+        return html
+    top = html[: head.insert_at]
+    cleaned = _own_assets().sub("", top)
+    return html if cleaned == top else cleaned + html[head.insert_at :]
+
+
+@cache
+def _own_assets() -> re.Pattern[str]:
+    """The elements :func:`add_assets` writes, each alone on its line (with its indent
+    and line end) or not."""
+    own = (fr'<link rel="stylesheet" href="(?:\.\./)*{re.escape(STYLESHEET_NAME)}">'
+           fr'|<script defer src="(?:\.\./)*{re.escape(SCRIPT_NAME)}"></script>'
+           fr"|<style>\n{re.escape(stylesheet())}</style>")
+    return re.compile(fr"(?m:^[ \t]*(?:{own})\n)|(?:{own})")
 
 
 def asset_files(assets: str, script_too: bool | None = None) -> dict[str, str]:

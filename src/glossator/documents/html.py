@@ -95,6 +95,7 @@ from ..render.html import (
     tooltip_template,
 )
 from ..senses import SenseChoice
+from .refresh import Where, unwrap_at
 from .tally import current as current_tally
 
 if TYPE_CHECKING:
@@ -116,6 +117,7 @@ __all__ = [
     "parse_selector",
     "recording",
     "sniff_encoding",
+    "unwrap",
 ]
 
 #: Markup of terms annotated by other tools (MediaWiki's Lingo, WordPress glossary
@@ -1010,7 +1012,7 @@ def annotate_html(
     selectors = [_selector(s) for s in skip]
     root_sel = _selector(root) if root is not None else None
     if refresh:
-        return _refreshed(html, lambda page: annotate_html(
+        return _refreshed(html, selectors, root_sel, lambda page: annotate_html(
             page, annotator, skip=skip, root=root, id_prefix=id_prefix, markup=markup,
             rich_definitions=rich_definitions, link_to=link_to, domains=domains, source=source))
     with paused_gc():  # tens of thousands of acyclic tuples a page (see glossator._gc)
@@ -1032,15 +1034,62 @@ def _no_root(root: str, source: str | None) -> None:
         "(check the selector: main, article, #content…)"), stacklevel=3)
 
 
-def _refreshed(html: str, annotate: Callable[[str], str]) -> str:
+def unwrap(html: str, skip: Sequence[str] = DEFAULT_SKIP, root: str | None = None,
+           ) -> tuple[str, int]:
+    """``html`` with each term that a glossator markup preset wrapped, where
+    :func:`annotate_html` with ``skip`` and ``root`` annotates, given back as its source,
+    and how many there were (:mod:`glossator.documents.refresh`). Anything else,
+    malformed or not, is kept byte for byte."""
+    page, where = _unwrapped(html, [_selector(s) for s in skip],
+                             _selector(root) if root is not None else None)
+    return page, len(where.pieces) // 2
+
+
+def _unwrapped(html: str, skip: Sequence[Selector], root: Selector | None,
+               ) -> tuple[str, Where]:
+    """:func:`unwrap`, with where each offset of the page it gives was in ``html``."""
+    if "data-glossator-entry" not in html:
+        return html, Where([])
+    scanner = _Counted(html, skip, root)
+    scanner.scan()
+    return unwrap_at(html, scanner.counted)
+
+
+class _Counted(_Scanner):
+    """The scanner of :func:`annotate_html`, noting where each element it counts as a
+    term annotated already starts (its ``<``), where it annotates (the outermost such
+    element, inside the root): where :func:`unwrap` looks for a wrap."""
+
+    def __init__(self, src: str, skip: Sequence[Selector], root: Selector | None) -> None:
+        super().__init__(src, skip, root, "glossator-")
+        self.counted: list[int] = []
+        self._lt = -1
+
+    def _fast_start(self, lt: int, tag: str, a: int, b: int, end: int) -> int:
+        self._lt = lt
+        try:
+            return super()._fast_start(lt, tag, a, b, end)
+        finally:
+            self._lt = -1
+
+    def _start_tag(self, tag: str, attrs: dict[str, str], self_closing: bool, end: int) -> int:
+        stack = self.stack
+        top = stack[-1] if stack else None
+        resume = super()._start_tag(tag, attrs, self_closing, end)
+        if (self._lt >= 0 and stack and stack[-1] is not top and stack[-1][1] == _COUNT
+                and stack[-1][2] and (len(stack) == 1 or stack[-2][1] == _ANNOTATE)):
+            self.counted.append(self._lt)
+        return resume
+
+
+def _refreshed(html: str, skip: Sequence[Selector], root: Selector | None,
+               annotate: Callable[[str], str]) -> str:
     """``annotate`` run over ``html`` with glossator's earlier wraps taken off
     (:func:`~glossator.documents.refresh.unwrap_mapped`); the matches :func:`recording`
     collects meanwhile are placed where ``html`` has them, as ``explain`` shows them."""
-    from .refresh import unwrap_mapped
-
     record = _RECORD.get()
     recorded = 0 if record is None else len(record)
-    page, where = unwrap_mapped(html)
+    page, where = _unwrapped(html, skip, root)
     annotated = annotate(page)
     if where.pieces and record is not None:
         record[recorded:] = [replace(m, start=where.old(m.start),

@@ -8,29 +8,37 @@ options would not show. :func:`unwrap` finds each such wrap by its shape and put
 term's source back, giving the page as it was before it was annotated; annotating that
 again gives the same bytes as before when nothing changed.
 
+Where a wrap may be is what the annotation itself reads: the page scanner of
+:func:`~glossator.documents.html.annotate_html` names each element it counts as a term
+annotated already, in a place it annotates (outside skipped elements, comments, scripts,
+attribute values, CDATA, and inside ``root`` if given: :func:`glossator.documents.html.unwrap`).
+Only there is a wrap looked for, and only up to the next such element, so the look costs
+what the page's length does.
+
 The shape of each preset is learnt from the preset itself: its ``wrap`` is called with a
 placeholder for each field (:data:`_FIELDS`), for every combination of the optional ones
 (a link to the index, a source, a source URL), and each placeholder becomes what that
 field can hold once escaped there: no quote nor angle bracket in an attribute, no angle
-bracket in text, and in a definition only the inline tags rich definitions keep. What
-does not have one of these shapes exactly (a tooltip rewritten by hand, another tool's
-markup, an older layout) is left as it is, and still skipped by the annotation as
-before. A term's source is at most :data:`MAX_TERM` characters, and never holds the
-start of the markup that follows it, so a page full of broken wraps costs a bounded look
-at each, and one wrap's shape never reaches into the next.
+bracket in text, and in a definition only the inline tags rich definitions keep; a
+character of the preset's own text beyond ASCII (the no-break space of *Source :*) may be
+written as a character reference, as a page in ASCII has it. What does not have one of
+these shapes exactly (markup edited by hand, another tool's, an older layout) is left as
+it is, and still skipped by the annotation as before; a definition corrected by hand
+inside glossator's markup is glossator's markup, and is replaced. Nor is a wrap taken
+off where the term's source would then join the text around it into a tag (a ``<`` of
+the text right before it): taking markup off never makes markup.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from functools import cache
+from html.entities import codepoint2name
 from itertools import product
 
-__all__ = ["MAX_TERM", "Where", "unwrap", "unwrap_mapped"]
-
-#: The longest term source (its markup included) looked for inside one wrap.
-MAX_TERM = 4096
+__all__ = ["Where", "unwrap_at"]
 
 #: A placeholder per field of :class:`~glossator.render.html.TermMarkup`: ASCII words
 #: that escaping leaves as they are, and that no preset's own markup holds.
@@ -44,14 +52,8 @@ _IN_TEXT = r"[^<>]*"
 #: A definition in a tooltip: escaped text, and with rich definitions the inline tags
 #: they keep (``glossator.render.html.RICH_TAGS``, their attributes as nh3 writes them)
 _DEFINITION = r"(?:[^<>]|</?(?:em|strong|a)(?:\s[^<>]*)?>)*?"
-
-
-def unwrap(html: str) -> tuple[str, int]:
-    """``html`` with each term that a glossator markup preset wrapped given back as its
-    source, and how many there were. Anything else, malformed or not, is kept byte for
-    byte."""
-    page, where = unwrap_mapped(html)
-    return page, len(where.pieces) // 2
+#: What starts a tag (or a comment, a declaration) right after a ``<``.
+_TAG_START = re.compile(r"[A-Za-z!/?]")
 
 
 class Where:
@@ -75,27 +77,24 @@ class Where:
         return self.olds[i] + offset - self.news[i]
 
 
-def unwrap_mapped(html: str) -> tuple[str, Where]:
-    """:func:`unwrap`, with where each offset of the page it gives was in ``html``
-    (``Where.pieces``: two for each wrap, its term's source and the text after it)."""
-    finder, shapes = _shapes()
+def unwrap_at(html: str, starts: Sequence[int]) -> tuple[str, Where]:
+    """``html`` with each wrap of a glossator markup preset that starts at one of
+    ``starts`` (in order: where the annotation counts a term annotated already) given
+    back as its term's source, and where each offset of the page given was in ``html``
+    (``Where.pieces``: two for each wrap, its term's source and the text after it).
+    Anything else, malformed or not, is kept byte for byte."""
+    shapes = _shapes()
     pieces: list[tuple[int, int]] = []
-    if finder is None:
+    if not shapes or not starts:
         return html, Where(pieces)
     out: list[str] = []
-    kept = at = size = 0
-    tags: set[int] | None = None
-    while True:
-        found = finder.search(html, at)
-        if found is None:
-            break
-        start = found.start()
-        if tags is None:
-            tags = _start_tags(html)
-        whole = None if start not in tags else next(
-            (m for m in (s.match(html, start) for s in shapes) if m), None)
-        if whole is None:
-            at = start + 1
+    kept = size = 0
+    for n, start in enumerate(starts):
+        if start < kept:
+            continue
+        limit = starts[n + 1] if n + 1 < len(starts) else len(html)
+        whole = next((m for m in (s.match(html, start, limit) for s in shapes) if m), None)
+        if whole is None or _joins_into_a_tag(html, whole):
             continue
         if not pieces:
             pieces.append((0, 0))
@@ -104,7 +103,7 @@ def unwrap_mapped(html: str) -> tuple[str, Where]:
         pieces.append((size, whole.start("term")))
         out.append(whole.group("term"))
         size += whole.end("term") - whole.start("term")
-        kept = at = whole.end()
+        kept = whole.end()
         pieces.append((size, kept))
     if not pieces:
         return html, Where(pieces)
@@ -112,34 +111,26 @@ def unwrap_mapped(html: str) -> tuple[str, Where]:
     return "".join(out), Where(pieces)
 
 
-#: What a page is made of, in the order a reader meets it: comments, declarations and
-#: processing instructions, raw-text elements whole (a script's text is no markup), start
-#: tags (group ``tag``: quoted attribute values may hold ``>``), end tags.
-_TOKENS = re.compile(
-    r"<!--.*?(?:--!?>|\Z)|<[!?].*?(?:>|\Z)"
-    r"|<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript)(?=[\s/>])"
-    r"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?(?:</\1(?=[\s/>])|\Z)"
-    r"|<plaintext.*"
-    r"|(?P<tag><[A-Za-z](?:[^>\"']|\"[^\"]*\"|'[^']*')*>)",
-    re.DOTALL | re.IGNORECASE)
-
-
-def _start_tags(html: str) -> set[int]:
-    """Where each start tag of ``html`` begins, outside comments, raw-text elements and
-    other tags' attribute values: a wrap starts only there (markup written in a script's
-    string or a comment is text, kept as it is)."""
-    return {m.start() for m in _TOKENS.finditer(html) if m.group("tag")}
+def _joins_into_a_tag(html: str, whole: re.Match[str]) -> bool:
+    """Whether taking the wrap ``whole`` off would join its term's source to the text
+    around it into a tag: a ``<`` right before the wrap and a letter starting the term
+    (``<`` + wrap of ``img …`` + ``>``), or a term ending with ``<`` and a letter after the
+    wrap. glossator never writes such a wrap (the ``<`` and the letter were a tag), so it
+    is left as it is."""
+    term = whole.group("term")
+    before = html[whole.start() - 1 : whole.start()]
+    after = html[whole.end() : whole.end() + 1]
+    return ((before == "<" and _TAG_START.match(term) is not None)
+            or (term.endswith("<") and _TAG_START.match(after) is not None))
 
 
 @cache
-def _shapes() -> tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]]:
-    """A pattern finding where any preset's wrap may start, and the whole shape of each
-    wrap (the term's source in group ``term``), the longest first. Presets registered
-    later are read on first use (as :func:`~glossator.render.html.markup_presets`
-    does)."""
+def _shapes() -> tuple[re.Pattern[str], ...]:
+    """The whole shape of each preset's wrap (the term's source in group ``term``), the
+    longest first. Presets registered later are read on first use (as
+    :func:`~glossator.render.html.markup_presets` does)."""
     from ..render.html import TermMarkup, markup_presets
 
-    befores: dict[str, None] = {}
     shapes: dict[str, None] = {}
     for preset in markup_presets().values():
         for href, url, name in product((None, _FIELDS["href"]), (None, _FIELDS["source_url"]),
@@ -152,22 +143,16 @@ def _shapes() -> tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]]:
             try:
                 before, after = preset.wrap(fields)
             except Exception:
-                continue
+                continue  # a preset of a plug-in that cannot be learnt: not unwrapped
             if _FIELDS["entry_id"] not in before:
                 continue  # no mark of glossator: another tool's markup looks the same
-            head = _pattern(before)
-            befores[head] = None
             # the term's source never holds the start of the markup after it: a wrap's
             # term cannot run on into the next wrap's (one shape's tail matching there)
-            lead = re.escape(_PLACEHOLDER.split(after, 1)[0])
-            term = f"(?P<term>(?:(?!{lead}).){{0,{MAX_TERM}}}?)" if lead else \
-                f"(?P<term>.{{0,{MAX_TERM}}}?)"
-            shapes[f"{head}{term}{_pattern(after)}"] = None
-    if not befores:
-        return None, ()
+            lead = _literal(_PLACEHOLDER.split(after, 1)[0])
+            term = f"(?P<term>(?:(?!{lead}).)*?)" if lead else "(?P<term>.*?)"
+            shapes[f"{_pattern(before)}{term}{_pattern(after)}"] = None
     ordered = sorted(shapes, key=len, reverse=True)
-    return (re.compile("|".join(f"(?:{b})" for b in befores)),
-            tuple(re.compile(s, re.DOTALL) for s in ordered))
+    return tuple(re.compile(s, re.DOTALL) for s in ordered)
 
 
 def _pattern(template: str) -> str:
@@ -177,7 +162,7 @@ def _pattern(template: str) -> str:
     at = 0
     for m in _PLACEHOLDER.finditer(template):
         before = template[at:m.start()]
-        parts.append(re.escape(before))
+        parts.append(_literal(before))
         seen = template[:m.start()]
         in_tag = seen.rfind("<") > seen.rfind(">")
         if in_tag:
@@ -187,5 +172,23 @@ def _pattern(template: str) -> str:
         else:
             parts.append(_IN_TEXT)
         at = m.end()
-    parts.append(re.escape(template[at:]))
+    parts.append(_literal(template[at:]))
     return "".join(parts)
+
+
+def _literal(text: str) -> str:
+    """A regular expression of ``text`` as it is, each character beyond ASCII also as a
+    character reference (``&#160;``, ``&#xA0;``, ``&nbsp;``): how a page written in an
+    encoding without it has it."""
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(re.escape(ch))
+            continue
+        code = ord(ch)
+        named = codepoint2name.get(code)
+        ways = [re.escape(ch), f"&#0*{code};", f"&#[xX]0*(?i:{code:x});"]
+        if named:
+            ways.append(f"&{named};")
+        out.append(f"(?:{'|'.join(ways)})")
+    return "".join(out)
