@@ -334,3 +334,19 @@ def test_the_summary_shows_terminal_controls_in_entry_ids_as_escapes() -> None:
     summary.finish()
     assert summary.lines()[-1] == "  id\\x1b]0;pwned\\x07\\u202e  2"
     assert not any(c in "".join(summary.lines()) for c in "\x1b\x07\u202e")
+
+
+def test_the_summary_names_an_occurrence_shown_with_every_sense(tmp_path: Path) -> None:
+    """Its id (``ca~senses``) is no entry's: the summary gave it bare; and one of each
+    is said in the singular."""
+    glossary = tmp_path / "g.csv"
+    glossary.write_text("term,title,definition\nCA,Conseil d'administration,Instance.\n"
+                        "CA,Cour d'appel,Juridiction.\n", "utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "t.txt").write_text("Le CA se réunit.\n", "utf-8")
+    (tmp_path / "in" / "u.txt").write_text("Rien ici.\n", "utf-8")
+    run = _glossator(tmp_path / "in", "--output-dir", tmp_path / "out", "-g", glossary)
+    assert run.returncode == 0, run.stderr
+    lines = run.stderr.decode().splitlines()
+    assert lines[-2:] == ["glossator: 1 annotation of 1 entry; the most frequent:",
+                          "  CA (every sense)  1"]

@@ -214,8 +214,9 @@ class Summary:
                f"({size / 1e6:.1f} MB{rate})"]
         entries = self.entries()
         if entries:
-            out.append(f"glossator: {sum(entries.values())} annotations of {len(entries)} "
-                       f"entries; the most frequent:")
+            total = sum(entries.values())
+            out.append(f"glossator: {_count(total, 'annotation')} of "
+                       f"{_count(len(entries), 'entry', 'entries')}; the most frequent:")
             top = [(shown(self._named(k)), n) for k, n in list(entries.items())[:10]]
             width = max(len(k) for k, _ in top)
             out += [f"  {k:<{width}}  {n}" for k, n in top]
@@ -225,9 +226,14 @@ class Summary:
         """How the summary names an entry: its term, with its id where the term alone
         does not say it (an explicit id, a sense: ``CA (ca-2)``); the id without
         :attr:`term_of`."""
-        term = self.term_of(entry_id) if self.term_of is not None else None
+        from .anchors import SENSES_SUFFIX
+
+        first = entry_id.removesuffix(SENSES_SUFFIX)
+        term = self.term_of(first) if self.term_of is not None else None
         if term is None:
             return entry_id
+        if first != entry_id:  # shown with every sense: no one entry
+            return f"{term} (every sense)"
         from .text.normalize import slugify
 
         return term if slugify(term) == entry_id else f"{term} ({entry_id})"
@@ -237,6 +243,11 @@ class Summary:
         from .documents.write import write_file
 
         write_file(path, json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n")
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """``n`` and the noun, in the plural but for 1 (``1 entry``, ``3 entries``)."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 # -- --incremental ----------------------------------------------------------------------
