@@ -191,6 +191,49 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_partial_file(tmp_path: Path) ->
         os.killpg(proc.pid, 0)  # no worker left behind
 
 
+def test_pages_of_a_run_stopped_half_way_find_their_stylesheet(tmp_path: Path) -> None:
+    """The stylesheet and script are written before the pages that link them: they were
+    written at the end, which a Ctrl-C never reached."""
+    import os
+    import signal
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = ("<!doctype html><html lang=fr><head><title>t</title></head><body>"
+            + f"<p>{TEXT}</p>" * 400 + "</body></html>\n")
+    files = []
+    for i in range(200):
+        files.append(folder / f"p{i:03d}.html")
+        files[-1].write_text(page, "utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "glossator", "annotate", str(folder), "--output-dir", str(out),
+         "-j", "2"], stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None and len(
+            list(out.glob("p*.html")) if out.exists() else []) < 3:
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGINT)
+    proc.communicate(timeout=60)
+    if proc.returncode == 0:
+        pytest.skip("the run ended before the signal")
+    written = list(out.glob("p*.html"))
+    assert 3 <= len(written) < 200
+    assert b'href="glossator.css"' in written[0].read_bytes()
+    assert (out / "glossator.css").is_file() and (out / "glossator.js").is_file()
+
+
+def test_assets_written_for_no_page_are_taken_back(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "p.html").write_text(
+        "<!doctype html><html><head><title>t</title></head><body><p>Rien.</p></body></html>",
+        "utf-8")
+    run = _glossator(tmp_path / "in", "--output-dir", tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["p.html"]
+
+
 def _numbered_ids(page: bytes, number: int) -> bytes:
     """``page`` (annotated alone) with its tooltip ids as document ``number`` of one
     output has them: ``glossator-1`` and ``gl-1`` become ``glossator-2-1`` and ``gl-2-1``."""

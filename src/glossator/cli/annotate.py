@@ -6,6 +6,7 @@ fit together, plans where each document goes, and reports.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -341,15 +342,30 @@ def run(args: argparse.Namespace) -> int:
     return _to_stream(args, job, names, kinds, jobs)
 
 
-def _write_assets(job: Any, script: bool, loaded: bool) -> None:
-    """The stylesheet and script that the pages written load, in ``job.assets_root``."""
-    if not loaded or job.assets_root is None:
-        return
+def _write_assets(job: Any, script: bool) -> list[str]:
+    """The stylesheet and script that the pages may load, written in
+    ``job.assets_root`` before any page is (a run stopped half-way leaves no page
+    linking a file not there yet); the paths of those that were not there before
+    (:func:`_drop_unloaded` removes them if no page loads them)."""
+    if job.assets_root is None:
+        return []
+    from pathlib import Path
+
     from ..documents.assets import asset_files, write_assets
 
     files = asset_files(job.assets, script_too=True if script else None)
+    new = [str(Path(job.assets_root) / name) for name in files
+           if not (Path(job.assets_root) / name).exists()]
     for path in write_assets(job.assets_root, files):
         say("note", f"{path} was not written by glossator and is kept")
+    return new
+
+
+def _drop_unloaded(created: list[str], loaded: bool) -> None:
+    """Remove the assets this run ``created`` when no page it wrote loads them."""
+    for path in [] if loaded else created:
+        with contextlib.suppress(OSError):
+            os.remove(path)
 
 
 def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[str],
@@ -379,6 +395,8 @@ def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[
 
     loaded: list[bool] = []
     batch = ([names[i] for i in todo], [kinds[i] for i in todo], [targets[i] for i in todo])
+    pages = bool(todo) and (job.standalone or any(kinds[i] == "html" for i in todo))
+    created = _write_assets(job, args.script) if pages else []
     try:
         if args.dask:  # the same results, from the cluster's workers
             from ..cluster import connect
@@ -394,11 +412,11 @@ def _to_files(args: argparse.Namespace, job: Any, names: list[str], kinds: list[
                                 loaded, on_result=done, fail_fast=args.fail_fast)
     finally:
         progress.close()
+        _drop_unloaded(created, any(loaded))
         if manifest is not None:
             orphans = manifest.orphans(targets)
             manifest.save()
             _left_behind(args, manifest, orphans)
-    _write_assets(job, args.script, any(loaded))
     summary.finish()
     _close(args, summary, failed, len(names))
     return EXIT_INPUT if failed else EXIT_OK
@@ -531,7 +549,8 @@ def _to_stream(args: argparse.Namespace, job: Any, names: list[str], kinds: list
         loads: list[bool] = []
         write_with(args.output,
                    lambda write: loads.append(write_all(job, names, kinds, jobs, write)))
-        _write_assets(job, args.script, loads[0])
+        if loads[0]:
+            _write_assets(job, args.script)
         return EXIT_OK
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # a text stream (Python code that captures the output)
