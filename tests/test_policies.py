@@ -378,6 +378,27 @@ def test_a_common_word_in_a_heading_set_in_capitals_is_dropped_and_says_why() ->
     assert all(m[0] < text.index("\n") for m in dropped)
 
 
+@pytest.mark.parametrize(("text", "kept"), [
+    # a novel's chapter openings in small capitals: the word at a run's end or start
+    ("VERS ONZE HEURES DU matin, il partit.", []),
+    ("L'INCIDENT COXWARD – SI amusant qu'il fût.", []),
+    ("CES DÉPÊCHES – AVANT d'être remises.", []),
+    ("UNE FOIS DE PLUS il refusa.", []),
+    # acronyms in running text, and next to other acronyms: a run of acronyms is no prose
+    ("Le DU de droit et le SI de la mairie.", ["DU", "SI"]),
+    ("L'ESS, les SCOP, le SI et la CAE.", ["SI"]),
+    ("Le DU ESS de Lyon.", ["DU"]),
+])
+def test_a_common_word_at_the_end_of_a_run_of_capitals_is_a_word(text: str,
+                                                                  kept: list[str]) -> None:
+    glossary = Glossary.from_dicts([
+        {"term": t, "definition": d} for t, d in (
+            ("DU", "Diplôme universitaire."), ("SI", "Système d'information."),
+            ("CES", "Contrat emploi solidarité."), ("PLUS", "Prêt locatif à usage social."))])
+    doc = Annotator(glossary, occurrences="all").annotate(text)
+    assert [a.surface for a in doc] == kept
+
+
 _LETTERS = Glossary.from_dicts([
     {"term": "N", "definition": "Zone naturelle d'un plan local d'urbanisme."},
     {"term": "XIV", "definition": "Un comité de quatorze membres."},

@@ -210,16 +210,54 @@ def _capital_word(found: re.Match[str] | None) -> bool:
 
 def in_capitals(m: Match, entry: Entry, text: str) -> bool:
     """Whether ``m`` is one of ``entry``'s acronyms that is also a common French word,
-    written in capitals between two words in capitals on its line: *AU*, *DES* and *DE*
-    in a heading such as *DISPOSITIONS RELATIVES AU DROIT DES COOPÉRATIVES* are words,
-    not acronyms (*SCOP* in *LES SCOP ET LES SCIC* stays an acronym)."""
+    written in capitals among words in capitals on its line: between two of them (*AU*,
+    *DES* and *DE* in *DISPOSITIONS RELATIVES AU DROIT DES COOPÉRATIVES*), or at either
+    end of a run of prose in capitals (:func:`_prose`; a novel's chapter opening: *VERS
+    ONZE HEURES DU matin*, *CES DÉPÊCHES – AVANT d'être*). Those are words, not
+    acronyms; *SCOP* in *LES SCOP ET LES SCIC* stays an acronym, and so does *SI* in
+    *l'ESS, les SCOP, le SI*: a run of acronyms is no prose."""
     start, end = m[0], m[1]
     surface = text[start:end]
     if (not surface.isupper() or surface.lower() not in common_words()
             or not any(f == surface for f in entry.forms if is_acronym(f))):
         return False
-    return (_capital_word(_WORD_BEFORE.search(text, max(0, start - _WINDOW), start))
-            and _capital_word(_WORD_AFTER.match(text, end, end + _WINDOW)))
+    before = _capitals_before(text, start)
+    after = _capitals_after(text, end)
+    return (bool(before) and bool(after)) or _prose(before) or _prose(after)
+
+
+def _capitals_before(text: str, start: int, most: int = 3) -> list[str]:
+    """The words in capitals right before ``start`` on its line, nearest first (at most
+    ``most``)."""
+    words: list[str] = []
+    while len(words) < most:
+        found = _WORD_BEFORE.search(text, max(0, start - _WINDOW), start)
+        if not _capital_word(found):
+            break
+        assert found is not None
+        words.append(found.group(1))
+        start = found.start(1)
+    return words
+
+
+def _capitals_after(text: str, end: int, most: int = 3) -> list[str]:
+    """The words in capitals right after ``end`` on its line, nearest first."""
+    words: list[str] = []
+    while len(words) < most:
+        found = _WORD_AFTER.match(text, end, end + _WINDOW)
+        if not _capital_word(found):
+            break
+        assert found is not None
+        words.append(found.group(1))
+        end = found.end(1)
+    return words
+
+
+def _prose(words: list[str]) -> bool:
+    """Whether ``words`` in capitals read as prose: two or more, one a common word or
+    one of seven letters or more (few acronyms are that long: *INCIDENT*, not *UNESCO*)."""
+    common = common_words()
+    return len(words) >= 2 and any(len(w) >= 7 or w.lower() in common for w in words)
 
 
 #: What stands between the letters of initials (*R. F.*, *S.\u00a0A.\u00a0R.*).
@@ -428,7 +466,7 @@ def inside_own_definition(m: Match, entry: Entry, written: dict[str, tuple[str, 
 
 #: Why a match was not annotated, by kind (what :func:`apply_policies` records).
 NOT_IN = "inside a phrase listed in not_in"
-IN_CAPITALS = "a common word set in capitals between words in capitals, not an acronym"
+IN_CAPITALS = "a common word set in capitals among words in capitals, not an acronym"
 OWN_DEFINITION = "inside its own definition"
 ELIDED_LETTER = "a letter elided before an apostrophe (n’est, l’on), not an acronym"
 INITIAL = "an initial or an abbreviation (R. F., X..., N°), not an acronym"
