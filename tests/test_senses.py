@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from glossator import Annotator, Glossary
+from glossator import Annotator, Glossary, GlossatorWarning, load_glossary
 from glossator.explain import explain, render_explanations
 from glossator.lint import lint
 from glossator.senses import SenseChoice
@@ -44,7 +44,9 @@ def test_every_meaning_is_kept_and_identical_rows_merge() -> None:
     g = Glossary.from_dicts([*SIGLES, {"term": "SA", "definition": "société anonyme."}])
     forms = {f.key: f for f in g.forms()}
     senses = g.senses(forms[(True, "SA")].key)
-    assert [e.definition for e in senses] == ["Société anonyme", "Syndrome d'Asperger"]
+    # the later of two with the same definition applies, as the warning and the docs
+    # say (the earlier was shown when the form had other senses, the later when not)
+    assert [e.definition for e in senses] == ["société anonyme.", "Syndrome d'Asperger"]
     assert [d.code for d in g.warnings] == ["duplicate-form"]  # the identical one only
     assert len(g.senses(forms[(True, "CSE")].key)) == 3
 
@@ -375,3 +377,18 @@ def test_an_element_names_the_domain_of_its_own_content(sigles: Glossary) -> Non
     # an unclosed element holds to the end; comments and scripts are not elements
     page = '<div data-glossator-domain="a, b"><!-- <p> --><script>"</div>"</script>x'
     assert domain_scopes(page) == [(0, len(page), ("a", "b"))]
+
+
+def test_check_names_the_duplicate_that_applies_among_senses(tmp_path: Path) -> None:
+    """AMP twice with one definition and once with another: check said the first row
+    hid the second, claimed by the third (another sense); the second hides the first."""
+    path = tmp_path / "dup.csv"
+    path.write_text("id,term,definition\na1,AMP,Aide médico psychologique\n"
+                    "a2,AMP,Aide Medico Psychologique\na3,AMP,Accord sur les marchés publics\n",
+                    encoding="utf-8")
+    with pytest.warns(GlossatorWarning, match="the later entry applies"):
+        g = load_glossary(path)
+    assert [e.id for e in g.senses(next(iter(g.forms())).key)] == ["a2", "a3"]
+    hidden = [f for f in lint(g) if f.code == "hidden-entry"]
+    assert [f.message.split(":")[0] for f in hidden] == ["entry 'a1' can never be annotated"]
+    assert "entry 'a2'" in hidden[0].message

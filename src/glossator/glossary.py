@@ -263,15 +263,16 @@ class Glossary:
     def senses(self, key: tuple[bool, str]) -> tuple[Entry, ...]:
         """The senses of the form whose comparison key is ``key`` (:attr:`Form.key`): the
         entries that claim it with different definitions, in glossary order (one per
-        definition); ``()`` when the form has one meaning. Only those entries are built,
-        when the glossary is read from a cache."""
+        definition: of two with the same, the later, as for a form with one meaning);
+        ``()`` when the form has one meaning. Only those entries are built, when the
+        glossary is read from a cache."""
         shared = self._shared().get(key)
         if shared is None:
             return ()
         by_definition: dict[str, Entry] = {}
         for i in shared:
             entry = self._table.entry_at(i)
-            by_definition.setdefault(same_definition(entry.definition), entry)
+            by_definition[same_definition(entry.definition)] = entry
         return tuple(by_definition.values()) if len(by_definition) > 1 else ()
 
     def has_shared_forms(self) -> bool:

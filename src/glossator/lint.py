@@ -25,7 +25,7 @@ from typing import Any, Literal, TypeVar
 from .annotate import compile_glossary
 from .documents.read import DOCUMENT_SUFFIXES
 from .errors import GlossatorError, InputError
-from .glossary import Form, Glossary
+from .glossary import Form, Glossary, same_definition
 from .matching.scan import Matcher, MatchOptions, Variant
 from .model import Diagnostic, Entry
 from .senses import long_form
@@ -390,8 +390,12 @@ def _form_verdicts(matcher: Matcher, entries: Sequence[Entry],
             if winner is None:
                 continue  # the same form twice in one entry: reported by the loader
             if winner.entry is not entry:
-                if entry not in senses.get(form.key, ()):
-                    verdict.duplicate_of = winner.entry
+                shown = senses.get(form.key, ())
+                if entry not in shown:  # the later entry of its definition takes it
+                    mine = same_definition(entry.definition)
+                    verdict.duplicate_of = next(
+                        (e for e in shown if same_definition(e.definition) == mine),
+                        winner.entry)
                 continue  # else another sense of the form: found with it
             if winner.text != text:
                 continue  # an alias repeating the term: reported by the loader
