@@ -87,3 +87,31 @@ def test_an_output_folder_written_again_is_left_alone(cli: RunCli, tmp_path: Pat
     assert after[tmp_path / "out" / "a.html"] == before[0]  # the same page: kept
     assert after[tmp_path / "out" / "b.txt"] != before[1]  # the edited one: written
     assert "l’ESS" in (tmp_path / "out" / "b.txt").read_text("utf-8")
+
+
+def test_a_shorter_output_replaces_it(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    write_file(str(target), "abc\nd\n", fmt="text")
+    before = _aged(target)
+    assert write_file(str(target), "abc\n", fmt="text")
+    assert target.read_text("utf-8") == "abc\n" and _now(target) != before
+
+
+def test_nothing_is_made_in_the_folder_and_the_summary_says_unchanged(
+        cli: RunCli, tmp_path: Path) -> None:
+    """The same bytes are found as they come, before any hidden file is made: the
+    folder's time stays (it changed with each run, a hidden file made and removed), and
+    the summary counts the page as unchanged, not written."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text(PAGE, "utf-8")
+    assert cli("annotate", "site", "--in-place", "-q").code == 0
+    os.utime(site, (PAST, PAST))
+    folder = site.stat().st_mtime_ns
+    again = cli("annotate", "site", "--in-place")
+    assert again.code == 0, again.err
+    assert site.stat().st_mtime_ns == folder
+    assert "glossator: 1 file read, 0 written, 1 unchanged, 0 failed" in again.err
+    target = tmp_path / "out.txt"
+    assert write_file(str(target), "abc\n", fmt="text") is True
+    assert write_file(str(target), "abc\n", fmt="text") is False

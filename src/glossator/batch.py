@@ -168,11 +168,14 @@ class Summary:
         self.seconds = time.monotonic() - self.started
 
     def counts(self) -> dict[str, int]:
-        """Files read, written, unchanged and failed."""
+        """Files read, written, unchanged and failed: *unchanged* are those
+        ``--incremental`` skipped (not read) and those whose output held the same bytes
+        already (read, and left as they were)."""
         failed = sum(r.error is not None for r in self.results)
-        unchanged = sum(r.unchanged for r in self.results)
-        return {"read": len(self.results) - unchanged, "written":
-                len(self.results) - failed - unchanged, "unchanged": unchanged,
+        skipped = sum(r.unchanged for r in self.results)
+        same = sum(r.same and r.error is None for r in self.results)
+        return {"read": len(self.results) - skipped, "written":
+                len(self.results) - failed - skipped - same, "unchanged": skipped + same,
                 "failed": failed}
 
     def entries(self) -> dict[str, int]:
@@ -197,7 +200,7 @@ class Summary:
                             "top": [[k, n] for k, n in list(entries.items())[:10]]},
             "documents": [{"input": r.name, "output": r.target, "status":
                            "failed" if r.error is not None else
-                           "unchanged" if r.unchanged else "written",
+                           "unchanged" if r.unchanged or r.same else "written",
                            "bytes": r.size, "annotations": sum(r.counts.values()),
                            **({"error": r.error} if r.error is not None else {})}
                           for r in self.results],
@@ -209,7 +212,7 @@ class Summary:
         seconds = self.seconds if self.seconds is not None else 0.0
         size = sum(r.size for r in self.results if not r.unchanged)
         rate = f", {size / 1e6 / seconds:.1f} MB/s" if seconds > 0 and size else ""
-        out = [f"glossator: {c['read']} files read, {c['written']} written, "
+        out = [f"glossator: {_count(c['read'], 'file')} read, {c['written']} written, "
                f"{c['unchanged']} unchanged, {c['failed']} failed in {seconds:.1f} s "
                f"({size / 1e6:.1f} MB{rate})"]
         entries = self.entries()

@@ -291,7 +291,7 @@ def _finish(future: Any, names: list[str], target_of: dict[str, tuple[str, str]]
         if status == "ok":
             (body, encoding, bom, loads), outcome.counts = result
             try:
-                write_output(outcome.target, body, encoding, bom, fmt)
+                outcome.same = not write_output(outcome.target, body, encoding, bom, fmt)
                 outcome.loads_assets = loads
             except GlossatorError as exc:
                 outcome.error = str(exc)

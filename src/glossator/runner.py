@@ -295,17 +295,17 @@ class DocumentJob(Record):
         if not ended:
             yield encode("\n", encoding, fmt="text")
 
-    def convert(self, job: tuple[str, str, str]) -> bool:
+    def convert(self, job: tuple[str, str, str]) -> tuple[bool, bool]:
         """Read input ``name`` of ``kind``, render it, and write it to ``target``
         (``job`` is ``(name, kind, target)``); whether the page written loads the assets
-        of ``assets_root``."""
+        of ``assets_root``, and whether it was written (not when ``target`` held its
+        bytes already: :func:`~glossator.documents.write.write_with`)."""
         name, kind, target = job
         if self.streams(name, kind):
             from .documents.write import write_parts
 
             _make_parent(target)
-            write_parts(target, self.stream(name), clean=False)
-            return False
+            return False, write_parts(target, self.stream(name), clean=False)
         doc = self.read(name, kind, keep_utf8=True)
         encoding, bom = self.output_encoding_of(doc)
         prefix = self._prefix(target)
@@ -319,8 +319,8 @@ class DocumentJob(Record):
         from .documents.write import write_with
 
         _make_parent(target)  # a batch removes stale partial files once per folder
-        write_with(target, produce, clean=False)
-        return loads[0]
+        written = write_with(target, produce, clean=False)
+        return loads[0], written
 
     def output(self, doc: Document, target: str) -> tuple[str, str, bytes, bool]:
         """What :meth:`convert` writes to ``target`` for ``doc``: the body, its encoding
@@ -422,20 +422,21 @@ def _make_parent(target: str) -> None:
         raise folder_error(exc, str(Path(target).parent)) from None
 
 
-def write_output(target: str, body: str, encoding: str, bom: bytes, fmt: str) -> None:
+def write_output(target: str, body: str, encoding: str, bom: bytes, fmt: str) -> bool:
     """Write an output of :meth:`DocumentJob.output` (in output format ``fmt``) to
     ``target``, whole or not at all, its folder made first (an input found in a
-    subfolder: the tree is kept)."""
+    subfolder: the tree is kept); whether it was written (not when it held these bytes)."""
     _make_parent(target)
     # a batch removes stale partial files once per folder (remove_stale_partials)
-    write_file(target, body, encoding, bom, clean=False, fmt=fmt)
+    return write_file(target, body, encoding, bom, clean=False, fmt=fmt)
 
 
 class DocumentResult(Record):
     """What became of one input of a batch: its name and target, the bytes read, the
     annotations made per entry id, whether the page written loads the assets; ``error``
     (the one-line message) when it failed, ``unchanged`` when ``--incremental`` found
-    nothing to redo. Plain data: it comes back from worker processes and clusters."""
+    nothing to redo, ``same`` when the output held its bytes already (left as it was).
+    Plain data: it comes back from worker processes and clusters."""
 
     _factories: ClassVar[dict[str, Callable[[], Any]]] = {"counts": dict}
     name: str
@@ -445,10 +446,12 @@ class DocumentResult(Record):
     loads_assets: bool
     error: str | None
     unchanged: bool
+    same: bool
 
     def __init__(self, name: str, target: str, size: int = 0,
                  counts: dict[str, int] | None = None, loads_assets: bool = False,
-                 error: str | None = None, unchanged: bool = False) -> None:
+                 error: str | None = None, unchanged: bool = False,
+                 same: bool = False) -> None:
         self.name = name
         self.target = target
         self.size = size
@@ -456,6 +459,7 @@ class DocumentResult(Record):
         self.loads_assets = loads_assets
         self.error = error
         self.unchanged = unchanged
+        self.same = same
 
 
 def input_size(name: str) -> int:
@@ -478,12 +482,12 @@ def convert_document(job: DocumentJob, item: tuple[str, str, str]) -> DocumentRe
     size = input_size(name)
     try:
         with counting() as tally:
-            loads = job.convert(item)
+            loads, written = job.convert(item)
     except UsageError:
         raise
     except GlossatorError as exc:
         return DocumentResult(name, target, size, error=str(exc))
-    return DocumentResult(name, target, size, dict(tally), loads)
+    return DocumentResult(name, target, size, dict(tally), loads, same=not written)
 
 #: The bytes below which a text file cannot fill one piece of :mod:`glossator.streaming`
 #: (its ``CHUNK`` characters: a character is at least one byte). A test checks they agree.

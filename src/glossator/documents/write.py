@@ -12,6 +12,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Sequence
+from typing import BinaryIO
 
 from .._lazy import lazy_pattern
 from ..errors import InputError, UsageError, os_reason
@@ -91,7 +92,7 @@ def _json_escape(exc: UnicodeError) -> tuple[str, int]:
 
 
 def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"", *,
-               clean: bool = True, fmt: str = "html") -> None:
+               clean: bool = True, fmt: str = "html") -> bool:
     """Write ``body`` to ``path`` (:func:`encode`, for output format ``fmt``);
     ``InputError`` if it cannot be.
 
@@ -107,11 +108,12 @@ def write_file(path: str, body: str, encoding: str = "utf-8", bom: bytes = b"", 
     Once the file is written, the hidden files that earlier runs killed while writing
     it left behind are removed (:func:`remove_stale_partials`); ``clean=False`` leaves
     that to the caller, which writes many files and cleans once per directory.
+    Whether the file was written: one that holds these bytes already is left as it was.
     """
-    write_parts(path, [encode(body, encoding, bom, fmt)], clean=clean)
+    return write_parts(path, [encode(body, encoding, bom, fmt)], clean=clean)
 
 
-def write_parts(path: str, parts: Iterable[bytes], *, clean: bool = True) -> None:
+def write_parts(path: str, parts: Iterable[bytes], *, clean: bool = True) -> bool:
     """Write the bytes of ``parts`` to ``path`` as they come (a streamed document), as
     :func:`write_file` writes: whole or not at all, stale partial files of ``path``
     removed after (unless ``clean`` is false). An error raised while ``parts`` is
@@ -121,16 +123,18 @@ def write_parts(path: str, parts: Iterable[bytes], *, clean: bool = True) -> Non
         for data in parts:
             write(data)
 
-    write_with(path, produce, clean=clean)
+    return write_with(path, produce, clean=clean)
 
 
 def write_with(path: str, produce: Callable[[Callable[[bytes], object]], object], *,
-               clean: bool = True) -> None:
+               clean: bool = True) -> bool:
     """:func:`write_parts` for a writer that pushes: ``produce(write)`` hands its bytes
     to ``write`` as it makes them (a renderer's sink); whole or not at all, as
     :func:`write_file` writes. An error raised by ``produce`` leaves the target as it
-    was (the hidden file is removed)."""
-    import tempfile
+    was (the hidden file is removed). Whether the target was written: a regular file
+    that already holds exactly these bytes is left as it was, its time too, and no
+    hidden file is made beside it (:class:`_Unless`), so a site's build, a sync or
+    ``make`` sees the page, and its folder, unchanged."""
     from pathlib import Path  # writing a file: not at start-up
 
     target = Path(os.path.realpath(path))
@@ -138,46 +142,94 @@ def write_with(path: str, produce: Callable[[Callable[[bytes], object]], object]
         if target.exists() and not target.is_file():
             with target.open("wb") as device:
                 produce(device.write)
-            return
-        fd, partial = tempfile.mkstemp(prefix=f".{target.name}.{_writer()}.",
-                                       suffix=_PARTIAL, dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                produce(out.write)
-            if _same_bytes(partial, target):
-                return  # unchanged: left as it was, its time too (the hidden file goes)
-            try:  # a file replaced keeps its mode; a new one gets 0666 less the umask
-                mode = stat.S_IMODE(target.stat().st_mode)
-            except FileNotFoundError:
-                mode = 0o666 & ~current_umask()
-            os.chmod(partial, mode)
-            os.replace(partial, target)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(partial)
+            return True
+        with _Unless(target) as out:
+            produce(out.write)
+            written = out.finish()
     except OSError as exc:
         raise write_error(exc, path) from None
     if clean:
         remove_stale_partials([path])
+    return written
 
 
-def _same_bytes(written: str, target: Path) -> bool:
-    """Whether the regular file ``target`` holds exactly the bytes of ``written``: a page
-    annotated again with nothing new is then not rewritten, so that a site's build, a
-    sync or ``make`` sees it unchanged."""
-    try:
-        size = target.stat().st_size
-        if not target.is_file() or size != os.stat(written).st_size:
-            return False
-        with open(written, "rb") as new, target.open("rb") as old:
-            while True:
-                block = new.read(1 << 20)
-                if block != old.read(1 << 20):
-                    return False
+class _Unless:
+    """The bytes of a new version of ``target``, compared with it as they come: while
+    they are its bytes, nothing is written; at the first that differs (or when the new
+    version ends first or runs on), a hidden file beside it gets the part the two share
+    (copied from the target) and then the rest, and :meth:`finish` puts it in the
+    target's place, with the target's permissions (a new file: ``0666`` less the
+    umask)."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.old: BinaryIO | None = None
+        self.same = 0  # bytes of the target matched so far
+        self.out: BinaryIO | None = None
+        self.partial: str | None = None
+
+    def __enter__(self) -> _Unless:
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+            self.old = self.target.open("rb")
+        if self.old is None:
+            self._diverge()
+        return self
+
+    def write(self, data: bytes) -> None:
+        """Take the next bytes of the new version."""
+        if self.out is None:
+            assert self.old is not None
+            if self.old.read(len(data)) == data:
+                self.same += len(data)
+                return
+            self._diverge()
+        assert self.out is not None
+        self.out.write(data)
+
+    def _diverge(self) -> None:
+        """Start the hidden file, with the bytes the new version shares with the old."""
+        import tempfile
+
+        fd, self.partial = tempfile.mkstemp(prefix=f".{self.target.name}.{_writer()}.",
+                                            suffix=_PARTIAL, dir=self.target.parent)
+        self.out = os.fdopen(fd, "wb")
+        if self.old is not None and self.same:
+            self.old.seek(0)
+            left = self.same
+            while left:
+                block = self.old.read(min(left, 1 << 20))
                 if not block:
-                    return True
-    except OSError:  # (gone, unreadable: written over as before)
-        return False
+                    break
+                self.out.write(block)
+                left -= len(block)
+
+    def finish(self) -> bool:
+        """Put the new version in place, unless it is the target's bytes; whether it
+        was."""
+        if self.out is None:
+            assert self.old is not None
+            if not self.old.read(1):
+                return False  # the same bytes: nothing written
+            self._diverge()  # the old one runs on: the new one is shorter
+        assert self.out is not None and self.partial is not None
+        self.out.close()
+        try:  # a file replaced keeps its mode; a new one gets 0666 less the umask
+            mode = stat.S_IMODE(self.target.stat().st_mode)
+        except FileNotFoundError:
+            mode = 0o666 & ~current_umask()
+        os.chmod(self.partial, mode)
+        os.replace(self.partial, self.target)
+        self.partial = None
+        return True
+
+    def __exit__(self, *exc: object) -> None:
+        if self.old is not None:
+            self.old.close()
+        if self.out is not None:
+            self.out.close()
+        if self.partial is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.partial)
 
 
 def check_output_file(path: str, folder_hint: str | None = None,
