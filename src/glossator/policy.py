@@ -221,35 +221,23 @@ def in_capitals(m: Match, entry: Entry, text: str) -> bool:
     if (not surface.isupper() or surface.lower() not in common_words()
             or not any(f == surface for f in entry.forms if is_acronym(f))):
         return False
-    before = _capitals_before(text, start)
-    after = _capitals_after(text, end)
+    before = _capitals_beside(text, start, False)
+    after = _capitals_beside(text, end, True)
     return (bool(before) and bool(after)) or _prose(before) or _prose(after)
 
 
-def _capitals_before(text: str, start: int, most: int = 3) -> list[str]:
-    """The words in capitals right before ``start`` on its line, nearest first (at most
-    ``most``)."""
+def _capitals_beside(text: str, at: int, forward: bool, most: int = 3) -> list[str]:
+    """The words in capitals right after (``forward``) or before ``at`` on its line,
+    nearest first (at most ``most``)."""
     words: list[str] = []
     while len(words) < most:
-        found = _WORD_BEFORE.search(text, max(0, start - _WINDOW), start)
+        found = (_WORD_AFTER.match(text, at, at + _WINDOW) if forward
+                 else _WORD_BEFORE.search(text, max(0, at - _WINDOW), at))
         if not _capital_word(found):
             break
         assert found is not None
         words.append(found.group(1))
-        start = found.start(1)
-    return words
-
-
-def _capitals_after(text: str, end: int, most: int = 3) -> list[str]:
-    """The words in capitals right after ``end`` on its line, nearest first."""
-    words: list[str] = []
-    while len(words) < most:
-        found = _WORD_AFTER.match(text, end, end + _WINDOW)
-        if not _capital_word(found):
-            break
-        assert found is not None
-        words.append(found.group(1))
-        end = found.end(1)
+        at = found.end(1) if forward else found.start(1)
     return words
 
 

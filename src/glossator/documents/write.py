@@ -12,7 +12,6 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Sequence
-from typing import BinaryIO
 
 from .._lazy import lazy_pattern
 from ..errors import InputError, UsageError, os_reason
@@ -20,6 +19,7 @@ from ..errors import InputError, UsageError, os_reason
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import BinaryIO
 
 __all__ = [
     "STALE_AFTER", "check_output_file", "check_targets", "current_umask", "encode",
