@@ -225,3 +225,20 @@ def test_cli_refresh_takes_the_assets_off_and_adds_them_as_asked(tmp_path: Path,
     inline = run(page, "d.html", "-g", str(g1), "--assets", "inline")
     assert "<style>" in inline
     assert run(tmp_path / "d.html", "e.html", "-g", str(g1), "--refresh") == linked
+
+
+def test_a_preset_registered_after_a_first_refresh_is_taken_off_too() -> None:
+    from glossator.render.html import MARKUP_PRESETS, MarkupPreset, register_markup
+
+    page = "<p>Une ESS.</p>"
+    assert unwrap(annotate_html(page, A1)) == (page, 1)  # the shapes learnt once here
+    box = MarkupPreset("box-test", lambda t: (
+        f'<b class="gl-box" data-glossator-entry="{t.entry_id}" title="{t.title}">', "</b>"),
+        "b.gl-box")
+    register_markup(box)
+    try:
+        out = annotate_html(page, A1, markup="box-test")
+        assert 'class="gl-box"' in out
+        assert unwrap(out) == (page, 1)
+    finally:
+        MARKUP_PRESETS.pop("box-test", None)

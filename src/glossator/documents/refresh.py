@@ -38,6 +38,10 @@ from functools import cache
 from html.entities import codepoint2name
 from itertools import product
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..render.html import MarkupPreset
+
 __all__ = ["Where", "unwrap_at"]
 
 #: A placeholder per field of :class:`~glossator.render.html.TermMarkup`: ASCII words
@@ -124,15 +128,22 @@ def _joins_into_a_tag(html: str, whole: re.Match[str]) -> bool:
             or (term.endswith("<") and _TAG_START.match(after) is not None))
 
 
-@cache
 def _shapes() -> tuple[re.Pattern[str], ...]:
     """The whole shape of each preset's wrap (the term's source in group ``term``), the
-    longest first. Presets registered later are read on first use (as
-    :func:`~glossator.render.html.markup_presets` does)."""
-    from ..render.html import TermMarkup, markup_presets
+    longest first, for the presets there are now (:func:`register_markup` may add one
+    between two pages)."""
+    from ..render.html import markup_presets
+
+    return _shapes_of(tuple(markup_presets().values()))
+
+
+@cache
+def _shapes_of(presets: tuple[MarkupPreset, ...]) -> tuple[re.Pattern[str], ...]:
+    """:func:`_shapes` of ``presets``, learnt once for each set of them."""
+    from ..render.html import TermMarkup
 
     shapes: dict[str, None] = {}
-    for preset in markup_presets().values():
+    for preset in presets:
         for href, url, name in product((None, _FIELDS["href"]), (None, _FIELDS["source_url"]),
                                        (None, _FIELDS["source_name"])):
             f = _FIELDS

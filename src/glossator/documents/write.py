@@ -169,7 +169,8 @@ class _Unless:
         self.partial: str | None = None
 
     def __enter__(self) -> _Unless:
-        with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+        # (gone, or not readable: written over as before, whole)
+        with contextlib.suppress(OSError):
             self.old = self.target.open("rb")
         if self.old is None:
             self._diverge()
